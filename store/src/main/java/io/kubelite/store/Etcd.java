@@ -1,0 +1,169 @@
+package io.kubelite.store;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * One connection to an etcd cluster, shared by everything in a process: the jetcd
+ * client, the key prefix, and the per-call deadline jetcd itself lacks.
+ *
+ * <p>{@link #call} is the single choke point through which the store reaches etcd: it
+ * bounds every call by the configured deadline and translates transport failures into
+ * {@link UnavailableException}. Closing is idempotent.
+ */
+public final class Etcd implements AutoCloseable {
+    private final EtcdConfig config;
+    private final Client client;
+    private volatile boolean closed;
+
+    private Etcd(EtcdConfig config, Client client) {
+        this.config = config;
+        this.client = client;
+    }
+
+    /** Builds a client for the endpoints; does not wait for etcd to answer. */
+    public static Etcd connect(EtcdConfig config) {
+        Client client = Client.builder()
+                .endpoints(config.endpoints().stream().map(Etcd::withScheme).toArray(String[]::new))
+                .connectTimeout(Duration.ofSeconds(3))
+                .keepaliveTime(Duration.ofSeconds(10))
+                .keepaliveTimeout(Duration.ofSeconds(5))
+                .keepaliveWithoutCalls(true)
+                .retryMaxDuration(config.requestTimeout())
+                .retryDelay(100)
+                .retryMaxDelay(1000)
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build();
+        return new Etcd(config, client);
+    }
+
+    private static String withScheme(String endpoint) {
+        String e = endpoint.trim();
+        return e.contains("://") ? e : "http://" + e;
+    }
+
+    public EtcdConfig config() {
+        return config;
+    }
+
+    public String prefix() {
+        return config.prefix();
+    }
+
+    public Duration requestTimeout() {
+        return config.requestTimeout();
+    }
+
+    /** The underlying jetcd client, for the few callers (watch, lease) that need it directly. */
+    public Client client() {
+        return client;
+    }
+
+    public static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs one etcd call under the request deadline. Transport failures, deadline
+     * expiry and gRPC errors become {@link UnavailableException} naming {@code key};
+     * {@link StoreException}s pass through unchanged.
+     */
+    public <T> CompletableFuture<T> call(String key, Supplier<CompletableFuture<T>> op) {
+        return call(key, config.requestTimeout(), op);
+    }
+
+    /** As {@link #call(String, Supplier)} with an explicit deadline. */
+    public <T> CompletableFuture<T> call(String key, Duration deadline, Supplier<CompletableFuture<T>> op) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new UnavailableException(key, "etcd client is closed"));
+        }
+        CompletableFuture<T> f;
+        try {
+            f = op.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(translate(key, e));
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        f.orTimeout(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((v, err) -> {
+                    if (err == null) {
+                        result.complete(v);
+                    } else {
+                        if (unwrap(err) instanceof TimeoutException) {
+                            f.cancel(true);
+                        }
+                        result.completeExceptionally(translate(key, err));
+                    }
+                });
+        return result;
+    }
+
+    /** Maps any failure of an etcd call to the store's error types. */
+    public static StoreException translate(String key, Throwable err) {
+        Throwable t = unwrap(err);
+        if (t instanceof StoreException se) {
+            return se;
+        }
+        if (t instanceof TimeoutException) {
+            return new UnavailableException(key, "etcd did not answer within the deadline" + forKey(key), t);
+        }
+        if (t instanceof EtcdException ee) {
+            String msg = ee.getMessage() == null ? "" : ee.getMessage();
+            if (msg.contains("compacted")) {
+                return new ExpiredException(key, "required revision has been compacted" + forKey(key), t);
+            }
+            if (msg.contains("request is too large") || msg.contains("trying to send message larger")) {
+                return new TooLargeException(key, "request too large for etcd" + forKey(key), t);
+            }
+            return new UnavailableException(key, "etcd error" + forKey(key) + ": " + msg, t);
+        }
+        if (t instanceof StatusRuntimeException sre) {
+            Status s = sre.getStatus();
+            if (s.getCode() == Status.Code.OUT_OF_RANGE && String.valueOf(s.getDescription()).contains("compacted")) {
+                return new ExpiredException(key, "required revision has been compacted" + forKey(key), t);
+            }
+            if (s.getCode() == Status.Code.RESOURCE_EXHAUSTED || String.valueOf(s.getDescription()).contains("too large")) {
+                return new TooLargeException(key, "request too large for etcd" + forKey(key), t);
+            }
+            return new UnavailableException(key, "etcd unavailable" + forKey(key) + ": " + s.getCode()
+                    + (s.getDescription() == null ? "" : " " + s.getDescription()), t);
+        }
+        return new UnavailableException(key, "etcd call failed" + forKey(key) + ": " + t, t);
+    }
+
+    private static String forKey(String key) {
+        return key == null ? "" : " (key " + key + ")";
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof java.util.concurrent.ExecutionException)
+                && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        client.close();
+    }
+}
