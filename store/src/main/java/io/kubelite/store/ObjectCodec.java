@@ -1,0 +1,101 @@
+package io.kubelite.store;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.kubelite.api.Envelope;
+import io.kubelite.api.ObjectMeta;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The value format in etcd: the magic bytes {@code k8l\0}, then a protobuf
+ * {@link Envelope} holding apiVersion, kind and the object's protobuf bytes. Any value
+ * can be decoded without its key; resourceVersion is never stored (on read it is the
+ * key's mod_revision).
+ */
+public final class ObjectCodec {
+    private static final byte[] MAGIC = {'k', '8', 'l', 0};
+
+    private ObjectCodec() {
+    }
+
+    public static <T extends Message> byte[] encode(Resource<T> r, T obj) {
+        T stored = r.forStorage(obj);
+        byte[] env = Envelope.newBuilder()
+                .setApiVersion(r.apiVersion())
+                .setKind(r.kind())
+                .setRaw(stored.toByteString())
+                .build()
+                .toByteArray();
+        byte[] out = Arrays.copyOf(MAGIC, MAGIC.length + env.length);
+        System.arraycopy(env, 0, out, MAGIC.length, env.length);
+        return out;
+    }
+
+    /** True when {@code value} starts with the magic prefix. */
+    public static boolean isEnvelope(byte[] value) {
+        if (value.length < MAGIC.length) {
+            return false;
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (value[i] != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads the envelope; {@link CorruptException} naming {@code key} when the value is not one. */
+    public static Envelope envelope(String key, byte[] value) {
+        if (!isEnvelope(value)) {
+            throw new CorruptException(key, "value at " + key + " is not a kubelite object (missing magic prefix, "
+                    + value.length + " bytes)");
+        }
+        try {
+            return Envelope.parser().parseFrom(value, MAGIC.length, value.length - MAGIC.length);
+        } catch (InvalidProtocolBufferException e) {
+            throw new CorruptException(key, "value at " + key + " has a damaged envelope: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Decodes a stored value as {@code r}'s type, with apiVersion, kind and
+     * resourceVersion ({@code modRevision}) filled in.
+     */
+    public static <T extends Message> T decode(Resource<T> r, String key, byte[] value, long modRevision) {
+        Envelope env = envelope(key, value);
+        if (!env.getKind().equals(r.kind()) || !env.getApiVersion().equals(r.apiVersion())) {
+            throw new CorruptException(key, "value at " + key + " holds " + env.getApiVersion() + "/" + env.getKind()
+                    + ", expected " + r.apiVersion() + "/" + r.kind());
+        }
+        return fromEnvelope(r, key, env, modRevision);
+    }
+
+    /** Decodes any stored value by the type its envelope names. */
+    public static Message decodeAny(String key, byte[] value, long modRevision) {
+        Envelope env = envelope(key, value);
+        Optional<Resource<? extends Message>> r = Resources.byKind(env.getApiVersion(), env.getKind());
+        if (r.isEmpty()) {
+            throw new CorruptException(key, "value at " + key + " holds unknown type " + env.getApiVersion() + "/" + env.getKind());
+        }
+        return fromEnvelope(r.get(), key, env, modRevision);
+    }
+
+    private static <T extends Message> T fromEnvelope(Resource<T> r, String key, Envelope env, long modRevision) {
+        T obj;
+        try {
+            obj = r.parser().parseFrom(env.getRaw());
+        } catch (InvalidProtocolBufferException e) {
+            throw new CorruptException(key, "value at " + key + " cannot be decoded as " + r.kind() + ": " + e.getMessage(), e);
+        }
+        ObjectMeta m = r.meta(obj);
+        T withRv = r.withMeta(obj, m.toBuilder().setResourceVersion(Long.toString(modRevision)).build());
+        return r.withTypeMeta(withRv);
+    }
+
+    static ByteString magic() {
+        return ByteString.copyFrom(MAGIC);
+    }
+}

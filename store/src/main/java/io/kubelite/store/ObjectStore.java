@@ -1,0 +1,475 @@
+package io.kubelite.store;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.store.watch.ResourceWatch;
+import io.kubelite.store.watch.WatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+
+/**
+ * Typed, optimistic-concurrency access to one resource in etcd.
+ *
+ * <p>Every write is one etcd transaction: create compares {@code create_revision == 0},
+ * update compares {@code mod_revision == resourceVersion}, and a fenced store (see
+ * {@link #withFence}) adds the leader's fence to the same transaction. A failed
+ * transaction's else-branch reads the current value, so a {@link ConflictException}
+ * carries it and a retry needs no extra read. Every call is bounded by the etcd
+ * request deadline; failures are {@link StoreException}s.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ObjectStore<T extends Message> {
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectStore.class);
+    /** etcd's default --max-request-bytes is 1.5 MiB; leave room for the key, compares and framing. */
+    public static final int MAX_OBJECT_BYTES = 1536 * 1024 - 8 * 1024;
+    static final int PAGE_SIZE = 500;
+    private static final int MAX_GENERATE_NAME_ATTEMPTS = 8;
+    private static final int MAX_UPDATE_ATTEMPTS = 64;
+
+    private final Etcd etcd;
+    private final Resource<T> resource;
+    private final Keys keys;
+    private final Fence fence;
+
+    ObjectStore(Etcd etcd, Resource<T> resource, Fence fence) {
+        this.etcd = Objects.requireNonNull(etcd);
+        this.resource = Objects.requireNonNull(resource);
+        this.keys = new Keys(etcd.prefix());
+        this.fence = Objects.requireNonNull(fence);
+    }
+
+    public Resource<T> resource() {
+        return resource;
+    }
+
+    public Keys keys() {
+        return keys;
+    }
+
+    public Etcd etcd() {
+        return etcd;
+    }
+
+    /** A view of this store whose writes all carry {@code f}; reads are unchanged. */
+    public ObjectStore<T> withFence(Fence f) {
+        return new ObjectStore<>(etcd, resource, f);
+    }
+
+    public String key(String namespace, String name) {
+        return keys.key(resource, namespace, name);
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /** The object, or {@link NotFoundException}. A linearizable (quorum) read. */
+    public CompletableFuture<T> get(String namespace, String name) {
+        String key = key(namespace, name);
+        return etcd.call(key, () -> etcd.client().getKVClient().get(bs(key)))
+                .thenApply(resp -> {
+                    if (resp.getKvs().isEmpty()) {
+                        throw notFound(key, name);
+                    }
+                    KeyValue kv = resp.getKvs().get(0);
+                    return ObjectCodec.decode(resource, key, kv.getValue().getBytes(), kv.getModRevision());
+                });
+    }
+
+    /**
+     * Lists objects, reading etcd in pages of {@value #PAGE_SIZE} keys pinned to one
+     * revision so a huge prefix never becomes one giant response. With a limit, returns
+     * at most that many matching items and a continue token. Undecodable values are
+     * skipped and reported in the log; the rest is served.
+     */
+    public CompletableFuture<ObjectList<T>> list(ListOptions<? super T> opts) {
+        String prefix = keys.listPrefix(resource, opts.namespace());
+        String end = Keys.rangeEnd(prefix);
+        long revision = opts.revision();
+        String start = prefix;
+        if (!opts.continueToken().isEmpty()) {
+            ContinueToken t = ContinueToken.decode(opts.continueToken());
+            if (!t.nextKey().startsWith(prefix)) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException(
+                        "continue token does not belong to this list (" + prefix + ")"));
+            }
+            revision = t.revision();
+            start = t.nextKey();
+        }
+        return listPage(prefix, start, end, revision, opts, new ArrayList<>(), new ArrayList<>());
+    }
+
+    private CompletableFuture<ObjectList<T>> listPage(String prefix, String start, String end, long revision,
+                                                      ListOptions<? super T> opts, List<T> items,
+                                                      List<String> corrupt) {
+        int want = opts.limit() == 0 ? PAGE_SIZE : Math.min(PAGE_SIZE, Math.max(1, opts.limit() - items.size()));
+        GetOption.Builder o = GetOption.builder().withRange(bs(end)).withLimit(want);
+        if (revision > 0) {
+            o.withRevision(revision);
+        }
+        GetOption option = o.build();
+        return etcd.call(prefix, () -> etcd.client().getKVClient().get(bs(start), option))
+                .thenCompose(resp -> {
+                    long rev = revision > 0 ? revision : resp.getHeader().getRevision();
+                    String lastKey = null;
+                    for (KeyValue kv : resp.getKvs()) {
+                        String k = kv.getKey().toString(StandardCharsets.UTF_8);
+                        lastKey = k;
+                        T obj;
+                        try {
+                            obj = ObjectCodec.decode(resource, k, kv.getValue().getBytes(), kv.getModRevision());
+                        } catch (CorruptException e) {
+                            LOG.warn("skipping undecodable object {}: {}", k, e.getMessage());
+                            corrupt.add(k);
+                            continue;
+                        }
+                        if (opts.filter().test(obj)) {
+                            items.add(obj);
+                        }
+                    }
+                    boolean more = resp.isMore();
+                    if (lastKey == null || !more) {
+                        return CompletableFuture.completedFuture(new ObjectList<>(items, rev, "", corrupt));
+                    }
+                    String next = lastKey + "\0";
+                    if (opts.limit() > 0 && items.size() >= opts.limit()) {
+                        return CompletableFuture.completedFuture(
+                                new ObjectList<>(items, rev, new ContinueToken(rev, next).encode(), corrupt));
+                    }
+                    return listPage(prefix, next, end, rev, opts, items, corrupt);
+                });
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * Creates the object. Assigns a name from generateName when the name is empty, a
+     * uid, creationTimestamp and generation 1. Returns the stored object with its new
+     * resourceVersion; {@link AlreadyExistsException} when the key exists.
+     */
+    public CompletableFuture<T> create(T obj) {
+        ObjectMeta m = resource.meta(obj);
+        if (m.getName().isEmpty() && m.getGenerateName().isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    resource.kind() + ": metadata.name or metadata.generateName is required"));
+        }
+        if (resource.namespaced() && m.getNamespace().isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    resource.kind() + " " + m.getName() + ": metadata.namespace is required"));
+        }
+        ObjectMeta.Builder mb = m.toBuilder().clearResourceVersion();
+        if (!resource.namespaced()) {
+            mb.clearNamespace();
+        }
+        if (mb.getUid().isEmpty()) {
+            mb.setUid(UUID.randomUUID().toString());
+        }
+        if (!mb.hasCreationTimestamp()) {
+            mb.setCreationTimestamp(nowSeconds());
+        }
+        if (mb.getGeneration() == 0 && resource.spec(obj) != null) {
+            mb.setGeneration(1);
+        }
+        return createAttempt(obj, mb, m.getName().isEmpty(), 1);
+    }
+
+    private CompletableFuture<T> createAttempt(T obj, ObjectMeta.Builder mb, boolean generated, int attempt) {
+        if (generated) {
+            mb.setName(NameGenerator.generate(mb.getGenerateName()));
+        }
+        T toStore = resource.withMeta(obj, mb.build());
+        String key = key(mb.getNamespace(), mb.getName());
+        byte[] value;
+        try {
+            value = encodeChecked(key, toStore);
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<Cmp> cmps = new ArrayList<>(fence.compares());
+        cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
+        return txn(key, cmps, Op.put(bs(key), ByteSequence.from(value), PutOption.DEFAULT), Op.get(bs(key), GetOption.DEFAULT))
+                .thenCompose(resp -> {
+                    if (resp.isSucceeded()) {
+                        return CompletableFuture.completedFuture(withRevision(toStore, resp.getHeader().getRevision()));
+                    }
+                    if (currentKv(resp) == null) {
+                        throw fencedOut(key);
+                    }
+                    if (generated && attempt < MAX_GENERATE_NAME_ATTEMPTS) {
+                        return createAttempt(obj, mb, true, attempt + 1);
+                    }
+                    throw new AlreadyExistsException(key, resource.plural() + " \"" + mb.getName() + "\" already exists");
+                });
+    }
+
+    /**
+     * Writes the object as given, if its resourceVersion is still the key's mod_revision.
+     * {@link ConflictException} (carrying the current object) when it is not,
+     * {@link NotFoundException} when the object is gone. The caller keeps immutable
+     * metadata (uid, creationTimestamp) and generation as read; use
+     * {@link #guaranteedUpdate} for read-modify-write.
+     */
+    public CompletableFuture<T> update(T obj) {
+        ObjectMeta m = resource.meta(obj);
+        String rv = m.getResourceVersion();
+        if (rv.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    resource.kind() + " " + m.getName() + ": metadata.resourceVersion is required for an update"));
+        }
+        long expected;
+        try {
+            expected = Long.parseLong(rv);
+        } catch (NumberFormatException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    resource.kind() + " " + m.getName() + ": invalid resourceVersion \"" + rv + "\""));
+        }
+        return write(obj, expected);
+    }
+
+    private CompletableFuture<T> write(T obj, long expectedRevision) {
+        ObjectMeta m = resource.meta(obj);
+        String key = key(m.getNamespace(), m.getName());
+        byte[] value;
+        try {
+            value = encodeChecked(key, obj);
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<Cmp> cmps = new ArrayList<>(fence.compares());
+        cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)));
+        return txn(key, cmps, Op.put(bs(key), ByteSequence.from(value), PutOption.DEFAULT), Op.get(bs(key), GetOption.DEFAULT))
+                .thenApply(resp -> {
+                    if (resp.isSucceeded()) {
+                        return withRevision(obj, resp.getHeader().getRevision());
+                    }
+                    throw failedCompare(key, m.getName(), resp, expectedRevision);
+                });
+    }
+
+    /**
+     * Read-modify-write until it sticks: applies {@code fn} to the current object and
+     * writes the result with a compare on the revision it was read at; on conflict,
+     * applies {@code fn} again to the value the failed transaction returned. When
+     * {@code fn} returns an equal object nothing is written and the current object is
+     * returned. {@code fn} may throw to abort; it must not change name or namespace.
+     * Bumps generation when the spec changes.
+     */
+    public CompletableFuture<T> guaranteedUpdate(String namespace, String name, Preconditions pre, UnaryOperator<T> fn) {
+        return get(namespace, name).thenCompose(cur -> updateLoop(cur, pre, fn, 1));
+    }
+
+    public CompletableFuture<T> guaranteedUpdate(String namespace, String name, UnaryOperator<T> fn) {
+        return guaranteedUpdate(namespace, name, Preconditions.NONE, fn);
+    }
+
+    private CompletableFuture<T> updateLoop(T cur, Preconditions pre, UnaryOperator<T> fn, int attempt) {
+        ObjectMeta cm = resource.meta(cur);
+        String key = key(cm.getNamespace(), cm.getName());
+        checkPreconditions(key, cm, pre);
+        T next = fn.apply(cur);
+        if (next == null) {
+            throw new IllegalStateException("update function returned null for " + key);
+        }
+        if (next.equals(cur)) {
+            return CompletableFuture.completedFuture(cur);
+        }
+        ObjectMeta nm = resource.meta(next);
+        if (!nm.getName().equals(cm.getName()) || !nm.getNamespace().equals(cm.getNamespace())) {
+            throw new IllegalArgumentException("update of " + key + " may not change name or namespace");
+        }
+        ObjectMeta.Builder nb = nm.toBuilder()
+                .setUid(cm.getUid())
+                .setCreationTimestamp(cm.getCreationTimestamp())
+                .setResourceVersion(cm.getResourceVersion());
+        Object oldSpec = resource.spec(cur);
+        if (oldSpec != null && !oldSpec.equals(resource.spec(next)) && nm.getGeneration() == cm.getGeneration()) {
+            nb.setGeneration(cm.getGeneration() + 1);
+        }
+        T toWrite = resource.withMeta(next, nb.build());
+        long expected = Long.parseLong(cm.getResourceVersion());
+        return write(toWrite, expected).exceptionallyCompose(err -> {
+            StoreException se = StoreException.unwrap(err);
+            if (se instanceof ConflictException ce && ce.current() != null && attempt < MAX_UPDATE_ATTEMPTS) {
+                return updateLoop(ce.<T>current(), pre, fn, attempt + 1);
+            }
+            return CompletableFuture.failedFuture(err);
+        });
+    }
+
+    private void checkPreconditions(String key, ObjectMeta m, Preconditions pre) {
+        if (!pre.uid().isEmpty() && !pre.uid().equals(m.getUid())) {
+            throw new ConflictException(key, "Precondition failed: UID in precondition: " + pre.uid()
+                    + ", UID in object meta: " + m.getUid(), null, Long.parseLong(m.getResourceVersion()));
+        }
+        if (!pre.resourceVersion().isEmpty() && !pre.resourceVersion().equals(m.getResourceVersion())) {
+            throw new ConflictException(key, "Operation cannot be fulfilled on " + resource.plural() + " \"" + m.getName()
+                    + "\": the object has been modified; please apply your changes to the latest version and try again",
+                    null, Long.parseLong(m.getResourceVersion()));
+        }
+    }
+
+    /**
+     * Deletes the object at once (no grace period; graceful pod deletion is the API
+     * server's and the kubelet's business). With a uid or resourceVersion precondition
+     * the delete happens only while the object still matches it.
+     */
+    public CompletableFuture<Deleted<T>> delete(String namespace, String name, Preconditions pre) {
+        String key = key(namespace, name);
+        if (!pre.uid().isEmpty()) {
+            // uid lives inside the value, which etcd cannot compare: read, check, then compare on mod_revision
+            return get(namespace, name).thenCompose(cur -> deleteMatching(key, name, cur, pre, 1));
+        }
+        List<Cmp> cmps = new ArrayList<>(fence.compares());
+        long expected = pre.resourceVersion().isEmpty() ? -1 : Long.parseLong(pre.resourceVersion());
+        if (expected >= 0) {
+            cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expected)));
+        }
+        return deleteTxn(key, name, cmps, expected);
+    }
+
+    public CompletableFuture<Deleted<T>> delete(String namespace, String name) {
+        return delete(namespace, name, Preconditions.NONE);
+    }
+
+    private CompletableFuture<Deleted<T>> deleteMatching(String key, String name, T cur, Preconditions pre, int attempt) {
+        ObjectMeta m = resource.meta(cur);
+        checkPreconditions(key, m, pre);
+        long rev = Long.parseLong(m.getResourceVersion());
+        List<Cmp> cmps = new ArrayList<>(fence.compares());
+        cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(rev)));
+        return deleteTxn(key, name, cmps, rev).exceptionallyCompose(err -> {
+            StoreException se = StoreException.unwrap(err);
+            if (se instanceof ConflictException ce && ce.current() != null && attempt < MAX_UPDATE_ATTEMPTS) {
+                return deleteMatching(key, name, ce.<T>current(), pre, attempt + 1);
+            }
+            return CompletableFuture.failedFuture(err);
+        });
+    }
+
+    private CompletableFuture<Deleted<T>> deleteTxn(String key, String name, List<Cmp> cmps, long expected) {
+        Op del = Op.delete(bs(key), DeleteOption.builder().withPrevKV(true).build());
+        return txn(key, cmps, del, Op.get(bs(key), GetOption.DEFAULT)).thenApply(resp -> {
+            if (!resp.isSucceeded()) {
+                throw failedCompare(key, name, resp, expected);
+            }
+            var dr = resp.getDeleteResponses().get(0);
+            if (dr.getDeleted() == 0 || dr.getPrevKvs().isEmpty()) {
+                throw notFound(key, name);
+            }
+            KeyValue prev = dr.getPrevKvs().get(0);
+            T last;
+            try {
+                last = ObjectCodec.decode(resource, key, prev.getValue().getBytes(), prev.getModRevision());
+            } catch (CorruptException e) {
+                // deleting a corrupt value is how an operator repairs it; report the delete anyway
+                LOG.warn("deleted undecodable object {}", key);
+                last = null;
+            }
+            return new Deleted<>(last, resp.getHeader().getRevision());
+        });
+    }
+
+    // ------------------------------------------------------------------ watch
+
+    /**
+     * Watches this resource (one namespace, or all when null) from {@code fromRevision}
+     * (inclusive). See {@link ResourceWatch} for the guarantees.
+     */
+    public ResourceWatch<T> watch(String namespace, long fromRevision, WatchListener<T> listener) {
+        ResourceWatch<T> w = new ResourceWatch<>(etcd, resource, keys.listPrefix(resource, namespace), fromRevision, listener);
+        w.start();
+        return w;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private CompletableFuture<TxnResponse> txn(String key, List<Cmp> cmps, Op then, Op orElse) {
+        return etcd.call(key, () -> etcd.client().getKVClient().txn()
+                .If(cmps.toArray(Cmp[]::new))
+                .Then(then)
+                .Else(orElse)
+                .commit());
+    }
+
+    private byte[] encodeChecked(String key, T obj) {
+        byte[] value = ObjectCodec.encode(resource, obj);
+        if (value.length + key.length() > MAX_OBJECT_BYTES) {
+            throw new TooLargeException(key, resource.kind() + " " + resource.meta(obj).getName() + " is "
+                    + value.length + " bytes encoded; the limit is " + MAX_OBJECT_BYTES + " bytes (etcd's request size limit)");
+        }
+        return value;
+    }
+
+    private static KeyValue currentKv(TxnResponse resp) {
+        List<GetResponse> gets = resp.getGetResponses();
+        if (gets.isEmpty() || gets.get(0).getKvs().isEmpty()) {
+            return null;
+        }
+        return gets.get(0).getKvs().get(0);
+    }
+
+    /** Works out why a txn's compares failed, from the else-branch read of the key. */
+    private StoreException failedCompare(String key, String name, TxnResponse resp, long expectedRevision) {
+        KeyValue cur = currentKv(resp);
+        if (cur == null) {
+            if (expectedRevision < 0) {
+                return fencedOut(key);
+            }
+            return notFound(key, name);
+        }
+        if (expectedRevision < 0 || cur.getModRevision() == expectedRevision) {
+            // the object compare would have passed, so the fence failed
+            return fencedOut(key);
+        }
+        T current;
+        try {
+            current = ObjectCodec.decode(resource, key, cur.getValue().getBytes(), cur.getModRevision());
+        } catch (CorruptException e) {
+            return e;
+        }
+        return new ConflictException(key, "Operation cannot be fulfilled on " + resource.plural() + " \"" + name
+                + "\": the object has been modified; please apply your changes to the latest version and try again",
+                current, cur.getModRevision());
+    }
+
+    private FencedOutException fencedOut(String key) {
+        return new FencedOutException(key, "write to " + key + " rejected: this process no longer holds leadership ("
+                + fence + ")");
+    }
+
+    private NotFoundException notFound(String key, String name) {
+        return new NotFoundException(key, resource.plural() + " \"" + name + "\" not found");
+    }
+
+    private T withRevision(T obj, long revision) {
+        ObjectMeta m = resource.meta(obj);
+        return resource.withTypeMeta(resource.withMeta(obj, m.toBuilder().setResourceVersion(Long.toString(revision)).build()));
+    }
+
+    private static Timestamp nowSeconds() {
+        return Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond()).build();
+    }
+
+    private static ByteSequence bs(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,135 @@
+package io.kubelite.store;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.kubelite.api.ObjectMeta;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the store knows about one kind of object: its API group, version, kind, plural
+ * resource name (the etcd key segment), scope, and how to reach its {@code metadata}.
+ *
+ * <p>Every type here is a protobuf message with fields {@code api_version}, {@code kind}
+ * and {@code metadata}; this class reaches them through the descriptor so the store stays
+ * generic over types.
+ */
+public final class Resource<T extends Message> {
+    private final String group;
+    private final String version;
+    private final String kind;
+    private final String plural;
+    private final boolean namespaced;
+    private final T prototype;
+    private final List<String> shortNames;
+    private final FieldDescriptor metadataField;
+    private final FieldDescriptor apiVersionField;
+    private final FieldDescriptor kindField;
+    private final FieldDescriptor specField;
+
+    public Resource(String group, String version, String kind, String plural, boolean namespaced,
+                    T prototype, List<String> shortNames) {
+        this.group = Objects.requireNonNull(group);
+        this.version = Objects.requireNonNull(version);
+        this.kind = Objects.requireNonNull(kind);
+        this.plural = Objects.requireNonNull(plural);
+        this.namespaced = namespaced;
+        this.prototype = Objects.requireNonNull(prototype);
+        this.shortNames = List.copyOf(shortNames);
+        var d = prototype.getDescriptorForType();
+        this.metadataField = required(d.findFieldByName("metadata"), "metadata");
+        this.apiVersionField = required(d.findFieldByName("api_version"), "api_version");
+        this.kindField = required(d.findFieldByName("kind"), "kind");
+        this.specField = d.findFieldByName("spec");
+    }
+
+    private FieldDescriptor required(FieldDescriptor f, String name) {
+        if (f == null) {
+            throw new IllegalArgumentException(prototype.getDescriptorForType().getFullName() + " has no field " + name);
+        }
+        return f;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    /** {@code v1} for the core group, else {@code group/version}. */
+    public String apiVersion() {
+        return group.isEmpty() ? version : group + "/" + version;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public String plural() {
+        return plural;
+    }
+
+    public boolean namespaced() {
+        return namespaced;
+    }
+
+    public List<String> shortNames() {
+        return shortNames;
+    }
+
+    public T prototype() {
+        return prototype;
+    }
+
+    @SuppressWarnings("unchecked")
+    public Parser<T> parser() {
+        return (Parser<T>) prototype.getParserForType();
+    }
+
+    public Class<?> type() {
+        return prototype.getClass();
+    }
+
+    public ObjectMeta meta(T obj) {
+        return (ObjectMeta) obj.getField(metadataField);
+    }
+
+    @SuppressWarnings("unchecked")
+    public T withMeta(T obj, ObjectMeta meta) {
+        return (T) obj.toBuilder().setField(metadataField, meta).build();
+    }
+
+    /** Sets apiVersion and kind, as every object handed to a caller carries them. */
+    @SuppressWarnings("unchecked")
+    public T withTypeMeta(T obj) {
+        if (apiVersion().equals(obj.getField(apiVersionField)) && kind.equals(obj.getField(kindField))) {
+            return obj;
+        }
+        return (T) obj.toBuilder().setField(apiVersionField, apiVersion()).setField(kindField, kind).build();
+    }
+
+    /** Clears apiVersion and kind (the envelope carries them) and resourceVersion (never stored). */
+    @SuppressWarnings("unchecked")
+    public T forStorage(T obj) {
+        Message.Builder b = obj.toBuilder().clearField(apiVersionField).clearField(kindField);
+        ObjectMeta m = meta(obj);
+        if (!m.getResourceVersion().isEmpty()) {
+            b.setField(metadataField, m.toBuilder().clearResourceVersion().build());
+        }
+        return (T) b.build();
+    }
+
+    /** The {@code spec} field's value, or null when the type has no spec. */
+    public Object spec(T obj) {
+        return specField == null ? null : obj.getField(specField);
+    }
+
+    @Override
+    public String toString() {
+        return plural + "." + (group.isEmpty() ? "core" : group) + "/" + version;
+    }
+}
