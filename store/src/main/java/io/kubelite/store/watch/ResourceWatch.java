@@ -55,6 +55,7 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
     private long backoffMs = 100;
     private boolean failing;
     private volatile boolean closed;
+    private volatile int interruptions;
 
     public ResourceWatch(Etcd etcd, Resource<T> resource, String prefix, long fromRevision, WatchListener<T> listener) {
         this.etcd = etcd;
@@ -198,6 +199,7 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
                     : new ExpiredException(prefix, "revision " + (lastRevision + 1) + " of " + prefix + " has been compacted"));
             return;
         }
+        interruptions++;
         if (!failing) {
             LOG.warn("watch {} interrupted at revision {} ({}); resuming", prefix, lastRevision,
                     err == null ? "stream closed" : se.getMessage());
@@ -241,6 +243,11 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
                 LOG.debug("closing watcher on {}: {}", prefix, e.toString());
             }
         }
+    }
+
+    /** How many times the underlying etcd watch broke and was resumed. */
+    public int interruptions() {
+        return interruptions;
     }
 
     public boolean isClosed() {

@@ -1,0 +1,89 @@
+package io.kubelite.store;
+
+import io.kubelite.api.Pod;
+import io.kubelite.store.testing.EtcdCluster;
+import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.store.testing.Poll;
+import io.kubelite.store.watch.ResourceWatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Watch resume across a full restart, compaction and progress, on a one-member etcd. */
+class WatchSingleMemberTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.managed(1);
+
+    @Test
+    void watcherSurvivesAFullRestartOfASingleMemberCluster() throws Exception {
+        EtcdCluster cluster = ETCD.cluster();
+        String prefix = ETCD.newPrefix();
+        Etcd etcd = ETCD.connect(prefix);
+        ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+        long start = Long.parseLong(pods.create(TestObjects.pod("default", "start")).join().getMetadata().getResourceVersion());
+        WatchTesting.Recorder rec = new WatchTesting.Recorder();
+        try (ResourceWatch<Pod> w = pods.watch(null, start + 1, rec)) {
+            for (int i = 0; i < 10; i++) {
+                pods.create(TestObjects.pod("default", "before-" + i)).join();
+            }
+            Poll.until(Duration.ofSeconds(10), "10 events", () -> rec.revisions.size() == 10);
+            cluster.kill(0);
+            cluster.restart(0);
+            long last = 0;
+            for (int i = 0; i < 10; i++) {
+                last = Long.parseLong(Poll.value(Duration.ofSeconds(30), "write after restart", () -> {
+                    try {
+                        return pods.create(TestObjects.pod("default", "after-" + rec.hashCode() + "-" + System.nanoTime())).join();
+                    } catch (RuntimeException e) {
+                        return null;
+                    }
+                }).getMetadata().getResourceVersion());
+            }
+            long lastRev = last;
+            Poll.until(Duration.ofSeconds(30), "watch resumes to " + lastRev,
+                    () -> !rec.revisions.isEmpty() && rec.revisions.get(rec.revisions.size() - 1) == lastRev);
+            WatchTesting.assertStrictlyIncreasing(rec.revisions);
+            assertThat(rec.revisions).hasSize(20);
+            assertThat(rec.revisions).isEqualTo(WatchTesting.historyRevisions(etcd, prefix, start + 1, lastRev));
+        }
+    }
+
+    @Test
+    void compactedStartRevisionIsExpired() {
+        String prefix = ETCD.newPrefix();
+        Etcd etcd = ETCD.connect(prefix);
+        ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+        long first = Long.parseLong(pods.create(TestObjects.pod("default", "a")).join().getMetadata().getResourceVersion());
+        pods.create(TestObjects.pod("default", "b")).join();
+        long latest = Long.parseLong(pods.create(TestObjects.pod("default", "c")).join().getMetadata().getResourceVersion());
+        ETCD.cluster().compact(latest);
+        WatchTesting.Recorder rec = new WatchTesting.Recorder();
+        try (ResourceWatch<Pod> w = pods.watch(null, first, rec)) {
+            Poll.until(Duration.ofSeconds(10), "expired", () -> rec.expired.get() != null);
+            assertThat(rec.revisions).isEmpty();
+            assertThat(w.isClosed()).isTrue();
+        }
+    }
+
+    @Test
+    void idleWatcherRevisionAdvancesThroughProgressNotifications() {
+        String prefix = ETCD.newPrefix();
+        Etcd etcd = ETCD.connect(prefix);
+        ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+        ObjectStore<io.kubelite.api.Node> nodes = new Store(etcd).of(Resources.NODES);
+        long start = Long.parseLong(pods.create(TestObjects.pod("default", "a")).join().getMetadata().getResourceVersion());
+        WatchTesting.Recorder rec = new WatchTesting.Recorder();
+        try (ResourceWatch<Pod> w = pods.watch(null, start + 1, rec)) {
+            long other = Long.parseLong(nodes.create(TestObjects.node("n-" + System.nanoTime())).join()
+                    .getMetadata().getResourceVersion());
+            Poll.until(Duration.ofSeconds(15), "pod watch progresses to " + other + " without pod events",
+                    () -> rec.progress.get() >= other);
+            assertThat(rec.revisions).isEmpty();
+            assertThat(w.lastRevision()).isGreaterThanOrEqualTo(other);
+        }
+    }
+}
