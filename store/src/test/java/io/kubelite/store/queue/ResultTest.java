@@ -1,0 +1,28 @@
+package io.kubelite.store.queue;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ResultTest {
+
+    @Test
+    void factoriesCarryActionAndDelay() {
+        assertThat(Result.done().action()).isEqualTo(Result.Action.DONE);
+        assertThat(Result.requeue().action()).isEqualTo(Result.Action.REQUEUE);
+        Result later = Result.requeueAfter(Duration.ofSeconds(3));
+        assertThat(later.action()).isEqualTo(Result.Action.REQUEUE_AFTER);
+        assertThat(later.delay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(later).isEqualTo(Result.requeueAfter(Duration.ofMillis(3000)));
+        assertThat(Result.done().delay()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void negativeDelayIsRejected() {
+        assertThatThrownBy(() -> Result.requeueAfter(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
