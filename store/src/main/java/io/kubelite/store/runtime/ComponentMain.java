@@ -498,9 +498,10 @@ public final class ComponentMain {
     }
 
     private void onSignal(String signal) {
-        if (requestStop("received " + signal, 0)) {
+        if (!wasStopRequested()) {
             log.info("{} received {}; shutting down", displayName, signal);
-        } else {
+        }
+        if (!requestStop("received " + signal, 0)) {
             log.warn("{} received {} while stopping; exiting now", displayName, signal);
             Runtime.getRuntime().halt(1);
         }
