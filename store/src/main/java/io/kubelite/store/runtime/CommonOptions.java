@@ -30,7 +30,7 @@ import java.util.Locale;
  * concurrently.
  */
 public final class CommonOptions {
-    @Option(names = "--etcd-endpoints", split = ",", paramLabel = "HOST:PORT[,HOST:PORT...]",
+    @Option(names = "--etcd-endpoints", split = ",", paramLabel = "HOST:PORT",
             defaultValue = "${env:ETCD_ENDPOINTS:-127.0.0.1:2379}",
             description = "etcd client endpoints, comma-separated (default: $ETCD_ENDPOINTS, else 127.0.0.1:2379).")
     List<String> etcdEndpoints = new ArrayList<>();

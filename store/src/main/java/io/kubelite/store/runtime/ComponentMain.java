@@ -144,7 +144,11 @@ public final class ComponentMain {
             if (wasStopRequested()) {
                 log.info("{} stop requested during startup", displayName);
             } else {
-                log.error("{} failed to start: {}", displayName, e.getMessage(), e.getCause());
+                // The message says what to do; the cause's stack trace is for debugging only
+                // (a component's own start failure is logged with its trace where it happens).
+                log.error("{} failed to start: {}{}", displayName, e.getMessage(),
+                        e.getCause() == null ? "" : " (last error: " + oneLine(e.getCause()) + ")");
+                log.debug("{} startup failure cause", displayName, e.getCause());
             }
             stopAll(e.getMessage());
             throw e;
@@ -206,6 +210,7 @@ public final class ComponentMain {
         try {
             component.start(ctx);
         } catch (Exception e) {
+            log.error("{} component failed to start", displayName, e);
             throw new StartupException(displayName + ": component failed to start: " + oneLine(e), e);
         }
         componentStarted = true;
