@@ -134,6 +134,10 @@ public final class ComponentMain {
     public void start() throws StartupException {
         synchronized (stateLock) {
             if (state != State.LATENT) {
+                if (state == State.STOPPED && wasStopRequested()) {
+                    // a signal arrived between installing the handlers and starting
+                    throw new StartupException(displayName + ": " + stopReason, null);
+                }
                 throw new IllegalStateException(displayName + " was already started");
             }
             state = State.STARTING;

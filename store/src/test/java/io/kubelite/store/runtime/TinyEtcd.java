@@ -77,7 +77,7 @@ final class TinyEtcd implements AutoCloseable {
                     return;
                 } catch (Exception e) {
                     last = e;
-                    Thread.onSpinWait();
+                    Thread.sleep(100); // poll interval; the loop itself checks for the state
                 }
             }
             throw new IllegalStateException("etcd did not answer within " + millis + "ms", last);
