@@ -1,0 +1,182 @@
+package io.kubelite.store.runtime;
+
+import io.kubelite.store.EtcdConfig;
+import org.slf4j.event.Level;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The flags every kubelite process shares, as a picocli mixin:
+ * <pre>{@code
+ * @Command(name = "scheduler", mixinStandardHelpOptions = true)
+ * final class SchedulerCommand implements Callable<Integer> {
+ *     @Mixin CommonOptions common = new CommonOptions().leaderElectByDefault(true);
+ *     public Integer call() { return new ComponentMain("scheduler", new Scheduler(), common, electors).run(); }
+ * }
+ * }</pre>
+ *
+ * <p>A pre-initialised mixin field is used as is by picocli, which is how a component
+ * changes the default of {@code --leader-elect}. Values are plain fields set by picocli;
+ * the accessors apply the remaining defaults. {@link #validate()} checks what the
+ * converters cannot (positive timeouts, port range). An instance is filled once by
+ * picocli at startup and only read afterwards; it is not meant to be mutated
+ * concurrently.
+ */
+public final class CommonOptions {
+    @Option(names = "--etcd-endpoints", split = ",", paramLabel = "HOST:PORT",
+            defaultValue = "${env:ETCD_ENDPOINTS:-127.0.0.1:2379}",
+            description = "etcd client endpoints, comma-separated (default: $ETCD_ENDPOINTS, else 127.0.0.1:2379).")
+    List<String> etcdEndpoints = new ArrayList<>();
+
+    @Option(names = "--etcd-prefix", defaultValue = EtcdConfig.DEFAULT_PREFIX, paramLabel = "PREFIX",
+            description = "Key prefix all kubelite data lives under (default: ${DEFAULT-VALUE}).")
+    String etcdPrefix = EtcdConfig.DEFAULT_PREFIX;
+
+    @Option(names = "--etcd-request-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = "Deadline of every single etcd call (default: ${DEFAULT-VALUE}).")
+    Duration etcdRequestTimeout = Duration.ofSeconds(10);
+
+    @Option(names = "--etcd-startup-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = "How long to wait for etcd to answer at startup (default: ${DEFAULT-VALUE}).")
+    Duration etcdStartupTimeout = Duration.ofSeconds(30);
+
+    @Option(names = "--id", paramLabel = "IDENTITY",
+            description = "Identity of this process in leader election and logs (default: <hostname>-<pid>).")
+    String id;
+
+    @Option(names = "--leader-elect", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Campaign for leadership and act only while leading (default depends on the component).")
+    Boolean leaderElect;
+
+    @Option(names = "--leader-lease-duration", defaultValue = "15s", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = "Leader lease TTL; a dead leader is replaced after about this long (default: ${DEFAULT-VALUE}).")
+    Duration leaderLeaseDuration = Duration.ofSeconds(15);
+
+    @Option(names = "--health-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port for /healthz, /readyz and /metrics; 0 picks a free port, which is logged (default: ${DEFAULT-VALUE}).")
+    int healthPort;
+
+    @Option(names = "--health-bind-address", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address the health server binds to (default: ${DEFAULT-VALUE}).")
+    String healthBindAddress = "127.0.0.1";
+
+    @Option(names = "--log-level", defaultValue = "info", converter = LogLevelConverter.class, paramLabel = "LEVEL",
+            description = "Root log level: trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
+    Level logLevel = Level.INFO;
+
+    private boolean leaderElectDefault;
+
+    /**
+     * Sets the default of {@code --leader-elect} for this component (false unless
+     * changed); returns this, for use in a mixin field initialiser.
+     */
+    public CommonOptions leaderElectByDefault(boolean value) {
+        this.leaderElectDefault = value;
+        return this;
+    }
+
+    /** The etcd endpoints, blanks dropped. */
+    public List<String> etcdEndpoints() {
+        return etcdEndpoints.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public String etcdPrefix() {
+        return etcdPrefix;
+    }
+
+    public Duration etcdRequestTimeout() {
+        return etcdRequestTimeout;
+    }
+
+    public Duration etcdStartupTimeout() {
+        return etcdStartupTimeout;
+    }
+
+    /** {@code --id}, or {@code <hostname>-<pid>} when not given. */
+    public String identity() {
+        if (id != null && !id.isBlank()) {
+            return id.trim();
+        }
+        return hostname() + "-" + ProcessHandle.current().pid();
+    }
+
+    /** {@code --leader-elect} if given, else the component's default. */
+    public boolean leaderElect() {
+        return leaderElect != null ? leaderElect : leaderElectDefault;
+    }
+
+    public Duration leaderLeaseDuration() {
+        return leaderLeaseDuration;
+    }
+
+    public int healthPort() {
+        return healthPort;
+    }
+
+    public String healthBindAddress() {
+        return healthBindAddress;
+    }
+
+    public Level logLevel() {
+        return logLevel;
+    }
+
+    /** The etcd connection settings these flags describe. Call {@link #validate()} first. */
+    public EtcdConfig etcdConfig() {
+        return new EtcdConfig(etcdEndpoints(), etcdPrefix, etcdRequestTimeout);
+    }
+
+    /**
+     * Checks what the type converters cannot. Throws {@link IllegalArgumentException}
+     * whose message names the flag and is fit to show a user.
+     */
+    public void validate() {
+        if (etcdEndpoints().isEmpty()) {
+            throw new IllegalArgumentException("--etcd-endpoints: at least one endpoint is required");
+        }
+        requirePositive("--etcd-request-timeout", etcdRequestTimeout);
+        requirePositive("--etcd-startup-timeout", etcdStartupTimeout);
+        requirePositive("--leader-lease-duration", leaderLeaseDuration);
+        if (healthPort < 0 || healthPort > 65535) {
+            throw new IllegalArgumentException("--health-port: " + healthPort + " is not a port (0-65535)");
+        }
+        if (healthBindAddress == null || healthBindAddress.isBlank()) {
+            throw new IllegalArgumentException("--health-bind-address: must not be empty");
+        }
+    }
+
+    private static void requirePositive(String flag, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(flag + ": must be a positive duration such as 10s");
+        }
+    }
+
+    private static String hostname() {
+        // getLocalHost can fail on hosts without a resolvable name; an identity is still needed.
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "localhost" : env;
+        }
+    }
+
+    /** Case-insensitive log level names, with a clear error listing the valid ones. */
+    public static final class LogLevelConverter implements ITypeConverter<Level> {
+        @Override
+        public Level convert(String value) {
+            try {
+                return Level.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' is not a log level; use trace, debug, info, warn or error");
+            }
+        }
+    }
+}

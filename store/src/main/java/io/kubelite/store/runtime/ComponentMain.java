@@ -1,0 +1,539 @@
+package io.kubelite.store.runtime;
+
+import ch.qos.logback.classic.LoggerContext;
+import io.etcd.jetcd.options.GetOption;
+import io.kubelite.store.Etcd;
+import io.micrometer.core.instrument.Gauge;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs one {@link Component} as a kubelite process: logging, etcd, health server,
+ * leader election and an orderly shutdown.
+ *
+ * <p>{@link #run()} is what a {@code main} calls (through picocli):
+ * <ol>
+ *   <li>sets the root log level from {@code --log-level} and routes java.util.logging
+ *       (gRPC's) into SLF4J;</li>
+ *   <li>starts the {@link HealthServer} (so liveness is served while waiting for etcd);</li>
+ *   <li>connects to etcd and waits up to {@code --etcd-startup-timeout} for it to answer.
+ *       If it never does, run prints one line to stderr, e.g. {@code kubelite scheduler:
+ *       etcd at 127.0.0.1:2379 did not answer within 30s; start etcd or set
+ *       --etcd-endpoints / ETCD_ENDPOINTS}, and returns 1;</li>
+ *   <li>calls {@link Component#start}, then either starts the {@link Elector} (with
+ *       {@code --leader-elect}) whose hooks reach the component, or calls
+ *       {@code onStartedLeading(LeaderTerm.UNELECTED)} at once;</li>
+ *   <li>blocks until SIGTERM/SIGINT, {@link #shutdown()} or {@link ComponentContext#fatal},
+ *       then: readiness and liveness fail, the component is closed (stops acting), the
+ *       elector steps down and revokes its lease, etcd is closed, the health server and
+ *       metrics are closed; returns 0 (1 after a fatal error).</li>
+ * </ol>
+ * Built-in readiness checks: {@code etcd} (one count-only get with a deadline of at most
+ * 2s) and {@code component-started}.
+ *
+ * <p>Caveats: one instance per process. It configures process-global things (the
+ * logback root level, the JUL bridge, and in {@code run()} the TERM/INT signal handlers
+ * and a JVM shutdown hook). SIGTERM is handled with {@code sun.misc.Signal} rather than
+ * only a shutdown hook so that a graceful stop exits 0 instead of the JVM's 143; if the
+ * handler cannot be installed (e.g. under {@code -Xrs}) the shutdown hook still stops
+ * everything in order, but the exit code is the JVM's. A second TERM/INT during the
+ * stop halts the process at once with code 1. The stop waits for
+ * {@link Component#close()} without a time limit; every etcd call in it is bounded.
+ */
+public final class ComponentMain {
+    private static final Logger log = LoggerFactory.getLogger(ComponentMain.class);
+    private static final Duration READINESS_ETCD_DEADLINE = Duration.ofSeconds(2);
+    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
+
+    private enum State { LATENT, STARTING, RUNNING, STOPPING, STOPPED }
+
+    private final String componentName;
+    private final String displayName;
+    private final Component component;
+    private final CommonOptions options;
+    private final ElectorFactory electors;
+    private final String identity;
+
+    private final Object stateLock = new Object();
+    private State state = State.LATENT;
+    private String stopReason;
+    private int exitCode;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    // Serialises leadership hooks with the component's close, so no hook starts after close.
+    private final Object componentLock = new Object();
+    private boolean componentStartCalled;
+    private boolean componentClosed;
+    private volatile boolean componentStarted;
+    private final AtomicInteger leading = new AtomicInteger();
+
+    // Written by the thread running start(), read by the shutdown thread after it was
+    // started under stateLock (which orders the two).
+    private ProcessMetrics metrics;
+    private HealthServer health;
+    private volatile Etcd etcd;
+    private Elector elector;
+
+    /**
+     * @param componentName short name used in logs, messages, the election name and metrics
+     *                      (e.g. {@code scheduler})
+     * @param electors      how to build the elector when {@code --leader-elect} is set;
+     *                      {@link ElectorFactory#UNAVAILABLE} for components that never elect
+     */
+    public ComponentMain(String componentName, Component component, CommonOptions options, ElectorFactory electors) {
+        this.componentName = Objects.requireNonNull(componentName, "componentName");
+        this.displayName = "kubelite " + componentName;
+        this.component = Objects.requireNonNull(component, "component");
+        this.options = Objects.requireNonNull(options, "options");
+        this.electors = Objects.requireNonNull(electors, "electors");
+        this.identity = options.identity();
+    }
+
+    /**
+     * The whole process lifecycle; returns the exit code for {@code System.exit}. Prints
+     * one line to stderr when startup fails; never throws.
+     */
+    public int run() {
+        Thread hook = installSignalHandlers();
+        try {
+            try {
+                start();
+            } catch (StartupException e) {
+                int code = exitCodeIfRequested();
+                if (code == 0 && wasStopRequested()) {
+                    return 0; // a SIGTERM during startup is a clean stop, not an error
+                }
+                System.err.println(e.getMessage());
+                return 1;
+            }
+            return awaitShutdown();
+        } finally {
+            removeShutdownHook(hook);
+        }
+    }
+
+    /**
+     * Starts everything (steps 1-4 of the class comment) and returns once the component
+     * runs. On failure everything started so far is stopped and closed before this throws.
+     *
+     * @throws StartupException with a one-line user-facing message
+     * @throws IllegalStateException if called twice
+     */
+    public void start() throws StartupException {
+        synchronized (stateLock) {
+            if (state != State.LATENT) {
+                if (state == State.STOPPED && wasStopRequested()) {
+                    // a signal arrived between installing the handlers and starting
+                    throw new StartupException(displayName + ": " + stopReason, null);
+                }
+                throw new IllegalStateException(displayName + " was already started");
+            }
+            state = State.STARTING;
+        }
+        try {
+            doStart();
+        } catch (StartupException e) {
+            if (wasStopRequested()) {
+                log.info("{} stop requested during startup", displayName);
+            } else {
+                // The message says what to do; the cause's stack trace is for debugging only
+                // (a component's own start failure is logged with its trace where it happens).
+                log.error("{} failed to start: {}{}", displayName, e.getMessage(),
+                        e.getCause() == null ? "" : " (last error: " + oneLine(e.getCause()) + ")");
+                log.debug("{} startup failure cause", displayName, e.getCause());
+            }
+            stopAll(e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("{} failed to start", displayName, e);
+            stopAll("startup failed");
+            throw new StartupException(displayName + ": startup failed: " + oneLine(e), e);
+        }
+        boolean abort;
+        synchronized (stateLock) {
+            abort = stopRequested.getCount() == 0;
+            if (!abort) {
+                state = State.RUNNING;
+            }
+        }
+        if (abort) {
+            stopAll(stopReason);
+            throw new StartupException(displayName + ": " + stopReason, null);
+        }
+        log.info("{} running as {}", displayName, identity);
+    }
+
+    private void doStart() throws StartupException {
+        configureLogging();
+        try {
+            options.validate();
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(displayName + ": " + e.getMessage(), null);
+        }
+        log.info("{} starting as {} (etcd {} prefix {}, leader-elect {})", displayName, identity,
+                String.join(",", options.etcdEndpoints()), options.etcdPrefix(), options.leaderElect());
+
+        metrics = new ProcessMetrics();
+        ReadinessChecks readiness = new ReadinessChecks();
+        readiness.add("etcd", this::etcdAnswers);
+        readiness.add("component-started", () -> componentStarted);
+        Gauge.builder("leader_election_master_status", leading, AtomicInteger::get)
+                .description("1 while this process is the leader (or runs without leader election)")
+                .tag("name", componentName)
+                .register(metrics.registry());
+
+        health = new HealthServer(options.healthBindAddress(), options.healthPort(), readiness, metrics.registry());
+        try {
+            health.start();
+        } catch (IOException e) {
+            throw new StartupException(displayName + ": cannot serve health endpoints on "
+                    + options.healthBindAddress() + ":" + options.healthPort() + ": " + oneLine(e), e);
+        }
+
+        etcd = Etcd.connect(options.etcdConfig());
+        waitForEtcd();
+        checkNotStopped();
+
+        ComponentContext ctx = new ComponentContext(componentName, identity, etcd, options,
+                metrics.registry(), readiness, (reason, cause) -> fatal(reason, cause));
+        synchronized (componentLock) {
+            componentStartCalled = true;
+        }
+        try {
+            component.start(ctx);
+        } catch (Exception e) {
+            log.error("{} component failed to start", displayName, e);
+            throw new StartupException(displayName + ": component failed to start: " + oneLine(e), e);
+        }
+        componentStarted = true;
+        log.info("{} component started", displayName);
+        checkNotStopped();
+
+        Hooks hooks = new Hooks();
+        if (options.leaderElect()) {
+            try {
+                elector = electors.create(etcd, componentName, identity, options.leaderLeaseDuration(), hooks);
+                elector.start();
+            } catch (RuntimeException e) {
+                throw new StartupException(displayName + ": cannot start leader election: " + oneLine(e), e);
+            }
+            log.info("{} campaigning for leadership of {} as {} (lease {})", displayName, componentName, identity,
+                    DurationConverter.format(options.leaderLeaseDuration()));
+        } else {
+            log.info("{} runs without leader election", displayName);
+            hooks.onStartedLeading(LeaderTerm.UNELECTED);
+        }
+    }
+
+    /** Polls etcd with a bounded call until it answers, the startup timeout passes, or a stop is requested. */
+    private void waitForEtcd() throws StartupException {
+        Duration timeout = options.etcdStartupTimeout();
+        String endpoints = String.join(",", options.etcdEndpoints());
+        log.info("{} waiting up to {} for etcd at {}", displayName, DurationConverter.format(timeout), endpoints);
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        Duration delay = Duration.ofMillis(100);
+        Throwable last = null;
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                break;
+            }
+            Duration attempt = min(options.etcdRequestTimeout(), Duration.ofNanos(remaining));
+            try {
+                probeEtcd(attempt);
+                log.info("{} etcd at {} answered after {}", displayName, endpoints,
+                        DurationConverter.format(Duration.ofMillis((System.nanoTime() - start) / 1_000_000)));
+                return;
+            } catch (Exception e) {
+                last = e;
+                log.debug("etcd at {} did not answer: {}", endpoints, oneLine(e));
+            }
+            remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                break;
+            }
+            try {
+                // Waiting on the stop latch, not sleeping: a SIGTERM ends the wait at once.
+                if (stopRequested.await(Math.min(delay.toNanos(), remaining), TimeUnit.NANOSECONDS)) {
+                    checkNotStopped();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartupException(displayName + ": interrupted while waiting for etcd", e);
+            }
+            delay = min(delay.multipliedBy(2), MAX_RETRY_DELAY);
+        }
+        throw new StartupException(displayName + ": etcd at " + endpoints + " did not answer within "
+                + DurationConverter.format(timeout) + "; start etcd or set --etcd-endpoints / ETCD_ENDPOINTS", last);
+    }
+
+    /** One cheap round trip: a count-only get of a key under the prefix's _kubelite area. */
+    private void probeEtcd(Duration deadline) throws Exception {
+        Etcd e = etcd;
+        String key = e.prefix() + "/_kubelite/ping";
+        e.call(key, deadline, () -> e.client().getKVClient()
+                        .get(Etcd.bytes(key), GetOption.builder().withCountOnly(true).build()))
+                // The call is already bounded; the outer bound only guards against a future that never completes.
+                .get(deadline.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    }
+
+    private boolean etcdAnswers() throws Exception {
+        Etcd e = etcd;
+        if (e == null || e.isClosed()) {
+            return false;
+        }
+        probeEtcd(min(options.etcdRequestTimeout(), READINESS_ETCD_DEADLINE));
+        return true;
+    }
+
+    private void checkNotStopped() throws StartupException {
+        if (wasStopRequested()) {
+            String reason;
+            synchronized (stateLock) {
+                reason = stopReason;
+            }
+            throw new StartupException(displayName + ": " + reason, null);
+        }
+    }
+
+    /**
+     * Requests an orderly stop (exit code 0) and waits until it finished. Idempotent;
+     * safe from any thread except the component's own hooks and close.
+     */
+    public int shutdown() {
+        requestStop("shutdown requested", 0);
+        return awaitShutdown();
+    }
+
+    /** Blocks until the process has stopped; returns its exit code (0, or 1 after a fatal error). */
+    public int awaitShutdown() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stopped.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // keep waiting: returning early would let main exit mid-stop
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (stateLock) {
+            return exitCode;
+        }
+    }
+
+    /** The health server's bound port; valid once {@link #start()} returned. */
+    public int healthPort() {
+        return health.port();
+    }
+
+    private void fatal(String reason, Throwable cause) {
+        if (requestStop("fatal: " + reason, 1)) {
+            log.error("{} fatal error: {}", displayName, reason, cause);
+        }
+    }
+
+    /**
+     * Asks for a stop. Returns false if a stop was already requested. During startup it
+     * only records the request (start() notices it); when running it starts the stop on
+     * a dedicated thread, because the caller may be a component thread that close() joins.
+     */
+    private boolean requestStop(String reason, int code) {
+        synchronized (stateLock) {
+            if (stopRequested.getCount() == 0) {
+                return false;
+            }
+            stopReason = reason;
+            exitCode = code;
+            stopRequested.countDown();
+            if (state == State.LATENT) {
+                state = State.STOPPED;
+                stopped.countDown();
+                return true;
+            }
+            if (state != State.RUNNING) {
+                return true; // STARTING: start() stops everything itself
+            }
+            state = State.STOPPING;
+        }
+        Thread t = new Thread(() -> stopAll(reason), componentName + "-shutdown");
+        t.setDaemon(false); // the JVM must not exit mid-stop
+        t.start();
+        return true;
+    }
+
+    private boolean wasStopRequested() {
+        return stopRequested.getCount() == 0;
+    }
+
+    private int exitCodeIfRequested() {
+        synchronized (stateLock) {
+            return wasStopRequested() ? exitCode : 1;
+        }
+    }
+
+    /** The stop sequence; each step runs even if an earlier one failed. */
+    private void stopAll(String reason) {
+        try {
+            log.info("{} stopping: {}", displayName, reason);
+            if (health != null) {
+                health.markShuttingDown();
+            }
+            closeComponent();
+            if (elector != null) {
+                step("left leader election (lease revoked)", elector::close);
+            }
+            if (etcd != null) {
+                step("etcd connection closed", etcd::close);
+            }
+            if (health != null) {
+                step("health server stopped", health::close);
+            }
+            if (metrics != null) {
+                metrics.close();
+            }
+            log.info("{} stopped", displayName);
+        } finally {
+            synchronized (stateLock) {
+                state = State.STOPPED;
+            }
+            stopped.countDown();
+        }
+    }
+
+    private void closeComponent() {
+        synchronized (componentLock) {
+            if (!componentStartCalled || componentClosed) {
+                return;
+            }
+            componentClosed = true;
+            leading.set(0);
+            step("component closed", component::close);
+        }
+    }
+
+    private void step(String done, Runnable r) {
+        try {
+            r.run();
+            log.info("{} {}", displayName, done);
+        } catch (RuntimeException e) {
+            log.error("{} shutdown step failed before: {}", displayName, done, e);
+        }
+    }
+
+    /** Forwards elector callbacks to the component, never after its close, and treats a throwing hook as fatal. */
+    private final class Hooks implements LeadershipHooks {
+        @Override
+        public void onStartedLeading(LeaderTerm term) {
+            synchronized (componentLock) {
+                if (componentClosed) {
+                    return;
+                }
+                if (term.elected()) {
+                    log.info("{} started leading: key {} token {}", displayName, term.key(), term.token());
+                }
+                leading.set(1);
+                try {
+                    component.onStartedLeading(term);
+                } catch (RuntimeException e) {
+                    fatal("onStartedLeading failed: " + oneLine(e), e);
+                }
+            }
+        }
+
+        @Override
+        public void onStoppedLeading() {
+            synchronized (componentLock) {
+                if (componentClosed || leading.get() == 0) {
+                    return;
+                }
+                log.info("{} stopped leading", displayName);
+                leading.set(0);
+                try {
+                    component.onStoppedLeading();
+                } catch (RuntimeException e) {
+                    fatal("onStoppedLeading failed: " + oneLine(e), e);
+                }
+            }
+        }
+    }
+
+    private void configureLogging() {
+        // gRPC logs through java.util.logging; without the bridge its messages (and stack
+        // traces) would bypass logback and land on stderr.
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        if (factory instanceof LoggerContext ctx) {
+            ctx.getLogger(Logger.ROOT_LOGGER_NAME)
+                    .setLevel(ch.qos.logback.classic.Level.toLevel(options.logLevel().name()));
+        } else {
+            log.warn("SLF4J is not bound to logback; --log-level {} ignored", options.logLevel());
+        }
+    }
+
+    private Thread installSignalHandlers() {
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                Signal.handle(new Signal(name), sig -> onSignal("SIG" + sig.getName()));
+            } catch (IllegalArgumentException e) {
+                log.warn("{} cannot handle SIG{} ({}); relying on the JVM shutdown hook", displayName, name, e.getMessage());
+            }
+        }
+        // Backstop for exits not caused by TERM/INT (System.exit elsewhere, SIGHUP): stop in order.
+        Thread hook = new Thread(() -> {
+            requestStop("JVM shutdown", 0);
+            awaitShutdown();
+        }, componentName + "-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private void onSignal(String signal) {
+        if (!wasStopRequested()) {
+            log.info("{} received {}; shutting down", displayName, signal);
+        }
+        if (!requestStop("received " + signal, 0)) {
+            log.warn("{} received {} while stopping; exiting now", displayName, signal);
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down; the hook just waits for the finished stop
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return msg.replaceAll("[\r\n]+", " ");
+    }
+}

@@ -1,0 +1,184 @@
+package io.kubelite.store.runtime;
+
+import io.etcd.jetcd.Client;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** ComponentMain as a real OS process: {@link SampleComponentMain} in a fresh JVM. */
+class ComponentMainProcessTest {
+    private static TinyEtcd etcd;
+
+    @BeforeAll
+    static void startEtcd() throws Exception {
+        etcd = TinyEtcd.start();
+    }
+
+    @AfterAll
+    static void stopEtcd() throws Exception {
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    /** A child JVM with its stdout and stderr drained into line lists by daemon threads. */
+    static final class Child implements AutoCloseable {
+        final Process process;
+        final List<String> out = new ArrayList<>();
+        final List<String> err = new ArrayList<>();
+        private final List<Thread> drains = new ArrayList<>();
+
+        Child(String... args) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(SampleComponentMain.class.getName());
+            cmd.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().remove("ETCD_ENDPOINTS");
+            process = pb.start();
+            drains.add(drain(process.getInputStream(), out));
+            drains.add(drain(process.getErrorStream(), err));
+        }
+
+        private static Thread drain(InputStream in, List<String> into) {
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        synchronized (into) {
+                            into.add(line);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            }, "child-drain");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        /** After exit: waits (bounded) for both streams to reach end of file, so every line is seen. */
+        void awaitStreamsDrained() throws InterruptedException {
+            for (Thread t : drains) {
+                t.join(5_000);
+                assertThat(t.isAlive()).as("output of the child drained").isFalse();
+            }
+        }
+
+        List<String> lines(List<String> which) {
+            synchronized (which) {
+                return List.copyOf(which);
+            }
+        }
+
+        /** Polls stdout for a line matching {@code regex}; returns group 1. */
+        String awaitOut(String regex, Duration within) throws InterruptedException {
+            Pattern p = Pattern.compile(regex);
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (String line : lines(out)) {
+                    Matcher m = p.matcher(line);
+                    if (m.find()) {
+                        return m.group(1);
+                    }
+                }
+                if (!process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(50); // poll interval
+            }
+            throw new AssertionError("no stdout line matching " + regex + "; stdout: " + lines(out) + " stderr: " + lines(err));
+        }
+
+        /** Waits for exit, then briefly for the drain threads to see end of stream. */
+        int awaitExit(Duration within) throws InterruptedException {
+            assertThat(process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("process exited within %s; stdout %s", within, lines(out)).isTrue();
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void exitsOneWithOneLineWhenEtcdNeverAnswers() throws Exception {
+        int deadPort = TinyEtcd.freePort();
+        long start = System.nanoTime();
+        try (Child c = new Child("--etcd-endpoints", "127.0.0.1:" + deadPort, "--etcd-startup-timeout", "2s",
+                "--etcd-request-timeout", "1s")) {
+            int code = c.awaitExit(Duration.ofSeconds(20));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(code).isEqualTo(1);
+            c.awaitStreamsDrained();
+            assertThat(c.lines(c.err)).containsExactly("kubelite sample: etcd at 127.0.0.1:" + deadPort
+                    + " did not answer within 2s; start etcd or set --etcd-endpoints / ETCD_ENDPOINTS");
+            assertThat(String.join("\n", c.lines(c.out))).doesNotContain("\tat ");
+            assertThat(took).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void becomesReadyAndStopsCleanlyOnSigterm() throws Exception {
+        String prefix = "/t-" + UUID.randomUUID();
+        String id = "sample-" + UUID.randomUUID();
+        try (Child c = new Child("--etcd-endpoints", etcd.endpoint(), "--etcd-prefix", prefix, "--id", id,
+                "--etcd-startup-timeout", "20s");
+             Client client = etcd.client()) {
+            int port = Integer.parseInt(c.awaitOut("health server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
+            Http.await(port, "/readyz", Duration.ofSeconds(30), r -> r.statusCode() == 200);
+            assertThat(Http.get(port, "/healthz").statusCode()).isEqualTo(200);
+            assertThat(Http.get(port, "/metrics").body()).contains("leader_election_master_status{name=\"sample\"} 1.0");
+            String base = prefix + "/_kubelite/sample/" + id + "/";
+            assertThat(exists(client, base + "started")).isTrue();
+            assertThat(exists(client, base + "leading")).isTrue();
+            assertThat(exists(client, base + "closed")).isFalse();
+
+            // SIGTERM. Not Process.destroy(): it also closes our ends of the child's pipes, so
+            // the shutdown log lines would be lost; ProcessHandle.destroy() only signals.
+            assertThat(c.process.toHandle().destroy()).isTrue();
+            assertThat(c.awaitExit(Duration.ofSeconds(30))).isEqualTo(0);
+            assertThat(exists(client, base + "closed")).isTrue();
+            c.awaitStreamsDrained();
+            assertThat(c.lines(c.err)).isEmpty();
+            List<String> out = c.lines(c.out);
+            assertThat(indexOf(out, "received SIGTERM")).as("stdout %s", out).isNotNegative();
+            assertThat(indexOf(out, "component closed")).isGreaterThan(indexOf(out, "received SIGTERM"));
+            assertThat(indexOf(out, "etcd connection closed")).isGreaterThan(indexOf(out, "component closed"));
+            assertThat(indexOf(out, "sample stopped")).isGreaterThan(indexOf(out, "etcd connection closed"));
+        }
+    }
+
+    private static int indexOf(List<String> lines, String needle) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(needle)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean exists(Client client, String key) throws Exception {
+        return client.getKVClient().get(TinyEtcd.bytes(key)).get(10, TimeUnit.SECONDS).getCount() > 0;
+    }
+}
