@@ -58,7 +58,9 @@ final class KeepAliveLoop {
     }
 
     void start() {
-        schedule(interval.toNanos());
+        // Counted from when the grant was sent, not answered: a slow grant (first
+        // connection) must not push the first renewal past the local deadline.
+        schedule(lastAckedSendNanos + interval.toNanos() - System.nanoTime());
     }
 
     void stop() {
