@@ -1,0 +1,29 @@
+package io.kubelite.store.election;
+
+import io.kubelite.store.Fence;
+
+import java.util.Objects;
+
+/**
+ * One term of leadership: the winning candidate key, its {@code create_revision} (the
+ * fencing token, unique and increasing across terms of one etcd cluster), and the
+ * {@link Fence} every write made during this term must carry.
+ *
+ * <p>The fence stays valid exactly as long as the candidate key exists with that
+ * create_revision in etcd, whatever this process believes: a write fenced with a stale
+ * Leadership fails atomically.
+ */
+public record Leadership(String key, long token, Fence fence) {
+    public Leadership {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(fence, "fence");
+        if (token <= 0) {
+            throw new IllegalArgumentException("token must be a positive create_revision, got " + token);
+        }
+    }
+
+    /** The leadership held by candidate {@code key} created at revision {@code token}. */
+    public static Leadership of(String key, long token) {
+        return new Leadership(key, token, Fence.onKey(key, token));
+    }
+}
