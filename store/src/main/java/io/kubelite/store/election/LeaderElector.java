@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * a second thread, so a slow callback never delays keep-alives. Both are owned by this
  * elector and stop at {@link #close()}.
  */
-public final class LeaderElector implements AutoCloseable {
+public final class LeaderElector implements Elector {
     private static final Logger log = LoggerFactory.getLogger(LeaderElector.class);
     private static final Duration MIN_LEASE = Duration.ofSeconds(1);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
@@ -117,6 +117,7 @@ public final class LeaderElector implements AutoCloseable {
     }
 
     /** Starts campaigning. Returns at once; the listener hears when this process leads. */
+    @Override
     public void start() {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("cannot start a leader elector that is " + state.get());
@@ -129,6 +130,7 @@ public final class LeaderElector implements AutoCloseable {
      * keep-alive was acknowledged recently enough that the lease is still alive.
      * Advisory only: by the time the caller acts on it, it may be false. Fence writes.
      */
+    @Override
     public boolean isLeader() {
         Term t = term;
         return t != null && state.get() == State.STARTED && t.campaign().leadingWithinDeadline();

@@ -14,12 +14,25 @@ import java.util.Objects;
  * Leadership fails atomically.
  */
 public record Leadership(String key, long token, Fence fence) {
+    /**
+     * The "term" of a process that runs without leader election: no key, token 0,
+     * {@link Fence#NONE}, so a component has one code path either way.
+     */
+    public static final Leadership UNELECTED = new Leadership(null, 0, Fence.NONE);
+
     public Leadership {
-        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(fence, "fence");
-        if (token <= 0) {
+        if (key == null && (token != 0 || fence != Fence.NONE)) {
+            throw new IllegalArgumentException("only the UNELECTED term has no key");
+        }
+        if (key != null && token <= 0) {
             throw new IllegalArgumentException("token must be a positive create_revision, got " + token);
         }
+    }
+
+    /** True for a real elected term, false for {@link #UNELECTED}. */
+    public boolean elected() {
+        return key != null;
     }
 
     /** The leadership held by candidate {@code key} created at revision {@code token}. */

@@ -1,5 +1,7 @@
 package io.kubelite.store.runtime;
 
+import io.kubelite.store.election.Leadership;
+
 /**
  * What a kubelite process (scheduler, controller-manager, kubelet-sim, apiserver)
  * implements; {@link ComponentMain} drives it.
@@ -11,7 +13,7 @@ package io.kubelite.store.runtime;
  *       leader-elected. Throwing aborts startup (exit code 1).</li>
  *   <li>{@link #onStartedLeading} / {@link #onStoppedLeading}, alternating, on the
  *       elector's thread. Without {@code --leader-elect}, {@code onStartedLeading} is
- *       called exactly once right after {@code start} with {@link LeaderTerm#UNELECTED},
+ *       called exactly once right after {@code start} with {@link Leadership#UNELECTED},
  *       so "act" code lives in one place. These hooks must return promptly: start your
  *       work on your own threads.</li>
  *   <li>{@link #close} once on shutdown, before the elector steps down and while etcd is
@@ -25,7 +27,7 @@ public interface Component extends AutoCloseable {
     void start(ComponentContext ctx) throws Exception;
 
     /** Begin acting; every write during this term must carry {@code term.fence()}. */
-    default void onStartedLeading(LeaderTerm term) {
+    default void onStartedLeading(Leadership term) {
     }
 
     /** Stop acting now. */

@@ -3,6 +3,9 @@ package io.kubelite.store.runtime;
 import ch.qos.logback.classic.LoggerContext;
 import io.etcd.jetcd.options.GetOption;
 import io.kubelite.store.Etcd;
+import io.kubelite.store.election.Elector;
+import io.kubelite.store.election.Leadership;
+import io.kubelite.store.election.LeadershipListener;
 import io.micrometer.core.instrument.Gauge;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
@@ -33,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       --etcd-endpoints / ETCD_ENDPOINTS}, and returns 1;</li>
  *   <li>calls {@link Component#start}, then either starts the {@link Elector} (with
  *       {@code --leader-elect}) whose hooks reach the component, or calls
- *       {@code onStartedLeading(LeaderTerm.UNELECTED)} at once;</li>
+ *       {@code onStartedLeading(Leadership.UNELECTED)} at once;</li>
  *   <li>blocks until SIGTERM/SIGINT, {@link #shutdown()} or {@link ComponentContext#fatal},
  *       then: readiness and liveness fail, the component is closed (stops acting), the
  *       elector steps down and revokes its lease, etcd is closed, the health server and
@@ -233,7 +236,7 @@ public final class ComponentMain {
                     DurationConverter.format(options.leaderLeaseDuration()));
         } else {
             log.info("{} runs without leader election", displayName);
-            hooks.onStartedLeading(LeaderTerm.UNELECTED);
+            hooks.onStartedLeading(Leadership.UNELECTED);
         }
     }
 
@@ -437,9 +440,9 @@ public final class ComponentMain {
     }
 
     /** Forwards elector callbacks to the component, never after its close, and treats a throwing hook as fatal. */
-    private final class Hooks implements LeadershipHooks {
+    private final class Hooks implements LeadershipListener {
         @Override
-        public void onStartedLeading(LeaderTerm term) {
+        public void onStartedLeading(Leadership term) {
             synchronized (componentLock) {
                 if (componentClosed) {
                     return;

@@ -1,5 +1,8 @@
 package io.kubelite.store.runtime;
 
+import io.kubelite.store.election.LeadershipListener;
+import io.kubelite.store.election.Leadership;
+import io.kubelite.store.election.Elector;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import org.junit.jupiter.api.AfterAll;
@@ -63,7 +66,7 @@ class ComponentMainTest {
         }
 
         @Override
-        public void onStartedLeading(LeaderTerm term) {
+        public void onStartedLeading(Leadership term) {
             add("leading:" + term.token());
         }
 
@@ -81,17 +84,17 @@ class ComponentMainTest {
     /** An elector the test drives by hand. */
     static final class ScriptedElector implements Elector {
         final List<String> events;
-        final LeadershipHooks hooks;
+        final LeadershipListener hooks;
         volatile boolean leader;
 
-        ScriptedElector(List<String> events, LeadershipHooks hooks) {
+        ScriptedElector(List<String> events, LeadershipListener hooks) {
             this.events = events;
             this.hooks = hooks;
         }
 
         void win(long token) {
             leader = true;
-            hooks.onStartedLeading(new LeaderTerm("/x/leader", token, Fence.onKey("/x/leader", token)));
+            hooks.onStartedLeading(new Leadership("/x/leader", token, Fence.onKey("/x/leader", token)));
         }
 
         void lose() {
@@ -127,7 +130,7 @@ class ComponentMainTest {
         List<String> events = new ArrayList<>();
         AtomicReference<ScriptedElector> elector = new AtomicReference<>();
         AtomicReference<String> electionName = new AtomicReference<>();
-        ElectorFactory factory = (Etcd e, String name, String id, Duration lease, LeadershipHooks hooks) -> {
+        ElectorFactory factory = (Etcd e, String name, String id, Duration lease, LeadershipListener hooks) -> {
             electionName.set(name + "/" + id + "/" + lease.toSeconds());
             elector.set(new ScriptedElector(events, hooks));
             return elector.get();
@@ -157,17 +160,17 @@ class ComponentMainTest {
     @Test
     void withoutLeaderElectionTheComponentActsAtOnceUnfenced() throws Exception {
         List<String> events = new ArrayList<>();
-        AtomicReference<LeaderTerm> term = new AtomicReference<>();
+        AtomicReference<Leadership> term = new AtomicReference<>();
         Recording component = new Recording(events) {
             @Override
-            public void onStartedLeading(LeaderTerm t) {
+            public void onStartedLeading(Leadership t) {
                 term.set(t);
                 super.onStartedLeading(t);
             }
         };
         ComponentMain main = new ComponentMain("cm", component, options(), ElectorFactory.UNAVAILABLE);
         main.start();
-        assertThat(term.get()).isEqualTo(LeaderTerm.UNELECTED);
+        assertThat(term.get()).isEqualTo(Leadership.UNELECTED);
         assertThat(term.get().fence()).isSameAs(Fence.NONE);
         assertThat(main.shutdown()).isZero();
         assertThat(events).containsExactly("start", "leading:0", "close(etcd open=true)");

@@ -1,5 +1,6 @@
 package io.kubelite.store.runtime;
 
+import io.kubelite.store.election.Leadership;
 import io.etcd.jetcd.KV;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,7 +40,7 @@ public final class SampleComponentMain implements Callable<Integer> {
         }
 
         @Override
-        public void onStartedLeading(LeaderTerm term) {
+        public void onStartedLeading(Leadership term) {
             put("leading");
         }
 
