@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Splits JSON or YAML text into documents. Text that starts with '{' or '[' is read as
@@ -39,7 +40,9 @@ final class Documents {
         try {
           documents = yaml(text);
         } catch (IOException yamlError) {
-          throw malformed("JSON", jsonError);
+          // Report the reading that got further: it is more likely what the author meant.
+          throw offset(yamlError) > offset(jsonError)
+              ? malformed("YAML", yamlError) : malformed("JSON", jsonError);
         }
       }
     } else {
@@ -78,10 +81,31 @@ final class Documents {
     return documents;
   }
 
-  private static ApiJsonException malformed(String format, IOException e) {
-    String reason = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+  private static long offset(IOException e) {
+    if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+      return m.getProblemMark().getIndex();
+    }
     JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
-    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    return at == null ? -1 : at.getCharOffset();
+  }
+
+  private static ApiJsonException malformed(String format, IOException e) {
+    String reason;
+    String where = "";
+    if (e.getCause() instanceof MarkedYAMLException m) {
+      // SnakeYAML's own message repeats the source with a caret over several lines.
+      reason = (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem();
+      if (m.getProblemMark() != null) {
+        where = " at line " + (m.getProblemMark().getLine() + 1)
+            + ", column " + (m.getProblemMark().getColumn() + 1);
+      }
+    } else {
+      reason = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+      JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
+      if (at != null) {
+        where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      }
+    }
     return new ApiJsonException("", "malformed " + format + where + ": " + reason, e);
   }
 }
