@@ -42,6 +42,7 @@ public final class ApiJson {
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+      .stringQuotingChecker(new Yaml11Quoting())
       .build()).writer();
 
   private ApiJson() {}
@@ -100,7 +101,10 @@ public final class ApiJson {
     return write(PRETTY, message);
   }
 
-  /** Block-style YAML, quoting only strings that would otherwise read as another type. */
+  /**
+   * Block-style YAML, quoting only the strings that a YAML 1.1 reader such as
+   * Kubernetes' would otherwise take for a number, boolean, null or timestamp.
+   */
   public static String toYaml(MessageOrBuilder message) {
     return write(YAML, message);
   }

@@ -35,6 +35,7 @@ import java.util.TreeMap;
 final class MessageWriter {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private MessageWriter() {}
 
@@ -161,7 +162,7 @@ final class MessageWriter {
 
   private static JsonNode wellKnown(Message message) {
     try {
-      return new ObjectMapper().readTree(JsonFormat.printer().print(message));
+      return JSON.readTree(JsonFormat.printer().print(message));
     } catch (InvalidProtocolBufferException | JsonProcessingException e) {
       throw new IllegalArgumentException("cannot print " + message.getDescriptorForType().getFullName(), e);
     }

@@ -132,6 +132,25 @@ class ApiJsonRoundTripTest {
     assertRoundTrip(yaml, pod);
   }
 
+  @Test
+  void yamlQuotesWhatYaml11WouldReadAsNumbersOrTimestamps() {
+    ObjectMeta.Builder meta = ObjectMeta.newBuilder();
+    for (String v : java.util.List.of("0x10", "1e3", "1_000", "1:30", "2024-05-01", ".inf", "0o17",
+        "yes", "off", "~", "012", "-1.5")) {
+      meta.putAnnotations("a" + meta.getAnnotationsCount(), v);
+    }
+    meta.putLabels("ip", "10.0.0.11").putLabels("cpu", "500m").putLabels("mem", "1Gi");
+    meta.setCreationTimestamp(Fixtures.ts("2024-05-01T10:00:00Z"));
+    Pod pod = Pod.newBuilder().setMetadata(meta).build();
+    String yaml = ApiJson.toYaml(pod);
+    for (String v : meta.getAnnotationsMap().values()) {
+      assertThat(yaml).as(v).containsPattern(": [\"']" + java.util.regex.Pattern.quote(v) + "[\"']\n");
+    }
+    assertThat(yaml).contains("ip: 10.0.0.11\n", "cpu: 500m\n", "mem: 1Gi\n",
+        "creationTimestamp: \"2024-05-01T10:00:00Z\"\n");
+    assertRoundTrip(yaml, pod);
+  }
+
   private static void assertRoundTrip(String text, Message expected) {
     Parsed<Message> parsed = ApiJson.parse(text, expected.getDefaultInstanceForType());
     assertThat(parsed.unknownFields()).as(text).isEmpty();
