@@ -16,6 +16,10 @@ import java.math.RoundingMode;
  * <p>Like Kubernetes, values are rounded up to a precision of 10<sup>-9</sup> on parse,
  * and conversions to whole units ({@link #cpuMillis}, {@link #bytes}) round up, so
  * {@code "500m"} of memory is 1 byte and {@code "0.1m"} of CPU is 1 millicore.
+ *
+ * <p>Two deliberate differences from Kubernetes: a bare sign ({@code "-"}) is rejected
+ * (Kubernetes' parser reads it as zero although its own regular expression forbids it),
+ * and decimal exponents beyond ±1000 are rejected rather than computed.
  */
 public final class Quantity {
 
