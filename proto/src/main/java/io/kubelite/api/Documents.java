@@ -1,0 +1,111 @@
+package io.kubelite.api;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Splits JSON or YAML text into documents. Text that starts with '{' or '[' is read as
+ * one JSON document first, since JSON errors are clearer; if that fails it is read as
+ * YAML (flow-style YAML also starts with '{'). Empty YAML documents are skipped.
+ */
+final class Documents {
+
+  private static final ObjectReader JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .readerFor(JsonNode.class);
+  private static final ObjectReader YAML = new YAMLMapper().readerFor(JsonNode.class);
+
+  private Documents() {}
+
+  static List<JsonNode> split(String text) {
+    if (text == null) {
+      throw new ApiJsonException("", "no document: the text is null");
+    }
+    String trimmed = text.strip();
+    List<JsonNode> documents;
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+      try {
+        documents = List.of(JSON.readTree(trimmed));
+      } catch (IOException jsonError) {
+        try {
+          documents = yaml(text);
+        } catch (IOException yamlError) {
+          // Report the reading that got further: it is more likely what the author meant.
+          throw offset(yamlError) > offset(jsonError)
+              ? malformed("YAML", yamlError) : malformed("JSON", jsonError);
+        }
+      }
+    } else {
+      try {
+        documents = yaml(text);
+      } catch (IOException yamlError) {
+        throw malformed("YAML", yamlError);
+      }
+    }
+    for (int i = 0; i < documents.size(); i++) {
+      if (!documents.get(i).isObject()) {
+        String where = documents.size() == 1 ? "" : "document " + (i + 1) + ": ";
+        throw new ApiJsonException("", where + "expected an object, got "
+            + MessageReader.describe(documents.get(i)));
+      }
+    }
+    return documents;
+  }
+
+  private static List<JsonNode> yaml(String text) throws IOException {
+    List<JsonNode> documents = new ArrayList<>();
+    try (MappingIterator<JsonNode> it = YAML.readValues(text)) {
+      while (it.hasNextValue()) {
+        JsonNode document = it.nextValue();
+        if (document != null && !document.isNull() && !document.isMissingNode()) {
+          documents.add(document);
+        }
+      }
+    } catch (RuntimeException e) {
+      // MappingIterator wraps parse errors in unchecked exceptions.
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw e;
+    }
+    return documents;
+  }
+
+  private static long offset(IOException e) {
+    if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+      return m.getProblemMark().getIndex();
+    }
+    JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
+    return at == null ? -1 : at.getCharOffset();
+  }
+
+  private static ApiJsonException malformed(String format, IOException e) {
+    String reason;
+    String where = "";
+    if (e.getCause() instanceof MarkedYAMLException m) {
+      // SnakeYAML's own message repeats the source with a caret over several lines.
+      reason = (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem();
+      if (m.getProblemMark() != null) {
+        where = " at line " + (m.getProblemMark().getLine() + 1)
+            + ", column " + (m.getProblemMark().getColumn() + 1);
+      }
+    } else {
+      reason = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+      JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
+      if (at != null) {
+        where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      }
+    }
+    return new ApiJsonException("", "malformed " + format + where + ": " + reason, e);
+  }
+}
