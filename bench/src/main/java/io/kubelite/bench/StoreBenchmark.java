@@ -18,8 +18,11 @@ import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
+import io.kubelite.store.local.LocalEtcd;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,8 +36,10 @@ import java.util.function.IntFunction;
  * jetcd transactions of the same shape (same compares, same value size) on the same
  * etcd in the same run.
  *
- * <p>Usage: {@code StoreBenchmark [--etcd-endpoints host:port,...] [--ops N]}. A writer
- * keeps exactly one request in flight; N writers keep N in flight.
+ * <p>Usage: {@code StoreBenchmark [--etcd-endpoints host:port,...] [--ops N]}. Without
+ * endpoints it starts a throw-away etcd from the local binary (durable, as in production:
+ * every write is fsynced). A writer keeps exactly one request in flight; N writers keep
+ * N in flight.
  */
 public final class StoreBenchmark {
     private static final String NS = "bench";
@@ -43,7 +48,7 @@ public final class StoreBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        String endpoints = System.getenv().getOrDefault("ETCD_ENDPOINTS", "127.0.0.1:2379");
+        String endpoints = null;
         int ops = 6000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -52,6 +57,24 @@ public final class StoreBenchmark {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
+        LocalEtcd local = null;
+        if (endpoints == null) {
+            Path dir = Files.createTempDirectory("kubelite-bench-etcd");
+            local = LocalEtcd.start(LocalEtcd.findBinary().orElseThrow(() ->
+                            new IllegalStateException("no etcd binary: install etcd-server or pass --etcd-endpoints")),
+                    dir.resolve("data"), 0, dir.resolve("etcd.log"), Duration.ofSeconds(30));
+            endpoints = local.endpoint();
+        }
+        try {
+            run(endpoints, ops);
+        } finally {
+            if (local != null) {
+                local.close();
+            }
+        }
+    }
+
+    private static void run(String endpoints, int ops) {
         String prefix = "/bench-" + Long.toHexString(System.nanoTime()) + "/registry";
         try (Etcd etcd = Etcd.connect(new EtcdConfig(Arrays.asList(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
             ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
