@@ -167,7 +167,9 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
      * (kube's "start at most recent" and rv=0 semantics), then live changes; otherwise the
      * changes after {@code fromRevision} from the history, then live ones.
      */
-    public Runnable watch(long fromRevision, Sink<T> sink) {
+    public Runnable watch(long fromRevision, Sink<T> target) {
+        // a client may hold a revision this cache has not reached yet: skip changes up to it
+        Sink<T> sink = fromRevision > revision ? new Floor<>(fromRevision, target) : target;
         synchronized (lock) {
             if (fromRevision < 0) {
                 for (Entry<T> e : items.values()) {
@@ -188,6 +190,28 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
             sinks.add(sink);
         }
         return () -> sinks.remove(sink);
+    }
+
+    /** Drops changes at or below a revision. */
+    private record Floor<T>(long floor, Sink<T> target) implements Sink<T> {
+        @Override
+        public void change(Change<T> c) {
+            if (c.revision() > floor) {
+                target.change(c);
+            }
+        }
+
+        @Override
+        public void bookmark(long rev) {
+            if (rev >= floor) {
+                target.bookmark(rev);
+            }
+        }
+
+        @Override
+        public void expired(String message) {
+            target.expired(message);
+        }
     }
 
     /** Sends a bookmark at the current revision to every sink (they decide whether to pass it on). */
