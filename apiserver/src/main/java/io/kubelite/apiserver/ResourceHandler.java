@@ -494,7 +494,11 @@ final class ResourceHandler<T extends Message> {
             // status subresource: only status changes
             FieldDescriptor status = cur.getDescriptorForType().findFieldByName("status");
             Message.Builder b = cur.toBuilder();
-            b.setField(status, in.getField(status));
+            if (in.hasField(status)) {
+                b.setField(status, in.getField(status));
+            } else {
+                b.clearField(status);
+            }
             @SuppressWarnings("unchecked")
             T out = (T) b.build();
             return out;
@@ -523,7 +527,11 @@ final class ResourceHandler<T extends Message> {
         if (status != null && resource != Resources.SERVICES) {
             // the main resource does not change status (kube's PrepareForUpdate)
             Message.Builder b = out.toBuilder();
-            b.setField(status, cur.getField(status));
+            if (cur.hasField(status)) {
+                b.setField(status, cur.getField(status));
+            } else {
+                b.clearField(status);
+            }
             @SuppressWarnings("unchecked")
             T o = (T) b.build();
             out = o;
