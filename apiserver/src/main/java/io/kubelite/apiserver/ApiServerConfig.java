@@ -1,0 +1,61 @@
+package io.kubelite.apiserver;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The API server's own settings (etcd's come from the component runtime's flags).
+ *
+ * @param bindAddress       address to listen on
+ * @param port              port; 0 picks a free one ({@link ApiServer#port()} tells which)
+ * @param staticTokens      token → user, from {@code --token-auth-file}
+ * @param anonymousAuth     let requests without a token in (as an all-powerful anonymous user)
+ * @param tlsCertFile       PEM certificate; null for plain HTTP
+ * @param tlsKeyFile        PEM private key
+ * @param maxInFlight       non-watch requests served at once before 429
+ * @param watchCacheSize    history events kept per resource
+ * @param bookmarkInterval  how often watchers that asked for bookmarks get one
+ * @param eventLoops        HTTP server instances (one event loop each)
+ * @param bodyLimit         largest request body accepted (kube-apiserver: 3 MiB)
+ */
+public record ApiServerConfig(String bindAddress, int port, Map<String, Auth.User> staticTokens, boolean anonymousAuth,
+                              Path tlsCertFile, Path tlsKeyFile, int maxInFlight, int watchCacheSize,
+                              Duration bookmarkInterval, int eventLoops, int bodyLimit) {
+    public static final int DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
+
+    public ApiServerConfig {
+        staticTokens = Map.copyOf(staticTokens);
+    }
+
+    /** Defaults for tests and embedding: loopback, a free port, anonymous allowed. */
+    public static ApiServerConfig local() {
+        return new ApiServerConfig("127.0.0.1", 0, Map.of(), true, null, null, 400, 10_000,
+                Duration.ofSeconds(60), 2, DEFAULT_BODY_LIMIT);
+    }
+
+    public ApiServerConfig withTokens(Map<String, Auth.User> tokens, boolean anonymous) {
+        return new ApiServerConfig(bindAddress, port, tokens, anonymous, tlsCertFile, tlsKeyFile, maxInFlight,
+                watchCacheSize, bookmarkInterval, eventLoops, bodyLimit);
+    }
+
+    public ApiServerConfig withMaxInFlight(int n) {
+        return new ApiServerConfig(bindAddress, port, staticTokens, anonymousAuth, tlsCertFile, tlsKeyFile, n,
+                watchCacheSize, bookmarkInterval, eventLoops, bodyLimit);
+    }
+
+    public ApiServerConfig withBookmarkInterval(Duration d) {
+        return new ApiServerConfig(bindAddress, port, staticTokens, anonymousAuth, tlsCertFile, tlsKeyFile, maxInFlight,
+                watchCacheSize, d, eventLoops, bodyLimit);
+    }
+
+    public ApiServerConfig withWatchCacheSize(int n) {
+        return new ApiServerConfig(bindAddress, port, staticTokens, anonymousAuth, tlsCertFile, tlsKeyFile, maxInFlight,
+                n, bookmarkInterval, eventLoops, bodyLimit);
+    }
+
+    public ApiServerConfig withTls(Path cert, Path key) {
+        return new ApiServerConfig(bindAddress, port, staticTokens, anonymousAuth, cert, key, maxInFlight,
+                watchCacheSize, bookmarkInterval, eventLoops, bodyLimit);
+    }
+}

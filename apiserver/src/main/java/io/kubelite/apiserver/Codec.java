@@ -1,0 +1,103 @@
+package io.kubelite.apiserver;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
+import io.kubelite.api.ApiJson;
+import io.kubelite.store.Resource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * JSON encodings the API server writes: a single object ({@code kind} and
+ * {@code apiVersion} first, as kube-apiserver writes them), a list item (without them,
+ * as kube-apiserver's typed lists have), a list, and watch event lines.
+ */
+public final class Codec {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Codec() {
+    }
+
+    /** The object without apiVersion/kind: how it appears as a list item. */
+    public static byte[] item(Message obj) {
+        ObjectNode n = ApiJson.toTree(obj);
+        n.remove("apiVersion");
+        n.remove("kind");
+        return bytes(n);
+    }
+
+    /** A whole object with kind and apiVersion first. */
+    public static ObjectNode typedTree(Resource<?> r, Message obj) {
+        ObjectNode n = ApiJson.toTree(obj);
+        n.remove("apiVersion");
+        n.remove("kind");
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("kind", r.kind());
+        out.put("apiVersion", r.apiVersion());
+        out.setAll(n);
+        return out;
+    }
+
+    public static byte[] typed(Resource<?> r, Message obj) {
+        return bytes(typedTree(r, obj));
+    }
+
+    /** Splices kind and apiVersion in front of an item encoding. */
+    public static byte[] typedFromItem(Resource<?> r, byte[] item) {
+        byte[] head = ("{\"kind\":\"" + r.kind() + "\",\"apiVersion\":\"" + r.apiVersion() + "\""
+                + (item.length > 2 ? "," : "")).getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + item.length - 1];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(item, 1, out, head.length, item.length - 1);
+        return out;
+    }
+
+    /** One watch event line: {@code {"type":"ADDED","object":{...}}\n}. */
+    public static byte[] eventLine(String type, byte[] typedObject) {
+        byte[] head = ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + typedObject.length + 2];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(typedObject, 0, out, head.length, typedObject.length);
+        out[out.length - 2] = '}';
+        out[out.length - 1] = '\n';
+        return out;
+    }
+
+    public static byte[] eventLine(String type, JsonNode object) {
+        return eventLine(type, bytes(object));
+    }
+
+    /** A {@code <Kind>List} from already-encoded items. */
+    public static byte[] list(Resource<?> r, long revision, String continueToken, List<byte[]> items) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + items.size() * 1024);
+        StringBuilder head = new StringBuilder("{\"kind\":\"").append(r.kind()).append("List\",\"apiVersion\":\"")
+                .append(r.apiVersion()).append("\",\"metadata\":{\"resourceVersion\":\"").append(revision).append('"');
+        if (continueToken != null && !continueToken.isEmpty()) {
+            head.append(",\"continue\":\"").append(continueToken).append('"');
+        }
+        head.append("},\"items\":[");
+        out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(items.get(i));
+        }
+        out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    public static byte[] bytes(JsonNode n) {
+        try {
+            return MAPPER.writeValueAsBytes(n);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

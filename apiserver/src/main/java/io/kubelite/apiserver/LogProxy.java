@@ -1,0 +1,123 @@
+package io.kubelite.apiserver;
+
+import io.kubelite.api.Container;
+import io.kubelite.api.Node;
+import io.kubelite.api.NodeAddress;
+import io.kubelite.api.Pod;
+import io.kubelite.store.Resources;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * {@code GET pods/{name}/log}: finds the pod's node, and streams the kubelet-sim's
+ * {@code /containerLogs/<ns>/<pod>/<container>} (on the node's InternalIP and kubelet
+ * port) back to the client, passing {@code follow}, {@code previous} and
+ * {@code tailLines} on.
+ */
+final class LogProxy {
+    private final ApiServer server;
+    private final ApiServer.Request r;
+
+    LogProxy(ApiServer server, ApiServer.Request r) {
+        this.server = server;
+        this.r = r;
+    }
+
+    void serve(String ns, String name) {
+        var pods = server.store().of(Resources.PODS);
+        pods.get(ns, name).whenComplete((pod, err) -> r.onContext(() -> {
+            if (err != null) {
+                r.fail(ApiException.from(err, Resources.PODS, name));
+                return;
+            }
+            withPod(pod);
+        }));
+    }
+
+    private void withPod(Pod pod) {
+        String name = pod.getMetadata().getName();
+        String container = r.req.getParam("container");
+        List<String> names = new java.util.ArrayList<>();
+        pod.getSpec().getInitContainersList().forEach(c -> names.add(c.getName()));
+        pod.getSpec().getContainersList().stream().map(Container::getName).forEach(names::add);
+        if (container == null || container.isEmpty()) {
+            if (pod.getSpec().getContainersCount() != 1) {
+                throw ApiException.badRequest("a container name must be specified for pod " + name
+                        + ", choose one of: " + pod.getSpec().getContainersList().stream().map(Container::getName).toList());
+            }
+            container = pod.getSpec().getContainers(0).getName();
+        } else if (!names.contains(container)) {
+            throw ApiException.badRequest("container " + container + " is not valid for pod " + name);
+        }
+        String nodeName = pod.getSpec().getNodeName();
+        if (nodeName.isEmpty()) {
+            throw ApiException.badRequest("container \"" + container + "\" in pod \"" + name
+                    + "\" is waiting to start: pod is not scheduled to a node");
+        }
+        String c = container;
+        server.store().of(Resources.NODES).get(null, nodeName).whenComplete((node, err) -> r.onContext(() -> {
+            if (err != null) {
+                throw ApiException.from(err, Resources.NODES, nodeName);
+            }
+            proxy(pod, node, c);
+        }));
+    }
+
+    private void proxy(Pod pod, Node node, String container) {
+        int port = node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
+        String host = node.getStatus().getAddressesList().stream().filter(a -> a.getType().equals("InternalIP"))
+                .map(NodeAddress::getAddress).findFirst().orElse("");
+        if (port <= 0 || host.isEmpty()) {
+            throw ApiException.badRequest("node " + node.getMetadata().getName()
+                    + " has no kubelet endpoint (status.daemonEndpoints.kubeletEndpoint.Port and an InternalIP)");
+        }
+        if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+            throw ApiException.badRequest("node " + node.getMetadata().getName() + " kubelet address " + host
+                    + " is not on loopback; kubelite proxies logs to loopback kubelets only");
+        }
+        StringBuilder uri = new StringBuilder("/containerLogs/").append(enc(pod.getMetadata().getNamespace()))
+                .append('/').append(enc(pod.getMetadata().getName())).append('/').append(enc(container));
+        StringBuilder q = new StringBuilder();
+        for (String p : List.of("follow", "previous", "tailLines", "timestamps", "sinceSeconds", "limitBytes")) {
+            String v = r.req.getParam(p);
+            if (v != null && !v.isEmpty()) {
+                q.append(q.length() == 0 ? '?' : '&').append(p).append('=').append(enc(v));
+            }
+        }
+        uri.append(q);
+        HttpServerResponse out = r.req.response();
+        RequestOptions opts = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
+                .setURI(uri.toString());
+        server.kubeletClient().request(opts)
+                .compose(req -> req.send())
+                .onComplete(ar -> r.onContext(() -> {
+                    if (ar.failed()) {
+                        throw ApiException.of(500, "InternalError", "Get \"http://" + host + ":" + port + uri
+                                + "\": " + ar.cause().getMessage());
+                    }
+                    HttpClientResponse in = ar.result();
+                    if (in.statusCode() != 200) {
+                        in.body().onComplete(b -> r.onContext(() -> {
+                            String msg = b.succeeded() ? b.result().toString(StandardCharsets.UTF_8).trim() : "";
+                            int code = in.statusCode() == 404 ? 404 : in.statusCode() >= 500 ? 500 : 400;
+                            throw ApiException.of(code, code == 404 ? "NotFound" : code == 500 ? "InternalError"
+                                    : "BadRequest", msg.isEmpty() ? "kubelet answered " + in.statusCode() : msg);
+                        }));
+                        return;
+                    }
+                    out.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/plain");
+                    out.closeHandler(v -> in.request().reset());
+                    in.pipeTo(out);
+                }));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

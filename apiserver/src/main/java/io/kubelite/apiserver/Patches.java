@@ -1,0 +1,186 @@
+package io.kubelite.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * RFC 7386 JSON merge patch and RFC 6902 JSON patch over Jackson trees. Strategic merge
+ * patch is served as a merge patch (lists replaced whole; {@code $patch} directives
+ * unsupported).
+ */
+public final class Patches {
+    private Patches() {
+    }
+
+    /** Applies a merge patch; returns the patched document (the target may be modified). */
+    public static JsonNode merge(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch.deepCopy();
+        }
+        ObjectNode t = target != null && target.isObject() ? (ObjectNode) target : Codec.MAPPER.createObjectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().startsWith("$")) {
+                throw ApiException.badRequest("strategic merge patch directive " + e.getKey() + " is not supported");
+            }
+            if (e.getValue().isNull()) {
+                t.remove(e.getKey());
+            } else {
+                t.set(e.getKey(), merge(t.get(e.getKey()), e.getValue()));
+            }
+        }
+        return t;
+    }
+
+    /** Applies a JSON patch (add, remove, replace, move, copy, test). */
+    public static JsonNode jsonPatch(JsonNode target, JsonNode patch) {
+        if (!patch.isArray()) {
+            throw ApiException.badRequest("json patch must be an array of operations");
+        }
+        JsonNode doc = target;
+        for (JsonNode op : patch) {
+            String kind = op.path("op").asText("");
+            String path = op.path("path").asText(null);
+            if (path == null) {
+                throw ApiException.badRequest("json patch operation is missing \"path\": " + op);
+            }
+            switch (kind) {
+                case "add" -> doc = add(doc, path, value(op));
+                case "remove" -> doc = remove(doc, path);
+                case "replace" -> {
+                    get(doc, path);
+                    doc = add(remove(doc, path), path, value(op));
+                }
+                case "move" -> {
+                    String from = op.path("from").asText();
+                    JsonNode v = get(doc, from);
+                    doc = add(remove(doc, from), path, v);
+                }
+                case "copy" -> doc = add(doc, path, get(doc, op.path("from").asText()).deepCopy());
+                case "test" -> {
+                    if (!get(doc, path).equals(value(op))) {
+                        throw ApiException.of(422, "Invalid", "testing value " + path + " failed");
+                    }
+                }
+                default -> throw ApiException.badRequest("Unexpected kind: " + kind);
+            }
+        }
+        return doc;
+    }
+
+    private static JsonNode value(JsonNode op) {
+        if (!op.has("value")) {
+            throw ApiException.badRequest("json patch operation is missing \"value\": " + op);
+        }
+        return op.get("value").deepCopy();
+    }
+
+    private static String[] tokens(String path) {
+        if (path.isEmpty()) {
+            return new String[0];
+        }
+        if (!path.startsWith("/")) {
+            throw ApiException.badRequest("json patch path must start with '/': " + path);
+        }
+        String[] t = path.substring(1).split("/", -1);
+        for (int i = 0; i < t.length; i++) {
+            t[i] = t[i].replace("~1", "/").replace("~0", "~");
+        }
+        return t;
+    }
+
+    private static JsonNode get(JsonNode doc, String path) {
+        JsonNode cur = doc;
+        for (String t : tokens(path)) {
+            cur = child(cur, t, path);
+        }
+        return cur;
+    }
+
+    private static JsonNode child(JsonNode cur, String t, String path) {
+        JsonNode next;
+        if (cur.isObject()) {
+            next = cur.get(t);
+        } else if (cur.isArray()) {
+            next = cur.get(index(t, cur.size(), path));
+        } else {
+            next = null;
+        }
+        if (next == null) {
+            throw ApiException.of(422, "Invalid", "the server rejected our request due to an error in our request: "
+                    + "doc is missing path: \"" + path + "\": missing value");
+        }
+        return next;
+    }
+
+    private static int index(String t, int size, String path) {
+        try {
+            int i = Integer.parseInt(t);
+            if (i < 0 || i >= size) {
+                throw new NumberFormatException();
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw ApiException.of(422, "Invalid", "the server rejected our request due to an error in our request: "
+                    + "array index out of bounds in \"" + path + "\"");
+        }
+    }
+
+    private static JsonNode add(JsonNode doc, String path, JsonNode value) {
+        String[] t = tokens(path);
+        if (t.length == 0) {
+            return value;
+        }
+        JsonNode parent = doc;
+        for (int i = 0; i < t.length - 1; i++) {
+            parent = child(parent, t[i], path);
+        }
+        String last = t[t.length - 1];
+        if (parent instanceof ObjectNode o) {
+            o.set(last, value);
+        } else if (parent instanceof ArrayNode a) {
+            if (last.equals("-")) {
+                a.add(value);
+            } else {
+                int i;
+                try {
+                    i = Integer.parseInt(last);
+                } catch (NumberFormatException e) {
+                    i = -1;
+                }
+                if (i < 0 || i > a.size()) {
+                    throw ApiException.of(422, "Invalid", "the server rejected our request due to an error in our "
+                            + "request: array index out of bounds in \"" + path + "\"");
+                }
+                a.insert(i, value);
+            }
+        } else {
+            throw ApiException.of(422, "Invalid", "the server rejected our request due to an error in our request: "
+                    + "doc is missing path: \"" + path + "\"");
+        }
+        return doc;
+    }
+
+    private static JsonNode remove(JsonNode doc, String path) {
+        String[] t = tokens(path);
+        if (t.length == 0) {
+            return Codec.MAPPER.nullNode();
+        }
+        JsonNode parent = doc;
+        for (int i = 0; i < t.length - 1; i++) {
+            parent = child(parent, t[i], path);
+        }
+        String last = t[t.length - 1];
+        child(parent, last, path);
+        if (parent instanceof ObjectNode o) {
+            o.remove(last);
+        } else if (parent instanceof ArrayNode a) {
+            a.remove(Integer.parseInt(last));
+        }
+        return doc;
+    }
+}

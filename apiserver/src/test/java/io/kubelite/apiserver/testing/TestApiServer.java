@@ -1,0 +1,217 @@
+package io.kubelite.apiserver.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubelite.apiserver.ApiServer;
+import io.kubelite.apiserver.ApiServerConfig;
+import io.kubelite.store.Etcd;
+import io.kubelite.store.Store;
+import io.kubelite.store.runtime.CommonOptions;
+import io.kubelite.store.runtime.ComponentContext;
+import io.kubelite.store.runtime.ReadinessChecks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** An API server running in-process on a free loopback port, plus a small HTTP client for tests. */
+public final class TestApiServer implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private final ApiServer server;
+    private final Etcd etcd;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile String token;
+
+    private TestApiServer(ApiServer server, Etcd etcd) {
+        this.server = server;
+        this.etcd = etcd;
+    }
+
+    /** Starts a server on {@code etcd} (owned by the caller) and waits for its caches. */
+    public static TestApiServer start(Etcd etcd, ApiServerConfig config) throws Exception {
+        ApiServer s = new ApiServer(config);
+        ComponentContext ctx = new ComponentContext("apiserver", "test", etcd, new CommonOptions(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new ReadinessChecks(), (r, c) -> { });
+        s.start(ctx);
+        if (!s.awaitSynced(20_000)) {
+            s.close();
+            throw new IllegalStateException("watch caches did not sync");
+        }
+        return new TestApiServer(s, etcd);
+    }
+
+    public TestApiServer withToken(String t) {
+        this.token = t;
+        return this;
+    }
+
+    public ApiServer server() {
+        return server;
+    }
+
+    public String url() {
+        return server.url();
+    }
+
+    public Store store() {
+        return new Store(etcd);
+    }
+
+    public Etcd etcd() {
+        return etcd;
+    }
+
+    /** A response: status, body text, parsed JSON (null when not JSON), headers. */
+    public record Resp(int code, String body, HttpResponse<String> raw) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        public List<String> header(String name) {
+            return raw.headers().allValues(name);
+        }
+    }
+
+    public Resp request(String method, String path, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Resp(r.statusCode(), r.body(), r);
+        } catch (Exception e) {
+            throw new AssertionError(method + " " + path + " failed: " + e, e);
+        }
+    }
+
+    public Resp get(String path) {
+        return request("GET", path, null, null);
+    }
+
+    public Resp post(String path, String body) {
+        return request("POST", path, "application/json", body);
+    }
+
+    public Resp put(String path, String body) {
+        return request("PUT", path, "application/json", body);
+    }
+
+    public Resp patch(String path, String type, String body) {
+        return request("PATCH", path, type, body);
+    }
+
+    public Resp delete(String path, String body) {
+        return request("DELETE", path, body == null ? null : "application/json", body);
+    }
+
+    /** An open watch: lines arrive in {@link #next}. */
+    public final class Watch implements AutoCloseable {
+        private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+        private final Thread reader;
+        private volatile InputStream in;
+        public volatile int code;
+
+        Watch(String path) throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path));
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            code = r.statusCode();
+            in = r.body();
+            reader = new Thread(() -> {
+                try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = br.readLine()) != null) {
+                        if (!line.isBlank()) {
+                            events.add(JSON.readTree(line));
+                        }
+                    }
+                } catch (Exception ignored) {
+                    // closed
+                }
+                events.add(JSON.createObjectNode().put("type", "EOF"));
+            }, "test-watch");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The next event, or an AssertionError after 10 s. */
+        public JsonNode next() {
+            try {
+                JsonNode n = events.poll(10, TimeUnit.SECONDS);
+                if (n == null) {
+                    throw new AssertionError("no watch event within 10s");
+                }
+                return n;
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        /** The next event that is not a BOOKMARK. */
+        public JsonNode nextNonBookmark() {
+            while (true) {
+                JsonNode n = next();
+                if (!"BOOKMARK".equals(n.path("type").asText())) {
+                    return n;
+                }
+            }
+        }
+
+        public JsonNode poll(long millis) throws InterruptedException {
+            return events.poll(millis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+            reader.interrupt();
+        }
+    }
+
+    public Watch watch(String path) throws Exception {
+        return new Watch(path);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** A minimal pod manifest. */
+    public static String pod(String name, String extraSpec) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{\"app\":\"web\"}},"
+                + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.25\"}]" + extraSpec + "}}";
+    }
+
+    public static String node(String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"" + name + "\"}}";
+    }
+}

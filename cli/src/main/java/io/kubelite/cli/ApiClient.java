@@ -1,0 +1,123 @@
+package io.kubelite.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A thin HTTP client for the API server that turns Status errors into kubectl's messages. */
+final class ApiClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final String server;
+    private final String token;
+    private final HttpClient http;
+
+    ApiClient(String server, String token) {
+        this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        this.token = token;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A response; {@code json()} parses the body. */
+    record Resp(int code, String body) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (Exception e) {
+                throw new KlException("error: the server returned invalid JSON: " + e.getMessage());
+            }
+        }
+
+        boolean ok() {
+            return code >= 200 && code < 300;
+        }
+    }
+
+    Resp call(String method, String path, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        if (token != null && !token.isEmpty()) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Resp(r.statusCode(), r.body());
+        } catch (ConnectException e) {
+            throw unreachable();
+        } catch (java.io.IOException e) {
+            throw new KlException("error: " + server + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KlException("error: interrupted");
+        }
+    }
+
+    KlException unreachable() {
+        URI u = URI.create(server);
+        return new KlException("The connection to the server " + u.getHost() + ":" + u.getPort()
+                + " was refused - did you specify the right host or port?");
+    }
+
+    InputStream stream(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path));
+        if (token != null && !token.isEmpty()) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() != 200) {
+                String body = new String(r.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                throw error(new Resp(r.statusCode(), body));
+            }
+            return r.body();
+        } catch (ConnectException e) {
+            throw unreachable();
+        } catch (java.io.IOException e) {
+            throw new KlException("error: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KlException("error: interrupted");
+        }
+    }
+
+    Resp get(String path) {
+        return call("GET", path, null, null);
+    }
+
+    /** GET that must succeed. */
+    JsonNode getOk(String path) {
+        Resp r = get(path);
+        if (!r.ok()) {
+            throw error(r);
+        }
+        return r.json();
+    }
+
+    /** kubectl's one-line rendering of a failed request. */
+    static KlException error(Resp r) {
+        String reason = "";
+        String message = r.body();
+        try {
+            JsonNode s = JSON.readTree(r.body());
+            if ("Status".equals(s.path("kind").asText())) {
+                reason = s.path("reason").asText("");
+                message = s.path("message").asText("");
+            }
+        } catch (Exception ignored) {
+            // not a Status: print the body
+        }
+        if (r.code() == 401) {
+            return new KlException("error: You must be logged in to the server (Unauthorized)");
+        }
+        return new KlException("Error from server" + (reason.isEmpty() ? "" : " (" + reason + ")") + ": " + message);
+    }
+}

@@ -1,0 +1,960 @@
+package io.kubelite.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
+import io.kubelite.api.ApiJson;
+import io.kubelite.api.TypeMeta;
+import io.kubelite.store.Resource;
+import io.kubelite.store.Resources;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code kl}: a kubectl-like CLI for kubelite. See docs/kl.md. */
+@Command(name = "kl", mixinStandardHelpOptions = true, version = "kl 0.1.0",
+        description = "kubectl-like CLI for kubelite.",
+        subcommands = {Kl.Get.class, Kl.Describe.class, Kl.Apply.class, Kl.Create.class, Kl.Delete.class,
+                Kl.Scale.class, Kl.Label.class, Kl.Annotate.class, Kl.Taint.class, Kl.Cordon.class, Kl.Uncordon.class,
+                Kl.Drain.class, Kl.Logs.class, Inspect.class})
+public final class Kl implements Callable<Integer> {
+    @Option(names = "--server", scope = CommandLine.ScopeType.INHERIT, description = "API server URL.")
+    String server;
+    @Option(names = "--token", scope = CommandLine.ScopeType.INHERIT, description = "Bearer token.")
+    String token;
+    @Option(names = "--kubeconfig", scope = CommandLine.ScopeType.INHERIT, description = "kubeconfig file.")
+    String kubeconfig;
+    @Option(names = {"-n", "--namespace"}, scope = CommandLine.ScopeType.INHERIT, description = "Namespace.")
+    String namespace;
+
+    final PrintStream out;
+    final PrintStream err;
+    final Map<String, String> env;
+    final Clock clock;
+
+    public Kl(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, System.getenv(), Clock.systemUTC()));
+    }
+
+    /** Runs kl and returns its exit code; output goes to {@code out}/{@code err}. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+        Kl kl = new Kl(out, err, env, clock);
+        CommandLine cl = new CommandLine(kl);
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((e, c, p) -> {
+            if (e instanceof KlException ke) {
+                err.println(ke.getMessage());
+                return ke.code;
+            }
+            err.println("error: " + e);
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(out);
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    private KubeConfig config;
+
+    KubeConfig config() {
+        if (config == null) {
+            config = KubeConfig.load(kubeconfig, env);
+        }
+        return config;
+    }
+
+    ApiClient client() {
+        String s = server != null ? server : config().server();
+        if (s == null || s.isEmpty()) {
+            s = "http://127.0.0.1:6443";
+        }
+        String t = token != null ? token : config().token();
+        return new ApiClient(s, t);
+    }
+
+    String ns() {
+        if (namespace != null && !namespace.isEmpty()) {
+            return namespace;
+        }
+        String c = config().namespace();
+        return c == null || c.isEmpty() ? "default" : c;
+    }
+
+    static Resource<? extends Message> resource(String type) {
+        String t = type.toLowerCase();
+        int dot = t.indexOf('.');
+        String base = dot > 0 ? t.substring(0, dot) : t;
+        Optional<Resource<? extends Message>> r = Resources.find(base);
+        if (r.isEmpty() && base.endsWith("s")) {
+            r = Resources.find(base.substring(0, base.length() - 1));
+        }
+        return r.orElseThrow(() -> new KlException("error: the server doesn't have a resource type \"" + type + "\""));
+    }
+
+    static String base(Resource<?> r) {
+        return r.group().isEmpty() ? "/api/" + r.version() : "/apis/" + r.group() + "/" + r.version();
+    }
+
+    /** Collection path: namespaced in ns (or all namespaces when ns is null), or cluster-scoped. */
+    static String collection(Resource<?> r, String ns) {
+        if (r.namespaced() && ns != null) {
+            return base(r) + "/namespaces/" + enc(ns) + "/" + r.plural();
+        }
+        return base(r) + "/" + r.plural();
+    }
+
+    static String item(Resource<?> r, String ns, String name) {
+        return collection(r, ns) + "/" + enc(name);
+    }
+
+    /** kubectl's {@code pod}, {@code replicaset.apps}. */
+    static String typeName(Resource<?> r) {
+        return r.kind().toLowerCase() + (r.group().isEmpty() ? "" : "." + r.group());
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Splits {@code TYPE NAME...} or {@code TYPE/NAME...} arguments. */
+    static List<Map.Entry<Resource<? extends Message>, String>> targets(List<String> args) {
+        List<Map.Entry<Resource<? extends Message>, String>> out = new ArrayList<>();
+        if (args.isEmpty()) {
+            return out;
+        }
+        if (args.get(0).contains("/")) {
+            for (String a : args) {
+                int s = a.indexOf('/');
+                if (s < 0) {
+                    throw new KlException("error: there is no need to specify a resource type as a separate argument "
+                            + "when passing arguments in resource/name form");
+                }
+                out.add(Map.entry(resource(a.substring(0, s)), a.substring(s + 1)));
+            }
+            return out;
+        }
+        Resource<? extends Message> r = resource(args.get(0));
+        for (String n : args.subList(1, args.size())) {
+            out.add(Map.entry(r, n));
+        }
+        return out;
+    }
+
+    /** Documents from -f arguments: files, directories (.yaml/.yml/.json), or "-" for stdin. */
+    static List<JsonNode> documents(List<String> files, InputStream stdin) {
+        List<JsonNode> out = new ArrayList<>();
+        for (String f : files) {
+            try {
+                if (f.equals("-")) {
+                    out.addAll(parse(new String(stdin.readAllBytes(), StandardCharsets.UTF_8), "STDIN"));
+                    continue;
+                }
+                Path p = Path.of(f);
+                if (Files.isDirectory(p)) {
+                    try (Stream<Path> s = Files.list(p)) {
+                        for (Path x : s.sorted().toList()) {
+                            String n = x.getFileName().toString();
+                            if (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json")) {
+                                out.addAll(parse(Files.readString(x), x.toString()));
+                            }
+                        }
+                    }
+                } else if (Files.isRegularFile(p)) {
+                    out.addAll(parse(Files.readString(p), f));
+                } else {
+                    throw new KlException("error: the path \"" + f + "\" does not exist");
+                }
+            } catch (java.io.IOException e) {
+                throw new KlException("error: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static List<JsonNode> parse(String text, String where) {
+        try {
+            List<JsonNode> docs = new ArrayList<>();
+            for (JsonNode d : ApiJson.documents(text)) {
+                if (d.path("kind").asText().endsWith("List") && d.has("items")) {
+                    d.path("items").forEach(docs::add);
+                } else {
+                    docs.add(d);
+                }
+            }
+            return docs;
+        } catch (RuntimeException e) {
+            throw new KlException("error: error parsing " + where + ": " + e.getMessage());
+        }
+    }
+
+    static Resource<? extends Message> resourceOf(JsonNode doc) {
+        TypeMeta tm = TypeMeta.of(doc);
+        if (tm.kind().isEmpty() || tm.apiVersion().isEmpty()) {
+            throw new KlException("error: error validating data: [apiVersion not set, kind not set]; "
+                    + "every object needs apiVersion and kind");
+        }
+        return Resources.byKind(tm.apiVersion(), tm.kind()).orElseThrow(() -> new KlException(
+                "error: resource mapping not found for name: \"" + doc.path("metadata").path("name").asText()
+                        + "\" kind: \"" + tm.kind() + "\" from \"" + tm.apiVersion() + "\": no matches for kind \""
+                        + tm.kind() + "\" in version \"" + tm.apiVersion() + "\""));
+    }
+
+    String docNamespace(Resource<?> r, JsonNode doc) {
+        if (!r.namespaced()) {
+            return null;
+        }
+        String n = doc.path("metadata").path("namespace").asText("");
+        if (!n.isEmpty() && namespace != null && !namespace.equals(n)) {
+            throw new KlException("error: the namespace from the provided object \"" + n
+                    + "\" does not match the namespace \"" + namespace + "\". You must pass '--namespace=" + n
+                    + "' to perform this operation.");
+        }
+        return n.isEmpty() ? ns() : n;
+    }
+
+    // ------------------------------------------------------------------ get
+
+    @Command(name = "get", description = "Display one or many resources.")
+    static final class Get implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1..*", paramLabel = "TYPE [NAME...]")
+        List<String> args;
+        @Option(names = {"-o", "--output"})
+        String output;
+        @Option(names = {"-l", "--selector"})
+        String selector;
+        @Option(names = "--field-selector")
+        String fieldSelector;
+        @Option(names = {"-A", "--all-namespaces"})
+        boolean all;
+        @Option(names = {"-w", "--watch"})
+        boolean watch;
+
+        @Override
+        public Integer call() throws Exception {
+            ApiClient c = kl.client();
+            Resource<? extends Message> r = resource(args.get(0).split("/")[0]);
+            List<JsonNode> items = new ArrayList<>();
+            String ns = all ? null : kl.ns();
+            long rv = 0;
+            if (args.size() > 1 || args.get(0).contains("/")) {
+                int errors = 0;
+                for (var t : targets(args)) {
+                    ApiClient.Resp resp = c.get(item(t.getKey(), ns == null ? kl.ns() : ns, t.getValue()));
+                    if (!resp.ok()) {
+                        kl.err.println(ApiClient.error(resp).getMessage());
+                        errors++;
+                    } else {
+                        items.add(resp.json());
+                    }
+                }
+                print(r, items, ns);
+                return errors > 0 ? 1 : 0;
+            }
+            StringBuilder q = new StringBuilder();
+            if (selector != null) {
+                q.append("labelSelector=").append(enc(selector));
+            }
+            if (fieldSelector != null) {
+                q.append(q.length() > 0 ? "&" : "").append("fieldSelector=").append(enc(fieldSelector));
+            }
+            String path = collection(r, r.namespaced() ? ns : null) + (q.length() > 0 ? "?" + q : "");
+            JsonNode list = c.getOk(path);
+            list.path("items").forEach(items::add);
+            rv = list.path("metadata").path("resourceVersion").asLong();
+            if (items.isEmpty() && !watch) {
+                if (output == null || output.equals("wide")) {
+                    kl.err.println(r.namespaced() && ns != null ? "No resources found in " + ns + " namespace."
+                            : "No resources found");
+                    return 0;
+                }
+            }
+            print(r, items, ns);
+            if (watch) {
+                watch(c, r, path, rv, ns);
+            }
+            return 0;
+        }
+
+        private void watch(ApiClient c, Resource<?> r, String path, long rv, String ns) throws Exception {
+            String sep = path.contains("?") ? "&" : "?";
+            InputStream in = c.stream(path + sep + "watch=1&resourceVersion=" + rv);
+            try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = br.readLine()) != null) {
+                    JsonNode e = ApiClient.JSON.readTree(line);
+                    if (e.path("type").asText().equals("ERROR")) {
+                        throw new KlException("error: " + e.path("object").path("message").asText());
+                    }
+                    if (!e.path("type").asText().equals("BOOKMARK")) {
+                        printRows(r, List.of(e.path("object")), ns, false);
+                    }
+                }
+            }
+        }
+
+        void print(Resource<?> r, List<JsonNode> items, String ns) {
+            String o = output == null ? "" : output;
+            switch (o) {
+                case "", "wide" -> printRows(r, items, ns, true);
+                case "name" -> items.forEach(i -> kl.out.println(typeName(r) + "/" + i.path("metadata").path("name").asText()));
+                case "json", "yaml" -> {
+                    JsonNode doc;
+                    if (items.size() == 1 && args.size() > 1) {
+                        doc = typed(r, items.get(0));
+                    } else {
+                        ObjectNode list = ApiClient.JSON.createObjectNode();
+                        list.put("apiVersion", "v1");
+                        ArrayNode a = list.putArray("items");
+                        items.forEach(i -> a.add(typed(r, i)));
+                        list.put("kind", "List");
+                        list.putObject("metadata").put("resourceVersion", "");
+                        doc = list;
+                    }
+                    kl.out.print(o.equals("json") ? Output.prettyJson(doc) + "\n" : Output.yaml(doc));
+                }
+                default -> throw new KlException("error: unable to match a printer suitable for the output format \""
+                        + o + "\", allowed formats are: json,name,wide,yaml");
+            }
+        }
+
+        private void printRows(Resource<?> r, List<JsonNode> items, String ns, boolean header) {
+            boolean wide = "wide".equals(output);
+            Tables t = new Tables(kl.clock.instant());
+            List<List<String>> rows = new ArrayList<>();
+            boolean withNs = ns == null && r.namespaced();
+            if (header) {
+                List<String> h = new ArrayList<>(Tables.headers(r.kind(), wide));
+                if (withNs) {
+                    h.add(0, "NAMESPACE");
+                }
+                rows.add(h);
+            }
+            for (JsonNode i : items) {
+                List<String> row = new ArrayList<>(t.row(r.kind(), i, wide));
+                if (withNs) {
+                    row.add(0, i.path("metadata").path("namespace").asText());
+                }
+                rows.add(row);
+            }
+            kl.out.print(Tables.layout(rows));
+            kl.out.flush();
+        }
+    }
+
+    static ObjectNode typed(Resource<?> r, JsonNode item) {
+        ObjectNode o = ApiClient.JSON.createObjectNode();
+        o.put("apiVersion", r.apiVersion());
+        o.put("kind", r.kind());
+        item.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("apiVersion") && !e.getKey().equals("kind")) {
+                o.set(e.getKey(), e.getValue());
+            }
+        });
+        return o;
+    }
+
+    // ------------------------------------------------------------------ describe
+
+    @Command(name = "describe", description = "Show details of a resource, its conditions and its events.")
+    static final class Describe implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1..*", paramLabel = "TYPE [NAME...]")
+        List<String> args;
+
+        @Override
+        public Integer call() {
+            ApiClient c = kl.client();
+            List<JsonNode> objs = new ArrayList<>();
+            Resource<? extends Message> r = resource(args.get(0).split("/")[0]);
+            if (args.size() == 1 && !args.get(0).contains("/")) {
+                c.getOk(collection(r, r.namespaced() ? kl.ns() : null)).path("items").forEach(objs::add);
+                if (objs.isEmpty()) {
+                    kl.err.println(r.namespaced() ? "No resources found in " + kl.ns() + " namespace." : "No resources found");
+                    return 0;
+                }
+            } else {
+                for (var t : targets(args)) {
+                    ApiClient.Resp resp = c.get(item(t.getKey(), kl.ns(), t.getValue()));
+                    if (!resp.ok()) {
+                        throw ApiClient.error(resp);
+                    }
+                    objs.add(resp.json());
+                }
+            }
+            Describer d = new Describer(kl.clock.instant());
+            for (int i = 0; i < objs.size(); i++) {
+                JsonNode o = objs.get(i);
+                JsonNode m = o.path("metadata");
+                String sel = "involvedObject.name=" + m.path("name").asText() + ",involvedObject.kind=" + r.kind();
+                String evPath = (m.has("namespace") ? "/api/v1/namespaces/" + enc(m.path("namespace").asText()) + "/events"
+                        : "/api/v1/events") + "?fieldSelector=" + enc(sel);
+                ApiClient.Resp er = c.get(evPath);
+                List<JsonNode> events = new ArrayList<>();
+                if (er.ok()) {
+                    er.json().path("items").forEach(events::add);
+                }
+                if (i > 0) {
+                    kl.out.println();
+                    kl.out.println();
+                }
+                kl.out.print(d.describe(r.kind(), o, events));
+            }
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ apply / create
+
+    @Command(name = "apply", description = "Apply a configuration to resources from files, directories or stdin.")
+    static final class Apply implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Option(names = {"-f", "--filename"}, required = true)
+        List<String> files;
+
+        @Override
+        public Integer call() {
+            ApiClient c = kl.client();
+            int errors = 0;
+            for (JsonNode doc : documents(files, System.in)) {
+                try {
+                    apply(c, doc);
+                } catch (KlException e) {
+                    kl.err.println(e.getMessage());
+                    errors++;
+                }
+            }
+            return errors > 0 ? 1 : 0;
+        }
+
+        private void apply(ApiClient c, JsonNode doc) {
+            Resource<? extends Message> r = resourceOf(doc);
+            String ns = kl.docNamespace(r, doc);
+            String name = doc.path("metadata").path("name").asText("");
+            if (name.isEmpty()) {
+                throw new KlException("error: error when retrieving current configuration of: resource name may not be empty");
+            }
+            String body = doc.toString();
+            ApiClient.Resp cur = c.get(item(r, ns, name));
+            if (cur.code() == 404) {
+                ApiClient.Resp cr = c.call("POST", collection(r, ns), "application/json", body);
+                if (!cr.ok()) {
+                    throw ApiClient.error(cr);
+                }
+                kl.out.println(typeName(r) + "/" + name + " created");
+                return;
+            }
+            if (!cur.ok()) {
+                throw ApiClient.error(cur);
+            }
+            ObjectNode patch = ((ObjectNode) doc.deepCopy());
+            patch.remove("status");
+            ApiClient.Resp dry = c.call("PATCH", item(r, ns, name) + "?dryRun=All", "application/merge-patch+json",
+                    patch.toString());
+            if (!dry.ok()) {
+                throw ApiClient.error(dry);
+            }
+            if (System.getenv("KL_DEBUG_APPLY") != null) {
+                kl.err.println(strip(dry.json()) + "\n" + strip(cur.json()));
+            }
+            if (strip(dry.json()).equals(strip(cur.json()))) {
+                kl.out.println(typeName(r) + "/" + name + " unchanged");
+                return;
+            }
+            ApiClient.Resp p = c.call("PATCH", item(r, ns, name), "application/merge-patch+json", patch.toString());
+            if (!p.ok()) {
+                throw ApiClient.error(p);
+            }
+            kl.out.println(typeName(r) + "/" + name + " configured");
+        }
+
+        private static JsonNode strip(JsonNode o) {
+            ObjectNode c = o.deepCopy();
+            ((ObjectNode) c.path("metadata")).remove(List.of("resourceVersion", "generation"));
+            return c;
+        }
+    }
+
+    @Command(name = "create", description = "Create resources from files, directories or stdin.")
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Option(names = {"-f", "--filename"}, required = true)
+        List<String> files;
+
+        @Override
+        public Integer call() {
+            ApiClient c = kl.client();
+            int errors = 0;
+            for (JsonNode doc : documents(files, System.in)) {
+                Resource<? extends Message> r = resourceOf(doc);
+                String ns = kl.docNamespace(r, doc);
+                ApiClient.Resp cr = c.call("POST", collection(r, ns), "application/json", doc.toString());
+                if (!cr.ok()) {
+                    kl.err.println(ApiClient.error(cr).getMessage());
+                    errors++;
+                    continue;
+                }
+                kl.out.println(typeName(r) + "/" + cr.json().path("metadata").path("name").asText() + " created");
+            }
+            return errors > 0 ? 1 : 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ delete
+
+    @Command(name = "delete", description = "Delete resources by names, files or label selector.")
+    static final class Delete implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "0..*", paramLabel = "TYPE [NAME...]")
+        List<String> args = new ArrayList<>();
+        @Option(names = {"-f", "--filename"})
+        List<String> files;
+        @Option(names = {"-l", "--selector"})
+        String selector;
+        @Option(names = "--ignore-not-found")
+        boolean ignoreNotFound;
+        @Option(names = "--grace-period", defaultValue = "-1")
+        long grace;
+        @Option(names = "--force")
+        boolean force;
+        @Option(names = "--all")
+        boolean all;
+
+        @Override
+        public Integer call() {
+            ApiClient c = kl.client();
+            List<Object[]> targets = new ArrayList<>();
+            if (files != null) {
+                for (JsonNode doc : documents(files, System.in)) {
+                    Resource<? extends Message> r = resourceOf(doc);
+                    targets.add(new Object[]{r, kl.docNamespace(r, doc), doc.path("metadata").path("name").asText()});
+                }
+            } else if (args.isEmpty()) {
+                throw new KlException("error: You must provide one or more resources by argument or filename.");
+            } else if ((selector != null || all) && args.size() == 1) {
+                Resource<? extends Message> r = resource(args.get(0));
+                String path = collection(r, r.namespaced() ? kl.ns() : null)
+                        + (selector != null ? "?labelSelector=" + enc(selector) : "");
+                for (JsonNode i : c.getOk(path).path("items")) {
+                    targets.add(new Object[]{r, kl.ns(), i.path("metadata").path("name").asText()});
+                }
+                if (targets.isEmpty()) {
+                    kl.err.println("No resources found");
+                    return 0;
+                }
+            } else {
+                if (args.size() == 1 && !args.get(0).contains("/")) {
+                    throw new KlException("error: resource(s) were provided, but no name was specified");
+                }
+                for (var t : targets(args)) {
+                    targets.add(new Object[]{t.getKey(), kl.ns(), t.getValue()});
+                }
+            }
+            String q = "";
+            long g = force && grace < 0 ? 0 : grace;
+            if (g >= 0) {
+                q = "?gracePeriodSeconds=" + g;
+            }
+            if (force && g == 0) {
+                kl.err.println("Warning: Immediate deletion does not wait for confirmation that the running resource "
+                        + "has been terminated. The resource may continue to run on the cluster indefinitely.");
+            }
+            int errors = 0;
+            for (Object[] t : targets) {
+                Resource<?> r = (Resource<?>) t[0];
+                String name = (String) t[2];
+                ApiClient.Resp d = c.call("DELETE", item(r, (String) t[1], name) + q, null, null);
+                if (d.code() == 404 && ignoreNotFound) {
+                    continue;
+                }
+                if (!d.ok()) {
+                    kl.err.println(ApiClient.error(d).getMessage());
+                    errors++;
+                    continue;
+                }
+                kl.out.println(typeName(r) + " \"" + name + "\" " + (force && g == 0 ? "force deleted" : "deleted"));
+            }
+            return errors > 0 ? 1 : 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ small mutations
+
+    private static void patchOk(ApiClient c, String path, String body) {
+        ApiClient.Resp r = c.call("PATCH", path, "application/merge-patch+json", body);
+        if (!r.ok()) {
+            throw ApiClient.error(r);
+        }
+    }
+
+    @Command(name = "scale", description = "Set a new size for a ReplicaSet.")
+    static final class Scale implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1..*", paramLabel = "TYPE NAME | TYPE/NAME")
+        List<String> args;
+        @Option(names = "--replicas", required = true)
+        int replicas;
+
+        @Override
+        public Integer call() {
+            ApiClient c = kl.client();
+            for (var t : targets(args)) {
+                if (t.getKey() != Resources.REPLICA_SETS) {
+                    throw new KlException("error: cannot scale " + t.getKey().plural() + ": no scale subresource");
+                }
+                patchOk(c, item(t.getKey(), kl.ns(), t.getValue()), "{\"spec\":{\"replicas\":" + replicas + "}}");
+                kl.out.println(typeName(t.getKey()) + "/" + t.getValue() + " scaled");
+            }
+            return 0;
+        }
+    }
+
+    /** label and annotate share this. */
+    abstract static class MetaMap implements Callable<Integer> {
+        abstract String field();
+
+        abstract String verb();
+
+        abstract Kl kl();
+
+        abstract List<String> args();
+
+        abstract boolean overwrite();
+
+        @Override
+        public Integer call() {
+            Kl kl = kl();
+            List<String> args = args();
+            boolean overwrite = overwrite();
+            ApiClient c = kl.client();
+            List<String> refs = new ArrayList<>();
+            List<String> changes = new ArrayList<>();
+            for (String a : args) {
+                (a.contains("=") || (a.endsWith("-") && !refs.isEmpty() && !a.contains("/")
+                        && refs.size() >= (refs.get(0).contains("/") ? 1 : 2)) ? changes : refs).add(a);
+            }
+            if (changes.isEmpty()) {
+                throw new KlException("error: at least one " + field().replaceAll("s$", "") + " update is required");
+            }
+            for (var t : targets(refs)) {
+                String path = item(t.getKey(), kl.ns(), t.getValue());
+                JsonNode cur = c.getOk(path).path("metadata").path(field());
+                ObjectNode m = ApiClient.JSON.createObjectNode();
+                for (String ch : changes) {
+                    if (ch.endsWith("-") && !ch.contains("=")) {
+                        m.putNull(ch.substring(0, ch.length() - 1));
+                    } else {
+                        String k = ch.substring(0, ch.indexOf('='));
+                        String v = ch.substring(ch.indexOf('=') + 1);
+                        if (cur.has(k) && !overwrite && !cur.path(k).asText().equals(v)) {
+                            throw new KlException("error: '" + k + "' already has a value (" + cur.path(k).asText()
+                                    + "), and --overwrite is false");
+                        }
+                        m.put(k, v);
+                    }
+                }
+                ObjectNode body = ApiClient.JSON.createObjectNode();
+                body.putObject("metadata").set(field(), m);
+                patchOk(c, path, body.toString());
+                kl.out.println(typeName(t.getKey()) + "/" + t.getValue() + " " + verb());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "label", description = "Update the labels on a resource.")
+    static final class Label extends MetaMap {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1..*", paramLabel = "TYPE NAME KEY=VAL... KEY-...")
+        List<String> args;
+        @Option(names = "--overwrite")
+        boolean overwrite;
+
+        Kl kl() {
+            return kl;
+        }
+
+        List<String> args() {
+            return args;
+        }
+
+        boolean overwrite() {
+            return overwrite;
+        }
+
+        String field() {
+            return "labels";
+        }
+
+        String verb() {
+            return "labeled";
+        }
+    }
+
+    @Command(name = "annotate", description = "Update the annotations on a resource.")
+    static final class Annotate extends MetaMap {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1..*", paramLabel = "TYPE NAME KEY=VAL... KEY-...")
+        List<String> args;
+        @Option(names = "--overwrite")
+        boolean overwrite;
+
+        Kl kl() {
+            return kl;
+        }
+
+        List<String> args() {
+            return args;
+        }
+
+        boolean overwrite() {
+            return overwrite;
+        }
+
+        String field() {
+            return "annotations";
+        }
+
+        String verb() {
+            return "annotated";
+        }
+    }
+
+    @Command(name = "taint", description = "Update the taints on nodes: KEY[=VALUE]:EFFECT to add, KEY[:EFFECT]- to remove.")
+    static final class Taint implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1..*", paramLabel = "nodes NAME TAINT...")
+        List<String> args;
+        @Option(names = "--overwrite")
+        boolean overwrite;
+
+        @Override
+        public Integer call() {
+            ApiClient c = kl.client();
+            List<String> refs = new ArrayList<>();
+            List<String> taints = new ArrayList<>();
+            for (String a : args) {
+                (a.contains(":") || a.endsWith("-") ? taints : refs).add(a);
+            }
+            for (var t : targets(refs)) {
+                if (t.getKey() != Resources.NODES) {
+                    throw new KlException("error: invalid resource type " + t.getKey().plural() + ", only node types are supported");
+                }
+                String path = item(Resources.NODES, null, t.getValue());
+                JsonNode node = c.getOk(path);
+                ArrayNode list = node.path("spec").has("taints") ? (ArrayNode) node.path("spec").path("taints").deepCopy()
+                        : ApiClient.JSON.createArrayNode();
+                boolean removed = false;
+                for (String spec : taints) {
+                    if (spec.endsWith("-")) {
+                        String s = spec.substring(0, spec.length() - 1);
+                        String key = s.split(":")[0].split("=")[0];
+                        String effect = s.contains(":") ? s.substring(s.indexOf(':') + 1) : null;
+                        int before = list.size();
+                        for (int i = list.size() - 1; i >= 0; i--) {
+                            JsonNode x = list.get(i);
+                            if (x.path("key").asText().equals(key) && (effect == null || x.path("effect").asText().equals(effect))) {
+                                list.remove(i);
+                            }
+                        }
+                        if (list.size() == before) {
+                            throw new KlException("error: taint \"" + s + "\" not found");
+                        }
+                        removed = true;
+                    } else {
+                        int colon = spec.lastIndexOf(':');
+                        String kv = spec.substring(0, colon);
+                        String effect = spec.substring(colon + 1);
+                        String key = kv.contains("=") ? kv.substring(0, kv.indexOf('=')) : kv;
+                        String value = kv.contains("=") ? kv.substring(kv.indexOf('=') + 1) : "";
+                        for (int i = list.size() - 1; i >= 0; i--) {
+                            JsonNode x = list.get(i);
+                            if (x.path("key").asText().equals(key) && x.path("effect").asText().equals(effect)) {
+                                if (!overwrite) {
+                                    throw new KlException("error: node " + t.getValue() + " already has " + key
+                                            + " taint(s) with same effect(s) and --overwrite is false");
+                                }
+                                list.remove(i);
+                            }
+                        }
+                        ObjectNode tn = list.addObject();
+                        tn.put("key", key);
+                        if (!value.isEmpty()) {
+                            tn.put("value", value);
+                        }
+                        tn.put("effect", effect);
+                    }
+                }
+                ObjectNode body = ApiClient.JSON.createObjectNode();
+                body.putObject("metadata").put("resourceVersion", node.path("metadata").path("resourceVersion").asText());
+                body.putObject("spec").set("taints", list);
+                patchOk(c, path, body.toString());
+                kl.out.println("node/" + t.getValue() + (removed ? " untainted" : " tainted"));
+            }
+            return 0;
+        }
+    }
+
+    static void setUnschedulable(Kl kl, ApiClient c, String node, boolean value) {
+        String path = item(Resources.NODES, null, node);
+        JsonNode n = c.getOk(path);
+        if (n.path("spec").path("unschedulable").asBoolean() == value) {
+            kl.out.println("node/" + node + " already " + (value ? "cordoned" : "uncordoned"));
+            return;
+        }
+        patchOk(c, path, "{\"spec\":{\"unschedulable\":" + (value ? "true" : "null") + "}}");
+        kl.out.println("node/" + node + (value ? " cordoned" : " uncordoned"));
+    }
+
+    @Command(name = "cordon", description = "Mark a node unschedulable.")
+    static final class Cordon implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1..*")
+        List<String> nodes;
+
+        @Override
+        public Integer call() {
+            ApiClient c = kl.client();
+            nodes.forEach(n -> setUnschedulable(kl, c, n, true));
+            return 0;
+        }
+    }
+
+    @Command(name = "uncordon", description = "Mark a node schedulable.")
+    static final class Uncordon implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1..*")
+        List<String> nodes;
+
+        @Override
+        public Integer call() {
+            ApiClient c = kl.client();
+            nodes.forEach(n -> setUnschedulable(kl, c, n, false));
+            return 0;
+        }
+    }
+
+    @Command(name = "drain", description = "Cordon a node and delete the pods on it.")
+    static final class Drain implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1")
+        String node;
+        @Option(names = "--grace-period", defaultValue = "-1")
+        long grace;
+        @Option(names = "--ignore-daemonsets")
+        boolean ignoreDaemonsets;
+        @Option(names = "--delete-emptydir-data")
+        boolean deleteEmptyDir;
+        @Option(names = "--force")
+        boolean force;
+
+        @Override
+        public Integer call() {
+            ApiClient c = kl.client();
+            setUnschedulable(kl, c, node, true);
+            JsonNode pods = c.getOk("/api/v1/pods?fieldSelector=" + enc("spec.nodeName=" + node));
+            String q = grace >= 0 ? "?gracePeriodSeconds=" + grace : "";
+            for (JsonNode p : pods.path("items")) {
+                String ns = p.path("metadata").path("namespace").asText();
+                String name = p.path("metadata").path("name").asText();
+                kl.out.println("evicting pod " + ns + "/" + name);
+                ApiClient.Resp d = c.call("DELETE", item(Resources.PODS, ns, name) + q, null, null);
+                if (!d.ok() && d.code() != 404) {
+                    throw ApiClient.error(d);
+                }
+                kl.out.println("pod/" + name + " evicted");
+            }
+            kl.out.println("node/" + node + " drained");
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", description = "Print the logs of a container in a pod.")
+    static final class Logs implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1")
+        String pod;
+        @Option(names = {"-c", "--container"})
+        String container;
+        @Option(names = {"-f", "--follow"})
+        boolean follow;
+        @Option(names = {"-p", "--previous"})
+        boolean previous;
+        @Option(names = "--tail", defaultValue = "-1")
+        long tail;
+
+        @Override
+        public Integer call() throws Exception {
+            String name = pod.startsWith("pod/") ? pod.substring(4) : pod.startsWith("pods/") ? pod.substring(5) : pod;
+            StringBuilder q = new StringBuilder();
+            if (container != null) {
+                q.append("&container=").append(enc(container));
+            }
+            if (follow) {
+                q.append("&follow=true");
+            }
+            if (previous) {
+                q.append("&previous=true");
+            }
+            if (tail >= 0) {
+                q.append("&tailLines=").append(tail);
+            }
+            String path = item(Resources.PODS, kl.ns(), name) + "/log" + (q.length() > 0 ? "?" + q.substring(1) : "");
+            try (InputStream in = kl.client().stream(path)) {
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    kl.out.write(buf, 0, n);
+                    kl.out.flush();
+                }
+            }
+            return 0;
+        }
+    }
+}
