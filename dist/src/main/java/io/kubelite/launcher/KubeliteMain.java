@@ -1,0 +1,58 @@
+package io.kubelite.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+
+/**
+ * {@code kubelite}: runs one server process ({@code kubelite scheduler --leader-elect
+ * ...}) or manages a local cluster ({@code up}, {@code down}, {@code status}).
+ */
+@Command(name = "kubelite", mixinStandardHelpOptions = true, version = "kubelite 0.1.0",
+        description = "A Kubernetes-style control plane over a real etcd.%n%n"
+                + "Server processes: apiserver, controller-manager, scheduler, kubelet-sim "
+                + "(each takes --help).%n",
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class})
+public final class KubeliteMain implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        if (args.length > 0) {
+            for (ComponentKind k : ComponentKind.values()) {
+                if (k.command().equals(args[0])) {
+                    runComponent(k, Arrays.copyOfRange(args, 1, args.length));
+                    return;
+                }
+            }
+        }
+        System.exit(new CommandLine(new KubeliteMain()).execute(args));
+    }
+
+    /** Hands the arguments to the component's own main, which owns parsing and exit codes. */
+    private static void runComponent(ComponentKind k, String[] args) {
+        Method main;
+        try {
+            main = Class.forName(k.mainClass()).getMethod("main", String[].class);
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            System.err.println("kubelite: this build has no " + k.command() + " (" + k.mainClass() + " missing)");
+            System.exit(2);
+            return;
+        }
+        try {
+            main.invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            Throwable c = e.getCause();
+            System.err.println("kubelite " + k.command() + ": " + (c.getMessage() == null ? c : c.getMessage()));
+            System.exit(1);
+        } catch (IllegalAccessException e) {
+            System.err.println("kubelite: cannot run " + k.mainClass() + ": " + e.getMessage());
+            System.exit(2);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.kubelite.launcher;
+
+import io.kubelite.store.local.LocalEtcd;
+import io.kubelite.store.runtime.DurationConverter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code kubelite up}: etcd, an API server, a controller-manager, a scheduler and a
+ * kubelet-sim as separate OS processes, started in that order, each waited for until
+ * ready. Stays in the foreground; Ctrl-C (or {@code kubelite down}) stops everything it
+ * started, in reverse order. Data survives: a second {@code up} keeps the first's etcd data.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Start a local cluster (Ctrl-C stops it).")
+final class UpCommand implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = ".kubelite", description = "State, logs and etcd data (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Simulated nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--zones", defaultValue = "zone-a,zone-b", description = "Zones the nodes spread over (default: ${DEFAULT-VALUE}).")
+    String zones;
+
+    @Option(names = "--node-name-prefix", defaultValue = "node-", description = "(default: ${DEFAULT-VALUE})")
+    String nodePrefix;
+
+    @Option(names = "--port", defaultValue = "6443", description = "API server port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--etcd-endpoints", description = "Use this etcd instead of starting one (default: $ETCD_ENDPOINTS, else the etcd binary).")
+    String etcdEndpoints;
+
+    @Option(names = "--time-scale", defaultValue = "1", description = "Shrinks kubelet-sim's durations (default: ${DEFAULT-VALUE}).")
+    String timeScale;
+
+    @Option(names = "--timeout", defaultValue = "120s", converter = DurationConverter.class,
+            description = "How long to wait for each component to become ready (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = {"-d", "--detach"}, description = "Return once the cluster is ready, leaving it running.")
+    boolean detach;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        ClusterLayout layout = new ClusterLayout(dir.toAbsolutePath().normalize());
+        Files.createDirectories(layout.logs());
+        Optional<ClusterState> existing = ClusterState.load(layout.state());
+        if (existing.isPresent() && existing.get().anyAlive()) {
+            System.err.println("kubelite up: a cluster from " + layout.root() + " is already running; see `kubelite status`, stop it with `kubelite down`");
+            return 1;
+        }
+        String token = adminToken(layout);
+        ClusterState state = new ClusterState();
+        state.launcherPid = ProcessHandle.current().pid();
+        state.detached = detach;
+        List<ManagedProcess> started = new ArrayList<>();
+        LocalEtcd[] etcdHolder = new LocalEtcd[1];
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopAll(started, etcdHolder[0], layout);
+            stopped.countDown();
+        }, "kubelite-down");
+        if (!detach) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        // etcd
+        String endpoints = etcdEndpoints != null ? etcdEndpoints : System.getenv("ETCD_ENDPOINTS");
+        if (endpoints == null || endpoints.isBlank()) {
+            Optional<Path> binary = LocalEtcd.findBinary();
+            if (binary.isEmpty()) {
+                System.err.println("kubelite up: no etcd found. Install it (Debian/Ubuntu: apt-get install etcd-server), "
+                        + "or set ETCD_BIN=/path/to/etcd, or ETCD_ENDPOINTS=host:port to use a running etcd.");
+                return 1;
+            }
+            step("etcd", "starting from " + binary.get() + ", data in " + rel(layout.etcdData()));
+            try {
+                etcdHolder[0] = LocalEtcd.start(binary.get(), layout.etcdData(), 0, layout.log("etcd"), timeout);
+            } catch (IllegalStateException e) {
+                System.err.println("kubelite up: " + e.getMessage());
+                return 1;
+            }
+            endpoints = etcdHolder[0].endpoint();
+            state.processes.add(new ClusterState.Proc("etcd", etcdHolder[0].pid(), endpoints, 0, layout.etcdData().toString()));
+            done("etcd", endpoints + " (pid " + etcdHolder[0].pid() + ")");
+        } else {
+            done("etcd", endpoints + " (external)");
+        }
+        state.etcdEndpoints = endpoints;
+        state.server = "http://127.0.0.1:" + port;
+        state.save(layout.state());
+
+        List<String> common = List.of("--etcd-endpoints", endpoints);
+        List<Launch> plan = List.of(
+                new Launch(ComponentKind.APISERVER, concat(common, List.of("--secure-port", Integer.toString(port),
+                        "--token-auth-file", layout.tokens().toString(), "--id", "apiserver-0"))),
+                new Launch(ComponentKind.CONTROLLER_MANAGER, concat(common, List.of("--id", "controller-manager-0"))),
+                new Launch(ComponentKind.SCHEDULER, concat(common, List.of("--id", "scheduler-0"))),
+                new Launch(ComponentKind.KUBELET_SIM, concat(common, List.of("--nodes", Integer.toString(nodes),
+                        "--zones", zones, "--node-name-prefix", nodePrefix, "--time-scale", timeScale, "--id", "kubelet-sim-0"))));
+        for (Launch l : plan) {
+            if (!l.kind.available()) {
+                System.err.println("kubelite up: this build has no " + l.kind.command() + "; rebuild with `mvn -q install -DskipTests`");
+                return fail(started, etcdHolder[0], layout, detach, hook);
+            }
+            int health = freePort();
+            step(l.kind.command(), "starting");
+            ManagedProcess p = ManagedProcess.start(l.kind, l.args, health, layout.log(l.kind.command()));
+            started.add(p);
+            state.processes.add(new ClusterState.Proc(l.kind.command(), p.pid(), null, health, l.kind.mainClass()));
+            state.save(layout.state());
+            if (!p.awaitReady(timeout)) {
+                System.err.println("kubelite up: " + l.kind.command() + (p.isAlive() ? " not ready within " + DurationConverter.format(timeout)
+                        : " exited with code " + p.exitCode()) + "; last lines of " + rel(p.log()) + ":");
+                System.err.println(p.logTail(20));
+                return fail(started, etcdHolder[0], layout, detach, hook);
+            }
+            done(l.kind.command(), "ready (pid " + p.pid() + ", health :" + health + ")");
+        }
+        Kubeconfig.write(layout.kubeconfig(), state.server, token);
+        out.println();
+        out.println("kubelite is up: " + nodes + " node(s) in zones " + zones + ", API server " + state.server);
+        out.println("  kubeconfig: " + rel(layout.kubeconfig()) + "   (bin/kl uses it by default; other clients: export KUBECONFIG=" + layout.kubeconfig() + ")");
+        out.println("  try:        bin/kl get nodes");
+        out.println("              bin/kl apply -f examples/replicaset.yaml && bin/kl get pods -o wide");
+        out.println("  etcd:       bin/kl inspect etcd --etcd-endpoints " + endpoints + " --prefix /registry/pods/");
+        out.println("  logs:       " + rel(layout.logs()) + "/<component>.log");
+        out.println(detach ? "  stop:       bin/kubelite down" : "  stop:       Ctrl-C here, or bin/kubelite down");
+        if (detach) {
+            return 0;
+        }
+        watch(started);
+        stopped.await();
+        return 0;
+    }
+
+    /** Reports components that die while the cluster runs; returns when the JVM shuts down. */
+    private void watch(List<ManagedProcess> started) throws InterruptedException {
+        List<ManagedProcess> reported = new ArrayList<>();
+        while (true) {
+            for (ManagedProcess p : started) {
+                if (!p.isAlive() && !reported.contains(p)) {
+                    reported.add(p);
+                    System.err.println("kubelite: " + p.name() + " exited with code " + p.exitCode() + "; see " + rel(p.log()));
+                }
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private int fail(List<ManagedProcess> started, LocalEtcd etcd, ClusterLayout layout, boolean detached, Thread hook) {
+        if (!detached) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        stopAll(started, etcd, layout);
+        return 1;
+    }
+
+    private void stopAll(List<ManagedProcess> started, LocalEtcd etcd, ClusterLayout layout) {
+        List<ManagedProcess> reverse = new ArrayList<>(started);
+        java.util.Collections.reverse(reverse);
+        for (ManagedProcess p : reverse) {
+            if (p.isAlive()) {
+                out.println("stopping " + p.name() + " (pid " + p.pid() + ")");
+                p.stop(Duration.ofSeconds(15));
+            }
+        }
+        if (etcd != null) {
+            out.println("stopping etcd (pid " + etcd.pid() + ")");
+            etcd.close();
+        }
+        try {
+            Files.deleteIfExists(layout.state());
+        } catch (IOException ignored) {
+            // leftover state is ignored by the next up once its pids are gone
+        }
+    }
+
+    /** The admin token: kept across restarts so an existing kubeconfig stays valid. */
+    static String adminToken(ClusterLayout layout) throws IOException {
+        Path tokens = layout.tokens();
+        if (Files.exists(tokens)) {
+            for (String line : Files.readAllLines(tokens)) {
+                if (line.contains(",admin,")) {
+                    return line.substring(0, line.indexOf(','));
+                }
+            }
+        }
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        String token = HexFormat.of().formatHex(b);
+        Files.writeString(tokens, token + ",admin,admin-uid,\"system:masters\"\n");
+        Kubeconfig.restrict(tokens);
+        return token;
+    }
+
+    private void step(String what, String msg) {
+        out.printf("  … %-19s %s%n", what, msg);
+    }
+
+    private void done(String what, String msg) {
+        out.printf("  ✓ %-19s %s%n", what, msg);
+    }
+
+    private static String rel(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> l = new ArrayList<>(a);
+        l.addAll(b);
+        return l;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Launch(ComponentKind kind, List<String> args) {
+    }
+}
