@@ -1,0 +1,138 @@
+package io.kubelite.scheduler.framework;
+
+import io.kubelite.api.Node;
+import io.kubelite.api.NodeCondition;
+import io.kubelite.api.Taint;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One node as the scheduler sees it: the Node object (null while only pods refer to a
+ * node the informer has not delivered yet), the pods on it (bound and assumed), and the
+ * sums of their requests. Mutated only under the scheduler cache's lock.
+ */
+public final class NodeInfo {
+    public static final String TAINT_NOT_READY = "node.kubernetes.io/not-ready";
+
+    private final String name;
+    private Node node;
+    private Resources allocatable = new Resources();
+    private List<Taint> taints = List.of();
+    private final Map<String, PodInfo> pods = new LinkedHashMap<>();
+    private final Resources requested = new Resources();
+    private final Resources nonZeroRequested = new Resources();
+
+    public NodeInfo(String name) {
+        this.name = name;
+    }
+
+    /** A node with pods, for tests and the cache. */
+    public static NodeInfo of(Node node, PodInfo... pods) {
+        NodeInfo n = new NodeInfo(node.getMetadata().getName());
+        n.setNode(node);
+        for (PodInfo p : pods) {
+            n.addPod(p);
+        }
+        return n;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public void setNode(Node node) {
+        this.node = node;
+        Map<String, String> alloc = node.getStatus().getAllocatableMap();
+        this.allocatable = Resources.fromMap(alloc.isEmpty() ? node.getStatus().getCapacityMap() : alloc);
+        this.taints = effectiveTaints(node);
+    }
+
+    /**
+     * The node's taints, plus {@code node.kubernetes.io/not-ready:NoSchedule} when its
+     * Ready condition is present and not True and the node does not carry that taint yet
+     * (what Kubernetes' TaintNodesByCondition adds; kubelite writes no such taint until
+     * the controller-manager does, and a NotReady node must not be chosen meanwhile).
+     */
+    static List<Taint> effectiveTaints(Node node) {
+        List<Taint> ts = node.getSpec().getTaintsList();
+        for (NodeCondition c : node.getStatus().getConditionsList()) {
+            if (c.getType().equals("Ready") && !c.getStatus().equals("True")) {
+                for (Taint t : ts) {
+                    if (t.getKey().equals(TAINT_NOT_READY) && !t.getEffect().equals("PreferNoSchedule")) {
+                        return ts;
+                    }
+                }
+                List<Taint> out = new ArrayList<>(ts);
+                out.add(Taint.newBuilder().setKey(TAINT_NOT_READY).setEffect("NoSchedule").build());
+                return List.copyOf(out);
+            }
+        }
+        return ts;
+    }
+
+    public Map<String, String> labels() {
+        return node == null ? Map.of() : node.getMetadata().getLabelsMap();
+    }
+
+    public List<Taint> taints() {
+        return taints;
+    }
+
+    public Resources allocatable() {
+        return allocatable;
+    }
+
+    /** Sum of the requests of every pod here. Do not mutate. */
+    public Resources requested() {
+        return requested;
+    }
+
+    public Resources nonZeroRequested() {
+        return nonZeroRequested;
+    }
+
+    public Collection<PodInfo> pods() {
+        return pods.values();
+    }
+
+    public int podCount() {
+        return pods.size();
+    }
+
+    public boolean hasPod(String key) {
+        return pods.containsKey(key);
+    }
+
+    public void addPod(PodInfo p) {
+        PodInfo old = pods.put(p.key(), p);
+        if (old != null) {
+            requested.subtract(old.request());
+            nonZeroRequested.subtract(old.nonZeroRequest());
+        }
+        requested.add(p.request());
+        nonZeroRequested.add(p.nonZeroRequest());
+    }
+
+    public boolean removePod(String key) {
+        PodInfo old = pods.remove(key);
+        if (old == null) {
+            return false;
+        }
+        requested.subtract(old.request());
+        nonZeroRequested.subtract(old.nonZeroRequest());
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return name + "{requested " + requested + " of " + allocatable + "}";
+    }
+}
