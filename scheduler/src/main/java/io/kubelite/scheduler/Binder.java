@@ -40,17 +40,16 @@ final class Binder {
     private final SchedulingQueue queue;
     private final EventRecorder events;
     private final Semaphore slots;
-    private final int maxInFlight;
     private final AtomicLong bound = new AtomicLong();
     private final AtomicLong bindFailures = new AtomicLong();
     private final AtomicLong lastBindNanos = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
 
     Binder(ObjectStore<Pod> pods, SchedulerCache cache, SchedulingQueue queue, EventRecorder events, int maxInFlight) {
         this.pods = pods;
         this.cache = cache;
         this.queue = queue;
         this.events = events;
-        this.maxInFlight = maxInFlight;
         this.slots = new Semaphore(maxInFlight);
     }
 
@@ -62,8 +61,9 @@ final class Binder {
         slots.release();
     }
 
+    /** Bind txns sent and not yet answered. */
     int inFlight() {
-        return maxInFlight - slots.availablePermits();
+        return outstanding.get();
     }
 
     long boundCount() {
@@ -83,12 +83,14 @@ final class Binder {
         Pod pod = qp.pod().pod();
         String key = qp.key();
         CompletableFuture<Pod> f;
+        outstanding.incrementAndGet();
         try {
             f = fenced.update(PodConditions.bound(pod, nodeName));
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
         return f.handle((res, err) -> {
+            outstanding.decrementAndGet();
             slots.release();
             if (err == null) {
                 bound.incrementAndGet();

@@ -337,6 +337,26 @@ public final class Scheduler implements AutoCloseable {
         return queue.size();
     }
 
+    /** Pods backing off after a failed attempt. */
+    public int cachedNodes() {
+        return cache.nodeCount();
+    }
+
+    /** Pods in the cache: bound (and not finished) plus assumed. */
+    public int cachedPods() {
+        return cache.podCount();
+    }
+
+    public int waitingPods() {
+        return queue.waitingCount();
+    }
+
+    /** The Node object as the scheduler's cache holds it (null if unknown); for tests and debugging. */
+    public Node cachedNode(String name) {
+        var n = cache.node(name);
+        return n == null ? null : n.node();
+    }
+
     public int bindsInFlight() {
         return binder.inFlight();
     }
