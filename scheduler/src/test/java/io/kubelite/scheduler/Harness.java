@@ -36,7 +36,12 @@ final class Harness implements AutoCloseable {
     final SchedulerComponent component;
 
     Harness(EtcdExtension ext, SchedulerConfig config) throws Exception {
-        this.etcd = ext.connect(ext.newPrefix());
+        this(ext.connect(ext.newPrefix()), config, null);
+    }
+
+    /** With {@code term} null the component runs unelected; else it leads with that term. */
+    Harness(Etcd etcd, SchedulerConfig config, Leadership term) throws Exception {
+        this.etcd = etcd;
         Store store = new Store(etcd);
         this.pods = store.of(Resources.PODS);
         this.nodes = store.of(Resources.NODES);
@@ -47,7 +52,7 @@ final class Harness implements AutoCloseable {
                     throw new AssertionError("fatal: " + reason, err);
                 });
         component.start(ctx);
-        component.onStartedLeading(Leadership.UNELECTED);
+        component.onStartedLeading(term == null ? Leadership.UNELECTED : term);
     }
 
     static SchedulerConfig fastConfig() {
