@@ -25,6 +25,11 @@ public final class NodeInfo {
     private final Map<String, PodInfo> pods = new LinkedHashMap<>();
     private final Resources requested = new Resources();
     private final Resources nonZeroRequested = new Resources();
+    /** Bumped whenever the pod set changes; invalidates {@link #matchCounts}. */
+    private long podGeneration;
+    /** Memoized {@link #countMatching} results: selector key → {generation, count}. */
+    private final Map<Object, long[]> matchCounts = new java.util.HashMap<>();
+    private static final int MAX_MEMOIZED_SELECTORS = 64;
 
     public NodeInfo(String name) {
         this.name = name;
@@ -111,7 +116,37 @@ public final class NodeInfo {
         return pods.containsKey(key);
     }
 
+    /**
+     * The number of pods here that {@code matches} accepts, memoized under {@code key}
+     * (which must identify the predicate, e.g. namespace + selector) until the pod set
+     * changes. Topology spread counts the same selector on every node for every pod; this
+     * keeps that cost proportional to the nodes whose pods changed.
+     */
+    public int countMatching(Object key, java.util.function.Predicate<PodInfo> matches) {
+        long[] memo = matchCounts.get(key);
+        if (memo != null && memo[0] == podGeneration) {
+            return (int) memo[1];
+        }
+        int n = 0;
+        for (PodInfo p : pods.values()) {
+            if (matches.test(p)) {
+                n++;
+            }
+        }
+        if (memo == null) {
+            if (matchCounts.size() >= MAX_MEMOIZED_SELECTORS) {
+                matchCounts.clear();
+            }
+            matchCounts.put(key, new long[] {podGeneration, n});
+        } else {
+            memo[0] = podGeneration;
+            memo[1] = n;
+        }
+        return n;
+    }
+
     public void addPod(PodInfo p) {
+        podGeneration++;
         PodInfo old = pods.put(p.key(), p);
         if (old != null) {
             requested.subtract(old.request());
@@ -122,6 +157,7 @@ public final class NodeInfo {
     }
 
     public boolean removePod(String key) {
+        podGeneration++;
         PodInfo old = pods.remove(key);
         if (old == null) {
             return false;

@@ -46,7 +46,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
 
     /** One constraint with its selector compiled. */
     record Constraint(int maxSkew, String topologyKey, int minDomains, Predicate<Map<String, String>> selector,
-                      boolean honorAffinity, boolean honorTaints) {
+                      boolean honorAffinity, boolean honorTaints, Object selectorKey) {
         boolean includes(PodInfo pod, NodeInfo node, Predicate<NodeInfo> requiredAffinity) {
             if (honorAffinity && !requiredAffinity.test(node)) {
                 return false;
@@ -77,8 +77,8 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
             }
             Predicate<Map<String, String>> sel = c.hasLabelSelector()
                     ? Selectors.labelSelector(c.getLabelSelector()) : Selectors.NOTHING;
+            Map<String, String> exact = new HashMap<>();
             if (c.getMatchLabelKeysCount() > 0 && c.hasLabelSelector()) {
-                Map<String, String> exact = new HashMap<>();
                 for (String k : c.getMatchLabelKeysList()) {
                     String v = pod.labels().get(k);
                     if (v != null) {
@@ -87,11 +87,15 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
                 }
                 sel = Selectors.withExactLabels(sel, exact);
             }
+            // identifies what countMatching counts, for NodeInfo's memo
+            // (serialized bytes compare faster than the message; differently ordered maps only miss the memo)
+            Object selectorKey = List.of(NAME, pod.namespace(),
+                    c.hasLabelSelector() ? c.getLabelSelector().toByteString() : "null", exact);
             int minDomains = c.hasMinDomains() && c.getMinDomains() > 0 ? c.getMinDomains() : 1;
             boolean honorAffinity = !c.getNodeAffinityPolicy().equals("Ignore");
             boolean honorTaints = c.getNodeTaintsPolicy().equals("Honor");
             out.add(new Constraint(Math.max(1, c.getMaxSkew()), c.getTopologyKey(), minDomains, sel,
-                    honorAffinity, honorTaints));
+                    honorAffinity, honorTaints, selectorKey));
         }
         return out;
     }
@@ -106,14 +110,10 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
         return true;
     }
 
-    static int countMatching(NodeInfo node, Predicate<Map<String, String>> selector, String namespace) {
-        int n = 0;
-        for (PodInfo p : node.pods()) {
-            if (!p.terminating() && p.namespace().equals(namespace) && selector.test(p.labels())) {
-                n++;
-            }
-        }
-        return n;
+    static int countMatching(NodeInfo node, Constraint c, String namespace) {
+        Predicate<Map<String, String>> selector = c.selector();
+        return node.countMatching(c.selectorKey(),
+                p -> !p.terminating() && p.namespace().equals(namespace) && selector.test(p.labels()));
     }
 
     // ------------------------------------------------------------------ filter
@@ -139,7 +139,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
                     continue;
                 }
                 String domain = node.labels().get(c.topologyKey());
-                int n = countMatching(node, c.selector(), pod.namespace());
+                int n = countMatching(node, c, pod.namespace());
                 counts.get(i).merge(domain, n, Integer::sum);
             }
         }
@@ -222,7 +222,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
                 String domain = node.labels().get(c.topologyKey());
                 Map<String, Integer> m = counts.get(i);
                 if (m.containsKey(domain)) {
-                    m.merge(domain, countMatching(node, c.selector(), pod.namespace()), Integer::sum);
+                    m.merge(domain, countMatching(node, c, pod.namespace()), Integer::sum);
                 }
             }
         }
