@@ -44,9 +44,6 @@ final class PodConditions {
 
     private static PodStatus withCondition(PodStatus status, String value, String reason, String message) {
         PodStatus.Builder b = status.toBuilder();
-        if (b.getPhase().isEmpty()) {
-            b.setPhase("Pending");
-        }
         PodCondition.Builder c = PodCondition.newBuilder()
                 .setType(POD_SCHEDULED).setStatus(value).setReason(reason).setMessage(message);
         for (int i = 0; i < b.getConditionsCount(); i++) {

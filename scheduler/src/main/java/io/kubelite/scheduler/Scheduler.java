@@ -53,6 +53,7 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong unschedulable = new AtomicLong();
     private final Object lifecycle = new Object();
+    private volatile java.util.function.Consumer<Throwable> onFatal = e -> { };
     private volatile long syncedNanos;
     private Thread loop;
     private volatile boolean stopping;
@@ -71,6 +72,11 @@ public final class Scheduler implements AutoCloseable {
 
     public SchedulerConfig config() {
         return config;
+    }
+
+    /** Called (once per failure) if the scheduling loop dies of an unexpected error; the process should exit. */
+    public void onFatal(java.util.function.Consumer<Throwable> handler) {
+        this.onFatal = Objects.requireNonNull(handler);
     }
 
     /** Starts the informers. Writes nothing. */
@@ -165,7 +171,7 @@ public final class Scheduler implements AutoCloseable {
             // stopLeading
         } catch (RuntimeException | Error e) {
             LOG.error("scheduling loop failed", e);
-            throw e;
+            onFatal.accept(e);
         }
     }
 

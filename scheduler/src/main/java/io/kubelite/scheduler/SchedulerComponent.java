@@ -27,6 +27,7 @@ public final class SchedulerComponent implements Component {
     public void start(ComponentContext ctx) {
         Scheduler s = new Scheduler(ctx.etcd(), configFor.apply(ctx.identity()));
         scheduler = s;
+        s.onFatal(e -> ctx.fatal("scheduling loop failed: " + e, e));
         s.start();
         ctx.readiness().add("informers-synced", s::hasSynced);
         MeterRegistry m = ctx.meterRegistry();

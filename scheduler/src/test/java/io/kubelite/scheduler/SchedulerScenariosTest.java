@@ -310,6 +310,21 @@ class SchedulerScenariosTest {
     }
 
     @Test
+    void aSecondSchedulerNameTakesOnlyItsPods() throws Exception {
+        Harness h = harness(new SchedulerConfig("my-scheduler", "test", Duration.ofMillis(200), Duration.ofSeconds(2), 64));
+        h.create(node("n1"));
+        Pod.Builder mine = pod("mine");
+        mine.getSpecBuilder().setSchedulerName("my-scheduler");
+        h.create(pod("not-mine"));
+        h.create(mine);
+        assertThat(h.awaitBound("mine", WAIT)).isEqualTo("n1");
+        Poll.until(WAIT, "scheduler idle", () -> h.scheduler().pendingPods() == 0 && h.scheduler().bindsInFlight() == 0);
+        assertThat(h.get("not-mine").getSpec().getNodeName()).isEmpty();
+        Event e = Poll.value(WAIT, "Scheduled event", () -> h.eventsFor("mine").stream().findFirst().orElse(null));
+        assertThat(e.getSource().getComponent()).isEqualTo("my-scheduler");
+    }
+
+    @Test
     void higherPriorityPodsGoFirst() throws Exception {
         // a 10 s back-off keeps every pod waiting until the node event moves them all at once
         Harness h = harness(new SchedulerConfig("default-scheduler", "test", Duration.ofSeconds(10), Duration.ofSeconds(10), 64));

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class NodeInfo {
     public static final String TAINT_NOT_READY = "node.kubernetes.io/not-ready";
+    public static final String TAINT_UNREACHABLE = "node.kubernetes.io/unreachable";
 
     private final String name;
     private Node node;
@@ -61,22 +62,25 @@ public final class NodeInfo {
     }
 
     /**
-     * The node's taints, plus {@code node.kubernetes.io/not-ready:NoSchedule} when its
-     * Ready condition is present and not True and the node does not carry that taint yet
-     * (what Kubernetes' TaintNodesByCondition adds; kubelite writes no such taint until
-     * the controller-manager does, and a NotReady node must not be chosen meanwhile).
+     * The node's taints, plus the NoSchedule taint Kubernetes' TaintNodesByCondition puts
+     * on a node whose Ready condition is not True ({@code node.kubernetes.io/not-ready}
+     * for False, {@code node.kubernetes.io/unreachable} for Unknown), unless the node
+     * already carries it. kubelite's controller-manager writes such taints only when a
+     * node goes silent; a NotReady node must not be chosen meanwhile. A node without a
+     * Ready condition is taken as it is.
      */
     static List<Taint> effectiveTaints(Node node) {
         List<Taint> ts = node.getSpec().getTaintsList();
         for (NodeCondition c : node.getStatus().getConditionsList()) {
             if (c.getType().equals("Ready") && !c.getStatus().equals("True")) {
+                String key = c.getStatus().equals("False") ? TAINT_NOT_READY : TAINT_UNREACHABLE;
                 for (Taint t : ts) {
-                    if (t.getKey().equals(TAINT_NOT_READY) && !t.getEffect().equals("PreferNoSchedule")) {
+                    if (t.getKey().equals(key) && !t.getEffect().equals("PreferNoSchedule")) {
                         return ts;
                     }
                 }
                 List<Taint> out = new ArrayList<>(ts);
-                out.add(Taint.newBuilder().setKey(TAINT_NOT_READY).setEffect("NoSchedule").build());
+                out.add(Taint.newBuilder().setKey(key).setEffect("NoSchedule").build());
                 return List.copyOf(out);
             }
         }

@@ -229,13 +229,21 @@ class FrameworkTest {
     @Test
     void notReadyNodesAreTaintedUnlessTolerated() {
         Node.Builder nb = node("down");
-        nb.getStatusBuilder().getConditionsBuilder(0).setStatus("Unknown");
+        nb.getStatusBuilder().getConditionsBuilder(0).setStatus("False");
         NodeInfo down = NodeInfo.of(nb.build());
-        Framework.Result r = Framework.defaults().schedule(new PodInfo(pod("p").build()), List.of(down));
-        assertThat(r.fitError().message())
-                .isEqualTo("0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }.");
+        Node.Builder ub = node("gone");
+        ub.getStatusBuilder().getConditionsBuilder(0).setStatus("Unknown");
+        NodeInfo gone = NodeInfo.of(ub.build());
+        Framework.Result r = Framework.defaults().schedule(new PodInfo(pod("p").build()), List.of(down, gone));
+        assertThat(r.fitError().message()).isEqualTo("0/2 nodes are available: "
+                + "1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, "
+                + "1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }.");
         Pod tolerant = tolerate(pod("p"), "node.kubernetes.io/not-ready", "Exists", "", "NoSchedule").build();
-        assertThat(Framework.defaults().schedule(new PodInfo(tolerant), List.of(down)).nodeName()).isEqualTo("down");
+        assertThat(Framework.defaults().schedule(new PodInfo(tolerant), List.of(down, gone)).nodeName()).isEqualTo("down");
+        // the controller's own NoExecute taint is not tolerated by a NoSchedule toleration
+        NodeInfo evicting = NodeInfo.of(withTaint(node("evicting"), "node.kubernetes.io/unreachable", "", "NoExecute").build());
+        Pod noSchedOnly = tolerate(pod("p"), "node.kubernetes.io/unreachable", "Exists", "", "NoSchedule").build();
+        assertThat(Framework.defaults().schedule(new PodInfo(noSchedOnly), List.of(evicting)).scheduled()).isFalse();
         Node.Builder cordoned = node("cordoned");
         cordoned.getSpecBuilder().setUnschedulable(true);
         assertThat(Framework.defaults().schedule(new PodInfo(pod("p").build()), List.of(NodeInfo.of(cordoned.build())))
