@@ -50,6 +50,8 @@ public final class Scheduler implements AutoCloseable {
     private final Binder binder;
     private final Informer<Pod> podInformer;
     private final Informer<Node> nodeInformer;
+    private final Etcd etcd;
+    private final String podsPrefix;
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong unschedulable = new AtomicLong();
     private final Object lifecycle = new Object();
@@ -62,6 +64,8 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler(Etcd etcd, SchedulerConfig config) {
         this.config = Objects.requireNonNull(config);
         Store store = new Store(etcd);
+        this.etcd = etcd;
+        this.podsPrefix = store.keys().resourcePrefix(Resources.PODS);
         this.pods = store.of(Resources.PODS);
         this.queue = new SchedulingQueue(config.initialBackoff(), config.maxBackoff());
         this.events = new EventRecorder(etcd, config.schedulerName(), config.identity(), 1024);
@@ -152,6 +156,7 @@ public final class Scheduler implements AutoCloseable {
             if (syncedNanos == 0) {
                 syncedNanos = System.nanoTime();
             }
+            awaitPodsCaughtUp(Duration.ofSeconds(2));
             LOG.info("caches synced: {} nodes, {} pods pending", cache.nodeCount(), queue.size());
             while (!stopping) {
                 if (!binder.acquire(Duration.ofMillis(200))) {
@@ -172,6 +177,40 @@ public final class Scheduler implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             LOG.error("scheduling loop failed", e);
             onFatal.accept(e);
+        }
+    }
+
+    /**
+     * Waits until the pod informer has applied the newest pod write in etcd. A scheduler
+     * that just took over must see the previous leader's last binds before it counts
+     * node resources, or it could overcommit a node. Bounded: on timeout it logs and goes
+     * on (binds stay exactly-once either way; only resource accounting could lag).
+     */
+    private void awaitPodsCaughtUp(Duration timeout) throws InterruptedException {
+        long newest;
+        try {
+            var opt = io.etcd.jetcd.options.GetOption.builder()
+                    .isPrefix(true).withKeysOnly(true).withLimit(1)
+                    .withSortField(io.etcd.jetcd.options.GetOption.SortTarget.MOD)
+                    .withSortOrder(io.etcd.jetcd.options.GetOption.SortOrder.DESCEND)
+                    .build();
+            var resp = etcd.call(podsPrefix, () -> etcd.client().getKVClient().get(Etcd.bytes(podsPrefix), opt))
+                    .get(etcd.requestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            newest = resp.getKvs().isEmpty() ? 0 : resp.getKvs().get(0).getModRevision();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("could not read the newest pod revision; scheduling from the informer's view: {}", e.toString());
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (podInformer.lastRevision() < newest || !podInformer.handlersIdle()) {
+            if (stopping || System.nanoTime() > deadline) {
+                if (!stopping) {
+                    LOG.warn("pod informer at revision {} has not caught up with {} after {}; scheduling anyway",
+                            podInformer.lastRevision(), newest, timeout);
+                }
+                return;
+            }
+            Thread.sleep(10);
         }
     }
 

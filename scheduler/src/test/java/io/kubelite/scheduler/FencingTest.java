@@ -27,9 +27,11 @@ class FencingTest {
                 .getHeader().getRevision();
         try (Harness h = new Harness(etcd, Harness.fastConfig(), Leadership.of(leaderKey, token))) {
             h.create(node("n1"));
+            Poll.until(WAIT, "scheduler sees n1", () -> h.scheduler().cachedNodes() == 1);
             h.create(pod("while-leading"));
             assertThat(h.awaitBound("while-leading", WAIT)).isEqualTo("n1");
-            Poll.until(WAIT, "Scheduled event written while leading", () -> h.eventsFor("while-leading").size() == 1);
+            Poll.until(WAIT, "Scheduled event written while leading", () -> h.eventsFor("while-leading").stream()
+                    .anyMatch(e -> e.getReason().equals("Scheduled")));
 
             // the leader's key goes away (lease expired, or another process won) but this process
             // has not noticed: its writes must fail in etcd
