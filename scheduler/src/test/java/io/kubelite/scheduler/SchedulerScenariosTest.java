@@ -86,6 +86,8 @@ class SchedulerScenariosTest {
             withTaint(cur, "dedicated", "batch", "NoSchedule");
             Harness.join(h.nodes.update(cur.build()));
         }
+        Poll.until(WAIT, "scheduler sees the taints", () -> h.scheduler().cachedNode("node3").getSpec().getTaintsCount() == 1
+                && h.scheduler().cachedNode("node4").getSpec().getTaintsCount() == 1);
         h.create(spread(pod("skew1", FOO, null), 1, "zone", "DoNotSchedule", FOO));
         h.create(spread(pod("skew2", FOO, null), 2, "zone", "DoNotSchedule", FOO));
         assertThat(h.awaitBound("skew2", WAIT)).isIn("node1", "node2");
@@ -164,6 +166,7 @@ class SchedulerScenariosTest {
         h.create(node("ssd", Map.of("disk", "ssd", "cores", "16")));
         h.create(node("hdd", Map.of("disk", "hdd", "cores", "4")));
         h.create(node("none", Map.of("cores", "2")));
+        Poll.until(WAIT, "scheduler sees 3 nodes", () -> h.scheduler().cachedNodes() == 3);
         Pod.Builder a = pod("needs-ssd");
         a.getSpecBuilder().setAffinity(requiredAffinity("disk", "In", "ssd"));
         h.create(a);
@@ -202,6 +205,8 @@ class SchedulerScenariosTest {
             h.create(boundTo(pod("existing" + i, FOO, i == 3 ? "1" : null), "node" + i));
         }
         h.create(boundTo(pod("busy", Map.of(), "1"), "node4"));
+        Poll.until(WAIT, "scheduler sees 4 nodes and 4 pods",
+                () -> h.scheduler().cachedNodes() == 4 && h.scheduler().cachedPods() == 4);
         h.create(spread(pod("mypod", FOO, "500m"), 1, "zone", "DoNotSchedule", FOO));
         PodCondition c = h.awaitUnschedulable("mypod", WAIT);
         assertThat(c.getMessage()).isEqualTo(
@@ -228,6 +233,7 @@ class SchedulerScenariosTest {
     void failedSchedulingIsOneEventWhoseCountGrowsAndExpiresWithALease() throws Exception {
         Harness h = harness(Harness.fastConfig());
         h.create(withAllocatable(node("small"), "1", "1Gi", "110"));
+        Poll.until(WAIT, "scheduler sees the node", () -> h.scheduler().cachedNodes() == 1);
         h.create(pod("huge", Map.of(), "2"));
         Poll.until(WAIT, "FailedScheduling count >= 3", () -> h.eventsFor("huge").stream()
                 .anyMatch(e -> e.getReason().equals("FailedScheduling") && e.getCount() >= 3));
