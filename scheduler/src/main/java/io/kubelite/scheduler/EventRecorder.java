@@ -143,7 +143,13 @@ public final class EventRecorder {
 
     private CompletableFuture<Written> createFailed(Pod pod, String message) {
         Event ev = newEvent(pod, "Warning", "FailedScheduling", message, "Scheduling");
-        return create(ev).thenApply(rev -> new Written(ev.getMetadata().getName(), ev, rev));
+        return create(ev).thenApply(rev -> {
+            if (rev == 0) {
+                // fenced out (or a name collision): nothing was written, so nothing to update later
+                throw new IllegalStateException("FailedScheduling event " + ev.getMetadata().getName() + " not written");
+            }
+            return new Written(ev.getMetadata().getName(), ev, rev);
+        });
     }
 
     private CompletableFuture<Written> bumpFailed(Pod pod, Written w, String message) {
