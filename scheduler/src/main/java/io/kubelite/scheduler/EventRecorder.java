@@ -1,0 +1,258 @@
+package io.kubelite.scheduler;
+
+import com.google.protobuf.Timestamp;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
+import io.kubelite.api.Event;
+import io.kubelite.api.EventSource;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.ObjectReference;
+import io.kubelite.api.Pod;
+import io.kubelite.store.Etcd;
+import io.kubelite.store.Fence;
+import io.kubelite.store.Keys;
+import io.kubelite.store.ObjectCodec;
+import io.kubelite.store.Resources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes the scheduler's Events (core/v1 Event objects in the pod's namespace):
+ * {@code Scheduled} (Normal, {@code Successfully assigned default/mypod to node3}) per
+ * bind, and one {@code FailedScheduling} (Warning) per pod whose {@code count},
+ * {@code message} and {@code lastTimestamp} are updated on every further failure instead
+ * of writing a new Event.
+ *
+ * <p>Every Event is written with an etcd lease of 1 h (DESIGN.md), so it expires on its
+ * own. One lease is shared by the events of a 60 s window and granted for 1 h + 60 s, as
+ * the Kubernetes API server does. The store has no lease option for create, so this
+ * class writes its own txns: create compares {@code create_revision == 0}, update
+ * compares the event's {@code mod_revision}; both carry the leader's fence.
+ *
+ * <p>Asynchronous and best effort, like client-go's event broadcaster: calls return at
+ * once, at most {@code maxInFlight} writes are outstanding, and an event that finds no
+ * room is dropped and counted ({@link #dropped()}). Thread-safe.
+ */
+public final class EventRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+    static final Duration EVENT_TTL = Duration.ofHours(1);
+    static final Duration LEASE_REUSE = Duration.ofSeconds(60);
+
+    private record Lease(long id, long grantedNanos) {
+    }
+
+    /** The FailedScheduling Event of one pod, as last written. */
+    private record Written(String name, Event event, long modRevision) {
+    }
+
+    private final Etcd etcd;
+    private final Keys keys;
+    private final String component;
+    private final String instance;
+    private final Semaphore inFlight;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong lastNanos = new AtomicLong();
+    private final Map<String, CompletableFuture<Written>> failed = new ConcurrentHashMap<>();
+    private volatile Fence fence = Fence.NONE;
+    private CompletableFuture<Lease> lease;
+    private volatile boolean closed;
+
+    public EventRecorder(Etcd etcd, String component, String instance, int maxInFlight) {
+        this.etcd = etcd;
+        this.keys = new Keys(etcd.prefix());
+        this.component = component;
+        this.instance = instance;
+        this.inFlight = new Semaphore(maxInFlight);
+    }
+
+    public void setFence(Fence f) {
+        this.fence = f;
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    /** {@code Scheduled}: {@code Successfully assigned <ns>/<pod> to <node>}. */
+    public void scheduled(Pod pod, String nodeName) {
+        String msg = "Successfully assigned " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName()
+                + " to " + nodeName;
+        if (!inFlight.tryAcquire()) {
+            dropped.incrementAndGet();
+            return;
+        }
+        Event ev = newEvent(pod, "Normal", "Scheduled", msg, "Binding");
+        create(ev).whenComplete((r, err) -> {
+            inFlight.release();
+            if (err != null) {
+                LOG.debug("event Scheduled for {} not written: {}", pod.getMetadata().getName(), err.toString());
+            }
+        });
+    }
+
+    /**
+     * {@code FailedScheduling} with {@code message}: creates the pod's Event the first
+     * time, then increments its count (and refreshes message and lastTimestamp). If the
+     * Event has expired or was deleted, a new one is created.
+     */
+    public void failedScheduling(Pod pod, String message) {
+        String uid = pod.getMetadata().getUid();
+        if (!inFlight.tryAcquire()) {
+            dropped.incrementAndGet();
+            return;
+        }
+        failed.compute(uid, (k, prev) -> {
+            CompletableFuture<Written> base = prev == null ? CompletableFuture.completedFuture(null)
+                    : prev.exceptionally(err -> null);
+            CompletableFuture<Written> next = base.thenCompose(w -> w == null
+                    ? createFailed(pod, message)
+                    : bumpFailed(pod, w, message));
+            next.whenComplete((r, err) -> {
+                inFlight.release();
+                if (err != null) {
+                    LOG.debug("event FailedScheduling for {} not written: {}", pod.getMetadata().getName(), err.toString());
+                }
+            });
+            return next;
+        });
+    }
+
+    /** The pod was bound or deleted: its FailedScheduling Event is no longer updated. */
+    public void forget(String podUid) {
+        failed.remove(podUid);
+    }
+
+    private CompletableFuture<Written> createFailed(Pod pod, String message) {
+        Event ev = newEvent(pod, "Warning", "FailedScheduling", message, "Scheduling");
+        return create(ev).thenApply(rev -> {
+            if (rev == 0) {
+                // fenced out (or a name collision): nothing was written, so nothing to update later
+                throw new IllegalStateException("FailedScheduling event " + ev.getMetadata().getName() + " not written");
+            }
+            return new Written(ev.getMetadata().getName(), ev, rev);
+        });
+    }
+
+    private CompletableFuture<Written> bumpFailed(Pod pod, Written w, String message) {
+        Event ev = w.event().toBuilder()
+                .setCount(w.event().getCount() + 1)
+                .setMessage(message)
+                .setLastTimestamp(now())
+                .build();
+        String key = keys.key(Resources.EVENTS, ev.getMetadata().getNamespace(), ev.getMetadata().getName());
+        Cmp cmp = new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(w.modRevision()));
+        return write(key, ev, cmp).thenCompose(rev -> rev > 0
+                ? CompletableFuture.completedFuture(new Written(w.name(), ev, rev))
+                : createFailed(pod, message));
+    }
+
+    private CompletableFuture<Long> create(Event ev) {
+        String key = keys.key(Resources.EVENTS, ev.getMetadata().getNamespace(), ev.getMetadata().getName());
+        return write(key, ev, new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
+    }
+
+    /** One fenced, lease-attached put; the new mod_revision, or 0 if {@code cmp} failed. */
+    private CompletableFuture<Long> write(String key, Event ev, Cmp cmp) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("event recorder closed"));
+        }
+        byte[] value = ObjectCodec.encode(Resources.EVENTS, ev);
+        List<Cmp> cmps = new ArrayList<>(fence.compares());
+        cmps.add(cmp);
+        return lease().thenCompose(l -> etcd.call(key, () -> etcd.client().getKVClient().txn()
+                        .If(cmps.toArray(Cmp[]::new))
+                        .Then(Op.put(bs(key), ByteSequence.from(value), PutOption.builder().withLeaseId(l.id()).build()))
+                        .commit()))
+                .thenApply(resp -> {
+                    if (!resp.isSucceeded()) {
+                        return 0L;
+                    }
+                    written.incrementAndGet();
+                    return resp.getHeader().getRevision();
+                });
+    }
+
+    private synchronized CompletableFuture<Lease> lease() {
+        CompletableFuture<Lease> cur = lease;
+        if (cur != null && !cur.isCompletedExceptionally()) {
+            Lease l = cur.getNow(null);
+            if (l == null || System.nanoTime() - l.grantedNanos() < LEASE_REUSE.toNanos()) {
+                return cur;
+            }
+        }
+        long ttl = EVENT_TTL.plus(LEASE_REUSE).toSeconds();
+        long sent = System.nanoTime();
+        lease = etcd.call("lease", () -> etcd.client().getLeaseClient().grant(ttl))
+                .thenApply(r -> new Lease(r.getID(), sent));
+        return lease;
+    }
+
+    private Event newEvent(Pod pod, String type, String reason, String message, String action) {
+        ObjectMeta pm = pod.getMetadata();
+        Timestamp now = now();
+        String name = pm.getName() + "." + Long.toHexString(uniqueNanos());
+        return Event.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setName(name)
+                        .setNamespace(pm.getNamespace())
+                        .setUid(UUID.randomUUID().toString())
+                        .setCreationTimestamp(now))
+                .setInvolvedObject(ObjectReference.newBuilder()
+                        .setKind("Pod")
+                        .setApiVersion("v1")
+                        .setNamespace(pm.getNamespace())
+                        .setName(pm.getName())
+                        .setUid(pm.getUid())
+                        .setResourceVersion(pm.getResourceVersion()))
+                .setReason(reason)
+                .setMessage(message)
+                .setSource(EventSource.newBuilder().setComponent(component))
+                .setFirstTimestamp(now)
+                .setLastTimestamp(now)
+                .setCount(1)
+                .setType(type)
+                .setAction(action)
+                .setReportingComponent(component)
+                .setReportingInstance(instance)
+                .build();
+    }
+
+    /** Wall-clock nanoseconds, strictly increasing within this process (event names must not collide). */
+    private long uniqueNanos() {
+        Instant i = Instant.now();
+        long n = i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        return lastNanos.accumulateAndGet(n, (prev, x) -> Math.max(prev + 1, x));
+    }
+
+    private static Timestamp now() {
+        Instant i = Instant.now();
+        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).build();
+    }
+
+    private static ByteSequence bs(String s) {
+        return Etcd.bytes(s);
+    }
+
+    public void close() {
+        closed = true;
+    }
+}

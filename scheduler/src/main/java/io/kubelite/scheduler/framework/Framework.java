@@ -1,0 +1,199 @@
+package io.kubelite.scheduler.framework;
+
+import io.kubelite.scheduler.plugins.BalancedAllocation;
+import io.kubelite.scheduler.plugins.LeastAllocated;
+import io.kubelite.scheduler.plugins.NodeAffinity;
+import io.kubelite.scheduler.plugins.NodeResourcesFit;
+import io.kubelite.scheduler.plugins.NodeUnschedulable;
+import io.kubelite.scheduler.plugins.PodTopologySpread;
+import io.kubelite.scheduler.plugins.TaintToleration;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One scheduling profile: the plugins in order, with score weights, and the algorithm
+ * that runs them for one pod over a snapshot of nodes (kube-scheduler's schedulePod):
+ * PreFilter, Filter until enough feasible nodes are found, PreScore, Score, normalize,
+ * weight, pick the best (ties broken at random).
+ *
+ * <p>Not thread-safe: one scheduling thread calls {@link #schedule}; the node list must
+ * not change during the call.
+ */
+public final class Framework {
+    private final List<PreFilterPlugin> preFilters = new ArrayList<>();
+    private final List<FilterPlugin> filters = new ArrayList<>();
+    private final List<PreScorePlugin> preScores = new ArrayList<>();
+    private final List<ScorePlugin> scores = new ArrayList<>();
+    private final List<Integer> weights = new ArrayList<>();
+    private final int percentageOfNodesToScore;
+    private int nextStartNodeIndex;
+
+    /** The result of one attempt: a node, or a {@link FitError}. */
+    public record Result(String nodeName, int feasibleNodes, int evaluatedNodes, FitError fitError) {
+        public boolean scheduled() {
+            return nodeName != null;
+        }
+    }
+
+    public Framework(int percentageOfNodesToScore) {
+        this.percentageOfNodesToScore = percentageOfNodesToScore;
+    }
+
+    /** kube-scheduler's default profile, limited to the plugins kubelite implements, with its weights. */
+    public static Framework defaults() {
+        Framework f = new Framework(0);
+        NodeUnschedulable unschedulable = new NodeUnschedulable();
+        TaintToleration taints = new TaintToleration();
+        NodeAffinity affinity = new NodeAffinity();
+        NodeResourcesFit fit = new NodeResourcesFit();
+        PodTopologySpread spread = new PodTopologySpread();
+        f.preFilter(affinity).preFilter(spread);
+        f.filter(unschedulable).filter(taints).filter(affinity).filter(fit).filter(spread);
+        f.preScore(affinity).preScore(spread);
+        f.score(taints, 3).score(affinity, 2).score(spread, 2)
+                .score(new LeastAllocated(), 1).score(new BalancedAllocation(), 1);
+        return f;
+    }
+
+    public Framework preFilter(PreFilterPlugin p) {
+        preFilters.add(p);
+        return this;
+    }
+
+    public Framework filter(FilterPlugin p) {
+        filters.add(p);
+        return this;
+    }
+
+    public Framework preScore(PreScorePlugin p) {
+        preScores.add(p);
+        return this;
+    }
+
+    public Framework score(ScorePlugin p, int weight) {
+        scores.add(p);
+        weights.add(weight);
+        return this;
+    }
+
+    /**
+     * How many feasible nodes to find before scoring (kube-scheduler's adaptive
+     * percentageOfNodesToScore: all below 100 nodes, else 50% minus 1% per 125 nodes,
+     * at least 5% and at least 100 nodes).
+     */
+    int numFeasibleNodesToFind(int numAllNodes) {
+        if (numAllNodes < 100 || percentageOfNodesToScore >= 100) {
+            return numAllNodes;
+        }
+        int pct = percentageOfNodesToScore;
+        if (pct <= 0) {
+            pct = 50 - numAllNodes / 125;
+            if (pct < 5) {
+                pct = 5;
+            }
+        }
+        int n = numAllNodes * pct / 100;
+        return Math.max(n, 100);
+    }
+
+    public Result schedule(PodInfo pod, List<NodeInfo> nodes) {
+        int n = nodes.size();
+        if (n == 0) {
+            return new Result(null, 0, 0, new FitError(0, Map.of(), Set.of(), ""));
+        }
+        CycleState state = new CycleState();
+        Set<FilterPlugin> skipped = new HashSet<>();
+        for (PreFilterPlugin p : preFilters) {
+            Status s = p.preFilter(state, pod, nodes);
+            if (s.isSkip() && p instanceof FilterPlugin fp) {
+                skipped.add(fp);
+            } else if (!s.isSuccess()) {
+                return new Result(null, 0, n, new FitError(n, Map.of(), Set.of(p.name()), s.message()));
+            }
+        }
+        int want = numFeasibleNodesToFind(n);
+        List<NodeInfo> feasible = new ArrayList<>(Math.min(want, n));
+        Map<String, Integer> reasons = new HashMap<>();
+        Set<String> rejectors = new HashSet<>();
+        int start = nextStartNodeIndex % n;
+        int processed = 0;
+        for (; processed < n && feasible.size() < want; processed++) {
+            NodeInfo node = nodes.get((start + processed) % n);
+            Status failed = null;
+            for (FilterPlugin f : filters) {
+                if (skipped.contains(f)) {
+                    continue;
+                }
+                Status s = f.filter(state, pod, node);
+                if (!s.isSuccess()) {
+                    failed = s;
+                    break;
+                }
+            }
+            if (failed == null) {
+                feasible.add(node);
+            } else {
+                rejectors.add(failed.plugin());
+                for (String r : failed.reasons()) {
+                    reasons.merge(r, 1, Integer::sum);
+                }
+            }
+        }
+        nextStartNodeIndex = (start + processed) % n;
+        if (feasible.isEmpty()) {
+            return new Result(null, 0, processed, new FitError(n, reasons, rejectors, ""));
+        }
+        if (feasible.size() == 1) {
+            return new Result(feasible.get(0).name(), 1, processed, null);
+        }
+        return new Result(selectHost(state, pod, feasible, nodes), feasible.size(), processed, null);
+    }
+
+    private String selectHost(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> all) {
+        Set<ScorePlugin> skipped = new HashSet<>();
+        for (PreScorePlugin p : preScores) {
+            Status s = p.preScore(state, pod, feasible, all);
+            if (s.isSkip() && p instanceof ScorePlugin sp) {
+                skipped.add(sp);
+            }
+        }
+        long[] total = new long[feasible.size()];
+        long[] buf = new long[feasible.size()];
+        for (int i = 0; i < scores.size(); i++) {
+            ScorePlugin p = scores.get(i);
+            if (skipped.contains(p)) {
+                continue;
+            }
+            for (int j = 0; j < feasible.size(); j++) {
+                buf[j] = p.score(state, pod, feasible.get(j));
+            }
+            p.normalize(state, pod, feasible, buf);
+            int w = weights.get(i);
+            for (int j = 0; j < feasible.size(); j++) {
+                total[j] += buf[j] * w;
+            }
+        }
+        // highest score; ties broken uniformly at random (reservoir sampling), as kube-scheduler does
+        int best = 0;
+        int ties = 1;
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int j = 1; j < total.length; j++) {
+            if (total[j] > total[best]) {
+                best = j;
+                ties = 1;
+            } else if (total[j] == total[best]) {
+                ties++;
+                if (rnd.nextInt(ties) == 0) {
+                    best = j;
+                }
+            }
+        }
+        return feasible.get(best).name();
+    }
+}

@@ -1,0 +1,68 @@
+package io.kubelite.scheduler.framework;
+
+import io.kubelite.api.Quantity;
+
+import java.util.Map;
+
+/**
+ * The resources the scheduler accounts: CPU in millicores, memory in bytes, and pod
+ * count. A mutable accumulator for {@link NodeInfo}; values handed out are copies.
+ */
+public final class Resources {
+    public long milliCpu;
+    public long memory;
+    public long pods;
+
+    public Resources() {
+    }
+
+    public Resources(long milliCpu, long memory, long pods) {
+        this.milliCpu = milliCpu;
+        this.memory = memory;
+        this.pods = pods;
+    }
+
+    public void add(Resources r) {
+        milliCpu += r.milliCpu;
+        memory += r.memory;
+        pods += r.pods;
+    }
+
+    public void subtract(Resources r) {
+        milliCpu -= r.milliCpu;
+        memory -= r.memory;
+        pods -= r.pods;
+    }
+
+    public Resources copy() {
+        return new Resources(milliCpu, memory, pods);
+    }
+
+    /**
+     * Reads a resource list such as a node's allocatable; unparseable quantities count
+     * as zero (a node advertising garbage gets nothing scheduled onto it).
+     */
+    public static Resources fromMap(Map<String, String> list) {
+        Resources r = new Resources();
+        r.milliCpu = quantity(list.get("cpu"), true);
+        r.memory = quantity(list.get("memory"), false);
+        r.pods = quantity(list.get("pods"), false);
+        return r;
+    }
+
+    static long quantity(String q, boolean cpu) {
+        if (q == null) {
+            return 0;
+        }
+        try {
+            return cpu ? Quantity.cpuMillis(q) : Quantity.bytes(q);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "cpu=" + milliCpu + "m memory=" + memory + " pods=" + pods;
+    }
+}

@@ -1,0 +1,297 @@
+package io.kubelite.scheduler.bench;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.kubelite.api.Container;
+import io.kubelite.api.LabelSelector;
+import io.kubelite.api.Node;
+import io.kubelite.api.NodeCondition;
+import io.kubelite.api.NodeSpec;
+import io.kubelite.api.NodeStatus;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.Pod;
+import io.kubelite.api.PodSpec;
+import io.kubelite.api.ResourceRequirements;
+import io.kubelite.api.TopologySpreadConstraint;
+import io.kubelite.scheduler.Scheduler;
+import io.kubelite.scheduler.SchedulerConfig;
+import io.kubelite.store.Etcd;
+import io.kubelite.store.EtcdConfig;
+import io.kubelite.store.Fence;
+import io.kubelite.store.ListOptions;
+import io.kubelite.store.ObjectCodec;
+import io.kubelite.store.ObjectStore;
+import io.kubelite.store.Resources;
+import io.kubelite.store.Store;
+import io.kubelite.store.testing.FreePorts;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * Scheduler throughput, next to the raw etcd operation it depends on, in one run.
+ *
+ * <p>For each case: Node objects are written straight into etcd, the pods are created
+ * pending, then a {@link Scheduler} starts in this process (leading with a real fence, as
+ * a leader-elected scheduler does). Throughput = pods bound / time from informer sync to
+ * the last bind. Then the same etcd is driven with raw jetcd txns of the bind's shape
+ * (compare the pod's mod_revision and the fence key's create_revision, put a value of
+ * the bound pod's size) at the scheduler's bind concurrency, and the ratio is printed.
+ *
+ * <p>Cases: {@code basic} 1,000 nodes × 10,000 pods; {@code spread} 1,000 nodes in 10
+ * zones × 5,000 pods with a hard zone spread constraint (maxSkew 1).
+ *
+ * <p>Usage: {@code SchedulerBenchmark [--etcd-endpoints host:port] [--case basic|spread|all]
+ * [--nodes N] [--pods N]}. Without endpoints it starts a throwaway etcd
+ * ({@code etcd} on PATH or {@code ETCD_BIN}) on free loopback ports.
+ */
+public final class SchedulerBenchmark {
+    private static final int NODES = 1000;
+
+    private SchedulerBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String endpoints = null;
+        String which = "all";
+        int nodes = NODES;
+        int podsOverride = 0;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--etcd-endpoints" -> endpoints = args[++i];
+                case "--case" -> which = args[++i];
+                case "--nodes" -> nodes = Integer.parseInt(args[++i]);
+                case "--pods" -> podsOverride = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Process etcdProcess = null;
+        Path dataDir = null;
+        if (endpoints == null) {
+            dataDir = Files.createTempDirectory("kubelite-bench-etcd-");
+            int client = FreePorts.next();
+            int peer = FreePorts.next();
+            String bin = System.getenv().getOrDefault("ETCD_BIN", "etcd");
+            etcdProcess = new ProcessBuilder(bin, "--name", "bench", "--data-dir", dataDir.toString(),
+                    "--listen-client-urls", "http://127.0.0.1:" + client,
+                    "--advertise-client-urls", "http://127.0.0.1:" + client,
+                    "--listen-peer-urls", "http://127.0.0.1:" + peer,
+                    "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
+                    "--initial-cluster", "bench=http://127.0.0.1:" + peer,
+                    "--quota-backend-bytes", String.valueOf(4L << 30))
+                    .redirectErrorStream(true).redirectOutput(dataDir.resolve("etcd.log").toFile()).start();
+            endpoints = "127.0.0.1:" + client;
+            awaitPort(client);
+        }
+        Process started = etcdProcess;
+        Path startedDir = dataDir;
+        try {
+            System.out.printf("scheduler benchmark: nproc=%d, etcd %s%s, %d nodes%n",
+                    Runtime.getRuntime().availableProcessors(), endpoints,
+                    started != null ? " (started by the benchmark, same machine)" : "", nodes);
+            if (which.equals("all") || which.equals("basic")) {
+                run(endpoints, "basic", nodes, podsOverride > 0 ? podsOverride : 10 * nodes, false);
+            }
+            if (which.equals("all") || which.equals("spread")) {
+                run(endpoints, "spread", nodes, podsOverride > 0 ? podsOverride : 5 * nodes, true);
+            }
+        } finally {
+            if (started != null) {
+                started.destroy();
+                if (!started.waitFor(10, TimeUnit.SECONDS)) {
+                    started.destroyForcibly();
+                }
+                deleteTree(startedDir);
+            }
+        }
+    }
+
+    private static void run(String endpoints, String name, int nodeCount, int podCount, boolean spread) throws Exception {
+        String prefix = "/bench-" + name + "-" + Long.toHexString(System.nanoTime()) + "/registry";
+        try (Etcd etcd = Etcd.connect(new EtcdConfig(Arrays.asList(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
+            Store store = new Store(etcd);
+            ObjectStore<Node> nodes = store.of(Resources.NODES);
+            ObjectStore<Pod> pods = store.of(Resources.PODS);
+            int zones = spread ? 10 : 1;
+            concurrently(nodeCount, 128, i -> nodes.create(node(i, zones)));
+            concurrently(podCount, 256, i -> pods.create(pod(i, spread)));
+
+            // the leader key a leader-elected scheduler would hold, for the fence compare
+            String leaderKey = etcd.prefix() + "/_kubelite/leader/scheduler/bench";
+            long token = etcd.client().getKVClient().put(Etcd.bytes(leaderKey), Etcd.bytes("bench")).get()
+                    .getHeader().getRevision();
+            Fence fence = Fence.onKey(leaderKey, token);
+
+            SchedulerConfig cfg = SchedulerConfig.defaults("default-scheduler", "bench");
+            Scheduler s = new Scheduler(etcd, cfg);
+            long t0 = System.nanoTime();
+            s.start();
+            s.startLeading(fence);
+            while (s.boundCount() < podCount) {
+                Thread.sleep(20);
+                if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(10)) {
+                    throw new IllegalStateException("only " + s.boundCount() + " of " + podCount + " bound after 10 minutes");
+                }
+            }
+            double secs = (s.lastBindNanos() - s.syncedNanos()) / 1e9;
+            double podsPerSec = podCount / secs;
+            long attempts = s.attempts();
+            long unsched = s.unschedulableAttempts();
+            long failures = s.bindFailures();
+            s.close();
+
+            String verdict = verify(pods, podCount, spread);
+
+            // raw etcd: the bind's txn shape at the same concurrency, on fresh keys of the same size
+            int rawOps = Math.min(podCount, 10_000);
+            double raw = rawTxnRate(etcd, prefix, rawOps, cfg.maxInFlightBinds(), leaderKey, token);
+            System.out.printf("%-6s %5d nodes x %5d pods: %7.0f pods/s (%.2f s from sync to last bind; %d attempts, "
+                            + "%d unschedulable, %d bind failures) | raw etcd bind-shaped txn: %7.0f txn/s at %d in flight "
+                            + "| ratio %.2f | %s%n",
+                    name, nodeCount, podCount, podsPerSec, secs, attempts, unsched, failures, raw,
+                    cfg.maxInFlightBinds(), podsPerSec / raw, verdict);
+        }
+    }
+
+    private static String verify(ObjectStore<Pod> pods, int podCount, boolean spread) {
+        List<Pod> all = pods.list(ListOptions.inNamespace("bench")).join().items();
+        long bound = all.stream().filter(p -> !p.getSpec().getNodeName().isEmpty()).count();
+        if (bound != podCount) {
+            return "FAILED: " + bound + " of " + podCount + " bound";
+        }
+        if (!spread) {
+            return "all bound";
+        }
+        Map<String, Integer> perZone = new HashMap<>();
+        for (Pod p : all) {
+            int node = Integer.parseInt(p.getSpec().getNodeName().substring(5));
+            perZone.merge("zone-" + (node % 10), 1, Integer::sum);
+        }
+        int min = perZone.values().stream().min(Comparator.naturalOrder()).orElse(0);
+        int max = perZone.values().stream().max(Comparator.naturalOrder()).orElse(0);
+        return "all bound, per-zone skew " + (max - min) + (max - min <= 1 ? " (ok)" : " (VIOLATED)");
+    }
+
+    private static double rawTxnRate(Etcd etcd, String prefix, int ops, int inFlight, String leaderKey, long token)
+            throws Exception {
+        KV kv = etcd.client().getKVClient();
+        byte[] value = ObjectCodec.encode(Resources.PODS, boundPodShape());
+        ByteSequence v = ByteSequence.from(value);
+        ByteSequence fenceKey = Etcd.bytes(leaderKey);
+        long[] revs = new long[ops];
+        concurrently(ops, 256, i -> kv.put(Etcd.bytes(prefix + "/rawbench/" + i), v)
+                .thenApply(r -> revs[i] = r.getHeader().getRevision()));
+        Semaphore slots = new Semaphore(inFlight);
+        AtomicInteger failed = new AtomicInteger();
+        long t0 = System.nanoTime();
+        List<CompletableFuture<?>> all = new ArrayList<>(ops);
+        for (int i = 0; i < ops; i++) {
+            slots.acquire();
+            ByteSequence key = Etcd.bytes(prefix + "/rawbench/" + i);
+            CompletableFuture<?> f = kv.txn()
+                    .If(new Cmp(fenceKey, Cmp.Op.EQUAL, CmpTarget.createRevision(token)),
+                            new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(revs[i])))
+                    .Then(Op.put(key, v, PutOption.DEFAULT))
+                    .Else(Op.get(key, GetOption.DEFAULT))
+                    .commit()
+                    .whenComplete((r, err) -> {
+                        slots.release();
+                        if (err != null || !r.isSucceeded()) {
+                            failed.incrementAndGet();
+                        }
+                    });
+            all.add(f);
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (failed.get() > 0) {
+            System.out.println("  (raw txn: " + failed.get() + " compares failed)");
+        }
+        return ops / secs;
+    }
+
+    private static void concurrently(int n, int inFlight, IntFunction<CompletableFuture<?>> op) throws Exception {
+        Semaphore slots = new Semaphore(inFlight);
+        List<CompletableFuture<?>> all = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            slots.acquire();
+            all.add(op.apply(i).whenComplete((r, e) -> slots.release()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+    }
+
+    private static Node node(int i, int zones) {
+        String name = String.format("node-%04d", i);
+        return Node.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder().setName(name)
+                        .putLabels("kubernetes.io/hostname", name)
+                        .putLabels("topology.kubernetes.io/zone", "zone-" + (i % zones)))
+                .setSpec(NodeSpec.newBuilder())
+                .setStatus(NodeStatus.newBuilder()
+                        .putAllocatable("cpu", "4").putAllocatable("memory", "32Gi").putAllocatable("pods", "110")
+                        .putCapacity("cpu", "4").putCapacity("memory", "32Gi").putCapacity("pods", "110")
+                        .addConditions(NodeCondition.newBuilder().setType("Ready").setStatus("True")))
+                .build();
+    }
+
+    private static Pod pod(int i, boolean spread) {
+        PodSpec.Builder spec = PodSpec.newBuilder()
+                .setSchedulerName("default-scheduler")
+                .addContainers(Container.newBuilder().setName("pause").setImage("registry.k8s.io/pause:3.9")
+                        .setResources(ResourceRequirements.newBuilder()
+                                .putRequests("cpu", "100m").putRequests("memory", "500Mi")));
+        Map<String, String> labels = Map.of("app", spread ? "spread" : "basic");
+        if (spread) {
+            spec.addTopologySpreadConstraints(TopologySpreadConstraint.newBuilder()
+                    .setMaxSkew(1).setTopologyKey("topology.kubernetes.io/zone").setWhenUnsatisfiable("DoNotSchedule")
+                    .setLabelSelector(LabelSelector.newBuilder().putAllMatchLabels(labels)));
+        }
+        return Pod.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder().setName(String.format("pod-%05d", i)).setNamespace("bench")
+                        .putAllLabels(labels))
+                .setSpec(spec)
+                .build();
+    }
+
+    private static Pod boundPodShape() {
+        Pod p = pod(0, false);
+        return p.toBuilder().setSpec(p.getSpec().toBuilder().setNodeName("node-0000")).build();
+    }
+
+    private static void awaitPort(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("etcd did not open port " + port + " within 30 s");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
