@@ -195,6 +195,19 @@ public final class PodWorker {
         runtime.logs().removePod(namespace, name, uid);
     }
 
+    /** Stops the simulation of this pod without touching its logs or IP bookkeeping (process shutdown). */
+    public synchronized void destroyQuietly() {
+        stage = Stage.GONE;
+        deadline.cancel();
+        for (Slot s : allSlots()) {
+            s.cancelPending();
+            s.stopProbers();
+            if (s.current != null) {
+                s.current.kill();
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ network and start-up
 
     private void ensureNetwork() {
