@@ -795,7 +795,7 @@ public final class PodWorker {
                 conditions.set(PodConditions.INITIALIZED, true, "", "", now);
             } else {
                 conditions.set(PodConditions.INITIALIZED, false, "ContainersNotInitialized",
-                        "containers with incomplete status: " + incomplete, now);
+                        "containers with incomplete status: [" + String.join(" ", incomplete) + "]", now);
             }
             List<String> unready = new ArrayList<>();
             for (Slot s : appSlots) {
@@ -813,7 +813,7 @@ public final class PodWorker {
                 conditions.set(PodConditions.CONTAINERS_READY, true, "", "", now);
                 conditions.set(PodConditions.READY, true, "", "", now);
             } else {
-                String msg = "containers with unready status: " + unready;
+                String msg = "containers with unready status: [" + String.join(" ", unready) + "]";
                 conditions.set(PodConditions.CONTAINERS_READY, false, "ContainersNotReady", msg, now);
                 conditions.set(PodConditions.READY, false, "ContainersNotReady", msg, now);
             }
