@@ -45,7 +45,8 @@ public final class ObjectStore<T extends Message> {
     public static final int MAX_OBJECT_BYTES = 1536 * 1024 - 8 * 1024;
     static final int PAGE_SIZE = 500;
     private static final int MAX_GENERATE_NAME_ATTEMPTS = 8;
-    private static final int MAX_UPDATE_ATTEMPTS = 64;
+    /** After this many conflicts in a row a retry waits a little, so hot objects don't starve a writer. */
+    private static final int BACKOFF_AFTER_ATTEMPTS = 4;
 
     private final Etcd etcd;
     private final Resource<T> resource;
@@ -308,11 +309,27 @@ public final class ObjectStore<T extends Message> {
         long expected = Long.parseLong(cm.getResourceVersion());
         return write(toWrite, expected).exceptionallyCompose(err -> {
             StoreException se = StoreException.unwrap(err);
-            if (se instanceof ConflictException ce && ce.current() != null && attempt < MAX_UPDATE_ATTEMPTS) {
-                return updateLoop(ce.<T>current(), pre, fn, attempt + 1);
+            if (se instanceof ConflictException ce && ce.current() != null) {
+                T current = ce.current();
+                return retryDelay(attempt).thenCompose(x -> updateLoop(current, pre, fn, attempt + 1));
             }
             return CompletableFuture.failedFuture(err);
         });
+    }
+
+    /**
+     * Retries on conflict are unbounded (the update is guaranteed), but after a few
+     * consecutive conflicts each waits a random few milliseconds, growing with the
+     * attempt, so writers contending for one object take turns instead of starving.
+     */
+    private static CompletableFuture<Void> retryDelay(int attempt) {
+        if (attempt < BACKOFF_AFTER_ATTEMPTS) {
+            return CompletableFuture.completedFuture(null);
+        }
+        long maxMs = Math.min(50, 1L << Math.min(6, attempt - BACKOFF_AFTER_ATTEMPTS));
+        long delay = java.util.concurrent.ThreadLocalRandom.current().nextLong(maxMs + 1);
+        return CompletableFuture.runAsync(() -> { },
+                CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     private void checkPreconditions(String key, ObjectMeta m, Preconditions pre) {
@@ -358,8 +375,9 @@ public final class ObjectStore<T extends Message> {
         cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(rev)));
         return deleteTxn(key, name, cmps, rev).exceptionallyCompose(err -> {
             StoreException se = StoreException.unwrap(err);
-            if (se instanceof ConflictException ce && ce.current() != null && attempt < MAX_UPDATE_ATTEMPTS) {
-                return deleteMatching(key, name, ce.<T>current(), pre, attempt + 1);
+            if (se instanceof ConflictException ce && ce.current() != null) {
+                T current = ce.current();
+                return retryDelay(attempt).thenCompose(x -> deleteMatching(key, name, current, pre, attempt + 1));
             }
             return CompletableFuture.failedFuture(err);
         });

@@ -75,7 +75,8 @@ class LeaseObjectPublisherTest {
             }
             byte[] value = kvs.get(0).getValue().getBytes();
             assertThat(new String(value, 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("k8l\0");
-            Lease lease = LeaseObjectPublisher.decode(value);
+            Lease lease = io.kubelite.store.ObjectCodec.decode(io.kubelite.store.Resources.LEASES, reader.key(), value,
+                    kvs.get(0).getModRevision());
             return lease != null && identity.equals(lease.getSpec().getHolderIdentity()) ? lease : null;
         } catch (Exception e) {
             throw new IllegalStateException(e);
