@@ -139,6 +139,8 @@ public final class KubeletSim implements Component {
         }
 
         podInformer = new Informer<>(podStore, null);
+        // cache only the pods bound to this process's nodes; others cross the watch and are dropped
+        podInformer.setFilter(p -> byName.containsKey(p.getSpec().getNodeName()));
         podInformer.addIndex(NODE_INDEX, p -> List.of(p.getSpec().getNodeName()));
         writer = new PodStatusWriter(podStore, podInformer, pods::worker, options.statusWorkers);
         pods.setWriter(writer);
