@@ -101,6 +101,12 @@ public final class NodeIpamController implements Controller {
                     LOG.info("released CIDR {} of deleted node {}", c, name);
                 }
             }
+            // nodes waiting on an exhausted range can have it now
+            for (Node w : nodeInformer.list()) {
+                if (w.getSpec().getPodCidr().isEmpty()) {
+                    queue.add(w.getMetadata().getName());
+                }
+            }
             return Result.done();
         }
         String have = n.getSpec().getPodCidr();
