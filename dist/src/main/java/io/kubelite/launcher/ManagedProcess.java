@@ -33,6 +33,8 @@ final class ManagedProcess {
     static ManagedProcess start(ComponentKind kind, List<String> args, int healthPort, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // first on the command line, so `down` recognises the process even where only a prefix of it is visible
+        cmd.add(marker(kind));
         String opts = System.getenv().getOrDefault("KUBELITE_COMPONENT_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         for (String o : opts.trim().split("\\s+")) {
             if (!o.isEmpty()) {
@@ -56,6 +58,11 @@ final class ManagedProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + kind.command(), e);
         }
+    }
+
+    /** What identifies a component process started by the launcher on its command line. */
+    static String marker(ComponentKind kind) {
+        return "-Dkubelite.component=" + kind.command();
     }
 
     String name() {

@@ -126,7 +126,7 @@ final class UpCommand implements Callable<Integer> {
             step(l.kind.command(), "starting");
             ManagedProcess p = ManagedProcess.start(l.kind, l.args, health, layout.log(l.kind.command()));
             started.add(p);
-            state.processes.add(new ClusterState.Proc(l.kind.command(), p.pid(), null, health, l.kind.mainClass()));
+            state.processes.add(new ClusterState.Proc(l.kind.command(), p.pid(), null, health, ManagedProcess.marker(l.kind)));
             state.save(layout.state());
             if (!p.awaitReady(timeout)) {
                 System.err.println("kubelite up: " + l.kind.command() + (p.isAlive() ? " not ready within " + DurationConverter.format(timeout)
