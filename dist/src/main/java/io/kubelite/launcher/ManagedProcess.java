@@ -1,5 +1,7 @@
 package io.kubelite.launcher;
 
+import io.kubelite.store.local.Sessions;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -49,7 +51,7 @@ final class ManagedProcess {
         cmd.add(Integer.toString(healthPort));
         try {
             Files.createDirectories(log.getParent());
-            Process p = new ProcessBuilder(cmd)
+            Process p = new ProcessBuilder(Sessions.inNewSession(cmd))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
