@@ -110,16 +110,6 @@ final class ContainerEtcdCluster implements EtcdCluster {
     }
 
     @Override
-    public void compact(long revision) {
-        etcdctl("compaction", "--physical", Long.toString(revision));
-    }
-
-    @Override
-    public long currentRevision() {
-        return Etcdctl.revision(etcdctl("endpoint", "status", "-w", "json"));
-    }
-
-    @Override
     public String etcdctl(String... args) {
         List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=127.0.0.1:2379", "--command-timeout=5s"));
         cmd.addAll(List.of(args));

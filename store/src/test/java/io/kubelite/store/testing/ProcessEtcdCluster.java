@@ -147,16 +147,6 @@ final class ProcessEtcdCluster implements EtcdCluster {
     }
 
     @Override
-    public void compact(long revision) {
-        etcdctl("compaction", "--physical", Long.toString(revision));
-    }
-
-    @Override
-    public long currentRevision() {
-        return Etcdctl.revision(etcdctl("endpoint", "status", "-w", "json"));
-    }
-
-    @Override
     public String etcdctl(String... args) {
         List<String> live = new ArrayList<>();
         for (Member m : members) {
