@@ -66,6 +66,8 @@ public final class LocalEtcd implements AutoCloseable {
                     "--listen-peer-urls", "http://127.0.0.1:" + peer,
                     "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
                     "--initial-cluster", "kubelite=http://127.0.0.1:" + peer,
+                    // idle watchers learn etcd's revision this often (ResourceWatch relies on it)
+                    "--experimental-watch-progress-notify-interval", "5s",
                     "--logger", "zap",
                     "--log-level", "warn")))
                     .redirectErrorStream(true)

@@ -46,7 +46,8 @@ final class ContainerEtcdCluster implements EtcdCluster {
                         "--name", "m0",
                         "--data-dir", "/var/lib/etcd",
                         "--listen-client-urls", "http://0.0.0.0:2379",
-                        "--advertise-client-urls", "http://127.0.0.1:" + hostPort)
+                        "--advertise-client-urls", "http://127.0.0.1:" + hostPort,
+                        "--experimental-watch-progress-notify-interval", "2s")
                 .waitingFor(Wait.forHttp("/health").forPort(2379).withStartupTimeout(Duration.ofSeconds(60)));
         container.start();
     }

@@ -311,6 +311,8 @@ final class ProcessEtcdCluster implements EtcdCluster {
                         "--initial-cluster-state", fresh ? "new" : "existing",
                         "--heartbeat-interval", "100",
                         "--election-timeout", "1000",
+                        // idle watchers learn etcd's revision this often (ResourceWatch relies on it)
+                        "--experimental-watch-progress-notify-interval", "2s",
                         "--logger", "zap",
                         "--log-level", "warn"));
                 process = new ProcessBuilder(cmd)
