@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A local, indexed, always-converging copy of one resource: list at revision R, then
@@ -54,6 +55,7 @@ public final class Informer<T extends Message> implements AutoCloseable {
     private final CountDownLatch synced = new CountDownLatch(1);
     private final Object lock = new Object();
     private final String name;
+    private Predicate<? super T> filter = o -> true;
     private ObjectCache<T> cache;
     private Thread listThread;
     private ResourceWatch<T> watch;
@@ -76,6 +78,21 @@ public final class Informer<T extends Message> implements AutoCloseable {
             throw new IllegalStateException("indexes must be added before start");
         }
         indexers.put(indexName, indexer);
+        return this;
+    }
+
+    /**
+     * Keeps only objects matching {@code f} in the cache (e.g. the pods bound to this
+     * process's nodes); only before {@link #start()}. etcd cannot filter by value, so
+     * every change still crosses the watch, but memory and handler work are bounded by
+     * the matching objects. An object that stops matching is delivered as a delete, one
+     * that starts matching as an add.
+     */
+    public synchronized Informer<T> setFilter(Predicate<? super T> f) {
+        if (started) {
+            throw new IllegalStateException("the filter must be set before start");
+        }
+        filter = f;
         return this;
     }
 
@@ -167,7 +184,9 @@ public final class Informer<T extends Message> implements AutoCloseable {
         synchronized (lock) {
             Map<String, T> fresh = new HashMap<>(items.size() * 2);
             for (T obj : items) {
-                fresh.put(keyOf(resource.meta(obj)), obj);
+                if (filter.test(obj)) {
+                    fresh.put(keyOf(resource.meta(obj)), obj);
+                }
             }
             for (String key : cache.keys()) {
                 if (!fresh.containsKey(key) && !corruptKeyFor(key)) {
@@ -213,6 +232,12 @@ public final class Informer<T extends Message> implements AutoCloseable {
                     T last = old != null ? old : e.object();
                     if (last != null) {
                         dispatchers.forEach(d -> d.deleted(key, last));
+                    }
+                } else if (!filter.test(e.object())) {
+                    String key = keyOf(resource.meta(e.object()));
+                    T old = cache.remove(key);
+                    if (old != null) {
+                        dispatchers.forEach(d -> d.deleted(key, old));
                     }
                 } else {
                     String key = keyOf(resource.meta(e.object()));

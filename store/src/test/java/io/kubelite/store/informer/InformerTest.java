@@ -175,4 +175,34 @@ class InformerTest {
             }
         }
     }
+
+    @Test
+    void filterKeepsOnlyMatchingObjectsAndDeliversEntryAndExit() {
+        ObjectStore<Pod> pods = new Store(ETCD.connect(ETCD.newPrefix())).of(Resources.PODS);
+        pods.create(onNode("mine", "n1")).join();
+        pods.create(onNode("theirs", "n9")).join();
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        try (Informer<Pod> inf = new Informer<>(pods, null)) {
+            inf.setFilter(p -> p.getSpec().getNodeName().equals("n1"));
+            inf.addHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(Pod obj) {
+                    seen.add("add " + obj.getMetadata().getName());
+                }
+
+                @Override
+                public void onDelete(Pod obj) {
+                    seen.add("delete " + obj.getMetadata().getName());
+                }
+            });
+            inf.start();
+            assertThat(inf.awaitSynced(Duration.ofSeconds(10))).isTrue();
+            pods.create(onNode("unbound", "")).join();
+            pods.guaranteedUpdate("default", "unbound", p -> p.toBuilder().setSpec(p.getSpec().toBuilder().setNodeName("n1")).build()).join();
+            pods.guaranteedUpdate("default", "mine", p -> p.toBuilder().setSpec(p.getSpec().toBuilder().setNodeName("n2")).build()).join();
+            Poll.until(Duration.ofSeconds(10), "entry and exit delivered", () -> seen.size() == 3);
+            assertThat(seen).containsExactly("add mine", "add unbound", "delete mine");
+            assertThat(inf.list()).extracting(p -> p.getMetadata().getName()).containsExactly("unbound");
+        }
+    }
 }

@@ -1,0 +1,245 @@
+package io.kubelite.kubelet;
+
+import io.kubelite.api.Lease;
+import io.kubelite.api.Node;
+import io.kubelite.api.Pod;
+import io.kubelite.kubelet.clock.ScheduledTimers;
+import io.kubelite.kubelet.clock.TimeScale;
+import io.kubelite.kubelet.node.NodeAgent;
+import io.kubelite.kubelet.node.NodeConfigLoader;
+import io.kubelite.kubelet.node.NodeTemplate;
+import io.kubelite.kubelet.node.NodeTemplates;
+import io.kubelite.kubelet.node.NodeTiming;
+import io.kubelite.kubelet.pod.PodIpAllocator;
+import io.kubelite.kubelet.pod.PodManager;
+import io.kubelite.kubelet.pod.PodStatusWriter;
+import io.kubelite.kubelet.pod.Timestamps;
+import io.kubelite.kubelet.runtime.ContainerLogStore;
+import io.kubelite.kubelet.runtime.ContainerRuntime;
+import io.kubelite.kubelet.runtime.LogServer;
+import io.kubelite.store.Etcd;
+import io.kubelite.store.ObjectStore;
+import io.kubelite.store.Resources;
+import io.kubelite.store.Store;
+import io.kubelite.store.informer.Informer;
+import io.kubelite.store.informer.ResourceEventHandler;
+import io.kubelite.store.runtime.Component;
+import io.kubelite.store.runtime.ComponentContext;
+import io.micrometer.core.instrument.Gauge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The kubelet-sim component: many simulated nodes in one process. Start-up registers or
+ * adopts every node (and its Lease), then starts one node informer and one pod informer
+ * (indexed by spec.nodeName) whose events drive per-pod workers on shared timers.
+ * Not leader-elected: each process owns its node names.
+ */
+public final class KubeletSim implements Component {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeletSim.class);
+    public static final String NODE_INDEX = "spec.nodeName";
+    private static final int MAX_REGISTRATIONS_IN_FLIGHT = 64;
+
+    private final KubeletSimOptions options;
+    private final List<NodeAgent> agents = new ArrayList<>();
+    private final PodManager pods = new PodManager();
+    private ScheduledTimers timers;
+    private LogServer logServer;
+    private Informer<Node> nodeInformer;
+    private Informer<Pod> podInformer;
+    private PodStatusWriter writer;
+    private volatile boolean started;
+    private boolean closed;
+
+    public KubeletSim(KubeletSimOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public void start(ComponentContext ctx) throws Exception {
+        start(ctx.etcd());
+        ctx.readiness().add("nodes-registered", () -> started);
+        Gauge.builder("kubelet_sim_nodes", agents, List::size).register(ctx.meterRegistry());
+        Gauge.builder("kubelet_sim_pods", pods, PodManager::size).register(ctx.meterRegistry());
+        Gauge.builder("kubelet_sim_timer_queue", timers, ScheduledTimers::queued).register(ctx.meterRegistry());
+    }
+
+    /** Starts against an etcd connection (the caller owns it). */
+    public synchronized void start(Etcd etcd) throws Exception {
+        options.validate();
+        TimeScale scale = new TimeScale(options.timeScale);
+        Timestamps.configure(options.timeScale);
+        timers = new ScheduledTimers("kubelet-sim", options.simThreads);
+        ContainerLogStore logs = new ContainerLogStore(timers::nowMillis);
+        ContainerRuntime runtime = new ContainerRuntime(timers, scale, logs);
+        logServer = new LogServer(options.kubeletBindAddress, options.kubeletPort, logs);
+        logServer.start();
+        LOG.info("container logs served on {}:{}", options.kubeletBindAddress, logServer.port());
+
+        Store store = new Store(etcd);
+        ObjectStore<Node> nodeStore = store.of(Resources.NODES);
+        ObjectStore<Lease> leaseStore = store.of(Resources.LEASES);
+        ObjectStore<Pod> podStore = store.of(Resources.PODS);
+        NodeTiming timing = new NodeTiming(options.nodeLeaseDuration, options.nodeLeaseRenewInterval,
+                options.nodeStatusUpdateFrequency, options.nodeStatusReportFrequency, scale);
+
+        List<NodeTemplate> templates = templates();
+        for (int i = 0; i < templates.size(); i++) {
+            String fallback = options.podCidrFallback == null ? null
+                    : PodIpAllocator.subnet(options.podCidrFallback, i, 24);
+            NodeAgent a = new NodeAgent(templates.get(i), nodeStore, leaseStore, timing, runtime, options.nodeAddress,
+                    logServer.port(), fallback, pods);
+            agents.add(a);
+            pods.addAgent(a);
+        }
+        registerAll();
+        LOG.info("{} nodes registered", agents.size());
+
+        Map<String, NodeAgent> byName = new LinkedHashMap<>();
+        agents.forEach(a -> byName.put(a.name(), a));
+        nodeInformer = new Informer<>(nodeStore, null);
+        nodeInformer.addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node n) {
+                route(n);
+            }
+
+            @Override
+            public void onUpdate(Node o, Node n) {
+                route(n);
+            }
+
+            @Override
+            public void onDelete(Node n) {
+                NodeAgent a = byName.get(n.getMetadata().getName());
+                if (a != null) {
+                    a.onDeleted();
+                }
+            }
+
+            private void route(Node n) {
+                NodeAgent a = byName.get(n.getMetadata().getName());
+                if (a != null) {
+                    a.observe(n);
+                }
+            }
+        });
+        nodeInformer.start();
+        if (!nodeInformer.awaitSynced(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("node informer did not sync within 60s");
+        }
+
+        podInformer = new Informer<>(podStore, null);
+        // cache only the pods bound to this process's nodes; others cross the watch and are dropped
+        podInformer.setFilter(p -> byName.containsKey(p.getSpec().getNodeName()));
+        podInformer.addIndex(NODE_INDEX, p -> List.of(p.getSpec().getNodeName()));
+        writer = new PodStatusWriter(podStore, podInformer, pods::worker, options.statusWorkers);
+        pods.setWriter(writer);
+        podInformer.addHandler(pods);
+        podInformer.start();
+        if (!podInformer.awaitSynced(Duration.ofSeconds(120))) {
+            throw new IllegalStateException("pod informer did not sync within 120s");
+        }
+        for (NodeAgent a : agents) {
+            a.startStatusLoop();
+        }
+        started = true;
+        LOG.info("kubelet-sim running {} nodes", agents.size());
+    }
+
+    private List<NodeTemplate> templates() throws Exception {
+        Map<String, String> capacity = new LinkedHashMap<>();
+        capacity.put("cpu", options.cpu);
+        capacity.put("memory", options.memory);
+        capacity.put("pods", Integer.toString(options.maxPods));
+        capacity.put("ephemeral-storage", options.ephemeralStorage);
+        List<NodeTemplate> out = new ArrayList<>();
+        List<String> zones = options.zones.stream().map(String::trim).filter(z -> !z.isEmpty()).toList();
+        if (options.nodeConfig != null) {
+            List<Node> configured = NodeConfigLoader.load(options.nodeConfig);
+            for (int i = 0; i < configured.size(); i++) {
+                out.add(NodeConfigLoader.template(configured.get(i), capacity, zones.isEmpty() ? "" : zones.get(i % zones.size())));
+            }
+        }
+        out.addAll(NodeTemplates.generated(options.nodes(), options.nodeNamePrefix, zones, capacity));
+        return out;
+    }
+
+    private void registerAll() throws InterruptedException {
+        Semaphore permits = new Semaphore(MAX_REGISTRATIONS_IN_FLIGHT);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (NodeAgent a : agents) {
+            permits.acquire();
+            all.add(registerWithRetry(a, 0).whenComplete((v, e) -> permits.release()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private CompletableFuture<Void> registerWithRetry(NodeAgent a, int attempt) {
+        return a.register().exceptionallyCompose(e -> {
+            if (attempt >= 5) {
+                return CompletableFuture.failedFuture(new IllegalStateException("cannot register node " + a.name(), e));
+            }
+            LOG.warn("node {}: registration failed, retrying: {}", a.name(), e.getMessage());
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            CompletableFuture.delayedExecutor(200L << attempt, TimeUnit.MILLISECONDS)
+                    .execute(() -> registerWithRetry(a, attempt + 1).whenComplete((v, e2) -> {
+                        if (e2 != null) {
+                            f.completeExceptionally(e2);
+                        } else {
+                            f.complete(null);
+                        }
+                    }));
+            return f;
+        });
+    }
+
+    /** The port of the container-log endpoint (valid after start). */
+    public int kubeletPort() {
+        return logServer.port();
+    }
+
+    public List<String> nodeNames() {
+        return agents.stream().map(NodeAgent::name).toList();
+    }
+
+    public int podCount() {
+        return pods.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (NodeAgent a : agents) {
+            a.stop();
+        }
+        if (podInformer != null) {
+            podInformer.close();
+        }
+        if (nodeInformer != null) {
+            nodeInformer.close();
+        }
+        pods.close();
+        if (writer != null) {
+            writer.close();
+        }
+        if (timers != null) {
+            timers.close();
+        }
+        if (logServer != null) {
+            logServer.close();
+        }
+    }
+}

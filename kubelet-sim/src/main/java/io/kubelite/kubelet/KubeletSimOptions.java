@@ -1,0 +1,179 @@
+package io.kubelite.kubelet;
+
+import io.kubelite.store.runtime.DurationConverter;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** kubelet-sim's own flags (the common ones come from CommonOptions). */
+public final class KubeletSimOptions {
+    @Option(names = "--nodes", paramLabel = "N",
+            description = "How many identical nodes to simulate (default: 1, or 0 with --node-config).")
+    Integer nodes;
+
+    @Option(names = "--node-name-prefix", defaultValue = "sim-node-", paramLabel = "PREFIX",
+            description = "Generated node names are PREFIX0, PREFIX1, ... (default: ${DEFAULT-VALUE}).")
+    String nodeNamePrefix = "sim-node-";
+
+    @Option(names = "--zones", split = ",", defaultValue = "zone-a", paramLabel = "ZONE",
+            description = "Zones for topology.kubernetes.io/zone, assigned round-robin (default: ${DEFAULT-VALUE}).")
+    List<String> zones = new ArrayList<>(List.of("zone-a"));
+
+    @Option(names = "--cpu", defaultValue = "8", paramLabel = "QUANTITY", description = "CPU capacity per node (default: ${DEFAULT-VALUE}).")
+    String cpu = "8";
+
+    @Option(names = "--memory", defaultValue = "32Gi", paramLabel = "QUANTITY", description = "Memory capacity per node (default: ${DEFAULT-VALUE}).")
+    String memory = "32Gi";
+
+    @Option(names = "--max-pods", defaultValue = "110", paramLabel = "N", description = "Pod capacity per node (default: ${DEFAULT-VALUE}).")
+    int maxPods = 110;
+
+    @Option(names = "--ephemeral-storage", defaultValue = "100Gi", paramLabel = "QUANTITY",
+            description = "Ephemeral-storage capacity per node (default: ${DEFAULT-VALUE}).")
+    String ephemeralStorage = "100Gi";
+
+    @Option(names = "--node-config", paramLabel = "FILE",
+            description = "YAML or JSON Node manifests for heterogeneous nodes (names, labels, taints, capacity).")
+    Path nodeConfig;
+
+    @Option(names = "--node-lease-duration", defaultValue = "40s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "leaseDurationSeconds of each node's Lease (default: ${DEFAULT-VALUE}).")
+    Duration nodeLeaseDuration = Duration.ofSeconds(40);
+
+    @Option(names = "--node-lease-renew-interval", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How often each node's Lease is renewed, plus up to 4% jitter (default: ${DEFAULT-VALUE}).")
+    Duration nodeLeaseRenewInterval = Duration.ofSeconds(10);
+
+    @Option(names = "--node-status-update-frequency", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How often each node's status is checked and written if it changed (default: ${DEFAULT-VALUE}).")
+    Duration nodeStatusUpdateFrequency = Duration.ofSeconds(10);
+
+    @Option(names = "--node-status-report-frequency", defaultValue = "5m", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Longest time between node status writes when nothing changed (default: ${DEFAULT-VALUE}).")
+    Duration nodeStatusReportFrequency = Duration.ofMinutes(5);
+
+    @Option(names = "--time-scale", defaultValue = "1", paramLabel = "FACTOR",
+            description = "Divide every kubelet duration (probes, back-off, grace, heartbeats, sleeps) by FACTOR (default: ${DEFAULT-VALUE}).")
+    double timeScale = 1;
+
+    @Option(names = "--pod-cidr-fallback", paramLabel = "CIDR",
+            description = "Without a controller-manager assigning node podCIDRs, give node #i the i-th /24 of CIDR "
+                    + "for pod IPs (not written to the Node). Unset: pods wait in ContainerCreating until the node has a podCIDR.")
+    String podCidrFallback;
+
+    @Option(names = "--node-address", defaultValue = "127.0.0.1", paramLabel = "IP",
+            description = "Every node's InternalIP and pods' hostIP (default: ${DEFAULT-VALUE}, so API server proxying stays on loopback).")
+    String nodeAddress = "127.0.0.1";
+
+    @Option(names = "--kubelet-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port of the container-log endpoint, advertised in each node's daemonEndpoints; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int kubeletPort;
+
+    @Option(names = "--kubelet-bind-address", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address the container-log endpoint binds to (default: ${DEFAULT-VALUE}).")
+    String kubeletBindAddress = "127.0.0.1";
+
+    @Option(names = "--status-workers", defaultValue = "8", paramLabel = "N",
+            description = "Threads writing pod status (default: ${DEFAULT-VALUE}).")
+    int statusWorkers = 8;
+
+    @Option(names = "--sim-threads", defaultValue = "2", paramLabel = "N",
+            description = "Scheduler threads running every simulated program, probe and heartbeat (default: ${DEFAULT-VALUE}).")
+    int simThreads = 2;
+
+    public int nodes() {
+        return nodes != null ? nodes : (nodeConfig != null ? 0 : 1);
+    }
+
+    public void validate() {
+        if (nodes() < 0) {
+            throw new IllegalArgumentException("--nodes: must be 0 or more");
+        }
+        if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
+            throw new IllegalArgumentException("--time-scale: must be a positive number");
+        }
+        if (maxPods < 0) {
+            throw new IllegalArgumentException("--max-pods: must be 0 or more");
+        }
+        if (statusWorkers < 1 || simThreads < 1) {
+            throw new IllegalArgumentException("--status-workers and --sim-threads must be at least 1");
+        }
+        if (kubeletPort < 0 || kubeletPort > 65535) {
+            throw new IllegalArgumentException("--kubelet-port: " + kubeletPort + " is not a port");
+        }
+        for (Duration d : List.of(nodeLeaseDuration, nodeLeaseRenewInterval, nodeStatusUpdateFrequency, nodeStatusReportFrequency)) {
+            if (d.isZero()) {
+                throw new IllegalArgumentException("node lease and status durations must be positive");
+            }
+        }
+    }
+
+    /** Builder-style setters for tests and embedding. */
+    public KubeletSimOptions nodes(int n) {
+        this.nodes = n;
+        return this;
+    }
+
+    public KubeletSimOptions nodeNamePrefix(String p) {
+        this.nodeNamePrefix = p;
+        return this;
+    }
+
+    public KubeletSimOptions timeScale(double f) {
+        this.timeScale = f;
+        return this;
+    }
+
+    public KubeletSimOptions podCidrFallback(String cidr) {
+        this.podCidrFallback = cidr;
+        return this;
+    }
+
+    public KubeletSimOptions cpu(String q) {
+        this.cpu = q;
+        return this;
+    }
+
+    public KubeletSimOptions memory(String q) {
+        this.memory = q;
+        return this;
+    }
+
+    public KubeletSimOptions maxPods(int n) {
+        this.maxPods = n;
+        return this;
+    }
+
+    public KubeletSimOptions zones(List<String> z) {
+        this.zones = new ArrayList<>(z);
+        return this;
+    }
+
+    public KubeletSimOptions nodeConfig(Path p) {
+        this.nodeConfig = p;
+        return this;
+    }
+
+    public KubeletSimOptions nodeStatusReportFrequency(Duration d) {
+        this.nodeStatusReportFrequency = d;
+        return this;
+    }
+
+    public KubeletSimOptions nodeStatusUpdateFrequency(Duration d) {
+        this.nodeStatusUpdateFrequency = d;
+        return this;
+    }
+
+    public KubeletSimOptions simThreads(int n) {
+        this.simThreads = n;
+        return this;
+    }
+
+    public KubeletSimOptions statusWorkers(int n) {
+        this.statusWorkers = n;
+        return this;
+    }
+}

@@ -1,0 +1,306 @@
+package io.kubelite.kubelet.node;
+
+import io.kubelite.api.Lease;
+import io.kubelite.api.Node;
+import io.kubelite.api.NodeSpec;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.Pod;
+import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.pod.PodAdmitter;
+import io.kubelite.kubelet.pod.PodHost;
+import io.kubelite.kubelet.pod.PodIpAllocator;
+import io.kubelite.kubelet.pod.PodWorker;
+import io.kubelite.kubelet.runtime.ContainerRuntime;
+import io.kubelite.store.AlreadyExistsException;
+import io.kubelite.store.NotFoundException;
+import io.kubelite.store.ObjectStore;
+import io.kubelite.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One simulated node: registers (or adopts) its Node object, keeps its Lease and status
+ * fresh, owns its pod IP range, and admits the pods bound to it. Many agents share one
+ * process's timers and etcd connection.
+ */
+public final class NodeAgent implements PodHost {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+
+    /** The process's pods, as the agent needs them. */
+    public interface Pods {
+        void statusChanged(PodWorker worker);
+
+        List<PodWorker> workersOn(String nodeName);
+    }
+
+    private final NodeTemplate template;
+    private final ObjectStore<Node> nodes;
+    private final NodeLeaseRenewer lease;
+    private final NodeStatusReporter reporter;
+    private final NodeTiming timing;
+    private final Timers timers;
+    private final ContainerRuntime runtime;
+    private final String address;
+    private final String fallbackCidr;
+    private final Pods pods;
+    private volatile Node node;
+    private volatile PodIpAllocator allocator;
+    private long lastStatusWrite;
+    private boolean statusInFlight;
+    private Timers.Cancellable statusTimer = Timers.Cancellable.NONE;
+    private volatile boolean stopped;
+
+    public NodeAgent(NodeTemplate template, ObjectStore<Node> nodes, ObjectStore<Lease> leases, NodeTiming timing,
+                     ContainerRuntime runtime, String address, int kubeletPort, String fallbackCidr, Pods pods) {
+        this.template = template;
+        this.nodes = nodes;
+        this.timing = timing;
+        this.timers = runtime.timers();
+        this.runtime = runtime;
+        this.address = address;
+        this.fallbackCidr = fallbackCidr;
+        this.pods = pods;
+        this.lease = new NodeLeaseRenewer(template.name(), leases, timers, timing);
+        this.reporter = new NodeStatusReporter(template, address, kubeletPort, timers);
+    }
+
+    public String name() {
+        return template.name();
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    // ------------------------------------------------------------------ registration
+
+    /**
+     * Creates the Node, or adopts an existing one of the same name: labels merged
+     * (ours win), spec kept (podCIDR, taints), status rewritten. Then the Lease.
+     */
+    public CompletableFuture<Void> register() {
+        return nodes.get(null, name()).thenCompose(this::adopt)
+                .exceptionallyCompose(err -> {
+                    if (StoreException.unwrap(err) instanceof NotFoundException) {
+                        return nodes.create(newNode()).exceptionallyCompose(e2 -> {
+                            if (StoreException.unwrap(e2) instanceof AlreadyExistsException) {
+                                return nodes.get(null, name()).thenCompose(this::adopt);
+                            }
+                            return CompletableFuture.failedFuture(e2);
+                        });
+                    }
+                    return CompletableFuture.failedFuture(err);
+                })
+                .thenCompose(n -> {
+                    observe(n);
+                    synchronized (this) {
+                        lastStatusWrite = timers.nowMillis();
+                    }
+                    lease.setNodeUid(n.getMetadata().getUid());
+                    return lease.start();
+                });
+    }
+
+    private CompletableFuture<Node> adopt(Node existing) {
+        return nodes.guaranteedUpdate(null, name(), cur -> {
+            Map<String, String> labels = new LinkedHashMap<>(cur.getMetadata().getLabelsMap());
+            labels.putAll(template.labels());
+            Map<String, String> annotations = new LinkedHashMap<>(cur.getMetadata().getAnnotationsMap());
+            annotations.putAll(template.annotations());
+            return cur.toBuilder()
+                    .setMetadata(cur.getMetadata().toBuilder().clearLabels().putAllLabels(labels)
+                            .clearAnnotations().putAllAnnotations(annotations))
+                    .setStatus(reporter.desired(cur))
+                    .build();
+        });
+    }
+
+    private Node newNode() {
+        return Node.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder().setName(name()).putAllLabels(template.labels())
+                        .putAllAnnotations(template.annotations()))
+                .setSpec(NodeSpec.newBuilder().addAllTaints(template.taints()))
+                .setStatus(reporter.desired(null))
+                .build();
+    }
+
+    /** Starts the periodic status check (every --node-status-update-frequency). */
+    public void startStatusLoop() {
+        long period = Math.max(1, timing.scale().millis(timing.statusUpdateFrequency()));
+        scheduleStatus(ThreadLocalRandom.current().nextLong(period));
+    }
+
+    private synchronized void scheduleStatus(long delay) {
+        if (!stopped) {
+            statusTimer = timers.after(delay, this::checkStatus);
+        }
+    }
+
+    private void checkStatus() {
+        long period = Math.max(1, timing.scale().millis(timing.statusUpdateFrequency()));
+        Node cur = node;
+        long now = timers.nowMillis();
+        boolean write;
+        synchronized (this) {
+            write = !statusInFlight && cur != null && (reporter.differs(cur)
+                    || now - lastStatusWrite >= timing.scale().millis(timing.statusReportFrequency()));
+            if (write) {
+                statusInFlight = true;
+            }
+        }
+        if (!write) {
+            scheduleStatus(period);
+            return;
+        }
+        nodes.guaranteedUpdate(null, name(), n -> n.toBuilder().setStatus(reporter.desired(n)).build())
+                .whenComplete((n, err) -> {
+                    synchronized (this) {
+                        statusInFlight = false;
+                        if (err == null) {
+                            lastStatusWrite = timers.nowMillis();
+                        }
+                    }
+                    if (err == null) {
+                        observe(n);
+                    } else if (StoreException.unwrap(err) instanceof NotFoundException && !stopped) {
+                        LOG.warn("node {} was deleted; registering it again", name());
+                        register().exceptionally(e -> {
+                            LOG.warn("node {}: re-registration failed: {}", name(), e.getMessage());
+                            return null;
+                        });
+                    } else {
+                        LOG.warn("node {}: status update failed: {}", name(), err.getMessage());
+                    }
+                    scheduleStatus(period);
+                });
+    }
+
+    /** A newer Node object (from our write or the informer). */
+    public void observe(Node n) {
+        Node prev = node;
+        if (prev != null && n != null && Long.parseLong(prev.getMetadata().getResourceVersion().isEmpty() ? "0"
+                : prev.getMetadata().getResourceVersion()) > Long.parseLong(n.getMetadata().getResourceVersion().isEmpty()
+                ? "0" : n.getMetadata().getResourceVersion())) {
+            return;
+        }
+        node = n;
+        updateAllocator(n);
+    }
+
+    private void updateAllocator(Node n) {
+        String cidr = n.getSpec().getPodCidr();
+        boolean newlyReady = false;
+        synchronized (this) {
+            PodIpAllocator a = allocator;
+            if (!cidr.isEmpty()) {
+                if (a == null || !a.cidr().equals(cidr)) {
+                    try {
+                        allocator = new PodIpAllocator(cidr);
+                        newlyReady = true;
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("node {}: cannot use podCIDR {}: {}", name(), cidr, e.getMessage());
+                    }
+                }
+            } else if (a == null && fallbackCidr != null) {
+                allocator = new PodIpAllocator(fallbackCidr);
+                newlyReady = true;
+            }
+        }
+        if (newlyReady) {
+            for (PodWorker w : pods.workersOn(name())) {
+                w.networkReady();
+            }
+        }
+    }
+
+    /** The node deleted behind our back: register it again (a kubelet does). */
+    public void onDeleted() {
+        if (stopped) {
+            return;
+        }
+        timers.after(timing.scale().millis(java.time.Duration.ofSeconds(1)), () -> {
+            node = null;
+            register().exceptionally(e -> {
+                LOG.warn("node {}: re-registration failed: {}", name(), e.getMessage());
+                return null;
+            });
+        });
+    }
+
+    /** Admission of a new pod bound here, against the pods already admitted. */
+    public PodAdmitter.Result admit(Pod pod) {
+        List<Pod> admitted = new ArrayList<>();
+        for (PodWorker w : pods.workersOn(name())) {
+            if (!w.uid().equals(pod.getMetadata().getUid()) && w.holdsResources()) {
+                admitted.add(w.pod());
+            }
+        }
+        Node n = node;
+        if (n == null) {
+            return new PodAdmitter.Result(true, "", "");
+        }
+        return PodAdmitter.admit(pod, n, admitted);
+    }
+
+    public void stop() {
+        stopped = true;
+        lease.stop();
+        synchronized (this) {
+            statusTimer.cancel();
+        }
+    }
+
+    // ------------------------------------------------------------------ PodHost
+
+    @Override
+    public ContainerRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public String nodeName() {
+        return name();
+    }
+
+    @Override
+    public String hostIp() {
+        return address;
+    }
+
+    @Override
+    public String allocatePodIp(String uid) {
+        PodIpAllocator a = allocator;
+        return a == null ? null : a.allocate(uid);
+    }
+
+    @Override
+    public boolean reservePodIp(String ip, String uid) {
+        PodIpAllocator a = allocator;
+        return a != null && a.reserve(ip, uid);
+    }
+
+    @Override
+    public void releasePodIp(String uid) {
+        PodIpAllocator a = allocator;
+        if (a != null) {
+            a.release(uid);
+        }
+    }
+
+    @Override
+    public void statusChanged(PodWorker worker) {
+        pods.statusChanged(worker);
+    }
+
+    @Override
+    public void released(PodWorker worker) {
+        // admission recomputes from the workers that still hold resources
+    }
+}

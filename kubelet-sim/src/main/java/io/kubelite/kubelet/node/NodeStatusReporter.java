@@ -1,0 +1,119 @@
+package io.kubelite.kubelet.node;
+
+import io.kubelite.api.DaemonEndpoint;
+import io.kubelite.api.Node;
+import io.kubelite.api.NodeAddress;
+import io.kubelite.api.NodeCondition;
+import io.kubelite.api.NodeDaemonEndpoints;
+import io.kubelite.api.NodeStatus;
+import io.kubelite.api.NodeSystemInfo;
+import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.pod.Timestamps;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Builds a node's status as the kubelet reports it — capacity and allocatable,
+ * addresses, daemon endpoints, node info, and the Ready / MemoryPressure / DiskPressure /
+ * PIDPressure conditions — and decides when it must be written: when anything but the
+ * heartbeat times differs from what etcd holds, or when the last write is older than
+ * {@code --node-status-report-frequency}. A condition's lastTransitionTime moves only
+ * when its status changes (e.g. Ready back to True after the controller-manager set it
+ * Unknown).
+ */
+final class NodeStatusReporter {
+    static final String KUBELET_VERSION = "v1.30.0-kubelite";
+    private static final String[][] CONDITIONS = {
+            {"MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
+            {"DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
+            {"PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"},
+            {"Ready", "True", "KubeletReady", "kubelet is posting ready status"},
+    };
+
+    private final NodeTemplate template;
+    private final String address;
+    private final int kubeletPort;
+    private final Timers timers;
+    private final NodeSystemInfo info;
+
+    NodeStatusReporter(NodeTemplate template, String address, int kubeletPort, Timers timers) {
+        this.template = template;
+        this.address = address;
+        this.kubeletPort = kubeletPort;
+        this.timers = timers;
+        String id = UUID.nameUUIDFromBytes(template.name().getBytes(StandardCharsets.UTF_8)).toString();
+        this.info = NodeSystemInfo.newBuilder()
+                .setMachineId(id.replace("-", ""))
+                .setSystemUuid(id)
+                .setBootId(UUID.randomUUID().toString())
+                .setKernelVersion("6.1.0-kubelite")
+                .setOsImage("kubelite simulated node")
+                .setContainerRuntimeVersion(io.kubelite.kubelet.runtime.ContainerRuntime.RUNTIME_VERSION)
+                .setKubeletVersion(KUBELET_VERSION)
+                .setKubeProxyVersion(KUBELET_VERSION)
+                .setOperatingSystem("linux")
+                .setArchitecture("amd64")
+                .build();
+    }
+
+    /** The status to write over {@code current} (null when the node is new), heartbeats set to now. */
+    NodeStatus desired(Node current) {
+        long now = timers.nowMillis();
+        NodeStatus cur = current == null ? NodeStatus.getDefaultInstance() : current.getStatus();
+        NodeStatus.Builder b = NodeStatus.newBuilder()
+                .putAllCapacity(template.capacity())
+                .putAllAllocatable(template.allocatable());
+        for (String[] c : CONDITIONS) {
+            NodeCondition old = find(cur.getConditionsList(), c[0]);
+            long transition = old != null && old.getStatus().equals(c[1]) ? Timestamps.millis(old.getLastTransitionTime()) : now;
+            b.addConditions(NodeCondition.newBuilder().setType(c[0]).setStatus(c[1]).setReason(c[2]).setMessage(c[3])
+                    .setLastHeartbeatTime(Timestamps.of(now)).setLastTransitionTime(Timestamps.of(transition)));
+        }
+        b.addAddresses(NodeAddress.newBuilder().setType("InternalIP").setAddress(address));
+        b.addAddresses(NodeAddress.newBuilder().setType("Hostname").setAddress(template.name()));
+        b.setDaemonEndpoints(NodeDaemonEndpoints.newBuilder().setKubeletEndpoint(DaemonEndpoint.newBuilder().setPort(kubeletPort)));
+        NodeSystemInfo i = info;
+        if (!cur.getNodeInfo().getBootId().isEmpty() && cur.getNodeInfo().getSystemUuid().equals(info.getSystemUuid())) {
+            i = i.toBuilder().setBootId(cur.getNodeInfo().getBootId()).build();
+        }
+        b.setNodeInfo(i);
+        return b.build();
+    }
+
+    /** True when {@code current} differs from what we would write in more than heartbeat times. */
+    boolean differs(Node current) {
+        if (current == null) {
+            return true;
+        }
+        return !withoutHeartbeats(current.getStatus()).equals(withoutHeartbeats(desired(current)));
+    }
+
+    /** The newest heartbeat in {@code current}'s conditions, epoch millis (0 if none). */
+    static long lastHeartbeat(Node current) {
+        long t = 0;
+        for (NodeCondition c : current.getStatus().getConditionsList()) {
+            t = Math.max(t, Timestamps.millis(c.getLastHeartbeatTime()));
+        }
+        return t;
+    }
+
+    private static NodeStatus withoutHeartbeats(NodeStatus s) {
+        List<NodeCondition> cs = new ArrayList<>();
+        for (NodeCondition c : s.getConditionsList()) {
+            cs.add(c.toBuilder().clearLastHeartbeatTime().build());
+        }
+        return s.toBuilder().clearConditions().addAllConditions(cs).build();
+    }
+
+    private static NodeCondition find(List<NodeCondition> list, String type) {
+        for (NodeCondition c : list) {
+            if (c.getType().equals(type)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

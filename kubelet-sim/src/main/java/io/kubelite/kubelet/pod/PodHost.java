@@ -1,0 +1,27 @@
+package io.kubelite.kubelet.pod;
+
+import io.kubelite.kubelet.runtime.ContainerRuntime;
+
+/** What a {@link PodWorker} needs from its node and process. */
+public interface PodHost {
+    ContainerRuntime runtime();
+
+    String nodeName();
+
+    /** The node's address (status.hostIP). */
+    String hostIp();
+
+    /** An IP for the pod from the node's podCIDR, or null while the node has none (the pod waits). */
+    String allocatePodIp(String uid);
+
+    /** Re-registers an IP a previous process gave the pod; false if it cannot be kept. */
+    boolean reservePodIp(String ip, String uid);
+
+    void releasePodIp(String uid);
+
+    /** The worker's status changed: write it (coalesced). */
+    void statusChanged(PodWorker worker);
+
+    /** The pod no longer holds node resources (it ended or is gone). */
+    void released(PodWorker worker);
+}

@@ -1,0 +1,149 @@
+package io.kubelite.kubelet.pod;
+
+import io.kubelite.api.Pod;
+import io.kubelite.kubelet.node.NodeAgent;
+import io.kubelite.store.informer.ResourceEventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Routes the pod informer's events to per-pod workers: a pod bound to one of this
+ * process's nodes gets a {@link PodWorker} — adopted when a previous process already ran
+ * it, else admitted (or rejected) by its node — and later versions of the object go to
+ * that worker. Pods on other nodes are ignored.
+ */
+public final class PodManager implements ResourceEventHandler<Pod>, NodeAgent.Pods {
+    private static final Logger LOG = LoggerFactory.getLogger(PodManager.class);
+
+    private final Map<String, NodeAgent> agents = new ConcurrentHashMap<>();
+    private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
+    private final Map<String, Set<PodWorker>> byNode = new ConcurrentHashMap<>();
+    private volatile PodStatusWriter writer;
+    private volatile boolean closed;
+
+    public void addAgent(NodeAgent agent) {
+        agents.put(agent.name(), agent);
+    }
+
+    public void setWriter(PodStatusWriter writer) {
+        this.writer = writer;
+    }
+
+    public PodWorker worker(String key) {
+        return workers.get(key);
+    }
+
+    public int size() {
+        return workers.size();
+    }
+
+    @Override
+    public void onAdd(Pod pod) {
+        handle(pod);
+    }
+
+    @Override
+    public void onUpdate(Pod oldPod, Pod newPod) {
+        handle(newPod);
+    }
+
+    @Override
+    public void onDelete(Pod pod) {
+        String key = key(pod);
+        PodWorker w = workers.get(key);
+        if (w != null && w.uid().equals(pod.getMetadata().getUid())) {
+            remove(w);
+        }
+    }
+
+    private void remove(PodWorker w) {
+        workers.remove(w.key(), w);
+        Set<PodWorker> set = byNode.get(nodeOf(w.pod()));
+        if (set != null) {
+            set.remove(w);
+        }
+        w.destroy();
+    }
+
+    private static String key(Pod p) {
+        return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+    }
+
+    private static String nodeOf(Pod p) {
+        return p.getSpec().getNodeName();
+    }
+
+    private void handle(Pod pod) {
+        if (closed) {
+            return;
+        }
+        NodeAgent agent = agents.get(nodeOf(pod));
+        if (agent == null) {
+            return;
+        }
+        String key = key(pod);
+        PodWorker w = workers.get(key);
+        if (w != null && !w.uid().equals(pod.getMetadata().getUid())) {
+            remove(w);
+            w = null;
+        }
+        if (w != null) {
+            w.update(pod);
+            return;
+        }
+        w = new PodWorker(pod, agent);
+        workers.put(key, w);
+        byNode.computeIfAbsent(agent.name(), n -> ConcurrentHashMap.newKeySet()).add(w);
+        try {
+            if (startedBefore(pod)) {
+                w.adopt();
+            } else {
+                PodAdmitter.Result r = agent.admit(pod);
+                if (r.admitted()) {
+                    w.start();
+                } else {
+                    LOG.info("pod {} rejected on node {}: {} ({})", key, agent.name(), r.reason(), r.message());
+                    w.reject(r.reason(), r.message());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("pod {}: worker failed to start", key, e);
+        }
+    }
+
+    /** A kubelet (this process before a restart) already ran the pod: it has a start time or a final phase. */
+    private static boolean startedBefore(Pod pod) {
+        String phase = pod.getStatus().getPhase();
+        return pod.getStatus().hasStartTime() || phase.equals("Running") || phase.equals("Succeeded")
+                || phase.equals("Failed");
+    }
+
+    @Override
+    public void statusChanged(PodWorker worker) {
+        PodStatusWriter w = writer;
+        if (w != null && !closed) {
+            w.enqueue(worker.key());
+        }
+    }
+
+    @Override
+    public List<PodWorker> workersOn(String nodeName) {
+        Set<PodWorker> set = byNode.get(nodeName);
+        return set == null ? List.of() : new ArrayList<>(set);
+    }
+
+    /** Stops every container without writing anything (the process is going away; a successor adopts the pods). */
+    public void close() {
+        closed = true;
+        for (PodWorker w : workers.values()) {
+            w.destroyQuietly();
+        }
+        workers.clear();
+    }
+}

@@ -1,0 +1,870 @@
+package io.kubelite.kubelet.pod;
+
+import io.kubelite.api.Container;
+import io.kubelite.api.ContainerState;
+import io.kubelite.api.ContainerStateRunning;
+import io.kubelite.api.ContainerStateTerminated;
+import io.kubelite.api.ContainerStateWaiting;
+import io.kubelite.api.ContainerStatus;
+import io.kubelite.api.HostIP;
+import io.kubelite.api.Pod;
+import io.kubelite.api.PodCondition;
+import io.kubelite.api.PodIP;
+import io.kubelite.api.PodStatus;
+import io.kubelite.api.Probe;
+import io.kubelite.kubelet.clock.TimeScale;
+import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.runtime.Behaviour;
+import io.kubelite.kubelet.runtime.ContainerRuntime;
+import io.kubelite.kubelet.runtime.SimContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The life of one pod on one node, as the kubelet runs it: network (pod IP), init
+ * containers one at a time, then the app containers with their probes, restarts with
+ * back-off, the terminal phase, and graceful deletion. Every change recomputes the
+ * kubelet-owned part of the pod status and asks the host to write it (coalesced).
+ *
+ * <p>All state is guarded by this object's monitor; timers, container exits and probe
+ * results re-enter through synchronized methods, so a pod's events are serialised
+ * without a thread per pod.
+ */
+public final class PodWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
+    private static final long DEFAULT_GRACE_SECONDS = 30;
+
+    private enum Stage { NEW, WAITING_NETWORK, RUNNING, TERMINATING, FINISHED, GONE }
+
+    private final PodHost host;
+    private final String namespace;
+    private final String name;
+    private final String uid;
+    private final Timers timers;
+    private final TimeScale scale;
+    private final ContainerRuntime runtime;
+    private final ContainerRuntime.PodRef ref;
+    private final List<Slot> initSlots = new ArrayList<>();
+    private final List<Slot> appSlots = new ArrayList<>();
+    private final PodConditions conditions = new PodConditions();
+    private Pod pod;
+    private Stage stage = Stage.NEW;
+    private String phase = "Pending";
+    private String terminalPhase;
+    private String reason = "";
+    private String message = "";
+    private long startTime;
+    private String podIp = "";
+    private boolean rejected;
+    private boolean holdsResources;
+    private boolean deleteRequested;
+    private Timers.Cancellable deadline = Timers.Cancellable.NONE;
+
+    public PodWorker(Pod pod, PodHost host) {
+        this.pod = pod;
+        this.host = host;
+        this.namespace = pod.getMetadata().getNamespace();
+        this.name = pod.getMetadata().getName();
+        this.uid = pod.getMetadata().getUid();
+        this.runtime = host.runtime();
+        this.timers = runtime.timers();
+        this.scale = runtime.scale();
+        String hostname = pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
+        this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
+        Map<String, String> annotations = pod.getMetadata().getAnnotationsMap();
+        long initial = scale.millis(Duration.ofSeconds(10));
+        long max = scale.millis(Duration.ofMinutes(5));
+        for (Container c : pod.getSpec().getInitContainersList()) {
+            initSlots.add(new Slot(c, true, Behaviour.of(annotations, c.getName()),
+                    new RestartBackoff(initial, max), new RestartBackoff(initial, max)));
+        }
+        for (Container c : pod.getSpec().getContainersList()) {
+            appSlots.add(new Slot(c, false, Behaviour.of(annotations, c.getName()),
+                    new RestartBackoff(initial, max), new RestartBackoff(initial, max)));
+        }
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String uid() {
+        return uid;
+    }
+
+    public String key() {
+        return namespace + "/" + name;
+    }
+
+    public synchronized Pod pod() {
+        return pod;
+    }
+
+    /** True while the pod counts against its node's allocatable (admitted and not ended). */
+    public synchronized boolean holdsResources() {
+        return holdsResources;
+    }
+
+    public synchronized boolean isTerminal() {
+        return terminalPhase != null || rejected;
+    }
+
+    /** True once the pod's containers are stopped after a graceful delete: the object may be removed. */
+    public synchronized boolean readyToDelete() {
+        return deleteRequested;
+    }
+
+    public synchronized String phase() {
+        return phase;
+    }
+
+    // ------------------------------------------------------------------ entry points
+
+    /** Admission refused the pod: it fails at once, as the kubelet's rejectPod does. */
+    public synchronized void reject(String why, String text) {
+        rejected = true;
+        terminalPhase = "Failed";
+        phase = "Failed";
+        reason = why;
+        message = "Pod was rejected: " + text;
+        stage = Stage.FINISHED;
+        changed();
+        if (pod.getMetadata().hasDeletionTimestamp()) {
+            requestDelete();
+        }
+    }
+
+    /** An admitted pod new to this node. */
+    public synchronized void start() {
+        holdsResources = true;
+        long now = timers.nowMillis();
+        startTime = now;
+        for (Slot s : initSlots) {
+            s.state = waiting("PodInitializing", "");
+        }
+        for (Slot s : appSlots) {
+            s.state = waiting(initSlots.isEmpty() ? "ContainerCreating" : "PodInitializing", "");
+        }
+        scheduleDeadline();
+        if (pod.getMetadata().hasDeletionTimestamp()) {
+            finalizeDeletion();
+            return;
+        }
+        ensureNetwork();
+    }
+
+    /** The node just got a podCIDR: pods that waited for one go on. */
+    public synchronized void networkReady() {
+        if (stage == Stage.WAITING_NETWORK) {
+            ensureNetwork();
+        }
+    }
+
+    /** A newer version of the pod object. */
+    public synchronized void update(Pod p) {
+        this.pod = p;
+        if (p.getMetadata().hasDeletionTimestamp()) {
+            beginTermination();
+        }
+    }
+
+    /** The pod object is gone: stop everything at once and forget it. */
+    public synchronized void destroy() {
+        if (stage == Stage.GONE) {
+            return;
+        }
+        stage = Stage.GONE;
+        deadline.cancel();
+        for (Slot s : allSlots()) {
+            s.cancelPending();
+            s.stopProbers();
+            if (s.current != null) {
+                s.current.kill();
+            }
+        }
+        releaseAll();
+        runtime.logs().removePod(namespace, name, uid);
+    }
+
+    /** Stops the simulation of this pod without touching its logs or IP bookkeeping (process shutdown). */
+    public synchronized void destroyQuietly() {
+        stage = Stage.GONE;
+        deadline.cancel();
+        for (Slot s : allSlots()) {
+            s.cancelPending();
+            s.stopProbers();
+            if (s.current != null) {
+                s.current.kill();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ network and start-up
+
+    private void ensureNetwork() {
+        String ip = host.allocatePodIp(uid);
+        if (ip == null) {
+            stage = Stage.WAITING_NETWORK;
+            conditions.set(PodConditions.READY_TO_START, false, "", "", timers.nowMillis());
+            changed();
+            return;
+        }
+        podIp = ip;
+        stage = Stage.RUNNING;
+        conditions.set(PodConditions.READY_TO_START, true, "", "", timers.nowMillis());
+        startNextInit();
+        changed();
+    }
+
+    private void startNextInit() {
+        for (Slot s : initSlots) {
+            if (!s.succeeded()) {
+                if (s.current == null || !s.isRunning()) {
+                    startSlot(s);
+                }
+                return;
+            }
+        }
+        for (Slot s : appSlots) {
+            if (s.state == null || (!s.isRunning() && !s.isTerminated() && s.current == null)) {
+                startSlot(s);
+            }
+        }
+    }
+
+    private void startSlot(Slot s) {
+        if (stage != Stage.RUNNING) {
+            return;
+        }
+        if (s.pulled) {
+            run(s, null, 0);
+            return;
+        }
+        s.pullAttempts++;
+        Behaviour b = s.behaviour;
+        boolean fail = b.imagePullFailures() == Behaviour.ALWAYS || s.pullAttempts <= b.imagePullFailures();
+        long pull = scale.millis(b.imagePullTime());
+        if (pull <= 0 && !fail) {
+            pulled(s);
+            return;
+        }
+        s.cancelPending();
+        s.pending = timers.after(pull, () -> pullDone(s, fail));
+    }
+
+    private synchronized void pullDone(Slot s, boolean fail) {
+        if (stage != Stage.RUNNING) {
+            return;
+        }
+        if (!fail) {
+            pulled(s);
+            changed();
+            return;
+        }
+        String image = ContainerRuntime.normalizeImage(s.spec.getImage());
+        s.state = waiting("ErrImagePull", "failed to pull and unpack image \"" + image
+                + "\": failed to resolve reference \"" + image + "\": " + image + ": not found");
+        long now = timers.nowMillis();
+        s.pullBackoff.next(now);
+        long wait = s.pullBackoff.current();
+        long showBackoff = Math.min(wait / 2, scale.millis(Duration.ofSeconds(1)));
+        s.pending = timers.after(showBackoff, () -> {
+            synchronized (this) {
+                if (stage == Stage.RUNNING && s.state.hasWaiting() && s.state.getWaiting().getReason().equals("ErrImagePull")) {
+                    s.state = waiting("ImagePullBackOff", "Back-off pulling image \"" + s.spec.getImage() + "\"");
+                    s.pending = timers.after(wait - showBackoff, () -> retryPull(s));
+                    changed();
+                }
+            }
+        });
+        changed();
+    }
+
+    private synchronized void retryPull(Slot s) {
+        if (stage == Stage.RUNNING && !s.pulled) {
+            startSlot(s);
+            changed();
+        }
+    }
+
+    private void pulled(Slot s) {
+        s.pulled = true;
+        s.imageId = ContainerRuntime.imageId(s.spec.getImage());
+        run(s, null, 0);
+    }
+
+    /** Creates and starts an instance; {@code resumeId} resumes one a previous process started at {@code resumeStartedAt}. */
+    private void run(Slot s, String resumeId, long resumeStartedAt) {
+        boolean resume = resumeId != null;
+        SimContainer c = runtime.create(ref, s.spec, s.init, s.behaviour, resumeId, resumeStartedAt);
+        s.current = c;
+        s.containerId = c.id();
+        if (s.imageId.isEmpty()) {
+            s.imageId = ContainerRuntime.imageId(s.spec.getImage());
+        }
+        s.pulled = true;
+        s.state = ContainerState.newBuilder().setRunning(ContainerStateRunning.newBuilder()
+                .setStartedAt(Timestamps.of(c.startedAtMillis()))).build();
+        if (!resume) {
+            s.started = s.init || !s.spec.hasStartupProbe();
+            s.ready = !s.init && s.started && !s.spec.hasReadinessProbe();
+        }
+        if (!s.init) {
+            startProbers(s, c, resume);
+        }
+        long fastForward = resume ? Math.max(0, timers.nowMillis() - c.startedAtMillis()) : 0;
+        c.start(fastForward, (cc, code) -> onExit(s, cc, code));
+    }
+
+    private void startProbers(Slot s, SimContainer c, boolean resume) {
+        Container spec = s.spec;
+        if (spec.hasStartupProbe() && !s.started) {
+            addProber(s, c, ProbeRole.STARTUP, spec.getStartupProbe(), null, resume);
+        }
+        if (spec.hasLivenessProbe()) {
+            addProber(s, c, ProbeRole.LIVENESS, spec.getLivenessProbe(), true, resume);
+        }
+        if (spec.hasReadinessProbe()) {
+            addProber(s, c, ProbeRole.READINESS, spec.getReadinessProbe(), resume ? s.ready : false, resume);
+        }
+    }
+
+    private void addProber(Slot s, SimContainer c, ProbeRole role, Probe probe, Boolean initial, boolean jitter) {
+        Prober p = new Prober(role, probe, c, podIp, timers, scale, () -> startedOf(s, c), initial,
+                (pr, ok, msg) -> onProbeResult(s, pr, ok, msg));
+        s.probers.add(p);
+        p.start(jitter);
+    }
+
+    private synchronized boolean startedOf(Slot s, SimContainer c) {
+        return s.current == c && s.started;
+    }
+
+    // ------------------------------------------------------------------ events
+
+    private synchronized void onProbeResult(Slot s, Prober p, boolean ok, String msg) {
+        if (s.current != p.container() || stage != Stage.RUNNING) {
+            return;
+        }
+        switch (p.role()) {
+            case STARTUP -> {
+                if (ok) {
+                    s.started = true;
+                    s.ready = !s.spec.hasReadinessProbe();
+                } else {
+                    LOG.info("{}: container {} failed startup probe, will be restarted: {}", key(), s.name(), msg);
+                    kill(s, s.spec.getStartupProbe());
+                }
+            }
+            case LIVENESS -> {
+                if (!ok) {
+                    LOG.info("{}: container {} failed liveness probe, will be restarted: {}", key(), s.name(), msg);
+                    kill(s, s.spec.getLivenessProbe());
+                }
+            }
+            case READINESS -> {
+                if (!ok) {
+                    LOG.debug("{}: Readiness probe failed: {}", key(), msg);
+                }
+                s.ready = ok && s.started && s.isRunning();
+            }
+            default -> throw new IllegalStateException();
+        }
+        changed();
+    }
+
+    private void kill(Slot s, Probe probe) {
+        long grace = probe.hasTerminationGracePeriodSeconds() ? probe.getTerminationGracePeriodSeconds()
+                : podGraceSeconds(false);
+        s.current.stop(scale.millisOfSeconds(grace));
+    }
+
+    private synchronized void onExit(Slot s, SimContainer c, int code) {
+        if (s.current != c || stage == Stage.GONE) {
+            return;
+        }
+        s.stopProbers();
+        s.ready = false;
+        s.started = false;
+        ContainerStateTerminated t = ContainerStateTerminated.newBuilder()
+                .setExitCode(code)
+                .setReason(code == 0 ? "Completed" : "Error")
+                .setStartedAt(Timestamps.of(c.startedAtMillis()))
+                .setFinishedAt(Timestamps.of(c.finishedAtMillis()))
+                .setContainerId(c.id())
+                .build();
+        s.state = ContainerState.newBuilder().setTerminated(t).build();
+        if (stage == Stage.TERMINATING) {
+            checkTerminationDone();
+            changed();
+            return;
+        }
+        if (stage != Stage.RUNNING) {
+            changed();
+            return;
+        }
+        String policy = restartPolicy();
+        if (s.init) {
+            if (code == 0) {
+                startNextInit();
+            } else if (policy.equals("Never")) {
+                finish("Failed");
+            } else {
+                scheduleRestart(s);
+            }
+        } else if (policy.equals("Always") || (policy.equals("OnFailure") && code != 0)) {
+            scheduleRestart(s);
+        }
+        changed();
+    }
+
+    private void scheduleRestart(Slot s) {
+        long finished = s.current.finishedAtMillis();
+        long now = timers.nowMillis();
+        long wait = s.backoff.remaining(finished, now);
+        if (wait <= 0) {
+            s.backoff.next(finished);
+            restartNow(s);
+            return;
+        }
+        s.lastState = s.state;
+        s.state = waiting("CrashLoopBackOff", "back-off " + GoDuration.format(scale.unscaledMillis(s.backoff.current()))
+                + " restarting failed container=" + s.name() + " pod=" + name + "_" + namespace + "(" + uid + ")");
+        s.cancelPending();
+        s.pending = timers.after(wait, () -> {
+            synchronized (this) {
+                if (stage == Stage.RUNNING && s.state.hasWaiting()) {
+                    s.backoff.next(finished);
+                    restartNow(s);
+                    changed();
+                }
+            }
+        });
+    }
+
+    private void restartNow(Slot s) {
+        if (s.state.hasTerminated()) {
+            s.lastState = s.state;
+        }
+        s.restartCount++;
+        run(s, null, 0);
+    }
+
+    // ------------------------------------------------------------------ ending
+
+    private void finish(String terminal) {
+        terminalPhase = terminal;
+        stage = Stage.FINISHED;
+        deadline.cancel();
+        for (Slot s : allSlots()) {
+            s.cancelPending();
+            s.stopProbers();
+            s.ready = false;
+            if (s.current != null && s.current.isRunning()) {
+                s.current.stop(0);
+            }
+        }
+        releaseAll();
+    }
+
+    private void releaseAll() {
+        host.releasePodIp(uid);
+        if (holdsResources) {
+            holdsResources = false;
+            host.released(this);
+        }
+    }
+
+    private void scheduleDeadline() {
+        if (!pod.getSpec().hasActiveDeadlineSeconds()) {
+            return;
+        }
+        long due = startTime + scale.millisOfSeconds(pod.getSpec().getActiveDeadlineSeconds()) - timers.nowMillis();
+        deadline = timers.after(Math.max(0, due), this::deadlineExceeded);
+    }
+
+    private synchronized void deadlineExceeded() {
+        if (stage == Stage.FINISHED || stage == Stage.GONE || stage == Stage.TERMINATING) {
+            return;
+        }
+        reason = "DeadlineExceeded";
+        message = "Pod was active on the node longer than the specified deadline";
+        finish("Failed");
+        changed();
+    }
+
+    private long podGraceSeconds(boolean deleting) {
+        if (deleting && pod.getMetadata().hasDeletionGracePeriodSeconds()) {
+            return pod.getMetadata().getDeletionGracePeriodSeconds();
+        }
+        return pod.getSpec().hasTerminationGracePeriodSeconds() ? pod.getSpec().getTerminationGracePeriodSeconds()
+                : DEFAULT_GRACE_SECONDS;
+    }
+
+    private void beginTermination() {
+        if (stage == Stage.TERMINATING || stage == Stage.GONE || deleteRequested) {
+            return;
+        }
+        if (stage != Stage.RUNNING) {
+            finalizeDeletion();
+            return;
+        }
+        stage = Stage.TERMINATING;
+        deadline.cancel();
+        long grace = scale.millisOfSeconds(podGraceSeconds(true));
+        for (Slot s : allSlots()) {
+            s.cancelPending();
+            s.stopProbers();
+            s.ready = false;
+        }
+        for (Slot s : allSlots()) {
+            if (s.current != null && s.isRunning()) {
+                s.current.stop(grace);
+            }
+        }
+        checkTerminationDone();
+        changed();
+    }
+
+    private void checkTerminationDone() {
+        for (Slot s : allSlots()) {
+            if (s.isRunning()) {
+                return;
+            }
+        }
+        finalizeDeletion();
+    }
+
+    private void finalizeDeletion() {
+        if (terminalPhase == null) {
+            boolean allSucceeded = !appSlots.isEmpty();
+            for (Slot s : appSlots) {
+                allSucceeded &= s.succeeded();
+            }
+            terminalPhase = allSucceeded ? "Succeeded" : "Failed";
+        }
+        stage = Stage.FINISHED;
+        for (Slot s : allSlots()) {
+            s.cancelPending();
+            s.stopProbers();
+            s.ready = false;
+        }
+        releaseAll();
+        requestDelete();
+        changed();
+    }
+
+    private void requestDelete() {
+        deleteRequested = true;
+    }
+
+    // ------------------------------------------------------------------ adoption
+
+    /**
+     * Takes over a pod a previous simulator process ran: containers that were running
+     * keep running (same container ID, start time and restart count; their programs
+     * replayed from their start), finished ones stay finished, waiting ones go on.
+     */
+    public synchronized void adopt() {
+        PodStatus st = pod.getStatus();
+        phase = st.getPhase().isEmpty() ? "Pending" : st.getPhase();
+        reason = st.getReason();
+        message = st.getMessage();
+        startTime = st.hasStartTime() ? Timestamps.millis(st.getStartTime()) : timers.nowMillis();
+        for (PodCondition c : st.getConditionsList()) {
+            conditions.restore(c);
+        }
+        restoreSlots(initSlots, st.getInitContainerStatusesList());
+        restoreSlots(appSlots, st.getContainerStatusesList());
+        if (phase.equals("Succeeded") || phase.equals("Failed")) {
+            terminalPhase = phase;
+            rejected = st.getMessage().startsWith("Pod was rejected");
+            podIp = st.getPodIp();
+            stage = Stage.FINISHED;
+            if (pod.getMetadata().hasDeletionTimestamp()) {
+                requestDelete();
+                changed();
+            }
+            return;
+        }
+        holdsResources = true;
+        scheduleDeadline();
+        if (pod.getMetadata().hasDeletionTimestamp()) {
+            // the previous process was stopping it: containers are gone with it
+            finalizeDeletion();
+            return;
+        }
+        if (st.getPodIp().isEmpty() || !host.reservePodIp(st.getPodIp(), uid)) {
+            ensureNetwork();
+            return;
+        }
+        podIp = st.getPodIp();
+        stage = Stage.RUNNING;
+        conditions.set(PodConditions.READY_TO_START, true, "", "", timers.nowMillis());
+        List<Slot> order = new ArrayList<>();
+        boolean initDone = true;
+        for (Slot s : initSlots) {
+            if (!s.succeeded()) {
+                order.add(s);
+                initDone = false;
+                break;
+            }
+        }
+        if (initDone) {
+            order.addAll(appSlots);
+        }
+        for (Slot s : order) {
+            resumeSlot(s);
+        }
+        changed();
+    }
+
+    private void restoreSlots(List<Slot> slots, List<ContainerStatus> statuses) {
+        for (Slot s : slots) {
+            for (ContainerStatus cs : statuses) {
+                if (cs.getName().equals(s.name())) {
+                    s.state = cs.getState();
+                    s.lastState = cs.getLastState();
+                    s.restartCount = cs.getRestartCount();
+                    s.ready = cs.getReady();
+                    s.started = cs.hasStarted() && cs.getStarted();
+                    s.containerId = cs.getContainerId();
+                    s.imageId = cs.getImageId();
+                    s.pulled = !cs.getImageId().isEmpty();
+                }
+            }
+            if (s.state == null) {
+                s.state = waiting(s.init || !initSlots.isEmpty() ? "PodInitializing" : "ContainerCreating", "");
+            }
+        }
+    }
+
+    private void resumeSlot(Slot s) {
+        ContainerState st = s.state;
+        if (st.hasRunning()) {
+            run(s, s.containerId, Timestamps.millis(st.getRunning().getStartedAt()));
+            return;
+        }
+        ContainerStateTerminated last = st.hasTerminated() ? st.getTerminated()
+                : s.lastState.hasTerminated() ? s.lastState.getTerminated() : null;
+        if (last != null) {
+            long finished = Timestamps.millis(last.getFinishedAt());
+            s.backoff.restore(s.restartCount, finished);
+            String policy = restartPolicy();
+            boolean restart = s.init ? last.getExitCode() != 0 && !policy.equals("Never")
+                    : policy.equals("Always") || (policy.equals("OnFailure") && last.getExitCode() != 0);
+            if (st.hasTerminated() && !restart) {
+                if (s.init && last.getExitCode() == 0) {
+                    startNextInit();
+                }
+                return;
+            }
+            if (st.hasWaiting()) {
+                s.state = s.lastState;
+            }
+            long wait = s.backoff.remaining(finished, timers.nowMillis());
+            if (wait <= 0) {
+                s.backoff.next(finished);
+                restartNow(s);
+            } else {
+                scheduleRestartAfter(s, finished, wait);
+            }
+            return;
+        }
+        startSlot(s);
+    }
+
+    private void scheduleRestartAfter(Slot s, long finished, long wait) {
+        s.lastState = s.state;
+        s.state = waiting("CrashLoopBackOff", "back-off " + GoDuration.format(scale.unscaledMillis(s.backoff.current()))
+                + " restarting failed container=" + s.name() + " pod=" + name + "_" + namespace + "(" + uid + ")");
+        s.pending = timers.after(wait, () -> {
+            synchronized (this) {
+                if (stage == Stage.RUNNING && s.state.hasWaiting()) {
+                    s.backoff.next(finished);
+                    restartNow(s);
+                    changed();
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ status
+
+    private String restartPolicy() {
+        String p = pod.getSpec().getRestartPolicy();
+        return p.isEmpty() ? "Always" : p;
+    }
+
+    private List<Slot> allSlots() {
+        List<Slot> all = new ArrayList<>(initSlots);
+        all.addAll(appSlots);
+        return all;
+    }
+
+    private static ContainerState waiting(String reason, String message) {
+        ContainerStateWaiting.Builder w = ContainerStateWaiting.newBuilder().setReason(reason);
+        if (!message.isEmpty()) {
+            w.setMessage(message);
+        }
+        return ContainerState.newBuilder().setWaiting(w).build();
+    }
+
+    /** The kubelet's getPhase over the containers' states. */
+    private String computePhase() {
+        if (terminalPhase != null) {
+            return terminalPhase;
+        }
+        for (Slot s : initSlots) {
+            if (!s.succeeded()) {
+                return "Pending";
+            }
+        }
+        int running = 0;
+        int waiting = 0;
+        int stopped = 0;
+        int succeeded = 0;
+        for (Slot s : appSlots) {
+            ContainerState st = s.state;
+            if (st == null) {
+                waiting++;
+            } else if (st.hasRunning()) {
+                running++;
+            } else if (st.hasTerminated()) {
+                stopped++;
+                if (st.getTerminated().getExitCode() == 0) {
+                    succeeded++;
+                }
+            } else if (s.lastState.hasTerminated()) {
+                stopped++;
+            } else {
+                waiting++;
+            }
+        }
+        if (waiting > 0) {
+            return "Pending";
+        }
+        if (running > 0) {
+            return "Running";
+        }
+        if (stopped > 0) {
+            String policy = restartPolicy();
+            if (policy.equals("Always")) {
+                return "Running";
+            }
+            if (stopped == succeeded) {
+                return "Succeeded";
+            }
+            if (policy.equals("Never")) {
+                return "Failed";
+            }
+            return "Running";
+        }
+        return "Pending";
+    }
+
+    /** Recomputes phase and conditions, and asks for a status write. */
+    private void changed() {
+        if (stage == Stage.GONE) {
+            return;
+        }
+        long now = timers.nowMillis();
+        if (!rejected) {
+            String p = computePhase();
+            if (terminalPhase == null && (p.equals("Succeeded") || p.equals("Failed"))) {
+                finish(p);
+            }
+            phase = p;
+            boolean terminal = terminalPhase != null;
+            List<String> incomplete = new ArrayList<>();
+            for (Slot s : initSlots) {
+                if (!s.succeeded()) {
+                    incomplete.add(s.name());
+                }
+            }
+            if (incomplete.isEmpty()) {
+                conditions.set(PodConditions.INITIALIZED, true, "", "", now);
+            } else {
+                conditions.set(PodConditions.INITIALIZED, false, "ContainersNotInitialized",
+                        "containers with incomplete status: [" + String.join(" ", incomplete) + "]", now);
+            }
+            List<String> unready = new ArrayList<>();
+            for (Slot s : appSlots) {
+                if (!s.ready) {
+                    unready.add(s.name());
+                }
+            }
+            if (terminal) {
+                conditions.set(PodConditions.CONTAINERS_READY, false, "PodCompleted", "", now);
+                conditions.set(PodConditions.READY, false, "PodCompleted", "", now);
+                if (stage == Stage.FINISHED) {
+                    conditions.set(PodConditions.READY_TO_START, false, "", "", now);
+                }
+            } else if (unready.isEmpty()) {
+                conditions.set(PodConditions.CONTAINERS_READY, true, "", "", now);
+                conditions.set(PodConditions.READY, true, "", "", now);
+            } else {
+                String msg = "containers with unready status: [" + String.join(" ", unready) + "]";
+                conditions.set(PodConditions.CONTAINERS_READY, false, "ContainersNotReady", msg, now);
+                conditions.set(PodConditions.READY, false, "ContainersNotReady", msg, now);
+            }
+        }
+        host.statusChanged(this);
+    }
+
+    /** The kubelet-owned part of the pod status, as it should be in etcd now. */
+    public synchronized PodStatus snapshot() {
+        PodStatus.Builder b = PodStatus.newBuilder().setPhase(phase);
+        b.addAllConditions(conditions.toProto());
+        if (!reason.isEmpty()) {
+            b.setReason(reason);
+        }
+        if (!message.isEmpty()) {
+            b.setMessage(message);
+        }
+        if (rejected) {
+            return b.build();
+        }
+        String hostIp = host.hostIp();
+        b.setHostIp(hostIp).addHostIps(HostIP.newBuilder().setIp(hostIp));
+        if (!podIp.isEmpty()) {
+            b.setPodIp(podIp).addPodIps(PodIP.newBuilder().setIp(podIp));
+        }
+        if (startTime > 0) {
+            b.setStartTime(Timestamps.of(startTime));
+        }
+        for (Slot s : initSlots) {
+            b.addInitContainerStatuses(containerStatus(s));
+        }
+        for (Slot s : appSlots) {
+            b.addContainerStatuses(containerStatus(s));
+        }
+        b.setQosClass(QosClass.of(pod.getSpec()));
+        return b.build();
+    }
+
+    private ContainerStatus containerStatus(Slot s) {
+        ContainerStatus.Builder b = ContainerStatus.newBuilder()
+                .setName(s.name())
+                .setState(s.state == null ? waiting("ContainerCreating", "") : s.state)
+                .setLastState(s.lastState)
+                .setReady(s.ready)
+                .setRestartCount(s.restartCount)
+                .setImage(ContainerRuntime.normalizeImage(s.spec.getImage()))
+                .setImageId(s.imageId)
+                .setStarted(s.isRunning() && s.started);
+        if (!s.containerId.isEmpty()) {
+            b.setContainerId(s.containerId);
+        }
+        return b.build();
+    }
+}

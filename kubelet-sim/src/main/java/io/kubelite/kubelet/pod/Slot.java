@@ -1,0 +1,65 @@
+package io.kubelite.kubelet.pod;
+
+import io.kubelite.api.Container;
+import io.kubelite.api.ContainerState;
+import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.runtime.Behaviour;
+import io.kubelite.kubelet.runtime.SimContainer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One container of a pod across its instances: what the kubelet reports in its ContainerStatus. */
+final class Slot {
+    final Container spec;
+    final boolean init;
+    final Behaviour behaviour;
+    final RestartBackoff backoff;
+    final RestartBackoff pullBackoff;
+    SimContainer current;
+    ContainerState state;
+    ContainerState lastState = ContainerState.getDefaultInstance();
+    int restartCount;
+    boolean ready;
+    boolean started;
+    String containerId = "";
+    String imageId = "";
+    int pullAttempts;
+    boolean pulled;
+    final List<Prober> probers = new ArrayList<>();
+    Timers.Cancellable pending = Timers.Cancellable.NONE;
+
+    Slot(Container spec, boolean init, Behaviour behaviour, RestartBackoff backoff, RestartBackoff pullBackoff) {
+        this.spec = spec;
+        this.init = init;
+        this.behaviour = behaviour;
+        this.backoff = backoff;
+        this.pullBackoff = pullBackoff;
+    }
+
+    String name() {
+        return spec.getName();
+    }
+
+    boolean isRunning() {
+        return state != null && state.hasRunning();
+    }
+
+    boolean isTerminated() {
+        return state != null && state.hasTerminated();
+    }
+
+    boolean succeeded() {
+        return isTerminated() && state.getTerminated().getExitCode() == 0;
+    }
+
+    void stopProbers() {
+        probers.forEach(Prober::stop);
+        probers.clear();
+    }
+
+    void cancelPending() {
+        pending.cancel();
+        pending = Timers.Cancellable.NONE;
+    }
+}

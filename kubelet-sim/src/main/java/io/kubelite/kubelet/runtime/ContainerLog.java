@@ -1,0 +1,120 @@
+package io.kubelite.kubelet.runtime;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The output of one container instance: a bounded ring of lines (the oldest drop first),
+ * each with the time it was written, and listeners for {@code follow}. A partial last
+ * line is kept until its newline or until the instance ends. Thread-safe.
+ */
+public final class ContainerLog {
+    public static final int MAX_LINES = 1000;
+    public static final int MAX_LINE_CHARS = 16 * 1024;
+
+    /** One line of output. */
+    public record Line(long timeMillis, String text) {
+    }
+
+    private final ArrayDeque<Line> lines = new ArrayDeque<>();
+    private final StringBuilder partial = new StringBuilder();
+    private final List<Consumer<Line>> followers = new CopyOnWriteArrayList<>();
+    private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+    private final java.util.function.LongSupplier clock;
+    private boolean closed;
+
+    public ContainerLog(java.util.function.LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** Appends output; complete lines become visible at once. */
+    public void write(String text) {
+        List<Line> added = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            long now = clock.getAsLong();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\n') {
+                    added.add(add(now, partial.toString()));
+                    partial.setLength(0);
+                } else if (partial.length() < MAX_LINE_CHARS) {
+                    partial.append(c);
+                }
+            }
+        }
+        notifyFollowers(added);
+    }
+
+    private Line add(long now, String text) {
+        Line l = new Line(now, text);
+        lines.addLast(l);
+        while (lines.size() > MAX_LINES) {
+            lines.removeFirst();
+        }
+        return l;
+    }
+
+    private void notifyFollowers(List<Line> added) {
+        for (Line l : added) {
+            for (Consumer<Line> f : followers) {
+                f.accept(l);
+            }
+        }
+    }
+
+    /** The instance ended: flushes a partial line; followers are told it is over. */
+    public void close() {
+        List<Line> added = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (partial.length() > 0) {
+                added.add(add(clock.getAsLong(), partial.toString()));
+                partial.setLength(0);
+            }
+            closed = true;
+        }
+        notifyFollowers(added);
+        closeListeners.forEach(Runnable::run);
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** The last {@code tail} lines (all when negative). */
+    public synchronized List<Line> tail(int tail) {
+        List<Line> all = new ArrayList<>(lines);
+        if (tail >= 0 && tail < all.size()) {
+            return all.subList(all.size() - tail, all.size());
+        }
+        return all;
+    }
+
+    /**
+     * Atomically takes the last {@code tail} lines and registers {@code follower} for
+     * later ones, so nothing is missed or repeated. Returns false (not registered) if the
+     * log is already closed.
+     */
+    public synchronized boolean follow(int tail, Consumer<List<Line>> snapshot, Consumer<Line> follower, Runnable onClose) {
+        snapshot.accept(tail(tail));
+        if (closed) {
+            return false;
+        }
+        followers.add(follower);
+        closeListeners.add(onClose);
+        return true;
+    }
+
+    public void unfollow(Consumer<Line> follower, Runnable onClose) {
+        followers.remove(follower);
+        closeListeners.remove(onClose);
+    }
+}

@@ -1,0 +1,57 @@
+package io.kubelite.kubelet.runtime;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Logs of every container on this process's nodes, by pod and container: the current
+ * instance and the previous one (what {@code kubectl logs --previous} shows). A pod's
+ * logs go when the pod object goes.
+ */
+public final class ContainerLogStore {
+    private record PodLogs(String uid, Map<String, ContainerLog[]> containers) {
+    }
+
+    private final Map<String, PodLogs> pods = new ConcurrentHashMap<>();
+    private final java.util.function.LongSupplier clock;
+
+    public ContainerLogStore(java.util.function.LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    private static String key(String namespace, String pod) {
+        return namespace + "/" + pod;
+    }
+
+    /** Starts the log of a new instance of {@code container}; the current one becomes the previous. */
+    public ContainerLog newInstance(String namespace, String pod, String uid, String container) {
+        PodLogs p = pods.compute(key(namespace, pod), (k, v) -> v == null || !v.uid().equals(uid)
+                ? new PodLogs(uid, new ConcurrentHashMap<>()) : v);
+        ContainerLog log = new ContainerLog(clock);
+        p.containers().compute(container, (k, v) -> new ContainerLog[] {log, v == null ? null : v[0]});
+        return log;
+    }
+
+    /** The current or previous instance's log. */
+    public Optional<ContainerLog> get(String namespace, String pod, String container, boolean previous) {
+        PodLogs p = pods.get(key(namespace, pod));
+        if (p == null) {
+            return Optional.empty();
+        }
+        ContainerLog[] pair = p.containers().get(container);
+        if (pair == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(previous ? pair[1] : pair[0]);
+    }
+
+    public boolean hasPod(String namespace, String pod) {
+        return pods.containsKey(key(namespace, pod));
+    }
+
+    public void removePod(String namespace, String pod, String uid) {
+        pods.computeIfPresent(key(namespace, pod), (k, v) -> v.uid().equals(uid) ? null : v);
+        // close logs so followers end
+    }
+}

@@ -1,0 +1,310 @@
+package io.kubelite.kubelet.runtime;
+
+import io.kubelite.api.Container;
+import io.kubelite.api.ContainerPort;
+import io.kubelite.kubelet.clock.TimeScale;
+import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.shell.Output;
+import io.kubelite.kubelet.shell.ShellProcess;
+import io.kubelite.kubelet.shell.ShellSyntaxException;
+import io.kubelite.kubelet.shell.SimulatedFilesystem;
+import io.kubelite.kubelet.shell.UnknownCommands;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One instance of a container in the simulated runtime: its program (a shell process,
+ * or the image's default), its filesystem and log, and what it serves. Reports its exit
+ * once, through the listener given to {@link #start}. Thread-safe.
+ */
+public final class SimContainer {
+    /** Called once when the instance ends, with its exit code. */
+    @FunctionalInterface
+    public interface ExitListener {
+        void exited(SimContainer container, int exitCode);
+    }
+
+    /** What an exec in the container returned. */
+    public record ExecResult(int exitCode, String output, boolean timedOut) {
+    }
+
+    private final String id;
+    private final Container spec;
+    private final boolean init;
+    private final Behaviour behaviour;
+    private final List<String> argv;
+    private final boolean imageDefault;
+    private final boolean exitsAtOnce;
+    private final SimulatedFilesystem fs = new SimulatedFilesystem();
+    private final ContainerLog log;
+    private final Map<String, String> env;
+    private final Timers timers;
+    private final TimeScale scale;
+    private final String hostname;
+    private final long startedAt;
+    private ShellProcess process;
+    private Timers.Cancellable exitTimer = Timers.Cancellable.NONE;
+    private ExitListener listener;
+    private boolean running;
+    private boolean stopping;
+    private boolean exited;
+    private long finishedAt;
+    private int exitCode;
+
+    SimContainer(String id, Container spec, boolean init, Behaviour behaviour, List<String> argv, boolean imageDefault,
+                 boolean exitsAtOnce, ContainerLog log, Map<String, String> env, Timers timers, TimeScale scale,
+                 String hostname, long startedAt) {
+        this.id = id;
+        this.spec = spec;
+        this.init = init;
+        this.behaviour = behaviour;
+        this.argv = argv;
+        this.imageDefault = imageDefault;
+        this.exitsAtOnce = exitsAtOnce;
+        this.log = log;
+        this.env = env;
+        this.timers = timers;
+        this.scale = scale;
+        this.hostname = hostname;
+        this.startedAt = startedAt;
+        fs.write("/etc/hostname", hostname + "\n", false);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Container spec() {
+        return spec;
+    }
+
+    public long startedAtMillis() {
+        return startedAt;
+    }
+
+    public synchronized long finishedAtMillis() {
+        return finishedAt;
+    }
+
+    public Behaviour behaviour() {
+        return behaviour;
+    }
+
+    public SimulatedFilesystem filesystem() {
+        return fs;
+    }
+
+    public ContainerLog log() {
+        return log;
+    }
+
+    public synchronized boolean isRunning() {
+        return running && !exited;
+    }
+
+    /**
+     * Starts the program. With {@code fastForwardMillis} (a resumed container), the
+     * program is replayed as if it had run that long already.
+     */
+    public void start(long fastForwardMillis, ExitListener l) {
+        synchronized (this) {
+            listener = l;
+            running = true;
+        }
+        if (argv != null) {
+            ShellProcess.Config cfg = new ShellProcess.Config(fs, env, logOutput(), logOutput(), timers, scale,
+                    init ? UnknownCommands.SUCCEED_AFTER_DELAY : UnknownCommands.RUN_FOREVER,
+                    scale.millis(Duration.ofSeconds(1)), fastForwardMillis, hostname);
+            ShellProcess p;
+            try {
+                p = ShellProcess.forArgv(argv, cfg);
+            } catch (ShellSyntaxException e) {
+                log.write(e.getMessage() + "\n");
+                exit(2);
+                return;
+            }
+            synchronized (this) {
+                process = p;
+            }
+            p.start(this::exit);
+            return;
+        }
+        if (exitsAtOnce) {
+            exit(0);
+            return;
+        }
+        if (behaviour.exitCode() != null) {
+            long after = Math.max(0, scale.millis(behaviour.exitAfter()) - fastForwardMillis);
+            int code = behaviour.exitCode();
+            Timers.Cancellable t = timers.after(after, () -> exit(code));
+            synchronized (this) {
+                exitTimer = t;
+            }
+        }
+        // otherwise: a long-running server, until stopped
+    }
+
+    private Output logOutput() {
+        return log::write;
+    }
+
+    private void exit(int code) {
+        ExitListener l;
+        synchronized (this) {
+            if (exited) {
+                return;
+            }
+            exited = true;
+            running = false;
+            exitCode = code;
+            finishedAt = timers.nowMillis();
+            l = listener;
+        }
+        log.close();
+        if (l != null) {
+            l.exited(this, code);
+        }
+    }
+
+    /**
+     * Sends SIGTERM with a grace period (real milliseconds). Without a
+     * {@code termination-time} behaviour the program dies at once with 137; with one
+     * it exits 0 after that time, or is killed (137) when the grace period ends first.
+     */
+    public void stop(long graceMillis) {
+        ShellProcess p;
+        synchronized (this) {
+            if (exited || stopping) {
+                return;
+            }
+            stopping = true;
+            p = process;
+            exitTimer.cancel();
+        }
+        if (p != null) {
+            p.kill();
+        }
+        Duration term = behaviour.terminationTime();
+        if (term == null) {
+            exit(137);
+            return;
+        }
+        long t = scale.millis(term);
+        if (t <= graceMillis) {
+            timers.after(t, () -> exit(0));
+        } else {
+            timers.after(Math.max(0, graceMillis), () -> exit(137));
+        }
+    }
+
+    /** Kills at once (no grace): used when the pod object is gone. */
+    public void kill() {
+        ShellProcess p;
+        synchronized (this) {
+            if (exited) {
+                return;
+            }
+            stopping = true;
+            p = process;
+            exitTimer.cancel();
+            listener = null;
+        }
+        if (p != null) {
+            p.kill();
+        }
+        exit(137);
+    }
+
+    /** True while the program runs, is not stopping, has finished starting up, and listens on {@code port}. */
+    public synchronized boolean serves(int port) {
+        if (!running || exited || stopping) {
+            return false;
+        }
+        if (timers.nowMillis() - startedAt < scale.millis(behaviour.startupTime())) {
+            return false;
+        }
+        if (spec.getPortsCount() == 0) {
+            return imageDefault;
+        }
+        for (ContainerPort p : spec.getPortsList()) {
+            if (p.getContainerPort() == port && (p.getProtocol().isEmpty() || p.getProtocol().equals("TCP"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The HTTP status the container's server answers now. */
+    public int httpStatus() {
+        return behaviour.httpStatusAt(Duration.ofMillis(scale.unscaledMillis(timers.nowMillis() - startedAt)));
+    }
+
+    /** True when the readiness-flap behaviour says readiness fails right now. */
+    public boolean readinessFlapFailing() {
+        Duration p = behaviour.readinessFlap();
+        if (p.isZero()) {
+            return false;
+        }
+        long period = Math.max(1, scale.millis(p));
+        long since = timers.nowMillis() - startedAt;
+        return (since / period) % 2 == 1;
+    }
+
+    /**
+     * Runs {@code command} in the container (an exec probe): same filesystem and
+     * environment, output captured; unknown commands succeed. Times out after
+     * {@code timeoutMillis} (real).
+     */
+    public void exec(List<String> command, long timeoutMillis, Consumer<ExecResult> result) {
+        if (!isRunning()) {
+            result.accept(new ExecResult(-1, "container not running (" + id + ")", false));
+            return;
+        }
+        StringBuilder out = new StringBuilder();
+        Output capture = s -> {
+            synchronized (out) {
+                if (out.length() < 4096) {
+                    out.append(s);
+                }
+            }
+        };
+        ShellProcess.Config cfg = new ShellProcess.Config(fs, env, capture, capture, timers, scale,
+                UnknownCommands.SUCCEED, 0, 0, hostname);
+        boolean[] done = new boolean[1];
+        Object lock = new Object();
+        ShellProcess p;
+        try {
+            p = ShellProcess.forArgv(command, cfg);
+        } catch (ShellSyntaxException e) {
+            result.accept(new ExecResult(2, e.getMessage(), false));
+            return;
+        }
+        Timers.Cancellable timeout = timers.after(timeoutMillis, () -> {
+            synchronized (lock) {
+                if (done[0]) {
+                    return;
+                }
+                done[0] = true;
+            }
+            p.kill();
+            result.accept(new ExecResult(-1, "command timed out", true));
+        });
+        p.start(code -> {
+            synchronized (lock) {
+                if (done[0]) {
+                    return;
+                }
+                done[0] = true;
+            }
+            timeout.cancel();
+            String o;
+            synchronized (out) {
+                o = out.toString();
+            }
+            result.accept(new ExecResult(code, o, false));
+        });
+    }
+}

@@ -1,0 +1,708 @@
+package io.kubelite.kubelet.shell;
+
+import io.kubelite.kubelet.clock.TimeScale;
+import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.shell.ShellAst.And;
+import io.kubelite.kubelet.shell.ShellAst.Arith;
+import io.kubelite.kubelet.shell.ShellAst.Background;
+import io.kubelite.kubelet.shell.ShellAst.CommandSub;
+import io.kubelite.kubelet.shell.ShellAst.For;
+import io.kubelite.kubelet.shell.ShellAst.Group;
+import io.kubelite.kubelet.shell.ShellAst.If;
+import io.kubelite.kubelet.shell.ShellAst.Lit;
+import io.kubelite.kubelet.shell.ShellAst.Loop;
+import io.kubelite.kubelet.shell.ShellAst.Node;
+import io.kubelite.kubelet.shell.ShellAst.Not;
+import io.kubelite.kubelet.shell.ShellAst.Or;
+import io.kubelite.kubelet.shell.ShellAst.Param;
+import io.kubelite.kubelet.shell.ShellAst.Part;
+import io.kubelite.kubelet.shell.ShellAst.Pipeline;
+import io.kubelite.kubelet.shell.ShellAst.Redirect;
+import io.kubelite.kubelet.shell.ShellAst.Seq;
+import io.kubelite.kubelet.shell.ShellAst.Simple;
+import io.kubelite.kubelet.shell.ShellAst.Word;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/**
+ * One running shell program: interprets a parsed script (or a plain argv) over a
+ * container's {@link SimulatedFilesystem}, writing output to the given sinks, and
+ * reports its exit code once. Programs never hold a thread: {@code sleep} is a timer,
+ * and the interpreter is continuation-passing, bouncing through the scheduler every
+ * few hundred steps so loops neither overflow the stack nor monopolise a thread.
+ *
+ * <p>{@link #kill()} stops it wherever it is; no exit is reported after a kill.
+ *
+ * <p>Fast-forward: a process started with {@code fastForwardMillis > 0} lets sleeps
+ * (and unknown commands' delays) totalling that much complete at once — how a restarted
+ * simulator rebuilds a running container's files and logs from its start time.
+ */
+public final class ShellProcess {
+    private static final int INLINE_STEPS = 200;
+
+    /** Everything a program runs against. */
+    public record Config(SimulatedFilesystem fs, Map<String, String> env, Output stdout, Output stderr,
+                         Timers timers, TimeScale timeScale, UnknownCommands unknownCommands,
+                         long unknownCommandMillis, long fastForwardMillis, String hostname) {
+    }
+
+    private final Config config;
+    private final Node program;
+    private final List<String> positional;
+    private final boolean syncMode;
+    private final Set<Timers.Cancellable> pending = new HashSet<>();
+    private IntConsumer onExit;
+    private boolean killed;
+    private boolean finished;
+    private int inlineSteps;
+    private long budget;
+
+    private ShellProcess(Config config, Node program, List<String> positional, boolean syncMode) {
+        this.config = config;
+        this.program = program;
+        this.positional = positional;
+        this.syncMode = syncMode;
+        this.budget = config.fastForwardMillis();
+    }
+
+    /** {@code sh -c script arg0 args...}. Throws {@link ShellSyntaxException} when the script does not parse. */
+    public static ShellProcess script(String script, List<String> positional, Config config) {
+        return new ShellProcess(config, ShellParser.parse(script), positional, false);
+    }
+
+    /** A plain argv, run as one simple command (no shell syntax). */
+    public static ShellProcess argv(List<String> argv, Config config) {
+        List<Word> words = new ArrayList<>();
+        for (String a : argv) {
+            words.add(new Word(List.of(new Lit(a, true))));
+        }
+        return new ShellProcess(config, new Simple(List.of(), words, List.of()), List.of("sh"), false);
+    }
+
+    /**
+     * Builds the process for a container's or exec probe's argv: {@code sh -c "..."}
+     * (also {@code /bin/sh}, {@code bash}, {@code ash}) interprets the script; anything
+     * else runs as a single command.
+     */
+    public static ShellProcess forArgv(List<String> argv, Config config) {
+        if (argv.size() >= 3 && isShell(argv.get(0)) && argv.get(1).equals("-c")) {
+            List<String> pos = argv.size() > 3 ? argv.subList(3, argv.size()) : List.of(argv.get(0));
+            return script(argv.get(2), pos, config);
+        }
+        if (argv.size() >= 4 && isShell(argv.get(0)) && argv.get(1).startsWith("-") && argv.get(2).equals("-c")) {
+            return script(argv.get(3), List.of(argv.get(0)), config); // e.g. sh -e -c "..."
+        }
+        return argv(argv, config);
+    }
+
+    public static boolean isShell(String arg0) {
+        String b = basename(arg0);
+        return b.equals("sh") || b.equals("bash") || b.equals("ash") || b.equals("dash") || b.equals("zsh");
+    }
+
+    static String basename(String s) {
+        int i = s.lastIndexOf('/');
+        return i >= 0 ? s.substring(i + 1) : s;
+    }
+
+    /** Starts the program; {@code onExit} gets its exit code once, on a scheduler thread or inline. */
+    public void start(IntConsumer onExit) {
+        Frame f;
+        synchronized (this) {
+            this.onExit = onExit;
+            Map<String, String> vars = new HashMap<>(config.env());
+            f = new Frame(vars, config.stdout(), config.stderr(), this::finish, positional, "/");
+        }
+        run(() -> exec(program, f, this::finish));
+    }
+
+    /** Stops the program; pending timers are cancelled and no exit is reported. */
+    public void kill() {
+        List<Timers.Cancellable> toCancel;
+        synchronized (this) {
+            killed = true;
+            toCancel = new ArrayList<>(pending);
+            pending.clear();
+        }
+        toCancel.forEach(Timers.Cancellable::cancel);
+    }
+
+    public synchronized boolean isDone() {
+        return finished || killed;
+    }
+
+    /** The remaining fast-forward budget (0 once the replay caught up with the present). */
+    public synchronized long fastForwardLeft() {
+        return budget;
+    }
+
+    private void finish(int code) {
+        IntConsumer cb;
+        synchronized (this) {
+            if (finished || killed) {
+                return;
+            }
+            finished = true;
+            cb = onExit;
+        }
+        if (cb != null) {
+            cb.accept(code & 0xff);
+        }
+    }
+
+    // ------------------------------------------------------------------ stepping
+
+    private void run(Runnable r) {
+        synchronized (this) {
+            if (killed || finished) {
+                return;
+            }
+        }
+        try {
+            r.run();
+        } catch (ShellSyntaxException e) {
+            config.stderr().write(e.getMessage() + "\n");
+            finish(2);
+        } catch (StackOverflowError e) {
+            config.stderr().write("sh: out of stack\n");
+            finish(2);
+        }
+    }
+
+    /** Continues with {@code r}, inline or, every few hundred steps, through the scheduler. */
+    private void step(Runnable r) {
+        if (syncMode) {
+            r.run();
+            return;
+        }
+        boolean bounce;
+        synchronized (this) {
+            if (killed || finished) {
+                return;
+            }
+            bounce = ++inlineSteps > INLINE_STEPS;
+            if (bounce) {
+                inlineSteps = 0;
+            }
+        }
+        if (bounce) {
+            schedule(1, r);
+        } else {
+            r.run();
+        }
+    }
+
+    private void schedule(long millis, Runnable r) {
+        synchronized (this) {
+            if (killed || finished) {
+                return;
+            }
+            Timers.Cancellable[] handle = new Timers.Cancellable[1];
+            handle[0] = config.timers().after(millis, () -> {
+                synchronized (this) {
+                    pending.remove(handle[0]);
+                    inlineSteps = 0;
+                }
+                run(r);
+            });
+            pending.add(handle[0]);
+        }
+    }
+
+    /** Waits {@code realMillis} (already scaled), drawing on the fast-forward budget first. */
+    private void delay(long realMillis, Runnable then) {
+        if (syncMode) {
+            then.run();
+            return;
+        }
+        long wait;
+        synchronized (this) {
+            long used = Math.min(budget, realMillis);
+            budget -= used;
+            wait = realMillis - used;
+        }
+        if (wait <= 0) {
+            step(then);
+        } else {
+            schedule(wait, then);
+        }
+    }
+
+    // ------------------------------------------------------------------ interpreter
+
+    /** Variables, output sinks and where {@code exit} goes; copied for subshells. */
+    final class Frame {
+        final Map<String, String> vars;
+        final Output out;
+        final Output err;
+        final IntConsumer exit;
+        List<String> positional;
+        String cwd;
+        int lastStatus;
+
+        Frame(Map<String, String> vars, Output out, Output err, IntConsumer exit, List<String> positional, String cwd) {
+            this.vars = vars;
+            this.out = out;
+            this.err = err;
+            this.exit = exit;
+            this.positional = positional;
+            this.cwd = cwd;
+        }
+
+        Frame withOutputs(Output o, Output e) {
+            Frame f = new Frame(vars, o, e, exit, positional, cwd);
+            f.lastStatus = lastStatus;
+            return f;
+        }
+
+        Frame subshell(IntConsumer exitTo) {
+            Frame f = new Frame(new HashMap<>(vars), out, err, exitTo, positional, cwd);
+            f.lastStatus = lastStatus;
+            return f;
+        }
+
+        String var(String name) {
+            switch (name) {
+                case "?":
+                    return Integer.toString(lastStatus);
+                case "$":
+                    return "1";
+                case "!":
+                    return "";
+                case "#":
+                    return Integer.toString(Math.max(0, positional.size() - 1));
+                case "@":
+                case "*":
+                    return String.join(" ", positional.subList(Math.min(1, positional.size()), positional.size()));
+                case "HOSTNAME":
+                    return vars.getOrDefault("HOSTNAME", config.hostname());
+                case "PWD":
+                    return cwd;
+                default:
+                    break;
+            }
+            if (name.length() == 1 && Character.isDigit(name.charAt(0))) {
+                int i = name.charAt(0) - '0';
+                return i < positional.size() ? positional.get(i) : "";
+            }
+            return vars.get(name);
+        }
+
+        String path(String p) {
+            return SimulatedFilesystem.normalize(cwd, p);
+        }
+    }
+
+    private void exec(Node n, Frame f, IntConsumer k) {
+        IntConsumer done = s -> {
+            f.lastStatus = s;
+            k.accept(s);
+        };
+        if (n instanceof Seq seq) {
+            runSeq(seq.items(), 0, 0, f, done);
+        } else if (n instanceof And a) {
+            exec(a.left(), f, s -> {
+                if (s == 0) {
+                    step(() -> exec(a.right(), f, done));
+                } else {
+                    done.accept(s);
+                }
+            });
+        } else if (n instanceof Or o) {
+            exec(o.left(), f, s -> {
+                if (s != 0) {
+                    step(() -> exec(o.right(), f, done));
+                } else {
+                    done.accept(s);
+                }
+            });
+        } else if (n instanceof Not no) {
+            exec(no.body(), f, s -> done.accept(s == 0 ? 1 : 0));
+        } else if (n instanceof Pipeline p) {
+            runPipeline(p.commands(), 0, f, done);
+        } else if (n instanceof Background b) {
+            Frame bg = f.subshell(s -> { });
+            exec(b.body(), bg, s -> { });
+            done.accept(0);
+        } else if (n instanceof Simple s) {
+            simple(s, f, done);
+        } else if (n instanceof Loop l) {
+            withRedirects(l.redirects(), f, done, rf -> loop(l, rf, 0, done));
+        } else if (n instanceof If i) {
+            withRedirects(i.redirects(), f, done, rf -> runIf(i, 0, rf, done));
+        } else if (n instanceof For fo) {
+            withRedirects(fo.redirects(), f, done, rf -> {
+                List<String> items = new ArrayList<>();
+                if (fo.items() == null) {
+                    items.addAll(rf.positional.subList(Math.min(1, rf.positional.size()), rf.positional.size()));
+                } else {
+                    for (Word w : fo.items()) {
+                        items.addAll(expand(w, rf));
+                    }
+                }
+                forLoop(fo, items, 0, rf, 0, done);
+            });
+        } else if (n instanceof Group g) {
+            withRedirects(g.redirects(), f, done, rf -> {
+                if (g.subshell()) {
+                    IntConsumer once = once(done);
+                    exec(g.body(), rf.subshell(once), once);
+                } else {
+                    exec(g.body(), rf, done);
+                }
+            });
+        } else {
+            throw new IllegalStateException("unknown node " + n);
+        }
+    }
+
+    private static IntConsumer once(IntConsumer k) {
+        boolean[] called = new boolean[1];
+        return s -> {
+            if (!called[0]) {
+                called[0] = true;
+                k.accept(s);
+            }
+        };
+    }
+
+    private void runSeq(List<Node> items, int i, int last, Frame f, IntConsumer k) {
+        if (i >= items.size()) {
+            k.accept(last);
+            return;
+        }
+        exec(items.get(i), f, s -> step(() -> runSeq(items, i + 1, s, f, k)));
+    }
+
+    private void runPipeline(List<Node> cmds, int i, Frame f, IntConsumer k) {
+        boolean last = i == cmds.size() - 1;
+        Frame pf = last ? f : f.withOutputs(Output.DISCARD, f.err);
+        exec(cmds.get(i), pf, s -> {
+            if (last) {
+                k.accept(s);
+            } else {
+                step(() -> runPipeline(cmds, i + 1, f, k));
+            }
+        });
+    }
+
+    private void loop(Loop l, Frame f, int lastBody, IntConsumer k) {
+        exec(l.condition(), f, s -> {
+            boolean go = l.until() ? s != 0 : s == 0;
+            if (!go) {
+                k.accept(lastBody);
+            } else {
+                exec(l.body(), f, b -> step(() -> loop(l, f, b, k)));
+            }
+        });
+    }
+
+    private void runIf(If i, int idx, Frame f, IntConsumer k) {
+        if (idx >= i.conditions().size()) {
+            if (i.otherwise() != null) {
+                exec(i.otherwise(), f, k);
+            } else {
+                k.accept(0);
+            }
+            return;
+        }
+        exec(i.conditions().get(idx), f, s -> {
+            if (s == 0) {
+                exec(i.bodies().get(idx), f, k);
+            } else {
+                step(() -> runIf(i, idx + 1, f, k));
+            }
+        });
+    }
+
+    private void forLoop(For fo, List<String> items, int idx, Frame f, int last, IntConsumer k) {
+        if (idx >= items.size()) {
+            k.accept(last);
+            return;
+        }
+        f.vars.put(fo.variable(), items.get(idx));
+        exec(fo.body(), f, s -> step(() -> forLoop(fo, items, idx + 1, f, s, k)));
+    }
+
+    /** Applies redirections, then runs {@code body} with the redirected frame. */
+    private void withRedirects(List<Redirect> redirects, Frame f, IntConsumer k, java.util.function.Consumer<Frame> body) {
+        if (redirects.isEmpty()) {
+            body.accept(f);
+            return;
+        }
+        Output out = f.out;
+        Output err = f.err;
+        for (Redirect r : redirects) {
+            if (r.op().equals("dup")) {
+                if (r.fd() == 2) {
+                    err = out;
+                } else {
+                    out = err;
+                }
+                continue;
+            }
+            if (r.op().equals("<")) {
+                continue;
+            }
+            String target = String.join(" ", expand(r.target(), f));
+            Output sink = fileSink(target, r.op().endsWith(">>"), f);
+            if (sink == null) {
+                f.err.write("sh: can't create " + target + ": Is a directory\n");
+                k.accept(1);
+                return;
+            }
+            if (r.op().startsWith("&")) {
+                out = sink;
+                err = sink;
+            } else if (r.fd() == 2) {
+                err = sink;
+            } else {
+                out = sink;
+            }
+        }
+        body.accept(f.withOutputs(out, err));
+    }
+
+    private Output fileSink(String target, boolean append, Frame f) {
+        switch (target) {
+            case "/dev/null":
+                return Output.DISCARD;
+            case "/dev/stdout":
+            case "/proc/1/fd/1":
+                return config.stdout();
+            case "/dev/stderr":
+            case "/proc/1/fd/2":
+                return config.stderr();
+            default:
+                break;
+        }
+        String p = f.path(target);
+        if (!config.fs().write(p, "", append)) {
+            return null;
+        }
+        return s -> config.fs().write(p, s, true);
+    }
+
+    private void simple(Simple s, Frame f, IntConsumer k) {
+        List<String> argv = new ArrayList<>();
+        for (Word w : s.words()) {
+            argv.addAll(expand(w, f));
+        }
+        List<String[]> assigns = new ArrayList<>();
+        for (Word w : s.assignments()) {
+            Lit first = (Lit) w.parts().get(0);
+            int eq = first.text().indexOf('=');
+            String name = first.text().substring(0, eq);
+            List<Part> rest = new ArrayList<>();
+            rest.add(new Lit(first.text().substring(eq + 1), true));
+            rest.addAll(w.parts().subList(1, w.parts().size()));
+            assigns.add(new String[] {name, joinExpansion(new Word(rest), f)});
+        }
+        for (String[] a : assigns) {
+            f.vars.put(a[0], a[1]);
+        }
+        withRedirects(s.redirects(), f, k, rf -> {
+            if (argv.isEmpty()) {
+                k.accept(0);
+                return;
+            }
+            command(argv, rf, k);
+        });
+    }
+
+    private void command(List<String> argv, Frame f, IntConsumer k) {
+        String name = basename(argv.get(0));
+        List<String> args = argv.subList(1, argv.size());
+        switch (name) {
+            case "sleep" -> {
+                long ms = ShellBuiltins.sleepMillis(args, f.err);
+                if (ms < 0) {
+                    k.accept(1);
+                } else if (ms == Long.MAX_VALUE) {
+                    hang(k);
+                } else {
+                    delay(config.timeScale().millis(java.time.Duration.ofMillis(ms)), () -> k.accept(0));
+                }
+            }
+            case "exit" -> {
+                int code = f.lastStatus;
+                if (!args.isEmpty()) {
+                    try {
+                        code = Integer.parseInt(args.get(0).trim());
+                    } catch (NumberFormatException e) {
+                        f.err.write("sh: exit: Illegal number: " + args.get(0) + "\n");
+                        code = 2;
+                    }
+                }
+                f.exit.accept(code & 0xff);
+            }
+            case "exec" -> {
+                if (args.isEmpty()) {
+                    k.accept(0);
+                } else {
+                    command(new ArrayList<>(args), f, s -> f.exit.accept(s));
+                }
+            }
+            case "sh", "bash", "ash", "dash" -> {
+                if (args.size() >= 2 && args.get(0).equals("-c")) {
+                    Node nested = ShellParser.parse(args.get(1));
+                    IntConsumer once = once(k);
+                    Frame sub = f.subshell(once);
+                    sub.positional = args.size() > 2 ? new ArrayList<>(args.subList(2, args.size())) : List.of(name);
+                    exec(nested, sub, once);
+                } else {
+                    k.accept(0); // an interactive shell without stdin ends at once
+                }
+            }
+            case "cd" -> {
+                String dir = args.isEmpty() ? "/root" : f.path(args.get(0));
+                if (!config.fs().isDirectory(dir)) {
+                    f.err.write("sh: cd: can't cd to " + (args.isEmpty() ? dir : args.get(0)) + ": No such file or directory\n");
+                    k.accept(2);
+                } else {
+                    f.cwd = dir;
+                    k.accept(0);
+                }
+            }
+            case "export" -> {
+                for (String a : args) {
+                    int eq = a.indexOf('=');
+                    if (eq > 0) {
+                        f.vars.put(a.substring(0, eq), a.substring(eq + 1));
+                    }
+                }
+                k.accept(0);
+            }
+            case "unset" -> {
+                args.forEach(f.vars::remove);
+                k.accept(0);
+            }
+            case "set", "trap", "wait", "ulimit", "umask", "shift", "read" -> {
+                if (name.equals("shift") && f.positional.size() > 1) {
+                    List<String> p = new ArrayList<>(f.positional);
+                    p.remove(1);
+                    f.positional = p;
+                }
+                k.accept(name.equals("read") ? 1 : 0);
+            }
+            default -> {
+                ShellBuiltins.Builtin b = ShellBuiltins.find(name);
+                if (b != null) {
+                    k.accept(b.run(args, new ShellBuiltins.Io(config.fs(), f.out, f.err, f::path, f::var,
+                            config.timers().nowMillis(), config.hostname())));
+                } else {
+                    unknown(k);
+                }
+            }
+        }
+    }
+
+    private void unknown(IntConsumer k) {
+        switch (config.unknownCommands()) {
+            case SUCCEED -> k.accept(0);
+            case SUCCEED_AFTER_DELAY -> delay(config.unknownCommandMillis(), () -> k.accept(0));
+            case RUN_FOREVER -> hang(k);
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    /** Never continues (until killed); in a command substitution, continues at once. */
+    private void hang(IntConsumer k) {
+        if (syncMode) {
+            k.accept(0);
+        }
+    }
+
+    // ------------------------------------------------------------------ expansion
+
+    private String joinExpansion(Word w, Frame f) {
+        StringBuilder sb = new StringBuilder();
+        for (Part p : w.parts()) {
+            sb.append(partValue(p, f));
+        }
+        return sb.toString();
+    }
+
+    /** Expands a word to fields: unquoted parameter and command expansions split on blanks. */
+    private List<String> expand(Word w, Frame f) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean have = false;
+        for (Part p : w.parts()) {
+            if (p instanceof Lit l) {
+                cur.append(l.text());
+                have = have || l.quoted() || !l.text().isEmpty();
+            } else {
+                String v = partValue(p, f);
+                boolean quoted = (p instanceof Param pa && pa.quoted()) || (p instanceof CommandSub cs && cs.quoted());
+                if (quoted) {
+                    cur.append(v);
+                    have = true;
+                } else {
+                    String[] pieces = v.split("[ \\t\\n]+", -1);
+                    for (int i = 0; i < pieces.length; i++) {
+                        if (i > 0) {
+                            if (have || cur.length() > 0) {
+                                fields.add(cur.toString());
+                            }
+                            cur.setLength(0);
+                            have = false;
+                        }
+                        cur.append(pieces[i]);
+                        have = have || !pieces[i].isEmpty();
+                    }
+                }
+            }
+        }
+        if (have || cur.length() > 0) {
+            fields.add(cur.toString());
+        }
+        return fields;
+    }
+
+    private String partValue(Part p, Frame f) {
+        if (p instanceof Lit l) {
+            return l.text();
+        }
+        if (p instanceof Param pa) {
+            String v = f.var(pa.name());
+            if ((v == null || v.isEmpty()) && pa.defaultValue() != null) {
+                return pa.defaultValue();
+            }
+            return v == null ? "" : v;
+        }
+        if (p instanceof Arith a) {
+            return Long.toString(Arithmetic.eval(a.expression(), f::var));
+        }
+        if (p instanceof CommandSub cs) {
+            return commandSubstitution(cs.body(), f);
+        }
+        throw new IllegalStateException();
+    }
+
+    /** Runs {@code $(...)} to completion at once (its sleeps take no time) and returns its output minus trailing newlines. */
+    private String commandSubstitution(Node body, Frame f) {
+        StringBuilder sb = new StringBuilder();
+        Output capture = sb::append;
+        Config c = new Config(config.fs(), f.vars, capture, f.err, config.timers(), config.timeScale(),
+                UnknownCommands.SUCCEED, 0, 0, config.hostname());
+        ShellProcess sub = new ShellProcess(c, body, f.positional, true);
+        int[] status = new int[] {0};
+        sub.onExit = s -> status[0] = s;
+        Frame sf = sub.new Frame(new HashMap<>(f.vars), capture, f.err, sub::finish, f.positional, f.cwd);
+        sub.exec(body, sf, sub::finish);
+        f.lastStatus = status[0];
+        String s = sb.toString();
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == '\n') {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+}

@@ -1,0 +1,154 @@
+package io.kubelite.kubelet.shell;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A container's files, in memory: regular files with text content, and directories.
+ * Starts with the usual top-level directories ({@code /tmp}, {@code /etc}, ...). Writing a
+ * file creates its missing parent directories (lenient, unlike a real kernel). Bounded:
+ * at most {@link #MAX_FILES} files and {@link #MAX_FILE_CHARS} characters per file, so a
+ * runaway script cannot exhaust the simulator's heap. Thread-safe.
+ */
+public final class SimulatedFilesystem {
+    public static final int MAX_FILES = 1000;
+    public static final int MAX_FILE_CHARS = 64 * 1024;
+    private static final List<String> INITIAL_DIRS = List.of("/", "/bin", "/dev", "/etc", "/home", "/proc", "/root",
+            "/run", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/share", "/var", "/var/log", "/var/run", "/app", "/data");
+
+    private final Map<String, String> files = new TreeMap<>();
+    private final Set<String> dirs = new TreeSet<>(INITIAL_DIRS);
+
+    public SimulatedFilesystem() {
+        files.put("/etc/hostname", "");
+    }
+
+    /** An absolute, normalised path ({@code .} and {@code ..} resolved) for {@code path} seen from {@code cwd}. */
+    public static String normalize(String cwd, String path) {
+        String p = path.startsWith("/") ? path : (cwd.endsWith("/") ? cwd : cwd + "/") + path;
+        List<String> out = new ArrayList<>();
+        for (String seg : p.split("/")) {
+            if (seg.isEmpty() || seg.equals(".")) {
+                continue;
+            }
+            if (seg.equals("..")) {
+                if (!out.isEmpty()) {
+                    out.remove(out.size() - 1);
+                }
+            } else {
+                out.add(seg);
+            }
+        }
+        return "/" + String.join("/", out);
+    }
+
+    public synchronized boolean exists(String path) {
+        return files.containsKey(path) || dirs.contains(path);
+    }
+
+    public synchronized boolean isFile(String path) {
+        return files.containsKey(path);
+    }
+
+    public synchronized boolean isDirectory(String path) {
+        return dirs.contains(path);
+    }
+
+    /** The file's content, or null if it is not a regular file. */
+    public synchronized String read(String path) {
+        return files.get(path);
+    }
+
+    /** Writes (or appends to) a file; false if the path is a directory or the filesystem is full. */
+    public synchronized boolean write(String path, String content, boolean append) {
+        if (dirs.contains(path)) {
+            return false;
+        }
+        if (!files.containsKey(path) && files.size() >= MAX_FILES) {
+            return false;
+        }
+        String old = append ? files.getOrDefault(path, "") : "";
+        String v = old + content;
+        if (v.length() > MAX_FILE_CHARS) {
+            v = v.substring(v.length() - MAX_FILE_CHARS);
+        }
+        files.put(path, v);
+        addParents(path);
+        return true;
+    }
+
+    /** Creates an empty file if absent; false if the path is a directory's parent problem or full. */
+    public synchronized boolean touch(String path) {
+        if (files.containsKey(path) || dirs.contains(path)) {
+            return true;
+        }
+        return write(path, "", false);
+    }
+
+    /** Removes a file, or a directory when {@code recursive}; false when nothing was there to remove. */
+    public synchronized boolean remove(String path, boolean recursive) {
+        if (files.remove(path) != null) {
+            return true;
+        }
+        if (dirs.contains(path) && recursive && !path.equals("/")) {
+            String prefix = path + "/";
+            files.keySet().removeIf(f -> f.startsWith(prefix));
+            dirs.removeIf(d -> d.equals(path) || d.startsWith(prefix));
+            return true;
+        }
+        return false;
+    }
+
+    public synchronized boolean mkdir(String path, boolean parents) {
+        if (files.containsKey(path)) {
+            return false;
+        }
+        if (dirs.contains(path)) {
+            return parents;
+        }
+        String parent = parent(path);
+        if (!parents && !dirs.contains(parent)) {
+            return false;
+        }
+        dirs.add(path);
+        addParents(path);
+        return true;
+    }
+
+    /** Names directly inside a directory, sorted; null if it is not a directory. */
+    public synchronized List<String> list(String dir) {
+        if (!dirs.contains(dir)) {
+            return null;
+        }
+        String prefix = dir.equals("/") ? "/" : dir + "/";
+        Set<String> names = new TreeSet<>();
+        for (String f : files.keySet()) {
+            if (f.startsWith(prefix) && f.indexOf('/', prefix.length()) < 0) {
+                names.add(f.substring(prefix.length()));
+            }
+        }
+        for (String d : dirs) {
+            if (!d.equals(dir) && d.startsWith(prefix) && d.indexOf('/', prefix.length()) < 0) {
+                names.add(d.substring(prefix.length()));
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    private void addParents(String path) {
+        String p = parent(path);
+        while (!dirs.contains(p)) {
+            dirs.add(p);
+            p = parent(p);
+        }
+    }
+
+    private static String parent(String path) {
+        int i = path.lastIndexOf('/');
+        return i <= 0 ? "/" : path.substring(0, i);
+    }
+}
