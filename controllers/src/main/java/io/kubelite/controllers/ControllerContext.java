@@ -1,0 +1,12 @@
+package io.kubelite.controllers;
+
+import io.kubelite.controllers.events.EventRecorder;
+import io.kubelite.store.Store;
+
+/**
+ * What a controller gets for one leadership term: the fenced store (every write it
+ * makes goes through it), the term's shared informers, the event recorder and the
+ * flags.
+ */
+public record ControllerContext(Store store, Informers informers, EventRecorder recorder, ControllerOptions options) {
+}

@@ -1,0 +1,221 @@
+package io.kubelite.controllers;
+
+import io.kubelite.controllers.endpoints.EndpointsController;
+import io.kubelite.controllers.events.EventRecorder;
+import io.kubelite.controllers.gc.GarbageCollector;
+import io.kubelite.controllers.gc.PodGarbageCollector;
+import io.kubelite.controllers.namespace.NamespaceController;
+import io.kubelite.controllers.namespace.ServiceAccountTokenController;
+import io.kubelite.controllers.nodelifecycle.NodeIpamController;
+import io.kubelite.controllers.nodelifecycle.NodeLifecycleController;
+import io.kubelite.controllers.nodelifecycle.TaintEvictionController;
+import io.kubelite.controllers.replicaset.ReplicaSetController;
+import io.kubelite.store.Store;
+import io.kubelite.store.election.Leadership;
+import io.kubelite.store.runtime.Component;
+import io.kubelite.store.runtime.ComponentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The controller-manager {@link Component}: while leading, runs the enabled controllers
+ * over one set of shared informers, every write fenced with the term's token.
+ *
+ * <p>Each leadership term builds everything afresh (informers, queues, expectations, the
+ * CIDR allocation, node health) from etcd, so nothing a previous term or another
+ * process believed is trusted; when the term ends everything is closed before the next
+ * can start. A standby process only campaigns.
+ */
+public final class ControllerManager implements Component {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
+    private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(2);
+
+    private final ControllerOptions options;
+    private final ExecutorService termThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "controller-manager-term");
+        t.setDaemon(true);
+        return t;
+    });
+    private ComponentContext ctx;
+    private EventRecorder recorder;
+    private Term term; // guarded by this
+    private boolean closed;
+
+    public ControllerManager(ControllerOptions options) {
+        this.options = options;
+    }
+
+    /** One leadership term: its informers and controllers. */
+    private final class Term {
+        final Leadership leadership;
+        final Informers informers;
+        final List<Controller> controllers = new ArrayList<>();
+        volatile boolean stopped;
+        volatile boolean running;
+
+        Term(Leadership leadership) {
+            this.leadership = leadership;
+            Store plain = new Store(ctx.etcd());
+            this.informers = new Informers(plain);
+            ControllerContext cc = new ControllerContext(plain.withFence(leadership.fence()), informers, recorder, options);
+            add("nodeipam", options.allocateNodeCidrs, c -> new NodeIpamController(withRecorder(c, "cidrAllocator")));
+            add("nodelifecycle", true, c -> new NodeLifecycleController(withRecorder(c, "node-controller")));
+            add("taint-eviction-controller", true, c -> new TaintEvictionController(withRecorder(c, "taint-eviction-controller")));
+            add("podgc", true, PodGarbageCollector::new);
+            add("replicaset", true, c -> new ReplicaSetController(withRecorder(c, "replicaset-controller")));
+            add("namespace", true, c -> new NamespaceController(withRecorder(c, "namespace-controller")));
+            add("serviceaccount-token", true, ServiceAccountTokenController::new);
+            add("endpoint", true, c -> new EndpointsController(withRecorder(c, "endpoint-controller")));
+            add("garbagecollector", true, c -> new GarbageCollector(withRecorder(c, "garbage-collector-controller")));
+            this.cc = cc;
+        }
+
+        private ControllerContext cc;
+
+        private void add(String name, boolean wanted, Function<ControllerContext, Controller> make) {
+            if (wanted && options.enabled(name)) {
+                pending.add(new Pending(name, make));
+            }
+        }
+
+        private final List<Pending> pending = new ArrayList<>();
+
+        void run() {
+            for (Pending p : pending) {
+                controllers.add(p.make.apply(cc));
+            }
+            informers.start();
+            long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
+            while (!stopped && !informers.awaitSynced(Duration.ofMillis(200))) {
+                if (System.nanoTime() > deadline) {
+                    ctx.fatal("informers did not sync within " + SYNC_TIMEOUT, null);
+                    return;
+                }
+            }
+            synchronized (ControllerManager.this) {
+                if (stopped) {
+                    return;
+                }
+                for (Controller c : controllers) {
+                    c.start();
+                    LOG.info("started controller {}", c.name());
+                }
+                running = true;
+            }
+            LOG.info("controller-manager leading (token {}): {} controllers running", leadership.token(), controllers.size());
+        }
+
+        void stop() {
+            stopped = true;
+            for (Controller c : controllers) {
+                try {
+                    c.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("controller {} failed to close: {}", c.name(), e.toString());
+                }
+            }
+            informers.close();
+        }
+    }
+
+    private record Pending(String name, Function<ControllerContext, Controller> make) {
+    }
+
+    private ControllerContext withRecorder(ControllerContext c, String component) {
+        return new ControllerContext(c.store(), c.informers(), recorder.forComponent(component), c.options());
+    }
+
+    @Override
+    public void start(ComponentContext context) {
+        options.validate();
+        this.ctx = context;
+        this.recorder = new EventRecorder(context.etcd(), "controller-manager", context.identity());
+        context.readiness().add("controllers", () -> {
+            synchronized (this) {
+                return term == null || term.running;
+            }
+        });
+    }
+
+    @Override
+    public synchronized void onStartedLeading(Leadership leadership) {
+        if (closed) {
+            return;
+        }
+        stopTerm();
+        recorder.setFence(leadership.fence());
+        Term t = new Term(leadership);
+        term = t;
+        termThread.submit(() -> {
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                LOG.error("controller-manager term failed to start", e);
+                ctx.fatal("controllers failed to start: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public synchronized void onStoppedLeading() {
+        stopTerm();
+    }
+
+    private void stopTerm() {
+        Term t = term;
+        term = null;
+        if (t != null) {
+            LOG.info("stopping controllers (term {} over)", t.leadership.token());
+            t.stopped = true;
+            // run() may be between creating and starting; wait for it so nothing starts after stop
+            try {
+                termThread.submit(() -> { }).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("waiting for the term to settle: {}", e.toString());
+            }
+            t.stop();
+        }
+    }
+
+    /** The running controller of a type, for tests. */
+    public synchronized <C extends Controller> Optional<C> controller(Class<C> type) {
+        if (term == null) {
+            return Optional.empty();
+        }
+        for (Controller c : term.controllers) {
+            if (type.isInstance(c)) {
+                return Optional.of(type.cast(c));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True while leading with every controller started. */
+    public synchronized boolean running() {
+        return term != null && term.running;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopTerm();
+        }
+        termThread.shutdownNow();
+        if (recorder != null) {
+            recorder.close();
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.kubelite.controllers.gc;
+
+import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.OwnerReference;
+import io.kubelite.api.Pod;
+import io.kubelite.controllers.Controller;
+import io.kubelite.controllers.ControllerContext;
+import io.kubelite.controllers.util.Pods;
+import io.kubelite.store.NotFoundException;
+import io.kubelite.store.ObjectStore;
+import io.kubelite.store.Preconditions;
+import io.kubelite.store.Resource;
+import io.kubelite.store.Resources;
+import io.kubelite.store.StoreException;
+import io.kubelite.store.informer.Informer;
+import io.kubelite.store.informer.ResourceEventHandler;
+import io.kubelite.store.queue.Result;
+import io.kubelite.store.queue.WorkQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The garbage collector, background propagation: an object whose owners (matched by
+ * uid) no longer exist is deleted; when only some owners are gone, their references are
+ * removed. An owner's absence is confirmed with a quorum read of etcd before anything
+ * is deleted, so a dependent created just after its owner is never collected because of
+ * watch lag. Owner kinds kubelite does not serve are left alone. Bound pods are deleted
+ * gracefully. Watched dependents: pods, replicasets, services, endpoints,
+ * serviceaccounts, secrets and leases (a node Lease owned by its Node goes with it).
+ */
+public final class GarbageCollector implements Controller {
+    private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
+    static final String OWNER_INDEX = "ownerUid";
+    private static final List<Resource<? extends Message>> DEPENDENTS = List.of(
+            Resources.PODS, Resources.REPLICA_SETS, Resources.SERVICES, Resources.ENDPOINTS,
+            Resources.SERVICE_ACCOUNTS, Resources.SECRETS, Resources.LEASES);
+
+    /** A dependent, by resource plural, namespace and name. */
+    record Ref(String resource, String namespace, String name) {
+    }
+
+    private final ControllerContext ctx;
+    private final Map<String, Informer<? extends Message>> informers = new LinkedHashMap<>();
+    private final WorkQueue<Ref> queue = WorkQueue.builder("garbagecollector").build();
+    private final int workers;
+
+    public GarbageCollector(ControllerContext ctx) {
+        this.ctx = ctx;
+        this.workers = ctx.options().concurrentGcSyncs;
+        for (Resource<? extends Message> r : DEPENDENTS) {
+            watch(r);
+        }
+        // owners that are never dependents here: their deletion must still wake their dependents
+        ownerOnly(Resources.NODES);
+        ownerOnly(Resources.NAMESPACES);
+    }
+
+    private <T extends Message> void watch(Resource<T> r) {
+        Informer<T> inf = ctx.informers().get(r);
+        informers.put(r.plural(), inf);
+        inf.addIndex(OWNER_INDEX, o -> r.meta(o).getOwnerReferencesList().stream().map(OwnerReference::getUid).toList());
+        inf.addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T o) {
+                if (r.meta(o).getOwnerReferencesCount() > 0) {
+                    queue.add(ref(r, r.meta(o)));
+                }
+            }
+
+            @Override
+            public void onUpdate(T old, T o) {
+                if (r.meta(o).getOwnerReferencesCount() > 0
+                        && !r.meta(old).getOwnerReferencesList().equals(r.meta(o).getOwnerReferencesList())) {
+                    queue.add(ref(r, r.meta(o)));
+                }
+            }
+
+            @Override
+            public void onDelete(T o) {
+                ownerDeleted(r.meta(o).getUid());
+            }
+        });
+    }
+
+    private <T extends Message> void ownerOnly(Resource<T> r) {
+        ctx.informers().get(r).addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onDelete(T o) {
+                ownerDeleted(r.meta(o).getUid());
+            }
+        });
+    }
+
+    private void ownerDeleted(String uid) {
+        for (Map.Entry<String, Informer<? extends Message>> e : informers.entrySet()) {
+            enqueueDependents(e.getValue(), uid);
+        }
+    }
+
+    private <T extends Message> void enqueueDependents(Informer<T> inf, String ownerUid) {
+        for (T d : inf.byIndex(OWNER_INDEX, ownerUid)) {
+            queue.add(ref(inf.resource(), inf.resource().meta(d)));
+        }
+    }
+
+    private static Ref ref(Resource<?> r, ObjectMeta m) {
+        return new Ref(r.plural(), m.getNamespace(), m.getName());
+    }
+
+    @Override
+    public String name() {
+        return "garbagecollector";
+    }
+
+    @Override
+    public void start() {
+        for (Informer<? extends Message> inf : informers.values()) {
+            enqueueAll(inf);
+        }
+        queue.start(workers, this::sync);
+    }
+
+    private <T extends Message> void enqueueAll(Informer<T> inf) {
+        for (T o : inf.list()) {
+            if (inf.resource().meta(o).getOwnerReferencesCount() > 0) {
+                queue.add(ref(inf.resource(), inf.resource().meta(o)));
+            }
+        }
+    }
+
+    private Result sync(Ref ref) throws Exception {
+        @SuppressWarnings("unchecked")
+        Informer<Message> inf = (Informer<Message>) informers.get(ref.resource());
+        return syncTyped(inf, ref);
+    }
+
+    private <T extends Message> Result syncTyped(Informer<T> inf, Ref ref) throws Exception {
+        Resource<T> r = inf.resource();
+        T obj = inf.get(ref.namespace(), ref.name()).orElse(null);
+        if (obj == null) {
+            return Result.done();
+        }
+        ObjectMeta m = r.meta(obj);
+        if (m.getOwnerReferencesCount() == 0 || m.hasDeletionTimestamp()) {
+            return Result.done();
+        }
+        List<OwnerReference> dangling = new ArrayList<>();
+        int solid = 0;
+        for (OwnerReference o : m.getOwnerReferencesList()) {
+            Optional<Resource<? extends Message>> or = Resources.byKind(o.getApiVersion(), o.getKind());
+            if (or.isEmpty()) {
+                solid++; // a kind we cannot look up: never collect because of it
+                continue;
+            }
+            if (ownerExists(or.get(), r.namespaced() ? m.getNamespace() : null, o)) {
+                solid++;
+            } else {
+                dangling.add(o);
+            }
+        }
+        if (dangling.isEmpty()) {
+            return Result.done();
+        }
+        ObjectStore<T> store = ctx.store().of(r);
+        if (solid == 0) {
+            try {
+                if (r == Resources.PODS) {
+                    @SuppressWarnings("unchecked")
+                    ObjectStore<Pod> pods = (ObjectStore<Pod>) store;
+                    Pods.delete(pods, (Pod) obj).get(15, TimeUnit.SECONDS);
+                } else {
+                    store.delete(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid())).get(15, TimeUnit.SECONDS);
+                }
+                LOG.info("garbage collected {} {}: owner {} {} ({}) no longer exists", r.kind(), key(m),
+                        dangling.get(0).getKind(), dangling.get(0).getName(), dangling.get(0).getUid());
+            } catch (Exception e) {
+                if (!Pods.isGone(e)) {
+                    throw e;
+                }
+            }
+            return Result.done();
+        }
+        List<String> gone = dangling.stream().map(OwnerReference::getUid).toList();
+        store.guaranteedUpdate(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()), cur -> {
+            ObjectMeta cm = r.meta(cur);
+            ObjectMeta.Builder b = cm.toBuilder().clearOwnerReferences();
+            cm.getOwnerReferencesList().stream().filter(o -> !gone.contains(o.getUid())).forEach(b::addOwnerReferences);
+            return r.withMeta(cur, b.build());
+        }).get(15, TimeUnit.SECONDS);
+        LOG.info("removed {} dangling owner references from {} {}", gone.size(), r.kind(), key(m));
+        return Result.done();
+    }
+
+    /** Cache first; an absent or different owner is confirmed with a quorum read. */
+    @SuppressWarnings("unchecked")
+    private <O extends Message> boolean ownerExists(Resource<O> or, String namespace, OwnerReference o) throws Exception {
+        String ns = or.namespaced() ? namespace : null;
+        if (or.namespaced() && (ns == null || ns.isEmpty())) {
+            return true; // a cluster-scoped dependent cannot name a namespaced owner; leave it
+        }
+        Informer<O> inf = (Informer<O>) informers.get(or.plural());
+        if (inf != null) {
+            Optional<O> cached = inf.get(ns, o.getName());
+            if (cached.isPresent() && or.meta(cached.get()).getUid().equals(o.getUid())) {
+                return true;
+            }
+        }
+        try {
+            O live = ctx.store().of(or).get(ns, o.getName()).get(15, TimeUnit.SECONDS);
+            return or.meta(live).getUid().equals(o.getUid());
+        } catch (Exception e) {
+            if (StoreException.unwrap(e) instanceof NotFoundException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static String key(ObjectMeta m) {
+        return m.getNamespace().isEmpty() ? m.getName() : m.getNamespace() + "/" + m.getName();
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}

@@ -1,0 +1,532 @@
+package io.kubelite.controllers.replicaset;
+
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.OwnerReference;
+import io.kubelite.api.Pod;
+import io.kubelite.api.PodSpec;
+import io.kubelite.api.ReplicaSet;
+import io.kubelite.api.ReplicaSetCondition;
+import io.kubelite.api.ReplicaSetStatus;
+import io.kubelite.api.Toleration;
+import io.kubelite.controllers.Controller;
+import io.kubelite.controllers.ControllerContext;
+import io.kubelite.controllers.events.EventRecorder;
+import io.kubelite.controllers.util.Pods;
+import io.kubelite.controllers.util.Selectors;
+import io.kubelite.controllers.util.Times;
+import io.kubelite.store.ObjectStore;
+import io.kubelite.store.Preconditions;
+import io.kubelite.store.Resources;
+import io.kubelite.store.StoreException;
+import io.kubelite.store.informer.Informer;
+import io.kubelite.store.informer.ResourceEventHandler;
+import io.kubelite.store.queue.Result;
+import io.kubelite.store.queue.WorkQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps {@code spec.replicas} active pods matching a ReplicaSet's selector, after
+ * Kubernetes' ReplicaSet controller.
+ *
+ * <ul>
+ *   <li>Creates pods from the template with {@code generateName: <rs>-} and a
+ *       controller ownerReference, in slow-start batches (1, 2, 4, …; a failed batch
+ *       stops the sync), at most {@code --replicaset-burst} per sync.</li>
+ *   <li>Deletes extras in {@link DeletionRanking} order (unscheduled, pending, not
+ *       ready, … newest); bound pods are deleted gracefully.</li>
+ *   <li>Adopts orphans that match the selector (after re-reading the ReplicaSet from
+ *       etcd to be sure it still exists and is not being deleted) and releases owned
+ *       pods that no longer match.</li>
+ *   <li>Status: replicas, fullyLabeledReplicas, readyReplicas, availableReplicas
+ *       (minReadySeconds), observedGeneration, and a ReplicaFailure condition when
+ *       creates or deletes fail.</li>
+ *   <li>{@link Expectations}: after acting, a ReplicaSet is not acted on again until the
+ *       informer has shown every create and delete (or 5 minutes passed).</li>
+ * </ul>
+ * Pods are written straight to etcd, so the API server's DefaultTolerationSeconds
+ * admission cannot run on them; the controller applies it itself: pods whose template
+ * lacks them get {@code not-ready} and {@code unreachable} NoExecute tolerations of 300 s.
+ */
+public final class ReplicaSetController implements Controller {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaSetController.class);
+    static final long DEFAULT_TOLERATION_SECONDS = 300;
+
+    private final ObjectStore<ReplicaSet> replicaSets;
+    private final ObjectStore<Pod> pods;
+    private final Informer<ReplicaSet> rsInformer;
+    private final Informer<Pod> podInformer;
+    private final EventRecorder recorder;
+    private final int workers;
+    private final int burst;
+    private final Expectations expectations = new Expectations();
+    private final WorkQueue<String> queue = WorkQueue.builder("replicaset").build();
+
+    public ReplicaSetController(ControllerContext ctx) {
+        this.replicaSets = ctx.store().of(Resources.REPLICA_SETS);
+        this.pods = ctx.store().of(Resources.PODS);
+        this.rsInformer = ctx.informers().get(Resources.REPLICA_SETS);
+        this.podInformer = ctx.informers().get(Resources.PODS);
+        this.recorder = ctx.recorder();
+        this.workers = ctx.options().concurrentReplicaSetSyncs;
+        this.burst = ctx.options().replicaSetBurst;
+        rsInformer.addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ReplicaSet rs) {
+                queue.add(key(rs.getMetadata()));
+            }
+
+            @Override
+            public void onUpdate(ReplicaSet o, ReplicaSet n) {
+                if (!o.getMetadata().getUid().equals(n.getMetadata().getUid())) {
+                    expectations.delete(key(o.getMetadata()));
+                }
+                queue.add(key(n.getMetadata()));
+            }
+
+            @Override
+            public void onDelete(ReplicaSet rs) {
+                expectations.delete(key(rs.getMetadata()));
+                queue.add(key(rs.getMetadata()));
+            }
+        });
+        podInformer.addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod p) {
+                addPod(p);
+            }
+
+            @Override
+            public void onUpdate(Pod o, Pod p) {
+                updatePod(o, p);
+            }
+
+            @Override
+            public void onDelete(Pod p) {
+                deletePod(p);
+            }
+        });
+    }
+
+    static String key(ObjectMeta m) {
+        return m.getNamespace() + "/" + m.getName();
+    }
+
+    @Override
+    public String name() {
+        return "replicaset";
+    }
+
+    @Override
+    public void start() {
+        queue.start(workers, this::sync);
+    }
+
+    // ------------------------------------------------------------------ pod events
+
+    /** The ReplicaSet a controller reference points at, if it is in the cache with that uid. */
+    private Optional<ReplicaSet> resolve(String ns, OwnerReference ref) {
+        if (!ref.getKind().equals("ReplicaSet") || !ref.getApiVersion().startsWith("apps/")) {
+            return Optional.empty();
+        }
+        return rsInformer.get(ns, ref.getName()).filter(rs -> rs.getMetadata().getUid().equals(ref.getUid()));
+    }
+
+    private void addPod(Pod p) {
+        if (Pods.isTerminating(p)) {
+            deletePod(p);
+            return;
+        }
+        Optional<OwnerReference> ref = Pods.controllerRef(p.getMetadata());
+        if (ref.isPresent()) {
+            resolve(p.getMetadata().getNamespace(), ref.get()).ifPresent(rs -> {
+                String k = key(rs.getMetadata());
+                expectations.creationObserved(k);
+                queue.add(k);
+            });
+            return;
+        }
+        for (ReplicaSet rs : matchingSets(p)) {
+            queue.add(key(rs.getMetadata()));
+        }
+    }
+
+    private void updatePod(Pod old, Pod cur) {
+        if (old.getMetadata().getResourceVersion().equals(cur.getMetadata().getResourceVersion())) {
+            return;
+        }
+        boolean labelsChanged = !old.getMetadata().getLabelsMap().equals(cur.getMetadata().getLabelsMap());
+        if (Pods.isTerminating(cur)) {
+            deletePod(cur);
+            if (labelsChanged) {
+                deletePod(old);
+            }
+            return;
+        }
+        Optional<OwnerReference> oldRef = Pods.controllerRef(old.getMetadata());
+        Optional<OwnerReference> curRef = Pods.controllerRef(cur.getMetadata());
+        boolean refChanged = !oldRef.equals(curRef);
+        if (refChanged && oldRef.isPresent()) {
+            resolve(old.getMetadata().getNamespace(), oldRef.get()).ifPresent(rs -> queue.add(key(rs.getMetadata())));
+        }
+        if (curRef.isPresent()) {
+            resolve(cur.getMetadata().getNamespace(), curRef.get()).ifPresent(rs -> {
+                String k = key(rs.getMetadata());
+                queue.add(k);
+                int mrs = rs.getSpec().getMinReadySeconds();
+                if (mrs > 0 && !Pods.isReady(old) && Pods.isReady(cur)) {
+                    queue.addAfter(k, Duration.ofSeconds(mrs).plusMillis(100));
+                }
+            });
+            return;
+        }
+        if (labelsChanged || refChanged) {
+            for (ReplicaSet rs : matchingSets(cur)) {
+                queue.add(key(rs.getMetadata()));
+            }
+        }
+    }
+
+    private void deletePod(Pod p) {
+        Optional<OwnerReference> ref = Pods.controllerRef(p.getMetadata());
+        if (ref.isEmpty()) {
+            return;
+        }
+        resolve(p.getMetadata().getNamespace(), ref.get()).ifPresent(rs -> {
+            String k = key(rs.getMetadata());
+            expectations.deletionObserved(k, Pods.key(p));
+            queue.add(k);
+        });
+    }
+
+    private List<ReplicaSet> matchingSets(Pod p) {
+        List<ReplicaSet> out = new ArrayList<>();
+        Map<String, String> labels = p.getMetadata().getLabelsMap();
+        for (ReplicaSet rs : rsInformer.byNamespace(p.getMetadata().getNamespace())) {
+            var sel = rs.getSpec().getSelector();
+            if (!Selectors.isEmpty(sel) && Selectors.matches(sel, labels)) {
+                out.add(rs);
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ sync
+
+    private Result sync(String key) throws Exception {
+        ReplicaSet rs = rsInformer.get(key).orElse(null);
+        if (rs == null) {
+            expectations.delete(key);
+            return Result.done();
+        }
+        boolean needsSync = expectations.satisfied(key);
+        var sel = rs.getSpec().getSelector();
+        if (Selectors.isEmpty(sel)) {
+            LOG.warn("ReplicaSet {} has an empty selector; ignoring it", key);
+            return Result.done();
+        }
+        String ns = rs.getMetadata().getNamespace();
+        List<Pod> active = new ArrayList<>();
+        for (Pod p : podInformer.byNamespace(ns)) {
+            if (Pods.isActive(p)) {
+                active.add(p);
+            }
+        }
+        List<Pod> owned = claimPods(rs, active);
+        Exception manageErr = null;
+        String failReason = "";
+        if (needsSync && !rs.getMetadata().hasDeletionTimestamp()) {
+            try {
+                failReason = manageReplicas(owned, rs);
+            } catch (Exception e) {
+                manageErr = e;
+                failReason = "FailedCreate";
+            }
+        }
+        updateStatus(rs, owned, failReason.isEmpty() ? null : failReason,
+                manageErr != null ? Pods.wrap(manageErr).getMessage() : lastError);
+        lastError = null;
+        if (manageErr != null) {
+            throw manageErr;
+        }
+        if (!failReason.isEmpty()) {
+            return Result.requeue();
+        }
+        int mrs = rs.getSpec().getMinReadySeconds();
+        if (mrs > 0) {
+            Instant now = Instant.now();
+            long ready = owned.stream().filter(Pods::isReady).count();
+            long available = owned.stream().filter(p -> Pods.isAvailable(p, mrs, now)).count();
+            if (ready != available) {
+                return Result.requeueAfter(Duration.ofSeconds(mrs));
+            }
+        }
+        return Result.done();
+    }
+
+    private volatile String lastError;
+
+    /** Kubernetes' PodControllerRefManager.ClaimPods: adopt matching orphans, release non-matching owned pods. */
+    private List<Pod> claimPods(ReplicaSet rs, List<Pod> candidates) throws Exception {
+        List<Pod> claimed = new ArrayList<>();
+        String uid = rs.getMetadata().getUid();
+        var sel = rs.getSpec().getSelector();
+        boolean deleting = rs.getMetadata().hasDeletionTimestamp();
+        Boolean canAdopt = null;
+        for (Pod p : candidates) {
+            Optional<OwnerReference> ref = Pods.controllerRef(p.getMetadata());
+            boolean matches = Selectors.matches(sel, p.getMetadata().getLabelsMap());
+            if (ref.isPresent()) {
+                if (!ref.get().getUid().equals(uid)) {
+                    continue;
+                }
+                if (matches) {
+                    claimed.add(p);
+                } else if (!deleting) {
+                    release(rs, p);
+                }
+                continue;
+            }
+            if (deleting || !matches || Pods.isTerminating(p)) {
+                continue;
+            }
+            if (canAdopt == null) {
+                canAdopt = recheckCanAdopt(rs);
+            }
+            if (canAdopt && adopt(rs, p)) {
+                claimed.add(p);
+            }
+        }
+        return claimed;
+    }
+
+    private boolean recheckCanAdopt(ReplicaSet rs) {
+        try {
+            ReplicaSet fresh = replicaSets.get(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).get(10, TimeUnit.SECONDS);
+            return fresh.getMetadata().getUid().equals(rs.getMetadata().getUid()) && !fresh.getMetadata().hasDeletionTimestamp();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private boolean adopt(ReplicaSet rs, Pod p) {
+        OwnerReference ref = ownerRef(rs);
+        try {
+            pods.guaranteedUpdate(p.getMetadata().getNamespace(), p.getMetadata().getName(),
+                    Preconditions.uid(p.getMetadata().getUid()), cur -> {
+                        if (Pods.controllerRef(cur.getMetadata()).isPresent() || Pods.isTerminating(cur)
+                                || !Selectors.matches(rs.getSpec().getSelector(), cur.getMetadata().getLabelsMap())) {
+                            throw new IllegalStateException("pod changed; not adopting");
+                        }
+                        return cur.toBuilder().setMetadata(cur.getMetadata().toBuilder().addOwnerReferences(ref)).build();
+                    }).get(15, TimeUnit.SECONDS);
+            LOG.info("ReplicaSet {} adopted pod {}", key(rs.getMetadata()), Pods.key(p));
+            return true;
+        } catch (Exception e) {
+            LOG.debug("could not adopt pod {}: {}", Pods.key(p), e.toString());
+            return false;
+        }
+    }
+
+    private void release(ReplicaSet rs, Pod p) {
+        try {
+            pods.guaranteedUpdate(p.getMetadata().getNamespace(), p.getMetadata().getName(),
+                    Preconditions.uid(p.getMetadata().getUid()), cur -> {
+                        ObjectMeta.Builder mb = cur.getMetadata().toBuilder().clearOwnerReferences();
+                        for (OwnerReference r : cur.getMetadata().getOwnerReferencesList()) {
+                            if (!r.getUid().equals(rs.getMetadata().getUid())) {
+                                mb.addOwnerReferences(r);
+                            }
+                        }
+                        return cur.toBuilder().setMetadata(mb).build();
+                    }).get(15, TimeUnit.SECONDS);
+            LOG.info("ReplicaSet {} released pod {} (labels no longer match)", key(rs.getMetadata()), Pods.key(p));
+        } catch (Exception e) {
+            if (!Pods.isGone(e)) {
+                LOG.warn("could not release pod {}: {}", Pods.key(p), e.toString());
+            }
+        }
+    }
+
+    static OwnerReference ownerRef(ReplicaSet rs) {
+        return OwnerReference.newBuilder().setApiVersion("apps/v1").setKind("ReplicaSet")
+                .setName(rs.getMetadata().getName()).setUid(rs.getMetadata().getUid())
+                .setController(true).setBlockOwnerDeletion(true).build();
+    }
+
+    /** Returns "" on success, else the failure reason for the ReplicaFailure condition. */
+    private String manageReplicas(List<Pod> owned, ReplicaSet rs) throws Exception {
+        String key = key(rs.getMetadata());
+        int want = rs.getSpec().hasReplicas() ? rs.getSpec().getReplicas() : 1;
+        int diff = owned.size() - want;
+        if (diff < 0) {
+            int n = Math.min(-diff, burst);
+            expectations.expectCreations(key, n);
+            LOG.info("ReplicaSet {}: too few replicas (need {}, have {}), creating {}", key, want, owned.size(), n);
+            int ok = slowStartBatch(n, rs);
+            for (int i = ok; i < n; i++) {
+                expectations.creationObserved(key);
+            }
+            return ok < n ? "FailedCreate" : "";
+        }
+        if (diff > 0) {
+            int n = Math.min(diff, burst);
+            List<Pod> sorted = new ArrayList<>(owned);
+            sorted.sort(DeletionRanking.comparator(owned));
+            List<Pod> victims = sorted.subList(0, n);
+            expectations.expectDeletions(key, victims.stream().map(Pods::key).toList());
+            LOG.info("ReplicaSet {}: too many replicas (need {}, have {}), deleting {}", key, want, owned.size(), n);
+            List<CompletableFuture<Boolean>> fs = new ArrayList<>();
+            for (Pod p : victims) {
+                fs.add(Pods.delete(pods, p));
+            }
+            boolean failed = false;
+            for (int i = 0; i < fs.size(); i++) {
+                Pod p = victims.get(i);
+                try {
+                    fs.get(i).get(30, TimeUnit.SECONDS);
+                    recorder.normal(ref(rs), "SuccessfulDelete", "Deleted pod: " + p.getMetadata().getName());
+                } catch (Exception e) {
+                    expectations.deletionObserved(key, Pods.key(p));
+                    failed = true;
+                    lastError = Pods.wrap(e).getMessage();
+                    recorder.warning(ref(rs), "FailedDelete", "Error deleting: " + lastError);
+                }
+            }
+            return failed ? "FailedDelete" : "";
+        }
+        return "";
+    }
+
+    /** Creates {@code count} pods in batches of 1, 2, 4, …; stops after a batch with a failure. Returns successes. */
+    private int slowStartBatch(int count, ReplicaSet rs) {
+        int successes = 0;
+        int remaining = count;
+        int batch = Math.min(remaining, 1);
+        while (batch > 0) {
+            List<CompletableFuture<Pod>> fs = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) {
+                fs.add(pods.create(podFromTemplate(rs)));
+            }
+            boolean failed = false;
+            for (CompletableFuture<Pod> f : fs) {
+                try {
+                    Pod p = f.get(30, TimeUnit.SECONDS);
+                    successes++;
+                    recorder.normal(ref(rs), "SuccessfulCreate", "Created pod: " + p.getMetadata().getName());
+                } catch (Exception e) {
+                    failed = true;
+                    lastError = Pods.wrap(e).getMessage();
+                    recorder.warning(ref(rs), "FailedCreate", "Error creating: " + lastError);
+                }
+            }
+            if (failed) {
+                break;
+            }
+            remaining -= batch;
+            batch = Math.min(2 * batch, remaining);
+        }
+        return successes;
+    }
+
+    static Pod podFromTemplate(ReplicaSet rs) {
+        var t = rs.getSpec().getTemplate();
+        ObjectMeta.Builder m = ObjectMeta.newBuilder()
+                .setGenerateName(rs.getMetadata().getName() + "-")
+                .setNamespace(rs.getMetadata().getNamespace())
+                .putAllLabels(t.getMetadata().getLabelsMap())
+                .putAllAnnotations(t.getMetadata().getAnnotationsMap())
+                .addAllFinalizers(t.getMetadata().getFinalizersList())
+                .addOwnerReferences(ownerRef(rs));
+        PodSpec.Builder spec = t.getSpec().toBuilder();
+        addDefaultToleration(spec, "node.kubernetes.io/not-ready");
+        addDefaultToleration(spec, "node.kubernetes.io/unreachable");
+        return Pod.newBuilder().setMetadata(m).setSpec(spec).build();
+    }
+
+    /** The DefaultTolerationSeconds admission plugin: only when no toleration already covers the taint. */
+    private static void addDefaultToleration(PodSpec.Builder spec, String key) {
+        for (Toleration t : spec.getTolerationsList()) {
+            boolean effectOk = t.getEffect().isEmpty() || t.getEffect().equals("NoExecute");
+            boolean keyOk = t.getKey().equals(key) || (t.getKey().isEmpty() && t.getOperator().equals("Exists"));
+            if (effectOk && keyOk) {
+                return;
+            }
+        }
+        spec.addTolerations(Toleration.newBuilder().setKey(key).setOperator("Exists").setEffect("NoExecute")
+                .setTolerationSeconds(DEFAULT_TOLERATION_SECONDS));
+    }
+
+    static io.kubelite.api.ObjectReference ref(ReplicaSet rs) {
+        return EventRecorder.ref("apps/v1", "ReplicaSet", rs.getMetadata());
+    }
+
+    private void updateStatus(ReplicaSet rs, List<Pod> owned, String failReason, String failMessage) throws Exception {
+        Instant now = Instant.now();
+        int mrs = rs.getSpec().getMinReadySeconds();
+        Map<String, String> templateLabels = rs.getSpec().getTemplate().getMetadata().getLabelsMap();
+        int fully = 0;
+        int ready = 0;
+        int available = 0;
+        for (Pod p : owned) {
+            if (p.getMetadata().getLabelsMap().entrySet().containsAll(templateLabels.entrySet())) {
+                fully++;
+            }
+            if (Pods.isReady(p)) {
+                ready++;
+                if (Pods.isAvailable(p, mrs, now)) {
+                    available++;
+                }
+            }
+        }
+        ReplicaSetStatus.Builder st = rs.getStatus().toBuilder()
+                .setReplicas(owned.size()).setFullyLabeledReplicas(fully).setReadyReplicas(ready)
+                .setAvailableReplicas(available).setObservedGeneration(rs.getMetadata().getGeneration());
+        List<ReplicaSetCondition> conds = new ArrayList<>();
+        for (ReplicaSetCondition c : st.getConditionsList()) {
+            if (!c.getType().equals("ReplicaFailure")) {
+                conds.add(c);
+            }
+        }
+        if (failReason != null) {
+            ReplicaSetCondition old = rs.getStatus().getConditionsList().stream()
+                    .filter(c -> c.getType().equals("ReplicaFailure")).findFirst().orElse(null);
+            conds.add(ReplicaSetCondition.newBuilder().setType("ReplicaFailure").setStatus("True").setReason(failReason)
+                    .setMessage(failMessage == null ? "" : failMessage)
+                    .setLastTransitionTime(old != null ? old.getLastTransitionTime() : Times.nowSeconds()).build());
+        }
+        st.clearConditions().addAllConditions(conds);
+        ReplicaSetStatus want = st.build();
+        if (want.equals(rs.getStatus())) {
+            return;
+        }
+        try {
+            replicaSets.guaranteedUpdate(rs.getMetadata().getNamespace(), rs.getMetadata().getName(),
+                    Preconditions.uid(rs.getMetadata().getUid()), cur -> {
+                        ReplicaSetStatus.Builder b = want.toBuilder();
+                        // observedGeneration is only as new as the spec this sync acted on
+                        b.setObservedGeneration(Math.min(want.getObservedGeneration(), cur.getMetadata().getGeneration()));
+                        return cur.toBuilder().setStatus(b).build();
+                    }).get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (!Pods.isGone(e)) {
+                StoreException se = StoreException.unwrap(e);
+                throw se != null ? se : e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}

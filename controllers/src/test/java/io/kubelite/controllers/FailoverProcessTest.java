@@ -1,0 +1,130 @@
+package io.kubelite.controllers;
+
+import io.kubelite.api.Lease;
+import io.kubelite.api.Node;
+import io.kubelite.api.Pod;
+import io.kubelite.store.Etcd;
+import io.kubelite.store.Resources;
+import io.kubelite.store.Store;
+import io.kubelite.store.informer.Informer;
+import io.kubelite.store.informer.ResourceEventHandler;
+import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.store.testing.Poll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two real controller-manager processes; the active one is killed with SIGKILL; the standby carries on, doing nothing twice. */
+class FailoverProcessTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.single();
+
+    private static Process launch(String prefix, String id, Path log) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), ControllerManagerMain.class.getName(),
+                "--etcd-endpoints", String.join(",", ETCD.cluster().endpoints()), "--etcd-prefix", prefix,
+                "--id", id, "--leader-lease-duration", "2s", "--health-port", "0",
+                "--cluster-cidr", "10.0.0.0/12", "--node-monitor-period", "1s"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("ETCD_ENDPOINTS");
+        return pb.start();
+    }
+
+    private static String holder(Store store) {
+        try {
+            Lease l = Harness.join(store.of(Resources.LEASES).get("kube-system", ControllerManagerMain.NAME));
+            return l.getSpec().getHolderIdentity();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Test
+    void standbyContinuesAfterKill9WithNothingDoneTwice() throws Exception {
+        String prefix = ETCD.newPrefix();
+        Etcd etcd = ETCD.connect(prefix);
+        Store store = new Store(etcd);
+        Path dir = Files.createTempDirectory("cm-failover");
+        Map<String, Process> procs = new HashMap<>();
+        Informer<Pod> pods = new Informer<>(store.of(Resources.PODS), null);
+        Informer<Node> nodes = new Informer<>(store.of(Resources.NODES), null);
+        try {
+            AtomicInteger podCreates = new AtomicInteger();
+            Set<String> cidrChanges = ConcurrentHashMap.newKeySet();
+            pods.addHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(Pod p) {
+                    podCreates.incrementAndGet();
+                }
+            });
+            nodes.addHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onUpdate(Node o, Node n) {
+                    if (!o.getSpec().getPodCidr().isEmpty() && !o.getSpec().getPodCidr().equals(n.getSpec().getPodCidr())) {
+                        cidrChanges.add(n.getMetadata().getName());
+                    }
+                }
+            });
+            pods.start();
+            nodes.start();
+            procs.put("cm-a", launch(prefix, "cm-a", dir.resolve("cm-a.log")));
+            procs.put("cm-b", launch(prefix, "cm-b", dir.resolve("cm-b.log")));
+            String leader = Poll.value(Duration.ofSeconds(60), "a leader", () -> holder(store));
+            String standby = leader.equals("cm-a") ? "cm-b" : "cm-a";
+
+            Harness.join(store.of(Resources.REPLICA_SETS).create(NodeLifecycleTest.rs("ha", 20, 300)));
+            for (int i = 0; i < 20; i++) {
+                Harness.join(store.of(Resources.NODES).create(Harness.readyNode("ha-" + i, Map.of())));
+            }
+            Poll.until(Duration.ofSeconds(30), "20 pods and 20 CIDRs from the first leader", () ->
+                    pods.list().size() == 20 && nodes.list().stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).count() == 20);
+
+            procs.get(leader).destroyForcibly().waitFor();
+            Harness.join(store.of(Resources.REPLICA_SETS).guaranteedUpdate("default", "ha", rs -> rs.toBuilder()
+                    .setSpec(rs.getSpec().toBuilder().setReplicas(40)).build()));
+            for (int i = 20; i < 40; i++) {
+                Harness.join(store.of(Resources.NODES).create(Harness.readyNode("ha-" + i, Map.of())));
+            }
+            Poll.until(Duration.ofSeconds(30), "the standby leads", () -> standby.equals(holder(store)));
+            Poll.until(Duration.ofSeconds(30), "40 pods and 40 CIDRs", () ->
+                    pods.list().size() == 40 && nodes.list().stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).count() == 40);
+            long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < end) {
+                assertThat(pods.list()).hasSize(40);
+                Thread.sleep(100);
+            }
+            assertThat(podCreates.get()).as("exactly 40 pods ever created").isEqualTo(40);
+            assertThat(cidrChanges).as("no node's CIDR reassigned").isEmpty();
+            Set<String> cidrs = ConcurrentHashMap.newKeySet();
+            for (Node n : nodes.list()) {
+                assertThat(cidrs.add(n.getSpec().getPodCidr())).as("unique CIDR " + n.getSpec().getPodCidr()).isTrue();
+            }
+            assertThat(Files.readString(dir.resolve(standby + ".log"))).contains("started leading");
+        } finally {
+            pods.close();
+            nodes.close();
+            for (Process p : procs.values()) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+            for (File f : dir.toFile().listFiles()) {
+                f.delete();
+            }
+            dir.toFile().delete();
+        }
+    }
+}

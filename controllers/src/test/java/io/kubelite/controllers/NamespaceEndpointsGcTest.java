@@ -1,0 +1,192 @@
+package io.kubelite.controllers;
+
+import com.google.protobuf.Value;
+import io.kubelite.api.Container;
+import io.kubelite.api.ContainerPort;
+import io.kubelite.api.EndpointAddress;
+import io.kubelite.api.EndpointSubset;
+import io.kubelite.api.Endpoints;
+import io.kubelite.api.Namespace;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.OwnerReference;
+import io.kubelite.api.Pod;
+import io.kubelite.api.PodCondition;
+import io.kubelite.api.PodSpec;
+import io.kubelite.api.PodStatus;
+import io.kubelite.api.Secret;
+import io.kubelite.api.Service;
+import io.kubelite.api.ServicePort;
+import io.kubelite.api.ServiceSpec;
+import io.kubelite.api.ServiceAccount;
+import io.kubelite.controllers.namespace.ServiceAccountTokenController;
+import io.kubelite.controllers.util.Pods;
+import io.kubelite.controllers.util.Times;
+import io.kubelite.store.Resources;
+import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.store.testing.Poll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NamespaceEndpointsGcTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.single();
+
+    private static Secret tokenOf(Harness h, String ns) {
+        List<Secret> s = h.list(Resources.SECRETS, ns).stream()
+                .filter(x -> x.getType().equals(ServiceAccountTokenController.TOKEN_TYPE)).toList();
+        return s.size() == 1 ? s.get(0) : null;
+    }
+
+    @Test
+    void namespacesAreBootstrappedAndDeleted() throws Exception {
+        try (Harness h = new Harness(ETCD)) {
+            Poll.until(Duration.ofSeconds(10), "system namespaces", () -> h.list(Resources.NAMESPACES, null).stream()
+                    .map(n -> n.getMetadata().getName()).toList()
+                    .containsAll(List.of("default", "kube-system", "kube-public", "kube-node-lease")));
+            h.join(h.of(Resources.NAMESPACES).create(Namespace.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder().setName("team-a")).build()));
+            Poll.until(Duration.ofSeconds(10), "team-a Active with a default ServiceAccount and its token", () -> {
+                ServiceAccount sa = h.getOrNull(Resources.SERVICE_ACCOUNTS, "team-a", "default");
+                Secret t = tokenOf(h, "team-a");
+                return sa != null && t != null && sa.getSecretsCount() == 1
+                        && sa.getSecrets(0).getName().equals(t.getMetadata().getName())
+                        && h.getOrNull(Resources.NAMESPACES, null, "team-a").getStatus().getPhase().equals("Active");
+            });
+            ServiceAccount sa = h.getOrNull(Resources.SERVICE_ACCOUNTS, "team-a", "default");
+            Secret token = tokenOf(h, "team-a");
+            assertThat(token.getMetadata().getAnnotationsMap()).containsEntry("kubernetes.io/service-account.name", "default")
+                    .containsEntry("kubernetes.io/service-account.uid", sa.getMetadata().getUid());
+            assertThat(token.getDataMap().get("token").size()).isGreaterThanOrEqualTo(40);
+            assertThat(token.getDataMap().get("namespace").toStringUtf8()).isEqualTo("team-a");
+            assertThat(tokenOf(h, "default")).isNotNull();
+            // the token survives a restart (no second token)
+            h.restart();
+            Poll.until(Duration.ofSeconds(5), "still one token", () -> tokenOf(h, "team-a") != null);
+            assertThat(tokenOf(h, "team-a").getMetadata().getUid()).isEqualTo(token.getMetadata().getUid());
+
+            // content, then deletion as the API server would start it (deletionTimestamp)
+            h.join(h.of(Resources.PODS).create(Pod.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder().setNamespace("team-a").setName("p1"))
+                    .setSpec(PodSpec.newBuilder()).build()));
+            h.join(h.of(Resources.SERVICES).create(Service.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder().setNamespace("team-a").setName("s1")).build()));
+            h.join(h.of(Resources.NAMESPACES).guaranteedUpdate(null, "team-a", n -> n.toBuilder()
+                    .setMetadata(n.getMetadata().toBuilder().setDeletionTimestamp(Times.nowSeconds())).build()));
+            Poll.until(Duration.ofSeconds(15), "team-a and everything in it gone", () ->
+                    h.getOrNull(Resources.NAMESPACES, null, "team-a") == null);
+            assertThat(h.list(Resources.PODS, "team-a")).isEmpty();
+            assertThat(h.list(Resources.SERVICES, "team-a")).isEmpty();
+            assertThat(h.list(Resources.SECRETS, "team-a")).isEmpty();
+            assertThat(h.list(Resources.SERVICE_ACCOUNTS, "team-a")).isEmpty();
+            // a system namespace removed behind our back comes back
+            Harness.join(h.of(Resources.NAMESPACES).delete(null, "kube-public"));
+            Poll.until(Duration.ofSeconds(10), "kube-public recreated", () -> h.getOrNull(Resources.NAMESPACES, null, "kube-public") != null);
+        }
+    }
+
+    private static Pod webPod(String name, String ip, boolean ready) {
+        return Pod.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName(name).putLabels("app", "web"))
+                .setSpec(PodSpec.newBuilder().setNodeName("n1").addContainers(Container.newBuilder().setName("c")
+                        .addPorts(ContainerPort.newBuilder().setName("http").setContainerPort(8080).setProtocol("TCP"))))
+                .setStatus(PodStatus.newBuilder().setPhase("Running").setPodIp(ip)
+                        .addConditions(PodCondition.newBuilder().setType("Ready").setStatus(ready ? "True" : "False")))
+                .build();
+    }
+
+    private static List<String> ips(List<EndpointAddress> as) {
+        return as.stream().map(EndpointAddress::getIp).toList();
+    }
+
+    @Test
+    void endpointsFollowReadiness() throws Exception {
+        try (Harness h = new Harness(ETCD)) {
+            h.join(h.of(Resources.SERVICES).create(Service.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("web").putLabels("tier", "front"))
+                    .setSpec(ServiceSpec.newBuilder().putSelector("app", "web")
+                            .addPorts(ServicePort.newBuilder().setName("http").setPort(80)
+                                    .setTargetPort(Value.newBuilder().setStringValue("http")))
+                            .addPorts(ServicePort.newBuilder().setName("metrics").setPort(9090)
+                                    .setTargetPort(Value.newBuilder().setNumberValue(9100))))
+                    .build()));
+            h.join(h.of(Resources.PODS).create(webPod("w1", "10.0.0.1", true)));
+            h.join(h.of(Resources.PODS).create(webPod("w2", "10.0.0.2", false)));
+            h.join(h.of(Resources.PODS).create(webPod("w3", "", false))); // no IP yet: left out
+            Poll.until(Duration.ofSeconds(10), "Endpoints with w1 ready and w2 not ready", () -> {
+                Endpoints ep = h.getOrNull(Resources.ENDPOINTS, "default", "web");
+                return ep != null && ep.getSubsetsCount() == 1
+                        && ips(ep.getSubsets(0).getAddressesList()).equals(List.of("10.0.0.1"))
+                        && ips(ep.getSubsets(0).getNotReadyAddressesList()).equals(List.of("10.0.0.2"));
+            });
+            Endpoints ep = h.getOrNull(Resources.ENDPOINTS, "default", "web");
+            EndpointSubset s = ep.getSubsets(0);
+            assertThat(s.getPortsList()).extracting(p -> p.getName() + ":" + p.getPort() + "/" + p.getProtocol())
+                    .containsExactly("http:8080/TCP", "metrics:9100/TCP");
+            EndpointAddress a = s.getAddresses(0);
+            assertThat(a.getNodeName()).isEqualTo("n1");
+            assertThat(a.getTargetRef().getKind()).isEqualTo("Pod");
+            assertThat(a.getTargetRef().getName()).isEqualTo("w1");
+            assertThat(ep.getMetadata().getLabelsMap()).containsEntry("tier", "front");
+
+            // readiness flips are reflected within a second
+            long t0 = System.nanoTime();
+            Harness.join(h.of(Resources.PODS).guaranteedUpdate("default", "w2", p -> p.toBuilder()
+                    .setStatus(Pods.withCondition(p.getStatus(), PodCondition.newBuilder().setType("Ready").setStatus("True").build())).build()));
+            Poll.until(Duration.ofSeconds(1), "w2 moved to addresses within 1 s", () -> {
+                Endpoints e = h.getOrNull(Resources.ENDPOINTS, "default", "web");
+                return ips(e.getSubsets(0).getAddressesList()).equals(List.of("10.0.0.1", "10.0.0.2"));
+            });
+            Harness.join(h.of(Resources.PODS).guaranteedUpdate("default", "w1", p -> p.toBuilder()
+                    .setStatus(Pods.withCondition(p.getStatus(), PodCondition.newBuilder().setType("Ready").setStatus("False").build())).build()));
+            Poll.until(Duration.ofSeconds(1), "w1 moved to notReadyAddresses within 1 s", () -> {
+                Endpoints e = h.getOrNull(Resources.ENDPOINTS, "default", "web");
+                return ips(e.getSubsets(0).getNotReadyAddressesList()).equals(List.of("10.0.0.1"));
+            });
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+            Harness.join(h.of(Resources.PODS).delete("default", "w1"));
+            Poll.until(Duration.ofSeconds(1), "deleted pod dropped", () -> {
+                Endpoints e = h.getOrNull(Resources.ENDPOINTS, "default", "web");
+                return e.getSubsets(0).getNotReadyAddressesCount() == 0;
+            });
+            Harness.join(h.of(Resources.SERVICES).delete("default", "web"));
+            Poll.until(Duration.ofSeconds(5), "Endpoints deleted with the Service", () ->
+                    h.getOrNull(Resources.ENDPOINTS, "default", "web") == null);
+        }
+    }
+
+    @Test
+    void dependentsOfDeletedOwnersAreCollected() throws Exception {
+        try (Harness h = new Harness(ETCD)) {
+            h.join(h.of(Resources.REPLICA_SETS).create(NodeLifecycleTest.rs("gc", 3, 300)));
+            Poll.until(Duration.ofSeconds(10), "3 pods", () -> h.list(Resources.PODS, "default").size() == 3);
+            // a pod owned by something that never existed, and one owned by a live Service plus a dead one
+            Service live = h.join(h.of(Resources.SERVICES).create(Service.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("owner")).build()));
+            OwnerReference ghost = OwnerReference.newBuilder().setApiVersion("apps/v1").setKind("ReplicaSet")
+                    .setName("ghost").setUid("00000000-dead").setController(true).build();
+            h.join(h.of(Resources.SECRETS).create(Secret.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("orphan").addOwnerReferences(ghost)).build()));
+            h.join(h.of(Resources.SECRETS).create(Secret.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("half")
+                            .addOwnerReferences(ghost.toBuilder().setController(false))
+                            .addOwnerReferences(OwnerReference.newBuilder().setApiVersion("v1").setKind("Service")
+                                    .setName("owner").setUid(live.getMetadata().getUid()))).build()));
+            // delete the ReplicaSet straight from etcd, as `kubectl delete --cascade=background` leaves it to the GC
+            Harness.join(h.of(Resources.REPLICA_SETS).delete("default", "gc"));
+            Poll.until(Duration.ofSeconds(10), "the ReplicaSet's pods collected", () ->
+                    h.list(Resources.PODS, "default").isEmpty());
+            Poll.until(Duration.ofSeconds(10), "orphan secret collected, half-owned one keeps its live owner", () -> {
+                Secret half = h.getOrNull(Resources.SECRETS, "default", "half");
+                return h.getOrNull(Resources.SECRETS, "default", "orphan") == null && half != null
+                        && half.getMetadata().getOwnerReferencesCount() == 1
+                        && half.getMetadata().getOwnerReferences(0).getKind().equals("Service");
+            });
+        }
+    }
+}
