@@ -92,11 +92,16 @@ pack() {
 
 build() { # build IMAGE CONTEXT [docker build args...]
   local image="$1" context="$2"; shift 2
+  local old new
+  old="$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)"
   log "docker build -t $image"
   if ! docker build -q -t "$image" "$@" "$context" >"$work/build.log" 2>&1; then
     cat "$work/build.log" >&2
     die "docker build of $image failed"
   fi
+  new="$(docker image inspect -f '{{.Id}}' "$image")"
+  # the image this build replaced, now untagged: remove it unless something still uses it
+  if [[ -n "$old" && "$old" != "$new" ]]; then docker rmi "$old" >/dev/null 2>&1 || true; fi
 }
 
 started=$SECONDS

@@ -75,9 +75,9 @@ cleanup() {
   if ((rc != 0)); then
     say "state at failure:"
     "${compose[@]}" ps 2>&1 || true
-    for s in $("${compose[@]}" ps --services 2>/dev/null); do
-      echo "----- $s (last 15 log lines)"
-      "${compose[@]}" logs --no-color --tail=15 "$s" 2>&1 | tail -n 15 || true
+    for id in $(docker ps -aq --filter "label=com.docker.compose.project=$project"); do
+      echo "----- $(docker inspect -f '{{.Name}}' "$id" | tr -d /) (last 15 log lines)"
+      docker logs --tail 15 "$id" 2>&1 || true
     done
   fi
   if [[ "${SMOKE_KEEP:-}" == 1 ]]; then
@@ -92,9 +92,9 @@ cleanup() {
     echo "smoke test timings:"
     printf '  %s\n' "${timings[@]}"
     printf '  %-44s %4ds\n' "total" "$((SECONDS - t0))"
-    echo "compose smoke: 1 passed, 0 failed"
+    echo "smoke: 1 passed, 0 failed"
   else
-    echo "compose smoke: 0 passed, 1 failed"
+    echo "smoke: 0 passed, 1 failed"
   fi
   exit "$rc"
 }
