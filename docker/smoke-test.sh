@@ -83,7 +83,20 @@ cleanup() {
   if [[ "${SMOKE_KEEP:-}" == 1 ]]; then
     say "SMOKE_KEEP=1: cluster left running; stop it with: $compose_cmd -p $project down -v"
   else
-    local d=$SECONDS
+    local d=$SECONDS ids killed=()
+    "${compose[@]}" stop >/dev/null 2>&1 || true
+    # exit code 137 after a stop: SIGTERM was not enough within the grace period
+    ids=$(docker ps -aq --filter "label=com.docker.compose.project=$project")
+    [[ -z "$ids" ]] || while read -r name code; do
+      [[ "$code" != 137 ]] || killed+=("${name#/}")
+    done < <(docker inspect -f '{{.Name}} {{.State.ExitCode}}' $ids)
+    if ((${#killed[@]} > 0)); then
+      say "WARNING: killed after the stop grace period (no exit on SIGTERM): ${killed[*]}"
+      for name in "${killed[@]}"; do
+        echo "----- $name (last 30 log lines)"
+        docker logs --tail 30 "$name" 2>&1 | cut -c1-300 || true
+      done
+    fi
     "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || "${compose[@]}" down -v --remove-orphans || true
     say "compose down -v: $((SECONDS - d))s"
   fi
