@@ -58,14 +58,29 @@ public final class ClusterState {
         }
         return ProcessHandle.of(p.pid())
                 .filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().commandLine().map(c -> c.contains(p.marker())).orElse(false));
+                .filter(h -> commandLine(h).contains(p.marker()));
+    }
+
+    /**
+     * The process's full command line. ProcessHandle.Info cuts it at 4 KiB, which a JVM
+     * with a long classpath exceeds, so Linux's /proc is read first.
+     */
+    static String commandLine(ProcessHandle h) {
+        Path proc = Path.of("/proc", Long.toString(h.pid()), "cmdline");
+        try {
+            if (Files.isReadable(proc)) {
+                return new String(Files.readAllBytes(proc), java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return h.info().commandLine().orElse("");
     }
 
     /** True while any recorded process (or the launcher) is alive. */
     public boolean anyAlive() {
         if (launcherPid > 0 && ProcessHandle.of(launcherPid).map(ProcessHandle::isAlive).orElse(false)
-                && ProcessHandle.of(launcherPid).flatMap(h -> h.info().commandLine())
-                .map(c -> c.contains(KubeliteMain.class.getName())).orElse(false)) {
+                && ProcessHandle.of(launcherPid).map(h -> commandLine(h).contains(KubeliteMain.class.getName())).orElse(false)) {
             return true;
         }
         return processes.stream().anyMatch(p -> live(p).isPresent());

@@ -35,7 +35,7 @@ final class DownCommand implements Callable<Integer> {
         ClusterState state = loaded.get();
         // A foreground `up` stops its own children in order when told to.
         Optional<ProcessHandle> launcher = ProcessHandle.of(state.launcherPid).filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().commandLine().map(c -> c.contains(KubeliteMain.class.getName())).orElse(false));
+                .filter(h -> ClusterState.commandLine(h).contains(KubeliteMain.class.getName()));
         if (launcher.isPresent() && !state.detached) {
             System.out.println("stopping kubelite up (pid " + state.launcherPid + ")");
             launcher.get().destroy();

@@ -1,5 +1,7 @@
 package io.kubelite.launcher;
 
+import io.kubelite.store.local.Sessions;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -33,6 +35,8 @@ final class ManagedProcess {
     static ManagedProcess start(ComponentKind kind, List<String> args, int healthPort, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // first on the command line, so `down` recognises the process even where only a prefix of it is visible
+        cmd.add(marker(kind));
         String opts = System.getenv().getOrDefault("KUBELITE_COMPONENT_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         for (String o : opts.trim().split("\\s+")) {
             if (!o.isEmpty()) {
@@ -47,7 +51,7 @@ final class ManagedProcess {
         cmd.add(Integer.toString(healthPort));
         try {
             Files.createDirectories(log.getParent());
-            Process p = new ProcessBuilder(cmd)
+            Process p = new ProcessBuilder(Sessions.inNewSession(cmd))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -56,6 +60,11 @@ final class ManagedProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + kind.command(), e);
         }
+    }
+
+    /** What identifies a component process started by the launcher on its command line. */
+    static String marker(ComponentKind kind) {
+        return "-Dkubelite.component=" + kind.command();
     }
 
     String name() {

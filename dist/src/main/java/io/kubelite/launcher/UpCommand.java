@@ -58,6 +58,7 @@ final class UpCommand implements Callable<Integer> {
     boolean detach;
 
     private final PrintStream out = System.out;
+    private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
@@ -126,7 +127,7 @@ final class UpCommand implements Callable<Integer> {
             step(l.kind.command(), "starting");
             ManagedProcess p = ManagedProcess.start(l.kind, l.args, health, layout.log(l.kind.command()));
             started.add(p);
-            state.processes.add(new ClusterState.Proc(l.kind.command(), p.pid(), null, health, l.kind.mainClass()));
+            state.processes.add(new ClusterState.Proc(l.kind.command(), p.pid(), null, health, ManagedProcess.marker(l.kind)));
             state.save(layout.state());
             if (!p.awaitReady(timeout)) {
                 System.err.println("kubelite up: " + l.kind.command() + (p.isAlive() ? " not ready within " + DurationConverter.format(timeout)
@@ -158,7 +159,7 @@ final class UpCommand implements Callable<Integer> {
         List<ManagedProcess> reported = new ArrayList<>();
         while (true) {
             for (ManagedProcess p : started) {
-                if (!p.isAlive() && !reported.contains(p)) {
+                if (!stopping && !p.isAlive() && !reported.contains(p)) {
                     reported.add(p);
                     System.err.println("kubelite: " + p.name() + " exited with code " + p.exitCode() + "; see " + rel(p.log()));
                 }
@@ -176,6 +177,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     private void stopAll(List<ManagedProcess> started, LocalEtcd etcd, ClusterLayout layout) {
+        stopping = true;
         List<ManagedProcess> reverse = new ArrayList<>(started);
         java.util.Collections.reverse(reverse);
         for (ManagedProcess p : reverse) {

@@ -525,6 +525,15 @@ public final class ReplicaSetController implements Controller {
         }
     }
 
+    /** Pending expectations and the informer's view of a ReplicaSet's pods, for diagnostics. */
+    public String describe(String key) {
+        String ns = key.substring(0, key.indexOf('/'));
+        long cached = podInformer.byNamespace(ns).stream().filter(Pods::isActive).count();
+        return "expectations " + expectations.describe(key) + ", " + cached + " active pods cached in " + ns
+                + ", informer at revision " + podInformer.lastRevision() + ", queue " + queue.len() + " ready/"
+                + queue.delayed() + " delayed/" + queue.inFlight() + " in flight";
+    }
+
     @Override
     public void close() {
         queue.close();

@@ -58,7 +58,7 @@ public final class LocalEtcd implements AutoCloseable {
         int peer = freePort();
         try {
             Files.createDirectories(dataDir);
-            Process p = new ProcessBuilder(List.of(binary.toString(),
+            Process p = new ProcessBuilder(Sessions.inNewSession(List.of(binary.toString(),
                     "--name", "kubelite",
                     "--data-dir", dataDir.toString(),
                     "--listen-client-urls", "http://127.0.0.1:" + client,
@@ -66,8 +66,10 @@ public final class LocalEtcd implements AutoCloseable {
                     "--listen-peer-urls", "http://127.0.0.1:" + peer,
                     "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
                     "--initial-cluster", "kubelite=http://127.0.0.1:" + peer,
+                    // idle watchers learn etcd's revision this often (ResourceWatch relies on it)
+                    "--experimental-watch-progress-notify-interval", "5s",
                     "--logger", "zap",
-                    "--log-level", "warn"))
+                    "--log-level", "warn")))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();

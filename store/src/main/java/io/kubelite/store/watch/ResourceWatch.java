@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -31,15 +30,22 @@ import java.util.concurrent.TimeUnit;
  * never repeats or skips a change. When the resume revision has been compacted the
  * listener's {@code onExpired} is called once and the watch stops: the caller relists.
  *
- * <p>Progress: etcd progress notifications and periodic progress requests advance the
- * tracked revision while no event arrives, and are passed on as {@code onProgress}.
+ * <p>Progress: etcd's periodic progress notifications (the watch asks for them) advance
+ * the tracked revision while no event arrives, and are passed on as {@code onProgress}.
+ * etcd sends these through the watcher's own event channel, only once the watcher is in
+ * sync, so they never overtake an event. Client-requested progress (RequestProgress) is
+ * deliberately not used: etcd before 3.4.24 / 3.5.8 answers it with the store's current
+ * revision while events may still be queued for the watcher (etcd-io/etcd#15220), and
+ * trusting that revision would skip those events. How often idle watchers move on is
+ * therefore etcd's {@code --experimental-watch-progress-notify-interval} (default 10m;
+ * kubelite's launchers and test harness set 5s and 2s, as Kubernetes recommends a few
+ * seconds).
  *
  * <p>Threads: the watch owns one thread; every listener call happens on it, in order.
  * {@link #close()} is idempotent and stops the thread.
  */
 public final class ResourceWatch<T extends Message> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceWatch.class);
-    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
     private static final long MAX_BACKOFF_MS = 5_000;
 
     private final Etcd etcd;
@@ -75,8 +81,6 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
     /** Opens the etcd watch. Called once by the store. */
     public void start() {
         executor.execute(this::connect);
-        executor.scheduleWithFixedDelay(this::requestProgress, PROGRESS_INTERVAL.toMillis(),
-                PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The last revision this watch has delivered or been told is complete. */
@@ -220,17 +224,6 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private void requestProgress() {
-        Watch.Watcher w = watcher;
-        if (w != null && !closed && !failing) {
-            try {
-                w.requestProgress();
-            } catch (RuntimeException e) {
-                LOG.debug("progress request on {} failed: {}", prefix, e.toString());
-            }
-        }
     }
 
     private void closeWatcher() {

@@ -46,7 +46,8 @@ final class ContainerEtcdCluster implements EtcdCluster {
                         "--name", "m0",
                         "--data-dir", "/var/lib/etcd",
                         "--listen-client-urls", "http://0.0.0.0:2379",
-                        "--advertise-client-urls", "http://127.0.0.1:" + hostPort)
+                        "--advertise-client-urls", "http://127.0.0.1:" + hostPort,
+                        "--experimental-watch-progress-notify-interval", "2s")
                 .waitingFor(Wait.forHttp("/health").forPort(2379).withStartupTimeout(Duration.ofSeconds(60)));
         container.start();
     }
@@ -107,16 +108,6 @@ final class ContainerEtcdCluster implements EtcdCluster {
     @Override
     public int leaderIndex() {
         return 0;
-    }
-
-    @Override
-    public void compact(long revision) {
-        etcdctl("compaction", "--physical", Long.toString(revision));
-    }
-
-    @Override
-    public long currentRevision() {
-        return Etcdctl.revision(etcdctl("endpoint", "status", "-w", "json"));
     }
 
     @Override

@@ -40,10 +40,14 @@ public interface EtcdCluster extends AutoCloseable {
     int leaderIndex();
 
     /** Compacts history up to {@code revision} (physical compaction, waits for it). */
-    void compact(long revision);
+    default void compact(long revision) {
+        etcdctl("compaction", "--physical", Long.toString(revision));
+    }
 
     /** The current revision of the cluster. */
-    long currentRevision();
+    default long currentRevision() {
+        return Etcdctl.revision(etcdctl("endpoint", "status", "-w", "json"));
+    }
 
     /**
      * Runs {@code etcdctl} (v3 API) against this cluster with the given arguments and

@@ -75,7 +75,8 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
 
     /** Config for a store client on this cluster under {@code prefix}. */
     public EtcdConfig config(String prefix) {
-        return new EtcdConfig(cluster().endpoints(), prefix, Duration.ofSeconds(5));
+        // generous: a 2-core CI machine running etcd with fsync and several JVMs can stall for seconds
+        return new EtcdConfig(cluster().endpoints(), prefix, Duration.ofSeconds(15));
     }
 
     /** A connected client, closed automatically after the test class. */

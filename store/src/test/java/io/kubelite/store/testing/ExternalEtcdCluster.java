@@ -61,16 +61,6 @@ final class ExternalEtcdCluster implements EtcdCluster {
     }
 
     @Override
-    public void compact(long revision) {
-        etcdctl("compaction", "--physical", Long.toString(revision));
-    }
-
-    @Override
-    public long currentRevision() {
-        return Etcdctl.revision(etcdctl("endpoint", "status", "-w", "json"));
-    }
-
-    @Override
     public String etcdctl(String... args) {
         return Etcdctl.run(endpoints, args);
     }

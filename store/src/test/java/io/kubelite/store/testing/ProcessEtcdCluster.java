@@ -147,16 +147,6 @@ final class ProcessEtcdCluster implements EtcdCluster {
     }
 
     @Override
-    public void compact(long revision) {
-        etcdctl("compaction", "--physical", Long.toString(revision));
-    }
-
-    @Override
-    public long currentRevision() {
-        return Etcdctl.revision(etcdctl("endpoint", "status", "-w", "json"));
-    }
-
-    @Override
     public String etcdctl(String... args) {
         List<String> live = new ArrayList<>();
         for (Member m : members) {
@@ -321,6 +311,8 @@ final class ProcessEtcdCluster implements EtcdCluster {
                         "--initial-cluster-state", fresh ? "new" : "existing",
                         "--heartbeat-interval", "100",
                         "--election-timeout", "1000",
+                        // idle watchers learn etcd's revision this often (ResourceWatch relies on it)
+                        "--experimental-watch-progress-notify-interval", "2s",
                         "--logger", "zap",
                         "--log-level", "warn"));
                 process = new ProcessBuilder(cmd)
