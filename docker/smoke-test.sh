@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# Compose smoke test: builds the images, starts docker-compose.yml, waits until every
+# container is healthy, applies a ReplicaSet with bin/kl through 127.0.0.1:6443, waits
+# for its pods to run, stops the etcd raft leader's container and the leading
+# scheduler's container, scales the ReplicaSet up and waits for the new pods to be
+# scheduled and to run. `compose down -v` always runs at the end (trap). Prints timings.
+#
+# Images: $KUBELITE_IMAGE / $ETCD_IMAGE when set; else the kubelite image is built from
+# this tree's Dockerfile on the default Temurin base and the public etcd image is used
+# when both are already on this machine; else (no image can be pulled here) both are
+# built air-gapped by docker/build-local-images.sh. Nothing is pulled.
+#
+# Env: SMOKE_TIMEOUT (seconds per wait, default 180), SMOKE_KEEP=1 keeps the cluster up
+# for inspection (then: docker-compose -p kubelite-smoke down -v).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+project=kubelite-smoke
+timeout_s="${SMOKE_TIMEOUT:-180}"
+export KUBECONFIG="$root/docker/kubeconfig"
+kl=("$root/bin/kl" --kubeconfig "$root/docker/kubeconfig")
+
+t0=$SECONDS
+declare -a timings=()
+phase_start=$SECONDS
+say() { printf '[smoke %4ds] %s\n' "$((SECONDS - t0))" "$*"; }
+phase() { # phase NAME: closes the current phase under NAME
+  timings+=("$(printf '%-44s %4ds' "$1" "$((SECONDS - phase_start))")")
+  say "$1: $((SECONDS - phase_start))s"
+  phase_start=$SECONDS
+}
+fail() {
+  say "FAILED: $*"
+  exit 1
+}
+
+# --- engine and compose
+compose_cmd="$("$root/docker/ensure-docker.sh" | tail -n 1)" || fail "no Docker engine (see above)"
+read -r -a compose <<<"$compose_cmd"
+compose+=(-p "$project" -f "$root/docker-compose.yml")
+phase "docker engine ($compose_cmd)"
+
+# all the ports the stack binds on 127.0.0.1 must be free
+busy=()
+for port in 6443 6444 12379 12380 22379 22380 32379 32380 $(seq 10441 10451); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then busy+=("$port"); fi
+done
+((${#busy[@]} == 0)) || fail "ports in use on 127.0.0.1: ${busy[*]} (another kubelite up or compose cluster?)"
+
+# --- build: the distribution the image copies, and kl
+if [[ "${SMOKE_SKIP_BUILD:-}" != 1 || ! -d dist/target/kubelite/lib || ! -f cli/target/kl.classpath ]]; then
+  say "mvn package (dist/target/kubelite and kl; SMOKE_SKIP_BUILD=1 skips this after a build)"
+  rm -rf dist/target/kubelite # copy-dependencies never removes a jar that is no longer a dependency
+  mvn -q -B package -DskipTests
+  phase "mvn package"
+fi
+
+# --- images
+if [[ -z "${KUBELITE_IMAGE:-}" || -z "${ETCD_IMAGE:-}" ]]; then
+  if docker image inspect eclipse-temurin:17-jre >/dev/null 2>&1 \
+      && docker image inspect gcr.io/etcd-development/etcd:v3.5.17 >/dev/null 2>&1; then
+    say "building kubelite-smoke/kubelite:test on eclipse-temurin:17-jre"
+    docker build -q -t kubelite-smoke/kubelite:test "$root" >/dev/null
+    export KUBELITE_IMAGE=kubelite-smoke/kubelite:test ETCD_IMAGE=gcr.io/etcd-development/etcd:v3.5.17
+  else
+    say "no public base images here: building air-gapped images (docker/build-local-images.sh)"
+    eval "$("$root/docker/build-local-images.sh" --skip-maven --tag smoke --print-env)"
+  fi
+  phase "images built"
+fi
+say "images: KUBELITE_IMAGE=$KUBELITE_IMAGE ETCD_IMAGE=$ETCD_IMAGE"
+
+cleanup() {
+  local rc=$?
+  if ((rc != 0)); then
+    say "state at failure:"
+    "${compose[@]}" ps 2>&1 || true
+    for id in $(docker ps -aq --filter "label=com.docker.compose.project=$project"); do
+      echo "----- $(docker inspect -f '{{.Name}}' "$id" | tr -d /) (last 15 log lines)"
+      docker logs --tail 15 "$id" 2>&1 || true
+    done
+  fi
+  if [[ "${SMOKE_KEEP:-}" == 1 ]]; then
+    say "SMOKE_KEEP=1: cluster left running; stop it with: $compose_cmd -p $project down -v"
+  else
+    local d=$SECONDS ids killed=()
+    "${compose[@]}" stop >/dev/null 2>&1 || true
+    # exit code 137 after a stop: SIGTERM was not enough within the grace period
+    ids=$(docker ps -aq --filter "label=com.docker.compose.project=$project")
+    [[ -z "$ids" ]] || while read -r name code; do
+      [[ "$code" != 137 ]] || killed+=("${name#/}")
+    done < <(docker inspect -f '{{.Name}} {{.State.ExitCode}}' $ids)
+    if ((${#killed[@]} > 0)); then
+      say "WARNING: killed after the stop grace period (no exit on SIGTERM): ${killed[*]}"
+      for name in "${killed[@]}"; do
+        echo "----- $name (last 30 log lines)"
+        docker logs --tail 30 "$name" 2>&1 | cut -c1-300 || true
+      done
+    fi
+    "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || "${compose[@]}" down -v --remove-orphans || true
+    say "compose down -v: $((SECONDS - d))s"
+  fi
+  if ((rc == 0)); then
+    echo
+    echo "smoke test timings:"
+    printf '  %s\n' "${timings[@]}"
+    printf '  %-44s %4ds\n' "total" "$((SECONDS - t0))"
+    echo "smoke: 1 passed, 0 failed"
+  else
+    echo "smoke: 0 passed, 1 failed"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# wait_for DESCRIPTION COMMAND...: polls COMMAND once a second until it succeeds
+wait_for() {
+  local what="$1"; shift
+  local deadline=$((SECONDS + timeout_s))
+  until "$@"; do
+    ((SECONDS < deadline)) || fail "timed out after ${timeout_s}s waiting for $what"
+    sleep 1
+  done
+}
+
+container() { "${compose[@]}" ps -q "$1"; }
+
+all_healthy() {
+  local ids id status unhealthy=0
+  ids=$("${compose[@]}" ps -q)
+  [[ $(wc -w <<<"$ids") -eq 11 ]] || return 1
+  for id in $ids; do
+    status=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id")
+    [[ "$status" == healthy ]] || unhealthy=$((unhealthy + 1))
+  done
+  ((unhealthy == 0))
+}
+
+# --- up
+say "compose up -d"
+"${compose[@]}" up -d >/dev/null 2>&1 || "${compose[@]}" up -d
+phase "compose up -d returned"
+wait_for "all 11 containers healthy" all_healthy
+phase "all containers healthy"
+
+ready_nodes() { "${kl[@]}" get nodes 2>/dev/null | awk '$2 == "Ready"' | wc -l; }
+six_nodes_ready() { [[ $(ready_nodes) -ge 6 ]]; }
+wait_for "6 Ready nodes" six_nodes_ready
+"${kl[@]}" get nodes
+phase "6 nodes Ready (kl via 127.0.0.1:6443)"
+
+# --- a ReplicaSet
+running_pods() { "${kl[@]}" get pods -l app=smoke -o wide 2>/dev/null | awk '$3 == "Running" && $7 != "<none>"' | wc -l; }
+want_running() { [[ $(running_pods) -ge "$1" ]]; }
+"${kl[@]}" apply -f - <<'YAML'
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: smoke
+  labels: {app: smoke}
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: smoke}
+  template:
+    metadata:
+      labels: {app: smoke}
+    spec:
+      containers:
+      - name: app
+        image: registry.k8s.io/pause:3.9
+        resources:
+          requests: {cpu: 100m, memory: 64Mi}
+YAML
+wait_for "3 smoke pods Running" want_running 3
+"${kl[@]}" get pods -l app=smoke -o wide
+phase "ReplicaSet: 3 pods Running"
+
+# --- failures: the etcd raft leader and the leading scheduler
+etcd_leader() {
+  local id
+  id=$(container etcd-1)
+  docker exec "$id" /usr/local/bin/etcdctl --endpoints=http://127.0.0.1:12379,http://127.0.0.1:22379,http://127.0.0.1:32379 \
+    endpoint status -w simple 2>/dev/null | awk -F', ' '$5 == "true" {print $1}'
+}
+leader_url=$(etcd_leader)
+case "$leader_url" in
+  *:12379) victim=etcd-1 ;;
+  *:22379) victim=etcd-2 ;;
+  *:32379) victim=etcd-3 ;;
+  *) victim=etcd-2; say "could not tell the etcd leader; stopping etcd-2" ;;
+esac
+say "stopping $victim (raft leader at ${leader_url:-?})"
+docker stop -t 10 "$(container "$victim")" >/dev/null
+
+# the scheduler that leads: leader_election_master_status 1 on its /metrics (health ports 10445, 10446)
+leads() { # leads N: scheduler-N reports itself leader
+  exec 3<>"/dev/tcp/127.0.0.1/$((10444 + $1))" || return 1
+  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  grep -qE '^leader_election_master_status\{.*\} 1(\.0)?\r?$' <&3
+  local rc=$?
+  exec 3<&-
+  return $rc
+}
+sched_victim=""
+for n in 1 2; do
+  if leads "$n" 2>/dev/null; then sched_victim=scheduler-$n; fi
+done
+[[ -n "$sched_victim" ]] || fail "neither scheduler reports itself leader"
+survivor=scheduler-$((3 - ${sched_victim#scheduler-}))
+say "stopping $sched_victim (the leading scheduler; $survivor stands by)"
+docker stop -t 20 "$(container "$sched_victim")" >/dev/null
+phase "stopped $victim and $sched_victim"
+
+"${kl[@]}" scale rs smoke --replicas 6
+wait_for "6 smoke pods Running after the failures" want_running 6
+"${kl[@]}" get pods -l app=smoke -o wide
+phase "scaled to 6: all Running (new pods scheduled)"
+
+leads "${survivor#scheduler-}" 2>/dev/null || fail "$survivor does not report itself leader"
+say "$survivor leads now"
+# every container but the two stopped ones still runs, never restarted: nothing crashed
+while read -r name status restarts; do
+  case "$name" in *"_${victim}_"* | *"-${victim}-"* | *"_${sched_victim}_"* | *"-${sched_victim}-"*) continue ;; esac
+  [[ "$status" == running && "$restarts" == 0 ]] || fail "${name#/} is $status after $restarts restart(s)"
+done < <(docker inspect -f '{{.Name}} {{.State.Status}} {{.RestartCount}}' \
+           $(docker ps -aq --filter "label=com.docker.compose.project=$project"))
+say "no other container exited or restarted"
