@@ -10,7 +10,9 @@ public enum ComponentKind {
     APISERVER("apiserver", "io.kubelite.apiserver.ApiServerMain"),
     CONTROLLER_MANAGER("controller-manager", "io.kubelite.controllers.ControllerManagerMain"),
     SCHEDULER("scheduler", "io.kubelite.scheduler.SchedulerMain"),
-    KUBELET_SIM("kubelet-sim", "io.kubelite.kubelet.KubeletSimMain");
+    KUBELET_SIM("kubelet-sim", "io.kubelite.kubelet.KubeletSimMain"),
+    /** Single-node etcd v3 API server: {@code kubelite etcdlite --data-dir D --listen 127.0.0.1:2379}. */
+    ETCDLITE("etcdlite", "io.kubelite.etcdlite.EtcdLite");
 
     private final String command;
     private final String mainClass;

@@ -1,0 +1,179 @@
+package io.kubelite.etcdlite;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * etcdlite: a single-node, persistent etcd v3 API server (KV, Watch, Lease, Maintenance
+ * Status, Cluster MemberList) over gRPC. {@link #start} recovers the data dir and
+ * serves; {@link #close} stops serving and closes the log.
+ */
+public final class EtcdLite implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdLite.class);
+
+    /** Start-up settings; every field has etcd's (or a sensible) default. */
+    public static final class Options {
+        Path dataDir = Path.of("default.etcdlite");
+        String host = "127.0.0.1";
+        int port = 2379;
+        long snapshotBytes = 64L << 20;
+        long progressNotifyMillis = 10 * 60 * 1000;
+        String name = "default";
+
+        public Options dataDir(Path p) {
+            dataDir = p;
+            return this;
+        }
+
+        /** {@code host:port}; port 0 picks a free one. */
+        public Options listen(String hostPort) {
+            int i = hostPort.lastIndexOf(':');
+            if (i < 0) {
+                throw new IllegalArgumentException("--listen wants host:port, got " + hostPort);
+            }
+            host = hostPort.substring(0, i).replaceFirst("^https?://", "");
+            port = Integer.parseInt(hostPort.substring(i + 1));
+            return this;
+        }
+
+        /** Log bytes after which a snapshot is written and older log segments dropped (0 = never). */
+        public Options snapshotBytes(long n) {
+            snapshotBytes = n;
+            return this;
+        }
+
+        /** Interval of progress notifications to idle watchers that asked for them (etcd: 10 min). */
+        public Options progressNotifyMillis(long ms) {
+            progressNotifyMillis = ms;
+            return this;
+        }
+
+        public Options name(String n) {
+            name = n;
+            return this;
+        }
+    }
+
+    private final Backend backend;
+    private final WatchHub watches;
+    private final Server server;
+    private final ScheduledExecutorService leaseTimer;
+
+    private EtcdLite(Backend backend, WatchHub watches, Server server, ScheduledExecutorService leaseTimer) {
+        this.backend = backend;
+        this.watches = watches;
+        this.server = server;
+        this.leaseTimer = leaseTimer;
+    }
+
+    public static EtcdLite start(Options o) throws IOException {
+        Backend be = new Backend(o.dataDir, o.snapshotBytes);
+        WatchHub hub = null;
+        ScheduledExecutorService timer = null;
+        try {
+            hub = new WatchHub(be, o.progressNotifyMillis);
+            java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger(o.port);
+            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(o.host, o.port))
+                    .maxInboundMessageSize(Backend.MAX_REQUEST_BYTES + 512 * 1024)
+                    .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                    .permitKeepAliveWithoutCalls(true)
+                    .addService(new KvService(be))
+                    .addService(hub)
+                    .addService(new LeaseService(be))
+                    .addService(new MaintenanceService(be))
+                    .addService(new ClusterService(be, o.name, () -> "http://" + o.host + ":" + bound.get()))
+                    .build();
+            server.start();
+            bound.set(server.getPort());
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "etcdlite-lease-expiry");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleWithFixedDelay(be::expireLeases, 250, 250, TimeUnit.MILLISECONDS);
+            LOG.info("etcdlite serving the etcd v3 API on {}:{}", o.host, server.getPort());
+            return new EtcdLite(be, hub, server, timer);
+        } catch (IOException | RuntimeException e) {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+            if (hub != null) {
+                hub.close();
+            }
+            be.close();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** {@code 127.0.0.1:port}, as jetcd and etcdctl take it. */
+    public String endpoint() {
+        return "127.0.0.1:" + port();
+    }
+
+    /** Writes a snapshot now and drops the log before it (normally done by size). */
+    public void snapshot() throws IOException {
+        backend.snapshot();
+    }
+
+    @Override
+    public void close() {
+        leaseTimer.shutdownNow();
+        server.shutdownNow();
+        watches.close();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        backend.close();
+    }
+
+    /** {@code etcdlite --data-dir D --listen 127.0.0.1:2379 [--snapshot-bytes N] [--progress-notify-interval-ms N]} */
+    public static void main(String[] args) throws Exception {
+        Options o = parse(args);
+        EtcdLite e = start(o);
+        Runtime.getRuntime().addShutdownHook(new Thread(e::close, "etcdlite-shutdown"));
+        System.out.println("etcdlite ready on " + e.endpoint());
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+
+    public static Options parse(String[] args) {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v;
+            String name = a;
+            if (a.contains("=")) {
+                name = a.substring(0, a.indexOf('='));
+                v = a.substring(a.indexOf('=') + 1);
+            } else if (i + 1 < args.length) {
+                v = args[++i];
+            } else {
+                throw new IllegalArgumentException("missing value for " + a);
+            }
+            switch (name) {
+                case "--data-dir" -> o.dataDir(Path.of(v));
+                case "--listen" -> o.listen(v);
+                case "--snapshot-bytes" -> o.snapshotBytes(Long.parseLong(v));
+                case "--progress-notify-interval-ms" -> o.progressNotifyMillis(Long.parseLong(v));
+                case "--name" -> o.name(v);
+                default -> throw new IllegalArgumentException("unknown flag " + name);
+            }
+        }
+        return o;
+    }
+}

@@ -1,0 +1,84 @@
+package io.kubelite.etcdlite;
+
+import io.etcd.jetcd.Client;
+import io.kubelite.store.local.LocalEtcd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A server under test: a real etcd or an in-process etcdlite, with one shared jetcd client. */
+/**
+ * Not AutoCloseable on purpose: JUnit closes AutoCloseable arguments after each
+ * invocation, and these are shared by the run ({@link BothServers} closes them).
+ */
+public final class TestServer {
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+    private final String name;
+    private final String endpoint;
+    private final AutoCloseable server;
+    private final Client client;
+
+    private TestServer(String name, String endpoint, AutoCloseable server) {
+        this.name = name;
+        this.endpoint = endpoint;
+        this.server = server;
+        this.client = Client.builder().endpoints("http://" + endpoint).build();
+    }
+
+    static TestServer etcd() {
+        Path bin = LocalEtcd.findBinary().orElseThrow(() -> new IllegalStateException(
+                "the conformance suite needs the etcd binary: apt-get install etcd-server, or set ETCD_BIN"));
+        Path dir = tempDir("etcd");
+        LocalEtcd etcd = LocalEtcd.start(bin, dir.resolve("data"), 0, dir.resolve("etcd.log"), Duration.ofSeconds(30));
+        return new TestServer("etcd", etcd.endpoint(), etcd);
+    }
+
+    static TestServer etcdlite() {
+        try {
+            EtcdLite lite = EtcdLite.start(new EtcdLite.Options().dataDir(tempDir("etcdlite")).listen("127.0.0.1:0"));
+            return new TestServer("etcdlite", lite.endpoint(), lite);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path tempDir(String what) {
+        try {
+            return Files.createTempDirectory("conformance-" + what + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** {@code 127.0.0.1:port}. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public Client client() {
+        return client;
+    }
+
+    /** A key prefix no other test uses. */
+    public String prefix() {
+        return "/c" + PREFIXES.incrementAndGet() + "-" + Long.toHexString(System.nanoTime() & 0xffffff) + "/";
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    void stop() throws Exception {
+        client.close();
+        server.close();
+    }
+}
