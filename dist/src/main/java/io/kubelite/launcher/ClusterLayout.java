@@ -16,6 +16,11 @@ public record ClusterLayout(Path root) {
         return root.resolve("etcd");
     }
 
+    /** etcdlite's data, kept apart from real etcd's so neither reads the other's files. */
+    public Path etcdLiteData() {
+        return root.resolve("etcdlite");
+    }
+
     public Path state() {
         return root.resolve("cluster.json");
     }

@@ -47,8 +47,10 @@ final class ManagedProcess {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(kind.mainClass());
         cmd.addAll(args);
-        cmd.add("--health-port");
-        cmd.add(Integer.toString(healthPort));
+        if (healthPort > 0) {
+            cmd.add("--health-port");
+            cmd.add(Integer.toString(healthPort));
+        }
         try {
             Files.createDirectories(log.getParent());
             Process p = new ProcessBuilder(Sessions.inNewSession(cmd))
@@ -89,6 +91,25 @@ final class ManagedProcess {
 
     int exitCode() {
         return process.exitValue();
+    }
+
+    /** Polls the log until a line contains {@code marker} (for processes without a health port). */
+    boolean awaitLogLine(String marker, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (Files.exists(log) && Files.readString(log).contains(marker)) {
+                    return true;
+                }
+                Thread.sleep(100);
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Polls {@code /readyz} until 200; false if the process exits or the deadline passes. */

@@ -88,21 +88,36 @@ final class UpCommand implements Callable<Integer> {
         String endpoints = etcdEndpoints != null ? etcdEndpoints : System.getenv("ETCD_ENDPOINTS");
         if (endpoints == null || endpoints.isBlank()) {
             Optional<Path> binary = LocalEtcd.findBinary();
-            if (binary.isEmpty()) {
+            if (binary.isPresent()) {
+                step("etcd", "starting from " + binary.get() + ", data in " + rel(layout.etcdData()));
+                try {
+                    etcdHolder[0] = LocalEtcd.start(binary.get(), layout.etcdData(), 0, layout.log("etcd"), timeout);
+                } catch (IllegalStateException e) {
+                    System.err.println("kubelite up: " + e.getMessage());
+                    return 1;
+                }
+                endpoints = etcdHolder[0].endpoint();
+                state.processes.add(new ClusterState.Proc("etcd", etcdHolder[0].pid(), endpoints, 0, layout.etcdData().toString()));
+                done("etcd", endpoints + " (pid " + etcdHolder[0].pid() + ")");
+            } else if (ComponentKind.ETCDLITE.available()) {
+                // no etcd on this machine: the embedded etcd v3 API server, data in the same place
+                endpoints = "127.0.0.1:" + freePort();
+                step("etcd", "no etcd binary; starting etcdlite, data in " + rel(layout.etcdLiteData()));
+                ManagedProcess lite = ManagedProcess.start(ComponentKind.ETCDLITE,
+                        List.of("--data-dir", layout.etcdLiteData().toString(), "--listen", endpoints), 0, layout.log("etcdlite"));
+                started.add(lite);
+                state.processes.add(new ClusterState.Proc("etcdlite", lite.pid(), endpoints, 0, ManagedProcess.marker(ComponentKind.ETCDLITE)));
+                if (!lite.awaitLogLine("etcdlite ready on", timeout)) {
+                    System.err.println("kubelite up: etcdlite did not start; last lines of " + rel(lite.log()) + ":");
+                    System.err.println(lite.logTail(20));
+                    return fail(started, null, layout, detach, hook);
+                }
+                done("etcd", "etcdlite " + endpoints + " (pid " + lite.pid() + ")");
+            } else {
                 System.err.println("kubelite up: no etcd found. Install it (Debian/Ubuntu: apt-get install etcd-server), "
                         + "or set ETCD_BIN=/path/to/etcd, or ETCD_ENDPOINTS=host:port to use a running etcd.");
                 return 1;
             }
-            step("etcd", "starting from " + binary.get() + ", data in " + rel(layout.etcdData()));
-            try {
-                etcdHolder[0] = LocalEtcd.start(binary.get(), layout.etcdData(), 0, layout.log("etcd"), timeout);
-            } catch (IllegalStateException e) {
-                System.err.println("kubelite up: " + e.getMessage());
-                return 1;
-            }
-            endpoints = etcdHolder[0].endpoint();
-            state.processes.add(new ClusterState.Proc("etcd", etcdHolder[0].pid(), endpoints, 0, layout.etcdData().toString()));
-            done("etcd", endpoints + " (pid " + etcdHolder[0].pid() + ")");
         } else {
             done("etcd", endpoints + " (external)");
         }
