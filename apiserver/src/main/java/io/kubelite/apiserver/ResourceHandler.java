@@ -27,6 +27,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -399,26 +400,46 @@ final class ResourceHandler<T extends Message> {
         } else {
             timeout = (1800 + ThreadLocalRandom.current().nextInt(1800)) * 1000L;
         }
+        if (req.canUpgradeToWebSocket()) {
+            // fabric8 (and client-go's websocket mode) watch over a WebSocket: one event per text message
+            req.toWebSocket().onComplete(ar -> r.onContext(() -> {
+                if (ar.failed()) {
+                    r.fail(ApiException.badRequest("websocket upgrade failed: " + ar.cause().getMessage()));
+                    return;
+                }
+                ServerWebSocket ws = ar.result();
+                ws.setWriteQueueMaxSize(16 * 1024 * 1024);
+                ws.handler(b -> { });
+                then(cache.synced(), name, v -> startWatch(WatchStream.webSocket(ws), from, filter, bookmarks, timeout,
+                        ws::closeHandler));
+            }));
+            return;
+        }
         then(cache.synced(), name, v -> {
             HttpServerResponse resp = req.response();
             resp.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json")
                     .putHeader("Transfer-Encoding", "chunked");
             resp.setWriteQueueMaxSize(16 * 1024 * 1024);
             resp.write(Buffer.buffer());
-            Runnable[] cancel = {() -> { }};
-            long[] timer = {-1};
-            WatchStream<T> stream = new WatchStream<>(resource, r.context, resp, filter, bookmarks, () -> {
-                cancel[0].run();
-                if (timer[0] >= 0) {
-                    server.vertx().cancelTimer(timer[0]);
-                }
-            });
-            cancel[0] = cache.watch(from, stream);
-            resp.closeHandler(x -> stream.end());
-            if (timeout > 0) {
-                timer[0] = server.vertx().setTimer(timeout, x -> stream.end());
+            startWatch(WatchStream.http(resp), from, filter, bookmarks, timeout, resp::closeHandler);
+        });
+    }
+
+    private void startWatch(WatchStream.Output out, long from, Predicate<T> filter, boolean bookmarks, long timeout,
+                            Consumer<io.vertx.core.Handler<Void>> onClose) {
+        Runnable[] cancel = {() -> { }};
+        long[] timer = {-1};
+        WatchStream<T> stream = new WatchStream<>(resource, r.context, out, filter, bookmarks, () -> {
+            cancel[0].run();
+            if (timer[0] >= 0) {
+                server.vertx().cancelTimer(timer[0]);
             }
         });
+        cancel[0] = cache.watch(from, stream);
+        onClose.accept(x -> stream.end());
+        if (timeout > 0) {
+            timer[0] = server.vertx().setTimer(timeout, x -> stream.end());
+        }
     }
 
     // ------------------------------------------------------------------ writes
