@@ -663,7 +663,8 @@ public final class Kl implements Callable<Integer> {
                 if (t.getKey() != Resources.REPLICA_SETS) {
                     throw new KlException("error: cannot scale " + t.getKey().plural() + ": no scale subresource");
                 }
-                patchOk(c, item(t.getKey(), kl.ns(), t.getValue()), "{\"spec\":{\"replicas\":" + replicas + "}}");
+                // as kubectl: a patch of the scale subresource
+                patchOk(c, item(t.getKey(), kl.ns(), t.getValue()) + "/scale", "{\"spec\":{\"replicas\":" + replicas + "}}");
                 kl.out.println(typeName(t.getKey()) + "/" + t.getValue() + " scaled");
             }
             return 0;
