@@ -120,9 +120,20 @@ public final class ApiServerBenchmark {
             }
         } catch (Exception e) {
             e.printStackTrace();
+            deleteTree(dir);
             System.exit(1);
         }
+        deleteTree(dir);
         System.exit(0);
+    }
+
+    /** The throw-away etcd's data dir and log go with it. */
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove " + dir + ": " + e);
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
