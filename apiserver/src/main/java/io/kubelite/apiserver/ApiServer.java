@@ -136,11 +136,34 @@ public final class ApiServer implements Component {
             options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(config.tlsCertFile().toString()).setKeyPath(config.tlsKeyFile().toString()));
         }
-        HttpServer first = vertx.createHttpServer(options).requestHandler(this::handle);
-        first.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        servers.add(first);
-        port = first.actualPort();
+        // one server instance per event loop, deployed together so that they share the port (Vert.x
+        // spreads the connections over them). Instances do not share a port 0: pick a free one first.
+        if (config.port() == 0 && config.eventLoops() > 1) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                    java.net.InetAddress.getByName(config.bindAddress()))) {
+                options.setPort(probe.getLocalPort());
+            }
+        }
+        listen(options, Math.max(1, config.eventLoops()));
+        port = servers.get(0).actualPort();
+        if (servers.stream().anyMatch(x -> x.actualPort() != port)) {
+            throw new IllegalStateException("HTTP server instances listen on different ports");
+        }
         LOG.info("apiserver serving on {}", url());
+    }
+
+    private void listen(HttpServerOptions options, int instances) throws Exception {
+        vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+            @Override
+            public io.vertx.core.Future<?> start() {
+                HttpServer s = vertx.createHttpServer(options).requestHandler(ApiServer.this::handle);
+                synchronized (servers) {
+                    servers.add(s);
+                }
+                return s.listen();
+            }
+        }, new io.vertx.core.DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     /** Waits until every watch cache has its first list. */

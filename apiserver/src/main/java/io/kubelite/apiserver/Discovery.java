@@ -23,7 +23,8 @@ final class Discovery {
                     "log", List.of("get")),
             "nodes", Map.of("status", List.of("get", "patch", "update")),
             "namespaces", Map.of("status", List.of("get", "patch", "update")),
-            "replicasets", Map.of("status", List.of("get", "patch", "update")));
+            "replicasets", Map.of("status", List.of("get", "patch", "update"),
+                    "scale", List.of("get", "patch", "update")));
 
     ObjectNode version() {
         ObjectNode v = Codec.MAPPER.createObjectNode();
@@ -149,7 +150,13 @@ final class Discovery {
                         sr.put("name", r.plural() + "/" + e.getKey());
                         sr.put("singularName", "");
                         sr.put("namespaced", r.namespaced());
-                        sr.put("kind", e.getKey().equals("binding") ? "Binding" : r.kind());
+                        if (e.getKey().equals("scale")) {
+                            sr.put("group", "autoscaling");
+                            sr.put("version", "v1");
+                            sr.put("kind", "Scale");
+                        } else {
+                            sr.put("kind", e.getKey().equals("binding") ? "Binding" : r.kind());
+                        }
                         ArrayNode sv = sr.putArray("verbs");
                         e.getValue().forEach(sv::add);
                     });

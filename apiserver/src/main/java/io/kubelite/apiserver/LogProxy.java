@@ -49,7 +49,8 @@ final class LogProxy {
         if (container == null || container.isEmpty()) {
             if (pod.getSpec().getContainersCount() != 1) {
                 throw ApiException.badRequest("a container name must be specified for pod " + name
-                        + ", choose one of: " + pod.getSpec().getContainersList().stream().map(Container::getName).toList());
+                        + ", choose one of: [" + String.join(" ", pod.getSpec().getContainersList().stream()
+                        .map(Container::getName).toList()) + "]");
             }
             container = pod.getSpec().getContainers(0).getName();
         } else if (!names.contains(container)) {

@@ -8,9 +8,11 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * RFC 7386 JSON merge patch and RFC 6902 JSON patch over Jackson trees. Strategic merge
- * patch is served as a merge patch (lists replaced whole; {@code $patch} directives
- * unsupported).
+ * RFC 7386 JSON merge patch, RFC 6902 JSON patch, and the part of Kubernetes' strategic
+ * merge patch that kubectl relies on: lists with a merge key (containers, env, ports,
+ * volumes, conditions, ...) are merged element by element on that key, {@code $patch:
+ * delete|replace} in an element or map, {@code $setElementOrder/...} and {@code $retainKeys}
+ * are accepted (ordering and retain directives are not enforced). Other lists are replaced.
  */
 public final class Patches {
     private Patches() {
@@ -34,6 +36,113 @@ public final class Patches {
             }
         }
         return t;
+    }
+
+    /** List fields merged by key in a strategic merge patch (kube's patchMergeKey). */
+    private static final Map<String, String> MERGE_KEYS = Map.ofEntries(
+            Map.entry("containers", "name"), Map.entry("initContainers", "name"),
+            Map.entry("ephemeralContainers", "name"), Map.entry("env", "name"), Map.entry("volumes", "name"),
+            Map.entry("volumeMounts", "mountPath"), Map.entry("volumeDevices", "devicePath"),
+            Map.entry("imagePullSecrets", "name"), Map.entry("conditions", "type"), Map.entry("addresses", "type"),
+            Map.entry("ownerReferences", "uid"), Map.entry("hostAliases", "ip"), Map.entry("ports", "*port"),
+            Map.entry("readinessGates", "conditionType"), Map.entry("finalizers", "*primitive"));
+
+    /** Applies a strategic merge patch (see the class comment for what is supported). */
+    public static JsonNode strategicMerge(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch.deepCopy();
+        }
+        if ("replace".equals(patch.path("$patch").asText(null))) {
+            ObjectNode copy = ((ObjectNode) patch).deepCopy();
+            copy.remove("$patch");
+            return copy;
+        }
+        ObjectNode t = target != null && target.isObject() ? (ObjectNode) target : Codec.MAPPER.createObjectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String k = e.getKey();
+            JsonNode v = e.getValue();
+            if (k.startsWith("$setElementOrder/") || k.equals("$retainKeys")) {
+                continue;
+            }
+            if (k.startsWith("$deleteFromPrimitiveList/")) {
+                JsonNode cur = t.get(k.substring(k.indexOf('/') + 1));
+                if (cur != null && cur.isArray() && v.isArray()) {
+                    ArrayNode kept = Codec.MAPPER.createArrayNode();
+                    cur.forEach(x -> {
+                        boolean drop = false;
+                        for (JsonNode d : v) {
+                            drop |= d.equals(x);
+                        }
+                        if (!drop) {
+                            kept.add(x);
+                        }
+                    });
+                    t.set(k.substring(k.indexOf('/') + 1), kept);
+                }
+                continue;
+            }
+            if (k.startsWith("$")) {
+                throw ApiException.badRequest("strategic merge patch directive " + k + " is not supported");
+            }
+            if (v.isNull()) {
+                t.remove(k);
+            } else if (v.isArray() && MERGE_KEYS.containsKey(k) && t.path(k).isArray()) {
+                t.set(k, mergeList((ArrayNode) t.get(k), (ArrayNode) v, MERGE_KEYS.get(k)));
+            } else if (v.isObject() && "delete".equals(v.path("$patch").asText(null))) {
+                t.remove(k);
+            } else {
+                t.set(k, strategicMerge(t.get(k), v));
+            }
+        }
+        return t;
+    }
+
+    private static ArrayNode mergeList(ArrayNode cur, ArrayNode patch, String key) {
+        if (key.equals("*primitive")) {
+            ArrayNode out = cur.deepCopy();
+            patch.forEach(x -> {
+                boolean has = false;
+                for (JsonNode c : out) {
+                    has |= c.equals(x);
+                }
+                if (!has) {
+                    out.add(x);
+                }
+            });
+            return out;
+        }
+        ArrayNode out = cur.deepCopy();
+        for (JsonNode p : patch) {
+            if (p.isObject() && "replace".equals(p.path("$patch").asText(null)) && p.size() == 1) {
+                out.removeAll();
+                continue;
+            }
+            String k = key.equals("*port") ? (p.has("containerPort") ? "containerPort" : "port") : key;
+            JsonNode id = p.get(k);
+            if (id == null) {
+                throw ApiException.badRequest("strategic merge patch: an element of a list merged on \"" + k
+                        + "\" has no \"" + k + "\": " + p);
+            }
+            int at = -1;
+            for (int i = 0; i < out.size(); i++) {
+                if (id.equals(out.get(i).get(k))) {
+                    at = i;
+                    break;
+                }
+            }
+            boolean delete = "delete".equals(p.path("$patch").asText(null));
+            if (delete) {
+                if (at >= 0) {
+                    out.remove(at);
+                }
+            } else if (at >= 0) {
+                out.set(at, strategicMerge(out.get(at), p));
+            } else {
+                out.add(strategicMerge(null, p));
+            }
+        }
+        return out;
     }
 
     /** Applies a JSON patch (add, remove, replace, move, copy, test). */

@@ -14,6 +14,7 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Parsed;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
+import io.kubelite.api.ReplicaSet;
 import io.kubelite.api.TypeMeta;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.NotFoundException;
@@ -27,6 +28,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -84,6 +86,8 @@ final class ResourceHandler<T extends Message> {
             case "get" -> {
                 if ("log".equals(sub)) {
                     new LogProxy(server, r).serve(info.namespace(), name);
+                } else if ("scale".equals(sub)) {
+                    then(store.get(info.namespace(), name), name, o -> r.json(200, ScaleSubresource.of((ReplicaSet) o)));
                 } else {
                     get(name);
                 }
@@ -97,8 +101,20 @@ final class ResourceHandler<T extends Message> {
                     create(body);
                 }
             });
-            case "update" -> withBody(body -> update(name, sub, body));
-            case "patch" -> withBody(body -> patch(name, sub, body));
+            case "update" -> withBody(body -> {
+                if ("scale".equals(sub)) {
+                    scale(name, Codec.MAPPER.nullNode(), body);
+                } else {
+                    update(name, sub, body);
+                }
+            });
+            case "patch" -> withBody(body -> {
+                if ("scale".equals(sub)) {
+                    scale(name, patchType(), body);
+                } else {
+                    patch(name, sub, body);
+                }
+            });
             case "delete" -> withBody(body -> delete(name, body));
             case "deletecollection" -> withBody(this::deleteCollection);
             default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
@@ -110,6 +126,7 @@ final class ResourceHandler<T extends Message> {
             case "status" -> resource == Resources.PODS || resource == Resources.NODES
                     || resource == Resources.NAMESPACES || resource == Resources.REPLICA_SETS;
             case "binding", "log" -> resource == Resources.PODS;
+            case "scale" -> resource == Resources.REPLICA_SETS;
             default -> false;
         };
     }
@@ -399,26 +416,46 @@ final class ResourceHandler<T extends Message> {
         } else {
             timeout = (1800 + ThreadLocalRandom.current().nextInt(1800)) * 1000L;
         }
+        if (req.canUpgradeToWebSocket()) {
+            // fabric8 (and client-go's websocket mode) watch over a WebSocket: one event per text message
+            req.toWebSocket().onComplete(ar -> r.onContext(() -> {
+                if (ar.failed()) {
+                    r.fail(ApiException.badRequest("websocket upgrade failed: " + ar.cause().getMessage()));
+                    return;
+                }
+                ServerWebSocket ws = ar.result();
+                ws.setWriteQueueMaxSize(16 * 1024 * 1024);
+                ws.handler(b -> { });
+                then(cache.synced(), name, v -> startWatch(WatchStream.webSocket(ws), from, filter, bookmarks, timeout,
+                        ws::closeHandler));
+            }));
+            return;
+        }
         then(cache.synced(), name, v -> {
             HttpServerResponse resp = req.response();
             resp.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json")
                     .putHeader("Transfer-Encoding", "chunked");
             resp.setWriteQueueMaxSize(16 * 1024 * 1024);
             resp.write(Buffer.buffer());
-            Runnable[] cancel = {() -> { }};
-            long[] timer = {-1};
-            WatchStream<T> stream = new WatchStream<>(resource, r.context, resp, filter, bookmarks, () -> {
-                cancel[0].run();
-                if (timer[0] >= 0) {
-                    server.vertx().cancelTimer(timer[0]);
-                }
-            });
-            cancel[0] = cache.watch(from, stream);
-            resp.closeHandler(x -> stream.end());
-            if (timeout > 0) {
-                timer[0] = server.vertx().setTimer(timeout, x -> stream.end());
+            startWatch(WatchStream.http(resp), from, filter, bookmarks, timeout, resp::closeHandler);
+        });
+    }
+
+    private void startWatch(WatchStream.Output out, long from, Predicate<T> filter, boolean bookmarks, long timeout,
+                            Consumer<io.vertx.core.Handler<Void>> onClose) {
+        Runnable[] cancel = {() -> { }};
+        long[] timer = {-1};
+        WatchStream<T> stream = new WatchStream<>(resource, r.context, out, filter, bookmarks, () -> {
+            cancel[0].run();
+            if (timer[0] >= 0) {
+                server.vertx().cancelTimer(timer[0]);
             }
         });
+        cancel[0] = cache.watch(from, stream);
+        onClose.accept(x -> stream.end());
+        if (timeout > 0) {
+            timer[0] = server.vertx().setTimer(timeout, x -> stream.end());
+        }
     }
 
     // ------------------------------------------------------------------ writes
@@ -593,6 +630,7 @@ final class ResourceHandler<T extends Message> {
         if (patch == null) {
             throw ApiException.badRequest("the body of the request was empty");
         }
+        boolean strategic = type.equals("application/strategic-merge-patch+json");
         boolean json = switch (type) {
             case "application/json-patch+json" -> true;
             case "application/merge-patch+json", "application/strategic-merge-patch+json" -> false;
@@ -603,7 +641,8 @@ final class ResourceHandler<T extends Message> {
         boolean dry = dryRun();
         write(name, Preconditions.NONE, cur -> {
             ObjectNode tree = Codec.typedTree(resource, cur);
-            JsonNode patched = json ? Patches.jsonPatch(tree, patch) : Patches.merge(tree, patch);
+            JsonNode patched = json ? Patches.jsonPatch(tree, patch)
+                    : strategic ? Patches.strategicMerge(tree, patch) : Patches.merge(tree, patch);
             if (!patched.isObject()) {
                 throw ApiException.badRequest("the patched object is not an object");
             }
@@ -623,6 +662,72 @@ final class ResourceHandler<T extends Message> {
             }
             return merge(cur, in, sub);
         }, dry);
+    }
+
+    /**
+     * PUT (patchType null node) or PATCH of {@code replicasets/x/scale}: an autoscaling/v1 Scale
+     * whose {@code spec.replicas} becomes the ReplicaSet's; a {@code metadata.resourceVersion}
+     * in it is a precondition (409 when stale).
+     */
+    private void scale(String name, JsonNode patchType, String body) {
+        JsonNode in;
+        try {
+            in = Codec.MAPPER.readTree(body);
+        } catch (Exception e) {
+            throw ApiException.badRequest("error decoding the request body: " + e.getMessage());
+        }
+        if (in == null || in.isMissingNode()) {
+            throw ApiException.badRequest("the body of the request was empty");
+        }
+        boolean put = patchType.isNull();
+        if (put) {
+            ScaleSubresource.checkTypeMeta(in);
+        }
+        boolean dry = dryRun();
+        @SuppressWarnings("unchecked")
+        ObjectStore<ReplicaSet> rss = (ObjectStore<ReplicaSet>) store;
+        java.util.function.UnaryOperator<ReplicaSet> fn = rs -> {
+            ObjectNode cur = ScaleSubresource.of(rs);
+            JsonNode next = put ? in : "json".equals(patchType.asText()) ? Patches.jsonPatch(cur, in)
+                    : Patches.merge(cur, in);
+            if (!put) {
+                ScaleSubresource.checkTypeMeta(next);
+            }
+            String rv = next.path("metadata").path("resourceVersion").asText("");
+            if (!rv.isEmpty() && !rv.equals(rs.getMetadata().getResourceVersion())) {
+                throw new ApiException(409, "Conflict", "Operation cannot be fulfilled on replicasets.apps \"" + name
+                        + "\": the object has been modified; please apply your changes to the latest version and try again",
+                        name, "apps", "replicasets", List.of(), null);
+            }
+            int replicas = ScaleSubresource.replicas(name, next);
+            ReplicaSet.Builder b = rs.toBuilder();
+            b.getSpecBuilder().setReplicas(replicas);
+            ReplicaSet out = b.build();
+            if (!out.getSpec().equals(rs.getSpec())) {
+                out = out.toBuilder().setMetadata(out.getMetadata().toBuilder()
+                        .setGeneration(rs.getMetadata().getGeneration() + 1)).build();
+            }
+            return out;
+        };
+        if (dry) {
+            then(rss.get(info.namespace(), name), name, rs -> r.json(200, ScaleSubresource.of(fn.apply(rs))));
+            return;
+        }
+        then(rss.guaranteedUpdate(info.namespace(), name, fn), name, rs -> r.json(200, ScaleSubresource.of(rs)));
+    }
+
+    /** "json", "merge" (merge and strategic merge patches), or a 415. */
+    private JsonNode patchType() {
+        String ct = req.getHeader("Content-Type");
+        String type = ct == null ? "" : ct.split(";")[0].trim().toLowerCase();
+        return switch (type) {
+            case "application/json-patch+json" -> Codec.MAPPER.getNodeFactory().textNode("json");
+            case "application/merge-patch+json", "application/strategic-merge-patch+json" ->
+                    Codec.MAPPER.getNodeFactory().textNode("merge");
+            default -> throw ApiException.of(415, "UnsupportedMediaType", "the body of the request was in an unknown "
+                    + "format - accepted media types include: application/json-patch+json, "
+                    + "application/merge-patch+json, application/strategic-merge-patch+json");
+        };
     }
 
     private void binding(String name, String body) {
@@ -752,29 +857,79 @@ final class ResourceHandler<T extends Message> {
                 sendObject(200, cur);
                 return;
             }
-            if (cur instanceof Pod pod && graceful(pod, opts)) {
-                long grace = opts.grace() != null ? opts.grace() : pod.getSpec().getTerminationGracePeriodSeconds();
-                startGracefulDelete(name, grace, opts.pre());
+            if ("Orphan".equals(opts.propagation())) {
+                // kube's orphan finalizer, done at once: dependents lose their reference to this owner first
+                then(orphanDependents(m), name, v -> deleteNow(name, cur, opts));
                 return;
             }
-            if (cur instanceof Namespace) {
-                deleteNamespace(name);
-                return;
-            }
-            if (m.getFinalizersCount() > 0) {
-                then(store.guaranteedUpdate(ns, name, opts.pre(), o -> {
-                    ObjectMeta om = resource.meta(o);
-                    if (om.hasDeletionTimestamp()) {
-                        return o;
-                    }
-                    return resource.withMeta(o, om.toBuilder().setDeletionTimestamp(now())
-                            .setDeletionGracePeriodSeconds(0).build());
-                }), name, o -> sendObject(200, o));
-                return;
-            }
-            Preconditions pre = opts.pre().isEmpty() ? Preconditions.uid(m.getUid()) : opts.pre();
-            then(store.delete(ns, name, pre), name, d -> deleted(name, d.object() != null ? d.object() : cur));
+            // Background (kube's default) and Foreground: dependents are the garbage collector's business
+            deleteNow(name, cur, opts);
         });
+    }
+
+    /** Removes ownerReferences to {@code owner} from every object in its namespace (or cluster scope). */
+    private CompletableFuture<Void> orphanDependents(ObjectMeta owner) {
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (Resource<? extends Message> dr : Resources.all()) {
+            all.add(orphanIn(dr, owner));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    private <D extends Message> CompletableFuture<Void> orphanIn(Resource<D> dr, ObjectMeta owner) {
+        if (resource.namespaced() && !dr.namespaced()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        WatchCache<D> c = server.cache(dr);
+        String ns = dr.namespaced() && resource.namespaced() ? owner.getNamespace() : null;
+        ObjectStore<D> ds = server.store().of(dr);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (WatchCache.Entry<D> e : c.snapshot(ns).entries()) {
+            ObjectMeta dm = dr.meta(e.object());
+            if (dm.getOwnerReferencesList().stream().noneMatch(o -> o.getUid().equals(owner.getUid()))) {
+                continue;
+            }
+            all.add(ds.guaranteedUpdate(dm.getNamespace().isEmpty() ? null : dm.getNamespace(), dm.getName(), o -> {
+                ObjectMeta om = dr.meta(o);
+                ObjectMeta.Builder b = om.toBuilder().clearOwnerReferences();
+                om.getOwnerReferencesList().stream().filter(ref -> !ref.getUid().equals(owner.getUid()))
+                        .forEach(b::addOwnerReferences);
+                return dr.withMeta(o, b.build());
+            }).exceptionally(err -> {
+                if (StoreException.unwrap(err) instanceof NotFoundException) {
+                    return null; // gone meanwhile: nothing to orphan
+                }
+                throw err instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(err);
+            }));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    private void deleteNow(String name, T cur, DeleteOpts opts) {
+        String ns = info.namespace();
+        ObjectMeta m = resource.meta(cur);
+        if (cur instanceof Pod pod && graceful(pod, opts)) {
+            long grace = opts.grace() != null ? opts.grace() : pod.getSpec().getTerminationGracePeriodSeconds();
+            startGracefulDelete(name, grace, opts.pre());
+            return;
+        }
+        if (cur instanceof Namespace) {
+            deleteNamespace(name);
+            return;
+        }
+        if (m.getFinalizersCount() > 0) {
+            then(store.guaranteedUpdate(ns, name, opts.pre(), o -> {
+                ObjectMeta om = resource.meta(o);
+                if (om.hasDeletionTimestamp()) {
+                    return o;
+                }
+                return resource.withMeta(o, om.toBuilder().setDeletionTimestamp(now())
+                        .setDeletionGracePeriodSeconds(0).build());
+            }), name, o -> sendObject(200, o));
+            return;
+        }
+        Preconditions pre = opts.pre().isEmpty() ? Preconditions.uid(m.getUid()) : opts.pre();
+        then(store.delete(ns, name, pre), name, d -> deleted(name, d.object() != null ? d.object() : cur));
     }
 
     private void checkPreconditions(T cur, Preconditions pre, String name) {

@@ -18,10 +18,15 @@ final class ApiClient {
     private final String token;
     private final HttpClient http;
 
-    ApiClient(String server, String token) {
+    /** {@code tls}: the context for an https server (null: the JDK's default trust). */
+    ApiClient(String server, String token, javax.net.ssl.SSLContext tls) {
         this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
     }
 
     /** A response; {@code json()} parses the body. */
@@ -53,6 +58,8 @@ final class ApiClient {
             return new Resp(r.statusCode(), r.body());
         } catch (ConnectException e) {
             throw unreachable();
+        } catch (javax.net.ssl.SSLException e) {
+            throw tlsFailure(e);
         } catch (java.io.IOException e) {
             throw new KlException("error: " + server + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -65,6 +72,17 @@ final class ApiClient {
         URI u = URI.create(server);
         return new KlException("The connection to the server " + u.getHost() + ":" + u.getPort()
                 + " was refused - did you specify the right host or port?");
+    }
+
+    /** kubectl: {@code Unable to connect to the server: tls: failed to verify certificate: ...}. */
+    KlException tlsFailure(javax.net.ssl.SSLException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return new KlException("Unable to connect to the server: tls: failed to verify certificate: "
+                + root.getMessage() + " (give the CA with --certificate-authority or the kubeconfig's "
+                + "certificate-authority-data)");
     }
 
     InputStream stream(String path) {
@@ -81,6 +99,8 @@ final class ApiClient {
             return r.body();
         } catch (ConnectException e) {
             throw unreachable();
+        } catch (javax.net.ssl.SSLException e) {
+            throw tlsFailure(e);
         } catch (java.io.IOException e) {
             throw new KlException("error: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -45,6 +45,12 @@ public final class Kl implements Callable<Integer> {
     String kubeconfig;
     @Option(names = {"-n", "--namespace"}, scope = CommandLine.ScopeType.INHERIT, description = "Namespace.")
     String namespace;
+    @Option(names = "--certificate-authority", scope = CommandLine.ScopeType.INHERIT,
+            description = "PEM file of the CA that signed the server's certificate.")
+    String certificateAuthority;
+    @Option(names = "--insecure-skip-tls-verify", scope = CommandLine.ScopeType.INHERIT,
+            description = "Do not check the server's certificate (insecure).")
+    boolean insecureSkipTlsVerify;
 
     final PrintStream out;
     final PrintStream err;
@@ -102,7 +108,23 @@ public final class Kl implements Callable<Integer> {
             s = "http://127.0.0.1:6443";
         }
         String t = token != null ? token : config().token();
-        return new ApiClient(s, t);
+        if (!s.startsWith("https://")) {
+            return new ApiClient(s, t, null);
+        }
+        // as kubectl: --server replaces the cluster's address, its CA still applies
+        boolean insecure = insecureSkipTlsVerify || "true".equals(config().insecure());
+        byte[] ca = null;
+        if (certificateAuthority != null) {
+            try {
+                ca = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(certificateAuthority));
+            } catch (java.io.IOException e) {
+                throw new KlException("error: unable to read certificate-authority " + certificateAuthority + ": "
+                        + e.getMessage());
+            }
+        } else {
+            ca = config().caPem();
+        }
+        return new ApiClient(s, t, Tls.context(ca, insecure));
     }
 
     String ns() {
@@ -641,7 +663,8 @@ public final class Kl implements Callable<Integer> {
                 if (t.getKey() != Resources.REPLICA_SETS) {
                     throw new KlException("error: cannot scale " + t.getKey().plural() + ": no scale subresource");
                 }
-                patchOk(c, item(t.getKey(), kl.ns(), t.getValue()), "{\"spec\":{\"replicas\":" + replicas + "}}");
+                // as kubectl: a patch of the scale subresource
+                patchOk(c, item(t.getKey(), kl.ns(), t.getValue()) + "/scale", "{\"spec\":{\"replicas\":" + replicas + "}}");
                 kl.out.println(typeName(t.getKey()) + "/" + t.getValue() + " scaled");
             }
             return 0;

@@ -15,8 +15,8 @@ import java.util.Map;
  * and namespace. Lookup order: {@code --kubeconfig}, {@code $KUBECONFIG} (the first
  * existing file of its path list), {@code ./.kubelite/kubeconfig}, {@code ~/.kube/config}.
  */
-record KubeConfig(String server, String token, String namespace, String insecure) {
-    static final KubeConfig EMPTY = new KubeConfig(null, null, null, null);
+record KubeConfig(String server, String token, String namespace, String insecure, byte[] caPem) {
+    static final KubeConfig EMPTY = new KubeConfig(null, null, null, null, null);
 
     static List<Path> candidates(String explicit, Map<String, String> env) {
         List<Path> out = new ArrayList<>();
@@ -77,8 +77,23 @@ record KubeConfig(String server, String token, String namespace, String insecure
                 throw new KlException("error: reading tokenFile: " + e.getMessage());
             }
         }
+        byte[] ca = null;
+        if (c.hasNonNull("certificate-authority-data")) {
+            try {
+                ca = java.util.Base64.getMimeDecoder().decode(c.path("certificate-authority-data").asText());
+            } catch (IllegalArgumentException e) {
+                throw new KlException("error: loading config file \"" + where + "\": certificate-authority-data is not base64");
+            }
+        } else if (c.hasNonNull("certificate-authority")) {
+            try {
+                ca = Files.readAllBytes(Path.of(c.path("certificate-authority").asText()));
+            } catch (IOException e) {
+                throw new KlException("error: unable to read certificate-authority " + c.path("certificate-authority").asText()
+                        + ": " + e.getMessage());
+            }
+        }
         return new KubeConfig(c.path("server").asText(null), token, ns,
-                c.path("insecure-skip-tls-verify").asText(null));
+                c.path("insecure-skip-tls-verify").asText(null), ca);
     }
 
     private static JsonNode named(JsonNode arr, String name) {

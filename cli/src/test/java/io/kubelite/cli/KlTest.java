@@ -10,6 +10,7 @@ import io.kubelite.api.NodeAddress;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.apiserver.ApiServerConfig;
+import io.kubelite.apiserver.testing.FakeKubelet;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.store.Resources;
 import io.kubelite.store.testing.EtcdExtension;
@@ -17,6 +18,7 @@ import com.google.protobuf.Timestamp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +48,11 @@ class KlTest {
     }
 
     static Result kl(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return kl(new ByteArrayOutputStream(), args);
+    }
+
+    /** Runs kl with its stdout going to {@code out} (which a test may read while kl runs). */
+    static Result kl(ByteArrayOutputStream out, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] full = new String[args.length + 2];
         full[0] = "--server=" + api.url();
@@ -178,5 +186,39 @@ class KlTest {
         assertThat(kl("delete", "-f", f.toString(), "--ignore-not-found").out()).startsWith("namespace \"shop\" deleted\n");
         io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "namespace purged",
                 () -> kl("get", "rs", "frontend", "-n", "shop").code() == 1);
+    }
+
+    @Test
+    @Timeout(60)
+    void logsThroughTheApiServer() throws Exception {
+        try (FakeKubelet kubelet = FakeKubelet.start()) {
+            assertThat(api.post("/api/v1/nodes", TestApiServer.node("log-node")).code()).isEqualTo(201);
+            assertThat(api.patch("/api/v1/nodes/log-node/status", "application/merge-patch+json",
+                    "{\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"}],"
+                            + "\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":" + kubelet.port() + "}}}}").code())
+                    .isEqualTo(200);
+            assertThat(api.post("/api/v1/namespaces/default/pods", TestApiServer.pod("logger", ",\"nodeName\":\"log-node\""))
+                    .code()).isEqualTo(201);
+            kubelet.log("default", "logger", "c", "a", "b", "c");
+            kubelet.previous("default", "logger", "c", "old");
+
+            assertThat(kl("logs", "logger").out()).isEqualTo("a\nb\nc\n");
+            assertThat(kl("logs", "pod/logger", "-c", "c", "--tail", "1").out()).isEqualTo("c\n");
+            assertThat(kl("logs", "logger", "--previous").out()).isEqualTo("old\n");
+            Result bad = kl("logs", "logger", "-c", "nosuch");
+            assertThat(bad.code()).isEqualTo(1);
+            assertThat(bad.err()).isEqualTo("Error from server (BadRequest): container nosuch is not valid for pod logger\n");
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            CompletableFuture<Result> follow = CompletableFuture.supplyAsync(() -> kl(out, "logs", "-f", "logger"));
+            io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "followed output",
+                    () -> out.toString(StandardCharsets.UTF_8).equals("a\nb\nc\n"));
+            kubelet.log("default", "logger", "c", "d");
+            io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "a line appended later",
+                    () -> out.toString(StandardCharsets.UTF_8).equals("a\nb\nc\nd\n"));
+            assertThat(follow).isNotDone();
+            kubelet.close(); // the container's log ends: kl -f returns
+            assertThat(follow.get(10, TimeUnit.SECONDS).code()).isZero();
+        }
     }
 }

@@ -1,0 +1,90 @@
+package io.kubelite.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubelite.api.LabelSelector;
+import io.kubelite.api.LabelSelectorRequirement;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.ReplicaSet;
+import io.kubelite.api.ApiJson;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/** {@code replicasets/x/scale}: the autoscaling/v1 Scale view of a ReplicaSet. */
+final class ScaleSubresource {
+    private ScaleSubresource() {
+    }
+
+    static ObjectNode of(ReplicaSet rs) {
+        ObjectNode s = Codec.MAPPER.createObjectNode();
+        s.put("kind", "Scale");
+        s.put("apiVersion", "autoscaling/v1");
+        ObjectMeta m = rs.getMetadata();
+        ObjectNode meta = s.putObject("metadata");
+        meta.put("name", m.getName());
+        meta.put("namespace", m.getNamespace());
+        meta.put("uid", m.getUid());
+        meta.put("resourceVersion", m.getResourceVersion());
+        JsonNode ts = ApiJson.toTree(rs).path("metadata").path("creationTimestamp");
+        if (!ts.isMissingNode()) {
+            meta.set("creationTimestamp", ts);
+        }
+        s.putObject("spec").put("replicas", rs.getSpec().hasReplicas() ? rs.getSpec().getReplicas() : 1);
+        ObjectNode st = s.putObject("status");
+        st.put("replicas", rs.getStatus().getReplicas());
+        st.put("selector", selector(rs.getSpec().getSelector()));
+        return s;
+    }
+
+    /** The selector in its string form, as Scale.status.selector carries it. */
+    static String selector(LabelSelector sel) {
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(sel.getMatchLabelsMap()).forEach((k, v) -> parts.add(k + "=" + v));
+        for (LabelSelectorRequirement r : sel.getMatchExpressionsList()) {
+            switch (r.getOperator()) {
+                case "In" -> parts.add(r.getKey() + " in (" + String.join(",", r.getValuesList()) + ")");
+                case "NotIn" -> parts.add(r.getKey() + " notin (" + String.join(",", r.getValuesList()) + ")");
+                case "Exists" -> parts.add(r.getKey());
+                case "DoesNotExist" -> parts.add("!" + r.getKey());
+                default -> { }
+            }
+        }
+        return String.join(",", parts);
+    }
+
+    static void checkTypeMeta(JsonNode in) {
+        if (!in.isObject()) {
+            throw ApiException.badRequest("the body of the request must be a Scale object");
+        }
+        String kind = in.path("kind").asText("");
+        String apiVersion = in.path("apiVersion").asText("");
+        if (!kind.isEmpty() && !kind.equals("Scale")) {
+            throw ApiException.badRequest("the kind in the data (" + kind + ") does not match the expected kind (Scale)");
+        }
+        if (!apiVersion.isEmpty() && !apiVersion.equals("autoscaling/v1")) {
+            throw ApiException.badRequest("the API version in the data (" + apiVersion
+                    + ") does not match the expected API version (autoscaling/v1)");
+        }
+    }
+
+    static int replicas(String name, JsonNode scale) {
+        JsonNode n = scale.path("spec").path("replicas");
+        if (n.isMissingNode() || n.isNull()) {
+            return 0; // kube: an absent spec.replicas in a Scale is 0
+        }
+        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+            throw ApiException.badRequest("Scale in version \"v1\" cannot be handled as a Scale: spec.replicas: "
+                    + "expected an integer, got " + n);
+        }
+        int v = n.asInt();
+        if (v < 0) {
+            throw new ApiException(422, "Invalid", "Scale.autoscaling \"" + name + "\" is invalid: spec.replicas: "
+                    + "Invalid value: " + v + ": must be greater than or equal to 0", name, "autoscaling", "Scale",
+                    List.of(new ApiException.Cause("FieldValueInvalid", "Invalid value: " + v
+                            + ": must be greater than or equal to 0", "spec.replicas")), null);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,531 @@
+package io.kubelite.apiserver.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.kubelite.api.Namespace;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.Pod;
+import io.kubelite.apiserver.ApiServerConfig;
+import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.store.Etcd;
+import io.kubelite.store.EtcdConfig;
+import io.kubelite.store.ObjectCodec;
+import io.kubelite.store.ObjectStore;
+import io.kubelite.store.Resources;
+import io.kubelite.store.Store;
+import io.kubelite.store.local.LocalEtcd;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The API server's performance targets (issue 6, item 7), each next to the raw etcd
+ * operation it rests on, measured in the same run on a throw-away etcd of its own:
+ *
+ * <ol>
+ *   <li>mutating calls (pod create and PUT update over HTTP, alternating) at a steady rate
+ *       → p50/p99 latency; raw etcd txns of the same shape (create: create_revision == 0 → put;
+ *       update: mod_revision == rv → put; same value) at the same rate;</li>
+ *   <li>N concurrent HTTP watchers on pods: per-event delivery latency from the write's
+ *       acknowledgement (and from its send) to receipt by each watcher; etcd's own watcher
+ *       gauge before and after, to show the server holds one etcd watch;</li>
+ *   <li>a list of 10,000 pods from the watch cache ({@code resourceVersion=0}), next to a raw
+ *       etcd range of the same 10,000 keys (and a quorum list through the API server).</li>
+ * </ol>
+ *
+ * <p>Run (after {@code mvn -pl apiserver -am test-compile}): see docs/apiserver.md.
+ * Options: {@code --rate 200 --seconds 30 --watchers 1000 --events 200 --list 10000 --parts abc}.
+ */
+public final class ApiServerBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern RV = Pattern.compile("\"resourceVersion\":\"(\\d+)\"");
+
+    private ApiServerBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = 200;
+        int seconds = 30;
+        int watchers = 1000;
+        int events = 200;
+        int listSize = 10_000;
+        String parts = "abc";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--watchers" -> watchers = Integer.parseInt(args[++i]);
+                case "--events" -> events = Integer.parseInt(args[++i]);
+                case "--list" -> listSize = Integer.parseInt(args[++i]);
+                case "--parts" -> parts = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Path dir = Files.createTempDirectory("kubelite-apiserver-bench");
+        try (LocalEtcd local = LocalEtcd.start(LocalEtcd.findBinary().orElseThrow(() ->
+                        new IllegalStateException("no etcd binary: install etcd-server")),
+                dir.resolve("data"), 0, dir.resolve("etcd.log"), Duration.ofSeconds(30));
+             Etcd etcd = Etcd.connect(new EtcdConfig(List.of(local.endpoint()), "/registry", Duration.ofSeconds(30)));
+             TestApiServer api = TestApiServer.start(etcd, ApiServerConfig.local().withMaxInFlight(4000))) {
+            System.out.printf("apiserver benchmark: %d cores (nproc), etcd %s (own, fsync on), apiserver %s%n",
+                    Runtime.getRuntime().availableProcessors(), local.endpoint(), api.url());
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(4, daemon("http-client")))
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            Bench b = new Bench(api, etcd, http, local);
+            for (String ns : List.of("bench", "warm", "watch", "big")) {
+                b.store.of(Resources.NAMESPACES).create(Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder()
+                        .setName(ns)).build()).join();
+            }
+            b.mutations("warm", rate, 5, false);
+            if (parts.contains("a")) {
+                b.mutations("bench", rate, seconds, true);
+            }
+            if (parts.contains("b")) {
+                b.watchers(watchers, events);
+            }
+            if (parts.contains("c")) {
+                b.list(listSize);
+            }
+        } catch (Exception e) {
+            e.printStackTrace();
+            deleteTree(dir);
+            System.exit(1);
+        }
+        deleteTree(dir);
+        System.exit(0);
+    }
+
+    /** The throw-away etcd's data dir and log go with it. */
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove " + dir + ": " + e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    static final class Bench {
+        final TestApiServer api;
+        final Etcd etcd;
+        final Store store;
+        final HttpClient http;
+        final LocalEtcd local;
+        final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("ticker"));
+
+        Bench(TestApiServer api, Etcd etcd, HttpClient http, LocalEtcd local) {
+            this.api = api;
+            this.etcd = etcd;
+            this.store = new Store(etcd);
+            this.http = http;
+            this.local = local;
+        }
+
+        // ------------------------------------------------------------------ (a) mutations
+
+        void mutations(String ns, int rate, int seconds, boolean print) throws Exception {
+            int n = rate * seconds;
+            List<CompletableFuture<String>> created = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                created.add(new CompletableFuture<>());
+            }
+            // even ticks create pod k, odd ticks PUT pod k with a label changed (the object the create returned)
+            Lat http = paced(rate, n, i -> {
+                int k = i / 2;
+                if (i % 2 == 0) {
+                    return send("POST", "/api/v1/namespaces/" + ns + "/pods", podJson(ns, "p-" + k), 201)
+                            .thenApply(body -> {
+                                created.get(k).complete(body);
+                                return null;
+                            });
+                }
+                return created.get(k).thenCompose(body -> {
+                    long t0 = System.nanoTime();
+                    return send("PUT", "/api/v1/namespaces/" + ns + "/pods/p-" + k, relabel(body), 200)
+                            .thenApply(x -> System.nanoTime() - t0);
+                });
+            });
+            // the same shape on raw etcd: txn create / txn update on the same value, same rate
+            Pod sample = store.of(Resources.PODS).get(ns, "p-0").join();
+            byte[] value = ObjectCodec.encode(Resources.PODS, sample);
+            KV kv = etcd.client().getKVClient();
+            long[] revs = new long[n];
+            List<CompletableFuture<Long>> rawCreated = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                rawCreated.add(new CompletableFuture<>());
+            }
+            Lat raw = paced(rate, n, i -> {
+                int k = i / 2;
+                ByteSequence key = bs("/registry/_kubelite/bench-raw/" + ns + "/p-" + k);
+                if (i % 2 == 0) {
+                    return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                            .Then(Op.put(key, ByteSequence.from(value), PutOption.DEFAULT))
+                            .Else(Op.get(key, GetOption.DEFAULT)).commit()
+                            .thenApply(r -> {
+                                rawCreated.get(k).complete(r.getHeader().getRevision());
+                                return null;
+                            });
+                }
+                return rawCreated.get(k).thenCompose(rev -> {
+                    long t0 = System.nanoTime();
+                    return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(rev)))
+                            .Then(Op.put(key, ByteSequence.from(value), PutOption.DEFAULT))
+                            .Else(Op.get(key, GetOption.DEFAULT)).commit()
+                            .thenApply(r -> {
+                                if (!r.isSucceeded()) {
+                                    throw new IllegalStateException("raw update lost its compare");
+                                }
+                                return System.nanoTime() - t0;
+                            });
+                });
+            });
+            if (print) {
+                System.out.printf("%n(a) mutating calls at %d/s for %d s (%d calls: pod create and PUT update alternating), "
+                        + "value %d bytes%n", rate, seconds, n, value.length);
+                System.out.printf("    %-26s %9s %9s %9s %9s%n", "", "p50 ms", "p90 ms", "p99 ms", "max ms");
+                http.print("    HTTP (apiserver)");
+                raw.print("    raw etcd txn");
+                System.out.printf("    ratio p50 %.2f, p99 %.2f; achieved rate HTTP %.0f/s, raw %.0f/s%n",
+                        http.p(50) / raw.p(50), http.p(99) / raw.p(99), http.achievedRate, raw.achievedRate);
+            }
+        }
+
+        /** Sends op(i) at {@code rate}/s, open loop; each op's latency from its send to its completion. */
+        Lat paced(int rate, int n, IntFunction<CompletableFuture<Long>> op) throws Exception {
+            long[] lat = new long[n];
+            CountDownLatch done = new CountDownLatch(n);
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger errors = new AtomicInteger();
+            long periodNanos = 1_000_000_000L / rate;
+            long start = System.nanoTime();
+            var f = ticker.scheduleAtFixedRate(() -> {
+                int i = next.getAndIncrement();
+                if (i >= n) {
+                    return;
+                }
+                long t0 = System.nanoTime();
+                op.apply(i).whenComplete((own, err) -> {
+                    if (err != null) {
+                        errors.incrementAndGet();
+                        System.err.println("op " + i + " failed: " + err);
+                    }
+                    // an op that waited for its predecessor reports its own send-to-done time
+                    lat[i] = own != null ? own : System.nanoTime() - t0;
+                    done.countDown();
+                });
+            }, 0, periodNanos, TimeUnit.NANOSECONDS);
+            if (!done.await(n / rate + 120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("ops did not finish");
+            }
+            f.cancel(false);
+            if (errors.get() > 0) {
+                throw new IllegalStateException(errors.get() + " ops failed");
+            }
+            return new Lat(lat, n / ((System.nanoTime() - start) / 1e9));
+        }
+
+        CompletableFuture<String> send(String method, String path, String body, int expect) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(api.url() + path)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
+            return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+                if (r.statusCode() != expect) {
+                    throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+                }
+                return r.body();
+            });
+        }
+
+        // ------------------------------------------------------------------ (b) watchers
+
+        void watchers(int count, int events) throws Exception {
+            send("POST", "/api/v1/namespaces/watch/pods", podJson("watch", "w-0"), 201).join();
+            String rv = JSON.readTree(send("PUT", "/api/v1/namespaces/watch/pods/w-0",
+                    relabel(api.get("/api/v1/namespaces/watch/pods/w-0").body()), 200).join())
+                    .path("metadata").path("resourceVersion").asText();
+            double etcdWatchersBefore = etcdMetric("etcd_debugging_mvcc_watcher_total");
+            // receipt times per watcher, by resourceVersion
+            Map<Long, long[]> received = new ConcurrentHashMap<>();
+            AtomicLong deliveries = new AtomicLong();
+            CountDownLatch opened = new CountDownLatch(count);
+            List<CompletableFuture<?>> streams = new ArrayList<>();
+            Semaphore connecting = new Semaphore(100);
+            // the watchers spread over 8 clients (each JDK client has one selector thread), apart from the writer's
+            List<HttpClient> clients = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .executor(Executors.newFixedThreadPool(1, daemon("watch-client-" + c))).build());
+            }
+            for (int w = 0; w < count; w++) {
+                int id = w;
+                HttpClient http = clients.get(w % clients.size());
+                connecting.acquire();
+                HttpRequest req = HttpRequest.newBuilder(URI.create(api.url()
+                        + "/api/v1/namespaces/watch/pods?watch=1&resourceVersion=" + rv)).build();
+                streams.add(http.sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        opened.countDown();
+                        connecting.release();
+                        s.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(String line) {
+                        long now = System.nanoTime();
+                        Matcher m = RV.matcher(line);
+                        if (m.find()) {
+                            received.computeIfAbsent(Long.parseLong(m.group(1)), k -> new long[count])[id] = now;
+                            deliveries.incrementAndGet();
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                })));
+            }
+            if (!opened.await(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("watchers did not open: " + opened.getCount() + " missing");
+            }
+            io.kubelite.store.testing.Poll.until(Duration.ofSeconds(60), "watchers registered",
+                    () -> api.get("/metrics").body().contains("apiserver_registered_watchers{resource=\"pods\"} " + count + ".0"));
+            double etcdWatchersOpen = etcdMetric("etcd_debugging_mvcc_watcher_total");
+            // writes: merge patches of one pod at 20/s; ack = the HTTP response
+            Map<Long, long[]> sentAck = new ConcurrentHashMap<>();
+            int rate = 20;
+            Lat writes = paced(rate, events, i -> {
+                long t0 = System.nanoTime();
+                return sendPatch("/api/v1/namespaces/watch/pods/w-0", "{\"metadata\":{\"labels\":{\"seq\":\"" + i + "\"}}}")
+                        .thenApply(body -> {
+                            long ack = System.nanoTime();
+                            Matcher m = RV.matcher(body);
+                            if (!m.find()) {
+                                throw new IllegalStateException("no resourceVersion in " + body);
+                            }
+                            sentAck.put(Long.parseLong(m.group(1)), new long[] {t0, ack});
+                            return ack - t0;
+                        });
+            });
+            long expected = (long) count * events;
+            io.kubelite.store.testing.Poll.until(Duration.ofSeconds(120), "all events delivered",
+                    () -> sentAck.keySet().stream().mapToLong(k -> {
+                        long[] r = received.get(k);
+                        return r == null ? 0 : Arrays.stream(r).filter(x -> x != 0).count();
+                    }).sum() >= expected);
+            long[] fromAck = new long[(int) expected];
+            long[] fromSend = new long[(int) expected];
+            int j = 0;
+            int beforeAck = 0;
+            for (Map.Entry<Long, long[]> e : sentAck.entrySet()) {
+                long[] r = received.get(e.getKey());
+                for (long t : r) {
+                    fromSend[j] = t - e.getValue()[0];
+                    fromAck[j] = Math.max(0, t - e.getValue()[1]);
+                    if (t < e.getValue()[1]) {
+                        beforeAck++;
+                    }
+                    j++;
+                }
+            }
+            System.out.printf("%n(b) %d HTTP watchers on pods, %d updates at %d/s = %d deliveries%n", count, events, rate,
+                    expected);
+            System.out.printf("    %-26s %9s %9s %9s %9s%n", "", "p50 ms", "p90 ms", "p99 ms", "max ms");
+            new Lat(fromAck, 0).print("    write ack -> watcher");
+            new Lat(fromSend, 0).print("    write send -> watcher");
+            writes.print("    the writes themselves");
+            System.out.printf("    %d deliveries (%.1f%%) arrived before the writer saw its ack (counted as 0 from ack)%n",
+                    beforeAck, 100.0 * beforeAck / expected);
+            System.out.printf("    etcd watchers (etcd_debugging_mvcc_watcher_total): %.0f before the %d HTTP watchers, "
+                    + "%.0f with them open -> %s%n", etcdWatchersBefore, count, etcdWatchersOpen,
+                    etcdWatchersOpen == etcdWatchersBefore ? "no etcd watch per HTTP watcher (one per resource)"
+                            : "CHANGED");
+            streams.forEach(s -> s.cancel(true));
+        }
+
+        CompletableFuture<String> sendPatch(String path, String body) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(api.url() + path)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/merge-patch+json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build();
+            return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("PATCH " + path + " -> " + r.statusCode() + " " + r.body());
+                }
+                return r.body();
+            });
+        }
+
+        double etcdMetric(String name) throws Exception {
+            String text = http.send(HttpRequest.newBuilder(URI.create("http://" + local.endpoint().replaceFirst("^https?://", "")
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            for (String l : text.split("\n")) {
+                if (l.startsWith(name + " ")) {
+                    return Double.parseDouble(l.substring(name.length() + 1).trim());
+                }
+            }
+            throw new IllegalStateException("etcd has no metric " + name);
+        }
+
+        // ------------------------------------------------------------------ (c) list
+
+        void list(int size) throws Exception {
+            ObjectStore<Pod> pods = store.of(Resources.PODS);
+            Pod template = pods.get("warm", "p-0").join();
+            double before = cachedPods();
+            Semaphore inFlight = new Semaphore(64);
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                inFlight.acquire();
+                Pod p = template.toBuilder().setMetadata(template.getMetadata().toBuilder().clearUid()
+                        .clearResourceVersion().setNamespace("big").setName(String.format("big-%05d", i))).build();
+                all.add(pods.create(p).whenComplete((x, e) -> inFlight.release()));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+            io.kubelite.store.testing.Poll.until(Duration.ofSeconds(60), "cache has the pods",
+                    () -> cachedPods() >= before + size);
+            String path = "/api/v1/namespaces/big/pods";
+            KV kv = etcd.client().getKVClient();
+            ByteSequence prefix = bs("/registry/pods/big/");
+            long[] cache = new long[7];
+            long[] quorum = new long[7];
+            long[] raw = new long[7];
+            int bytes = 0;
+            for (int round = 0; round < 7; round++) {
+                long t0 = System.nanoTime();
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(api.url() + path + "?resourceVersion=0"))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                cache[round] = System.nanoTime() - t0;
+                bytes = r.body().length;
+                if (round == 0) {
+                    int items = JSON.readTree(r.body()).path("items").size();
+                    if (items != size) {
+                        throw new IllegalStateException("cache list returned " + items + " items");
+                    }
+                }
+                t0 = System.nanoTime();
+                var g = kv.get(prefix, GetOption.builder().isPrefix(true).build()).get(60, TimeUnit.SECONDS);
+                raw[round] = System.nanoTime() - t0;
+                if (g.getKvs().size() != size) {
+                    throw new IllegalStateException("raw range returned " + g.getKvs().size());
+                }
+                t0 = System.nanoTime();
+                http.send(HttpRequest.newBuilder(URI.create(api.url() + path)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                quorum[round] = System.nanoTime() - t0;
+            }
+            // round 0 is warm-up
+            System.out.printf("%n(c) list of %d pods (%.1f MB of JSON), median [min] of 6 after a warm-up%n", size,
+                    bytes / 1e6);
+            System.out.printf("    apiserver from cache (resourceVersion=0)   %8.1f ms [%6.1f]%n", med(cache), min(cache));
+            System.out.printf("    raw etcd range of the %d keys          %8.1f ms [%6.1f]%n", size, med(raw), min(raw));
+            System.out.printf("    apiserver quorum list (from etcd)          %8.1f ms [%6.1f]%n", med(quorum), min(quorum));
+            System.out.printf("    ratio cache list / raw range: %.2f%n", med(cache) / med(raw));
+        }
+
+        /** The pods watch cache's size, from the API server's metrics. */
+        double cachedPods() {
+            for (String l : api.get("/metrics").body().split("\n")) {
+                if (l.startsWith("apiserver_watch_cache_objects{resource=\"pods\"}")) {
+                    return Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+                }
+            }
+            return 0;
+        }
+
+        private static double med(long[] a) {
+            long[] b = Arrays.copyOfRange(a, 1, a.length);
+            Arrays.sort(b);
+            return b[b.length / 2] / 1e6;
+        }
+
+        private static double min(long[] a) {
+            return Arrays.stream(a, 1, a.length).min().orElse(0) / 1e6;
+        }
+    }
+
+    /** Latencies in nanoseconds. */
+    static final class Lat {
+        final long[] sorted;
+        final double achievedRate;
+
+        Lat(long[] nanos, double achievedRate) {
+            this.sorted = nanos.clone();
+            Arrays.sort(sorted);
+            this.achievedRate = achievedRate;
+        }
+
+        double p(double pct) {
+            int i = (int) Math.ceil(pct / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+        }
+
+        void print(String label) {
+            System.out.printf("%-30s %9.2f %9.2f %9.2f %9.2f%n", label, p(50), p(90), p(99), sorted[sorted.length - 1] / 1e6);
+        }
+    }
+
+    static String podJson(String ns, String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns
+                + "\",\"labels\":{\"app\":\"bench\",\"pod-template-hash\":\"5d8f9c7b6\"}},\"spec\":{\"containers\":"
+                + "[{\"name\":\"app\",\"image\":\"nginx:1.27\",\"resources\":{\"requests\":{\"cpu\":\"100m\","
+                + "\"memory\":\"128Mi\"}}}]}}";
+    }
+
+    static String relabel(String body) {
+        try {
+            ObjectNode o = (ObjectNode) JSON.readTree(body);
+            ((ObjectNode) o.path("metadata").path("labels")).put("updated", "true");
+            return JSON.writeValueAsString(o);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ByteSequence bs(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+}
