@@ -9,6 +9,7 @@ import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.Resource;
 import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
+import io.kubelite.store.compaction.Compactor;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
@@ -33,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * handed back to the request's context; encoding of large lists runs on worker threads.
  */
 public final class ApiServer implements Component {
+    private Duration compactionInterval = Duration.ZERO;
+    private Compactor compactor;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final List<String> BOOTSTRAP_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
 
@@ -100,8 +104,22 @@ public final class ApiServer implements Component {
         return kubeletClient;
     }
 
+    /**
+     * Compacts etcd's history every {@code interval} (0 disables), as kube-apiserver's
+     * {@code --etcd-compaction-interval} does; replicas coordinate (see {@link Compactor}).
+     * Call before start.
+     */
+    public ApiServer withCompactionInterval(Duration interval) {
+        this.compactionInterval = interval;
+        return this;
+    }
+
     @Override
     public void start(ComponentContext ctx) throws Exception {
+        if (!compactionInterval.isZero()) {
+            compactor = new Compactor(ctx.etcd(), compactionInterval);
+            compactor.start();
+        }
         registry = ctx.meterRegistry();
         readiness = ctx.readiness();
         store = new Store(ctx.etcd());
@@ -321,6 +339,9 @@ public final class ApiServer implements Component {
             return;
         }
         closed = true;
+        if (compactor != null) {
+            compactor.close();
+        }
         caches.values().forEach(WatchCache::close);
         for (HttpServer s : servers) {
             try {

@@ -50,6 +50,10 @@ public final class ApiServerMain implements Callable<Integer> {
             description = "How often watchers that allow bookmarks get one (default: ${DEFAULT-VALUE}).")
     Duration bookmarkInterval;
 
+    @Option(names = "--etcd-compaction-interval", defaultValue = "5m", converter = DurationConverter.class,
+            description = "How often etcd's history is compacted; 0 disables (default: ${DEFAULT-VALUE}).")
+    Duration compactionInterval;
+
     @Option(names = "--event-loops", defaultValue = "2", description = "HTTP event loops (default: ${DEFAULT-VALUE}).")
     int eventLoops;
 
@@ -62,7 +66,7 @@ public final class ApiServerMain implements Callable<Integer> {
         Map<String, Auth.User> tokens = tokenFile == null ? Map.of() : Auth.readTokenFile(tokenFile);
         ApiServerConfig config = new ApiServerConfig(bindAddress, port, tokens, anonymous, tlsCert, tlsKey, maxInFlight,
                 watchCacheSize, bookmarkInterval, eventLoops, ApiServerConfig.DEFAULT_BODY_LIMIT);
-        return new ComponentMain("apiserver", new ApiServer(config), common, ElectorFactory.UNAVAILABLE).run();
+        return new ComponentMain("apiserver", new ApiServer(config).withCompactionInterval(compactionInterval), common, ElectorFactory.UNAVAILABLE).run();
     }
 
     public static void main(String[] args) {
