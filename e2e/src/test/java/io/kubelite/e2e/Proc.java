@@ -62,7 +62,7 @@ final class Proc {
             }
         }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(componentClasspath());
         cmd.add(kind.mainClass());
         cmd.addAll(args);
         cmd.add("--health-port");
@@ -80,6 +80,13 @@ final class Proc {
             throw new UncheckedIOException("cannot start " + id, e);
         }
         return this;
+    }
+
+    /** The test classpath without what only the tests use (the fabric8 client, the test classes). */
+    static String componentClasspath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.contains("/io/fabric8/") && !e.contains("/e2e/target/test-classes"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     long pid() {
