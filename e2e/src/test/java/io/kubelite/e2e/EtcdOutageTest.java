@@ -54,9 +54,7 @@ class EtcdOutageTest extends E2eBase {
         assertThat(notReadySeen).as("the API server reports not ready while etcd is away").isPositive();
 
         long tUp = System.nanoTime();
-        for (int i = 0; i < cluster.etcd.size(); i++) {
-            cluster.etcd.restart(i);
-        }
+        restartAll();
         down = false;
         Timings.timing("etcd restart (3 members)", Timings.ms(tUp));
         for (Proc p : cluster.procs()) {
@@ -75,16 +73,40 @@ class EtcdOutageTest extends E2eBase {
         assertEveryPodBoundAtMostOnce(rev0);
     }
 
-    @AfterEach
-    void etcdBack() {
-        if (down) {
-            for (int i = 0; i < cluster.etcd.size(); i++) {
+    /**
+     * Starts every member at once: {@code restart(i)} waits until the member answers
+     * {@code /health}, which a lone member of 3 (no quorum) does not do within the
+     * harness's 2 s request timeout, so one-by-one restarts would time out on the first.
+     */
+    private void restartAll() throws Exception {
+        java.util.List<Thread> ts = new java.util.ArrayList<>();
+        java.util.List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < cluster.etcd.size(); i++) {
+            int m = i;
+            Thread t = new Thread(() -> {
                 try {
-                    cluster.etcd.restart(i);
+                    cluster.etcd.restart(m);
                 } catch (IllegalStateException alreadyRunning) {
                     // fine
+                } catch (Throwable e) {
+                    errors.add(e);
                 }
-            }
+            }, "etcd-restart-" + i);
+            t.start();
+            ts.add(t);
+        }
+        for (Thread t : ts) {
+            t.join(90_000);
+        }
+        if (!errors.isEmpty()) {
+            throw new AssertionError("etcd restart failed", errors.get(0));
+        }
+    }
+
+    @AfterEach
+    void etcdBack() throws Exception {
+        if (down) {
+            restartAll();
         }
     }
 }

@@ -85,7 +85,7 @@ final class Proc {
     /** The test classpath without what only the tests use (the fabric8 client, the test classes). */
     static String componentClasspath() {
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> !e.contains("/io/fabric8/") && !e.contains("/e2e/target/test-classes"))
+                .filter(e -> !e.contains("/io/fabric8/") && !e.contains("/tools/jackson/") && !e.contains("/e2e/target/test-classes"))
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
