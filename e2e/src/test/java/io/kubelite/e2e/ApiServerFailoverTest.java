@@ -1,0 +1,187 @@
+package io.kubelite.e2e;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubelite.cli.Kl;
+import io.kubelite.store.testing.Poll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * kill -9 of the API server a client is watching through.
+ *
+ * <p>The clients reach two API server replicas through one address, a loopback TCP
+ * front ({@link TcpProxy}) that sends each new connection to the first replica that
+ * accepts it, as a load balancer would. Killing replica A breaks the open watches;
+ * the clients' own reconnect lands on B:
+ * <ul>
+ *   <li>a fabric8 informer re-watches from its last resourceVersion, which B's watch
+ *       cache replays. Invariant: the informer saw exactly the changes etcd holds for
+ *       the watched pods: every (pod, mod_revision) of the etcd history after it started,
+ *       no more, no less, and every delete;</li>
+ *   <li>{@code kl get pods -w} (in-process, as a user would run it in a loop) ends when its
+ *       stream breaks and, started again, lists then watches through B. Invariant: every
+ *       pod appears in its output, and the last row of each pod shows the pod's final
+ *       state. (kl cannot resume from a resourceVersion: it has no such flag, so the
+ *       list-then-watch of the restart is how it catches up; see docs/e2e.md.)</li>
+ * </ul>
+ */
+class ApiServerFailoverTest extends E2eBase {
+    private static final int PODS = 30;
+    private static final int DELETED = 5;
+
+    @Test
+    void watchersContinueOnTheOtherReplicaWithoutMissingAnEvent() throws Exception {
+        Proc a = cluster.apiserver("apiserver-a");
+        Proc b = cluster.apiserver("apiserver-b");
+        Proc cm = cluster.controllerManager("controller-manager-0");
+        Proc sched = cluster.scheduler("scheduler-0");
+        Proc k = cluster.kubeletSim("kubelet-sim-0", "node-", 4, "zone-a,zone-b");
+        cluster.awaitReady(Duration.ofSeconds(120), a, b, cm, sched, k);
+        Api viaB = cluster.api(b);
+        awaitReadyNodes(viaB, "", 4, Duration.ofSeconds(60));
+        TcpProxy proxy = new TcpProxy(List.of(a.apiPort, b.apiPort));
+        cluster.closeLater(proxy);
+        long rev0 = cluster.etcd.currentRevision();
+
+        // fabric8 informer through the front
+        Config cfg = new ConfigBuilder().withMasterUrl(proxy.url()).withOauthToken(cluster.token).withNamespace("default")
+                .withRequestTimeout(10_000).withConnectionTimeout(2_000).withWatchReconnectInterval(100)
+                .withWatchReconnectLimit(-1).build();
+        KubernetesClient kc = new KubernetesClientBuilder().withConfig(cfg).build();
+        cluster.closeLater(kc);
+        Map<String, Set<Long>> seen = new ConcurrentHashMap<>();
+        Set<String> seenDeleted = ConcurrentHashMap.newKeySet();
+        SharedIndexInformer<Pod> informer = kc.pods().inNamespace("default").withLabel("app", "watched")
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod p) {
+                        record(p);
+                    }
+
+                    @Override
+                    public void onUpdate(Pod old, Pod p) {
+                        record(p);
+                    }
+
+                    @Override
+                    public void onDelete(Pod p, boolean finalStateUnknown) {
+                        seenDeleted.add(p.getMetadata().getName());
+                    }
+
+                    private void record(Pod p) {
+                        seen.computeIfAbsent(p.getMetadata().getName(), x -> ConcurrentHashMap.newKeySet())
+                                .add(Long.parseLong(p.getMetadata().getResourceVersion()));
+                    }
+                }, 0);
+        cluster.closeLater(informer::stop);
+        Poll.until(Duration.ofSeconds(30), "informer synced", informer::hasSynced);
+
+        // kl get pods -w through the front, started again whenever it ends
+        ByteArrayOutputStream klOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream klErr = new ByteArrayOutputStream();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger klRuns = new AtomicInteger();
+        Thread kl = new Thread(() -> {
+            PrintStream out = new PrintStream(klOut, true, StandardCharsets.UTF_8);
+            PrintStream err = new PrintStream(klErr, true, StandardCharsets.UTF_8);
+            while (!stop.get()) {
+                klRuns.incrementAndGet();
+                Kl.run(new String[]{"--server", proxy.url(), "--token", cluster.token, "get", "pods", "-l", "app=watched", "-w"},
+                        out, err, new HashMap<>(), Clock.systemUTC());
+            }
+        }, "kl-watch");
+        kl.setDaemon(true);
+        kl.start();
+        Poll.until(Duration.ofSeconds(30), "kl watching through apiserver-a", () -> proxy.connections(0) >= 3 && klRuns.get() == 1);
+
+        long t0 = System.nanoTime();
+        long tKill = 0;
+        for (int i = 0; i < PODS; i++) {
+            viaB.post("/api/v1/namespaces/default/pods", Api.pod("watched-" + i, "watched", 300));
+            if (i == PODS / 2) {
+                tKill = System.nanoTime();
+                a.kill9();
+                Timings.log("killed " + a + " with " + proxy.connections(1) + " connections on apiserver-b so far");
+            }
+            Thread.sleep(100);
+        }
+        for (int i = 0; i < DELETED; i++) {
+            viaB.delete("/api/v1/namespaces/default/pods/watched-" + i);
+        }
+        awaitRunning(viaB, "watched", PODS - DELETED, Duration.ofSeconds(90));
+        Poll.until(Duration.ofSeconds(60), "deleted pods gone", () -> viaB.pods("app%3Dwatched").size() == PODS - DELETED);
+        assertThat(proxy.connections(1)).as("clients reconnected to apiserver-b").isPositive();
+
+        // the truth: every change etcd holds for the watched pods
+        Map<String, Set<Long>> truth = new TreeMap<>();
+        Set<String> deleted = new TreeSet<>();
+        for (EtcdHistory.PodEvent e : EtcdHistory.pods(cluster.store(), rev0)) {
+            String name = e.key().substring(e.key().lastIndexOf('/') + 1);
+            if (!name.startsWith("watched-")) {
+                continue;
+            }
+            if (e.pod() == null) {
+                deleted.add(name);
+            } else {
+                truth.computeIfAbsent(name, x -> new TreeSet<>()).add(e.revision());
+            }
+        }
+        Poll.until(Duration.ofSeconds(30), "the informer saw every change etcd holds", () -> new TreeMap<>(seen).entrySet()
+                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, x -> new TreeSet<>(x.getValue())))
+                .equals(truth) && seenDeleted.equals(deleted));
+        long changes = truth.values().stream().mapToLong(Set::size).sum();
+        Timings.timing("kill -9 apiserver-a -> informer has all " + changes + " changes and " + deleted.size() + " deletes",
+                Timings.ms(tKill));
+
+        Poll.until(Duration.ofSeconds(30), "kl printed the final state of every pod", () -> {
+            Map<String, String> last = lastRows(klOut.toString(StandardCharsets.UTF_8));
+            for (int i = 0; i < PODS; i++) {
+                String row = last.get("watched-" + i);
+                if (row == null || (i >= DELETED && !row.contains("Running"))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        Timings.log("kl -w ran " + klRuns.get() + " times; stderr: " + klErr.toString(StandardCharsets.UTF_8).trim());
+        assertThat(klRuns.get()).as("kl -w was started again after its stream broke").isGreaterThanOrEqualTo(2);
+        stop.set(true);
+        assertEveryPodBoundAtMostOnce(rev0);
+        cluster.assertAllAliveExcept(a);
+        Timings.timing("whole event stream", Timings.ms(t0));
+    }
+
+    /** The last row kl printed per pod name. */
+    private static Map<String, String> lastRows(String out) {
+        Map<String, String> last = new HashMap<>();
+        for (String line : out.split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length > 1 && cols[0].startsWith("watched-")) {
+                last.put(cols[0], line);
+            }
+        }
+        return last;
+    }
+}

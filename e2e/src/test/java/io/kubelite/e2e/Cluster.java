@@ -1,0 +1,204 @@
+package io.kubelite.e2e;
+
+import io.kubelite.launcher.ComponentKind;
+import io.kubelite.store.Etcd;
+import io.kubelite.store.EtcdConfig;
+import io.kubelite.store.testing.EtcdCluster;
+import io.kubelite.store.testing.FreePorts;
+import io.kubelite.store.testing.Poll;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * A kubelite cluster of real OS processes over a test etcd, with compressed timings.
+ * Every process it starts is stopped by {@link #close()} (frozen ones are thawed and
+ * killed), whatever the test did; logs stay under {@code target/e2e-logs/<test>/}.
+ *
+ * <p>Compressed timings (all through the components' flags):
+ * leader lease {@link #LEADER_LEASE}; node lease 4 s renewed every 1 s with status every
+ * 1 s; node monitor period 500 ms, grace {@link #NODE_GRACE}; eviction rate 100 nodes/s;
+ * pod GC every 2 s.
+ */
+final class Cluster implements AutoCloseable {
+    static final Duration LEADER_LEASE = Duration.ofSeconds(4);
+    static final Duration NODE_GRACE = Duration.ofSeconds(6);
+
+    final EtcdCluster etcd;
+    final String prefix;
+    final String token = UUID.randomUUID().toString().replace("-", "");
+    final Path logs;
+    private final Path tokenFile;
+    private final List<Proc> procs = Collections.synchronizedList(new ArrayList<>());
+    private final List<AutoCloseable> closeables = Collections.synchronizedList(new ArrayList<>());
+    private final List<Integer> apiPorts = new ArrayList<>();
+    private Etcd store;
+
+    Cluster(EtcdCluster etcd, String prefix, String testName) {
+        this.etcd = etcd;
+        this.prefix = prefix;
+        this.logs = Path.of("target", "e2e-logs", testName).toAbsolutePath();
+        try {
+            Files.createDirectories(logs);
+            tokenFile = logs.resolve("tokens.csv");
+            Files.writeString(tokenFile, token + ",admin,admin-uid,\"system:masters\"\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Timings.log("cluster logs in " + logs + ", etcd " + etcd.endpointsString() + ", prefix " + prefix);
+    }
+
+    private List<String> common(String id) {
+        return new ArrayList<>(List.of("--etcd-endpoints", etcd.endpointsString(), "--etcd-prefix", prefix, "--id", id,
+                "--etcd-request-timeout", "3s", "--etcd-startup-timeout", "60s"));
+    }
+
+    private Proc add(ComponentKind kind, String id, List<String> args) {
+        Proc p = new Proc(kind, id, args, FreePorts.next(), logs.resolve(id + ".log"));
+        procs.add(p);
+        return p.start();
+    }
+
+    Proc apiserver(String id) {
+        int port = FreePorts.next();
+        List<String> a = common(id);
+        a.addAll(List.of("--secure-port", Integer.toString(port), "--token-auth-file", tokenFile.toString()));
+        Proc p = add(ComponentKind.APISERVER, id, a);
+        synchronized (apiPorts) {
+            apiPorts.add(port);
+        }
+        p.apiPort = port;
+        return p;
+    }
+
+    Proc scheduler(String id) {
+        List<String> a = common(id);
+        a.addAll(List.of("--leader-elect", "true", "--leader-lease-duration", fmt(LEADER_LEASE),
+                "--pod-initial-backoff", "200ms", "--pod-max-backoff", "2s"));
+        return add(ComponentKind.SCHEDULER, id, a);
+    }
+
+    Proc controllerManager(String id) {
+        List<String> a = common(id);
+        a.addAll(List.of("--leader-elect", "true", "--leader-lease-duration", fmt(LEADER_LEASE),
+                "--node-monitor-period", "500ms", "--node-monitor-grace-period", fmt(NODE_GRACE),
+                "--node-startup-grace-period", "20s", "--node-eviction-rate", "100",
+                "--secondary-node-eviction-rate", "100", "--pod-gc-period", "2s"));
+        return add(ComponentKind.CONTROLLER_MANAGER, id, a);
+    }
+
+    Proc kubeletSim(String id, String nodePrefix, int nodes, String zones) {
+        List<String> a = common(id);
+        a.addAll(List.of("--nodes", Integer.toString(nodes), "--node-name-prefix", nodePrefix, "--zones", zones,
+                "--node-lease-duration", "4s", "--node-lease-renew-interval", "1s",
+                "--node-status-update-frequency", "1s", "--max-pods", "110"));
+        return add(ComponentKind.KUBELET_SIM, id, a);
+    }
+
+    /** Waits until each process answers {@code /readyz} with 200; fails naming the one that did not. */
+    void awaitReady(Duration timeout, Proc... ps) {
+        long t0 = System.nanoTime();
+        for (Proc p : ps) {
+            Poll.until(timeout, p.id + " ready (" + p.log + ")", () -> {
+                if (!p.alive()) {
+                    throw new AssertionError(p + " exited; log:\n" + p.logTail(30));
+                }
+                return p.ready();
+            });
+        }
+        Timings.log("ready: " + java.util.Arrays.stream(ps).map(p -> p.id).collect(Collectors.joining(", "))
+                + " after " + Timings.ms(t0) + " ms");
+    }
+
+    /** The one process among {@code ps} that reports itself leader, if exactly one does. */
+    static Optional<Proc> leader(List<Proc> ps) {
+        List<Proc> l = ps.stream().filter(Proc::alive).filter(Proc::leading).toList();
+        return l.size() == 1 ? Optional.of(l.get(0)) : Optional.empty();
+    }
+
+    static Proc awaitLeader(Duration timeout, List<Proc> ps) {
+        return Poll.value(timeout, "exactly one leader among " + ps, () -> leader(ps).orElse(null));
+    }
+
+    Api api(Proc apiserver) {
+        return new Api("http://127.0.0.1:" + apiserver.apiPort, token);
+    }
+
+    /** A store client on the cluster's etcd and prefix (for history reads), closed with the cluster. */
+    synchronized Etcd store() {
+        if (store == null) {
+            store = Etcd.connect(new EtcdConfig(etcd.endpoints(), prefix, Duration.ofSeconds(10)));
+        }
+        return store;
+    }
+
+    void closeLater(AutoCloseable c) {
+        closeables.add(c);
+    }
+
+    /** Fails if any process not in {@code except} has exited. */
+    void assertAllAliveExcept(Proc... except) {
+        List<Proc> skip = List.of(except);
+        List<String> dead = new ArrayList<>();
+        for (Proc p : procs) {
+            if (!skip.contains(p) && !p.alive()) {
+                dead.add(p + ": " + p.logTail(15));
+            }
+        }
+        if (!dead.isEmpty()) {
+            throw new AssertionError("components exited: \n" + String.join("\n---\n", dead));
+        }
+    }
+
+    /** Asserts that no process was started more than once (no restart was needed). */
+    void assertNoRestarts() {
+        for (Proc p : procs) {
+            if (p.starts() != 1) {
+                throw new AssertionError(p.id + " was started " + p.starts() + " times");
+            }
+        }
+    }
+
+    List<Proc> procs() {
+        return List.copyOf(procs);
+    }
+
+    static String fmt(Duration d) {
+        return d.toMillis() + "ms";
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+        List<Proc> rev = new ArrayList<>(procs);
+        Collections.reverse(rev);
+        for (Proc p : rev) {
+            p.sigcont();
+        }
+        // parallel SIGKILL: the test is over, nothing to hand over
+        rev.parallelStream().forEach(Proc::kill9);
+        for (Proc p : rev) {
+            if (p.alive()) {
+                throw new AssertionError(p + " survived SIGKILL");
+            }
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+}
