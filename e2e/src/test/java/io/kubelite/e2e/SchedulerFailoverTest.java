@@ -2,7 +2,6 @@ package io.kubelite.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,10 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pods end up Running; the etcd history shows every pod bound exactly once (never
  * rebound, never bound twice); no other component exits.
  */
-@Disabled("store bug: ResourceWatch takes the revision of a requested progress notification as its dedupe floor, and etcd "
-        + "3.4.23 (etcd-io/etcd#15220, fixed in 3.4.25) can send that notification ahead of events still queued for an "
-        + "unsynced watcher, so informers drop those events under load: here kubelet-sims never saw 11 of 500 binds and "
-        + "those pods stay Pending forever. See docs/e2e.md, 'Known failures'.")
 class SchedulerFailoverTest extends E2eBase {
     private static final int PODS = 500;
 
