@@ -1,6 +1,7 @@
 package io.kubelite.launcher;
 
 import io.kubelite.store.local.LocalEtcd;
+import io.kubelite.store.local.LoopbackPorts;
 import io.kubelite.store.runtime.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -8,8 +9,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -250,11 +249,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.free();
     }
 
     private record Launch(ComponentKind kind, List<String> args) {

@@ -1,21 +1,13 @@
 package io.kubelite.store.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.kubelite.store.local.LoopbackPorts;
 
-/** Picks free loopback ports for test servers. */
+/** Picks free loopback ports for test servers, outside the ephemeral range (see {@link LoopbackPorts}). */
 public final class FreePorts {
     private FreePorts() {
     }
 
     public static int next() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
+        return LoopbackPorts.free();
     }
 }
