@@ -68,7 +68,7 @@ class ApiServerFailoverTest extends E2eBase {
         // fabric8 informer through the front
         Config cfg = new ConfigBuilder().withMasterUrl(proxy.url()).withOauthToken(cluster.token).withNamespace("default")
                 .withRequestTimeout(10_000).withConnectionTimeout(2_000).withWatchReconnectInterval(100)
-                .withWatchReconnectLimit(-1).build();
+                .withWatchReconnectLimit(-1).withHttp2Disable(true).build();
         KubernetesClient kc = new KubernetesClientBuilder().withConfig(cfg).build();
         cluster.closeLater(kc);
         Map<String, Set<Long>> seen = new ConcurrentHashMap<>();
@@ -97,6 +97,7 @@ class ApiServerFailoverTest extends E2eBase {
                 }, 0);
         cluster.closeLater(informer::stop);
         Poll.until(Duration.ofSeconds(30), "informer synced", informer::hasSynced);
+        Timings.log("fabric8 informer synced");
 
         // kl get pods -w through the front, started again whenever it ends
         ByteArrayOutputStream klOut = new ByteArrayOutputStream();
@@ -116,6 +117,7 @@ class ApiServerFailoverTest extends E2eBase {
         kl.start();
         Poll.until(Duration.ofSeconds(30), "kl watching through apiserver-a", () -> proxy.connections(0) >= 3 && klRuns.get() == 1);
 
+        Timings.log("kl -w watching");
         long t0 = System.nanoTime();
         long tKill = 0;
         for (int i = 0; i < PODS; i++) {
