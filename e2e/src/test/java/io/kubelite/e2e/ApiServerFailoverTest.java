@@ -115,7 +115,9 @@ class ApiServerFailoverTest extends E2eBase {
         }, "kl-watch");
         kl.setDaemon(true);
         kl.start();
-        Poll.until(Duration.ofSeconds(30), "kl watching through apiserver-a", () -> proxy.connections(0) >= 3 && klRuns.get() == 1);
+        Poll.until(Duration.ofSeconds(30), "kl watching through apiserver-a", () -> proxy.connections(0) >= 3 && klRuns.get() >= 1);
+        // kl may already have been restarted once (e.g. a slow first connection); what matters is a restart after the kill
+        int klRunsBeforeKill = klRuns.get();
 
         Timings.log("kl -w watching");
         long t0 = System.nanoTime();
@@ -168,7 +170,7 @@ class ApiServerFailoverTest extends E2eBase {
             return true;
         });
         Timings.log("kl -w ran " + klRuns.get() + " times; stderr: " + klErr.toString(StandardCharsets.UTF_8).trim());
-        assertThat(klRuns.get()).as("kl -w was started again after its stream broke").isGreaterThanOrEqualTo(2);
+        assertThat(klRuns.get()).as("kl -w was started again after its stream broke").isGreaterThan(klRunsBeforeKill);
         stop.set(true);
         assertEveryPodBoundAtMostOnce(rev0);
         cluster.assertAllAliveExcept(a);
