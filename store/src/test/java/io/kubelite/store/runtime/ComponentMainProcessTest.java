@@ -1,9 +1,10 @@
 package io.kubelite.store.runtime;
 
 import io.etcd.jetcd.Client;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.store.testing.FreePorts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,19 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** ComponentMain as a real OS process: {@link SampleComponentMain} in a fresh JVM. */
 class ComponentMainProcessTest {
-    private static TinyEtcd etcd;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = TinyEtcd.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() throws Exception {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.single();
 
     /** A child JVM with its stdout and stderr drained into line lists by daemon threads. */
     static final class Child implements AutoCloseable {
@@ -123,7 +113,7 @@ class ComponentMainProcessTest {
 
     @Test
     void exitsOneWithOneLineWhenEtcdNeverAnswers() throws Exception {
-        int deadPort = TinyEtcd.freePort();
+        int deadPort = FreePorts.next();
         long start = System.nanoTime();
         try (Child c = new Child("--etcd-endpoints", "127.0.0.1:" + deadPort, "--etcd-startup-timeout", "2s",
                 "--etcd-request-timeout", "1s")) {
@@ -142,9 +132,9 @@ class ComponentMainProcessTest {
     void becomesReadyAndStopsCleanlyOnSigterm() throws Exception {
         String prefix = "/t-" + UUID.randomUUID();
         String id = "sample-" + UUID.randomUUID();
-        try (Child c = new Child("--etcd-endpoints", etcd.endpoint(), "--etcd-prefix", prefix, "--id", id,
+        try (Child c = new Child("--etcd-endpoints", ETCD.cluster().endpointsString(), "--etcd-prefix", prefix, "--id", id,
                 "--etcd-startup-timeout", "20s");
-             Client client = etcd.client()) {
+             Client client = ETCD.connect("/unused").client()) {
             int port = Integer.parseInt(c.awaitOut("health server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
             Http.await(port, "/readyz", Duration.ofSeconds(30), r -> r.statusCode() == 200);
             assertThat(Http.get(port, "/healthz").statusCode()).isEqualTo(200);
@@ -179,6 +169,6 @@ class ComponentMainProcessTest {
     }
 
     private static boolean exists(Client client, String key) throws Exception {
-        return client.getKVClient().get(TinyEtcd.bytes(key)).get(10, TimeUnit.SECONDS).getCount() > 0;
+        return client.getKVClient().get(io.kubelite.store.Etcd.bytes(key)).get(10, TimeUnit.SECONDS).getCount() > 0;
     }
 }

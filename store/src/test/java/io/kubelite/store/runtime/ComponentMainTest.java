@@ -5,9 +5,10 @@ import io.kubelite.store.election.Leadership;
 import io.kubelite.store.election.Elector;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.store.testing.FreePorts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 import java.time.Duration;
@@ -21,22 +22,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** ComponentMain in-process (start/shutdown, no signal handlers) with a scripted elector. */
 class ComponentMainTest {
-    private static TinyEtcd etcd;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = TinyEtcd.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() throws Exception {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.single();
 
     private static CommonOptions options(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--etcd-endpoints", etcd.endpoint(),
+        List<String> args = new ArrayList<>(List.of("--etcd-endpoints", ETCD.cluster().endpointsString(),
                 "--etcd-prefix", "/t-" + UUID.randomUUID(), "--id", "me", "--etcd-startup-timeout", "20s"));
         args.addAll(List.of(extra));
         CommonOptions o = new CommonOptions();
