@@ -672,22 +672,21 @@ public final class Kl implements Callable<Integer> {
     }
 
     /** label and annotate share this. */
+    /** label and annotate: the same command over a different metadata map. */
     abstract static class MetaMap implements Callable<Integer> {
+        @ParentCommand
+        Kl kl;
+        @Parameters(arity = "1..*", paramLabel = "TYPE NAME KEY=VAL... KEY-...")
+        List<String> args;
+        @Option(names = "--overwrite")
+        boolean overwrite;
+
         abstract String field();
 
         abstract String verb();
 
-        abstract Kl kl();
-
-        abstract List<String> args();
-
-        abstract boolean overwrite();
-
         @Override
         public Integer call() {
-            Kl kl = kl();
-            List<String> args = args();
-            boolean overwrite = overwrite();
             ApiClient c = kl.client();
             List<String> refs = new ArrayList<>();
             List<String> changes = new ArrayList<>();
@@ -726,25 +725,6 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "label", description = "Update the labels on a resource.")
     static final class Label extends MetaMap {
-        @ParentCommand
-        Kl kl;
-        @Parameters(arity = "1..*", paramLabel = "TYPE NAME KEY=VAL... KEY-...")
-        List<String> args;
-        @Option(names = "--overwrite")
-        boolean overwrite;
-
-        Kl kl() {
-            return kl;
-        }
-
-        List<String> args() {
-            return args;
-        }
-
-        boolean overwrite() {
-            return overwrite;
-        }
-
         String field() {
             return "labels";
         }
@@ -756,25 +736,6 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "annotate", description = "Update the annotations on a resource.")
     static final class Annotate extends MetaMap {
-        @ParentCommand
-        Kl kl;
-        @Parameters(arity = "1..*", paramLabel = "TYPE NAME KEY=VAL... KEY-...")
-        List<String> args;
-        @Option(names = "--overwrite")
-        boolean overwrite;
-
-        Kl kl() {
-            return kl;
-        }
-
-        List<String> args() {
-            return args;
-        }
-
-        boolean overwrite() {
-            return overwrite;
-        }
-
         String field() {
             return "annotations";
         }
