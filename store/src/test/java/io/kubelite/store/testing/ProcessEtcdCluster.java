@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -23,6 +25,7 @@ import java.util.stream.Stream;
  */
 final class ProcessEtcdCluster implements EtcdCluster {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final int START_ATTEMPTS = 3;
 
     private final Path binary;
     private final Path root;
@@ -38,9 +41,51 @@ final class ProcessEtcdCluster implements EtcdCluster {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Kill leftovers even when the test JVM is torn down abruptly.
+        shutdownHook = new Thread(this::destroyAll, "etcd-harness-cleanup");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            startFresh(size);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * A port probed free a moment ago can be bound by another process (a component some
+     * earlier test is still tearing down, a CI neighbour) before etcd binds it. That is a
+     * property of the machine, not of the code under test, so a fresh cluster whose member
+     * lost that race is started again on other ports instead of failing the test.
+     */
+    private void startFresh(int size) {
+        for (int attempt = 1; ; attempt++) {
+            createMembers(size, attempt);
+            try {
+                for (Member m : members) {
+                    m.start(binary);
+                }
+                for (Member m : members) {
+                    awaitHealthy(m);
+                }
+                return;
+            } catch (AssertionError e) {
+                boolean portTaken = members.stream().anyMatch(m -> m.logTail().contains("address already in use"));
+                if (!portTaken || attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                destroyAll();
+                members.clear();
+            }
+        }
+    }
+
+    private void createMembers(int size, int attempt) {
         String token = "kl-" + Long.toHexString(System.nanoTime());
+        Set<Integer> taken = new HashSet<>();
         for (int i = 0; i < size; i++) {
-            members.add(new Member("m" + i, root.resolve("m" + i), FreePorts.next(), FreePorts.next()));
+            members.add(new Member("m" + i, root.resolve("a" + attempt).resolve("m" + i),
+                    distinctPort(taken), distinctPort(taken)));
         }
         StringBuilder initial = new StringBuilder();
         for (Member m : members) {
@@ -53,19 +98,15 @@ final class ProcessEtcdCluster implements EtcdCluster {
             m.initialCluster = initial.toString();
             m.clusterToken = token;
         }
-        // Kill leftovers even when the test JVM is torn down abruptly.
-        shutdownHook = new Thread(this::destroyAll, "etcd-harness-cleanup");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        try {
-            for (Member m : members) {
-                m.start(binary);
+    }
+
+    /** Probing closes the socket, so two probes in a row may return the same port. */
+    private static int distinctPort(Set<Integer> taken) {
+        while (true) {
+            int port = FreePorts.next();
+            if (taken.add(port)) {
+                return port;
             }
-            for (Member m : members) {
-                awaitHealthy(m);
-            }
-        } catch (RuntimeException | Error e) {
-            close();
-            throw e;
         }
     }
 
