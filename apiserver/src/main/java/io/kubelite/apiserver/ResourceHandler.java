@@ -46,6 +46,8 @@ import java.util.function.Predicate;
  */
 final class ResourceHandler<T extends Message> {
     private static final int BLOCKING_ENCODE_THRESHOLD = 500;
+    /** kube's metav1.FinalizerDeleteDependents; the controller-manager's GarbageCollector removes it. */
+    private static final String FOREGROUND_FINALIZER = "foregroundDeletion";
 
     private final ApiServer server;
     private final ApiServer.Request r;
@@ -862,9 +864,36 @@ final class ResourceHandler<T extends Message> {
                 then(orphanDependents(m), name, v -> deleteNow(name, cur, opts));
                 return;
             }
-            // Background (kube's default) and Foreground: dependents are the garbage collector's business
+            if ("Foreground".equals(opts.propagation()) && resource != Resources.PODS && resource != Resources.NAMESPACES) {
+                deleteForeground(name, opts);
+                return;
+            }
+            // Background (kube's default): dependents are the garbage collector's business
             deleteNow(name, cur, opts);
         });
+    }
+
+    /**
+     * kube's foreground cascading deletion: the object stays, marked with a deletionTimestamp
+     * and the {@code foregroundDeletion} finalizer, until the garbage collector has removed
+     * its blocking dependents and then the finalizer. (Pods own nothing here, so for them
+     * Foreground is Background; namespaces have their own finalizer.)
+     */
+    private void deleteForeground(String name, DeleteOpts opts) {
+        then(store.guaranteedUpdate(info.namespace(), name, opts.pre(), o -> {
+            ObjectMeta om = resource.meta(o);
+            if (om.hasDeletionTimestamp() && om.getFinalizersList().contains(FOREGROUND_FINALIZER)) {
+                return o;
+            }
+            ObjectMeta.Builder b = om.toBuilder();
+            if (!om.hasDeletionTimestamp()) {
+                b.setDeletionTimestamp(now()).setDeletionGracePeriodSeconds(0);
+            }
+            if (!om.getFinalizersList().contains(FOREGROUND_FINALIZER)) {
+                b.addFinalizers(FOREGROUND_FINALIZER);
+            }
+            return resource.withMeta(o, b.build());
+        }), name, o -> sendObject(200, o));
     }
 
     /** Removes ownerReferences to {@code owner} from every object in its namespace (or cluster scope). */

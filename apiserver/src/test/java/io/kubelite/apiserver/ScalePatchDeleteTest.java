@@ -135,4 +135,27 @@ class ScalePatchDeleteTest {
         assertThat(api.get("/api/v1/namespaces/default/pods/o-2").json().path("metadata").path("ownerReferences")
                 .get(0).path("uid").asText()).isEqualTo(rs2Uid);
     }
+
+    @Test
+    void foregroundMarksTheOwnerAndLeavesItUntilItsFinalizerGoes() {
+        api.post(RS, rs("fg"));
+        Resp fg = api.delete(RS + "/fg", "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+                + "\"propagationPolicy\":\"Foreground\"}");
+        assertThat(fg.code()).as(fg.body()).isEqualTo(200);
+        assertThat(fg.json().path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+        assertThat(fg.json().path("metadata").path("finalizers").toString()).isEqualTo("[\"foregroundDeletion\"]");
+        // no garbage collector runs here: the owner stays, visible as terminating
+        Resp still = api.get(RS + "/fg");
+        assertThat(still.code()).isEqualTo(200);
+        assertThat(still.json().path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+        // a second foreground delete changes nothing
+        Resp again = api.delete(RS + "/fg?propagationPolicy=Foreground", null);
+        assertThat(again.code()).isEqualTo(200);
+        assertThat(again.json().path("metadata").path("resourceVersion").asText())
+                .isEqualTo(still.json().path("metadata").path("resourceVersion").asText());
+        // whoever removes the last finalizer (the GC, here a client) finishes the delete
+        Resp unfinalize = api.patch(RS + "/fg", "application/merge-patch+json", "{\"metadata\":{\"finalizers\":null}}");
+        assertThat(unfinalize.code()).as(unfinalize.body()).isEqualTo(200);
+        assertThat(api.get(RS + "/fg").code()).isEqualTo(404);
+    }
 }

@@ -579,9 +579,28 @@ public final class Kl implements Callable<Integer> {
         boolean force;
         @Option(names = "--all")
         boolean all;
+        @Option(names = "--cascade", arity = "0..1", fallbackValue = "background", defaultValue = "background",
+                description = "background (default), foreground (the owner waits for its dependents) or orphan")
+        String cascade;
+
+        /** kubectl's --cascade values, as the API server's propagationPolicy. */
+        private String propagationPolicy() {
+            return switch (cascade) {
+                case "background", "true" -> "Background";
+                case "foreground" -> "Foreground";
+                case "orphan" -> "Orphan";
+                case "false" -> {
+                    kl.err.println("warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.");
+                    yield "Orphan";
+                }
+                default -> throw new KlException("error: invalid cascade value (" + cascade
+                        + "). Must be \"background\", \"foreground\", or \"orphan\".");
+            };
+        }
 
         @Override
         public Integer call() {
+            String policy = propagationPolicy();
             ApiClient c = kl.client();
             List<Object[]> targets = new ArrayList<>();
             if (files != null) {
@@ -610,10 +629,10 @@ public final class Kl implements Callable<Integer> {
                     targets.add(new Object[]{t.getKey(), kl.ns(), t.getValue()});
                 }
             }
-            String q = "";
+            String q = "?propagationPolicy=" + policy;
             long g = force && grace < 0 ? 0 : grace;
             if (g >= 0) {
-                q = "?gracePeriodSeconds=" + g;
+                q += "&gracePeriodSeconds=" + g;
             }
             if (force && g == 0) {
                 kl.err.println("Warning: Immediate deletion does not wait for confirmation that the running resource "

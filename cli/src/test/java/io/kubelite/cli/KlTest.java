@@ -221,4 +221,41 @@ class KlTest {
             assertThat(follow.get(10, TimeUnit.SECONDS).code()).isZero();
         }
     }
+
+    @Test
+    void deleteCascadeChoosesThePropagationPolicy() {
+        String rs = "{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"metadata\":{\"name\":\"%s\"},\"spec\":{"
+                + "\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\"%s\"}},\"template\":{\"metadata\":"
+                + "{\"labels\":{\"app\":\"%s\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}}}";
+        String uid = api.post("/apis/apps/v1/namespaces/default/replicasets", rs.formatted("casc", "casc", "casc"))
+                .json().path("metadata").path("uid").asText();
+        api.post("/api/v1/namespaces/default/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{"
+                + "\"name\":\"casc-1\",\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\","
+                + "\"name\":\"casc\",\"uid\":\"" + uid + "\",\"controller\":true}]},"
+                + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}");
+
+        Result bad = kl("delete", "rs", "casc", "--cascade=sometimes");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).isEqualTo("error: invalid cascade value (sometimes). Must be \"background\", \"foreground\", or \"orphan\".\n");
+        assertThat(api.get("/apis/apps/v1/namespaces/default/replicasets/casc").code()).isEqualTo(200);
+
+        // foreground: the owner stays, terminating, until the garbage collector (not running here) is done
+        Result fg = kl("delete", "rs", "casc", "--cascade=foreground");
+        assertThat(fg.out()).as(fg.err()).isEqualTo("replicaset.apps \"casc\" deleted\n");
+        TestApiServer.Resp owner = api.get("/apis/apps/v1/namespaces/default/replicasets/casc");
+        assertThat(owner.json().path("metadata").path("finalizers").toString()).isEqualTo("[\"foregroundDeletion\"]");
+        assertThat(owner.json().path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+
+        // orphan: dependents lose their reference to the owner
+        api.post("/apis/apps/v1/namespaces/default/replicasets", rs.formatted("orph", "orph", "orph"));
+        String uid2 = api.get("/apis/apps/v1/namespaces/default/replicasets/orph").json().path("metadata").path("uid").asText();
+        api.patch("/api/v1/namespaces/default/pods/casc-1", "application/merge-patch+json", "{\"metadata\":{\"ownerReferences\":"
+                + "[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"orph\",\"uid\":\"" + uid2 + "\",\"controller\":true}]}}");
+        io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "pod cached with its new owner",
+                () -> api.get("/api/v1/namespaces/default/pods?resourceVersion=0").body().contains(uid2));
+        Result orphan = kl("delete", "rs/orph", "--cascade=orphan");
+        assertThat(orphan.out()).as(orphan.err()).isEqualTo("replicaset.apps \"orph\" deleted\n");
+        assertThat(api.get("/apis/apps/v1/namespaces/default/replicasets/orph").code()).isEqualTo(404);
+        assertThat(api.get("/api/v1/namespaces/default/pods/casc-1").json().path("metadata").has("ownerReferences")).isFalse();
+    }
 }

@@ -13,6 +13,7 @@ import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.PodStatus;
+import io.kubelite.api.ReplicaSet;
 import io.kubelite.api.Secret;
 import io.kubelite.api.Service;
 import io.kubelite.api.ServicePort;
@@ -187,6 +188,40 @@ class NamespaceEndpointsGcTest {
                         && half.getMetadata().getOwnerReferencesCount() == 1
                         && half.getMetadata().getOwnerReferences(0).getKind().equals("Service");
             });
+        }
+    }
+
+    @Test
+    void foregroundDeletionRemovesDependentsBeforeTheOwner() throws Exception {
+        try (Harness h = new Harness(ETCD)) {
+            h.join(h.of(Resources.REPLICA_SETS).create(NodeLifecycleTest.rs("fg", 3, 300)));
+            Poll.until(Duration.ofSeconds(10), "3 pods", () -> h.list(Resources.PODS, "default").size() == 3);
+            // a node so that one pod is bound and must be deleted gracefully (it lingers, terminating, and blocks)
+            h.join(h.of(Resources.NODES).create(io.kubelite.api.Node.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder().setName("fg-node")).build()));
+            String bound = h.list(Resources.PODS, "default").get(0).getMetadata().getName();
+            h.join(h.of(Resources.PODS).guaranteedUpdate("default", bound, p -> p.toBuilder()
+                    .setSpec(p.getSpec().toBuilder().setNodeName("fg-node")).build()));
+            // what the API server does for propagationPolicy=Foreground
+            h.join(h.of(Resources.REPLICA_SETS).guaranteedUpdate("default", "fg", rs -> rs.toBuilder()
+                    .setMetadata(rs.getMetadata().toBuilder()
+                            .setDeletionTimestamp(com.google.protobuf.Timestamp.newBuilder()
+                                    .setSeconds(java.time.Instant.now().getEpochSecond()))
+                            .addFinalizers("foregroundDeletion")).build()));
+            Poll.until(Duration.ofSeconds(10), "unbound pods deleted, the bound one terminating", () -> {
+                List<Pod> pods = h.list(Resources.PODS, "default");
+                return pods.size() == 1 && pods.get(0).getMetadata().getName().equals(bound)
+                        && pods.get(0).getMetadata().hasDeletionTimestamp();
+            });
+            // the owner waits for its blocking dependent, and the ReplicaSet controller does not replace pods
+            ReplicaSet waiting = h.getOrNull(Resources.REPLICA_SETS, "default", "fg");
+            assertThat(waiting).isNotNull();
+            assertThat(waiting.getMetadata().getFinalizersList()).contains("foregroundDeletion");
+            // the kubelet finishes the graceful delete
+            Harness.join(h.of(Resources.PODS).delete("default", bound));
+            Poll.until(Duration.ofSeconds(10), "owner removed once its dependents are gone",
+                    () -> h.getOrNull(Resources.REPLICA_SETS, "default", "fg") == null);
+            assertThat(h.list(Resources.PODS, "default")).isEmpty();
         }
     }
 }

@@ -20,6 +20,7 @@ import io.kubelite.store.queue.WorkQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,17 +29,32 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The garbage collector, background propagation: an object whose owners (matched by
+ * The garbage collector.
+ *
+ * <p>Background propagation: an object whose owners (matched by
  * uid) no longer exist is deleted; when only some owners are gone, their references are
  * removed. An owner's absence is confirmed with a quorum read of etcd before anything
  * is deleted, so a dependent created just after its owner is never collected because of
  * watch lag. Owner kinds kubelite does not serve are left alone. Bound pods are deleted
  * gracefully. Watched dependents: pods, replicasets, services, endpoints,
  * serviceaccounts, secrets and leases (a node Lease owned by its Node goes with it).
+ *
+ * <p>Foreground propagation: the API server marks the owner with a deletionTimestamp and
+ * the {@code foregroundDeletion} finalizer and leaves it in place. The collector deletes
+ * every dependent that is not already terminating, waits until no dependent whose
+ * reference to the owner has {@code blockOwnerDeletion} remains (terminating pods count
+ * until their kubelet removes them), then removes the finalizer and, when it was the last
+ * one, the owner itself. Unlike kube, dependents are themselves deleted in the background
+ * (their own dependents follow through the background path). Owners in foreground deletion
+ * can be any watched kind and nodes; namespaces have their own finalizer.
  */
 public final class GarbageCollector implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
     static final String OWNER_INDEX = "ownerUid";
+    /** kube's finalizer for foreground cascading deletion (metav1.FinalizerDeleteDependents). */
+    public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
+    /** Re-check of an owner still waiting for blocking dependents, in case a delete event was missed. */
+    private static final Duration FOREGROUND_RECHECK = Duration.ofSeconds(5);
     private static final List<Resource<? extends Message>> DEPENDENTS = List.of(
             Resources.PODS, Resources.REPLICA_SETS, Resources.SERVICES, Resources.ENDPOINTS,
             Resources.SERVICE_ACCOUNTS, Resources.SECRETS, Resources.LEASES);
@@ -48,7 +64,10 @@ public final class GarbageCollector implements Controller {
     }
 
     private final ControllerContext ctx;
+    /** Dependents (which can also be owners), by plural. */
     private final Map<String, Informer<? extends Message>> informers = new LinkedHashMap<>();
+    /** Kinds that are only ever owners here, by plural. */
+    private final Map<String, Informer<? extends Message>> owners = new LinkedHashMap<>();
     private final WorkQueue<Ref> queue = WorkQueue.builder("garbagecollector").build();
     private final int workers;
 
@@ -63,6 +82,10 @@ public final class GarbageCollector implements Controller {
         ownerOnly(Resources.NAMESPACES);
     }
 
+    private static boolean foregroundPending(ObjectMeta m) {
+        return m.hasDeletionTimestamp() && m.getFinalizersList().contains(FOREGROUND_FINALIZER);
+    }
+
     private <T extends Message> void watch(Resource<T> r) {
         Informer<T> inf = ctx.informers().get(r);
         informers.put(r.plural(), inf);
@@ -70,7 +93,7 @@ public final class GarbageCollector implements Controller {
         inf.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(T o) {
-                if (r.meta(o).getOwnerReferencesCount() > 0) {
+                if (r.meta(o).getOwnerReferencesCount() > 0 || foregroundPending(r.meta(o))) {
                     queue.add(ref(r, r.meta(o)));
                 }
             }
@@ -78,7 +101,8 @@ public final class GarbageCollector implements Controller {
             @Override
             public void onUpdate(T old, T o) {
                 if (r.meta(o).getOwnerReferencesCount() > 0
-                        && !r.meta(old).getOwnerReferencesList().equals(r.meta(o).getOwnerReferencesList())) {
+                        && !r.meta(old).getOwnerReferencesList().equals(r.meta(o).getOwnerReferencesList())
+                        || foregroundPending(r.meta(o)) && !foregroundPending(r.meta(old))) {
                     queue.add(ref(r, r.meta(o)));
                 }
             }
@@ -86,12 +110,29 @@ public final class GarbageCollector implements Controller {
             @Override
             public void onDelete(T o) {
                 ownerDeleted(r.meta(o).getUid());
+                dependentDeleted(r, r.meta(o));
             }
         });
     }
 
     private <T extends Message> void ownerOnly(Resource<T> r) {
-        ctx.informers().get(r).addHandler(new ResourceEventHandler<>() {
+        Informer<T> inf = ctx.informers().get(r);
+        owners.put(r.plural(), inf);
+        inf.addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T o) {
+                if (foregroundPending(r.meta(o))) {
+                    queue.add(ref(r, r.meta(o)));
+                }
+            }
+
+            @Override
+            public void onUpdate(T old, T o) {
+                if (foregroundPending(r.meta(o)) && !foregroundPending(r.meta(old))) {
+                    queue.add(ref(r, r.meta(o)));
+                }
+            }
+
             @Override
             public void onDelete(T o) {
                 ownerDeleted(r.meta(o).getUid());
@@ -102,6 +143,15 @@ public final class GarbageCollector implements Controller {
     private void ownerDeleted(String uid) {
         for (Map.Entry<String, Informer<? extends Message>> e : informers.entrySet()) {
             enqueueDependents(e.getValue(), uid);
+        }
+    }
+
+    /** An owner waiting in foreground deletion may be waiting for exactly this dependent. */
+    private void dependentDeleted(Resource<?> r, ObjectMeta m) {
+        for (OwnerReference o : m.getOwnerReferencesList()) {
+            Resources.byKind(o.getApiVersion(), o.getKind())
+                    .filter(or -> informers.containsKey(or.plural()) || owners.containsKey(or.plural()))
+                    .ifPresent(or -> queue.add(new Ref(or.plural(), or.namespaced() ? m.getNamespace() : "", o.getName())));
         }
     }
 
@@ -125,12 +175,16 @@ public final class GarbageCollector implements Controller {
         for (Informer<? extends Message> inf : informers.values()) {
             enqueueAll(inf);
         }
+        for (Informer<? extends Message> inf : owners.values()) {
+            enqueueAll(inf);
+        }
         queue.start(workers, this::sync);
     }
 
     private <T extends Message> void enqueueAll(Informer<T> inf) {
         for (T o : inf.list()) {
-            if (inf.resource().meta(o).getOwnerReferencesCount() > 0) {
+            ObjectMeta m = inf.resource().meta(o);
+            if (m.getOwnerReferencesCount() > 0 || foregroundPending(m)) {
                 queue.add(ref(inf.resource(), inf.resource().meta(o)));
             }
         }
@@ -138,7 +192,7 @@ public final class GarbageCollector implements Controller {
 
     private Result sync(Ref ref) throws Exception {
         @SuppressWarnings("unchecked")
-        Informer<Message> inf = (Informer<Message>) informers.get(ref.resource());
+        Informer<Message> inf = (Informer<Message>) informers.getOrDefault(ref.resource(), owners.get(ref.resource()));
         return syncTyped(inf, ref);
     }
 
@@ -149,6 +203,9 @@ public final class GarbageCollector implements Controller {
             return Result.done();
         }
         ObjectMeta m = r.meta(obj);
+        if (foregroundPending(m)) {
+            return syncForeground(r, obj);
+        }
         if (m.getOwnerReferencesCount() == 0 || m.hasDeletionTimestamp()) {
             return Result.done();
         }
@@ -197,6 +254,74 @@ public final class GarbageCollector implements Controller {
         }).get(15, TimeUnit.SECONDS);
         LOG.info("removed {} dangling owner references from {} {}", gone.size(), r.kind(), key(m));
         return Result.done();
+    }
+
+    /** One step of a foreground deletion of {@code owner}; see the class comment. */
+    private <T extends Message> Result syncForeground(Resource<T> r, T owner) throws Exception {
+        ObjectMeta m = r.meta(owner);
+        int blocking = 0;
+        int deleted = 0;
+        for (Informer<? extends Message> inf : informers.values()) {
+            for (Message d : inf.byIndex(OWNER_INDEX, m.getUid())) {
+                @SuppressWarnings("unchecked")
+                Resource<Message> dr = (Resource<Message>) inf.resource();
+                ObjectMeta dm = dr.meta(d);
+                if (dm.getOwnerReferencesList().stream().anyMatch(o -> o.getUid().equals(m.getUid()) && o.getBlockOwnerDeletion())) {
+                    blocking++;
+                }
+                if (!dm.hasDeletionTimestamp() && deleteDependent(dr, d)) {
+                    deleted++;
+                }
+            }
+        }
+        if (deleted > 0) {
+            LOG.info("foreground deletion of {} {}: deleting {} dependents", r.kind(), key(m), deleted);
+        }
+        if (blocking > 0) {
+            return Result.requeueAfter(FOREGROUND_RECHECK);
+        }
+        ObjectStore<T> store = ctx.store().of(r);
+        String ns = r.namespaced() ? m.getNamespace() : null;
+        try {
+            T cur = store.guaranteedUpdate(ns, m.getName(), Preconditions.uid(m.getUid()), o -> {
+                ObjectMeta om = r.meta(o);
+                return r.withMeta(o, om.toBuilder().clearFinalizers().addAllFinalizers(om.getFinalizersList().stream()
+                        .filter(f -> !f.equals(FOREGROUND_FINALIZER)).toList()).build());
+            }).get(15, TimeUnit.SECONDS);
+            if (r.meta(cur).getFinalizersCount() == 0) {
+                store.delete(ns, m.getName(), Preconditions.uid(m.getUid())).get(15, TimeUnit.SECONDS);
+                LOG.info("foreground deletion of {} {} finished: no blocking dependents left", r.kind(), key(m));
+            } else {
+                LOG.info("foreground deletion of {} {}: dependents gone, waiting for finalizers {}", r.kind(), key(m),
+                        r.meta(cur).getFinalizersList());
+            }
+        } catch (Exception e) {
+            if (!Pods.isGone(e)) {
+                throw e;
+            }
+        }
+        return Result.done();
+    }
+
+    /** Deletes one dependent (a bound pod gracefully); false when it was already gone. */
+    private boolean deleteDependent(Resource<Message> dr, Message d) throws Exception {
+        ObjectMeta dm = dr.meta(d);
+        try {
+            if (dr == (Resource<?>) Resources.PODS) {
+                @SuppressWarnings("unchecked")
+                ObjectStore<Pod> pods = (ObjectStore<Pod>) (ObjectStore<?>) ctx.store().of(dr);
+                Pods.delete(pods, (Pod) d).get(15, TimeUnit.SECONDS);
+            } else {
+                ctx.store().of(dr).delete(dr.namespaced() ? dm.getNamespace() : null, dm.getName(),
+                        Preconditions.uid(dm.getUid())).get(15, TimeUnit.SECONDS);
+            }
+            return true;
+        } catch (Exception e) {
+            if (Pods.isGone(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Cache first; an absent or different owner is confirmed with a quorum read. */
