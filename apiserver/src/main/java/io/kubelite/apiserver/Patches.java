@@ -4,15 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * RFC 7386 JSON merge patch, RFC 6902 JSON patch, and the part of Kubernetes' strategic
  * merge patch that kubectl relies on: lists with a merge key (containers, env, ports,
  * volumes, conditions, ...) are merged element by element on that key, {@code $patch:
- * delete|replace} in an element or map, {@code $setElementOrder/...} and {@code $retainKeys}
- * are accepted (ordering and retain directives are not enforced). Other lists are replaced.
+ * delete|replace} in an element or map, {@code $deleteFromPrimitiveList/...},
+ * {@code $retainKeys} (fields of the map not named are cleared) and
+ * {@code $setElementOrder/...} (the merged list follows the given order; elements only the
+ * server has keep their place relative to the ones it had before, as kube's
+ * normalizeElementOrder does). Other lists are replaced.
  */
 public final class Patches {
     private Patches() {
@@ -58,11 +66,20 @@ public final class Patches {
             return copy;
         }
         ObjectNode t = target != null && target.isObject() ? (ObjectNode) target : Codec.MAPPER.createObjectNode();
+        Map<String, List<JsonNode>> before = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+            String k = it.next().getKey();
+            if (k.startsWith(SET_ELEMENT_ORDER) && t.path(k.substring(SET_ELEMENT_ORDER.length())).isArray()) {
+                List<JsonNode> cur = new ArrayList<>();
+                t.get(k.substring(SET_ELEMENT_ORDER.length())).forEach(cur::add);
+                before.put(k.substring(SET_ELEMENT_ORDER.length()), cur);
+            }
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String k = e.getKey();
             JsonNode v = e.getValue();
-            if (k.startsWith("$setElementOrder/") || k.equals("$retainKeys")) {
+            if (k.startsWith(SET_ELEMENT_ORDER) || k.equals(RETAIN_KEYS)) {
                 continue;
             }
             if (k.startsWith("$deleteFromPrimitiveList/")) {
@@ -95,7 +112,92 @@ public final class Patches {
                 t.set(k, strategicMerge(t.get(k), v));
             }
         }
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().startsWith(SET_ELEMENT_ORDER)) {
+                String field = e.getKey().substring(SET_ELEMENT_ORDER.length());
+                if (!e.getValue().isArray()) {
+                    throw ApiException.badRequest("strategic merge patch: " + e.getKey() + " must be a list");
+                }
+                if (t.path(field).isArray()) {
+                    t.set(field, order((ArrayNode) t.get(field), (ArrayNode) e.getValue(), before.getOrDefault(field, List.of()),
+                            MERGE_KEYS.getOrDefault(field, "*primitive")));
+                }
+            }
+        }
+        if (patch.has(RETAIN_KEYS)) {
+            retainKeys(t, (ObjectNode) patch);
+        }
         return t;
+    }
+
+    private static final String SET_ELEMENT_ORDER = "$setElementOrder/";
+    private static final String RETAIN_KEYS = "$retainKeys";
+
+    /** Clears every field of {@code t} the patch's {@code $retainKeys} does not name. */
+    private static void retainKeys(ObjectNode t, ObjectNode patch) {
+        JsonNode keys = patch.get(RETAIN_KEYS);
+        if (!keys.isArray()) {
+            throw ApiException.badRequest("strategic merge patch: $retainKeys must be a list of field names");
+        }
+        Set<String> keep = new HashSet<>();
+        keys.forEach(k -> keep.add(k.asText()));
+        for (Iterator<String> it = patch.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.startsWith("$") && !patch.get(k).isNull() && !keep.contains(k)) {
+                throw ApiException.badRequest("strategic merge patch: field \"" + k
+                        + "\" is in the patch but not in its $retainKeys list " + keys);
+            }
+        }
+        List<String> drop = new ArrayList<>();
+        t.fieldNames().forEachRemaining(k -> {
+            if (!keep.contains(k)) {
+                drop.add(k);
+            }
+        });
+        t.remove(drop);
+    }
+
+    /**
+     * The merged list in the order {@code $setElementOrder} gives: the elements it names in
+     * its order; the others (only the server has them) where they were relative to the
+     * elements the server already had.
+     */
+    private static ArrayNode order(ArrayNode merged, ArrayNode wanted, List<JsonNode> server, String key) {
+        List<JsonNode> ids = new ArrayList<>();
+        wanted.forEach(w -> ids.add(identity(w, key)));
+        List<JsonNode> serverIds = server.stream().map(x -> identity(x, key)).toList();
+        List<JsonNode> named = new ArrayList<>();
+        List<JsonNode> others = new ArrayList<>();
+        merged.forEach(x -> (ids.contains(identity(x, key)) ? named : others).add(x));
+        named.sort(java.util.Comparator.comparingInt(x -> ids.indexOf(identity(x, key))));
+        ArrayNode out = Codec.MAPPER.createArrayNode();
+        int i = 0;
+        int j = 0;
+        while (i < named.size() || j < others.size()) {
+            if (j >= others.size()) {
+                out.add(named.get(i++));
+            } else if (i >= named.size()) {
+                out.add(others.get(j++));
+            } else {
+                int ni = serverIds.indexOf(identity(named.get(i), key));
+                int oi = serverIds.indexOf(identity(others.get(j), key));
+                // kube's mergeSortedSlice: a named element goes first only when the server had both
+                // and had it first; otherwise (e.g. it is new) the server-only one does
+                out.add(ni >= 0 && ni < oi ? named.get(i++) : others.get(j++));
+            }
+        }
+        return out;
+    }
+
+    /** What identifies a list element: its merge key's value, or itself in a primitive list. */
+    private static JsonNode identity(JsonNode element, String key) {
+        if (key.equals("*primitive") || !element.isObject()) {
+            return element;
+        }
+        String k = key.equals("*port") ? (element.has("containerPort") ? "containerPort" : "port") : key;
+        JsonNode id = element.get(k);
+        return id == null ? element : id;
     }
 
     private static ArrayNode mergeList(ArrayNode cur, ArrayNode patch, String key) {

@@ -158,4 +158,42 @@ class ScalePatchDeleteTest {
         assertThat(unfinalize.code()).as(unfinalize.body()).isEqualTo(200);
         assertThat(api.get(RS + "/fg").code()).isEqualTo(404);
     }
+
+    @Test
+    void setElementOrderReordersAndRetainKeysClears() {
+        // a ReplicaSet's pod template (a pod's own containers are immutable)
+        Resp c = api.post(RS, rs("order").replace("\"image\":\"nginx\"", "\"image\":\"nginx\",\"env\":["
+                + "{\"name\":\"A\",\"value\":\"1\"},{\"name\":\"B\",\"value\":\"2\"},{\"name\":\"S\",\"value\":\"server\"},"
+                + "{\"name\":\"C\",\"value\":\"3\"}]"));
+        assertThat(c.code()).as(c.body()).isEqualTo(201);
+        // kubectl apply's patch: env reordered to C, A, new D, B; S is only on the server: as kube merges it,
+        // it goes before C, which the server had after it
+        Resp p = api.patch(RS + "/order", "application/strategic-merge-patch+json",
+                "{\"spec\":{\"template\":{\"spec\":{\"$setElementOrder/containers\":[{\"name\":\"c\"}],\"containers\":[{\"name\":\"c\","
+                        + "\"$setElementOrder/env\":[{\"name\":\"C\"},{\"name\":\"A\"},{\"name\":\"D\"},{\"name\":\"B\"}],"
+                        + "\"env\":[{\"name\":\"D\",\"value\":\"4\"}]}]}}}}");
+        assertThat(p.code()).as(p.body()).isEqualTo(200);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        p.json().path("spec").path("template").path("spec").path("containers").get(0).path("env").forEach(e -> names.add(e.path("name").asText()));
+        assertThat(names).containsExactly("S", "C", "A", "D", "B");
+
+        // $retainKeys: the fields of the map not listed are cleared (kubectl sends it for e.g. a volume's source)
+        Resp r = api.patch(RS + "/order", "application/strategic-merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"$retainKeys\":[\"keep\"],\"keep\":\"yes\"}}}");
+        assertThat(r.code()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().path("metadata").path("labels").toString()).isEqualTo("{\"keep\":\"yes\"}");
+        api.patch(RS + "/order", "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"other\":\"x\"}}}");
+        Resp retained = api.patch(RS + "/order", "application/strategic-merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"$retainKeys\":[\"keep\"]}}}");
+        assertThat(retained.json().path("metadata").path("labels").toString()).isEqualTo("{\"keep\":\"yes\"}");
+        // a patch field missing from its own $retainKeys is refused, and nothing changes
+        String rv = retained.json().path("metadata").path("resourceVersion").asText();
+        Resp bad = api.patch(RS + "/order", "application/strategic-merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"$retainKeys\":[\"keep\"],\"extra\":\"1\"}}}");
+        assertThat(bad.code()).isEqualTo(400);
+        assertThat(bad.json().path("message").asText()).contains("\"extra\"", "$retainKeys");
+        assertThat(api.get(RS + "/order").json().path("metadata").path("resourceVersion").asText())
+                .isEqualTo(rv);
+    }
 }
