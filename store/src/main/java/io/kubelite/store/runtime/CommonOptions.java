@@ -47,6 +47,11 @@ public final class CommonOptions {
             paramLabel = "DURATION", description = "How long to wait for etcd to answer at startup (default: ${DEFAULT-VALUE}).")
     Duration etcdStartupTimeout = Duration.ofSeconds(30);
 
+    @Option(names = "--shutdown-timeout", defaultValue = "8s", converter = DurationConverter.class,
+            paramLabel = "DURATION", description = "A graceful stop that takes longer ends the process with exit code 1; "
+            + "below Docker's 10 s stop timeout, so the reason is logged before a SIGKILL (default: ${DEFAULT-VALUE}).")
+    Duration shutdownTimeout = Duration.ofSeconds(8);
+
     @Option(names = "--id", paramLabel = "IDENTITY",
             description = "Identity of this process in leader election and logs (default: <hostname>-<pid>).")
     String id;
@@ -116,6 +121,10 @@ public final class CommonOptions {
         return leaderLeaseDuration;
     }
 
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
     public int healthPort() {
         return healthPort;
     }
@@ -144,6 +153,7 @@ public final class CommonOptions {
         requirePositive("--etcd-request-timeout", etcdRequestTimeout);
         requirePositive("--etcd-startup-timeout", etcdStartupTimeout);
         requirePositive("--leader-lease-duration", leaderLeaseDuration);
+        requirePositive("--shutdown-timeout", shutdownTimeout);
         if (healthPort < 0 || healthPort > 65535) {
             throw new IllegalArgumentException("--health-port: " + healthPort + " is not a port (0-65535)");
         }

@@ -51,8 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * only a shutdown hook so that a graceful stop exits 0 instead of the JVM's 143; if the
  * handler cannot be installed (e.g. under {@code -Xrs}) the shutdown hook still stops
  * everything in order, but the exit code is the JVM's. A second TERM/INT during the
- * stop halts the process at once with code 1. The stop waits for
- * {@link Component#close()} without a time limit; every etcd call in it is bounded.
+ * stop halts the process at once with code 1, and so does a signalled stop that takes longer
+ * than {@code --shutdown-timeout} (after logging why). {@link #shutdown()} waits for
+ * {@link Component#close()} without a time limit.
  */
 public final class ComponentMain {
     private static final Logger log = LoggerFactory.getLogger(ComponentMain.class);
@@ -419,6 +420,30 @@ public final class ComponentMain {
         }
     }
 
+    /**
+     * Ends the process when a stop asked for by a signal outlives {@code --shutdown-timeout}:
+     * a component whose close hangs (a stuck worker, an etcd call during an outage) must not
+     * keep a stopped process alive until its supervisor's SIGKILL, which leaves no trace of
+     * why. Only for signals: an in-process {@link #shutdown()} (tests, embedding) never halts
+     * the JVM.
+     */
+    private void startStopWatchdog() {
+        Duration limit = options.shutdownTimeout();
+        Thread t = new Thread(() -> {
+            try {
+                if (stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            log.error("{} did not stop within --shutdown-timeout {}; exiting now", displayName, limit);
+            Runtime.getRuntime().halt(1);
+        }, componentName + "-stop-watchdog");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private void closeComponent() {
         synchronized (componentLock) {
             if (!componentStartCalled || componentClosed) {
@@ -517,6 +542,7 @@ public final class ComponentMain {
             log.warn("{} received {} while stopping; exiting now", displayName, signal);
             Runtime.getRuntime().halt(1);
         }
+        startStopWatchdog();
     }
 
     private static void removeShutdownHook(Thread hook) {

@@ -159,6 +159,23 @@ class ComponentMainProcessTest {
         }
     }
 
+    @Test
+    void aStopThatHangsEndsAfterTheShutdownTimeout() throws Exception {
+        String prefix = "/t-" + UUID.randomUUID();
+        try (Child c = new Child("--etcd-endpoints", ETCD.cluster().endpointsString(), "--etcd-prefix", prefix,
+                "--etcd-startup-timeout", "20s", "--shutdown-timeout", "2s", "--hang-on-close")) {
+            int port = Integer.parseInt(c.awaitOut("health server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
+            Http.await(port, "/readyz", Duration.ofSeconds(30), r -> r.statusCode() == 200);
+            long t0 = System.nanoTime();
+            assertThat(c.process.toHandle().destroy()).isTrue();
+            assertThat(c.awaitExit(Duration.ofSeconds(20))).isEqualTo(1);
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(15));
+            c.awaitStreamsDrained();
+            assertThat(String.join("\n", c.lines(c.out))).contains("did not stop within --shutdown-timeout PT2S; exiting now");
+        }
+    }
+
     private static int indexOf(List<String> lines, String needle) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(needle)) {

@@ -19,18 +19,26 @@ public final class SampleComponentMain implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions();
 
+    @CommandLine.Option(names = "--hang-on-close", description = "close() never returns (tests the stop watchdog)")
+    boolean hangOnClose;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SampleComponentMain()).execute(args));
     }
 
     @Override
     public Integer call() {
-        return new ComponentMain("sample", new Recorder(), common, ElectorFactory.UNAVAILABLE).run();
+        return new ComponentMain("sample", new Recorder(hangOnClose), common, ElectorFactory.UNAVAILABLE).run();
     }
 
     static final class Recorder implements Component {
+        private final boolean hangOnClose;
         private ComponentContext ctx;
         private boolean closed;
+
+        Recorder(boolean hangOnClose) {
+            this.hangOnClose = hangOnClose;
+        }
 
         @Override
         public void start(ComponentContext ctx) throws Exception {
@@ -51,6 +59,13 @@ public final class SampleComponentMain implements Callable<Integer> {
             }
             closed = true;
             put("closed");
+            if (hangOnClose) {
+                try {
+                    new java.util.concurrent.CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         private void put(String what) {
