@@ -1,6 +1,6 @@
 package io.kubelite.controllers;
 
-import io.kubelite.controllers.events.EventRecorder;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.Store;
 
 /**

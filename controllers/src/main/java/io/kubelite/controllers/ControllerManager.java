@@ -1,7 +1,7 @@
 package io.kubelite.controllers;
 
 import io.kubelite.controllers.endpoints.EndpointsController;
-import io.kubelite.controllers.events.EventRecorder;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.controllers.gc.GarbageCollector;
 import io.kubelite.controllers.gc.PodGarbageCollector;
 import io.kubelite.controllers.namespace.NamespaceController;

@@ -3,7 +3,7 @@ package io.kubelite.controllers.nodelifecycle;
 import io.kubelite.api.Node;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
-import io.kubelite.controllers.events.EventRecorder;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import io.kubelite.store.Resources;

@@ -11,7 +11,7 @@ import io.kubelite.api.Taint;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.ControllerOptions;
-import io.kubelite.controllers.events.EventRecorder;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.store.ObjectStore;

@@ -10,7 +10,7 @@ import io.kubelite.api.ReplicaSetStatus;
 import io.kubelite.api.Toleration;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
-import io.kubelite.controllers.events.EventRecorder;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Selectors;
 import io.kubelite.controllers.util.Times;

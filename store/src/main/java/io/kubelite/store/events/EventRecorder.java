@@ -1,4 +1,4 @@
-package io.kubelite.controllers.events;
+package io.kubelite.store.events;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -11,7 +11,7 @@ import io.kubelite.api.Event;
 import io.kubelite.api.EventSource;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.ObjectReference;
-import io.kubelite.controllers.util.Times;
+import com.google.protobuf.Timestamp;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import io.kubelite.store.Keys;
@@ -53,7 +53,11 @@ import java.util.concurrent.TimeUnit;
  *       whose message starts with {@code (combined from similar events): }.</li>
  *   <li><b>Spam filter.</b> A token bucket per source and involved object (burst 25, one
  *       token per 5 minutes) drops the rest, as in Kubernetes.</li>
- *   <li><b>Never blocks a controller.</b> {@link #event} queues; one writer thread writes;
+ *   <li><b>Rate limit.</b> Optionally a token bucket over all events of the process, as the
+ *       kubelet's {@code --event-qps}/{@code --event-burst}: beyond it events are dropped
+ *       (counted, logged once per minute), so a simulator with thousands of pods cannot
+ *       turn its event traffic into the main load on etcd.</li>
+ *   <li><b>Never blocks a caller.</b> {@link #event} queues; one writer thread writes;
  *       a full queue (1,000) drops the event with a log line.</li>
  * </ul>
  *
@@ -96,9 +100,17 @@ public final class EventRecorder implements AutoCloseable {
         Instant last = Instant.EPOCH;
     }
 
-    /** A recorder with its own writer thread; {@link #forComponent} shares it. */
+    /** A recorder with its own writer thread and no rate limit; {@link #forComponent} shares it. */
     public EventRecorder(Etcd etcd, String component, String host) {
-        this(new Sink(etcd), component, host);
+        this(new Sink(etcd, 0, 0), component, host);
+    }
+
+    /**
+     * A recorder with its own writer thread that records at most {@code qps} events per
+     * second on average with bursts of {@code burst} (qps 0: unlimited).
+     */
+    public EventRecorder(Etcd etcd, String component, String host, double qps, int burst) {
+        this(new Sink(etcd, qps, burst), component, host);
     }
 
     private EventRecorder(Sink sink, String component, String host) {
@@ -151,6 +163,9 @@ public final class EventRecorder implements AutoCloseable {
                 return;
             }
             bucket[0] -= 1;
+            if (!sink.admit()) {
+                return;
+            }
         }
         String ns = obj.getNamespace().isEmpty() ? "default" : obj.getNamespace();
         Event e = Event.newBuilder()
@@ -216,15 +231,45 @@ public final class EventRecorder implements AutoCloseable {
         private volatile boolean closed;
         private long leaseId;
         private Instant leaseGranted = Instant.EPOCH;
+        // process-wide token bucket; guarded by this sink
+        private final double qps;
+        private final double burst;
+        private double tokens;
+        private long lastRefillNanos = System.nanoTime();
+        private long droppedByRate;
+        private long lastDropLogNanos;
 
-        Sink(Etcd etcd) {
+        Sink(Etcd etcd, double qps, int burst) {
             this.etcd = etcd;
+            this.qps = qps;
+            this.burst = Math.max(1, burst);
+            this.tokens = this.burst;
             this.keys = new Keys(etcd.prefix());
             this.writer = new Thread(this::run, "event-recorder");
             this.writer.setDaemon(true);
             this.writer.start();
         }
 
+
+        /** Takes a token of the process-wide rate limit; false (and counted) when there is none. */
+        synchronized boolean admit() {
+            if (qps <= 0) {
+                return true;
+            }
+            long now = System.nanoTime();
+            tokens = Math.min(burst, tokens + (now - lastRefillNanos) / 1e9 * qps);
+            lastRefillNanos = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            droppedByRate++;
+            if (now - lastDropLogNanos > TimeUnit.MINUTES.toNanos(1)) {
+                lastDropLogNanos = now;
+                LOG.warn("event rate limit ({}/s, burst {}) reached: {} events dropped so far", qps, (int) burst, droppedByRate);
+            }
+            return false;
+        }
 
         private void run() {
             while (!closed) {
@@ -265,17 +310,20 @@ public final class EventRecorder implements AutoCloseable {
                 Event toWrite;
                 Cmp cmp;
                 if (resp.getKvs().isEmpty()) {
-                    var ts = Times.now();
+                    Instant now = Instant.now();
+                    Timestamp seconds = Timestamp.newBuilder().setSeconds(now.getEpochSecond()).build();
                     toWrite = e.toBuilder()
                             .setMetadata(e.getMetadata().toBuilder().setUid(UUID.randomUUID().toString())
-                                    .setCreationTimestamp(Times.nowSeconds()))
-                            .setFirstTimestamp(Times.nowSeconds()).setLastTimestamp(Times.nowSeconds())
-                            .setEventTime(ts).build();
+                                    .setCreationTimestamp(seconds))
+                            .setFirstTimestamp(seconds).setLastTimestamp(seconds)
+                            .setEventTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                            .build();
                     cmp = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0));
                 } else {
                     KeyValue kv = resp.getKvs().get(0);
                     Event cur = ObjectCodec.decode(Resources.EVENTS, key, kv.getValue().getBytes(), kv.getModRevision());
-                    toWrite = cur.toBuilder().setCount(cur.getCount() + 1).setLastTimestamp(Times.nowSeconds()).build();
+                    toWrite = cur.toBuilder().setCount(cur.getCount() + 1)
+                            .setLastTimestamp(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
                     cmp = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision()));
                 }
                 List<Cmp> cmps = new ArrayList<>(fence.compares());
