@@ -39,7 +39,9 @@ import java.util.TreeMap;
  *   <li>While the server cannot be reached it writes at most one line to {@code err} per
  *       outage (an outage ends when a watch is open again), never exception text.</li>
  *   <li>{@link #run} returns when its thread is interrupted (kl's own process just exits
- *       on Ctrl-C).</li>
+ *       on Ctrl-C). The JDK's HTTP response stream swallows an interrupt that arrives while
+ *       it waits for data, so an in-process caller interrupts until the thread ends: an
+ *       interrupt is seen in the back-off sleep, the reconnect, or between events.</li>
  * </ul>
  * Not thread-safe: one thread runs it.
  */

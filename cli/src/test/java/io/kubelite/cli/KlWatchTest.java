@@ -100,13 +100,18 @@ class KlWatchTest {
             return err.toString(StandardCharsets.UTF_8);
         }
 
-        /** Ctrl-C, in-process: interrupt, and break the stream the thread is blocked reading. */
+        /**
+         * Ctrl-C, in-process: interrupt, and break the stream the thread is blocked reading. The JDK's
+         * HTTP response stream swallows an interrupt that arrives while it waits for data, so interrupt
+         * until one lands where kl sees it (its back-off sleep or the reconnect).
+         */
         @Override
         public void close() throws Exception {
-            if (thread.isAlive()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (thread.isAlive() && System.nanoTime() < deadline) {
                 thread.interrupt();
                 front.down();
-                thread.join(10_000);
+                thread.join(100);
             }
         }
     }
