@@ -86,15 +86,10 @@ final class ApiClient {
     }
 
     InputStream stream(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path));
-        if (token != null && !token.isEmpty()) {
-            b.header("Authorization", "Bearer " + token);
-        }
         try {
-            HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = open(path);
             if (r.statusCode() != 200) {
-                String body = new String(r.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                throw error(new Resp(r.statusCode(), body));
+                throw error(new Resp(r.statusCode(), drain(r.body())));
             }
             return r.body();
         } catch (ConnectException e) {
@@ -107,6 +102,47 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new KlException("error: interrupted");
         }
+    }
+
+    /**
+     * Opens a streaming GET and returns the response whatever its status; transport failures
+     * are thrown as they are, for a caller that retries them (the watch of {@code get -w}).
+     */
+    HttpResponse<InputStream> open(String path) throws java.io.IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path));
+        if (token != null && !token.isEmpty()) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** A GET whose transport failures are thrown as they are, for a caller that retries them. */
+    Resp tryGet(String path) throws java.io.IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(60)).GET();
+        if (token != null && !token.isEmpty()) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Resp(r.statusCode(), r.body());
+    }
+
+    /** The rest of an error response's body (a Status), or "" when the connection broke meanwhile. */
+    static String drain(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** True when {@code e} is the server's certificate failing verification (retrying cannot help). */
+    static boolean isCertificateFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Resp get(String path) {

@@ -283,8 +283,14 @@ public final class Kl implements Callable<Integer> {
         String fieldSelector;
         @Option(names = {"-A", "--all-namespaces"})
         boolean all;
-        @Option(names = {"-w", "--watch"})
+        @Option(names = {"-w", "--watch"}, description = "After listing, watch for changes (survives a broken stream).")
         boolean watch;
+        @Option(names = "--watch-only", description = "Watch for changes without printing the list first.")
+        boolean watchOnly;
+        /** In watch mode the table header goes out once, before the first row. */
+        private boolean headerPrinted;
+        /** In watch mode YAML documents after the first are preceded by "---", as kubectl does. */
+        private int yamlDocs;
 
         @Override
         public Integer call() throws Exception {
@@ -318,35 +324,58 @@ public final class Kl implements Callable<Integer> {
             JsonNode list = c.getOk(path);
             list.path("items").forEach(items::add);
             rv = list.path("metadata").path("resourceVersion").asLong();
-            if (items.isEmpty() && !watch) {
+            boolean watching = watch || watchOnly;
+            if (items.isEmpty() && !watching) {
                 if (output == null || output.equals("wide")) {
                     kl.err.println(r.namespaced() && ns != null ? "No resources found in " + ns + " namespace."
                             : "No resources found");
                     return 0;
                 }
             }
-            print(r, items, ns);
-            if (watch) {
-                watch(c, r, path, rv, ns);
+            if (!watching) {
+                print(r, items, ns);
+                return 0;
             }
+            checkOutput();
+            if (!watchOnly) {
+                if (isTable()) {
+                    // one table, aligned, with the header (even with no rows: it shows the watch is on)
+                    headerPrinted = true;
+                    printRows(r, items, ns, true);
+                } else {
+                    items.forEach(i -> printWatched(r, i, ns));
+                }
+            }
+            // returns only when interrupted (in-process callers); a kl process ends on Ctrl-C
+            new ResumingWatch(c, path, r.plural(), items, rv, o -> printWatched(r, o, ns), kl.err,
+                    new Backoff(100, 5_000)).run();
             return 0;
         }
 
-        private void watch(ApiClient c, Resource<?> r, String path, long rv, String ns) throws Exception {
-            String sep = path.contains("?") ? "&" : "?";
-            InputStream in = c.stream(path + sep + "watch=1&resourceVersion=" + rv);
-            try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = br.readLine()) != null) {
-                    JsonNode e = ApiClient.JSON.readTree(line);
-                    if (e.path("type").asText().equals("ERROR")) {
-                        throw new KlException("error: " + e.path("object").path("message").asText());
-                    }
-                    if (!e.path("type").asText().equals("BOOKMARK")) {
-                        printRows(r, List.of(e.path("object")), ns, false);
-                    }
+        private boolean isTable() {
+            return output == null || output.equals("wide");
+        }
+
+        private void checkOutput() {
+            if (output != null && !List.of("wide", "name", "json", "yaml").contains(output)) {
+                throw new KlException("error: unable to match a printer suitable for the output format \""
+                        + output + "\", allowed formats are: json,name,wide,yaml");
+            }
+        }
+
+        /** One object of a watch, as kubectl prints it: a row, a name, or a whole JSON/YAML document. */
+        private void printWatched(Resource<?> r, JsonNode item, String ns) {
+            switch (output == null ? "" : output) {
+                case "name" -> kl.out.println(typeName(r) + "/" + item.path("metadata").path("name").asText());
+                case "json" -> kl.out.print(Output.prettyJson(typed(r, item)) + "\n");
+                case "yaml" -> kl.out.print((yamlDocs++ > 0 ? "---\n" : "") + Output.yaml(typed(r, item)));
+                default -> {
+                    boolean header = !headerPrinted;
+                    headerPrinted = true;
+                    printRows(r, List.of(item), ns, header);
                 }
             }
+            kl.out.flush();
         }
 
         void print(Resource<?> r, List<JsonNode> items, String ns) {

@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,11 +40,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       cache replays. Invariant: the informer saw exactly the changes etcd holds for
  *       the watched pods: every (pod, mod_revision) of the etcd history after it started,
  *       no more, no less, and every delete;</li>
- *   <li>{@code kl get pods -w} (in-process, as a user would run it in a loop) ends when its
- *       stream breaks and, started again, lists then watches through B. Invariant: every
- *       pod appears in its output, and the last row of each pod shows the pod's final
- *       state. (kl cannot resume from a resourceVersion: it has no such flag, so the
- *       list-then-watch of the restart is how it catches up; see docs/e2e.md.)</li>
+ *   <li>{@code kl get pods -w} (in-process, run once) re-watches from the resourceVersion of
+ *       its last event (or bookmark) on whichever replica the front gives it. Invariant: it
+ *       is never restarted and never exits; it printed one row per change etcd holds for
+ *       each watched pod after it started (a deleted pod's row again, as kubectl does), none
+ *       missing and none twice; the last row of every pod shows its final state (Running, or
+ *       Terminating for the deleted ones); at most one line on stderr, no exception text.</li>
  * </ul>
  */
 class ApiServerFailoverTest extends E2eBase {
@@ -99,26 +100,33 @@ class ApiServerFailoverTest extends E2eBase {
         Poll.until(Duration.ofSeconds(30), "informer synced", informer::hasSynced);
         Timings.log("fabric8 informer synced");
 
-        // kl get pods -w through the front, started again whenever it ends
+        // kl get pods -w through the front, run once: it has to carry on through B by itself
         ByteArrayOutputStream klOut = new ByteArrayOutputStream();
         ByteArrayOutputStream klErr = new ByteArrayOutputStream();
-        AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger klRuns = new AtomicInteger();
+        CompletableFuture<Integer> klExit = new CompletableFuture<>();
         int connectionsBeforeKl = proxy.connections(0);
         Thread kl = new Thread(() -> {
-            PrintStream out = new PrintStream(klOut, true, StandardCharsets.UTF_8);
-            PrintStream err = new PrintStream(klErr, true, StandardCharsets.UTF_8);
-            while (!stop.get()) {
-                klRuns.incrementAndGet();
-                Kl.run(new String[]{"--server", proxy.url(), "--token", cluster.token, "get", "pods", "-l", "app=watched", "-w"},
-                        out, err, new HashMap<>(), Clock.systemUTC());
-            }
+            klRuns.incrementAndGet();
+            klExit.complete(Kl.run(new String[]{"--server", proxy.url(), "--token", cluster.token, "get", "pods",
+                            "-l", "app=watched", "-w"}, new PrintStream(klOut, true, StandardCharsets.UTF_8),
+                    new PrintStream(klErr, true, StandardCharsets.UTF_8), new HashMap<>(), Clock.systemUTC()));
         }, "kl-watch");
         kl.setDaemon(true);
         kl.start();
-        Poll.until(Duration.ofSeconds(30), "kl watching through apiserver-a", () -> proxy.connections(0) > connectionsBeforeKl && klRuns.get() >= 1);
-        // kl may already have been restarted once (e.g. a slow first connection); what matters is a restart after the kill
-        int klRunsBeforeKill = klRuns.get();
+        cluster.closeLater(() -> {
+            // Ctrl-C, in-process: the JDK's response stream swallows interrupts while it waits for
+            // data, so break the stream (close the front) and interrupt until kl sees it
+            proxy.close();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (kl.isAlive() && System.nanoTime() < deadline) {
+                kl.interrupt();
+                kl.join(100);
+            }
+        });
+        // the header follows the (empty) list: from then on kl is watching, so it must print every change
+        Poll.until(Duration.ofSeconds(30), "kl watching through apiserver-a", () -> proxy.connections(0) > connectionsBeforeKl
+                && klOut.toString(StandardCharsets.UTF_8).startsWith("NAME"));
 
         Timings.log("kl -w watching");
         long t0 = System.nanoTime();
@@ -160,22 +168,47 @@ class ApiServerFailoverTest extends E2eBase {
         Timings.timing("kill -9 apiserver-a -> informer has all " + changes + " changes and " + deleted.size() + " deletes",
                 Timings.ms(tKill));
 
-        Poll.until(Duration.ofSeconds(30), "kl printed the final state of every pod", () -> {
-            Map<String, String> last = lastRows(klOut.toString(StandardCharsets.UTF_8));
-            for (int i = 0; i < PODS; i++) {
-                String row = last.get("watched-" + i);
-                if (row == null || (i >= DELETED && !row.contains("Running"))) {
-                    return false;
+        // kubectl prints a row per event, a deleted pod's row again with its last state (Terminating here)
+        Map<String, Integer> events = new TreeMap<>();
+        truth.forEach((name, revs) -> events.put(name, revs.size() + (deleted.contains(name) ? 1 : 0)));
+        deleted.forEach(name -> events.putIfAbsent(name, 1));
+        try {
+            Poll.until(Duration.ofSeconds(30), "kl printed a row per change etcd holds, and every pod's final state", () -> {
+                String out = klOut.toString(StandardCharsets.UTF_8);
+                Map<String, String> last = lastRows(out);
+                for (int i = 0; i < PODS; i++) {
+                    String row = last.get("watched-" + i);
+                    if (row == null || !row.contains(i < DELETED ? "Terminating" : "Running")) {
+                        return false;
+                    }
                 }
-            }
-            return true;
-        });
-        Timings.log("kl -w ran " + klRuns.get() + " times; stderr: " + klErr.toString(StandardCharsets.UTF_8).trim());
-        assertThat(klRuns.get()).as("kl -w was started again after its stream broke").isGreaterThan(klRunsBeforeKill);
-        stop.set(true);
+                return rowCounts(out).equals(events);
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; rows per pod " + rowCounts(klOut.toString(StandardCharsets.UTF_8))
+                    + ", changes per pod in etcd " + events, e);
+        }
+        String klStderr = klErr.toString(StandardCharsets.UTF_8);
+        Timings.log("kl -w stderr: " + klStderr.trim());
+        assertThat(klExit).as("kl -w is still watching (stderr: %s)", klStderr).isNotDone();
+        assertThat(klRuns.get()).as("kl -w ran once").isEqualTo(1);
+        assertThat(klStderr.lines().count()).as("at most one line for the outage").isLessThanOrEqualTo(1);
+        assertThat(klStderr).doesNotContain("Exception");
         assertEveryPodBoundAtMostOnce(rev0);
         cluster.assertAllAliveExcept(a);
         Timings.timing("whole event stream", Timings.ms(t0));
+    }
+
+    /** The number of rows kl printed per pod name. */
+    private static Map<String, Integer> rowCounts(String out) {
+        Map<String, Integer> n = new TreeMap<>();
+        for (String line : out.split("\n")) {
+            String name = line.split("\\s+")[0];
+            if (name.startsWith("watched-")) {
+                n.merge(name, 1, Integer::sum);
+            }
+        }
+        return n;
     }
 
     /** The last row kl printed per pod name. */
