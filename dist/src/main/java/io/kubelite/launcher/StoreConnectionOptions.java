@@ -25,13 +25,18 @@ final class StoreConnectionOptions {
             description = "Deadline of every etcd call (default: ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
-    Etcd connect() {
+    /** What is wrong with the flags picocli could not check itself, or null. */
+    String problem() {
         if (endpoints.isEmpty() || endpoints.stream().allMatch(String::isBlank)) {
-            throw new IllegalArgumentException("--etcd-endpoints: at least one endpoint is required");
+            return "--etcd-endpoints: at least one endpoint is required";
         }
         if (requestTimeout.isZero()) {
-            throw new IllegalArgumentException("--etcd-request-timeout must be more than 0");
+            return "--etcd-request-timeout must be more than 0";
         }
+        return null;
+    }
+
+    Etcd connect() {
         return Etcd.connect(new EtcdConfig(endpoints, prefix, requestTimeout));
     }
 

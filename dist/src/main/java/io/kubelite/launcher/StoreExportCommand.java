@@ -41,6 +41,10 @@ final class StoreExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
+        if (etcd.problem() != null) {
+            StoreCommand.fail(cmd, "export", etcd.problem());
+            return 2;
+        }
         boolean toStdout = output.equals("-");
         try (QuietLogs quiet = QuietLogs.start(); Etcd client = etcd.connect()) {
             StoreExporter exporter = new StoreExporter(client);

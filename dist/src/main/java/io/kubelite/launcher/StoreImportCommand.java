@@ -47,6 +47,10 @@ final class StoreImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
+        if (etcd.problem() != null) {
+            StoreCommand.fail(cmd, "import", etcd.problem());
+            return 2;
+        }
         ExportFile export;
         try {
             export = read();

@@ -137,6 +137,9 @@ class StoreCommandTest {
         Result badTimeout = kubelite("store", "export", "--etcd-request-timeout", "soon");
         assertThat(badTimeout.code()).isEqualTo(2);
         assertThat(badTimeout.err()).contains("--etcd-request-timeout");
+        Result zero = kubelite("store", "export", "--etcd-request-timeout", "0");
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(zero.err()).isEqualTo("kubelite store export: --etcd-request-timeout must be more than 0\n");
     }
 
     /** The real command line: a JVM exporting to stdout piped into a JVM importing from stdin. */

@@ -11,6 +11,7 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.StoreException;
+import io.kubelite.store.TooLargeException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,16 +39,20 @@ import java.util.concurrent.CompletionException;
  * (leases are not versioned, so it cannot be read "at R"); a lease that expired since R
  * is written as ttl 1, so the key is imported and expires at once, as it did here.
  *
- * <p>Blocking: every etcd call is bounded by the connection's request deadline; do not
+ * <p>Not thread-safe (one export at a time per instance). Blocking: every etcd call is bounded by the connection's request deadline; do not
  * call from an event loop. If R is compacted during the export, it fails with the
  * store's {@link io.kubelite.store.ExpiredException}: run it again.
  */
 public final class StoreExporter {
-    /** Keys per range request: values can be up to 1.5 MiB, and jetcd accepts 64 MiB responses. */
-    public static final int DEFAULT_PAGE_SIZE = 40;
+    /**
+     * Keys per range request. etcd 3.4 walks the whole remaining range for every limited
+     * request, so small pages make an export quadratic; a page whose response is over
+     * jetcd's 64 MiB limit (values can be 1.5 MiB each) is retried at half the size.
+     */
+    public static final int DEFAULT_PAGE_SIZE = 500;
 
     private final Etcd etcd;
-    private final int pageSize;
+    private int pageSize;
     private final Clock clock;
 
     public StoreExporter(Etcd etcd) {
@@ -114,6 +119,19 @@ public final class StoreExporter {
     }
 
     private GetResponse range(String from, String end, long revision) {
+        while (true) {
+            try {
+                return rangeOnce(from, end, revision);
+            } catch (TooLargeException e) {
+                if (pageSize == 1) {
+                    throw e;
+                }
+                pageSize = Math.max(1, pageSize / 2);
+            }
+        }
+    }
+
+    private GetResponse rangeOnce(String from, String end, long revision) {
         GetOption.Builder o = GetOption.builder().withRange(bs(end)).withLimit(pageSize);
         if (revision > 0) {
             o.withRevision(revision);

@@ -106,4 +106,25 @@ class StoreTransferTest {
         assertThat(target.client().getKVClient().get(bs(raced)).join().getKvs().get(0).getValue())
                 .isEqualTo(bs("raced"));
     }
+
+    @Test
+    void aPageOverJetcdsResponseLimitIsReadAgainInSmallerPages() throws Exception {
+        Etcd source = ETCD.connect(ETCD.newPrefix());
+        // 48 secrets of 1.4 MiB each: 67 MiB in one 500-key page, over jetcd's 64 MiB inbound limit
+        io.kubelite.api.Secret big = io.kubelite.api.Secret.newBuilder()
+                .putData("blob", com.google.protobuf.ByteString.copyFrom(new byte[1400 * 1024])).build();
+        ObjectStore<io.kubelite.api.Secret> secrets = new Store(source).of(Resources.SECRETS);
+        for (int i = 0; i < 48; i++) {
+            secrets.create(big.toBuilder().setMetadata(io.kubelite.api.ObjectMeta.newBuilder()
+                    .setNamespace("default").setName("s-" + i)).build()).join();
+        }
+        try {
+            ExportSummary s = new StoreExporter(source).export(java.io.OutputStream.nullOutputStream());
+            assertThat(s.keys()).isEqualTo(48);
+        } finally {
+            // keep the shared etcd small for the other tests
+            source.client().getKVClient().delete(bs(source.prefix() + "/"), io.etcd.jetcd.options.DeleteOption.builder()
+                    .isPrefix(true).build()).join();
+        }
+    }
 }
