@@ -9,13 +9,14 @@ import java.util.Arrays;
 
 /**
  * {@code kubelite}: runs one server process ({@code kubelite scheduler --leader-elect
- * ...}) or manages a local cluster ({@code up}, {@code down}, {@code status}).
+ * ...}), manages a local cluster ({@code up}, {@code down}, {@code status}) or copies
+ * its data out of and into etcd ({@code store export}, {@code store import}).
  */
 @Command(name = "kubelite", mixinStandardHelpOptions = true, version = "kubelite 0.1.0",
         description = "A Kubernetes-style control plane over a real etcd.%n%n"
                 + "Server processes: apiserver, controller-manager, scheduler, kubelet-sim "
                 + "(each takes --help).%n",
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class})
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, StoreCommand.class})
 public final class KubeliteMain implements Runnable {
     @Override
     public void run() {
