@@ -128,7 +128,7 @@ public final class KubeletSimBenchmark {
                 if (r.running < podCount) {
                     System.out.printf("FAILED: only %d/%d pods Running%n", r.running, podCount);
                 }
-                steadyState(sim, etcdPid, steadySeconds, podCount, nodesOnlyLive, rawWatch, r.latency);
+                steadyState(etcd, sim, etcdPid, steadySeconds, podCount, nodesOnlyLive, rawWatch, r.latency);
                 return r.running < podCount ? 1 : 0;
             }
         }
@@ -209,18 +209,23 @@ public final class KubeletSimBenchmark {
         }
     }
 
+    private static long revision(Etcd etcd) {
+        return etcd.client().getKVClient().get(Etcd.bytes(PREFIX + "/none")).join().getHeader().getRevision();
+    }
+
     private static void progress(SimProcess sim, int created, int running) throws Exception {
         System.out.printf("  ... %d created, %d Running; kubelet-sim: %.0f pods, cpu %.1f s, RSS %d MiB, timer queue %.0f; load %s%n",
                 created, running, sim.metric("kubelet_sim_pods"), ProcStat.cpuSeconds(sim.pid()),
                 ProcStat.statusMiB(sim.pid(), "VmRSS"), sim.metric("kubelet_sim_timer_queue"), ProcStat.loadavg());
     }
 
-    private static void steadyState(SimProcess sim, long etcdPid, int seconds, int podCount, long nodesOnlyLive,
+    private static void steadyState(Etcd etcd, SimProcess sim, long etcdPid, int seconds, int podCount, long nodesOnlyLive,
                                     Percentiles rawWatch, Percentiles latency) throws Exception {
         long liveStart = sim.liveHeapMiB();
         double simCpu0 = ProcStat.cpuSeconds(sim.pid());
         double etcdCpu0 = etcdPid > 0 ? ProcStat.cpuSeconds(etcdPid) : 0;
         long benchCpu0 = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        long rev0 = revision(etcd);
         long wall0 = System.nanoTime();
         long maxRss = 0;
         long maxHeap = 0;
@@ -234,6 +239,9 @@ public final class KubeletSimBenchmark {
             }
         }
         double wall = (System.nanoTime() - wall0) / 1e9;
+        // every write bumps the revision: with no pods being created, these are kubelet-sim's
+        // heartbeats (a Lease per node every 10 s) and any pod or node status it writes
+        double writesPerSecond = (revision(etcd) - rev0) / wall;
         double simCores = (ProcStat.cpuSeconds(sim.pid()) - simCpu0) / wall;
         double etcdCores = etcdPid > 0 ? (ProcStat.cpuSeconds(etcdPid) - etcdCpu0) / wall : Double.NaN;
         double benchCores = (((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -244,6 +252,8 @@ public final class KubeletSimBenchmark {
         System.out.printf("steady state over %.0f s, %d pods Running (load at end %s):%n", wall, podCount, load);
         System.out.printf("  kubelet-sim CPU %.3f cores avg (target <= 0.5); etcd %.3f cores; benchmark JVM %.3f cores%n",
                 simCores, etcdCores, benchCores);
+        System.out.printf("  etcd writes during the window: %.0f/s (all kubelet-sim's: Lease renewals, status writes)%n",
+                writesPerSecond);
         System.out.printf("  kubelet-sim heap: live after full GC %d MiB at start, %d MiB at end; max used sampled %d MiB "
                 + "(target <= 1024 MiB; -Xmx as given); RSS max %d MiB, VmHWM %d MiB%n", liveStart, liveEnd, maxHeap, maxRss, hwm);
         System.out.printf("  live heap per pod: %.1f KiB (nodes-only live heap %d MiB); at that rate 1 GiB holds about %.0f pods%n",
