@@ -18,6 +18,8 @@ import io.kubelite.kubelet.runtime.ContainerLogStore;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.LogServer;
 import io.kubelite.store.Etcd;
+import io.kubelite.store.events.EventRecorder;
+import io.kubelite.kubelet.pod.PodEvents;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
@@ -57,6 +59,7 @@ public final class KubeletSim implements Component {
     private Informer<Node> nodeInformer;
     private Informer<Pod> podInformer;
     private PodStatusWriter writer;
+    private EventRecorder recorder;
     private volatile boolean started;
     private boolean closed;
 
@@ -92,12 +95,18 @@ public final class KubeletSim implements Component {
         NodeTiming timing = new NodeTiming(options.nodeLeaseDuration, options.nodeLeaseRenewInterval,
                 options.nodeStatusUpdateFrequency, options.nodeStatusReportFrequency, scale);
 
+        PodEvents events = PodEvents.NONE;
+        if (options.eventQps > 0) {
+            recorder = new EventRecorder(etcd, "kubelet", "kubelet-sim", options.eventQps, options.eventBurst);
+            events = PodEvents.of(recorder);
+        }
+
         List<NodeTemplate> templates = templates();
         for (int i = 0; i < templates.size(); i++) {
             String fallback = options.podCidrFallback == null ? null
                     : PodIpAllocator.subnet(options.podCidrFallback, i, 24);
             NodeAgent a = new NodeAgent(templates.get(i), nodeStore, leaseStore, timing, runtime, options.nodeAddress,
-                    logServer.port(), fallback, pods);
+                    logServer.port(), fallback, pods, events);
             agents.add(a);
             pods.addAgent(a);
         }
@@ -240,6 +249,9 @@ public final class KubeletSim implements Component {
         }
         if (logServer != null) {
             logServer.close();
+        }
+        if (recorder != null) {
+            recorder.close();
         }
     }
 }

@@ -80,6 +80,15 @@ public final class KubeletSimOptions {
             description = "Threads writing pod status (default: ${DEFAULT-VALUE}).")
     int statusWorkers = 8;
 
+    @Option(names = "--event-qps", defaultValue = "50", paramLabel = "QPS",
+            description = "Pod Events recorded per second on average, for the whole process; 0 records none "
+                    + "(the kubelet's own default is 50 per node) (default: ${DEFAULT-VALUE}).")
+    double eventQps = 50;
+
+    @Option(names = "--event-burst", defaultValue = "100", paramLabel = "N",
+            description = "Events allowed in a burst above --event-qps (default: ${DEFAULT-VALUE}).")
+    int eventBurst = 100;
+
     @Option(names = "--sim-threads", defaultValue = "2", paramLabel = "N",
             description = "Scheduler threads running every simulated program, probe and heartbeat (default: ${DEFAULT-VALUE}).")
     int simThreads = 2;
@@ -101,6 +110,9 @@ public final class KubeletSimOptions {
         if (statusWorkers < 1 || simThreads < 1) {
             throw new IllegalArgumentException("--status-workers and --sim-threads must be at least 1");
         }
+        if (!(eventQps >= 0) || Double.isInfinite(eventQps) || eventBurst < 1) {
+            throw new IllegalArgumentException("--event-qps must be 0 or more and --event-burst at least 1");
+        }
         if (kubeletPort < 0 || kubeletPort > 65535) {
             throw new IllegalArgumentException("--kubelet-port: " + kubeletPort + " is not a port");
         }
@@ -119,6 +131,11 @@ public final class KubeletSimOptions {
 
     public KubeletSimOptions nodeNamePrefix(String p) {
         this.nodeNamePrefix = p;
+        return this;
+    }
+
+    public KubeletSimOptions eventQps(double qps) {
+        this.eventQps = qps;
         return this;
     }
 

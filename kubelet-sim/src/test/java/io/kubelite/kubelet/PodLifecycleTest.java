@@ -255,6 +255,31 @@ class PodLifecycleTest {
         assertThat(last.getExitCode()).isEqualTo(137);
         assertThat(last.getReason()).isEqualTo("Error");
         assertThat(p.getStatus().getPhase()).isEqualTo("Running");
+        // the documentation's `kubectl describe pod liveness-exec` shows these kubelet Events
+        String uid = p.getMetadata().getUid();
+        io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "the kubelet's events for liveness-exec", () -> {
+            java.util.Map<String, io.kubelite.api.Event> byReason = new java.util.HashMap<>();
+            for (io.kubelite.api.Event e : h.store.of(io.kubelite.store.Resources.EVENTS).list(io.kubelite.store.ListOptions.inNamespace("default")).join().items()) {
+                if (e.getInvolvedObject().getUid().equals(uid)) {
+                    byReason.put(e.getReason(), e);
+                }
+            }
+            if (!byReason.keySet().containsAll(java.util.List.of("Pulled", "Created", "Started", "Unhealthy", "Killing"))) {
+                return false;
+            }
+            io.kubelite.api.Event unhealthy = byReason.get("Unhealthy");
+            assertThat(unhealthy.getType()).isEqualTo("Warning");
+            assertThat(unhealthy.getMessage())
+                    .isEqualTo("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory");
+            assertThat(unhealthy.getCount()).isGreaterThanOrEqualTo(1);
+            assertThat(unhealthy.getSource().getComponent()).isEqualTo("kubelet");
+            assertThat(unhealthy.getSource().getHost()).isEqualTo("sim-node-1");
+            assertThat(unhealthy.getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{liveness}");
+            assertThat(byReason.get("Killing").getMessage())
+                    .isEqualTo("Container liveness failed liveness probe, will be restarted");
+            assertThat(byReason.get("Started").getMessage()).isEqualTo("Started container liveness");
+            return true;
+        });
     }
 
     @Test

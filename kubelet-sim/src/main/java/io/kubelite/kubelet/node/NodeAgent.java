@@ -7,6 +7,7 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.pod.PodAdmitter;
+import io.kubelite.kubelet.pod.PodEvents;
 import io.kubelite.kubelet.pod.PodHost;
 import io.kubelite.kubelet.pod.PodIpAllocator;
 import io.kubelite.kubelet.pod.PodWorker;
@@ -50,6 +51,7 @@ public final class NodeAgent implements PodHost {
     private final String address;
     private final String fallbackCidr;
     private final Pods pods;
+    private final PodEvents events;
     private volatile Node node;
     private volatile PodIpAllocator allocator;
     private long lastStatusWrite;
@@ -58,7 +60,9 @@ public final class NodeAgent implements PodHost {
     private volatile boolean stopped;
 
     public NodeAgent(NodeTemplate template, ObjectStore<Node> nodes, ObjectStore<Lease> leases, NodeTiming timing,
-                     ContainerRuntime runtime, String address, int kubeletPort, String fallbackCidr, Pods pods) {
+                     ContainerRuntime runtime, String address, int kubeletPort, String fallbackCidr, Pods pods,
+                     PodEvents events) {
+        this.events = events;
         this.template = template;
         this.nodes = nodes;
         this.timing = timing;
@@ -73,6 +77,11 @@ public final class NodeAgent implements PodHost {
 
     public String name() {
         return template.name();
+    }
+
+    @Override
+    public PodEvents events() {
+        return events;
     }
 
     public Node node() {

@@ -24,4 +24,9 @@ public interface PodHost {
 
     /** The pod no longer holds node resources (it ended or is gone). */
     void released(PodWorker worker);
+
+    /** Where this node's pod Events go. */
+    default PodEvents events() {
+        return PodEvents.NONE;
+    }
 }

@@ -131,6 +131,7 @@ public final class PodWorker {
 
     /** Admission refused the pod: it fails at once, as the kubelet's rejectPod does. */
     public synchronized void reject(String why, String text) {
+        event(null, "Warning", why, text);
         rejected = true;
         terminalPhase = "Failed";
         phase = "Failed";
@@ -254,9 +255,11 @@ public final class PodWorker {
         boolean fail = b.imagePullFailures() == Behaviour.ALWAYS || s.pullAttempts <= b.imagePullFailures();
         long pull = scale.millis(b.imagePullTime());
         if (pull <= 0 && !fail) {
+            event(s, "Normal", "Pulled", "Container image \"" + s.spec.getImage() + "\" already present on machine");
             pulled(s);
             return;
         }
+        event(s, "Normal", "Pulling", "Pulling image \"" + s.spec.getImage() + "\"");
         s.cancelPending();
         s.pending = timers.after(pull, () -> pullDone(s, fail));
     }
@@ -266,6 +269,9 @@ public final class PodWorker {
             return;
         }
         if (!fail) {
+            String took = GoDuration.format(s.behaviour.imagePullTime().toMillis());
+            event(s, "Normal", "Pulled", "Successfully pulled image \"" + s.spec.getImage() + "\" in " + took
+                    + " (" + took + " including waiting)");
             pulled(s);
             changed();
             return;
@@ -273,6 +279,8 @@ public final class PodWorker {
         String image = ContainerRuntime.normalizeImage(s.spec.getImage());
         s.state = waiting("ErrImagePull", "failed to pull and unpack image \"" + image
                 + "\": failed to resolve reference \"" + image + "\": " + image + ": not found");
+        event(s, "Warning", "Failed", "Failed to pull image \"" + s.spec.getImage() + "\": " + s.state.getWaiting().getMessage());
+        event(s, "Warning", "Failed", "Error: ErrImagePull");
         long now = timers.nowMillis();
         s.pullBackoff.next(now);
         long wait = s.pullBackoff.current();
@@ -281,6 +289,8 @@ public final class PodWorker {
             synchronized (this) {
                 if (stage == Stage.RUNNING && s.state.hasWaiting() && s.state.getWaiting().getReason().equals("ErrImagePull")) {
                     s.state = waiting("ImagePullBackOff", "Back-off pulling image \"" + s.spec.getImage() + "\"");
+                    event(s, "Normal", "BackOff", "Back-off pulling image \"" + s.spec.getImage() + "\"");
+                    event(s, "Warning", "Failed", "Error: ImagePullBackOff");
                     s.pending = timers.after(wait - showBackoff, () -> retryPull(s));
                     changed();
                 }
@@ -315,6 +325,8 @@ public final class PodWorker {
         s.state = ContainerState.newBuilder().setRunning(ContainerStateRunning.newBuilder()
                 .setStartedAt(Timestamps.of(c.startedAtMillis()))).build();
         if (!resume) {
+            event(s, "Normal", "Created", "Created container " + s.name());
+            event(s, "Normal", "Started", "Started container " + s.name());
             s.started = s.init || !s.spec.hasStartupProbe();
             s.ready = !s.init && s.started && !s.spec.hasReadinessProbe();
         }
@@ -362,18 +374,23 @@ public final class PodWorker {
                     s.ready = !s.spec.hasReadinessProbe();
                 } else {
                     LOG.info("{}: container {} failed startup probe, will be restarted: {}", key(), s.name(), msg);
+                    event(s, "Warning", "Unhealthy", "Startup probe failed: " + msg);
+                    event(s, "Normal", "Killing", "Container " + s.name() + " failed startup probe, will be restarted");
                     kill(s, s.spec.getStartupProbe());
                 }
             }
             case LIVENESS -> {
                 if (!ok) {
                     LOG.info("{}: container {} failed liveness probe, will be restarted: {}", key(), s.name(), msg);
+                    event(s, "Warning", "Unhealthy", "Liveness probe failed: " + msg);
+                    event(s, "Normal", "Killing", "Container " + s.name() + " failed liveness probe, will be restarted");
                     kill(s, s.spec.getLivenessProbe());
                 }
             }
             case READINESS -> {
                 if (!ok) {
                     LOG.debug("{}: Readiness probe failed: {}", key(), msg);
+                    event(s, "Warning", "Unhealthy", "Readiness probe failed: " + msg);
                 }
                 s.ready = ok && s.started && s.isRunning();
             }
@@ -436,6 +453,8 @@ public final class PodWorker {
             restartNow(s);
             return;
         }
+        event(s, "Warning", "BackOff", "Back-off restarting failed container " + s.name() + " in pod "
+                + name + "_" + namespace + "(" + uid + ")");
         s.lastState = s.state;
         s.state = waiting("CrashLoopBackOff", "back-off " + GoDuration.format(scale.unscaledMillis(s.backoff.current()))
                 + " restarting failed container=" + s.name() + " pod=" + name + "_" + namespace + "(" + uid + ")");
@@ -457,6 +476,11 @@ public final class PodWorker {
         }
         s.restartCount++;
         run(s, null, 0);
+    }
+
+    /** One pod Event; about a container when {@code s} is not null. */
+    private void event(Slot s, String type, String reason, String message) {
+        host.events().record(pod, host.nodeName(), s == null ? "" : PodEvents.fieldPath(s.init, s.name()), type, reason, message);
     }
 
     // ------------------------------------------------------------------ ending
@@ -528,6 +552,7 @@ public final class PodWorker {
         }
         for (Slot s : allSlots()) {
             if (s.current != null && s.isRunning()) {
+                event(s, "Normal", "Killing", "Stopping container " + s.name());
                 s.current.stop(grace);
             }
         }

@@ -139,6 +139,15 @@ public final class EventRecorder implements AutoCloseable {
 
     /** Records an event about {@code obj}; returns at once. */
     public void event(ObjectReference obj, String type, String reason, String message) {
+        event(host, obj, type, reason, message);
+    }
+
+    /**
+     * Records an event whose source is {@code sourceHost} rather than this recorder's host:
+     * one recorder (one correlator, one rate limit) for a process that speaks for many hosts,
+     * as kubelet-sim does for its nodes.
+     */
+    public void event(String sourceHost, ObjectReference obj, String type, String reason, String message) {
         if (sink.closed) {
             return;
         }
@@ -175,9 +184,9 @@ public final class EventRecorder implements AutoCloseable {
                 .setReason(reason)
                 .setMessage(msg)
                 .setType(type)
-                .setSource(EventSource.newBuilder().setComponent(component).setHost(host))
+                .setSource(EventSource.newBuilder().setComponent(component).setHost(sourceHost))
                 .setReportingComponent(component)
-                .setReportingInstance(host)
+                .setReportingInstance(sourceHost)
                 .setCount(1)
                 .build();
         LOG.info("Event({} {}/{}): type: '{}' reason: '{}' {}", obj.getKind(), obj.getNamespace(), obj.getName(),
@@ -190,7 +199,7 @@ public final class EventRecorder implements AutoCloseable {
     private String hash(ObjectReference obj, String type, String reason, String msg) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(String.join("\0", obj.getUid(), obj.getKind(), type, reason, msg, component)
+            d.update(String.join("\0", obj.getUid(), obj.getKind(), obj.getFieldPath(), type, reason, msg, component)
                     .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest(), 0, 8);
         } catch (NoSuchAlgorithmException ex) {
