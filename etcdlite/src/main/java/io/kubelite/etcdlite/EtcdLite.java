@@ -88,7 +88,7 @@ public final class EtcdLite implements AutoCloseable {
                     .permitKeepAliveWithoutCalls(true)
                     .addService(new KvService(be))
                     .addService(hub)
-                    .addService(new LeaseService(be))
+                    .addService(LeaseLeases.addTo(new LeaseService(be).bindService(), be))
                     .addService(new MaintenanceService(be))
                     .addService(new ClusterService(be, o.name, () -> "http://" + o.host + ":" + bound.get()))
                     .build();

@@ -214,6 +214,46 @@ final class Mvcc {
         compactRev = Math.max(compactRev, at);
     }
 
+    private static final byte[] KEY_BUCKET = "key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * HashKV's hash of the key-values up to {@code at}: etcd's construction (crc32c over
+     * "key", then per retained version in revision order its 17-byte revision key — main
+     * revision, '_', sub revision, 't' for a tombstone — and its marshalled KeyValue).
+     * Versions of one revision are ordered by key (etcd orders them by operation), and
+     * what compaction retains differs slightly, so values are comparable with themselves
+     * only, never with a real etcd's.
+     */
+    int hashKv(long at) {
+        List<KeyValue> kvs = new ArrayList<>();
+        for (List<KeyValue> h : keys.values()) {
+            for (KeyValue kv : h) {
+                if (kv.getModRevision() > at) {
+                    break;
+                }
+                kvs.add(kv);
+            }
+        }
+        kvs.sort(Comparator.comparingLong(KeyValue::getModRevision).thenComparing(KeyValue::getKey, ORDER));
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(KEY_BUCKET);
+        long lastMain = -1;
+        long sub = 0;
+        java.nio.ByteBuffer revKey = java.nio.ByteBuffer.allocate(18);
+        for (KeyValue kv : kvs) {
+            sub = kv.getModRevision() == lastMain ? sub + 1 : 0;
+            lastMain = kv.getModRevision();
+            revKey.clear();
+            revKey.putLong(lastMain).put((byte) '_').putLong(sub);
+            if (kv.getVersion() == 0) {
+                revKey.put((byte) 't');
+            }
+            crc.update(revKey.array(), 0, revKey.position());
+            crc.update(kv.toByteArray());
+        }
+        return (int) crc.getValue();
+    }
+
     /** Visits the latest live value of every key (used to rebuild lease attachments). */
     void latest(Consumer<KeyValue> visitor) {
         for (List<KeyValue> h : keys.values()) {
