@@ -143,8 +143,15 @@ public final class EtcdLite implements AutoCloseable {
 
     /** {@code etcdlite --data-dir D --listen 127.0.0.1:2379 [--snapshot-bytes N] [--progress-notify-interval-ms N]} */
     public static void main(String[] args) throws Exception {
-        Options o = parse(args);
-        EtcdLite e = start(o);
+        EtcdLite e;
+        try {
+            e = start(parse(args));
+        } catch (IllegalArgumentException | IOException bad) {
+            // a clear message, not a stack trace: a bad flag or a data dir that must not be served
+            System.err.println("etcdlite: " + bad.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(e::close, "etcdlite-shutdown"));
         System.out.println("etcdlite ready on " + e.endpoint());
         System.out.flush();
