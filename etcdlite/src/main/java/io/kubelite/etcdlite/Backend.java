@@ -54,11 +54,13 @@ import java.util.zip.CRC32C;
 final class Backend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
     private static final long SNAP_MAGIC = 0x6574636c69746531L; // "etclite1"
+    /** etcd's default --max-request-bytes. */
     static final int MAX_REQUEST_BYTES = 1536 * 1024;
     static final int MAX_TXN_OPS = 128;
 
     private final Path dir;
     private final long snapshotBytes;
+    private final int maxRequestBytes;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     final Mvcc mvcc = new Mvcc();
     final Leases leases = new Leases();
@@ -76,9 +78,10 @@ final class Backend implements AutoCloseable {
     private final AtomicBoolean snapshotQueued = new AtomicBoolean();
     private final SecureRandom random = new SecureRandom();
 
-    Backend(Path dir, long snapshotBytes) throws IOException {
+    Backend(Path dir, long snapshotBytes, int maxRequestBytes) throws IOException {
         this.dir = dir;
         this.snapshotBytes = snapshotBytes;
+        this.maxRequestBytes = maxRequestBytes;
         Files.createDirectories(dir);
         long[] ids = memberIds(dir);
         this.clusterId = ids[0];
@@ -334,7 +337,7 @@ final class Backend implements AutoCloseable {
 
     CompletableFuture<PutResponse> put(PutRequest r) {
         Kv.checkPut(r);
-        if (r.getSerializedSize() > MAX_REQUEST_BYTES) {
+        if (r.getSerializedSize() > maxRequestBytes) {
             throw Errors.requestTooLarge();
         }
         return write(c -> {
@@ -353,7 +356,7 @@ final class Backend implements AutoCloseable {
 
     CompletableFuture<TxnResponse> txn(TxnRequest r) {
         Kv.checkTxn(r);
-        if (r.getSerializedSize() > MAX_REQUEST_BYTES) {
+        if (r.getSerializedSize() > maxRequestBytes) {
             throw Errors.requestTooLarge();
         }
         if (!Kv.hasWrites(r)) {

@@ -27,6 +27,7 @@ public final class EtcdLite implements AutoCloseable {
         int port = 2379;
         long snapshotBytes = 64L << 20;
         long progressNotifyMillis = 10 * 60 * 1000;
+        int maxRequestBytes = Backend.MAX_REQUEST_BYTES;
         String name = "default";
 
         public Options dataDir(Path p) {
@@ -57,6 +58,19 @@ public final class EtcdLite implements AutoCloseable {
             return this;
         }
 
+        /**
+         * etcd's {@code --max-request-bytes}: the largest put/txn accepted (gRPC takes 512 KiB
+         * more for framing, as etcd) and the size at which watch responses are fragmented
+         * for watchers that asked for it.
+         */
+        public Options maxRequestBytes(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("--max-request-bytes must be positive, got " + n);
+            }
+            maxRequestBytes = n;
+            return this;
+        }
+
         public Options name(String n) {
             name = n;
             return this;
@@ -76,14 +90,14 @@ public final class EtcdLite implements AutoCloseable {
     }
 
     public static EtcdLite start(Options o) throws IOException {
-        Backend be = new Backend(o.dataDir, o.snapshotBytes);
+        Backend be = new Backend(o.dataDir, o.snapshotBytes, o.maxRequestBytes);
         WatchHub hub = null;
         ScheduledExecutorService timer = null;
         try {
-            hub = new WatchHub(be, o.progressNotifyMillis);
+            hub = new WatchHub(be, o.progressNotifyMillis, o.maxRequestBytes);
             java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger(o.port);
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(o.host, o.port))
-                    .maxInboundMessageSize(Backend.MAX_REQUEST_BYTES + 512 * 1024)
+                    .maxInboundMessageSize(o.maxRequestBytes + 512 * 1024)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .addService(new KvService(be))
@@ -141,7 +155,7 @@ public final class EtcdLite implements AutoCloseable {
         backend.close();
     }
 
-    /** {@code etcdlite --data-dir D --listen 127.0.0.1:2379 [--snapshot-bytes N] [--progress-notify-interval-ms N]} */
+    /** {@code etcdlite --data-dir D --listen 127.0.0.1:2379 [--snapshot-bytes N] [--progress-notify-interval-ms N] [--max-request-bytes N]} */
     public static void main(String[] args) throws Exception {
         EtcdLite e;
         try {
@@ -178,6 +192,7 @@ public final class EtcdLite implements AutoCloseable {
                 case "--snapshot-bytes" -> o.snapshotBytes(Long.parseLong(v));
                 case "--progress-notify-interval-ms" -> o.progressNotifyMillis(Long.parseLong(v));
                 case "--name" -> o.name(v);
+                case "--max-request-bytes" -> o.maxRequestBytes(Integer.parseInt(v));
                 default -> throw new IllegalArgumentException("unknown flag " + name);
             }
         }

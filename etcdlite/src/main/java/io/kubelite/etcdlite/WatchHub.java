@@ -31,14 +31,17 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
 
     private final Backend be;
     private final long progressIntervalNanos;
+    private final int fragmentBytes;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private final Object mu = new Object();
     private boolean dirty;
     private boolean closed;
     private final Thread notifier;
 
-    WatchHub(Backend be, long progressIntervalMillis) {
+    WatchHub(Backend be, long progressIntervalMillis, int maxRequestBytes) {
         this.be = be;
+        // etcd's watch server fragments at max-request-bytes plus its 512 KiB gRPC overhead allowance
+        this.fragmentBytes = maxRequestBytes + WatchFragments.GRPC_OVERHEAD_BYTES;
         this.progressIntervalNanos = progressIntervalMillis * 1_000_000L;
         be.onDurable(this::kick);
         notifier = new Thread(this::loop, "etcdlite-watch");
@@ -108,6 +111,7 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
         final boolean noPut;
         final boolean noDelete;
         final boolean progressNotify;
+        final boolean fragment;
         long nextRev;
         long lastSentNanos = System.nanoTime();
 
@@ -119,6 +123,7 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
             this.noPut = r.getFiltersList().contains(WatchCreateRequest.FilterType.NOPUT);
             this.noDelete = r.getFiltersList().contains(WatchCreateRequest.FilterType.NODELETE);
             this.progressNotify = r.getProgressNotify();
+            this.fragment = WatchFragments.requested(r);
             this.nextRev = nextRev;
         }
 
@@ -280,8 +285,13 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
                 w.nextRev = reached[0] + 1;
                 if (!events.isEmpty()) {
                     w.lastSentNanos = now;
-                    send(WatchResponse.newBuilder().setHeader(be.header(reached[0])).setWatchId(w.id)
-                            .addAllEvents(events).build());
+                    WatchResponse resp = WatchResponse.newBuilder().setHeader(be.header(reached[0])).setWatchId(w.id)
+                            .addAllEvents(events).build();
+                    if (w.fragment) {
+                        WatchFragments.split(resp, fragmentBytes).forEach(this::send);
+                    } else {
+                        send(resp);
+                    }
                 }
             }
             return true;
