@@ -101,7 +101,7 @@ public final class EtcdLite implements AutoCloseable {
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .addService(new KvService(be))
-                    .addService(hub)
+                    .addService(hub.bindService())
                     .addService(LeaseLeases.addTo(new LeaseService(be).bindService(), be))
                     .addService(new MaintenanceService(be))
                     .addService(new ClusterService(be, o.name, () -> "http://" + o.host + ":" + bound.get()))

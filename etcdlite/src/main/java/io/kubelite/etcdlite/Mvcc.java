@@ -24,8 +24,46 @@ final class Mvcc {
     static final Comparator<ByteString> ORDER = ByteString.unsignedLexicographicalComparator();
     static final ByteString NUL = ByteString.copyFrom(new byte[] {0});
 
-    /** One revision's events, each without and with its previous value. */
-    record Change(Event bare, Event withPrev) {
+    /**
+     * One revision's event, without and with its previous value. Each form is serialised
+     * at most once, however many watchers it is sent to ({@link #encoded}).
+     */
+    static final class Change {
+        private final Event bare;
+        private final Event withPrev;
+        private volatile byte[] bareBytes;
+        private volatile byte[] withPrevBytes;
+
+        Change(Event bare, Event withPrev) {
+            this.bare = bare;
+            this.withPrev = withPrev;
+        }
+
+        Event bare() {
+            return bare;
+        }
+
+        Event withPrev() {
+            return withPrev;
+        }
+
+        /** The serialised event (with or without prev_kv), computed on first use and kept. */
+        byte[] encoded(boolean prev) {
+            if (prev && withPrev != bare) {
+                byte[] b = withPrevBytes;
+                if (b == null) {
+                    b = withPrev.toByteArray();
+                    withPrevBytes = b;
+                }
+                return b;
+            }
+            byte[] b = bareBytes;
+            if (b == null) {
+                b = bare.toByteArray();
+                bareBytes = b;
+            }
+            return b;
+        }
     }
 
     private final TreeMap<ByteString, List<KeyValue>> keys = new TreeMap<>(ORDER);

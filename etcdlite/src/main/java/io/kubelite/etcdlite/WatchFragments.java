@@ -1,8 +1,6 @@
 package io.kubelite.etcdlite;
 
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.UnknownFieldSet;
-import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchResponse;
 
@@ -23,7 +21,6 @@ final class WatchFragments {
     static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
     static final int REQUEST_FRAGMENT_FIELD = 8;
     static final int RESPONSE_FRAGMENT_FIELD = 7;
-    private static final int EVENTS_TAG_BYTES = CodedOutputStream.computeTagSize(11);
 
     private WatchFragments() {
     }
@@ -47,37 +44,30 @@ final class WatchFragments {
                 UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build());
     }
 
-    private static int eventBytes(Event e) {
-        int n = e.getSerializedSize();
-        return EVENTS_TAG_BYTES + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
-    }
-
-    /** {@code r} as etcd sends it to a watcher that asked for fragments, {@code max} being the threshold. */
-    static List<WatchResponse> split(WatchResponse r, int max) {
-        if (r.getEventsCount() < 2 || r.getSerializedSize() < max) {
-            return List.of(r);
+    /**
+     * etcd's cut of one response into fragments, on sizes: {@code flaggedBase} is the
+     * response without events but with {@code fragment = true}, {@code whole} the complete
+     * response's size, {@code eventBytes} each event's size including its tag and length.
+     * Returns [from, to) event index ranges, one per response to send.
+     */
+    static List<int[]> cut(int flaggedBase, int whole, int[] eventBytes, int max) {
+        if (eventBytes.length < 2 || whole < max) {
+            return List.of(new int[] {0, eventBytes.length});
         }
-        WatchResponse.Builder base = r.toBuilder().clearEvents();
-        int baseBytes = markFragment(base.clone()).build().getSerializedSize();
-        List<WatchResponse> out = new ArrayList<>();
-        List<Event> events = r.getEventsList();
+        List<int[]> out = new ArrayList<>();
         int idx = 0;
-        while (true) {
-            int size = baseBytes;
+        while (idx < eventBytes.length) {
+            int size = flaggedBase;
             int from = idx;
-            for (int i = idx; i < events.size(); i++) {
-                size += eventBytes(events.get(i));
-                if (i - from + 1 > 1 && size >= max) {
+            for (int i = idx; i < eventBytes.length; i++) {
+                size += eventBytes[i];
+                if (i > from && size >= max) {
                     break;
                 }
                 idx++;
             }
-            WatchResponse.Builder cur = base.clone().addAllEvents(events.subList(from, idx));
-            boolean last = idx == events.size();
-            out.add(last ? cur.build() : markFragment(cur).build());
-            if (last) {
-                return out;
-            }
+            out.add(new int[] {from, idx});
         }
+        return out;
     }
 }

@@ -3,7 +3,8 @@ package io.kubelite.etcdlite;
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.WatchCreateRequest;
-import io.etcd.jetcd.api.WatchGrpc;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.stub.StreamObserver;
@@ -24,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * watcher created at an old revision and one that is caught up take the same path.
  * Events of one revision are never split across responses.
  */
-final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
+final class WatchHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchHub.class);
     private static final int MAX_REVS_PER_RESPONSE = 1000;
     private static final int SOFT_MAX_RESPONSE_BYTES = 1 << 20;
@@ -85,11 +86,29 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
         }
     }
 
-    @Override
-    public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> out) {
+    /** The Watch service, answering with {@link WatchWire}'s pre-serialised event responses. */
+    ServerServiceDefinition bindService() {
+        return ServerServiceDefinition.builder("etcdserverpb.Watch")
+                .addMethod(WatchWire.METHOD, ServerCalls.asyncBidiStreamingCall(this::watch))
+                .build();
+    }
+
+    StreamObserver<WatchRequest> watch(StreamObserver<WatchWire.Outbound> out) {
         Stream s = new Stream(out);
         streams.add(s);
         return s;
+    }
+
+    // the serialised header of the last revision delivered; notifier thread only
+    private long headerRev = -1;
+    private byte[] headerBytes;
+
+    private byte[] headerBytes(long rev) {
+        if (rev != headerRev) {
+            headerBytes = WatchWire.header(be.header(rev));
+            headerRev = rev;
+        }
+        return headerBytes;
     }
 
     @Override
@@ -136,18 +155,18 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
     }
 
     private final class Stream implements StreamObserver<WatchRequest> {
-        private final StreamObserver<WatchResponse> out;
+        private final StreamObserver<WatchWire.Outbound> out;
         private final Map<Long, Watcher> watchers = new LinkedHashMap<>();
         private long nextId;
         private boolean progressRequested;
         private boolean done;
 
-        Stream(StreamObserver<WatchResponse> out) {
+        Stream(StreamObserver<WatchWire.Outbound> out) {
             this.out = out;
         }
 
         private void send(WatchResponse r) {
-            out.onNext(r);
+            out.onNext(WatchWire.of(r));
         }
 
         @Override
@@ -251,7 +270,7 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
             while (w.nextRev <= upTo) {
                 long from = w.nextRev;
                 long to = Math.min(upTo, from + MAX_REVS_PER_RESPONSE - 1);
-                List<Event> events = new ArrayList<>();
+                List<byte[]> events = new ArrayList<>();
                 long[] reached = {from - 1};
                 int[] bytes = {0};
                 Boolean retained = be.read(() -> {
@@ -264,10 +283,10 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
                             return;
                         }
                         for (Mvcc.Change c : changes) {
-                            Event e = w.prevKv ? c.withPrev() : c.bare();
-                            if (w.wants(e)) {
+                            if (w.wants(c.bare())) {
+                                byte[] e = c.encoded(w.prevKv);
                                 events.add(e);
-                                bytes[0] += e.getSerializedSize();
+                                bytes[0] += e.length;
                             }
                         }
                         reached[0] = r[0]++;
@@ -285,12 +304,9 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
                 w.nextRev = reached[0] + 1;
                 if (!events.isEmpty()) {
                     w.lastSentNanos = now;
-                    WatchResponse resp = WatchResponse.newBuilder().setHeader(be.header(reached[0])).setWatchId(w.id)
-                            .addAllEvents(events).build();
-                    if (w.fragment) {
-                        WatchFragments.split(resp, fragmentBytes).forEach(this::send);
-                    } else {
-                        send(resp);
+                    for (WatchWire.Outbound o : WatchWire.events(headerBytes(reached[0]), w.id, events, w.fragment,
+                            fragmentBytes)) {
+                        out.onNext(o);
                     }
                 }
             }
