@@ -48,19 +48,19 @@ public final class WatchFanoutBench {
         String lite = "not run";
         if (only.contains(":")) {
             // an already running server (e.g. an etcdlite under a profiler)
-            System.out.println(only + ": " + run(only, seconds, watchers, streams, rate));
+            System.out.println(only + ": " + run(only, -1, seconds, watchers, streams, rate));
             return;
         }
         if (!only.equals("etcdlite")) {
             try (LocalEtcd e = LocalEtcd.start(LocalEtcd.findBinary().orElseThrow(), dir.resolve("etcd"), 0,
                 dir.resolve("etcd.log"), Duration.ofSeconds(30))) {
-                etcd = run(e.endpoint(), seconds, watchers, streams, rate);
+                etcd = run(e.endpoint(), e.pid(), seconds, watchers, streams, rate);
             }
         }
         if (!only.equals("etcd")) {
             int port = FreePorts.next();
-            try (LiteProcess l = LiteProcess.start(dir.resolve("lite"), port)) {
-                lite = run("127.0.0.1:" + port, seconds, watchers, streams, rate);
+            try (LiteProcess l = LiteProcess.startForBenchmark(dir.resolve("lite"), port)) {
+                lite = run("127.0.0.1:" + port, l.pid(), seconds, watchers, streams, rate);
             }
         }
         System.out.printf("%ncores: %d, load average at end: %s; %d watchers over %d streams, %d puts/s for %d s%n",
@@ -76,6 +76,8 @@ public final class WatchFanoutBench {
         volatile long measureFromNanos = Long.MAX_VALUE;
         long max;
         long events;
+        /** Worst latency per second of write time since the measurement started. */
+        final long[] maxPerSecond = new long[3600];
 
         StreamRecorder(CountDownLatch created) {
             this.created = created;
@@ -95,6 +97,8 @@ public final class WatchFanoutBench {
                 long lat = now - written;
                 histogram[(int) Math.min(BUCKETS - 1, lat / BUCKET_NANOS)]++;
                 max = Math.max(max, lat);
+                int sec = (int) Math.min(maxPerSecond.length - 1, (written - measureFromNanos) / 1_000_000_000L);
+                maxPerSecond[sec] = Math.max(maxPerSecond[sec], lat);
                 events++;
             }
         }
@@ -112,7 +116,12 @@ public final class WatchFanoutBench {
         }
     }
 
-    private static String run(String endpoint, int seconds, int watchers, int streams, int rate) throws Exception {
+    /** CPU time the server process has used so far, in ns (0 when unknown). */
+    private static long cpuNanos(long pid) {
+        return pid < 0 ? 0 : ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+    }
+
+    private static String run(String endpoint, long pid, int seconds, int watchers, int streams, int rate) throws Exception {
         List<GrpcChannel> channels = new ArrayList<>();
         List<StreamRecorder> recorders = new ArrayList<>();
         List<StreamObserver<WatchRequest>> requests = new ArrayList<>();
@@ -150,6 +159,8 @@ public final class WatchFanoutBench {
             long start = System.nanoTime();
             long measureFrom = start + warmup;
             recorders.forEach(r -> r.measureFromNanos = measureFrom);
+            long cpuBefore = 0;
+            boolean cpuTaken = false;
             long stopAt = measureFrom + seconds * 1_000_000_000L;
             long puts = 0;
             AtomicLong lateTicks = new AtomicLong();
@@ -161,6 +172,10 @@ public final class WatchFanoutBench {
                     lateTicks.incrementAndGet();
                 }
                 long now = System.nanoTime();
+                if (now >= measureFrom && !cpuTaken) {
+                    cpuBefore = cpuNanos(pid);
+                    cpuTaken = true;
+                }
                 if (now >= measureFrom) {
                     measuredPuts.incrementAndGet();
                 }
@@ -190,7 +205,9 @@ public final class WatchFanoutBench {
             while (System.nanoTime() < deadline && recorders.stream().mapToLong(r -> r.events).sum() < expected) {
                 TimeUnit.MILLISECONDS.sleep(50); // polling a counter with a deadline
             }
+            double serverCpu = (cpuNanos(pid) - cpuBefore) / 1e9;
             long[] h = new long[BUCKETS];
+            long[] perSecond = new long[seconds];
             long n = 0;
             long max = 0;
             for (StreamRecorder r : recorders) {
@@ -200,12 +217,19 @@ public final class WatchFanoutBench {
                     }
                     n += r.events;
                     max = Math.max(max, r.max);
+                    for (int i = 0; i < seconds; i++) {
+                        perSecond[i] = Math.max(perSecond[i], r.maxPerSecond[i]);
+                    }
                 }
             }
             long[] c = commits.stream().mapToLong(Long::longValue).sorted().toArray();
             String commit = c.length == 0 ? "no puts acknowledged" : String.format("put ack p50 %.1f ms, p99 %.1f ms",
                     c[(int) (c.length * 0.5)] / 1e6, c[Math.min(c.length - 1, (int) (c.length * 0.99))] / 1e6);
-            return commit + String.format("; watch events %d of %d, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; writer late ticks %d, put errors %d",
+            StringBuilder worst = new StringBuilder();
+            for (long p : perSecond) {
+                worst.append(worst.length() == 0 ? "" : " ").append(p / 1_000_000);
+            }
+            return String.format("worst ms per second [%s]; server CPU %.1f s; ", worst, serverCpu) + commit + String.format("; watch events %d of %d, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; writer late ticks %d, put errors %d",
                     n, expected, pct(h, n, 0.50), pct(h, n, 0.99), pct(h, n, 0.999), max / 1e6, lateTicks.get(), putErrors.get());
         } finally {
             requests.forEach(r -> {
