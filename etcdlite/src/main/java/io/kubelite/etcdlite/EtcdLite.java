@@ -157,6 +157,10 @@ public final class EtcdLite implements AutoCloseable {
 
     /** {@code etcdlite --data-dir D --listen 127.0.0.1:2379 [--snapshot-bytes N] [--progress-notify-interval-ms N] [--max-request-bytes N]} */
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
         EtcdLite e;
         try {
             e = start(parse(args));
@@ -170,6 +174,25 @@ public final class EtcdLite implements AutoCloseable {
         System.out.println("etcdlite ready on " + e.endpoint());
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    static final String USAGE = """
+            Usage: etcdlite [--data-dir DIR] [--listen HOST:PORT] [--snapshot-bytes N]
+                            [--progress-notify-interval-ms N] [--max-request-bytes N] [--name NAME]
+            A single-node, persistent etcd v3 API server.
+              --data-dir DIR                   log, snapshots and member ids (default.etcdlite)
+              --listen HOST:PORT               gRPC address; port 0 picks a free one (127.0.0.1:2379)
+              --snapshot-bytes N               log size that triggers a snapshot, 0 = never (67108864)
+              --progress-notify-interval-ms N  progress notifications to idle watchers (600000)
+              --max-request-bytes N            largest put/txn; watch fragmenting threshold - 512 KiB (1572864)
+              --name NAME                      member name (default)""";
+
+    private static long number(String flag, String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " wants a whole number, got '" + v + "'");
+        }
     }
 
     public static Options parse(String[] args) {
@@ -189,10 +212,10 @@ public final class EtcdLite implements AutoCloseable {
             switch (name) {
                 case "--data-dir" -> o.dataDir(Path.of(v));
                 case "--listen" -> o.listen(v);
-                case "--snapshot-bytes" -> o.snapshotBytes(Long.parseLong(v));
-                case "--progress-notify-interval-ms" -> o.progressNotifyMillis(Long.parseLong(v));
+                case "--snapshot-bytes" -> o.snapshotBytes(number(name, v));
+                case "--progress-notify-interval-ms" -> o.progressNotifyMillis(number(name, v));
                 case "--name" -> o.name(v);
-                case "--max-request-bytes" -> o.maxRequestBytes(Integer.parseInt(v));
+                case "--max-request-bytes" -> o.maxRequestBytes((int) Math.min(Integer.MAX_VALUE, number(name, v)));
                 default -> throw new IllegalArgumentException("unknown flag " + name);
             }
         }
