@@ -164,7 +164,7 @@ public final class EtcdLite implements AutoCloseable {
         EtcdLite e;
         try {
             e = start(parse(args));
-        } catch (IllegalArgumentException | IOException bad) {
+        } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException bad) {
             // a clear message, not a stack trace: a bad flag or a data dir that must not be served
             System.err.println("etcdlite: " + bad.getMessage());
             System.exit(2);
