@@ -63,6 +63,11 @@ public final class WatchFanoutBench {
                 lite = run("127.0.0.1:" + port, l.pid(), seconds, watchers, streams, rate);
             }
         }
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
         System.out.printf("%ncores: %d, load average at end: %s; %d watchers over %d streams, %d puts/s for %d s%n",
                 Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).trim(),
                 watchers, streams, rate, seconds);
