@@ -54,11 +54,13 @@ import java.util.zip.CRC32C;
 final class Backend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
     private static final long SNAP_MAGIC = 0x6574636c69746531L; // "etclite1"
+    /** etcd's default --max-request-bytes. */
     static final int MAX_REQUEST_BYTES = 1536 * 1024;
     static final int MAX_TXN_OPS = 128;
 
     private final Path dir;
     private final long snapshotBytes;
+    private final int maxRequestBytes;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     final Mvcc mvcc = new Mvcc();
     final Leases leases = new Leases();
@@ -76,9 +78,10 @@ final class Backend implements AutoCloseable {
     private final AtomicBoolean snapshotQueued = new AtomicBoolean();
     private final SecureRandom random = new SecureRandom();
 
-    Backend(Path dir, long snapshotBytes) throws IOException {
+    Backend(Path dir, long snapshotBytes, int maxRequestBytes) throws IOException {
         this.dir = dir;
         this.snapshotBytes = snapshotBytes;
+        this.maxRequestBytes = maxRequestBytes;
         Files.createDirectories(dir);
         long[] ids = memberIds(dir);
         this.clusterId = ids[0];
@@ -334,7 +337,7 @@ final class Backend implements AutoCloseable {
 
     CompletableFuture<PutResponse> put(PutRequest r) {
         Kv.checkPut(r);
-        if (r.getSerializedSize() > MAX_REQUEST_BYTES) {
+        if (r.getSerializedSize() > maxRequestBytes) {
             throw Errors.requestTooLarge();
         }
         return write(c -> {
@@ -353,7 +356,7 @@ final class Backend implements AutoCloseable {
 
     CompletableFuture<TxnResponse> txn(TxnRequest r) {
         Kv.checkTxn(r);
-        if (r.getSerializedSize() > MAX_REQUEST_BYTES) {
+        if (r.getSerializedSize() > maxRequestBytes) {
             throw Errors.requestTooLarge();
         }
         if (!Kv.hasWrites(r)) {
@@ -534,6 +537,91 @@ final class Backend implements AutoCloseable {
         return 0;
     }
 
+    /** The retained state (leases sorted by id, applied index, MVCC); the caller holds the lock. */
+    private byte[] stateBody() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        List<Leases.Lease> ls = new ArrayList<>(leases.byId.values());
+        ls.sort(Comparator.comparingLong(l -> l.id));
+        out.writeInt(ls.size());
+        for (Leases.Lease l : ls) {
+            out.writeLong(l.id);
+            out.writeLong(l.ttl);
+        }
+        out.writeLong(appliedIndex);
+        mvcc.writeTo(out);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    /** The 16-byte head of a snapshot file: magic, body length, body crc32c. */
+    private static byte[] snapshotHead(byte[] body) {
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        return ByteBuffer.allocate(16).putLong(SNAP_MAGIC).putInt(body.length).putInt((int) crc.getValue()).array();
+    }
+
+    /**
+     * A consistent image of the durable state in the snapshot file format (head + body),
+     * completed once everything it contains is synced, so it never holds a lost write.
+     */
+    CompletableFuture<byte[]> snapshotImage() {
+        byte[] image;
+        long seq;
+        lock.readLock().lock();
+        try {
+            byte[] body = stateBody();
+            image = new byte[16 + body.length];
+            System.arraycopy(snapshotHead(body), 0, image, 0, 16);
+            System.arraycopy(body, 0, image, 16, body.length);
+            seq = wal.appendedSeq();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.readLock().unlock();
+        }
+        return whenSynced(seq, image);
+    }
+
+    /** Completes with {@code value} once log record {@code seq} is synced (or fails if the log failed). */
+    private <T> CompletableFuture<T> whenSynced(long seq, T value) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        wal.whenSynced(seq, () -> {
+            if (wal.isSynced(seq)) {
+                done.complete(value);
+            } else {
+                IOException f = wal.failure();
+                done.completeExceptionally(f != null ? Errors.storageFailed(f) : Errors.stopped());
+            }
+        });
+        return done;
+    }
+
+    /** Hash, compact revision and current revision for HashKV; see {@link Mvcc#hashKv}. */
+    record KvHash(int hash, long compactRev, long rev) {
+    }
+
+    KvHash hashKv(long rev) {
+        return read(() -> {
+            long cur = durableRev;
+            long compacted = mvcc.compactRev();
+            if (rev > 0 && rev <= compacted) {
+                throw Errors.compacted();
+            }
+            if (rev > cur) {
+                throw Errors.futureRev();
+            }
+            return new KvHash(mvcc.hashKv(rev > 0 ? rev : cur), compacted, cur);
+        });
+    }
+
+    /** Leases by expiry (as etcd lists them), for LeaseLeases. */
+    List<Long> leaseIds() {
+        List<Leases.Lease> ls = new ArrayList<>(leases.byId.values());
+        ls.sort(Comparator.comparingLong(l -> l.expiresAtNanos));
+        return ls.stream().map(l -> l.id).toList();
+    }
+
     /** Starts a new log segment, writes the state as of its start, then drops older segments. */
     void snapshot() throws IOException {
         long next;
@@ -542,28 +630,14 @@ final class Backend implements AutoCloseable {
         try {
             next = wal.segment() + 1;
             wal.rotate(next);
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeInt(leases.byId.size());
-            for (Leases.Lease l : leases.byId.values()) {
-                out.writeLong(l.id);
-                out.writeLong(l.ttl);
-            }
-            out.writeLong(appliedIndex);
-            mvcc.writeTo(out);
-            out.flush();
-            body = bytes.toByteArray();
+            body = stateBody();
         } finally {
             lock.writeLock().unlock();
         }
-        CRC32C crc = new CRC32C();
-        crc.update(body);
         Path tmp = dir.resolve("snap.tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            ByteBuffer head = ByteBuffer.allocate(16).putLong(SNAP_MAGIC).putInt(body.length).putInt((int) crc.getValue());
-            head.flip();
-            ByteBuffer[] bufs = {head, ByteBuffer.wrap(body)};
+            ByteBuffer[] bufs = {ByteBuffer.wrap(snapshotHead(body)), ByteBuffer.wrap(body)};
             while (bufs[1].hasRemaining()) {
                 ch.write(bufs);
             }

@@ -27,6 +27,7 @@ public final class EtcdLite implements AutoCloseable {
         int port = 2379;
         long snapshotBytes = 64L << 20;
         long progressNotifyMillis = 10 * 60 * 1000;
+        int maxRequestBytes = Backend.MAX_REQUEST_BYTES;
         String name = "default";
 
         public Options dataDir(Path p) {
@@ -57,6 +58,19 @@ public final class EtcdLite implements AutoCloseable {
             return this;
         }
 
+        /**
+         * etcd's {@code --max-request-bytes}: the largest put/txn accepted (gRPC takes 512 KiB
+         * more for framing, as etcd) and the size at which watch responses are fragmented
+         * for watchers that asked for it.
+         */
+        public Options maxRequestBytes(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("--max-request-bytes must be positive, got " + n);
+            }
+            maxRequestBytes = n;
+            return this;
+        }
+
         public Options name(String n) {
             name = n;
             return this;
@@ -76,19 +90,19 @@ public final class EtcdLite implements AutoCloseable {
     }
 
     public static EtcdLite start(Options o) throws IOException {
-        Backend be = new Backend(o.dataDir, o.snapshotBytes);
+        Backend be = new Backend(o.dataDir, o.snapshotBytes, o.maxRequestBytes);
         WatchHub hub = null;
         ScheduledExecutorService timer = null;
         try {
-            hub = new WatchHub(be, o.progressNotifyMillis);
+            hub = new WatchHub(be, o.progressNotifyMillis, o.maxRequestBytes);
             java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger(o.port);
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(o.host, o.port))
-                    .maxInboundMessageSize(Backend.MAX_REQUEST_BYTES + 512 * 1024)
+                    .maxInboundMessageSize(o.maxRequestBytes + 512 * 1024)
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .addService(new KvService(be))
-                    .addService(hub)
-                    .addService(new LeaseService(be))
+                    .addService(hub.bindService())
+                    .addService(LeaseLeases.addTo(new LeaseService(be).bindService(), be))
                     .addService(new MaintenanceService(be))
                     .addService(new ClusterService(be, o.name, () -> "http://" + o.host + ":" + bound.get()))
                     .build();
@@ -141,14 +155,44 @@ public final class EtcdLite implements AutoCloseable {
         backend.close();
     }
 
-    /** {@code etcdlite --data-dir D --listen 127.0.0.1:2379 [--snapshot-bytes N] [--progress-notify-interval-ms N]} */
+    /** {@code etcdlite --data-dir D --listen 127.0.0.1:2379 [--snapshot-bytes N] [--progress-notify-interval-ms N] [--max-request-bytes N]} */
     public static void main(String[] args) throws Exception {
-        Options o = parse(args);
-        EtcdLite e = start(o);
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        EtcdLite e;
+        try {
+            e = start(parse(args));
+        } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException bad) {
+            // a clear message, not a stack trace: a bad flag or a data dir that must not be served
+            System.err.println("etcdlite: " + bad.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(e::close, "etcdlite-shutdown"));
         System.out.println("etcdlite ready on " + e.endpoint());
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    static final String USAGE = """
+            Usage: etcdlite [--data-dir DIR] [--listen HOST:PORT] [--snapshot-bytes N]
+                            [--progress-notify-interval-ms N] [--max-request-bytes N] [--name NAME]
+            A single-node, persistent etcd v3 API server.
+              --data-dir DIR                   log, snapshots and member ids (default.etcdlite)
+              --listen HOST:PORT               gRPC address; port 0 picks a free one (127.0.0.1:2379)
+              --snapshot-bytes N               log size that triggers a snapshot, 0 = never (67108864)
+              --progress-notify-interval-ms N  progress notifications to idle watchers (600000)
+              --max-request-bytes N            largest put/txn; watch fragmenting threshold - 512 KiB (1572864)
+              --name NAME                      member name (default)""";
+
+    private static long number(String flag, String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " wants a whole number, got '" + v + "'");
+        }
     }
 
     public static Options parse(String[] args) {
@@ -168,9 +212,10 @@ public final class EtcdLite implements AutoCloseable {
             switch (name) {
                 case "--data-dir" -> o.dataDir(Path.of(v));
                 case "--listen" -> o.listen(v);
-                case "--snapshot-bytes" -> o.snapshotBytes(Long.parseLong(v));
-                case "--progress-notify-interval-ms" -> o.progressNotifyMillis(Long.parseLong(v));
+                case "--snapshot-bytes" -> o.snapshotBytes(number(name, v));
+                case "--progress-notify-interval-ms" -> o.progressNotifyMillis(number(name, v));
                 case "--name" -> o.name(v);
+                case "--max-request-bytes" -> o.maxRequestBytes((int) Math.min(Integer.MAX_VALUE, number(name, v)));
                 default -> throw new IllegalArgumentException("unknown flag " + name);
             }
         }

@@ -24,8 +24,46 @@ final class Mvcc {
     static final Comparator<ByteString> ORDER = ByteString.unsignedLexicographicalComparator();
     static final ByteString NUL = ByteString.copyFrom(new byte[] {0});
 
-    /** One revision's events, each without and with its previous value. */
-    record Change(Event bare, Event withPrev) {
+    /**
+     * One revision's event, without and with its previous value. Each form is serialised
+     * at most once, however many watchers it is sent to ({@link #encoded}).
+     */
+    static final class Change {
+        private final Event bare;
+        private final Event withPrev;
+        private volatile byte[] bareBytes;
+        private volatile byte[] withPrevBytes;
+
+        Change(Event bare, Event withPrev) {
+            this.bare = bare;
+            this.withPrev = withPrev;
+        }
+
+        Event bare() {
+            return bare;
+        }
+
+        Event withPrev() {
+            return withPrev;
+        }
+
+        /** The serialised event (with or without prev_kv), computed on first use and kept. */
+        byte[] encoded(boolean prev) {
+            if (prev && withPrev != bare) {
+                byte[] b = withPrevBytes;
+                if (b == null) {
+                    b = withPrev.toByteArray();
+                    withPrevBytes = b;
+                }
+                return b;
+            }
+            byte[] b = bareBytes;
+            if (b == null) {
+                b = bare.toByteArray();
+                bareBytes = b;
+            }
+            return b;
+        }
     }
 
     private final TreeMap<ByteString, List<KeyValue>> keys = new TreeMap<>(ORDER);
@@ -212,6 +250,46 @@ final class Mvcc {
             logBase += drop;
         }
         compactRev = Math.max(compactRev, at);
+    }
+
+    private static final byte[] KEY_BUCKET = "key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * HashKV's hash of the key-values up to {@code at}: etcd's construction (crc32c over
+     * "key", then per retained version in revision order its 17-byte revision key — main
+     * revision, '_', sub revision, 't' for a tombstone — and its marshalled KeyValue).
+     * Versions of one revision are ordered by key (etcd orders them by operation), and
+     * what compaction retains differs slightly, so values are comparable with themselves
+     * only, never with a real etcd's.
+     */
+    int hashKv(long at) {
+        List<KeyValue> kvs = new ArrayList<>();
+        for (List<KeyValue> h : keys.values()) {
+            for (KeyValue kv : h) {
+                if (kv.getModRevision() > at) {
+                    break;
+                }
+                kvs.add(kv);
+            }
+        }
+        kvs.sort(Comparator.comparingLong(KeyValue::getModRevision).thenComparing(KeyValue::getKey, ORDER));
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(KEY_BUCKET);
+        long lastMain = -1;
+        long sub = 0;
+        java.nio.ByteBuffer revKey = java.nio.ByteBuffer.allocate(18);
+        for (KeyValue kv : kvs) {
+            sub = kv.getModRevision() == lastMain ? sub + 1 : 0;
+            lastMain = kv.getModRevision();
+            revKey.clear();
+            revKey.putLong(lastMain).put((byte) '_').putLong(sub);
+            if (kv.getVersion() == 0) {
+                revKey.put((byte) 't');
+            }
+            crc.update(revKey.array(), 0, revKey.position());
+            crc.update(kv.toByteArray());
+        }
+        return (int) crc.getValue();
     }
 
     /** Visits the latest live value of every key (used to rebuild lease attachments). */

@@ -100,8 +100,10 @@ final class Wal implements AutoCloseable {
     }
 
     /**
-     * Reads every whole, checksummed record of a segment. With {@code truncateTail}, a
-     * torn or corrupt tail is cut off the file (and fsynced); otherwise it is an error.
+     * Reads every whole, checksummed record of a segment. With {@code truncateTail} (the
+     * last segment), a torn tail — a short header or record, or a checksum failure in the
+     * final record or in one with an all-zero sector — is cut off the file (and fsynced);
+     * a checksum failure followed by more data, or any bad record otherwise, is an error.
      */
     static void read(Path file, boolean truncateTail, Consumer<byte[]> records) throws IOException {
         byte[] all = Files.readAllBytes(file);
@@ -124,6 +126,14 @@ final class Wal implements AutoCloseable {
             CRC32C c = new CRC32C();
             c.update(payload);
             if ((int) c.getValue() != crc) {
+                if (truncateTail && b.remaining() > 0 && !tornSector(payload, good + 8)) {
+                    // etcd's rule: a checksum failure is a torn write only at the very end or in a
+                    // sector that never reached the disk (all zeros); anything else is corruption,
+                    // and cutting there would silently drop the acknowledged records after it
+                    throw new IOException("corrupt write-ahead log " + file + ": record at offset " + good
+                            + " fails its checksum and " + b.remaining() + " bytes of later records follow;"
+                            + " refusing to start (cutting the log there would lose acknowledged writes)");
+                }
                 bad = "checksum mismatch";
                 break;
             }
@@ -141,6 +151,30 @@ final class Wal implements AutoCloseable {
                 ch.force(true);
             }
         }
+    }
+
+    static final int SECTOR = 512;
+
+    /**
+     * etcd's {@code isTornEntry}: a record some 512-byte disk sector of which is all zeros
+     * was torn by a crash (the sector was never written), not corrupted.
+     */
+    static boolean tornSector(byte[] payload, long fileOffset) {
+        int i = 0;
+        long off = fileOffset;
+        while (i < payload.length) {
+            int n = (int) Math.min(SECTOR - (off % SECTOR), payload.length - i);
+            boolean zero = true;
+            for (int j = i; j < i + n && zero; j++) {
+                zero = payload[j] == 0;
+            }
+            if (zero) {
+                return true;
+            }
+            i += n;
+            off += n;
+        }
+        return false;
     }
 
     /** Appends a record; {@code tag} (the revision it makes) is reported to onDurable once synced. */

@@ -3,7 +3,8 @@ package io.kubelite.etcdlite;
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.WatchCreateRequest;
-import io.etcd.jetcd.api.WatchGrpc;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.stub.StreamObserver;
@@ -24,21 +25,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * watcher created at an old revision and one that is caught up take the same path.
  * Events of one revision are never split across responses.
  */
-final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
+final class WatchHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchHub.class);
     private static final int MAX_REVS_PER_RESPONSE = 1000;
     private static final int SOFT_MAX_RESPONSE_BYTES = 1 << 20;
 
     private final Backend be;
     private final long progressIntervalNanos;
+    private final int fragmentBytes;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private final Object mu = new Object();
     private boolean dirty;
     private boolean closed;
     private final Thread notifier;
 
-    WatchHub(Backend be, long progressIntervalMillis) {
+    WatchHub(Backend be, long progressIntervalMillis, int maxRequestBytes) {
         this.be = be;
+        // etcd's watch server fragments at max-request-bytes plus its 512 KiB gRPC overhead allowance
+        this.fragmentBytes = maxRequestBytes + WatchFragments.GRPC_OVERHEAD_BYTES;
         this.progressIntervalNanos = progressIntervalMillis * 1_000_000L;
         be.onDurable(this::kick);
         notifier = new Thread(this::loop, "etcdlite-watch");
@@ -82,11 +86,29 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
         }
     }
 
-    @Override
-    public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> out) {
+    /** The Watch service, answering with {@link WatchWire}'s pre-serialised event responses. */
+    ServerServiceDefinition bindService() {
+        return ServerServiceDefinition.builder("etcdserverpb.Watch")
+                .addMethod(WatchWire.METHOD, ServerCalls.asyncBidiStreamingCall(this::watch))
+                .build();
+    }
+
+    StreamObserver<WatchRequest> watch(StreamObserver<WatchWire.Outbound> out) {
         Stream s = new Stream(out);
         streams.add(s);
         return s;
+    }
+
+    // the serialised header of the last revision delivered; notifier thread only
+    private long headerRev = -1;
+    private byte[] headerBytes;
+
+    private byte[] headerBytes(long rev) {
+        if (rev != headerRev) {
+            headerBytes = WatchWire.header(be.header(rev));
+            headerRev = rev;
+        }
+        return headerBytes;
     }
 
     @Override
@@ -108,6 +130,7 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
         final boolean noPut;
         final boolean noDelete;
         final boolean progressNotify;
+        final boolean fragment;
         long nextRev;
         long lastSentNanos = System.nanoTime();
 
@@ -119,6 +142,7 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
             this.noPut = r.getFiltersList().contains(WatchCreateRequest.FilterType.NOPUT);
             this.noDelete = r.getFiltersList().contains(WatchCreateRequest.FilterType.NODELETE);
             this.progressNotify = r.getProgressNotify();
+            this.fragment = WatchFragments.requested(r);
             this.nextRev = nextRev;
         }
 
@@ -131,18 +155,18 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
     }
 
     private final class Stream implements StreamObserver<WatchRequest> {
-        private final StreamObserver<WatchResponse> out;
+        private final StreamObserver<WatchWire.Outbound> out;
         private final Map<Long, Watcher> watchers = new LinkedHashMap<>();
         private long nextId;
         private boolean progressRequested;
         private boolean done;
 
-        Stream(StreamObserver<WatchResponse> out) {
+        Stream(StreamObserver<WatchWire.Outbound> out) {
             this.out = out;
         }
 
         private void send(WatchResponse r) {
-            out.onNext(r);
+            out.onNext(WatchWire.of(r));
         }
 
         @Override
@@ -246,7 +270,7 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
             while (w.nextRev <= upTo) {
                 long from = w.nextRev;
                 long to = Math.min(upTo, from + MAX_REVS_PER_RESPONSE - 1);
-                List<Event> events = new ArrayList<>();
+                List<byte[]> events = new ArrayList<>();
                 long[] reached = {from - 1};
                 int[] bytes = {0};
                 Boolean retained = be.read(() -> {
@@ -259,10 +283,10 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
                             return;
                         }
                         for (Mvcc.Change c : changes) {
-                            Event e = w.prevKv ? c.withPrev() : c.bare();
-                            if (w.wants(e)) {
+                            if (w.wants(c.bare())) {
+                                byte[] e = c.encoded(w.prevKv);
                                 events.add(e);
-                                bytes[0] += e.getSerializedSize();
+                                bytes[0] += e.length;
                             }
                         }
                         reached[0] = r[0]++;
@@ -280,8 +304,10 @@ final class WatchHub extends WatchGrpc.WatchImplBase implements AutoCloseable {
                 w.nextRev = reached[0] + 1;
                 if (!events.isEmpty()) {
                     w.lastSentNanos = now;
-                    send(WatchResponse.newBuilder().setHeader(be.header(reached[0])).setWatchId(w.id)
-                            .addAllEvents(events).build());
+                    for (WatchWire.Outbound o : WatchWire.events(headerBytes(reached[0]), w.id, events, w.fragment,
+                            fragmentBytes)) {
+                        out.onNext(o);
+                    }
                 }
             }
             return true;

@@ -20,8 +20,19 @@ final class LiteProcess implements AutoCloseable {
     }
 
     static LiteProcess start(Path dataDir, int port, String... extra) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        // C1 only: tests want a fast start, not peak throughput
+        return start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), dataDir, port, extra);
+    }
+
+    /** With the JVM's full JIT, for benchmarks. */
+    static LiteProcess startForBenchmark(Path dataDir, int port, String... extra) {
+        return start(List.of("-Xmx512m"), dataDir, port, extra);
+    }
+
+    private static LiteProcess start(List<String> jvm, Path dataDir, int port, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 EtcdLite.class.getName(), "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port));
         cmd.addAll(List.of(extra));
         try {
@@ -55,6 +66,10 @@ final class LiteProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** SIGKILL, then wait until it is gone. */

@@ -20,12 +20,14 @@ public final class TestServer {
     private final String name;
     private final String endpoint;
     private final AutoCloseable server;
+    private final Path dir;
     private final Client client;
 
-    private TestServer(String name, String endpoint, AutoCloseable server) {
+    private TestServer(String name, String endpoint, AutoCloseable server, Path dir) {
         this.name = name;
         this.endpoint = endpoint;
         this.server = server;
+        this.dir = dir;
         this.client = Client.builder().endpoints("http://" + endpoint).build();
     }
 
@@ -34,13 +36,14 @@ public final class TestServer {
                 "the conformance suite needs the etcd binary: apt-get install etcd-server, or set ETCD_BIN"));
         Path dir = tempDir("etcd");
         LocalEtcd etcd = LocalEtcd.start(bin, dir.resolve("data"), 0, dir.resolve("etcd.log"), Duration.ofSeconds(30));
-        return new TestServer("etcd", etcd.endpoint(), etcd);
+        return new TestServer("etcd", etcd.endpoint(), etcd, dir);
     }
 
     static TestServer etcdlite() {
         try {
-            EtcdLite lite = EtcdLite.start(new EtcdLite.Options().dataDir(tempDir("etcdlite")).listen("127.0.0.1:0"));
-            return new TestServer("etcdlite", lite.endpoint(), lite);
+            Path dir = tempDir("etcdlite");
+            EtcdLite lite = EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0"));
+            return new TestServer("etcdlite", lite.endpoint(), lite, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,8 +80,14 @@ public final class TestServer {
         return name;
     }
 
+    /** Stops the server and removes its data dir. */
     void stop() throws Exception {
         client.close();
         server.close();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 }
