@@ -229,13 +229,13 @@ final class Campaign {
                     if (!ended && watcher == self[0]) {
                         log.debug("watch on {} failed: {}", watched, t.toString());
                         // Our view may be stale (e.g. compacted): look again; recheck re-watches.
-                        watcher = null;
+                        closeWatcher(); // closed, not just forgotten: jetcd would keep calling it
                         loop.schedule(this::recheck, 100, TimeUnit.MILLISECONDS);
                     }
                 }),
                 () -> loop.execute(() -> {
                     if (!ended && watcher == self[0]) {
-                        watcher = null;
+                        closeWatcher(); // closed, not just forgotten: jetcd would keep calling it
                         loop.schedule(this::recheck, 100, TimeUnit.MILLISECONDS);
                     }
                 }));

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -97,7 +99,10 @@ public final class LeaderElector implements Elector {
             throw new IllegalArgumentException("leaseDuration must be at least " + MIN_LEASE + ", got " + leaseDuration);
         }
         this.electionPrefix = electionPrefix(etcd.prefix(), electionName);
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "kubelite-elector-" + electionName));
+        // jetcd completes futures on its own threads, possibly after close() shut the loop down:
+        // such late callbacks have nothing left to do, so they are dropped, not thrown back at jetcd.
+        this.loop = new ScheduledThreadPoolExecutor(1, r -> thread(r, "kubelite-elector-" + electionName),
+                new ThreadPoolExecutor.DiscardPolicy());
         this.callbacks = Executors.newSingleThreadExecutor(r -> {
             Thread t = thread(r, "kubelite-elector-" + electionName + "-callbacks");
             callbackThread = t;
