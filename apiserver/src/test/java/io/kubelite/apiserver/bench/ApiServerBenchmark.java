@@ -299,8 +299,8 @@ public final class ApiServerBenchmark {
             // the HTTP watchers live in their own process (same java, same classpath)
             URI u = URI.create(api.url());
             Path dump = Files.createTempFile("kubelite-watch-client", ".bin");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process client = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            Process client = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                     WatchClientMain.class.getName(), u.getHost(), Integer.toString(u.getPort()),
                     "/api/v1/namespaces/watch/pods?watch=1&resourceVersion=" + rv, Integer.toString(count),
                     dump.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -315,6 +315,12 @@ public final class ApiServerBenchmark {
                 // writes: merge patches of one pod at 20/s; ack = the HTTP response
                 Map<Long, long[]> sentAck = new ConcurrentHashMap<>();
                 int rate = 20;
+                // CPU time is less at the mercy of other load on the machine than latency
+                var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                        .getOperatingSystemMXBean();
+                long cpu0 = os.getProcessCpuTime();
+                long[] ticks0 = userSysTicks();
+                long clientCpu0 = clientCpu(client);
                 Lat writes = paced(rate, events, i -> {
                     long t0 = System.nanoTime();
                     return sendPatch("/api/v1/namespaces/watch/pods/w-0", "{\"metadata\":{\"labels\":{\"seq\":\"" + i
@@ -331,6 +337,9 @@ public final class ApiServerBenchmark {
                 long expected = (long) count * events;
                 io.kubelite.store.testing.Poll.until(Duration.ofSeconds(120), "all events delivered",
                         () -> progress.received.get() >= expected);
+                long serverCpu = os.getProcessCpuTime() - cpu0;
+                long[] ticks1 = userSysTicks();
+                long clientCpu = clientCpu(client) - clientCpu0;
                 long total = progress.dump(dump);
                 if (total != expected) {
                     throw new IllegalStateException("watchers got " + total + " events, expected " + expected);
@@ -378,6 +387,15 @@ public final class ApiServerBenchmark {
                 new Lat(fromRaw, 0).print("    raw etcd watch -> watcher");
                 new Lat(rawSend, 0).print("    write send -> raw etcd watch");
                 writes.print("    the writes themselves");
+                System.out.printf("    CPU while writing and delivering: API server process (with etcd client and writer) %.0f ms"
+                        + " = %.1f us per delivery; watcher client process %.0f ms%n", serverCpu / 1e6,
+                        serverCpu / 1e3 / expected, clientCpu / 1e6);
+                if (ticks0 != null && ticks1 != null) {
+                    System.out.printf("    of which user %d%%, kernel %d%% (/proc/self/stat; a loopback send also runs the "
+                            + "receiver's TCP input in the sender's system time)%n",
+                            100 * (ticks1[0] - ticks0[0]) / Math.max(1, ticks1[0] - ticks0[0] + ticks1[1] - ticks0[1]),
+                            100 * (ticks1[1] - ticks0[1]) / Math.max(1, ticks1[0] - ticks0[0] + ticks1[1] - ticks0[1]));
+                }
                 System.out.printf("    %d deliveries (%.1f%%) arrived before the writer saw its ack (counted as 0 from ack)%n",
                         beforeAck, 100.0 * beforeAck / expected);
                 System.out.printf("    etcd watchers (etcd_debugging_mvcc_watcher_total): %.0f before the %d HTTP watchers, "
@@ -390,6 +408,22 @@ public final class ApiServerBenchmark {
                 client.waitFor(10, TimeUnit.SECONDS);
                 Files.deleteIfExists(dump);
             }
+        }
+
+        /** This process's user and system CPU ticks, or null where /proc is missing. */
+        private static long[] userSysTicks() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // after the command: state is field 3, utime 14 and stime 15 (1-based) -> indexes 11, 12
+                return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+            } catch (Exception e) {
+                return null;
+            }
+        }
+
+        private static long clientCpu(Process p) {
+            return p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         }
 
         /** Reads the watcher client's stdout: how many connections are open, how many events arrived. */
