@@ -316,6 +316,22 @@ final class ResourceHandler<T extends Message> {
         };
     }
 
+    /** A watch's selection: namespace, name (a single-object watch), label and field selectors. */
+    private WatchStream.Selection<T> selection(String name) {
+        String ls = req.getParam("labelSelector");
+        String fs = req.getParam("fieldSelector");
+        Predicate<ObjectMeta> labels = Selectors.labels(ls);
+        Predicate<T> fields = Selectors.fields(resource, fs);
+        boolean anyLabels = ls != null && !ls.isBlank();
+        boolean anyFields = fs != null && !fs.isBlank();
+        String ns = resource.namespaced() ? info.namespace() : null;
+        if (ns == null && name == null && !anyLabels && !anyFields) {
+            return WatchStream.Selection.everything();
+        }
+        return (o, m) -> (ns == null || ns.equals(m.getNamespace())) && (name == null || name.equals(m.getName()))
+                && (!anyLabels || labels.test(m)) && (!anyFields || fields.test(o));
+    }
+
     private void list() {
         Predicate<T> filter = filter();
         String rv = req.getParam("resourceVersion");
@@ -403,8 +419,7 @@ final class ResourceHandler<T extends Message> {
     }
 
     private void watch(String name) {
-        Predicate<T> base = filter();
-        Predicate<T> filter = name == null ? base : base.and(o -> resource.meta(o).getName().equals(name));
+        WatchStream.Selection<T> filter = selection(name);
         String rv = req.getParam("resourceVersion");
         long from = rv == null || rv.isEmpty() || rv.equals("0") ? -1 : parseRv(rv);
         boolean bookmarks = "true".equalsIgnoreCase(req.getParam("allowWatchBookmarks"))
@@ -484,7 +499,7 @@ final class ResourceHandler<T extends Message> {
                 });
     }
 
-    private void startWatch(WatchStream.Output out, long from, Predicate<T> filter, boolean bookmarks, long timeout,
+    private void startWatch(WatchStream.Output out, long from, WatchStream.Selection<T> filter, boolean bookmarks, long timeout,
                             Consumer<io.vertx.core.Handler<Void>> onClose) {
         Runnable[] cancel = {() -> { }};
         long[] timer = {-1};

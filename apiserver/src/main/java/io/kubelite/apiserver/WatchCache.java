@@ -62,12 +62,14 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
      * WebSocket text forms on first use. The typed JSON is kept only inside the line, so
      * the history holds each encoding once.
      */
-    public static final class Change<T> implements EncodedEvent {
+    public static final class Change<T extends Message> implements EncodedEvent {
         private static final WatchEvent.Type[] TYPES = WatchEvent.Type.values();
 
         private final WatchEvent.Type type;
         private final T object;
         private final T previous;
+        private final ObjectMeta meta;
+        private final ObjectMeta previousMeta;
         private final long revision;
         private final Buffer line;
         private final int headLength;
@@ -75,10 +77,13 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         private final AtomicReferenceArray<Buffer> otherLines = new AtomicReferenceArray<>(TYPES.length);
         private final AtomicReferenceArray<String> texts = new AtomicReferenceArray<>(TYPES.length);
 
-        public Change(WatchEvent.Type type, T object, T previous, long revision, byte[] typedJson) {
+        public Change(Resource<T> resource, WatchEvent.Type type, T object, T previous, long revision, byte[] typedJson) {
             this.type = type;
             this.object = object;
             this.previous = previous;
+            // read once here, not by each of a thousand watchers' selectors (a reflective protobuf read)
+            this.meta = resource.meta(object);
+            this.previousMeta = previous == null ? null : resource.meta(previous);
             this.revision = revision;
             byte[] l = Codec.eventLine(type.name(), typedJson);
             this.headLength = l.length - typedJson.length - 2;
@@ -99,6 +104,15 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
         public long revision() {
             return revision;
+        }
+
+        public ObjectMeta meta() {
+            return meta;
+        }
+
+        /** The previous object's metadata, or null. */
+        public ObjectMeta previousMeta() {
+            return previousMeta;
         }
 
         /** The object with kind and apiVersion, as JSON (a copy). */
@@ -163,7 +177,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     }
 
     /** Receives changes; called under the cache lock, so it must only enqueue. */
-    public interface Sink<T> {
+    public interface Sink<T extends Message> {
         void change(Change<T> c);
 
         void bookmark(long revision);
@@ -350,7 +364,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
             if (fromRevision < 0) {
                 for (Entry<T> e : items.values()) {
                     T o = e.object();
-                    sink.change(new Change<>(WatchEvent.Type.ADDED, o, null,
+                    sink.change(new Change<>(resource, WatchEvent.Type.ADDED, o, null,
                             Long.parseLong(resource.meta(o).getResourceVersion()), Codec.typedFromItem(resource, e.json())));
                 }
             } else if (fromRevision < historyStart) {
@@ -369,7 +383,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     }
 
     /** Drops changes at or below a revision. */
-    private record Floor<T>(long floor, Sink<T> target) implements Sink<T> {
+    private record Floor<T extends Message>(long floor, Sink<T> target) implements Sink<T> {
         @Override
         public void change(Change<T> c) {
             if (c.revision() > floor) {
@@ -454,17 +468,17 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
             if (!fresh.containsKey(e.getKey())) {
                 it.remove();
                 T last = withRevision(e.getValue().object(), rev);
-                diffs.add(new Change<>(WatchEvent.Type.DELETED, last, null, rev, Codec.typed(resource, last)));
+                diffs.add(new Change<>(resource, WatchEvent.Type.DELETED, last, null, rev, Codec.typed(resource, last)));
             }
         }
         for (Map.Entry<String, T> e : fresh.entrySet()) {
             byte[] json = Codec.item(e.getValue());
             Entry<T> old = items.put(e.getKey(), new Entry<>(e.getValue(), json));
             if (old == null) {
-                diffs.add(new Change<>(WatchEvent.Type.ADDED, e.getValue(), null, rev, Codec.typedFromItem(resource, json)));
+                diffs.add(new Change<>(resource, WatchEvent.Type.ADDED, e.getValue(), null, rev, Codec.typedFromItem(resource, json)));
             } else if (!resource.meta(old.object()).getResourceVersion()
                     .equals(resource.meta(e.getValue()).getResourceVersion())) {
-                diffs.add(new Change<>(WatchEvent.Type.MODIFIED, e.getValue(), old.object(), rev,
+                diffs.add(new Change<>(resource, WatchEvent.Type.MODIFIED, e.getValue(), old.object(), rev,
                         Codec.typedFromItem(resource, json)));
             }
         }
@@ -518,14 +532,14 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
                     return;
                 }
                 last = withRevision(last, e.revision());
-                c = new Change<>(WatchEvent.Type.DELETED, last, null, e.revision(), Codec.typed(resource, last));
+                c = new Change<>(resource, WatchEvent.Type.DELETED, last, null, e.revision(), Codec.typed(resource, last));
             } else {
                 byte[] json = Codec.item(e.object());
                 entry = new Entry<>(e.object(), json);
                 Entry<T> old = items.get(key(e.object()));
                 T prev = e.previous() != null ? e.previous() : old == null ? null : old.object();
                 WatchEvent.Type type = old == null && e.previous() == null ? WatchEvent.Type.ADDED : e.type();
-                c = new Change<>(type, e.object(), prev, e.revision(), Codec.typedFromItem(resource, json));
+                c = new Change<>(resource, type, e.object(), prev, e.revision(), Codec.typedFromItem(resource, json));
             }
             synchronized (lock) {
                 if (closed) {

@@ -2,6 +2,7 @@ package io.kubelite.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
 import io.kubelite.store.Resource;
 import io.kubelite.store.watch.WatchEvent;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 
 /**
  * One HTTP watch: a {@link WatchCache.Sink} that filters changes (namespace, label and
@@ -41,7 +41,8 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
     private final Resource<T> resource;
     private final LoopBatch loop;
     private final Output out;
-    private final Predicate<T> filter;
+    private final Selection<T> selection;
+    private final boolean everything;
     private final boolean bookmarks;
     private final int maxPending;
     private final Runnable onEnd;
@@ -50,6 +51,19 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile boolean overflow;
     private volatile boolean ended;
+
+    /** Which objects a watcher wants: given the object and its metadata (read once per change). */
+    interface Selection<T> {
+        boolean test(T object, ObjectMeta meta);
+
+        /** No namespace, name, label or field restriction: the watcher skips selection entirely. */
+        @SuppressWarnings("unchecked")
+        static <T> Selection<T> everything() {
+            return (Selection<T>) EVERYTHING;
+        }
+    }
+
+    private static final Selection<Object> EVERYTHING = (o, m) -> true;
 
     /** Where events go; used on the connection's context only. */
     interface Output {
@@ -147,12 +161,13 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
         };
     }
 
-    WatchStream(Resource<T> resource, LoopBatch loop, Output out, Predicate<T> filter,
+    WatchStream(Resource<T> resource, LoopBatch loop, Output out, Selection<T> selection,
                 boolean bookmarks, int maxPending, Runnable onEnd) {
         this.resource = resource;
         this.loop = loop;
         this.out = out;
-        this.filter = filter;
+        this.selection = selection;
+        this.everything = (Object) selection == EVERYTHING;
         this.bookmarks = bookmarks;
         this.maxPending = maxPending;
         this.onEnd = onEnd;
@@ -163,10 +178,14 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
         if (ended) {
             return;
         }
-        boolean now = filter.test(c.object());
+        if (everything) {
+            enqueue(c);
+            return;
+        }
+        boolean now = selection.test(c.object(), c.meta());
         EncodedEvent e;
         if (c.type() == WatchEvent.Type.MODIFIED) {
-            boolean before = c.previous() != null && filter.test(c.previous());
+            boolean before = c.previous() != null && selection.test(c.previous(), c.previousMeta());
             if (now && before) {
                 e = c;
             } else if (now) {
