@@ -61,6 +61,7 @@ public final class ApiServer implements Component {
 
     private final ApiServerConfig config;
     private final Map<Resource<?>, WatchCache<?>> caches = new LinkedHashMap<>();
+    private final Map<Context, LoopBatch> loopBatches = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private Vertx vertx;
     private HttpClient kubeletClient;
@@ -90,6 +91,15 @@ public final class ApiServer implements Component {
     @SuppressWarnings("unchecked")
     <T extends Message> WatchCache<T> cache(Resource<T> r) {
         return (WatchCache<T>) caches.get(r);
+    }
+
+    ApiServerConfig config() {
+        return config;
+    }
+
+    /** The watch batcher of one event loop (created on first use; there are as many as event loops). */
+    LoopBatch loopBatch(Context context) {
+        return loopBatches.computeIfAbsent(context, LoopBatch::new);
     }
 
     Store store() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
+import io.etcd.jetcd.options.GetOption;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.ApiJsonException;
 import io.kubelite.api.Binding;
@@ -16,6 +17,7 @@ import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
 import io.kubelite.api.ReplicaSet;
 import io.kubelite.api.TypeMeta;
+import io.kubelite.store.Etcd;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectList;
@@ -48,6 +50,8 @@ final class ResourceHandler<T extends Message> {
     private static final int BLOCKING_ENCODE_THRESHOLD = 500;
     /** kube's metav1.FinalizerDeleteDependents; the controller-manager's GarbageCollector removes it. */
     private static final String FOREGROUND_FINALIZER = "foregroundDeletion";
+    /** How long a watch without resourceVersion waits for the cache to reach etcd's revision. */
+    static final long FRESH_WAIT_MILLIS = 3_000;
 
     private final ApiServer server;
     private final ApiServer.Request r;
@@ -314,6 +318,22 @@ final class ResourceHandler<T extends Message> {
         };
     }
 
+    /** A watch's selection: namespace, name (a single-object watch), label and field selectors. */
+    private WatchStream.Selection<T> selection(String name) {
+        String ls = req.getParam("labelSelector");
+        String fs = req.getParam("fieldSelector");
+        Predicate<ObjectMeta> labels = Selectors.labels(ls);
+        Predicate<T> fields = Selectors.fields(resource, fs);
+        boolean anyLabels = ls != null && !ls.isBlank();
+        boolean anyFields = fs != null && !fs.isBlank();
+        String ns = resource.namespaced() ? info.namespace() : null;
+        if (ns == null && name == null && !anyLabels && !anyFields) {
+            return WatchStream.Selection.everything();
+        }
+        return (o, m) -> (ns == null || ns.equals(m.getNamespace())) && (name == null || name.equals(m.getName()))
+                && (!anyLabels || labels.test(m)) && (!anyFields || fields.test(o));
+    }
+
     private void list() {
         Predicate<T> filter = filter();
         String rv = req.getParam("resourceVersion");
@@ -401,8 +421,7 @@ final class ResourceHandler<T extends Message> {
     }
 
     private void watch(String name) {
-        Predicate<T> base = filter();
-        Predicate<T> filter = name == null ? base : base.and(o -> resource.meta(o).getName().equals(name));
+        WatchStream.Selection<T> filter = selection(name);
         String rv = req.getParam("resourceVersion");
         long from = rv == null || rv.isEmpty() || rv.equals("0") ? -1 : parseRv(rv);
         boolean bookmarks = "true".equalsIgnoreCase(req.getParam("allowWatchBookmarks"))
@@ -418,6 +437,9 @@ final class ResourceHandler<T extends Message> {
         } else {
             timeout = (1800 + ThreadLocalRandom.current().nextInt(1800)) * 1000L;
         }
+        // unset resourceVersion: "start at most recent", which must include every write etcd had
+        // acknowledged when the request came in (kube's consistent read from cache)
+        CompletableFuture<Void> ready = rv == null || rv.isEmpty() ? freshCache() : cache.synced();
         if (req.canUpgradeToWebSocket()) {
             // fabric8 (and client-go's websocket mode) watch over a WebSocket: one event per text message
             req.toWebSocket().onComplete(ar -> r.onContext(() -> {
@@ -428,12 +450,19 @@ final class ResourceHandler<T extends Message> {
                 ServerWebSocket ws = ar.result();
                 ws.setWriteQueueMaxSize(16 * 1024 * 1024);
                 ws.handler(b -> { });
-                then(cache.synced(), name, v -> startWatch(WatchStream.webSocket(ws), from, filter, bookmarks, timeout,
-                        ws::closeHandler));
+                // upgraded already: a failure can no longer be an HTTP status, so it closes the socket
+                ready.whenComplete((v, err) -> r.onContext(() -> {
+                    if (err != null) {
+                        ApiException e = ApiException.from(err, resource, name);
+                        ws.close((short) 1011, e.getMessage());
+                    } else {
+                        startWatch(WatchStream.webSocket(ws), from, filter, bookmarks, timeout, ws::closeHandler);
+                    }
+                }));
             }));
             return;
         }
-        then(cache.synced(), name, v -> {
+        then(ready, name, v -> {
             HttpServerResponse resp = req.response();
             resp.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json")
                     .putHeader("Transfer-Encoding", "chunked");
@@ -443,11 +472,43 @@ final class ResourceHandler<T extends Message> {
         });
     }
 
-    private void startWatch(WatchStream.Output out, long from, Predicate<T> filter, boolean bookmarks, long timeout,
+    /**
+     * Completes when the watch cache holds at least what etcd held now (a quorum read of the
+     * resource's prefix: one key, keys only), or fails with kube-apiserver's 504 Timeout
+     * ("Too large resource version", retry after 1 s) when the cache does not get there within
+     * {@link #FRESH_WAIT_MILLIS}.
+     */
+    private CompletableFuture<Void> freshCache() {
+        String prefix = store.keys().resourcePrefix(resource);
+        GetOption opt = GetOption.builder().withRange(Etcd.bytes(io.kubelite.store.Keys.rangeEnd(prefix)))
+                .withSortField(GetOption.SortTarget.MOD).withSortOrder(GetOption.SortOrder.DESCEND)
+                .withLimit(1).withKeysOnly(true).build();
+        return cache.synced()
+                .thenCompose(v -> store.etcd().call(prefix, () -> store.etcd().client().getKVClient()
+                        .get(Etcd.bytes(prefix), opt)))
+                .thenCompose(resp -> {
+                    WatchCache.EtcdState state = new WatchCache.EtcdState(resp.getHeader().getRevision(),
+                            resp.getKvs().isEmpty() ? 0 : resp.getKvs().get(0).getModRevision(), resp.getCount());
+                    CompletableFuture<Void> fresh = cache.awaitFresh(state);
+                    if (fresh.isDone()) {
+                        return fresh;
+                    }
+                    long timer = server.vertx().setTimer(FRESH_WAIT_MILLIS, t -> fresh.completeExceptionally(
+                            new ApiException(504, "Timeout", "Too large resource version: " + state.revision()
+                                    + ", current: " + cache.revision(), null, null, null, List.of(), 1)));
+                    fresh.whenComplete((x, err) -> server.vertx().cancelTimer(timer));
+                    return fresh;
+                });
+    }
+
+    private void startWatch(WatchStream.Output out, long from, WatchStream.Selection<T> filter, boolean bookmarks, long timeout,
                             Consumer<io.vertx.core.Handler<Void>> onClose) {
         Runnable[] cancel = {() -> { }};
         long[] timer = {-1};
-        WatchStream<T> stream = new WatchStream<>(resource, r.context, out, filter, bookmarks, () -> {
+        // a watcher may fall behind by one full history (plus its initial events) before it is dropped
+        int maxPending = server.config().watchCacheSize() + cache.size();
+        WatchStream<T> stream = new WatchStream<>(resource, server.loopBatch(r.context), out, filter, bookmarks,
+                maxPending, () -> {
             cancel[0].run();
             if (timer[0] >= 0) {
                 server.vertx().cancelTimer(timer[0]);

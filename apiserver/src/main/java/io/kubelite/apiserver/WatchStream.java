@@ -2,39 +2,73 @@ package io.kubelite.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
 import io.kubelite.store.Resource;
 import io.kubelite.store.watch.WatchEvent;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 
-import java.util.function.Predicate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One HTTP watch: a {@link WatchCache.Sink} that filters changes (namespace, label and
  * field selectors, with kube's ADDED/DELETED for objects entering or leaving the
- * selection), and writes event lines on the connection's event loop. A watcher that
- * cannot keep up (its write queue stays full) is disconnected, as kube-apiserver drops
- * slow watchers; the client re-watches from its last revision.
+ * selection) and writes them on the connection's event loop.
+ *
+ * <p>Cost per change: the sink call (on the watch cache's thread) only picks the shared
+ * {@link EncodedEvent} and queues it; the connection's {@link LoopBatch} then writes all
+ * events queued since the last tick as one write (one flush). Nothing is encoded per
+ * watcher except bookmarks and errors.
+ *
+ * <p>Slow watchers are dropped, as kube-apiserver drops them (the client re-watches from its
+ * last revision): when the connection's write queue is full, or when more than
+ * {@code maxPending} events wait for the event loop. Memory per watcher is so bounded
+ * (queued events are shared, not copied).
  *
  * <p>Two transports, as kube-apiserver serves: a chunked HTTP response with one JSON
  * event per line, or (for a WebSocket upgrade, fabric8's default) one text message per
  * event.
  */
 final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
+    /** Marks the end of the stream in the queue (after a 410 or when the cache closes). */
+    private static final EncodedEvent END = EncodedEvent.of(new byte[0]);
+
     private final Resource<T> resource;
-    private final Context context;
+    private final LoopBatch loop;
     private final Output out;
-    private final Predicate<T> filter;
+    private final Selection<T> selection;
+    private final boolean everything;
     private final boolean bookmarks;
+    private final int maxPending;
     private final Runnable onEnd;
+    private final ConcurrentLinkedQueue<EncodedEvent> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile boolean overflow;
     private volatile boolean ended;
 
-    /** Where event lines go; used on the connection's context only. */
+    /** Which objects a watcher wants: given the object and its metadata (read once per change). */
+    interface Selection<T> {
+        boolean test(T object, ObjectMeta meta);
+
+        /** No namespace, name, label or field restriction: the watcher skips selection entirely. */
+        @SuppressWarnings("unchecked")
+        static <T> Selection<T> everything() {
+            return (Selection<T>) EVERYTHING;
+        }
+    }
+
+    private static final Selection<Object> EVERYTHING = (o, m) -> true;
+
+    /** Where events go; used on the connection's context only. */
     interface Output {
-        /** Writes one event line (ending in a newline). */
-        void write(byte[] line);
+        /** Writes events in order, as few writes as the transport allows. */
+        void write(List<EncodedEvent> events);
 
         boolean writeQueueFull();
 
@@ -47,12 +81,24 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
         void abort();
     }
 
-    /** Chunked HTTP: newline-delimited JSON. */
+    /** Chunked HTTP: newline-delimited JSON, everything pending in one chunk. */
     static Output http(HttpServerResponse response) {
         return new Output() {
             @Override
-            public void write(byte[] line) {
-                response.write(Buffer.buffer(line));
+            public void write(List<EncodedEvent> events) {
+                if (events.size() == 1) {
+                    response.write(events.get(0).line());
+                    return;
+                }
+                int n = 0;
+                for (EncodedEvent e : events) {
+                    n += e.line().length();
+                }
+                Buffer all = Buffer.buffer(n);
+                for (EncodedEvent e : events) {
+                    all.appendBuffer(e.line());
+                }
+                response.write(all);
             }
 
             @Override
@@ -83,9 +129,10 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
     static Output webSocket(ServerWebSocket ws) {
         return new Output() {
             @Override
-            public void write(byte[] line) {
-                int n = line.length > 0 && line[line.length - 1] == '\n' ? line.length - 1 : line.length;
-                ws.writeTextMessage(new String(line, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+            public void write(List<EncodedEvent> events) {
+                for (EncodedEvent e : events) {
+                    ws.writeTextMessage(e.text());
+                }
             }
 
             @Override
@@ -114,13 +161,15 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
         };
     }
 
-    WatchStream(Resource<T> resource, Context context, Output out, Predicate<T> filter,
-                boolean bookmarks, Runnable onEnd) {
+    WatchStream(Resource<T> resource, LoopBatch loop, Output out, Selection<T> selection,
+                boolean bookmarks, int maxPending, Runnable onEnd) {
         this.resource = resource;
-        this.context = context;
+        this.loop = loop;
         this.out = out;
-        this.filter = filter;
+        this.selection = selection;
+        this.everything = (Object) selection == EVERYTHING;
         this.bookmarks = bookmarks;
+        this.maxPending = maxPending;
         this.onEnd = onEnd;
     }
 
@@ -129,25 +178,29 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
         if (ended) {
             return;
         }
-        boolean now = filter.test(c.object());
-        byte[] line;
+        if (everything) {
+            enqueue(c);
+            return;
+        }
+        boolean now = selection.test(c.object(), c.meta());
+        EncodedEvent e;
         if (c.type() == WatchEvent.Type.MODIFIED) {
-            boolean before = c.previous() != null && filter.test(c.previous());
+            boolean before = c.previous() != null && selection.test(c.previous(), c.previousMeta());
             if (now && before) {
-                line = c.line();
+                e = c;
             } else if (now) {
-                line = Codec.eventLine("ADDED", c.typedJson());
+                e = c.as(WatchEvent.Type.ADDED);
             } else if (before) {
-                line = Codec.eventLine("DELETED", c.typedJson());
+                e = c.as(WatchEvent.Type.DELETED);
             } else {
                 return;
             }
         } else if (now) {
-            line = c.line();
+            e = c;
         } else {
             return;
         }
-        write(line);
+        enqueue(e);
     }
 
     @Override
@@ -159,30 +212,57 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
         o.put("kind", resource.kind());
         o.put("apiVersion", resource.apiVersion());
         o.putObject("metadata").put("resourceVersion", Long.toString(revision));
-        write(Codec.eventLine("BOOKMARK", o));
+        enqueue(EncodedEvent.of(Codec.eventLine("BOOKMARK", o)));
     }
 
     @Override
     public void expired(String message) {
         if (message != null) {
             ApiException e = ApiException.of(410, "Expired", message);
-            write(Codec.eventLine("ERROR", e.toStatus()));
+            enqueue(EncodedEvent.of(Codec.eventLine("ERROR", e.toStatus())));
         }
-        context.runOnContext(v -> end());
+        enqueue(END);
     }
 
-    private void write(byte[] line) {
-        context.runOnContext(v -> {
-            if (ended || out.closed()) {
-                return;
+    private void enqueue(EncodedEvent e) {
+        pending.add(e);
+        if (pendingCount.incrementAndGet() > maxPending) {
+            // the event loop is this far behind: drop the watcher rather than grow without bound
+            overflow = true;
+        }
+        if (queued.compareAndSet(false, true)) {
+            loop.ready(this);
+        }
+    }
+
+    /** On the context: writes everything pending (one write), or drops a watcher that cannot keep up. */
+    void flush() {
+        queued.set(false);
+        List<EncodedEvent> batch = new ArrayList<>(Math.max(1, pendingCount.get()));
+        boolean end = false;
+        EncodedEvent e;
+        while ((e = pending.poll()) != null) {
+            pendingCount.decrementAndGet();
+            if (e == END) {
+                end = true;
+                break;
             }
-            if (out.writeQueueFull()) {
-                end();
-                out.abort();
-                return;
-            }
-            out.write(line);
-        });
+            batch.add(e);
+        }
+        if (ended || out.closed()) {
+            return;
+        }
+        if (overflow || out.writeQueueFull()) {
+            end();
+            out.abort();
+            return;
+        }
+        if (!batch.isEmpty()) {
+            out.write(batch);
+        }
+        if (end) {
+            end();
+        }
     }
 
     /** Ends the stream (on the context). Idempotent. */
@@ -191,6 +271,7 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
             return;
         }
         ended = true;
+        pending.clear();
         onEnd.run();
         out.end();
     }

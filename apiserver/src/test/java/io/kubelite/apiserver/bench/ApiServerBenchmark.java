@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
+import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
 import io.kubelite.api.Namespace;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
@@ -39,7 +41,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -57,9 +58,11 @@ import java.util.regex.Pattern;
  *   <li>mutating calls (pod create and PUT update over HTTP, alternating) at a steady rate
  *       → p50/p99 latency; raw etcd txns of the same shape (create: create_revision == 0 → put;
  *       update: mod_revision == rv → put; same value) at the same rate;</li>
- *   <li>N concurrent HTTP watchers on pods: per-event delivery latency from the write's
- *       acknowledgement (and from its send) to receipt by each watcher; etcd's own watcher
- *       gauge before and after, to show the server holds one etcd watch;</li>
+ *   <li>N concurrent HTTP watchers on pods, held by a separate process ({@link WatchClientMain}, so
+ *       the client's CPU is not the server's): per-event delivery latency from the write's
+ *       acknowledgement (and from its send) to receipt by each watcher, next to a raw etcd watch
+ *       on the same key receiving the same writes; etcd's own watcher gauge before and after, to
+ *       show the server holds one etcd watch;</li>
  *   <li>a list of 10,000 pods from the watch cache ({@code resourceVersion=0}), next to a raw
  *       etcd range of the same 10,000 keys (and a quorum list through the API server).</li>
  * </ol>
@@ -284,107 +287,183 @@ public final class ApiServerBenchmark {
                     relabel(api.get("/api/v1/namespaces/watch/pods/w-0").body()), 200).join())
                     .path("metadata").path("resourceVersion").asText();
             double etcdWatchersBefore = etcdMetric("etcd_debugging_mvcc_watcher_total");
-            // receipt times per watcher, by resourceVersion
-            Map<Long, long[]> received = new ConcurrentHashMap<>();
-            AtomicLong deliveries = new AtomicLong();
-            CountDownLatch opened = new CountDownLatch(count);
-            List<CompletableFuture<?>> streams = new ArrayList<>();
-            Semaphore connecting = new Semaphore(100);
-            // the watchers spread over 8 clients (each JDK client has one selector thread), apart from the writer's
-            List<HttpClient> clients = new ArrayList<>();
-            for (int c = 0; c < 8; c++) {
-                clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .executor(Executors.newFixedThreadPool(1, daemon("watch-client-" + c))).build());
-            }
-            for (int w = 0; w < count; w++) {
-                int id = w;
-                HttpClient http = clients.get(w % clients.size());
-                connecting.acquire();
-                HttpRequest req = HttpRequest.newBuilder(URI.create(api.url()
-                        + "/api/v1/namespaces/watch/pods?watch=1&resourceVersion=" + rv)).build();
-                streams.add(http.sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
-                    @Override
-                    public void onSubscribe(Flow.Subscription s) {
-                        opened.countDown();
-                        connecting.release();
-                        s.request(Long.MAX_VALUE);
-                    }
-
-                    @Override
-                    public void onNext(String line) {
+            // the raw figure: one etcd watch on the same key, receiving the same writes in this process
+            Map<Long, Long> rawReceived = new ConcurrentHashMap<>();
+            Watch.Watcher raw = etcd.client().getWatchClient().watch(bs("/registry/pods/watch/w-0"),
+                    WatchOption.builder().withRevision(Long.parseLong(rv) + 1).build(), resp -> {
                         long now = System.nanoTime();
-                        Matcher m = RV.matcher(line);
-                        if (m.find()) {
-                            received.computeIfAbsent(Long.parseLong(m.group(1)), k -> new long[count])[id] = now;
-                            deliveries.incrementAndGet();
+                        for (var ev : resp.getEvents()) {
+                            rawReceived.put(ev.getKeyValue().getModRevision(), now);
+                        }
+                    });
+            // the HTTP watchers live in their own process (same java, same classpath)
+            URI u = URI.create(api.url());
+            Path dump = Files.createTempFile("kubelite-watch-client", ".bin");
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            Process client = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                    WatchClientMain.class.getName(), u.getHost(), Integer.toString(u.getPort()),
+                    "/api/v1/namespaces/watch/pods?watch=1&resourceVersion=" + rv, Integer.toString(count),
+                    dump.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try {
+                ClientOutput progress = new ClientOutput(client);
+                io.kubelite.store.testing.Poll.until(Duration.ofSeconds(120), "watchers opened",
+                        () -> progress.opened.get() == count);
+                io.kubelite.store.testing.Poll.until(Duration.ofSeconds(60), "watchers registered",
+                        () -> api.get("/metrics").body().contains("apiserver_registered_watchers{resource=\"pods\"} "
+                                + count + ".0"));
+                double etcdWatchersOpen = etcdMetric("etcd_debugging_mvcc_watcher_total");
+                // writes: merge patches of one pod at 20/s; ack = the HTTP response
+                Map<Long, long[]> sentAck = new ConcurrentHashMap<>();
+                int rate = 20;
+                // CPU time is less at the mercy of other load on the machine than latency
+                var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                        .getOperatingSystemMXBean();
+                long cpu0 = os.getProcessCpuTime();
+                long[] ticks0 = userSysTicks();
+                long clientCpu0 = clientCpu(client);
+                Lat writes = paced(rate, events, i -> {
+                    long t0 = System.nanoTime();
+                    return sendPatch("/api/v1/namespaces/watch/pods/w-0", "{\"metadata\":{\"labels\":{\"seq\":\"" + i
+                            + "\"}}}").thenApply(body -> {
+                                long ack = System.nanoTime();
+                                Matcher m = RV.matcher(body);
+                                if (!m.find()) {
+                                    throw new IllegalStateException("no resourceVersion in " + body);
+                                }
+                                sentAck.put(Long.parseLong(m.group(1)), new long[] {t0, ack});
+                                return ack - t0;
+                            });
+                });
+                long expected = (long) count * events;
+                io.kubelite.store.testing.Poll.until(Duration.ofSeconds(120), "all events delivered",
+                        () -> progress.received.get() >= expected);
+                long serverCpu = os.getProcessCpuTime() - cpu0;
+                long[] ticks1 = userSysTicks();
+                long clientCpu = clientCpu(client) - clientCpu0;
+                long total = progress.dump(dump);
+                if (total != expected) {
+                    throw new IllegalStateException("watchers got " + total + " events, expected " + expected);
+                }
+                long[] fromAck = new long[(int) expected];
+                long[] fromSend = new long[(int) expected];
+                long[] fromRaw = new long[(int) expected];
+                int beforeAck = 0;
+                try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(dump),
+                        1 << 20))) {
+                    for (int j = 0; j < expected; j++) {
+                        long rev = in.readLong();
+                        long[] w = sentAck.get(rev);
+                        long t = in.readLong();
+                        Long r = rawReceived.get(rev);
+                        if (w == null || r == null) {
+                            throw new IllegalStateException("a watcher got revision " + rev + " that the writer or the "
+                                    + "raw watch did not see");
+                        }
+                        fromRaw[j] = Math.max(0, t - r);
+                        fromSend[j] = t - w[0];
+                        fromAck[j] = Math.max(0, t - w[1]);
+                        if (t < w[1]) {
+                            beforeAck++;
                         }
                     }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onComplete() {
-                    }
-                })));
-            }
-            if (!opened.await(120, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("watchers did not open: " + opened.getCount() + " missing");
-            }
-            io.kubelite.store.testing.Poll.until(Duration.ofSeconds(60), "watchers registered",
-                    () -> api.get("/metrics").body().contains("apiserver_registered_watchers{resource=\"pods\"} " + count + ".0"));
-            double etcdWatchersOpen = etcdMetric("etcd_debugging_mvcc_watcher_total");
-            // writes: merge patches of one pod at 20/s; ack = the HTTP response
-            Map<Long, long[]> sentAck = new ConcurrentHashMap<>();
-            int rate = 20;
-            Lat writes = paced(rate, events, i -> {
-                long t0 = System.nanoTime();
-                return sendPatch("/api/v1/namespaces/watch/pods/w-0", "{\"metadata\":{\"labels\":{\"seq\":\"" + i + "\"}}}")
-                        .thenApply(body -> {
-                            long ack = System.nanoTime();
-                            Matcher m = RV.matcher(body);
-                            if (!m.find()) {
-                                throw new IllegalStateException("no resourceVersion in " + body);
-                            }
-                            sentAck.put(Long.parseLong(m.group(1)), new long[] {t0, ack});
-                            return ack - t0;
-                        });
-            });
-            long expected = (long) count * events;
-            io.kubelite.store.testing.Poll.until(Duration.ofSeconds(120), "all events delivered",
-                    () -> sentAck.keySet().stream().mapToLong(k -> {
-                        long[] r = received.get(k);
-                        return r == null ? 0 : Arrays.stream(r).filter(x -> x != 0).count();
-                    }).sum() >= expected);
-            long[] fromAck = new long[(int) expected];
-            long[] fromSend = new long[(int) expected];
-            int j = 0;
-            int beforeAck = 0;
-            for (Map.Entry<Long, long[]> e : sentAck.entrySet()) {
-                long[] r = received.get(e.getKey());
-                for (long t : r) {
-                    fromSend[j] = t - e.getValue()[0];
-                    fromAck[j] = Math.max(0, t - e.getValue()[1]);
-                    if (t < e.getValue()[1]) {
-                        beforeAck++;
-                    }
-                    j++;
                 }
+                long[] rawAck = new long[events];
+                long[] rawSend = new long[events];
+                int k = 0;
+                for (Map.Entry<Long, long[]> e : sentAck.entrySet()) {
+                    Long t = rawReceived.get(e.getKey());
+                    if (t == null) {
+                        throw new IllegalStateException("raw etcd watch missed revision " + e.getKey());
+                    }
+                    rawSend[k] = t - e.getValue()[0];
+                    rawAck[k++] = Math.max(0, t - e.getValue()[1]);
+                }
+                System.out.printf("%n(b) %d HTTP watchers on pods (own process, NIO), %d updates at %d/s = %d deliveries%n",
+                        count, events, rate, expected);
+                System.out.printf("    %-26s %9s %9s %9s %9s%n", "", "p50 ms", "p90 ms", "p99 ms", "max ms");
+                new Lat(fromAck, 0).print("    write ack -> watcher");
+                new Lat(fromSend, 0).print("    write send -> watcher");
+                new Lat(rawAck, 0).print("    write ack -> raw etcd watch");
+                new Lat(fromRaw, 0).print("    raw etcd watch -> watcher");
+                new Lat(rawSend, 0).print("    write send -> raw etcd watch");
+                writes.print("    the writes themselves");
+                System.out.printf("    CPU while writing and delivering: API server process (with etcd client and writer) %.0f ms"
+                        + " = %.1f us per delivery; watcher client process %.0f ms%n", serverCpu / 1e6,
+                        serverCpu / 1e3 / expected, clientCpu / 1e6);
+                if (ticks0 != null && ticks1 != null) {
+                    System.out.printf("    of which user %d%%, kernel %d%% (/proc/self/stat; a loopback send also runs the "
+                            + "receiver's TCP input in the sender's system time)%n",
+                            100 * (ticks1[0] - ticks0[0]) / Math.max(1, ticks1[0] - ticks0[0] + ticks1[1] - ticks0[1]),
+                            100 * (ticks1[1] - ticks0[1]) / Math.max(1, ticks1[0] - ticks0[0] + ticks1[1] - ticks0[1]));
+                }
+                System.out.printf("    %d deliveries (%.1f%%) arrived before the writer saw its ack (counted as 0 from ack)%n",
+                        beforeAck, 100.0 * beforeAck / expected);
+                System.out.printf("    etcd watchers (etcd_debugging_mvcc_watcher_total): %.0f before the %d HTTP watchers, "
+                        + "%.0f with them open (+1: the raw watch) -> %s%n", etcdWatchersBefore, count, etcdWatchersOpen,
+                        etcdWatchersOpen == etcdWatchersBefore + 1 ? "no etcd watch per HTTP watcher (one per resource)"
+                                : "CHANGED");
+            } finally {
+                raw.close();
+                client.destroy();
+                client.waitFor(10, TimeUnit.SECONDS);
+                Files.deleteIfExists(dump);
             }
-            System.out.printf("%n(b) %d HTTP watchers on pods, %d updates at %d/s = %d deliveries%n", count, events, rate,
-                    expected);
-            System.out.printf("    %-26s %9s %9s %9s %9s%n", "", "p50 ms", "p90 ms", "p99 ms", "max ms");
-            new Lat(fromAck, 0).print("    write ack -> watcher");
-            new Lat(fromSend, 0).print("    write send -> watcher");
-            writes.print("    the writes themselves");
-            System.out.printf("    %d deliveries (%.1f%%) arrived before the writer saw its ack (counted as 0 from ack)%n",
-                    beforeAck, 100.0 * beforeAck / expected);
-            System.out.printf("    etcd watchers (etcd_debugging_mvcc_watcher_total): %.0f before the %d HTTP watchers, "
-                    + "%.0f with them open -> %s%n", etcdWatchersBefore, count, etcdWatchersOpen,
-                    etcdWatchersOpen == etcdWatchersBefore ? "no etcd watch per HTTP watcher (one per resource)"
-                            : "CHANGED");
-            streams.forEach(s -> s.cancel(true));
+        }
+
+        /** This process's user and system CPU ticks, or null where /proc is missing. */
+        private static long[] userSysTicks() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // after the command: state is field 3, utime 14 and stime 15 (1-based) -> indexes 11, 12
+                return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+            } catch (Exception e) {
+                return null;
+            }
+        }
+
+        private static long clientCpu(Process p) {
+            return p.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        }
+
+        /** Reads the watcher client's stdout: how many connections are open, how many events arrived. */
+        static final class ClientOutput {
+            final AtomicLong opened = new AtomicLong();
+            final AtomicLong received = new AtomicLong();
+            final CompletableFuture<Long> dumped = new CompletableFuture<>();
+            private final Process process;
+
+            ClientOutput(Process process) {
+                this.process = process;
+                Thread t = new Thread(() -> {
+                    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                            StandardCharsets.UTF_8))) {
+                        String l;
+                        while ((l = r.readLine()) != null) {
+                            String[] f = l.trim().split(" ");
+                            long v = f.length == 2 ? Long.parseLong(f[1]) : -1;
+                            switch (f[0]) {
+                                case "opened" -> opened.set(v);
+                                case "received" -> received.set(v);
+                                case "dumped" -> dumped.complete(v);
+                                default -> System.err.println("watch client: " + l);
+                            }
+                        }
+                    } catch (Exception e) {
+                        dumped.completeExceptionally(e);
+                    }
+                    dumped.completeExceptionally(new IllegalStateException("watch client exited"));
+                }, "watch-client-output");
+                t.setDaemon(true);
+                t.start();
+            }
+
+            /** Asks the client to write its receipts; returns how many it wrote. */
+            long dump(Path file) throws Exception {
+                process.getOutputStream().write("dump\n".getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+                return dumped.get(60, TimeUnit.SECONDS);
+            }
         }
 
         CompletableFuture<String> sendPatch(String path, String body) {
