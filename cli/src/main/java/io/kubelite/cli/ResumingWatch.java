@@ -89,11 +89,24 @@ final class ResumingWatch {
 
     /** Watches until the thread is interrupted; throws {@link KlException} on a non-retryable error. */
     void run() {
+        boolean goneBefore = false;
         while (!Thread.currentThread().isInterrupted()) {
             End end = watchOnce();
-            if (end == End.INTERRUPTED || (end == End.GONE && !relist())) {
+            if (end == End.INTERRUPTED) {
                 return;
             }
+            if (end == End.GONE) {
+                // a server answering 410 to every fresh watch must not get a list-watch loop at full speed
+                if (goneBefore && !pause()) {
+                    return;
+                }
+                goneBefore = true;
+                if (!relist()) {
+                    return;
+                }
+                continue;
+            }
+            goneBefore = false;
             if (end == End.BROKEN && !pause()) {
                 return;
             }
