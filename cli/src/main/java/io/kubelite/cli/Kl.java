@@ -299,7 +299,17 @@ public final class Kl implements Callable<Integer> {
             List<JsonNode> items = new ArrayList<>();
             String ns = all ? null : kl.ns();
             long rv = 0;
-            if (args.size() > 1 || args.get(0).contains("/")) {
+            boolean watching = watch || watchOnly;
+            if (watching && (args.size() > 1 || args.get(0).contains("/"))) {
+                // kubectl watches one named object as a collection narrowed by metadata.name
+                var named = targets(args);
+                if (named.size() != 1) {
+                    throw new KlException("error: watch is only supported on individual resources and resource "
+                            + "collections, but " + named.size() + " resources were found");
+                }
+                String byName = "metadata.name=" + named.get(0).getValue();
+                fieldSelector = fieldSelector == null ? byName : fieldSelector + "," + byName;
+            } else if (args.size() > 1 || args.get(0).contains("/")) {
                 int errors = 0;
                 for (var t : targets(args)) {
                     ApiClient.Resp resp = c.get(item(t.getKey(), ns == null ? kl.ns() : ns, t.getValue()));
@@ -324,7 +334,6 @@ public final class Kl implements Callable<Integer> {
             JsonNode list = c.getOk(path);
             list.path("items").forEach(items::add);
             rv = list.path("metadata").path("resourceVersion").asLong();
-            boolean watching = watch || watchOnly;
             if (items.isEmpty() && !watching) {
                 if (output == null || output.equals("wide")) {
                     kl.err.println(r.namespaced() && ns != null ? "No resources found in " + ns + " namespace."

@@ -245,4 +245,24 @@ class KlWatchTest {
         assertThat(kl.code.get(20, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(kl.err()).isEqualTo("error: You must be logged in to the server (Unauthorized)\n");
     }
+
+    @Test
+    @Timeout(60)
+    void aNamedObjectIsWatchedAloneAndSeveralNamesAreRefused() throws Exception {
+        TestApiServer a = server(ApiServerConfig.local());
+        front(a);
+        pods.create(pod("one")).join();
+        pods.create(pod("other")).join();
+        Running kl = new Running("get", "pod", "one", "-w", "-o", "name");
+        Poll.until(WAIT, "listed", () -> kl.out().equals("pod/one\n"));
+        relabel("other", "x");
+        relabel("one", "x");
+        Poll.until(WAIT, "the named pod's change", () -> kl.out().equals("pod/one\npod/one\n"));
+        assertThat(kl.code).isNotDone();
+
+        Running two = new Running("get", "pods", "one", "other", "-w");
+        assertThat(two.code.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(two.err()).isEqualTo("error: watch is only supported on individual resources and resource "
+                + "collections, but 2 resources were found\n");
+    }
 }
