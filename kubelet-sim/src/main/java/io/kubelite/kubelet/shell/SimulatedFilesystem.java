@@ -1,6 +1,7 @@
 package io.kubelite.kubelet.shell;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,11 +21,23 @@ public final class SimulatedFilesystem {
     private static final List<String> INITIAL_DIRS = List.of("/", "/bin", "/dev", "/etc", "/home", "/proc", "/root",
             "/run", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/share", "/var", "/var/log", "/var/run", "/app", "/data");
 
+    /** Shared, immutable: most containers never create or remove a directory. */
+    private static final Set<String> INITIAL = Collections.unmodifiableSet(new TreeSet<>(INITIAL_DIRS));
+
     private final Map<String, String> files = new TreeMap<>();
-    private final Set<String> dirs = new TreeSet<>(INITIAL_DIRS);
+    /** {@link #INITIAL} until the first change of a directory, then this container's own copy. */
+    private Set<String> dirs = INITIAL;
 
     public SimulatedFilesystem() {
         files.put("/etc/hostname", "");
+    }
+
+    /** The directory set, copied from the shared initial one before its first change (copy on write). */
+    private Set<String> ownDirs() {
+        if (dirs == INITIAL) {
+            dirs = new TreeSet<>(INITIAL);
+        }
+        return dirs;
     }
 
     /** An absolute, normalised path ({@code .} and {@code ..} resolved) for {@code path} seen from {@code cwd}. */
@@ -97,7 +110,7 @@ public final class SimulatedFilesystem {
         if (dirs.contains(path) && recursive && !path.equals("/")) {
             String prefix = path + "/";
             files.keySet().removeIf(f -> f.startsWith(prefix));
-            dirs.removeIf(d -> d.equals(path) || d.startsWith(prefix));
+            ownDirs().removeIf(d -> d.equals(path) || d.startsWith(prefix));
             return true;
         }
         return false;
@@ -114,7 +127,7 @@ public final class SimulatedFilesystem {
         if (!parents && !dirs.contains(parent)) {
             return false;
         }
-        dirs.add(path);
+        ownDirs().add(path);
         addParents(path);
         return true;
     }
@@ -142,7 +155,7 @@ public final class SimulatedFilesystem {
     private void addParents(String path) {
         String p = parent(path);
         while (!dirs.contains(p)) {
-            dirs.add(p);
+            ownDirs().add(p);
             p = parent(p);
         }
     }
