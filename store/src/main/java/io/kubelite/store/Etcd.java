@@ -125,7 +125,7 @@ public final class Etcd implements AutoCloseable {
             if (msg.contains("request is too large") || msg.contains("trying to send message larger")) {
                 return new TooLargeException(key, "request too large for etcd" + forKey(key), t);
             }
-            return new UnavailableException(key, "etcd error" + forKey(key) + ": " + msg, t);
+            return new UnavailableException(key, "etcd error" + forKey(key) + ": " + describe(msg), t);
         }
         if (t instanceof StatusRuntimeException sre) {
             Status s = sre.getStatus();
@@ -136,9 +136,24 @@ public final class Etcd implements AutoCloseable {
                 return new TooLargeException(key, "request too large for etcd" + forKey(key), t);
             }
             return new UnavailableException(key, "etcd unavailable" + forKey(key) + ": " + s.getCode()
-                    + (s.getDescription() == null ? "" : " " + s.getDescription()), t);
+                    + (s.getDescription() == null ? "" : " " + describe(s.getDescription())), t);
         }
         return new UnavailableException(key, "etcd call failed" + forKey(key) + ": " + t, t);
+    }
+
+    /**
+     * gRPC's description of a failed call, fit for one log or error line. An endpoint that
+     * is not etcd (an API server, a health port) answers with HTTP, and gRPC's description is
+     * then a multi-line dump of headers and body: say what it means instead.
+     */
+    static String describe(String description) {
+        java.util.regex.Matcher http = java.util.regex.Pattern.compile("HTTP status code (\\d+)").matcher(description);
+        if (http.find() || description.contains("content-type")) {
+            return "the endpoint answered with plain HTTP" + (http.find(0) ? " (status " + http.group(1) + ")" : "")
+                    + ", not etcd's gRPC API: is it an etcd client URL?";
+        }
+        int nl = description.indexOf('\n');
+        return nl < 0 ? description : description.substring(0, nl);
     }
 
     private static String forKey(String key) {
