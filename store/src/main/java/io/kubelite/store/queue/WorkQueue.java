@@ -1,5 +1,7 @@
 package io.kubelite.store.queue;
 
+import io.kubelite.store.ConflictException;
+import io.kubelite.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -521,9 +523,14 @@ public final class WorkQueue<K> implements Closeable {
         if (attempt == 0) {
             // typically interrupted by close; the retry is dropped, so say so quietly
             log.debug("{}: reconcile {} failed during close: {}", name, key, message);
+        } else if (cause != null && StoreException.unwrap(cause) instanceof ConflictException && attempt <= 3) {
+            // optimistic concurrency at work (a write from a stale cache): expected, and retried from fresh state
+            log.info("{}: reconcile {} hit a write conflict, retry {} in {} ms", name, key, attempt,
+                    backoff.delay(attempt).toMillis());
         } else {
+            StoreException root = cause == null ? null : StoreException.unwrap(cause);
             log.warn("{}: reconcile {} failed, retry {} in {} ms: {}",
-                    name, key, attempt, backoff.delay(attempt).toMillis(), message);
+                    name, key, attempt, backoff.delay(attempt).toMillis(), root != null ? root.toString() : message);
         }
         if (cause != null) {
             log.debug("{}: reconcile {} failure", name, key, cause);
