@@ -287,6 +287,9 @@ public final class Kl implements Callable<Integer> {
         boolean watch;
         @Option(names = "--watch-only", description = "Watch for changes without printing the list first.")
         boolean watchOnly;
+        @Option(names = "--output-watch-events",
+                description = "With -w: an EVENT column (ADDED, MODIFIED, DELETED), or watch event objects with -o json|yaml.")
+        boolean outputWatchEvents;
         /** In watch mode the table header goes out once, before the first row. */
         private boolean headerPrinted;
         /** In watch mode YAML documents after the first are preceded by "---", as kubectl does. */
@@ -350,13 +353,13 @@ public final class Kl implements Callable<Integer> {
                 if (isTable()) {
                     // one table, aligned, with the header (even with no rows: it shows the watch is on)
                     headerPrinted = true;
-                    printRows(r, items, ns, true);
+                    printRows(r, items, ns, true, outputWatchEvents ? "ADDED" : null);
                 } else {
-                    items.forEach(i -> printWatched(r, i, ns));
+                    items.forEach(i -> printWatched(r, "ADDED", i, ns));
                 }
             }
             // returns only when interrupted (in-process callers); a kl process ends on Ctrl-C
-            new ResumingWatch(c, path, r.plural(), items, rv, o -> printWatched(r, o, ns), kl.err,
+            new ResumingWatch(c, path, r.plural(), items, rv, (type, o) -> printWatched(r, type, o, ns), kl.err,
                     new Backoff(100, 5_000)).run();
             return 0;
         }
@@ -373,18 +376,29 @@ public final class Kl implements Callable<Integer> {
         }
 
         /** One object of a watch, as kubectl prints it: a row, a name, or a whole JSON/YAML document. */
-        private void printWatched(Resource<?> r, JsonNode item, String ns) {
+        private void printWatched(Resource<?> r, String type, JsonNode item, String ns) {
             switch (output == null ? "" : output) {
                 case "name" -> kl.out.println(typeName(r) + "/" + item.path("metadata").path("name").asText());
-                case "json" -> kl.out.print(Output.prettyJson(typed(r, item)) + "\n");
-                case "yaml" -> kl.out.print((yamlDocs++ > 0 ? "---\n" : "") + Output.yaml(typed(r, item)));
+                case "json" -> kl.out.print(Output.prettyJson(watched(r, type, item)) + "\n");
+                case "yaml" -> kl.out.print((yamlDocs++ > 0 ? "---\n" : "") + Output.yaml(watched(r, type, item)));
                 default -> {
                     boolean header = !headerPrinted;
                     headerPrinted = true;
-                    printRows(r, List.of(item), ns, header);
+                    printRows(r, List.of(item), ns, header, outputWatchEvents ? type : null);
                 }
             }
             kl.out.flush();
+        }
+
+        /** The object, or with --output-watch-events a watch event {type, object} as kubectl prints it. */
+        private JsonNode watched(Resource<?> r, String type, JsonNode item) {
+            if (!outputWatchEvents) {
+                return typed(r, item);
+            }
+            ObjectNode ev = ApiClient.JSON.createObjectNode();
+            ev.put("type", type);
+            ev.set("object", typed(r, item));
+            return ev;
         }
 
         void print(Resource<?> r, List<JsonNode> items, String ns) {
@@ -413,6 +427,11 @@ public final class Kl implements Callable<Integer> {
         }
 
         private void printRows(Resource<?> r, List<JsonNode> items, String ns, boolean header) {
+            printRows(r, items, ns, header, null);
+        }
+
+        /** Table rows; with {@code event} (--output-watch-events) a leading EVENT column. */
+        private void printRows(Resource<?> r, List<JsonNode> items, String ns, boolean header, String event) {
             boolean wide = "wide".equals(output);
             Tables t = new Tables(kl.clock.instant());
             List<List<String>> rows = new ArrayList<>();
@@ -422,12 +441,18 @@ public final class Kl implements Callable<Integer> {
                 if (withNs) {
                     h.add(0, "NAMESPACE");
                 }
+                if (event != null) {
+                    h.add(0, "EVENT");
+                }
                 rows.add(h);
             }
             for (JsonNode i : items) {
                 List<String> row = new ArrayList<>(t.row(r.kind(), i, wide));
                 if (withNs) {
                     row.add(0, i.path("metadata").path("namespace").asText());
+                }
+                if (event != null) {
+                    row.add(0, event);
                 }
                 rows.add(row);
             }

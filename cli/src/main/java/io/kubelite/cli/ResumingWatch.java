@@ -48,7 +48,8 @@ import java.util.TreeMap;
 final class ResumingWatch {
     /** Prints one object (its row, or its JSON/YAML/name). */
     interface Printer {
-        void print(JsonNode object);
+        /** {@code type}: ADDED, MODIFIED or DELETED (a relist reports what changed in those terms). */
+        void print(String type, JsonNode object);
     }
 
     /** A stream that delivered an event, or stayed open this long, counts as a success for the back-off. */
@@ -202,7 +203,7 @@ final class ResumingWatch {
         } else {
             known.put(key, o);
         }
-        printer.print(o);
+        printer.print(type, o);
     }
 
     private void advance(long rv) {
@@ -243,11 +244,11 @@ final class ResumingWatch {
             list.path("items").forEach(i -> fresh.put(key(i), i));
             Map<String, JsonNode> gone = new TreeMap<>(known);
             gone.keySet().removeAll(fresh.keySet());
-            gone.values().forEach(printer::print);
+            gone.values().forEach(o -> printer.print("DELETED", o));
             for (var e : fresh.entrySet()) {
                 JsonNode before = known.get(e.getKey());
                 if (before == null || rv(before) != rv(e.getValue())) {
-                    printer.print(e.getValue());
+                    printer.print(before == null ? "ADDED" : "MODIFIED", e.getValue());
                 }
             }
             known = fresh;
