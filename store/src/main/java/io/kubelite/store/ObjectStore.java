@@ -334,8 +334,7 @@ public final class ObjectStore<T extends Message> {
 
     private void checkPreconditions(String key, ObjectMeta m, Preconditions pre) {
         if (!pre.uid().isEmpty() && !pre.uid().equals(m.getUid())) {
-            throw new ConflictException(key, "Precondition failed: UID in precondition: " + pre.uid()
-                    + ", UID in object meta: " + m.getUid(), null, Long.parseLong(m.getResourceVersion()));
+            throw ConflictException.uidMismatch(key, pre.uid(), m.getUid(), Long.parseLong(m.getResourceVersion()));
         }
         if (!pre.resourceVersion().isEmpty() && !pre.resourceVersion().equals(m.getResourceVersion())) {
             throw new ConflictException(key, "Operation cannot be fulfilled on " + resource.plural() + " \"" + m.getName()

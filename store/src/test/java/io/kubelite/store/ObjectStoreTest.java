@@ -134,15 +134,16 @@ class ObjectStoreTest {
         pods.create(TestObjects.pod("default", "a")).join();
         Throwable err = failure(() -> pods.guaranteedUpdate("default", "a", Preconditions.uid("other"), p -> p).join());
         assertThat(err).isInstanceOf(ConflictException.class).hasMessageContaining("UID in precondition: other");
+        assertThat(((ConflictException) err).isUidMismatch()).as("told apart from a stale revision without parsing text").isTrue();
     }
 
     @Test
     void deleteReturnsLastStateAndHonoursPreconditions() {
         Pod v1 = pods.create(TestObjects.pod("default", "a")).join();
         assertThat(failure(() -> pods.delete("default", "a", Preconditions.uid("wrong")).join()))
-                .isInstanceOf(ConflictException.class);
+                .isInstanceOfSatisfying(ConflictException.class, c -> assertThat(c.isUidMismatch()).isTrue());
         assertThat(failure(() -> pods.delete("default", "a", Preconditions.resourceVersion("1")).join()))
-                .isInstanceOf(ConflictException.class);
+                .isInstanceOfSatisfying(ConflictException.class, c -> assertThat(c.isUidMismatch()).isFalse());
         assertThat(pods.get("default", "a").join()).isEqualTo(v1);
 
         Deleted<Pod> d = pods.delete("default", "a", Preconditions.uid(v1.getMetadata().getUid())).join();

@@ -164,7 +164,7 @@ public final class Pods {
         if (se instanceof NotFoundException) {
             return true;
         }
-        return se != null && se.getMessage() != null && se.getMessage().startsWith("Precondition failed: UID");
+        return se instanceof io.kubelite.store.ConflictException c && c.isUidMismatch();
     }
 
     public static RuntimeException wrap(Throwable err) {
