@@ -8,6 +8,8 @@ import io.kubelite.api.IntOrString;
 import io.kubelite.api.Namespace;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
+import io.kubelite.api.PodSpecDefaults;
+import io.kubelite.api.QosClass;
 import io.kubelite.api.PodStatus;
 import io.kubelite.api.Probe;
 import io.kubelite.api.ReplicaSet;
@@ -25,9 +27,6 @@ import java.util.Map;
  * plugin for pods.
  */
 public final class Defaults {
-    public static final String NOT_READY_TAINT = "node.kubernetes.io/not-ready";
-    public static final String UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
-    static final long DEFAULT_TOLERATION_SECONDS = 300;
 
     private Defaults() {
     }
@@ -39,7 +38,7 @@ public final class Defaults {
             Pod.Builder b = p.toBuilder();
             b.setSpec(podSpec(p.getSpec(), true));
             // a new pod's status is the API server's: Pending, with its QoS class
-            b.setStatus(PodStatus.newBuilder().setPhase("Pending").setQosClass(qosClass(b.getSpec())));
+            b.setStatus(PodStatus.newBuilder().setPhase("Pending").setQosClass(QosClass.of(b.getSpec())));
             return (T) b.build();
         }
         return onWrite(obj);
@@ -110,113 +109,8 @@ public final class Defaults {
     }
 
     static PodSpec podSpec(PodSpec spec, boolean admission) {
-        PodSpec.Builder b = spec.toBuilder();
-        if (b.getRestartPolicy().isEmpty()) {
-            b.setRestartPolicy("Always");
-        }
-        if (!b.hasTerminationGracePeriodSeconds()) {
-            b.setTerminationGracePeriodSeconds(30);
-        }
-        if (b.getSchedulerName().isEmpty()) {
-            b.setSchedulerName("default-scheduler");
-        }
-        if (b.getDnsPolicy().isEmpty()) {
-            b.setDnsPolicy("ClusterFirst");
-        }
-        if (admission && b.getServiceAccountName().isEmpty()) {
-            b.setServiceAccountName("default");
-        }
-        for (int i = 0; i < b.getContainersCount(); i++) {
-            b.setContainers(i, container(b.getContainers(i)));
-        }
-        for (int i = 0; i < b.getInitContainersCount(); i++) {
-            b.setInitContainers(i, container(b.getInitContainers(i)));
-        }
-        if (admission) {
-            addToleration(b, NOT_READY_TAINT);
-            addToleration(b, UNREACHABLE_TAINT);
-        }
-        return b.build();
+        PodSpec withScheme = PodSpecDefaults.scheme(spec);
+        return admission ? PodSpecDefaults.admission(withScheme) : withScheme;
     }
 
-    private static void addToleration(PodSpec.Builder b, String key) {
-        for (Toleration t : b.getTolerationsList()) {
-            boolean matchesKey = t.getKey().equals(key) || (t.getKey().isEmpty() && "Exists".equals(t.getOperator()));
-            boolean matchesEffect = t.getEffect().isEmpty() || t.getEffect().equals("NoExecute");
-            if (matchesKey && matchesEffect) {
-                return;
-            }
-        }
-        b.addTolerations(Toleration.newBuilder().setKey(key).setOperator("Exists").setEffect("NoExecute")
-                .setTolerationSeconds(DEFAULT_TOLERATION_SECONDS));
-    }
-
-    private static Container container(Container c) {
-        Container.Builder b = c.toBuilder();
-        if (b.getImagePullPolicy().isEmpty()) {
-            String image = b.getImage();
-            String tagPart = image.substring(image.lastIndexOf('/') + 1);
-            boolean latest = !tagPart.contains(":") || tagPart.endsWith(":latest");
-            if (image.contains("@")) {
-                latest = false;
-            }
-            b.setImagePullPolicy(latest ? "Always" : "IfNotPresent");
-        }
-        for (int i = 0; i < b.getPortsCount(); i++) {
-            ContainerPort p = b.getPorts(i);
-            if (p.getProtocol().isEmpty()) {
-                b.setPorts(i, p.toBuilder().setProtocol("TCP"));
-            }
-        }
-        if (b.hasLivenessProbe()) {
-            b.setLivenessProbe(probe(b.getLivenessProbe()));
-        }
-        if (b.hasReadinessProbe()) {
-            b.setReadinessProbe(probe(b.getReadinessProbe()));
-        }
-        if (b.hasStartupProbe()) {
-            b.setStartupProbe(probe(b.getStartupProbe()));
-        }
-        return b.build();
-    }
-
-    private static Probe probe(Probe p) {
-        Probe.Builder b = p.toBuilder();
-        if (b.getTimeoutSeconds() == 0) {
-            b.setTimeoutSeconds(1);
-        }
-        if (b.getPeriodSeconds() == 0) {
-            b.setPeriodSeconds(10);
-        }
-        if (b.getSuccessThreshold() == 0) {
-            b.setSuccessThreshold(1);
-        }
-        if (b.getFailureThreshold() == 0) {
-            b.setFailureThreshold(3);
-        }
-        return b.build();
-    }
-
-    /** Guaranteed when every container has equal cpu and memory requests and limits, BestEffort with none. */
-    static String qosClass(PodSpec s) {
-        boolean any = false;
-        boolean guaranteed = true;
-        for (Container c : s.getContainersList()) {
-            var r = c.getResources();
-            if (r.getRequestsCount() > 0 || r.getLimitsCount() > 0) {
-                any = true;
-            }
-            for (String res : new String[]{"cpu", "memory"}) {
-                String lim = r.getLimitsMap().get(res);
-                String req = r.getRequestsMap().getOrDefault(res, lim);
-                if (lim == null || !lim.equals(req)) {
-                    guaranteed = false;
-                }
-            }
-        }
-        if (!any) {
-            return "BestEffort";
-        }
-        return guaranteed ? "Guaranteed" : "Burstable";
-    }
 }

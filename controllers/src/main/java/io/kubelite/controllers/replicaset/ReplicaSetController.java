@@ -7,7 +7,9 @@ import io.kubelite.api.PodSpec;
 import io.kubelite.api.ReplicaSet;
 import io.kubelite.api.ReplicaSetCondition;
 import io.kubelite.api.ReplicaSetStatus;
-import io.kubelite.api.Toleration;
+import io.kubelite.api.PodSpecDefaults;
+import io.kubelite.api.PodStatus;
+import io.kubelite.api.QosClass;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.store.events.EventRecorder;
@@ -53,13 +55,14 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link Expectations}: after acting, a ReplicaSet is not acted on again until the
  *       informer has shown every create and delete (or 5 minutes passed).</li>
  * </ul>
- * Pods are written straight to etcd, so the API server's DefaultTolerationSeconds
- * admission cannot run on them; the controller applies it itself: pods whose template
- * lacks them get {@code not-ready} and {@code unreachable} NoExecute tolerations of 300 s.
+ * Pods are written straight to etcd, so the API server's defaulting and admission cannot
+ * run on them; the controller applies the same {@link PodSpecDefaults} itself (scheme
+ * defaults, serviceAccountName {@code default}, 300 s {@code not-ready}/{@code unreachable}
+ * NoExecute tolerations unless the template has its own) and writes status Pending with
+ * the QoS class, as the API server does for a created pod.
  */
 public final class ReplicaSetController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaSetController.class);
-    static final long DEFAULT_TOLERATION_SECONDS = 300;
 
     private final ObjectStore<ReplicaSet> replicaSets;
     private final ObjectStore<Pod> pods;
@@ -447,23 +450,10 @@ public final class ReplicaSetController implements Controller {
                 .putAllAnnotations(t.getMetadata().getAnnotationsMap())
                 .addAllFinalizers(t.getMetadata().getFinalizersList())
                 .addOwnerReferences(ownerRef(rs));
-        PodSpec.Builder spec = t.getSpec().toBuilder();
-        addDefaultToleration(spec, "node.kubernetes.io/not-ready");
-        addDefaultToleration(spec, "node.kubernetes.io/unreachable");
-        return Pod.newBuilder().setMetadata(m).setSpec(spec).build();
-    }
-
-    /** The DefaultTolerationSeconds admission plugin: only when no toleration already covers the taint. */
-    private static void addDefaultToleration(PodSpec.Builder spec, String key) {
-        for (Toleration t : spec.getTolerationsList()) {
-            boolean effectOk = t.getEffect().isEmpty() || t.getEffect().equals("NoExecute");
-            boolean keyOk = t.getKey().equals(key) || (t.getKey().isEmpty() && t.getOperator().equals("Exists"));
-            if (effectOk && keyOk) {
-                return;
-            }
-        }
-        spec.addTolerations(Toleration.newBuilder().setKey(key).setOperator("Exists").setEffect("NoExecute")
-                .setTolerationSeconds(DEFAULT_TOLERATION_SECONDS));
+        // written straight to etcd, so what the API server would default and admit is applied here
+        PodSpec spec = PodSpecDefaults.admission(PodSpecDefaults.scheme(t.getSpec()));
+        return Pod.newBuilder().setMetadata(m).setSpec(spec)
+                .setStatus(PodStatus.newBuilder().setPhase("Pending").setQosClass(QosClass.of(spec))).build();
     }
 
     static io.kubelite.api.ObjectReference ref(ReplicaSet rs) {

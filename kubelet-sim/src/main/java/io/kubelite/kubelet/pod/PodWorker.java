@@ -873,7 +873,7 @@ public final class PodWorker {
         for (Slot s : appSlots) {
             b.addContainerStatuses(containerStatus(s));
         }
-        b.setQosClass(QosClass.of(pod.getSpec()));
+        b.setQosClass(io.kubelite.api.QosClass.of(pod.getSpec()));
         return b.build();
     }
 

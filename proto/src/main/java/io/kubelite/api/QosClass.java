@@ -1,18 +1,20 @@
-package io.kubelite.kubelet.pod;
-
-import io.kubelite.api.Container;
-import io.kubelite.api.PodSpec;
+package io.kubelite.api;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The pod's QoS class, by Kubernetes' rules over cpu and memory requests and limits. */
-final class QosClass {
+/**
+ * The pod's QoS class, by Kubernetes' rules over cpu and memory requests and limits of all
+ * its containers (init containers included; quantities compared by value, so {@code 1} and
+ * {@code 1000m} are equal). One definition for the API server, which sets it on create, and
+ * kubelet-sim, which reports it in status.
+ */
+public final class QosClass {
     private QosClass() {
     }
 
-    static String of(PodSpec spec) {
+    public static String of(PodSpec spec) {
         List<Container> all = new ArrayList<>(spec.getInitContainersList());
         all.addAll(spec.getContainersList());
         boolean any = false;
@@ -39,8 +41,8 @@ final class QosClass {
 
     private static boolean same(String resource, String a, String b) {
         try {
-            return resource.equals("cpu") ? io.kubelite.api.Quantity.cpuMillis(a) == io.kubelite.api.Quantity.cpuMillis(b)
-                    : io.kubelite.api.Quantity.bytes(a) == io.kubelite.api.Quantity.bytes(b);
+            return resource.equals("cpu") ? Quantity.cpuMillis(a) == Quantity.cpuMillis(b)
+                    : Quantity.bytes(a) == Quantity.bytes(b);
         } catch (IllegalArgumentException e) {
             return a.equals(b);
         }
