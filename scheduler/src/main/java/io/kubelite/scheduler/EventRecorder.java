@@ -4,25 +4,18 @@ import com.google.protobuf.Timestamp;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.PutOption;
 import io.kubelite.api.Event;
 import io.kubelite.api.EventSource;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.ObjectReference;
 import io.kubelite.api.Pod;
 import io.kubelite.store.Etcd;
+import io.kubelite.store.events.EventWriter;
 import io.kubelite.store.Fence;
-import io.kubelite.store.Keys;
-import io.kubelite.store.ObjectCodec;
-import io.kubelite.store.Resources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -37,11 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code message} and {@code lastTimestamp} are updated on every further failure instead
  * of writing a new Event.
  *
- * <p>Every Event is written with an etcd lease of 1 h (DESIGN.md), so it expires on its
- * own. One lease is shared by the events of a 60 s window and granted for 1 h + 60 s, as
- * the Kubernetes API server does. The store has no lease option for create, so this
- * class writes its own txns: create compares {@code create_revision == 0}, update
- * compares the event's {@code mod_revision}; both carry the leader's fence.
+ * <p>Every Event goes through the store's {@link EventWriter} (an etcd lease of 1 h, the
+ * leader's fence): create compares {@code create_revision == 0}, update compares the
+ * event's {@code mod_revision}. Unlike {@link io.kubelite.store.events.EventRecorder} this
+ * recorder never reads before writing, so it keeps up with binding hundreds of pods a second.
  *
  * <p>Asynchronous and best effort, like client-go's event broadcaster: calls return at
  * once, at most {@code maxInFlight} writes are outstanding, and an event that finds no
@@ -49,18 +41,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
-    static final Duration EVENT_TTL = Duration.ofHours(1);
-    static final Duration LEASE_REUSE = Duration.ofSeconds(60);
-
-    private record Lease(long id, long grantedNanos) {
-    }
 
     /** The FailedScheduling Event of one pod, as last written. */
     private record Written(String name, Event event, long modRevision) {
     }
 
-    private final Etcd etcd;
-    private final Keys keys;
+    private final EventWriter writer;
     private final String component;
     private final String instance;
     private final Semaphore inFlight;
@@ -68,20 +54,17 @@ public final class EventRecorder {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong lastNanos = new AtomicLong();
     private final Map<String, CompletableFuture<Written>> failed = new ConcurrentHashMap<>();
-    private volatile Fence fence = Fence.NONE;
-    private CompletableFuture<Lease> lease;
     private volatile boolean closed;
 
     public EventRecorder(Etcd etcd, String component, String instance, int maxInFlight) {
-        this.etcd = etcd;
-        this.keys = new Keys(etcd.prefix());
+        this.writer = new EventWriter(etcd);
         this.component = component;
         this.instance = instance;
         this.inFlight = new Semaphore(maxInFlight);
     }
 
     public void setFence(Fence f) {
-        this.fence = f;
+        writer.setFence(f);
     }
 
     public long dropped() {
@@ -158,52 +141,27 @@ public final class EventRecorder {
                 .setMessage(message)
                 .setLastTimestamp(now())
                 .build();
-        String key = keys.key(Resources.EVENTS, ev.getMetadata().getNamespace(), ev.getMetadata().getName());
-        Cmp cmp = new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(w.modRevision()));
-        return write(key, ev, cmp).thenCompose(rev -> rev > 0
+        Cmp cmp = new Cmp(bs(writer.key(ev)), Cmp.Op.EQUAL, CmpTarget.modRevision(w.modRevision()));
+        return write(ev, cmp).thenCompose(rev -> rev > 0
                 ? CompletableFuture.completedFuture(new Written(w.name(), ev, rev))
                 : createFailed(pod, message));
     }
 
     private CompletableFuture<Long> create(Event ev) {
-        String key = keys.key(Resources.EVENTS, ev.getMetadata().getNamespace(), ev.getMetadata().getName());
-        return write(key, ev, new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
+        return write(ev, new Cmp(bs(writer.key(ev)), Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
     }
 
     /** One fenced, lease-attached put; the new mod_revision, or 0 if {@code cmp} failed. */
-    private CompletableFuture<Long> write(String key, Event ev, Cmp cmp) {
+    private CompletableFuture<Long> write(Event ev, Cmp cmp) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("event recorder closed"));
         }
-        byte[] value = ObjectCodec.encode(Resources.EVENTS, ev);
-        List<Cmp> cmps = new ArrayList<>(fence.compares());
-        cmps.add(cmp);
-        return lease().thenCompose(l -> etcd.call(key, () -> etcd.client().getKVClient().txn()
-                        .If(cmps.toArray(Cmp[]::new))
-                        .Then(Op.put(bs(key), ByteSequence.from(value), PutOption.builder().withLeaseId(l.id()).build()))
-                        .commit()))
-                .thenApply(resp -> {
-                    if (!resp.isSucceeded()) {
-                        return 0L;
-                    }
-                    written.incrementAndGet();
-                    return resp.getHeader().getRevision();
-                });
-    }
-
-    private synchronized CompletableFuture<Lease> lease() {
-        CompletableFuture<Lease> cur = lease;
-        if (cur != null && !cur.isCompletedExceptionally()) {
-            Lease l = cur.getNow(null);
-            if (l == null || System.nanoTime() - l.grantedNanos() < LEASE_REUSE.toNanos()) {
-                return cur;
+        return writer.put(ev, cmp).thenApply(rev -> {
+            if (rev > 0) {
+                written.incrementAndGet();
             }
-        }
-        long ttl = EVENT_TTL.plus(LEASE_REUSE).toSeconds();
-        long sent = System.nanoTime();
-        lease = etcd.call("lease", () -> etcd.client().getLeaseClient().grant(ttl))
-                .thenApply(r -> new Lease(r.getID(), sent));
-        return lease;
+            return rev;
+        });
     }
 
     private Event newEvent(Pod pod, String type, String reason, String message, String action) {

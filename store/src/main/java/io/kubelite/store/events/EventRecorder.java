@@ -4,9 +4,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
 import io.kubelite.api.Event;
 import io.kubelite.api.EventSource;
 import io.kubelite.api.ObjectMeta;
@@ -14,7 +11,6 @@ import io.kubelite.api.ObjectReference;
 import com.google.protobuf.Timestamp;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
-import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.Resources;
 import org.slf4j.Logger;
@@ -25,12 +21,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -68,8 +62,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EventRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
-    public static final Duration EVENT_TTL = Duration.ofHours(1);
-    private static final Duration LEASE_REUSE = Duration.ofMinutes(1);
+    public static final Duration EVENT_TTL = EventWriter.EVENT_TTL;
     private static final int AGGREGATE_MAX_EVENTS = 10;
     private static final Duration AGGREGATE_WINDOW = Duration.ofMinutes(10);
     private static final double SPAM_BURST = 25;
@@ -126,7 +119,7 @@ public final class EventRecorder implements AutoCloseable {
 
     /** The fence later writes carry; set at the start of each leadership term. */
     public void setFence(Fence f) {
-        sink.fence = f;
+        sink.writer.setFence(f);
     }
 
     public void normal(ObjectReference obj, String reason, String message) {
@@ -233,13 +226,10 @@ public final class EventRecorder implements AutoCloseable {
     /** The queue and the writer thread, shared by every recorder derived with {@link #forComponent}. */
     private static final class Sink {
         private final Etcd etcd;
-        private final Keys keys;
+        private final EventWriter writer;
         private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
-        private final Thread writer;
-        private volatile Fence fence = Fence.NONE;
+        private final Thread thread;
         private volatile boolean closed;
-        private long leaseId;
-        private Instant leaseGranted = Instant.EPOCH;
         // process-wide token bucket; guarded by this sink
         private final double qps;
         private final double burst;
@@ -250,13 +240,13 @@ public final class EventRecorder implements AutoCloseable {
 
         Sink(Etcd etcd, double qps, int burst) {
             this.etcd = etcd;
+            this.writer = new EventWriter(etcd);
             this.qps = qps;
             this.burst = Math.max(1, burst);
             this.tokens = this.burst;
-            this.keys = new Keys(etcd.prefix());
-            this.writer = new Thread(this::run, "event-recorder");
-            this.writer.setDaemon(true);
-            this.writer.start();
+            this.thread = new Thread(this::run, "event-recorder");
+            this.thread.setDaemon(true);
+            this.thread.start();
         }
 
 
@@ -299,21 +289,10 @@ public final class EventRecorder implements AutoCloseable {
             }
         }
 
-        private long lease() {
-            Instant now = Instant.now();
-            if (leaseId == 0 || leaseGranted.plus(LEASE_REUSE).isBefore(now)) {
-                leaseId = etcd.call("events-lease", () -> etcd.client().getLeaseClient().grant(EVENT_TTL.toSeconds()))
-                        .join().getID();
-                leaseGranted = now;
-            }
-            return leaseId;
-        }
-
         /** Create, or bump count/lastTimestamp of the existing event; both re-attach the current lease. */
         private void write(Event e) {
-            String key = keys.key(Resources.EVENTS, e.getMetadata().getNamespace(), e.getMetadata().getName());
+            String key = writer.key(e);
             ByteSequence k = Etcd.bytes(key);
-            long lease = lease();
             for (int attempt = 0; attempt < 5; attempt++) {
                 var resp = etcd.call(key, () -> etcd.client().getKVClient().get(k)).join();
                 Event toWrite;
@@ -335,15 +314,7 @@ public final class EventRecorder implements AutoCloseable {
                             .setLastTimestamp(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
                     cmp = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision()));
                 }
-                List<Cmp> cmps = new ArrayList<>(fence.compares());
-                cmps.add(cmp);
-                byte[] value = ObjectCodec.encode(Resources.EVENTS, toWrite);
-                var txn = etcd.call(key, () -> etcd.client().getKVClient().txn()
-                        .If(cmps.toArray(Cmp[]::new))
-                        .Then(Op.put(k, ByteSequence.from(value), PutOption.builder().withLeaseId(lease).build()))
-                        .Else(Op.get(k, GetOption.DEFAULT))
-                        .commit()).join();
-                if (txn.isSucceeded()) {
+                if (writer.put(toWrite, cmp).join() > 0) {
                     return;
                 }
             }
@@ -352,9 +323,9 @@ public final class EventRecorder implements AutoCloseable {
 
         void close() {
             closed = true;
-            writer.interrupt();
+            thread.interrupt();
             try {
-                writer.join(2000);
+                thread.join(2000);
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
             }
