@@ -62,7 +62,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EventRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
-    public static final Duration EVENT_TTL = EventWriter.EVENT_TTL;
     private static final int AGGREGATE_MAX_EVENTS = 10;
     private static final Duration AGGREGATE_WINDOW = Duration.ofMinutes(10);
     private static final double SPAM_BURST = 25;
