@@ -97,9 +97,15 @@ public final class ApiServer implements Component {
         return config;
     }
 
-    /** The watch batcher of one event loop (created on first use; there are as many as event loops). */
+    /**
+     * The watch batcher of one event loop (created on first use; there are as many as event
+     * loops). Vert.x 5 runs each HTTP request on its own duplicate of the loop's context, so
+     * the map is keyed by the base context: per request it would grow without bound and
+     * batch nothing.
+     */
     LoopBatch loopBatch(Context context) {
-        return loopBatches.computeIfAbsent(context, LoopBatch::new);
+        Context base = context instanceof io.vertx.core.internal.ContextInternal ci ? ci.unwrap() : context;
+        return loopBatches.computeIfAbsent(base, LoopBatch::new);
     }
 
     Store store() {

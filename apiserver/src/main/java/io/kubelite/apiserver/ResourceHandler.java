@@ -507,6 +507,9 @@ final class ResourceHandler<T extends Message> {
         long[] timer = {-1};
         // a watcher may fall behind by one full history (plus its initial events) before it is dropped
         int maxPending = server.config().watchCacheSize() + cache.size();
+        if (out.closed()) {
+            return; // the client left while the watch waited for a fresh cache
+        }
         WatchStream<T> stream = new WatchStream<>(resource, server.loopBatch(r.context), out, filter, bookmarks,
                 maxPending, () -> {
             cancel[0].run();
@@ -514,11 +517,12 @@ final class ResourceHandler<T extends Message> {
                 server.vertx().cancelTimer(timer[0]);
             }
         });
-        cancel[0] = cache.watch(from, stream);
+        // close handling first: if it throws (a socket closed meanwhile), no sink is left registered
         onClose.accept(x -> stream.end());
         if (timeout > 0) {
             timer[0] = server.vertx().setTimer(timeout, x -> stream.end());
         }
+        cancel[0] = cache.watch(from, stream);
     }
 
     // ------------------------------------------------------------------ writes

@@ -249,7 +249,11 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
             }
             batch.add(e);
         }
-        if (ended || out.closed()) {
+        if (ended) {
+            return;
+        }
+        if (out.closed()) {
+            end(); // a dead connection unregisters at its next event, whatever closed it
             return;
         }
         if (overflow || out.writeQueueFull()) {
