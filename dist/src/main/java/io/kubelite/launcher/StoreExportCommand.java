@@ -62,6 +62,10 @@ final class StoreExportCommand implements Callable<Integer> {
         OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
         ExportSummary s = exporter.export(out);
         out.flush();
+        // System.out is a PrintStream: it swallows write errors (a full disk, a closed pipe)
+        if (System.out.checkError()) {
+            throw new IOException("writing the export to standard output failed (disk full or pipe closed?)");
+        }
         return s;
     }
 

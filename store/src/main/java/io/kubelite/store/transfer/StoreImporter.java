@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -83,7 +84,7 @@ public final class StoreImporter {
                         "key " + e.key() + " is " + size + " bytes, over etcd's request limit");
             }
         }
-        Map<Long, Long> leaseByTtl = grantLeases(file);
+        LeasesByTtl leaseByTtl = new LeasesByTtl();
         int txns = 0;
         long revision = 0;
         List<ExportEntry> batch = new ArrayList<>();
@@ -104,7 +105,7 @@ public final class StoreImporter {
             txns++;
         }
         return new ImportSummary(file.header().prefix(), file.header().revision(), etcd.prefix(),
-                file.entries().size(), file.leasedCount(), leaseByTtl.size(), txns, revision);
+                file.entries().size(), file.leasedCount(), leaseByTtl.granted(), txns, revision);
     }
 
     private static int size(String base, ExportEntry e) {
@@ -117,20 +118,36 @@ public final class StoreImporter {
         return r.getCount();
     }
 
-    /** One lease per distinct ttl: Events written in the same second share one, as they did at the source. */
-    private Map<Long, Long> grantLeases(ExportFile file) {
-        Map<Long, Long> byTtl = new TreeMap<>();
-        for (ExportEntry e : file.entries()) {
-            if (e.leased() && !byTtl.containsKey(e.ttlSeconds())) {
-                long ttl = e.ttlSeconds();
-                long id = join(etcd.call("lease ttl " + ttl, () -> etcd.client().getLeaseClient().grant(ttl))).getID();
-                byTtl.put(ttl, id);
-            }
+    /**
+     * One lease per distinct ttl (Events written in the same second share one, as they did at
+     * the source), granted when the first batch needing it is written and granted afresh once
+     * half its ttl has passed: a lease granted up front for a short ttl could expire before a
+     * long import reaches its keys, and the put would fail on a lease that no longer exists.
+     */
+    private final class LeasesByTtl {
+        private record Granted(long id, long atNanos) {
         }
-        return byTtl;
+
+        private final Map<Long, Granted> byTtl = new TreeMap<>();
+        private int granted;
+
+        long leaseFor(long ttl) {
+            Granted g = byTtl.get(ttl);
+            if (g == null || System.nanoTime() - g.atNanos() > TimeUnit.SECONDS.toNanos(ttl) / 2) {
+                long id = join(etcd.call("lease ttl " + ttl, () -> etcd.client().getLeaseClient().grant(ttl))).getID();
+                g = new Granted(id, System.nanoTime());
+                byTtl.put(ttl, g);
+                granted++;
+            }
+            return g.id();
+        }
+
+        int granted() {
+            return granted;
+        }
     }
 
-    private long write(String base, List<ExportEntry> batch, Map<Long, Long> leaseByTtl, boolean force) {
+    private long write(String base, List<ExportEntry> batch, LeasesByTtl leaseByTtl, boolean force) {
         List<Cmp> cmps = new ArrayList<>();
         List<Op> puts = new ArrayList<>();
         for (ExportEntry e : batch) {
@@ -138,7 +155,7 @@ public final class StoreImporter {
             if (!force) {
                 cmps.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
             }
-            PutOption po = e.leased() ? PutOption.builder().withLeaseId(leaseByTtl.get(e.ttlSeconds())).build() : PutOption.DEFAULT;
+            PutOption po = e.leased() ? PutOption.builder().withLeaseId(leaseByTtl.leaseFor(e.ttlSeconds())).build() : PutOption.DEFAULT;
             puts.add(Op.put(key, ByteSequence.from(e.value()), po));
         }
         String first = base + batch.get(0).key();
