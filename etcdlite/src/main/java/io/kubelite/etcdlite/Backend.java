@@ -617,9 +617,14 @@ final class Backend implements AutoCloseable {
 
     /** Leases by expiry (as etcd lists them), for LeaseLeases. */
     List<Long> leaseIds() {
-        List<Leases.Lease> ls = new ArrayList<>(leases.byId.values());
-        ls.sort(Comparator.comparingLong(l -> l.expiresAtNanos));
-        return ls.stream().map(l -> l.id).toList();
+        // expiresAtNanos moves with every keep-alive: sort a copy of it, or the sort's
+        // contract breaks while leases are renewed
+        List<long[]> byExpiry = new ArrayList<>();
+        for (Leases.Lease l : leases.byId.values()) {
+            byExpiry.add(new long[]{l.expiresAtNanos, l.id});
+        }
+        byExpiry.sort(Comparator.comparingLong(x -> x[0]));
+        return byExpiry.stream().map(x -> x[1]).toList();
     }
 
     /** Starts a new log segment, writes the state as of its start, then drops older segments. */

@@ -101,9 +101,11 @@ final class Wal implements AutoCloseable {
 
     /**
      * Reads every whole, checksummed record of a segment. With {@code truncateTail} (the
-     * last segment), a torn tail — a short header or record, or a checksum failure in the
-     * final record or in one with an all-zero sector — is cut off the file (and fsynced);
-     * a checksum failure followed by more data, or any bad record otherwise, is an error.
+     * last segment), what a crash can leave — a short header or record, a zero-filled tail,
+     * or a record with a checksum failure and an all-zero (never written) sector — is cut off
+     * the file (and fsynced). Anything a crash cannot produce is corruption and an error,
+     * as in etcd: a checksum failure without a zero sector (even in the final record), an
+     * impossible length, an empty record followed by data.
      */
     static void read(Path file, boolean truncateTail, Consumer<byte[]> records) throws IOException {
         byte[] all = Files.readAllBytes(file);
@@ -117,8 +119,16 @@ final class Wal implements AutoCloseable {
             }
             int len = b.getInt();
             int crc = b.getInt();
-            if (len < 0 || len > MAX_RECORD || len > b.remaining()) {
-                bad = "bad or torn length " + len;
+            if (len == 0 && crc == 0 && truncateTail && allZero(all, good)) {
+                bad = "zero-filled tail"; // the file grew but its data never reached the disk
+                break;
+            }
+            if (len <= 0 || len > MAX_RECORD) {
+                // no record is empty and none is larger: only corruption writes such a length
+                throw corrupt(file, good, "has an impossible length " + len, all.length - good);
+            }
+            if (len > b.remaining()) {
+                bad = "torn record (length " + len + ", " + b.remaining() + " bytes left)";
                 break;
             }
             byte[] payload = new byte[len];
@@ -126,13 +136,11 @@ final class Wal implements AutoCloseable {
             CRC32C c = new CRC32C();
             c.update(payload);
             if ((int) c.getValue() != crc) {
-                if (truncateTail && b.remaining() > 0 && !tornSector(payload, good + 8)) {
-                    // etcd's rule: a checksum failure is a torn write only at the very end or in a
-                    // sector that never reached the disk (all zeros); anything else is corruption,
-                    // and cutting there would silently drop the acknowledged records after it
-                    throw new IOException("corrupt write-ahead log " + file + ": record at offset " + good
-                            + " fails its checksum and " + b.remaining() + " bytes of later records follow;"
-                            + " refusing to start (cutting the log there would lose acknowledged writes)");
+                if (truncateTail && !tornSector(payload, good + 8)) {
+                    // etcd's rule: a checksum failure is a torn write only in a sector that never
+                    // reached the disk (all zeros); anything else is corruption of an acknowledged
+                    // record, and cutting there would silently drop it and the records after it
+                    throw corrupt(file, good, "fails its checksum", all.length - good);
                 }
                 bad = "checksum mismatch";
                 break;
@@ -151,6 +159,21 @@ final class Wal implements AutoCloseable {
                 ch.force(true);
             }
         }
+    }
+
+    private static IOException corrupt(Path file, int offset, String what, int bytesFromThere) {
+        return new IOException("corrupt write-ahead log " + file + ": record at offset " + offset + " " + what
+                + " (" + bytesFromThere + " bytes from there to the end); refusing to start (cutting the log there"
+                + " would lose acknowledged writes)");
+    }
+
+    private static boolean allZero(byte[] all, int from) {
+        for (int i = from; i < all.length; i++) {
+            if (all[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static final int SECTOR = 512;

@@ -117,16 +117,53 @@ class WalCorruptionTest {
     }
 
     @Test
-    void aChecksumFailureInTheLastRecordIsATornTailAndIsCut() throws Exception {
+    void aChecksumFailureInTheLastRecordWithoutAZeroSectorIsCorruptionToo() throws Exception {
+        // a crash leaves a short record or never-written (zero) sectors, not changed bytes: etcd refuses as well
         Path wal = segment();
         byte[] bytes = Files.readAllBytes(wal);
         List<Integer> offs = recordOffsets(bytes);
         int last = offs.get(offs.size() - 1);
         bytes[last + 20] ^= (byte) 0xff;
         Files.write(wal, bytes);
+        assertThatThrownBy(() -> EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("record at offset " + last + " fails its checksum");
+        assertThat(Files.readAllBytes(wal)).isEqualTo(bytes);
+    }
+
+    @Test
+    void aShortLastRecordIsATornTailAndIsCut() throws Exception {
+        Path wal = segment();
+        byte[] bytes = Files.readAllBytes(wal);
+        List<Integer> offs = recordOffsets(bytes);
+        int last = offs.get(offs.size() - 1);
+        Files.write(wal, java.util.Arrays.copyOf(bytes, bytes.length - 3));
         List<String> keys = keysAfterStart();
         assertThat(keys).hasSize(KEYS - 1).doesNotContain("/k" + (KEYS - 1));
         assertThat(Files.size(wal)).isEqualTo(last);
+    }
+
+    @Test
+    void aZeroFilledTailIsCutAndEveryRecordKept() throws Exception {
+        Path wal = segment();
+        byte[] bytes = Files.readAllBytes(wal);
+        Files.write(wal, java.util.Arrays.copyOf(bytes, bytes.length + 4096));
+        assertThat(keysAfterStart()).hasSize(KEYS);
+        assertThat(Files.size(wal)).isEqualTo(bytes.length);
+    }
+
+    @Test
+    void anImpossibleLengthInTheMiddleIsCorruption() throws Exception {
+        Path wal = segment();
+        byte[] bytes = Files.readAllBytes(wal);
+        List<Integer> offs = recordOffsets(bytes);
+        int victim = offs.get(offs.size() - 5);
+        bytes[victim] = (byte) 0x7f; // the length's high byte: far over any record
+        Files.write(wal, bytes);
+        assertThatThrownBy(() -> EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("record at offset " + victim + " has an impossible length");
+        assertThat(Files.readAllBytes(wal)).isEqualTo(bytes);
     }
 
     @Test
