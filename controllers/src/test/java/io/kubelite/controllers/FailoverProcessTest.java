@@ -102,11 +102,7 @@ class FailoverProcessTest {
             Poll.until(Duration.ofSeconds(30), "the standby leads", () -> standby.equals(holder(store)));
             Poll.until(Duration.ofSeconds(30), "40 pods and 40 CIDRs", () ->
                     pods.list().size() == 40 && nodes.list().stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).count() == 40);
-            long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < end) {
-                assertThat(pods.list()).hasSize(40);
-                Thread.sleep(100);
-            }
+            Poll.holds(Duration.ofSeconds(2), "40 pods, no late create", () -> assertThat(pods.list()).hasSize(40));
             assertThat(podCreates.get()).as("exactly 40 pods ever created").isEqualTo(40);
             assertThat(cidrChanges).as("no node's CIDR reassigned").isEmpty();
             Set<String> cidrs = ConcurrentHashMap.newKeySet();

@@ -122,13 +122,11 @@ class NodeLifecycleTest {
             Poll.until(Duration.ofSeconds(10), "all nodes Unknown", () -> h.list(Resources.NODES, null).stream()
                     .allMatch(n -> ready(n).getStatus().equals("Unknown")));
             // well past the 1 s toleration plus a few monitor periods: nothing may be evicted
-            long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-            while (System.nanoTime() < end) {
+            Poll.holds(Duration.ofSeconds(4), "no eviction", () -> {
                 List<Pod> ps = h.list(Resources.PODS, "default");
                 assertThat(ps).as("no pod deleted or terminating").allMatch(Pods::isActive);
                 assertThat(ps.stream().map(p -> p.getMetadata().getName()).sorted().toList()).isEqualTo(before);
-                Thread.sleep(100);
-            }
+            });
             assertThat(h.list(Resources.NODES, null)).noneMatch(n -> Taints.has(n, Taints.UNREACHABLE, Taints.NO_EXECUTE));
             assertThat(h.events("TaintManagerEviction")).isEmpty();
         }

@@ -70,11 +70,8 @@ class ReplicaSetTest {
                 });
                 // and it stays there: no late creates or deletes
                 int createdAtSettle = created.get();
-                long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                while (System.nanoTime() < end) {
-                    assertThat(h.list(Resources.PODS, "default")).hasSize(50);
-                    Thread.sleep(100);
-                }
+                Poll.holds(Duration.ofSeconds(2), "50 pods, no late create or delete",
+                        () -> assertThat(h.list(Resources.PODS, "default")).hasSize(50));
                 Poll.until(Duration.ofSeconds(5), "watch caught up", () -> alive.size() == 50);
                 assertThat(created.get()).isEqualTo(createdAtSettle);
                 assertThat(maxAlive.get()).as("never more than 100 alive").isLessThanOrEqualTo(100);

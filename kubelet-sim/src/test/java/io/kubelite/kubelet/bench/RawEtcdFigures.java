@@ -8,8 +8,10 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.kubelite.store.Etcd;
+import io.kubelite.store.testing.Poll;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +59,12 @@ final class RawEtcdFigures {
                     long now = System.nanoTime();
                     r.getEvents().forEach(e -> seen.putIfAbsent(e.getKeyValue().getKey().toString(StandardCharsets.UTF_8), now));
                 })) {
-            Thread.sleep(500); // let the watch be established before the first put
+            // the watch is established once it sees a put made after it: a sentinel, not a sleep
+            String ready = prefix + "ready";
+            Poll.until(Duration.ofSeconds(10), "the raw watch is established", () -> {
+                etcd.client().getKVClient().put(ByteSequence.from(ready, StandardCharsets.UTF_8), ByteSequence.from(value)).join();
+                return seen.containsKey(ready);
+            });
             long interval = 1_000_000_000L / rate;
             long start = System.nanoTime();
             List<CompletableFuture<?>> all = new ArrayList<>();
@@ -71,10 +78,7 @@ final class RawEtcdFigures {
                 all.add(etcd.client().getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(value)));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (seen.size() < count && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Poll.until(Duration.ofSeconds(30), "the raw watch saw every put", () -> seen.size() > count);
         }
         return Percentiles.of(sent.entrySet().stream().filter(e -> seen.containsKey(e.getKey()))
                 .mapToLong(e -> seen.get(e.getKey()) - e.getValue()).toArray());

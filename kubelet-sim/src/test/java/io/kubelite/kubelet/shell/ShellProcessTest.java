@@ -102,8 +102,8 @@ class ShellProcessTest {
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         ShellProcess p = ShellProcess.forArgv(List.of("nginx", "-g", "daemon off;"), cfg);
         p.start(exit::complete);
-        Thread.sleep(100);
-        assertThat(exit).isNotDone();
+        io.kubelite.store.testing.Poll.holds(java.time.Duration.ofMillis(100), "a forever program keeps running",
+                () -> assertThat(exit).isNotDone());
         p.kill();
         assertThat(p.isDone()).isTrue();
     }

@@ -34,6 +34,28 @@ public final class Poll {
         }
     }
 
+    /**
+     * The other half of polling: asserts that something stays true for a whole window
+     * ({@code check} runs every 100 ms and at the end; its first failure fails the test at
+     * once, with {@code what}). For "nothing happens" claims — no spurious restart, no late
+     * create — which no single poll can establish.
+     */
+    public static void holds(Duration window, String what, Runnable check) {
+        long end = System.nanoTime() + window.toNanos();
+        while (true) {
+            try {
+                check.run();
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("did not hold for " + window + ": " + what, e);
+            }
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            sleepQuietly(Math.min(100, Math.max(1, left / 1_000_000)));
+        }
+    }
+
     /** Polls until {@code value} returns non-null and returns it, or fails after {@code timeout}. */
     public static <T> T value(Duration timeout, String what, Supplier<T> value) {
         Object[] box = new Object[1];
