@@ -914,33 +914,36 @@ public final class Kl implements Callable<Integer> {
         kl.out.println("node/" + node + (value ? " cordoned" : " uncordoned"));
     }
 
-    @Command(name = "cordon", description = "Mark a node unschedulable.")
-    static final class Cordon implements Callable<Integer> {
+    /** cordon and uncordon: the same command but for the value of spec.unschedulable. */
+    abstract static class Schedulability implements Callable<Integer> {
         @ParentCommand
         Kl kl;
         @Parameters(arity = "1..*")
         List<String> nodes;
 
+        abstract boolean unschedulable();
+
         @Override
         public Integer call() {
             ApiClient c = kl.client();
-            nodes.forEach(n -> setUnschedulable(kl, c, n, true));
+            nodes.forEach(n -> setUnschedulable(kl, c, n, unschedulable()));
             return 0;
         }
     }
 
-    @Command(name = "uncordon", description = "Mark a node schedulable.")
-    static final class Uncordon implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
-        @Parameters(arity = "1..*")
-        List<String> nodes;
-
+    @Command(name = "cordon", description = "Mark a node unschedulable.")
+    static final class Cordon extends Schedulability {
         @Override
-        public Integer call() {
-            ApiClient c = kl.client();
-            nodes.forEach(n -> setUnschedulable(kl, c, n, false));
-            return 0;
+        boolean unschedulable() {
+            return true;
+        }
+    }
+
+    @Command(name = "uncordon", description = "Mark a node schedulable.")
+    static final class Uncordon extends Schedulability {
+        @Override
+        boolean unschedulable() {
+            return false;
         }
     }
 

@@ -62,22 +62,7 @@ public final class EndpointsController implements Controller {
         this.pods = ctx.informers().get(Resources.PODS);
         this.epInformer = ctx.informers().get(Resources.ENDPOINTS);
         this.workers = ctx.options().concurrentEndpointSyncs;
-        services.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Service s) {
-                queue.add(key(s.getMetadata()));
-            }
-
-            @Override
-            public void onUpdate(Service o, Service s) {
-                queue.add(key(s.getMetadata()));
-            }
-
-            @Override
-            public void onDelete(Service s) {
-                queue.add(key(s.getMetadata()));
-            }
-        });
+        services.addHandler(ResourceEventHandler.onAnyChange(s -> queue.add(key(s.getMetadata()))));
         pods.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {

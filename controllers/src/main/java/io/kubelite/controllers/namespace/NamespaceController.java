@@ -56,22 +56,7 @@ public final class NamespaceController implements Controller {
         this.namespaces = ctx.store().of(Resources.NAMESPACES);
         this.informer = ctx.informers().get(Resources.NAMESPACES);
         this.workers = ctx.options().concurrentNamespaceSyncs;
-        informer.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Namespace n) {
-                queue.add(n.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Namespace o, Namespace n) {
-                queue.add(n.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(Namespace n) {
-                queue.add(n.getMetadata().getName());
-            }
-        });
+        informer.addHandler(ResourceEventHandler.onAnyChange(n -> queue.add(n.getMetadata().getName())));
     }
 
     @Override

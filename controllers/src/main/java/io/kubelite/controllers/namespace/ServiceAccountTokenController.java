@@ -69,22 +69,7 @@ public final class ServiceAccountTokenController implements Controller {
                 queue.add(n.getMetadata().getName());
             }
         });
-        saInformer.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(ServiceAccount a) {
-                queue.add(a.getMetadata().getNamespace());
-            }
-
-            @Override
-            public void onUpdate(ServiceAccount o, ServiceAccount a) {
-                queue.add(a.getMetadata().getNamespace());
-            }
-
-            @Override
-            public void onDelete(ServiceAccount a) {
-                queue.add(a.getMetadata().getNamespace());
-            }
-        });
+        saInformer.addHandler(ResourceEventHandler.onAnyChange(a -> queue.add(a.getMetadata().getNamespace())));
         secretInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onDelete(Secret s) {

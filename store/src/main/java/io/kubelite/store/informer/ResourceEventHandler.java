@@ -15,4 +15,27 @@ public interface ResourceEventHandler<T> {
 
     default void onDelete(T obj) {
     }
+
+    /**
+     * A handler that calls {@code fn} with the current state on every add, update and
+     * delete (the last state, for a delete): for controllers that only enqueue a key.
+     */
+    static <T> ResourceEventHandler<T> onAnyChange(java.util.function.Consumer<T> fn) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                fn.accept(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                fn.accept(newObj);
+            }
+
+            @Override
+            public void onDelete(T obj) {
+                fn.accept(obj);
+            }
+        };
+    }
 }
