@@ -1,5 +1,6 @@
 package io.kubelite.cli;
 
+import io.kubelite.api.ApiJson;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
@@ -243,7 +244,7 @@ final class Describer {
                 field(name, e.getValue().asText());
             } else {
                 b.append(name).append(":\n");
-                for (String line : Output.yaml(e.getValue()).split("\n")) {
+                for (String line : ApiJson.toYaml(e.getValue()).split("\n")) {
                     b.append("  ").append(line).append('\n');
                 }
             }

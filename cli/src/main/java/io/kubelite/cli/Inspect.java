@@ -115,11 +115,11 @@ final class Inspect implements Callable<Integer> {
                     }
                     yaml.append("# key: ").append(kk).append("\n# createRevision: ").append(kv.getCreateRevision())
                             .append(", modRevision: ").append(kv.getModRevision()).append(", version: ")
-                            .append(kv.getVersion()).append('\n').append(Output.yaml(value));
+                            .append(kv.getVersion()).append('\n').append(ApiJson.toYaml(value));
                 }
                 if (!keysOnly) {
                     if (output.equals("json")) {
-                        kl.out.println(Output.prettyJson(key != null ? all.get(0) : all));
+                        kl.out.println(ApiJson.toPrettyJson(key != null ? all.get(0) : all));
                     } else {
                         kl.out.print(yaml);
                     }

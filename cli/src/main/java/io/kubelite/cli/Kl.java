@@ -379,8 +379,8 @@ public final class Kl implements Callable<Integer> {
         private void printWatched(Resource<?> r, String type, JsonNode item, String ns) {
             switch (output == null ? "" : output) {
                 case "name" -> kl.out.println(typeName(r) + "/" + item.path("metadata").path("name").asText());
-                case "json" -> kl.out.print(Output.prettyJson(watched(r, type, item)) + "\n");
-                case "yaml" -> kl.out.print((yamlDocs++ > 0 ? "---\n" : "") + Output.yaml(watched(r, type, item)));
+                case "json" -> kl.out.print(ApiJson.toPrettyJson(watched(r, type, item)) + "\n");
+                case "yaml" -> kl.out.print((yamlDocs++ > 0 ? "---\n" : "") + ApiJson.toYaml(watched(r, type, item)));
                 default -> {
                     boolean header = !headerPrinted;
                     headerPrinted = true;
@@ -419,7 +419,7 @@ public final class Kl implements Callable<Integer> {
                         list.putObject("metadata").put("resourceVersion", "");
                         doc = list;
                     }
-                    kl.out.print(o.equals("json") ? Output.prettyJson(doc) + "\n" : Output.yaml(doc));
+                    kl.out.print(o.equals("json") ? ApiJson.toPrettyJson(doc) + "\n" : ApiJson.toYaml(doc));
                 }
                 default -> throw new KlException("error: unable to match a printer suitable for the output format \""
                         + o + "\", allowed formats are: json,name,wide,yaml");

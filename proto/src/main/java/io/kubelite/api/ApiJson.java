@@ -109,9 +109,23 @@ public final class ApiJson {
     return write(YAML, message);
   }
 
+  /** {@link #toPrettyJson(MessageOrBuilder)} for a JSON tree (e.g. an API server response). */
+  public static String toPrettyJson(JsonNode tree) {
+    return write(PRETTY, tree);
+  }
+
+  /** {@link #toYaml(MessageOrBuilder)} for a JSON tree (e.g. an API server response). */
+  public static String toYaml(JsonNode tree) {
+    return write(YAML, tree);
+  }
+
   private static String write(ObjectWriter writer, MessageOrBuilder message) {
+    return write(writer, MessageWriter.write(message));
+  }
+
+  private static String write(ObjectWriter writer, JsonNode tree) {
     try {
-      return writer.writeValueAsString(MessageWriter.write(message));
+      return writer.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       // Writing a tree we built ourselves to a String has no I/O to fail.
       throw new UncheckedIOException(e);

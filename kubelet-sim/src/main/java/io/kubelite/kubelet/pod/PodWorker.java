@@ -373,18 +373,12 @@ public final class PodWorker {
                     s.started = true;
                     s.ready = !s.spec.hasReadinessProbe();
                 } else {
-                    LOG.info("{}: container {} failed startup probe, will be restarted: {}", key(), s.name(), msg);
-                    event(s, "Warning", "Unhealthy", "Startup probe failed: " + msg);
-                    event(s, "Normal", "Killing", "Container " + s.name() + " failed startup probe, will be restarted");
-                    kill(s, s.spec.getStartupProbe());
+                    restartAfterFailedProbe(s, "startup", s.spec.getStartupProbe(), msg);
                 }
             }
             case LIVENESS -> {
                 if (!ok) {
-                    LOG.info("{}: container {} failed liveness probe, will be restarted: {}", key(), s.name(), msg);
-                    event(s, "Warning", "Unhealthy", "Liveness probe failed: " + msg);
-                    event(s, "Normal", "Killing", "Container " + s.name() + " failed liveness probe, will be restarted");
-                    kill(s, s.spec.getLivenessProbe());
+                    restartAfterFailedProbe(s, "liveness", s.spec.getLivenessProbe(), msg);
                 }
             }
             case READINESS -> {
@@ -397,6 +391,14 @@ public final class PodWorker {
             default -> throw new IllegalStateException();
         }
         changed();
+    }
+
+    /** A failed startup or liveness probe: the kubelet's log line and Events, then the kill. */
+    private void restartAfterFailedProbe(Slot s, String role, Probe probe, String msg) {
+        LOG.info("{}: container {} failed {} probe, will be restarted: {}", key(), s.name(), role, msg);
+        event(s, "Warning", "Unhealthy", Character.toUpperCase(role.charAt(0)) + role.substring(1) + " probe failed: " + msg);
+        event(s, "Normal", "Killing", "Container " + s.name() + " failed " + role + " probe, will be restarted");
+        kill(s, probe);
     }
 
     private void kill(Slot s, Probe probe) {
