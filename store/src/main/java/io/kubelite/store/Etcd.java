@@ -141,15 +141,18 @@ public final class Etcd implements AutoCloseable {
         return new UnavailableException(key, "etcd call failed" + forKey(key) + ": " + t, t);
     }
 
+    private static final java.util.regex.Pattern HTTP_STATUS = java.util.regex.Pattern.compile("HTTP status code (\\d+)");
+
     /**
      * gRPC's description of a failed call, fit for one log or error line. An endpoint that
      * is not etcd (an API server, a health port) answers with HTTP, and gRPC's description is
      * then a multi-line dump of headers and body: say what it means instead.
      */
     static String describe(String description) {
-        java.util.regex.Matcher http = java.util.regex.Pattern.compile("HTTP status code (\\d+)").matcher(description);
-        if (http.find() || description.contains("content-type")) {
-            return "the endpoint answered with plain HTTP" + (http.find(0) ? " (status " + http.group(1) + ")" : "")
+        java.util.regex.Matcher http = HTTP_STATUS.matcher(description);
+        boolean status = http.find();
+        if (status || description.contains("content-type")) {
+            return "the endpoint answered with plain HTTP" + (status ? " (status " + http.group(1) + ")" : "")
                     + ", not etcd's gRPC API: is it an etcd client URL?";
         }
         int nl = description.indexOf('\n');
