@@ -92,12 +92,7 @@ class WalCorruptionTest {
         }
         Files.write(wal, bytes);
 
-        assertThatThrownBy(() -> EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0")))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining(wal.toString())
-                .hasMessageContaining("record at offset " + victim + " fails its checksum")
-                .hasMessageContaining("refusing to start");
-        assertThat(Files.readAllBytes(wal)).as("the log is left as it was, for inspection").isEqualTo(bytes);
+        assertRefusesToStart(wal, bytes, "record at offset " + victim + " fails its checksum");
 
         // the command line says so in one line, without a stack trace
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -125,10 +120,7 @@ class WalCorruptionTest {
         int last = offs.get(offs.size() - 1);
         bytes[last + 20] ^= (byte) 0xff;
         Files.write(wal, bytes);
-        assertThatThrownBy(() -> EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0")))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("record at offset " + last + " fails its checksum");
-        assertThat(Files.readAllBytes(wal)).isEqualTo(bytes);
+        assertRefusesToStart(wal, bytes, "record at offset " + last + " fails its checksum");
     }
 
     @Test
@@ -160,10 +152,17 @@ class WalCorruptionTest {
         int victim = offs.get(offs.size() - 5);
         bytes[victim] = (byte) 0x7f; // the length's high byte: far over any record
         Files.write(wal, bytes);
+        assertRefusesToStart(wal, bytes, "record at offset " + victim + " has an impossible length");
+    }
+
+    /** Start-up fails naming {@code what}, and the log stays as it was, for inspection. */
+    private void assertRefusesToStart(Path wal, byte[] bytes, String what) throws IOException {
         assertThatThrownBy(() -> EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0")))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("record at offset " + victim + " has an impossible length");
-        assertThat(Files.readAllBytes(wal)).isEqualTo(bytes);
+                .hasMessageContaining(wal.toString())
+                .hasMessageContaining(what)
+                .hasMessageContaining("refusing to start");
+        assertThat(Files.readAllBytes(wal)).as("the log is left as it was, for inspection").isEqualTo(bytes);
     }
 
     @Test
