@@ -22,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -161,8 +162,11 @@ public final class ApiServer implements Component {
         discovery = new Discovery();
         bootstrapNamespaces();
 
+        // no file serving here: without class-path resolving and caching Vert.x creates no
+        // /tmp/vertx-cache-* directory, which a killed process would leave behind
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, config.eventLoops()))
-                .setWorkerPoolSize(4));
+                .setWorkerPoolSize(4)
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         kubeletClient = vertx.createHttpClient();
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.port())
                 .setCompressionSupported(false).setIdleTimeout(0);
