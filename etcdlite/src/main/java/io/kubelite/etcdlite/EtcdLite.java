@@ -98,8 +98,11 @@ public final class EtcdLite implements AutoCloseable {
             java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger(o.port);
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(o.host, o.port))
                     .maxInboundMessageSize(o.maxRequestBytes + 512 * 1024)
+                    // etcd's enforcement policy (--grpc-keepalive-min-time 5s, PermitWithoutStream false): a
+                    // client that pings too often, or pings an idle connection, gets GOAWAY too_many_pings
+                    // here as it would from etcd, so etcdlite cannot hide a keepalive that etcd refuses
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
-                    .permitKeepAliveWithoutCalls(true)
+                    .permitKeepAliveWithoutCalls(false)
                     .addService(new KvService(be))
                     .addService(hub.bindService())
                     .addService(LeaseLeases.addTo(new LeaseService(be).bindService(), be))

@@ -31,19 +31,34 @@ public final class Etcd implements AutoCloseable {
         this.client = client;
     }
 
-    /** Builds a client for the endpoints; does not wait for etcd to answer. */
+    /**
+     * Builds a client for the endpoints; does not wait for etcd to answer. The KV, watch and
+     * lease clients are created here, not on first use: the first creation in a JVM loads
+     * and starts gRPC and Netty (about a second on a busy 2-core machine), which would
+     * otherwise block the caller of the first {@link #call} and eat its deadline.
+     *
+     * <p>Keepalive fits etcd's enforcement policy: etcd (grpc-go) accepts a ping at most
+     * every 5 s ({@code --grpc-keepalive-min-time}) and, on a connection without an active
+     * stream, none at all ({@code PermitWithoutStream} is false and not configurable): three
+     * such pings earn a GOAWAY {@code too_many_pings}, which drops every call on that
+     * connection. So pings are sent every 10 s, and only while calls or watches are open;
+     * an idle connection is checked by its next call instead.
+     */
     public static Etcd connect(EtcdConfig config) {
         Client client = Client.builder()
                 .endpoints(config.endpoints().stream().map(Etcd::withScheme).toArray(String[]::new))
                 .connectTimeout(Duration.ofSeconds(3))
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(5))
-                .keepaliveWithoutCalls(true)
+                .keepaliveWithoutCalls(false)
                 .retryMaxDuration(config.requestTimeout())
                 .retryDelay(100)
                 .retryMaxDelay(1000)
                 .maxInboundMessageSize(64 * 1024 * 1024)
                 .build();
+        client.getKVClient();
+        client.getWatchClient();
+        client.getLeaseClient();
         return new Etcd(config, client);
     }
 
@@ -82,19 +97,24 @@ public final class Etcd implements AutoCloseable {
         return call(key, config.requestTimeout(), op);
     }
 
-    /** As {@link #call(String, Supplier)} with an explicit deadline. */
+    /**
+     * As {@link #call(String, Supplier)} with an explicit deadline, which counts from this
+     * call: time {@code op} spends before it returns its future is part of it.
+     */
     public <T> CompletableFuture<T> call(String key, Duration deadline, Supplier<CompletableFuture<T>> op) {
         if (closed) {
             return CompletableFuture.failedFuture(new UnavailableException(key, "etcd client is closed"));
         }
+        long start = System.nanoTime();
         CompletableFuture<T> f;
         try {
             f = op.get();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(translate(key, e));
         }
+        long left = deadline.toNanos() - (System.nanoTime() - start);
         CompletableFuture<T> result = new CompletableFuture<>();
-        f.orTimeout(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        f.orTimeout(Math.max(0, left), java.util.concurrent.TimeUnit.NANOSECONDS)
                 .whenComplete((v, err) -> {
                     if (err == null) {
                         result.complete(v);
