@@ -15,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Clients use {@link #url()}; each new connection is piped to the socket {@link Upstream}
  * opens for it (or closed at once when it opens none), so the servers behind can die and
  * change while the client's address stays. {@link #breakAll} breaks every open connection,
- * as the death of a server does. Daemon threads: one accepting, two per connection.
+ * as the death of a server does; {@link #freezeAll} makes every open connection go silent
+ * while it stays open, as a frozen (SIGSTOPped) server does. Daemon threads: one accepting,
+ * two per connection.
  */
 public final class LoopbackTcpFront implements AutoCloseable {
     /** Opens the upstream of a new client connection; null refuses the connection. */
@@ -27,6 +29,7 @@ public final class LoopbackTcpFront implements AutoCloseable {
     private final Upstream upstream;
     private final String name;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> frozen = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public LoopbackTcpFront(String name, Upstream upstream) throws IOException {
@@ -51,6 +54,11 @@ public final class LoopbackTcpFront implements AutoCloseable {
         }
     }
 
+    /** Client connections open now (each is piped to one upstream connection). */
+    public int openConnections() {
+        return open.size() / 2;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
@@ -61,6 +69,15 @@ public final class LoopbackTcpFront implements AutoCloseable {
             closeQuietly(s);
         }
         open.clear();
+    }
+
+    /**
+     * Freezes every open connection: from now on nothing more passes either way (what arrives
+     * is held back), but both ends stay connected, so only a client's own timeout can tell.
+     * New connections are not affected.
+     */
+    public void freezeAll() {
+        frozen.addAll(open);
     }
 
     private void accept() {
@@ -89,9 +106,14 @@ public final class LoopbackTcpFront implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    while (frozen.contains(from) && !from.isClosed()) {
+                        Thread.sleep(50); // a frozen peer: hold the bytes until the connection is broken
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (IOException e) {
                 // one side went away: close both below
             } finally {
@@ -99,6 +121,8 @@ public final class LoopbackTcpFront implements AutoCloseable {
                 closeQuietly(to);
                 open.remove(from);
                 open.remove(to);
+                frozen.remove(from);
+                frozen.remove(to);
             }
         }, name + "-pump");
         t.setDaemon(true);

@@ -2,6 +2,7 @@ package io.kubelite.store.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +26,40 @@ public final class Poll {
             }
             if (System.nanoTime() > deadline) {
                 AssertionError err = new AssertionError("timed out after " + timeout + " waiting for: " + what);
+                if (last != null) {
+                    err.initCause(last);
+                }
+                throw err;
+            }
+            sleepQuietly(20);
+        }
+    }
+
+    /**
+     * Polls {@code observe} every 20 ms until {@code done} accepts what it saw, and returns that;
+     * or fails after {@code timeout} with {@code what} (the expectation) next to the last
+     * observation, so that one failure message says what was expected and what was there.
+     * An observation that throws counts as not done; its exception becomes the failure's cause.
+     */
+    public static <T> T until(Duration timeout, String what, Supplier<T> observe, Predicate<? super T> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Object lastSeen = "(nothing observed yet)";
+        Throwable last = null;
+        while (true) {
+            try {
+                T seen = observe.get();
+                if (done.test(seen)) {
+                    return seen;
+                }
+                lastSeen = seen;
+                last = null;
+            } catch (RuntimeException | AssertionError e) {
+                last = e;
+                lastSeen = "(the observation failed: " + e + ")";
+            }
+            if (System.nanoTime() > deadline) {
+                AssertionError err = new AssertionError("timed out after " + timeout + " waiting for: " + what
+                        + "\n  last saw: " + lastSeen);
                 if (last != null) {
                     err.initCause(last);
                 }
