@@ -22,7 +22,11 @@ final class ApiClient {
     ApiClient(String server, String token, javax.net.ssl.SSLContext tls) {
         this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
         this.token = token;
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        // HTTP/1.1: one connection per watch stream. Over HTTP/2 (h2c, which the JDK client tries by
+        // default) every request shares one connection, and the JDK sends no pings, so a frozen
+        // server's connection would carry every re-watch into the same silence for good.
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .version(HttpClient.Version.HTTP_1_1);
         if (tls != null) {
             b.sslContext(tls);
         }
@@ -87,7 +91,7 @@ final class ApiClient {
 
     InputStream stream(String path) {
         try {
-            HttpResponse<InputStream> r = open(path);
+            HttpResponse<InputStream> r = open(path, Duration.ofSeconds(60));
             if (r.statusCode() != 200) {
                 throw error(new Resp(r.statusCode(), drain(r.body())));
             }
@@ -107,9 +111,15 @@ final class ApiClient {
     /**
      * Opens a streaming GET and returns the response whatever its status; transport failures
      * are thrown as they are, for a caller that retries them (the watch of {@code get -w}).
+     * {@code headerTimeout} bounds the wait for the response's headers (a server that accepts
+     * the connection and then says nothing; zero: no bound); the body may stream for as long
+     * as it likes.
      */
-    HttpResponse<InputStream> open(String path) throws java.io.IOException, InterruptedException {
+    HttpResponse<InputStream> open(String path, Duration headerTimeout) throws java.io.IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path));
+        if (!headerTimeout.isZero()) {
+            b.timeout(headerTimeout);
+        }
         if (token != null && !token.isEmpty()) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -290,6 +290,11 @@ public final class Kl implements Callable<Integer> {
         @Option(names = "--output-watch-events",
                 description = "With -w: an EVENT column (ADDED, MODIFIED, DELETED), or watch event objects with -o json|yaml.")
         boolean outputWatchEvents;
+        @Option(names = "--watch-idle-timeout", defaultValue = "45s", converter = io.kubelite.store.runtime.DurationConverter.class,
+                description = "With -w: re-open a watch that delivered nothing, not even a bookmark, for this long (a frozen"
+                        + " server's connection stays open and silent); also how long to wait for a server's answer;"
+                        + " 0 waits forever (default: ${DEFAULT-VALUE}).")
+        java.time.Duration watchIdleTimeout;
         /** In watch mode the table header goes out once, before the first row. */
         private boolean headerPrinted;
         /** In watch mode YAML documents after the first are preceded by "---", as kubectl does. */
@@ -360,7 +365,7 @@ public final class Kl implements Callable<Integer> {
             }
             // returns only when interrupted (in-process callers); a kl process ends on Ctrl-C
             new ResumingWatch(c, path, r.plural(), items, rv, (type, o) -> printWatched(r, type, o, ns), kl.err,
-                    new Backoff(100, 5_000)).run();
+                    new Backoff(100, 5_000), watchIdleTimeout).run();
             return 0;
         }
 

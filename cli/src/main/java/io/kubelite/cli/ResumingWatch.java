@@ -12,6 +12,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +30,11 @@ import java.util.TreeMap;
  *       back-off, so a replacement server (another replica, or the same one restarted)
  *       replays what happened meanwhile. Events at or below what was already printed are
  *       dropped, so nothing is printed twice.</li>
+ *   <li>A stream that delivers nothing, not even a bookmark, for the idle timeout counts as
+ *       broken (its server is frozen or cut off: the connection stays open but silent, and
+ *       TCP alone would wait forever); so does a server that sends no response headers
+ *       within that time. A healthy but quiet server only costs a silent re-watch, so the
+ *       timeout is reported only if the re-watch fails too.</li>
  *   <li>On 410 Gone (an in-stream ERROR Status or the HTTP status) the history it needs is
  *       gone: it lists again and prints the objects whose resourceVersion differs from the
  *       last one printed, plus, as deletions, the last printed state of objects no longer
@@ -61,6 +67,8 @@ final class ResumingWatch {
     private final Printer printer;
     private final PrintStream err;
     private final Backoff backoff;
+    private final Duration idleTimeout;
+    private IdleStreamWatchdog watchdog;
     /** Last printed state per namespace/name, for the diff after a relist. */
     private Map<String, JsonNode> known = new LinkedHashMap<>();
     private long lastRv;
@@ -75,21 +83,32 @@ final class ResumingWatch {
      * @param what    the resource's plural name, for the outage message
      * @param listed  the items of that list, already printed (or deliberately not, for --watch-only)
      * @param listRv  the list's resourceVersion
+     * @param idleTimeout how long a stream (or a server's answer) may stay silent before it counts as broken
      */
     ResumingWatch(ApiClient client, String path, String what, Iterable<JsonNode> listed, long listRv, Printer printer,
-                  PrintStream err, Backoff backoff) {
+                  PrintStream err, Backoff backoff, Duration idleTimeout) {
         this.client = client;
         this.path = path;
         this.what = what;
         this.printer = printer;
         this.err = err;
         this.backoff = backoff;
+        this.idleTimeout = idleTimeout;
         listed.forEach(i -> known.put(key(i), i));
         this.lastRv = listRv;
     }
 
     /** Watches until the thread is interrupted; throws {@link KlException} on a non-retryable error. */
     void run() {
+        try (IdleStreamWatchdog w = new IdleStreamWatchdog(idleTimeout)) {
+            watchdog = w;
+            loop();
+        } finally {
+            watchdog = null;
+        }
+    }
+
+    private void loop() {
         boolean goneBefore = false;
         while (!Thread.currentThread().isInterrupted()) {
             End end = watchOnce();
@@ -123,13 +142,14 @@ final class ResumingWatch {
         String sep = path.contains("?") ? "&" : "?";
         HttpResponse<InputStream> r;
         try {
-            r = client.open(path + sep + "watch=1&allowWatchBookmarks=true&resourceVersion=" + lastRv);
+            r = client.open(path + sep + "watch=1&allowWatchBookmarks=true&resourceVersion=" + lastRv, idleTimeout);
         } catch (IOException e) {
             return failed(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return End.INTERRUPTED;
         }
+        watchdog.guard(r.body());
         int code = r.statusCode();
         if (code != 200) {
             String body = ApiClient.drain(r.body());
@@ -148,6 +168,7 @@ final class ResumingWatch {
         try (BufferedReader br = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = br.readLine()) != null) {
+                watchdog.touch();
                 if (line.isBlank()) {
                     continue;
                 }

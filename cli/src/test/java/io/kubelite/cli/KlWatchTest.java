@@ -289,4 +289,52 @@ class KlWatchTest {
                         + " " + d.path("object").path("metadata").path("name").asText())
                 .containsExactly("ADDED Pod first", "MODIFIED Pod first", "DELETED Pod first");
     }
+
+    @Test
+    @Timeout(60)
+    void aFrozenServerIsLeftAfterTheIdleTimeoutAndNothingIsMissed() throws Exception {
+        TestApiServer a = server(ApiServerConfig.local());
+        TestApiServer b = server(ApiServerConfig.local());
+        front(a);
+        pods.create(pod("before")).join();
+        Running kl = new Running("get", "pods", "-l", "app=w", "-w", "-o", "name", "--watch-idle-timeout=2s");
+        Poll.until(WAIT, "listed", () -> kl.out(), "pod/before\n"::equals);
+
+        // A freezes: its connection stays open and silent, and so would any new one (its kernel still
+        // accepts), until the load balancer gives up on it and sends new connections to B
+        try (java.net.ServerSocket frozenA = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            front.freeze();
+            front.to(frozenA.getLocalPort());
+            relabel("before", "x");
+            pods.create(pod("during")).join();
+            Poll.until(WAIT, "kl reports the reconnect that found no answer within the idle timeout",
+                    () -> kl.err(), e -> e.contains("(timed out)"));
+            front.to(b.server().port());
+            Poll.until(WAIT, "the changes made while A was frozen, each once", () -> kl.out(),
+                    "pod/before\npod/before\npod/during\n"::equals);
+        }
+        pods.create(pod("after")).join();
+        Poll.until(WAIT, "watching on B", () -> kl.out(), o -> o.endsWith("pod/during\npod/after\n"));
+        assertThat(kl.err().lines().toList()).as("one line for the outage").containsExactly(
+                "Warning: watch of pods interrupted (timed out); reconnecting");
+        assertThat(kl.code).isNotDone();
+    }
+
+    @Test
+    @Timeout(60)
+    void aQuietServerIsReWatchedSilently() throws Exception {
+        // bookmarks only every 5 s: with a 1 s idle timeout kl re-opens the quiet watch, on the same server,
+        // without a word and without printing anything twice
+        TestApiServer a = TestApiServer.start(etcd, ApiServerConfig.local().withBookmarkInterval(Duration.ofSeconds(5)));
+        closers.add(a);
+        front(a);
+        pods.create(pod("only")).join();
+        Running kl = new Running("get", "pods", "-l", "app=w", "-w", "-o", "name", "--watch-idle-timeout=1s");
+        Poll.until(WAIT, "listed", () -> kl.out(), "pod/only\n"::equals);
+        int connections = front.connections();
+        Poll.until(WAIT, "at least two silent re-watches", () -> front.connections() - connections, n -> n >= 2);
+        relabel("only", "x");
+        Poll.until(WAIT, "the change, once", () -> kl.out(), "pod/only\npod/only\n"::equals);
+        assertThat(kl.err()).as("no warning for a quiet, healthy server").isEmpty();
+    }
 }
