@@ -112,8 +112,8 @@ final class Cluster implements AutoCloseable {
                 if (!p.alive()) {
                     throw new AssertionError(p + " exited; log:\n" + p.logTail(30));
                 }
-                return p.ready();
-            });
+                return p.ready() ? "ready" : "not ready; log tail:\n" + p.logTail(10);
+            }, "ready"::equals);
         }
         Timings.log("ready: " + java.util.Arrays.stream(ps).map(p -> p.id).collect(Collectors.joining(", "))
                 + " after " + Timings.ms(t0) + " ms");
@@ -126,7 +126,24 @@ final class Cluster implements AutoCloseable {
     }
 
     static Proc awaitLeader(Duration timeout, List<Proc> ps) {
-        return Poll.value(timeout, "exactly one leader among " + ps, () -> leader(ps).orElse(null));
+        Poll.until(timeout, "exactly one leader among " + ps, () -> leadership(ps),
+                m -> m.values().stream().filter("leading"::equals).count() == 1);
+        return leader(ps).orElseThrow(() -> new AssertionError("leadership changed again: " + leadership(ps)));
+    }
+
+    /** Waits until {@code p} reports itself leader; a timeout names what each of {@code peers} reported. */
+    static void awaitLeads(Proc p, Duration timeout, List<Proc> peers) {
+        Poll.until(timeout, p.id + " leads (leadership by process)", () -> leadership(peers),
+                m -> "leading".equals(m.get(p.id)));
+    }
+
+    /** Per process: leading, standby or dead (for failure messages). */
+    static java.util.Map<String, String> leadership(List<Proc> ps) {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        for (Proc p : ps) {
+            m.put(p.id, !p.alive() ? "dead" : p.leading() ? "leading" : "standby");
+        }
+        return m;
     }
 
     Api api(Proc apiserver) {

@@ -46,8 +46,8 @@ class ControllerManagerFailoverTest extends E2eBase {
 
         long tFail = System.nanoTime();
         ka.kill9();
-        Poll.until(Duration.ofSeconds(60), "a node of kubelet-sim-a tainted unreachable:NoExecute", () -> api.nodes().stream()
-                .anyMatch(n -> Api.name(n).startsWith("a-node-") && unreachableNoExecute(n)));
+        Poll.until(Duration.ofSeconds(60), "a node of kubelet-sim-a tainted unreachable:NoExecute (taints by node)",
+                () -> taints(api, "a-node-"), m -> m.values().stream().anyMatch(t -> t.contains("node.kubernetes.io/unreachable:NoExecute")));
         Timings.timing("node failure -> first unreachable NoExecute taint", Timings.ms(tFail));
         List<String> evictedBeforeKill = api.pods("app%3Dweb").stream()
                 .filter(p -> onA.contains(Api.name(p)) && Api.terminating(p)).map(Api::name).toList();
@@ -57,11 +57,11 @@ class ControllerManagerFailoverTest extends E2eBase {
                 + evictedBeforeKill.size() + " of " + onA.size());
         assertThat(evictedBeforeKill).as("the kill lands before the evictions are done").hasSizeLessThan(onA.size());
 
-        Poll.until(Cluster.LEADER_LEASE.plusSeconds(30), standby.id + " leads", standby::leading);
+        Cluster.awaitLeads(standby, Cluster.LEADER_LEASE.plusSeconds(30), List.of(cm0, cm1));
         Timings.timing("controller-manager takeover after kill -9", Timings.ms(tKill));
 
-        Poll.until(Duration.ofSeconds(60), "every pod of the failed nodes evicted", () -> api.pods("app%3Dweb").stream()
-                .filter(p -> onA.contains(Api.name(p))).allMatch(Api::terminating));
+        Poll.until(Duration.ofSeconds(60), "every pod of the failed nodes evicted (" + onA + ")", () -> api.pods("app%3Dweb").stream()
+                .filter(p -> onA.contains(Api.name(p)) && !Api.terminating(p)).map(Api::name).sorted().toList(), List::isEmpty);
         Timings.timing("node failure -> all its pods evicted", Timings.ms(tFail));
         awaitRunning(api, "web", REPLICAS, Duration.ofSeconds(90));
         Timings.timing("node failure -> " + REPLICAS + " replicas Running again", Timings.ms(tFail));
@@ -70,17 +70,21 @@ class ControllerManagerFailoverTest extends E2eBase {
         assertThat(pods).hasSize(REPLICAS);
         assertThat(pods).allSatisfy(p -> assertThat(Api.nodeName(p)).startsWith("b-node-"));
         Poll.until(Duration.ofSeconds(30), "ReplicaSet status.replicas == " + REPLICAS, () -> api
-                .get("/apis/apps/v1/namespaces/default/replicasets/web").path("status").path("replicas").asInt() == REPLICAS);
+                .get("/apis/apps/v1/namespaces/default/replicasets/web").path("status").path("replicas").asInt(), n -> n == REPLICAS);
         assertEveryPodBoundAtMostOnce(rev0);
         cluster.assertAllAliveExcept(ka, leader);
     }
 
-    static boolean unreachableNoExecute(JsonNode node) {
-        for (JsonNode t : node.path("spec").path("taints")) {
-            if (t.path("key").asText().equals("node.kubernetes.io/unreachable") && t.path("effect").asText().equals("NoExecute")) {
-                return true;
+    /** "key:effect" taints of every node whose name starts with {@code prefix}, by name. */
+    static java.util.Map<String, List<String>> taints(Api api, String prefix) {
+        java.util.Map<String, List<String>> m = new java.util.TreeMap<>();
+        for (JsonNode n : api.nodes()) {
+            if (Api.name(n).startsWith(prefix)) {
+                List<String> t = new java.util.ArrayList<>();
+                n.path("spec").path("taints").forEach(x -> t.add(x.path("key").asText() + ":" + x.path("effect").asText()));
+                m.put(Api.name(n), t);
             }
         }
-        return false;
+        return m;
     }
 }

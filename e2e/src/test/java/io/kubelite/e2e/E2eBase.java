@@ -44,8 +44,15 @@ abstract class E2eBase {
 
     /** Waits for {@code n} Ready nodes whose names start with {@code prefix}. */
     static void awaitReadyNodes(Api api, String prefix, int n, Duration timeout) {
-        Poll.until(timeout, n + " Ready nodes " + prefix + "*", () -> api.nodes().stream()
-                .filter(x -> Api.name(x).startsWith(prefix) && Api.ready(x).equals("True")).count() == n);
+        Poll.until(timeout, n + " Ready nodes " + prefix + "* (Ready condition by node)", () -> readiness(api, prefix),
+                r -> r.values().stream().filter("True"::equals).count() == n);
+    }
+
+    /** The Ready condition's status of every node whose name starts with {@code prefix}, by name. */
+    static Map<String, String> readiness(Api api, String prefix) {
+        Map<String, String> r = new java.util.TreeMap<>();
+        api.nodes().stream().filter(x -> Api.name(x).startsWith(prefix)).forEach(x -> r.put(Api.name(x), Api.ready(x)));
+        return r;
     }
 
     /** Pods of {@code app} that are not being deleted. */

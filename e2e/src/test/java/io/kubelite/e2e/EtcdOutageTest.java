@@ -57,7 +57,7 @@ class EtcdOutageTest extends E2eBase {
         restartAll();
         Timings.timing("etcd members restarted from their data dirs -> quorum", Timings.ms(tUp));
         for (Proc p : cluster.procs()) {
-            Poll.until(Duration.ofSeconds(60), p.id + " ready again", p::ready);
+            cluster.awaitReady(Duration.ofSeconds(60), p);
             Timings.timing("etcd back -> " + p.id + " ready", Timings.ms(tUp));
         }
         awaitReadyNodes(api, "", 4, Duration.ofSeconds(60));
@@ -86,11 +86,11 @@ class EtcdOutageTest extends E2eBase {
         Poll.until(Duration.ofSeconds(30), "etcd healthy (quorum reads on every member)", () -> {
             try {
                 cluster.etcd.etcdctl("endpoint", "health");
-                return true;
+                return "healthy";
             } catch (RuntimeException | AssertionError notYet) {
-                return false;
+                return "etcdctl endpoint health: " + notYet.getMessage();
             }
-        });
+        }, "healthy"::equals);
     }
 
     @AfterEach

@@ -51,8 +51,8 @@ class KubeletSimFailoverTest extends E2eBase {
 
         long tKill = System.nanoTime();
         ka.kill9();
-        Poll.until(Duration.ofSeconds(60), "kubelet-sim-a's 4 nodes Unknown", () -> api.nodes().stream()
-                .filter(n -> Api.name(n).startsWith("a-node-") && Api.ready(n).equals("Unknown")).count() == 4);
+        Poll.until(Duration.ofSeconds(60), "kubelet-sim-a's 4 nodes Unknown (Ready condition by node)",
+                () -> readiness(api, "a-node-"), r -> r.values().stream().filter("Unknown"::equals).count() == 4);
         long unknownAfter = Timings.ms(tKill);
         Timings.timing("kill -9 kubelet-sim -> its nodes Unknown (grace " + Cluster.NODE_GRACE.toMillis() + " ms)", unknownAfter);
         // the last lease renewal was at most the renew interval (1 s) before the kill
@@ -61,11 +61,11 @@ class KubeletSimFailoverTest extends E2eBase {
         assertThat(api.nodes().stream().filter(n -> Api.name(n).startsWith("b-node-")).map(Api::ready))
                 .as("the other kubelet-sim's nodes stay Ready").containsOnly("True");
 
-        Poll.until(Duration.ofSeconds(90), "every active pod Running on kubelet-sim-b's nodes", () -> {
-            List<JsonNode> pods = activePods(api, "web");
-            return pods.size() == REPLICAS && running(pods) == REPLICAS
-                    && pods.stream().allMatch(p -> Api.nodeName(p).startsWith("b-node-"));
-        });
+        Poll.until(Duration.ofSeconds(90), REPLICAS + " active pods, all Running on kubelet-sim-b's nodes (active pods"
+                + " by phase and node)", () -> activePods(api, "web").stream().collect(Collectors.groupingBy(
+                        p -> Api.phase(p) + " on " + (Api.nodeName(p).isEmpty() ? "no node" : Api.nodeName(p).substring(0, 6) + "*"),
+                        java.util.TreeMap::new, Collectors.counting())),
+                m -> m.size() == 1 && Long.valueOf(REPLICAS).equals(m.get("Running on b-node*")));
         Timings.timing("kill -9 kubelet-sim -> all " + REPLICAS + " replicas Running on the other nodes", Timings.ms(tKill));
         List<JsonNode> all = api.pods("app%3Dweb");
         List<String> stale = all.stream().filter(p -> Api.nodeName(p).startsWith("a-node-")).map(Api::name).toList();
@@ -80,7 +80,10 @@ class KubeletSimFailoverTest extends E2eBase {
         cluster.awaitReady(Duration.ofSeconds(120), ka);
         awaitReadyNodes(api, "a-node-", 4, Duration.ofSeconds(60));
         Timings.timing("restart kubelet-sim -> its nodes Ready", Timings.ms(tRestart));
-        Poll.until(Duration.ofSeconds(60), "the evicted pods removed", () -> api.pods("app%3Dweb").size() == REPLICAS);
+        Poll.until(Duration.ofSeconds(60), "the evicted pods removed, " + REPLICAS + " left (pods not Running on b-node-*)",
+                () -> api.pods("app%3Dweb").stream().filter(p -> Api.terminating(p) || !Api.nodeName(p).startsWith("b-node-"))
+                        .map(p -> Api.name(p) + "@" + Api.nodeName(p) + (Api.terminating(p) ? " terminating" : "")).toList(),
+                List::isEmpty);
         Timings.timing("restart kubelet-sim -> stale pods removed", Timings.ms(tRestart));
 
         List<JsonNode> nodes = api.nodes();

@@ -42,20 +42,21 @@ class SchedulerFailoverTest extends E2eBase {
         api.createReplicaSet("scale", PODS, 300);
 
         // kill the leader once it has bound a good part of the pods, but not all
-        Poll.until(Duration.ofSeconds(120), "the leader bound 100 pods", () -> leader.metric("scheduler_pods_bound_total") >= 100);
+        Poll.until(Duration.ofSeconds(120), "the leader bound 100 pods (its scheduler_pods_bound_total)",
+                () -> leader.metric("scheduler_pods_bound_total"), n -> n >= 100);
         double boundByLeader = leader.metric("scheduler_pods_bound_total");
         long tKill = System.nanoTime();
         leader.kill9();
         Timings.log("killed scheduler leader " + leader.id + " after it bound " + (long) boundByLeader + " pods, "
                 + Timings.ms(t0) + " ms into the scale-up");
 
-        Poll.until(Cluster.LEADER_LEASE.plusSeconds(30), standby.id + " leads", standby::leading);
+        Cluster.awaitLeads(standby, Cluster.LEADER_LEASE.plusSeconds(30), List.of(s0, s1));
         long takeover = Timings.ms(tKill);
         Timings.timing("scheduler takeover after kill -9 (lease " + Cluster.LEADER_LEASE.toMillis() + " ms)", takeover);
         assertThat(takeover).as("standby takes over within lease + 2 s").isLessThanOrEqualTo(Cluster.LEADER_LEASE.toMillis() + 2000);
 
-        Poll.until(Duration.ofSeconds(120), PODS + " pods bound", () -> activePods(api, "scale").stream()
-                .filter(p -> !Api.nodeName(p).isEmpty()).count() == PODS);
+        Poll.until(Duration.ofSeconds(120), PODS + " pods bound", () -> summary(api, "scale"),
+                s -> activePods(api, "scale").stream().filter(p -> !Api.nodeName(p).isEmpty()).count() == PODS);
         Timings.timing("scale-up to " + PODS + " bound pods", Timings.ms(t0));
         Map<String, EtcdHistory.Binding> bindings = assertEveryPodBoundAtMostOnce(rev0);
         awaitRunning(api, "scale", PODS, Duration.ofSeconds(120));

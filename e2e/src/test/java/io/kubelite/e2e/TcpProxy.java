@@ -17,6 +17,8 @@ final class TcpProxy implements AutoCloseable {
     private final List<Integer> backends;
     private final AtomicInteger[] connections;
     private final LoopbackTcpFront front;
+    private final long t0 = System.nanoTime();
+    private final List<String> history = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     TcpProxy(List<Integer> backendPorts) throws IOException {
         this.backends = List.copyOf(backendPorts);
@@ -41,10 +43,23 @@ final class TcpProxy implements AutoCloseable {
             Socket s = LoopbackTcpFront.connect(backends.get(i));
             if (s != null) {
                 connections[i].incrementAndGet();
+                history.add(ms() + " ms: connection to backend " + i + " (port " + backends.get(i) + ")");
                 return s;
             }
         }
+        history.add(ms() + " ms: no backend accepted a connection");
         return null;
+    }
+
+    /** Where each connection went, with the time since the front opened: for failure messages. */
+    String history() {
+        synchronized (history) {
+            return String.join("\n", history) + "\n" + ms() + " ms: " + front.openConnections() + " connections open";
+        }
+    }
+
+    private long ms() {
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     @Override
