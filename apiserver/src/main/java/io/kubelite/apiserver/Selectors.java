@@ -1,12 +1,14 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
-import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.Pod;
 import io.kubelite.api.Event;
-import io.kubelite.api.Secret;
 import io.kubelite.api.Namespace;
 import io.kubelite.api.Node;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.Pod;
+import io.kubelite.api.Secret;
+import io.kubelite.api.labels.Requirement;
+import io.kubelite.api.labels.Selector;
 import io.kubelite.store.Resource;
 
 import java.util.ArrayList;
@@ -35,23 +37,26 @@ public final class Selectors {
             "Event", Set.of("involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
                     "involvedObject.uid", "reason", "type", "source"));
 
+    /** The {@code labelSelector} parameter over objects' metadata; a syntax error answers 400 as kube-apiserver does. */
     public static Predicate<ObjectMeta> labels(String selector) {
+        Selector s = parseLabels(selector);
+        return s == Selector.everything() ? m -> true : m -> s.matches(m.getLabelsMap());
+    }
+
+    /**
+     * Kubernetes' label selector string syntax ({@code labels.Parse}): comma-separated
+     * {@code key}, {@code !key}, {@code key=v}, {@code key==v}, {@code key!=v},
+     * {@code key in (a,b)}, {@code key notin (a,b)}, {@code key>n}, {@code key<n}.
+     */
+    static Selector parseLabels(String selector) {
         if (selector == null || selector.isBlank()) {
-            return m -> true;
+            return Selector.everything();
         }
-        List<Predicate<Map<String, String>>> reqs = new ArrayList<>();
+        List<Requirement> reqs = new ArrayList<>();
         for (String term : splitTerms(selector)) {
-            reqs.add(labelTerm(term.trim(), selector));
+            reqs.add(labelTerm(term.trim()));
         }
-        return m -> {
-            Map<String, String> l = m.getLabelsMap();
-            for (Predicate<Map<String, String>> p : reqs) {
-                if (!p.test(l)) {
-                    return false;
-                }
-            }
-            return true;
-        };
+        return Selector.of(reqs);
     }
 
     /** Splits on commas outside parentheses. */
@@ -74,7 +79,7 @@ public final class Selectors {
         return out;
     }
 
-    private static Predicate<Map<String, String>> labelTerm(String t, String whole) {
+    private static Requirement labelTerm(String t) {
         if (t.isEmpty()) {
             throw ApiException.badRequest("unable to parse requirement: found '', expected: identifier");
         }
@@ -92,28 +97,42 @@ public final class Selectors {
                 }
                 Set<String> set = Set.copyOf(splitValues(vals.substring(1, vals.length() - 1)));
                 checkKey(key);
-                return in ? l -> l.containsKey(key) && set.contains(l.get(key))
-                        : l -> !l.containsKey(key) || !set.contains(l.get(key));
+                return new Requirement(key, in ? Requirement.Operator.IN : Requirement.Operator.NOT_IN, set);
             }
         }
-        String[] ops = {"!=", "==", "="};
+        String[] ops = {"!=", "==", "=", ">", "<"};
         for (String op : ops) {
             int i = t.indexOf(op);
             if (i > 0) {
                 String key = t.substring(0, i).trim();
                 String val = t.substring(i + op.length()).trim();
                 checkKey(key);
-                checkValue(val);
-                return op.equals("!=") ? l -> !val.equals(l.get(key)) : l -> val.equals(l.get(key));
+                Requirement.Operator o = switch (op) {
+                    case "!=" -> Requirement.Operator.NOT_EQUALS;
+                    case ">" -> Requirement.Operator.GT;
+                    case "<" -> Requirement.Operator.LT;
+                    default -> Requirement.Operator.EQUALS;
+                };
+                if (o == Requirement.Operator.GT || o == Requirement.Operator.LT) {
+                    try {
+                        Long.parseLong(val);
+                    } catch (NumberFormatException e) {
+                        throw ApiException.badRequest("unable to parse requirement: for 'Gt', 'Lt' operators, the value"
+                                + " must be an integer");
+                    }
+                } else {
+                    checkValue(val);
+                }
+                return new Requirement(key, o, Set.of(val));
             }
         }
         if (t.startsWith("!")) {
             String key = t.substring(1).trim();
             checkKey(key);
-            return l -> !l.containsKey(key);
+            return new Requirement(key, Requirement.Operator.DOES_NOT_EXIST, Set.of());
         }
         checkKey(t);
-        return l -> l.containsKey(t);
+        return new Requirement(t, Requirement.Operator.EXISTS, Set.of());
     }
 
     private static List<String> splitValues(String s) {

@@ -11,10 +11,10 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.Service;
 import io.kubelite.api.ServicePort;
+import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
-import io.kubelite.controllers.util.Selectors;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import io.kubelite.store.Resources;
@@ -99,8 +99,7 @@ public final class EndpointsController implements Controller {
     private void enqueueFor(Pod p, Pod old) {
         for (Service s : services.byNamespace(p.getMetadata().getNamespace())) {
             Map<String, String> sel = s.getSpec().getSelectorMap();
-            if (Selectors.matchesMap(sel, p.getMetadata().getLabelsMap())
-                    || (old != null && Selectors.matchesMap(sel, old.getMetadata().getLabelsMap()))) {
+            if (selects(sel, p) || (old != null && selects(sel, old))) {
                 queue.add(key(s.getMetadata()));
             }
         }
@@ -163,11 +162,16 @@ public final class EndpointsController implements Controller {
     }
 
     /** The subsets for {@code svc} over {@code candidates}, sorted so equal inputs give equal output. */
+    /** A Service's selector: every pair must match; a Service without one selects no pod (its Endpoints are the user's). */
+    private static boolean selects(Map<String, String> selector, Pod p) {
+        return !selector.isEmpty() && Selector.ofMap(selector).matches(p.getMetadata().getLabelsMap());
+    }
+
     static List<EndpointSubset> subsets(Service svc, List<Pod> candidates) {
         boolean publishNotReady = svc.getSpec().getPublishNotReadyAddresses();
         Map<List<EndpointPort>, List<List<EndpointAddress>>> groups = new LinkedHashMap<>();
         for (Pod p : candidates) {
-            if (!Selectors.matchesMap(svc.getSpec().getSelectorMap(), p.getMetadata().getLabelsMap())) {
+            if (!selects(svc.getSpec().getSelectorMap(), p)) {
                 continue;
             }
             if (p.getStatus().getPodIp().isEmpty() || Pods.isTerminal(p) || (Pods.isTerminating(p) && !publishNotReady)) {

@@ -10,11 +10,11 @@ import io.kubelite.api.ReplicaSetStatus;
 import io.kubelite.api.PodSpecDefaults;
 import io.kubelite.api.PodStatus;
 import io.kubelite.api.QosClass;
+import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.store.events.EventRecorder;
 import io.kubelite.controllers.util.Pods;
-import io.kubelite.controllers.util.Selectors;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
@@ -216,7 +216,7 @@ public final class ReplicaSetController implements Controller {
         Map<String, String> labels = p.getMetadata().getLabelsMap();
         for (ReplicaSet rs : rsInformer.byNamespace(p.getMetadata().getNamespace())) {
             var sel = rs.getSpec().getSelector();
-            if (!Selectors.isEmpty(sel) && Selectors.matches(sel, labels)) {
+            if (!Selector.isEmpty(sel) && Selector.of(sel).matches(labels)) {
                 out.add(rs);
             }
         }
@@ -233,7 +233,7 @@ public final class ReplicaSetController implements Controller {
         }
         boolean needsSync = expectations.satisfied(key);
         var sel = rs.getSpec().getSelector();
-        if (Selectors.isEmpty(sel)) {
+        if (Selector.isEmpty(sel)) {
             LOG.warn("ReplicaSet {} has an empty selector; ignoring it", key);
             return Result.done();
         }
@@ -282,12 +282,12 @@ public final class ReplicaSetController implements Controller {
     private List<Pod> claimPods(ReplicaSet rs, List<Pod> candidates) throws Exception {
         List<Pod> claimed = new ArrayList<>();
         String uid = rs.getMetadata().getUid();
-        var sel = rs.getSpec().getSelector();
+        Selector sel = Selector.of(rs.getSpec().getSelector());
         boolean deleting = rs.getMetadata().hasDeletionTimestamp();
         Boolean canAdopt = null;
         for (Pod p : candidates) {
             Optional<OwnerReference> ref = Pods.controllerRef(p.getMetadata());
-            boolean matches = Selectors.matches(sel, p.getMetadata().getLabelsMap());
+            boolean matches = sel.matches(p.getMetadata().getLabelsMap());
             if (ref.isPresent()) {
                 if (!ref.get().getUid().equals(uid)) {
                     continue;
@@ -327,7 +327,7 @@ public final class ReplicaSetController implements Controller {
             pods.guaranteedUpdate(p.getMetadata().getNamespace(), p.getMetadata().getName(),
                     Preconditions.uid(p.getMetadata().getUid()), cur -> {
                         if (Pods.controllerRef(cur.getMetadata()).isPresent() || Pods.isTerminating(cur)
-                                || !Selectors.matches(rs.getSpec().getSelector(), cur.getMetadata().getLabelsMap())) {
+                                || !Selector.of(rs.getSpec().getSelector()).matches(cur.getMetadata().getLabelsMap())) {
                             throw new IllegalStateException("pod changed; not adopting");
                         }
                         return cur.toBuilder().setMetadata(cur.getMetadata().toBuilder().addOwnerReferences(ref)).build();

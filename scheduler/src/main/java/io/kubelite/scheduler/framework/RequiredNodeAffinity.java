@@ -29,7 +29,7 @@ public final class RequiredNodeAffinity {
                 || !spec.getAffinity().getNodeAffinity().hasRequiredDuringSchedulingIgnoredDuringExecution()) {
             return sel.isEmpty() ? n -> true : bySelector;
         }
-        Predicate<NodeInfo> required = Selectors.nodeSelector(
+        Predicate<NodeInfo> required = NodeSelectors.nodeSelector(
                 spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution());
         return sel.isEmpty() ? required : bySelector.and(required);
     }

@@ -9,7 +9,7 @@ import io.kubelite.scheduler.framework.PreFilterPlugin;
 import io.kubelite.scheduler.framework.PreScorePlugin;
 import io.kubelite.scheduler.framework.RequiredNodeAffinity;
 import io.kubelite.scheduler.framework.ScorePlugin;
-import io.kubelite.scheduler.framework.Selectors;
+import io.kubelite.scheduler.framework.NodeSelectors;
 import io.kubelite.scheduler.framework.Status;
 
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
         List<Weighted> terms = new ArrayList<>();
         for (PreferredSchedulingTerm t : spec.getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecutionList()) {
             if (t.getWeight() != 0) {
-                terms.add(new Weighted(t.getWeight(), Selectors.nodeSelectorTerm(t.getPreference())));
+                terms.add(new Weighted(t.getWeight(), NodeSelectors.nodeSelectorTerm(t.getPreference())));
             }
         }
         state.write(PREFERRED, new Preferred(terms));

@@ -1,6 +1,7 @@
 package io.kubelite.scheduler.plugins;
 
 import io.kubelite.api.TopologySpreadConstraint;
+import io.kubelite.api.labels.Selector;
 import io.kubelite.scheduler.framework.CycleState;
 import io.kubelite.scheduler.framework.FilterPlugin;
 import io.kubelite.scheduler.framework.NodeInfo;
@@ -9,7 +10,6 @@ import io.kubelite.scheduler.framework.PreFilterPlugin;
 import io.kubelite.scheduler.framework.PreScorePlugin;
 import io.kubelite.scheduler.framework.RequiredNodeAffinity;
 import io.kubelite.scheduler.framework.ScorePlugin;
-import io.kubelite.scheduler.framework.Selectors;
 import io.kubelite.scheduler.framework.Status;
 
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     private static final String PRE_SCORE = NAME + "/preScore";
 
     /** One constraint with its selector compiled. */
-    record Constraint(int maxSkew, String topologyKey, int minDomains, Predicate<Map<String, String>> selector,
+    record Constraint(int maxSkew, String topologyKey, int minDomains, Selector selector,
                       boolean honorAffinity, boolean honorTaints, Object selectorKey) {
         boolean includes(PodInfo pod, NodeInfo node, Predicate<NodeInfo> requiredAffinity) {
             if (honorAffinity && !requiredAffinity.test(node)) {
@@ -75,8 +75,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
             if (!w.equals(whenUnsatisfiable)) {
                 continue;
             }
-            Predicate<Map<String, String>> sel = c.hasLabelSelector()
-                    ? Selectors.labelSelector(c.getLabelSelector()) : Selectors.NOTHING;
+            Selector sel = c.hasLabelSelector() ? Selector.of(c.getLabelSelector()) : Selector.nothing();
             Map<String, String> exact = new HashMap<>();
             if (c.getMatchLabelKeysCount() > 0 && c.hasLabelSelector()) {
                 for (String k : c.getMatchLabelKeysList()) {
@@ -85,7 +84,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
                         exact.put(k, v);
                     }
                 }
-                sel = Selectors.withExactLabels(sel, exact);
+                sel = sel.and(exact);
             }
             // identifies what countMatching counts, for NodeInfo's memo
             // (serialized bytes compare faster than the message; differently ordered maps only miss the memo)
@@ -111,9 +110,9 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     }
 
     static int countMatching(NodeInfo node, Constraint c, String namespace) {
-        Predicate<Map<String, String>> selector = c.selector();
+        Selector selector = c.selector();
         return node.countMatching(c.selectorKey(),
-                p -> !p.terminating() && p.namespace().equals(namespace) && selector.test(p.labels()));
+                p -> !p.terminating() && p.namespace().equals(namespace) && selector.matches(p.labels()));
     }
 
     // ------------------------------------------------------------------ filter
@@ -173,7 +172,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
             if (domain == null) {
                 return Status.unresolvable(NAME, REASON_MISSING_LABEL);
             }
-            int self = c.selector().test(pod.labels()) ? 1 : 0;
+            int self = c.selector().matches(pod.labels()) ? 1 : 0;
             int matchNum = s.counts().get(i).getOrDefault(domain, 0);
             long skew = (long) matchNum + self - s.minMatch()[i];
             if (skew > c.maxSkew()) {
