@@ -16,7 +16,7 @@ import java.util.Arrays;
         description = "A Kubernetes-style control plane over a real etcd.%n%n"
                 + "Server processes: apiserver, controller-manager, scheduler, kubelet-sim "
                 + "(each takes --help).%n",
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, StoreCommand.class})
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, StoreCommand.class, ProbeCommand.class})
 public final class KubeliteMain implements Runnable {
     @Override
     public void run() {

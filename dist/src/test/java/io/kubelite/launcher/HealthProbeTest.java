@@ -20,6 +20,9 @@ class HealthProbeTest {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
             assertThat(HealthProbe.probe(base + "/readyz")).isZero();
             assertThat(HealthProbe.probe(base + "/notready")).isEqualTo(1);
+            // the full launcher has the same command as the image's script
+            assertThat(new picocli.CommandLine(new KubeliteMain()).execute("probe", base + "/readyz")).isZero();
+            assertThat(new picocli.CommandLine(new KubeliteMain()).execute("probe", base + "/notready")).isEqualTo(1);
         } finally {
             server.stop(0);
         }

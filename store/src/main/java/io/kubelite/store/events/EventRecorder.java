@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Records core/v1 Events the way client-go's recorder and event correlator do, and
  * writes them to etcd attached to an etcd lease so they expire on their own (1 h after
- * their last occurrence, per DESIGN.md).
+ * their last occurrence, per docs/design.md).
  *
  * <ul>
  *   <li><b>De-duplication.</b> An event's name is derived from its involved object,

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Writes Event objects the way DESIGN.md asks: attached to an etcd lease so they expire 1 h
+ * Writes Event objects the way docs/design.md asks: attached to an etcd lease so they expire 1 h
  * after their last write, and guarded by the writer's {@link Fence} so a deposed leader
  * cannot record. One lease is shared by the events of a 60 s window and granted for
  * 1 h + 60 s, as the Kubernetes API server does, so an event never outlives its TTL by more
