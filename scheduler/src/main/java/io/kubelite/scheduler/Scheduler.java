@@ -11,6 +11,7 @@ import io.kubelite.scheduler.plugins.NodeResourcesFit;
 import io.kubelite.scheduler.plugins.PodTopologySpread;
 import io.kubelite.scheduler.queue.QueuedPod;
 import io.kubelite.scheduler.queue.SchedulingQueue;
+import io.kubelite.scheduler.plugins.InTreePlugins;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import io.kubelite.store.ObjectStore;
@@ -45,7 +46,7 @@ public final class Scheduler implements AutoCloseable {
     private final ObjectStore<Pod> pods;
     private final SchedulerCache cache = new SchedulerCache();
     private final SchedulingQueue queue;
-    private final Framework framework = Framework.defaults();
+    private final Framework framework = InTreePlugins.defaultProfile().build(InTreePlugins.registry(), 0);
     private final EventRecorder events;
     private final Binder binder;
     private final Informer<Pod> podInformer;

@@ -1,12 +1,5 @@
 package io.kubelite.scheduler.framework;
 
-import io.kubelite.scheduler.plugins.BalancedAllocation;
-import io.kubelite.scheduler.plugins.LeastAllocated;
-import io.kubelite.scheduler.plugins.NodeAffinity;
-import io.kubelite.scheduler.plugins.NodeResourcesFit;
-import io.kubelite.scheduler.plugins.NodeUnschedulable;
-import io.kubelite.scheduler.plugins.PodTopologySpread;
-import io.kubelite.scheduler.plugins.TaintToleration;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One scheduling profile: the plugins in order, with score weights, and the algorithm
+ * One scheduling profile's plugins (built by {@link Profile#build}), with score weights, and the algorithm
  * that runs them for one pod over a snapshot of nodes (kube-scheduler's schedulePod):
  * PreFilter, Filter until enough feasible nodes are found, PreScore, Score, normalize,
  * weight, pick the best (ties broken at random).
@@ -43,22 +36,6 @@ public final class Framework {
 
     public Framework(int percentageOfNodesToScore) {
         this.percentageOfNodesToScore = percentageOfNodesToScore;
-    }
-
-    /** kube-scheduler's default profile, limited to the plugins kubelite implements, with its weights. */
-    public static Framework defaults() {
-        Framework f = new Framework(0);
-        NodeUnschedulable unschedulable = new NodeUnschedulable();
-        TaintToleration taints = new TaintToleration();
-        NodeAffinity affinity = new NodeAffinity();
-        NodeResourcesFit fit = new NodeResourcesFit();
-        PodTopologySpread spread = new PodTopologySpread();
-        f.preFilter(affinity).preFilter(spread);
-        f.filter(unschedulable).filter(taints).filter(affinity).filter(fit).filter(spread);
-        f.preScore(affinity).preScore(spread);
-        f.score(taints, 3).score(affinity, 2).score(spread, 2)
-                .score(new LeastAllocated(), 1).score(new BalancedAllocation(), 1);
-        return f;
     }
 
     public Framework preFilter(PreFilterPlugin p) {

@@ -14,6 +14,7 @@ import io.kubelite.api.Toleration;
 import io.kubelite.scheduler.framework.CycleState;
 import io.kubelite.scheduler.framework.FitError;
 import io.kubelite.scheduler.framework.Framework;
+import io.kubelite.scheduler.framework.Profile;
 import io.kubelite.scheduler.framework.NodeInfo;
 import io.kubelite.scheduler.framework.PodInfo;
 import io.kubelite.scheduler.framework.Status;
@@ -54,7 +55,7 @@ class FrameworkTest {
 
     /** Every node the framework may choose for {@code p}, over many attempts (ties are random). */
     private static Set<String> choices(Pod p, List<NodeInfo> nodes) {
-        Framework f = Framework.defaults();
+        Framework f = defaults();
         Set<String> out = new HashSet<>();
         for (int i = 0; i < 200; i++) {
             Framework.Result r = f.schedule(new PodInfo(p), nodes);
@@ -66,7 +67,7 @@ class FrameworkTest {
     }
 
     private static Set<String> feasible(Pod p, List<NodeInfo> nodes) {
-        Framework f = Framework.defaults();
+        Framework f = defaults();
         Set<String> out = new HashSet<>();
         // filter each node alone: the feasible set, independent of scores
         for (NodeInfo n : nodes) {
@@ -148,7 +149,7 @@ class FrameworkTest {
         b.getSpecBuilder().getTopologySpreadConstraintsBuilder(0).setMinDomains(3);
         Pod p = b.build();
         assertThat(feasible(p, nodes)).isEmpty();
-        Framework.Result r = Framework.defaults().schedule(new PodInfo(p), nodes);
+        Framework.Result r = defaults().schedule(new PodInfo(p), nodes);
         assertThat(r.fitError().message())
                 .isEqualTo("0/2 nodes are available: 2 node(s) didn't match pod topology spread constraints.");
     }
@@ -171,7 +172,7 @@ class FrameworkTest {
         nodes.set(2, n3);
         nodes.set(3, n4);
         Pod p = spread(pod("p4", FOO, "500m"), 1, "zone", "DoNotSchedule", FOO).build();
-        Framework.Result r = Framework.defaults().schedule(new PodInfo(p), nodes);
+        Framework.Result r = defaults().schedule(new PodInfo(p), nodes);
         assertThat(r.scheduled()).isFalse();
         assertThat(r.fitError().message()).isEqualTo(
                 "0/4 nodes are available: 2 Insufficient cpu, 2 node(s) didn't match pod topology spread constraints.");
@@ -234,19 +235,19 @@ class FrameworkTest {
         Node.Builder ub = node("gone");
         ub.getStatusBuilder().getConditionsBuilder(0).setStatus("Unknown");
         NodeInfo gone = NodeInfo.of(ub.build());
-        Framework.Result r = Framework.defaults().schedule(new PodInfo(pod("p").build()), List.of(down, gone));
+        Framework.Result r = defaults().schedule(new PodInfo(pod("p").build()), List.of(down, gone));
         assertThat(r.fitError().message()).isEqualTo("0/2 nodes are available: "
                 + "1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, "
                 + "1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }.");
         Pod tolerant = tolerate(pod("p"), "node.kubernetes.io/not-ready", "Exists", "", "NoSchedule").build();
-        assertThat(Framework.defaults().schedule(new PodInfo(tolerant), List.of(down, gone)).nodeName()).isEqualTo("down");
+        assertThat(defaults().schedule(new PodInfo(tolerant), List.of(down, gone)).nodeName()).isEqualTo("down");
         // the controller's own NoExecute taint is not tolerated by a NoSchedule toleration
         NodeInfo evicting = NodeInfo.of(withTaint(node("evicting"), "node.kubernetes.io/unreachable", "", "NoExecute").build());
         Pod noSchedOnly = tolerate(pod("p"), "node.kubernetes.io/unreachable", "Exists", "", "NoSchedule").build();
-        assertThat(Framework.defaults().schedule(new PodInfo(noSchedOnly), List.of(evicting)).scheduled()).isFalse();
+        assertThat(defaults().schedule(new PodInfo(noSchedOnly), List.of(evicting)).scheduled()).isFalse();
         Node.Builder cordoned = node("cordoned");
         cordoned.getSpecBuilder().setUnschedulable(true);
-        assertThat(Framework.defaults().schedule(new PodInfo(pod("p").build()), List.of(NodeInfo.of(cordoned.build())))
+        assertThat(defaults().schedule(new PodInfo(pod("p").build()), List.of(NodeInfo.of(cordoned.build())))
                 .fitError().message()).isEqualTo("0/1 nodes are available: 1 node(s) were unschedulable.");
     }
 
@@ -269,7 +270,7 @@ class FrameworkTest {
         Pod.Builder sel = pod("p");
         sel.getSpecBuilder().putNodeSelector("disk", "hdd");
         assertThat(feasible(sel.build(), nodes)).containsExactly("b");
-        Framework.Result r = Framework.defaults().schedule(new PodInfo(affinity(term(req("disk", "In", "tape")))), nodes);
+        Framework.Result r = defaults().schedule(new PodInfo(affinity(term(req("disk", "In", "tape")))), nodes);
         assertThat(r.fitError().message())
                 .isEqualTo("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.");
     }
@@ -300,7 +301,7 @@ class FrameworkTest {
         for (int i = 0; i < 1000; i++) {
             nodes.add(NodeInfo.of(node(String.format("n%04d", i)).build()));
         }
-        Framework f = Framework.defaults();
+        Framework f = defaults();
         Framework.Result r = f.schedule(new PodInfo(pod("p").build()), nodes);
         // 1000 nodes: 50% - 1000/125 = 42% -> 420 nodes
         assertThat(r.evaluatedNodes()).isEqualTo(420);
@@ -324,5 +325,17 @@ class FrameworkTest {
         b.getSpecBuilder().setAffinity(Affinity.newBuilder().setNodeAffinity(io.kubelite.api.NodeAffinity.newBuilder()
                 .setRequiredDuringSchedulingIgnoredDuringExecution(NodeSelector.newBuilder().addAllNodeSelectorTerms(List.of(terms)))));
         return b.build();
+    }
+
+    private static Framework defaults() {
+        return InTreePlugins.defaultProfile().build(InTreePlugins.registry(), 0);
+    }
+
+    @Test
+    void aProfileNamingAnUnknownPluginIsRefusedWithTheKnownNames() {
+        Profile p = new Profile(java.util.List.of("NodeUnschedulable", "NodePorts"), java.util.Map.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.build(InTreePlugins.registry(), 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown scheduler plugin 'NodePorts'; known: [NodeAffinity, ");
     }
 }
