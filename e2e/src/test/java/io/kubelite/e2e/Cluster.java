@@ -131,6 +131,16 @@ final class Cluster implements AutoCloseable {
         return leader(ps).orElseThrow(() -> new AssertionError("leadership changed again: " + leadership(ps)));
     }
 
+    /**
+     * The earliest a standby may lead after the leader stopped renewing: its lease was last
+     * renewed at most one renew interval (a third of the lease) before, so etcd cannot expire
+     * it sooner than two thirds of the lease after the stop. Leading earlier would mean two
+     * leaders.
+     */
+    static long earliestTakeoverMillis() {
+        return LEADER_LEASE.toMillis() * 2 / 3;
+    }
+
     /** Waits until {@code p} reports itself leader; a timeout names what each of {@code peers} reported. */
     static void awaitLeads(Proc p, Duration timeout, List<Proc> peers) {
         Poll.until(timeout, p.id + " leads (leadership by process)", () -> leadership(peers),
