@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * not be served (a corrupt log, say), with one line on stderr, {@code etcdlite: <why>},
  * and no stack trace; 1 for any other failure to start.
  */
-@Command(name = "etcdlite", sortOptions = false,
+@Command(name = "etcdlite", sortOptions = false, usageHelpWidth = 100,
         description = "A single-node, persistent etcd v3 API server.")
 public final class EtcdLiteMain implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = EtcdLite.Options.DEFAULT_DATA_DIR,
