@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * labelled {@value #EXCLUDE_DISRUPTION} do not count. The rate is
  * {@code --node-eviction-rate}, but in a partially disrupted zone
  * {@code --secondary-node-eviction-rate} when the zone has more than
- * {@code --large-cluster-size-threshold} nodes and 0 when it has fewer.
+ * {@code --large-cluster-size-threshold} nodes, else 0.
  *
  * <p>When every zone is fully disrupted, it is more likely this controller that is cut
  * off than every node at once: "master disruption mode" removes the NoExecute taints and
