@@ -22,13 +22,21 @@ public final class EtcdLite implements AutoCloseable {
 
     /** Start-up settings; every field has etcd's (or a sensible) default. */
     public static final class Options {
-        Path dataDir = Path.of("default.etcdlite");
-        String host = "127.0.0.1";
-        int port = 2379;
-        long snapshotBytes = 64L << 20;
-        long progressNotifyMillis = 10 * 60 * 1000;
+        static final String DEFAULT_DATA_DIR = "default.etcdlite";
+        static final String DEFAULT_HOST = "127.0.0.1";
+        static final int DEFAULT_PORT = 2379;
+        static final String DEFAULT_LISTEN = DEFAULT_HOST + ":" + DEFAULT_PORT;
+        static final long DEFAULT_SNAPSHOT_BYTES = 64L << 20;
+        static final long DEFAULT_PROGRESS_NOTIFY_MILLIS = 10 * 60 * 1000;
+        static final String DEFAULT_NAME = "default";
+
+        Path dataDir = Path.of(DEFAULT_DATA_DIR);
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        long snapshotBytes = DEFAULT_SNAPSHOT_BYTES;
+        long progressNotifyMillis = DEFAULT_PROGRESS_NOTIFY_MILLIS;
         int maxRequestBytes = Backend.MAX_REQUEST_BYTES;
-        String name = "default";
+        String name = DEFAULT_NAME;
 
         public Options dataDir(Path p) {
             dataDir = p;
@@ -158,70 +166,13 @@ public final class EtcdLite implements AutoCloseable {
         backend.close();
     }
 
-    /** {@code etcdlite --data-dir D --listen 127.0.0.1:2379 [--snapshot-bytes N] [--progress-notify-interval-ms N] [--max-request-bytes N]} */
-    public static void main(String[] args) throws Exception {
-        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
-            System.out.println(USAGE);
-            return;
-        }
-        EtcdLite e;
-        try {
-            e = start(parse(args));
-        } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException bad) {
-            // a clear message, not a stack trace: a bad flag or a data dir that must not be served
-            System.err.println("etcdlite: " + bad.getMessage());
-            System.exit(2);
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(e::close, "etcdlite-shutdown"));
-        System.out.println("etcdlite ready on " + e.endpoint());
-        System.out.flush();
-        Thread.currentThread().join();
+    /** The command line, see {@link EtcdLiteMain}; launchers name this class. */
+    public static void main(String[] args) {
+        EtcdLiteMain.main(args);
     }
 
-    static final String USAGE = """
-            Usage: etcdlite [--data-dir DIR] [--listen HOST:PORT] [--snapshot-bytes N]
-                            [--progress-notify-interval-ms N] [--max-request-bytes N] [--name NAME]
-            A single-node, persistent etcd v3 API server.
-              --data-dir DIR                   log, snapshots and member ids (default.etcdlite)
-              --listen HOST:PORT               gRPC address; port 0 picks a free one (127.0.0.1:2379)
-              --snapshot-bytes N               log size that triggers a snapshot, 0 = never (67108864)
-              --progress-notify-interval-ms N  progress notifications to idle watchers (600000)
-              --max-request-bytes N            largest put/txn; watch fragmenting threshold - 512 KiB (1572864)
-              --name NAME                      member name (default)""";
-
-    private static long number(String flag, String v) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " wants a whole number, got '" + v + "'");
-        }
-    }
-
+    /** Parses the command line's flags; a bad one is an {@link IllegalArgumentException} naming it. */
     public static Options parse(String[] args) {
-        Options o = new Options();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String v;
-            String name = a;
-            if (a.contains("=")) {
-                name = a.substring(0, a.indexOf('='));
-                v = a.substring(a.indexOf('=') + 1);
-            } else if (i + 1 < args.length) {
-                v = args[++i];
-            } else {
-                throw new IllegalArgumentException("missing value for " + a);
-            }
-            switch (name) {
-                case "--data-dir" -> o.dataDir(Path.of(v));
-                case "--listen" -> o.listen(v);
-                case "--snapshot-bytes" -> o.snapshotBytes(number(name, v));
-                case "--progress-notify-interval-ms" -> o.progressNotifyMillis(number(name, v));
-                case "--name" -> o.name(v);
-                case "--max-request-bytes" -> o.maxRequestBytes((int) Math.min(Integer.MAX_VALUE, number(name, v)));
-                default -> throw new IllegalArgumentException("unknown flag " + name);
-            }
-        }
-        return o;
+        return EtcdLiteMain.parse(args);
     }
 }

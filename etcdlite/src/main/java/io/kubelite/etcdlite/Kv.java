@@ -123,7 +123,7 @@ final class Kv {
         }
     }
 
-    static PutResponse.Builder put(Backend.Change c, PutRequest r) {
+    static PutResponse.Builder put(WritePath.Change c, PutRequest r) {
         ByteString value = r.getValue();
         long lease = r.getLease();
         if (r.getIgnoreValue() || r.getIgnoreLease()) {
@@ -143,7 +143,7 @@ final class Kv {
         return b;
     }
 
-    static DeleteRangeResponse.Builder delete(Backend.Change c, DeleteRangeRequest r) {
+    static DeleteRangeResponse.Builder delete(WritePath.Change c, DeleteRangeRequest r) {
         List<ByteString> keys = new ArrayList<>();
         c.w.mvcc().range(r.getKey(), r.getRangeEnd(), c.w.readRev(), kv -> keys.add(kv.getKey()));
         DeleteRangeResponse.Builder b = DeleteRangeResponse.newBuilder();
@@ -361,14 +361,14 @@ final class Kv {
         return b;
     }
 
-    static TxnResponse.Builder txn(Backend be, Backend.Change c, TxnRequest r) {
+    static TxnResponse.Builder txn(Backend be, WritePath.Change c, TxnRequest r) {
         long begin = be.mvcc.rev();
         Path p = path(be.mvcc, r, begin);
         checkPath(be, r, p, begin);
         return exec(be, c, r, p);
     }
 
-    private static TxnResponse.Builder exec(Backend be, Backend.Change c, TxnRequest r, Path p) {
+    private static TxnResponse.Builder exec(Backend be, WritePath.Change c, TxnRequest r, Path p) {
         TxnResponse.Builder b = TxnResponse.newBuilder().setSucceeded(p.success);
         List<RequestOp> ops = p.success ? r.getSuccessList() : r.getFailureList();
         for (int i = 0; i < ops.size(); i++) {
