@@ -95,7 +95,7 @@ public final class Auth {
     public WatchCache.Sink<Secret> secretsSink() {
         return new WatchCache.Sink<>() {
             @Override
-            public void change(WatchCache.Change<Secret> c) {
+            public void change(WatchChange<Secret> c) {
                 if (c.previous() != null) {
                     remove(c.previous());
                 }

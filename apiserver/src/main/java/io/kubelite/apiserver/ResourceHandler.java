@@ -487,7 +487,7 @@ final class ResourceHandler<T extends Message> {
                 .thenCompose(v -> store.etcd().call(prefix, () -> store.etcd().client().getKVClient()
                         .get(Etcd.bytes(prefix), opt)))
                 .thenCompose(resp -> {
-                    WatchCache.EtcdState state = new WatchCache.EtcdState(resp.getHeader().getRevision(),
+                    EtcdState state = new EtcdState(resp.getHeader().getRevision(),
                             resp.getKvs().isEmpty() ? 0 : resp.getKvs().get(0).getModRevision(), resp.getCount());
                     CompletableFuture<Void> fresh = cache.awaitFresh(state);
                     if (fresh.isDone()) {

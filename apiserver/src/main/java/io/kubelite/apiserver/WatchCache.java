@@ -11,11 +11,9 @@ import io.kubelite.store.Resource;
 import io.kubelite.store.watch.ResourceWatch;
 import io.kubelite.store.watch.WatchEvent;
 import io.kubelite.store.watch.WatchListener;
-import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -26,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One API server's view of one resource: the current objects (with their JSON encoding
@@ -55,130 +52,9 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     public record Entry<T>(T object, byte[] json) {
     }
 
-    /**
-     * One change (the resourceVersion of its object is the change's revision), with its
-     * watch event encoded once and shared by every watcher: the line of its own type is
-     * built with the change, the ADDED/DELETED forms a selector transition needs and the
-     * WebSocket text forms on first use. The typed JSON is kept only inside the line, so
-     * the history holds each encoding once.
-     */
-    public static final class Change<T extends Message> implements EncodedEvent {
-        private static final WatchEvent.Type[] TYPES = WatchEvent.Type.values();
-
-        private final WatchEvent.Type type;
-        private final T object;
-        private final T previous;
-        private final ObjectMeta meta;
-        private final ObjectMeta previousMeta;
-        private final long revision;
-        private final Buffer line;
-        private final int headLength;
-        // other types' lines and the text forms, by WatchEvent.Type ordinal; set once, read by any event loop
-        private final AtomicReferenceArray<Buffer> otherLines = new AtomicReferenceArray<>(TYPES.length);
-        private final AtomicReferenceArray<String> texts = new AtomicReferenceArray<>(TYPES.length);
-
-        public Change(Resource<T> resource, WatchEvent.Type type, T object, T previous, long revision, byte[] typedJson) {
-            this.type = type;
-            this.object = object;
-            this.previous = previous;
-            // read once here, not by each of a thousand watchers' selectors (a reflective protobuf read)
-            this.meta = resource.meta(object);
-            this.previousMeta = previous == null ? null : resource.meta(previous);
-            this.revision = revision;
-            byte[] l = Codec.eventLine(type.name(), typedJson);
-            this.headLength = l.length - typedJson.length - 2;
-            this.line = Buffer.buffer(l);
-        }
-
-        public WatchEvent.Type type() {
-            return type;
-        }
-
-        public T object() {
-            return object;
-        }
-
-        public T previous() {
-            return previous;
-        }
-
-        public long revision() {
-            return revision;
-        }
-
-        public ObjectMeta meta() {
-            return meta;
-        }
-
-        /** The previous object's metadata, or null. */
-        public ObjectMeta previousMeta() {
-            return previousMeta;
-        }
-
-        /** The object with kind and apiVersion, as JSON (a copy). */
-        public byte[] typedJson() {
-            return line.getBytes(headLength, line.length() - 2);
-        }
-
-        /** The event line of this change's own type. */
-        @Override
-        public Buffer line() {
-            return line;
-        }
-
-        @Override
-        public String text() {
-            return text(type);
-        }
-
-        /** This change's object as an event of another type (an object entering or leaving a selection). */
-        EncodedEvent as(WatchEvent.Type t) {
-            if (t == type) {
-                return this;
-            }
-            return new EncodedEvent() {
-                @Override
-                public Buffer line() {
-                    return Change.this.line(t);
-                }
-
-                @Override
-                public String text() {
-                    return Change.this.text(t);
-                }
-            };
-        }
-
-        private Buffer line(WatchEvent.Type t) {
-            if (t == type) {
-                return line;
-            }
-            Buffer b = otherLines.get(t.ordinal());
-            if (b == null) {
-                b = Buffer.buffer(Codec.eventLine(t.name(), typedJson()));
-                // a racing loop may have set it: keep the first so every watcher shares one
-                if (!otherLines.compareAndSet(t.ordinal(), null, b)) {
-                    b = otherLines.get(t.ordinal());
-                }
-            }
-            return b;
-        }
-
-        private String text(WatchEvent.Type t) {
-            String s = texts.get(t.ordinal());
-            if (s == null) {
-                s = EncodedEvent.textOf(line(t));
-                if (!texts.compareAndSet(t.ordinal(), null, s)) {
-                    s = texts.get(t.ordinal());
-                }
-            }
-            return s;
-        }
-    }
-
     /** Receives changes; called under the cache lock, so it must only enqueue. */
     public interface Sink<T extends Message> {
-        void change(Change<T> c);
+        void change(WatchChange<T> c);
 
         void bookmark(long revision);
 
@@ -188,24 +64,22 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
     private final ObjectStore<T> store;
     private final Resource<T> resource;
-    private final int capacity;
     private final Object lock = new Object();
     private final Map<String, Entry<T>> items = new ConcurrentHashMap<>();
-    private final ArrayDeque<Change<T>> history = new ArrayDeque<>();
+    private final ChangeHistory<T> history;
     private final List<Sink<T>> sinks = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private final List<Map.Entry<Long, CompletableFuture<Void>>> revisionWaiters = new ArrayList<>();
-    private final List<Fresh> freshWaiters = new ArrayList<>();
+    private final FreshnessWaiters freshWaiters = new FreshnessWaiters(lock);
     private final ScheduledExecutorService timers;
     private volatile long revision;
-    private volatile long historyStart;
     private ResourceWatch<T> watch;
     private volatile boolean closed;
 
     public WatchCache(ObjectStore<T> store, int capacity, ScheduledExecutorService timers) {
         this.store = store;
         this.resource = store.resource();
-        this.capacity = capacity;
+        this.history = new ChangeHistory<>(capacity);
         this.timers = timers;
     }
 
@@ -234,7 +108,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     }
 
     public long historyStart() {
-        return historyStart;
+        return history.start();
     }
 
     /** Completes when the cache has reached {@code rev} (at once if it has). */
@@ -250,77 +124,13 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     }
 
     /**
-     * What a quorum read of this resource's key prefix saw: etcd's revision at the read, the
-     * highest mod revision of any key in the prefix (0 when empty) and how many keys there were.
-     */
-    public record EtcdState(long revision, long lastModRevision, long count) {
-    }
-
-    /**
-     * Completes once the cache holds exactly the objects etcd held at {@code state}: when its
-     * revision has reached etcd's, or — as revisions written under other prefixes reach this
-     * cache only with etcd's periodic progress notifications — as soon as it has applied the
-     * newest change under the prefix ({@code lastModRevision}) and has as many objects as etcd
-     * had (then no change it lacks can alter the set: every surviving key was last written at or
-     * before that revision, and a pending delete would leave it one object too many).
-     * Never times out; the caller bounds the wait and cancels the future.
+     * Completes once the cache holds exactly the objects etcd held at {@code state} (see
+     * {@link FreshnessWaiters}). Never times out; the caller bounds the wait and cancels the future.
      */
     public CompletableFuture<Void> awaitFresh(EtcdState state) {
         synchronized (lock) {
-            Fresh w = new Fresh(state, new CompletableFuture<>());
-            if (w.reached()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            freshWaiters.add(w);
-            w.done().whenComplete((v, err) -> {
-                // a caller's cancel (timeout) takes the waiter out; completions happen in checkFresh
-                if (err != null) {
-                    synchronized (lock) {
-                        freshWaiters.remove(w);
-                    }
-                }
-            });
-            return w.done();
+            return freshWaiters.await(state, revision, items.size());
         }
-    }
-
-    private final class Fresh {
-        private final EtcdState state;
-        private final CompletableFuture<Void> done;
-
-        Fresh(EtcdState state, CompletableFuture<Void> done) {
-            this.state = state;
-            this.done = done;
-        }
-
-        CompletableFuture<Void> done() {
-            return done;
-        }
-
-        /** Under lock. */
-        boolean reached() {
-            return revision >= state.revision()
-                    || (revision >= state.lastModRevision() && items.size() == state.count());
-        }
-    }
-
-    /** Under lock: completes the waiters the cache has caught up with. */
-    private void checkFresh() {
-        if (freshWaiters.isEmpty()) {
-            return;
-        }
-        List<Fresh> ready = new ArrayList<>();
-        freshWaiters.removeIf(w -> {
-            if (w.done().isDone()) {
-                return true;
-            }
-            if (w.reached()) {
-                ready.add(w);
-                return true;
-            }
-            return false;
-        });
-        ready.forEach(w -> w.done().complete(null));
     }
 
     public Entry<T> get(String namespace, String name) {
@@ -364,18 +174,14 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
             if (fromRevision < 0) {
                 for (Entry<T> e : items.values()) {
                     T o = e.object();
-                    sink.change(new Change<>(resource, WatchEvent.Type.ADDED, o, null,
+                    sink.change(new WatchChange<>(resource, WatchEvent.Type.ADDED, o, null,
                             Long.parseLong(resource.meta(o).getResourceVersion()), Codec.typedFromItem(resource, e.json())));
                 }
-            } else if (fromRevision < historyStart) {
-                sink.expired("too old resource version: " + fromRevision + " (" + historyStart + ")");
+            } else if (!history.holds(fromRevision)) {
+                sink.expired("too old resource version: " + fromRevision + " (" + history.start() + ")");
                 return () -> { };
             } else {
-                for (Change<T> c : history) {
-                    if (c.revision() > fromRevision) {
-                        sink.change(c);
-                    }
-                }
+                history.replayAfter(fromRevision, sink::change);
             }
             sinks.add(sink);
         }
@@ -385,7 +191,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     /** Drops changes at or below a revision. */
     private record Floor<T extends Message>(long floor, Sink<T> target) implements Sink<T> {
         @Override
-        public void change(Change<T> c) {
+        public void change(WatchChange<T> c) {
             if (c.revision() > floor) {
                 target.change(c);
             }
@@ -462,30 +268,29 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         for (T o : list) {
             fresh.put(key(o), o);
         }
-        List<Change<T>> diffs = new ArrayList<>();
+        List<WatchChange<T>> diffs = new ArrayList<>();
         for (Iterator<Map.Entry<String, Entry<T>>> it = items.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Entry<T>> e = it.next();
             if (!fresh.containsKey(e.getKey())) {
                 it.remove();
                 T last = withRevision(e.getValue().object(), rev);
-                diffs.add(new Change<>(resource, WatchEvent.Type.DELETED, last, null, rev, Codec.typed(resource, last)));
+                diffs.add(new WatchChange<>(resource, WatchEvent.Type.DELETED, last, null, rev, Codec.typed(resource, last)));
             }
         }
         for (Map.Entry<String, T> e : fresh.entrySet()) {
             byte[] json = Codec.item(e.getValue());
             Entry<T> old = items.put(e.getKey(), new Entry<>(e.getValue(), json));
             if (old == null) {
-                diffs.add(new Change<>(resource, WatchEvent.Type.ADDED, e.getValue(), null, rev, Codec.typedFromItem(resource, json)));
+                diffs.add(new WatchChange<>(resource, WatchEvent.Type.ADDED, e.getValue(), null, rev, Codec.typedFromItem(resource, json)));
             } else if (!resource.meta(old.object()).getResourceVersion()
                     .equals(resource.meta(e.getValue()).getResourceVersion())) {
-                diffs.add(new Change<>(resource, WatchEvent.Type.MODIFIED, e.getValue(), old.object(), rev,
+                diffs.add(new WatchChange<>(resource, WatchEvent.Type.MODIFIED, e.getValue(), old.object(), rev,
                         Codec.typedFromItem(resource, json)));
             }
         }
-        history.clear();
-        historyStart = rev;
+        history.restartAt(rev);
         if (relist) {
-            for (Change<T> c : diffs) {
+            for (WatchChange<T> c : diffs) {
                 for (Sink<T> s : sinks) {
                     s.change(c);
                 }
@@ -499,7 +304,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
             return;
         }
         revision = rev;
-        checkFresh();
+        freshWaiters.check(rev, items.size());
         if (!revisionWaiters.isEmpty()) {
             revisionWaiters.removeIf(w -> {
                 if (w.getKey() <= rev) {
@@ -520,7 +325,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         @Override
         public void onEvent(WatchEvent<T> e) {
             // encode outside the lock: the watch thread is the only writer, so this is race-free
-            Change<T> c;
+            WatchChange<T> c;
             Entry<T> entry = null;
             if (e.type() == WatchEvent.Type.DELETED) {
                 Entry<T> old = items.get(keyFromEvent(e));
@@ -532,14 +337,14 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
                     return;
                 }
                 last = withRevision(last, e.revision());
-                c = new Change<>(resource, WatchEvent.Type.DELETED, last, null, e.revision(), Codec.typed(resource, last));
+                c = new WatchChange<>(resource, WatchEvent.Type.DELETED, last, null, e.revision(), Codec.typed(resource, last));
             } else {
                 byte[] json = Codec.item(e.object());
                 entry = new Entry<>(e.object(), json);
                 Entry<T> old = items.get(key(e.object()));
                 T prev = e.previous() != null ? e.previous() : old == null ? null : old.object();
                 WatchEvent.Type type = old == null && e.previous() == null ? WatchEvent.Type.ADDED : e.type();
-                c = new Change<>(resource, type, e.object(), prev, e.revision(), Codec.typedFromItem(resource, json));
+                c = new WatchChange<>(resource, type, e.object(), prev, e.revision(), Codec.typedFromItem(resource, json));
             }
             synchronized (lock) {
                 if (closed) {
@@ -550,10 +355,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
                 } else {
                     items.put(key(c.object()), entry);
                 }
-                history.addLast(c);
-                while (history.size() > capacity) {
-                    historyStart = history.removeFirst().revision();
-                }
+                history.add(c);
                 for (Sink<T> s : sinks) {
                     s.change(c);
                 }
@@ -619,9 +421,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
             sinks.clear();
             revisionWaiters.forEach(x -> x.getValue().cancel(false));
             revisionWaiters.clear();
-            List<Fresh> waiting = new ArrayList<>(freshWaiters);
-            freshWaiters.clear();
-            waiting.forEach(x -> x.done().cancel(false));
+            freshWaiters.cancelAll();
         }
         if (w != null) {
             w.close();

@@ -174,7 +174,7 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
     }
 
     @Override
-    public void change(WatchCache.Change<T> c) {
+    public void change(WatchChange<T> c) {
         if (ended) {
             return;
         }

@@ -76,9 +76,9 @@ class WatchFromNowTest {
             long rev = cache.revision();
             int n = cache.size();
             // etcd moved on under other prefixes only: same newest key, same count -> fresh at once
-            assertThat(cache.awaitFresh(new WatchCache.EtcdState(rev + 1000, ra, n))).isDone();
+            assertThat(cache.awaitFresh(new EtcdState(rev + 1000, ra, n))).isDone();
             // a pod created and then updated: fresh only once the update (the newest key) is in
-            CompletableFuture<Void> created = cache.awaitFresh(new WatchCache.EtcdState(rev + 1000, rev + 2, n + 1));
+            CompletableFuture<Void> created = cache.awaitFresh(new EtcdState(rev + 1000, rev + 2, n + 1));
             assertThat(created).isNotDone();
             Pod b = pods.create(pod("b", "1")).join();
             io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "cache has b",
@@ -88,12 +88,12 @@ class WatchFromNowTest {
             created.get(10, java.util.concurrent.TimeUnit.SECONDS);
             // a pending delete: etcd has one key fewer than the cache until the delete is applied
             long now = cache.revision();
-            CompletableFuture<Void> deleted = cache.awaitFresh(new WatchCache.EtcdState(now + 1000, now, cache.size() - 1));
+            CompletableFuture<Void> deleted = cache.awaitFresh(new EtcdState(now + 1000, now, cache.size() - 1));
             assertThat(deleted).isNotDone();
             pods.delete("default", "a").join();
             deleted.get(10, java.util.concurrent.TimeUnit.SECONDS);
             // a waiter the caller gives up on (its timeout) is dropped
-            CompletableFuture<Void> never = cache.awaitFresh(new WatchCache.EtcdState(now + 1000, now + 1000, 0));
+            CompletableFuture<Void> never = cache.awaitFresh(new EtcdState(now + 1000, now + 1000, 0));
             never.cancel(false);
             assertThat(never).isCancelled();
         }

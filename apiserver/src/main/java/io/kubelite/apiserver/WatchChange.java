@@ -1,0 +1,130 @@
+package io.kubelite.apiserver;
+
+import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.store.Resource;
+import io.kubelite.store.watch.WatchEvent;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * One change (the resourceVersion of its object is the change's revision), with its
+ * watch event encoded once and shared by every watcher: the line of its own type is
+ * built with the change, the ADDED/DELETED forms a selector transition needs and the
+ * WebSocket text forms on first use. The typed JSON is kept only inside the line, so
+ * the history holds each encoding once.
+ */
+public final class WatchChange<T extends Message> implements EncodedEvent {
+    private static final WatchEvent.Type[] TYPES = WatchEvent.Type.values();
+
+    private final WatchEvent.Type type;
+    private final T object;
+    private final T previous;
+    private final ObjectMeta meta;
+    private final ObjectMeta previousMeta;
+    private final long revision;
+    private final Buffer line;
+    private final int headLength;
+    // other types' lines and the text forms, by WatchEvent.Type ordinal; set once, read by any event loop
+    private final AtomicReferenceArray<Buffer> otherLines = new AtomicReferenceArray<>(TYPES.length);
+    private final AtomicReferenceArray<String> texts = new AtomicReferenceArray<>(TYPES.length);
+
+    public WatchChange(Resource<T> resource, WatchEvent.Type type, T object, T previous, long revision, byte[] typedJson) {
+        this.type = type;
+        this.object = object;
+        this.previous = previous;
+        // read once here, not by each of a thousand watchers' selectors (a reflective protobuf read)
+        this.meta = resource.meta(object);
+        this.previousMeta = previous == null ? null : resource.meta(previous);
+        this.revision = revision;
+        byte[] l = Codec.eventLine(type.name(), typedJson);
+        this.headLength = l.length - typedJson.length - 2;
+        this.line = Buffer.buffer(l);
+    }
+
+    public WatchEvent.Type type() {
+        return type;
+    }
+
+    public T object() {
+        return object;
+    }
+
+    public T previous() {
+        return previous;
+    }
+
+    public long revision() {
+        return revision;
+    }
+
+    public ObjectMeta meta() {
+        return meta;
+    }
+
+    /** The previous object's metadata, or null. */
+    public ObjectMeta previousMeta() {
+        return previousMeta;
+    }
+
+    /** The object with kind and apiVersion, as JSON (a copy). */
+    public byte[] typedJson() {
+        return line.getBytes(headLength, line.length() - 2);
+    }
+
+    /** The event line of this change's own type. */
+    @Override
+    public Buffer line() {
+        return line;
+    }
+
+    @Override
+    public String text() {
+        return text(type);
+    }
+
+    /** This change's object as an event of another type (an object entering or leaving a selection). */
+    EncodedEvent as(WatchEvent.Type t) {
+        if (t == type) {
+            return this;
+        }
+        return new EncodedEvent() {
+            @Override
+            public Buffer line() {
+                return WatchChange.this.line(t);
+            }
+
+            @Override
+            public String text() {
+                return WatchChange.this.text(t);
+            }
+        };
+    }
+
+    private Buffer line(WatchEvent.Type t) {
+        if (t == type) {
+            return line;
+        }
+        Buffer b = otherLines.get(t.ordinal());
+        if (b == null) {
+            b = Buffer.buffer(Codec.eventLine(t.name(), typedJson()));
+            // a racing loop may have set it: keep the first so every watcher shares one
+            if (!otherLines.compareAndSet(t.ordinal(), null, b)) {
+                b = otherLines.get(t.ordinal());
+            }
+        }
+        return b;
+    }
+
+    private String text(WatchEvent.Type t) {
+        String s = texts.get(t.ordinal());
+        if (s == null) {
+            s = EncodedEvent.textOf(line(t));
+            if (!texts.compareAndSet(t.ordinal(), null, s)) {
+                s = texts.get(t.ordinal());
+            }
+        }
+        return s;
+    }
+}
