@@ -12,7 +12,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -30,12 +31,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-/** {@code kl}: a kubectl-like CLI for kubelite. See docs/kl.md. */
+/**
+ * {@code kl}: a kubectl-like CLI for kubelite (see docs/kl.md). This class is the root command: the
+ * global options, the entry points, and the wiring of the commands around one {@link KlContext}.
+ */
 @Command(name = "kl", mixinStandardHelpOptions = true, version = "kl 0.1.0",
-        description = "kubectl-like CLI for kubelite.",
-        subcommands = {Kl.Get.class, Kl.Describe.class, Kl.Apply.class, Kl.Create.class, Kl.Delete.class,
-                Kl.Scale.class, Kl.Label.class, Kl.Annotate.class, Kl.Taint.class, Kl.Cordon.class, Kl.Uncordon.class,
-                Kl.Drain.class, Kl.Logs.class, Inspect.class})
+        description = "kubectl-like CLI for kubelite.")
 public final class Kl implements Callable<Integer> {
     @Option(names = "--server", scope = CommandLine.ScopeType.INHERIT, description = "API server URL.")
     String server;
@@ -52,16 +53,12 @@ public final class Kl implements Callable<Integer> {
             description = "Do not check the server's certificate (insecure).")
     boolean insecureSkipTlsVerify;
 
-    final PrintStream out;
-    final PrintStream err;
-    final Map<String, String> env;
-    final Clock clock;
+    @Spec
+    private CommandSpec spec;
+    private final PrintStream out;
 
-    public Kl(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+    private Kl(PrintStream out) {
         this.out = out;
-        this.err = err;
-        this.env = env;
-        this.clock = clock;
     }
 
     public static void main(String[] args) {
@@ -70,8 +67,11 @@ public final class Kl implements Callable<Integer> {
 
     /** Runs kl and returns its exit code; output goes to {@code out}/{@code err}. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
-        Kl kl = new Kl(out, err, env, clock);
+        Kl kl = new Kl(out);
+        KlContext context = new KlContext(kl::flags, System.in, out, err, env, clock);
         CommandLine cl = new CommandLine(kl);
+        // before setOut/setErr and the handler: picocli hands those only to the subcommands it already has
+        commands(context).forEach(cl::addSubcommand);
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, c, p) -> {
@@ -85,55 +85,25 @@ public final class Kl implements Callable<Integer> {
         return cl.execute(args);
     }
 
+    /** kl's commands, in the order its help lists them. */
+    private static List<Object> commands(KlContext c) {
+        return List.of(new Get(c), new Describe(c), new Apply(c), new Create(c), new Delete(c), new Scale(c),
+                new Label(c), new Annotate(c), new Taint(c), new Cordon(c), new Uncordon(c), new Drain(c), new Logs(c),
+                new Inspect(c));
+    }
+
+    /** The global options, which picocli has filled in by the time a command asks. */
+    private KlContext.Flags flags() {
+        return new KlContext.Flags(server, token, kubeconfig, namespace, certificateAuthority, insecureSkipTlsVerify);
+    }
+
     @Override
     public Integer call() {
-        new CommandLine(this).usage(out);
+        spec.commandLine().usage(out);
         return 0;
     }
 
     // ------------------------------------------------------------------ shared
-
-    private KubeConfig config;
-
-    KubeConfig config() {
-        if (config == null) {
-            config = KubeConfig.load(kubeconfig, env);
-        }
-        return config;
-    }
-
-    ApiClient client() {
-        String s = server != null ? server : config().server();
-        if (s == null || s.isEmpty()) {
-            s = "http://127.0.0.1:6443";
-        }
-        String t = token != null ? token : config().token();
-        if (!s.startsWith("https://")) {
-            return new ApiClient(s, t, null);
-        }
-        // as kubectl: --server replaces the cluster's address, its CA still applies
-        boolean insecure = insecureSkipTlsVerify || "true".equals(config().insecure());
-        byte[] ca = null;
-        if (certificateAuthority != null) {
-            try {
-                ca = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(certificateAuthority));
-            } catch (java.io.IOException e) {
-                throw new KlException("error: unable to read certificate-authority " + certificateAuthority + ": "
-                        + e.getMessage());
-            }
-        } else {
-            ca = config().caPem();
-        }
-        return new ApiClient(s, t, Tls.context(ca, insecure));
-    }
-
-    String ns() {
-        if (namespace != null && !namespace.isEmpty()) {
-            return namespace;
-        }
-        String c = config().namespace();
-        return c == null || c.isEmpty() ? "default" : c;
-    }
 
     static Resource<? extends Message> resource(String type) {
         String t = type.toLowerCase();
@@ -254,25 +224,30 @@ public final class Kl implements Callable<Integer> {
                         + tm.kind() + "\" in version \"" + tm.apiVersion() + "\""));
     }
 
-    String docNamespace(Resource<?> r, JsonNode doc) {
+    static String docNamespace(KlContext ctx, Resource<?> r, JsonNode doc) {
         if (!r.namespaced()) {
             return null;
         }
         String n = doc.path("metadata").path("namespace").asText("");
+        String namespace = ctx.namespaceFlag();
         if (!n.isEmpty() && namespace != null && !namespace.equals(n)) {
             throw new KlException("error: the namespace from the provided object \"" + n
                     + "\" does not match the namespace \"" + namespace + "\". You must pass '--namespace=" + n
                     + "' to perform this operation.");
         }
-        return n.isEmpty() ? ns() : n;
+        return n.isEmpty() ? ctx.namespace() : n;
     }
 
     // ------------------------------------------------------------------ get
 
     @Command(name = "get", description = "Display one or many resources.")
     static final class Get implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        Get(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Parameters(arity = "1..*", paramLabel = "TYPE [NAME...]")
         List<String> args;
         @Option(names = {"-o", "--output"})
@@ -302,10 +277,10 @@ public final class Kl implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            ApiClient c = kl.client();
+            ApiClient c = ctx.client();
             Resource<? extends Message> r = resource(args.get(0).split("/")[0]);
             List<JsonNode> items = new ArrayList<>();
-            String ns = all ? null : kl.ns();
+            String ns = all ? null : ctx.namespace();
             long rv = 0;
             boolean watching = watch || watchOnly;
             if (watching && (args.size() > 1 || args.get(0).contains("/"))) {
@@ -320,9 +295,9 @@ public final class Kl implements Callable<Integer> {
             } else if (args.size() > 1 || args.get(0).contains("/")) {
                 int errors = 0;
                 for (var t : targets(args)) {
-                    ApiClient.Resp resp = c.get(item(t.getKey(), ns == null ? kl.ns() : ns, t.getValue()));
+                    ApiClient.Resp resp = c.get(item(t.getKey(), ns == null ? ctx.namespace() : ns, t.getValue()));
                     if (!resp.ok()) {
-                        kl.err.println(ApiClient.error(resp).getMessage());
+                        ctx.err().println(ApiClient.error(resp).getMessage());
                         errors++;
                     } else {
                         items.add(resp.json());
@@ -344,7 +319,7 @@ public final class Kl implements Callable<Integer> {
             rv = list.path("metadata").path("resourceVersion").asLong();
             if (items.isEmpty() && !watching) {
                 if (output == null || output.equals("wide")) {
-                    kl.err.println(r.namespaced() && ns != null ? "No resources found in " + ns + " namespace."
+                    ctx.err().println(r.namespaced() && ns != null ? "No resources found in " + ns + " namespace."
                             : "No resources found");
                     return 0;
                 }
@@ -364,7 +339,7 @@ public final class Kl implements Callable<Integer> {
                 }
             }
             // returns only when interrupted (in-process callers); a kl process ends on Ctrl-C
-            new ResumingWatch(c, path, r.plural(), items, rv, (type, o) -> printWatched(r, type, o, ns), kl.err,
+            new ResumingWatch(c, path, r.plural(), items, rv, (type, o) -> printWatched(r, type, o, ns), ctx.err(),
                     new Backoff(100, 5_000), watchIdleTimeout).run();
             return 0;
         }
@@ -383,16 +358,16 @@ public final class Kl implements Callable<Integer> {
         /** One object of a watch, as kubectl prints it: a row, a name, or a whole JSON/YAML document. */
         private void printWatched(Resource<?> r, String type, JsonNode item, String ns) {
             switch (output == null ? "" : output) {
-                case "name" -> kl.out.println(typeName(r) + "/" + item.path("metadata").path("name").asText());
-                case "json" -> kl.out.print(ApiJson.toPrettyJson(watched(r, type, item)) + "\n");
-                case "yaml" -> kl.out.print((yamlDocs++ > 0 ? "---\n" : "") + ApiJson.toYaml(watched(r, type, item)));
+                case "name" -> ctx.out().println(typeName(r) + "/" + item.path("metadata").path("name").asText());
+                case "json" -> ctx.out().print(ApiJson.toPrettyJson(watched(r, type, item)) + "\n");
+                case "yaml" -> ctx.out().print((yamlDocs++ > 0 ? "---\n" : "") + ApiJson.toYaml(watched(r, type, item)));
                 default -> {
                     boolean header = !headerPrinted;
                     headerPrinted = true;
                     printRows(r, List.of(item), ns, header, outputWatchEvents ? type : null);
                 }
             }
-            kl.out.flush();
+            ctx.out().flush();
         }
 
         /** The object, or with --output-watch-events a watch event {type, object} as kubectl prints it. */
@@ -410,7 +385,7 @@ public final class Kl implements Callable<Integer> {
             String o = output == null ? "" : output;
             switch (o) {
                 case "", "wide" -> printRows(r, items, ns, true);
-                case "name" -> items.forEach(i -> kl.out.println(typeName(r) + "/" + i.path("metadata").path("name").asText()));
+                case "name" -> items.forEach(i -> ctx.out().println(typeName(r) + "/" + i.path("metadata").path("name").asText()));
                 case "json", "yaml" -> {
                     JsonNode doc;
                     if (items.size() == 1 && args.size() > 1) {
@@ -424,7 +399,7 @@ public final class Kl implements Callable<Integer> {
                         list.putObject("metadata").put("resourceVersion", "");
                         doc = list;
                     }
-                    kl.out.print(o.equals("json") ? ApiJson.toPrettyJson(doc) + "\n" : ApiJson.toYaml(doc));
+                    ctx.out().print(o.equals("json") ? ApiJson.toPrettyJson(doc) + "\n" : ApiJson.toYaml(doc));
                 }
                 default -> throw new KlException("error: unable to match a printer suitable for the output format \""
                         + o + "\", allowed formats are: json,name,wide,yaml");
@@ -438,7 +413,7 @@ public final class Kl implements Callable<Integer> {
         /** Table rows; with {@code event} (--output-watch-events) a leading EVENT column. */
         private void printRows(Resource<?> r, List<JsonNode> items, String ns, boolean header, String event) {
             boolean wide = "wide".equals(output);
-            Tables t = new Tables(kl.clock.instant());
+            Tables t = new Tables(ctx.clock().instant());
             List<List<String>> rows = new ArrayList<>();
             boolean withNs = ns == null && r.namespaced();
             if (header) {
@@ -461,8 +436,8 @@ public final class Kl implements Callable<Integer> {
                 }
                 rows.add(row);
             }
-            kl.out.print(Tables.layout(rows));
-            kl.out.flush();
+            ctx.out().print(Tables.layout(rows));
+            ctx.out().flush();
         }
     }
 
@@ -482,32 +457,36 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "describe", description = "Show details of a resource, its conditions and its events.")
     static final class Describe implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        Describe(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Parameters(arity = "1..*", paramLabel = "TYPE [NAME...]")
         List<String> args;
 
         @Override
         public Integer call() {
-            ApiClient c = kl.client();
+            ApiClient c = ctx.client();
             List<JsonNode> objs = new ArrayList<>();
             Resource<? extends Message> r = resource(args.get(0).split("/")[0]);
             if (args.size() == 1 && !args.get(0).contains("/")) {
-                c.getOk(collection(r, r.namespaced() ? kl.ns() : null)).path("items").forEach(objs::add);
+                c.getOk(collection(r, r.namespaced() ? ctx.namespace() : null)).path("items").forEach(objs::add);
                 if (objs.isEmpty()) {
-                    kl.err.println(r.namespaced() ? "No resources found in " + kl.ns() + " namespace." : "No resources found");
+                    ctx.err().println(r.namespaced() ? "No resources found in " + ctx.namespace() + " namespace." : "No resources found");
                     return 0;
                 }
             } else {
                 for (var t : targets(args)) {
-                    ApiClient.Resp resp = c.get(item(t.getKey(), kl.ns(), t.getValue()));
+                    ApiClient.Resp resp = c.get(item(t.getKey(), ctx.namespace(), t.getValue()));
                     if (!resp.ok()) {
                         throw ApiClient.error(resp);
                     }
                     objs.add(resp.json());
                 }
             }
-            Describer d = new Describer(kl.clock.instant());
+            Describer d = new Describer(ctx.clock().instant());
             for (int i = 0; i < objs.size(); i++) {
                 JsonNode o = objs.get(i);
                 JsonNode m = o.path("metadata");
@@ -520,10 +499,10 @@ public final class Kl implements Callable<Integer> {
                     er.json().path("items").forEach(events::add);
                 }
                 if (i > 0) {
-                    kl.out.println();
-                    kl.out.println();
+                    ctx.out().println();
+                    ctx.out().println();
                 }
-                kl.out.print(d.describe(r.kind(), o, events));
+                ctx.out().print(d.describe(r.kind(), o, events));
             }
             return 0;
         }
@@ -533,20 +512,24 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "apply", description = "Apply a configuration to resources from files, directories or stdin.")
     static final class Apply implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        Apply(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Option(names = {"-f", "--filename"}, required = true)
         List<String> files;
 
         @Override
         public Integer call() {
-            ApiClient c = kl.client();
+            ApiClient c = ctx.client();
             int errors = 0;
-            for (JsonNode doc : documents(files, System.in)) {
+            for (JsonNode doc : documents(files, ctx.in())) {
                 try {
                     apply(c, doc);
                 } catch (KlException e) {
-                    kl.err.println(e.getMessage());
+                    ctx.err().println(e.getMessage());
                     errors++;
                 }
             }
@@ -555,7 +538,7 @@ public final class Kl implements Callable<Integer> {
 
         private void apply(ApiClient c, JsonNode doc) {
             Resource<? extends Message> r = resourceOf(doc);
-            String ns = kl.docNamespace(r, doc);
+            String ns = docNamespace(ctx, r, doc);
             String name = doc.path("metadata").path("name").asText("");
             if (name.isEmpty()) {
                 throw new KlException("error: error when retrieving current configuration of: resource name may not be empty");
@@ -567,7 +550,7 @@ public final class Kl implements Callable<Integer> {
                 if (!cr.ok()) {
                     throw ApiClient.error(cr);
                 }
-                kl.out.println(typeName(r) + "/" + name + " created");
+                ctx.out().println(typeName(r) + "/" + name + " created");
                 return;
             }
             if (!cur.ok()) {
@@ -581,17 +564,17 @@ public final class Kl implements Callable<Integer> {
                 throw ApiClient.error(dry);
             }
             if (System.getenv("KL_DEBUG_APPLY") != null) {
-                kl.err.println(strip(dry.json()) + "\n" + strip(cur.json()));
+                ctx.err().println(strip(dry.json()) + "\n" + strip(cur.json()));
             }
             if (strip(dry.json()).equals(strip(cur.json()))) {
-                kl.out.println(typeName(r) + "/" + name + " unchanged");
+                ctx.out().println(typeName(r) + "/" + name + " unchanged");
                 return;
             }
             ApiClient.Resp p = c.call("PATCH", item(r, ns, name), "application/merge-patch+json", patch.toString());
             if (!p.ok()) {
                 throw ApiClient.error(p);
             }
-            kl.out.println(typeName(r) + "/" + name + " configured");
+            ctx.out().println(typeName(r) + "/" + name + " configured");
         }
 
         private static JsonNode strip(JsonNode o) {
@@ -603,25 +586,29 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "create", description = "Create resources from files, directories or stdin.")
     static final class Create implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        Create(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Option(names = {"-f", "--filename"}, required = true)
         List<String> files;
 
         @Override
         public Integer call() {
-            ApiClient c = kl.client();
+            ApiClient c = ctx.client();
             int errors = 0;
-            for (JsonNode doc : documents(files, System.in)) {
+            for (JsonNode doc : documents(files, ctx.in())) {
                 Resource<? extends Message> r = resourceOf(doc);
-                String ns = kl.docNamespace(r, doc);
+                String ns = docNamespace(ctx, r, doc);
                 ApiClient.Resp cr = c.call("POST", collection(r, ns), "application/json", doc.toString());
                 if (!cr.ok()) {
-                    kl.err.println(ApiClient.error(cr).getMessage());
+                    ctx.err().println(ApiClient.error(cr).getMessage());
                     errors++;
                     continue;
                 }
-                kl.out.println(typeName(r) + "/" + cr.json().path("metadata").path("name").asText() + " created");
+                ctx.out().println(typeName(r) + "/" + cr.json().path("metadata").path("name").asText() + " created");
             }
             return errors > 0 ? 1 : 0;
         }
@@ -631,8 +618,12 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "delete", description = "Delete resources by names, files or label selector.")
     static final class Delete implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        Delete(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Parameters(arity = "0..*", paramLabel = "TYPE [NAME...]")
         List<String> args = new ArrayList<>();
         @Option(names = {"-f", "--filename"})
@@ -658,7 +649,7 @@ public final class Kl implements Callable<Integer> {
                 case "foreground" -> "Foreground";
                 case "orphan" -> "Orphan";
                 case "false" -> {
-                    kl.err.println("warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.");
+                    ctx.err().println("warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.");
                     yield "Orphan";
                 }
                 default -> throw new KlException("error: invalid cascade value (" + cascade
@@ -669,24 +660,24 @@ public final class Kl implements Callable<Integer> {
         @Override
         public Integer call() {
             String policy = propagationPolicy();
-            ApiClient c = kl.client();
+            ApiClient c = ctx.client();
             List<Object[]> targets = new ArrayList<>();
             if (files != null) {
-                for (JsonNode doc : documents(files, System.in)) {
+                for (JsonNode doc : documents(files, ctx.in())) {
                     Resource<? extends Message> r = resourceOf(doc);
-                    targets.add(new Object[]{r, kl.docNamespace(r, doc), doc.path("metadata").path("name").asText()});
+                    targets.add(new Object[]{r, docNamespace(ctx, r, doc), doc.path("metadata").path("name").asText()});
                 }
             } else if (args.isEmpty()) {
                 throw new KlException("error: You must provide one or more resources by argument or filename.");
             } else if ((selector != null || all) && args.size() == 1) {
                 Resource<? extends Message> r = resource(args.get(0));
-                String path = collection(r, r.namespaced() ? kl.ns() : null)
+                String path = collection(r, r.namespaced() ? ctx.namespace() : null)
                         + (selector != null ? "?labelSelector=" + enc(selector) : "");
                 for (JsonNode i : c.getOk(path).path("items")) {
-                    targets.add(new Object[]{r, kl.ns(), i.path("metadata").path("name").asText()});
+                    targets.add(new Object[]{r, ctx.namespace(), i.path("metadata").path("name").asText()});
                 }
                 if (targets.isEmpty()) {
-                    kl.err.println("No resources found");
+                    ctx.err().println("No resources found");
                     return 0;
                 }
             } else {
@@ -694,7 +685,7 @@ public final class Kl implements Callable<Integer> {
                     throw new KlException("error: resource(s) were provided, but no name was specified");
                 }
                 for (var t : targets(args)) {
-                    targets.add(new Object[]{t.getKey(), kl.ns(), t.getValue()});
+                    targets.add(new Object[]{t.getKey(), ctx.namespace(), t.getValue()});
                 }
             }
             String q = "?propagationPolicy=" + policy;
@@ -703,7 +694,7 @@ public final class Kl implements Callable<Integer> {
                 q += "&gracePeriodSeconds=" + g;
             }
             if (force && g == 0) {
-                kl.err.println("Warning: Immediate deletion does not wait for confirmation that the running resource "
+                ctx.err().println("Warning: Immediate deletion does not wait for confirmation that the running resource "
                         + "has been terminated. The resource may continue to run on the cluster indefinitely.");
             }
             int errors = 0;
@@ -715,11 +706,11 @@ public final class Kl implements Callable<Integer> {
                     continue;
                 }
                 if (!d.ok()) {
-                    kl.err.println(ApiClient.error(d).getMessage());
+                    ctx.err().println(ApiClient.error(d).getMessage());
                     errors++;
                     continue;
                 }
-                kl.out.println(typeName(r) + " \"" + name + "\" " + (force && g == 0 ? "force deleted" : "deleted"));
+                ctx.out().println(typeName(r) + " \"" + name + "\" " + (force && g == 0 ? "force deleted" : "deleted"));
             }
             return errors > 0 ? 1 : 0;
         }
@@ -736,8 +727,12 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "scale", description = "Set a new size for a ReplicaSet.")
     static final class Scale implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        Scale(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Parameters(arity = "1..*", paramLabel = "TYPE NAME | TYPE/NAME")
         List<String> args;
         @Option(names = "--replicas", required = true)
@@ -745,24 +740,27 @@ public final class Kl implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ApiClient c = kl.client();
+            ApiClient c = ctx.client();
             for (var t : targets(args)) {
                 if (t.getKey() != Resources.REPLICA_SETS) {
                     throw new KlException("error: cannot scale " + t.getKey().plural() + ": no scale subresource");
                 }
                 // as kubectl: a patch of the scale subresource
-                patchOk(c, item(t.getKey(), kl.ns(), t.getValue()) + "/scale", "{\"spec\":{\"replicas\":" + replicas + "}}");
-                kl.out.println(typeName(t.getKey()) + "/" + t.getValue() + " scaled");
+                patchOk(c, item(t.getKey(), ctx.namespace(), t.getValue()) + "/scale", "{\"spec\":{\"replicas\":" + replicas + "}}");
+                ctx.out().println(typeName(t.getKey()) + "/" + t.getValue() + " scaled");
             }
             return 0;
         }
     }
 
-    /** label and annotate share this. */
     /** label and annotate: the same command over a different metadata map. */
     abstract static class MetaMap implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        MetaMap(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Parameters(arity = "1..*", paramLabel = "TYPE NAME KEY=VAL... KEY-...")
         List<String> args;
         @Option(names = "--overwrite")
@@ -774,7 +772,7 @@ public final class Kl implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ApiClient c = kl.client();
+            ApiClient c = ctx.client();
             List<String> refs = new ArrayList<>();
             List<String> changes = new ArrayList<>();
             for (String a : args) {
@@ -785,7 +783,7 @@ public final class Kl implements Callable<Integer> {
                 throw new KlException("error: at least one " + field().replaceAll("s$", "") + " update is required");
             }
             for (var t : targets(refs)) {
-                String path = item(t.getKey(), kl.ns(), t.getValue());
+                String path = item(t.getKey(), ctx.namespace(), t.getValue());
                 JsonNode cur = c.getOk(path).path("metadata").path(field());
                 ObjectNode m = ApiClient.JSON.createObjectNode();
                 for (String ch : changes) {
@@ -804,7 +802,7 @@ public final class Kl implements Callable<Integer> {
                 ObjectNode body = ApiClient.JSON.createObjectNode();
                 body.putObject("metadata").set(field(), m);
                 patchOk(c, path, body.toString());
-                kl.out.println(typeName(t.getKey()) + "/" + t.getValue() + " " + verb());
+                ctx.out().println(typeName(t.getKey()) + "/" + t.getValue() + " " + verb());
             }
             return 0;
         }
@@ -812,6 +810,10 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "label", description = "Update the labels on a resource.")
     static final class Label extends MetaMap {
+        Label(KlContext ctx) {
+            super(ctx);
+        }
+
         String field() {
             return "labels";
         }
@@ -823,6 +825,10 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "annotate", description = "Update the annotations on a resource.")
     static final class Annotate extends MetaMap {
+        Annotate(KlContext ctx) {
+            super(ctx);
+        }
+
         String field() {
             return "annotations";
         }
@@ -834,8 +840,12 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "taint", description = "Update the taints on nodes: KEY[=VALUE]:EFFECT to add, KEY[:EFFECT]- to remove.")
     static final class Taint implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        Taint(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Parameters(arity = "1..*", paramLabel = "nodes NAME TAINT...")
         List<String> args;
         @Option(names = "--overwrite")
@@ -843,7 +853,7 @@ public final class Kl implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ApiClient c = kl.client();
+            ApiClient c = ctx.client();
             List<String> refs = new ArrayList<>();
             List<String> taints = new ArrayList<>();
             for (String a : args) {
@@ -902,27 +912,31 @@ public final class Kl implements Callable<Integer> {
                 body.putObject("metadata").put("resourceVersion", node.path("metadata").path("resourceVersion").asText());
                 body.putObject("spec").set("taints", list);
                 patchOk(c, path, body.toString());
-                kl.out.println("node/" + t.getValue() + (removed ? " untainted" : " tainted"));
+                ctx.out().println("node/" + t.getValue() + (removed ? " untainted" : " tainted"));
             }
             return 0;
         }
     }
 
-    static void setUnschedulable(Kl kl, ApiClient c, String node, boolean value) {
+    static void setUnschedulable(KlContext ctx, ApiClient c, String node, boolean value) {
         String path = item(Resources.NODES, null, node);
         JsonNode n = c.getOk(path);
         if (n.path("spec").path("unschedulable").asBoolean() == value) {
-            kl.out.println("node/" + node + " already " + (value ? "cordoned" : "uncordoned"));
+            ctx.out().println("node/" + node + " already " + (value ? "cordoned" : "uncordoned"));
             return;
         }
         patchOk(c, path, "{\"spec\":{\"unschedulable\":" + (value ? "true" : "null") + "}}");
-        kl.out.println("node/" + node + (value ? " cordoned" : " uncordoned"));
+        ctx.out().println("node/" + node + (value ? " cordoned" : " uncordoned"));
     }
 
     /** cordon and uncordon: the same command but for the value of spec.unschedulable. */
     abstract static class Schedulability implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        Schedulability(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Parameters(arity = "1..*")
         List<String> nodes;
 
@@ -930,14 +944,18 @@ public final class Kl implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ApiClient c = kl.client();
-            nodes.forEach(n -> setUnschedulable(kl, c, n, unschedulable()));
+            ApiClient c = ctx.client();
+            nodes.forEach(n -> setUnschedulable(ctx, c, n, unschedulable()));
             return 0;
         }
     }
 
     @Command(name = "cordon", description = "Mark a node unschedulable.")
     static final class Cordon extends Schedulability {
+        Cordon(KlContext ctx) {
+            super(ctx);
+        }
+
         @Override
         boolean unschedulable() {
             return true;
@@ -946,6 +964,10 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "uncordon", description = "Mark a node schedulable.")
     static final class Uncordon extends Schedulability {
+        Uncordon(KlContext ctx) {
+            super(ctx);
+        }
+
         @Override
         boolean unschedulable() {
             return false;
@@ -954,8 +976,12 @@ public final class Kl implements Callable<Integer> {
 
     @Command(name = "drain", description = "Cordon a node and delete the pods on it.")
     static final class Drain implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        Drain(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Parameters(arity = "1")
         String node;
         @Option(names = "--grace-period", defaultValue = "-1")
@@ -969,29 +995,33 @@ public final class Kl implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ApiClient c = kl.client();
-            setUnschedulable(kl, c, node, true);
+            ApiClient c = ctx.client();
+            setUnschedulable(ctx, c, node, true);
             JsonNode pods = c.getOk("/api/v1/pods?fieldSelector=" + enc("spec.nodeName=" + node));
             String q = grace >= 0 ? "?gracePeriodSeconds=" + grace : "";
             for (JsonNode p : pods.path("items")) {
                 String ns = p.path("metadata").path("namespace").asText();
                 String name = p.path("metadata").path("name").asText();
-                kl.out.println("evicting pod " + ns + "/" + name);
+                ctx.out().println("evicting pod " + ns + "/" + name);
                 ApiClient.Resp d = c.call("DELETE", item(Resources.PODS, ns, name) + q, null, null);
                 if (!d.ok() && d.code() != 404) {
                     throw ApiClient.error(d);
                 }
-                kl.out.println("pod/" + name + " evicted");
+                ctx.out().println("pod/" + name + " evicted");
             }
-            kl.out.println("node/" + node + " drained");
+            ctx.out().println("node/" + node + " drained");
             return 0;
         }
     }
 
     @Command(name = "logs", description = "Print the logs of a container in a pod.")
     static final class Logs implements Callable<Integer> {
-        @ParentCommand
-        Kl kl;
+        private final KlContext ctx;
+
+        Logs(KlContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Parameters(arity = "1")
         String pod;
         @Option(names = {"-c", "--container"})
@@ -1019,13 +1049,13 @@ public final class Kl implements Callable<Integer> {
             if (tail >= 0) {
                 q.append("&tailLines=").append(tail);
             }
-            String path = item(Resources.PODS, kl.ns(), name) + "/log" + (q.length() > 0 ? "?" + q.substring(1) : "");
-            try (InputStream in = kl.client().stream(path)) {
+            String path = item(Resources.PODS, ctx.namespace(), name) + "/log" + (q.length() > 0 ? "?" + q.substring(1) : "");
+            try (InputStream in = ctx.client().stream(path)) {
                 byte[] buf = new byte[8192];
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    kl.out.write(buf, 0, n);
-                    kl.out.flush();
+                    ctx.out().write(buf, 0, n);
+                    ctx.out().flush();
                 }
             }
             return 0;
