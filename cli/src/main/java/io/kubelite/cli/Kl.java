@@ -19,7 +19,6 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +26,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+
+import static io.kubelite.cli.ApiPaths.collection;
+import static io.kubelite.cli.ApiPaths.enc;
+import static io.kubelite.cli.ApiPaths.item;
+import static io.kubelite.cli.ResourceArgs.resource;
+import static io.kubelite.cli.ResourceArgs.targets;
+import static io.kubelite.cli.ResourceArgs.typeName;
 
 /**
  * {@code kl}: a kubectl-like CLI for kubelite (see docs/kl.md). This class is the root command: the
@@ -104,66 +109,6 @@ public final class Kl implements Callable<Integer> {
     }
 
     // ------------------------------------------------------------------ shared
-
-    static Resource<? extends Message> resource(String type) {
-        String t = type.toLowerCase();
-        int dot = t.indexOf('.');
-        String base = dot > 0 ? t.substring(0, dot) : t;
-        Optional<Resource<? extends Message>> r = Resources.find(base);
-        if (r.isEmpty() && base.endsWith("s")) {
-            r = Resources.find(base.substring(0, base.length() - 1));
-        }
-        return r.orElseThrow(() -> new KlException("error: the server doesn't have a resource type \"" + type + "\""));
-    }
-
-    static String base(Resource<?> r) {
-        return r.group().isEmpty() ? "/api/" + r.version() : "/apis/" + r.group() + "/" + r.version();
-    }
-
-    /** Collection path: namespaced in ns (or all namespaces when ns is null), or cluster-scoped. */
-    static String collection(Resource<?> r, String ns) {
-        if (r.namespaced() && ns != null) {
-            return base(r) + "/namespaces/" + enc(ns) + "/" + r.plural();
-        }
-        return base(r) + "/" + r.plural();
-    }
-
-    static String item(Resource<?> r, String ns, String name) {
-        return collection(r, ns) + "/" + enc(name);
-    }
-
-    /** kubectl's {@code pod}, {@code replicaset.apps}. */
-    static String typeName(Resource<?> r) {
-        return r.kind().toLowerCase() + (r.group().isEmpty() ? "" : "." + r.group());
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    /** Splits {@code TYPE NAME...} or {@code TYPE/NAME...} arguments. */
-    static List<Map.Entry<Resource<? extends Message>, String>> targets(List<String> args) {
-        List<Map.Entry<Resource<? extends Message>, String>> out = new ArrayList<>();
-        if (args.isEmpty()) {
-            return out;
-        }
-        if (args.get(0).contains("/")) {
-            for (String a : args) {
-                int s = a.indexOf('/');
-                if (s < 0) {
-                    throw new KlException("error: there is no need to specify a resource type as a separate argument "
-                            + "when passing arguments in resource/name form");
-                }
-                out.add(Map.entry(resource(a.substring(0, s)), a.substring(s + 1)));
-            }
-            return out;
-        }
-        Resource<? extends Message> r = resource(args.get(0));
-        for (String n : args.subList(1, args.size())) {
-            out.add(Map.entry(r, n));
-        }
-        return out;
-    }
 
     /** Documents from -f arguments: files, directories (.yaml/.yml/.json), or "-" for stdin. */
     static List<JsonNode> documents(List<String> files, InputStream stdin) {
@@ -718,13 +663,6 @@ public final class Kl implements Callable<Integer> {
 
     // ------------------------------------------------------------------ small mutations
 
-    private static void patchOk(ApiClient c, String path, String body) {
-        ApiClient.Resp r = c.call("PATCH", path, "application/merge-patch+json", body);
-        if (!r.ok()) {
-            throw ApiClient.error(r);
-        }
-    }
-
     @Command(name = "scale", description = "Set a new size for a ReplicaSet.")
     static final class Scale implements Callable<Integer> {
         private final KlContext ctx;
@@ -746,7 +684,7 @@ public final class Kl implements Callable<Integer> {
                     throw new KlException("error: cannot scale " + t.getKey().plural() + ": no scale subresource");
                 }
                 // as kubectl: a patch of the scale subresource
-                patchOk(c, item(t.getKey(), ctx.namespace(), t.getValue()) + "/scale", "{\"spec\":{\"replicas\":" + replicas + "}}");
+                MergePatch.send(c, item(t.getKey(), ctx.namespace(), t.getValue()) + "/scale", "{\"spec\":{\"replicas\":" + replicas + "}}");
                 ctx.out().println(typeName(t.getKey()) + "/" + t.getValue() + " scaled");
             }
             return 0;
@@ -801,7 +739,7 @@ public final class Kl implements Callable<Integer> {
                 }
                 ObjectNode body = ApiClient.JSON.createObjectNode();
                 body.putObject("metadata").set(field(), m);
-                patchOk(c, path, body.toString());
+                MergePatch.send(c, path, body.toString());
                 ctx.out().println(typeName(t.getKey()) + "/" + t.getValue() + " " + verb());
             }
             return 0;
@@ -911,7 +849,7 @@ public final class Kl implements Callable<Integer> {
                 ObjectNode body = ApiClient.JSON.createObjectNode();
                 body.putObject("metadata").put("resourceVersion", node.path("metadata").path("resourceVersion").asText());
                 body.putObject("spec").set("taints", list);
-                patchOk(c, path, body.toString());
+                MergePatch.send(c, path, body.toString());
                 ctx.out().println("node/" + t.getValue() + (removed ? " untainted" : " tainted"));
             }
             return 0;
@@ -925,7 +863,7 @@ public final class Kl implements Callable<Integer> {
             ctx.out().println("node/" + node + " already " + (value ? "cordoned" : "uncordoned"));
             return;
         }
-        patchOk(c, path, "{\"spec\":{\"unschedulable\":" + (value ? "true" : "null") + "}}");
+        MergePatch.send(c, path, "{\"spec\":{\"unschedulable\":" + (value ? "true" : "null") + "}}");
         ctx.out().println("node/" + node + (value ? " cordoned" : " uncordoned"));
     }
 
