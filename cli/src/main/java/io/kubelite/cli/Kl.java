@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
-import io.kubelite.api.TypeMeta;
 import io.kubelite.store.Resource;
 import io.kubelite.store.Resources;
 import picocli.CommandLine;
@@ -15,19 +14,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import static io.kubelite.cli.ApiPaths.collection;
 import static io.kubelite.cli.ApiPaths.enc;
@@ -109,79 +102,6 @@ public final class Kl implements Callable<Integer> {
     }
 
     // ------------------------------------------------------------------ shared
-
-    /** Documents from -f arguments: files, directories (.yaml/.yml/.json), or "-" for stdin. */
-    static List<JsonNode> documents(List<String> files, InputStream stdin) {
-        List<JsonNode> out = new ArrayList<>();
-        for (String f : files) {
-            try {
-                if (f.equals("-")) {
-                    out.addAll(parse(new String(stdin.readAllBytes(), StandardCharsets.UTF_8), "STDIN"));
-                    continue;
-                }
-                Path p = Path.of(f);
-                if (Files.isDirectory(p)) {
-                    try (Stream<Path> s = Files.list(p)) {
-                        for (Path x : s.sorted().toList()) {
-                            String n = x.getFileName().toString();
-                            if (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json")) {
-                                out.addAll(parse(Files.readString(x), x.toString()));
-                            }
-                        }
-                    }
-                } else if (Files.isRegularFile(p)) {
-                    out.addAll(parse(Files.readString(p), f));
-                } else {
-                    throw new KlException("error: the path \"" + f + "\" does not exist");
-                }
-            } catch (java.io.IOException e) {
-                throw new KlException("error: " + e.getMessage());
-            }
-        }
-        return out;
-    }
-
-    private static List<JsonNode> parse(String text, String where) {
-        try {
-            List<JsonNode> docs = new ArrayList<>();
-            for (JsonNode d : ApiJson.documents(text)) {
-                if (d.path("kind").asText().endsWith("List") && d.has("items")) {
-                    d.path("items").forEach(docs::add);
-                } else {
-                    docs.add(d);
-                }
-            }
-            return docs;
-        } catch (RuntimeException e) {
-            throw new KlException("error: error parsing " + where + ": " + e.getMessage());
-        }
-    }
-
-    static Resource<? extends Message> resourceOf(JsonNode doc) {
-        TypeMeta tm = TypeMeta.of(doc);
-        if (tm.kind().isEmpty() || tm.apiVersion().isEmpty()) {
-            throw new KlException("error: error validating data: [apiVersion not set, kind not set]; "
-                    + "every object needs apiVersion and kind");
-        }
-        return Resources.byKind(tm.apiVersion(), tm.kind()).orElseThrow(() -> new KlException(
-                "error: resource mapping not found for name: \"" + doc.path("metadata").path("name").asText()
-                        + "\" kind: \"" + tm.kind() + "\" from \"" + tm.apiVersion() + "\": no matches for kind \""
-                        + tm.kind() + "\" in version \"" + tm.apiVersion() + "\""));
-    }
-
-    static String docNamespace(KlContext ctx, Resource<?> r, JsonNode doc) {
-        if (!r.namespaced()) {
-            return null;
-        }
-        String n = doc.path("metadata").path("namespace").asText("");
-        String namespace = ctx.namespaceFlag();
-        if (!n.isEmpty() && namespace != null && !namespace.equals(n)) {
-            throw new KlException("error: the namespace from the provided object \"" + n
-                    + "\" does not match the namespace \"" + namespace + "\". You must pass '--namespace=" + n
-                    + "' to perform this operation.");
-        }
-        return n.isEmpty() ? ctx.namespace() : n;
-    }
 
     // ------------------------------------------------------------------ get
 
@@ -470,9 +390,10 @@ public final class Kl implements Callable<Integer> {
         public Integer call() {
             ApiClient c = ctx.client();
             int errors = 0;
-            for (JsonNode doc : documents(files, ctx.in())) {
+            Manifests manifests = new Manifests(ctx);
+            for (JsonNode doc : manifests.read(files)) {
                 try {
-                    apply(c, doc);
+                    apply(c, manifests.resolve(doc));
                 } catch (KlException e) {
                     ctx.err().println(e.getMessage());
                     errors++;
@@ -481,9 +402,10 @@ public final class Kl implements Callable<Integer> {
             return errors > 0 ? 1 : 0;
         }
 
-        private void apply(ApiClient c, JsonNode doc) {
-            Resource<? extends Message> r = resourceOf(doc);
-            String ns = docNamespace(ctx, r, doc);
+        private void apply(ApiClient c, Manifests.Manifest m) {
+            Resource<?> r = m.resource();
+            String ns = m.namespace();
+            JsonNode doc = m.object();
             String name = doc.path("metadata").path("name").asText("");
             if (name.isEmpty()) {
                 throw new KlException("error: error when retrieving current configuration of: resource name may not be empty");
@@ -544,10 +466,11 @@ public final class Kl implements Callable<Integer> {
         public Integer call() {
             ApiClient c = ctx.client();
             int errors = 0;
-            for (JsonNode doc : documents(files, ctx.in())) {
-                Resource<? extends Message> r = resourceOf(doc);
-                String ns = docNamespace(ctx, r, doc);
-                ApiClient.Resp cr = c.call("POST", collection(r, ns), "application/json", doc.toString());
+            Manifests manifests = new Manifests(ctx);
+            for (JsonNode doc : manifests.read(files)) {
+                Manifests.Manifest m = manifests.resolve(doc);
+                Resource<?> r = m.resource();
+                ApiClient.Resp cr = c.call("POST", collection(r, m.namespace()), "application/json", doc.toString());
                 if (!cr.ok()) {
                     ctx.err().println(ApiClient.error(cr).getMessage());
                     errors++;
@@ -608,9 +531,10 @@ public final class Kl implements Callable<Integer> {
             ApiClient c = ctx.client();
             List<Object[]> targets = new ArrayList<>();
             if (files != null) {
-                for (JsonNode doc : documents(files, ctx.in())) {
-                    Resource<? extends Message> r = resourceOf(doc);
-                    targets.add(new Object[]{r, docNamespace(ctx, r, doc), doc.path("metadata").path("name").asText()});
+                Manifests manifests = new Manifests(ctx);
+                for (JsonNode doc : manifests.read(files)) {
+                    Manifests.Manifest m = manifests.resolve(doc);
+                    targets.add(new Object[]{m.resource(), m.namespace(), doc.path("metadata").path("name").asText()});
                 }
             } else if (args.isEmpty()) {
                 throw new KlException("error: You must provide one or more resources by argument or filename.");
