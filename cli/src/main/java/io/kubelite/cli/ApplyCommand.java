@@ -75,7 +75,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (!dry.ok()) {
             throw ApiClient.error(dry);
         }
-        if (System.getenv("KL_DEBUG_APPLY") != null) {
+        if (ctx.env().get("KL_DEBUG_APPLY") != null) {
             ctx.err().println(strip(dry.json()) + "\n" + strip(cur.json()));
         }
         if (strip(dry.json()).equals(strip(cur.json()))) {
