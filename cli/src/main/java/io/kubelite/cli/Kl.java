@@ -47,7 +47,12 @@ public final class Kl implements Callable<Integer> {
         System.exit(run(args, System.out, System.err, System.getenv(), Clock.systemUTC()));
     }
 
-    /** Runs kl and returns its exit code; output goes to {@code out}/{@code err}. */
+    /**
+     * Runs kl and returns its exit code: 0, 1 for a failure kl reports (one line on {@code err}), 2 for
+     * a command line picocli rejects. Output goes to {@code out} and {@code err}; {@code env} stands for
+     * the process environment (KUBECONFIG, HOME, KL_DEBUG_APPLY) and {@code clock} for the time AGE
+     * columns count from; {@code -f -} reads System.in.
+     */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
         Kl kl = new Kl(out);
         KlContext context = new KlContext(kl::flags, System.in, out, err, env, clock);
