@@ -26,12 +26,15 @@ import java.util.concurrent.TimeUnit;
 /** {@code kl inspect etcd [KEY | --prefix P]}: reads etcd directly (read-only) and decodes the stored envelopes. */
 @Command(name = "inspect", description = "Look under the hood.", subcommands = Inspect.EtcdCmd.class)
 final class Inspect implements Callable<Integer> {
-    @ParentCommand
-    Kl kl;
+    private final KlContext ctx;
+
+    Inspect(KlContext ctx) {
+        this.ctx = ctx;
+    }
 
     @Override
     public Integer call() {
-        kl.err.println("error: specify what to inspect: etcd");
+        ctx.err().println("error: specify what to inspect: etcd");
         return 1;
     }
 
@@ -52,7 +55,7 @@ final class Inspect implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Kl kl = parent.kl;
+            KlContext ctx = parent.ctx;
             if ((key == null) == (prefix == null)) {
                 throw new KlException("error: give exactly one of KEY or --prefix P");
             }
@@ -81,7 +84,7 @@ final class Inspect implements Callable<Integer> {
                 for (KeyValue kv : kvs) {
                     String kk = kv.getKey().toString(StandardCharsets.UTF_8);
                     if (keysOnly) {
-                        kl.out.println(kk);
+                        ctx.out().println(kk);
                         continue;
                     }
                     ObjectNode entry = ApiClient.JSON.createObjectNode();
@@ -119,9 +122,9 @@ final class Inspect implements Callable<Integer> {
                 }
                 if (!keysOnly) {
                     if (output.equals("json")) {
-                        kl.out.println(ApiJson.toPrettyJson(key != null ? all.get(0) : all));
+                        ctx.out().println(ApiJson.toPrettyJson(key != null ? all.get(0) : all));
                     } else {
-                        kl.out.print(yaml);
+                        ctx.out().print(yaml);
                     }
                 }
             }

@@ -1,0 +1,42 @@
+package io.kubelite.cli;
+
+import io.kubelite.store.Resources;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import static io.kubelite.cli.ApiPaths.item;
+import static io.kubelite.cli.ResourceArgs.targets;
+import static io.kubelite.cli.ResourceArgs.typeName;
+
+/** {@code kl scale rs NAME --replicas N}: sets the replicas of ReplicaSets, the only kind kubelite can scale. */
+@Command(name = "scale", description = "Set a new size for a ReplicaSet.")
+final class ScaleCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "TYPE NAME | TYPE/NAME")
+    List<String> args;
+    @Option(names = "--replicas", required = true)
+    int replicas;
+
+    private final KlContext ctx;
+
+    ScaleCommand(KlContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        ApiClient c = ctx.client();
+        for (var t : targets(args)) {
+            if (t.getKey() != Resources.REPLICA_SETS) {
+                throw new KlException("error: cannot scale " + t.getKey().plural() + ": no scale subresource");
+            }
+            // as kubectl: a patch of the scale subresource
+            MergePatch.send(c, item(t.getKey(), ctx.namespace(), t.getValue()) + "/scale", "{\"spec\":{\"replicas\":" + replicas + "}}");
+            ctx.out().println(typeName(t.getKey()) + "/" + t.getValue() + " scaled");
+        }
+        return 0;
+    }
+}
