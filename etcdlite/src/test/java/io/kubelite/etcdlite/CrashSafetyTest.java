@@ -56,13 +56,16 @@ class CrashSafetyTest {
                             String value = "v" + r + "-" + id + "-" + n + "-" + "x".repeat(n % 200);
                             attempted.put(key, value);
                             try {
-                                long rev = client.getKVClient().put(bs(key), bs(value)).get(1, TimeUnit.SECONDS)
+                                long rev = client.getKVClient().put(bs(key), bs(value)).get(5, TimeUnit.SECONDS)
                                         .getHeader().getRevision();
                                 acked.put(key, value);
                                 maxAckedRev.accumulateAndGet(rev, Math::max);
                                 ackedThisRound.incrementAndGet();
+                            } catch (InterruptedException e) {
+                                return;
                             } catch (Exception e) {
-                                return; // killed: this write may or may not have happened
+                                // unacknowledged (killed, or slow on a loaded machine): this write may or may not
+                                // have happened; go on with the next key until the round stops
                             }
                         }
                     }, "writer-" + w);
