@@ -1,42 +1,48 @@
 package io.kubelite.launcher;
 
+import io.kubelite.apiserver.ApiServerMain;
+import io.kubelite.controllers.ControllerManagerMain;
+import io.kubelite.etcdlite.EtcdLite;
+import io.kubelite.kubelet.KubeletSimMain;
+import io.kubelite.scheduler.SchedulerMain;
+
+import java.util.function.Consumer;
+
 /**
- * The server processes kubelite is made of, each with the class whose {@code main} runs
- * it. The launcher names them by class so that it depends on no component's internals:
- * {@code kubelite <component>} calls the main in-process, {@code kubelite up} starts each
- * as its own OS process on the same classpath.
+ * The server processes kubelite is made of, each with its main class and entry point,
+ * referenced by type (the distribution depends on every component): {@code kubelite
+ * <component>} runs the entry point in-process, {@code kubelite up} and the failover
+ * suite start each as its own OS process on the same classpath, with {@link #mainClass}.
  */
 public enum ComponentKind {
-    APISERVER("apiserver", "io.kubelite.apiserver.ApiServerMain"),
-    CONTROLLER_MANAGER("controller-manager", "io.kubelite.controllers.ControllerManagerMain"),
-    SCHEDULER("scheduler", "io.kubelite.scheduler.SchedulerMain"),
-    KUBELET_SIM("kubelet-sim", "io.kubelite.kubelet.KubeletSimMain"),
+    APISERVER("apiserver", ApiServerMain.class, ApiServerMain::main),
+    CONTROLLER_MANAGER("controller-manager", ControllerManagerMain.class, ControllerManagerMain::main),
+    SCHEDULER("scheduler", SchedulerMain.class, SchedulerMain::main),
+    KUBELET_SIM("kubelet-sim", KubeletSimMain.class, KubeletSimMain::main),
     /** Single-node etcd v3 API server: {@code kubelite etcdlite --data-dir D --listen 127.0.0.1:2379}. */
-    ETCDLITE("etcdlite", "io.kubelite.etcdlite.EtcdLite");
+    ETCDLITE("etcdlite", EtcdLite.class, EtcdLite::main);
 
     private final String command;
-    private final String mainClass;
+    private final Class<?> mainClass;
+    private final Consumer<String[]> entry;
 
-    ComponentKind(String command, String mainClass) {
+    ComponentKind(String command, Class<?> mainClass, Consumer<String[]> entry) {
         this.command = command;
         this.mainClass = mainClass;
+        this.entry = entry;
     }
 
     public String command() {
         return command;
     }
 
+    /** The fully qualified name of the class whose {@code main} runs this component (for a {@code java} command line). */
     public String mainClass() {
-        return mainClass;
+        return mainClass.getName();
     }
 
-    /** True when this build contains the component. */
-    public boolean available() {
-        try {
-            Class.forName(mainClass, false, ComponentKind.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
+    /** Runs the component's main in this JVM; it owns argument parsing and exit codes. */
+    public void run(String[] args) {
+        entry.accept(args);
     }
 }

@@ -3,8 +3,6 @@ package io.kubelite.launcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.Arrays;
 
 /**
@@ -37,23 +35,11 @@ public final class KubeliteMain implements Runnable {
 
     /** Hands the arguments to the component's own main, which owns parsing and exit codes. */
     private static void runComponent(ComponentKind k, String[] args) {
-        Method main;
         try {
-            main = Class.forName(k.mainClass()).getMethod("main", String[].class);
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            System.err.println("kubelite: this build has no " + k.command() + " (" + k.mainClass() + " missing)");
-            System.exit(2);
-            return;
-        }
-        try {
-            main.invoke(null, (Object) args);
-        } catch (InvocationTargetException e) {
-            Throwable c = e.getCause();
-            System.err.println("kubelite " + k.command() + ": " + (c.getMessage() == null ? c : c.getMessage()));
+            k.run(args);
+        } catch (RuntimeException e) {
+            System.err.println("kubelite " + k.command() + ": " + (e.getMessage() == null ? e : e.getMessage()));
             System.exit(1);
-        } catch (IllegalAccessException e) {
-            System.err.println("kubelite: cannot run " + k.mainClass() + ": " + e.getMessage());
-            System.exit(2);
         }
     }
 }

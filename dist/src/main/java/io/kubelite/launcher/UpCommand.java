@@ -97,7 +97,7 @@ final class UpCommand implements Callable<Integer> {
                 endpoints = etcdHolder[0].endpoint();
                 state.processes.add(new ClusterState.Proc("etcd", etcdHolder[0].pid(), endpoints, 0, layout.etcdData().toString()));
                 done("etcd", endpoints + " (pid " + etcdHolder[0].pid() + ")");
-            } else if (ComponentKind.ETCDLITE.available()) {
+            } else {
                 // no etcd on this machine: the embedded etcd v3 API server, data in the same place
                 endpoints = "127.0.0.1:" + freePort();
                 step("etcd", "no etcd binary; starting etcdlite, data in " + rel(layout.etcdLiteData()));
@@ -111,10 +111,6 @@ final class UpCommand implements Callable<Integer> {
                     return fail(started, null, layout, detach, hook);
                 }
                 done("etcd", "etcdlite " + endpoints + " (pid " + lite.pid() + ")");
-            } else {
-                System.err.println("kubelite up: no etcd found. Install it (Debian/Ubuntu: apt-get install etcd-server), "
-                        + "or set ETCD_BIN=/path/to/etcd, or ETCD_ENDPOINTS=host:port to use a running etcd.");
-                return 1;
             }
         } else {
             done("etcd", endpoints + " (external)");
@@ -132,10 +128,6 @@ final class UpCommand implements Callable<Integer> {
                 new Launch(ComponentKind.KUBELET_SIM, concat(common, List.of("--nodes", Integer.toString(nodes),
                         "--zones", zones, "--node-name-prefix", nodePrefix, "--time-scale", timeScale, "--id", "kubelet-sim-0"))));
         for (Launch l : plan) {
-            if (!l.kind.available()) {
-                System.err.println("kubelite up: this build has no " + l.kind.command() + "; rebuild with `mvn -q install -DskipTests`");
-                return fail(started, etcdHolder[0], layout, detach, hook);
-            }
             int health = freePort();
             step(l.kind.command(), "starting");
             ManagedProcess p = ManagedProcess.start(l.kind, l.args, health, layout.log(l.kind.command()));
