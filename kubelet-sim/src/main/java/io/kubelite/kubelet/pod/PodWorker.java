@@ -2,14 +2,10 @@ package io.kubelite.kubelet.pod;
 
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerState;
-import io.kubelite.api.ContainerStateRunning;
 import io.kubelite.api.ContainerStateTerminated;
-import io.kubelite.api.ContainerStateWaiting;
 import io.kubelite.api.ContainerStatus;
-import io.kubelite.api.HostIP;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
-import io.kubelite.api.PodIP;
 import io.kubelite.api.PodStatus;
 import io.kubelite.api.Probe;
 import io.kubelite.kubelet.clock.TimeScale;
@@ -39,8 +35,6 @@ public final class PodWorker {
     private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
     private static final long DEFAULT_GRACE_SECONDS = 30;
 
-    private enum Stage { NEW, WAITING_NETWORK, RUNNING, TERMINATING, FINISHED, GONE }
-
     private final PodHost host;
     private final String namespace;
     private final String name;
@@ -51,10 +45,8 @@ public final class PodWorker {
     private final ContainerRuntime.PodRef ref;
     private final List<Slot> initSlots = new ArrayList<>();
     private final List<Slot> appSlots = new ArrayList<>();
-    private final PodConditions conditions = new PodConditions();
     private Pod pod;
-    private Stage stage = Stage.NEW;
-    private String phase = "Pending";
+    private PodStage stage = PodStage.NEW;
     private String terminalPhase;
     private String reason = "";
     private String message = "";
@@ -64,6 +56,8 @@ public final class PodWorker {
     private boolean holdsResources;
     private boolean deleteRequested;
     private Timers.Cancellable deadline = Timers.Cancellable.NONE;
+    /** The status as last computed: what {@link #snapshot} gives, and whose conditions the next computation starts from. */
+    private PodStatus status;
 
     public PodWorker(Pod pod, PodHost host) {
         this.pod = pod;
@@ -87,6 +81,7 @@ public final class PodWorker {
             appSlots.add(new Slot(c, false, Behaviour.of(annotations, c.getName()),
                     new RestartBackoff(initial, max), new RestartBackoff(initial, max)));
         }
+        this.status = computeStatus(List.of(), timers.nowMillis());
     }
 
     public String namespace() {
@@ -124,7 +119,7 @@ public final class PodWorker {
     }
 
     public synchronized String phase() {
-        return phase;
+        return status.getPhase();
     }
 
     // ------------------------------------------------------------------ entry points
@@ -133,11 +128,10 @@ public final class PodWorker {
     public synchronized void reject(String why, String text) {
         event(null, "Warning", why, text);
         rejected = true;
-        terminalPhase = "Failed";
-        phase = "Failed";
+        terminalPhase = PodStatuses.FAILED;
         reason = why;
         message = "Pod was rejected: " + text;
-        stage = Stage.FINISHED;
+        stage = PodStage.FINISHED;
         changed();
         if (pod.getMetadata().hasDeletionTimestamp()) {
             requestDelete();
@@ -150,10 +144,10 @@ public final class PodWorker {
         long now = timers.nowMillis();
         startTime = now;
         for (Slot s : initSlots) {
-            s.state = waiting("PodInitializing", "");
+            s.state = ContainerStates.waiting("PodInitializing", "");
         }
         for (Slot s : appSlots) {
-            s.state = waiting(initSlots.isEmpty() ? "ContainerCreating" : "PodInitializing", "");
+            s.state = ContainerStates.waiting(initSlots.isEmpty() ? "ContainerCreating" : "PodInitializing", "");
         }
         scheduleDeadline();
         if (pod.getMetadata().hasDeletionTimestamp()) {
@@ -165,7 +159,7 @@ public final class PodWorker {
 
     /** The node just got a podCIDR: pods that waited for one go on. */
     public synchronized void networkReady() {
-        if (stage == Stage.WAITING_NETWORK) {
+        if (stage == PodStage.WAITING_NETWORK) {
             ensureNetwork();
         }
     }
@@ -180,10 +174,10 @@ public final class PodWorker {
 
     /** The pod object is gone: stop everything at once and forget it. */
     public synchronized void destroy() {
-        if (stage == Stage.GONE) {
+        if (stage == PodStage.GONE) {
             return;
         }
-        stage = Stage.GONE;
+        stage = PodStage.GONE;
         deadline.cancel();
         for (Slot s : allSlots()) {
             s.cancelPending();
@@ -198,7 +192,7 @@ public final class PodWorker {
 
     /** Stops the simulation of this pod without touching its logs or IP bookkeeping (process shutdown). */
     public synchronized void destroyQuietly() {
-        stage = Stage.GONE;
+        stage = PodStage.GONE;
         deadline.cancel();
         for (Slot s : allSlots()) {
             s.cancelPending();
@@ -214,14 +208,14 @@ public final class PodWorker {
     private void ensureNetwork() {
         String ip = host.allocatePodIp(uid);
         if (ip == null) {
-            stage = Stage.WAITING_NETWORK;
-            conditions.set(PodConditions.READY_TO_START, false, "", "", timers.nowMillis());
+            stage = PodStage.WAITING_NETWORK;
+            readyToStart(false);
             changed();
             return;
         }
         podIp = ip;
-        stage = Stage.RUNNING;
-        conditions.set(PodConditions.READY_TO_START, true, "", "", timers.nowMillis());
+        stage = PodStage.RUNNING;
+        readyToStart(true);
         startNextInit();
         changed();
     }
@@ -243,7 +237,7 @@ public final class PodWorker {
     }
 
     private void startSlot(Slot s) {
-        if (stage != Stage.RUNNING) {
+        if (stage != PodStage.RUNNING) {
             return;
         }
         if (s.pulled) {
@@ -265,7 +259,7 @@ public final class PodWorker {
     }
 
     private synchronized void pullDone(Slot s, boolean fail) {
-        if (stage != Stage.RUNNING) {
+        if (stage != PodStage.RUNNING) {
             return;
         }
         if (!fail) {
@@ -276,9 +270,7 @@ public final class PodWorker {
             changed();
             return;
         }
-        String image = ContainerRuntime.normalizeImage(s.spec.getImage());
-        s.state = waiting("ErrImagePull", "failed to pull and unpack image \"" + image
-                + "\": failed to resolve reference \"" + image + "\": " + image + ": not found");
+        s.state = ContainerStates.errImagePull(s.spec.getImage());
         event(s, "Warning", "Failed", "Failed to pull image \"" + s.spec.getImage() + "\": " + s.state.getWaiting().getMessage());
         event(s, "Warning", "Failed", "Error: ErrImagePull");
         long now = timers.nowMillis();
@@ -287,8 +279,8 @@ public final class PodWorker {
         long showBackoff = Math.min(wait / 2, scale.millis(Duration.ofSeconds(1)));
         s.pending = timers.after(showBackoff, () -> {
             synchronized (this) {
-                if (stage == Stage.RUNNING && s.state.hasWaiting() && s.state.getWaiting().getReason().equals("ErrImagePull")) {
-                    s.state = waiting("ImagePullBackOff", "Back-off pulling image \"" + s.spec.getImage() + "\"");
+                if (stage == PodStage.RUNNING && s.state.hasWaiting() && s.state.getWaiting().getReason().equals("ErrImagePull")) {
+                    s.state = ContainerStates.imagePullBackOff(s.spec.getImage());
                     event(s, "Normal", "BackOff", "Back-off pulling image \"" + s.spec.getImage() + "\"");
                     event(s, "Warning", "Failed", "Error: ImagePullBackOff");
                     s.pending = timers.after(wait - showBackoff, () -> retryPull(s));
@@ -300,7 +292,7 @@ public final class PodWorker {
     }
 
     private synchronized void retryPull(Slot s) {
-        if (stage == Stage.RUNNING && !s.pulled) {
+        if (stage == PodStage.RUNNING && !s.pulled) {
             startSlot(s);
             changed();
         }
@@ -322,8 +314,7 @@ public final class PodWorker {
             s.imageId = ContainerRuntime.imageId(s.spec.getImage());
         }
         s.pulled = true;
-        s.state = ContainerState.newBuilder().setRunning(ContainerStateRunning.newBuilder()
-                .setStartedAt(Timestamps.of(c.startedAtMillis()))).build();
+        s.state = ContainerStates.running(c.startedAtMillis());
         if (!resume) {
             event(s, "Normal", "Created", "Created container " + s.name());
             event(s, "Normal", "Started", "Started container " + s.name());
@@ -364,7 +355,7 @@ public final class PodWorker {
     // ------------------------------------------------------------------ events
 
     private synchronized void onProbeResult(Slot s, Prober p, boolean ok, String msg) {
-        if (s.current != p.container() || stage != Stage.RUNNING) {
+        if (s.current != p.container() || stage != PodStage.RUNNING) {
             return;
         }
         switch (p.role()) {
@@ -408,40 +399,29 @@ public final class PodWorker {
     }
 
     private synchronized void onExit(Slot s, SimContainer c, int code) {
-        if (s.current != c || stage == Stage.GONE) {
+        if (s.current != c || stage == PodStage.GONE) {
             return;
         }
         s.stopProbers();
         s.ready = false;
         s.started = false;
-        ContainerStateTerminated t = ContainerStateTerminated.newBuilder()
-                .setExitCode(code)
-                .setReason(code == 0 ? "Completed" : "Error")
-                .setStartedAt(Timestamps.of(c.startedAtMillis()))
-                .setFinishedAt(Timestamps.of(c.finishedAtMillis()))
-                .setContainerId(c.id())
-                .build();
-        s.state = ContainerState.newBuilder().setTerminated(t).build();
-        if (stage == Stage.TERMINATING) {
+        s.state = ContainerStates.terminated(code, c.startedAtMillis(), c.finishedAtMillis(), c.id());
+        if (stage == PodStage.TERMINATING) {
             checkTerminationDone();
             changed();
             return;
         }
-        if (stage != Stage.RUNNING) {
+        if (stage != PodStage.RUNNING) {
             changed();
             return;
         }
-        String policy = restartPolicy();
-        if (s.init) {
-            if (code == 0) {
-                startNextInit();
-            } else if (policy.equals("Never")) {
-                finish("Failed");
-            } else {
-                scheduleRestart(s);
-            }
-        } else if (policy.equals("Always") || (policy.equals("OnFailure") && code != 0)) {
+        boolean restart = RestartPolicy.restarts(RestartPolicy.of(pod.getSpec()), s.init, code);
+        if (s.init && code == 0) {
+            startNextInit();
+        } else if (restart) {
             scheduleRestart(s);
+        } else if (s.init) {
+            finish(PodStatuses.FAILED);
         }
         changed();
     }
@@ -458,12 +438,11 @@ public final class PodWorker {
         event(s, "Warning", "BackOff", "Back-off restarting failed container " + s.name() + " in pod "
                 + name + "_" + namespace + "(" + uid + ")");
         s.lastState = s.state;
-        s.state = waiting("CrashLoopBackOff", "back-off " + GoDuration.format(scale.unscaledMillis(s.backoff.current()))
-                + " restarting failed container=" + s.name() + " pod=" + name + "_" + namespace + "(" + uid + ")");
+        s.state = ContainerStates.crashLoopBackOff(scale.unscaledMillis(s.backoff.current()), s.name(), ref);
         s.cancelPending();
         s.pending = timers.after(wait, () -> {
             synchronized (this) {
-                if (stage == Stage.RUNNING && s.state.hasWaiting()) {
+                if (stage == PodStage.RUNNING && s.state.hasWaiting()) {
                     s.backoff.next(finished);
                     restartNow(s);
                     changed();
@@ -489,7 +468,7 @@ public final class PodWorker {
 
     private void finish(String terminal) {
         terminalPhase = terminal;
-        stage = Stage.FINISHED;
+        stage = PodStage.FINISHED;
         deadline.cancel();
         for (Slot s : allSlots()) {
             s.cancelPending();
@@ -519,12 +498,12 @@ public final class PodWorker {
     }
 
     private synchronized void deadlineExceeded() {
-        if (stage == Stage.FINISHED || stage == Stage.GONE || stage == Stage.TERMINATING) {
+        if (stage == PodStage.FINISHED || stage == PodStage.GONE || stage == PodStage.TERMINATING) {
             return;
         }
         reason = "DeadlineExceeded";
         message = "Pod was active on the node longer than the specified deadline";
-        finish("Failed");
+        finish(PodStatuses.FAILED);
         changed();
     }
 
@@ -537,14 +516,14 @@ public final class PodWorker {
     }
 
     private void beginTermination() {
-        if (stage == Stage.TERMINATING || stage == Stage.GONE || deleteRequested) {
+        if (stage == PodStage.TERMINATING || stage == PodStage.GONE || deleteRequested) {
             return;
         }
-        if (stage != Stage.RUNNING) {
+        if (stage != PodStage.RUNNING) {
             finalizeDeletion();
             return;
         }
-        stage = Stage.TERMINATING;
+        stage = PodStage.TERMINATING;
         deadline.cancel();
         long grace = scale.millisOfSeconds(podGraceSeconds(true));
         for (Slot s : allSlots()) {
@@ -577,9 +556,9 @@ public final class PodWorker {
             for (Slot s : appSlots) {
                 allSucceeded &= s.succeeded();
             }
-            terminalPhase = allSucceeded ? "Succeeded" : "Failed";
+            terminalPhase = allSucceeded ? PodStatuses.SUCCEEDED : PodStatuses.FAILED;
         }
-        stage = Stage.FINISHED;
+        stage = PodStage.FINISHED;
         for (Slot s : allSlots()) {
             s.cancelPending();
             s.stopProbers();
@@ -603,23 +582,23 @@ public final class PodWorker {
      */
     public synchronized void adopt() {
         PodStatus st = pod.getStatus();
-        phase = st.getPhase().isEmpty() ? "Pending" : st.getPhase();
         reason = st.getReason();
         message = st.getMessage();
         startTime = st.hasStartTime() ? Timestamps.millis(st.getStartTime()) : timers.nowMillis();
-        for (PodCondition c : st.getConditionsList()) {
-            conditions.restore(c);
-        }
+        // the conditions the previous process reported: their transition times carry on
+        status = st;
         restoreSlots(initSlots, st.getInitContainerStatusesList());
         restoreSlots(appSlots, st.getContainerStatusesList());
-        if (phase.equals("Succeeded") || phase.equals("Failed")) {
-            terminalPhase = phase;
+        if (PodStatuses.isTerminal(st.getPhase())) {
+            terminalPhase = st.getPhase();
             rejected = st.getMessage().startsWith("Pod was rejected");
             podIp = st.getPodIp();
-            stage = Stage.FINISHED;
+            stage = PodStage.FINISHED;
             if (pod.getMetadata().hasDeletionTimestamp()) {
                 requestDelete();
                 changed();
+            } else {
+                status = computeStatus(status.getConditionsList(), timers.nowMillis());
             }
             return;
         }
@@ -635,8 +614,8 @@ public final class PodWorker {
             return;
         }
         podIp = st.getPodIp();
-        stage = Stage.RUNNING;
-        conditions.set(PodConditions.READY_TO_START, true, "", "", timers.nowMillis());
+        stage = PodStage.RUNNING;
+        readyToStart(true);
         List<Slot> order = new ArrayList<>();
         boolean initDone = true;
         for (Slot s : initSlots) {
@@ -670,7 +649,7 @@ public final class PodWorker {
                 }
             }
             if (s.state == null) {
-                s.state = waiting(s.init || !initSlots.isEmpty() ? "PodInitializing" : "ContainerCreating", "");
+                s.state = ContainerStates.waiting(s.init || !initSlots.isEmpty() ? "PodInitializing" : "ContainerCreating", "");
             }
         }
     }
@@ -686,9 +665,7 @@ public final class PodWorker {
         if (last != null) {
             long finished = Timestamps.millis(last.getFinishedAt());
             s.backoff.restore(s.restartCount, finished);
-            String policy = restartPolicy();
-            boolean restart = s.init ? last.getExitCode() != 0 && !policy.equals("Never")
-                    : policy.equals("Always") || (policy.equals("OnFailure") && last.getExitCode() != 0);
+            boolean restart = RestartPolicy.restarts(RestartPolicy.of(pod.getSpec()), s.init, last.getExitCode());
             if (st.hasTerminated() && !restart) {
                 if (s.init && last.getExitCode() == 0) {
                     startNextInit();
@@ -712,11 +689,10 @@ public final class PodWorker {
 
     private void scheduleRestartAfter(Slot s, long finished, long wait) {
         s.lastState = s.state;
-        s.state = waiting("CrashLoopBackOff", "back-off " + GoDuration.format(scale.unscaledMillis(s.backoff.current()))
-                + " restarting failed container=" + s.name() + " pod=" + name + "_" + namespace + "(" + uid + ")");
+        s.state = ContainerStates.crashLoopBackOff(scale.unscaledMillis(s.backoff.current()), s.name(), ref);
         s.pending = timers.after(wait, () -> {
             synchronized (this) {
-                if (stage == Stage.RUNNING && s.state.hasWaiting()) {
+                if (stage == PodStage.RUNNING && s.state.hasWaiting()) {
                     s.backoff.next(finished);
                     restartNow(s);
                     changed();
@@ -727,171 +703,55 @@ public final class PodWorker {
 
     // ------------------------------------------------------------------ status
 
-    private String restartPolicy() {
-        String p = pod.getSpec().getRestartPolicy();
-        return p.isEmpty() ? "Always" : p;
-    }
-
     private List<Slot> allSlots() {
         List<Slot> all = new ArrayList<>(initSlots);
         all.addAll(appSlots);
         return all;
     }
 
-    private static ContainerState waiting(String reason, String message) {
-        ContainerStateWaiting.Builder w = ContainerStateWaiting.newBuilder().setReason(reason);
-        if (!message.isEmpty()) {
-            w.setMessage(message);
-        }
-        return ContainerState.newBuilder().setWaiting(w).build();
-    }
-
-    /** The kubelet's getPhase over the containers' states. */
-    private String computePhase() {
-        if (terminalPhase != null) {
-            return terminalPhase;
-        }
-        for (Slot s : initSlots) {
-            if (!s.succeeded()) {
-                return "Pending";
-            }
-        }
-        int running = 0;
-        int waiting = 0;
-        int stopped = 0;
-        int succeeded = 0;
-        for (Slot s : appSlots) {
-            ContainerState st = s.state;
-            if (st == null) {
-                waiting++;
-            } else if (st.hasRunning()) {
-                running++;
-            } else if (st.hasTerminated()) {
-                stopped++;
-                if (st.getTerminated().getExitCode() == 0) {
-                    succeeded++;
-                }
-            } else if (s.lastState.hasTerminated()) {
-                stopped++;
-            } else {
-                waiting++;
-            }
-        }
-        if (waiting > 0) {
-            return "Pending";
-        }
-        if (running > 0) {
-            return "Running";
-        }
-        if (stopped > 0) {
-            String policy = restartPolicy();
-            if (policy.equals("Always")) {
-                return "Running";
-            }
-            if (stopped == succeeded) {
-                return "Succeeded";
-            }
-            if (policy.equals("Never")) {
-                return "Failed";
-            }
-            return "Running";
-        }
-        return "Pending";
-    }
-
-    /** Recomputes phase and conditions, and asks for a status write. */
+    /** Recomputes the status (ending the pod if its containers' phase is terminal now), and asks for a write. */
     private void changed() {
-        if (stage == Stage.GONE) {
+        if (stage == PodStage.GONE) {
             return;
         }
         long now = timers.nowMillis();
-        if (!rejected) {
-            String p = computePhase();
-            if (terminalPhase == null && (p.equals("Succeeded") || p.equals("Failed"))) {
+        if (!rejected && terminalPhase == null) {
+            String p = PodStatuses.phase(pod.getSpec(), views(initSlots), views(appSlots));
+            if (PodStatuses.isTerminal(p)) {
                 finish(p);
             }
-            phase = p;
-            boolean terminal = terminalPhase != null;
-            List<String> incomplete = new ArrayList<>();
-            for (Slot s : initSlots) {
-                if (!s.succeeded()) {
-                    incomplete.add(s.name());
-                }
-            }
-            if (incomplete.isEmpty()) {
-                conditions.set(PodConditions.INITIALIZED, true, "", "", now);
-            } else {
-                conditions.set(PodConditions.INITIALIZED, false, "ContainersNotInitialized",
-                        "containers with incomplete status: [" + String.join(" ", incomplete) + "]", now);
-            }
-            List<String> unready = new ArrayList<>();
-            for (Slot s : appSlots) {
-                if (!s.ready) {
-                    unready.add(s.name());
-                }
-            }
-            if (terminal) {
-                conditions.set(PodConditions.CONTAINERS_READY, false, "PodCompleted", "", now);
-                conditions.set(PodConditions.READY, false, "PodCompleted", "", now);
-                if (stage == Stage.FINISHED) {
-                    conditions.set(PodConditions.READY_TO_START, false, "", "", now);
-                }
-            } else if (unready.isEmpty()) {
-                conditions.set(PodConditions.CONTAINERS_READY, true, "", "", now);
-                conditions.set(PodConditions.READY, true, "", "", now);
-            } else {
-                String msg = "containers with unready status: [" + String.join(" ", unready) + "]";
-                conditions.set(PodConditions.CONTAINERS_READY, false, "ContainersNotReady", msg, now);
-                conditions.set(PodConditions.READY, false, "ContainersNotReady", msg, now);
-            }
         }
+        // finish() may have come back here (a stopped container's exit): start from what that computed
+        status = computeStatus(status.getConditionsList(), now);
         host.statusChanged(this);
+    }
+
+    /**
+     * Records PodReadyToStartContainers at the moment the network is (or is not yet) there:
+     * its lastTransitionTime precedes the containers' start times, which the next
+     * {@link #changed} reports.
+     */
+    private void readyToStart(boolean ready) {
+        status = status.toBuilder().clearConditions().addAllConditions(PodConditions.apply(status.getConditionsList(),
+                List.of(PodConditions.Verdict.of(PodConditions.READY_TO_START, ready)), timers.nowMillis())).build();
+    }
+
+    private PodStatus computeStatus(List<PodCondition> previous, long now) {
+        PodStatuses.PodFacts facts = new PodStatuses.PodFacts(stage, rejected, terminalPhase, reason, message,
+                host.hostIp(), podIp, startTime);
+        return PodStatuses.generate(pod.getSpec(), facts, views(initSlots), views(appSlots), previous, now);
+    }
+
+    private static List<ContainerView> views(List<Slot> slots) {
+        List<ContainerView> out = new ArrayList<>(slots.size());
+        for (Slot s : slots) {
+            out.add(s.view());
+        }
+        return out;
     }
 
     /** The kubelet-owned part of the pod status, as it should be in etcd now. */
     public synchronized PodStatus snapshot() {
-        PodStatus.Builder b = PodStatus.newBuilder().setPhase(phase);
-        b.addAllConditions(conditions.toProto());
-        if (!reason.isEmpty()) {
-            b.setReason(reason);
-        }
-        if (!message.isEmpty()) {
-            b.setMessage(message);
-        }
-        if (rejected) {
-            return b.build();
-        }
-        String hostIp = host.hostIp();
-        b.setHostIp(hostIp).addHostIps(HostIP.newBuilder().setIp(hostIp));
-        if (!podIp.isEmpty()) {
-            b.setPodIp(podIp).addPodIps(PodIP.newBuilder().setIp(podIp));
-        }
-        if (startTime > 0) {
-            b.setStartTime(Timestamps.of(startTime));
-        }
-        for (Slot s : initSlots) {
-            b.addInitContainerStatuses(containerStatus(s));
-        }
-        for (Slot s : appSlots) {
-            b.addContainerStatuses(containerStatus(s));
-        }
-        b.setQosClass(io.kubelite.api.QosClass.of(pod.getSpec()));
-        return b.build();
-    }
-
-    private ContainerStatus containerStatus(Slot s) {
-        ContainerStatus.Builder b = ContainerStatus.newBuilder()
-                .setName(s.name())
-                .setState(s.state == null ? waiting("ContainerCreating", "") : s.state)
-                .setLastState(s.lastState)
-                .setReady(s.ready)
-                .setRestartCount(s.restartCount)
-                .setImage(ContainerRuntime.normalizeImage(s.spec.getImage()))
-                .setImageId(s.imageId)
-                .setStarted(s.isRunning() && s.started);
-        if (!s.containerId.isEmpty()) {
-            b.setContainerId(s.containerId);
-        }
-        return b.build();
+        return status;
     }
 }

@@ -62,4 +62,10 @@ final class Slot {
         pending.cancel();
         pending = Timers.Cancellable.NONE;
     }
+
+    /** This container as the pod's status reports it. */
+    ContainerView view() {
+        return new ContainerView(name(), spec.getImage(), state == null ? ContainerStates.waiting("ContainerCreating", "") : state,
+                lastState, restartCount, ready, started, containerId, imageId);
+    }
 }
