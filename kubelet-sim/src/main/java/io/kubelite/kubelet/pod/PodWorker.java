@@ -7,19 +7,17 @@ import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
 import io.kubelite.api.PodStatus;
-import io.kubelite.api.Probe;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.runtime.Behaviour;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The life of one pod on one node, as the kubelet runs it: network (pod IP), init
@@ -32,7 +30,6 @@ import java.util.Map;
  * without a thread per pod.
  */
 public final class PodWorker {
-    private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
     private static final long DEFAULT_GRACE_SECONDS = 30;
 
     private final PodHost host;
@@ -45,6 +42,7 @@ public final class PodWorker {
     private final ContainerRuntime.PodRef ref;
     private final List<Slot> initSlots = new ArrayList<>();
     private final List<Slot> appSlots = new ArrayList<>();
+    private final ProbeManager probes;
     private Pod pod;
     private PodStage stage = PodStage.NEW;
     private String terminalPhase;
@@ -70,6 +68,7 @@ public final class PodWorker {
         this.scale = runtime.scale();
         String hostname = pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
         this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
+        this.probes = new ProbeManager(new Context(), timers, scale);
         Map<String, String> annotations = pod.getMetadata().getAnnotationsMap();
         long initial = scale.millis(Duration.ofSeconds(10));
         long max = scale.millis(Duration.ofMinutes(5));
@@ -322,81 +321,13 @@ public final class PodWorker {
             s.ready = !s.init && s.started && !s.spec.hasReadinessProbe();
         }
         if (!s.init) {
-            startProbers(s, c, resume);
+            probes.start(s, c, resume);
         }
         long fastForward = resume ? Math.max(0, timers.nowMillis() - c.startedAtMillis()) : 0;
         c.start(fastForward, (cc, code) -> onExit(s, cc, code));
     }
 
-    private void startProbers(Slot s, SimContainer c, boolean resume) {
-        Container spec = s.spec;
-        if (spec.hasStartupProbe() && !s.started) {
-            addProber(s, c, ProbeRole.STARTUP, spec.getStartupProbe(), null, resume);
-        }
-        if (spec.hasLivenessProbe()) {
-            addProber(s, c, ProbeRole.LIVENESS, spec.getLivenessProbe(), true, resume);
-        }
-        if (spec.hasReadinessProbe()) {
-            addProber(s, c, ProbeRole.READINESS, spec.getReadinessProbe(), resume ? s.ready : false, resume);
-        }
-    }
-
-    private void addProber(Slot s, SimContainer c, ProbeRole role, Probe probe, Boolean initial, boolean jitter) {
-        Prober p = new Prober(role, probe, c, podIp, timers, scale, () -> startedOf(s, c), initial,
-                (pr, ok, msg) -> onProbeResult(s, pr, ok, msg));
-        s.probers.add(p);
-        p.start(jitter);
-    }
-
-    private synchronized boolean startedOf(Slot s, SimContainer c) {
-        return s.current == c && s.started;
-    }
-
     // ------------------------------------------------------------------ events
-
-    private synchronized void onProbeResult(Slot s, Prober p, boolean ok, String msg) {
-        if (s.current != p.container() || stage != PodStage.RUNNING) {
-            return;
-        }
-        switch (p.role()) {
-            case STARTUP -> {
-                if (ok) {
-                    s.started = true;
-                    s.ready = !s.spec.hasReadinessProbe();
-                } else {
-                    restartAfterFailedProbe(s, "startup", s.spec.getStartupProbe(), msg);
-                }
-            }
-            case LIVENESS -> {
-                if (!ok) {
-                    restartAfterFailedProbe(s, "liveness", s.spec.getLivenessProbe(), msg);
-                }
-            }
-            case READINESS -> {
-                if (!ok) {
-                    LOG.debug("{}: Readiness probe failed: {}", key(), msg);
-                    event(s, "Warning", "Unhealthy", "Readiness probe failed: " + msg);
-                }
-                s.ready = ok && s.started && s.isRunning();
-            }
-            default -> throw new IllegalStateException();
-        }
-        changed();
-    }
-
-    /** A failed startup or liveness probe: the kubelet's log line and Events, then the kill. */
-    private void restartAfterFailedProbe(Slot s, String role, Probe probe, String msg) {
-        LOG.info("{}: container {} failed {} probe, will be restarted: {}", key(), s.name(), role, msg);
-        event(s, "Warning", "Unhealthy", Character.toUpperCase(role.charAt(0)) + role.substring(1) + " probe failed: " + msg);
-        event(s, "Normal", "Killing", "Container " + s.name() + " failed " + role + " probe, will be restarted");
-        kill(s, probe);
-    }
-
-    private void kill(Slot s, Probe probe) {
-        long grace = probe.hasTerminationGracePeriodSeconds() ? probe.getTerminationGracePeriodSeconds()
-                : podGraceSeconds(false);
-        s.current.stop(scale.millisOfSeconds(grace));
-    }
 
     private synchronized void onExit(Slot s, SimContainer c, int code) {
         if (s.current != c || stage == PodStage.GONE) {
@@ -507,7 +438,8 @@ public final class PodWorker {
         changed();
     }
 
-    private long podGraceSeconds(boolean deleting) {
+    /** The grace period of a kill: the deletion's when deleting, else the spec's, else 30 s. */
+    static long graceSeconds(Pod pod, boolean deleting) {
         if (deleting && pod.getMetadata().hasDeletionGracePeriodSeconds()) {
             return pod.getMetadata().getDeletionGracePeriodSeconds();
         }
@@ -525,7 +457,7 @@ public final class PodWorker {
         }
         stage = PodStage.TERMINATING;
         deadline.cancel();
-        long grace = scale.millisOfSeconds(podGraceSeconds(true));
+        long grace = scale.millisOfSeconds(graceSeconds(pod, true));
         for (Slot s : allSlots()) {
             s.cancelPending();
             s.stopProbers();
@@ -753,5 +685,62 @@ public final class PodWorker {
     /** The kubelet-owned part of the pod status, as it should be in etcd now. */
     public synchronized PodStatus snapshot() {
         return status;
+    }
+
+    /** The worker as its parts see it. */
+    private final class Context implements PodContext {
+        @Override
+        public Pod pod() {
+            return pod;
+        }
+
+        @Override
+        public String key() {
+            return PodWorker.this.key();
+        }
+
+        @Override
+        public String podIp() {
+            return podIp;
+        }
+
+        @Override
+        public boolean running() {
+            return stage == PodStage.RUNNING;
+        }
+
+        @Override
+        public void changed() {
+            PodWorker.this.changed();
+        }
+
+        @Override
+        public void event(Slot s, String type, String reason, String message) {
+            PodWorker.this.event(s, type, reason, message);
+        }
+
+        @Override
+        public Timers.Cancellable after(long delayMillis, Runnable task) {
+            return timers.after(delayMillis, () -> serially(task));
+        }
+
+        @Override
+        public void serially(Runnable task) {
+            synchronized (PodWorker.this) {
+                task.run();
+            }
+        }
+
+        @Override
+        public boolean test(BooleanSupplier condition) {
+            synchronized (PodWorker.this) {
+                return condition.getAsBoolean();
+            }
+        }
+
+        @Override
+        public void exited(Slot s, SimContainer c, int code) {
+            onExit(s, c, code);
+        }
     }
 }
