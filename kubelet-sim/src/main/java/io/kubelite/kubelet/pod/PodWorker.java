@@ -1,6 +1,5 @@
 package io.kubelite.kubelet.pod;
 
-import io.kubelite.api.Container;
 import io.kubelite.api.ContainerState;
 import io.kubelite.api.ContainerStateTerminated;
 import io.kubelite.api.ContainerStatus;
@@ -9,14 +8,11 @@ import io.kubelite.api.PodCondition;
 import io.kubelite.api.PodStatus;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
-import io.kubelite.kubelet.runtime.Behaviour;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,9 +36,8 @@ public final class PodWorker {
     private final TimeScale scale;
     private final ContainerRuntime runtime;
     private final ContainerRuntime.PodRef ref;
-    private final List<Slot> initSlots = new ArrayList<>();
-    private final List<Slot> appSlots = new ArrayList<>();
-    private final ProbeManager probes;
+    private final PodContainers containers;
+    private final ContainerLauncher launcher;
     private Pod pod;
     private PodStage stage = PodStage.NEW;
     private String terminalPhase;
@@ -68,18 +63,9 @@ public final class PodWorker {
         this.scale = runtime.scale();
         String hostname = pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
         this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
-        this.probes = new ProbeManager(new Context(), timers, scale);
-        Map<String, String> annotations = pod.getMetadata().getAnnotationsMap();
-        long initial = scale.millis(Duration.ofSeconds(10));
-        long max = scale.millis(Duration.ofMinutes(5));
-        for (Container c : pod.getSpec().getInitContainersList()) {
-            initSlots.add(new Slot(c, true, Behaviour.of(annotations, c.getName()),
-                    new RestartBackoff(initial, max), new RestartBackoff(initial, max)));
-        }
-        for (Container c : pod.getSpec().getContainersList()) {
-            appSlots.add(new Slot(c, false, Behaviour.of(annotations, c.getName()),
-                    new RestartBackoff(initial, max), new RestartBackoff(initial, max)));
-        }
+        this.containers = new PodContainers(pod, scale);
+        PodContext context = new Context();
+        this.launcher = new ContainerLauncher(context, containers, runtime, ref, new ProbeManager(context, timers, scale));
         this.status = computeStatus(List.of(), timers.nowMillis());
     }
 
@@ -142,11 +128,11 @@ public final class PodWorker {
         holdsResources = true;
         long now = timers.nowMillis();
         startTime = now;
-        for (Slot s : initSlots) {
+        for (Slot s : containers.init()) {
             s.state = ContainerStates.waiting("PodInitializing", "");
         }
-        for (Slot s : appSlots) {
-            s.state = ContainerStates.waiting(initSlots.isEmpty() ? "ContainerCreating" : "PodInitializing", "");
+        for (Slot s : containers.app()) {
+            s.state = ContainerStates.waiting(containers.init().isEmpty() ? "ContainerCreating" : "PodInitializing", "");
         }
         scheduleDeadline();
         if (pod.getMetadata().hasDeletionTimestamp()) {
@@ -178,7 +164,7 @@ public final class PodWorker {
         }
         stage = PodStage.GONE;
         deadline.cancel();
-        for (Slot s : allSlots()) {
+        for (Slot s : containers.all()) {
             s.cancelPending();
             s.stopProbers();
             if (s.current != null) {
@@ -193,7 +179,7 @@ public final class PodWorker {
     public synchronized void destroyQuietly() {
         stage = PodStage.GONE;
         deadline.cancel();
-        for (Slot s : allSlots()) {
+        for (Slot s : containers.all()) {
             s.cancelPending();
             s.stopProbers();
             if (s.current != null) {
@@ -215,116 +201,8 @@ public final class PodWorker {
         podIp = ip;
         stage = PodStage.RUNNING;
         readyToStart(true);
-        startNextInit();
+        launcher.startNext();
         changed();
-    }
-
-    private void startNextInit() {
-        for (Slot s : initSlots) {
-            if (!s.succeeded()) {
-                if (s.current == null || !s.isRunning()) {
-                    startSlot(s);
-                }
-                return;
-            }
-        }
-        for (Slot s : appSlots) {
-            if (s.state == null || (!s.isRunning() && !s.isTerminated() && s.current == null)) {
-                startSlot(s);
-            }
-        }
-    }
-
-    private void startSlot(Slot s) {
-        if (stage != PodStage.RUNNING) {
-            return;
-        }
-        if (s.pulled) {
-            run(s, null, 0);
-            return;
-        }
-        s.pullAttempts++;
-        Behaviour b = s.behaviour;
-        boolean fail = b.imagePullFailures() == Behaviour.ALWAYS || s.pullAttempts <= b.imagePullFailures();
-        long pull = scale.millis(b.imagePullTime());
-        if (pull <= 0 && !fail) {
-            event(s, "Normal", "Pulled", "Container image \"" + s.spec.getImage() + "\" already present on machine");
-            pulled(s);
-            return;
-        }
-        event(s, "Normal", "Pulling", "Pulling image \"" + s.spec.getImage() + "\"");
-        s.cancelPending();
-        s.pending = timers.after(pull, () -> pullDone(s, fail));
-    }
-
-    private synchronized void pullDone(Slot s, boolean fail) {
-        if (stage != PodStage.RUNNING) {
-            return;
-        }
-        if (!fail) {
-            String took = GoDuration.format(s.behaviour.imagePullTime().toMillis());
-            event(s, "Normal", "Pulled", "Successfully pulled image \"" + s.spec.getImage() + "\" in " + took
-                    + " (" + took + " including waiting)");
-            pulled(s);
-            changed();
-            return;
-        }
-        s.state = ContainerStates.errImagePull(s.spec.getImage());
-        event(s, "Warning", "Failed", "Failed to pull image \"" + s.spec.getImage() + "\": " + s.state.getWaiting().getMessage());
-        event(s, "Warning", "Failed", "Error: ErrImagePull");
-        long now = timers.nowMillis();
-        s.pullBackoff.next(now);
-        long wait = s.pullBackoff.current();
-        long showBackoff = Math.min(wait / 2, scale.millis(Duration.ofSeconds(1)));
-        s.pending = timers.after(showBackoff, () -> {
-            synchronized (this) {
-                if (stage == PodStage.RUNNING && s.state.hasWaiting() && s.state.getWaiting().getReason().equals("ErrImagePull")) {
-                    s.state = ContainerStates.imagePullBackOff(s.spec.getImage());
-                    event(s, "Normal", "BackOff", "Back-off pulling image \"" + s.spec.getImage() + "\"");
-                    event(s, "Warning", "Failed", "Error: ImagePullBackOff");
-                    s.pending = timers.after(wait - showBackoff, () -> retryPull(s));
-                    changed();
-                }
-            }
-        });
-        changed();
-    }
-
-    private synchronized void retryPull(Slot s) {
-        if (stage == PodStage.RUNNING && !s.pulled) {
-            startSlot(s);
-            changed();
-        }
-    }
-
-    private void pulled(Slot s) {
-        s.pulled = true;
-        s.imageId = ContainerRuntime.imageId(s.spec.getImage());
-        run(s, null, 0);
-    }
-
-    /** Creates and starts an instance; {@code resumeId} resumes one a previous process started at {@code resumeStartedAt}. */
-    private void run(Slot s, String resumeId, long resumeStartedAt) {
-        boolean resume = resumeId != null;
-        SimContainer c = runtime.create(ref, s.spec, s.init, s.behaviour, resumeId, resumeStartedAt);
-        s.current = c;
-        s.containerId = c.id();
-        if (s.imageId.isEmpty()) {
-            s.imageId = ContainerRuntime.imageId(s.spec.getImage());
-        }
-        s.pulled = true;
-        s.state = ContainerStates.running(c.startedAtMillis());
-        if (!resume) {
-            event(s, "Normal", "Created", "Created container " + s.name());
-            event(s, "Normal", "Started", "Started container " + s.name());
-            s.started = s.init || !s.spec.hasStartupProbe();
-            s.ready = !s.init && s.started && !s.spec.hasReadinessProbe();
-        }
-        if (!s.init) {
-            probes.start(s, c, resume);
-        }
-        long fastForward = resume ? Math.max(0, timers.nowMillis() - c.startedAtMillis()) : 0;
-        c.start(fastForward, (cc, code) -> onExit(s, cc, code));
     }
 
     // ------------------------------------------------------------------ events
@@ -333,61 +211,13 @@ public final class PodWorker {
         if (s.current != c || stage == PodStage.GONE) {
             return;
         }
-        s.stopProbers();
-        s.ready = false;
-        s.started = false;
-        s.state = ContainerStates.terminated(code, c.startedAtMillis(), c.finishedAtMillis(), c.id());
+        s.exited(c, code);
         if (stage == PodStage.TERMINATING) {
             checkTerminationDone();
-            changed();
-            return;
-        }
-        if (stage != PodStage.RUNNING) {
-            changed();
-            return;
-        }
-        boolean restart = RestartPolicy.restarts(RestartPolicy.of(pod.getSpec()), s.init, code);
-        if (s.init && code == 0) {
-            startNextInit();
-        } else if (restart) {
-            scheduleRestart(s);
-        } else if (s.init) {
+        } else if (stage == PodStage.RUNNING && !launcher.afterExit(s, code)) {
             finish(PodStatuses.FAILED);
         }
         changed();
-    }
-
-    private void scheduleRestart(Slot s) {
-        long finished = s.current.finishedAtMillis();
-        long now = timers.nowMillis();
-        long wait = s.backoff.remaining(finished, now);
-        if (wait <= 0) {
-            s.backoff.next(finished);
-            restartNow(s);
-            return;
-        }
-        event(s, "Warning", "BackOff", "Back-off restarting failed container " + s.name() + " in pod "
-                + name + "_" + namespace + "(" + uid + ")");
-        s.lastState = s.state;
-        s.state = ContainerStates.crashLoopBackOff(scale.unscaledMillis(s.backoff.current()), s.name(), ref);
-        s.cancelPending();
-        s.pending = timers.after(wait, () -> {
-            synchronized (this) {
-                if (stage == PodStage.RUNNING && s.state.hasWaiting()) {
-                    s.backoff.next(finished);
-                    restartNow(s);
-                    changed();
-                }
-            }
-        });
-    }
-
-    private void restartNow(Slot s) {
-        if (s.state.hasTerminated()) {
-            s.lastState = s.state;
-        }
-        s.restartCount++;
-        run(s, null, 0);
     }
 
     /** One pod Event; about a container when {@code s} is not null. */
@@ -401,7 +231,7 @@ public final class PodWorker {
         terminalPhase = terminal;
         stage = PodStage.FINISHED;
         deadline.cancel();
-        for (Slot s : allSlots()) {
+        for (Slot s : containers.all()) {
             s.cancelPending();
             s.stopProbers();
             s.ready = false;
@@ -458,12 +288,12 @@ public final class PodWorker {
         stage = PodStage.TERMINATING;
         deadline.cancel();
         long grace = scale.millisOfSeconds(graceSeconds(pod, true));
-        for (Slot s : allSlots()) {
+        for (Slot s : containers.all()) {
             s.cancelPending();
             s.stopProbers();
             s.ready = false;
         }
-        for (Slot s : allSlots()) {
+        for (Slot s : containers.all()) {
             if (s.current != null && s.isRunning()) {
                 event(s, "Normal", "Killing", "Stopping container " + s.name());
                 s.current.stop(grace);
@@ -474,24 +304,17 @@ public final class PodWorker {
     }
 
     private void checkTerminationDone() {
-        for (Slot s : allSlots()) {
-            if (s.isRunning()) {
-                return;
-            }
+        if (!containers.anyRunning()) {
+            finalizeDeletion();
         }
-        finalizeDeletion();
     }
 
     private void finalizeDeletion() {
         if (terminalPhase == null) {
-            boolean allSucceeded = !appSlots.isEmpty();
-            for (Slot s : appSlots) {
-                allSucceeded &= s.succeeded();
-            }
-            terminalPhase = allSucceeded ? PodStatuses.SUCCEEDED : PodStatuses.FAILED;
+            terminalPhase = containers.appsSucceeded() ? PodStatuses.SUCCEEDED : PodStatuses.FAILED;
         }
         stage = PodStage.FINISHED;
-        for (Slot s : allSlots()) {
+        for (Slot s : containers.all()) {
             s.cancelPending();
             s.stopProbers();
             s.ready = false;
@@ -519,8 +342,8 @@ public final class PodWorker {
         startTime = st.hasStartTime() ? Timestamps.millis(st.getStartTime()) : timers.nowMillis();
         // the conditions the previous process reported: their transition times carry on
         status = st;
-        restoreSlots(initSlots, st.getInitContainerStatusesList());
-        restoreSlots(appSlots, st.getContainerStatusesList());
+        restoreSlots(containers.init(), st.getInitContainerStatusesList());
+        restoreSlots(containers.app(), st.getContainerStatusesList());
         if (PodStatuses.isTerminal(st.getPhase())) {
             terminalPhase = st.getPhase();
             rejected = st.getMessage().startsWith("Pod was rejected");
@@ -550,7 +373,7 @@ public final class PodWorker {
         readyToStart(true);
         List<Slot> order = new ArrayList<>();
         boolean initDone = true;
-        for (Slot s : initSlots) {
+        for (Slot s : containers.init()) {
             if (!s.succeeded()) {
                 order.add(s);
                 initDone = false;
@@ -558,7 +381,7 @@ public final class PodWorker {
             }
         }
         if (initDone) {
-            order.addAll(appSlots);
+            order.addAll(containers.app());
         }
         for (Slot s : order) {
             resumeSlot(s);
@@ -581,7 +404,7 @@ public final class PodWorker {
                 }
             }
             if (s.state == null) {
-                s.state = ContainerStates.waiting(s.init || !initSlots.isEmpty() ? "PodInitializing" : "ContainerCreating", "");
+                s.state = ContainerStates.waiting(s.init || !containers.init().isEmpty() ? "PodInitializing" : "ContainerCreating", "");
             }
         }
     }
@@ -589,7 +412,7 @@ public final class PodWorker {
     private void resumeSlot(Slot s) {
         ContainerState st = s.state;
         if (st.hasRunning()) {
-            run(s, s.containerId, Timestamps.millis(st.getRunning().getStartedAt()));
+            launcher.resume(s);
             return;
         }
         ContainerStateTerminated last = st.hasTerminated() ? st.getTerminated()
@@ -600,46 +423,20 @@ public final class PodWorker {
             boolean restart = RestartPolicy.restarts(RestartPolicy.of(pod.getSpec()), s.init, last.getExitCode());
             if (st.hasTerminated() && !restart) {
                 if (s.init && last.getExitCode() == 0) {
-                    startNextInit();
+                    launcher.startNext();
                 }
                 return;
             }
             if (st.hasWaiting()) {
                 s.state = s.lastState;
             }
-            long wait = s.backoff.remaining(finished, timers.nowMillis());
-            if (wait <= 0) {
-                s.backoff.next(finished);
-                restartNow(s);
-            } else {
-                scheduleRestartAfter(s, finished, wait);
-            }
+            launcher.restart(s, finished, false);
             return;
         }
-        startSlot(s);
-    }
-
-    private void scheduleRestartAfter(Slot s, long finished, long wait) {
-        s.lastState = s.state;
-        s.state = ContainerStates.crashLoopBackOff(scale.unscaledMillis(s.backoff.current()), s.name(), ref);
-        s.pending = timers.after(wait, () -> {
-            synchronized (this) {
-                if (stage == PodStage.RUNNING && s.state.hasWaiting()) {
-                    s.backoff.next(finished);
-                    restartNow(s);
-                    changed();
-                }
-            }
-        });
+        launcher.start(s);
     }
 
     // ------------------------------------------------------------------ status
-
-    private List<Slot> allSlots() {
-        List<Slot> all = new ArrayList<>(initSlots);
-        all.addAll(appSlots);
-        return all;
-    }
 
     /** Recomputes the status (ending the pod if its containers' phase is terminal now), and asks for a write. */
     private void changed() {
@@ -648,7 +445,7 @@ public final class PodWorker {
         }
         long now = timers.nowMillis();
         if (!rejected && terminalPhase == null) {
-            String p = PodStatuses.phase(pod.getSpec(), views(initSlots), views(appSlots));
+            String p = PodStatuses.phase(pod.getSpec(), containers.initViews(), containers.appViews());
             if (PodStatuses.isTerminal(p)) {
                 finish(p);
             }
@@ -671,15 +468,7 @@ public final class PodWorker {
     private PodStatus computeStatus(List<PodCondition> previous, long now) {
         PodStatuses.PodFacts facts = new PodStatuses.PodFacts(stage, rejected, terminalPhase, reason, message,
                 host.hostIp(), podIp, startTime);
-        return PodStatuses.generate(pod.getSpec(), facts, views(initSlots), views(appSlots), previous, now);
-    }
-
-    private static List<ContainerView> views(List<Slot> slots) {
-        List<ContainerView> out = new ArrayList<>(slots.size());
-        for (Slot s : slots) {
-            out.add(s.view());
-        }
-        return out;
+        return PodStatuses.generate(pod.getSpec(), facts, containers.initViews(), containers.appViews(), previous, now);
     }
 
     /** The kubelet-owned part of the pod status, as it should be in etcd now. */

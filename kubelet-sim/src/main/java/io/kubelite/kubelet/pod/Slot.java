@@ -53,6 +53,14 @@ final class Slot {
         return isTerminated() && state.getTerminated().getExitCode() == 0;
     }
 
+    /** The current instance {@code c} exited: its probes stop, it is neither started nor ready, its state is the exit. */
+    void exited(SimContainer c, int code) {
+        stopProbers();
+        ready = false;
+        started = false;
+        state = ContainerStates.terminated(code, c.startedAtMillis(), c.finishedAtMillis(), c.id());
+    }
+
     void stopProbers() {
         probers.forEach(Prober::stop);
         probers.clear();
