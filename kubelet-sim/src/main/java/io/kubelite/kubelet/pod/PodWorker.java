@@ -26,8 +26,6 @@ import java.util.function.BooleanSupplier;
  * without a thread per pod.
  */
 public final class PodWorker {
-    private static final long DEFAULT_GRACE_SECONDS = 30;
-
     private final PodHost host;
     private final String namespace;
     private final String name;
@@ -38,6 +36,7 @@ public final class PodWorker {
     private final ContainerRuntime.PodRef ref;
     private final PodContainers containers;
     private final ContainerLauncher launcher;
+    private final PodTermination termination;
     private Pod pod;
     private PodStage stage = PodStage.NEW;
     private String terminalPhase;
@@ -47,7 +46,6 @@ public final class PodWorker {
     private String podIp = "";
     private boolean rejected;
     private boolean holdsResources;
-    private boolean deleteRequested;
     private Timers.Cancellable deadline = Timers.Cancellable.NONE;
     /** The status as last computed: what {@link #snapshot} gives, and whose conditions the next computation starts from. */
     private PodStatus status;
@@ -66,6 +64,7 @@ public final class PodWorker {
         this.containers = new PodContainers(pod, scale);
         PodContext context = new Context();
         this.launcher = new ContainerLauncher(context, containers, runtime, ref, new ProbeManager(context, timers, scale));
+        this.termination = new PodTermination(context, containers, scale);
         this.status = computeStatus(List.of(), timers.nowMillis());
     }
 
@@ -100,7 +99,7 @@ public final class PodWorker {
 
     /** True once the pod's containers are stopped after a graceful delete: the object may be removed. */
     public synchronized boolean readyToDelete() {
-        return deleteRequested;
+        return termination.removable();
     }
 
     public synchronized String phase() {
@@ -119,7 +118,7 @@ public final class PodWorker {
         stage = PodStage.FINISHED;
         changed();
         if (pod.getMetadata().hasDeletionTimestamp()) {
-            requestDelete();
+            termination.allowRemoval();
         }
     }
 
@@ -232,9 +231,7 @@ public final class PodWorker {
         stage = PodStage.FINISHED;
         deadline.cancel();
         for (Slot s : containers.all()) {
-            s.cancelPending();
-            s.stopProbers();
-            s.ready = false;
+            s.quiesce();
             if (s.current != null && s.current.isRunning()) {
                 s.current.stop(0);
             }
@@ -268,17 +265,8 @@ public final class PodWorker {
         changed();
     }
 
-    /** The grace period of a kill: the deletion's when deleting, else the spec's, else 30 s. */
-    static long graceSeconds(Pod pod, boolean deleting) {
-        if (deleting && pod.getMetadata().hasDeletionGracePeriodSeconds()) {
-            return pod.getMetadata().getDeletionGracePeriodSeconds();
-        }
-        return pod.getSpec().hasTerminationGracePeriodSeconds() ? pod.getSpec().getTerminationGracePeriodSeconds()
-                : DEFAULT_GRACE_SECONDS;
-    }
-
     private void beginTermination() {
-        if (stage == PodStage.TERMINATING || stage == PodStage.GONE || deleteRequested) {
+        if (stage == PodStage.TERMINATING || stage == PodStage.GONE || termination.removable()) {
             return;
         }
         if (stage != PodStage.RUNNING) {
@@ -287,45 +275,28 @@ public final class PodWorker {
         }
         stage = PodStage.TERMINATING;
         deadline.cancel();
-        long grace = scale.millisOfSeconds(graceSeconds(pod, true));
-        for (Slot s : containers.all()) {
-            s.cancelPending();
-            s.stopProbers();
-            s.ready = false;
-        }
-        for (Slot s : containers.all()) {
-            if (s.current != null && s.isRunning()) {
-                event(s, "Normal", "Killing", "Stopping container " + s.name());
-                s.current.stop(grace);
-            }
-        }
+        termination.stopContainers();
         checkTerminationDone();
         changed();
     }
 
     private void checkTerminationDone() {
-        if (!containers.anyRunning()) {
+        if (termination.containersStopped()) {
             finalizeDeletion();
         }
     }
 
     private void finalizeDeletion() {
         if (terminalPhase == null) {
-            terminalPhase = containers.appsSucceeded() ? PodStatuses.SUCCEEDED : PodStatuses.FAILED;
+            terminalPhase = termination.phaseOfDeleted();
         }
         stage = PodStage.FINISHED;
         for (Slot s : containers.all()) {
-            s.cancelPending();
-            s.stopProbers();
-            s.ready = false;
+            s.quiesce();
         }
         releaseAll();
-        requestDelete();
+        termination.allowRemoval();
         changed();
-    }
-
-    private void requestDelete() {
-        deleteRequested = true;
     }
 
     // ------------------------------------------------------------------ adoption
@@ -350,7 +321,7 @@ public final class PodWorker {
             podIp = st.getPodIp();
             stage = PodStage.FINISHED;
             if (pod.getMetadata().hasDeletionTimestamp()) {
-                requestDelete();
+                termination.allowRemoval();
                 changed();
             } else {
                 status = computeStatus(status.getConditionsList(), timers.nowMillis());

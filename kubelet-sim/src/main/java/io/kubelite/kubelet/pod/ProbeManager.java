@@ -92,7 +92,7 @@ final class ProbeManager {
         pod.event(s, "Warning", "Unhealthy", Character.toUpperCase(role.charAt(0)) + role.substring(1) + " probe failed: " + msg);
         pod.event(s, "Normal", "Killing", "Container " + s.name() + " failed " + role + " probe, will be restarted");
         long grace = probe.hasTerminationGracePeriodSeconds() ? probe.getTerminationGracePeriodSeconds()
-                : PodWorker.graceSeconds(pod.pod(), false);
+                : PodTermination.graceSeconds(pod.pod(), false);
         s.current.stop(scale.millisOfSeconds(grace));
     }
 }

@@ -61,6 +61,13 @@ final class Slot {
         state = ContainerStates.terminated(code, c.startedAtMillis(), c.finishedAtMillis(), c.id());
     }
 
+    /** Nothing more is started, pulled or probed for this container, and it is no longer ready (its pod is ending). */
+    void quiesce() {
+        cancelPending();
+        stopProbers();
+        ready = false;
+    }
+
     void stopProbers() {
         probers.forEach(Prober::stop);
         probers.clear();
