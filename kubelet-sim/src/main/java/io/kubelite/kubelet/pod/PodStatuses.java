@@ -24,6 +24,8 @@ final class PodStatuses {
     static final String RUNNING = "Running";
     static final String SUCCEEDED = "Succeeded";
     static final String FAILED = "Failed";
+    /** How the message of a pod that admission refused begins. */
+    static final String REJECTED = "Pod was rejected";
 
     private PodStatuses() {
     }

@@ -1,8 +1,5 @@
 package io.kubelite.kubelet.pod;
 
-import io.kubelite.api.ContainerState;
-import io.kubelite.api.ContainerStateTerminated;
-import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
 import io.kubelite.api.PodStatus;
@@ -11,7 +8,6 @@ import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -114,7 +110,7 @@ public final class PodWorker {
         rejected = true;
         terminalPhase = PodStatuses.FAILED;
         reason = why;
-        message = "Pod was rejected: " + text;
+        message = PodStatuses.REJECTED + ": " + text;
         stage = PodStage.FINISHED;
         changed();
         if (pod.getMetadata().hasDeletionTimestamp()) {
@@ -313,11 +309,10 @@ public final class PodWorker {
         startTime = st.hasStartTime() ? Timestamps.millis(st.getStartTime()) : timers.nowMillis();
         // the conditions the previous process reported: their transition times carry on
         status = st;
-        restoreSlots(containers.init(), st.getInitContainerStatusesList());
-        restoreSlots(containers.app(), st.getContainerStatusesList());
-        if (PodStatuses.isTerminal(st.getPhase())) {
+        PodAdoption.restore(containers, st);
+        if (PodAdoption.ended(st)) {
             terminalPhase = st.getPhase();
-            rejected = st.getMessage().startsWith("Pod was rejected");
+            rejected = PodAdoption.rejected(st);
             podIp = st.getPodIp();
             stage = PodStage.FINISHED;
             if (pod.getMetadata().hasDeletionTimestamp()) {
@@ -342,69 +337,8 @@ public final class PodWorker {
         podIp = st.getPodIp();
         stage = PodStage.RUNNING;
         readyToStart(true);
-        List<Slot> order = new ArrayList<>();
-        boolean initDone = true;
-        for (Slot s : containers.init()) {
-            if (!s.succeeded()) {
-                order.add(s);
-                initDone = false;
-                break;
-            }
-        }
-        if (initDone) {
-            order.addAll(containers.app());
-        }
-        for (Slot s : order) {
-            resumeSlot(s);
-        }
+        PodAdoption.resume(containers, launcher, RestartPolicy.of(pod.getSpec()));
         changed();
-    }
-
-    private void restoreSlots(List<Slot> slots, List<ContainerStatus> statuses) {
-        for (Slot s : slots) {
-            for (ContainerStatus cs : statuses) {
-                if (cs.getName().equals(s.name())) {
-                    s.state = cs.getState();
-                    s.lastState = cs.getLastState();
-                    s.restartCount = cs.getRestartCount();
-                    s.ready = cs.getReady();
-                    s.started = cs.hasStarted() && cs.getStarted();
-                    s.containerId = cs.getContainerId();
-                    s.imageId = cs.getImageId();
-                    s.pulled = !cs.getImageId().isEmpty();
-                }
-            }
-            if (s.state == null) {
-                s.state = ContainerStates.waiting(s.init || !containers.init().isEmpty() ? "PodInitializing" : "ContainerCreating", "");
-            }
-        }
-    }
-
-    private void resumeSlot(Slot s) {
-        ContainerState st = s.state;
-        if (st.hasRunning()) {
-            launcher.resume(s);
-            return;
-        }
-        ContainerStateTerminated last = st.hasTerminated() ? st.getTerminated()
-                : s.lastState.hasTerminated() ? s.lastState.getTerminated() : null;
-        if (last != null) {
-            long finished = Timestamps.millis(last.getFinishedAt());
-            s.backoff.restore(s.restartCount, finished);
-            boolean restart = RestartPolicy.restarts(RestartPolicy.of(pod.getSpec()), s.init, last.getExitCode());
-            if (st.hasTerminated() && !restart) {
-                if (s.init && last.getExitCode() == 0) {
-                    launcher.startNext();
-                }
-                return;
-            }
-            if (st.hasWaiting()) {
-                s.state = s.lastState;
-            }
-            launcher.restart(s, finished, false);
-            return;
-        }
-        launcher.start(s);
     }
 
     // ------------------------------------------------------------------ status
