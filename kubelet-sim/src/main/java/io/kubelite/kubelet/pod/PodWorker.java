@@ -12,14 +12,22 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * The life of one pod on one node, as the kubelet runs it: network (pod IP), init
- * containers one at a time, then the app containers with their probes, restarts with
- * back-off, the terminal phase, and graceful deletion. Every change recomputes the
- * kubelet-owned part of the pod status and asks the host to write it (coalesced).
+ * The life of one pod on one node, as the kubelet runs it, from admission (or adoption after
+ * a process restart) to the removal of its object: the pod IP, then the containers, until the
+ * pod reaches its terminal phase, exceeds its activeDeadlineSeconds or is deleted. The worker
+ * moves the pod through its {@link PodStage}s and leaves the rest to its parts: starting and
+ * restarting containers ({@link ContainerLauncher}, which has {@link ProbeManager} probe them),
+ * graceful deletion ({@link PodTermination}), taking over from a previous process
+ * ({@link PodAdoption}) and the status ({@link PodStatuses}). Every change recomputes the
+ * kubelet-owned part of the status and asks the host to write it (coalesced).
  *
- * <p>All state is guarded by this object's monitor; timers, container exits and probe
- * results re-enter through synchronized methods, so a pod's events are serialised
- * without a thread per pod.
+ * <p>Lifecycle: exactly one of {@link #start}, {@link #adopt} or {@link #reject} begins it;
+ * {@link #destroy} (the pod object is gone) or {@link #destroyQuietly} (the process is going
+ * away) ends it, at most once: after either, nothing runs, nothing is written and both do
+ * nothing. The worker has no thread of its own: it runs on the runtime's shared timers and on
+ * the threads that call it, and one lock, its monitor, guards all of the pod's state, its
+ * parts' included; whatever comes back from a timer, a container's exit or a probe takes it
+ * (see {@link PodContext}), so a pod's events are serialised without a thread per pod.
  */
 public final class PodWorker {
     private final PodHost host;
@@ -33,6 +41,7 @@ public final class PodWorker {
     private final PodContainers containers;
     private final ContainerLauncher launcher;
     private final PodTermination termination;
+    private final ActiveDeadline deadline;
     private Pod pod;
     private PodStage stage = PodStage.NEW;
     private String terminalPhase;
@@ -42,7 +51,6 @@ public final class PodWorker {
     private String podIp = "";
     private boolean rejected;
     private boolean holdsResources;
-    private Timers.Cancellable deadline = Timers.Cancellable.NONE;
     /** The status as last computed: what {@link #snapshot} gives, and whose conditions the next computation starts from. */
     private PodStatus status;
 
@@ -61,6 +69,7 @@ public final class PodWorker {
         PodContext context = new Context();
         this.launcher = new ContainerLauncher(context, containers, runtime, ref, new ProbeManager(context, timers, scale));
         this.termination = new PodTermination(context, containers, scale);
+        this.deadline = new ActiveDeadline(context, timers, scale);
         this.status = computeStatus(List.of(), timers.nowMillis());
     }
 
@@ -129,7 +138,7 @@ public final class PodWorker {
         for (Slot s : containers.app()) {
             s.state = ContainerStates.waiting(containers.init().isEmpty() ? "ContainerCreating" : "PodInitializing", "");
         }
-        scheduleDeadline();
+        deadline.start(startTime, this::deadlineExceeded);
         if (pod.getMetadata().hasDeletionTimestamp()) {
             finalizeDeletion();
             return;
@@ -152,26 +161,27 @@ public final class PodWorker {
         }
     }
 
-    /** The pod object is gone: stop everything at once and forget it. */
+    /** The pod object is gone: stop everything at once and forget it (its IP, its resources, its logs). */
     public synchronized void destroy() {
-        if (stage == PodStage.GONE) {
-            return;
+        if (halt()) {
+            releaseAll();
+            runtime.logs().removePod(namespace, name, uid);
         }
-        stage = PodStage.GONE;
-        deadline.cancel();
-        for (Slot s : containers.all()) {
-            s.cancelPending();
-            s.stopProbers();
-            if (s.current != null) {
-                s.current.kill();
-            }
-        }
-        releaseAll();
-        runtime.logs().removePod(namespace, name, uid);
     }
 
-    /** Stops the simulation of this pod without touching its logs or IP bookkeeping (process shutdown). */
+    /**
+     * Stops the simulation of this pod without touching its logs or IP bookkeeping, and without
+     * a word to etcd: the process is shutting down, and the next one adopts the pod.
+     */
     public synchronized void destroyQuietly() {
+        halt();
+    }
+
+    /** Kills every container at once, without their exits reported; false if the worker had ended already. */
+    private boolean halt() {
+        if (stage == PodStage.GONE) {
+            return false;
+        }
         stage = PodStage.GONE;
         deadline.cancel();
         for (Slot s : containers.all()) {
@@ -181,10 +191,12 @@ public final class PodWorker {
                 s.current.kill();
             }
         }
+        return true;
     }
 
-    // ------------------------------------------------------------------ network and start-up
+    // ------------------------------------------------------------------ network
 
+    /** Gets the pod its IP and starts its containers, or has it wait for the node's podCIDR. */
     private void ensureNetwork() {
         String ip = host.allocatePodIp(uid);
         if (ip == null) {
@@ -200,8 +212,9 @@ public final class PodWorker {
         changed();
     }
 
-    // ------------------------------------------------------------------ events
+    // ------------------------------------------------------------------ container exits and Events
 
+    /** An instance exited: a deleted pod may be done; a running one goes on as the restart policy says, or fails. */
     private synchronized void onExit(Slot s, SimContainer c, int code) {
         if (s.current != c || stage == PodStage.GONE) {
             return;
@@ -222,6 +235,7 @@ public final class PodWorker {
 
     // ------------------------------------------------------------------ ending
 
+    /** The pod reached its terminal phase by itself (or its deadline): whatever still runs is killed. */
     private void finish(String terminal) {
         terminalPhase = terminal;
         stage = PodStage.FINISHED;
@@ -235,6 +249,7 @@ public final class PodWorker {
         releaseAll();
     }
 
+    /** The pod no longer holds its IP nor, once, its share of the node. */
     private void releaseAll() {
         host.releasePodIp(uid);
         if (holdsResources) {
@@ -243,24 +258,19 @@ public final class PodWorker {
         }
     }
 
-    private void scheduleDeadline() {
-        if (!pod.getSpec().hasActiveDeadlineSeconds()) {
-            return;
-        }
-        long due = startTime + scale.millisOfSeconds(pod.getSpec().getActiveDeadlineSeconds()) - timers.nowMillis();
-        deadline = timers.after(Math.max(0, due), this::deadlineExceeded);
-    }
-
-    private synchronized void deadlineExceeded() {
+    private void deadlineExceeded() {
         if (stage == PodStage.FINISHED || stage == PodStage.GONE || stage == PodStage.TERMINATING) {
             return;
         }
-        reason = "DeadlineExceeded";
-        message = "Pod was active on the node longer than the specified deadline";
+        reason = ActiveDeadline.REASON;
+        message = ActiveDeadline.MESSAGE;
         finish(PodStatuses.FAILED);
         changed();
     }
 
+    // ------------------------------------------------------------------ deletion
+
+    /** The object has a deletionTimestamp: containers stop within the grace period; the pod ends when the last one did. */
     private void beginTermination() {
         if (stage == PodStage.TERMINATING || stage == PodStage.GONE || termination.removable()) {
             return;
@@ -282,6 +292,7 @@ public final class PodWorker {
         }
     }
 
+    /** A deleted pod whose containers are stopped (or never ran) ends; its object may go. */
     private void finalizeDeletion() {
         if (terminalPhase == null) {
             terminalPhase = termination.phaseOfDeleted();
@@ -298,9 +309,10 @@ public final class PodWorker {
     // ------------------------------------------------------------------ adoption
 
     /**
-     * Takes over a pod a previous simulator process ran: containers that were running
-     * keep running (same container ID, start time and restart count; their programs
-     * replayed from their start), finished ones stay finished, waiting ones go on.
+     * Takes over a pod a previous simulator process ran, from the status it wrote: containers
+     * that were running keep running (same container ID, start time and restart count; their
+     * programs replayed from their start), finished ones stay finished, waiting ones go on
+     * ({@link PodAdoption}); the pod keeps its IP when the node can still give it that one.
      */
     public synchronized void adopt() {
         PodStatus st = pod.getStatus();
@@ -324,7 +336,7 @@ public final class PodWorker {
             return;
         }
         holdsResources = true;
-        scheduleDeadline();
+        deadline.start(startTime, this::deadlineExceeded);
         if (pod.getMetadata().hasDeletionTimestamp()) {
             // the previous process was stopping it: containers are gone with it
             finalizeDeletion();

@@ -9,7 +9,11 @@ import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One container of a pod across its instances: what the kubelet reports in its ContainerStatus. */
+/**
+ * One container of a pod across its instances: the current one, and what the kubelet reports in
+ * its ContainerStatus. A mutable record of the pod's parts, guarded by the pod's lock (its
+ * {@link PodWorker}'s monitor).
+ */
 final class Slot {
     final Container spec;
     final boolean init;
