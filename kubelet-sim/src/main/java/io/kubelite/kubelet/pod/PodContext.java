@@ -7,12 +7,13 @@ import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.function.BooleanSupplier;
 
 /**
- * The pod as the parts of its lifecycle see it ({@link ContainerLauncher}, {@link ProbeManager}),
- * implemented by its {@link PodWorker}. One lock, the worker's monitor, guards everything about
- * the pod, so that its events are serialised without a thread per pod. The parts are called with
- * the lock held and call back with it held; whatever reaches them from another thread (a timer, a
- * container's exit, a probe's verdict) comes in through {@link #after}, {@link #exited},
- * {@link #serially} or {@link #test}, which take it.
+ * The pod as the parts of its lifecycle see it ({@link ContainerLauncher}, {@link ProbeManager},
+ * {@link PodTermination}, {@link ActiveDeadline}), implemented by its {@link PodWorker}. One
+ * lock, the worker's monitor, guards everything about the pod, so that its events are serialised
+ * without a thread per pod. The parts are called with the lock held and call back with it held;
+ * whatever reaches them from another thread (a timer, a container's exit, a probe's verdict)
+ * comes in through {@link #after}, {@link #exited}, {@link #serially} or {@link #test}, which
+ * take it.
  */
 interface PodContext {
     /** The latest version of the pod object. */

@@ -7,10 +7,11 @@ import io.kubelite.kubelet.clock.TimeScale;
  * Graceful deletion of a pod, as the kubelet carries it out once the pod object has a
  * deletionTimestamp: probes and pending pulls or restarts stop, and every running container
  * gets SIGTERM and the grace period (metadata.deletionGracePeriodSeconds, else
- * spec.terminationGracePeriodSeconds, else 30 s). A container exits within it after its
- * {@code sim.kubelite.io/termination-time}, or is killed when the grace period ends. PreStop
- * hooks are not simulated. Once no container runs the pod ends (Succeeded only if every app
- * container had succeeded) and its object may be removed: {@link PodStatusWriter} writes the
+ * spec.terminationGracePeriodSeconds, else 30 s). A container with a
+ * {@code sim.kubelite.io/termination-time} no longer than the grace period exits 0 after it;
+ * any other is killed (137), at once without one, at the end of the grace period with one.
+ * PreStop hooks are not simulated. Once no container runs the pod ends (Succeeded only if every
+ * app container had succeeded) and its object may be removed: {@link PodStatusWriter} writes the
  * final status, then deletes the object with a compare on its uid.
  *
  * <p>The {@link PodWorker} moves the pod through its stages and asks this class what a deletion
