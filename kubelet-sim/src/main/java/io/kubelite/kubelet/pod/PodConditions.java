@@ -2,7 +2,8 @@ package io.kubelite.kubelet.pod;
 
 import io.kubelite.api.PodCondition;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +11,7 @@ import java.util.Set;
 /**
  * The pod conditions the kubelet owns, in the order the kubelet writes them, with
  * lastTransitionTime moving only when a condition's status changes. lastProbeTime
- * stays unset, as the kubelet leaves it.
+ * stays unset, as the kubelet leaves it. Pure functions: what was reported before is an input.
  */
 final class PodConditions {
     static final String READY_TO_START = "PodReadyToStartContainers";
@@ -21,51 +22,55 @@ final class PodConditions {
     static final Set<String> OWNED = Set.of(READY_TO_START, INITIALIZED, READY, CONTAINERS_READY);
     private static final List<String> ORDER = List.of(READY_TO_START, INITIALIZED, READY, CONTAINERS_READY);
 
-    private record Cond(String status, String reason, String message, long transitionMillis) {
+    private PodConditions() {
     }
 
-    private final Map<String, Cond> conds = new LinkedHashMap<>();
-
-    /** Sets a condition; returns true if anything about it changed. */
-    boolean set(String type, boolean status, String reason, String message, long now) {
-        String s = status ? "True" : "False";
-        Cond old = conds.get(type);
-        long t = old != null && old.status().equals(s) ? old.transitionMillis() : now;
-        Cond c = new Cond(s, reason == null ? "" : reason, message == null ? "" : message, t);
-        conds.put(type, c);
-        return !c.equals(old);
-    }
-
-    /** Takes a condition as a previous simulator process wrote it. */
-    void restore(PodCondition c) {
-        if (OWNED.contains(c.getType())) {
-            conds.put(c.getType(), new Cond(c.getStatus(), c.getReason(), c.getMessage(),
-                    Timestamps.millis(c.getLastTransitionTime())));
+    /** What the kubelet says about one condition now. */
+    record Verdict(String type, boolean status, String reason, String message) {
+        static Verdict of(String type, boolean status) {
+            return new Verdict(type, status, "", "");
         }
     }
 
-    boolean isTrue(String type) {
-        Cond c = conds.get(type);
-        return c != null && c.status().equals("True");
-    }
-
-    List<PodCondition> toProto() {
-        List<PodCondition> out = new java.util.ArrayList<>();
+    /**
+     * The owned conditions after {@code verdicts} at {@code nowMillis}: each verdict replaces
+     * its type, keeping the previous lastTransitionTime when the status is the same; owned
+     * conditions without a verdict stay as they were (a previous process's included).
+     * Conditions of other types in {@code previous} are dropped.
+     */
+    static List<PodCondition> apply(List<PodCondition> previous, List<Verdict> verdicts, long nowMillis) {
+        Map<String, PodCondition> byType = new HashMap<>();
+        for (PodCondition c : previous) {
+            if (OWNED.contains(c.getType())) {
+                byType.put(c.getType(), c);
+            }
+        }
+        for (Verdict v : verdicts) {
+            String status = v.status() ? "True" : "False";
+            PodCondition old = byType.get(v.type());
+            long t = old != null && old.getStatus().equals(status) ? Timestamps.millis(old.getLastTransitionTime()) : nowMillis;
+            byType.put(v.type(), condition(v.type(), status, v.reason(), v.message(), t));
+        }
+        List<PodCondition> out = new ArrayList<>();
         for (String type : ORDER) {
-            Cond c = conds.get(type);
-            if (c == null) {
-                continue;
+            PodCondition c = byType.get(type);
+            if (c != null) {
+                // rebuilt so that a previous process's condition reads as this process writes one
+                out.add(condition(type, c.getStatus(), c.getReason(), c.getMessage(), Timestamps.millis(c.getLastTransitionTime())));
             }
-            PodCondition.Builder b = PodCondition.newBuilder().setType(type).setStatus(c.status())
-                    .setLastTransitionTime(Timestamps.of(c.transitionMillis()));
-            if (!c.reason().isEmpty()) {
-                b.setReason(c.reason());
-            }
-            if (!c.message().isEmpty()) {
-                b.setMessage(c.message());
-            }
-            out.add(b.build());
         }
         return out;
+    }
+
+    private static PodCondition condition(String type, String status, String reason, String message, long transitionMillis) {
+        PodCondition.Builder b = PodCondition.newBuilder().setType(type).setStatus(status)
+                .setLastTransitionTime(Timestamps.of(transitionMillis));
+        if (reason != null && !reason.isEmpty()) {
+            b.setReason(reason);
+        }
+        if (message != null && !message.isEmpty()) {
+            b.setMessage(message);
+        }
+        return b.build();
     }
 }

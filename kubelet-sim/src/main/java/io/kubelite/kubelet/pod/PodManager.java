@@ -101,7 +101,7 @@ public final class PodManager implements ResourceEventHandler<Pod>, NodeAgent.Po
         workers.put(key, w);
         byNode.computeIfAbsent(agent.name(), n -> ConcurrentHashMap.newKeySet()).add(w);
         try {
-            if (startedBefore(pod)) {
+            if (PodAdoption.startedBefore(pod)) {
                 w.adopt();
             } else {
                 PodAdmitter.Result r = agent.admit(pod);
@@ -115,13 +115,6 @@ public final class PodManager implements ResourceEventHandler<Pod>, NodeAgent.Po
         } catch (RuntimeException e) {
             LOG.error("pod {}: worker failed to start", key, e);
         }
-    }
-
-    /** A kubelet (this process before a restart) already ran the pod: it has a start time or a final phase. */
-    private static boolean startedBefore(Pod pod) {
-        String phase = pod.getStatus().getPhase();
-        return pod.getStatus().hasStartTime() || phase.equals("Running") || phase.equals("Succeeded")
-                || phase.equals("Failed");
     }
 
     @Override

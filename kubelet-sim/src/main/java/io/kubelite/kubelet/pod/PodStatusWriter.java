@@ -86,16 +86,25 @@ public final class PodStatusWriter implements AutoCloseable {
             }
         }
         if (w.readyToDelete()) {
-            try {
-                pods.delete(w.namespace(), w.name(), Preconditions.uid(w.uid())).join();
-            } catch (RuntimeException e) {
-                StoreException se = StoreException.unwrap(e);
-                if (!(se instanceof NotFoundException) && !(se instanceof ConflictException)) {
-                    throw e;
-                }
-            }
+            remove(w);
         }
         return Result.done();
+    }
+
+    /**
+     * The last step of a graceful deletion ({@link PodTermination}), once the final status is
+     * written: the pod object goes, on the condition that its uid is still the worker's. A new
+     * pod of the same name fails that compare and stays; an object already gone is fine too.
+     */
+    private void remove(PodWorker w) {
+        try {
+            pods.delete(w.namespace(), w.name(), Preconditions.uid(w.uid())).join();
+        } catch (RuntimeException e) {
+            StoreException se = StoreException.unwrap(e);
+            if (!(se instanceof NotFoundException) && !(se instanceof ConflictException)) {
+                throw e;
+            }
+        }
     }
 
     /** {@code current} with the kubelet-owned status fields replaced by {@code mine}. */

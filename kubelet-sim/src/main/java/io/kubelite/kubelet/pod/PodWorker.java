@@ -1,46 +1,35 @@
 package io.kubelite.kubelet.pod;
 
-import io.kubelite.api.Container;
-import io.kubelite.api.ContainerState;
-import io.kubelite.api.ContainerStateRunning;
-import io.kubelite.api.ContainerStateTerminated;
-import io.kubelite.api.ContainerStateWaiting;
-import io.kubelite.api.ContainerStatus;
-import io.kubelite.api.HostIP;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
-import io.kubelite.api.PodIP;
 import io.kubelite.api.PodStatus;
-import io.kubelite.api.Probe;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
-import io.kubelite.kubelet.runtime.Behaviour;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
- * The life of one pod on one node, as the kubelet runs it: network (pod IP), init
- * containers one at a time, then the app containers with their probes, restarts with
- * back-off, the terminal phase, and graceful deletion. Every change recomputes the
- * kubelet-owned part of the pod status and asks the host to write it (coalesced).
+ * The life of one pod on one node, as the kubelet runs it, from admission (or adoption after
+ * a process restart) to the removal of its object: the pod IP, then the containers, until the
+ * pod reaches its terminal phase, exceeds its activeDeadlineSeconds or is deleted. The worker
+ * moves the pod through its {@link PodStage}s and leaves the rest to its parts: starting and
+ * restarting containers ({@link ContainerLauncher}, which has {@link ProbeManager} probe them),
+ * graceful deletion ({@link PodTermination}), taking over from a previous process
+ * ({@link PodAdoption}) and the status ({@link PodStatuses}). Every change recomputes the
+ * kubelet-owned part of the status and asks the host to write it (coalesced).
  *
- * <p>All state is guarded by this object's monitor; timers, container exits and probe
- * results re-enter through synchronized methods, so a pod's events are serialised
- * without a thread per pod.
+ * <p>Lifecycle: exactly one of {@link #start}, {@link #adopt} or {@link #reject} begins it;
+ * {@link #destroy} (the pod object is gone) or {@link #destroyQuietly} (the process is going
+ * away) ends it, at most once: after either, nothing runs, nothing is written and both do
+ * nothing. The worker has no thread of its own: it runs on the runtime's shared timers and on
+ * the threads that call it, and one lock, its monitor, guards all of the pod's state, its
+ * parts' included; whatever comes back from a timer, a container's exit or a probe takes it
+ * (see {@link PodContext}), so a pod's events are serialised without a thread per pod.
  */
 public final class PodWorker {
-    private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
-    private static final long DEFAULT_GRACE_SECONDS = 30;
-
-    private enum Stage { NEW, WAITING_NETWORK, RUNNING, TERMINATING, FINISHED, GONE }
-
     private final PodHost host;
     private final String namespace;
     private final String name;
@@ -49,12 +38,12 @@ public final class PodWorker {
     private final TimeScale scale;
     private final ContainerRuntime runtime;
     private final ContainerRuntime.PodRef ref;
-    private final List<Slot> initSlots = new ArrayList<>();
-    private final List<Slot> appSlots = new ArrayList<>();
-    private final PodConditions conditions = new PodConditions();
+    private final PodContainers containers;
+    private final ContainerLauncher launcher;
+    private final PodTermination termination;
+    private final ActiveDeadline deadline;
     private Pod pod;
-    private Stage stage = Stage.NEW;
-    private String phase = "Pending";
+    private PodStage stage = PodStage.NEW;
     private String terminalPhase;
     private String reason = "";
     private String message = "";
@@ -62,8 +51,8 @@ public final class PodWorker {
     private String podIp = "";
     private boolean rejected;
     private boolean holdsResources;
-    private boolean deleteRequested;
-    private Timers.Cancellable deadline = Timers.Cancellable.NONE;
+    /** The status as last computed: what {@link #snapshot} gives, and whose conditions the next computation starts from. */
+    private PodStatus status;
 
     public PodWorker(Pod pod, PodHost host) {
         this.pod = pod;
@@ -76,17 +65,12 @@ public final class PodWorker {
         this.scale = runtime.scale();
         String hostname = pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
         this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
-        Map<String, String> annotations = pod.getMetadata().getAnnotationsMap();
-        long initial = scale.millis(Duration.ofSeconds(10));
-        long max = scale.millis(Duration.ofMinutes(5));
-        for (Container c : pod.getSpec().getInitContainersList()) {
-            initSlots.add(new Slot(c, true, Behaviour.of(annotations, c.getName()),
-                    new RestartBackoff(initial, max), new RestartBackoff(initial, max)));
-        }
-        for (Container c : pod.getSpec().getContainersList()) {
-            appSlots.add(new Slot(c, false, Behaviour.of(annotations, c.getName()),
-                    new RestartBackoff(initial, max), new RestartBackoff(initial, max)));
-        }
+        this.containers = new PodContainers(pod, scale);
+        PodContext context = new Context();
+        this.launcher = new ContainerLauncher(context, containers, runtime, ref, new ProbeManager(context, timers, scale));
+        this.termination = new PodTermination(context, containers, scale);
+        this.deadline = new ActiveDeadline(context, timers, scale);
+        this.status = computeStatus(List.of(), timers.nowMillis());
     }
 
     public String namespace() {
@@ -120,11 +104,11 @@ public final class PodWorker {
 
     /** True once the pod's containers are stopped after a graceful delete: the object may be removed. */
     public synchronized boolean readyToDelete() {
-        return deleteRequested;
+        return termination.removable();
     }
 
     public synchronized String phase() {
-        return phase;
+        return status.getPhase();
     }
 
     // ------------------------------------------------------------------ entry points
@@ -133,14 +117,13 @@ public final class PodWorker {
     public synchronized void reject(String why, String text) {
         event(null, "Warning", why, text);
         rejected = true;
-        terminalPhase = "Failed";
-        phase = "Failed";
+        terminalPhase = PodStatuses.FAILED;
         reason = why;
-        message = "Pod was rejected: " + text;
-        stage = Stage.FINISHED;
+        message = PodStatuses.REJECTED + ": " + text;
+        stage = PodStage.FINISHED;
         changed();
         if (pod.getMetadata().hasDeletionTimestamp()) {
-            requestDelete();
+            termination.allowRemoval();
         }
     }
 
@@ -149,13 +132,13 @@ public final class PodWorker {
         holdsResources = true;
         long now = timers.nowMillis();
         startTime = now;
-        for (Slot s : initSlots) {
-            s.state = waiting("PodInitializing", "");
+        for (Slot s : containers.init()) {
+            s.state = ContainerStates.waiting("PodInitializing", "");
         }
-        for (Slot s : appSlots) {
-            s.state = waiting(initSlots.isEmpty() ? "ContainerCreating" : "PodInitializing", "");
+        for (Slot s : containers.app()) {
+            s.state = ContainerStates.waiting(containers.init().isEmpty() ? "ContainerCreating" : "PodInitializing", "");
         }
-        scheduleDeadline();
+        deadline.start(startTime, this::deadlineExceeded);
         if (pod.getMetadata().hasDeletionTimestamp()) {
             finalizeDeletion();
             return;
@@ -165,7 +148,7 @@ public final class PodWorker {
 
     /** The node just got a podCIDR: pods that waited for one go on. */
     public synchronized void networkReady() {
-        if (stage == Stage.WAITING_NETWORK) {
+        if (stage == PodStage.WAITING_NETWORK) {
             ensureNetwork();
         }
     }
@@ -178,306 +161,71 @@ public final class PodWorker {
         }
     }
 
-    /** The pod object is gone: stop everything at once and forget it. */
+    /** The pod object is gone: stop everything at once and forget it (its IP, its resources, its logs). */
     public synchronized void destroy() {
-        if (stage == Stage.GONE) {
-            return;
+        if (halt()) {
+            releaseAll();
+            runtime.logs().removePod(namespace, name, uid);
         }
-        stage = Stage.GONE;
-        deadline.cancel();
-        for (Slot s : allSlots()) {
-            s.cancelPending();
-            s.stopProbers();
-            if (s.current != null) {
-                s.current.kill();
-            }
-        }
-        releaseAll();
-        runtime.logs().removePod(namespace, name, uid);
     }
 
-    /** Stops the simulation of this pod without touching its logs or IP bookkeeping (process shutdown). */
+    /**
+     * Stops the simulation of this pod without touching its logs or IP bookkeeping, and without
+     * a word to etcd: the process is shutting down, and the next one adopts the pod.
+     */
     public synchronized void destroyQuietly() {
-        stage = Stage.GONE;
+        halt();
+    }
+
+    /** Kills every container at once, without their exits reported; false if the worker had ended already. */
+    private boolean halt() {
+        if (stage == PodStage.GONE) {
+            return false;
+        }
+        stage = PodStage.GONE;
         deadline.cancel();
-        for (Slot s : allSlots()) {
+        for (Slot s : containers.all()) {
             s.cancelPending();
             s.stopProbers();
             if (s.current != null) {
                 s.current.kill();
             }
         }
+        return true;
     }
 
-    // ------------------------------------------------------------------ network and start-up
+    // ------------------------------------------------------------------ network
 
+    /** Gets the pod its IP and starts its containers, or has it wait for the node's podCIDR. */
     private void ensureNetwork() {
         String ip = host.allocatePodIp(uid);
         if (ip == null) {
-            stage = Stage.WAITING_NETWORK;
-            conditions.set(PodConditions.READY_TO_START, false, "", "", timers.nowMillis());
+            stage = PodStage.WAITING_NETWORK;
+            readyToStart(false);
             changed();
             return;
         }
         podIp = ip;
-        stage = Stage.RUNNING;
-        conditions.set(PodConditions.READY_TO_START, true, "", "", timers.nowMillis());
-        startNextInit();
+        stage = PodStage.RUNNING;
+        readyToStart(true);
+        launcher.startNext();
         changed();
     }
 
-    private void startNextInit() {
-        for (Slot s : initSlots) {
-            if (!s.succeeded()) {
-                if (s.current == null || !s.isRunning()) {
-                    startSlot(s);
-                }
-                return;
-            }
-        }
-        for (Slot s : appSlots) {
-            if (s.state == null || (!s.isRunning() && !s.isTerminated() && s.current == null)) {
-                startSlot(s);
-            }
-        }
-    }
+    // ------------------------------------------------------------------ container exits and Events
 
-    private void startSlot(Slot s) {
-        if (stage != Stage.RUNNING) {
-            return;
-        }
-        if (s.pulled) {
-            run(s, null, 0);
-            return;
-        }
-        s.pullAttempts++;
-        Behaviour b = s.behaviour;
-        boolean fail = b.imagePullFailures() == Behaviour.ALWAYS || s.pullAttempts <= b.imagePullFailures();
-        long pull = scale.millis(b.imagePullTime());
-        if (pull <= 0 && !fail) {
-            event(s, "Normal", "Pulled", "Container image \"" + s.spec.getImage() + "\" already present on machine");
-            pulled(s);
-            return;
-        }
-        event(s, "Normal", "Pulling", "Pulling image \"" + s.spec.getImage() + "\"");
-        s.cancelPending();
-        s.pending = timers.after(pull, () -> pullDone(s, fail));
-    }
-
-    private synchronized void pullDone(Slot s, boolean fail) {
-        if (stage != Stage.RUNNING) {
-            return;
-        }
-        if (!fail) {
-            String took = GoDuration.format(s.behaviour.imagePullTime().toMillis());
-            event(s, "Normal", "Pulled", "Successfully pulled image \"" + s.spec.getImage() + "\" in " + took
-                    + " (" + took + " including waiting)");
-            pulled(s);
-            changed();
-            return;
-        }
-        String image = ContainerRuntime.normalizeImage(s.spec.getImage());
-        s.state = waiting("ErrImagePull", "failed to pull and unpack image \"" + image
-                + "\": failed to resolve reference \"" + image + "\": " + image + ": not found");
-        event(s, "Warning", "Failed", "Failed to pull image \"" + s.spec.getImage() + "\": " + s.state.getWaiting().getMessage());
-        event(s, "Warning", "Failed", "Error: ErrImagePull");
-        long now = timers.nowMillis();
-        s.pullBackoff.next(now);
-        long wait = s.pullBackoff.current();
-        long showBackoff = Math.min(wait / 2, scale.millis(Duration.ofSeconds(1)));
-        s.pending = timers.after(showBackoff, () -> {
-            synchronized (this) {
-                if (stage == Stage.RUNNING && s.state.hasWaiting() && s.state.getWaiting().getReason().equals("ErrImagePull")) {
-                    s.state = waiting("ImagePullBackOff", "Back-off pulling image \"" + s.spec.getImage() + "\"");
-                    event(s, "Normal", "BackOff", "Back-off pulling image \"" + s.spec.getImage() + "\"");
-                    event(s, "Warning", "Failed", "Error: ImagePullBackOff");
-                    s.pending = timers.after(wait - showBackoff, () -> retryPull(s));
-                    changed();
-                }
-            }
-        });
-        changed();
-    }
-
-    private synchronized void retryPull(Slot s) {
-        if (stage == Stage.RUNNING && !s.pulled) {
-            startSlot(s);
-            changed();
-        }
-    }
-
-    private void pulled(Slot s) {
-        s.pulled = true;
-        s.imageId = ContainerRuntime.imageId(s.spec.getImage());
-        run(s, null, 0);
-    }
-
-    /** Creates and starts an instance; {@code resumeId} resumes one a previous process started at {@code resumeStartedAt}. */
-    private void run(Slot s, String resumeId, long resumeStartedAt) {
-        boolean resume = resumeId != null;
-        SimContainer c = runtime.create(ref, s.spec, s.init, s.behaviour, resumeId, resumeStartedAt);
-        s.current = c;
-        s.containerId = c.id();
-        if (s.imageId.isEmpty()) {
-            s.imageId = ContainerRuntime.imageId(s.spec.getImage());
-        }
-        s.pulled = true;
-        s.state = ContainerState.newBuilder().setRunning(ContainerStateRunning.newBuilder()
-                .setStartedAt(Timestamps.of(c.startedAtMillis()))).build();
-        if (!resume) {
-            event(s, "Normal", "Created", "Created container " + s.name());
-            event(s, "Normal", "Started", "Started container " + s.name());
-            s.started = s.init || !s.spec.hasStartupProbe();
-            s.ready = !s.init && s.started && !s.spec.hasReadinessProbe();
-        }
-        if (!s.init) {
-            startProbers(s, c, resume);
-        }
-        long fastForward = resume ? Math.max(0, timers.nowMillis() - c.startedAtMillis()) : 0;
-        c.start(fastForward, (cc, code) -> onExit(s, cc, code));
-    }
-
-    private void startProbers(Slot s, SimContainer c, boolean resume) {
-        Container spec = s.spec;
-        if (spec.hasStartupProbe() && !s.started) {
-            addProber(s, c, ProbeRole.STARTUP, spec.getStartupProbe(), null, resume);
-        }
-        if (spec.hasLivenessProbe()) {
-            addProber(s, c, ProbeRole.LIVENESS, spec.getLivenessProbe(), true, resume);
-        }
-        if (spec.hasReadinessProbe()) {
-            addProber(s, c, ProbeRole.READINESS, spec.getReadinessProbe(), resume ? s.ready : false, resume);
-        }
-    }
-
-    private void addProber(Slot s, SimContainer c, ProbeRole role, Probe probe, Boolean initial, boolean jitter) {
-        Prober p = new Prober(role, probe, c, podIp, timers, scale, () -> startedOf(s, c), initial,
-                (pr, ok, msg) -> onProbeResult(s, pr, ok, msg));
-        s.probers.add(p);
-        p.start(jitter);
-    }
-
-    private synchronized boolean startedOf(Slot s, SimContainer c) {
-        return s.current == c && s.started;
-    }
-
-    // ------------------------------------------------------------------ events
-
-    private synchronized void onProbeResult(Slot s, Prober p, boolean ok, String msg) {
-        if (s.current != p.container() || stage != Stage.RUNNING) {
-            return;
-        }
-        switch (p.role()) {
-            case STARTUP -> {
-                if (ok) {
-                    s.started = true;
-                    s.ready = !s.spec.hasReadinessProbe();
-                } else {
-                    restartAfterFailedProbe(s, "startup", s.spec.getStartupProbe(), msg);
-                }
-            }
-            case LIVENESS -> {
-                if (!ok) {
-                    restartAfterFailedProbe(s, "liveness", s.spec.getLivenessProbe(), msg);
-                }
-            }
-            case READINESS -> {
-                if (!ok) {
-                    LOG.debug("{}: Readiness probe failed: {}", key(), msg);
-                    event(s, "Warning", "Unhealthy", "Readiness probe failed: " + msg);
-                }
-                s.ready = ok && s.started && s.isRunning();
-            }
-            default -> throw new IllegalStateException();
-        }
-        changed();
-    }
-
-    /** A failed startup or liveness probe: the kubelet's log line and Events, then the kill. */
-    private void restartAfterFailedProbe(Slot s, String role, Probe probe, String msg) {
-        LOG.info("{}: container {} failed {} probe, will be restarted: {}", key(), s.name(), role, msg);
-        event(s, "Warning", "Unhealthy", Character.toUpperCase(role.charAt(0)) + role.substring(1) + " probe failed: " + msg);
-        event(s, "Normal", "Killing", "Container " + s.name() + " failed " + role + " probe, will be restarted");
-        kill(s, probe);
-    }
-
-    private void kill(Slot s, Probe probe) {
-        long grace = probe.hasTerminationGracePeriodSeconds() ? probe.getTerminationGracePeriodSeconds()
-                : podGraceSeconds(false);
-        s.current.stop(scale.millisOfSeconds(grace));
-    }
-
+    /** An instance exited: a deleted pod may be done; a running one goes on as the restart policy says, or fails. */
     private synchronized void onExit(Slot s, SimContainer c, int code) {
-        if (s.current != c || stage == Stage.GONE) {
+        if (s.current != c || stage == PodStage.GONE) {
             return;
         }
-        s.stopProbers();
-        s.ready = false;
-        s.started = false;
-        ContainerStateTerminated t = ContainerStateTerminated.newBuilder()
-                .setExitCode(code)
-                .setReason(code == 0 ? "Completed" : "Error")
-                .setStartedAt(Timestamps.of(c.startedAtMillis()))
-                .setFinishedAt(Timestamps.of(c.finishedAtMillis()))
-                .setContainerId(c.id())
-                .build();
-        s.state = ContainerState.newBuilder().setTerminated(t).build();
-        if (stage == Stage.TERMINATING) {
+        s.exited(c, code);
+        if (stage == PodStage.TERMINATING) {
             checkTerminationDone();
-            changed();
-            return;
-        }
-        if (stage != Stage.RUNNING) {
-            changed();
-            return;
-        }
-        String policy = restartPolicy();
-        if (s.init) {
-            if (code == 0) {
-                startNextInit();
-            } else if (policy.equals("Never")) {
-                finish("Failed");
-            } else {
-                scheduleRestart(s);
-            }
-        } else if (policy.equals("Always") || (policy.equals("OnFailure") && code != 0)) {
-            scheduleRestart(s);
+        } else if (stage == PodStage.RUNNING && !launcher.afterExit(s, code)) {
+            finish(PodStatuses.FAILED);
         }
         changed();
-    }
-
-    private void scheduleRestart(Slot s) {
-        long finished = s.current.finishedAtMillis();
-        long now = timers.nowMillis();
-        long wait = s.backoff.remaining(finished, now);
-        if (wait <= 0) {
-            s.backoff.next(finished);
-            restartNow(s);
-            return;
-        }
-        event(s, "Warning", "BackOff", "Back-off restarting failed container " + s.name() + " in pod "
-                + name + "_" + namespace + "(" + uid + ")");
-        s.lastState = s.state;
-        s.state = waiting("CrashLoopBackOff", "back-off " + GoDuration.format(scale.unscaledMillis(s.backoff.current()))
-                + " restarting failed container=" + s.name() + " pod=" + name + "_" + namespace + "(" + uid + ")");
-        s.cancelPending();
-        s.pending = timers.after(wait, () -> {
-            synchronized (this) {
-                if (stage == Stage.RUNNING && s.state.hasWaiting()) {
-                    s.backoff.next(finished);
-                    restartNow(s);
-                    changed();
-                }
-            }
-        });
-    }
-
-    private void restartNow(Slot s) {
-        if (s.state.hasTerminated()) {
-            s.lastState = s.state;
-        }
-        s.restartCount++;
-        run(s, null, 0);
     }
 
     /** One pod Event; about a container when {@code s} is not null. */
@@ -487,14 +235,13 @@ public final class PodWorker {
 
     // ------------------------------------------------------------------ ending
 
+    /** The pod reached its terminal phase by itself (or its deadline): whatever still runs is killed. */
     private void finish(String terminal) {
         terminalPhase = terminal;
-        stage = Stage.FINISHED;
+        stage = PodStage.FINISHED;
         deadline.cancel();
-        for (Slot s : allSlots()) {
-            s.cancelPending();
-            s.stopProbers();
-            s.ready = false;
+        for (Slot s : containers.all()) {
+            s.quiesce();
             if (s.current != null && s.current.isRunning()) {
                 s.current.stop(0);
             }
@@ -502,6 +249,7 @@ public final class PodWorker {
         releaseAll();
     }
 
+    /** The pod no longer holds its IP nor, once, its share of the node. */
     private void releaseAll() {
         host.releasePodIp(uid);
         if (holdsResources) {
@@ -510,121 +258,85 @@ public final class PodWorker {
         }
     }
 
-    private void scheduleDeadline() {
-        if (!pod.getSpec().hasActiveDeadlineSeconds()) {
+    private void deadlineExceeded() {
+        if (stage == PodStage.FINISHED || stage == PodStage.GONE || stage == PodStage.TERMINATING) {
             return;
         }
-        long due = startTime + scale.millisOfSeconds(pod.getSpec().getActiveDeadlineSeconds()) - timers.nowMillis();
-        deadline = timers.after(Math.max(0, due), this::deadlineExceeded);
-    }
-
-    private synchronized void deadlineExceeded() {
-        if (stage == Stage.FINISHED || stage == Stage.GONE || stage == Stage.TERMINATING) {
-            return;
-        }
-        reason = "DeadlineExceeded";
-        message = "Pod was active on the node longer than the specified deadline";
-        finish("Failed");
+        reason = ActiveDeadline.REASON;
+        message = ActiveDeadline.MESSAGE;
+        finish(PodStatuses.FAILED);
         changed();
     }
 
-    private long podGraceSeconds(boolean deleting) {
-        if (deleting && pod.getMetadata().hasDeletionGracePeriodSeconds()) {
-            return pod.getMetadata().getDeletionGracePeriodSeconds();
-        }
-        return pod.getSpec().hasTerminationGracePeriodSeconds() ? pod.getSpec().getTerminationGracePeriodSeconds()
-                : DEFAULT_GRACE_SECONDS;
-    }
+    // ------------------------------------------------------------------ deletion
 
+    /** The object has a deletionTimestamp: containers stop within the grace period; the pod ends when the last one did. */
     private void beginTermination() {
-        if (stage == Stage.TERMINATING || stage == Stage.GONE || deleteRequested) {
+        if (stage == PodStage.TERMINATING || stage == PodStage.GONE || termination.removable()) {
             return;
         }
-        if (stage != Stage.RUNNING) {
+        if (stage != PodStage.RUNNING) {
             finalizeDeletion();
             return;
         }
-        stage = Stage.TERMINATING;
+        stage = PodStage.TERMINATING;
         deadline.cancel();
-        long grace = scale.millisOfSeconds(podGraceSeconds(true));
-        for (Slot s : allSlots()) {
-            s.cancelPending();
-            s.stopProbers();
-            s.ready = false;
-        }
-        for (Slot s : allSlots()) {
-            if (s.current != null && s.isRunning()) {
-                event(s, "Normal", "Killing", "Stopping container " + s.name());
-                s.current.stop(grace);
-            }
-        }
+        termination.stopContainers();
         checkTerminationDone();
         changed();
     }
 
     private void checkTerminationDone() {
-        for (Slot s : allSlots()) {
-            if (s.isRunning()) {
-                return;
-            }
+        if (termination.containersStopped()) {
+            finalizeDeletion();
         }
-        finalizeDeletion();
     }
 
+    /** A deleted pod whose containers are stopped (or never ran) ends; its object may go. */
     private void finalizeDeletion() {
         if (terminalPhase == null) {
-            boolean allSucceeded = !appSlots.isEmpty();
-            for (Slot s : appSlots) {
-                allSucceeded &= s.succeeded();
-            }
-            terminalPhase = allSucceeded ? "Succeeded" : "Failed";
+            terminalPhase = termination.phaseOfDeleted();
         }
-        stage = Stage.FINISHED;
-        for (Slot s : allSlots()) {
-            s.cancelPending();
-            s.stopProbers();
-            s.ready = false;
+        stage = PodStage.FINISHED;
+        for (Slot s : containers.all()) {
+            s.quiesce();
         }
         releaseAll();
-        requestDelete();
+        termination.allowRemoval();
         changed();
-    }
-
-    private void requestDelete() {
-        deleteRequested = true;
     }
 
     // ------------------------------------------------------------------ adoption
 
     /**
-     * Takes over a pod a previous simulator process ran: containers that were running
-     * keep running (same container ID, start time and restart count; their programs
-     * replayed from their start), finished ones stay finished, waiting ones go on.
+     * Takes over a pod a previous simulator process ran, from the status it wrote: containers
+     * that were running keep running (same container ID, start time and restart count; their
+     * programs replayed from their start), finished ones stay finished, waiting ones go on
+     * ({@link PodAdoption}); the pod keeps its IP when the node can still give it that one.
      */
     public synchronized void adopt() {
         PodStatus st = pod.getStatus();
-        phase = st.getPhase().isEmpty() ? "Pending" : st.getPhase();
         reason = st.getReason();
         message = st.getMessage();
         startTime = st.hasStartTime() ? Timestamps.millis(st.getStartTime()) : timers.nowMillis();
-        for (PodCondition c : st.getConditionsList()) {
-            conditions.restore(c);
-        }
-        restoreSlots(initSlots, st.getInitContainerStatusesList());
-        restoreSlots(appSlots, st.getContainerStatusesList());
-        if (phase.equals("Succeeded") || phase.equals("Failed")) {
-            terminalPhase = phase;
-            rejected = st.getMessage().startsWith("Pod was rejected");
+        // the conditions the previous process reported: their transition times carry on
+        status = st;
+        PodAdoption.restore(containers, st);
+        if (PodAdoption.ended(st)) {
+            terminalPhase = st.getPhase();
+            rejected = PodAdoption.rejected(st);
             podIp = st.getPodIp();
-            stage = Stage.FINISHED;
+            stage = PodStage.FINISHED;
             if (pod.getMetadata().hasDeletionTimestamp()) {
-                requestDelete();
+                termination.allowRemoval();
                 changed();
+            } else {
+                status = computeStatus(status.getConditionsList(), timers.nowMillis());
             }
             return;
         }
         holdsResources = true;
-        scheduleDeadline();
+        deadline.start(startTime, this::deadlineExceeded);
         if (pod.getMetadata().hasDeletionTimestamp()) {
             // the previous process was stopping it: containers are gone with it
             finalizeDeletion();
@@ -635,263 +347,106 @@ public final class PodWorker {
             return;
         }
         podIp = st.getPodIp();
-        stage = Stage.RUNNING;
-        conditions.set(PodConditions.READY_TO_START, true, "", "", timers.nowMillis());
-        List<Slot> order = new ArrayList<>();
-        boolean initDone = true;
-        for (Slot s : initSlots) {
-            if (!s.succeeded()) {
-                order.add(s);
-                initDone = false;
-                break;
-            }
-        }
-        if (initDone) {
-            order.addAll(appSlots);
-        }
-        for (Slot s : order) {
-            resumeSlot(s);
-        }
+        stage = PodStage.RUNNING;
+        readyToStart(true);
+        PodAdoption.resume(containers, launcher, RestartPolicy.of(pod.getSpec()));
         changed();
-    }
-
-    private void restoreSlots(List<Slot> slots, List<ContainerStatus> statuses) {
-        for (Slot s : slots) {
-            for (ContainerStatus cs : statuses) {
-                if (cs.getName().equals(s.name())) {
-                    s.state = cs.getState();
-                    s.lastState = cs.getLastState();
-                    s.restartCount = cs.getRestartCount();
-                    s.ready = cs.getReady();
-                    s.started = cs.hasStarted() && cs.getStarted();
-                    s.containerId = cs.getContainerId();
-                    s.imageId = cs.getImageId();
-                    s.pulled = !cs.getImageId().isEmpty();
-                }
-            }
-            if (s.state == null) {
-                s.state = waiting(s.init || !initSlots.isEmpty() ? "PodInitializing" : "ContainerCreating", "");
-            }
-        }
-    }
-
-    private void resumeSlot(Slot s) {
-        ContainerState st = s.state;
-        if (st.hasRunning()) {
-            run(s, s.containerId, Timestamps.millis(st.getRunning().getStartedAt()));
-            return;
-        }
-        ContainerStateTerminated last = st.hasTerminated() ? st.getTerminated()
-                : s.lastState.hasTerminated() ? s.lastState.getTerminated() : null;
-        if (last != null) {
-            long finished = Timestamps.millis(last.getFinishedAt());
-            s.backoff.restore(s.restartCount, finished);
-            String policy = restartPolicy();
-            boolean restart = s.init ? last.getExitCode() != 0 && !policy.equals("Never")
-                    : policy.equals("Always") || (policy.equals("OnFailure") && last.getExitCode() != 0);
-            if (st.hasTerminated() && !restart) {
-                if (s.init && last.getExitCode() == 0) {
-                    startNextInit();
-                }
-                return;
-            }
-            if (st.hasWaiting()) {
-                s.state = s.lastState;
-            }
-            long wait = s.backoff.remaining(finished, timers.nowMillis());
-            if (wait <= 0) {
-                s.backoff.next(finished);
-                restartNow(s);
-            } else {
-                scheduleRestartAfter(s, finished, wait);
-            }
-            return;
-        }
-        startSlot(s);
-    }
-
-    private void scheduleRestartAfter(Slot s, long finished, long wait) {
-        s.lastState = s.state;
-        s.state = waiting("CrashLoopBackOff", "back-off " + GoDuration.format(scale.unscaledMillis(s.backoff.current()))
-                + " restarting failed container=" + s.name() + " pod=" + name + "_" + namespace + "(" + uid + ")");
-        s.pending = timers.after(wait, () -> {
-            synchronized (this) {
-                if (stage == Stage.RUNNING && s.state.hasWaiting()) {
-                    s.backoff.next(finished);
-                    restartNow(s);
-                    changed();
-                }
-            }
-        });
     }
 
     // ------------------------------------------------------------------ status
 
-    private String restartPolicy() {
-        String p = pod.getSpec().getRestartPolicy();
-        return p.isEmpty() ? "Always" : p;
-    }
-
-    private List<Slot> allSlots() {
-        List<Slot> all = new ArrayList<>(initSlots);
-        all.addAll(appSlots);
-        return all;
-    }
-
-    private static ContainerState waiting(String reason, String message) {
-        ContainerStateWaiting.Builder w = ContainerStateWaiting.newBuilder().setReason(reason);
-        if (!message.isEmpty()) {
-            w.setMessage(message);
-        }
-        return ContainerState.newBuilder().setWaiting(w).build();
-    }
-
-    /** The kubelet's getPhase over the containers' states. */
-    private String computePhase() {
-        if (terminalPhase != null) {
-            return terminalPhase;
-        }
-        for (Slot s : initSlots) {
-            if (!s.succeeded()) {
-                return "Pending";
-            }
-        }
-        int running = 0;
-        int waiting = 0;
-        int stopped = 0;
-        int succeeded = 0;
-        for (Slot s : appSlots) {
-            ContainerState st = s.state;
-            if (st == null) {
-                waiting++;
-            } else if (st.hasRunning()) {
-                running++;
-            } else if (st.hasTerminated()) {
-                stopped++;
-                if (st.getTerminated().getExitCode() == 0) {
-                    succeeded++;
-                }
-            } else if (s.lastState.hasTerminated()) {
-                stopped++;
-            } else {
-                waiting++;
-            }
-        }
-        if (waiting > 0) {
-            return "Pending";
-        }
-        if (running > 0) {
-            return "Running";
-        }
-        if (stopped > 0) {
-            String policy = restartPolicy();
-            if (policy.equals("Always")) {
-                return "Running";
-            }
-            if (stopped == succeeded) {
-                return "Succeeded";
-            }
-            if (policy.equals("Never")) {
-                return "Failed";
-            }
-            return "Running";
-        }
-        return "Pending";
-    }
-
-    /** Recomputes phase and conditions, and asks for a status write. */
+    /** Recomputes the status (ending the pod if its containers' phase is terminal now), and asks for a write. */
     private void changed() {
-        if (stage == Stage.GONE) {
+        if (stage == PodStage.GONE) {
             return;
         }
         long now = timers.nowMillis();
-        if (!rejected) {
-            String p = computePhase();
-            if (terminalPhase == null && (p.equals("Succeeded") || p.equals("Failed"))) {
+        if (!rejected && terminalPhase == null) {
+            String p = PodStatuses.phase(pod.getSpec(), containers.initViews(), containers.appViews());
+            if (PodStatuses.isTerminal(p)) {
                 finish(p);
             }
-            phase = p;
-            boolean terminal = terminalPhase != null;
-            List<String> incomplete = new ArrayList<>();
-            for (Slot s : initSlots) {
-                if (!s.succeeded()) {
-                    incomplete.add(s.name());
-                }
-            }
-            if (incomplete.isEmpty()) {
-                conditions.set(PodConditions.INITIALIZED, true, "", "", now);
-            } else {
-                conditions.set(PodConditions.INITIALIZED, false, "ContainersNotInitialized",
-                        "containers with incomplete status: [" + String.join(" ", incomplete) + "]", now);
-            }
-            List<String> unready = new ArrayList<>();
-            for (Slot s : appSlots) {
-                if (!s.ready) {
-                    unready.add(s.name());
-                }
-            }
-            if (terminal) {
-                conditions.set(PodConditions.CONTAINERS_READY, false, "PodCompleted", "", now);
-                conditions.set(PodConditions.READY, false, "PodCompleted", "", now);
-                if (stage == Stage.FINISHED) {
-                    conditions.set(PodConditions.READY_TO_START, false, "", "", now);
-                }
-            } else if (unready.isEmpty()) {
-                conditions.set(PodConditions.CONTAINERS_READY, true, "", "", now);
-                conditions.set(PodConditions.READY, true, "", "", now);
-            } else {
-                String msg = "containers with unready status: [" + String.join(" ", unready) + "]";
-                conditions.set(PodConditions.CONTAINERS_READY, false, "ContainersNotReady", msg, now);
-                conditions.set(PodConditions.READY, false, "ContainersNotReady", msg, now);
-            }
         }
+        // finish() may have come back here (a stopped container's exit): start from what that computed
+        status = computeStatus(status.getConditionsList(), now);
         host.statusChanged(this);
+    }
+
+    /**
+     * Records PodReadyToStartContainers at the moment the network is (or is not yet) there:
+     * its lastTransitionTime precedes the containers' start times, which the next
+     * {@link #changed} reports.
+     */
+    private void readyToStart(boolean ready) {
+        status = status.toBuilder().clearConditions().addAllConditions(PodConditions.apply(status.getConditionsList(),
+                List.of(PodConditions.Verdict.of(PodConditions.READY_TO_START, ready)), timers.nowMillis())).build();
+    }
+
+    private PodStatus computeStatus(List<PodCondition> previous, long now) {
+        PodStatuses.PodFacts facts = new PodStatuses.PodFacts(stage, rejected, terminalPhase, reason, message,
+                host.hostIp(), podIp, startTime);
+        return PodStatuses.generate(pod.getSpec(), facts, containers.initViews(), containers.appViews(), previous, now);
     }
 
     /** The kubelet-owned part of the pod status, as it should be in etcd now. */
     public synchronized PodStatus snapshot() {
-        PodStatus.Builder b = PodStatus.newBuilder().setPhase(phase);
-        b.addAllConditions(conditions.toProto());
-        if (!reason.isEmpty()) {
-            b.setReason(reason);
-        }
-        if (!message.isEmpty()) {
-            b.setMessage(message);
-        }
-        if (rejected) {
-            return b.build();
-        }
-        String hostIp = host.hostIp();
-        b.setHostIp(hostIp).addHostIps(HostIP.newBuilder().setIp(hostIp));
-        if (!podIp.isEmpty()) {
-            b.setPodIp(podIp).addPodIps(PodIP.newBuilder().setIp(podIp));
-        }
-        if (startTime > 0) {
-            b.setStartTime(Timestamps.of(startTime));
-        }
-        for (Slot s : initSlots) {
-            b.addInitContainerStatuses(containerStatus(s));
-        }
-        for (Slot s : appSlots) {
-            b.addContainerStatuses(containerStatus(s));
-        }
-        b.setQosClass(io.kubelite.api.QosClass.of(pod.getSpec()));
-        return b.build();
+        return status;
     }
 
-    private ContainerStatus containerStatus(Slot s) {
-        ContainerStatus.Builder b = ContainerStatus.newBuilder()
-                .setName(s.name())
-                .setState(s.state == null ? waiting("ContainerCreating", "") : s.state)
-                .setLastState(s.lastState)
-                .setReady(s.ready)
-                .setRestartCount(s.restartCount)
-                .setImage(ContainerRuntime.normalizeImage(s.spec.getImage()))
-                .setImageId(s.imageId)
-                .setStarted(s.isRunning() && s.started);
-        if (!s.containerId.isEmpty()) {
-            b.setContainerId(s.containerId);
+    /** The worker as its parts see it. */
+    private final class Context implements PodContext {
+        @Override
+        public Pod pod() {
+            return pod;
         }
-        return b.build();
+
+        @Override
+        public String key() {
+            return PodWorker.this.key();
+        }
+
+        @Override
+        public String podIp() {
+            return podIp;
+        }
+
+        @Override
+        public boolean running() {
+            return stage == PodStage.RUNNING;
+        }
+
+        @Override
+        public void changed() {
+            PodWorker.this.changed();
+        }
+
+        @Override
+        public void event(Slot s, String type, String reason, String message) {
+            PodWorker.this.event(s, type, reason, message);
+        }
+
+        @Override
+        public Timers.Cancellable after(long delayMillis, Runnable task) {
+            return timers.after(delayMillis, () -> serially(task));
+        }
+
+        @Override
+        public void serially(Runnable task) {
+            synchronized (PodWorker.this) {
+                task.run();
+            }
+        }
+
+        @Override
+        public boolean test(BooleanSupplier condition) {
+            synchronized (PodWorker.this) {
+                return condition.getAsBoolean();
+            }
+        }
+
+        @Override
+        public void exited(Slot s, SimContainer c, int code) {
+            onExit(s, c, code);
+        }
     }
 }

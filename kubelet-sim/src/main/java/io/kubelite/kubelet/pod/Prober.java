@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * flips to success after {@code successThreshold} consecutive successes and to failure
  * after {@code failureThreshold} consecutive failures. Liveness and readiness probes do
  * not run until the container has started (its startup probe succeeded). Runs on the
- * shared timers; {@link #stop()} ends it.
+ * shared timers; {@link #stop()} ends it. {@link ProbeManager} creates one per probe of each
+ * app container instance and acts on what it reports.
  *
  * <p>Evaluation never touches the network: exec runs the command in the container's
  * simulated shell; tcpSocket and httpGet succeed while the container serves the port

@@ -1,5 +1,9 @@
 package io.kubelite.kubelet.pod;
 
+import io.kubelite.kubelet.clock.TimeScale;
+
+import java.time.Duration;
+
 /**
  * The kubelet's per-container back-off (client-go {@code flowcontrol.Backoff} as the
  * kubelet uses it): after the first exit a container restarts at once; after each
@@ -17,6 +21,11 @@ final class RestartBackoff {
     RestartBackoff(long initialMillis, long maxMillis) {
         this.initial = Math.max(1, initialMillis);
         this.max = Math.max(this.initial, maxMillis);
+    }
+
+    /** The kubelet's: 10 s doubling up to 5 min, shrunk by the time scale. */
+    static RestartBackoff kubelet(TimeScale scale) {
+        return new RestartBackoff(scale.millis(Duration.ofSeconds(10)), scale.millis(Duration.ofMinutes(5)));
     }
 
     private boolean expired(long eventTime) {

@@ -9,7 +9,11 @@ import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One container of a pod across its instances: what the kubelet reports in its ContainerStatus. */
+/**
+ * One container of a pod across its instances: the current one, and what the kubelet reports in
+ * its ContainerStatus. A mutable record of the pod's parts, guarded by the pod's lock (its
+ * {@link PodWorker}'s monitor).
+ */
 final class Slot {
     final Container spec;
     final boolean init;
@@ -53,6 +57,21 @@ final class Slot {
         return isTerminated() && state.getTerminated().getExitCode() == 0;
     }
 
+    /** The current instance {@code c} exited: its probes stop, it is neither started nor ready, its state is the exit. */
+    void exited(SimContainer c, int code) {
+        stopProbers();
+        ready = false;
+        started = false;
+        state = ContainerStates.terminated(code, c.startedAtMillis(), c.finishedAtMillis(), c.id());
+    }
+
+    /** Nothing more is started, pulled or probed for this container, and it is no longer ready (its pod is ending). */
+    void quiesce() {
+        cancelPending();
+        stopProbers();
+        ready = false;
+    }
+
     void stopProbers() {
         probers.forEach(Prober::stop);
         probers.clear();
@@ -61,5 +80,11 @@ final class Slot {
     void cancelPending() {
         pending.cancel();
         pending = Timers.Cancellable.NONE;
+    }
+
+    /** This container as the pod's status reports it. */
+    ContainerView view() {
+        return new ContainerView(name(), spec.getImage(), state == null ? ContainerStates.waiting("ContainerCreating", "") : state,
+                lastState, restartCount, ready, started, containerId, imageId);
     }
 }

@@ -1,0 +1,212 @@
+package io.kubelite.kubelet.pod;
+
+import io.kubelite.kubelet.clock.TimeScale;
+import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.runtime.Behaviour;
+import io.kubelite.kubelet.runtime.ContainerRuntime;
+import io.kubelite.kubelet.runtime.SimContainer;
+
+import java.time.Duration;
+
+/**
+ * Starts a pod's containers and starts them again, as the kubelet's pod sync does: the init
+ * containers one at a time in order, then every app container; each image pulled before the
+ * container's first start (Pulling/Pulled, or ErrImagePull then ImagePullBackOff and another try
+ * after a back-off); an exited container started again when the restart policy says so, at once
+ * after its first exit and after a doubling back-off (CrashLoopBackOff meanwhile) after later
+ * ones. A new app container instance is probed from its start ({@link ProbeManager}).
+ *
+ * <p>Nothing starts unless the pod runs ({@link PodContext#running}): a pull or back-off that
+ * ends after the pod stopped running does nothing. Called with the pod's lock held; its timers
+ * take it ({@link PodContext#after}).
+ */
+final class ContainerLauncher {
+    private final PodContext pod;
+    private final PodContainers containers;
+    private final ContainerRuntime runtime;
+    private final ContainerRuntime.PodRef ref;
+    private final ProbeManager probes;
+    private final Timers timers;
+    private final TimeScale scale;
+
+    ContainerLauncher(PodContext pod, PodContainers containers, ContainerRuntime runtime, ContainerRuntime.PodRef ref,
+                      ProbeManager probes) {
+        this.pod = pod;
+        this.containers = containers;
+        this.runtime = runtime;
+        this.ref = ref;
+        this.probes = probes;
+        this.timers = runtime.timers();
+        this.scale = runtime.scale();
+    }
+
+    /** Starts what comes next: the first init container that has not succeeded, else every app container not started yet. */
+    void startNext() {
+        for (Slot s : containers.init()) {
+            if (!s.succeeded()) {
+                if (s.current == null || !s.isRunning()) {
+                    start(s);
+                }
+                return;
+            }
+        }
+        for (Slot s : containers.app()) {
+            if (s.state == null || (!s.isRunning() && !s.isTerminated() && s.current == null)) {
+                start(s);
+            }
+        }
+    }
+
+    /** Starts a new instance of {@code s}'s container, pulling its image first unless that was done. */
+    void start(Slot s) {
+        if (!pod.running()) {
+            return;
+        }
+        if (s.pulled) {
+            run(s, null, 0);
+            return;
+        }
+        s.pullAttempts++;
+        Behaviour b = s.behaviour;
+        boolean fail = b.imagePullFailures() == Behaviour.ALWAYS || s.pullAttempts <= b.imagePullFailures();
+        long pull = scale.millis(b.imagePullTime());
+        if (pull <= 0 && !fail) {
+            pod.event(s, "Normal", "Pulled", "Container image \"" + s.spec.getImage() + "\" already present on machine");
+            pulled(s);
+            return;
+        }
+        pod.event(s, "Normal", "Pulling", "Pulling image \"" + s.spec.getImage() + "\"");
+        s.cancelPending();
+        s.pending = pod.after(pull, () -> pullDone(s, fail));
+    }
+
+    private void pullDone(Slot s, boolean fail) {
+        if (!pod.running()) {
+            return;
+        }
+        if (!fail) {
+            String took = GoDuration.format(s.behaviour.imagePullTime().toMillis());
+            pod.event(s, "Normal", "Pulled", "Successfully pulled image \"" + s.spec.getImage() + "\" in " + took
+                    + " (" + took + " including waiting)");
+            pulled(s);
+            pod.changed();
+            return;
+        }
+        s.state = ContainerStates.errImagePull(s.spec.getImage());
+        pod.event(s, "Warning", "Failed", "Failed to pull image \"" + s.spec.getImage() + "\": " + s.state.getWaiting().getMessage());
+        pod.event(s, "Warning", "Failed", "Error: ErrImagePull");
+        s.pullBackoff.next(timers.nowMillis());
+        long wait = s.pullBackoff.current();
+        // ErrImagePull shows for a moment before the back-off does, as a real node's status does
+        long showBackoff = Math.min(wait / 2, scale.millis(Duration.ofSeconds(1)));
+        s.pending = pod.after(showBackoff, () -> {
+            if (pod.running() && s.state.hasWaiting() && s.state.getWaiting().getReason().equals("ErrImagePull")) {
+                s.state = ContainerStates.imagePullBackOff(s.spec.getImage());
+                pod.event(s, "Normal", "BackOff", "Back-off pulling image \"" + s.spec.getImage() + "\"");
+                pod.event(s, "Warning", "Failed", "Error: ImagePullBackOff");
+                s.pending = pod.after(wait - showBackoff, () -> retryPull(s));
+                pod.changed();
+            }
+        });
+        pod.changed();
+    }
+
+    private void retryPull(Slot s) {
+        if (pod.running() && !s.pulled) {
+            start(s);
+            pod.changed();
+        }
+    }
+
+    private void pulled(Slot s) {
+        s.pulled = true;
+        s.imageId = ContainerRuntime.imageId(s.spec.getImage());
+        run(s, null, 0);
+    }
+
+    /**
+     * Goes on with the instance of {@code s}'s container that a previous process started and
+     * reported running: same container ID and start time, its program replayed from its start.
+     */
+    void resume(Slot s) {
+        run(s, s.containerId, Timestamps.millis(s.state.getRunning().getStartedAt()));
+    }
+
+    /** Creates and starts an instance; {@code resumeId} resumes one a previous process started at {@code resumeStartedAt}. */
+    private void run(Slot s, String resumeId, long resumeStartedAt) {
+        boolean resume = resumeId != null;
+        SimContainer c = runtime.create(ref, s.spec, s.init, s.behaviour, resumeId, resumeStartedAt);
+        s.current = c;
+        s.containerId = c.id();
+        if (s.imageId.isEmpty()) {
+            s.imageId = ContainerRuntime.imageId(s.spec.getImage());
+        }
+        s.pulled = true;
+        s.state = ContainerStates.running(c.startedAtMillis());
+        if (!resume) {
+            pod.event(s, "Normal", "Created", "Created container " + s.name());
+            pod.event(s, "Normal", "Started", "Started container " + s.name());
+            s.started = s.init || !s.spec.hasStartupProbe();
+            s.ready = !s.init && s.started && !s.spec.hasReadinessProbe();
+        }
+        if (!s.init) {
+            probes.start(s, c, resume);
+        }
+        long fastForward = resume ? Math.max(0, timers.nowMillis() - c.startedAtMillis()) : 0;
+        c.start(fastForward, (cc, code) -> pod.exited(s, cc, code));
+    }
+
+    /**
+     * What follows an exit while the pod runs, by the restart policy: the next init container
+     * after one succeeded, else a restart when the policy asks for one.
+     *
+     * @return false when the pod cannot go on: an init container failed and is not restarted
+     */
+    boolean afterExit(Slot s, int code) {
+        if (s.init && code == 0) {
+            startNext();
+        } else if (RestartPolicy.restarts(RestartPolicy.of(pod.pod().getSpec()), s.init, code)) {
+            restart(s, s.current.finishedAtMillis(), true);
+        } else {
+            return !s.init;
+        }
+        return true;
+    }
+
+    /**
+     * Starts {@code s}'s container again now, or once its back-off from {@code finishedAt} is
+     * over, waiting in CrashLoopBackOff meanwhile. {@code announce} records the kubelet's BackOff
+     * Event; a back-off resumed after a process restart was announced by the process that saw
+     * the exit.
+     */
+    void restart(Slot s, long finishedAt, boolean announce) {
+        long wait = s.backoff.remaining(finishedAt, timers.nowMillis());
+        if (wait <= 0) {
+            s.backoff.next(finishedAt);
+            restartNow(s);
+            return;
+        }
+        if (announce) {
+            pod.event(s, "Warning", "BackOff", "Back-off restarting failed container " + s.name() + " in pod "
+                    + ref.name() + "_" + ref.namespace() + "(" + ref.uid() + ")");
+        }
+        s.lastState = s.state;
+        s.state = ContainerStates.crashLoopBackOff(scale.unscaledMillis(s.backoff.current()), s.name(), ref);
+        s.cancelPending();
+        s.pending = pod.after(wait, () -> {
+            if (pod.running() && s.state.hasWaiting()) {
+                s.backoff.next(finishedAt);
+                restartNow(s);
+                pod.changed();
+            }
+        });
+    }
+
+    private void restartNow(Slot s) {
+        if (s.state.hasTerminated()) {
+            s.lastState = s.state;
+        }
+        s.restartCount++;
+        run(s, null, 0);
+    }
+}

@@ -1,0 +1,48 @@
+package io.kubelite.kubelet.pod;
+
+import io.kubelite.api.Pod;
+import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.runtime.SimContainer;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The pod as the parts of its lifecycle see it ({@link ContainerLauncher}, {@link ProbeManager},
+ * {@link PodTermination}, {@link ActiveDeadline}), implemented by its {@link PodWorker}. One
+ * lock, the worker's monitor, guards everything about the pod, so that its events are serialised
+ * without a thread per pod. The parts are called with the lock held and call back with it held;
+ * whatever reaches them from another thread (a timer, a container's exit, a probe's verdict)
+ * comes in through {@link #after}, {@link #exited}, {@link #serially} or {@link #test}, which
+ * take it.
+ */
+interface PodContext {
+    /** The latest version of the pod object. */
+    Pod pod();
+
+    /** namespace/name, for log lines. */
+    String key();
+
+    /** The pod's IP; empty until it has one. */
+    String podIp();
+
+    /** True while containers may start, restart and be probed: the pod has its IP and is neither ending nor gone. */
+    boolean running();
+
+    /** Something the status shows changed: recompute it and ask for a write. */
+    void changed();
+
+    /** Records a pod Event, about container {@code s} unless it is null. */
+    void event(Slot s, String type, String reason, String message);
+
+    /** Runs {@code task} after {@code delayMillis}, holding the lock. */
+    Timers.Cancellable after(long delayMillis, Runnable task);
+
+    /** Runs {@code task} on this thread, holding the lock. */
+    void serially(Runnable task);
+
+    /** Evaluates {@code condition} on this thread, holding the lock. */
+    boolean test(BooleanSupplier condition);
+
+    /** Instance {@code c} of {@code s}'s container exited with {@code code}; takes the lock. */
+    void exited(Slot s, SimContainer c, int code);
+}
