@@ -8,6 +8,8 @@ import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectList;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Resource;
+import io.kubelite.store.backoff.Backoff;
+import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.watch.ResourceWatch;
 import io.kubelite.store.watch.WatchEvent;
 import io.kubelite.store.watch.WatchListener;
@@ -232,7 +234,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     // ------------------------------------------------------------------ feeding
 
     private void listAndWatch(boolean relist) {
-        long backoff = 100;
+        Backoff backoff = Backoff.of(ExponentialBackoff.LIST_RETRY);
         while (!closed) {
             try {
                 ObjectList<T> list = store.list(ListOptions.all()).join();
@@ -251,13 +253,13 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                LOG.warn("watch cache {} list failed, retrying in {} ms: {}", resource.plural(), backoff, e.getMessage());
+                long delay = backoff.nextMillis();
+                LOG.warn("watch cache {} list failed, retrying in {} ms: {}", resource.plural(), delay, e.getMessage());
                 try {
-                    Thread.sleep(backoff);
+                    Thread.sleep(delay);
                 } catch (InterruptedException ie) {
                     return;
                 }
-                backoff = Math.min(5000, backoff * 2);
             }
         }
     }

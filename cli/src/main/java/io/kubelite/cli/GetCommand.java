@@ -3,6 +3,8 @@ package io.kubelite.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
 import io.kubelite.store.Resource;
+import io.kubelite.store.backoff.Backoff;
+import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.runtime.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -115,7 +117,7 @@ final class GetCommand implements Callable<Integer> {
         }
         // returns only when interrupted (in-process callers); a kl process ends on Ctrl-C
         new ResumingWatch(c, path, r.plural(), items, rv, (type, o) -> printer.printWatched(r, type, o, ns), ctx.err(),
-                new Backoff(100, 5_000), watchIdleTimeout).run();
+                Backoff.jittered(ExponentialBackoff.LIST_RETRY), watchIdleTimeout).run();
         return 0;
     }
 }

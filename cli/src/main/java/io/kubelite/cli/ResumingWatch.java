@@ -2,6 +2,7 @@ package io.kubelite.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.kubelite.store.backoff.Backoff;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -303,7 +304,7 @@ final class ResumingWatch {
     /** Sleeps the next back-off; false when interrupted. */
     private boolean pause() {
         try {
-            Thread.sleep(backoff.next());
+            Thread.sleep(backoff.nextMillis());
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.kubelite.kubelet.pod;
 
 import io.kubelite.kubelet.clock.TimeScale;
+import io.kubelite.store.backoff.ExponentialBackoff;
 
 import java.time.Duration;
 
@@ -13,14 +14,16 @@ import java.time.Duration;
  * Not thread-safe: owned by one pod worker.
  */
 final class RestartBackoff {
-    private final long initial;
-    private final long max;
-    private long backoff;
+    private final ExponentialBackoff policy;
+    private final long maxMillis;
+    /** Restarts since the back-off last started over; 0 before the first. */
+    private int restarts;
     private long lastUpdate = -1;
 
     RestartBackoff(long initialMillis, long maxMillis) {
-        this.initial = Math.max(1, initialMillis);
-        this.max = Math.max(this.initial, maxMillis);
+        long initial = Math.max(1, initialMillis);
+        this.maxMillis = Math.max(initial, maxMillis);
+        this.policy = new ExponentialBackoff(Duration.ofMillis(initial), Duration.ofMillis(this.maxMillis));
     }
 
     /** The kubelet's: 10 s doubling up to 5 min, shrunk by the time scale. */
@@ -29,7 +32,7 @@ final class RestartBackoff {
     }
 
     private boolean expired(long eventTime) {
-        return lastUpdate < 0 || eventTime - lastUpdate > 2 * max;
+        return lastUpdate < 0 || eventTime - lastUpdate > 2 * maxMillis;
     }
 
     /**
@@ -41,21 +44,18 @@ final class RestartBackoff {
             return 0;
         }
         long since = now - finishedAt;
+        long backoff = current();
         return since < backoff ? backoff - since : 0;
     }
 
     /** The back-off currently in force (for the CrashLoopBackOff message). */
     long current() {
-        return backoff;
+        return restarts == 0 ? 0 : policy.delay(restarts).toMillis();
     }
 
     /** Records a restart for an exit at {@code finishedAt}: the next back-off doubles (or starts at 10 s). */
     void next(long finishedAt) {
-        if (expired(finishedAt)) {
-            backoff = initial;
-        } else {
-            backoff = Math.min(backoff * 2, max);
-        }
+        restarts = expired(finishedAt) ? 1 : Math.min(Integer.MAX_VALUE - 1, restarts) + 1;
         lastUpdate = finishedAt;
     }
 
@@ -64,11 +64,7 @@ final class RestartBackoff {
         if (restartCount <= 0) {
             return;
         }
-        long b = initial;
-        for (int i = 1; i < restartCount && b < max; i++) {
-            b = Math.min(b * 2, max);
-        }
-        backoff = b;
+        restarts = restartCount;
         lastUpdate = lastFinishedAt;
     }
 }

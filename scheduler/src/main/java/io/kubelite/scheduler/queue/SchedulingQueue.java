@@ -3,6 +3,7 @@ package io.kubelite.scheduler.queue;
 import io.kubelite.api.Pod;
 import io.kubelite.scheduler.framework.PodInfo;
 
+import io.kubelite.store.backoff.ExponentialBackoff;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -54,8 +55,7 @@ public final class SchedulingQueue {
             Comparator.<Entry>comparingInt(e -> -e.pod.priority()).thenComparingLong(e -> e.seq));
     private final TreeSet<Entry> waiting = new TreeSet<>(
             Comparator.<Entry>comparingLong(e -> e.readyAtNanos).thenComparingLong(e -> e.seq));
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final ExponentialBackoff policy;
     private final LongSupplier nanoClock;
     private long seq;
     private long schedulingCycle;
@@ -70,18 +70,13 @@ public final class SchedulingQueue {
     }
 
     SchedulingQueue(Duration initialBackoff, Duration maxBackoff, LongSupplier nanoClock) {
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.policy = initialBackoff.isZero() ? null : new ExponentialBackoff(initialBackoff, maxBackoff);
         this.nanoClock = nanoClock;
     }
 
-    /** Back-off after {@code attempts} failed attempts: initial × 2^(attempts-1), capped. */
+    /** Back-off after {@code attempts} failed attempts: initial × 2^(attempts-1), capped; none with a zero initial back-off. */
     public Duration backoff(int attempts) {
-        long ns = initialBackoff.toNanos();
-        for (int i = 1; i < attempts && ns < maxBackoff.toNanos(); i++) {
-            ns *= 2;
-        }
-        return Duration.ofNanos(Math.min(ns, maxBackoff.toNanos()));
+        return policy == null ? Duration.ZERO : policy.delay(Math.max(1, attempts));
     }
 
     /** A new pending pod (informer add). Ignored if the queue already knows it. */

@@ -3,6 +3,7 @@ package io.kubelite.store.election;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.FencedOutException;
 import io.kubelite.store.StoreException;
+import io.kubelite.store.backoff.ExponentialBackoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -228,10 +228,8 @@ public final class LeaderElector implements Elector {
         if (failedAttempts == 0) {
             return MIN_BACKOFF;
         }
-        long cap = leaseDuration.toMillis();
-        long base = Math.min(cap, MIN_BACKOFF.toMillis() << Math.min(failedAttempts, 10));
-        // jitter so that candidates cut off together do not come back in lockstep
-        return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+        // 100 ms doubling up to the lease, jittered so that candidates cut off together do not come back in lockstep
+        return new ExponentialBackoff(MIN_BACKOFF, leaseDuration).jitteredDelay(failedAttempts + 1);
     }
 
     private Duration publishInterval() {

@@ -9,6 +9,8 @@ import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectList;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Resource;
+import io.kubelite.store.backoff.Backoff;
+import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.watch.ResourceWatch;
 import io.kubelite.store.watch.WatchEvent;
 import io.kubelite.store.watch.WatchListener;
@@ -137,7 +139,7 @@ public final class Informer<T extends Message> implements AutoCloseable {
     }
 
     private void listAndWatch(boolean relist) {
-        long backoff = 100;
+        Backoff backoff = Backoff.of(ExponentialBackoff.LIST_RETRY);
         while (!closed) {
             try {
                 ObjectList<T> list = store.list(new ListOptions<>(namespace, null, 0, 0, "")).join();
@@ -160,13 +162,13 @@ public final class Informer<T extends Message> implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                LOG.warn("{} list failed, retrying in {} ms: {}", name, backoff, rootMessage(e));
+                long delay = backoff.nextMillis();
+                LOG.warn("{} list failed, retrying in {} ms: {}", name, delay, rootMessage(e));
                 try {
-                    Thread.sleep(backoff);
+                    Thread.sleep(delay);
                 } catch (InterruptedException ie) {
                     return;
                 }
-                backoff = Math.min(5000, backoff * 2);
             }
         }
     }

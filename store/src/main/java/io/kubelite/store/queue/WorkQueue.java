@@ -2,6 +2,7 @@ package io.kubelite.store.queue;
 
 import io.kubelite.store.ConflictException;
 import io.kubelite.store.StoreException;
+import io.kubelite.store.backoff.ExponentialBackoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

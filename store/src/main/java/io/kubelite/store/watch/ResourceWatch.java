@@ -13,6 +13,8 @@ import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.Resource;
 import io.kubelite.store.StoreException;
+import io.kubelite.store.backoff.Backoff;
+import io.kubelite.store.backoff.ExponentialBackoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ResourceWatch<T extends Message> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResourceWatch.class);
-    private static final long MAX_BACKOFF_MS = 5_000;
 
     private final Etcd etcd;
     private final Resource<T> resource;
@@ -58,7 +59,7 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
     private long lastRevision;
     private long generation;
     private Watch.Watcher watcher;
-    private long backoffMs = 100;
+    private final Backoff backoff = Backoff.of(ExponentialBackoff.LIST_RETRY);
     private boolean failing;
     private volatile boolean closed;
     private volatile int interruptions;
@@ -128,7 +129,7 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
             LOG.info("watch {} resumed at revision {}", prefix, lastRevision + 1);
             failing = false;
         }
-        backoffMs = 100;
+        backoff.reset();
         if (resp.getEvents().isEmpty()) {
             // A created-notify's header revision says nothing about history still to come.
             if (resp.isProgressNotify() && !resp.isCreatedNotify()) {
@@ -209,8 +210,7 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
                     err == null ? "stream closed" : se.getMessage());
             failing = true;
         }
-        long delay = backoffMs;
-        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        long delay = backoff.nextMillis();
         executor.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 

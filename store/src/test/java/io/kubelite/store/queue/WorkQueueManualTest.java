@@ -1,5 +1,6 @@
 package io.kubelite.store.queue;
 
+import io.kubelite.store.backoff.ExponentialBackoff;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

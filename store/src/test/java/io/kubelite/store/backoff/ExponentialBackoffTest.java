@@ -1,4 +1,4 @@
-package io.kubelite.store.queue;
+package io.kubelite.store.backoff;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,12 @@
-package io.kubelite.store.queue;
+package io.kubelite.store.backoff;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Per-key retry delay policy: the n-th consecutive retry of a key waits
- * {@code base * 2^(n-1)}, capped at {@code max}. Immutable and stateless; the
- * {@link WorkQueue} counts the retries.
+ * The one retry delay policy of kubelite: the n-th consecutive retry waits
+ * {@code base * 2^(n-1)}, capped at {@code max}. Immutable and stateless; a caller counts
+ * its retries ({@code WorkQueue} per key, {@link Backoff} per retry loop).
  *
  * <p>The defaults (100 ms, 30 s) are deliberately not client-go's item limiter
  * (5 ms to 1000 s): 5 ms hammers etcd with a burst of useless retries on every conflict
@@ -36,6 +36,13 @@ public record ExponentialBackoff(Duration base, Duration max) {
         }
     }
 
+    /**
+     * Re-listing and re-watching etcd (informers, watch caches, resource watches) and a
+     * client's re-watch of an API server: 100 ms doubling up to 5 s, so a recovered peer is
+     * back in use within seconds.
+     */
+    public static final ExponentialBackoff LIST_RETRY = new ExponentialBackoff(DEFAULT_BASE, Duration.ofSeconds(5));
+
     /** 100 ms doubling up to 30 s. */
     public static ExponentialBackoff defaults() {
         return new ExponentialBackoff(DEFAULT_BASE, DEFAULT_MAX);
@@ -58,5 +65,14 @@ public record ExponentialBackoff(Duration base, Duration max) {
             return max;
         }
         return Duration.ofNanos(baseNanos << shift);
+    }
+
+    /**
+     * {@link #delay} drawn at random from its upper half, [d/2, d], so that many clients cut
+     * off together do not retry in lockstep.
+     */
+    public Duration jitteredDelay(int attempt) {
+        long n = delay(attempt).toNanos();
+        return Duration.ofNanos(n / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(n / 2 + 1));
     }
 }
