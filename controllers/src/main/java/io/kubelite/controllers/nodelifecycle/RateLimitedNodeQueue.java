@@ -1,5 +1,6 @@
 package io.kubelite.controllers.nodelifecycle;
 
+import io.kubelite.store.ratelimit.TokenBucket;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -14,7 +15,12 @@ final class RateLimitedNodeQueue {
     private TokenBucket limiter;
 
     RateLimitedNodeQueue(double qps) {
-        this.limiter = new TokenBucket(qps, 1);
+        this.limiter = bucket(qps);
+    }
+
+    /** kube's eviction rate: nodes per second, one at a time; 0 evicts nothing (a disrupted zone). */
+    private static TokenBucket bucket(double qps) {
+        return qps > 0 ? TokenBucket.of(qps, 1) : TokenBucket.closed();
     }
 
     synchronized boolean add(String node) {
@@ -46,7 +52,7 @@ final class RateLimitedNodeQueue {
         if (limiter.qps() == qps) {
             return;
         }
-        TokenBucket next = new TokenBucket(qps, 1);
+        TokenBucket next = bucket(qps);
         if (!limiter.tryAccept()) {
             next.drain();
         }

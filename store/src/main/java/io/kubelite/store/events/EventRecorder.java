@@ -13,6 +13,7 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.Resources;
+import io.kubelite.store.ratelimit.TokenBucket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,20 +230,16 @@ public final class EventRecorder implements AutoCloseable {
         private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
         private final Thread thread;
         private volatile boolean closed;
-        // process-wide token bucket; guarded by this sink
-        private final double qps;
-        private final double burst;
-        private double tokens;
-        private long lastRefillNanos = System.nanoTime();
+        // process-wide rate limit; the drop counters are guarded by this sink
+        private final TokenBucket limit;
         private long droppedByRate;
         private long lastDropLogNanos;
 
         Sink(Etcd etcd, double qps, int burst) {
             this.etcd = etcd;
             this.writer = new EventWriter(etcd);
-            this.qps = qps;
-            this.burst = Math.max(1, burst);
-            this.tokens = this.burst;
+            // the kubelet's --event-qps 0: no limit
+            this.limit = qps > 0 ? TokenBucket.of(qps, Math.max(1, burst)) : TokenBucket.unlimited();
             this.thread = new Thread(this::run, "event-recorder");
             this.thread.setDaemon(true);
             this.thread.start();
@@ -251,20 +248,14 @@ public final class EventRecorder implements AutoCloseable {
 
         /** Takes a token of the process-wide rate limit; false (and counted) when there is none. */
         synchronized boolean admit() {
-            if (qps <= 0) {
+            if (limit.tryAccept()) {
                 return true;
             }
             long now = System.nanoTime();
-            tokens = Math.min(burst, tokens + (now - lastRefillNanos) / 1e9 * qps);
-            lastRefillNanos = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
-            }
             droppedByRate++;
             if (now - lastDropLogNanos > TimeUnit.MINUTES.toNanos(1)) {
                 lastDropLogNanos = now;
-                LOG.warn("event rate limit ({}/s, burst {}) reached: {} events dropped so far", qps, (int) burst, droppedByRate);
+                LOG.warn("event rate limit ({}/s, burst {}) reached: {} events dropped so far", limit.qps(), limit.burst(), droppedByRate);
             }
             return false;
         }
