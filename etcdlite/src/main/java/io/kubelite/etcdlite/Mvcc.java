@@ -307,14 +307,14 @@ final class Mvcc {
         out.writeLong(compactRev);
         out.writeInt(keys.size());
         for (Map.Entry<ByteString, List<KeyValue>> e : keys.entrySet()) {
-            Codec.writeBytes(out, e.getKey());
+            RecordIO.writeBytes(out, e.getKey());
             out.writeInt(e.getValue().size());
             for (KeyValue kv : e.getValue()) {
                 out.writeLong(kv.getModRevision());
                 out.writeLong(kv.getCreateRevision());
                 out.writeLong(kv.getVersion());
                 out.writeLong(kv.getLease());
-                Codec.writeBytes(out, kv.getValue());
+                RecordIO.writeBytes(out, kv.getValue());
             }
         }
     }
@@ -330,7 +330,7 @@ final class Mvcc {
             perRev.add(new ArrayList<>(1));
         }
         for (int i = 0; i < n; i++) {
-            ByteString key = Codec.readBytes(in);
+            ByteString key = RecordIO.readBytes(in);
             int m = in.readInt();
             List<KeyValue> h = new ArrayList<>(m);
             KeyValue prev = null;
@@ -339,7 +339,7 @@ final class Mvcc {
                 long create = in.readLong();
                 long version = in.readLong();
                 long lease = in.readLong();
-                ByteString value = Codec.readBytes(in);
+                ByteString value = RecordIO.readBytes(in);
                 KeyValue kv = KeyValue.newBuilder().setKey(key).setModRevision(mod).setCreateRevision(create)
                         .setVersion(version).setLease(lease).setValue(value).build();
                 h.add(kv);

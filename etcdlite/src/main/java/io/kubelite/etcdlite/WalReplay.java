@@ -74,9 +74,9 @@ final class WalReplay {
             Mvcc.Writer w = mvcc.writer();
             for (int i = 0; i < n; i++) {
                 byte op = in.readByte();
-                ByteString key = Codec.readBytes(in);
+                ByteString key = RecordIO.readBytes(in);
                 if (op == 1) {
-                    ByteString value = Codec.readBytes(in);
+                    ByteString value = RecordIO.readBytes(in);
                     w.put(key, value, in.readLong());
                 } else {
                     w.delete(key);

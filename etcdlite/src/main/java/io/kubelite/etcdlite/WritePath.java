@@ -50,7 +50,7 @@ final class WritePath {
      * count of granted leases and {@code long} id and TTL each, {@code int} count of
      * revoked lease ids and each, {@code long} compaction revision (0 = none),
      * {@code int} count of operations and each: byte 1, key, value, {@code long} lease
-     * for a put; byte 2, key for a delete (keys and values as {@link Codec} writes them).
+     * for a put; byte 2, key for a delete (keys and values as {@link RecordIO} writes them).
      */
     static final class Change {
         final Mvcc.Writer w;
@@ -75,8 +75,8 @@ final class WritePath {
             leases.attach(key, lease);
             try {
                 out.writeByte(1);
-                Codec.writeBytes(out, key);
-                Codec.writeBytes(out, value);
+                RecordIO.writeBytes(out, key);
+                RecordIO.writeBytes(out, value);
                 out.writeLong(lease);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -93,7 +93,7 @@ final class WritePath {
             leases.detach(key, prev.getLease());
             try {
                 out.writeByte(2);
-                Codec.writeBytes(out, key);
+                RecordIO.writeBytes(out, key);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

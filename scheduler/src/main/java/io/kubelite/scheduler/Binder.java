@@ -38,14 +38,14 @@ final class Binder {
     private final ObjectStore<Pod> pods;
     private final SchedulerCache cache;
     private final SchedulingQueue queue;
-    private final EventRecorder events;
+    private final SchedulingEventRecorder events;
     private final Semaphore slots;
     private final AtomicLong bound = new AtomicLong();
     private final AtomicLong bindFailures = new AtomicLong();
     private final AtomicLong lastBindNanos = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
 
-    Binder(ObjectStore<Pod> pods, SchedulerCache cache, SchedulingQueue queue, EventRecorder events, int maxInFlight) {
+    Binder(ObjectStore<Pod> pods, SchedulerCache cache, SchedulingQueue queue, SchedulingEventRecorder events, int maxInFlight) {
         this.pods = pods;
         this.cache = cache;
         this.queue = queue;
@@ -85,7 +85,7 @@ final class Binder {
         CompletableFuture<Pod> f;
         outstanding.incrementAndGet();
         try {
-            f = fenced.update(PodConditions.bound(pod, nodeName));
+            f = fenced.update(PodScheduledCondition.bound(pod, nodeName));
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -138,7 +138,7 @@ final class Binder {
         if (!pod.getSpec().getNodeName().isEmpty() || pod.getMetadata().hasDeletionTimestamp()) {
             return;
         }
-        Pod next = PodConditions.unschedulable(pod, message);
+        Pod next = PodScheduledCondition.unschedulable(pod, message);
         if (next == null) {
             return;
         }

@@ -47,7 +47,7 @@ public final class Scheduler implements AutoCloseable {
     private final SchedulerCache cache = new SchedulerCache();
     private final SchedulingQueue queue;
     private final Framework framework = InTreePlugins.defaultProfile().build(InTreePlugins.registry(), 0);
-    private final EventRecorder events;
+    private final SchedulingEventRecorder events;
     private final Binder binder;
     private final Informer<Pod> podInformer;
     private final Informer<Node> nodeInformer;
@@ -69,7 +69,7 @@ public final class Scheduler implements AutoCloseable {
         this.podsPrefix = store.keys().resourcePrefix(Resources.PODS);
         this.pods = store.of(Resources.PODS);
         this.queue = new SchedulingQueue(config.initialBackoff(), config.maxBackoff());
-        this.events = new EventRecorder(etcd, config.schedulerName(), config.identity(), 1024);
+        this.events = new SchedulingEventRecorder(etcd, config.schedulerName(), config.identity(), 1024);
         this.binder = new Binder(pods, cache, queue, events, config.maxInFlightBinds());
         this.podInformer = new Informer<>(pods, null);
         this.nodeInformer = new Informer<>(store.of(Resources.NODES), null);

@@ -84,7 +84,7 @@ final class Harness implements AutoCloseable {
     }
 
     PodCondition podScheduled(String name) {
-        return PodConditions.find(get(name).getStatus());
+        return PodScheduledCondition.find(get(name).getStatus());
     }
 
     /** Waits until the pod carries PodScheduled=False/Unschedulable and returns the condition. */

@@ -270,7 +270,7 @@ class SchedulerScenariosTest {
                 if (!p.getSpec().getNodeName().isEmpty()) {
                     bound++;
                 } else {
-                    PodCondition c = PodConditions.find(p.getStatus());
+                    PodCondition c = PodScheduledCondition.find(p.getStatus());
                     if (c != null && c.getReason().equals("Unschedulable")) {
                         unsched++;
                     }

@@ -21,11 +21,11 @@ public final class NodeInfo {
 
     private final String name;
     private Node node;
-    private Resources allocatable = new Resources();
+    private ResourceAmounts allocatable = new ResourceAmounts();
     private List<Taint> taints = List.of();
     private final Map<String, PodInfo> pods = new LinkedHashMap<>();
-    private final Resources requested = new Resources();
-    private final Resources nonZeroRequested = new Resources();
+    private final ResourceAmounts requested = new ResourceAmounts();
+    private final ResourceAmounts nonZeroRequested = new ResourceAmounts();
     /** Bumped whenever the pod set changes; invalidates {@link #matchCounts}. */
     private long podGeneration;
     /** Memoized {@link #countMatching} results: selector key → {generation, count}. */
@@ -57,7 +57,7 @@ public final class NodeInfo {
     public void setNode(Node node) {
         this.node = node;
         Map<String, String> alloc = node.getStatus().getAllocatableMap();
-        this.allocatable = Resources.fromMap(alloc.isEmpty() ? node.getStatus().getCapacityMap() : alloc);
+        this.allocatable = ResourceAmounts.fromMap(alloc.isEmpty() ? node.getStatus().getCapacityMap() : alloc);
         this.taints = effectiveTaints(node);
     }
 
@@ -95,16 +95,16 @@ public final class NodeInfo {
         return taints;
     }
 
-    public Resources allocatable() {
+    public ResourceAmounts allocatable() {
         return allocatable;
     }
 
     /** Sum of the requests of every pod here. Do not mutate. */
-    public Resources requested() {
+    public ResourceAmounts requested() {
         return requested;
     }
 
-    public Resources nonZeroRequested() {
+    public ResourceAmounts nonZeroRequested() {
         return nonZeroRequested;
     }
 

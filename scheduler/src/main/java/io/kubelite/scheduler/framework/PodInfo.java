@@ -22,14 +22,14 @@ public final class PodInfo {
 
     private final Pod pod;
     private final String key;
-    private final Resources request;
-    private final Resources nonZeroRequest;
+    private final ResourceAmounts request;
+    private final ResourceAmounts nonZeroRequest;
 
     public PodInfo(Pod pod) {
         this.pod = pod;
         this.key = Informer.keyOf(pod.getMetadata());
-        Resources sum = new Resources();
-        Resources nonZero = new Resources();
+        ResourceAmounts sum = new ResourceAmounts();
+        ResourceAmounts nonZero = new ResourceAmounts();
         for (Container c : pod.getSpec().getContainersList()) {
             long cpu = containerRequest(c, "cpu");
             long mem = containerRequest(c, "memory");
@@ -62,7 +62,7 @@ public final class PodInfo {
         if (q == null) {
             return -1;
         }
-        return Resources.quantity(q, resource.equals("cpu"));
+        return ResourceAmounts.quantity(q, resource.equals("cpu"));
     }
 
     public Pod pod() {
@@ -91,12 +91,12 @@ public final class PodInfo {
     }
 
     /** The request NodeResourcesFit checks against allocatable (pods = 1). Do not mutate. */
-    public Resources request() {
+    public ResourceAmounts request() {
         return request;
     }
 
     /** The request with defaults for containers that request nothing, for scoring. Do not mutate. */
-    public Resources nonZeroRequest() {
+    public ResourceAmounts nonZeroRequest() {
         return nonZeroRequest;
     }
 

@@ -4,7 +4,7 @@ import io.kubelite.scheduler.framework.CycleState;
 import io.kubelite.scheduler.framework.FilterPlugin;
 import io.kubelite.scheduler.framework.NodeInfo;
 import io.kubelite.scheduler.framework.PodInfo;
-import io.kubelite.scheduler.framework.Resources;
+import io.kubelite.scheduler.framework.ResourceAmounts;
 import io.kubelite.scheduler.framework.Status;
 
 import java.util.ArrayList;
@@ -26,9 +26,9 @@ public final class NodeResourcesFit implements FilterPlugin {
 
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-        Resources want = pod.request();
-        Resources alloc = node.allocatable();
-        Resources used = node.requested();
+        ResourceAmounts want = pod.request();
+        ResourceAmounts alloc = node.allocatable();
+        ResourceAmounts used = node.requested();
         List<String> reasons = new ArrayList<>(2);
         if (node.podCount() + 1 > alloc.pods) {
             reasons.add("Too many pods");

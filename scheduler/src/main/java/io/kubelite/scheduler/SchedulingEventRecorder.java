@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * once, at most {@code maxInFlight} writes are outstanding, and an event that finds no
  * room is dropped and counted ({@link #dropped()}). Thread-safe.
  */
-public final class EventRecorder {
-    private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+public final class SchedulingEventRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulingEventRecorder.class);
 
     /** The FailedScheduling Event of one pod, as last written. */
     private record Written(String name, Event event, long modRevision) {
@@ -56,7 +56,7 @@ public final class EventRecorder {
     private final Map<String, CompletableFuture<Written>> failed = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public EventRecorder(Etcd etcd, String component, String instance, int maxInFlight) {
+    public SchedulingEventRecorder(Etcd etcd, String component, String instance, int maxInFlight) {
         this.writer = new EventWriter(etcd);
         this.component = component;
         this.instance = instance;

@@ -6,8 +6,8 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
-final class Codec {
-    private Codec() {
+final class RecordIO {
+    private RecordIO() {
     }
 
     static void writeBytes(DataOutput out, ByteString b) throws IOException {

@@ -8,42 +8,42 @@ import java.util.Map;
  * The resources the scheduler accounts: CPU in millicores, memory in bytes, and pod
  * count. A mutable accumulator for {@link NodeInfo}; values handed out are copies.
  */
-public final class Resources {
+public final class ResourceAmounts {
     public long milliCpu;
     public long memory;
     public long pods;
 
-    public Resources() {
+    public ResourceAmounts() {
     }
 
-    public Resources(long milliCpu, long memory, long pods) {
+    public ResourceAmounts(long milliCpu, long memory, long pods) {
         this.milliCpu = milliCpu;
         this.memory = memory;
         this.pods = pods;
     }
 
-    public void add(Resources r) {
+    public void add(ResourceAmounts r) {
         milliCpu += r.milliCpu;
         memory += r.memory;
         pods += r.pods;
     }
 
-    public void subtract(Resources r) {
+    public void subtract(ResourceAmounts r) {
         milliCpu -= r.milliCpu;
         memory -= r.memory;
         pods -= r.pods;
     }
 
-    public Resources copy() {
-        return new Resources(milliCpu, memory, pods);
+    public ResourceAmounts copy() {
+        return new ResourceAmounts(milliCpu, memory, pods);
     }
 
     /**
      * Reads a resource list such as a node's allocatable; unparseable quantities count
      * as zero (a node advertising garbage gets nothing scheduled onto it).
      */
-    public static Resources fromMap(Map<String, String> list) {
-        Resources r = new Resources();
+    public static ResourceAmounts fromMap(Map<String, String> list) {
+        ResourceAmounts r = new ResourceAmounts();
         r.milliCpu = quantity(list.get("cpu"), true);
         r.memory = quantity(list.get("memory"), false);
         r.pods = quantity(list.get("pods"), false);

@@ -8,11 +8,11 @@ import io.kubelite.api.PodStatus;
 import java.time.Instant;
 
 /** The pod changes the scheduler writes: the binding and the PodScheduled condition. */
-final class PodConditions {
+final class PodScheduledCondition {
     static final String POD_SCHEDULED = "PodScheduled";
     static final String REASON_UNSCHEDULABLE = "Unschedulable";
 
-    private PodConditions() {
+    private PodScheduledCondition() {
     }
 
     /** {@code pod} bound to {@code nodeName}, with PodScheduled=True (as the API server's binding sets it). */
