@@ -43,11 +43,6 @@ final class RequestLog implements Interceptor {
         add("<- connection failed (" + failure + ") " + describe(request));
     }
 
-    /** True when the client listed more than once, i.e. it re-listed (after a 410 or a failed watch). */
-    synchronized long lists() {
-        return lines.stream().filter(l -> l.contains("-> GET") && !l.contains("watch=")).count();
-    }
-
     private static String describe(HttpRequest r) {
         String q = r.uri().getRawQuery();
         return r.uri().getPath() + (q == null ? "" : "?" + URLDecoder.decode(q, StandardCharsets.UTF_8));

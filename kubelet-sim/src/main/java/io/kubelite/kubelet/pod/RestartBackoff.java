@@ -15,15 +15,13 @@ import java.time.Duration;
  */
 final class RestartBackoff {
     private final ExponentialBackoff policy;
-    private final long maxMillis;
     /** Restarts since the back-off last started over; 0 before the first. */
     private int restarts;
     private long lastUpdate = -1;
 
     RestartBackoff(long initialMillis, long maxMillis) {
         long initial = Math.max(1, initialMillis);
-        this.maxMillis = Math.max(initial, maxMillis);
-        this.policy = new ExponentialBackoff(Duration.ofMillis(initial), Duration.ofMillis(this.maxMillis));
+        this.policy = new ExponentialBackoff(Duration.ofMillis(initial), Duration.ofMillis(Math.max(initial, maxMillis)));
     }
 
     /** The kubelet's: 10 s doubling up to 5 min, shrunk by the time scale. */
@@ -32,7 +30,7 @@ final class RestartBackoff {
     }
 
     private boolean expired(long eventTime) {
-        return lastUpdate < 0 || eventTime - lastUpdate > 2 * maxMillis;
+        return lastUpdate < 0 || eventTime - lastUpdate > 2 * policy.max().toMillis();
     }
 
     /**

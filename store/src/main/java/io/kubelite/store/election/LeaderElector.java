@@ -57,6 +57,8 @@ public final class LeaderElector implements Elector {
     private final String electionName;
     private final String identity;
     private final Duration leaseDuration;
+    /** Re-campaign delays: 100 ms doubling up to the lease. */
+    private final ExponentialBackoff retry;
     private final LeadershipListener listener;
     private final LeaderRecordPublisher publisher;
     private final String electionPrefix;
@@ -98,6 +100,7 @@ public final class LeaderElector implements Elector {
         if (leaseDuration.compareTo(MIN_LEASE) < 0) {
             throw new IllegalArgumentException("leaseDuration must be at least " + MIN_LEASE + ", got " + leaseDuration);
         }
+        this.retry = new ExponentialBackoff(MIN_BACKOFF, leaseDuration);
         this.electionPrefix = electionPrefix(etcd.prefix(), electionName);
         // jetcd completes futures on its own threads, possibly after close() shut the loop down:
         // such late callbacks have nothing left to do, so they are dropped, not thrown back at jetcd.
@@ -228,8 +231,8 @@ public final class LeaderElector implements Elector {
         if (failedAttempts == 0) {
             return MIN_BACKOFF;
         }
-        // 100 ms doubling up to the lease, jittered so that candidates cut off together do not come back in lockstep
-        return new ExponentialBackoff(MIN_BACKOFF, leaseDuration).jitteredDelay(failedAttempts + 1);
+        // jittered so that candidates cut off together do not come back in lockstep
+        return retry.jitteredDelay(failedAttempts + 1);
     }
 
     private Duration publishInterval() {

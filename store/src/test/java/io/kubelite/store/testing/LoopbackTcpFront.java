@@ -69,6 +69,7 @@ public final class LoopbackTcpFront implements AutoCloseable {
             closeQuietly(s);
         }
         open.clear();
+        thaw(); // a held pump sees its socket closed
     }
 
     /**
@@ -78,6 +79,24 @@ public final class LoopbackTcpFront implements AutoCloseable {
      */
     public void freezeAll() {
         frozen.addAll(open);
+    }
+
+    /** A frozen peer: holds the pump (and the bytes it read) until the connection is broken. */
+    private void holdWhileFrozen(Socket from) throws InterruptedException {
+        synchronized (frozen) {
+            while (frozen.contains(from) && !from.isClosed()) {
+                frozen.wait();
+            }
+        }
+    }
+
+    private void thaw(Socket... sockets) {
+        synchronized (frozen) {
+            for (Socket s : sockets) {
+                frozen.remove(s);
+            }
+            frozen.notifyAll();
+        }
     }
 
     private void accept() {
@@ -106,9 +125,7 @@ public final class LoopbackTcpFront implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    while (frozen.contains(from) && !from.isClosed()) {
-                        Thread.sleep(50); // a frozen peer: hold the bytes until the connection is broken
-                    }
+                    holdWhileFrozen(from);
                     out.write(buf, 0, n);
                     out.flush();
                 }
@@ -121,8 +138,7 @@ public final class LoopbackTcpFront implements AutoCloseable {
                 closeQuietly(to);
                 open.remove(from);
                 open.remove(to);
-                frozen.remove(from);
-                frozen.remove(to);
+                thaw(from, to);
             }
         }, name + "-pump");
         t.setDaemon(true);
