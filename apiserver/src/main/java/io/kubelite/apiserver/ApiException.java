@@ -1,5 +1,6 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.validation.FieldError;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +9,7 @@ import io.kubelite.store.ConflictException;
 import io.kubelite.store.CorruptException;
 import io.kubelite.store.ExpiredException;
 import io.kubelite.store.NotFoundException;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.TooLargeException;
 import io.kubelite.store.UnavailableException;
@@ -21,20 +22,16 @@ import java.util.List;
  * the client.
  */
 public final class ApiException extends RuntimeException {
-    /** One field-level cause of a 422 Invalid. */
-    public record Cause(String reason, String message, String field) {
-    }
-
     private final int code;
     private final String reason;
     private final String name;
     private final String group;
     private final String kind;
-    private final List<Cause> causes;
+    private final List<FieldError> causes;
     private final Integer retryAfterSeconds;
 
     public ApiException(int code, String reason, String message, String name, String group, String kind,
-                        List<Cause> causes, Integer retryAfterSeconds) {
+                        List<FieldError> causes, Integer retryAfterSeconds) {
         super(message, null, false, false);
         this.code = code;
         this.reason = reason;
@@ -62,7 +59,7 @@ public final class ApiException extends RuntimeException {
         return of(405, "MethodNotAllowed", message);
     }
 
-    public static ApiException invalid(Resource<?> r, String name, List<Cause> causes) {
+    public static ApiException invalid(Resource<?> r, String name, List<FieldError> causes) {
         String msg;
         if (causes.size() == 1) {
             msg = describe(causes.get(0));
@@ -78,7 +75,7 @@ public final class ApiException extends RuntimeException {
                 r.kind(), causes, null);
     }
 
-    private static String describe(Cause c) {
+    private static String describe(FieldError c) {
         return c.field().isEmpty() ? c.message() : c.field() + ": " + c.message();
     }
 
@@ -156,7 +153,7 @@ public final class ApiException extends RuntimeException {
         return reason;
     }
 
-    public List<Cause> causes() {
+    public List<FieldError> causes() {
         return causes;
     }
 
@@ -187,7 +184,7 @@ public final class ApiException extends RuntimeException {
             }
             if (!causes.isEmpty()) {
                 ArrayNode a = d.putArray("causes");
-                for (Cause c : causes) {
+                for (FieldError c : causes) {
                     ObjectNode cn = a.addObject();
                     cn.put("reason", c.reason());
                     cn.put("message", c.message());

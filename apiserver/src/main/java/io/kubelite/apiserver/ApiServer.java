@@ -1,13 +1,15 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.secret.SecretKind;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.Namespace;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Secret;
 import io.kubelite.store.AlreadyExistsException;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.Store;
 import io.kubelite.store.compaction.Compactor;
 import io.kubelite.store.StoreException;
@@ -146,7 +148,7 @@ public final class ApiServer implements Component {
             t.setDaemon(true);
             return t;
         });
-        for (Resource<? extends Message> r : Resources.all()) {
+        for (Resource<? extends Message> r : Kinds.resources()) {
             WatchCache<? extends Message> c = new WatchCache<>(store.of(r), config.watchCacheSize(), timers);
             caches.put(r, c);
             c.start();
@@ -156,7 +158,7 @@ public final class ApiServer implements Component {
             Gauge.builder("apiserver_watch_cache_objects", c, WatchCache::size).tag("resource", r.plural())
                     .register(registry);
         }
-        cache(Resources.SECRETS).synced().thenRun(() -> cache(Resources.SECRETS).watch(-1, auth.secretsSink()));
+        cache(SecretKind.RESOURCE).synced().thenRun(() -> cache(SecretKind.RESOURCE).watch(-1, auth.secretsSink()));
         Gauge.builder("apiserver_current_inflight_requests", inFlight, AtomicInteger::get).register(registry);
         readiness.add("watch-caches-synced", () -> caches.values().stream().allMatch(WatchCache::hasSynced));
         discovery = new Discovery();
@@ -216,9 +218,9 @@ public final class ApiServer implements Component {
     }
 
     private void bootstrapNamespaces() {
-        var ns = store.of(Resources.NAMESPACES);
+        var ns = store.of(NamespaceKind.RESOURCE);
         for (String name : BOOTSTRAP_NAMESPACES) {
-            Namespace n = Defaults.onCreate(Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(name)).build());
+            Namespace n = BeforeWrite.create(NamespaceKind.KIND, Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(name)).build());
             ns.create(n).whenComplete((v, err) -> {
                 if (err != null && !(StoreException.unwrap(err) instanceof AlreadyExistsException)) {
                     LOG.warn("could not create namespace {}: {}", name, err.getMessage());

@@ -1,7 +1,7 @@
 package io.kubelite.apiserver;
 
 import io.kubelite.api.Secret;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.watch.WatchEvent;
 
 import java.io.IOException;

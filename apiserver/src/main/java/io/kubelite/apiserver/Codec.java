@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;

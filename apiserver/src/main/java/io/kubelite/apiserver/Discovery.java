@@ -3,9 +3,12 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Kind;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.Subresource;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,15 +20,6 @@ final class Discovery {
     static final String GIT_VERSION = "v1.31.0-kubelite";
     private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch",
             "update", "watch");
-    /** Subresources per plural: name → verbs. */
-    private static final Map<String, Map<String, List<String>>> SUBRESOURCES = Map.of(
-            "pods", Map.of("status", List.of("get", "patch", "update"), "binding", List.of("create"),
-                    "log", List.of("get")),
-            "nodes", Map.of("status", List.of("get", "patch", "update")),
-            "namespaces", Map.of("status", List.of("get", "patch", "update")),
-            "replicasets", Map.of("status", List.of("get", "patch", "update"),
-                    "scale", List.of("get", "patch", "update")));
-
     ObjectNode version() {
         ObjectNode v = Codec.MAPPER.createObjectNode();
         v.put("major", "1");
@@ -43,7 +37,7 @@ final class Discovery {
     /** The groups and their versions: "" → [v1], "apps" → [v1], ... */
     static Map<String, Set<String>> groups() {
         Map<String, Set<String>> out = new LinkedHashMap<>();
-        for (Resource<? extends Message> r : Resources.all()) {
+        for (Resource<? extends Message> r : Kinds.resources()) {
             out.computeIfAbsent(r.group(), g -> new LinkedHashSet<>()).add(r.version());
         }
         return out;
@@ -129,7 +123,8 @@ final class Discovery {
         n.put("apiVersion", "v1");
         n.put("groupVersion", group.isEmpty() ? version : group + "/" + version);
         ArrayNode a = n.putArray("resources");
-        for (Resource<? extends Message> r : Resources.all()) {
+        for (Kind<? extends Message> k : Kinds.all()) {
+            Resource<? extends Message> r = k.resource();
             if (!r.group().equals(group) || !r.version().equals(version)) {
                 continue;
             }
@@ -144,22 +139,22 @@ final class Discovery {
                 ArrayNode sn = rn.putArray("shortNames");
                 r.shortNames().forEach(sn::add);
             }
-            SUBRESOURCES.getOrDefault(r.plural(), Map.of()).entrySet().stream()
-                    .sorted(Map.Entry.comparingByKey()).forEach(e -> {
-                        ObjectNode sr = a.addObject();
-                        sr.put("name", r.plural() + "/" + e.getKey());
-                        sr.put("singularName", "");
-                        sr.put("namespaced", r.namespaced());
-                        if (e.getKey().equals("scale")) {
-                            sr.put("group", "autoscaling");
-                            sr.put("version", "v1");
-                            sr.put("kind", "Scale");
-                        } else {
-                            sr.put("kind", e.getKey().equals("binding") ? "Binding" : r.kind());
-                        }
-                        ArrayNode sv = sr.putArray("verbs");
-                        e.getValue().forEach(sv::add);
-                    });
+            // kube lists a resource's subresources alphabetically
+            for (Subresource sub : k.subresources().stream().sorted(Comparator.comparing(Subresource::name)).toList()) {
+                ObjectNode sr = a.addObject();
+                sr.put("name", r.plural() + "/" + sub.name());
+                sr.put("singularName", "");
+                sr.put("namespaced", r.namespaced());
+                if (!sub.group().isEmpty()) {
+                    sr.put("group", sub.group());
+                }
+                if (!sub.version().isEmpty() && !sub.group().isEmpty()) {
+                    sr.put("version", sub.version());
+                }
+                sr.put("kind", sub.kind().isEmpty() ? r.kind() : sub.kind());
+                ArrayNode sv = sr.putArray("verbs");
+                sub.verbs().forEach(sv::add);
+            }
         }
         return n;
     }

@@ -1,10 +1,11 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Container;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeAddress;
 import io.kubelite.api.Pod;
-import io.kubelite.store.Resources;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -30,10 +31,10 @@ final class LogProxy {
     }
 
     void serve(String ns, String name) {
-        var pods = server.store().of(Resources.PODS);
+        var pods = server.store().of(PodKind.RESOURCE);
         pods.get(ns, name).whenComplete((pod, err) -> r.onContext(() -> {
             if (err != null) {
-                r.fail(ApiException.from(err, Resources.PODS, name));
+                r.fail(ApiException.from(err, PodKind.RESOURCE, name));
                 return;
             }
             withPod(pod);
@@ -62,9 +63,9 @@ final class LogProxy {
                     + "\" is waiting to start: pod is not scheduled to a node");
         }
         String c = container;
-        server.store().of(Resources.NODES).get(null, nodeName).whenComplete((node, err) -> r.onContext(() -> {
+        server.store().of(NodeKind.RESOURCE).get(null, nodeName).whenComplete((node, err) -> r.onContext(() -> {
             if (err != null) {
-                throw ApiException.from(err, Resources.NODES, nodeName);
+                throw ApiException.from(err, NodeKind.RESOURCE, nodeName);
             }
             proxy(pod, node, c);
         }));

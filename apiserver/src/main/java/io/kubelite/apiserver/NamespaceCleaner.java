@@ -1,11 +1,12 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
 import com.google.protobuf.Message;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +28,13 @@ final class NamespaceCleaner {
 
     static CompletableFuture<Void> purge(Store store, String ns) {
         List<CompletableFuture<?>> all = new ArrayList<>();
-        for (Resource<? extends Message> r : Resources.all()) {
+        for (Resource<? extends Message> r : Kinds.resources()) {
             if (r.namespaced()) {
                 all.add(purge(store.of(r), ns));
             }
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> store.of(Resources.NAMESPACES).delete(null, ns))
+                .thenCompose(v -> store.of(NamespaceKind.RESOURCE).delete(null, ns))
                 .<Void>thenApply(d -> null)
                 .whenComplete((v, err) -> {
                     if (err != null) {

@@ -1,8 +1,8 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.Kinds;
 import com.google.protobuf.Message;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Resource;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +69,7 @@ public record PathInfo(Resource<? extends Message> resource, String namespace, S
     }
 
     private static Optional<Resource<? extends Message>> byPlural(String group, String version, String plural) {
-        for (Resource<? extends Message> r : Resources.all()) {
+        for (Resource<? extends Message> r : Kinds.resources()) {
             if (r.plural().equals(plural) && r.group().equals(group) && r.version().equals(version)) {
                 return Optional.of(r);
             }

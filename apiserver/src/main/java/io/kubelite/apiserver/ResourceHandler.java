@@ -1,5 +1,13 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.DeletionStyle;
+import io.kubelite.kinds.Kind;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.validation.FieldError;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -23,8 +31,7 @@ import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectList;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.StoreException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -58,6 +65,7 @@ final class ResourceHandler<T extends Message> {
     private final HttpServerRequest req;
     private final PathInfo info;
     private final Resource<T> resource;
+    private final Kind<T> kind;
     private final ObjectStore<T> store;
     private final WatchCache<T> cache;
 
@@ -68,6 +76,7 @@ final class ResourceHandler<T extends Message> {
         this.req = r.req;
         this.info = info;
         this.resource = (Resource<T>) info.resource();
+        this.kind = Kinds.of(resource);
         this.store = server.store().of(resource);
         this.cache = server.cache(resource);
     }
@@ -128,13 +137,7 @@ final class ResourceHandler<T extends Message> {
     }
 
     private boolean allowedSub(String sub) {
-        return switch (sub) {
-            case "status" -> resource == Resources.PODS || resource == Resources.NODES
-                    || resource == Resources.NAMESPACES || resource == Resources.REPLICA_SETS;
-            case "binding", "log" -> resource == Resources.PODS;
-            case "scale" -> resource == Resources.REPLICA_SETS;
-            default -> false;
-        };
+        return kind.hasSubresource(sub);
     }
 
     private String verb(HttpMethod m, String name, String sub) {
@@ -554,8 +557,7 @@ final class ResourceHandler<T extends Message> {
         } else {
             mb.clearNamespace();
         }
-        T next = Defaults.onCreate(resource.withMeta(obj, mb.build()));
-        Validation.validateCreate(resource, next);
+        T next = BeforeWrite.create(kind, resource.withMeta(obj, mb.build()));
         boolean dry = dryRun();
         CompletableFuture<Void> nsCheck = resource.namespaced() ? namespaceAcceptsCreates(ns, m.getName())
                 : CompletableFuture.completedFuture(null);
@@ -570,17 +572,17 @@ final class ResourceHandler<T extends Message> {
 
     /** The namespace must exist and not be terminating (kube's NamespaceLifecycle admission). */
     private CompletableFuture<Void> namespaceAcceptsCreates(String ns, String name) {
-        WatchCache<Namespace> nsCache = server.cache(Resources.NAMESPACES);
+        WatchCache<Namespace> nsCache = server.cache(NamespaceKind.RESOURCE);
         WatchCache.Entry<Namespace> e = nsCache.hasSynced() ? nsCache.get(null, ns) : null;
         CompletableFuture<Namespace> f = e != null ? CompletableFuture.completedFuture(e.object())
-                : server.store().of(Resources.NAMESPACES).get(null, ns);
+                : server.store().of(NamespaceKind.RESOURCE).get(null, ns);
         return f.handle((n, err) -> {
             if (err != null) {
                 if (StoreException.unwrap(err) instanceof NotFoundException) {
                     throw new ApiException(404, "NotFound", "namespaces \"" + ns + "\" not found", ns, "",
                             "namespaces", List.of(), null);
                 }
-                throw ApiException.from(err, Resources.NAMESPACES, ns);
+                throw ApiException.from(err, NamespaceKind.RESOURCE, ns);
             }
             if (n.getMetadata().hasDeletionTimestamp() || "Terminating".equals(n.getStatus().getPhase())) {
                 throw new ApiException(403, "Forbidden", ApiException.qualified(resource) + " \"" + name
@@ -627,24 +629,11 @@ final class ResourceHandler<T extends Message> {
             mb.clearDeletionGracePeriodSeconds();
         }
         T out = resource.withMeta(in, mb.build());
-        FieldDescriptor status = cur.getDescriptorForType().findFieldByName("status");
-        if (status != null && resource != Resources.SERVICES) {
-            // the main resource does not change status (kube's PrepareForUpdate)
-            Message.Builder b = out.toBuilder();
-            if (cur.hasField(status)) {
-                b.setField(status, cur.getField(status));
-            } else {
-                b.clearField(status);
-            }
-            @SuppressWarnings("unchecked")
-            T o = (T) b.build();
-            out = o;
-        }
-        out = Defaults.onWrite(out);
+        out = BeforeWrite.update(kind, out, cur);
         if (resource.spec(cur) != null && !resource.spec(cur).equals(resource.spec(out))) {
             out = resource.withMeta(out, resource.meta(out).toBuilder().setGeneration(cm.getGeneration() + 1).build());
         }
-        Validation.validateUpdate(resource, cur, out);
+        BeforeWrite.validateUpdate(kind, out, cur);
         return out;
     }
 
@@ -674,8 +663,8 @@ final class ResourceHandler<T extends Message> {
         }
         then(store.guaranteedUpdate(info.namespace(), name, pre, fn), name, o -> {
             ObjectMeta m = resource.meta(o);
-            if (m.hasDeletionTimestamp() && m.getFinalizersCount() == 0 && resource != Resources.PODS
-                    && resource != Resources.NAMESPACES) {
+            if (m.hasDeletionTimestamp() && m.getFinalizersCount() == 0
+                    && kind.strategy().deletion() == DeletionStyle.IMMEDIATE) {
                 // the last finalizer is gone: finish the delete
                 then(store.delete(info.namespace(), name, Preconditions.uid(m.getUid())), name,
                         d -> sendObject(200, o));
@@ -805,8 +794,8 @@ final class ResourceHandler<T extends Message> {
         }
         String node = b.getTarget().getName();
         if (node.isEmpty()) {
-            throw ApiException.invalid(Resources.PODS, name, List.of(
-                    new ApiException.Cause("FieldValueRequired", "Required value", "target.name")));
+            throw ApiException.invalid(PodKind.RESOURCE, name, List.of(
+                    new FieldError("FieldValueRequired", "Required value", "target.name")));
         }
         Preconditions pre = new Preconditions(b.getMetadata().getUid(), b.getMetadata().getResourceVersion());
         @SuppressWarnings("unchecked")
@@ -929,7 +918,7 @@ final class ResourceHandler<T extends Message> {
                 then(orphanDependents(m), name, v -> deleteNow(name, cur, opts));
                 return;
             }
-            if ("Foreground".equals(opts.propagation()) && resource != Resources.PODS && resource != Resources.NAMESPACES) {
+            if ("Foreground".equals(opts.propagation()) && kind.strategy().deletion() == DeletionStyle.IMMEDIATE) {
                 deleteForeground(name, opts);
                 return;
             }
@@ -964,7 +953,7 @@ final class ResourceHandler<T extends Message> {
     /** Removes ownerReferences to {@code owner} from every object in its namespace (or cluster scope). */
     private CompletableFuture<Void> orphanDependents(ObjectMeta owner) {
         List<CompletableFuture<?>> all = new ArrayList<>();
-        for (Resource<? extends Message> dr : Resources.all()) {
+        for (Resource<? extends Message> dr : Kinds.resources()) {
             all.add(orphanIn(dr, owner));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
@@ -1054,7 +1043,7 @@ final class ResourceHandler<T extends Message> {
         if (phase.equals("Succeeded") || phase.equals("Failed")) {
             return false;
         }
-        WatchCache<Node> nodes = server.cache(Resources.NODES);
+        WatchCache<Node> nodes = server.cache(NodeKind.RESOURCE);
         return !nodes.hasSynced() || nodes.get(null, pod.getSpec().getNodeName()) != null;
     }
 
@@ -1073,7 +1062,7 @@ final class ResourceHandler<T extends Message> {
     }
 
     private void deleted(String name, T last) {
-        if (resource == Resources.PODS || resource == Resources.NAMESPACES || resource == Resources.SERVICES) {
+        if (kind.strategy().returnDeletedObject()) {
             sendObject(200, last);
             return;
         }
@@ -1109,7 +1098,7 @@ final class ResourceHandler<T extends Message> {
             b.getStatusBuilder().setPhase("Terminating");
             return b.build();
         }), name, n -> {
-            r.bytes(200, Codec.typed(Resources.NAMESPACES, n));
+            r.bytes(200, Codec.typed(NamespaceKind.RESOURCE, n));
             NamespaceCleaner.purge(server.store(), name);
         });
     }

@@ -1,5 +1,6 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.validation.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubelite.api.LabelSelector;
@@ -82,7 +83,7 @@ final class ScaleSubresource {
         if (v < 0) {
             throw new ApiException(422, "Invalid", "Scale.autoscaling \"" + name + "\" is invalid: spec.replicas: "
                     + "Invalid value: " + v + ": must be greater than or equal to 0", name, "autoscaling", "Scale",
-                    List.of(new ApiException.Cause("FieldValueInvalid", "Invalid value: " + v
+                    List.of(new FieldError("FieldValueInvalid", "Invalid value: " + v
                             + ": must be greater than or equal to 0", "spec.replicas")), null);
         }
         return v;

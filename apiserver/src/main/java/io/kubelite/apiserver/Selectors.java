@@ -1,19 +1,16 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.Kind;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.validation.Names;
 import com.google.protobuf.Message;
-import io.kubelite.api.Event;
-import io.kubelite.api.Namespace;
-import io.kubelite.api.Node;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.Pod;
-import io.kubelite.api.Secret;
 import io.kubelite.api.labels.Requirement;
 import io.kubelite.api.labels.Selector;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -26,16 +23,6 @@ import java.util.function.Predicate;
 public final class Selectors {
     private Selectors() {
     }
-
-    /** Fields a field selector may name, per kind; every kind has metadata.name and metadata.namespace. */
-    private static final Map<String, Set<String>> FIELDS = Map.of(
-            "Pod", Set.of("spec.nodeName", "status.phase", "spec.schedulerName", "spec.serviceAccountName",
-                    "spec.restartPolicy", "status.podIP", "status.nominatedNodeName"),
-            "Node", Set.of("spec.unschedulable"),
-            "Namespace", Set.of("status.phase"),
-            "Secret", Set.of("type"),
-            "Event", Set.of("involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
-                    "involvedObject.uid", "reason", "type", "source"));
 
     /** The {@code labelSelector} parameter over objects' metadata; a syntax error answers 400 as kube-apiserver does. */
     public static Predicate<ObjectMeta> labels(String selector) {
@@ -146,7 +133,7 @@ public final class Selectors {
     }
 
     private static void checkKey(String key) {
-        String err = Validation.qualifiedNameError(key);
+        String err = Names.qualifiedNameError(key);
         if (err != null) {
             throw ApiException.badRequest("unable to parse requirement: values[0][" + key + "]: Invalid value: \""
                     + key + "\": " + err);
@@ -154,7 +141,7 @@ public final class Selectors {
     }
 
     private static void checkValue(String v) {
-        String err = Validation.labelValueError(v);
+        String err = Names.labelValueError(v);
         if (err != null) {
             throw ApiException.badRequest("unable to parse requirement: values[0][value]: Invalid value: \"" + v
                     + "\": " + err);
@@ -166,6 +153,7 @@ public final class Selectors {
         if (selector == null || selector.isBlank()) {
             return o -> true;
         }
+        Kind<T> kind = Kinds.of(r);
         List<Predicate<T>> reqs = new ArrayList<>();
         for (String term : selector.split(",")) {
             String t = term.trim();
@@ -191,12 +179,11 @@ public final class Selectors {
             }
             String f = field.trim();
             String v = value.trim();
-            if (!f.equals("metadata.name") && !f.equals("metadata.namespace")
-                    && !FIELDS.getOrDefault(r.kind(), Set.of()).contains(f)) {
+            if (!kind.selectableFields().contains(f)) {
                 throw ApiException.badRequest("field label not supported: " + f);
             }
             boolean negate = not;
-            reqs.add(o -> negate != v.equals(fieldValue(r, o, f)));
+            reqs.add(o -> negate != v.equals(kind.fieldValue(o, f).orElse("")));
         }
         return o -> {
             for (Predicate<T> p : reqs) {
@@ -206,51 +193,5 @@ public final class Selectors {
             }
             return true;
         };
-    }
-
-    static <T extends Message> String fieldValue(Resource<T> r, T o, String f) {
-        ObjectMeta m = r.meta(o);
-        switch (f) {
-            case "metadata.name":
-                return m.getName();
-            case "metadata.namespace":
-                return m.getNamespace();
-            default:
-                break;
-        }
-        if (o instanceof Pod p) {
-            return switch (f) {
-                case "spec.nodeName" -> p.getSpec().getNodeName();
-                case "status.phase" -> p.getStatus().getPhase();
-                case "spec.schedulerName" -> p.getSpec().getSchedulerName();
-                case "spec.serviceAccountName" -> p.getSpec().getServiceAccountName();
-                case "spec.restartPolicy" -> p.getSpec().getRestartPolicy();
-                case "status.podIP" -> p.getStatus().getPodIp();
-                case "status.nominatedNodeName" -> p.getStatus().getNominatedNodeName();
-                default -> "";
-            };
-        }
-        if (o instanceof Node n && f.equals("spec.unschedulable")) {
-            return Boolean.toString(n.getSpec().getUnschedulable());
-        }
-        if (o instanceof Namespace n && f.equals("status.phase")) {
-            return n.getStatus().getPhase();
-        }
-        if (o instanceof Secret s && f.equals("type")) {
-            return s.getType();
-        }
-        if (o instanceof Event e) {
-            return switch (f) {
-                case "involvedObject.kind" -> e.getInvolvedObject().getKind();
-                case "involvedObject.namespace" -> e.getInvolvedObject().getNamespace();
-                case "involvedObject.name" -> e.getInvolvedObject().getName();
-                case "involvedObject.uid" -> e.getInvolvedObject().getUid();
-                case "reason" -> e.getReason();
-                case "type" -> e.getType();
-                case "source" -> e.getSource().getComponent();
-                default -> "";
-            };
-        }
-        return "";
     }
 }

@@ -2,7 +2,7 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.watch.WatchEvent;
 import io.vertx.core.buffer.Buffer;
 

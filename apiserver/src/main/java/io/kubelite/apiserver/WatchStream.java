@@ -3,7 +3,7 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.watch.WatchEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;

@@ -1,10 +1,10 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.core.secret.SecretKind;
 import com.google.protobuf.ByteString;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Secret;
 import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.store.Resources;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class AuthTest {
             Secret s = Secret.newBuilder().setMetadata(ObjectMeta.newBuilder().setName("default-token-abc")
                             .setNamespace("team").putAnnotations(Auth.SA_NAME_ANNOTATION, "default"))
                     .setType(Auth.SA_TOKEN_TYPE).putData("token", ByteString.copyFromUtf8("sa-token-1")).build();
-            api.store().of(Resources.SECRETS).create(s).join();
+            api.store().of(SecretKind.RESOURCE).create(s).join();
             api.withToken("sa-token-1");
             Poll.until(Duration.ofSeconds(10), "token known", () -> api.get("/api/v1/namespaces/team/pods").code() == 200);
             assertThat(api.post("/api/v1/namespaces/team/pods", TestApiServer.pod("mine", "")).code()).isEqualTo(201);
@@ -55,7 +55,7 @@ class AuthTest {
             assertThat(api.get("/api/v1/pods").code()).isEqualTo(403);
             // deleting the secret revokes the token
             api.withToken("admin-token");
-            api.store().of(Resources.SECRETS).delete("team", "default-token-abc").join();
+            api.store().of(SecretKind.RESOURCE).delete("team", "default-token-abc").join();
             api.withToken("sa-token-1");
             Poll.until(Duration.ofSeconds(10), "token revoked", () -> api.get("/api/v1/namespaces/team/pods").code() == 401);
         }

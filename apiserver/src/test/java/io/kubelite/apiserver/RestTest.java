@@ -1,5 +1,7 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.apiserver.testing.TestApiServer.Resp;
@@ -162,7 +164,7 @@ class RestTest {
         // resourceVersion=0 is served from the watch cache and is the same set
         long rv = all.path("metadata").path("resourceVersion").asLong();
         io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "cache caught up",
-                () -> api.server().cache(io.kubelite.store.Resources.PODS).revision() >= rv);
+                () -> api.server().cache(PodKind.RESOURCE).revision() >= rv);
         JsonNode cached = api.get("/api/v1/namespaces/lists/pods?resourceVersion=0").json();
         assertThat(names(cached)).containsExactly("p0", "p1", "p2", "p3", "p4");
         assertThat(api.get("/api/v1/namespaces/lists/pods/p1?resourceVersion=0").code()).isEqualTo(200);
@@ -258,7 +260,7 @@ class RestTest {
         // bound to an existing node: graceful
         api.post("/api/v1/nodes", TestApiServer.node("node-del"));
         io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "node cached",
-                () -> api.server().cache(io.kubelite.store.Resources.NODES).get(null, "node-del") != null);
+                () -> api.server().cache(NodeKind.RESOURCE).get(null, "node-del") != null);
         api.post("/api/v1/namespaces/default/pods", TestApiServer.pod("del-2", ",\"nodeName\":\"node-del\""));
         Resp g = api.delete("/api/v1/namespaces/default/pods/del-2", null);
         assertThat(g.code()).isEqualTo(200);

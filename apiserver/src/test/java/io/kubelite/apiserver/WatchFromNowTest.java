@@ -1,5 +1,6 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.api.Container;
 import io.kubelite.api.ObjectMeta;
@@ -7,7 +8,6 @@ import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.testing.EtcdExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,7 +35,7 @@ class WatchFromNowTest {
     @Test
     void unsetResourceVersionSeesEveryAcknowledgedWrite() throws Exception {
         try (TestApiServer api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local())) {
-            ObjectStore<Pod> pods = api.store().of(Resources.PODS);
+            ObjectStore<Pod> pods = api.store().of(PodKind.RESOURCE);
             for (int i = 0; i < 40; i++) {
                 String name = "fresh-" + i;
                 // straight to etcd, not through this API server: its cache learns of it only by its etcd watch
@@ -67,8 +67,8 @@ class WatchFromNowTest {
     @Test
     void freshWhenCaughtUpOrWhenNoPendingChangeCanAlterTheSet() throws Exception {
         try (TestApiServer api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local())) {
-            ObjectStore<Pod> pods = api.store().of(Resources.PODS);
-            WatchCache<Pod> cache = api.server().cache(Resources.PODS);
+            ObjectStore<Pod> pods = api.store().of(PodKind.RESOURCE);
+            WatchCache<Pod> cache = api.server().cache(PodKind.RESOURCE);
             Pod a = pods.create(pod("a", "1")).join();
             long ra = Long.parseLong(a.getMetadata().getResourceVersion());
             io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "cache has a",

@@ -1,12 +1,12 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Container;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class WatchSlowConsumerTest {
     @Test
     void aWatcherThatStopsReadingIsDroppedOthersGetEverything() throws Exception {
         try (TestApiServer api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local())) {
-            WatchCache<Pod> cache = api.server().cache(Resources.PODS);
+            WatchCache<Pod> cache = api.server().cache(PodKind.RESOURCE);
             URI u = URI.create(api.url());
             try (Socket stalled = new Socket(u.getHost(), u.getPort());
                  TestApiServer.Watch reader = api.watch("/api/v1/namespaces/default/pods?watch=1&resourceVersion="
@@ -49,7 +49,7 @@ class WatchSlowConsumerTest {
                 Poll.until(Duration.ofSeconds(10), "both watching", () -> cache.watchers() >= 2);
                 int before = cache.watchers();
                 // 640 pods of ~64 KiB: ~40 MiB of events, well over the 16 MiB write queue plus socket buffers
-                ObjectStore<Pod> pods = api.store().of(Resources.PODS);
+                ObjectStore<Pod> pods = api.store().of(PodKind.RESOURCE);
                 String blob = "x".repeat(64 * 1024);
                 List<CompletableFuture<Pod>> made = new ArrayList<>();
                 for (int i = 0; i < 640; i++) {

@@ -1,9 +1,9 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.store.Etcd;
-import io.kubelite.store.Resources;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.Test;
@@ -91,7 +91,7 @@ class WatchTest {
                 api.post("/api/v1/namespaces/default/pods", TestApiServer.pod("e" + i, ""));
             }
             Poll.until(Duration.ofSeconds(10), "history trimmed",
-                    () -> api.server().cache(Resources.PODS).historyStart() > firstRv);
+                    () -> api.server().cache(PodKind.RESOURCE).historyStart() > firstRv);
             try (TestApiServer.Watch w = api.watch("/api/v1/namespaces/default/pods?watch=1&resourceVersion=" + firstRv)) {
                 JsonNode e = w.next();
                 assertThat(e.path("type").asText()).isEqualTo("ERROR");
@@ -136,7 +136,7 @@ class WatchTest {
             long rvB = made.path("metadata").path("resourceVersion").asLong();
             Poll.until(Duration.ofSeconds(10), "a's cache has it",
                     () -> a.get("/api/v1/namespaces/default/pods/from-b?resourceVersion=0").code() == 200);
-            assertThat(a.server().cache(Resources.PODS).revision()).isGreaterThanOrEqualTo(rvB);
+            assertThat(a.server().cache(PodKind.RESOURCE).revision()).isGreaterThanOrEqualTo(rvB);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.kubelite.bench;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Cmp;
@@ -16,7 +17,6 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.local.LocalEtcd;
 
@@ -77,7 +77,7 @@ public final class StoreBenchmark {
     private static void run(String endpoints, int ops) {
         String prefix = "/bench-" + Long.toHexString(System.nanoTime()) + "/registry";
         try (Etcd etcd = Etcd.connect(new EtcdConfig(Arrays.asList(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
-            ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+            ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
             System.out.printf("store benchmark: %d cores, etcd %s, %d ops per case%n",
                     Runtime.getRuntime().availableProcessors(), endpoints, ops);
             // warm up both paths (JIT, connections)
@@ -97,7 +97,7 @@ public final class StoreBenchmark {
         for (int i = 0; i < n; i++) {
             objects.add(pod(tag + "-" + i));
         }
-        byte[] sample = ObjectCodec.encode(Resources.PODS, objects.get(0));
+        byte[] sample = ObjectCodec.encode(PodKind.RESOURCE, objects.get(0));
 
         // raw create: txn(create_revision == 0) put else get
         long[] rawRevs = new long[n];

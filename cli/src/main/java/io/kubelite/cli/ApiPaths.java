@@ -1,6 +1,6 @@
 package io.kubelite.cli;
 
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

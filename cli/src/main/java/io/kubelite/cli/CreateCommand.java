@@ -1,7 +1,7 @@
 package io.kubelite.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

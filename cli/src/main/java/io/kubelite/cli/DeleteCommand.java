@@ -2,7 +2,7 @@ package io.kubelite.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,7 +1,7 @@
 package io.kubelite.cli;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kubelite.store.Resources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,7 +45,7 @@ final class DrainCommand implements Callable<Integer> {
             String ns = p.path("metadata").path("namespace").asText();
             String name = p.path("metadata").path("name").asText();
             ctx.out().println("evicting pod " + ns + "/" + name);
-            ApiClient.Resp d = c.call("DELETE", item(Resources.PODS, ns, name) + q, null, null);
+            ApiClient.Resp d = c.call("DELETE", item(PodKind.RESOURCE, ns, name) + q, null, null);
             if (!d.ok() && d.code() != 404) {
                 throw ApiClient.error(d);
             }

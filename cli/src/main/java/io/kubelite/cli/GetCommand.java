@@ -2,7 +2,7 @@ package io.kubelite.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.backoff.Backoff;
 import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.runtime.DurationConverter;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubelite.api.ApiJson;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -128,7 +128,7 @@ final class GetPrinter {
         List<List<String>> rows = new ArrayList<>();
         boolean withNs = ns == null && r.namespaced();
         if (header) {
-            List<String> h = new ArrayList<>(Tables.headers(r.kind(), wide));
+            List<String> h = new ArrayList<>(Tables.headers(r, wide));
             if (withNs) {
                 h.add(0, "NAMESPACE");
             }
@@ -138,7 +138,7 @@ final class GetPrinter {
             rows.add(h);
         }
         for (JsonNode i : items) {
-            List<String> row = new ArrayList<>(t.row(r.kind(), i, wide));
+            List<String> row = new ArrayList<>(t.row(r, i, wide));
             if (withNs) {
                 row.add(0, i.path("metadata").path("namespace").asText());
             }

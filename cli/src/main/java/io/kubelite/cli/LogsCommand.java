@@ -1,6 +1,6 @@
 package io.kubelite.cli;
 
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.core.pod.PodKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,7 +50,7 @@ final class LogsCommand implements Callable<Integer> {
         if (tail >= 0) {
             q.append("&tailLines=").append(tail);
         }
-        String path = item(Resources.PODS, ctx.namespace(), name) + "/log" + (q.length() > 0 ? "?" + q.substring(1) : "");
+        String path = item(PodKind.RESOURCE, ctx.namespace(), name) + "/log" + (q.length() > 0 ? "?" + q.substring(1) : "");
         try (InputStream in = ctx.client().stream(path)) {
             byte[] buf = new byte[8192];
             int n;

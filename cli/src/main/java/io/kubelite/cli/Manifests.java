@@ -1,11 +1,11 @@
 package io.kubelite.cli;
 
+import io.kubelite.kinds.Kinds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.TypeMeta;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Resource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +96,7 @@ final class Manifests {
             throw new KlException("error: error validating data: [apiVersion not set, kind not set]; "
                     + "every object needs apiVersion and kind");
         }
-        return Resources.byKind(tm.apiVersion(), tm.kind()).orElseThrow(() -> new KlException(
+        return Kinds.byKind(tm.apiVersion(), tm.kind()).orElseThrow(() -> new KlException(
                 "error: resource mapping not found for name: \"" + doc.path("metadata").path("name").asText()
                         + "\" kind: \"" + tm.kind() + "\" from \"" + tm.apiVersion() + "\": no matches for kind \""
                         + tm.kind() + "\" in version \"" + tm.apiVersion() + "\""));

@@ -1,8 +1,8 @@
 package io.kubelite.cli;
 
+import io.kubelite.kinds.Kinds;
 import com.google.protobuf.Message;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Resource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +22,9 @@ final class ResourceArgs {
         String t = type.toLowerCase();
         int dot = t.indexOf('.');
         String base = dot > 0 ? t.substring(0, dot) : t;
-        Optional<Resource<? extends Message>> r = Resources.find(base);
+        Optional<Resource<? extends Message>> r = Kinds.find(base);
         if (r.isEmpty() && base.endsWith("s")) {
-            r = Resources.find(base.substring(0, base.length() - 1));
+            r = Kinds.find(base.substring(0, base.length() - 1));
         }
         return r.orElseThrow(() -> new KlException("error: the server doesn't have a resource type \"" + type + "\""));
     }

@@ -1,6 +1,6 @@
 package io.kubelite.cli;
 
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,7 +30,7 @@ final class ScaleCommand implements Callable<Integer> {
     public Integer call() {
         ApiClient c = ctx.client();
         for (var t : targets(args)) {
-            if (t.getKey() != Resources.REPLICA_SETS) {
+            if (t.getKey() != ReplicaSetKind.RESOURCE) {
                 throw new KlException("error: cannot scale " + t.getKey().plural() + ": no scale subresource");
             }
             // as kubectl: a patch of the scale subresource

@@ -1,7 +1,7 @@
 package io.kubelite.cli;
 
+import io.kubelite.kinds.core.node.NodeKind;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kubelite.store.Resources;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
@@ -35,7 +35,7 @@ abstract class SchedulabilityCommand implements Callable<Integer> {
 
     /** Cordons ({@code value} true) or uncordons one node and reports it; drain cordons through this too. */
     static void setUnschedulable(KlContext ctx, ApiClient c, String node, boolean value) {
-        String path = item(Resources.NODES, null, node);
+        String path = item(NodeKind.RESOURCE, null, node);
         JsonNode n = c.getOk(path);
         if (n.path("spec").path("unschedulable").asBoolean() == value) {
             ctx.out().println("node/" + node + " already " + (value ? "cordoned" : "uncordoned"));

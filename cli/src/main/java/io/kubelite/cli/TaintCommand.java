@@ -1,9 +1,9 @@
 package io.kubelite.cli;
 
+import io.kubelite.kinds.core.node.NodeKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kubelite.store.Resources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,10 +42,10 @@ final class TaintCommand implements Callable<Integer> {
             (a.contains(":") || a.endsWith("-") ? taints : refs).add(a);
         }
         for (var t : targets(refs)) {
-            if (t.getKey() != Resources.NODES) {
+            if (t.getKey() != NodeKind.RESOURCE) {
                 throw new KlException("error: invalid resource type " + t.getKey().plural() + ", only node types are supported");
             }
-            String path = item(Resources.NODES, null, t.getValue());
+            String path = item(NodeKind.RESOURCE, null, t.getValue());
             JsonNode node = c.getOk(path);
             ArrayNode list = node.path("spec").has("taints") ? (ArrayNode) node.path("spec").path("taints").deepCopy()
                     : ApiClient.JSON.createArrayNode();

@@ -1,5 +1,7 @@
 package io.kubelite.cli;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.ContainerState;
 import io.kubelite.api.ContainerStateRunning;
 import io.kubelite.api.ContainerStatus;
@@ -12,7 +14,6 @@ import io.kubelite.api.Pod;
 import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.testing.FakeKubelet;
 import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.store.Resources;
 import io.kubelite.store.testing.EtcdExtension;
 import com.google.protobuf.Timestamp;
 import org.junit.jupiter.api.AfterAll;
@@ -86,7 +87,7 @@ class KlTest {
 
     @Test
     void goldenGetAndDescribe() throws Exception {
-        var nodes = api.store().of(Resources.NODES);
+        var nodes = api.store().of(NodeKind.RESOURCE);
         nodes.create(Node.newBuilder().setMetadata(ObjectMeta.newBuilder().setName("node-1")
                         .putLabels("node-role.kubernetes.io/control-plane", "").setCreationTimestamp(ts(NOW.minusSeconds(3 * 86400 + 3600))))
                 .setStatus(io.kubelite.api.NodeStatus.newBuilder()
@@ -97,7 +98,7 @@ class KlTest {
         nodes.create(Node.newBuilder().setMetadata(ObjectMeta.newBuilder().setName("node-2")
                         .setCreationTimestamp(ts(NOW.minusSeconds(125))))
                 .setSpec(io.kubelite.api.NodeSpec.newBuilder().setUnschedulable(true)).build()).join();
-        var pods = api.store().of(Resources.PODS);
+        var pods = api.store().of(PodKind.RESOURCE);
         pods.create(Pod.newBuilder().setMetadata(ObjectMeta.newBuilder().setName("web-7f9c").setNamespace("default")
                         .putLabels("app", "web").setCreationTimestamp(ts(NOW.minusSeconds(5 * 3600 + 7 * 60))))
                 .setSpec(io.kubelite.api.PodSpec.newBuilder().setNodeName("node-1").setServiceAccountName("default")

@@ -1,5 +1,6 @@
 package io.kubelite.cli;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.api.Container;
 import io.kubelite.api.ObjectMeta;
@@ -9,7 +10,6 @@ import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.Auth;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +52,7 @@ class KlWatchTest {
     @BeforeEach
     void setUp() {
         etcd = ETCD.connect(ETCD.newPrefix());
-        pods = new io.kubelite.store.Store(etcd).of(Resources.PODS);
+        pods = new io.kubelite.store.Store(etcd).of(PodKind.RESOURCE);
     }
 
     @AfterEach

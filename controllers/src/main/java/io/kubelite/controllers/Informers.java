@@ -1,7 +1,7 @@
 package io.kubelite.controllers;
 
 import com.google.protobuf.Message;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.Store;
 import io.kubelite.store.informer.Informer;
 

@@ -1,10 +1,13 @@
 package io.kubelite.controllers;
 
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
 import io.kubelite.store.Etcd;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
@@ -46,7 +49,7 @@ class FailoverProcessTest {
 
     private static String holder(Store store) {
         try {
-            Lease l = Harness.join(store.of(Resources.LEASES).get("kube-system", ControllerManagerMain.NAME));
+            Lease l = Harness.join(store.of(LeaseKind.RESOURCE).get("kube-system", ControllerManagerMain.NAME));
             return l.getSpec().getHolderIdentity();
         } catch (RuntimeException e) {
             return null;
@@ -60,8 +63,8 @@ class FailoverProcessTest {
         Store store = new Store(etcd);
         Path dir = Files.createTempDirectory("cm-failover");
         Map<String, Process> procs = new HashMap<>();
-        Informer<Pod> pods = new Informer<>(store.of(Resources.PODS), null);
-        Informer<Node> nodes = new Informer<>(store.of(Resources.NODES), null);
+        Informer<Pod> pods = new Informer<>(store.of(PodKind.RESOURCE), null);
+        Informer<Node> nodes = new Informer<>(store.of(NodeKind.RESOURCE), null);
         try {
             AtomicInteger podCreates = new AtomicInteger();
             Set<String> cidrChanges = ConcurrentHashMap.newKeySet();
@@ -86,18 +89,18 @@ class FailoverProcessTest {
             String leader = Poll.value(Duration.ofSeconds(60), "a leader", () -> holder(store));
             String standby = leader.equals("cm-a") ? "cm-b" : "cm-a";
 
-            Harness.join(store.of(Resources.REPLICA_SETS).create(NodeLifecycleTest.rs("ha", 20, 300)));
+            Harness.join(store.of(ReplicaSetKind.RESOURCE).create(NodeLifecycleTest.rs("ha", 20, 300)));
             for (int i = 0; i < 20; i++) {
-                Harness.join(store.of(Resources.NODES).create(Harness.readyNode("ha-" + i, Map.of())));
+                Harness.join(store.of(NodeKind.RESOURCE).create(Harness.readyNode("ha-" + i, Map.of())));
             }
             Poll.until(Duration.ofSeconds(30), "20 pods and 20 CIDRs from the first leader", () ->
                     pods.list().size() == 20 && nodes.list().stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).count() == 20);
 
             procs.get(leader).destroyForcibly().waitFor();
-            Harness.join(store.of(Resources.REPLICA_SETS).guaranteedUpdate("default", "ha", rs -> rs.toBuilder()
+            Harness.join(store.of(ReplicaSetKind.RESOURCE).guaranteedUpdate("default", "ha", rs -> rs.toBuilder()
                     .setSpec(rs.getSpec().toBuilder().setReplicas(40)).build()));
             for (int i = 20; i < 40; i++) {
-                Harness.join(store.of(Resources.NODES).create(Harness.readyNode("ha-" + i, Map.of())));
+                Harness.join(store.of(NodeKind.RESOURCE).create(Harness.readyNode("ha-" + i, Map.of())));
             }
             Poll.until(Duration.ofSeconds(30), "the standby leads", () -> standby.equals(holder(store)));
             Poll.until(Duration.ofSeconds(30), "40 pods and 40 CIDRs", () ->

@@ -1,5 +1,7 @@
 package io.kubelite.controllers;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
@@ -8,7 +10,6 @@ import io.kubelite.controllers.nodelifecycle.Taints;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.store.Preconditions;
-import io.kubelite.store.Resources;
 
 import java.util.List;
 import java.util.Set;
@@ -74,13 +75,13 @@ final class FakeKubelets implements AutoCloseable {
     }
 
     private void step() {
-        List<Node> nodes = h.list(Resources.NODES, null);
+        List<Node> nodes = h.list(NodeKind.RESOURCE, null);
         List<String> schedulable = nodes.stream()
                 .filter(n -> live.contains(n.getMetadata().getName()))
                 .filter(n -> Taints.noExecute(n).isEmpty())
                 .map(n -> n.getMetadata().getName()).sorted().toList();
-        var pods = h.of(Resources.PODS);
-        for (Pod p : h.list(Resources.PODS, null)) {
+        var pods = h.of(PodKind.RESOURCE);
+        for (Pod p : h.list(PodKind.RESOURCE, null)) {
             String node = p.getSpec().getNodeName();
             var m = p.getMetadata();
             if (node.isEmpty()) {

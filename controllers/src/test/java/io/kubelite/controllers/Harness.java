@@ -1,5 +1,8 @@
 package io.kubelite.controllers;
 
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.api.Event;
 import io.kubelite.api.Lease;
 import io.kubelite.api.LeaseSpec;
@@ -12,7 +15,6 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.runtime.ComponentMain;
@@ -78,7 +80,7 @@ final class Harness implements AutoCloseable {
         return main.component();
     }
 
-    <T extends com.google.protobuf.Message> ObjectStore<T> of(io.kubelite.store.Resource<T> r) {
+    <T extends com.google.protobuf.Message> ObjectStore<T> of(io.kubelite.kinds.Resource<T> r) {
         return store.of(r);
     }
 
@@ -91,11 +93,11 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    <T extends com.google.protobuf.Message> List<T> list(io.kubelite.store.Resource<T> r, String ns) {
+    <T extends com.google.protobuf.Message> List<T> list(io.kubelite.kinds.Resource<T> r, String ns) {
         return join(store.of(r).list(ns == null ? ListOptions.<T>all() : ListOptions.<T>inNamespace(ns))).items();
     }
 
-    <T extends com.google.protobuf.Message> T getOrNull(io.kubelite.store.Resource<T> r, String ns, String name) {
+    <T extends com.google.protobuf.Message> T getOrNull(io.kubelite.kinds.Resource<T> r, String ns, String name) {
         try {
             return join(store.of(r).get(ns, name));
         } catch (NotFoundException e) {
@@ -104,7 +106,7 @@ final class Harness implements AutoCloseable {
     }
 
     List<Event> events(String reason) {
-        return list(Resources.EVENTS, null).stream().filter(e -> e.getReason().equals(reason)).toList();
+        return list(EventKind.RESOURCE, null).stream().filter(e -> e.getReason().equals(reason)).toList();
     }
 
     /** A node as a kubelet registers it: Ready=True with a fresh heartbeat. */
@@ -120,12 +122,12 @@ final class Harness implements AutoCloseable {
     }
 
     Node createNode(String name) {
-        return join(of(Resources.NODES).create(readyNode(name, Map.of())));
+        return join(of(NodeKind.RESOURCE).create(readyNode(name, Map.of())));
     }
 
     /** Renews the node's Lease in kube-node-lease, creating it the first time. */
     void renewLease(String node) {
-        ObjectStore<Lease> leases = of(Resources.LEASES);
+        ObjectStore<Lease> leases = of(LeaseKind.RESOURCE);
         try {
             join(leases.guaranteedUpdate("kube-node-lease", node, l -> l.toBuilder()
                     .setSpec(l.getSpec().toBuilder().setRenewTime(Times.now())).build()));
@@ -139,7 +141,7 @@ final class Harness implements AutoCloseable {
 
     /** The kubelet posting status: Ready=True with a new heartbeat. */
     void postReady(String node) {
-        join(of(Resources.NODES).guaranteedUpdate(null, node, n -> {
+        join(of(NodeKind.RESOURCE).guaranteedUpdate(null, node, n -> {
             NodeStatus.Builder st = n.getStatus().toBuilder().clearConditions();
             for (NodeCondition c : n.getStatus().getConditionsList()) {
                 if (c.getType().equals("Ready")) {

@@ -1,7 +1,7 @@
 package io.kubelite.controllers;
 
+import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.api.Node;
-import io.kubelite.store.Resources;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class NodeIpamTest {
     private static void createNodes(Harness h, int from, int to) {
         List<CompletableFuture<Node>> fs = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            fs.add(h.of(Resources.NODES).create(Harness.readyNode("node-" + i, Map.of())));
+            fs.add(h.of(NodeKind.RESOURCE).create(Harness.readyNode("node-" + i, Map.of())));
         }
         fs.forEach(Harness::join);
     }
@@ -46,22 +46,22 @@ class NodeIpamTest {
                 "--controllers", "nodeipam")) {
             createNodes(h, 0, 250);
             Poll.until(Duration.ofSeconds(60), "250 nodes with CIDRs", () ->
-                    h.list(Resources.NODES, null).stream().allMatch(n -> !n.getSpec().getPodCidr().isEmpty()));
+                    h.list(NodeKind.RESOURCE, null).stream().allMatch(n -> !n.getSpec().getPodCidr().isEmpty()));
             Map<String, String> first = new HashMap<>();
-            h.list(Resources.NODES, null).forEach(n -> first.put(n.getMetadata().getName(), n.getSpec().getPodCidr()));
+            h.list(NodeKind.RESOURCE, null).forEach(n -> first.put(n.getMetadata().getName(), n.getSpec().getPodCidr()));
             // free some, then restart while more nodes arrive: the new term must rebuild from etcd
             for (int i = 0; i < 10; i++) {
-                Harness.join(h.of(Resources.NODES).delete(null, "node-" + i));
+                Harness.join(h.of(NodeKind.RESOURCE).delete(null, "node-" + i));
             }
             h.stop();
             CompletableFuture<Void> more = CompletableFuture.runAsync(() -> createNodes(h, 250, 510));
             h.start();
             more.get();
             Poll.until(Duration.ofSeconds(60), "500 nodes with CIDRs", () -> {
-                List<Node> ns = h.list(Resources.NODES, null);
+                List<Node> ns = h.list(NodeKind.RESOURCE, null);
                 return ns.size() == 500 && ns.stream().allMatch(n -> !n.getSpec().getPodCidr().isEmpty());
             });
-            List<Node> all = h.list(Resources.NODES, null);
+            List<Node> all = h.list(NodeKind.RESOURCE, null);
             assertUnique(all, 500);
             for (Node n : all) {
                 String before = first.get(n.getMetadata().getName());
@@ -78,15 +78,15 @@ class NodeIpamTest {
                 "--controllers", "nodeipam")) {
             createNodes(h, 0, 3);
             Poll.until(Duration.ofSeconds(10), "CIDRNotAvailable event", () -> !h.events("CIDRNotAvailable").isEmpty());
-            List<Node> ns = h.list(Resources.NODES, null);
+            List<Node> ns = h.list(NodeKind.RESOURCE, null);
             assertThat(ns.stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).map(n -> n.getSpec().getPodCidr()))
                     .containsExactlyInAnyOrder("10.1.0.0/24", "10.1.1.0/24");
             Node without = ns.stream().filter(n -> n.getSpec().getPodCidr().isEmpty()).findFirst().orElseThrow();
             Node with = ns.stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).findFirst().orElseThrow();
             assertThat(h.manager().running()).isTrue();
-            Harness.join(h.of(Resources.NODES).delete(null, with.getMetadata().getName()));
+            Harness.join(h.of(NodeKind.RESOURCE).delete(null, with.getMetadata().getName()));
             Poll.until(Duration.ofSeconds(10), "freed CIDR reused", () ->
-                    h.getOrNull(Resources.NODES, null, without.getMetadata().getName()).getSpec().getPodCidr()
+                    h.getOrNull(NodeKind.RESOURCE, null, without.getMetadata().getName()).getSpec().getPodCidr()
                             .equals(with.getSpec().getPodCidr()));
         }
     }

@@ -1,5 +1,9 @@
 package io.kubelite.controllers;
 
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.LabelSelector;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeCondition;
@@ -14,7 +18,6 @@ import io.kubelite.api.Container;
 import io.kubelite.controllers.nodelifecycle.Taints;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
-import io.kubelite.store.Resources;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +59,7 @@ class NodeLifecycleTest {
     }
 
     static List<Pod> runningOn(Harness h, String node) {
-        return h.list(Resources.PODS, "default").stream()
+        return h.list(PodKind.RESOURCE, "default").stream()
                 .filter(p -> p.getSpec().getNodeName().equals(node) && Pods.isActive(p)).toList();
     }
 
@@ -64,44 +67,44 @@ class NodeLifecycleTest {
     void silentNodeGoesUnknownIsTaintedEvictedReplacedAndRecovers() throws Exception {
         try (Harness h = new Harness(ETCD, FLAGS);
              FakeKubelets k = new FakeKubelets(h, 300, "n1", "n2", "n3")) {
-            h.join(h.of(Resources.REPLICA_SETS).create(rs("web", 6, 2)));
+            h.join(h.of(ReplicaSetKind.RESOURCE).create(rs("web", 6, 2)));
             Poll.until(Duration.ofSeconds(20), "6 ready pods, 2 on n1", () ->
-                    h.list(Resources.PODS, "default").stream().filter(Pods::isReady).count() == 6
+                    h.list(PodKind.RESOURCE, "default").stream().filter(Pods::isReady).count() == 6
                             && runningOn(h, "n1").size() == 2);
             List<String> onN1 = runningOn(h, "n1").stream().map(p -> p.getMetadata().getName()).toList();
 
             k.stop("n1");
-            Instant lastRenew = Times.instant(h.getOrNull(Resources.LEASES, "kube-node-lease", "n1").getSpec().getRenewTime());
+            Instant lastRenew = Times.instant(h.getOrNull(LeaseKind.RESOURCE, "kube-node-lease", "n1").getSpec().getRenewTime());
             Poll.until(Duration.ofSeconds(10), "n1 Ready=Unknown", () ->
-                    ready(h.getOrNull(Resources.NODES, null, "n1")).getStatus().equals("Unknown"));
+                    ready(h.getOrNull(NodeKind.RESOURCE, null, "n1")).getStatus().equals("Unknown"));
             Duration took = Duration.between(lastRenew, Instant.now());
             assertThat(took).as("Unknown within grace 3s + period 0.5s + 1s").isLessThanOrEqualTo(Duration.ofMillis(4500 + 300));
-            Node n1 = h.getOrNull(Resources.NODES, null, "n1");
+            Node n1 = h.getOrNull(NodeKind.RESOURCE, null, "n1");
             for (NodeCondition c : n1.getStatus().getConditionsList()) {
                 assertThat(c.getStatus()).isEqualTo("Unknown");
                 assertThat(c.getMessage()).isIn("Kubelet stopped posting node status.", "Kubelet never posted node status.");
             }
             assertThat(ready(n1).getReason()).isEqualTo("NodeStatusUnknown");
             Poll.until(Duration.ofSeconds(5), "unreachable:NoExecute taint on n1", () ->
-                    Taints.has(h.getOrNull(Resources.NODES, null, "n1"), Taints.UNREACHABLE, Taints.NO_EXECUTE));
+                    Taints.has(h.getOrNull(NodeKind.RESOURCE, null, "n1"), Taints.UNREACHABLE, Taints.NO_EXECUTE));
             Poll.until(Duration.ofSeconds(5), "NodeNotReady event", () -> !h.events("NodeNotReady").isEmpty());
             // pods on n1 are marked not ready before their 2 s toleration runs out
-            Poll.until(Duration.ofSeconds(5), "n1's pods not ready or gone", () -> h.list(Resources.PODS, "default").stream()
+            Poll.until(Duration.ofSeconds(5), "n1's pods not ready or gone", () -> h.list(PodKind.RESOURCE, "default").stream()
                     .filter(p -> onN1.contains(p.getMetadata().getName())).noneMatch(Pods::isReady));
             // evicted after the toleration; force-deleted by the pod GC (dead kubelet); replaced on n2/n3
-            Poll.until(Duration.ofSeconds(15), "n1's pods evicted and gone", () -> h.list(Resources.PODS, "default").stream()
+            Poll.until(Duration.ofSeconds(15), "n1's pods evicted and gone", () -> h.list(PodKind.RESOURCE, "default").stream()
                     .noneMatch(p -> onN1.contains(p.getMetadata().getName())));
             Poll.until(Duration.ofSeconds(5), "a TaintManagerEviction event per evicted pod (written asynchronously)", () ->
                     h.events("TaintManagerEviction").stream().map(e -> e.getInvolvedObject().getName()).toList().containsAll(onN1));
             Poll.until(Duration.ofSeconds(15), "6 ready replacements on n2/n3", () -> {
-                List<Pod> ps = h.list(Resources.PODS, "default");
+                List<Pod> ps = h.list(PodKind.RESOURCE, "default");
                 return ps.size() == 6 && ps.stream().allMatch(Pods::isReady)
                         && ps.stream().noneMatch(p -> p.getSpec().getNodeName().equals("n1"));
             });
 
             k.resume("n1");
             Poll.until(Duration.ofSeconds(5), "n1 recovered: Ready=True, no controller taints", () -> {
-                Node n = h.getOrNull(Resources.NODES, null, "n1");
+                Node n = h.getOrNull(NodeKind.RESOURCE, null, "n1");
                 return ready(n).getStatus().equals("True") && !Taints.has(n, Taints.UNREACHABLE, Taints.NO_EXECUTE)
                         && !Taints.has(n, Taints.UNREACHABLE, Taints.NO_SCHEDULE);
             });
@@ -112,22 +115,22 @@ class NodeLifecycleTest {
     void noEvictionWhenEveryNodeGoesSilent() throws Exception {
         try (Harness h = new Harness(ETCD, FLAGS);
              FakeKubelets k = new FakeKubelets(h, 300, "a1", "a2", "a3")) {
-            h.join(h.of(Resources.REPLICA_SETS).create(rs("db", 3, 1)));
+            h.join(h.of(ReplicaSetKind.RESOURCE).create(rs("db", 3, 1)));
             Poll.until(Duration.ofSeconds(20), "3 ready pods", () ->
-                    h.list(Resources.PODS, "default").stream().filter(Pods::isReady).count() == 3);
-            List<String> before = h.list(Resources.PODS, "default").stream().map(p -> p.getMetadata().getName()).sorted().toList();
+                    h.list(PodKind.RESOURCE, "default").stream().filter(Pods::isReady).count() == 3);
+            List<String> before = h.list(PodKind.RESOURCE, "default").stream().map(p -> p.getMetadata().getName()).sorted().toList();
             for (String n : List.of("a1", "a2", "a3")) {
                 k.stop(n);
             }
-            Poll.until(Duration.ofSeconds(10), "all nodes Unknown", () -> h.list(Resources.NODES, null).stream()
+            Poll.until(Duration.ofSeconds(10), "all nodes Unknown", () -> h.list(NodeKind.RESOURCE, null).stream()
                     .allMatch(n -> ready(n).getStatus().equals("Unknown")));
             // well past the 1 s toleration plus a few monitor periods: nothing may be evicted
             Poll.holds(Duration.ofSeconds(4), "no eviction", () -> {
-                List<Pod> ps = h.list(Resources.PODS, "default");
+                List<Pod> ps = h.list(PodKind.RESOURCE, "default");
                 assertThat(ps).as("no pod deleted or terminating").allMatch(Pods::isActive);
                 assertThat(ps.stream().map(p -> p.getMetadata().getName()).sorted().toList()).isEqualTo(before);
             });
-            assertThat(h.list(Resources.NODES, null)).noneMatch(n -> Taints.has(n, Taints.UNREACHABLE, Taints.NO_EXECUTE));
+            assertThat(h.list(NodeKind.RESOURCE, null)).noneMatch(n -> Taints.has(n, Taints.UNREACHABLE, Taints.NO_EXECUTE));
             assertThat(h.events("TaintManagerEviction")).isEmpty();
         }
     }

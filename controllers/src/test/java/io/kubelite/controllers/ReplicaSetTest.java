@@ -1,5 +1,7 @@
 package io.kubelite.controllers;
 
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
@@ -8,7 +10,6 @@ import io.kubelite.api.PodStatus;
 import io.kubelite.api.ReplicaSet;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
-import io.kubelite.store.Resources;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.testing.EtcdExtension;
@@ -30,7 +31,7 @@ class ReplicaSetTest {
     static final EtcdExtension ETCD = EtcdExtension.single();
 
     private static void scale(Harness h, String name, int replicas) {
-        Harness.join(h.of(Resources.REPLICA_SETS).guaranteedUpdate("default", name, rs -> rs.toBuilder()
+        Harness.join(h.of(ReplicaSetKind.RESOURCE).guaranteedUpdate("default", name, rs -> rs.toBuilder()
                 .setSpec(rs.getSpec().toBuilder().setReplicas(replicas)).build()));
     }
 
@@ -38,7 +39,7 @@ class ReplicaSetTest {
     void expectationsScenarioNeverOvershoots() throws Exception {
         try (Harness h = new Harness(ETCD)) {
             // watch every pod from the start: count alive pods and every create
-            Informer<Pod> watch = new Informer<>(h.of(Resources.PODS), "default");
+            Informer<Pod> watch = new Informer<>(h.of(PodKind.RESOURCE), "default");
             Set<String> alive = ConcurrentHashMap.newKeySet();
             AtomicInteger maxAlive = new AtomicInteger();
             AtomicInteger created = new AtomicInteger();
@@ -57,25 +58,25 @@ class ReplicaSetTest {
             });
             watch.start();
             try {
-                h.join(h.of(Resources.REPLICA_SETS).create(NodeLifecycleTest.rs("burst", 0, 300)));
+                h.join(h.of(ReplicaSetKind.RESOURCE).create(NodeLifecycleTest.rs("burst", 0, 300)));
                 scale(h, "burst", 100);
                 // scale down while the creates are in flight and the informer lags behind them
                 Poll.until(Duration.ofSeconds(10), "first pods exist", () -> !alive.isEmpty());
                 scale(h, "burst", 10);
                 scale(h, "burst", 50);
                 Poll.until(Duration.ofSeconds(30), "50 pods and status settled", () -> {
-                    ReplicaSet rs = h.getOrNull(Resources.REPLICA_SETS, "default", "burst");
-                    return h.list(Resources.PODS, "default").size() == 50 && rs.getStatus().getReplicas() == 50
+                    ReplicaSet rs = h.getOrNull(ReplicaSetKind.RESOURCE, "default", "burst");
+                    return h.list(PodKind.RESOURCE, "default").size() == 50 && rs.getStatus().getReplicas() == 50
                             && rs.getStatus().getObservedGeneration() == rs.getMetadata().getGeneration();
                 });
                 // and it stays there: no late creates or deletes
                 int createdAtSettle = created.get();
                 Poll.holds(Duration.ofSeconds(2), "50 pods, no late create or delete",
-                        () -> assertThat(h.list(Resources.PODS, "default")).hasSize(50));
+                        () -> assertThat(h.list(PodKind.RESOURCE, "default")).hasSize(50));
                 Poll.until(Duration.ofSeconds(5), "watch caught up", () -> alive.size() == 50);
                 assertThat(created.get()).isEqualTo(createdAtSettle);
                 assertThat(maxAlive.get()).as("never more than 100 alive").isLessThanOrEqualTo(100);
-                assertThat(h.list(Resources.PODS, "default")).allSatisfy(p -> {
+                assertThat(h.list(PodKind.RESOURCE, "default")).allSatisfy(p -> {
                     assertThat(p.getMetadata().getName()).startsWith("burst-");
                     assertThat(Pods.controllerRef(p.getMetadata())).get().satisfies(r -> {
                         assertThat(r.getKind()).isEqualTo("ReplicaSet");
@@ -108,37 +109,37 @@ class ReplicaSetTest {
     void adoptsOrphansAndDeletesInRankOrder() throws Exception {
         try (Harness h = new Harness(ETCD)) {
             Map<String, String> app = Map.of("app", "rank");
-            var pods = h.of(Resources.PODS);
+            var pods = h.of(PodKind.RESOURCE);
             h.join(pods.create(pod("ready-old", app, "n1", "Running", true, 100)));
             h.join(pods.create(pod("notready", app, "n1", "Running", false, 50)));
             h.join(pods.create(pod("pending", app, "n2", "Pending", false, 40)));
             h.join(pods.create(pod("unscheduled", app, "", "Pending", false, 30)));
             h.join(pods.create(pod("ready-new", app, "n2", "Running", true, 10)));
             h.join(pods.create(pod("other", Map.of("app", "other"), "", "Pending", false, 10)));
-            h.join(h.of(Resources.REPLICA_SETS).create(NodeLifecycleTest.rs("rank", 5, 300)));
-            Poll.until(Duration.ofSeconds(10), "all five orphans adopted", () -> h.list(Resources.PODS, "default").stream()
+            h.join(h.of(ReplicaSetKind.RESOURCE).create(NodeLifecycleTest.rs("rank", 5, 300)));
+            Poll.until(Duration.ofSeconds(10), "all five orphans adopted", () -> h.list(PodKind.RESOURCE, "default").stream()
                     .filter(p -> p.getMetadata().getLabelsMap().equals(app))
                     .allMatch(p -> Pods.controllerRef(p.getMetadata()).isPresent()));
-            assertThat(h.list(Resources.PODS, "default")).hasSize(6); // nothing created: it adopted instead
-            assertThat(Pods.controllerRef(h.getOrNull(Resources.PODS, "default", "other").getMetadata())).isEmpty();
+            assertThat(h.list(PodKind.RESOURCE, "default")).hasSize(6); // nothing created: it adopted instead
+            assertThat(Pods.controllerRef(h.getOrNull(PodKind.RESOURCE, "default", "other").getMetadata())).isEmpty();
 
             scale(h, "rank", 4);
-            Poll.until(Duration.ofSeconds(10), "unscheduled deleted first", () -> h.getOrNull(Resources.PODS, "default", "unscheduled") == null);
+            Poll.until(Duration.ofSeconds(10), "unscheduled deleted first", () -> h.getOrNull(PodKind.RESOURCE, "default", "unscheduled") == null);
             scale(h, "rank", 3);
             Poll.until(Duration.ofSeconds(10), "pending next", () -> {
-                Pod p = h.getOrNull(Resources.PODS, "default", "pending");
+                Pod p = h.getOrNull(PodKind.RESOURCE, "default", "pending");
                 return p == null || p.getMetadata().hasDeletionTimestamp();
             });
             scale(h, "rank", 2);
             Poll.until(Duration.ofSeconds(10), "not-ready next", () ->
-                    h.getOrNull(Resources.PODS, "default", "notready").getMetadata().hasDeletionTimestamp());
+                    h.getOrNull(PodKind.RESOURCE, "default", "notready").getMetadata().hasDeletionTimestamp());
             scale(h, "rank", 1);
             Poll.until(Duration.ofSeconds(10), "newer ready pod next", () ->
-                    h.getOrNull(Resources.PODS, "default", "ready-new").getMetadata().hasDeletionTimestamp());
-            assertThat(h.getOrNull(Resources.PODS, "default", "ready-old").getMetadata().hasDeletionTimestamp()).isFalse();
+                    h.getOrNull(PodKind.RESOURCE, "default", "ready-new").getMetadata().hasDeletionTimestamp());
+            assertThat(h.getOrNull(PodKind.RESOURCE, "default", "ready-old").getMetadata().hasDeletionTimestamp()).isFalse();
             Poll.until(Duration.ofSeconds(5), "SuccessfulDelete events", () -> h.events("SuccessfulDelete").size() == 4);
             Poll.until(Duration.ofSeconds(10), "status counts only active pods", () -> {
-                ReplicaSet rs = h.getOrNull(Resources.REPLICA_SETS, "default", "rank");
+                ReplicaSet rs = h.getOrNull(ReplicaSetKind.RESOURCE, "default", "rank");
                 return rs.getStatus().getReplicas() == 1 && rs.getStatus().getReadyReplicas() == 1
                         && rs.getStatus().getAvailableReplicas() == 1;
             });
@@ -146,8 +147,8 @@ class ReplicaSetTest {
             Harness.join(pods.guaranteedUpdate("default", "ready-old", p -> p.toBuilder()
                     .setMetadata(p.getMetadata().toBuilder().putLabels("app", "gone")).build()));
             Poll.until(Duration.ofSeconds(10), "released and replaced", () -> {
-                List<Pod> all = h.list(Resources.PODS, "default");
-                return Pods.controllerRef(h.getOrNull(Resources.PODS, "default", "ready-old").getMetadata()).isEmpty()
+                List<Pod> all = h.list(PodKind.RESOURCE, "default");
+                return Pods.controllerRef(h.getOrNull(PodKind.RESOURCE, "default", "ready-old").getMetadata()).isEmpty()
                         && all.stream().anyMatch(p -> p.getMetadata().getName().startsWith("rank-"));
             });
         }

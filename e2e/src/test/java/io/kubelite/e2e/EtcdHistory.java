@@ -1,5 +1,6 @@
 package io.kubelite.e2e;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
@@ -8,7 +9,6 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.kubelite.api.Pod;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ObjectCodec;
-import io.kubelite.store.Resources;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ final class EtcdHistory {
                                 out.add(new PodEvent(e.getKeyValue().getModRevision(), key, null));
                             }
                         } else {
-                            Pod p = ObjectCodec.decode(Resources.PODS, key, e.getKeyValue().getValue().getBytes(), rev);
+                            Pod p = ObjectCodec.decode(PodKind.RESOURCE, key, e.getKeyValue().getValue().getBytes(), rev);
                             synchronized (out) {
                                 out.add(new PodEvent(rev, key, p));
                             }

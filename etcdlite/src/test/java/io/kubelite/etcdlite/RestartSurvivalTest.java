@@ -1,12 +1,12 @@
 package io.kubelite.etcdlite;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Pod;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ExpiredException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.election.LeaderElector;
@@ -113,7 +113,7 @@ class RestartSurvivalTest {
              Etcd etcd = Etcd.connect(cfg);
              LeaderElector a = new LeaderElector(ea, "restart", "a", LEASE, la);
              LeaderElector b = new LeaderElector(eb, "restart", "b", LEASE, lb)) {
-            ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+            ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
             long start = rv(pods.create(TestObjects.pod("default", "start")).join());
             a.start();
             b.start();

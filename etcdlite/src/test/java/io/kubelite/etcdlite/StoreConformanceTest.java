@@ -1,5 +1,6 @@
 package io.kubelite.etcdlite;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodStatus;
 import io.kubelite.store.AlreadyExistsException;
@@ -7,7 +8,6 @@ import io.kubelite.store.ConflictException;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.election.LeaderElector;
@@ -39,7 +39,7 @@ class StoreConformanceTest {
     @ArgumentsSource(BothServers.class)
     void objectStoreCreateConflictAndGuaranteedUpdate(TestServer s) {
         try (Etcd etcd = connect(s)) {
-            ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+            ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
             Pod created = pods.create(TestObjects.pod("default", "a")).join();
             assertThatThrownBy(() -> pods.create(TestObjects.pod("default", "a")).join())
                     .isInstanceOf(CompletionException.class).hasCauseInstanceOf(AlreadyExistsException.class);
@@ -58,7 +58,7 @@ class StoreConformanceTest {
     @ArgumentsSource(BothServers.class)
     void informerListsThenWatches(TestServer s) {
         try (Etcd etcd = connect(s)) {
-            ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+            ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
             pods.create(TestObjects.pod("default", "a")).join();
             List<String> seen = Collections.synchronizedList(new ArrayList<>());
             try (Informer<Pod> inf = new Informer<>(pods, null)) {

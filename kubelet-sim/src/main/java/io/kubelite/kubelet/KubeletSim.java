@@ -1,5 +1,8 @@
 package io.kubelite.kubelet;
 
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
@@ -21,7 +24,6 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.events.EventRecorder;
 import io.kubelite.kubelet.pod.PodEvents;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
@@ -89,9 +91,9 @@ public final class KubeletSim implements Component {
         LOG.info("container logs served on {}:{}", options.kubeletBindAddress, logServer.port());
 
         Store store = new Store(etcd);
-        ObjectStore<Node> nodeStore = store.of(Resources.NODES);
-        ObjectStore<Lease> leaseStore = store.of(Resources.LEASES);
-        ObjectStore<Pod> podStore = store.of(Resources.PODS);
+        ObjectStore<Node> nodeStore = store.of(NodeKind.RESOURCE);
+        ObjectStore<Lease> leaseStore = store.of(LeaseKind.RESOURCE);
+        ObjectStore<Pod> podStore = store.of(PodKind.RESOURCE);
         NodeTiming timing = new NodeTiming(options.nodeLeaseDuration, options.nodeLeaseRenewInterval,
                 options.nodeStatusUpdateFrequency, options.nodeStatusReportFrequency, scale);
 

@@ -1,5 +1,6 @@
 package io.kubelite.kubelet;
 
+import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.api.ContainerPort;
 import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.ExecAction;
@@ -259,7 +260,7 @@ class PodLifecycleTest {
         String uid = p.getMetadata().getUid();
         io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "the kubelet's events for liveness-exec", () -> {
             java.util.Map<String, io.kubelite.api.Event> byReason = new java.util.HashMap<>();
-            for (io.kubelite.api.Event e : h.store.of(io.kubelite.store.Resources.EVENTS).list(io.kubelite.store.ListOptions.inNamespace("default")).join().items()) {
+            for (io.kubelite.api.Event e : h.store.of(EventKind.RESOURCE).list(io.kubelite.store.ListOptions.inNamespace("default")).join().items()) {
                 if (e.getInvolvedObject().getUid().equals(uid)) {
                     byReason.put(e.getReason(), e);
                 }

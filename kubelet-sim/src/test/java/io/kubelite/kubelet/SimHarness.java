@@ -1,5 +1,8 @@
 package io.kubelite.kubelet;
 
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.ObjectMeta;
@@ -12,7 +15,6 @@ import io.kubelite.api.Lease;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.testing.EtcdExtension;
@@ -38,9 +40,9 @@ final class SimHarness implements AutoCloseable {
     SimHarness(EtcdExtension ext, String prefix, KubeletSimOptions options) throws Exception {
         this.etcd = ext.connect(prefix);
         this.store = new Store(etcd);
-        this.pods = store.of(Resources.PODS);
-        this.nodes = store.of(Resources.NODES);
-        this.leases = store.of(Resources.LEASES);
+        this.pods = store.of(PodKind.RESOURCE);
+        this.nodes = store.of(NodeKind.RESOURCE);
+        this.leases = store.of(LeaseKind.RESOURCE);
         this.sim = options == null ? null : new KubeletSim(options);
         if (sim != null) {
             sim.start(etcd);

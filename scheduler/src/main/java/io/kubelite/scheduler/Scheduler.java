@@ -1,5 +1,7 @@
 package io.kubelite.scheduler;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeCondition;
 import io.kubelite.api.Pod;
@@ -15,7 +17,6 @@ import io.kubelite.scheduler.plugins.InTreePlugins;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
@@ -66,13 +67,13 @@ public final class Scheduler implements AutoCloseable {
         this.config = Objects.requireNonNull(config);
         Store store = new Store(etcd);
         this.etcd = etcd;
-        this.podsPrefix = store.keys().resourcePrefix(Resources.PODS);
-        this.pods = store.of(Resources.PODS);
+        this.podsPrefix = store.keys().resourcePrefix(PodKind.RESOURCE);
+        this.pods = store.of(PodKind.RESOURCE);
         this.queue = new SchedulingQueue(config.initialBackoff(), config.maxBackoff());
         this.events = new SchedulingEventRecorder(etcd, config.schedulerName(), config.identity(), 1024);
         this.binder = new Binder(pods, cache, queue, events, config.maxInFlightBinds());
         this.podInformer = new Informer<>(pods, null);
-        this.nodeInformer = new Informer<>(store.of(Resources.NODES), null);
+        this.nodeInformer = new Informer<>(store.of(NodeKind.RESOURCE), null);
     }
 
     public SchedulerConfig config() {

@@ -1,5 +1,8 @@
 package io.kubelite.scheduler;
 
+import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Event;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
@@ -8,7 +11,6 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.election.Leadership;
@@ -43,9 +45,9 @@ final class Harness implements AutoCloseable {
     Harness(Etcd etcd, SchedulerConfig config, Leadership term) throws Exception {
         this.etcd = etcd;
         Store store = new Store(etcd);
-        this.pods = store.of(Resources.PODS);
-        this.nodes = store.of(Resources.NODES);
-        this.events = store.of(Resources.EVENTS);
+        this.pods = store.of(PodKind.RESOURCE);
+        this.nodes = store.of(NodeKind.RESOURCE);
+        this.events = store.of(EventKind.RESOURCE);
         this.component = new SchedulerComponent(id -> config);
         ComponentContext ctx = new ComponentContext("scheduler", config.identity(), etcd, new CommonOptions(),
                 new SimpleMeterRegistry(), new ReadinessChecks(), (reason, err) -> {

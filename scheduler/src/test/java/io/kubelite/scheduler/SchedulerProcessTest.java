@@ -1,5 +1,8 @@
 package io.kubelite.scheduler;
 
+import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.kubelite.api.Event;
@@ -8,7 +11,6 @@ import io.kubelite.api.Pod;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.election.LeaderElector;
 import io.kubelite.store.testing.EtcdExtension;
@@ -67,8 +69,8 @@ class SchedulerProcessTest {
         String prefix = ETCD.newPrefix();
         Etcd etcd = ETCD.connect(prefix);
         Store store = new Store(etcd);
-        ObjectStore<Pod> pods = store.of(Resources.PODS);
-        ObjectStore<Node> nodes = store.of(Resources.NODES);
+        ObjectStore<Pod> pods = store.of(PodKind.RESOURCE);
+        ObjectStore<Node> nodes = store.of(NodeKind.RESOURCE);
         for (int i = 0; i < 3; i++) {
             Harness.join(nodes.create(node("n" + i).build()));
         }
@@ -118,7 +120,7 @@ class SchedulerProcessTest {
     }
 
     private static String reportingInstance(Store store, String pod) {
-        List<Event> evs = Harness.join(store.of(Resources.EVENTS).list(ListOptions.inNamespace("default"))).items();
+        List<Event> evs = Harness.join(store.of(EventKind.RESOURCE).list(ListOptions.inNamespace("default"))).items();
         return evs.stream().filter(e -> e.getInvolvedObject().getName().equals(pod) && e.getReason().equals("Scheduled"))
                 .map(Event::getReportingInstance).findFirst().orElse(null);
     }
@@ -128,8 +130,8 @@ class SchedulerProcessTest {
         String prefix = ETCD.newPrefix();
         Etcd etcd = ETCD.connect(prefix);
         Store store = new Store(etcd);
-        ObjectStore<Pod> pods = store.of(Resources.PODS);
-        ObjectStore<Node> nodes = store.of(Resources.NODES);
+        ObjectStore<Pod> pods = store.of(PodKind.RESOURCE);
+        ObjectStore<Node> nodes = store.of(NodeKind.RESOURCE);
         for (int i = 0; i < 20; i++) {
             Harness.join(nodes.create(withAllocatable(node(String.format("n%02d", i)), "64", "256Gi", "200").build()));
         }
@@ -208,7 +210,7 @@ class SchedulerProcessTest {
         binds.values().forEach(c -> histogram.merge(c, 1, Integer::sum));
         assertThat(histogram).isEqualTo(Map.of(1, n));
         // both raced: each bound some (a scheduler that never bound anything would not prove the race)
-        List<Event> evs = Harness.join(store.of(Resources.EVENTS).list(ListOptions.inNamespace("default"))).items();
+        List<Event> evs = Harness.join(store.of(EventKind.RESOURCE).list(ListOptions.inNamespace("default"))).items();
         Map<String, Integer> byInstance = new HashMap<>();
         evs.stream().filter(e -> e.getReason().equals("Scheduled"))
                 .forEach(e -> byInstance.merge(e.getReportingInstance(), 1, Integer::sum));

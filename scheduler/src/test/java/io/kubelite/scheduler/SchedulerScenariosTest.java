@@ -1,5 +1,6 @@
 package io.kubelite.scheduler;
 
+import io.kubelite.kinds.core.event.EventKind;
 import com.google.protobuf.Timestamp;
 import io.etcd.jetcd.KeyValue;
 import io.kubelite.api.Affinity;
@@ -11,7 +12,6 @@ import io.kubelite.api.NodeSelectorTerm;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
 import io.kubelite.store.Etcd;
-import io.kubelite.store.Resources;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
@@ -252,7 +252,7 @@ class SchedulerScenariosTest {
         long ttl = Harness.join(etcd.client().getLeaseClient().timeToLive(kv.getLease(),
                 io.etcd.jetcd.options.LeaseOption.DEFAULT)).getTTL();
         assertThat(ttl).isBetween(3500L, 3660L);
-        assertThat(key).startsWith(etcd.prefix() + "/" + Resources.EVENTS.plural() + "/default/huge.");
+        assertThat(key).startsWith(etcd.prefix() + "/" + EventKind.RESOURCE.plural() + "/default/huge.");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.kubelite.store;
 
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -76,7 +78,7 @@ public final class ObjectCodec {
     /** Decodes any stored value by the type its envelope names. */
     public static Message decodeAny(String key, byte[] value, long modRevision) {
         Envelope env = envelope(key, value);
-        Optional<Resource<? extends Message>> r = Resources.byKind(env.getApiVersion(), env.getKind());
+        Optional<Resource<? extends Message>> r = Kinds.byKind(env.getApiVersion(), env.getKind());
         if (r.isEmpty()) {
             throw new CorruptException(key, "value at " + key + " holds unknown type " + env.getApiVersion() + "/" + env.getKind());
         }

@@ -1,5 +1,6 @@
 package io.kubelite.store;
 
+import io.kubelite.kinds.Resource;
 import com.google.protobuf.Message;
 
 /**

@@ -1,5 +1,6 @@
 package io.kubelite.store;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.store.testing.EtcdExtension;
@@ -21,7 +22,7 @@ class GuaranteedUpdateConcurrencyTest {
     @Test
     void eightThreadsTimesFiveHundredIncrementsEndAtExactlyFourThousand() throws Exception {
         Store store = new Store(ETCD.connect(ETCD.newPrefix()));
-        ObjectStore<Pod> pods = store.of(Resources.PODS);
+        ObjectStore<Pod> pods = store.of(PodKind.RESOURCE);
         pods.create(TestObjects.pod("default", "counter").toBuilder()
                 .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("counter").putAnnotations("n", "0"))
                 .build()).join();

@@ -1,5 +1,9 @@
 package io.kubelite.store;
 
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.Resource;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.kubelite.api.Envelope;
@@ -27,7 +31,7 @@ class ObjectCodecTest {
 
     @Test
     void everyResourceRoundTripsThroughTheEnvelope() {
-        for (Resource<? extends Message> r : Resources.all()) {
+        for (Resource<? extends Message> r : Kinds.resources()) {
             roundTrip(r);
         }
     }
@@ -54,28 +58,28 @@ class ObjectCodecTest {
 
     @Test
     void garbageIsCorruptAndNamesTheKey() {
-        assertThatThrownBy(() -> ObjectCodec.decode(Resources.PODS, "/registry/pods/a/b", "hello".getBytes(StandardCharsets.UTF_8), 1))
+        assertThatThrownBy(() -> ObjectCodec.decode(PodKind.RESOURCE, "/registry/pods/a/b", "hello".getBytes(StandardCharsets.UTF_8), 1))
                 .isInstanceOf(CorruptException.class)
                 .hasMessageContaining("/registry/pods/a/b")
                 .hasMessageContaining("missing magic prefix");
         byte[] damaged = {'k', '8', 'l', 0, (byte) 0xff, (byte) 0xff, 0x01};
-        assertThatThrownBy(() -> ObjectCodec.decode(Resources.PODS, "/registry/pods/a/b", damaged, 1))
+        assertThatThrownBy(() -> ObjectCodec.decode(PodKind.RESOURCE, "/registry/pods/a/b", damaged, 1))
                 .isInstanceOf(CorruptException.class)
                 .satisfies(e -> assertThat(((CorruptException) e).key()).isEqualTo("/registry/pods/a/b"));
     }
 
     @Test
     void aValueOfAnotherKindIsCorruptForThisResource() {
-        byte[] node = ObjectCodec.encode(Resources.NODES, sample(Resources.NODES));
-        assertThatThrownBy(() -> ObjectCodec.decode(Resources.PODS, "/registry/pods/ns1/x", node, 1))
+        byte[] node = ObjectCodec.encode(NodeKind.RESOURCE, sample(NodeKind.RESOURCE));
+        assertThatThrownBy(() -> ObjectCodec.decode(PodKind.RESOURCE, "/registry/pods/ns1/x", node, 1))
                 .isInstanceOf(CorruptException.class)
                 .hasMessageContaining("holds v1/Node, expected v1/Pod");
     }
 
     @Test
     void storedBytesCarryNoResourceVersionOrTypeMeta() throws Exception {
-        Pod p = sample(Resources.PODS).toBuilder().setKind("Pod").setApiVersion("v1").build();
-        Envelope env = ObjectCodec.envelope("k", ObjectCodec.encode(Resources.PODS, p));
+        Pod p = sample(PodKind.RESOURCE).toBuilder().setKind("Pod").setApiVersion("v1").build();
+        Envelope env = ObjectCodec.envelope("k", ObjectCodec.encode(PodKind.RESOURCE, p));
         Pod raw = Pod.parseFrom(env.getRaw());
         assertThat(raw.getMetadata().getResourceVersion()).isEmpty();
         assertThat(raw.getKind()).isEmpty();

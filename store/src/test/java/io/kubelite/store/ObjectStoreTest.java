@@ -1,5 +1,7 @@
 package io.kubelite.store;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodStatus;
@@ -26,7 +28,7 @@ class ObjectStoreTest {
     @BeforeEach
     void setUp() {
         store = new Store(ETCD.connect(ETCD.newPrefix()));
-        pods = store.of(Resources.PODS);
+        pods = store.of(PodKind.RESOURCE);
     }
 
     private static Throwable failure(Runnable r) {
@@ -194,7 +196,7 @@ class ObjectStoreTest {
 
     @Test
     void clusterScopedKeysHaveNoNamespaceSegment() {
-        var nodes = store.of(Resources.NODES);
+        var nodes = store.of(NodeKind.RESOURCE);
         var n = nodes.create(TestObjects.node("n1")).join();
         assertThat(nodes.key("", "n1")).endsWith("/nodes/n1");
         assertThat(n.getMetadata().getNamespace()).isEmpty();

@@ -1,5 +1,7 @@
 package io.kubelite.store;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Pod;
 import io.kubelite.store.testing.EtcdCluster;
 import io.kubelite.store.testing.EtcdExtension;
@@ -23,7 +25,7 @@ class WatchSingleMemberTest {
         EtcdCluster cluster = ETCD.cluster();
         String prefix = ETCD.newPrefix();
         Etcd etcd = ETCD.connect(prefix);
-        ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
         long start = Long.parseLong(pods.create(TestObjects.pod("default", "start")).join().getMetadata().getResourceVersion());
         WatchTesting.Recorder rec = new WatchTesting.Recorder();
         try (ResourceWatch<Pod> w = pods.watch(null, start + 1, rec)) {
@@ -56,7 +58,7 @@ class WatchSingleMemberTest {
     void compactedStartRevisionIsExpired() {
         String prefix = ETCD.newPrefix();
         Etcd etcd = ETCD.connect(prefix);
-        ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
         long first = Long.parseLong(pods.create(TestObjects.pod("default", "a")).join().getMetadata().getResourceVersion());
         pods.create(TestObjects.pod("default", "b")).join();
         long latest = Long.parseLong(pods.create(TestObjects.pod("default", "c")).join().getMetadata().getResourceVersion());
@@ -73,8 +75,8 @@ class WatchSingleMemberTest {
     void idleWatcherRevisionAdvancesThroughProgressNotifications() {
         String prefix = ETCD.newPrefix();
         Etcd etcd = ETCD.connect(prefix);
-        ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
-        ObjectStore<io.kubelite.api.Node> nodes = new Store(etcd).of(Resources.NODES);
+        ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
+        ObjectStore<io.kubelite.api.Node> nodes = new Store(etcd).of(NodeKind.RESOURCE);
         long start = Long.parseLong(pods.create(TestObjects.pod("default", "a")).join().getMetadata().getResourceVersion());
         WatchTesting.Recorder rec = new WatchTesting.Recorder();
         try (ResourceWatch<Pod> w = pods.watch(null, start + 1, rec)) {

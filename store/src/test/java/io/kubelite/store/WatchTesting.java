@@ -1,5 +1,6 @@
 package io.kubelite.store;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Pod;
 import io.kubelite.store.testing.Poll;
 import io.kubelite.store.watch.ResourceWatch;
@@ -94,7 +95,7 @@ final class WatchTesting {
     static List<Long> historyRevisions(Etcd etcd, String prefix, long from, long to) {
         // a fresh watch from `from` on a healthy cluster replays the history exactly; use it as the oracle
         Recorder oracle = new Recorder();
-        ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
         try (ResourceWatch<Pod> w = pods.watch(null, from, oracle)) {
             Poll.until(Duration.ofSeconds(30), "oracle watch replays up to " + to,
                     () -> !oracle.revisions.isEmpty() && oracle.revisions.get(oracle.revisions.size() - 1) >= to);

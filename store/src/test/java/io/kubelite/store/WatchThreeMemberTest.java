@@ -1,5 +1,6 @@
 package io.kubelite.store;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Pod;
 import io.kubelite.store.testing.EtcdCluster;
 import io.kubelite.store.testing.EtcdExtension;
@@ -27,11 +28,11 @@ class WatchThreeMemberTest {
         Etcd watchClient = Etcd.connect(new EtcdConfig(List.of(cluster.endpoints().get(0), cluster.endpoints().get(1)),
                 prefix, Duration.ofSeconds(5)));
         Etcd writeClient = ETCD.connect(prefix);
-        ObjectStore<Pod> pods = new Store(writeClient).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(writeClient).of(PodKind.RESOURCE);
         long start = Long.parseLong(pods.create(TestObjects.pod("default", "start")).join().getMetadata().getResourceVersion());
 
         WatchTesting.Recorder rec = new WatchTesting.Recorder();
-        try (ResourceWatch<Pod> w = new Store(watchClient).of(Resources.PODS).watch(null, start + 1, rec);
+        try (ResourceWatch<Pod> w = new Store(watchClient).of(PodKind.RESOURCE).watch(null, start + 1, rec);
              WatchTesting.Writer writer = new WatchTesting.Writer(pods)) {
             Poll.until(Duration.ofSeconds(10), "some events before the first kill", () -> rec.revisions.size() > 20);
             for (int member = 0; member < 2; member++) {

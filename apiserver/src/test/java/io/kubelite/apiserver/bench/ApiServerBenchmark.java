@@ -1,5 +1,7 @@
 package io.kubelite.apiserver.bench;
 
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.etcd.jetcd.ByteSequence;
@@ -20,7 +22,6 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.local.LocalEtcd;
 
@@ -108,7 +109,7 @@ public final class ApiServerBenchmark {
                     .connectTimeout(Duration.ofSeconds(10)).build();
             Bench b = new Bench(api, etcd, http, local);
             for (String ns : List.of("bench", "warm", "watch", "big")) {
-                b.store.of(Resources.NAMESPACES).create(Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder()
+                b.store.of(NamespaceKind.RESOURCE).create(Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder()
                         .setName(ns)).build()).join();
             }
             b.mutations("warm", rate, 5, false);
@@ -189,8 +190,8 @@ public final class ApiServerBenchmark {
                 });
             });
             // the same shape on raw etcd: txn create / txn update on the same value, same rate
-            Pod sample = store.of(Resources.PODS).get(ns, "p-0").join();
-            byte[] value = ObjectCodec.encode(Resources.PODS, sample);
+            Pod sample = store.of(PodKind.RESOURCE).get(ns, "p-0").join();
+            byte[] value = ObjectCodec.encode(PodKind.RESOURCE, sample);
             KV kv = etcd.client().getKVClient();
             long[] revs = new long[n];
             List<CompletableFuture<Long>> rawCreated = new ArrayList<>(n);
@@ -492,7 +493,7 @@ public final class ApiServerBenchmark {
         // ------------------------------------------------------------------ (c) list
 
         void list(int size) throws Exception {
-            ObjectStore<Pod> pods = store.of(Resources.PODS);
+            ObjectStore<Pod> pods = store.of(PodKind.RESOURCE);
             Pod template = pods.get("warm", "p-0").join();
             double before = cachedPods();
             Semaphore inFlight = new Semaphore(64);

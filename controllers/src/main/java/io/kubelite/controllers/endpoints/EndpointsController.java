@@ -1,5 +1,8 @@
 package io.kubelite.controllers.endpoints;
 
+import io.kubelite.kinds.core.endpoints.EndpointsKind;
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.core.service.ServiceKind;
 import com.google.protobuf.Value;
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerPort;
@@ -17,7 +20,6 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.store.Resources;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
@@ -57,10 +59,10 @@ public final class EndpointsController implements Controller {
     private final int workers;
 
     public EndpointsController(ControllerContext ctx) {
-        this.endpoints = ctx.store().of(Resources.ENDPOINTS);
-        this.services = ctx.informers().get(Resources.SERVICES);
-        this.pods = ctx.informers().get(Resources.PODS);
-        this.epInformer = ctx.informers().get(Resources.ENDPOINTS);
+        this.endpoints = ctx.store().of(EndpointsKind.RESOURCE);
+        this.services = ctx.informers().get(ServiceKind.RESOURCE);
+        this.pods = ctx.informers().get(PodKind.RESOURCE);
+        this.epInformer = ctx.informers().get(EndpointsKind.RESOURCE);
         this.workers = ctx.options().concurrentEndpointSyncs;
         services.addHandler(ResourceEventHandler.onAnyChange(s -> queue.add(key(s.getMetadata()))));
         pods.addHandler(new ResourceEventHandler<>() {

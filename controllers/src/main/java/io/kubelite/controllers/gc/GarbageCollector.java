@@ -1,5 +1,15 @@
 package io.kubelite.controllers.gc;
 
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.endpoints.EndpointsKind;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.kinds.core.service.ServiceKind;
+import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.OwnerReference;
@@ -10,8 +20,7 @@ import io.kubelite.controllers.util.Pods;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
@@ -56,8 +65,8 @@ public final class GarbageCollector implements Controller {
     /** Re-check of an owner still waiting for blocking dependents, in case a delete event was missed. */
     private static final Duration FOREGROUND_RECHECK = Duration.ofSeconds(5);
     private static final List<Resource<? extends Message>> DEPENDENTS = List.of(
-            Resources.PODS, Resources.REPLICA_SETS, Resources.SERVICES, Resources.ENDPOINTS,
-            Resources.SERVICE_ACCOUNTS, Resources.SECRETS, Resources.LEASES);
+            PodKind.RESOURCE, ReplicaSetKind.RESOURCE, ServiceKind.RESOURCE, EndpointsKind.RESOURCE,
+            ServiceAccountKind.RESOURCE, SecretKind.RESOURCE, LeaseKind.RESOURCE);
 
     /** A dependent, by resource plural, namespace and name. */
     record Ref(String resource, String namespace, String name) {
@@ -78,8 +87,8 @@ public final class GarbageCollector implements Controller {
             watch(r);
         }
         // owners that are never dependents here: their deletion must still wake their dependents
-        ownerOnly(Resources.NODES);
-        ownerOnly(Resources.NAMESPACES);
+        ownerOnly(NodeKind.RESOURCE);
+        ownerOnly(NamespaceKind.RESOURCE);
     }
 
     private static boolean foregroundPending(ObjectMeta m) {
@@ -149,7 +158,7 @@ public final class GarbageCollector implements Controller {
     /** An owner waiting in foreground deletion may be waiting for exactly this dependent. */
     private void dependentDeleted(Resource<?> r, ObjectMeta m) {
         for (OwnerReference o : m.getOwnerReferencesList()) {
-            Resources.byKind(o.getApiVersion(), o.getKind())
+            Kinds.byKind(o.getApiVersion(), o.getKind())
                     .filter(or -> informers.containsKey(or.plural()) || owners.containsKey(or.plural()))
                     .ifPresent(or -> queue.add(new Ref(or.plural(), or.namespaced() ? m.getNamespace() : "", o.getName())));
         }
@@ -212,7 +221,7 @@ public final class GarbageCollector implements Controller {
         List<OwnerReference> dangling = new ArrayList<>();
         int solid = 0;
         for (OwnerReference o : m.getOwnerReferencesList()) {
-            Optional<Resource<? extends Message>> or = Resources.byKind(o.getApiVersion(), o.getKind());
+            Optional<Resource<? extends Message>> or = Kinds.byKind(o.getApiVersion(), o.getKind());
             if (or.isEmpty()) {
                 solid++; // a kind we cannot look up: never collect because of it
                 continue;
@@ -229,7 +238,7 @@ public final class GarbageCollector implements Controller {
         ObjectStore<T> store = ctx.store().of(r);
         if (solid == 0) {
             try {
-                if (r == Resources.PODS) {
+                if (r == PodKind.RESOURCE) {
                     @SuppressWarnings("unchecked")
                     ObjectStore<Pod> pods = (ObjectStore<Pod>) store;
                     Pods.delete(pods, (Pod) obj).get(15, TimeUnit.SECONDS);
@@ -307,7 +316,7 @@ public final class GarbageCollector implements Controller {
     private boolean deleteDependent(Resource<Message> dr, Message d) throws Exception {
         ObjectMeta dm = dr.meta(d);
         try {
-            if (dr == (Resource<?>) Resources.PODS) {
+            if (dr == (Resource<?>) PodKind.RESOURCE) {
                 @SuppressWarnings("unchecked")
                 ObjectStore<Pod> pods = (ObjectStore<Pod>) (ObjectStore<?>) ctx.store().of(dr);
                 Pods.delete(pods, (Pod) d).get(15, TimeUnit.SECONDS);

@@ -1,5 +1,7 @@
 package io.kubelite.controllers.gc;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeCondition;
 import io.kubelite.api.Pod;
@@ -12,7 +14,6 @@ import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
@@ -63,10 +64,10 @@ public final class PodGarbageCollector implements Controller {
 
     public PodGarbageCollector(ControllerContext ctx) {
         this.opts = ctx.options();
-        this.pods = ctx.store().of(Resources.PODS);
-        this.nodes = ctx.store().of(Resources.NODES);
-        this.podInformer = ctx.informers().get(Resources.PODS);
-        this.nodeInformer = ctx.informers().get(Resources.NODES);
+        this.pods = ctx.store().of(PodKind.RESOURCE);
+        this.nodes = ctx.store().of(NodeKind.RESOURCE);
+        this.podInformer = ctx.informers().get(PodKind.RESOURCE);
+        this.nodeInformer = ctx.informers().get(NodeKind.RESOURCE);
         NodeLifecycleController.podIndex(podInformer);
         this.scanner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "podgc-scan");

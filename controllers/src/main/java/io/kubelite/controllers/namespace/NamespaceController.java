@@ -1,5 +1,14 @@
 package io.kubelite.controllers.namespace;
 
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.endpoints.EndpointsKind;
+import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.kinds.core.service.ServiceKind;
+import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import com.google.protobuf.Message;
 import io.kubelite.api.Namespace;
 import io.kubelite.api.NamespaceCondition;
@@ -14,8 +23,7 @@ import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
@@ -42,8 +50,8 @@ public final class NamespaceController implements Controller {
     public static final List<String> SYSTEM = List.of("default", "kube-system", "kube-public", "kube-node-lease");
     static final String FINALIZER = "kubernetes";
     private static final List<Resource<? extends Message>> CONTENT = List.of(
-            Resources.REPLICA_SETS, Resources.PODS, Resources.SERVICES, Resources.ENDPOINTS,
-            Resources.SERVICE_ACCOUNTS, Resources.SECRETS, Resources.LEASES, Resources.EVENTS);
+            ReplicaSetKind.RESOURCE, PodKind.RESOURCE, ServiceKind.RESOURCE, EndpointsKind.RESOURCE,
+            ServiceAccountKind.RESOURCE, SecretKind.RESOURCE, LeaseKind.RESOURCE, EventKind.RESOURCE);
 
     private final ControllerContext ctx;
     private final ObjectStore<Namespace> namespaces;
@@ -53,8 +61,8 @@ public final class NamespaceController implements Controller {
 
     public NamespaceController(ControllerContext ctx) {
         this.ctx = ctx;
-        this.namespaces = ctx.store().of(Resources.NAMESPACES);
-        this.informer = ctx.informers().get(Resources.NAMESPACES);
+        this.namespaces = ctx.store().of(NamespaceKind.RESOURCE);
+        this.informer = ctx.informers().get(NamespaceKind.RESOURCE);
         this.workers = ctx.options().concurrentNamespaceSyncs;
         informer.addHandler(ResourceEventHandler.onAnyChange(n -> queue.add(n.getMetadata().getName())));
     }
@@ -163,7 +171,7 @@ public final class NamespaceController implements Controller {
         for (T obj : items) {
             ObjectMeta m = r.meta(obj);
             try {
-                if (r == Resources.PODS) {
+                if (r == PodKind.RESOURCE) {
                     Pods.delete((ObjectStore<Pod>) store, (Pod) obj).get(15, TimeUnit.SECONDS);
                 } else {
                     store.delete(ns, m.getName(), Preconditions.uid(m.getUid())).get(15, TimeUnit.SECONDS);

@@ -1,5 +1,8 @@
 package io.kubelite.controllers.namespace;
 
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import com.google.protobuf.ByteString;
 import io.kubelite.api.Namespace;
 import io.kubelite.api.ObjectMeta;
@@ -13,7 +16,6 @@ import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.store.Resources;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
@@ -53,11 +55,11 @@ public final class ServiceAccountTokenController implements Controller {
     private final WorkQueue<String> queue = WorkQueue.builder("serviceaccount-token").build();
 
     public ServiceAccountTokenController(ControllerContext ctx) {
-        this.accounts = ctx.store().of(Resources.SERVICE_ACCOUNTS);
-        this.secrets = ctx.store().of(Resources.SECRETS);
-        this.nsInformer = ctx.informers().get(Resources.NAMESPACES);
-        this.saInformer = ctx.informers().get(Resources.SERVICE_ACCOUNTS);
-        Informer<Secret> secretInformer = ctx.informers().get(Resources.SECRETS);
+        this.accounts = ctx.store().of(ServiceAccountKind.RESOURCE);
+        this.secrets = ctx.store().of(SecretKind.RESOURCE);
+        this.nsInformer = ctx.informers().get(NamespaceKind.RESOURCE);
+        this.saInformer = ctx.informers().get(ServiceAccountKind.RESOURCE);
+        Informer<Secret> secretInformer = ctx.informers().get(SecretKind.RESOURCE);
         nsInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Namespace n) {

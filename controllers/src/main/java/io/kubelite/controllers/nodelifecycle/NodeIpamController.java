@@ -1,12 +1,12 @@
 package io.kubelite.controllers.nodelifecycle;
 
+import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.api.Node;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.store.Resources;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
@@ -41,8 +41,8 @@ public final class NodeIpamController implements Controller {
     private final Map<String, String> owned = new HashMap<>();
 
     public NodeIpamController(ControllerContext ctx) {
-        this.nodes = ctx.store().of(Resources.NODES);
-        this.nodeInformer = ctx.informers().get(Resources.NODES);
+        this.nodes = ctx.store().of(NodeKind.RESOURCE);
+        this.nodeInformer = ctx.informers().get(NodeKind.RESOURCE);
         this.recorder = ctx.recorder();
         this.cidrs = CidrSet.parse(ctx.options().clusterCidr, ctx.options().nodeCidrMaskSize);
         nodeInformer.addHandler(new ResourceEventHandler<>() {

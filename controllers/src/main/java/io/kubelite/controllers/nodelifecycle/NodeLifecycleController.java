@@ -1,5 +1,8 @@
 package io.kubelite.controllers.nodelifecycle;
 
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
@@ -7,7 +10,6 @@ import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.ControllerOptions;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.Informer;
 import org.slf4j.Logger;
@@ -72,18 +74,18 @@ public final class NodeLifecycleController implements Controller {
 
     public NodeLifecycleController(ControllerContext ctx) {
         this.opts = ctx.options();
-        this.nodeInformer = ctx.informers().get(Resources.NODES);
-        Informer<Lease> leaseInformer = ctx.informers().get(Resources.LEASES);
-        Informer<Pod> podInformer = ctx.informers().get(Resources.PODS);
+        this.nodeInformer = ctx.informers().get(NodeKind.RESOURCE);
+        Informer<Lease> leaseInformer = ctx.informers().get(LeaseKind.RESOURCE);
+        Informer<Pod> podInformer = ctx.informers().get(PodKind.RESOURCE);
         podIndex(podInformer);
         this.recorder = ctx.recorder();
-        ObjectStore<Node> nodes = ctx.store().of(Resources.NODES);
+        ObjectStore<Node> nodes = ctx.store().of(NodeKind.RESOURCE);
         NodeTaintWriter taints = new NodeTaintWriter(nodes);
         this.health = new NodeHealthMonitor(opts, nodes, leaseInformer, recorder);
         this.noExecute = new NoExecuteTainter(opts.nodeEvictionRate, nodeInformer, health, taints);
         this.noSchedule = new NoScheduleTainter(nodeInformer, taints);
         this.zones = new ZoneDisruption(opts, noExecute, health);
-        this.podsNotReady = new PodNotReadyMarker(ctx.store().of(Resources.PODS), podInformer);
+        this.podsNotReady = new PodNotReadyMarker(ctx.store().of(PodKind.RESOURCE), podInformer);
         this.exec = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "nodelifecycle");
             t.setDaemon(true);

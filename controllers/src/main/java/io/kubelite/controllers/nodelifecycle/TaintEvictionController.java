@@ -1,5 +1,7 @@
 package io.kubelite.controllers.nodelifecycle;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
@@ -11,7 +13,6 @@ import io.kubelite.store.events.EventRecorder;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
@@ -51,9 +52,9 @@ public final class TaintEvictionController implements Controller {
     private final Map<String, Instant> scheduled = new ConcurrentHashMap<>();
 
     public TaintEvictionController(ControllerContext ctx) {
-        this.pods = ctx.store().of(Resources.PODS);
-        this.podInformer = ctx.informers().get(Resources.PODS);
-        this.nodeInformer = ctx.informers().get(Resources.NODES);
+        this.pods = ctx.store().of(PodKind.RESOURCE);
+        this.podInformer = ctx.informers().get(PodKind.RESOURCE);
+        this.nodeInformer = ctx.informers().get(NodeKind.RESOURCE);
         this.recorder = ctx.recorder();
         NodeLifecycleController.podIndex(podInformer);
         podInformer.addHandler(new ResourceEventHandler<>() {

@@ -1,5 +1,7 @@
 package io.kubelite.controllers.replicaset;
 
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.OwnerReference;
 import io.kubelite.api.Pod;
@@ -18,7 +20,6 @@ import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.store.Resources;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
@@ -75,10 +76,10 @@ public final class ReplicaSetController implements Controller {
     private final WorkQueue<String> queue = WorkQueue.builder("replicaset").build();
 
     public ReplicaSetController(ControllerContext ctx) {
-        this.replicaSets = ctx.store().of(Resources.REPLICA_SETS);
-        this.pods = ctx.store().of(Resources.PODS);
-        this.rsInformer = ctx.informers().get(Resources.REPLICA_SETS);
-        this.podInformer = ctx.informers().get(Resources.PODS);
+        this.replicaSets = ctx.store().of(ReplicaSetKind.RESOURCE);
+        this.pods = ctx.store().of(PodKind.RESOURCE);
+        this.rsInformer = ctx.informers().get(ReplicaSetKind.RESOURCE);
+        this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.recorder = ctx.recorder();
         this.workers = ctx.options().concurrentReplicaSetSyncs;
         this.burst = ctx.options().replicaSetBurst;

@@ -1,5 +1,9 @@
 package io.kubelite.controllers.bench;
 
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -17,7 +21,6 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.runtime.ComponentMain;
 
@@ -88,14 +91,14 @@ public final class ControllerBenchmark {
         String prefix = "/bench-health-" + System.nanoTime() + "/registry";
         try (Etcd etcd = Etcd.connect(new EtcdConfig(List.of(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
             Store store = new Store(etcd);
-            ObjectStore<Lease> leases = store.of(Resources.LEASES);
+            ObjectStore<Lease> leases = store.of(LeaseKind.RESOURCE);
             Map<String, Lease> current = new ConcurrentHashMap<>();
             Semaphore inflight = new Semaphore(256);
             List<CompletableFuture<?>> fs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String name = "node-" + i;
                 inflight.acquire();
-                fs.add(store.of(Resources.NODES).create(io.kubelite.controllers.HarnessAccess.readyNode(name))
+                fs.add(store.of(NodeKind.RESOURCE).create(io.kubelite.controllers.HarnessAccess.readyNode(name))
                         .thenCompose(x -> leases.create(Lease.newBuilder()
                                 .setMetadata(ObjectMeta.newBuilder().setNamespace("kube-node-lease").setName(name))
                                 .setSpec(LeaseSpec.newBuilder().setHolderIdentity(name).setLeaseDurationSeconds(40)
@@ -175,7 +178,7 @@ public final class ControllerBenchmark {
                     .setMetadata(io.kubelite.controllers.HarnessAccess.podFromTemplate(rs).getMetadata().toBuilder()
                             .setName("bench-raw00").setUid("00000000-0000-0000-0000-000000000000")
                             .setCreationTimestamp(Times.nowSeconds())).build();
-            byte[] value = ObjectCodec.encode(Resources.PODS, sample);
+            byte[] value = ObjectCodec.encode(PodKind.RESOURCE, sample);
             Semaphore inflight = new Semaphore(500);
             long t0 = System.nanoTime();
             List<CompletableFuture<?>> fs = new ArrayList<>(p);
@@ -203,11 +206,11 @@ public final class ControllerBenchmark {
                     Thread.sleep(10);
                 }
                 Store store = new Store(etcd);
-                store.of(Resources.REPLICA_SETS).create(rs).join();
+                store.of(ReplicaSetKind.RESOURCE).create(rs).join();
                 ByteSequence podsPrefix = Etcd.bytes(prefix + "/pods/default/");
                 GetOption countOnly = GetOption.builder().isPrefix(true).withCountOnly(true).build();
                 long t1 = System.nanoTime();
-                store.of(Resources.REPLICA_SETS).guaranteedUpdate("default", "bench", r -> r.toBuilder()
+                store.of(ReplicaSetKind.RESOURCE).guaranteedUpdate("default", "bench", r -> r.toBuilder()
                         .setSpec(r.getSpec().toBuilder().setReplicas(p)).build()).join();
                 long lastReport = System.nanoTime();
                 while (etcd.client().getKVClient().get(podsPrefix, countOnly).join().getCount() < p) {

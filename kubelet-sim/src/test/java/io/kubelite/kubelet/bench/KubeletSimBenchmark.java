@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.bench;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerPort;
 import io.kubelite.api.HTTPGetAction;
@@ -13,7 +14,6 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
@@ -101,7 +101,7 @@ public final class KubeletSimBenchmark {
         EtcdConfig cfg = new EtcdConfig(List.of(endpoints.split(",")), PREFIX, Duration.ofSeconds(10));
         try (Etcd etcd = Etcd.connect(cfg)) {
             // ------------------------------------------------------------ raw etcd, same run
-            byte[] value = ObjectCodec.encode(Resources.PODS, pod(0, nodes));
+            byte[] value = ObjectCodec.encode(PodKind.RESOURCE, pod(0, nodes));
             double txns = RawEtcdFigures.txnRate(etcd, value, 5000, 16);
             System.out.printf("raw etcd: %d-byte compare-and-put txns, 16 in flight: %.0f/s%n", value.length, txns);
             Percentiles rawWatch = RawEtcdFigures.putToWatchLatency(etcd, value, Math.min(podCount, rate * 20), rate);
@@ -138,7 +138,7 @@ public final class KubeletSimBenchmark {
     }
 
     private static Result createAndWatch(Etcd etcd, SimProcess sim, int nodes, int podCount, int rate) throws Exception {
-        ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
         Map<String, Long> created = new ConcurrentHashMap<>();
         Map<String, Long> running = new ConcurrentHashMap<>();
         AtomicInteger failures = new AtomicInteger();

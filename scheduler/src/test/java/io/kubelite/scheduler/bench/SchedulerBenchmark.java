@@ -1,5 +1,7 @@
 package io.kubelite.scheduler.bench;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Cmp;
@@ -26,7 +28,6 @@ import io.kubelite.store.Fence;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.testing.FreePorts;
 
@@ -129,8 +130,8 @@ public final class SchedulerBenchmark {
         String prefix = "/bench-" + name + "-" + Long.toHexString(System.nanoTime()) + "/registry";
         try (Etcd etcd = Etcd.connect(new EtcdConfig(Arrays.asList(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
             Store store = new Store(etcd);
-            ObjectStore<Node> nodes = store.of(Resources.NODES);
-            ObjectStore<Pod> pods = store.of(Resources.PODS);
+            ObjectStore<Node> nodes = store.of(NodeKind.RESOURCE);
+            ObjectStore<Pod> pods = store.of(PodKind.RESOURCE);
             int zones = spread ? 10 : 1;
             concurrently(nodeCount, 128, i -> nodes.create(node(i, zones)));
             concurrently(podCount, 256, i -> pods.create(pod(i, spread)));
@@ -194,7 +195,7 @@ public final class SchedulerBenchmark {
     private static double rawTxnRate(Etcd etcd, String prefix, int ops, int inFlight, String leaderKey, long token)
             throws Exception {
         KV kv = etcd.client().getKVClient();
-        byte[] value = ObjectCodec.encode(Resources.PODS, boundPodShape());
+        byte[] value = ObjectCodec.encode(PodKind.RESOURCE, boundPodShape());
         ByteSequence v = ByteSequence.from(value);
         ByteSequence fenceKey = Etcd.bytes(leaderKey);
         long[] revs = new long[ops];

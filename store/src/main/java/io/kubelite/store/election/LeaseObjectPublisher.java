@@ -1,5 +1,6 @@
 package io.kubelite.store.election;
 
+import io.kubelite.kinds.coordination.lease.LeaseKind;
 import com.google.protobuf.Timestamp;
 import io.kubelite.api.Lease;
 import io.kubelite.api.LeaseSpec;
@@ -9,7 +10,6 @@ import io.kubelite.store.CorruptException;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
 
@@ -41,7 +41,7 @@ public final class LeaseObjectPublisher implements LeaderRecordPublisher {
     }
 
     LeaseObjectPublisher(Etcd etcd, String electionName, Clock clock) {
-        this.leases = new Store(etcd).of(Resources.LEASES);
+        this.leases = new Store(etcd).of(LeaseKind.RESOURCE);
         this.name = electionName;
         this.clock = clock;
     }

@@ -1,5 +1,6 @@
 package io.kubelite.store.events;
 
+import io.kubelite.kinds.core.event.EventKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Cmp;
@@ -12,7 +13,6 @@ import com.google.protobuf.Timestamp;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import io.kubelite.store.ObjectCodec;
-import io.kubelite.store.Resources;
 import io.kubelite.store.ratelimit.TokenBucket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -299,7 +299,7 @@ public final class EventRecorder implements AutoCloseable {
                     cmp = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0));
                 } else {
                     KeyValue kv = resp.getKvs().get(0);
-                    Event cur = ObjectCodec.decode(Resources.EVENTS, key, kv.getValue().getBytes(), kv.getModRevision());
+                    Event cur = ObjectCodec.decode(EventKind.RESOURCE, key, kv.getValue().getBytes(), kv.getModRevision());
                     toWrite = cur.toBuilder().setCount(cur.getCount() + 1)
                             .setLastTimestamp(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
                     cmp = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision()));

@@ -1,5 +1,6 @@
 package io.kubelite.store.events;
 
+import io.kubelite.kinds.core.event.EventKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
@@ -9,7 +10,6 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
-import io.kubelite.store.Resources;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class EventWriter {
 
     /** The etcd key of {@code ev}. */
     public String key(Event ev) {
-        return keys.key(Resources.EVENTS, ev.getMetadata().getNamespace(), ev.getMetadata().getName());
+        return keys.key(EventKind.RESOURCE, ev.getMetadata().getNamespace(), ev.getMetadata().getName());
     }
 
     /**
@@ -60,7 +60,7 @@ public final class EventWriter {
      */
     public CompletableFuture<Long> put(Event ev, Cmp cmp) {
         String key = key(ev);
-        byte[] value = ObjectCodec.encode(Resources.EVENTS, ev);
+        byte[] value = ObjectCodec.encode(EventKind.RESOURCE, ev);
         List<Cmp> cmps = new ArrayList<>(fence.compares());
         cmps.add(cmp);
         return lease().thenCompose(l -> etcd.call(key, () -> etcd.client().getKVClient().txn()

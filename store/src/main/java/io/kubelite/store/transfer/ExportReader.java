@@ -1,12 +1,12 @@
 package io.kubelite.store.transfer;
 
+import io.kubelite.kinds.Kinds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.Envelope;
 import io.kubelite.store.CorruptException;
 import io.kubelite.store.ObjectCodec;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Resource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.BufferedInputStream;
@@ -126,7 +126,7 @@ public final class ExportReader {
         } catch (CorruptException ce) {
             throw new InvalidExportException(lineNo, ce.getMessage());
         }
-        Optional<Resource<? extends Message>> r = Resources.byKind(env.getApiVersion(), env.getKind());
+        Optional<Resource<? extends Message>> r = Kinds.byKind(env.getApiVersion(), env.getKind());
         // decodeAny succeeded, so the kind is known
         Resource<? extends Message> res = r.orElseThrow();
         int want = res.namespaced() ? 3 : 2;

@@ -11,7 +11,7 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.ExpiredException;
 import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
-import io.kubelite.store.Resource;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.backoff.Backoff;
 import io.kubelite.store.backoff.ExponentialBackoff;

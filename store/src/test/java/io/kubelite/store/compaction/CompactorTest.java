@@ -1,11 +1,11 @@
 package io.kubelite.store.compaction;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Pod;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ExpiredException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.TestObjects;
@@ -31,7 +31,7 @@ class CompactorTest {
         String prefix = ETCD.newPrefix();
         Etcd a = ETCD.connect(prefix);
         Etcd b = ETCD.connect(prefix);
-        ObjectStore<Pod> pods = new Store(a).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(a).of(PodKind.RESOURCE);
         // manual rounds (tick) instead of timers: each tick is "one interval later"
         try (Compactor ca = new Compactor(a, java.time.Duration.ofHours(1));
              Compactor cb = new Compactor(b, java.time.Duration.ofHours(1))) {

@@ -1,5 +1,6 @@
 package io.kubelite.store.election;
 
+import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.api.Lease;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.FencedOutException;
@@ -75,7 +76,7 @@ class LeaseObjectPublisherTest {
             }
             byte[] value = kvs.get(0).getValue().getBytes();
             assertThat(new String(value, 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("k8l\0");
-            Lease lease = io.kubelite.store.ObjectCodec.decode(io.kubelite.store.Resources.LEASES, reader.key(), value,
+            Lease lease = io.kubelite.store.ObjectCodec.decode(LeaseKind.RESOURCE, reader.key(), value,
                     kvs.get(0).getModRevision());
             return lease != null && identity.equals(lease.getSpec().getHolderIdentity()) ? lease : null;
         } catch (Exception e) {

@@ -1,11 +1,11 @@
 package io.kubelite.store.informer;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Pod;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.testing.EtcdCluster;
@@ -48,13 +48,13 @@ class InformerRelistTest {
         others.remove(cut);
         Etcd viaFollower = Etcd.connect(new EtcdConfig(List.of(cluster.endpoints().get(cut)), prefix, Duration.ofSeconds(5)));
         Etcd viaOthers = Etcd.connect(new EtcdConfig(others, prefix, Duration.ofSeconds(5)));
-        ObjectStore<Pod> writer = new Store(viaOthers).of(Resources.PODS);
+        ObjectStore<Pod> writer = new Store(viaOthers).of(PodKind.RESOURCE);
         for (int i = 0; i < 50; i++) {
             writer.create(TestObjects.pod("default", "p" + i)).join();
         }
         List<String> deleted = Collections.synchronizedList(new ArrayList<>());
         List<String> added = Collections.synchronizedList(new ArrayList<>());
-        try (Informer<Pod> inf = new Informer<>(new Store(viaFollower).of(Resources.PODS), null)) {
+        try (Informer<Pod> inf = new Informer<>(new Store(viaFollower).of(PodKind.RESOURCE), null)) {
             inf.addHandler(new ResourceEventHandler<>() {
                 @Override
                 public void onAdd(Pod obj) {

@@ -1,10 +1,10 @@
 package io.kubelite.store.informer;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Pod;
 import io.kubelite.store.CorruptException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.testing.EtcdExtension;
@@ -39,7 +39,7 @@ class InformerTest {
 
     @Test
     void listsWatchesIndexesAndNotifies() {
-        ObjectStore<Pod> pods = new Store(ETCD.connect(ETCD.newPrefix())).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(ETCD.connect(ETCD.newPrefix())).of(PodKind.RESOURCE);
         pods.create(onNode("a", "n1")).join();
         pods.create(onNode("b", "n2")).join();
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
@@ -79,7 +79,7 @@ class InformerTest {
 
     @Test
     void slowHandlerNeverStallsTheCacheAndEndsAtTheLatestState() throws Exception {
-        ObjectStore<Pod> pods = new Store(ETCD.connect(ETCD.newPrefix())).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(ETCD.connect(ETCD.newPrefix())).of(PodKind.RESOURCE);
         CountDownLatch gate = new CountDownLatch(1);
         Map<String, String> lastSeen = new ConcurrentHashMap<>();
         try (Informer<Pod> inf = new Informer<>(pods, null)) {
@@ -136,7 +136,7 @@ class InformerTest {
     @Test
     void garbageWrittenByEtcdctlIsReportedAsCorruptAndEverythingElseIsServed() {
         String prefix = ETCD.newPrefix();
-        ObjectStore<Pod> pods = new Store(ETCD.connect(prefix)).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(ETCD.connect(prefix)).of(PodKind.RESOURCE);
         pods.create(TestObjects.pod("default", "good")).join();
         pods.create(TestObjects.pod("default", "victim")).join();
         try (Informer<Pod> inf = new Informer<>(pods, null)) {
@@ -178,7 +178,7 @@ class InformerTest {
 
     @Test
     void filterKeepsOnlyMatchingObjectsAndDeliversEntryAndExit() {
-        ObjectStore<Pod> pods = new Store(ETCD.connect(ETCD.newPrefix())).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(ETCD.connect(ETCD.newPrefix())).of(PodKind.RESOURCE);
         pods.create(onNode("mine", "n1")).join();
         pods.create(onNode("theirs", "n9")).join();
         List<String> seen = Collections.synchronizedList(new ArrayList<>());

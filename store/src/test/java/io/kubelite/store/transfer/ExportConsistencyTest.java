@@ -1,10 +1,10 @@
 package io.kubelite.store.transfer;
 
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodStatus;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.testing.EtcdExtension;
@@ -35,7 +35,7 @@ class ExportConsistencyTest {
     @Test
     void exportUnderConcurrentWritesIsTheStateAtOneRevision() throws Exception {
         Etcd etcd = ETCD.connect(ETCD.newPrefix());
-        ObjectStore<Pod> pods = new Store(etcd).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
         CompletableFuture.allOf(java.util.stream.IntStream.range(0, 200)
                 .mapToObj(i -> pods.create(TestObjects.pod("default", "p-" + i)))
                 .toArray(CompletableFuture[]::new)).join();

@@ -1,7 +1,8 @@
 package io.kubelite.store.transfer;
 
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectCodec;
-import io.kubelite.store.Resources;
 import io.kubelite.store.TestObjects;
 import org.junit.jupiter.api.Test;
 
@@ -37,12 +38,12 @@ class ExportReaderTest {
     }
 
     private static ExportEntry pod(String ns, String name, long ttl) {
-        return new ExportEntry("pods/" + ns + "/" + name, ObjectCodec.encode(Resources.PODS, TestObjects.pod(ns, name)), ttl);
+        return new ExportEntry("pods/" + ns + "/" + name, ObjectCodec.encode(PodKind.RESOURCE, TestObjects.pod(ns, name)), ttl);
     }
 
     private static byte[] valid() {
         return file(pod("default", "a", 0), pod("default", "b", 3542),
-                new ExportEntry("nodes/n1", ObjectCodec.encode(Resources.NODES, TestObjects.node("n1")), 0));
+                new ExportEntry("nodes/n1", ObjectCodec.encode(NodeKind.RESOURCE, TestObjects.node("n1")), 0));
     }
 
     private static List<String> lines(byte[] f) {
@@ -118,14 +119,14 @@ class ExportReaderTest {
 
     @Test
     void aDamagedEnvelopeNamesItsLine() {
-        byte[] v = ObjectCodec.encode(Resources.PODS, TestObjects.pod("default", "a"));
+        byte[] v = ObjectCodec.encode(PodKind.RESOURCE, TestObjects.pod("default", "a"));
         byte[] damaged = Arrays.copyOf(v, v.length - 5);
         rejectedContaining(file(new ExportEntry("pods/default/a", damaged, 0)), "line 2: value at pods/default/a");
     }
 
     @Test
     void anObjectUnderTheWrongResourceIsRefused() {
-        byte[] node = ObjectCodec.encode(Resources.NODES, TestObjects.node("n1"));
+        byte[] node = ObjectCodec.encode(NodeKind.RESOURCE, TestObjects.node("n1"));
         rejected(file(new ExportEntry("pods/default/n1", node, 0)),
                 "line 2: key pods/default/n1 holds a v1 Node, which belongs at nodes/<name>");
     }
@@ -172,7 +173,7 @@ class ExportReaderTest {
 
     @Test
     void valuesRoundTripByteForByte() {
-        byte[] v = ObjectCodec.encode(Resources.PODS, TestObjects.pod("default", "a"));
+        byte[] v = ObjectCodec.encode(PodKind.RESOURCE, TestObjects.pod("default", "a"));
         ExportFile f = TransferFixtures.parse(file(new ExportEntry("pods/default/a", v, 0)));
         assertThat(Base64.getEncoder().encodeToString(f.entries().get(0).value()))
                 .isEqualTo(Base64.getEncoder().encodeToString(v));

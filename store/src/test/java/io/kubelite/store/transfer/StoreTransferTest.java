@@ -1,11 +1,12 @@
 package io.kubelite.store.transfer;
 
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.core.secret.SecretKind;
 import com.google.protobuf.Message;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodStatus;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.store.Resources;
 import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.testing.EtcdExtension;
@@ -60,7 +61,7 @@ class StoreTransferTest {
         assertThat(ttl).isBetween(TransferFixtures.EVENT_TTL - 60, TransferFixtures.EVENT_TTL);
         assertThat(TransferFixtures.remainingTtl(target, target.prefix() + "/pods/default/web-0")).isZero();
         // the target's objects are usable: resourceVersion is the target's own and updates work
-        ObjectStore<Pod> pods = new Store(target).of(Resources.PODS);
+        ObjectStore<Pod> pods = new Store(target).of(PodKind.RESOURCE);
         Pod p = pods.get("default", "web-1").join();
         pods.update(p.toBuilder().setStatus(PodStatus.newBuilder().setPhase("Running")).build()).join();
     }
@@ -72,7 +73,7 @@ class StoreTransferTest {
         ExportFile file = TransferFixtures.parse(TransferFixtures.export(source));
 
         Etcd target = ETCD.connect(ETCD.newPrefix());
-        ObjectStore<Pod> targetPods = new Store(target).of(Resources.PODS);
+        ObjectStore<Pod> targetPods = new Store(target).of(PodKind.RESOURCE);
         targetPods.create(TestObjects.pod("default", "web-0").toBuilder()
                 .setStatus(PodStatus.newBuilder().setPhase("Failed")).build()).join();
         targetPods.create(TestObjects.pod("default", "only-in-target")).join();
@@ -113,7 +114,7 @@ class StoreTransferTest {
         // 48 secrets of 1.4 MiB each: 67 MiB in one 500-key page, over jetcd's 64 MiB inbound limit
         io.kubelite.api.Secret big = io.kubelite.api.Secret.newBuilder()
                 .putData("blob", com.google.protobuf.ByteString.copyFrom(new byte[1400 * 1024])).build();
-        ObjectStore<io.kubelite.api.Secret> secrets = new Store(source).of(Resources.SECRETS);
+        ObjectStore<io.kubelite.api.Secret> secrets = new Store(source).of(SecretKind.RESOURCE);
         for (int i = 0; i < 48; i++) {
             secrets.create(big.toBuilder().setMetadata(io.kubelite.api.ObjectMeta.newBuilder()
                     .setNamespace("default").setName("s-" + i)).build()).join();

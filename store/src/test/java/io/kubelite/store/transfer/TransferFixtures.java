@@ -1,5 +1,10 @@
 package io.kubelite.store.transfer;
 
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import com.google.protobuf.Message;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -13,8 +18,7 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.Keys;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectCodec;
-import io.kubelite.store.Resource;
-import io.kubelite.store.Resources;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
 
@@ -42,17 +46,17 @@ public final class TransferFixtures {
     public static void seed(Etcd etcd) {
         Store store = new Store(etcd);
         for (String ns : List.of("default", "team-a")) {
-            store.of(Resources.NAMESPACES).create(Namespace.newBuilder()
+            store.of(NamespaceKind.RESOURCE).create(Namespace.newBuilder()
                     .setMetadata(ObjectMeta.newBuilder().setName(ns)).build()).join();
             for (int i = 0; i < 4; i++) {
-                store.of(Resources.PODS).create(TestObjects.pod(ns, "web-" + i)).join();
+                store.of(PodKind.RESOURCE).create(TestObjects.pod(ns, "web-" + i)).join();
             }
         }
-        store.of(Resources.NODES).create(TestObjects.node("node-1")).join();
-        store.of(Resources.NODES).create(TestObjects.node("node-2")).join();
+        store.of(NodeKind.RESOURCE).create(TestObjects.node("node-1")).join();
+        store.of(NodeKind.RESOURCE).create(TestObjects.node("node-2")).join();
         Event ev = Event.newBuilder().setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("web-0.1")
                 .setUid("e-1")).setReason("Scheduled").setMessage("assigned to node-1").setCount(1).build();
-        putLeased(etcd, Resources.EVENTS, ev, EVENT_TTL);
+        putLeased(etcd, EventKind.RESOURCE, ev, EVENT_TTL);
     }
 
     public static <T extends Message> String putLeased(Etcd etcd, Resource<T> r, T obj, long ttl) {
@@ -68,7 +72,7 @@ public final class TransferFixtures {
     public static Map<String, Message> objects(Etcd etcd) {
         Store store = new Store(etcd);
         Map<String, Message> out = new TreeMap<>();
-        for (Resource<? extends Message> r : Resources.all()) {
+        for (Resource<? extends Message> r : Kinds.resources()) {
             collect(store, r, out);
         }
         return out;

@@ -1,4 +1,4 @@
-package io.kubelite.store;
+package io.kubelite.kinds;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;

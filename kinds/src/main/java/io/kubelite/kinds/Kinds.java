@@ -1,0 +1,82 @@
+package io.kubelite.kinds;
+
+import com.google.protobuf.Message;
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.endpoints.EndpointsKind;
+import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.kinds.core.service.ServiceKind;
+import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registry of the kinds kubelite serves: the one place that lists them. Discovery,
+ * the API server's routes and watch caches, the codec, {@code kl} and the tests find
+ * kinds here. Adding a kind: its proto message, one package beside the others with its
+ * {@code XKind} (descriptor, strategy, columns), and one line below.
+ */
+public final class Kinds {
+    private static final List<Kind<? extends Message>> ALL = List.of(
+            PodKind.KIND,
+            NodeKind.KIND,
+            NamespaceKind.KIND,
+            ServiceKind.KIND,
+            EndpointsKind.KIND,
+            ServiceAccountKind.KIND,
+            SecretKind.KIND,
+            EventKind.KIND,
+            ReplicaSetKind.KIND,
+            LeaseKind.KIND);
+
+    private Kinds() {
+    }
+
+    /** Every kind, in discovery order. */
+    public static List<Kind<? extends Message>> all() {
+        return ALL;
+    }
+
+    /** Every kind's resource descriptor, in discovery order. */
+    public static List<Resource<? extends Message>> resources() {
+        return ALL.stream().<Resource<? extends Message>>map(Kind::resource).toList();
+    }
+
+    /** The kind of a resource descriptor. */
+    @SuppressWarnings("unchecked")
+    public static <T extends Message> Kind<T> of(Resource<T> r) {
+        for (Kind<? extends Message> k : ALL) {
+            if (k.resource() == r) {
+                return (Kind<T>) k;
+            }
+        }
+        throw new IllegalArgumentException("not a registered resource: " + r);
+    }
+
+    /** Looks a resource up by plural name ({@code pods}), kind ({@code Pod}, any case) or short name ({@code po}). */
+    public static Optional<Resource<? extends Message>> find(String name) {
+        for (Kind<? extends Message> k : ALL) {
+            Resource<? extends Message> r = k.resource();
+            if (r.plural().equals(name) || r.kind().equalsIgnoreCase(name) || r.shortNames().contains(name)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The resource of {@code apiVersion} and {@code kind}, as a manifest or an etcd envelope names it. */
+    public static Optional<Resource<? extends Message>> byKind(String apiVersion, String kind) {
+        for (Kind<? extends Message> k : ALL) {
+            Resource<? extends Message> r = k.resource();
+            if (r.kind().equals(kind) && r.apiVersion().equals(apiVersion)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,68 @@
+package io.kubelite.kinds.validation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects the field errors of one validation pass with kube-apiserver's reasons and
+ * wording ({@code k8s.io/apimachinery/pkg/util/validation/field}). Not thread-safe: one
+ * instance per request.
+ */
+public final class FieldErrors {
+    private final List<FieldError> errors = new ArrayList<>();
+
+    public void required(String field) {
+        errors.add(new FieldError("FieldValueRequired", "Required value", field));
+    }
+
+    public void required(String field, String detail) {
+        errors.add(new FieldError("FieldValueRequired", "Required value: " + detail, field));
+    }
+
+    public void invalid(String field, Object value, String detail) {
+        errors.add(new FieldError("FieldValueInvalid", "Invalid value: " + render(value) + ": " + detail, field));
+    }
+
+    public void forbidden(String field, String detail) {
+        errors.add(new FieldError("FieldValueForbidden", "Forbidden: " + detail, field));
+    }
+
+    public void notSupported(String field, String value, List<String> supported) {
+        StringBuilder b = new StringBuilder();
+        for (String s : supported) {
+            b.append(b.length() == 0 ? "" : ", ").append('"').append(s).append('"');
+        }
+        errors.add(new FieldError("FieldValueNotSupported",
+                "Unsupported value: \"" + value + "\": supported values: " + b, field));
+    }
+
+    public void duplicate(String field, String value) {
+        errors.add(new FieldError("FieldValueDuplicate", "Duplicate value: \"" + value + "\"", field));
+    }
+
+    public void tooLong(String field, int max) {
+        errors.add(new FieldError("FieldValueTooLong", "Too long: must have at most " + max + " bytes", field));
+    }
+
+    /** Adds {@code invalid(field, value, err)} when {@code err} (a {@link Names} check's answer) is not null. */
+    public void invalidIf(String field, Object value, String err) {
+        if (err != null) {
+            invalid(field, value, err);
+        }
+    }
+
+    public boolean isEmpty() {
+        return errors.isEmpty();
+    }
+
+    public List<FieldError> list() {
+        return List.copyOf(errors);
+    }
+
+    private static String render(Object v) {
+        if (v instanceof String s) {
+            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+        return String.valueOf(v);
+    }
+}
