@@ -93,6 +93,16 @@ public final class Codec {
         return out.toByteArray();
     }
 
+    /** A {@code Status} with {@code status: Success}, for callers to add {@code code} or {@code details} to. */
+    public static ObjectNode successStatus() {
+        ObjectNode s = MAPPER.createObjectNode();
+        s.put("kind", "Status");
+        s.put("apiVersion", "v1");
+        s.putObject("metadata");
+        s.put("status", "Success");
+        return s;
+    }
+
     public static byte[] bytes(JsonNode n) {
         try {
             return MAPPER.writeValueAsBytes(n);

@@ -1,4 +1,4 @@
-package io.kubelite.apiserver;
+package io.kubelite.apiserver.replicasets;
 
 import io.kubelite.kinds.validation.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +8,8 @@ import io.kubelite.api.LabelSelectorRequirement;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.ReplicaSet;
 import io.kubelite.api.ApiJson;
+import io.kubelite.apiserver.ApiException;
+import io.kubelite.apiserver.Codec;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.kubelite.apiserver;
+package io.kubelite.apiserver.namespaces;
 
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
@@ -20,13 +20,13 @@ import java.util.concurrent.CompletableFuture;
  * grace), then the namespace. Runs asynchronously; a failure is logged and the
  * namespace stays Terminating (a repeated delete retries).
  */
-final class NamespaceCleaner {
+public final class NamespaceCleaner {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceCleaner.class);
 
     private NamespaceCleaner() {
     }
 
-    static CompletableFuture<Void> purge(Store store, String ns) {
+    public static CompletableFuture<Void> purge(Store store, String ns) {
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (Resource<? extends Message> r : Kinds.resources()) {
             if (r.namespaced()) {

@@ -1,4 +1,4 @@
-package io.kubelite.apiserver;
+package io.kubelite.apiserver.pods;
 
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.kinds.core.pod.PodKind;
@@ -6,6 +6,9 @@ import io.kubelite.api.Container;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeAddress;
 import io.kubelite.api.Pod;
+import io.kubelite.apiserver.ApiException;
+import io.kubelite.apiserver.HandlerContext;
+import io.kubelite.apiserver.Request;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -21,17 +24,17 @@ import java.util.List;
  * port) back to the client, passing {@code follow}, {@code previous} and
  * {@code tailLines} on.
  */
-final class LogProxy {
-    private final ApiServer server;
-    private final ApiServer.Request r;
+public final class LogProxy {
+    private final HandlerContext ctx;
+    private final Request r;
 
-    LogProxy(ApiServer server, ApiServer.Request r) {
-        this.server = server;
+    public LogProxy(HandlerContext ctx, Request r) {
+        this.ctx = ctx;
         this.r = r;
     }
 
-    void serve(String ns, String name) {
-        var pods = server.store().of(PodKind.RESOURCE);
+    public void serve(String ns, String name) {
+        var pods = ctx.store().of(PodKind.RESOURCE);
         pods.get(ns, name).whenComplete((pod, err) -> r.onContext(() -> {
             if (err != null) {
                 r.fail(ApiException.from(err, PodKind.RESOURCE, name));
@@ -43,7 +46,7 @@ final class LogProxy {
 
     private void withPod(Pod pod) {
         String name = pod.getMetadata().getName();
-        String container = r.req.getParam("container");
+        String container = r.http().getParam("container");
         List<String> names = new java.util.ArrayList<>();
         pod.getSpec().getInitContainersList().forEach(c -> names.add(c.getName()));
         pod.getSpec().getContainersList().stream().map(Container::getName).forEach(names::add);
@@ -63,7 +66,7 @@ final class LogProxy {
                     + "\" is waiting to start: pod is not scheduled to a node");
         }
         String c = container;
-        server.store().of(NodeKind.RESOURCE).get(null, nodeName).whenComplete((node, err) -> r.onContext(() -> {
+        ctx.store().of(NodeKind.RESOURCE).get(null, nodeName).whenComplete((node, err) -> r.onContext(() -> {
             if (err != null) {
                 throw ApiException.from(err, NodeKind.RESOURCE, nodeName);
             }
@@ -87,16 +90,16 @@ final class LogProxy {
                 .append('/').append(enc(pod.getMetadata().getName())).append('/').append(enc(container));
         StringBuilder q = new StringBuilder();
         for (String p : List.of("follow", "previous", "tailLines", "timestamps", "sinceSeconds", "limitBytes")) {
-            String v = r.req.getParam(p);
+            String v = r.http().getParam(p);
             if (v != null && !v.isEmpty()) {
                 q.append(q.length() == 0 ? '?' : '&').append(p).append('=').append(enc(v));
             }
         }
         uri.append(q);
-        HttpServerResponse out = r.req.response();
+        HttpServerResponse out = r.http().response();
         RequestOptions opts = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
                 .setURI(uri.toString());
-        server.kubeletClient().request(opts)
+        ctx.kubeletClient().request(opts)
                 .compose(req -> req.send())
                 .onComplete(ar -> r.onContext(() -> {
                     if (ar.failed()) {

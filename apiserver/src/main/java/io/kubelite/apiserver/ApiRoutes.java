@@ -1,0 +1,180 @@
+package io.kubelite.apiserver;
+
+import com.google.protobuf.Message;
+import io.kubelite.api.Pod;
+import io.kubelite.api.ReplicaSet;
+import io.kubelite.apiserver.pods.LogProxy;
+import io.kubelite.apiserver.pods.PodBinding;
+import io.kubelite.apiserver.replicasets.ScaleHandler;
+import io.kubelite.store.ObjectStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The request entry point: authenticates, answers the system endpoints, limits the
+ * requests in flight (429; watches and logs are long-running and not counted), then maps
+ * a resource path and method to its verb and the verb (with subresource) to its handler.
+ * Records each request's count and duration by verb, resource and code.
+ */
+final class ApiRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+
+    private final HandlerContext ctx;
+    private final SystemEndpoints system;
+    private final MeterRegistry registry;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    ApiRoutes(HandlerContext ctx, SystemEndpoints system, MeterRegistry registry) {
+        this.ctx = ctx;
+        this.system = system;
+        this.registry = registry;
+        Gauge.builder("apiserver_current_inflight_requests", inFlight, AtomicInteger::get).register(registry);
+    }
+
+    void handle(HttpServerRequest req) {
+        long start = System.nanoTime();
+        Request r = new Request(req, Vertx.currentContext());
+        req.response().endHandler(v -> {
+            r.release();
+            record(r, start);
+        });
+        req.response().closeHandler(v -> r.release());
+        try {
+            dispatch(r);
+        } catch (ApiException e) {
+            r.fail(e);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", req.method(), req.uri(), e);
+            r.fail(ApiException.from(e, null, null));
+        }
+    }
+
+    private void record(Request r, long start) {
+        String code = Integer.toString(r.http().response().getStatusCode());
+        Counter.builder("apiserver_request_total").tag("verb", r.verb()).tag("resource", r.resourceTag())
+                .tag("code", code).register(registry).increment();
+        if (!r.verb().equals("WATCH")) {
+            Timer.builder("apiserver_request_duration_seconds").tag("verb", r.verb()).tag("resource", r.resourceTag())
+                    .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void dispatch(Request r) {
+        String path = r.http().path();
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        Auth.User user = ctx.auth().authenticate(r.http().getHeader("Authorization"));
+        if (user == null) {
+            r.fail(ApiException.of(401, "Unauthorized", "Unauthorized"));
+            return;
+        }
+        r.user(user);
+        if (system.serve(r, path)) {
+            return;
+        }
+        PathInfo info = PathInfo.parse(path);
+        if (info == null) {
+            throw notFound();
+        }
+        r.resourceTag(info.resource().plural() + (info.subresource() == null ? "" : "/" + info.subresource()));
+        boolean longRunning = QueryOptions.isWatch(r.http()) || "log".equals(info.subresource());
+        if (!longRunning) {
+            if (inFlight.incrementAndGet() > ctx.config().maxInFlight()) {
+                inFlight.decrementAndGet();
+                throw new ApiException(429, "TooManyRequests", "Too many requests, please try again later.", null,
+                        null, null, List.of(), 1);
+            }
+            r.holdSlot(inFlight);
+        }
+        route(new RequestScope<>(ctx, r, info));
+    }
+
+    private <T extends Message> void route(RequestScope<T> s) {
+        Request r = s.request();
+        String sub = s.subresource();
+        String name = s.name();
+        String verb = RequestVerb.of(r.http().method(), s);
+        String denied = Auth.deny(r.user(), verb, s.resource(), sub, s.resource().namespaced() ? s.namespace() : null,
+                name);
+        if (denied != null) {
+            throw new ApiException(403, "Forbidden", denied, name, s.resource().group(), s.resource().plural(),
+                    List.of(), null);
+        }
+        if (s.resource().namespaced() && name != null && s.namespace() == null) {
+            throw notFound();
+        }
+        if (sub != null && !KindRules.allowsSubresource(s.resource(), sub)) {
+            throw notFound();
+        }
+        switch (verb) {
+            case "get" -> {
+                if ("log".equals(sub)) {
+                    new LogProxy(ctx, r).serve(s.namespace(), name);
+                } else if ("scale".equals(sub)) {
+                    scale(s).get();
+                } else {
+                    GetHandler.get(s);
+                }
+            }
+            case "list" -> new ListHandler<>(s).serve();
+            case "watch" -> new WatchHandler<>(s).serve();
+            case "create" -> withBody(r, body -> {
+                if ("binding".equals(sub)) {
+                    PodBinding.bind(r, podStore(s), s.namespace(), name, body);
+                } else {
+                    CreateHandler.create(s, body);
+                }
+            });
+            case "update" -> withBody(r, body -> {
+                if ("scale".equals(sub)) {
+                    scale(s).update(body);
+                } else {
+                    new UpdateHandler<>(s).update(body);
+                }
+            });
+            case "patch" -> withBody(r, body -> {
+                if ("scale".equals(sub)) {
+                    scale(s).patch(PatchType.of(r), body);
+                } else {
+                    new UpdateHandler<>(s).patch(body);
+                }
+            });
+            case "delete" -> withBody(r, body -> new DeleteHandler<>(s).serve(body));
+            case "deletecollection" -> withBody(r, body -> DeleteCollectionHandler.deleteCollection(s, body));
+            default -> throw RequestVerb.notAllowed();
+        }
+    }
+
+    private void withBody(Request r, Consumer<String> fn) {
+        RequestBody.read(r, ctx.config().bodyLimit(), fn);
+    }
+
+    /** {@code pods/binding} is served for pods only ({@link KindRules#allowsSubresource}). */
+    @SuppressWarnings("unchecked")
+    private static ObjectStore<Pod> podStore(RequestScope<?> s) {
+        return (ObjectStore<Pod>) s.store();
+    }
+
+    /** {@code /scale} is served for replicasets only ({@link KindRules#allowsSubresource}). */
+    @SuppressWarnings("unchecked")
+    private static ScaleHandler scale(RequestScope<?> s) {
+        return new ScaleHandler(s.request(), (ObjectStore<ReplicaSet>) s.store(), s.namespace(),
+                s.name());
+    }
+
+    private static ApiException notFound() {
+        return ApiException.of(404, "NotFound", "the server could not find the requested resource");
+    }
+}

@@ -1,0 +1,98 @@
+package io.kubelite.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Message;
+import io.kubelite.api.ApiJson;
+import io.kubelite.api.ApiJsonException;
+import io.kubelite.api.Parsed;
+import io.kubelite.api.TypeMeta;
+import io.kubelite.kinds.Resource;
+
+import java.util.List;
+
+/**
+ * Decodes a request body (JSON or YAML, one document) as one expected type, in one step:
+ * the text is read into a tree once, the tree's {@code apiVersion} and {@code kind} are
+ * checked against the expected ones, and the same tree is bound to the typed message.
+ * Every failure is a 400 with kube-apiserver's wording; unknown fields are not failures
+ * but come back as warnings.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param <M> the message type the body must hold
+ */
+public final class BodyDecoder<M extends Message> {
+    /** A decoded body: its type fields, the typed object, and one warning per dropped unknown field. */
+    public record Decoded<M>(TypeMeta typeMeta, M object, List<String> warnings) {
+    }
+
+    private final M prototype;
+    private final String kind;
+    private final String apiVersion;
+
+    public BodyDecoder(M prototype, String kind, String apiVersion) {
+        this.prototype = prototype;
+        this.kind = kind;
+        this.apiVersion = apiVersion;
+    }
+
+    /** A decoder for objects of {@code r}, as its create and update bodies hold them. */
+    public static <T extends Message> BodyDecoder<T> of(Resource<T> r) {
+        return new BodyDecoder<>(r.prototype(), r.kind(), r.apiVersion());
+    }
+
+    /** Decodes request text: exactly one JSON or YAML document of the expected type. */
+    public Decoded<M> decode(String text) {
+        if (text == null || text.isBlank()) {
+            throw ApiException.badRequest("the body of the request was empty");
+        }
+        List<JsonNode> docs;
+        try {
+            docs = ApiJson.documents(text);
+        } catch (ApiJsonException e) {
+            throw ApiException.badRequest("error decoding the request body: " + e.getMessage());
+        }
+        if (docs.size() != 1) {
+            throw ApiException.badRequest("expected exactly one object in the request body, found " + docs.size());
+        }
+        return decodeTree(docs.get(0));
+    }
+
+    /** Decodes a document already in tree form (a patched object). */
+    public Decoded<M> decodeTree(JsonNode doc) {
+        TypeMeta tm;
+        try {
+            tm = TypeMeta.of(doc);
+        } catch (ApiJsonException e) {
+            throw ApiException.badRequest("error decoding the request body: " + e.getMessage());
+        }
+        if (!tm.apiVersion().isEmpty() && !tm.apiVersion().equals(apiVersion)) {
+            throw ApiException.badRequest("the API version in the data (" + tm.apiVersion()
+                    + ") does not match the expected API version (" + apiVersion + ")");
+        }
+        if (!tm.kind().isEmpty() && !tm.kind().equals(kind)) {
+            throw ApiException.badRequest("the kind in the data (" + tm.kind() + ") does not match the expected kind ("
+                    + kind + ")");
+        }
+        try {
+            Parsed<M> p = ApiJson.parse(doc, prototype);
+            return new Decoded<>(tm, p.message(), p.warnings());
+        } catch (ApiJsonException e) {
+            throw ApiException.badRequest(kind + " in version \"" + apiVersion.substring(apiVersion.indexOf('/') + 1)
+                    + "\" cannot be handled as a " + kind + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads a body that is JSON only and not an API object (a patch, a Scale, DeleteOptions);
+     * a syntax error is a 400 "error decoding {@code what}: ...". Returns Jackson's tree as
+     * is: a missing node for empty text.
+     */
+    public static JsonNode json(String text, String what) {
+        try {
+            return Codec.MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw ApiException.badRequest("error decoding " + what + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.kubelite.apiserver;
+
+import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.apiserver.namespaces.NamespaceLifecycle;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * POST of a new object: decode, prepare ({@link KindRules#prepareForCreate}: system
+ * fields, defaulting, validation), admit (the namespace must exist and not be
+ * terminating), then create in etcd (409 AlreadyExists when taken), answering 201 with
+ * the stored object. {@code dryRun=All} answers what would have been written.
+ */
+final class CreateHandler {
+    private CreateHandler() {
+    }
+
+    static <T extends Message> void create(RequestScope<T> s, String body) {
+        BodyDecoder.Decoded<T> d = BodyDecoder.of(s.resource()).decode(body);
+        s.request().warnings(d.warnings());
+        T obj = d.object();
+        ObjectMeta m = s.resource().meta(obj);
+        String ns = s.namespace();
+        if (s.resource().namespaced() && !m.getNamespace().isEmpty() && !m.getNamespace().equals(ns)) {
+            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+        T next = KindRules.prepareForCreate(s.resource(), obj, ns);
+        boolean dry = QueryOptions.dryRun(s.request());
+        CompletableFuture<Void> admitted = s.resource().namespaced()
+                ? NamespaceLifecycle.admitCreate(s.ctx(), s.resource(), ns, m.getName())
+                : CompletableFuture.completedFuture(null);
+        s.then(admitted, m.getName(), v -> {
+            if (dry) {
+                s.sendObject(201, s.resource().withTypeMeta(next));
+                return;
+            }
+            s.then(s.store().create(next), m.getName(), o -> s.sendObject(201, o));
+        });
+    }
+}

@@ -1,0 +1,75 @@
+package io.kubelite.apiserver;
+
+import com.google.protobuf.Message;
+import io.kubelite.kinds.Resource;
+import io.kubelite.store.Store;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What request handlers need from the running server, and nothing of its lifecycle: the
+ * store, the watch cache of each resource, the configuration, Vert.x (timers, worker
+ * threads), the HTTP client to kubelets and the per-event-loop watch batchers. Built
+ * once by {@link ApiServer#start} after the caches exist; shared by all handlers.
+ */
+public final class HandlerContext {
+    private final ApiServerConfig config;
+    private final Store store;
+    private final Map<Resource<?>, WatchCache<?>> caches;
+    private final Vertx vertx;
+    private final HttpClient kubeletClient;
+    private final Auth auth;
+    private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
+
+    HandlerContext(ApiServerConfig config, Store store, Map<Resource<?>, WatchCache<?>> caches, Vertx vertx,
+                   HttpClient kubeletClient, Auth auth) {
+        this.config = config;
+        this.store = store;
+        this.caches = Map.copyOf(caches);
+        this.vertx = vertx;
+        this.kubeletClient = kubeletClient;
+        this.auth = auth;
+    }
+
+    public ApiServerConfig config() {
+        return config;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** The watch cache of {@code r}; every served resource has one. */
+    @SuppressWarnings("unchecked")
+    public <T extends Message> WatchCache<T> cache(Resource<T> r) {
+        return (WatchCache<T>) caches.get(r);
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** The client {@code pods/log} proxies through. */
+    public HttpClient kubeletClient() {
+        return kubeletClient;
+    }
+
+    Auth auth() {
+        return auth;
+    }
+
+    /**
+     * The watch batcher of one event loop (created on first use; there are as many as event
+     * loops). Vert.x 5 runs each HTTP request on its own duplicate of the loop's context, so
+     * the map is keyed by the base context: per request it would grow without bound and
+     * batch nothing.
+     */
+    LoopBatch loopBatch(Context context) {
+        Context base = context instanceof io.vertx.core.internal.ContextInternal ci ? ci.unwrap() : context;
+        return loopBatches.computeIfAbsent(base, LoopBatch::new);
+    }
+}

@@ -1,0 +1,128 @@
+package io.kubelite.apiserver;
+
+import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.store.ExpiredException;
+import io.kubelite.store.ListOptions;
+import io.kubelite.store.ObjectList;
+import io.kubelite.store.StoreException;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
+
+/**
+ * GET of a collection: from the watch cache (sorted by namespace/name) when the
+ * resourceVersion allows it, else from etcd with {@code limit}/{@code continue} and
+ * {@code resourceVersionMatch=Exact}. Large lists are encoded on worker threads, never on
+ * the event loop.
+ */
+final class ListHandler<T extends Message> {
+    private static final int BLOCKING_ENCODE_THRESHOLD = 500;
+
+    private final RequestScope<T> s;
+    private final Request r;
+
+    ListHandler(RequestScope<T> s) {
+        this.s = s;
+        this.r = s.request();
+    }
+
+    void serve() {
+        Predicate<T> filter = s.filter();
+        if (QueryOptions.fromCache(r, s.cache().revision())) {
+            fromCache(filter);
+        } else {
+            fromEtcd(filter);
+        }
+    }
+
+    private void fromCache(Predicate<T> filter) {
+        WatchCache<T> cache = s.cache();
+        s.then(cache.synced(), null, v -> {
+            WatchCache.Snapshot<T> snap = cache.snapshot(s.listNamespace());
+            List<WatchCache.Entry<T>> entries = new ArrayList<>(snap.entries().size());
+            for (WatchCache.Entry<T> e : snap.entries()) {
+                if (filter.test(e.object())) {
+                    entries.add(e);
+                }
+            }
+            encode(() -> {
+                entries.sort(Comparator.comparing(e -> sortKey(e.object())));
+                List<byte[]> items = new ArrayList<>(entries.size());
+                for (WatchCache.Entry<T> e : entries) {
+                    items.add(e.json());
+                }
+                return Codec.list(s.resource(), snap.revision(), "", items);
+            }, entries.size());
+        });
+    }
+
+    private void fromEtcd(Predicate<T> filter) {
+        String rv = r.param("resourceVersion");
+        int limit = 0;
+        String l = r.param("limit");
+        if (l != null && !l.isEmpty()) {
+            try {
+                limit = Math.max(0, Integer.parseInt(l));
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid limit \"" + l + "\"");
+            }
+        }
+        long revision = rv != null && !rv.isEmpty() && "Exact".equals(r.param("resourceVersionMatch"))
+                ? QueryOptions.parseRv(rv) : 0;
+        String cont = r.param("continue");
+        ListOptions<T> opts = new ListOptions<>(s.listNamespace(), filter, revision, limit, cont == null ? "" : cont);
+        CompletableFuture<ObjectList<T>> f;
+        try {
+            f = s.store().list(opts);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid continue token: " + e.getMessage());
+        }
+        s.then(f.exceptionally(err -> {
+            StoreException se = StoreException.unwrap(err);
+            if (se == null && (err instanceof IllegalArgumentException
+                    || err.getCause() instanceof IllegalArgumentException)) {
+                throw ApiException.badRequest("invalid continue token");
+            }
+            if (se instanceof ExpiredException && cont != null && !cont.isEmpty()) {
+                throw ApiException.of(410, "Expired", "The provided continue parameter is too old to display a "
+                        + "consistent list result. You can start a new list without the continue parameter.");
+            }
+            throw err instanceof RuntimeException re ? re : new CompletionException(err);
+        }), null, list -> encode(() -> {
+            List<byte[]> items = new ArrayList<>(list.items().size());
+            for (T o : list.items()) {
+                items.add(Codec.item(o));
+            }
+            return Codec.list(s.resource(), list.revision(), list.continueToken(), items);
+        }, list.items().size()));
+    }
+
+    private String sortKey(T o) {
+        ObjectMeta m = s.resource().meta(o);
+        return m.getNamespace() + "/" + m.getName();
+    }
+
+    private void encode(Callable<byte[]> encode, int size) {
+        if (size < BLOCKING_ENCODE_THRESHOLD) {
+            try {
+                r.bytes(200, encode.call());
+            } catch (Exception e) {
+                r.fail(ApiException.from(e, s.resource(), null));
+            }
+            return;
+        }
+        s.ctx().vertx().executeBlocking(encode, false).onComplete(ar -> r.onContext(() -> {
+            if (ar.failed()) {
+                r.fail(ApiException.from(ar.cause(), s.resource(), null));
+            } else {
+                r.bytes(200, ar.result());
+            }
+        }));
+    }
+}

@@ -1,0 +1,65 @@
+package io.kubelite.apiserver;
+
+import io.kubelite.kinds.Kinds;
+import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.store.NotFoundException;
+import io.kubelite.store.ObjectStore;
+import io.kubelite.kinds.Resource;
+import io.kubelite.store.StoreException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@code propagationPolicy=Orphan}, done at once rather than through kube's orphan
+ * finalizer: every object in the owner's namespace (or, for a cluster-scoped owner, every
+ * object) that names the owner's uid in its ownerReferences loses that reference. Finds
+ * them in the watch caches; writes with guaranteed updates.
+ */
+final class OrphanDependents {
+    private final HandlerContext ctx;
+
+    OrphanDependents(HandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Completes when no object refers to {@code owner} (an object of {@code ownerResource}) any more. */
+    CompletableFuture<Void> of(Resource<?> ownerResource, ObjectMeta owner) {
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (Resource<? extends Message> dr : Kinds.resources()) {
+            if (ownerResource.namespaced() && !dr.namespaced()) {
+                continue; // a namespaced owner has no cluster-scoped dependents
+            }
+            all.add(in(dr, ownerResource.namespaced() ? owner.getNamespace() : null, owner.getUid()));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    private <D extends Message> CompletableFuture<Void> in(Resource<D> dr, String ownerNamespace, String ownerUid) {
+        String ns = dr.namespaced() ? ownerNamespace : null;
+        ObjectStore<D> ds = ctx.store().of(dr);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (WatchCache.Entry<D> e : ctx.cache(dr).snapshot(ns).entries()) {
+            ObjectMeta dm = dr.meta(e.object());
+            if (dm.getOwnerReferencesList().stream().noneMatch(o -> o.getUid().equals(ownerUid))) {
+                continue;
+            }
+            all.add(ds.guaranteedUpdate(dm.getNamespace().isEmpty() ? null : dm.getNamespace(), dm.getName(), o -> {
+                ObjectMeta om = dr.meta(o);
+                ObjectMeta.Builder b = om.toBuilder().clearOwnerReferences();
+                om.getOwnerReferencesList().stream().filter(ref -> !ref.getUid().equals(ownerUid))
+                        .forEach(b::addOwnerReferences);
+                return dr.withMeta(o, b.build());
+            }).exceptionally(err -> {
+                if (StoreException.unwrap(err) instanceof NotFoundException) {
+                    return null; // gone meanwhile: nothing to orphan
+                }
+                throw err instanceof RuntimeException re ? re : new CompletionException(err);
+            }));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+}

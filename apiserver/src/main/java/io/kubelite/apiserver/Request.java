@@ -1,0 +1,164 @@
+package io.kubelite.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One HTTP request and how to answer it: a JSON body, a Status for a failure, or plain
+ * text. Every answer happens on the request's own Vert.x context; {@link #onContext} and
+ * {@link #then} bring store futures (completed on gRPC threads) back there. An
+ * {@link ApiException} thrown inside them becomes its Status; anything else a 500.
+ */
+public final class Request {
+    private static final Logger LOG = LoggerFactory.getLogger(Request.class);
+
+    private final HttpServerRequest req;
+    private final Context context;
+    private final String verb;
+    private final List<String> warnings = new ArrayList<>();
+    private Auth.User user;
+    private String resourceTag = "";
+    private AtomicInteger inFlight;
+    private final AtomicBoolean holdsSlot = new AtomicBoolean();
+
+    Request(HttpServerRequest req, Context context) {
+        this.req = req;
+        this.context = context;
+        this.verb = req.method() == HttpMethod.GET && QueryOptions.isWatch(req) ? "WATCH" : req.method().name();
+    }
+
+    public HttpServerRequest http() {
+        return req;
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    /** The query parameter, or null. */
+    public String param(String name) {
+        return req.getParam(name);
+    }
+
+    public Auth.User user() {
+        return user;
+    }
+
+    void user(Auth.User u) {
+        this.user = u;
+    }
+
+    /** The HTTP method, or WATCH: the metrics' verb label. */
+    String verb() {
+        return verb;
+    }
+
+    /** {@code pods} or {@code pods/status}: the metrics' resource label. */
+    String resourceTag() {
+        return resourceTag;
+    }
+
+    void resourceTag(String tag) {
+        this.resourceTag = tag;
+    }
+
+    /** Takes one of {@code counter}'s in-flight slots, given back by {@link #release}. */
+    void holdSlot(AtomicInteger counter) {
+        this.inFlight = counter;
+        holdsSlot.set(true);
+    }
+
+    /** Gives back this request's in-flight slot, once. */
+    void release() {
+        if (holdsSlot.compareAndSet(true, false)) {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Replaces the {@code Warning} headers the answer will carry (one per dropped unknown field). */
+    public void warnings(List<String> w) {
+        warnings.clear();
+        warnings.addAll(w);
+    }
+
+    /** Runs {@code fn} on this request's context. */
+    public void onContext(Runnable fn) {
+        if (Vertx.currentContext() == context) {
+            run(fn);
+        } else {
+            context.runOnContext(v -> run(fn));
+        }
+    }
+
+    /** Completes {@code f} on the request's context: success to {@code ok}, failure to a Status about {@code name}. */
+    public <V> void then(CompletableFuture<V> f, io.kubelite.kinds.Resource<?> resource, String name, Consumer<V> ok) {
+        f.whenComplete((v, err) -> onContext(() -> {
+            if (err != null) {
+                fail(ApiException.from(err, resource, name));
+            } else {
+                ok.accept(v);
+            }
+        }));
+    }
+
+    private void run(Runnable fn) {
+        try {
+            fn.run();
+        } catch (ApiException e) {
+            fail(e);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", req.method(), req.uri(), e);
+            fail(ApiException.from(e, null, null));
+        }
+    }
+
+    public void fail(ApiException e) {
+        if (e.code() >= 500 && e.code() != 503) {
+            LOG.warn("{} {} -> {} {}", req.method(), req.uri(), e.code(), e.getMessage());
+        }
+        if (e.retryAfterSeconds() != null) {
+            req.response().putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
+        }
+        json(e.code(), e.toStatus());
+    }
+
+    public void json(int code, ObjectNode body) {
+        bytes(code, Codec.bytes(body));
+    }
+
+    public void bytes(int code, byte[] body) {
+        HttpServerResponse resp = req.response();
+        if (resp.ended() || resp.closed()) {
+            return;
+        }
+        resp.setStatusCode(code).putHeader("Content-Type", "application/json");
+        for (String w : warnings) {
+            resp.headers().add("Warning", "299 - \"" + w.replace("\"", "\\\"") + "\"");
+        }
+        resp.end(Buffer.buffer(body));
+    }
+
+    public void text(int code, String body) {
+        HttpServerResponse resp = req.response();
+        if (resp.ended() || resp.closed()) {
+            return;
+        }
+        resp.setStatusCode(code).putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end(Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,46 @@
+package io.kubelite.apiserver;
+
+import io.vertx.core.http.HttpMethod;
+
+/**
+ * The Kubernetes verb of a resource request, from its method and path: get, list, watch,
+ * create, update, patch, delete, deletecollection (as kube's RequestInfo names them for
+ * authorization). A method the path does not allow is a 405.
+ */
+final class RequestVerb {
+    private RequestVerb() {
+    }
+
+    static String of(HttpMethod m, RequestScope<?> s) {
+        String name = s.name();
+        if (m == HttpMethod.GET) {
+            if (s.legacyWatch() || QueryOptions.isWatch(s.request().http())) {
+                return "watch";
+            }
+            return name == null ? "list" : "get";
+        }
+        if (m == HttpMethod.POST) {
+            if (name != null && !"binding".equals(s.subresource())) {
+                throw notAllowed();
+            }
+            if (name == null && s.resource().namespaced() && s.namespace() == null) {
+                throw notAllowed();
+            }
+            return "create";
+        }
+        if (m == HttpMethod.PUT && name != null) {
+            return "update";
+        }
+        if (m == HttpMethod.PATCH && name != null) {
+            return "patch";
+        }
+        if (m == HttpMethod.DELETE) {
+            return name == null ? "deletecollection" : "delete";
+        }
+        throw notAllowed();
+    }
+
+    static ApiException notAllowed() {
+        return ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    }
+}

@@ -1,0 +1,79 @@
+package io.kubelite.apiserver;
+
+import io.kubelite.store.runtime.ReadinessChecks;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * The paths that name no resource: {@code /healthz}, {@code /livez}, {@code /readyz},
+ * {@code /metrics}, {@code /version} and discovery ({@code /api}, {@code /apis},
+ * {@code /apis/<group>[/<version>]}, {@code /api/v1} is a resource path's parent and
+ * answered by discovery too).
+ */
+final class SystemEndpoints {
+    private final Vertx vertx;
+    private final MeterRegistry registry;
+    private final ReadinessChecks readiness;
+    private final BooleanSupplier closing;
+    private final Discovery discovery = new Discovery();
+
+    SystemEndpoints(Vertx vertx, MeterRegistry registry, ReadinessChecks readiness, BooleanSupplier closing) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.readiness = readiness;
+        this.closing = closing;
+    }
+
+    /** Answers {@code path} when it is one of these endpoints; false when it is not. */
+    boolean serve(Request r, String path) {
+        switch (path) {
+            case "/healthz", "/livez" -> r.text(200, "ok");
+            case "/readyz" -> readyz(r);
+            case "/metrics" -> r.text(200, registry instanceof PrometheusMeterRegistry p ? p.scrape() : "");
+            case "/version" -> r.json(200, discovery.version());
+            default -> {
+                if (!isDiscovery(path)) {
+                    return false;
+                }
+                var authority = r.http().authority();
+                r.json(200, discovery.resolve(path, authority == null ? "" : authority.toString()));
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDiscovery(String path) {
+        return path.equals("/api") || path.equals("/apis")
+                || (path.startsWith("/api") && countSlashes(path) <= 3 && !path.startsWith("/api/v1/"));
+    }
+
+    private static int countSlashes(String p) {
+        int n = 0;
+        for (char c : p.toCharArray()) {
+            if (c == '/') {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Evaluated on a worker thread: a readiness check may block. */
+    private void readyz(Request r) {
+        vertx.<ReadinessChecks.Report>executeBlocking(readiness::evaluate, false).onComplete(ar -> {
+            if (ar.failed()) {
+                r.text(500, "readyz check failed");
+                return;
+            }
+            StringBuilder b = new StringBuilder();
+            for (ReadinessChecks.Status s : ar.result().statuses()) {
+                b.append(s.ok() ? "[+]" : "[-]").append(s.name()).append(s.ok() ? " ok" : " failed").append('\n');
+            }
+            boolean ok = ar.result().ready() && !closing.getAsBoolean();
+            b.append(ok ? "readyz check passed" : "readyz check failed").append('\n');
+            r.text(ok ? 200 : 500, b.toString());
+        });
+    }
+}

@@ -1,0 +1,107 @@
+package io.kubelite.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.store.ConflictException;
+import io.kubelite.store.Preconditions;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * PUT and PATCH of an object or its {@code status}: both compute the new object from the
+ * stored one ({@link KindRules#prepareForUpdate}, or {@link KindRules#prepareForStatusUpdate}
+ * for status) and write it with a compare on its revision, retrying from the fresh value
+ * (a PUT with a {@code metadata.resourceVersion} is a precondition instead: stale → 409).
+ * An update that removes the last finalizer of a deleting object finishes its delete.
+ */
+final class UpdateHandler<T extends Message> {
+    private final RequestScope<T> s;
+    private final Request r;
+    private final String name;
+
+    UpdateHandler(RequestScope<T> s) {
+        this.s = s;
+        this.r = s.request();
+        this.name = s.name();
+    }
+
+    /** PUT: the body is the whole object. */
+    void update(String body) {
+        BodyDecoder.Decoded<T> d = BodyDecoder.of(s.resource()).decode(body);
+        r.warnings(d.warnings());
+        T in = d.object();
+        ObjectMeta im = s.resource().meta(in);
+        checkName(im);
+        if (s.resource().namespaced() && !im.getNamespace().isEmpty() && !im.getNamespace().equals(s.namespace())) {
+            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+        Preconditions pre = im.getResourceVersion().isEmpty() ? Preconditions.NONE
+                : Preconditions.resourceVersion(im.getResourceVersion());
+        if (!pre.isEmpty()) {
+            QueryOptions.parseRv(im.getResourceVersion());
+        }
+        write(pre, cur -> prepare(cur, in), QueryOptions.dryRun(r));
+    }
+
+    /** PATCH: the body is a patch, applied to the stored object on each attempt. */
+    void patch(String body) {
+        JsonNode patch = BodyDecoder.json(body, "patch");
+        if (patch == null) {
+            throw ApiException.badRequest("the body of the request was empty");
+        }
+        PatchType type = PatchType.of(r);
+        BodyDecoder<T> decoder = BodyDecoder.of(s.resource());
+        write(Preconditions.NONE, cur -> {
+            ObjectNode tree = Codec.typedTree(s.resource(), cur);
+            JsonNode patched = type.apply(tree, patch);
+            if (!patched.isObject()) {
+                throw ApiException.badRequest("the patched object is not an object");
+            }
+            String prv = patched.path("metadata").path("resourceVersion").asText("");
+            if (!prv.isEmpty() && !prv.equals(s.resource().meta(cur).getResourceVersion())) {
+                throw ApiException.from(new ConflictException(s.store().key(s.namespace(), name),
+                        "Operation cannot be fulfilled on " + s.resource().plural() + " \"" + name
+                                + "\": the object has been modified; please apply your changes to the latest version "
+                                + "and try again", null, 0), s.resource(), name);
+            }
+            r.warnings(List.of());
+            BodyDecoder.Decoded<T> d = decoder.decodeTree(patched);
+            r.warnings(d.warnings());
+            checkName(s.resource().meta(d.object()));
+            return prepare(cur, d.object());
+        }, QueryOptions.dryRun(r));
+    }
+
+    private void checkName(ObjectMeta im) {
+        if (!im.getName().equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + im.getName()
+                    + ") does not match the name on the URL (" + name + ")");
+        }
+    }
+
+    private T prepare(T cur, T in) {
+        return s.subresource() != null ? KindRules.prepareForStatusUpdate(cur, in)
+                : KindRules.prepareForUpdate(s.resource(), cur, in);
+    }
+
+    private void write(Preconditions pre, UnaryOperator<T> fn, boolean dry) {
+        if (dry) {
+            s.then(s.store().get(s.namespace(), name), name, cur -> s.sendObject(200, fn.apply(cur)));
+            return;
+        }
+        s.then(s.store().guaranteedUpdate(s.namespace(), name, pre, fn), name, o -> {
+            ObjectMeta m = s.resource().meta(o);
+            if (m.hasDeletionTimestamp() && m.getFinalizersCount() == 0
+                    && KindRules.deletedWhenFinalizersEmpty(s.resource())) {
+                // the last finalizer is gone: finish the delete
+                s.then(s.store().delete(s.namespace(), name, Preconditions.uid(m.getUid())), name,
+                        d -> s.sendObject(200, o));
+                return;
+            }
+            s.sendObject(200, o);
+        });
+    }
+}

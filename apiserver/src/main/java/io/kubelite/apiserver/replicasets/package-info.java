@@ -1,0 +1,7 @@
+/**
+ * What the API server does for ReplicaSets beyond the verbs every kind shares: the
+ * autoscaling/v1 {@code scale} subresource ({@link io.kubelite.apiserver.replicasets.ScaleHandler}
+ * serving {@link io.kubelite.apiserver.replicasets.ScaleSubresource}'s view). Grouped by
+ * kind: see {@link io.kubelite.apiserver.pods} for why.
+ */
+package io.kubelite.apiserver.replicasets;
