@@ -2,23 +2,18 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.store.CorruptException;
-import io.kubelite.store.ExpiredException;
-import io.kubelite.store.ListOptions;
-import io.kubelite.store.ObjectList;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.kinds.Resource;
-import io.kubelite.store.backoff.Backoff;
 import io.kubelite.store.backoff.ExponentialBackoff;
-import io.kubelite.store.watch.ResourceWatch;
+import io.kubelite.store.reflector.Delta;
+import io.kubelite.store.reflector.EtcdListerWatcher;
+import io.kubelite.store.reflector.Reflector;
+import io.kubelite.store.reflector.ReflectorListener;
 import io.kubelite.store.watch.WatchEvent;
-import io.kubelite.store.watch.WatchListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,11 +27,11 @@ import java.util.concurrent.TimeUnit;
  * done once), a bounded history of recent changes, and the HTTP watchers it feeds — all
  * over a single etcd watch.
  *
- * <p>It is built like the store's informer (list at revision R, then a gap-free
- * {@link ResourceWatch} from R + 1, relist after compaction) rather than on top of it,
- * because an informer's handlers see neither the revision of a delete nor every
- * intermediate update (a busy handler's updates are merged), and a watch cache must
- * replay exactly what happened, in revision order.
+ * <p>It is fed by its own {@link Reflector}, as the store's informer is (list at revision
+ * R, then a gap-free watch from R + 1, relist and diff after compaction), rather than by
+ * an informer, because an informer's handlers see neither the revision of a delete nor
+ * every intermediate update (a busy handler's updates are merged), and a watch cache
+ * must replay exactly what happened, in revision order.
  *
  * <p>History: every event with a revision greater than {@link #historyStart()} is in
  * the buffer (at most {@code capacity} events). A watch from revision N is served from
@@ -44,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * forces a relist, the differences are delivered to the current watchers and the
  * history restarts at the relist's revision.
  *
- * <p>Threads: changes are applied on the etcd watch's thread under one lock; sinks are
- * called under that lock, in revision order, and must only enqueue.
+ * <p>Threads: changes are applied on the reflector's threads (its list thread, the etcd
+ * watch's thread), one at a time, under one lock; sinks are called under that lock, in
+ * revision order, and must only enqueue.
  */
 public final class WatchCache<T extends Message> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
@@ -64,8 +60,8 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         void expired(String message);
     }
 
-    private final ObjectStore<T> store;
     private final Resource<T> resource;
+    private final Reflector<T> reflector;
     private final Object lock = new Object();
     private final Map<String, Entry<T>> items = new ConcurrentHashMap<>();
     private final ChangeHistory<T> history;
@@ -75,14 +71,14 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     private final FreshnessWaiters freshWaiters = new FreshnessWaiters(lock);
     private final ScheduledExecutorService timers;
     private volatile long revision;
-    private ResourceWatch<T> watch;
     private volatile boolean closed;
 
     public WatchCache(ObjectStore<T> store, int capacity, ScheduledExecutorService timers) {
-        this.store = store;
         this.resource = store.resource();
         this.history = new ChangeHistory<>(capacity);
         this.timers = timers;
+        this.reflector = new Reflector<>("watch-cache-" + resource.plural(), new EtcdListerWatcher<>(store, null),
+                o -> true, ExponentialBackoff.LIST_RETRY, new Feeder());
     }
 
     public Resource<T> resource() {
@@ -90,9 +86,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     }
 
     public void start() {
-        Thread t = new Thread(() -> listAndWatch(false), "watch-cache-" + resource.plural());
-        t.setDaemon(true);
-        t.start();
+        reflector.start();
     }
 
     /** Completes once the first list is in. */
@@ -226,80 +220,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         return namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
     }
 
-    private String key(T o) {
-        ObjectMeta m = resource.meta(o);
-        return key(m.getNamespace(), m.getName());
-    }
-
     // ------------------------------------------------------------------ feeding
-
-    private void listAndWatch(boolean relist) {
-        Backoff backoff = Backoff.of(ExponentialBackoff.LIST_RETRY);
-        while (!closed) {
-            try {
-                ObjectList<T> list = store.list(ListOptions.all()).join();
-                synchronized (lock) {
-                    if (closed) {
-                        return;
-                    }
-                    replace(list.items(), list.revision(), relist);
-                    watch = store.watch(null, list.revision() + 1, new Listener());
-                }
-                synced.complete(null);
-                LOG.info("watch cache {} {} {} objects at revision {}", resource.plural(),
-                        relist ? "relisted" : "synced", list.items().size(), list.revision());
-                return;
-            } catch (RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                long delay = backoff.nextMillis();
-                LOG.warn("watch cache {} list failed, retrying in {} ms: {}", resource.plural(), delay, e.getMessage());
-                try {
-                    Thread.sleep(delay);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /** Under lock: makes the cache equal to {@code list}, delivering the differences to the sinks. */
-    private void replace(List<T> list, long rev, boolean relist) {
-        Map<String, T> fresh = new HashMap<>(list.size() * 2);
-        for (T o : list) {
-            fresh.put(key(o), o);
-        }
-        List<WatchChange<T>> diffs = new ArrayList<>();
-        for (Iterator<Map.Entry<String, Entry<T>>> it = items.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Entry<T>> e = it.next();
-            if (!fresh.containsKey(e.getKey())) {
-                it.remove();
-                T last = withRevision(e.getValue().object(), rev);
-                diffs.add(new WatchChange<>(resource, WatchEvent.Type.DELETED, last, null, rev, Codec.typed(resource, last)));
-            }
-        }
-        for (Map.Entry<String, T> e : fresh.entrySet()) {
-            byte[] json = Codec.item(e.getValue());
-            Entry<T> old = items.put(e.getKey(), new Entry<>(e.getValue(), json));
-            if (old == null) {
-                diffs.add(new WatchChange<>(resource, WatchEvent.Type.ADDED, e.getValue(), null, rev, Codec.typedFromItem(resource, json)));
-            } else if (!resource.meta(old.object()).getResourceVersion()
-                    .equals(resource.meta(e.getValue()).getResourceVersion())) {
-                diffs.add(new WatchChange<>(resource, WatchEvent.Type.MODIFIED, e.getValue(), old.object(), rev,
-                        Codec.typedFromItem(resource, json)));
-            }
-        }
-        history.restartAt(rev);
-        if (relist) {
-            for (WatchChange<T> c : diffs) {
-                for (Sink<T> s : sinks) {
-                    s.change(c);
-                }
-            }
-        }
-        advance(rev);
-    }
 
     private void advance(long rev) {
         if (rev <= revision) {
@@ -323,53 +244,47 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         return resource.withMeta(o, m.toBuilder().setResourceVersion(Long.toString(rev)).build());
     }
 
-    private final class Listener implements WatchListener<T> {
+    /**
+     * Applies the reflector's changes to the items and the history, and hands them to the
+     * sinks. JSON is encoded before taking the lock, so readers never wait for it; this is
+     * race-free because the reflector makes one call at a time.
+     */
+    private final class Feeder implements ReflectorListener<T> {
         @Override
-        public void onEvent(WatchEvent<T> e) {
-            // encode outside the lock: the watch thread is the only writer, so this is race-free
-            WatchChange<T> c;
-            Entry<T> entry = null;
-            if (e.type() == WatchEvent.Type.DELETED) {
-                Entry<T> old = items.get(keyFromEvent(e));
-                T last = e.object() != null ? e.object() : old == null ? null : old.object();
-                if (last == null) {
-                    synchronized (lock) {
-                        advance(e.revision());
-                    }
-                    return;
-                }
-                last = withRevision(last, e.revision());
-                c = new WatchChange<>(resource, WatchEvent.Type.DELETED, last, null, e.revision(), Codec.typed(resource, last));
-            } else {
-                byte[] json = Codec.item(e.object());
-                entry = new Entry<>(e.object(), json);
-                Entry<T> old = items.get(key(e.object()));
-                T prev = e.previous() != null ? e.previous() : old == null ? null : old.object();
-                WatchEvent.Type type = old == null && e.previous() == null ? WatchEvent.Type.ADDED : e.type();
-                c = new WatchChange<>(resource, type, e.object(), prev, e.revision(), Codec.typedFromItem(resource, json));
-            }
+        public void onReplace(List<Delta<T>> deltas, long rev, boolean relist) {
+            List<Encoded<T>> diffs = deltas.stream().map(this::encode).toList();
             synchronized (lock) {
                 if (closed) {
                     return;
                 }
-                if (c.type() == WatchEvent.Type.DELETED) {
-                    items.remove(key(c.object()));
-                } else {
-                    items.put(key(c.object()), entry);
+                diffs.forEach(this::apply);
+                history.restartAt(rev);
+                if (relist) {
+                    for (Encoded<T> e : diffs) {
+                        for (Sink<T> s : sinks) {
+                            s.change(e.change());
+                        }
+                    }
                 }
-                history.add(c);
-                for (Sink<T> s : sinks) {
-                    s.change(c);
-                }
-                advance(e.revision());
+                advance(rev);
             }
+            synced.complete(null);
         }
 
-        private String keyFromEvent(WatchEvent<T> e) {
-            if (e.object() != null) {
-                return key(e.object());
+        @Override
+        public void onDelta(Delta<T> d) {
+            Encoded<T> e = encode(d);
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                apply(e);
+                history.add(e.change());
+                for (Sink<T> s : sinks) {
+                    s.change(e.change());
+                }
+                advance(d.revision());
             }
-            return store.keys().parse(e.key()).map(p -> key(p.namespace(), p.name())).orElse(e.key());
         }
 
         @Override
@@ -379,21 +294,30 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
             }
         }
 
-        @Override
-        public void onCorrupt(CorruptException error) {
-            LOG.error("watch cache {}: undecodable value at {}: {}", resource.plural(), error.key(), error.getMessage());
+        /** The change to record and send (a delete carries its own revision) and, unless a delete, the new entry. */
+        private Encoded<T> encode(Delta<T> d) {
+            if (d.type() == WatchEvent.Type.DELETED) {
+                T last = withRevision(d.object(), d.revision());
+                return new Encoded<>(d.key(), new WatchChange<>(resource, WatchEvent.Type.DELETED, last, null,
+                        d.revision(), Codec.typed(resource, last)), null);
+            }
+            byte[] json = Codec.item(d.object());
+            return new Encoded<>(d.key(), new WatchChange<>(resource, d.type(), d.object(), d.previous(), d.revision(),
+                    Codec.typedFromItem(resource, json)), new Entry<>(d.object(), json));
         }
 
-        @Override
-        public void onExpired(ExpiredException error) {
-            if (closed) {
-                return;
+        /** Under lock. */
+        private void apply(Encoded<T> e) {
+            if (e.entry() == null) {
+                items.remove(e.key());
+            } else {
+                items.put(e.key(), e.entry());
             }
-            LOG.info("watch cache {} expired at revision {}; relisting", resource.plural(), revision);
-            Thread t = new Thread(() -> listAndWatch(true), "watch-cache-" + resource.plural() + "-relist");
-            t.setDaemon(true);
-            t.start();
         }
+    }
+
+    /** A change encoded for the sinks and, unless a delete, the item it leaves. */
+    private record Encoded<T extends Message>(String key, WatchChange<T> change, Entry<T> entry) {
     }
 
     /** Schedules periodic bookmarks on the shared timer. */
@@ -409,14 +333,11 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
     @Override
     public void close() {
-        ResourceWatch<T> w;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
-            w = watch;
-            watch = null;
             for (Sink<T> s : sinks) {
                 s.expired(null);
             }
@@ -425,9 +346,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
             revisionWaiters.clear();
             freshWaiters.cancelAll();
         }
-        if (w != null) {
-            w.close();
-        }
+        reflector.close();
         synced.cancel(false);
     }
 }

@@ -12,6 +12,8 @@ import io.kubelite.controllers.nodelifecycle.TaintEvictionController;
 import io.kubelite.controllers.replicaset.ReplicaSetController;
 import io.kubelite.store.Store;
 import io.kubelite.store.election.Leadership;
+import io.kubelite.store.informer.SharedInformerFactory;
+import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
 import org.slf4j.Logger;
@@ -57,7 +59,7 @@ public final class ControllerManager implements Component {
     /** One leadership term: its informers and controllers. */
     private final class Term {
         final Leadership leadership;
-        final Informers informers;
+        final SharedInformerFactory informers;
         final List<Controller> controllers = new ArrayList<>();
         volatile boolean stopped;
         volatile boolean running;
@@ -65,7 +67,7 @@ public final class ControllerManager implements Component {
         Term(Leadership leadership) {
             this.leadership = leadership;
             Store plain = new Store(ctx.etcd());
-            this.informers = new Informers(plain);
+            this.informers = new SharedInformerFactory(ListerWatchers.etcd(plain));
             ControllerContext cc = new ControllerContext(plain.withFence(leadership.fence()), informers, recorder, options);
             add("nodeipam", options.allocateNodeCidrs, c -> new NodeIpamController(withRecorder(c, "cidrAllocator")));
             add("nodelifecycle", true, c -> new NodeLifecycleController(withRecorder(c, "node-controller")));
@@ -95,7 +97,7 @@ public final class ControllerManager implements Component {
             }
             informers.start();
             long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
-            while (!stopped && !informers.awaitSynced(Duration.ofMillis(200))) {
+            while (!stopped && !informers.waitForCacheSync(Duration.ofMillis(200))) {
                 if (System.nanoTime() > deadline) {
                     ctx.fatal("informers did not sync within " + SYNC_TIMEOUT, null);
                     return;

@@ -27,6 +27,8 @@ import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
+import io.kubelite.store.informer.SharedInformerFactory;
+import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
 import io.micrometer.core.instrument.Gauge;
@@ -58,8 +60,7 @@ public final class KubeletSim implements Component {
     private final PodManager pods = new PodManager();
     private ScheduledTimers timers;
     private LogServer logServer;
-    private Informer<Node> nodeInformer;
-    private Informer<Pod> podInformer;
+    private SharedInformerFactory informers;
     private PodStatusWriter writer;
     private EventRecorder recorder;
     private volatile boolean started;
@@ -117,7 +118,8 @@ public final class KubeletSim implements Component {
 
         Map<String, NodeAgent> byName = new LinkedHashMap<>();
         agents.forEach(a -> byName.put(a.name(), a));
-        nodeInformer = new Informer<>(nodeStore, null);
+        informers = new SharedInformerFactory(ListerWatchers.etcd(store));
+        Informer<Node> nodeInformer = informers.get(NodeKind.RESOURCE);
         nodeInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node n) {
@@ -144,20 +146,20 @@ public final class KubeletSim implements Component {
                 }
             }
         });
-        nodeInformer.start();
-        if (!nodeInformer.awaitSynced(Duration.ofSeconds(60))) {
+        informers.start();
+        if (!informers.waitForCacheSync(Duration.ofSeconds(60))) {
             throw new IllegalStateException("node informer did not sync within 60s");
         }
 
-        podInformer = new Informer<>(podStore, null);
         // cache only the pods bound to this process's nodes; others cross the watch and are dropped
-        podInformer.setFilter(p -> byName.containsKey(p.getSpec().getNodeName()));
+        Informer<Pod> podInformer = informers.get(PodKind.RESOURCE, "own-nodes",
+                p -> byName.containsKey(p.getSpec().getNodeName()));
         podInformer.addIndex(NODE_INDEX, p -> List.of(p.getSpec().getNodeName()));
         writer = new PodStatusWriter(podStore, podInformer, pods::worker, options.statusWorkers);
         pods.setWriter(writer);
         podInformer.addHandler(pods);
-        podInformer.start();
-        if (!podInformer.awaitSynced(Duration.ofSeconds(120))) {
+        informers.start();
+        if (!informers.waitForCacheSync(Duration.ofSeconds(120))) {
             throw new IllegalStateException("pod informer did not sync within 120s");
         }
         for (NodeAgent a : agents) {
@@ -236,11 +238,8 @@ public final class KubeletSim implements Component {
         for (NodeAgent a : agents) {
             a.stop();
         }
-        if (podInformer != null) {
-            podInformer.close();
-        }
-        if (nodeInformer != null) {
-            nodeInformer.close();
+        if (informers != null) {
+            informers.close(); // the pod informer, then the node informer
         }
         pods.close();
         if (writer != null) {

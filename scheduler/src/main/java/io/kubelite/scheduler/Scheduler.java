@@ -20,6 +20,8 @@ import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
+import io.kubelite.store.informer.SharedInformerFactory;
+import io.kubelite.store.reflector.ListerWatchers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,7 @@ public final class Scheduler implements AutoCloseable {
     private final Framework framework = InTreePlugins.defaultProfile().build(InTreePlugins.registry(), 0);
     private final SchedulingEventRecorder events;
     private final Binder binder;
+    private final SharedInformerFactory informers;
     private final Informer<Pod> podInformer;
     private final Informer<Node> nodeInformer;
     private final Etcd etcd;
@@ -64,6 +67,11 @@ public final class Scheduler implements AutoCloseable {
     private boolean closed;
 
     public Scheduler(Etcd etcd, SchedulerConfig config) {
+        this(etcd, config, new SharedInformerFactory(ListerWatchers.etcd(new Store(etcd))));
+    }
+
+    /** A scheduler whose pod and node informers come from {@code informers}; it starts and closes them. */
+    Scheduler(Etcd etcd, SchedulerConfig config, SharedInformerFactory informers) {
         this.config = Objects.requireNonNull(config);
         Store store = new Store(etcd);
         this.etcd = etcd;
@@ -72,8 +80,9 @@ public final class Scheduler implements AutoCloseable {
         this.queue = new SchedulingQueue(config.initialBackoff(), config.maxBackoff());
         this.events = new SchedulingEventRecorder(etcd, config.schedulerName(), config.identity(), 1024);
         this.binder = new Binder(pods, cache, queue, events, config.maxInFlightBinds());
-        this.podInformer = new Informer<>(pods, null);
-        this.nodeInformer = new Informer<>(store.of(NodeKind.RESOURCE), null);
+        this.informers = informers;
+        this.nodeInformer = informers.get(NodeKind.RESOURCE); // first: started first, as nodes place pods
+        this.podInformer = informers.get(PodKind.RESOURCE);
     }
 
     public SchedulerConfig config() {
@@ -89,18 +98,15 @@ public final class Scheduler implements AutoCloseable {
     public void start() {
         nodeInformer.addHandler(new NodeHandler());
         podInformer.addHandler(new PodHandler());
-        nodeInformer.start();
-        podInformer.start();
+        informers.start();
     }
 
     public boolean hasSynced() {
-        return nodeInformer.hasSynced() && podInformer.hasSynced();
+        return informers.hasSynced();
     }
 
     public boolean awaitSynced(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        return nodeInformer.awaitSynced(timeout)
-                && podInformer.awaitSynced(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        return informers.waitForCacheSync(timeout);
     }
 
     /** Begins scheduling; every write carries {@code fence}. Replaces a loop already running. */
@@ -432,8 +438,7 @@ public final class Scheduler implements AutoCloseable {
             stopLoop();
         }
         queue.close();
-        podInformer.close();
-        nodeInformer.close();
+        informers.close();
         events.close();
     }
 }

@@ -1,0 +1,92 @@
+package io.kubelite.scheduler;
+
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.api.Node;
+import io.kubelite.api.Pod;
+import io.kubelite.store.Etcd;
+import io.kubelite.store.EtcdConfig;
+import io.kubelite.store.informer.SharedInformerFactory;
+import io.kubelite.store.testing.InMemoryListerWatcher;
+import io.kubelite.store.testing.InMemorySources;
+import io.kubelite.store.testing.Poll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the scheduler makes of its informers' events (pending pods queued, bound pods
+ * counted on their nodes, deleted ones forgotten), including after a relist, fed from
+ * in-memory sources. It never leads here, so the etcd connection it is given (to a port
+ * nothing listens on) is never used: no etcd, well under a second.
+ */
+class SchedulerInformerViewTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final InMemorySources sources = new InMemorySources();
+    private final InMemoryListerWatcher<Pod> pods = sources.of(PodKind.RESOURCE);
+    private final InMemoryListerWatcher<Node> nodes = sources.of(NodeKind.RESOURCE);
+    private final Etcd unused = Etcd.connect(new EtcdConfig(List.of("127.0.0.1:1"), "/unused", Duration.ofSeconds(1)));
+    private final Scheduler scheduler = new Scheduler(unused, SchedulerConfig.defaults("default-scheduler", "test"),
+            new SharedInformerFactory(sources));
+
+    @AfterEach
+    void tearDown() {
+        scheduler.close();
+        sources.close();
+        unused.close();
+    }
+
+    /** Nodes, pods in the cache, pods waiting to be scheduled. */
+    private String view() {
+        return scheduler.cachedNodes() + " nodes, " + scheduler.cachedPods() + " cached pods, "
+                + scheduler.pendingPods() + " pending";
+    }
+
+    @Test
+    void queuesPendingPodsCachesBoundOnesAndFollowsBindsAndDeletes() {
+        nodes.add(Fixtures.node("n1").build());
+        pods.add(Fixtures.pod("pending").build());
+        pods.add(Fixtures.boundTo(Fixtures.pod("running"), "n1").build());
+        scheduler.start();
+        assertThat(scheduler.awaitSynced(WAIT)).isTrue();
+        Poll.until(WAIT, "the initial view", this::view, "1 nodes, 1 cached pods, 1 pending"::equals);
+
+        pods.update("default", "pending", p -> Fixtures.boundTo(p.toBuilder(), "n1").build());
+        Poll.until(WAIT, "a pod bound elsewhere leaves the queue for the cache", this::view,
+                "1 nodes, 2 cached pods, 0 pending"::equals);
+
+        pods.delete("default", "running");
+        pods.add(Fixtures.pod("new").build());
+        Poll.until(WAIT, "a delete frees the node, a new pod queues", this::view,
+                "1 nodes, 1 cached pods, 1 pending"::equals);
+    }
+
+    @Test
+    void changesMissedDuringACompactedOutageArriveThroughTheRelist() {
+        nodes.add(Fixtures.node("n1").build());
+        pods.add(Fixtures.pod("pending").build());
+        pods.add(Fixtures.boundTo(Fixtures.pod("running"), "n1").build());
+        scheduler.start();
+        assertThat(scheduler.awaitSynced(WAIT)).isTrue();
+        Poll.until(WAIT, "the initial view", this::view, "1 nodes, 1 cached pods, 1 pending"::equals);
+
+        pods.disconnect();
+        nodes.disconnect();
+        pods.update("default", "pending", p -> Fixtures.boundTo(p.toBuilder(), "n2").build());
+        pods.delete("default", "running");
+        nodes.add(Fixtures.node("n2").build());
+        pods.compact();
+        nodes.compact();
+        assertThat(view()).as("cut off: the old view").isEqualTo("1 nodes, 1 cached pods, 1 pending");
+        pods.reconnect();
+        nodes.reconnect();
+
+        Poll.until(WAIT, "the relisted view", this::view, "2 nodes, 1 cached pods, 0 pending"::equals);
+        assertThat(scheduler.cachedNode("n2")).isNotNull();
+    }
+}
