@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.bench;
 
+import io.kubelite.store.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +38,7 @@ final class SimProcess implements AutoCloseable {
      * flags. Its output goes to {@code log}.
      */
     static SimProcess start(List<String> jvmArgs, List<String> simArgs, Path log) throws IOException {
-        int port = LocalEtcd.freePort();
+        int port = FreePorts.next();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
