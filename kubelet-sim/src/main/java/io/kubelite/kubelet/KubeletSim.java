@@ -13,7 +13,7 @@ import io.kubelite.kubelet.node.NodeTiming;
 import io.kubelite.kubelet.pod.PodIpAllocator;
 import io.kubelite.kubelet.pod.PodManager;
 import io.kubelite.kubelet.pod.PodStatusWriter;
-import io.kubelite.kubelet.pod.Timestamps;
+import com.google.protobuf.util.Timestamps;
 import io.kubelite.kubelet.runtime.ContainerLogStore;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.LogServer;
@@ -80,7 +80,6 @@ public final class KubeletSim implements Component {
     public synchronized void start(Etcd etcd) throws Exception {
         options.validate();
         TimeScale scale = new TimeScale(options.timeScale);
-        Timestamps.configure(options.timeScale);
         timers = new ScheduledTimers("kubelet-sim", options.simThreads);
         ContainerLogStore logs = new ContainerLogStore(timers::nowMillis);
         ContainerRuntime runtime = new ContainerRuntime(timers, scale, logs);

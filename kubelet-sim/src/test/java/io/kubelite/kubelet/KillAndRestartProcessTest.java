@@ -2,7 +2,7 @@ package io.kubelite.kubelet;
 
 import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.Pod;
-import io.kubelite.kubelet.pod.Timestamps;
+import com.google.protobuf.util.Timestamps;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.Test;
@@ -66,18 +66,18 @@ class KillAndRestartProcessTest {
             before.put("server", h.await("server", T, "Ready", p -> SimHarness.conditionTrue(p, "Ready")));
             before.put("live", h.await("live", T, "Ready", p -> SimHarness.conditionTrue(p, "Ready")));
             before.put("done", h.awaitPhase("done", "Succeeded", T));
-            long leaseBefore = Timestamps.millis(h.leases.get("kube-node-lease", "sim-node-0").join().getSpec().getRenewTime());
+            long leaseBefore = Timestamps.toMillis(h.leases.get("kube-node-lease", "sim-node-0").join().getSpec().getRenewTime());
 
             first.destroyForcibly();
             assertThat(first.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             long killedAt = System.currentTimeMillis();
 
             second = launch(prefix, log);
-            Poll.until(T, "lease renewed by the new process", () -> Timestamps.millis(h.leases.get("kube-node-lease",
+            Poll.until(T, "lease renewed by the new process", () -> Timestamps.toMillis(h.leases.get("kube-node-lease",
                     "sim-node-0").join().getSpec().getRenewTime()) > Math.max(leaseBefore, killedAt));
             // several probe periods (2 s at scale 10 = 0.2 s) after adoption
             Poll.until(T, "the new process wrote node status", () -> h.listNodes().stream().allMatch(n ->
-                    n.getStatus().getConditionsList().stream().anyMatch(c -> Timestamps.millis(c.getLastHeartbeatTime()) >= killedAt - 1000)));
+                    n.getStatus().getConditionsList().stream().anyMatch(c -> Timestamps.toMillis(c.getLastHeartbeatTime()) >= killedAt - 1000)));
             // several probe periods (scale 10): a spurious restart or a duplicate node would show up
             Poll.holds(Duration.ofMillis(1500), "adopted nodes and pods unchanged", () -> {
                 assertThat(h.listNodes()).hasSize(2);
