@@ -46,7 +46,7 @@ class FailoverProcessTest {
 
     private static String holder(Store store) {
         try {
-            Lease l = Harness.join(store.of(Resources.LEASES).get("kube-system", ControllerManagerMain.NAME));
+            Lease l = ControllerManagerUnderTest.join(store.of(Resources.LEASES).get("kube-system", ControllerManagerMain.NAME));
             return l.getSpec().getHolderIdentity();
         } catch (RuntimeException e) {
             return null;
@@ -86,18 +86,18 @@ class FailoverProcessTest {
             String leader = Poll.value(Duration.ofSeconds(60), "a leader", () -> holder(store));
             String standby = leader.equals("cm-a") ? "cm-b" : "cm-a";
 
-            Harness.join(store.of(Resources.REPLICA_SETS).create(NodeLifecycleTest.rs("ha", 20, 300)));
+            ControllerManagerUnderTest.join(store.of(Resources.REPLICA_SETS).create(NodeLifecycleTest.rs("ha", 20, 300)));
             for (int i = 0; i < 20; i++) {
-                Harness.join(store.of(Resources.NODES).create(Harness.readyNode("ha-" + i, Map.of())));
+                ControllerManagerUnderTest.join(store.of(Resources.NODES).create(ControllerManagerUnderTest.readyNode("ha-" + i, Map.of())));
             }
             Poll.until(Duration.ofSeconds(30), "20 pods and 20 CIDRs from the first leader", () ->
                     pods.list().size() == 20 && nodes.list().stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).count() == 20);
 
             procs.get(leader).destroyForcibly().waitFor();
-            Harness.join(store.of(Resources.REPLICA_SETS).guaranteedUpdate("default", "ha", rs -> rs.toBuilder()
+            ControllerManagerUnderTest.join(store.of(Resources.REPLICA_SETS).guaranteedUpdate("default", "ha", rs -> rs.toBuilder()
                     .setSpec(rs.getSpec().toBuilder().setReplicas(40)).build()));
             for (int i = 20; i < 40; i++) {
-                Harness.join(store.of(Resources.NODES).create(Harness.readyNode("ha-" + i, Map.of())));
+                ControllerManagerUnderTest.join(store.of(Resources.NODES).create(ControllerManagerUnderTest.readyNode("ha-" + i, Map.of())));
             }
             Poll.until(Duration.ofSeconds(30), "the standby leads", () -> standby.equals(holder(store)));
             Poll.until(Duration.ofSeconds(30), "40 pods and 40 CIDRs", () ->

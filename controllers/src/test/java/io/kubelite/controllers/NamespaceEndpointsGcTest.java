@@ -38,7 +38,7 @@ class NamespaceEndpointsGcTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
 
-    private static Secret tokenOf(Harness h, String ns) {
+    private static Secret tokenOf(ControllerManagerUnderTest h, String ns) {
         List<Secret> s = h.list(Resources.SECRETS, ns).stream()
                 .filter(x -> x.getType().equals(ServiceAccountTokenController.TOKEN_TYPE)).toList();
         return s.size() == 1 ? s.get(0) : null;
@@ -46,7 +46,7 @@ class NamespaceEndpointsGcTest {
 
     @Test
     void namespacesAreBootstrappedAndDeleted() throws Exception {
-        try (Harness h = new Harness(ETCD)) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             Poll.until(Duration.ofSeconds(10), "system namespaces", () -> h.list(Resources.NAMESPACES, null).stream()
                     .map(n -> n.getMetadata().getName()).toList()
                     .containsAll(List.of("default", "kube-system", "kube-public", "kube-node-lease")));
@@ -86,7 +86,7 @@ class NamespaceEndpointsGcTest {
             assertThat(h.list(Resources.SECRETS, "team-a")).isEmpty();
             assertThat(h.list(Resources.SERVICE_ACCOUNTS, "team-a")).isEmpty();
             // a system namespace removed behind our back comes back
-            Harness.join(h.of(Resources.NAMESPACES).delete(null, "kube-public"));
+            ControllerManagerUnderTest.join(h.of(Resources.NAMESPACES).delete(null, "kube-public"));
             Poll.until(Duration.ofSeconds(10), "kube-public recreated", () -> h.getOrNull(Resources.NAMESPACES, null, "kube-public") != null);
         }
     }
@@ -107,7 +107,7 @@ class NamespaceEndpointsGcTest {
 
     @Test
     void endpointsFollowReadiness() throws Exception {
-        try (Harness h = new Harness(ETCD)) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             h.join(h.of(Resources.SERVICES).create(Service.newBuilder()
                     .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("web").putLabels("tier", "front"))
                     .setSpec(ServiceSpec.newBuilder().putSelector("app", "web")
@@ -137,25 +137,25 @@ class NamespaceEndpointsGcTest {
 
             // readiness flips are reflected within a second
             long t0 = System.nanoTime();
-            Harness.join(h.of(Resources.PODS).guaranteedUpdate("default", "w2", p -> p.toBuilder()
+            ControllerManagerUnderTest.join(h.of(Resources.PODS).guaranteedUpdate("default", "w2", p -> p.toBuilder()
                     .setStatus(Pods.withCondition(p.getStatus(), PodCondition.newBuilder().setType("Ready").setStatus("True").build())).build()));
             Poll.until(Duration.ofSeconds(1), "w2 moved to addresses within 1 s", () -> {
                 Endpoints e = h.getOrNull(Resources.ENDPOINTS, "default", "web");
                 return ips(e.getSubsets(0).getAddressesList()).equals(List.of("10.0.0.1", "10.0.0.2"));
             });
-            Harness.join(h.of(Resources.PODS).guaranteedUpdate("default", "w1", p -> p.toBuilder()
+            ControllerManagerUnderTest.join(h.of(Resources.PODS).guaranteedUpdate("default", "w1", p -> p.toBuilder()
                     .setStatus(Pods.withCondition(p.getStatus(), PodCondition.newBuilder().setType("Ready").setStatus("False").build())).build()));
             Poll.until(Duration.ofSeconds(1), "w1 moved to notReadyAddresses within 1 s", () -> {
                 Endpoints e = h.getOrNull(Resources.ENDPOINTS, "default", "web");
                 return ips(e.getSubsets(0).getNotReadyAddressesList()).equals(List.of("10.0.0.1"));
             });
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
-            Harness.join(h.of(Resources.PODS).delete("default", "w1"));
+            ControllerManagerUnderTest.join(h.of(Resources.PODS).delete("default", "w1"));
             Poll.until(Duration.ofSeconds(1), "deleted pod dropped", () -> {
                 Endpoints e = h.getOrNull(Resources.ENDPOINTS, "default", "web");
                 return e.getSubsets(0).getNotReadyAddressesCount() == 0;
             });
-            Harness.join(h.of(Resources.SERVICES).delete("default", "web"));
+            ControllerManagerUnderTest.join(h.of(Resources.SERVICES).delete("default", "web"));
             Poll.until(Duration.ofSeconds(5), "Endpoints deleted with the Service", () ->
                     h.getOrNull(Resources.ENDPOINTS, "default", "web") == null);
         }
@@ -163,7 +163,7 @@ class NamespaceEndpointsGcTest {
 
     @Test
     void dependentsOfDeletedOwnersAreCollected() throws Exception {
-        try (Harness h = new Harness(ETCD)) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             h.join(h.of(Resources.REPLICA_SETS).create(NodeLifecycleTest.rs("gc", 3, 300)));
             Poll.until(Duration.ofSeconds(10), "3 pods", () -> h.list(Resources.PODS, "default").size() == 3);
             // a pod owned by something that never existed, and one owned by a live Service plus a dead one
@@ -179,7 +179,7 @@ class NamespaceEndpointsGcTest {
                             .addOwnerReferences(OwnerReference.newBuilder().setApiVersion("v1").setKind("Service")
                                     .setName("owner").setUid(live.getMetadata().getUid()))).build()));
             // delete the ReplicaSet straight from etcd, as `kubectl delete --cascade=background` leaves it to the GC
-            Harness.join(h.of(Resources.REPLICA_SETS).delete("default", "gc"));
+            ControllerManagerUnderTest.join(h.of(Resources.REPLICA_SETS).delete("default", "gc"));
             Poll.until(Duration.ofSeconds(10), "the ReplicaSet's pods collected", () ->
                     h.list(Resources.PODS, "default").isEmpty());
             Poll.until(Duration.ofSeconds(10), "orphan secret collected, half-owned one keeps its live owner", () -> {
@@ -193,7 +193,7 @@ class NamespaceEndpointsGcTest {
 
     @Test
     void foregroundDeletionRemovesDependentsBeforeTheOwner() throws Exception {
-        try (Harness h = new Harness(ETCD)) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             h.join(h.of(Resources.REPLICA_SETS).create(NodeLifecycleTest.rs("fg", 3, 300)));
             Poll.until(Duration.ofSeconds(10), "3 pods", () -> h.list(Resources.PODS, "default").size() == 3);
             // a node so that one pod is bound and must be deleted gracefully (it lingers, terminating, and blocks)
@@ -218,7 +218,7 @@ class NamespaceEndpointsGcTest {
             assertThat(waiting).isNotNull();
             assertThat(waiting.getMetadata().getFinalizersList()).contains("foregroundDeletion");
             // the kubelet finishes the graceful delete
-            Harness.join(h.of(Resources.PODS).delete("default", bound));
+            ControllerManagerUnderTest.join(h.of(Resources.PODS).delete("default", bound));
             Poll.until(Duration.ofSeconds(10), "owner removed once its dependents are gone",
                     () -> h.getOrNull(Resources.REPLICA_SETS, "default", "fg") == null);
             assertThat(h.list(Resources.PODS, "default")).isEmpty();
