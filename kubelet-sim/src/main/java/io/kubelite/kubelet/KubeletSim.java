@@ -13,7 +13,6 @@ import io.kubelite.kubelet.node.NodeTiming;
 import io.kubelite.kubelet.pod.PodIpAllocator;
 import io.kubelite.kubelet.pod.PodManager;
 import io.kubelite.kubelet.pod.PodStatusWriter;
-import com.google.protobuf.util.Timestamps;
 import io.kubelite.kubelet.runtime.ContainerLogStore;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.LogServer;
