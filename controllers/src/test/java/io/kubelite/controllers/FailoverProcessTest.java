@@ -1,5 +1,6 @@
 package io.kubelite.controllers;
 
+import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
@@ -17,7 +18,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +33,11 @@ class FailoverProcessTest {
     static final EtcdExtension ETCD = EtcdExtension.single();
 
     private static Process launch(String prefix, String id, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), ControllerManagerMain.class.getName(),
+        ProcessBuilder pb = ChildJvm.builder(List.of("-Xmx256m"), ControllerManagerMain.class, List.of(
                 "--etcd-endpoints", String.join(",", ETCD.cluster().endpoints()), "--etcd-prefix", prefix,
                 "--id", id, "--leader-lease-duration", "2s", "--health-port", "0",
-                "--cluster-cidr", "10.0.0.0/12", "--node-monitor-period", "1s"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+                "--cluster-cidr", "10.0.0.0/12", "--node-monitor-period", "1s"))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("ETCD_ENDPOINTS");
         return pb.start();
     }

@@ -1,5 +1,6 @@
 package io.kubelite.kubelet;
 
+import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.Pod;
 import com.google.protobuf.util.Timestamps;
@@ -8,11 +9,9 @@ import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,19 +29,10 @@ class KillAndRestartProcessTest {
     static final Duration T = Duration.ofSeconds(30);
 
     private Process launch(String prefix, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(KubeletSimMain.class.getName());
-        cmd.add("--etcd-endpoints=" + String.join(",", ETCD.cluster().endpoints()));
-        cmd.add("--etcd-prefix=" + prefix);
-        cmd.add("--nodes=2");
-        cmd.add("--time-scale=10");
-        cmd.add("--pod-cidr-fallback=10.210.0.0/16");
-        cmd.add("--health-port=0");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        List<String> args = List.of("--etcd-endpoints=" + String.join(",", ETCD.cluster().endpoints()),
+                "--etcd-prefix=" + prefix, "--nodes=2", "--time-scale=10", "--pod-cidr-fallback=10.210.0.0/16", "--health-port=0");
+        return ChildJvm.builder(List.of("-Xmx256m"), KubeletSimMain.class, args)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     @Test
