@@ -19,8 +19,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One etcd member process started from the local binary on 127.0.0.1, the only place
- * kubelite builds an etcd command line: {@code kubelite up}, the benchmarks and the test
- * harness's N-member cluster all start their etcd through it.
+ * kubelite builds an etcd process's command line: {@code kubelite up}, the benchmarks and
+ * the test harness's N-member cluster all start their etcd through it (the harness's
+ * Docker fallback runs etcd in a container instead).
  *
  * <p>A member is restartable: {@link #kill()} (SIGKILL) or {@link #stop()} ends the
  * process but keeps its ports and data dir, and {@link #start()} runs it again from them,
