@@ -18,7 +18,8 @@ import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
-import io.kubelite.store.local.LocalEtcd;
+import io.kubelite.store.local.EtcdBinary;
+import io.kubelite.store.local.EtcdMember;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,12 +58,12 @@ public final class StoreBenchmark {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        LocalEtcd local = null;
+        EtcdMember local = null;
         if (endpoints == null) {
             Path dir = Files.createTempDirectory("kubelite-bench-etcd");
-            local = LocalEtcd.start(LocalEtcd.findBinary().orElseThrow(() ->
+            local = EtcdMember.startHealthy(EtcdBinary.etcd().orElseThrow(() ->
                             new IllegalStateException("no etcd binary: install etcd-server or pass --etcd-endpoints")),
-                    dir.resolve("data"), 0, dir.resolve("etcd.log"), Duration.ofSeconds(30));
+                    EtcdMember.Spec.single("bench", dir.resolve("data"), dir.resolve("etcd.log")), Duration.ofSeconds(30));
             endpoints = local.endpoint();
         }
         try {

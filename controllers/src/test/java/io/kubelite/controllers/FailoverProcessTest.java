@@ -4,6 +4,7 @@ import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
@@ -20,7 +21,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,20 +36,18 @@ class FailoverProcessTest {
     static final EtcdExtension ETCD = EtcdExtension.single();
 
     private static Process launch(String prefix, String id, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), ControllerManagerMain.class.getName(),
+        ProcessBuilder pb = ChildJvm.builder(List.of("-Xmx256m"), ControllerManagerMain.class, List.of(
                 "--etcd-endpoints", String.join(",", ETCD.cluster().endpoints()), "--etcd-prefix", prefix,
                 "--id", id, "--leader-lease-duration", "2s", "--health-port", "0",
-                "--cluster-cidr", "10.0.0.0/12", "--node-monitor-period", "1s"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+                "--cluster-cidr", "10.0.0.0/12", "--node-monitor-period", "1s"))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("ETCD_ENDPOINTS");
         return pb.start();
     }
 
     private static String holder(Store store) {
         try {
-            Lease l = Harness.join(store.of(LeaseKind.RESOURCE).get("kube-system", ControllerManagerMain.NAME));
+            Lease l = ControllerManagerUnderTest.join(store.of(LeaseKind.RESOURCE).get("kube-system", ControllerManagerMain.NAME));
             return l.getSpec().getHolderIdentity();
         } catch (RuntimeException e) {
             return null;
@@ -89,18 +87,18 @@ class FailoverProcessTest {
             String leader = Poll.value(Duration.ofSeconds(60), "a leader", () -> holder(store));
             String standby = leader.equals("cm-a") ? "cm-b" : "cm-a";
 
-            Harness.join(store.of(ReplicaSetKind.RESOURCE).create(NodeLifecycleTest.rs("ha", 20, 300)));
+            ControllerManagerUnderTest.join(store.of(ReplicaSetKind.RESOURCE).create(NodeLifecycleTest.rs("ha", 20, 300)));
             for (int i = 0; i < 20; i++) {
-                Harness.join(store.of(NodeKind.RESOURCE).create(Harness.readyNode("ha-" + i, Map.of())));
+                ControllerManagerUnderTest.join(store.of(NodeKind.RESOURCE).create(ControllerManagerUnderTest.readyNode("ha-" + i, Map.of())));
             }
             Poll.until(Duration.ofSeconds(30), "20 pods and 20 CIDRs from the first leader", () ->
                     pods.list().size() == 20 && nodes.list().stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).count() == 20);
 
             procs.get(leader).destroyForcibly().waitFor();
-            Harness.join(store.of(ReplicaSetKind.RESOURCE).guaranteedUpdate("default", "ha", rs -> rs.toBuilder()
+            ControllerManagerUnderTest.join(store.of(ReplicaSetKind.RESOURCE).guaranteedUpdate("default", "ha", rs -> rs.toBuilder()
                     .setSpec(rs.getSpec().toBuilder().setReplicas(40)).build()));
             for (int i = 20; i < 40; i++) {
-                Harness.join(store.of(NodeKind.RESOURCE).create(Harness.readyNode("ha-" + i, Map.of())));
+                ControllerManagerUnderTest.join(store.of(NodeKind.RESOURCE).create(ControllerManagerUnderTest.readyNode("ha-" + i, Map.of())));
             }
             Poll.until(Duration.ofSeconds(30), "the standby leads", () -> standby.equals(holder(store)));
             Poll.until(Duration.ofSeconds(30), "40 pods and 40 CIDRs", () ->

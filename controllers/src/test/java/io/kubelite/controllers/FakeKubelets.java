@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nodes. A node whose kubelet is stopped gets nothing: no lease renewals, no pod work.
  */
 final class FakeKubelets implements AutoCloseable {
-    private final Harness h;
+    private final ControllerManagerUnderTest h;
     final Set<String> live = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean closed;
@@ -31,7 +31,7 @@ final class FakeKubelets implements AutoCloseable {
     private final AtomicInteger ips = new AtomicInteger(1);
     private final long periodMillis;
 
-    FakeKubelets(Harness h, long periodMillis, String... nodes) {
+    FakeKubelets(ControllerManagerUnderTest h, long periodMillis, String... nodes) {
         this.h = h;
         this.periodMillis = periodMillis;
         for (String n : nodes) {
@@ -87,7 +87,7 @@ final class FakeKubelets implements AutoCloseable {
             if (node.isEmpty()) {
                 if (!schedulable.isEmpty() && !Pods.isTerminating(p)) {
                     String target = schedulable.get(Math.floorMod(rr.getAndIncrement(), schedulable.size()));
-                    Harness.join(pods.guaranteedUpdate(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()),
+                    ControllerManagerUnderTest.join(pods.guaranteedUpdate(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()),
                             c -> c.getSpec().getNodeName().isEmpty()
                                     ? c.toBuilder().setSpec(c.getSpec().toBuilder().setNodeName(target)).build() : c));
                 }
@@ -100,7 +100,7 @@ final class FakeKubelets implements AutoCloseable {
                 Pods.forceDelete(pods, p).join();
             } else if (!Pods.isReady(p) && !p.getStatus().getPhase().equals("Running")) {
                 String ip = "10.99." + (ips.get() / 250) + "." + (ips.getAndIncrement() % 250 + 1);
-                Harness.join(pods.guaranteedUpdate(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()), c -> {
+                ControllerManagerUnderTest.join(pods.guaranteedUpdate(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()), c -> {
                     PodStatus st = c.getStatus().toBuilder().setPhase("Running").setPodIp(ip).setHostIp("192.168.0.1").build();
                     st = Pods.withCondition(st, PodCondition.newBuilder().setType("Ready").setStatus("True")
                             .setLastTransitionTime(Times.nowSeconds()).build());

@@ -45,7 +45,7 @@ class NamespaceEndpointsGcTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
 
-    private static Secret tokenOf(Harness h, String ns) {
+    private static Secret tokenOf(ControllerManagerUnderTest h, String ns) {
         List<Secret> s = h.list(SecretKind.RESOURCE, ns).stream()
                 .filter(x -> x.getType().equals(ServiceAccountTokenController.TOKEN_TYPE)).toList();
         return s.size() == 1 ? s.get(0) : null;
@@ -53,7 +53,7 @@ class NamespaceEndpointsGcTest {
 
     @Test
     void namespacesAreBootstrappedAndDeleted() throws Exception {
-        try (Harness h = new Harness(ETCD)) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             Poll.until(Duration.ofSeconds(10), "system namespaces", () -> h.list(NamespaceKind.RESOURCE, null).stream()
                     .map(n -> n.getMetadata().getName()).toList()
                     .containsAll(List.of("default", "kube-system", "kube-public", "kube-node-lease")));
@@ -93,7 +93,7 @@ class NamespaceEndpointsGcTest {
             assertThat(h.list(SecretKind.RESOURCE, "team-a")).isEmpty();
             assertThat(h.list(ServiceAccountKind.RESOURCE, "team-a")).isEmpty();
             // a system namespace removed behind our back comes back
-            Harness.join(h.of(NamespaceKind.RESOURCE).delete(null, "kube-public"));
+            ControllerManagerUnderTest.join(h.of(NamespaceKind.RESOURCE).delete(null, "kube-public"));
             Poll.until(Duration.ofSeconds(10), "kube-public recreated", () -> h.getOrNull(NamespaceKind.RESOURCE, null, "kube-public") != null);
         }
     }
@@ -114,7 +114,7 @@ class NamespaceEndpointsGcTest {
 
     @Test
     void endpointsFollowReadiness() throws Exception {
-        try (Harness h = new Harness(ETCD)) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             h.join(h.of(ServiceKind.RESOURCE).create(Service.newBuilder()
                     .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("web").putLabels("tier", "front"))
                     .setSpec(ServiceSpec.newBuilder().putSelector("app", "web")
@@ -144,25 +144,25 @@ class NamespaceEndpointsGcTest {
 
             // readiness flips are reflected within a second
             long t0 = System.nanoTime();
-            Harness.join(h.of(PodKind.RESOURCE).guaranteedUpdate("default", "w2", p -> p.toBuilder()
+            ControllerManagerUnderTest.join(h.of(PodKind.RESOURCE).guaranteedUpdate("default", "w2", p -> p.toBuilder()
                     .setStatus(Pods.withCondition(p.getStatus(), PodCondition.newBuilder().setType("Ready").setStatus("True").build())).build()));
             Poll.until(Duration.ofSeconds(1), "w2 moved to addresses within 1 s", () -> {
                 Endpoints e = h.getOrNull(EndpointsKind.RESOURCE, "default", "web");
                 return ips(e.getSubsets(0).getAddressesList()).equals(List.of("10.0.0.1", "10.0.0.2"));
             });
-            Harness.join(h.of(PodKind.RESOURCE).guaranteedUpdate("default", "w1", p -> p.toBuilder()
+            ControllerManagerUnderTest.join(h.of(PodKind.RESOURCE).guaranteedUpdate("default", "w1", p -> p.toBuilder()
                     .setStatus(Pods.withCondition(p.getStatus(), PodCondition.newBuilder().setType("Ready").setStatus("False").build())).build()));
             Poll.until(Duration.ofSeconds(1), "w1 moved to notReadyAddresses within 1 s", () -> {
                 Endpoints e = h.getOrNull(EndpointsKind.RESOURCE, "default", "web");
                 return ips(e.getSubsets(0).getNotReadyAddressesList()).equals(List.of("10.0.0.1"));
             });
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
-            Harness.join(h.of(PodKind.RESOURCE).delete("default", "w1"));
+            ControllerManagerUnderTest.join(h.of(PodKind.RESOURCE).delete("default", "w1"));
             Poll.until(Duration.ofSeconds(1), "deleted pod dropped", () -> {
                 Endpoints e = h.getOrNull(EndpointsKind.RESOURCE, "default", "web");
                 return e.getSubsets(0).getNotReadyAddressesCount() == 0;
             });
-            Harness.join(h.of(ServiceKind.RESOURCE).delete("default", "web"));
+            ControllerManagerUnderTest.join(h.of(ServiceKind.RESOURCE).delete("default", "web"));
             Poll.until(Duration.ofSeconds(5), "Endpoints deleted with the Service", () ->
                     h.getOrNull(EndpointsKind.RESOURCE, "default", "web") == null);
         }
@@ -170,7 +170,7 @@ class NamespaceEndpointsGcTest {
 
     @Test
     void dependentsOfDeletedOwnersAreCollected() throws Exception {
-        try (Harness h = new Harness(ETCD)) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             h.join(h.of(ReplicaSetKind.RESOURCE).create(NodeLifecycleTest.rs("gc", 3, 300)));
             Poll.until(Duration.ofSeconds(10), "3 pods", () -> h.list(PodKind.RESOURCE, "default").size() == 3);
             // a pod owned by something that never existed, and one owned by a live Service plus a dead one
@@ -186,7 +186,7 @@ class NamespaceEndpointsGcTest {
                             .addOwnerReferences(OwnerReference.newBuilder().setApiVersion("v1").setKind("Service")
                                     .setName("owner").setUid(live.getMetadata().getUid()))).build()));
             // delete the ReplicaSet straight from etcd, as `kubectl delete --cascade=background` leaves it to the GC
-            Harness.join(h.of(ReplicaSetKind.RESOURCE).delete("default", "gc"));
+            ControllerManagerUnderTest.join(h.of(ReplicaSetKind.RESOURCE).delete("default", "gc"));
             Poll.until(Duration.ofSeconds(10), "the ReplicaSet's pods collected", () ->
                     h.list(PodKind.RESOURCE, "default").isEmpty());
             Poll.until(Duration.ofSeconds(10), "orphan secret collected, half-owned one keeps its live owner", () -> {
@@ -200,7 +200,7 @@ class NamespaceEndpointsGcTest {
 
     @Test
     void foregroundDeletionRemovesDependentsBeforeTheOwner() throws Exception {
-        try (Harness h = new Harness(ETCD)) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             h.join(h.of(ReplicaSetKind.RESOURCE).create(NodeLifecycleTest.rs("fg", 3, 300)));
             Poll.until(Duration.ofSeconds(10), "3 pods", () -> h.list(PodKind.RESOURCE, "default").size() == 3);
             // a node so that one pod is bound and must be deleted gracefully (it lingers, terminating, and blocks)
@@ -225,7 +225,7 @@ class NamespaceEndpointsGcTest {
             assertThat(waiting).isNotNull();
             assertThat(waiting.getMetadata().getFinalizersList()).contains("foregroundDeletion");
             // the kubelet finishes the graceful delete
-            Harness.join(h.of(PodKind.RESOURCE).delete("default", bound));
+            ControllerManagerUnderTest.join(h.of(PodKind.RESOURCE).delete("default", bound));
             Poll.until(Duration.ofSeconds(10), "owner removed once its dependents are gone",
                     () -> h.getOrNull(ReplicaSetKind.RESOURCE, "default", "fg") == null);
             assertThat(h.list(PodKind.RESOURCE, "default")).isEmpty();

@@ -20,12 +20,12 @@ class NodeIpamTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
 
-    private static void createNodes(Harness h, int from, int to) {
+    private static void createNodes(ControllerManagerUnderTest h, int from, int to) {
         List<CompletableFuture<Node>> fs = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            fs.add(h.of(NodeKind.RESOURCE).create(Harness.readyNode("node-" + i, Map.of())));
+            fs.add(h.of(NodeKind.RESOURCE).create(ControllerManagerUnderTest.readyNode("node-" + i, Map.of())));
         }
-        fs.forEach(Harness::join);
+        fs.forEach(ControllerManagerUnderTest::join);
     }
 
     private static void assertUnique(List<Node> nodes, int expected) {
@@ -42,7 +42,7 @@ class NodeIpamTest {
 
     @Test
     void fiveHundredNodesGetUniqueCidrsAcrossARestart() throws Exception {
-        try (Harness h = new Harness(ETCD, "--cluster-cidr", "10.0.0.0/8", "--node-cidr-mask-size", "24",
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD, "--cluster-cidr", "10.0.0.0/8", "--node-cidr-mask-size", "24",
                 "--controllers", "nodeipam")) {
             createNodes(h, 0, 250);
             Poll.until(Duration.ofSeconds(60), "250 nodes with CIDRs", () ->
@@ -51,7 +51,7 @@ class NodeIpamTest {
             h.list(NodeKind.RESOURCE, null).forEach(n -> first.put(n.getMetadata().getName(), n.getSpec().getPodCidr()));
             // free some, then restart while more nodes arrive: the new term must rebuild from etcd
             for (int i = 0; i < 10; i++) {
-                Harness.join(h.of(NodeKind.RESOURCE).delete(null, "node-" + i));
+                ControllerManagerUnderTest.join(h.of(NodeKind.RESOURCE).delete(null, "node-" + i));
             }
             h.stop();
             CompletableFuture<Void> more = CompletableFuture.runAsync(() -> createNodes(h, 250, 510));
@@ -74,7 +74,7 @@ class NodeIpamTest {
 
     @Test
     void exhaustedRangeIsAnEventNotACrashAndFreedCidrsAreReused() throws Exception {
-        try (Harness h = new Harness(ETCD, "--cluster-cidr", "10.1.0.0/23", "--node-cidr-mask-size", "24",
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD, "--cluster-cidr", "10.1.0.0/23", "--node-cidr-mask-size", "24",
                 "--controllers", "nodeipam")) {
             createNodes(h, 0, 3);
             Poll.until(Duration.ofSeconds(10), "CIDRNotAvailable event", () -> !h.events("CIDRNotAvailable").isEmpty());
@@ -84,7 +84,7 @@ class NodeIpamTest {
             Node without = ns.stream().filter(n -> n.getSpec().getPodCidr().isEmpty()).findFirst().orElseThrow();
             Node with = ns.stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).findFirst().orElseThrow();
             assertThat(h.manager().running()).isTrue();
-            Harness.join(h.of(NodeKind.RESOURCE).delete(null, with.getMetadata().getName()));
+            ControllerManagerUnderTest.join(h.of(NodeKind.RESOURCE).delete(null, with.getMetadata().getName()));
             Poll.until(Duration.ofSeconds(10), "freed CIDR reused", () ->
                     h.getOrNull(NodeKind.RESOURCE, null, without.getMetadata().getName()).getSpec().getPodCidr()
                             .equals(with.getSpec().getPodCidr()));

@@ -58,14 +58,14 @@ class NodeLifecycleTest {
         return n.getStatus().getConditionsList().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
     }
 
-    static List<Pod> runningOn(Harness h, String node) {
+    static List<Pod> runningOn(ControllerManagerUnderTest h, String node) {
         return h.list(PodKind.RESOURCE, "default").stream()
                 .filter(p -> p.getSpec().getNodeName().equals(node) && Pods.isActive(p)).toList();
     }
 
     @Test
     void silentNodeGoesUnknownIsTaintedEvictedReplacedAndRecovers() throws Exception {
-        try (Harness h = new Harness(ETCD, FLAGS);
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD, FLAGS);
              FakeKubelets k = new FakeKubelets(h, 300, "n1", "n2", "n3")) {
             h.join(h.of(ReplicaSetKind.RESOURCE).create(rs("web", 6, 2)));
             Poll.until(Duration.ofSeconds(20), "6 ready pods, 2 on n1", () ->
@@ -113,7 +113,7 @@ class NodeLifecycleTest {
 
     @Test
     void noEvictionWhenEveryNodeGoesSilent() throws Exception {
-        try (Harness h = new Harness(ETCD, FLAGS);
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD, FLAGS);
              FakeKubelets k = new FakeKubelets(h, 300, "a1", "a2", "a3")) {
             h.join(h.of(ReplicaSetKind.RESOURCE).create(rs("db", 3, 1)));
             Poll.until(Duration.ofSeconds(20), "3 ready pods", () ->

@@ -30,14 +30,14 @@ class ReplicaSetTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
 
-    private static void scale(Harness h, String name, int replicas) {
-        Harness.join(h.of(ReplicaSetKind.RESOURCE).guaranteedUpdate("default", name, rs -> rs.toBuilder()
+    private static void scale(ControllerManagerUnderTest h, String name, int replicas) {
+        ControllerManagerUnderTest.join(h.of(ReplicaSetKind.RESOURCE).guaranteedUpdate("default", name, rs -> rs.toBuilder()
                 .setSpec(rs.getSpec().toBuilder().setReplicas(replicas)).build()));
     }
 
     @Test
     void expectationsScenarioNeverOvershoots() throws Exception {
-        try (Harness h = new Harness(ETCD)) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             // watch every pod from the start: count alive pods and every create
             Informer<Pod> watch = new Informer<>(h.of(PodKind.RESOURCE), "default");
             Set<String> alive = ConcurrentHashMap.newKeySet();
@@ -107,7 +107,7 @@ class ReplicaSetTest {
 
     @Test
     void adoptsOrphansAndDeletesInRankOrder() throws Exception {
-        try (Harness h = new Harness(ETCD)) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             Map<String, String> app = Map.of("app", "rank");
             var pods = h.of(PodKind.RESOURCE);
             h.join(pods.create(pod("ready-old", app, "n1", "Running", true, 100)));
@@ -144,7 +144,7 @@ class ReplicaSetTest {
                         && rs.getStatus().getAvailableReplicas() == 1;
             });
             // releasing: a pod whose labels stop matching loses its owner reference, and a replacement is made
-            Harness.join(pods.guaranteedUpdate("default", "ready-old", p -> p.toBuilder()
+            ControllerManagerUnderTest.join(pods.guaranteedUpdate("default", "ready-old", p -> p.toBuilder()
                     .setMetadata(p.getMetadata().toBuilder().putLabels("app", "gone")).build()));
             Poll.until(Duration.ofSeconds(10), "released and replaced", () -> {
                 List<Pod> all = h.list(PodKind.RESOURCE, "default");

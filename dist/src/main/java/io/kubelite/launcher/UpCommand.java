@@ -1,6 +1,7 @@
 package io.kubelite.launcher;
 
-import io.kubelite.store.local.LocalEtcd;
+import io.kubelite.store.local.EtcdBinary;
+import io.kubelite.store.local.EtcdMember;
 import io.kubelite.store.local.LoopbackPorts;
 import io.kubelite.store.runtime.DurationConverter;
 import picocli.CommandLine.Command;
@@ -72,7 +73,7 @@ final class UpCommand implements Callable<Integer> {
         state.launcherPid = ProcessHandle.current().pid();
         state.detached = detach;
         List<ManagedProcess> started = new ArrayList<>();
-        LocalEtcd[] etcdHolder = new LocalEtcd[1];
+        EtcdMember[] etcdHolder = new EtcdMember[1];
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stopAll(started, etcdHolder[0], layout);
@@ -85,11 +86,12 @@ final class UpCommand implements Callable<Integer> {
         // etcd
         String endpoints = etcdEndpoints != null ? etcdEndpoints : System.getenv("ETCD_ENDPOINTS");
         if (endpoints == null || endpoints.isBlank()) {
-            Optional<Path> binary = LocalEtcd.findBinary();
+            Optional<Path> binary = EtcdBinary.etcd();
             if (binary.isPresent()) {
                 step("etcd", "starting from " + binary.get() + ", data in " + rel(layout.etcdData()));
                 try {
-                    etcdHolder[0] = LocalEtcd.start(binary.get(), layout.etcdData(), 0, layout.log("etcd"), timeout);
+                    etcdHolder[0] = EtcdMember.startHealthy(binary.get(),
+                            EtcdMember.Spec.single("kubelite", layout.etcdData(), layout.log("etcd")).inOwnSession(), timeout);
                 } catch (IllegalStateException e) {
                     System.err.println("kubelite up: " + e.getMessage());
                     return 1;
@@ -173,7 +175,7 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private int fail(List<ManagedProcess> started, LocalEtcd etcd, ClusterLayout layout, boolean detached, Thread hook) {
+    private int fail(List<ManagedProcess> started, EtcdMember etcd, ClusterLayout layout, boolean detached, Thread hook) {
         if (!detached) {
             Runtime.getRuntime().removeShutdownHook(hook);
         }
@@ -181,7 +183,7 @@ final class UpCommand implements Callable<Integer> {
         return 1;
     }
 
-    private void stopAll(List<ManagedProcess> started, LocalEtcd etcd, ClusterLayout layout) {
+    private void stopAll(List<ManagedProcess> started, EtcdMember etcd, ClusterLayout layout) {
         stopping = true;
         List<ManagedProcess> reverse = new ArrayList<>(started);
         java.util.Collections.reverse(reverse);

@@ -2,13 +2,12 @@ package io.kubelite.etcdlite;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.kubelite.store.local.LocalEtcd;
+import io.kubelite.store.testing.ProcessEtcdCluster;
 import io.kubelite.store.testing.FreePorts;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,9 +23,8 @@ public final class EtcdLiteBench {
         Path dir = Files.createTempDirectory("etcdlite-bench");
         double[] etcd;
         double[] lite;
-        try (LocalEtcd e = LocalEtcd.start(LocalEtcd.findBinary().orElseThrow(), dir.resolve("etcd"), 0,
-                dir.resolve("etcd.log"), Duration.ofSeconds(30))) {
-            etcd = run("etcd", e.endpoint(), seconds);
+        try (ProcessEtcdCluster e = ProcessEtcdCluster.start(1)) {
+            etcd = run("etcd", e.endpoints().get(0), seconds);
         }
         int port = FreePorts.next();
         try (LiteProcess l = LiteProcess.start(dir.resolve("lite"), port)) {

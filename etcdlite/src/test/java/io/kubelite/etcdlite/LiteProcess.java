@@ -1,5 +1,6 @@
 package io.kubelite.etcdlite;
 
+import io.kubelite.store.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,13 +31,10 @@ final class LiteProcess implements AutoCloseable {
     }
 
     private static LiteProcess start(List<String> jvm, Path dataDir, int port, String... extra) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvm);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                EtcdLite.class.getName(), "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port));
-        cmd.addAll(List.of(extra));
+        List<String> args = new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port));
+        args.addAll(List.of(extra));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Process p = ChildJvm.builder(jvm, EtcdLite.class, args).redirectErrorStream(true).start();
             CompletableFuture<Boolean> ready = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

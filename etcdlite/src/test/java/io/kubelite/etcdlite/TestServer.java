@@ -1,13 +1,12 @@
 package io.kubelite.etcdlite;
 
 import io.etcd.jetcd.Client;
-import io.kubelite.store.local.LocalEtcd;
+import io.kubelite.store.testing.ProcessEtcdCluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A server under test: a real etcd or an in-process etcdlite, with one shared jetcd client. */
@@ -20,6 +19,7 @@ public final class TestServer {
     private final String name;
     private final String endpoint;
     private final AutoCloseable server;
+    /** Removed on {@link #stop()}; null when the server removes its own. */
     private final Path dir;
     private final Client client;
 
@@ -32,11 +32,9 @@ public final class TestServer {
     }
 
     static TestServer etcd() {
-        Path bin = LocalEtcd.findBinary().orElseThrow(() -> new IllegalStateException(
-                "the conformance suite needs the etcd binary: apt-get install etcd-server, or set ETCD_BIN"));
-        Path dir = tempDir("etcd");
-        LocalEtcd etcd = LocalEtcd.start(bin, dir.resolve("data"), 0, dir.resolve("etcd.log"), Duration.ofSeconds(30));
-        return new TestServer("etcd", etcd.endpoint(), etcd, dir);
+        // the cluster keeps its data in a temp dir of its own and removes it on close
+        ProcessEtcdCluster etcd = ProcessEtcdCluster.start(1);
+        return new TestServer("etcd", etcd.endpoints().get(0), etcd, null);
     }
 
     static TestServer etcdlite() {
@@ -84,6 +82,9 @@ public final class TestServer {
     void stop() throws Exception {
         client.close();
         server.close();
+        if (dir == null) {
+            return;
+        }
         try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);

@@ -9,7 +9,7 @@ import io.etcd.jetcd.api.WatchGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.stub.StreamObserver;
-import io.kubelite.store.local.LocalEtcd;
+import io.kubelite.store.testing.ProcessEtcdCluster;
 import io.kubelite.store.testing.FreePorts;
 
 import java.nio.ByteBuffer;
@@ -52,9 +52,8 @@ public final class WatchFanoutBench {
             return;
         }
         if (!only.equals("etcdlite")) {
-            try (LocalEtcd e = LocalEtcd.start(LocalEtcd.findBinary().orElseThrow(), dir.resolve("etcd"), 0,
-                dir.resolve("etcd.log"), Duration.ofSeconds(30))) {
-                etcd = run(e.endpoint(), e.pid(), seconds, watchers, streams, rate);
+            try (ProcessEtcdCluster e = ProcessEtcdCluster.start(1)) {
+                etcd = run(e.endpoints().get(0), e.pid(0), seconds, watchers, streams, rate);
             }
         }
         if (!only.equals("etcd")) {

@@ -1,5 +1,6 @@
 package io.kubelite.etcdlite;
 
+import io.kubelite.store.testing.ProcessEtcdCluster;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import io.etcd.jetcd.api.Event;
@@ -39,8 +40,8 @@ class WatchFragmentConformanceTest {
     void replayLargerThanMaxRequestBytesIsFragmentedByEtcdsRuleOnBothServers() throws Exception {
         List<List<Integer>> etcdSplit;
         List<List<Integer>> liteSplit;
-        try (FlaggedEtcd etcd = FlaggedEtcd.start("--max-request-bytes", String.valueOf(MAX_REQUEST_BYTES))) {
-            etcdSplit = check(etcd.endpoint());
+        try (ProcessEtcdCluster etcd = ProcessEtcdCluster.start(1, "--max-request-bytes", String.valueOf(MAX_REQUEST_BYTES))) {
+            etcdSplit = check(etcd.endpoints().get(0));
         }
         Path dir = Files.createTempDirectory("etcdlite-fragment");
         try (EtcdLite lite = EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0").maxRequestBytes(MAX_REQUEST_BYTES))) {

@@ -16,7 +16,6 @@ import io.kubelite.kubelet.node.NodeTiming;
 import io.kubelite.kubelet.pod.PodIpAllocator;
 import io.kubelite.kubelet.pod.PodManager;
 import io.kubelite.kubelet.pod.PodStatusWriter;
-import io.kubelite.kubelet.pod.Timestamps;
 import io.kubelite.kubelet.runtime.ContainerLogStore;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.LogServer;
@@ -83,7 +82,6 @@ public final class KubeletSim implements Component {
     public synchronized void start(Etcd etcd) throws Exception {
         options.validate();
         TimeScale scale = new TimeScale(options.timeScale);
-        Timestamps.configure(options.timeScale);
         timers = new ScheduledTimers("kubelet-sim", options.simThreads);
         ContainerLogStore logs = new ContainerLogStore(timers::nowMillis);
         ContainerRuntime runtime = new ContainerRuntime(timers, scale, logs);

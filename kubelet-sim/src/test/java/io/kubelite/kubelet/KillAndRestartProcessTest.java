@@ -1,18 +1,17 @@
 package io.kubelite.kubelet;
 
+import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.Pod;
-import io.kubelite.kubelet.pod.Timestamps;
+import com.google.protobuf.util.Timestamps;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,19 +29,10 @@ class KillAndRestartProcessTest {
     static final Duration T = Duration.ofSeconds(30);
 
     private Process launch(String prefix, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(KubeletSimMain.class.getName());
-        cmd.add("--etcd-endpoints=" + String.join(",", ETCD.cluster().endpoints()));
-        cmd.add("--etcd-prefix=" + prefix);
-        cmd.add("--nodes=2");
-        cmd.add("--time-scale=10");
-        cmd.add("--pod-cidr-fallback=10.210.0.0/16");
-        cmd.add("--health-port=0");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        List<String> args = List.of("--etcd-endpoints=" + String.join(",", ETCD.cluster().endpoints()),
+                "--etcd-prefix=" + prefix, "--nodes=2", "--time-scale=10", "--pod-cidr-fallback=10.210.0.0/16", "--health-port=0");
+        return ChildJvm.builder(List.of("-Xmx256m"), KubeletSimMain.class, args)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     @Test
@@ -66,18 +56,18 @@ class KillAndRestartProcessTest {
             before.put("server", h.await("server", T, "Ready", p -> SimHarness.conditionTrue(p, "Ready")));
             before.put("live", h.await("live", T, "Ready", p -> SimHarness.conditionTrue(p, "Ready")));
             before.put("done", h.awaitPhase("done", "Succeeded", T));
-            long leaseBefore = Timestamps.millis(h.leases.get("kube-node-lease", "sim-node-0").join().getSpec().getRenewTime());
+            long leaseBefore = Timestamps.toMillis(h.leases.get("kube-node-lease", "sim-node-0").join().getSpec().getRenewTime());
 
             first.destroyForcibly();
             assertThat(first.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             long killedAt = System.currentTimeMillis();
 
             second = launch(prefix, log);
-            Poll.until(T, "lease renewed by the new process", () -> Timestamps.millis(h.leases.get("kube-node-lease",
+            Poll.until(T, "lease renewed by the new process", () -> Timestamps.toMillis(h.leases.get("kube-node-lease",
                     "sim-node-0").join().getSpec().getRenewTime()) > Math.max(leaseBefore, killedAt));
             // several probe periods (2 s at scale 10 = 0.2 s) after adoption
             Poll.until(T, "the new process wrote node status", () -> h.listNodes().stream().allMatch(n ->
-                    n.getStatus().getConditionsList().stream().anyMatch(c -> Timestamps.millis(c.getLastHeartbeatTime()) >= killedAt - 1000)));
+                    n.getStatus().getConditionsList().stream().anyMatch(c -> Timestamps.toMillis(c.getLastHeartbeatTime()) >= killedAt - 1000)));
             // several probe periods (scale 10): a spurious restart or a duplicate node would show up
             Poll.holds(Duration.ofMillis(1500), "adopted nodes and pods unchanged", () -> {
                 assertThat(h.listNodes()).hasSize(2);

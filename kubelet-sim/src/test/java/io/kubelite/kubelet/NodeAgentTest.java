@@ -4,7 +4,7 @@ import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeCondition;
 import io.kubelite.api.Pod;
-import io.kubelite.kubelet.pod.Timestamps;
+import com.google.protobuf.util.Timestamps;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import org.junit.jupiter.api.Test;
@@ -59,12 +59,12 @@ class NodeAgentTest {
             assertThat(l.getSpec().getHolderIdentity()).isEqualTo("sim-node-1");
             assertThat(l.getSpec().getLeaseDurationSeconds()).isEqualTo(4); // 40 s at scale 10
             assertThat(l.getMetadata().getOwnerReferences(0).getUid()).isEqualTo(n1.getMetadata().getUid());
-            long renew1 = Timestamps.millis(l.getSpec().getRenewTime());
+            long renew1 = Timestamps.toMillis(l.getSpec().getRenewTime());
             Poll.until(T, "lease renewed (every 1 s at scale 10)", () ->
-                    Timestamps.millis(h.leases.get("kube-node-lease", "sim-node-1").join().getSpec().getRenewTime()) > renew1);
+                    Timestamps.toMillis(h.leases.get("kube-node-lease", "sim-node-1").join().getSpec().getRenewTime()) > renew1);
 
             // the controller-manager marks the node Unknown: the next status check restores True with a new transition time
-            long t1 = Timestamps.millis(cond(n1, "Ready").getLastTransitionTime());
+            long t1 = Timestamps.toMillis(cond(n1, "Ready").getLastTransitionTime());
             h.nodes.guaranteedUpdate(null, "sim-node-1", n -> {
                 var b = n.toBuilder();
                 var st = b.getStatusBuilder();
@@ -80,7 +80,7 @@ class NodeAgentTest {
                 Node n = h.nodes.get(null, "sim-node-1").join();
                 return cond(n, "Ready").getStatus().equals("True") ? n : null;
             });
-            assertThat(Timestamps.millis(cond(back, "Ready").getLastTransitionTime())).isGreaterThan(t1);
+            assertThat(Timestamps.toMillis(cond(back, "Ready").getLastTransitionTime())).isGreaterThan(t1);
         }
     }
 

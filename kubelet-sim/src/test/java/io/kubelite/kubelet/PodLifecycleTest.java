@@ -11,7 +11,7 @@ import io.kubelite.api.PodCondition;
 import io.kubelite.api.Probe;
 import io.kubelite.api.ResourceRequirements;
 import io.kubelite.api.TCPSocketAction;
-import io.kubelite.kubelet.pod.Timestamps;
+import com.google.protobuf.util.Timestamps;
 import io.kubelite.store.testing.EtcdExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,12 +142,12 @@ class PodLifecycleTest {
         Pod ready = h.await("ready-flip", T, "Ready", x -> conditionTrue(x, "Ready"));
         PodCondition r1 = condition(ready, "Ready");
         assertThat(conditionTrue(ready, "ContainersReady")).isTrue();
-        assertThat(Timestamps.millis(r1.getLastTransitionTime())).isGreaterThanOrEqualTo(Timestamps.millis(init.getLastTransitionTime()));
+        assertThat(Timestamps.toMillis(r1.getLastTransitionTime())).isGreaterThanOrEqualTo(Timestamps.toMillis(init.getLastTransitionTime()));
         assertThat(condition(ready, "Initialized")).isEqualTo(init);
         Pod unready = h.await("ready-flip", T, "not Ready again", x -> !conditionTrue(x, "Ready"));
         PodCondition r2 = condition(unready, "Ready");
         assertThat(r2.getReason()).isEqualTo("ContainersNotReady");
-        assertThat(Timestamps.millis(r2.getLastTransitionTime())).isGreaterThan(Timestamps.millis(r1.getLastTransitionTime()));
+        assertThat(Timestamps.toMillis(r2.getLastTransitionTime())).isGreaterThan(Timestamps.toMillis(r1.getLastTransitionTime()));
         assertThat(condition(unready, "ContainersReady").getStatus()).isEqualTo("False");
         assertThat(status(unready, "app").getReady()).isFalse();
         assertThat(status(unready, "app").getState().hasRunning()).isTrue();
@@ -172,10 +172,10 @@ class PodLifecycleTest {
         var i2 = status(p, "init-2").getState().getTerminated();
         assertThat(i1.getReason()).isEqualTo("Completed");
         assertThat(i2.getReason()).isEqualTo("Completed");
-        long appStart = Timestamps.millis(status(p, "app").getState().getRunning().getStartedAt());
-        assertThat(Timestamps.millis(i2.getStartedAt())).isGreaterThanOrEqualTo(Timestamps.millis(i1.getFinishedAt()));
-        assertThat(appStart).isGreaterThanOrEqualTo(Timestamps.millis(i2.getFinishedAt()));
-        assertThat(Timestamps.millis(i1.getFinishedAt()) - Timestamps.millis(i1.getStartedAt())).isGreaterThanOrEqualTo(400);
+        long appStart = Timestamps.toMillis(status(p, "app").getState().getRunning().getStartedAt());
+        assertThat(Timestamps.toMillis(i2.getStartedAt())).isGreaterThanOrEqualTo(Timestamps.toMillis(i1.getFinishedAt()));
+        assertThat(appStart).isGreaterThanOrEqualTo(Timestamps.toMillis(i2.getFinishedAt()));
+        assertThat(Timestamps.toMillis(i1.getFinishedAt()) - Timestamps.toMillis(i1.getStartedAt())).isGreaterThanOrEqualTo(400);
         assertThat(conditionTrue(p, "Initialized")).isTrue();
     }
 
@@ -251,7 +251,7 @@ class PodLifecycleTest {
         assertThat(System.currentTimeMillis() - t0).isGreaterThanOrEqualTo(3_000L);
         var last = status(p, "liveness").getLastState().getTerminated();
         // the file goes at 30 s; 3 failures 5 s apart: killed between ~35 and ~50 s simulated (3.5-5 s here)
-        long ran = Timestamps.millis(last.getFinishedAt()) - Timestamps.millis(last.getStartedAt());
+        long ran = Timestamps.toMillis(last.getFinishedAt()) - Timestamps.toMillis(last.getStartedAt());
         assertThat(ran).isBetween(3_400L, 5_500L);
         assertThat(last.getExitCode()).isEqualTo(137);
         assertThat(last.getReason()).isEqualTo("Error");

@@ -13,26 +13,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ApiJsonRoundTripTest {
 
   @ParameterizedTest
-  @MethodSource("io.kubelite.api.Fixtures#all")
+  @MethodSource("io.kubelite.api.PopulatedObjects#all")
   void compactJson(Message message) {
     assertRoundTrip(ApiJson.toJson(message), message);
   }
 
   @ParameterizedTest
-  @MethodSource("io.kubelite.api.Fixtures#all")
+  @MethodSource("io.kubelite.api.PopulatedObjects#all")
   void prettyJson(Message message) {
     assertRoundTrip(ApiJson.toPrettyJson(message), message);
   }
 
   @ParameterizedTest
-  @MethodSource("io.kubelite.api.Fixtures#all")
+  @MethodSource("io.kubelite.api.PopulatedObjects#all")
   void yaml(Message message) {
     assertRoundTrip(ApiJson.toYaml(message), message);
   }
 
   /** Our output is valid proto3 JSON, and proto3 JSON (int64 as strings) reads back. */
   @ParameterizedTest
-  @MethodSource("io.kubelite.api.Fixtures#all")
+  @MethodSource("io.kubelite.api.PopulatedObjects#all")
   void interoperatesWithProto3JsonFormat(Message message) throws Exception {
     Message.Builder viaJsonFormat = message.newBuilderForType();
     JsonFormat.parser().merge(ApiJson.toJson(message), viaJsonFormat);
@@ -43,26 +43,26 @@ class ApiJsonRoundTripTest {
 
   @Test
   void int64FieldsAreJsonNumbers() throws Exception {
-    JsonNode pod = new ObjectMapper().readTree(ApiJson.toJson(Fixtures.pod()));
+    JsonNode pod = new ObjectMapper().readTree(ApiJson.toJson(PopulatedObjects.pod()));
     assertThat(pod.at("/spec/terminationGracePeriodSeconds").isIntegralNumber()).isTrue();
     assertThat(pod.at("/spec/terminationGracePeriodSeconds").longValue()).isEqualTo(30);
     assertThat(pod.at("/metadata/generation").isIntegralNumber()).isTrue();
     assertThat(pod.at("/metadata/generation").longValue()).isEqualTo(1);
     assertThat(pod.at("/spec/tolerations/0/tolerationSeconds").isIntegralNumber()).isTrue();
-    assertThat(ApiJson.toJson(Fixtures.pod())).contains("\"generation\":1,")
+    assertThat(ApiJson.toJson(PopulatedObjects.pod())).contains("\"generation\":1,")
         .contains("\"terminationGracePeriodSeconds\":30,");
   }
 
   @Test
   void intOrStringKeepsItsKindAndPrintsWholeNumbersWithoutFraction() {
-    String json = ApiJson.toJson(Fixtures.service());
+    String json = ApiJson.toJson(PopulatedObjects.service());
     assertThat(json).contains("\"targetPort\":\"http\"").contains("\"targetPort\":9090}");
-    assertThat(ApiJson.toJson(Fixtures.pod())).contains("\"tcpSocket\":{\"port\":80,");
+    assertThat(ApiJson.toJson(PopulatedObjects.pod())).contains("\"tcpSocket\":{\"port\":80,");
   }
 
   @Test
   void kubernetesNamesTimestampsAndPresence() throws Exception {
-    JsonNode pod = ApiJson.toTree(Fixtures.pod());
+    JsonNode pod = ApiJson.toTree(PopulatedObjects.pod());
     assertThat(pod.at("/metadata/creationTimestamp").textValue()).isEqualTo("2024-05-01T10:00:00Z");
     assertThat(pod.at("/metadata/deletionTimestamp").textValue()).isEqualTo("2024-05-01T11:00:30.123456Z");
     // Explicit presence: a grace period of 0 means "now" and must print.
@@ -77,7 +77,7 @@ class ApiJsonRoundTripTest {
     assertThat(pod.at("/spec/containers/0/resources/limits").fieldNames())
         .toIterable().containsExactly("cpu", "memory");
 
-    JsonNode node = ApiJson.toTree(Fixtures.node());
+    JsonNode node = ApiJson.toTree(PopulatedObjects.node());
     assertThat(node.at("/spec/podCIDR").textValue()).isEqualTo("10.244.1.0/24");
     assertThat(node.at("/status/daemonEndpoints/kubeletEndpoint/Port").intValue()).isEqualTo(10250);
     assertThat(node.at("/status/nodeInfo/systemUUID").isTextual()).isTrue();
@@ -140,7 +140,7 @@ class ApiJsonRoundTripTest {
       meta.putAnnotations("a" + meta.getAnnotationsCount(), v);
     }
     meta.putLabels("ip", "10.0.0.11").putLabels("cpu", "500m").putLabels("mem", "1Gi");
-    meta.setCreationTimestamp(Fixtures.ts("2024-05-01T10:00:00Z"));
+    meta.setCreationTimestamp(PopulatedObjects.ts("2024-05-01T10:00:00Z"));
     Pod pod = Pod.newBuilder().setMetadata(meta).build();
     String yaml = ApiJson.toYaml(pod);
     for (String v : meta.getAnnotationsMap().values()) {

@@ -67,7 +67,7 @@ class ApiTypesTest {
   @Test
   void fixturesSetEveryFieldOfEveryType() {
     Set<String> set = new TreeSet<>();
-    Fixtures.all().forEach(m -> collectSetFields(m, set));
+    PopulatedObjects.all().forEach(m -> collectSetFields(m, set));
     Set<String> unset = new TreeSet<>();
     for (Descriptor type : allMessageTypes()) {
       for (FieldDescriptor field : type.getFields()) {
@@ -79,7 +79,7 @@ class ApiTypesTest {
   }
 
   @ParameterizedTest
-  @MethodSource("io.kubelite.api.Fixtures#all")
+  @MethodSource("io.kubelite.api.PopulatedObjects#all")
   void binaryRoundTrip(Message message) throws Exception {
     Message back = message.getParserForType().parseFrom(message.toByteArray());
     assertThat(back).isEqualTo(message);

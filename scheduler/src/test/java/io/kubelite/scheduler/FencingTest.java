@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
-import static io.kubelite.scheduler.Fixtures.node;
-import static io.kubelite.scheduler.Fixtures.pod;
+import static io.kubelite.scheduler.NodeAndPodBuilders.node;
+import static io.kubelite.scheduler.NodeAndPodBuilders.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every bind carries the leader's fence: once the leader key is gone, nothing is bound or recorded. */
@@ -23,9 +23,9 @@ class FencingTest {
     void aDeposedLeaderBindsNothing() throws Exception {
         Etcd etcd = ETCD.connect(ETCD.newPrefix());
         String leaderKey = etcd.prefix() + "/_kubelite/leader/scheduler/test-candidate";
-        long token = Harness.join(etcd.client().getKVClient().put(Etcd.bytes(leaderKey), Etcd.bytes("test")))
+        long token = SchedulerUnderTest.join(etcd.client().getKVClient().put(Etcd.bytes(leaderKey), Etcd.bytes("test")))
                 .getHeader().getRevision();
-        try (Harness h = new Harness(etcd, Harness.fastConfig(), Leadership.of(leaderKey, token))) {
+        try (SchedulerUnderTest h = new SchedulerUnderTest(etcd, SchedulerUnderTest.fastConfig(), Leadership.of(leaderKey, token))) {
             h.create(node("n1"));
             Poll.until(WAIT, "scheduler sees n1", () -> h.scheduler().cachedNodes() == 1);
             h.create(pod("while-leading"));
@@ -35,7 +35,7 @@ class FencingTest {
 
             // the leader's key goes away (lease expired, or another process won) but this process
             // has not noticed: its writes must fail in etcd
-            Harness.join(etcd.client().getKVClient().delete(Etcd.bytes(leaderKey)));
+            SchedulerUnderTest.join(etcd.client().getKVClient().delete(Etcd.bytes(leaderKey)));
             long failuresBefore = h.scheduler().bindFailures();
             h.create(pod("after-deposed"));
             Poll.until(WAIT, "the fenced bind fails", () -> h.scheduler().bindFailures() > failuresBefore);
@@ -46,7 +46,7 @@ class FencingTest {
             assertThat(h.scheduler().eventsDropped()).isZero();
 
             // a new term (new key, new token) binds again
-            long token2 = Harness.join(etcd.client().getKVClient().put(Etcd.bytes(leaderKey), Etcd.bytes("test")))
+            long token2 = SchedulerUnderTest.join(etcd.client().getKVClient().put(Etcd.bytes(leaderKey), Etcd.bytes("test")))
                     .getHeader().getRevision();
             h.component.onStoppedLeading();
             h.component.onStartedLeading(Leadership.of(leaderKey, token2));

@@ -49,37 +49,37 @@ class SchedulerInformerViewTest {
 
     @Test
     void queuesPendingPodsCachesBoundOnesAndFollowsBindsAndDeletes() {
-        nodes.add(Fixtures.node("n1").build());
-        pods.add(Fixtures.pod("pending").build());
-        pods.add(Fixtures.boundTo(Fixtures.pod("running"), "n1").build());
+        nodes.add(NodeAndPodBuilders.node("n1").build());
+        pods.add(NodeAndPodBuilders.pod("pending").build());
+        pods.add(NodeAndPodBuilders.boundTo(NodeAndPodBuilders.pod("running"), "n1").build());
         scheduler.start();
         assertThat(scheduler.awaitSynced(WAIT)).isTrue();
         Poll.until(WAIT, "the initial view", this::view, "1 nodes, 1 cached pods, 1 pending"::equals);
 
-        pods.update("default", "pending", p -> Fixtures.boundTo(p.toBuilder(), "n1").build());
+        pods.update("default", "pending", p -> NodeAndPodBuilders.boundTo(p.toBuilder(), "n1").build());
         Poll.until(WAIT, "a pod bound elsewhere leaves the queue for the cache", this::view,
                 "1 nodes, 2 cached pods, 0 pending"::equals);
 
         pods.delete("default", "running");
-        pods.add(Fixtures.pod("new").build());
+        pods.add(NodeAndPodBuilders.pod("new").build());
         Poll.until(WAIT, "a delete frees the node, a new pod queues", this::view,
                 "1 nodes, 1 cached pods, 1 pending"::equals);
     }
 
     @Test
     void changesMissedDuringACompactedOutageArriveThroughTheRelist() {
-        nodes.add(Fixtures.node("n1").build());
-        pods.add(Fixtures.pod("pending").build());
-        pods.add(Fixtures.boundTo(Fixtures.pod("running"), "n1").build());
+        nodes.add(NodeAndPodBuilders.node("n1").build());
+        pods.add(NodeAndPodBuilders.pod("pending").build());
+        pods.add(NodeAndPodBuilders.boundTo(NodeAndPodBuilders.pod("running"), "n1").build());
         scheduler.start();
         assertThat(scheduler.awaitSynced(WAIT)).isTrue();
         Poll.until(WAIT, "the initial view", this::view, "1 nodes, 1 cached pods, 1 pending"::equals);
 
         pods.disconnect();
         nodes.disconnect();
-        pods.update("default", "pending", p -> Fixtures.boundTo(p.toBuilder(), "n2").build());
+        pods.update("default", "pending", p -> NodeAndPodBuilders.boundTo(p.toBuilder(), "n2").build());
         pods.delete("default", "running");
-        nodes.add(Fixtures.node("n2").build());
+        nodes.add(NodeAndPodBuilders.node("n2").build());
         pods.compact();
         nodes.compact();
         assertThat(view()).as("cut off: the old view").isEqualTo("1 nodes, 1 cached pods, 1 pending");

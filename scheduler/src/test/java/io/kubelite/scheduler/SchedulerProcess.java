@@ -1,5 +1,6 @@
 package io.kubelite.scheduler;
 
+import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.store.testing.EtcdCluster;
 
 import java.io.IOException;
@@ -25,19 +26,11 @@ final class SchedulerProcess implements AutoCloseable {
         Path dir = Path.of("target", "process-logs");
         Files.createDirectories(dir);
         Path log = dir.resolve(id + "-" + System.nanoTime() + ".log");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(SchedulerMain.class.getName());
-        cmd.add("--etcd-endpoints=" + etcd.endpointsString());
-        cmd.add("--etcd-prefix=" + prefix);
-        cmd.add("--id=" + id);
-        cmd.add("--health-port=0");
-        cmd.addAll(List.of(extraArgs));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> args = new ArrayList<>(List.of("--etcd-endpoints=" + etcd.endpointsString(),
+                "--etcd-prefix=" + prefix, "--id=" + id, "--health-port=0"));
+        args.addAll(List.of(extraArgs));
+        Process p = ChildJvm.builder(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), SchedulerMain.class, args)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new SchedulerProcess(id, p, log);
     }
 

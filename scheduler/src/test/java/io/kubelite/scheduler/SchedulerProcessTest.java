@@ -35,9 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.kubelite.scheduler.Fixtures.node;
-import static io.kubelite.scheduler.Fixtures.pod;
-import static io.kubelite.scheduler.Fixtures.withAllocatable;
+import static io.kubelite.scheduler.NodeAndPodBuilders.node;
+import static io.kubelite.scheduler.NodeAndPodBuilders.pod;
+import static io.kubelite.scheduler.NodeAndPodBuilders.withAllocatable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The scheduler as real OS processes: leader failover on kill -9, and two unelected schedulers racing. */
@@ -72,15 +72,15 @@ class SchedulerProcessTest {
         ObjectStore<Pod> pods = store.of(PodKind.RESOURCE);
         ObjectStore<Node> nodes = store.of(NodeKind.RESOURCE);
         for (int i = 0; i < 3; i++) {
-            Harness.join(nodes.create(node("n" + i).build()));
+            SchedulerUnderTest.join(nodes.create(node("n" + i).build()));
         }
         String[] args = {"--leader-elect=true", "--leader-lease-duration=" + LEASE.toSeconds() + "s"};
         SchedulerProcess a = start(prefix, "sched-a", args);
         SchedulerProcess b = start(prefix, "sched-b", args);
 
-        Harness.join(pods.create(pod("before").build()));
+        SchedulerUnderTest.join(pods.create(pod("before").build()));
         Poll.until(Duration.ofSeconds(30), "pod 'before' bound by the first leader\n" + a.output() + b.output(),
-                () -> !Harness.join(pods.get("default", "before")).getSpec().getNodeName().isEmpty());
+                () -> !SchedulerUnderTest.join(pods.get("default", "before")).getSpec().getNodeName().isEmpty());
         String leader = currentLeader(etcd);
         assertThat(leader).isIn("sched-a", "sched-b");
         Poll.until(Duration.ofSeconds(10), "Scheduled event for 'before' from the leader " + leader,
@@ -92,12 +92,12 @@ class SchedulerProcessTest {
         victim.kill();
         long killedAt = System.nanoTime();
         for (int i = 0; i < 5; i++) {
-            Harness.join(pods.create(pod("after" + i).build()));
+            SchedulerUnderTest.join(pods.create(pod("after" + i).build()));
         }
         Duration budget = LEASE.plusSeconds(2);
         Poll.until(budget, "standby binds new pods within lease + 2 s\n" + standby.output(), () -> {
             for (int i = 0; i < 5; i++) {
-                if (Harness.join(pods.get("default", "after" + i)).getSpec().getNodeName().isEmpty()) {
+                if (SchedulerUnderTest.join(pods.get("default", "after" + i)).getSpec().getNodeName().isEmpty()) {
                     return false;
                 }
             }
@@ -113,14 +113,14 @@ class SchedulerProcessTest {
     /** The identity stored on the lowest-create_revision candidate key of the scheduler election. */
     private static String currentLeader(Etcd etcd) {
         String p = LeaderElector.electionPrefix(etcd.prefix(), "scheduler");
-        List<KeyValue> kvs = Harness.join(etcd.client().getKVClient().get(Etcd.bytes(p),
+        List<KeyValue> kvs = SchedulerUnderTest.join(etcd.client().getKVClient().get(Etcd.bytes(p),
                 GetOption.builder().isPrefix(true).build())).getKvs();
         return kvs.stream().min(Comparator.comparingLong(KeyValue::getCreateRevision))
                 .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8)).orElse(null);
     }
 
     private static String reportingInstance(Store store, String pod) {
-        List<Event> evs = Harness.join(store.of(EventKind.RESOURCE).list(ListOptions.inNamespace("default"))).items();
+        List<Event> evs = SchedulerUnderTest.join(store.of(EventKind.RESOURCE).list(ListOptions.inNamespace("default"))).items();
         return evs.stream().filter(e -> e.getInvolvedObject().getName().equals(pod) && e.getReason().equals("Scheduled"))
                 .map(Event::getReportingInstance).findFirst().orElse(null);
     }
@@ -133,7 +133,7 @@ class SchedulerProcessTest {
         ObjectStore<Pod> pods = store.of(PodKind.RESOURCE);
         ObjectStore<Node> nodes = store.of(NodeKind.RESOURCE);
         for (int i = 0; i < 20; i++) {
-            Harness.join(nodes.create(withAllocatable(node(String.format("n%02d", i)), "64", "256Gi", "200").build()));
+            SchedulerUnderTest.join(nodes.create(withAllocatable(node(String.format("n%02d", i)), "64", "256Gi", "200").build()));
         }
         // both schedulers up and synced before the pods arrive, so that they really race
         SchedulerProcess a = start(prefix, "race-a", "--leader-elect=false");
@@ -146,13 +146,13 @@ class SchedulerProcessTest {
         for (int i = 0; i < n; i++) {
             creates.add(pods.create(pod(String.format("p%04d", i), Map.of(), "100m").build()));
             if (creates.size() >= 200) {
-                creates.forEach(Harness::join);
+                creates.forEach(SchedulerUnderTest::join);
                 creates.clear();
             }
         }
-        creates.forEach(Harness::join);
+        creates.forEach(SchedulerUnderTest::join);
 
-        Poll.until(Duration.ofSeconds(90), "all " + n + " pods bound", () -> Harness.join(pods.list(
+        Poll.until(Duration.ofSeconds(90), "all " + n + " pods bound", () -> SchedulerUnderTest.join(pods.list(
                 new ListOptions<>("default", p -> p.getSpec().getNodeName().isEmpty(), 0, 0, ""))).items().isEmpty());
         long endRev = ETCD.cluster().currentRevision();
         a.close();
@@ -197,7 +197,7 @@ class SchedulerProcessTest {
             }
         });
         try {
-            long podsLastRev = Harness.join(pods.list(ListOptions.inNamespace("default"))).items().stream()
+            long podsLastRev = SchedulerUnderTest.join(pods.list(ListOptions.inNamespace("default"))).items().stream()
                     .mapToLong(p -> Long.parseLong(p.getMetadata().getResourceVersion())).max().orElseThrow();
             assertThat(podsLastRev).isLessThanOrEqualTo(endRev);
             Poll.until(Duration.ofSeconds(30), "history replayed up to revision " + podsLastRev, () -> seen.get() >= podsLastRev);
@@ -210,7 +210,7 @@ class SchedulerProcessTest {
         binds.values().forEach(c -> histogram.merge(c, 1, Integer::sum));
         assertThat(histogram).isEqualTo(Map.of(1, n));
         // both raced: each bound some (a scheduler that never bound anything would not prove the race)
-        List<Event> evs = Harness.join(store.of(EventKind.RESOURCE).list(ListOptions.inNamespace("default"))).items();
+        List<Event> evs = SchedulerUnderTest.join(store.of(EventKind.RESOURCE).list(ListOptions.inNamespace("default"))).items();
         Map<String, Integer> byInstance = new HashMap<>();
         evs.stream().filter(e -> e.getReason().equals("Scheduled"))
                 .forEach(e -> byInstance.merge(e.getReportingInstance(), 1, Integer::sum));

@@ -23,13 +23,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.kubelite.scheduler.Fixtures.boundTo;
-import static io.kubelite.scheduler.Fixtures.node;
-import static io.kubelite.scheduler.Fixtures.pod;
-import static io.kubelite.scheduler.Fixtures.spread;
-import static io.kubelite.scheduler.Fixtures.tolerate;
-import static io.kubelite.scheduler.Fixtures.withAllocatable;
-import static io.kubelite.scheduler.Fixtures.withTaint;
+import static io.kubelite.scheduler.NodeAndPodBuilders.boundTo;
+import static io.kubelite.scheduler.NodeAndPodBuilders.node;
+import static io.kubelite.scheduler.NodeAndPodBuilders.pod;
+import static io.kubelite.scheduler.NodeAndPodBuilders.spread;
+import static io.kubelite.scheduler.NodeAndPodBuilders.tolerate;
+import static io.kubelite.scheduler.NodeAndPodBuilders.withAllocatable;
+import static io.kubelite.scheduler.NodeAndPodBuilders.withTaint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The scenarios against real etcd, with the scheduler running as a component. */
@@ -39,22 +39,22 @@ class SchedulerScenariosTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final Map<String, String> FOO = Map.of("foo", "bar");
 
-    private final List<Harness> harnesses = new ArrayList<>();
+    private final List<SchedulerUnderTest> harnesses = new ArrayList<>();
 
     @AfterEach
     void closeAll() {
-        harnesses.forEach(Harness::close);
+        harnesses.forEach(SchedulerUnderTest::close);
     }
 
-    private Harness harness(SchedulerConfig config) throws Exception {
-        Harness h = new Harness(ETCD, config);
+    private SchedulerUnderTest harness(SchedulerConfig config) throws Exception {
+        SchedulerUnderTest h = new SchedulerUnderTest(ETCD, config);
         harnesses.add(h);
         return h;
     }
 
     /** node1, node2 in zoneA, node3, node4 in zoneB; foo=bar pods bound to node1, node2, node3. */
-    private Harness zones() throws Exception {
-        Harness h = harness(Harness.fastConfig());
+    private SchedulerUnderTest zones() throws Exception {
+        SchedulerUnderTest h = harness(SchedulerUnderTest.fastConfig());
         for (int i = 1; i <= 4; i++) {
             h.create(node("node" + i, Map.of("zone", i <= 2 ? "zoneA" : "zoneB", "node", "node" + i)));
         }
@@ -69,7 +69,7 @@ class SchedulerScenariosTest {
 
     @Test
     void topologySpreadMaxSkew1LandsInTheEmptierZone() throws Exception {
-        Harness h = zones();
+        SchedulerUnderTest h = zones();
         h.create(spread(pod("mypod", FOO, null), 1, "zone", "DoNotSchedule", FOO));
         assertThat(h.awaitBound("mypod", WAIT)).isIn("node3", "node4");
         PodCondition c = h.podScheduled("mypod");
@@ -78,13 +78,13 @@ class SchedulerScenariosTest {
 
     @Test
     void topologySpreadMaxSkew2MayUseEitherZone() throws Exception {
-        Harness h = zones();
+        SchedulerUnderTest h = zones();
         // zoneB's nodes are tainted: they still count as a domain (nodeTaintsPolicy Ignore), so
         // with maxSkew 2 the pod may go to zoneA (2+1-1 = 2), with maxSkew 1 it may not.
         for (String n : List.of("node3", "node4")) {
-            var cur = Harness.join(h.nodes.get(null, n)).toBuilder();
+            var cur = SchedulerUnderTest.join(h.nodes.get(null, n)).toBuilder();
             withTaint(cur, "dedicated", "batch", "NoSchedule");
-            Harness.join(h.nodes.update(cur.build()));
+            SchedulerUnderTest.join(h.nodes.update(cur.build()));
         }
         Poll.until(WAIT, "scheduler sees the taints", () -> h.scheduler().cachedNode("node3").getSpec().getTaintsCount() == 1
                 && h.scheduler().cachedNode("node4").getSpec().getTaintsCount() == 1);
@@ -99,14 +99,14 @@ class SchedulerScenariosTest {
 
     @Test
     void twoConstraintsZoneAndNodeLandOnNode4() throws Exception {
-        Harness h = zones();
+        SchedulerUnderTest h = zones();
         h.create(spread(spread(pod("mypod", FOO, null), 1, "zone", "DoNotSchedule", FOO), 1, "node", "DoNotSchedule", FOO));
         assertThat(h.awaitBound("mypod", WAIT)).isEqualTo("node4");
     }
 
     @Test
     void requiredNodeAffinityExcludesZoneCFromTheSpread() throws Exception {
-        Harness h = zones();
+        SchedulerUnderTest h = zones();
         // empty zoneC nodes would otherwise set the global minimum to 0 and rule out zoneB too
         h.create(node("node5", Map.of("zone", "zoneC", "node", "node5")));
         h.create(node("node6", Map.of("zone", "zoneC", "node", "node6")));
@@ -121,7 +121,7 @@ class SchedulerScenariosTest {
 
     @Test
     void scheduleAnywayNeverLeavesAPodPending() throws Exception {
-        Harness h = zones();
+        SchedulerUnderTest h = zones();
         // only zoneA is allowed by the selector, and zoneB still counts (nodeAffinityPolicy Ignore):
         // zoneA would reach 3 against zoneB's 1, which a hard maxSkew 1 forbids
         Pod.Builder soft = spread(pod("soft", FOO, null), 1, "zone", "ScheduleAnyway", FOO);
@@ -139,7 +139,7 @@ class SchedulerScenariosTest {
 
     @Test
     void taintsAndTolerations() throws Exception {
-        Harness h = harness(Harness.fastConfig());
+        SchedulerUnderTest h = harness(SchedulerUnderTest.fastConfig());
         h.create(withTaint(node("gpu1"), "dedicated", "gpu", "NoSchedule"));
         h.create(withTaint(node("gpu2"), "dedicated", "gpu", "NoExecute"));
         h.create(withTaint(node("spot"), "spot", "", "PreferNoSchedule"));
@@ -150,9 +150,9 @@ class SchedulerScenariosTest {
         assertThat(h.awaitBound("everything", WAIT)).isIn("gpu1", "gpu2", "spot");
         assertThat(h.awaitBound("plain", WAIT)).isEqualTo("spot");
         // with spot cordoned, an intolerant pod has nowhere to go
-        var spot = Harness.join(h.nodes.get(null, "spot")).toBuilder();
+        var spot = SchedulerUnderTest.join(h.nodes.get(null, "spot")).toBuilder();
         spot.getSpecBuilder().setUnschedulable(true);
-        Harness.join(h.nodes.update(spot.build()));
+        SchedulerUnderTest.join(h.nodes.update(spot.build()));
         Poll.until(WAIT, "scheduler sees spot cordoned",
                 () -> h.scheduler().cachedNode("spot").getSpec().getUnschedulable());
         h.create(pod("intolerant"));
@@ -162,7 +162,7 @@ class SchedulerScenariosTest {
 
     @Test
     void nodeAffinityRequiredAndPreferred() throws Exception {
-        Harness h = harness(Harness.fastConfig());
+        SchedulerUnderTest h = harness(SchedulerUnderTest.fastConfig());
         h.create(node("ssd", Map.of("disk", "ssd", "cores", "16")));
         h.create(node("hdd", Map.of("disk", "hdd", "cores", "4")));
         h.create(node("none", Map.of("cores", "2")));
@@ -192,7 +192,7 @@ class SchedulerScenariosTest {
     @Test
     void insufficientResourcesThenANewNodeSchedulesWithin2s() throws Exception {
         // a 10 s back-off: only the node event can bring the pod back within 2 s
-        Harness h = harness(new SchedulerConfig("default-scheduler", "test", Duration.ofSeconds(10), Duration.ofSeconds(10), 64));
+        SchedulerUnderTest h = harness(new SchedulerConfig("default-scheduler", "test", Duration.ofSeconds(10), Duration.ofSeconds(10), 64));
         for (int i = 1; i <= 4; i++) {
             String n = "node" + i;
             var nb = node(n, Map.of("zone", i <= 2 ? "zoneA" : "zoneB", "node", n));
@@ -231,7 +231,7 @@ class SchedulerScenariosTest {
 
     @Test
     void failedSchedulingIsOneEventWhoseCountGrowsAndExpiresWithALease() throws Exception {
-        Harness h = harness(Harness.fastConfig());
+        SchedulerUnderTest h = harness(SchedulerUnderTest.fastConfig());
         h.create(withAllocatable(node("small"), "1", "1Gi", "110"));
         Poll.until(WAIT, "scheduler sees the node", () -> h.scheduler().cachedNodes() == 1);
         h.create(pod("huge", Map.of(), "2"));
@@ -243,13 +243,13 @@ class SchedulerScenariosTest {
         assertThat(e.getMessage()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
         assertThat(e.getSource().getComponent()).isEqualTo("default-scheduler");
         assertThat(e.getInvolvedObject().getUid()).isEqualTo(h.get("huge").getMetadata().getUid());
-        assertThat(Timestamps.seconds(e.getLastTimestamp())).isGreaterThanOrEqualTo(Timestamps.seconds(e.getFirstTimestamp()));
+        assertThat(e.getLastTimestamp().getSeconds()).isGreaterThanOrEqualTo(e.getFirstTimestamp().getSeconds());
 
         Etcd etcd = h.etcd;
         String key = h.events.key("default", e.getMetadata().getName());
-        KeyValue kv = Harness.join(etcd.client().getKVClient().get(Etcd.bytes(key))).getKvs().get(0);
+        KeyValue kv = SchedulerUnderTest.join(etcd.client().getKVClient().get(Etcd.bytes(key))).getKvs().get(0);
         assertThat(kv.getLease()).isNotZero();
-        long ttl = Harness.join(etcd.client().getLeaseClient().timeToLive(kv.getLease(),
+        long ttl = SchedulerUnderTest.join(etcd.client().getLeaseClient().timeToLive(kv.getLease(),
                 io.etcd.jetcd.options.LeaseOption.DEFAULT)).getTTL();
         assertThat(ttl).isBetween(3500L, 3660L);
         assertThat(key).startsWith(etcd.prefix() + "/" + EventKind.RESOURCE.plural() + "/default/huge.");
@@ -257,7 +257,7 @@ class SchedulerScenariosTest {
 
     @Test
     void assumedPodsCountAgainstTheNodeBeforeTheirBindIsSeen() throws Exception {
-        Harness h = harness(Harness.fastConfig());
+        SchedulerUnderTest h = harness(SchedulerUnderTest.fastConfig());
         h.create(withAllocatable(node("n"), "2", "8Gi", "110"));
         for (int i = 0; i < 3; i++) {
             h.create(pod("p" + i, Map.of(), "1"));
@@ -280,7 +280,7 @@ class SchedulerScenariosTest {
         });
         // deleting a bound pod frees the cpu: the third pod follows
         Pod victim = h.get("p0").getSpec().getNodeName().isEmpty() ? h.get("p1") : h.get("p0");
-        Harness.join(h.pods.delete("default", victim.getMetadata().getName()));
+        SchedulerUnderTest.join(h.pods.delete("default", victim.getMetadata().getName()));
         Poll.until(WAIT, "all remaining pods bound", () -> {
             for (int i = 0; i < 3; i++) {
                 String n = "p" + i;
@@ -294,7 +294,7 @@ class SchedulerScenariosTest {
 
     @Test
     void skipsPodsOfOtherSchedulersAndPodsBeingDeleted() throws Exception {
-        Harness h = harness(Harness.fastConfig());
+        SchedulerUnderTest h = harness(SchedulerUnderTest.fastConfig());
         h.create(node("n1"));
         Pod.Builder other = pod("other");
         other.getSpecBuilder().setSchedulerName("my-scheduler");
@@ -317,7 +317,7 @@ class SchedulerScenariosTest {
 
     @Test
     void aSecondSchedulerNameTakesOnlyItsPods() throws Exception {
-        Harness h = harness(new SchedulerConfig("my-scheduler", "test", Duration.ofMillis(200), Duration.ofSeconds(2), 64));
+        SchedulerUnderTest h = harness(new SchedulerConfig("my-scheduler", "test", Duration.ofMillis(200), Duration.ofSeconds(2), 64));
         h.create(node("n1"));
         Pod.Builder mine = pod("mine");
         mine.getSpecBuilder().setSchedulerName("my-scheduler");
@@ -333,7 +333,7 @@ class SchedulerScenariosTest {
     @Test
     void higherPriorityPodsGoFirst() throws Exception {
         // a 10 s back-off keeps every pod waiting until the node event moves them all at once
-        Harness h = harness(new SchedulerConfig("default-scheduler", "test", Duration.ofSeconds(10), Duration.ofSeconds(10), 64));
+        SchedulerUnderTest h = harness(new SchedulerConfig("default-scheduler", "test", Duration.ofSeconds(10), Duration.ofSeconds(10), 64));
         // one slot; both pods are queued before the node appears
         for (int i = 0; i < 5; i++) {
             h.create(pod("low" + i, Map.of(), "1"));
@@ -354,11 +354,5 @@ class SchedulerScenariosTest {
                 .setRequiredDuringSchedulingIgnoredDuringExecution(NodeSelector.newBuilder().addNodeSelectorTerms(
                         NodeSelectorTerm.newBuilder().addMatchExpressions(NodeSelectorRequirement.newBuilder()
                                 .setKey(key).setOperator(op).addAllValues(List.of(values)))))).build();
-    }
-
-    static final class Timestamps {
-        static long seconds(Timestamp t) {
-            return t.getSeconds();
-        }
     }
 }

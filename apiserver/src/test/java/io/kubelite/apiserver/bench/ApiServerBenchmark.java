@@ -23,7 +23,7 @@ import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
-import io.kubelite.store.local.LocalEtcd;
+import io.kubelite.store.testing.ProcessEtcdCluster;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +40,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -96,14 +95,12 @@ public final class ApiServerBenchmark {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        Path dir = Files.createTempDirectory("kubelite-apiserver-bench");
-        try (LocalEtcd local = LocalEtcd.start(LocalEtcd.findBinary().orElseThrow(() ->
-                        new IllegalStateException("no etcd binary: install etcd-server")),
-                dir.resolve("data"), 0, dir.resolve("etcd.log"), Duration.ofSeconds(30));
-             Etcd etcd = Etcd.connect(new EtcdConfig(List.of(local.endpoint()), "/registry", Duration.ofSeconds(30)));
+        // the throw-away etcd's data dir and log go with it on close
+        try (ProcessEtcdCluster local = ProcessEtcdCluster.start(1);
+             Etcd etcd = Etcd.connect(new EtcdConfig(local.endpoints(), "/registry", Duration.ofSeconds(30)));
              TestApiServer api = TestApiServer.start(etcd, ApiServerConfig.local().withMaxInFlight(4000))) {
             System.out.printf("apiserver benchmark: %d cores (nproc), etcd %s (own, fsync on), apiserver %s%n",
-                    Runtime.getRuntime().availableProcessors(), local.endpoint(), api.url());
+                    Runtime.getRuntime().availableProcessors(), local.endpointsString(), api.url());
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newFixedThreadPool(4, daemon("http-client")))
                     .connectTimeout(Duration.ofSeconds(10)).build();
@@ -124,20 +121,9 @@ public final class ApiServerBenchmark {
             }
         } catch (Exception e) {
             e.printStackTrace();
-            deleteTree(dir);
             System.exit(1);
         }
-        deleteTree(dir);
         System.exit(0);
-    }
-
-    /** The throw-away etcd's data dir and log go with it. */
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            System.err.println("could not remove " + dir + ": " + e);
-        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -154,10 +140,10 @@ public final class ApiServerBenchmark {
         final Etcd etcd;
         final Store store;
         final HttpClient http;
-        final LocalEtcd local;
+        final ProcessEtcdCluster local;
         final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("ticker"));
 
-        Bench(TestApiServer api, Etcd etcd, HttpClient http, LocalEtcd local) {
+        Bench(TestApiServer api, Etcd etcd, HttpClient http, ProcessEtcdCluster local) {
             this.api = api;
             this.etcd = etcd;
             this.store = new Store(etcd);
@@ -480,7 +466,7 @@ public final class ApiServerBenchmark {
         }
 
         double etcdMetric(String name) throws Exception {
-            String text = http.send(HttpRequest.newBuilder(URI.create("http://" + local.endpoint().replaceFirst("^https?://", "")
+            String text = http.send(HttpRequest.newBuilder(URI.create("http://" + local.endpointsString().replaceFirst("^https?://", "")
                     + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             for (String l : text.split("\n")) {
                 if (l.startsWith(name + " ")) {

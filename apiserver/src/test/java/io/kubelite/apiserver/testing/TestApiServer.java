@@ -41,14 +41,23 @@ public final class TestApiServer implements AutoCloseable {
 
     /** Starts a server on {@code etcd} (owned by the caller) and waits for its caches. */
     public static TestApiServer start(Etcd etcd, ApiServerConfig config) throws Exception {
+        TestApiServer api = startUnsynced(etcd, config);
+        if (!api.server.awaitSynced(20_000)) {
+            api.close();
+            throw new IllegalStateException("watch caches did not sync");
+        }
+        return api;
+    }
+
+    /**
+     * Starts a server on {@code etcd} (owned by the caller) without waiting for its caches,
+     * for tests of a server whose etcd does not answer.
+     */
+    public static TestApiServer startUnsynced(Etcd etcd, ApiServerConfig config) throws Exception {
         ApiServer s = new ApiServer(config);
         ComponentContext ctx = new ComponentContext("apiserver", "test", etcd, new CommonOptions(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new ReadinessChecks(), (r, c) -> { });
         s.start(ctx);
-        if (!s.awaitSynced(20_000)) {
-            s.close();
-            throw new IllegalStateException("watch caches did not sync");
-        }
         return new TestApiServer(s, etcd);
     }
 

@@ -98,7 +98,7 @@ public final class ControllerBenchmark {
             for (int i = 0; i < n; i++) {
                 String name = "node-" + i;
                 inflight.acquire();
-                fs.add(store.of(NodeKind.RESOURCE).create(io.kubelite.controllers.HarnessAccess.readyNode(name))
+                fs.add(store.of(NodeKind.RESOURCE).create(io.kubelite.controllers.ControllerTestObjects.readyNode(name))
                         .thenCompose(x -> leases.create(Lease.newBuilder()
                                 .setMetadata(ObjectMeta.newBuilder().setNamespace("kube-node-lease").setName(name))
                                 .setSpec(LeaseSpec.newBuilder().setHolderIdentity(name).setLeaseDurationSeconds(40)
@@ -173,9 +173,9 @@ public final class ControllerBenchmark {
         String prefix = "/bench-rs-" + System.nanoTime() + "/registry";
         try (Etcd etcd = Etcd.connect(new EtcdConfig(List.of(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
             // raw: p creates of the same encoded pod the controller writes, 500 in flight
-            var rs = io.kubelite.controllers.HarnessAccess.replicaSet("bench", 0);
-            Pod sample = io.kubelite.controllers.HarnessAccess.podFromTemplate(rs).toBuilder()
-                    .setMetadata(io.kubelite.controllers.HarnessAccess.podFromTemplate(rs).getMetadata().toBuilder()
+            var rs = io.kubelite.controllers.ControllerTestObjects.replicaSet("bench", 0);
+            Pod sample = io.kubelite.controllers.ControllerTestObjects.podFromTemplate(rs).toBuilder()
+                    .setMetadata(io.kubelite.controllers.ControllerTestObjects.podFromTemplate(rs).getMetadata().toBuilder()
                             .setName("bench-raw00").setUid("00000000-0000-0000-0000-000000000000")
                             .setCreationTimestamp(Times.nowSeconds())).build();
             byte[] value = ObjectCodec.encode(PodKind.RESOURCE, sample);

@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.node;
 
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeSpec;
@@ -72,7 +73,8 @@ public final class NodeAgent implements PodHost {
         this.fallbackCidr = fallbackCidr;
         this.pods = pods;
         this.lease = new NodeLeaseRenewer(template.name(), leases, timers, timing);
-        this.reporter = new NodeStatusReporter(template, address, kubeletPort, timers);
+        this.reporter = new NodeStatusReporter(template, address, kubeletPort, timers,
+                TimestampPrecision.of(timing.scale()));
     }
 
     public String name() {

@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.node;
 
+import com.google.protobuf.util.Timestamps;
 import io.kubelite.api.DaemonEndpoint;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeAddress;
@@ -8,7 +9,7 @@ import io.kubelite.api.NodeDaemonEndpoints;
 import io.kubelite.api.NodeStatus;
 import io.kubelite.api.NodeSystemInfo;
 import io.kubelite.kubelet.clock.Timers;
-import io.kubelite.kubelet.pod.Timestamps;
+import io.kubelite.kubelet.clock.TimestampPrecision;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,8 +39,10 @@ final class NodeStatusReporter {
     private final int kubeletPort;
     private final Timers timers;
     private final NodeSystemInfo info;
+    private final TimestampPrecision precision;
 
-    NodeStatusReporter(NodeTemplate template, String address, int kubeletPort, Timers timers) {
+    NodeStatusReporter(NodeTemplate template, String address, int kubeletPort, Timers timers, TimestampPrecision precision) {
+        this.precision = precision;
         this.template = template;
         this.address = address;
         this.kubeletPort = kubeletPort;
@@ -68,9 +71,9 @@ final class NodeStatusReporter {
                 .putAllAllocatable(template.allocatable());
         for (String[] c : CONDITIONS) {
             NodeCondition old = find(cur.getConditionsList(), c[0]);
-            long transition = old != null && old.getStatus().equals(c[1]) ? Timestamps.millis(old.getLastTransitionTime()) : now;
+            long transition = old != null && old.getStatus().equals(c[1]) ? Timestamps.toMillis(old.getLastTransitionTime()) : now;
             b.addConditions(NodeCondition.newBuilder().setType(c[0]).setStatus(c[1]).setReason(c[2]).setMessage(c[3])
-                    .setLastHeartbeatTime(Timestamps.of(now)).setLastTransitionTime(Timestamps.of(transition)));
+                    .setLastHeartbeatTime(precision.timestamp(now)).setLastTransitionTime(precision.timestamp(transition)));
         }
         b.addAddresses(NodeAddress.newBuilder().setType("InternalIP").setAddress(address));
         b.addAddresses(NodeAddress.newBuilder().setType("Hostname").setAddress(template.name()));
@@ -95,7 +98,7 @@ final class NodeStatusReporter {
     static long lastHeartbeat(Node current) {
         long t = 0;
         for (NodeCondition c : current.getStatus().getConditionsList()) {
-            t = Math.max(t, Timestamps.millis(c.getLastHeartbeatTime()));
+            t = Math.max(t, Timestamps.toMillis(c.getLastHeartbeatTime()));
         }
         return t;
     }

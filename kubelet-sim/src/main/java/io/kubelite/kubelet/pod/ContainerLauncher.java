@@ -1,5 +1,7 @@
 package io.kubelite.kubelet.pod;
 
+import io.kubelite.kubelet.clock.TimestampPrecision;
+import com.google.protobuf.util.Timestamps;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.runtime.Behaviour;
@@ -28,6 +30,7 @@ final class ContainerLauncher {
     private final ProbeManager probes;
     private final Timers timers;
     private final TimeScale scale;
+    private final TimestampPrecision precision;
 
     ContainerLauncher(PodContext pod, PodContainers containers, ContainerRuntime runtime, ContainerRuntime.PodRef ref,
                       ProbeManager probes) {
@@ -38,6 +41,7 @@ final class ContainerLauncher {
         this.probes = probes;
         this.timers = runtime.timers();
         this.scale = runtime.scale();
+        this.precision = TimestampPrecision.of(scale);
     }
 
     /** Starts what comes next: the first init container that has not succeeded, else every app container not started yet. */
@@ -129,7 +133,7 @@ final class ContainerLauncher {
      * reported running: same container ID and start time, its program replayed from its start.
      */
     void resume(Slot s) {
-        run(s, s.containerId, Timestamps.millis(s.state.getRunning().getStartedAt()));
+        run(s, s.containerId, Timestamps.toMillis(s.state.getRunning().getStartedAt()));
     }
 
     /** Creates and starts an instance; {@code resumeId} resumes one a previous process started at {@code resumeStartedAt}. */
@@ -142,7 +146,7 @@ final class ContainerLauncher {
             s.imageId = ContainerRuntime.imageId(s.spec.getImage());
         }
         s.pulled = true;
-        s.state = ContainerStates.running(c.startedAtMillis());
+        s.state = ContainerStates.running(c.startedAtMillis(), precision);
         if (!resume) {
             pod.event(s, "Normal", "Created", "Created container " + s.name());
             pod.event(s, "Normal", "Started", "Started container " + s.name());

@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.pod;
 
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.api.ContainerState;
 import io.kubelite.api.ContainerStateRunning;
 import io.kubelite.api.ContainerStateTerminated;
@@ -24,18 +25,19 @@ final class ContainerStates {
         return ContainerState.newBuilder().setWaiting(w).build();
     }
 
-    static ContainerState running(long startedAtMillis) {
+    static ContainerState running(long startedAtMillis, TimestampPrecision precision) {
         return ContainerState.newBuilder().setRunning(ContainerStateRunning.newBuilder()
-                .setStartedAt(Timestamps.of(startedAtMillis))).build();
+                .setStartedAt(precision.timestamp(startedAtMillis))).build();
     }
 
     /** An instance that exited: Completed for exit code 0, Error for any other (137 after a kill included). */
-    static ContainerState terminated(int exitCode, long startedAtMillis, long finishedAtMillis, String containerId) {
+    static ContainerState terminated(int exitCode, long startedAtMillis, long finishedAtMillis, String containerId,
+                                     TimestampPrecision precision) {
         return ContainerState.newBuilder().setTerminated(ContainerStateTerminated.newBuilder()
                 .setExitCode(exitCode)
                 .setReason(exitCode == 0 ? "Completed" : "Error")
-                .setStartedAt(Timestamps.of(startedAtMillis))
-                .setFinishedAt(Timestamps.of(finishedAtMillis))
+                .setStartedAt(precision.timestamp(startedAtMillis))
+                .setFinishedAt(precision.timestamp(finishedAtMillis))
                 .setContainerId(containerId)).build();
     }
 

@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.pod;
 
+import com.google.protobuf.util.Timestamps;
 import io.kubelite.api.ContainerState;
 import io.kubelite.api.ContainerStateTerminated;
 import io.kubelite.api.ContainerStatus;
@@ -100,7 +101,7 @@ final class PodAdoption {
             launcher.start(s);
             return;
         }
-        long finished = Timestamps.millis(last.getFinishedAt());
+        long finished = Timestamps.toMillis(last.getFinishedAt());
         s.backoff.restore(s.restartCount, finished);
         boolean restart = RestartPolicy.restarts(restartPolicy, s.init, last.getExitCode());
         if (st.hasTerminated() && !restart) {

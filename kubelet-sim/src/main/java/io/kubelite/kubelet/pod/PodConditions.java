@@ -1,5 +1,7 @@
 package io.kubelite.kubelet.pod;
 
+import com.google.protobuf.util.Timestamps;
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.api.PodCondition;
 
 import java.util.ArrayList;
@@ -36,9 +38,11 @@ final class PodConditions {
      * The owned conditions after {@code verdicts} at {@code nowMillis}: each verdict replaces
      * its type, keeping the previous lastTransitionTime when the status is the same; owned
      * conditions without a verdict stay as they were (a previous process's included).
-     * Conditions of other types in {@code previous} are dropped.
+     * Conditions of other types in {@code previous} are dropped. Transition times are
+     * written at {@code precision}.
      */
-    static List<PodCondition> apply(List<PodCondition> previous, List<Verdict> verdicts, long nowMillis) {
+    static List<PodCondition> apply(List<PodCondition> previous, List<Verdict> verdicts, long nowMillis,
+                                    TimestampPrecision precision) {
         Map<String, PodCondition> byType = new HashMap<>();
         for (PodCondition c : previous) {
             if (OWNED.contains(c.getType())) {
@@ -48,23 +52,25 @@ final class PodConditions {
         for (Verdict v : verdicts) {
             String status = v.status() ? "True" : "False";
             PodCondition old = byType.get(v.type());
-            long t = old != null && old.getStatus().equals(status) ? Timestamps.millis(old.getLastTransitionTime()) : nowMillis;
-            byType.put(v.type(), condition(v.type(), status, v.reason(), v.message(), t));
+            long t = old != null && old.getStatus().equals(status) ? Timestamps.toMillis(old.getLastTransitionTime()) : nowMillis;
+            byType.put(v.type(), condition(v.type(), status, v.reason(), v.message(), t, precision));
         }
         List<PodCondition> out = new ArrayList<>();
         for (String type : ORDER) {
             PodCondition c = byType.get(type);
             if (c != null) {
                 // rebuilt so that a previous process's condition reads as this process writes one
-                out.add(condition(type, c.getStatus(), c.getReason(), c.getMessage(), Timestamps.millis(c.getLastTransitionTime())));
+                out.add(condition(type, c.getStatus(), c.getReason(), c.getMessage(), Timestamps.toMillis(c.getLastTransitionTime()),
+                        precision));
             }
         }
         return out;
     }
 
-    private static PodCondition condition(String type, String status, String reason, String message, long transitionMillis) {
+    private static PodCondition condition(String type, String status, String reason, String message, long transitionMillis,
+                                          TimestampPrecision precision) {
         PodCondition.Builder b = PodCondition.newBuilder().setType(type).setStatus(status)
-                .setLastTransitionTime(Timestamps.of(transitionMillis));
+                .setLastTransitionTime(precision.timestamp(transitionMillis));
         if (reason != null && !reason.isEmpty()) {
             b.setReason(reason);
         }

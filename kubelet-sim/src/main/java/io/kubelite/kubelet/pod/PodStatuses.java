@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.pod;
 
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.HostIP;
 import io.kubelite.api.PodCondition;
@@ -47,15 +48,16 @@ final class PodStatuses {
     /**
      * The status. A rejected pod reports only phase, reason and message (as the kubelet's
      * rejectPod); a pod not yet started reports no condition; otherwise the four owned conditions
-     * are decided now.
+     * are decided now. Timestamps it writes have {@code precision}.
      */
     static PodStatus generate(PodSpec spec, PodFacts pod, List<ContainerView> initContainers,
-                              List<ContainerView> containers, List<PodCondition> previous, long nowMillis) {
+                              List<ContainerView> containers, List<PodCondition> previous, long nowMillis,
+                              TimestampPrecision precision) {
         String phase = pod.terminalPhase() != null ? pod.terminalPhase() : phase(spec, initContainers, containers);
         List<PodConditions.Verdict> verdicts = pod.rejected() || pod.stage() == PodStage.NEW ? List.of()
                 : verdicts(pod, initContainers, containers);
         PodStatus.Builder b = PodStatus.newBuilder().setPhase(phase)
-                .addAllConditions(PodConditions.apply(previous, verdicts, nowMillis));
+                .addAllConditions(PodConditions.apply(previous, verdicts, nowMillis, precision));
         if (!pod.reason().isEmpty()) {
             b.setReason(pod.reason());
         }
@@ -70,7 +72,7 @@ final class PodStatuses {
             b.setPodIp(pod.podIp()).addPodIps(PodIP.newBuilder().setIp(pod.podIp()));
         }
         if (pod.startTimeMillis() > 0) {
-            b.setStartTime(Timestamps.of(pod.startTimeMillis()));
+            b.setStartTime(precision.timestamp(pod.startTimeMillis()));
         }
         for (ContainerView c : initContainers) {
             b.addInitContainerStatuses(containerStatus(c));

@@ -1,5 +1,7 @@
 package io.kubelite.kubelet.pod;
 
+import io.kubelite.kubelet.clock.TimestampPrecision;
+import com.google.protobuf.util.Timestamps;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
 import io.kubelite.api.PodStatus;
@@ -36,6 +38,8 @@ public final class PodWorker {
     private final String uid;
     private final Timers timers;
     private final TimeScale scale;
+    /** Of every timestamp this worker writes into the pod's status. */
+    private final TimestampPrecision precision;
     private final ContainerRuntime runtime;
     private final ContainerRuntime.PodRef ref;
     private final PodContainers containers;
@@ -63,6 +67,7 @@ public final class PodWorker {
         this.runtime = host.runtime();
         this.timers = runtime.timers();
         this.scale = runtime.scale();
+        this.precision = TimestampPrecision.of(scale);
         String hostname = pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
         this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
         this.containers = new PodContainers(pod, scale);
@@ -219,7 +224,7 @@ public final class PodWorker {
         if (s.current != c || stage == PodStage.GONE) {
             return;
         }
-        s.exited(c, code);
+        s.exited(c, code, precision);
         if (stage == PodStage.TERMINATING) {
             checkTerminationDone();
         } else if (stage == PodStage.RUNNING && !launcher.afterExit(s, code)) {
@@ -318,7 +323,7 @@ public final class PodWorker {
         PodStatus st = pod.getStatus();
         reason = st.getReason();
         message = st.getMessage();
-        startTime = st.hasStartTime() ? Timestamps.millis(st.getStartTime()) : timers.nowMillis();
+        startTime = st.hasStartTime() ? Timestamps.toMillis(st.getStartTime()) : timers.nowMillis();
         // the conditions the previous process reported: their transition times carry on
         status = st;
         PodAdoption.restore(containers, st);
@@ -379,13 +384,13 @@ public final class PodWorker {
      */
     private void readyToStart(boolean ready) {
         status = status.toBuilder().clearConditions().addAllConditions(PodConditions.apply(status.getConditionsList(),
-                List.of(PodConditions.Verdict.of(PodConditions.READY_TO_START, ready)), timers.nowMillis())).build();
+                List.of(PodConditions.Verdict.of(PodConditions.READY_TO_START, ready)), timers.nowMillis(), precision)).build();
     }
 
     private PodStatus computeStatus(List<PodCondition> previous, long now) {
         PodStatuses.PodFacts facts = new PodStatuses.PodFacts(stage, rejected, terminalPhase, reason, message,
                 host.hostIp(), podIp, startTime);
-        return PodStatuses.generate(pod.getSpec(), facts, containers.initViews(), containers.appViews(), previous, now);
+        return PodStatuses.generate(pod.getSpec(), facts, containers.initViews(), containers.appViews(), previous, now, precision);
     }
 
     /** The kubelet-owned part of the pod status, as it should be in etcd now. */

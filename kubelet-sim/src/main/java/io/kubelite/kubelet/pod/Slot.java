@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.pod;
 
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerState;
 import io.kubelite.kubelet.clock.Timers;
@@ -58,11 +59,11 @@ final class Slot {
     }
 
     /** The current instance {@code c} exited: its probes stop, it is neither started nor ready, its state is the exit. */
-    void exited(SimContainer c, int code) {
+    void exited(SimContainer c, int code, TimestampPrecision precision) {
         stopProbers();
         ready = false;
         started = false;
-        state = ContainerStates.terminated(code, c.startedAtMillis(), c.finishedAtMillis(), c.id());
+        state = ContainerStates.terminated(code, c.startedAtMillis(), c.finishedAtMillis(), c.id(), precision);
     }
 
     /** Nothing more is started, pulled or probed for this container, and it is no longer ready (its pod is ending). */

@@ -1,145 +1,222 @@
 package io.kubelite.kubelet.runtime;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * The kubelet's container-log endpoint for every node of this process, on one loopback
  * port (advertised as each node's {@code daemonEndpoints.kubeletEndpoint.Port}):
  * {@code GET /containerLogs/<namespace>/<pod>/<container>} with {@code previous},
- * {@code tailLines}, {@code follow} and {@code timestamps}, plain text like the kubelet's.
+ * {@code tailLines}, {@code follow} and {@code timestamps}, plain text like the kubelet's;
+ * {@code /healthz} answers {@code ok}.
+ *
+ * <p>Served by a small Vert.x instance of its own. Reading a log (up to
+ * {@link ContainerLog#MAX_LINES} lines under the log's lock) runs on a worker thread, not
+ * the event loop; a follower's new lines are handed to the request's event loop, so they
+ * reach the client in order. A follow ends when the container instance ends, the client
+ * hangs up or the server closes.
+ *
+ * <p>{@link #start()} binds (port 0 picks a free port, see {@link #port()});
+ * {@link #close()} releases the port and the Vert.x threads and is idempotent. A
+ * closed server cannot be started again.
  */
 public final class LogServer implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private static final Logger LOG = LoggerFactory.getLogger(LogServer.class);
+    private static final String PREFIX = "/containerLogs/";
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final long TIMEOUT_SECONDS = 10;
+
+    private final String bindAddress;
+    private final int requestedPort;
     private final ContainerLogStore logs;
-    private volatile boolean closed;
+    private Vertx vertx;
+    private HttpServer server;
+    private boolean closed;
 
-    public LogServer(String bindAddress, int port, ContainerLogStore logs) throws IOException {
-        this.logs = logs;
-        this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 64);
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "kubelet-logs-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
+    public LogServer(String bindAddress, int port, ContainerLogStore logs) {
+        this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+        this.requestedPort = port;
+        this.logs = Objects.requireNonNull(logs, "logs");
+    }
+
+    /** Binds and starts serving; a no-op when started. Throws {@link IOException} if the address cannot be bound. */
+    public synchronized void start() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("log server is closed");
+        }
+        if (server != null) {
+            return;
+        }
+        // no file serving: without class-path resolving and caching Vert.x creates no
+        // /tmp/vertx-cache-* directory, which a killed process would leave behind
+        Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(1)
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+        HttpServer s = v.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(requestedPort))
+                .requestHandler(this::handle);
+        try {
+            await(s.listen());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(v);
+            throw e;
+        }
+        vertx = v;
+        server = s;
+    }
+
+    /** The bound port; only valid after {@link #start()}. */
+    public synchronized int port() {
+        if (server == null || closed) {
+            throw new IllegalStateException("log server is not serving");
+        }
+        return server.actualPort();
+    }
+
+    private void handle(HttpServerRequest req) {
+        String path = req.path();
+        if (path.startsWith("/healthz")) {
+            respond(req, 200, "ok");
+        } else if (path.startsWith(PREFIX)) {
+            logs(req);
+        } else {
+            respond(req, 404, "404 page not found\n");
+        }
+    }
+
+    /** What a log request asks for, read from its path and query. */
+    private record LogRequest(String namespace, String pod, String container, boolean previous, boolean follow,
+                              boolean timestamps, int tail) {
+    }
+
+    private void logs(HttpServerRequest req) {
+        String[] parts = req.path().substring(PREFIX.length()).split("/");
+        if (!req.method().equals(HttpMethod.GET) || parts.length != 3) {
+            respond(req, 404, "404 page not found\n");
+            return;
+        }
+        int tail = -1;
+        String tailLines = req.getParam("tailLines");
+        if (tailLines != null) {
+            try {
+                tail = Math.max(0, Integer.parseInt(tailLines));
+            } catch (NumberFormatException e) {
+                respond(req, 400, "invalid tailLines \"" + tailLines + "\"\n");
+                return;
+            }
+        }
+        LogRequest r = new LogRequest(decode(parts[0]), decode(parts[1]), decode(parts[2]),
+                bool(req.getParam("previous")), bool(req.getParam("follow")), bool(req.getParam("timestamps")), tail);
+        Context eventLoop = vertx.getOrCreateContext();
+        vertx.executeBlocking(() -> {
+            serve(req, r, eventLoop);
+            return null;
+        }, false).onFailure(e -> {
+            LOG.warn("container log request {} failed", req.uri(), e);
+            respond(req, 500, "internal error\n");
         });
-        server.setExecutor(executor);
-        server.createContext("/containerLogs/", this::logs);
-        server.createContext("/healthz", ex -> respond(ex, 200, "ok"));
     }
 
-    public void start() {
-        server.start();
+    /** On a worker: looks the log up and answers, or starts following it. */
+    private void serve(HttpServerRequest req, LogRequest r, Context eventLoop) {
+        if (!logs.hasPod(r.namespace(), r.pod())) {
+            respondOn(eventLoop, req, 404, "pod \"" + r.pod() + "\" in namespace \"" + r.namespace() + "\" not found on this node\n");
+            return;
+        }
+        Optional<ContainerLog> log = logs.get(r.namespace(), r.pod(), r.container(), r.previous());
+        if (log.isEmpty()) {
+            respondOn(eventLoop, req, 400, r.previous()
+                    ? "previous terminated container \"" + r.container() + "\" in pod \"" + r.pod() + "\" not found\n"
+                    : "container \"" + r.container() + "\" in pod \"" + r.pod() + "\" is waiting to start: ContainerCreating\n");
+            return;
+        }
+        if (!r.follow()) {
+            respondOn(eventLoop, req, 200, format(log.get().tail(r.tail()), r.timestamps()));
+            return;
+        }
+        follow(req, log.get(), r, eventLoop);
     }
 
-    public int port() {
-        return server.getAddress().getPort();
-    }
-
-    private void logs(HttpExchange ex) throws IOException {
-        try {
-            String[] parts = ex.getRequestURI().getRawPath().substring("/containerLogs/".length()).split("/");
-            if (!ex.getRequestMethod().equals("GET") || parts.length != 3) {
-                respond(ex, 404, "404 page not found\n");
-                return;
-            }
-            String ns = decode(parts[0]);
-            String pod = decode(parts[1]);
-            String container = decode(parts[2]);
-            Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-            boolean previous = bool(q.get("previous"));
-            boolean follow = bool(q.get("follow"));
-            boolean timestamps = bool(q.get("timestamps"));
-            int tail = -1;
-            if (q.containsKey("tailLines")) {
-                try {
-                    tail = Math.max(0, Integer.parseInt(q.get("tailLines")));
-                } catch (NumberFormatException e) {
-                    respond(ex, 400, "invalid tailLines \"" + q.get("tailLines") + "\"\n");
-                    return;
-                }
-            }
-            if (!logs.hasPod(ns, pod)) {
-                respond(ex, 404, "pod \"" + pod + "\" in namespace \"" + ns + "\" not found on this node\n");
-                return;
-            }
-            Optional<ContainerLog> log = logs.get(ns, pod, container, previous);
-            if (log.isEmpty()) {
-                respond(ex, 400, previous
-                        ? "previous terminated container \"" + container + "\" in pod \"" + pod + "\" not found\n"
-                        : "container \"" + container + "\" in pod \"" + pod + "\" is waiting to start: ContainerCreating\n");
-                return;
-            }
-            if (!follow) {
-                StringBuilder sb = new StringBuilder();
-                for (ContainerLog.Line l : log.get().tail(tail)) {
-                    sb.append(format(l, timestamps));
-                }
-                respond(ex, 200, sb.toString());
-                return;
-            }
-            follow(ex, log.get(), tail, timestamps);
-        } finally {
-            ex.close();
+    /**
+     * Sends the last lines, then every new line as it is written, until the log closes or
+     * the client goes away. Taking the snapshot and registering the follower is one step
+     * ({@link ContainerLog#follow}), so no line is missed or sent twice.
+     */
+    private void follow(HttpServerRequest req, ContainerLog log, LogRequest r, Context eventLoop) {
+        Consumer<ContainerLog.Line> follower = l -> eventLoop.runOnContext(v -> write(req, format(List.of(l), r.timestamps())));
+        Runnable[] onClose = new Runnable[1];
+        onClose[0] = () -> eventLoop.runOnContext(v -> {
+            log.unfollow(follower, onClose[0]);
+            end(req);
+        });
+        // The snapshot is queued to the event loop inside follow, under the log's lock, so it
+        // goes out before any line the follower hands over afterwards.
+        boolean following = log.follow(r.tail(), snapshot -> {
+            String text = format(snapshot, r.timestamps());
+            eventLoop.runOnContext(v -> begin(req, text, () -> log.unfollow(follower, onClose[0])));
+        }, follower, onClose[0]);
+        if (!following) {
+            eventLoop.runOnContext(v -> end(req));
         }
     }
 
-    private void follow(HttpExchange ex, ContainerLog log, int tail, boolean timestamps) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
-        LinkedBlockingQueue<Object> q = new LinkedBlockingQueue<>();
-        Object end = new Object();
-        Consumer<ContainerLog.Line> follower = q::add;
-        Runnable onClose = () -> q.add(end);
-        List<ContainerLog.Line>[] first = new List[1];
-        boolean following = log.follow(tail, l -> first[0] = l, follower, onClose);
-        try {
-            for (ContainerLog.Line l : first[0]) {
-                out.write(format(l, timestamps).getBytes(StandardCharsets.UTF_8));
-            }
-            out.flush();
-            while (following && !closed) {
-                Object o = q.poll(1, TimeUnit.SECONDS);
-                if (o == end) {
-                    break;
-                }
-                if (o instanceof ContainerLog.Line l) {
-                    out.write(format(l, timestamps).getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            // client went away
-        } finally {
-            log.unfollow(follower, onClose);
+    /** On the event loop: the status, the headers and the snapshot of a follow. */
+    private static void begin(HttpServerRequest req, String snapshot, Runnable unfollow) {
+        HttpServerResponse resp = req.response();
+        if (resp.closed()) {
+            unfollow.run();
+            return;
+        }
+        resp.closeHandler(x -> unfollow.run());
+        resp.setChunked(true).setStatusCode(200).putHeader("Content-Type", TEXT);
+        resp.write(snapshot);
+    }
+
+    private static void write(HttpServerRequest req, String text) {
+        HttpServerResponse resp = req.response();
+        if (!resp.ended() && !resp.closed()) {
+            resp.write(text);
         }
     }
 
-    private static String format(ContainerLog.Line l, boolean timestamps) {
-        return timestamps ? DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(l.timeMillis())) + " " + l.text() + "\n"
-                : l.text() + "\n";
+    private static void end(HttpServerRequest req) {
+        HttpServerResponse resp = req.response();
+        if (!resp.ended() && !resp.closed()) {
+            resp.end();
+        }
+    }
+
+    private static String format(List<ContainerLog.Line> lines, boolean timestamps) {
+        StringBuilder sb = new StringBuilder();
+        for (ContainerLog.Line l : lines) {
+            if (timestamps) {
+                sb.append(DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(l.timeMillis()))).append(' ');
+            }
+            sb.append(l.text()).append('\n');
+        }
+        return sb.toString();
     }
 
     private static boolean bool(String v) {
@@ -150,37 +227,51 @@ public final class LogServer implements AutoCloseable {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> m = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return m;
-        }
-        for (String kv : raw.split("&")) {
-            int eq = kv.indexOf('=');
-            if (eq < 0) {
-                m.put(decode(kv), "");
-            } else {
-                m.put(decode(kv.substring(0, eq)), decode(kv.substring(eq + 1)));
-            }
-        }
-        return m;
+    private static void respondOn(Context eventLoop, HttpServerRequest req, int status, String body) {
+        eventLoop.runOnContext(v -> respond(req, status, body));
     }
 
-    private static void respond(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
-        if (b.length > 0) {
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(b);
-            }
+    private static void respond(HttpServerRequest req, int status, String body) {
+        HttpServerResponse resp = req.response();
+        if (resp.ended() || resp.closed()) {
+            return; // the client went away meanwhile
         }
+        resp.setStatusCode(status).putHeader("Content-Type", TEXT).end(body);
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        server.stop(0);
-        executor.shutdownNow();
+        if (vertx != null) {
+            // closes the listening socket and every connection; followers are dropped by their close handlers
+            closeQuietly(vertx);
+        }
+    }
+
+    private static void await(Future<?> f) throws IOException {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new IOException("timed out binding the log server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding the log server", e);
+        }
+    }
+
+    private static void closeQuietly(Vertx v) {
+        try {
+            v.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("log server's Vert.x did not close cleanly", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.kubelite.kubelet.bench;
 
 import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.store.testing.ProcessEtcdCluster;
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerPort;
 import io.kubelite.api.HTTPGetAction;
@@ -67,8 +68,9 @@ public final class KubeletSimBenchmark {
         String endpoints = System.getenv("ETCD_ENDPOINTS");
         int code;
         if (endpoints == null || endpoints.isBlank()) {
-            try (LocalEtcd etcd = LocalEtcd.start()) {
-                code = run(etcd.endpoint(), etcd.pid(), nodes, podCount, rate, steadySeconds);
+            // a quota big enough for 20,000 pods and their status churn
+            try (ProcessEtcdCluster etcd = ProcessEtcdCluster.start(1, "--quota-backend-bytes", String.valueOf(8L << 30))) {
+                code = run(etcd.endpointsString(), etcd.pid(0), nodes, podCount, rate, steadySeconds);
             }
         } else {
             code = run(endpoints, -1, nodes, podCount, rate, steadySeconds);

@@ -1,5 +1,8 @@
 package io.kubelite.kubelet.bench;
 
+import io.kubelite.kubelet.KubeletSimMain;
+import io.kubelite.store.testing.ChildJvm;
+import io.kubelite.store.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,17 +40,11 @@ final class SimProcess implements AutoCloseable {
      * flags. Its output goes to {@code log}.
      */
     static SimProcess start(List<String> jvmArgs, List<String> simArgs, Path log) throws IOException {
-        int port = LocalEtcd.freePort();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.kubelite.kubelet.KubeletSimMain");
-        cmd.addAll(simArgs);
-        cmd.add("--health-port");
-        cmd.add(Integer.toString(port));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        int port = FreePorts.next();
+        List<String> args = new ArrayList<>(simArgs);
+        args.addAll(List.of("--health-port", Integer.toString(port)));
+        Process p = ChildJvm.builder(jvmArgs, KubeletSimMain.class, args)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         return new SimProcess(p, port);
     }

@@ -1,5 +1,7 @@
 package io.kubelite.kubelet.pod;
 
+import io.kubelite.kubelet.clock.TimestampPrecision;
+import com.google.protobuf.util.Timestamps;
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerState;
 import io.kubelite.api.ContainerStatus;
@@ -25,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * timestamps (a process-wide setting another test in this JVM may have made).
  */
 class PodStatusesTest {
+    /** Kubernetes' whole seconds, as at --time-scale 1; the times below are whole seconds too. */
+    static final TimestampPrecision P = TimestampPrecision.SECONDS;
     static final long T0 = 1_700_000_000_000L;
     static final long NOW = T0 + 5_000;
     static final ContainerRuntime.PodRef REF = new ContainerRuntime.PodRef("default", "web", "uid-1", "web");
@@ -55,25 +59,25 @@ class PodStatusesTest {
     }
 
     static ContainerView running(String name, boolean ready) {
-        return new ContainerView(name, "nginx", ContainerStates.running(T0 + 1_000), ContainerState.getDefaultInstance(),
+        return new ContainerView(name, "nginx", ContainerStates.running(T0 + 1_000, P), ContainerState.getDefaultInstance(),
                 0, ready, true, RUNNING_ID, IMAGE_ID);
     }
 
     static ContainerView exited(String name, int code) {
-        return new ContainerView(name, "nginx", ContainerStates.terminated(code, T0 + 1_000, T0 + 3_000, RUNNING_ID),
+        return new ContainerView(name, "nginx", ContainerStates.terminated(code, T0 + 1_000, T0 + 3_000, RUNNING_ID, P),
                 ContainerState.getDefaultInstance(), 0, false, false, RUNNING_ID, IMAGE_ID);
     }
 
     /** Between restarts: waiting in CrashLoopBackOff, the last instance's exit in lastState. */
     static ContainerView backingOff(String name, int lastExitCode, int restarts) {
         return new ContainerView(name, "nginx", ContainerStates.crashLoopBackOff(20_000, name, REF),
-                ContainerStates.terminated(lastExitCode, T0 + 1_000, T0 + 3_000, RUNNING_ID), restarts, false, true,
+                ContainerStates.terminated(lastExitCode, T0 + 1_000, T0 + 3_000, RUNNING_ID, P), restarts, false, true,
                 RUNNING_ID, IMAGE_ID);
     }
 
     static PodCondition cond(String type, String status, long transitionMillis) {
         return PodCondition.newBuilder().setType(type).setStatus(status)
-                .setLastTransitionTime(Timestamps.of(transitionMillis)).build();
+                .setLastTransitionTime(P.timestamp(transitionMillis)).build();
     }
 
     static PodCondition cond(PodStatus s, String type) {
@@ -82,7 +86,7 @@ class PodStatusesTest {
 
     static PodStatus generate(PodSpec spec, PodStatuses.PodFacts facts, List<ContainerView> init, List<ContainerView> app,
                               List<PodCondition> previous) {
-        return PodStatuses.generate(spec, facts, init, app, previous, NOW);
+        return PodStatuses.generate(spec, facts, init, app, previous, NOW, P);
     }
 
     // ------------------------------------------------------------------ conditions
@@ -112,14 +116,14 @@ class PodStatusesTest {
             assertThat(c.getStatus()).as(c.getType()).isEqualTo("True");
             assertThat(c.getReason()).as(c.getType()).isEmpty();
             assertThat(c.getMessage()).as(c.getType()).isEmpty();
-            assertThat(Timestamps.millis(c.getLastTransitionTime())).as(c.getType()).isEqualTo(NOW);
+            assertThat(Timestamps.toMillis(c.getLastTransitionTime())).as(c.getType()).isEqualTo(NOW);
             assertThat(c.hasLastProbeTime()).as(c.getType()).isFalse();
         }
         assertThat(s.getHostIp()).isEqualTo("10.0.0.1");
         assertThat(s.getHostIpsList()).extracting(h -> h.getIp()).containsExactly("10.0.0.1");
         assertThat(s.getPodIp()).isEqualTo("10.244.0.5");
         assertThat(s.getPodIpsList()).extracting(p -> p.getIp()).containsExactly("10.244.0.5");
-        assertThat(Timestamps.millis(s.getStartTime())).isEqualTo(T0);
+        assertThat(Timestamps.toMillis(s.getStartTime())).isEqualTo(T0);
     }
 
     @Test
@@ -135,8 +139,8 @@ class PodStatusesTest {
 
         PodStatus unready = generate(spec("Always", container("app")), facts(PodStage.RUNNING), List.of(),
                 List.of(running("app", false)), same.getConditionsList());
-        assertThat(Timestamps.millis(cond(unready, "Ready").getLastTransitionTime())).isEqualTo(NOW);
-        assertThat(Timestamps.millis(cond(unready, "ContainersReady").getLastTransitionTime())).isEqualTo(NOW);
+        assertThat(Timestamps.toMillis(cond(unready, "Ready").getLastTransitionTime())).isEqualTo(NOW);
+        assertThat(Timestamps.toMillis(cond(unready, "ContainersReady").getLastTransitionTime())).isEqualTo(NOW);
         assertThat(cond(unready, "Initialized")).isEqualTo(cond(same, "Initialized"));
         assertThat(cond(unready, "PodReadyToStartContainers")).isEqualTo(cond(same, "PodReadyToStartContainers"));
     }
@@ -164,11 +168,11 @@ class PodStatusesTest {
     @Test
     void aPreviousProcessesConditionsCarryOnAsThisProcessWritesThem() {
         PodCondition adopted = cond("Ready", "True", T0).toBuilder()
-                .setLastProbeTime(Timestamps.of(T0 + 1_000)).build();
+                .setLastProbeTime(P.timestamp(T0 + 1_000)).build();
         PodStatus s = generate(spec("Always", container("app")), facts(PodStage.RUNNING), List.of(),
                 List.of(running("app", true)), List.of(adopted));
         assertThat(cond(s, "Ready").hasLastProbeTime()).isFalse();
-        assertThat(Timestamps.millis(cond(s, "Ready").getLastTransitionTime())).isEqualTo(T0);
+        assertThat(Timestamps.toMillis(cond(s, "Ready").getLastTransitionTime())).isEqualTo(T0);
     }
 
     @Test
@@ -224,7 +228,7 @@ class PodStatusesTest {
                 List.of(exited("app", 0)), before);
         assertThat(s.getPhase()).isEqualTo("Succeeded");
         assertThat(cond(s, "PodReadyToStartContainers").getStatus()).isEqualTo("False");
-        assertThat(Timestamps.millis(cond(s, "PodReadyToStartContainers").getLastTransitionTime())).isEqualTo(NOW);
+        assertThat(Timestamps.toMillis(cond(s, "PodReadyToStartContainers").getLastTransitionTime())).isEqualTo(NOW);
         assertThat(cond(s, "Initialized")).isEqualTo(before.get(1));
         for (String type : List.of("Ready", "ContainersReady")) {
             assertThat(cond(s, type).getStatus()).as(type).isEqualTo("False");
@@ -324,7 +328,7 @@ class PodStatusesTest {
                 List.of(running("app", true)), List.of());
         ContainerStatus cs = s.getContainerStatuses(0);
         assertThat(cs.getName()).isEqualTo("app");
-        assertThat(Timestamps.millis(cs.getState().getRunning().getStartedAt())).isEqualTo(T0 + 1_000);
+        assertThat(Timestamps.toMillis(cs.getState().getRunning().getStartedAt())).isEqualTo(T0 + 1_000);
         assertThat(cs.getLastState()).isEqualTo(ContainerState.getDefaultInstance());
         assertThat(cs.getReady()).isTrue();
         assertThat(cs.getStarted()).isTrue();
@@ -381,13 +385,13 @@ class PodStatusesTest {
 
     @Test
     void exitReasonsAreCompletedForZeroAndErrorForAnythingElse() {
-        ContainerState ok = ContainerStates.terminated(0, T0, T0 + 2_000, "containerd://x");
+        ContainerState ok = ContainerStates.terminated(0, T0, T0 + 2_000, "containerd://x", P);
         assertThat(ok.getTerminated().getReason()).isEqualTo("Completed");
         assertThat(ok.getTerminated().getContainerId()).isEqualTo("containerd://x");
-        assertThat(Timestamps.millis(ok.getTerminated().getStartedAt())).isEqualTo(T0);
-        assertThat(Timestamps.millis(ok.getTerminated().getFinishedAt())).isEqualTo(T0 + 2_000);
-        assertThat(ContainerStates.terminated(1, T0, T0, "").getTerminated().getReason()).isEqualTo("Error");
-        assertThat(ContainerStates.terminated(137, T0, T0, "").getTerminated().getReason()).as("killed").isEqualTo("Error");
+        assertThat(Timestamps.toMillis(ok.getTerminated().getStartedAt())).isEqualTo(T0);
+        assertThat(Timestamps.toMillis(ok.getTerminated().getFinishedAt())).isEqualTo(T0 + 2_000);
+        assertThat(ContainerStates.terminated(1, T0, T0, "", P).getTerminated().getReason()).isEqualTo("Error");
+        assertThat(ContainerStates.terminated(137, T0, T0, "", P).getTerminated().getReason()).as("killed").isEqualTo("Error");
     }
 
     @Test

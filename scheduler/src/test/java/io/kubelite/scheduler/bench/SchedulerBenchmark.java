@@ -29,12 +29,8 @@ import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
-import io.kubelite.store.testing.FreePorts;
+import io.kubelite.store.testing.ProcessEtcdCluster;
 
-import java.io.IOException;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,26 +81,11 @@ public final class SchedulerBenchmark {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        Process etcdProcess = null;
-        Path dataDir = null;
+        ProcessEtcdCluster started = null;
         if (endpoints == null) {
-            dataDir = Files.createTempDirectory("kubelite-bench-etcd-");
-            int client = FreePorts.next();
-            int peer = FreePorts.next();
-            String bin = System.getenv().getOrDefault("ETCD_BIN", "etcd");
-            etcdProcess = new ProcessBuilder(bin, "--name", "bench", "--data-dir", dataDir.toString(),
-                    "--listen-client-urls", "http://127.0.0.1:" + client,
-                    "--advertise-client-urls", "http://127.0.0.1:" + client,
-                    "--listen-peer-urls", "http://127.0.0.1:" + peer,
-                    "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
-                    "--initial-cluster", "bench=http://127.0.0.1:" + peer,
-                    "--quota-backend-bytes", String.valueOf(4L << 30))
-                    .redirectErrorStream(true).redirectOutput(dataDir.resolve("etcd.log").toFile()).start();
-            endpoints = "127.0.0.1:" + client;
-            awaitPort(client);
+            started = ProcessEtcdCluster.start(1, "--quota-backend-bytes", String.valueOf(4L << 30));
+            endpoints = started.endpointsString();
         }
-        Process started = etcdProcess;
-        Path startedDir = dataDir;
         try {
             System.out.printf("scheduler benchmark: nproc=%d, etcd %s%s, %d nodes%n",
                     Runtime.getRuntime().availableProcessors(), endpoints,
@@ -117,11 +98,7 @@ public final class SchedulerBenchmark {
             }
         } finally {
             if (started != null) {
-                started.destroy();
-                if (!started.waitFor(10, TimeUnit.SECONDS)) {
-                    started.destroyForcibly();
-                }
-                deleteTree(startedDir);
+                started.close();
             }
         }
     }
@@ -278,21 +255,4 @@ public final class SchedulerBenchmark {
         return p.toBuilder().setSpec(p.getSpec().toBuilder().setNodeName("node-0000")).build();
     }
 
-    private static void awaitPort(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("etcd did not open port " + port + " within 30 s");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 }

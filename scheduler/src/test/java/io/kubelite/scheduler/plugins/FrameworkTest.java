@@ -26,13 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.kubelite.scheduler.Fixtures.boundTo;
-import static io.kubelite.scheduler.Fixtures.node;
-import static io.kubelite.scheduler.Fixtures.pod;
-import static io.kubelite.scheduler.Fixtures.spread;
-import static io.kubelite.scheduler.Fixtures.tolerate;
-import static io.kubelite.scheduler.Fixtures.withAllocatable;
-import static io.kubelite.scheduler.Fixtures.withTaint;
+import static io.kubelite.scheduler.NodeAndPodBuilders.boundTo;
+import static io.kubelite.scheduler.NodeAndPodBuilders.node;
+import static io.kubelite.scheduler.NodeAndPodBuilders.pod;
+import static io.kubelite.scheduler.NodeAndPodBuilders.spread;
+import static io.kubelite.scheduler.NodeAndPodBuilders.tolerate;
+import static io.kubelite.scheduler.NodeAndPodBuilders.withAllocatable;
+import static io.kubelite.scheduler.NodeAndPodBuilders.withTaint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Plugin and framework logic on NodeInfo objects (no etcd): Kubernetes' semantics, case by case. */

@@ -1,7 +1,7 @@
 package io.kubelite.scheduler.queue;
 
 import io.kubelite.api.Pod;
-import io.kubelite.scheduler.Fixtures;
+import io.kubelite.scheduler.NodeAndPodBuilders;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,7 +17,7 @@ class SchedulingQueueTest {
     private final SchedulingQueue q = new SchedulingQueue(Duration.ofSeconds(1), Duration.ofSeconds(10), now::get);
 
     private static Pod pod(String name, int priority) {
-        Pod.Builder b = Fixtures.pod(name);
+        Pod.Builder b = NodeAndPodBuilders.pod(name);
         b.getMetadataBuilder().setResourceVersion("1");
         if (priority != 0) {
             b.getSpecBuilder().setPriority(priority);

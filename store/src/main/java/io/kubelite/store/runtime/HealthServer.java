@@ -1,21 +1,24 @@
 package io.kubelite.store.runtime;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP endpoints every kubelite process serves, like Kubernetes components do:
@@ -30,15 +33,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * Anything else is 404; methods other than GET and HEAD are 405.
  *
+ * <p>Served by a small Vert.x instance of its own (one event loop, two worker threads):
+ * the readiness checks and the metrics scrape run on a worker, never on the event loop,
+ * so a slow check (etcd not answering) cannot stall {@code /healthz}.
+ *
  * <p>Lifecycle LATENT → STARTED → CLOSED. {@link #start()} binds (port 0 picks a free
  * port, see {@link #port()}) and is a no-op when already started; {@link #close()}
- * releases the port and the server's two daemon threads and is idempotent. A closed
- * server cannot be restarted. There is no authentication: bind it to loopback unless
- * the network is trusted.
+ * releases the port and the Vert.x threads and is idempotent. A closed server cannot be
+ * restarted. There is no authentication: bind it to loopback unless the network is
+ * trusted.
  */
 public final class HealthServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String SHUTTING_DOWN = "[-]shutdown failed: process is shutting down\n";
+    private static final long TIMEOUT_SECONDS = 10;
 
     private enum State { LATENT, STARTED, CLOSED }
 
@@ -48,8 +58,8 @@ public final class HealthServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private volatile boolean shuttingDown;
     private State state = State.LATENT;
+    private Vertx vertx;
     private HttpServer server;
-    private ExecutorService executor;
 
     public HealthServer(String bindAddress, int port, ReadinessChecks readiness, PrometheusMeterRegistry registry) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
@@ -73,15 +83,21 @@ public final class HealthServer implements AutoCloseable {
         if (state == State.CLOSED) {
             throw new IllegalStateException("health server is closed");
         }
-        HttpServer s = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 16);
-        s.createContext("/", this::handle);
-        // Its own small pool: a slow readiness check must not stall the rest of the process,
-        // and daemon threads never keep a JVM alive that is otherwise done.
-        ExecutorService ex = Executors.newFixedThreadPool(2, daemonThreads("health-http"));
-        s.setExecutor(ex);
-        s.start();
+        // no file serving: without class-path resolving and caching Vert.x creates no
+        // /tmp/vertx-cache-* directory, which a killed process would leave behind
+        Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(1)
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+        HttpServer s = v.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(requestedPort))
+                .requestHandler(this::handle);
+        try {
+            await(s.listen());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(v);
+            throw e;
+        }
+        vertx = v;
         server = s;
-        executor = ex;
         state = State.STARTED;
         log.info("health server listening on {}:{} (/healthz /readyz /metrics)", bindAddress, port());
     }
@@ -91,7 +107,7 @@ public final class HealthServer implements AutoCloseable {
         if (state != State.STARTED) {
             throw new IllegalStateException("health server is " + state);
         }
-        return server.getAddress().getPort();
+        return server.actualPort();
     }
 
     /** From now on /healthz and /readyz fail, so load balancers and probes stop sending work. */
@@ -109,57 +125,60 @@ public final class HealthServer implements AutoCloseable {
         if (was != State.STARTED) {
             return;
         }
-        // stop(0) closes the listening socket at once; in-flight exchanges are abandoned,
-        // which is fine for probes.
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // closing Vert.x closes the listening socket and abandons in-flight requests,
+        // which is fine for probes
+        closeQuietly(vertx);
         log.info("health server closed");
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String method = ex.getRequestMethod();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                respond(ex, 405, "text/plain; charset=utf-8", "method not allowed\n");
-                return;
-            }
-            switch (ex.getRequestURI().getPath()) {
-                case "/healthz", "/livez" -> healthz(ex);
-                case "/readyz" -> readyz(ex);
-                case "/metrics" -> respond(ex, 200, PROMETHEUS_TEXT, registry.scrape());
-                default -> respond(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
-            }
-        } catch (RuntimeException e) {
-            log.warn("health request {} failed", ex.getRequestURI(), e);
-            respond(ex, 500, "text/plain; charset=utf-8", "internal error\n");
-        }
-    }
-
-    private void healthz(HttpExchange ex) throws IOException {
-        if (shuttingDown) {
-            respond(ex, 503, "text/plain; charset=utf-8", "[-]shutdown failed: process is shutting down\nhealthz check failed\n");
-        } else {
-            respond(ex, 200, "text/plain; charset=utf-8", "ok");
-        }
-    }
-
-    private void readyz(HttpExchange ex) throws IOException {
-        ReadinessChecks.Report report = readiness.evaluate();
-        boolean ready = report.ready() && !shuttingDown;
-        String query = ex.getRequestURI().getQuery();
-        boolean verbose = query != null && query.contains("verbose");
-        if (ready && !verbose) {
-            respond(ex, 200, "text/plain; charset=utf-8", "ok");
+    private void handle(HttpServerRequest req) {
+        HttpMethod method = req.method();
+        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+            req.response().putHeader("Allow", "GET, HEAD");
+            respond(req, 405, TEXT, "method not allowed\n");
             return;
         }
+        switch (req.path()) {
+            case "/healthz", "/livez" -> healthz(req);
+            case "/readyz" -> onWorker(req, () -> readyz(req.query()), TEXT);
+            case "/metrics" -> onWorker(req, () -> new Reply(200, registry.scrape()), PROMETHEUS_TEXT);
+            default -> respond(req, 404, TEXT, "404 page not found\n");
+        }
+    }
+
+    private void healthz(HttpServerRequest req) {
+        if (shuttingDown) {
+            respond(req, 503, TEXT, SHUTTING_DOWN + "healthz check failed\n");
+        } else {
+            respond(req, 200, TEXT, "ok");
+        }
+    }
+
+    /** A status code and body computed off the event loop. */
+    private record Reply(int code, String body) {
+    }
+
+    /** Runs {@code work} on a worker thread (it may block) and answers from its result. */
+    private void onWorker(HttpServerRequest req, Callable<Reply> work, String contentType) {
+        vertx.executeBlocking(work, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                respond(req, ar.result().code(), contentType, ar.result().body());
+            } else {
+                log.warn("health request {} failed", req.uri(), ar.cause());
+                respond(req, 500, TEXT, "internal error\n");
+            }
+        });
+    }
+
+    private Reply readyz(String query) {
+        ReadinessChecks.Report report = readiness.evaluate();
+        boolean ready = report.ready() && !shuttingDown;
+        boolean verbose = query != null && query.contains("verbose");
+        if (ready && !verbose) {
+            return new Reply(200, "ok");
+        }
         StringBuilder b = new StringBuilder();
-        b.append(shuttingDown ? "[-]shutdown failed: process is shutting down\n" : "[+]shutdown ok\n");
+        b.append(shuttingDown ? SHUTTING_DOWN : "[+]shutdown ok\n");
         for (ReadinessChecks.Status s : report.statuses()) {
             if (s.ok()) {
                 b.append("[+]").append(s.name()).append(" ok\n");
@@ -172,28 +191,46 @@ public final class HealthServer implements AutoCloseable {
             }
         }
         b.append(ready ? "readyz check passed\n" : "readyz check failed\n");
-        respond(ex, ready ? 200 : 503, "text/plain; charset=utf-8", b.toString());
+        return new Reply(ready ? 200 : 503, b.toString());
     }
 
-    private static void respond(HttpExchange ex, int code, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(code, head ? -1 : (bytes.length == 0 ? -1 : bytes.length));
-        if (!head && bytes.length > 0) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(bytes);
-            }
+    private static void respond(HttpServerRequest req, int code, String contentType, String body) {
+        HttpServerResponse r = req.response();
+        if (r.ended() || r.closed()) {
+            return; // the client went away while a worker computed the answer
+        }
+        r.setStatusCode(code)
+                .putHeader("Content-Type", contentType)
+                .putHeader("X-Content-Type-Options", "nosniff");
+        if (req.method().equals(HttpMethod.HEAD)) {
+            // Vert.x would write the body even to a HEAD request
+            r.end();
+        } else {
+            r.end(body);
         }
     }
 
-    static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    private static void await(Future<?> f) throws IOException {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new IOException("timed out binding the health server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding the health server", e);
+        }
+    }
+
+    private static void closeQuietly(Vertx v) {
+        try {
+            v.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("health server's Vert.x did not close cleanly", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

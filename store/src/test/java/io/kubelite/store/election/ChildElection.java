@@ -1,5 +1,6 @@
 package io.kubelite.store.election;
 
+import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.store.testing.Poll;
 
 import java.io.BufferedReader;
@@ -7,9 +8,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,17 +29,8 @@ final class ChildElection implements AutoCloseable {
 
     static ChildElection start(List<String> endpoints, String prefix, String election, String identity, Duration lease)
             throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ElectionChild.class.getName());
-        cmd.add(String.join(",", endpoints));
-        cmd.add(prefix);
-        cmd.add(election);
-        cmd.add(identity);
-        cmd.add(Long.toString(lease.toMillis()));
-        return new ChildElection(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        List<String> args = List.of(String.join(",", endpoints), prefix, election, identity, Long.toString(lease.toMillis()));
+        return new ChildElection(ChildJvm.builder(List.of(), ElectionChild.class, args).redirectErrorStream(true).start());
     }
 
     private void readAll() {

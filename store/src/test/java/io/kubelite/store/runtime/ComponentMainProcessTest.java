@@ -1,5 +1,6 @@
 package io.kubelite.store.runtime;
 
+import io.kubelite.store.testing.ChildJvm;
 import io.etcd.jetcd.Client;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.FreePorts;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,13 +35,7 @@ class ComponentMainProcessTest {
         private final List<Thread> drains = new ArrayList<>();
 
         Child(String... args) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(SampleComponentMain.class.getName());
-            cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd);
+            ProcessBuilder pb = ChildJvm.builder(List.of(), SampleComponentMain.class, List.of(args));
             pb.environment().remove("ETCD_ENDPOINTS");
             process = pb.start();
             drains.add(drain(process.getInputStream(), out));

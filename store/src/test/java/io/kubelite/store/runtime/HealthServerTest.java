@@ -4,8 +4,14 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +101,45 @@ class HealthServerTest {
                 s.bind(new InetSocketAddress("127.0.0.1", port));
                 assertThat(s.getLocalPort()).isEqualTo(port);
             }
+        }
+    }
+
+    @Test
+    void headIsAnsweredWithoutBodyAndOtherMethodsAreRejected() throws Exception {
+        try (ProcessMetrics metrics = new ProcessMetrics();
+             HealthServer server = new HealthServer("127.0.0.1", 0, new ReadinessChecks(), metrics.registry())) {
+            server.start();
+            HttpClient http = HttpClient.newHttpClient();
+            URI healthz = URI.create("http://127.0.0.1:" + server.port() + "/healthz");
+            HttpResponse<String> head = http.send(HttpRequest.newBuilder(healthz)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(healthz)
+                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+        }
+    }
+
+    @Test
+    void aSlowReadinessCheckDoesNotHoldUpLiveness() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ReadinessChecks checks = new ReadinessChecks();
+        checks.add("slow", () -> {
+            release.await();
+            return true;
+        });
+        try (ProcessMetrics metrics = new ProcessMetrics();
+             HealthServer server = new HealthServer("127.0.0.1", 0, checks, metrics.registry())) {
+            server.start();
+            HttpClient http = HttpClient.newHttpClient();
+            CompletableFuture<HttpResponse<String>> ready = http.sendAsync(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+            // the readiness check blocks a worker thread, not the event loop
+            assertThat(Http.get(server.port(), "/healthz").statusCode()).isEqualTo(200);
+            release.countDown();
+            assertThat(ready.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
     }
 

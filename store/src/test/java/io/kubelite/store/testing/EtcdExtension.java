@@ -2,6 +2,7 @@ package io.kubelite.store.testing;
 
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
+import io.kubelite.store.local.EtcdBinary;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -98,7 +99,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
         }
         Optional<Path> binary = EtcdBinary.etcd();
         if (binary.isPresent()) {
-            return new ProcessEtcdCluster(binary.get(), members);
+            return new ProcessEtcdCluster(binary.get(), members, List.of());
         }
         if (members == 1 && ContainerEtcdCluster.dockerAvailable()) {
             return new ContainerEtcdCluster();

@@ -1,12 +1,10 @@
 package io.kubelite.store.testing;
 
+import io.kubelite.store.local.EtcdBinary;
+import io.kubelite.store.local.EtcdMember;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,34 +13,50 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * etcd members started from the local binary on free 127.0.0.1 ports, each with its
- * own temp data dir and a log file in it. Members keep their ports and data across
+ * etcd members started from the local binary ({@link EtcdMember}) on free 127.0.0.1
+ * ports, each with its own data dir and log file under one temp dir, which
+ * {@link #close()} removes. Members keep their ports and data across
  * {@link #kill}/{@link #restart}, as a real member would after a crash.
+ *
+ * <p>Tests get one through {@link EtcdExtension}; benchmarks and tests that need a
+ * throw-away etcd with flags of their own (a small {@code --max-request-bytes}, a big
+ * quota) call {@link #start(int, String...)}.
  */
-final class ProcessEtcdCluster implements EtcdCluster {
+public final class ProcessEtcdCluster implements EtcdCluster {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final int START_ATTEMPTS = 3;
 
     private final Path binary;
+    private final List<String> extraFlags;
     private final Path root;
-    private final List<Member> members = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final List<EtcdMember> members = new ArrayList<>();
     private final Thread shutdownHook;
     private boolean closed;
 
-    ProcessEtcdCluster(Path binary, int size) {
+    /**
+     * Starts {@code size} members with {@code extraFlags} added to each command line and
+     * waits until all are healthy. Throws {@link IllegalStateException} without an etcd
+     * binary ({@code ETCD_BIN} or PATH).
+     */
+    public static ProcessEtcdCluster start(int size, String... extraFlags) {
+        Path binary = EtcdBinary.etcd().orElseThrow(() -> new IllegalStateException(
+                "no etcd binary: install etcd-server (apt-get install etcd-server), or set ETCD_BIN"));
+        return new ProcessEtcdCluster(binary, size, List.of(extraFlags));
+    }
+
+    ProcessEtcdCluster(Path binary, int size, List<String> extraFlags) {
         this.binary = binary;
+        this.extraFlags = List.copyOf(extraFlags);
         try {
             this.root = Files.createTempDirectory("kubelite-etcd-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         // Kill leftovers even when the test JVM is torn down abruptly.
-        shutdownHook = new Thread(this::destroyAll, "etcd-harness-cleanup");
+        shutdownHook = new Thread(this::killAll, "etcd-harness-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             startFresh(size);
@@ -62,19 +76,19 @@ final class ProcessEtcdCluster implements EtcdCluster {
         for (int attempt = 1; ; attempt++) {
             createMembers(size, attempt);
             try {
-                for (Member m : members) {
-                    m.start(binary);
+                for (EtcdMember m : members) {
+                    m.start();
                 }
-                for (Member m : members) {
-                    awaitHealthy(m);
+                for (EtcdMember m : members) {
+                    m.awaitHealthy(START_TIMEOUT);
                 }
                 return;
-            } catch (AssertionError e) {
-                boolean portTaken = members.stream().anyMatch(m -> m.logTail().contains("address already in use"));
+            } catch (IllegalStateException e) {
+                boolean portTaken = members.stream().anyMatch(m -> m.logTail(20).contains("address already in use"));
                 if (!portTaken || attempt == START_ATTEMPTS) {
-                    throw e;
+                    throw new AssertionError(e.getMessage(), e);
                 }
-                destroyAll();
+                killAll();
                 members.clear();
             }
         }
@@ -83,21 +97,25 @@ final class ProcessEtcdCluster implements EtcdCluster {
     private void createMembers(int size, int attempt) {
         String token = "kl-" + Long.toHexString(System.nanoTime());
         Set<Integer> taken = new HashSet<>();
+        List<EtcdMember.Spec> specs = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            members.add(new Member("m" + i, root.resolve("a" + attempt).resolve("m" + i),
-                    distinctPort(taken), distinctPort(taken)));
+            Path dir = root.resolve("a" + attempt).resolve("m" + i);
+            specs.add(new EtcdMember.Spec("m" + i, dir.resolve("data"), dir.resolve("etcd.log"),
+                    distinctPort(taken), distinctPort(taken), "", token,
+                    // idle watchers learn etcd's revision soon, so tests waiting on it stay short
+                    Duration.ofSeconds(2), false,
+                    concat(List.of("--heartbeat-interval", "100", "--election-timeout", "1000"), extraFlags)));
         }
-        StringBuilder initial = new StringBuilder();
-        for (Member m : members) {
-            if (initial.length() > 0) {
-                initial.append(',');
-            }
-            initial.append(m.name).append("=http://127.0.0.1:").append(m.peerPort);
+        String initial = String.join(",", specs.stream().map(s -> s.name() + "=" + s.peerUrl()).toList());
+        for (EtcdMember.Spec s : specs) {
+            members.add(new EtcdMember(binary, s.inCluster(initial, token)));
         }
-        for (Member m : members) {
-            m.initialCluster = initial.toString();
-            m.clusterToken = token;
-        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** Probing closes the socket, so two probes in a row may return the same port. */
@@ -112,7 +130,7 @@ final class ProcessEtcdCluster implements EtcdCluster {
 
     @Override
     public List<String> endpoints() {
-        return members.stream().map(m -> "127.0.0.1:" + m.clientPort).toList();
+        return members.stream().map(EtcdMember::endpoint).toList();
     }
 
     @Override
@@ -125,41 +143,41 @@ final class ProcessEtcdCluster implements EtcdCluster {
         return true;
     }
 
+    /** The process id of member {@code i} (for benchmarks that measure its CPU and memory). */
+    public long pid(int i) {
+        return members.get(i).pid();
+    }
+
     @Override
     public synchronized void kill(int i) {
-        Member m = members.get(i);
-        if (m.process != null) {
-            m.process.destroyForcibly();
-            waitFor(m.process);
-            m.process = null;
-        }
+        members.get(i).kill();
     }
 
     @Override
     public synchronized void restart(int i) {
-        Member m = members.get(i);
-        if (m.process != null && m.process.isAlive()) {
-            throw new IllegalStateException("member " + m.name + " is still running; kill it first");
+        EtcdMember m = members.get(i);
+        m.start();
+        // without quorum etcd 3.4 does not answer /health in time, so only a connection tells
+        long running = members.stream().filter(EtcdMember::isRunning).count();
+        try {
+            if (running * 2 > members.size()) {
+                m.awaitHealthy(START_TIMEOUT);
+            } else {
+                m.awaitListening(START_TIMEOUT);
+            }
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage(), e);
         }
-        m.start(binary);
-        awaitUp(m);
     }
 
     @Override
     public synchronized void pause(int i) {
-        signal(members.get(i), "STOP");
+        members.get(i).pause();
     }
 
     @Override
     public synchronized void resume(int i) {
-        signal(members.get(i), "CONT");
-    }
-
-    private void signal(Member m, String sig) {
-        if (m.process == null || !m.process.isAlive()) {
-            throw new IllegalStateException("member " + m.name + " is not running");
-        }
-        run(List.of("kill", "-" + sig, Long.toString(m.process.pid())));
+        members.get(i).resume();
     }
 
     @Override
@@ -168,12 +186,12 @@ final class ProcessEtcdCluster implements EtcdCluster {
         while (System.nanoTime() < deadline) {
             // etcdctl endpoint status prints "endpoint, id, version, dbsize, is_leader, ..."
             for (int i = 0; i < members.size(); i++) {
-                Member m = members.get(i);
-                if (m.process == null || !m.process.isAlive()) {
+                EtcdMember m = members.get(i);
+                if (!m.isRunning()) {
                     continue;
                 }
                 try {
-                    String out = etcdctlAt("127.0.0.1:" + m.clientPort, "endpoint", "status", "-w", "simple");
+                    String out = Etcdctl.run(List.of(m.endpoint()), "endpoint", "status", "-w", "simple");
                     String[] cols = out.trim().split(",\\s*");
                     if (cols.length > 4 && cols[4].trim().equals("true")) {
                         return i;
@@ -189,106 +207,14 @@ final class ProcessEtcdCluster implements EtcdCluster {
 
     @Override
     public String etcdctl(String... args) {
-        List<String> live = new ArrayList<>();
-        for (Member m : members) {
-            if (m.process != null && m.process.isAlive()) {
-                live.add("127.0.0.1:" + m.clientPort);
-            }
-        }
-        return etcdctlAt(String.join(",", live), args);
+        List<String> live = members.stream().filter(EtcdMember::isRunning).map(EtcdMember::endpoint).toList();
+        return Etcdctl.run(live, args);
     }
 
-    private String etcdctlAt(String endpoints, String... args) {
-        return Etcdctl.run(List.of(endpoints), args);
-    }
-
-    static String run(List<String> cmd) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put("ETCDCTL_API", "3");
-            Process p = pb.start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + cmd);
-            }
-            String s = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new AssertionError(cmd + " exited " + p.exitValue() + ": " + s);
-            }
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void awaitHealthy(Member m) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (m.process == null || !m.process.isAlive()) {
-                throw new AssertionError("etcd member " + m.name + " exited at start; log: " + m.logTail());
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + m.clientPort + "/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("\"true\"")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            Poll.sleepQuietly(50);
-        }
-        throw new AssertionError("etcd member " + m.name + " not healthy within " + START_TIMEOUT + "; log: " + m.logTail());
-    }
-
-    /**
-     * After a restart the member is up when it accepts connections on its client port:
-     * without quorum, etcd 3.4 does not answer /health in time, so HTTP cannot tell.
-     */
-    private void awaitUp(Member m) {
-        if (members.stream().filter(x -> x.process != null && x.process.isAlive()).count() * 2 > members.size()) {
-            awaitHealthy(m);
-            return;
-        }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (java.net.Socket s = new java.net.Socket()) {
-                s.connect(new java.net.InetSocketAddress("127.0.0.1", m.clientPort), 1000);
-                return;
-            } catch (IOException e) {
-                Poll.sleepQuietly(50);
-            }
-        }
-        throw new AssertionError("etcd member " + m.name + " not listening within " + START_TIMEOUT + "; log: " + m.logTail());
-    }
-
-    private static void waitFor(Process p) {
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void destroyAll() {
-        for (Member m : members) {
-            Process p = m.process;
-            if (p != null) {
-                if (p.isAlive()) {
-                    // a paused member ignores SIGTERM until continued; SIGKILL is not ignored
-                    p.destroyForcibly();
-                }
-                waitFor(p);
-                m.process = null;
-            }
+    /** SIGKILL for every member: a paused member ignores SIGTERM until continued. */
+    private void killAll() {
+        for (EtcdMember m : members) {
+            m.kill();
         }
     }
 
@@ -298,7 +224,11 @@ final class ProcessEtcdCluster implements EtcdCluster {
             return;
         }
         closed = true;
-        destroyAll();
+        // SIGKILL, not a graceful stop: the data is thrown away with the temp dir anyway
+        killAll();
+        for (EtcdMember m : members) {
+            m.close();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException ignored) {
@@ -315,62 +245,6 @@ final class ProcessEtcdCluster implements EtcdCluster {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort: temp dir
-        }
-    }
-
-    private static final class Member {
-        final String name;
-        final Path dataDir;
-        final int clientPort;
-        final int peerPort;
-        String initialCluster;
-        String clusterToken;
-        Process process;
-
-        Member(String name, Path dataDir, int clientPort, int peerPort) {
-            this.name = name;
-            this.dataDir = dataDir;
-            this.clientPort = clientPort;
-            this.peerPort = peerPort;
-        }
-
-        void start(Path binary) {
-            try {
-                Files.createDirectories(dataDir);
-                boolean fresh = !Files.exists(dataDir.resolve("data").resolve("member"));
-                List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-                        "--name", name,
-                        "--data-dir", dataDir.resolve("data").toString(),
-                        "--listen-client-urls", "http://127.0.0.1:" + clientPort,
-                        "--advertise-client-urls", "http://127.0.0.1:" + clientPort,
-                        "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
-                        "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
-                        "--initial-cluster", initialCluster,
-                        "--initial-cluster-token", clusterToken,
-                        // a restarted member rejoins from its own data dir and ignores the initial-* flags
-                        "--initial-cluster-state", fresh ? "new" : "existing",
-                        "--heartbeat-interval", "100",
-                        "--election-timeout", "1000",
-                        // idle watchers learn etcd's revision this often (ResourceWatch relies on it)
-                        "--experimental-watch-progress-notify-interval", "2s",
-                        "--logger", "zap",
-                        "--log-level", "warn"));
-                process = new ProcessBuilder(cmd)
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()))
-                        .start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start etcd " + binary, e);
-            }
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(dataDir.resolve("etcd.log"));
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-            } catch (IOException e) {
-                return "(no log)";
-            }
         }
     }
 }

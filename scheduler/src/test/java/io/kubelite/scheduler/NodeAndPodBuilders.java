@@ -17,8 +17,8 @@ import io.kubelite.api.TopologySpreadConstraint;
 import java.util.Map;
 
 /** Builders for the Nodes and Pods the tests use. */
-public final class Fixtures {
-    private Fixtures() {
+public final class NodeAndPodBuilders {
+    private NodeAndPodBuilders() {
     }
 
     /** A Ready node with 4 cpu, 8Gi, 110 pods and the given labels. */

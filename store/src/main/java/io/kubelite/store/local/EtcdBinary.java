@@ -1,15 +1,20 @@
-package io.kubelite.store.testing;
+package io.kubelite.store.local;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds the etcd and etcdctl binaries: {@code ETCD_BIN} first, then PATH. */
-final class EtcdBinary {
+/**
+ * Finds the {@code etcd} and {@code etcdctl} binaries: {@code ETCD_BIN} /
+ * {@code ETCDCTL_BIN} first, then etcdctl next to etcd, then {@code PATH}. Empty when
+ * there is none; never throws.
+ */
+public final class EtcdBinary {
     private EtcdBinary() {
     }
 
-    static Optional<Path> etcd() {
+    /** The etcd server binary; a set but non-executable {@code ETCD_BIN} counts as none. */
+    public static Optional<Path> etcd() {
         String env = System.getenv("ETCD_BIN");
         if (env != null && !env.isBlank()) {
             Path p = Path.of(env);
@@ -18,7 +23,8 @@ final class EtcdBinary {
         return onPath("etcd");
     }
 
-    static Optional<Path> etcdctl() {
+    /** The etcdctl client binary. */
+    public static Optional<Path> etcdctl() {
         String env = System.getenv("ETCDCTL_BIN");
         if (env != null && !env.isBlank()) {
             return Optional.of(Path.of(env));
@@ -33,7 +39,7 @@ final class EtcdBinary {
         return onPath("etcdctl");
     }
 
-    static Optional<Path> onPath(String name) {
+    private static Optional<Path> onPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * the real process does), on its own etcd prefix, plus helpers that write etcd the way
  * the other components would.
  */
-final class Harness implements AutoCloseable {
+final class ControllerManagerUnderTest implements AutoCloseable {
     final EtcdExtension etcdExt;
     final String prefix;
     final Etcd etcd;
@@ -41,7 +41,7 @@ final class Harness implements AutoCloseable {
     private ControllerManagerMain main;
     private ComponentMain cm;
 
-    Harness(EtcdExtension etcdExt, String... flags) throws Exception {
+    ControllerManagerUnderTest(EtcdExtension etcdExt, String... flags) throws Exception {
         this.etcdExt = etcdExt;
         this.prefix = etcdExt.newPrefix();
         this.etcd = etcdExt.connect(prefix);

@@ -8,12 +8,12 @@ import java.lang.reflect.Method;
 import java.util.Map;
 
 /** Test fixtures for the benchmark, which lives in another package. */
-public final class HarnessAccess {
-    private HarnessAccess() {
+public final class ControllerTestObjects {
+    private ControllerTestObjects() {
     }
 
     public static Node readyNode(String name) {
-        return Harness.readyNode(name, Map.of());
+        return ControllerManagerUnderTest.readyNode(name, Map.of());
     }
 
     public static ReplicaSet replicaSet(String name, int replicas) {

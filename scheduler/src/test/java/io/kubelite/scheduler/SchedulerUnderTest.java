@@ -30,19 +30,19 @@ import java.util.concurrent.TimeUnit;
  * start it (start, then onStartedLeading with the unelected term), plus typed access to
  * the pods, nodes and events it works on.
  */
-final class Harness implements AutoCloseable {
+final class SchedulerUnderTest implements AutoCloseable {
     final Etcd etcd;
     final ObjectStore<Pod> pods;
     final ObjectStore<Node> nodes;
     final ObjectStore<Event> events;
     final SchedulerComponent component;
 
-    Harness(EtcdExtension ext, SchedulerConfig config) throws Exception {
+    SchedulerUnderTest(EtcdExtension ext, SchedulerConfig config) throws Exception {
         this(ext.connect(ext.newPrefix()), config, null);
     }
 
     /** With {@code term} null the component runs unelected; else it leads with that term. */
-    Harness(Etcd etcd, SchedulerConfig config, Leadership term) throws Exception {
+    SchedulerUnderTest(Etcd etcd, SchedulerConfig config, Leadership term) throws Exception {
         this.etcd = etcd;
         Store store = new Store(etcd);
         this.pods = store.of(PodKind.RESOURCE);

@@ -13,9 +13,9 @@ import java.util.List;
  * every field of every message type ({@link ApiTypesTest} checks that), so round-trip
  * tests over them cover the whole schema.
  */
-final class Fixtures {
+final class PopulatedObjects {
 
-  private Fixtures() {}
+  private PopulatedObjects() {}
 
   static List<Message> all() {
     return List.of(pod(), node(), lease(), namespace(), serviceAccount(), secret(), replicaSet(),
