@@ -1,19 +1,18 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.kinds.validation.FieldError;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.validation.FieldError;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.ConflictException;
 import io.kubelite.store.CorruptException;
 import io.kubelite.store.ExpiredException;
 import io.kubelite.store.NotFoundException;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.TooLargeException;
 import io.kubelite.store.UnavailableException;
-
 import java.util.List;
 
 /**
@@ -30,8 +29,15 @@ public final class ApiException extends RuntimeException {
     private final List<FieldError> causes;
     private final Integer retryAfterSeconds;
 
-    public ApiException(int code, String reason, String message, String name, String group, String kind,
-                        List<FieldError> causes, Integer retryAfterSeconds) {
+    public ApiException(
+            int code,
+            String reason,
+            String message,
+            String name,
+            String group,
+            String kind,
+            List<FieldError> causes,
+            Integer retryAfterSeconds) {
         super(message, null, false, false);
         this.code = code;
         this.reason = reason;
@@ -51,8 +57,15 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException notFound(Resource<?> r, String name) {
-        return new ApiException(404, "NotFound", qualified(r) + " \"" + name + "\" not found", name, r.group(),
-                r.plural(), List.of(), null);
+        return new ApiException(
+                404,
+                "NotFound",
+                qualified(r) + " \"" + name + "\" not found",
+                name,
+                r.group(),
+                r.plural(),
+                List.of(),
+                null);
     }
 
     public static ApiException methodNotAllowed(String message) {
@@ -71,8 +84,15 @@ public final class ApiException extends RuntimeException {
             msg = b.append(']').toString();
         }
         String groupKind = r.group().isEmpty() ? r.kind() : r.kind() + "." + r.group();
-        return new ApiException(422, "Invalid", groupKind + " \"" + name + "\" is invalid: " + msg, name, r.group(),
-                r.kind(), causes, null);
+        return new ApiException(
+                422,
+                "Invalid",
+                groupKind + " \"" + name + "\" is invalid: " + msg,
+                name,
+                r.group(),
+                r.kind(),
+                causes,
+                null);
     }
 
     private static String describe(FieldError c) {
@@ -106,7 +126,8 @@ public final class ApiException extends RuntimeException {
             return new ApiException(404, "NotFound", rename(se.getMessage(), r), name, group, kind, List.of(), null);
         }
         if (se instanceof AlreadyExistsException) {
-            return new ApiException(409, "AlreadyExists", rename(se.getMessage(), r), name, group, kind, List.of(), null);
+            return new ApiException(
+                    409, "AlreadyExists", rename(se.getMessage(), r), name, group, kind, List.of(), null);
         }
         if (se instanceof ConflictException) {
             return new ApiException(409, "Conflict", rename(se.getMessage(), r), name, group, kind, List.of(), null);
@@ -118,25 +139,41 @@ public final class ApiException extends RuntimeException {
             return new ApiException(413, "RequestEntityTooLarge", se.getMessage(), name, group, kind, List.of(), null);
         }
         if (se instanceof UnavailableException) {
-            return new ApiException(503, "ServiceUnavailable", "etcd is unavailable: " + se.getMessage(), name, group,
-                    kind, List.of(), 1);
+            return new ApiException(
+                    503,
+                    "ServiceUnavailable",
+                    "etcd is unavailable: " + se.getMessage(),
+                    name,
+                    group,
+                    kind,
+                    List.of(),
+                    1);
         }
         if (se instanceof CorruptException) {
-            return new ApiException(500, "InternalError", "stored object is corrupt: " + se.getMessage(), name, group,
-                    kind, List.of(), null);
+            return new ApiException(
+                    500,
+                    "InternalError",
+                    "stored object is corrupt: " + se.getMessage(),
+                    name,
+                    group,
+                    kind,
+                    List.of(),
+                    null);
         }
         if (c instanceof IllegalArgumentException) {
             return badRequest(c.getMessage());
         }
         String what = c == null ? String.valueOf(t) : c.getClass().getSimpleName() + ": " + c.getMessage();
-        return new ApiException(500, "InternalError", "Internal error occurred: " + what, name, group, kind,
-                List.of(), null);
+        return new ApiException(
+                500, "InternalError", "Internal error occurred: " + what, name, group, kind, List.of(), null);
     }
 
     /** Store messages name the plural; for grouped resources kube says {@code replicasets.apps}. */
     private static String rename(String msg, Resource<?> r) {
         if (r == null || r.group().isEmpty() || msg == null || !msg.startsWith(r.plural() + " ")) {
-            if (r != null && msg != null && msg.startsWith("Operation cannot be fulfilled on " + r.plural() + " ")
+            if (r != null
+                    && msg != null
+                    && msg.startsWith("Operation cannot be fulfilled on " + r.plural() + " ")
                     && !r.group().isEmpty()) {
                 return msg.replace("on " + r.plural() + " ", "on " + qualified(r) + " ");
             }

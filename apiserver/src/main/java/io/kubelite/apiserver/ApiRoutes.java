@@ -13,13 +13,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The request entry point: authenticates, answers the system endpoints, limits the
@@ -39,7 +38,8 @@ final class ApiRoutes {
         this.ctx = ctx;
         this.system = system;
         this.registry = registry;
-        Gauge.builder("apiserver_current_inflight_requests", inFlight, AtomicInteger::get).register(registry);
+        Gauge.builder("apiserver_current_inflight_requests", inFlight, AtomicInteger::get)
+                .register(registry);
     }
 
     void handle(HttpServerRequest req) {
@@ -62,11 +62,18 @@ final class ApiRoutes {
 
     private void record(Request r, long start) {
         String code = Integer.toString(r.http().response().getStatusCode());
-        Counter.builder("apiserver_request_total").tag("verb", r.verb()).tag("resource", r.resourceTag())
-                .tag("code", code).register(registry).increment();
+        Counter.builder("apiserver_request_total")
+                .tag("verb", r.verb())
+                .tag("resource", r.resourceTag())
+                .tag("code", code)
+                .register(registry)
+                .increment();
         if (!r.verb().equals("WATCH")) {
-            Timer.builder("apiserver_request_duration_seconds").tag("verb", r.verb()).tag("resource", r.resourceTag())
-                    .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            Timer.builder("apiserver_request_duration_seconds")
+                    .tag("verb", r.verb())
+                    .tag("resource", r.resourceTag())
+                    .register(registry)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -93,8 +100,15 @@ final class ApiRoutes {
         if (!longRunning) {
             if (inFlight.incrementAndGet() > ctx.config().maxInFlight()) {
                 inFlight.decrementAndGet();
-                throw new ApiException(429, "TooManyRequests", "Too many requests, please try again later.", null,
-                        null, null, List.of(), 1);
+                throw new ApiException(
+                        429,
+                        "TooManyRequests",
+                        "Too many requests, please try again later.",
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        1);
             }
             r.holdSlot(inFlight);
         }
@@ -106,11 +120,18 @@ final class ApiRoutes {
         String sub = s.subresource();
         String name = s.name();
         String verb = RequestVerb.of(r.http().method(), s);
-        String denied = Auth.deny(r.user(), verb, s.resource(), sub, s.resource().namespaced() ? s.namespace() : null,
-                name);
+        String denied =
+                Auth.deny(r.user(), verb, s.resource(), sub, s.resource().namespaced() ? s.namespace() : null, name);
         if (denied != null) {
-            throw new ApiException(403, "Forbidden", denied, name, s.resource().group(), s.resource().plural(),
-                    List.of(), null);
+            throw new ApiException(
+                    403,
+                    "Forbidden",
+                    denied,
+                    name,
+                    s.resource().group(),
+                    s.resource().plural(),
+                    List.of(),
+                    null);
         }
         if (s.resource().namespaced() && name != null && s.namespace() == null) {
             throw notFound();
@@ -130,27 +151,30 @@ final class ApiRoutes {
             }
             case "list" -> new ListHandler<>(s).serve();
             case "watch" -> new WatchHandler<>(s).serve();
-            case "create" -> withBody(r, body -> {
-                if ("binding".equals(sub)) {
-                    PodBinding.bind(r, podStore(s), s.namespace(), name, body);
-                } else {
-                    CreateHandler.create(s, body);
-                }
-            });
-            case "update" -> withBody(r, body -> {
-                if ("scale".equals(sub)) {
-                    scale(s).update(body);
-                } else {
-                    new UpdateHandler<>(s).update(body);
-                }
-            });
-            case "patch" -> withBody(r, body -> {
-                if ("scale".equals(sub)) {
-                    scale(s).patch(PatchType.of(r), body);
-                } else {
-                    new UpdateHandler<>(s).patch(body);
-                }
-            });
+            case "create" ->
+                withBody(r, body -> {
+                    if ("binding".equals(sub)) {
+                        PodBinding.bind(r, podStore(s), s.namespace(), name, body);
+                    } else {
+                        CreateHandler.create(s, body);
+                    }
+                });
+            case "update" ->
+                withBody(r, body -> {
+                    if ("scale".equals(sub)) {
+                        scale(s).update(body);
+                    } else {
+                        new UpdateHandler<>(s).update(body);
+                    }
+                });
+            case "patch" ->
+                withBody(r, body -> {
+                    if ("scale".equals(sub)) {
+                        scale(s).patch(PatchType.of(r), body);
+                    } else {
+                        new UpdateHandler<>(s).patch(body);
+                    }
+                });
             case "delete" -> withBody(r, body -> new DeleteHandler<>(s).serve(body));
             case "deletecollection" -> withBody(r, body -> DeleteCollectionHandler.deleteCollection(s, body));
             default -> throw RequestVerb.notAllowed();
@@ -170,8 +194,7 @@ final class ApiRoutes {
     /** {@code /scale} is served for replicasets only ({@link KindRules#allowsSubresource}). */
     @SuppressWarnings("unchecked")
     private static ScaleHandler scale(RequestScope<?> s) {
-        return new ScaleHandler(s.request(), (ObjectStore<ReplicaSet>) s.store(), s.namespace(),
-                s.name());
+        return new ScaleHandler(s.request(), (ObjectStore<ReplicaSet>) s.store(), s.namespace(), s.name());
     }
 
     private static ApiException notFound() {

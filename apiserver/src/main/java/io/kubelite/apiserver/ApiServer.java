@@ -1,10 +1,10 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.kinds.Kinds;
-import io.kubelite.kinds.core.secret.SecretKind;
 import com.google.protobuf.Message;
 import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
+import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.store.Store;
 import io.kubelite.store.compaction.Compactor;
 import io.kubelite.store.runtime.Component;
@@ -19,9 +19,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kubelite API server as a {@link Component}: its lifecycle. Start builds one
@@ -104,34 +103,46 @@ public final class ApiServer implements Component {
             caches.put(r, c);
             c.start();
             c.scheduleBookmarks(config.bookmarkInterval().toMillis());
-            Gauge.builder("apiserver_registered_watchers", c, WatchCache::watchers).tag("resource", r.plural())
+            Gauge.builder("apiserver_registered_watchers", c, WatchCache::watchers)
+                    .tag("resource", r.plural())
                     .register(registry);
-            Gauge.builder("apiserver_watch_cache_objects", c, WatchCache::size).tag("resource", r.plural())
+            Gauge.builder("apiserver_watch_cache_objects", c, WatchCache::size)
+                    .tag("resource", r.plural())
                     .register(registry);
         }
-        cache(SecretKind.RESOURCE).synced().thenRun(() -> cache(SecretKind.RESOURCE).watch(-1, auth.secretsSink()));
+        cache(SecretKind.RESOURCE)
+                .synced()
+                .thenRun(() -> cache(SecretKind.RESOURCE).watch(-1, auth.secretsSink()));
         readiness.add("watch-caches-synced", () -> caches.values().stream().allMatch(WatchCache::hasSynced));
         NamespaceBootstrap.createMissing(store);
 
         // no file serving here: without class-path resolving and caching Vert.x creates no
         // /tmp/vertx-cache-* directory, which a killed process would leave behind
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, config.eventLoops()))
+        vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(Math.max(2, config.eventLoops()))
                 .setWorkerPoolSize(4)
-                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+                .setFileSystemOptions(new FileSystemOptions()
+                        .setClassPathResolvingEnabled(false)
+                        .setFileCachingEnabled(false)));
         HttpClient kubeletClient = vertx.createHttpClient();
         HandlerContext handlers = new HandlerContext(config, store, caches, vertx, kubeletClient, auth);
         routes = new ApiRoutes(handlers, new SystemEndpoints(vertx, registry, readiness, () -> closed), registry);
-        HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.port())
-                .setCompressionSupported(false).setIdleTimeout(0);
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.bindAddress())
+                .setPort(config.port())
+                .setCompressionSupported(false)
+                .setIdleTimeout(0);
         if (config.tlsCertFile() != null) {
-            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertPath(config.tlsCertFile().toString()).setKeyPath(config.tlsKeyFile().toString()));
+            options.setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions()
+                            .setCertPath(config.tlsCertFile().toString())
+                            .setKeyPath(config.tlsKeyFile().toString()));
         }
         // one server instance per event loop, deployed together so that they share the port (Vert.x
         // spreads the connections over them). Instances do not share a port 0: pick a free one first.
         if (config.port() == 0 && config.eventLoops() > 1) {
-            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
-                    java.net.InetAddress.getByName(config.bindAddress()))) {
+            try (java.net.ServerSocket probe =
+                    new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(config.bindAddress()))) {
                 options.setPort(probe.getLocalPort());
             }
         }
@@ -144,23 +155,28 @@ public final class ApiServer implements Component {
     }
 
     private void listen(HttpServerOptions options, int instances) throws Exception {
-        vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
-            @Override
-            public io.vertx.core.Future<?> start() {
-                HttpServer s = vertx.createHttpServer(options).requestHandler(routes::handle);
-                synchronized (servers) {
-                    servers.add(s);
-                }
-                return s.listen();
-            }
-        }, new io.vertx.core.DeploymentOptions().setInstances(instances))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx.deployVerticle(
+                        () -> new io.vertx.core.VerticleBase() {
+                            @Override
+                            public io.vertx.core.Future<?> start() {
+                                HttpServer s = vertx.createHttpServer(options).requestHandler(routes::handle);
+                                synchronized (servers) {
+                                    servers.add(s);
+                                }
+                                return s.listen();
+                            }
+                        },
+                        new io.vertx.core.DeploymentOptions().setInstances(instances))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** Waits until every watch cache has its first list. */
     public boolean awaitSynced(long timeoutMillis) {
         try {
-            CompletableFuture.allOf(caches.values().stream().map(WatchCache::synced).toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(
+                            caches.values().stream().map(WatchCache::synced).toArray(CompletableFuture[]::new))
                     .get(timeoutMillis, TimeUnit.MILLISECONDS);
             return true;
         } catch (Exception e) {

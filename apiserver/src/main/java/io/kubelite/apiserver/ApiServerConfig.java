@@ -19,9 +19,18 @@ import java.util.Map;
  * @param eventLoops        HTTP server instances (one event loop each)
  * @param bodyLimit         largest request body accepted (kube-apiserver: 3 MiB)
  */
-public record ApiServerConfig(String bindAddress, int port, Map<String, Auth.User> staticTokens, boolean anonymousAuth,
-                              Path tlsCertFile, Path tlsKeyFile, int maxInFlight, int watchCacheSize,
-                              Duration bookmarkInterval, int eventLoops, int bodyLimit) {
+public record ApiServerConfig(
+        String bindAddress,
+        int port,
+        Map<String, Auth.User> staticTokens,
+        boolean anonymousAuth,
+        Path tlsCertFile,
+        Path tlsKeyFile,
+        int maxInFlight,
+        int watchCacheSize,
+        Duration bookmarkInterval,
+        int eventLoops,
+        int bodyLimit) {
     public static final int DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
 
     public ApiServerConfig {
@@ -30,32 +39,82 @@ public record ApiServerConfig(String bindAddress, int port, Map<String, Auth.Use
 
     /** Defaults for tests and embedding: loopback, a free port, anonymous allowed. */
     public static ApiServerConfig local() {
-        return new ApiServerConfig("127.0.0.1", 0, Map.of(), true, null, null, 400, 10_000,
-                Duration.ofSeconds(60), 2, DEFAULT_BODY_LIMIT);
+        return new ApiServerConfig(
+                "127.0.0.1", 0, Map.of(), true, null, null, 400, 10_000, Duration.ofSeconds(60), 2, DEFAULT_BODY_LIMIT);
     }
 
     public ApiServerConfig withTokens(Map<String, Auth.User> tokens, boolean anonymous) {
-        return new ApiServerConfig(bindAddress, port, tokens, anonymous, tlsCertFile, tlsKeyFile, maxInFlight,
-                watchCacheSize, bookmarkInterval, eventLoops, bodyLimit);
+        return new ApiServerConfig(
+                bindAddress,
+                port,
+                tokens,
+                anonymous,
+                tlsCertFile,
+                tlsKeyFile,
+                maxInFlight,
+                watchCacheSize,
+                bookmarkInterval,
+                eventLoops,
+                bodyLimit);
     }
 
     public ApiServerConfig withMaxInFlight(int n) {
-        return new ApiServerConfig(bindAddress, port, staticTokens, anonymousAuth, tlsCertFile, tlsKeyFile, n,
-                watchCacheSize, bookmarkInterval, eventLoops, bodyLimit);
+        return new ApiServerConfig(
+                bindAddress,
+                port,
+                staticTokens,
+                anonymousAuth,
+                tlsCertFile,
+                tlsKeyFile,
+                n,
+                watchCacheSize,
+                bookmarkInterval,
+                eventLoops,
+                bodyLimit);
     }
 
     public ApiServerConfig withBookmarkInterval(Duration d) {
-        return new ApiServerConfig(bindAddress, port, staticTokens, anonymousAuth, tlsCertFile, tlsKeyFile, maxInFlight,
-                watchCacheSize, d, eventLoops, bodyLimit);
+        return new ApiServerConfig(
+                bindAddress,
+                port,
+                staticTokens,
+                anonymousAuth,
+                tlsCertFile,
+                tlsKeyFile,
+                maxInFlight,
+                watchCacheSize,
+                d,
+                eventLoops,
+                bodyLimit);
     }
 
     public ApiServerConfig withWatchCacheSize(int n) {
-        return new ApiServerConfig(bindAddress, port, staticTokens, anonymousAuth, tlsCertFile, tlsKeyFile, maxInFlight,
-                n, bookmarkInterval, eventLoops, bodyLimit);
+        return new ApiServerConfig(
+                bindAddress,
+                port,
+                staticTokens,
+                anonymousAuth,
+                tlsCertFile,
+                tlsKeyFile,
+                maxInFlight,
+                n,
+                bookmarkInterval,
+                eventLoops,
+                bodyLimit);
     }
 
     public ApiServerConfig withTls(Path cert, Path key) {
-        return new ApiServerConfig(bindAddress, port, staticTokens, anonymousAuth, cert, key, maxInFlight,
-                watchCacheSize, bookmarkInterval, eventLoops, bodyLimit);
+        return new ApiServerConfig(
+                bindAddress,
+                port,
+                staticTokens,
+                anonymousAuth,
+                cert,
+                key,
+                maxInFlight,
+                watchCacheSize,
+                bookmarkInterval,
+                eventLoops,
+                bodyLimit);
     }
 }

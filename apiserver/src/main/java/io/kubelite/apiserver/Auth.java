@@ -3,7 +3,6 @@ package io.kubelite.apiserver;
 import io.kubelite.api.Secret;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.watch.WatchEvent;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,12 +106,10 @@ public final class Auth {
             }
 
             @Override
-            public void bookmark(long revision) {
-            }
+            public void bookmark(long revision) {}
 
             @Override
-            public void expired(String message) {
-            }
+            public void expired(String message) {}
         };
     }
 
@@ -126,8 +123,12 @@ public final class Auth {
             return;
         }
         String ns = s.getMetadata().getNamespace();
-        saTokens.put(token.toString(StandardCharsets.UTF_8).trim(), new User("system:serviceaccount:" + ns + ":" + sa,
-                List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"), ns));
+        saTokens.put(
+                token.toString(StandardCharsets.UTF_8).trim(),
+                new User(
+                        "system:serviceaccount:" + ns + ":" + sa,
+                        List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"),
+                        ns));
     }
 
     private void remove(Secret s) {
@@ -159,8 +160,8 @@ public final class Auth {
      * are. {@code namespace} is null for cluster-scoped resources and cluster-wide
      * requests; {@code resource} is null for non-resource paths.
      */
-    public static String deny(User u, String verb, Resource<?> resource, String subresource, String namespace,
-                              String name) {
+    public static String deny(
+            User u, String verb, Resource<?> resource, String subresource, String namespace, String name) {
         if (!u.isServiceAccount() || resource == null) {
             return null;
         }

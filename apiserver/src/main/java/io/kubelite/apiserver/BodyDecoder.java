@@ -7,7 +7,6 @@ import io.kubelite.api.ApiJsonException;
 import io.kubelite.api.Parsed;
 import io.kubelite.api.TypeMeta;
 import io.kubelite.kinds.Resource;
-
 import java.util.List;
 
 /**
@@ -23,8 +22,7 @@ import java.util.List;
  */
 public final class BodyDecoder<M extends Message> {
     /** A decoded body: its type fields, the typed object, and one warning per dropped unknown field. */
-    public record Decoded<M>(TypeMeta typeMeta, M object, List<String> warnings) {
-    }
+    public record Decoded<M>(TypeMeta typeMeta, M object, List<String> warnings) {}
 
     private final M prototype;
     private final String kind;
@@ -71,8 +69,8 @@ public final class BodyDecoder<M extends Message> {
                     + ") does not match the expected API version (" + apiVersion + ")");
         }
         if (!tm.kind().isEmpty() && !tm.kind().equals(kind)) {
-            throw ApiException.badRequest("the kind in the data (" + tm.kind() + ") does not match the expected kind ("
-                    + kind + ")");
+            throw ApiException.badRequest(
+                    "the kind in the data (" + tm.kind() + ") does not match the expected kind (" + kind + ")");
         }
         try {
             Parsed<M> p = ApiJson.parse(doc, prototype);

@@ -1,7 +1,6 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
-
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
 import io.kubelite.kinds.Resource;
-
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +20,7 @@ import java.util.List;
 public final class Codec {
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Codec() {
-    }
+    private Codec() {}
 
     /** The object without apiVersion/kind: how it appears as a list item. */
     public static byte[] item(Message obj) {
@@ -51,7 +49,8 @@ public final class Codec {
     /** Splices kind and apiVersion in front of an item encoding. */
     public static byte[] typedFromItem(Resource<?> r, byte[] item) {
         byte[] head = ("{\"kind\":\"" + r.kind() + "\",\"apiVersion\":\"" + r.apiVersion() + "\""
-                + (item.length > 2 ? "," : "")).getBytes(StandardCharsets.UTF_8);
+                        + (item.length > 2 ? "," : ""))
+                .getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[head.length + item.length - 1];
         System.arraycopy(head, 0, out, 0, head.length);
         System.arraycopy(item, 1, out, head.length, item.length - 1);
@@ -76,8 +75,13 @@ public final class Codec {
     /** A {@code <Kind>List} from already-encoded items. */
     public static byte[] list(Resource<?> r, long revision, String continueToken, List<byte[]> items) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + items.size() * 1024);
-        StringBuilder head = new StringBuilder("{\"kind\":\"").append(r.kind()).append("List\",\"apiVersion\":\"")
-                .append(r.apiVersion()).append("\",\"metadata\":{\"resourceVersion\":\"").append(revision).append('"');
+        StringBuilder head = new StringBuilder("{\"kind\":\"")
+                .append(r.kind())
+                .append("List\",\"apiVersion\":\"")
+                .append(r.apiVersion())
+                .append("\",\"metadata\":{\"resourceVersion\":\"")
+                .append(revision)
+                .append('"');
         if (continueToken != null && !continueToken.isEmpty()) {
             head.append(",\"continue\":\"").append(continueToken).append('"');
         }

@@ -3,7 +3,6 @@ package io.kubelite.apiserver;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.apiserver.namespaces.NamespaceLifecycle;
-
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,8 +12,7 @@ import java.util.concurrent.CompletableFuture;
  * the stored object. {@code dryRun=All} answers what would have been written.
  */
 final class CreateHandler {
-    private CreateHandler() {
-    }
+    private CreateHandler() {}
 
     static <T extends Message> void create(RequestScope<T> s, String body) {
         BodyDecoder.Decoded<T> d = BodyDecoder.of(s.resource()).decode(body);
@@ -22,8 +20,11 @@ final class CreateHandler {
         T obj = d.object();
         ObjectMeta m = s.resource().meta(obj);
         String ns = s.namespace();
-        if (s.resource().namespaced() && !m.getNamespace().isEmpty() && !m.getNamespace().equals(ns)) {
-            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+        if (s.resource().namespaced()
+                && !m.getNamespace().isEmpty()
+                && !m.getNamespace().equals(ns)) {
+            throw ApiException.badRequest(
+                    "the namespace of the provided object does not match the namespace sent on the request");
         }
         T next = KindRules.prepareForCreate(s.resource(), obj, ns);
         boolean dry = QueryOptions.dryRun(s.request());

@@ -1,15 +1,14 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.kinds.DeletionStyle;
-import io.kubelite.kinds.core.node.NodeKind;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.apiserver.pods.PodGracefulDeletion;
+import io.kubelite.kinds.DeletionStyle;
+import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,8 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * deletionTimestamp; objects gone meanwhile are skipped. Answers a Success Status.
  */
 final class DeleteCollectionHandler {
-    private DeleteCollectionHandler() {
-    }
+    private DeleteCollectionHandler() {}
 
     static <T extends Message> void deleteCollection(RequestScope<T> s, String body) {
         DeleteOptions opts = DeleteOptions.parse(s.request(), body);
@@ -33,7 +31,9 @@ final class DeleteCollectionHandler {
                     all.add(delete(s, o, opts));
                 }
             }
-            s.then(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)), null,
+            s.then(
+                    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)),
+                    null,
                     v -> s.request().json(200, Codec.successStatus()));
         });
     }
@@ -45,10 +45,12 @@ final class DeleteCollectionHandler {
             if (PodGracefulDeletion.applies(pod, opts.grace(), s.ctx().cache(NodeKind.RESOURCE))) {
                 @SuppressWarnings("unchecked")
                 ObjectStore<Pod> pods = (ObjectStore<Pod>) s.store();
-                return PodGracefulDeletion.startUnlessDeleting(pods, m.getNamespace(), m.getName(),
-                        PodGracefulDeletion.grace(pod, opts.grace()));
+                return PodGracefulDeletion.startUnlessDeleting(
+                        pods, m.getNamespace(), m.getName(), PodGracefulDeletion.grace(pod, opts.grace()));
             }
         }
-        return s.store().delete(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid())).exceptionally(err -> null);
+        return s.store()
+                .delete(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()))
+                .exceptionally(err -> null);
     }
 }

@@ -1,9 +1,5 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.kinds.DeletionStyle;
-import io.kubelite.kinds.core.namespace.NamespaceKind;
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
@@ -11,9 +7,12 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.apiserver.namespaces.NamespaceDeletion;
 import io.kubelite.apiserver.pods.PodGracefulDeletion;
+import io.kubelite.kinds.DeletionStyle;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -46,7 +45,10 @@ final class DeleteHandler<T extends Message> {
             }
             if ("Orphan".equals(opts.propagation())) {
                 // kube's orphan finalizer, done at once: dependents lose their reference to this owner first
-                s.then(new OrphanDependents(s.ctx()).of(s.resource(), s.resource().meta(cur)), name,
+                s.then(
+                        new OrphanDependents(s.ctx())
+                                .of(s.resource(), s.resource().meta(cur)),
+                        name,
                         v -> deleteNow(cur, opts));
                 return;
             }
@@ -64,20 +66,23 @@ final class DeleteHandler<T extends Message> {
      * its blocking dependents and then the finalizer.
      */
     private void deleteForeground(DeleteOptions opts) {
-        s.then(s.store().guaranteedUpdate(s.namespace(), name, opts.preconditions(), o -> {
-            ObjectMeta om = s.resource().meta(o);
-            if (om.hasDeletionTimestamp() && om.getFinalizersList().contains(FOREGROUND_FINALIZER)) {
-                return o;
-            }
-            ObjectMeta.Builder b = om.toBuilder();
-            if (!om.hasDeletionTimestamp()) {
-                b.setDeletionTimestamp(now()).setDeletionGracePeriodSeconds(0);
-            }
-            if (!om.getFinalizersList().contains(FOREGROUND_FINALIZER)) {
-                b.addFinalizers(FOREGROUND_FINALIZER);
-            }
-            return s.resource().withMeta(o, b.build());
-        }), name, o -> s.sendObject(200, o));
+        s.then(
+                s.store().guaranteedUpdate(s.namespace(), name, opts.preconditions(), o -> {
+                    ObjectMeta om = s.resource().meta(o);
+                    if (om.hasDeletionTimestamp() && om.getFinalizersList().contains(FOREGROUND_FINALIZER)) {
+                        return o;
+                    }
+                    ObjectMeta.Builder b = om.toBuilder();
+                    if (!om.hasDeletionTimestamp()) {
+                        b.setDeletionTimestamp(now()).setDeletionGracePeriodSeconds(0);
+                    }
+                    if (!om.getFinalizersList().contains(FOREGROUND_FINALIZER)) {
+                        b.addFinalizers(FOREGROUND_FINALIZER);
+                    }
+                    return s.resource().withMeta(o, b.build());
+                }),
+                name,
+                o -> s.sendObject(200, o));
     }
 
     private void deleteNow(T cur, DeleteOptions opts) {
@@ -87,30 +92,49 @@ final class DeleteHandler<T extends Message> {
                 if (PodGracefulDeletion.applies(pod, opts.grace(), s.ctx().cache(NodeKind.RESOURCE))) {
                     @SuppressWarnings("unchecked")
                     ObjectStore<Pod> pods = (ObjectStore<Pod>) s.store();
-                    s.request().then(PodGracefulDeletion.start(pods, s.namespace(), name,
-                                    PodGracefulDeletion.grace(pod, opts.grace()), opts.preconditions()),
-                            PodKind.RESOURCE, name, p -> s.request().bytes(200, Codec.typed(PodKind.RESOURCE, p)));
+                    s.request()
+                            .then(
+                                    PodGracefulDeletion.start(
+                                            pods,
+                                            s.namespace(),
+                                            name,
+                                            PodGracefulDeletion.grace(pod, opts.grace()),
+                                            opts.preconditions()),
+                                    PodKind.RESOURCE,
+                                    name,
+                                    p -> s.request().bytes(200, Codec.typed(PodKind.RESOURCE, p)));
                     return;
                 }
             }
             case CONTROLLER_FINALIZED -> {
-                s.request().then(NamespaceDeletion.start(s.ctx().store(), name), NamespaceKind.RESOURCE, name,
-                        n -> s.request().bytes(200, Codec.typed(NamespaceKind.RESOURCE, n)));
+                s.request()
+                        .then(
+                                NamespaceDeletion.start(s.ctx().store(), name),
+                                NamespaceKind.RESOURCE,
+                                name,
+                                n -> s.request().bytes(200, Codec.typed(NamespaceKind.RESOURCE, n)));
                 return;
             }
-            case IMMEDIATE -> {
-            }
+            case IMMEDIATE -> {}
         }
         ObjectMeta m = s.resource().meta(cur);
         if (m.getFinalizersCount() > 0) {
-            s.then(s.store().guaranteedUpdate(s.namespace(), name, opts.preconditions(), o -> {
-                ObjectMeta om = s.resource().meta(o);
-                if (om.hasDeletionTimestamp()) {
-                    return o;
-                }
-                return s.resource().withMeta(o, om.toBuilder().setDeletionTimestamp(now())
-                        .setDeletionGracePeriodSeconds(0).build());
-            }), name, o -> s.sendObject(200, o));
+            s.then(
+                    s.store().guaranteedUpdate(s.namespace(), name, opts.preconditions(), o -> {
+                        ObjectMeta om = s.resource().meta(o);
+                        if (om.hasDeletionTimestamp()) {
+                            return o;
+                        }
+                        return s.resource()
+                                .withMeta(
+                                        o,
+                                        om.toBuilder()
+                                                .setDeletionTimestamp(now())
+                                                .setDeletionGracePeriodSeconds(0)
+                                                .build());
+                    }),
+                    name,
+                    o -> s.sendObject(200, o));
             return;
         }
         Preconditions pre = opts.preconditions().isEmpty() ? Preconditions.uid(m.getUid()) : opts.preconditions();
@@ -121,15 +145,31 @@ final class DeleteHandler<T extends Message> {
         ObjectMeta m = s.resource().meta(cur);
         var r = s.resource();
         if (!pre.uid().isEmpty() && !pre.uid().equals(m.getUid())) {
-            throw new ApiException(409, "Conflict", "Operation cannot be fulfilled on " + ApiException.qualified(r)
-                    + " \"" + name + "\": Precondition failed: UID in precondition: " + pre.uid()
-                    + ", UID in object meta: " + m.getUid(), name, r.group(), r.plural(), List.of(), null);
+            throw new ApiException(
+                    409,
+                    "Conflict",
+                    "Operation cannot be fulfilled on " + ApiException.qualified(r)
+                            + " \"" + name + "\": Precondition failed: UID in precondition: " + pre.uid()
+                            + ", UID in object meta: " + m.getUid(),
+                    name,
+                    r.group(),
+                    r.plural(),
+                    List.of(),
+                    null);
         }
         if (!pre.resourceVersion().isEmpty() && !pre.resourceVersion().equals(m.getResourceVersion())) {
-            throw new ApiException(409, "Conflict", "Operation cannot be fulfilled on " + ApiException.qualified(r)
-                    + " \"" + name + "\": Precondition failed: ResourceVersion in precondition: " + pre.resourceVersion()
-                    + ", ResourceVersion in object meta: " + m.getResourceVersion(), name, r.group(),
-                    r.plural(), List.of(), null);
+            throw new ApiException(
+                    409,
+                    "Conflict",
+                    "Operation cannot be fulfilled on " + ApiException.qualified(r)
+                            + " \"" + name + "\": Precondition failed: ResourceVersion in precondition: "
+                            + pre.resourceVersion()
+                            + ", ResourceVersion in object meta: " + m.getResourceVersion(),
+                    name,
+                    r.group(),
+                    r.plural(),
+                    List.of(),
+                    null);
         }
     }
 

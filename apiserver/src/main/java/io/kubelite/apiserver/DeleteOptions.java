@@ -2,7 +2,6 @@ package io.kubelite.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.store.Preconditions;
-
 import java.util.List;
 
 /**
@@ -28,7 +27,8 @@ public record DeleteOptions(Long grace, Preconditions preconditions, String prop
             }
             String kind = n.path("kind").asText("");
             if (!kind.isEmpty() && !kind.equals("DeleteOptions")) {
-                throw ApiException.badRequest("the kind in the data (" + kind + ") does not match the expected kind (DeleteOptions)");
+                throw ApiException.badRequest(
+                        "the kind in the data (" + kind + ") does not match the expected kind (DeleteOptions)");
             }
             if (n.has("gracePeriodSeconds") && !n.get("gracePeriodSeconds").isNull()) {
                 if (!n.get("gracePeriodSeconds").canConvertToLong()) {
@@ -53,10 +53,14 @@ public record DeleteOptions(Long grace, Preconditions preconditions, String prop
                 throw ApiException.badRequest("invalid gracePeriodSeconds \"" + gq + "\"");
             }
         }
-        if (propagation != null && !propagation.isEmpty() && !List.of("Orphan", "Background", "Foreground")
-                .contains(propagation)) {
-            throw ApiException.of(422, "Invalid", "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: "
-                    + "Unsupported value: \"" + propagation + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+        if (propagation != null
+                && !propagation.isEmpty()
+                && !List.of("Orphan", "Background", "Foreground").contains(propagation)) {
+            throw ApiException.of(
+                    422,
+                    "Invalid",
+                    "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: " + "Unsupported value: \""
+                            + propagation + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
         }
         if (grace != null && grace < 0) {
             grace = 0L;

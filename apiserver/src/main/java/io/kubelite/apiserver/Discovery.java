@@ -7,7 +7,6 @@ import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
-
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,8 +17,9 @@ import java.util.Set;
 /** {@code /version}, {@code /api}, {@code /api/v1}, {@code /apis}, {@code /apis/<group>[/<version>]}. */
 final class Discovery {
     static final String GIT_VERSION = "v1.31.0-kubelite";
-    private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch",
-            "update", "watch");
+    private static final List<String> VERBS =
+            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
     ObjectNode version() {
         ObjectNode v = Codec.MAPPER.createObjectNode();
         v.put("major", "1");
@@ -47,14 +47,20 @@ final class Discovery {
     static void checkVersion(String group, String version) {
         Set<String> versions = groups().get(group);
         if (versions == null) {
-            throw ApiException.of(404, "NotFound", "the server could not find the requested resource (API group \""
-                    + group + "\" is not served)");
+            throw ApiException.of(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource (API group \"" + group + "\" is not served)");
         }
         if (!versions.contains(version)) {
             String gv = group.isEmpty() ? version : group + "/" + version;
-            throw ApiException.of(404, "NotFound", "the server could not find the requested resource (" + gv
-                    + " is not served; served versions of " + (group.isEmpty() ? "the core group" : group) + ": "
-                    + String.join(", ", versions) + ")");
+            throw ApiException.of(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource (" + gv
+                            + " is not served; served versions of " + (group.isEmpty() ? "the core group" : group)
+                            + ": "
+                            + String.join(", ", versions) + ")");
         }
     }
 
@@ -140,7 +146,9 @@ final class Discovery {
                 r.shortNames().forEach(sn::add);
             }
             // kube lists a resource's subresources alphabetically
-            for (Subresource sub : k.subresources().stream().sorted(Comparator.comparing(Subresource::name)).toList()) {
+            for (Subresource sub : k.subresources().stream()
+                    .sorted(Comparator.comparing(Subresource::name))
+                    .toList()) {
                 ObjectNode sr = a.addObject();
                 sr.put("name", r.plural() + "/" + sub.name());
                 sr.put("singularName", "");

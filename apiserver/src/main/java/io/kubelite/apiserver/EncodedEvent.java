@@ -1,7 +1,6 @@
 package io.kubelite.apiserver;
 
 import io.vertx.core.buffer.Buffer;
-
 import java.nio.charset.StandardCharsets;
 
 /**

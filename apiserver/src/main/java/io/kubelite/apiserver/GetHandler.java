@@ -7,8 +7,7 @@ import com.google.protobuf.Message;
  * (see {@link QueryOptions#fromCache}), else a quorum read from etcd.
  */
 final class GetHandler {
-    private GetHandler() {
-    }
+    private GetHandler() {}
 
     static <T extends Message> void get(RequestScope<T> s) {
         WatchCache<T> cache = s.cache();

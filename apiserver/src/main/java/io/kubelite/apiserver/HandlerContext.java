@@ -6,7 +6,6 @@ import io.kubelite.store.Store;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,8 +24,13 @@ public final class HandlerContext {
     private final Auth auth;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
 
-    HandlerContext(ApiServerConfig config, Store store, Map<Resource<?>, WatchCache<?>> caches, Vertx vertx,
-                   HttpClient kubeletClient, Auth auth) {
+    HandlerContext(
+            ApiServerConfig config,
+            Store store,
+            Map<Resource<?>, WatchCache<?>> caches,
+            Vertx vertx,
+            HttpClient kubeletClient,
+            Auth auth) {
         this.config = config;
         this.store = store;
         this.caches = Map.copyOf(caches);

@@ -8,7 +8,6 @@ import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.validation.FieldError;
-
 import java.util.List;
 
 /**
@@ -19,8 +18,7 @@ import java.util.List;
  * never test a kind themselves.
  */
 public final class KindRules {
-    private KindRules() {
-    }
+    private KindRules() {}
 
     /** Whether {@code r} serves subresource {@code sub} (404 otherwise). */
     public static boolean allowsSubresource(Resource<?> r, String sub) {
@@ -32,8 +30,13 @@ public final class KindRules {
      * in the request's namespace, defaulted and validated (422 when invalid).
      */
     public static <T extends Message> T prepareForCreate(Resource<T> r, T obj, String namespace) {
-        ObjectMeta.Builder mb = r.meta(obj).toBuilder().clearResourceVersion().clearUid().clearCreationTimestamp()
-                .clearDeletionTimestamp().clearDeletionGracePeriodSeconds().clearGeneration();
+        ObjectMeta.Builder mb = r.meta(obj).toBuilder()
+                .clearResourceVersion()
+                .clearUid()
+                .clearCreationTimestamp()
+                .clearDeletionTimestamp()
+                .clearDeletionGracePeriodSeconds()
+                .clearGeneration();
         if (r.namespaced()) {
             mb.setNamespace(namespace);
         } else {
@@ -74,7 +77,11 @@ public final class KindRules {
         Kind<T> kind = Kinds.of(r);
         T out = kind.strategy().defaults(kind.strategy().prepareForUpdate(r.withMeta(in, mb.build()), cur));
         if (r.spec(cur) != null && !r.spec(cur).equals(r.spec(out))) {
-            out = r.withMeta(out, r.meta(out).toBuilder().setGeneration(cm.getGeneration() + 1).build());
+            out = r.withMeta(
+                    out,
+                    r.meta(out).toBuilder()
+                            .setGeneration(cm.getGeneration() + 1)
+                            .build());
         }
         throwIfInvalid(r, out, kind.validateUpdate(out, cur));
         return out;

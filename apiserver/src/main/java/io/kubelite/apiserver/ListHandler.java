@@ -6,7 +6,6 @@ import io.kubelite.store.ExpiredException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectList;
 import io.kubelite.store.StoreException;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -51,14 +50,16 @@ final class ListHandler<T extends Message> {
                     entries.add(e);
                 }
             }
-            encode(() -> {
-                entries.sort(Comparator.comparing(e -> sortKey(e.object())));
-                List<byte[]> items = new ArrayList<>(entries.size());
-                for (WatchCache.Entry<T> e : entries) {
-                    items.add(e.json());
-                }
-                return Codec.list(s.resource(), snap.revision(), "", items);
-            }, entries.size());
+            encode(
+                    () -> {
+                        entries.sort(Comparator.comparing(e -> sortKey(e.object())));
+                        List<byte[]> items = new ArrayList<>(entries.size());
+                        for (WatchCache.Entry<T> e : entries) {
+                            items.add(e.json());
+                        }
+                        return Codec.list(s.resource(), snap.revision(), "", items);
+                    },
+                    entries.size());
         });
     }
 
@@ -74,7 +75,8 @@ final class ListHandler<T extends Message> {
             }
         }
         long revision = rv != null && !rv.isEmpty() && "Exact".equals(r.param("resourceVersionMatch"))
-                ? QueryOptions.parseRv(rv) : 0;
+                ? QueryOptions.parseRv(rv)
+                : 0;
         String cont = r.param("continue");
         ListOptions<T> opts = new ListOptions<>(s.listNamespace(), filter, revision, limit, cont == null ? "" : cont);
         CompletableFuture<ObjectList<T>> f;
@@ -83,24 +85,33 @@ final class ListHandler<T extends Message> {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid continue token: " + e.getMessage());
         }
-        s.then(f.exceptionally(err -> {
-            StoreException se = StoreException.unwrap(err);
-            if (se == null && (err instanceof IllegalArgumentException
-                    || err.getCause() instanceof IllegalArgumentException)) {
-                throw ApiException.badRequest("invalid continue token");
-            }
-            if (se instanceof ExpiredException && cont != null && !cont.isEmpty()) {
-                throw ApiException.of(410, "Expired", "The provided continue parameter is too old to display a "
-                        + "consistent list result. You can start a new list without the continue parameter.");
-            }
-            throw err instanceof RuntimeException re ? re : new CompletionException(err);
-        }), null, list -> encode(() -> {
-            List<byte[]> items = new ArrayList<>(list.items().size());
-            for (T o : list.items()) {
-                items.add(Codec.item(o));
-            }
-            return Codec.list(s.resource(), list.revision(), list.continueToken(), items);
-        }, list.items().size()));
+        s.then(
+                f.exceptionally(err -> {
+                    StoreException se = StoreException.unwrap(err);
+                    if (se == null
+                            && (err instanceof IllegalArgumentException
+                                    || err.getCause() instanceof IllegalArgumentException)) {
+                        throw ApiException.badRequest("invalid continue token");
+                    }
+                    if (se instanceof ExpiredException && cont != null && !cont.isEmpty()) {
+                        throw ApiException.of(
+                                410,
+                                "Expired",
+                                "The provided continue parameter is too old to display a "
+                                        + "consistent list result. You can start a new list without the continue parameter.");
+                    }
+                    throw err instanceof RuntimeException re ? re : new CompletionException(err);
+                }),
+                null,
+                list -> encode(
+                        () -> {
+                            List<byte[]> items = new ArrayList<>(list.items().size());
+                            for (T o : list.items()) {
+                                items.add(Codec.item(o));
+                            }
+                            return Codec.list(s.resource(), list.revision(), list.continueToken(), items);
+                        },
+                        list.items().size()));
     }
 
     private String sortKey(T o) {
@@ -117,12 +128,15 @@ final class ListHandler<T extends Message> {
             }
             return;
         }
-        s.ctx().vertx().executeBlocking(encode, false).onComplete(ar -> r.onContext(() -> {
-            if (ar.failed()) {
-                r.fail(ApiException.from(ar.cause(), s.resource(), null));
-            } else {
-                r.bytes(200, ar.result());
-            }
-        }));
+        s.ctx()
+                .vertx()
+                .executeBlocking(encode, false)
+                .onComplete(ar -> r.onContext(() -> {
+                    if (ar.failed()) {
+                        r.fail(ApiException.from(ar.cause(), s.resource(), null));
+                    } else {
+                        r.bytes(200, ar.result());
+                    }
+                }));
     }
 }

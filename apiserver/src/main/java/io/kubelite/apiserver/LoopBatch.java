@@ -1,7 +1,6 @@
 package io.kubelite.apiserver;
 
 import io.vertx.core.Context;
-
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 

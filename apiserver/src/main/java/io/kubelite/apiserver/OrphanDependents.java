@@ -1,13 +1,12 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.kinds.Kinds;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.StoreException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -48,17 +47,19 @@ final class OrphanDependents {
                 continue;
             }
             all.add(ds.guaranteedUpdate(dm.getNamespace().isEmpty() ? null : dm.getNamespace(), dm.getName(), o -> {
-                ObjectMeta om = dr.meta(o);
-                ObjectMeta.Builder b = om.toBuilder().clearOwnerReferences();
-                om.getOwnerReferencesList().stream().filter(ref -> !ref.getUid().equals(ownerUid))
-                        .forEach(b::addOwnerReferences);
-                return dr.withMeta(o, b.build());
-            }).exceptionally(err -> {
-                if (StoreException.unwrap(err) instanceof NotFoundException) {
-                    return null; // gone meanwhile: nothing to orphan
-                }
-                throw err instanceof RuntimeException re ? re : new CompletionException(err);
-            }));
+                        ObjectMeta om = dr.meta(o);
+                        ObjectMeta.Builder b = om.toBuilder().clearOwnerReferences();
+                        om.getOwnerReferencesList().stream()
+                                .filter(ref -> !ref.getUid().equals(ownerUid))
+                                .forEach(b::addOwnerReferences);
+                        return dr.withMeta(o, b.build());
+                    })
+                    .exceptionally(err -> {
+                        if (StoreException.unwrap(err) instanceof NotFoundException) {
+                            return null; // gone meanwhile: nothing to orphan
+                        }
+                        throw err instanceof RuntimeException re ? re : new CompletionException(err);
+                    }));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }

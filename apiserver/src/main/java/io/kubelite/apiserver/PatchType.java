@@ -19,9 +19,13 @@ public enum PatchType {
             case "application/json-patch+json" -> JSON;
             case "application/merge-patch+json" -> MERGE;
             case "application/strategic-merge-patch+json" -> STRATEGIC;
-            default -> throw ApiException.of(415, "UnsupportedMediaType", "the body of the request was in an unknown "
-                    + "format - accepted media types include: application/json-patch+json, "
-                    + "application/merge-patch+json, application/strategic-merge-patch+json");
+            default ->
+                throw ApiException.of(
+                        415,
+                        "UnsupportedMediaType",
+                        "the body of the request was in an unknown "
+                                + "format - accepted media types include: application/json-patch+json, "
+                                + "application/merge-patch+json, application/strategic-merge-patch+json");
         };
     }
 

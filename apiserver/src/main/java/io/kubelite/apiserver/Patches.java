@@ -3,7 +3,6 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,8 +22,7 @@ import java.util.Set;
  * normalizeElementOrder does). Other lists are replaced.
  */
 public final class Patches {
-    private Patches() {
-    }
+    private Patches() {}
 
     /** Applies a merge patch; returns the patched document (the target may be modified). */
     public static JsonNode merge(JsonNode target, JsonNode patch) {
@@ -48,12 +46,21 @@ public final class Patches {
 
     /** List fields merged by key in a strategic merge patch (kube's patchMergeKey). */
     private static final Map<String, String> MERGE_KEYS = Map.ofEntries(
-            Map.entry("containers", "name"), Map.entry("initContainers", "name"),
-            Map.entry("ephemeralContainers", "name"), Map.entry("env", "name"), Map.entry("volumes", "name"),
-            Map.entry("volumeMounts", "mountPath"), Map.entry("volumeDevices", "devicePath"),
-            Map.entry("imagePullSecrets", "name"), Map.entry("conditions", "type"), Map.entry("addresses", "type"),
-            Map.entry("ownerReferences", "uid"), Map.entry("hostAliases", "ip"), Map.entry("ports", "*port"),
-            Map.entry("readinessGates", "conditionType"), Map.entry("finalizers", "*primitive"));
+            Map.entry("containers", "name"),
+            Map.entry("initContainers", "name"),
+            Map.entry("ephemeralContainers", "name"),
+            Map.entry("env", "name"),
+            Map.entry("volumes", "name"),
+            Map.entry("volumeMounts", "mountPath"),
+            Map.entry("volumeDevices", "devicePath"),
+            Map.entry("imagePullSecrets", "name"),
+            Map.entry("conditions", "type"),
+            Map.entry("addresses", "type"),
+            Map.entry("ownerReferences", "uid"),
+            Map.entry("hostAliases", "ip"),
+            Map.entry("ports", "*port"),
+            Map.entry("readinessGates", "conditionType"),
+            Map.entry("finalizers", "*primitive"));
 
     /** Applies a strategic merge patch (see the class comment for what is supported). */
     public static JsonNode strategicMerge(JsonNode target, JsonNode patch) {
@@ -69,7 +76,8 @@ public final class Patches {
         Map<String, List<JsonNode>> before = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
             String k = it.next().getKey();
-            if (k.startsWith(SET_ELEMENT_ORDER) && t.path(k.substring(SET_ELEMENT_ORDER.length())).isArray()) {
+            if (k.startsWith(SET_ELEMENT_ORDER)
+                    && t.path(k.substring(SET_ELEMENT_ORDER.length())).isArray()) {
                 List<JsonNode> cur = new ArrayList<>();
                 t.get(k.substring(SET_ELEMENT_ORDER.length())).forEach(cur::add);
                 before.put(k.substring(SET_ELEMENT_ORDER.length()), cur);
@@ -120,8 +128,13 @@ public final class Patches {
                     throw ApiException.badRequest("strategic merge patch: " + e.getKey() + " must be a list");
                 }
                 if (t.path(field).isArray()) {
-                    t.set(field, order((ArrayNode) t.get(field), (ArrayNode) e.getValue(), before.getOrDefault(field, List.of()),
-                            MERGE_KEYS.getOrDefault(field, "*primitive")));
+                    t.set(
+                            field,
+                            order(
+                                    (ArrayNode) t.get(field),
+                                    (ArrayNode) e.getValue(),
+                                    before.getOrDefault(field, List.of()),
+                                    MERGE_KEYS.getOrDefault(field, "*primitive")));
                 }
             }
         }
@@ -271,7 +284,8 @@ public final class Patches {
                     JsonNode v = get(doc, from);
                     doc = add(remove(doc, from), path, v);
                 }
-                case "copy" -> doc = add(doc, path, get(doc, op.path("from").asText()).deepCopy());
+                case "copy" ->
+                    doc = add(doc, path, get(doc, op.path("from").asText()).deepCopy());
                 case "test" -> {
                     if (!get(doc, path).equals(value(op))) {
                         throw ApiException.of(422, "Invalid", "testing value " + path + " failed");
@@ -322,8 +336,11 @@ public final class Patches {
             next = null;
         }
         if (next == null) {
-            throw ApiException.of(422, "Invalid", "the server rejected our request due to an error in our request: "
-                    + "doc is missing path: \"" + path + "\": missing value");
+            throw ApiException.of(
+                    422,
+                    "Invalid",
+                    "the server rejected our request due to an error in our request: " + "doc is missing path: \""
+                            + path + "\": missing value");
         }
         return next;
     }
@@ -336,8 +353,11 @@ public final class Patches {
             }
             return i;
         } catch (NumberFormatException e) {
-            throw ApiException.of(422, "Invalid", "the server rejected our request due to an error in our request: "
-                    + "array index out of bounds in \"" + path + "\"");
+            throw ApiException.of(
+                    422,
+                    "Invalid",
+                    "the server rejected our request due to an error in our request: "
+                            + "array index out of bounds in \"" + path + "\"");
         }
     }
 
@@ -364,14 +384,20 @@ public final class Patches {
                     i = -1;
                 }
                 if (i < 0 || i > a.size()) {
-                    throw ApiException.of(422, "Invalid", "the server rejected our request due to an error in our "
-                            + "request: array index out of bounds in \"" + path + "\"");
+                    throw ApiException.of(
+                            422,
+                            "Invalid",
+                            "the server rejected our request due to an error in our "
+                                    + "request: array index out of bounds in \"" + path + "\"");
                 }
                 a.insert(i, value);
             }
         } else {
-            throw ApiException.of(422, "Invalid", "the server rejected our request due to an error in our request: "
-                    + "doc is missing path: \"" + path + "\"");
+            throw ApiException.of(
+                    422,
+                    "Invalid",
+                    "the server rejected our request due to an error in our request: " + "doc is missing path: \""
+                            + path + "\"");
         }
         return doc;
     }

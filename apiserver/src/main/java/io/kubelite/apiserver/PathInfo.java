@@ -1,9 +1,8 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.kinds.Kinds;
 import com.google.protobuf.Message;
+import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -13,8 +12,8 @@ import java.util.Optional;
  * {@code /apis/apps/v1/replicasets}, {@code /api/v1/nodes/{name}}, and the legacy
  * {@code /api/v1/watch/...} form.
  */
-public record PathInfo(Resource<? extends Message> resource, String namespace, String name, String subresource,
-                       boolean legacyWatch) {
+public record PathInfo(
+        Resource<? extends Message> resource, String namespace, String name, String subresource, boolean legacyWatch) {
 
     /** Null when the path names no served resource (404). Unserved versions are 404 with a message. */
     public static PathInfo parse(String path) {
@@ -70,7 +69,9 @@ public record PathInfo(Resource<? extends Message> resource, String namespace, S
 
     private static Optional<Resource<? extends Message>> byPlural(String group, String version, String plural) {
         for (Resource<? extends Message> r : Kinds.resources()) {
-            if (r.plural().equals(plural) && r.group().equals(group) && r.version().equals(version)) {
+            if (r.plural().equals(plural)
+                    && r.group().equals(group)
+                    && r.version().equals(version)) {
                 return Optional.of(r);
             }
         }

@@ -7,8 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
  * {@code watch}, {@code resourceVersion}, {@code resourceVersionMatch} and {@code dryRun}.
  */
 public final class QueryOptions {
-    private QueryOptions() {
-    }
+    private QueryOptions() {}
 
     /** {@code watch=1} or {@code watch=true}. */
     public static boolean isWatch(HttpServerRequest req) {

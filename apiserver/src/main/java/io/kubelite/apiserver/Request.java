@@ -7,9 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP request and how to answer it: a JSON body, a Status for a failure, or plain
@@ -39,7 +38,9 @@ public final class Request {
     Request(HttpServerRequest req, Context context) {
         this.req = req;
         this.context = context;
-        this.verb = req.method() == HttpMethod.GET && QueryOptions.isWatch(req) ? "WATCH" : req.method().name();
+        this.verb = req.method() == HttpMethod.GET && QueryOptions.isWatch(req)
+                ? "WATCH"
+                : req.method().name();
     }
 
     public HttpServerRequest http() {
@@ -158,7 +159,8 @@ public final class Request {
         if (resp.ended() || resp.closed()) {
             return;
         }
-        resp.setStatusCode(code).putHeader("Content-Type", "text/plain; charset=utf-8")
+        resp.setStatusCode(code)
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
                 .end(Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
     }
 }

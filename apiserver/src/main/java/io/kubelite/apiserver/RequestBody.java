@@ -2,7 +2,6 @@ package io.kubelite.apiserver;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
@@ -12,8 +11,7 @@ import java.util.function.Consumer;
  * read at all), and hands the text to its consumer on the request's context.
  */
 public final class RequestBody {
-    private RequestBody() {
-    }
+    private RequestBody() {}
 
     public static void read(Request r, int limit, Consumer<String> fn) {
         HttpServerRequest req = r.http();

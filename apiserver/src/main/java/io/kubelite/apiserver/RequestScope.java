@@ -2,9 +2,8 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.store.ObjectStore;
 import io.kubelite.kinds.Resource;
-
+import io.kubelite.store.ObjectStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;

@@ -8,8 +8,7 @@ import io.vertx.core.http.HttpMethod;
  * authorization). A method the path does not allow is a 405.
  */
 final class RequestVerb {
-    private RequestVerb() {
-    }
+    private RequestVerb() {}
 
     static String of(HttpMethod m, RequestScope<?> s) {
         String name = s.name();

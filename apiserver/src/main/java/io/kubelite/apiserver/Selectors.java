@@ -1,14 +1,13 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.kinds.Kind;
-import io.kubelite.kinds.Kinds;
-import io.kubelite.kinds.validation.Names;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.labels.Requirement;
 import io.kubelite.api.labels.Selector;
+import io.kubelite.kinds.Kind;
+import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
-
+import io.kubelite.kinds.validation.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,8 +20,7 @@ import java.util.function.Predicate;
  * kube-apiserver's wording.
  */
 public final class Selectors {
-    private Selectors() {
-    }
+    private Selectors() {}
 
     /** The {@code labelSelector} parameter over objects' metadata; a syntax error answers 400 as kube-apiserver does. */
     public static Predicate<ObjectMeta> labels(String selector) {
@@ -135,16 +133,16 @@ public final class Selectors {
     private static void checkKey(String key) {
         String err = Names.qualifiedNameError(key);
         if (err != null) {
-            throw ApiException.badRequest("unable to parse requirement: values[0][" + key + "]: Invalid value: \""
-                    + key + "\": " + err);
+            throw ApiException.badRequest(
+                    "unable to parse requirement: values[0][" + key + "]: Invalid value: \"" + key + "\": " + err);
         }
     }
 
     private static void checkValue(String v) {
         String err = Names.labelValueError(v);
         if (err != null) {
-            throw ApiException.badRequest("unable to parse requirement: values[0][value]: Invalid value: \"" + v
-                    + "\": " + err);
+            throw ApiException.badRequest(
+                    "unable to parse requirement: values[0][value]: Invalid value: \"" + v + "\": " + err);
         }
     }
 

@@ -4,7 +4,6 @@ import io.kubelite.store.runtime.ReadinessChecks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-
 import java.util.function.BooleanSupplier;
 
 /**
@@ -46,7 +45,8 @@ final class SystemEndpoints {
     }
 
     private static boolean isDiscovery(String path) {
-        return path.equals("/api") || path.equals("/apis")
+        return path.equals("/api")
+                || path.equals("/apis")
                 || (path.startsWith("/api") && countSlashes(path) <= 3 && !path.startsWith("/api/v1/"));
     }
 
@@ -62,18 +62,22 @@ final class SystemEndpoints {
 
     /** Evaluated on a worker thread: a readiness check may block. */
     private void readyz(Request r) {
-        vertx.<ReadinessChecks.Report>executeBlocking(readiness::evaluate, false).onComplete(ar -> {
-            if (ar.failed()) {
-                r.text(500, "readyz check failed");
-                return;
-            }
-            StringBuilder b = new StringBuilder();
-            for (ReadinessChecks.Status s : ar.result().statuses()) {
-                b.append(s.ok() ? "[+]" : "[-]").append(s.name()).append(s.ok() ? " ok" : " failed").append('\n');
-            }
-            boolean ok = ar.result().ready() && !closing.getAsBoolean();
-            b.append(ok ? "readyz check passed" : "readyz check failed").append('\n');
-            r.text(ok ? 200 : 500, b.toString());
-        });
+        vertx.<ReadinessChecks.Report>executeBlocking(readiness::evaluate, false)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        r.text(500, "readyz check failed");
+                        return;
+                    }
+                    StringBuilder b = new StringBuilder();
+                    for (ReadinessChecks.Status s : ar.result().statuses()) {
+                        b.append(s.ok() ? "[+]" : "[-]")
+                                .append(s.name())
+                                .append(s.ok() ? " ok" : " failed")
+                                .append('\n');
+                    }
+                    boolean ok = ar.result().ready() && !closing.getAsBoolean();
+                    b.append(ok ? "readyz check passed" : "readyz check failed").append('\n');
+                    r.text(ok ? 200 : 500, b.toString());
+                });
     }
 }

@@ -6,7 +6,6 @@ import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.store.ConflictException;
 import io.kubelite.store.Preconditions;
-
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -35,10 +34,14 @@ final class UpdateHandler<T extends Message> {
         T in = d.object();
         ObjectMeta im = s.resource().meta(in);
         checkName(im);
-        if (s.resource().namespaced() && !im.getNamespace().isEmpty() && !im.getNamespace().equals(s.namespace())) {
-            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+        if (s.resource().namespaced()
+                && !im.getNamespace().isEmpty()
+                && !im.getNamespace().equals(s.namespace())) {
+            throw ApiException.badRequest(
+                    "the namespace of the provided object does not match the namespace sent on the request");
         }
-        Preconditions pre = im.getResourceVersion().isEmpty() ? Preconditions.NONE
+        Preconditions pre = im.getResourceVersion().isEmpty()
+                ? Preconditions.NONE
                 : Preconditions.resourceVersion(im.getResourceVersion());
         if (!pre.isEmpty()) {
             QueryOptions.parseRv(im.getResourceVersion());
@@ -54,36 +57,48 @@ final class UpdateHandler<T extends Message> {
         }
         PatchType type = PatchType.of(r);
         BodyDecoder<T> decoder = BodyDecoder.of(s.resource());
-        write(Preconditions.NONE, cur -> {
-            ObjectNode tree = Codec.typedTree(s.resource(), cur);
-            JsonNode patched = type.apply(tree, patch);
-            if (!patched.isObject()) {
-                throw ApiException.badRequest("the patched object is not an object");
-            }
-            String prv = patched.path("metadata").path("resourceVersion").asText("");
-            if (!prv.isEmpty() && !prv.equals(s.resource().meta(cur).getResourceVersion())) {
-                throw ApiException.from(new ConflictException(s.store().key(s.namespace(), name),
-                        "Operation cannot be fulfilled on " + s.resource().plural() + " \"" + name
-                                + "\": the object has been modified; please apply your changes to the latest version "
-                                + "and try again", null, 0), s.resource(), name);
-            }
-            r.warnings(List.of());
-            BodyDecoder.Decoded<T> d = decoder.decodeTree(patched);
-            r.warnings(d.warnings());
-            checkName(s.resource().meta(d.object()));
-            return prepare(cur, d.object());
-        }, QueryOptions.dryRun(r));
+        write(
+                Preconditions.NONE,
+                cur -> {
+                    ObjectNode tree = Codec.typedTree(s.resource(), cur);
+                    JsonNode patched = type.apply(tree, patch);
+                    if (!patched.isObject()) {
+                        throw ApiException.badRequest("the patched object is not an object");
+                    }
+                    String prv =
+                            patched.path("metadata").path("resourceVersion").asText("");
+                    if (!prv.isEmpty() && !prv.equals(s.resource().meta(cur).getResourceVersion())) {
+                        throw ApiException.from(
+                                new ConflictException(
+                                        s.store().key(s.namespace(), name),
+                                        "Operation cannot be fulfilled on "
+                                                + s.resource().plural() + " \"" + name
+                                                + "\": the object has been modified; please apply your changes to the latest version "
+                                                + "and try again",
+                                        null,
+                                        0),
+                                s.resource(),
+                                name);
+                    }
+                    r.warnings(List.of());
+                    BodyDecoder.Decoded<T> d = decoder.decodeTree(patched);
+                    r.warnings(d.warnings());
+                    checkName(s.resource().meta(d.object()));
+                    return prepare(cur, d.object());
+                },
+                QueryOptions.dryRun(r));
     }
 
     private void checkName(ObjectMeta im) {
         if (!im.getName().equals(name)) {
-            throw ApiException.badRequest("the name of the object (" + im.getName()
-                    + ") does not match the name on the URL (" + name + ")");
+            throw ApiException.badRequest(
+                    "the name of the object (" + im.getName() + ") does not match the name on the URL (" + name + ")");
         }
     }
 
     private T prepare(T cur, T in) {
-        return s.subresource() != null ? KindRules.prepareForStatusUpdate(cur, in)
+        return s.subresource() != null
+                ? KindRules.prepareForStatusUpdate(cur, in)
                 : KindRules.prepareForUpdate(s.resource(), cur, in);
     }
 
@@ -94,10 +109,13 @@ final class UpdateHandler<T extends Message> {
         }
         s.then(s.store().guaranteedUpdate(s.namespace(), name, pre, fn), name, o -> {
             ObjectMeta m = s.resource().meta(o);
-            if (m.hasDeletionTimestamp() && m.getFinalizersCount() == 0
+            if (m.hasDeletionTimestamp()
+                    && m.getFinalizersCount() == 0
                     && KindRules.deletedWhenFinalizersEmpty(s.resource())) {
                 // the last finalizer is gone: finish the delete
-                s.then(s.store().delete(s.namespace(), name, Preconditions.uid(m.getUid())), name,
+                s.then(
+                        s.store().delete(s.namespace(), name, Preconditions.uid(m.getUid())),
+                        name,
                         d -> s.sendObject(200, o));
                 return;
             }

@@ -2,17 +2,14 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.store.ObjectStore;
 import io.kubelite.kinds.Resource;
+import io.kubelite.store.ObjectStore;
 import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.reflector.Delta;
 import io.kubelite.store.reflector.EtcdListerWatcher;
 import io.kubelite.store.reflector.Reflector;
 import io.kubelite.store.reflector.ReflectorListener;
 import io.kubelite.store.watch.WatchEvent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One API server's view of one resource: the current objects (with their JSON encoding
@@ -47,8 +46,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
 
     /** A cached object and its list-item JSON. */
-    public record Entry<T>(T object, byte[] json) {
-    }
+    public record Entry<T>(T object, byte[] json) {}
 
     /** Receives changes; called under the cache lock, so it must only enqueue. */
     public interface Sink<T extends Message> {
@@ -77,8 +75,12 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         this.resource = store.resource();
         this.history = new ChangeHistory<>(capacity);
         this.timers = timers;
-        this.reflector = new Reflector<>("watch-cache-" + resource.plural(), new EtcdListerWatcher<>(store, null),
-                o -> true, ExponentialBackoff.LIST_RETRY, new Feeder());
+        this.reflector = new Reflector<>(
+                "watch-cache-" + resource.plural(),
+                new EtcdListerWatcher<>(store, null),
+                o -> true,
+                ExponentialBackoff.LIST_RETRY,
+                new Feeder());
     }
 
     public Resource<T> resource() {
@@ -138,7 +140,8 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         synchronized (lock) {
             List<Entry<T>> out = new ArrayList<>(namespace == null ? items.size() : 16);
             for (Entry<T> e : items.values()) {
-                if (namespace == null || resource.meta(e.object()).getNamespace().equals(namespace)) {
+                if (namespace == null
+                        || resource.meta(e.object()).getNamespace().equals(namespace)) {
                     out.add(e);
                 }
             }
@@ -147,8 +150,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     }
 
     /** Objects and the revision they were read at. Unsorted. */
-    public record Snapshot<T>(List<Entry<T>> entries, long revision) {
-    }
+    public record Snapshot<T>(List<Entry<T>> entries, long revision) {}
 
     public int size() {
         return items.size();
@@ -170,12 +172,17 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
             if (fromRevision < 0) {
                 for (Entry<T> e : items.values()) {
                     T o = e.object();
-                    sink.change(new WatchChange<>(resource, WatchEvent.Type.ADDED, o, null,
-                            Long.parseLong(resource.meta(o).getResourceVersion()), Codec.typedFromItem(resource, e.json())));
+                    sink.change(new WatchChange<>(
+                            resource,
+                            WatchEvent.Type.ADDED,
+                            o,
+                            null,
+                            Long.parseLong(resource.meta(o).getResourceVersion()),
+                            Codec.typedFromItem(resource, e.json())));
                 }
             } else if (!history.holds(fromRevision)) {
                 sink.expired("too old resource version: " + fromRevision + " (" + history.start() + ")");
-                return () -> { };
+                return () -> {};
             } else {
                 history.replayAfter(fromRevision, sink::change);
             }
@@ -241,7 +248,8 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
     private T withRevision(T o, long rev) {
         ObjectMeta m = resource.meta(o);
-        return resource.withMeta(o, m.toBuilder().setResourceVersion(Long.toString(rev)).build());
+        return resource.withMeta(
+                o, m.toBuilder().setResourceVersion(Long.toString(rev)).build());
     }
 
     /**
@@ -298,12 +306,28 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         private Encoded<T> encode(Delta<T> d) {
             if (d.type() == WatchEvent.Type.DELETED) {
                 T last = withRevision(d.object(), d.revision());
-                return new Encoded<>(d.key(), new WatchChange<>(resource, WatchEvent.Type.DELETED, last, null,
-                        d.revision(), Codec.typed(resource, last)), null);
+                return new Encoded<>(
+                        d.key(),
+                        new WatchChange<>(
+                                resource,
+                                WatchEvent.Type.DELETED,
+                                last,
+                                null,
+                                d.revision(),
+                                Codec.typed(resource, last)),
+                        null);
             }
             byte[] json = Codec.item(d.object());
-            return new Encoded<>(d.key(), new WatchChange<>(resource, d.type(), d.object(), d.previous(), d.revision(),
-                    Codec.typedFromItem(resource, json)), new Entry<>(d.object(), json));
+            return new Encoded<>(
+                    d.key(),
+                    new WatchChange<>(
+                            resource,
+                            d.type(),
+                            d.object(),
+                            d.previous(),
+                            d.revision(),
+                            Codec.typedFromItem(resource, json)),
+                    new Entry<>(d.object(), json));
         }
 
         /** Under lock. */
@@ -317,18 +341,21 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     }
 
     /** A change encoded for the sinks and, unless a delete, the item it leaves. */
-    private record Encoded<T extends Message>(String key, WatchChange<T> change, Entry<T> entry) {
-    }
+    private record Encoded<T extends Message>(String key, WatchChange<T> change, Entry<T> entry) {}
 
     /** Schedules periodic bookmarks on the shared timer. */
     public void scheduleBookmarks(long intervalMillis) {
-        timers.scheduleWithFixedDelay(() -> {
-            try {
-                bookmarkAll();
-            } catch (RuntimeException e) {
-                LOG.warn("bookmark failed: {}", e.toString());
-            }
-        }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        bookmarkAll();
+                    } catch (RuntimeException e) {
+                        LOG.warn("bookmark failed: {}", e.toString());
+                    }
+                },
+                intervalMillis,
+                intervalMillis,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.watch.WatchEvent;
 import io.vertx.core.buffer.Buffer;
-
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -30,7 +29,8 @@ public final class WatchChange<T extends Message> implements EncodedEvent {
     private final AtomicReferenceArray<Buffer> otherLines = new AtomicReferenceArray<>(TYPES.length);
     private final AtomicReferenceArray<String> texts = new AtomicReferenceArray<>(TYPES.length);
 
-    public WatchChange(Resource<T> resource, WatchEvent.Type type, T object, T previous, long revision, byte[] typedJson) {
+    public WatchChange(
+            Resource<T> resource, WatchEvent.Type type, T object, T previous, long revision, byte[] typedJson) {
         this.type = type;
         this.object = object;
         this.previous = previous;

@@ -11,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +26,7 @@ import java.util.function.Predicate;
 final class WatchHandler<T extends Message> {
     /** How long a watch without resourceVersion waits for the cache to reach etcd's revision. */
     static final long FRESH_WAIT_MILLIS = 3_000;
+
     private static final int WRITE_QUEUE_BYTES = 16 * 1024 * 1024;
 
     private final RequestScope<T> s;
@@ -44,8 +44,8 @@ final class WatchHandler<T extends Message> {
         WatchStream.Selection<T> filter = selection(name);
         String rv = r.param("resourceVersion");
         long from = rv == null || rv.isEmpty() || rv.equals("0") ? -1 : QueryOptions.parseRv(rv);
-        boolean bookmarks = "true".equalsIgnoreCase(r.param("allowWatchBookmarks"))
-                || "1".equals(r.param("allowWatchBookmarks"));
+        boolean bookmarks =
+                "true".equalsIgnoreCase(r.param("allowWatchBookmarks")) || "1".equals(r.param("allowWatchBookmarks"));
         long timeout = timeoutMillis();
         // unset resourceVersion: "start at most recent", which must include every write etcd had
         // acknowledged when the request came in (kube's consistent read from cache)
@@ -53,29 +53,33 @@ final class WatchHandler<T extends Message> {
         HttpServerRequest req = r.http();
         if (req.canUpgradeToWebSocket()) {
             // fabric8 (and client-go's websocket mode) watch over a WebSocket: one event per text message
-            req.toWebSocket().onComplete(ar -> r.onContext(() -> {
-                if (ar.failed()) {
-                    r.fail(ApiException.badRequest("websocket upgrade failed: " + ar.cause().getMessage()));
-                    return;
-                }
-                ServerWebSocket ws = ar.result();
-                ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-                ws.handler(b -> { });
-                // upgraded already: a failure can no longer be an HTTP status, so it closes the socket
-                ready.whenComplete((v, err) -> r.onContext(() -> {
-                    if (err != null) {
-                        ApiException e = ApiException.from(err, s.resource(), name);
-                        ws.close((short) 1011, e.getMessage());
-                    } else {
-                        start(WatchStream.webSocket(ws), from, filter, bookmarks, timeout, ws::closeHandler);
-                    }
-                }));
-            }));
+            req.toWebSocket()
+                    .onComplete(ar -> r.onContext(() -> {
+                        if (ar.failed()) {
+                            r.fail(ApiException.badRequest(
+                                    "websocket upgrade failed: " + ar.cause().getMessage()));
+                            return;
+                        }
+                        ServerWebSocket ws = ar.result();
+                        ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+                        ws.handler(b -> {});
+                        // upgraded already: a failure can no longer be an HTTP status, so it closes the socket
+                        ready.whenComplete((v, err) -> r.onContext(() -> {
+                            if (err != null) {
+                                ApiException e = ApiException.from(err, s.resource(), name);
+                                ws.close((short) 1011, e.getMessage());
+                            } else {
+                                start(WatchStream.webSocket(ws), from, filter, bookmarks, timeout, ws::closeHandler);
+                            }
+                        }));
+                    }));
             return;
         }
         s.then(ready, name, v -> {
             HttpServerResponse resp = req.response();
-            resp.setChunked(true).setStatusCode(200).putHeader("Content-Type", "application/json")
+            resp.setChunked(true)
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", "application/json")
                     .putHeader("Transfer-Encoding", "chunked");
             resp.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
             resp.write(Buffer.buffer());
@@ -108,8 +112,10 @@ final class WatchHandler<T extends Message> {
         if (ns == null && name == null && !anyLabels && !anyFields) {
             return WatchStream.Selection.everything();
         }
-        return (o, m) -> (ns == null || ns.equals(m.getNamespace())) && (name == null || name.equals(m.getName()))
-                && (!anyLabels || labels.test(m)) && (!anyFields || fields.test(o));
+        return (o, m) -> (ns == null || ns.equals(m.getNamespace()))
+                && (name == null || name.equals(m.getName()))
+                && (!anyLabels || labels.test(m))
+                && (!anyFields || fields.test(o));
     }
 
     /**
@@ -122,44 +128,64 @@ final class WatchHandler<T extends Message> {
         ObjectStore<T> store = s.store();
         var vertx = s.ctx().vertx();
         String prefix = store.keys().resourcePrefix(s.resource());
-        GetOption opt = GetOption.builder().withRange(Etcd.bytes(Keys.rangeEnd(prefix)))
-                .withSortField(GetOption.SortTarget.MOD).withSortOrder(GetOption.SortOrder.DESCEND)
-                .withLimit(1).withKeysOnly(true).build();
+        GetOption opt = GetOption.builder()
+                .withRange(Etcd.bytes(Keys.rangeEnd(prefix)))
+                .withSortField(GetOption.SortTarget.MOD)
+                .withSortOrder(GetOption.SortOrder.DESCEND)
+                .withLimit(1)
+                .withKeysOnly(true)
+                .build();
         return cache.synced()
-                .thenCompose(v -> store.etcd().call(prefix, () -> store.etcd().client().getKVClient()
-                        .get(Etcd.bytes(prefix), opt)))
+                .thenCompose(v -> store.etcd()
+                        .call(prefix, () -> store.etcd().client().getKVClient().get(Etcd.bytes(prefix), opt)))
                 .thenCompose(resp -> {
-                    EtcdState state = new EtcdState(resp.getHeader().getRevision(),
-                            resp.getKvs().isEmpty() ? 0 : resp.getKvs().get(0).getModRevision(), resp.getCount());
+                    EtcdState state = new EtcdState(
+                            resp.getHeader().getRevision(),
+                            resp.getKvs().isEmpty() ? 0 : resp.getKvs().get(0).getModRevision(),
+                            resp.getCount());
                     CompletableFuture<Void> fresh = cache.awaitFresh(state);
                     if (fresh.isDone()) {
                         return fresh;
                     }
-                    long timer = vertx.setTimer(FRESH_WAIT_MILLIS, t -> fresh.completeExceptionally(
-                            new ApiException(504, "Timeout", "Too large resource version: " + state.revision()
-                                    + ", current: " + cache.revision(), null, null, null, List.of(), 1)));
+                    long timer = vertx.setTimer(
+                            FRESH_WAIT_MILLIS,
+                            t -> fresh.completeExceptionally(new ApiException(
+                                    504,
+                                    "Timeout",
+                                    "Too large resource version: " + state.revision() + ", current: "
+                                            + cache.revision(),
+                                    null,
+                                    null,
+                                    null,
+                                    List.of(),
+                                    1)));
                     fresh.whenComplete((x, err) -> vertx.cancelTimer(timer));
                     return fresh;
                 });
     }
 
-    private void start(WatchStream.Output out, long from, WatchStream.Selection<T> filter, boolean bookmarks,
-                       long timeout, Consumer<Handler<Void>> onClose) {
+    private void start(
+            WatchStream.Output out,
+            long from,
+            WatchStream.Selection<T> filter,
+            boolean bookmarks,
+            long timeout,
+            Consumer<Handler<Void>> onClose) {
         if (out.closed()) {
             return; // the client left while the watch waited for a fresh cache
         }
         var vertx = s.ctx().vertx();
-        Runnable[] cancel = {() -> { }};
+        Runnable[] cancel = {() -> {}};
         long[] timer = {-1};
         // a watcher may fall behind by one full history (plus its initial events) before it is dropped
         int maxPending = s.ctx().config().watchCacheSize() + cache.size();
-        WatchStream<T> stream = new WatchStream<>(s.resource(), s.ctx().loopBatch(r.context()), out, filter, bookmarks,
-                maxPending, () -> {
-            cancel[0].run();
-            if (timer[0] >= 0) {
-                vertx.cancelTimer(timer[0]);
-            }
-        });
+        WatchStream<T> stream = new WatchStream<>(
+                s.resource(), s.ctx().loopBatch(r.context()), out, filter, bookmarks, maxPending, () -> {
+                    cancel[0].run();
+                    if (timer[0] >= 0) {
+                        vertx.cancelTimer(timer[0]);
+                    }
+                });
         // close handling first: if it throws (a socket closed meanwhile), no sink is left registered
         onClose.accept(x -> stream.end());
         if (timeout > 0) {

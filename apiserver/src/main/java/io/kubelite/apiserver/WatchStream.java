@@ -8,7 +8,6 @@ import io.kubelite.store.watch.WatchEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -161,8 +160,14 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
         };
     }
 
-    WatchStream(Resource<T> resource, LoopBatch loop, Output out, Selection<T> selection,
-                boolean bookmarks, int maxPending, Runnable onEnd) {
+    WatchStream(
+            Resource<T> resource,
+            LoopBatch loop,
+            Output out,
+            Selection<T> selection,
+            boolean bookmarks,
+            int maxPending,
+            Runnable onEnd) {
         this.resource = resource;
         this.loop = loop;
         this.out = out;

@@ -1,21 +1,20 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.kinds.core.secret.SecretKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.protobuf.ByteString;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Secret;
 import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Static tokens, service-account tokens from Secrets, 401 and 403. */
 class AuthTest {
@@ -34,30 +33,50 @@ class AuthTest {
             assertThat(api.withToken("wrong").get("/api/v1/pods").code()).isEqualTo(401);
             api.withToken("admin-token");
             assertThat(api.get("/api/v1/nodes").code()).isEqualTo(200);
-            assertThat(api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"team\"}}").code()).isEqualTo(201);
+            assertThat(api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"team\"}}")
+                            .code())
+                    .isEqualTo(201);
 
             // what the controller-manager writes: a service-account token Secret
-            Secret s = Secret.newBuilder().setMetadata(ObjectMeta.newBuilder().setName("default-token-abc")
-                            .setNamespace("team").putAnnotations(Auth.SA_NAME_ANNOTATION, "default"))
-                    .setType(Auth.SA_TOKEN_TYPE).putData("token", ByteString.copyFromUtf8("sa-token-1")).build();
+            Secret s = Secret.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder()
+                            .setName("default-token-abc")
+                            .setNamespace("team")
+                            .putAnnotations(Auth.SA_NAME_ANNOTATION, "default"))
+                    .setType(Auth.SA_TOKEN_TYPE)
+                    .putData("token", ByteString.copyFromUtf8("sa-token-1"))
+                    .build();
             api.store().of(SecretKind.RESOURCE).create(s).join();
             api.withToken("sa-token-1");
-            Poll.until(Duration.ofSeconds(10), "token known", () -> api.get("/api/v1/namespaces/team/pods").code() == 200);
-            assertThat(api.post("/api/v1/namespaces/team/pods", TestApiServer.pod("mine", "")).code()).isEqualTo(201);
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "token known",
+                    () -> api.get("/api/v1/namespaces/team/pods").code() == 200);
+            assertThat(api.post("/api/v1/namespaces/team/pods", TestApiServer.pod("mine", ""))
+                            .code())
+                    .isEqualTo(201);
             TestApiServer.Resp other = api.get("/api/v1/namespaces/default/pods");
             assertThat(other.code()).isEqualTo(403);
             assertThat(other.json().path("reason").asText()).isEqualTo("Forbidden");
-            assertThat(other.json().path("message").asText()).isEqualTo("pods is forbidden: User "
-                    + "\"system:serviceaccount:team:default\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"");
+            assertThat(other.json().path("message").asText())
+                    .isEqualTo(
+                            "pods is forbidden: User "
+                                    + "\"system:serviceaccount:team:default\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"");
             TestApiServer.Resp nodes = api.get("/api/v1/nodes/x");
             assertThat(nodes.code()).isEqualTo(403);
             assertThat(nodes.json().path("message").asText()).contains("at the cluster scope");
             assertThat(api.get("/api/v1/pods").code()).isEqualTo(403);
             // deleting the secret revokes the token
             api.withToken("admin-token");
-            api.store().of(SecretKind.RESOURCE).delete("team", "default-token-abc").join();
+            api.store()
+                    .of(SecretKind.RESOURCE)
+                    .delete("team", "default-token-abc")
+                    .join();
             api.withToken("sa-token-1");
-            Poll.until(Duration.ofSeconds(10), "token revoked", () -> api.get("/api/v1/namespaces/team/pods").code() == 401);
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "token revoked",
+                    () -> api.get("/api/v1/namespaces/team/pods").code() == 401);
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.kubelite.apiserver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.store.testing.EtcdExtension;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,14 +14,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Each bad input answers the right Status and writes nothing to etcd. */
 class BadInputTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
+
     static TestApiServer api;
     static String prefix;
 
@@ -39,49 +39,136 @@ class BadInputTest {
                 Arguments.of("malformed JSON", pods, "{\"metadata\": {", 400, "BadRequest", "error decoding"),
                 Arguments.of("malformed YAML", pods, "metadata: [1, 2\nspec: x", 400, "BadRequest", "error decoding"),
                 Arguments.of("empty body", pods, "", 400, "BadRequest", "empty"),
-                Arguments.of("wrong type", pods, "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":\"nginx\"}}",
-                        400, "BadRequest", "Pod in version \"v1\" cannot be handled as a Pod: spec.containers"),
-                Arguments.of("wrong kind", pods, TestApiServer.pod("x", "").replace("\"Pod\"", "\"Service\""),
-                        400, "BadRequest", "the kind in the data (Service) does not match the expected kind (Pod)"),
-                Arguments.of("wrong apiVersion", pods, TestApiServer.pod("x", "").replace("\"v1\"", "\"apps/v1\""),
-                        400, "BadRequest", "the API version in the data (apps/v1) does not match the expected API version (v1)"),
-                Arguments.of("invalid name", pods, TestApiServer.pod("X_1", ""), 422, "Invalid",
+                Arguments.of(
+                        "wrong type",
+                        pods,
+                        "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":\"nginx\"}}",
+                        400,
+                        "BadRequest",
+                        "Pod in version \"v1\" cannot be handled as a Pod: spec.containers"),
+                Arguments.of(
+                        "wrong kind",
+                        pods,
+                        TestApiServer.pod("x", "").replace("\"Pod\"", "\"Service\""),
+                        400,
+                        "BadRequest",
+                        "the kind in the data (Service) does not match the expected kind (Pod)"),
+                Arguments.of(
+                        "wrong apiVersion",
+                        pods,
+                        TestApiServer.pod("x", "").replace("\"v1\"", "\"apps/v1\""),
+                        400,
+                        "BadRequest",
+                        "the API version in the data (apps/v1) does not match the expected API version (v1)"),
+                Arguments.of(
+                        "invalid name",
+                        pods,
+                        TestApiServer.pod("X_1", ""),
+                        422,
+                        "Invalid",
                         "Pod \"X_1\" is invalid: metadata.name: Invalid value: \"X_1\": a lowercase RFC 1123 subdomain must consist of"),
-                Arguments.of("no containers", pods, "{\"metadata\":{\"name\":\"x\"},\"spec\":{}}", 422, "Invalid",
+                Arguments.of(
+                        "no containers",
+                        pods,
+                        "{\"metadata\":{\"name\":\"x\"},\"spec\":{}}",
+                        422,
+                        "Invalid",
                         "Pod \"x\" is invalid: spec.containers: Required value"),
-                Arguments.of("two causes", pods, "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[{}]}}", 422,
-                        "Invalid", "Pod \"x\" is invalid: [spec.containers[0].name: Required value, spec.containers[0].image: Required value]"),
-                Arguments.of("bad quantity", pods, "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\","
-                        + "\"image\":\"i\",\"resources\":{\"requests\":{\"cpu\":\"lots\"}}}]}}", 422, "Invalid",
+                Arguments.of(
+                        "two causes",
+                        pods,
+                        "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[{}]}}",
+                        422,
+                        "Invalid",
+                        "Pod \"x\" is invalid: [spec.containers[0].name: Required value, spec.containers[0].image: Required value]"),
+                Arguments.of(
+                        "bad quantity",
+                        pods,
+                        "{\"metadata\":{\"name\":\"x\"},\"spec\":{\"containers\":[{\"name\":\"c\","
+                                + "\"image\":\"i\",\"resources\":{\"requests\":{\"cpu\":\"lots\"}}}]}}",
+                        422,
+                        "Invalid",
                         "spec.containers[0].resources.requests[cpu]: Invalid value: \"lots\": quantities must match"),
-                Arguments.of("bad label", pods, TestApiServer.pod("x", "").replace("\"app\":\"web\"", "\"app\":\"-bad-\""),
-                        422, "Invalid", "metadata.labels: Invalid value: \"-bad-\": a valid label must be"),
-                Arguments.of("bad restartPolicy", pods, TestApiServer.pod("x", ",\"restartPolicy\":\"Sometimes\""), 422,
-                        "Invalid", "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"Never\", \"OnFailure\""),
-                Arguments.of("namespace mismatch", pods, TestApiServer.pod("x", "").replace("\"name\":\"x\"",
-                        "\"name\":\"x\",\"namespace\":\"other\""), 400, "BadRequest", "does not match the namespace"),
-                Arguments.of("no such namespace", "/api/v1/namespaces/ghost/pods", TestApiServer.pod("x", ""), 404,
-                        "NotFound", "namespaces \"ghost\" not found"),
-                Arguments.of("bad namespace name", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"a.b\"}}", 422,
-                        "Invalid", "Namespace \"a.b\" is invalid: metadata.name: Invalid value: \"a.b\": a lowercase RFC 1123 label"),
-                Arguments.of("bad taint", "/api/v1/nodes", "{\"metadata\":{\"name\":\"n\"},\"spec\":{\"taints\":[{\"key\":\"k\"}]}}",
-                        422, "Invalid", "Node \"n\" is invalid: spec.taints[0].effect: Required value"),
-                Arguments.of("rs selector mismatch", "/apis/apps/v1/namespaces/default/replicasets",
+                Arguments.of(
+                        "bad label",
+                        pods,
+                        TestApiServer.pod("x", "").replace("\"app\":\"web\"", "\"app\":\"-bad-\""),
+                        422,
+                        "Invalid",
+                        "metadata.labels: Invalid value: \"-bad-\": a valid label must be"),
+                Arguments.of(
+                        "bad restartPolicy",
+                        pods,
+                        TestApiServer.pod("x", ",\"restartPolicy\":\"Sometimes\""),
+                        422,
+                        "Invalid",
+                        "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"Never\", \"OnFailure\""),
+                Arguments.of(
+                        "namespace mismatch",
+                        pods,
+                        TestApiServer.pod("x", "").replace("\"name\":\"x\"", "\"name\":\"x\",\"namespace\":\"other\""),
+                        400,
+                        "BadRequest",
+                        "does not match the namespace"),
+                Arguments.of(
+                        "no such namespace",
+                        "/api/v1/namespaces/ghost/pods",
+                        TestApiServer.pod("x", ""),
+                        404,
+                        "NotFound",
+                        "namespaces \"ghost\" not found"),
+                Arguments.of(
+                        "bad namespace name",
+                        "/api/v1/namespaces",
+                        "{\"metadata\":{\"name\":\"a.b\"}}",
+                        422,
+                        "Invalid",
+                        "Namespace \"a.b\" is invalid: metadata.name: Invalid value: \"a.b\": a lowercase RFC 1123 label"),
+                Arguments.of(
+                        "bad taint",
+                        "/api/v1/nodes",
+                        "{\"metadata\":{\"name\":\"n\"},\"spec\":{\"taints\":[{\"key\":\"k\"}]}}",
+                        422,
+                        "Invalid",
+                        "Node \"n\" is invalid: spec.taints[0].effect: Required value"),
+                Arguments.of(
+                        "rs selector mismatch",
+                        "/apis/apps/v1/namespaces/default/replicasets",
                         "{\"metadata\":{\"name\":\"rs\"},\"spec\":{\"selector\":{\"matchLabels\":{\"a\":\"b\"}},\"template\":"
                                 + "{\"metadata\":{\"labels\":{\"a\":\"c\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}}}",
-                        422, "Invalid", "ReplicaSet.apps \"rs\" is invalid: spec.template.metadata.labels"),
-                Arguments.of("too large", pods, "{\"metadata\":{\"name\":\"big\",\"annotations\":{\"a\":\"" + "x".repeat(3_200_000)
-                        + "\"}}}", 413, "RequestEntityTooLarge", "Request entity too large"),
-                Arguments.of("post on a name", pods + "/x", TestApiServer.pod("x", ""), 405, "MethodNotAllowed", "does not allow"));
+                        422,
+                        "Invalid",
+                        "ReplicaSet.apps \"rs\" is invalid: spec.template.metadata.labels"),
+                Arguments.of(
+                        "too large",
+                        pods,
+                        "{\"metadata\":{\"name\":\"big\",\"annotations\":{\"a\":\"" + "x".repeat(3_200_000) + "\"}}}",
+                        413,
+                        "RequestEntityTooLarge",
+                        "Request entity too large"),
+                Arguments.of(
+                        "post on a name",
+                        pods + "/x",
+                        TestApiServer.pod("x", ""),
+                        405,
+                        "MethodNotAllowed",
+                        "does not allow"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void rejectedAndNothingWritten(String name, String path, String body, int code, String reason, String message) {
         String before = ETCD.cluster().etcdctl("get", "--prefix", prefix + "/", "--keys-only", "-w", "json");
-        long revBefore = TestApiServer.JSON.valueToTree(parse(before)).path("header").path("revision").asLong();
-        TestApiServer.Resp r = api.request("POST", path, "application/yaml".equals(null) ? null : "application/json", body);
-        assertThat(r.code()).as(r.body().length() > 2000 ? r.body().substring(0, 2000) : r.body()).isEqualTo(code);
+        long revBefore = TestApiServer.JSON
+                .valueToTree(parse(before))
+                .path("header")
+                .path("revision")
+                .asLong();
+        TestApiServer.Resp r =
+                api.request("POST", path, "application/yaml".equals(null) ? null : "application/json", body);
+        assertThat(r.code())
+                .as(r.body().length() > 2000 ? r.body().substring(0, 2000) : r.body())
+                .isEqualTo(code);
         JsonNode s = r.json();
         assertThat(s.path("kind").asText()).isEqualTo("Status");
         assertThat(s.path("status").asText()).isEqualTo("Failure");
@@ -91,11 +178,17 @@ class BadInputTest {
         assertThat(r.body()).doesNotContain("\tat ", "Exception");
         if (code == 422) {
             assertThat(s.path("details").path("causes")).isNotEmpty();
-            assertThat(s.path("details").path("causes").get(0).path("field").asText()).isNotEmpty();
+            assertThat(s.path("details").path("causes").get(0).path("field").asText())
+                    .isNotEmpty();
         }
         String after = ETCD.cluster().etcdctl("get", "--prefix", prefix + "/", "--keys-only", "-w", "json");
-        assertThat(TestApiServer.JSON.valueToTree(parse(after)).path("header").path("revision").asLong())
-                .as("etcd revision unchanged").isEqualTo(revBefore);
+        assertThat(TestApiServer.JSON
+                        .valueToTree(parse(after))
+                        .path("header")
+                        .path("revision")
+                        .asLong())
+                .as("etcd revision unchanged")
+                .isEqualTo(revBefore);
     }
 
     private static JsonNode parse(String s) {
@@ -108,8 +201,8 @@ class BadInputTest {
 
     @Test
     void unknownFieldsAreDroppedWithAWarning() {
-        TestApiServer.Resp r = api.post("/api/v1/namespaces/default/pods",
-                TestApiServer.pod("warn", ",\"volumes\":[{\"name\":\"v\"}]"));
+        TestApiServer.Resp r = api.post(
+                "/api/v1/namespaces/default/pods", TestApiServer.pod("warn", ",\"volumes\":[{\"name\":\"v\"}]"));
         assertThat(r.code()).isEqualTo(201);
         assertThat(r.header("Warning")).containsExactly("299 - \"unknown field \\\"spec.volumes\\\"\"");
         assertThat(r.body()).doesNotContain("volumes");
@@ -117,14 +210,18 @@ class BadInputTest {
 
     @Test
     void yamlBodiesAreAccepted() {
-        TestApiServer.Resp r = api.request("POST", "/api/v1/namespaces/default/pods", "application/yaml",
+        TestApiServer.Resp r = api.request(
+                "POST",
+                "/api/v1/namespaces/default/pods",
+                "application/yaml",
                 "apiVersion: v1\nkind: Pod\nmetadata: {name: yaml-pod}\nspec:\n  containers: [{name: c, image: busybox}]\n");
         assertThat(r.code()).as(r.body()).isEqualTo(201);
     }
 
     @Test
     void tooManyRequestsAndUnavailableEtcd() throws Exception {
-        try (TestApiServer busy = TestApiServer.start(ETCD.connect(prefix), ApiServerConfig.local().withMaxInFlight(0))) {
+        try (TestApiServer busy = TestApiServer.start(
+                ETCD.connect(prefix), ApiServerConfig.local().withMaxInFlight(0))) {
             TestApiServer.Resp r = busy.get("/api/v1/namespaces/default/pods");
             assertThat(r.code()).isEqualTo(429);
             assertThat(r.json().path("reason").asText()).isEqualTo("TooManyRequests");

@@ -1,5 +1,8 @@
 package io.kubelite.apiserver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Node;
@@ -20,20 +23,16 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.store.testing.EtcdExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real client nobody here wrote: the fabric8 kubernetes-client (JDK HTTP client)
@@ -46,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class Fabric8CompatTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
+
     static TestApiServer api;
     static KubernetesClient client;
     static KubernetesClient httpWatchClient;
@@ -72,20 +72,42 @@ class Fabric8CompatTest {
 
     /** A client configured only from here: no ~/.kube/config, no environment. */
     static KubernetesClient fabric8(String url, boolean onlyHttpWatches) {
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url).withNamespace("default")
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(url)
+                .withNamespace("default")
                 .withOnlyHttpWatches(onlyHttpWatches)
-                .withRequestTimeout(10_000).withConnectionTimeout(5_000).withRequestRetryBackoffLimit(0).build();
+                .withRequestTimeout(10_000)
+                .withConnectionTimeout(5_000)
+                .withRequestRetryBackoffLimit(0)
+                .build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     static Pod pod(String name) {
-        return new PodBuilder().withNewMetadata().withName(name).addToLabels("app", "f8").endMetadata()
-                .withNewSpec().addNewContainer().withName("c").withImage("nginx:1.25").endContainer().endSpec().build();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("app", "f8")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("c")
+                .withImage("nginx:1.25")
+                .endContainer()
+                .endSpec()
+                .build();
     }
 
     static Node node(String name) {
-        return new NodeBuilder().withNewMetadata().withName(name).addToLabels("app", "f8").endMetadata()
-                .withNewSpec().withUnschedulable(false).endSpec().build();
+        return new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("app", "f8")
+                .endMetadata()
+                .withNewSpec()
+                .withUnschedulable(false)
+                .endSpec()
+                .build();
     }
 
     @Test
@@ -94,7 +116,8 @@ class Fabric8CompatTest {
         assertThat(created.getMetadata().getNamespace()).isEqualTo("default");
         assertThat(created.getSpec().getRestartPolicy()).isEqualTo("Always");
         assertThat(created.getSpec().getSchedulerName()).isEqualTo("default-scheduler");
-        assertThat(created.getSpec().getTolerations()).extracting(t -> t.getKey())
+        assertThat(created.getSpec().getTolerations())
+                .extracting(t -> t.getKey())
                 .contains("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable");
         assertThat(created.getStatus().getPhase()).isEqualTo("Pending");
         informer(client.pods().inNamespace("default"), Fabric8CompatTest::pod, "pi", "default/");
@@ -111,24 +134,40 @@ class Fabric8CompatTest {
 
     @Test
     void notFoundAndAlreadyExistsAreKubernetesClientExceptions() {
-        assertThat(client.pods().inNamespace("default").withName("nosuch").get()).isNull();
+        assertThat(client.pods().inNamespace("default").withName("nosuch").get())
+                .isNull();
         client.pods().inNamespace("default").resource(pod("dup")).create();
-        assertThatThrownBy(() -> client.pods().inNamespace("default").resource(pod("dup")).create())
+        assertThatThrownBy(() -> client.pods()
+                        .inNamespace("default")
+                        .resource(pod("dup"))
+                        .create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(409);
                     assertThat(e.getStatus().getReason()).isEqualTo("AlreadyExists");
                 });
-        assertThatThrownBy(() -> client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata()
-                .withName("Bad_Name").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("x")
-                .endContainer().endSpec().build()).create())
+        assertThatThrownBy(() -> client.pods()
+                        .inNamespace("default")
+                        .resource(new PodBuilder()
+                                .withNewMetadata()
+                                .withName("Bad_Name")
+                                .endMetadata()
+                                .withNewSpec()
+                                .addNewContainer()
+                                .withName("c")
+                                .withImage("x")
+                                .endContainer()
+                                .endSpec()
+                                .build())
+                        .create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
                     assertThat(e.getStatus().getDetails().getCauses()).isNotEmpty();
                 });
     }
 
-    private static <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>> T crudWatchAndConflict(
-            NonNamespaceOperation<T, L, R> op, Function<String, T> make, String prefix) throws Exception {
+    private static <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>>
+            T crudWatchAndConflict(NonNamespaceOperation<T, L, R> op, Function<String, T> make, String prefix)
+                    throws Exception {
         String name = prefix + "-1";
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         T created;
@@ -151,18 +190,23 @@ class Fabric8CompatTest {
             assertThat(next(events)).isEqualTo("ADDED " + name + " ");
 
             T got = op.withName(name).get();
-            assertThat(got.getMetadata().getUid()).isEqualTo(created.getMetadata().getUid());
-            assertThat(got.getMetadata().getResourceVersion()).isEqualTo(created.getMetadata().getResourceVersion());
+            assertThat(got.getMetadata().getUid())
+                    .isEqualTo(created.getMetadata().getUid());
+            assertThat(got.getMetadata().getResourceVersion())
+                    .isEqualTo(created.getMetadata().getResourceVersion());
 
             L list = op.withLabel("app", "f8").list();
             assertThat(list.getMetadata().getResourceVersion()).isNotEmpty();
-            assertThat(list.getItems()).extracting(o -> o.getMetadata().getName()).contains(name);
+            assertThat(list.getItems())
+                    .extracting(o -> o.getMetadata().getName())
+                    .contains(name);
             assertThat(op.withField("metadata.name", name).list().getItems()).hasSize(1);
 
             // update with the current resourceVersion works ...
             got.getMetadata().getLabels().put("step", "1");
             T updated = op.resource(got).update();
-            assertThat(updated.getMetadata().getResourceVersion()).isNotEqualTo(created.getMetadata().getResourceVersion());
+            assertThat(updated.getMetadata().getResourceVersion())
+                    .isNotEqualTo(created.getMetadata().getResourceVersion());
             assertThat(next(events)).isEqualTo("MODIFIED " + name + " 1");
 
             // ... with a stale one it is a 409 Conflict
@@ -193,25 +237,30 @@ class Fabric8CompatTest {
             throws Exception {
         op.resource(make.apply(prefix + "-before")).create();
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        SharedIndexInformer<T> inf = op.withLabel("app", "f8").inform(new ResourceEventHandler<T>() {
-            @Override
-            public void onAdd(T obj) {
-                events.add("add " + obj.getMetadata().getName());
-            }
+        SharedIndexInformer<T> inf = op.withLabel("app", "f8")
+                .inform(
+                        new ResourceEventHandler<T>() {
+                            @Override
+                            public void onAdd(T obj) {
+                                events.add("add " + obj.getMetadata().getName());
+                            }
 
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                if (!oldObj.getMetadata().getResourceVersion().equals(newObj.getMetadata().getResourceVersion())) {
-                    events.add("update " + newObj.getMetadata().getName() + " "
-                            + newObj.getMetadata().getLabels().getOrDefault("step", ""));
-                }
-            }
+                            @Override
+                            public void onUpdate(T oldObj, T newObj) {
+                                if (!oldObj.getMetadata()
+                                        .getResourceVersion()
+                                        .equals(newObj.getMetadata().getResourceVersion())) {
+                                    events.add("update " + newObj.getMetadata().getName() + " "
+                                            + newObj.getMetadata().getLabels().getOrDefault("step", ""));
+                                }
+                            }
 
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                events.add("delete " + obj.getMetadata().getName() + " " + deletedFinalStateUnknown);
-            }
-        }, 0);
+                            @Override
+                            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                                events.add("delete " + obj.getMetadata().getName() + " " + deletedFinalStateUnknown);
+                            }
+                        },
+                        0);
         try {
             assertThat(inf.hasSynced()).isTrue();
             assertThat(next(events)).isEqualTo("add " + prefix + "-before");
@@ -223,7 +272,8 @@ class Fabric8CompatTest {
                 return o;
             });
             assertThat(next(events)).isEqualTo("update " + name + " x");
-            assertThat(inf.getStore().getByKey(keyPrefix + name).getMetadata().getLabels()).containsEntry("step", "x");
+            assertThat(inf.getStore().getByKey(keyPrefix + name).getMetadata().getLabels())
+                    .containsEntry("step", "x");
             op.withName(name).delete();
             assertThat(next(events)).isEqualTo("delete " + name + " false");
             assertThat(inf.getStore().getByKey(keyPrefix + name)).isNull();

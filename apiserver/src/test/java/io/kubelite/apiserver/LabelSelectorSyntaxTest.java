@@ -1,12 +1,11 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.api.labels.Selector;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubelite.api.labels.Selector;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** The labelSelector parameter's string syntax, as kube's labels.Parse reads it, onto the shared matcher. */
 class LabelSelectorSyntaxTest {
@@ -35,13 +34,17 @@ class LabelSelectorSyntaxTest {
 
     @Test
     void syntaxErrorsAreBadRequestsInKubesWords() {
-        assertThatThrownBy(() -> Selectors.parseLabels("rank>high")).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> Selectors.parseLabels("rank>high"))
+                .isInstanceOf(ApiException.class)
                 .hasMessageContaining("for 'Gt', 'Lt' operators, the value must be an integer");
-        assertThatThrownBy(() -> Selectors.parseLabels("a in b")).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> Selectors.parseLabels("a in b"))
+                .isInstanceOf(ApiException.class)
                 .hasMessageContaining("expected: '('");
-        assertThatThrownBy(() -> Selectors.parseLabels("a,,b")).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> Selectors.parseLabels("a,,b"))
+                .isInstanceOf(ApiException.class)
                 .hasMessageContaining("found '', expected: identifier");
-        assertThatThrownBy(() -> Selectors.parseLabels("-bad=x")).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> Selectors.parseLabels("-bad=x"))
+                .isInstanceOf(ApiException.class)
                 .hasMessageContaining("Invalid value: \"-bad\"");
     }
 }

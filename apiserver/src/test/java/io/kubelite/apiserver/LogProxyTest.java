@@ -1,16 +1,12 @@
 package io.kubelite.apiserver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.apiserver.testing.FakeKubelet;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.apiserver.testing.TestApiServer.Resp;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -23,14 +19,18 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code pods/x/log} proxied to a stand-in kubelet on loopback: tail, previous, follow, and the errors. */
 @Timeout(120)
 class LogProxyTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
+
     static TestApiServer api;
     static FakeKubelet kubelet;
 
@@ -53,13 +53,17 @@ class LogProxyTest {
     /** A node whose status points at {@code port} on 127.0.0.1, and pod {@code pod} (containers c, d) bound to it. */
     static void nodeAndPod(TestApiServer api, String node, int port, String pod) {
         assertThat(api.post("/api/v1/nodes", TestApiServer.node(node)).code()).isEqualTo(201);
-        Resp st = api.patch("/api/v1/nodes/" + node + "/status", "application/merge-patch+json",
+        Resp st = api.patch(
+                "/api/v1/nodes/" + node + "/status",
+                "application/merge-patch+json",
                 "{\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"127.0.0.1\"}],"
                         + "\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":" + port + "}}}}");
         assertThat(st.code()).as(st.body()).isEqualTo(200);
-        Resp p = api.post("/api/v1/namespaces/default/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
-                + "{\"name\":\"" + pod + "\"},\"spec\":{\"nodeName\":\"" + node + "\",\"containers\":["
-                + "{\"name\":\"c\",\"image\":\"nginx\"},{\"name\":\"d\",\"image\":\"busybox\"}]}}");
+        Resp p = api.post(
+                "/api/v1/namespaces/default/pods",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+                        + "{\"name\":\"" + pod + "\"},\"spec\":{\"nodeName\":\"" + node + "\",\"containers\":["
+                        + "{\"name\":\"c\",\"image\":\"nginx\"},{\"name\":\"d\",\"image\":\"busybox\"}]}}");
         assertThat(p.code()).as(p.body()).isEqualTo(201);
     }
 
@@ -75,8 +79,10 @@ class LogProxyTest {
         assertThat(tail.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(kubelet.requests()).last().isEqualTo("/containerLogs/default/x/c?tailLines=2");
 
-        assertThat(api.get("/api/v1/namespaces/default/pods/x/log?container=c").body()).isEqualTo("one\ntwo\nthree\n");
-        assertThat(api.get("/api/v1/namespaces/default/pods/x/log?container=c&previous=true").body())
+        assertThat(api.get("/api/v1/namespaces/default/pods/x/log?container=c").body())
+                .isEqualTo("one\ntwo\nthree\n");
+        assertThat(api.get("/api/v1/namespaces/default/pods/x/log?container=c&previous=true")
+                        .body())
                 .isEqualTo("before the crash\n");
 
         // no previous instance: the kubelet's 400 comes back as a Status
@@ -107,7 +113,8 @@ class LogProxyTest {
     void nodeGoneOrKubeletDown() throws Exception {
         nodeAndPod(api, "n2", kubelet.port(), "y");
         kubelet.log("default", "y", "c", "hello");
-        assertThat(api.get("/api/v1/namespaces/default/pods/y/log?container=c").body()).isEqualTo("hello\n");
+        assertThat(api.get("/api/v1/namespaces/default/pods/y/log?container=c").body())
+                .isEqualTo("hello\n");
         // the node object is gone
         assertThat(api.delete("/api/v1/nodes/n2", null).code()).isEqualTo(200);
         Resp gone = api.get("/api/v1/namespaces/default/pods/y/log?container=c");
@@ -138,23 +145,27 @@ class LogProxyTest {
         nodeAndPod(api, "n4", kubelet.port(), "f");
         kubelet.log("default", "f", "c", "first");
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<InputStream> resp = http.send(HttpRequest.newBuilder(URI.create(api.url()
-                        + "/api/v1/namespaces/default/pods/f/log?container=c&follow=true")).build(),
+        HttpResponse<InputStream> resp = http.send(
+                HttpRequest.newBuilder(
+                                URI.create(api.url() + "/api/v1/namespaces/default/pods/f/log?container=c&follow=true"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(resp.statusCode()).isEqualTo(200);
         BlockingQueue<String> lines = new ArrayBlockingQueue<>(100);
         InputStream in = resp.body();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String l;
-                while ((l = br.readLine()) != null) {
-                    lines.add(l);
-                }
-            } catch (Exception ignored) {
-                // closed
-            }
-            lines.add("<EOF>");
-        }, "log-follow-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                        String l;
+                        while ((l = br.readLine()) != null) {
+                            lines.add(l);
+                        }
+                    } catch (Exception ignored) {
+                        // closed
+                    }
+                    lines.add("<EOF>");
+                },
+                "log-follow-reader");
         reader.setDaemon(true);
         reader.start();
         assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("first");

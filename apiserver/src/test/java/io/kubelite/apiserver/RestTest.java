@@ -1,25 +1,25 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.apiserver.testing.TestApiServer.Resp;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.testing.EtcdExtension;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** REST semantics against real etcd: CRUD, lists, selectors, paging, status, binding, graceful delete. */
 class RestTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
+
     static TestApiServer api;
 
     @BeforeAll
@@ -43,13 +43,17 @@ class RestTest {
         assertThat(pods.path("kind").asText()).isEqualTo("Pod");
         assertThat(pods.path("shortNames").get(0).asText()).isEqualTo("po");
         assertThat(pods.path("verbs").toString()).contains("watch", "create", "deletecollection");
-        assertThat(find(core.path("resources"), "nodes").path("namespaced").asBoolean()).isFalse();
+        assertThat(find(core.path("resources"), "nodes").path("namespaced").asBoolean())
+                .isFalse();
         assertThat(find(core.path("resources"), "pods/status")).isNotNull();
         JsonNode groups = api.get("/apis").json();
         assertThat(groups.path("groups").toString()).contains("\"name\":\"apps\"", "coordination.k8s.io");
         JsonNode apps = api.get("/apis/apps").json();
         assertThat(apps.path("preferredVersion").path("groupVersion").asText()).isEqualTo("apps/v1");
-        assertThat(find(api.get("/apis/apps/v1").json().path("resources"), "replicasets").path("shortNames").get(0).asText())
+        assertThat(find(api.get("/apis/apps/v1").json().path("resources"), "replicasets")
+                        .path("shortNames")
+                        .get(0)
+                        .asText())
                 .isEqualTo("rs");
         Resp v2 = api.get("/apis/apps/v2");
         assertThat(v2.code()).isEqualTo(404);
@@ -85,7 +89,8 @@ class RestTest {
         assertThat(spec.path("schedulerName").asText()).isEqualTo("default-scheduler");
         assertThat(spec.path("serviceAccountName").asText()).isEqualTo("default");
         assertThat(spec.path("tolerations").toString())
-                .contains("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "\"tolerationSeconds\":300");
+                .contains(
+                        "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "\"tolerationSeconds\":300");
         assertThat(p.path("status").path("phase").asText()).isEqualTo("Pending");
 
         Resp g = api.get("/api/v1/namespaces/default/pods/web-1");
@@ -107,15 +112,19 @@ class RestTest {
         assertThat(st.path("details").path("kind").asText()).isEqualTo("pods");
         assertThat(st.path("code").asInt()).isEqualTo(404);
 
-        Resp gen = api.post("/api/v1/namespaces/default/pods",
+        Resp gen = api.post(
+                "/api/v1/namespaces/default/pods",
                 TestApiServer.pod("", "").replace("\"name\":\"\"", "\"generateName\":\"gen-\""));
         assertThat(gen.code()).isEqualTo(201);
-        assertThat(gen.json().path("metadata").path("name").asText()).startsWith("gen-").hasSize(9);
+        assertThat(gen.json().path("metadata").path("name").asText())
+                .startsWith("gen-")
+                .hasSize(9);
 
         // cluster-scoped
         Resp n = api.post("/api/v1/nodes", TestApiServer.node("node-a"));
         assertThat(n.code()).as(n.body()).isEqualTo(201);
-        assertThat(api.get("/api/v1/nodes/node-a").json().path("metadata").has("namespace")).isFalse();
+        assertThat(api.get("/api/v1/nodes/node-a").json().path("metadata").has("namespace"))
+                .isFalse();
         // no such namespace
         Resp nons = api.post("/api/v1/namespaces/nosuch/pods", TestApiServer.pod("x", ""));
         assertThat(nons.code()).isEqualTo(404);
@@ -127,8 +136,10 @@ class RestTest {
         api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"lists\"}}");
         for (int i = 0; i < 5; i++) {
             String extra = i < 2 ? ",\"nodeName\":\"n1\"" : "";
-            Resp c = api.post("/api/v1/namespaces/lists/pods", TestApiServer.pod("p" + i, extra)
-                    .replace("\"app\":\"web\"", "\"app\":\"" + (i % 2 == 0 ? "even" : "odd") + "\""));
+            Resp c = api.post(
+                    "/api/v1/namespaces/lists/pods",
+                    TestApiServer.pod("p" + i, extra)
+                            .replace("\"app\":\"web\"", "\"app\":\"" + (i % 2 == 0 ? "even" : "odd") + "\""));
             assertThat(c.code()).as(c.body()).isEqualTo(201);
         }
         JsonNode all = api.get("/api/v1/namespaces/lists/pods").json();
@@ -137,40 +148,62 @@ class RestTest {
         assertThat(all.path("metadata").path("resourceVersion").asText()).isNotEmpty();
         assertThat(all.path("items")).hasSize(5);
         assertThat(all.path("items").get(0).has("kind")).isFalse();
-        assertThat(names(api.get("/api/v1/namespaces/lists/pods?labelSelector=app%3Deven").json())).containsExactly("p0", "p2", "p4");
-        assertThat(names(api.get("/api/v1/namespaces/lists/pods?labelSelector=app+in+(odd)").json())).containsExactly("p1", "p3");
-        assertThat(names(api.get("/api/v1/namespaces/lists/pods?labelSelector=app!%3Deven").json())).containsExactly("p1", "p3");
-        assertThat(names(api.get("/api/v1/namespaces/lists/pods?fieldSelector=spec.nodeName%3Dn1").json())).containsExactly("p0", "p1");
-        assertThat(names(api.get("/api/v1/namespaces/lists/pods?fieldSelector=metadata.name%3Dp3").json())).containsExactly("p3");
-        assertThat(names(api.get("/api/v1/namespaces/lists/pods?fieldSelector=status.phase%3DPending,spec.nodeName%3D").json()))
+        assertThat(names(api.get("/api/v1/namespaces/lists/pods?labelSelector=app%3Deven")
+                        .json()))
+                .containsExactly("p0", "p2", "p4");
+        assertThat(names(api.get("/api/v1/namespaces/lists/pods?labelSelector=app+in+(odd)")
+                        .json()))
+                .containsExactly("p1", "p3");
+        assertThat(names(api.get("/api/v1/namespaces/lists/pods?labelSelector=app!%3Deven")
+                        .json()))
+                .containsExactly("p1", "p3");
+        assertThat(names(api.get("/api/v1/namespaces/lists/pods?fieldSelector=spec.nodeName%3Dn1")
+                        .json()))
+                .containsExactly("p0", "p1");
+        assertThat(names(api.get("/api/v1/namespaces/lists/pods?fieldSelector=metadata.name%3Dp3")
+                        .json()))
+                .containsExactly("p3");
+        assertThat(names(api.get("/api/v1/namespaces/lists/pods?fieldSelector=status.phase%3DPending,spec.nodeName%3D")
+                        .json()))
                 .containsExactly("p2", "p3", "p4");
         Resp badField = api.get("/api/v1/namespaces/lists/pods?fieldSelector=spec.bogus%3Dx");
         assertThat(badField.code()).isEqualTo(400);
         assertThat(badField.json().path("message").asText()).isEqualTo("field label not supported: spec.bogus");
-        assertThat(api.get("/api/v1/namespaces/lists/pods?labelSelector=a%3D%3D%3Db%21").code()).isEqualTo(400);
+        assertThat(api.get("/api/v1/namespaces/lists/pods?labelSelector=a%3D%3D%3Db%21")
+                        .code())
+                .isEqualTo(400);
 
         // paging
         JsonNode page1 = api.get("/api/v1/namespaces/lists/pods?limit=2").json();
         assertThat(names(page1)).containsExactly("p0", "p1");
         String cont = page1.path("metadata").path("continue").asText();
         assertThat(cont).isNotEmpty();
-        JsonNode page2 = api.get("/api/v1/namespaces/lists/pods?limit=2&continue=" + cont).json();
+        JsonNode page2 = api.get("/api/v1/namespaces/lists/pods?limit=2&continue=" + cont)
+                .json();
         assertThat(names(page2)).containsExactly("p2", "p3");
         JsonNode page3 = api.get("/api/v1/namespaces/lists/pods?limit=2&continue="
-                + page2.path("metadata").path("continue").asText()).json();
+                        + page2.path("metadata").path("continue").asText())
+                .json();
         assertThat(names(page3)).containsExactly("p4");
         assertThat(page3.path("metadata").has("continue")).isFalse();
 
         // resourceVersion=0 is served from the watch cache and is the same set
         long rv = all.path("metadata").path("resourceVersion").asLong();
-        io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "cache caught up",
+        io.kubelite.store.testing.Poll.until(
+                java.time.Duration.ofSeconds(10),
+                "cache caught up",
                 () -> api.server().cache(PodKind.RESOURCE).revision() >= rv);
-        JsonNode cached = api.get("/api/v1/namespaces/lists/pods?resourceVersion=0").json();
+        JsonNode cached =
+                api.get("/api/v1/namespaces/lists/pods?resourceVersion=0").json();
         assertThat(names(cached)).containsExactly("p0", "p1", "p2", "p3", "p4");
-        assertThat(api.get("/api/v1/namespaces/lists/pods/p1?resourceVersion=0").code()).isEqualTo(200);
+        assertThat(api.get("/api/v1/namespaces/lists/pods/p1?resourceVersion=0").code())
+                .isEqualTo(200);
         // cluster-wide
-        assertThat(names(api.get("/api/v1/pods?labelSelector=app%3Dodd").json())).contains("p1", "p3");
-        assertThat(names(api.get("/api/v1/pods?resourceVersion=0&labelSelector=app%3Dodd").json())).contains("p1", "p3");
+        assertThat(names(api.get("/api/v1/pods?labelSelector=app%3Dodd").json()))
+                .contains("p1", "p3");
+        assertThat(names(api.get("/api/v1/pods?resourceVersion=0&labelSelector=app%3Dodd")
+                        .json()))
+                .contains("p1", "p3");
     }
 
     static List<String> names(JsonNode list) {
@@ -183,9 +216,12 @@ class RestTest {
 
     @Test
     void updateConflictAndPatches() {
-        JsonNode p = api.post("/api/v1/namespaces/default/pods", TestApiServer.pod("upd", "")).json();
+        JsonNode p = api.post("/api/v1/namespaces/default/pods", TestApiServer.pod("upd", ""))
+                .json();
         String rv = p.path("metadata").path("resourceVersion").asText();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) p.path("metadata")).putObject("labels").put("v", "2");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) p.path("metadata"))
+                .putObject("labels")
+                .put("v", "2");
         Resp u = api.put("/api/v1/namespaces/default/pods/upd", p.toString());
         assertThat(u.code()).as(u.body()).isEqualTo(200);
         assertThat(u.json().path("metadata").path("labels").path("v").asText()).isEqualTo("2");
@@ -194,29 +230,44 @@ class RestTest {
         Resp stale = api.put("/api/v1/namespaces/default/pods/upd", p.toString());
         assertThat(stale.code()).isEqualTo(409);
         assertThat(stale.json().path("reason").asText()).isEqualTo("Conflict");
-        assertThat(stale.json().path("message").asText()).isEqualTo("Operation cannot be fulfilled on pods \"upd\": "
-                + "the object has been modified; please apply your changes to the latest version and try again");
+        assertThat(stale.json().path("message").asText())
+                .isEqualTo(
+                        "Operation cannot be fulfilled on pods \"upd\": "
+                                + "the object has been modified; please apply your changes to the latest version and try again");
         // name mismatch
         Resp mismatch = api.put("/api/v1/namespaces/default/pods/other", u.body());
         assertThat(mismatch.code()).isEqualTo(400);
         assertThat(mismatch.json().path("message").asText())
                 .isEqualTo("the name of the object (upd) does not match the name on the URL (other)");
         // merge patch
-        Resp mp = api.patch("/api/v1/namespaces/default/pods/upd", "application/merge-patch+json",
+        Resp mp = api.patch(
+                "/api/v1/namespaces/default/pods/upd",
+                "application/merge-patch+json",
                 "{\"metadata\":{\"labels\":{\"v\":null,\"w\":\"x\"}}}");
         assertThat(mp.code()).as(mp.body()).isEqualTo(200);
         assertThat(mp.json().path("metadata").path("labels").has("v")).isFalse();
         assertThat(mp.json().path("metadata").path("labels").path("w").asText()).isEqualTo("x");
         // json patch
-        Resp jp = api.patch("/api/v1/namespaces/default/pods/upd", "application/json-patch+json",
+        Resp jp = api.patch(
+                "/api/v1/namespaces/default/pods/upd",
+                "application/json-patch+json",
                 "[{\"op\":\"replace\",\"path\":\"/spec/containers/0/image\",\"value\":\"nginx:1.26\"}]");
         assertThat(jp.code()).as(jp.body()).isEqualTo(200);
-        assertThat(jp.json().path("spec").path("containers").get(0).path("image").asText()).isEqualTo("nginx:1.26");
+        assertThat(jp.json()
+                        .path("spec")
+                        .path("containers")
+                        .get(0)
+                        .path("image")
+                        .asText())
+                .isEqualTo("nginx:1.26");
         // immutable spec field
-        Resp imm = api.patch("/api/v1/namespaces/default/pods/upd", "application/merge-patch+json",
+        Resp imm = api.patch(
+                "/api/v1/namespaces/default/pods/upd",
+                "application/merge-patch+json",
                 "{\"spec\":{\"restartPolicy\":\"Never\"}}");
         assertThat(imm.code()).isEqualTo(422);
-        assertThat(imm.json().path("message").asText()).startsWith("Pod \"upd\" is invalid: spec: Forbidden: pod updates may not change fields");
+        assertThat(imm.json().path("message").asText())
+                .startsWith("Pod \"upd\" is invalid: spec: Forbidden: pod updates may not change fields");
         Resp badType = api.patch("/api/v1/namespaces/default/pods/upd", "text/plain", "{}");
         assertThat(badType.code()).isEqualTo(415);
     }
@@ -226,17 +277,22 @@ class RestTest {
         api.post("/api/v1/namespaces/default/pods", TestApiServer.pod("st", ""));
         JsonNode cur = api.get("/api/v1/namespaces/default/pods/st").json();
         ((com.fasterxml.jackson.databind.node.ObjectNode) cur.path("status")).put("phase", "Running");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) cur.path("metadata")).putObject("labels").put("changed", "yes");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) cur.path("metadata"))
+                .putObject("labels")
+                .put("changed", "yes");
         Resp s = api.put("/api/v1/namespaces/default/pods/st/status", cur.toString());
         assertThat(s.code()).as(s.body()).isEqualTo(200);
         assertThat(s.json().path("status").path("phase").asText()).isEqualTo("Running");
         assertThat(s.json().path("metadata").path("labels").has("changed")).isFalse();
         // the main resource ignores status
-        Resp m = api.patch("/api/v1/namespaces/default/pods/st", "application/merge-patch+json",
+        Resp m = api.patch(
+                "/api/v1/namespaces/default/pods/st",
+                "application/merge-patch+json",
                 "{\"status\":{\"phase\":\"Failed\"}}");
         assertThat(m.json().path("status").path("phase").asText()).isEqualTo("Running");
 
-        String binding = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"st\"},\"target\":{\"kind\":\"Node\",\"name\":\"node-b\"}}";
+        String binding =
+                "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"st\"},\"target\":{\"kind\":\"Node\",\"name\":\"node-b\"}}";
         Resp b = api.post("/api/v1/namespaces/default/pods/st/binding", binding);
         assertThat(b.code()).as(b.body()).isEqualTo(201);
         JsonNode bound = api.get("/api/v1/namespaces/default/pods/st").json();
@@ -255,25 +311,33 @@ class RestTest {
         assertThat(d.code()).isEqualTo(200);
         assertThat(d.json().path("metadata").path("name").asText()).isEqualTo("del-1");
         assertThat(api.get("/api/v1/namespaces/default/pods/del-1").code()).isEqualTo(404);
-        assertThat(api.delete("/api/v1/namespaces/default/pods/del-1", null).code()).isEqualTo(404);
+        assertThat(api.delete("/api/v1/namespaces/default/pods/del-1", null).code())
+                .isEqualTo(404);
 
         // bound to an existing node: graceful
         api.post("/api/v1/nodes", TestApiServer.node("node-del"));
-        io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "node cached",
+        io.kubelite.store.testing.Poll.until(
+                java.time.Duration.ofSeconds(10),
+                "node cached",
                 () -> api.server().cache(NodeKind.RESOURCE).get(null, "node-del") != null);
         api.post("/api/v1/namespaces/default/pods", TestApiServer.pod("del-2", ",\"nodeName\":\"node-del\""));
         Resp g = api.delete("/api/v1/namespaces/default/pods/del-2", null);
         assertThat(g.code()).isEqualTo(200);
-        assertThat(g.json().path("metadata").path("deletionGracePeriodSeconds").asLong()).isEqualTo(30);
+        assertThat(g.json().path("metadata").path("deletionGracePeriodSeconds").asLong())
+                .isEqualTo(30);
         assertThat(g.json().path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
         assertThat(api.get("/api/v1/namespaces/default/pods/del-2").code()).isEqualTo(200);
         // explicit grace period in DeleteOptions
         api.post("/api/v1/namespaces/default/pods", TestApiServer.pod("del-3", ",\"nodeName\":\"node-del\""));
-        Resp g5 = api.delete("/api/v1/namespaces/default/pods/del-3",
+        Resp g5 = api.delete(
+                "/api/v1/namespaces/default/pods/del-3",
                 "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"gracePeriodSeconds\":5}");
-        assertThat(g5.json().path("metadata").path("deletionGracePeriodSeconds").asLong()).isEqualTo(5);
+        assertThat(g5.json().path("metadata").path("deletionGracePeriodSeconds").asLong())
+                .isEqualTo(5);
         // grace 0 = forced
-        assertThat(api.delete("/api/v1/namespaces/default/pods/del-2?gracePeriodSeconds=0", null).code()).isEqualTo(200);
+        assertThat(api.delete("/api/v1/namespaces/default/pods/del-2?gracePeriodSeconds=0", null)
+                        .code())
+                .isEqualTo(200);
         assertThat(api.get("/api/v1/namespaces/default/pods/del-2").code()).isEqualTo(404);
 
         // preconditions
@@ -284,7 +348,8 @@ class RestTest {
         assertThat(api.get("/api/v1/namespaces/default/pods/del-4").code()).isEqualTo(200);
         Resp badPolicy = api.delete("/api/v1/namespaces/default/pods/del-4", "{\"propagationPolicy\":\"Sometimes\"}");
         assertThat(badPolicy.code()).isEqualTo(422);
-        assertThat(api.delete("/api/v1/namespaces/default/pods/del-4", "{\"propagationPolicy\":\"Background\"}").code())
+        assertThat(api.delete("/api/v1/namespaces/default/pods/del-4", "{\"propagationPolicy\":\"Background\"}")
+                        .code())
                 .isEqualTo(200);
 
         // non-pod deletes answer a Success Status
@@ -297,11 +362,15 @@ class RestTest {
     @Test
     void namespaceDeleteRemovesItsContent() {
         api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"gone\"}}");
-        assertThat(api.post("/api/v1/namespaces/gone/pods", TestApiServer.pod("a", "")).code()).isEqualTo(201);
+        assertThat(api.post("/api/v1/namespaces/gone/pods", TestApiServer.pod("a", ""))
+                        .code())
+                .isEqualTo(201);
         Resp d = api.delete("/api/v1/namespaces/gone", null);
         assertThat(d.code()).isEqualTo(200);
         assertThat(d.json().path("status").path("phase").asText()).isEqualTo("Terminating");
-        io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "namespace gone",
+        io.kubelite.store.testing.Poll.until(
+                java.time.Duration.ofSeconds(10),
+                "namespace gone",
                 () -> api.get("/api/v1/namespaces/gone").code() == 404);
         assertThat(api.get("/api/v1/namespaces/gone/pods/a").code()).isEqualTo(404);
     }

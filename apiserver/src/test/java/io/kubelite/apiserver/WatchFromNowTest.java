@@ -1,20 +1,19 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.api.Container;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
 import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.testing.EtcdExtension;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A watch without resourceVersion starts "from the most recent": its initial ADDED events
@@ -26,9 +25,14 @@ class WatchFromNowTest {
     static final EtcdExtension ETCD = EtcdExtension.single();
 
     private static Pod pod(String name, String version) {
-        return Pod.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(name).setNamespace("default")
-                        .putLabels("app", "web").putLabels("version", version))
-                .setSpec(PodSpec.newBuilder().addContainers(Container.newBuilder().setName("c").setImage("nginx:1.27")))
+        return Pod.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setName(name)
+                        .setNamespace("default")
+                        .putLabels("app", "web")
+                        .putLabels("version", version))
+                .setSpec(PodSpec.newBuilder()
+                        .addContainers(Container.newBuilder().setName("c").setImage("nginx:1.27")))
                 .build();
     }
 
@@ -40,18 +44,29 @@ class WatchFromNowTest {
                 String name = "fresh-" + i;
                 // straight to etcd, not through this API server: its cache learns of it only by its etcd watch
                 Pod made = pods.create(pod(name, "1")).join();
-                Pod updated = pods.update(made.toBuilder().setMetadata(made.getMetadata().toBuilder()
-                        .putLabels("version", "2")).build()).join();
-                String path = i % 2 == 0 ? "/api/v1/namespaces/default/pods?watch=1&fieldSelector=metadata.name%3D" + name
+                Pod updated = pods.update(made.toBuilder()
+                                .setMetadata(made.getMetadata().toBuilder().putLabels("version", "2"))
+                                .build())
+                        .join();
+                String path = i % 2 == 0
+                        ? "/api/v1/namespaces/default/pods?watch=1&fieldSelector=metadata.name%3D" + name
                         : "/api/v1/watch/namespaces/default/pods/" + name;
                 try (TestApiServer.Watch w = api.watch(path)) {
                     assertThat(w.code).isEqualTo(200);
                     // a lagging cache would start with version 1 (then MODIFIED) or miss the pod (then ADDED later)
                     JsonNode first = w.nextNonBookmark();
                     assertThat(first.path("type").asText()).as("watch %d", i).isEqualTo("ADDED");
-                    assertThat(first.path("object").path("metadata").path("labels").path("version").asText())
-                            .as("watch %d", i).isEqualTo("2");
-                    assertThat(first.path("object").path("metadata").path("resourceVersion").asText())
+                    assertThat(first.path("object")
+                                    .path("metadata")
+                                    .path("labels")
+                                    .path("version")
+                                    .asText())
+                            .as("watch %d", i)
+                            .isEqualTo("2");
+                    assertThat(first.path("object")
+                                    .path("metadata")
+                                    .path("resourceVersion")
+                                    .asText())
                             .isEqualTo(updated.getMetadata().getResourceVersion());
                     assertThat(w.poll(50)).as("nothing after the initial state").isNull();
                 }
@@ -71,8 +86,8 @@ class WatchFromNowTest {
             WatchCache<Pod> cache = api.server().cache(PodKind.RESOURCE);
             Pod a = pods.create(pod("a", "1")).join();
             long ra = Long.parseLong(a.getMetadata().getResourceVersion());
-            io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "cache has a",
-                    () -> cache.revision() >= ra);
+            io.kubelite.store.testing.Poll.until(
+                    java.time.Duration.ofSeconds(10), "cache has a", () -> cache.revision() >= ra);
             long rev = cache.revision();
             int n = cache.size();
             // etcd moved on under other prefixes only: same newest key, same count -> fresh at once
@@ -81,10 +96,13 @@ class WatchFromNowTest {
             CompletableFuture<Void> created = cache.awaitFresh(new EtcdState(rev + 1000, rev + 2, n + 1));
             assertThat(created).isNotDone();
             Pod b = pods.create(pod("b", "1")).join();
-            io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(10), "cache has b",
-                    () -> cache.get("default", "b") != null);
+            io.kubelite.store.testing.Poll.until(
+                    java.time.Duration.ofSeconds(10), "cache has b", () -> cache.get("default", "b") != null);
             assertThat(created).isNotDone();
-            pods.update(b.toBuilder().setMetadata(b.getMetadata().toBuilder().putLabels("version", "2")).build()).join();
+            pods.update(b.toBuilder()
+                            .setMetadata(b.getMetadata().toBuilder().putLabels("version", "2"))
+                            .build())
+                    .join();
             created.get(10, java.util.concurrent.TimeUnit.SECONDS);
             // a pending delete: etcd has one key fewer than the cache until the delete is applied
             long now = cache.revision();

@@ -1,6 +1,5 @@
 package io.kubelite.bench;
 
-import io.kubelite.kinds.core.pod.PodKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Cmp;
@@ -13,6 +12,7 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.ResourceRequirements;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectCodec;
@@ -20,7 +20,6 @@ import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
 import io.kubelite.store.local.EtcdBinary;
 import io.kubelite.store.local.EtcdMember;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +44,7 @@ import java.util.function.IntFunction;
 public final class StoreBenchmark {
     private static final String NS = "bench";
 
-    private StoreBenchmark() {
-    }
+    private StoreBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String endpoints = null;
@@ -61,9 +59,12 @@ public final class StoreBenchmark {
         EtcdMember local = null;
         if (endpoints == null) {
             Path dir = Files.createTempDirectory("kubelite-bench-etcd");
-            local = EtcdMember.startHealthy(EtcdBinary.etcd().orElseThrow(() ->
-                            new IllegalStateException("no etcd binary: install etcd-server or pass --etcd-endpoints")),
-                    EtcdMember.Spec.single("bench", dir.resolve("data"), dir.resolve("etcd.log")), Duration.ofSeconds(30));
+            local = EtcdMember.startHealthy(
+                    EtcdBinary.etcd()
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "no etcd binary: install etcd-server or pass --etcd-endpoints")),
+                    EtcdMember.Spec.single("bench", dir.resolve("data"), dir.resolve("etcd.log")),
+                    Duration.ofSeconds(30));
             endpoints = local.endpoint();
         }
         try {
@@ -77,9 +78,11 @@ public final class StoreBenchmark {
 
     private static void run(String endpoints, int ops) {
         String prefix = "/bench-" + Long.toHexString(System.nanoTime()) + "/registry";
-        try (Etcd etcd = Etcd.connect(new EtcdConfig(Arrays.asList(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
+        try (Etcd etcd =
+                Etcd.connect(new EtcdConfig(Arrays.asList(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
             ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
-            System.out.printf("store benchmark: %d cores, etcd %s, %d ops per case%n",
+            System.out.printf(
+                    "store benchmark: %d cores, etcd %s, %d ops per case%n",
                     Runtime.getRuntime().availableProcessors(), endpoints, ops);
             // warm up both paths (JIT, connections)
             runCase("warmup", etcd, pods, 16, 2000, true);
@@ -104,9 +107,11 @@ public final class StoreBenchmark {
         long[] rawRevs = new long[n];
         double rawCreate = rate(writers, n, i -> {
             ByteSequence key = bs(etcd.prefix() + "/raw/" + tag + "-" + i);
-            return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+            return kv.txn()
+                    .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(key, ByteSequence.from(sample), PutOption.DEFAULT))
-                    .Else(Op.get(key, GetOption.DEFAULT)).commit()
+                    .Else(Op.get(key, GetOption.DEFAULT))
+                    .commit()
                     .thenAccept(r -> rawRevs[i] = r.getHeader().getRevision());
         });
         List<Pod> created = new ArrayList<>(java.util.Collections.nCopies(n, null));
@@ -115,9 +120,11 @@ public final class StoreBenchmark {
         // raw update: txn(mod_revision == rev) put else get
         double rawUpdate = rate(writers, n, i -> {
             ByteSequence key = bs(etcd.prefix() + "/raw/" + tag + "-" + i);
-            return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(rawRevs[i])))
+            return kv.txn()
+                    .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(rawRevs[i])))
                     .Then(Op.put(key, ByteSequence.from(sample), PutOption.DEFAULT))
-                    .Else(Op.get(key, GetOption.DEFAULT)).commit()
+                    .Else(Op.get(key, GetOption.DEFAULT))
+                    .commit()
                     .thenAccept(r -> {
                         if (!r.isSucceeded()) {
                             throw new IllegalStateException("raw update lost its compare");
@@ -126,12 +133,18 @@ public final class StoreBenchmark {
         });
         double storeUpdate = rate(writers, n, i -> {
             Pod p = created.get(i);
-            return pods.update(p.toBuilder().setMetadata(p.getMetadata().toBuilder().putLabels("updated", "true")).build())
+            return pods.update(p.toBuilder()
+                            .setMetadata(p.getMetadata().toBuilder().putLabels("updated", "true"))
+                            .build())
                     .thenApply(x -> null);
         });
         if (!quiet) {
-            System.out.printf("%-8s %8d %14.0f %14.0f %7.2f%n", "create", writers, rawCreate, storeCreate, storeCreate / rawCreate);
-            System.out.printf("%-8s %8d %14.0f %14.0f %7.2f%n", "update", writers, rawUpdate, storeUpdate, storeUpdate / rawUpdate);
+            System.out.printf(
+                    "%-8s %8d %14.0f %14.0f %7.2f%n",
+                    "create", writers, rawCreate, storeCreate, storeCreate / rawCreate);
+            System.out.printf(
+                    "%-8s %8d %14.0f %14.0f %7.2f%n",
+                    "update", writers, rawUpdate, storeUpdate, storeUpdate / rawUpdate);
         }
     }
 
@@ -157,14 +170,20 @@ public final class StoreBenchmark {
 
     private static Pod pod(String name) {
         return Pod.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setNamespace(NS).setName(name)
-                        .putLabels("app", "bench").putLabels("pod-template-hash", "5d8f9c7b6"))
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setNamespace(NS)
+                        .setName(name)
+                        .putLabels("app", "bench")
+                        .putLabels("pod-template-hash", "5d8f9c7b6"))
                 .setSpec(PodSpec.newBuilder()
                         .setSchedulerName("default-scheduler")
                         .setRestartPolicy("Always")
-                        .addContainers(Container.newBuilder().setName("app").setImage("nginx:1.27")
+                        .addContainers(Container.newBuilder()
+                                .setName("app")
+                                .setImage("nginx:1.27")
                                 .setResources(ResourceRequirements.newBuilder()
-                                        .putRequests("cpu", "100m").putRequests("memory", "128Mi"))))
+                                        .putRequests("cpu", "100m")
+                                        .putRequests("memory", "128Mi"))))
                 .build();
     }
 

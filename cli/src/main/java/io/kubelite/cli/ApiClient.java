@@ -2,7 +2,6 @@ package io.kubelite.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -25,8 +24,8 @@ final class ApiClient {
         // HTTP/1.1: one connection per watch stream. Over HTTP/2 (h2c, which the JDK client tries by
         // default) every request shares one connection, and the JDK sends no pings, so a frozen
         // server's connection would carry every re-watch into the same silence for good.
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .version(HttpClient.Version.HTTP_1_1);
+        HttpClient.Builder b =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1);
         if (tls != null) {
             b.sslContext(tls);
         }
@@ -49,8 +48,11 @@ final class ApiClient {
     }
 
     Resp call(String method, String path, String contentType, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path))
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -115,7 +117,8 @@ final class ApiClient {
      * the connection and then says nothing; zero: no bound); the body may stream for as long
      * as it likes.
      */
-    HttpResponse<InputStream> open(String path, Duration headerTimeout) throws java.io.IOException, InterruptedException {
+    HttpResponse<InputStream> open(String path, Duration headerTimeout)
+            throws java.io.IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path));
         if (!headerTimeout.isZero()) {
             b.timeout(headerTimeout);
@@ -128,7 +131,9 @@ final class ApiClient {
 
     /** A GET whose transport failures are thrown as they are, for a caller that retries them. */
     Resp tryGet(String path) throws java.io.IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(60)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path))
+                .timeout(Duration.ofSeconds(60))
+                .GET();
         if (token != null && !token.isEmpty()) {
             b.header("Authorization", "Bearer " + token);
         }

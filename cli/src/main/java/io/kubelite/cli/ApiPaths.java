@@ -1,14 +1,12 @@
 package io.kubelite.cli;
 
 import io.kubelite.kinds.Resource;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /** Where a resource's collections and objects live in the API server's REST paths. */
 final class ApiPaths {
-    private ApiPaths() {
-    }
+    private ApiPaths() {}
 
     /** Collection path: namespaced in ns (or all namespaces when ns is null), or cluster-scoped. */
     static String collection(Resource<?> r, String ns) {

@@ -1,17 +1,16 @@
 package io.kubelite.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kubelite.kinds.Resource;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
-import java.util.List;
-import java.util.concurrent.Callable;
-
 import static io.kubelite.cli.ApiPaths.collection;
 import static io.kubelite.cli.ApiPaths.item;
 import static io.kubelite.cli.ResourceArgs.typeName;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubelite.kinds.Resource;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code kl apply -f FILE|DIR|-}: creates each object of the manifests that does not exist, else
@@ -22,7 +21,9 @@ import static io.kubelite.cli.ResourceArgs.typeName;
  */
 @Command(name = "apply", description = "Apply a configuration to resources from files, directories or stdin.")
 final class ApplyCommand implements Callable<Integer> {
-    @Option(names = {"-f", "--filename"}, required = true)
+    @Option(
+            names = {"-f", "--filename"},
+            required = true)
     List<String> files;
 
     private final KlContext ctx;
@@ -53,7 +54,8 @@ final class ApplyCommand implements Callable<Integer> {
         JsonNode doc = m.object();
         String name = doc.path("metadata").path("name").asText("");
         if (name.isEmpty()) {
-            throw new KlException("error: error when retrieving current configuration of: resource name may not be empty");
+            throw new KlException(
+                    "error: error when retrieving current configuration of: resource name may not be empty");
         }
         String body = doc.toString();
         ApiClient.Resp cur = c.get(item(r, ns, name));
@@ -70,8 +72,8 @@ final class ApplyCommand implements Callable<Integer> {
         }
         ObjectNode patch = ((ObjectNode) doc.deepCopy());
         patch.remove("status");
-        ApiClient.Resp dry = c.call("PATCH", item(r, ns, name) + "?dryRun=All", "application/merge-patch+json",
-                patch.toString());
+        ApiClient.Resp dry =
+                c.call("PATCH", item(r, ns, name) + "?dryRun=All", "application/merge-patch+json", patch.toString());
         if (!dry.ok()) {
             throw ApiClient.error(dry);
         }

@@ -1,15 +1,14 @@
 package io.kubelite.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.kubelite.kinds.Resource;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
-import java.util.List;
-import java.util.concurrent.Callable;
-
 import static io.kubelite.cli.ApiPaths.collection;
 import static io.kubelite.cli.ResourceArgs.typeName;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubelite.kinds.Resource;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code kl create -f FILE|DIR|-}: creates each object of the manifests. A server that refuses one is
@@ -17,7 +16,9 @@ import static io.kubelite.cli.ResourceArgs.typeName;
  */
 @Command(name = "create", description = "Create resources from files, directories or stdin.")
 final class CreateCommand implements Callable<Integer> {
-    @Option(names = {"-f", "--filename"}, required = true)
+    @Option(
+            names = {"-f", "--filename"},
+            required = true)
     List<String> files;
 
     private final KlContext ctx;
@@ -40,7 +41,9 @@ final class CreateCommand implements Callable<Integer> {
                 errors++;
                 continue;
             }
-            ctx.out().println(typeName(r) + "/" + cr.json().path("metadata").path("name").asText() + " created");
+            ctx.out()
+                    .println(typeName(r) + "/"
+                            + cr.json().path("metadata").path("name").asText() + " created");
         }
         return errors > 0 ? 1 : 0;
     }

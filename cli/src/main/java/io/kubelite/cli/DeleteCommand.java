@@ -1,22 +1,21 @@
 package io.kubelite.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.Message;
-import io.kubelite.kinds.Resource;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-
 import static io.kubelite.cli.ApiPaths.collection;
 import static io.kubelite.cli.ApiPaths.enc;
 import static io.kubelite.cli.ApiPaths.item;
 import static io.kubelite.cli.ResourceArgs.resource;
 import static io.kubelite.cli.ResourceArgs.targets;
 import static io.kubelite.cli.ResourceArgs.typeName;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Message;
+import io.kubelite.kinds.Resource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code kl delete}: deletes the objects named by arguments, by {@code -f} manifests, or by
@@ -28,19 +27,30 @@ import static io.kubelite.cli.ResourceArgs.typeName;
 final class DeleteCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "TYPE [NAME...]")
     List<String> args = new ArrayList<>();
+
     @Option(names = {"-f", "--filename"})
     List<String> files;
+
     @Option(names = {"-l", "--selector"})
     String selector;
+
     @Option(names = "--ignore-not-found")
     boolean ignoreNotFound;
+
     @Option(names = "--grace-period", defaultValue = "-1")
     long grace;
+
     @Option(names = "--force")
     boolean force;
+
     @Option(names = "--all")
     boolean all;
-    @Option(names = "--cascade", arity = "0..1", fallbackValue = "background", defaultValue = "background",
+
+    @Option(
+            names = "--cascade",
+            arity = "0..1",
+            fallbackValue = "background",
+            defaultValue = "background",
             description = "background (default), foreground (the owner waits for its dependents) or orphan")
     String cascade;
 
@@ -51,8 +61,7 @@ final class DeleteCommand implements Callable<Integer> {
     }
 
     /** One object to delete; {@code namespace} is ignored for a cluster-scoped resource. */
-    private record Target(Resource<?> resource, String namespace, String name) {
-    }
+    private record Target(Resource<?> resource, String namespace, String name) {}
 
     /** kubectl's --cascade values, as the API server's propagationPolicy. */
     private String propagationPolicy() {
@@ -61,11 +70,14 @@ final class DeleteCommand implements Callable<Integer> {
             case "foreground" -> "Foreground";
             case "orphan" -> "Orphan";
             case "false" -> {
-                ctx.err().println("warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.");
+                ctx.err()
+                        .println(
+                                "warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.");
                 yield "Orphan";
             }
-            default -> throw new KlException("error: invalid cascade value (" + cascade
-                    + "). Must be \"background\", \"foreground\", or \"orphan\".");
+            default ->
+                throw new KlException("error: invalid cascade value (" + cascade
+                        + "). Must be \"background\", \"foreground\", or \"orphan\".");
         };
     }
 
@@ -78,7 +90,10 @@ final class DeleteCommand implements Callable<Integer> {
             Manifests manifests = new Manifests(ctx);
             for (JsonNode doc : manifests.read(files)) {
                 Manifests.Manifest m = manifests.resolve(doc);
-                targets.add(new Target(m.resource(), m.namespace(), doc.path("metadata").path("name").asText()));
+                targets.add(new Target(
+                        m.resource(),
+                        m.namespace(),
+                        doc.path("metadata").path("name").asText()));
             }
         } else if (args.isEmpty()) {
             throw new KlException("error: You must provide one or more resources by argument or filename.");
@@ -87,7 +102,8 @@ final class DeleteCommand implements Callable<Integer> {
             String path = collection(r, r.namespaced() ? ctx.namespace() : null)
                     + (selector != null ? "?labelSelector=" + enc(selector) : "");
             for (JsonNode i : c.getOk(path).path("items")) {
-                targets.add(new Target(r, ctx.namespace(), i.path("metadata").path("name").asText()));
+                targets.add(new Target(
+                        r, ctx.namespace(), i.path("metadata").path("name").asText()));
             }
             if (targets.isEmpty()) {
                 ctx.err().println("No resources found");
@@ -107,8 +123,9 @@ final class DeleteCommand implements Callable<Integer> {
             q += "&gracePeriodSeconds=" + g;
         }
         if (force && g == 0) {
-            ctx.err().println("Warning: Immediate deletion does not wait for confirmation that the running resource "
-                    + "has been terminated. The resource may continue to run on the cluster indefinitely.");
+            ctx.err()
+                    .println("Warning: Immediate deletion does not wait for confirmation that the running resource "
+                            + "has been terminated. The resource may continue to run on the cluster indefinitely.");
         }
         int errors = 0;
         for (Target t : targets) {
@@ -121,7 +138,9 @@ final class DeleteCommand implements Callable<Integer> {
                 errors++;
                 continue;
             }
-            ctx.out().println(typeName(t.resource()) + " \"" + t.name() + "\" " + (force && g == 0 ? "force deleted" : "deleted"));
+            ctx.out()
+                    .println(typeName(t.resource()) + " \"" + t.name() + "\" "
+                            + (force && g == 0 ? "force deleted" : "deleted"));
         }
         return errors > 0 ? 1 : 0;
     }

@@ -1,20 +1,19 @@
 package io.kubelite.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.Message;
-import io.kubelite.kinds.Resource;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-
 import static io.kubelite.cli.ApiPaths.collection;
 import static io.kubelite.cli.ApiPaths.enc;
 import static io.kubelite.cli.ApiPaths.item;
 import static io.kubelite.cli.ResourceArgs.resource;
 import static io.kubelite.cli.ResourceArgs.targets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Message;
+import io.kubelite.kinds.Resource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code kl describe TYPE [NAME...] | TYPE/NAME...}: each object (all of the type in the namespace
@@ -38,9 +37,15 @@ final class DescribeCommand implements Callable<Integer> {
         List<JsonNode> objs = new ArrayList<>();
         Resource<? extends Message> r = resource(args.get(0).split("/")[0]);
         if (args.size() == 1 && !args.get(0).contains("/")) {
-            c.getOk(collection(r, r.namespaced() ? ctx.namespace() : null)).path("items").forEach(objs::add);
+            c.getOk(collection(r, r.namespaced() ? ctx.namespace() : null))
+                    .path("items")
+                    .forEach(objs::add);
             if (objs.isEmpty()) {
-                ctx.err().println(r.namespaced() ? "No resources found in " + ctx.namespace() + " namespace." : "No resources found");
+                ctx.err()
+                        .println(
+                                r.namespaced()
+                                        ? "No resources found in " + ctx.namespace() + " namespace."
+                                        : "No resources found");
                 return 0;
             }
         } else {
@@ -57,8 +62,10 @@ final class DescribeCommand implements Callable<Integer> {
             JsonNode o = objs.get(i);
             JsonNode m = o.path("metadata");
             String sel = "involvedObject.name=" + m.path("name").asText() + ",involvedObject.kind=" + r.kind();
-            String evPath = (m.has("namespace") ? "/api/v1/namespaces/" + enc(m.path("namespace").asText()) + "/events"
-                    : "/api/v1/events") + "?fieldSelector=" + enc(sel);
+            String evPath = (m.has("namespace")
+                            ? "/api/v1/namespaces/" + enc(m.path("namespace").asText()) + "/events"
+                            : "/api/v1/events")
+                    + "?fieldSelector=" + enc(sel);
             ApiClient.Resp er = c.get(evPath);
             List<JsonNode> events = new ArrayList<>();
             // events only add to the description: without them (not allowed, say) it still stands

@@ -1,8 +1,7 @@
 package io.kubelite.cli;
 
-import io.kubelite.api.ApiJson;
 import com.fasterxml.jackson.databind.JsonNode;
-
+import io.kubelite.api.ApiJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,7 +38,9 @@ final class Describer {
         String label = "  ".repeat(indent) + name + ":";
         b.append(label);
         int pad = Math.max(1, 18 - label.length());
-        b.append(" ".repeat(pad)).append(value == null || value.isEmpty() ? "<none>" : value).append('\n');
+        b.append(" ".repeat(pad))
+                .append(value == null || value.isEmpty() ? "<none>" : value)
+                .append('\n');
     }
 
     private void map(String name, JsonNode map) {
@@ -55,7 +56,11 @@ final class Describer {
                 field(name, e.getKey() + "=" + e.getValue());
                 first = false;
             } else {
-                b.append(" ".repeat(18)).append(e.getKey()).append('=').append(e.getValue()).append('\n');
+                b.append(" ".repeat(18))
+                        .append(e.getKey())
+                        .append('=')
+                        .append(e.getValue())
+                        .append('\n');
             }
         }
     }
@@ -68,15 +73,24 @@ final class Describer {
         field("Priority", Integer.toString(spec.path("priority").asInt(0)));
         field("Service Account", spec.path("serviceAccountName").asText());
         String node = spec.path("nodeName").asText("");
-        field("Node", node.isEmpty() ? "<none>" : node + (st.has("hostIP") ? "/" + st.path("hostIP").asText() : ""));
+        field(
+                "Node",
+                node.isEmpty()
+                        ? "<none>"
+                        : node + (st.has("hostIP") ? "/" + st.path("hostIP").asText() : ""));
         if (st.has("startTime")) {
             field("Start Time", st.path("startTime").asText());
         }
         map("Labels", m.path("labels"));
         map("Annotations", m.path("annotations"));
         if (m.has("deletionTimestamp")) {
-            field("Status", "Terminating (lasts " + tables.age(m.path("creationTimestamp").asText()) + ")");
-            field("Termination Grace Period", m.path("deletionGracePeriodSeconds").asText() + "s");
+            field(
+                    "Status",
+                    "Terminating (lasts "
+                            + tables.age(m.path("creationTimestamp").asText()) + ")");
+            field(
+                    "Termination Grace Period",
+                    m.path("deletionGracePeriodSeconds").asText() + "s");
         } else {
             field("Status", st.path("phase").asText());
         }
@@ -109,7 +123,10 @@ final class Describer {
                     field(3, "Started", detail.path("startedAt").asText());
                 }
                 field(2, "Ready", cs.path("ready").asBoolean() ? "True" : "False");
-                field(2, "Restart Count", Integer.toString(cs.path("restartCount").asInt()));
+                field(
+                        2,
+                        "Restart Count",
+                        Integer.toString(cs.path("restartCount").asInt()));
             } else {
                 field(2, "State", "Waiting");
                 field(2, "Ready", "False");
@@ -118,11 +135,15 @@ final class Describer {
             JsonNode res = c.path("resources");
             if (res.has("limits")) {
                 b.append("    Limits:\n");
-                res.path("limits").fields().forEachRemaining(e -> field(3, e.getKey(), e.getValue().asText()));
+                res.path("limits")
+                        .fields()
+                        .forEachRemaining(e -> field(3, e.getKey(), e.getValue().asText()));
             }
             if (res.has("requests")) {
                 b.append("    Requests:\n");
-                res.path("requests").fields().forEachRemaining(e -> field(3, e.getKey(), e.getValue().asText()));
+                res.path("requests")
+                        .fields()
+                        .forEachRemaining(e -> field(3, e.getKey(), e.getValue().asText()));
             }
         }
         b.append("Conditions:\n");
@@ -133,7 +154,8 @@ final class Describer {
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("  Type", "Status"));
             for (JsonNode c : st.path("conditions")) {
-                rows.add(List.of("  " + c.path("type").asText(), c.path("status").asText()));
+                rows.add(
+                        List.of("  " + c.path("type").asText(), c.path("status").asText()));
             }
             b.append(Tables.layout(rows));
         }
@@ -186,7 +208,8 @@ final class Describer {
         field("CreationTimestamp", m.path("creationTimestamp").asText());
         List<String> taints = new ArrayList<>();
         for (JsonNode t : spec.path("taints")) {
-            taints.add(t.path("key").asText() + (t.has("value") ? "=" + t.path("value").asText() : "") + ":"
+            taints.add(t.path("key").asText()
+                    + (t.has("value") ? "=" + t.path("value").asText() : "") + ":"
                     + t.path("effect").asText());
         }
         list("Taints", taints);
@@ -196,22 +219,39 @@ final class Describer {
         rows.add(List.of("  Type", "Status", "LastHeartbeatTime", "LastTransitionTime", "Reason", "Message"));
         rows.add(List.of("  ----", "------", "-----------------", "------------------", "------", "-------"));
         for (JsonNode c : st.path("conditions")) {
-            rows.add(List.of("  " + c.path("type").asText(), c.path("status").asText(),
-                    c.path("lastHeartbeatTime").asText(""), c.path("lastTransitionTime").asText(""),
-                    c.path("reason").asText(""), c.path("message").asText("")));
+            rows.add(List.of(
+                    "  " + c.path("type").asText(),
+                    c.path("status").asText(),
+                    c.path("lastHeartbeatTime").asText(""),
+                    c.path("lastTransitionTime").asText(""),
+                    c.path("reason").asText(""),
+                    c.path("message").asText("")));
         }
         b.append(Tables.layout(rows));
         b.append("Addresses:\n");
         for (JsonNode a : st.path("addresses")) {
-            b.append("  ").append(a.path("type").asText()).append(":  ").append(a.path("address").asText()).append('\n');
+            b.append("  ")
+                    .append(a.path("type").asText())
+                    .append(":  ")
+                    .append(a.path("address").asText())
+                    .append('\n');
         }
         for (String section : List.of("capacity", "allocatable")) {
             if (st.has(section)) {
-                b.append(Character.toUpperCase(section.charAt(0))).append(section.substring(1)).append(":\n");
+                b.append(Character.toUpperCase(section.charAt(0)))
+                        .append(section.substring(1))
+                        .append(":\n");
                 Map<String, String> sorted = new TreeMap<>();
-                st.path(section).fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue().asText()));
-                sorted.forEach((k, v) -> b.append("  ").append(k).append(":").append(" ".repeat(Math.max(1, 18 - k.length())))
-                        .append(v).append('\n'));
+                st.path(section)
+                        .fields()
+                        .forEachRemaining(
+                                e -> sorted.put(e.getKey(), e.getValue().asText()));
+                sorted.forEach((k, v) -> b.append("  ")
+                        .append(k)
+                        .append(":")
+                        .append(" ".repeat(Math.max(1, 18 - k.length())))
+                        .append(v)
+                        .append('\n'));
             }
         }
         JsonNode info = st.path("nodeInfo");
@@ -239,7 +279,8 @@ final class Describer {
             if (e.getKey().equals("data") && "Secret".equals(o.path("kind").asText(""))) {
                 continue;
             }
-            String name = Character.toUpperCase(e.getKey().charAt(0)) + e.getKey().substring(1);
+            String name =
+                    Character.toUpperCase(e.getKey().charAt(0)) + e.getKey().substring(1);
             if (e.getValue().isValueNode()) {
                 field(name, e.getValue().asText());
             } else {
@@ -260,15 +301,24 @@ final class Describer {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("  Type", "Reason", "Age", "From", "Message"));
         rows.add(List.of("  ----", "------", "----", "----", "-------"));
-        events.sort((x, y) -> x.path("lastTimestamp").asText("").compareTo(y.path("lastTimestamp").asText("")));
+        events.sort((x, y) -> x.path("lastTimestamp")
+                .asText("")
+                .compareTo(y.path("lastTimestamp").asText("")));
         for (JsonNode e : events) {
-            String last = e.path("lastTimestamp").asText(e.path("metadata").path("creationTimestamp").asText(""));
+            String last = e.path("lastTimestamp")
+                    .asText(e.path("metadata").path("creationTimestamp").asText(""));
             String age = tables.age(last);
             if (e.path("count").asInt() > 1) {
-                age = age + " (x" + e.path("count").asInt() + " over " + tables.age(e.path("firstTimestamp").asText(last)) + ")";
+                age = age + " (x" + e.path("count").asInt() + " over "
+                        + tables.age(e.path("firstTimestamp").asText(last)) + ")";
             }
-            rows.add(List.of("  " + e.path("type").asText(""), e.path("reason").asText(""), age,
-                    e.path("source").path("component").asText(e.path("reportingComponent").asText("")),
+            rows.add(List.of(
+                    "  " + e.path("type").asText(""),
+                    e.path("reason").asText(""),
+                    age,
+                    e.path("source")
+                            .path("component")
+                            .asText(e.path("reportingComponent").asText("")),
                     e.path("message").asText("")));
         }
         b.append(Tables.layout(rows));

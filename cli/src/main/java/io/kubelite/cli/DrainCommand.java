@@ -1,15 +1,14 @@
 package io.kubelite.cli;
 
-import io.kubelite.kinds.core.pod.PodKind;
+import static io.kubelite.cli.ApiPaths.enc;
+import static io.kubelite.cli.ApiPaths.item;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubelite.kinds.core.pod.PodKind;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.util.concurrent.Callable;
-
-import static io.kubelite.cli.ApiPaths.enc;
-import static io.kubelite.cli.ApiPaths.item;
 
 /**
  * {@code kl drain NODE}: cordons the node, then deletes every pod bound to it, in all namespaces (a
@@ -19,13 +18,16 @@ import static io.kubelite.cli.ApiPaths.item;
 final class DrainCommand implements Callable<Integer> {
     @Parameters(arity = "1")
     String node;
+
     @Option(names = "--grace-period", defaultValue = "-1")
     long grace;
     // kubectl's drain flags, accepted so kubectl command lines work; kl deletes every pod on the node regardless
     @Option(names = "--ignore-daemonsets")
     boolean ignoreDaemonsets;
+
     @Option(names = "--delete-emptydir-data")
     boolean deleteEmptyDir;
+
     @Option(names = "--force")
     boolean force;
 

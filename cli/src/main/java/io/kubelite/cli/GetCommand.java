@@ -1,25 +1,24 @@
 package io.kubelite.cli;
 
+import static io.kubelite.cli.ApiPaths.collection;
+import static io.kubelite.cli.ApiPaths.enc;
+import static io.kubelite.cli.ApiPaths.item;
+import static io.kubelite.cli.ResourceArgs.resource;
+import static io.kubelite.cli.ResourceArgs.targets;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.backoff.Backoff;
 import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.runtime.DurationConverter;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-
-import static io.kubelite.cli.ApiPaths.collection;
-import static io.kubelite.cli.ApiPaths.enc;
-import static io.kubelite.cli.ApiPaths.item;
-import static io.kubelite.cli.ResourceArgs.resource;
-import static io.kubelite.cli.ResourceArgs.targets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code kl get TYPE [NAME...] | TYPE/NAME...}: prints the named objects, or a collection narrowed by
@@ -30,25 +29,41 @@ import static io.kubelite.cli.ResourceArgs.targets;
 final class GetCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TYPE [NAME...]")
     List<String> args;
+
     @Option(names = {"-o", "--output"})
     String output;
+
     @Option(names = {"-l", "--selector"})
     String selector;
+
     @Option(names = "--field-selector")
     String fieldSelector;
+
     @Option(names = {"-A", "--all-namespaces"})
     boolean all;
-    @Option(names = {"-w", "--watch"}, description = "After listing, watch for changes (survives a broken stream).")
+
+    @Option(
+            names = {"-w", "--watch"},
+            description = "After listing, watch for changes (survives a broken stream).")
     boolean watch;
+
     @Option(names = "--watch-only", description = "Watch for changes without printing the list first.")
     boolean watchOnly;
-    @Option(names = "--output-watch-events",
-            description = "With -w: an EVENT column (ADDED, MODIFIED, DELETED), or watch event objects with -o json|yaml.")
+
+    @Option(
+            names = "--output-watch-events",
+            description =
+                    "With -w: an EVENT column (ADDED, MODIFIED, DELETED), or watch event objects with -o json|yaml.")
     boolean outputWatchEvents;
-    @Option(names = "--watch-idle-timeout", defaultValue = "45s", converter = DurationConverter.class,
-            description = "With -w: re-open a watch that delivered nothing, not even a bookmark, for this long (a frozen"
-                    + " server's connection stays open and silent); also how long to wait for a server's answer;"
-                    + " 0 waits forever (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--watch-idle-timeout",
+            defaultValue = "45s",
+            converter = DurationConverter.class,
+            description =
+                    "With -w: re-open a watch that delivered nothing, not even a bookmark, for this long (a frozen"
+                            + " server's connection stays open and silent); also how long to wait for a server's answer;"
+                            + " 0 waits forever (default: ${DEFAULT-VALUE}).")
     Duration watchIdleTimeout;
 
     private final KlContext ctx;
@@ -102,8 +117,11 @@ final class GetCommand implements Callable<Integer> {
         rv = list.path("metadata").path("resourceVersion").asLong();
         if (items.isEmpty() && !watching) {
             if (printer.isTable()) {
-                ctx.err().println(r.namespaced() && ns != null ? "No resources found in " + ns + " namespace."
-                        : "No resources found");
+                ctx.err()
+                        .println(
+                                r.namespaced() && ns != null
+                                        ? "No resources found in " + ns + " namespace."
+                                        : "No resources found");
                 return 0;
             }
         }
@@ -116,8 +134,17 @@ final class GetCommand implements Callable<Integer> {
             printer.printWatchStart(r, items, ns);
         }
         // returns only when interrupted (in-process callers); a kl process ends on Ctrl-C
-        new ResumingWatch(c, path, r.plural(), items, rv, (type, o) -> printer.printWatched(r, type, o, ns), ctx.err(),
-                Backoff.jittered(ExponentialBackoff.LIST_RETRY), watchIdleTimeout).run();
+        new ResumingWatch(
+                        c,
+                        path,
+                        r.plural(),
+                        items,
+                        rv,
+                        (type, o) -> printer.printWatched(r, type, o, ns),
+                        ctx.err(),
+                        Backoff.jittered(ExponentialBackoff.LIST_RETRY),
+                        watchIdleTimeout)
+                .run();
         return 0;
     }
 }

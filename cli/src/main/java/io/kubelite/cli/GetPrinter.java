@@ -1,17 +1,16 @@
 package io.kubelite.cli;
 
+import static io.kubelite.cli.ResourceArgs.typeName;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubelite.api.ApiJson;
 import io.kubelite.kinds.Resource;
-
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-
-import static io.kubelite.cli.ResourceArgs.typeName;
 
 /**
  * How {@code kl get} prints objects in its {@code -o} format (a table, {@code wide}, {@code name},
@@ -24,6 +23,7 @@ final class GetPrinter {
     private final Clock clock;
     /** The -o value; null for the default table. */
     private final String output;
+
     private final boolean outputWatchEvents;
     /** In watch mode the table header goes out once, before the first row. */
     private boolean headerPrinted;
@@ -45,8 +45,8 @@ final class GetPrinter {
     /** Fails for a format kl cannot print; a watch checks first, as its printing would fall back to a table. */
     void checkOutput() {
         if (output != null && !List.of("wide", "name", "json", "yaml").contains(output)) {
-            throw new KlException("error: unable to match a printer suitable for the output format \""
-                    + output + "\", allowed formats are: json,name,wide,yaml");
+            throw new KlException("error: unable to match a printer suitable for the output format \"" + output
+                    + "\", allowed formats are: json,name,wide,yaml");
         }
     }
 
@@ -59,7 +59,9 @@ final class GetPrinter {
         String o = output == null ? "" : output;
         switch (o) {
             case "", "wide" -> printRows(r, items, ns, true);
-            case "name" -> items.forEach(i -> out.println(typeName(r) + "/" + i.path("metadata").path("name").asText()));
+            case "name" ->
+                items.forEach(i -> out.println(
+                        typeName(r) + "/" + i.path("metadata").path("name").asText()));
             case "json", "yaml" -> {
                 JsonNode doc;
                 if (items.size() == 1 && namesGiven) {
@@ -75,8 +77,9 @@ final class GetPrinter {
                 }
                 out.print(o.equals("json") ? ApiJson.toPrettyJson(doc) + "\n" : ApiJson.toYaml(doc));
             }
-            default -> throw new KlException("error: unable to match a printer suitable for the output format \""
-                    + o + "\", allowed formats are: json,name,wide,yaml");
+            default ->
+                throw new KlException("error: unable to match a printer suitable for the output format \"" + o
+                        + "\", allowed formats are: json,name,wide,yaml");
         }
     }
 
@@ -94,7 +97,9 @@ final class GetPrinter {
     /** One object of a watch, as kubectl prints it: a row, a name, or a whole JSON/YAML document. */
     void printWatched(Resource<?> r, String type, JsonNode item, String ns) {
         switch (output == null ? "" : output) {
-            case "name" -> out.println(typeName(r) + "/" + item.path("metadata").path("name").asText());
+            case "name" ->
+                out.println(
+                        typeName(r) + "/" + item.path("metadata").path("name").asText());
             case "json" -> out.print(ApiJson.toPrettyJson(watched(r, type, item)) + "\n");
             case "yaml" -> out.print((yamlDocs++ > 0 ? "---\n" : "") + ApiJson.toYaml(watched(r, type, item)));
             default -> {

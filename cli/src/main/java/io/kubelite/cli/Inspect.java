@@ -11,17 +11,16 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code kl inspect etcd [KEY | --prefix P]}: reads etcd directly (read-only) and decodes the stored envelopes. */
 @Command(name = "inspect", description = "Look under the hood.", subcommands = Inspect.EtcdCmd.class)
@@ -42,14 +41,21 @@ final class Inspect implements Callable<Integer> {
     static final class EtcdCmd implements Callable<Integer> {
         @ParentCommand
         Inspect parent;
+
         @Parameters(arity = "0..1", paramLabel = "KEY")
         String key;
+
         @Option(names = "--prefix", paramLabel = "P", description = "All keys under this prefix.")
         String prefix;
-        @Option(names = {"-o", "--output"}, defaultValue = "yaml")
+
+        @Option(
+                names = {"-o", "--output"},
+                defaultValue = "yaml")
         String output;
+
         @Option(names = "--etcd-endpoints", split = ",", defaultValue = "${env:ETCD_ENDPOINTS:-127.0.0.1:2379}")
         List<String> endpoints;
+
         @Option(names = "--keys-only")
         boolean keysOnly;
 
@@ -66,18 +72,23 @@ final class Inspect implements Callable<Integer> {
             try (Etcd etcd = Etcd.connect(cfg)) {
                 String k = key != null ? key : prefix;
                 GetOption opt = prefix != null
-                        ? GetOption.builder().withRange(Etcd.bytes(Keys.rangeEnd(prefix))).withKeysOnly(keysOnly).build()
+                        ? GetOption.builder()
+                                .withRange(Etcd.bytes(Keys.rangeEnd(prefix)))
+                                .withKeysOnly(keysOnly)
+                                .build()
                         : GetOption.DEFAULT;
                 List<KeyValue> kvs;
                 try {
                     kvs = etcd.call(k, () -> etcd.client().getKVClient().get(Etcd.bytes(k), opt))
-                            .get(10, TimeUnit.SECONDS).getKvs();
+                            .get(10, TimeUnit.SECONDS)
+                            .getKvs();
                 } catch (java.util.concurrent.ExecutionException e) {
                     throw new KlException("error: etcd at " + String.join(",", endpoints) + ": "
                             + e.getCause().getMessage());
                 }
                 if (kvs.isEmpty()) {
-                    throw new KlException("error: " + (key != null ? "key " + key + " not found" : "no keys under " + prefix));
+                    throw new KlException(
+                            "error: " + (key != null ? "key " + key + " not found" : "no keys under " + prefix));
                 }
                 ArrayNode all = ApiClient.JSON.createArrayNode();
                 StringBuilder yaml = new StringBuilder();
@@ -116,9 +127,16 @@ final class Inspect implements Callable<Integer> {
                     if (yaml.length() > 0) {
                         yaml.append("---\n");
                     }
-                    yaml.append("# key: ").append(kk).append("\n# createRevision: ").append(kv.getCreateRevision())
-                            .append(", modRevision: ").append(kv.getModRevision()).append(", version: ")
-                            .append(kv.getVersion()).append('\n').append(ApiJson.toYaml(value));
+                    yaml.append("# key: ")
+                            .append(kk)
+                            .append("\n# createRevision: ")
+                            .append(kv.getCreateRevision())
+                            .append(", modRevision: ")
+                            .append(kv.getModRevision())
+                            .append(", version: ")
+                            .append(kv.getVersion())
+                            .append('\n')
+                            .append(ApiJson.toYaml(value));
                 }
                 if (!keysOnly) {
                     if (output.equals("json")) {

@@ -1,42 +1,57 @@
 package io.kubelite.cli;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code kl}: a kubectl-like CLI for kubelite (see docs/kl.md). This class is the root command: the
  * global options, the entry points, and the wiring of the commands around one {@link KlContext}.
  */
-@Command(name = "kl", mixinStandardHelpOptions = true, version = "kl 0.1.0",
+@Command(
+        name = "kl",
+        mixinStandardHelpOptions = true,
+        version = "kl 0.1.0",
         description = "kubectl-like CLI for kubelite.")
 public final class Kl implements Callable<Integer> {
     @Option(names = "--server", scope = CommandLine.ScopeType.INHERIT, description = "API server URL.")
     String server;
+
     @Option(names = "--token", scope = CommandLine.ScopeType.INHERIT, description = "Bearer token.")
     String token;
+
     @Option(names = "--kubeconfig", scope = CommandLine.ScopeType.INHERIT, description = "kubeconfig file.")
     String kubeconfig;
-    @Option(names = {"-n", "--namespace"}, scope = CommandLine.ScopeType.INHERIT, description = "Namespace.")
+
+    @Option(
+            names = {"-n", "--namespace"},
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Namespace.")
     String namespace;
-    @Option(names = "--certificate-authority", scope = CommandLine.ScopeType.INHERIT,
+
+    @Option(
+            names = "--certificate-authority",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "PEM file of the CA that signed the server's certificate.")
     String certificateAuthority;
-    @Option(names = "--insecure-skip-tls-verify", scope = CommandLine.ScopeType.INHERIT,
+
+    @Option(
+            names = "--insecure-skip-tls-verify",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Do not check the server's certificate (insecure).")
     boolean insecureSkipTlsVerify;
 
     @Spec
     private CommandSpec spec;
+
     private final PrintStream out;
 
     private Kl(PrintStream out) {
@@ -74,10 +89,21 @@ public final class Kl implements Callable<Integer> {
 
     /** kl's commands, in the order its help lists them. */
     private static List<Object> commands(KlContext c) {
-        return List.of(new GetCommand(c), new DescribeCommand(c), new ApplyCommand(c), new CreateCommand(c),
-                new DeleteCommand(c), new ScaleCommand(c), new LabelCommand(c), new AnnotateCommand(c),
-                new TaintCommand(c), new CordonCommand(c), new UncordonCommand(c), new DrainCommand(c),
-                new LogsCommand(c), new Inspect(c));
+        return List.of(
+                new GetCommand(c),
+                new DescribeCommand(c),
+                new ApplyCommand(c),
+                new CreateCommand(c),
+                new DeleteCommand(c),
+                new ScaleCommand(c),
+                new LabelCommand(c),
+                new AnnotateCommand(c),
+                new TaintCommand(c),
+                new CordonCommand(c),
+                new UncordonCommand(c),
+                new DrainCommand(c),
+                new LogsCommand(c),
+                new Inspect(c));
     }
 
     /** The global options, which picocli has filled in by the time a command asks. */

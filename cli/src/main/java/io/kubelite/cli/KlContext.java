@@ -20,9 +20,13 @@ import java.util.function.Supplier;
  */
 final class KlContext {
     /** The global options as given on the command line; null where not given. */
-    record Flags(String server, String token, String kubeconfig, String namespace, String certificateAuthority,
-                 boolean insecureSkipTlsVerify) {
-    }
+    record Flags(
+            String server,
+            String token,
+            String kubeconfig,
+            String namespace,
+            String certificateAuthority,
+            boolean insecureSkipTlsVerify) {}
 
     private final Supplier<Flags> flags;
     private final InputStream in;
@@ -32,8 +36,13 @@ final class KlContext {
     private final Clock clock;
     private KubeConfig config;
 
-    KlContext(Supplier<Flags> flags, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
-              Clock clock) {
+    KlContext(
+            Supplier<Flags> flags,
+            InputStream in,
+            PrintStream out,
+            PrintStream err,
+            Map<String, String> env,
+            Clock clock) {
         this.flags = flags;
         this.in = in;
         this.out = out;

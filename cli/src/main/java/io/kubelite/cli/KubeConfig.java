@@ -2,7 +2,6 @@ package io.kubelite.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.api.ApiJson;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,20 +79,26 @@ record KubeConfig(String server, String token, String namespace, String insecure
         byte[] ca = null;
         if (c.hasNonNull("certificate-authority-data")) {
             try {
-                ca = java.util.Base64.getMimeDecoder().decode(c.path("certificate-authority-data").asText());
+                ca = java.util.Base64.getMimeDecoder()
+                        .decode(c.path("certificate-authority-data").asText());
             } catch (IllegalArgumentException e) {
-                throw new KlException("error: loading config file \"" + where + "\": certificate-authority-data is not base64");
+                throw new KlException(
+                        "error: loading config file \"" + where + "\": certificate-authority-data is not base64");
             }
         } else if (c.hasNonNull("certificate-authority")) {
             try {
                 ca = Files.readAllBytes(Path.of(c.path("certificate-authority").asText()));
             } catch (IOException e) {
-                throw new KlException("error: unable to read certificate-authority " + c.path("certificate-authority").asText()
-                        + ": " + e.getMessage());
+                throw new KlException("error: unable to read certificate-authority "
+                        + c.path("certificate-authority").asText() + ": " + e.getMessage());
             }
         }
-        return new KubeConfig(c.path("server").asText(null), token, ns,
-                c.path("insecure-skip-tls-verify").asText(null), ca);
+        return new KubeConfig(
+                c.path("server").asText(null),
+                token,
+                ns,
+                c.path("insecure-skip-tls-verify").asText(null),
+                ca);
     }
 
     private static JsonNode named(JsonNode arr, String name) {

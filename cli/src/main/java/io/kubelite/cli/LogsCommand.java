@@ -1,15 +1,14 @@
 package io.kubelite.cli;
 
+import static io.kubelite.cli.ApiPaths.enc;
+import static io.kubelite.cli.ApiPaths.item;
+
 import io.kubelite.kinds.core.pod.PodKind;
+import java.io.InputStream;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.io.InputStream;
-import java.util.concurrent.Callable;
-
-import static io.kubelite.cli.ApiPaths.enc;
-import static io.kubelite.cli.ApiPaths.item;
 
 /**
  * {@code kl logs POD}: copies a container's log from the API server's pod log endpoint to stdout as it
@@ -19,12 +18,16 @@ import static io.kubelite.cli.ApiPaths.item;
 final class LogsCommand implements Callable<Integer> {
     @Parameters(arity = "1")
     String pod;
+
     @Option(names = {"-c", "--container"})
     String container;
+
     @Option(names = {"-f", "--follow"})
     boolean follow;
+
     @Option(names = {"-p", "--previous"})
     boolean previous;
+
     @Option(names = "--tail", defaultValue = "-1")
     long tail;
 
@@ -50,7 +53,8 @@ final class LogsCommand implements Callable<Integer> {
         if (tail >= 0) {
             q.append("&tailLines=").append(tail);
         }
-        String path = item(PodKind.RESOURCE, ctx.namespace(), name) + "/log" + (q.length() > 0 ? "?" + q.substring(1) : "");
+        String path =
+                item(PodKind.RESOURCE, ctx.namespace(), name) + "/log" + (q.length() > 0 ? "?" + q.substring(1) : "");
         try (InputStream in = ctx.client().stream(path)) {
             byte[] buf = new byte[8192];
             int n;

@@ -1,12 +1,11 @@
 package io.kubelite.cli;
 
-import io.kubelite.kinds.Kinds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.TypeMeta;
+import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +21,7 @@ import java.util.stream.Stream;
  */
 final class Manifests {
     /** One object of a manifest: its resource, and the namespace it belongs in (null when cluster-scoped). */
-    record Manifest(Resource<? extends Message> resource, String namespace, JsonNode object) {
-    }
+    record Manifest(Resource<? extends Message> resource, String namespace, JsonNode object) {}
 
     private final KlContext ctx;
 
@@ -96,8 +94,9 @@ final class Manifests {
             throw new KlException("error: error validating data: [apiVersion not set, kind not set]; "
                     + "every object needs apiVersion and kind");
         }
-        return Kinds.byKind(tm.apiVersion(), tm.kind()).orElseThrow(() -> new KlException(
-                "error: resource mapping not found for name: \"" + doc.path("metadata").path("name").asText()
+        return Kinds.byKind(tm.apiVersion(), tm.kind())
+                .orElseThrow(() -> new KlException("error: resource mapping not found for name: \""
+                        + doc.path("metadata").path("name").asText()
                         + "\" kind: \"" + tm.kind() + "\" from \"" + tm.apiVersion() + "\": no matches for kind \""
                         + tm.kind() + "\" in version \"" + tm.apiVersion() + "\""));
     }

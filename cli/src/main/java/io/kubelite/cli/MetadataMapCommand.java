@@ -1,17 +1,16 @@
 package io.kubelite.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-
 import static io.kubelite.cli.ApiPaths.item;
 import static io.kubelite.cli.ResourceArgs.targets;
 import static io.kubelite.cli.ResourceArgs.typeName;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The body of {@code kl label} and {@code kl annotate}, which differ only in the metadata map they
@@ -21,6 +20,7 @@ import static io.kubelite.cli.ResourceArgs.typeName;
 abstract class MetadataMapCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TYPE NAME KEY=VAL... KEY-...")
     List<String> args;
+
     @Option(names = "--overwrite")
     boolean overwrite;
 
@@ -43,8 +43,14 @@ abstract class MetadataMapCommand implements Callable<Integer> {
         List<String> changes = new ArrayList<>();
         // KEY- is a removal only once the object is named: before that it may be a name ending in "-"
         for (String a : args) {
-            (a.contains("=") || (a.endsWith("-") && !refs.isEmpty() && !a.contains("/")
-                    && refs.size() >= (refs.get(0).contains("/") ? 1 : 2)) ? changes : refs).add(a);
+            (a.contains("=")
+                                    || (a.endsWith("-")
+                                            && !refs.isEmpty()
+                                            && !a.contains("/")
+                                            && refs.size() >= (refs.get(0).contains("/") ? 1 : 2))
+                            ? changes
+                            : refs)
+                    .add(a);
         }
         if (changes.isEmpty()) {
             throw new KlException("error: at least one " + field.replaceAll("s$", "") + " update is required");
@@ -60,8 +66,8 @@ abstract class MetadataMapCommand implements Callable<Integer> {
                     String k = ch.substring(0, ch.indexOf('='));
                     String v = ch.substring(ch.indexOf('=') + 1);
                     if (cur.has(k) && !overwrite && !cur.path(k).asText().equals(v)) {
-                        throw new KlException("error: '" + k + "' already has a value (" + cur.path(k).asText()
-                                + "), and --overwrite is false");
+                        throw new KlException("error: '" + k + "' already has a value ("
+                                + cur.path(k).asText() + "), and --overwrite is false");
                     }
                     m.put(k, v);
                 }

@@ -1,9 +1,8 @@
 package io.kubelite.cli;
 
-import io.kubelite.kinds.Kinds;
 import com.google.protobuf.Message;
+import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,7 @@ import java.util.Optional;
  * {@code TYPE NAME...} or {@code TYPE/NAME...}) and how its messages name them back, as kubectl does.
  */
 final class ResourceArgs {
-    private ResourceArgs() {
-    }
+    private ResourceArgs() {}
 
     /** The resource a type argument names: plural, kind or short name, any case, an optional {@code .group}. */
     static Resource<? extends Message> resource(String type) {

@@ -1,7 +1,6 @@
 package io.kubelite.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.kubelite.store.backoff.Backoff;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -72,12 +71,18 @@ final class ResumingWatch {
     private IdleStreamWatchdog watchdog;
     /** Last printed state per namespace/name, for the diff after a relist. */
     private Map<String, JsonNode> known = new LinkedHashMap<>();
+
     private long lastRv;
     /** Objects already printed at {@link #lastRv}: one etcd transaction may change several keys at one revision. */
     private final Set<String> keysAtLastRv = new HashSet<>();
+
     private boolean outageReported;
 
-    private enum End { BROKEN, GONE, INTERRUPTED }
+    private enum End {
+        BROKEN,
+        GONE,
+        INTERRUPTED
+    }
 
     /**
      * @param path    the collection path with its selectors, as listed (e.g. {@code /api/v1/namespaces/default/pods?labelSelector=a%3Db})
@@ -86,8 +91,16 @@ final class ResumingWatch {
      * @param listRv  the list's resourceVersion
      * @param idleTimeout how long a stream (or a server's answer) may stay silent before it counts as broken
      */
-    ResumingWatch(ApiClient client, String path, String what, Iterable<JsonNode> listed, long listRv, Printer printer,
-                  PrintStream err, Backoff backoff, Duration idleTimeout) {
+    ResumingWatch(
+            ApiClient client,
+            String path,
+            String what,
+            Iterable<JsonNode> listed,
+            long listRv,
+            Printer printer,
+            PrintStream err,
+            Backoff backoff,
+            Duration idleTimeout) {
         this.client = client;
         this.path = path;
         this.what = what;
@@ -192,7 +205,8 @@ final class ResumingWatch {
                         throw ApiClient.error(new ApiClient.Resp(status, o.toString()));
                     }
                     case "BOOKMARK" -> advance(rv(o));
-                    case "ADDED", "MODIFIED", "DELETED" -> deliver(e.path("type").asText(), o);
+                    case "ADDED", "MODIFIED", "DELETED" ->
+                        deliver(e.path("type").asText(), o);
                     default -> {
                         // an unknown event type carries nothing kl can print
                     }
@@ -285,10 +299,11 @@ final class ResumingWatch {
         if (ApiClient.isCertificateFailure(e)) {
             throw client.tlsFailure(e instanceof javax.net.ssl.SSLException s ? s : new javax.net.ssl.SSLException(e));
         }
-        String reason = e instanceof ConnectException ? "connection refused"
-                : e instanceof HttpConnectTimeoutException ? "connect timed out"
-                : e instanceof HttpTimeoutException ? "timed out"
-                : "connection lost";
+        String reason = e instanceof ConnectException
+                ? "connection refused"
+                : e instanceof HttpConnectTimeoutException
+                        ? "connect timed out"
+                        : e instanceof HttpTimeoutException ? "timed out" : "connection lost";
         reportOutage(reason);
         return End.BROKEN;
     }

@@ -1,22 +1,22 @@
 package io.kubelite.cli;
 
-import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
-import java.util.List;
-import java.util.concurrent.Callable;
-
 import static io.kubelite.cli.ApiPaths.item;
 import static io.kubelite.cli.ResourceArgs.targets;
 import static io.kubelite.cli.ResourceArgs.typeName;
+
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code kl scale rs NAME --replicas N}: sets the replicas of ReplicaSets, the only kind kubelite can scale. */
 @Command(name = "scale", description = "Set a new size for a ReplicaSet.")
 final class ScaleCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TYPE NAME | TYPE/NAME")
     List<String> args;
+
     @Option(names = "--replicas", required = true)
     int replicas;
 
@@ -34,7 +34,10 @@ final class ScaleCommand implements Callable<Integer> {
                 throw new KlException("error: cannot scale " + t.getKey().plural() + ": no scale subresource");
             }
             // as kubectl: a patch of the scale subresource
-            MergePatch.send(c, item(t.getKey(), ctx.namespace(), t.getValue()) + "/scale", "{\"spec\":{\"replicas\":" + replicas + "}}");
+            MergePatch.send(
+                    c,
+                    item(t.getKey(), ctx.namespace(), t.getValue()) + "/scale",
+                    "{\"spec\":{\"replicas\":" + replicas + "}}");
             ctx.out().println(typeName(t.getKey()) + "/" + t.getValue() + " scaled");
         }
         return 0;

@@ -1,13 +1,12 @@
 package io.kubelite.cli;
 
-import io.kubelite.kinds.core.node.NodeKind;
-import com.fasterxml.jackson.databind.JsonNode;
-import picocli.CommandLine.Parameters;
+import static io.kubelite.cli.ApiPaths.item;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kubelite.kinds.core.node.NodeKind;
 import java.util.List;
 import java.util.concurrent.Callable;
-
-import static io.kubelite.cli.ApiPaths.item;
+import picocli.CommandLine.Parameters;
 
 /**
  * The body of {@code kl cordon} and {@code kl uncordon}, which differ only in the value they give the

@@ -8,7 +8,6 @@ import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.table.Column;
 import io.kubelite.kinds.table.HumanDuration;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,29 +1,31 @@
 package io.kubelite.cli;
 
-import io.kubelite.kinds.core.node.NodeKind;
+import static io.kubelite.cli.ApiPaths.item;
+import static io.kubelite.cli.ResourceArgs.targets;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
+import io.kubelite.kinds.core.node.NodeKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-
-import static io.kubelite.cli.ApiPaths.item;
-import static io.kubelite.cli.ResourceArgs.targets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code kl taint nodes NAME... TAINT...}: {@code KEY[=VALUE]:EFFECT} adds a taint (replacing one of the
  * same key and effect only with {@code --overwrite}), {@code KEY[:EFFECT]-} removes the matching ones
  * and fails when there are none.
  */
-@Command(name = "taint", description = "Update the taints on nodes: KEY[=VALUE]:EFFECT to add, KEY[:EFFECT]- to remove.")
+@Command(
+        name = "taint",
+        description = "Update the taints on nodes: KEY[=VALUE]:EFFECT to add, KEY[:EFFECT]- to remove.")
 final class TaintCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "nodes NAME TAINT...")
     List<String> args;
+
     @Option(names = "--overwrite")
     boolean overwrite;
 
@@ -43,11 +45,13 @@ final class TaintCommand implements Callable<Integer> {
         }
         for (var t : targets(refs)) {
             if (t.getKey() != NodeKind.RESOURCE) {
-                throw new KlException("error: invalid resource type " + t.getKey().plural() + ", only node types are supported");
+                throw new KlException(
+                        "error: invalid resource type " + t.getKey().plural() + ", only node types are supported");
             }
             String path = item(NodeKind.RESOURCE, null, t.getValue());
             JsonNode node = c.getOk(path);
-            ArrayNode list = node.path("spec").has("taints") ? (ArrayNode) node.path("spec").path("taints").deepCopy()
+            ArrayNode list = node.path("spec").has("taints")
+                    ? (ArrayNode) node.path("spec").path("taints").deepCopy()
                     : ApiClient.JSON.createArrayNode();
             boolean removed = false;
             for (String spec : taints) {
@@ -61,7 +65,10 @@ final class TaintCommand implements Callable<Integer> {
             // a merge patch replaces the whole list: the resourceVersion makes a concurrent change fail it
             // rather than be lost
             ObjectNode body = ApiClient.JSON.createObjectNode();
-            body.putObject("metadata").put("resourceVersion", node.path("metadata").path("resourceVersion").asText());
+            body.putObject("metadata")
+                    .put(
+                            "resourceVersion",
+                            node.path("metadata").path("resourceVersion").asText());
             body.putObject("spec").set("taints", list);
             MergePatch.send(c, path, body.toString());
             ctx.out().println("node/" + t.getValue() + (removed ? " untainted" : " tainted"));
@@ -76,7 +83,8 @@ final class TaintCommand implements Callable<Integer> {
         int before = list.size();
         for (int i = list.size() - 1; i >= 0; i--) {
             JsonNode x = list.get(i);
-            if (x.path("key").asText().equals(key) && (effect == null || x.path("effect").asText().equals(effect))) {
+            if (x.path("key").asText().equals(key)
+                    && (effect == null || x.path("effect").asText().equals(effect))) {
                 list.remove(i);
             }
         }

@@ -1,9 +1,5 @@
 package io.kubelite.cli;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -11,11 +7,14 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /** The TLS trust kl uses for an https server: a CA bundle (PEM), the JDK's defaults, or (insecure) anything. */
 final class Tls {
-    private Tls() {
-    }
+    private Tls() {}
 
     /** null when neither a CA nor insecure is asked for (the JDK's default trust store applies). */
     static SSLContext context(byte[] caPem, boolean insecure) {
@@ -26,23 +25,23 @@ final class Tls {
             TrustManager[] tms;
             if (insecure) {
                 // kubectl's insecure-skip-tls-verify; host names are still checked by the JDK client
-                tms = new TrustManager[]{new X509TrustManager() {
-                    @Override
-                    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                    }
+                tms = new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-                    @Override
-                    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                    }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-                    @Override
-                    public X509Certificate[] getAcceptedIssuers() {
-                        return new X509Certificate[0];
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
                     }
-                }};
+                };
             } else {
-                Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-                        .generateCertificates(new ByteArrayInputStream(caPem));
+                Collection<? extends Certificate> certs =
+                        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(caPem));
                 if (certs.isEmpty()) {
                     throw new KlException("error: the certificate authority holds no PEM certificate");
                 }

@@ -1,7 +1,6 @@
 package io.kubelite.cli;
 
 import io.kubelite.store.testing.LoopbackTcpFront;
-
 import java.io.IOException;
 
 /**
@@ -12,7 +11,8 @@ import java.io.IOException;
  */
 final class SwitchableFront implements AutoCloseable {
     private final LoopbackTcpFront front;
-    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger connections =
+            new java.util.concurrent.atomic.AtomicInteger();
     private volatile int backend;
 
     SwitchableFront(int backendPort) throws IOException {

@@ -1,7 +1,7 @@
 package io.kubelite.controllers;
 
-import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.Store;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.SharedInformerFactory;
 
 /**
@@ -9,5 +9,5 @@ import io.kubelite.store.informer.SharedInformerFactory;
  * makes goes through it), the term's shared informers, the event recorder and the
  * flags.
  */
-public record ControllerContext(Store store, SharedInformerFactory informers, EventRecorder recorder, ControllerOptions options) {
-}
+public record ControllerContext(
+        Store store, SharedInformerFactory informers, EventRecorder recorder, ControllerOptions options) {}

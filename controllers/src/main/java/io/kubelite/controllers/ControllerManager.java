@@ -1,7 +1,6 @@
 package io.kubelite.controllers;
 
 import io.kubelite.controllers.endpoints.EndpointsController;
-import io.kubelite.store.events.EventRecorder;
 import io.kubelite.controllers.gc.GarbageCollector;
 import io.kubelite.controllers.gc.PodGarbageCollector;
 import io.kubelite.controllers.namespace.NamespaceController;
@@ -12,13 +11,11 @@ import io.kubelite.controllers.nodelifecycle.TaintEvictionController;
 import io.kubelite.controllers.replicaset.ReplicaSetController;
 import io.kubelite.store.Store;
 import io.kubelite.store.election.Leadership;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.SharedInformerFactory;
 import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The controller-manager {@link Component}: while leading, runs the enabled controllers
@@ -68,10 +67,14 @@ public final class ControllerManager implements Component {
             this.leadership = leadership;
             Store plain = new Store(ctx.etcd());
             this.informers = new SharedInformerFactory(ListerWatchers.etcd(plain));
-            ControllerContext cc = new ControllerContext(plain.withFence(leadership.fence()), informers, recorder, options);
+            ControllerContext cc =
+                    new ControllerContext(plain.withFence(leadership.fence()), informers, recorder, options);
             add("nodeipam", options.allocateNodeCidrs, c -> new NodeIpamController(withRecorder(c, "cidrAllocator")));
             add("nodelifecycle", true, c -> new NodeLifecycleController(withRecorder(c, "node-controller")));
-            add("taint-eviction-controller", true, c -> new TaintEvictionController(withRecorder(c, "taint-eviction-controller")));
+            add(
+                    "taint-eviction-controller",
+                    true,
+                    c -> new TaintEvictionController(withRecorder(c, "taint-eviction-controller")));
             add("podgc", true, PodGarbageCollector::new);
             add("replicaset", true, c -> new ReplicaSetController(withRecorder(c, "replicaset-controller")));
             add("namespace", true, c -> new NamespaceController(withRecorder(c, "namespace-controller")));
@@ -113,7 +116,10 @@ public final class ControllerManager implements Component {
                 }
                 running = true;
             }
-            LOG.info("controller-manager leading (token {}): {} controllers running", leadership.token(), controllers.size());
+            LOG.info(
+                    "controller-manager leading (token {}): {} controllers running",
+                    leadership.token(),
+                    controllers.size());
         }
 
         void stop() {
@@ -129,8 +135,7 @@ public final class ControllerManager implements Component {
         }
     }
 
-    private record Pending(String name, Function<ControllerContext, Controller> make) {
-    }
+    private record Pending(String name, Function<ControllerContext, Controller> make) {}
 
     private ControllerContext withRecorder(ControllerContext c, String component) {
         return new ControllerContext(c.store(), c.informers(), recorder.forComponent(component), c.options());
@@ -180,7 +185,7 @@ public final class ControllerManager implements Component {
             t.stopped = true;
             // run() may be between creating and starting; wait for it so nothing starts after stop
             try {
-                termThread.submit(() -> { }).get(30, TimeUnit.SECONDS);
+                termThread.submit(() -> {}).get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("waiting for the term to settle: {}", e.toString());
             }

@@ -3,14 +3,15 @@ package io.kubelite.controllers;
 import io.kubelite.store.runtime.CommonOptions;
 import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.runtime.ElectorFactory;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.concurrent.Callable;
-
 /** {@code kubelite controller-manager}: the controller-manager process. */
-@Command(name = "controller-manager", mixinStandardHelpOptions = true,
+@Command(
+        name = "controller-manager",
+        mixinStandardHelpOptions = true,
         description = "Runs kubelite's controllers (node IPAM and lifecycle, taint eviction, pod GC, ReplicaSet, "
                 + "namespace, service account tokens, Endpoints, garbage collector) under one leader election.")
 public final class ControllerManagerMain implements Callable<Integer> {

@@ -1,12 +1,11 @@
 package io.kubelite.controllers;
 
 import io.kubelite.store.runtime.DurationConverter;
-import picocli.CommandLine.Option;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine.Option;
 
 /**
  * The controller-manager's own flags, with kube-controller-manager's names and defaults
@@ -15,85 +14,142 @@ import java.util.Set;
 public final class ControllerOptions {
     /** Every controller this process can run, by its {@code --controllers} name. */
     public static final Set<String> ALL_CONTROLLERS = Set.of(
-            "nodeipam", "nodelifecycle", "taint-eviction-controller", "podgc", "replicaset", "namespace",
-            "serviceaccount-token", "endpoint", "garbagecollector");
+            "nodeipam",
+            "nodelifecycle",
+            "taint-eviction-controller",
+            "podgc",
+            "replicaset",
+            "namespace",
+            "serviceaccount-token",
+            "endpoint",
+            "garbagecollector");
 
-    @Option(names = "--controllers", split = ",", paramLabel = "NAMES", defaultValue = "*",
-            description = "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default: ${DEFAULT-VALUE}). "
-                    + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, namespace, "
-                    + "serviceaccount-token, endpoint, garbagecollector.")
+    @Option(
+            names = "--controllers",
+            split = ",",
+            paramLabel = "NAMES",
+            defaultValue = "*",
+            description =
+                    "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default: ${DEFAULT-VALUE}). "
+                            + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, namespace, "
+                            + "serviceaccount-token, endpoint, garbagecollector.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
-    @Option(names = "--node-monitor-period", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(
+            names = "--node-monitor-period",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
             description = "How often node health is checked (default: ${DEFAULT-VALUE}).")
     public Duration nodeMonitorPeriod = Duration.ofSeconds(5);
 
-    @Option(names = "--node-monitor-grace-period", defaultValue = "40s", converter = DurationConverter.class,
+    @Option(
+            names = "--node-monitor-grace-period",
+            defaultValue = "40s",
+            converter = DurationConverter.class,
             description = "How long a node may stay silent (no Lease renewal, no status heartbeat) before it is marked "
                     + "unhealthy (default: ${DEFAULT-VALUE}).")
     public Duration nodeMonitorGracePeriod = Duration.ofSeconds(40);
 
-    @Option(names = "--node-startup-grace-period", defaultValue = "60s", converter = DurationConverter.class,
-            description = "Grace for a newly registered node that has not posted a Ready condition yet (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--node-startup-grace-period",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
+            description =
+                    "Grace for a newly registered node that has not posted a Ready condition yet (default: ${DEFAULT-VALUE}).")
     public Duration nodeStartupGracePeriod = Duration.ofSeconds(60);
 
-    @Option(names = "--node-eviction-rate", defaultValue = "0.1",
-            description = "Nodes per second whose pods are evicted (NoExecute-tainted) in a healthy zone (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--node-eviction-rate",
+            defaultValue = "0.1",
+            description =
+                    "Nodes per second whose pods are evicted (NoExecute-tainted) in a healthy zone (default: ${DEFAULT-VALUE}).")
     public double nodeEvictionRate = 0.1;
 
-    @Option(names = "--secondary-node-eviction-rate", defaultValue = "0.01",
+    @Option(
+            names = "--secondary-node-eviction-rate",
+            defaultValue = "0.01",
             description = "Nodes per second in a partially disrupted zone; 0 in zones of at most "
                     + "--large-cluster-size-threshold nodes (default: ${DEFAULT-VALUE}).")
     public double secondaryNodeEvictionRate = 0.01;
 
-    @Option(names = "--large-cluster-size-threshold", defaultValue = "50",
+    @Option(
+            names = "--large-cluster-size-threshold",
+            defaultValue = "50",
             description = "Zones larger than this get the secondary eviction rate when partially disrupted, "
                     + "smaller ones none (default: ${DEFAULT-VALUE}).")
     public int largeClusterSizeThreshold = 50;
 
-    @Option(names = "--unhealthy-zone-threshold", defaultValue = "0.55",
+    @Option(
+            names = "--unhealthy-zone-threshold",
+            defaultValue = "0.55",
             description = "Fraction of not-Ready nodes (at least 3) at which a zone counts as partially disrupted "
                     + "(default: ${DEFAULT-VALUE}).")
     public double unhealthyZoneThreshold = 0.55;
 
-    @Option(names = "--allocate-node-cidrs", arity = "0..1", fallbackValue = "true", defaultValue = "true",
+    @Option(
+            names = "--allocate-node-cidrs",
+            arity = "0..1",
+            fallbackValue = "true",
+            defaultValue = "true",
             description = "Allocate a pod CIDR to every node from --cluster-cidr (default: ${DEFAULT-VALUE}).")
     public boolean allocateNodeCidrs = true;
 
-    @Option(names = "--cluster-cidr", defaultValue = "10.244.0.0/16",
+    @Option(
+            names = "--cluster-cidr",
+            defaultValue = "10.244.0.0/16",
             description = "IPv4 range node pod CIDRs are cut from (default: ${DEFAULT-VALUE}).")
     public String clusterCidr = "10.244.0.0/16";
 
-    @Option(names = "--node-cidr-mask-size", defaultValue = "24",
+    @Option(
+            names = "--node-cidr-mask-size",
+            defaultValue = "24",
             description = "Prefix length of each node's pod CIDR (default: ${DEFAULT-VALUE}).")
     public int nodeCidrMaskSize = 24;
 
-    @Option(names = "--concurrent-replicaset-syncs", defaultValue = "5",
+    @Option(
+            names = "--concurrent-replicaset-syncs",
+            defaultValue = "5",
             description = "ReplicaSets synced concurrently (default: ${DEFAULT-VALUE}).")
     public int concurrentReplicaSetSyncs = 5;
 
-    @Option(names = "--replicaset-burst", defaultValue = "500",
-            description = "Most pods one ReplicaSet sync creates or deletes; Kubernetes' BurstReplicas (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--replicaset-burst",
+            defaultValue = "500",
+            description =
+                    "Most pods one ReplicaSet sync creates or deletes; Kubernetes' BurstReplicas (default: ${DEFAULT-VALUE}).")
     public int replicaSetBurst = 500;
 
-    @Option(names = "--concurrent-endpoint-syncs", defaultValue = "5",
+    @Option(
+            names = "--concurrent-endpoint-syncs",
+            defaultValue = "5",
             description = "Services whose Endpoints are synced concurrently (default: ${DEFAULT-VALUE}).")
     public int concurrentEndpointSyncs = 5;
 
-    @Option(names = "--concurrent-namespace-syncs", defaultValue = "10",
+    @Option(
+            names = "--concurrent-namespace-syncs",
+            defaultValue = "10",
             description = "Namespaces synced concurrently (default: ${DEFAULT-VALUE}).")
     public int concurrentNamespaceSyncs = 10;
 
-    @Option(names = "--concurrent-gc-syncs", defaultValue = "20",
+    @Option(
+            names = "--concurrent-gc-syncs",
+            defaultValue = "20",
             description = "Garbage collector workers (default: ${DEFAULT-VALUE}).")
     public int concurrentGcSyncs = 20;
 
-    @Option(names = "--terminated-pod-gc-threshold", defaultValue = "12500",
-            description = "Terminated (Succeeded/Failed) pods kept before the oldest are deleted; 0 disables (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--terminated-pod-gc-threshold",
+            defaultValue = "12500",
+            description =
+                    "Terminated (Succeeded/Failed) pods kept before the oldest are deleted; 0 disables (default: ${DEFAULT-VALUE}).")
     public int terminatedPodGcThreshold = 12500;
 
-    @Option(names = "--pod-gc-period", defaultValue = "20s", converter = DurationConverter.class,
-            description = "How often the pod garbage collector scans for orphaned and terminated pods (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pod-gc-period",
+            defaultValue = "20s",
+            converter = DurationConverter.class,
+            description =
+                    "How often the pod garbage collector scans for orphaned and terminated pods (default: ${DEFAULT-VALUE}).")
     public Duration podGcPeriod = Duration.ofSeconds(20);
 
     /** True when {@code name} is enabled by {@code --controllers}. */
@@ -130,10 +186,14 @@ public final class ControllerOptions {
             throw new IllegalArgumentException("--node-eviction-rate and --secondary-node-eviction-rate must be >= 0");
         }
         if (unhealthyZoneThreshold <= 0 || unhealthyZoneThreshold > 1) {
-            throw new IllegalArgumentException("--unhealthy-zone-threshold must be in (0, 1], got " + unhealthyZoneThreshold);
+            throw new IllegalArgumentException(
+                    "--unhealthy-zone-threshold must be in (0, 1], got " + unhealthyZoneThreshold);
         }
-        if (concurrentReplicaSetSyncs < 1 || concurrentEndpointSyncs < 1 || concurrentNamespaceSyncs < 1
-                || concurrentGcSyncs < 1 || replicaSetBurst < 1) {
+        if (concurrentReplicaSetSyncs < 1
+                || concurrentEndpointSyncs < 1
+                || concurrentNamespaceSyncs < 1
+                || concurrentGcSyncs < 1
+                || replicaSetBurst < 1) {
             throw new IllegalArgumentException("--concurrent-*-syncs and --replicaset-burst must be >= 1");
         }
         if (allocateNodeCidrs) {

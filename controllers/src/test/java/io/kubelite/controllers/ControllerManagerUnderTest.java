@@ -1,8 +1,5 @@
 package io.kubelite.controllers;
 
-import io.kubelite.kinds.coordination.lease.LeaseKind;
-import io.kubelite.kinds.core.event.EventKind;
-import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.api.Event;
 import io.kubelite.api.Lease;
 import io.kubelite.api.LeaseSpec;
@@ -11,6 +8,9 @@ import io.kubelite.api.NodeCondition;
 import io.kubelite.api.NodeStatus;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.controllers.util.Times;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.NotFoundException;
@@ -19,7 +19,6 @@ import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.testing.EtcdExtension;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +45,18 @@ final class ControllerManagerUnderTest implements AutoCloseable {
         this.prefix = etcdExt.newPrefix();
         this.etcd = etcdExt.connect(prefix);
         this.store = new Store(etcd);
-        this.args = new ArrayList<>(List.of("--etcd-endpoints", String.join(",", etcdExt.cluster().endpoints()),
-                "--etcd-prefix", prefix, "--health-port", "0", "--leader-elect=false", "--id", "cm-test",
-                "--etcd-request-timeout", "5s"));
+        this.args = new ArrayList<>(List.of(
+                "--etcd-endpoints",
+                String.join(",", etcdExt.cluster().endpoints()),
+                "--etcd-prefix",
+                prefix,
+                "--health-port",
+                "0",
+                "--leader-elect=false",
+                "--id",
+                "cm-test",
+                "--etcd-request-timeout",
+                "5s"));
         this.args.addAll(List.of(flags));
         start();
     }
@@ -61,7 +69,10 @@ final class ControllerManagerUnderTest implements AutoCloseable {
         main = ControllerManagerMain.parse(args.toArray(String[]::new));
         cm = main.componentMain();
         cm.start();
-        io.kubelite.store.testing.Poll.until(Duration.ofSeconds(20), "controllers running", () -> main.component().running());
+        io.kubelite.store.testing.Poll.until(
+                Duration.ofSeconds(20),
+                "controllers running",
+                () -> main.component().running());
     }
 
     void stop() {
@@ -94,7 +105,8 @@ final class ControllerManagerUnderTest implements AutoCloseable {
     }
 
     <T extends com.google.protobuf.Message> List<T> list(io.kubelite.kinds.Resource<T> r, String ns) {
-        return join(store.of(r).list(ns == null ? ListOptions.<T>all() : ListOptions.<T>inNamespace(ns))).items();
+        return join(store.of(r).list(ns == null ? ListOptions.<T>all() : ListOptions.<T>inNamespace(ns)))
+                .items();
     }
 
     <T extends com.google.protobuf.Message> T getOrNull(io.kubelite.kinds.Resource<T> r, String ns, String name) {
@@ -106,7 +118,9 @@ final class ControllerManagerUnderTest implements AutoCloseable {
     }
 
     List<Event> events(String reason) {
-        return list(EventKind.RESOURCE, null).stream().filter(e -> e.getReason().equals(reason)).toList();
+        return list(EventKind.RESOURCE, null).stream()
+                .filter(e -> e.getReason().equals(reason))
+                .toList();
     }
 
     /** A node as a kubelet registers it: Ready=True with a fresh heartbeat. */
@@ -114,10 +128,15 @@ final class ControllerManagerUnderTest implements AutoCloseable {
         return Node.newBuilder()
                 .setMetadata(ObjectMeta.newBuilder().setName(name).putAllLabels(labels))
                 .setStatus(NodeStatus.newBuilder()
-                        .addConditions(NodeCondition.newBuilder().setType("Ready").setStatus("True")
-                                .setReason("KubeletReady").setMessage("kubelet is posting ready status")
-                                .setLastHeartbeatTime(Times.nowSeconds()).setLastTransitionTime(Times.nowSeconds()))
-                        .putAllocatable("cpu", "4").putAllocatable("pods", "110"))
+                        .addConditions(NodeCondition.newBuilder()
+                                .setType("Ready")
+                                .setStatus("True")
+                                .setReason("KubeletReady")
+                                .setMessage("kubelet is posting ready status")
+                                .setLastHeartbeatTime(Times.nowSeconds())
+                                .setLastTransitionTime(Times.nowSeconds()))
+                        .putAllocatable("cpu", "4")
+                        .putAllocatable("pods", "110"))
                 .build();
     }
 
@@ -129,13 +148,22 @@ final class ControllerManagerUnderTest implements AutoCloseable {
     void renewLease(String node) {
         ObjectStore<Lease> leases = of(LeaseKind.RESOURCE);
         try {
-            join(leases.guaranteedUpdate("kube-node-lease", node, l -> l.toBuilder()
-                    .setSpec(l.getSpec().toBuilder().setRenewTime(Times.now())).build()));
+            join(leases.guaranteedUpdate(
+                    "kube-node-lease",
+                    node,
+                    l -> l.toBuilder()
+                            .setSpec(l.getSpec().toBuilder().setRenewTime(Times.now()))
+                            .build()));
         } catch (NotFoundException e) {
             join(leases.create(Lease.newBuilder()
-                    .setMetadata(ObjectMeta.newBuilder().setNamespace("kube-node-lease").setName(node))
-                    .setSpec(LeaseSpec.newBuilder().setHolderIdentity(node).setLeaseDurationSeconds(40)
-                            .setRenewTime(Times.now())).build()));
+                    .setMetadata(ObjectMeta.newBuilder()
+                            .setNamespace("kube-node-lease")
+                            .setName(node))
+                    .setSpec(LeaseSpec.newBuilder()
+                            .setHolderIdentity(node)
+                            .setLeaseDurationSeconds(40)
+                            .setRenewTime(Times.now()))
+                    .build()));
         }
     }
 
@@ -145,9 +173,13 @@ final class ControllerManagerUnderTest implements AutoCloseable {
             NodeStatus.Builder st = n.getStatus().toBuilder().clearConditions();
             for (NodeCondition c : n.getStatus().getConditionsList()) {
                 if (c.getType().equals("Ready")) {
-                    st.addConditions(c.toBuilder().setStatus("True").setReason("KubeletReady")
-                            .setMessage("kubelet is posting ready status").setLastHeartbeatTime(Times.now())
-                            .setLastTransitionTime(c.getStatus().equals("True") ? c.getLastTransitionTime() : Times.nowSeconds()));
+                    st.addConditions(c.toBuilder()
+                            .setStatus("True")
+                            .setReason("KubeletReady")
+                            .setMessage("kubelet is posting ready status")
+                            .setLastHeartbeatTime(Times.now())
+                            .setLastTransitionTime(
+                                    c.getStatus().equals("True") ? c.getLastTransitionTime() : Times.nowSeconds()));
                 } else if (!c.getStatus().equals("Unknown")) {
                     st.addConditions(c);
                 }

@@ -1,7 +1,5 @@
 package io.kubelite.controllers;
 
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
@@ -9,8 +7,9 @@ import io.kubelite.api.PodStatus;
 import io.kubelite.controllers.nodelifecycle.Taints;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Preconditions;
-
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,7 +78,9 @@ final class FakeKubelets implements AutoCloseable {
         List<String> schedulable = nodes.stream()
                 .filter(n -> live.contains(n.getMetadata().getName()))
                 .filter(n -> Taints.noExecute(n).isEmpty())
-                .map(n -> n.getMetadata().getName()).sorted().toList();
+                .map(n -> n.getMetadata().getName())
+                .sorted()
+                .toList();
         var pods = h.of(PodKind.RESOURCE);
         for (Pod p : h.list(PodKind.RESOURCE, null)) {
             String node = p.getSpec().getNodeName();
@@ -87,9 +88,15 @@ final class FakeKubelets implements AutoCloseable {
             if (node.isEmpty()) {
                 if (!schedulable.isEmpty() && !Pods.isTerminating(p)) {
                     String target = schedulable.get(Math.floorMod(rr.getAndIncrement(), schedulable.size()));
-                    ControllerManagerUnderTest.join(pods.guaranteedUpdate(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()),
+                    ControllerManagerUnderTest.join(pods.guaranteedUpdate(
+                            m.getNamespace(),
+                            m.getName(),
+                            Preconditions.uid(m.getUid()),
                             c -> c.getSpec().getNodeName().isEmpty()
-                                    ? c.toBuilder().setSpec(c.getSpec().toBuilder().setNodeName(target)).build() : c));
+                                    ? c.toBuilder()
+                                            .setSpec(c.getSpec().toBuilder().setNodeName(target))
+                                            .build()
+                                    : c));
                 }
                 continue;
             }
@@ -100,12 +107,22 @@ final class FakeKubelets implements AutoCloseable {
                 Pods.forceDelete(pods, p).join();
             } else if (!Pods.isReady(p) && !p.getStatus().getPhase().equals("Running")) {
                 String ip = "10.99." + (ips.get() / 250) + "." + (ips.getAndIncrement() % 250 + 1);
-                ControllerManagerUnderTest.join(pods.guaranteedUpdate(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()), c -> {
-                    PodStatus st = c.getStatus().toBuilder().setPhase("Running").setPodIp(ip).setHostIp("192.168.0.1").build();
-                    st = Pods.withCondition(st, PodCondition.newBuilder().setType("Ready").setStatus("True")
-                            .setLastTransitionTime(Times.nowSeconds()).build());
-                    return c.toBuilder().setStatus(st).build();
-                }));
+                ControllerManagerUnderTest.join(pods.guaranteedUpdate(
+                        m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()), c -> {
+                            PodStatus st = c.getStatus().toBuilder()
+                                    .setPhase("Running")
+                                    .setPodIp(ip)
+                                    .setHostIp("192.168.0.1")
+                                    .build();
+                            st = Pods.withCondition(
+                                    st,
+                                    PodCondition.newBuilder()
+                                            .setType("Ready")
+                                            .setStatus("True")
+                                            .setLastTransitionTime(Times.nowSeconds())
+                                            .build());
+                            return c.toBuilder().setStatus(st).build();
+                        }));
             }
         }
     }

@@ -1,20 +1,19 @@
 package io.kubelite.controllers;
 
-import io.kubelite.kinds.core.node.NodeKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.Node;
+import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NodeIpamTest {
     @RegisterExtension
@@ -35,20 +34,28 @@ class NodeIpamTest {
             assertThat(c).as("podCIDR of " + n.getMetadata().getName()).isNotEmpty();
             assertThat(n.getSpec().getPodCidrsList()).containsExactly(c);
             String prev = byCidr.put(c, n.getMetadata().getName());
-            assertThat(prev).as("CIDR " + c + " given to " + prev + " and " + n.getMetadata().getName()).isNull();
+            assertThat(prev)
+                    .as("CIDR " + c + " given to " + prev + " and "
+                            + n.getMetadata().getName())
+                    .isNull();
         }
         assertThat(byCidr).hasSize(expected);
     }
 
     @Test
     void fiveHundredNodesGetUniqueCidrsAcrossARestart() throws Exception {
-        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD, "--cluster-cidr", "10.0.0.0/8", "--node-cidr-mask-size", "24",
-                "--controllers", "nodeipam")) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(
+                ETCD, "--cluster-cidr", "10.0.0.0/8", "--node-cidr-mask-size", "24", "--controllers", "nodeipam")) {
             createNodes(h, 0, 250);
-            Poll.until(Duration.ofSeconds(60), "250 nodes with CIDRs", () ->
-                    h.list(NodeKind.RESOURCE, null).stream().allMatch(n -> !n.getSpec().getPodCidr().isEmpty()));
+            Poll.until(
+                    Duration.ofSeconds(60),
+                    "250 nodes with CIDRs",
+                    () -> h.list(NodeKind.RESOURCE, null).stream()
+                            .allMatch(n -> !n.getSpec().getPodCidr().isEmpty()));
             Map<String, String> first = new HashMap<>();
-            h.list(NodeKind.RESOURCE, null).forEach(n -> first.put(n.getMetadata().getName(), n.getSpec().getPodCidr()));
+            h.list(NodeKind.RESOURCE, null)
+                    .forEach(n ->
+                            first.put(n.getMetadata().getName(), n.getSpec().getPodCidr()));
             // free some, then restart while more nodes arrive: the new term must rebuild from etcd
             for (int i = 0; i < 10; i++) {
                 ControllerManagerUnderTest.join(h.of(NodeKind.RESOURCE).delete(null, "node-" + i));
@@ -59,14 +66,17 @@ class NodeIpamTest {
             more.get();
             Poll.until(Duration.ofSeconds(60), "500 nodes with CIDRs", () -> {
                 List<Node> ns = h.list(NodeKind.RESOURCE, null);
-                return ns.size() == 500 && ns.stream().allMatch(n -> !n.getSpec().getPodCidr().isEmpty());
+                return ns.size() == 500
+                        && ns.stream().allMatch(n -> !n.getSpec().getPodCidr().isEmpty());
             });
             List<Node> all = h.list(NodeKind.RESOURCE, null);
             assertUnique(all, 500);
             for (Node n : all) {
                 String before = first.get(n.getMetadata().getName());
                 if (before != null) {
-                    assertThat(n.getSpec().getPodCidr()).as("a node's CIDR never changes").isEqualTo(before);
+                    assertThat(n.getSpec().getPodCidr())
+                            .as("a node's CIDR never changes")
+                            .isEqualTo(before);
                 }
             }
         }
@@ -74,19 +84,38 @@ class NodeIpamTest {
 
     @Test
     void exhaustedRangeIsAnEventNotACrashAndFreedCidrsAreReused() throws Exception {
-        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD, "--cluster-cidr", "10.1.0.0/23", "--node-cidr-mask-size", "24",
-                "--controllers", "nodeipam")) {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(
+                ETCD, "--cluster-cidr", "10.1.0.0/23", "--node-cidr-mask-size", "24", "--controllers", "nodeipam")) {
             createNodes(h, 0, 3);
-            Poll.until(Duration.ofSeconds(10), "CIDRNotAvailable event", () -> !h.events("CIDRNotAvailable").isEmpty());
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "CIDRNotAvailable event",
+                    () -> !h.events("CIDRNotAvailable").isEmpty());
             List<Node> ns = h.list(NodeKind.RESOURCE, null);
-            assertThat(ns.stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).map(n -> n.getSpec().getPodCidr()))
+            assertThat(ns.stream()
+                            .filter(n -> !n.getSpec().getPodCidr().isEmpty())
+                            .map(n -> n.getSpec().getPodCidr()))
                     .containsExactlyInAnyOrder("10.1.0.0/24", "10.1.1.0/24");
-            Node without = ns.stream().filter(n -> n.getSpec().getPodCidr().isEmpty()).findFirst().orElseThrow();
-            Node with = ns.stream().filter(n -> !n.getSpec().getPodCidr().isEmpty()).findFirst().orElseThrow();
+            Node without = ns.stream()
+                    .filter(n -> n.getSpec().getPodCidr().isEmpty())
+                    .findFirst()
+                    .orElseThrow();
+            Node with = ns.stream()
+                    .filter(n -> !n.getSpec().getPodCidr().isEmpty())
+                    .findFirst()
+                    .orElseThrow();
             assertThat(h.manager().running()).isTrue();
-            ControllerManagerUnderTest.join(h.of(NodeKind.RESOURCE).delete(null, with.getMetadata().getName()));
-            Poll.until(Duration.ofSeconds(10), "freed CIDR reused", () ->
-                    h.getOrNull(NodeKind.RESOURCE, null, without.getMetadata().getName()).getSpec().getPodCidr()
+            ControllerManagerUnderTest.join(
+                    h.of(NodeKind.RESOURCE).delete(null, with.getMetadata().getName()));
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "freed CIDR reused",
+                    () -> h.getOrNull(
+                                    NodeKind.RESOURCE,
+                                    null,
+                                    without.getMetadata().getName())
+                            .getSpec()
+                            .getPodCidr()
                             .equals(with.getSpec().getPodCidr()));
         }
     }

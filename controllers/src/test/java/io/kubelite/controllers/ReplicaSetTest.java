@@ -1,7 +1,7 @@
 package io.kubelite.controllers;
 
-import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
@@ -10,29 +10,33 @@ import io.kubelite.api.PodStatus;
 import io.kubelite.api.ReplicaSet;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ReplicaSetTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
 
     private static void scale(ControllerManagerUnderTest h, String name, int replicas) {
-        ControllerManagerUnderTest.join(h.of(ReplicaSetKind.RESOURCE).guaranteedUpdate("default", name, rs -> rs.toBuilder()
-                .setSpec(rs.getSpec().toBuilder().setReplicas(replicas)).build()));
+        ControllerManagerUnderTest.join(h.of(ReplicaSetKind.RESOURCE)
+                .guaranteedUpdate(
+                        "default",
+                        name,
+                        rs -> rs.toBuilder()
+                                .setSpec(rs.getSpec().toBuilder().setReplicas(replicas))
+                                .build()));
     }
 
     @Test
@@ -66,12 +70,16 @@ class ReplicaSetTest {
                 scale(h, "burst", 50);
                 Poll.until(Duration.ofSeconds(30), "50 pods and status settled", () -> {
                     ReplicaSet rs = h.getOrNull(ReplicaSetKind.RESOURCE, "default", "burst");
-                    return h.list(PodKind.RESOURCE, "default").size() == 50 && rs.getStatus().getReplicas() == 50
-                            && rs.getStatus().getObservedGeneration() == rs.getMetadata().getGeneration();
+                    return h.list(PodKind.RESOURCE, "default").size() == 50
+                            && rs.getStatus().getReplicas() == 50
+                            && rs.getStatus().getObservedGeneration()
+                                    == rs.getMetadata().getGeneration();
                 });
                 // and it stays there: no late creates or deletes
                 int createdAtSettle = created.get();
-                Poll.holds(Duration.ofSeconds(2), "50 pods, no late create or delete",
+                Poll.holds(
+                        Duration.ofSeconds(2),
+                        "50 pods, no late create or delete",
                         () -> assertThat(h.list(PodKind.RESOURCE, "default")).hasSize(50));
                 Poll.until(Duration.ofSeconds(5), "watch caught up", () -> alive.size() == 50);
                 assertThat(created.get()).isEqualTo(createdAtSettle);
@@ -86,7 +94,10 @@ class ReplicaSetTest {
                     assertThat(p.getSpec().getTolerationsList()).hasSize(2);
                 });
                 // the spam filter (burst 25 per object) keeps this from being 150 events
-                Poll.until(Duration.ofSeconds(5), "SuccessfulCreate events", () -> !h.events("SuccessfulCreate").isEmpty());
+                Poll.until(
+                        Duration.ofSeconds(5),
+                        "SuccessfulCreate events",
+                        () -> !h.events("SuccessfulCreate").isEmpty());
                 assertThat(h.events("SuccessfulCreate").size()).isLessThanOrEqualTo(25);
             } finally {
                 watch.close();
@@ -94,15 +105,24 @@ class ReplicaSetTest {
         }
     }
 
-    private static Pod pod(String name, Map<String, String> labels, String node, String phase, boolean ready, long createdAgo) {
+    private static Pod pod(
+            String name, Map<String, String> labels, String node, String phase, boolean ready, long createdAgo) {
         PodStatus.Builder st = PodStatus.newBuilder().setPhase(phase);
         if (ready) {
-            st.addConditions(PodCondition.newBuilder().setType("Ready").setStatus("True").setLastTransitionTime(Times.nowSeconds()));
+            st.addConditions(PodCondition.newBuilder()
+                    .setType("Ready")
+                    .setStatus("True")
+                    .setLastTransitionTime(Times.nowSeconds()));
         }
         return Pod.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName(name).putAllLabels(labels)
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setNamespace("default")
+                        .setName(name)
+                        .putAllLabels(labels)
                         .setCreationTimestamp(Times.ts(java.time.Instant.now().minusSeconds(createdAgo))))
-                .setSpec(PodSpec.newBuilder().setNodeName(node)).setStatus(st).build();
+                .setSpec(PodSpec.newBuilder().setNodeName(node))
+                .setStatus(st)
+                .build();
     }
 
     @Test
@@ -117,38 +137,67 @@ class ReplicaSetTest {
             h.join(pods.create(pod("ready-new", app, "n2", "Running", true, 10)));
             h.join(pods.create(pod("other", Map.of("app", "other"), "", "Pending", false, 10)));
             h.join(h.of(ReplicaSetKind.RESOURCE).create(NodeLifecycleTest.rs("rank", 5, 300)));
-            Poll.until(Duration.ofSeconds(10), "all five orphans adopted", () -> h.list(PodKind.RESOURCE, "default").stream()
-                    .filter(p -> p.getMetadata().getLabelsMap().equals(app))
-                    .allMatch(p -> Pods.controllerRef(p.getMetadata()).isPresent()));
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "all five orphans adopted",
+                    () -> h.list(PodKind.RESOURCE, "default").stream()
+                            .filter(p -> p.getMetadata().getLabelsMap().equals(app))
+                            .allMatch(p -> Pods.controllerRef(p.getMetadata()).isPresent()));
             assertThat(h.list(PodKind.RESOURCE, "default")).hasSize(6); // nothing created: it adopted instead
-            assertThat(Pods.controllerRef(h.getOrNull(PodKind.RESOURCE, "default", "other").getMetadata())).isEmpty();
+            assertThat(Pods.controllerRef(
+                            h.getOrNull(PodKind.RESOURCE, "default", "other").getMetadata()))
+                    .isEmpty();
 
             scale(h, "rank", 4);
-            Poll.until(Duration.ofSeconds(10), "unscheduled deleted first", () -> h.getOrNull(PodKind.RESOURCE, "default", "unscheduled") == null);
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "unscheduled deleted first",
+                    () -> h.getOrNull(PodKind.RESOURCE, "default", "unscheduled") == null);
             scale(h, "rank", 3);
             Poll.until(Duration.ofSeconds(10), "pending next", () -> {
                 Pod p = h.getOrNull(PodKind.RESOURCE, "default", "pending");
                 return p == null || p.getMetadata().hasDeletionTimestamp();
             });
             scale(h, "rank", 2);
-            Poll.until(Duration.ofSeconds(10), "not-ready next", () ->
-                    h.getOrNull(PodKind.RESOURCE, "default", "notready").getMetadata().hasDeletionTimestamp());
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "not-ready next",
+                    () -> h.getOrNull(PodKind.RESOURCE, "default", "notready")
+                            .getMetadata()
+                            .hasDeletionTimestamp());
             scale(h, "rank", 1);
-            Poll.until(Duration.ofSeconds(10), "newer ready pod next", () ->
-                    h.getOrNull(PodKind.RESOURCE, "default", "ready-new").getMetadata().hasDeletionTimestamp());
-            assertThat(h.getOrNull(PodKind.RESOURCE, "default", "ready-old").getMetadata().hasDeletionTimestamp()).isFalse();
-            Poll.until(Duration.ofSeconds(5), "SuccessfulDelete events", () -> h.events("SuccessfulDelete").size() == 4);
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "newer ready pod next",
+                    () -> h.getOrNull(PodKind.RESOURCE, "default", "ready-new")
+                            .getMetadata()
+                            .hasDeletionTimestamp());
+            assertThat(h.getOrNull(PodKind.RESOURCE, "default", "ready-old")
+                            .getMetadata()
+                            .hasDeletionTimestamp())
+                    .isFalse();
+            Poll.until(
+                    Duration.ofSeconds(5),
+                    "SuccessfulDelete events",
+                    () -> h.events("SuccessfulDelete").size() == 4);
             Poll.until(Duration.ofSeconds(10), "status counts only active pods", () -> {
                 ReplicaSet rs = h.getOrNull(ReplicaSetKind.RESOURCE, "default", "rank");
-                return rs.getStatus().getReplicas() == 1 && rs.getStatus().getReadyReplicas() == 1
+                return rs.getStatus().getReplicas() == 1
+                        && rs.getStatus().getReadyReplicas() == 1
                         && rs.getStatus().getAvailableReplicas() == 1;
             });
             // releasing: a pod whose labels stop matching loses its owner reference, and a replacement is made
-            ControllerManagerUnderTest.join(pods.guaranteedUpdate("default", "ready-old", p -> p.toBuilder()
-                    .setMetadata(p.getMetadata().toBuilder().putLabels("app", "gone")).build()));
+            ControllerManagerUnderTest.join(pods.guaranteedUpdate(
+                    "default",
+                    "ready-old",
+                    p -> p.toBuilder()
+                            .setMetadata(p.getMetadata().toBuilder().putLabels("app", "gone"))
+                            .build()));
             Poll.until(Duration.ofSeconds(10), "released and replaced", () -> {
                 List<Pod> all = h.list(PodKind.RESOURCE, "default");
-                return Pods.controllerRef(h.getOrNull(PodKind.RESOURCE, "default", "ready-old").getMetadata()).isEmpty()
+                return Pods.controllerRef(h.getOrNull(PodKind.RESOURCE, "default", "ready-old")
+                                        .getMetadata())
+                                .isEmpty()
                         && all.stream().anyMatch(p -> p.getMetadata().getName().startsWith("rank-"));
             });
         }

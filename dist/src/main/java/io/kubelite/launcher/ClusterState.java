@@ -2,7 +2,6 @@ package io.kubelite.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,8 +20,7 @@ public final class ClusterState {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One process the launcher started (or, for an external etcd, pid 0). */
-    public record Proc(String name, long pid, String endpoint, int healthPort, String marker) {
-    }
+    public record Proc(String name, long pid, String endpoint, int healthPort, String marker) {}
 
     public long launcherPid;
     public boolean detached;
@@ -79,8 +77,11 @@ public final class ClusterState {
 
     /** True while any recorded process (or the launcher) is alive. */
     public boolean anyAlive() {
-        if (launcherPid > 0 && ProcessHandle.of(launcherPid).map(ProcessHandle::isAlive).orElse(false)
-                && ProcessHandle.of(launcherPid).map(h -> commandLine(h).contains(KubeliteMain.class.getName())).orElse(false)) {
+        if (launcherPid > 0
+                && ProcessHandle.of(launcherPid).map(ProcessHandle::isAlive).orElse(false)
+                && ProcessHandle.of(launcherPid)
+                        .map(h -> commandLine(h).contains(KubeliteMain.class.getName()))
+                        .orElse(false)) {
             return true;
         }
         return processes.stream().anyMatch(p -> live(p).isPresent());

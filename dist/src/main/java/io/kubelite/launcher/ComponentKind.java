@@ -5,7 +5,6 @@ import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.etcdlite.EtcdLite;
 import io.kubelite.kubelet.KubeletSimMain;
 import io.kubelite.scheduler.SchedulerMain;
-
 import java.util.function.Consumer;
 
 /**

@@ -1,8 +1,5 @@
 package io.kubelite.launcher;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,13 +9,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code kubelite down}: stops what {@code up} started, gracefully (SIGTERM, then SIGKILL
  * after a grace period), components in reverse start order and etcd last. Only pids
  * recorded by {@code up} that still run the recorded command are touched.
  */
-@Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the local cluster started by `kubelite up`.")
+@Command(
+        name = "down",
+        mixinStandardHelpOptions = true,
+        description = "Stop the local cluster started by `kubelite up`.")
 final class DownCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = ".kubelite", description = "(default: ${DEFAULT-VALUE})")
     Path dir;
@@ -34,7 +36,8 @@ final class DownCommand implements Callable<Integer> {
         }
         ClusterState state = loaded.get();
         // A foreground `up` stops its own children in order when told to.
-        Optional<ProcessHandle> launcher = ProcessHandle.of(state.launcherPid).filter(ProcessHandle::isAlive)
+        Optional<ProcessHandle> launcher = ProcessHandle.of(state.launcherPid)
+                .filter(ProcessHandle::isAlive)
                 .filter(h -> ClusterState.commandLine(h).contains(KubeliteMain.class.getName()));
         if (launcher.isPresent() && !state.detached) {
             System.out.println("stopping kubelite up (pid " + state.launcherPid + ")");

@@ -15,8 +15,7 @@ import java.nio.charset.StandardCharsets;
 public final class HealthProbe {
     private static final int TIMEOUT_MILLIS = 2000;
 
-    private HealthProbe() {
-    }
+    private HealthProbe() {}
 
     public static void main(String[] args) {
         if (args.length != 1) {

@@ -8,8 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes a standard kubeconfig (server URL and bearer token) that kl and any Kubernetes client accept. */
 final class Kubeconfig {
-    private Kubeconfig() {
-    }
+    private Kubeconfig() {}
 
     static void write(Path file, String server, String token) {
         String yaml = """

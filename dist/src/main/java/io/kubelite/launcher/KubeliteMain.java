@@ -1,16 +1,18 @@
 package io.kubelite.launcher;
 
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-
-import java.util.Arrays;
 
 /**
  * {@code kubelite}: runs one server process ({@code kubelite scheduler --leader-elect
  * ...}), manages a local cluster ({@code up}, {@code down}, {@code status}) or copies
  * its data out of and into etcd ({@code store export}, {@code store import}).
  */
-@Command(name = "kubelite", mixinStandardHelpOptions = true, version = "kubelite 0.1.0",
+@Command(
+        name = "kubelite",
+        mixinStandardHelpOptions = true,
+        version = "kubelite 0.1.0",
         description = "A Kubernetes-style control plane over a real etcd.%n%n"
                 + "Server processes: apiserver, controller-manager, scheduler, kubelet-sim "
                 + "(each takes --help).%n",

@@ -1,7 +1,6 @@
 package io.kubelite.launcher;
 
 import io.kubelite.store.local.Sessions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -37,7 +36,8 @@ final class ManagedProcess {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // first on the command line, so `down` recognises the process even where only a prefix of it is visible
         cmd.add(marker(kind));
-        String opts = System.getenv().getOrDefault("KUBELITE_COMPONENT_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        String opts = System.getenv()
+                .getOrDefault("KUBELITE_COMPONENT_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         for (String o : opts.trim().split("\\s+")) {
             if (!o.isEmpty()) {
                 cmd.add(o);
@@ -118,7 +118,8 @@ final class ManagedProcess {
     }
 
     static boolean awaitReady(int port, Duration timeout, java.util.function.BooleanSupplier alive) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && alive.getAsBoolean()) {
             if (ready(http, port)) {
@@ -136,8 +137,11 @@ final class ManagedProcess {
 
     static boolean ready(HttpClient http, int port) {
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (IOException e) {
             return false;

@@ -1,9 +1,8 @@
 package io.kubelite.launcher;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-
-import java.util.concurrent.Callable;
 
 /**
  * {@code kubelite probe URL} from the full launcher (e.g. {@code bin/kubelite probe

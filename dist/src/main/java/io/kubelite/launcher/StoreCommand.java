@@ -8,7 +8,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code kubelite store}: moves a cluster's data between etcd servers (export, import). */
-@Command(name = "store", mixinStandardHelpOptions = true,
+@Command(
+        name = "store",
+        mixinStandardHelpOptions = true,
         description = "Copy kubelite's data out of and into etcd or etcdlite (see docs/store.md).",
         subcommands = {StoreExportCommand.class, StoreImportCommand.class})
 final class StoreCommand implements Runnable {

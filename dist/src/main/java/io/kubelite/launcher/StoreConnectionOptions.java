@@ -3,24 +3,33 @@ package io.kubelite.launcher;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.runtime.DurationConverter;
-import picocli.CommandLine.Option;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Option;
 
 /** Where {@code kubelite store export/import} finds etcd: endpoints, key prefix, call deadline. */
 final class StoreConnectionOptions {
-    @Option(names = "--etcd-endpoints", split = ",", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--etcd-endpoints",
+            split = ",",
+            paramLabel = "HOST:PORT",
             defaultValue = "${env:ETCD_ENDPOINTS:-127.0.0.1:2379}",
-            description = "etcd (or etcdlite) client endpoints, comma-separated (default: $ETCD_ENDPOINTS, else 127.0.0.1:2379).")
+            description =
+                    "etcd (or etcdlite) client endpoints, comma-separated (default: $ETCD_ENDPOINTS, else 127.0.0.1:2379).")
     List<String> endpoints = new ArrayList<>();
 
-    @Option(names = {"--prefix", "--etcd-prefix"}, paramLabel = "PREFIX", defaultValue = EtcdConfig.DEFAULT_PREFIX,
+    @Option(
+            names = {"--prefix", "--etcd-prefix"},
+            paramLabel = "PREFIX",
+            defaultValue = EtcdConfig.DEFAULT_PREFIX,
             description = "Key prefix of the kubelite data (default: ${DEFAULT-VALUE}).")
     String prefix;
 
-    @Option(names = "--etcd-request-timeout", paramLabel = "DURATION", defaultValue = "10s",
+    @Option(
+            names = "--etcd-request-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
             converter = DurationConverter.class,
             description = "Deadline of every etcd call (default: ${DEFAULT-VALUE}).")
     Duration requestTimeout;

@@ -6,6 +6,12 @@ import io.kubelite.store.transfer.ExportReader;
 import io.kubelite.store.transfer.ImportSummary;
 import io.kubelite.store.transfer.InvalidExportException;
 import io.kubelite.store.transfer.StoreImporter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,23 +19,22 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
 /**
  * {@code kubelite store import}: validates the whole file first (nothing is written
  * when any line is wrong), then writes it under the prefix; see {@link StoreImporter}.
  */
-@Command(name = "import", mixinStandardHelpOptions = true,
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
         description = "Write a kubelite-export/v1 file under the prefix. The whole file is checked first; "
                 + "an occupied prefix is refused unless --force.",
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:imported", "1:invalid file, occupied target or etcd unreachable (nothing written, "
-                + "except when a key appears in the target during the import)", "2:bad flags"})
+        exitCodeList = {
+            "0:imported",
+            "1:invalid file, occupied target or etcd unreachable (nothing written, "
+                    + "except when a key appears in the target during the import)",
+            "2:bad flags"
+        })
 final class StoreImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -37,11 +42,16 @@ final class StoreImportCommand implements Callable<Integer> {
     @Mixin
     StoreConnectionOptions etcd;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", required = true,
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE",
+            required = true,
             description = "The export to import; - for standard input.")
     String file;
 
-    @Option(names = "--force", description = "Import even when the prefix already holds keys; keys in the file overwrite the same keys.")
+    @Option(
+            names = "--force",
+            description = "Import even when the prefix already holds keys; keys in the file overwrite the same keys.")
     boolean force;
 
     @Override
@@ -55,8 +65,11 @@ final class StoreImportCommand implements Callable<Integer> {
         try {
             export = read();
         } catch (InvalidExportException e) {
-            StoreCommand.fail(cmd, "import", (file.equals("-") ? "standard input" : file) + " is not a valid kubelite export: "
-                    + e.getMessage() + "; nothing was written");
+            StoreCommand.fail(
+                    cmd,
+                    "import",
+                    (file.equals("-") ? "standard input" : file) + " is not a valid kubelite export: " + e.getMessage()
+                            + "; nothing was written");
             return 1;
         } catch (NoSuchFileException e) {
             StoreCommand.fail(cmd, "import", "no such file: " + file);
@@ -65,7 +78,8 @@ final class StoreImportCommand implements Callable<Integer> {
             StoreCommand.fail(cmd, "import", "cannot read " + file + ": " + e.getMessage());
             return 1;
         }
-        try (QuietLogs quiet = QuietLogs.start(); Etcd client = etcd.connect()) {
+        try (QuietLogs quiet = QuietLogs.start();
+                Etcd client = etcd.connect()) {
             ImportSummary s = new StoreImporter(client).importFile(export, force);
             cmd.getOut().println(summary(s));
             return 0;

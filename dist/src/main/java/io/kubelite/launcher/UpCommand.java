@@ -4,9 +4,6 @@ import io.kubelite.store.local.EtcdBinary;
 import io.kubelite.store.local.EtcdMember;
 import io.kubelite.store.local.LoopbackPorts;
 import io.kubelite.store.runtime.DurationConverter;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code kubelite up}: etcd, an API server, a controller-manager, a scheduler and a
@@ -28,32 +27,51 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start a local cluster (Ctrl-C stops it).")
 final class UpCommand implements Callable<Integer> {
-    @Option(names = "--dir", defaultValue = ".kubelite", description = "State, logs and etcd data (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--dir",
+            defaultValue = ".kubelite",
+            description = "State, logs and etcd data (default: ${DEFAULT-VALUE}).")
     Path dir;
 
     @Option(names = "--nodes", defaultValue = "3", description = "Simulated nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--zones", defaultValue = "zone-a,zone-b", description = "Zones the nodes spread over (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--zones",
+            defaultValue = "zone-a,zone-b",
+            description = "Zones the nodes spread over (default: ${DEFAULT-VALUE}).")
     String zones;
 
     @Option(names = "--node-name-prefix", defaultValue = "node-", description = "(default: ${DEFAULT-VALUE})")
     String nodePrefix;
 
-    @Option(names = "--port", defaultValue = "6443", description = "API server port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            defaultValue = "6443",
+            description = "API server port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--etcd-endpoints", description = "Use this etcd instead of starting one (default: $ETCD_ENDPOINTS, else the etcd binary).")
+    @Option(
+            names = "--etcd-endpoints",
+            description = "Use this etcd instead of starting one (default: $ETCD_ENDPOINTS, else the etcd binary).")
     String etcdEndpoints;
 
-    @Option(names = "--time-scale", defaultValue = "1", description = "Shrinks kubelet-sim's durations (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--time-scale",
+            defaultValue = "1",
+            description = "Shrinks kubelet-sim's durations (default: ${DEFAULT-VALUE}).")
     String timeScale;
 
-    @Option(names = "--timeout", defaultValue = "120s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            defaultValue = "120s",
+            converter = DurationConverter.class,
             description = "How long to wait for each component to become ready (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = {"-d", "--detach"}, description = "Return once the cluster is ready, leaving it running.")
+    @Option(
+            names = {"-d", "--detach"},
+            description = "Return once the cluster is ready, leaving it running.")
     boolean detach;
 
     private final PrintStream out = System.out;
@@ -65,7 +83,8 @@ final class UpCommand implements Callable<Integer> {
         Files.createDirectories(layout.logs());
         Optional<ClusterState> existing = ClusterState.load(layout.state());
         if (existing.isPresent() && existing.get().anyAlive()) {
-            System.err.println("kubelite up: a cluster from " + layout.root() + " is already running; see `kubelite status`, stop it with `kubelite down`");
+            System.err.println("kubelite up: a cluster from " + layout.root()
+                    + " is already running; see `kubelite status`, stop it with `kubelite down`");
             return 1;
         }
         String token = adminToken(layout);
@@ -75,10 +94,12 @@ final class UpCommand implements Callable<Integer> {
         List<ManagedProcess> started = new ArrayList<>();
         EtcdMember[] etcdHolder = new EtcdMember[1];
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopAll(started, etcdHolder[0], layout);
-            stopped.countDown();
-        }, "kubelite-down");
+        Thread hook = new Thread(
+                () -> {
+                    stopAll(started, etcdHolder[0], layout);
+                    stopped.countDown();
+                },
+                "kubelite-down");
         if (!detach) {
             Runtime.getRuntime().addShutdownHook(hook);
         }
@@ -90,23 +111,35 @@ final class UpCommand implements Callable<Integer> {
             if (binary.isPresent()) {
                 step("etcd", "starting from " + binary.get() + ", data in " + rel(layout.etcdData()));
                 try {
-                    etcdHolder[0] = EtcdMember.startHealthy(binary.get(),
-                            EtcdMember.Spec.single("kubelite", layout.etcdData(), layout.log("etcd")).inOwnSession(), timeout);
+                    etcdHolder[0] = EtcdMember.startHealthy(
+                            binary.get(),
+                            EtcdMember.Spec.single("kubelite", layout.etcdData(), layout.log("etcd"))
+                                    .inOwnSession(),
+                            timeout);
                 } catch (IllegalStateException e) {
                     System.err.println("kubelite up: " + e.getMessage());
                     return 1;
                 }
                 endpoints = etcdHolder[0].endpoint();
-                state.processes.add(new ClusterState.Proc("etcd", etcdHolder[0].pid(), endpoints, 0, layout.etcdData().toString()));
+                state.processes.add(new ClusterState.Proc(
+                        "etcd",
+                        etcdHolder[0].pid(),
+                        endpoints,
+                        0,
+                        layout.etcdData().toString()));
                 done("etcd", endpoints + " (pid " + etcdHolder[0].pid() + ")");
             } else {
                 // no etcd on this machine: the embedded etcd v3 API server, data in the same place
                 endpoints = "127.0.0.1:" + freePort();
                 step("etcd", "no etcd binary; starting etcdlite, data in " + rel(layout.etcdLiteData()));
-                ManagedProcess lite = ManagedProcess.start(ComponentKind.ETCDLITE,
-                        List.of("--data-dir", layout.etcdLiteData().toString(), "--listen", endpoints), 0, layout.log("etcdlite"));
+                ManagedProcess lite = ManagedProcess.start(
+                        ComponentKind.ETCDLITE,
+                        List.of("--data-dir", layout.etcdLiteData().toString(), "--listen", endpoints),
+                        0,
+                        layout.log("etcdlite"));
                 started.add(lite);
-                state.processes.add(new ClusterState.Proc("etcdlite", lite.pid(), endpoints, 0, ManagedProcess.marker(ComponentKind.ETCDLITE)));
+                state.processes.add(new ClusterState.Proc(
+                        "etcdlite", lite.pid(), endpoints, 0, ManagedProcess.marker(ComponentKind.ETCDLITE)));
                 if (!lite.awaitLogLine("etcdlite ready on", timeout)) {
                     System.err.println("kubelite up: etcdlite did not start; last lines of " + rel(lite.log()) + ":");
                     System.err.println(lite.logTail(20));
@@ -123,22 +156,48 @@ final class UpCommand implements Callable<Integer> {
 
         List<String> common = List.of("--etcd-endpoints", endpoints);
         List<Launch> plan = List.of(
-                new Launch(ComponentKind.APISERVER, concat(common, List.of("--secure-port", Integer.toString(port),
-                        "--token-auth-file", layout.tokens().toString(), "--id", "apiserver-0"))),
+                new Launch(
+                        ComponentKind.APISERVER,
+                        concat(
+                                common,
+                                List.of(
+                                        "--secure-port",
+                                        Integer.toString(port),
+                                        "--token-auth-file",
+                                        layout.tokens().toString(),
+                                        "--id",
+                                        "apiserver-0"))),
                 new Launch(ComponentKind.CONTROLLER_MANAGER, concat(common, List.of("--id", "controller-manager-0"))),
                 new Launch(ComponentKind.SCHEDULER, concat(common, List.of("--id", "scheduler-0"))),
-                new Launch(ComponentKind.KUBELET_SIM, concat(common, List.of("--nodes", Integer.toString(nodes),
-                        "--zones", zones, "--node-name-prefix", nodePrefix, "--time-scale", timeScale, "--id", "kubelet-sim-0"))));
+                new Launch(
+                        ComponentKind.KUBELET_SIM,
+                        concat(
+                                common,
+                                List.of(
+                                        "--nodes",
+                                        Integer.toString(nodes),
+                                        "--zones",
+                                        zones,
+                                        "--node-name-prefix",
+                                        nodePrefix,
+                                        "--time-scale",
+                                        timeScale,
+                                        "--id",
+                                        "kubelet-sim-0"))));
         for (Launch l : plan) {
             int health = freePort();
             step(l.kind.command(), "starting");
             ManagedProcess p = ManagedProcess.start(l.kind, l.args, health, layout.log(l.kind.command()));
             started.add(p);
-            state.processes.add(new ClusterState.Proc(l.kind.command(), p.pid(), null, health, ManagedProcess.marker(l.kind)));
+            state.processes.add(
+                    new ClusterState.Proc(l.kind.command(), p.pid(), null, health, ManagedProcess.marker(l.kind)));
             state.save(layout.state());
             if (!p.awaitReady(timeout)) {
-                System.err.println("kubelite up: " + l.kind.command() + (p.isAlive() ? " not ready within " + DurationConverter.format(timeout)
-                        : " exited with code " + p.exitCode()) + "; last lines of " + rel(p.log()) + ":");
+                System.err.println("kubelite up: " + l.kind.command()
+                        + (p.isAlive()
+                                ? " not ready within " + DurationConverter.format(timeout)
+                                : " exited with code " + p.exitCode())
+                        + "; last lines of " + rel(p.log()) + ":");
                 System.err.println(p.logTail(20));
                 return fail(started, etcdHolder[0], layout, detach, hook);
             }
@@ -147,7 +206,8 @@ final class UpCommand implements Callable<Integer> {
         Kubeconfig.write(layout.kubeconfig(), state.server, token);
         out.println();
         out.println("kubelite is up: " + nodes + " node(s) in zones " + zones + ", API server " + state.server);
-        out.println("  kubeconfig: " + rel(layout.kubeconfig()) + "   (bin/kl uses it by default; other clients: export KUBECONFIG=" + layout.kubeconfig() + ")");
+        out.println("  kubeconfig: " + rel(layout.kubeconfig())
+                + "   (bin/kl uses it by default; other clients: export KUBECONFIG=" + layout.kubeconfig() + ")");
         out.println("  try:        bin/kl get nodes");
         out.println("              bin/kl apply -f examples/replicaset.yaml && bin/kl get pods -o wide");
         out.println("  etcd:       bin/kl inspect etcd --etcd-endpoints " + endpoints + " --prefix /registry/pods/");
@@ -168,14 +228,16 @@ final class UpCommand implements Callable<Integer> {
             for (ManagedProcess p : started) {
                 if (!stopping && !p.isAlive() && !reported.contains(p)) {
                     reported.add(p);
-                    System.err.println("kubelite: " + p.name() + " exited with code " + p.exitCode() + "; see " + rel(p.log()));
+                    System.err.println(
+                            "kubelite: " + p.name() + " exited with code " + p.exitCode() + "; see " + rel(p.log()));
                 }
             }
             Thread.sleep(1000);
         }
     }
 
-    private int fail(List<ManagedProcess> started, EtcdMember etcd, ClusterLayout layout, boolean detached, Thread hook) {
+    private int fail(
+            List<ManagedProcess> started, EtcdMember etcd, ClusterLayout layout, boolean detached, Thread hook) {
         if (!detached) {
             Runtime.getRuntime().removeShutdownHook(hook);
         }
@@ -245,6 +307,5 @@ final class UpCommand implements Callable<Integer> {
         return LoopbackPorts.free();
     }
 
-    private record Launch(ComponentKind kind, List<String> args) {
-    }
+    private record Launch(ComponentKind kind, List<String> args) {}
 }

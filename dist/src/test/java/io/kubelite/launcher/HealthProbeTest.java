@@ -1,13 +1,12 @@
 package io.kubelite.launcher;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class HealthProbeTest {
     @Test
@@ -21,8 +20,10 @@ class HealthProbeTest {
             assertThat(HealthProbe.probe(base + "/readyz")).isZero();
             assertThat(HealthProbe.probe(base + "/notready")).isEqualTo(1);
             // the full launcher has the same command as the image's script
-            assertThat(new picocli.CommandLine(new KubeliteMain()).execute("probe", base + "/readyz")).isZero();
-            assertThat(new picocli.CommandLine(new KubeliteMain()).execute("probe", base + "/notready")).isEqualTo(1);
+            assertThat(new picocli.CommandLine(new KubeliteMain()).execute("probe", base + "/readyz"))
+                    .isZero();
+            assertThat(new picocli.CommandLine(new KubeliteMain()).execute("probe", base + "/notready"))
+                    .isEqualTo(1);
         } finally {
             server.stop(0);
         }
@@ -34,7 +35,8 @@ class HealthProbeTest {
         assertThat(HealthProbe.probe("not a url")).isEqualTo(1);
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange ex, int code, String body) throws java.io.IOException {
+    private static void respond(com.sun.net.httpserver.HttpExchange ex, int code, String body)
+            throws java.io.IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(code, b.length);
         ex.getResponseBody().write(b);

@@ -1,11 +1,10 @@
 package io.kubelite.launcher;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.cli.Kl;
 import io.kubelite.store.testing.FreePorts;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code kubelite up} for real: every component as its own OS process from the built
@@ -37,8 +36,9 @@ class UpDownTest {
         if (dir != null) {
             // stop whatever is left, even when the test failed half-way
             run(Duration.ofSeconds(90), "down", "--dir", dir.toString());
-            ClusterState.load(dir.resolve("cluster.json")).ifPresent(s -> s.processes.forEach(
-                    p -> ClusterState.live(p).ifPresent(ProcessHandle::destroyForcibly)));
+            ClusterState.load(dir.resolve("cluster.json"))
+                    .ifPresent(s ->
+                            s.processes.forEach(p -> ClusterState.live(p).ifPresent(ProcessHandle::destroyForcibly)));
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
@@ -52,8 +52,11 @@ class UpDownTest {
     }
 
     private Result run(Map<String, String> env, Duration timeout, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), KubeliteMain.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                KubeliteMain.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("ETCD_ENDPOINTS");
@@ -69,16 +72,20 @@ class UpDownTest {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
-    private record Result(int code, String output) {
-    }
+    private record Result(int code, String output) {}
 
     private String kl(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(List.of("--kubeconfig", dir.resolve("kubeconfig").toString()));
+        List<String> all = new ArrayList<>(
+                List.of("--kubeconfig", dir.resolve("kubeconfig").toString()));
         all.addAll(List.of(args));
-        int code = Kl.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), new HashMap<>(), Clock.systemUTC());
+        int code = Kl.run(
+                all.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                new HashMap<>(),
+                Clock.systemUTC());
         if (code != 0) {
             throw new AssertionError("kl " + String.join(" ", args) + " exited " + code + ": " + err);
         }
@@ -90,11 +97,29 @@ class UpDownTest {
         dir = Files.createTempDirectory("kubelite-up-");
         String port = Integer.toString(FreePorts.next());
         long t0 = System.nanoTime();
-        Result up = run(Duration.ofSeconds(240), "up", "--dir", dir.toString(), "--port", port, "--detach",
-                "--nodes", "3", "--zones", "zone-a,zone-b", "--time-scale", "10");
+        Result up = run(
+                Duration.ofSeconds(240),
+                "up",
+                "--dir",
+                dir.toString(),
+                "--port",
+                port,
+                "--detach",
+                "--nodes",
+                "3",
+                "--zones",
+                "zone-a,zone-b",
+                "--time-scale",
+                "10");
         assertThat(up.code()).as(up.output()).isZero();
-        assertThat(up.output()).contains("✓ etcd", "✓ apiserver", "✓ controller-manager", "✓ scheduler", "✓ kubelet-sim",
-                "kubelite is up");
+        assertThat(up.output())
+                .contains(
+                        "✓ etcd",
+                        "✓ apiserver",
+                        "✓ controller-manager",
+                        "✓ scheduler",
+                        "✓ kubelet-sim",
+                        "kubelite is up");
         System.out.printf("kubelite up took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertThat(dir.resolve("kubeconfig")).content().contains("server: http://127.0.0.1:" + port, "token: ");
         assertThat(dir.resolve("logs/apiserver.log")).exists();
@@ -103,40 +128,93 @@ class UpDownTest {
         assertThat(status.code()).as(status.output()).isZero();
         assertThat(status.output()).contains("apiserver", "scheduler", "controller-manager", "kubelet-sim", "ready");
 
-        Poll.until(Duration.ofSeconds(60), "3 Ready nodes", () -> kl("get", "nodes").lines()
-                .filter(l -> l.contains(" Ready ")).count() == 3);
+        Poll.until(
+                Duration.ofSeconds(60),
+                "3 Ready nodes",
+                () -> kl("get", "nodes")
+                                .lines()
+                                .filter(l -> l.contains(" Ready "))
+                                .count()
+                        == 3);
         Path ns = dir.resolve("ns.yaml");
         Files.writeString(ns, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keep-me\n");
         kl("apply", "-f", ns.toString());
         kl("apply", "-f", Path.of("..", "examples", "replicaset.yaml").toString());
-        Poll.until(Duration.ofSeconds(90), "3 web pods Running", () -> kl("get", "pods", "-l", "app=web").lines()
-                .filter(l -> l.contains("Running")).count() == 3);
+        Poll.until(
+                Duration.ofSeconds(90),
+                "3 web pods Running",
+                () -> kl("get", "pods", "-l", "app=web")
+                                .lines()
+                                .filter(l -> l.contains("Running"))
+                                .count()
+                        == 3);
 
         ClusterState before = ClusterState.load(dir.resolve("cluster.json")).orElseThrow();
         Result down = run(Duration.ofSeconds(120), "down", "--dir", dir.toString());
         assertThat(down.code()).as(down.output()).isZero();
-        assertThat(before.processes).allSatisfy(p -> assertThat(ClusterState.live(p)).as(p.name() + " stopped").isEmpty());
-        assertThat(run(Duration.ofSeconds(30), "status", "--dir", dir.toString()).code()).isEqualTo(3);
+        assertThat(before.processes)
+                .allSatisfy(p -> assertThat(ClusterState.live(p))
+                        .as(p.name() + " stopped")
+                        .isEmpty());
+        assertThat(run(Duration.ofSeconds(30), "status", "--dir", dir.toString())
+                        .code())
+                .isEqualTo(3);
 
-        Result again = run(Duration.ofSeconds(240), "up", "--dir", dir.toString(), "--port", port, "--detach",
-                "--nodes", "3", "--zones", "zone-a,zone-b", "--time-scale", "10");
+        Result again = run(
+                Duration.ofSeconds(240),
+                "up",
+                "--dir",
+                dir.toString(),
+                "--port",
+                port,
+                "--detach",
+                "--nodes",
+                "3",
+                "--zones",
+                "zone-a,zone-b",
+                "--time-scale",
+                "10");
         assertThat(again.code()).as(again.output()).isZero();
         assertThat(kl("get", "namespaces")).contains("keep-me");
-        Poll.until(Duration.ofSeconds(60), "the ReplicaSet's pods are back",
-                () -> kl("get", "pods", "-l", "app=web").lines().filter(l -> l.contains("Running")).count() == 3);
+        Poll.until(
+                Duration.ofSeconds(60),
+                "the ReplicaSet's pods are back",
+                () -> kl("get", "pods", "-l", "app=web")
+                                .lines()
+                                .filter(l -> l.contains("Running"))
+                                .count()
+                        == 3);
     }
 
     @Test
     void withoutAnEtcdBinaryUpRunsOnEtcdlite() throws Exception {
         dir = Files.createTempDirectory("kubelite-noetcd-");
         String port = Integer.toString(FreePorts.next());
-        Result up = run(Map.of("PATH", "/nonexistent", "ETCD_BIN", ""), Duration.ofSeconds(240),
-                "up", "--dir", dir.toString(), "--port", port, "--detach", "--nodes", "2", "--time-scale", "10");
+        Result up = run(
+                Map.of("PATH", "/nonexistent", "ETCD_BIN", ""),
+                Duration.ofSeconds(240),
+                "up",
+                "--dir",
+                dir.toString(),
+                "--port",
+                port,
+                "--detach",
+                "--nodes",
+                "2",
+                "--time-scale",
+                "10");
         assertThat(up.code()).as(up.output()).isZero();
-        assertThat(up.output()).contains("no etcd binary; starting etcdlite", "✓ etcd", "etcdlite", "kubelite is up")
+        assertThat(up.output())
+                .contains("no etcd binary; starting etcdlite", "✓ etcd", "etcdlite", "kubelite is up")
                 .doesNotContain("Exception");
-        Poll.until(Duration.ofSeconds(60), "2 Ready nodes on etcdlite", () -> kl("get", "nodes").lines()
-                .filter(l -> l.contains(" Ready ")).count() == 2);
+        Poll.until(
+                Duration.ofSeconds(60),
+                "2 Ready nodes on etcdlite",
+                () -> kl("get", "nodes")
+                                .lines()
+                                .filter(l -> l.contains(" Ready "))
+                                .count()
+                        == 2);
         assertThat(dir.resolve("etcdlite")).isDirectory();
     }
 }

@@ -3,7 +3,6 @@ package io.kubelite.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +16,8 @@ import java.util.List;
 /** A small JSON client for the API server: what a test needs, with statuses surfaced as exceptions. */
 final class Api {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String server;
     final String token;
@@ -67,10 +67,14 @@ final class Api {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
                 b.header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json");
-                b.method(method, HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body)));
+                b.method(
+                        method,
+                        HttpRequest.BodyPublishers.ofString(
+                                body instanceof String s ? s : JSON.writeValueAsString(body)));
             }
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            if (r.statusCode() != expect && !(expect == 201 && r.statusCode() == 200)
+            if (r.statusCode() != expect
+                    && !(expect == 201 && r.statusCode() == 200)
                     && !(method.equals("DELETE") && r.statusCode() == 202)) {
                 throw new ApiException(r.statusCode(), method + " " + path + " -> " + r.statusCode() + ": " + r.body());
             }
@@ -90,7 +94,8 @@ final class Api {
     }
 
     List<JsonNode> pods(String labelSelector) {
-        return items("/api/v1/namespaces/default/pods" + (labelSelector == null ? "" : "?labelSelector=" + labelSelector));
+        return items(
+                "/api/v1/namespaces/default/pods" + (labelSelector == null ? "" : "?labelSelector=" + labelSelector));
     }
 
     List<JsonNode> nodes() {
@@ -101,7 +106,10 @@ final class Api {
 
     /** A toleration of {@code key:NoExecute} for {@code seconds} (null = forever). */
     static ObjectNode toleration(String key, Long seconds) {
-        ObjectNode t = JSON.createObjectNode().put("key", key).put("operator", "Exists").put("effect", "NoExecute");
+        ObjectNode t = JSON.createObjectNode()
+                .put("key", key)
+                .put("operator", "Exists")
+                .put("effect", "NoExecute");
         if (seconds != null) {
             t.put("tolerationSeconds", seconds);
         }
@@ -111,8 +119,14 @@ final class Api {
     /** A pod spec running a long-lived server, tolerating unreachable/not-ready for {@code tolerationSeconds}. */
     static ObjectNode podSpec(long tolerationSeconds) {
         ObjectNode spec = JSON.createObjectNode();
-        spec.putArray("containers").addObject().put("name", "app").put("image", "nginx:1.27")
-                .putObject("resources").putObject("requests").put("cpu", "10m").put("memory", "16Mi");
+        spec.putArray("containers")
+                .addObject()
+                .put("name", "app")
+                .put("image", "nginx:1.27")
+                .putObject("resources")
+                .putObject("requests")
+                .put("cpu", "10m")
+                .put("memory", "16Mi");
         spec.put("terminationGracePeriodSeconds", 1);
         spec.putArray("tolerations")
                 .add(toleration("node.kubernetes.io/unreachable", tolerationSeconds))
@@ -161,7 +175,8 @@ final class Api {
     }
 
     static boolean terminating(JsonNode o) {
-        return o.path("metadata").has("deletionTimestamp") && !o.path("metadata").path("deletionTimestamp").isNull();
+        return o.path("metadata").has("deletionTimestamp")
+                && !o.path("metadata").path("deletionTimestamp").isNull();
     }
 
     /** The node's Ready condition status: True, False, Unknown, or "" when it has none. */

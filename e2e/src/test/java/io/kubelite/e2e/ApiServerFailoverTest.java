@@ -1,5 +1,7 @@
 package io.kubelite.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -9,8 +11,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubelite.cli.Kl;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +25,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * kill -9 of the API server a client is watching through.
@@ -70,40 +69,57 @@ class ApiServerFailoverTest extends E2eBase {
         // controller) does. fabric8's default WebSocket watch on its JDK client sometimes never notices that
         // the front closed its connection (3 of 26 runs under CPU load: no close, no error, no re-watch,
         // while kl's HTTP stream through the same front reconnected), which would test the client, not kubelite.
-        Config cfg = new ConfigBuilder().withMasterUrl(proxy.url()).withOauthToken(cluster.token).withNamespace("default")
-                .withRequestTimeout(10_000).withConnectionTimeout(2_000).withWatchReconnectInterval(100)
-                .withWatchReconnectLimit(-1).withHttp2Disable(true).withOnlyHttpWatches(true).build();
+        Config cfg = new ConfigBuilder()
+                .withMasterUrl(proxy.url())
+                .withOauthToken(cluster.token)
+                .withNamespace("default")
+                .withRequestTimeout(10_000)
+                .withConnectionTimeout(2_000)
+                .withWatchReconnectInterval(100)
+                .withWatchReconnectLimit(-1)
+                .withHttp2Disable(true)
+                .withOnlyHttpWatches(true)
+                .build();
         RequestLog requests = new RequestLog();
-        KubernetesClient kc = new KubernetesClientBuilder().withConfig(cfg)
-                .withHttpClientBuilderConsumer(hb -> hb.addOrReplaceInterceptor("request-log", requests)).build();
+        KubernetesClient kc = new KubernetesClientBuilder()
+                .withConfig(cfg)
+                .withHttpClientBuilderConsumer(hb -> hb.addOrReplaceInterceptor("request-log", requests))
+                .build();
         cluster.closeLater(kc);
         Map<String, Set<Long>> seen = new ConcurrentHashMap<>();
         Set<String> seenDeleted = ConcurrentHashMap.newKeySet();
-        SharedIndexInformer<Pod> informer = kc.pods().inNamespace("default").withLabel("app", "watched")
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Pod p) {
-                        record(p);
-                    }
+        SharedIndexInformer<Pod> informer = kc.pods()
+                .inNamespace("default")
+                .withLabel("app", "watched")
+                .inform(
+                        new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(Pod p) {
+                                record(p);
+                            }
 
-                    @Override
-                    public void onUpdate(Pod old, Pod p) {
-                        record(p);
-                    }
+                            @Override
+                            public void onUpdate(Pod old, Pod p) {
+                                record(p);
+                            }
 
-                    @Override
-                    public void onDelete(Pod p, boolean finalStateUnknown) {
-                        seenDeleted.add(p.getMetadata().getName());
-                    }
+                            @Override
+                            public void onDelete(Pod p, boolean finalStateUnknown) {
+                                seenDeleted.add(p.getMetadata().getName());
+                            }
 
-                    private void record(Pod p) {
-                        seen.computeIfAbsent(p.getMetadata().getName(), x -> ConcurrentHashMap.newKeySet())
-                                .add(Long.parseLong(p.getMetadata().getResourceVersion()));
-                    }
-                }, 0);
+                            private void record(Pod p) {
+                                seen.computeIfAbsent(p.getMetadata().getName(), x -> ConcurrentHashMap.newKeySet())
+                                        .add(Long.parseLong(p.getMetadata().getResourceVersion()));
+                            }
+                        },
+                        0);
         cluster.closeLater(informer::stop);
-        Poll.until(Duration.ofSeconds(30), "informer synced", () -> informer.hasSynced() ? "synced"
-                : "not synced; its requests:\n" + requests, "synced"::equals);
+        Poll.until(
+                Duration.ofSeconds(30),
+                "informer synced",
+                () -> informer.hasSynced() ? "synced" : "not synced; its requests:\n" + requests,
+                "synced"::equals);
         Timings.log("fabric8 informer synced");
 
         // kl get pods -w through the front, run once: it has to carry on through B by itself
@@ -112,12 +128,27 @@ class ApiServerFailoverTest extends E2eBase {
         AtomicInteger klRuns = new AtomicInteger();
         CompletableFuture<Integer> klExit = new CompletableFuture<>();
         int connectionsBeforeKl = proxy.connections(0);
-        Thread kl = new Thread(() -> {
-            klRuns.incrementAndGet();
-            klExit.complete(Kl.run(new String[]{"--server", proxy.url(), "--token", cluster.token, "get", "pods",
-                            "-l", "app=watched", "-w"}, new PrintStream(klOut, true, StandardCharsets.UTF_8),
-                    new PrintStream(klErr, true, StandardCharsets.UTF_8), new HashMap<>(), Clock.systemUTC()));
-        }, "kl-watch");
+        Thread kl = new Thread(
+                () -> {
+                    klRuns.incrementAndGet();
+                    klExit.complete(Kl.run(
+                            new String[] {
+                                "--server",
+                                proxy.url(),
+                                "--token",
+                                cluster.token,
+                                "get",
+                                "pods",
+                                "-l",
+                                "app=watched",
+                                "-w"
+                            },
+                            new PrintStream(klOut, true, StandardCharsets.UTF_8),
+                            new PrintStream(klErr, true, StandardCharsets.UTF_8),
+                            new HashMap<>(),
+                            Clock.systemUTC()));
+                },
+                "kl-watch");
         kl.setDaemon(true);
         kl.start();
         cluster.closeLater(() -> {
@@ -131,11 +162,18 @@ class ApiServerFailoverTest extends E2eBase {
             }
         });
         // the header follows the (empty) list: from then on kl is watching, so it must print every change
-        Poll.until(Duration.ofSeconds(30), "kl watching through apiserver-a (a new connection to it, then kl's header)",
-                () -> "connections to apiserver-a " + proxy.connections(0) + " (" + connectionsBeforeKl + " before kl); kl stdout "
-                        + klOut.toString(StandardCharsets.UTF_8).lines().limit(3).toList() + ", stderr "
+        Poll.until(
+                Duration.ofSeconds(30),
+                "kl watching through apiserver-a (a new connection to it, then kl's header)",
+                () -> "connections to apiserver-a " + proxy.connections(0) + " (" + connectionsBeforeKl
+                        + " before kl); kl stdout "
+                        + klOut.toString(StandardCharsets.UTF_8)
+                                .lines()
+                                .limit(3)
+                                .toList() + ", stderr "
                         + klErr.toString(StandardCharsets.UTF_8).trim(),
-                s -> proxy.connections(0) > connectionsBeforeKl && klOut.toString(StandardCharsets.UTF_8).startsWith("NAME"));
+                s -> proxy.connections(0) > connectionsBeforeKl
+                        && klOut.toString(StandardCharsets.UTF_8).startsWith("NAME"));
 
         Timings.log("kl -w watching");
         long t0 = System.nanoTime();
@@ -153,9 +191,17 @@ class ApiServerFailoverTest extends E2eBase {
             viaB.delete("/api/v1/namespaces/default/pods/watched-" + i);
         }
         awaitRunning(viaB, "watched", PODS - DELETED, Duration.ofSeconds(90));
-        Poll.until(Duration.ofSeconds(60), "the deleted pods gone, " + (PODS - DELETED) + " left",
-                () -> viaB.pods("app%3Dwatched").stream().map(Api::name).sorted().toList(), l -> l.size() == PODS - DELETED);
-        assertThat(proxy.connections(1)).as("clients reconnected to apiserver-b").isPositive();
+        Poll.until(
+                Duration.ofSeconds(60),
+                "the deleted pods gone, " + (PODS - DELETED) + " left",
+                () -> viaB.pods("app%3Dwatched").stream()
+                        .map(Api::name)
+                        .sorted()
+                        .toList(),
+                l -> l.size() == PODS - DELETED);
+        assertThat(proxy.connections(1))
+                .as("clients reconnected to apiserver-b")
+                .isPositive();
 
         // the truth: every change etcd holds for the watched pods
         Map<String, Set<Long>> truth = new TreeMap<>();
@@ -172,25 +218,32 @@ class ApiServerFailoverTest extends E2eBase {
             }
         }
         try {
-            Poll.until(Duration.ofSeconds(30), "the informer saw every change etcd holds",
+            Poll.until(
+                    Duration.ofSeconds(30),
+                    "the informer saw every change etcd holds",
                     () -> snapshot(seen).equals(truth) && seenDeleted.equals(deleted));
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n" + difference("(pod, resourceVersion) pairs", truth, snapshot(seen))
-                    + "\ndeletes: expected " + deleted + ", saw " + new TreeSet<>(seenDeleted)
-                    + "\ninformer requests (time since the client was built):\n" + requests
-                    + "\nfront connections (time since it opened):\n" + proxy.history(), e);
+            throw new AssertionError(
+                    e.getMessage() + "\n" + difference("(pod, resourceVersion) pairs", truth, snapshot(seen))
+                            + "\ndeletes: expected " + deleted + ", saw " + new TreeSet<>(seenDeleted)
+                            + "\ninformer requests (time since the client was built):\n" + requests
+                            + "\nfront connections (time since it opened):\n" + proxy.history(),
+                    e);
         }
         Timings.log("informer requests:\n" + requests);
         long changes = truth.values().stream().mapToLong(Set::size).sum();
-        Timings.timing("kill -9 apiserver-a -> informer has all " + changes + " changes and " + deleted.size() + " deletes",
+        Timings.timing(
+                "kill -9 apiserver-a -> informer has all " + changes + " changes and " + deleted.size() + " deletes",
                 Timings.ms(tKill));
 
         // kubectl prints a row per event, a deleted pod's row again with its last state (Terminating here)
         Map<String, Integer> events = new TreeMap<>();
         truth.forEach((name, revs) -> events.put(name, revs.size() + (deleted.contains(name) ? 1 : 0)));
         deleted.forEach(name -> events.putIfAbsent(name, 1));
-        Poll.until(Duration.ofSeconds(30), "kl printed a row per change etcd holds (" + events + "), and every pod's final"
-                + " state (Running; Terminating for watched-0.." + (DELETED - 1) + ")",
+        Poll.until(
+                Duration.ofSeconds(30),
+                "kl printed a row per change etcd holds (" + events + "), and every pod's final"
+                        + " state (Running; Terminating for watched-0.." + (DELETED - 1) + ")",
                 () -> klMismatch(klOut.toString(StandardCharsets.UTF_8), events) + "; kl stderr: "
                         + klErr.toString(StandardCharsets.UTF_8).trim() + "; front connections:\n" + proxy.history(),
                 state -> state.startsWith("none;"));
@@ -198,7 +251,9 @@ class ApiServerFailoverTest extends E2eBase {
         Timings.log("kl -w stderr: " + klStderr.trim());
         assertThat(klExit).as("kl -w is still watching (stderr: %s)", klStderr).isNotDone();
         assertThat(klRuns.get()).as("kl -w ran once").isEqualTo(1);
-        assertThat(klStderr.lines().count()).as("at most one line for the outage").isLessThanOrEqualTo(1);
+        assertThat(klStderr.lines().count())
+                .as("at most one line for the outage")
+                .isLessThanOrEqualTo(1);
         assertThat(klStderr).doesNotContain("Exception");
         assertEveryPodBoundAtMostOnce(rev0);
         cluster.assertAllAliveExcept(a);
@@ -215,9 +270,11 @@ class ApiServerFailoverTest extends E2eBase {
     static String difference(String what, Map<String, Set<Long>> expected, Map<String, Set<Long>> actual) {
         List<String> missing = new java.util.ArrayList<>();
         List<String> extra = new java.util.ArrayList<>();
-        expected.forEach((name, revs) -> revs.stream().filter(r -> !actual.getOrDefault(name, Set.of()).contains(r))
+        expected.forEach((name, revs) -> revs.stream()
+                .filter(r -> !actual.getOrDefault(name, Set.of()).contains(r))
                 .forEach(r -> missing.add(name + "@" + r)));
-        actual.forEach((name, revs) -> revs.stream().filter(r -> !expected.getOrDefault(name, Set.of()).contains(r))
+        actual.forEach((name, revs) -> revs.stream()
+                .filter(r -> !expected.getOrDefault(name, Set.of()).contains(r))
                 .forEach(r -> extra.add(name + "@" + r)));
         return what + ": " + expected.values().stream().mapToInt(Set::size).sum() + " expected, missing " + missing
                 + ", extra " + extra;
@@ -235,7 +292,8 @@ class ApiServerFailoverTest extends E2eBase {
             int got = rows.getOrDefault(name, 0);
             boolean stateOk = row != null && row.contains(i < DELETED ? "Terminating" : "Running");
             if (got != want || !stateOk) {
-                off.add(name + ": " + got + " rows for " + want + " changes, last row " + (row == null ? "none" : "'" + row.trim() + "'"));
+                off.add(name + ": " + got + " rows for " + want + " changes, last row "
+                        + (row == null ? "none" : "'" + row.trim() + "'"));
             }
         }
         return off.isEmpty() ? "none" : String.join("\n  ", off);

@@ -6,7 +6,6 @@ import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.testing.EtcdCluster;
 import io.kubelite.store.testing.FreePorts;
 import io.kubelite.store.testing.Poll;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,8 +57,17 @@ final class Cluster implements AutoCloseable {
     }
 
     private List<String> common(String id) {
-        return new ArrayList<>(List.of("--etcd-endpoints", etcd.endpointsString(), "--etcd-prefix", prefix, "--id", id,
-                "--etcd-request-timeout", "3s", "--etcd-startup-timeout", "60s"));
+        return new ArrayList<>(List.of(
+                "--etcd-endpoints",
+                etcd.endpointsString(),
+                "--etcd-prefix",
+                prefix,
+                "--id",
+                id,
+                "--etcd-request-timeout",
+                "3s",
+                "--etcd-startup-timeout",
+                "60s"));
     }
 
     private Proc add(ComponentKind kind, String id, List<String> args) {
@@ -82,25 +90,57 @@ final class Cluster implements AutoCloseable {
 
     Proc scheduler(String id) {
         List<String> a = common(id);
-        a.addAll(List.of("--leader-elect", "true", "--leader-lease-duration", fmt(LEADER_LEASE),
-                "--pod-initial-backoff", "200ms", "--pod-max-backoff", "2s"));
+        a.addAll(List.of(
+                "--leader-elect",
+                "true",
+                "--leader-lease-duration",
+                fmt(LEADER_LEASE),
+                "--pod-initial-backoff",
+                "200ms",
+                "--pod-max-backoff",
+                "2s"));
         return add(ComponentKind.SCHEDULER, id, a);
     }
 
     Proc controllerManager(String id) {
         List<String> a = common(id);
-        a.addAll(List.of("--leader-elect", "true", "--leader-lease-duration", fmt(LEADER_LEASE),
-                "--node-monitor-period", "500ms", "--node-monitor-grace-period", fmt(NODE_GRACE),
-                "--node-startup-grace-period", "20s", "--node-eviction-rate", "100",
-                "--secondary-node-eviction-rate", "100", "--pod-gc-period", "2s"));
+        a.addAll(List.of(
+                "--leader-elect",
+                "true",
+                "--leader-lease-duration",
+                fmt(LEADER_LEASE),
+                "--node-monitor-period",
+                "500ms",
+                "--node-monitor-grace-period",
+                fmt(NODE_GRACE),
+                "--node-startup-grace-period",
+                "20s",
+                "--node-eviction-rate",
+                "100",
+                "--secondary-node-eviction-rate",
+                "100",
+                "--pod-gc-period",
+                "2s"));
         return add(ComponentKind.CONTROLLER_MANAGER, id, a);
     }
 
     Proc kubeletSim(String id, String nodePrefix, int nodes, String zones) {
         List<String> a = common(id);
-        a.addAll(List.of("--nodes", Integer.toString(nodes), "--node-name-prefix", nodePrefix, "--zones", zones,
-                "--node-lease-duration", "4s", "--node-lease-renew-interval", "1s",
-                "--node-status-update-frequency", "1s", "--max-pods", "110"));
+        a.addAll(List.of(
+                "--nodes",
+                Integer.toString(nodes),
+                "--node-name-prefix",
+                nodePrefix,
+                "--zones",
+                zones,
+                "--node-lease-duration",
+                "4s",
+                "--node-lease-renew-interval",
+                "1s",
+                "--node-status-update-frequency",
+                "1s",
+                "--max-pods",
+                "110"));
         return add(ComponentKind.KUBELET_SIM, id, a);
     }
 
@@ -108,15 +148,19 @@ final class Cluster implements AutoCloseable {
     void awaitReady(Duration timeout, Proc... ps) {
         long t0 = System.nanoTime();
         for (Proc p : ps) {
-            Poll.until(timeout, p.id + " ready (" + p.log + ")", () -> {
-                if (!p.alive()) {
-                    throw new AssertionError(p + " exited; log:\n" + p.logTail(30));
-                }
-                return p.ready() ? "ready" : "not ready; log tail:\n" + p.logTail(10);
-            }, "ready"::equals);
+            Poll.until(
+                    timeout,
+                    p.id + " ready (" + p.log + ")",
+                    () -> {
+                        if (!p.alive()) {
+                            throw new AssertionError(p + " exited; log:\n" + p.logTail(30));
+                        }
+                        return p.ready() ? "ready" : "not ready; log tail:\n" + p.logTail(10);
+                    },
+                    "ready"::equals);
         }
-        Timings.log("ready: " + java.util.Arrays.stream(ps).map(p -> p.id).collect(Collectors.joining(", "))
-                + " after " + Timings.ms(t0) + " ms");
+        Timings.log("ready: " + java.util.Arrays.stream(ps).map(p -> p.id).collect(Collectors.joining(", ")) + " after "
+                + Timings.ms(t0) + " ms");
     }
 
     /** The one process among {@code ps} that reports itself leader, if exactly one does. */
@@ -126,7 +170,10 @@ final class Cluster implements AutoCloseable {
     }
 
     static Proc awaitLeader(Duration timeout, List<Proc> ps) {
-        Poll.until(timeout, "exactly one leader among " + ps, () -> leadership(ps),
+        Poll.until(
+                timeout,
+                "exactly one leader among " + ps,
+                () -> leadership(ps),
                 m -> m.values().stream().filter("leading"::equals).count() == 1);
         return leader(ps).orElseThrow(() -> new AssertionError("leadership changed again: " + leadership(ps)));
     }
@@ -143,7 +190,10 @@ final class Cluster implements AutoCloseable {
 
     /** Waits until {@code p} reports itself leader; a timeout names what each of {@code peers} reported. */
     static void awaitLeads(Proc p, Duration timeout, List<Proc> peers) {
-        Poll.until(timeout, p.id + " leads (leadership by process)", () -> leadership(peers),
+        Poll.until(
+                timeout,
+                p.id + " leads (leadership by process)",
+                () -> leadership(peers),
                 m -> "leading".equals(m.get(p.id)));
     }
 

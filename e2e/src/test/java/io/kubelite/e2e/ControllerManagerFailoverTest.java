@@ -1,13 +1,12 @@
 package io.kubelite.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * kill -9 of the controller-manager leader in the middle of a node failure: after it
@@ -39,29 +38,45 @@ class ControllerManagerFailoverTest extends E2eBase {
         long rev0 = cluster.etcd.currentRevision();
         api.createReplicaSet("web", REPLICAS, TOLERATION_SECONDS);
         awaitRunning(api, "web", REPLICAS, Duration.ofSeconds(90));
-        List<String> onA = activePods(api, "web").stream().filter(p -> Api.nodeName(p).startsWith("a-node-"))
-                .map(Api::name).toList();
+        List<String> onA = activePods(api, "web").stream()
+                .filter(p -> Api.nodeName(p).startsWith("a-node-"))
+                .map(Api::name)
+                .toList();
         assertThat(onA).isNotEmpty();
         Timings.log(onA.size() + " pods on kubelet-sim-a's nodes; controller-manager leader " + leader.id);
 
         long tFail = System.nanoTime();
         ka.kill9();
-        Poll.until(Duration.ofSeconds(60), "a node of kubelet-sim-a tainted unreachable:NoExecute (taints by node)",
-                () -> taints(api, "a-node-"), m -> m.values().stream().anyMatch(t -> t.contains("node.kubernetes.io/unreachable:NoExecute")));
+        Poll.until(
+                Duration.ofSeconds(60),
+                "a node of kubelet-sim-a tainted unreachable:NoExecute (taints by node)",
+                () -> taints(api, "a-node-"),
+                m -> m.values().stream().anyMatch(t -> t.contains("node.kubernetes.io/unreachable:NoExecute")));
         Timings.timing("node failure -> first unreachable NoExecute taint", Timings.ms(tFail));
         List<String> evictedBeforeKill = api.pods("app%3Dweb").stream()
-                .filter(p -> onA.contains(Api.name(p)) && Api.terminating(p)).map(Api::name).toList();
+                .filter(p -> onA.contains(Api.name(p)) && Api.terminating(p))
+                .map(Api::name)
+                .toList();
         long tKill = System.nanoTime();
         leader.kill9();
         Timings.log("killed controller-manager leader " + leader.id + "; evictions done before the kill: "
                 + evictedBeforeKill.size() + " of " + onA.size());
-        assertThat(evictedBeforeKill).as("the kill lands before the evictions are done").hasSizeLessThan(onA.size());
+        assertThat(evictedBeforeKill)
+                .as("the kill lands before the evictions are done")
+                .hasSizeLessThan(onA.size());
 
         Cluster.awaitLeads(standby, Cluster.LEADER_LEASE.plusSeconds(30), List.of(cm0, cm1));
         Timings.timing("controller-manager takeover after kill -9", Timings.ms(tKill));
 
-        Poll.until(Duration.ofSeconds(60), "every pod of the failed nodes evicted (" + onA + ")", () -> api.pods("app%3Dweb").stream()
-                .filter(p -> onA.contains(Api.name(p)) && !Api.terminating(p)).map(Api::name).sorted().toList(), List::isEmpty);
+        Poll.until(
+                Duration.ofSeconds(60),
+                "every pod of the failed nodes evicted (" + onA + ")",
+                () -> api.pods("app%3Dweb").stream()
+                        .filter(p -> onA.contains(Api.name(p)) && !Api.terminating(p))
+                        .map(Api::name)
+                        .sorted()
+                        .toList(),
+                List::isEmpty);
         Timings.timing("node failure -> all its pods evicted", Timings.ms(tFail));
         awaitRunning(api, "web", REPLICAS, Duration.ofSeconds(90));
         Timings.timing("node failure -> " + REPLICAS + " replicas Running again", Timings.ms(tFail));
@@ -69,8 +84,14 @@ class ControllerManagerFailoverTest extends E2eBase {
         List<JsonNode> pods = activePods(api, "web");
         assertThat(pods).hasSize(REPLICAS);
         assertThat(pods).allSatisfy(p -> assertThat(Api.nodeName(p)).startsWith("b-node-"));
-        Poll.until(Duration.ofSeconds(30), "ReplicaSet status.replicas == " + REPLICAS, () -> api
-                .get("/apis/apps/v1/namespaces/default/replicasets/web").path("status").path("replicas").asInt(), n -> n == REPLICAS);
+        Poll.until(
+                Duration.ofSeconds(30),
+                "ReplicaSet status.replicas == " + REPLICAS,
+                () -> api.get("/apis/apps/v1/namespaces/default/replicasets/web")
+                        .path("status")
+                        .path("replicas")
+                        .asInt(),
+                n -> n == REPLICAS);
         assertEveryPodBoundAtMostOnce(rev0);
         cluster.assertAllAliveExcept(ka, leader);
     }
@@ -81,7 +102,10 @@ class ControllerManagerFailoverTest extends E2eBase {
         for (JsonNode n : api.nodes()) {
             if (Api.name(n).startsWith(prefix)) {
                 List<String> t = new java.util.ArrayList<>();
-                n.path("spec").path("taints").forEach(x -> t.add(x.path("key").asText() + ":" + x.path("effect").asText()));
+                n.path("spec")
+                        .path("taints")
+                        .forEach(x -> t.add(
+                                x.path("key").asText() + ":" + x.path("effect").asText()));
                 m.put(Api.name(n), t);
             }
         }

@@ -1,18 +1,17 @@
 package io.kubelite.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each test gets a fresh cluster of processes over a 3-member etcd started for its class
@@ -44,7 +43,10 @@ abstract class E2eBase {
 
     /** Waits for {@code n} Ready nodes whose names start with {@code prefix}. */
     static void awaitReadyNodes(Api api, String prefix, int n, Duration timeout) {
-        Poll.until(timeout, n + " Ready nodes " + prefix + "* (Ready condition by node)", () -> readiness(api, prefix),
+        Poll.until(
+                timeout,
+                n + " Ready nodes " + prefix + "* (Ready condition by node)",
+                () -> readiness(api, prefix),
                 r -> r.values().stream().filter("True"::equals).count() == n);
     }
 
@@ -57,7 +59,9 @@ abstract class E2eBase {
 
     /** Pods of {@code app} that are not being deleted. */
     static List<JsonNode> activePods(Api api, String app) {
-        return api.pods("app%3D" + app).stream().filter(p -> !Api.terminating(p)).toList();
+        return api.pods("app%3D" + app).stream()
+                .filter(p -> !Api.terminating(p))
+                .toList();
     }
 
     /** e.g. {@code 500 pods: 20 unbound, 480 bound, 470 Running, 0 terminating} */
@@ -65,10 +69,12 @@ abstract class E2eBase {
         List<JsonNode> all = api.pods("app%3D" + app);
         long unbound = all.stream().filter(p -> Api.nodeName(p).isEmpty()).count();
         long terminating = all.stream().filter(Api::terminating).count();
-        Map<String, Long> phases = new java.util.TreeMap<>(all.stream().collect(
-                java.util.stream.Collectors.groupingBy(p -> Api.phase(p) + (Api.nodeName(p).isEmpty() ? "" : "/bound"),
+        Map<String, Long> phases = new java.util.TreeMap<>(all.stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        p -> Api.phase(p) + (Api.nodeName(p).isEmpty() ? "" : "/bound"),
                         java.util.stream.Collectors.counting())));
-        return all.size() + " pods of " + app + ": " + unbound + " unbound, " + terminating + " terminating, by phase " + phases;
+        return all.size() + " pods of " + app + ": " + unbound + " unbound, " + terminating + " terminating, by phase "
+                + phases;
     }
 
     /** Waits until exactly {@code n} active pods of {@code app} are Running, logging progress every 10 s. */
@@ -105,7 +111,9 @@ abstract class E2eBase {
         Map<String, EtcdHistory.Binding> b = EtcdHistory.bindings(events);
         Timings.log("etcd pod history from revision " + rev0 + ": " + events.size() + " events, " + b.size()
                 + " pods bound (read in " + Timings.ms(t0) + " ms)");
-        assertThat(EtcdHistory.boundMoreThanOnce(b)).as("pods bound more than once (etcd history)").isEmpty();
+        assertThat(EtcdHistory.boundMoreThanOnce(b))
+                .as("pods bound more than once (etcd history)")
+                .isEmpty();
         return b;
     }
 }

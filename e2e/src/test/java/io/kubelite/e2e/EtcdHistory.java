@@ -1,15 +1,14 @@
 package io.kubelite.e2e;
 
-import io.kubelite.kinds.core.pod.PodKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.kubelite.api.Pod;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ObjectCodec;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,15 +26,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class EtcdHistory {
     /** One change of a pod: its revision, key, the decoded object (null for a delete). */
-    record PodEvent(long revision, String key, Pod pod) {
-    }
+    record PodEvent(long revision, String key, Pod pod) {}
 
     /** A pod (by uid) and every node it was bound to, with the revision of each bind. */
-    record Binding(String uid, String name, List<String> nodes, List<Long> revisions) {
-    }
+    record Binding(String uid, String name, List<String> nodes, List<Long> revisions) {}
 
-    private EtcdHistory() {
-    }
+    private EtcdHistory() {}
 
     static List<PodEvent> pods(Etcd etcd, long fromRevision) throws Exception {
         Client c = etcd.client();
@@ -45,36 +41,52 @@ final class EtcdHistory {
         List<PodEvent> out = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         Throwable[] error = new Throwable[1];
-        WatchOption opt = WatchOption.builder().withRevision(fromRevision)
-                .withRange(ByteSequence.from(to, StandardCharsets.UTF_8)).build();
-        try (Watch.Watcher w = c.getWatchClient().watch(ByteSequence.from(from, StandardCharsets.UTF_8), opt,
-                Watch.listener(resp -> {
-                    for (WatchEvent e : resp.getEvents()) {
-                        String key = e.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
-                        long rev = e.getKeyValue().getModRevision();
-                        if (key.equals(sentinel)) {
-                            done.countDown();
-                            return;
-                        }
-                        if (e.getEventType() == WatchEvent.EventType.DELETE) {
-                            synchronized (out) {
-                                out.add(new PodEvent(e.getKeyValue().getModRevision(), key, null));
-                            }
-                        } else {
-                            Pod p = ObjectCodec.decode(PodKind.RESOURCE, key, e.getKeyValue().getValue().getBytes(), rev);
-                            synchronized (out) {
-                                out.add(new PodEvent(rev, key, p));
-                            }
-                        }
-                    }
-                }, t -> {
-                    error[0] = t;
-                    done.countDown();
-                }))) {
-            c.getKVClient().put(ByteSequence.from(sentinel, StandardCharsets.UTF_8),
-                    ByteSequence.from(Long.toString(System.nanoTime()), StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS);
+        WatchOption opt = WatchOption.builder()
+                .withRevision(fromRevision)
+                .withRange(ByteSequence.from(to, StandardCharsets.UTF_8))
+                .build();
+        try (Watch.Watcher w = c.getWatchClient()
+                .watch(
+                        ByteSequence.from(from, StandardCharsets.UTF_8),
+                        opt,
+                        Watch.listener(
+                                resp -> {
+                                    for (WatchEvent e : resp.getEvents()) {
+                                        String key = e.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
+                                        long rev = e.getKeyValue().getModRevision();
+                                        if (key.equals(sentinel)) {
+                                            done.countDown();
+                                            return;
+                                        }
+                                        if (e.getEventType() == WatchEvent.EventType.DELETE) {
+                                            synchronized (out) {
+                                                out.add(new PodEvent(
+                                                        e.getKeyValue().getModRevision(), key, null));
+                                            }
+                                        } else {
+                                            Pod p = ObjectCodec.decode(
+                                                    PodKind.RESOURCE,
+                                                    key,
+                                                    e.getKeyValue().getValue().getBytes(),
+                                                    rev);
+                                            synchronized (out) {
+                                                out.add(new PodEvent(rev, key, p));
+                                            }
+                                        }
+                                    }
+                                },
+                                t -> {
+                                    error[0] = t;
+                                    done.countDown();
+                                }))) {
+            c.getKVClient()
+                    .put(
+                            ByteSequence.from(sentinel, StandardCharsets.UTF_8),
+                            ByteSequence.from(Long.toString(System.nanoTime()), StandardCharsets.UTF_8))
+                    .get(30, TimeUnit.SECONDS);
             if (!done.await(60, TimeUnit.SECONDS)) {
-                throw new AssertionError("etcd history of " + from + " from revision " + fromRevision + " not read within 60 s");
+                throw new AssertionError(
+                        "etcd history of " + from + " from revision " + fromRevision + " not read within 60 s");
             }
         }
         if (error[0] != null) {
@@ -102,8 +114,9 @@ final class EtcdHistory {
             String before = current.getOrDefault(uid, "");
             if (!node.equals(before)) {
                 if (!node.isEmpty()) {
-                    Binding b = byUid.computeIfAbsent(uid, u -> new Binding(u, e.pod().getMetadata().getName(),
-                            new ArrayList<>(), new ArrayList<>()));
+                    Binding b = byUid.computeIfAbsent(
+                            uid,
+                            u -> new Binding(u, e.pod().getMetadata().getName(), new ArrayList<>(), new ArrayList<>()));
                     b.nodes().add(node);
                     b.revisions().add(e.revision());
                 } else {

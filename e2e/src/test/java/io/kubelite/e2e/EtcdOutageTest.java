@@ -1,12 +1,11 @@
 package io.kubelite.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.store.testing.Poll;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole etcd cluster down for 20 s: every member killed with SIGKILL, then all
@@ -51,7 +50,9 @@ class EtcdOutageTest extends E2eBase {
             }
         });
         Timings.log("apiserver reported not ready " + notReadySeen[0] + " ms into the outage");
-        assertThat(notReadySeen[0]).as("the API server reports not ready while etcd is away").isPositive();
+        assertThat(notReadySeen[0])
+                .as("the API server reports not ready while etcd is away")
+                .isPositive();
 
         long tUp = System.nanoTime();
         restartAll();
@@ -83,14 +84,18 @@ class EtcdOutageTest extends E2eBase {
         }
         down = false;
         // endpoint health is a quorum read on every member
-        Poll.until(Duration.ofSeconds(30), "etcd healthy (quorum reads on every member)", () -> {
-            try {
-                cluster.etcd.etcdctl("endpoint", "health");
-                return "healthy";
-            } catch (RuntimeException | AssertionError notYet) {
-                return "etcdctl endpoint health: " + notYet.getMessage();
-            }
-        }, "healthy"::equals);
+        Poll.until(
+                Duration.ofSeconds(30),
+                "etcd healthy (quorum reads on every member)",
+                () -> {
+                    try {
+                        cluster.etcd.etcdctl("endpoint", "health");
+                        return "healthy";
+                    } catch (RuntimeException | AssertionError notYet) {
+                        return "etcdctl endpoint health: " + notYet.getMessage();
+                    }
+                },
+                "healthy"::equals);
     }
 
     @AfterEach

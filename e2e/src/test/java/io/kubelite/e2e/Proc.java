@@ -1,7 +1,6 @@
 package io.kubelite.e2e;
 
 import io.kubelite.launcher.ComponentKind;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,7 +24,8 @@ import java.util.regex.Pattern;
  * with the same arguments.
  */
 final class Proc {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     final ComponentKind kind;
     final String id;
@@ -34,6 +34,7 @@ final class Proc {
     final Path log;
     /** The API port, for API servers. */
     volatile int apiPort;
+
     private volatile Process process;
     private int starts;
 
@@ -54,8 +55,10 @@ final class Proc {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dkubelite.component=" + kind.command());
         cmd.add("-Dkubelite.e2e=" + id);
-        String opts = System.getenv().getOrDefault("KUBELITE_E2E_JAVA_OPTS",
-                "-Xmx256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1");
+        String opts = System.getenv()
+                .getOrDefault(
+                        "KUBELITE_E2E_JAVA_OPTS",
+                        "-Xmx256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1");
         for (String o : opts.trim().split("\\s+")) {
             if (!o.isEmpty()) {
                 cmd.add(o);
@@ -69,8 +72,11 @@ final class Proc {
         cmd.add(Integer.toString(healthPort));
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "==== start #" + (++starts) + ": " + String.join(" ", args) + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    "==== start #" + (++starts) + ": " + String.join(" ", args) + "\n",
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
             process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -85,7 +91,9 @@ final class Proc {
     /** The test classpath without what only the tests use (the fabric8 client, the test classes). */
     static String componentClasspath() {
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> !e.contains("/io/fabric8/") && !e.contains("/tools/jackson/") && !e.contains("/e2e/target/test-classes"))
+                .filter(e -> !e.contains("/io/fabric8/")
+                        && !e.contains("/tools/jackson/")
+                        && !e.contains("/e2e/target/test-classes"))
                 .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
@@ -141,7 +149,9 @@ final class Proc {
             return;
         }
         try {
-            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).inheritIO().start();
+            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid()))
+                    .inheritIO()
+                    .start();
             if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + sig + " " + p.pid() + " failed");
             }
@@ -165,8 +175,11 @@ final class Proc {
     /** GET on the health port; null when it does not answer. */
     String health(String path) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() + " " + r.body();
         } catch (IOException e) {
             return null;

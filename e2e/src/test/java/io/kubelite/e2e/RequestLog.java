@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,8 +26,10 @@ final class RequestLog implements Interceptor {
     }
 
     @Override
-    public void after(HttpRequest request, HttpResponse<?> response,
-                      io.fabric8.kubernetes.client.http.AsyncBody.Consumer<List<java.nio.ByteBuffer>> consumer) {
+    public void after(
+            HttpRequest request,
+            HttpResponse<?> response,
+            io.fabric8.kubernetes.client.http.AsyncBody.Consumer<List<java.nio.ByteBuffer>> consumer) {
         add("<- " + response.code() + " " + describe(request));
     }
 

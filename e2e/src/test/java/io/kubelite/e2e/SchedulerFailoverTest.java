@@ -1,16 +1,15 @@
 package io.kubelite.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * kill -9 of the scheduler leader in the middle of a 500-pod scale-up.
@@ -44,8 +43,11 @@ class SchedulerFailoverTest extends E2eBase {
         api.createReplicaSet("scale", PODS, 300);
 
         // kill the leader once it has bound a good part of the pods, but not all
-        Poll.until(Duration.ofSeconds(120), "the leader bound 100 pods (its scheduler_pods_bound_total)",
-                () -> leader.metric("scheduler_pods_bound_total"), n -> n >= 100);
+        Poll.until(
+                Duration.ofSeconds(120),
+                "the leader bound 100 pods (its scheduler_pods_bound_total)",
+                () -> leader.metric("scheduler_pods_bound_total"),
+                n -> n >= 100);
         double boundByLeader = leader.metric("scheduler_pods_bound_total");
         long tKill = System.nanoTime();
         leader.kill9();
@@ -55,11 +57,18 @@ class SchedulerFailoverTest extends E2eBase {
         Cluster.awaitLeads(standby, Cluster.LEADER_LEASE.plusSeconds(30), List.of(s0, s1));
         long takeover = Timings.ms(tKill);
         Timings.timing("scheduler takeover after kill -9 (lease " + Cluster.LEADER_LEASE.toMillis() + " ms)", takeover);
-        assertThat(takeover).as("the standby leads only once the old leader's lease can have expired")
+        assertThat(takeover)
+                .as("the standby leads only once the old leader's lease can have expired")
                 .isGreaterThanOrEqualTo(Cluster.earliestTakeoverMillis());
 
-        Poll.until(Duration.ofSeconds(120), PODS + " pods bound", () -> summary(api, "scale"),
-                s -> activePods(api, "scale").stream().filter(p -> !Api.nodeName(p).isEmpty()).count() == PODS);
+        Poll.until(
+                Duration.ofSeconds(120),
+                PODS + " pods bound",
+                () -> summary(api, "scale"),
+                s -> activePods(api, "scale").stream()
+                                .filter(p -> !Api.nodeName(p).isEmpty())
+                                .count()
+                        == PODS);
         Timings.timing("scale-up to " + PODS + " bound pods", Timings.ms(t0));
         Map<String, EtcdHistory.Binding> bindings = assertEveryPodBoundAtMostOnce(rev0);
         awaitRunning(api, "scale", PODS, Duration.ofSeconds(120));
@@ -67,15 +76,20 @@ class SchedulerFailoverTest extends E2eBase {
 
         List<JsonNode> pods = activePods(api, "scale");
         assertThat(pods).hasSize(PODS);
-        Set<String> uids = pods.stream().map(p -> p.path("metadata").path("uid").asText()).collect(Collectors.toSet());
+        Set<String> uids =
+                pods.stream().map(p -> p.path("metadata").path("uid").asText()).collect(Collectors.toSet());
         assertThat(bindings.keySet()).as("every pod was bound (etcd history)").containsAll(uids);
         for (JsonNode p : pods) {
             assertThat(bindings.get(p.path("metadata").path("uid").asText()).nodes())
-                    .as("binding of " + Api.name(p)).containsExactly(Api.nodeName(p));
+                    .as("binding of " + Api.name(p))
+                    .containsExactly(Api.nodeName(p));
         }
         Timings.log("binds: " + (long) boundByLeader + "+ by the killed leader, "
                 + (long) standby.metric("scheduler_pods_bound_total") + " by the new leader");
-        assertThat(api.get("/apis/apps/v1/namespaces/default/replicasets/scale").path("status").path("replicas").asInt())
+        assertThat(api.get("/apis/apps/v1/namespaces/default/replicasets/scale")
+                        .path("status")
+                        .path("replicas")
+                        .asInt())
                 .isEqualTo(PODS);
         cluster.assertAllAliveExcept(leader);
     }

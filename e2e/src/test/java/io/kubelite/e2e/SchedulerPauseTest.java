@@ -1,12 +1,11 @@
 package io.kubelite.e2e;
 
-import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubelite.store.testing.Poll;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * SIGSTOP of the scheduler leader for longer than its lease (a GC pause, a frozen VM),
@@ -51,7 +50,8 @@ class SchedulerPauseTest extends E2eBase {
         Cluster.awaitLeads(standby, Cluster.LEADER_LEASE.plusSeconds(30), List.of(standby));
         long takeover = Timings.ms(tStop);
         Timings.timing("SIGSTOP -> standby leads (lease " + Cluster.LEADER_LEASE.toMillis() + " ms)", takeover);
-        assertThat(takeover).as("the standby leads only once the frozen leader's lease can have expired")
+        assertThat(takeover)
+                .as("the standby leads only once the frozen leader's lease can have expired")
                 .isGreaterThanOrEqualTo(Cluster.earliestTakeoverMillis());
 
         // keep pods coming while the old leader wakes up, so it has work it could try to bind
@@ -60,14 +60,18 @@ class SchedulerPauseTest extends E2eBase {
         for (int i = 0; i < 20; i++) {
             api.post("/api/v1/namespaces/default/pods", Api.pod("after-" + i, "pause", 300));
         }
-        Poll.until(Duration.ofSeconds(30), old.id + " reports it does not lead (its leader_election_master_status)",
-                () -> old.metric("leader_election_master_status"), v -> v == 0.0);
+        Poll.until(
+                Duration.ofSeconds(30),
+                old.id + " reports it does not lead (its leader_election_master_status)",
+                () -> old.metric("leader_election_master_status"),
+                v -> v == 0.0);
         Timings.timing("SIGCONT -> old leader steps down", Timings.ms(tCont));
         awaitRunning(api, "pause", 60, Duration.ofSeconds(90));
         Timings.timing("SIGSTOP -> all 60 pods Running", Timings.ms(tStop));
 
         assertThat(old.alive()).as("the old leader keeps running as a standby").isTrue();
-        assertThat(old.metric("scheduler_pods_bound_total")).as("binds by the old leader after its freeze")
+        assertThat(old.metric("scheduler_pods_bound_total"))
+                .as("binds by the old leader after its freeze")
                 .isEqualTo(boundBefore);
         assertThat(standby.leading()).isTrue();
         assertThat(standby.metric("scheduler_pods_bound_total")).isEqualTo(40.0);

@@ -1,7 +1,6 @@
 package io.kubelite.e2e;
 
 import io.kubelite.store.testing.LoopbackTcpFront;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.util.List;

@@ -5,8 +5,7 @@ import java.time.temporal.ChronoUnit;
 
 /** Timing lines on stdout, prefixed so they are easy to find in surefire's output. */
 final class Timings {
-    private Timings() {
-    }
+    private Timings() {}
 
     static long ms(long t0Nanos) {
         return (System.nanoTime() - t0Nanos) / 1_000_000;

@@ -14,9 +14,6 @@ import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -34,6 +31,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state machine: MVCC store and leases in memory, every change logged before it is
@@ -52,11 +51,13 @@ final class Backend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
     /** etcd's default --max-request-bytes. */
     static final int MAX_REQUEST_BYTES = 1536 * 1024;
+
     static final int MAX_TXN_OPS = 128;
 
     private final Path dir;
     /** Guards {@link #mvcc}, the set of {@link #leases} and the applied index: writers take it exclusively. */
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
     final Mvcc mvcc = new Mvcc();
     final Leases leases = new Leases();
     private final Wal wal;
@@ -81,15 +82,21 @@ final class Backend implements AutoCloseable {
         wal = new Wal(dir, recovered.segment(), this::onDurable);
         snapshots = new Snapshots(this, dir, wal, snapshotBytes);
         writes = new WritePath(this, wal, maxRequestBytes);
-        LOG.info("etcdlite data in {}: revision {}, compacted at {}, {} keys, {} leases", dir, mvcc.rev(),
-                mvcc.compactRev(), mvcc.keyCount(), leases.byId.size());
+        LOG.info(
+                "etcdlite data in {}: revision {}, compacted at {}, {} keys, {} leases",
+                dir,
+                mvcc.rev(),
+                mvcc.compactRev(),
+                mvcc.keyCount(),
+                leases.byId.size());
     }
 
     private static long[] memberIds(Path dir) throws IOException {
         Path f = dir.resolve("member");
         if (!Files.exists(f)) {
             SecureRandom r = new SecureRandom();
-            String ids = Long.toUnsignedString(r.nextLong() >>> 1) + " " + Long.toUnsignedString(r.nextLong() >>> 1) + "\n";
+            String ids =
+                    Long.toUnsignedString(r.nextLong() >>> 1) + " " + Long.toUnsignedString(r.nextLong() >>> 1) + "\n";
             Path tmp = dir.resolve("member.tmp");
             Files.writeString(tmp, ids);
             try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -159,7 +166,12 @@ final class Backend implements AutoCloseable {
     }
 
     ResponseHeader header(long rev) {
-        return ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId).setRevision(rev).setRaftTerm(2).build();
+        return ResponseHeader.newBuilder()
+                .setClusterId(clusterId)
+                .setMemberId(memberId)
+                .setRevision(rev)
+                .setRaftTerm(2)
+                .build();
     }
 
     long dbSize() {
@@ -201,8 +213,7 @@ final class Backend implements AutoCloseable {
     }
 
     /** Hash, compact revision and current revision for HashKV; see {@link Mvcc#hashKv}. */
-    record KvHash(int hash, long compactRev, long rev) {
-    }
+    record KvHash(int hash, long compactRev, long rev) {}
 
     KvHash hashKv(long rev) {
         return read(() -> {
@@ -224,7 +235,7 @@ final class Backend implements AutoCloseable {
         // contract breaks while leases are renewed
         List<long[]> byExpiry = new ArrayList<>();
         for (Leases.Lease l : leases.byId.values()) {
-            byExpiry.add(new long[]{l.expiresAtNanos, l.id});
+            byExpiry.add(new long[] {l.expiresAtNanos, l.id});
         }
         byExpiry.sort(Comparator.comparingLong(x -> x[0]));
         return byExpiry.stream().map(x -> x[1]).toList();

@@ -19,10 +19,15 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberList(MemberListRequest r, StreamObserver<MemberListResponse> obs) {
-        Rpc.sync(obs, () -> MemberListResponse.newBuilder()
-                .setHeader(be.header(be.durableRev()))
-                .addMembers(Member.newBuilder().setID(be.memberId()).setName(name)
-                        .addPeerURLs("http://localhost:2380").addClientURLs(clientUrl.get()))
-                .build());
+        Rpc.sync(
+                obs,
+                () -> MemberListResponse.newBuilder()
+                        .setHeader(be.header(be.durableRev()))
+                        .addMembers(Member.newBuilder()
+                                .setID(be.memberId())
+                                .setName(name)
+                                .addPeerURLs("http://localhost:2380")
+                                .addClientURLs(clientUrl.get()))
+                        .build());
     }
 }

@@ -9,8 +9,7 @@ import io.grpc.StatusRuntimeException;
  * for etcd.
  */
 final class Errors {
-    private Errors() {
-    }
+    private Errors() {}
 
     static StatusRuntimeException emptyKey() {
         return err(Status.Code.INVALID_ARGUMENT, "etcdserver: key is not provided");
@@ -62,7 +61,9 @@ final class Errors {
 
     /** Not an etcd error: the log could not be written, so nothing further is acknowledged. */
     static StatusRuntimeException storageFailed(Throwable cause) {
-        return Status.UNAVAILABLE.withDescription("etcdlite: write-ahead log failed: " + cause).asRuntimeException();
+        return Status.UNAVAILABLE
+                .withDescription("etcdlite: write-ahead log failed: " + cause)
+                .asRuntimeException();
     }
 
     static StatusRuntimeException stopped() {

@@ -1,16 +1,15 @@
 package io.kubelite.etcdlite;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * {@code etcdlite}'s command line: parses the flags into {@link EtcdLite.Options},
@@ -21,37 +20,61 @@ import java.util.concurrent.Callable;
  * not be served (a corrupt log, say), with one line on stderr, {@code etcdlite: <why>},
  * and no stack trace; 1 for any other failure to start.
  */
-@Command(name = "etcdlite", sortOptions = false, usageHelpWidth = 100,
+@Command(
+        name = "etcdlite",
+        sortOptions = false,
+        usageHelpWidth = 100,
         description = "A single-node, persistent etcd v3 API server.")
 public final class EtcdLiteMain implements Callable<Integer> {
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = EtcdLite.Options.DEFAULT_DATA_DIR,
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            defaultValue = EtcdLite.Options.DEFAULT_DATA_DIR,
             description = "Log, snapshots and member ids (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = EtcdLite.Options.DEFAULT_LISTEN,
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = EtcdLite.Options.DEFAULT_LISTEN,
             description = "gRPC address; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
     String listen;
 
-    @Option(names = "--snapshot-bytes", paramLabel = "N", converter = WholeNumber.class,
+    @Option(
+            names = "--snapshot-bytes",
+            paramLabel = "N",
+            converter = WholeNumber.class,
             defaultValue = "" + EtcdLite.Options.DEFAULT_SNAPSHOT_BYTES,
             description = "Log size that triggers a snapshot, 0 = never (default: ${DEFAULT-VALUE}).")
     long snapshotBytes;
 
-    @Option(names = "--progress-notify-interval-ms", paramLabel = "N", converter = WholeNumber.class,
+    @Option(
+            names = "--progress-notify-interval-ms",
+            paramLabel = "N",
+            converter = WholeNumber.class,
             defaultValue = "" + EtcdLite.Options.DEFAULT_PROGRESS_NOTIFY_MILLIS,
             description = "Progress notifications to idle watchers that asked for them (default: ${DEFAULT-VALUE}).")
     long progressNotifyMillis;
 
-    @Option(names = "--max-request-bytes", paramLabel = "N", converter = WholeNumber.class,
+    @Option(
+            names = "--max-request-bytes",
+            paramLabel = "N",
+            converter = WholeNumber.class,
             defaultValue = "" + Backend.MAX_REQUEST_BYTES,
             description = "Largest put/txn; watch fragmenting threshold - 512 KiB (default: ${DEFAULT-VALUE}).")
     long maxRequestBytes;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = EtcdLite.Options.DEFAULT_NAME,
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            defaultValue = EtcdLite.Options.DEFAULT_NAME,
             description = "Member name (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
     public static void main(String[] args) {
@@ -81,9 +104,13 @@ public final class EtcdLiteMain implements Callable<Integer> {
 
     /** The options these flags describe; throws {@link IllegalArgumentException} for values out of range. */
     EtcdLite.Options options() {
-        return new EtcdLite.Options().dataDir(dataDir).listen(listen).snapshotBytes(snapshotBytes)
+        return new EtcdLite.Options()
+                .dataDir(dataDir)
+                .listen(listen)
+                .snapshotBytes(snapshotBytes)
                 .progressNotifyMillis(progressNotifyMillis)
-                .maxRequestBytes((int) Math.min(Integer.MAX_VALUE, maxRequestBytes)).name(name);
+                .maxRequestBytes((int) Math.min(Integer.MAX_VALUE, maxRequestBytes))
+                .name(name);
     }
 
     @Override

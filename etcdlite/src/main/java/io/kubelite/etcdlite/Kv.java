@@ -14,7 +14,6 @@ import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.ResponseOp;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -23,8 +22,7 @@ import java.util.Set;
 
 /** etcd's KV request semantics (etcdserver/apply.go) over an {@link Mvcc}. */
 final class Kv {
-    private Kv() {
-    }
+    private Kv() {}
 
     // ------------------------------------------------------------ Range
 
@@ -36,8 +34,10 @@ final class Kv {
         if (at < m.compactRev()) {
             throw Errors.compacted();
         }
-        boolean filtered = r.getMinModRevision() != 0 || r.getMaxModRevision() != 0
-                || r.getMinCreateRevision() != 0 || r.getMaxCreateRevision() != 0;
+        boolean filtered = r.getMinModRevision() != 0
+                || r.getMaxModRevision() != 0
+                || r.getMinCreateRevision() != 0
+                || r.getMaxCreateRevision() != 0;
         RangeRequest.SortOrder order = r.getSortOrder();
         if (r.getSortTarget() != RangeRequest.SortTarget.KEY && order == RangeRequest.SortOrder.NONE) {
             order = RangeRequest.SortOrder.ASCEND;
@@ -159,7 +159,8 @@ final class Kv {
     // ------------------------------------------------------------ Txn
 
     static void checkTxn(TxnRequest r) {
-        if (r.getCompareCount() > Backend.MAX_TXN_OPS || r.getSuccessCount() > Backend.MAX_TXN_OPS
+        if (r.getCompareCount() > Backend.MAX_TXN_OPS
+                || r.getSuccessCount() > Backend.MAX_TXN_OPS
                 || r.getFailureCount() > Backend.MAX_TXN_OPS) {
             throw Errors.tooManyOps();
         }
@@ -178,8 +179,7 @@ final class Kv {
                         }
                     }
                     case REQUEST_TXN -> checkTxn(op.getRequestTxn());
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
         }
@@ -249,7 +249,8 @@ final class Kv {
     static boolean hasWrites(TxnRequest r) {
         for (List<RequestOp> ops : List.of(r.getSuccessList(), r.getFailureList())) {
             for (RequestOp op : ops) {
-                if (op.hasRequestPut() || op.hasRequestDeleteRange()
+                if (op.hasRequestPut()
+                        || op.hasRequestDeleteRange()
                         || (op.hasRequestTxn() && hasWrites(op.getRequestTxn()))) {
                     return true;
                 }
@@ -259,8 +260,7 @@ final class Kv {
     }
 
     /** The branch every (nested) txn takes, decided on the state before the txn, as etcd's compareToPath. */
-    private record Path(boolean success, List<Path> nested) {
-    }
+    private record Path(boolean success, List<Path> nested) {}
 
     private static Path path(Mvcc m, TxnRequest r, long at) {
         boolean ok = true;
@@ -319,11 +319,14 @@ final class Kv {
         switch (c.getTargetValue()) {
             case Compare.CompareTarget.VALUE_VALUE -> cmp = Mvcc.ORDER.compare(kv.getValue(), c.getValue());
             case Compare.CompareTarget.VERSION_VALUE -> cmp = Long.compare(kv.getVersion(), c.getVersion());
-            case Compare.CompareTarget.CREATE_VALUE -> cmp = Long.compare(kv.getCreateRevision(), c.getCreateRevision());
+            case Compare.CompareTarget.CREATE_VALUE ->
+                cmp = Long.compare(kv.getCreateRevision(), c.getCreateRevision());
             case Compare.CompareTarget.MOD_VALUE -> cmp = Long.compare(kv.getModRevision(), c.getModRevision());
             case 4 -> { // LEASE: newer than this proto; its operand is field 8
                 UnknownFieldSet.Field f = c.getUnknownFields().getField(8);
-                long lease = f == null || f.getVarintList().isEmpty() ? 0 : f.getVarintList().get(0);
+                long lease = f == null || f.getVarintList().isEmpty()
+                        ? 0
+                        : f.getVarintList().get(0);
                 cmp = Long.compare(kv.getLease(), lease);
             }
             default -> {
@@ -351,11 +354,13 @@ final class Kv {
         for (int i = 0; i < ops.size(); i++) {
             RequestOp op = ops.get(i);
             if (op.hasRequestRange()) {
-                b.addResponses(ResponseOp.newBuilder().setResponseRange(
-                        range(be.mvcc, op.getRequestRange(), rev).setHeader(be.header(rev))));
+                b.addResponses(ResponseOp.newBuilder()
+                        .setResponseRange(
+                                range(be.mvcc, op.getRequestRange(), rev).setHeader(be.header(rev))));
             } else if (op.hasRequestTxn()) {
-                b.addResponses(ResponseOp.newBuilder().setResponseTxn(
-                        execRead(be, op.getRequestTxn(), p.nested.get(i), rev).setHeader(be.header(rev))));
+                b.addResponses(ResponseOp.newBuilder()
+                        .setResponseTxn(execRead(be, op.getRequestTxn(), p.nested.get(i), rev)
+                                .setHeader(be.header(rev))));
             }
         }
         return b;
@@ -375,8 +380,9 @@ final class Kv {
             RequestOp op = ops.get(i);
             ResponseOp.Builder rb = ResponseOp.newBuilder();
             switch (op.getRequestCase()) {
-                case REQUEST_RANGE -> rb.setResponseRange(range(be.mvcc, op.getRequestRange(), c.w.readRev())
-                        .setHeader(be.header(c.w.readRev())));
+                case REQUEST_RANGE ->
+                    rb.setResponseRange(
+                            range(be.mvcc, op.getRequestRange(), c.w.readRev()).setHeader(be.header(c.w.readRev())));
                 case REQUEST_PUT -> {
                     PutResponse.Builder pr = put(c, op.getRequestPut());
                     rb.setResponsePut(pr.setHeader(be.header(c.w.readRev())));
@@ -385,8 +391,9 @@ final class Kv {
                     DeleteRangeResponse.Builder dr = delete(c, op.getRequestDeleteRange());
                     rb.setResponseDeleteRange(dr.setHeader(be.header(c.w.readRev())));
                 }
-                case REQUEST_TXN -> rb.setResponseTxn(exec(be, c, op.getRequestTxn(), p.nested.get(i))
-                        .setHeader(be.header(c.w.readRev())));
+                case REQUEST_TXN ->
+                    rb.setResponseTxn(
+                            exec(be, c, op.getRequestTxn(), p.nested.get(i)).setHeader(be.header(c.w.readRev())));
                 default -> {
                     continue;
                 }
@@ -395,5 +402,4 @@ final class Kv {
         }
         return b;
     }
-
 }

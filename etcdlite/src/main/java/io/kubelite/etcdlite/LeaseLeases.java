@@ -8,7 +8,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,17 +46,19 @@ final class LeaseLeases {
             .setResponseMarshaller(BYTES)
             .build();
 
-    private LeaseLeases() {
-    }
+    private LeaseLeases() {}
 
     /** The Lease service with LeaseLeases added next to the generated methods. */
     static ServerServiceDefinition addTo(ServerServiceDefinition lease, Backend be) {
-        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(lease.getServiceDescriptor().getName());
+        ServerServiceDefinition.Builder b =
+                ServerServiceDefinition.builder(lease.getServiceDescriptor().getName());
         for (ServerMethodDefinition<?, ?> m : lease.getMethods()) {
             b.addMethod(m);
         }
-        b.addMethod(METHOD, ServerCalls.asyncUnaryCall((req, obs) -> Rpc.sync(obs,
-                () -> encode(be.header(be.durableRev()), be.leaseIds()))));
+        b.addMethod(
+                METHOD,
+                ServerCalls.asyncUnaryCall((req, obs) ->
+                        Rpc.sync(obs, () -> encode(be.header(be.durableRev()), be.leaseIds()))));
         return b.build();
     }
 

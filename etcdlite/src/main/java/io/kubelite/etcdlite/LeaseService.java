@@ -33,7 +33,8 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
         Rpc.sync(obs, () -> {
             Leases.Lease l = be.leases.get(r.getID());
             LeaseTimeToLiveResponse.Builder b = LeaseTimeToLiveResponse.newBuilder()
-                    .setHeader(be.header(be.durableRev())).setID(r.getID());
+                    .setHeader(be.header(be.durableRev()))
+                    .setID(r.getID());
             if (l == null) {
                 return b.setTTL(-1).build();
             }
@@ -57,8 +58,11 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
                     ttl = l.ttl;
                 }
                 synchronized (this) {
-                    out.onNext(LeaseKeepAliveResponse.newBuilder().setHeader(be.header(be.durableRev()))
-                            .setID(r.getID()).setTTL(ttl).build());
+                    out.onNext(LeaseKeepAliveResponse.newBuilder()
+                            .setHeader(be.header(be.durableRev()))
+                            .setID(r.getID())
+                            .setTTL(ttl)
+                            .build());
                 }
             }
 

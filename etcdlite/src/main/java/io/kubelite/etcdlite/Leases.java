@@ -1,7 +1,6 @@
 package io.kubelite.etcdlite;
 
 import com.google.protobuf.ByteString;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -3,7 +3,6 @@ package io.kubelite.etcdlite;
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -178,8 +177,10 @@ final class Mvcc {
                     .setVersion(prev == null ? 1 : prev.getVersion() + 1)
                     .build();
             h.add(kv);
-            Event bare = Event.newBuilder().setType(Event.EventType.PUT).setKv(kv).build();
-            changes.add(new Change(bare, prev == null ? bare : bare.toBuilder().setPrevKv(prev).build()));
+            Event bare =
+                    Event.newBuilder().setType(Event.EventType.PUT).setKv(kv).build();
+            changes.add(new Change(
+                    bare, prev == null ? bare : bare.toBuilder().setPrevKv(prev).build()));
             return prev;
         }
 
@@ -190,9 +191,13 @@ final class Mvcc {
                 return null;
             }
             KeyValue prev = h.get(h.size() - 1);
-            KeyValue tomb = KeyValue.newBuilder().setKey(key).setModRevision(newRev).build();
+            KeyValue tomb =
+                    KeyValue.newBuilder().setKey(key).setModRevision(newRev).build();
             h.add(tomb);
-            Event bare = Event.newBuilder().setType(Event.EventType.DELETE).setKv(tomb).build();
+            Event bare = Event.newBuilder()
+                    .setType(Event.EventType.DELETE)
+                    .setKv(tomb)
+                    .build();
             changes.add(new Change(bare, bare.toBuilder().setPrevKv(prev).build()));
             return prev;
         }
@@ -340,13 +345,23 @@ final class Mvcc {
                 long version = in.readLong();
                 long lease = in.readLong();
                 ByteString value = RecordIO.readBytes(in);
-                KeyValue kv = KeyValue.newBuilder().setKey(key).setModRevision(mod).setCreateRevision(create)
-                        .setVersion(version).setLease(lease).setValue(value).build();
+                KeyValue kv = KeyValue.newBuilder()
+                        .setKey(key)
+                        .setModRevision(mod)
+                        .setCreateRevision(create)
+                        .setVersion(version)
+                        .setLease(lease)
+                        .setValue(value)
+                        .build();
                 h.add(kv);
                 if (mod >= base) {
                     Event bare = Event.newBuilder()
-                            .setType(version == 0 ? Event.EventType.DELETE : Event.EventType.PUT).setKv(kv).build();
-                    Event withPrev = prev == null ? bare : bare.toBuilder().setPrevKv(prev).build();
+                            .setType(version == 0 ? Event.EventType.DELETE : Event.EventType.PUT)
+                            .setKv(kv)
+                            .build();
+                    Event withPrev = prev == null
+                            ? bare
+                            : bare.toBuilder().setPrevKv(prev).build();
                     perRev.get((int) (mod - base)).add(new Change(bare, withPrev));
                 }
                 prev = version == 0 ? null : kv;

@@ -1,14 +1,12 @@
 package io.kubelite.etcdlite;
 
 import com.google.protobuf.ByteString;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
 final class RecordIO {
-    private RecordIO() {
-    }
+    private RecordIO() {}
 
     static void writeBytes(DataOutput out, ByteString b) throws IOException {
         out.writeInt(b.size());

@@ -3,14 +3,12 @@ package io.kubelite.etcdlite;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 final class Rpc {
-    private Rpc() {
-    }
+    private Rpc() {}
 
     static <T> void unary(StreamObserver<T> obs, Supplier<CompletableFuture<T>> call) {
         CompletableFuture<T> f;

@@ -1,8 +1,5 @@
 package io.kubelite.etcdlite;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -19,6 +16,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The snapshot file format. {@code snap-N.snap} holds the state as of the start of log
@@ -33,12 +32,10 @@ final class SnapshotFile {
     private static final long MAGIC = 0x6574636c69746531L; // "etclite1"
     static final int HEAD_BYTES = 16;
 
-    private SnapshotFile() {
-    }
+    private SnapshotFile() {}
 
     /** A snapshot read at start-up: its number (the first log segment after it) and applied index. */
-    record Loaded(long number, long appliedIndex) {
-    }
+    record Loaded(long number, long appliedIndex) {}
 
     static Path path(Path dir, long n) {
         return dir.resolve(String.format("snap-%016d.snap", n));
@@ -48,7 +45,8 @@ final class SnapshotFile {
     static List<Long> list(Path dir) throws IOException {
         List<Long> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            s.map(p -> p.getFileName().toString()).filter(n -> n.matches("snap-\\d{16}\\.snap"))
+            s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("snap-\\d{16}\\.snap"))
                     .forEach(n -> out.add(Long.parseLong(n.substring(5, 21))));
         }
         out.sort(Comparator.reverseOrder());
@@ -76,7 +74,11 @@ final class SnapshotFile {
     static byte[] head(byte[] body) {
         CRC32C crc = new CRC32C();
         crc.update(body);
-        return ByteBuffer.allocate(HEAD_BYTES).putLong(MAGIC).putInt(body.length).putInt((int) crc.getValue()).array();
+        return ByteBuffer.allocate(HEAD_BYTES)
+                .putLong(MAGIC)
+                .putInt(body.length)
+                .putInt((int) crc.getValue())
+                .array();
     }
 
     /** Head and body in one array, as the file holds them. */
@@ -93,8 +95,8 @@ final class SnapshotFile {
      */
     static void write(Path dir, long n, byte[] body) throws IOException {
         Path tmp = dir.resolve("snap.tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer[] bufs = {ByteBuffer.wrap(head(body)), ByteBuffer.wrap(body)};
             while (bufs[1].hasRemaining()) {
                 ch.write(bufs);

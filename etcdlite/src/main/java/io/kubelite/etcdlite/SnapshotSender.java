@@ -3,7 +3,6 @@ package io.kubelite.etcdlite;
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.SnapshotResponse;
 import io.grpc.stub.ServerCallStreamObserver;
-
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -64,11 +63,16 @@ final class SnapshotSender {
             if (sent < image.length) {
                 int n = Math.min(CHUNK, image.length - sent);
                 long remaining = (long) image.length + sha256.length - sent - n;
-                out.onNext(SnapshotResponse.newBuilder().setRemainingBytes(remaining)
-                        .setBlob(ByteString.copyFrom(image, sent, n)).build());
+                out.onNext(SnapshotResponse.newBuilder()
+                        .setRemainingBytes(remaining)
+                        .setBlob(ByteString.copyFrom(image, sent, n))
+                        .build());
                 sent += n;
             } else {
-                out.onNext(SnapshotResponse.newBuilder().setRemainingBytes(0).setBlob(ByteString.copyFrom(sha256)).build());
+                out.onNext(SnapshotResponse.newBuilder()
+                        .setRemainingBytes(0)
+                        .setBlob(ByteString.copyFrom(sha256))
+                        .build());
                 out.onCompleted();
                 done = true;
             }

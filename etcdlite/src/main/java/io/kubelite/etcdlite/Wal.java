@@ -1,8 +1,5 @@
 package io.kubelite.etcdlite;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,6 +15,8 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The write-ahead log: numbered segment files {@code wal-N.log} of records framed as
@@ -29,8 +28,7 @@ final class Wal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
     static final int MAX_RECORD = 256 << 20;
 
-    private record Waiter(long seq, Runnable action) {
-    }
+    private record Waiter(long seq, Runnable action) {}
 
     private final Path dir;
     private final LongConsumer onDurable;
@@ -152,8 +150,12 @@ final class Wal implements AutoCloseable {
             if (!truncateTail) {
                 throw new IOException("corrupt write-ahead log segment " + file + " at offset " + good + ": " + bad);
             }
-            LOG.warn("write-ahead log {}: {} at offset {}; cutting {} bytes of unacknowledged tail",
-                    file, bad, good, all.length - good);
+            LOG.warn(
+                    "write-ahead log {}: {} at offset {}; cutting {} bytes of unacknowledged tail",
+                    file,
+                    bad,
+                    good,
+                    all.length - good);
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.truncate(good);
                 ch.force(true);

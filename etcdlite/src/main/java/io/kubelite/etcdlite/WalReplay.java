@@ -1,7 +1,6 @@
 package io.kubelite.etcdlite;
 
 import com.google.protobuf.ByteString;
-
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -26,8 +25,7 @@ final class WalReplay {
     private long appliedIndex;
 
     /** Where the recovered state stands: the log segment to append to and the applied index. */
-    record Recovered(long segment, long appliedIndex) {
-    }
+    record Recovered(long segment, long appliedIndex) {}
 
     private WalReplay(Mvcc mvcc, Leases leases) {
         this.mvcc = mvcc;
@@ -42,7 +40,8 @@ final class WalReplay {
         replay.appliedIndex = snap == null ? 0 : snap.appliedIndex();
         List<Long> segs = Wal.segments(dir).stream().filter(n -> n >= start).toList();
         if (!segs.isEmpty() && segs.get(0) != start) {
-            throw new IOException("write-ahead log segments from " + start + " are missing in " + dir + " (found " + segs + ")");
+            throw new IOException(
+                    "write-ahead log segments from " + start + " are missing in " + dir + " (found " + segs + ")");
         }
         for (int i = 0; i < segs.size(); i++) {
             Wal.read(Wal.segmentPath(dir, segs.get(i)), i == segs.size() - 1, replay::apply);

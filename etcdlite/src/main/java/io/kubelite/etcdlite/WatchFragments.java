@@ -3,7 +3,6 @@ package io.kubelite.etcdlite;
 import com.google.protobuf.UnknownFieldSet;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchResponse;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,8 +21,7 @@ final class WatchFragments {
     static final int REQUEST_FRAGMENT_FIELD = 8;
     static final int RESPONSE_FRAGMENT_FIELD = 7;
 
-    private WatchFragments() {
-    }
+    private WatchFragments() {}
 
     /** Whether the create request asked for fragmenting (its unknown field 8 is true). */
     static boolean requested(WatchCreateRequest r) {
@@ -40,8 +38,11 @@ final class WatchFragments {
 
     /** Marks a response as a fragment with more to follow. */
     static WatchResponse.Builder markFragment(WatchResponse.Builder b) {
-        return b.setUnknownFields(UnknownFieldSet.newBuilder().addField(RESPONSE_FRAGMENT_FIELD,
-                UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build());
+        return b.setUnknownFields(UnknownFieldSet.newBuilder()
+                .addField(
+                        RESPONSE_FRAGMENT_FIELD,
+                        UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                .build());
     }
 
     /**

@@ -3,14 +3,11 @@ package io.kubelite.etcdlite;
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.WatchCreateRequest;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.stub.ServerCalls;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Watch service. One notifier thread moves every watcher from its next revision up
@@ -179,7 +178,11 @@ final class WatchHub implements AutoCloseable {
                     WatchCreateRequest cr = req.getCreateRequest();
                     long cur = be.durableRev();
                     long id = nextId++;
-                    send(WatchResponse.newBuilder().setHeader(be.header(cur)).setWatchId(id).setCreated(true).build());
+                    send(WatchResponse.newBuilder()
+                            .setHeader(be.header(cur))
+                            .setWatchId(id)
+                            .setCreated(true)
+                            .build());
                     Watcher w = new Watcher(id, cr, cr.getStartRevision() > 0 ? cr.getStartRevision() : cur + 1);
                     watchers.put(id, w);
                     kick();
@@ -187,16 +190,18 @@ final class WatchHub implements AutoCloseable {
                 case CANCEL_REQUEST -> {
                     long id = req.getCancelRequest().getWatchId();
                     if (watchers.remove(id) != null) {
-                        send(WatchResponse.newBuilder().setHeader(be.header(be.durableRev())).setWatchId(id)
-                                .setCanceled(true).build());
+                        send(WatchResponse.newBuilder()
+                                .setHeader(be.header(be.durableRev()))
+                                .setWatchId(id)
+                                .setCanceled(true)
+                                .build());
                     }
                 }
                 case PROGRESS_REQUEST -> {
                     progressRequested = true;
                     kick();
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
 
@@ -254,7 +259,10 @@ final class WatchHub implements AutoCloseable {
             }
             if (progressRequested && allSynced) {
                 progressRequested = false;
-                send(WatchResponse.newBuilder().setHeader(be.header(upTo)).setWatchId(-1).build());
+                send(WatchResponse.newBuilder()
+                        .setHeader(be.header(upTo))
+                        .setWatchId(-1)
+                        .build());
             }
         }
 
@@ -263,7 +271,10 @@ final class WatchHub implements AutoCloseable {
             if (w.nextRev > upTo) {
                 if (w.progressNotify && now - w.lastSentNanos >= progressIntervalNanos) {
                     w.lastSentNanos = now;
-                    send(WatchResponse.newBuilder().setHeader(be.header(upTo)).setWatchId(w.id).build());
+                    send(WatchResponse.newBuilder()
+                            .setHeader(be.header(upTo))
+                            .setWatchId(w.id)
+                            .build());
                 }
                 return true;
             }
@@ -297,15 +308,19 @@ final class WatchHub implements AutoCloseable {
                     return true;
                 });
                 if (!retained) {
-                    send(WatchResponse.newBuilder().setHeader(be.header(upTo)).setWatchId(w.id)
-                            .setCompactRevision(be.compactRev()).setCanceled(true).build());
+                    send(WatchResponse.newBuilder()
+                            .setHeader(be.header(upTo))
+                            .setWatchId(w.id)
+                            .setCompactRevision(be.compactRev())
+                            .setCanceled(true)
+                            .build());
                     return false;
                 }
                 w.nextRev = reached[0] + 1;
                 if (!events.isEmpty()) {
                     w.lastSentNanos = now;
-                    for (WatchWire.Outbound o : WatchWire.events(headerBytes(reached[0]), w.id, events, w.fragment,
-                            fragmentBytes)) {
+                    for (WatchWire.Outbound o :
+                            WatchWire.events(headerBytes(reached[0]), w.id, events, w.fragment, fragmentBytes)) {
                         out.onNext(o);
                     }
                 }

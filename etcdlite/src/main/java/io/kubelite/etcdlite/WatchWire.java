@@ -7,7 +7,6 @@ import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +28,8 @@ final class WatchWire {
         InputStream stream();
     }
 
-    private static final MethodDescriptor.Marshaller<WatchResponse> PROTO = ProtoUtils.marshaller(WatchResponse.getDefaultInstance());
+    private static final MethodDescriptor.Marshaller<WatchResponse> PROTO =
+            ProtoUtils.marshaller(WatchResponse.getDefaultInstance());
 
     static final MethodDescriptor<WatchRequest, Outbound> METHOD = MethodDescriptor.<WatchRequest, Outbound>newBuilder()
             .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
@@ -52,8 +52,7 @@ final class WatchWire {
     private static final int EVENTS_TAG = (11 << 3) | 2;
     private static final byte[] FRAGMENT_TRUE = {(byte) ((WatchFragments.RESPONSE_FRAGMENT_FIELD << 3)), 1};
 
-    private WatchWire() {
-    }
+    private WatchWire() {}
 
     static Outbound of(WatchResponse r) {
         return () -> PROTO.stream(r);

@@ -13,7 +13,6 @@ import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.PutResponse;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -230,7 +229,9 @@ final class WritePath {
                 throw Errors.compacted();
             }
             c.compact = r.getRevision();
-            return CompactionResponse.newBuilder().setHeader(be.header(be.mvcc.rev())).build();
+            return CompactionResponse.newBuilder()
+                    .setHeader(be.header(be.mvcc.rev()))
+                    .build();
         });
     }
 
@@ -249,7 +250,11 @@ final class WritePath {
             }
             long ttl = Math.max(Leases.MIN_TTL, r.getTTL());
             c.grants.add(new long[] {id, ttl});
-            return LeaseGrantResponse.newBuilder().setHeader(be.header(be.mvcc.rev())).setID(id).setTTL(ttl).build();
+            return LeaseGrantResponse.newBuilder()
+                    .setHeader(be.header(be.mvcc.rev()))
+                    .setID(id)
+                    .setTTL(ttl)
+                    .build();
         });
     }
 
@@ -263,7 +268,9 @@ final class WritePath {
                 c.delete(key);
             }
             c.revokes.add(id);
-            return LeaseRevokeResponse.newBuilder().setHeader(be.header(c.w.readRev())).build();
+            return LeaseRevokeResponse.newBuilder()
+                    .setHeader(be.header(c.w.readRev()))
+                    .build();
         });
     }
 

@@ -1,12 +1,11 @@
 package io.kubelite.etcdlite;
 
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.ArgumentsProvider;
 import org.junit.jupiter.params.support.ParameterDeclarations;
-
-import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * Yields a real etcd and an etcdlite, each started once per test run and stopped at its
@@ -18,7 +17,8 @@ public final class BothServers implements ArgumentsProvider {
 
     @Override
     public Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters, ExtensionContext context) {
-        return Stream.of(Arguments.of(server(context, "etcd", TestServer::etcd)),
+        return Stream.of(
+                Arguments.of(server(context, "etcd", TestServer::etcd)),
                 Arguments.of(server(context, "etcdlite", TestServer::etcdlite)));
     }
 

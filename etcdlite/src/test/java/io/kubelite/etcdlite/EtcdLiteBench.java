@@ -2,9 +2,8 @@ package io.kubelite.etcdlite;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.kubelite.store.testing.ProcessEtcdCluster;
 import io.kubelite.store.testing.FreePorts;
-
+import io.kubelite.store.testing.ProcessEtcdCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,8 @@ public final class EtcdLiteBench {
             lite = run("etcdlite", "127.0.0.1:" + port, seconds);
         }
         String[] names = {"put, 1 client", "put, 64 clients", "get, 16 clients"};
-        System.out.printf("%ncores: %d, %d s per measurement%n", Runtime.getRuntime().availableProcessors(), seconds);
+        System.out.printf(
+                "%ncores: %d, %d s per measurement%n", Runtime.getRuntime().availableProcessors(), seconds);
         System.out.printf("%-18s %12s %12s %8s%n", "operation", "etcd op/s", "etcdlite op/s", "ratio");
         for (int i = 0; i < names.length; i++) {
             System.out.printf("%-18s %12.0f %12.0f %8.2f%n", names[i], etcd[i], lite[i], lite[i] / etcd[i]);
@@ -63,7 +63,9 @@ public final class EtcdLiteBench {
                         if (reads) {
                             c.getKVClient().get(bs("/bench/read")).get(10, TimeUnit.SECONDS);
                         } else {
-                            c.getKVClient().put(bs("/bench/w" + id + "/" + (n++ % 1000)), value).get(10, TimeUnit.SECONDS);
+                            c.getKVClient()
+                                    .put(bs("/bench/w" + id + "/" + (n++ % 1000)), value)
+                                    .get(10, TimeUnit.SECONDS);
                         }
                         ops.incrementAndGet();
                     } catch (Exception e) {

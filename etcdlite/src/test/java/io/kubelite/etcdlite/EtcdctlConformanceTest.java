@@ -1,7 +1,6 @@
 package io.kubelite.etcdlite;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ArgumentsSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,15 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /** The etcdctl binary (v3 API) against real etcd and etcdlite: the same commands, the same answers. */
 class EtcdctlConformanceTest {
     private static final String ETCDCTL = System.getenv().getOrDefault("ETCDCTL_BIN", "/usr/bin/etcdctl");
 
-    record Result(int exit, String out) {
-    }
+    record Result(int exit, String out) {}
 
     static Result run(TestServer s, String stdin, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ETCDCTL, "--endpoints=" + s.endpoint(), "--command-timeout=10s"));
@@ -63,7 +61,9 @@ class EtcdctlConformanceTest {
 
     static String ok(TestServer s, String... args) throws Exception {
         Result r = run(s, null, args);
-        assertThat(r.exit()).as("etcdctl %s: %s", String.join(" ", args), r.out()).isZero();
+        assertThat(r.exit())
+                .as("etcdctl %s: %s", String.join(" ", args), r.out())
+                .isZero();
         return r.out();
     }
 
@@ -100,14 +100,16 @@ class EtcdctlConformanceTest {
         long rev = Long.parseLong(status.replaceAll("(?s).*\"revision\":(\\d+).*", "$1"));
         ok(s, "put", p + "w", "2");
         ok(s, "del", p + "w");
-        List<String> cmd = List.of(ETCDCTL, "--endpoints=" + s.endpoint(), "watch", p + "w", "--rev=" + rev, "--prev-kv");
+        List<String> cmd =
+                List.of(ETCDCTL, "--endpoints=" + s.endpoint(), "watch", p + "w", "--rev=" + rev, "--prev-kv");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("ETCDCTL_API", "3");
         Process w = pb.start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         drain(w.getInputStream(), out);
         try {
-            String expected = "PUT\n" + p + "w\n1\nPUT\n" + p + "w\n1\n" + p + "w\n2\nDELETE\n" + p + "w\n2\n" + p + "w\n\n";
+            String expected =
+                    "PUT\n" + p + "w\n1\nPUT\n" + p + "w\n1\n" + p + "w\n2\nDELETE\n" + p + "w\n2\n" + p + "w\n\n";
             io.kubelite.store.testing.Poll.until(java.time.Duration.ofSeconds(15), "etcdctl watch output", () -> {
                 synchronized (out) {
                     return out.toString(StandardCharsets.UTF_8).length() >= expected.length();
@@ -129,8 +131,9 @@ class EtcdctlConformanceTest {
         assertThat(grant).matches("lease [0-9a-f]+ granted with TTL\\(30s\\)\n");
         String id = grant.split(" ")[1];
         assertThat(ok(s, "put", p + "l", "v", "--lease=" + id)).isEqualTo("OK\n");
-        assertThat(ok(s, "lease", "timetolive", id, "--keys")).matches(
-                "lease " + id + " granted with TTL\\(30s\\), remaining\\(\\d+s\\), attached keys\\(\\[" + p + "l\\]\\)\n");
+        assertThat(ok(s, "lease", "timetolive", id, "--keys"))
+                .matches("lease " + id + " granted with TTL\\(30s\\), remaining\\(\\d+s\\), attached keys\\(\\[" + p
+                        + "l\\]\\)\n");
         assertThat(ok(s, "lease", "keep-alive", "--once", id)).isEqualTo("lease " + id + " keepalived with TTL(30)\n");
         assertThat(ok(s, "lease", "revoke", id)).isEqualTo("lease " + id + " revoked\n");
         assertThat(ok(s, "get", p + "l")).isEmpty();

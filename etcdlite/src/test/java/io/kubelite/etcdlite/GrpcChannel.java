@@ -2,7 +2,6 @@ package io.kubelite.etcdlite;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-
 import java.util.concurrent.TimeUnit;
 
 /** A plaintext gRPC channel to a test server, for RPCs jetcd does not expose; closing shuts it down. */
@@ -10,7 +9,10 @@ final class GrpcChannel implements AutoCloseable {
     final ManagedChannel channel;
 
     GrpcChannel(String endpoint) {
-        channel = NettyChannelBuilder.forTarget(endpoint).usePlaintext().maxInboundMessageSize(64 << 20).build();
+        channel = NettyChannelBuilder.forTarget(endpoint)
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
     }
 
     @Override

@@ -34,27 +34,33 @@ final class LiteProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port));
         args.addAll(List.of(extra));
         try {
-            Process p = ChildJvm.builder(jvm, EtcdLite.class, args).redirectErrorStream(true).start();
+            Process p = ChildJvm.builder(jvm, EtcdLite.class, args)
+                    .redirectErrorStream(true)
+                    .start();
             CompletableFuture<Boolean> ready = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (line.startsWith("etcdlite ready on")) {
-                            ready.complete(true);
+            Thread reader = new Thread(
+                    () -> {
+                        try (BufferedReader r =
+                                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = r.readLine()) != null) {
+                                if (line.startsWith("etcdlite ready on")) {
+                                    ready.complete(true);
+                                }
+                            }
+                        } catch (IOException ignored) {
+                            // process gone
                         }
-                    }
-                } catch (IOException ignored) {
-                    // process gone
-                }
-                ready.complete(false);
-            }, "etcdlite-child-output");
+                        ready.complete(false);
+                    },
+                    "etcdlite-child-output");
             reader.setDaemon(true);
             reader.start();
             LiteProcess lp = new LiteProcess(p);
             try {
                 if (!ready.get(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("etcdlite child exited with " + p.waitFor() + " before it was ready");
+                    throw new IllegalStateException(
+                            "etcdlite child exited with " + p.waitFor() + " before it was ready");
                 }
             } catch (Exception e) {
                 lp.kill();

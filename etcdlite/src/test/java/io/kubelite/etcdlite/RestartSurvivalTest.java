@@ -1,7 +1,9 @@
 package io.kubelite.etcdlite;
 
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.Pod;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ExpiredException;
@@ -19,9 +21,6 @@ import io.kubelite.store.testing.Poll;
 import io.kubelite.store.watch.ResourceWatch;
 import io.kubelite.store.watch.WatchEvent;
 import io.kubelite.store.watch.WatchListener;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +29,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store's clients across an etcdlite restart (kill -9 of the child process, start again
@@ -109,30 +108,33 @@ class RestartSurvivalTest {
         AtomicBoolean stopSampling = new AtomicBoolean();
         Etcd ea = Etcd.connect(cfg);
         Etcd eb = Etcd.connect(cfg);
-        try (AutoCloseable ca = () -> closeElectorClient(ea); AutoCloseable cb = () -> closeElectorClient(eb);
-             Etcd etcd = Etcd.connect(cfg);
-             LeaderElector a = new LeaderElector(ea, "restart", "a", LEASE, la);
-             LeaderElector b = new LeaderElector(eb, "restart", "b", LEASE, lb)) {
+        try (AutoCloseable ca = () -> closeElectorClient(ea);
+                AutoCloseable cb = () -> closeElectorClient(eb);
+                Etcd etcd = Etcd.connect(cfg);
+                LeaderElector a = new LeaderElector(ea, "restart", "a", LEASE, la);
+                LeaderElector b = new LeaderElector(eb, "restart", "b", LEASE, lb)) {
             ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
             long start = rv(pods.create(TestObjects.pod("default", "start")).join());
             a.start();
             b.start();
             Poll.until(Duration.ofSeconds(15), "a leader", () -> a.isLeader() || b.isLeader());
-            Thread sampler = new Thread(() -> {
-                while (!stopSampling.get()) {
-                    if (a.isLeader() && b.isLeader()) {
-                        bothLeaders.set(true);
-                    }
-                    Thread.onSpinWait();
-                }
-            }, "two-leaders-sampler");
+            Thread sampler = new Thread(
+                    () -> {
+                        while (!stopSampling.get()) {
+                            if (a.isLeader() && b.isLeader()) {
+                                bothLeaders.set(true);
+                            }
+                            Thread.onSpinWait();
+                        }
+                    },
+                    "two-leaders-sampler");
             sampler.setDaemon(true);
             sampler.start();
 
             Recorder rec = new Recorder();
             List<String> added = Collections.synchronizedList(new ArrayList<>());
             try (ResourceWatch<Pod> w = pods.watch(null, start + 1, rec);
-                 Informer<Pod> inf = new Informer<>(pods, null)) {
+                    Informer<Pod> inf = new Informer<>(pods, null)) {
                 inf.addHandler(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(Pod obj) {
@@ -140,12 +142,10 @@ class RestartSurvivalTest {
                     }
 
                     @Override
-                    public void onUpdate(Pod oldObj, Pod newObj) {
-                    }
+                    public void onUpdate(Pod oldObj, Pod newObj) {}
 
                     @Override
-                    public void onDelete(Pod obj) {
-                    }
+                    public void onDelete(Pod obj) {}
                 });
                 inf.start();
                 assertThat(inf.awaitSynced(Duration.ofSeconds(10))).isTrue();
@@ -163,23 +163,40 @@ class RestartSurvivalTest {
                     // the expected history is read back from the server at the end, not assumed
                     Poll.value(Duration.ofSeconds(30), "a write after the restart", () -> {
                         try {
-                            return pods.create(TestObjects.pod("default", "after-" + n + "-" + System.nanoTime())).join();
+                            return pods.create(TestObjects.pod("default", "after-" + n + "-" + System.nanoTime()))
+                                    .join();
                         } catch (RuntimeException e) {
                             return null;
                         }
                     });
                 }
                 List<Pod> all = pods.list(ListOptions.all()).join().items();
-                List<Long> expected = all.stream().map(RestartSurvivalTest::rv).filter(r -> r > start).sorted().toList();
+                List<Long> expected = all.stream()
+                        .map(RestartSurvivalTest::rv)
+                        .filter(r -> r > start)
+                        .sorted()
+                        .toList();
                 long last = expected.get(expected.size() - 1);
-                Poll.until(Duration.ofSeconds(30), "the watch reaches " + last,
+                Poll.until(
+                        Duration.ofSeconds(30),
+                        "the watch reaches " + last,
                         () -> !rec.revisions.isEmpty() && rec.revisions.get(rec.revisions.size() - 1) == last);
                 assertThat(rec.expired.get()).isNull();
-                assertThat(new ArrayList<>(rec.revisions)).as("every revision once, in order").isEqualTo(expected);
+                assertThat(new ArrayList<>(rec.revisions))
+                        .as("every revision once, in order")
+                        .isEqualTo(expected);
 
-                Poll.until(Duration.ofSeconds(30), "the informer has every pod", () -> inf.list().size() == all.size());
-                List<String> names = all.stream().map(p -> p.getMetadata().getName()).sorted().toList();
-                assertThat(new ArrayList<>(added).stream().sorted().toList()).as("one add per pod").isEqualTo(names);
+                Poll.until(
+                        Duration.ofSeconds(30),
+                        "the informer has every pod",
+                        () -> inf.list().size() == all.size());
+                List<String> names = all.stream()
+                        .map(p -> p.getMetadata().getName())
+                        .sorted()
+                        .toList();
+                assertThat(new ArrayList<>(added).stream().sorted().toList())
+                        .as("one add per pod")
+                        .isEqualTo(names);
 
                 Poll.until(Duration.ofSeconds(30), "one leader after the restart", () -> a.isLeader() ^ b.isLeader());
                 System.out.println("MEASURED leader started-leading callbacks across the restart: a=" + la.started.get()

@@ -1,8 +1,11 @@
 package io.kubelite.etcdlite;
 
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodStatus;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.ConflictException;
 import io.kubelite.store.Etcd;
@@ -16,18 +19,14 @@ import io.kubelite.store.election.LeadershipListener;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ArgumentsSource;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /** The store's typed objects, informers and leader election, over real etcd and over etcdlite. */
 class StoreConformanceTest {
@@ -41,15 +40,29 @@ class StoreConformanceTest {
         try (Etcd etcd = connect(s)) {
             ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
             Pod created = pods.create(TestObjects.pod("default", "a")).join();
-            assertThatThrownBy(() -> pods.create(TestObjects.pod("default", "a")).join())
-                    .isInstanceOf(CompletionException.class).hasCauseInstanceOf(AlreadyExistsException.class);
-            Pod updated = pods.update(created.toBuilder().setStatus(PodStatus.newBuilder().setPhase("Running")).build()).join();
+            assertThatThrownBy(
+                            () -> pods.create(TestObjects.pod("default", "a")).join())
+                    .isInstanceOf(CompletionException.class)
+                    .hasCauseInstanceOf(AlreadyExistsException.class);
+            Pod updated = pods.update(created.toBuilder()
+                            .setStatus(PodStatus.newBuilder().setPhase("Running"))
+                            .build())
+                    .join();
             assertThat(Long.parseLong(updated.getMetadata().getResourceVersion()))
                     .isGreaterThan(Long.parseLong(created.getMetadata().getResourceVersion()));
-            assertThatThrownBy(() -> pods.update(created.toBuilder().setStatus(PodStatus.newBuilder().setPhase("Failed")).build()).join())
-                    .isInstanceOf(CompletionException.class).hasCauseInstanceOf(ConflictException.class);
-            Pod guaranteed = pods.guaranteedUpdate("default", "a",
-                    p -> p.toBuilder().setStatus(PodStatus.newBuilder().setPhase("Succeeded")).build()).join();
+            assertThatThrownBy(() -> pods.update(created.toBuilder()
+                                    .setStatus(PodStatus.newBuilder().setPhase("Failed"))
+                                    .build())
+                            .join())
+                    .isInstanceOf(CompletionException.class)
+                    .hasCauseInstanceOf(ConflictException.class);
+            Pod guaranteed = pods.guaranteedUpdate(
+                            "default",
+                            "a",
+                            p -> p.toBuilder()
+                                    .setStatus(PodStatus.newBuilder().setPhase("Succeeded"))
+                                    .build())
+                    .join();
             assertThat(pods.get("default", "a").join()).isEqualTo(guaranteed);
         }
     }
@@ -81,10 +94,17 @@ class StoreConformanceTest {
                 inf.start();
                 assertThat(inf.awaitSynced(Duration.ofSeconds(10))).isTrue();
                 pods.create(TestObjects.pod("default", "b")).join();
-                pods.guaranteedUpdate("default", "a", p -> p.toBuilder().setStatus(PodStatus.newBuilder().setPhase("Running")).build()).join();
+                pods.guaranteedUpdate(
+                                "default",
+                                "a",
+                                p -> p.toBuilder()
+                                        .setStatus(PodStatus.newBuilder().setPhase("Running"))
+                                        .build())
+                        .join();
                 pods.delete("default", "b").join();
                 Poll.until(Duration.ofSeconds(10), "informer sees every change", () -> seen.size() == 4);
-                // handlers get each object's changes in order; across objects the order may differ (see ResourceEventHandler)
+                // handlers get each object's changes in order; across objects the order may differ (see
+                // ResourceEventHandler)
                 assertThat(seen).containsExactlyInAnyOrder("add a", "add b", "update a", "delete b");
                 assertThat(seen.indexOf("add a")).isLessThan(seen.indexOf("update a"));
                 assertThat(seen.indexOf("add b")).isLessThan(seen.indexOf("delete b"));
@@ -95,7 +115,8 @@ class StoreConformanceTest {
     @ParameterizedTest(name = "{0}")
     @ArgumentsSource(BothServers.class)
     void oneLeaderAndAHandOverWhenItLeaves(TestServer s) {
-        try (Etcd e1 = connect(s); Etcd e2 = Etcd.connect(e1.config())) {
+        try (Etcd e1 = connect(s);
+                Etcd e2 = Etcd.connect(e1.config())) {
             AtomicInteger leading = new AtomicInteger();
             LeadershipListener listener = new LeadershipListener() {
                 @Override
@@ -120,7 +141,9 @@ class StoreConformanceTest {
                 first.close();
                 Poll.until(Duration.ofSeconds(15), "the other candidate takes over", second::isLeader);
                 // callbacks run on the elector's own thread, after isLeader() turns true
-                Poll.until(Duration.ofSeconds(5), "exactly one started-leading callback outstanding",
+                Poll.until(
+                        Duration.ofSeconds(5),
+                        "exactly one started-leading callback outstanding",
                         () -> leading.get() == 1);
             } finally {
                 a.close();

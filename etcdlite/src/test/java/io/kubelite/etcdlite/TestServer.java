@@ -2,7 +2,6 @@ package io.kubelite.etcdlite;
 
 import io.etcd.jetcd.Client;
 import io.kubelite.store.testing.ProcessEtcdCluster;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ public final class TestServer {
     private final AutoCloseable server;
     /** Removed on {@link #stop()}; null when the server removes its own. */
     private final Path dir;
+
     private final Client client;
 
     private TestServer(String name, String endpoint, AutoCloseable server, Path dir) {

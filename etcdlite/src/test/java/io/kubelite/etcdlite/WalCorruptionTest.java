@@ -1,11 +1,10 @@
 package io.kubelite.etcdlite;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +15,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Start-up on a damaged log: a checksum failure in the middle of the last segment is
@@ -33,10 +32,13 @@ class WalCorruptionTest {
     void writeTenKeys() throws Exception {
         dir = Files.createTempDirectory("etcdlite-walcorrupt");
         try (EtcdLite lite = EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0"));
-             Client c = Client.builder().endpoints("http://" + lite.endpoint()).build()) {
+                Client c =
+                        Client.builder().endpoints("http://" + lite.endpoint()).build()) {
             for (int i = 0; i < KEYS; i++) {
                 // 2 KiB values: every record spans whole 512-byte sectors
-                c.getKVClient().put(bs("/k" + i), bs(("v" + i + "-").repeat(400))).get(10, TimeUnit.SECONDS);
+                c.getKVClient()
+                        .put(bs("/k" + i), bs(("v" + i + "-").repeat(400)))
+                        .get(10, TimeUnit.SECONDS);
             }
         }
     }
@@ -73,10 +75,22 @@ class WalCorruptionTest {
 
     private List<String> keysAfterStart() throws Exception {
         try (EtcdLite lite = EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0"));
-             Client c = Client.builder().endpoints("http://" + lite.endpoint()).build()) {
-            return c.getKVClient().get(bs("/k"), io.etcd.jetcd.options.GetOption.builder().isPrefix(true)
-                    .withKeysOnly(true).build()).get(10, TimeUnit.SECONDS).getKvs().stream()
-                    .map(kv -> kv.getKey().toString(StandardCharsets.UTF_8)).sorted().toList();
+                Client c =
+                        Client.builder().endpoints("http://" + lite.endpoint()).build()) {
+            return c
+                    .getKVClient()
+                    .get(
+                            bs("/k"),
+                            io.etcd.jetcd.options.GetOption.builder()
+                                    .isPrefix(true)
+                                    .withKeysOnly(true)
+                                    .build())
+                    .get(10, TimeUnit.SECONDS)
+                    .getKvs()
+                    .stream()
+                    .map(kv -> kv.getKey().toString(StandardCharsets.UTF_8))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -95,9 +109,18 @@ class WalCorruptionTest {
         assertRefusesToStart(wal, bytes, "record at offset " + victim + " fails its checksum");
 
         // the command line says so in one line, without a stack trace
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), EtcdLite.class.getName(),
-                "--data-dir", dir.toString(), "--listen", "127.0.0.1:0").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        EtcdLite.class.getName(),
+                        "--data-dir",
+                        dir.toString(),
+                        "--listen",
+                        "127.0.0.1:0")
+                .redirectErrorStream(true)
+                .start();
         byte[] out;
         try {
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -107,7 +130,8 @@ class WalCorruptionTest {
         }
         String text = new String(out, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(text).isEqualTo(2);
-        assertThat(text).contains("etcdlite: corrupt write-ahead log " + wal + ": record at offset " + victim)
+        assertThat(text)
+                .contains("etcdlite: corrupt write-ahead log " + wal + ": record at offset " + victim)
                 .doesNotContain("\tat ");
     }
 
@@ -157,12 +181,15 @@ class WalCorruptionTest {
 
     /** Start-up fails naming {@code what}, and the log stays as it was, for inspection. */
     private void assertRefusesToStart(Path wal, byte[] bytes, String what) throws IOException {
-        assertThatThrownBy(() -> EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0")))
+        assertThatThrownBy(
+                        () -> EtcdLite.start(new EtcdLite.Options().dataDir(dir).listen("127.0.0.1:0")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(wal.toString())
                 .hasMessageContaining(what)
                 .hasMessageContaining("refusing to start");
-        assertThat(Files.readAllBytes(wal)).as("the log is left as it was, for inspection").isEqualTo(bytes);
+        assertThat(Files.readAllBytes(wal))
+                .as("the log is left as it was, for inspection")
+                .isEqualTo(bytes);
     }
 
     @Test

@@ -9,9 +9,8 @@ import io.etcd.jetcd.api.WatchGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.stub.StreamObserver;
-import io.kubelite.store.testing.ProcessEtcdCluster;
 import io.kubelite.store.testing.FreePorts;
-
+import io.kubelite.store.testing.ProcessEtcdCluster;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WatchFanoutBench {
     /** Histogram resolution: 10 µs buckets up to 10 s. */
     private static final long BUCKET_NANOS = 10_000;
+
     private static final int BUCKETS = 1_000_000;
 
     public static void main(String[] args) throws Exception {
@@ -67,9 +67,14 @@ public final class WatchFanoutBench {
                 Files.deleteIfExists(f);
             }
         }
-        System.out.printf("%ncores: %d, load average at end: %s; %d watchers over %d streams, %d puts/s for %d s%n",
-                Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).trim(),
-                watchers, streams, rate, seconds);
+        System.out.printf(
+                "%ncores: %d, load average at end: %s; %d watchers over %d streams, %d puts/s for %d s%n",
+                Runtime.getRuntime().availableProcessors(),
+                Files.readString(Path.of("/proc/loadavg")).trim(),
+                watchers,
+                streams,
+                rate,
+                seconds);
         System.out.printf("%-9s %s%n%-9s %s%n", "etcd", etcd, "etcdlite", lite);
     }
 
@@ -109,23 +114,29 @@ public final class WatchFanoutBench {
 
         @Override
         public void onError(Throwable t) {
-            if (!(t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+            if (!(t instanceof io.grpc.StatusRuntimeException s
+                    && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
                     && String.valueOf(s.getStatus().getDescription()).contains("shutdownNow"))) {
                 System.err.println("watch stream failed: " + t);
             }
         }
 
         @Override
-        public void onCompleted() {
-        }
+        public void onCompleted() {}
     }
 
     /** CPU time the server process has used so far, in ns (0 when unknown). */
     private static long cpuNanos(long pid) {
-        return pid < 0 ? 0 : ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+        return pid < 0
+                ? 0
+                : ProcessHandle.of(pid)
+                        .flatMap(h -> h.info().totalCpuDuration())
+                        .map(Duration::toNanos)
+                        .orElse(0L);
     }
 
-    private static String run(String endpoint, long pid, int seconds, int watchers, int streams, int rate) throws Exception {
+    private static String run(String endpoint, long pid, int seconds, int watchers, int streams, int rate)
+            throws Exception {
         List<GrpcChannel> channels = new ArrayList<>();
         List<StreamRecorder> recorders = new ArrayList<>();
         List<StreamObserver<WatchRequest>> requests = new ArrayList<>();
@@ -141,8 +152,11 @@ public final class WatchFanoutBench {
                 StreamObserver<WatchRequest> req = WatchGrpc.newStub(ch.channel).watch(rec);
                 requests.add(req);
                 for (int w = s; w < watchers; w += streams) {
-                    req.onNext(WatchRequest.newBuilder().setCreateRequest(
-                            WatchCreateRequest.newBuilder().setKey(prefix).setRangeEnd(end)).build());
+                    req.onNext(WatchRequest.newBuilder()
+                            .setCreateRequest(WatchCreateRequest.newBuilder()
+                                    .setKey(prefix)
+                                    .setRangeEnd(end))
+                            .build());
                 }
             }
             if (!created.await(60, TimeUnit.SECONDS)) {
@@ -153,9 +167,7 @@ public final class WatchFanoutBench {
             AtomicLong putErrors = new AtomicLong();
             AtomicLong measuredPuts = new AtomicLong();
             java.util.Queue<Long> commits = new java.util.concurrent.ConcurrentLinkedQueue<>();
-            abstract class Ack implements StreamObserver<io.etcd.jetcd.api.PutResponse> {
-            }
-
+            abstract class Ack implements StreamObserver<io.etcd.jetcd.api.PutResponse> {}
 
             byte[] padding = new byte[256]; // a small object's worth of value after the timestamp
             long interval = 1_000_000_000L / rate;
@@ -183,9 +195,14 @@ public final class WatchFanoutBench {
                 if (now >= measureFrom) {
                     measuredPuts.incrementAndGet();
                 }
-                ByteBuffer v = ByteBuffer.allocate(8 + padding.length).putLong(now).put(padding);
-                kv.put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("/fanout/k" + (puts++ % 100)))
-                        .setValue(ByteString.copyFrom(v.array())).build(), new Ack() {
+                ByteBuffer v =
+                        ByteBuffer.allocate(8 + padding.length).putLong(now).put(padding);
+                kv.put(
+                        PutRequest.newBuilder()
+                                .setKey(ByteString.copyFromUtf8("/fanout/k" + (puts++ % 100)))
+                                .setValue(ByteString.copyFrom(v.array()))
+                                .build(),
+                        new Ack() {
                             @Override
                             public void onNext(io.etcd.jetcd.api.PutResponse r) {
                                 if (now >= measureFrom) {
@@ -199,14 +216,14 @@ public final class WatchFanoutBench {
                             }
 
                             @Override
-                            public void onCompleted() {
-                            }
+                            public void onCompleted() {}
                         });
             }
             // let the last events arrive: every recorder has counted its share or 10 s pass
             long expected = measuredPuts.get() * watchers;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline && recorders.stream().mapToLong(r -> r.events).sum() < expected) {
+            while (System.nanoTime() < deadline
+                    && recorders.stream().mapToLong(r -> r.events).sum() < expected) {
                 TimeUnit.MILLISECONDS.sleep(50); // polling a counter with a deadline
             }
             double serverCpu = (cpuNanos(pid) - cpuBefore) / 1e9;
@@ -227,14 +244,27 @@ public final class WatchFanoutBench {
                 }
             }
             long[] c = commits.stream().mapToLong(Long::longValue).sorted().toArray();
-            String commit = c.length == 0 ? "no puts acknowledged" : String.format("put ack p50 %.1f ms, p99 %.1f ms",
-                    c[(int) (c.length * 0.5)] / 1e6, c[Math.min(c.length - 1, (int) (c.length * 0.99))] / 1e6);
+            String commit = c.length == 0
+                    ? "no puts acknowledged"
+                    : String.format(
+                            "put ack p50 %.1f ms, p99 %.1f ms",
+                            c[(int) (c.length * 0.5)] / 1e6, c[Math.min(c.length - 1, (int) (c.length * 0.99))] / 1e6);
             StringBuilder worst = new StringBuilder();
             for (long p : perSecond) {
                 worst.append(worst.length() == 0 ? "" : " ").append(p / 1_000_000);
             }
-            return String.format("worst ms per second [%s]; server CPU %.1f s; ", worst, serverCpu) + commit + String.format("; watch events %d of %d, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; writer late ticks %d, put errors %d",
-                    n, expected, pct(h, n, 0.50), pct(h, n, 0.99), pct(h, n, 0.999), max / 1e6, lateTicks.get(), putErrors.get());
+            return String.format("worst ms per second [%s]; server CPU %.1f s; ", worst, serverCpu)
+                    + commit
+                    + String.format(
+                            "; watch events %d of %d, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; writer late ticks %d, put errors %d",
+                            n,
+                            expected,
+                            pct(h, n, 0.50),
+                            pct(h, n, 0.99),
+                            pct(h, n, 0.999),
+                            max / 1e6,
+                            lateTicks.get(),
+                            putErrors.get());
         } finally {
             requests.forEach(r -> {
                 try {

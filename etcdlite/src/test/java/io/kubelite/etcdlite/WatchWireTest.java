@@ -1,30 +1,37 @@
 package io.kubelite.etcdlite;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.WatchResponse;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Pre-serialised watch responses are byte for byte what protobuf writes for the same message. */
 class WatchWireTest {
-    private static final ResponseHeader HEADER = ResponseHeader.newBuilder().setClusterId(0x7fffffffffffL)
-            .setMemberId(42).setRevision(300).setRaftTerm(2).build();
+    private static final ResponseHeader HEADER = ResponseHeader.newBuilder()
+            .setClusterId(0x7fffffffffffL)
+            .setMemberId(42)
+            .setRevision(300)
+            .setRaftTerm(2)
+            .build();
 
     private static List<Event> events(int n, int valueBytes) {
         List<Event> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(Event.newBuilder().setType(i % 3 == 0 ? Event.EventType.DELETE : Event.EventType.PUT)
-                    .setKv(KeyValue.newBuilder().setKey(ByteString.copyFromUtf8("/k" + i))
-                            .setValue(ByteString.copyFromUtf8("v".repeat(valueBytes))).setModRevision(300).setVersion(i))
+            out.add(Event.newBuilder()
+                    .setType(i % 3 == 0 ? Event.EventType.DELETE : Event.EventType.PUT)
+                    .setKv(KeyValue.newBuilder()
+                            .setKey(ByteString.copyFromUtf8("/k" + i))
+                            .setValue(ByteString.copyFromUtf8("v".repeat(valueBytes)))
+                            .setModRevision(300)
+                            .setVersion(i))
                     .build());
         }
         return out;
@@ -47,7 +54,11 @@ class WatchWireTest {
             List<byte[]> bytes = evs.stream().map(Event::toByteArray).toList();
             List<WatchWire.Outbound> out = WatchWire.events(WatchWire.header(HEADER), watchId, bytes, false, 1 << 20);
             assertThat(out).hasSize(1);
-            WatchResponse expected = WatchResponse.newBuilder().setHeader(HEADER).setWatchId(watchId).addAllEvents(evs).build();
+            WatchResponse expected = WatchResponse.newBuilder()
+                    .setHeader(HEADER)
+                    .setWatchId(watchId)
+                    .addAllEvents(evs)
+                    .build();
             assertThat(drain(out.get(0))).isEqualTo(expected.toByteArray());
         }
     }
@@ -67,9 +78,12 @@ class WatchWireTest {
             assertThat(WatchFragments.isFragment(r)).isEqualTo(!last);
             assertThat(r.getHeader()).isEqualTo(HEADER);
             assertThat(r.getWatchId()).isEqualTo(7);
-            assertThat(r.toByteArray()).as("re-encoding by protobuf gives the same bytes").isEqualTo(b);
+            assertThat(r.toByteArray())
+                    .as("re-encoding by protobuf gives the same bytes")
+                    .isEqualTo(b);
             if (r.getEventsCount() > 1) {
-                assertThat(WatchFragments.markFragment(r.toBuilder()).build().getSerializedSize()).isLessThan(max);
+                assertThat(WatchFragments.markFragment(r.toBuilder()).build().getSerializedSize())
+                        .isLessThan(max);
             }
             all.addAll(r.getEventsList());
         }
@@ -81,6 +95,7 @@ class WatchWireTest {
         List<byte[]> bytes = events(1, 20_000).stream().map(Event::toByteArray).toList();
         List<WatchWire.Outbound> out = WatchWire.events(WatchWire.header(HEADER), 1, bytes, true, 1024);
         assertThat(out).hasSize(1);
-        assertThat(WatchFragments.isFragment(WatchResponse.parseFrom(drain(out.get(0))))).isFalse();
+        assertThat(WatchFragments.isFragment(WatchResponse.parseFrom(drain(out.get(0)))))
+                .isFalse();
     }
 }

@@ -7,7 +7,6 @@ import io.kubelite.kinds.table.Column;
 import io.kubelite.kinds.validation.FieldError;
 import io.kubelite.kinds.validation.FieldErrors;
 import io.kubelite.kinds.validation.ObjectMetaValidation;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +35,8 @@ public final class Kind<T extends Message> {
         this.resource = b.resource;
         this.strategy = b.strategy;
         this.columns = b.columns.isEmpty()
-                ? List.of(Cells.name(resource::meta), Cells.age(resource::meta)) : List.copyOf(b.columns);
+                ? List.of(Cells.name(resource::meta), Cells.age(resource::meta))
+                : List.copyOf(b.columns);
         this.subresources = List.copyOf(b.subresources);
         Map<String, Function<T, String>> f = new LinkedHashMap<>();
         f.put("metadata.name", o -> resource.meta(o).getName());
@@ -123,8 +123,7 @@ public final class Kind<T extends Message> {
     /** Builds a {@link Kind}; only the resource is required. */
     public static final class Builder<T extends Message> {
         private final Resource<T> resource;
-        private Strategy<T> strategy = new Strategy<>() {
-        };
+        private Strategy<T> strategy = new Strategy<>() {};
         private final List<Column<T>> columns = new ArrayList<>();
         private final List<Subresource> subresources = new ArrayList<>();
         private final Map<String, Function<T, String>> fields = new LinkedHashMap<>();

@@ -11,7 +11,6 @@ import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -34,8 +33,7 @@ public final class Kinds {
             ReplicaSetKind.KIND,
             LeaseKind.KIND);
 
-    private Kinds() {
-    }
+    private Kinds() {}
 
     /** Every kind, in discovery order. */
     public static List<Kind<? extends Message>> all() {
@@ -62,7 +60,9 @@ public final class Kinds {
     public static Optional<Resource<? extends Message>> find(String name) {
         for (Kind<? extends Message> k : ALL) {
             Resource<? extends Message> r = k.resource();
-            if (r.plural().equals(name) || r.kind().equalsIgnoreCase(name) || r.shortNames().contains(name)) {
+            if (r.plural().equals(name)
+                    || r.kind().equalsIgnoreCase(name)
+                    || r.shortNames().contains(name)) {
                 return Optional.of(r);
             }
         }

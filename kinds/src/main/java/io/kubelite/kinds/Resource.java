@@ -4,7 +4,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import io.kubelite.api.ObjectMeta;
-
 import java.util.List;
 import java.util.Objects;
 
@@ -29,8 +28,14 @@ public final class Resource<T extends Message> {
     private final FieldDescriptor kindField;
     private final FieldDescriptor specField;
 
-    public Resource(String group, String version, String kind, String plural, boolean namespaced,
-                    T prototype, List<String> shortNames) {
+    public Resource(
+            String group,
+            String version,
+            String kind,
+            String plural,
+            boolean namespaced,
+            T prototype,
+            List<String> shortNames) {
         this.group = Objects.requireNonNull(group);
         this.version = Objects.requireNonNull(version);
         this.kind = Objects.requireNonNull(kind);
@@ -47,7 +52,8 @@ public final class Resource<T extends Message> {
 
     private FieldDescriptor required(FieldDescriptor f, String name) {
         if (f == null) {
-            throw new IllegalArgumentException(prototype.getDescriptorForType().getFullName() + " has no field " + name);
+            throw new IllegalArgumentException(
+                    prototype.getDescriptorForType().getFullName() + " has no field " + name);
         }
         return f;
     }
@@ -109,7 +115,10 @@ public final class Resource<T extends Message> {
         if (apiVersion().equals(obj.getField(apiVersionField)) && kind.equals(obj.getField(kindField))) {
             return obj;
         }
-        return (T) obj.toBuilder().setField(apiVersionField, apiVersion()).setField(kindField, kind).build();
+        return (T) obj.toBuilder()
+                .setField(apiVersionField, apiVersion())
+                .setField(kindField, kind)
+                .build();
     }
 
     /** Clears apiVersion and kind (the envelope carries them) and resourceVersion (never stored). */

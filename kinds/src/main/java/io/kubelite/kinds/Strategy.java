@@ -3,7 +3,6 @@ package io.kubelite.kinds;
 import com.google.protobuf.Message;
 import io.kubelite.kinds.validation.FieldErrors;
 import io.kubelite.kinds.validation.Names;
-
 import java.util.List;
 
 /**
@@ -40,12 +39,10 @@ public interface Strategy<T extends Message> {
     }
 
     /** The kind's own checks of a created or updated object (metadata is checked generically). */
-    default void validate(T obj, FieldErrors errs) {
-    }
+    default void validate(T obj, FieldErrors errs) {}
 
     /** Immutable fields and other update-only rules, {@code old} being the stored object. */
-    default void validateUpdate(T obj, T old, FieldErrors errs) {
-    }
+    default void validateUpdate(T obj, T old, FieldErrors errs) {}
 
     /** Warnings returned to the client with a successful create (kube's {@code WarningsOnCreate}). */
     default List<String> warningsOnCreate(T obj) {

@@ -1,18 +1,17 @@
 package io.kubelite.kinds;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.protobuf.Message;
-import io.kubelite.api.Pod;
-import io.kubelite.api.PodSpec;
 import io.kubelite.api.Container;
 import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.Pod;
+import io.kubelite.api.PodSpec;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.table.Column;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class KindsTest {
 
@@ -22,7 +21,9 @@ class KindsTest {
         for (Kind<? extends Message> k : Kinds.all()) {
             Resource<? extends Message> r = k.resource();
             assertThat(names.add(r.plural())).as("plural %s", r.plural()).isTrue();
-            assertThat(names.add(r.apiVersion() + "/" + r.kind())).as("kind %s", r.kind()).isTrue();
+            assertThat(names.add(r.apiVersion() + "/" + r.kind()))
+                    .as("kind %s", r.kind())
+                    .isTrue();
             for (String s : r.shortNames()) {
                 assertThat(names.add(s)).as("short name %s", s).isTrue();
             }
@@ -53,13 +54,17 @@ class KindsTest {
         assertThat(k.columns(false)).as("%s default columns", k).isNotEmpty();
         assertThat(k.columns(true)).as("%s wide includes default", k).containsAll(k.columns(false));
         assertThat(k.columns().stream().map(Column::name).distinct().count())
-                .as("%s column names", k).isEqualTo(k.columns().size());
+                .as("%s column names", k)
+                .isEqualTo(k.columns().size());
     }
 
     @Test
     void fieldSelectorsNameMetadataAndTheKindsOwnFields() {
-        Pod p = Pod.newBuilder().setMetadata(ObjectMeta.newBuilder().setName("a").setNamespace("ns"))
-                .setSpec(PodSpec.newBuilder().setNodeName("node-1").addContainers(Container.newBuilder().setName("c")))
+        Pod p = Pod.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder().setName("a").setNamespace("ns"))
+                .setSpec(PodSpec.newBuilder()
+                        .setNodeName("node-1")
+                        .addContainers(Container.newBuilder().setName("c")))
                 .build();
         assertThat(PodKind.KIND.fieldValue(p, "metadata.name")).contains("a");
         assertThat(PodKind.KIND.fieldValue(p, "metadata.namespace")).contains("ns");
@@ -81,23 +86,33 @@ class KindsTest {
         T blank = k.resource().prototype();
         var status = blank.getDescriptorForType().findFieldByName("status");
         @SuppressWarnings("unchecked")
-        T withStatus = (T) blank.toBuilder().setField(status,
-                blank.toBuilder().getFieldBuilder(status).setField(
-                        status.getMessageType().findFieldByName("phase") != null
-                                ? status.getMessageType().findFieldByName("phase")
-                                : status.getMessageType().findFieldByName("replicas"),
-                        status.getMessageType().findFieldByName("phase") != null ? (Object) "X" : (Object) 3)
-                        .build()).build();
+        T withStatus = (T) blank.toBuilder()
+                .setField(
+                        status,
+                        blank.toBuilder()
+                                .getFieldBuilder(status)
+                                .setField(
+                                        status.getMessageType().findFieldByName("phase") != null
+                                                ? status.getMessageType().findFieldByName("phase")
+                                                : status.getMessageType().findFieldByName("replicas"),
+                                        status.getMessageType().findFieldByName("phase") != null
+                                                ? (Object) "X"
+                                                : (Object) 3)
+                                .build())
+                .build();
         assertThat(k.strategy().prepareForUpdate(withStatus, blank).hasField(status))
-                .as("%s: an unset stored status stays unset", k).isFalse();
+                .as("%s: an unset stored status stays unset", k)
+                .isFalse();
         assertThat(k.strategy().prepareForUpdate(blank, withStatus).getField(status))
-                .as("%s: the stored status wins", k).isEqualTo(withStatus.getField(status));
+                .as("%s: the stored status wins", k)
+                .isEqualTo(withStatus.getField(status));
     }
 
     @Test
     void subresourcesAreTheKindsOwn() {
         assertThat(PodKind.KIND.hasSubresource("binding")).isTrue();
         assertThat(PodKind.KIND.hasSubresource("scale")).isFalse();
-        assertThat(Kinds.find("rs").map(Kinds::of).orElseThrow().hasSubresource("scale")).isTrue();
+        assertThat(Kinds.find("rs").map(Kinds::of).orElseThrow().hasSubresource("scale"))
+                .isTrue();
     }
 }

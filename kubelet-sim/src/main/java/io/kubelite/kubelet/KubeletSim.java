@@ -1,11 +1,11 @@
 package io.kubelite.kubelet;
 
-import io.kubelite.kinds.coordination.lease.LeaseKind;
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kubelet.clock.ScheduledTimers;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.node.NodeAgent;
@@ -13,6 +13,7 @@ import io.kubelite.kubelet.node.NodeConfigLoader;
 import io.kubelite.kubelet.node.NodeTemplate;
 import io.kubelite.kubelet.node.NodeTemplates;
 import io.kubelite.kubelet.node.NodeTiming;
+import io.kubelite.kubelet.pod.PodEvents;
 import io.kubelite.kubelet.pod.PodIpAllocator;
 import io.kubelite.kubelet.pod.PodManager;
 import io.kubelite.kubelet.pod.PodStatusWriter;
@@ -20,10 +21,9 @@ import io.kubelite.kubelet.runtime.ContainerLogStore;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.LogServer;
 import io.kubelite.store.Etcd;
-import io.kubelite.store.events.EventRecorder;
-import io.kubelite.kubelet.pod.PodEvents;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.informer.SharedInformerFactory;
@@ -31,9 +31,6 @@ import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
 import io.micrometer.core.instrument.Gauge;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +39,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kubelet-sim component: many simulated nodes in one process. Start-up registers or
@@ -75,7 +74,8 @@ public final class KubeletSim implements Component {
         ctx.readiness().add("nodes-registered", () -> started);
         Gauge.builder("kubelet_sim_nodes", agents, List::size).register(ctx.meterRegistry());
         Gauge.builder("kubelet_sim_pods", pods, PodManager::size).register(ctx.meterRegistry());
-        Gauge.builder("kubelet_sim_timer_queue", timers, ScheduledTimers::queued).register(ctx.meterRegistry());
+        Gauge.builder("kubelet_sim_timer_queue", timers, ScheduledTimers::queued)
+                .register(ctx.meterRegistry());
     }
 
     /** Starts against an etcd connection (the caller owns it). */
@@ -93,8 +93,12 @@ public final class KubeletSim implements Component {
         ObjectStore<Node> nodeStore = store.of(NodeKind.RESOURCE);
         ObjectStore<Lease> leaseStore = store.of(LeaseKind.RESOURCE);
         ObjectStore<Pod> podStore = store.of(PodKind.RESOURCE);
-        NodeTiming timing = new NodeTiming(options.nodeLeaseDuration, options.nodeLeaseRenewInterval,
-                options.nodeStatusUpdateFrequency, options.nodeStatusReportFrequency, scale);
+        NodeTiming timing = new NodeTiming(
+                options.nodeLeaseDuration,
+                options.nodeLeaseRenewInterval,
+                options.nodeStatusUpdateFrequency,
+                options.nodeStatusReportFrequency,
+                scale);
 
         PodEvents events = PodEvents.NONE;
         if (options.eventQps > 0) {
@@ -104,10 +108,19 @@ public final class KubeletSim implements Component {
 
         List<NodeTemplate> templates = templates();
         for (int i = 0; i < templates.size(); i++) {
-            String fallback = options.podCidrFallback == null ? null
-                    : PodIpAllocator.subnet(options.podCidrFallback, i, 24);
-            NodeAgent a = new NodeAgent(templates.get(i), nodeStore, leaseStore, timing, runtime, options.nodeAddress,
-                    logServer.port(), fallback, pods, events);
+            String fallback =
+                    options.podCidrFallback == null ? null : PodIpAllocator.subnet(options.podCidrFallback, i, 24);
+            NodeAgent a = new NodeAgent(
+                    templates.get(i),
+                    nodeStore,
+                    leaseStore,
+                    timing,
+                    runtime,
+                    options.nodeAddress,
+                    logServer.port(),
+                    fallback,
+                    pods,
+                    events);
             agents.add(a);
             pods.addAgent(a);
         }
@@ -150,7 +163,9 @@ public final class KubeletSim implements Component {
         }
 
         // cache only the pods bound to this process's nodes; others cross the watch and are dropped
-        Informer<Pod> podInformer = informers.get(PodKind.RESOURCE, "own-nodes",
+        Informer<Pod> podInformer = informers.get(
+                PodKind.RESOURCE,
+                "own-nodes",
                 p -> byName.containsKey(p.getSpec().getNodeName()));
         podInformer.addIndex(NODE_INDEX, p -> List.of(p.getSpec().getNodeName()));
         writer = new PodStatusWriter(podStore, podInformer, pods::worker, options.statusWorkers);
@@ -174,11 +189,15 @@ public final class KubeletSim implements Component {
         capacity.put("pods", Integer.toString(options.maxPods));
         capacity.put("ephemeral-storage", options.ephemeralStorage);
         List<NodeTemplate> out = new ArrayList<>();
-        List<String> zones = options.zones.stream().map(String::trim).filter(z -> !z.isEmpty()).toList();
+        List<String> zones = options.zones.stream()
+                .map(String::trim)
+                .filter(z -> !z.isEmpty())
+                .toList();
         if (options.nodeConfig != null) {
             List<Node> configured = NodeConfigLoader.load(options.nodeConfig);
             for (int i = 0; i < configured.size(); i++) {
-                out.add(NodeConfigLoader.template(configured.get(i), capacity, zones.isEmpty() ? "" : zones.get(i % zones.size())));
+                out.add(NodeConfigLoader.template(
+                        configured.get(i), capacity, zones.isEmpty() ? "" : zones.get(i % zones.size())));
             }
         }
         out.addAll(NodeTemplates.generated(options.nodes(), options.nodeNamePrefix, zones, capacity));

@@ -3,14 +3,15 @@ package io.kubelite.kubelet;
 import io.kubelite.store.runtime.CommonOptions;
 import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.runtime.ElectorFactory;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.concurrent.Callable;
-
 /** {@code kubelite kubelet-sim}: simulates many nodes and runs the pods bound to them. */
-@Command(name = "kubelet-sim", mixinStandardHelpOptions = true,
+@Command(
+        name = "kubelet-sim",
+        mixinStandardHelpOptions = true,
         description = "Simulates many Kubernetes nodes (KWOK-style): node Leases and status, and the full pod "
                 + "lifecycle over a simulated container runtime.")
 public final class KubeletSimMain implements Callable<Integer> {

@@ -1,96 +1,169 @@
 package io.kubelite.kubelet;
 
 import io.kubelite.store.runtime.DurationConverter;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Option;
 
 /** kubelet-sim's own flags (the common ones come from CommonOptions). */
 public final class KubeletSimOptions {
-    @Option(names = "--nodes", paramLabel = "N",
+    @Option(
+            names = "--nodes",
+            paramLabel = "N",
             description = "How many identical nodes to simulate (default: 1, or 0 with --node-config).")
     Integer nodes;
 
-    @Option(names = "--node-name-prefix", defaultValue = "sim-node-", paramLabel = "PREFIX",
+    @Option(
+            names = "--node-name-prefix",
+            defaultValue = "sim-node-",
+            paramLabel = "PREFIX",
             description = "Generated node names are PREFIX0, PREFIX1, ... (default: ${DEFAULT-VALUE}).")
     String nodeNamePrefix = "sim-node-";
 
-    @Option(names = "--zones", split = ",", defaultValue = "zone-a", paramLabel = "ZONE",
+    @Option(
+            names = "--zones",
+            split = ",",
+            defaultValue = "zone-a",
+            paramLabel = "ZONE",
             description = "Zones for topology.kubernetes.io/zone, assigned round-robin (default: ${DEFAULT-VALUE}).")
     List<String> zones = new ArrayList<>(List.of("zone-a"));
 
-    @Option(names = "--cpu", defaultValue = "8", paramLabel = "QUANTITY", description = "CPU capacity per node (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--cpu",
+            defaultValue = "8",
+            paramLabel = "QUANTITY",
+            description = "CPU capacity per node (default: ${DEFAULT-VALUE}).")
     String cpu = "8";
 
-    @Option(names = "--memory", defaultValue = "32Gi", paramLabel = "QUANTITY", description = "Memory capacity per node (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--memory",
+            defaultValue = "32Gi",
+            paramLabel = "QUANTITY",
+            description = "Memory capacity per node (default: ${DEFAULT-VALUE}).")
     String memory = "32Gi";
 
-    @Option(names = "--max-pods", defaultValue = "110", paramLabel = "N", description = "Pod capacity per node (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-pods",
+            defaultValue = "110",
+            paramLabel = "N",
+            description = "Pod capacity per node (default: ${DEFAULT-VALUE}).")
     int maxPods = 110;
 
-    @Option(names = "--ephemeral-storage", defaultValue = "100Gi", paramLabel = "QUANTITY",
+    @Option(
+            names = "--ephemeral-storage",
+            defaultValue = "100Gi",
+            paramLabel = "QUANTITY",
             description = "Ephemeral-storage capacity per node (default: ${DEFAULT-VALUE}).")
     String ephemeralStorage = "100Gi";
 
-    @Option(names = "--node-config", paramLabel = "FILE",
+    @Option(
+            names = "--node-config",
+            paramLabel = "FILE",
             description = "YAML or JSON Node manifests for heterogeneous nodes (names, labels, taints, capacity).")
     Path nodeConfig;
 
-    @Option(names = "--node-lease-duration", defaultValue = "40s", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--node-lease-duration",
+            defaultValue = "40s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "leaseDurationSeconds of each node's Lease (default: ${DEFAULT-VALUE}).")
     Duration nodeLeaseDuration = Duration.ofSeconds(40);
 
-    @Option(names = "--node-lease-renew-interval", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--node-lease-renew-interval",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "How often each node's Lease is renewed, plus up to 4% jitter (default: ${DEFAULT-VALUE}).")
     Duration nodeLeaseRenewInterval = Duration.ofSeconds(10);
 
-    @Option(names = "--node-status-update-frequency", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "How often each node's status is checked and written if it changed (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--node-status-update-frequency",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description =
+                    "How often each node's status is checked and written if it changed (default: ${DEFAULT-VALUE}).")
     Duration nodeStatusUpdateFrequency = Duration.ofSeconds(10);
 
-    @Option(names = "--node-status-report-frequency", defaultValue = "5m", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--node-status-report-frequency",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Longest time between node status writes when nothing changed (default: ${DEFAULT-VALUE}).")
     Duration nodeStatusReportFrequency = Duration.ofMinutes(5);
 
-    @Option(names = "--time-scale", defaultValue = "1", paramLabel = "FACTOR",
-            description = "Divide every kubelet duration (probes, back-off, grace, heartbeats, sleeps) by FACTOR (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--time-scale",
+            defaultValue = "1",
+            paramLabel = "FACTOR",
+            description =
+                    "Divide every kubelet duration (probes, back-off, grace, heartbeats, sleeps) by FACTOR (default: ${DEFAULT-VALUE}).")
     double timeScale = 1;
 
-    @Option(names = "--pod-cidr-fallback", paramLabel = "CIDR",
-            description = "Without a controller-manager assigning node podCIDRs, give node #i the i-th /24 of CIDR "
-                    + "for pod IPs (not written to the Node). Unset: pods wait in ContainerCreating until the node has a podCIDR.")
+    @Option(
+            names = "--pod-cidr-fallback",
+            paramLabel = "CIDR",
+            description =
+                    "Without a controller-manager assigning node podCIDRs, give node #i the i-th /24 of CIDR "
+                            + "for pod IPs (not written to the Node). Unset: pods wait in ContainerCreating until the node has a podCIDR.")
     String podCidrFallback;
 
-    @Option(names = "--node-address", defaultValue = "127.0.0.1", paramLabel = "IP",
-            description = "Every node's InternalIP and pods' hostIP (default: ${DEFAULT-VALUE}, so API server proxying stays on loopback).")
+    @Option(
+            names = "--node-address",
+            defaultValue = "127.0.0.1",
+            paramLabel = "IP",
+            description =
+                    "Every node's InternalIP and pods' hostIP (default: ${DEFAULT-VALUE}, so API server proxying stays on loopback).")
     String nodeAddress = "127.0.0.1";
 
-    @Option(names = "--kubelet-port", defaultValue = "0", paramLabel = "PORT",
-            description = "Port of the container-log endpoint, advertised in each node's daemonEndpoints; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--kubelet-port",
+            defaultValue = "0",
+            paramLabel = "PORT",
+            description =
+                    "Port of the container-log endpoint, advertised in each node's daemonEndpoints; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int kubeletPort;
 
-    @Option(names = "--kubelet-bind-address", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+    @Option(
+            names = "--kubelet-bind-address",
+            defaultValue = "127.0.0.1",
+            paramLabel = "ADDRESS",
             description = "Address the container-log endpoint binds to (default: ${DEFAULT-VALUE}).")
     String kubeletBindAddress = "127.0.0.1";
 
-    @Option(names = "--status-workers", defaultValue = "8", paramLabel = "N",
+    @Option(
+            names = "--status-workers",
+            defaultValue = "8",
+            paramLabel = "N",
             description = "Threads writing pod status (default: ${DEFAULT-VALUE}).")
     int statusWorkers = 8;
 
-    @Option(names = "--event-qps", defaultValue = "50", paramLabel = "QPS",
+    @Option(
+            names = "--event-qps",
+            defaultValue = "50",
+            paramLabel = "QPS",
             description = "Pod Events recorded per second on average, for the whole process; 0 records none "
                     + "(the kubelet's own default is 50 per node) (default: ${DEFAULT-VALUE}).")
     double eventQps = 50;
 
-    @Option(names = "--event-burst", defaultValue = "100", paramLabel = "N",
+    @Option(
+            names = "--event-burst",
+            defaultValue = "100",
+            paramLabel = "N",
             description = "Events allowed in a burst above --event-qps (default: ${DEFAULT-VALUE}).")
     int eventBurst = 100;
 
-    @Option(names = "--sim-threads", defaultValue = "2", paramLabel = "N",
-            description = "Scheduler threads running every simulated program, probe and heartbeat (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sim-threads",
+            defaultValue = "2",
+            paramLabel = "N",
+            description =
+                    "Scheduler threads running every simulated program, probe and heartbeat (default: ${DEFAULT-VALUE}).")
     int simThreads = 2;
 
     public int nodes() {
@@ -116,7 +189,8 @@ public final class KubeletSimOptions {
         if (kubeletPort < 0 || kubeletPort > 65535) {
             throw new IllegalArgumentException("--kubelet-port: " + kubeletPort + " is not a port");
         }
-        for (Duration d : List.of(nodeLeaseDuration, nodeLeaseRenewInterval, nodeStatusUpdateFrequency, nodeStatusReportFrequency)) {
+        for (Duration d : List.of(
+                nodeLeaseDuration, nodeLeaseRenewInterval, nodeStatusUpdateFrequency, nodeStatusReportFrequency)) {
             if (d.isZero()) {
                 throw new IllegalArgumentException("node lease and status durations must be positive");
             }

@@ -1,17 +1,17 @@
 package io.kubelite.kubelet;
 
-import io.kubelite.kinds.coordination.lease.LeaseKind;
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerStatus;
+import io.kubelite.api.Lease;
+import io.kubelite.api.Node;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.PodStatus;
-import io.kubelite.api.Node;
-import io.kubelite.api.Lease;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
@@ -19,7 +19,6 @@ import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -70,9 +69,13 @@ final class SimHarness implements AutoCloseable {
         return Pod.newBuilder()
                 .setMetadata(ObjectMeta.newBuilder().setName(name).setNamespace("default"))
                 .setSpec(spec)
-                .setStatus(PodStatus.newBuilder().setPhase("Pending").addConditions(PodCondition.newBuilder()
-                        .setType("PodScheduled").setStatus("True")
-                        .setLastTransitionTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_700_000_000))));
+                .setStatus(PodStatus.newBuilder()
+                        .setPhase("Pending")
+                        .addConditions(PodCondition.newBuilder()
+                                .setType("PodScheduled")
+                                .setStatus("True")
+                                .setLastTransitionTime(com.google.protobuf.Timestamp.newBuilder()
+                                        .setSeconds(1_700_000_000))));
     }
 
     Pod create(Pod.Builder p) {
@@ -99,13 +102,15 @@ final class SimHarness implements AutoCloseable {
                 return p != null && cond.test(p);
             });
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nlast seen: " + (last[0] == null ? "none" : last[0].getStatus()), e);
+            throw new AssertionError(
+                    e.getMessage() + "\nlast seen: " + (last[0] == null ? "none" : last[0].getStatus()), e);
         }
         return last[0];
     }
 
     Pod awaitPhase(String name, String phase, Duration timeout) {
-        return await(name, timeout, "phase " + phase, p -> p.getStatus().getPhase().equals(phase));
+        return await(
+                name, timeout, "phase " + phase, p -> p.getStatus().getPhase().equals(phase));
     }
 
     static PodCondition condition(Pod p, String type) {
@@ -138,10 +143,16 @@ final class SimHarness implements AutoCloseable {
 
     /** Starts a graceful delete, as the API server does: deletionTimestamp and grace period. */
     void deleteGracefully(String name, long graceSeconds) {
-        pods.guaranteedUpdate("default", name, p -> p.toBuilder().setMetadata(p.getMetadata().toBuilder()
-                .setDeletionTimestamp(com.google.protobuf.Timestamp.newBuilder()
-                        .setSeconds(System.currentTimeMillis() / 1000 + graceSeconds))
-                .setDeletionGracePeriodSeconds(graceSeconds)).build()).join();
+        pods.guaranteedUpdate(
+                        "default",
+                        name,
+                        p -> p.toBuilder()
+                                .setMetadata(p.getMetadata().toBuilder()
+                                        .setDeletionTimestamp(com.google.protobuf.Timestamp.newBuilder()
+                                                .setSeconds(System.currentTimeMillis() / 1000 + graceSeconds))
+                                        .setDeletionGracePeriodSeconds(graceSeconds))
+                                .build())
+                .join();
     }
 
     List<Node> listNodes() {

@@ -19,31 +19,37 @@ import java.util.List;
 /**
  * Converts API messages to and from Kubernetes JSON and YAML.
  *
- * <p>Reading follows Kubernetes' decoder: fields are matched by their Kubernetes JSON
- * names, unknown fields are dropped and reported (never an error), {@code null} leaves a
- * field unset, int-or-string fields take {@code 8080} or {@code "http"}, and a value of
- * the wrong type is an {@link ApiJsonException} whose message starts with the field path.
+ * <p>Reading follows Kubernetes' decoder: fields are matched by their Kubernetes JSON names,
+ * unknown fields are dropped and reported (never an error), {@code null} leaves a field unset,
+ * int-or-string fields take {@code 8080} or {@code "http"}, and a value of the wrong type is an
+ * {@link ApiJsonException} whose message starts with the field path.
  *
- * <p>Writing follows Kubernetes' encoder: JSON names, default values omitted as proto3
- * does, 64-bit integers as JSON numbers, RFC 3339 timestamps, sorted map keys.
+ * <p>Writing follows Kubernetes' encoder: JSON names, default values omitted as proto3 does, 64-bit
+ * integers as JSON numbers, RFC 3339 timestamps, sorted map keys.
  *
  * <p>All methods are thread-safe.
  */
 public final class ApiJson {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
-      .withSeparators(Separators.createDefaultInstance()
-          .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-      .withObjectIndenter(new DefaultIndenter("    ", "\n"))
-      .withArrayIndenter(new DefaultIndenter("    ", "\n")));
-  private static final ObjectWriter YAML = new YAMLMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-      .stringQuotingChecker(new Yaml11Quoting())
-      .build()).writer();
+  private static final ObjectWriter PRETTY =
+      JSON.writer(
+          new DefaultPrettyPrinter()
+              .withSeparators(
+                  Separators.createDefaultInstance()
+                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+              .withObjectIndenter(new DefaultIndenter("    ", "\n"))
+              .withArrayIndenter(new DefaultIndenter("    ", "\n")));
+  private static final ObjectWriter YAML =
+      new YAMLMapper(
+              YAMLFactory.builder()
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                  .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                  .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+                  .stringQuotingChecker(new Yaml11Quoting())
+                  .build())
+          .writer();
 
   private ApiJson() {}
 
@@ -51,8 +57,8 @@ public final class ApiJson {
    * Reads one JSON or YAML document (block or flow style) as the type of {@code prototype}.
    *
    * @param prototype any instance of the target type, usually {@code Pod.getDefaultInstance()}
-   * @throws ApiJsonException if the text is malformed, holds other than one document, or
-   *     a field has the wrong type
+   * @throws ApiJsonException if the text is malformed, holds other than one document, or a field
+   *     has the wrong type
    */
   public static <T extends Message> Parsed<T> parse(String text, T prototype) {
     List<JsonNode> documents = documents(text);
@@ -77,8 +83,8 @@ public final class ApiJson {
   }
 
   /**
-   * Splits text into its documents: one for JSON, one per non-empty {@code ---}-separated
-   * document for YAML. Each is a JSON object; read its type with {@link TypeMeta#of}.
+   * Splits text into its documents: one for JSON, one per non-empty {@code ---}-separated document
+   * for YAML. Each is a JSON object; read its type with {@link TypeMeta#of}.
    *
    * @throws ApiJsonException if the text is malformed or a document is not an object
    */
@@ -102,8 +108,8 @@ public final class ApiJson {
   }
 
   /**
-   * Block-style YAML, quoting only the strings that a YAML 1.1 reader such as
-   * Kubernetes' would otherwise take for a number, boolean, null or timestamp.
+   * Block-style YAML, quoting only the strings that a YAML 1.1 reader such as Kubernetes' would
+   * otherwise take for a number, boolean, null or timestamp.
    */
   public static String toYaml(MessageOrBuilder message) {
     return write(YAML, message);

@@ -14,15 +14,16 @@ import java.util.List;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Splits JSON or YAML text into documents. Text that starts with '{' or '[' is read as
- * one JSON document first, since JSON errors are clearer; if that fails it is read as
- * YAML (flow-style YAML also starts with '{'). Empty YAML documents are skipped.
+ * Splits JSON or YAML text into documents. Text that starts with '{' or '[' is read as one JSON
+ * document first, since JSON errors are clearer; if that fails it is read as YAML (flow-style YAML
+ * also starts with '{'). Empty YAML documents are skipped.
  */
 final class Documents {
 
-  private static final ObjectReader JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .readerFor(JsonNode.class);
+  private static final ObjectReader JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .readerFor(JsonNode.class);
   private static final ObjectReader YAML = new YAMLMapper().readerFor(JsonNode.class);
 
   private Documents() {}
@@ -42,7 +43,8 @@ final class Documents {
         } catch (IOException yamlError) {
           // Report the reading that got further: it is more likely what the author meant.
           throw offset(yamlError) > offset(jsonError)
-              ? malformed("YAML", yamlError) : malformed("JSON", jsonError);
+              ? malformed("YAML", yamlError)
+              : malformed("JSON", jsonError);
         }
       }
     } else {
@@ -55,8 +57,8 @@ final class Documents {
     for (int i = 0; i < documents.size(); i++) {
       if (!documents.get(i).isObject()) {
         String where = documents.size() == 1 ? "" : "document " + (i + 1) + ": ";
-        throw new ApiJsonException("", where + "expected an object, got "
-            + MessageReader.describe(documents.get(i)));
+        throw new ApiJsonException(
+            "", where + "expected an object, got " + MessageReader.describe(documents.get(i)));
       }
     }
     return documents;
@@ -96,8 +98,11 @@ final class Documents {
       // SnakeYAML's own message repeats the source with a caret over several lines.
       reason = (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem();
       if (m.getProblemMark() != null) {
-        where = " at line " + (m.getProblemMark().getLine() + 1)
-            + ", column " + (m.getProblemMark().getColumn() + 1);
+        where =
+            " at line "
+                + (m.getProblemMark().getLine() + 1)
+                + ", column "
+                + (m.getProblemMark().getColumn() + 1);
       }
     } else {
       reason = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();

@@ -3,14 +3,14 @@ package io.kubelite.api;
 import com.google.protobuf.Value;
 
 /**
- * Kubernetes' IntOrString ({@code port: 8080} or {@code port: http}) carried in a
- * {@link Value}, which is how the .proto files model it so that JSON keeps the number
- * or the string as the user wrote it.
+ * Kubernetes' IntOrString ({@code port: 8080} or {@code port: http}) carried in a {@link Value},
+ * which is how the .proto files model it so that JSON keeps the number or the string as the user
+ * wrote it.
  *
- * <p>A valid int-or-string is a {@code Value} holding either a string or a whole number
- * in the 32-bit signed range (Kubernetes' IntOrString is an int32). Anything else (a
- * fraction, a boolean, a list, a struct, null, or an unset {@code Value}) is rejected by
- * {@link #validate} with an {@link IllegalArgumentException} saying what it was.
+ * <p>A valid int-or-string is a {@code Value} holding either a string or a whole number in the
+ * 32-bit signed range (Kubernetes' IntOrString is an int32). Anything else (a fraction, a boolean,
+ * a list, a struct, null, or an unset {@code Value}) is rejected by {@link #validate} with an
+ * {@link IllegalArgumentException} saying what it was.
  */
 public final class IntOrString {
 

@@ -23,17 +23,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Binds a JSON tree to a protobuf message the way Kubernetes decodes JSON, rather than
- * the way proto3's JsonFormat does: only JSON names are accepted (a proto name such as
- * {@code node_name} is an unknown field, as in Kubernetes), unknown fields are dropped
- * and their paths collected, null means unset, wrong types fail with the field path,
- * and {@code google.protobuf.Value} fields are int-or-string (see {@link IntOrString}).
+ * Binds a JSON tree to a protobuf message the way Kubernetes decodes JSON, rather than the way
+ * proto3's JsonFormat does: only JSON names are accepted (a proto name such as {@code node_name} is
+ * an unknown field, as in Kubernetes), unknown fields are dropped and their paths collected, null
+ * means unset, wrong types fail with the field path, and {@code google.protobuf.Value} fields are
+ * int-or-string (see {@link IntOrString}).
  *
  * <p>One instance reads one document; it is not thread-safe.
  */
 final class MessageReader {
 
-  private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+  private static final BigInteger UINT64_MAX =
+      BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
   private final List<String> unknownFields = new ArrayList<>();
   private final Map<Descriptor, Map<String, FieldDescriptor>> fieldsByJsonName = new HashMap<>();
@@ -59,14 +60,17 @@ final class MessageReader {
   }
 
   private Map<String, FieldDescriptor> fieldsOf(Descriptor descriptor) {
-    return fieldsByJsonName.computeIfAbsent(descriptor, d -> {
-      Map<String, FieldDescriptor> byName = new HashMap<>();
-      d.getFields().forEach(f -> byName.put(f.getJsonName(), f));
-      return byName;
-    });
+    return fieldsByJsonName.computeIfAbsent(
+        descriptor,
+        d -> {
+          Map<String, FieldDescriptor> byName = new HashMap<>();
+          d.getFields().forEach(f -> byName.put(f.getJsonName(), f));
+          return byName;
+        });
   }
 
-  private void mergeField(FieldDescriptor field, JsonNode value, Message.Builder builder, String path) {
+  private void mergeField(
+      FieldDescriptor field, JsonNode value, Message.Builder builder, String path) {
     if (field.isMapField()) {
       readMap(field, value, builder, path);
     } else if (field.isRepeated()) {
@@ -74,18 +78,24 @@ final class MessageReader {
         throw typeError(path, "a list", value);
       }
       for (int i = 0; i < value.size(); i++) {
-        builder.addRepeatedField(field, element(field, value.get(i), builder, path + "[" + i + "]"));
+        builder.addRepeatedField(
+            field, element(field, value.get(i), builder, path + "[" + i + "]"));
       }
     } else {
-      if (field.getRealContainingOneof() != null && builder.hasOneof(field.getRealContainingOneof())) {
-        throw new ApiJsonException(path, "only one of the fields of '"
-            + field.getRealContainingOneof().getName() + "' may be set");
+      if (field.getRealContainingOneof() != null
+          && builder.hasOneof(field.getRealContainingOneof())) {
+        throw new ApiJsonException(
+            path,
+            "only one of the fields of '"
+                + field.getRealContainingOneof().getName()
+                + "' may be set");
       }
       builder.setField(field, single(field, value, builder, path));
     }
   }
 
-  private void readMap(FieldDescriptor field, JsonNode value, Message.Builder builder, String path) {
+  private void readMap(
+      FieldDescriptor field, JsonNode value, Message.Builder builder, String path) {
     if (!value.isObject()) {
       throw typeError(path, "an object", value);
     }
@@ -104,7 +114,8 @@ final class MessageReader {
     }
   }
 
-  private Object element(FieldDescriptor field, JsonNode value, Message.Builder parent, String path) {
+  private Object element(
+      FieldDescriptor field, JsonNode value, Message.Builder parent, String path) {
     if (value.isNull()) {
       // Go decodes a null list element to the element type's zero value.
       return field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
@@ -114,7 +125,8 @@ final class MessageReader {
     return single(field, value, parent, path);
   }
 
-  private Object single(FieldDescriptor field, JsonNode value, Message.Builder parent, String path) {
+  private Object single(
+      FieldDescriptor field, JsonNode value, Message.Builder parent, String path) {
     switch (field.getJavaType()) {
       case MESSAGE:
         return message(parent.newBuilderForField(field), value, path);
@@ -173,8 +185,12 @@ final class MessageReader {
     try {
       return Timestamps.parse(value.textValue());
     } catch (ParseException e) {
-      throw new ApiJsonException(path, "expected an RFC 3339 timestamp such as "
-          + "\"2024-05-01T10:00:00Z\", got " + describe(value), e);
+      throw new ApiJsonException(
+          path,
+          "expected an RFC 3339 timestamp such as "
+              + "\"2024-05-01T10:00:00Z\", got "
+              + describe(value),
+          e);
     }
   }
 
@@ -184,8 +200,8 @@ final class MessageReader {
       JsonFormat.parser().merge(value.toString(), builder);
       return builder.build();
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new ApiJsonException(path, "invalid " + builder.getDescriptorForType().getName()
-          + ": " + e.getMessage(), e);
+      throw new ApiJsonException(
+          path, "invalid " + builder.getDescriptorForType().getName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -212,8 +228,8 @@ final class MessageReader {
   }
 
   /**
-   * JSON numbers with no fraction; for 64-bit fields also the decimal strings proto3 JSON
-   * prints for them, so that text from other proto3 printers still reads.
+   * JSON numbers with no fraction; for 64-bit fields also the decimal strings proto3 JSON prints
+   * for them, so that text from other proto3 printers still reads.
    */
   private static BigInteger integer(FieldDescriptor field, JsonNode value, String path) {
     String expected = "an integer (" + field.getType().name().toLowerCase() + ")";
@@ -226,7 +242,8 @@ final class MessageReader {
         throw typeError(path, expected, value);
       }
       n = d.toBigInteger();
-    } else if (value.isTextual() && field.getJavaType() == FieldDescriptor.JavaType.LONG
+    } else if (value.isTextual()
+        && field.getJavaType() == FieldDescriptor.JavaType.LONG
         && value.textValue().matches("-?[0-9]{1,20}")) {
       n = new BigInteger(value.textValue());
     } else {
@@ -234,8 +251,17 @@ final class MessageReader {
     }
     BigInteger[] range = range(field.getType());
     if (n.compareTo(range[0]) < 0 || n.compareTo(range[1]) > 0) {
-      throw new ApiJsonException(path, "value " + n + " is out of range for "
-          + field.getType().name().toLowerCase() + " [" + range[0] + ", " + range[1] + "]");
+      throw new ApiJsonException(
+          path,
+          "value "
+              + n
+              + " is out of range for "
+              + field.getType().name().toLowerCase()
+              + " ["
+              + range[0]
+              + ", "
+              + range[1]
+              + "]");
     }
     return n;
   }
@@ -251,9 +277,13 @@ final class MessageReader {
       case INT64:
       case SINT64:
       case SFIXED64:
-        return new BigInteger[] {BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE)};
+        return new BigInteger[] {
+          BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE)
+        };
       default:
-        return new BigInteger[] {BigInteger.valueOf(Integer.MIN_VALUE), BigInteger.valueOf(Integer.MAX_VALUE)};
+        return new BigInteger[] {
+          BigInteger.valueOf(Integer.MIN_VALUE), BigInteger.valueOf(Integer.MAX_VALUE)
+        };
     }
   }
 
@@ -263,10 +293,14 @@ final class MessageReader {
     }
     if (value.isTextual()) {
       switch (value.textValue()) {
-        case "NaN": return Double.NaN;
-        case "Infinity": return Double.POSITIVE_INFINITY;
-        case "-Infinity": return Double.NEGATIVE_INFINITY;
-        default: break;
+        case "NaN":
+          return Double.NaN;
+        case "Infinity":
+          return Double.POSITIVE_INFINITY;
+        case "-Infinity":
+          return Double.NEGATIVE_INFINITY;
+        default:
+          break;
       }
     }
     throw typeError(path, "a number", value);
@@ -299,18 +333,23 @@ final class MessageReader {
   private static Object mapKey(FieldDescriptor keyField, String key, String path) {
     try {
       switch (keyField.getJavaType()) {
-        case STRING: return key;
-        case INT: return Integer.parseInt(key);
-        case LONG: return Long.parseLong(key);
+        case STRING:
+          return key;
+        case INT:
+          return Integer.parseInt(key);
+        case LONG:
+          return Long.parseLong(key);
         case BOOLEAN:
           if (key.equals("true") || key.equals("false")) {
             return Boolean.parseBoolean(key);
           }
           throw new NumberFormatException();
-        default: throw new IllegalStateException("unhandled map key type " + keyField.getJavaType());
+        default:
+          throw new IllegalStateException("unhandled map key type " + keyField.getJavaType());
       }
     } catch (NumberFormatException e) {
-      throw new ApiJsonException(path, "map key is not a " + keyField.getType().name().toLowerCase());
+      throw new ApiJsonException(
+          path, "map key is not a " + keyField.getType().name().toLowerCase());
     }
   }
 

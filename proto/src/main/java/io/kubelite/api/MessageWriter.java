@@ -25,12 +25,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns a message into the JSON tree Kubernetes would send: JSON names, fields at their
- * proto3 default omitted (fields with explicit presence print when set, even to zero),
- * 64-bit integers as JSON numbers rather than proto3's strings (kubectl and fabric8
- * reject {@code "generation": "1"}), whole int-or-string numbers without a fraction
- * ({@code 8080}, not {@code 8080.0}), map keys sorted as Go's encoder sorts them, and
- * timestamps in RFC 3339.
+ * Turns a message into the JSON tree Kubernetes would send: JSON names, fields at their proto3
+ * default omitted (fields with explicit presence print when set, even to zero), 64-bit integers as
+ * JSON numbers rather than proto3's strings (kubectl and fabric8 reject {@code "generation": "1"}),
+ * whole int-or-string numbers without a fraction ({@code 8080}, not {@code 8080.0}), map keys
+ * sorted as Go's encoder sorts them, and timestamps in RFC 3339.
  */
 final class MessageWriter {
 
@@ -62,7 +61,8 @@ final class MessageWriter {
     Map<String, JsonNode> sorted = new TreeMap<>();
     for (Object e : entries) {
       Message entry = (Message) e;
-      sorted.put(String.valueOf(entry.getField(keyField)), single(valueField, entry.getField(valueField)));
+      sorted.put(
+          String.valueOf(entry.getField(keyField)), single(valueField, entry.getField(valueField)));
     }
     ObjectNode object = NODES.objectNode();
     sorted.forEach(object::set);
@@ -92,13 +92,16 @@ final class MessageWriter {
       case UINT64:
       case FIXED64:
         long bits = (Long) value;
-        return bits >= 0 ? NODES.numberNode(bits) : NODES.numberNode(new BigInteger(Long.toUnsignedString(bits)));
+        return bits >= 0
+            ? NODES.numberNode(bits)
+            : NODES.numberNode(new BigInteger(Long.toUnsignedString(bits)));
       case FLOAT:
         return number(((Float) value).doubleValue());
       case DOUBLE:
         return number((Double) value);
       case BYTES:
-        return NODES.textNode(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()));
+        return NODES.textNode(
+            Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()));
       case ENUM:
         EnumValueDescriptor e = (EnumValueDescriptor) value;
         return e.getIndex() >= 0 ? NODES.textNode(e.getName()) : NODES.numberNode(e.getNumber());
@@ -125,12 +128,18 @@ final class MessageWriter {
 
   private static JsonNode value(Value value) {
     switch (value.getKindCase()) {
-      case NUMBER_VALUE: return number(value.getNumberValue());
-      case STRING_VALUE: return NODES.textNode(value.getStringValue());
-      case BOOL_VALUE: return NODES.booleanNode(value.getBoolValue());
-      case STRUCT_VALUE: return struct(value.getStructValue());
-      case LIST_VALUE: return list(value.getListValue());
-      default: return NODES.nullNode();
+      case NUMBER_VALUE:
+        return number(value.getNumberValue());
+      case STRING_VALUE:
+        return NODES.textNode(value.getStringValue());
+      case BOOL_VALUE:
+        return NODES.booleanNode(value.getBoolValue());
+      case STRUCT_VALUE:
+        return struct(value.getStructValue());
+      case LIST_VALUE:
+        return list(value.getListValue());
+      default:
+        return NODES.nullNode();
     }
   }
 
@@ -164,7 +173,8 @@ final class MessageWriter {
     try {
       return JSON.readTree(JsonFormat.printer().print(message));
     } catch (InvalidProtocolBufferException | JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot print " + message.getDescriptorForType().getFullName(), e);
+      throw new IllegalArgumentException(
+          "cannot print " + message.getDescriptorForType().getFullName(), e);
     }
   }
 }

@@ -4,9 +4,9 @@ import com.google.protobuf.Message;
 import java.util.List;
 
 /**
- * The result of reading a document: the message, and the paths of the fields that were
- * in the document but not in the type, and so were dropped
- * ({@code spec.containers[0].volumeMounts}, {@code spec.volumes}), in document order.
+ * The result of reading a document: the message, and the paths of the fields that were in the
+ * document but not in the type, and so were dropped ({@code spec.containers[0].volumeMounts},
+ * {@code spec.volumes}), in document order.
  *
  * @param <T> the message type
  */

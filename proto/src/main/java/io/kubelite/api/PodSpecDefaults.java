@@ -1,117 +1,121 @@
 package io.kubelite.api;
 
 /**
- * Kubernetes' defaults for a pod spec, in one place for every writer of pods: the API
- * server applies them to pods it creates, the ReplicaSet controller to the pods it writes
- * straight to etcd (so they look the same as pods created through the API).
+ * Kubernetes' defaults for a pod spec, in one place for every writer of pods: the API server
+ * applies them to pods it creates, the ReplicaSet controller to the pods it writes straight to etcd
+ * (so they look the same as pods created through the API).
+ *
  * <ul>
  *   <li>{@link #scheme}: the scheme defaults applied on every write (restartPolicy Always,
- *       terminationGracePeriodSeconds 30, schedulerName default-scheduler, dnsPolicy
- *       ClusterFirst, imagePullPolicy by tag, port protocol TCP, probe timings);</li>
- *   <li>{@link #admission}: what kube's admission adds to a new pod: serviceAccountName
- *       {@code default} (ServiceAccount plugin) and 300 s NoExecute tolerations of the
- *       not-ready and unreachable taints unless one already covers them
- *       (DefaultTolerationSeconds plugin).</li>
+ *       terminationGracePeriodSeconds 30, schedulerName default-scheduler, dnsPolicy ClusterFirst,
+ *       imagePullPolicy by tag, port protocol TCP, probe timings);
+ *   <li>{@link #admission}: what kube's admission adds to a new pod: serviceAccountName {@code
+ *       default} (ServiceAccount plugin) and 300 s NoExecute tolerations of the not-ready and
+ *       unreachable taints unless one already covers them (DefaultTolerationSeconds plugin).
  * </ul>
  */
 public final class PodSpecDefaults {
-    public static final String NOT_READY_TAINT = "node.kubernetes.io/not-ready";
-    public static final String UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
-    public static final long DEFAULT_TOLERATION_SECONDS = 300;
+  public static final String NOT_READY_TAINT = "node.kubernetes.io/not-ready";
+  public static final String UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
+  public static final long DEFAULT_TOLERATION_SECONDS = 300;
 
-    private PodSpecDefaults() {
-    }
+  private PodSpecDefaults() {}
 
-    /** The scheme defaults. */
-    public static PodSpec scheme(PodSpec spec) {
-        PodSpec.Builder b = spec.toBuilder();
-        if (b.getRestartPolicy().isEmpty()) {
-            b.setRestartPolicy("Always");
-        }
-        if (!b.hasTerminationGracePeriodSeconds()) {
-            b.setTerminationGracePeriodSeconds(30);
-        }
-        if (b.getSchedulerName().isEmpty()) {
-            b.setSchedulerName("default-scheduler");
-        }
-        if (b.getDnsPolicy().isEmpty()) {
-            b.setDnsPolicy("ClusterFirst");
-        }
-        for (int i = 0; i < b.getContainersCount(); i++) {
-            b.setContainers(i, container(b.getContainers(i)));
-        }
-        for (int i = 0; i < b.getInitContainersCount(); i++) {
-            b.setInitContainers(i, container(b.getInitContainers(i)));
-        }
-        return b.build();
+  /** The scheme defaults. */
+  public static PodSpec scheme(PodSpec spec) {
+    PodSpec.Builder b = spec.toBuilder();
+    if (b.getRestartPolicy().isEmpty()) {
+      b.setRestartPolicy("Always");
     }
+    if (!b.hasTerminationGracePeriodSeconds()) {
+      b.setTerminationGracePeriodSeconds(30);
+    }
+    if (b.getSchedulerName().isEmpty()) {
+      b.setSchedulerName("default-scheduler");
+    }
+    if (b.getDnsPolicy().isEmpty()) {
+      b.setDnsPolicy("ClusterFirst");
+    }
+    for (int i = 0; i < b.getContainersCount(); i++) {
+      b.setContainers(i, container(b.getContainers(i)));
+    }
+    for (int i = 0; i < b.getInitContainersCount(); i++) {
+      b.setInitContainers(i, container(b.getInitContainers(i)));
+    }
+    return b.build();
+  }
 
-    /** The admission defaults of a new pod. */
-    public static PodSpec admission(PodSpec spec) {
-        PodSpec.Builder b = spec.toBuilder();
-        if (b.getServiceAccountName().isEmpty()) {
-            b.setServiceAccountName("default");
-        }
-        addToleration(b, NOT_READY_TAINT);
-        addToleration(b, UNREACHABLE_TAINT);
-        return b.build();
+  /** The admission defaults of a new pod. */
+  public static PodSpec admission(PodSpec spec) {
+    PodSpec.Builder b = spec.toBuilder();
+    if (b.getServiceAccountName().isEmpty()) {
+      b.setServiceAccountName("default");
     }
+    addToleration(b, NOT_READY_TAINT);
+    addToleration(b, UNREACHABLE_TAINT);
+    return b.build();
+  }
 
-    private static void addToleration(PodSpec.Builder b, String key) {
-        for (Toleration t : b.getTolerationsList()) {
-            boolean matchesKey = t.getKey().equals(key) || (t.getKey().isEmpty() && "Exists".equals(t.getOperator()));
-            boolean matchesEffect = t.getEffect().isEmpty() || t.getEffect().equals("NoExecute");
-            if (matchesKey && matchesEffect) {
-                return;
-            }
-        }
-        b.addTolerations(Toleration.newBuilder().setKey(key).setOperator("Exists").setEffect("NoExecute")
-                .setTolerationSeconds(DEFAULT_TOLERATION_SECONDS));
+  private static void addToleration(PodSpec.Builder b, String key) {
+    for (Toleration t : b.getTolerationsList()) {
+      boolean matchesKey =
+          t.getKey().equals(key) || (t.getKey().isEmpty() && "Exists".equals(t.getOperator()));
+      boolean matchesEffect = t.getEffect().isEmpty() || t.getEffect().equals("NoExecute");
+      if (matchesKey && matchesEffect) {
+        return;
+      }
     }
+    b.addTolerations(
+        Toleration.newBuilder()
+            .setKey(key)
+            .setOperator("Exists")
+            .setEffect("NoExecute")
+            .setTolerationSeconds(DEFAULT_TOLERATION_SECONDS));
+  }
 
-    private static Container container(Container c) {
-        Container.Builder b = c.toBuilder();
-        if (b.getImagePullPolicy().isEmpty()) {
-            String image = b.getImage();
-            String tagPart = image.substring(image.lastIndexOf('/') + 1);
-            boolean latest = !tagPart.contains(":") || tagPart.endsWith(":latest");
-            if (image.contains("@")) {
-                latest = false;
-            }
-            b.setImagePullPolicy(latest ? "Always" : "IfNotPresent");
-        }
-        for (int i = 0; i < b.getPortsCount(); i++) {
-            ContainerPort p = b.getPorts(i);
-            if (p.getProtocol().isEmpty()) {
-                b.setPorts(i, p.toBuilder().setProtocol("TCP"));
-            }
-        }
-        if (b.hasLivenessProbe()) {
-            b.setLivenessProbe(probe(b.getLivenessProbe()));
-        }
-        if (b.hasReadinessProbe()) {
-            b.setReadinessProbe(probe(b.getReadinessProbe()));
-        }
-        if (b.hasStartupProbe()) {
-            b.setStartupProbe(probe(b.getStartupProbe()));
-        }
-        return b.build();
+  private static Container container(Container c) {
+    Container.Builder b = c.toBuilder();
+    if (b.getImagePullPolicy().isEmpty()) {
+      String image = b.getImage();
+      String tagPart = image.substring(image.lastIndexOf('/') + 1);
+      boolean latest = !tagPart.contains(":") || tagPart.endsWith(":latest");
+      if (image.contains("@")) {
+        latest = false;
+      }
+      b.setImagePullPolicy(latest ? "Always" : "IfNotPresent");
     }
+    for (int i = 0; i < b.getPortsCount(); i++) {
+      ContainerPort p = b.getPorts(i);
+      if (p.getProtocol().isEmpty()) {
+        b.setPorts(i, p.toBuilder().setProtocol("TCP"));
+      }
+    }
+    if (b.hasLivenessProbe()) {
+      b.setLivenessProbe(probe(b.getLivenessProbe()));
+    }
+    if (b.hasReadinessProbe()) {
+      b.setReadinessProbe(probe(b.getReadinessProbe()));
+    }
+    if (b.hasStartupProbe()) {
+      b.setStartupProbe(probe(b.getStartupProbe()));
+    }
+    return b.build();
+  }
 
-    private static Probe probe(Probe p) {
-        Probe.Builder b = p.toBuilder();
-        if (b.getTimeoutSeconds() == 0) {
-            b.setTimeoutSeconds(1);
-        }
-        if (b.getPeriodSeconds() == 0) {
-            b.setPeriodSeconds(10);
-        }
-        if (b.getSuccessThreshold() == 0) {
-            b.setSuccessThreshold(1);
-        }
-        if (b.getFailureThreshold() == 0) {
-            b.setFailureThreshold(3);
-        }
-        return b.build();
+  private static Probe probe(Probe p) {
+    Probe.Builder b = p.toBuilder();
+    if (b.getTimeoutSeconds() == 0) {
+      b.setTimeoutSeconds(1);
     }
+    if (b.getPeriodSeconds() == 0) {
+      b.setPeriodSeconds(10);
+    }
+    if (b.getSuccessThreshold() == 0) {
+      b.setSuccessThreshold(1);
+    }
+    if (b.getFailureThreshold() == 0) {
+      b.setFailureThreshold(3);
+    }
+    return b.build();
+  }
 }

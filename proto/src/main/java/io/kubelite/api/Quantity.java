@@ -7,24 +7,25 @@ import java.math.RoundingMode;
 /**
  * Kubernetes resource quantities ({@code "500m"}, {@code "1Gi"}, {@code "129e6"}).
  *
- * <p>Accepts exactly Kubernetes' grammar: an optionally signed decimal number
- * ({@code 1}, {@code 1.5}, {@code .5}, {@code 5.}) followed by at most one suffix, which
- * is a decimal SI suffix ({@code n u m k M G T P E}), a binary SI suffix
- * ({@code Ki Mi Gi Ti Pi Ei}) or a decimal exponent ({@code e3}, {@code E-2}). Rejections
- * carry Kubernetes' own error texts followed by the quoted input.
+ * <p>Accepts exactly Kubernetes' grammar: an optionally signed decimal number ({@code 1}, {@code
+ * 1.5}, {@code .5}, {@code 5.}) followed by at most one suffix, which is a decimal SI suffix
+ * ({@code n u m k M G T P E}), a binary SI suffix ({@code Ki Mi Gi Ti Pi Ei}) or a decimal exponent
+ * ({@code e3}, {@code E-2}). Rejections carry Kubernetes' own error texts followed by the quoted
+ * input.
  *
- * <p>Like Kubernetes, values are rounded up to a precision of 10<sup>-9</sup> on parse,
- * and conversions to whole units ({@link #cpuMillis}, {@link #bytes}) round up, so
- * {@code "500m"} of memory is 1 byte and {@code "0.1m"} of CPU is 1 millicore.
+ * <p>Like Kubernetes, values are rounded up to a precision of 10<sup>-9</sup> on parse, and
+ * conversions to whole units ({@link #cpuMillis}, {@link #bytes}) round up, so {@code "500m"} of
+ * memory is 1 byte and {@code "0.1m"} of CPU is 1 millicore.
  *
- * <p>Two deliberate differences from Kubernetes: a bare sign ({@code "-"}) is rejected
- * (Kubernetes' parser reads it as zero although its own regular expression forbids it),
- * and decimal exponents beyond ±1000 are rejected rather than computed.
+ * <p>Two deliberate differences from Kubernetes: a bare sign ({@code "-"}) is rejected (Kubernetes'
+ * parser reads it as zero although its own regular expression forbids it), and decimal exponents
+ * beyond ±1000 are rejected rather than computed.
  */
 public final class Quantity {
 
   /** Kubernetes' splitREString, quoted verbatim in its error message. */
   static final String REGEX = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+
   static final String FORMAT_WRONG = "quantities must match the regular expression '" + REGEX + "'";
   static final String NUMERIC = "unable to parse numeric part of quantity";
   static final String SUFFIX = "unable to parse quantity's suffix";
@@ -39,8 +40,8 @@ public final class Quantity {
   private Quantity() {}
 
   /**
-   * The exact value of a quantity, rounded up to nine decimal places as Kubernetes does.
-   * Negative values are allowed here; the resource-specific methods reject them.
+   * The exact value of a quantity, rounded up to nine decimal places as Kubernetes does. Negative
+   * values are allowed here; the resource-specific methods reject them.
    *
    * @throws QuantityFormatException if {@code text} is not a quantity
    */
@@ -69,8 +70,8 @@ public final class Quantity {
   }
 
   /**
-   * A CPU amount in millicores, rounded up: {@code "500m"} → 500, {@code "2.5"} → 2500,
-   * {@code "1e3"} → 1000000.
+   * A CPU amount in millicores, rounded up: {@code "500m"} → 500, {@code "2.5"} → 2500, {@code
+   * "1e3"} → 1000000.
    *
    * @throws QuantityFormatException if not a quantity, negative, or beyond a {@code long}
    */
@@ -79,8 +80,8 @@ public final class Quantity {
   }
 
   /**
-   * A byte count, rounded up: {@code "1Gi"} → 1073741824, {@code "129M"} → 129000000,
-   * {@code "500m"} → 1.
+   * A byte count, rounded up: {@code "1Gi"} → 1073741824, {@code "129M"} → 129000000, {@code
+   * "500m"} → 1.
    *
    * @throws QuantityFormatException if not a quantity, negative, or beyond a {@code long}
    */
@@ -89,23 +90,24 @@ public final class Quantity {
   }
 
   /**
-   * Kubernetes' canonical text for a CPU amount: whole cores when exact ({@code "2"}),
-   * otherwise millicores ({@code "500m"}, {@code "1500m"}).
+   * Kubernetes' canonical text for a CPU amount: whole cores when exact ({@code "2"}), otherwise
+   * millicores ({@code "500m"}, {@code "1500m"}).
    */
   public static String formatCpuMillis(long millis) {
     return millis % 1000 == 0 ? Long.toString(millis / 1000) : millis + "m";
   }
 
   /**
-   * Kubernetes' canonical text for a byte count: the largest binary suffix that divides
-   * it exactly ({@code "1Gi"}, {@code "1500Mi"}), or a plain number ({@code "1000"}).
+   * Kubernetes' canonical text for a byte count: the largest binary suffix that divides it exactly
+   * ({@code "1Gi"}, {@code "1500Mi"}), or a plain number ({@code "1000"}).
    */
   public static String formatBytes(long bytes) {
     // BigInteger so that Long.MIN_VALUE needs no special case.
     BigInteger value = BigInteger.valueOf(bytes);
     BigInteger k = BigInteger.valueOf(1024);
     int exponent = 0;
-    while (value.signum() != 0 && exponent < BINARY_SUFFIXES.length - 1
+    while (value.signum() != 0
+        && exponent < BINARY_SUFFIXES.length - 1
         && value.mod(k).signum() == 0) {
       value = value.divide(k);
       exponent++;
@@ -134,7 +136,8 @@ public final class Quantity {
   }
 
   private static BigDecimal parseNumber(String number, String text) {
-    String unsigned = number.startsWith("+") || number.startsWith("-") ? number.substring(1) : number;
+    String unsigned =
+        number.startsWith("+") || number.startsWith("-") ? number.substring(1) : number;
     if (unsigned.isEmpty()) {
       // Kubernetes' parser happens to read a bare sign as zero; its own regular
       // expression (which the message quotes) does not allow it, and neither do we.
@@ -153,23 +156,40 @@ public final class Quantity {
 
   private static BigDecimal applySuffix(BigDecimal value, String suffix, String text) {
     switch (suffix) {
-      case "": return value;
-      case "n": return value.scaleByPowerOfTen(-9);
-      case "u": return value.scaleByPowerOfTen(-6);
-      case "m": return value.scaleByPowerOfTen(-3);
-      case "k": return value.scaleByPowerOfTen(3);
-      case "M": return value.scaleByPowerOfTen(6);
-      case "G": return value.scaleByPowerOfTen(9);
-      case "T": return value.scaleByPowerOfTen(12);
-      case "P": return value.scaleByPowerOfTen(15);
-      case "E": return value.scaleByPowerOfTen(18);
-      case "Ki": return value.multiply(BigDecimal.valueOf(1L << 10));
-      case "Mi": return value.multiply(BigDecimal.valueOf(1L << 20));
-      case "Gi": return value.multiply(BigDecimal.valueOf(1L << 30));
-      case "Ti": return value.multiply(BigDecimal.valueOf(1L << 40));
-      case "Pi": return value.multiply(BigDecimal.valueOf(1L << 50));
-      case "Ei": return value.multiply(BigDecimal.valueOf(1L << 60));
-      default: return value.scaleByPowerOfTen(decimalExponent(suffix, text));
+      case "":
+        return value;
+      case "n":
+        return value.scaleByPowerOfTen(-9);
+      case "u":
+        return value.scaleByPowerOfTen(-6);
+      case "m":
+        return value.scaleByPowerOfTen(-3);
+      case "k":
+        return value.scaleByPowerOfTen(3);
+      case "M":
+        return value.scaleByPowerOfTen(6);
+      case "G":
+        return value.scaleByPowerOfTen(9);
+      case "T":
+        return value.scaleByPowerOfTen(12);
+      case "P":
+        return value.scaleByPowerOfTen(15);
+      case "E":
+        return value.scaleByPowerOfTen(18);
+      case "Ki":
+        return value.multiply(BigDecimal.valueOf(1L << 10));
+      case "Mi":
+        return value.multiply(BigDecimal.valueOf(1L << 20));
+      case "Gi":
+        return value.multiply(BigDecimal.valueOf(1L << 30));
+      case "Ti":
+        return value.multiply(BigDecimal.valueOf(1L << 40));
+      case "Pi":
+        return value.multiply(BigDecimal.valueOf(1L << 50));
+      case "Ei":
+        return value.multiply(BigDecimal.valueOf(1L << 60));
+      default:
+        return value.scaleByPowerOfTen(decimalExponent(suffix, text));
     }
   }
 
@@ -178,14 +198,15 @@ public final class Quantity {
       throw new QuantityFormatException(SUFFIX, text);
     }
     String digits = suffix.substring(1);
-    String unsigned = digits.startsWith("+") || digits.startsWith("-") ? digits.substring(1) : digits;
+    String unsigned =
+        digits.startsWith("+") || digits.startsWith("-") ? digits.substring(1) : digits;
     if (unsigned.isEmpty() || skipDigits(unsigned, 0) != unsigned.length()) {
       throw new QuantityFormatException(SUFFIX, text);
     }
     BigInteger exponent = new BigInteger(digits.startsWith("+") ? unsigned : digits);
     if (exponent.abs().compareTo(BigInteger.valueOf(MAX_EXPONENT)) > 0) {
-      throw new QuantityFormatException("quantity exponent is out of range (at most "
-          + MAX_EXPONENT + " either way)", text);
+      throw new QuantityFormatException(
+          "quantity exponent is out of range (at most " + MAX_EXPONENT + " either way)", text);
     }
     return exponent.intValueExact();
   }
@@ -196,7 +217,8 @@ public final class Quantity {
     }
     BigDecimal whole = value.setScale(0, RoundingMode.CEILING);
     if (whole.compareTo(LONG_MAX) > 0) {
-      throw new QuantityFormatException("quantity is too large for a 64-bit count of " + unit, text);
+      throw new QuantityFormatException(
+          "quantity is too large for a 64-bit count of " + unit, text);
     }
     return whole.longValueExact();
   }

@@ -1,11 +1,11 @@
 package io.kubelite.api;
 
 /**
- * Thrown when a string is not a Kubernetes quantity, or is one that cannot be used
- * where it was given (negative or too large for a resource amount).
+ * Thrown when a string is not a Kubernetes quantity, or is one that cannot be used where it was
+ * given (negative or too large for a resource amount).
  *
- * <p>The message states what was wrong and ends with the offending input, quoted, so
- * an API server can return it to the user unchanged.
+ * <p>The message states what was wrong and ends with the offending input, quoted, so an API server
+ * can return it to the user unchanged.
  */
 public final class QuantityFormatException extends IllegalArgumentException {
 

@@ -3,8 +3,8 @@ package io.kubelite.api;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The {@code apiVersion} and {@code kind} of a document, read without knowing its type,
- * so a caller can pick the message type to parse it as. Absent fields are "".
+ * The {@code apiVersion} and {@code kind} of a document, read without knowing its type, so a caller
+ * can pick the message type to parse it as. Absent fields are "".
  */
 public record TypeMeta(String apiVersion, String kind) {
 

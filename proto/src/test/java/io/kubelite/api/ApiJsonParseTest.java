@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ApiJsonParseTest {
 
   // kubernetes.io: Configure Liveness, Readiness and Startup Probes (pods/probe/exec-liveness.yaml)
-  private static final String EXEC_LIVENESS = """
+  private static final String EXEC_LIVENESS =
+      """
       apiVersion: v1
       kind: Pod
       metadata:
@@ -41,20 +42,25 @@ class ApiJsonParseTest {
     assertThat(parsed.unknownFields()).isEmpty();
     Pod pod = parsed.message();
     assertThat(pod.getMetadata().getName()).isEqualTo("liveness-exec");
-    assertThat(pod.getMetadata().getLabelsMap()).containsExactly(java.util.Map.entry("test", "liveness"));
+    assertThat(pod.getMetadata().getLabelsMap())
+        .containsExactly(java.util.Map.entry("test", "liveness"));
     Container c = pod.getSpec().getContainers(0);
-    assertThat(c.getArgsList()).containsExactly(
-        "/bin/sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600");
-    assertThat(c.getLivenessProbe().getExec().getCommandList()).containsExactly("cat", "/tmp/healthy");
+    assertThat(c.getArgsList())
+        .containsExactly(
+            "/bin/sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600");
+    assertThat(c.getLivenessProbe().getExec().getCommandList())
+        .containsExactly("cat", "/tmp/healthy");
     assertThat(c.getLivenessProbe().getInitialDelaySeconds()).isEqualTo(5);
     assertThat(c.getLivenessProbe().getPeriodSeconds()).isEqualTo(5);
   }
 
   @Test
   void flowStyleArgsAsInTheBrief() {
-    String block = "    args:\n    - /bin/sh\n    - -c\n"
-        + "    - touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600\n";
-    String flow = "    args: [/bin/sh, -c, \"touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600\"]\n";
+    String block =
+        "    args:\n    - /bin/sh\n    - -c\n"
+            + "    - touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600\n";
+    String flow =
+        "    args: [/bin/sh, -c, \"touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600\"]\n";
     String yaml = EXEC_LIVENESS.replace(block, flow);
     assertThat(yaml).isNotEqualTo(EXEC_LIVENESS);
     assertThat(ApiJson.parse(yaml, Pod.getDefaultInstance()).message())
@@ -63,7 +69,8 @@ class ApiJsonParseTest {
 
   @Test
   void httpLivenessExampleTakesANumericPort() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: v1
         kind: Pod
         metadata:
@@ -86,27 +93,40 @@ class ApiJsonParseTest {
               initialDelaySeconds: 3
               periodSeconds: 3
         """;
-    HTTPGetAction get = ApiJson.parse(yaml, Pod.getDefaultInstance()).message()
-        .getSpec().getContainers(0).getLivenessProbe().getHttpGet();
+    HTTPGetAction get =
+        ApiJson.parse(yaml, Pod.getDefaultInstance())
+            .message()
+            .getSpec()
+            .getContainers(0)
+            .getLivenessProbe()
+            .getHttpGet();
     assertThat(IntOrString.intValue(get.getPort())).isEqualTo(8080);
     assertThat(get.getHttpHeaders(0).getValue()).isEqualTo("Awesome");
   }
 
   @Test
   void flowStyleYamlDocument() {
-    Parsed<Pod> parsed = ApiJson.parse(
-        "{apiVersion: v1, kind: Pod, metadata: {name: x}, spec: {containers: [{name: c, image: busybox}]}}",
-        Pod.getDefaultInstance());
+    Parsed<Pod> parsed =
+        ApiJson.parse(
+            "{apiVersion: v1, kind: Pod, metadata: {name: x}, spec: {containers: [{name: c, image: busybox}]}}",
+            Pod.getDefaultInstance());
     assertThat(parsed.unknownFields()).isEmpty();
-    assertThat(parsed.message()).isEqualTo(Pod.newBuilder().setApiVersion("v1").setKind("Pod")
-        .setMetadata(ObjectMeta.newBuilder().setName("x"))
-        .setSpec(PodSpec.newBuilder().addContainers(Container.newBuilder().setName("c").setImage("busybox")))
-        .build());
+    assertThat(parsed.message())
+        .isEqualTo(
+            Pod.newBuilder()
+                .setApiVersion("v1")
+                .setKind("Pod")
+                .setMetadata(ObjectMeta.newBuilder().setName("x"))
+                .setSpec(
+                    PodSpec.newBuilder()
+                        .addContainers(Container.newBuilder().setName("c").setImage("busybox")))
+                .build());
   }
 
   @Test
   void nginxReplicaSetAndServiceWithNamedTargetPort() {
-    String yaml = """
+    String yaml =
+        """
         # a comment before the first document
         apiVersion: v1
         kind: Service
@@ -149,8 +169,8 @@ class ApiJsonParseTest {
         """;
     List<JsonNode> documents = ApiJson.documents(yaml);
     assertThat(documents).hasSize(2);
-    assertThat(documents.stream().map(TypeMeta::of)).containsExactly(
-        new TypeMeta("v1", "Service"), new TypeMeta("apps/v1", "ReplicaSet"));
+    assertThat(documents.stream().map(TypeMeta::of))
+        .containsExactly(new TypeMeta("v1", "Service"), new TypeMeta("apps/v1", "ReplicaSet"));
 
     Service service = ApiJson.parse(documents.get(0), Service.getDefaultInstance()).message();
     assertThat(IntOrString.stringValue(service.getSpec().getPorts(0).getTargetPort()))
@@ -163,12 +183,14 @@ class ApiJsonParseTest {
     Container nginx = rs.message().getSpec().getTemplate().getSpec().getContainers(0);
     assertThat(nginx.getPorts(0).getContainerPort()).isEqualTo(80);
     assertThat(Quantity.cpuMillis(nginx.getResources().getRequestsOrThrow("cpu"))).isEqualTo(250);
-    assertThat(Quantity.bytes(nginx.getResources().getRequestsOrThrow("memory"))).isEqualTo(64L << 20);
+    assertThat(Quantity.bytes(nginx.getResources().getRequestsOrThrow("memory")))
+        .isEqualTo(64L << 20);
   }
 
   @Test
   void nodeWithTaintsAsJson() {
-    String json = """
+    String json =
+        """
         {
           "apiVersion": "v1",
           "kind": "Node",
@@ -191,18 +213,22 @@ class ApiJsonParseTest {
     Parsed<Node> parsed = ApiJson.parse(json, Node.getDefaultInstance());
     assertThat(parsed.unknownFields()).isEmpty();
     Node node = parsed.message();
-    assertThat(node.getSpec().getTaintsList()).extracting(Taint::getKey, Taint::getEffect).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoExecute"),
-        org.assertj.core.groups.Tuple.tuple("dedicated", "NoSchedule"));
+    assertThat(node.getSpec().getTaintsList())
+        .extracting(Taint::getKey, Taint::getEffect)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", "NoExecute"),
+            org.assertj.core.groups.Tuple.tuple("dedicated", "NoSchedule"));
     assertThat(node.getSpec().getTaints(0).getTimeAdded().getSeconds()).isEqualTo(1714557900L);
-    assertThat(node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort()).isEqualTo(10250);
+    assertThat(node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort())
+        .isEqualTo(10250);
     assertThat(node.getStatus().getNodeInfo().getSystemUuid()).isEqualTo("u");
     assertThat(node.getSpec().getPodCidr()).isEqualTo("10.244.1.0/24");
   }
 
   @Test
   void unknownFieldsAreDroppedAndReportedInDocumentOrder() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: v1
         kind: Pod
         metadata:
@@ -227,14 +253,15 @@ class ApiJsonParseTest {
           resize: InProgress
         """;
     Parsed<Pod> parsed = ApiJson.parse(yaml, Pod.getDefaultInstance());
-    assertThat(parsed.unknownFields()).containsExactly(
-        "metadata.managedFields",
-        "spec.node_name",
-        "spec.containers[0].volumeMounts",
-        "spec.containers[0].securityContext",
-        "spec.containers[1].ports[0].bogus",
-        "spec.volumes",
-        "status.resize");
+    assertThat(parsed.unknownFields())
+        .containsExactly(
+            "metadata.managedFields",
+            "spec.node_name",
+            "spec.containers[0].volumeMounts",
+            "spec.containers[0].securityContext",
+            "spec.containers[1].ports[0].bogus",
+            "spec.volumes",
+            "status.resize");
     assertThat(parsed.warnings()).first().isEqualTo("unknown field \"metadata.managedFields\"");
     assertThat(parsed.message().getSpec().getContainersCount()).isEqualTo(2);
     assertThat(parsed.message().getSpec().getNodeName()).isEmpty();
@@ -243,7 +270,8 @@ class ApiJsonParseTest {
 
   @Test
   void nullLeavesFieldsUnset() {
-    String json = """
+    String json =
+        """
         {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "labels": null,
          "annotations": {"a": null, "b": "x"}, "deletionGracePeriodSeconds": null},
          "spec": {"clusterIP": null, "ports": [{"port": 80, "targetPort": null}], "selector": null},
@@ -260,20 +288,25 @@ class ApiJsonParseTest {
 
   @Test
   void int64AcceptsProto3StringFormAndWholeFloats() {
-    Pod pod = ApiJson.parse(
-        "{\"metadata\": {\"generation\": \"7\"}, \"spec\": {\"terminationGracePeriodSeconds\": 30.0}}",
-        Pod.getDefaultInstance()).message();
+    Pod pod =
+        ApiJson.parse(
+                "{\"metadata\": {\"generation\": \"7\"}, \"spec\": {\"terminationGracePeriodSeconds\": 30.0}}",
+                Pod.getDefaultInstance())
+            .message();
     assertThat(pod.getMetadata().getGeneration()).isEqualTo(7);
     assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(30);
   }
 
   @Test
   void secretDataIsBase64() {
-    Secret secret = ApiJson.parse(
-        "{kind: Secret, data: {password: czNjcjN0}, stringData: {user: admin}}",
-        Secret.getDefaultInstance()).message();
+    Secret secret =
+        ApiJson.parse(
+                "{kind: Secret, data: {password: czNjcjN0}, stringData: {user: admin}}",
+                Secret.getDefaultInstance())
+            .message();
     assertThat(secret.getDataOrThrow("password").toStringUtf8()).isEqualTo("s3cr3t");
-    assertThatThrownBy(() -> ApiJson.parse("{data: {password: 'not base64!'}}", Secret.getDefaultInstance()))
+    assertThatThrownBy(
+            () -> ApiJson.parse("{data: {password: 'not base64!'}}", Secret.getDefaultInstance()))
         .isInstanceOf(ApiJsonException.class)
         .hasMessageStartingWith("data[password]: expected base64 data");
   }
@@ -281,36 +314,53 @@ class ApiJsonParseTest {
   @Test
   void typeErrorsNameTheFieldPath() {
     assertError("{spec: abc}", "spec", "spec: expected an object, got string \"abc\"");
-    assertError("{spec: {containers: {name: c}}}", "spec.containers",
+    assertError(
+        "{spec: {containers: {name: c}}}",
+        "spec.containers",
         "spec.containers: expected a list, got an object");
-    assertError("{spec: {terminationGracePeriodSeconds: abc}}", "spec.terminationGracePeriodSeconds",
+    assertError(
+        "{spec: {terminationGracePeriodSeconds: abc}}",
+        "spec.terminationGracePeriodSeconds",
         "spec.terminationGracePeriodSeconds: expected an integer (int64), got string \"abc\"");
-    assertError("{spec: {containers: [{name: c}, {name: d, ports: [{containerPort: \"80\"}]}]}}",
+    assertError(
+        "{spec: {containers: [{name: c}, {name: d, ports: [{containerPort: \"80\"}]}]}}",
         "spec.containers[1].ports[0].containerPort",
         "spec.containers[1].ports[0].containerPort: expected an integer (int32), got string \"80\"");
-    assertError("{spec: {containers: [{name: c, ports: [{containerPort: 1.5}]}]}}",
+    assertError(
+        "{spec: {containers: [{name: c, ports: [{containerPort: 1.5}]}]}}",
         "spec.containers[0].ports[0].containerPort",
         "spec.containers[0].ports[0].containerPort: expected an integer (int32), got number 1.5");
-    assertError("{spec: {containers: [{name: c, ports: [{containerPort: 99999999999}]}]}}",
+    assertError(
+        "{spec: {containers: [{name: c, ports: [{containerPort: 99999999999}]}]}}",
         "spec.containers[0].ports[0].containerPort",
         "spec.containers[0].ports[0].containerPort: value 99999999999 is out of range for int32 "
             + "[-2147483648, 2147483647]");
-    assertError("{metadata: {labels: {version: 1.0}}}", "metadata.labels[version]",
+    assertError(
+        "{metadata: {labels: {version: 1.0}}}",
+        "metadata.labels[version]",
         "metadata.labels[version]: expected a string, got number 1.0");
-    assertError("{metadata: {creationTimestamp: yesterday}}", "metadata.creationTimestamp",
+    assertError(
+        "{metadata: {creationTimestamp: yesterday}}",
+        "metadata.creationTimestamp",
         "metadata.creationTimestamp: expected an RFC 3339 timestamp such as "
             + "\"2024-05-01T10:00:00Z\", got string \"yesterday\"");
-    assertError("{spec: {hostNetwork: \"yes\"}}", "spec.hostNetwork",
+    assertError(
+        "{spec: {hostNetwork: \"yes\"}}",
+        "spec.hostNetwork",
         "spec.hostNetwork: expected a boolean, got string \"yes\"");
-    assertError("{spec: {containers: [{name: c, livenessProbe: {httpGet: {port: true}}}]}}",
+    assertError(
+        "{spec: {containers: [{name: c, livenessProbe: {httpGet: {port: true}}}]}}",
         "spec.containers[0].livenessProbe.httpGet.port",
         "spec.containers[0].livenessProbe.httpGet.port: "
             + "int-or-string must be a whole number or a string, got the boolean true");
-    assertError("{spec: {containers: [{name: c, livenessProbe: {tcpSocket: {port: 80.5}}}]}}",
+    assertError(
+        "{spec: {containers: [{name: c, livenessProbe: {tcpSocket: {port: 80.5}}}]}}",
         "spec.containers[0].livenessProbe.tcpSocket.port",
         "spec.containers[0].livenessProbe.tcpSocket.port: "
             + "int-or-string must be a whole number or a string, got the fraction 80.5");
-    assertError("{spec: {containers: [{args: [a, {b: c}]}]}}", "spec.containers[0].args[1]",
+    assertError(
+        "{spec: {containers: [{args: [a, {b: c}]}]}}",
+        "spec.containers[0].args[1]",
         "spec.containers[0].args[1]: expected a string, got an object");
   }
 
@@ -319,7 +369,8 @@ class ApiJsonParseTest {
     assertThatThrownBy(() -> ApiJson.parse("{\"kind\": \"Pod\",", Pod.getDefaultInstance()))
         .isInstanceOf(ApiJsonException.class)
         .hasMessageStartingWith("malformed JSON at line 1");
-    assertThatThrownBy(() -> ApiJson.parse("kind: Pod\n  metadata: : x\n", Pod.getDefaultInstance()))
+    assertThatThrownBy(
+            () -> ApiJson.parse("kind: Pod\n  metadata: : x\n", Pod.getDefaultInstance()))
         .isInstanceOf(ApiJsonException.class)
         .hasMessageStartingWith("malformed YAML at line 2");
     assertThatThrownBy(() -> ApiJson.parse("[1, 2]", Pod.getDefaultInstance()))
@@ -337,7 +388,8 @@ class ApiJsonParseTest {
 
   @Test
   void typeMetaSplitsGroupAndVersion() {
-    TypeMeta apps = TypeMeta.of(ApiJson.documents("{apiVersion: apps/v1, kind: ReplicaSet}").get(0));
+    TypeMeta apps =
+        TypeMeta.of(ApiJson.documents("{apiVersion: apps/v1, kind: ReplicaSet}").get(0));
     assertThat(apps.group()).isEqualTo("apps");
     assertThat(apps.version()).isEqualTo("v1");
     TypeMeta core = TypeMeta.of(ApiJson.documents("{\"apiVersion\": \"v1\"}").get(0));

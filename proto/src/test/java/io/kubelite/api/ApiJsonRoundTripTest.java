@@ -49,7 +49,8 @@ class ApiJsonRoundTripTest {
     assertThat(pod.at("/metadata/generation").isIntegralNumber()).isTrue();
     assertThat(pod.at("/metadata/generation").longValue()).isEqualTo(1);
     assertThat(pod.at("/spec/tolerations/0/tolerationSeconds").isIntegralNumber()).isTrue();
-    assertThat(ApiJson.toJson(PopulatedObjects.pod())).contains("\"generation\":1,")
+    assertThat(ApiJson.toJson(PopulatedObjects.pod()))
+        .contains("\"generation\":1,")
         .contains("\"terminationGracePeriodSeconds\":30,");
   }
 
@@ -64,7 +65,8 @@ class ApiJsonRoundTripTest {
   void kubernetesNamesTimestampsAndPresence() throws Exception {
     JsonNode pod = ApiJson.toTree(PopulatedObjects.pod());
     assertThat(pod.at("/metadata/creationTimestamp").textValue()).isEqualTo("2024-05-01T10:00:00Z");
-    assertThat(pod.at("/metadata/deletionTimestamp").textValue()).isEqualTo("2024-05-01T11:00:30.123456Z");
+    assertThat(pod.at("/metadata/deletionTimestamp").textValue())
+        .isEqualTo("2024-05-01T11:00:30.123456Z");
     // Explicit presence: a grace period of 0 means "now" and must print.
     assertThat(pod.at("/metadata/deletionGracePeriodSeconds").isIntegralNumber()).isTrue();
     assertThat(pod.at("/status/hostIP").textValue()).isEqualTo("10.0.0.11");
@@ -75,30 +77,44 @@ class ApiJsonRoundTripTest {
     assertThat(pod.at("/status/containerStatuses/2").has("restartCount")).isFalse();
     assertThat(pod.at("/status/containerStatuses/2").has("ready")).isFalse();
     assertThat(pod.at("/spec/containers/0/resources/limits").fieldNames())
-        .toIterable().containsExactly("cpu", "memory");
+        .toIterable()
+        .containsExactly("cpu", "memory");
 
     JsonNode node = ApiJson.toTree(PopulatedObjects.node());
     assertThat(node.at("/spec/podCIDR").textValue()).isEqualTo("10.244.1.0/24");
     assertThat(node.at("/status/daemonEndpoints/kubeletEndpoint/Port").intValue()).isEqualTo(10250);
     assertThat(node.at("/status/nodeInfo/systemUUID").isTextual()).isTrue();
     // Field order follows field numbers: apiVersion, kind, metadata, spec, status.
-    assertThat(node.fieldNames()).toIterable()
+    assertThat(node.fieldNames())
+        .toIterable()
         .containsExactly("apiVersion", "kind", "metadata", "spec", "status");
   }
 
   @Test
   void mapKeysAreSortedAsGoSortsThem() {
-    Pod pod = Pod.newBuilder().setMetadata(ObjectMeta.newBuilder()
-        .putLabels("zeta", "1").putLabels("alpha", "2").putLabels("Mid", "3")).build();
+    Pod pod =
+        Pod.newBuilder()
+            .setMetadata(
+                ObjectMeta.newBuilder()
+                    .putLabels("zeta", "1")
+                    .putLabels("alpha", "2")
+                    .putLabels("Mid", "3"))
+            .build();
     assertThat(ApiJson.toJson(pod))
         .isEqualTo("{\"metadata\":{\"labels\":{\"Mid\":\"3\",\"alpha\":\"2\",\"zeta\":\"1\"}}}");
   }
 
   @Test
   void prettyJsonLooksLikeKubectl() {
-    Pod pod = Pod.newBuilder().setApiVersion("v1").setKind("Pod")
-        .setMetadata(ObjectMeta.newBuilder().setName("x").addFinalizers("a")).build();
-    assertThat(ApiJson.toPrettyJson(pod)).isEqualTo("""
+    Pod pod =
+        Pod.newBuilder()
+            .setApiVersion("v1")
+            .setKind("Pod")
+            .setMetadata(ObjectMeta.newBuilder().setName("x").addFinalizers("a"))
+            .build();
+    assertThat(ApiJson.toPrettyJson(pod))
+        .isEqualTo(
+            """
         {
             "apiVersion": "v1",
             "kind": "Pod",
@@ -113,19 +129,38 @@ class ApiJsonRoundTripTest {
 
   @Test
   void yamlQuotesOnlyStringsThatWouldChangeType() {
-    Pod pod = Pod.newBuilder().setApiVersion("v1").setKind("Pod")
-        .setMetadata(ObjectMeta.newBuilder().setName("x")
-            .putLabels("version", "1.0").putLabels("enabled", "true").putLabels("empty", "")
-            .putLabels("answer", "no").putLabels("nothing", "null").putAnnotations("note", "a: b # c"))
-        .setSpec(PodSpec.newBuilder().addContainers(Container.newBuilder().setName("c")
-            .addAllArgs(java.util.List.of("/bin/sh", "-c", "touch /tmp/healthy; sleep 30"))
-            .setLivenessProbe(Probe.newBuilder().setHttpGet(
-                HTTPGetAction.newBuilder().setPort(IntOrString.of("8080"))))
-            .setReadinessProbe(Probe.newBuilder().setHttpGet(
-                HTTPGetAction.newBuilder().setPort(IntOrString.of(8080))))))
-        .build();
+    Pod pod =
+        Pod.newBuilder()
+            .setApiVersion("v1")
+            .setKind("Pod")
+            .setMetadata(
+                ObjectMeta.newBuilder()
+                    .setName("x")
+                    .putLabels("version", "1.0")
+                    .putLabels("enabled", "true")
+                    .putLabels("empty", "")
+                    .putLabels("answer", "no")
+                    .putLabels("nothing", "null")
+                    .putAnnotations("note", "a: b # c"))
+            .setSpec(
+                PodSpec.newBuilder()
+                    .addContainers(
+                        Container.newBuilder()
+                            .setName("c")
+                            .addAllArgs(
+                                java.util.List.of("/bin/sh", "-c", "touch /tmp/healthy; sleep 30"))
+                            .setLivenessProbe(
+                                Probe.newBuilder()
+                                    .setHttpGet(
+                                        HTTPGetAction.newBuilder().setPort(IntOrString.of("8080"))))
+                            .setReadinessProbe(
+                                Probe.newBuilder()
+                                    .setHttpGet(
+                                        HTTPGetAction.newBuilder().setPort(IntOrString.of(8080))))))
+            .build();
     String yaml = ApiJson.toYaml(pod);
-    assertThat(yaml).startsWith("apiVersion: v1\nkind: Pod\n")
+    assertThat(yaml)
+        .startsWith("apiVersion: v1\nkind: Pod\n")
         .contains("- touch /tmp/healthy; sleep 30\n")
         .contains("port: \"8080\"\n")
         .contains("port: 8080\n");
@@ -135,8 +170,20 @@ class ApiJsonRoundTripTest {
   @Test
   void yamlQuotesWhatYaml11WouldReadAsNumbersOrTimestamps() {
     ObjectMeta.Builder meta = ObjectMeta.newBuilder();
-    for (String v : java.util.List.of("0x10", "1e3", "1_000", "1:30", "2024-05-01", ".inf", "0o17",
-        "yes", "off", "~", "012", "-1.5")) {
+    for (String v :
+        java.util.List.of(
+            "0x10",
+            "1e3",
+            "1_000",
+            "1:30",
+            "2024-05-01",
+            ".inf",
+            "0o17",
+            "yes",
+            "off",
+            "~",
+            "012",
+            "-1.5")) {
       meta.putAnnotations("a" + meta.getAnnotationsCount(), v);
     }
     meta.putLabels("ip", "10.0.0.11").putLabels("cpu", "500m").putLabels("mem", "1Gi");
@@ -144,10 +191,16 @@ class ApiJsonRoundTripTest {
     Pod pod = Pod.newBuilder().setMetadata(meta).build();
     String yaml = ApiJson.toYaml(pod);
     for (String v : meta.getAnnotationsMap().values()) {
-      assertThat(yaml).as(v).containsPattern(": [\"']" + java.util.regex.Pattern.quote(v) + "[\"']\n");
+      assertThat(yaml)
+          .as(v)
+          .containsPattern(": [\"']" + java.util.regex.Pattern.quote(v) + "[\"']\n");
     }
-    assertThat(yaml).contains("ip: 10.0.0.11\n", "cpu: 500m\n", "mem: 1Gi\n",
-        "creationTimestamp: \"2024-05-01T10:00:00Z\"\n");
+    assertThat(yaml)
+        .contains(
+            "ip: 10.0.0.11\n",
+            "cpu: 500m\n",
+            "mem: 1Gi\n",
+            "creationTimestamp: \"2024-05-01T10:00:00Z\"\n");
     assertRoundTrip(yaml, pod);
   }
 

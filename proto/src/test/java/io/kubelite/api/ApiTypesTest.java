@@ -19,31 +19,35 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ApiTypesTest {
 
   /** Every field whose Kubernetes JSON name is not the plain lowerCamelCase of its proto name. */
-  private static final Map<String, String> KUBERNETES_NAMES = Map.ofEntries(
-      Map.entry("ContainerPort.host_ip", "hostIP"),
-      Map.entry("PodStatus.host_ip", "hostIP"),
-      Map.entry("PodStatus.host_ips", "hostIPs"),
-      Map.entry("PodStatus.pod_ip", "podIP"),
-      Map.entry("PodStatus.pod_ips", "podIPs"),
-      Map.entry("PodStatus.qos_class", "qosClass"),
-      Map.entry("ContainerStatus.image_id", "imageID"),
-      Map.entry("ContainerStatus.container_id", "containerID"),
-      Map.entry("ContainerStateTerminated.container_id", "containerID"),
-      Map.entry("NodeSpec.pod_cidr", "podCIDR"),
-      Map.entry("NodeSpec.pod_cidrs", "podCIDRs"),
-      Map.entry("NodeSpec.provider_id", "providerID"),
-      Map.entry("DaemonEndpoint.port", "Port"),
-      Map.entry("NodeSystemInfo.machine_id", "machineID"),
-      Map.entry("NodeSystemInfo.system_uuid", "systemUUID"),
-      Map.entry("NodeSystemInfo.boot_id", "bootID"),
-      Map.entry("NodeSystemInfo.os_image", "osImage"),
-      Map.entry("ServiceSpec.cluster_ip", "clusterIP"),
-      Map.entry("ServiceSpec.cluster_ips", "clusterIPs"),
-      Map.entry("ServiceSpec.ip_families", "ipFamilies"),
-      Map.entry("ServiceSpec.ip_family_policy", "ipFamilyPolicy"));
+  private static final Map<String, String> KUBERNETES_NAMES =
+      Map.ofEntries(
+          Map.entry("ContainerPort.host_ip", "hostIP"),
+          Map.entry("PodStatus.host_ip", "hostIP"),
+          Map.entry("PodStatus.host_ips", "hostIPs"),
+          Map.entry("PodStatus.pod_ip", "podIP"),
+          Map.entry("PodStatus.pod_ips", "podIPs"),
+          Map.entry("PodStatus.qos_class", "qosClass"),
+          Map.entry("ContainerStatus.image_id", "imageID"),
+          Map.entry("ContainerStatus.container_id", "containerID"),
+          Map.entry("ContainerStateTerminated.container_id", "containerID"),
+          Map.entry("NodeSpec.pod_cidr", "podCIDR"),
+          Map.entry("NodeSpec.pod_cidrs", "podCIDRs"),
+          Map.entry("NodeSpec.provider_id", "providerID"),
+          Map.entry("DaemonEndpoint.port", "Port"),
+          Map.entry("NodeSystemInfo.machine_id", "machineID"),
+          Map.entry("NodeSystemInfo.system_uuid", "systemUUID"),
+          Map.entry("NodeSystemInfo.boot_id", "bootID"),
+          Map.entry("NodeSystemInfo.os_image", "osImage"),
+          Map.entry("ServiceSpec.cluster_ip", "clusterIP"),
+          Map.entry("ServiceSpec.cluster_ips", "clusterIPs"),
+          Map.entry("ServiceSpec.ip_families", "ipFamilies"),
+          Map.entry("ServiceSpec.ip_family_policy", "ipFamilyPolicy"));
 
   static List<Descriptor> allMessageTypes() {
-    return Stream.of(Meta.getDescriptor(), Core.getDescriptor(), Apps.getDescriptor(),
+    return Stream.of(
+            Meta.getDescriptor(),
+            Core.getDescriptor(),
+            Apps.getDescriptor(),
             Coordination.getDescriptor())
         .flatMap(file -> file.getMessageTypes().stream())
         .toList();
@@ -89,16 +93,19 @@ class ApiTypesTest {
     if (message.getDescriptorForType().getFullName().startsWith("google.protobuf.")) {
       return;
     }
-    message.getAllFields().forEach((field, value) -> {
-      out.add(message.getDescriptorForType().getName() + "." + field.getName());
-      if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isMapField()) {
-        if (field.isRepeated()) {
-          ((List<?>) value).forEach(v -> collectSetFields((Message) v, out));
-        } else {
-          collectSetFields((Message) value, out);
-        }
-      }
-    });
+    message
+        .getAllFields()
+        .forEach(
+            (field, value) -> {
+              out.add(message.getDescriptorForType().getName() + "." + field.getName());
+              if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isMapField()) {
+                if (field.isRepeated()) {
+                  ((List<?>) value).forEach(v -> collectSetFields((Message) v, out));
+                } else {
+                  collectSetFields((Message) value, out);
+                }
+              }
+            });
   }
 
   private static String lowerCamel(String snake) {

@@ -18,7 +18,8 @@ class IntOrStringTest {
     assertThat(IntOrString.intValue(v)).isEqualTo(8080);
     assertThat(IntOrString.toString(v)).isEqualTo("8080");
     assertThat(IntOrString.validate(v)).isSameAs(v);
-    assertThat(IntOrString.intValue(IntOrString.of(Integer.MIN_VALUE))).isEqualTo(Integer.MIN_VALUE);
+    assertThat(IntOrString.intValue(IntOrString.of(Integer.MIN_VALUE)))
+        .isEqualTo(Integer.MIN_VALUE);
     assertThatThrownBy(() -> IntOrString.stringValue(v))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("int-or-string holds the number 8080, not a string");
@@ -47,14 +48,19 @@ class IntOrStringTest {
         .hasMessage("int-or-string number must fit in 32 bits, got 10000000000");
     assertThatThrownBy(() -> IntOrString.isInt(Value.newBuilder().setBoolValue(true).build()))
         .hasMessage("int-or-string must be a whole number or a string, got the boolean true");
-    assertThatThrownBy(() -> IntOrString.validate(
-            Value.newBuilder().setStructValue(Struct.getDefaultInstance()).build()))
+    assertThatThrownBy(
+            () ->
+                IntOrString.validate(
+                    Value.newBuilder().setStructValue(Struct.getDefaultInstance()).build()))
         .hasMessage("int-or-string must be a whole number or a string, got an object");
-    assertThatThrownBy(() -> IntOrString.validate(
-            Value.newBuilder().setListValue(ListValue.getDefaultInstance()).build()))
+    assertThatThrownBy(
+            () ->
+                IntOrString.validate(
+                    Value.newBuilder().setListValue(ListValue.getDefaultInstance()).build()))
         .hasMessage("int-or-string must be a whole number or a string, got a list");
-    assertThatThrownBy(() -> IntOrString.validate(
-            Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build()))
+    assertThatThrownBy(
+            () ->
+                IntOrString.validate(Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build()))
         .hasMessage("int-or-string must be a whole number or a string, got null");
     assertThatThrownBy(() -> IntOrString.toString(Value.getDefaultInstance()))
         .hasMessage("int-or-string is not set");

@@ -12,9 +12,26 @@ class QuantityTest {
 
   @ParameterizedTest
   @CsvSource({
-    "500m, 500", "1, 1000", "0.5, 500", "2.5, 2500", "1e3, 1000000", "1E3, 1000000",
-    "100m, 100", "0, 0", "0.1m, 1", "1.0001, 1001", ".5, 500", "5., 5000", "+1, 1000",
-    "1k, 1000000", "250u, 1", "1n, 1", "1e-3, 1", "2e+0, 2000", "0.0, 0", "1.G, 1000000000000",
+    "500m, 500",
+    "1, 1000",
+    "0.5, 500",
+    "2.5, 2500",
+    "1e3, 1000000",
+    "1E3, 1000000",
+    "100m, 100",
+    "0, 0",
+    "0.1m, 1",
+    "1.0001, 1001",
+    ".5, 500",
+    "5., 5000",
+    "+1, 1000",
+    "1k, 1000000",
+    "250u, 1",
+    "1n, 1",
+    "1e-3, 1",
+    "2e+0, 2000",
+    "0.0, 0",
+    "1.G, 1000000000000",
     "00012, 12000",
   })
   void cpuMillis(String text, long millis) {
@@ -23,10 +40,23 @@ class QuantityTest {
 
   @ParameterizedTest
   @CsvSource({
-    "1Gi, 1073741824", "128974848, 128974848", "129e6, 129000000", "129M, 129000000",
-    "123Mi, 128974848", "500m, 1", "1Ki, 1024", "1.5Gi, 1610612736", "1Ti, 1099511627776",
-    "1Pi, 1125899906842624", "1Ei, 1152921504606846976", "1k, 1000", "1G, 1000000000",
-    "1T, 1000000000000", "1P, 1000000000000000", "1E, 1000000000000000000", "0, 0",
+    "1Gi, 1073741824",
+    "128974848, 128974848",
+    "129e6, 129000000",
+    "129M, 129000000",
+    "123Mi, 128974848",
+    "500m, 1",
+    "1Ki, 1024",
+    "1.5Gi, 1610612736",
+    "1Ti, 1099511627776",
+    "1Pi, 1125899906842624",
+    "1Ei, 1152921504606846976",
+    "1k, 1000",
+    "1G, 1000000000",
+    "1T, 1000000000000",
+    "1P, 1000000000000000",
+    "1E, 1000000000000000000",
+    "0, 0",
     "9223372036854775807, 9223372036854775807",
   })
   void bytes(String text, long bytes) {
@@ -42,23 +72,25 @@ class QuantityTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-    "12x | " + Quantity.FORMAT_WRONG,
-    "'' | " + Quantity.FORMAT_WRONG,
-    "1Kb | " + Quantity.FORMAT_WRONG,
-    "1.2.3 | " + Quantity.FORMAT_WRONG,
-    "abc | " + Quantity.FORMAT_WRONG,
-    "e3 | " + Quantity.FORMAT_WRONG,
-    "- | " + Quantity.FORMAT_WRONG,
-    "1 Gi | " + Quantity.FORMAT_WRONG,
-    "1e3.5 | " + Quantity.FORMAT_WRONG,
-    "1ki | " + Quantity.SUFFIX,
-    "1K | " + Quantity.SUFFIX,
-    "1e | " + Quantity.SUFFIX,
-    "1m3 | " + Quantity.SUFFIX,
-    "1Mi-2 | " + Quantity.SUFFIX,
-    ". | " + Quantity.NUMERIC,
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "12x | " + Quantity.FORMAT_WRONG,
+        "'' | " + Quantity.FORMAT_WRONG,
+        "1Kb | " + Quantity.FORMAT_WRONG,
+        "1.2.3 | " + Quantity.FORMAT_WRONG,
+        "abc | " + Quantity.FORMAT_WRONG,
+        "e3 | " + Quantity.FORMAT_WRONG,
+        "- | " + Quantity.FORMAT_WRONG,
+        "1 Gi | " + Quantity.FORMAT_WRONG,
+        "1e3.5 | " + Quantity.FORMAT_WRONG,
+        "1ki | " + Quantity.SUFFIX,
+        "1K | " + Quantity.SUFFIX,
+        "1e | " + Quantity.SUFFIX,
+        "1m3 | " + Quantity.SUFFIX,
+        "1Mi-2 | " + Quantity.SUFFIX,
+        ". | " + Quantity.NUMERIC,
+      })
   void rejectsWhatKubernetesRejects(String text, String reason) {
     assertThatThrownBy(() -> Quantity.parse(text))
         .isInstanceOf(QuantityFormatException.class)
@@ -73,9 +105,10 @@ class QuantityTest {
 
   @Test
   void formatErrorQuotesKubernetesRegex() {
-    assertThatThrownBy(() -> Quantity.cpuMillis("12x")).hasMessage(
-        "quantities must match the regular expression "
-            + "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': \"12x\"");
+    assertThatThrownBy(() -> Quantity.cpuMillis("12x"))
+        .hasMessage(
+            "quantities must match the regular expression "
+                + "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': \"12x\"");
   }
 
   @Test
@@ -91,7 +124,8 @@ class QuantityTest {
         .hasMessage("quantity is too large for a 64-bit count of bytes: \"8Ei\"");
     assertThatThrownBy(() -> Quantity.bytes("1e100000"))
         .hasMessageStartingWith("quantity exponent is out of range");
-    assertThat(((QuantityFormatException) catchThrowable(() -> Quantity.bytes("x"))).input()).isEqualTo("x");
+    assertThat(((QuantityFormatException) catchThrowable(() -> Quantity.bytes("x"))).input())
+        .isEqualTo("x");
   }
 
   private static Throwable catchThrowable(Runnable r) {
@@ -108,8 +142,15 @@ class QuantityTest {
 
   @ParameterizedTest
   @CsvSource({
-    "1073741824, 1Gi", "1572864000, 1500Mi", "1000, 1000", "1024, 1Ki", "0, 0", "1, 1",
-    "129000000, 129000000", "1152921504606846976, 1Ei", "2305843009213693952, 2Ei",
+    "1073741824, 1Gi",
+    "1572864000, 1500Mi",
+    "1000, 1000",
+    "1024, 1Ki",
+    "0, 0",
+    "1, 1",
+    "129000000, 129000000",
+    "1152921504606846976, 1Ei",
+    "2305843009213693952, 2Ei",
     "-2048, -2Ki",
   })
   void formatBytes(long bytes, String text) {

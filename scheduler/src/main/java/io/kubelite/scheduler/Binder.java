@@ -11,15 +11,14 @@ import io.kubelite.store.FencedOutException;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes bindings, pipelined: {@link #bind} fires one txn per pod (compare the pod's
@@ -43,9 +42,15 @@ final class Binder {
     private final AtomicLong bound = new AtomicLong();
     private final AtomicLong bindFailures = new AtomicLong();
     private final AtomicLong lastBindNanos = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger outstanding =
+            new java.util.concurrent.atomic.AtomicInteger();
 
-    Binder(ObjectStore<Pod> pods, SchedulerCache cache, SchedulingQueue queue, SchedulingEventRecorder events, int maxInFlight) {
+    Binder(
+            ObjectStore<Pod> pods,
+            SchedulerCache cache,
+            SchedulingQueue queue,
+            SchedulingEventRecorder events,
+            int maxInFlight) {
         this.pods = pods;
         this.cache = cache;
         this.queue = queue;
@@ -109,8 +114,13 @@ final class Binder {
             StoreException se = StoreException.unwrap(err);
             if (se instanceof ConflictException ce) {
                 Pod cur = ce.current();
-                if (cur == null || !cur.getSpec().getNodeName().isEmpty() || cur.getMetadata().hasDeletionTimestamp()) {
-                    LOG.debug("bind of {} lost a race: {}", key, cur == null ? "gone" : "bound to " + cur.getSpec().getNodeName());
+                if (cur == null
+                        || !cur.getSpec().getNodeName().isEmpty()
+                        || cur.getMetadata().hasDeletionTimestamp()) {
+                    LOG.debug(
+                            "bind of {} lost a race: {}",
+                            key,
+                            cur == null ? "gone" : "bound to " + cur.getSpec().getNodeName());
                     queue.done(key);
                 } else {
                     LOG.debug("bind of {} conflicted with a newer version; retrying", key);
@@ -150,7 +160,10 @@ final class Binder {
             if (se instanceof ConflictException ce && ce.current() != null && attempt < STATUS_ATTEMPTS) {
                 markUnschedulable(ce.<Pod>current(), message, fenced, attempt + 1);
             } else if (!(se instanceof NotFoundException)) {
-                LOG.debug("PodScheduled=False for {} not written: {}", pod.getMetadata().getName(), err.toString());
+                LOG.debug(
+                        "PodScheduled=False for {} not written: {}",
+                        pod.getMetadata().getName(),
+                        err.toString());
             }
         });
     }

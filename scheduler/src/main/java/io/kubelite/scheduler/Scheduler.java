@@ -1,19 +1,19 @@
 package io.kubelite.scheduler;
 
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeCondition;
 import io.kubelite.api.Pod;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.scheduler.cache.SchedulerCache;
 import io.kubelite.scheduler.framework.FitError;
 import io.kubelite.scheduler.framework.Framework;
 import io.kubelite.scheduler.framework.PodInfo;
+import io.kubelite.scheduler.plugins.InTreePlugins;
 import io.kubelite.scheduler.plugins.NodeResourcesFit;
 import io.kubelite.scheduler.plugins.PodTopologySpread;
 import io.kubelite.scheduler.queue.QueuedPod;
 import io.kubelite.scheduler.queue.SchedulingQueue;
-import io.kubelite.scheduler.plugins.InTreePlugins;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import io.kubelite.store.ObjectStore;
@@ -22,13 +22,12 @@ import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.informer.SharedInformerFactory;
 import io.kubelite.store.reflector.ListerWatchers;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler: pod and node informers feed a {@link SchedulerCache} and a
@@ -60,7 +59,7 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong unschedulable = new AtomicLong();
     private final Object lifecycle = new Object();
-    private volatile java.util.function.Consumer<Throwable> onFatal = e -> { };
+    private volatile java.util.function.Consumer<Throwable> onFatal = e -> {};
     private volatile long syncedNanos;
     private Thread loop;
     private volatile boolean stopping;
@@ -198,7 +197,9 @@ public final class Scheduler implements AutoCloseable {
         long newest;
         try {
             var opt = io.etcd.jetcd.options.GetOption.builder()
-                    .isPrefix(true).withKeysOnly(true).withLimit(1)
+                    .isPrefix(true)
+                    .withKeysOnly(true)
+                    .withLimit(1)
                     .withSortField(io.etcd.jetcd.options.GetOption.SortTarget.MOD)
                     .withSortOrder(io.etcd.jetcd.options.GetOption.SortOrder.DESCEND)
                     .build();
@@ -213,8 +214,11 @@ public final class Scheduler implements AutoCloseable {
         while (podInformer.lastRevision() < newest || !podInformer.handlersIdle()) {
             if (stopping || System.nanoTime() > deadline) {
                 if (!stopping) {
-                    LOG.warn("pod informer at revision {} has not caught up with {} after {}; scheduling anyway",
-                            podInformer.lastRevision(), newest, timeout);
+                    LOG.warn(
+                            "pod informer at revision {} has not caught up with {} after {}; scheduling anyway",
+                            podInformer.lastRevision(),
+                            newest,
+                            timeout);
                 }
                 return;
             }
@@ -256,7 +260,8 @@ public final class Scheduler implements AutoCloseable {
 
     private boolean responsibleFor(Pod p) {
         String name = p.getSpec().getSchedulerName().isEmpty()
-                ? SchedulerConfig.DEFAULT_SCHEDULER_NAME : p.getSpec().getSchedulerName();
+                ? SchedulerConfig.DEFAULT_SCHEDULER_NAME
+                : p.getSpec().getSchedulerName();
         return name.equals(config.schedulerName())
                 && p.getSpec().getNodeName().isEmpty()
                 && !p.getMetadata().hasDeletionTimestamp()
@@ -295,7 +300,9 @@ public final class Scheduler implements AutoCloseable {
                 } else {
                     cache.addPod(p);
                     if (old.getSpec().getNodeName().isEmpty()
-                            || !old.getMetadata().getLabelsMap().equals(p.getMetadata().getLabelsMap())) {
+                            || !old.getMetadata()
+                                    .getLabelsMap()
+                                    .equals(p.getMetadata().getLabelsMap())) {
                         queue.moveOnEvent(ON_ASSIGNED_POD);
                     }
                 }

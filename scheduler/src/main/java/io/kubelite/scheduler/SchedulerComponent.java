@@ -3,10 +3,9 @@ package io.kubelite.scheduler;
 import io.kubelite.store.election.Leadership;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.util.function.Function;
 
 /**
@@ -32,21 +31,29 @@ public final class SchedulerComponent implements Component {
         ctx.readiness().add("informers-synced", s::hasSynced);
         MeterRegistry m = ctx.meterRegistry();
         FunctionCounter.builder("scheduler_schedule_attempts_total", s, Scheduler::attempts)
-                .description("Scheduling attempts").register(m);
+                .description("Scheduling attempts")
+                .register(m);
         FunctionCounter.builder("scheduler_unschedulable_attempts_total", s, Scheduler::unschedulableAttempts)
-                .description("Attempts that found no node").register(m);
+                .description("Attempts that found no node")
+                .register(m);
         FunctionCounter.builder("scheduler_pods_bound_total", s, Scheduler::boundCount)
-                .description("Pods bound by this process").register(m);
+                .description("Pods bound by this process")
+                .register(m);
         FunctionCounter.builder("scheduler_bind_failures_total", s, Scheduler::bindFailures)
-                .description("Bind txns that failed (conflict, fenced out, etcd error)").register(m);
+                .description("Bind txns that failed (conflict, fenced out, etcd error)")
+                .register(m);
         FunctionCounter.builder("scheduler_events_dropped_total", s, Scheduler::eventsDropped)
-                .description("Events dropped because too many writes were outstanding").register(m);
+                .description("Events dropped because too many writes were outstanding")
+                .register(m);
         Gauge.builder("scheduler_pending_pods", s, Scheduler::pendingPods)
-                .description("Pods in the scheduling queue (active, backing off, in flight)").register(m);
+                .description("Pods in the scheduling queue (active, backing off, in flight)")
+                .register(m);
         Gauge.builder("scheduler_binds_in_flight", s, Scheduler::bindsInFlight)
-                .description("Bind txns outstanding").register(m);
+                .description("Bind txns outstanding")
+                .register(m);
         Gauge.builder("scheduler_leading", s, x -> x.isLeading() ? 1 : 0)
-                .description("1 while this process schedules").register(m);
+                .description("1 while this process schedules")
+                .register(m);
     }
 
     @Override

@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param maxBackoff       the back-off's ceiling
  * @param maxInFlightBinds bind txns outstanding at once; the loop waits for a slot
  */
-public record SchedulerConfig(String schedulerName, String identity, Duration initialBackoff, Duration maxBackoff,
-                              int maxInFlightBinds) {
+public record SchedulerConfig(
+        String schedulerName, String identity, Duration initialBackoff, Duration maxBackoff, int maxInFlightBinds) {
     public static final String DEFAULT_SCHEDULER_NAME = "default-scheduler";
 
     public SchedulerConfig {

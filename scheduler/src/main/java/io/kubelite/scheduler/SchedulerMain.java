@@ -4,38 +4,54 @@ import io.kubelite.store.runtime.CommonOptions;
 import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.runtime.DurationConverter;
 import io.kubelite.store.runtime.ElectorFactory;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.time.Duration;
-import java.util.concurrent.Callable;
 
 /**
  * {@code kubelite scheduler}: assigns pending pods to nodes. Leader-elected by default,
  * like kube-scheduler ({@code --leader-elect=false} to run several active schedulers;
  * binds stay exactly-once through the pods' mod_revision compare).
  */
-@Command(name = "scheduler", mixinStandardHelpOptions = true,
+@Command(
+        name = "scheduler",
+        mixinStandardHelpOptions = true,
         description = "Assigns pending pods to nodes (kube-scheduler's filter/score semantics).")
 public final class SchedulerMain implements Callable<Integer> {
     @Mixin
     CommonOptions common = new CommonOptions().leaderElectByDefault(true);
 
-    @Option(names = "--scheduler-name", defaultValue = SchedulerConfig.DEFAULT_SCHEDULER_NAME, paramLabel = "NAME",
+    @Option(
+            names = "--scheduler-name",
+            defaultValue = SchedulerConfig.DEFAULT_SCHEDULER_NAME,
+            paramLabel = "NAME",
             description = "Schedule pods whose spec.schedulerName is NAME (default: ${DEFAULT-VALUE}).")
     String schedulerName = SchedulerConfig.DEFAULT_SCHEDULER_NAME;
 
-    @Option(names = "--pod-initial-backoff", defaultValue = "1s", converter = DurationConverter.class,
-            paramLabel = "DURATION", description = "Back-off after a pod's first failed attempt; doubles per attempt (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pod-initial-backoff",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description =
+                    "Back-off after a pod's first failed attempt; doubles per attempt (default: ${DEFAULT-VALUE}).")
     Duration podInitialBackoff = Duration.ofSeconds(1);
 
-    @Option(names = "--pod-max-backoff", defaultValue = "10s", converter = DurationConverter.class,
-            paramLabel = "DURATION", description = "Longest back-off of an unschedulable pod (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pod-max-backoff",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "Longest back-off of an unschedulable pod (default: ${DEFAULT-VALUE}).")
     Duration podMaxBackoff = Duration.ofSeconds(10);
 
-    @Option(names = "--max-inflight-binds", defaultValue = "512", paramLabel = "N",
+    @Option(
+            names = "--max-inflight-binds",
+            defaultValue = "512",
+            paramLabel = "N",
             description = "Bind transactions outstanding at once (default: ${DEFAULT-VALUE}).")
     int maxInFlightBinds = 512;
 
@@ -57,8 +73,8 @@ public final class SchedulerMain implements Callable<Integer> {
             System.err.println("kubelite scheduler: --max-inflight-binds must be at least 1");
             return 2;
         }
-        SchedulerComponent component = new SchedulerComponent(id ->
-                new SchedulerConfig(schedulerName, id, podInitialBackoff, podMaxBackoff, maxInFlightBinds));
+        SchedulerComponent component = new SchedulerComponent(
+                id -> new SchedulerConfig(schedulerName, id, podInitialBackoff, podMaxBackoff, maxInFlightBinds));
         return new ComponentMain("scheduler", component, common, ElectorFactory.ETCD).run();
     }
 }

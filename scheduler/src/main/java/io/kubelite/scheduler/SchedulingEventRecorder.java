@@ -10,11 +10,8 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.ObjectReference;
 import io.kubelite.api.Pod;
 import io.kubelite.store.Etcd;
-import io.kubelite.store.events.EventWriter;
 import io.kubelite.store.Fence;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.kubelite.store.events.EventWriter;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the scheduler's Events (core/v1 Event objects in the pod's namespace):
@@ -43,8 +42,7 @@ public final class SchedulingEventRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulingEventRecorder.class);
 
     /** The FailedScheduling Event of one pod, as last written. */
-    private record Written(String name, Event event, long modRevision) {
-    }
+    private record Written(String name, Event event, long modRevision) {}
 
     private final EventWriter writer;
     private final String component;
@@ -77,8 +75,8 @@ public final class SchedulingEventRecorder {
 
     /** {@code Scheduled}: {@code Successfully assigned <ns>/<pod> to <node>}. */
     public void scheduled(Pod pod, String nodeName) {
-        String msg = "Successfully assigned " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName()
-                + " to " + nodeName;
+        String msg = "Successfully assigned " + pod.getMetadata().getNamespace() + "/"
+                + pod.getMetadata().getName() + " to " + nodeName;
         if (!inFlight.tryAcquire()) {
             dropped.incrementAndGet();
             return;
@@ -87,7 +85,10 @@ public final class SchedulingEventRecorder {
         create(ev).whenComplete((r, err) -> {
             inFlight.release();
             if (err != null) {
-                LOG.debug("event Scheduled for {} not written: {}", pod.getMetadata().getName(), err.toString());
+                LOG.debug(
+                        "event Scheduled for {} not written: {}",
+                        pod.getMetadata().getName(),
+                        err.toString());
             }
         });
     }
@@ -104,15 +105,17 @@ public final class SchedulingEventRecorder {
             return;
         }
         failed.compute(uid, (k, prev) -> {
-            CompletableFuture<Written> base = prev == null ? CompletableFuture.completedFuture(null)
-                    : prev.exceptionally(err -> null);
-            CompletableFuture<Written> next = base.thenCompose(w -> w == null
-                    ? createFailed(pod, message)
-                    : bumpFailed(pod, w, message));
+            CompletableFuture<Written> base =
+                    prev == null ? CompletableFuture.completedFuture(null) : prev.exceptionally(err -> null);
+            CompletableFuture<Written> next =
+                    base.thenCompose(w -> w == null ? createFailed(pod, message) : bumpFailed(pod, w, message));
             next.whenComplete((r, err) -> {
                 inFlight.release();
                 if (err != null) {
-                    LOG.debug("event FailedScheduling for {} not written: {}", pod.getMetadata().getName(), err.toString());
+                    LOG.debug(
+                            "event FailedScheduling for {} not written: {}",
+                            pod.getMetadata().getName(),
+                            err.toString());
                 }
             });
             return next;
@@ -129,7 +132,8 @@ public final class SchedulingEventRecorder {
         return create(ev).thenApply(rev -> {
             if (rev == 0) {
                 // fenced out (or a name collision): nothing was written, so nothing to update later
-                throw new IllegalStateException("FailedScheduling event " + ev.getMetadata().getName() + " not written");
+                throw new IllegalStateException(
+                        "FailedScheduling event " + ev.getMetadata().getName() + " not written");
             }
             return new Written(ev.getMetadata().getName(), ev, rev);
         });
@@ -142,9 +146,10 @@ public final class SchedulingEventRecorder {
                 .setLastTimestamp(now())
                 .build();
         Cmp cmp = new Cmp(bs(writer.key(ev)), Cmp.Op.EQUAL, CmpTarget.modRevision(w.modRevision()));
-        return write(ev, cmp).thenCompose(rev -> rev > 0
-                ? CompletableFuture.completedFuture(new Written(w.name(), ev, rev))
-                : createFailed(pod, message));
+        return write(ev, cmp)
+                .thenCompose(rev -> rev > 0
+                        ? CompletableFuture.completedFuture(new Written(w.name(), ev, rev))
+                        : createFailed(pod, message));
     }
 
     private CompletableFuture<Long> create(Event ev) {

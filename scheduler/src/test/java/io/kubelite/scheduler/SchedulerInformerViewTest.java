@@ -1,22 +1,21 @@
 package io.kubelite.scheduler;
 
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.informer.SharedInformerFactory;
 import io.kubelite.store.testing.InMemoryListerWatcher;
 import io.kubelite.store.testing.InMemorySources;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * What the scheduler makes of its informers' events (pending pods queued, bound pods
@@ -31,8 +30,8 @@ class SchedulerInformerViewTest {
     private final InMemoryListerWatcher<Pod> pods = sources.of(PodKind.RESOURCE);
     private final InMemoryListerWatcher<Node> nodes = sources.of(NodeKind.RESOURCE);
     private final Etcd unused = Etcd.connect(new EtcdConfig(List.of("127.0.0.1:1"), "/unused", Duration.ofSeconds(1)));
-    private final Scheduler scheduler = new Scheduler(unused, SchedulerConfig.defaults("default-scheduler", "test"),
-            new SharedInformerFactory(sources));
+    private final Scheduler scheduler = new Scheduler(
+            unused, SchedulerConfig.defaults("default-scheduler", "test"), new SharedInformerFactory(sources));
 
     @AfterEach
     void tearDown() {
@@ -51,18 +50,28 @@ class SchedulerInformerViewTest {
     void queuesPendingPodsCachesBoundOnesAndFollowsBindsAndDeletes() {
         nodes.add(NodeAndPodBuilders.node("n1").build());
         pods.add(NodeAndPodBuilders.pod("pending").build());
-        pods.add(NodeAndPodBuilders.boundTo(NodeAndPodBuilders.pod("running"), "n1").build());
+        pods.add(NodeAndPodBuilders.boundTo(NodeAndPodBuilders.pod("running"), "n1")
+                .build());
         scheduler.start();
         assertThat(scheduler.awaitSynced(WAIT)).isTrue();
         Poll.until(WAIT, "the initial view", this::view, "1 nodes, 1 cached pods, 1 pending"::equals);
 
-        pods.update("default", "pending", p -> NodeAndPodBuilders.boundTo(p.toBuilder(), "n1").build());
-        Poll.until(WAIT, "a pod bound elsewhere leaves the queue for the cache", this::view,
+        pods.update(
+                "default",
+                "pending",
+                p -> NodeAndPodBuilders.boundTo(p.toBuilder(), "n1").build());
+        Poll.until(
+                WAIT,
+                "a pod bound elsewhere leaves the queue for the cache",
+                this::view,
                 "1 nodes, 2 cached pods, 0 pending"::equals);
 
         pods.delete("default", "running");
         pods.add(NodeAndPodBuilders.pod("new").build());
-        Poll.until(WAIT, "a delete frees the node, a new pod queues", this::view,
+        Poll.until(
+                WAIT,
+                "a delete frees the node, a new pod queues",
+                this::view,
                 "1 nodes, 1 cached pods, 1 pending"::equals);
     }
 
@@ -70,14 +79,18 @@ class SchedulerInformerViewTest {
     void changesMissedDuringACompactedOutageArriveThroughTheRelist() {
         nodes.add(NodeAndPodBuilders.node("n1").build());
         pods.add(NodeAndPodBuilders.pod("pending").build());
-        pods.add(NodeAndPodBuilders.boundTo(NodeAndPodBuilders.pod("running"), "n1").build());
+        pods.add(NodeAndPodBuilders.boundTo(NodeAndPodBuilders.pod("running"), "n1")
+                .build());
         scheduler.start();
         assertThat(scheduler.awaitSynced(WAIT)).isTrue();
         Poll.until(WAIT, "the initial view", this::view, "1 nodes, 1 cached pods, 1 pending"::equals);
 
         pods.disconnect();
         nodes.disconnect();
-        pods.update("default", "pending", p -> NodeAndPodBuilders.boundTo(p.toBuilder(), "n2").build());
+        pods.update(
+                "default",
+                "pending",
+                p -> NodeAndPodBuilders.boundTo(p.toBuilder(), "n2").build());
         pods.delete("default", "running");
         nodes.add(NodeAndPodBuilders.node("n2").build());
         pods.compact();

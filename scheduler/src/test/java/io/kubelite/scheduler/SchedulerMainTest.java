@@ -1,11 +1,10 @@
 package io.kubelite.scheduler;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class SchedulerMainTest {
     @Test
@@ -21,8 +20,17 @@ class SchedulerMainTest {
     @Test
     void flagsParse() {
         SchedulerMain m = new SchedulerMain();
-        new CommandLine(m).parseArgs("--leader-elect=false", "--scheduler-name", "my-scheduler",
-                "--pod-initial-backoff", "500ms", "--pod-max-backoff", "1m", "--max-inflight-binds", "8");
+        new CommandLine(m)
+                .parseArgs(
+                        "--leader-elect=false",
+                        "--scheduler-name",
+                        "my-scheduler",
+                        "--pod-initial-backoff",
+                        "500ms",
+                        "--pod-max-backoff",
+                        "1m",
+                        "--max-inflight-binds",
+                        "8");
         assertThat(m.common.leaderElect()).isFalse();
         assertThat(m.schedulerName).isEqualTo("my-scheduler");
         assertThat(m.podInitialBackoff).isEqualTo(Duration.ofMillis(500));
@@ -38,7 +46,8 @@ class SchedulerMainTest {
 
     @Test
     void badFlagValuesExit2() {
-        int code = new CommandLine(new SchedulerMain()).execute("--pod-initial-backoff", "10s", "--pod-max-backoff", "1s");
+        int code =
+                new CommandLine(new SchedulerMain()).execute("--pod-initial-backoff", "10s", "--pod-max-backoff", "1s");
         assertThat(code).isEqualTo(2);
     }
 }

@@ -2,7 +2,6 @@ package io.kubelite.scheduler;
 
 import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.store.testing.EtcdCluster;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +25,16 @@ final class SchedulerProcess implements AutoCloseable {
         Path dir = Path.of("target", "process-logs");
         Files.createDirectories(dir);
         Path log = dir.resolve(id + "-" + System.nanoTime() + ".log");
-        List<String> args = new ArrayList<>(List.of("--etcd-endpoints=" + etcd.endpointsString(),
-                "--etcd-prefix=" + prefix, "--id=" + id, "--health-port=0"));
+        List<String> args = new ArrayList<>(List.of(
+                "--etcd-endpoints=" + etcd.endpointsString(),
+                "--etcd-prefix=" + prefix,
+                "--id=" + id,
+                "--health-port=0"));
         args.addAll(List.of(extraArgs));
         Process p = ChildJvm.builder(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), SchedulerMain.class, args)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return new SchedulerProcess(id, p, log);
     }
 

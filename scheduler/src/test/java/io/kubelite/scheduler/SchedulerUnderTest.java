@@ -1,12 +1,12 @@
 package io.kubelite.scheduler;
 
-import io.kubelite.kinds.core.event.EventKind;
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Event;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
+import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.NotFoundException;
@@ -20,7 +20,6 @@ import io.kubelite.store.runtime.ReadinessChecks;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +48,14 @@ final class SchedulerUnderTest implements AutoCloseable {
         this.nodes = store.of(NodeKind.RESOURCE);
         this.events = store.of(EventKind.RESOURCE);
         this.component = new SchedulerComponent(id -> config);
-        ComponentContext ctx = new ComponentContext("scheduler", config.identity(), etcd, new CommonOptions(),
-                new SimpleMeterRegistry(), new ReadinessChecks(), (reason, err) -> {
+        ComponentContext ctx = new ComponentContext(
+                "scheduler",
+                config.identity(),
+                etcd,
+                new CommonOptions(),
+                new SimpleMeterRegistry(),
+                new ReadinessChecks(),
+                (reason, err) -> {
                     throw new AssertionError("fatal: " + reason, err);
                 });
         component.start(ctx);
@@ -99,7 +104,8 @@ final class SchedulerUnderTest implements AutoCloseable {
 
     List<Event> eventsFor(String podName) {
         return join(events.list(new ListOptions<>("default", null, 0, 0, ""))).items().stream()
-                .filter(e -> e.getInvolvedObject().getName().equals(podName)).toList();
+                .filter(e -> e.getInvolvedObject().getName().equals(podName))
+                .toList();
     }
 
     boolean exists(String name) {

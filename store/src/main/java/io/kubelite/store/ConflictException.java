@@ -25,9 +25,14 @@ public final class ConflictException extends StoreException {
      * A uid precondition failed: the key now holds a different object (a successor with the
      * same name), so the one the caller meant is gone.
      */
-    public static ConflictException uidMismatch(String key, String preconditionUid, String actualUid, long currentRevision) {
-        return new ConflictException(key, "Precondition failed: UID in precondition: " + preconditionUid
-                + ", UID in object meta: " + actualUid, null, currentRevision, true);
+    public static ConflictException uidMismatch(
+            String key, String preconditionUid, String actualUid, long currentRevision) {
+        return new ConflictException(
+                key,
+                "Precondition failed: UID in precondition: " + preconditionUid + ", UID in object meta: " + actualUid,
+                null,
+                currentRevision,
+                true);
     }
 
     /** True when a uid precondition failed (see {@link #uidMismatch}). */

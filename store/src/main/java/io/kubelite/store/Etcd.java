@@ -5,7 +5,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -149,19 +148,25 @@ public final class Etcd implements AutoCloseable {
         }
         if (t instanceof StatusRuntimeException sre) {
             Status s = sre.getStatus();
-            if (s.getCode() == Status.Code.OUT_OF_RANGE && String.valueOf(s.getDescription()).contains("compacted")) {
+            if (s.getCode() == Status.Code.OUT_OF_RANGE
+                    && String.valueOf(s.getDescription()).contains("compacted")) {
                 return new ExpiredException(key, "required revision has been compacted" + forKey(key), t);
             }
-            if (s.getCode() == Status.Code.RESOURCE_EXHAUSTED || String.valueOf(s.getDescription()).contains("too large")) {
+            if (s.getCode() == Status.Code.RESOURCE_EXHAUSTED
+                    || String.valueOf(s.getDescription()).contains("too large")) {
                 return new TooLargeException(key, "request too large for etcd" + forKey(key), t);
             }
-            return new UnavailableException(key, "etcd unavailable" + forKey(key) + ": " + s.getCode()
-                    + (s.getDescription() == null ? "" : " " + describe(s.getDescription())), t);
+            return new UnavailableException(
+                    key,
+                    "etcd unavailable" + forKey(key) + ": " + s.getCode()
+                            + (s.getDescription() == null ? "" : " " + describe(s.getDescription())),
+                    t);
         }
         return new UnavailableException(key, "etcd call failed" + forKey(key) + ": " + t, t);
     }
 
-    private static final java.util.regex.Pattern HTTP_STATUS = java.util.regex.Pattern.compile("HTTP status code (\\d+)");
+    private static final java.util.regex.Pattern HTTP_STATUS =
+            java.util.regex.Pattern.compile("HTTP status code (\\d+)");
 
     /**
      * gRPC's description of a failed call, fit for one log or error line. An endpoint that

@@ -3,7 +3,6 @@ package io.kubelite.store;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -63,8 +63,7 @@ public final class Keys {
     }
 
     /** The parts of an object key. */
-    public record KeyParts(String resource, String namespace, String name) {
-    }
+    public record KeyParts(String resource, String namespace, String name) {}
 
     /** The smallest key greater than every key starting with {@code p}: etcd's range end for a prefix. */
     public static String rangeEnd(String p) {

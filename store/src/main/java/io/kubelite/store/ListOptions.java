@@ -1,7 +1,6 @@
 package io.kubelite.store;
 
 import com.google.protobuf.Message;
-
 import java.util.function.Predicate;
 
 /**
@@ -9,8 +8,8 @@ import java.util.function.Predicate;
  * evaluated on decoded objects), a revision (0 = the latest, a quorum read), a page
  * limit (0 = everything) and a continue token from a previous page.
  */
-public record ListOptions<T extends Message>(String namespace, Predicate<? super T> filter, long revision,
-                                             int limit, String continueToken) {
+public record ListOptions<T extends Message>(
+        String namespace, Predicate<? super T> filter, long revision, int limit, String continueToken) {
     public ListOptions {
         filter = filter == null ? o -> true : filter;
         continueToken = continueToken == null ? "" : continueToken;

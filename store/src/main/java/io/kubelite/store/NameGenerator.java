@@ -7,8 +7,7 @@ public final class NameGenerator {
     private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
     private static final int MAX_PREFIX = 63 - 5;
 
-    private NameGenerator() {
-    }
+    private NameGenerator() {}
 
     public static String generate(String base) {
         String b = base.length() > MAX_PREFIX ? base.substring(0, MAX_PREFIX) : base;

@@ -1,13 +1,12 @@
 package io.kubelite.store;
 
-import io.kubelite.kinds.Kinds;
-import io.kubelite.kinds.Resource;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.kubelite.api.Envelope;
 import io.kubelite.api.ObjectMeta;
-
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -20,8 +19,7 @@ import java.util.Optional;
 public final class ObjectCodec {
     private static final byte[] MAGIC = {'k', '8', 'l', 0};
 
-    private ObjectCodec() {
-    }
+    private ObjectCodec() {}
 
     public static <T extends Message> byte[] encode(Resource<T> r, T obj) {
         T stored = r.forStorage(obj);
@@ -52,8 +50,9 @@ public final class ObjectCodec {
     /** Reads the envelope; {@link CorruptException} naming {@code key} when the value is not one. */
     public static Envelope envelope(String key, byte[] value) {
         if (!isEnvelope(value)) {
-            throw new CorruptException(key, "value at " + key + " is not a kubelite object (missing magic prefix, "
-                    + value.length + " bytes)");
+            throw new CorruptException(
+                    key,
+                    "value at " + key + " is not a kubelite object (missing magic prefix, " + value.length + " bytes)");
         }
         try {
             return Envelope.parser().parseFrom(value, MAGIC.length, value.length - MAGIC.length);
@@ -69,8 +68,10 @@ public final class ObjectCodec {
     public static <T extends Message> T decode(Resource<T> r, String key, byte[] value, long modRevision) {
         Envelope env = envelope(key, value);
         if (!env.getKind().equals(r.kind()) || !env.getApiVersion().equals(r.apiVersion())) {
-            throw new CorruptException(key, "value at " + key + " holds " + env.getApiVersion() + "/" + env.getKind()
-                    + ", expected " + r.apiVersion() + "/" + r.kind());
+            throw new CorruptException(
+                    key,
+                    "value at " + key + " holds " + env.getApiVersion() + "/" + env.getKind() + ", expected "
+                            + r.apiVersion() + "/" + r.kind());
         }
         return fromEnvelope(r, key, env, modRevision);
     }
@@ -80,7 +81,8 @@ public final class ObjectCodec {
         Envelope env = envelope(key, value);
         Optional<Resource<? extends Message>> r = Kinds.byKind(env.getApiVersion(), env.getKind());
         if (r.isEmpty()) {
-            throw new CorruptException(key, "value at " + key + " holds unknown type " + env.getApiVersion() + "/" + env.getKind());
+            throw new CorruptException(
+                    key, "value at " + key + " holds unknown type " + env.getApiVersion() + "/" + env.getKind());
         }
         return fromEnvelope(r.get(), key, env, modRevision);
     }
@@ -90,10 +92,13 @@ public final class ObjectCodec {
         try {
             obj = r.parser().parseFrom(env.getRaw());
         } catch (InvalidProtocolBufferException e) {
-            throw new CorruptException(key, "value at " + key + " cannot be decoded as " + r.kind() + ": " + e.getMessage(), e);
+            throw new CorruptException(
+                    key, "value at " + key + " cannot be decoded as " + r.kind() + ": " + e.getMessage(), e);
         }
         ObjectMeta m = r.meta(obj);
-        T withRv = r.withMeta(obj, m.toBuilder().setResourceVersion(Long.toString(modRevision)).build());
+        T withRv = r.withMeta(
+                obj,
+                m.toBuilder().setResourceVersion(Long.toString(modRevision)).build());
         return r.withTypeMeta(withRv);
     }
 

@@ -1,6 +1,5 @@
 package io.kubelite.store;
 
-import io.kubelite.kinds.Resource;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.etcd.jetcd.ByteSequence;
@@ -14,11 +13,9 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.kubelite.api.ObjectMeta;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.watch.ResourceWatch;
 import io.kubelite.store.watch.WatchListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +24,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Typed, optimistic-concurrency access to one resource in etcd.
@@ -44,6 +43,7 @@ public final class ObjectStore<T extends Message> {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectStore.class);
     /** etcd's default --max-request-bytes is 1.5 MiB; leave room for the key, compares and framing. */
     public static final int MAX_OBJECT_BYTES = 1536 * 1024 - 8 * 1024;
+
     static final int PAGE_SIZE = 500;
     private static final int MAX_GENERATE_NAME_ATTEMPTS = 8;
     /** After this many conflicts in a row a retry waits a little, so hot objects don't starve a writer. */
@@ -87,14 +87,13 @@ public final class ObjectStore<T extends Message> {
     /** The object, or {@link NotFoundException}. A linearizable (quorum) read. */
     public CompletableFuture<T> get(String namespace, String name) {
         String key = key(namespace, name);
-        return etcd.call(key, () -> etcd.client().getKVClient().get(bs(key)))
-                .thenApply(resp -> {
-                    if (resp.getKvs().isEmpty()) {
-                        throw notFound(key, name);
-                    }
-                    KeyValue kv = resp.getKvs().get(0);
-                    return ObjectCodec.decode(resource, key, kv.getValue().getBytes(), kv.getModRevision());
-                });
+        return etcd.call(key, () -> etcd.client().getKVClient().get(bs(key))).thenApply(resp -> {
+            if (resp.getKvs().isEmpty()) {
+                throw notFound(key, name);
+            }
+            KeyValue kv = resp.getKvs().get(0);
+            return ObjectCodec.decode(resource, key, kv.getValue().getBytes(), kv.getModRevision());
+        });
     }
 
     /**
@@ -111,8 +110,8 @@ public final class ObjectStore<T extends Message> {
         if (!opts.continueToken().isEmpty()) {
             ContinueToken t = ContinueToken.decode(opts.continueToken());
             if (!t.nextKey().startsWith(prefix)) {
-                return CompletableFuture.failedFuture(new IllegalArgumentException(
-                        "continue token does not belong to this list (" + prefix + ")"));
+                return CompletableFuture.failedFuture(
+                        new IllegalArgumentException("continue token does not belong to this list (" + prefix + ")"));
             }
             revision = t.revision();
             start = t.nextKey();
@@ -120,9 +119,14 @@ public final class ObjectStore<T extends Message> {
         return listPage(prefix, start, end, revision, opts, new ArrayList<>(), new ArrayList<>());
     }
 
-    private CompletableFuture<ObjectList<T>> listPage(String prefix, String start, String end, long revision,
-                                                      ListOptions<? super T> opts, List<T> items,
-                                                      List<String> corrupt) {
+    private CompletableFuture<ObjectList<T>> listPage(
+            String prefix,
+            String start,
+            String end,
+            long revision,
+            ListOptions<? super T> opts,
+            List<T> items,
+            List<String> corrupt) {
         int want = opts.limit() == 0 ? PAGE_SIZE : Math.min(PAGE_SIZE, Math.max(1, opts.limit() - items.size()));
         GetOption.Builder o = GetOption.builder().withRange(bs(end)).withLimit(want);
         if (revision > 0) {
@@ -208,10 +212,15 @@ public final class ObjectStore<T extends Message> {
         }
         List<Cmp> cmps = new ArrayList<>(fence.compares());
         cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
-        return txn(key, cmps, Op.put(bs(key), ByteSequence.from(value), PutOption.DEFAULT), Op.get(bs(key), GetOption.DEFAULT))
+        return txn(
+                        key,
+                        cmps,
+                        Op.put(bs(key), ByteSequence.from(value), PutOption.DEFAULT),
+                        Op.get(bs(key), GetOption.DEFAULT))
                 .thenCompose(resp -> {
                     if (resp.isSucceeded()) {
-                        return CompletableFuture.completedFuture(withRevision(toStore, resp.getHeader().getRevision()));
+                        return CompletableFuture.completedFuture(
+                                withRevision(toStore, resp.getHeader().getRevision()));
                     }
                     if (currentKv(resp) == null) {
                         throw fencedOut(key);
@@ -219,7 +228,8 @@ public final class ObjectStore<T extends Message> {
                     if (generated && attempt < MAX_GENERATE_NAME_ATTEMPTS) {
                         return createAttempt(obj, mb, true, attempt + 1);
                     }
-                    throw new AlreadyExistsException(key, resource.plural() + " \"" + mb.getName() + "\" already exists");
+                    throw new AlreadyExistsException(
+                            key, resource.plural() + " \"" + mb.getName() + "\" already exists");
                 });
     }
 
@@ -258,7 +268,11 @@ public final class ObjectStore<T extends Message> {
         }
         List<Cmp> cmps = new ArrayList<>(fence.compares());
         cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)));
-        return txn(key, cmps, Op.put(bs(key), ByteSequence.from(value), PutOption.DEFAULT), Op.get(bs(key), GetOption.DEFAULT))
+        return txn(
+                        key,
+                        cmps,
+                        Op.put(bs(key), ByteSequence.from(value), PutOption.DEFAULT),
+                        Op.get(bs(key), GetOption.DEFAULT))
                 .thenApply(resp -> {
                     if (resp.isSucceeded()) {
                         return withRevision(obj, resp.getHeader().getRevision());
@@ -275,7 +289,8 @@ public final class ObjectStore<T extends Message> {
      * returned. {@code fn} may throw to abort; it must not change name or namespace.
      * Bumps generation when the spec changes.
      */
-    public CompletableFuture<T> guaranteedUpdate(String namespace, String name, Preconditions pre, UnaryOperator<T> fn) {
+    public CompletableFuture<T> guaranteedUpdate(
+            String namespace, String name, Preconditions pre, UnaryOperator<T> fn) {
         return get(namespace, name).thenCompose(cur -> updateLoop(cur, pre, fn, 1));
     }
 
@@ -329,8 +344,8 @@ public final class ObjectStore<T extends Message> {
         }
         long maxMs = Math.min(50, 1L << Math.min(6, attempt - BACKOFF_AFTER_ATTEMPTS));
         long delay = java.util.concurrent.ThreadLocalRandom.current().nextLong(maxMs + 1);
-        return CompletableFuture.runAsync(() -> { },
-                CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS));
+        return CompletableFuture.runAsync(
+                () -> {}, CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     private void checkPreconditions(String key, ObjectMeta m, Preconditions pre) {
@@ -338,9 +353,12 @@ public final class ObjectStore<T extends Message> {
             throw ConflictException.uidMismatch(key, pre.uid(), m.getUid(), Long.parseLong(m.getResourceVersion()));
         }
         if (!pre.resourceVersion().isEmpty() && !pre.resourceVersion().equals(m.getResourceVersion())) {
-            throw new ConflictException(key, "Operation cannot be fulfilled on " + resource.plural() + " \"" + m.getName()
-                    + "\": the object has been modified; please apply your changes to the latest version and try again",
-                    null, Long.parseLong(m.getResourceVersion()));
+            throw new ConflictException(
+                    key,
+                    "Operation cannot be fulfilled on " + resource.plural() + " \"" + m.getName()
+                            + "\": the object has been modified; please apply your changes to the latest version and try again",
+                    null,
+                    Long.parseLong(m.getResourceVersion()));
         }
     }
 
@@ -367,7 +385,8 @@ public final class ObjectStore<T extends Message> {
         return delete(namespace, name, Preconditions.NONE);
     }
 
-    private CompletableFuture<Deleted<T>> deleteMatching(String key, String name, T cur, Preconditions pre, int attempt) {
+    private CompletableFuture<Deleted<T>> deleteMatching(
+            String key, String name, T cur, Preconditions pre, int attempt) {
         ObjectMeta m = resource.meta(cur);
         checkPreconditions(key, m, pre);
         long rev = Long.parseLong(m.getResourceVersion());
@@ -413,7 +432,8 @@ public final class ObjectStore<T extends Message> {
      * (inclusive). See {@link ResourceWatch} for the guarantees.
      */
     public ResourceWatch<T> watch(String namespace, long fromRevision, WatchListener<T> listener) {
-        ResourceWatch<T> w = new ResourceWatch<>(etcd, resource, keys.listPrefix(resource, namespace), fromRevision, listener);
+        ResourceWatch<T> w =
+                new ResourceWatch<>(etcd, resource, keys.listPrefix(resource, namespace), fromRevision, listener);
         w.start();
         return w;
     }
@@ -421,18 +441,25 @@ public final class ObjectStore<T extends Message> {
     // ------------------------------------------------------------------ helpers
 
     private CompletableFuture<TxnResponse> txn(String key, List<Cmp> cmps, Op then, Op orElse) {
-        return etcd.call(key, () -> etcd.client().getKVClient().txn()
-                .If(cmps.toArray(Cmp[]::new))
-                .Then(then)
-                .Else(orElse)
-                .commit());
+        return etcd.call(
+                key,
+                () -> etcd.client()
+                        .getKVClient()
+                        .txn()
+                        .If(cmps.toArray(Cmp[]::new))
+                        .Then(then)
+                        .Else(orElse)
+                        .commit());
     }
 
     private byte[] encodeChecked(String key, T obj) {
         byte[] value = ObjectCodec.encode(resource, obj);
         if (value.length + key.length() > MAX_OBJECT_BYTES) {
-            throw new TooLargeException(key, resource.kind() + " " + resource.meta(obj).getName() + " is "
-                    + value.length + " bytes encoded; the limit is " + MAX_OBJECT_BYTES + " bytes (etcd's request size limit)");
+            throw new TooLargeException(
+                    key,
+                    resource.kind() + " " + resource.meta(obj).getName() + " is " + value.length
+                            + " bytes encoded; the limit is " + MAX_OBJECT_BYTES
+                            + " bytes (etcd's request size limit)");
         }
         return value;
     }
@@ -464,14 +491,17 @@ public final class ObjectStore<T extends Message> {
         } catch (CorruptException e) {
             return e;
         }
-        return new ConflictException(key, "Operation cannot be fulfilled on " + resource.plural() + " \"" + name
-                + "\": the object has been modified; please apply your changes to the latest version and try again",
-                current, cur.getModRevision());
+        return new ConflictException(
+                key,
+                "Operation cannot be fulfilled on " + resource.plural() + " \"" + name
+                        + "\": the object has been modified; please apply your changes to the latest version and try again",
+                current,
+                cur.getModRevision());
     }
 
     private FencedOutException fencedOut(String key) {
-        return new FencedOutException(key, "write to " + key + " rejected: this process no longer holds leadership ("
-                + fence + ")");
+        return new FencedOutException(
+                key, "write to " + key + " rejected: this process no longer holds leadership (" + fence + ")");
     }
 
     private NotFoundException notFound(String key, String name) {
@@ -480,7 +510,8 @@ public final class ObjectStore<T extends Message> {
 
     private T withRevision(T obj, long revision) {
         ObjectMeta m = resource.meta(obj);
-        return resource.withTypeMeta(resource.withMeta(obj, m.toBuilder().setResourceVersion(Long.toString(revision)).build()));
+        return resource.withTypeMeta(resource.withMeta(
+                obj, m.toBuilder().setResourceVersion(Long.toString(revision)).build()));
     }
 
     private static Timestamp nowSeconds() {

@@ -1,7 +1,7 @@
 package io.kubelite.store;
 
-import io.kubelite.kinds.Resource;
 import com.google.protobuf.Message;
+import io.kubelite.kinds.Resource;
 
 /**
  * Entry point to kubelite's objects in etcd: hands out a typed {@link ObjectStore}

@@ -1,6 +1,7 @@
 package io.kubelite.store;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,9 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * The per-call deadline bounds the whole call, the caller's wait included, when etcd does
@@ -29,17 +28,20 @@ class EtcdDeadlineTest {
     @Test
     void aSilentEndpointFailsTheCallAtItsDeadline() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             Etcd etcd = Etcd.connect(new EtcdConfig(List.of("127.0.0.1:" + silent.getLocalPort()), "/t", DEADLINE))) {
+                Etcd etcd =
+                        Etcd.connect(new EtcdConfig(List.of("127.0.0.1:" + silent.getLocalPort()), "/t", DEADLINE))) {
             List<Socket> held = new ArrayList<>();
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(silent.accept()); // accept and never answer
-                    }
-                } catch (Exception closed) {
-                    // test over
-                }
-            }, "silent-acceptor");
+            Thread acceptor = new Thread(
+                    () -> {
+                        try {
+                            while (true) {
+                                held.add(silent.accept()); // accept and never answer
+                            }
+                        } catch (Exception closed) {
+                            // test over
+                        }
+                    },
+                    "silent-acceptor");
             acceptor.setDaemon(true);
             acceptor.start();
             for (int i = 0; i < 3; i++) {
@@ -77,7 +79,8 @@ class EtcdDeadlineTest {
                     break;
                 }
             }
-            try (Etcd etcd = Etcd.connect(new EtcdConfig(List.of("127.0.0.1:" + full.getLocalPort()), "/t", DEADLINE))) {
+            try (Etcd etcd =
+                    Etcd.connect(new EtcdConfig(List.of("127.0.0.1:" + full.getLocalPort()), "/t", DEADLINE))) {
                 for (int i = 0; i < 3; i++) {
                     assertFailsWithinDeadline(etcd);
                 }
@@ -91,13 +94,18 @@ class EtcdDeadlineTest {
 
     private static void assertFailsWithinDeadline(Etcd etcd) {
         long t0 = System.nanoTime();
-        CompletableFuture<?> f = etcd.call("/t/k", () -> etcd.client().getKVClient().get(Etcd.bytes("/t/k")));
+        CompletableFuture<?> f =
+                etcd.call("/t/k", () -> etcd.client().getKVClient().get(Etcd.bytes("/t/k")));
         long returnedAfter = (System.nanoTime() - t0) / 1_000_000;
-        assertThatThrownBy(f::join).isInstanceOf(CompletionException.class).hasCauseInstanceOf(UnavailableException.class);
+        assertThatThrownBy(f::join)
+                .isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(UnavailableException.class);
         long failedAfter = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(returnedAfter).as("call() returned its future after %d ms (it must not block its caller)", returnedAfter)
+        assertThat(returnedAfter)
+                .as("call() returned its future after %d ms (it must not block its caller)", returnedAfter)
                 .isLessThan(SLACK_MS);
-        assertThat(failedAfter).as("the call failed %d ms after it started, deadline %d ms", failedAfter, DEADLINE.toMillis())
+        assertThat(failedAfter)
+                .as("the call failed %d ms after it started, deadline %d ms", failedAfter, DEADLINE.toMillis())
                 .isBetween(DEADLINE.toMillis() - 50, DEADLINE.toMillis() + SLACK_MS);
     }
 }

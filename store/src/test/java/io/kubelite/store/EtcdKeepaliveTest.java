@@ -1,18 +1,17 @@
 package io.kubelite.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client that has nothing to do keeps its connection: its keepalive fits etcd's
@@ -42,22 +41,24 @@ class EtcdKeepaliveTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         // gRPC logs through java.util.logging; keep a reference, or the logger (and handler) may be collected
         Logger grpc = Logger.getLogger("io.grpc");
         grpc.addHandler(h);
         try {
             Etcd etcd = ETCD.connect(ETCD.newPrefix());
-            etcd.call("/k", () -> etcd.client().getKVClient().get(Etcd.bytes("/k"))).join();
-            Poll.holds(IDLE, "no GOAWAY from etcd while the client is idle", () ->
-                    assertThat(goaways).as("GOAWAYs received").isEmpty());
-            etcd.call("/k", () -> etcd.client().getKVClient().get(Etcd.bytes("/k"))).join();
+            etcd.call("/k", () -> etcd.client().getKVClient().get(Etcd.bytes("/k")))
+                    .join();
+            Poll.holds(
+                    IDLE,
+                    "no GOAWAY from etcd while the client is idle",
+                    () -> assertThat(goaways).as("GOAWAYs received").isEmpty());
+            etcd.call("/k", () -> etcd.client().getKVClient().get(Etcd.bytes("/k")))
+                    .join();
             assertThat(goaways).as("GOAWAYs received").isEmpty();
         } finally {
             grpc.removeHandler(h);

@@ -1,19 +1,18 @@
 package io.kubelite.store;
 
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.testing.EtcdExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class GuaranteedUpdateConcurrencyTest {
     @RegisterExtension
@@ -24,8 +23,12 @@ class GuaranteedUpdateConcurrencyTest {
         Store store = new Store(ETCD.connect(ETCD.newPrefix()));
         ObjectStore<Pod> pods = store.of(PodKind.RESOURCE);
         pods.create(TestObjects.pod("default", "counter").toBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("counter").putAnnotations("n", "0"))
-                .build()).join();
+                        .setMetadata(ObjectMeta.newBuilder()
+                                .setNamespace("default")
+                                .setName("counter")
+                                .putAnnotations("n", "0"))
+                        .build())
+                .join();
 
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -34,10 +37,13 @@ class GuaranteedUpdateConcurrencyTest {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < 500; i++) {
                         pods.guaranteedUpdate("default", "counter", p -> {
-                            int n = Integer.parseInt(p.getMetadata().getAnnotationsOrThrow("n"));
-                            return p.toBuilder().setMetadata(p.getMetadata().toBuilder()
-                                    .putAnnotations("n", Integer.toString(n + 1))).build();
-                        }).join();
+                                    int n = Integer.parseInt(p.getMetadata().getAnnotationsOrThrow("n"));
+                                    return p.toBuilder()
+                                            .setMetadata(p.getMetadata().toBuilder()
+                                                    .putAnnotations("n", Integer.toString(n + 1)))
+                                            .build();
+                                })
+                                .join();
                     }
                 }));
             }

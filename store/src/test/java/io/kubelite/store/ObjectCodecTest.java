@@ -1,28 +1,32 @@
 package io.kubelite.store;
 
-import io.kubelite.kinds.Kinds;
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
-import io.kubelite.kinds.Resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.kubelite.api.Envelope;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
-import org.junit.jupiter.api.Test;
-
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The stored value format: envelope round trip for every resource, and what counts as corrupt. */
 class ObjectCodecTest {
 
     private static <T extends Message> T sample(Resource<T> r) {
-        ObjectMeta.Builder m = ObjectMeta.newBuilder().setName("x").setUid("u-1").setGeneration(3)
+        ObjectMeta.Builder m = ObjectMeta.newBuilder()
+                .setName("x")
+                .setUid("u-1")
+                .setGeneration(3)
                 .setCreationTimestamp(Timestamp.newBuilder().setSeconds(1_700_000_000))
-                .putLabels("app", "web").putAnnotations("note", "hi").setResourceVersion("999");
+                .putLabels("app", "web")
+                .putAnnotations("note", "hi")
+                .setResourceVersion("999");
         if (r.namespaced()) {
             m.setNamespace("ns1");
         }
@@ -42,10 +46,15 @@ class ObjectCodecTest {
         assertThat(new String(bytes, 0, 4, StandardCharsets.ISO_8859_1)).isEqualTo("k8l\0");
 
         T back = ObjectCodec.decode(r, "/registry/k", bytes, 42);
-        assertThat(r.meta(back).getResourceVersion()).as("resourceVersion is the mod_revision, never stored").isEqualTo("42");
-        assertThat(back.getField(back.getDescriptorForType().findFieldByName("kind"))).isEqualTo(r.kind());
-        assertThat(back.getField(back.getDescriptorForType().findFieldByName("api_version"))).isEqualTo(r.apiVersion());
-        T expected = r.withTypeMeta(r.withMeta(obj, r.meta(obj).toBuilder().setResourceVersion("42").build()));
+        assertThat(r.meta(back).getResourceVersion())
+                .as("resourceVersion is the mod_revision, never stored")
+                .isEqualTo("42");
+        assertThat(back.getField(back.getDescriptorForType().findFieldByName("kind")))
+                .isEqualTo(r.kind());
+        assertThat(back.getField(back.getDescriptorForType().findFieldByName("api_version")))
+                .isEqualTo(r.apiVersion());
+        T expected = r.withTypeMeta(
+                r.withMeta(obj, r.meta(obj).toBuilder().setResourceVersion("42").build()));
         assertThat(back).as(r.toString()).isEqualTo(expected);
 
         Message any = ObjectCodec.decodeAny("/registry/k", bytes, 42);
@@ -58,7 +67,8 @@ class ObjectCodecTest {
 
     @Test
     void garbageIsCorruptAndNamesTheKey() {
-        assertThatThrownBy(() -> ObjectCodec.decode(PodKind.RESOURCE, "/registry/pods/a/b", "hello".getBytes(StandardCharsets.UTF_8), 1))
+        assertThatThrownBy(() -> ObjectCodec.decode(
+                        PodKind.RESOURCE, "/registry/pods/a/b", "hello".getBytes(StandardCharsets.UTF_8), 1))
                 .isInstanceOf(CorruptException.class)
                 .hasMessageContaining("/registry/pods/a/b")
                 .hasMessageContaining("missing magic prefix");
@@ -78,7 +88,10 @@ class ObjectCodecTest {
 
     @Test
     void storedBytesCarryNoResourceVersionOrTypeMeta() throws Exception {
-        Pod p = sample(PodKind.RESOURCE).toBuilder().setKind("Pod").setApiVersion("v1").build();
+        Pod p = sample(PodKind.RESOURCE).toBuilder()
+                .setKind("Pod")
+                .setApiVersion("v1")
+                .build();
         Envelope env = ObjectCodec.envelope("k", ObjectCodec.encode(PodKind.RESOURCE, p));
         Pod raw = Pod.parseFrom(env.getRaw());
         assertThat(raw.getMetadata().getResourceVersion()).isEmpty();

@@ -1,22 +1,20 @@
 package io.kubelite.store;
 
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodStatus;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.testing.EtcdExtension;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ObjectStoreTest {
     @RegisterExtension
@@ -59,9 +57,10 @@ class ObjectStoreTest {
     void createTwiceIsAlreadyExistsAndWritesNothing() {
         Pod first = pods.create(TestObjects.pod("default", "a")).join();
         Throwable err = failure(() -> pods.create(TestObjects.pod("default", "a").toBuilder()
-                .setStatus(PodStatus.newBuilder().setPhase("Running")).build()).join());
-        assertThat(err).isInstanceOf(AlreadyExistsException.class)
-                .hasMessage("pods \"a\" already exists");
+                        .setStatus(PodStatus.newBuilder().setPhase("Running"))
+                        .build())
+                .join());
+        assertThat(err).isInstanceOf(AlreadyExistsException.class).hasMessage("pods \"a\" already exists");
         assertThat(((StoreException) err).key()).endsWith("/pods/default/a");
         assertThat(pods.get("default", "a").join()).isEqualTo(first);
     }
@@ -69,7 +68,8 @@ class ObjectStoreTest {
     @Test
     void generateNameProducesDistinctNames() {
         Pod template = TestObjects.pod("default", "").toBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setGenerateName("web-")).build();
+                .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setGenerateName("web-"))
+                .build();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < 20; i++) {
             names.add(pods.create(template).join().getMetadata().getName());
@@ -80,9 +80,11 @@ class ObjectStoreTest {
     @Test
     void createRequiresNameAndNamespace() {
         assertThat(failure(() -> pods.create(TestObjects.pod("default", "")).join()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("metadata.name");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("metadata.name");
         assertThat(failure(() -> pods.create(TestObjects.pod("", "x")).join()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("metadata.namespace");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("metadata.namespace");
     }
 
     @Test
@@ -94,17 +96,22 @@ class ObjectStoreTest {
     @Test
     void updateWithCurrentVersionSucceedsAndStaleVersionConflictsWithCurrentValue() {
         Pod v1 = pods.create(TestObjects.pod("default", "a")).join();
-        Pod v2 = pods.update(v1.toBuilder().setStatus(PodStatus.newBuilder().setPhase("Running")).build()).join();
+        Pod v2 = pods.update(v1.toBuilder()
+                        .setStatus(PodStatus.newBuilder().setPhase("Running"))
+                        .build())
+                .join();
         assertThat(Long.parseLong(v2.getMetadata().getResourceVersion()))
                 .isGreaterThan(Long.parseLong(v1.getMetadata().getResourceVersion()));
 
         Throwable err = failure(() -> pods.update(v1.toBuilder()
-                .setStatus(PodStatus.newBuilder().setPhase("Failed")).build()).join());
-        assertThat(err).isInstanceOf(ConflictException.class)
-                .hasMessageContaining("the object has been modified");
+                        .setStatus(PodStatus.newBuilder().setPhase("Failed"))
+                        .build())
+                .join());
+        assertThat(err).isInstanceOf(ConflictException.class).hasMessageContaining("the object has been modified");
         ConflictException ce = (ConflictException) err;
         assertThat(ce.<Pod>current()).isEqualTo(v2);
-        assertThat(ce.currentRevision()).isEqualTo(Long.parseLong(v2.getMetadata().getResourceVersion()));
+        assertThat(ce.currentRevision())
+                .isEqualTo(Long.parseLong(v2.getMetadata().getResourceVersion()));
         assertThat(pods.get("default", "a").join().getStatus().getPhase()).isEqualTo("Running");
     }
 
@@ -119,14 +126,25 @@ class ObjectStoreTest {
     void guaranteedUpdateSkipsNoOpsAndBumpsGenerationOnSpecChange() {
         Pod v1 = pods.create(TestObjects.pod("default", "a")).join();
         Pod same = pods.guaranteedUpdate("default", "a", p -> p).join();
-        assertThat(same.getMetadata().getResourceVersion()).isEqualTo(v1.getMetadata().getResourceVersion());
+        assertThat(same.getMetadata().getResourceVersion())
+                .isEqualTo(v1.getMetadata().getResourceVersion());
 
-        Pod status = pods.guaranteedUpdate("default", "a",
-                p -> p.toBuilder().setStatus(PodStatus.newBuilder().setPhase("Running")).build()).join();
+        Pod status = pods.guaranteedUpdate(
+                        "default",
+                        "a",
+                        p -> p.toBuilder()
+                                .setStatus(PodStatus.newBuilder().setPhase("Running"))
+                                .build())
+                .join();
         assertThat(status.getMetadata().getGeneration()).isEqualTo(1);
 
-        Pod spec = pods.guaranteedUpdate("default", "a",
-                p -> p.toBuilder().setSpec(p.getSpec().toBuilder().setNodeName("n1")).build()).join();
+        Pod spec = pods.guaranteedUpdate(
+                        "default",
+                        "a",
+                        p -> p.toBuilder()
+                                .setSpec(p.getSpec().toBuilder().setNodeName("n1"))
+                                .build())
+                .join();
         assertThat(spec.getMetadata().getGeneration()).isEqualTo(2);
         assertThat(spec.getMetadata().getUid()).isEqualTo(v1.getMetadata().getUid());
     }
@@ -134,21 +152,32 @@ class ObjectStoreTest {
     @Test
     void guaranteedUpdateHonoursUidPrecondition() {
         pods.create(TestObjects.pod("default", "a")).join();
-        Throwable err = failure(() -> pods.guaranteedUpdate("default", "a", Preconditions.uid("other"), p -> p).join());
+        Throwable err = failure(() -> pods.guaranteedUpdate("default", "a", Preconditions.uid("other"), p -> p)
+                .join());
         assertThat(err).isInstanceOf(ConflictException.class).hasMessageContaining("UID in precondition: other");
-        assertThat(((ConflictException) err).isUidMismatch()).as("told apart from a stale revision without parsing text").isTrue();
+        assertThat(((ConflictException) err).isUidMismatch())
+                .as("told apart from a stale revision without parsing text")
+                .isTrue();
     }
 
     @Test
     void deleteReturnsLastStateAndHonoursPreconditions() {
         Pod v1 = pods.create(TestObjects.pod("default", "a")).join();
-        assertThat(failure(() -> pods.delete("default", "a", Preconditions.uid("wrong")).join()))
-                .isInstanceOfSatisfying(ConflictException.class, c -> assertThat(c.isUidMismatch()).isTrue());
-        assertThat(failure(() -> pods.delete("default", "a", Preconditions.resourceVersion("1")).join()))
-                .isInstanceOfSatisfying(ConflictException.class, c -> assertThat(c.isUidMismatch()).isFalse());
+        assertThat(failure(() ->
+                        pods.delete("default", "a", Preconditions.uid("wrong")).join()))
+                .isInstanceOfSatisfying(
+                        ConflictException.class,
+                        c -> assertThat(c.isUidMismatch()).isTrue());
+        assertThat(failure(() -> pods.delete("default", "a", Preconditions.resourceVersion("1"))
+                        .join()))
+                .isInstanceOfSatisfying(
+                        ConflictException.class,
+                        c -> assertThat(c.isUidMismatch()).isFalse());
         assertThat(pods.get("default", "a").join()).isEqualTo(v1);
 
-        Deleted<Pod> d = pods.delete("default", "a", Preconditions.uid(v1.getMetadata().getUid())).join();
+        Deleted<Pod> d = pods.delete(
+                        "default", "a", Preconditions.uid(v1.getMetadata().getUid()))
+                .join();
         assertThat(d.object()).isEqualTo(v1);
         assertThat(d.revision()).isGreaterThan(Long.parseLong(v1.getMetadata().getResourceVersion()));
         assertThat(failure(() -> pods.get("default", "a").join())).isInstanceOf(NotFoundException.class);
@@ -158,34 +187,42 @@ class ObjectStoreTest {
     @Test
     void listPagesAcrossNamespacesAtOneRevision() {
         for (int i = 0; i < 1200; i++) {
-            pods.create(TestObjects.pod(i % 2 == 0 ? "even" : "odd", String.format("p%04d", i))).join();
+            pods.create(TestObjects.pod(i % 2 == 0 ? "even" : "odd", String.format("p%04d", i)))
+                    .join();
         }
         ObjectList<Pod> all = pods.list(ListOptions.all()).join();
         assertThat(all.items()).hasSize(1200);
         assertThat(all.hasMore()).isFalse();
 
         ObjectList<Pod> even = pods.list(ListOptions.<Pod>inNamespace("even")).join();
-        assertThat(even.items()).hasSize(600).allMatch(p -> p.getMetadata().getNamespace().equals("even"));
+        assertThat(even.items())
+                .hasSize(600)
+                .allMatch(p -> p.getMetadata().getNamespace().equals("even"));
 
         // limit/continue: pages are consistent with the first page's revision even if writes happen between
-        ObjectList<Pod> page1 = pods.list(ListOptions.<Pod>all().withLimit(700, "")).join();
+        ObjectList<Pod> page1 =
+                pods.list(ListOptions.<Pod>all().withLimit(700, "")).join();
         assertThat(page1.items()).hasSize(700);
         assertThat(page1.hasMore()).isTrue();
         pods.create(TestObjects.pod("even", "zz-late")).join();
-        ObjectList<Pod> page2 = pods.list(ListOptions.<Pod>all().withLimit(700, page1.continueToken())).join();
+        ObjectList<Pod> page2 = pods.list(ListOptions.<Pod>all().withLimit(700, page1.continueToken()))
+                .join();
         assertThat(page2.items()).hasSize(500);
         assertThat(page2.revision()).isEqualTo(page1.revision());
         assertThat(page2.hasMore()).isFalse();
 
         ObjectList<Pod> filtered = pods.list(ListOptions.<Pod>all()
-                .withFilter(p -> p.getMetadata().getName().endsWith("7"))).join();
+                        .withFilter(p -> p.getMetadata().getName().endsWith("7")))
+                .join();
         assertThat(filtered.items()).hasSize(120);
     }
 
     @Test
     void oversizedObjectIsRefusedAndNothingIsWritten() {
         Pod big = TestObjects.pod("default", "big").toBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("big")
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setNamespace("default")
+                        .setName("big")
                         .putAnnotations("blob", "x".repeat(2 * 1024 * 1024)))
                 .build();
         Throwable err = failure(() -> pods.create(big).join());
@@ -200,7 +237,8 @@ class ObjectStoreTest {
         var n = nodes.create(TestObjects.node("n1")).join();
         assertThat(nodes.key("", "n1")).endsWith("/nodes/n1");
         assertThat(n.getMetadata().getNamespace()).isEmpty();
-        assertThat(nodes.list(ListOptions.all()).join().items()).extracting(x -> x.getMetadata().getName())
+        assertThat(nodes.list(ListOptions.all()).join().items())
+                .extracting(x -> x.getMetadata().getName())
                 .isEqualTo(List.of("n1"));
     }
 
@@ -209,19 +247,32 @@ class ObjectStoreTest {
         Etcd etcd = store.etcd();
         String leaderKey = store.keys().internal("leader", "test", "me");
         etcd.client().getKVClient().put(Etcd.bytes(leaderKey), Etcd.bytes("me")).join();
-        long token = etcd.client().getKVClient().get(Etcd.bytes(leaderKey)).join().getKvs().get(0).getCreateRevision();
+        long token = etcd.client()
+                .getKVClient()
+                .get(Etcd.bytes(leaderKey))
+                .join()
+                .getKvs()
+                .get(0)
+                .getCreateRevision();
         ObjectStore<Pod> fenced = pods.withFence(Fence.onKey(leaderKey, token));
 
         Pod p = fenced.create(TestObjects.pod("default", "f")).join();
-        p = fenced.guaranteedUpdate("default", "f", x -> x.toBuilder()
-                .setStatus(PodStatus.newBuilder().setPhase("Running")).build()).join();
+        p = fenced.guaranteedUpdate(
+                        "default",
+                        "f",
+                        x -> x.toBuilder()
+                                .setStatus(PodStatus.newBuilder().setPhase("Running"))
+                                .build())
+                .join();
 
         etcd.client().getKVClient().delete(Etcd.bytes(leaderKey)).join();
         Pod stale = p;
         assertThat(failure(() -> fenced.create(TestObjects.pod("default", "g")).join()))
                 .isInstanceOf(FencedOutException.class);
         assertThat(failure(() -> fenced.update(stale.toBuilder()
-                .setStatus(PodStatus.newBuilder().setPhase("Failed")).build()).join()))
+                                .setStatus(PodStatus.newBuilder().setPhase("Failed"))
+                                .build())
+                        .join()))
                 .isInstanceOf(FencedOutException.class);
         assertThat(failure(() -> fenced.delete("default", "f").join())).isInstanceOf(FencedOutException.class);
         assertThat(pods.get("default", "f").join().getStatus().getPhase()).isEqualTo("Running");

@@ -8,17 +8,20 @@ import io.kubelite.api.PodSpec;
 
 /** Small objects for store tests. */
 public final class TestObjects {
-    private TestObjects() {
-    }
+    private TestObjects() {}
 
     public static Pod pod(String ns, String name) {
         return Pod.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setNamespace(ns).setName(name).putLabels("app", "web"))
-                .setSpec(PodSpec.newBuilder().addContainers(Container.newBuilder().setName("c").setImage("nginx")))
+                .setMetadata(
+                        ObjectMeta.newBuilder().setNamespace(ns).setName(name).putLabels("app", "web"))
+                .setSpec(PodSpec.newBuilder()
+                        .addContainers(Container.newBuilder().setName("c").setImage("nginx")))
                 .build();
     }
 
     public static Node node(String name) {
-        return Node.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(name)).build();
+        return Node.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder().setName(name))
+                .build();
     }
 }

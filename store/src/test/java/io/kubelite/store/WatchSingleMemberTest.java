@@ -1,19 +1,17 @@
 package io.kubelite.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubelite.api.Pod;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.kinds.core.pod.PodKind;
-import io.kubelite.api.Pod;
 import io.kubelite.store.testing.EtcdCluster;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import io.kubelite.store.watch.ResourceWatch;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Watch resume across a full restart, compaction and progress, on a one-member etcd. */
 class WatchSingleMemberTest {
@@ -26,7 +24,10 @@ class WatchSingleMemberTest {
         String prefix = ETCD.newPrefix();
         Etcd etcd = ETCD.connect(prefix);
         ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
-        long start = Long.parseLong(pods.create(TestObjects.pod("default", "start")).join().getMetadata().getResourceVersion());
+        long start = Long.parseLong(pods.create(TestObjects.pod("default", "start"))
+                .join()
+                .getMetadata()
+                .getResourceVersion());
         WatchTesting.Recorder rec = new WatchTesting.Recorder();
         try (ResourceWatch<Pod> w = pods.watch(null, start + 1, rec)) {
             for (int i = 0; i < 10; i++) {
@@ -38,15 +39,21 @@ class WatchSingleMemberTest {
             long last = 0;
             for (int i = 0; i < 10; i++) {
                 last = Long.parseLong(Poll.value(Duration.ofSeconds(30), "write after restart", () -> {
-                    try {
-                        return pods.create(TestObjects.pod("default", "after-" + rec.hashCode() + "-" + System.nanoTime())).join();
-                    } catch (RuntimeException e) {
-                        return null;
-                    }
-                }).getMetadata().getResourceVersion());
+                            try {
+                                return pods.create(TestObjects.pod(
+                                                "default", "after-" + rec.hashCode() + "-" + System.nanoTime()))
+                                        .join();
+                            } catch (RuntimeException e) {
+                                return null;
+                            }
+                        })
+                        .getMetadata()
+                        .getResourceVersion());
             }
             long lastRev = last;
-            Poll.until(Duration.ofSeconds(30), "watch resumes to " + lastRev,
+            Poll.until(
+                    Duration.ofSeconds(30),
+                    "watch resumes to " + lastRev,
                     () -> !rec.revisions.isEmpty() && rec.revisions.get(rec.revisions.size() - 1) == lastRev);
             WatchTesting.assertStrictlyIncreasing(rec.revisions);
             assertThat(rec.revisions).hasSize(20);
@@ -59,9 +66,15 @@ class WatchSingleMemberTest {
         String prefix = ETCD.newPrefix();
         Etcd etcd = ETCD.connect(prefix);
         ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
-        long first = Long.parseLong(pods.create(TestObjects.pod("default", "a")).join().getMetadata().getResourceVersion());
+        long first = Long.parseLong(pods.create(TestObjects.pod("default", "a"))
+                .join()
+                .getMetadata()
+                .getResourceVersion());
         pods.create(TestObjects.pod("default", "b")).join();
-        long latest = Long.parseLong(pods.create(TestObjects.pod("default", "c")).join().getMetadata().getResourceVersion());
+        long latest = Long.parseLong(pods.create(TestObjects.pod("default", "c"))
+                .join()
+                .getMetadata()
+                .getResourceVersion());
         ETCD.cluster().compact(latest);
         WatchTesting.Recorder rec = new WatchTesting.Recorder();
         try (ResourceWatch<Pod> w = pods.watch(null, first, rec)) {
@@ -77,12 +90,19 @@ class WatchSingleMemberTest {
         Etcd etcd = ETCD.connect(prefix);
         ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
         ObjectStore<io.kubelite.api.Node> nodes = new Store(etcd).of(NodeKind.RESOURCE);
-        long start = Long.parseLong(pods.create(TestObjects.pod("default", "a")).join().getMetadata().getResourceVersion());
+        long start = Long.parseLong(pods.create(TestObjects.pod("default", "a"))
+                .join()
+                .getMetadata()
+                .getResourceVersion());
         WatchTesting.Recorder rec = new WatchTesting.Recorder();
         try (ResourceWatch<Pod> w = pods.watch(null, start + 1, rec)) {
-            long other = Long.parseLong(nodes.create(TestObjects.node("n-" + System.nanoTime())).join()
-                    .getMetadata().getResourceVersion());
-            Poll.until(Duration.ofSeconds(15), "pod watch progresses to " + other + " without pod events",
+            long other = Long.parseLong(nodes.create(TestObjects.node("n-" + System.nanoTime()))
+                    .join()
+                    .getMetadata()
+                    .getResourceVersion());
+            Poll.until(
+                    Duration.ofSeconds(15),
+                    "pod watch progresses to " + other + " without pod events",
                     () -> rec.progress.get() >= other);
             assertThat(rec.revisions).isEmpty();
             assertThat(w.lastRevision()).isGreaterThanOrEqualTo(other);

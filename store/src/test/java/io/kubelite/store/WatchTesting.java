@@ -1,12 +1,13 @@
 package io.kubelite.store;
 
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.Pod;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.testing.Poll;
 import io.kubelite.store.watch.ResourceWatch;
 import io.kubelite.store.watch.WatchEvent;
 import io.kubelite.store.watch.WatchListener;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,13 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Recording and checking helpers for watch tests. */
 final class WatchTesting {
-    private WatchTesting() {
-    }
-
+    private WatchTesting() {}
 
     /** Records what a watch delivered. */
     static final class Recorder implements WatchListener<Pod> {
@@ -55,22 +52,27 @@ final class WatchTesting {
         final Thread thread;
 
         Writer(ObjectStore<Pod> pods) {
-            thread = new Thread(() -> {
-                int i = 0;
-                while (!stop.get()) {
-                    String name = "w" + (i % 10);
-                    try {
-                        Pod p = pods.create(TestObjects.pod("default", name + "-" + i)).join();
-                        acked.add(Long.parseLong(p.getMetadata().getResourceVersion()));
-                        Deleted<Pod> d = pods.delete("default", name + "-" + i).join();
-                        acked.add(d.revision());
-                    } catch (RuntimeException e) {
-                        // etcd member down: this write may or may not have happened; the watch check uses etcd's history
-                        failures.incrementAndGet();
-                    }
-                    i++;
-                }
-            }, "writer");
+            thread = new Thread(
+                    () -> {
+                        int i = 0;
+                        while (!stop.get()) {
+                            String name = "w" + (i % 10);
+                            try {
+                                Pod p = pods.create(TestObjects.pod("default", name + "-" + i))
+                                        .join();
+                                acked.add(Long.parseLong(p.getMetadata().getResourceVersion()));
+                                Deleted<Pod> d =
+                                        pods.delete("default", name + "-" + i).join();
+                                acked.add(d.revision());
+                            } catch (RuntimeException e) {
+                                // etcd member down: this write may or may not have happened; the watch check uses
+                                // etcd's history
+                                failures.incrementAndGet();
+                            }
+                            i++;
+                        }
+                    },
+                    "writer");
             thread.start();
         }
 
@@ -87,7 +89,9 @@ final class WatchTesting {
             copy = new ArrayList<>(revs);
         }
         for (int i = 1; i < copy.size(); i++) {
-            assertThat(copy.get(i)).as("event %d after revision %d", i, copy.get(i - 1)).isGreaterThan(copy.get(i - 1));
+            assertThat(copy.get(i))
+                    .as("event %d after revision %d", i, copy.get(i - 1))
+                    .isGreaterThan(copy.get(i - 1));
         }
     }
 
@@ -97,7 +101,9 @@ final class WatchTesting {
         Recorder oracle = new Recorder();
         ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
         try (ResourceWatch<Pod> w = pods.watch(null, from, oracle)) {
-            Poll.until(Duration.ofSeconds(30), "oracle watch replays up to " + to,
+            Poll.until(
+                    Duration.ofSeconds(30),
+                    "oracle watch replays up to " + to,
                     () -> !oracle.revisions.isEmpty() && oracle.revisions.get(oracle.revisions.size() - 1) >= to);
         }
         List<Long> out = new ArrayList<>();

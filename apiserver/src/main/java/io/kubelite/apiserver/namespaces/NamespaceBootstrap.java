@@ -1,15 +1,14 @@
 package io.kubelite.apiserver.namespaces;
 
-import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.api.Namespace;
 import io.kubelite.api.ObjectMeta;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
 
 /**
  * The namespaces every cluster has ({@code default}, {@code kube-system},
@@ -20,15 +19,17 @@ public final class NamespaceBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceBootstrap.class);
     public static final List<String> NAMES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
 
-    private NamespaceBootstrap() {
-    }
+    private NamespaceBootstrap() {}
 
     /** Starts the creates; failures other than AlreadyExists are logged, not thrown. */
     public static void createMissing(Store store) {
         var ns = store.of(NamespaceKind.RESOURCE);
         for (String name : NAMES) {
-            Namespace n = NamespaceKind.KIND.strategy().defaults(
-                    Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder().setName(name)).build());
+            Namespace n = NamespaceKind.KIND
+                    .strategy()
+                    .defaults(Namespace.newBuilder()
+                            .setMetadata(ObjectMeta.newBuilder().setName(name))
+                            .build());
             ns.create(n).whenComplete((v, err) -> {
                 if (err != null && !(StoreException.unwrap(err) instanceof AlreadyExistsException)) {
                     LOG.warn("could not create namespace {}: {}", name, err.getMessage());

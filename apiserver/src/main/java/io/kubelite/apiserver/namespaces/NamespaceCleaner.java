@@ -1,19 +1,18 @@
 package io.kubelite.apiserver.namespaces;
 
-import io.kubelite.kinds.Kinds;
-import io.kubelite.kinds.core.namespace.NamespaceKind;
 import com.google.protobuf.Message;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.Store;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finishes a namespace delete: removes every namespaced object in it (at once, without
@@ -23,8 +22,7 @@ import java.util.concurrent.CompletableFuture;
 public final class NamespaceCleaner {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceCleaner.class);
 
-    private NamespaceCleaner() {
-    }
+    private NamespaceCleaner() {}
 
     public static CompletableFuture<Void> purge(Store store, String ns) {
         List<CompletableFuture<?>> all = new ArrayList<>();

@@ -1,10 +1,9 @@
 package io.kubelite.apiserver.namespaces;
 
-import io.kubelite.kinds.core.namespace.NamespaceKind;
 import com.google.protobuf.Timestamp;
 import io.kubelite.api.Namespace;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.store.Store;
-
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,23 +14,25 @@ import java.util.concurrent.CompletableFuture;
  * controller, so the API server does what kube's would.
  */
 public final class NamespaceDeletion {
-    private NamespaceDeletion() {
-    }
+    private NamespaceDeletion() {}
 
     /** Completes with the Terminating namespace once it is marked; the purge continues after that. */
     public static CompletableFuture<Namespace> start(Store store, String name) {
-        return store.of(NamespaceKind.RESOURCE).guaranteedUpdate(null, name, n -> {
-            if (n.getMetadata().hasDeletionTimestamp()) {
-                return n;
-            }
-            Namespace.Builder b = n.toBuilder();
-            b.getMetadataBuilder().setDeletionTimestamp(Timestamp.newBuilder()
-                    .setSeconds(Instant.now().getEpochSecond()));
-            b.getStatusBuilder().setPhase("Terminating");
-            return b.build();
-        }).thenApply(n -> {
-            NamespaceCleaner.purge(store, name);
-            return n;
-        });
+        return store.of(NamespaceKind.RESOURCE)
+                .guaranteedUpdate(null, name, n -> {
+                    if (n.getMetadata().hasDeletionTimestamp()) {
+                        return n;
+                    }
+                    Namespace.Builder b = n.toBuilder();
+                    b.getMetadataBuilder()
+                            .setDeletionTimestamp(Timestamp.newBuilder()
+                                    .setSeconds(Instant.now().getEpochSecond()));
+                    b.getStatusBuilder().setPhase("Terminating");
+                    return b.build();
+                })
+                .thenApply(n -> {
+                    NamespaceCleaner.purge(store, name);
+                    return n;
+                });
     }
 }

@@ -1,7 +1,5 @@
 package io.kubelite.apiserver.pods;
 
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Container;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeAddress;
@@ -9,11 +7,12 @@ import io.kubelite.api.Pod;
 import io.kubelite.apiserver.ApiException;
 import io.kubelite.apiserver.HandlerContext;
 import io.kubelite.apiserver.Request;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,13 +34,14 @@ public final class LogProxy {
 
     public void serve(String ns, String name) {
         var pods = ctx.store().of(PodKind.RESOURCE);
-        pods.get(ns, name).whenComplete((pod, err) -> r.onContext(() -> {
-            if (err != null) {
-                r.fail(ApiException.from(err, PodKind.RESOURCE, name));
-                return;
-            }
-            withPod(pod);
-        }));
+        pods.get(ns, name)
+                .whenComplete((pod, err) -> r.onContext(() -> {
+                    if (err != null) {
+                        r.fail(ApiException.from(err, PodKind.RESOURCE, name));
+                        return;
+                    }
+                    withPod(pod);
+                }));
     }
 
     private void withPod(Pod pod) {
@@ -53,8 +53,12 @@ public final class LogProxy {
         if (container == null || container.isEmpty()) {
             if (pod.getSpec().getContainersCount() != 1) {
                 throw ApiException.badRequest("a container name must be specified for pod " + name
-                        + ", choose one of: [" + String.join(" ", pod.getSpec().getContainersList().stream()
-                        .map(Container::getName).toList()) + "]");
+                        + ", choose one of: ["
+                        + String.join(
+                                " ",
+                                pod.getSpec().getContainersList().stream()
+                                        .map(Container::getName)
+                                        .toList()) + "]");
             }
             container = pod.getSpec().getContainers(0).getName();
         } else if (!names.contains(container)) {
@@ -66,18 +70,24 @@ public final class LogProxy {
                     + "\" is waiting to start: pod is not scheduled to a node");
         }
         String c = container;
-        ctx.store().of(NodeKind.RESOURCE).get(null, nodeName).whenComplete((node, err) -> r.onContext(() -> {
-            if (err != null) {
-                throw ApiException.from(err, NodeKind.RESOURCE, nodeName);
-            }
-            proxy(pod, node, c);
-        }));
+        ctx.store()
+                .of(NodeKind.RESOURCE)
+                .get(null, nodeName)
+                .whenComplete((node, err) -> r.onContext(() -> {
+                    if (err != null) {
+                        throw ApiException.from(err, NodeKind.RESOURCE, nodeName);
+                    }
+                    proxy(pod, node, c);
+                }));
     }
 
     private void proxy(Pod pod, Node node, String container) {
         int port = node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
-        String host = node.getStatus().getAddressesList().stream().filter(a -> a.getType().equals("InternalIP"))
-                .map(NodeAddress::getAddress).findFirst().orElse("");
+        String host = node.getStatus().getAddressesList().stream()
+                .filter(a -> a.getType().equals("InternalIP"))
+                .map(NodeAddress::getAddress)
+                .findFirst()
+                .orElse("");
         if (port <= 0 || host.isEmpty()) {
             throw ApiException.badRequest("node " + node.getMetadata().getName()
                     + " has no kubelet endpoint (status.daemonEndpoints.kubeletEndpoint.Port and an InternalIP)");
@@ -86,8 +96,12 @@ public final class LogProxy {
             throw ApiException.badRequest("node " + node.getMetadata().getName() + " kubelet address " + host
                     + " is not on loopback; kubelite proxies logs to loopback kubelets only");
         }
-        StringBuilder uri = new StringBuilder("/containerLogs/").append(enc(pod.getMetadata().getNamespace()))
-                .append('/').append(enc(pod.getMetadata().getName())).append('/').append(enc(container));
+        StringBuilder uri = new StringBuilder("/containerLogs/")
+                .append(enc(pod.getMetadata().getNamespace()))
+                .append('/')
+                .append(enc(pod.getMetadata().getName()))
+                .append('/')
+                .append(enc(container));
         StringBuilder q = new StringBuilder();
         for (String p : List.of("follow", "previous", "tailLines", "timestamps", "sinceSeconds", "limitBytes")) {
             String v = r.http().getParam(p);
@@ -97,23 +111,37 @@ public final class LogProxy {
         }
         uri.append(q);
         HttpServerResponse out = r.http().response();
-        RequestOptions opts = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
+        RequestOptions opts = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(host)
+                .setPort(port)
                 .setURI(uri.toString());
-        ctx.kubeletClient().request(opts)
+        ctx.kubeletClient()
+                .request(opts)
                 .compose(req -> req.send())
                 .onComplete(ar -> r.onContext(() -> {
                     if (ar.failed()) {
-                        throw ApiException.of(500, "InternalError", "Get \"http://" + host + ":" + port + uri
-                                + "\": " + ar.cause().getMessage());
+                        throw ApiException.of(
+                                500,
+                                "InternalError",
+                                "Get \"http://" + host + ":" + port + uri + "\": "
+                                        + ar.cause().getMessage());
                     }
                     HttpClientResponse in = ar.result();
                     if (in.statusCode() != 200) {
-                        in.body().onComplete(b -> r.onContext(() -> {
-                            String msg = b.succeeded() ? b.result().toString(StandardCharsets.UTF_8).trim() : "";
-                            int code = in.statusCode() == 404 ? 404 : in.statusCode() >= 500 ? 500 : 400;
-                            throw ApiException.of(code, code == 404 ? "NotFound" : code == 500 ? "InternalError"
-                                    : "BadRequest", msg.isEmpty() ? "kubelet answered " + in.statusCode() : msg);
-                        }));
+                        in.body()
+                                .onComplete(b -> r.onContext(() -> {
+                                    String msg = b.succeeded()
+                                            ? b.result()
+                                                    .toString(StandardCharsets.UTF_8)
+                                                    .trim()
+                                            : "";
+                                    int code = in.statusCode() == 404 ? 404 : in.statusCode() >= 500 ? 500 : 400;
+                                    throw ApiException.of(
+                                            code,
+                                            code == 404 ? "NotFound" : code == 500 ? "InternalError" : "BadRequest",
+                                            msg.isEmpty() ? "kubelet answered " + in.statusCode() : msg);
+                                }));
                         return;
                     }
                     out.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/plain");

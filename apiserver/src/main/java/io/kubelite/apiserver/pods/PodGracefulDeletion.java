@@ -6,7 +6,6 @@ import io.kubelite.api.Pod;
 import io.kubelite.apiserver.WatchCache;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,8 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * removes it. Every other pod is removed at once.
  */
 public final class PodGracefulDeletion {
-    private PodGracefulDeletion() {
-    }
+    private PodGracefulDeletion() {}
 
     /** The grace period: the request's, else the pod's {@code terminationGracePeriodSeconds}. */
     public static long grace(Pod pod, Long requested) {
@@ -47,11 +45,13 @@ public final class PodGracefulDeletion {
      * Marks the pod for deletion in {@code grace} seconds; a pod already deleting with a
      * grace no longer than that is left as it is (a shorter grace may only shorten it).
      */
-    public static CompletableFuture<Pod> start(ObjectStore<Pod> pods, String ns, String name, long grace,
-                                               Preconditions pre) {
+    public static CompletableFuture<Pod> start(
+            ObjectStore<Pod> pods, String ns, String name, long grace, Preconditions pre) {
         return pods.guaranteedUpdate(ns, name, pre, p -> {
             var m = p.getMetadata();
-            if (m.hasDeletionTimestamp() && m.hasDeletionGracePeriodSeconds() && m.getDeletionGracePeriodSeconds() <= grace) {
+            if (m.hasDeletionTimestamp()
+                    && m.hasDeletionGracePeriodSeconds()
+                    && m.getDeletionGracePeriodSeconds() <= grace) {
                 return p;
             }
             return mark(p, grace);
@@ -59,13 +59,17 @@ public final class PodGracefulDeletion {
     }
 
     /** Marks the pod for deletion in {@code grace} seconds unless it is already deleting (deletecollection). */
-    public static CompletableFuture<Pod> startUnlessDeleting(ObjectStore<Pod> pods, String ns, String name, long grace) {
+    public static CompletableFuture<Pod> startUnlessDeleting(
+            ObjectStore<Pod> pods, String ns, String name, long grace) {
         return pods.guaranteedUpdate(ns, name, p -> p.getMetadata().hasDeletionTimestamp() ? p : mark(p, grace));
     }
 
     private static Pod mark(Pod p, long grace) {
-        return p.toBuilder().setMetadata(p.getMetadata().toBuilder()
-                .setDeletionTimestamp(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond() + grace))
-                .setDeletionGracePeriodSeconds(grace)).build();
+        return p.toBuilder()
+                .setMetadata(p.getMetadata().toBuilder()
+                        .setDeletionTimestamp(
+                                Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond() + grace))
+                        .setDeletionGracePeriodSeconds(grace))
+                .build();
     }
 }

@@ -1,6 +1,5 @@
 package io.kubelite.apiserver.replicasets;
 
-import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.api.ReplicaSet;
 import io.kubelite.apiserver.ApiException;
@@ -8,8 +7,8 @@ import io.kubelite.apiserver.BodyDecoder;
 import io.kubelite.apiserver.PatchType;
 import io.kubelite.apiserver.QueryOptions;
 import io.kubelite.apiserver.Request;
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.store.ObjectStore;
-
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -68,28 +67,43 @@ public final class ScaleHandler {
         boolean dry = QueryOptions.dryRun(r);
         UnaryOperator<ReplicaSet> fn = rs -> scaled(rs, next.apply(rs));
         if (dry) {
-            r.then(store.get(namespace, name), ReplicaSetKind.RESOURCE, name,
+            r.then(
+                    store.get(namespace, name),
+                    ReplicaSetKind.RESOURCE,
+                    name,
                     rs -> r.json(200, ScaleSubresource.of(fn.apply(rs))));
             return;
         }
-        r.then(store.guaranteedUpdate(namespace, name, fn), ReplicaSetKind.RESOURCE, name,
+        r.then(
+                store.guaranteedUpdate(namespace, name, fn),
+                ReplicaSetKind.RESOURCE,
+                name,
                 rs -> r.json(200, ScaleSubresource.of(rs)));
     }
 
     private ReplicaSet scaled(ReplicaSet rs, JsonNode scale) {
         String rv = scale.path("metadata").path("resourceVersion").asText("");
         if (!rv.isEmpty() && !rv.equals(rs.getMetadata().getResourceVersion())) {
-            throw new ApiException(409, "Conflict", "Operation cannot be fulfilled on replicasets.apps \"" + name
-                    + "\": the object has been modified; please apply your changes to the latest version and try again",
-                    name, "apps", "replicasets", List.of(), null);
+            throw new ApiException(
+                    409,
+                    "Conflict",
+                    "Operation cannot be fulfilled on replicasets.apps \"" + name
+                            + "\": the object has been modified; please apply your changes to the latest version and try again",
+                    name,
+                    "apps",
+                    "replicasets",
+                    List.of(),
+                    null);
         }
         int replicas = ScaleSubresource.replicas(name, scale);
         ReplicaSet.Builder b = rs.toBuilder();
         b.getSpecBuilder().setReplicas(replicas);
         ReplicaSet out = b.build();
         if (!out.getSpec().equals(rs.getSpec())) {
-            out = out.toBuilder().setMetadata(out.getMetadata().toBuilder()
-                    .setGeneration(rs.getMetadata().getGeneration() + 1)).build();
+            out = out.toBuilder()
+                    .setMetadata(out.getMetadata().toBuilder()
+                            .setGeneration(rs.getMetadata().getGeneration() + 1))
+                    .build();
         }
         return out;
     }

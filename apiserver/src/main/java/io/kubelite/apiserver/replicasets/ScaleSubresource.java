@@ -1,24 +1,22 @@
 package io.kubelite.apiserver.replicasets;
 
-import io.kubelite.kinds.validation.FieldError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubelite.api.ApiJson;
 import io.kubelite.api.LabelSelector;
 import io.kubelite.api.LabelSelectorRequirement;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.ReplicaSet;
-import io.kubelite.api.ApiJson;
 import io.kubelite.apiserver.ApiException;
 import io.kubelite.apiserver.Codec;
-
+import io.kubelite.kinds.validation.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
 /** {@code replicasets/x/scale}: the autoscaling/v1 Scale view of a ReplicaSet. */
 final class ScaleSubresource {
-    private ScaleSubresource() {
-    }
+    private ScaleSubresource() {}
 
     static ObjectNode of(ReplicaSet rs) {
         ObjectNode s = Codec.MAPPER.createObjectNode();
@@ -34,7 +32,8 @@ final class ScaleSubresource {
         if (!ts.isMissingNode()) {
             meta.set("creationTimestamp", ts);
         }
-        s.putObject("spec").put("replicas", rs.getSpec().hasReplicas() ? rs.getSpec().getReplicas() : 1);
+        s.putObject("spec")
+                .put("replicas", rs.getSpec().hasReplicas() ? rs.getSpec().getReplicas() : 1);
         ObjectNode st = s.putObject("status");
         st.put("replicas", rs.getStatus().getReplicas());
         st.put("selector", selector(rs.getSpec().getSelector()));
@@ -51,7 +50,7 @@ final class ScaleSubresource {
                 case "NotIn" -> parts.add(r.getKey() + " notin (" + String.join(",", r.getValuesList()) + ")");
                 case "Exists" -> parts.add(r.getKey());
                 case "DoesNotExist" -> parts.add("!" + r.getKey());
-                default -> { }
+                default -> {}
             }
         }
         return String.join(",", parts);
@@ -64,7 +63,8 @@ final class ScaleSubresource {
         String kind = in.path("kind").asText("");
         String apiVersion = in.path("apiVersion").asText("");
         if (!kind.isEmpty() && !kind.equals("Scale")) {
-            throw ApiException.badRequest("the kind in the data (" + kind + ") does not match the expected kind (Scale)");
+            throw ApiException.badRequest(
+                    "the kind in the data (" + kind + ") does not match the expected kind (Scale)");
         }
         if (!apiVersion.isEmpty() && !apiVersion.equals("autoscaling/v1")) {
             throw ApiException.badRequest("the API version in the data (" + apiVersion
@@ -83,10 +83,19 @@ final class ScaleSubresource {
         }
         int v = n.asInt();
         if (v < 0) {
-            throw new ApiException(422, "Invalid", "Scale.autoscaling \"" + name + "\" is invalid: spec.replicas: "
-                    + "Invalid value: " + v + ": must be greater than or equal to 0", name, "autoscaling", "Scale",
-                    List.of(new FieldError("FieldValueInvalid", "Invalid value: " + v
-                            + ": must be greater than or equal to 0", "spec.replicas")), null);
+            throw new ApiException(
+                    422,
+                    "Invalid",
+                    "Scale.autoscaling \"" + name + "\" is invalid: spec.replicas: " + "Invalid value: " + v
+                            + ": must be greater than or equal to 0",
+                    name,
+                    "autoscaling",
+                    "Scale",
+                    List.of(new FieldError(
+                            "FieldValueInvalid",
+                            "Invalid value: " + v + ": must be greater than or equal to 0",
+                            "spec.replicas")),
+                    null);
         }
         return v;
     }

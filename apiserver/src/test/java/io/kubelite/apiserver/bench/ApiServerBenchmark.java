@@ -1,7 +1,5 @@
 package io.kubelite.apiserver.bench;
 
-import io.kubelite.kinds.core.namespace.NamespaceKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.etcd.jetcd.ByteSequence;
@@ -18,13 +16,14 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
 import io.kubelite.store.testing.ProcessEtcdCluster;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,8 +73,7 @@ public final class ApiServerBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RV = Pattern.compile("\"resourceVersion\":\"(\\d+)\"");
 
-    private ApiServerBenchmark() {
-    }
+    private ApiServerBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int rate = 200;
@@ -97,17 +95,25 @@ public final class ApiServerBenchmark {
         }
         // the throw-away etcd's data dir and log go with it on close
         try (ProcessEtcdCluster local = ProcessEtcdCluster.start(1);
-             Etcd etcd = Etcd.connect(new EtcdConfig(local.endpoints(), "/registry", Duration.ofSeconds(30)));
-             TestApiServer api = TestApiServer.start(etcd, ApiServerConfig.local().withMaxInFlight(4000))) {
-            System.out.printf("apiserver benchmark: %d cores (nproc), etcd %s (own, fsync on), apiserver %s%n",
+                Etcd etcd = Etcd.connect(new EtcdConfig(local.endpoints(), "/registry", Duration.ofSeconds(30)));
+                TestApiServer api =
+                        TestApiServer.start(etcd, ApiServerConfig.local().withMaxInFlight(4000))) {
+            System.out.printf(
+                    "apiserver benchmark: %d cores (nproc), etcd %s (own, fsync on), apiserver %s%n",
                     Runtime.getRuntime().availableProcessors(), local.endpointsString(), api.url());
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newFixedThreadPool(4, daemon("http-client")))
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
             Bench b = new Bench(api, etcd, http, local);
             for (String ns : List.of("bench", "warm", "watch", "big")) {
-                b.store.of(NamespaceKind.RESOURCE).create(Namespace.newBuilder().setMetadata(ObjectMeta.newBuilder()
-                        .setName(ns)).build()).join();
+                b.store
+                        .of(NamespaceKind.RESOURCE)
+                        .create(Namespace.newBuilder()
+                                .setMetadata(ObjectMeta.newBuilder().setName(ns))
+                                .build())
+                        .join();
             }
             b.mutations("warm", rate, 5, false);
             if (parts.contains("a")) {
@@ -188,9 +194,11 @@ public final class ApiServerBenchmark {
                 int k = i / 2;
                 ByteSequence key = bs("/registry/_kubelite/bench-raw/" + ns + "/p-" + k);
                 if (i % 2 == 0) {
-                    return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                    return kv.txn()
+                            .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                             .Then(Op.put(key, ByteSequence.from(value), PutOption.DEFAULT))
-                            .Else(Op.get(key, GetOption.DEFAULT)).commit()
+                            .Else(Op.get(key, GetOption.DEFAULT))
+                            .commit()
                             .thenApply(r -> {
                                 rawCreated.get(k).complete(r.getHeader().getRevision());
                                 return null;
@@ -198,9 +206,11 @@ public final class ApiServerBenchmark {
                 }
                 return rawCreated.get(k).thenCompose(rev -> {
                     long t0 = System.nanoTime();
-                    return kv.txn().If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(rev)))
+                    return kv.txn()
+                            .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(rev)))
                             .Then(Op.put(key, ByteSequence.from(value), PutOption.DEFAULT))
-                            .Else(Op.get(key, GetOption.DEFAULT)).commit()
+                            .Else(Op.get(key, GetOption.DEFAULT))
+                            .commit()
                             .thenApply(r -> {
                                 if (!r.isSucceeded()) {
                                     throw new IllegalStateException("raw update lost its compare");
@@ -210,12 +220,15 @@ public final class ApiServerBenchmark {
                 });
             });
             if (print) {
-                System.out.printf("%n(a) mutating calls at %d/s for %d s (%d calls: pod create and PUT update alternating), "
-                        + "value %d bytes%n", rate, seconds, n, value.length);
+                System.out.printf(
+                        "%n(a) mutating calls at %d/s for %d s (%d calls: pod create and PUT update alternating), "
+                                + "value %d bytes%n",
+                        rate, seconds, n, value.length);
                 System.out.printf("    %-26s %9s %9s %9s %9s%n", "", "p50 ms", "p90 ms", "p99 ms", "max ms");
                 http.print("    HTTP (apiserver)");
                 raw.print("    raw etcd txn");
-                System.out.printf("    ratio p50 %.2f, p99 %.2f; achieved rate HTTP %.0f/s, raw %.0f/s%n",
+                System.out.printf(
+                        "    ratio p50 %.2f, p99 %.2f; achieved rate HTTP %.0f/s, raw %.0f/s%n",
                         http.p(50) / raw.p(50), http.p(99) / raw.p(99), http.achievedRate, raw.achievedRate);
             }
         }
@@ -228,22 +241,26 @@ public final class ApiServerBenchmark {
             AtomicInteger errors = new AtomicInteger();
             long periodNanos = 1_000_000_000L / rate;
             long start = System.nanoTime();
-            var f = ticker.scheduleAtFixedRate(() -> {
-                int i = next.getAndIncrement();
-                if (i >= n) {
-                    return;
-                }
-                long t0 = System.nanoTime();
-                op.apply(i).whenComplete((own, err) -> {
-                    if (err != null) {
-                        errors.incrementAndGet();
-                        System.err.println("op " + i + " failed: " + err);
-                    }
-                    // an op that waited for its predecessor reports its own send-to-done time
-                    lat[i] = own != null ? own : System.nanoTime() - t0;
-                    done.countDown();
-                });
-            }, 0, periodNanos, TimeUnit.NANOSECONDS);
+            var f = ticker.scheduleAtFixedRate(
+                    () -> {
+                        int i = next.getAndIncrement();
+                        if (i >= n) {
+                            return;
+                        }
+                        long t0 = System.nanoTime();
+                        op.apply(i).whenComplete((own, err) -> {
+                            if (err != null) {
+                                errors.incrementAndGet();
+                                System.err.println("op " + i + " failed: " + err);
+                            }
+                            // an op that waited for its predecessor reports its own send-to-done time
+                            lat[i] = own != null ? own : System.nanoTime() - t0;
+                            done.countDown();
+                        });
+                    },
+                    0,
+                    periodNanos,
+                    TimeUnit.NANOSECONDS);
             if (!done.await(n / rate + 120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("ops did not finish");
             }
@@ -255,9 +272,11 @@ public final class ApiServerBenchmark {
         }
 
         CompletableFuture<String> send(String method, String path, String body, int expect) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(api.url() + path)).timeout(Duration.ofSeconds(30))
+            HttpRequest req = HttpRequest.newBuilder(URI.create(api.url() + path))
+                    .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
+                    .method(method, HttpRequest.BodyPublishers.ofString(body))
+                    .build();
             return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
                 if (r.statusCode() != expect) {
                     throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
@@ -269,49 +288,77 @@ public final class ApiServerBenchmark {
         // ------------------------------------------------------------------ (b) watchers
 
         void watchers(int count, int events) throws Exception {
-            send("POST", "/api/v1/namespaces/watch/pods", podJson("watch", "w-0"), 201).join();
-            String rv = JSON.readTree(send("PUT", "/api/v1/namespaces/watch/pods/w-0",
-                    relabel(api.get("/api/v1/namespaces/watch/pods/w-0").body()), 200).join())
-                    .path("metadata").path("resourceVersion").asText();
+            send("POST", "/api/v1/namespaces/watch/pods", podJson("watch", "w-0"), 201)
+                    .join();
+            String rv = JSON.readTree(send(
+                                    "PUT",
+                                    "/api/v1/namespaces/watch/pods/w-0",
+                                    relabel(api.get("/api/v1/namespaces/watch/pods/w-0")
+                                            .body()),
+                                    200)
+                            .join())
+                    .path("metadata")
+                    .path("resourceVersion")
+                    .asText();
             double etcdWatchersBefore = etcdMetric("etcd_debugging_mvcc_watcher_total");
             // the raw figure: one etcd watch on the same key, receiving the same writes in this process
             Map<Long, Long> rawReceived = new ConcurrentHashMap<>();
-            Watch.Watcher raw = etcd.client().getWatchClient().watch(bs("/registry/pods/watch/w-0"),
-                    WatchOption.builder().withRevision(Long.parseLong(rv) + 1).build(), resp -> {
-                        long now = System.nanoTime();
-                        for (var ev : resp.getEvents()) {
-                            rawReceived.put(ev.getKeyValue().getModRevision(), now);
-                        }
-                    });
+            Watch.Watcher raw = etcd.client()
+                    .getWatchClient()
+                    .watch(
+                            bs("/registry/pods/watch/w-0"),
+                            WatchOption.builder()
+                                    .withRevision(Long.parseLong(rv) + 1)
+                                    .build(),
+                            resp -> {
+                                long now = System.nanoTime();
+                                for (var ev : resp.getEvents()) {
+                                    rawReceived.put(ev.getKeyValue().getModRevision(), now);
+                                }
+                            });
             // the HTTP watchers live in their own process (same java, same classpath)
             URI u = URI.create(api.url());
             Path dump = Files.createTempFile("kubelite-watch-client", ".bin");
             String javaBin = ProcessHandle.current().info().command().orElse("java");
-            Process client = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    WatchClientMain.class.getName(), u.getHost(), Integer.toString(u.getPort()),
-                    "/api/v1/namespaces/watch/pods?watch=1&resourceVersion=" + rv, Integer.toString(count),
-                    dump.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process client = new ProcessBuilder(
+                            javaBin,
+                            "-Xmx512m",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            WatchClientMain.class.getName(),
+                            u.getHost(),
+                            Integer.toString(u.getPort()),
+                            "/api/v1/namespaces/watch/pods?watch=1&resourceVersion=" + rv,
+                            Integer.toString(count),
+                            dump.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             try {
                 ClientOutput progress = new ClientOutput(client);
-                io.kubelite.store.testing.Poll.until(Duration.ofSeconds(120), "watchers opened",
-                        () -> progress.opened.get() == count);
-                io.kubelite.store.testing.Poll.until(Duration.ofSeconds(60), "watchers registered",
-                        () -> api.get("/metrics").body().contains("apiserver_registered_watchers{resource=\"pods\"} "
-                                + count + ".0"));
+                io.kubelite.store.testing.Poll.until(
+                        Duration.ofSeconds(120), "watchers opened", () -> progress.opened.get() == count);
+                io.kubelite.store.testing.Poll.until(
+                        Duration.ofSeconds(60),
+                        "watchers registered",
+                        () -> api.get("/metrics")
+                                .body()
+                                .contains("apiserver_registered_watchers{resource=\"pods\"} " + count + ".0"));
                 double etcdWatchersOpen = etcdMetric("etcd_debugging_mvcc_watcher_total");
                 // writes: merge patches of one pod at 20/s; ack = the HTTP response
                 Map<Long, long[]> sentAck = new ConcurrentHashMap<>();
                 int rate = 20;
                 // CPU time is less at the mercy of other load on the machine than latency
-                var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                        .getOperatingSystemMXBean();
+                var os = (com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
                 long cpu0 = os.getProcessCpuTime();
                 long[] ticks0 = userSysTicks();
                 long clientCpu0 = clientCpu(client);
                 Lat writes = paced(rate, events, i -> {
                     long t0 = System.nanoTime();
-                    return sendPatch("/api/v1/namespaces/watch/pods/w-0", "{\"metadata\":{\"labels\":{\"seq\":\"" + i
-                            + "\"}}}").thenApply(body -> {
+                    return sendPatch(
+                                    "/api/v1/namespaces/watch/pods/w-0",
+                                    "{\"metadata\":{\"labels\":{\"seq\":\"" + i + "\"}}}")
+                            .thenApply(body -> {
                                 long ack = System.nanoTime();
                                 Matcher m = RV.matcher(body);
                                 if (!m.find()) {
@@ -322,8 +369,8 @@ public final class ApiServerBenchmark {
                             });
                 });
                 long expected = (long) count * events;
-                io.kubelite.store.testing.Poll.until(Duration.ofSeconds(120), "all events delivered",
-                        () -> progress.received.get() >= expected);
+                io.kubelite.store.testing.Poll.until(
+                        Duration.ofSeconds(120), "all events delivered", () -> progress.received.get() >= expected);
                 long serverCpu = os.getProcessCpuTime() - cpu0;
                 long[] ticks1 = userSysTicks();
                 long clientCpu = clientCpu(client) - clientCpu0;
@@ -335,8 +382,8 @@ public final class ApiServerBenchmark {
                 long[] fromSend = new long[(int) expected];
                 long[] fromRaw = new long[(int) expected];
                 int beforeAck = 0;
-                try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(dump),
-                        1 << 20))) {
+                try (var in = new java.io.DataInputStream(
+                        new java.io.BufferedInputStream(Files.newInputStream(dump), 1 << 20))) {
                     for (int j = 0; j < expected; j++) {
                         long rev = in.readLong();
                         long[] w = sentAck.get(rev);
@@ -365,7 +412,8 @@ public final class ApiServerBenchmark {
                     rawSend[k] = t - e.getValue()[0];
                     rawAck[k++] = Math.max(0, t - e.getValue()[1]);
                 }
-                System.out.printf("%n(b) %d HTTP watchers on pods (own process, NIO), %d updates at %d/s = %d deliveries%n",
+                System.out.printf(
+                        "%n(b) %d HTTP watchers on pods (own process, NIO), %d updates at %d/s = %d deliveries%n",
                         count, events, rate, expected);
                 System.out.printf("    %-26s %9s %9s %9s %9s%n", "", "p50 ms", "p90 ms", "p99 ms", "max ms");
                 new Lat(fromAck, 0).print("    write ack -> watcher");
@@ -374,20 +422,28 @@ public final class ApiServerBenchmark {
                 new Lat(fromRaw, 0).print("    raw etcd watch -> watcher");
                 new Lat(rawSend, 0).print("    write send -> raw etcd watch");
                 writes.print("    the writes themselves");
-                System.out.printf("    CPU while writing and delivering: API server process (with etcd client and writer) %.0f ms"
-                        + " = %.1f us per delivery; watcher client process %.0f ms%n", serverCpu / 1e6,
-                        serverCpu / 1e3 / expected, clientCpu / 1e6);
+                System.out.printf(
+                        "    CPU while writing and delivering: API server process (with etcd client and writer) %.0f ms"
+                                + " = %.1f us per delivery; watcher client process %.0f ms%n",
+                        serverCpu / 1e6, serverCpu / 1e3 / expected, clientCpu / 1e6);
                 if (ticks0 != null && ticks1 != null) {
-                    System.out.printf("    of which user %d%%, kernel %d%% (/proc/self/stat; a loopback send also runs the "
-                            + "receiver's TCP input in the sender's system time)%n",
+                    System.out.printf(
+                            "    of which user %d%%, kernel %d%% (/proc/self/stat; a loopback send also runs the "
+                                    + "receiver's TCP input in the sender's system time)%n",
                             100 * (ticks1[0] - ticks0[0]) / Math.max(1, ticks1[0] - ticks0[0] + ticks1[1] - ticks0[1]),
                             100 * (ticks1[1] - ticks0[1]) / Math.max(1, ticks1[0] - ticks0[0] + ticks1[1] - ticks0[1]));
                 }
-                System.out.printf("    %d deliveries (%.1f%%) arrived before the writer saw its ack (counted as 0 from ack)%n",
+                System.out.printf(
+                        "    %d deliveries (%.1f%%) arrived before the writer saw its ack (counted as 0 from ack)%n",
                         beforeAck, 100.0 * beforeAck / expected);
-                System.out.printf("    etcd watchers (etcd_debugging_mvcc_watcher_total): %.0f before the %d HTTP watchers, "
-                        + "%.0f with them open (+1: the raw watch) -> %s%n", etcdWatchersBefore, count, etcdWatchersOpen,
-                        etcdWatchersOpen == etcdWatchersBefore + 1 ? "no etcd watch per HTTP watcher (one per resource)"
+                System.out.printf(
+                        "    etcd watchers (etcd_debugging_mvcc_watcher_total): %.0f before the %d HTTP watchers, "
+                                + "%.0f with them open (+1: the raw watch) -> %s%n",
+                        etcdWatchersBefore,
+                        count,
+                        etcdWatchersOpen,
+                        etcdWatchersOpen == etcdWatchersBefore + 1
+                                ? "no etcd watch per HTTP watcher (one per resource)"
                                 : "CHANGED");
             } finally {
                 raw.close();
@@ -422,25 +478,27 @@ public final class ApiServerBenchmark {
 
             ClientOutput(Process process) {
                 this.process = process;
-                Thread t = new Thread(() -> {
-                    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
-                            StandardCharsets.UTF_8))) {
-                        String l;
-                        while ((l = r.readLine()) != null) {
-                            String[] f = l.trim().split(" ");
-                            long v = f.length == 2 ? Long.parseLong(f[1]) : -1;
-                            switch (f[0]) {
-                                case "opened" -> opened.set(v);
-                                case "received" -> received.set(v);
-                                case "dumped" -> dumped.complete(v);
-                                default -> System.err.println("watch client: " + l);
+                Thread t = new Thread(
+                        () -> {
+                            try (var r = new java.io.BufferedReader(
+                                    new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                                String l;
+                                while ((l = r.readLine()) != null) {
+                                    String[] f = l.trim().split(" ");
+                                    long v = f.length == 2 ? Long.parseLong(f[1]) : -1;
+                                    switch (f[0]) {
+                                        case "opened" -> opened.set(v);
+                                        case "received" -> received.set(v);
+                                        case "dumped" -> dumped.complete(v);
+                                        default -> System.err.println("watch client: " + l);
+                                    }
+                                }
+                            } catch (Exception e) {
+                                dumped.completeExceptionally(e);
                             }
-                        }
-                    } catch (Exception e) {
-                        dumped.completeExceptionally(e);
-                    }
-                    dumped.completeExceptionally(new IllegalStateException("watch client exited"));
-                }, "watch-client-output");
+                            dumped.completeExceptionally(new IllegalStateException("watch client exited"));
+                        },
+                        "watch-client-output");
                 t.setDaemon(true);
                 t.start();
             }
@@ -454,9 +512,11 @@ public final class ApiServerBenchmark {
         }
 
         CompletableFuture<String> sendPatch(String path, String body) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(api.url() + path)).timeout(Duration.ofSeconds(30))
+            HttpRequest req = HttpRequest.newBuilder(URI.create(api.url() + path))
+                    .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/merge-patch+json")
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build();
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                    .build();
             return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
                 if (r.statusCode() != 200) {
                     throw new IllegalStateException("PATCH " + path + " -> " + r.statusCode() + " " + r.body());
@@ -466,8 +526,12 @@ public final class ApiServerBenchmark {
         }
 
         double etcdMetric(String name) throws Exception {
-            String text = http.send(HttpRequest.newBuilder(URI.create("http://" + local.endpointsString().replaceFirst("^https?://", "")
-                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String text = http.send(
+                            HttpRequest.newBuilder(URI.create("http://"
+                                            + local.endpointsString().replaceFirst("^https?://", "") + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             for (String l : text.split("\n")) {
                 if (l.startsWith(name + " ")) {
                     return Double.parseDouble(l.substring(name.length() + 1).trim());
@@ -486,13 +550,18 @@ public final class ApiServerBenchmark {
             List<CompletableFuture<?>> all = new ArrayList<>();
             for (int i = 0; i < size; i++) {
                 inFlight.acquire();
-                Pod p = template.toBuilder().setMetadata(template.getMetadata().toBuilder().clearUid()
-                        .clearResourceVersion().setNamespace("big").setName(String.format("big-%05d", i))).build();
+                Pod p = template.toBuilder()
+                        .setMetadata(template.getMetadata().toBuilder()
+                                .clearUid()
+                                .clearResourceVersion()
+                                .setNamespace("big")
+                                .setName(String.format("big-%05d", i)))
+                        .build();
                 all.add(pods.create(p).whenComplete((x, e) -> inFlight.release()));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-            io.kubelite.store.testing.Poll.until(Duration.ofSeconds(60), "cache has the pods",
-                    () -> cachedPods() >= before + size);
+            io.kubelite.store.testing.Poll.until(
+                    Duration.ofSeconds(60), "cache has the pods", () -> cachedPods() >= before + size);
             String path = "/api/v1/namespaces/big/pods";
             KV kv = etcd.client().getKVClient();
             ByteSequence prefix = bs("/registry/pods/big/");
@@ -502,8 +571,10 @@ public final class ApiServerBenchmark {
             int bytes = 0;
             for (int round = 0; round < 7; round++) {
                 long t0 = System.nanoTime();
-                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(api.url() + path + "?resourceVersion=0"))
-                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> r = http.send(
+                        HttpRequest.newBuilder(URI.create(api.url() + path + "?resourceVersion=0"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
                 cache[round] = System.nanoTime() - t0;
                 bytes = r.body().length;
                 if (round == 0) {
@@ -513,22 +584,28 @@ public final class ApiServerBenchmark {
                     }
                 }
                 t0 = System.nanoTime();
-                var g = kv.get(prefix, GetOption.builder().isPrefix(true).build()).get(60, TimeUnit.SECONDS);
+                var g = kv.get(prefix, GetOption.builder().isPrefix(true).build())
+                        .get(60, TimeUnit.SECONDS);
                 raw[round] = System.nanoTime() - t0;
                 if (g.getKvs().size() != size) {
-                    throw new IllegalStateException("raw range returned " + g.getKvs().size());
+                    throw new IllegalStateException(
+                            "raw range returned " + g.getKvs().size());
                 }
                 t0 = System.nanoTime();
-                http.send(HttpRequest.newBuilder(URI.create(api.url() + path)).build(),
+                http.send(
+                        HttpRequest.newBuilder(URI.create(api.url() + path)).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 quorum[round] = System.nanoTime() - t0;
             }
             // round 0 is warm-up
-            System.out.printf("%n(c) list of %d pods (%.1f MB of JSON), median [min] of 6 after a warm-up%n", size,
-                    bytes / 1e6);
-            System.out.printf("    apiserver from cache (resourceVersion=0)   %8.1f ms [%6.1f]%n", med(cache), min(cache));
-            System.out.printf("    raw etcd range of the %d keys          %8.1f ms [%6.1f]%n", size, med(raw), min(raw));
-            System.out.printf("    apiserver quorum list (from etcd)          %8.1f ms [%6.1f]%n", med(quorum), min(quorum));
+            System.out.printf(
+                    "%n(c) list of %d pods (%.1f MB of JSON), median [min] of 6 after a warm-up%n", size, bytes / 1e6);
+            System.out.printf(
+                    "    apiserver from cache (resourceVersion=0)   %8.1f ms [%6.1f]%n", med(cache), min(cache));
+            System.out.printf(
+                    "    raw etcd range of the %d keys          %8.1f ms [%6.1f]%n", size, med(raw), min(raw));
+            System.out.printf(
+                    "    apiserver quorum list (from etcd)          %8.1f ms [%6.1f]%n", med(quorum), min(quorum));
             System.out.printf("    ratio cache list / raw range: %.2f%n", med(cache) / med(raw));
         }
 
@@ -570,7 +647,8 @@ public final class ApiServerBenchmark {
         }
 
         void print(String label) {
-            System.out.printf("%-30s %9.2f %9.2f %9.2f %9.2f%n", label, p(50), p(90), p(99), sorted[sorted.length - 1] / 1e6);
+            System.out.printf(
+                    "%-30s %9.2f %9.2f %9.2f %9.2f%n", label, p(50), p(90), p(99), sorted[sorted.length - 1] / 1e6);
         }
     }
 

@@ -35,8 +35,7 @@ public final class WatchClientMain {
     private static final byte[] PATTERN = "\"resourceVersion\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEAD_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private WatchClientMain() {
-    }
+    private WatchClientMain() {}
 
     /** One watch connection's parse state and its deliveries. */
     static final class Conn {
@@ -79,24 +78,28 @@ public final class WatchClientMain {
         Path outFile = Path.of(args[4]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         AtomicBoolean dump = new AtomicBoolean();
-        Thread stdin = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                String l;
-                while ((l = r.readLine()) != null) {
-                    if (l.trim().equals("dump")) {
-                        dump.set(true);
-                        return;
+        Thread stdin = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                        String l;
+                        while ((l = r.readLine()) != null) {
+                            if (l.trim().equals("dump")) {
+                                dump.set(true);
+                                return;
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the benchmark went away
                     }
-                }
-            } catch (IOException ignored) {
-                // the benchmark went away
-            }
-            System.exit(3);
-        }, "stdin");
+                    System.exit(3);
+                },
+                "stdin");
         stdin.setDaemon(true);
         stdin.start();
 
-        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAccept: application/json\r\n\r\n")
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
+                        + "\r\nAccept: application/json\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         Conn[] conns = new Conn[count];
         AtomicLong deliveries = new AtomicLong();
@@ -164,8 +167,8 @@ public final class WatchClientMain {
                 }
             }
             long total = 0;
-            try (DataOutputStream o = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(outFile),
-                    1 << 20))) {
+            try (DataOutputStream o =
+                    new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(outFile), 1 << 20))) {
                 for (Conn c : conns) {
                     for (int i = 0; c != null && i < c.n; i++) {
                         o.writeLong(c.rvs[i]);
@@ -194,7 +197,8 @@ public final class WatchClientMain {
                 if (c.headMatch == HEAD_END.length) {
                     c.headDone = true;
                     if (!c.head.toString().startsWith("HTTP/1.1 200")) {
-                        throw new IllegalStateException("watch refused: " + c.head.toString().trim());
+                        throw new IllegalStateException(
+                                "watch refused: " + c.head.toString().trim());
                     }
                 }
             }

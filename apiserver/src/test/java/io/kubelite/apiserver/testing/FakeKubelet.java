@@ -2,7 +2,6 @@ package io.kubelite.apiserver.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -39,8 +38,7 @@ public final class FakeKubelet implements AutoCloseable {
     private final List<Follower> followers = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
-    private record Follower(String key, BlockingQueue<byte[]> queue) {
-    }
+    private record Follower(String key, BlockingQueue<byte[]> queue) {}
 
     private FakeKubelet() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -86,8 +84,10 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     private void serve(HttpExchange ex) throws IOException {
-        requests.add(ex.getRequestURI().getRawPath() + (ex.getRequestURI().getRawQuery() == null ? ""
-                : "?" + ex.getRequestURI().getRawQuery()));
+        requests.add(ex.getRequestURI().getRawPath()
+                + (ex.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + ex.getRequestURI().getRawQuery()));
         String[] parts = ex.getRequestURI().getRawPath().split("/");
         if (parts.length != 5) {
             reply(ex, 404, "404 page not found\n");
@@ -102,9 +102,13 @@ public final class FakeKubelet implements AutoCloseable {
         synchronized (this) {
             List<String> src = (prev ? previous : current).get(key);
             if (src == null) {
-                reply(ex, prev ? 400 : 404, prev
-                        ? "previous terminated container \"" + dec(parts[4]) + "\" in pod \"" + dec(parts[3]) + "\" not found\n"
-                        : "container \"" + dec(parts[4]) + "\" in pod \"" + dec(parts[3]) + "\" not found\n");
+                reply(
+                        ex,
+                        prev ? 400 : 404,
+                        prev
+                                ? "previous terminated container \"" + dec(parts[4]) + "\" in pod \"" + dec(parts[3])
+                                        + "\" not found\n"
+                                : "container \"" + dec(parts[4]) + "\" in pod \"" + dec(parts[3]) + "\" not found\n");
                 return;
             }
             lines = new ArrayList<>(src);

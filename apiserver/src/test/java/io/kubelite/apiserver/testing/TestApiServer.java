@@ -11,7 +11,6 @@ import io.kubelite.store.runtime.ComponentContext;
 import io.kubelite.store.runtime.ReadinessChecks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -31,7 +30,8 @@ public final class TestApiServer implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
     private final ApiServer server;
     private final Etcd etcd;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile String token;
 
     private TestApiServer(ApiServer server, Etcd etcd) {
@@ -55,8 +55,14 @@ public final class TestApiServer implements AutoCloseable {
      */
     public static TestApiServer startUnsynced(Etcd etcd, ApiServerConfig config) throws Exception {
         ApiServer s = new ApiServer(config);
-        ComponentContext ctx = new ComponentContext("apiserver", "test", etcd, new CommonOptions(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new ReadinessChecks(), (r, c) -> { });
+        ComponentContext ctx = new ComponentContext(
+                "apiserver",
+                "test",
+                etcd,
+                new CommonOptions(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                new ReadinessChecks(),
+                (r, c) -> {});
         s.start(ctx);
         return new TestApiServer(s, etcd);
     }
@@ -98,9 +104,11 @@ public final class TestApiServer implements AutoCloseable {
     }
 
     public Resp request(String method, String path, String contentType, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -150,19 +158,22 @@ public final class TestApiServer implements AutoCloseable {
             HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             code = r.statusCode();
             in = r.body();
-            reader = new Thread(() -> {
-                try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = br.readLine()) != null) {
-                        if (!line.isBlank()) {
-                            events.add(JSON.readTree(line));
+            reader = new Thread(
+                    () -> {
+                        try (BufferedReader br =
+                                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = br.readLine()) != null) {
+                                if (!line.isBlank()) {
+                                    events.add(JSON.readTree(line));
+                                }
+                            }
+                        } catch (Exception ignored) {
+                            // closed
                         }
-                    }
-                } catch (Exception ignored) {
-                    // closed
-                }
-                events.add(JSON.createObjectNode().put("type", "EOF"));
-            }, "test-watch");
+                        events.add(JSON.createObjectNode().put("type", "EOF"));
+                    },
+                    "test-watch");
             reader.setDaemon(true);
             reader.start();
         }
@@ -216,7 +227,8 @@ public final class TestApiServer implements AutoCloseable {
 
     /** A minimal pod manifest. */
     public static String pod(String name, String extraSpec) {
-        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{\"app\":\"web\"}},"
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
+                + "\",\"labels\":{\"app\":\"web\"}},"
                 + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.25\"}]" + extraSpec + "}}";
     }
 

@@ -1,8 +1,5 @@
 package io.kubelite.controllers.endpoints;
 
-import io.kubelite.kinds.core.endpoints.EndpointsKind;
-import io.kubelite.kinds.core.pod.PodKind;
-import io.kubelite.kinds.core.service.ServiceKind;
 import com.google.protobuf.Value;
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerPort;
@@ -18,15 +15,15 @@ import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
+import io.kubelite.kinds.core.endpoints.EndpointsKind;
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -34,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes' Endpoints controller: for every Service with a selector, an Endpoints
@@ -130,7 +129,12 @@ public final class EndpointsController implements Controller {
         if (svc == null) {
             if (cur != null) {
                 try {
-                    endpoints.delete(ns, name, Preconditions.uid(cur.getMetadata().getUid())).get(15, TimeUnit.SECONDS);
+                    endpoints
+                            .delete(
+                                    ns,
+                                    name,
+                                    Preconditions.uid(cur.getMetadata().getUid()))
+                            .get(15, TimeUnit.SECONDS);
                     LOG.info("deleted Endpoints {} of a deleted Service", key);
                 } catch (Exception e) {
                     if (!Pods.isGone(e)) {
@@ -148,17 +152,30 @@ public final class EndpointsController implements Controller {
         if (svc.getSpec().getClusterIp().equals("None")) {
             labels.put("service.kubernetes.io/headless", "");
         }
-        if (cur != null && cur.getSubsetsList().equals(subsets) && cur.getMetadata().getLabelsMap().equals(labels)) {
+        if (cur != null
+                && cur.getSubsetsList().equals(subsets)
+                && cur.getMetadata().getLabelsMap().equals(labels)) {
             return Result.done();
         }
         if (cur == null) {
-            endpoints.create(Endpoints.newBuilder()
-                    .setMetadata(ObjectMeta.newBuilder().setNamespace(ns).setName(name).putAllLabels(labels))
-                    .addAllSubsets(subsets).build()).get(15, TimeUnit.SECONDS);
+            endpoints
+                    .create(Endpoints.newBuilder()
+                            .setMetadata(ObjectMeta.newBuilder()
+                                    .setNamespace(ns)
+                                    .setName(name)
+                                    .putAllLabels(labels))
+                            .addAllSubsets(subsets)
+                            .build())
+                    .get(15, TimeUnit.SECONDS);
         } else {
-            endpoints.update(cur.toBuilder()
-                    .setMetadata(cur.getMetadata().toBuilder().clearLabels().putAllLabels(labels))
-                    .clearSubsets().addAllSubsets(subsets).build()).get(15, TimeUnit.SECONDS);
+            endpoints
+                    .update(cur.toBuilder()
+                            .setMetadata(
+                                    cur.getMetadata().toBuilder().clearLabels().putAllLabels(labels))
+                            .clearSubsets()
+                            .addAllSubsets(subsets)
+                            .build())
+                    .get(15, TimeUnit.SECONDS);
         }
         return Result.done();
     }
@@ -166,7 +183,8 @@ public final class EndpointsController implements Controller {
     /** The subsets for {@code svc} over {@code candidates}, sorted so equal inputs give equal output. */
     /** A Service's selector: every pair must match; a Service without one selects no pod (its Endpoints are the user's). */
     private static boolean selects(Map<String, String> selector, Pod p) {
-        return !selector.isEmpty() && Selector.ofMap(selector).matches(p.getMetadata().getLabelsMap());
+        return !selector.isEmpty()
+                && Selector.ofMap(selector).matches(p.getMetadata().getLabelsMap());
     }
 
     static List<EndpointSubset> subsets(Service svc, List<Pod> candidates) {
@@ -176,7 +194,9 @@ public final class EndpointsController implements Controller {
             if (!selects(svc.getSpec().getSelectorMap(), p)) {
                 continue;
             }
-            if (p.getStatus().getPodIp().isEmpty() || Pods.isTerminal(p) || (Pods.isTerminating(p) && !publishNotReady)) {
+            if (p.getStatus().getPodIp().isEmpty()
+                    || Pods.isTerminal(p)
+                    || (Pods.isTerminating(p) && !publishNotReady)) {
                 continue;
             }
             List<EndpointPort> ports = new ArrayList<>();
@@ -188,7 +208,9 @@ public final class EndpointsController implements Controller {
                     LOG.debug("pod {} has no port for service port {}", Pods.key(p), sp.getName());
                     continue;
                 }
-                EndpointPort.Builder ep = EndpointPort.newBuilder().setName(sp.getName()).setPort(port)
+                EndpointPort.Builder ep = EndpointPort.newBuilder()
+                        .setName(sp.getName())
+                        .setPort(port)
                         .setProtocol(sp.getProtocol().isEmpty() ? "TCP" : sp.getProtocol());
                 if (!sp.getAppProtocol().isEmpty()) {
                     ep.setAppProtocol(sp.getAppProtocol());
@@ -199,15 +221,18 @@ public final class EndpointsController implements Controller {
                 continue;
             }
             ports.sort(Comparator.comparing(EndpointPort::getName).thenComparing(EndpointPort::getPort));
-            EndpointAddress.Builder a = EndpointAddress.newBuilder().setIp(p.getStatus().getPodIp())
+            EndpointAddress.Builder a = EndpointAddress.newBuilder()
+                    .setIp(p.getStatus().getPodIp())
                     .setTargetRef(Pods.ref(p).toBuilder().setResourceVersion(""));
             if (!p.getSpec().getNodeName().isEmpty()) {
                 a.setNodeName(p.getSpec().getNodeName());
             }
-            if (!p.getSpec().getHostname().isEmpty() && p.getSpec().getSubdomain().equals(svc.getMetadata().getName())) {
+            if (!p.getSpec().getHostname().isEmpty()
+                    && p.getSpec().getSubdomain().equals(svc.getMetadata().getName())) {
                 a.setHostname(p.getSpec().getHostname());
             }
-            List<List<EndpointAddress>> g = groups.computeIfAbsent(ports, k -> List.of(new ArrayList<>(), new ArrayList<>()));
+            List<List<EndpointAddress>> g =
+                    groups.computeIfAbsent(ports, k -> List.of(new ArrayList<>(), new ArrayList<>()));
             if (Pods.isReady(p) || publishNotReady) {
                 g.get(0).add(a.build());
             } else {
@@ -222,8 +247,11 @@ public final class EndpointsController implements Controller {
             List<EndpointAddress> notReady = e.getValue().get(1);
             ready.sort(byIp);
             notReady.sort(byIp);
-            out.add(EndpointSubset.newBuilder().addAllAddresses(ready).addAllNotReadyAddresses(notReady)
-                    .addAllPorts(e.getKey()).build());
+            out.add(EndpointSubset.newBuilder()
+                    .addAllAddresses(ready)
+                    .addAllNotReadyAddresses(notReady)
+                    .addAllPorts(e.getKey())
+                    .build());
         }
         out.sort(Comparator.comparing(EndpointSubset::toString));
         return out;

@@ -1,6 +1,14 @@
 package io.kubelite.controllers.gc;
 
+import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.OwnerReference;
+import io.kubelite.api.Pod;
+import io.kubelite.controllers.Controller;
+import io.kubelite.controllers.ControllerContext;
+import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
@@ -10,25 +18,14 @@ import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
-import com.google.protobuf.Message;
-import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.OwnerReference;
-import io.kubelite.api.Pod;
-import io.kubelite.controllers.Controller;
-import io.kubelite.controllers.ControllerContext;
-import io.kubelite.controllers.util.Pods;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The garbage collector.
@@ -64,19 +63,25 @@ public final class GarbageCollector implements Controller {
     public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
     /** Re-check of an owner still waiting for blocking dependents, in case a delete event was missed. */
     private static final Duration FOREGROUND_RECHECK = Duration.ofSeconds(5);
+
     private static final List<Resource<? extends Message>> DEPENDENTS = List.of(
-            PodKind.RESOURCE, ReplicaSetKind.RESOURCE, ServiceKind.RESOURCE, EndpointsKind.RESOURCE,
-            ServiceAccountKind.RESOURCE, SecretKind.RESOURCE, LeaseKind.RESOURCE);
+            PodKind.RESOURCE,
+            ReplicaSetKind.RESOURCE,
+            ServiceKind.RESOURCE,
+            EndpointsKind.RESOURCE,
+            ServiceAccountKind.RESOURCE,
+            SecretKind.RESOURCE,
+            LeaseKind.RESOURCE);
 
     /** A dependent, by resource plural, namespace and name. */
-    record Ref(String resource, String namespace, String name) {
-    }
+    record Ref(String resource, String namespace, String name) {}
 
     private final ControllerContext ctx;
     /** Dependents (which can also be owners), by plural. */
     private final Map<String, Informer<? extends Message>> informers = new LinkedHashMap<>();
     /** Kinds that are only ever owners here, by plural. */
     private final Map<String, Informer<? extends Message>> owners = new LinkedHashMap<>();
+
     private final WorkQueue<Ref> queue = WorkQueue.builder("garbagecollector").build();
     private final int workers;
 
@@ -98,7 +103,11 @@ public final class GarbageCollector implements Controller {
     private <T extends Message> void watch(Resource<T> r) {
         Informer<T> inf = ctx.informers().get(r);
         informers.put(r.plural(), inf);
-        inf.addIndex(OWNER_INDEX, o -> r.meta(o).getOwnerReferencesList().stream().map(OwnerReference::getUid).toList());
+        inf.addIndex(
+                OWNER_INDEX,
+                o -> r.meta(o).getOwnerReferencesList().stream()
+                        .map(OwnerReference::getUid)
+                        .toList());
         inf.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(T o) {
@@ -110,7 +119,9 @@ public final class GarbageCollector implements Controller {
             @Override
             public void onUpdate(T old, T o) {
                 if (r.meta(o).getOwnerReferencesCount() > 0
-                        && !r.meta(old).getOwnerReferencesList().equals(r.meta(o).getOwnerReferencesList())
+                                && !r.meta(old)
+                                        .getOwnerReferencesList()
+                                        .equals(r.meta(o).getOwnerReferencesList())
                         || foregroundPending(r.meta(o)) && !foregroundPending(r.meta(old))) {
                     queue.add(ref(r, r.meta(o)));
                 }
@@ -160,7 +171,8 @@ public final class GarbageCollector implements Controller {
         for (OwnerReference o : m.getOwnerReferencesList()) {
             Kinds.byKind(o.getApiVersion(), o.getKind())
                     .filter(or -> informers.containsKey(or.plural()) || owners.containsKey(or.plural()))
-                    .ifPresent(or -> queue.add(new Ref(or.plural(), or.namespaced() ? m.getNamespace() : "", o.getName())));
+                    .ifPresent(or ->
+                            queue.add(new Ref(or.plural(), or.namespaced() ? m.getNamespace() : "", o.getName())));
         }
     }
 
@@ -243,10 +255,16 @@ public final class GarbageCollector implements Controller {
                     ObjectStore<Pod> pods = (ObjectStore<Pod>) store;
                     Pods.delete(pods, (Pod) obj).get(15, TimeUnit.SECONDS);
                 } else {
-                    store.delete(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid())).get(15, TimeUnit.SECONDS);
+                    store.delete(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()))
+                            .get(15, TimeUnit.SECONDS);
                 }
-                LOG.info("garbage collected {} {}: owner {} {} ({}) no longer exists", r.kind(), key(m),
-                        dangling.get(0).getKind(), dangling.get(0).getName(), dangling.get(0).getUid());
+                LOG.info(
+                        "garbage collected {} {}: owner {} {} ({}) no longer exists",
+                        r.kind(),
+                        key(m),
+                        dangling.get(0).getKind(),
+                        dangling.get(0).getName(),
+                        dangling.get(0).getUid());
             } catch (Exception e) {
                 if (!Pods.isGone(e)) {
                     throw e;
@@ -256,11 +274,14 @@ public final class GarbageCollector implements Controller {
         }
         List<String> gone = dangling.stream().map(OwnerReference::getUid).toList();
         store.guaranteedUpdate(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()), cur -> {
-            ObjectMeta cm = r.meta(cur);
-            ObjectMeta.Builder b = cm.toBuilder().clearOwnerReferences();
-            cm.getOwnerReferencesList().stream().filter(o -> !gone.contains(o.getUid())).forEach(b::addOwnerReferences);
-            return r.withMeta(cur, b.build());
-        }).get(15, TimeUnit.SECONDS);
+                    ObjectMeta cm = r.meta(cur);
+                    ObjectMeta.Builder b = cm.toBuilder().clearOwnerReferences();
+                    cm.getOwnerReferencesList().stream()
+                            .filter(o -> !gone.contains(o.getUid()))
+                            .forEach(b::addOwnerReferences);
+                    return r.withMeta(cur, b.build());
+                })
+                .get(15, TimeUnit.SECONDS);
         LOG.info("removed {} dangling owner references from {} {}", gone.size(), r.kind(), key(m));
         return Result.done();
     }
@@ -275,7 +296,8 @@ public final class GarbageCollector implements Controller {
                 @SuppressWarnings("unchecked")
                 Resource<Message> dr = (Resource<Message>) inf.resource();
                 ObjectMeta dm = dr.meta(d);
-                if (dm.getOwnerReferencesList().stream().anyMatch(o -> o.getUid().equals(m.getUid()) && o.getBlockOwnerDeletion())) {
+                if (dm.getOwnerReferencesList().stream()
+                        .anyMatch(o -> o.getUid().equals(m.getUid()) && o.getBlockOwnerDeletion())) {
                     blocking++;
                 }
                 if (!dm.hasDeletionTimestamp() && deleteDependent(dr, d)) {
@@ -293,15 +315,25 @@ public final class GarbageCollector implements Controller {
         String ns = r.namespaced() ? m.getNamespace() : null;
         try {
             T cur = store.guaranteedUpdate(ns, m.getName(), Preconditions.uid(m.getUid()), o -> {
-                ObjectMeta om = r.meta(o);
-                return r.withMeta(o, om.toBuilder().clearFinalizers().addAllFinalizers(om.getFinalizersList().stream()
-                        .filter(f -> !f.equals(FOREGROUND_FINALIZER)).toList()).build());
-            }).get(15, TimeUnit.SECONDS);
+                        ObjectMeta om = r.meta(o);
+                        return r.withMeta(
+                                o,
+                                om.toBuilder()
+                                        .clearFinalizers()
+                                        .addAllFinalizers(om.getFinalizersList().stream()
+                                                .filter(f -> !f.equals(FOREGROUND_FINALIZER))
+                                                .toList())
+                                        .build());
+                    })
+                    .get(15, TimeUnit.SECONDS);
             if (r.meta(cur).getFinalizersCount() == 0) {
                 store.delete(ns, m.getName(), Preconditions.uid(m.getUid())).get(15, TimeUnit.SECONDS);
                 LOG.info("foreground deletion of {} {} finished: no blocking dependents left", r.kind(), key(m));
             } else {
-                LOG.info("foreground deletion of {} {}: dependents gone, waiting for finalizers {}", r.kind(), key(m),
+                LOG.info(
+                        "foreground deletion of {} {}: dependents gone, waiting for finalizers {}",
+                        r.kind(),
+                        key(m),
                         r.meta(cur).getFinalizersList());
             }
         } catch (Exception e) {
@@ -318,11 +350,17 @@ public final class GarbageCollector implements Controller {
         try {
             if (dr == (Resource<?>) PodKind.RESOURCE) {
                 @SuppressWarnings("unchecked")
-                ObjectStore<Pod> pods = (ObjectStore<Pod>) (ObjectStore<?>) ctx.store().of(dr);
+                ObjectStore<Pod> pods =
+                        (ObjectStore<Pod>) (ObjectStore<?>) ctx.store().of(dr);
                 Pods.delete(pods, (Pod) d).get(15, TimeUnit.SECONDS);
             } else {
-                ctx.store().of(dr).delete(dr.namespaced() ? dm.getNamespace() : null, dm.getName(),
-                        Preconditions.uid(dm.getUid())).get(15, TimeUnit.SECONDS);
+                ctx.store()
+                        .of(dr)
+                        .delete(
+                                dr.namespaced() ? dm.getNamespace() : null,
+                                dm.getName(),
+                                Preconditions.uid(dm.getUid()))
+                        .get(15, TimeUnit.SECONDS);
             }
             return true;
         } catch (Exception e) {
@@ -335,7 +373,8 @@ public final class GarbageCollector implements Controller {
 
     /** Cache first; an absent or different owner is confirmed with a quorum read. */
     @SuppressWarnings("unchecked")
-    private <O extends Message> boolean ownerExists(Resource<O> or, String namespace, OwnerReference o) throws Exception {
+    private <O extends Message> boolean ownerExists(Resource<O> or, String namespace, OwnerReference o)
+            throws Exception {
         String ns = or.namespaced() ? namespace : null;
         if (or.namespaced() && (ns == null || ns.isEmpty())) {
             return true; // a cluster-scoped dependent cannot name a namespaced owner; leave it

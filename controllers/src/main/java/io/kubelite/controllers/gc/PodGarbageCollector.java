@@ -1,7 +1,5 @@
 package io.kubelite.controllers.gc;
 
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeCondition;
 import io.kubelite.api.Pod;
@@ -12,6 +10,8 @@ import io.kubelite.controllers.nodelifecycle.NodeLifecycleController;
 import io.kubelite.controllers.nodelifecycle.Taints;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
@@ -19,9 +19,6 @@ import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -29,6 +26,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes' pod garbage collector, adapted to kubelite's graceful deletion.
@@ -160,7 +159,8 @@ public final class PodGarbageCollector implements Controller {
     }
 
     private static boolean kubeletGone(Node n) {
-        if (Taints.has(n, Taints.UNREACHABLE, Taints.NO_EXECUTE) || Taints.has(n, Taints.NOT_READY, Taints.NO_EXECUTE)) {
+        if (Taints.has(n, Taints.UNREACHABLE, Taints.NO_EXECUTE)
+                || Taints.has(n, Taints.NOT_READY, Taints.NO_EXECUTE)) {
             return true;
         }
         for (NodeCondition c : n.getStatus().getConditionsList()) {
@@ -192,14 +192,18 @@ public final class PodGarbageCollector implements Controller {
                 String nodeName = p.getSpec().getNodeName();
                 if (Pods.isTerminating(p)) {
                     queue.add(Pods.key(p));
-                } else if (!nodeName.isEmpty() && nodeInformer.get(null, nodeName).isEmpty() && nodeGone(nodeName)) {
+                } else if (!nodeName.isEmpty()
+                        && nodeInformer.get(null, nodeName).isEmpty()
+                        && nodeGone(nodeName)) {
                     forceDelete(p, "orphaned: bound to node " + nodeName + ", which does not exist");
                 }
             }
             int threshold = opts.terminatedPodGcThreshold;
             if (threshold > 0) {
-                List<Pod> terminated = podInformer.list().stream().filter(Pods::isTerminal)
-                        .sorted(Comparator.comparing((Pod p) -> Times.instant(p.getMetadata().getCreationTimestamp())))
+                List<Pod> terminated = podInformer.list().stream()
+                        .filter(Pods::isTerminal)
+                        .sorted(Comparator.comparing(
+                                (Pod p) -> Times.instant(p.getMetadata().getCreationTimestamp())))
                         .toList();
                 int excess = terminated.size() - threshold;
                 for (int i = 0; i < excess; i++) {

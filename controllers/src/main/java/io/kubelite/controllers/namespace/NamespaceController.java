@@ -1,14 +1,5 @@
 package io.kubelite.controllers.namespace;
 
-import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
-import io.kubelite.kinds.coordination.lease.LeaseKind;
-import io.kubelite.kinds.core.endpoints.EndpointsKind;
-import io.kubelite.kinds.core.event.EventKind;
-import io.kubelite.kinds.core.namespace.NamespaceKind;
-import io.kubelite.kinds.core.pod.PodKind;
-import io.kubelite.kinds.core.secret.SecretKind;
-import io.kubelite.kinds.core.service.ServiceKind;
-import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import com.google.protobuf.Message;
 import io.kubelite.api.Namespace;
 import io.kubelite.api.NamespaceCondition;
@@ -19,22 +10,30 @@ import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.endpoints.EndpointsKind;
+import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.kinds.core.service.ServiceKind;
+import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Namespaces: the system namespaces ({@code default}, {@code kube-system},
@@ -50,8 +49,14 @@ public final class NamespaceController implements Controller {
     public static final List<String> SYSTEM = List.of("default", "kube-system", "kube-public", "kube-node-lease");
     static final String FINALIZER = "kubernetes";
     private static final List<Resource<? extends Message>> CONTENT = List.of(
-            ReplicaSetKind.RESOURCE, PodKind.RESOURCE, ServiceKind.RESOURCE, EndpointsKind.RESOURCE,
-            ServiceAccountKind.RESOURCE, SecretKind.RESOURCE, LeaseKind.RESOURCE, EventKind.RESOURCE);
+            ReplicaSetKind.RESOURCE,
+            PodKind.RESOURCE,
+            ServiceKind.RESOURCE,
+            EndpointsKind.RESOURCE,
+            ServiceAccountKind.RESOURCE,
+            SecretKind.RESOURCE,
+            LeaseKind.RESOURCE,
+            EventKind.RESOURCE);
 
     private final ControllerContext ctx;
     private final ObjectStore<Namespace> namespaces;
@@ -64,7 +69,8 @@ public final class NamespaceController implements Controller {
         this.namespaces = ctx.store().of(NamespaceKind.RESOURCE);
         this.informer = ctx.informers().get(NamespaceKind.RESOURCE);
         this.workers = ctx.options().concurrentNamespaceSyncs;
-        informer.addHandler(ResourceEventHandler.onAnyChange(n -> queue.add(n.getMetadata().getName())));
+        informer.addHandler(
+                ResourceEventHandler.onAnyChange(n -> queue.add(n.getMetadata().getName())));
     }
 
     @Override
@@ -83,10 +89,14 @@ public final class NamespaceController implements Controller {
         if (ns == null) {
             if (SYSTEM.contains(name)) {
                 try {
-                    namespaces.create(Namespace.newBuilder()
-                            .setMetadata(ObjectMeta.newBuilder().setName(name))
-                            .setSpec(io.kubelite.api.NamespaceSpec.newBuilder().addFinalizers(FINALIZER))
-                            .setStatus(NamespaceStatus.newBuilder().setPhase("Active")).build()).get(15, TimeUnit.SECONDS);
+                    namespaces
+                            .create(Namespace.newBuilder()
+                                    .setMetadata(ObjectMeta.newBuilder().setName(name))
+                                    .setSpec(io.kubelite.api.NamespaceSpec.newBuilder()
+                                            .addFinalizers(FINALIZER))
+                                    .setStatus(NamespaceStatus.newBuilder().setPhase("Active"))
+                                    .build())
+                            .get(15, TimeUnit.SECONDS);
                     LOG.info("created system namespace {}", name);
                 } catch (Exception e) {
                     if (!(StoreException.unwrap(e) instanceof AlreadyExistsException)) {
@@ -98,9 +108,17 @@ public final class NamespaceController implements Controller {
         }
         if (!ns.getMetadata().hasDeletionTimestamp()) {
             if (ns.getStatus().getPhase().isEmpty()) {
-                namespaces.guaranteedUpdate(null, name, Preconditions.uid(ns.getMetadata().getUid()), cur ->
-                        cur.getStatus().getPhase().isEmpty()
-                                ? cur.toBuilder().setStatus(cur.getStatus().toBuilder().setPhase("Active")).build() : cur)
+                namespaces
+                        .guaranteedUpdate(
+                                null,
+                                name,
+                                Preconditions.uid(ns.getMetadata().getUid()),
+                                cur -> cur.getStatus().getPhase().isEmpty()
+                                        ? cur.toBuilder()
+                                                .setStatus(cur.getStatus().toBuilder()
+                                                        .setPhase("Active"))
+                                                .build()
+                                        : cur)
                         .get(15, TimeUnit.SECONDS);
             }
             return Result.done();
@@ -112,8 +130,14 @@ public final class NamespaceController implements Controller {
         String name = ns.getMetadata().getName();
         String uid = ns.getMetadata().getUid();
         if (!ns.getStatus().getPhase().equals("Terminating")) {
-            namespaces.guaranteedUpdate(null, name, Preconditions.uid(uid), cur ->
-                    cur.toBuilder().setStatus(cur.getStatus().toBuilder().setPhase("Terminating")).build())
+            namespaces
+                    .guaranteedUpdate(
+                            null,
+                            name,
+                            Preconditions.uid(uid),
+                            cur -> cur.toBuilder()
+                                    .setStatus(cur.getStatus().toBuilder().setPhase("Terminating"))
+                                    .build())
                     .get(15, TimeUnit.SECONDS);
             LOG.info("namespace {} is terminating; deleting its content", name);
         }
@@ -123,16 +147,35 @@ public final class NamespaceController implements Controller {
         }
         if (remaining > 0) {
             int left = remaining;
-            namespaces.guaranteedUpdate(null, name, Preconditions.uid(uid), cur -> withCondition(cur,
-                    NamespaceCondition.newBuilder().setType("NamespaceContentRemaining").setStatus("True")
-                            .setReason("SomeResourcesRemain").setMessage(left + " objects remain (pods wait for their kubelet)")
-                            .build())).get(15, TimeUnit.SECONDS);
+            namespaces
+                    .guaranteedUpdate(
+                            null,
+                            name,
+                            Preconditions.uid(uid),
+                            cur -> withCondition(
+                                    cur,
+                                    NamespaceCondition.newBuilder()
+                                            .setType("NamespaceContentRemaining")
+                                            .setStatus("True")
+                                            .setReason("SomeResourcesRemain")
+                                            .setMessage(left + " objects remain (pods wait for their kubelet)")
+                                            .build()))
+                    .get(15, TimeUnit.SECONDS);
             return Result.requeueAfter(Duration.ofSeconds(1));
         }
-        Namespace fin = namespaces.guaranteedUpdate(null, name, Preconditions.uid(uid), cur -> cur.toBuilder()
-                .setSpec(cur.getSpec().toBuilder().clearFinalizers().addAllFinalizers(
-                        cur.getSpec().getFinalizersList().stream().filter(f -> !f.equals(FINALIZER)).toList()))
-                .build()).get(15, TimeUnit.SECONDS);
+        Namespace fin = namespaces
+                .guaranteedUpdate(
+                        null,
+                        name,
+                        Preconditions.uid(uid),
+                        cur -> cur.toBuilder()
+                                .setSpec(cur.getSpec().toBuilder()
+                                        .clearFinalizers()
+                                        .addAllFinalizers(cur.getSpec().getFinalizersList().stream()
+                                                .filter(f -> !f.equals(FINALIZER))
+                                                .toList()))
+                                .build())
+                .get(15, TimeUnit.SECONDS);
         if (fin.getSpec().getFinalizersCount() == 0 && fin.getMetadata().getFinalizersCount() == 0) {
             try {
                 namespaces.delete(null, name, Preconditions.uid(uid)).get(15, TimeUnit.SECONDS);
@@ -154,8 +197,13 @@ public final class NamespaceController implements Controller {
                 if (old.getStatus().equals(c.getStatus()) && old.getMessage().equals(c.getMessage())) {
                     return ns;
                 }
-                st.setConditions(i, c.toBuilder().setLastTransitionTime(
-                        old.getStatus().equals(c.getStatus()) ? old.getLastTransitionTime() : Times.nowSeconds()));
+                st.setConditions(
+                        i,
+                        c.toBuilder()
+                                .setLastTransitionTime(
+                                        old.getStatus().equals(c.getStatus())
+                                                ? old.getLastTransitionTime()
+                                                : Times.nowSeconds()));
                 return ns.toBuilder().setStatus(st).build();
             }
         }
@@ -167,7 +215,9 @@ public final class NamespaceController implements Controller {
     @SuppressWarnings("unchecked")
     private <T extends Message> int deleteAll(Resource<T> r, String ns) throws Exception {
         ObjectStore<T> store = ctx.store().of(r);
-        List<T> items = store.list(ListOptions.<T>inNamespace(ns)).get(30, TimeUnit.SECONDS).items();
+        List<T> items = store.list(ListOptions.<T>inNamespace(ns))
+                .get(30, TimeUnit.SECONDS)
+                .items();
         for (T obj : items) {
             ObjectMeta m = r.meta(obj);
             try {
@@ -182,7 +232,10 @@ public final class NamespaceController implements Controller {
                 }
             }
         }
-        return store.list(ListOptions.<T>inNamespace(ns)).get(30, TimeUnit.SECONDS).items().size();
+        return store.list(ListOptions.<T>inNamespace(ns))
+                .get(30, TimeUnit.SECONDS)
+                .items()
+                .size();
     }
 
     @Override

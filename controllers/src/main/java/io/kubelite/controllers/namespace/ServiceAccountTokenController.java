@@ -1,8 +1,5 @@
 package io.kubelite.controllers.namespace;
 
-import io.kubelite.kinds.core.namespace.NamespaceKind;
-import io.kubelite.kinds.core.secret.SecretKind;
-import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import com.google.protobuf.ByteString;
 import io.kubelite.api.Namespace;
 import io.kubelite.api.ObjectMeta;
@@ -12,6 +9,9 @@ import io.kubelite.api.ServiceAccount;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
@@ -21,15 +21,14 @@ import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every active namespace gets a ServiceAccount {@code default} (Kubernetes'
@@ -52,7 +51,8 @@ public final class ServiceAccountTokenController implements Controller {
     private final ObjectStore<Secret> secrets;
     private final Informer<Namespace> nsInformer;
     private final Informer<ServiceAccount> saInformer;
-    private final WorkQueue<String> queue = WorkQueue.builder("serviceaccount-token").build();
+    private final WorkQueue<String> queue =
+            WorkQueue.builder("serviceaccount-token").build();
 
     public ServiceAccountTokenController(ControllerContext ctx) {
         this.accounts = ctx.store().of(ServiceAccountKind.RESOURCE);
@@ -71,7 +71,8 @@ public final class ServiceAccountTokenController implements Controller {
                 queue.add(n.getMetadata().getName());
             }
         });
-        saInformer.addHandler(ResourceEventHandler.onAnyChange(a -> queue.add(a.getMetadata().getNamespace())));
+        saInformer.addHandler(
+                ResourceEventHandler.onAnyChange(a -> queue.add(a.getMetadata().getNamespace())));
         secretInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onDelete(Secret s) {
@@ -94,14 +95,18 @@ public final class ServiceAccountTokenController implements Controller {
 
     private Result sync(String ns) throws Exception {
         Namespace n = nsInformer.get(null, ns).orElse(null);
-        if (n == null || n.getMetadata().hasDeletionTimestamp() || n.getStatus().getPhase().equals("Terminating")) {
+        if (n == null
+                || n.getMetadata().hasDeletionTimestamp()
+                || n.getStatus().getPhase().equals("Terminating")) {
             return Result.done();
         }
         ServiceAccount sa = saInformer.get(ns, "default").orElse(null);
         if (sa == null) {
             try {
                 sa = accounts.create(ServiceAccount.newBuilder()
-                        .setMetadata(ObjectMeta.newBuilder().setNamespace(ns).setName("default")).build())
+                                .setMetadata(
+                                        ObjectMeta.newBuilder().setNamespace(ns).setName("default"))
+                                .build())
                         .get(15, TimeUnit.SECONDS);
                 LOG.info("created ServiceAccount {}/default", ns);
             } catch (Exception e) {
@@ -114,15 +119,21 @@ public final class ServiceAccountTokenController implements Controller {
         }
         String saUid = sa.getMetadata().getUid();
         List<Secret> valid = new ArrayList<>();
-        for (Secret s : secrets.list(ListOptions.<Secret>inNamespace(ns)).get(30, TimeUnit.SECONDS).items()) {
-            if (!s.getType().equals(TOKEN_TYPE) || !"default".equals(s.getMetadata().getAnnotationsMap().get(SA_NAME))) {
+        for (Secret s : secrets.list(ListOptions.<Secret>inNamespace(ns))
+                .get(30, TimeUnit.SECONDS)
+                .items()) {
+            if (!s.getType().equals(TOKEN_TYPE)
+                    || !"default".equals(s.getMetadata().getAnnotationsMap().get(SA_NAME))) {
                 continue;
             }
             if (saUid.equals(s.getMetadata().getAnnotationsMap().get(SA_UID))) {
                 valid.add(s);
             } else {
                 deleteQuietly(s);
-                LOG.info("deleted token secret {}/{} of a previous ServiceAccount default", ns, s.getMetadata().getName());
+                LOG.info(
+                        "deleted token secret {}/{} of a previous ServiceAccount default",
+                        ns,
+                        s.getMetadata().getName());
             }
         }
         Secret token;
@@ -131,13 +142,20 @@ public final class ServiceAccountTokenController implements Controller {
             RANDOM.nextBytes(raw);
             String value = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
             token = secrets.create(Secret.newBuilder()
-                    .setMetadata(ObjectMeta.newBuilder().setNamespace(ns).setGenerateName("default-token-")
-                            .putAnnotations(SA_NAME, "default").putAnnotations(SA_UID, saUid))
-                    .setType(TOKEN_TYPE)
-                    .putData("token", ByteString.copyFrom(value, StandardCharsets.UTF_8))
-                    .putData("namespace", ByteString.copyFrom(ns, StandardCharsets.UTF_8))
-                    .build()).get(15, TimeUnit.SECONDS);
-            LOG.info("created token secret {}/{} for ServiceAccount default", ns, token.getMetadata().getName());
+                            .setMetadata(ObjectMeta.newBuilder()
+                                    .setNamespace(ns)
+                                    .setGenerateName("default-token-")
+                                    .putAnnotations(SA_NAME, "default")
+                                    .putAnnotations(SA_UID, saUid))
+                            .setType(TOKEN_TYPE)
+                            .putData("token", ByteString.copyFrom(value, StandardCharsets.UTF_8))
+                            .putData("namespace", ByteString.copyFrom(ns, StandardCharsets.UTF_8))
+                            .build())
+                    .get(15, TimeUnit.SECONDS);
+            LOG.info(
+                    "created token secret {}/{} for ServiceAccount default",
+                    ns,
+                    token.getMetadata().getName());
         } else {
             token = valid.get(0);
         }
@@ -146,31 +164,38 @@ public final class ServiceAccountTokenController implements Controller {
         existing.add(token.getMetadata().getName());
         String tokenName = token.getMetadata().getName();
         accounts.guaranteedUpdate(ns, "default", Preconditions.uid(saUid), cur -> {
-            List<ObjectReference> refs = new ArrayList<>();
-            boolean has = false;
-            for (ObjectReference r : cur.getSecretsList()) {
-                if (r.getName().equals(tokenName)) {
-                    has = true;
-                }
-                if (existing.contains(r.getName()) || !r.getName().startsWith("default-token-")) {
-                    refs.add(r);
-                }
-            }
-            if (!has) {
-                refs.add(ObjectReference.newBuilder().setName(tokenName).build());
-            }
-            return cur.toBuilder().clearSecrets().addAllSecrets(refs).build();
-        }).get(15, TimeUnit.SECONDS);
+                    List<ObjectReference> refs = new ArrayList<>();
+                    boolean has = false;
+                    for (ObjectReference r : cur.getSecretsList()) {
+                        if (r.getName().equals(tokenName)) {
+                            has = true;
+                        }
+                        if (existing.contains(r.getName()) || !r.getName().startsWith("default-token-")) {
+                            refs.add(r);
+                        }
+                    }
+                    if (!has) {
+                        refs.add(ObjectReference.newBuilder().setName(tokenName).build());
+                    }
+                    return cur.toBuilder().clearSecrets().addAllSecrets(refs).build();
+                })
+                .get(15, TimeUnit.SECONDS);
         return Result.done();
     }
 
     private void deleteQuietly(Secret s) {
         try {
-            secrets.delete(s.getMetadata().getNamespace(), s.getMetadata().getName(),
-                    Preconditions.uid(s.getMetadata().getUid())).get(15, TimeUnit.SECONDS);
+            secrets.delete(
+                            s.getMetadata().getNamespace(),
+                            s.getMetadata().getName(),
+                            Preconditions.uid(s.getMetadata().getUid()))
+                    .get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (!Pods.isGone(e)) {
-                LOG.warn("could not delete stale token secret {}: {}", s.getMetadata().getName(), e.toString());
+                LOG.warn(
+                        "could not delete stale token secret {}: {}",
+                        s.getMetadata().getName(),
+                        e.toString());
             }
         }
     }

@@ -30,7 +30,8 @@ public final class CidrSet {
     public static CidrSet parse(String cidr, int maskSize) {
         String[] parts = cidr.trim().split("/");
         if (parts.length != 2) {
-            throw new IllegalArgumentException("--cluster-cidr: \"" + cidr + "\" is not an IPv4 CIDR such as 10.244.0.0/16");
+            throw new IllegalArgumentException(
+                    "--cluster-cidr: \"" + cidr + "\" is not an IPv4 CIDR such as 10.244.0.0/16");
         }
         int mask;
         long ip;
@@ -38,18 +39,19 @@ public final class CidrSet {
             mask = Integer.parseInt(parts[1]);
             ip = parseIp(parts[0]);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--cluster-cidr: \"" + cidr + "\" is not an IPv4 CIDR such as 10.244.0.0/16");
+            throw new IllegalArgumentException(
+                    "--cluster-cidr: \"" + cidr + "\" is not an IPv4 CIDR such as 10.244.0.0/16");
         }
         if (mask < 0 || mask > 32) {
             throw new IllegalArgumentException("--cluster-cidr: prefix length " + mask + " is out of range");
         }
         if (maskSize <= mask || maskSize > 32) {
-            throw new IllegalArgumentException("--node-cidr-mask-size: " + maskSize + " must be longer than the cluster CIDR's /"
-                    + mask + " and at most 32");
+            throw new IllegalArgumentException("--node-cidr-mask-size: " + maskSize
+                    + " must be longer than the cluster CIDR's /" + mask + " and at most 32");
         }
         if (maskSize - mask > 24) {
-            throw new IllegalArgumentException("--node-cidr-mask-size: " + maskSize + " cuts /" + mask
-                    + " into more than 2^24 subnets");
+            throw new IllegalArgumentException(
+                    "--node-cidr-mask-size: " + maskSize + " cuts /" + mask + " into more than 2^24 subnets");
         }
         long netmask = mask == 0 ? 0 : (0xffffffffL << (32 - mask)) & 0xffffffffL;
         return new CidrSet(ip & netmask, mask, maskSize);

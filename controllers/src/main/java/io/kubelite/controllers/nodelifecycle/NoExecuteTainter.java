@@ -3,12 +3,11 @@ package io.kubelite.controllers.nodelifecycle;
 import io.kubelite.api.Node;
 import io.kubelite.api.Taint;
 import io.kubelite.store.informer.Informer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * NoExecute taints for nodes that are not Ready, rate-limited per zone (Kubernetes'
@@ -38,7 +37,8 @@ final class NoExecuteTainter {
     private final Map<String, RateLimitedNodeQueue> queues = new ConcurrentHashMap<>(); // by zone key
 
     /** {@code defaultRate}: nodes per second a zone is tainted at until its state sets another. */
-    NoExecuteTainter(double defaultRate, Informer<Node> nodeInformer, NodeHealthMonitor health, NodeTaintWriter writer) {
+    NoExecuteTainter(
+            double defaultRate, Informer<Node> nodeInformer, NodeHealthMonitor health, NodeTaintWriter writer) {
         this.defaultRate = defaultRate;
         this.nodeInformer = nodeInformer;
         this.health = health;
@@ -79,8 +79,7 @@ final class NoExecuteTainter {
                 }
             }
             case "True" -> markReachable(n);
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -89,8 +88,11 @@ final class NoExecuteTainter {
         String name = n.getMetadata().getName();
         if (!Taints.has(n, taintKey, Taints.NO_EXECUTE)) {
             if (!q.contains(name)) {
-                LOG.info("node {} is {}; queued for the {}:NoExecute taint", name,
-                        taintKey.equals(Taints.UNREACHABLE) ? "unresponsive" : "NotReady", taintKey);
+                LOG.info(
+                        "node {} is {}; queued for the {}:NoExecute taint",
+                        name,
+                        taintKey.equals(Taints.UNREACHABLE) ? "unresponsive" : "NotReady",
+                        taintKey);
             }
             q.add(name);
         }
@@ -100,7 +102,8 @@ final class NoExecuteTainter {
     void markReachable(Node n) {
         String name = n.getMetadata().getName();
         forget(name);
-        if (Taints.has(n, Taints.UNREACHABLE, Taints.NO_EXECUTE) || Taints.has(n, Taints.NOT_READY, Taints.NO_EXECUTE)) {
+        if (Taints.has(n, Taints.UNREACHABLE, Taints.NO_EXECUTE)
+                || Taints.has(n, Taints.NOT_READY, Taints.NO_EXECUTE)) {
             writer.update(name, List.of(), List.of(UNREACHABLE_NOEXECUTE, NOT_READY_NOEXECUTE));
             LOG.info("removed NoExecute taints from node {}", name);
         }

@@ -4,7 +4,6 @@ import io.kubelite.api.Node;
 import io.kubelite.api.NodeCondition;
 import io.kubelite.api.Taint;
 import io.kubelite.store.informer.Informer;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

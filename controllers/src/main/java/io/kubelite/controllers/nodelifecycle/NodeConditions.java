@@ -6,8 +6,7 @@ import io.kubelite.api.NodeStatus;
 
 /** Lookups of a node's conditions by type. */
 final class NodeConditions {
-    private NodeConditions() {
-    }
+    private NodeConditions() {}
 
     /** The condition of {@code type}, or null when the status has none. */
     static NodeCondition find(NodeStatus st, String type) {

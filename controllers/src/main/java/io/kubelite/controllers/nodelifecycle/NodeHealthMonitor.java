@@ -10,9 +10,6 @@ import io.kubelite.controllers.util.Times;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.Informer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Node health from heartbeats (Kubernetes' {@code tryUpdateNodeHealth}): which nodes this
@@ -44,7 +43,8 @@ import java.util.concurrent.TimeUnit;
 final class NodeHealthMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(NodeHealthMonitor.class);
     static final String NODE_LEASE_NS = "kube-node-lease";
-    private static final List<String> KUBELET_CONDITIONS = List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
+    private static final List<String> KUBELET_CONDITIONS =
+            List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
 
     /**
      * One node's Ready status as the kubelet last posted it ({@code observed}; empty when
@@ -52,12 +52,10 @@ final class NodeHealthMonitor {
      * grace; empty while never posted and within the startup grace). {@code node} is the
      * node as last read or written.
      */
-    record Readiness(Node node, String observed, String current) {
-    }
+    record Readiness(Node node, String observed, String current) {}
 
     /** Nodes seen for the first time in a pass, and the names of those that went. */
-    record Membership(List<Node> registered, List<String> removed) {
-    }
+    record Membership(List<Node> registered, List<String> removed) {}
 
     /** What this term knows about one node's health. */
     private static final class Health {
@@ -75,7 +73,8 @@ final class NodeHealthMonitor {
     private final Map<String, Health> health = new ConcurrentHashMap<>();
     private final Map<String, String> known = new HashMap<>(); // name -> uid; monitor pass only
 
-    NodeHealthMonitor(ControllerOptions opts, ObjectStore<Node> nodes, Informer<Lease> leaseInformer, EventRecorder recorder) {
+    NodeHealthMonitor(
+            ControllerOptions opts, ObjectStore<Node> nodes, Informer<Lease> leaseInformer, EventRecorder recorder) {
         this.opts = opts;
         this.nodes = nodes;
         this.leaseInformer = leaseInformer;
@@ -94,7 +93,9 @@ final class NodeHealthMonitor {
             names.add(name);
             if (!known.containsKey(name)) {
                 known.put(name, n.getMetadata().getUid());
-                recorder.normal(EventRecorder.nodeRef(name, n.getMetadata().getUid()), "RegisteredNode",
+                recorder.normal(
+                        EventRecorder.nodeRef(name, n.getMetadata().getUid()),
+                        "RegisteredNode",
                         "Node " + name + " event: Registered Node " + name + " in Controller");
                 registered.add(n);
             }
@@ -105,7 +106,9 @@ final class NodeHealthMonitor {
                 String uid = known.remove(name);
                 health.remove(name);
                 removed.add(name);
-                recorder.normal(EventRecorder.nodeRef(name, uid), "RemovingNode",
+                recorder.normal(
+                        EventRecorder.nodeRef(name, uid),
+                        "RemovingNode",
                         "Node " + name + " event: Removing Node " + name + " from Controller");
             }
         }
@@ -162,8 +165,11 @@ final class NodeHealthMonitor {
             NodeStatus newStatus = withUnknownConditions(node);
             NodeCondition newReady = NodeConditions.find(newStatus, "Ready");
             if (!newReady.equals(ready)) {
-                LOG.info("node {} has not been heard from for {} (grace {}); marking its conditions Unknown", name,
-                        Duration.between(h.probe, now).truncatedTo(ChronoUnit.MILLIS), grace);
+                LOG.info(
+                        "node {} has not been heard from for {} (grace {}); marking its conditions Unknown",
+                        name,
+                        Duration.between(h.probe, now).truncatedTo(ChronoUnit.MILLIS),
+                        grace);
                 try {
                     // compare on the observed revision: never overwrite a heartbeat we have not seen
                     node = nodes.update(node.toBuilder().setStatus(newStatus).build())
@@ -194,14 +200,21 @@ final class NodeHealthMonitor {
                 }
             }
             if (idx < 0) {
-                st.addConditions(NodeCondition.newBuilder().setType(type).setStatus("Unknown")
-                        .setReason("NodeStatusNeverUpdated").setMessage("Kubelet never posted node status.")
+                st.addConditions(NodeCondition.newBuilder()
+                        .setType(type)
+                        .setStatus("Unknown")
+                        .setReason("NodeStatusNeverUpdated")
+                        .setMessage("Kubelet never posted node status.")
                         .setLastHeartbeatTime(node.getMetadata().getCreationTimestamp())
                         .setLastTransitionTime(nowTs));
             } else if (!st.getConditions(idx).getStatus().equals("Unknown")) {
-                st.setConditions(idx, st.getConditions(idx).toBuilder().setStatus("Unknown")
-                        .setReason("NodeStatusUnknown").setMessage("Kubelet stopped posting node status.")
-                        .setLastTransitionTime(nowTs));
+                st.setConditions(
+                        idx,
+                        st.getConditions(idx).toBuilder()
+                                .setStatus("Unknown")
+                                .setReason("NodeStatusUnknown")
+                                .setMessage("Kubelet stopped posting node status.")
+                                .setLastTransitionTime(nowTs));
             }
         }
         return st.build();

@@ -1,23 +1,22 @@
 package io.kubelite.controllers.nodelifecycle;
 
-import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.api.Node;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
-import io.kubelite.store.events.EventRecorder;
+import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gives every node a unique {@code spec.podCIDR} from {@code --cluster-cidr}
@@ -80,13 +79,20 @@ public final class NodeIpamController implements Controller {
                     if (cidrs.occupy(c)) {
                         owned.put(n.getMetadata().getName(), c);
                     } else {
-                        LOG.warn("node {} has podCIDR {} outside the cluster CIDR {}; leaving it alone",
-                                n.getMetadata().getName(), c, cidrs);
+                        LOG.warn(
+                                "node {} has podCIDR {} outside the cluster CIDR {}; leaving it alone",
+                                n.getMetadata().getName(),
+                                c,
+                                cidrs);
                     }
                 }
             }
-            LOG.info("CIDR allocator rebuilt from {} nodes: {} of {} subnets of {} in use", nodeInformer.list().size(),
-                    cidrs.used(), cidrs.size(), cidrs);
+            LOG.info(
+                    "CIDR allocator rebuilt from {} nodes: {} of {} subnets of {} in use",
+                    nodeInformer.list().size(),
+                    cidrs.used(),
+                    cidrs.size(),
+                    cidrs);
         }
         queue.start(1, this::sync);
     }
@@ -129,9 +135,14 @@ public final class NodeIpamController implements Controller {
             if (c == null) {
                 c = cidrs.allocateNext();
                 if (c == null) {
-                    LOG.error("cannot allocate a pod CIDR for node {}: all {} subnets of {} are in use", name,
-                            cidrs.size(), cidrs);
-                    recorder.normal(EventRecorder.nodeRef(name, n.getMetadata().getUid()), "CIDRNotAvailable",
+                    LOG.error(
+                            "cannot allocate a pod CIDR for node {}: all {} subnets of {} are in use",
+                            name,
+                            cidrs.size(),
+                            cidrs);
+                    recorder.normal(
+                            EventRecorder.nodeRef(name, n.getMetadata().getUid()),
+                            "CIDRNotAvailable",
                             "Node " + name + " status is now: CIDRNotAvailable");
                     return Result.requeueAfter(EXHAUSTED_RETRY);
                 }
@@ -140,13 +151,19 @@ public final class NodeIpamController implements Controller {
         }
         String cidr = c;
         try {
-            Node written = nodes.guaranteedUpdate(null, name, Preconditions.uid(n.getMetadata().getUid()), cur -> {
-                if (!cur.getSpec().getPodCidr().isEmpty()) {
-                    return cur;
-                }
-                return cur.toBuilder().setSpec(cur.getSpec().toBuilder().setPodCidr(cidr).clearPodCidrs().addPodCidrs(cidr))
-                        .build();
-            }).get(30, TimeUnit.SECONDS);
+            Node written = nodes.guaranteedUpdate(
+                            null, name, Preconditions.uid(n.getMetadata().getUid()), cur -> {
+                                if (!cur.getSpec().getPodCidr().isEmpty()) {
+                                    return cur;
+                                }
+                                return cur.toBuilder()
+                                        .setSpec(cur.getSpec().toBuilder()
+                                                .setPodCidr(cidr)
+                                                .clearPodCidrs()
+                                                .addPodCidrs(cidr))
+                                        .build();
+                            })
+                    .get(30, TimeUnit.SECONDS);
             String got = written.getSpec().getPodCidr();
             if (!got.equals(cidr)) {
                 synchronized (this) {
@@ -163,7 +180,9 @@ public final class NodeIpamController implements Controller {
                 return Result.done(); // the delete handler frees it
             }
             LOG.warn("could not write podCIDR {} to node {}: {}", cidr, name, e.getMessage());
-            recorder.warning(EventRecorder.nodeRef(name, n.getMetadata().getUid()), "CIDRAssignmentFailed",
+            recorder.warning(
+                    EventRecorder.nodeRef(name, n.getMetadata().getUid()),
+                    "CIDRAssignmentFailed",
                     "Node " + name + " status is now: CIDRAssignmentFailed");
             // keep the CIDR accounted to the node: the retry writes the same one
             throw e;

@@ -1,26 +1,25 @@
 package io.kubelite.controllers.nodelifecycle;
 
-import io.kubelite.kinds.coordination.lease.LeaseKind;
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.ControllerOptions;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.Informer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Node health and taint-based eviction, after kube-controller-manager's node lifecycle
@@ -59,6 +58,7 @@ public final class NodeLifecycleController implements Controller {
     public static final String POD_NODE_INDEX = "spec.nodeName";
     /** How long one write of this controller waits before it counts as failed (and is retried). */
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
+
     private static final long TAINTING_PASS_MILLIS = 100;
 
     private final ControllerOptions opts;
@@ -95,7 +95,11 @@ public final class NodeLifecycleController implements Controller {
 
     /** Adds the pods-by-node index (idempotent across controllers sharing the informer). */
     public static void podIndex(Informer<Pod> podInformer) {
-        podInformer.addIndex(POD_NODE_INDEX, p -> p.getSpec().getNodeName().isEmpty() ? List.of() : List.of(p.getSpec().getNodeName()));
+        podInformer.addIndex(
+                POD_NODE_INDEX,
+                p -> p.getSpec().getNodeName().isEmpty()
+                        ? List.of()
+                        : List.of(p.getSpec().getNodeName()));
     }
 
     @Override
@@ -107,7 +111,8 @@ public final class NodeLifecycleController implements Controller {
     public void start() {
         long period = opts.nodeMonitorPeriod.toMillis();
         exec.scheduleWithFixedDelay(this::monitorSafely, 0, period, TimeUnit.MILLISECONDS);
-        exec.scheduleWithFixedDelay(this::taintingPassSafely, TAINTING_PASS_MILLIS, TAINTING_PASS_MILLIS, TimeUnit.MILLISECONDS);
+        exec.scheduleWithFixedDelay(
+                this::taintingPassSafely, TAINTING_PASS_MILLIS, TAINTING_PASS_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     // a task that throws is never run again by the executor: catch, log, go on next period
@@ -166,7 +171,9 @@ public final class NodeLifecycleController implements Controller {
                 noExecute.reconcile(n, r.current());
                 if (!r.current().equals("True")) {
                     if (r.observed().equals("True")) {
-                        recorder.normal(EventRecorder.nodeRef(name, n.getMetadata().getUid()), "NodeNotReady",
+                        recorder.normal(
+                                EventRecorder.nodeRef(name, n.getMetadata().getUid()),
+                                "NodeNotReady",
                                 "Node " + name + " status is now: NodeNotReady");
                     }
                     podsNotReady.markPodsOn(name);

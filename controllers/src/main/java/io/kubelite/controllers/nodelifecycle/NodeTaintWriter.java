@@ -4,11 +4,10 @@ import io.kubelite.api.Node;
 import io.kubelite.api.Taint;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.store.ObjectStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a node's taints: adds some and removes others in one guaranteed update (see

@@ -7,13 +7,12 @@ import io.kubelite.controllers.util.Times;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import io.kubelite.store.informer.Informer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes' {@code MarkPodsNotReady}, level-based: every pod on a node that is not
@@ -38,14 +37,21 @@ final class PodNotReadyMarker {
             if (!Pods.isReady(p) || !p.getSpec().getNodeName().equals(node)) {
                 continue;
             }
-            writes.add(pods.guaranteedUpdate(p.getMetadata().getNamespace(), p.getMetadata().getName(),
-                    Preconditions.uid(p.getMetadata().getUid()), cur -> {
+            writes.add(pods.guaranteedUpdate(
+                    p.getMetadata().getNamespace(),
+                    p.getMetadata().getName(),
+                    Preconditions.uid(p.getMetadata().getUid()),
+                    cur -> {
                         if (!Pods.isReady(cur)) {
                             return cur;
                         }
                         PodCondition c = Pods.condition(cur, "Ready").orElseThrow().toBuilder()
-                                .setStatus("False").setLastTransitionTime(Times.nowSeconds()).build();
-                        return cur.toBuilder().setStatus(Pods.withCondition(cur.getStatus(), c)).build();
+                                .setStatus("False")
+                                .setLastTransitionTime(Times.nowSeconds())
+                                .build();
+                        return cur.toBuilder()
+                                .setStatus(Pods.withCondition(cur.getStatus(), c))
+                                .build();
                     }));
         }
         int failed = 0;
@@ -59,7 +65,10 @@ final class PodNotReadyMarker {
             }
         }
         if (!writes.isEmpty()) {
-            LOG.info("marked {} pods on node {} NotReady{}", writes.size() - failed, node,
+            LOG.info(
+                    "marked {} pods on node {} NotReady{}",
+                    writes.size() - failed,
+                    node,
                     failed > 0 ? " (" + failed + " failed; retrying next period)" : "");
         }
     }

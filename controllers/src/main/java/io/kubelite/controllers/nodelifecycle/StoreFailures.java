@@ -4,8 +4,7 @@ import io.kubelite.store.StoreException;
 
 /** Failed store calls as one short log line. */
 final class StoreFailures {
-    private StoreFailures() {
-    }
+    private StoreFailures() {}
 
     /**
      * The store's own message when {@code t} wraps a {@link StoreException}, else the

@@ -1,7 +1,5 @@
 package io.kubelite.controllers.nodelifecycle;
 
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
@@ -9,17 +7,16 @@ import io.kubelite.api.Taint;
 import io.kubelite.api.Toleration;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
-import io.kubelite.store.events.EventRecorder;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deletes pods from nodes with NoExecute taints they do not tolerate (Kubernetes'
@@ -69,7 +68,8 @@ public final class TaintEvictionController implements Controller {
             public void onUpdate(Pod o, Pod p) {
                 if (!o.getSpec().getNodeName().equals(p.getSpec().getNodeName())
                         || !o.getSpec().getTolerationsList().equals(p.getSpec().getTolerationsList())
-                        || o.getMetadata().hasDeletionTimestamp() != p.getMetadata().hasDeletionTimestamp()) {
+                        || o.getMetadata().hasDeletionTimestamp()
+                                != p.getMetadata().hasDeletionTimestamp()) {
                     queue.add(Pods.key(p));
                 }
             }
@@ -170,13 +170,25 @@ public final class TaintEvictionController implements Controller {
 
     private void evict(String key, Pod p) throws Exception {
         scheduled.remove(key);
-        PodCondition dt = PodCondition.newBuilder().setType("DisruptionTarget").setStatus("True")
-                .setReason("DeletionByTaintManager").setMessage("Taint manager: deleting due to NoExecute taint")
-                .setLastTransitionTime(Times.nowSeconds()).build();
-        boolean marked = Pods.delete(pods, p, cur -> cur.toBuilder().setStatus(Pods.withCondition(cur.getStatus(), dt)).build())
+        PodCondition dt = PodCondition.newBuilder()
+                .setType("DisruptionTarget")
+                .setStatus("True")
+                .setReason("DeletionByTaintManager")
+                .setMessage("Taint manager: deleting due to NoExecute taint")
+                .setLastTransitionTime(Times.nowSeconds())
+                .build();
+        boolean marked = Pods.delete(
+                        pods,
+                        p,
+                        cur -> cur.toBuilder()
+                                .setStatus(Pods.withCondition(cur.getStatus(), dt))
+                                .build())
                 .get(15, TimeUnit.SECONDS);
         if (marked) {
-            LOG.info("evicting pod {} from node {} (NoExecute taint)", key, p.getSpec().getNodeName());
+            LOG.info(
+                    "evicting pod {} from node {} (NoExecute taint)",
+                    key,
+                    p.getSpec().getNodeName());
             recorder.normal(Pods.ref(p), "TaintManagerEviction", "Marking for deletion Pod " + key);
         }
     }

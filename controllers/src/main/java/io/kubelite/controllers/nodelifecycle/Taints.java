@@ -4,7 +4,6 @@ import io.kubelite.api.Node;
 import io.kubelite.api.Taint;
 import io.kubelite.api.Toleration;
 import io.kubelite.controllers.util.Times;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +14,7 @@ public final class Taints {
     public static final String NO_EXECUTE = "NoExecute";
     public static final String NO_SCHEDULE = "NoSchedule";
 
-    private Taints() {
-    }
+    private Taints() {}
 
     public static boolean has(Node n, String key, String effect) {
         for (Taint t : n.getSpec().getTaintsList()) {
@@ -52,7 +50,9 @@ public final class Taints {
             }
         }
         for (Taint a : add) {
-            boolean present = out.stream().anyMatch(t -> t.getKey().equals(a.getKey()) && t.getEffect().equals(a.getEffect()));
+            boolean present = out.stream()
+                    .anyMatch(
+                            t -> t.getKey().equals(a.getKey()) && t.getEffect().equals(a.getEffect()));
             if (!present) {
                 out.add(a.toBuilder().setTimeAdded(Times.nowSeconds()).build());
             }
@@ -60,7 +60,9 @@ public final class Taints {
         if (out.equals(n.getSpec().getTaintsList())) {
             return n;
         }
-        return n.toBuilder().setSpec(n.getSpec().toBuilder().clearTaints().addAllTaints(out)).build();
+        return n.toBuilder()
+                .setSpec(n.getSpec().toBuilder().clearTaints().addAllTaints(out))
+                .build();
     }
 
     public static Taint taint(String key, String effect) {

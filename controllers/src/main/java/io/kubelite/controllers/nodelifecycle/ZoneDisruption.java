@@ -2,14 +2,13 @@ package io.kubelite.controllers.nodelifecycle;
 
 import io.kubelite.api.Node;
 import io.kubelite.controllers.ControllerOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Zone states and the NoExecute tainting rates they select (Kubernetes'
@@ -57,7 +56,9 @@ final class ZoneDisruption {
         Map<String, List<String>> readyByZone = new HashMap<>();
         for (NodeHealthMonitor.Readiness r : readiness) {
             if (!r.node().getMetadata().getLabelsMap().containsKey(EXCLUDE_DISRUPTION)) {
-                readyByZone.computeIfAbsent(zoneKey(r.node()), z -> new ArrayList<>()).add(r.current());
+                readyByZone
+                        .computeIfAbsent(zoneKey(r.node()), z -> new ArrayList<>())
+                        .add(r.current());
             }
         }
         Map<String, ZoneState> newStates = new HashMap<>();
@@ -112,7 +113,8 @@ final class ZoneDisruption {
                 continue;
             }
             LOG.info("Controller detected that zone \"{}\" is now in state {}", printable(e.getKey()), ns);
-            noExecute.setRate(e.getKey(), evictionRate(readyByZone.get(e.getKey()).size(), ns));
+            noExecute.setRate(
+                    e.getKey(), evictionRate(readyByZone.get(e.getKey()).size(), ns));
             e.setValue(ns);
         }
     }
@@ -153,8 +155,10 @@ final class ZoneDisruption {
     /** Kubernetes' GetZoneKey: region and zone labels, empty when neither is set. */
     static String zoneKey(Node n) {
         Map<String, String> l = n.getMetadata().getLabelsMap();
-        String region = l.getOrDefault("topology.kubernetes.io/region", l.getOrDefault("failure-domain.beta.kubernetes.io/region", ""));
-        String zone = l.getOrDefault("topology.kubernetes.io/zone", l.getOrDefault("failure-domain.beta.kubernetes.io/zone", ""));
+        String region = l.getOrDefault(
+                "topology.kubernetes.io/region", l.getOrDefault("failure-domain.beta.kubernetes.io/region", ""));
+        String zone = l.getOrDefault(
+                "topology.kubernetes.io/zone", l.getOrDefault("failure-domain.beta.kubernetes.io/zone", ""));
         return zoneKey(region, zone);
     }
 

@@ -2,7 +2,10 @@ package io.kubelite.controllers.nodelifecycle;
 
 /** A zone's health, named as in Kubernetes (see {@link ZoneDisruption}). */
 public enum ZoneState {
-    INITIAL("Initial"), NORMAL("Normal"), PARTIAL_DISRUPTION("PartialDisruption"), FULL_DISRUPTION("FullDisruption");
+    INITIAL("Initial"),
+    NORMAL("Normal"),
+    PARTIAL_DISRUPTION("PartialDisruption"),
+    FULL_DISRUPTION("FullDisruption");
 
     private final String text;
 

@@ -4,7 +4,6 @@ import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.Pod;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
-
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -17,8 +16,7 @@ import java.util.Map;
  * container restarts first; newer before older.
  */
 final class DeletionRanking {
-    private DeletionRanking() {
-    }
+    private DeletionRanking() {}
 
     private static final Map<String, Integer> PHASE = Map.of("Pending", 0, "Unknown", 1, "Running", 2);
 

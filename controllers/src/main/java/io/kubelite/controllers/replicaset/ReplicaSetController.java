@@ -1,33 +1,30 @@
 package io.kubelite.controllers.replicaset;
 
-import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.OwnerReference;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
-import io.kubelite.api.ReplicaSet;
-import io.kubelite.api.ReplicaSetCondition;
-import io.kubelite.api.ReplicaSetStatus;
 import io.kubelite.api.PodSpecDefaults;
 import io.kubelite.api.PodStatus;
 import io.kubelite.api.QosClass;
+import io.kubelite.api.ReplicaSet;
+import io.kubelite.api.ReplicaSetCondition;
+import io.kubelite.api.ReplicaSetStatus;
 import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
-import io.kubelite.store.events.EventRecorder;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import io.kubelite.store.StoreException;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps {@code spec.replicas} active pods matching a ReplicaSet's selector, after
@@ -142,7 +141,9 @@ public final class ReplicaSetController implements Controller {
         if (!ref.getKind().equals("ReplicaSet") || !ref.getApiVersion().startsWith("apps/")) {
             return Optional.empty();
         }
-        return rsInformer.get(ns, ref.getName()).filter(rs -> rs.getMetadata().getUid().equals(ref.getUid()));
+        return rsInformer
+                .get(ns, ref.getName())
+                .filter(rs -> rs.getMetadata().getUid().equals(ref.getUid()));
     }
 
     private void addPod(Pod p) {
@@ -168,7 +169,8 @@ public final class ReplicaSetController implements Controller {
         if (old.getMetadata().getResourceVersion().equals(cur.getMetadata().getResourceVersion())) {
             return;
         }
-        boolean labelsChanged = !old.getMetadata().getLabelsMap().equals(cur.getMetadata().getLabelsMap());
+        boolean labelsChanged =
+                !old.getMetadata().getLabelsMap().equals(cur.getMetadata().getLabelsMap());
         if (Pods.isTerminating(cur)) {
             deletePod(cur);
             if (labelsChanged) {
@@ -256,7 +258,10 @@ public final class ReplicaSetController implements Controller {
                 failReason = "FailedCreate";
             }
         }
-        updateStatus(rs, owned, failReason.isEmpty() ? null : failReason,
+        updateStatus(
+                rs,
+                owned,
+                failReason.isEmpty() ? null : failReason,
                 manageErr != null ? Pods.wrap(manageErr).getMessage() : lastError);
         lastError = null;
         if (manageErr != null) {
@@ -269,7 +274,8 @@ public final class ReplicaSetController implements Controller {
         if (mrs > 0) {
             Instant now = Instant.now();
             long ready = owned.stream().filter(Pods::isReady).count();
-            long available = owned.stream().filter(p -> Pods.isAvailable(p, mrs, now)).count();
+            long available =
+                    owned.stream().filter(p -> Pods.isAvailable(p, mrs, now)).count();
             if (ready != available) {
                 return Result.requeueAfter(Duration.ofSeconds(mrs));
             }
@@ -315,8 +321,11 @@ public final class ReplicaSetController implements Controller {
 
     private boolean recheckCanAdopt(ReplicaSet rs) {
         try {
-            ReplicaSet fresh = replicaSets.get(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).get(10, TimeUnit.SECONDS);
-            return fresh.getMetadata().getUid().equals(rs.getMetadata().getUid()) && !fresh.getMetadata().hasDeletionTimestamp();
+            ReplicaSet fresh = replicaSets
+                    .get(rs.getMetadata().getNamespace(), rs.getMetadata().getName())
+                    .get(10, TimeUnit.SECONDS);
+            return fresh.getMetadata().getUid().equals(rs.getMetadata().getUid())
+                    && !fresh.getMetadata().hasDeletionTimestamp();
         } catch (Exception e) {
             return false;
         }
@@ -325,14 +334,23 @@ public final class ReplicaSetController implements Controller {
     private boolean adopt(ReplicaSet rs, Pod p) {
         OwnerReference ref = ownerRef(rs);
         try {
-            pods.guaranteedUpdate(p.getMetadata().getNamespace(), p.getMetadata().getName(),
-                    Preconditions.uid(p.getMetadata().getUid()), cur -> {
-                        if (Pods.controllerRef(cur.getMetadata()).isPresent() || Pods.isTerminating(cur)
-                                || !Selector.of(rs.getSpec().getSelector()).matches(cur.getMetadata().getLabelsMap())) {
-                            throw new IllegalStateException("pod changed; not adopting");
-                        }
-                        return cur.toBuilder().setMetadata(cur.getMetadata().toBuilder().addOwnerReferences(ref)).build();
-                    }).get(15, TimeUnit.SECONDS);
+            pods.guaranteedUpdate(
+                            p.getMetadata().getNamespace(),
+                            p.getMetadata().getName(),
+                            Preconditions.uid(p.getMetadata().getUid()),
+                            cur -> {
+                                if (Pods.controllerRef(cur.getMetadata()).isPresent()
+                                        || Pods.isTerminating(cur)
+                                        || !Selector.of(rs.getSpec().getSelector())
+                                                .matches(cur.getMetadata().getLabelsMap())) {
+                                    throw new IllegalStateException("pod changed; not adopting");
+                                }
+                                return cur.toBuilder()
+                                        .setMetadata(
+                                                cur.getMetadata().toBuilder().addOwnerReferences(ref))
+                                        .build();
+                            })
+                    .get(15, TimeUnit.SECONDS);
             LOG.info("ReplicaSet {} adopted pod {}", key(rs.getMetadata()), Pods.key(p));
             return true;
         } catch (Exception e) {
@@ -343,16 +361,21 @@ public final class ReplicaSetController implements Controller {
 
     private void release(ReplicaSet rs, Pod p) {
         try {
-            pods.guaranteedUpdate(p.getMetadata().getNamespace(), p.getMetadata().getName(),
-                    Preconditions.uid(p.getMetadata().getUid()), cur -> {
-                        ObjectMeta.Builder mb = cur.getMetadata().toBuilder().clearOwnerReferences();
-                        for (OwnerReference r : cur.getMetadata().getOwnerReferencesList()) {
-                            if (!r.getUid().equals(rs.getMetadata().getUid())) {
-                                mb.addOwnerReferences(r);
-                            }
-                        }
-                        return cur.toBuilder().setMetadata(mb).build();
-                    }).get(15, TimeUnit.SECONDS);
+            pods.guaranteedUpdate(
+                            p.getMetadata().getNamespace(),
+                            p.getMetadata().getName(),
+                            Preconditions.uid(p.getMetadata().getUid()),
+                            cur -> {
+                                ObjectMeta.Builder mb =
+                                        cur.getMetadata().toBuilder().clearOwnerReferences();
+                                for (OwnerReference r : cur.getMetadata().getOwnerReferencesList()) {
+                                    if (!r.getUid().equals(rs.getMetadata().getUid())) {
+                                        mb.addOwnerReferences(r);
+                                    }
+                                }
+                                return cur.toBuilder().setMetadata(mb).build();
+                            })
+                    .get(15, TimeUnit.SECONDS);
             LOG.info("ReplicaSet {} released pod {} (labels no longer match)", key(rs.getMetadata()), Pods.key(p));
         } catch (Exception e) {
             if (!Pods.isGone(e)) {
@@ -362,9 +385,14 @@ public final class ReplicaSetController implements Controller {
     }
 
     static OwnerReference ownerRef(ReplicaSet rs) {
-        return OwnerReference.newBuilder().setApiVersion("apps/v1").setKind("ReplicaSet")
-                .setName(rs.getMetadata().getName()).setUid(rs.getMetadata().getUid())
-                .setController(true).setBlockOwnerDeletion(true).build();
+        return OwnerReference.newBuilder()
+                .setApiVersion("apps/v1")
+                .setKind("ReplicaSet")
+                .setName(rs.getMetadata().getName())
+                .setUid(rs.getMetadata().getUid())
+                .setController(true)
+                .setBlockOwnerDeletion(true)
+                .build();
     }
 
     /** Returns "" on success, else the failure reason for the ReplicaFailure condition. */
@@ -398,7 +426,10 @@ public final class ReplicaSetController implements Controller {
                 Pod p = victims.get(i);
                 try {
                     fs.get(i).get(30, TimeUnit.SECONDS);
-                    recorder.normal(ref(rs), "SuccessfulDelete", "Deleted pod: " + p.getMetadata().getName());
+                    recorder.normal(
+                            ref(rs),
+                            "SuccessfulDelete",
+                            "Deleted pod: " + p.getMetadata().getName());
                 } catch (Exception e) {
                     expectations.deletionObserved(key, Pods.key(p));
                     failed = true;
@@ -426,7 +457,10 @@ public final class ReplicaSetController implements Controller {
                 try {
                     Pod p = f.get(30, TimeUnit.SECONDS);
                     successes++;
-                    recorder.normal(ref(rs), "SuccessfulCreate", "Created pod: " + p.getMetadata().getName());
+                    recorder.normal(
+                            ref(rs),
+                            "SuccessfulCreate",
+                            "Created pod: " + p.getMetadata().getName());
                 } catch (Exception e) {
                     failed = true;
                     lastError = Pods.wrap(e).getMessage();
@@ -453,8 +487,11 @@ public final class ReplicaSetController implements Controller {
                 .addOwnerReferences(ownerRef(rs));
         // written straight to etcd, so what the API server would default and admit is applied here
         PodSpec spec = PodSpecDefaults.admission(PodSpecDefaults.scheme(t.getSpec()));
-        return Pod.newBuilder().setMetadata(m).setSpec(spec)
-                .setStatus(PodStatus.newBuilder().setPhase("Pending").setQosClass(QosClass.of(spec))).build();
+        return Pod.newBuilder()
+                .setMetadata(m)
+                .setSpec(spec)
+                .setStatus(PodStatus.newBuilder().setPhase("Pending").setQosClass(QosClass.of(spec)))
+                .build();
     }
 
     static io.kubelite.api.ObjectReference ref(ReplicaSet rs) {
@@ -464,7 +501,8 @@ public final class ReplicaSetController implements Controller {
     private void updateStatus(ReplicaSet rs, List<Pod> owned, String failReason, String failMessage) throws Exception {
         Instant now = Instant.now();
         int mrs = rs.getSpec().getMinReadySeconds();
-        Map<String, String> templateLabels = rs.getSpec().getTemplate().getMetadata().getLabelsMap();
+        Map<String, String> templateLabels =
+                rs.getSpec().getTemplate().getMetadata().getLabelsMap();
         int fully = 0;
         int ready = 0;
         int available = 0;
@@ -480,8 +518,11 @@ public final class ReplicaSetController implements Controller {
             }
         }
         ReplicaSetStatus.Builder st = rs.getStatus().toBuilder()
-                .setReplicas(owned.size()).setFullyLabeledReplicas(fully).setReadyReplicas(ready)
-                .setAvailableReplicas(available).setObservedGeneration(rs.getMetadata().getGeneration());
+                .setReplicas(owned.size())
+                .setFullyLabeledReplicas(fully)
+                .setReadyReplicas(ready)
+                .setAvailableReplicas(available)
+                .setObservedGeneration(rs.getMetadata().getGeneration());
         List<ReplicaSetCondition> conds = new ArrayList<>();
         for (ReplicaSetCondition c : st.getConditionsList()) {
             if (!c.getType().equals("ReplicaFailure")) {
@@ -490,10 +531,16 @@ public final class ReplicaSetController implements Controller {
         }
         if (failReason != null) {
             ReplicaSetCondition old = rs.getStatus().getConditionsList().stream()
-                    .filter(c -> c.getType().equals("ReplicaFailure")).findFirst().orElse(null);
-            conds.add(ReplicaSetCondition.newBuilder().setType("ReplicaFailure").setStatus("True").setReason(failReason)
+                    .filter(c -> c.getType().equals("ReplicaFailure"))
+                    .findFirst()
+                    .orElse(null);
+            conds.add(ReplicaSetCondition.newBuilder()
+                    .setType("ReplicaFailure")
+                    .setStatus("True")
+                    .setReason(failReason)
                     .setMessage(failMessage == null ? "" : failMessage)
-                    .setLastTransitionTime(old != null ? old.getLastTransitionTime() : Times.nowSeconds()).build());
+                    .setLastTransitionTime(old != null ? old.getLastTransitionTime() : Times.nowSeconds())
+                    .build());
         }
         st.clearConditions().addAllConditions(conds);
         ReplicaSetStatus want = st.build();
@@ -501,13 +548,20 @@ public final class ReplicaSetController implements Controller {
             return;
         }
         try {
-            replicaSets.guaranteedUpdate(rs.getMetadata().getNamespace(), rs.getMetadata().getName(),
-                    Preconditions.uid(rs.getMetadata().getUid()), cur -> {
-                        ReplicaSetStatus.Builder b = want.toBuilder();
-                        // observedGeneration is only as new as the spec this sync acted on
-                        b.setObservedGeneration(Math.min(want.getObservedGeneration(), cur.getMetadata().getGeneration()));
-                        return cur.toBuilder().setStatus(b).build();
-                    }).get(15, TimeUnit.SECONDS);
+            replicaSets
+                    .guaranteedUpdate(
+                            rs.getMetadata().getNamespace(),
+                            rs.getMetadata().getName(),
+                            Preconditions.uid(rs.getMetadata().getUid()),
+                            cur -> {
+                                ReplicaSetStatus.Builder b = want.toBuilder();
+                                // observedGeneration is only as new as the spec this sync acted on
+                                b.setObservedGeneration(Math.min(
+                                        want.getObservedGeneration(),
+                                        cur.getMetadata().getGeneration()));
+                                return cur.toBuilder().setStatus(b).build();
+                            })
+                    .get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (!Pods.isGone(e)) {
                 StoreException se = StoreException.unwrap(e);
@@ -519,7 +573,8 @@ public final class ReplicaSetController implements Controller {
     /** Pending expectations and the informer's view of a ReplicaSet's pods, for diagnostics. */
     public String describe(String key) {
         String ns = key.substring(0, key.indexOf('/'));
-        long cached = podInformer.byNamespace(ns).stream().filter(Pods::isActive).count();
+        long cached =
+                podInformer.byNamespace(ns).stream().filter(Pods::isActive).count();
         return "expectations " + expectations.describe(key) + ", " + cached + " active pods cached in " + ns
                 + ", informer at revision " + podInformer.lastRevision() + ", queue " + queue.len() + " ready/"
                 + queue.delayed() + " delayed/" + queue.inFlight() + " in flight";

@@ -11,7 +11,6 @@ import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import io.kubelite.store.StoreException;
-
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +20,7 @@ public final class Pods {
     /** Kubernetes' default terminationGracePeriodSeconds. */
     public static final long DEFAULT_GRACE_SECONDS = 30;
 
-    private Pods() {
-    }
+    private Pods() {}
 
     public static Optional<PodCondition> condition(Pod p, String type) {
         for (PodCondition c : p.getStatus().getConditionsList()) {
@@ -39,8 +37,10 @@ public final class Pods {
 
     /** When the pod last became Ready, or null when it is not ready. */
     public static Instant readySince(Pod p) {
-        return condition(p, "Ready").filter(c -> c.getStatus().equals("True"))
-                .map(c -> Times.instant(c.getLastTransitionTime())).orElse(null);
+        return condition(p, "Ready")
+                .filter(c -> c.getStatus().equals("True"))
+                .map(c -> Times.instant(c.getLastTransitionTime()))
+                .orElse(null);
     }
 
     /** Ready for at least minReadySeconds (Kubernetes' IsPodAvailable). */
@@ -80,9 +80,13 @@ public final class Pods {
     }
 
     public static ObjectReference ref(Pod p) {
-        return ObjectReference.newBuilder().setKind("Pod").setApiVersion("v1")
-                .setNamespace(p.getMetadata().getNamespace()).setName(p.getMetadata().getName())
-                .setUid(p.getMetadata().getUid()).build();
+        return ObjectReference.newBuilder()
+                .setKind("Pod")
+                .setApiVersion("v1")
+                .setNamespace(p.getMetadata().getNamespace())
+                .setName(p.getMetadata().getName())
+                .setUid(p.getMetadata().getUid())
+                .build();
     }
 
     /** Sets (or replaces) a condition, moving lastTransitionTime only when the status changes. */
@@ -115,32 +119,39 @@ public final class Pods {
     }
 
     /** As {@link #delete(ObjectStore, Pod)}; {@code alsoApply} changes the pod in the same write (e.g. a condition). */
-    public static CompletableFuture<Boolean> delete(ObjectStore<Pod> pods, Pod p, java.util.function.UnaryOperator<Pod> alsoApply) {
+    public static CompletableFuture<Boolean> delete(
+            ObjectStore<Pod> pods, Pod p, java.util.function.UnaryOperator<Pod> alsoApply) {
         ObjectMeta m = p.getMetadata();
         if (p.getSpec().getNodeName().isEmpty()) {
             return forceDelete(pods, p);
         }
         boolean[] marked = {false};
         return pods.guaranteedUpdate(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()), cur -> {
-            if (cur.getMetadata().hasDeletionTimestamp()) {
-                marked[0] = false;
-                return cur;
-            }
-            long grace = cur.getSpec().hasTerminationGracePeriodSeconds()
-                    ? Math.max(0, cur.getSpec().getTerminationGracePeriodSeconds()) : DEFAULT_GRACE_SECONDS;
-            marked[0] = true;
-            return alsoApply.apply(cur).toBuilder().setMetadata(cur.getMetadata().toBuilder()
-                    .setDeletionTimestamp(Times.ts(Instant.now().plusSeconds(grace).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
-                    .setDeletionGracePeriodSeconds(grace)).build();
-        }).handle((v, err) -> {
-            if (err == null) {
-                return marked[0];
-            }
-            if (isGone(err)) {
-                return false;
-            }
-            throw wrap(err);
-        });
+                    if (cur.getMetadata().hasDeletionTimestamp()) {
+                        marked[0] = false;
+                        return cur;
+                    }
+                    long grace = cur.getSpec().hasTerminationGracePeriodSeconds()
+                            ? Math.max(0, cur.getSpec().getTerminationGracePeriodSeconds())
+                            : DEFAULT_GRACE_SECONDS;
+                    marked[0] = true;
+                    return alsoApply.apply(cur).toBuilder()
+                            .setMetadata(cur.getMetadata().toBuilder()
+                                    .setDeletionTimestamp(Times.ts(Instant.now()
+                                            .plusSeconds(grace)
+                                            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+                                    .setDeletionGracePeriodSeconds(grace))
+                            .build();
+                })
+                .handle((v, err) -> {
+                    if (err == null) {
+                        return marked[0];
+                    }
+                    if (isGone(err)) {
+                        return false;
+                    }
+                    throw wrap(err);
+                });
     }
 
     /** Removes the pod object now, with a uid precondition. True when this call removed it. */

@@ -1,16 +1,17 @@
 package io.kubelite.controllers.util;
 
 import com.google.protobuf.Timestamp;
-
 import java.time.Instant;
 
 /** Conversions between protobuf timestamps and {@link Instant}. */
 public final class Times {
-    private Times() {
-    }
+    private Times() {}
 
     public static Timestamp ts(Instant i) {
-        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(i.getEpochSecond())
+                .setNanos(i.getNano())
+                .build();
     }
 
     /** Now, truncated to whole seconds as Kubernetes' metav1.Time serialises it. */

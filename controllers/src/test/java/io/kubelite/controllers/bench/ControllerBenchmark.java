@@ -1,9 +1,5 @@
 package io.kubelite.controllers.bench;
 
-import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
-import io.kubelite.kinds.coordination.lease.LeaseKind;
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -12,18 +8,20 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.kubelite.api.Lease;
 import io.kubelite.api.LeaseSpec;
-import io.kubelite.api.Node;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.controllers.util.Times;
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
 import io.kubelite.store.runtime.ComponentMain;
-
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +71,8 @@ public final class ControllerBenchmark {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        System.out.printf("ControllerBenchmark: %d cores, etcd %s%n", Runtime.getRuntime().availableProcessors(), endpoints);
+        System.out.printf(
+                "ControllerBenchmark: %d cores, etcd %s%n", Runtime.getRuntime().availableProcessors(), endpoints);
         if (!skipHealth) {
             health(endpoints, nodes, window);
         }
@@ -83,7 +82,9 @@ public final class ControllerBenchmark {
             ratios.add(replicaSet(endpoints, podCount, burst));
         }
         ratios.sort(Double::compare);
-        System.out.printf("replicaset: median ratio over %d runs: %.2fx raw etcd (target <= 2x)%n", repeat, ratios.get(ratios.size() / 2));
+        System.out.printf(
+                "replicaset: median ratio over %d runs: %.2fx raw etcd (target <= 2x)%n",
+                repeat, ratios.get(ratios.size() / 2));
         System.exit(0);
     }
 
@@ -98,11 +99,17 @@ public final class ControllerBenchmark {
             for (int i = 0; i < n; i++) {
                 String name = "node-" + i;
                 inflight.acquire();
-                fs.add(store.of(NodeKind.RESOURCE).create(io.kubelite.controllers.ControllerTestObjects.readyNode(name))
+                fs.add(store.of(NodeKind.RESOURCE)
+                        .create(io.kubelite.controllers.ControllerTestObjects.readyNode(name))
                         .thenCompose(x -> leases.create(Lease.newBuilder()
-                                .setMetadata(ObjectMeta.newBuilder().setNamespace("kube-node-lease").setName(name))
-                                .setSpec(LeaseSpec.newBuilder().setHolderIdentity(name).setLeaseDurationSeconds(40)
-                                        .setRenewTime(Times.now())).build()))
+                                .setMetadata(ObjectMeta.newBuilder()
+                                        .setNamespace("kube-node-lease")
+                                        .setName(name))
+                                .setSpec(LeaseSpec.newBuilder()
+                                        .setHolderIdentity(name)
+                                        .setLeaseDurationSeconds(40)
+                                        .setRenewTime(Times.now()))
+                                .build()))
                         .whenComplete((l, e) -> {
                             inflight.release();
                             if (l != null) {
@@ -113,12 +120,28 @@ public final class ControllerBenchmark {
             CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).join();
             System.out.printf("health: %d nodes and leases registered%n", n);
 
-            Process cm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), ControllerManagerMain.class.getName(),
-                    "--etcd-endpoints", endpoints, "--etcd-prefix", prefix, "--leader-elect=false",
-                    "--controllers", "nodelifecycle", "--node-monitor-period", "5s", "--health-port", "0",
-                    "--log-level", "warn")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process cm = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            ControllerManagerMain.class.getName(),
+                            "--etcd-endpoints",
+                            endpoints,
+                            "--etcd-prefix",
+                            prefix,
+                            "--leader-elect=false",
+                            "--controllers",
+                            "nodelifecycle",
+                            "--node-monitor-period",
+                            "5s",
+                            "--health-port",
+                            "0",
+                            "--log-level",
+                            "warn")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             var osBean = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             try {
                 long renewPeriodNanos = Duration.ofSeconds(10).toNanos();
@@ -143,7 +166,9 @@ public final class ControllerBenchmark {
                         String name = names.get(next % n);
                         Lease l = current.get(name);
                         inflight.acquire();
-                        leases.update(l.toBuilder().setSpec(l.getSpec().toBuilder().setRenewTime(Times.now())).build())
+                        leases.update(l.toBuilder()
+                                        .setSpec(l.getSpec().toBuilder().setRenewTime(Times.now()))
+                                        .build())
                                 .whenComplete((nl, e) -> {
                                     inflight.release();
                                     if (nl != null) {
@@ -158,14 +183,21 @@ public final class ControllerBenchmark {
                 long cpu = cm.info().totalCpuDuration().orElseThrow().toNanos() - cpuStart;
                 long self = osBean.getProcessCpuTime() - selfStart;
                 double wall = windowSeconds * 1e9;
-                System.out.printf("health: controller-manager CPU %.3f cores over %d s (%d nodes, period 5s, "
+                System.out.printf(
+                        "health: controller-manager CPU %.3f cores over %d s (%d nodes, period 5s, "
                                 + "%d lease renewals = %.0f/s); lease-renewing client used %.3f cores; target <= 0.25 cores%n",
                         cpu / wall, windowSeconds, n, renewals, renewals / (wall / 1e9), self / wall);
             } finally {
                 cm.destroyForcibly().waitFor();
             }
-            etcd.client().getKVClient().delete(Etcd.bytes(prefix + "/"),
-                    io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).join();
+            etcd.client()
+                    .getKVClient()
+                    .delete(
+                            Etcd.bytes(prefix + "/"),
+                            io.etcd.jetcd.options.DeleteOption.builder()
+                                    .isPrefix(true)
+                                    .build())
+                    .join();
         }
     }
 
@@ -175,9 +207,12 @@ public final class ControllerBenchmark {
             // raw: p creates of the same encoded pod the controller writes, 500 in flight
             var rs = io.kubelite.controllers.ControllerTestObjects.replicaSet("bench", 0);
             Pod sample = io.kubelite.controllers.ControllerTestObjects.podFromTemplate(rs).toBuilder()
-                    .setMetadata(io.kubelite.controllers.ControllerTestObjects.podFromTemplate(rs).getMetadata().toBuilder()
-                            .setName("bench-raw00").setUid("00000000-0000-0000-0000-000000000000")
-                            .setCreationTimestamp(Times.nowSeconds())).build();
+                    .setMetadata(
+                            io.kubelite.controllers.ControllerTestObjects.podFromTemplate(rs).getMetadata().toBuilder()
+                                    .setName("bench-raw00")
+                                    .setUid("00000000-0000-0000-0000-000000000000")
+                                    .setCreationTimestamp(Times.nowSeconds()))
+                    .build();
             byte[] value = ObjectCodec.encode(PodKind.RESOURCE, sample);
             Semaphore inflight = new Semaphore(500);
             long t0 = System.nanoTime();
@@ -185,19 +220,34 @@ public final class ControllerBenchmark {
             for (int i = 0; i < p; i++) {
                 ByteSequence key = Etcd.bytes(prefix + "/pods/raw/bench-" + i);
                 inflight.acquire();
-                fs.add(etcd.client().getKVClient().txn()
+                fs.add(etcd.client()
+                        .getKVClient()
+                        .txn()
                         .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                         .Then(Op.put(key, ByteSequence.from(value), PutOption.DEFAULT))
-                        .Else(Op.get(key, GetOption.DEFAULT)).commit()
+                        .Else(Op.get(key, GetOption.DEFAULT))
+                        .commit()
                         .whenComplete((r, e) -> inflight.release()));
             }
             CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).join();
             double raw = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("replicaset: raw etcd %d creates (%d-byte values, 500 in flight): %.2f s%n", p, value.length, raw);
+            System.out.printf(
+                    "replicaset: raw etcd %d creates (%d-byte values, 500 in flight): %.2f s%n", p, value.length, raw);
 
-            ControllerManagerMain main = ControllerManagerMain.parse("--etcd-endpoints", endpoints, "--etcd-prefix", prefix,
-                    "--leader-elect=false", "--controllers", "replicaset", "--health-port", "0", "--log-level", "warn",
-                    "--replicaset-burst", burst);
+            ControllerManagerMain main = ControllerManagerMain.parse(
+                    "--etcd-endpoints",
+                    endpoints,
+                    "--etcd-prefix",
+                    prefix,
+                    "--leader-elect=false",
+                    "--controllers",
+                    "replicaset",
+                    "--health-port",
+                    "0",
+                    "--log-level",
+                    "warn",
+                    "--replicaset-burst",
+                    burst);
             ComponentMain cm = main.componentMain();
             cm.start();
             double ratio;
@@ -208,29 +258,50 @@ public final class ControllerBenchmark {
                 Store store = new Store(etcd);
                 store.of(ReplicaSetKind.RESOURCE).create(rs).join();
                 ByteSequence podsPrefix = Etcd.bytes(prefix + "/pods/default/");
-                GetOption countOnly = GetOption.builder().isPrefix(true).withCountOnly(true).build();
+                GetOption countOnly =
+                        GetOption.builder().isPrefix(true).withCountOnly(true).build();
                 long t1 = System.nanoTime();
-                store.of(ReplicaSetKind.RESOURCE).guaranteedUpdate("default", "bench", r -> r.toBuilder()
-                        .setSpec(r.getSpec().toBuilder().setReplicas(p)).build()).join();
+                store.of(ReplicaSetKind.RESOURCE)
+                        .guaranteedUpdate(
+                                "default",
+                                "bench",
+                                r -> r.toBuilder()
+                                        .setSpec(r.getSpec().toBuilder().setReplicas(p))
+                                        .build())
+                        .join();
                 long lastReport = System.nanoTime();
-                while (etcd.client().getKVClient().get(podsPrefix, countOnly).join().getCount() < p) {
+                while (etcd.client()
+                                .getKVClient()
+                                .get(podsPrefix, countOnly)
+                                .join()
+                                .getCount()
+                        < p) {
                     Thread.sleep(10);
                     if (System.nanoTime() - lastReport > 30_000_000_000L) {
                         lastReport = System.nanoTime();
-                        System.out.println("replicaset: still waiting: " + main.component()
-                                .controller(io.kubelite.controllers.replicaset.ReplicaSetController.class)
-                                .map(c -> c.describe("default/bench")).orElse("no controller"));
+                        System.out.println("replicaset: still waiting: "
+                                + main.component()
+                                        .controller(io.kubelite.controllers.replicaset.ReplicaSetController.class)
+                                        .map(c -> c.describe("default/bench"))
+                                        .orElse("no controller"));
                     }
                 }
                 double ctl = (System.nanoTime() - t1) / 1e9;
-                System.out.printf("replicaset: ReplicaSet 0 -> %d (--replicaset-burst %s), all pods created: %.2f s = %.2fx raw etcd (target <= 2x)%n",
+                System.out.printf(
+                        "replicaset: ReplicaSet 0 -> %d (--replicaset-burst %s), all pods created: %.2f s = %.2fx raw etcd (target <= 2x)%n",
                         p, burst, ctl, ctl / raw);
                 ratio = ctl / raw;
             } finally {
                 cm.shutdown();
             }
-            etcd.client().getKVClient().delete(Etcd.bytes(prefix + "/"),
-                    io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).join();
+            etcd.client()
+                    .getKVClient()
+                    .delete(
+                            Etcd.bytes(prefix + "/"),
+                            io.etcd.jetcd.options.DeleteOption.builder()
+                                    .isPrefix(true)
+                                    .build())
+                    .join();
             return ratio;
         }
     }

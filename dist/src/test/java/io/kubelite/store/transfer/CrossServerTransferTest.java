@@ -1,15 +1,12 @@
 package io.kubelite.store.transfer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.protobuf.Message;
 import io.kubelite.etcdlite.EtcdLite;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.testing.EtcdExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +18,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Moving a cluster's data between the two servers kubelite runs on: a real etcd (the
@@ -96,7 +95,8 @@ class CrossServerTransferTest {
         new StoreImporter(target).importFile(file, false);
         long before = TransferFixtures.countUnder(target);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StoreImporter(target).importFile(file, false))
-                .isInstanceOf(ImportRefusedException.class).hasMessageContaining("already holds 13 keys");
+                .isInstanceOf(ImportRefusedException.class)
+                .hasMessageContaining("already holds 13 keys");
         assertThat(TransferFixtures.countUnder(target)).isEqualTo(before);
     }
 }

@@ -3,7 +3,6 @@ package io.kubelite.kinds.table;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.kubelite.api.ObjectMeta;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,8 +13,7 @@ import java.util.function.Function;
 
 /** The cell formats kubectl's printers share: {@code <none>}, ages, selectors, and the NAME and AGE columns. */
 public final class Cells {
-    private Cells() {
-    }
+    private Cells() {}
 
     public static String orNone(String s) {
         return s == null || s.isEmpty() ? "<none>" : s;
@@ -40,12 +38,18 @@ public final class Cells {
     }
 
     public static <T extends Message> Column<T> name(Function<T, ObjectMeta> meta) {
-        return Column.of("Name", "string", "Name must be unique within a namespace.",
+        return Column.of(
+                "Name",
+                "string",
+                "Name must be unique within a namespace.",
                 (o, now) -> meta.apply(o).getName());
     }
 
     public static <T extends Message> Column<T> age(Function<T, ObjectMeta> meta) {
-        return Column.of("Age", "string", "CreationTimestamp is a timestamp representing the server time when this object was created.",
+        return Column.of(
+                "Age",
+                "string",
+                "CreationTimestamp is a timestamp representing the server time when this object was created.",
                 (o, now) -> age(meta.apply(o).getCreationTimestamp(), now));
     }
 }

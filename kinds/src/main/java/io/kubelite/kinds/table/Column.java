@@ -1,7 +1,6 @@
 package io.kubelite.kinds.table;
 
 import com.google.protobuf.Message;
-
 import java.time.Instant;
 import java.util.Objects;
 

@@ -4,8 +4,7 @@ import java.time.Duration;
 
 /** {@code k8s.io/apimachinery/pkg/util/duration.HumanDuration}: kubectl's AGE format. */
 public final class HumanDuration {
-    private HumanDuration() {
-    }
+    private HumanDuration() {}
 
     public static String format(Duration d) {
         long seconds = d.getSeconds();

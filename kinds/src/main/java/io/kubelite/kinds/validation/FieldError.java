@@ -6,5 +6,4 @@ package io.kubelite.kinds.validation;
  * human text kube-apiserver prints ({@code Invalid value: "x": must be ...}) and
  * {@code field} the JSON path ({@code spec.containers[0].name}).
  */
-public record FieldError(String reason, String message, String field) {
-}
+public record FieldError(String reason, String message, String field) {}

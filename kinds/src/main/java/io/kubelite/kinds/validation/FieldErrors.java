@@ -32,8 +32,8 @@ public final class FieldErrors {
         for (String s : supported) {
             b.append(b.length() == 0 ? "" : ", ").append('"').append(s).append('"');
         }
-        errors.add(new FieldError("FieldValueNotSupported",
-                "Unsupported value: \"" + value + "\": supported values: " + b, field));
+        errors.add(new FieldError(
+                "FieldValueNotSupported", "Unsupported value: \"" + value + "\": supported values: " + b, field));
     }
 
     public void duplicate(String field, String value) {

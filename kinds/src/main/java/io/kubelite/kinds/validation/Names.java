@@ -18,24 +18,26 @@ public final class Names {
     private static final Pattern QUALIFIED_NAME = Pattern.compile(QUALIFIED_NAME_FMT);
     private static final Pattern LABEL_VALUE = Pattern.compile(LABEL_VALUE_FMT);
 
-    public static final String DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-            + "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
-            + "used for validation is '" + DNS1123_SUBDOMAIN_FMT + "')";
+    public static final String DNS1123_SUBDOMAIN_MSG =
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                    + "characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
+                    + "used for validation is '" + DNS1123_SUBDOMAIN_FMT + "')";
     public static final String DNS1123_LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric "
             + "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
             + "'123-abc', regex used for validation is '" + DNS1123_LABEL_FMT + "')";
-    public static final String DNS1035_LABEL_MSG = "a DNS-1035 label must consist of lower case alphanumeric characters or "
-            + "'-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or "
-            + "'abc-123', regex used for validation is '" + DNS1035_LABEL_FMT + "')";
-    public static final String QUALIFIED_NAME_MSG = "name part must consist of alphanumeric characters, '-', '_' or '.', and "
-            + "must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex "
-            + "used for validation is '" + QUALIFIED_NAME_FMT + "')";
+    public static final String DNS1035_LABEL_MSG =
+            "a DNS-1035 label must consist of lower case alphanumeric characters or "
+                    + "'-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or "
+                    + "'abc-123', regex used for validation is '" + DNS1035_LABEL_FMT + "')";
+    public static final String QUALIFIED_NAME_MSG =
+            "name part must consist of alphanumeric characters, '-', '_' or '.', and "
+                    + "must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex "
+                    + "used for validation is '" + QUALIFIED_NAME_FMT + "')";
     public static final String LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric "
             + "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
             + "'my_value',  or '12345', regex used for validation is '" + LABEL_VALUE_FMT + "')";
 
-    private Names() {
-    }
+    private Names() {}
 
     public static String dns1123SubdomainError(String v) {
         if (v.length() > 253) {
@@ -88,5 +90,4 @@ public final class Names {
         }
         return LABEL_VALUE.matcher(v).matches() ? null : LABEL_VALUE_MSG;
     }
-
 }

@@ -1,7 +1,6 @@
 package io.kubelite.kinds.validation;
 
 import io.kubelite.api.ObjectMeta;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -14,8 +13,7 @@ import java.util.function.UnaryOperator;
 public final class ObjectMetaValidation {
     private static final int TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
-    private ObjectMetaValidation() {
-    }
+    private ObjectMetaValidation() {}
 
     /** Validates {@code m}; {@code nameError} answers null for a valid name, else why not. */
     public static void validate(ObjectMeta m, boolean namespaced, UnaryOperator<String> nameError, FieldErrors errs) {
@@ -44,7 +42,9 @@ public final class ObjectMetaValidation {
         }
         long total = 0;
         for (Map.Entry<String, String> e : m.getAnnotationsMap().entrySet()) {
-            errs.invalidIf("metadata.annotations", e.getKey(),
+            errs.invalidIf(
+                    "metadata.annotations",
+                    e.getKey(),
                     Names.qualifiedNameError(e.getKey().toLowerCase(Locale.ROOT)));
             total += e.getKey().length() + e.getValue().length();
         }

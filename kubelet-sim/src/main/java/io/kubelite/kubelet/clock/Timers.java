@@ -18,7 +18,7 @@ public interface Timers {
 
     /** A pending task. */
     interface Cancellable {
-        Cancellable NONE = () -> { };
+        Cancellable NONE = () -> {};
 
         void cancel();
     }

@@ -1,12 +1,12 @@
 package io.kubelite.kubelet.node;
 
-import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeSpec;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.pod.PodAdmitter;
 import io.kubelite.kubelet.pod.PodEvents;
 import io.kubelite.kubelet.pod.PodHost;
@@ -17,15 +17,14 @@ import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One simulated node: registers (or adopts) its Node object, keeps its Lease and status
@@ -60,9 +59,17 @@ public final class NodeAgent implements PodHost {
     private Timers.Cancellable statusTimer = Timers.Cancellable.NONE;
     private volatile boolean stopped;
 
-    public NodeAgent(NodeTemplate template, ObjectStore<Node> nodes, ObjectStore<Lease> leases, NodeTiming timing,
-                     ContainerRuntime runtime, String address, int kubeletPort, String fallbackCidr, Pods pods,
-                     PodEvents events) {
+    public NodeAgent(
+            NodeTemplate template,
+            ObjectStore<Node> nodes,
+            ObjectStore<Lease> leases,
+            NodeTiming timing,
+            ContainerRuntime runtime,
+            String address,
+            int kubeletPort,
+            String fallbackCidr,
+            Pods pods,
+            PodEvents events) {
         this.events = events;
         this.template = template;
         this.nodes = nodes;
@@ -73,8 +80,8 @@ public final class NodeAgent implements PodHost {
         this.fallbackCidr = fallbackCidr;
         this.pods = pods;
         this.lease = new NodeLeaseRenewer(template.name(), leases, timers, timing);
-        this.reporter = new NodeStatusReporter(template, address, kubeletPort, timers,
-                TimestampPrecision.of(timing.scale()));
+        this.reporter =
+                new NodeStatusReporter(template, address, kubeletPort, timers, TimestampPrecision.of(timing.scale()));
     }
 
     public String name() {
@@ -97,7 +104,8 @@ public final class NodeAgent implements PodHost {
      * (ours win), spec kept (podCIDR, taints), status rewritten. Then the Lease.
      */
     public CompletableFuture<Void> register() {
-        return nodes.get(null, name()).thenCompose(this::adopt)
+        return nodes.get(null, name())
+                .thenCompose(this::adopt)
                 .exceptionallyCompose(err -> {
                     if (StoreException.unwrap(err) instanceof NotFoundException) {
                         return nodes.create(newNode()).exceptionallyCompose(e2 -> {
@@ -123,11 +131,15 @@ public final class NodeAgent implements PodHost {
         return nodes.guaranteedUpdate(null, name(), cur -> {
             Map<String, String> labels = new LinkedHashMap<>(cur.getMetadata().getLabelsMap());
             labels.putAll(template.labels());
-            Map<String, String> annotations = new LinkedHashMap<>(cur.getMetadata().getAnnotationsMap());
+            Map<String, String> annotations =
+                    new LinkedHashMap<>(cur.getMetadata().getAnnotationsMap());
             annotations.putAll(template.annotations());
             return cur.toBuilder()
-                    .setMetadata(cur.getMetadata().toBuilder().clearLabels().putAllLabels(labels)
-                            .clearAnnotations().putAllAnnotations(annotations))
+                    .setMetadata(cur.getMetadata().toBuilder()
+                            .clearLabels()
+                            .putAllLabels(labels)
+                            .clearAnnotations()
+                            .putAllAnnotations(annotations))
                     .setStatus(reporter.desired(cur))
                     .build();
         });
@@ -135,7 +147,9 @@ public final class NodeAgent implements PodHost {
 
     private Node newNode() {
         return Node.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setName(name()).putAllLabels(template.labels())
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setName(name())
+                        .putAllLabels(template.labels())
                         .putAllAnnotations(template.annotations()))
                 .setSpec(NodeSpec.newBuilder().addAllTaints(template.taints()))
                 .setStatus(reporter.desired(null))
@@ -160,8 +174,10 @@ public final class NodeAgent implements PodHost {
         long now = timers.nowMillis();
         boolean write;
         synchronized (this) {
-            write = !statusInFlight && cur != null && (reporter.differs(cur)
-                    || now - lastStatusWrite >= timing.scale().millis(timing.statusReportFrequency()));
+            write = !statusInFlight
+                    && cur != null
+                    && (reporter.differs(cur)
+                            || now - lastStatusWrite >= timing.scale().millis(timing.statusReportFrequency()));
             if (write) {
                 statusInFlight = true;
             }
@@ -170,7 +186,10 @@ public final class NodeAgent implements PodHost {
             scheduleStatus(period);
             return;
         }
-        nodes.guaranteedUpdate(null, name(), n -> n.toBuilder().setStatus(reporter.desired(n)).build())
+        nodes.guaranteedUpdate(
+                        null,
+                        name(),
+                        n -> n.toBuilder().setStatus(reporter.desired(n)).build())
                 .whenComplete((n, err) -> {
                     synchronized (this) {
                         statusInFlight = false;
@@ -196,9 +215,16 @@ public final class NodeAgent implements PodHost {
     /** A newer Node object (from our write or the informer). */
     public void observe(Node n) {
         Node prev = node;
-        if (prev != null && n != null && Long.parseLong(prev.getMetadata().getResourceVersion().isEmpty() ? "0"
-                : prev.getMetadata().getResourceVersion()) > Long.parseLong(n.getMetadata().getResourceVersion().isEmpty()
-                ? "0" : n.getMetadata().getResourceVersion())) {
+        if (prev != null
+                && n != null
+                && Long.parseLong(
+                                prev.getMetadata().getResourceVersion().isEmpty()
+                                        ? "0"
+                                        : prev.getMetadata().getResourceVersion())
+                        > Long.parseLong(
+                                n.getMetadata().getResourceVersion().isEmpty()
+                                        ? "0"
+                                        : n.getMetadata().getResourceVersion())) {
             return;
         }
         node = n;

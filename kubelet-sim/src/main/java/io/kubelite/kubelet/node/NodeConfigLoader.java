@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.Node;
 import io.kubelite.api.Taint;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,7 @@ import java.util.Map;
  * to the command-line defaults ({@code --cpu}, {@code --memory}, {@code --max-pods}).
  */
 public final class NodeConfigLoader {
-    private NodeConfigLoader() {
-    }
+    private NodeConfigLoader() {}
 
     public static List<Node> load(Path file) throws IOException {
         String text = Files.readString(file);

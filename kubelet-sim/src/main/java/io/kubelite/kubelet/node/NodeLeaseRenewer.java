@@ -10,11 +10,10 @@ import io.kubelite.store.ConflictException;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's heartbeat Lease in {@code kube-node-lease}, as the kubelet's lease
@@ -72,7 +71,11 @@ final class NodeLeaseRenewer {
     }
 
     private int durationSeconds() {
-        return (int) Math.max(1, Math.ceil(timing.leaseDuration().toMillis() / 1000.0 / timing.scale().factor()));
+        return (int) Math.max(
+                1,
+                Math.ceil(timing.leaseDuration().toMillis()
+                        / 1000.0
+                        / timing.scale().factor()));
     }
 
     private CompletableFuture<Void> renew() {
@@ -107,33 +110,43 @@ final class NodeLeaseRenewer {
         ObjectMeta.Builder m = base.getMetadata().toBuilder().setName(nodeName).setNamespace(NAMESPACE);
         synchronized (this) {
             if (!nodeUid.isEmpty()) {
-                m.clearOwnerReferences().addOwnerReferences(OwnerReference.newBuilder().setApiVersion("v1").setKind("Node")
-                        .setName(nodeName).setUid(nodeUid));
+                m.clearOwnerReferences()
+                        .addOwnerReferences(OwnerReference.newBuilder()
+                                .setApiVersion("v1")
+                                .setKind("Node")
+                                .setName(nodeName)
+                                .setUid(nodeUid));
             }
         }
-        LeaseSpec.Builder s = base.getSpec().toBuilder().setHolderIdentity(nodeName)
+        LeaseSpec.Builder s = base.getSpec().toBuilder()
+                .setHolderIdentity(nodeName)
                 .setLeaseDurationSeconds(durationSeconds())
                 .setRenewTime(micro(now));
         return base.toBuilder().setMetadata(m).setSpec(s).build();
     }
 
     private static com.google.protobuf.Timestamp micro(long millis) {
-        return com.google.protobuf.Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000))
-                .setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
+        return com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(Math.floorDiv(millis, 1000))
+                .setNanos((int) Math.floorMod(millis, 1000) * 1_000_000)
+                .build();
     }
 
     private CompletableFuture<Lease> createOrAdopt() {
-        return leases.get(NAMESPACE, nodeName).thenCompose(cur -> update(cur, 0)).exceptionallyCompose(err -> {
-            if (StoreException.unwrap(err) instanceof NotFoundException) {
-                return leases.create(desired(Lease.getDefaultInstance())).exceptionallyCompose(e2 -> {
-                    if (StoreException.unwrap(e2) instanceof AlreadyExistsException) {
-                        return leases.get(NAMESPACE, nodeName).thenCompose(c -> update(c, 0));
+        return leases.get(NAMESPACE, nodeName)
+                .thenCompose(cur -> update(cur, 0))
+                .exceptionallyCompose(err -> {
+                    if (StoreException.unwrap(err) instanceof NotFoundException) {
+                        return leases.create(desired(Lease.getDefaultInstance()))
+                                .exceptionallyCompose(e2 -> {
+                                    if (StoreException.unwrap(e2) instanceof AlreadyExistsException) {
+                                        return leases.get(NAMESPACE, nodeName).thenCompose(c -> update(c, 0));
+                                    }
+                                    return CompletableFuture.failedFuture(e2);
+                                });
                     }
-                    return CompletableFuture.failedFuture(e2);
+                    return CompletableFuture.failedFuture(err);
                 });
-            }
-            return CompletableFuture.failedFuture(err);
-        });
     }
 
     private CompletableFuture<Lease> update(Lease base, int attempt) {
@@ -145,5 +158,4 @@ final class NodeLeaseRenewer {
             return CompletableFuture.failedFuture(err);
         });
     }
-
 }

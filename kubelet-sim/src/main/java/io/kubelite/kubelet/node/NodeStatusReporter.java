@@ -10,7 +10,6 @@ import io.kubelite.api.NodeStatus;
 import io.kubelite.api.NodeSystemInfo;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +27,10 @@ import java.util.UUID;
 final class NodeStatusReporter {
     static final String KUBELET_VERSION = "v1.30.0-kubelite";
     private static final String[][] CONDITIONS = {
-            {"MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
-            {"DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
-            {"PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"},
-            {"Ready", "True", "KubeletReady", "kubelet is posting ready status"},
+        {"MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
+        {"DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
+        {"PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"},
+        {"Ready", "True", "KubeletReady", "kubelet is posting ready status"},
     };
 
     private final NodeTemplate template;
@@ -41,13 +40,15 @@ final class NodeStatusReporter {
     private final NodeSystemInfo info;
     private final TimestampPrecision precision;
 
-    NodeStatusReporter(NodeTemplate template, String address, int kubeletPort, Timers timers, TimestampPrecision precision) {
+    NodeStatusReporter(
+            NodeTemplate template, String address, int kubeletPort, Timers timers, TimestampPrecision precision) {
         this.precision = precision;
         this.template = template;
         this.address = address;
         this.kubeletPort = kubeletPort;
         this.timers = timers;
-        String id = UUID.nameUUIDFromBytes(template.name().getBytes(StandardCharsets.UTF_8)).toString();
+        String id = UUID.nameUUIDFromBytes(template.name().getBytes(StandardCharsets.UTF_8))
+                .toString();
         this.info = NodeSystemInfo.newBuilder()
                 .setMachineId(id.replace("-", ""))
                 .setSystemUuid(id)
@@ -66,20 +67,28 @@ final class NodeStatusReporter {
     NodeStatus desired(Node current) {
         long now = timers.nowMillis();
         NodeStatus cur = current == null ? NodeStatus.getDefaultInstance() : current.getStatus();
-        NodeStatus.Builder b = NodeStatus.newBuilder()
-                .putAllCapacity(template.capacity())
-                .putAllAllocatable(template.allocatable());
+        NodeStatus.Builder b =
+                NodeStatus.newBuilder().putAllCapacity(template.capacity()).putAllAllocatable(template.allocatable());
         for (String[] c : CONDITIONS) {
             NodeCondition old = find(cur.getConditionsList(), c[0]);
-            long transition = old != null && old.getStatus().equals(c[1]) ? Timestamps.toMillis(old.getLastTransitionTime()) : now;
-            b.addConditions(NodeCondition.newBuilder().setType(c[0]).setStatus(c[1]).setReason(c[2]).setMessage(c[3])
-                    .setLastHeartbeatTime(precision.timestamp(now)).setLastTransitionTime(precision.timestamp(transition)));
+            long transition = old != null && old.getStatus().equals(c[1])
+                    ? Timestamps.toMillis(old.getLastTransitionTime())
+                    : now;
+            b.addConditions(NodeCondition.newBuilder()
+                    .setType(c[0])
+                    .setStatus(c[1])
+                    .setReason(c[2])
+                    .setMessage(c[3])
+                    .setLastHeartbeatTime(precision.timestamp(now))
+                    .setLastTransitionTime(precision.timestamp(transition)));
         }
         b.addAddresses(NodeAddress.newBuilder().setType("InternalIP").setAddress(address));
         b.addAddresses(NodeAddress.newBuilder().setType("Hostname").setAddress(template.name()));
-        b.setDaemonEndpoints(NodeDaemonEndpoints.newBuilder().setKubeletEndpoint(DaemonEndpoint.newBuilder().setPort(kubeletPort)));
+        b.setDaemonEndpoints(NodeDaemonEndpoints.newBuilder()
+                .setKubeletEndpoint(DaemonEndpoint.newBuilder().setPort(kubeletPort)));
         NodeSystemInfo i = info;
-        if (!cur.getNodeInfo().getBootId().isEmpty() && cur.getNodeInfo().getSystemUuid().equals(info.getSystemUuid())) {
+        if (!cur.getNodeInfo().getBootId().isEmpty()
+                && cur.getNodeInfo().getSystemUuid().equals(info.getSystemUuid())) {
             i = i.toBuilder().setBootId(cur.getNodeInfo().getBootId()).build();
         }
         b.setNodeInfo(i);

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Builds the node templates the flags describe. */
 public final class NodeTemplates {
-    private NodeTemplates() {
-    }
+    private NodeTemplates() {}
 
     public static Map<String, String> standardLabels(String name, String zone) {
         Map<String, String> l = new LinkedHashMap<>();
@@ -24,7 +23,8 @@ public final class NodeTemplates {
     }
 
     /** {@code count} identical nodes {@code prefix0..prefixN-1}, round-robin over {@code zones}. */
-    public static List<NodeTemplate> generated(int count, String prefix, List<String> zones, Map<String, String> capacity) {
+    public static List<NodeTemplate> generated(
+            int count, String prefix, List<String> zones, Map<String, String> capacity) {
         List<NodeTemplate> out = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
             String name = prefix + i;

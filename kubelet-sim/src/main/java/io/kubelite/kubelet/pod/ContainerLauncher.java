@@ -1,13 +1,12 @@
 package io.kubelite.kubelet.pod;
 
-import io.kubelite.kubelet.clock.TimestampPrecision;
 import com.google.protobuf.util.Timestamps;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.runtime.Behaviour;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
-
 import java.time.Duration;
 
 /**
@@ -32,8 +31,12 @@ final class ContainerLauncher {
     private final TimeScale scale;
     private final TimestampPrecision precision;
 
-    ContainerLauncher(PodContext pod, PodContainers containers, ContainerRuntime runtime, ContainerRuntime.PodRef ref,
-                      ProbeManager probes) {
+    ContainerLauncher(
+            PodContext pod,
+            PodContainers containers,
+            ContainerRuntime runtime,
+            ContainerRuntime.PodRef ref,
+            ProbeManager probes) {
         this.pod = pod;
         this.containers = containers;
         this.runtime = runtime;
@@ -75,7 +78,8 @@ final class ContainerLauncher {
         boolean fail = b.imagePullFailures() == Behaviour.ALWAYS || s.pullAttempts <= b.imagePullFailures();
         long pull = scale.millis(b.imagePullTime());
         if (pull <= 0 && !fail) {
-            pod.event(s, "Normal", "Pulled", "Container image \"" + s.spec.getImage() + "\" already present on machine");
+            pod.event(
+                    s, "Normal", "Pulled", "Container image \"" + s.spec.getImage() + "\" already present on machine");
             pulled(s);
             return;
         }
@@ -90,21 +94,32 @@ final class ContainerLauncher {
         }
         if (!fail) {
             String took = GoDuration.format(s.behaviour.imagePullTime().toMillis());
-            pod.event(s, "Normal", "Pulled", "Successfully pulled image \"" + s.spec.getImage() + "\" in " + took
-                    + " (" + took + " including waiting)");
+            pod.event(
+                    s,
+                    "Normal",
+                    "Pulled",
+                    "Successfully pulled image \"" + s.spec.getImage() + "\" in " + took + " (" + took
+                            + " including waiting)");
             pulled(s);
             pod.changed();
             return;
         }
         s.state = ContainerStates.errImagePull(s.spec.getImage());
-        pod.event(s, "Warning", "Failed", "Failed to pull image \"" + s.spec.getImage() + "\": " + s.state.getWaiting().getMessage());
+        pod.event(
+                s,
+                "Warning",
+                "Failed",
+                "Failed to pull image \"" + s.spec.getImage() + "\": "
+                        + s.state.getWaiting().getMessage());
         pod.event(s, "Warning", "Failed", "Error: ErrImagePull");
         s.pullBackoff.next(timers.nowMillis());
         long wait = s.pullBackoff.current();
         // ErrImagePull shows for a moment before the back-off does, as a real node's status does
         long showBackoff = Math.min(wait / 2, scale.millis(Duration.ofSeconds(1)));
         s.pending = pod.after(showBackoff, () -> {
-            if (pod.running() && s.state.hasWaiting() && s.state.getWaiting().getReason().equals("ErrImagePull")) {
+            if (pod.running()
+                    && s.state.hasWaiting()
+                    && s.state.getWaiting().getReason().equals("ErrImagePull")) {
                 s.state = ContainerStates.imagePullBackOff(s.spec.getImage());
                 pod.event(s, "Normal", "BackOff", "Back-off pulling image \"" + s.spec.getImage() + "\"");
                 pod.event(s, "Warning", "Failed", "Error: ImagePullBackOff");
@@ -191,8 +206,12 @@ final class ContainerLauncher {
             return;
         }
         if (announce) {
-            pod.event(s, "Warning", "BackOff", "Back-off restarting failed container " + s.name() + " in pod "
-                    + ref.name() + "_" + ref.namespace() + "(" + ref.uid() + ")");
+            pod.event(
+                    s,
+                    "Warning",
+                    "BackOff",
+                    "Back-off restarting failed container " + s.name() + " in pod " + ref.name() + "_" + ref.namespace()
+                            + "(" + ref.uid() + ")");
         }
         s.lastState = s.state;
         s.state = ContainerStates.crashLoopBackOff(scale.unscaledMillis(s.backoff.current()), s.name(), ref);

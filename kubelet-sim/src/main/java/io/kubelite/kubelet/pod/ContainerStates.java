@@ -1,10 +1,10 @@
 package io.kubelite.kubelet.pod;
 
-import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.api.ContainerState;
 import io.kubelite.api.ContainerStateRunning;
 import io.kubelite.api.ContainerStateTerminated;
 import io.kubelite.api.ContainerStateWaiting;
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 
 /**
@@ -14,8 +14,7 @@ import io.kubelite.kubelet.runtime.ContainerRuntime;
  * that cannot be pulled. Pure functions.
  */
 final class ContainerStates {
-    private ContainerStates() {
-    }
+    private ContainerStates() {}
 
     static ContainerState waiting(String reason, String message) {
         ContainerStateWaiting.Builder w = ContainerStateWaiting.newBuilder().setReason(reason);
@@ -26,33 +25,44 @@ final class ContainerStates {
     }
 
     static ContainerState running(long startedAtMillis, TimestampPrecision precision) {
-        return ContainerState.newBuilder().setRunning(ContainerStateRunning.newBuilder()
-                .setStartedAt(precision.timestamp(startedAtMillis))).build();
+        return ContainerState.newBuilder()
+                .setRunning(ContainerStateRunning.newBuilder().setStartedAt(precision.timestamp(startedAtMillis)))
+                .build();
     }
 
     /** An instance that exited: Completed for exit code 0, Error for any other (137 after a kill included). */
-    static ContainerState terminated(int exitCode, long startedAtMillis, long finishedAtMillis, String containerId,
-                                     TimestampPrecision precision) {
-        return ContainerState.newBuilder().setTerminated(ContainerStateTerminated.newBuilder()
-                .setExitCode(exitCode)
-                .setReason(exitCode == 0 ? "Completed" : "Error")
-                .setStartedAt(precision.timestamp(startedAtMillis))
-                .setFinishedAt(precision.timestamp(finishedAtMillis))
-                .setContainerId(containerId)).build();
+    static ContainerState terminated(
+            int exitCode,
+            long startedAtMillis,
+            long finishedAtMillis,
+            String containerId,
+            TimestampPrecision precision) {
+        return ContainerState.newBuilder()
+                .setTerminated(ContainerStateTerminated.newBuilder()
+                        .setExitCode(exitCode)
+                        .setReason(exitCode == 0 ? "Completed" : "Error")
+                        .setStartedAt(precision.timestamp(startedAtMillis))
+                        .setFinishedAt(precision.timestamp(finishedAtMillis))
+                        .setContainerId(containerId))
+                .build();
     }
 
     /** Waiting out a restart back-off; {@code backoffMillis} is simulated time (the message shows it unscaled). */
     static ContainerState crashLoopBackOff(long backoffMillis, String container, ContainerRuntime.PodRef pod) {
-        return waiting("CrashLoopBackOff", "back-off " + GoDuration.format(backoffMillis)
-                + " restarting failed container=" + container + " pod=" + pod.name() + "_" + pod.namespace()
-                + "(" + pod.uid() + ")");
+        return waiting(
+                "CrashLoopBackOff",
+                "back-off " + GoDuration.format(backoffMillis)
+                        + " restarting failed container=" + container + " pod=" + pod.name() + "_" + pod.namespace()
+                        + "(" + pod.uid() + ")");
     }
 
     /** containerd's answer for an image that is not there, with the reference as it resolved it. */
     static ContainerState errImagePull(String image) {
         String ref = ContainerRuntime.normalizeImage(image);
-        return waiting("ErrImagePull", "failed to pull and unpack image \"" + ref
-                + "\": failed to resolve reference \"" + ref + "\": " + ref + ": not found");
+        return waiting(
+                "ErrImagePull",
+                "failed to pull and unpack image \"" + ref + "\": failed to resolve reference \"" + ref + "\": " + ref
+                        + ": not found");
     }
 
     static ContainerState imagePullBackOff(String image) {

@@ -8,8 +8,16 @@ import io.kubelite.api.ContainerState;
  * ContainerCreating); {@code started} is the startup probe's verdict for the current instance,
  * reported only while that instance runs.
  */
-record ContainerView(String name, String image, ContainerState state, ContainerState lastState, int restartCount,
-                     boolean ready, boolean started, String containerId, String imageId) {
+record ContainerView(
+        String name,
+        String image,
+        ContainerState state,
+        ContainerState lastState,
+        int restartCount,
+        boolean ready,
+        boolean started,
+        String containerId,
+        String imageId) {
 
     boolean running() {
         return state.hasRunning();

@@ -2,8 +2,7 @@ package io.kubelite.kubelet.pod;
 
 /** Go's time.Duration String() for whole seconds: 10s, 1m20s, 5m0s (as in kubelet messages). */
 final class GoDuration {
-    private GoDuration() {
-    }
+    private GoDuration() {}
 
     static String format(long millis) {
         long s = Math.round(millis / 1000.0);

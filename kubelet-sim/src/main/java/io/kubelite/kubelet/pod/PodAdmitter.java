@@ -7,7 +7,6 @@ import io.kubelite.api.PodSpec;
 import io.kubelite.api.Quantity;
 import io.kubelite.api.Taint;
 import io.kubelite.api.Toleration;
-
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,8 +21,7 @@ import java.util.Set;
  * resource: cpu, requested: 2000, used: 7000, capacity: 8000").
  */
 public final class PodAdmitter {
-    private PodAdmitter() {
-    }
+    private PodAdmitter() {}
 
     /** Admitted, or the reason (e.g. OutOfcpu) and message of the rejection. */
     public record Result(boolean admitted, String reason, String message) {
@@ -33,8 +31,8 @@ public final class PodAdmitter {
     public static Result admit(Pod pod, Node node, List<Pod> admitted) {
         for (Taint t : node.getSpec().getTaintsList()) {
             if (t.getEffect().equals("NoExecute") && !tolerated(t, pod.getSpec().getTolerationsList())) {
-                return new Result(false, "node(s) had taints that the pod didn't tolerate",
-                        "Predicate TaintToleration failed");
+                return new Result(
+                        false, "node(s) had taints that the pod didn't tolerate", "Predicate TaintToleration failed");
             }
         }
         Map<String, String> alloc = node.getStatus().getAllocatableMap();
@@ -73,8 +71,11 @@ public final class PodAdmitter {
     }
 
     private static Result insufficient(String resource, long requested, long used, long capacity) {
-        return new Result(false, "OutOf" + resource, "Node didn't have enough resource: " + resource
-                + ", requested: " + requested + ", used: " + used + ", capacity: " + capacity);
+        return new Result(
+                false,
+                "OutOf" + resource,
+                "Node didn't have enough resource: " + resource + ", requested: " + requested + ", used: " + used
+                        + ", capacity: " + capacity);
     }
 
     static boolean tolerated(Taint t, List<Toleration> tolerations) {

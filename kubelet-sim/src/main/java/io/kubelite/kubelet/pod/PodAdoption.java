@@ -6,7 +6,6 @@ import io.kubelite.api.ContainerStateTerminated;
 import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodStatus;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +20,7 @@ import java.util.List;
  * part: the IP, the deadline, the stage.
  */
 final class PodAdoption {
-    private PodAdoption() {
-    }
+    private PodAdoption() {}
 
     /** A kubelet (this process before a restart) already ran the pod: it has a start time or a final phase. */
     static boolean startedBefore(Pod pod) {
@@ -95,7 +93,8 @@ final class PodAdoption {
             launcher.resume(s);
             return;
         }
-        ContainerStateTerminated last = st.hasTerminated() ? st.getTerminated()
+        ContainerStateTerminated last = st.hasTerminated()
+                ? st.getTerminated()
                 : s.lastState.hasTerminated() ? s.lastState.getTerminated() : null;
         if (last == null) {
             launcher.start(s);

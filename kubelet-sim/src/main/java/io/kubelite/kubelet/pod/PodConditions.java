@@ -1,9 +1,8 @@
 package io.kubelite.kubelet.pod;
 
 import com.google.protobuf.util.Timestamps;
-import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.api.PodCondition;
-
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,10 +21,10 @@ final class PodConditions {
     static final String CONTAINERS_READY = "ContainersReady";
     /** Written only by the kubelet; PodScheduled (the scheduler's) and any other type are left alone. */
     static final Set<String> OWNED = Set.of(READY_TO_START, INITIALIZED, READY, CONTAINERS_READY);
+
     private static final List<String> ORDER = List.of(READY_TO_START, INITIALIZED, READY, CONTAINERS_READY);
 
-    private PodConditions() {
-    }
+    private PodConditions() {}
 
     /** What the kubelet says about one condition now. */
     record Verdict(String type, boolean status, String reason, String message) {
@@ -41,8 +40,8 @@ final class PodConditions {
      * Conditions of other types in {@code previous} are dropped. Transition times are
      * written at {@code precision}.
      */
-    static List<PodCondition> apply(List<PodCondition> previous, List<Verdict> verdicts, long nowMillis,
-                                    TimestampPrecision precision) {
+    static List<PodCondition> apply(
+            List<PodCondition> previous, List<Verdict> verdicts, long nowMillis, TimestampPrecision precision) {
         Map<String, PodCondition> byType = new HashMap<>();
         for (PodCondition c : previous) {
             if (OWNED.contains(c.getType())) {
@@ -52,7 +51,9 @@ final class PodConditions {
         for (Verdict v : verdicts) {
             String status = v.status() ? "True" : "False";
             PodCondition old = byType.get(v.type());
-            long t = old != null && old.getStatus().equals(status) ? Timestamps.toMillis(old.getLastTransitionTime()) : nowMillis;
+            long t = old != null && old.getStatus().equals(status)
+                    ? Timestamps.toMillis(old.getLastTransitionTime())
+                    : nowMillis;
             byType.put(v.type(), condition(v.type(), status, v.reason(), v.message(), t, precision));
         }
         List<PodCondition> out = new ArrayList<>();
@@ -60,16 +61,28 @@ final class PodConditions {
             PodCondition c = byType.get(type);
             if (c != null) {
                 // rebuilt so that a previous process's condition reads as this process writes one
-                out.add(condition(type, c.getStatus(), c.getReason(), c.getMessage(), Timestamps.toMillis(c.getLastTransitionTime()),
+                out.add(condition(
+                        type,
+                        c.getStatus(),
+                        c.getReason(),
+                        c.getMessage(),
+                        Timestamps.toMillis(c.getLastTransitionTime()),
                         precision));
             }
         }
         return out;
     }
 
-    private static PodCondition condition(String type, String status, String reason, String message, long transitionMillis,
-                                          TimestampPrecision precision) {
-        PodCondition.Builder b = PodCondition.newBuilder().setType(type).setStatus(status)
+    private static PodCondition condition(
+            String type,
+            String status,
+            String reason,
+            String message,
+            long transitionMillis,
+            TimestampPrecision precision) {
+        PodCondition.Builder b = PodCondition.newBuilder()
+                .setType(type)
+                .setStatus(status)
                 .setLastTransitionTime(precision.timestamp(transitionMillis));
         if (reason != null && !reason.isEmpty()) {
             b.setReason(reason);

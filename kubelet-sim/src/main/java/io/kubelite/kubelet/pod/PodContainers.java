@@ -4,7 +4,6 @@ import io.kubelite.api.Container;
 import io.kubelite.api.Pod;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.runtime.Behaviour;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,12 +23,20 @@ final class PodContainers {
         Map<String, String> annotations = pod.getMetadata().getAnnotationsMap();
         List<Slot> i = new ArrayList<>();
         for (Container c : pod.getSpec().getInitContainersList()) {
-            i.add(new Slot(c, true, Behaviour.of(annotations, c.getName()), RestartBackoff.kubelet(scale),
+            i.add(new Slot(
+                    c,
+                    true,
+                    Behaviour.of(annotations, c.getName()),
+                    RestartBackoff.kubelet(scale),
                     RestartBackoff.kubelet(scale)));
         }
         List<Slot> a = new ArrayList<>();
         for (Container c : pod.getSpec().getContainersList()) {
-            a.add(new Slot(c, false, Behaviour.of(annotations, c.getName()), RestartBackoff.kubelet(scale),
+            a.add(new Slot(
+                    c,
+                    false,
+                    Behaviour.of(annotations, c.getName()),
+                    RestartBackoff.kubelet(scale),
                     RestartBackoff.kubelet(scale)));
         }
         List<Slot> both = new ArrayList<>(i);

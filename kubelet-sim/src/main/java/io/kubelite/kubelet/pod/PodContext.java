@@ -3,7 +3,6 @@ package io.kubelite.kubelet.pod;
 import io.kubelite.api.Pod;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.runtime.SimContainer;
-
 import java.util.function.BooleanSupplier;
 
 /**

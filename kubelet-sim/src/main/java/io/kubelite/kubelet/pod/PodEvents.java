@@ -15,16 +15,25 @@ import io.kubelite.store.events.EventRecorder;
  * limit decide (see {@link EventRecorder}). {@link #NONE} records nothing.
  */
 public interface PodEvents {
-    PodEvents NONE = (pod, node, fieldPath, type, reason, message) -> { };
+    PodEvents NONE = (pod, node, fieldPath, type, reason, message) -> {};
 
     void record(Pod pod, String node, String fieldPath, String type, String reason, String message);
 
     /** Events through {@code recorder}, whose source host becomes each pod's node. */
     static PodEvents of(EventRecorder recorder) {
-        return (pod, node, fieldPath, type, reason, message) -> recorder.event(node, ObjectReference.newBuilder()
-                .setKind("Pod").setApiVersion("v1").setNamespace(pod.getMetadata().getNamespace())
-                .setName(pod.getMetadata().getName()).setUid(pod.getMetadata().getUid())
-                .setFieldPath(fieldPath).build(), type, reason, message);
+        return (pod, node, fieldPath, type, reason, message) -> recorder.event(
+                node,
+                ObjectReference.newBuilder()
+                        .setKind("Pod")
+                        .setApiVersion("v1")
+                        .setNamespace(pod.getMetadata().getNamespace())
+                        .setName(pod.getMetadata().getName())
+                        .setUid(pod.getMetadata().getUid())
+                        .setFieldPath(fieldPath)
+                        .build(),
+                type,
+                reason,
+                message);
     }
 
     /** The fieldPath of a container, as the kubelet's ref manager writes it. */

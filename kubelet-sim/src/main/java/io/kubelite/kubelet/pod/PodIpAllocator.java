@@ -114,7 +114,8 @@ public final class PodIpAllocator {
         int slash = fallbackCidr.indexOf('/');
         int bits = Integer.parseInt(fallbackCidr.substring(slash + 1));
         if (prefix < bits) {
-            throw new IllegalArgumentException("--pod-cidr-fallback " + fallbackCidr + " is smaller than one /" + prefix);
+            throw new IllegalArgumentException(
+                    "--pod-cidr-fallback " + fallbackCidr + " is smaller than one /" + prefix);
         }
         long count = 1L << (prefix - bits);
         if (index >= count) {

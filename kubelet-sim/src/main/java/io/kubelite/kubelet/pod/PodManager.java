@@ -3,14 +3,13 @@ package io.kubelite.kubelet.pod;
 import io.kubelite.api.Pod;
 import io.kubelite.kubelet.node.NodeAgent;
 import io.kubelite.store.informer.ResourceEventHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes the pod informer's events to per-pod workers: a pod bound to one of this

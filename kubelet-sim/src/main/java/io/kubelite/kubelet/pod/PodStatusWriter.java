@@ -11,7 +11,6 @@ import io.kubelite.store.StoreException;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -34,7 +33,8 @@ public final class PodStatusWriter implements AutoCloseable {
     private final Function<String, PodWorker> workers;
     private final WorkQueue<String> queue;
 
-    public PodStatusWriter(ObjectStore<Pod> pods, Informer<Pod> informer, Function<String, PodWorker> workers, int threads) {
+    public PodStatusWriter(
+            ObjectStore<Pod> pods, Informer<Pod> informer, Function<String, PodWorker> workers, int threads) {
         this.pods = pods;
         this.informer = informer;
         this.workers = workers;
@@ -116,14 +116,15 @@ public final class PodStatusWriter implements AutoCloseable {
                 conds.add(c);
             }
         }
-        PodStatus.Builder b = mine.toBuilder().clearConditions().addAllConditions(conds)
+        PodStatus.Builder b = mine.toBuilder()
+                .clearConditions()
+                .addAllConditions(conds)
                 .setNominatedNodeName(cur.getNominatedNodeName());
         if (mine.getHostIp().isEmpty() && !cur.getHostIp().isEmpty()) {
             b.setHostIp(cur.getHostIp()).addAllHostIps(cur.getHostIpsList());
         }
         return current.toBuilder().setStatus(b).build();
     }
-
 
     @Override
     public void close() {

@@ -1,6 +1,5 @@
 package io.kubelite.kubelet.pod;
 
-import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.HostIP;
 import io.kubelite.api.PodCondition;
@@ -8,8 +7,8 @@ import io.kubelite.api.PodIP;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.PodStatus;
 import io.kubelite.api.QosClass;
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,8 +27,7 @@ final class PodStatuses {
     /** How the message of a pod that admission refused begins. */
     static final String REJECTED = "Pod was rejected";
 
-    private PodStatuses() {
-    }
+    private PodStatuses() {}
 
     /**
      * The pod-level facts a status reports. {@code terminalPhase} is null until the pod ended
@@ -37,9 +35,15 @@ final class PodStatuses {
      * a rejection); {@code startTimeMillis} is 0 until the kubelet started the pod; empty
      * strings stand for unset.
      */
-    record PodFacts(PodStage stage, boolean rejected, String terminalPhase, String reason, String message,
-                    String hostIp, String podIp, long startTimeMillis) {
-    }
+    record PodFacts(
+            PodStage stage,
+            boolean rejected,
+            String terminalPhase,
+            String reason,
+            String message,
+            String hostIp,
+            String podIp,
+            long startTimeMillis) {}
 
     static boolean isTerminal(String phase) {
         return phase.equals(SUCCEEDED) || phase.equals(FAILED);
@@ -50,13 +54,19 @@ final class PodStatuses {
      * rejectPod); a pod not yet started reports no condition; otherwise the four owned conditions
      * are decided now. Timestamps it writes have {@code precision}.
      */
-    static PodStatus generate(PodSpec spec, PodFacts pod, List<ContainerView> initContainers,
-                              List<ContainerView> containers, List<PodCondition> previous, long nowMillis,
-                              TimestampPrecision precision) {
+    static PodStatus generate(
+            PodSpec spec,
+            PodFacts pod,
+            List<ContainerView> initContainers,
+            List<ContainerView> containers,
+            List<PodCondition> previous,
+            long nowMillis,
+            TimestampPrecision precision) {
         String phase = pod.terminalPhase() != null ? pod.terminalPhase() : phase(spec, initContainers, containers);
-        List<PodConditions.Verdict> verdicts = pod.rejected() || pod.stage() == PodStage.NEW ? List.of()
-                : verdicts(pod, initContainers, containers);
-        PodStatus.Builder b = PodStatus.newBuilder().setPhase(phase)
+        List<PodConditions.Verdict> verdicts =
+                pod.rejected() || pod.stage() == PodStage.NEW ? List.of() : verdicts(pod, initContainers, containers);
+        PodStatus.Builder b = PodStatus.newBuilder()
+                .setPhase(phase)
                 .addAllConditions(PodConditions.apply(previous, verdicts, nowMillis, precision));
         if (!pod.reason().isEmpty()) {
             b.setReason(pod.reason());
@@ -136,8 +146,8 @@ final class PodStatuses {
         return PENDING;
     }
 
-    private static List<PodConditions.Verdict> verdicts(PodFacts pod, List<ContainerView> initContainers,
-                                                        List<ContainerView> containers) {
+    private static List<PodConditions.Verdict> verdicts(
+            PodFacts pod, List<ContainerView> initContainers, List<ContainerView> containers) {
         List<PodConditions.Verdict> v = new ArrayList<>();
         switch (pod.stage()) {
             case WAITING_NETWORK, FINISHED -> v.add(PodConditions.Verdict.of(PodConditions.READY_TO_START, false));
@@ -152,9 +162,14 @@ final class PodStatuses {
                 incomplete.add(c.name());
             }
         }
-        v.add(incomplete.isEmpty() ? PodConditions.Verdict.of(PodConditions.INITIALIZED, true)
-                : new PodConditions.Verdict(PodConditions.INITIALIZED, false, "ContainersNotInitialized",
-                "containers with incomplete status: [" + String.join(" ", incomplete) + "]"));
+        v.add(
+                incomplete.isEmpty()
+                        ? PodConditions.Verdict.of(PodConditions.INITIALIZED, true)
+                        : new PodConditions.Verdict(
+                                PodConditions.INITIALIZED,
+                                false,
+                                "ContainersNotInitialized",
+                                "containers with incomplete status: [" + String.join(" ", incomplete) + "]"));
         List<String> unready = new ArrayList<>();
         for (ContainerView c : containers) {
             if (!c.ready()) {

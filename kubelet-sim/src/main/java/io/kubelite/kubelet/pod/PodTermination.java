@@ -36,7 +36,8 @@ final class PodTermination {
         if (deleting && pod.getMetadata().hasDeletionGracePeriodSeconds()) {
             return pod.getMetadata().getDeletionGracePeriodSeconds();
         }
-        return pod.getSpec().hasTerminationGracePeriodSeconds() ? pod.getSpec().getTerminationGracePeriodSeconds()
+        return pod.getSpec().hasTerminationGracePeriodSeconds()
+                ? pod.getSpec().getTerminationGracePeriodSeconds()
                 : DEFAULT_GRACE_SECONDS;
     }
 

@@ -1,15 +1,14 @@
 package io.kubelite.kubelet.pod;
 
-import io.kubelite.kubelet.clock.TimestampPrecision;
 import com.google.protobuf.util.Timestamps;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
 import io.kubelite.api.PodStatus;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
-
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -40,6 +39,7 @@ public final class PodWorker {
     private final TimeScale scale;
     /** Of every timestamp this worker writes into the pod's status. */
     private final TimestampPrecision precision;
+
     private final ContainerRuntime runtime;
     private final ContainerRuntime.PodRef ref;
     private final PodContainers containers;
@@ -68,11 +68,13 @@ public final class PodWorker {
         this.timers = runtime.timers();
         this.scale = runtime.scale();
         this.precision = TimestampPrecision.of(scale);
-        String hostname = pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
+        String hostname =
+                pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
         this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
         this.containers = new PodContainers(pod, scale);
         PodContext context = new Context();
-        this.launcher = new ContainerLauncher(context, containers, runtime, ref, new ProbeManager(context, timers, scale));
+        this.launcher =
+                new ContainerLauncher(context, containers, runtime, ref, new ProbeManager(context, timers, scale));
         this.termination = new PodTermination(context, containers, scale);
         this.deadline = new ActiveDeadline(context, timers, scale);
         this.status = computeStatus(List.of(), timers.nowMillis());
@@ -141,7 +143,8 @@ public final class PodWorker {
             s.state = ContainerStates.waiting("PodInitializing", "");
         }
         for (Slot s : containers.app()) {
-            s.state = ContainerStates.waiting(containers.init().isEmpty() ? "ContainerCreating" : "PodInitializing", "");
+            s.state =
+                    ContainerStates.waiting(containers.init().isEmpty() ? "ContainerCreating" : "PodInitializing", "");
         }
         deadline.start(startTime, this::deadlineExceeded);
         if (pod.getMetadata().hasDeletionTimestamp()) {
@@ -235,7 +238,14 @@ public final class PodWorker {
 
     /** One pod Event; about a container when {@code s} is not null. */
     private void event(Slot s, String type, String reason, String message) {
-        host.events().record(pod, host.nodeName(), s == null ? "" : PodEvents.fieldPath(s.init, s.name()), type, reason, message);
+        host.events()
+                .record(
+                        pod,
+                        host.nodeName(),
+                        s == null ? "" : PodEvents.fieldPath(s.init, s.name()),
+                        type,
+                        reason,
+                        message);
     }
 
     // ------------------------------------------------------------------ ending
@@ -383,14 +393,21 @@ public final class PodWorker {
      * {@link #changed} reports.
      */
     private void readyToStart(boolean ready) {
-        status = status.toBuilder().clearConditions().addAllConditions(PodConditions.apply(status.getConditionsList(),
-                List.of(PodConditions.Verdict.of(PodConditions.READY_TO_START, ready)), timers.nowMillis(), precision)).build();
+        status = status.toBuilder()
+                .clearConditions()
+                .addAllConditions(PodConditions.apply(
+                        status.getConditionsList(),
+                        List.of(PodConditions.Verdict.of(PodConditions.READY_TO_START, ready)),
+                        timers.nowMillis(),
+                        precision))
+                .build();
     }
 
     private PodStatus computeStatus(List<PodCondition> previous, long now) {
-        PodStatuses.PodFacts facts = new PodStatuses.PodFacts(stage, rejected, terminalPhase, reason, message,
-                host.hostIp(), podIp, startTime);
-        return PodStatuses.generate(pod.getSpec(), facts, containers.initViews(), containers.appViews(), previous, now, precision);
+        PodStatuses.PodFacts facts = new PodStatuses.PodFacts(
+                stage, rejected, terminalPhase, reason, message, host.hostIp(), podIp, startTime);
+        return PodStatuses.generate(
+                pod.getSpec(), facts, containers.initViews(), containers.appViews(), previous, now, precision);
     }
 
     /** The kubelet-owned part of the pod status, as it should be in etcd now. */

@@ -50,8 +50,16 @@ final class ProbeManager {
     }
 
     private void add(Slot s, SimContainer c, ProbeRole role, Probe probe, Boolean initial, boolean jitter) {
-        Prober p = new Prober(role, probe, c, pod.podIp(), timers, scale, () -> pod.test(() -> s.current == c && s.started),
-                initial, (pr, ok, msg) -> pod.serially(() -> onResult(s, pr, ok, msg)));
+        Prober p = new Prober(
+                role,
+                probe,
+                c,
+                pod.podIp(),
+                timers,
+                scale,
+                () -> pod.test(() -> s.current == c && s.started),
+                initial,
+                (pr, ok, msg) -> pod.serially(() -> onResult(s, pr, ok, msg)));
         s.probers.add(p);
         p.start(jitter);
     }
@@ -89,9 +97,14 @@ final class ProbeManager {
     /** A failed startup or liveness probe: the kubelet's log line and Events, then the kill. */
     private void restartAfterFailedProbe(Slot s, String role, Probe probe, String msg) {
         LOG.info("{}: container {} failed {} probe, will be restarted: {}", pod.key(), s.name(), role, msg);
-        pod.event(s, "Warning", "Unhealthy", Character.toUpperCase(role.charAt(0)) + role.substring(1) + " probe failed: " + msg);
+        pod.event(
+                s,
+                "Warning",
+                "Unhealthy",
+                Character.toUpperCase(role.charAt(0)) + role.substring(1) + " probe failed: " + msg);
         pod.event(s, "Normal", "Killing", "Container " + s.name() + " failed " + role + " probe, will be restarted");
-        long grace = probe.hasTerminationGracePeriodSeconds() ? probe.getTerminationGracePeriodSeconds()
+        long grace = probe.hasTerminationGracePeriodSeconds()
+                ? probe.getTerminationGracePeriodSeconds()
                 : PodTermination.graceSeconds(pod.pod(), false);
         s.current.stop(scale.millisOfSeconds(grace));
     }

@@ -2,7 +2,9 @@ package io.kubelite.kubelet.pod;
 
 /** Which of a container's probes. */
 public enum ProbeRole {
-    STARTUP("Startup"), LIVENESS("Liveness"), READINESS("Readiness");
+    STARTUP("Startup"),
+    LIVENESS("Liveness"),
+    READINESS("Readiness");
 
     private final String label;
 

@@ -7,8 +7,6 @@ import io.kubelite.api.Probe;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.runtime.SimContainer;
-
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -52,8 +50,16 @@ final class Prober {
     private int successes;
     private int failures;
 
-    Prober(ProbeRole role, Probe probe, SimContainer container, String podIp, Timers timers, TimeScale scale,
-           BooleanSupplier startedGate, Boolean initialResult, Listener listener) {
+    Prober(
+            ProbeRole role,
+            Probe probe,
+            SimContainer container,
+            String podIp,
+            Timers timers,
+            TimeScale scale,
+            BooleanSupplier startedGate,
+            Boolean initialResult,
+            Listener listener) {
         this.role = role;
         this.probe = probe;
         this.container = container;
@@ -63,9 +69,12 @@ final class Prober {
         this.startedGate = startedGate;
         this.listener = listener;
         this.result = initialResult;
-        this.periodMillis = Math.max(1, scale.millisOfSeconds(probe.getPeriodSeconds() > 0 ? probe.getPeriodSeconds() : 10));
-        this.timeoutMillis = Math.max(1, scale.millisOfSeconds(probe.getTimeoutSeconds() > 0 ? probe.getTimeoutSeconds() : 1));
-        this.successThreshold = role == ProbeRole.READINESS && probe.getSuccessThreshold() > 0 ? probe.getSuccessThreshold() : 1;
+        this.periodMillis =
+                Math.max(1, scale.millisOfSeconds(probe.getPeriodSeconds() > 0 ? probe.getPeriodSeconds() : 10));
+        this.timeoutMillis =
+                Math.max(1, scale.millisOfSeconds(probe.getTimeoutSeconds() > 0 ? probe.getTimeoutSeconds() : 1));
+        this.successThreshold =
+                role == ProbeRole.READINESS && probe.getSuccessThreshold() > 0 ? probe.getSuccessThreshold() : 1;
         this.failureThreshold = probe.getFailureThreshold() > 0 ? probe.getFailureThreshold() : 3;
     }
 
@@ -79,7 +88,9 @@ final class Prober {
 
     /** Starts probing; {@code jitter} spreads the first probe over one period (used after a simulator restart). */
     synchronized void start(boolean jitter) {
-        long first = container.startedAtMillis() + scale.millisOfSeconds(probe.getInitialDelaySeconds()) - timers.nowMillis();
+        long first = container.startedAtMillis()
+                + scale.millisOfSeconds(probe.getInitialDelaySeconds())
+                - timers.nowMillis();
         if (jitter) {
             first = Math.max(first, ThreadLocalRandom.current().nextLong(periodMillis));
         }
@@ -113,8 +124,7 @@ final class Prober {
         }
     }
 
-    private record Outcome(boolean ok, String message) {
-    }
+    private record Outcome(boolean ok, String message) {}
 
     private void record(boolean ok, String message) {
         boolean changed;
@@ -167,24 +177,37 @@ final class Prober {
         if (probe.hasTcpSocket()) {
             Integer port = resolvePort(probe.getTcpSocket().getPort());
             if (port == null) {
-                done.accept(new Outcome(false, "unable to find port " + portText(probe.getTcpSocket().getPort())));
+                done.accept(new Outcome(
+                        false,
+                        "unable to find port " + portText(probe.getTcpSocket().getPort())));
             } else if (container.serves(port)) {
                 done.accept(new Outcome(true, ""));
             } else {
-                done.accept(new Outcome(false, "dial tcp " + host(probe.getTcpSocket().getHost()) + ":" + port
-                        + ": connect: connection refused"));
+                done.accept(new Outcome(
+                        false,
+                        "dial tcp " + host(probe.getTcpSocket().getHost()) + ":" + port
+                                + ": connect: connection refused"));
             }
             return;
         }
         if (probe.hasHttpGet()) {
             Integer port = resolvePort(probe.getHttpGet().getPort());
-            String scheme = probe.getHttpGet().getScheme().isEmpty() ? "http" : probe.getHttpGet().getScheme().toLowerCase();
-            String path = probe.getHttpGet().getPath().isEmpty() ? "/" : probe.getHttpGet().getPath();
+            String scheme = probe.getHttpGet().getScheme().isEmpty()
+                    ? "http"
+                    : probe.getHttpGet().getScheme().toLowerCase();
+            String path = probe.getHttpGet().getPath().isEmpty()
+                    ? "/"
+                    : probe.getHttpGet().getPath();
             if (port == null) {
-                done.accept(new Outcome(false, "unable to find port " + portText(probe.getHttpGet().getPort())));
+                done.accept(new Outcome(
+                        false,
+                        "unable to find port " + portText(probe.getHttpGet().getPort())));
             } else if (!container.serves(port)) {
-                done.accept(new Outcome(false, "Get \"" + scheme + "://" + host(probe.getHttpGet().getHost()) + ":" + port
-                        + path + "\": dial tcp " + host(probe.getHttpGet().getHost()) + ":" + port + ": connect: connection refused"));
+                done.accept(new Outcome(
+                        false,
+                        "Get \"" + scheme + "://" + host(probe.getHttpGet().getHost()) + ":" + port + path
+                                + "\": dial tcp " + host(probe.getHttpGet().getHost()) + ":" + port
+                                + ": connect: connection refused"));
             } else {
                 int status = container.httpStatus();
                 if (status >= 200 && status < 400) {
@@ -230,5 +253,4 @@ final class Prober {
             return null;
         }
     }
-
 }

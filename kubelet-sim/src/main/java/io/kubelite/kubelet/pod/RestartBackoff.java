@@ -2,7 +2,6 @@ package io.kubelite.kubelet.pod;
 
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.store.backoff.ExponentialBackoff;
-
 import java.time.Duration;
 
 /**
@@ -17,11 +16,13 @@ final class RestartBackoff {
     private final ExponentialBackoff policy;
     /** Restarts since the back-off last started over; 0 before the first. */
     private int restarts;
+
     private long lastUpdate = -1;
 
     RestartBackoff(long initialMillis, long maxMillis) {
         long initial = Math.max(1, initialMillis);
-        this.policy = new ExponentialBackoff(Duration.ofMillis(initial), Duration.ofMillis(Math.max(initial, maxMillis)));
+        this.policy =
+                new ExponentialBackoff(Duration.ofMillis(initial), Duration.ofMillis(Math.max(initial, maxMillis)));
     }
 
     /** The kubelet's: 10 s doubling up to 5 min, shrunk by the time scale. */

@@ -13,8 +13,7 @@ final class RestartPolicy {
     static final String ON_FAILURE = "OnFailure";
     static final String NEVER = "Never";
 
-    private RestartPolicy() {
-    }
+    private RestartPolicy() {}
 
     /** The spec's policy; unset means Always. */
     static String of(PodSpec spec) {

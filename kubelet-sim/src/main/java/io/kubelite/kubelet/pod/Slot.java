@@ -1,12 +1,11 @@
 package io.kubelite.kubelet.pod;
 
-import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerState;
 import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.runtime.Behaviour;
 import io.kubelite.kubelet.runtime.SimContainer;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -85,7 +84,15 @@ final class Slot {
 
     /** This container as the pod's status reports it. */
     ContainerView view() {
-        return new ContainerView(name(), spec.getImage(), state == null ? ContainerStates.waiting("ContainerCreating", "") : state,
-                lastState, restartCount, ready, started, containerId, imageId);
+        return new ContainerView(
+                name(),
+                spec.getImage(),
+                state == null ? ContainerStates.waiting("ContainerCreating", "") : state,
+                lastState,
+                restartCount,
+                ready,
+                started,
+                containerId,
+                imageId);
     }
 }

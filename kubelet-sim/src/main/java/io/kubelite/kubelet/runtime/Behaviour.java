@@ -1,13 +1,12 @@
 package io.kubelite.kubelet.runtime;
 
 import io.kubelite.store.runtime.DurationConverter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a pod's spec cannot say about how its containers behave, from annotations
@@ -31,18 +30,30 @@ import java.util.Map;
  *       {@code CODE} or {@code CODE@DURATION} — the program exits with CODE after DURATION.</li>
  * </ul>
  */
-public record Behaviour(Duration imagePullTime, int imagePullFailures, Duration startupTime,
-                        List<StatusAt> httpStatus, Duration readinessFlap, Duration terminationTime,
-                        Integer exitCode, Duration exitAfter) {
+public record Behaviour(
+        Duration imagePullTime,
+        int imagePullFailures,
+        Duration startupTime,
+        List<StatusAt> httpStatus,
+        Duration readinessFlap,
+        Duration terminationTime,
+        Integer exitCode,
+        Duration exitAfter) {
     private static final Logger LOG = LoggerFactory.getLogger(Behaviour.class);
     public static final String PREFIX = "sim.kubelite.io/";
     public static final int ALWAYS = Integer.MAX_VALUE;
-    public static final Behaviour DEFAULT = new Behaviour(Duration.ZERO, 0, Duration.ZERO,
-            List.of(new StatusAt(Duration.ZERO, 200)), Duration.ZERO, null, null, null);
+    public static final Behaviour DEFAULT = new Behaviour(
+            Duration.ZERO,
+            0,
+            Duration.ZERO,
+            List.of(new StatusAt(Duration.ZERO, 200)),
+            Duration.ZERO,
+            null,
+            null,
+            null);
 
     /** HTTP status from an offset since the container started. */
-    public record StatusAt(Duration from, int status) {
-    }
+    public record StatusAt(Duration from, int status) {}
 
     /** The behaviour of {@code container} in a pod with these annotations; malformed values are logged and ignored. */
     public static Behaviour of(Map<String, String> annotations, String container) {

@@ -16,8 +16,7 @@ public final class ContainerLog {
     public static final int MAX_LINE_CHARS = 16 * 1024;
 
     /** One line of output. */
-    public record Line(long timeMillis, String text) {
-    }
+    public record Line(long timeMillis, String text) {}
 
     private final ArrayDeque<Line> lines = new ArrayDeque<>();
     private final StringBuilder partial = new StringBuilder();
@@ -103,7 +102,8 @@ public final class ContainerLog {
      * later ones, so nothing is missed or repeated. Returns false (not registered) if the
      * log is already closed.
      */
-    public synchronized boolean follow(int tail, Consumer<List<Line>> snapshot, Consumer<Line> follower, Runnable onClose) {
+    public synchronized boolean follow(
+            int tail, Consumer<List<Line>> snapshot, Consumer<Line> follower, Runnable onClose) {
         snapshot.accept(tail(tail));
         if (closed) {
             return false;

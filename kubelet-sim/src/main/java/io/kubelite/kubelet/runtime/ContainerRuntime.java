@@ -4,7 +4,6 @@ import io.kubelite.api.Container;
 import io.kubelite.api.EnvVar;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,8 +28,21 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ContainerRuntime {
     public static final String RUNTIME_VERSION = "kubelite-sim://0.1.0";
-    private static final Set<String> SHELL_IMAGES = Set.of("busybox", "alpine", "ubuntu", "debian", "centos", "fedora",
-            "bash", "rockylinux", "almalinux", "archlinux", "amazonlinux", "opensuse", "photon", "oraclelinux");
+    private static final Set<String> SHELL_IMAGES = Set.of(
+            "busybox",
+            "alpine",
+            "ubuntu",
+            "debian",
+            "centos",
+            "fedora",
+            "bash",
+            "rockylinux",
+            "almalinux",
+            "archlinux",
+            "amazonlinux",
+            "opensuse",
+            "photon",
+            "oraclelinux");
 
     private final Timers timers;
     private final TimeScale scale;
@@ -55,14 +67,14 @@ public final class ContainerRuntime {
     }
 
     /** Identifies a pod to the runtime. */
-    public record PodRef(String namespace, String name, String uid, String hostname) {
-    }
+    public record PodRef(String namespace, String name, String uid, String hostname) {}
 
     /**
      * A new (not yet started) instance. {@code id} and {@code startedAt} are given when
      * resuming a container a previous simulator process started; null/0 for a new one.
      */
-    public SimContainer create(PodRef pod, Container spec, boolean init, Behaviour behaviour, String id, long startedAt) {
+    public SimContainer create(
+            PodRef pod, Container spec, boolean init, Behaviour behaviour, String id, long startedAt) {
         List<String> argv = null;
         boolean imageDefault = false;
         boolean exitsAtOnce = false;
@@ -73,7 +85,8 @@ public final class ContainerRuntime {
             argv = new ArrayList<>(spec.getArgsList());
         } else {
             imageDefault = true;
-            exitsAtOnce = isShellImage(spec.getImage()) && !spec.getStdin() && !spec.getTty() && behaviour.exitCode() == null;
+            exitsAtOnce =
+                    isShellImage(spec.getImage()) && !spec.getStdin() && !spec.getTty() && behaviour.exitCode() == null;
         }
         Map<String, String> env = new HashMap<>();
         env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
@@ -83,8 +96,20 @@ public final class ContainerRuntime {
             env.put(e.getName(), e.getValue());
         }
         ContainerLog log = logs.newInstance(pod.namespace(), pod.name(), pod.uid(), spec.getName());
-        return new SimContainer(id != null ? id : newContainerId(), spec, init, behaviour, argv, imageDefault, exitsAtOnce,
-                log, env, timers, scale, pod.hostname(), startedAt > 0 ? startedAt : timers.nowMillis());
+        return new SimContainer(
+                id != null ? id : newContainerId(),
+                spec,
+                init,
+                behaviour,
+                argv,
+                imageDefault,
+                exitsAtOnce,
+                log,
+                env,
+                timers,
+                scale,
+                pod.hostname(),
+                startedAt > 0 ? startedAt : timers.nowMillis());
     }
 
     public static boolean isShellImage(String image) {
@@ -146,7 +171,8 @@ public final class ContainerRuntime {
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

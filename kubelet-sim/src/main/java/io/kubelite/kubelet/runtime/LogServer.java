@@ -10,9 +10,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The kubelet's container-log endpoint for every node of this process, on one loopback
@@ -72,10 +71,15 @@ public final class LogServer implements AutoCloseable {
         }
         // no file serving: without class-path resolving and caching Vert.x creates no
         // /tmp/vertx-cache-* directory, which a killed process would leave behind
-        Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+        Vertx v = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(1)
-                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
-        HttpServer s = v.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(requestedPort))
+                .setFileSystemOptions(new FileSystemOptions()
+                        .setClassPathResolvingEnabled(false)
+                        .setFileCachingEnabled(false)));
+        HttpServer s = v.createHttpServer(
+                        new HttpServerOptions().setHost(bindAddress).setPort(requestedPort))
                 .requestHandler(this::handle);
         try {
             await(s.listen());
@@ -107,9 +111,14 @@ public final class LogServer implements AutoCloseable {
     }
 
     /** What a log request asks for, read from its path and query. */
-    private record LogRequest(String namespace, String pod, String container, boolean previous, boolean follow,
-                              boolean timestamps, int tail) {
-    }
+    private record LogRequest(
+            String namespace,
+            String pod,
+            String container,
+            boolean previous,
+            boolean follow,
+            boolean timestamps,
+            int tail) {}
 
     private void logs(HttpServerRequest req) {
         String[] parts = req.path().substring(PREFIX.length()).split("/");
@@ -127,29 +136,48 @@ public final class LogServer implements AutoCloseable {
                 return;
             }
         }
-        LogRequest r = new LogRequest(decode(parts[0]), decode(parts[1]), decode(parts[2]),
-                bool(req.getParam("previous")), bool(req.getParam("follow")), bool(req.getParam("timestamps")), tail);
+        LogRequest r = new LogRequest(
+                decode(parts[0]),
+                decode(parts[1]),
+                decode(parts[2]),
+                bool(req.getParam("previous")),
+                bool(req.getParam("follow")),
+                bool(req.getParam("timestamps")),
+                tail);
         Context eventLoop = vertx.getOrCreateContext();
-        vertx.executeBlocking(() -> {
-            serve(req, r, eventLoop);
-            return null;
-        }, false).onFailure(e -> {
-            LOG.warn("container log request {} failed", req.uri(), e);
-            respond(req, 500, "internal error\n");
-        });
+        vertx.executeBlocking(
+                        () -> {
+                            serve(req, r, eventLoop);
+                            return null;
+                        },
+                        false)
+                .onFailure(e -> {
+                    LOG.warn("container log request {} failed", req.uri(), e);
+                    respond(req, 500, "internal error\n");
+                });
     }
 
     /** On a worker: looks the log up and answers, or starts following it. */
     private void serve(HttpServerRequest req, LogRequest r, Context eventLoop) {
         if (!logs.hasPod(r.namespace(), r.pod())) {
-            respondOn(eventLoop, req, 404, "pod \"" + r.pod() + "\" in namespace \"" + r.namespace() + "\" not found on this node\n");
+            respondOn(
+                    eventLoop,
+                    req,
+                    404,
+                    "pod \"" + r.pod() + "\" in namespace \"" + r.namespace() + "\" not found on this node\n");
             return;
         }
         Optional<ContainerLog> log = logs.get(r.namespace(), r.pod(), r.container(), r.previous());
         if (log.isEmpty()) {
-            respondOn(eventLoop, req, 400, r.previous()
-                    ? "previous terminated container \"" + r.container() + "\" in pod \"" + r.pod() + "\" not found\n"
-                    : "container \"" + r.container() + "\" in pod \"" + r.pod() + "\" is waiting to start: ContainerCreating\n");
+            respondOn(
+                    eventLoop,
+                    req,
+                    400,
+                    r.previous()
+                            ? "previous terminated container \"" + r.container() + "\" in pod \"" + r.pod()
+                                    + "\" not found\n"
+                            : "container \"" + r.container() + "\" in pod \"" + r.pod()
+                                    + "\" is waiting to start: ContainerCreating\n");
             return;
         }
         if (!r.follow()) {
@@ -165,7 +193,8 @@ public final class LogServer implements AutoCloseable {
      * ({@link ContainerLog#follow}), so no line is missed or sent twice.
      */
     private void follow(HttpServerRequest req, ContainerLog log, LogRequest r, Context eventLoop) {
-        Consumer<ContainerLog.Line> follower = l -> eventLoop.runOnContext(v -> write(req, format(List.of(l), r.timestamps())));
+        Consumer<ContainerLog.Line> follower =
+                l -> eventLoop.runOnContext(v -> write(req, format(List.of(l), r.timestamps())));
         Runnable[] onClose = new Runnable[1];
         onClose[0] = () -> eventLoop.runOnContext(v -> {
             log.unfollow(follower, onClose[0]);
@@ -173,10 +202,14 @@ public final class LogServer implements AutoCloseable {
         });
         // The snapshot is queued to the event loop inside follow, under the log's lock, so it
         // goes out before any line the follower hands over afterwards.
-        boolean following = log.follow(r.tail(), snapshot -> {
-            String text = format(snapshot, r.timestamps());
-            eventLoop.runOnContext(v -> begin(req, text, () -> log.unfollow(follower, onClose[0])));
-        }, follower, onClose[0]);
+        boolean following = log.follow(
+                r.tail(),
+                snapshot -> {
+                    String text = format(snapshot, r.timestamps());
+                    eventLoop.runOnContext(v -> begin(req, text, () -> log.unfollow(follower, onClose[0])));
+                },
+                follower,
+                onClose[0]);
         if (!following) {
             eventLoop.runOnContext(v -> end(req));
         }
@@ -212,7 +245,8 @@ public final class LogServer implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (ContainerLog.Line l : lines) {
             if (timestamps) {
-                sb.append(DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(l.timeMillis()))).append(' ');
+                sb.append(DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(l.timeMillis())))
+                        .append(' ');
             }
             sb.append(l.text()).append('\n');
         }

@@ -9,7 +9,6 @@ import io.kubelite.kubelet.shell.ShellProcess;
 import io.kubelite.kubelet.shell.ShellSyntaxException;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import io.kubelite.kubelet.shell.UnknownCommands;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,7 @@ public final class SimContainer {
     }
 
     /** What an exec in the container returned. */
-    public record ExecResult(int exitCode, String output, boolean timedOut) {
-    }
+    public record ExecResult(int exitCode, String output, boolean timedOut) {}
 
     private final String id;
     private final Container spec;
@@ -54,9 +52,20 @@ public final class SimContainer {
     private long finishedAt;
     private int exitCode;
 
-    SimContainer(String id, Container spec, boolean init, Behaviour behaviour, List<String> argv, boolean imageDefault,
-                 boolean exitsAtOnce, ContainerLog log, Map<String, String> env, Timers timers, TimeScale scale,
-                 String hostname, long startedAt) {
+    SimContainer(
+            String id,
+            Container spec,
+            boolean init,
+            Behaviour behaviour,
+            List<String> argv,
+            boolean imageDefault,
+            boolean exitsAtOnce,
+            ContainerLog log,
+            Map<String, String> env,
+            Timers timers,
+            TimeScale scale,
+            String hostname,
+            long startedAt) {
         this.id = id;
         this.spec = spec;
         this.init = init;
@@ -115,9 +124,17 @@ public final class SimContainer {
             running = true;
         }
         if (argv != null) {
-            ShellProcess.Config cfg = new ShellProcess.Config(fs, env, logOutput(), logOutput(), timers, scale,
+            ShellProcess.Config cfg = new ShellProcess.Config(
+                    fs,
+                    env,
+                    logOutput(),
+                    logOutput(),
+                    timers,
+                    scale,
                     init ? UnknownCommands.SUCCEED_AFTER_DELAY : UnknownCommands.RUN_FOREVER,
-                    scale.millis(Duration.ofSeconds(1)), fastForwardMillis, hostname);
+                    scale.millis(Duration.ofSeconds(1)),
+                    fastForwardMillis,
+                    hostname);
             ShellProcess p;
             try {
                 p = ShellProcess.forArgv(argv, cfg);
@@ -230,7 +247,8 @@ public final class SimContainer {
             return imageDefault;
         }
         for (ContainerPort p : spec.getPortsList()) {
-            if (p.getContainerPort() == port && (p.getProtocol().isEmpty() || p.getProtocol().equals("TCP"))) {
+            if (p.getContainerPort() == port
+                    && (p.getProtocol().isEmpty() || p.getProtocol().equals("TCP"))) {
                 return true;
             }
         }
@@ -271,8 +289,8 @@ public final class SimContainer {
                 }
             }
         };
-        ShellProcess.Config cfg = new ShellProcess.Config(fs, env, capture, capture, timers, scale,
-                UnknownCommands.SUCCEED, 0, 0, hostname);
+        ShellProcess.Config cfg = new ShellProcess.Config(
+                fs, env, capture, capture, timers, scale, UnknownCommands.SUCCEED, 0, 0, hostname);
         boolean[] done = new boolean[1];
         Object lock = new Object();
         ShellProcess p;

@@ -16,20 +16,25 @@ import java.util.function.UnaryOperator;
  * follow busybox.
  */
 final class ShellBuiltins {
-    private ShellBuiltins() {
-    }
+    private ShellBuiltins() {}
 
     /** What a builtin can reach. */
-    record Io(SimulatedFilesystem fs, Output out, Output err, UnaryOperator<String> path,
-              Function<String, String> var, long nowMillis, String hostname) {
-    }
+    record Io(
+            SimulatedFilesystem fs,
+            Output out,
+            Output err,
+            UnaryOperator<String> path,
+            Function<String, String> var,
+            long nowMillis,
+            String hostname) {}
 
     @FunctionalInterface
     interface Builtin {
         int run(List<String> args, Io io);
     }
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss 'UTC' yyyy", Locale.ROOT);
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss 'UTC' yyyy", Locale.ROOT);
 
     private static final Map<String, Builtin> BUILTINS = Map.ofEntries(
             Map.entry("true", (a, io) -> 0),
@@ -98,8 +103,7 @@ final class ShellBuiltins {
                         mult = 86400;
                         n = a.substring(0, a.length() - 1);
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             try {
@@ -255,8 +259,11 @@ final class ShellBuiltins {
         for (String a : operands(args)) {
             String p = io.path().apply(a);
             if (!io.fs().mkdir(p, parents)) {
-                io.err().write(io.fs().exists(p) ? "mkdir: can't create directory '" + a + "': File exists\n"
-                        : "mkdir: can't create directory '" + a + "': No such file or directory\n");
+                io.err()
+                        .write(
+                                io.fs().exists(p)
+                                        ? "mkdir: can't create directory '" + a + "': File exists\n"
+                                        : "mkdir: can't create directory '" + a + "': No such file or directory\n");
                 status = 1;
             }
         }
@@ -411,7 +418,7 @@ final class ShellBuiltins {
                 throw new IllegalArgumentException("argument expected");
             }
             String t = a.get(i);
-            if (t.equals("(") ) {
+            if (t.equals("(")) {
                 i++;
                 boolean v = or();
                 if (i >= a.size() || !a.get(i).equals(")")) {

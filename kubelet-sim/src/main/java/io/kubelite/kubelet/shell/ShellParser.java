@@ -19,7 +19,6 @@ import io.kubelite.kubelet.shell.ShellAst.Redirect;
 import io.kubelite.kubelet.shell.ShellAst.Seq;
 import io.kubelite.kubelet.shell.ShellAst.Simple;
 import io.kubelite.kubelet.shell.ShellAst.Word;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -54,7 +53,12 @@ public final class ShellParser {
 
     // ------------------------------------------------------------------ tokens
 
-    private enum Kind { WORD, OP, REDIR, EOF }
+    private enum Kind {
+        WORD,
+        OP,
+        REDIR,
+        EOF
+    }
 
     private record Token(Kind kind, String op, Word word, int fd) {
         String text() {
@@ -140,8 +144,8 @@ public final class ShellParser {
     }
 
     private static boolean endsWord(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' || c == '&' || c == '|'
-                || c == '(' || c == ')' || c == '<' || c == '>';
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' || c == '&' || c == '|' || c == '('
+                || c == ')' || c == '<' || c == '>';
     }
 
     private Word word() {
@@ -451,7 +455,8 @@ public final class ShellParser {
                         } else if (e.isKeyword("fi")) {
                             break;
                         } else {
-                            throw new ShellSyntaxException("sh: syntax error: unexpected \"" + e.text() + "\" (expecting \"fi\")");
+                            throw new ShellSyntaxException(
+                                    "sh: syntax error: unexpected \"" + e.text() + "\" (expecting \"fi\")");
                         }
                     }
                     return new If(List.copyOf(conds), List.copyOf(bodies), otherwise, redirects());
@@ -568,14 +573,16 @@ public final class ShellParser {
     private void expectOp(String op) {
         Token t = next();
         if (!t.isOp(op)) {
-            throw new ShellSyntaxException("sh: syntax error: unexpected \"" + t.text() + "\" (expecting \"" + op + "\")");
+            throw new ShellSyntaxException(
+                    "sh: syntax error: unexpected \"" + t.text() + "\" (expecting \"" + op + "\")");
         }
     }
 
     private void expectKeyword(String k) {
         Token t = next();
         if (!t.isKeyword(k)) {
-            throw new ShellSyntaxException("sh: syntax error: unexpected \"" + t.text() + "\" (expecting \"" + k + "\")");
+            throw new ShellSyntaxException(
+                    "sh: syntax error: unexpected \"" + t.text() + "\" (expecting \"" + k + "\")");
         }
     }
 }

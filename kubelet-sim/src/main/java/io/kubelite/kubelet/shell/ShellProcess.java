@@ -21,7 +21,6 @@ import io.kubelite.kubelet.shell.ShellAst.Redirect;
 import io.kubelite.kubelet.shell.ShellAst.Seq;
 import io.kubelite.kubelet.shell.ShellAst.Simple;
 import io.kubelite.kubelet.shell.ShellAst.Word;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,10 +46,17 @@ public final class ShellProcess {
     private static final int INLINE_STEPS = 200;
 
     /** Everything a program runs against. */
-    public record Config(SimulatedFilesystem fs, Map<String, String> env, Output stdout, Output stderr,
-                         Timers timers, TimeScale timeScale, UnknownCommands unknownCommands,
-                         long unknownCommandMillis, long fastForwardMillis, String hostname) {
-    }
+    public record Config(
+            SimulatedFilesystem fs,
+            Map<String, String> env,
+            Output stdout,
+            Output stderr,
+            Timers timers,
+            TimeScale timeScale,
+            UnknownCommands unknownCommands,
+            long unknownCommandMillis,
+            long fastForwardMillis,
+            String hostname) {}
 
     private final Config config;
     private final Node program;
@@ -95,7 +101,10 @@ public final class ShellProcess {
             List<String> pos = argv.size() > 3 ? argv.subList(3, argv.size()) : List.of(argv.get(0));
             return script(argv.get(2), pos, config);
         }
-        if (argv.size() >= 4 && isShell(argv.get(0)) && argv.get(1).startsWith("-") && argv.get(2).equals("-c")) {
+        if (argv.size() >= 4
+                && isShell(argv.get(0))
+                && argv.get(1).startsWith("-")
+                && argv.get(2).equals("-c")) {
             return script(argv.get(3), List.of(argv.get(0)), config); // e.g. sh -e -c "..."
         }
         return argv(argv, config);
@@ -327,8 +336,8 @@ public final class ShellProcess {
         } else if (n instanceof Pipeline p) {
             runPipeline(p.commands(), 0, f, done);
         } else if (n instanceof Background b) {
-            Frame bg = f.subshell(s -> { });
-            exec(b.body(), bg, s -> { });
+            Frame bg = f.subshell(s -> {});
+            exec(b.body(), bg, s -> {});
             done.accept(0);
         } else if (n instanceof Simple s) {
             simple(s, f, done);
@@ -431,7 +440,8 @@ public final class ShellProcess {
     }
 
     /** Applies redirections, then runs {@code body} with the redirected frame. */
-    private void withRedirects(List<Redirect> redirects, Frame f, IntConsumer k, java.util.function.Consumer<Frame> body) {
+    private void withRedirects(
+            List<Redirect> redirects, Frame f, IntConsumer k, java.util.function.Consumer<Frame> body) {
         if (redirects.isEmpty()) {
             body.accept(f);
             return;
@@ -563,7 +573,8 @@ public final class ShellProcess {
             case "cd" -> {
                 String dir = args.isEmpty() ? "/root" : f.path(args.get(0));
                 if (!config.fs().isDirectory(dir)) {
-                    f.err.write("sh: cd: can't cd to " + (args.isEmpty() ? dir : args.get(0)) + ": No such file or directory\n");
+                    f.err.write("sh: cd: can't cd to " + (args.isEmpty() ? dir : args.get(0))
+                            + ": No such file or directory\n");
                     k.accept(2);
                 } else {
                     f.cwd = dir;
@@ -594,8 +605,16 @@ public final class ShellProcess {
             default -> {
                 ShellBuiltins.Builtin b = ShellBuiltins.find(name);
                 if (b != null) {
-                    k.accept(b.run(args, new ShellBuiltins.Io(config.fs(), f.out, f.err, f::path, f::var,
-                            config.timers().nowMillis(), config.hostname())));
+                    k.accept(b.run(
+                            args,
+                            new ShellBuiltins.Io(
+                                    config.fs(),
+                                    f.out,
+                                    f.err,
+                                    f::path,
+                                    f::var,
+                                    config.timers().nowMillis(),
+                                    config.hostname())));
                 } else {
                     unknown(k);
                 }
@@ -690,8 +709,17 @@ public final class ShellProcess {
     private String commandSubstitution(Node body, Frame f) {
         StringBuilder sb = new StringBuilder();
         Output capture = sb::append;
-        Config c = new Config(config.fs(), f.vars, capture, f.err, config.timers(), config.timeScale(),
-                UnknownCommands.SUCCEED, 0, 0, config.hostname());
+        Config c = new Config(
+                config.fs(),
+                f.vars,
+                capture,
+                f.err,
+                config.timers(),
+                config.timeScale(),
+                UnknownCommands.SUCCEED,
+                0,
+                0,
+                config.hostname());
         ShellProcess sub = new ShellProcess(c, body, f.positional, true);
         int[] status = new int[] {0};
         sub.onExit = s -> status[0] = s;

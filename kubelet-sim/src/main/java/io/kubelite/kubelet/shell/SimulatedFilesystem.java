@@ -18,8 +18,25 @@ import java.util.TreeSet;
 public final class SimulatedFilesystem {
     public static final int MAX_FILES = 1000;
     public static final int MAX_FILE_CHARS = 64 * 1024;
-    private static final List<String> INITIAL_DIRS = List.of("/", "/bin", "/dev", "/etc", "/home", "/proc", "/root",
-            "/run", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/share", "/var", "/var/log", "/var/run", "/app", "/data");
+    private static final List<String> INITIAL_DIRS = List.of(
+            "/",
+            "/bin",
+            "/dev",
+            "/etc",
+            "/home",
+            "/proc",
+            "/root",
+            "/run",
+            "/sys",
+            "/tmp",
+            "/usr",
+            "/usr/bin",
+            "/usr/share",
+            "/var",
+            "/var/log",
+            "/var/run",
+            "/app",
+            "/data");
 
     /** Shared, immutable: most containers never create or remove a directory. */
     private static final Set<String> INITIAL = Collections.unmodifiableSet(new TreeSet<>(INITIAL_DIRS));

@@ -10,7 +10,10 @@ record Percentiles(int count, double p50Ms, double p99Ms, double maxMs) {
         }
         long[] s = nanos.clone();
         Arrays.sort(s);
-        return new Percentiles(s.length, s[s.length / 2] / 1e6, s[Math.min(s.length - 1, (int) (s.length * 0.99))] / 1e6,
+        return new Percentiles(
+                s.length,
+                s[s.length / 2] / 1e6,
+                s[Math.min(s.length - 1, (int) (s.length * 0.99))] / 1e6,
                 s[s.length - 1] / 1e6);
     }
 

@@ -12,8 +12,7 @@ import java.nio.file.Path;
 final class ProcStat {
     private static final double TICK_SECONDS = 0.01;
 
-    private ProcStat() {
-    }
+    private ProcStat() {}
 
     /** CPU seconds (user + system) the process has used so far. */
     static double cpuSeconds(long pid) throws IOException {

@@ -9,7 +9,6 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.testing.Poll;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +27,7 @@ import java.util.concurrent.TimeUnit;
  * watch delivery and one more write).
  */
 final class RawEtcdFigures {
-    private RawEtcdFigures() {
-    }
+    private RawEtcdFigures() {}
 
     /** Compare-and-put txns of {@code value} per second with {@code concurrency} in flight. */
     static double txnRate(Etcd etcd, byte[] value, int count, int concurrency) throws Exception {
@@ -39,10 +37,13 @@ final class RawEtcdFigures {
         for (int i = 0; i < count; i++) {
             sem.acquire();
             ByteSequence key = ByteSequence.from("/bench/raw-txn/" + i, StandardCharsets.UTF_8);
-            all.add(etcd.client().getKVClient().txn()
+            all.add(etcd.client()
+                    .getKVClient()
+                    .txn()
                     .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(key, ByteSequence.from(value), PutOption.DEFAULT))
-                    .commit().whenComplete((r, e) -> sem.release()));
+                    .commit()
+                    .whenComplete((r, e) -> sem.release()));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         return count / ((System.nanoTime() - t0) / 1e9);
@@ -53,16 +54,24 @@ final class RawEtcdFigures {
         String prefix = "/bench/raw-watch/";
         Map<String, Long> sent = new ConcurrentHashMap<>();
         Map<String, Long> seen = new ConcurrentHashMap<>();
-        try (Watch.Watcher w = etcd.client().getWatchClient().watch(ByteSequence.from(prefix, StandardCharsets.UTF_8),
-                WatchOption.builder().isPrefix(true).build(),
-                r -> {
-                    long now = System.nanoTime();
-                    r.getEvents().forEach(e -> seen.putIfAbsent(e.getKeyValue().getKey().toString(StandardCharsets.UTF_8), now));
-                })) {
+        try (Watch.Watcher w = etcd.client()
+                .getWatchClient()
+                .watch(
+                        ByteSequence.from(prefix, StandardCharsets.UTF_8),
+                        WatchOption.builder().isPrefix(true).build(),
+                        r -> {
+                            long now = System.nanoTime();
+                            r.getEvents()
+                                    .forEach(e -> seen.putIfAbsent(
+                                            e.getKeyValue().getKey().toString(StandardCharsets.UTF_8), now));
+                        })) {
             // the watch is established once it sees a put made after it: a sentinel, not a sleep
             String ready = prefix + "ready";
             Poll.until(Duration.ofSeconds(10), "the raw watch is established", () -> {
-                etcd.client().getKVClient().put(ByteSequence.from(ready, StandardCharsets.UTF_8), ByteSequence.from(value)).join();
+                etcd.client()
+                        .getKVClient()
+                        .put(ByteSequence.from(ready, StandardCharsets.UTF_8), ByteSequence.from(value))
+                        .join();
                 return seen.containsKey(ready);
             });
             long interval = 1_000_000_000L / rate;
@@ -75,12 +84,16 @@ final class RawEtcdFigures {
                 }
                 String key = prefix + i;
                 sent.put(key, System.nanoTime());
-                all.add(etcd.client().getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(value)));
+                all.add(etcd.client()
+                        .getKVClient()
+                        .put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(value)));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
             Poll.until(Duration.ofSeconds(30), "the raw watch saw every put", () -> seen.size() > count);
         }
-        return Percentiles.of(sent.entrySet().stream().filter(e -> seen.containsKey(e.getKey()))
-                .mapToLong(e -> seen.get(e.getKey()) - e.getValue()).toArray());
+        return Percentiles.of(sent.entrySet().stream()
+                .filter(e -> seen.containsKey(e.getKey()))
+                .mapToLong(e -> seen.get(e.getKey()) - e.getValue())
+                .toArray());
     }
 }

@@ -28,7 +28,8 @@ final class SimProcess implements AutoCloseable {
 
     private final Process process;
     private final int healthPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private SimProcess(Process process, int healthPort) {
         this.process = process;
@@ -44,7 +45,9 @@ final class SimProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(simArgs);
         args.addAll(List.of("--health-port", Integer.toString(port)));
         Process p = ChildJvm.builder(jvmArgs, KubeletSimMain.class, args)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         return new SimProcess(p, port);
     }
@@ -100,15 +103,20 @@ final class SimProcess implements AutoCloseable {
     }
 
     private String jcmd(String command) throws IOException, InterruptedException {
-        Process j = new ProcessBuilder("jcmd", Long.toString(pid()), command).redirectErrorStream(true).start();
+        Process j = new ProcessBuilder("jcmd", Long.toString(pid()), command)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         j.waitFor(60, TimeUnit.SECONDS);
         return out;
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** SIGTERM, then kill after 20 s. */

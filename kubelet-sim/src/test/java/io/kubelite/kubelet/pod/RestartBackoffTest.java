@@ -1,8 +1,8 @@
 package io.kubelite.kubelet.pod;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The kubelet's CrashLoopBackOff timing: first restart at once, then 10 s doubling to 5 min (here 10 ms to 80 ms). */
 class RestartBackoffTest {
@@ -15,7 +15,7 @@ class RestartBackoffTest {
         assertThat(b.remaining(1_005, 1_005)).isEqualTo(10);
         assertThat(b.remaining(1_005, 1_012)).isEqualTo(3);
         long t = 1_005;
-        for (long expected : new long[]{20, 40, 80, 80}) {
+        for (long expected : new long[] {20, 40, 80, 80}) {
             b.next(t);
             assertThat(b.current()).isEqualTo(expected);
             t += 1;

@@ -1,8 +1,7 @@
 package io.kubelite.kubelet.runtime;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -16,14 +15,15 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class LogServerTest {
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
     private final ContainerLogStore logs = new ContainerLogStore(clock::get);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private LogServer server;
 
     @BeforeEach
@@ -38,8 +38,11 @@ class LogServerTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -55,7 +58,8 @@ class LogServerTest {
         assertThat(get("/containerLogs/default/web/c?tailLines=1&timestamps").body())
                 .isEqualTo("2023-11-14T22:13:20Z three\n");
         assertThat(get("/containerLogs/default/web/c?tailLines=x").statusCode()).isEqualTo(400);
-        assertThat(get("/containerLogs/default/web/c?previous=true").statusCode()).isEqualTo(400);
+        assertThat(get("/containerLogs/default/web/c?previous=true").statusCode())
+                .isEqualTo(400);
         assertThat(get("/containerLogs/default/web/other").statusCode()).isEqualTo(400);
         assertThat(get("/containerLogs/default/nope/c").statusCode()).isEqualTo(404);
         assertThat(get("/containerLogs/default/web").statusCode()).isEqualTo(404);
@@ -66,8 +70,10 @@ class LogServerTest {
     void followSendsTheTailThenNewLinesAndEndsWithTheInstance() throws Exception {
         ContainerLog log = logs.newInstance("default", "web", "uid-1", "c");
         log.write("old-1\nold-2\n");
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + server.port() + "/containerLogs/default/web/c?follow=true&tailLines=1")).build(),
+        HttpResponse<InputStream> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                                + "/containerLogs/default/web/c?follow=true&tailLines=1"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
@@ -93,8 +99,10 @@ class LogServerTest {
     @Test
     void closeEndsFollowersAndIsIdempotent() throws Exception {
         logs.newInstance("default", "web", "uid-1", "c").write("x\n");
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + server.port() + "/containerLogs/default/web/c?follow")).build(),
+        HttpResponse<InputStream> r = http.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + server.port() + "/containerLogs/default/web/c?follow"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
         assertThat(in.readLine()).isEqualTo("x");

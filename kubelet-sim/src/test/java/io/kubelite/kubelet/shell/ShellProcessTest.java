@@ -1,17 +1,16 @@
 package io.kubelite.kubelet.shell;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.kubelite.kubelet.clock.ScheduledTimers;
 import io.kubelite.kubelet.clock.TimeScale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 class ShellProcessTest {
     private static final ScheduledTimers TIMERS = new ScheduledTimers("shell-test", 1);
@@ -21,20 +20,29 @@ class ShellProcessTest {
         TIMERS.close();
     }
 
-    private record Run(int code, String out, SimulatedFilesystem fs, long millis) {
-    }
+    private record Run(int code, String out, SimulatedFilesystem fs, long millis) {}
 
     private static Run run(String script, SimulatedFilesystem fs, UnknownCommands unknown) throws Exception {
         StringBuilder out = new StringBuilder();
-        ShellProcess.Config cfg = new ShellProcess.Config(fs, Map.of("GREETING", "hello"), s -> {
-            synchronized (out) {
-                out.append(s);
-            }
-        }, s -> {
-            synchronized (out) {
-                out.append(s);
-            }
-        }, TIMERS, new TimeScale(100), unknown, 50, 0, "pod-a");
+        ShellProcess.Config cfg = new ShellProcess.Config(
+                fs,
+                Map.of("GREETING", "hello"),
+                s -> {
+                    synchronized (out) {
+                        out.append(s);
+                    }
+                },
+                s -> {
+                    synchronized (out) {
+                        out.append(s);
+                    }
+                },
+                TIMERS,
+                new TimeScale(100),
+                unknown,
+                50,
+                0,
+                "pod-a");
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         long t0 = System.nanoTime();
         ShellProcess.forArgv(List.of("/bin/sh", "-c", script), cfg).start(exit::complete);
@@ -60,13 +68,18 @@ class ShellProcessTest {
     @Test
     void filesystemCommandsAndTests() throws Exception {
         SimulatedFilesystem fs = new SimulatedFilesystem();
-        Run r = run("touch /tmp/healthy; test -f /tmp/healthy && echo there; cat /tmp/healthy; rm -f /tmp/healthy;"
-                + " test -e /tmp/healthy || echo gone; cat /tmp/healthy", fs, UnknownCommands.SUCCEED);
+        Run r = run(
+                "touch /tmp/healthy; test -f /tmp/healthy && echo there; cat /tmp/healthy; rm -f /tmp/healthy;"
+                        + " test -e /tmp/healthy || echo gone; cat /tmp/healthy",
+                fs,
+                UnknownCommands.SUCCEED);
         assertThat(r.out()).isEqualTo("there\ngone\ncat: can't open '/tmp/healthy': No such file or directory\n");
         assertThat(r.code()).isEqualTo(1);
         assertThat(run("rm /nope").code()).isEqualTo(1);
         assertThat(run("rm -f /nope").code()).isZero();
-        Run w = run("echo ready > /tmp/r; echo more >> /tmp/r; cat /tmp/r; [ -s /tmp/r ] && echo nonempty", fs,
+        Run w = run(
+                "echo ready > /tmp/r; echo more >> /tmp/r; cat /tmp/r; [ -s /tmp/r ] && echo nonempty",
+                fs,
                 UnknownCommands.SUCCEED);
         assertThat(w.out()).isEqualTo("ready\nmore\nnonempty\n");
         assertThat(fs.read("/tmp/r")).isEqualTo("ready\nmore\n");
@@ -75,12 +88,17 @@ class ShellProcessTest {
     @Test
     void quotingVariablesArithmeticAndLoops() throws Exception {
         assertThat(run("echo \"$GREETING world\" '$GREETING'").out()).isEqualTo("hello world $GREETING\n");
-        assertThat(run("i=0; while [ $i -lt 3 ]; do echo $i; i=$((i+1)); done").out()).isEqualTo("0\n1\n2\n");
+        assertThat(run("i=0; while [ $i -lt 3 ]; do echo $i; i=$((i+1)); done").out())
+                .isEqualTo("0\n1\n2\n");
         assertThat(run("for x in a b c; do printf '%s-' $x; done; echo").out()).isEqualTo("a-b-c-\n");
-        assertThat(run("if test -f /etc/hostname; then echo yes; else echo no; fi").out()).isEqualTo("yes\n");
+        assertThat(run("if test -f /etc/hostname; then echo yes; else echo no; fi")
+                        .out())
+                .isEqualTo("yes\n");
         assertThat(run("echo $(echo inner) $HOSTNAME").out()).isEqualTo("inner pod-a\n");
         assertThat(run("until true; do echo never; done; echo done").out()).isEqualTo("done\n");
-        assertThat(run("n=0; while true; do n=$((n+1)); if [ $n -ge 2000 ]; then break_now=1; exit 0; fi; done").code()).isZero();
+        assertThat(run("n=0; while true; do n=$((n+1)); if [ $n -ge 2000 ]; then break_now=1; exit 0; fi; done")
+                        .code())
+                .isZero();
     }
 
     @Test
@@ -89,7 +107,8 @@ class ShellProcessTest {
         assertThat(r.out()).isEqualTo("woke\n");
         assertThat(r.millis()).isBetween(80L, 3000L);
         assertThat(run("sleep x").code()).isEqualTo(1);
-        Run init = run("nslookup myservice && echo resolved", new SimulatedFilesystem(), UnknownCommands.SUCCEED_AFTER_DELAY);
+        Run init = run(
+                "nslookup myservice && echo resolved", new SimulatedFilesystem(), UnknownCommands.SUCCEED_AFTER_DELAY);
         assertThat(init.out()).isEqualTo("resolved\n");
         assertThat(init.millis()).isGreaterThanOrEqualTo(40L);
     }
@@ -97,12 +116,23 @@ class ShellProcessTest {
     @Test
     void foreverProgramsRunUntilKilled() throws Exception {
         StringBuilder out = new StringBuilder();
-        ShellProcess.Config cfg = new ShellProcess.Config(new SimulatedFilesystem(), Map.of(), out::append, out::append,
-                TIMERS, new TimeScale(1), UnknownCommands.RUN_FOREVER, 0, 0, "p");
+        ShellProcess.Config cfg = new ShellProcess.Config(
+                new SimulatedFilesystem(),
+                Map.of(),
+                out::append,
+                out::append,
+                TIMERS,
+                new TimeScale(1),
+                UnknownCommands.RUN_FOREVER,
+                0,
+                0,
+                "p");
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         ShellProcess p = ShellProcess.forArgv(List.of("nginx", "-g", "daemon off;"), cfg);
         p.start(exit::complete);
-        io.kubelite.store.testing.Poll.holds(java.time.Duration.ofMillis(100), "a forever program keeps running",
+        io.kubelite.store.testing.Poll.holds(
+                java.time.Duration.ofMillis(100),
+                "a forever program keeps running",
                 () -> assertThat(exit).isNotDone());
         p.kill();
         assertThat(p.isDone()).isTrue();
@@ -111,11 +141,11 @@ class ShellProcessTest {
     @Test
     void fastForwardReplaysElapsedSleeps() throws Exception {
         SimulatedFilesystem fs = new SimulatedFilesystem();
-        ShellProcess.Config cfg = new ShellProcess.Config(fs, Map.of(), s -> { }, s -> { }, TIMERS, new TimeScale(1),
-                UnknownCommands.RUN_FOREVER, 0, 35_000, "p");
+        ShellProcess.Config cfg = new ShellProcess.Config(
+                fs, Map.of(), s -> {}, s -> {}, TIMERS, new TimeScale(1), UnknownCommands.RUN_FOREVER, 0, 35_000, "p");
         CompletableFuture<Integer> exit = new CompletableFuture<>();
-        ShellProcess p = ShellProcess.forArgv(List.of("sh", "-c",
-                "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"), cfg);
+        ShellProcess p = ShellProcess.forArgv(
+                List.of("sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"), cfg);
         p.start(exit::complete);
         assertThat(fs.exists("/tmp/healthy")).isFalse(); // 35 s in: the file was already removed
         assertThat(exit).isNotDone();

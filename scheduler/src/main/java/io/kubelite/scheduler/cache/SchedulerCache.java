@@ -4,7 +4,6 @@ import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
 import io.kubelite.scheduler.framework.NodeInfo;
 import io.kubelite.scheduler.framework.PodInfo;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * @param reasonCounts         reason → number of nodes rejected with it
  * @param unschedulablePlugins the plugins that rejected some node (decides which cluster events requeue the pod)
  */
-public record FitError(int numAllNodes, Map<String, Integer> reasonCounts, Set<String> unschedulablePlugins,
-                       String preFilterMessage) {
+public record FitError(
+        int numAllNodes, Map<String, Integer> reasonCounts, Set<String> unschedulablePlugins, String preFilterMessage) {
     public static final String NO_NODES = "no nodes available to schedule pods";
 
     public FitError {

@@ -1,6 +1,5 @@
 package io.kubelite.scheduler.framework;
 
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

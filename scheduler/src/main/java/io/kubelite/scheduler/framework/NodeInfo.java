@@ -3,7 +3,6 @@ package io.kubelite.scheduler.framework;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeCondition;
 import io.kubelite.api.Taint;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -30,6 +29,7 @@ public final class NodeInfo {
     private long podGeneration;
     /** Memoized {@link #countMatching} results: selector key → {generation, count}. */
     private final Map<Object, long[]> matchCounts = new java.util.HashMap<>();
+
     private static final int MAX_MEMOIZED_SELECTORS = 64;
 
     public NodeInfo(String name) {
@@ -57,7 +57,8 @@ public final class NodeInfo {
     public void setNode(Node node) {
         this.node = node;
         Map<String, String> alloc = node.getStatus().getAllocatableMap();
-        this.allocatable = ResourceAmounts.fromMap(alloc.isEmpty() ? node.getStatus().getCapacityMap() : alloc);
+        this.allocatable =
+                ResourceAmounts.fromMap(alloc.isEmpty() ? node.getStatus().getCapacityMap() : alloc);
         this.taints = effectiveTaints(node);
     }
 

@@ -5,7 +5,6 @@ import io.kubelite.api.NodeSelectorRequirement;
 import io.kubelite.api.NodeSelectorTerm;
 import io.kubelite.api.labels.Requirement;
 import io.kubelite.api.labels.Selector;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,7 @@ import java.util.function.Predicate;
  * over {@code metadata.name}.
  */
 public final class NodeSelectors {
-    private NodeSelectors() {
-    }
+    private NodeSelectors() {}
 
     /**
      * A node selector term: matchExpressions and matchFields, all ANDed. An empty term, an
@@ -33,7 +31,8 @@ public final class NodeSelectors {
         if (t.getMatchFieldsCount() == 0) {
             return n -> labels.matches(n.labels());
         }
-        boolean nameOnly = t.getMatchFieldsList().stream().allMatch(r -> r.getKey().equals("metadata.name"));
+        boolean nameOnly =
+                t.getMatchFieldsList().stream().allMatch(r -> r.getKey().equals("metadata.name"));
         Selector fields = nameOnly ? compile(t.getMatchFieldsList(), false) : Selector.nothing();
         return n -> labels.matches(n.labels()) && fields.matches(Map.of("metadata.name", n.name()));
     }

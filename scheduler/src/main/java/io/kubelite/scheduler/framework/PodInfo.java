@@ -3,7 +3,6 @@ package io.kubelite.scheduler.framework;
 import io.kubelite.api.Container;
 import io.kubelite.api.Pod;
 import io.kubelite.store.informer.Informer;
-
 import java.util.Map;
 
 /**

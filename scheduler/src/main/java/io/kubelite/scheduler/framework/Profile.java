@@ -37,7 +37,8 @@ public record Profile(List<String> plugins, Map<String, Integer> scoreWeights) {
             }
             Plugin p = factory.get();
             if (!p.name().equals(name)) {
-                throw new IllegalArgumentException("the factory registered as '" + name + "' made plugin '" + p.name() + "'");
+                throw new IllegalArgumentException(
+                        "the factory registered as '" + name + "' made plugin '" + p.name() + "'");
             }
             if (p instanceof PreFilterPlugin x) {
                 f.preFilter(x);

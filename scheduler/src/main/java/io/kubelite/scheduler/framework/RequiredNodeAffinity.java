@@ -1,7 +1,6 @@
 package io.kubelite.scheduler.framework;
 
 import io.kubelite.api.PodSpec;
-
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -11,8 +10,7 @@ import java.util.function.Predicate;
  * Shared by NodeAffinity's filter and PodTopologySpread's choice of eligible nodes.
  */
 public final class RequiredNodeAffinity {
-    private RequiredNodeAffinity() {
-    }
+    private RequiredNodeAffinity() {}
 
     public static Predicate<NodeInfo> of(PodSpec spec) {
         Map<String, String> sel = Map.copyOf(spec.getNodeSelectorMap());
@@ -25,7 +23,8 @@ public final class RequiredNodeAffinity {
             }
             return true;
         };
-        if (!spec.hasAffinity() || !spec.getAffinity().hasNodeAffinity()
+        if (!spec.hasAffinity()
+                || !spec.getAffinity().hasNodeAffinity()
                 || !spec.getAffinity().getNodeAffinity().hasRequiredDuringSchedulingIgnoredDuringExecution()) {
             return sel.isEmpty() ? n -> true : bySelector;
         }

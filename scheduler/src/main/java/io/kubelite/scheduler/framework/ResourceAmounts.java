@@ -1,7 +1,6 @@
 package io.kubelite.scheduler.framework;
 
 import io.kubelite.api.Quantity;
-
 import java.util.Map;
 
 /**
@@ -13,8 +12,7 @@ public final class ResourceAmounts {
     public long memory;
     public long pods;
 
-    public ResourceAmounts() {
-    }
+    public ResourceAmounts() {}
 
     public ResourceAmounts(long milliCpu, long memory, long pods) {
         this.milliCpu = milliCpu;

@@ -13,8 +13,7 @@ public interface ScorePlugin extends Plugin {
     long score(CycleState state, PodInfo pod, NodeInfo node);
 
     /** Rewrites {@code scores} (parallel to {@code nodes}) in place. Default: already in range. */
-    default void normalize(CycleState state, PodInfo pod, List<NodeInfo> nodes, long[] scores) {
-    }
+    default void normalize(CycleState state, PodInfo pod, List<NodeInfo> nodes, long[] scores) {}
 
     /**
      * Kubernetes' DefaultNormalizeScore: scales to 0..max by the highest score; with

@@ -2,7 +2,6 @@ package io.kubelite.scheduler.plugins;
 
 import io.kubelite.scheduler.framework.Plugin;
 import io.kubelite.scheduler.framework.Profile;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,7 @@ import java.util.function.Supplier;
  * and its place in a profile.
  */
 public final class InTreePlugins {
-    private InTreePlugins() {
-    }
+    private InTreePlugins() {}
 
     /** Every in-tree plugin's factory, by plugin name. */
     public static Map<String, Supplier<? extends Plugin>> registry() {
@@ -36,9 +34,25 @@ public final class InTreePlugins {
      * PodTopologySpread 2, the two resource scores 1).
      */
     public static Profile defaultProfile() {
-        return new Profile(List.of(NodeUnschedulable.NAME, TaintToleration.NAME, NodeAffinity.NAME, NodeResourcesFit.NAME,
-                PodTopologySpread.NAME, LeastAllocated.NAME, BalancedAllocation.NAME),
-                Map.of(TaintToleration.NAME, 3, NodeAffinity.NAME, 2, PodTopologySpread.NAME, 2,
-                        LeastAllocated.NAME, 1, BalancedAllocation.NAME, 1));
+        return new Profile(
+                List.of(
+                        NodeUnschedulable.NAME,
+                        TaintToleration.NAME,
+                        NodeAffinity.NAME,
+                        NodeResourcesFit.NAME,
+                        PodTopologySpread.NAME,
+                        LeastAllocated.NAME,
+                        BalancedAllocation.NAME),
+                Map.of(
+                        TaintToleration.NAME,
+                        3,
+                        NodeAffinity.NAME,
+                        2,
+                        PodTopologySpread.NAME,
+                        2,
+                        LeastAllocated.NAME,
+                        1,
+                        BalancedAllocation.NAME,
+                        1));
     }
 }

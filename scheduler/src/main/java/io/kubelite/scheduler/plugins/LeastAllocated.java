@@ -21,10 +21,10 @@ public final class LeastAllocated implements ScorePlugin {
 
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
-        long cpu = leastRequested(node.nonZeroRequested().milliCpu + pod.nonZeroRequest().milliCpu,
-                node.allocatable().milliCpu);
-        long mem = leastRequested(node.nonZeroRequested().memory + pod.nonZeroRequest().memory,
-                node.allocatable().memory);
+        long cpu = leastRequested(
+                node.nonZeroRequested().milliCpu + pod.nonZeroRequest().milliCpu, node.allocatable().milliCpu);
+        long mem =
+                leastRequested(node.nonZeroRequested().memory + pod.nonZeroRequest().memory, node.allocatable().memory);
         return (cpu + mem) / 2;
     }
 

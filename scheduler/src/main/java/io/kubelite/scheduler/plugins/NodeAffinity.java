@@ -4,14 +4,13 @@ import io.kubelite.api.PreferredSchedulingTerm;
 import io.kubelite.scheduler.framework.CycleState;
 import io.kubelite.scheduler.framework.FilterPlugin;
 import io.kubelite.scheduler.framework.NodeInfo;
+import io.kubelite.scheduler.framework.NodeSelectors;
 import io.kubelite.scheduler.framework.PodInfo;
 import io.kubelite.scheduler.framework.PreFilterPlugin;
 import io.kubelite.scheduler.framework.PreScorePlugin;
 import io.kubelite.scheduler.framework.RequiredNodeAffinity;
 import io.kubelite.scheduler.framework.ScorePlugin;
-import io.kubelite.scheduler.framework.NodeSelectors;
 import io.kubelite.scheduler.framework.Status;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -28,11 +27,9 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
     private static final String REQUIRED = NAME + "/required";
     private static final String PREFERRED = NAME + "/preferred";
 
-    private record Weighted(int weight, Predicate<NodeInfo> term) {
-    }
+    private record Weighted(int weight, Predicate<NodeInfo> term) {}
 
-    private record Preferred(List<Weighted> terms) {
-    }
+    private record Preferred(List<Weighted> terms) {}
 
     @Override
     public String name() {
@@ -58,12 +55,15 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
     @Override
     public Status preScore(CycleState state, PodInfo pod, List<NodeInfo> feasibleNodes, List<NodeInfo> allNodes) {
         var spec = pod.pod().getSpec();
-        if (!spec.hasAffinity() || !spec.getAffinity().hasNodeAffinity()
-                || spec.getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecutionCount() == 0) {
+        if (!spec.hasAffinity()
+                || !spec.getAffinity().hasNodeAffinity()
+                || spec.getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecutionCount()
+                        == 0) {
             return Status.SKIP;
         }
         List<Weighted> terms = new ArrayList<>();
-        for (PreferredSchedulingTerm t : spec.getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecutionList()) {
+        for (PreferredSchedulingTerm t :
+                spec.getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecutionList()) {
             if (t.getWeight() != 0) {
                 terms.add(new Weighted(t.getWeight(), NodeSelectors.nodeSelectorTerm(t.getPreference())));
             }

@@ -6,7 +6,6 @@ import io.kubelite.scheduler.framework.NodeInfo;
 import io.kubelite.scheduler.framework.PodInfo;
 import io.kubelite.scheduler.framework.ResourceAmounts;
 import io.kubelite.scheduler.framework.Status;
-
 import java.util.ArrayList;
 import java.util.List;
 

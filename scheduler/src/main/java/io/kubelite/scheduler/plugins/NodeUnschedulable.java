@@ -15,7 +15,9 @@ public final class NodeUnschedulable implements FilterPlugin {
     public static final String NAME = "NodeUnschedulable";
     public static final String REASON = "node(s) were unschedulable";
     private static final Taint UNSCHEDULABLE_TAINT = Taint.newBuilder()
-            .setKey("node.kubernetes.io/unschedulable").setEffect("NoSchedule").build();
+            .setKey("node.kubernetes.io/unschedulable")
+            .setEffect("NoSchedule")
+            .build();
 
     @Override
     public String name() {

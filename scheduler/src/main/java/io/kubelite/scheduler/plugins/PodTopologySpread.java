@@ -11,7 +11,6 @@ import io.kubelite.scheduler.framework.PreScorePlugin;
 import io.kubelite.scheduler.framework.RequiredNodeAffinity;
 import io.kubelite.scheduler.framework.ScorePlugin;
 import io.kubelite.scheduler.framework.Status;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,23 +44,33 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     private static final String PRE_SCORE = NAME + "/preScore";
 
     /** One constraint with its selector compiled. */
-    record Constraint(int maxSkew, String topologyKey, int minDomains, Selector selector,
-                      boolean honorAffinity, boolean honorTaints, Object selectorKey) {
+    record Constraint(
+            int maxSkew,
+            String topologyKey,
+            int minDomains,
+            Selector selector,
+            boolean honorAffinity,
+            boolean honorTaints,
+            Object selectorKey) {
         boolean includes(PodInfo pod, NodeInfo node, Predicate<NodeInfo> requiredAffinity) {
             if (honorAffinity && !requiredAffinity.test(node)) {
                 return false;
             }
-            return !honorTaints || TaintToleration.firstUntolerated(node, pod.pod().getSpec().getTolerationsList()) == null;
+            return !honorTaints
+                    || TaintToleration.firstUntolerated(
+                                    node, pod.pod().getSpec().getTolerationsList())
+                            == null;
         }
     }
 
     /** PreFilter's result: per constraint, matching pods per domain, and the minimum. */
-    record FilterState(List<Constraint> constraints, List<Map<String, Integer>> counts, int[] minMatch) {
-    }
+    record FilterState(List<Constraint> constraints, List<Map<String, Integer>> counts, int[] minMatch) {}
 
-    record ScoreState(List<Constraint> constraints, List<Map<String, Integer>> counts, double[] weights,
-                      Set<String> ignoredNodes) {
-    }
+    record ScoreState(
+            List<Constraint> constraints,
+            List<Map<String, Integer>> counts,
+            double[] weights,
+            Set<String> ignoredNodes) {}
 
     @Override
     public String name() {
@@ -88,13 +97,22 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
             }
             // identifies what countMatching counts, for NodeInfo's memo
             // (serialized bytes compare faster than the message; differently ordered maps only miss the memo)
-            Object selectorKey = List.of(NAME, pod.namespace(),
-                    c.hasLabelSelector() ? c.getLabelSelector().toByteString() : "null", exact);
+            Object selectorKey = List.of(
+                    NAME,
+                    pod.namespace(),
+                    c.hasLabelSelector() ? c.getLabelSelector().toByteString() : "null",
+                    exact);
             int minDomains = c.hasMinDomains() && c.getMinDomains() > 0 ? c.getMinDomains() : 1;
             boolean honorAffinity = !c.getNodeAffinityPolicy().equals("Ignore");
             boolean honorTaints = c.getNodeTaintsPolicy().equals("Honor");
-            out.add(new Constraint(Math.max(1, c.getMaxSkew()), c.getTopologyKey(), minDomains, sel,
-                    honorAffinity, honorTaints, selectorKey));
+            out.add(new Constraint(
+                    Math.max(1, c.getMaxSkew()),
+                    c.getTopologyKey(),
+                    minDomains,
+                    sel,
+                    honorAffinity,
+                    honorTaints,
+                    selectorKey));
         }
         return out;
     }
@@ -111,7 +129,8 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
 
     static int countMatching(NodeInfo node, Constraint c, String namespace) {
         Selector selector = c.selector();
-        return node.countMatching(c.selectorKey(),
+        return node.countMatching(
+                c.selectorKey(),
                 p -> !p.terminating() && p.namespace().equals(namespace) && selector.matches(p.labels()));
     }
 

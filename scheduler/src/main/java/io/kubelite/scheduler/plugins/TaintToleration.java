@@ -8,7 +8,6 @@ import io.kubelite.scheduler.framework.NodeInfo;
 import io.kubelite.scheduler.framework.PodInfo;
 import io.kubelite.scheduler.framework.ScorePlugin;
 import io.kubelite.scheduler.framework.Status;
-
 import java.util.List;
 
 /**

@@ -2,7 +2,6 @@ package io.kubelite.scheduler.queue;
 
 import io.kubelite.api.Pod;
 import io.kubelite.scheduler.framework.PodInfo;
-
 import io.kubelite.store.backoff.ExponentialBackoff;
 import java.time.Duration;
 import java.util.Comparator;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -34,7 +32,11 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe. {@link #pop} blocks with a timeout.
  */
 public final class SchedulingQueue {
-    private enum Where { ACTIVE, WAITING, IN_FLIGHT }
+    private enum Where {
+        ACTIVE,
+        WAITING,
+        IN_FLIGHT
+    }
 
     private static final class Entry {
         PodInfo pod;
@@ -44,6 +46,7 @@ public final class SchedulingQueue {
         long readyAtNanos;
         /** Plugins that rejected the last attempt; empty: any event (or none, for bind errors). */
         Set<String> rejectors = Set.of();
+
         boolean unschedulable;
         boolean gone;
     }
@@ -53,14 +56,15 @@ public final class SchedulingQueue {
     private final Map<String, Entry> entries = new HashMap<>();
     private final PriorityQueue<Entry> active = new PriorityQueue<>(
             Comparator.<Entry>comparingInt(e -> -e.pod.priority()).thenComparingLong(e -> e.seq));
-    private final TreeSet<Entry> waiting = new TreeSet<>(
-            Comparator.<Entry>comparingLong(e -> e.readyAtNanos).thenComparingLong(e -> e.seq));
+    private final TreeSet<Entry> waiting =
+            new TreeSet<>(Comparator.<Entry>comparingLong(e -> e.readyAtNanos).thenComparingLong(e -> e.seq));
     private final ExponentialBackoff policy;
     private final LongSupplier nanoClock;
     private long seq;
     private long schedulingCycle;
     /** Cycle of the last event that concerned every pod, and per plugin of the last event that concerned it. */
     private long moveAllCycle = -1;
+
     private long moveAnyCycle = -1;
     private final Map<String, Long> moveCycleByPlugin = new HashMap<>();
     private boolean closed;
@@ -116,7 +120,9 @@ public final class SchedulingQueue {
                 return;
             }
             boolean relevant = !oldPod.getSpec().equals(newPod.getSpec())
-                    || !oldPod.getMetadata().getLabelsMap().equals(newPod.getMetadata().getLabelsMap());
+                    || !oldPod.getMetadata()
+                            .getLabelsMap()
+                            .equals(newPod.getMetadata().getLabelsMap());
             switch (e.where) {
                 case ACTIVE -> {
                     active.remove(e);

@@ -1,7 +1,5 @@
 package io.kubelite.scheduler.bench;
 
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Cmp;
@@ -20,6 +18,8 @@ import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.ResourceRequirements;
 import io.kubelite.api.TopologySpreadConstraint;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.scheduler.Scheduler;
 import io.kubelite.scheduler.SchedulerConfig;
 import io.kubelite.store.Etcd;
@@ -30,7 +30,6 @@ import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
 import io.kubelite.store.testing.ProcessEtcdCluster;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,8 +63,7 @@ import java.util.function.IntFunction;
 public final class SchedulerBenchmark {
     private static final int NODES = 1000;
 
-    private SchedulerBenchmark() {
-    }
+    private SchedulerBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String endpoints = null;
@@ -87,9 +85,12 @@ public final class SchedulerBenchmark {
             endpoints = started.endpointsString();
         }
         try {
-            System.out.printf("scheduler benchmark: nproc=%d, etcd %s%s, %d nodes%n",
-                    Runtime.getRuntime().availableProcessors(), endpoints,
-                    started != null ? " (started by the benchmark, same machine)" : "", nodes);
+            System.out.printf(
+                    "scheduler benchmark: nproc=%d, etcd %s%s, %d nodes%n",
+                    Runtime.getRuntime().availableProcessors(),
+                    endpoints,
+                    started != null ? " (started by the benchmark, same machine)" : "",
+                    nodes);
             if (which.equals("all") || which.equals("basic")) {
                 run(endpoints, "basic", nodes, podsOverride > 0 ? podsOverride : 10 * nodes, false);
             }
@@ -103,9 +104,11 @@ public final class SchedulerBenchmark {
         }
     }
 
-    private static void run(String endpoints, String name, int nodeCount, int podCount, boolean spread) throws Exception {
+    private static void run(String endpoints, String name, int nodeCount, int podCount, boolean spread)
+            throws Exception {
         String prefix = "/bench-" + name + "-" + Long.toHexString(System.nanoTime()) + "/registry";
-        try (Etcd etcd = Etcd.connect(new EtcdConfig(Arrays.asList(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
+        try (Etcd etcd =
+                Etcd.connect(new EtcdConfig(Arrays.asList(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
             Store store = new Store(etcd);
             ObjectStore<Node> nodes = store.of(NodeKind.RESOURCE);
             ObjectStore<Pod> pods = store.of(PodKind.RESOURCE);
@@ -115,8 +118,12 @@ public final class SchedulerBenchmark {
 
             // the leader key a leader-elected scheduler would hold, for the fence compare
             String leaderKey = etcd.prefix() + "/_kubelite/leader/scheduler/bench";
-            long token = etcd.client().getKVClient().put(Etcd.bytes(leaderKey), Etcd.bytes("bench")).get()
-                    .getHeader().getRevision();
+            long token = etcd.client()
+                    .getKVClient()
+                    .put(Etcd.bytes(leaderKey), Etcd.bytes("bench"))
+                    .get()
+                    .getHeader()
+                    .getRevision();
             Fence fence = Fence.onKey(leaderKey, token);
 
             SchedulerConfig cfg = SchedulerConfig.defaults("default-scheduler", "bench");
@@ -127,7 +134,8 @@ public final class SchedulerBenchmark {
             while (s.boundCount() < podCount) {
                 Thread.sleep(20);
                 if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(10)) {
-                    throw new IllegalStateException("only " + s.boundCount() + " of " + podCount + " bound after 10 minutes");
+                    throw new IllegalStateException(
+                            "only " + s.boundCount() + " of " + podCount + " bound after 10 minutes");
                 }
             }
             double secs = (s.lastBindNanos() - s.syncedNanos()) / 1e9;
@@ -142,17 +150,29 @@ public final class SchedulerBenchmark {
             // raw etcd: the bind's txn shape at the same concurrency, on fresh keys of the same size
             int rawOps = Math.min(podCount, 10_000);
             double raw = rawTxnRate(etcd, prefix, rawOps, cfg.maxInFlightBinds(), leaderKey, token);
-            System.out.printf("%-6s %5d nodes x %5d pods: %7.0f pods/s (%.2f s from sync to last bind; %d attempts, "
+            System.out.printf(
+                    "%-6s %5d nodes x %5d pods: %7.0f pods/s (%.2f s from sync to last bind; %d attempts, "
                             + "%d unschedulable, %d bind failures) | raw etcd bind-shaped txn: %7.0f txn/s at %d in flight "
                             + "| ratio %.2f | %s%n",
-                    name, nodeCount, podCount, podsPerSec, secs, attempts, unsched, failures, raw,
-                    cfg.maxInFlightBinds(), podsPerSec / raw, verdict);
+                    name,
+                    nodeCount,
+                    podCount,
+                    podsPerSec,
+                    secs,
+                    attempts,
+                    unsched,
+                    failures,
+                    raw,
+                    cfg.maxInFlightBinds(),
+                    podsPerSec / raw,
+                    verdict);
         }
     }
 
     private static String verify(ObjectStore<Pod> pods, int podCount, boolean spread) {
         List<Pod> all = pods.list(ListOptions.inNamespace("bench")).join().items();
-        long bound = all.stream().filter(p -> !p.getSpec().getNodeName().isEmpty()).count();
+        long bound =
+                all.stream().filter(p -> !p.getSpec().getNodeName().isEmpty()).count();
         if (bound != podCount) {
             return "FAILED: " + bound + " of " + podCount + " bound";
         }
@@ -176,8 +196,11 @@ public final class SchedulerBenchmark {
         ByteSequence v = ByteSequence.from(value);
         ByteSequence fenceKey = Etcd.bytes(leaderKey);
         long[] revs = new long[ops];
-        concurrently(ops, 256, i -> kv.put(Etcd.bytes(prefix + "/rawbench/" + i), v)
-                .thenApply(r -> revs[i] = r.getHeader().getRevision()));
+        concurrently(
+                ops,
+                256,
+                i -> kv.put(Etcd.bytes(prefix + "/rawbench/" + i), v)
+                        .thenApply(r -> revs[i] = r.getHeader().getRevision()));
         Semaphore slots = new Semaphore(inFlight);
         AtomicInteger failed = new AtomicInteger();
         long t0 = System.nanoTime();
@@ -186,7 +209,8 @@ public final class SchedulerBenchmark {
             slots.acquire();
             ByteSequence key = Etcd.bytes(prefix + "/rawbench/" + i);
             CompletableFuture<?> f = kv.txn()
-                    .If(new Cmp(fenceKey, Cmp.Op.EQUAL, CmpTarget.createRevision(token)),
+                    .If(
+                            new Cmp(fenceKey, Cmp.Op.EQUAL, CmpTarget.createRevision(token)),
                             new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(revs[i])))
                     .Then(Op.put(key, v, PutOption.DEFAULT))
                     .Else(Op.get(key, GetOption.DEFAULT))
@@ -220,31 +244,44 @@ public final class SchedulerBenchmark {
     private static Node node(int i, int zones) {
         String name = String.format("node-%04d", i);
         return Node.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setName(name)
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setName(name)
                         .putLabels("kubernetes.io/hostname", name)
                         .putLabels("topology.kubernetes.io/zone", "zone-" + (i % zones)))
                 .setSpec(NodeSpec.newBuilder())
                 .setStatus(NodeStatus.newBuilder()
-                        .putAllocatable("cpu", "4").putAllocatable("memory", "32Gi").putAllocatable("pods", "110")
-                        .putCapacity("cpu", "4").putCapacity("memory", "32Gi").putCapacity("pods", "110")
-                        .addConditions(NodeCondition.newBuilder().setType("Ready").setStatus("True")))
+                        .putAllocatable("cpu", "4")
+                        .putAllocatable("memory", "32Gi")
+                        .putAllocatable("pods", "110")
+                        .putCapacity("cpu", "4")
+                        .putCapacity("memory", "32Gi")
+                        .putCapacity("pods", "110")
+                        .addConditions(
+                                NodeCondition.newBuilder().setType("Ready").setStatus("True")))
                 .build();
     }
 
     private static Pod pod(int i, boolean spread) {
         PodSpec.Builder spec = PodSpec.newBuilder()
                 .setSchedulerName("default-scheduler")
-                .addContainers(Container.newBuilder().setName("pause").setImage("registry.k8s.io/pause:3.9")
+                .addContainers(Container.newBuilder()
+                        .setName("pause")
+                        .setImage("registry.k8s.io/pause:3.9")
                         .setResources(ResourceRequirements.newBuilder()
-                                .putRequests("cpu", "100m").putRequests("memory", "500Mi")));
+                                .putRequests("cpu", "100m")
+                                .putRequests("memory", "500Mi")));
         Map<String, String> labels = Map.of("app", spread ? "spread" : "basic");
         if (spread) {
             spec.addTopologySpreadConstraints(TopologySpreadConstraint.newBuilder()
-                    .setMaxSkew(1).setTopologyKey("topology.kubernetes.io/zone").setWhenUnsatisfiable("DoNotSchedule")
+                    .setMaxSkew(1)
+                    .setTopologyKey("topology.kubernetes.io/zone")
+                    .setWhenUnsatisfiable("DoNotSchedule")
                     .setLabelSelector(LabelSelector.newBuilder().putAllMatchLabels(labels)));
         }
         return Pod.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setName(String.format("pod-%05d", i)).setNamespace("bench")
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setName(String.format("pod-%05d", i))
+                        .setNamespace("bench")
                         .putAllLabels(labels))
                 .setSpec(spec)
                 .build();
@@ -252,7 +289,8 @@ public final class SchedulerBenchmark {
 
     private static Pod boundPodShape() {
         Pod p = pod(0, false);
-        return p.toBuilder().setSpec(p.getSpec().toBuilder().setNodeName("node-0000")).build();
+        return p.toBuilder()
+                .setSpec(p.getSpec().toBuilder().setNodeName("node-0000"))
+                .build();
     }
-
 }

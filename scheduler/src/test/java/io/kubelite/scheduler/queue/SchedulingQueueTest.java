@@ -1,16 +1,15 @@
 package io.kubelite.scheduler.queue;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.Pod;
 import io.kubelite.scheduler.NodeAndPodBuilders;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SchedulingQueueTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
@@ -74,7 +73,8 @@ class SchedulingQueueTest {
         // an event for another plugin does not help; one for the rejecting plugin does, at once
         assertThat(q.moveOnEvent(Set.of("PodTopologySpread"))).isZero();
         assertThat(popNow()).isNull();
-        assertThat(q.moveOnEvent(Set.of("NodeResourcesFit", "PodTopologySpread"))).isEqualTo(1);
+        assertThat(q.moveOnEvent(Set.of("NodeResourcesFit", "PodTopologySpread")))
+                .isEqualTo(1);
         assertThat(popNow().pod().name()).isEqualTo("a");
     }
 
@@ -108,7 +108,10 @@ class SchedulingQueueTest {
         Pod v1 = pod("a", 0);
         q.add(v1);
         QueuedPod a = popNow();
-        Pod v2 = v1.toBuilder().setMetadata(v1.getMetadata().toBuilder().setResourceVersion("7").putLabels("x", "y")).build();
+        Pod v2 = v1.toBuilder()
+                .setMetadata(
+                        v1.getMetadata().toBuilder().setResourceVersion("7").putLabels("x", "y"))
+                .build();
         q.update(v1, v2);
         q.requeueAfterError(a, null);
         advance(Duration.ofSeconds(1));
@@ -120,10 +123,14 @@ class SchedulingQueueTest {
         Pod v1 = pod("a", 0);
         q.add(v1);
         q.requeueUnschedulable(popNow(), Set.of("NodeAffinity"));
-        Pod statusOnly = v1.toBuilder().setStatus(v1.getStatus().toBuilder().setPhase("Pending")).build();
+        Pod statusOnly = v1.toBuilder()
+                .setStatus(v1.getStatus().toBuilder().setPhase("Pending"))
+                .build();
         q.update(v1, statusOnly);
         assertThat(popNow()).isNull();
-        Pod relabelled = statusOnly.toBuilder().setSpec(statusOnly.getSpec().toBuilder().putNodeSelector("a", "b")).build();
+        Pod relabelled = statusOnly.toBuilder()
+                .setSpec(statusOnly.getSpec().toBuilder().putNodeSelector("a", "b"))
+                .build();
         q.update(statusOnly, relabelled);
         assertThat(popNow().pod().pod()).isEqualTo(relabelled);
     }

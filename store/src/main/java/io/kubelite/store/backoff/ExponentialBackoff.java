@@ -73,6 +73,7 @@ public record ExponentialBackoff(Duration base, Duration max) {
      */
     public Duration jitteredDelay(int attempt) {
         long n = delay(attempt).toNanos();
-        return Duration.ofNanos(n / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(n / 2 + 1));
+        return Duration.ofNanos(
+                n / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(n / 2 + 1));
     }
 }

@@ -10,14 +10,13 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Keys;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compacts etcd's history every {@code interval}, as kube-apiserver does, so that the
@@ -77,11 +76,19 @@ public final class Compactor implements AutoCloseable {
         }
         try {
             ByteSequence k = ByteSequence.from(key, StandardCharsets.UTF_8);
-            TxnResponse resp = etcd.call(key, () -> etcd.client().getKVClient().txn()
-                    .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(knownVersion)))
-                    .Then(Op.put(k, ByteSequence.from(Long.toString(recordedRevision), StandardCharsets.UTF_8), PutOption.DEFAULT))
-                    .Else(Op.get(k, GetOption.DEFAULT))
-                    .commit()).join();
+            TxnResponse resp = etcd.call(
+                            key,
+                            () -> etcd.client()
+                                    .getKVClient()
+                                    .txn()
+                                    .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(knownVersion)))
+                                    .Then(Op.put(
+                                            k,
+                                            ByteSequence.from(Long.toString(recordedRevision), StandardCharsets.UTF_8),
+                                            PutOption.DEFAULT))
+                                    .Else(Op.get(k, GetOption.DEFAULT))
+                                    .commit())
+                    .join();
             long current = resp.getHeader().getRevision();
             if (!resp.isSucceeded()) {
                 var kvs = resp.getGetResponses().get(0).getKvs();
@@ -95,7 +102,8 @@ public final class Compactor implements AutoCloseable {
             if (target == 0) {
                 return; // nothing recorded an interval ago: never compact at start-up
             }
-            etcd.call(key, () -> etcd.client().getKVClient().compact(target, CompactOption.DEFAULT)).join();
+            etcd.call(key, () -> etcd.client().getKVClient().compact(target, CompactOption.DEFAULT))
+                    .join();
             lastCompacted = target;
             LOG.info("compacted etcd history up to revision {}", target);
         } catch (RuntimeException e) {

@@ -15,14 +15,13 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.kubelite.store.Etcd;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One candidacy, as etcd's concurrency.Election does it: a fresh lease, a candidate key
@@ -65,8 +64,13 @@ final class Campaign {
     private boolean checkAgain;
     private boolean ended;
 
-    Campaign(Etcd etcd, String electionPrefix, String identity, Duration leaseDuration,
-             ScheduledExecutorService loop, Events events) {
+    Campaign(
+            Etcd etcd,
+            String electionPrefix,
+            String identity,
+            Duration leaseDuration,
+            ScheduledExecutorService loop,
+            Events events) {
         this.etcd = etcd;
         this.electionPrefix = electionPrefix;
         this.identity = identity;
@@ -80,62 +84,81 @@ final class Campaign {
         long ttlSeconds = Math.max(1, (leaseDuration.toMillis() + 999) / 1000);
         long sent = System.nanoTime();
         etcd.call(electionPrefix, () -> etcd.client().getLeaseClient().grant(ttlSeconds))
-                .whenCompleteAsync((resp, err) -> {
-                    if (err != null) {
-                        end("could not grant a lease: " + err.getMessage());
-                        return;
-                    }
-                    leaseId = resp.getID();
-                    if (ended) {
-                        // ended (closed) while the grant was in flight: give the lease back
-                        revokeAsync();
-                        return;
-                    }
-                    key = electionPrefix + Long.toHexString(leaseId);
-                    keepAlive = new KeepAliveLoop(etcd, leaseId, leaseDuration.dividedBy(3),
-                            leaseDuration.multipliedBy(2).dividedBy(3), loop, sent, this::end);
-                    keepAlive.start();
-                    // The local deadline is checked locally (no etcd traffic) often enough
-                    // to step down well before the TTL runs out.
-                    long every = Math.max(10, leaseDuration.toMillis() / 20);
-                    deadlineCheck = loop.scheduleWithFixedDelay(this::checkDeadline, every, every, TimeUnit.MILLISECONDS);
-                    createKey();
-                }, loop);
+                .whenCompleteAsync(
+                        (resp, err) -> {
+                            if (err != null) {
+                                end("could not grant a lease: " + err.getMessage());
+                                return;
+                            }
+                            leaseId = resp.getID();
+                            if (ended) {
+                                // ended (closed) while the grant was in flight: give the lease back
+                                revokeAsync();
+                                return;
+                            }
+                            key = electionPrefix + Long.toHexString(leaseId);
+                            keepAlive = new KeepAliveLoop(
+                                    etcd,
+                                    leaseId,
+                                    leaseDuration.dividedBy(3),
+                                    leaseDuration.multipliedBy(2).dividedBy(3),
+                                    loop,
+                                    sent,
+                                    this::end);
+                            keepAlive.start();
+                            // The local deadline is checked locally (no etcd traffic) often enough
+                            // to step down well before the TTL runs out.
+                            long every = Math.max(10, leaseDuration.toMillis() / 20);
+                            deadlineCheck = loop.scheduleWithFixedDelay(
+                                    this::checkDeadline, every, every, TimeUnit.MILLISECONDS);
+                            createKey();
+                        },
+                        loop);
     }
 
     private void createKey() {
         ByteSequence k = Etcd.bytes(key);
-        etcd.call(key, () -> etcd.client().getKVClient().txn()
-                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                        .Then(Op.put(k, Etcd.bytes(identity), PutOption.builder().withLeaseId(leaseId).build()))
-                        .Else(Op.get(k, GetOption.DEFAULT))
-                        .commit())
-                .whenCompleteAsync((resp, err) -> {
-                    if (ended) {
-                        return;
-                    }
-                    if (err != null) {
-                        end("could not create candidate key " + key + ": " + err.getMessage());
-                        return;
-                    }
-                    if (resp.isSucceeded()) {
-                        token = resp.getHeader().getRevision();
-                    } else {
-                        // Only possible if a lost-and-retried put had already landed: adopt it.
-                        var kvs = resp.getGetResponses().get(0).getKvs();
-                        if (kvs.isEmpty()) {
-                            end("candidate key " + key + " vanished while being created");
-                            return;
-                        }
-                        token = kvs.get(0).getCreateRevision();
-                    }
-                    log.debug("candidate {} for {} created at revision {}", identity, key, token);
-                    // Backstop for a watch that silently lost an event (jetcd's own resume can
-                    // skip events around reconnects): one small read per lease duration.
-                    long every = leaseDuration.toMillis();
-                    safetyRecheck = loop.scheduleWithFixedDelay(this::recheck, every, every, TimeUnit.MILLISECONDS);
-                    recheck();
-                }, loop);
+        etcd.call(
+                        key,
+                        () -> etcd.client()
+                                .getKVClient()
+                                .txn()
+                                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                                .Then(Op.put(
+                                        k,
+                                        Etcd.bytes(identity),
+                                        PutOption.builder().withLeaseId(leaseId).build()))
+                                .Else(Op.get(k, GetOption.DEFAULT))
+                                .commit())
+                .whenCompleteAsync(
+                        (resp, err) -> {
+                            if (ended) {
+                                return;
+                            }
+                            if (err != null) {
+                                end("could not create candidate key " + key + ": " + err.getMessage());
+                                return;
+                            }
+                            if (resp.isSucceeded()) {
+                                token = resp.getHeader().getRevision();
+                            } else {
+                                // Only possible if a lost-and-retried put had already landed: adopt it.
+                                var kvs = resp.getGetResponses().get(0).getKvs();
+                                if (kvs.isEmpty()) {
+                                    end("candidate key " + key + " vanished while being created");
+                                    return;
+                                }
+                                token = kvs.get(0).getCreateRevision();
+                            }
+                            log.debug("candidate {} for {} created at revision {}", identity, key, token);
+                            // Backstop for a watch that silently lost an event (jetcd's own resume can
+                            // skip events around reconnects): one small read per lease duration.
+                            long every = leaseDuration.toMillis();
+                            safetyRecheck =
+                                    loop.scheduleWithFixedDelay(this::recheck, every, every, TimeUnit.MILLISECONDS);
+                            recheck();
+                        },
+                        loop);
     }
 
     /**
@@ -160,10 +183,14 @@ final class Campaign {
                 .withLimit(1)
                 .withKeysOnly(true)
                 .build();
-        etcd.call(key, () -> etcd.client().getKVClient().txn()
-                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(token)))
-                        .Then(Op.get(Etcd.bytes(electionPrefix), predecessor))
-                        .commit())
+        etcd.call(
+                        key,
+                        () -> etcd.client()
+                                .getKVClient()
+                                .txn()
+                                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(token)))
+                                .Then(Op.get(Etcd.bytes(electionPrefix), predecessor))
+                                .commit())
                 .whenCompleteAsync(this::onRecheck, loop);
     }
 
@@ -212,11 +239,13 @@ final class Campaign {
         }
         closeWatcher();
         watchedKey = watched;
-        WatchOption opt = WatchOption.builder().withRevision(fromRevision).withNoPut(true).build();
+        WatchOption opt =
+                WatchOption.builder().withRevision(fromRevision).withNoPut(true).build();
         Watch.Watcher[] self = new Watch.Watcher[1];
         Watch.Listener listener = Watch.listener(
                 (WatchResponse r) -> {
-                    boolean deleted = r.getEvents().stream().anyMatch(e -> e.getEventType() == WatchEvent.EventType.DELETE);
+                    boolean deleted =
+                            r.getEvents().stream().anyMatch(e -> e.getEventType() == WatchEvent.EventType.DELETE);
                     if (deleted) {
                         loop.execute(() -> {
                             if (!ended && watcher == self[0]) {
@@ -304,12 +333,19 @@ final class Campaign {
         if (leaseId == 0) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<?> delete = key == null ? CompletableFuture.completedFuture(null)
-                : etcd.call(key, deadline, () -> etcd.client().getKVClient().txn()
-                        .If(new Cmp(Etcd.bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(token)))
-                        .Then(Op.delete(Etcd.bytes(key), DeleteOption.DEFAULT))
-                        .commit());
-        CompletableFuture<?> revoke = etcd.call(key, deadline, () -> etcd.client().getLeaseClient().revoke(leaseId));
+        CompletableFuture<?> delete = key == null
+                ? CompletableFuture.completedFuture(null)
+                : etcd.call(
+                        key,
+                        deadline,
+                        () -> etcd.client()
+                                .getKVClient()
+                                .txn()
+                                .If(new Cmp(Etcd.bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(token)))
+                                .Then(Op.delete(Etcd.bytes(key), DeleteOption.DEFAULT))
+                                .commit());
+        CompletableFuture<?> revoke =
+                etcd.call(key, deadline, () -> etcd.client().getLeaseClient().revoke(leaseId));
         return CompletableFuture.allOf(delete.exceptionally(e -> null), revoke.exceptionally(e -> {
             log.debug("revoking lease {} failed: {}", Long.toHexString(leaseId), e.getMessage());
             return null;

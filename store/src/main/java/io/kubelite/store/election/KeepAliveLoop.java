@@ -3,14 +3,13 @@ package io.kubelite.store.election;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.kubelite.store.Etcd;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one etcd lease alive with single LeaseKeepAlive calls, and knows until when the
@@ -46,8 +45,14 @@ final class KeepAliveLoop {
      *                       alive at least until then + TTL
      * @param onLeaseGone    called (on {@code loop}) once when etcd says the lease no longer exists
      */
-    KeepAliveLoop(Etcd etcd, long leaseId, Duration interval, Duration localDeadline,
-                  ScheduledExecutorService loop, long grantSentNanos, Consumer<String> onLeaseGone) {
+    KeepAliveLoop(
+            Etcd etcd,
+            long leaseId,
+            Duration interval,
+            Duration localDeadline,
+            ScheduledExecutorService loop,
+            long grantSentNanos,
+            Consumer<String> onLeaseGone) {
         this.etcd = etcd;
         this.leaseId = leaseId;
         this.interval = interval;
@@ -116,7 +121,11 @@ final class KeepAliveLoop {
             return;
         }
         consecutiveFailures++;
-        log.debug("keep-alive of lease {} failed ({} in a row): {}", Long.toHexString(leaseId), consecutiveFailures, err.toString());
+        log.debug(
+                "keep-alive of lease {} failed ({} in a row): {}",
+                Long.toHexString(leaseId),
+                consecutiveFailures,
+                err.toString());
         // Retry soon rather than after a whole interval: with interval = TTL/3 and the
         // deadline at 2/3 TTL, waiting a full interval would make one lost call fatal.
         schedule(Math.min(interval.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(250)));

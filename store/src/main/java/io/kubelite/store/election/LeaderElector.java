@@ -4,22 +4,21 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.FencedOutException;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.backoff.ExponentialBackoff;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leader election over etcd, the way etcd's {@code client/v3/concurrency} Election does
@@ -47,11 +46,14 @@ public final class LeaderElector implements Elector {
     private static final Duration MIN_LEASE = Duration.ofSeconds(1);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
 
-    private enum State { LATENT, STARTED, CLOSED }
+    private enum State {
+        LATENT,
+        STARTED,
+        CLOSED
+    }
 
     /** The campaign that leads and the leadership it won; replaced, never mutated. */
-    private record Term(Campaign campaign, Leadership leadership) {
-    }
+    private record Term(Campaign campaign, Leadership leadership) {}
 
     private final Etcd etcd;
     private final String electionName;
@@ -59,6 +61,7 @@ public final class LeaderElector implements Elector {
     private final Duration leaseDuration;
     /** Re-campaign delays: 100 ms doubling up to the lease. */
     private final ExponentialBackoff retry;
+
     private final LeadershipListener listener;
     private final LeaderRecordPublisher publisher;
     private final String electionPrefix;
@@ -74,8 +77,8 @@ public final class LeaderElector implements Elector {
     private int failedAttempts;
 
     /** An elector that publishes no Lease object ({@link LeaderRecordPublisher#NOOP}). */
-    public LeaderElector(Etcd etcd, String electionName, String identity, Duration leaseDuration,
-                         LeadershipListener listener) {
+    public LeaderElector(
+            Etcd etcd, String electionName, String identity, Duration leaseDuration, LeadershipListener listener) {
         this(etcd, electionName, identity, leaseDuration, listener, LeaderRecordPublisher.NOOP);
     }
 
@@ -86,8 +89,13 @@ public final class LeaderElector implements Elector {
      *                      least 1 s. Keep-alives go every third of it.
      * @param publisher     told when this elector wins and every few seconds while it leads
      */
-    public LeaderElector(Etcd etcd, String electionName, String identity, Duration leaseDuration,
-                         LeadershipListener listener, LeaderRecordPublisher publisher) {
+    public LeaderElector(
+            Etcd etcd,
+            String electionName,
+            String identity,
+            Duration leaseDuration,
+            LeadershipListener listener,
+            LeaderRecordPublisher publisher) {
         this.etcd = Objects.requireNonNull(etcd, "etcd");
         this.electionName = Objects.requireNonNull(electionName, "electionName");
         this.identity = Objects.requireNonNull(identity, "identity");
@@ -95,17 +103,19 @@ public final class LeaderElector implements Elector {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         if (electionName.isEmpty() || electionName.contains("/")) {
-            throw new IllegalArgumentException("electionName must be one non-empty path segment, got '" + electionName + "'");
+            throw new IllegalArgumentException(
+                    "electionName must be one non-empty path segment, got '" + electionName + "'");
         }
         if (leaseDuration.compareTo(MIN_LEASE) < 0) {
-            throw new IllegalArgumentException("leaseDuration must be at least " + MIN_LEASE + ", got " + leaseDuration);
+            throw new IllegalArgumentException(
+                    "leaseDuration must be at least " + MIN_LEASE + ", got " + leaseDuration);
         }
         this.retry = new ExponentialBackoff(MIN_BACKOFF, leaseDuration);
         this.electionPrefix = electionPrefix(etcd.prefix(), electionName);
         // jetcd completes futures on its own threads, possibly after close() shut the loop down:
         // such late callbacks have nothing left to do, so they are dropped, not thrown back at jetcd.
-        this.loop = new ScheduledThreadPoolExecutor(1, r -> thread(r, "kubelite-elector-" + electionName),
-                new ThreadPoolExecutor.DiscardPolicy());
+        this.loop = new ScheduledThreadPoolExecutor(
+                1, r -> thread(r, "kubelite-elector-" + electionName), new ThreadPoolExecutor.DiscardPolicy());
         this.callbacks = Executors.newSingleThreadExecutor(r -> {
             Thread t = thread(r, "kubelite-elector-" + electionName + "-callbacks");
             callbackThread = t;
@@ -184,12 +194,16 @@ public final class LeaderElector implements Elector {
         }
         failedAttempts = 0;
         term = new Term(campaign, leadership);
-        log.info("became leader of {} with token {} (identity {}, key {})",
-                electionName, leadership.token(), identity, leadership.key());
+        log.info(
+                "became leader of {} with token {} (identity {}, key {})",
+                electionName,
+                leadership.token(),
+                identity,
+                leadership.key());
         onCallbackThread(() -> safely("onStartedLeading", () -> listener.onStartedLeading(leadership)));
         Duration every = publishInterval();
-        publishTask = loop.scheduleWithFixedDelay(() -> publish(campaign, leadership),
-                0, every.toMillis(), TimeUnit.MILLISECONDS);
+        publishTask = loop.scheduleWithFixedDelay(
+                () -> publish(campaign, leadership), 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void ended(Campaign campaign, String reason) {
@@ -222,7 +236,11 @@ public final class LeaderElector implements Elector {
             return false;
         }
         term = null;
-        log.info("lost leadership of {} (token {}): {}", electionName, t.leadership().token(), reason);
+        log.info(
+                "lost leadership of {} (token {}): {}",
+                electionName,
+                t.leadership().token(),
+                reason);
         onCallbackThread(() -> safely("onStoppedLeading", listener::onStoppedLeading));
         return true;
     }
@@ -251,16 +269,21 @@ public final class LeaderElector implements Elector {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.whenCompleteAsync((v, err) -> {
-            if (err == null) {
-                return;
-            }
-            if (StoreException.unwrap(err) instanceof FencedOutException) {
-                campaign.end("fenced out while publishing the leader record");
-            } else {
-                log.warn("publishing the leader record of {} failed (will retry): {}", electionName, err.toString());
-            }
-        }, loop);
+        f.whenCompleteAsync(
+                (v, err) -> {
+                    if (err == null) {
+                        return;
+                    }
+                    if (StoreException.unwrap(err) instanceof FencedOutException) {
+                        campaign.end("fenced out while publishing the leader record");
+                    } else {
+                        log.warn(
+                                "publishing the leader record of {} failed (will retry): {}",
+                                electionName,
+                                err.toString());
+                    }
+                },
+                loop);
     }
 
     private void onCallbackThread(Runnable r) {
@@ -311,7 +334,7 @@ public final class LeaderElector implements Elector {
                 Campaign c = await(stopped, deadline);
                 if (Thread.currentThread() != callbackThread) {
                     // wait for onStoppedLeading to return before letting the next leader in
-                    await(CompletableFuture.runAsync(() -> { }, callbacks), deadline);
+                    await(CompletableFuture.runAsync(() -> {}, callbacks), deadline);
                 }
                 if (c != null) {
                     await(c.release(remaining(deadline)), deadline);
@@ -331,7 +354,8 @@ public final class LeaderElector implements Elector {
         try {
             return f.get(remaining(deadline).toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.warn("closing the elector of {} did not finish in time; the lease will expire on its own", electionName);
+            log.warn(
+                    "closing the elector of {} did not finish in time; the lease will expire on its own", electionName);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

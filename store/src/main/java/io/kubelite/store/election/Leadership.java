@@ -1,7 +1,6 @@
 package io.kubelite.store.election;
 
 import io.kubelite.store.Fence;
-
 import java.util.Objects;
 
 /**

@@ -1,10 +1,10 @@
 package io.kubelite.store.election;
 
-import io.kubelite.kinds.coordination.lease.LeaseKind;
 import com.google.protobuf.Timestamp;
 import io.kubelite.api.Lease;
 import io.kubelite.api.LeaseSpec;
 import io.kubelite.api.ObjectMeta;
+import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.CorruptException;
 import io.kubelite.store.Etcd;
@@ -12,7 +12,6 @@ import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,8 +55,8 @@ public final class LeaseObjectPublisher implements LeaderRecordPublisher {
         return attempt(leases.withFence(leadership.fence()), leadership, identity, leaseDuration, 1);
     }
 
-    private CompletableFuture<Void> attempt(ObjectStore<Lease> fenced, Leadership l, String identity,
-                                            Duration leaseDuration, int attempt) {
+    private CompletableFuture<Void> attempt(
+            ObjectStore<Lease> fenced, Leadership l, String identity, Duration leaseDuration, int attempt) {
         return fenced.guaranteedUpdate(NAMESPACE, name, cur -> next(cur, l, identity, leaseDuration))
                 .<Void>thenApply(x -> null)
                 .exceptionallyCompose(err -> {
@@ -66,13 +65,15 @@ public final class LeaseObjectPublisher implements LeaderRecordPublisher {
                         return CompletableFuture.failedFuture(err);
                     }
                     if (se instanceof NotFoundException || se instanceof AlreadyExistsException) {
-                        return fenced.create(next(null, l, identity, leaseDuration)).<Void>thenApply(x -> null)
+                        return fenced.create(next(null, l, identity, leaseDuration))
+                                .<Void>thenApply(x -> null)
                                 .exceptionallyCompose(e2 -> StoreException.unwrap(e2) instanceof AlreadyExistsException
                                         ? attempt(fenced, l, identity, leaseDuration, attempt + 1)
                                         : CompletableFuture.failedFuture(e2));
                     }
                     if (se instanceof CorruptException) {
-                        return fenced.delete(NAMESPACE, name).thenCompose(d -> attempt(fenced, l, identity, leaseDuration, attempt + 1));
+                        return fenced.delete(NAMESPACE, name)
+                                .thenCompose(d -> attempt(fenced, l, identity, leaseDuration, attempt + 1));
                     }
                     return CompletableFuture.failedFuture(err);
                 });
@@ -88,7 +89,8 @@ public final class LeaseObjectPublisher implements LeaderRecordPublisher {
                 : old.getMetadata().toBuilder();
         LeaseSpec oldSpec = old == null ? LeaseSpec.getDefaultInstance() : old.getSpec();
         boolean newTerm = !token.equals(meta.getAnnotationsMap().get(TOKEN_ANNOTATION));
-        boolean holderChanged = oldSpec.hasHolderIdentity() && !oldSpec.getHolderIdentity().isEmpty()
+        boolean holderChanged = oldSpec.hasHolderIdentity()
+                && !oldSpec.getHolderIdentity().isEmpty()
                 && !oldSpec.getHolderIdentity().equals(identity);
         LeaseSpec.Builder spec = oldSpec.toBuilder()
                 .setHolderIdentity(identity)
@@ -104,6 +106,9 @@ public final class LeaseObjectPublisher implements LeaderRecordPublisher {
     }
 
     private static Timestamp micros(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano() / 1000 * 1000).build();
+        return Timestamp.newBuilder()
+                .setSeconds(t.getEpochSecond())
+                .setNanos(t.getNano() / 1000 * 1000)
+                .build();
     }
 }

@@ -1,6 +1,6 @@
 package io.kubelite.store.events;
 
-import io.kubelite.kinds.core.event.EventKind;
+import com.google.protobuf.Timestamp;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Cmp;
@@ -9,20 +9,16 @@ import io.kubelite.api.Event;
 import io.kubelite.api.EventSource;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.ObjectReference;
-import com.google.protobuf.Timestamp;
+import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ratelimit.TokenBucket;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -32,6 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records core/v1 Events the way client-go's recorder and event correlator do, and
@@ -147,7 +145,8 @@ public final class EventRecorder implements AutoCloseable {
         String msg;
         synchronized (this) {
             Instant now = Instant.now();
-            String aggKey = String.join("\0", obj.getKind(), obj.getNamespace(), obj.getName(), obj.getUid(), type, reason);
+            String aggKey =
+                    String.join("\0", obj.getKind(), obj.getNamespace(), obj.getName(), obj.getUid(), type, reason);
             Aggregate a = aggregates.computeIfAbsent(aggKey, k -> new Aggregate());
             if (a.last.plus(AGGREGATE_WINDOW).isBefore(now)) {
                 a.messages.clear();
@@ -157,7 +156,7 @@ public final class EventRecorder implements AutoCloseable {
             msg = a.messages.size() > AGGREGATE_MAX_EVENTS ? COMBINED + message : message;
             String spamKey = String.join("\0", obj.getKind(), obj.getNamespace(), obj.getName(), obj.getUid());
             double nowSec = System.nanoTime() / 1e9;
-            double[] bucket = spam.computeIfAbsent(spamKey, k -> new double[]{SPAM_BURST, nowSec});
+            double[] bucket = spam.computeIfAbsent(spamKey, k -> new double[] {SPAM_BURST, nowSec});
             bucket[0] = Math.min(SPAM_BURST, bucket[0] + (nowSec - bucket[1]) * SPAM_QPS);
             bucket[1] = nowSec;
             if (bucket[0] < 1) {
@@ -171,7 +170,8 @@ public final class EventRecorder implements AutoCloseable {
         }
         String ns = obj.getNamespace().isEmpty() ? "default" : obj.getNamespace();
         Event e = Event.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setNamespace(ns)
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setNamespace(ns)
                         .setName(obj.getName() + "." + hash(obj, type, reason, msg)))
                 .setInvolvedObject(obj)
                 .setReason(reason)
@@ -182,8 +182,14 @@ public final class EventRecorder implements AutoCloseable {
                 .setReportingInstance(sourceHost)
                 .setCount(1)
                 .build();
-        LOG.info("Event({} {}/{}): type: '{}' reason: '{}' {}", obj.getKind(), obj.getNamespace(), obj.getName(),
-                type, reason, msg);
+        LOG.info(
+                "Event({} {}/{}): type: '{}' reason: '{}' {}",
+                obj.getKind(),
+                obj.getNamespace(),
+                obj.getName(),
+                type,
+                reason,
+                msg);
         if (!sink.queue.offer(e)) {
             LOG.warn("event queue full; dropping event {} {}", reason, msg);
         }
@@ -213,15 +219,23 @@ public final class EventRecorder implements AutoCloseable {
 
     /** Reference to a cluster-scoped or namespaced object, for {@link #event}. */
     public static ObjectReference ref(String apiVersion, String kind, ObjectMeta m) {
-        return ObjectReference.newBuilder().setApiVersion(apiVersion).setKind(kind)
-                .setNamespace(m.getNamespace()).setName(m.getName()).setUid(m.getUid()).build();
+        return ObjectReference.newBuilder()
+                .setApiVersion(apiVersion)
+                .setKind(kind)
+                .setNamespace(m.getNamespace())
+                .setName(m.getName())
+                .setUid(m.getUid())
+                .build();
     }
 
     /** Node events reference the node by name with uid = name, as Kubernetes' RecordNodeEvent does. */
     public static ObjectReference nodeRef(String nodeName, String uid) {
-        return ObjectReference.newBuilder().setKind("Node").setName(nodeName).setUid(uid).build();
+        return ObjectReference.newBuilder()
+                .setKind("Node")
+                .setName(nodeName)
+                .setUid(uid)
+                .build();
     }
-
 
     /** The queue and the writer thread, shared by every recorder derived with {@link #forComponent}. */
     private static final class Sink {
@@ -245,7 +259,6 @@ public final class EventRecorder implements AutoCloseable {
             this.thread.start();
         }
 
-
         /** Takes a token of the process-wide rate limit; false (and counted) when there is none. */
         synchronized boolean admit() {
             if (limit.tryAccept()) {
@@ -255,7 +268,11 @@ public final class EventRecorder implements AutoCloseable {
             droppedByRate++;
             if (now - lastDropLogNanos > TimeUnit.MINUTES.toNanos(1)) {
                 lastDropLogNanos = now;
-                LOG.warn("event rate limit ({}/s, burst {}) reached: {} events dropped so far", limit.qps(), limit.burst(), droppedByRate);
+                LOG.warn(
+                        "event rate limit ({}/s, burst {}) reached: {} events dropped so far",
+                        limit.qps(),
+                        limit.burst(),
+                        droppedByRate);
             }
             return false;
         }
@@ -274,7 +291,11 @@ public final class EventRecorder implements AutoCloseable {
                 try {
                     write(e);
                 } catch (RuntimeException ex) {
-                    LOG.warn("could not write event {} ({}): {}", e.getMetadata().getName(), e.getReason(), ex.getMessage());
+                    LOG.warn(
+                            "could not write event {} ({}): {}",
+                            e.getMetadata().getName(),
+                            e.getReason(),
+                            ex.getMessage());
                 }
             }
         }
@@ -284,24 +305,35 @@ public final class EventRecorder implements AutoCloseable {
             String key = writer.key(e);
             ByteSequence k = Etcd.bytes(key);
             for (int attempt = 0; attempt < 5; attempt++) {
-                var resp = etcd.call(key, () -> etcd.client().getKVClient().get(k)).join();
+                var resp =
+                        etcd.call(key, () -> etcd.client().getKVClient().get(k)).join();
                 Event toWrite;
                 Cmp cmp;
                 if (resp.getKvs().isEmpty()) {
                     Instant now = Instant.now();
-                    Timestamp seconds = Timestamp.newBuilder().setSeconds(now.getEpochSecond()).build();
+                    Timestamp seconds = Timestamp.newBuilder()
+                            .setSeconds(now.getEpochSecond())
+                            .build();
                     toWrite = e.toBuilder()
-                            .setMetadata(e.getMetadata().toBuilder().setUid(UUID.randomUUID().toString())
+                            .setMetadata(e.getMetadata().toBuilder()
+                                    .setUid(UUID.randomUUID().toString())
                                     .setCreationTimestamp(seconds))
-                            .setFirstTimestamp(seconds).setLastTimestamp(seconds)
-                            .setEventTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                            .setFirstTimestamp(seconds)
+                            .setLastTimestamp(seconds)
+                            .setEventTime(Timestamp.newBuilder()
+                                    .setSeconds(now.getEpochSecond())
+                                    .setNanos(now.getNano()))
                             .build();
                     cmp = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0));
                 } else {
                     KeyValue kv = resp.getKvs().get(0);
-                    Event cur = ObjectCodec.decode(EventKind.RESOURCE, key, kv.getValue().getBytes(), kv.getModRevision());
-                    toWrite = cur.toBuilder().setCount(cur.getCount() + 1)
-                            .setLastTimestamp(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build();
+                    Event cur = ObjectCodec.decode(
+                            EventKind.RESOURCE, key, kv.getValue().getBytes(), kv.getModRevision());
+                    toWrite = cur.toBuilder()
+                            .setCount(cur.getCount() + 1)
+                            .setLastTimestamp(Timestamp.newBuilder()
+                                    .setSeconds(Instant.now().getEpochSecond()))
+                            .build();
                     cmp = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision()));
                 }
                 if (writer.put(toWrite, cmp).join() > 0) {

@@ -1,16 +1,15 @@
 package io.kubelite.store.events;
 
-import io.kubelite.kinds.core.event.EventKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.kubelite.api.Event;
+import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +28,10 @@ import java.util.concurrent.CompletableFuture;
 public final class EventWriter {
     /** How long an Event lives after its last write. */
     public static final Duration EVENT_TTL = Duration.ofHours(1);
+
     private static final Duration LEASE_REUSE = Duration.ofSeconds(60);
 
-    private record Lease(long id, long grantedNanos) {
-    }
+    private record Lease(long id, long grantedNanos) {}
 
     private final Etcd etcd;
     private final Keys keys;
@@ -51,7 +50,10 @@ public final class EventWriter {
 
     /** The etcd key of {@code ev}. */
     public String key(Event ev) {
-        return keys.key(EventKind.RESOURCE, ev.getMetadata().getNamespace(), ev.getMetadata().getName());
+        return keys.key(
+                EventKind.RESOURCE,
+                ev.getMetadata().getNamespace(),
+                ev.getMetadata().getName());
     }
 
     /**
@@ -63,10 +65,17 @@ public final class EventWriter {
         byte[] value = ObjectCodec.encode(EventKind.RESOURCE, ev);
         List<Cmp> cmps = new ArrayList<>(fence.compares());
         cmps.add(cmp);
-        return lease().thenCompose(l -> etcd.call(key, () -> etcd.client().getKVClient().txn()
-                        .If(cmps.toArray(Cmp[]::new))
-                        .Then(Op.put(Etcd.bytes(key), ByteSequence.from(value), PutOption.builder().withLeaseId(l.id()).build()))
-                        .commit()))
+        return lease().thenCompose(l -> etcd.call(
+                        key,
+                        () -> etcd.client()
+                                .getKVClient()
+                                .txn()
+                                .If(cmps.toArray(Cmp[]::new))
+                                .Then(Op.put(
+                                        Etcd.bytes(key),
+                                        ByteSequence.from(value),
+                                        PutOption.builder().withLeaseId(l.id()).build()))
+                                .commit()))
                 .thenApply(resp -> resp.isSucceeded() ? resp.getHeader().getRevision() : 0L);
     }
 

@@ -1,12 +1,11 @@
 package io.kubelite.store.informer;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Feeds one handler from its own thread, so it never stalls the watch or other
@@ -18,7 +17,11 @@ import java.util.Map;
 final class HandlerDispatcher<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HandlerDispatcher.class);
 
-    private enum Kind { ADD, UPDATE, DELETE }
+    private enum Kind {
+        ADD,
+        UPDATE,
+        DELETE
+    }
 
     private static final class Note<T> {
         final Kind kind;
@@ -94,7 +97,8 @@ final class HandlerDispatcher<T> implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                Iterator<Map.Entry<String, ArrayDeque<Note<T>>>> it = pending.entrySet().iterator();
+                Iterator<Map.Entry<String, ArrayDeque<Note<T>>>> it =
+                        pending.entrySet().iterator();
                 batch = it.next().getValue();
                 it.remove();
                 busy = true;

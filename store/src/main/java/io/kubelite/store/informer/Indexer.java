@@ -5,5 +5,4 @@ import java.util.function.Function;
 
 /** Maps an object to the index values it is filed under (e.g. a pod to its nodeName). */
 @FunctionalInterface
-public interface Indexer<T> extends Function<T, Collection<String>> {
-}
+public interface Indexer<T> extends Function<T, Collection<String>> {}

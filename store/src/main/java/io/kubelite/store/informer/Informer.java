@@ -2,8 +2,8 @@ package io.kubelite.store.informer;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.store.ObjectStore;
 import io.kubelite.kinds.Resource;
+import io.kubelite.store.ObjectStore;
 import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.reflector.Delta;
 import io.kubelite.store.reflector.EtcdListerWatcher;
@@ -12,7 +12,6 @@ import io.kubelite.store.reflector.ObjectKeys;
 import io.kubelite.store.reflector.Reflector;
 import io.kubelite.store.reflector.ReflectorListener;
 import io.kubelite.store.watch.WatchEvent;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

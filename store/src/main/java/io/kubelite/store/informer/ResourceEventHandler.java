@@ -7,14 +7,11 @@ package io.kubelite.store.informer;
  * (the handler sees the oldest old and the newest new state), nothing else is dropped.
  */
 public interface ResourceEventHandler<T> {
-    default void onAdd(T obj) {
-    }
+    default void onAdd(T obj) {}
 
-    default void onUpdate(T oldObj, T newObj) {
-    }
+    default void onUpdate(T oldObj, T newObj) {}
 
-    default void onDelete(T obj) {
-    }
+    default void onDelete(T obj) {}
 
     /**
      * A handler that calls {@code fn} with the current state on every add, update and

@@ -3,7 +3,6 @@ package io.kubelite.store.informer;
 import com.google.protobuf.Message;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.reflector.ListerWatchers;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,8 +27,7 @@ public final class SharedInformerFactory implements AutoCloseable {
     private boolean closed;
 
     /** One informer's entry: its filter's identity tells a scope name reused for another filter. */
-    private record Shared(Informer<?> informer, Predicate<?> filter) {
-    }
+    private record Shared(Informer<?> informer, Predicate<?> filter) {}
 
     /** Informers over {@code sources} (e.g. {@link ListerWatchers#etcd}). */
     public SharedInformerFactory(ListerWatchers sources) {

@@ -10,8 +10,7 @@ import java.util.Optional;
  * there is none; never throws.
  */
 public final class EtcdBinary {
-    private EtcdBinary() {
-    }
+    private EtcdBinary() {}
 
     /** The etcd server binary; a set but non-executable {@code ETCD_BIN} counts as none. */
     public static Optional<Path> etcd() {

@@ -35,7 +35,8 @@ public final class EtcdMember implements AutoCloseable {
 
     private final Path binary;
     private final Spec spec;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private Process process;
     private boolean paused;
     private boolean closed;
@@ -45,9 +46,17 @@ public final class EtcdMember implements AutoCloseable {
      * (for a single member, itself); {@code clusterToken} may be null (etcd's default);
      * {@code extraFlags} are appended to the command line as given.
      */
-    public record Spec(String name, Path dataDir, Path logFile, int clientPort, int peerPort,
-                       String initialCluster, String clusterToken, Duration progressNotifyInterval,
-                       boolean ownSession, List<String> extraFlags) {
+    public record Spec(
+            String name,
+            Path dataDir,
+            Path logFile,
+            int clientPort,
+            int peerPort,
+            String initialCluster,
+            String clusterToken,
+            Duration progressNotifyInterval,
+            boolean ownSession,
+            List<String> extraFlags) {
         public Spec {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(dataDir, "dataDir");
@@ -68,16 +77,34 @@ public final class EtcdMember implements AutoCloseable {
             while (peer == client) {
                 peer = LoopbackPorts.free();
             }
-            return new Spec(name, dataDir, logFile, client, peer, name + "=" + peerUrl(peer), null,
-                    Duration.ofSeconds(5), false, List.of());
+            return new Spec(
+                    name,
+                    dataDir,
+                    logFile,
+                    client,
+                    peer,
+                    name + "=" + peerUrl(peer),
+                    null,
+                    Duration.ofSeconds(5),
+                    false,
+                    List.of());
         }
 
         /** This spec with {@code flags} added to the command line. */
         public Spec withFlags(String... flags) {
             List<String> all = new ArrayList<>(extraFlags);
             all.addAll(List.of(flags));
-            return new Spec(name, dataDir, logFile, clientPort, peerPort, initialCluster, clusterToken,
-                    progressNotifyInterval, ownSession, all);
+            return new Spec(
+                    name,
+                    dataDir,
+                    logFile,
+                    clientPort,
+                    peerPort,
+                    initialCluster,
+                    clusterToken,
+                    progressNotifyInterval,
+                    ownSession,
+                    all);
         }
 
         /**
@@ -85,20 +112,47 @@ public final class EtcdMember implements AutoCloseable {
          * terminal reaches only the launcher, which then stops the member in order.
          */
         public Spec inOwnSession() {
-            return new Spec(name, dataDir, logFile, clientPort, peerPort, initialCluster, clusterToken,
-                    progressNotifyInterval, true, extraFlags);
+            return new Spec(
+                    name,
+                    dataDir,
+                    logFile,
+                    clientPort,
+                    peerPort,
+                    initialCluster,
+                    clusterToken,
+                    progressNotifyInterval,
+                    true,
+                    extraFlags);
         }
 
         /** This spec with another watch progress notification interval. */
         public Spec withProgressNotifyInterval(Duration interval) {
-            return new Spec(name, dataDir, logFile, clientPort, peerPort, initialCluster, clusterToken,
-                    interval, ownSession, extraFlags);
+            return new Spec(
+                    name,
+                    dataDir,
+                    logFile,
+                    clientPort,
+                    peerPort,
+                    initialCluster,
+                    clusterToken,
+                    interval,
+                    ownSession,
+                    extraFlags);
         }
 
         /** This spec as one member of a cluster: its initial member list and token. */
         public Spec inCluster(String initialCluster, String clusterToken) {
-            return new Spec(name, dataDir, logFile, clientPort, peerPort, initialCluster, clusterToken,
-                    progressNotifyInterval, ownSession, extraFlags);
+            return new Spec(
+                    name,
+                    dataDir,
+                    logFile,
+                    clientPort,
+                    peerPort,
+                    initialCluster,
+                    clusterToken,
+                    progressNotifyInterval,
+                    ownSession,
+                    extraFlags);
         }
 
         /** {@code http://127.0.0.1:<peerPort>}. */
@@ -151,7 +205,8 @@ public final class EtcdMember implements AutoCloseable {
             List<String> cmd = command(!Files.exists(spec.dataDir().resolve("member")));
             process = new ProcessBuilder(spec.ownSession() ? Sessions.inNewSession(cmd) : cmd)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
                     .start();
             paused = false;
         } catch (IOException e) {
@@ -161,19 +216,31 @@ public final class EtcdMember implements AutoCloseable {
 
     private List<String> command(boolean fresh) {
         String client = "http://127.0.0.1:" + spec.clientPort();
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-                "--name", spec.name(),
-                "--data-dir", spec.dataDir().toString(),
-                "--listen-client-urls", client,
-                "--advertise-client-urls", client,
-                "--listen-peer-urls", spec.peerUrl(),
-                "--initial-advertise-peer-urls", spec.peerUrl(),
-                "--initial-cluster", spec.initialCluster(),
-                "--initial-cluster-state", fresh ? "new" : "existing",
+        List<String> cmd = new ArrayList<>(List.of(
+                binary.toString(),
+                "--name",
+                spec.name(),
+                "--data-dir",
+                spec.dataDir().toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                spec.peerUrl(),
+                "--initial-advertise-peer-urls",
+                spec.peerUrl(),
+                "--initial-cluster",
+                spec.initialCluster(),
+                "--initial-cluster-state",
+                fresh ? "new" : "existing",
                 // idle watchers learn etcd's revision this often (ResourceWatch relies on it)
-                "--experimental-watch-progress-notify-interval", spec.progressNotifyInterval().toMillis() + "ms",
-                "--logger", "zap",
-                "--log-level", "warn"));
+                "--experimental-watch-progress-notify-interval",
+                spec.progressNotifyInterval().toMillis() + "ms",
+                "--logger",
+                "zap",
+                "--log-level",
+                "warn"));
         if (spec.clusterToken() != null) {
             cmd.addAll(List.of("--initial-cluster-token", spec.clusterToken()));
         }
@@ -224,14 +291,17 @@ public final class EtcdMember implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for etcd member " + spec.name(), e);
             }
         }
-        throw new IllegalStateException("etcd member " + spec.name() + " not " + what + " within " + timeout
-                + "; log " + spec.logFile() + ":\n" + logTail(20));
+        throw new IllegalStateException("etcd member " + spec.name() + " not " + what + " within " + timeout + "; log "
+                + spec.logFile() + ":\n" + logTail(20));
     }
 
     private boolean answersHealth() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + endpoint() + "/health"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + endpoint() + "/health"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && r.body().contains("\"true\"");
         } catch (IOException e) {
             return false; // not listening yet
@@ -288,7 +358,9 @@ public final class EtcdMember implements AutoCloseable {
             throw new IllegalStateException("etcd member " + spec.name() + " is not running");
         }
         try {
-            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).redirectErrorStream(true).start();
+            Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid()))
+                    .redirectErrorStream(true)
+                    .start();
             if (!waitFor(k, Duration.ofSeconds(10)) || k.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + sig + " " + process.pid() + " failed");
             }

@@ -16,8 +16,7 @@ public final class LoopbackPorts {
     private static final int LOW = 12000;
     private static final int HIGH = 32000;
 
-    private LoopbackPorts() {
-    }
+    private LoopbackPorts() {}
 
     /** A port in [12000, 32000) that could be bound on 127.0.0.1 just now. */
     public static int free() {

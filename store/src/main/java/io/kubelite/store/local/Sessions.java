@@ -13,8 +13,7 @@ import java.util.List;
 public final class Sessions {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-    private Sessions() {
-    }
+    private Sessions() {}
 
     /** {@code command}, prefixed so it starts in a new session. The child keeps the same pid. */
     public static List<String> inNewSession(List<String> command) {

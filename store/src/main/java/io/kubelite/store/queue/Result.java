@@ -21,7 +21,11 @@ import java.util.Objects;
 public final class Result {
 
     /** The three outcomes, for callers that switch over a result. */
-    public enum Action { DONE, REQUEUE, REQUEUE_AFTER }
+    public enum Action {
+        DONE,
+        REQUEUE,
+        REQUEUE_AFTER
+    }
 
     private static final Result DONE = new Result(Action.DONE, Duration.ZERO);
     private static final Result REQUEUE = new Result(Action.REQUEUE, Duration.ZERO);
@@ -77,6 +81,8 @@ public final class Result {
 
     @Override
     public String toString() {
-        return action == Action.REQUEUE_AFTER ? "requeueAfter(" + delay + ")" : action.name().toLowerCase();
+        return action == Action.REQUEUE_AFTER
+                ? "requeueAfter(" + delay + ")"
+                : action.name().toLowerCase();
     }
 }

@@ -3,9 +3,6 @@ package io.kubelite.store.queue;
 import io.kubelite.store.ConflictException;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.backoff.ExponentialBackoff;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,6 +16,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A de-duplicating, delaying, rate-limiting queue of keys for level-based controllers,
@@ -68,7 +67,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class WorkQueue<K> implements Closeable {
 
     /** Lifecycle states; transitions only go forward. */
-    public enum State { LATENT, STARTED, CLOSED }
+    public enum State {
+        LATENT,
+        STARTED,
+        CLOSED
+    }
 
     /** Default bound on how long {@link #close()} waits for reconciles in flight. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -436,8 +439,7 @@ public final class WorkQueue<K> implements Closeable {
     private Thread newThread(String threadName, Runnable body) {
         Thread t = new Thread(body, threadName);
         t.setDaemon(false);
-        t.setUncaughtExceptionHandler((thread, e) ->
-                log.error("{}: thread {} died", name, thread.getName(), e));
+        t.setUncaughtExceptionHandler((thread, e) -> log.error("{}: thread {} died", name, thread.getName(), e));
         return t;
     }
 
@@ -526,12 +528,21 @@ public final class WorkQueue<K> implements Closeable {
             log.debug("{}: reconcile {} failed during close: {}", name, key, message);
         } else if (cause != null && StoreException.unwrap(cause) instanceof ConflictException && attempt <= 3) {
             // optimistic concurrency at work (a write from a stale cache): expected, and retried from fresh state
-            log.info("{}: reconcile {} hit a write conflict, retry {} in {} ms", name, key, attempt,
+            log.info(
+                    "{}: reconcile {} hit a write conflict, retry {} in {} ms",
+                    name,
+                    key,
+                    attempt,
                     backoff.delay(attempt).toMillis());
         } else {
             StoreException root = cause == null ? null : StoreException.unwrap(cause);
-            log.warn("{}: reconcile {} failed, retry {} in {} ms: {}",
-                    name, key, attempt, backoff.delay(attempt).toMillis(), root != null ? root.toString() : message);
+            log.warn(
+                    "{}: reconcile {} failed, retry {} in {} ms: {}",
+                    name,
+                    key,
+                    attempt,
+                    backoff.delay(attempt).toMillis(),
+                    root != null ? root.toString() : message);
         }
         if (cause != null) {
             log.debug("{}: reconcile {} failure", name, key, cause);

@@ -28,8 +28,8 @@ public final class TokenBucket {
      */
     public static TokenBucket of(double qps, int burst) {
         if (!(qps > 0) || Double.isInfinite(qps)) {
-            throw new IllegalArgumentException("a token bucket needs a positive, finite rate, got " + qps
-                    + " (use unlimited() or closed())");
+            throw new IllegalArgumentException(
+                    "a token bucket needs a positive, finite rate, got " + qps + " (use unlimited() or closed())");
         }
         if (burst < 1) {
             throw new IllegalArgumentException("a token bucket needs a burst of at least 1, got " + burst);

@@ -8,5 +8,4 @@ import io.kubelite.store.watch.WatchEvent;
  * for {@link WatchEvent.Type#DELETED} the last state; {@code previous} is the state the
  * view held before a {@link WatchEvent.Type#MODIFIED} (null otherwise).
  */
-public record Delta<T>(WatchEvent.Type type, String key, T object, T previous, long revision) {
-}
+public record Delta<T>(WatchEvent.Type type, String key, T object, T previous, long revision) {}

@@ -1,12 +1,11 @@
 package io.kubelite.store.reflector;
 
 import com.google.protobuf.Message;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectList;
 import io.kubelite.store.ObjectStore;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.watch.WatchListener;
-
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 
@@ -54,6 +53,9 @@ public final class EtcdListerWatcher<T extends Message> implements ListerWatcher
 
     @Override
     public String objectKey(String sourceKey) {
-        return store.keys().parse(sourceKey).map(p -> ObjectKeys.of(p.namespace(), p.name())).orElse(sourceKey);
+        return store.keys()
+                .parse(sourceKey)
+                .map(p -> ObjectKeys.of(p.namespace(), p.name()))
+                .orElse(sourceKey);
     }
 }

@@ -1,8 +1,8 @@
 package io.kubelite.store.reflector;
 
 import com.google.protobuf.Message;
-import io.kubelite.store.ObjectList;
 import io.kubelite.kinds.Resource;
+import io.kubelite.store.ObjectList;
 import io.kubelite.store.watch.WatchListener;
 
 /**

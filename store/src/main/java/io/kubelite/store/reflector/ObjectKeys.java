@@ -4,8 +4,7 @@ import io.kubelite.api.ObjectMeta;
 
 /** The key of an object in local caches and work queues: {@code namespace/name}, or {@code name} when cluster-scoped. */
 public final class ObjectKeys {
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 
     public static String of(ObjectMeta m) {
         return of(m.getNamespace(), m.getName());

@@ -1,17 +1,14 @@
 package io.kubelite.store.reflector;
 
 import com.google.protobuf.Message;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.CorruptException;
 import io.kubelite.store.ExpiredException;
 import io.kubelite.store.ObjectList;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.backoff.Backoff;
 import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.watch.WatchEvent;
 import io.kubelite.store.watch.WatchListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one list-and-watch loop: keeps a {@link ReflectorListener} equal to a
@@ -47,7 +46,11 @@ public final class Reflector<T extends Message> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reflector.class);
     private static final long JOIN_MILLIS = 5_000;
 
-    private enum State { LATENT, STARTED, CLOSED }
+    private enum State {
+        LATENT,
+        STARTED,
+        CLOSED
+    }
 
     private final String name;
     private final ListerWatcher<T> source;
@@ -74,8 +77,12 @@ public final class Reflector<T extends Message> implements AutoCloseable {
      * @param retry    back-off between failed lists
      * @param listener receives the view's changes
      */
-    public Reflector(String name, ListerWatcher<T> source, Predicate<? super T> filter, ExponentialBackoff retry,
-                     ReflectorListener<T> listener) {
+    public Reflector(
+            String name,
+            ListerWatcher<T> source,
+            Predicate<? super T> filter,
+            ExponentialBackoff retry,
+            ReflectorListener<T> listener) {
         this.name = Objects.requireNonNull(name);
         this.source = Objects.requireNonNull(source);
         this.resource = source.resource();
@@ -156,7 +163,11 @@ public final class Reflector<T extends Message> implements AutoCloseable {
                 gen = ++generation;
             }
             synced.countDown();
-            LOG.info("{} {} {} objects at revision {}", name, relist ? "relisted" : "synced", list.items().size(),
+            LOG.info(
+                    "{} {} {} objects at revision {}",
+                    name,
+                    relist ? "relisted" : "synced",
+                    list.items().size(),
                     list.revision());
             relist = true;
             openWatch(gen, list.revision() + 1, backoff);
@@ -343,7 +354,10 @@ public final class Reflector<T extends Message> implements AutoCloseable {
         public void onCorrupt(CorruptException error) {
             synchronized (lock) {
                 if (current() && unreadable.add(error.key())) {
-                    LOG.error("{}: undecodable value at {}; keeping its last good state: {}", name, error.key(),
+                    LOG.error(
+                            "{}: undecodable value at {}; keeping its last good state: {}",
+                            name,
+                            error.key(),
                             error.getMessage());
                 }
             }

@@ -23,6 +23,5 @@ public interface ReflectorListener<T> {
      * change that left the view as it was (a filtered-out object, a delete of an object
      * the view never held).
      */
-    default void onProgress(long revision) {
-    }
+    default void onProgress(long revision) {}
 }

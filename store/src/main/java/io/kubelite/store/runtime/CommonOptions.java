@@ -1,16 +1,15 @@
 package io.kubelite.store.runtime;
 
 import io.kubelite.store.EtcdConfig;
-import org.slf4j.event.Level;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
-
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.event.Level;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The flags every kubelite process shares, as a picocli mixin:
@@ -30,49 +29,90 @@ import java.util.Locale;
  * concurrently.
  */
 public final class CommonOptions {
-    @Option(names = "--etcd-endpoints", split = ",", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--etcd-endpoints",
+            split = ",",
+            paramLabel = "HOST:PORT",
             defaultValue = "${env:ETCD_ENDPOINTS:-127.0.0.1:2379}",
             description = "etcd client endpoints, comma-separated (default: $ETCD_ENDPOINTS, else 127.0.0.1:2379).")
     List<String> etcdEndpoints = new ArrayList<>();
 
-    @Option(names = "--etcd-prefix", defaultValue = EtcdConfig.DEFAULT_PREFIX, paramLabel = "PREFIX",
+    @Option(
+            names = "--etcd-prefix",
+            defaultValue = EtcdConfig.DEFAULT_PREFIX,
+            paramLabel = "PREFIX",
             description = "Key prefix all kubelite data lives under (default: ${DEFAULT-VALUE}).")
     String etcdPrefix = EtcdConfig.DEFAULT_PREFIX;
 
-    @Option(names = "--etcd-request-timeout", defaultValue = "10s", converter = DurationConverter.class,
-            paramLabel = "DURATION", description = "Deadline of every single etcd call (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--etcd-request-timeout",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "Deadline of every single etcd call (default: ${DEFAULT-VALUE}).")
     Duration etcdRequestTimeout = Duration.ofSeconds(10);
 
-    @Option(names = "--etcd-startup-timeout", defaultValue = "30s", converter = DurationConverter.class,
-            paramLabel = "DURATION", description = "How long to wait for etcd to answer at startup (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--etcd-startup-timeout",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "How long to wait for etcd to answer at startup (default: ${DEFAULT-VALUE}).")
     Duration etcdStartupTimeout = Duration.ofSeconds(30);
 
-    @Option(names = "--shutdown-timeout", defaultValue = "8s", converter = DurationConverter.class,
-            paramLabel = "DURATION", description = "A graceful stop that takes longer ends the process with exit code 1; "
-            + "below Docker's 10 s stop timeout, so the reason is logged before a SIGKILL (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--shutdown-timeout",
+            defaultValue = "8s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description =
+                    "A graceful stop that takes longer ends the process with exit code 1; "
+                            + "below Docker's 10 s stop timeout, so the reason is logged before a SIGKILL (default: ${DEFAULT-VALUE}).")
     Duration shutdownTimeout = Duration.ofSeconds(8);
 
-    @Option(names = "--id", paramLabel = "IDENTITY",
+    @Option(
+            names = "--id",
+            paramLabel = "IDENTITY",
             description = "Identity of this process in leader election and logs (default: <hostname>-<pid>).")
     String id;
 
-    @Option(names = "--leader-elect", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+    @Option(
+            names = "--leader-elect",
+            arity = "0..1",
+            fallbackValue = "true",
+            paramLabel = "BOOL",
             description = "Campaign for leadership and act only while leading (default depends on the component).")
     Boolean leaderElect;
 
-    @Option(names = "--leader-lease-duration", defaultValue = "15s", converter = DurationConverter.class,
-            paramLabel = "DURATION", description = "Leader lease TTL; a dead leader is replaced after about this long (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--leader-lease-duration",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description =
+                    "Leader lease TTL; a dead leader is replaced after about this long (default: ${DEFAULT-VALUE}).")
     Duration leaderLeaseDuration = Duration.ofSeconds(15);
 
-    @Option(names = "--health-port", defaultValue = "0", paramLabel = "PORT",
-            description = "Port for /healthz, /readyz and /metrics; 0 picks a free port, which is logged (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--health-port",
+            defaultValue = "0",
+            paramLabel = "PORT",
+            description =
+                    "Port for /healthz, /readyz and /metrics; 0 picks a free port, which is logged (default: ${DEFAULT-VALUE}).")
     int healthPort;
 
-    @Option(names = "--health-bind-address", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+    @Option(
+            names = "--health-bind-address",
+            defaultValue = "127.0.0.1",
+            paramLabel = "ADDRESS",
             description = "Address the health server binds to (default: ${DEFAULT-VALUE}).")
     String healthBindAddress = "127.0.0.1";
 
-    @Option(names = "--log-level", defaultValue = "info", converter = LogLevelConverter.class, paramLabel = "LEVEL",
+    @Option(
+            names = "--log-level",
+            defaultValue = "info",
+            converter = LogLevelConverter.class,
+            paramLabel = "LEVEL",
             description = "Root log level: trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
     Level logLevel = Level.INFO;
 
@@ -89,7 +129,10 @@ public final class CommonOptions {
 
     /** The etcd endpoints, blanks dropped. */
     public List<String> etcdEndpoints() {
-        return etcdEndpoints.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return etcdEndpoints.stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     public String etcdPrefix() {
@@ -185,7 +228,8 @@ public final class CommonOptions {
             try {
                 return Level.valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("'" + value + "' is not a log level; use trace, debug, info, warn or error");
+                throw new TypeConversionException(
+                        "'" + value + "' is not a log level; use trace, debug, info, warn or error");
             }
         }
     }

@@ -27,12 +27,10 @@ public interface Component extends AutoCloseable {
     void start(ComponentContext ctx) throws Exception;
 
     /** Begin acting; every write during this term must carry {@code term.fence()}. */
-    default void onStartedLeading(Leadership term) {
-    }
+    default void onStartedLeading(Leadership term) {}
 
     /** Stop acting now. */
-    default void onStoppedLeading() {
-    }
+    default void onStoppedLeading() {}
 
     @Override
     void close();

@@ -2,7 +2,6 @@ package io.kubelite.store.runtime;
 
 import io.kubelite.store.Etcd;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.util.Objects;
 import java.util.function.BiConsumer;
 
@@ -25,9 +24,14 @@ public final class ComponentContext {
      * Public so component tests can build one; {@code onFatal} receives
      * {@link #fatal(String, Throwable)} calls.
      */
-    public ComponentContext(String componentName, String identity, Etcd etcd, CommonOptions options,
-                            MeterRegistry meterRegistry, ReadinessChecks readiness,
-                            BiConsumer<String, Throwable> onFatal) {
+    public ComponentContext(
+            String componentName,
+            String identity,
+            Etcd etcd,
+            CommonOptions options,
+            MeterRegistry meterRegistry,
+            ReadinessChecks readiness,
+            BiConsumer<String, Throwable> onFatal) {
         this.componentName = Objects.requireNonNull(componentName, "componentName");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.etcd = Objects.requireNonNull(etcd, "etcd");

@@ -7,12 +7,6 @@ import io.kubelite.store.election.Elector;
 import io.kubelite.store.election.Leadership;
 import io.kubelite.store.election.LeadershipListener;
 import io.micrometer.core.instrument.Gauge;
-import org.slf4j.ILoggerFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
-import sun.misc.Signal;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +14,11 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import sun.misc.Signal;
 
 /**
  * Runs one {@link Component} as a kubelite process: logging, etcd, health server,
@@ -60,7 +59,13 @@ public final class ComponentMain {
     private static final Duration READINESS_ETCD_DEADLINE = Duration.ofSeconds(2);
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
 
-    private enum State { LATENT, STARTING, RUNNING, STOPPING, STOPPED }
+    private enum State {
+        LATENT,
+        STARTING,
+        RUNNING,
+        STOPPING,
+        STOPPED
+    }
 
     private final String componentName;
     private final String displayName;
@@ -154,7 +159,10 @@ public final class ComponentMain {
             } else {
                 // The message says what to do; the cause's stack trace is for debugging only
                 // (a component's own start failure is logged with its trace where it happens).
-                log.error("{} failed to start: {}{}", displayName, e.getMessage(),
+                log.error(
+                        "{} failed to start: {}{}",
+                        displayName,
+                        e.getMessage(),
                         e.getCause() == null ? "" : " (last error: " + oneLine(e.getCause()) + ")");
                 log.debug("{} startup failure cause", displayName, e.getCause());
             }
@@ -186,8 +194,13 @@ public final class ComponentMain {
         } catch (IllegalArgumentException e) {
             throw new StartupException(displayName + ": " + e.getMessage(), null);
         }
-        log.info("{} starting as {} (etcd {} prefix {}, leader-elect {})", displayName, identity,
-                String.join(",", options.etcdEndpoints()), options.etcdPrefix(), options.leaderElect());
+        log.info(
+                "{} starting as {} (etcd {} prefix {}, leader-elect {})",
+                displayName,
+                identity,
+                String.join(",", options.etcdEndpoints()),
+                options.etcdPrefix(),
+                options.leaderElect());
 
         metrics = new ProcessMetrics();
         ReadinessChecks readiness = new ReadinessChecks();
@@ -202,16 +215,24 @@ public final class ComponentMain {
         try {
             health.start();
         } catch (IOException e) {
-            throw new StartupException(displayName + ": cannot serve health endpoints on "
-                    + options.healthBindAddress() + ":" + options.healthPort() + ": " + oneLine(e), e);
+            throw new StartupException(
+                    displayName + ": cannot serve health endpoints on " + options.healthBindAddress() + ":"
+                            + options.healthPort() + ": " + oneLine(e),
+                    e);
         }
 
         etcd = Etcd.connect(options.etcdConfig());
         waitForEtcd();
         checkNotStopped();
 
-        ComponentContext ctx = new ComponentContext(componentName, identity, etcd, options,
-                metrics.registry(), readiness, (reason, cause) -> fatal(reason, cause));
+        ComponentContext ctx = new ComponentContext(
+                componentName,
+                identity,
+                etcd,
+                options,
+                metrics.registry(),
+                readiness,
+                (reason, cause) -> fatal(reason, cause));
         synchronized (componentLock) {
             componentStartCalled = true;
         }
@@ -233,7 +254,11 @@ public final class ComponentMain {
             } catch (RuntimeException e) {
                 throw new StartupException(displayName + ": cannot start leader election: " + oneLine(e), e);
             }
-            log.info("{} campaigning for leadership of {} as {} (lease {})", displayName, componentName, identity,
+            log.info(
+                    "{} campaigning for leadership of {} as {} (lease {})",
+                    displayName,
+                    componentName,
+                    identity,
                     DurationConverter.format(options.leaderLeaseDuration()));
         } else {
             log.info("{} runs without leader election", displayName);
@@ -258,7 +283,10 @@ public final class ComponentMain {
             Duration attempt = min(options.etcdRequestTimeout(), Duration.ofNanos(remaining));
             try {
                 probeEtcd(attempt);
-                log.info("{} etcd at {} answered after {}", displayName, endpoints,
+                log.info(
+                        "{} etcd at {} answered after {}",
+                        displayName,
+                        endpoints,
                         DurationConverter.format(Duration.ofMillis((System.nanoTime() - start) / 1_000_000)));
                 return;
             } catch (Exception e) {
@@ -280,16 +308,24 @@ public final class ComponentMain {
             }
             delay = min(delay.multipliedBy(2), MAX_RETRY_DELAY);
         }
-        throw new StartupException(displayName + ": etcd at " + endpoints + " did not answer within "
-                + DurationConverter.format(timeout) + "; start etcd or set --etcd-endpoints / ETCD_ENDPOINTS", last);
+        throw new StartupException(
+                displayName + ": etcd at " + endpoints + " did not answer within " + DurationConverter.format(timeout)
+                        + "; start etcd or set --etcd-endpoints / ETCD_ENDPOINTS",
+                last);
     }
 
     /** One cheap round trip: a count-only get of a key under the prefix's _kubelite area. */
     private void probeEtcd(Duration deadline) throws Exception {
         Etcd e = etcd;
         String key = e.prefix() + "/_kubelite/ping";
-        e.call(key, deadline, () -> e.client().getKVClient()
-                        .get(Etcd.bytes(key), GetOption.builder().withCountOnly(true).build()))
+        e.call(
+                        key,
+                        deadline,
+                        () -> e.client()
+                                .getKVClient()
+                                .get(
+                                        Etcd.bytes(key),
+                                        GetOption.builder().withCountOnly(true).build()))
                 // The call is already bounded; the outer bound only guards against a future that never completes.
                 .get(deadline.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     }
@@ -429,17 +465,19 @@ public final class ComponentMain {
      */
     private void startStopWatchdog() {
         Duration limit = options.shutdownTimeout();
-        Thread t = new Thread(() -> {
-            try {
-                if (stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-            log.error("{} did not stop within --shutdown-timeout {}; exiting now", displayName, limit);
-            Runtime.getRuntime().halt(1);
-        }, componentName + "-stop-watchdog");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        if (stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                            return;
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    log.error("{} did not stop within --shutdown-timeout {}; exiting now", displayName, limit);
+                    Runtime.getRuntime().halt(1);
+                },
+                componentName + "-stop-watchdog");
         t.setDaemon(true);
         t.start();
     }
@@ -511,7 +549,8 @@ public final class ComponentMain {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (factory instanceof LoggerContext ctx) {
             ctx.getLogger(Logger.ROOT_LOGGER_NAME)
-                    .setLevel(ch.qos.logback.classic.Level.toLevel(options.logLevel().name()));
+                    .setLevel(ch.qos.logback.classic.Level.toLevel(
+                            options.logLevel().name()));
         } else {
             log.warn("SLF4J is not bound to logback; --log-level {} ignored", options.logLevel());
         }
@@ -522,14 +561,20 @@ public final class ComponentMain {
             try {
                 Signal.handle(new Signal(name), sig -> onSignal("SIG" + sig.getName()));
             } catch (IllegalArgumentException e) {
-                log.warn("{} cannot handle SIG{} ({}); relying on the JVM shutdown hook", displayName, name, e.getMessage());
+                log.warn(
+                        "{} cannot handle SIG{} ({}); relying on the JVM shutdown hook",
+                        displayName,
+                        name,
+                        e.getMessage());
             }
         }
         // Backstop for exits not caused by TERM/INT (System.exit elsewhere, SIGHUP): stop in order.
-        Thread hook = new Thread(() -> {
-            requestStop("JVM shutdown", 0);
-            awaitShutdown();
-        }, componentName + "-shutdown-hook");
+        Thread hook = new Thread(
+                () -> {
+                    requestStop("JVM shutdown", 0);
+                    awaitShutdown();
+                },
+                componentName + "-shutdown-hook");
         Runtime.getRuntime().addShutdownHook(hook);
         return hook;
     }
@@ -559,7 +604,8 @@ public final class ComponentMain {
 
     private static String oneLine(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
+        while (t.getCause() != null
+                && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
             t = t.getCause();
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -1,12 +1,11 @@
 package io.kubelite.store.runtime;
 
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Parses Go-style durations ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h30m},
@@ -55,7 +54,8 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             pos = m.end();
         }
         try {
-            return Duration.ofNanos(nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+            return Duration.ofNanos(
+                    nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
         } catch (ArithmeticException e) {
             throw new TypeConversionException("'" + text + "' is too long a duration");
         }
@@ -89,7 +89,8 @@ public final class DurationConverter implements ITypeConverter<Duration> {
             b.append(min).append('m');
         }
         BigDecimal secs = BigDecimal.valueOf(d.toSecondsPart())
-                .add(BigDecimal.valueOf(d.toNanosPart(), 9)).stripTrailingZeros();
+                .add(BigDecimal.valueOf(d.toNanosPart(), 9))
+                .stripTrailingZeros();
         if (secs.signum() != 0) {
             b.append(secs.toPlainString()).append('s');
         }

@@ -5,7 +5,6 @@ import io.kubelite.store.election.Elector;
 import io.kubelite.store.election.LeaderElector;
 import io.kubelite.store.election.LeadershipListener;
 import io.kubelite.store.election.LeaseObjectPublisher;
-
 import java.time.Duration;
 
 /**
@@ -26,12 +25,14 @@ public interface ElectorFactory {
      * fails at startup with a clear message instead of silently acting unelected.
      */
     ElectorFactory UNAVAILABLE = (etcd, name, id, lease, listener) -> {
-        throw new UnsupportedOperationException("leader election is not available in this build; run with --leader-elect=false");
+        throw new UnsupportedOperationException(
+                "leader election is not available in this build; run with --leader-elect=false");
     };
 
     /**
      * Returns a new, not yet started elector for {@code electionName} (ComponentMain
      * passes the component name) campaigning as {@code identity}.
      */
-    Elector create(Etcd etcd, String electionName, String identity, Duration leaseDuration, LeadershipListener listener);
+    Elector create(
+            Etcd etcd, String electionName, String identity, Duration leaseDuration, LeadershipListener listener);
 }

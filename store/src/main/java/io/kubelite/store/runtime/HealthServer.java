@@ -10,15 +10,14 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP endpoints every kubelite process serves, like Kubernetes components do:
@@ -50,7 +49,11 @@ public final class HealthServer implements AutoCloseable {
     private static final String SHUTTING_DOWN = "[-]shutdown failed: process is shutting down\n";
     private static final long TIMEOUT_SECONDS = 10;
 
-    private enum State { LATENT, STARTED, CLOSED }
+    private enum State {
+        LATENT,
+        STARTED,
+        CLOSED
+    }
 
     private final String bindAddress;
     private final int requestedPort;
@@ -85,10 +88,15 @@ public final class HealthServer implements AutoCloseable {
         }
         // no file serving: without class-path resolving and caching Vert.x creates no
         // /tmp/vertx-cache-* directory, which a killed process would leave behind
-        Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+        Vertx v = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(1)
-                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
-        HttpServer s = v.createHttpServer(new HttpServerOptions().setHost(bindAddress).setPort(requestedPort))
+                .setFileSystemOptions(new FileSystemOptions()
+                        .setClassPathResolvingEnabled(false)
+                        .setFileCachingEnabled(false)));
+        HttpServer s = v.createHttpServer(
+                        new HttpServerOptions().setHost(bindAddress).setPort(requestedPort))
                 .requestHandler(this::handle);
         try {
             await(s.listen());
@@ -155,8 +163,7 @@ public final class HealthServer implements AutoCloseable {
     }
 
     /** A status code and body computed off the event loop. */
-    private record Reply(int code, String body) {
-    }
+    private record Reply(int code, String body) {}
 
     /** Runs {@code work} on a worker thread (it may block) and answers from its result. */
     private void onWorker(HttpServerRequest req, Callable<Reply> work, String contentType) {
@@ -199,9 +206,7 @@ public final class HealthServer implements AutoCloseable {
         if (r.ended() || r.closed()) {
             return; // the client went away while a worker computed the answer
         }
-        r.setStatusCode(code)
-                .putHeader("Content-Type", contentType)
-                .putHeader("X-Content-Type-Options", "nosniff");
+        r.setStatusCode(code).putHeader("Content-Type", contentType).putHeader("X-Content-Type-Options", "nosniff");
         if (req.method().equals(HttpMethod.HEAD)) {
             // Vert.x would write the body even to a HEAD request
             r.end();

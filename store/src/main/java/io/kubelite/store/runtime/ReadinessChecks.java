@@ -28,8 +28,7 @@ public final class ReadinessChecks {
     }
 
     /** The outcome of one check: {@code reason} is null when it passed or simply returned false. */
-    public record Status(String name, boolean ok, String reason) {
-    }
+    public record Status(String name, boolean ok, String reason) {}
 
     /** The outcome of all checks, in registration order. */
     public record Report(List<Status> statuses) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Base64;
 
 /**
@@ -38,8 +37,7 @@ public final class ExportFormat {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ExportFormat() {
-    }
+    private ExportFormat() {}
 
     public static String headerLine(ExportHeader h) {
         ObjectNode n = JSON.createObjectNode();
@@ -77,8 +75,8 @@ public final class ExportFormat {
             throw new InvalidExportException(lineNo, "not a kubelite export header (no \"format\" field)");
         }
         if (!V1.equals(format.asText())) {
-            throw new InvalidExportException(lineNo, "unsupported format \"" + format.asText()
-                    + "\"; this kubelite reads " + V1);
+            throw new InvalidExportException(
+                    lineNo, "unsupported format \"" + format.asText() + "\"; this kubelite reads " + V1);
         }
         String prefix = text(lineNo, n, "prefix");
         long revision = number(lineNo, n, "revision");
@@ -109,7 +107,8 @@ public final class ExportFormat {
         if (n.has("ttl")) {
             ttl = number(lineNo, n, "ttl");
             if (ttl <= 0) {
-                throw new InvalidExportException(lineNo, "ttl of " + key + " must be a positive number of seconds, got " + ttl);
+                throw new InvalidExportException(
+                        lineNo, "ttl of " + key + " must be a positive number of seconds, got " + ttl);
             }
         }
         return new ExportEntry(key, value, ttl);
@@ -128,8 +127,7 @@ public final class ExportFormat {
         try {
             n = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new InvalidExportException(lineNo, "not JSON (expected " + what + "): "
-                    + e.getOriginalMessage());
+            throw new InvalidExportException(lineNo, "not JSON (expected " + what + "): " + e.getOriginalMessage());
         }
         if (n == null || !n.isObject()) {
             throw new InvalidExportException(lineNo, "expected a JSON object (" + what + ")");

@@ -9,5 +9,4 @@ package io.kubelite.store.transfer;
  * @param revision   the etcd revision the whole export was read at
  * @param exportedAt ISO-8601 instant the export started (informational)
  */
-public record ExportHeader(String format, String prefix, long revision, String exportedAt) {
-}
+public record ExportHeader(String format, String prefix, long revision, String exportedAt) {}

@@ -1,15 +1,14 @@
 package io.kubelite.store.transfer;
 
-import io.kubelite.kinds.Kinds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.Envelope;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.CorruptException;
 import io.kubelite.store.ObjectCodec;
-import io.kubelite.kinds.Resource;
-
-import java.io.ByteArrayOutputStream;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -33,8 +32,7 @@ import java.util.Optional;
  * in memory: a kubelite data set is bounded by etcd's own size limit (a few GiB).
  */
 public final class ExportReader {
-    private ExportReader() {
-    }
+    private ExportReader() {}
 
     public static ExportFile read(InputStream in) throws IOException {
         LineSource src = new LineSource(in);
@@ -52,7 +50,8 @@ public final class ExportReader {
         for (Line l = src.next(); l != null; l = src.next()) {
             lineNo++;
             if (trailer != null) {
-                throw new InvalidExportException(lineNo, "data after the trailer (line " + (lineNo - 1) + " ended the export)");
+                throw new InvalidExportException(
+                        lineNo, "data after the trailer (line " + (lineNo - 1) + " ended the export)");
             }
             JsonNode n;
             try {
@@ -73,13 +72,16 @@ public final class ExportReader {
             checkKey(lineNo, e);
             Long previous = seen.putIfAbsent(e.key(), lineNo);
             if (previous != null) {
-                throw new InvalidExportException(lineNo, "key " + e.key() + " appears twice (first on line " + previous + ")");
+                throw new InvalidExportException(
+                        lineNo, "key " + e.key() + " appears twice (first on line " + previous + ")");
             }
             entries.add(e);
         }
         if (trailer == null) {
-            throw new InvalidExportException(0, "truncated: the export ends after line " + lineNo
-                    + " without its trailer (" + entries.size() + " keys read)");
+            throw new InvalidExportException(
+                    0,
+                    "truncated: the export ends after line " + lineNo + " without its trailer (" + entries.size()
+                            + " keys read)");
         }
         return new ExportFile(header, entries, trailer);
     }
@@ -93,17 +95,21 @@ public final class ExportReader {
 
     private static void checkTrailer(long lineNo, ExportTrailer t, List<ExportEntry> entries, String actualSha) {
         if (t.keys() != entries.size()) {
-            throw new InvalidExportException(lineNo, "the trailer counts " + t.keys() + " keys but the file holds "
-                    + entries.size() + " (lines lost or added)");
+            throw new InvalidExportException(
+                    lineNo,
+                    "the trailer counts " + t.keys() + " keys but the file holds " + entries.size()
+                            + " (lines lost or added)");
         }
         long leased = entries.stream().filter(ExportEntry::leased).count();
         if (t.leased() != leased) {
-            throw new InvalidExportException(lineNo, "the trailer counts " + t.leased() + " keys with a ttl but the file holds "
-                    + leased);
+            throw new InvalidExportException(
+                    lineNo, "the trailer counts " + t.leased() + " keys with a ttl but the file holds " + leased);
         }
         if (!t.sha256().equalsIgnoreCase(actualSha)) {
-            throw new InvalidExportException(lineNo, "checksum mismatch: the file was changed or damaged after export "
-                    + "(trailer sha256 " + t.sha256() + ", content " + actualSha + ")");
+            throw new InvalidExportException(
+                    lineNo,
+                    "checksum mismatch: the file was changed or damaged after export " + "(trailer sha256 " + t.sha256()
+                            + ", content " + actualSha + ")");
         }
     }
 
@@ -111,7 +117,8 @@ public final class ExportReader {
     private static void checkKey(long lineNo, ExportEntry e) {
         String key = e.key();
         if (key.isEmpty() || key.startsWith("/")) {
-            throw new InvalidExportException(lineNo, "key \"" + key + "\" must be relative to the prefix (no leading '/')");
+            throw new InvalidExportException(
+                    lineNo, "key \"" + key + "\" must be relative to the prefix (no leading '/')");
         }
         String[] parts = key.split("/", -1);
         for (String p : parts) {
@@ -131,13 +138,14 @@ public final class ExportReader {
         Resource<? extends Message> res = r.orElseThrow();
         int want = res.namespaced() ? 3 : 2;
         if (!parts[0].equals(res.plural()) || parts.length != want) {
-            throw new InvalidExportException(lineNo, "key " + key + " holds a " + env.getApiVersion() + " " + env.getKind()
-                    + ", which belongs at " + res.plural() + (res.namespaced() ? "/<namespace>/<name>" : "/<name>"));
+            throw new InvalidExportException(
+                    lineNo,
+                    "key " + key + " holds a " + env.getApiVersion() + " " + env.getKind() + ", which belongs at "
+                            + res.plural() + (res.namespaced() ? "/<namespace>/<name>" : "/<name>"));
         }
     }
 
-    private record Line(byte[] raw, String text, boolean terminated) {
-    }
+    private record Line(byte[] raw, String text, boolean terminated) {}
 
     /** Splits the stream on '\n', keeping each line's exact bytes for the checksum. */
     private static final class LineSource {
@@ -166,10 +174,12 @@ public final class ExportReader {
 
         private static String utf8(byte[] raw, int len) {
             try {
-                return StandardCharsets.UTF_8.newDecoder()
+                return StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(raw, 0, len)).toString();
+                        .decode(ByteBuffer.wrap(raw, 0, len))
+                        .toString();
             } catch (CharacterCodingException e) {
                 return null;
             }

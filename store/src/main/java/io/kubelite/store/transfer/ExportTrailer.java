@@ -8,5 +8,4 @@ package io.kubelite.store.transfer;
  * @param leased how many of them carry a TTL
  * @param sha256 lower-case hex SHA-256 of all lines before the trailer, each with its '\n'
  */
-public record ExportTrailer(long keys, long leased, String sha256) {
-}
+public record ExportTrailer(long keys, long leased, String sha256) {}

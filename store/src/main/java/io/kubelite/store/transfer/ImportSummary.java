@@ -12,6 +12,12 @@ package io.kubelite.store.transfer;
  * @param transactions   etcd transactions used
  * @param revision       the target's revision after the last write (0 when nothing was written)
  */
-public record ImportSummary(String sourcePrefix, long sourceRevision, String targetPrefix, long keys,
-                            long leasedKeys, int leases, int transactions, long revision) {
-}
+public record ImportSummary(
+        String sourcePrefix,
+        long sourceRevision,
+        String targetPrefix,
+        long keys,
+        long leasedKeys,
+        int leases,
+        int transactions,
+        long revision) {}

@@ -12,7 +12,6 @@ import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.TooLargeException;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -162,8 +161,8 @@ public final class StoreExporter {
             if (cached != null) {
                 return cached;
             }
-            LeaseTimeToLiveResponse r = join(etcd.call(key,
-                    () -> etcd.client().getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT)));
+            LeaseTimeToLiveResponse r =
+                    join(etcd.call(key, () -> etcd.client().getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT)));
             // -1: the lease is gone (expired since R); 0: expiring now. Either way: expire right after import.
             long ttl = Math.max(1, r.getTTL());
             cache.put(leaseId, ttl);

@@ -13,16 +13,15 @@ import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.TooLargeException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a validated {@link ExportFile} under the connection's prefix, which may differ
@@ -68,7 +67,8 @@ public final class StoreImporter {
             long existing = countUnder(base);
             if (existing > 0) {
                 throw new ImportRefusedException("the target prefix " + etcd.prefix() + " already holds " + existing
-                        + " key" + (existing == 1 ? "" : "s") + "; import into an empty prefix, or pass --force to overwrite the same keys");
+                        + " key" + (existing == 1 ? "" : "s")
+                        + "; import into an empty prefix, or pass --force to overwrite the same keys");
             }
         }
         return writeAll(file, force);
@@ -80,8 +80,8 @@ public final class StoreImporter {
         for (ExportEntry e : file.entries()) {
             int size = size(base, e);
             if (size > ObjectStore.MAX_OBJECT_BYTES) {
-                throw new TooLargeException(base + e.key(),
-                        "key " + e.key() + " is " + size + " bytes, over etcd's request limit");
+                throw new TooLargeException(
+                        base + e.key(), "key " + e.key() + " is " + size + " bytes, over etcd's request limit");
             }
         }
         LeasesByTtl leaseByTtl = new LeasesByTtl();
@@ -104,8 +104,15 @@ public final class StoreImporter {
             revision = write(base, batch, leaseByTtl, force);
             txns++;
         }
-        return new ImportSummary(file.header().prefix(), file.header().revision(), etcd.prefix(),
-                file.entries().size(), file.leasedCount(), leaseByTtl.granted(), txns, revision);
+        return new ImportSummary(
+                file.header().prefix(),
+                file.header().revision(),
+                etcd.prefix(),
+                file.entries().size(),
+                file.leasedCount(),
+                leaseByTtl.granted(),
+                txns,
+                revision);
     }
 
     private static int size(String base, ExportEntry e) {
@@ -113,7 +120,10 @@ public final class StoreImporter {
     }
 
     private long countUnder(String base) {
-        GetOption o = GetOption.builder().withRange(bs(Keys.rangeEnd(base))).withCountOnly(true).build();
+        GetOption o = GetOption.builder()
+                .withRange(bs(Keys.rangeEnd(base)))
+                .withCountOnly(true)
+                .build();
         GetResponse r = join(etcd.call(base, () -> etcd.client().getKVClient().get(bs(base), o)));
         return r.getCount();
     }
@@ -125,8 +135,7 @@ public final class StoreImporter {
      * long import reaches its keys, and the put would fail on a lease that no longer exists.
      */
     private final class LeasesByTtl {
-        private record Granted(long id, long atNanos) {
-        }
+        private record Granted(long id, long atNanos) {}
 
         private final Map<Long, Granted> byTtl = new TreeMap<>();
         private int granted;
@@ -134,7 +143,10 @@ public final class StoreImporter {
         long leaseFor(long ttl) {
             Granted g = byTtl.get(ttl);
             if (g == null || System.nanoTime() - g.atNanos() > TimeUnit.SECONDS.toNanos(ttl) / 2) {
-                long id = join(etcd.call("lease ttl " + ttl, () -> etcd.client().getLeaseClient().grant(ttl))).getID();
+                long id = join(etcd.call(
+                                "lease ttl " + ttl,
+                                () -> etcd.client().getLeaseClient().grant(ttl)))
+                        .getID();
                 g = new Granted(id, System.nanoTime());
                 byTtl.put(ttl, g);
                 granted++;
@@ -155,12 +167,22 @@ public final class StoreImporter {
             if (!force) {
                 cmps.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
             }
-            PutOption po = e.leased() ? PutOption.builder().withLeaseId(leaseByTtl.leaseFor(e.ttlSeconds())).build() : PutOption.DEFAULT;
+            PutOption po = e.leased()
+                    ? PutOption.builder()
+                            .withLeaseId(leaseByTtl.leaseFor(e.ttlSeconds()))
+                            .build()
+                    : PutOption.DEFAULT;
             puts.add(Op.put(key, ByteSequence.from(e.value()), po));
         }
         String first = base + batch.get(0).key();
-        TxnResponse r = join(etcd.call(first, () -> etcd.client().getKVClient().txn()
-                .If(cmps.toArray(Cmp[]::new)).Then(puts.toArray(Op[]::new)).commit()));
+        TxnResponse r = join(etcd.call(
+                first,
+                () -> etcd.client()
+                        .getKVClient()
+                        .txn()
+                        .If(cmps.toArray(Cmp[]::new))
+                        .Then(puts.toArray(Op[]::new))
+                        .commit()));
         if (!r.isSucceeded()) {
             throw new ImportRefusedException("key " + firstExisting(base, batch)
                     + " was created in the target while importing; the keys before it were imported, this batch of "
@@ -173,7 +195,9 @@ public final class StoreImporter {
         for (ExportEntry e : batch) {
             String k = base + e.key();
             GetOption o = GetOption.builder().withCountOnly(true).build();
-            if (join(etcd.call(k, () -> etcd.client().getKVClient().get(bs(k), o))).getCount() > 0) {
+            if (join(etcd.call(k, () -> etcd.client().getKVClient().get(bs(k), o)))
+                            .getCount()
+                    > 0) {
                 return k;
             }
         }

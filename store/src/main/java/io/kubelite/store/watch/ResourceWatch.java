@@ -6,22 +6,21 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.CorruptException;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ExpiredException;
 import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.backoff.Backoff;
 import io.kubelite.store.backoff.ExponentialBackoff;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A gap-free, duplicate-free watch of a key prefix from a given revision.
@@ -102,10 +101,15 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
                 .withRequireLeader(true)
                 .build();
         try {
-            watcher = etcd.client().getWatchClient().watch(bs(prefix), option, Watch.listener(
-                    resp -> submit(() -> onResponse(gen, resp)),
-                    err -> submit(() -> onFailure(gen, err)),
-                    () -> submit(() -> onFailure(gen, null))));
+            watcher = etcd.client()
+                    .getWatchClient()
+                    .watch(
+                            bs(prefix),
+                            option,
+                            Watch.listener(
+                                    resp -> submit(() -> onResponse(gen, resp)),
+                                    err -> submit(() -> onFailure(gen, err)),
+                                    () -> submit(() -> onFailure(gen, null))));
         } catch (RuntimeException e) {
             onFailure(gen, e);
         }
@@ -200,13 +204,20 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
             LOG.info("watch {} expired: revision {} was compacted", prefix, lastRevision + 1);
             closed = true;
             executor.shutdown();
-            listener.onExpired(se instanceof ExpiredException ee ? ee
-                    : new ExpiredException(prefix, "revision " + (lastRevision + 1) + " of " + prefix + " has been compacted"));
+            listener.onExpired(
+                    se instanceof ExpiredException ee
+                            ? ee
+                            : new ExpiredException(
+                                    prefix,
+                                    "revision " + (lastRevision + 1) + " of " + prefix + " has been compacted"));
             return;
         }
         interruptions++;
         if (!failing) {
-            LOG.warn("watch {} interrupted at revision {} ({}); resuming", prefix, lastRevision,
+            LOG.warn(
+                    "watch {} interrupted at revision {} ({}); resuming",
+                    prefix,
+                    lastRevision,
                     err == null ? "stream closed" : se.getMessage());
             failing = true;
         }

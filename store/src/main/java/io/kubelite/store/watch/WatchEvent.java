@@ -6,5 +6,9 @@ package io.kubelite.store.watch;
  * etcd no longer had it); {@code previous} is the state before a MODIFIED, when known.
  */
 public record WatchEvent<T>(Type type, String key, T object, T previous, long revision) {
-    public enum Type { ADDED, MODIFIED, DELETED }
+    public enum Type {
+        ADDED,
+        MODIFIED,
+        DELETED
+    }
 }

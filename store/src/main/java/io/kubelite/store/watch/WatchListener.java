@@ -15,12 +15,10 @@ public interface WatchListener<T> {
      * The watch has seen everything up to {@code revision} (a progress notification or
      * the revision of the last event). Lets an idle watcher's revision stay fresh.
      */
-    default void onProgress(long revision) {
-    }
+    default void onProgress(long revision) {}
 
     /** A changed value could not be decoded; the watch goes on past it. */
-    default void onCorrupt(CorruptException error) {
-    }
+    default void onCorrupt(CorruptException error) {}
 
     /**
      * The revision to resume from was compacted. The watch has stopped; the caller must

@@ -1,13 +1,13 @@
 package io.kubelite.store.backoff;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
 class BackoffTest {
-    private static final ExponentialBackoff POLICY = new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500));
+    private static final ExponentialBackoff POLICY =
+            new ExponentialBackoff(Duration.ofMillis(100), Duration.ofMillis(500));
 
     @Test
     void doublesUpToTheMaxAndStartsOverAfterAReset() {
@@ -24,7 +24,7 @@ class BackoffTest {
     @Test
     void jitterDrawsFromTheUpperHalfOfEachDelay() {
         Backoff b = Backoff.jittered(POLICY);
-        for (long ceiling : new long[]{100, 200, 400, 500, 500}) {
+        for (long ceiling : new long[] {100, 200, 400, 500, 500}) {
             assertThat(b.next()).isBetween(Duration.ofMillis(ceiling / 2), Duration.ofMillis(ceiling));
         }
     }

@@ -1,11 +1,10 @@
 package io.kubelite.store.backoff;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class ExponentialBackoffTest {
 
@@ -47,7 +46,6 @@ class ExponentialBackoffTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ExponentialBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ExponentialBackoff.defaults().delay(0))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ExponentialBackoff.defaults().delay(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

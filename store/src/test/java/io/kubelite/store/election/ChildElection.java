@@ -2,7 +2,6 @@ package io.kubelite.store.election;
 
 import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.store.testing.Poll;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,12 +28,16 @@ final class ChildElection implements AutoCloseable {
 
     static ChildElection start(List<String> endpoints, String prefix, String election, String identity, Duration lease)
             throws IOException {
-        List<String> args = List.of(String.join(",", endpoints), prefix, election, identity, Long.toString(lease.toMillis()));
-        return new ChildElection(ChildJvm.builder(List.of(), ElectionChild.class, args).redirectErrorStream(true).start());
+        List<String> args =
+                List.of(String.join(",", endpoints), prefix, election, identity, Long.toString(lease.toMillis()));
+        return new ChildElection(ChildJvm.builder(List.of(), ElectionChild.class, args)
+                .redirectErrorStream(true)
+                .start());
     }
 
     private void readAll() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 lines.add(line);
@@ -58,8 +61,9 @@ final class ChildElection implements AutoCloseable {
 
     /** Waits for the first output line starting with one of {@code prefixes}. */
     String awaitLine(Duration timeout, String... prefixes) {
-        return Poll.value(timeout, "child " + pid() + " to print a line starting with " + List.of(prefixes)
-                        + "; it printed " + lines,
+        return Poll.value(
+                timeout,
+                "child " + pid() + " to print a line starting with " + List.of(prefixes) + "; it printed " + lines,
                 () -> {
                     for (String line : lines) {
                         for (String p : prefixes) {
@@ -83,7 +87,9 @@ final class ChildElection implements AutoCloseable {
 
     /** Sends a signal by name (STOP, CONT) with kill(1). */
     void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid()))
+                .inheritIO()
+                .start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new AssertionError("kill -" + name + " " + pid() + " failed");
         }

@@ -7,8 +7,6 @@ import io.etcd.jetcd.options.PutOption;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.Fence;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.LoggerFactory;
 
 /**
  * Test-only main: one candidate in its own OS process, so tests can kill -9 or SIGSTOP a
@@ -28,11 +27,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code FENCED-OUT}. Exits when stdin closes.
  */
 public final class ElectionChild {
-    private ElectionChild() {
-    }
+    private ElectionChild() {}
 
     public static void main(String[] args) throws Exception {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(Level.WARN);
         EtcdConfig config = new EtcdConfig(List.of(args[0].split(",")), args[1], Duration.ofSeconds(5));
         AtomicReference<Leadership> last = new AtomicReference<>();
         LeadershipListener listener = new LeadershipListener() {
@@ -48,8 +47,8 @@ public final class ElectionChild {
             }
         };
         try (Etcd etcd = Etcd.connect(config);
-             LeaderElector elector = new LeaderElector(etcd, args[2], args[3],
-                     Duration.ofMillis(Long.parseLong(args[4])), listener)) {
+                LeaderElector elector = new LeaderElector(
+                        etcd, args[2], args[3], Duration.ofMillis(Long.parseLong(args[4])), listener)) {
             elector.start();
             say("STARTED");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -74,10 +73,14 @@ public final class ElectionChild {
 
     /** A put guarded by {@code fence}; true if it was applied. */
     static boolean fencedPut(Etcd etcd, Fence fence, String key, String value) throws Exception {
-        return etcd.call(key, () -> etcd.client().getKVClient().txn()
-                        .If(fence.compares().toArray(Cmp[]::new))
-                        .Then(Op.put(Etcd.bytes(key), Etcd.bytes(value), PutOption.DEFAULT))
-                        .commit())
+        return etcd.call(
+                        key,
+                        () -> etcd.client()
+                                .getKVClient()
+                                .txn()
+                                .If(fence.compares().toArray(Cmp[]::new))
+                                .Then(Op.put(Etcd.bytes(key), Etcd.bytes(value), PutOption.DEFAULT))
+                                .commit())
                 .get(10, TimeUnit.SECONDS)
                 .isSucceeded();
     }

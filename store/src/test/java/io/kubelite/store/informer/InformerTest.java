@@ -1,7 +1,9 @@
 package io.kubelite.store.informer;
 
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.Pod;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.CorruptException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
@@ -9,9 +11,6 @@ import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,16 +19,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class InformerTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
 
     private static Map<String, String> versions(List<Pod> pods) {
-        return pods.stream().collect(Collectors.toMap(p -> Informer.keyOf(p.getMetadata()),
-                p -> p.getMetadata().getResourceVersion()));
+        return pods.stream()
+                .collect(Collectors.toMap(
+                        p -> Informer.keyOf(p.getMetadata()),
+                        p -> p.getMetadata().getResourceVersion()));
     }
 
     private static Pod onNode(String name, String node) {
@@ -53,7 +54,8 @@ class InformerTest {
 
                 @Override
                 public void onUpdate(Pod oldObj, Pod newObj) {
-                    seen.add("update " + newObj.getMetadata().getName() + " " + newObj.getSpec().getNodeName());
+                    seen.add("update " + newObj.getMetadata().getName() + " "
+                            + newObj.getSpec().getNodeName());
                 }
 
                 @Override
@@ -63,14 +65,24 @@ class InformerTest {
             });
             inf.start();
             assertThat(inf.awaitSynced(Duration.ofSeconds(10))).isTrue();
-            assertThat(inf.byIndex("node", "n1")).extracting(p -> p.getMetadata().getName()).containsExactly("a");
+            assertThat(inf.byIndex("node", "n1"))
+                    .extracting(p -> p.getMetadata().getName())
+                    .containsExactly("a");
 
-            pods.guaranteedUpdate("default", "b", p -> p.toBuilder().setSpec(p.getSpec().toBuilder().setNodeName("n1")).build()).join();
+            pods.guaranteedUpdate(
+                            "default",
+                            "b",
+                            p -> p.toBuilder()
+                                    .setSpec(p.getSpec().toBuilder().setNodeName("n1"))
+                                    .build())
+                    .join();
             pods.delete("default", "a").join();
             pods.create(onNode("c", "n3")).join();
             Poll.until(Duration.ofSeconds(10), "handler sees all changes", () -> seen.size() == 5);
             assertThat(seen).containsExactlyInAnyOrder("add a", "add b", "update b n1", "delete a", "add c");
-            assertThat(inf.byIndex("node", "n1")).extracting(p -> p.getMetadata().getName()).containsExactly("b");
+            assertThat(inf.byIndex("node", "n1"))
+                    .extracting(p -> p.getMetadata().getName())
+                    .containsExactly("b");
             assertThat(inf.byIndex("node", "n2")).isEmpty();
             assertThat(inf.byNamespace("default")).hasSize(2);
             assertThat(inf.get("default", "c")).isPresent();
@@ -93,7 +105,8 @@ class InformerTest {
                 @Override
                 public void onUpdate(Pod oldObj, Pod newObj) {
                     await();
-                    lastSeen.put(newObj.getMetadata().getName(), newObj.getMetadata().getAnnotationsOrDefault("v", ""));
+                    lastSeen.put(
+                            newObj.getMetadata().getName(), newObj.getMetadata().getAnnotationsOrDefault("v", ""));
                 }
 
                 @Override
@@ -117,18 +130,32 @@ class InformerTest {
             for (int v = 1; v <= 30; v++) {
                 int version = v;
                 for (int i = 0; i < 20; i++) {
-                    pods.guaranteedUpdate("default", "p" + i, p -> p.toBuilder().setMetadata(p.getMetadata().toBuilder()
-                            .putAnnotations("v", Integer.toString(version))).build()).join();
+                    pods.guaranteedUpdate(
+                                    "default",
+                                    "p" + i,
+                                    p -> p.toBuilder()
+                                            .setMetadata(p.getMetadata().toBuilder()
+                                                    .putAnnotations("v", Integer.toString(version)))
+                                            .build())
+                            .join();
                 }
             }
             pods.delete("default", "p0").join();
             // The handler is blocked, yet the cache is current.
-            Poll.until(Duration.ofSeconds(10), "cache current while the handler is blocked",
-                    () -> inf.list().size() == 19 && inf.list().stream()
-                            .allMatch(p -> p.getMetadata().getAnnotationsOrDefault("v", "").equals("30")));
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "cache current while the handler is blocked",
+                    () -> inf.list().size() == 19
+                            && inf.list().stream()
+                                    .allMatch(p -> p.getMetadata()
+                                            .getAnnotationsOrDefault("v", "")
+                                            .equals("30")));
             gate.countDown();
-            Poll.until(Duration.ofSeconds(10), "handler reaches the latest state",
-                    () -> inf.handlersIdle() && lastSeen.size() == 19
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "handler reaches the latest state",
+                    () -> inf.handlersIdle()
+                            && lastSeen.size() == 19
                             && lastSeen.values().stream().allMatch("30"::equals));
         }
     }
@@ -156,14 +183,22 @@ class InformerTest {
             assertThat(err).isInstanceOf(CorruptException.class).hasMessageContaining(key);
             assertThat(((CorruptException) err).key()).isEqualTo(key);
 
-            Poll.until(Duration.ofSeconds(10), "informer reports the corrupt key", () -> inf.corruptKeys().contains(key));
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "informer reports the corrupt key",
+                    () -> inf.corruptKeys().contains(key));
             pods.create(TestObjects.pod("default", "later")).join();
-            Poll.until(Duration.ofSeconds(10), "informer keeps serving others", () -> inf.get("default", "later").isPresent());
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "informer keeps serving others",
+                    () -> inf.get("default", "later").isPresent());
             assertThat(inf.get("default", "good")).isPresent();
 
             // A list skips the corrupt value, names it, and returns the rest.
             var list = pods.list(ListOptions.all()).join();
-            assertThat(list.items()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("good", "later");
+            assertThat(list.items())
+                    .extracting(p -> p.getMetadata().getName())
+                    .containsExactlyInAnyOrder("good", "later");
             assertThat(list.corruptKeys()).containsExactly(key);
 
             // A fresh informer syncs despite it.
@@ -198,8 +233,20 @@ class InformerTest {
             inf.start();
             assertThat(inf.awaitSynced(Duration.ofSeconds(10))).isTrue();
             pods.create(onNode("unbound", "")).join();
-            pods.guaranteedUpdate("default", "unbound", p -> p.toBuilder().setSpec(p.getSpec().toBuilder().setNodeName("n1")).build()).join();
-            pods.guaranteedUpdate("default", "mine", p -> p.toBuilder().setSpec(p.getSpec().toBuilder().setNodeName("n2")).build()).join();
+            pods.guaranteedUpdate(
+                            "default",
+                            "unbound",
+                            p -> p.toBuilder()
+                                    .setSpec(p.getSpec().toBuilder().setNodeName("n1"))
+                                    .build())
+                    .join();
+            pods.guaranteedUpdate(
+                            "default",
+                            "mine",
+                            p -> p.toBuilder()
+                                    .setSpec(p.getSpec().toBuilder().setNodeName("n2"))
+                                    .build())
+                    .join();
             Poll.until(Duration.ofSeconds(10), "entry and exit delivered", () -> seen.size() == 3);
             // per-object order is guaranteed; across objects it is not
             assertThat(seen).containsExactlyInAnyOrder("add mine", "add unbound", "delete mine");

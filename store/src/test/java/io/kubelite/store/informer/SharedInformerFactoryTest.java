@@ -1,21 +1,20 @@
 package io.kubelite.store.informer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubelite.api.Node;
+import io.kubelite.api.Pod;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.kinds.core.pod.PodKind;
-import io.kubelite.api.Node;
-import io.kubelite.api.Pod;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.testing.InMemorySources;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The shared factory over in-memory sources: sharing, scopes, staged start, close. */
 class SharedInformerFactoryTest {
@@ -34,10 +33,12 @@ class SharedInformerFactoryTest {
     void oneInformerPerResourceAndScopeSharedByEveryUser() {
         Predicate<Pod> onN1 = p -> p.getSpec().getNodeName().equals("n1");
         assertThat(factory.get(PodKind.RESOURCE)).isSameAs(factory.get(PodKind.RESOURCE));
-        assertThat(factory.get(PodKind.RESOURCE, "n1", onN1)).isSameAs(factory.get(PodKind.RESOURCE, "n1", onN1))
+        assertThat(factory.get(PodKind.RESOURCE, "n1", onN1))
+                .isSameAs(factory.get(PodKind.RESOURCE, "n1", onN1))
                 .isNotSameAs(factory.get(PodKind.RESOURCE));
         assertThatThrownBy(() -> factory.get(PodKind.RESOURCE, "n1", p -> true))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("another filter");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("another filter");
     }
 
     @Test
@@ -57,7 +58,10 @@ class SharedInformerFactoryTest {
         assertThat(pods.get("default", "p")).isPresent();
 
         sources.of(PodKind.RESOURCE).delete("default", "p");
-        Poll.until(WAIT, "the delete reaches the shared informer", () -> pods.get("default", "p").isEmpty());
+        Poll.until(
+                WAIT,
+                "the delete reaches the shared informer",
+                () -> pods.get("default", "p").isEmpty());
     }
 
     @Test
@@ -66,8 +70,11 @@ class SharedInformerFactoryTest {
         factory.get(PodKind.RESOURCE);
         factory.start();
         assertThat(factory.waitForCacheSync(WAIT)).isTrue();
-        Poll.until(WAIT, "both watches open", () -> sources.of(NodeKind.RESOURCE).openWatches() == 1
-                && sources.of(PodKind.RESOURCE).openWatches() == 1);
+        Poll.until(
+                WAIT,
+                "both watches open",
+                () -> sources.of(NodeKind.RESOURCE).openWatches() == 1
+                        && sources.of(PodKind.RESOURCE).openWatches() == 1);
 
         factory.close();
         factory.close();

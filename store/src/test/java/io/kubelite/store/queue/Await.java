@@ -1,15 +1,14 @@
 package io.kubelite.store.queue;
 
+import static org.assertj.core.api.Assertions.fail;
+
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-import static org.assertj.core.api.Assertions.fail;
-
 /** Polls a condition until a deadline; the only way these tests wait for a state. */
 final class Await {
-    private Await() {
-    }
+    private Await() {}
 
     static void until(Duration timeout, BooleanSupplier condition, Supplier<String> describe)
             throws InterruptedException {

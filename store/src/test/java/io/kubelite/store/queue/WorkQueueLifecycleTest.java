@@ -1,6 +1,7 @@
 package io.kubelite.store.queue;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Set;
@@ -9,9 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** LATENT → STARTED → CLOSED, and what close does to threads, keys and in-flight work. */
 class WorkQueueLifecycleTest {
@@ -59,7 +58,9 @@ class WorkQueueLifecycleTest {
         assertThat(q.adds()).isEqualTo(adds);
         assertThat(q.retries()).isEqualTo(retries);
         assertThat(q.numRequeues("c")).isZero();
-        assertThat(q.get(Duration.ofSeconds(5))).as("get on a closed queue returns at once").isNull();
+        assertThat(q.get(Duration.ofSeconds(5)))
+                .as("get on a closed queue returns at once")
+                .isNull();
         assertThatThrownBy(q::start).isInstanceOf(IllegalStateException.class);
     }
 
@@ -92,7 +93,9 @@ class WorkQueueLifecycleTest {
         Thread closer = new Thread(q::close, "closer");
         closer.start();
         Await.until(DEADLINE, () -> q.state() == WorkQueue.State.CLOSED, () -> "close began");
-        assertThat(closer.isAlive()).as("close waits for the reconcile in flight").isTrue();
+        assertThat(closer.isAlive())
+                .as("close waits for the reconcile in flight")
+                .isTrue();
         assertThat(q.inFlight()).isEqualTo(1);
 
         release.countDown();
@@ -109,7 +112,8 @@ class WorkQueueLifecycleTest {
     @Test
     void closeWaitIsBoundedAndInterruptsAStuckReconcile() throws Exception {
         AtomicBoolean interrupted = new AtomicBoolean();
-        WorkQueue<String> q = WorkQueue.builder("stuck").closeTimeout(Duration.ofMillis(200)).build();
+        WorkQueue<String> q =
+                WorkQueue.builder("stuck").closeTimeout(Duration.ofMillis(200)).build();
         q.start(2, key -> {
             try {
                 TimeUnit.MINUTES.sleep(5);

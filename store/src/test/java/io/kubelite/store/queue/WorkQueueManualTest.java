@@ -1,13 +1,12 @@
 package io.kubelite.store.queue;
 
-import io.kubelite.store.backoff.ExponentialBackoff;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kubelite.store.backoff.ExponentialBackoff;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Queue semantics through get/done, where the test controls every step. */
 class WorkQueueManualTest {

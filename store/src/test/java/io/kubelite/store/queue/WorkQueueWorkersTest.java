@@ -1,9 +1,8 @@
 package io.kubelite.store.queue;
 
-import io.kubelite.store.backoff.ExponentialBackoff;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubelite.store.backoff.ExponentialBackoff;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Queue semantics with the queue's own worker threads. */
 class WorkQueueWorkersTest {
@@ -85,7 +84,7 @@ class WorkQueueWorkersTest {
                 // widen the window in which a second worker could wrongly enter
                 LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000));
                 if (reconciles.incrementAndGet() % 37 == 0) {
-                    throw new IllegalStateException("injected failure");   // exercises the retry path too
+                    throw new IllegalStateException("injected failure"); // exercises the retry path too
                 }
                 seen.merge(key, v, Math::max);
                 return Result.done();
@@ -97,22 +96,24 @@ class WorkQueueWorkersTest {
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int a = 0; a < adders; a++) {
-            Thread t = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                for (int i = 0; i < addsPerAdder; i++) {
-                    String key = keys.get(rnd.nextInt(keyCount));
-                    version.get(key).incrementAndGet();
-                    q.add(key);
-                    if (i % 100 == 0) {
-                        Thread.yield();
-                    }
-                }
-            }, "adder-" + a);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                        for (int i = 0; i < addsPerAdder; i++) {
+                            String key = keys.get(rnd.nextInt(keyCount));
+                            version.get(key).incrementAndGet();
+                            q.add(key);
+                            if (i % 100 == 0) {
+                                Thread.yield();
+                            }
+                        }
+                    },
+                    "adder-" + a);
             threads.add(t);
             t.start();
         }
@@ -122,11 +123,17 @@ class WorkQueueWorkersTest {
             assertThat(t.isAlive()).as("%s finished", t.getName()).isFalse();
         }
 
-        Await.until(DEADLINE,
-                () -> keys.stream().allMatch(k -> seen.getOrDefault(k, -1L) == version.get(k).get()),
-                () -> "every key reconciled at its last version; behind: " + keys.stream()
-                        .filter(k -> seen.getOrDefault(k, -1L) != version.get(k).get())
-                        .map(k -> k + " saw " + seen.get(k) + " of " + version.get(k)).toList());
+        Await.until(
+                DEADLINE,
+                () -> keys.stream()
+                        .allMatch(
+                                k -> seen.getOrDefault(k, -1L) == version.get(k).get()),
+                () -> "every key reconciled at its last version; behind: "
+                        + keys.stream()
+                                .filter(k -> seen.getOrDefault(k, -1L)
+                                        != version.get(k).get())
+                                .map(k -> k + " saw " + seen.get(k) + " of " + version.get(k))
+                                .toList());
         assertThat(overlaps).as("reconciles of one key running at once").hasValue(0);
         assertThat(reconciles.get()).as("some reconciles happened").isGreaterThanOrEqualTo(keyCount);
     }
@@ -147,7 +154,9 @@ class WorkQueueWorkersTest {
         long[] minimumMillis = {50, 100, 200, 400};
         for (int i = 0; i < minimumMillis.length; i++) {
             Duration gap = Duration.ofNanos(starts.get(i + 1) - starts.get(i));
-            assertThat(gap).as("gap before retry %d", i + 1).isGreaterThanOrEqualTo(Duration.ofMillis(minimumMillis[i]));
+            assertThat(gap)
+                    .as("gap before retry %d", i + 1)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(minimumMillis[i]));
         }
         assertThat(q.retries()).isEqualTo(4);
         Await.until(DEADLINE, () -> q.numRequeues("k") == 0, () -> "back-off forgotten after success");
@@ -194,7 +203,8 @@ class WorkQueueWorkersTest {
         Await.until(DEADLINE, () -> calls.containsKey("unchecked") && calls.containsKey("null"), () -> "first calls");
         q.add("healthy");
         Await.until(DEADLINE, () -> calls.containsKey("healthy"), () -> "the only worker still serves keys");
-        Await.until(DEADLINE,
+        Await.until(
+                DEADLINE,
                 () -> count(calls, "unchecked") == 3 && count(calls, "checked") == 2 && count(calls, "null") == 2,
                 () -> "failed keys retried until done: " + calls);
         assertThat(Await.liveThreads("throws-worker-")).isEqualTo(1);

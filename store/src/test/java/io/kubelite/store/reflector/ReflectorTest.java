@@ -1,20 +1,19 @@
 package io.kubelite.store.reflector;
 
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.Pod;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.testing.InMemoryListerWatcher;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The list-and-watch loop against an in-memory source: no etcd, milliseconds per test. */
 class ReflectorTest {
@@ -49,7 +48,8 @@ class ReflectorTest {
 
         @Override
         public synchronized void onReplace(List<Delta<Pod>> deltas, long revision, boolean relist) {
-            calls.add((relist ? "relist@" : "list@") + revision + " " + deltas.stream().map(Recorder::line).toList());
+            calls.add((relist ? "relist@" : "list@") + revision + " "
+                    + deltas.stream().map(Recorder::line).toList());
         }
 
         @Override
@@ -81,10 +81,11 @@ class ReflectorTest {
         pods.delete("default", "b");
         pods.add(onNode("c", "n1"));
 
-        List<String> calls = Poll.until(WAIT, "the list, then the three changes in order", seen::calls, c -> c.size() == 4);
+        List<String> calls =
+                Poll.until(WAIT, "the list, then the three changes in order", seen::calls, c -> c.size() == 4);
         assertThat(calls.get(0)).startsWith("list@2 ").contains("ADDED default/a@2", "ADDED default/b@2");
-        assertThat(calls.subList(1, 4)).containsExactly(
-                "MODIFIED default/a@3 was@1", "DELETED default/b@4", "ADDED default/c@5");
+        assertThat(calls.subList(1, 4))
+                .containsExactly("MODIFIED default/a@3 was@1", "DELETED default/b@4", "ADDED default/c@5");
         Poll.until(WAIT, "last revision 5", () -> r.lastRevision() == 5);
     }
 
@@ -105,7 +106,8 @@ class ReflectorTest {
 
         List<String> calls = Poll.until(WAIT, "a relist at revision 6", seen::calls, c -> c.size() == 2);
         // deletes first; nothing for the unchanged object; every difference at the list's revision
-        assertThat(calls.get(1)).startsWith("relist@6 [DELETED default/gone@6, ")
+        assertThat(calls.get(1))
+                .startsWith("relist@6 [DELETED default/gone@6, ")
                 .contains("MODIFIED default/moved@6 was@2", "ADDED default/new@6")
                 .doesNotContain("same");
 
@@ -119,7 +121,8 @@ class ReflectorTest {
     void filterDeliversEntryAsAddAndExitAsDelete() {
         pods.add(onNode("mine", "n1"));
         pods.add(onNode("theirs", "n9"));
-        Reflector<Pod> r = new Reflector<>("reflector-filter", pods, p -> p.getSpec().getNodeName().equals("n1"), FAST, seen);
+        Reflector<Pod> r = new Reflector<>(
+                "reflector-filter", pods, p -> p.getSpec().getNodeName().equals("n1"), FAST, seen);
         reflectors.add(r);
         r.start();
         assertThat(r.awaitSynced(WAIT)).isTrue();
@@ -129,7 +132,8 @@ class ReflectorTest {
         pods.delete("default", "mine");
 
         List<String> calls = Poll.until(WAIT, "entry and exit", seen::calls, c -> c.size() == 3);
-        assertThat(calls).containsExactly("list@2 [ADDED default/mine@2]", "ADDED default/theirs@3", "DELETED default/mine@4");
+        assertThat(calls)
+                .containsExactly("list@2 [ADDED default/mine@2]", "ADDED default/theirs@3", "DELETED default/mine@4");
         Poll.until(WAIT, "the delete of an object outside the view moves the revision", () -> r.lastRevision() == 5);
         assertThat(seen.calls()).hasSize(3);
     }
@@ -159,27 +163,36 @@ class ReflectorTest {
 
         r.close();
         r.close();
-        assertThat(threadsNamed("reflector-close")).as("reflector thread after close").isEmpty();
+        assertThat(threadsNamed("reflector-close"))
+                .as("reflector thread after close")
+                .isEmpty();
         assertThat(pods.openWatches()).as("watches after close").isZero();
         pods.add(onNode("late", "n1"));
-        Poll.holds(Duration.ofMillis(100), "nothing delivered after close",
+        Poll.holds(
+                Duration.ofMillis(100),
+                "nothing delivered after close",
                 () -> assertThat(seen.calls()).containsExactly("list@0 []"));
     }
 
     @Test
     void closeWhileBackingOffReturnsPromptly() {
         pods.failLists(Integer.MAX_VALUE);
-        Reflector<Pod> r = started("reflector-close-backoff", new ExponentialBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        Reflector<Pod> r = started(
+                "reflector-close-backoff", new ExponentialBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30)));
         Poll.until(WAIT, "the first list failed", () -> pods.listAttempts().size() == 1);
 
         long t0 = System.nanoTime();
         r.close();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("close during a 30 s back-off").isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                .as("close during a 30 s back-off")
+                .isLessThan(Duration.ofSeconds(2));
         assertThat(threadsNamed("reflector-close-backoff")).isEmpty();
         assertThat(r.hasSynced()).isFalse();
     }
 
     private static List<Thread> threadsNamed(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name) && t.isAlive())
+                .toList();
     }
 }

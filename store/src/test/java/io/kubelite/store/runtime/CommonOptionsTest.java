@@ -1,17 +1,16 @@
 package io.kubelite.store.runtime;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 class CommonOptionsTest {
     @Command(name = "sample")
@@ -51,9 +50,26 @@ class CommonOptionsTest {
 
     @Test
     void parsesEverything() {
-        CommonOptions o = parse("--etcd-endpoints", "a:1,b:2", "--etcd-prefix", "/t/", "--etcd-request-timeout", "500ms",
-                "--etcd-startup-timeout", "2s", "--id", "me", "--leader-elect", "--leader-lease-duration", "3s",
-                "--health-port", "8080", "--health-bind-address", "0.0.0.0", "--log-level", "DEBUG");
+        CommonOptions o = parse(
+                "--etcd-endpoints",
+                "a:1,b:2",
+                "--etcd-prefix",
+                "/t/",
+                "--etcd-request-timeout",
+                "500ms",
+                "--etcd-startup-timeout",
+                "2s",
+                "--id",
+                "me",
+                "--leader-elect",
+                "--leader-lease-duration",
+                "3s",
+                "--health-port",
+                "8080",
+                "--health-bind-address",
+                "0.0.0.0",
+                "--log-level",
+                "DEBUG");
         assertThat(o.etcdEndpoints()).containsExactly("a:1", "b:2");
         assertThat(o.etcdConfig().prefix()).isEqualTo("/t");
         assertThat(o.etcdRequestTimeout()).isEqualTo(Duration.ofMillis(500));
@@ -88,9 +104,7 @@ class CommonOptionsTest {
     void validateRejectsZeroTimeoutAndBadPort() {
         assertThatThrownBy(() -> parse("--etcd-request-timeout", "0").validate())
                 .hasMessageContaining("--etcd-request-timeout");
-        assertThatThrownBy(() -> parse("--health-port", "70000").validate())
-                .hasMessageContaining("--health-port");
-        assertThatThrownBy(() -> parse("--etcd-endpoints", ",").validate())
-                .hasMessageContaining("--etcd-endpoints");
+        assertThatThrownBy(() -> parse("--health-port", "70000").validate()).hasMessageContaining("--health-port");
+        assertThatThrownBy(() -> parse("--etcd-endpoints", ",").validate()).hasMessageContaining("--etcd-endpoints");
     }
 }

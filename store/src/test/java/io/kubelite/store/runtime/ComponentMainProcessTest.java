@@ -1,12 +1,11 @@
 package io.kubelite.store.runtime;
 
-import io.kubelite.store.testing.ChildJvm;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.etcd.jetcd.Client;
+import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.FreePorts;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ComponentMain as a real OS process: {@link SampleComponentMain} in a fresh JVM. */
 class ComponentMainProcessTest {
@@ -43,17 +42,19 @@ class ComponentMainProcessTest {
         }
 
         private static Thread drain(InputStream in, List<String> into) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        synchronized (into) {
-                            into.add(line);
+            Thread t = new Thread(
+                    () -> {
+                        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                            for (String line; (line = r.readLine()) != null; ) {
+                                synchronized (into) {
+                                    into.add(line);
+                                }
+                            }
+                        } catch (IOException ignored) {
+                            // the process ended
                         }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "child-drain");
+                    },
+                    "child-drain");
             t.setDaemon(true);
             t.start();
             return t;
@@ -89,13 +90,15 @@ class ComponentMainProcessTest {
                 }
                 Thread.sleep(50); // poll interval
             }
-            throw new AssertionError("no stdout line matching " + regex + "; stdout: " + lines(out) + " stderr: " + lines(err));
+            throw new AssertionError(
+                    "no stdout line matching " + regex + "; stdout: " + lines(out) + " stderr: " + lines(err));
         }
 
         /** Waits for exit, then briefly for the drain threads to see end of stream. */
         int awaitExit(Duration within) throws InterruptedException {
             assertThat(process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS))
-                    .as("process exited within %s; stdout %s", within, lines(out)).isTrue();
+                    .as("process exited within %s; stdout %s", within, lines(out))
+                    .isTrue();
             return process.exitValue();
         }
 
@@ -109,14 +112,20 @@ class ComponentMainProcessTest {
     void exitsOneWithOneLineWhenEtcdNeverAnswers() throws Exception {
         int deadPort = FreePorts.next();
         long start = System.nanoTime();
-        try (Child c = new Child("--etcd-endpoints", "127.0.0.1:" + deadPort, "--etcd-startup-timeout", "2s",
-                "--etcd-request-timeout", "1s")) {
+        try (Child c = new Child(
+                "--etcd-endpoints",
+                "127.0.0.1:" + deadPort,
+                "--etcd-startup-timeout",
+                "2s",
+                "--etcd-request-timeout",
+                "1s")) {
             int code = c.awaitExit(Duration.ofSeconds(20));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(code).isEqualTo(1);
             c.awaitStreamsDrained();
-            assertThat(c.lines(c.err)).containsExactly("kubelite sample: etcd at 127.0.0.1:" + deadPort
-                    + " did not answer within 2s; start etcd or set --etcd-endpoints / ETCD_ENDPOINTS");
+            assertThat(c.lines(c.err))
+                    .containsExactly("kubelite sample: etcd at 127.0.0.1:" + deadPort
+                            + " did not answer within 2s; start etcd or set --etcd-endpoints / ETCD_ENDPOINTS");
             assertThat(String.join("\n", c.lines(c.out))).doesNotContain("\tat ");
             assertThat(took).isLessThan(Duration.ofSeconds(15));
         }
@@ -126,13 +135,22 @@ class ComponentMainProcessTest {
     void becomesReadyAndStopsCleanlyOnSigterm() throws Exception {
         String prefix = "/t-" + UUID.randomUUID();
         String id = "sample-" + UUID.randomUUID();
-        try (Child c = new Child("--etcd-endpoints", ETCD.cluster().endpointsString(), "--etcd-prefix", prefix, "--id", id,
-                "--etcd-startup-timeout", "20s");
-             Client client = ETCD.connect("/unused").client()) {
-            int port = Integer.parseInt(c.awaitOut("health server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
+        try (Child c = new Child(
+                        "--etcd-endpoints",
+                        ETCD.cluster().endpointsString(),
+                        "--etcd-prefix",
+                        prefix,
+                        "--id",
+                        id,
+                        "--etcd-startup-timeout",
+                        "20s");
+                Client client = ETCD.connect("/unused").client()) {
+            int port = Integer.parseInt(
+                    c.awaitOut("health server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
             Http.await(port, "/readyz", Duration.ofSeconds(30), r -> r.statusCode() == 200);
             assertThat(Http.get(port, "/healthz").statusCode()).isEqualTo(200);
-            assertThat(Http.get(port, "/metrics").body()).contains("leader_election_master_status{name=\"sample\"} 1.0");
+            assertThat(Http.get(port, "/metrics").body())
+                    .contains("leader_election_master_status{name=\"sample\"} 1.0");
             String base = prefix + "/_kubelite/sample/" + id + "/";
             assertThat(exists(client, base + "started")).isTrue();
             assertThat(exists(client, base + "leading")).isTrue();
@@ -156,9 +174,18 @@ class ComponentMainProcessTest {
     @Test
     void aStopThatHangsEndsAfterTheShutdownTimeout() throws Exception {
         String prefix = "/t-" + UUID.randomUUID();
-        try (Child c = new Child("--etcd-endpoints", ETCD.cluster().endpointsString(), "--etcd-prefix", prefix,
-                "--etcd-startup-timeout", "20s", "--shutdown-timeout", "2s", "--hang-on-close")) {
-            int port = Integer.parseInt(c.awaitOut("health server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
+        try (Child c = new Child(
+                "--etcd-endpoints",
+                ETCD.cluster().endpointsString(),
+                "--etcd-prefix",
+                prefix,
+                "--etcd-startup-timeout",
+                "20s",
+                "--shutdown-timeout",
+                "2s",
+                "--hang-on-close")) {
+            int port = Integer.parseInt(
+                    c.awaitOut("health server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
             Http.await(port, "/readyz", Duration.ofSeconds(30), r -> r.statusCode() == 200);
             long t0 = System.nanoTime();
             assertThat(c.process.toHandle().destroy()).isTrue();
@@ -166,7 +193,8 @@ class ComponentMainProcessTest {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(15));
             c.awaitStreamsDrained();
-            assertThat(String.join("\n", c.lines(c.out))).contains("did not stop within --shutdown-timeout PT2S; exiting now");
+            assertThat(String.join("\n", c.lines(c.out)))
+                    .contains("did not stop within --shutdown-timeout PT2S; exiting now");
         }
     }
 
@@ -180,6 +208,10 @@ class ComponentMainProcessTest {
     }
 
     private static boolean exists(Client client, String key) throws Exception {
-        return client.getKVClient().get(io.kubelite.store.Etcd.bytes(key)).get(10, TimeUnit.SECONDS).getCount() > 0;
+        return client.getKVClient()
+                        .get(io.kubelite.store.Etcd.bytes(key))
+                        .get(10, TimeUnit.SECONDS)
+                        .getCount()
+                > 0;
     }
 }

@@ -1,24 +1,22 @@
 package io.kubelite.store.runtime;
 
-import io.kubelite.store.election.LeadershipListener;
-import io.kubelite.store.election.Leadership;
-import io.kubelite.store.election.Elector;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
+import io.kubelite.store.election.Elector;
+import io.kubelite.store.election.Leadership;
+import io.kubelite.store.election.LeadershipListener;
 import io.kubelite.store.testing.EtcdExtension;
-import io.kubelite.store.testing.FreePorts;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 
 /** ComponentMain in-process (start/shutdown, no signal handlers) with a scripted elector. */
 class ComponentMainTest {
@@ -26,8 +24,15 @@ class ComponentMainTest {
     static final EtcdExtension ETCD = EtcdExtension.single();
 
     private static CommonOptions options(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--etcd-endpoints", ETCD.cluster().endpointsString(),
-                "--etcd-prefix", "/t-" + UUID.randomUUID(), "--id", "me", "--etcd-startup-timeout", "20s"));
+        List<String> args = new ArrayList<>(List.of(
+                "--etcd-endpoints",
+                ETCD.cluster().endpointsString(),
+                "--etcd-prefix",
+                "/t-" + UUID.randomUUID(),
+                "--id",
+                "me",
+                "--etcd-startup-timeout",
+                "20s"));
         args.addAll(List.of(extra));
         CommonOptions o = new CommonOptions();
         new CommandLine(o).parseArgs(args.toArray(String[]::new));
@@ -126,21 +131,30 @@ class ComponentMainTest {
             return elector.get();
         };
         Recording component = new Recording(events);
-        ComponentMain main = new ComponentMain("sched", component, options("--leader-elect", "--leader-lease-duration", "3s"), factory);
+        ComponentMain main = new ComponentMain(
+                "sched", component, options("--leader-elect", "--leader-lease-duration", "3s"), factory);
         main.start();
         assertThat(electionName.get()).isEqualTo("sched/me/3");
         Http.await(main.healthPort(), "/readyz", Duration.ofSeconds(20), r -> r.statusCode() == 200);
 
         elector.get().win(7);
-        assertThat(Http.get(main.healthPort(), "/metrics").body()).contains("leader_election_master_status{name=\"sched\"} 1.0");
+        assertThat(Http.get(main.healthPort(), "/metrics").body())
+                .contains("leader_election_master_status{name=\"sched\"} 1.0");
         elector.get().lose();
         elector.get().lose(); // a repeated stop is not forwarded
         elector.get().win(8);
 
         assertThat(main.shutdown()).isZero();
         assertThat(main.shutdown()).isZero(); // idempotent
-        assertThat(events).containsExactly("start", "elector-start", "leading:7", "stopped-leading", "leading:8",
-                "close(etcd open=true)", "elector-close");
+        assertThat(events)
+                .containsExactly(
+                        "start",
+                        "elector-start",
+                        "leading:7",
+                        "stopped-leading",
+                        "leading:8",
+                        "close(etcd open=true)",
+                        "elector-close");
         assertThat(component.ctx.get().etcd().isClosed()).isTrue();
 
         elector.get().win(9); // a late callback after shutdown is dropped
@@ -202,8 +216,7 @@ class ComponentMainTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         ComponentMain main = new ComponentMain("cm", failing, options(), ElectorFactory.UNAVAILABLE);
         assertThatThrownBy(main::start)

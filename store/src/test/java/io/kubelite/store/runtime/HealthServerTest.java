@@ -1,6 +1,7 @@
 package io.kubelite.store.runtime;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,9 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class HealthServerTest {
     @Test
@@ -25,7 +24,7 @@ class HealthServerTest {
         checks.add("etcd", () -> true);
         checks.add("informers-synced", synced::get);
         try (ProcessMetrics metrics = new ProcessMetrics();
-             HealthServer server = new HealthServer("127.0.0.1", 0, checks, metrics.registry())) {
+                HealthServer server = new HealthServer("127.0.0.1", 0, checks, metrics.registry())) {
             server.start();
             server.start(); // idempotent
             int port = server.port();
@@ -49,7 +48,8 @@ class HealthServerTest {
 
             HttpResponse<String> m = Http.get(port, "/metrics");
             assertThat(m.statusCode()).isEqualTo(200);
-            assertThat(m.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+            assertThat(m.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
             assertThat(m.body()).containsPattern("(?m)^jvm_memory_used_bytes\\{.*\\} [0-9.eE+-]+$");
             assertThat(m.body()).contains("process_uptime_seconds");
 
@@ -65,7 +65,7 @@ class HealthServerTest {
             throw new IllegalStateException("etcd did not answer\nwithin 2s");
         });
         try (ProcessMetrics metrics = new ProcessMetrics();
-             HealthServer server = new HealthServer("127.0.0.1", 0, checks, metrics.registry())) {
+                HealthServer server = new HealthServer("127.0.0.1", 0, checks, metrics.registry())) {
             server.start();
             HttpResponse<String> r = Http.get(server.port(), "/readyz");
             assertThat(r.statusCode()).isEqualTo(503);
@@ -76,7 +76,7 @@ class HealthServerTest {
     @Test
     void shuttingDownFailsLivenessAndReadiness() throws Exception {
         try (ProcessMetrics metrics = new ProcessMetrics();
-             HealthServer server = new HealthServer("127.0.0.1", 0, new ReadinessChecks(), metrics.registry())) {
+                HealthServer server = new HealthServer("127.0.0.1", 0, new ReadinessChecks(), metrics.registry())) {
             server.start();
             assertThat(Http.get(server.port(), "/readyz").statusCode()).isEqualTo(200);
             server.markShuttingDown();
@@ -107,16 +107,22 @@ class HealthServerTest {
     @Test
     void headIsAnsweredWithoutBodyAndOtherMethodsAreRejected() throws Exception {
         try (ProcessMetrics metrics = new ProcessMetrics();
-             HealthServer server = new HealthServer("127.0.0.1", 0, new ReadinessChecks(), metrics.registry())) {
+                HealthServer server = new HealthServer("127.0.0.1", 0, new ReadinessChecks(), metrics.registry())) {
             server.start();
             HttpClient http = HttpClient.newHttpClient();
             URI healthz = URI.create("http://127.0.0.1:" + server.port() + "/healthz");
-            HttpResponse<String> head = http.send(HttpRequest.newBuilder(healthz)
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> head = http.send(
+                    HttpRequest.newBuilder(healthz)
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.body()).isEmpty();
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(healthz)
-                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = http.send(
+                    HttpRequest.newBuilder(healthz)
+                            .POST(HttpRequest.BodyPublishers.ofString("x"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(405);
             assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
         }
@@ -131,11 +137,13 @@ class HealthServerTest {
             return true;
         });
         try (ProcessMetrics metrics = new ProcessMetrics();
-             HealthServer server = new HealthServer("127.0.0.1", 0, checks, metrics.registry())) {
+                HealthServer server = new HealthServer("127.0.0.1", 0, checks, metrics.registry())) {
             server.start();
             HttpClient http = HttpClient.newHttpClient();
-            CompletableFuture<HttpResponse<String>> ready = http.sendAsync(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> ready = http.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/readyz"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             // the readiness check blocks a worker thread, not the event loop
             assertThat(Http.get(server.port(), "/healthz").statusCode()).isEqualTo(200);
             release.countDown();
@@ -147,7 +155,8 @@ class HealthServerTest {
     void duplicateOrBadCheckNamesAreRejected() {
         ReadinessChecks checks = new ReadinessChecks();
         checks.add("informers-synced", () -> true);
-        assertThatThrownBy(() -> checks.add("informers-synced", () -> true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> checks.add("informers-synced", () -> true))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> checks.add("Bad Name", () -> true)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -9,14 +9,18 @@ import java.util.function.Predicate;
 
 /** Test helper: bounded GETs against a local port and polling with a deadline. */
 final class Http {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private Http() {
-    }
+    private Http() {}
 
     static HttpResponse<String> get(int port, String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Polls until {@code until} holds for a response; fails with the last response after the deadline. */
@@ -36,6 +40,7 @@ final class Http {
             }
             Thread.sleep(50); // poll interval, not a wait-for-state: the loop checks the state
         }
-        throw new AssertionError("GET " + path + " did not reach the expected state within " + within + "; last: " + last);
+        throw new AssertionError(
+                "GET " + path + " did not reach the expected state within " + within + "; last: " + last);
     }
 }

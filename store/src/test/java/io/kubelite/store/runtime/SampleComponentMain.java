@@ -1,13 +1,12 @@
 package io.kubelite.store.runtime;
 
-import io.kubelite.store.election.Leadership;
 import io.etcd.jetcd.KV;
+import io.kubelite.store.election.Leadership;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Test-only process: a component that records its lifecycle as keys under
@@ -72,7 +71,11 @@ public final class SampleComponentMain implements Callable<Integer> {
             String key = ctx.etcd().prefix() + "/_kubelite/sample/" + ctx.identity() + "/" + what;
             KV kv = ctx.etcd().client().getKVClient();
             try {
-                ctx.etcd().call(key, () -> kv.put(io.kubelite.store.Etcd.bytes(key), io.kubelite.store.Etcd.bytes(what)).thenApply(r -> r))
+                ctx.etcd()
+                        .call(
+                                key,
+                                () -> kv.put(io.kubelite.store.Etcd.bytes(key), io.kubelite.store.Etcd.bytes(what))
+                                        .thenApply(r -> r))
                         .get(15, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot write " + key, e);

@@ -11,8 +11,7 @@ import java.util.List;
  * environment on the returned builder and owns the process it starts.
  */
 public final class ChildJvm {
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     /** {@code java <jvmArgs> -cp <this class path> <main> <args>}, not started. */
     public static ProcessBuilder builder(List<String> jvmArgs, Class<?> main, List<String> args) {

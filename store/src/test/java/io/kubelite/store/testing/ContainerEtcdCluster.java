@@ -3,16 +3,15 @@ package io.kubelite.store.testing;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
-
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A single etcd member in a Docker container, for machines with a Docker engine but no
@@ -40,14 +39,21 @@ final class ContainerEtcdCluster implements EtcdCluster {
         hostPort = FreePorts.next();
         container = new GenericContainer<>(DockerImageName.parse(image))
                 .withExposedPorts(2379)
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                        new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), ExposedPort.tcp(2379))))
-                .withCommand("etcd",
-                        "--name", "m0",
-                        "--data-dir", "/var/lib/etcd",
-                        "--listen-client-urls", "http://0.0.0.0:2379",
-                        "--advertise-client-urls", "http://127.0.0.1:" + hostPort,
-                        "--experimental-watch-progress-notify-interval", "2s")
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                        .withPortBindings(new PortBinding(
+                                Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), ExposedPort.tcp(2379))))
+                .withCommand(
+                        "etcd",
+                        "--name",
+                        "m0",
+                        "--data-dir",
+                        "/var/lib/etcd",
+                        "--listen-client-urls",
+                        "http://0.0.0.0:2379",
+                        "--advertise-client-urls",
+                        "http://127.0.0.1:" + hostPort,
+                        "--experimental-watch-progress-notify-interval",
+                        "2s")
                 .waitingFor(Wait.forHttp("/health").forPort(2379).withStartupTimeout(Duration.ofSeconds(60)));
         container.start();
     }
@@ -82,7 +88,10 @@ final class ContainerEtcdCluster implements EtcdCluster {
     @Override
     public void restart(int i) {
         check(i);
-        container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+        container
+                .getDockerClient()
+                .startContainerCmd(container.getContainerId())
+                .exec();
         Poll.until(Duration.ofSeconds(30), "etcd container answering /health", () -> {
             try {
                 etcdctl("endpoint", "health");
@@ -96,13 +105,19 @@ final class ContainerEtcdCluster implements EtcdCluster {
     @Override
     public void pause(int i) {
         check(i);
-        container.getDockerClient().pauseContainerCmd(container.getContainerId()).exec();
+        container
+                .getDockerClient()
+                .pauseContainerCmd(container.getContainerId())
+                .exec();
     }
 
     @Override
     public void resume(int i) {
         check(i);
-        container.getDockerClient().unpauseContainerCmd(container.getContainerId()).exec();
+        container
+                .getDockerClient()
+                .unpauseContainerCmd(container.getContainerId())
+                .exec();
     }
 
     @Override

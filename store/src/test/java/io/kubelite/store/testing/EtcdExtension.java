@@ -3,18 +3,17 @@ package io.kubelite.store.testing;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.local.EtcdBinary;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit 5 extension that gives a test class a real etcd. Register it on a static field:
@@ -64,7 +63,8 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
 
     public EtcdCluster cluster() {
         if (cluster == null) {
-            throw new IllegalStateException("etcd not started: register EtcdExtension with @RegisterExtension on a static field");
+            throw new IllegalStateException(
+                    "etcd not started: register EtcdExtension with @RegisterExtension on a static field");
         }
         return cluster;
     }
@@ -104,9 +104,8 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
         if (members == 1 && ContainerEtcdCluster.dockerAvailable()) {
             return new ContainerEtcdCluster();
         }
-        throw new IllegalStateException(members > 1
-                ? "A " + members + "-member etcd needs the etcd binary. " + NO_ETCD
-                : NO_ETCD);
+        throw new IllegalStateException(
+                members > 1 ? "A " + members + "-member etcd needs the etcd binary. " + NO_ETCD : NO_ETCD);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.kubelite.store.testing;
 
 import io.kubelite.store.local.EtcdBinary;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +13,12 @@ import java.util.regex.Pattern;
 
 /** Runs the etcdctl binary (v3 API) against a set of endpoints; a non-zero exit fails the test. */
 final class Etcdctl {
-    private Etcdctl() {
-    }
+    private Etcdctl() {}
 
     static String run(List<String> endpoints, String... args) {
-        Path ctl = EtcdBinary.etcdctl().orElseThrow(() ->
-                new AssertionError("etcdctl not found: install etcd-client (apt-get install etcd-client) or set ETCDCTL_BIN"));
+        Path ctl = EtcdBinary.etcdctl()
+                .orElseThrow(() -> new AssertionError(
+                        "etcdctl not found: install etcd-client (apt-get install etcd-client) or set ETCDCTL_BIN"));
         List<String> cmd = new ArrayList<>();
         cmd.add(ctl.toString());
         cmd.add("--endpoints=" + String.join(",", endpoints));

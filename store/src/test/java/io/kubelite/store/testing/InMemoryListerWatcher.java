@@ -2,17 +2,16 @@ package io.kubelite.store.testing;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
+import io.kubelite.kinds.Resource;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.ExpiredException;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectList;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.UnavailableException;
 import io.kubelite.store.reflector.ListerWatcher;
 import io.kubelite.store.reflector.ObjectKeys;
 import io.kubelite.store.watch.WatchEvent;
 import io.kubelite.store.watch.WatchListener;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -110,7 +109,9 @@ public final class InMemoryListerWatcher<T extends Message> implements ListerWat
 
     private T put(WatchEvent.Type type, String key, T obj, T prev) {
         long rev = ++revision;
-        ObjectMeta m = resource.meta(obj).toBuilder().setResourceVersion(Long.toString(rev)).build();
+        ObjectMeta m = resource.meta(obj).toBuilder()
+                .setResourceVersion(Long.toString(rev))
+                .build();
         T stored = resource.withTypeMeta(resource.withMeta(obj, m));
         objects.put(key, stored);
         record(new WatchEvent<>(type, key, stored, prev, rev));

@@ -3,7 +3,6 @@ package io.kubelite.store.testing;
 import com.google.protobuf.Message;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.reflector.ListerWatchers;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

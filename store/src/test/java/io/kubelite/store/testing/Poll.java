@@ -9,8 +9,7 @@ import java.util.function.Supplier;
  * Polling with a deadline: how tests wait for a state. Never a fixed sleep.
  */
 public final class Poll {
-    private Poll() {
-    }
+    private Poll() {}
 
     /** Polls {@code condition} every 20 ms until true, or fails with {@code what} after {@code timeout}. */
     public static void until(Duration timeout, String what, BooleanSupplier condition) {
@@ -58,8 +57,8 @@ public final class Poll {
                 lastSeen = "(the observation failed: " + e + ")";
             }
             if (System.nanoTime() > deadline) {
-                AssertionError err = new AssertionError("timed out after " + timeout + " waiting for: " + what
-                        + "\n  last saw: " + lastSeen);
+                AssertionError err = new AssertionError(
+                        "timed out after " + timeout + " waiting for: " + what + "\n  last saw: " + lastSeen);
                 if (last != null) {
                     err.initCause(last);
                 }

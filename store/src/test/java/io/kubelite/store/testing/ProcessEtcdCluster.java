@@ -2,7 +2,6 @@ package io.kubelite.store.testing;
 
 import io.kubelite.store.local.EtcdBinary;
 import io.kubelite.store.local.EtcdMember;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,8 +41,9 @@ public final class ProcessEtcdCluster implements EtcdCluster {
      * binary ({@code ETCD_BIN} or PATH).
      */
     public static ProcessEtcdCluster start(int size, String... extraFlags) {
-        Path binary = EtcdBinary.etcd().orElseThrow(() -> new IllegalStateException(
-                "no etcd binary: install etcd-server (apt-get install etcd-server), or set ETCD_BIN"));
+        Path binary = EtcdBinary.etcd()
+                .orElseThrow(() -> new IllegalStateException(
+                        "no etcd binary: install etcd-server (apt-get install etcd-server), or set ETCD_BIN"));
         return new ProcessEtcdCluster(binary, size, List.of(extraFlags));
     }
 
@@ -100,13 +100,21 @@ public final class ProcessEtcdCluster implements EtcdCluster {
         List<EtcdMember.Spec> specs = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             Path dir = root.resolve("a" + attempt).resolve("m" + i);
-            specs.add(new EtcdMember.Spec("m" + i, dir.resolve("data"), dir.resolve("etcd.log"),
-                    distinctPort(taken), distinctPort(taken), "", token,
+            specs.add(new EtcdMember.Spec(
+                    "m" + i,
+                    dir.resolve("data"),
+                    dir.resolve("etcd.log"),
+                    distinctPort(taken),
+                    distinctPort(taken),
+                    "",
+                    token,
                     // idle watchers learn etcd's revision soon, so tests waiting on it stay short
-                    Duration.ofSeconds(2), false,
+                    Duration.ofSeconds(2),
+                    false,
                     concat(List.of("--heartbeat-interval", "100", "--election-timeout", "1000"), extraFlags)));
         }
-        String initial = String.join(",", specs.stream().map(s -> s.name() + "=" + s.peerUrl()).toList());
+        String initial = String.join(
+                ",", specs.stream().map(s -> s.name() + "=" + s.peerUrl()).toList());
         for (EtcdMember.Spec s : specs) {
             members.add(new EtcdMember(binary, s.inCluster(initial, token)));
         }
@@ -207,7 +215,10 @@ public final class ProcessEtcdCluster implements EtcdCluster {
 
     @Override
     public String etcdctl(String... args) {
-        List<String> live = members.stream().filter(EtcdMember::isRunning).map(EtcdMember::endpoint).toList();
+        List<String> live = members.stream()
+                .filter(EtcdMember::isRunning)
+                .map(EtcdMember::endpoint)
+                .toList();
         return Etcdctl.run(live, args);
     }
 

@@ -1,17 +1,16 @@
 package io.kubelite.store.transfer;
 
-import io.kubelite.kinds.core.pod.PodKind;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodStatus;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +20,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An export taken while a writer creates and updates objects holds exactly the state
@@ -37,22 +36,33 @@ class ExportConsistencyTest {
         Etcd etcd = ETCD.connect(ETCD.newPrefix());
         ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
         CompletableFuture.allOf(java.util.stream.IntStream.range(0, 200)
-                .mapToObj(i -> pods.create(TestObjects.pod("default", "p-" + i)))
-                .toArray(CompletableFuture[]::new)).join();
+                        .mapToObj(i -> pods.create(TestObjects.pod("default", "p-" + i)))
+                        .toArray(CompletableFuture[]::new))
+                .join();
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong writes = new AtomicLong();
-        Thread writer = new Thread(() -> {
-            int i = 0;
-            while (!stop.get()) {
-                // updates spread over the whole key range, and new keys sorting before and after the pages read so far
-                pods.guaranteedUpdate("default", "p-" + (i * 37 % 200), p -> p.toBuilder()
-                        .setStatus(PodStatus.newBuilder().setMessage("w" + writes.get())).build()).join();
-                pods.create(TestObjects.pod("default", (i % 2 == 0 ? "a-" : "z-") + i)).join();
-                writes.addAndGet(2);
-                i++;
-            }
-        }, "export-consistency-writer");
+        Thread writer = new Thread(
+                () -> {
+                    int i = 0;
+                    while (!stop.get()) {
+                        // updates spread over the whole key range, and new keys sorting before and after the pages read
+                        // so far
+                        pods.guaranteedUpdate(
+                                        "default",
+                                        "p-" + (i * 37 % 200),
+                                        p -> p.toBuilder()
+                                                .setStatus(
+                                                        PodStatus.newBuilder().setMessage("w" + writes.get()))
+                                                .build())
+                                .join();
+                        pods.create(TestObjects.pod("default", (i % 2 == 0 ? "a-" : "z-") + i))
+                                .join();
+                        writes.addAndGet(2);
+                        i++;
+                    }
+                },
+                "export-consistency-writer");
         writer.start();
         ExportSummary s;
         byte[] bytes;

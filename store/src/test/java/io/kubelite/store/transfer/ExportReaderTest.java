@@ -1,11 +1,12 @@
 package io.kubelite.store.transfer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.TestObjects;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,13 +15,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The file format alone: what a valid export looks like and how every kind of damage is named. */
 class ExportReaderTest {
-    private static final ExportHeader HEADER = new ExportHeader(ExportFormat.V1, "/registry", 42, "2026-11-26T05:40:00Z");
+    private static final ExportHeader HEADER =
+            new ExportHeader(ExportFormat.V1, "/registry", 42, "2026-11-26T05:40:00Z");
 
     private static byte[] file(ExportEntry... entries) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -38,11 +38,14 @@ class ExportReaderTest {
     }
 
     private static ExportEntry pod(String ns, String name, long ttl) {
-        return new ExportEntry("pods/" + ns + "/" + name, ObjectCodec.encode(PodKind.RESOURCE, TestObjects.pod(ns, name)), ttl);
+        return new ExportEntry(
+                "pods/" + ns + "/" + name, ObjectCodec.encode(PodKind.RESOURCE, TestObjects.pod(ns, name)), ttl);
     }
 
     private static byte[] valid() {
-        return file(pod("default", "a", 0), pod("default", "b", 3542),
+        return file(
+                pod("default", "a", 0),
+                pod("default", "b", 3542),
                 new ExportEntry("nodes/n1", ObjectCodec.encode(NodeKind.RESOURCE, TestObjects.node("n1")), 0));
     }
 
@@ -58,7 +61,9 @@ class ExportReaderTest {
     void aWrittenFileReadsBackWithItsHeaderEntriesAndTtls() {
         ExportFile f = TransferFixtures.parse(valid());
         assertThat(f.header()).isEqualTo(HEADER);
-        assertThat(f.entries()).extracting(ExportEntry::key).containsExactly("pods/default/a", "pods/default/b", "nodes/n1");
+        assertThat(f.entries())
+                .extracting(ExportEntry::key)
+                .containsExactly("pods/default/a", "pods/default/b", "nodes/n1");
         assertThat(f.entries()).extracting(ExportEntry::ttlSeconds).containsExactly(0L, 3542L, 0L);
         assertThat(f.trailer().keys()).isEqualTo(3);
         assertThat(f.trailer().leased()).isEqualTo(1);
@@ -74,12 +79,14 @@ class ExportReaderTest {
     }
 
     private static void rejected(byte[] f, String message) {
-        assertThatThrownBy(() -> TransferFixtures.parse(f)).isInstanceOf(InvalidExportException.class)
+        assertThatThrownBy(() -> TransferFixtures.parse(f))
+                .isInstanceOf(InvalidExportException.class)
                 .hasMessage(message);
     }
 
     private static void rejectedContaining(byte[] f, String... parts) {
-        assertThatThrownBy(() -> TransferFixtures.parse(f)).isInstanceOf(InvalidExportException.class)
+        assertThatThrownBy(() -> TransferFixtures.parse(f))
+                .isInstanceOf(InvalidExportException.class)
                 .hasMessageContainingAll(parts);
     }
 
@@ -113,7 +120,8 @@ class ExportReaderTest {
 
     @Test
     void aValueThatIsNotAKubeliteObjectNamesItsLine() {
-        byte[] f = file(pod("default", "a", 0), new ExportEntry("pods/default/b", "hello".getBytes(StandardCharsets.UTF_8), 0));
+        byte[] f = file(
+                pod("default", "a", 0), new ExportEntry("pods/default/b", "hello".getBytes(StandardCharsets.UTF_8), 0));
         rejectedContaining(f, "line 3: value at pods/default/b is not a kubelite object (missing magic prefix");
     }
 
@@ -127,7 +135,8 @@ class ExportReaderTest {
     @Test
     void anObjectUnderTheWrongResourceIsRefused() {
         byte[] node = ObjectCodec.encode(NodeKind.RESOURCE, TestObjects.node("n1"));
-        rejected(file(new ExportEntry("pods/default/n1", node, 0)),
+        rejected(
+                file(new ExportEntry("pods/default/n1", node, 0)),
                 "line 2: key pods/default/n1 holds a v1 Node, which belongs at nodes/<name>");
     }
 
@@ -141,7 +150,8 @@ class ExportReaderTest {
     @Test
     void absoluteAndDuplicateKeysAreRefused() {
         ExportEntry a = pod("default", "a", 0);
-        rejected(file(new ExportEntry("/registry/pods/default/a", a.value(), 0)),
+        rejected(
+                file(new ExportEntry("/registry/pods/default/a", a.value(), 0)),
                 "line 2: key \"/registry/pods/default/a\" must be relative to the prefix (no leading '/')");
         rejected(file(a, a), "line 3: key pods/default/a appears twice (first on line 2)");
     }
@@ -151,9 +161,12 @@ class ExportReaderTest {
         List<String> l = lines(valid());
         l.set(0, l.get(0).replace("kubelite-export/v1", "kubelite-export/v9"));
         rejected(join(l), "line 1: unsupported format \"kubelite-export/v9\"; this kubelite reads kubelite-export/v1");
-        rejected("apiVersion: v1\nkind: Pod\n".getBytes(StandardCharsets.UTF_8),
+        rejected(
+                "apiVersion: v1\nkind: Pod\n".getBytes(StandardCharsets.UTF_8),
                 "line 1: not JSON (expected a kubelite export header): Unrecognized token 'apiVersion': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
-        rejected("{\"hello\":1}\n".getBytes(StandardCharsets.UTF_8), "line 1: not a kubelite export header (no \"format\" field)");
+        rejected(
+                "{\"hello\":1}\n".getBytes(StandardCharsets.UTF_8),
+                "line 1: not a kubelite export header (no \"format\" field)");
         rejected(new byte[0], "empty input: not a kubelite export");
     }
 

@@ -1,23 +1,22 @@
 package io.kubelite.store.transfer;
 
-import io.kubelite.kinds.core.pod.PodKind;
-import io.kubelite.kinds.core.secret.SecretKind;
+import static io.kubelite.store.transfer.TransferFixtures.bs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.protobuf.Message;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodStatus;
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
 import io.kubelite.store.testing.EtcdExtension;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.Map;
-
-import static io.kubelite.store.transfer.TransferFixtures.bs;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Export and import against a real etcd, between two prefixes of the same cluster. */
 class StoreTransferTest {
@@ -29,8 +28,14 @@ class StoreTransferTest {
         Etcd source = ETCD.connect(ETCD.newPrefix());
         TransferFixtures.seed(source);
         // coordination data and garbage are not exported
-        source.client().getKVClient().put(bs(source.prefix() + "/_kubelite/leader/scheduler/1"), bs("candidate")).join();
-        source.client().getKVClient().put(bs(source.prefix() + "/pods/default/garbage"), bs("not an object")).join();
+        source.client()
+                .getKVClient()
+                .put(bs(source.prefix() + "/_kubelite/leader/scheduler/1"), bs("candidate"))
+                .join();
+        source.client()
+                .getKVClient()
+                .put(bs(source.prefix() + "/pods/default/garbage"), bs("not an object"))
+                .join();
 
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         ExportSummary exported;
@@ -59,11 +64,15 @@ class StoreTransferTest {
         assertThat(TransferFixtures.objects(target)).isEqualTo(want);
         long ttl = TransferFixtures.remainingTtl(target, target.prefix() + "/events/default/web-0.1");
         assertThat(ttl).isBetween(TransferFixtures.EVENT_TTL - 60, TransferFixtures.EVENT_TTL);
-        assertThat(TransferFixtures.remainingTtl(target, target.prefix() + "/pods/default/web-0")).isZero();
+        assertThat(TransferFixtures.remainingTtl(target, target.prefix() + "/pods/default/web-0"))
+                .isZero();
         // the target's objects are usable: resourceVersion is the target's own and updates work
         ObjectStore<Pod> pods = new Store(target).of(PodKind.RESOURCE);
         Pod p = pods.get("default", "web-1").join();
-        pods.update(p.toBuilder().setStatus(PodStatus.newBuilder().setPhase("Running")).build()).join();
+        pods.update(p.toBuilder()
+                        .setStatus(PodStatus.newBuilder().setPhase("Running"))
+                        .build())
+                .join();
     }
 
     @Test
@@ -74,13 +83,17 @@ class StoreTransferTest {
 
         Etcd target = ETCD.connect(ETCD.newPrefix());
         ObjectStore<Pod> targetPods = new Store(target).of(PodKind.RESOURCE);
-        targetPods.create(TestObjects.pod("default", "web-0").toBuilder()
-                .setStatus(PodStatus.newBuilder().setPhase("Failed")).build()).join();
+        targetPods
+                .create(TestObjects.pod("default", "web-0").toBuilder()
+                        .setStatus(PodStatus.newBuilder().setPhase("Failed"))
+                        .build())
+                .join();
         targetPods.create(TestObjects.pod("default", "only-in-target")).join();
 
         assertThatThrownBy(() -> new StoreImporter(target).importFile(file, false))
                 .isInstanceOf(ImportRefusedException.class)
-                .hasMessageContaining("already holds 2 keys").hasMessageContaining("--force");
+                .hasMessageContaining("already holds 2 keys")
+                .hasMessageContaining("--force");
         assertThat(TransferFixtures.countUnder(target)).isEqualTo(2);
 
         new StoreImporter(target).importFile(file, true);
@@ -104,7 +117,13 @@ class StoreTransferTest {
                 .isInstanceOf(ImportRefusedException.class)
                 .hasMessageContaining("key " + raced + " was created in the target while importing");
         assertThat(TransferFixtures.countUnder(target)).isEqualTo(1); // one batch (13 keys), nothing of it written
-        assertThat(target.client().getKVClient().get(bs(raced)).join().getKvs().get(0).getValue())
+        assertThat(target.client()
+                        .getKVClient()
+                        .get(bs(raced))
+                        .join()
+                        .getKvs()
+                        .get(0)
+                        .getValue())
                 .isEqualTo(bs("raced"));
     }
 
@@ -113,19 +132,30 @@ class StoreTransferTest {
         Etcd source = ETCD.connect(ETCD.newPrefix());
         // 48 secrets of 1.4 MiB each: 67 MiB in one 500-key page, over jetcd's 64 MiB inbound limit
         io.kubelite.api.Secret big = io.kubelite.api.Secret.newBuilder()
-                .putData("blob", com.google.protobuf.ByteString.copyFrom(new byte[1400 * 1024])).build();
+                .putData("blob", com.google.protobuf.ByteString.copyFrom(new byte[1400 * 1024]))
+                .build();
         ObjectStore<io.kubelite.api.Secret> secrets = new Store(source).of(SecretKind.RESOURCE);
         for (int i = 0; i < 48; i++) {
-            secrets.create(big.toBuilder().setMetadata(io.kubelite.api.ObjectMeta.newBuilder()
-                    .setNamespace("default").setName("s-" + i)).build()).join();
+            secrets.create(big.toBuilder()
+                            .setMetadata(io.kubelite.api.ObjectMeta.newBuilder()
+                                    .setNamespace("default")
+                                    .setName("s-" + i))
+                            .build())
+                    .join();
         }
         try {
             ExportSummary s = new StoreExporter(source).export(java.io.OutputStream.nullOutputStream());
             assertThat(s.keys()).isEqualTo(48);
         } finally {
             // keep the shared etcd small for the other tests
-            source.client().getKVClient().delete(bs(source.prefix() + "/"), io.etcd.jetcd.options.DeleteOption.builder()
-                    .isPrefix(true).build()).join();
+            source.client()
+                    .getKVClient()
+                    .delete(
+                            bs(source.prefix() + "/"),
+                            io.etcd.jetcd.options.DeleteOption.builder()
+                                    .isPrefix(true)
+                                    .build())
+                    .join();
         }
     }
 }

@@ -1,10 +1,5 @@
 package io.kubelite.store.transfer;
 
-import io.kubelite.kinds.Kinds;
-import io.kubelite.kinds.core.event.EventKind;
-import io.kubelite.kinds.core.namespace.NamespaceKind;
-import io.kubelite.kinds.core.node.NodeKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import com.google.protobuf.Message;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -14,14 +9,18 @@ import io.etcd.jetcd.options.PutOption;
 import io.kubelite.api.Event;
 import io.kubelite.api.Namespace;
 import io.kubelite.api.ObjectMeta;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
+import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Keys;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectCodec;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.Store;
 import io.kubelite.store.TestObjects;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,23 +38,34 @@ import java.util.TreeMap;
 public final class TransferFixtures {
     public static final long EVENT_TTL = 600;
 
-    private TransferFixtures() {
-    }
+    private TransferFixtures() {}
 
     /** Namespaces, pods, nodes through ObjectStore; one Event on a lease of {@link #EVENT_TTL} seconds. */
     public static void seed(Etcd etcd) {
         Store store = new Store(etcd);
         for (String ns : List.of("default", "team-a")) {
-            store.of(NamespaceKind.RESOURCE).create(Namespace.newBuilder()
-                    .setMetadata(ObjectMeta.newBuilder().setName(ns)).build()).join();
+            store.of(NamespaceKind.RESOURCE)
+                    .create(Namespace.newBuilder()
+                            .setMetadata(ObjectMeta.newBuilder().setName(ns))
+                            .build())
+                    .join();
             for (int i = 0; i < 4; i++) {
-                store.of(PodKind.RESOURCE).create(TestObjects.pod(ns, "web-" + i)).join();
+                store.of(PodKind.RESOURCE)
+                        .create(TestObjects.pod(ns, "web-" + i))
+                        .join();
             }
         }
         store.of(NodeKind.RESOURCE).create(TestObjects.node("node-1")).join();
         store.of(NodeKind.RESOURCE).create(TestObjects.node("node-2")).join();
-        Event ev = Event.newBuilder().setMetadata(ObjectMeta.newBuilder().setNamespace("default").setName("web-0.1")
-                .setUid("e-1")).setReason("Scheduled").setMessage("assigned to node-1").setCount(1).build();
+        Event ev = Event.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setNamespace("default")
+                        .setName("web-0.1")
+                        .setUid("e-1"))
+                .setReason("Scheduled")
+                .setMessage("assigned to node-1")
+                .setCount(1)
+                .build();
         putLeased(etcd, EventKind.RESOURCE, ev, EVENT_TTL);
     }
 
@@ -63,8 +73,13 @@ public final class TransferFixtures {
         ObjectMeta m = r.meta(obj);
         String key = new Keys(etcd.prefix()).key(r, m.getNamespace(), m.getName());
         long lease = etcd.client().getLeaseClient().grant(ttl).join().getID();
-        etcd.client().getKVClient().put(bs(key), ByteSequence.from(ObjectCodec.encode(r, obj)),
-                PutOption.builder().withLeaseId(lease).build()).join();
+        etcd.client()
+                .getKVClient()
+                .put(
+                        bs(key),
+                        ByteSequence.from(ObjectCodec.encode(r, obj)),
+                        PutOption.builder().withLeaseId(lease).build())
+                .join();
         return key;
     }
 
@@ -89,10 +104,14 @@ public final class TransferFixtures {
     /** Every raw key and value under the prefix at {@code revision}, keys relative. */
     public static Map<String, String> rawAt(Etcd etcd, long revision) {
         String base = etcd.prefix() + "/";
-        GetOption o = GetOption.builder().withRange(bs(Keys.rangeEnd(base))).withRevision(revision).build();
+        GetOption o = GetOption.builder()
+                .withRange(bs(Keys.rangeEnd(base)))
+                .withRevision(revision)
+                .build();
         Map<String, String> out = new TreeMap<>();
         for (KeyValue kv : etcd.client().getKVClient().get(bs(base), o).join().getKvs()) {
-            out.put(kv.getKey().toString(StandardCharsets.UTF_8).substring(base.length()),
+            out.put(
+                    kv.getKey().toString(StandardCharsets.UTF_8).substring(base.length()),
                     java.util.Base64.getEncoder().encodeToString(kv.getValue().getBytes()));
         }
         return out;
@@ -105,13 +124,27 @@ public final class TransferFixtures {
             throw new AssertionError("no key " + fullKey);
         }
         long lease = kvs.get(0).getLease();
-        return lease == 0 ? 0 : etcd.client().getLeaseClient().timeToLive(lease, LeaseOption.DEFAULT).join().getTTL();
+        return lease == 0
+                ? 0
+                : etcd.client()
+                        .getLeaseClient()
+                        .timeToLive(lease, LeaseOption.DEFAULT)
+                        .join()
+                        .getTTL();
     }
 
     public static long countUnder(Etcd etcd) {
         String base = etcd.prefix() + "/";
-        return etcd.client().getKVClient().get(bs(base), GetOption.builder().withRange(bs(Keys.rangeEnd(base)))
-                .withCountOnly(true).build()).join().getCount();
+        return etcd.client()
+                .getKVClient()
+                .get(
+                        bs(base),
+                        GetOption.builder()
+                                .withRange(bs(Keys.rangeEnd(base)))
+                                .withCountOnly(true)
+                                .build())
+                .join()
+                .getCount();
     }
 
     public static byte[] export(Etcd etcd) {

@@ -5,7 +5,6 @@ import io.kubelite.api.ReplicaSet;
 import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.core.pod.PodSpecValidation;
 import io.kubelite.kinds.validation.FieldErrors;
-
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,7 +18,9 @@ final class ReplicaSetStrategy implements Strategy<ReplicaSet> {
             b.getSpecBuilder().setReplicas(1);
         }
         if (b.getSpec().hasTemplate()) {
-            b.getSpecBuilder().getTemplateBuilder().setSpec(PodSpecDefaults.scheme(b.getSpec().getTemplate().getSpec()));
+            b.getSpecBuilder()
+                    .getTemplateBuilder()
+                    .setSpec(PodSpecDefaults.scheme(b.getSpec().getTemplate().getSpec()));
         }
         return b.build();
     }
@@ -40,11 +41,13 @@ final class ReplicaSetStrategy implements Strategy<ReplicaSet> {
         if (sel.getMatchLabelsCount() == 0 && sel.getMatchExpressionsCount() == 0) {
             errs.required("spec.selector");
         } else {
-            Map<String, String> labels = rs.getSpec().getTemplate().getMetadata().getLabelsMap();
+            Map<String, String> labels =
+                    rs.getSpec().getTemplate().getMetadata().getLabelsMap();
             boolean matches = sel.getMatchLabelsMap().entrySet().stream()
                     .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
             if (!matches) {
-                errs.invalid("spec.template.metadata.labels", goMap(labels), "`selector` does not match template `labels`");
+                errs.invalid(
+                        "spec.template.metadata.labels", goMap(labels), "`selector` does not match template `labels`");
             }
         }
         PodSpecValidation.validate(rs.getSpec().getTemplate().getSpec(), "spec.template.spec", errs);
@@ -53,7 +56,9 @@ final class ReplicaSetStrategy implements Strategy<ReplicaSet> {
     @Override
     public void validateUpdate(ReplicaSet rs, ReplicaSet old, FieldErrors errs) {
         if (!old.getSpec().getSelector().equals(rs.getSpec().getSelector())) {
-            errs.invalid("spec.selector", "v1.LabelSelector" + rs.getSpec().getSelector().getMatchLabelsMap(),
+            errs.invalid(
+                    "spec.selector",
+                    "v1.LabelSelector" + rs.getSpec().getSelector().getMatchLabelsMap(),
                     "field is immutable");
         }
     }
@@ -61,7 +66,11 @@ final class ReplicaSetStrategy implements Strategy<ReplicaSet> {
     /** Go's {@code %v} of a map, as kube's message prints the labels. */
     private static String goMap(Map<String, String> labels) {
         StringBuilder b = new StringBuilder("map[");
-        new TreeMap<>(labels).forEach((k, v) -> b.append(b.length() == 4 ? "" : " ").append(k).append(':').append(v));
+        new TreeMap<>(labels)
+                .forEach((k, v) -> b.append(b.length() == 4 ? "" : " ")
+                        .append(k)
+                        .append(':')
+                        .append(v));
         return b.append(']').toString();
     }
 }

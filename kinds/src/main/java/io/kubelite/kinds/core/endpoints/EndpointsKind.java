@@ -8,7 +8,6 @@ import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,8 +23,7 @@ public final class EndpointsKind {
                     Cells.age(Endpoints::getMetadata)))
             .build();
 
-    private EndpointsKind() {
-    }
+    private EndpointsKind() {}
 
     /** kubectl's {@code formatEndpoints}: the first three ip:port pairs, then a count. */
     private static String endpoints(Endpoints e) {
@@ -40,7 +38,8 @@ public final class EndpointsKind {
         if (eps.isEmpty()) {
             return "<none>";
         }
-        return eps.size() > 3 ? String.join(",", eps.subList(0, 3)) + " + " + (eps.size() - 3) + " more..."
+        return eps.size() > 3
+                ? String.join(",", eps.subList(0, 3)) + " + " + (eps.size() - 3) + " more..."
                 : String.join(",", eps);
     }
 }

@@ -6,7 +6,6 @@ import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -21,10 +20,16 @@ public final class EventKind {
                     Column.of("Last Seen", "string", "The time since the event was last seen", EventKind::lastSeen),
                     Column.of("Type", "string", "Type of this event (Normal, Warning)", (e, now) -> e.getType()),
                     Column.of("Reason", "string", "The reason for the event", (e, now) -> e.getReason()),
-                    Column.of("Object", "string", "The object this event is about",
+                    Column.of(
+                            "Object",
+                            "string",
+                            "The object this event is about",
                             (e, now) -> e.getInvolvedObject().getKind().toLowerCase(Locale.ROOT) + "/"
                                     + e.getInvolvedObject().getName()),
-                    Column.of("Message", "string", "A human-readable description of the event",
+                    Column.of(
+                            "Message",
+                            "string",
+                            "A human-readable description of the event",
                             (e, now) -> e.getMessage().trim())))
             .field("involvedObject.kind", e -> e.getInvolvedObject().getKind())
             .field("involvedObject.namespace", e -> e.getInvolvedObject().getNamespace())
@@ -35,11 +40,11 @@ public final class EventKind {
             .field("source", e -> e.getSource().getComponent())
             .build();
 
-    private EventKind() {
-    }
+    private EventKind() {}
 
     private static String lastSeen(Event e, Instant now) {
-        Timestamp last = e.hasLastTimestamp() ? e.getLastTimestamp()
+        Timestamp last = e.hasLastTimestamp()
+                ? e.getLastTimestamp()
                 : e.hasEventTime() ? e.getEventTime() : e.getMetadata().getCreationTimestamp();
         return Cells.age(last, now);
     }

@@ -4,12 +4,11 @@ import io.kubelite.api.Namespace;
 import io.kubelite.kinds.DeletionStyle;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
-import io.kubelite.kinds.Subresource;
 import io.kubelite.kinds.Strategy;
+import io.kubelite.kinds.Subresource;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
 import io.kubelite.kinds.validation.Names;
-
 import java.util.List;
 
 /**
@@ -25,15 +24,17 @@ public final class NamespaceKind {
             .strategy(new NamespaceStrategy())
             .columns(List.of(
                     Cells.name(Namespace::getMetadata),
-                    Column.of("Status", "string", "The status of the namespace",
+                    Column.of(
+                            "Status",
+                            "string",
+                            "The status of the namespace",
                             (n, now) -> n.getStatus().getPhase()),
                     Cells.age(Namespace::getMetadata)))
             .subresources(Subresource.status())
             .field("status.phase", n -> n.getStatus().getPhase())
             .build();
 
-    private NamespaceKind() {
-    }
+    private NamespaceKind() {}
 
     private static final class NamespaceStrategy implements Strategy<Namespace> {
         @Override
@@ -51,8 +52,8 @@ public final class NamespaceKind {
         @Override
         public Namespace prepareForUpdate(Namespace n, Namespace old) {
             // the status has its own subresource; an unset one stays unset
-        Namespace.Builder b = n.toBuilder();
-        return (old.hasStatus() ? b.setStatus(old.getStatus()) : b.clearStatus()).build();
+            Namespace.Builder b = n.toBuilder();
+            return (old.hasStatus() ? b.setStatus(old.getStatus()) : b.clearStatus()).build();
         }
 
         @Override

@@ -5,7 +5,6 @@ import io.kubelite.api.NodeAddress;
 import io.kubelite.api.NodeCondition;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,19 +17,38 @@ final class NodeColumns {
             Column.of("Status", "string", "The status of the node", (n, now) -> status(n)),
             Column.of("Roles", "string", "The roles of the node", (n, now) -> roles(n)),
             Cells.age(Node::getMetadata),
-            Column.of("Version", "string", "Kubelet Version reported by the node.",
+            Column.of(
+                    "Version",
+                    "string",
+                    "Kubelet Version reported by the node.",
                     (n, now) -> n.getStatus().getNodeInfo().getKubeletVersion()),
-            Column.wide("Internal-IP", "string", "List of internal IPs for the node.", (n, now) -> address(n, "InternalIP")),
-            Column.wide("External-IP", "string", "List of external IPs for the node.", (n, now) -> address(n, "ExternalIP")),
-            Column.wide("OS-Image", "string", "OS image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).",
+            Column.wide(
+                    "Internal-IP",
+                    "string",
+                    "List of internal IPs for the node.",
+                    (n, now) -> address(n, "InternalIP")),
+            Column.wide(
+                    "External-IP",
+                    "string",
+                    "List of external IPs for the node.",
+                    (n, now) -> address(n, "ExternalIP")),
+            Column.wide(
+                    "OS-Image",
+                    "string",
+                    "OS image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).",
                     (n, now) -> Cells.orNone(n.getStatus().getNodeInfo().getOsImage())),
-            Column.wide("Kernel-Version", "string", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+            Column.wide(
+                    "Kernel-Version",
+                    "string",
+                    "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
                     (n, now) -> Cells.orNone(n.getStatus().getNodeInfo().getKernelVersion())),
-            Column.wide("Container-Runtime", "string", "Container runtime version reported by the node through runtime remote API (e.g. containerd://1.4.2).",
+            Column.wide(
+                    "Container-Runtime",
+                    "string",
+                    "Container runtime version reported by the node through runtime remote API (e.g. containerd://1.4.2).",
                     (n, now) -> Cells.orNone(n.getStatus().getNodeInfo().getContainerRuntimeVersion())));
 
-    private NodeColumns() {
-    }
+    private NodeColumns() {}
 
     private static String status(Node n) {
         String status = "Unknown";

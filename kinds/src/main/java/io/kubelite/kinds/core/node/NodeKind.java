@@ -4,7 +4,6 @@ import io.kubelite.api.Node;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
-
 import java.util.List;
 
 /** Nodes ({@code v1}, cluster-scoped), with the status subresource. */
@@ -19,6 +18,5 @@ public final class NodeKind {
             .field("spec.unschedulable", n -> Boolean.toString(n.getSpec().getUnschedulable()))
             .build();
 
-    private NodeKind() {
-    }
+    private NodeKind() {}
 }

@@ -6,7 +6,6 @@ import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.core.pod.PodSpecValidation;
 import io.kubelite.kinds.validation.FieldErrors;
 import io.kubelite.kinds.validation.Names;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -4,7 +4,6 @@ import io.kubelite.api.Pod;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
-
 import java.util.List;
 
 /** Pods ({@code v1}, namespaced): graceful deletion, the status, binding and log subresources. */
@@ -15,7 +14,8 @@ public final class PodKind {
     public static final Kind<Pod> KIND = Kind.of(RESOURCE)
             .strategy(new PodStrategy())
             .columns(PodColumns.COLUMNS)
-            .subresources(Subresource.status(),
+            .subresources(
+                    Subresource.status(),
                     Subresource.of("binding", "create").exchanging("", "v1", "Binding"),
                     Subresource.of("log", "get"))
             .field("spec.nodeName", p -> p.getSpec().getNodeName())
@@ -27,6 +27,5 @@ public final class PodKind {
             .field("status.nominatedNodeName", p -> p.getStatus().getNominatedNodeName())
             .build();
 
-    private PodKind() {
-    }
+    private PodKind() {}
 }

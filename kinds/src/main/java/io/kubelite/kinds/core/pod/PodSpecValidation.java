@@ -6,7 +6,6 @@ import io.kubelite.api.Quantity;
 import io.kubelite.api.Toleration;
 import io.kubelite.kinds.validation.FieldErrors;
 import io.kubelite.kinds.validation.Names;
-
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,13 +21,13 @@ public final class PodSpecValidation {
     /** The taint and toleration effects kube accepts. */
     public static final List<String> TAINT_EFFECTS = List.of("NoExecute", "NoSchedule", "PreferNoSchedule");
 
-    private PodSpecValidation() {
-    }
+    private PodSpecValidation() {}
 
     private static final List<String> RESTART_POLICIES = List.of("Always", "Never", "OnFailure");
     private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
-    private static final List<String> DNS_POLICIES = List.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
-    
+    private static final List<String> DNS_POLICIES =
+            List.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
+
     public static void validate(PodSpec s, String path, FieldErrors errs) {
         if (s.getContainersCount() == 0) {
             errs.required(path + ".containers");
@@ -43,11 +42,16 @@ public final class PodSpecValidation {
             errs.notSupported(path + ".dnsPolicy", s.getDnsPolicy(), DNS_POLICIES);
         }
         if (s.hasTerminationGracePeriodSeconds() && s.getTerminationGracePeriodSeconds() < 0) {
-            errs.invalid(path + ".terminationGracePeriodSeconds", s.getTerminationGracePeriodSeconds(),
+            errs.invalid(
+                    path + ".terminationGracePeriodSeconds",
+                    s.getTerminationGracePeriodSeconds(),
                     "must be greater than or equal to 0");
         }
         if (s.hasActiveDeadlineSeconds() && s.getActiveDeadlineSeconds() <= 0) {
-            errs.invalid(path + ".activeDeadlineSeconds", s.getActiveDeadlineSeconds(), "must be between 1 and 2147483647, inclusive");
+            errs.invalid(
+                    path + ".activeDeadlineSeconds",
+                    s.getActiveDeadlineSeconds(),
+                    "must be between 1 and 2147483647, inclusive");
         }
         if (!s.getNodeName().isEmpty()) {
             String err = Names.dns1123SubdomainError(s.getNodeName());
@@ -82,13 +86,17 @@ public final class PodSpecValidation {
                 errs.invalid(tp + ".operator", t.getValue(), "value must be empty when `operator` is 'Exists'");
             }
             if (t.getKey().isEmpty() && !op.equals("Exists")) {
-                errs.invalid(tp + ".operator", t.getOperator(), "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
+                errs.invalid(
+                        tp + ".operator",
+                        t.getOperator(),
+                        "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
             }
             if (!t.getEffect().isEmpty() && !TAINT_EFFECTS.contains(t.getEffect())) {
                 errs.notSupported(tp + ".effect", t.getEffect(), TAINT_EFFECTS);
             }
             if (t.hasTolerationSeconds() && !t.getEffect().equals("NoExecute")) {
-                errs.invalid(tp + ".effect", t.getEffect(), "effect must be 'NoExecute' when `tolerationSeconds` is set");
+                errs.invalid(
+                        tp + ".effect", t.getEffect(), "effect must be 'NoExecute' when `tolerationSeconds` is set");
             }
         }
     }
@@ -120,11 +128,14 @@ public final class PodSpecValidation {
                 }
             }
             Map<String, BigDecimal> limits = quantities(c.getResources().getLimitsMap(), p + ".resources.limits", errs);
-            Map<String, BigDecimal> requests = quantities(c.getResources().getRequestsMap(), p + ".resources.requests", errs);
+            Map<String, BigDecimal> requests =
+                    quantities(c.getResources().getRequestsMap(), p + ".resources.requests", errs);
             for (Map.Entry<String, BigDecimal> e : requests.entrySet()) {
                 BigDecimal lim = limits.get(e.getKey());
                 if (lim != null && e.getValue().compareTo(lim) > 0) {
-                    errs.invalid(p + ".resources.requests", c.getResources().getRequestsMap().get(e.getKey()),
+                    errs.invalid(
+                            p + ".resources.requests",
+                            c.getResources().getRequestsMap().get(e.getKey()),
                             "must be less than or equal to " + e.getKey() + " limit of "
                                     + c.getResources().getLimitsMap().get(e.getKey()));
                 }
@@ -149,5 +160,4 @@ public final class PodSpecValidation {
         }
         return out;
     }
-
 }

@@ -3,13 +3,11 @@ package io.kubelite.kinds.core.pod;
 import io.kubelite.api.ContainerState;
 import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.Pod;
-
 import java.util.List;
 
 /** kubectl's pod STATUS column ({@code printPod}): the phase, refined by container states and deletion. */
 public final class PodStatusReason {
-    private PodStatusReason() {
-    }
+    private PodStatusReason() {}
 
     public static String of(Pod pod) {
         var st = pod.getStatus();
@@ -27,7 +25,8 @@ public final class PodStatusReason {
             if (s.hasTerminated()) {
                 var t = s.getTerminated();
                 reason = "Init:" + (t.getReason().isEmpty() ? "ExitCode:" + t.getExitCode() : t.getReason());
-            } else if (s.hasWaiting() && !s.getWaiting().getReason().isEmpty()
+            } else if (s.hasWaiting()
+                    && !s.getWaiting().getReason().isEmpty()
                     && !s.getWaiting().getReason().equals("PodInitializing")) {
                 reason = "Init:" + s.getWaiting().getReason();
             } else {

@@ -55,10 +55,15 @@ final class PodStrategy implements Strategy<Pod> {
         PodSpec.Builder ma = a.toBuilder().clearActiveDeadlineSeconds().clearTolerations();
         PodSpec.Builder mb = b.toBuilder().clearActiveDeadlineSeconds().clearTolerations();
         for (int i = 0; i < ma.getContainersCount() && i < mb.getContainersCount(); i++) {
-            mb.setContainers(i, mb.getContainers(i).toBuilder().setImage(ma.getContainers(i).getImage()));
+            mb.setContainers(
+                    i,
+                    mb.getContainers(i).toBuilder().setImage(ma.getContainers(i).getImage()));
         }
         for (int i = 0; i < ma.getInitContainersCount() && i < mb.getInitContainersCount(); i++) {
-            mb.setInitContainers(i, mb.getInitContainers(i).toBuilder().setImage(ma.getInitContainers(i).getImage()));
+            mb.setInitContainers(
+                    i,
+                    mb.getInitContainers(i).toBuilder()
+                            .setImage(ma.getInitContainers(i).getImage()));
         }
         if (!a.getNodeName().isEmpty() || !b.getNodeName().isEmpty()) {
             if (!a.getNodeName().equals(b.getNodeName()) && !a.getNodeName().isEmpty()) {

@@ -8,7 +8,6 @@ import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
 import io.kubelite.kinds.validation.FieldErrors;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +26,16 @@ public final class SecretKind {
             .columns(List.of(
                     Cells.name(Secret::getMetadata),
                     Column.of("Type", "string", "The type of the secret", (s, now) -> s.getType()),
-                    Column.of("Data", "string", "The number of entries in the secret",
+                    Column.of(
+                            "Data",
+                            "string",
+                            "The number of entries in the secret",
                             (s, now) -> Integer.toString(s.getDataCount())),
                     Cells.age(Secret::getMetadata)))
             .field("type", Secret::getType)
             .build();
 
-    private SecretKind() {
-    }
+    private SecretKind() {}
 
     private static final class SecretStrategy implements Strategy<Secret> {
         private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");

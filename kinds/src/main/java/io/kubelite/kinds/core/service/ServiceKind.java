@@ -3,7 +3,6 @@ package io.kubelite.kinds.core.service;
 import io.kubelite.api.Service;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
-
 import java.util.List;
 
 /** Services ({@code v1}, namespaced); names are DNS-1035 labels. */
@@ -16,6 +15,5 @@ public final class ServiceKind {
             .columns(ServiceColumns.COLUMNS)
             .build();
 
-    private ServiceKind() {
-    }
+    private ServiceKind() {}
 }

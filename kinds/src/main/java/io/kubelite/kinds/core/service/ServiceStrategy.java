@@ -6,7 +6,6 @@ import io.kubelite.api.ServicePort;
 import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.validation.FieldErrors;
 import io.kubelite.kinds.validation.Names;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,7 +50,8 @@ final class ServiceStrategy implements Strategy<Service> {
         if (!s.getSpec().getType().isEmpty() && !TYPES.contains(s.getSpec().getType())) {
             errs.notSupported("spec.type", s.getSpec().getType(), TYPES);
         }
-        if (s.getSpec().getPortsCount() == 0 && !"ExternalName".equals(s.getSpec().getType())
+        if (s.getSpec().getPortsCount() == 0
+                && !"ExternalName".equals(s.getSpec().getType())
                 && !"None".equals(s.getSpec().getClusterIp())) {
             errs.required("spec.ports");
         }
