@@ -1,0 +1,140 @@
+package io.kubelite.apiserver.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real {@code kubectl} binary, pointed at one API server through its own kubeconfig
+ * (in a temp dir of the caller's): the fixture of the kubectl contract tests. The binary is
+ * {@code $KUBECTL} or {@code kubectl} on the PATH. When there is none, {@link #find} prints
+ * a loud banner to stderr and aborts the calling test (JUnit reports it skipped), so a
+ * machine without kubectl says so instead of passing silently.
+ */
+public final class Kubectl {
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final String binary;
+    private final Path kubeconfig;
+
+    private Kubectl(String binary, Path kubeconfig) {
+        this.binary = binary;
+        this.kubeconfig = kubeconfig;
+    }
+
+    /** What one kubectl run printed and returned. */
+    public record Result(int exitCode, String out, String err) {
+        /** The stdout, failing with both streams when kubectl exited non-zero. */
+        public String ok() {
+            if (exitCode != 0) {
+                throw new AssertionError("kubectl exited " + exitCode + "\nstdout:\n" + out + "\nstderr:\n" + err);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * kubectl against {@code server} ({@code http://127.0.0.1:PORT} or https) with an optional
+     * bearer token and CA file; aborts the test, loudly, when no kubectl binary exists.
+     */
+    public static Kubectl find(Path dir, String server, String token, Path caFile) throws IOException {
+        String binary = System.getenv().getOrDefault("KUBECTL", "kubectl");
+        if (!onPath(binary)) {
+            System.err.println("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+                    + "!!! kubectl not found (set KUBECTL or put kubectl on the PATH):\n"
+                    + "!!! the kubectl contract tests are SKIPPED on this machine\n"
+                    + "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+            Assumptions.abort("kubectl not found");
+        }
+        StringBuilder cfg = new StringBuilder();
+        cfg.append("apiVersion: v1\nkind: Config\ncurrent-context: test\n");
+        cfg.append("clusters:\n- name: test\n  cluster:\n    server: ")
+                .append(server)
+                .append('\n');
+        if (caFile != null) {
+            cfg.append("    certificate-authority: ")
+                    .append(caFile.toAbsolutePath())
+                    .append('\n');
+        }
+        cfg.append("users:\n- name: test\n  user:");
+        cfg.append(token == null ? " {}\n" : "\n    token: " + token + "\n");
+        cfg.append("contexts:\n- name: test\n  context:\n    cluster: test\n    user: test\n    namespace: default\n");
+        Path file = dir.resolve("kubeconfig");
+        Files.writeString(file, cfg);
+        return new Kubectl(binary, file);
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** Runs {@code kubectl ARGS} with this kubeconfig and no stdin. */
+    public Result run(String... args) {
+        return run(null, Map.of(), args);
+    }
+
+    /** Runs {@code kubectl ARGS} with {@code stdin} (null: none) and extra environment variables. */
+    public Result run(String stdin, Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary);
+        cmd.add("--kubeconfig=" + kubeconfig);
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // no cache shared between tests or with the user's ~/.kube
+        pb.environment()
+                .put("KUBECACHEDIR", kubeconfig.getParent().resolve("cache").toString());
+        pb.environment().putAll(env);
+        Process p = null;
+        try {
+            p = pb.start();
+            Process proc = p;
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(proc.getInputStream()));
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(proc.getErrorStream()));
+            try (var in = p.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError(
+                        "kubectl " + String.join(" ", args) + " still running after " + TIMEOUT_SECONDS + "s");
+            }
+            return new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError("kubectl " + String.join(" ", args) + ": " + e, e);
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "<unreadable: " + e + ">";
+        }
+    }
+
+    private static boolean onPath(String binary) {
+        if (binary.contains("/")) {
+            return Files.isExecutable(Path.of(binary));
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
