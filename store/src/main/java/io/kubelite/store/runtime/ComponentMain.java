@@ -1,7 +1,5 @@
 package io.kubelite.store.runtime;
 
-import ch.qos.logback.classic.LoggerContext;
-import io.etcd.jetcd.options.GetOption;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.election.Elector;
 import io.kubelite.store.election.Leadership;
@@ -14,10 +12,8 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 import sun.misc.Signal;
 
 /**
@@ -56,8 +52,6 @@ import sun.misc.Signal;
  */
 public final class ComponentMain {
     private static final Logger log = LoggerFactory.getLogger(ComponentMain.class);
-    private static final Duration READINESS_ETCD_DEADLINE = Duration.ofSeconds(2);
-    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
 
     private enum State {
         LATENT,
@@ -93,6 +87,7 @@ public final class ComponentMain {
     private ProcessMetrics metrics;
     private HealthServer health;
     private volatile Etcd etcd;
+    private volatile EtcdStartupProbe etcdProbe;
     private Elector elector;
 
     /**
@@ -163,7 +158,7 @@ public final class ComponentMain {
                         "{} failed to start: {}{}",
                         displayName,
                         e.getMessage(),
-                        e.getCause() == null ? "" : " (last error: " + oneLine(e.getCause()) + ")");
+                        e.getCause() == null ? "" : " (last error: " + Failures.oneLine(e.getCause()) + ")");
                 log.debug("{} startup failure cause", displayName, e.getCause());
             }
             stopAll(e.getMessage());
@@ -171,7 +166,7 @@ public final class ComponentMain {
         } catch (RuntimeException e) {
             log.error("{} failed to start", displayName, e);
             stopAll("startup failed");
-            throw new StartupException(displayName + ": startup failed: " + oneLine(e), e);
+            throw new StartupException(displayName + ": startup failed: " + Failures.oneLine(e), e);
         }
         boolean abort;
         synchronized (stateLock) {
@@ -188,7 +183,7 @@ public final class ComponentMain {
     }
 
     private void doStart() throws StartupException {
-        configureLogging();
+        ProcessLogging.configure(options.logLevel());
         try {
             options.validate();
         } catch (IllegalArgumentException e) {
@@ -204,7 +199,7 @@ public final class ComponentMain {
 
         metrics = new ProcessMetrics();
         ReadinessChecks readiness = new ReadinessChecks();
-        readiness.add("etcd", this::etcdAnswers);
+        readiness.add("etcd", () -> etcdProbe != null && etcdProbe.answers());
         readiness.add("component-started", () -> componentStarted);
         Gauge.builder("leader_election_master_status", leading, AtomicInteger::get)
                 .description("1 while this process is the leader (or runs without leader election)")
@@ -217,12 +212,13 @@ public final class ComponentMain {
         } catch (IOException e) {
             throw new StartupException(
                     displayName + ": cannot serve health endpoints on " + options.healthBindAddress() + ":"
-                            + options.healthPort() + ": " + oneLine(e),
+                            + options.healthPort() + ": " + Failures.oneLine(e),
                     e);
         }
 
         etcd = Etcd.connect(options.etcdConfig());
-        waitForEtcd();
+        etcdProbe = new EtcdStartupProbe(etcd, options, displayName);
+        etcdProbe.await(stopRequested);
         checkNotStopped();
 
         ComponentContext ctx = new ComponentContext(
@@ -240,7 +236,7 @@ public final class ComponentMain {
             component.start(ctx);
         } catch (Exception e) {
             log.error("{} component failed to start", displayName, e);
-            throw new StartupException(displayName + ": component failed to start: " + oneLine(e), e);
+            throw new StartupException(displayName + ": component failed to start: " + Failures.oneLine(e), e);
         }
         componentStarted = true;
         log.info("{} component started", displayName);
@@ -252,7 +248,7 @@ public final class ComponentMain {
                 elector = electors.create(etcd, componentName, identity, options.leaderLeaseDuration(), hooks);
                 elector.start();
             } catch (RuntimeException e) {
-                throw new StartupException(displayName + ": cannot start leader election: " + oneLine(e), e);
+                throw new StartupException(displayName + ": cannot start leader election: " + Failures.oneLine(e), e);
             }
             log.info(
                     "{} campaigning for leadership of {} as {} (lease {})",
@@ -267,78 +263,6 @@ public final class ComponentMain {
     }
 
     /** Polls etcd with a bounded call until it answers, the startup timeout passes, or a stop is requested. */
-    private void waitForEtcd() throws StartupException {
-        Duration timeout = options.etcdStartupTimeout();
-        String endpoints = String.join(",", options.etcdEndpoints());
-        log.info("{} waiting up to {} for etcd at {}", displayName, DurationConverter.format(timeout), endpoints);
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        Duration delay = Duration.ofMillis(100);
-        Throwable last = null;
-        while (true) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                break;
-            }
-            Duration attempt = min(options.etcdRequestTimeout(), Duration.ofNanos(remaining));
-            try {
-                probeEtcd(attempt);
-                log.info(
-                        "{} etcd at {} answered after {}",
-                        displayName,
-                        endpoints,
-                        DurationConverter.format(Duration.ofMillis((System.nanoTime() - start) / 1_000_000)));
-                return;
-            } catch (Exception e) {
-                last = e;
-                log.debug("etcd at {} did not answer: {}", endpoints, oneLine(e));
-            }
-            remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                break;
-            }
-            try {
-                // Waiting on the stop latch, not sleeping: a SIGTERM ends the wait at once.
-                if (stopRequested.await(Math.min(delay.toNanos(), remaining), TimeUnit.NANOSECONDS)) {
-                    checkNotStopped();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StartupException(displayName + ": interrupted while waiting for etcd", e);
-            }
-            delay = min(delay.multipliedBy(2), MAX_RETRY_DELAY);
-        }
-        throw new StartupException(
-                displayName + ": etcd at " + endpoints + " did not answer within " + DurationConverter.format(timeout)
-                        + "; start etcd or set --etcd-endpoints / ETCD_ENDPOINTS",
-                last);
-    }
-
-    /** One cheap round trip: a count-only get of a key under the prefix's _kubelite area. */
-    private void probeEtcd(Duration deadline) throws Exception {
-        Etcd e = etcd;
-        String key = e.prefix() + "/_kubelite/ping";
-        e.call(
-                        key,
-                        deadline,
-                        () -> e.client()
-                                .getKVClient()
-                                .get(
-                                        Etcd.bytes(key),
-                                        GetOption.builder().withCountOnly(true).build()))
-                // The call is already bounded; the outer bound only guards against a future that never completes.
-                .get(deadline.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-    }
-
-    private boolean etcdAnswers() throws Exception {
-        Etcd e = etcd;
-        if (e == null || e.isClosed()) {
-            return false;
-        }
-        probeEtcd(min(options.etcdRequestTimeout(), READINESS_ETCD_DEADLINE));
-        return true;
-    }
-
     private void checkNotStopped() throws StartupException {
         if (wasStopRequested()) {
             String reason;
@@ -517,7 +441,7 @@ public final class ComponentMain {
                 try {
                     component.onStartedLeading(term);
                 } catch (RuntimeException e) {
-                    fatal("onStartedLeading failed: " + oneLine(e), e);
+                    fatal("onStartedLeading failed: " + Failures.oneLine(e), e);
                 }
             }
         }
@@ -533,26 +457,9 @@ public final class ComponentMain {
                 try {
                     component.onStoppedLeading();
                 } catch (RuntimeException e) {
-                    fatal("onStoppedLeading failed: " + oneLine(e), e);
+                    fatal("onStoppedLeading failed: " + Failures.oneLine(e), e);
                 }
             }
-        }
-    }
-
-    private void configureLogging() {
-        // gRPC logs through java.util.logging; without the bridge its messages (and stack
-        // traces) would bypass logback and land on stderr.
-        if (!SLF4JBridgeHandler.isInstalled()) {
-            SLF4JBridgeHandler.removeHandlersForRootLogger();
-            SLF4JBridgeHandler.install();
-        }
-        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        if (factory instanceof LoggerContext ctx) {
-            ctx.getLogger(Logger.ROOT_LOGGER_NAME)
-                    .setLevel(ch.qos.logback.classic.Level.toLevel(
-                            options.logLevel().name()));
-        } else {
-            log.warn("SLF4J is not bound to logback; --log-level {} ignored", options.logLevel());
         }
     }
 
@@ -596,19 +503,5 @@ public final class ComponentMain {
         } catch (IllegalStateException e) {
             // the JVM is already shutting down; the hook just waits for the finished stop
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static String oneLine(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null
-                && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
-            t = t.getCause();
-        }
-        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return msg.replaceAll("[\r\n]+", " ");
     }
 }
