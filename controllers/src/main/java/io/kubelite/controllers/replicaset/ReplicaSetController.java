@@ -8,13 +8,11 @@ import io.kubelite.api.PodSpecDefaults;
 import io.kubelite.api.PodStatus;
 import io.kubelite.api.QosClass;
 import io.kubelite.api.ReplicaSet;
-import io.kubelite.api.ReplicaSetCondition;
 import io.kubelite.api.ReplicaSetStatus;
 import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
-import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
@@ -72,11 +70,13 @@ public final class ReplicaSetController implements Controller {
     private final int workers;
     private final int burst;
     private final Expectations expectations = new Expectations();
+    private final PodControllerRefManager refs;
     private final WorkQueue<String> queue = WorkQueue.builder("replicaset").build();
 
     public ReplicaSetController(ControllerContext ctx) {
         this.replicaSets = ctx.store().of(ReplicaSetKind.RESOURCE);
         this.pods = ctx.store().of(PodKind.RESOURCE);
+        this.refs = new PodControllerRefManager(replicaSets, pods);
         this.rsInformer = ctx.informers().get(ReplicaSetKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.recorder = ctx.recorder();
@@ -247,7 +247,7 @@ public final class ReplicaSetController implements Controller {
                 active.add(p);
             }
         }
-        List<Pod> owned = claimPods(rs, active);
+        List<Pod> owned = refs.claimPods(rs, active);
         Exception manageErr = null;
         String failReason = "";
         if (needsSync && !rs.getMetadata().hasDeletionTimestamp()) {
@@ -284,116 +284,6 @@ public final class ReplicaSetController implements Controller {
     }
 
     private volatile String lastError;
-
-    /** Kubernetes' PodControllerRefManager.ClaimPods: adopt matching orphans, release non-matching owned pods. */
-    private List<Pod> claimPods(ReplicaSet rs, List<Pod> candidates) throws Exception {
-        List<Pod> claimed = new ArrayList<>();
-        String uid = rs.getMetadata().getUid();
-        Selector sel = Selector.of(rs.getSpec().getSelector());
-        boolean deleting = rs.getMetadata().hasDeletionTimestamp();
-        Boolean canAdopt = null;
-        for (Pod p : candidates) {
-            Optional<OwnerReference> ref = Pods.controllerRef(p.getMetadata());
-            boolean matches = sel.matches(p.getMetadata().getLabelsMap());
-            if (ref.isPresent()) {
-                if (!ref.get().getUid().equals(uid)) {
-                    continue;
-                }
-                if (matches) {
-                    claimed.add(p);
-                } else if (!deleting) {
-                    release(rs, p);
-                }
-                continue;
-            }
-            if (deleting || !matches || Pods.isTerminating(p)) {
-                continue;
-            }
-            if (canAdopt == null) {
-                canAdopt = recheckCanAdopt(rs);
-            }
-            if (canAdopt && adopt(rs, p)) {
-                claimed.add(p);
-            }
-        }
-        return claimed;
-    }
-
-    private boolean recheckCanAdopt(ReplicaSet rs) {
-        try {
-            ReplicaSet fresh = replicaSets
-                    .get(rs.getMetadata().getNamespace(), rs.getMetadata().getName())
-                    .get(10, TimeUnit.SECONDS);
-            return fresh.getMetadata().getUid().equals(rs.getMetadata().getUid())
-                    && !fresh.getMetadata().hasDeletionTimestamp();
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private boolean adopt(ReplicaSet rs, Pod p) {
-        OwnerReference ref = ownerRef(rs);
-        try {
-            pods.guaranteedUpdate(
-                            p.getMetadata().getNamespace(),
-                            p.getMetadata().getName(),
-                            Preconditions.uid(p.getMetadata().getUid()),
-                            cur -> {
-                                if (Pods.controllerRef(cur.getMetadata()).isPresent()
-                                        || Pods.isTerminating(cur)
-                                        || !Selector.of(rs.getSpec().getSelector())
-                                                .matches(cur.getMetadata().getLabelsMap())) {
-                                    throw new IllegalStateException("pod changed; not adopting");
-                                }
-                                return cur.toBuilder()
-                                        .setMetadata(
-                                                cur.getMetadata().toBuilder().addOwnerReferences(ref))
-                                        .build();
-                            })
-                    .get(15, TimeUnit.SECONDS);
-            LOG.info("ReplicaSet {} adopted pod {}", key(rs.getMetadata()), Pods.key(p));
-            return true;
-        } catch (Exception e) {
-            LOG.debug("could not adopt pod {}: {}", Pods.key(p), e.toString());
-            return false;
-        }
-    }
-
-    private void release(ReplicaSet rs, Pod p) {
-        try {
-            pods.guaranteedUpdate(
-                            p.getMetadata().getNamespace(),
-                            p.getMetadata().getName(),
-                            Preconditions.uid(p.getMetadata().getUid()),
-                            cur -> {
-                                ObjectMeta.Builder mb =
-                                        cur.getMetadata().toBuilder().clearOwnerReferences();
-                                for (OwnerReference r : cur.getMetadata().getOwnerReferencesList()) {
-                                    if (!r.getUid().equals(rs.getMetadata().getUid())) {
-                                        mb.addOwnerReferences(r);
-                                    }
-                                }
-                                return cur.toBuilder().setMetadata(mb).build();
-                            })
-                    .get(15, TimeUnit.SECONDS);
-            LOG.info("ReplicaSet {} released pod {} (labels no longer match)", key(rs.getMetadata()), Pods.key(p));
-        } catch (Exception e) {
-            if (!Pods.isGone(e)) {
-                LOG.warn("could not release pod {}: {}", Pods.key(p), e.toString());
-            }
-        }
-    }
-
-    static OwnerReference ownerRef(ReplicaSet rs) {
-        return OwnerReference.newBuilder()
-                .setApiVersion("apps/v1")
-                .setKind("ReplicaSet")
-                .setName(rs.getMetadata().getName())
-                .setUid(rs.getMetadata().getUid())
-                .setController(true)
-                .setBlockOwnerDeletion(true)
-                .build();
-    }
 
     /** Returns "" on success, else the failure reason for the ReplicaFailure condition. */
     private String manageReplicas(List<Pod> owned, ReplicaSet rs) throws Exception {
@@ -484,7 +374,7 @@ public final class ReplicaSetController implements Controller {
                 .putAllLabels(t.getMetadata().getLabelsMap())
                 .putAllAnnotations(t.getMetadata().getAnnotationsMap())
                 .addAllFinalizers(t.getMetadata().getFinalizersList())
-                .addOwnerReferences(ownerRef(rs));
+                .addOwnerReferences(PodControllerRefManager.ownerRef(rs));
         // written straight to etcd, so what the API server would default and admit is applied here
         PodSpec spec = PodSpecDefaults.admission(PodSpecDefaults.scheme(t.getSpec()));
         return Pod.newBuilder()
@@ -499,51 +389,7 @@ public final class ReplicaSetController implements Controller {
     }
 
     private void updateStatus(ReplicaSet rs, List<Pod> owned, String failReason, String failMessage) throws Exception {
-        Instant now = Instant.now();
-        int mrs = rs.getSpec().getMinReadySeconds();
-        Map<String, String> templateLabels =
-                rs.getSpec().getTemplate().getMetadata().getLabelsMap();
-        int fully = 0;
-        int ready = 0;
-        int available = 0;
-        for (Pod p : owned) {
-            if (p.getMetadata().getLabelsMap().entrySet().containsAll(templateLabels.entrySet())) {
-                fully++;
-            }
-            if (Pods.isReady(p)) {
-                ready++;
-                if (Pods.isAvailable(p, mrs, now)) {
-                    available++;
-                }
-            }
-        }
-        ReplicaSetStatus.Builder st = rs.getStatus().toBuilder()
-                .setReplicas(owned.size())
-                .setFullyLabeledReplicas(fully)
-                .setReadyReplicas(ready)
-                .setAvailableReplicas(available)
-                .setObservedGeneration(rs.getMetadata().getGeneration());
-        List<ReplicaSetCondition> conds = new ArrayList<>();
-        for (ReplicaSetCondition c : st.getConditionsList()) {
-            if (!c.getType().equals("ReplicaFailure")) {
-                conds.add(c);
-            }
-        }
-        if (failReason != null) {
-            ReplicaSetCondition old = rs.getStatus().getConditionsList().stream()
-                    .filter(c -> c.getType().equals("ReplicaFailure"))
-                    .findFirst()
-                    .orElse(null);
-            conds.add(ReplicaSetCondition.newBuilder()
-                    .setType("ReplicaFailure")
-                    .setStatus("True")
-                    .setReason(failReason)
-                    .setMessage(failMessage == null ? "" : failMessage)
-                    .setLastTransitionTime(old != null ? old.getLastTransitionTime() : Times.nowSeconds())
-                    .build());
-        }
-        st.clearConditions().addAllConditions(conds);
-        ReplicaSetStatus want = st.build();
+        ReplicaSetStatus want = ReplicaSetStatuses.compute(rs, owned, failReason, failMessage, Instant.now());
         if (want.equals(rs.getStatus())) {
             return;
         }
