@@ -13,15 +13,16 @@ import java.util.List;
  * Decodes a request body (JSON or YAML, one document) as one expected type, in one step:
  * the text is read into a tree once, the tree's {@code apiVersion} and {@code kind} are
  * checked against the expected ones, and the same tree is bound to the typed message.
- * Every failure is a 400 with kube-apiserver's wording; unknown fields are not failures
- * but come back as warnings.
+ * Every failure is a 400 with kube-apiserver's wording. Unknown and duplicate fields are
+ * dropped and, as the request's {@link FieldValidation} says, come back as warnings (the
+ * default), fail the request (Strict) or are ignored ({@link FieldProblems} words them).
  *
  * <p>Immutable and thread-safe.
  *
  * @param <M> the message type the body must hold
  */
 public final class BodyDecoder<M extends Message> {
-    /** A decoded body: its type fields, the typed object, and one warning per dropped unknown field. */
+    /** A decoded body: its type fields, the typed object, and one warning per unknown or duplicate field. */
     public record Decoded<M>(TypeMeta typeMeta, M object, List<String> warnings) {}
 
     private final M prototype;
@@ -41,6 +42,11 @@ public final class BodyDecoder<M extends Message> {
 
     /** Decodes request text: exactly one JSON or YAML document of the expected type. */
     public Decoded<M> decode(String text) {
+        return decode(text, FieldValidation.WARN);
+    }
+
+    /** {@link #decode(String)}, with unknown and duplicate fields handled as {@code validation} says. */
+    public Decoded<M> decode(String text, FieldValidation validation) {
         if (text == null || text.isBlank()) {
             throw ApiException.badRequest("the body of the request was empty");
         }
@@ -53,11 +59,34 @@ public final class BodyDecoder<M extends Message> {
         if (docs.size() != 1) {
             throw ApiException.badRequest("expected exactly one object in the request body, found " + docs.size());
         }
-        return decodeTree(docs.get(0));
+        Bound<M> b = bind(docs.get(0));
+        return decoded(b, FieldProblems.ofObject(text, b.parsed().unknownFields()), validation);
     }
 
-    /** Decodes a document already in tree form (a patched object). */
+    /** Decodes a document already in tree form (a patched object); unknown fields are warnings. */
     public Decoded<M> decodeTree(JsonNode doc) {
+        Bound<M> b = bind(doc);
+        return new Decoded<>(b.typeMeta(), b.parsed().message(), b.parsed().warnings());
+    }
+
+    /**
+     * Decodes the object a patch produced: the patch's own problems ({@code patchText} of
+     * {@code type}, see {@link FieldProblems#ofPatch}) and the object's unknown fields handled as
+     * {@code validation} says.
+     */
+    public Decoded<M> decodePatched(JsonNode doc, PatchType type, String patchText, FieldValidation validation) {
+        Bound<M> b = bind(doc);
+        return decoded(b, FieldProblems.ofPatch(type, patchText, b.parsed().unknownFields()), validation);
+    }
+
+    private record Bound<M extends Message>(TypeMeta typeMeta, Parsed<M> parsed) {}
+
+    private Decoded<M> decoded(Bound<M> b, FieldProblems problems, FieldValidation validation) {
+        String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+        return new Decoded<>(b.typeMeta(), b.parsed().message(), validation.warnings(problems, kind, version));
+    }
+
+    private Bound<M> bind(JsonNode doc) {
         TypeMeta tm;
         try {
             tm = TypeMeta.of(doc);
@@ -73,8 +102,7 @@ public final class BodyDecoder<M extends Message> {
                     "the kind in the data (" + tm.kind() + ") does not match the expected kind (" + kind + ")");
         }
         try {
-            Parsed<M> p = ApiJson.parse(doc, prototype);
-            return new Decoded<>(tm, p.message(), p.warnings());
+            return new Bound<>(tm, ApiJson.parse(doc, prototype));
         } catch (ApiJsonException e) {
             throw ApiException.badRequest(kind + " in version \"" + apiVersion.substring(apiVersion.indexOf('/') + 1)
                     + "\" cannot be handled as a " + kind + ": " + e.getMessage());

@@ -1,6 +1,7 @@
 package io.kubelite.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Descriptors.Descriptor;
 
 /** The patch formats the API server applies, by request Content-Type. */
 public enum PatchType {
@@ -29,12 +30,16 @@ public enum PatchType {
         };
     }
 
-    /** {@code patch} applied to {@code target}; the merge patches change {@code target} in place. */
-    public JsonNode apply(JsonNode target, JsonNode patch) {
+    /**
+     * {@code patch} applied to {@code target}, an object of {@code type} (whose field options say
+     * how a strategic merge patch merges its lists); the merge patches change {@code target} in
+     * place.
+     */
+    public JsonNode apply(JsonNode target, JsonNode patch, Descriptor type) {
         return switch (this) {
             case JSON -> Patches.jsonPatch(target, patch);
             case MERGE -> Patches.merge(target, patch);
-            case STRATEGIC -> Patches.strategicMerge(target, patch);
+            case STRATEGIC -> Patches.strategicMerge(target, patch, type);
         };
     }
 }

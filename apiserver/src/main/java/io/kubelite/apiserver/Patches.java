@@ -3,6 +3,9 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.kubelite.api.FieldSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +22,9 @@ import java.util.Set;
  * {@code $retainKeys} (fields of the map not named are cleared) and
  * {@code $setElementOrder/...} (the merged list follows the given order; elements only the
  * server has keep their place relative to the ones it had before, as kube's
- * normalizeElementOrder does). Other lists are replaced.
+ * normalizeElementOrder does). Other lists are replaced. Which lists merge, and on which
+ * key, the API type says ({@link FieldSchema}: the same field options the OpenAPI documents
+ * publish), so the patch is applied knowing the type of each level.
  */
 public final class Patches {
     private Patches() {}
@@ -44,26 +49,11 @@ public final class Patches {
         return t;
     }
 
-    /** List fields merged by key in a strategic merge patch (kube's patchMergeKey). */
-    private static final Map<String, String> MERGE_KEYS = Map.ofEntries(
-            Map.entry("containers", "name"),
-            Map.entry("initContainers", "name"),
-            Map.entry("ephemeralContainers", "name"),
-            Map.entry("env", "name"),
-            Map.entry("volumes", "name"),
-            Map.entry("volumeMounts", "mountPath"),
-            Map.entry("volumeDevices", "devicePath"),
-            Map.entry("imagePullSecrets", "name"),
-            Map.entry("conditions", "type"),
-            Map.entry("addresses", "type"),
-            Map.entry("ownerReferences", "uid"),
-            Map.entry("hostAliases", "ip"),
-            Map.entry("ports", "*port"),
-            Map.entry("readinessGates", "conditionType"),
-            Map.entry("finalizers", "*primitive"));
-
-    /** Applies a strategic merge patch (see the class comment for what is supported). */
-    public static JsonNode strategicMerge(JsonNode target, JsonNode patch) {
+    /**
+     * Applies a strategic merge patch to an object of {@code type} (see the class comment for
+     * what is supported); a null type (a field kubelite does not model) merges as a merge patch.
+     */
+    public static JsonNode strategicMerge(JsonNode target, JsonNode patch, Descriptor type) {
         if (!patch.isObject()) {
             return patch.deepCopy();
         }
@@ -110,14 +100,18 @@ public final class Patches {
             if (k.startsWith("$")) {
                 throw ApiException.badRequest("strategic merge patch directive " + k + " is not supported");
             }
+            FieldDescriptor field = type == null ? null : FieldSchema.field(type, k);
             if (v.isNull()) {
                 t.remove(k);
-            } else if (v.isArray() && MERGE_KEYS.containsKey(k) && t.path(k).isArray()) {
-                t.set(k, mergeList((ArrayNode) t.get(k), (ArrayNode) v, MERGE_KEYS.get(k)));
+            } else if (v.isArray()
+                    && field != null
+                    && FieldSchema.mergesList(field)
+                    && t.path(k).isArray()) {
+                t.set(k, mergeList((ArrayNode) t.get(k), (ArrayNode) v, mergeKey(field), objectType(field)));
             } else if (v.isObject() && "delete".equals(v.path("$patch").asText(null))) {
                 t.remove(k);
             } else {
-                t.set(k, strategicMerge(t.get(k), v));
+                t.set(k, strategicMerge(t.get(k), v, objectType(field)));
             }
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
@@ -134,7 +128,7 @@ public final class Patches {
                                     (ArrayNode) t.get(field),
                                     (ArrayNode) e.getValue(),
                                     before.getOrDefault(field, List.of()),
-                                    MERGE_KEYS.getOrDefault(field, "*primitive")));
+                                    mergeKey(type == null ? null : FieldSchema.field(type, field))));
                 }
             }
         }
@@ -145,6 +139,25 @@ public final class Patches {
     }
 
     private static final String SET_ELEMENT_ORDER = "$setElementOrder/";
+    private static final String PRIMITIVE = "*primitive";
+
+    /** The key a list's elements are merged on; {@link #PRIMITIVE} for a list of values. */
+    private static String mergeKey(FieldDescriptor field) {
+        String key = field == null ? "" : FieldSchema.patchMergeKey(field);
+        return key.isEmpty() ? PRIMITIVE : key;
+    }
+
+    /** The message type of a field's value (or list element); null when it is not an API object. */
+    private static Descriptor objectType(FieldDescriptor field) {
+        if (field == null
+                || field.isMapField()
+                || field.getJavaType() != FieldDescriptor.JavaType.MESSAGE
+                || field.getMessageType().getFullName().startsWith("google.protobuf.")) {
+            return null;
+        }
+        return field.getMessageType();
+    }
+
     private static final String RETAIN_KEYS = "$retainKeys";
 
     /** Clears every field of {@code t} the patch's {@code $retainKeys} does not name. */
@@ -205,16 +218,15 @@ public final class Patches {
 
     /** What identifies a list element: its merge key's value, or itself in a primitive list. */
     private static JsonNode identity(JsonNode element, String key) {
-        if (key.equals("*primitive") || !element.isObject()) {
+        if (key.equals(PRIMITIVE) || !element.isObject()) {
             return element;
         }
-        String k = key.equals("*port") ? (element.has("containerPort") ? "containerPort" : "port") : key;
-        JsonNode id = element.get(k);
+        JsonNode id = element.get(key);
         return id == null ? element : id;
     }
 
-    private static ArrayNode mergeList(ArrayNode cur, ArrayNode patch, String key) {
-        if (key.equals("*primitive")) {
+    private static ArrayNode mergeList(ArrayNode cur, ArrayNode patch, String key, Descriptor elementType) {
+        if (key.equals(PRIMITIVE)) {
             ArrayNode out = cur.deepCopy();
             patch.forEach(x -> {
                 boolean has = false;
@@ -233,7 +245,7 @@ public final class Patches {
                 out.removeAll();
                 continue;
             }
-            String k = key.equals("*port") ? (p.has("containerPort") ? "containerPort" : "port") : key;
+            String k = key;
             JsonNode id = p.get(k);
             if (id == null) {
                 throw ApiException.badRequest("strategic merge patch: an element of a list merged on \"" + k
@@ -252,9 +264,9 @@ public final class Patches {
                     out.remove(at);
                 }
             } else if (at >= 0) {
-                out.set(at, strategicMerge(out.get(at), p));
+                out.set(at, strategicMerge(out.get(at), p, elementType));
             } else {
-                out.add(strategicMerge(null, p));
+                out.add(strategicMerge(null, p, elementType));
             }
         }
         return out;

@@ -1,5 +1,7 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.apiserver.openapi.OpenApiDocuments;
+import io.kubelite.apiserver.openapi.OpenApiEndpoint;
 import io.kubelite.store.runtime.ReadinessChecks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -8,7 +10,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The paths that name no resource: {@code /healthz}, {@code /livez}, {@code /readyz},
- * {@code /metrics}, {@code /version} and discovery ({@code /api}, {@code /apis},
+ * {@code /metrics}, {@code /version}, OpenAPI ({@code /openapi/v2}, {@code /openapi/v3[/...]},
+ * see {@link OpenApiEndpoint}) and discovery ({@code /api}, {@code /apis},
  * {@code /apis/<group>[/<version>]}, {@code /api/v1} is a resource path's parent and
  * answered by discovery too).
  */
@@ -18,6 +21,8 @@ final class SystemEndpoints {
     private final ReadinessChecks readiness;
     private final BooleanSupplier closing;
     private final Discovery discovery = new Discovery();
+    // generated here, at start-up, so that no request ever waits for it
+    private final OpenApiEndpoint openapi = new OpenApiEndpoint(OpenApiDocuments.generate(Discovery.GIT_VERSION));
 
     SystemEndpoints(Vertx vertx, MeterRegistry registry, ReadinessChecks readiness, BooleanSupplier closing) {
         this.vertx = vertx;
@@ -34,6 +39,9 @@ final class SystemEndpoints {
             case "/metrics" -> r.text(200, registry instanceof PrometheusMeterRegistry p ? p.scrape() : "");
             case "/version" -> r.json(200, discovery.version());
             default -> {
+                if (path.startsWith("/openapi/")) {
+                    return openapi.serve(r, path);
+                }
                 if (!isDiscovery(path)) {
                     return false;
                 }

@@ -29,7 +29,7 @@ final class UpdateHandler<T extends Message> {
 
     /** PUT: the body is the whole object. */
     void update(String body) {
-        BodyDecoder.Decoded<T> d = BodyDecoder.of(s.resource()).decode(body);
+        BodyDecoder.Decoded<T> d = BodyDecoder.of(s.resource()).decode(body, FieldValidation.of(r, "UpdateOptions"));
         r.warnings(d.warnings());
         T in = d.object();
         ObjectMeta im = s.resource().meta(in);
@@ -56,12 +56,14 @@ final class UpdateHandler<T extends Message> {
             throw ApiException.badRequest("the body of the request was empty");
         }
         PatchType type = PatchType.of(r);
+        FieldValidation validation = FieldValidation.of(r, "PatchOptions");
         BodyDecoder<T> decoder = BodyDecoder.of(s.resource());
         write(
                 Preconditions.NONE,
                 cur -> {
                     ObjectNode tree = Codec.typedTree(s.resource(), cur);
-                    JsonNode patched = type.apply(tree, patch);
+                    JsonNode patched =
+                            type.apply(tree, patch, s.resource().prototype().getDescriptorForType());
                     if (!patched.isObject()) {
                         throw ApiException.badRequest("the patched object is not an object");
                     }
@@ -81,7 +83,7 @@ final class UpdateHandler<T extends Message> {
                                 name);
                     }
                     r.warnings(List.of());
-                    BodyDecoder.Decoded<T> d = decoder.decodeTree(patched);
+                    BodyDecoder.Decoded<T> d = decoder.decodePatched(patched, type, body, validation);
                     r.warnings(d.warnings());
                     checkName(s.resource().meta(d.object()));
                     return prepare(cur, d.object());

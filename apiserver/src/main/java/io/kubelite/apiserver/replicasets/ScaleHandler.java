@@ -48,7 +48,7 @@ public final class ScaleHandler {
         JsonNode in = scaleBody(body);
         PatchType applied = type == PatchType.JSON ? PatchType.JSON : PatchType.MERGE;
         write(rs -> {
-            JsonNode next = applied.apply(ScaleSubresource.of(rs), in);
+            JsonNode next = applied.apply(ScaleSubresource.of(rs), in, null); // never strategic: no type needed
             ScaleSubresource.checkTypeMeta(next);
             return next;
         });

@@ -1,0 +1,144 @@
+package io.kubelite.apiserver.openapi;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OpenAPI documents of every kind in the registry ({@link Kinds}), generated once and kept as
+ * bytes: the Swagger 2.0 document ({@code /openapi/v2}), and OpenAPI 3 — one document per group
+ * version ({@code /openapi/v3/api/v1}, {@code /openapi/v3/apis/apps/v1}) and the index
+ * ({@code /openapi/v3}) whose {@code serverRelativeURL}s carry each document's hash, so clients
+ * cache a document until it changes. Immutable and thread-safe once built.
+ */
+public final class OpenApiDocuments {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** One document's bytes and their hash (its ETag, and its URL's {@code hash}). */
+    public record Document(byte[] bytes, String hash) {
+        static Document of(byte[] bytes) {
+            return new Document(bytes, OpenApiDocuments.hash(bytes));
+        }
+    }
+
+    private final Document v2;
+    private final Document v3Index;
+    private final Map<String, Document> v3ByGroupVersion;
+
+    private OpenApiDocuments(Document v2, Document v3Index, Map<String, Document> v3ByGroupVersion) {
+        this.v2 = v2;
+        this.v3Index = v3Index;
+        this.v3ByGroupVersion = v3ByGroupVersion;
+    }
+
+    /** Generates the documents of every registered kind; {@code version} is the server's gitVersion. */
+    public static OpenApiDocuments generate(String version) {
+        Document v2 = Document.of(bytes(v2(version)));
+        Map<String, List<Resource<? extends Message>>> byGv = new LinkedHashMap<>();
+        for (Resource<? extends Message> r : Kinds.resources()) {
+            String gv = r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version();
+            byGv.computeIfAbsent(gv, k -> new ArrayList<>()).add(r);
+        }
+        Map<String, Document> docs = new LinkedHashMap<>();
+        ObjectNode index = NODES.objectNode();
+        ObjectNode paths = index.putObject("paths");
+        byGv.forEach((gv, resources) -> {
+            Document doc = Document.of(bytes(v3(resources)));
+            docs.put(gv, doc);
+            paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + doc.hash());
+        });
+        return new OpenApiDocuments(v2, Document.of(bytes(index)), Map.copyOf(docs));
+    }
+
+    /** The Swagger 2.0 document, JSON. */
+    public Document v2() {
+        return v2;
+    }
+
+    /** The OpenAPI 3 index: group version → {@code serverRelativeURL}. */
+    public Document v3Index() {
+        return v3Index;
+    }
+
+    /** The OpenAPI 3 document of {@code groupVersion} ({@code api/v1}, {@code apis/apps/v1}), or null. */
+    public Document v3(String groupVersion) {
+        return v3ByGroupVersion.get(groupVersion);
+    }
+
+    private static String hash(byte[] document) {
+        try {
+            return HexFormat.of()
+                    .withUpperCase()
+                    .formatHex(MessageDigest.getInstance("SHA-512").digest(document));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-512", e);
+        }
+    }
+
+    private static ObjectNode v2(String version) {
+        SchemaGenerator schemas = new SchemaGenerator(false);
+        Operations operations = new Operations(schemas, false);
+        ObjectNode doc = NODES.objectNode();
+        doc.put("swagger", "2.0");
+        doc.putObject("info").put("title", "Kubernetes").put("version", version);
+        ObjectNode paths = doc.putObject("paths");
+        for (Resource<? extends Message> r : Kinds.resources()) {
+            operations.add(paths, r, addKind(schemas, r));
+        }
+        doc.set("definitions", definitions(schemas));
+        return doc;
+    }
+
+    private static ObjectNode v3(List<Resource<? extends Message>> resources) {
+        SchemaGenerator schemas = new SchemaGenerator(true);
+        Operations operations = new Operations(schemas, true);
+        ObjectNode doc = NODES.objectNode();
+        doc.put("openapi", "3.0.0");
+        doc.putObject("info").put("title", "Kubernetes").put("version", "unversioned");
+        ObjectNode paths = doc.putObject("paths");
+        for (Resource<? extends Message> r : resources) {
+            operations.add(paths, r, addKind(schemas, r));
+        }
+        doc.putObject("components").set("schemas", definitions(schemas));
+        return doc;
+    }
+
+    /** Adds the kind's type, marked with its group, version and kind as kube marks it. */
+    private static String addKind(SchemaGenerator schemas, Resource<? extends Message> r) {
+        String name = schemas.add(r.prototype().getDescriptorForType());
+        schemas.definition(name)
+                .putArray("x-kubernetes-group-version-kind")
+                .addObject()
+                .put("group", r.group())
+                .put("kind", r.kind())
+                .put("version", r.version());
+        return name;
+    }
+
+    private static ObjectNode definitions(SchemaGenerator schemas) {
+        ObjectNode out = NODES.objectNode();
+        schemas.definitions().forEach(out::set);
+        return out;
+    }
+
+    private static byte[] bytes(ObjectNode doc) {
+        try {
+            return JSON.writeValueAsBytes(doc);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
