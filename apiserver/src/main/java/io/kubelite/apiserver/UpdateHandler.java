@@ -29,7 +29,7 @@ final class UpdateHandler<T extends Message> {
 
     /** PUT: the body is the whole object. */
     void update(String body) {
-        BodyDecoder.Decoded<T> d = BodyDecoder.of(s.resource()).decode(body);
+        BodyDecoder.Decoded<T> d = s.representation().decode(body);
         r.warnings(d.warnings());
         T in = d.object();
         ObjectMeta im = s.resource().meta(in);
@@ -56,11 +56,11 @@ final class UpdateHandler<T extends Message> {
             throw ApiException.badRequest("the body of the request was empty");
         }
         PatchType type = PatchType.of(r);
-        BodyDecoder<T> decoder = BodyDecoder.of(s.resource());
+        Representation<T> rep = s.representation();
         write(
                 Preconditions.NONE,
                 cur -> {
-                    ObjectNode tree = Codec.typedTree(s.resource(), cur);
+                    ObjectNode tree = rep.typedTree(cur);
                     JsonNode patched = type.apply(tree, patch);
                     if (!patched.isObject()) {
                         throw ApiException.badRequest("the patched object is not an object");
@@ -81,7 +81,7 @@ final class UpdateHandler<T extends Message> {
                                 name);
                     }
                     r.warnings(List.of());
-                    BodyDecoder.Decoded<T> d = decoder.decodeTree(patched);
+                    BodyDecoder.Decoded<T> d = rep.decodeTree(patched);
                     r.warnings(d.warnings());
                     checkName(s.resource().meta(d.object()));
                     return prepare(cur, d.object());
