@@ -98,7 +98,7 @@ public final class ApiServer implements Component {
             t.setDaemon(true);
             return t;
         });
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : Kinds.stored()) {
             WatchCache<? extends Message> c = new WatchCache<>(store.of(r), config.watchCacheSize(), timers);
             caches.put(r, c);
             c.start();

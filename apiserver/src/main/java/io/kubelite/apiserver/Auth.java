@@ -1,6 +1,7 @@
 package io.kubelite.apiserver;
 
 import io.kubelite.api.Secret;
+import io.kubelite.apiserver.authorization.Authorizer;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.watch.WatchEvent;
 import java.io.IOException;
@@ -20,21 +21,37 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code kubernetes.io/service-account-token}, {@code data.token}, annotation
  * {@code kubernetes.io/service-account.name}), read through the API server's watch cache of secrets.
  *
- * <p>Authorization: a token-file user may do everything (kubelite has no RBAC yet); a
- * service account only acts within its own namespace (no cluster-scoped resources, no
- * cluster-wide lists). Anonymous requests get 401, or — with {@code --anonymous-auth} —
- * act as {@code system:anonymous} with full rights (a development mode).
+ * <p>Authorization ({@link Authorizer}): a token-file user may do everything (kubelite has no
+ * RBAC yet); a service account only acts within its own namespace (no cluster-scoped
+ * resources, no cluster-wide lists) besides creating the self reviews every authenticated
+ * user may create. Anonymous requests get 401, or — with {@code --anonymous-auth} — act as
+ * {@code system:anonymous} with full rights (a development mode).
  */
 public final class Auth {
     public static final String SA_TOKEN_TYPE = "kubernetes.io/service-account-token";
     public static final String SA_NAME_ANNOTATION = "kubernetes.io/service-account.name";
 
-    /** An authenticated caller. {@code namespace} is non-null for a service account. */
-    public record User(String name, List<String> groups, String namespace) {
+    /**
+     * An authenticated caller: name, uid (the token file's third column, a service account's
+     * uid; may be empty), groups. {@code namespace} is non-null for a service account.
+     */
+    public record User(String name, String uid, List<String> groups, String namespace) {
+        public User {
+            uid = uid == null ? "" : uid;
+            groups = List.copyOf(groups);
+        }
+
+        /** A caller without a uid. */
+        public User(String name, List<String> groups, String namespace) {
+            this(name, "", groups, namespace);
+        }
+
         public boolean isServiceAccount() {
             return namespace != null;
         }
     }
+
+    public static final String SA_UID_ANNOTATION = "kubernetes.io/service-account.uid";
 
     public static final User ANONYMOUS = new User("system:anonymous", List.of("system:unauthenticated"), null);
 
@@ -67,7 +84,7 @@ public final class Auth {
                 }
             }
             groups.add("system:authenticated");
-            out.put(cols.get(0).trim(), new User(cols.get(1).trim(), List.copyOf(groups), null));
+            out.put(cols.get(0).trim(), new User(cols.get(1).trim(), cols.get(2).trim(), groups, null));
         }
         return out;
     }
@@ -127,6 +144,7 @@ public final class Auth {
                 token.toString(StandardCharsets.UTF_8).trim(),
                 new User(
                         "system:serviceaccount:" + ns + ":" + sa,
+                        s.getMetadata().getAnnotationsMap().getOrDefault(SA_UID_ANNOTATION, ""),
                         List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"),
                         ns));
     }
@@ -162,10 +180,11 @@ public final class Auth {
      */
     public static String deny(
             User u, String verb, Resource<?> resource, String subresource, String namespace, String name) {
-        if (!u.isServiceAccount() || resource == null) {
-            return null;
-        }
-        if (namespace != null && namespace.equals(u.namespace())) {
+        if (resource == null
+                || Authorizer.allows(
+                        u,
+                        Authorizer.Attributes.resource(
+                                verb, resource.group(), resource.plural(), subresource, namespace, name))) {
             return null;
         }
         String res = subresource == null ? resource.plural() : resource.plural() + "/" + subresource;

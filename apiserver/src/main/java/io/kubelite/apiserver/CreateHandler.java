@@ -15,8 +15,7 @@ final class CreateHandler {
     private CreateHandler() {}
 
     static <T extends Message> void create(RequestScope<T> s, String body) {
-        BodyDecoder.Decoded<T> d =
-                BodyDecoder.of(s.resource()).decode(body, FieldValidation.of(s.request(), "CreateOptions"));
+        BodyDecoder.Decoded<T> d = s.representation().decode(body, FieldValidation.of(s.request(), "CreateOptions"));
         s.request().warnings(d.warnings());
         T obj = d.object();
         ObjectMeta m = s.resource().meta(obj);

@@ -1,24 +1,27 @@
 package io.kubelite.apiserver;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
-import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
-import io.kubelite.kinds.Subresource;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code /version}, {@code /api}, {@code /api/v1}, {@code /apis}, {@code /apis/<group>[/<version>]}. */
+/**
+ * {@code /version} and discovery ({@code /api}, {@code /api/v1}, {@code /apis},
+ * {@code /apis/<group>[/<version>]}), negotiated as kube-apiserver does: a client whose
+ * {@code Accept} asks for {@code apidiscovery.k8s.io} {@code v2} (or {@code v2beta1})
+ * {@code APIGroupDiscoveryList} on {@code /api} or {@code /apis} gets the aggregated
+ * document ({@link AggregatedDiscovery}, what kubectl asks first), everyone else the legacy
+ * documents ({@link LegacyDiscovery}). The served groups and versions come from the kind registry.
+ */
 final class Discovery {
     static final String GIT_VERSION = "v1.31.0-kubelite";
-    private static final List<String> VERBS =
-            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+    private final LegacyDiscovery legacy = new LegacyDiscovery();
+    private final AggregatedDiscovery aggregated = new AggregatedDiscovery();
 
     ObjectNode version() {
         ObjectNode v = Codec.MAPPER.createObjectNode();
@@ -64,106 +67,20 @@ final class Discovery {
         }
     }
 
-    ObjectNode resolve(String path, String host) {
-        if (path.equals("/api")) {
-            ObjectNode n = Codec.MAPPER.createObjectNode();
-            n.put("kind", "APIVersions");
-            n.putArray("versions").add("v1");
-            ObjectNode cidr = n.putArray("serverAddressByClientCIDRs").addObject();
-            cidr.put("clientCIDR", "0.0.0.0/0");
-            cidr.put("serverAddress", host == null ? "" : host);
-            return n;
-        }
-        if (path.equals("/apis")) {
-            ObjectNode n = Codec.MAPPER.createObjectNode();
-            n.put("kind", "APIGroupList");
-            n.put("apiVersion", "v1");
-            ArrayNode a = n.putArray("groups");
-            groups().forEach((g, vs) -> {
-                if (!g.isEmpty()) {
-                    a.add(group(g, vs));
-                }
-            });
-            return n;
-        }
-        String[] s = path.substring(1).split("/");
-        if (s[0].equals("api") && s.length == 2) {
-            checkVersion("", s[1]);
-            return resourceList("", s[1]);
-        }
-        if (s[0].equals("apis") && s.length == 2) {
-            Set<String> vs = groups().get(s[1]);
-            if (vs == null || s[1].isEmpty()) {
-                throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
-            }
-            return group(s[1], vs);
-        }
-        if (s[0].equals("apis") && s.length == 3) {
-            checkVersion(s[1], s[2]);
-            return resourceList(s[1], s[2]);
-        }
-        throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
-    }
-
-    private ObjectNode group(String g, Set<String> versions) {
-        ObjectNode n = Codec.MAPPER.createObjectNode();
-        n.put("kind", "APIGroup");
-        n.put("apiVersion", "v1");
-        n.put("name", g);
-        ArrayNode a = n.putArray("versions");
-        for (String v : versions) {
-            ObjectNode vn = a.addObject();
-            vn.put("groupVersion", g + "/" + v);
-            vn.put("version", v);
-        }
-        String preferred = versions.iterator().next();
-        ObjectNode p = n.putObject("preferredVersion");
-        p.put("groupVersion", g + "/" + preferred);
-        p.put("version", preferred);
-        return n;
-    }
-
-    private ObjectNode resourceList(String group, String version) {
-        ObjectNode n = Codec.MAPPER.createObjectNode();
-        n.put("kind", "APIResourceList");
-        n.put("apiVersion", "v1");
-        n.put("groupVersion", group.isEmpty() ? version : group + "/" + version);
-        ArrayNode a = n.putArray("resources");
-        for (Kind<? extends Message> k : Kinds.all()) {
-            Resource<? extends Message> r = k.resource();
-            if (!r.group().equals(group) || !r.version().equals(version)) {
-                continue;
-            }
-            ObjectNode rn = a.addObject();
-            rn.put("name", r.plural());
-            rn.put("singularName", r.kind().toLowerCase());
-            rn.put("namespaced", r.namespaced());
-            rn.put("kind", r.kind());
-            ArrayNode verbs = rn.putArray("verbs");
-            VERBS.forEach(verbs::add);
-            if (!r.shortNames().isEmpty()) {
-                ArrayNode sn = rn.putArray("shortNames");
-                r.shortNames().forEach(sn::add);
-            }
-            // kube lists a resource's subresources alphabetically
-            for (Subresource sub : k.subresources().stream()
-                    .sorted(Comparator.comparing(Subresource::name))
-                    .toList()) {
-                ObjectNode sr = a.addObject();
-                sr.put("name", r.plural() + "/" + sub.name());
-                sr.put("singularName", "");
-                sr.put("namespaced", r.namespaced());
-                if (!sub.group().isEmpty()) {
-                    sr.put("group", sub.group());
-                }
-                if (!sub.version().isEmpty() && !sub.group().isEmpty()) {
-                    sr.put("version", sub.version());
-                }
-                sr.put("kind", sub.kind().isEmpty() ? r.kind() : sub.kind());
-                ArrayNode sv = sr.putArray("verbs");
-                sub.verbs().forEach(sv::add);
+    /** Answers a discovery path, aggregated when the client asks for it. */
+    void serve(Request r, String path) {
+        if (path.equals("/api") || path.equals("/apis")) {
+            String version = AggregatedDiscovery.negotiate(r.http().getHeader("Accept"));
+            if (version != null) {
+                r.http().response().putHeader("Vary", "Accept");
+                r.bytes(
+                        200,
+                        Codec.bytes(aggregated.list(path.equals("/api"), version)),
+                        AggregatedDiscovery.contentType(version));
+                return;
             }
         }
-        return n;
+        var authority = r.http().authority();
+        r.json(200, legacy.resolve(path, authority == null ? "" : authority.toString()));
     }
 }

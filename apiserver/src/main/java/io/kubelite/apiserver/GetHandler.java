@@ -16,7 +16,7 @@ final class GetHandler {
             if (e == null) {
                 s.request().fail(ApiException.notFound(s.resource(), s.name()));
             } else {
-                s.request().bytes(200, Codec.typedFromItem(s.resource(), e.json()));
+                s.request().bytes(200, s.representation().typed(e.object(), e.json()));
             }
             return;
         }

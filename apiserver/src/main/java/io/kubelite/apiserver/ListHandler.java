@@ -55,9 +55,9 @@ final class ListHandler<T extends Message> {
                         entries.sort(Comparator.comparing(e -> sortKey(e.object())));
                         List<byte[]> items = new ArrayList<>(entries.size());
                         for (WatchCache.Entry<T> e : entries) {
-                            items.add(e.json());
+                            items.add(s.representation().item(e.object(), e.json()));
                         }
-                        return Codec.list(s.resource(), snap.revision(), "", items);
+                        return Codec.list(s.served(), snap.revision(), "", items);
                     },
                     entries.size());
         });
@@ -107,9 +107,9 @@ final class ListHandler<T extends Message> {
                         () -> {
                             List<byte[]> items = new ArrayList<>(list.items().size());
                             for (T o : list.items()) {
-                                items.add(Codec.item(o));
+                                items.add(s.representation().item(o));
                             }
-                            return Codec.list(s.resource(), list.revision(), list.continueToken(), items);
+                            return Codec.list(s.served(), list.revision(), list.continueToken(), items);
                         },
                         list.items().size()));
     }

@@ -28,7 +28,7 @@ final class OrphanDependents {
     /** Completes when no object refers to {@code owner} (an object of {@code ownerResource}) any more. */
     CompletableFuture<Void> of(Resource<?> ownerResource, ObjectMeta owner) {
         List<CompletableFuture<?>> all = new ArrayList<>();
-        for (Resource<? extends Message> dr : Kinds.resources()) {
+        for (Resource<? extends Message> dr : Kinds.stored()) {
             if (ownerResource.namespaced() && !dr.namespaced()) {
                 continue; // a namespaced owner has no cluster-scoped dependents
             }

@@ -143,11 +143,16 @@ public final class Request {
     }
 
     public void bytes(int code, byte[] body) {
+        bytes(code, body, "application/json");
+    }
+
+    /** A JSON body of a negotiated media type ({@code application/json;g=...;v=...;as=...}). */
+    public void bytes(int code, byte[] body, String contentType) {
         HttpServerResponse resp = req.response();
         if (resp.ended() || resp.closed()) {
             return;
         }
-        resp.setStatusCode(code).putHeader("Content-Type", "application/json");
+        resp.setStatusCode(code).putHeader("Content-Type", contentType);
         for (String w : warnings) {
             resp.headers().add("Warning", "299 - \"" + w.replace("\"", "\\\"") + "\"");
         }

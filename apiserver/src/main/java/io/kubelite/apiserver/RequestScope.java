@@ -2,7 +2,9 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
+import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.Storage;
 import io.kubelite.store.ObjectStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -20,13 +22,18 @@ public final class RequestScope<T extends Message> {
     private final Request request;
     private final PathInfo path;
     private final Resource<T> resource;
+    private final Representation<T> representation;
 
     @SuppressWarnings("unchecked")
     RequestScope(HandlerContext ctx, Request request, PathInfo path) {
         this.ctx = ctx;
         this.request = request;
         this.path = path;
-        this.resource = (Resource<T>) path.resource();
+        // a second group-version of another kind's storage works on that kind's objects
+        this.resource = Kinds.of(path.resource()).storage() instanceof Storage.ViewOf<?, ?> v
+                ? (Resource<T>) v.stored().resource()
+                : (Resource<T>) path.resource();
+        this.representation = Representation.of(path.resource());
     }
 
     public HandlerContext ctx() {
@@ -37,8 +44,19 @@ public final class RequestScope<T extends Message> {
         return request;
     }
 
+    /** The stored resource: what the store, the watch cache, selectors and {@link KindRules} work on. */
     public Resource<T> resource() {
         return resource;
+    }
+
+    /** The resource the path named (differs from {@link #resource()} for a view such as {@code events.k8s.io/v1}). */
+    public Resource<?> served() {
+        return path.resource();
+    }
+
+    /** How objects are read and written at the served group-version. */
+    public Representation<T> representation() {
+        return representation;
     }
 
     public ObjectStore<T> store() {
@@ -76,9 +94,9 @@ public final class RequestScope<T extends Message> {
         request.then(f, resource, name, ok);
     }
 
-    /** Answers one object of this resource, with kind and apiVersion. */
+    /** Answers one object of this resource, with kind and apiVersion, at the served group-version. */
     public void sendObject(int code, T obj) {
-        request.bytes(code, Codec.typed(resource, obj));
+        request.bytes(code, representation.typed(obj));
     }
 
     /** The request's namespace, label and field selectors as one predicate (lists and deletecollection). */

@@ -45,8 +45,7 @@ final class SystemEndpoints {
                 if (!isDiscovery(path)) {
                     return false;
                 }
-                var authority = r.http().authority();
-                r.json(200, discovery.resolve(path, authority == null ? "" : authority.toString()));
+                discovery.serve(r, path);
             }
         }
         return true;

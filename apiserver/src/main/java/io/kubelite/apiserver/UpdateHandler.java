@@ -29,7 +29,7 @@ final class UpdateHandler<T extends Message> {
 
     /** PUT: the body is the whole object. */
     void update(String body) {
-        BodyDecoder.Decoded<T> d = BodyDecoder.of(s.resource()).decode(body, FieldValidation.of(r, "UpdateOptions"));
+        BodyDecoder.Decoded<T> d = s.representation().decode(body, FieldValidation.of(r, "UpdateOptions"));
         r.warnings(d.warnings());
         T in = d.object();
         ObjectMeta im = s.resource().meta(in);
@@ -57,13 +57,13 @@ final class UpdateHandler<T extends Message> {
         }
         PatchType type = PatchType.of(r);
         FieldValidation validation = FieldValidation.of(r, "PatchOptions");
-        BodyDecoder<T> decoder = BodyDecoder.of(s.resource());
+        Representation<T> rep = s.representation();
         write(
                 Preconditions.NONE,
                 cur -> {
-                    ObjectNode tree = Codec.typedTree(s.resource(), cur);
+                    ObjectNode tree = rep.typedTree(cur);
                     JsonNode patched =
-                            type.apply(tree, patch, s.resource().prototype().getDescriptorForType());
+                            type.apply(tree, patch, rep.served().prototype().getDescriptorForType());
                     if (!patched.isObject()) {
                         throw ApiException.badRequest("the patched object is not an object");
                     }
@@ -83,7 +83,7 @@ final class UpdateHandler<T extends Message> {
                                 name);
                     }
                     r.warnings(List.of());
-                    BodyDecoder.Decoded<T> d = decoder.decodePatched(patched, type, body, validation);
+                    BodyDecoder.Decoded<T> d = rep.decodePatched(patched, type, body, validation);
                     r.warnings(d.warnings());
                     checkName(s.resource().meta(d.object()));
                     return prepare(cur, d.object());

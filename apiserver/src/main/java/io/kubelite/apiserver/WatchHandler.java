@@ -180,7 +180,7 @@ final class WatchHandler<T extends Message> {
         // a watcher may fall behind by one full history (plus its initial events) before it is dropped
         int maxPending = s.ctx().config().watchCacheSize() + cache.size();
         WatchStream<T> stream = new WatchStream<>(
-                s.resource(), s.ctx().loopBatch(r.context()), out, filter, bookmarks, maxPending, () -> {
+                s.representation(), s.ctx().loopBatch(r.context()), out, filter, bookmarks, maxPending, () -> {
                     cancel[0].run();
                     if (timer[0] >= 0) {
                         vertx.cancelTimer(timer[0]);

@@ -3,7 +3,6 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.watch.WatchEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -37,7 +36,7 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
     /** Marks the end of the stream in the queue (after a 410 or when the cache closes). */
     private static final EncodedEvent END = EncodedEvent.of(new byte[0]);
 
-    private final Resource<T> resource;
+    private final Representation<T> representation;
     private final LoopBatch loop;
     private final Output out;
     private final Selection<T> selection;
@@ -161,14 +160,14 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
     }
 
     WatchStream(
-            Resource<T> resource,
+            Representation<T> representation,
             LoopBatch loop,
             Output out,
             Selection<T> selection,
             boolean bookmarks,
             int maxPending,
             Runnable onEnd) {
-        this.resource = resource;
+        this.representation = representation;
         this.loop = loop;
         this.out = out;
         this.selection = selection;
@@ -184,28 +183,39 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
             return;
         }
         if (everything) {
-            enqueue(c);
+            enqueue(encoded(c, c.type()));
             return;
         }
         boolean now = selection.test(c.object(), c.meta());
-        EncodedEvent e;
+        WatchEvent.Type t;
         if (c.type() == WatchEvent.Type.MODIFIED) {
             boolean before = c.previous() != null && selection.test(c.previous(), c.previousMeta());
             if (now && before) {
-                e = c;
+                t = c.type();
             } else if (now) {
-                e = c.as(WatchEvent.Type.ADDED);
+                t = WatchEvent.Type.ADDED;
             } else if (before) {
-                e = c.as(WatchEvent.Type.DELETED);
+                t = WatchEvent.Type.DELETED;
             } else {
                 return;
             }
         } else if (now) {
-            e = c;
+            t = c.type();
         } else {
             return;
         }
-        enqueue(e);
+        enqueue(encoded(c, t));
+    }
+
+    /**
+     * The change as an event of type {@code t}: the change's shared encoding, or, for a view of
+     * another group-version (rarely watched: {@code events.k8s.io}), this watcher's own.
+     */
+    private EncodedEvent encoded(WatchChange<T> c, WatchEvent.Type t) {
+        if (!representation.identity()) {
+            return EncodedEvent.of(Codec.eventLine(t.name(), representation.typed(c.object())));
+        }
+        return c.as(t);
     }
 
     @Override
@@ -214,8 +224,8 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
             return;
         }
         ObjectNode o = Codec.MAPPER.createObjectNode();
-        o.put("kind", resource.kind());
-        o.put("apiVersion", resource.apiVersion());
+        o.put("kind", representation.served().kind());
+        o.put("apiVersion", representation.served().apiVersion());
         o.putObject("metadata").put("resourceVersion", Long.toString(revision));
         enqueue(EncodedEvent.of(Codec.eventLine("BOOKMARK", o)));
     }

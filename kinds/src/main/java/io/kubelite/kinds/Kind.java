@@ -30,13 +30,23 @@ public final class Kind<T extends Message> {
     private final List<Column<T>> columns;
     private final List<Subresource> subresources;
     private final Map<String, Function<T, String>> fields;
+    private final Storage storage;
+    private final List<String> categories;
+
+    /** The verbs of a kind kept in storage, as kube's registries serve them (discovery order). */
+    private static final List<String> STORED_VERBS =
+            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
     private Kind(Builder<T> b) {
         this.resource = b.resource;
         this.strategy = b.strategy;
-        this.columns = b.columns.isEmpty()
-                ? List.of(Cells.name(resource::meta), Cells.age(resource::meta))
-                : List.copyOf(b.columns);
+        this.storage = b.storage;
+        this.categories = List.copyOf(b.categories);
+        this.columns = !b.columns.isEmpty()
+                ? List.copyOf(b.columns)
+                : b.storage instanceof Storage.ViewOf<?, ?> v
+                        ? viewColumns(v)
+                        : List.of(Cells.name(resource::meta), Cells.age(resource::meta));
         this.subresources = List.copyOf(b.subresources);
         Map<String, Function<T, String>> f = new LinkedHashMap<>();
         f.put("metadata.name", o -> resource.meta(o).getName());
@@ -55,6 +65,42 @@ public final class Kind<T extends Message> {
 
     public Strategy<T> strategy() {
         return strategy;
+    }
+
+    /** Where this kind's objects live: etcd, another kind's storage, or nowhere (create-only). */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** Whether this kind has etcd keys and a watch cache of its own ({@link Storage#ETCD}). */
+    public boolean persisted() {
+        return storage instanceof Storage.Etcd;
+    }
+
+    /** The verbs discovery lists and the API server serves: {@code create} only for a kind stored nowhere. */
+    public List<String> verbs() {
+        return storage instanceof Storage.None ? List.of("create") : STORED_VERBS;
+    }
+
+    /** The categories discovery lists ({@code all} for what {@code kubectl get all} shows). */
+    public List<String> categories() {
+        return categories;
+    }
+
+    /** A view's columns are the stored kind's, filled from the converted object (kube prints both alike). */
+    @SuppressWarnings("unchecked")
+    private static <T extends Message, S extends Message> List<Column<T>> viewColumns(Storage.ViewOf<?, ?> view) {
+        Storage.ViewOf<T, S> v = (Storage.ViewOf<T, S>) view;
+        List<Column<T>> out = new ArrayList<>();
+        for (Column<S> c : v.stored().columns()) {
+            out.add(new Column<>(
+                    c.name(),
+                    c.type(),
+                    c.priority(),
+                    c.description(),
+                    (o, now) -> c.cell().value(v.conversion().toStorage(o), now)));
+        }
+        return List.copyOf(out);
     }
 
     /** Every column, default and wide, in display order. */
@@ -127,6 +173,8 @@ public final class Kind<T extends Message> {
         private final List<Column<T>> columns = new ArrayList<>();
         private final List<Subresource> subresources = new ArrayList<>();
         private final Map<String, Function<T, String>> fields = new LinkedHashMap<>();
+        private Storage storage = Storage.ETCD;
+        private final List<String> categories = new ArrayList<>();
 
         private Builder(Resource<T> resource) {
             this.resource = Objects.requireNonNull(resource);
@@ -150,6 +198,23 @@ public final class Kind<T extends Message> {
         /** A field a field selector may name, with how to read it from an object. */
         public Builder<T> field(String path, Function<T, String> value) {
             fields.put(path, value);
+            return this;
+        }
+
+        /** A kind that is answered and never stored: POST only, nothing written (the review kinds). */
+        public Builder<T> createOnly() {
+            this.storage = Storage.NONE;
+            return this;
+        }
+
+        /** A second group-version of {@code stored}: kept as its objects, converted both ways. */
+        public <S extends Message> Builder<T> storedAs(Kind<S> stored, Storage.Conversion<T, S> conversion) {
+            this.storage = new Storage.ViewOf<>(stored, conversion);
+            return this;
+        }
+
+        public Builder<T> categories(String... c) {
+            categories.addAll(List.of(c));
             return this;
         }
 

@@ -2,6 +2,10 @@ package io.kubelite.kinds;
 
 import com.google.protobuf.Message;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.authentication.selfsubjectreview.SelfSubjectReviewKind;
+import io.kubelite.kinds.authentication.tokenreview.TokenReviewKind;
+import io.kubelite.kinds.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewKind;
+import io.kubelite.kinds.authorization.selfsubjectrulesreview.SelfSubjectRulesReviewKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
 import io.kubelite.kinds.core.event.EventKind;
@@ -11,6 +15,7 @@ import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
+import io.kubelite.kinds.events.event.EventsEventKind;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,6 +36,11 @@ public final class Kinds {
             SecretKind.KIND,
             EventKind.KIND,
             ReplicaSetKind.KIND,
+            EventsEventKind.KIND,
+            SelfSubjectReviewKind.KIND,
+            TokenReviewKind.KIND,
+            SelfSubjectAccessReviewKind.KIND,
+            SelfSubjectRulesReviewKind.KIND,
             LeaseKind.KIND);
 
     private Kinds() {}
@@ -40,9 +50,21 @@ public final class Kinds {
         return ALL;
     }
 
-    /** Every kind's resource descriptor, in discovery order. */
+    /** Every served kind's resource descriptor, in discovery order (also those not stored, see {@link Storage}). */
     public static List<Resource<? extends Message>> resources() {
         return ALL.stream().<Resource<? extends Message>>map(Kind::resource).toList();
+    }
+
+    /**
+     * The resources with etcd keys of their own ({@link Kind#persisted()}): what has a watch
+     * cache, what a namespace's deletion or a garbage collector walks, what export moves.
+     * Views of another kind's storage and create-only kinds are not among them.
+     */
+    public static List<Resource<? extends Message>> stored() {
+        return ALL.stream()
+                .filter(Kind::persisted)
+                .<Resource<? extends Message>>map(Kind::resource)
+                .toList();
     }
 
     /** The kind of a resource descriptor. */
@@ -56,7 +78,10 @@ public final class Kinds {
         throw new IllegalArgumentException("not a registered resource: " + r);
     }
 
-    /** Looks a resource up by plural name ({@code pods}), kind ({@code Pod}, any case) or short name ({@code po}). */
+    /**
+     * Looks a resource up by plural name ({@code pods}), kind ({@code Pod}, any case) or short
+     * name ({@code po}); the first registered wins ({@code events} is the core group's, as kubectl resolves it).
+     */
     public static Optional<Resource<? extends Message>> find(String name) {
         for (Kind<? extends Message> k : ALL) {
             Resource<? extends Message> r = k.resource();

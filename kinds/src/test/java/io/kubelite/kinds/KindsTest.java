@@ -7,7 +7,10 @@ import io.kubelite.api.Container;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
+import io.kubelite.kinds.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewKind;
+import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.events.event.EventsEventKind;
 import io.kubelite.kinds.table.Column;
 import java.util.HashSet;
 import java.util.Set;
@@ -16,22 +19,46 @@ import org.junit.jupiter.api.Test;
 class KindsTest {
 
     @Test
-    void everyKindIsRegisteredOnceWithUniqueNames() {
+    void everyKindIsRegisteredOnceWithUniqueNamesInItsGroup() {
         Set<String> names = new HashSet<>();
         for (Kind<? extends Message> k : Kinds.all()) {
             Resource<? extends Message> r = k.resource();
-            assertThat(names.add(r.plural())).as("plural %s", r.plural()).isTrue();
+            // kube serves events in two groups, both with the short name ev: names are unique per group
+            assertThat(names.add(r.group() + "/" + r.plural()))
+                    .as("plural %s", r)
+                    .isTrue();
             assertThat(names.add(r.apiVersion() + "/" + r.kind()))
                     .as("kind %s", r.kind())
                     .isTrue();
             for (String s : r.shortNames()) {
-                assertThat(names.add(s)).as("short name %s", s).isTrue();
+                assertThat(names.add(r.group() + "/" + s))
+                        .as("short name %s", s)
+                        .isTrue();
             }
             assertThat(Kinds.of(r)).isSameAs(k);
             assertThat(Kinds.byKind(r.apiVersion(), r.kind())).contains(r);
-            assertThat(Kinds.find(r.plural())).contains(r);
+            assertThat(Kinds.find(r.plural()).orElseThrow().plural()).isEqualTo(r.plural());
         }
-        assertThat(Kinds.all()).hasSize(10);
+        assertThat(Kinds.all()).hasSize(15);
+        assertThat(Kinds.find("events")).contains(EventKind.RESOURCE);
+    }
+
+    @Test
+    void storageIsDecidedInTheRegistry() {
+        assertThat(Kinds.stored()).contains(PodKind.RESOURCE, EventKind.RESOURCE);
+        assertThat(Kinds.stored()).doesNotContain(EventsEventKind.RESOURCE, SelfSubjectAccessReviewKind.RESOURCE);
+        assertThat(SelfSubjectAccessReviewKind.KIND.storage()).isEqualTo(Storage.NONE);
+        assertThat(SelfSubjectAccessReviewKind.KIND.verbs()).containsExactly("create");
+        assertThat(PodKind.KIND.verbs())
+                .containsExactly("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+        assertThat(EventsEventKind.KIND.storage())
+                .isInstanceOfSatisfying(
+                        Storage.ViewOf.class, v -> assertThat(v.stored()).isSameAs(EventKind.KIND));
+        assertThat(EventsEventKind.KIND.verbs()).isEqualTo(EventKind.KIND.verbs());
+        // a view prints the stored kind's columns
+        assertThat(EventsEventKind.KIND.columns().stream().map(Column::name))
+                .containsExactlyElementsOf(
+                        EventKind.KIND.columns().stream().map(Column::name).toList());
     }
 
     @Test

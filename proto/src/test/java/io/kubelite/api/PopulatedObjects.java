@@ -578,6 +578,11 @@ final class PopulatedObjects {
         .setAction("Binding")
         .setReportingComponent("default-scheduler")
         .setReportingInstance("default-scheduler-host-1")
+        .setSeries(
+            EventSeries.newBuilder()
+                .setCount(2)
+                .setLastObservedTime(ts("2024-05-01T10:00:02.654321Z")))
+        .setRelated(ObjectReference.newBuilder().setKind("Node").setName("node-1"))
         .build();
   }
 

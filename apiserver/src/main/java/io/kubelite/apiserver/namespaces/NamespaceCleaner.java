@@ -26,7 +26,7 @@ public final class NamespaceCleaner {
 
     public static CompletableFuture<Void> purge(Store store, String ns) {
         List<CompletableFuture<?>> all = new ArrayList<>();
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : Kinds.stored()) {
             if (r.namespaced()) {
                 all.add(purge(store.of(r), ns));
             }

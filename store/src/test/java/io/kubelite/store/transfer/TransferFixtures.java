@@ -87,7 +87,7 @@ public final class TransferFixtures {
     public static Map<String, Message> objects(Etcd etcd) {
         Store store = new Store(etcd);
         Map<String, Message> out = new TreeMap<>();
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : Kinds.stored()) {
             collect(store, r, out);
         }
         return out;

@@ -1,0 +1,162 @@
+package io.kubelite.apiserver.kubectl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.Secret;
+import io.kubelite.apiserver.ApiServerConfig;
+import io.kubelite.apiserver.Auth;
+import io.kubelite.apiserver.testing.Kubectl;
+import io.kubelite.apiserver.testing.SelfSignedCert;
+import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.store.testing.Poll;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kubectl auth can-i [--list]} and {@code kubectl auth whoami} for an admin token and
+ * for a service account's token (kubelite's restricted user), over TLS (kubectl sends a
+ * bearer token only over HTTPS); expected output as kubectl prints it against a real cluster.
+ */
+class KubectlAuthTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.single();
+
+    @TempDir
+    static Path dir;
+
+    static TestApiServer api;
+    static Kubectl admin;
+    static Kubectl sa;
+
+    @BeforeAll
+    static void start() throws Exception {
+        SelfSignedCert cert = SelfSignedCert.create(dir);
+        Path tokens = dir.resolve("tokens.csv");
+        Files.writeString(tokens, "admin-token,admin,uid-1,\"system:masters\"\n");
+        api = TestApiServer.start(
+                ETCD.connect(ETCD.newPrefix()),
+                ApiServerConfig.local()
+                        .withTokens(Auth.readTokenFile(tokens), false)
+                        .withTls(cert.certFile(), cert.keyFile()));
+        admin = Kubectl.find(Files.createDirectories(dir.resolve("admin")), api.url(), "admin-token", cert.certFile());
+        sa = Kubectl.find(Files.createDirectories(dir.resolve("sa")), api.url(), "sa-token", cert.certFile());
+        admin.run("create", "namespace", "team").ok();
+        api.store()
+                .of(SecretKind.RESOURCE)
+                .create(Secret.newBuilder()
+                        .setMetadata(ObjectMeta.newBuilder()
+                                .setName("default-token-abc")
+                                .setNamespace("team")
+                                .putAnnotations(Auth.SA_NAME_ANNOTATION, "default"))
+                        .setType(Auth.SA_TOKEN_TYPE)
+                        .putData("token", ByteString.copyFromUtf8("sa-token"))
+                        .build())
+                .join();
+        Poll.until(
+                Duration.ofSeconds(10),
+                "sa token known",
+                () -> sa.run("auth", "whoami", "-o", "name").exitCode() == 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @Test
+    void canIForAnAdmin() {
+        Kubectl.Result pods = admin.run("auth", "can-i", "create", "pods");
+        assertThat(pods.out()).isEqualTo("yes\n");
+        assertThat(pods.exitCode()).isZero();
+        assertThat(admin.run("auth", "can-i", "*", "*").out()).isEqualTo("yes\n");
+        assertThat(admin.run("auth", "can-i", "list", "nodes").out()).isEqualTo("yes\n");
+        assertThat(admin.run("auth", "can-i", "get", "/healthz").out()).isEqualTo("yes\n");
+    }
+
+    @Test
+    void canIForAServiceAccount() {
+        Kubectl.Result denied = sa.run("auth", "can-i", "create", "pods");
+        assertThat(denied.out()).isEqualTo("no\n");
+        assertThat(denied.exitCode()).isEqualTo(1);
+        assertThat(sa.run("auth", "can-i", "*", "*").exitCode()).isEqualTo(1);
+        assertThat(sa.run("auth", "can-i", "list", "nodes").out()).isEqualTo("no\n");
+        Kubectl.Result own = sa.run("auth", "can-i", "create", "pods", "-n", "team");
+        assertThat(own.out()).isEqualTo("yes\n");
+        assertThat(own.exitCode()).isZero();
+        assertThat(sa.run("auth", "can-i", "delete", "replicasets.apps", "-n", "team", "-q")
+                        .exitCode())
+                .isZero();
+    }
+
+    @Test
+    void canIListForAnAdminIsAClusterAdminsList() {
+        // what kubectl prints for a cluster-admin of a kubeadm/kind cluster
+        String expected = """
+                Resources                                       Non-Resource URLs   Resource Names   Verbs
+                *.*                                             []                  []               [*]
+                                                                [*]                 []               [*]
+                selfsubjectreviews.authentication.k8s.io        []                  []               [create]
+                selfsubjectaccessreviews.authorization.k8s.io   []                  []               [create]
+                selfsubjectrulesreviews.authorization.k8s.io    []                  []               [create]
+                                                                [/api/*]            []               [get]
+                                                                [/api]              []               [get]
+                                                                [/apis/*]           []               [get]
+                                                                [/apis]             []               [get]
+                                                                [/healthz]          []               [get]
+                                                                [/healthz]          []               [get]
+                                                                [/livez]            []               [get]
+                                                                [/livez]            []               [get]
+                                                                [/openapi/*]        []               [get]
+                                                                [/openapi]          []               [get]
+                                                                [/readyz]           []               [get]
+                                                                [/readyz]           []               [get]
+                                                                [/version/]         []               [get]
+                                                                [/version/]         []               [get]
+                                                                [/version]          []               [get]
+                                                                [/version]          []               [get]
+                """;
+        assertThat(admin.run("auth", "can-i", "--list").ok()).isEqualTo(expected);
+    }
+
+    @Test
+    void canIListForAServiceAccountInAndOutsideItsNamespace() {
+        assertThat(sa.run("auth", "can-i", "--list", "-n", "team").ok().lines())
+                .startsWith(
+                        "Resources                                       Non-Resource URLs   Resource Names   Verbs",
+                        "*.*                                             []                  []               [*]");
+        assertThat(sa.run("auth", "can-i", "--list", "-n", "default").ok())
+                .doesNotContain("*.*")
+                .contains(
+                        "selfsubjectaccessreviews.authorization.k8s.io   []                  []               [create]");
+    }
+
+    @Test
+    void whoami() {
+        assertThat(admin.run("auth", "whoami").ok()).isEqualTo("""
+                        ATTRIBUTE   VALUE
+                        Username    admin
+                        UID         uid-1
+                        Groups      [system:masters system:authenticated]
+                        """);
+        assertThat(sa.run("auth", "whoami").ok()).isEqualTo("""
+                        ATTRIBUTE   VALUE
+                        Username    system:serviceaccount:team:default
+                        Groups      [system:serviceaccounts system:serviceaccounts:team system:authenticated]
+                        """);
+        assertThat(admin.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
+                        .ok())
+                .isEqualTo("admin");
+    }
+}
