@@ -30,9 +30,10 @@ final class PodColumns {
                     "IP",
                     "string",
                     "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.",
+                    // podIPs[0]; kube's v1 conversion fills podIPs from a lone podIP, so it falls back to that
                     (p, now) -> p.getStatus().getPodIpsCount() > 0
                             ? Cells.orNone(p.getStatus().getPodIps(0).getIp())
-                            : "<none>"),
+                            : Cells.orNone(p.getStatus().getPodIp())),
             Column.wide(
                     "Node",
                     "string",
