@@ -1,25 +1,41 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
+import java.time.Instant;
 
 /**
  * GET of one object: from the watch cache when the requested resourceVersion allows it
- * (see {@link QueryOptions#fromCache}), else a quorum read from etcd.
+ * (see {@link QueryOptions#fromCache}), else a quorum read from etcd. Answers the object,
+ * or its Table when the Accept header asks for one ({@link OutputMediaType}).
  */
 final class GetHandler {
     private GetHandler() {}
 
     static <T extends Message> void get(RequestScope<T> s) {
+        OutputMediaType format = OutputMediaType.of(s.request());
         WatchCache<T> cache = s.cache();
         if (QueryOptions.fromCache(s.request(), cache.revision()) && cache.hasSynced()) {
             WatchCache.Entry<T> e = cache.get(s.namespace(), s.name());
             if (e == null) {
                 s.request().fail(ApiException.notFound(s.resource(), s.name()));
+            } else if (format.table()) {
+                sendTable(s, format, e.object());
             } else {
                 s.request().bytes(200, s.representation().typed(e.object(), e.json()));
             }
             return;
         }
-        s.then(s.store().get(s.namespace(), s.name()), s.name(), o -> s.sendObject(200, o));
+        s.then(s.store().get(s.namespace(), s.name()), s.name(), o -> {
+            if (format.table()) {
+                sendTable(s, format, o);
+            } else {
+                s.sendObject(200, o);
+            }
+        });
+    }
+
+    private static <T extends Message> void sendTable(RequestScope<T> s, OutputMediaType format, T obj) {
+        TableConvertor<T> t = new TableConvertor<>(s.resource(), format, Instant.now());
+        s.request().json(200, t.one(obj, true));
     }
 }

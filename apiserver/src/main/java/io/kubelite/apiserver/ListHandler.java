@@ -6,6 +6,7 @@ import io.kubelite.store.ExpiredException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectList;
 import io.kubelite.store.StoreException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,14 +18,16 @@ import java.util.function.Predicate;
 /**
  * GET of a collection: from the watch cache (sorted by namespace/name) when the
  * resourceVersion allows it, else from etcd with {@code limit}/{@code continue} and
- * {@code resourceVersionMatch=Exact}. Large lists are encoded on worker threads, never on
- * the event loop.
+ * {@code resourceVersionMatch=Exact}. Answers a {@code <Kind>List}, or a Table when the Accept
+ * header asks for one ({@link OutputMediaType}). Large lists are encoded on worker threads,
+ * never on the event loop.
  */
 final class ListHandler<T extends Message> {
     private static final int BLOCKING_ENCODE_THRESHOLD = 500;
 
     private final RequestScope<T> s;
     private final Request r;
+    private OutputMediaType format = OutputMediaType.JSON;
 
     ListHandler(RequestScope<T> s) {
         this.s = s;
@@ -32,6 +35,7 @@ final class ListHandler<T extends Message> {
     }
 
     void serve() {
+        format = OutputMediaType.of(r);
         Predicate<T> filter = s.filter();
         if (QueryOptions.fromCache(r, s.cache().revision())) {
             fromCache(filter);
@@ -53,6 +57,14 @@ final class ListHandler<T extends Message> {
             encode(
                     () -> {
                         entries.sort(Comparator.comparing(e -> sortKey(e.object())));
+                        if (format.table()) {
+                            return table(
+                                    entries.stream()
+                                            .map(WatchCache.Entry::object)
+                                            .toList(),
+                                    snap.revision(),
+                                    "");
+                        }
                         List<byte[]> items = new ArrayList<>(entries.size());
                         for (WatchCache.Entry<T> e : entries) {
                             items.add(s.representation().item(e.object(), e.json()));
@@ -105,6 +117,9 @@ final class ListHandler<T extends Message> {
                 null,
                 list -> encode(
                         () -> {
+                            if (format.table()) {
+                                return table(list.items(), list.revision(), list.continueToken());
+                            }
                             List<byte[]> items = new ArrayList<>(list.items().size());
                             for (T o : list.items()) {
                                 items.add(s.representation().item(o));
@@ -112,6 +127,11 @@ final class ListHandler<T extends Message> {
                             return Codec.list(s.served(), list.revision(), list.continueToken(), items);
                         },
                         list.items().size()));
+    }
+
+    /** The list as a Table (kubectl's {@code get}), with the same resourceVersion and continue token. */
+    private byte[] table(List<T> objects, long revision, String continueToken) {
+        return new TableConvertor<>(s.resource(), format, Instant.now()).list(objects, revision, continueToken);
     }
 
     private String sortKey(T o) {

@@ -20,7 +20,8 @@ import java.util.function.Predicate;
 /**
  * A watch on a collection or one object, served from the resource's watch cache as a
  * chunked HTTP stream or, when the client asks for an upgrade, over a WebSocket (both
- * through {@link WatchStream}). Without a resourceVersion the watch first waits until the
+ * through {@link WatchStream}); each event's object is a Table when the Accept header asks
+ * for one ({@link OutputMediaType}). Without a resourceVersion the watch first waits until the
  * cache holds everything etcd had acknowledged (see {@link #freshCache}).
  */
 final class WatchHandler<T extends Message> {
@@ -41,6 +42,7 @@ final class WatchHandler<T extends Message> {
 
     void serve() {
         String name = s.name();
+        OutputMediaType format = OutputMediaType.of(r);
         WatchStream.Selection<T> filter = selection(name);
         String rv = r.param("resourceVersion");
         long from = rv == null || rv.isEmpty() || rv.equals("0") ? -1 : QueryOptions.parseRv(rv);
@@ -69,7 +71,14 @@ final class WatchHandler<T extends Message> {
                                 ApiException e = ApiException.from(err, s.resource(), name);
                                 ws.close((short) 1011, e.getMessage());
                             } else {
-                                start(WatchStream.webSocket(ws), from, filter, bookmarks, timeout, ws::closeHandler);
+                                start(
+                                        WatchStream.webSocket(ws),
+                                        from,
+                                        filter,
+                                        encoding(format),
+                                        bookmarks,
+                                        timeout,
+                                        ws::closeHandler);
                             }
                         }));
                     }));
@@ -83,8 +92,23 @@ final class WatchHandler<T extends Message> {
                     .putHeader("Transfer-Encoding", "chunked");
             resp.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
             resp.write(Buffer.buffer());
-            start(WatchStream.http(resp), from, filter, bookmarks, timeout, resp::closeHandler);
+            start(WatchStream.http(resp), from, filter, encoding(format), bookmarks, timeout, resp::closeHandler);
         });
+    }
+
+    /**
+     * The shared JSON events; this watcher's own Table events; or, for a view of another
+     * group-version (rarely watched: {@code events.k8s.io}), this watcher's own conversion.
+     */
+    private WatchStream.Encoding<T> encoding(OutputMediaType format) {
+        if (format.table()) {
+            return new TableWatchEncoding<>(s.resource(), format);
+        }
+        Representation<T> rep = s.representation();
+        if (!rep.identity()) {
+            return (c, t) -> EncodedEvent.of(Codec.eventLine(t.name(), rep.typed(c.object())));
+        }
+        return WatchStream.Encoding.shared();
     }
 
     /** {@code timeoutSeconds}, or kube's random 30 to 60 minutes so that watchers do not all re-list at once. */
@@ -168,6 +192,7 @@ final class WatchHandler<T extends Message> {
             WatchStream.Output out,
             long from,
             WatchStream.Selection<T> filter,
+            WatchStream.Encoding<T> encoding,
             boolean bookmarks,
             long timeout,
             Consumer<Handler<Void>> onClose) {
@@ -180,7 +205,14 @@ final class WatchHandler<T extends Message> {
         // a watcher may fall behind by one full history (plus its initial events) before it is dropped
         int maxPending = s.ctx().config().watchCacheSize() + cache.size();
         WatchStream<T> stream = new WatchStream<>(
-                s.representation(), s.ctx().loopBatch(r.context()), out, filter, bookmarks, maxPending, () -> {
+                s.representation(),
+                s.ctx().loopBatch(r.context()),
+                out,
+                filter,
+                encoding,
+                bookmarks,
+                maxPending,
+                () -> {
                     cancel[0].run();
                     if (timer[0] >= 0) {
                         vertx.cancelTimer(timer[0]);

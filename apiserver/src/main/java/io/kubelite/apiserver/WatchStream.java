@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Cost per change: the sink call (on the watch cache's thread) only picks the shared
  * {@link EncodedEvent} and queues it; the connection's {@link LoopBatch} then writes all
  * events queued since the last tick as one write (one flush). Nothing is encoded per
- * watcher except bookmarks and errors.
+ * watcher except bookmarks, errors and the events of a Table watch (kubectl's {@code get -w}),
+ * which are encoded lazily on the connection's event loop, not on the cache's thread.
  *
  * <p>Slow watchers are dropped, as kube-apiserver drops them (the client re-watches from its
  * last revision): when the connection's write queue is full, or when more than
@@ -40,6 +41,7 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
     private final LoopBatch loop;
     private final Output out;
     private final Selection<T> selection;
+    private final Encoding<T> encoding;
     private final boolean everything;
     private final boolean bookmarks;
     private final int maxPending;
@@ -62,6 +64,22 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
     }
 
     private static final Selection<Object> EVERYTHING = (o, m) -> true;
+
+    /**
+     * How a watcher's events are encoded. {@link #shared()}: the change's own JSON event,
+     * encoded once for every watcher; a Table watcher encodes its own ({@link TableWatchEncoding}).
+     */
+    interface Encoding<T extends Message> {
+        /** {@code c} as an event of {@code type} (a change's own type, or ADDED/DELETED at a selection edge). */
+        EncodedEvent encode(WatchChange<T> c, WatchEvent.Type type);
+
+        @SuppressWarnings("unchecked")
+        static <T extends Message> Encoding<T> shared() {
+            return (Encoding<T>) SHARED;
+        }
+    }
+
+    private static final Encoding<Message> SHARED = (c, type) -> c.as(type);
 
     /** Where events go; used on the connection's context only. */
     interface Output {
@@ -164,6 +182,7 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
             LoopBatch loop,
             Output out,
             Selection<T> selection,
+            Encoding<T> encoding,
             boolean bookmarks,
             int maxPending,
             Runnable onEnd) {
@@ -171,6 +190,7 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
         this.loop = loop;
         this.out = out;
         this.selection = selection;
+        this.encoding = encoding;
         this.everything = (Object) selection == EVERYTHING;
         this.bookmarks = bookmarks;
         this.maxPending = maxPending;
@@ -183,39 +203,28 @@ final class WatchStream<T extends Message> implements WatchCache.Sink<T> {
             return;
         }
         if (everything) {
-            enqueue(encoded(c, c.type()));
+            enqueue(encoding.encode(c, c.type()));
             return;
         }
         boolean now = selection.test(c.object(), c.meta());
-        WatchEvent.Type t;
+        WatchEvent.Type type;
         if (c.type() == WatchEvent.Type.MODIFIED) {
             boolean before = c.previous() != null && selection.test(c.previous(), c.previousMeta());
             if (now && before) {
-                t = c.type();
+                type = c.type();
             } else if (now) {
-                t = WatchEvent.Type.ADDED;
+                type = WatchEvent.Type.ADDED;
             } else if (before) {
-                t = WatchEvent.Type.DELETED;
+                type = WatchEvent.Type.DELETED;
             } else {
                 return;
             }
         } else if (now) {
-            t = c.type();
+            type = c.type();
         } else {
             return;
         }
-        enqueue(encoded(c, t));
-    }
-
-    /**
-     * The change as an event of type {@code t}: the change's shared encoding, or, for a view of
-     * another group-version (rarely watched: {@code events.k8s.io}), this watcher's own.
-     */
-    private EncodedEvent encoded(WatchChange<T> c, WatchEvent.Type t) {
-        if (!representation.identity()) {
-            return EncodedEvent.of(Codec.eventLine(t.name(), representation.typed(c.object())));
-        }
-        return c.as(t);
+        enqueue(encoding.encode(c, type));
     }
 
     @Override

@@ -93,12 +93,7 @@ public final class Kind<T extends Message> {
         Storage.ViewOf<T, S> v = (Storage.ViewOf<T, S>) view;
         List<Column<T>> out = new ArrayList<>();
         for (Column<S> c : v.stored().columns()) {
-            out.add(new Column<>(
-                    c.name(),
-                    c.type(),
-                    c.priority(),
-                    c.description(),
-                    (o, now) -> c.cell().value(v.conversion().toStorage(o), now)));
+            out.add(c.through(v.conversion()::toStorage));
         }
         return List.copyOf(out);
     }
@@ -117,6 +112,18 @@ public final class Kind<T extends Message> {
     public List<String> row(T obj, Instant now, boolean wide) {
         List<String> row = new ArrayList<>();
         for (Column<T> c : columns(wide)) {
+            row.add(c.text(obj, now));
+        }
+        return row;
+    }
+
+    /**
+     * Every column's cell of {@code obj}, wide ones included (kube-apiserver always generates
+     * the wide table; clients hide priority 1 columns): {@link String}s and {@link Long}s.
+     */
+    public List<Object> cells(T obj, Instant now) {
+        List<Object> row = new ArrayList<>(columns.size());
+        for (Column<T> c : columns) {
             row.add(c.cell().value(obj, now));
         }
         return row;

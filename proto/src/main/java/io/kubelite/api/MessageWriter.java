@@ -19,6 +19,9 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +32,15 @@ import java.util.TreeMap;
  * default omitted (fields with explicit presence print when set, even to zero), 64-bit integers as
  * JSON numbers rather than proto3's strings (kubectl and fabric8 reject {@code "generation": "1"}),
  * whole int-or-string numbers without a fraction ({@code 8080}, not {@code 8080.0}), map keys
- * sorted as Go's encoder sorts them, and timestamps in RFC 3339.
+ * sorted as Go's encoder sorts them, and timestamps in RFC 3339 (MicroTime fields, marked {@code
+ * (micro_time)} in the proto, with exactly six fractional digits as Go's MicroTime marshals them).
  */
 final class MessageWriter {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter MICRO =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private MessageWriter() {}
 
@@ -73,6 +79,9 @@ final class MessageWriter {
     switch (field.getType()) {
       case MESSAGE:
       case GROUP:
+        if (FieldSchema.microTime(field)) {
+          return NODES.textNode(microTime((Timestamp) value));
+        }
         return message((Message) value);
       case STRING:
         return NODES.textNode((String) value);
@@ -108,6 +117,15 @@ final class MessageWriter {
       default:
         throw new IllegalStateException("unhandled field type " + field.getType());
     }
+  }
+
+  /**
+   * Go's {@code 2006-01-02T15:04:05.000000Z07:00} in UTC: always six digits, truncated as Go
+   * truncates.
+   */
+  static String microTime(Timestamp ts) {
+    Instant t = Instant.ofEpochSecond(ts.getSeconds(), (ts.getNanos() / 1000) * 1000L);
+    return MICRO.format(t);
   }
 
   private static JsonNode message(Message message) {

@@ -61,6 +61,34 @@ class ApiJsonRoundTripTest {
     assertThat(ApiJson.toJson(PopulatedObjects.pod())).contains("\"tcpSocket\":{\"port\":80,");
   }
 
+  /** MicroTime (Go's RFC3339Micro) has exactly six digits: kubectl rejects nine, and also none. */
+  @Test
+  void microTimeFieldsHaveExactlySixFractionalDigits() {
+    Event e =
+        Event.newBuilder()
+            .setEventTime(PopulatedObjects.ts("2026-12-04T12:25:28.020499858Z"))
+            .setLastTimestamp(PopulatedObjects.ts("2026-12-04T12:25:28Z"))
+            .build();
+    JsonNode tree = ApiJson.toTree(e);
+    assertThat(tree.get("eventTime").textValue()).isEqualTo("2026-12-04T12:25:28.020499Z");
+    // a plain Time keeps RFC 3339 without a fraction
+    assertThat(tree.get("lastTimestamp").textValue()).isEqualTo("2026-12-04T12:25:28Z");
+
+    LeaseSpec whole =
+        LeaseSpec.newBuilder()
+            .setAcquireTime(PopulatedObjects.ts("2026-12-04T12:25:28Z"))
+            .setRenewTime(PopulatedObjects.ts("1969-12-31T23:59:59.5Z"))
+            .build();
+    JsonNode lease = ApiJson.toTree(whole);
+    assertThat(lease.get("acquireTime").textValue()).isEqualTo("2026-12-04T12:25:28.000000Z");
+    assertThat(lease.get("renewTime").textValue()).isEqualTo("1969-12-31T23:59:59.500000Z");
+
+    // and it reads back
+    assertThat(
+            ApiJson.parse(ApiJson.toJson(e), Event.getDefaultInstance()).message().getEventTime())
+        .isEqualTo(PopulatedObjects.ts("2026-12-04T12:25:28.020499Z"));
+  }
+
   @Test
   void kubernetesNamesTimestampsAndPresence() throws Exception {
     JsonNode pod = ApiJson.toTree(PopulatedObjects.pod());

@@ -118,6 +118,94 @@ public final class Kubectl {
         }
     }
 
+    /**
+     * Starts {@code kubectl ARGS} in the background (a watch: {@code get -w}); its stdout is
+     * read line by line into {@link Background#awaitLine}. Close it to end the process.
+     */
+    public Background start(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary);
+        cmd.add("--kubeconfig=" + kubeconfig);
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment()
+                .put("KUBECACHEDIR", kubeconfig.getParent().resolve("cache").toString());
+        try {
+            return new Background(String.join(" ", args), pb.start());
+        } catch (IOException e) {
+            throw new AssertionError("kubectl " + String.join(" ", args) + ": " + e, e);
+        }
+    }
+
+    /** A running kubectl whose output lines (stdout and stderr) arrive as it prints them. */
+    public static final class Background implements AutoCloseable {
+        private final String command;
+        private final Process process;
+        private final java.util.concurrent.BlockingQueue<String> lines =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        private Background(String command, Process process) {
+            this.command = command;
+            this.process = process;
+            Thread reader = new Thread(
+                    () -> {
+                        try (var in = new java.io.BufferedReader(
+                                new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                            String line;
+                            while ((line = in.readLine()) != null) {
+                                lines.add(line);
+                            }
+                        } catch (IOException ignored) {
+                            // the process ended
+                        }
+                    },
+                    "kubectl-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The next line matching {@code p}, skipping others; fails with every line seen after {@code timeout}. */
+        public String awaitLine(java.util.function.Predicate<String> p, java.time.Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try {
+                while (true) {
+                    long left = deadline - System.nanoTime();
+                    String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+                    if (line == null) {
+                        throw new AssertionError("kubectl " + command + ": no expected line within " + timeout
+                                + " (alive: " + process.isAlive() + "); lines seen:\n" + String.join("\n", seen));
+                    }
+                    seen.add(line);
+                    if (p.test(line)) {
+                        return line;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Every line read so far by {@link #awaitLine}. */
+        public List<String> seen() {
+            return List.copyOf(seen);
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static String read(java.io.InputStream in) {
         try {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

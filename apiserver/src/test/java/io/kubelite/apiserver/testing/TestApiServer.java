@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +105,11 @@ public final class TestApiServer implements AutoCloseable {
     }
 
     public Resp request(String method, String path, String contentType, String body) {
+        return request(method, path, contentType, body, Map.of());
+    }
+
+    /** A request with extra headers ({@code Accept}, ...). */
+    public Resp request(String method, String path, String contentType, String body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(
@@ -115,6 +121,7 @@ public final class TestApiServer implements AutoCloseable {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(b::header);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Resp(r.statusCode(), r.body(), r);
@@ -125,6 +132,11 @@ public final class TestApiServer implements AutoCloseable {
 
     public Resp get(String path) {
         return request("GET", path, null, null);
+    }
+
+    /** GET with an {@code Accept} header. */
+    public Resp get(String path, String accept) {
+        return request("GET", path, null, null, Map.of("Accept", accept));
     }
 
     public Resp post(String path, String body) {
@@ -150,8 +162,9 @@ public final class TestApiServer implements AutoCloseable {
         private volatile InputStream in;
         public volatile int code;
 
-        Watch(String path) throws Exception {
+        Watch(String path, Map<String, String> headers) throws Exception {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path));
+            headers.forEach(b::header);
             if (token != null) {
                 b.header("Authorization", "Bearer " + token);
             }
@@ -217,7 +230,12 @@ public final class TestApiServer implements AutoCloseable {
     }
 
     public Watch watch(String path) throws Exception {
-        return new Watch(path);
+        return new Watch(path, Map.of());
+    }
+
+    /** A watch with extra headers ({@code Accept}: a Table watch). */
+    public Watch watch(String path, Map<String, String> headers) throws Exception {
+        return new Watch(path, headers);
     }
 
     @Override

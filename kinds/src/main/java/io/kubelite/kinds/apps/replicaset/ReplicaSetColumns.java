@@ -7,26 +7,16 @@ import io.kubelite.kinds.table.Column;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** kubectl's ReplicaSet columns ({@code printReplicaSet}). */
+/** kube's ReplicaSet columns and cells ({@code replicaSetColumnDefinitions}, {@code printReplicaSet}): counts are numbers. */
 final class ReplicaSetColumns {
     static final List<Column<ReplicaSet>> COLUMNS = List.of(
             Cells.name(ReplicaSet::getMetadata),
-            Column.of(
-                    "Desired",
-                    "integer",
-                    "Number of desired pods.",
-                    (rs, now) -> Integer.toString(
-                            rs.getSpec().hasReplicas() ? rs.getSpec().getReplicas() : 1)),
-            Column.of(
-                    "Current",
-                    "integer",
-                    "Number of actual replicas.",
-                    (rs, now) -> Integer.toString(rs.getStatus().getReplicas())),
-            Column.of(
-                    "Ready",
-                    "integer",
-                    "Number of ready replicas.",
-                    (rs, now) -> Integer.toString(rs.getStatus().getReadyReplicas())),
+            Column.of("Desired", "integer", "Number of desired pods.", (rs, now) ->
+                    (long) (rs.getSpec().hasReplicas() ? rs.getSpec().getReplicas() : 1)),
+            Column.of("Current", "integer", "Number of actual replicas.", (rs, now) ->
+                    (long) rs.getStatus().getReplicas()),
+            Column.of("Ready", "integer", "Number of ready replicas.", (rs, now) ->
+                    (long) rs.getStatus().getReadyReplicas()),
             Cells.age(ReplicaSet::getMetadata),
             Column.wide(
                     "Containers",
@@ -43,7 +33,7 @@ final class ReplicaSetColumns {
                     "Selector",
                     "string",
                     "Selector is a label query over pods that should match the replica count.",
-                    (rs, now) -> Cells.selector(rs.getSpec().getSelector().getMatchLabelsMap())));
+                    (rs, now) -> Cells.selector(rs.getSpec().getSelector())));
 
     private ReplicaSetColumns() {}
 

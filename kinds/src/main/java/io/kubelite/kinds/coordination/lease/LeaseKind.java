@@ -31,8 +31,9 @@ public final class LeaseKind {
                     Column.of(
                             "Holder",
                             "string",
-                            "The holder of the lease",
-                            (l, now) -> Cells.orNone(l.getSpec().getHolderIdentity())),
+                            "holderIdentity contains the identity of the holder of a current lease.",
+                            // kube prints an unset holder as an empty cell, not <none>
+                            (l, now) -> l.getSpec().getHolderIdentity()),
                     Cells.age(Lease::getMetadata)))
             .build();
 

@@ -19,27 +19,59 @@ public final class EndpointsKind {
     public static final Kind<Endpoints> KIND = Kind.of(RESOURCE)
             .columns(List.of(
                     Cells.name(Endpoints::getMetadata),
-                    Column.of("Endpoints", "string", "Endpoints of the service", (e, now) -> endpoints(e)),
+                    Column.of(
+                            "Endpoints",
+                            "string",
+                            "The set of all endpoints is the union of all subsets.",
+                            (e, now) -> endpoints(e)),
                     Cells.age(Endpoints::getMetadata)))
             .build();
 
+    private static final int MAX = 3;
+
     private EndpointsKind() {}
 
-    /** kubectl's {@code formatEndpoints}: the first three ip:port pairs, then a count. */
-    private static String endpoints(Endpoints e) {
-        List<String> eps = new ArrayList<>();
+    /**
+     * kube's {@code formatEndpoints}: per subset, per port, every address as {@code ip:port}
+     * (a subset without ports: its bare IPs), the first three shown and the rest counted;
+     * {@code <none>} without subsets.
+     */
+    static String endpoints(Endpoints e) {
+        if (e.getSubsetsCount() == 0) {
+            return "<none>";
+        }
+        List<String> list = new ArrayList<>();
+        int count = 0;
+        boolean more = false;
         for (EndpointSubset s : e.getSubsetsList()) {
-            for (EndpointAddress a : s.getAddressesList()) {
-                for (EndpointPort p : s.getPortsList()) {
-                    eps.add(a.getIp() + ":" + p.getPort());
+            if (s.getPortsCount() == 0) {
+                count += s.getAddressesCount();
+                for (EndpointAddress a : s.getAddressesList()) {
+                    if (list.size() == MAX) {
+                        more = true;
+                        break;
+                    }
+                    list.add(a.getIp());
+                }
+                continue;
+            }
+            for (EndpointPort p : s.getPortsList()) {
+                count += s.getAddressesCount();
+                for (EndpointAddress a : s.getAddressesList()) {
+                    if (list.size() == MAX) {
+                        more = true;
+                        break;
+                    }
+                    list.add(hostPort(a.getIp(), p.getPort()));
                 }
             }
         }
-        if (eps.isEmpty()) {
-            return "<none>";
-        }
-        return eps.size() > 3
-                ? String.join(",", eps.subList(0, 3)) + " + " + (eps.size() - 3) + " more..."
-                : String.join(",", eps);
+        String ret = String.join(",", list);
+        return more ? ret + " + " + (count - MAX) + " more..." : ret;
+    }
+
+    /** Go's {@code net.JoinHostPort}: an IPv6 address in brackets. */
+    private static String hostPort(String ip, int port) {
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
     }
 }

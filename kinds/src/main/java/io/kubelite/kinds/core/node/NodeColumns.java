@@ -5,12 +5,13 @@ import io.kubelite.api.NodeAddress;
 import io.kubelite.api.NodeCondition;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
-/** kubectl's node columns ({@code printNode}). */
+/** kube's node columns and cells ({@code nodeColumnDefinitions}, {@code printNode}). */
 final class NodeColumns {
     private static final String ROLE_PREFIX = "node-role.kubernetes.io/";
+    private static final String ROLE_LABEL = "kubernetes.io/role";
 
     static final List<Column<Node>> COLUMNS = List.of(
             Cells.name(Node::getMetadata),
@@ -36,17 +37,17 @@ final class NodeColumns {
                     "OS-Image",
                     "string",
                     "OS image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).",
-                    (n, now) -> Cells.orNone(n.getStatus().getNodeInfo().getOsImage())),
+                    (n, now) -> orUnknown(n.getStatus().getNodeInfo().getOsImage())),
             Column.wide(
                     "Kernel-Version",
                     "string",
                     "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
-                    (n, now) -> Cells.orNone(n.getStatus().getNodeInfo().getKernelVersion())),
+                    (n, now) -> orUnknown(n.getStatus().getNodeInfo().getKernelVersion())),
             Column.wide(
                     "Container-Runtime",
                     "string",
                     "Container runtime version reported by the node through runtime remote API (e.g. containerd://1.4.2).",
-                    (n, now) -> Cells.orNone(n.getStatus().getNodeInfo().getContainerRuntimeVersion())));
+                    (n, now) -> orUnknown(n.getStatus().getNodeInfo().getContainerRuntimeVersion())));
 
     private NodeColumns() {}
 
@@ -60,15 +61,21 @@ final class NodeColumns {
         return n.getSpec().getUnschedulable() ? status + ",SchedulingDisabled" : status;
     }
 
+    /** kube's {@code findNodeRoles}: {@code node-role.kubernetes.io/<role>} keys and {@code kubernetes.io/role} values. */
     private static String roles(Node n) {
-        List<String> roles = new ArrayList<>();
-        for (String k : n.getMetadata().getLabelsMap().keySet()) {
-            if (k.startsWith(ROLE_PREFIX)) {
+        TreeSet<String> roles = new TreeSet<>();
+        n.getMetadata().getLabelsMap().forEach((k, v) -> {
+            if (k.startsWith(ROLE_PREFIX) && k.length() > ROLE_PREFIX.length()) {
                 roles.add(k.substring(ROLE_PREFIX.length()));
+            } else if (k.equals(ROLE_LABEL) && !v.isEmpty()) {
+                roles.add(v);
             }
-        }
-        roles.sort(null);
+        });
         return roles.isEmpty() ? "<none>" : String.join(",", roles);
+    }
+
+    private static String orUnknown(String s) {
+        return s.isEmpty() ? "<unknown>" : s;
     }
 
     private static String address(Node n, String type) {

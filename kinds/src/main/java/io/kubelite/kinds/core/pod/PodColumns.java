@@ -1,14 +1,12 @@
 package io.kubelite.kinds.core.pod;
 
-import com.google.protobuf.Timestamp;
-import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.Pod;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
 import java.time.Instant;
 import java.util.List;
 
-/** kubectl's pod columns ({@code printPod}). */
+/** kube's pod columns and cells ({@code podColumnDefinitions}, {@code printPod}). */
 final class PodColumns {
     static final List<Column<Pod>> COLUMNS = List.of(
             Cells.name(Pod::getMetadata),
@@ -31,46 +29,41 @@ final class PodColumns {
             Column.wide(
                     "IP",
                     "string",
-                    "IP address allocated to the pod. Routable at least within the cluster.",
-                    (p, now) -> Cells.orNone(p.getStatus().getPodIp())),
+                    "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.",
+                    // podIPs[0]; kube's v1 conversion fills podIPs from a lone podIP, so it falls back to that
+                    (p, now) -> p.getStatus().getPodIpsCount() > 0
+                            ? Cells.orNone(p.getStatus().getPodIps(0).getIp())
+                            : Cells.orNone(p.getStatus().getPodIp())),
             Column.wide(
                     "Node",
                     "string",
-                    "Name of the Node this pod is scheduled on.",
+                    "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for "
+                            + "preemption or scheduling.",
                     (p, now) -> Cells.orNone(p.getSpec().getNodeName())),
             Column.wide(
                     "Nominated Node",
                     "string",
-                    "Name of the Node this pod is nominated to, when it preempts others.",
+                    "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be "
+                            + "scheduled right away as preemption victims receive their graceful termination periods.",
                     (p, now) -> Cells.orNone(p.getStatus().getNominatedNodeName())),
-            Column.wide("Readiness Gates", "string", "The pod's readiness gates.", (p, now) -> "<none>"));
+            // kubelite's pods have no readiness gates: kube prints <none> for a pod without them
+            Column.wide(
+                    "Readiness Gates",
+                    "string",
+                    "If specified, all readiness gates will be evaluated for pod readiness.",
+                    (p, now) -> "<none>"));
 
     private PodColumns() {}
 
     private static String ready(Pod p) {
-        long ready = p.getStatus().getContainerStatusesList().stream()
-                .filter(ContainerStatus::getReady)
-                .count();
-        return ready + "/" + p.getSpec().getContainersCount();
+        PodStatusReason s = PodStatusReason.summarize(p);
+        return s.ready() + "/" + s.total();
     }
 
     private static String restarts(Pod p, Instant now) {
-        int restarts = 0;
-        Timestamp last = null;
-        for (ContainerStatus c : p.getStatus().getContainerStatusesList()) {
-            restarts += c.getRestartCount();
-            if (c.getLastState().hasTerminated()) {
-                Timestamp fin = c.getLastState().getTerminated().getFinishedAt();
-                if (last == null || compare(fin, last) > 0) {
-                    last = fin;
-                }
-            }
-        }
-        return restarts + (last != null && restarts > 0 ? " (" + Cells.age(last, now) + " ago)" : "");
-    }
-
-    private static int compare(Timestamp a, Timestamp b) {
-        int c = Long.compare(a.getSeconds(), b.getSeconds());
-        return c != 0 ? c : Integer.compare(a.getNanos(), b.getNanos());
+        PodStatusReason s = PodStatusReason.summarize(p);
+        return s.restarts() != 0 && s.lastRestart() != null
+                ? s.restarts() + " (" + Cells.age(s.lastRestart(), now) + " ago)"
+                : Integer.toString(s.restarts());
     }
 }

@@ -25,12 +25,17 @@ public final class SecretKind {
             .strategy(new SecretStrategy())
             .columns(List.of(
                     Cells.name(Secret::getMetadata),
-                    Column.of("Type", "string", "The type of the secret", (s, now) -> s.getType()),
+                    Column.of(
+                            "Type",
+                            "string",
+                            "Used to facilitate programmatic handling of secret data.",
+                            (s, now) -> s.getType()),
                     Column.of(
                             "Data",
                             "string",
-                            "The number of entries in the secret",
-                            (s, now) -> Integer.toString(s.getDataCount())),
+                            "Data contains the secret data.",
+                            // kube: a string column of int64 cells
+                            (s, now) -> (long) s.getDataCount()),
                     Cells.age(Secret::getMetadata)))
             .field("type", Secret::getType)
             .build();

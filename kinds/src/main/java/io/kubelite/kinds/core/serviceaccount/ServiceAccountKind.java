@@ -17,9 +17,11 @@ public final class ServiceAccountKind {
                     Cells.name(ServiceAccount::getMetadata),
                     Column.of(
                             "Secrets",
-                            "integer",
-                            "Secrets is the list of secrets allowed to be used by pods running using this ServiceAccount",
-                            (sa, now) -> Integer.toString(sa.getSecretsCount())),
+                            "string",
+                            "Secrets is a list of the secrets in the same namespace that pods running using this "
+                                    + "ServiceAccount are allowed to use.",
+                            // kube: a string column of int64 cells
+                            (sa, now) -> (long) sa.getSecretsCount()),
                     Cells.age(ServiceAccount::getMetadata)))
             .build();
 

@@ -128,4 +128,100 @@ class PodKindTest {
                 .build();
         assertThat(PodStatusReason.of(deleting)).isEqualTo("Terminating");
     }
+
+    private static ContainerStatus status(String name, ContainerState.Builder state, boolean ready) {
+        return ContainerStatus.newBuilder()
+                .setName(name)
+                .setState(state)
+                .setReady(ready)
+                .build();
+    }
+
+    private static ContainerState.Builder terminated(int code, String reason) {
+        return ContainerState.newBuilder()
+                .setTerminated(
+                        ContainerStateTerminated.newBuilder().setExitCode(code).setReason(reason));
+    }
+
+    private static ContainerState.Builder running() {
+        return ContainerState.newBuilder().setRunning(ContainerStateRunning.getDefaultInstance());
+    }
+
+    @Test
+    void statusReadyAndRestartsAsKubesPrintPod() {
+        Pod twoInits = pod("i", c("a")).toBuilder()
+                .setSpec(pod("i", c("a")).getSpec().toBuilder()
+                        .addInitContainers(c("one"))
+                        .addInitContainers(c("two")))
+                .setStatus(PodStatus.newBuilder()
+                        .setPhase("Pending")
+                        .addInitContainerStatuses(ContainerStatus.newBuilder()
+                                .setName("one")
+                                .setRestartCount(1)
+                                .setState(ContainerState.newBuilder()
+                                        .setWaiting(ContainerStateWaiting.newBuilder()
+                                                .setReason("PodInitializing"))))
+                        .addInitContainerStatuses(ContainerStatus.newBuilder().setName("two")))
+                .build();
+        // an initializing pod counts its init containers' restarts
+        assertThat(PodKind.KIND.row(twoInits, NOW, false)).containsExactly("i", "0/1", "Init:0/2", "1", "2m5s");
+
+        Pod completed = pod("done", c("a")).toBuilder()
+                .setStatus(PodStatus.newBuilder()
+                        .setPhase("Succeeded")
+                        .addContainerStatuses(status("a", terminated(0, "Completed"), false)))
+                .build();
+        assertThat(PodStatusReason.of(completed)).isEqualTo("Completed");
+        // deleting a finished pod leaves it Completed, not Terminating
+        Pod deletedCompleted = completed.toBuilder()
+                .setMetadata(completed.getMetadata().toBuilder()
+                        .setDeletionTimestamp(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond())))
+                .build();
+        assertThat(PodStatusReason.of(deletedCompleted)).isEqualTo("Completed");
+
+        Pod failed = pod("f", c("a")).toBuilder()
+                .setStatus(PodStatus.newBuilder()
+                        .setPhase("Failed")
+                        .addContainerStatuses(status("a", terminated(2, ""), false)))
+                .build();
+        assertThat(PodStatusReason.of(failed)).isEqualTo("ExitCode:2");
+
+        // one container finished, one still running: Running when the pod is Ready, else NotReady
+        Pod mixed = pod("m", c("a"), c("b")).toBuilder()
+                .setStatus(PodStatus.newBuilder()
+                        .setPhase("Running")
+                        .addContainerStatuses(status("a", running(), true))
+                        .addContainerStatuses(status("b", terminated(0, "Completed"), false)))
+                .build();
+        assertThat(PodKind.KIND.row(mixed, NOW, false)).containsExactly("m", "1/2", "NotReady", "0", "2m5s");
+        Pod mixedReady = mixed.toBuilder()
+                .setStatus(mixed.getStatus().toBuilder()
+                        .addConditions(io.kubelite.api.PodCondition.newBuilder()
+                                .setType("Ready")
+                                .setStatus("True")))
+                .build();
+        assertThat(PodStatusReason.of(mixedReady)).isEqualTo("Running");
+
+        Pod lost = mixed.toBuilder()
+                .setMetadata(mixed.getMetadata().toBuilder()
+                        .setDeletionTimestamp(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond())))
+                .setStatus(mixed.getStatus().toBuilder().setReason("NodeLost"))
+                .build();
+        assertThat(PodStatusReason.of(lost)).isEqualTo("Unknown");
+    }
+
+    @Test
+    void theServerSideCellsAreEveryColumnWideOnesIncluded() {
+        Pod p = pod("web", c("a")).toBuilder()
+                .setSpec(pod("web", c("a")).getSpec().toBuilder().setNodeName("node-1"))
+                .setStatus(PodStatus.newBuilder()
+                        .setPhase("Running")
+                        .setPodIp("10.0.0.5")
+                        .addPodIps(io.kubelite.api.PodIP.newBuilder().setIp("10.0.0.5"))
+                        .addContainerStatuses(status("a", running(), true)))
+                .build();
+        assertThat(PodKind.KIND.cells(p, NOW))
+                .containsExactly("web", "1/1", "Running", "0", "2m5s", "10.0.0.5", "node-1", "<none>", "<none>");
+        assertThat(PodKind.KIND.columns().get(0).format()).isEqualTo("name");
+    }
 }
