@@ -3,6 +3,7 @@ package io.kubelite.kinds;
 import com.google.protobuf.Message;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.configmap.ConfigMapKind;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
 import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
@@ -11,6 +12,7 @@ import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
+import io.kubelite.kinds.policy.poddisruptionbudget.PodDisruptionBudgetKind;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,9 +31,11 @@ public final class Kinds {
             EndpointsKind.KIND,
             ServiceAccountKind.KIND,
             SecretKind.KIND,
+            ConfigMapKind.KIND,
             EventKind.KIND,
             ReplicaSetKind.KIND,
-            LeaseKind.KIND);
+            LeaseKind.KIND,
+            PodDisruptionBudgetKind.KIND);
 
     private Kinds() {}
 
