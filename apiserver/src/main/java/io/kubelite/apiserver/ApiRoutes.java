@@ -197,7 +197,7 @@ final class ApiRoutes {
 
     /**
      * {@code nodes/{name}/proxy/...}: authorized as the {@code proxy} subresource of the node
-     * with the method's verb, counted in flight like any short request.
+     * with the method's verb; not counted in flight, as it may stream (a followed log) like {@code pods/log}.
      */
     private void proxyToNode(Request r, String node, String path) {
         r.resourceTag("nodes/proxy");
