@@ -225,7 +225,10 @@ public final class ApiException extends RuntimeException {
                     ObjectNode cn = a.addObject();
                     cn.put("reason", c.reason());
                     cn.put("message", c.message());
-                    cn.put("field", c.field());
+                    if (!c.field().isEmpty()) {
+                        // kube's StatusCause.Field is omitempty
+                        cn.put("field", c.field());
+                    }
                 }
             }
             if (retryAfterSeconds != null) {

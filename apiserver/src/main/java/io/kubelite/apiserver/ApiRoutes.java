@@ -3,9 +3,12 @@ package io.kubelite.apiserver;
 import com.google.protobuf.Message;
 import io.kubelite.api.Pod;
 import io.kubelite.api.ReplicaSet;
+import io.kubelite.apiserver.nodes.NodeProxy;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
+import io.kubelite.apiserver.pods.PodEviction;
 import io.kubelite.apiserver.replicasets.ScaleHandler;
+import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.store.ObjectStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +97,11 @@ final class ApiRoutes {
         if (system.serve(r, path)) {
             return;
         }
+        Matcher proxy = NodeProxy.PATH.matcher(path);
+        if (proxy.matches()) {
+            proxyToNode(r, NodeProxy.nodeName(proxy), proxy.group(2));
+            return;
+        }
         PathInfo info = PathInfo.parse(path);
         if (info == null) {
             throw notFound();
@@ -141,6 +150,9 @@ final class ApiRoutes {
         if (sub != null && !KindRules.allowsSubresource(s.resource(), sub)) {
             throw notFound();
         }
+        if (sub != null && !KindRules.allowsSubresourceVerb(s.resource(), sub, verb)) {
+            throw RequestVerb.notAllowed();
+        }
         switch (verb) {
             case "get" -> {
                 if ("log".equals(sub)) {
@@ -157,6 +169,8 @@ final class ApiRoutes {
                 withBody(r, body -> {
                     if ("binding".equals(sub)) {
                         PodBinding.bind(r, podStore(s), s.namespace(), name, body);
+                    } else if ("eviction".equals(sub)) {
+                        PodEviction.evict(ctx, r, s.namespace(), name, body);
                     } else {
                         CreateHandler.create(s, body);
                     }
@@ -181,6 +195,27 @@ final class ApiRoutes {
             case "deletecollection" -> withBody(r, body -> DeleteCollectionHandler.deleteCollection(s, body));
             default -> throw RequestVerb.notAllowed();
         }
+    }
+
+    /**
+     * {@code nodes/{name}/proxy/...}: authorized as the {@code proxy} subresource of the node
+     * with the method's verb; not counted in flight, as it may stream (a followed log) like {@code pods/log}.
+     */
+    private void proxyToNode(Request r, String node, String path) {
+        r.resourceTag("nodes/proxy");
+        String verb = switch (r.http().method().name()) {
+            case "GET", "HEAD", "OPTIONS" -> "get";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> "delete";
+            default -> throw RequestVerb.notAllowed();
+        };
+        String denied = Auth.deny(r.user(), verb, NodeKind.RESOURCE, "proxy", null, node);
+        if (denied != null) {
+            throw new ApiException(403, "Forbidden", denied, node, "", "nodes", List.of(), null);
+        }
+        withBody(r, body -> new NodeProxy(ctx, r).serve(node, path, body));
     }
 
     private void withBody(Request r, Consumer<String> fn) {

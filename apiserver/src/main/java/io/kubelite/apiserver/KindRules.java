@@ -25,6 +25,12 @@ public final class KindRules {
         return Kinds.of(r).hasSubresource(sub);
     }
 
+    /** Whether subresource {@code sub} of {@code r} serves {@code verb} (405 otherwise: GET of pods/eviction). */
+    public static boolean allowsSubresourceVerb(Resource<?> r, String sub, String verb) {
+        return Kinds.of(r).subresources().stream()
+                .anyMatch(x -> x.name().equals(sub) && x.verbs().contains(verb));
+    }
+
     /**
      * The object a create writes: the client's, without the fields only the server sets,
      * in the request's namespace, defaulted and validated (422 when invalid).

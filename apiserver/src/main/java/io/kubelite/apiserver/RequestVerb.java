@@ -1,5 +1,6 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.kinds.Kinds;
 import io.vertx.core.http.HttpMethod;
 
 /**
@@ -19,7 +20,12 @@ final class RequestVerb {
             return name == null ? "list" : "get";
         }
         if (m == HttpMethod.POST) {
-            if (name != null && !"binding".equals(s.subresource())) {
+            // POST to a named object only for subresources that create (binding, eviction)
+            if (name != null
+                    && (s.subresource() == null
+                            || !Kinds.of(s.resource()).subresources().stream()
+                                    .anyMatch(sub -> sub.name().equals(s.subresource())
+                                            && sub.verbs().contains("create")))) {
                 throw notAllowed();
             }
             if (name == null && s.resource().namespaced() && s.namespace() == null) {

@@ -1,5 +1,6 @@
 package io.kubelite.controllers;
 
+import io.kubelite.controllers.disruption.DisruptionController;
 import io.kubelite.controllers.endpoints.EndpointsController;
 import io.kubelite.controllers.gc.GarbageCollector;
 import io.kubelite.controllers.gc.PodGarbageCollector;
@@ -81,6 +82,7 @@ public final class ControllerManager implements Component {
             add("serviceaccount-token", true, ServiceAccountTokenController::new);
             add("endpoint", true, c -> new EndpointsController(withRecorder(c, "endpoint-controller")));
             add("garbagecollector", true, c -> new GarbageCollector(withRecorder(c, "garbage-collector-controller")));
+            add("disruption", true, c -> new DisruptionController(withRecorder(c, "controllermanager")));
             this.cc = cc;
         }
 

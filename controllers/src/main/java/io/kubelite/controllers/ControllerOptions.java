@@ -22,7 +22,8 @@ public final class ControllerOptions {
             "namespace",
             "serviceaccount-token",
             "endpoint",
-            "garbagecollector");
+            "garbagecollector",
+            "disruption");
 
     @Option(
             names = "--controllers",
@@ -32,7 +33,7 @@ public final class ControllerOptions {
             description =
                     "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default: ${DEFAULT-VALUE}). "
                             + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, namespace, "
-                            + "serviceaccount-token, endpoint, garbagecollector.")
+                            + "serviceaccount-token, endpoint, garbagecollector, disruption.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
     @Option(

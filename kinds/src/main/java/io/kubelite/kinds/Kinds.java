@@ -7,6 +7,7 @@ import io.kubelite.kinds.authentication.tokenreview.TokenReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectrulesreview.SelfSubjectRulesReviewKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
+import io.kubelite.kinds.core.configmap.ConfigMapKind;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
 import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
@@ -16,6 +17,7 @@ import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import io.kubelite.kinds.events.event.EventsEventKind;
+import io.kubelite.kinds.policy.poddisruptionbudget.PodDisruptionBudgetKind;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +36,7 @@ public final class Kinds {
             EndpointsKind.KIND,
             ServiceAccountKind.KIND,
             SecretKind.KIND,
+            ConfigMapKind.KIND,
             EventKind.KIND,
             ReplicaSetKind.KIND,
             EventsEventKind.KIND,
@@ -41,7 +44,8 @@ public final class Kinds {
             TokenReviewKind.KIND,
             SelfSubjectAccessReviewKind.KIND,
             SelfSubjectRulesReviewKind.KIND,
-            LeaseKind.KIND);
+            LeaseKind.KIND,
+            PodDisruptionBudgetKind.KIND);
 
     private Kinds() {}
 

@@ -2,6 +2,7 @@ package io.kubelite.kinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.kubelite.api.Container;
 import io.kubelite.api.ObjectMeta;
@@ -39,7 +40,7 @@ class KindsTest {
             assertThat(Kinds.byKind(r.apiVersion(), r.kind())).contains(r);
             assertThat(Kinds.find(r.plural()).orElseThrow().plural()).isEqualTo(r.plural());
         }
-        assertThat(Kinds.all()).hasSize(15);
+        assertThat(Kinds.all()).hasSize(17);
         assertThat(Kinds.find("events")).contains(EventKind.RESOURCE);
     }
 
@@ -112,19 +113,21 @@ class KindsTest {
     private static <T extends Message> void checkStatusKept(Kind<T> k) {
         T blank = k.resource().prototype();
         var status = blank.getDescriptorForType().findFieldByName("status");
+        // any scalar field of the status will do: phase, replicas, currentHealthy, ...
+        var scalar = status.getMessageType().getFields().stream()
+                .filter(f -> !f.isRepeated() && f.getJavaType() != FieldDescriptor.JavaType.MESSAGE)
+                .findFirst()
+                .orElseThrow();
+        Object value = scalar.getJavaType() == FieldDescriptor.JavaType.STRING
+                ? "X"
+                : scalar.getJavaType() == FieldDescriptor.JavaType.LONG ? (Object) 3L : (Object) 3;
         @SuppressWarnings("unchecked")
         T withStatus = (T) blank.toBuilder()
                 .setField(
                         status,
                         blank.toBuilder()
                                 .getFieldBuilder(status)
-                                .setField(
-                                        status.getMessageType().findFieldByName("phase") != null
-                                                ? status.getMessageType().findFieldByName("phase")
-                                                : status.getMessageType().findFieldByName("replicas"),
-                                        status.getMessageType().findFieldByName("phase") != null
-                                                ? (Object) "X"
-                                                : (Object) 3)
+                                .setField(scalar, value)
                                 .build())
                 .build();
         assertThat(k.strategy().prepareForUpdate(withStatus, blank).hasField(status))

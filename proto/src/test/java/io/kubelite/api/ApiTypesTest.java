@@ -48,7 +48,8 @@ class ApiTypesTest {
             Meta.getDescriptor(),
             Core.getDescriptor(),
             Apps.getDescriptor(),
-            Coordination.getDescriptor())
+            Coordination.getDescriptor(),
+            Policy.getDescriptor())
         .flatMap(file -> file.getMessageTypes().stream())
         .toList();
   }

@@ -25,6 +25,8 @@ final class PopulatedObjects {
         namespace(),
         serviceAccount(),
         secret(),
+        configMap(),
+        podDisruptionBudget(),
         replicaSet(),
         service(),
         endpoints(),
@@ -447,6 +449,47 @@ final class PopulatedObjects {
         .putStringData("username", "admin")
         .setType("Opaque")
         .setImmutable(true)
+        .build();
+  }
+
+  static ConfigMap configMap() {
+    return ConfigMap.newBuilder()
+        .setApiVersion("v1")
+        .setKind("ConfigMap")
+        .setMetadata(meta("default", "web-config"))
+        .putData("app.properties", "color=blue\nmode=\u00e9t\u00e9\n")
+        .putBinaryData("logo.bin", ByteString.copyFrom(new byte[] {0, -1, 2, -3}))
+        .setImmutable(false)
+        .build();
+  }
+
+  static PodDisruptionBudget podDisruptionBudget() {
+    return PodDisruptionBudget.newBuilder()
+        .setApiVersion("policy/v1")
+        .setKind("PodDisruptionBudget")
+        .setMetadata(meta("default", "web"))
+        .setSpec(
+            PodDisruptionBudgetSpec.newBuilder()
+                .setMinAvailable(IntOrString.of(2))
+                .setMaxUnavailable(IntOrString.of("25%"))
+                .setSelector(LabelSelector.newBuilder().putMatchLabels("app", "web"))
+                .setUnhealthyPodEvictionPolicy("AlwaysAllow"))
+        .setStatus(
+            PodDisruptionBudgetStatus.newBuilder()
+                .setObservedGeneration(3)
+                .putDisruptedPods("web-1", ts("2026-12-04T12:00:01Z"))
+                .setDisruptionsAllowed(1)
+                .setCurrentHealthy(3)
+                .setDesiredHealthy(2)
+                .setExpectedPods(3)
+                .addConditions(
+                    Condition.newBuilder()
+                        .setType("DisruptionAllowed")
+                        .setStatus("True")
+                        .setObservedGeneration(3)
+                        .setLastTransitionTime(ts("2026-12-04T12:00:02Z"))
+                        .setReason("SufficientPods")
+                        .setMessage("budget met")))
         .build();
   }
 

@@ -1,8 +1,10 @@
 /**
  * What the API server does for pods beyond the verbs every kind shares: the
  * {@code binding} subresource ({@link io.kubelite.apiserver.pods.PodBinding}), the
- * {@code log} subresource proxied to the node's kubelet ({@link io.kubelite.apiserver.pods.LogProxy})
- * and graceful deletion ({@link io.kubelite.apiserver.pods.PodGracefulDeletion}).
+ * {@code log} subresource proxied to the node's kubelet ({@link io.kubelite.apiserver.pods.LogProxy}),
+ * the {@code eviction} subresource honouring PodDisruptionBudgets
+ * ({@link io.kubelite.apiserver.pods.PodEviction}) and graceful deletion
+ * ({@link io.kubelite.apiserver.pods.PodGracefulDeletion}).
  *
  * <p>Extras are grouped by kind, one package each ({@code pods}, {@code namespaces},
  * {@code replicasets}), rather than in one {@code subresources} package: a kind's extras

@@ -52,9 +52,11 @@ class KubectlBasicsTest {
                         "endpoints",
                         "serviceaccounts",
                         "secrets",
+                        "configmaps",
                         "events",
                         "replicasets.apps",
-                        "leases.coordination.k8s.io");
+                        "leases.coordination.k8s.io",
+                        "poddisruptionbudgets.policy");
     }
 
     @Test

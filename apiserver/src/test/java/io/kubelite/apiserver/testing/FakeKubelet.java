@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A stand-in for a kubelet-sim's log endpoint on a loopback port:
  * {@code GET /containerLogs/<ns>/<pod>/<container>} with {@code previous}, {@code tailLines}
- * and {@code follow}, answered from lines the test puts in with {@link #log}. Followers
+ * and {@code follow}, answered from lines the test puts in with {@link #log}, and {@code GET /healthz}. Followers
  * get what is appended later until they hang up or the server stops.
  */
 public final class FakeKubelet implements AutoCloseable {
@@ -43,7 +43,7 @@ public final class FakeKubelet implements AutoCloseable {
     private FakeKubelet() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(pool);
-        server.createContext("/containerLogs/", this::serve);
+        server.createContext("/", this::serve);
         server.start();
     }
 
@@ -88,6 +88,11 @@ public final class FakeKubelet implements AutoCloseable {
                 + (ex.getRequestURI().getRawQuery() == null
                         ? ""
                         : "?" + ex.getRequestURI().getRawQuery()));
+        if (ex.getRequestURI().getRawPath().equals("/healthz")) {
+            // as kubelet-sim's LogServer
+            reply(ex, 200, "ok");
+            return;
+        }
         String[] parts = ex.getRequestURI().getRawPath().split("/");
         if (parts.length != 5) {
             reply(ex, 404, "404 page not found\n");

@@ -1,5 +1,7 @@
 package io.kubelite.kinds.validation;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -37,7 +39,35 @@ public final class Names {
             + "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
             + "'my_value',  or '12345', regex used for validation is '" + LABEL_VALUE_FMT + "')";
 
+    public static final String CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+";
+    private static final Pattern CONFIG_KEY = Pattern.compile(CONFIG_KEY_FMT);
+    public static final String CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, "
+            + "'-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '"
+            + CONFIG_KEY_FMT + "')";
+
     private Names() {}
+
+    /**
+     * kube's {@code IsConfigMapKey}, the key rule of ConfigMaps and Secrets: every message that
+     * applies (length, syntax, the {@code .}/{@code ..} prefixes), none when valid.
+     */
+    public static List<String> configKeyErrors(String key) {
+        List<String> out = new ArrayList<>();
+        if (key.length() > 253) {
+            out.add("must be no more than 253 characters");
+        }
+        if (!CONFIG_KEY.matcher(key).matches()) {
+            out.add(CONFIG_KEY_MSG);
+        }
+        if (key.equals(".")) {
+            out.add("must not be '.'");
+        } else if (key.equals("..")) {
+            out.add("must not be '..'");
+        } else if (key.startsWith("..")) {
+            out.add("must not start with '..'");
+        }
+        return out;
+    }
 
     public static String dns1123SubdomainError(String v) {
         if (v.length() > 253) {

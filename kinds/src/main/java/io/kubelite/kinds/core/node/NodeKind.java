@@ -6,7 +6,10 @@ import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
 import java.util.List;
 
-/** Nodes ({@code v1}, cluster-scoped), with the status subresource. */
+/**
+ * Nodes ({@code v1}, cluster-scoped), with the status subresource and {@code proxy} (every
+ * method, to the node's kubelet; its paths go on past the subresource name).
+ */
 public final class NodeKind {
     public static final Resource<Node> RESOURCE =
             new Resource<>("", "v1", "Node", "nodes", false, Node.getDefaultInstance(), List.of("no"));
@@ -14,7 +17,10 @@ public final class NodeKind {
     public static final Kind<Node> KIND = Kind.of(RESOURCE)
             .strategy(new NodeStrategy())
             .columns(NodeColumns.COLUMNS)
-            .subresources(Subresource.status())
+            .subresources(
+                    Subresource.status(),
+                    Subresource.of("proxy", "create", "delete", "get", "patch", "update")
+                            .exchanging("", "v1", "NodeProxyOptions"))
             .field("spec.unschedulable", n -> Boolean.toString(n.getSpec().getUnschedulable()))
             .build();
 

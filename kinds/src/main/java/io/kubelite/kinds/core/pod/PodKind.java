@@ -6,7 +6,7 @@ import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
 import java.util.List;
 
-/** Pods ({@code v1}, namespaced): graceful deletion, the status, binding and log subresources. */
+/** Pods ({@code v1}, namespaced): graceful deletion, the status, binding, eviction and log subresources. */
 public final class PodKind {
     public static final Resource<Pod> RESOURCE =
             new Resource<>("", "v1", "Pod", "pods", true, Pod.getDefaultInstance(), List.of("po"));
@@ -17,6 +17,7 @@ public final class PodKind {
             .subresources(
                     Subresource.status(),
                     Subresource.of("binding", "create").exchanging("", "v1", "Binding"),
+                    Subresource.of("eviction", "create").exchanging("policy", "v1", "Eviction"),
                     Subresource.of("log", "get"))
             .field("spec.nodeName", p -> p.getSpec().getNodeName())
             .field("spec.restartPolicy", p -> p.getSpec().getRestartPolicy())

@@ -8,10 +8,10 @@ import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
 import io.kubelite.kinds.validation.FieldErrors;
+import io.kubelite.kinds.validation.Names;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Secrets ({@code v1}, namespaced): type Opaque by default, {@code stringData} folded into
@@ -43,11 +43,6 @@ public final class SecretKind {
     private SecretKind() {}
 
     private static final class SecretStrategy implements Strategy<Secret> {
-        private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
-        private static final String CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, "
-                + "'-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
-                + "'[-._a-zA-Z0-9]+')";
-
         @Override
         public Secret defaults(Secret s) {
             Secret.Builder b = s.toBuilder();
@@ -64,8 +59,8 @@ public final class SecretKind {
         @Override
         public void validate(Secret s, FieldErrors errs) {
             for (String k : s.getDataMap().keySet()) {
-                if (!CONFIG_KEY.matcher(k).matches()) {
-                    errs.invalid("data[" + k + "]", k, CONFIG_KEY_MSG);
+                for (String msg : Names.configKeyErrors(k)) {
+                    errs.invalid("data[" + k + "]", k, msg);
                 }
             }
         }

@@ -1,0 +1,102 @@
+package io.kubelite.apiserver.kubectl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubelite.apiserver.ApiServerConfig;
+import io.kubelite.apiserver.testing.Kubectl;
+import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.store.testing.EtcdExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ConfigMaps through the real kubectl: create from literals and files, get, describe, delete. */
+class KubectlConfigMapTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = EtcdExtension.single();
+
+    @TempDir
+    static Path dir;
+
+    static TestApiServer api;
+    static Kubectl kubectl;
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local());
+        kubectl = Kubectl.find(dir, api.url(), null, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    @Test
+    void createFromLiteralsAndFilesThenGetDescribeAndDelete() throws Exception {
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "color=blue\nmode=fast\n");
+        assertThat(kubectl.run(
+                                "create",
+                                "configmap",
+                                "web-config",
+                                "--from-literal=greeting=hello",
+                                "--from-file=" + file)
+                        .ok())
+                .isEqualTo("configmap/web-config created\n");
+
+        assertThat(kubectl.run("get", "cm", "-o", "name").ok()).isEqualTo("configmap/web-config\n");
+        assertThat(kubectl.run("get", "configmap", "web-config", "--no-headers").ok())
+                .startsWith("web-config ");
+        assertThat(kubectl.run("get", "cm", "web-config", "-o", "jsonpath={.data.greeting}")
+                        .ok())
+                .isEqualTo("hello");
+        assertThat(kubectl.run("describe", "cm", "web-config").ok())
+                .isEqualTo("Name:         web-config\n"
+                        + "Namespace:    default\n"
+                        + "Labels:       <none>\n"
+                        + "Annotations:  <none>\n"
+                        + "\n"
+                        + "Data\n"
+                        + "====\n"
+                        + "app.properties:\n"
+                        + "----\n"
+                        + "color=blue\n"
+                        + "mode=fast\n"
+                        + "\n"
+                        + "\n"
+                        + "greeting:\n"
+                        + "----\n"
+                        + "hello\n"
+                        + "\n"
+                        + "\n"
+                        + "BinaryData\n"
+                        + "====\n"
+                        + "\n"
+                        + "Events:  <none>\n");
+        assertThat(kubectl.run("delete", "cm", "web-config").ok()).isEqualTo("configmap \"web-config\" deleted\n");
+        assertThat(kubectl.run("get", "cm", "web-config").err()).contains("configmaps \"web-config\" not found");
+    }
+
+    @Test
+    void anImmutableConfigMapRefusesDataChanges() {
+        kubectl.run("create", "configmap", "frozen", "--from-literal=a=1").ok();
+        assertThat(kubectl.run("patch", "cm", "frozen", "-p", "{\"immutable\":true}")
+                        .ok())
+                .isEqualTo("configmap/frozen patched\n");
+        Kubectl.Result r = kubectl.run("patch", "cm", "frozen", "-p", "{\"data\":{\"a\":\"2\"}}");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err())
+                .contains("The ConfigMap \"frozen\" is invalid: data: Forbidden: field is immutable when `immutable`"
+                        + " is set");
+        assertThat(kubectl.run("get", "cm", "frozen", "-o", "jsonpath={.data.a}")
+                        .ok())
+                .isEqualTo("1");
+    }
+}
