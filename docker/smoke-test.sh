@@ -53,7 +53,7 @@ done
 ((${#busy[@]} == 0)) || fail "ports in use on 127.0.0.1: ${busy[*]} (another kubelite up or compose cluster?)"
 
 # --- build: the distribution the image copies, and kl
-if [[ "${SMOKE_SKIP_BUILD:-}" != 1 || ! -d dist/target/kubelite/lib || ! -f cli/target/kl.classpath ]]; then
+if [[ "${SMOKE_SKIP_BUILD:-}" != 1 || ! -d dist/target/kubelite/lib || ! -d dist/target/kubelite/var || ! -f cli/target/kl.classpath ]]; then
   say "mvn package (dist/target/kubelite and kl; SMOKE_SKIP_BUILD=1 skips this after a build)"
   rm -rf dist/target/kubelite # copy-dependencies never removes a jar that is no longer a dependency
   mvn -q -B package -DskipTests
