@@ -24,6 +24,9 @@ ENV KUBELITE_HOME=/opt/kubelite \
 # dependencies first: they change less often than kubelite's own jars
 COPY dist/target/kubelite/lib/ /opt/kubelite/lib/
 COPY dist/target/kubelite/bin/ /opt/kubelite/bin/
+# state owned by the image's user: a named volume mounted here starts with that owner, so the
+# compose stack's pki service (kubelite pki, running as 10001) can write certificates into it
+COPY --chown=10001:10001 dist/target/kubelite/var/ /var/lib/kubelite/
 
 # not root: a numeric uid works whether or not the base image knows the user
 USER 10001:10001

@@ -144,7 +144,7 @@ docker run --rm --user 10001:10001 "kubelite-local/jre:$tag" java -version >"$wo
 log "  $(head -1 "$work/java-version")"
 
 # 2. the kubelite image: the repository's Dockerfile on that JRE
-if ! $skip_maven || [[ ! -d "$root/dist/target/kubelite/lib" ]]; then
+if ! $skip_maven || [[ ! -d "$root/dist/target/kubelite/lib" || ! -d "$root/dist/target/kubelite/var" ]]; then
   log "mvn package (dist/target/kubelite)"
   (cd "$root" && mvn -q -B package -DskipTests) >&2 || die "maven build failed"
 fi

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Compose smoke test: builds the images, starts docker-compose.yml, waits until every
-# container is healthy, applies a ReplicaSet with bin/kl through 127.0.0.1:6443, waits
+# container is healthy (the one-shot pki service: exited 0), copies the admin kubeconfig
+# out (docker/kubeconfig.sh), checks that the real kubectl (when on the PATH) and bin/kl
+# see the nodes over HTTPS with the client certificate, applies a ReplicaSet with bin/kl
+# through 127.0.0.1:6443, waits
 # for its pods to run, stops the etcd raft leader's container and the leading
 # scheduler's container, scales the ReplicaSet up and waits for the new pods to be
 # scheduled and to run. `compose down -v` always runs at the end (trap). Prints timings.
@@ -17,8 +20,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 project=kubelite-smoke
 timeout_s="${SMOKE_TIMEOUT:-180}"
-export KUBECONFIG="$root/docker/kubeconfig"
-kl=("$root/bin/kl" --kubeconfig "$root/docker/kubeconfig")
+kubeconfig_dir="$(mktemp -d)"
+kubeconfig="$kubeconfig_dir/kubeconfig" # copied out of the stack once it is up
+export KUBECONFIG="$kubeconfig"
+kl=("$root/bin/kl" --kubeconfig "$kubeconfig")
 
 t0=$SECONDS
 declare -a timings=()
@@ -48,7 +53,7 @@ done
 ((${#busy[@]} == 0)) || fail "ports in use on 127.0.0.1: ${busy[*]} (another kubelite up or compose cluster?)"
 
 # --- build: the distribution the image copies, and kl
-if [[ "${SMOKE_SKIP_BUILD:-}" != 1 || ! -d dist/target/kubelite/lib || ! -f cli/target/kl.classpath ]]; then
+if [[ "${SMOKE_SKIP_BUILD:-}" != 1 || ! -d dist/target/kubelite/lib || ! -d dist/target/kubelite/var || ! -f cli/target/kl.classpath ]]; then
   say "mvn package (dist/target/kubelite and kl; SMOKE_SKIP_BUILD=1 skips this after a build)"
   rm -rf dist/target/kubelite # copy-dependencies never removes a jar that is no longer a dependency
   mvn -q -B package -DskipTests
@@ -100,6 +105,7 @@ cleanup() {
     "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || "${compose[@]}" down -v --remove-orphans || true
     say "compose down -v: $((SECONDS - d))s"
   fi
+  rm -rf "$kubeconfig_dir"
   if ((rc == 0)); then
     echo
     echo "smoke test timings:"
@@ -126,13 +132,13 @@ wait_for() {
 
 container() { "${compose[@]}" ps -q "$1"; }
 
-all_healthy() {
+all_healthy() { # 11 long-running containers healthy, the pki service's exited 0
   local ids id status unhealthy=0
-  ids=$("${compose[@]}" ps -q)
-  [[ $(wc -w <<<"$ids") -eq 11 ]] || return 1
+  ids=$(docker ps -aq --filter "label=com.docker.compose.project=$project")
+  [[ $(wc -w <<<"$ids") -eq 12 ]] || return 1
   for id in $ids; do
-    status=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id")
-    [[ "$status" == healthy ]] || unhealthy=$((unhealthy + 1))
+    status=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}/{{.State.ExitCode}}{{end}}' "$id")
+    [[ "$status" == healthy || "$status" == exited/0 ]] || unhealthy=$((unhealthy + 1))
   done
   ((unhealthy == 0))
 }
@@ -141,14 +147,24 @@ all_healthy() {
 say "compose up -d"
 "${compose[@]}" up -d >/dev/null 2>&1 || "${compose[@]}" up -d
 phase "compose up -d returned"
-wait_for "all 11 containers healthy" all_healthy
+wait_for "all 11 containers healthy and pki done" all_healthy
 phase "all containers healthy"
+"$root/docker/kubeconfig.sh" "$project" "$kubeconfig" >/dev/null
+[[ $(stat -c %a "$kubeconfig") == 600 ]] || fail "the kubeconfig is not 0600"
+grep -q 'server: https://127.0.0.1:6443' "$kubeconfig" || fail "the kubeconfig does not name https://127.0.0.1:6443"
 
 ready_nodes() { "${kl[@]}" get nodes 2>/dev/null | awk '$2 == "Ready"' | wc -l; }
 six_nodes_ready() { [[ $(ready_nodes) -ge 6 ]]; }
 wait_for "6 Ready nodes" six_nodes_ready
 "${kl[@]}" get nodes
-phase "6 nodes Ready (kl via 127.0.0.1:6443)"
+if command -v kubectl >/dev/null; then
+  n=$(kubectl --kubeconfig "$kubeconfig" get nodes -o name | wc -l)
+  ((n >= 6)) || fail "kubectl sees $n nodes, expected 6"
+  say "kubectl (client certificate over HTTPS) sees $n nodes"
+else
+  say "WARNING: no kubectl on the PATH: the kubectl check is skipped"
+fi
+phase "6 nodes Ready (kl, kubectl via https://127.0.0.1:6443)"
 
 # --- a ReplicaSet
 running_pods() { "${kl[@]}" get pods -l app=smoke -o wide 2>/dev/null | awk '$3 == "Running" && $7 != "<none>"' | wc -l; }
@@ -222,6 +238,7 @@ leads "${survivor#scheduler-}" 2>/dev/null || fail "$survivor does not report it
 say "$survivor leads now"
 # every container but the two stopped ones still runs, never restarted: nothing crashed
 while read -r name status restarts; do
+  case "$name" in *"_pki_"* | *"-pki-"*) continue ;; esac # one-shot: exited 0 (checked above)
   case "$name" in *"_${victim}_"* | *"-${victim}-"* | *"_${sched_victim}_"* | *"-${sched_victim}-"*) continue ;; esac
   [[ "$status" == running && "$restarts" == 0 ]] || fail "${name#/} is $status after $restarts restart(s)"
 done < <(docker inspect -f '{{.Name}} {{.State.Status}} {{.RestartCount}}' \

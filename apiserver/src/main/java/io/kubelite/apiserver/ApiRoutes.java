@@ -88,7 +88,7 @@ final class ApiRoutes {
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        Auth.User user = ctx.auth().authenticate(r.http().getHeader("Authorization"));
+        Auth.User user = ctx.auth().authenticate(clientChain(r), r.http().getHeader("Authorization"));
         if (user == null) {
             r.fail(ApiException.of(401, "Unauthorized", "Unauthorized"));
             return;
@@ -124,6 +124,25 @@ final class ApiRoutes {
             r.holdSlot(inFlight);
         }
         route(new RequestScope<>(ctx, r, info));
+    }
+
+    /** The client certificate chain of the request's TLS connection; empty when it presented none. */
+    private static List<java.security.cert.X509Certificate> clientChain(Request r) {
+        javax.net.ssl.SSLSession tls = r.http().connection().sslSession();
+        if (tls == null) {
+            return List.of();
+        }
+        try {
+            List<java.security.cert.X509Certificate> out = new java.util.ArrayList<>();
+            for (java.security.cert.Certificate c : tls.getPeerCertificates()) {
+                if (c instanceof java.security.cert.X509Certificate x) {
+                    out.add(x);
+                }
+            }
+            return out;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return List.of();
+        }
     }
 
     private <T extends Message> void route(RequestScope<T> s) {

@@ -15,10 +15,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.TrustOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,7 +93,9 @@ public final class ApiServer implements Component {
         MeterRegistry registry = ctx.meterRegistry();
         ReadinessChecks readiness = ctx.readiness();
         Store store = new Store(ctx.etcd());
-        Auth auth = new Auth(config.staticTokens(), config.anonymousAuth());
+        ClientCertAuthenticator clientCerts =
+                config.clientCaFile() == null ? null : ClientCertAuthenticator.fromFile(config.clientCaFile());
+        Auth auth = new Auth(config.staticTokens(), config.anonymousAuth(), clientCerts);
         timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "apiserver-timers");
             t.setDaemon(true);
@@ -133,10 +136,11 @@ public final class ApiServer implements Component {
                 .setCompressionSupported(false)
                 .setIdleTimeout(0);
         if (config.tlsCertFile() != null) {
-            options.setSsl(true)
-                    .setKeyCertOptions(new PemKeyCertOptions()
-                            .setCertPath(config.tlsCertFile().toString())
-                            .setKeyPath(config.tlsKeyFile().toString()));
+            options.setSsl(true).setKeyCertOptions(ServingCertificate.load(config.tlsCertFile(), config.tlsKeyFile()));
+            if (clientCerts != null) {
+                options.setClientAuth(ClientAuth.REQUEST)
+                        .setTrustOptions(TrustOptions.wrap(clientCerts.handshakeTrust()));
+            }
         }
         // one server instance per event loop, deployed together so that they share the port (Vert.x
         // spreads the connections over them). Instances do not share a port 0: pick a free one first.

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param anonymousAuth     let requests without a token in (as an all-powerful anonymous user)
  * @param tlsCertFile       PEM certificate; null for plain HTTP
  * @param tlsKeyFile        PEM private key
+ * @param clientCaFile      PEM CA bundle for client-certificate authentication; null: none (needs TLS)
  * @param maxInFlight       non-watch requests served at once before 429
  * @param watchCacheSize    history events kept per resource
  * @param bookmarkInterval  how often watchers that asked for bookmarks get one
@@ -26,6 +27,7 @@ public record ApiServerConfig(
         boolean anonymousAuth,
         Path tlsCertFile,
         Path tlsKeyFile,
+        Path clientCaFile,
         int maxInFlight,
         int watchCacheSize,
         Duration bookmarkInterval,
@@ -35,12 +37,26 @@ public record ApiServerConfig(
 
     public ApiServerConfig {
         staticTokens = Map.copyOf(staticTokens);
+        if (clientCaFile != null && tlsCertFile == null) {
+            throw new IllegalArgumentException("a client CA needs TLS: client certificates come with the handshake");
+        }
     }
 
     /** Defaults for tests and embedding: loopback, a free port, anonymous allowed. */
     public static ApiServerConfig local() {
         return new ApiServerConfig(
-                "127.0.0.1", 0, Map.of(), true, null, null, 400, 10_000, Duration.ofSeconds(60), 2, DEFAULT_BODY_LIMIT);
+                "127.0.0.1",
+                0,
+                Map.of(),
+                true,
+                null,
+                null,
+                null,
+                400,
+                10_000,
+                Duration.ofSeconds(60),
+                2,
+                DEFAULT_BODY_LIMIT);
     }
 
     public ApiServerConfig withTokens(Map<String, Auth.User> tokens, boolean anonymous) {
@@ -51,6 +67,7 @@ public record ApiServerConfig(
                 anonymous,
                 tlsCertFile,
                 tlsKeyFile,
+                clientCaFile,
                 maxInFlight,
                 watchCacheSize,
                 bookmarkInterval,
@@ -66,6 +83,7 @@ public record ApiServerConfig(
                 anonymousAuth,
                 tlsCertFile,
                 tlsKeyFile,
+                clientCaFile,
                 n,
                 watchCacheSize,
                 bookmarkInterval,
@@ -81,6 +99,7 @@ public record ApiServerConfig(
                 anonymousAuth,
                 tlsCertFile,
                 tlsKeyFile,
+                clientCaFile,
                 maxInFlight,
                 watchCacheSize,
                 d,
@@ -96,6 +115,7 @@ public record ApiServerConfig(
                 anonymousAuth,
                 tlsCertFile,
                 tlsKeyFile,
+                clientCaFile,
                 maxInFlight,
                 n,
                 bookmarkInterval,
@@ -111,6 +131,24 @@ public record ApiServerConfig(
                 anonymousAuth,
                 cert,
                 key,
+                clientCaFile,
+                maxInFlight,
+                watchCacheSize,
+                bookmarkInterval,
+                eventLoops,
+                bodyLimit);
+    }
+
+    /** Client-certificate authentication against the CAs of {@code caFile} (TLS must be on). */
+    public ApiServerConfig withClientCa(Path caFile) {
+        return new ApiServerConfig(
+                bindAddress,
+                port,
+                staticTokens,
+                anonymousAuth,
+                tlsCertFile,
+                tlsKeyFile,
+                caFile,
                 maxInFlight,
                 watchCacheSize,
                 bookmarkInterval,

@@ -55,6 +55,12 @@ public final class ApiServerMain implements Callable<Integer> {
     Path tlsKey;
 
     @Option(
+            names = "--client-ca-file",
+            description = "PEM CA bundle: a client certificate it signed authenticates its CN as the user, "
+                    + "its O entries as groups (needs --tls-cert-file).")
+    Path clientCa;
+
+    @Option(
             names = "--max-requests-inflight",
             defaultValue = "400",
             description = "Non-watch requests served at once before 429 (default: ${DEFAULT-VALUE}).")
@@ -89,6 +95,16 @@ public final class ApiServerMain implements Callable<Integer> {
             System.err.println("kubelite apiserver: --tls-cert-file and --tls-private-key-file go together");
             return 1;
         }
+        if (clientCa != null && tlsCert == null) {
+            System.err.println("kubelite apiserver: --client-ca-file needs --tls-cert-file and --tls-private-key-file");
+            return 1;
+        }
+        for (Path p : new Path[] {tlsCert, tlsKey, clientCa}) {
+            if (p != null && !java.nio.file.Files.isReadable(p)) {
+                System.err.println("kubelite apiserver: cannot read " + p);
+                return 1;
+            }
+        }
         Map<String, Auth.User> tokens = tokenFile == null ? Map.of() : Auth.readTokenFile(tokenFile);
         ApiServerConfig config = new ApiServerConfig(
                 bindAddress,
@@ -97,6 +113,7 @@ public final class ApiServerMain implements Callable<Integer> {
                 anonymous,
                 tlsCert,
                 tlsKey,
+                clientCa,
                 maxInFlight,
                 watchCacheSize,
                 bookmarkInterval,

@@ -14,18 +14,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Authentication by bearer token and a first-cut authorization.
+ * Authentication by client certificate and bearer token, and a first-cut authorization.
+ *
+ * <p>Client certificates ({@code --client-ca-file}, see {@link ClientCertAuthenticator}): CN is
+ * the user, each O a group. As in kube-apiserver they are tried first; a certificate that does
+ * not verify falls through to the token, and a request with neither gets 401.
  *
  * <p>Tokens: a static token file ({@code --token-auth-file}, kube-apiserver's CSV:
  * {@code token,user,uid[,"group1,group2"]}) and ServiceAccount token Secrets (type
  * {@code kubernetes.io/service-account-token}, {@code data.token}, annotation
  * {@code kubernetes.io/service-account.name}), read through the API server's watch cache of secrets.
  *
- * <p>Authorization ({@link Authorizer}): a token-file user may do everything (kubelite has no
- * RBAC yet); a service account only acts within its own namespace (no cluster-scoped
- * resources, no cluster-wide lists) besides creating the self reviews every authenticated
- * user may create. Anonymous requests get 401, or — with {@code --anonymous-auth} — act as
- * {@code system:anonymous} with full rights (a development mode).
+ * <p>Authorization ({@link Authorizer}): a token-file or client-certificate user may do
+ * everything (kubelite has no RBAC yet: every such user acts as a member of
+ * {@code system:masters} would in kube); a service account only acts within its own namespace
+ * (no cluster-scoped resources, no cluster-wide lists) besides creating the self reviews every
+ * authenticated user may create. Anonymous requests get 401, or — with {@code --anonymous-auth}
+ * — act as {@code system:anonymous} with full rights (a development mode).
  */
 public final class Auth {
     public static final String SA_TOKEN_TYPE = "kubernetes.io/service-account-token";
@@ -58,10 +63,17 @@ public final class Auth {
     private final Map<String, User> staticTokens;
     private final Map<String, User> saTokens = new ConcurrentHashMap<>();
     private final boolean anonymous;
+    private final ClientCertAuthenticator clientCerts;
 
     public Auth(Map<String, User> staticTokens, boolean anonymous) {
+        this(staticTokens, anonymous, null);
+    }
+
+    /** {@code clientCerts}: null when no client CA is configured (certificates are then not asked for). */
+    Auth(Map<String, User> staticTokens, boolean anonymous, ClientCertAuthenticator clientCerts) {
         this.staticTokens = Map.copyOf(staticTokens);
         this.anonymous = anonymous;
+        this.clientCerts = clientCerts;
     }
 
     /** Reads a kube-apiserver static token file. */
@@ -161,8 +173,24 @@ public final class Auth {
      * request must get 401.
      */
     public User authenticate(String authorization) {
+        return authenticate(List.of(), authorization);
+    }
+
+    /**
+     * The caller of a request that presented {@code clientChain} (leaf first; empty for none)
+     * and this Authorization header value, or null when the request must get 401.
+     */
+    public User authenticate(List<java.security.cert.X509Certificate> clientChain, String authorization) {
+        boolean presentedCert = clientCerts != null && !clientChain.isEmpty();
+        if (presentedCert) {
+            User u = clientCerts.authenticate(clientChain);
+            if (u != null) {
+                return u;
+            }
+        }
         if (authorization == null || authorization.isBlank()) {
-            return anonymous ? ANONYMOUS : null;
+            // kube: anonymous only when no credential was presented at all
+            return anonymous && !presentedCert ? ANONYMOUS : null;
         }
         String h = authorization.trim();
         if (!h.regionMatches(true, 0, "Bearer ", 0, 7)) {

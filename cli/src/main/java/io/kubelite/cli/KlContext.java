@@ -102,7 +102,7 @@ final class KlContext {
         } else {
             ca = config().caPem();
         }
-        return new ApiClient(s, t, Tls.context(ca, insecure));
+        return new ApiClient(s, t, Tls.context(ca, insecure, config().certPem(), config().keyPem()));
     }
 
     /** The namespace to work in: {@code -n}, else the kubeconfig context's, else "default". */

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The parts of a kubeconfig kl uses: the current context's cluster server, user token
- * and namespace. Lookup order: {@code --kubeconfig}, {@code $KUBECONFIG} (the first
+ * The parts of a kubeconfig kl uses: the current context's cluster server and CA, user token or
+ * client certificate and key (PEM, inline as {@code *-data} or as files, relative paths taken
+ * from the kubeconfig's directory as kubectl does), and namespace. Lookup order: {@code --kubeconfig}, {@code $KUBECONFIG} (the first
  * existing file of its path list), {@code ./.kubelite/kubeconfig}, {@code ~/.kube/config}.
  */
-record KubeConfig(String server, String token, String namespace, String insecure, byte[] caPem) {
-    static final KubeConfig EMPTY = new KubeConfig(null, null, null, null, null);
+record KubeConfig(
+        String server, String token, String namespace, String insecure, byte[] caPem, byte[] certPem, byte[] keyPem) {
+    static final KubeConfig EMPTY = new KubeConfig(null, null, null, null, null, null, null);
 
     static List<Path> candidates(String explicit, Map<String, String> env) {
         List<Path> out = new ArrayList<>();
@@ -76,29 +78,48 @@ record KubeConfig(String server, String token, String namespace, String insecure
                 throw new KlException("error: reading tokenFile: " + e.getMessage());
             }
         }
-        byte[] ca = null;
-        if (c.hasNonNull("certificate-authority-data")) {
-            try {
-                ca = java.util.Base64.getMimeDecoder()
-                        .decode(c.path("certificate-authority-data").asText());
-            } catch (IllegalArgumentException e) {
-                throw new KlException(
-                        "error: loading config file \"" + where + "\": certificate-authority-data is not base64");
-            }
-        } else if (c.hasNonNull("certificate-authority")) {
-            try {
-                ca = Files.readAllBytes(Path.of(c.path("certificate-authority").asText()));
-            } catch (IOException e) {
-                throw new KlException("error: unable to read certificate-authority "
-                        + c.path("certificate-authority").asText() + ": " + e.getMessage());
-            }
+        Path base = Path.of(where).toAbsolutePath().getParent();
+        byte[] ca = pem(c, "certificate-authority", where, base);
+        byte[] cert = pem(u, "client-certificate", where, base);
+        byte[] key = pem(u, "client-key", where, base);
+        if ((cert == null) != (key == null)) {
+            throw new KlException("error: loading config file \"" + where + "\": "
+                    + (cert == null
+                            ? "client-key without client-certificate"
+                            : "client-certificate without client-key"));
         }
         return new KubeConfig(
                 c.path("server").asText(null),
                 token,
                 ns,
                 c.path("insecure-skip-tls-verify").asText(null),
-                ca);
+                ca,
+                cert,
+                key);
+    }
+
+    /** {@code NAME-data} (base64 PEM) or the file {@code NAME} of a cluster or user entry; null when neither. */
+    private static byte[] pem(JsonNode entry, String name, String where, Path base) {
+        if (entry.hasNonNull(name + "-data")) {
+            try {
+                return java.util.Base64.getMimeDecoder()
+                        .decode(entry.path(name + "-data").asText());
+            } catch (IllegalArgumentException e) {
+                throw new KlException("error: loading config file \"" + where + "\": " + name + "-data is not base64");
+            }
+        }
+        if (entry.hasNonNull(name)) {
+            Path file = Path.of(entry.path(name).asText());
+            if (!file.isAbsolute() && base != null) {
+                file = base.resolve(file);
+            }
+            try {
+                return Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new KlException("error: unable to read " + name + " " + file + ": " + e.getMessage());
+            }
+        }
+        return null;
     }
 
     private static JsonNode named(JsonNode arr, String name) {

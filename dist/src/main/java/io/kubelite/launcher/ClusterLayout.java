@@ -29,6 +29,11 @@ public record ClusterLayout(Path root) {
         return root.resolve("kubeconfig");
     }
 
+    /** The cluster CA, serving and admin certificates (see {@code ClusterPki}). */
+    public Path pki() {
+        return root.resolve("pki");
+    }
+
     public Path tokens() {
         return root.resolve("tokens.csv");
     }

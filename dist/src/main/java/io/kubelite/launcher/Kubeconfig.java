@@ -1,16 +1,29 @@
 package io.kubelite.launcher;
 
+import io.kubelite.apiserver.pki.ClusterPki;
+import io.kubelite.apiserver.pki.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Writes a standard kubeconfig (server URL and bearer token) that kl and any Kubernetes client accept. */
+/**
+ * Writes the admin kubeconfig that kubectl, kl and fabric8 use unchanged: over HTTPS the
+ * cluster CA and the admin's client certificate ({@link ClusterPki#adminKubeconfig}); over
+ * plain HTTP ({@code up --insecure-http}) a bearer token. Owner-only (it holds a credential).
+ */
 final class Kubeconfig {
     private Kubeconfig() {}
 
-    static void write(Path file, String server, String token) {
+    static void writeAdmin(Path file, ClusterPki pki, String server) throws IOException {
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        Pem.writeSecret(file, pki.adminKubeconfig(server, "kubelite"));
+    }
+
+    static void writeToken(Path file, String server, String token) {
         String yaml = """
                 apiVersion: v1
                 kind: Config
@@ -31,8 +44,7 @@ final class Kubeconfig {
                 current-context: kubelite
                 """.formatted(server, token);
         try {
-            Files.writeString(file, yaml);
-            restrict(file);
+            Pem.writeSecret(file, yaml);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

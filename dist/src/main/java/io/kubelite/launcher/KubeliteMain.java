@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code kubelite}: runs one server process ({@code kubelite scheduler --leader-elect
- * ...}), manages a local cluster ({@code up}, {@code down}, {@code status}) or copies
+ * ...}), manages a local cluster ({@code up}, {@code down}, {@code status}), makes its certificates
+ * ({@code pki}) or copies
  * its data out of and into etcd ({@code store export}, {@code store import}).
  */
 @Command(
@@ -16,7 +17,14 @@ import picocli.CommandLine.Command;
         description = "A Kubernetes-style control plane over a real etcd.%n%n"
                 + "Server processes: apiserver, controller-manager, scheduler, kubelet-sim "
                 + "(each takes --help).%n",
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, StoreCommand.class, ProbeCommand.class})
+        subcommands = {
+            UpCommand.class,
+            DownCommand.class,
+            StatusCommand.class,
+            PkiCommand.class,
+            StoreCommand.class,
+            ProbeCommand.class
+        })
 public final class KubeliteMain implements Runnable {
     @Override
     public void run() {

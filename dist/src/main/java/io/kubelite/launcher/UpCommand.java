@@ -1,5 +1,6 @@
 package io.kubelite.launcher;
 
+import io.kubelite.apiserver.pki.ClusterPki;
 import io.kubelite.store.local.EtcdBinary;
 import io.kubelite.store.local.EtcdMember;
 import io.kubelite.store.local.LoopbackPorts;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code kubelite up}: etcd, an API server, a controller-manager, a scheduler and a
  * kubelet-sim as separate OS processes, started in that order, each waited for until
- * ready. Stays in the foreground; Ctrl-C (or {@code kubelite down}) stops everything it
+ * ready. The API server serves HTTPS with a cluster CA, a serving certificate and an admin
+ * client certificate made on the first {@code up} and reused after (plain HTTP only with
+ * {@code --insecure-http}). Stays in the foreground; Ctrl-C (or {@code kubelite down}) stops everything it
  * started, in reverse order. Data survives: a second {@code up} keeps the first's etcd data.
  */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start a local cluster (Ctrl-C stops it).")
@@ -50,6 +53,19 @@ final class UpCommand implements Callable<Integer> {
             defaultValue = "6443",
             description = "API server port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(
+            names = "--tls-san",
+            split = ",",
+            description = "Extra names (IPs or DNS names) of the API server's certificate, beside 127.0.0.1 and "
+                    + "localhost; repeatable or comma-separated.")
+    List<String> tlsSans = List.of();
+
+    @Option(
+            names = "--insecure-http",
+            description = "Serve plain HTTP with a bearer token instead of HTTPS with client certificates "
+                    + "(the real kubectl sends no token over plain HTTP: kl and fabric8 only).")
+    boolean insecureHttp;
 
     @Option(
             names = "--etcd-endpoints",
@@ -88,6 +104,16 @@ final class UpCommand implements Callable<Integer> {
             return 1;
         }
         String token = adminToken(layout);
+        ClusterPki pki = null;
+        if (!insecureHttp) {
+            try {
+                pki = ClusterPki.ensure(layout.pki(), tlsSans);
+            } catch (IOException e) {
+                System.err.println("kubelite up: " + e.getMessage());
+                return 1;
+            }
+            done("certificates", pkiSummary(pki));
+        }
         ClusterState state = new ClusterState();
         state.launcherPid = ProcessHandle.current().pid();
         state.detached = detach;
@@ -151,22 +177,28 @@ final class UpCommand implements Callable<Integer> {
             done("etcd", endpoints + " (external)");
         }
         state.etcdEndpoints = endpoints;
-        state.server = "http://127.0.0.1:" + port;
+        state.server = (insecureHttp ? "http" : "https") + "://127.0.0.1:" + port;
         state.save(layout.state());
 
         List<String> common = List.of("--etcd-endpoints", endpoints);
+        List<String> apiserverArgs = new ArrayList<>(List.of(
+                "--secure-port",
+                Integer.toString(port),
+                "--token-auth-file",
+                layout.tokens().toString(),
+                "--id",
+                "apiserver-0"));
+        if (pki != null) {
+            apiserverArgs.addAll(List.of(
+                    "--tls-cert-file",
+                    pki.serverCert().toString(),
+                    "--tls-private-key-file",
+                    pki.serverKey().toString(),
+                    "--client-ca-file",
+                    pki.caCert().toString()));
+        }
         List<Launch> plan = List.of(
-                new Launch(
-                        ComponentKind.APISERVER,
-                        concat(
-                                common,
-                                List.of(
-                                        "--secure-port",
-                                        Integer.toString(port),
-                                        "--token-auth-file",
-                                        layout.tokens().toString(),
-                                        "--id",
-                                        "apiserver-0"))),
+                new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),
                 new Launch(ComponentKind.CONTROLLER_MANAGER, concat(common, List.of("--id", "controller-manager-0"))),
                 new Launch(ComponentKind.SCHEDULER, concat(common, List.of("--id", "scheduler-0"))),
                 new Launch(
@@ -203,11 +235,19 @@ final class UpCommand implements Callable<Integer> {
             }
             done(l.kind.command(), "ready (pid " + p.pid() + ", health :" + health + ")");
         }
-        Kubeconfig.write(layout.kubeconfig(), state.server, token);
+        if (pki != null) {
+            Kubeconfig.writeAdmin(layout.kubeconfig(), pki, state.server);
+        } else {
+            Kubeconfig.writeToken(layout.kubeconfig(), state.server, token);
+        }
         out.println();
         out.println("kubelite is up: " + nodes + " node(s) in zones " + zones + ", API server " + state.server);
-        out.println("  kubeconfig: " + rel(layout.kubeconfig())
-                + "   (bin/kl uses it by default; other clients: export KUBECONFIG=" + layout.kubeconfig() + ")");
+        out.println("  kubeconfig: " + rel(layout.kubeconfig()) + "   (bin/kl uses it by default)");
+        if (pki != null) {
+            out.println("  kubectl:    export KUBECONFIG=" + layout.kubeconfig() + "; kubectl get nodes");
+        } else {
+            out.println("  plain HTTP: kubectl sends no token over it; use bin/kl, or drop --insecure-http");
+        }
         out.println("  try:        bin/kl get nodes");
         out.println("              bin/kl apply -f examples/replicaset.yaml && bin/kl get pods -o wide");
         out.println("  etcd:       bin/kl inspect etcd --etcd-endpoints " + endpoints + " --prefix /registry/pods/");
@@ -264,6 +304,11 @@ final class UpCommand implements Callable<Integer> {
         } catch (IOException ignored) {
             // leftover state is ignored by the next up once its pids are gone
         }
+    }
+
+    private static String pkiSummary(ClusterPki pki) {
+        boolean reused = pki.actions().stream().allMatch(a -> a.startsWith("reused"));
+        return (reused ? "reused " : "wrote ") + rel(pki.dir()) + " (CA, apiserver, admin)";
     }
 
     /** The admin token: kept across restarts so an existing kubeconfig stays valid. */

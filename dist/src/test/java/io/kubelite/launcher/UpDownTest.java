@@ -2,6 +2,7 @@ package io.kubelite.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.cli.Kl;
 import io.kubelite.store.testing.FreePorts;
 import io.kubelite.store.testing.Poll;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code kubelite up} for real: every component as its own OS process from the built
- * classpath, used through {@code kl} with the kubeconfig {@code up} wrote, stopped by
- * {@code down}, and started again on the same data.
+ * classpath, used through {@code kl} and the real kubectl with the kubeconfig {@code up} wrote
+ * (HTTPS, client certificate), stopped by {@code down}, and started again on the same data and
+ * the same certificates.
  */
 class UpDownTest {
     private Path dir;
@@ -121,8 +124,21 @@ class UpDownTest {
                         "✓ kubelet-sim",
                         "kubelite is up");
         System.out.printf("kubelite up took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-        assertThat(dir.resolve("kubeconfig")).content().contains("server: http://127.0.0.1:" + port, "token: ");
+        assertThat(dir.resolve("kubeconfig"))
+                .content()
+                .contains(
+                        "server: https://127.0.0.1:" + port,
+                        "certificate-authority-data: ",
+                        "client-certificate-data: ",
+                        "client-key-data: ");
         assertThat(dir.resolve("logs/apiserver.log")).exists();
+        // every file holding a secret is the owner's alone
+        for (String secret : List.of("kubeconfig", "tokens.csv", "pki/ca.key", "pki/apiserver.key", "pki/admin.key")) {
+            assertThat(Files.getPosixFilePermissions(dir.resolve(secret)))
+                    .as(secret)
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        Map<String, byte[]> certs = certificates();
 
         Result status = run(Duration.ofSeconds(30), "status", "--dir", dir.toString());
         assertThat(status.code()).as(status.output()).isZero();
@@ -136,6 +152,11 @@ class UpDownTest {
                                 .filter(l -> l.contains(" Ready "))
                                 .count()
                         == 3);
+        // the real kubectl with the written kubeconfig, unchanged
+        Kubectl kubectl = Kubectl.withKubeconfig(dir.resolve("kubeconfig"));
+        assertThat(kubectl.run("get", "nodes", "-o", "name").ok()).isEqualTo("node/node-0\nnode/node-1\nnode/node-2\n");
+        assertThat(kubectl.run("create", "namespace", "from-kubectl").ok())
+                .isEqualTo("namespace/from-kubectl created\n");
         Path ns = dir.resolve("ns.yaml");
         Files.writeString(ns, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keep-me\n");
         kl("apply", "-f", ns.toString());
@@ -175,7 +196,14 @@ class UpDownTest {
                 "--time-scale",
                 "10");
         assertThat(again.code()).as(again.output()).isZero();
-        assertThat(kl("get", "namespaces")).contains("keep-me");
+        assertThat(again.output()).contains("✓ certificates", "reused");
+        // the same CA and certificates: a kubeconfig copied elsewhere before the restart still works
+        assertThat(certificates())
+                .allSatisfy((name, bytes) ->
+                        assertThat(bytes).as(name + " unchanged").isEqualTo(certs.get(name)));
+        assertThat(kl("get", "namespaces")).contains("keep-me", "from-kubectl");
+        assertThat(kubectl.run("get", "namespace", "keep-me", "-o", "name").ok())
+                .isEqualTo("namespace/keep-me\n");
         Poll.until(
                 Duration.ofSeconds(60),
                 "the ReplicaSet's pods are back",
@@ -186,8 +214,24 @@ class UpDownTest {
                         == 3);
     }
 
+    /** The certificate and key files of pki/ and the kubeconfig, by name. */
+    private Map<String, byte[]> certificates() throws Exception {
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        for (String f : List.of(
+                "kubeconfig",
+                "pki/ca.crt",
+                "pki/ca.key",
+                "pki/apiserver.crt",
+                "pki/apiserver.key",
+                "pki/admin.crt",
+                "pki/admin.key")) {
+            out.put(f, Files.readAllBytes(dir.resolve(f)));
+        }
+        return out;
+    }
+
     @Test
-    void withoutAnEtcdBinaryUpRunsOnEtcdlite() throws Exception {
+    void withoutAnEtcdBinaryUpRunsOnEtcdliteAndInsecureHttpServesPlainHttp() throws Exception {
         dir = Files.createTempDirectory("kubelite-noetcd-");
         String port = Integer.toString(FreePorts.next());
         Result up = run(
@@ -202,8 +246,12 @@ class UpDownTest {
                 "--nodes",
                 "2",
                 "--time-scale",
-                "10");
+                "10",
+                "--insecure-http");
         assertThat(up.code()).as(up.output()).isZero();
+        // --insecure-http: plain HTTP and a bearer token, no certificates
+        assertThat(dir.resolve("kubeconfig")).content().contains("server: http://127.0.0.1:" + port, "token: ");
+        assertThat(dir.resolve("pki")).doesNotExist();
         assertThat(up.output())
                 .contains("no etcd binary; starting etcdlite", "✓ etcd", "etcdlite", "kubelite is up")
                 .doesNotContain("Exception");

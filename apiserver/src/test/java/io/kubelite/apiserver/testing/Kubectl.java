@@ -45,14 +45,7 @@ public final class Kubectl {
      * bearer token and CA file; aborts the test, loudly, when no kubectl binary exists.
      */
     public static Kubectl find(Path dir, String server, String token, Path caFile) throws IOException {
-        String binary = System.getenv().getOrDefault("KUBECTL", "kubectl");
-        if (!onPath(binary)) {
-            System.err.println("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-                    + "!!! kubectl not found (set KUBECTL or put kubectl on the PATH):\n"
-                    + "!!! the kubectl contract tests are SKIPPED on this machine\n"
-                    + "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
-            Assumptions.abort("kubectl not found");
-        }
+        String binary = binary();
         StringBuilder cfg = new StringBuilder();
         cfg.append("apiVersion: v1\nkind: Config\ncurrent-context: test\n");
         cfg.append("clusters:\n- name: test\n  cluster:\n    server: ")
@@ -69,6 +62,26 @@ public final class Kubectl {
         Path file = dir.resolve("kubeconfig");
         Files.writeString(file, cfg);
         return new Kubectl(binary, file);
+    }
+
+    /**
+     * kubectl with {@code kubeconfig} exactly as given (say, the one {@code kubelite up} wrote,
+     * with its CA and client certificate); aborts the test, loudly, when no kubectl binary exists.
+     */
+    public static Kubectl withKubeconfig(Path kubeconfig) {
+        return new Kubectl(binary(), kubeconfig.toAbsolutePath());
+    }
+
+    private static String binary() {
+        String binary = System.getenv().getOrDefault("KUBECTL", "kubectl");
+        if (!onPath(binary)) {
+            System.err.println("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+                    + "!!! kubectl not found (set KUBECTL or put kubectl on the PATH):\n"
+                    + "!!! the kubectl contract tests are SKIPPED on this machine\n"
+                    + "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+            Assumptions.abort("kubectl not found");
+        }
+        return binary;
     }
 
     public Path kubeconfig() {

@@ -1,0 +1,227 @@
+package io.kubelite.apiserver.pki;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A cluster's certificates in one directory, named as kubeadm names them under
+ * {@code /etc/kubernetes/pki}: {@code ca.crt}/{@code ca.key} (the cluster CA, which
+ * kube-apiserver's {@code --client-ca-file} also names), {@code apiserver.crt}/{@code .key}
+ * (serving, SANs 127.0.0.1, localhost and the extras asked for) and {@code admin.crt}/{@code .key}
+ * (client, {@code CN=kubernetes-admin, O=system:masters}).
+ *
+ * <p>{@link #ensure} makes what is missing and keeps what is there, so a kubeconfig written
+ * once stays valid across restarts: the CA is never replaced; a leaf certificate is reissued
+ * only when it is not this CA's, expires within {@link #RENEW_BEFORE}, or (serving) lacks a
+ * SAN now asked for. Keys are written 0600.
+ */
+public final class ClusterPki {
+    public static final List<String> DEFAULT_SANS = List.of("127.0.0.1", "localhost");
+    public static final String ADMIN_USER = "kubernetes-admin";
+    public static final String ADMIN_GROUP = "system:masters";
+    public static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+    private final Path dir;
+    private final CertificateAuthority ca;
+    private final List<String> actions;
+
+    private ClusterPki(Path dir, CertificateAuthority ca, List<String> actions) {
+        this.dir = dir;
+        this.ca = ca;
+        this.actions = List.copyOf(actions);
+    }
+
+    /**
+     * Makes or reuses the CA, the serving certificate (for {@link #DEFAULT_SANS} plus {@code
+     * extraSans}) and the admin client certificate in {@code dir}. IOException with a one-line
+     * message on unreadable or inconsistent files.
+     */
+    public static ClusterPki ensure(Path dir, List<String> extraSans) throws IOException {
+        Files.createDirectories(dir);
+        List<String> actions = new ArrayList<>();
+        CertificateAuthority ca = loadOrCreateCa(dir, actions);
+        Set<String> sans = new LinkedHashSet<>(DEFAULT_SANS);
+        for (String s : extraSans) {
+            if (!s.isBlank()) {
+                sans.add(s.trim());
+            }
+        }
+        ClusterPki pki = new ClusterPki(dir, ca, actions);
+        X509Certificate server = pki.reusable(pki.serverCert(), pki.serverKey(), actions);
+        if (server != null && !sansOf(server).containsAll(normalized(sans))) {
+            actions.add("apiserver.crt lacks a SAN of " + sans + ": reissued");
+            server = null;
+        }
+        if (server == null) {
+            pki.write(ca.issueServer("kube-apiserver", List.copyOf(sans)), pki.serverCert(), pki.serverKey());
+            actions.add("issued apiserver.crt for " + String.join(", ", sans));
+        }
+        X509Certificate admin = pki.reusable(pki.adminCert(), pki.adminKey(), actions);
+        if (admin == null) {
+            pki.write(ca.issueClient(ADMIN_USER, List.of(ADMIN_GROUP)), pki.adminCert(), pki.adminKey());
+            actions.add("issued admin.crt (" + ADMIN_USER + ", " + ADMIN_GROUP + ")");
+        }
+        return new ClusterPki(dir, ca, actions);
+    }
+
+    private static CertificateAuthority loadOrCreateCa(Path dir, List<String> actions) throws IOException {
+        Path crt = dir.resolve("ca.crt");
+        Path key = dir.resolve("ca.key");
+        if (Files.exists(crt) != Files.exists(key)) {
+            throw new IOException(dir + ": has " + (Files.exists(crt) ? "ca.crt but no ca.key" : "ca.key but no ca.crt")
+                    + "; restore the missing file or remove both to make a new CA");
+        }
+        if (Files.exists(crt)) {
+            X509Certificate cert = Pem.readCertificates(crt).get(0);
+            PrivateKey pk = Pem.readPrivateKey(key);
+            if (cert.getNotAfter().toInstant().isBefore(Instant.now())) {
+                throw new IOException(crt + ": the CA expired on "
+                        + cert.getNotAfter().toInstant() + "; remove ca.crt and ca.key to make a new one");
+            }
+            actions.add("reused the CA " + crt);
+            return new CertificateAuthority(cert, pk);
+        }
+        CertificateAuthority ca = CertificateAuthority.create("kubelite-ca");
+        Pem.writeSecret(key, Pem.encode(ca.key()));
+        Pem.writePublic(crt, Pem.encode(ca.certificate()));
+        actions.add("created the CA " + crt);
+        return ca;
+    }
+
+    /** The certificate in {@code crt} when it can stay: key present, this CA's, not about to expire. */
+    private X509Certificate reusable(Path crt, Path key, List<String> actions) throws IOException {
+        if (!Files.exists(crt) || !Files.exists(key)) {
+            return null;
+        }
+        X509Certificate cert = Pem.readCertificates(crt).get(0);
+        Pem.readPrivateKey(key); // unreadable keys fail here, not in the API server
+        if (!ca.signed(cert)) {
+            actions.add(crt.getFileName() + " is not signed by this CA: reissued");
+            return null;
+        }
+        if (cert.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE))) {
+            actions.add(crt.getFileName() + " expires " + cert.getNotAfter().toInstant() + ": reissued");
+            return null;
+        }
+        actions.add("reused " + crt.getFileName());
+        return cert;
+    }
+
+    private void write(CertificateAuthority.Issued issued, Path crt, Path key) throws IOException {
+        Pem.writeSecret(key, Pem.encode(issued.key()));
+        Pem.writePublic(crt, Pem.encode(issued.certificate()));
+    }
+
+    private static Set<String> sansOf(X509Certificate cert) throws IOException {
+        Set<String> out = new LinkedHashSet<>();
+        try {
+            if (cert.getSubjectAlternativeNames() != null) {
+                for (List<?> san : cert.getSubjectAlternativeNames()) {
+                    out.add(normalize(san.get(1).toString()));
+                }
+            }
+        } catch (CertificateParsingException e) {
+            throw new IOException("unreadable subject alternative names: " + e.getMessage());
+        }
+        return out;
+    }
+
+    private static Set<String> normalized(Set<String> sans) {
+        Set<String> out = new LinkedHashSet<>();
+        sans.forEach(s -> out.add(normalize(s)));
+        return out;
+    }
+
+    private static String normalize(String san) {
+        if (CertificateAuthority.isIpAddress(san)) {
+            try {
+                return java.net.InetAddress.getByName(san).getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                return san;
+            }
+        }
+        return san.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * A kubeconfig for {@code server} that kubectl, kl and fabric8 use unchanged: the CA as
+     * {@code certificate-authority-data}, the admin's certificate and key as {@code
+     * client-certificate-data}/{@code client-key-data}, context namespace {@code default}. It holds
+     * the admin's key: write it with {@link Pem#writeSecret}.
+     */
+    public String adminKubeconfig(String server, String clusterName) throws IOException {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String ca = b64.encodeToString(Files.readAllBytes(caCert()));
+        String crt = b64.encodeToString(Files.readAllBytes(adminCert()));
+        String key = b64.encodeToString(Files.readAllBytes(adminKey()));
+        String user = clusterName + "-admin";
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: %1$s
+                  cluster:
+                    server: %2$s
+                    certificate-authority-data: %3$s
+                users:
+                - name: %4$s
+                  user:
+                    client-certificate-data: %5$s
+                    client-key-data: %6$s
+                contexts:
+                - name: %1$s
+                  context:
+                    cluster: %1$s
+                    user: %4$s
+                    namespace: default
+                current-context: %1$s
+                """.formatted(clusterName, server, ca, user, crt, key);
+    }
+
+    /** What {@link #ensure} did, one line per file ("created the CA ...", "reused admin.crt", ...). */
+    public List<String> actions() {
+        return actions;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public CertificateAuthority ca() {
+        return ca;
+    }
+
+    public Path caCert() {
+        return dir.resolve("ca.crt");
+    }
+
+    public Path caKey() {
+        return dir.resolve("ca.key");
+    }
+
+    public Path serverCert() {
+        return dir.resolve("apiserver.crt");
+    }
+
+    public Path serverKey() {
+        return dir.resolve("apiserver.key");
+    }
+
+    public Path adminCert() {
+        return dir.resolve("admin.crt");
+    }
+
+    public Path adminKey() {
+        return dir.resolve("admin.key");
+    }
+}
