@@ -76,7 +76,8 @@ class FailoverProcessTest {
         Store store = new Store(etcd);
         Path dir = Files.createTempDirectory("cm-failover");
         Map<String, Process> procs = new HashMap<>();
-        Informer<Pod> pods = new Informer<>(store.of(PodKind.RESOURCE), null);
+        Informer<Pod> pods =
+                new Informer<>(store.of(PodKind.RESOURCE), "default"); // not kube-system: the processes' mirror pods
         Informer<Node> nodes = new Informer<>(store.of(NodeKind.RESOURCE), null);
         try {
             AtomicInteger podCreates = new AtomicInteger();

@@ -5,6 +5,7 @@ import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kubelet.clock.ScheduledTimers;
 import io.kubelite.kubelet.clock.TimeScale;
@@ -162,11 +163,12 @@ public final class KubeletSim implements Component {
             throw new IllegalStateException("node informer did not sync within 60s");
         }
 
-        // cache only the pods bound to this process's nodes; others cross the watch and are dropped
+        // cache only the pods bound to this process's nodes; others cross the watch and are
+        // dropped. Mirror pods are never run, whatever node name they carry.
         Informer<Pod> podInformer = informers.get(
                 PodKind.RESOURCE,
                 "own-nodes",
-                p -> byName.containsKey(p.getSpec().getNodeName()));
+                p -> byName.containsKey(p.getSpec().getNodeName()) && !MirrorPods.isMirror(p));
         podInformer.addIndex(NODE_INDEX, p -> List.of(p.getSpec().getNodeName()));
         writer = new PodStatusWriter(podStore, podInformer, pods::worker, options.statusWorkers);
         pods.setWriter(writer);

@@ -4,6 +4,7 @@ import io.kubelite.api.Node;
 import io.kubelite.api.NodeCondition;
 import io.kubelite.api.Pod;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.scheduler.cache.SchedulerCache;
 import io.kubelite.scheduler.framework.FitError;
@@ -263,6 +264,7 @@ public final class Scheduler implements AutoCloseable {
                 ? SchedulerConfig.DEFAULT_SCHEDULER_NAME
                 : p.getSpec().getSchedulerName();
         return name.equals(config.schedulerName())
+                && !MirrorPods.isMirror(p)
                 && p.getSpec().getNodeName().isEmpty()
                 && !p.getMetadata().hasDeletionTimestamp()
                 && !terminal(p);
@@ -276,6 +278,9 @@ public final class Scheduler implements AutoCloseable {
     private final class PodHandler implements ResourceEventHandler<Pod> {
         @Override
         public void onAdd(Pod p) {
+            if (MirrorPods.isMirror(p)) {
+                return; // a control-plane process, not a workload: never scheduled, uses no node's capacity
+            }
             if (!p.getSpec().getNodeName().isEmpty()) {
                 if (!terminal(p)) {
                     cache.addPod(p);
@@ -288,6 +293,9 @@ public final class Scheduler implements AutoCloseable {
 
         @Override
         public void onUpdate(Pod old, Pod p) {
+            if (MirrorPods.isMirror(p) || MirrorPods.isMirror(old)) {
+                return;
+            }
             String key = Informer.keyOf(p.getMetadata());
             if (!p.getSpec().getNodeName().isEmpty()) {
                 if (old.getSpec().getNodeName().isEmpty()) {
@@ -315,6 +323,9 @@ public final class Scheduler implements AutoCloseable {
 
         @Override
         public void onDelete(Pod p) {
+            if (MirrorPods.isMirror(p)) {
+                return;
+            }
             String key = Informer.keyOf(p.getMetadata());
             events.forget(p.getMetadata().getUid());
             queue.delete(key);

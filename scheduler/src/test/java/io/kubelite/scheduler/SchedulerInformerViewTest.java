@@ -102,4 +102,23 @@ class SchedulerInformerViewTest {
         Poll.until(WAIT, "the relisted view", this::view, "2 nodes, 1 cached pods, 0 pending"::equals);
         assertThat(scheduler.cachedNode("n2")).isNotNull();
     }
+
+    @Test
+    void mirrorPodsAreNeitherQueuedNorCounted() {
+        nodes.add(NodeAndPodBuilders.node("n1").build());
+        Pod.Builder unbound = NodeAndPodBuilders.pod("kube-apiserver-x");
+        unbound.getMetadataBuilder().putAnnotations(io.kubelite.kinds.core.pod.MirrorPods.CONFIG_MIRROR, "h");
+        pods.add(unbound.build());
+        Pod.Builder onNode = NodeAndPodBuilders.boundTo(NodeAndPodBuilders.pod("kube-scheduler-x"), "n1");
+        onNode.getMetadataBuilder().putAnnotations(io.kubelite.kinds.core.pod.MirrorPods.CONFIG_MIRROR, "h");
+        pods.add(onNode.build());
+        pods.add(NodeAndPodBuilders.pod("workload").build());
+        scheduler.start();
+        assertThat(scheduler.awaitSynced(WAIT)).isTrue();
+        Poll.until(WAIT, "only the workload pod pending", this::view, "1 nodes, 0 cached pods, 1 pending"::equals);
+        Poll.holds(
+                Duration.ofMillis(500),
+                "mirror pods stay out",
+                () -> assertThat(view()).isEqualTo("1 nodes, 0 cached pods, 1 pending"));
+    }
 }

@@ -8,6 +8,7 @@ import io.kubelite.apiserver.ApiException;
 import io.kubelite.apiserver.HandlerContext;
 import io.kubelite.apiserver.Request;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -21,7 +22,8 @@ import java.util.List;
  * {@code GET pods/{name}/log}: finds the pod's node, and streams the kubelet-sim's
  * {@code /containerLogs/<ns>/<pod>/<container>} (on the node's InternalIP and kubelet
  * port) back to the client, passing {@code follow}, {@code previous} and
- * {@code tailLines} on.
+ * {@code tailLines} on. A mirror pod's log comes from its process's health server
+ * ({@code /logs}, see {@link MirrorPods#LOG_PORT}) instead.
  */
 public final class LogProxy {
     private final HandlerContext ctx;
@@ -64,6 +66,10 @@ public final class LogProxy {
         } else if (!names.contains(container)) {
             throw ApiException.badRequest("container " + container + " is not valid for pod " + name);
         }
+        if (MirrorPods.isMirror(pod)) {
+            proxyToProcess(pod);
+            return;
+        }
         String nodeName = pod.getSpec().getNodeName();
         if (nodeName.isEmpty()) {
             throw ApiException.badRequest("container \"" + container + "\" in pod \"" + name
@@ -92,7 +98,7 @@ public final class LogProxy {
             throw ApiException.badRequest("node " + node.getMetadata().getName()
                     + " has no kubelet endpoint (status.daemonEndpoints.kubeletEndpoint.Port and an InternalIP)");
         }
-        if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+        if (!loopback(host)) {
             throw ApiException.badRequest("node " + node.getMetadata().getName() + " kubelet address " + host
                     + " is not on loopback; kubelite proxies logs to loopback kubelets only");
         }
@@ -110,12 +116,49 @@ public final class LogProxy {
             }
         }
         uri.append(q);
+        pipe(host, port, uri.toString());
+    }
+
+    /**
+     * A mirror pod's log is its process's own: the health server's {@code /logs} at
+     * {@code status.podIP} and the port its {@value MirrorPods#LOG_PORT} annotation names.
+     */
+    private void proxyToProcess(Pod pod) {
+        String host = pod.getStatus().getPodIp();
+        int port = MirrorPods.logPort(pod).orElse(0);
+        if (port == 0 || !loopback(host)) {
+            throw ApiException.badRequest("mirror pod " + pod.getMetadata().getName()
+                    + " names no loopback log endpoint (status.podIP and the " + MirrorPods.LOG_PORT
+                    + " annotation)");
+        }
+        if ("true".equals(r.http().getParam("previous"))) {
+            throw ApiException.badRequest("previous terminated container \""
+                    + pod.getSpec().getContainers(0).getName() + "\" in pod \""
+                    + pod.getMetadata().getName() + "\" not found");
+        }
+        StringBuilder uri = new StringBuilder("/logs");
+        char sep = '?';
+        for (String p : List.of("follow", "tailLines")) {
+            String v = r.http().getParam(p);
+            if (v != null && !v.isEmpty()) {
+                uri.append(sep).append(p).append('=').append(enc(v));
+                sep = '&';
+            }
+        }
+        pipe(host, port, uri.toString());
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+    }
+
+    private void pipe(String host, int port, String uri) {
         HttpServerResponse out = r.http().response();
         RequestOptions opts = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setHost(host)
                 .setPort(port)
-                .setURI(uri.toString());
+                .setURI(uri);
         ctx.kubeletClient()
                 .request(opts)
                 .compose(req -> req.send())

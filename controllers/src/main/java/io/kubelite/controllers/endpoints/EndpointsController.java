@@ -16,6 +16,7 @@ import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
+import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.store.ObjectStore;
@@ -184,6 +185,7 @@ public final class EndpointsController implements Controller {
     /** A Service's selector: every pair must match; a Service without one selects no pod (its Endpoints are the user's). */
     private static boolean selects(Map<String, String> selector, Pod p) {
         return !selector.isEmpty()
+                && !MirrorPods.isMirror(p)
                 && Selector.ofMap(selector).matches(p.getMetadata().getLabelsMap());
     }
 

@@ -11,6 +11,7 @@ import io.kubelite.controllers.nodelifecycle.Taints;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
@@ -131,8 +132,8 @@ public final class PodGarbageCollector implements Controller {
     /** Terminating pods: force-delete when the grace has passed and the node's kubelet cannot finish them. */
     private Result sync(String key) throws Exception {
         Pod p = podInformer.get(key).orElse(null);
-        if (p == null || !Pods.isTerminating(p)) {
-            return Result.done();
+        if (p == null || !Pods.isTerminating(p) || MirrorPods.isMirror(p)) {
+            return Result.done(); // a mirror pod is its publisher's to remove
         }
         String nodeName = p.getSpec().getNodeName();
         if (nodeName.isEmpty()) {
@@ -190,6 +191,9 @@ public final class PodGarbageCollector implements Controller {
         try {
             for (Pod p : podInformer.list()) {
                 String nodeName = p.getSpec().getNodeName();
+                if (MirrorPods.isMirror(p)) {
+                    continue; // bound to a host that is no Node, on purpose; its lease removes it
+                }
                 if (Pods.isTerminating(p)) {
                     queue.add(Pods.key(p));
                 } else if (!nodeName.isEmpty()
@@ -202,6 +206,7 @@ public final class PodGarbageCollector implements Controller {
             if (threshold > 0) {
                 List<Pod> terminated = podInformer.list().stream()
                         .filter(Pods::isTerminal)
+                        .filter(p -> !MirrorPods.isMirror(p))
                         .sorted(Comparator.comparing(
                                 (Pod p) -> Times.instant(p.getMetadata().getCreationTimestamp())))
                         .toList();

@@ -8,6 +8,7 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.ControllerOptions;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.events.EventRecorder;
@@ -97,7 +98,9 @@ public final class NodeLifecycleController implements Controller {
     public static void podIndex(Informer<Pod> podInformer) {
         podInformer.addIndex(
                 POD_NODE_INDEX,
-                p -> p.getSpec().getNodeName().isEmpty()
+                // mirror pods are left out: their node name is a host, and no node's
+                // health, taints or pod GC concerns them
+                p -> p.getSpec().getNodeName().isEmpty() || MirrorPods.isMirror(p)
                         ? List.of()
                         : List.of(p.getSpec().getNodeName()));
     }

@@ -10,6 +10,7 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.events.EventRecorder;
@@ -119,7 +120,11 @@ public final class TaintEvictionController implements Controller {
 
     private Result sync(String key) throws Exception {
         Pod p = podInformer.get(key).orElse(null);
-        if (p == null || p.getSpec().getNodeName().isEmpty() || Pods.isTerminating(p) || Pods.isTerminal(p)) {
+        if (p == null
+                || p.getSpec().getNodeName().isEmpty()
+                || MirrorPods.isMirror(p) // a control-plane process's pod is not evicted
+                || Pods.isTerminating(p)
+                || Pods.isTerminal(p)) {
             scheduled.remove(key);
             return Result.done();
         }

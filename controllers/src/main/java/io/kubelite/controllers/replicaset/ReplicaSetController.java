@@ -14,6 +14,7 @@ import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
@@ -216,6 +217,9 @@ public final class ReplicaSetController implements Controller {
 
     private List<ReplicaSet> matchingSets(Pod p) {
         List<ReplicaSet> out = new ArrayList<>();
+        if (MirrorPods.isMirror(p)) {
+            return out; // never adopted or counted
+        }
         Map<String, String> labels = p.getMetadata().getLabelsMap();
         for (ReplicaSet rs : rsInformer.byNamespace(p.getMetadata().getNamespace())) {
             var sel = rs.getSpec().getSelector();
@@ -243,7 +247,7 @@ public final class ReplicaSetController implements Controller {
         String ns = rs.getMetadata().getNamespace();
         List<Pod> active = new ArrayList<>();
         for (Pod p : podInformer.byNamespace(ns)) {
-            if (Pods.isActive(p)) {
+            if (Pods.isActive(p) && !MirrorPods.isMirror(p)) {
                 active.add(p);
             }
         }

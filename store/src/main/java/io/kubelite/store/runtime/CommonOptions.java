@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import org.slf4j.event.Level;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -116,6 +118,29 @@ public final class CommonOptions {
             description = "Root log level: trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
     Level logLevel = Level.INFO;
 
+    @Option(
+            names = "--mirror-pod",
+            arity = "0..1",
+            fallbackValue = "true",
+            defaultValue = "true",
+            paramLabel = "BOOL",
+            description = "Show this process as a mirror pod in kube-system, as kubeadm shows its static pods "
+                    + "(default: ${DEFAULT-VALUE}).")
+    boolean mirrorPod = true;
+
+    @Option(
+            names = "--mirror-pod-lease-duration",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "TTL of the etcd lease the mirror pod is attached to: how long it outlives a killed "
+                    + "process at most (default: ${DEFAULT-VALUE}).")
+    Duration mirrorPodLeaseDuration = Duration.ofSeconds(15);
+
+    // The command whose mixin this is: how the mirror pod shows the process's command line.
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     private boolean leaderElectDefault;
 
     /**
@@ -180,6 +205,31 @@ public final class CommonOptions {
         return logLevel;
     }
 
+    /** {@code --mirror-pod}: publish this process's mirror pod. */
+    public boolean mirrorPod() {
+        return mirrorPod;
+    }
+
+    public Duration mirrorPodLeaseDuration() {
+        return mirrorPodLeaseDuration;
+    }
+
+    /** The host this process runs on (its mirror pod's {@code spec.nodeName}). */
+    public String host() {
+        return hostname();
+    }
+
+    /**
+     * The arguments the process was started with, as picocli parsed them (empty when these
+     * options were not filled by picocli, e.g. in tests).
+     */
+    public List<String> originalArgs() {
+        if (mixee == null || mixee.commandLine() == null || mixee.commandLine().getParseResult() == null) {
+            return List.of();
+        }
+        return List.copyOf(mixee.commandLine().getParseResult().originalArgs());
+    }
+
     /** The etcd connection settings these flags describe. Call {@link #validate()} first. */
     public EtcdConfig etcdConfig() {
         return new EtcdConfig(etcdEndpoints(), etcdPrefix, etcdRequestTimeout);
@@ -197,6 +247,9 @@ public final class CommonOptions {
         requirePositive("--etcd-startup-timeout", etcdStartupTimeout);
         requirePositive("--leader-lease-duration", leaderLeaseDuration);
         requirePositive("--shutdown-timeout", shutdownTimeout);
+        if (mirrorPodLeaseDuration == null || mirrorPodLeaseDuration.toSeconds() < 2) {
+            throw new IllegalArgumentException("--mirror-pod-lease-duration: must be at least 2s");
+        }
         if (healthPort < 0 || healthPort > 65535) {
             throw new IllegalArgumentException("--health-port: " + healthPort + " is not a port (0-65535)");
         }

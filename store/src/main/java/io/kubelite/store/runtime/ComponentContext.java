@@ -1,8 +1,10 @@
 package io.kubelite.store.runtime;
 
 import io.kubelite.store.Etcd;
+import io.kubelite.store.runtime.mirror.MirrorPodPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -19,6 +21,7 @@ public final class ComponentContext {
     private final MeterRegistry meterRegistry;
     private final ReadinessChecks readiness;
     private final BiConsumer<String, Throwable> onFatal;
+    private final MirrorPodPublisher mirrorPods;
 
     /**
      * Public so component tests can build one; {@code onFatal} receives
@@ -32,6 +35,20 @@ public final class ComponentContext {
             MeterRegistry meterRegistry,
             ReadinessChecks readiness,
             BiConsumer<String, Throwable> onFatal) {
+        this(componentName, identity, etcd, options, meterRegistry, readiness, onFatal, null);
+    }
+
+    /** As above, with the process's mirror pod publisher (null: none). */
+    public ComponentContext(
+            String componentName,
+            String identity,
+            Etcd etcd,
+            CommonOptions options,
+            MeterRegistry meterRegistry,
+            ReadinessChecks readiness,
+            BiConsumer<String, Throwable> onFatal,
+            MirrorPodPublisher mirrorPods) {
+        this.mirrorPods = mirrorPods;
         this.componentName = Objects.requireNonNull(componentName, "componentName");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.etcd = Objects.requireNonNull(etcd, "etcd");
@@ -64,6 +81,15 @@ public final class ComponentContext {
 
     public ReadinessChecks readiness() {
         return readiness;
+    }
+
+    /**
+     * The publisher of this process's mirror pod, to which a component adds the mirror pods
+     * of what it runs or watches (the API server: the etcd members); empty with
+     * {@code --mirror-pod=false}. Owned by the runtime.
+     */
+    public Optional<MirrorPodPublisher> mirrorPods() {
+        return Optional.ofNullable(mirrorPods);
     }
 
     /**

@@ -4,9 +4,14 @@ import io.kubelite.store.Etcd;
 import io.kubelite.store.election.Elector;
 import io.kubelite.store.election.Leadership;
 import io.kubelite.store.election.LeadershipListener;
+import io.kubelite.store.runtime.mirror.MirrorPodPublisher;
+import io.kubelite.store.runtime.mirror.ProcessMirrorPod;
 import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +42,10 @@ import sun.misc.Signal;
  *       elector steps down and revokes its lease, etcd is closed, the health server and
  *       metrics are closed; returns 0 (1 after a fatal error).</li>
  * </ol>
+ * Unless {@code --mirror-pod=false}, once the component started the process publishes its
+ * mirror pod ({@code kube-system/kube-<component>-<id>}, see {@link MirrorPodPublisher}),
+ * Ready while the readiness checks pass, and deletes it right after the component's close;
+ * the health server's {@code /logs} serves the process's recent log ({@link LogBuffer}).
  * Built-in readiness checks: {@code etcd} (one count-only get with a deadline of at most
  * 2s) and {@code component-started}.
  *
@@ -52,6 +61,11 @@ import sun.misc.Signal;
  */
 public final class ComponentMain {
     private static final Logger log = LoggerFactory.getLogger(ComponentMain.class);
+    /** What {@code kubectl logs} of the mirror pod can show: the last lines, at most ~4 MiB. */
+    private static final int LOG_LINES = 10_000;
+
+    private static final long LOG_CHARS = 2_000_000;
+    private static final Duration MIRROR_REFRESH = Duration.ofSeconds(2);
 
     private enum State {
         LATENT,
@@ -89,6 +103,9 @@ public final class ComponentMain {
     private volatile Etcd etcd;
     private volatile EtcdStartupProbe etcdProbe;
     private Elector elector;
+    private LogBuffer logs;
+    private MirrorPodPublisher mirrorPods;
+    private final Instant startedAt = Instant.now();
 
     /**
      * @param componentName short name used in logs, messages, the election name and metrics
@@ -184,6 +201,9 @@ public final class ComponentMain {
 
     private void doStart() throws StartupException {
         ProcessLogging.configure(options.logLevel());
+        // kept from the start, so `kubectl logs` of the mirror pod shows the whole startup
+        logs = new LogBuffer(LOG_LINES, LOG_CHARS);
+        logs.attach();
         try {
             options.validate();
         } catch (IllegalArgumentException e) {
@@ -206,7 +226,8 @@ public final class ComponentMain {
                 .tag("name", componentName)
                 .register(metrics.registry());
 
-        health = new HealthServer(options.healthBindAddress(), options.healthPort(), readiness, metrics.registry());
+        health = new HealthServer(
+                options.healthBindAddress(), options.healthPort(), readiness, metrics.registry(), logs);
         try {
             health.start();
         } catch (IOException e) {
@@ -221,6 +242,11 @@ public final class ComponentMain {
         etcdProbe.await(stopRequested);
         checkNotStopped();
 
+        if (options.mirrorPod()) {
+            Duration ttl = options.mirrorPodLeaseDuration();
+            Duration refresh = ttl.dividedBy(3).compareTo(MIRROR_REFRESH) < 0 ? ttl.dividedBy(3) : MIRROR_REFRESH;
+            mirrorPods = new MirrorPodPublisher(etcd, ttl, refresh, Clock.systemUTC());
+        }
         ComponentContext ctx = new ComponentContext(
                 componentName,
                 identity,
@@ -228,7 +254,8 @@ public final class ComponentMain {
                 options,
                 metrics.registry(),
                 readiness,
-                (reason, cause) -> fatal(reason, cause));
+                (reason, cause) -> fatal(reason, cause),
+                mirrorPods);
         synchronized (componentLock) {
             componentStartCalled = true;
         }
@@ -240,6 +267,19 @@ public final class ComponentMain {
         }
         componentStarted = true;
         log.info("{} component started", displayName);
+        if (mirrorPods != null) {
+            List<String> command = new ArrayList<>(List.of("kubelite", componentName));
+            command.addAll(options.originalArgs());
+            mirrorPods.add(new ProcessMirrorPod(
+                    componentName,
+                    identity,
+                    options.host(),
+                    command,
+                    health.port(),
+                    startedAt,
+                    () -> readiness.evaluate().ready()));
+            mirrorPods.start();
+        }
         checkNotStopped();
 
         Hooks hooks = new Hooks();
@@ -359,6 +399,9 @@ public final class ComponentMain {
                 health.markShuttingDown();
             }
             closeComponent();
+            if (mirrorPods != null) {
+                step("mirror pods deleted", mirrorPods::close);
+            }
             if (elector != null) {
                 step("left leader election (lease revoked)", elector::close);
             }
@@ -370,6 +413,9 @@ public final class ComponentMain {
             }
             if (metrics != null) {
                 metrics.close();
+            }
+            if (logs != null) {
+                logs.close();
             }
             log.info("{} stopped", displayName);
         } finally {

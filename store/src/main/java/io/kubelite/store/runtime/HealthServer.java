@@ -1,6 +1,7 @@
 package io.kubelite.store.runtime;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -28,7 +29,12 @@ import org.slf4j.LoggerFactory;
  *       (and the process is not shutting down), else 503 listing each check as
  *       {@code [+]name ok} / {@code [-]name failed}; {@code ?verbose} lists them on
  *       success too;</li>
- *   <li>{@code /metrics}: the Prometheus text exposition of the registry.</li>
+ *   <li>{@code /metrics}: the Prometheus text exposition of the registry;</li>
+ *   <li>{@code /logs}: the process's recent log lines from its {@link LogBuffer} (404
+ *       without one), with the kubelet's {@code containerLogs} parameters
+ *       {@code tailLines=N} (the last N lines) and {@code follow=true} (then every new
+ *       line until the client hangs up). This is what {@code kubectl logs} of the
+ *       process's mirror pod reaches, through the API server.</li>
  * </ul>
  * Anything else is 404; methods other than GET and HEAD are 405.
  *
@@ -59,12 +65,20 @@ public final class HealthServer implements AutoCloseable {
     private final int requestedPort;
     private final ReadinessChecks readiness;
     private final PrometheusMeterRegistry registry;
+    private final LogBuffer logs;
     private volatile boolean shuttingDown;
     private State state = State.LATENT;
     private Vertx vertx;
     private HttpServer server;
 
     public HealthServer(String bindAddress, int port, ReadinessChecks readiness, PrometheusMeterRegistry registry) {
+        this(bindAddress, port, readiness, registry, null);
+    }
+
+    /** @param logs served at {@code /logs}; null: {@code /logs} is 404 */
+    public HealthServer(
+            String bindAddress, int port, ReadinessChecks readiness, PrometheusMeterRegistry registry, LogBuffer logs) {
+        this.logs = logs;
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -107,7 +121,7 @@ public final class HealthServer implements AutoCloseable {
         vertx = v;
         server = s;
         state = State.STARTED;
-        log.info("health server listening on {}:{} (/healthz /readyz /metrics)", bindAddress, port());
+        log.info("health server listening on {}:{} (/healthz /readyz /metrics /logs)", bindAddress, port());
     }
 
     /** The bound port; only valid after {@link #start()}. */
@@ -150,6 +164,7 @@ public final class HealthServer implements AutoCloseable {
             case "/healthz", "/livez" -> healthz(req);
             case "/readyz" -> onWorker(req, () -> readyz(req.query()), TEXT);
             case "/metrics" -> onWorker(req, () -> new Reply(200, registry.scrape()), PROMETHEUS_TEXT);
+            case "/logs" -> logs(req);
             default -> respond(req, 404, TEXT, "404 page not found\n");
         }
     }
@@ -160,6 +175,53 @@ public final class HealthServer implements AutoCloseable {
         } else {
             respond(req, 200, TEXT, "ok");
         }
+    }
+
+    private void logs(HttpServerRequest req) {
+        if (logs == null) {
+            respond(req, 404, TEXT, "this process keeps no log buffer\n");
+            return;
+        }
+        int tail = -1;
+        String tailLines = req.getParam("tailLines");
+        if (tailLines != null && !tailLines.isEmpty()) {
+            try {
+                tail = Integer.parseInt(tailLines);
+            } catch (NumberFormatException e) {
+                tail = -2;
+            }
+            if (tail < 0) {
+                respond(req, 400, TEXT, "tailLines must be a non-negative integer, got " + tailLines + "\n");
+                return;
+            }
+        }
+        if (!"true".equals(req.getParam("follow"))) {
+            respond(req, 200, TEXT, join(logs.tail(tail)));
+            return;
+        }
+        HttpServerResponse r = req.response();
+        r.setStatusCode(200).setChunked(true).putHeader("Content-Type", TEXT);
+        Context context = vertx.getOrCreateContext();
+        LogBuffer.Following following = logs.follow(
+                tail,
+                line -> context.runOnContext(v -> {
+                    if (!r.ended() && !r.closed()) {
+                        if (r.writeQueueFull()) {
+                            r.reset(); // a follower that stops reading is dropped, as a slow watcher is
+                        } else {
+                            r.write(line + "\n");
+                        }
+                    }
+                }));
+        r.closeHandler(v -> following.close());
+        if (!following.tail().isEmpty()) {
+            // (an empty write would be read as the chunked body's end)
+            r.write(join(following.tail()));
+        }
+    }
+
+    private static String join(java.util.List<String> lines) {
+        return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
     }
 
     /** A status code and body computed off the event loop. */

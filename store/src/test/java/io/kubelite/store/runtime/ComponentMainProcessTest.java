@@ -161,6 +161,9 @@ class ComponentMainProcessTest {
             assertThat(c.process.toHandle().destroy()).isTrue();
             assertThat(c.awaitExit(Duration.ofSeconds(30))).isEqualTo(0);
             assertThat(exists(client, base + "closed")).isTrue();
+            assertThat(exists(client, prefix + "/pods/kube-system/kube-sample-" + id))
+                    .as("mirror pod deleted on an orderly stop")
+                    .isFalse();
             c.awaitStreamsDrained();
             assertThat(c.lines(c.err)).isEmpty();
             List<String> out = c.lines(c.out);
@@ -207,11 +210,55 @@ class ComponentMainProcessTest {
         return -1;
     }
 
+    private static boolean present(Client client, String key) {
+        try {
+            return exists(client, key);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static boolean exists(Client client, String key) throws Exception {
         return client.getKVClient()
                         .get(io.kubelite.store.Etcd.bytes(key))
                         .get(10, TimeUnit.SECONDS)
                         .getCount()
                 > 0;
+    }
+
+    @Test
+    void theMirrorPodServesLogsAndVanishesWithinTheLeaseTtlAfterKillNine() throws Exception {
+        String prefix = "/t-" + UUID.randomUUID();
+        String id = "mirror-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = prefix + "/pods/kube-system/kube-sample-" + id;
+        try (Child c = new Child(
+                        "--etcd-endpoints",
+                        ETCD.cluster().endpointsString(),
+                        "--etcd-prefix",
+                        prefix,
+                        "--id",
+                        id,
+                        "--mirror-pod-lease-duration",
+                        "3s");
+                Client client = ETCD.connect("/unused").client()) {
+            int port = Integer.parseInt(
+                    c.awaitOut("health server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
+            io.kubelite.store.testing.Poll.until(
+                    Duration.ofSeconds(30), "mirror pod " + key + " published", () -> present(client, key));
+            Http.await(
+                    port,
+                    "/logs?tailLines=200",
+                    Duration.ofSeconds(10),
+                    r -> r.body().contains("mirror pod kube-system/kube-sample-" + id + " published"));
+            assertThat(Http.get(port, "/logs?tailLines=1").body().lines()).hasSize(1);
+
+            c.process.toHandle().destroyForcibly(); // kill -9: no chance to clean up
+            long t0 = System.nanoTime();
+            io.kubelite.store.testing.Poll.until(
+                    Duration.ofSeconds(10), "mirror pod gone after kill -9", () -> !present(client, key));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .as("gone within the lease TTL (3s) and etcd's expiry check")
+                    .isLessThan(Duration.ofSeconds(6));
+        }
     }
 }
