@@ -75,7 +75,8 @@ class DiscoveryAndEventsV1Test {
                         "events.k8s.io",
                         "authentication.k8s.io",
                         "authorization.k8s.io",
-                        "coordination.k8s.io");
+                        "coordination.k8s.io",
+                        "policy");
         JsonNode ssar = resource(doc, "authorization.k8s.io", "selfsubjectaccessreviews");
         assertThat(ssar.toString())
                 .isEqualTo(
@@ -100,7 +101,7 @@ class DiscoveryAndEventsV1Test {
         pods.path("subresources")
                 .forEach(s -> subs.add(s.path("subresource").asText() + ":"
                         + s.path("responseKind").path("kind").asText()));
-        assertThat(subs).containsExactly("binding:Binding", "log:Pod", "status:Pod");
+        assertThat(subs).containsExactly("binding:Binding", "eviction:Eviction", "log:Pod", "status:Pod");
     }
 
     static JsonNode resource(JsonNode doc, String group, String plural) {

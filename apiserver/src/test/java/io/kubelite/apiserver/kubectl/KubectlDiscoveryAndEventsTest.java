@@ -110,8 +110,14 @@ class KubectlDiscoveryAndEventsTest {
                 .matches("\\d+s +Normal +Scheduled +Pod/web +Successfully assigned default/web to node-1");
         Kubectl.Result v1 = kubectl.run("get", "events.events.k8s.io");
         assertThat(v1.exitCode()).as(v1.err()).isZero();
-        // NAME and AGE until the server prints Tables; the registry gives this view the v1 Event's columns
-        assertThat(v1.out()).contains("web.1");
+        // the registry gives this view the v1 Event's columns, printed by the server's Table
+        assertThat(v1.out().lines().toList())
+                .hasSize(2)
+                .first()
+                .asString()
+                .matches("LAST SEEN +TYPE +REASON +OBJECT +MESSAGE");
+        assertThat(v1.out().lines().skip(1).findFirst().orElseThrow())
+                .matches("\\d+s +Normal +Scheduled +pod/web +Successfully assigned default/web to node-1");
         assertThat(kubectl.run("get", "events.events.k8s.io", "web.1", "-o", "jsonpath={.regarding.name} {.note}")
                         .ok())
                 .isEqualTo("web Successfully assigned default/web to node-1");
