@@ -5,6 +5,7 @@ import io.kubelite.api.Pod;
 import io.kubelite.api.ReplicaSet;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
+import io.kubelite.apiserver.pods.PodExecProxy;
 import io.kubelite.apiserver.replicasets.ScaleHandler;
 import io.kubelite.store.ObjectStore;
 import io.micrometer.core.instrument.Counter;
@@ -96,7 +97,9 @@ final class ApiRoutes {
             throw notFound();
         }
         r.resourceTag(info.resource().plural() + (info.subresource() == null ? "" : "/" + info.subresource()));
-        boolean longRunning = QueryOptions.isWatch(r.http()) || "log".equals(info.subresource());
+        boolean longRunning = QueryOptions.isWatch(r.http())
+                || "log".equals(info.subresource())
+                || RequestVerb.isStream(info.subresource());
         if (!longRunning) {
             if (inFlight.incrementAndGet() > ctx.config().maxInFlight()) {
                 inFlight.decrementAndGet();
@@ -138,6 +141,10 @@ final class ApiRoutes {
         }
         if (sub != null && !KindRules.allowsSubresource(s.resource(), sub)) {
             throw notFound();
+        }
+        if (RequestVerb.isStream(sub) && (verb.equals("get") || verb.equals("create"))) {
+            new PodExecProxy(ctx, r, sub).serve(s.namespace(), name);
+            return;
         }
         switch (verb) {
             case "get" -> {

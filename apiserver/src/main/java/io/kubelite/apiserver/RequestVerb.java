@@ -19,7 +19,7 @@ final class RequestVerb {
             return name == null ? "list" : "get";
         }
         if (m == HttpMethod.POST) {
-            if (name != null && !"binding".equals(s.subresource())) {
+            if (name != null && !"binding".equals(s.subresource()) && !isStream(s.subresource())) {
                 throw notAllowed();
             }
             if (name == null && s.resource().namespaced() && s.namespace() == null) {
@@ -37,6 +37,11 @@ final class RequestVerb {
             return name == null ? "deletecollection" : "delete";
         }
         throw notAllowed();
+    }
+
+    /** {@code pods/exec} and {@code pods/attach}: GET (WebSocket) is get, POST (SPDY) is create, as in kube. */
+    static boolean isStream(String subresource) {
+        return "exec".equals(subresource) || "attach".equals(subresource);
     }
 
     static ApiException notAllowed() {

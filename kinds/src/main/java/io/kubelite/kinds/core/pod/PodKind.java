@@ -6,7 +6,7 @@ import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
 import java.util.List;
 
-/** Pods ({@code v1}, namespaced): graceful deletion, the status, binding and log subresources. */
+/** Pods ({@code v1}, namespaced): graceful deletion, the status, binding, log, exec and attach subresources. */
 public final class PodKind {
     public static final Resource<Pod> RESOURCE =
             new Resource<>("", "v1", "Pod", "pods", true, Pod.getDefaultInstance(), List.of("po"));
@@ -17,7 +17,9 @@ public final class PodKind {
             .subresources(
                     Subresource.status(),
                     Subresource.of("binding", "create").exchanging("", "v1", "Binding"),
-                    Subresource.of("log", "get"))
+                    Subresource.of("log", "get"),
+                    Subresource.of("exec", "create", "get").exchanging("", "v1", "PodExecOptions"),
+                    Subresource.of("attach", "create", "get").exchanging("", "v1", "PodAttachOptions"))
             .field("spec.nodeName", p -> p.getSpec().getNodeName())
             .field("spec.restartPolicy", p -> p.getSpec().getRestartPolicy())
             .field("spec.schedulerName", p -> p.getSpec().getSchedulerName())
