@@ -182,6 +182,10 @@ final class TarCommand {
         if (archive.length == 0) {
             return 0; // busybox: an empty input is an empty archive
         }
+        if (archive.length < 512) {
+            io.err().write("tar: short read\n"); // not even one header block
+            return 1;
+        }
         int status = 0;
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(archive))) {
             TarArchiveEntry e;
