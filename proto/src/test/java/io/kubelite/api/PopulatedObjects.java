@@ -164,6 +164,7 @@ final class PopulatedObjects {
             .setImagePullPolicy("IfNotPresent")
             .setStdin(true)
             .setTty(true)
+            .setStdinOnce(true)
             .build();
     Container init =
         Container.newBuilder()
