@@ -27,6 +27,8 @@ final class ExecSession {
     private final StdinQueue stdin;
     private final TtyDiscipline tty;
     private volatile ShellProcess process;
+    /** The container ending ends the exec, as the runtime kills a container's processes (137). */
+    private final Runnable containerExited = this::containerExited;
 
     private ExecSession(ServerWebSocket ws, SimContainer container, List<String> command, StreamOptions streams) {
         this.ws = ws;
@@ -52,6 +54,7 @@ final class ExecSession {
         ws.binaryMessageHandler(this::onMessage);
         ws.closeHandler(v -> hangUp());
         ws.exceptionHandler(e -> hangUp());
+        container.whenExited(containerExited);
         ShellProcess.Config cfg = container.execConfig(out, err, stdin != null ? stdin : Input.EMPTY, streams.tty());
         container.runOnScheduler(() -> {
             ShellProcess p;
@@ -66,7 +69,10 @@ final class ExecSession {
             if (writer.ended()) {
                 return; // the client went away before the command started
             }
-            p.start(code -> writer.end(code == 0 ? StreamProtocol.success() : StreamProtocol.exitCode(command, code)));
+            p.start(code -> {
+                container.unwatchExit(containerExited);
+                writer.end(code == 0 ? StreamProtocol.success() : StreamProtocol.exitCode(command, code));
+            });
         });
     }
 
@@ -88,7 +94,16 @@ final class ExecSession {
         // RESIZE: the simulated terminal has no size
     }
 
+    private void containerExited() {
+        ShellProcess p = process;
+        if (p != null) {
+            p.kill();
+        }
+        writer.end(StreamProtocol.exitCode(command, 137));
+    }
+
     private void hangUp() {
+        container.unwatchExit(containerExited);
         if (stdin != null) {
             stdin.close();
         }

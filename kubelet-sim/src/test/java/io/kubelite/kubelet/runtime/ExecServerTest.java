@@ -197,6 +197,21 @@ class ExecServerTest {
     }
 
     @Test
+    void theContainerEndingEndsItsExecs() throws Exception {
+        SimContainer c = run(
+                "k",
+                Container.newBuilder()
+                        .setName("c")
+                        .setImage("busybox")
+                        .addCommand("sleep")
+                        .addArgs("3600"));
+        Session s = connect("/exec/default/k/c?command=sleep&command=1000&stdout=true");
+        c.stop(0);
+        s.awaitClose();
+        assertThat(s.channel(3)).contains("\"reason\":\"NonZeroExitCode\"").contains("\"message\":\"137\"");
+    }
+
+    @Test
     void attachSeesNewOutputAndTypesIntoTheContainersStdin() throws Exception {
         SimContainer c = run(
                 "a",
