@@ -7,6 +7,7 @@ import io.kubelite.apiserver.nodes.NodeProxy;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
 import io.kubelite.apiserver.pods.PodEviction;
+import io.kubelite.apiserver.pods.PodExecProxy;
 import io.kubelite.apiserver.replicasets.ScaleHandler;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.store.ObjectStore;
@@ -107,7 +108,9 @@ final class ApiRoutes {
             throw notFound();
         }
         r.resourceTag(info.resource().plural() + (info.subresource() == null ? "" : "/" + info.subresource()));
-        boolean longRunning = QueryOptions.isWatch(r.http()) || "log".equals(info.subresource());
+        boolean longRunning = QueryOptions.isWatch(r.http())
+                || "log".equals(info.subresource())
+                || RequestVerb.isStream(info.subresource());
         if (!longRunning) {
             if (inFlight.incrementAndGet() > ctx.config().maxInFlight()) {
                 inFlight.decrementAndGet();
@@ -171,6 +174,10 @@ final class ApiRoutes {
         }
         if (sub != null && !KindRules.allowsSubresourceVerb(s.resource(), sub, verb)) {
             throw RequestVerb.notAllowed();
+        }
+        if (RequestVerb.isStream(sub) && (verb.equals("get") || verb.equals("create"))) {
+            new PodExecProxy(ctx, r, sub).serve(s.namespace(), name);
+            return;
         }
         switch (verb) {
             case "get" -> {

@@ -2,6 +2,7 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
+import io.kubelite.apiserver.pods.PodExecProxy;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.core.secret.SecretKind;
@@ -134,7 +135,9 @@ public final class ApiServer implements Component {
                 .setHost(config.bindAddress())
                 .setPort(config.port())
                 .setCompressionSupported(false)
-                .setIdleTimeout(0);
+                .setIdleTimeout(0)
+                // pods/exec and pods/attach: the remote-command protocols the kubelet-sim speaks
+                .setWebSocketSubProtocols(PodExecProxy.SUBPROTOCOLS);
         if (config.tlsCertFile() != null) {
             options.setSsl(true).setKeyCertOptions(ServingCertificate.load(config.tlsCertFile(), config.tlsKeyFile()));
             if (clientCerts != null) {

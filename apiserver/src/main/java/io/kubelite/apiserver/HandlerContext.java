@@ -6,6 +6,7 @@ import io.kubelite.store.Store;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.WebSocketClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +24,7 @@ public final class HandlerContext {
     private final HttpClient kubeletClient;
     private final Auth auth;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
+    private WebSocketClient kubeletWebSockets;
 
     HandlerContext(
             ApiServerConfig config,
@@ -60,6 +62,14 @@ public final class HandlerContext {
     /** The client {@code pods/log} proxies through. */
     public HttpClient kubeletClient() {
         return kubeletClient;
+    }
+
+    /** The client {@code pods/exec} and {@code pods/attach} proxy through (created on first use). */
+    public synchronized WebSocketClient kubeletWebSockets() {
+        if (kubeletWebSockets == null) {
+            kubeletWebSockets = vertx.createWebSocketClient();
+        }
+        return kubeletWebSockets;
     }
 
     Auth auth() {

@@ -45,6 +45,11 @@ final class RequestVerb {
         throw notAllowed();
     }
 
+    /** {@code pods/exec} and {@code pods/attach}: GET (WebSocket) is get, POST (SPDY) is create, as in kube. */
+    static boolean isStream(String subresource) {
+        return "exec".equals(subresource) || "attach".equals(subresource);
+    }
+
     static ApiException notAllowed() {
         return ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
     }

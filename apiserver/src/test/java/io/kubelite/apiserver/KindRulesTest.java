@@ -135,6 +135,9 @@ class KindRulesTest {
         assertThat(KindRules.allowsSubresource(ReplicaSetKind.RESOURCE, "scale"))
                 .isTrue();
         assertThat(KindRules.allowsSubresource(ServiceKind.RESOURCE, "status")).isFalse();
-        assertThat(KindRules.allowsSubresource(PodKind.RESOURCE, "exec")).isFalse();
+        assertThat(KindRules.allowsSubresource(PodKind.RESOURCE, "exec")).isTrue();
+        assertThat(KindRules.allowsSubresource(PodKind.RESOURCE, "attach")).isTrue();
+        assertThat(KindRules.allowsSubresource(NodeKind.RESOURCE, "exec")).isFalse();
+        assertThat(KindRules.allowsSubresource(PodKind.RESOURCE, "portforward")).isFalse();
     }
 }

@@ -21,6 +21,7 @@ import io.kubelite.kubelet.pod.PodStatusWriter;
 import io.kubelite.kubelet.runtime.ContainerLogStore;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.LogServer;
+import io.kubelite.kubelet.runtime.RunningContainers;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
@@ -85,8 +86,9 @@ public final class KubeletSim implements Component {
         TimeScale scale = new TimeScale(options.timeScale);
         timers = new ScheduledTimers("kubelet-sim", options.simThreads);
         ContainerLogStore logs = new ContainerLogStore(timers::nowMillis);
-        ContainerRuntime runtime = new ContainerRuntime(timers, scale, logs);
-        logServer = new LogServer(options.kubeletBindAddress, options.kubeletPort, logs);
+        RunningContainers containers = new RunningContainers();
+        ContainerRuntime runtime = new ContainerRuntime(timers, scale, logs, containers);
+        logServer = new LogServer(options.kubeletBindAddress, options.kubeletPort, logs, containers);
         logServer.start();
         LOG.info("container logs served on {}:{}", options.kubeletBindAddress, logServer.port());
 

@@ -166,6 +166,7 @@ final class PopulatedObjects {
             .setImagePullPolicy("IfNotPresent")
             .setStdin(true)
             .setTty(true)
+            .setStdinOnce(true)
             .build();
     Container init =
         Container.newBuilder()

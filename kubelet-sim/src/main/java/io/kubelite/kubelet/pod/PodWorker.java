@@ -174,6 +174,7 @@ public final class PodWorker {
         if (halt()) {
             releaseAll();
             runtime.logs().removePod(namespace, name, uid);
+            runtime.containers().removePod(namespace, name, uid);
         }
     }
 

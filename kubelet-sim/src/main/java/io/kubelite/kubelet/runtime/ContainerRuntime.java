@@ -47,11 +47,17 @@ public final class ContainerRuntime {
     private final Timers timers;
     private final TimeScale scale;
     private final ContainerLogStore logs;
+    private final RunningContainers containers;
 
     public ContainerRuntime(Timers timers, TimeScale scale, ContainerLogStore logs) {
+        this(timers, scale, logs, new RunningContainers());
+    }
+
+    public ContainerRuntime(Timers timers, TimeScale scale, ContainerLogStore logs, RunningContainers containers) {
         this.timers = timers;
         this.scale = scale;
         this.logs = logs;
+        this.containers = containers;
     }
 
     public Timers timers() {
@@ -64,6 +70,11 @@ public final class ContainerRuntime {
 
     public ContainerLogStore logs() {
         return logs;
+    }
+
+    /** The current instance of each container: what exec and attach reach. */
+    public RunningContainers containers() {
+        return containers;
     }
 
     /** Identifies a pod to the runtime. */
@@ -83,6 +94,8 @@ public final class ContainerRuntime {
             argv.addAll(spec.getArgsList());
         } else if (spec.getArgsCount() > 0 && isShellImage(spec.getImage())) {
             argv = new ArrayList<>(spec.getArgsList());
+        } else if (isShellImage(spec.getImage()) && spec.getStdin() && behaviour.exitCode() == null) {
+            argv = List.of("sh"); // a shell reading the container's stdin: what attach talks to
         } else {
             imageDefault = true;
             exitsAtOnce =
@@ -96,7 +109,7 @@ public final class ContainerRuntime {
             env.put(e.getName(), e.getValue());
         }
         ContainerLog log = logs.newInstance(pod.namespace(), pod.name(), pod.uid(), spec.getName());
-        return new SimContainer(
+        SimContainer instance = new SimContainer(
                 id != null ? id : newContainerId(),
                 spec,
                 init,
@@ -110,6 +123,8 @@ public final class ContainerRuntime {
                 scale,
                 pod.hostname(),
                 startedAt > 0 ? startedAt : timers.nowMillis());
+        containers.put(pod.namespace(), pod.name(), pod.uid(), spec.getName(), instance);
+        return instance;
     }
 
     public static boolean isShellImage(String image) {

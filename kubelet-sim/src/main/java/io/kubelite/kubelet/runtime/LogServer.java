@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kubelet's container-log endpoint for every node of this process, on one loopback
+ * The kubelet's container-log endpoint for every node of this process (and its exec and
+ * attach endpoints, {@link StreamServer}), on one loopback
  * port (advertised as each node's {@code daemonEndpoints.kubeletEndpoint.Port}):
  * {@code GET /containerLogs/<namespace>/<pod>/<container>} with {@code previous},
  * {@code tailLines}, {@code follow} and {@code timestamps}, plain text like the kubelet's;
@@ -51,14 +52,21 @@ public final class LogServer implements AutoCloseable {
     private final String bindAddress;
     private final int requestedPort;
     private final ContainerLogStore logs;
+    private final StreamServer streams;
     private Vertx vertx;
     private HttpServer server;
     private boolean closed;
 
     public LogServer(String bindAddress, int port, ContainerLogStore logs) {
+        this(bindAddress, port, logs, new RunningContainers());
+    }
+
+    /** Also serves exec and attach into {@code containers} ({@link StreamServer}). */
+    public LogServer(String bindAddress, int port, ContainerLogStore logs, RunningContainers containers) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.requestedPort = port;
         this.logs = Objects.requireNonNull(logs, "logs");
+        this.streams = new StreamServer(Objects.requireNonNull(containers, "containers"));
     }
 
     /** Binds and starts serving; a no-op when started. Throws {@link IOException} if the address cannot be bound. */
@@ -78,8 +86,10 @@ public final class LogServer implements AutoCloseable {
                 .setFileSystemOptions(new FileSystemOptions()
                         .setClassPathResolvingEnabled(false)
                         .setFileCachingEnabled(false)));
-        HttpServer s = v.createHttpServer(
-                        new HttpServerOptions().setHost(bindAddress).setPort(requestedPort))
+        HttpServer s = v.createHttpServer(new HttpServerOptions()
+                        .setHost(bindAddress)
+                        .setPort(requestedPort)
+                        .setWebSocketSubProtocols(StreamProtocol.SUBPROTOCOLS))
                 .requestHandler(this::handle);
         try {
             await(s.listen());
@@ -105,6 +115,8 @@ public final class LogServer implements AutoCloseable {
             respond(req, 200, "ok");
         } else if (path.startsWith(PREFIX)) {
             logs(req);
+        } else if (StreamServer.handles(path)) {
+            streams.handle(req);
         } else {
             respond(req, 404, "404 page not found\n");
         }

@@ -4,14 +4,18 @@ import io.kubelite.api.Container;
 import io.kubelite.api.ContainerPort;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.shell.Input;
 import io.kubelite.kubelet.shell.Output;
 import io.kubelite.kubelet.shell.ShellProcess;
 import io.kubelite.kubelet.shell.ShellSyntaxException;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import io.kubelite.kubelet.shell.UnknownCommands;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +47,13 @@ public final class SimContainer {
     private final TimeScale scale;
     private final String hostname;
     private final long startedAt;
+    /** The program's stdin when the spec has {@code stdin: true} (fed by attach), else null. */
+    private final StdinQueue stdin;
+    /** Attached sessions: they see everything the program writes, as it writes it. */
+    private final List<Output> taps = new CopyOnWriteArrayList<>();
+    /** Attached sessions waiting for the instance to end. */
+    private final List<Runnable> exitWatchers = new CopyOnWriteArrayList<>();
+
     private ShellProcess process;
     private Timers.Cancellable exitTimer = Timers.Cancellable.NONE;
     private ExitListener listener;
@@ -79,6 +90,7 @@ public final class SimContainer {
         this.scale = scale;
         this.hostname = hostname;
         this.startedAt = startedAt;
+        this.stdin = spec.getStdin() ? new StdinQueue() : null;
         fs.write("/etc/hostname", hostname + "\n", false);
     }
 
@@ -134,7 +146,9 @@ public final class SimContainer {
                     init ? UnknownCommands.SUCCEED_AFTER_DELAY : UnknownCommands.RUN_FOREVER,
                     scale.millis(Duration.ofSeconds(1)),
                     fastForwardMillis,
-                    hostname);
+                    hostname,
+                    stdin != null ? stdin : Input.EMPTY,
+                    spec.getTty());
             ShellProcess p;
             try {
                 p = ShellProcess.forArgv(argv, cfg);
@@ -165,7 +179,64 @@ public final class SimContainer {
     }
 
     private Output logOutput() {
-        return log::write;
+        return new Output() {
+            @Override
+            public void write(String text) {
+                log.write(text);
+                taps.forEach(t -> t.write(text));
+            }
+
+            @Override
+            public void writeBytes(byte[] bytes) {
+                log.write(new String(bytes, StandardCharsets.UTF_8));
+                taps.forEach(t -> t.writeBytes(bytes));
+            }
+        };
+    }
+
+    /** The program's stdin ({@code stdin: true}), for attach; empty without one. */
+    public Optional<StdinQueue> stdin() {
+        return Optional.ofNullable(stdin);
+    }
+
+    /** Starts copying what the program writes (stdout and stderr) to {@code tap}: an attach. */
+    public void addOutputTap(Output tap) {
+        taps.add(tap);
+    }
+
+    public void removeOutputTap(Output tap) {
+        taps.remove(tap);
+    }
+
+    /** Runs {@code r} once when this instance ends (at once if it has ended). */
+    public void whenExited(Runnable r) {
+        exitWatchers.add(r);
+        boolean over;
+        synchronized (this) {
+            over = exited;
+        }
+        if (over && exitWatchers.remove(r)) {
+            r.run();
+        }
+    }
+
+    public void unwatchExit(Runnable r) {
+        exitWatchers.remove(r);
+    }
+
+    /**
+     * What an exec runs against: this instance's filesystem, environment and hostname,
+     * the session's streams. Commands the simulator does not know succeed at once, as in
+     * exec probes (they are the image's own binaries).
+     */
+    public ShellProcess.Config execConfig(Output out, Output err, Input in, boolean tty) {
+        return new ShellProcess.Config(
+                fs, env, out, err, timers, scale, UnknownCommands.SUCCEED, 0, 0, hostname, in, tty);
+    }
+
+    /** Runs a task on the simulator's scheduler (never a Vert.x event loop). */
+    public void runOnScheduler(Runnable task) {
+        timers.execute(task);
     }
 
     private void exit(int code) {
@@ -181,6 +252,8 @@ public final class SimContainer {
             l = listener;
         }
         log.close();
+        exitWatchers.forEach(Runnable::run);
+        exitWatchers.clear();
         if (l != null) {
             l.exited(this, code);
         }

@@ -199,12 +199,12 @@ final class ShellBuiltins {
                 status = 1;
                 continue;
             }
-            String content = io.fs().read(p);
+            byte[] content = io.fs().readBytes(p);
             if (content == null) {
                 io.err().write("cat: can't open '" + a + "': No such file or directory\n");
                 status = 1;
             } else {
-                io.out().write(content);
+                io.out().writeBytes(content);
             }
         }
         return status;
@@ -279,7 +279,7 @@ final class ShellBuiltins {
         }
         String from = io.path().apply(ops.get(0));
         String to = io.path().apply(ops.get(1));
-        String content = io.fs().read(from);
+        byte[] content = io.fs().readBytes(from);
         if (content == null) {
             io.err().write(cmd + ": can't stat '" + ops.get(0) + "': No such file or directory\n");
             return 1;
@@ -287,7 +287,7 @@ final class ShellBuiltins {
         if (io.fs().isDirectory(to)) {
             to = to + "/" + from.substring(from.lastIndexOf('/') + 1);
         }
-        io.fs().write(to, content, false);
+        io.fs().writeBytes(to, content, false);
         if (move) {
             io.fs().remove(from, false);
         }

@@ -56,7 +56,37 @@ public final class ShellProcess {
             UnknownCommands unknownCommands,
             long unknownCommandMillis,
             long fastForwardMillis,
-            String hostname) {}
+            String hostname,
+            Input stdin,
+            boolean tty) {
+
+        /** A program without standard input (a container's command, a probe). */
+        public Config(
+                SimulatedFilesystem fs,
+                Map<String, String> env,
+                Output stdout,
+                Output stderr,
+                Timers timers,
+                TimeScale timeScale,
+                UnknownCommands unknownCommands,
+                long unknownCommandMillis,
+                long fastForwardMillis,
+                String hostname) {
+            this(
+                    fs,
+                    env,
+                    stdout,
+                    stderr,
+                    timers,
+                    timeScale,
+                    unknownCommands,
+                    unknownCommandMillis,
+                    fastForwardMillis,
+                    hostname,
+                    Input.EMPTY,
+                    false);
+        }
+    }
 
     private final Config config;
     private final Node program;
@@ -126,7 +156,14 @@ public final class ShellProcess {
         synchronized (this) {
             this.onExit = onExit;
             Map<String, String> vars = new HashMap<>(config.env());
-            f = new Frame(vars, config.stdout(), config.stderr(), this::finish, positional, "/");
+            f = new Frame(
+                    vars,
+                    config.stdout(),
+                    config.stderr(),
+                    StdinReader.of(config.stdin()),
+                    this::finish,
+                    positional,
+                    "/");
         }
         run(() -> exec(program, f, this::finish));
     }
@@ -250,28 +287,41 @@ public final class ShellProcess {
         final Map<String, String> vars;
         final Output out;
         final Output err;
+        final StdinReader in;
         final IntConsumer exit;
         List<String> positional;
         String cwd;
         int lastStatus;
 
-        Frame(Map<String, String> vars, Output out, Output err, IntConsumer exit, List<String> positional, String cwd) {
+        Frame(
+                Map<String, String> vars,
+                Output out,
+                Output err,
+                StdinReader in,
+                IntConsumer exit,
+                List<String> positional,
+                String cwd) {
             this.vars = vars;
             this.out = out;
             this.err = err;
+            this.in = in;
             this.exit = exit;
             this.positional = positional;
             this.cwd = cwd;
         }
 
         Frame withOutputs(Output o, Output e) {
-            Frame f = new Frame(vars, o, e, exit, positional, cwd);
+            return withIo(o, e, in);
+        }
+
+        Frame withIo(Output o, Output e, StdinReader i) {
+            Frame f = new Frame(vars, o, e, i, exit, positional, cwd);
             f.lastStatus = lastStatus;
             return f;
         }
 
         Frame subshell(IntConsumer exitTo) {
-            Frame f = new Frame(new HashMap<>(vars), out, err, exitTo, positional, cwd);
+            Frame f = new Frame(new HashMap<>(vars), out, err, in, exitTo, positional, cwd);
             f.lastStatus = lastStatus;
             return f;
         }
@@ -334,7 +384,7 @@ public final class ShellProcess {
         } else if (n instanceof Not no) {
             exec(no.body(), f, s -> done.accept(s == 0 ? 1 : 0));
         } else if (n instanceof Pipeline p) {
-            runPipeline(p.commands(), 0, f, done);
+            runPipeline(p.commands(), 0, f.in, f, done);
         } else if (n instanceof Background b) {
             Frame bg = f.subshell(s -> {});
             exec(b.body(), bg, s -> {});
@@ -389,14 +439,20 @@ public final class ShellProcess {
         exec(items.get(i), f, s -> step(() -> runSeq(items, i + 1, s, f, k)));
     }
 
-    private void runPipeline(List<Node> cmds, int i, Frame f, IntConsumer k) {
+    /**
+     * Runs the commands of a pipeline in turn, each one's output (bounded) becoming the
+     * next one's input: {@code echo x | cat}, {@code tar cf - d | tar tf -}. A command that
+     * never ends holds the rest back, as its output is only handed on at its end.
+     */
+    private void runPipeline(List<Node> cmds, int i, StdinReader in, Frame f, IntConsumer k) {
         boolean last = i == cmds.size() - 1;
-        Frame pf = last ? f : f.withOutputs(Output.DISCARD, f.err);
+        PipeBuffer pipe = last ? null : new PipeBuffer();
+        Frame pf = last ? f.withIo(f.out, f.err, in) : f.withIo(pipe, f.err, in);
         exec(cmds.get(i), pf, s -> {
             if (last) {
                 k.accept(s);
             } else {
-                step(() -> runPipeline(cmds, i + 1, f, k));
+                step(() -> runPipeline(cmds, i + 1, StdinReader.of(Input.of(pipe.bytes())), f, k));
             }
         });
     }
@@ -448,6 +504,7 @@ public final class ShellProcess {
         }
         Output out = f.out;
         Output err = f.err;
+        StdinReader in = f.in;
         for (Redirect r : redirects) {
             if (r.op().equals("dup")) {
                 if (r.fd() == 2) {
@@ -458,6 +515,14 @@ public final class ShellProcess {
                 continue;
             }
             if (r.op().equals("<")) {
+                String source = String.join(" ", expand(r.target(), f));
+                byte[] content = config.fs().readBytes(f.path(source));
+                if (content == null) {
+                    f.err.write("sh: can't open '" + source + "': No such file or directory\n");
+                    k.accept(1);
+                    return;
+                }
+                in = StdinReader.of(Input.of(content));
                 continue;
             }
             String target = String.join(" ", expand(r.target(), f));
@@ -476,7 +541,7 @@ public final class ShellProcess {
                 out = sink;
             }
         }
-        body.accept(f.withOutputs(out, err));
+        body.accept(f.withIo(out, err, in));
     }
 
     private Output fileSink(String target, boolean append, Frame f) {
@@ -496,7 +561,17 @@ public final class ShellProcess {
         if (!config.fs().write(p, "", append)) {
             return null;
         }
-        return s -> config.fs().write(p, s, true);
+        return new Output() {
+            @Override
+            public void write(String text) {
+                config.fs().write(p, text, true);
+            }
+
+            @Override
+            public void writeBytes(byte[] bytes) {
+                config.fs().writeBytes(p, bytes, true);
+            }
+        };
     }
 
     private void simple(Simple s, Frame f, IntConsumer k) {
@@ -567,7 +642,27 @@ public final class ShellProcess {
                     sub.positional = args.size() > 2 ? new ArrayList<>(args.subList(2, args.size())) : List.of(name);
                     exec(nested, sub, once);
                 } else {
-                    k.accept(0); // an interactive shell without stdin ends at once
+                    shell(name, args, f, k);
+                }
+            }
+            case "cat" -> {
+                if (args.stream().allMatch(a -> a.equals("-"))) {
+                    f.in.pump(f.out, () -> later(() -> k.accept(0)));
+                } else {
+                    builtin(name, args, f, k);
+                }
+            }
+            case "read" -> read(args, f, k);
+            case "tar" -> {
+                TarCommand t = TarCommand.parse(args, f.err);
+                TarCommand.Io io = new TarCommand.Io(
+                        config.fs(), f::path, f.out, f.err, config.timers().nowMillis());
+                if (t == null) {
+                    k.accept(1);
+                } else if (t.readsStdin()) {
+                    f.in.readAll(bytes -> later(() -> k.accept(t.run(io, bytes))));
+                } else {
+                    k.accept(t.run(io, null));
                 }
             }
             case "cd" -> {
@@ -594,32 +689,131 @@ public final class ShellProcess {
                 args.forEach(f.vars::remove);
                 k.accept(0);
             }
-            case "set", "trap", "wait", "ulimit", "umask", "shift", "read" -> {
+            case "set", "trap", "wait", "ulimit", "umask", "shift" -> {
                 if (name.equals("shift") && f.positional.size() > 1) {
                     List<String> p = new ArrayList<>(f.positional);
                     p.remove(1);
                     f.positional = p;
                 }
-                k.accept(name.equals("read") ? 1 : 0);
+                k.accept(0);
             }
-            default -> {
-                ShellBuiltins.Builtin b = ShellBuiltins.find(name);
-                if (b != null) {
-                    k.accept(b.run(
-                            args,
-                            new ShellBuiltins.Io(
-                                    config.fs(),
-                                    f.out,
-                                    f.err,
-                                    f::path,
-                                    f::var,
-                                    config.timers().nowMillis(),
-                                    config.hostname())));
-                } else {
-                    unknown(k);
-                }
+            default -> builtin(name, args, f, k);
+        }
+    }
+
+    private void builtin(String name, List<String> args, Frame f, IntConsumer k) {
+        ShellBuiltins.Builtin b = ShellBuiltins.find(name);
+        if (b != null) {
+            k.accept(b.run(
+                    args,
+                    new ShellBuiltins.Io(
+                            config.fs(),
+                            f.out,
+                            f.err,
+                            f::path,
+                            f::var,
+                            config.timers().nowMillis(),
+                            config.hostname())));
+        } else {
+            unknown(k);
+        }
+    }
+
+    /** Continues on a scheduler thread: stdin is delivered on whatever thread it arrives. */
+    private void later(Runnable r) {
+        if (syncMode) {
+            r.run();
+        } else {
+            schedule(0, r);
+        }
+    }
+
+    /** {@code read [-r] [NAME...]}: one line of stdin into the variables (REPLY by default); 1 at end of input. */
+    private void read(List<String> args, Frame f, IntConsumer k) {
+        List<String> names = new ArrayList<>();
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                names.add(a);
             }
         }
+        if (names.isEmpty()) {
+            names.add("REPLY");
+        }
+        f.in.readLine(line -> later(() -> {
+            if (line == null) {
+                k.accept(1);
+                return;
+            }
+            String[] fields = names.size() == 1
+                    ? new String[] {line.strip()}
+                    : line.strip().split("[ \\t]+", names.size());
+            for (int i = 0; i < names.size(); i++) {
+                f.vars.put(names.get(i), i < fields.length ? fields[i] : "");
+            }
+            k.accept(0);
+        }));
+    }
+
+    /**
+     * {@code sh} without {@code -c}: {@code sh FILE} runs the file; otherwise the shell reads
+     * commands from stdin, one line at a time (a line that leaves a construct open waits for
+     * the next), prompting like busybox ({@code / # }, {@code > }) when stdin is a terminal.
+     * Without stdin it ends at once, as a shell image's default command does.
+     */
+    private void shell(String name, List<String> args, Frame f, IntConsumer k) {
+        IntConsumer once = once(k);
+        Frame sub = f.subshell(once);
+        int file = 0;
+        while (file < args.size() && args.get(file).startsWith("-")) {
+            file++;
+        }
+        if (file < args.size()) {
+            String script = config.fs().read(f.path(args.get(file)));
+            if (script == null) {
+                f.err.write(name + ": can't open '" + args.get(file) + "': No such file or directory\n");
+                k.accept(2);
+                return;
+            }
+            sub.positional = new ArrayList<>(args.subList(file, args.size()));
+            exec(ShellParser.parse(script), sub, once);
+            return;
+        }
+        repl(sub, "", once);
+    }
+
+    private void repl(Frame f, String open, IntConsumer k) {
+        if (config.tty()) {
+            f.err.write(open.isEmpty() ? prompt(f) : "> ");
+        }
+        f.in.readLine(line -> later(() -> {
+            if (line == null) {
+                k.accept(f.lastStatus);
+                return;
+            }
+            String script = open.isEmpty() ? line : open + "\n" + line;
+            Node n;
+            try {
+                n = ShellParser.parse(script);
+            } catch (ShellSyntaxException e) {
+                String m = e.getMessage();
+                if (m.contains("end of file") || m.contains("unterminated") || m.contains("missing")) {
+                    repl(f, script, k);
+                    return;
+                }
+                f.err.write(m + "\n");
+                f.lastStatus = 2;
+                repl(f, "", k);
+                return;
+            }
+            exec(n, f, s -> step(() -> repl(f, "", k)));
+        }));
+    }
+
+    /** busybox's default {@code PS1='\\w \\$ '} for root: the directory, {@code ~} for HOME. */
+    private static String prompt(Frame f) {
+        String home = f.vars.get("HOME");
+        String dir = home != null && !home.equals("/") && f.cwd.equals(home) ? "~" : f.cwd;
+        return dir + " # ";
     }
 
     private void unknown(IntConsumer k) {
@@ -723,7 +917,9 @@ public final class ShellProcess {
         ShellProcess sub = new ShellProcess(c, body, f.positional, true);
         int[] status = new int[] {0};
         sub.onExit = s -> status[0] = s;
-        Frame sf = sub.new Frame(new HashMap<>(f.vars), capture, f.err, sub::finish, f.positional, f.cwd);
+        Frame sf = sub
+        .new Frame(
+                new HashMap<>(f.vars), capture, f.err, StdinReader.of(Input.EMPTY), sub::finish, f.positional, f.cwd);
         sub.exec(body, sf, sub::finish);
         f.lastStatus = status[0];
         String s = sb.toString();

@@ -1,6 +1,8 @@
 package io.kubelite.kubelet.shell;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -9,15 +11,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A container's files, in memory: regular files with text content, and directories.
+ * A container's files, in memory: regular files (bytes; text is UTF-8) and directories.
  * Starts with the usual top-level directories ({@code /tmp}, {@code /etc}, ...). Writing a
  * file creates its missing parent directories (lenient, unlike a real kernel). Bounded:
- * at most {@link #MAX_FILES} files and {@link #MAX_FILE_CHARS} characters per file, so a
+ * at most {@link #MAX_FILES} files and {@link #MAX_FILE_BYTES} bytes per file, so a
  * runaway script cannot exhaust the simulator's heap. Thread-safe.
  */
 public final class SimulatedFilesystem {
     public static final int MAX_FILES = 1000;
-    public static final int MAX_FILE_CHARS = 64 * 1024;
+    /** Per file: enough for {@code kubectl cp} of a config file or a small binary. */
+    public static final int MAX_FILE_BYTES = 1024 * 1024;
+
     private static final List<String> INITIAL_DIRS = List.of(
             "/",
             "/bin",
@@ -41,12 +45,12 @@ public final class SimulatedFilesystem {
     /** Shared, immutable: most containers never create or remove a directory. */
     private static final Set<String> INITIAL = Collections.unmodifiableSet(new TreeSet<>(INITIAL_DIRS));
 
-    private final Map<String, String> files = new TreeMap<>();
+    private final Map<String, byte[]> files = new TreeMap<>();
     /** {@link #INITIAL} until the first change of a directory, then this container's own copy. */
     private Set<String> dirs = INITIAL;
 
     public SimulatedFilesystem() {
-        files.put("/etc/hostname", "");
+        files.put("/etc/hostname", new byte[0]);
     }
 
     /** The directory set, copied from the shared initial one before its first change (copy on write). */
@@ -88,23 +92,50 @@ public final class SimulatedFilesystem {
         return dirs.contains(path);
     }
 
-    /** The file's content, or null if it is not a regular file. */
+    /** The file's content as UTF-8 text, or null if it is not a regular file. */
     public synchronized String read(String path) {
-        return files.get(path);
+        byte[] b = files.get(path);
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
-    /** Writes (or appends to) a file; false if the path is a directory or the filesystem is full. */
+    /** The file's bytes (a copy), or null if it is not a regular file. */
+    public synchronized byte[] readBytes(String path) {
+        byte[] b = files.get(path);
+        return b == null ? null : b.clone();
+    }
+
+    /** The file's size in bytes, or -1 if it is not a regular file. */
+    public synchronized long size(String path) {
+        byte[] b = files.get(path);
+        return b == null ? -1 : b.length;
+    }
+
+    /** Writes (or appends to) a file as UTF-8; false if the path is a directory or the filesystem is full. */
     public synchronized boolean write(String path, String content, boolean append) {
+        return writeBytes(path, content.getBytes(StandardCharsets.UTF_8), append);
+    }
+
+    /**
+     * Writes (or appends) bytes; false if the path is a directory or the filesystem is full.
+     * A file over {@link #MAX_FILE_BYTES} keeps its last bytes, as a log rotated in place.
+     */
+    public synchronized boolean writeBytes(String path, byte[] content, boolean append) {
         if (dirs.contains(path)) {
             return false;
         }
         if (!files.containsKey(path) && files.size() >= MAX_FILES) {
             return false;
         }
-        String old = append ? files.getOrDefault(path, "") : "";
-        String v = old + content;
-        if (v.length() > MAX_FILE_CHARS) {
-            v = v.substring(v.length() - MAX_FILE_CHARS);
+        byte[] old = append ? files.getOrDefault(path, new byte[0]) : new byte[0];
+        byte[] v;
+        if (old.length == 0) {
+            v = content.clone();
+        } else {
+            v = Arrays.copyOf(old, old.length + content.length);
+            System.arraycopy(content, 0, v, old.length, content.length);
+        }
+        if (v.length > MAX_FILE_BYTES) {
+            v = Arrays.copyOfRange(v, v.length - MAX_FILE_BYTES, v.length);
         }
         files.put(path, v);
         addParents(path);
@@ -116,7 +147,7 @@ public final class SimulatedFilesystem {
         if (files.containsKey(path) || dirs.contains(path)) {
             return true;
         }
-        return write(path, "", false);
+        return writeBytes(path, new byte[0], false);
     }
 
     /** Removes a file, or a directory when {@code recursive}; false when nothing was there to remove. */

@@ -6,7 +6,7 @@ import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
 import java.util.List;
 
-/** Pods ({@code v1}, namespaced): graceful deletion, the status, binding, eviction and log subresources. */
+/** Pods ({@code v1}, namespaced): graceful deletion, the status, binding, eviction, log, exec and attach subresources. */
 public final class PodKind {
     public static final Resource<Pod> RESOURCE =
             new Resource<>("", "v1", "Pod", "pods", true, Pod.getDefaultInstance(), List.of("po"));
@@ -18,7 +18,9 @@ public final class PodKind {
                     Subresource.status(),
                     Subresource.of("binding", "create").exchanging("", "v1", "Binding"),
                     Subresource.of("eviction", "create").exchanging("policy", "v1", "Eviction"),
-                    Subresource.of("log", "get"))
+                    Subresource.of("log", "get"),
+                    Subresource.of("exec", "create", "get").exchanging("", "v1", "PodExecOptions"),
+                    Subresource.of("attach", "create", "get").exchanging("", "v1", "PodAttachOptions"))
             .field("spec.nodeName", p -> p.getSpec().getNodeName())
             .field("spec.restartPolicy", p -> p.getSpec().getRestartPolicy())
             .field("spec.schedulerName", p -> p.getSpec().getSchedulerName())

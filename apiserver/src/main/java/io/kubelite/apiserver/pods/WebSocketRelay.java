@@ -1,0 +1,112 @@
+package io.kubelite.apiserver.pods;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketBase;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Joins two WebSockets (the kubelet's and then the client's) message for message, in both
+ * directions, as kube-apiserver's upgrade-aware proxy joins the two connections: binary
+ * messages pass unchanged (the channel byte included), a full write queue pauses the
+ * other side until it drains, and a close on one side closes the other with the same code
+ * and reason.
+ *
+ * <p>The kubelet side is connected first (so its refusals can still be answered as HTTP)
+ * and may say everything and close before the client's upgrade completes — a short
+ * command does — so what it sends meanwhile is held here and delivered, close included,
+ * once the client is {@link #attach attached}.
+ */
+final class WebSocketRelay {
+    private final WebSocketBase kubelet;
+    private final List<Buffer> held = new ArrayList<>();
+    private WebSocketBase client;
+    private Short kubeletClose;
+    private String kubeletReason;
+
+    /** Starts reading the kubelet's side at once. */
+    WebSocketRelay(WebSocketBase kubelet) {
+        this.kubelet = kubelet;
+        kubelet.binaryMessageHandler(this::fromKubelet);
+        kubelet.closeHandler(v -> kubeletClosed(kubelet.closeStatusCode(), kubelet.closeReason()));
+        kubelet.exceptionHandler(e -> kubeletClosed((short) 1011, "proxy error"));
+    }
+
+    /** The client's side is upgraded: delivers what was held and forwards both ways from now on. */
+    void attach(WebSocketBase c) {
+        List<Buffer> pending;
+        Short close;
+        synchronized (this) {
+            client = c;
+            pending = new ArrayList<>(held);
+            held.clear();
+            close = kubeletClose;
+        }
+        pending.forEach(c::writeBinaryMessage);
+        if (close != null) {
+            closeQuietly(c, close, kubeletReason);
+            return;
+        }
+        c.binaryMessageHandler(m -> {
+            if (!kubelet.isClosed()) {
+                kubelet.writeBinaryMessage(m);
+                backPressure(c, kubelet);
+            }
+        });
+        c.closeHandler(v -> closeQuietly(kubelet, code(c.closeStatusCode()), c.closeReason()));
+        c.exceptionHandler(e -> closeQuietly(kubelet, (short) 1011, "proxy error"));
+    }
+
+    /** The client went away before its upgrade completed. */
+    void abandon() {
+        closeQuietly(kubelet, (short) 1001, "client gone");
+    }
+
+    private void fromKubelet(Buffer m) {
+        WebSocketBase c;
+        synchronized (this) {
+            c = client;
+            if (c == null) {
+                held.add(m);
+                return;
+            }
+        }
+        if (!c.isClosed()) {
+            c.writeBinaryMessage(m);
+            backPressure(kubelet, c);
+        }
+    }
+
+    private void kubeletClosed(Short code, String reason) {
+        WebSocketBase c;
+        synchronized (this) {
+            if (kubeletClose != null) {
+                return;
+            }
+            kubeletClose = code(code);
+            kubeletReason = reason;
+            c = client;
+        }
+        if (c != null) {
+            closeQuietly(c, kubeletClose, reason);
+        }
+    }
+
+    /** 1005 (no code) and 1006 (dropped) are never sent on the wire. */
+    private static short code(Short code) {
+        return code == null || code == 1005 ? 1000 : code == 1006 ? 1011 : code;
+    }
+
+    private static void closeQuietly(WebSocketBase ws, short code, String reason) {
+        if (!ws.isClosed()) {
+            ws.close(code, reason == null ? "" : reason);
+        }
+    }
+
+    private static void backPressure(WebSocketBase from, WebSocketBase to) {
+        if (to.writeQueueFull()) {
+            from.pause();
+            to.drainHandler(v -> from.resume());
+        }
+    }
+}
