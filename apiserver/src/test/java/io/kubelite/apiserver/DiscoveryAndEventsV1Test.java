@@ -101,7 +101,14 @@ class DiscoveryAndEventsV1Test {
         pods.path("subresources")
                 .forEach(s -> subs.add(s.path("subresource").asText() + ":"
                         + s.path("responseKind").path("kind").asText()));
-        assertThat(subs).containsExactly("binding:Binding", "eviction:Eviction", "log:Pod", "status:Pod");
+        assertThat(subs)
+                .containsExactly(
+                        "attach:PodAttachOptions",
+                        "binding:Binding",
+                        "eviction:Eviction",
+                        "exec:PodExecOptions",
+                        "log:Pod",
+                        "status:Pod");
     }
 
     static JsonNode resource(JsonNode doc, String group, String plural) {
