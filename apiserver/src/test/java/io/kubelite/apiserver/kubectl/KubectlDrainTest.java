@@ -56,6 +56,12 @@ class KubectlDrainTest {
         for (String n : List.of("n1", "n2", "n3")) {
             assertThat(api.post("/api/v1/nodes", TestApiServer.node(n)).code()).isEqualTo(201);
         }
+        // graceful deletion asks the node watch cache whether a pod's node exists: wait for all three
+        Poll.until(
+                Duration.ofSeconds(10),
+                "nodes n1..n3 in the API server's node cache",
+                () -> api.get("/api/v1/nodes?resourceVersion=0").body(),
+                body -> body.contains("\"name\":\"n3\"") && body.contains("\"name\":\"n1\""));
     }
 
     @AfterAll

@@ -8,6 +8,8 @@ import io.kubelite.apiserver.testing.NodeAgents;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.apiserver.testing.TestApiServer.Resp;
 import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.store.testing.Poll;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,13 @@ class PodEvictionTest {
         api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local());
         agents = new NodeAgents(api.store());
         assertThat(api.post("/api/v1/nodes", TestApiServer.node("n1")).code()).isEqualTo(201);
+        // eviction's graceful deletion asks the node watch cache whether n1 exists: wait until it
+        // does (resourceVersion=0 is served from that cache), else a pod on n1 counts as on a gone node
+        Poll.until(
+                Duration.ofSeconds(10),
+                "node n1 in the API server's node cache",
+                () -> api.get("/api/v1/nodes?resourceVersion=0").body(),
+                body -> body.contains("\"name\":\"n1\""));
     }
 
     @AfterAll
