@@ -306,10 +306,17 @@ class NamespaceEndpointsGcTest {
     void foregroundDeletionRemovesDependentsBeforeTheOwner() throws Exception {
         try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
             h.join(h.of(ReplicaSetKind.RESOURCE).create(NodeLifecycleTest.rs("fg", 3, 300)));
+            // status.replicas is counted from the process's shared pod informer, the one the garbage
+            // collector indexes by owner: once it says 3, the collector can see the dependents (a
+            // foreground deletion started before that would rightly find none, as kube's would)
             Poll.until(
                     Duration.ofSeconds(10),
-                    "3 pods",
-                    () -> h.list(PodKind.RESOURCE, "default").size() == 3);
+                    "3 pods, counted by the ReplicaSet's status",
+                    () -> h.list(PodKind.RESOURCE, "default").size() == 3
+                            && h.getOrNull(ReplicaSetKind.RESOURCE, "default", "fg")
+                                            .getStatus()
+                                            .getReplicas()
+                                    == 3);
             // a node so that one pod is bound and must be deleted gracefully (it lingers, terminating, and blocks)
             h.join(h.of(NodeKind.RESOURCE)
                     .create(io.kubelite.api.Node.newBuilder()
