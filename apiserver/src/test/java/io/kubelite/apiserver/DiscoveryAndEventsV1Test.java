@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.store.testing.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -161,7 +163,12 @@ class DiscoveryAndEventsV1Test {
         assertThat(e.has("involvedObject") || e.has("message") || e.has("source"))
                 .isFalse();
 
-        JsonNode list = api.get(EV1 + "?resourceVersion=0").json();
+        // resourceVersion=0 may be served from a cache that has not seen the create yet, as in kube
+        JsonNode list = Poll.until(
+                Duration.ofSeconds(10),
+                "the event in a resourceVersion=0 list of events.k8s.io",
+                () -> api.get(EV1 + "?resourceVersion=0").json(),
+                l -> l.path("items").size() == 1);
         assertThat(list.path("kind").asText()).isEqualTo("EventList");
         assertThat(list.path("apiVersion").asText()).isEqualTo("events.k8s.io/v1");
         assertThat(list.path("items").get(0).path("note").asText()).isEqualTo("assigned");

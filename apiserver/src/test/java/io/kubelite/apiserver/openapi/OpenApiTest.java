@@ -160,14 +160,18 @@ class OpenApiTest {
 
     @Test
     void v2AsProtobufOnlyIsNotAcceptable() throws Exception {
-        HttpResponse<String> proto = HttpClient.newHttpClient()
+        HttpResponse<String> proto = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
                 .send(
                         HttpRequest.newBuilder(URI.create(api.url() + "/openapi/v2"))
                                 .header("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(proto.statusCode()).isEqualTo(406);
-        HttpResponse<String> either = HttpClient.newHttpClient()
+        HttpResponse<String> either = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
                 .send(
                         HttpRequest.newBuilder(URI.create(api.url() + "/openapi/v2"))
                                 .header(
@@ -226,7 +230,9 @@ class OpenApiTest {
     void documentsCarryAnEtagAndAnswer304ToIt() throws Exception {
         Resp v3 = api.get("/openapi/v3/api/v1");
         String etag = v3.header("ETag").get(0);
-        HttpResponse<String> again = HttpClient.newHttpClient()
+        HttpResponse<String> again = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
                 .send(
                         HttpRequest.newBuilder(URI.create(api.url() + "/openapi/v3/api/v1"))
                                 .header("If-None-Match", etag)
