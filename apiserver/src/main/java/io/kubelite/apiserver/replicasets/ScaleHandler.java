@@ -87,11 +87,11 @@ public final class ScaleHandler {
             throw new ApiException(
                     409,
                     "Conflict",
-                    "Operation cannot be fulfilled on replicasets.apps \"" + name
+                    "Operation cannot be fulfilled on " + ApiException.qualified(ReplicaSetKind.RESOURCE) + " \"" + name
                             + "\": the object has been modified; please apply your changes to the latest version and try again",
                     name,
-                    "apps",
-                    "replicasets",
+                    ReplicaSetKind.RESOURCE.group(),
+                    ReplicaSetKind.RESOURCE.plural(),
                     List.of(),
                     null);
         }
