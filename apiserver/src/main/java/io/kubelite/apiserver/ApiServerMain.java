@@ -1,24 +1,49 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.apiserver.pki.ClusterPki;
 import io.kubelite.store.runtime.CommonOptions;
 import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.runtime.DurationConverter;
 import io.kubelite.store.runtime.ElectorFactory;
+import io.kubelite.store.runtime.Failures;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code kubelite apiserver}: flags in kube-apiserver's names where they exist. */
+/**
+ * {@code kubelite apiserver}: flags in kube-apiserver's names where they exist. Serves HTTPS, as
+ * kube-apiserver does: with {@code --tls-cert-file}/{@code --tls-private-key-file}, or else with a
+ * self-signed CA and serving certificate it makes (or reuses) in {@code --cert-dir}. Plain HTTP
+ * only with {@code --insecure-http}. Bad flag combinations exit 2 with one line on stderr.
+ */
 @Command(
         name = "apiserver",
         mixinStandardHelpOptions = true,
-        description = "Serves the Kubernetes API over etcd. Stateless: run as many replicas as you like.")
+        description = "Serves the Kubernetes API over etcd. Stateless: run as many replicas as you like.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:stopped cleanly", "1:start-up failed, or a fatal error", "2:bad flags"})
 public final class ApiServerMain implements Callable<Integer> {
+    /** {@code --cert-dir}'s default, relative to the working directory. */
+    public static final String DEFAULT_CERT_DIR = "kubelite-apiserver-pki";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServerMain.class);
+
     @Mixin
     CommonOptions common = new CommonOptions();
 
@@ -48,16 +73,38 @@ public final class ApiServerMain implements Callable<Integer> {
                     "Serve requests without a token as system:anonymous, with full rights (default: ${DEFAULT-VALUE}).")
     boolean anonymous;
 
-    @Option(names = "--tls-cert-file", description = "PEM certificate; with --tls-private-key-file serves HTTPS.")
+    @Option(
+            names = "--tls-cert-file",
+            description = "PEM serving certificate (chain, leaf first), with --tls-private-key-file. "
+                    + "Without both, a self-signed one is made in --cert-dir.")
     Path tlsCert;
 
-    @Option(names = "--tls-private-key-file", description = "PEM private key.")
+    @Option(names = "--tls-private-key-file", description = "PEM private key of --tls-cert-file.")
     Path tlsKey;
+
+    @Option(
+            names = "--cert-dir",
+            description = "Where the self-signed CA (ca.crt, ca.key) and serving certificate (apiserver.crt, "
+                    + "apiserver.key) go when no --tls-cert-file is given; reused while still valid for the "
+                    + "names asked for (default: " + DEFAULT_CERT_DIR + " in the working directory).")
+    Path certDir;
+
+    @Option(
+            names = "--tls-san",
+            split = ",",
+            description = "Extra names (IPs or DNS names) of the self-signed serving certificate, beside "
+                    + "127.0.0.1, localhost and --bind-address; repeatable or comma-separated.")
+    List<String> tlsSans = List.of();
+
+    @Option(
+            names = "--insecure-http",
+            description = "Serve plain HTTP instead of HTTPS (the real kubectl sends no token over it).")
+    boolean insecureHttp;
 
     @Option(
             names = "--client-ca-file",
             description = "PEM CA bundle: a client certificate it signed authenticates its CN as the user, "
-                    + "its O entries as groups (needs --tls-cert-file).")
+                    + "its O entries as groups (needs HTTPS).")
     Path clientCa;
 
     @Option(
@@ -91,19 +138,39 @@ public final class ApiServerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((tlsCert == null) != (tlsKey == null)) {
-            System.err.println("kubelite apiserver: --tls-cert-file and --tls-private-key-file go together");
-            return 1;
-        }
-        if (clientCa != null && tlsCert == null) {
-            System.err.println("kubelite apiserver: --client-ca-file needs --tls-cert-file and --tls-private-key-file");
-            return 1;
+        String flagProblem = flagProblem();
+        if (flagProblem != null) {
+            System.err.println("kubelite apiserver: " + flagProblem);
+            return 2;
         }
         for (Path p : new Path[] {tlsCert, tlsKey, clientCa}) {
-            if (p != null && !java.nio.file.Files.isReadable(p)) {
+            if (p != null && !Files.isReadable(p)) {
                 System.err.println("kubelite apiserver: cannot read " + p);
                 return 1;
             }
+        }
+        if (!insecureHttp && tlsCert == null) {
+            Path dir = (certDir != null ? certDir : Path.of(DEFAULT_CERT_DIR))
+                    .toAbsolutePath()
+                    .normalize();
+            ClusterPki pki;
+            try {
+                pki = ClusterPki.ensureServing(dir, selfSignedSans());
+            } catch (IOException | RuntimeException e) {
+                System.err.println(
+                        "kubelite apiserver: cannot make a serving certificate in " + dir + ": " + describe(e));
+                return 1;
+            }
+            tlsCert = pki.serverCert();
+            tlsKey = pki.serverKey();
+            boolean reused = pki.actions().stream().allMatch(a -> a.startsWith("reused"));
+            LOG.info(
+                    "serving HTTPS with the self-signed certificate {} ({}); clients must trust its CA {}"
+                            + " (e.g. kubectl --certificate-authority={})",
+                    tlsCert,
+                    reused ? "reused" : "new",
+                    pki.caCert(),
+                    pki.caCert());
         }
         Map<String, Auth.User> tokens = tokenFile == null ? Map.of() : Auth.readTokenFile(tokenFile);
         ApiServerConfig config = new ApiServerConfig(
@@ -125,6 +192,60 @@ public final class ApiServerMain implements Callable<Integer> {
                         common,
                         ElectorFactory.UNAVAILABLE)
                 .run();
+    }
+
+    /** What is wrong with the TLS flags together, in one line; null when nothing is. */
+    private String flagProblem() {
+        if (insecureHttp && (tlsCert != null || tlsKey != null)) {
+            return "--insecure-http serves plain HTTP: drop it, or drop --tls-cert-file/--tls-private-key-file";
+        }
+        if (insecureHttp && clientCa != null) {
+            return "--client-ca-file needs HTTPS (client certificates come with the TLS handshake): "
+                    + "drop --insecure-http";
+        }
+        if (tlsCert != null && tlsKey == null) {
+            return "--tls-cert-file needs --tls-private-key-file";
+        }
+        if (tlsKey != null && tlsCert == null) {
+            return "--tls-private-key-file needs --tls-cert-file";
+        }
+        String makesNoCertificate = insecureHttp ? "--insecure-http" : tlsCert != null ? "--tls-cert-file" : null;
+        if (makesNoCertificate != null && certDir != null) {
+            return "--cert-dir holds the certificate made when no --tls-cert-file is given; it has no use with "
+                    + makesNoCertificate;
+        }
+        if (makesNoCertificate != null && !tlsSans.isEmpty()) {
+            return "--tls-san names the certificate made when no --tls-cert-file is given; it has no use with "
+                    + makesNoCertificate;
+        }
+        return null;
+    }
+
+    /**
+     * The self-signed certificate's names beyond {@link ClusterPki#DEFAULT_SANS}: the bind address
+     * when it is one address (not 0.0.0.0 or ::), then {@code --tls-san}.
+     */
+    private List<String> selfSignedSans() {
+        List<String> sans = new ArrayList<>();
+        if (!bindAddress.equals("0.0.0.0") && !bindAddress.equals("::") && !bindAddress.equals("[::]")) {
+            sans.add(bindAddress);
+        }
+        sans.addAll(tlsSans);
+        return sans;
+    }
+
+    /** A file-system failure in words (the JDK's messages for these are the bare path). */
+    private static String describe(Exception e) {
+        if (e instanceof AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+            return ((FileSystemException) e).getFile() + " is not a directory";
+        }
+        if (e instanceof NoSuchFileException n) {
+            return "no such file or directory: " + n.getFile();
+        }
+        return Failures.oneLine(e);
     }
 
     public static void main(String[] args) {

@@ -196,6 +196,9 @@ final class UpCommand implements Callable<Integer> {
                     pki.serverKey().toString(),
                     "--client-ca-file",
                     pki.caCert().toString()));
+        } else {
+            // the API server makes a self-signed certificate unless told to serve plain HTTP
+            apiserverArgs.add("--insecure-http");
         }
         List<Launch> plan = List.of(
                 new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),

@@ -1,8 +1,12 @@
 package io.kubelite.apiserver.pki;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -49,6 +53,42 @@ public final class ClusterPki {
     public static ClusterPki ensure(Path dir, List<String> extraSans) throws IOException {
         Files.createDirectories(dir);
         List<String> actions = new ArrayList<>();
+        ClusterPki pki = withServing(dir, extraSans, actions);
+        X509Certificate admin = pki.reusable(pki.adminCert(), pki.adminKey(), actions);
+        if (admin == null) {
+            pki.write(pki.ca.issueClient(ADMIN_USER, List.of(ADMIN_GROUP)), pki.adminCert(), pki.adminKey());
+            actions.add("issued admin.crt (" + ADMIN_USER + ", " + ADMIN_GROUP + ")");
+        }
+        return new ClusterPki(dir, pki.ca, actions);
+    }
+
+    /**
+     * Makes or reuses only the CA and the serving certificate in {@code dir}, by the same rules
+     * as {@link #ensure}: what an API server started without {@code --tls-cert-file} serves with
+     * (kube-apiserver's {@code --cert-dir}). A missing {@code dir} is created owner-only (0700).
+     * Processes sharing {@code dir} take turns through a lock on {@code dir/.lock}, so replicas
+     * started together make one CA, not two half-written ones.
+     */
+    public static ClusterPki ensureServing(Path dir, List<String> extraSans) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createDirectories(dir); // not a POSIX file system: the OS's defaults apply
+            }
+        }
+        try (FileChannel lockFile =
+                        FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = lockFile.lock()) {
+            List<String> actions = new ArrayList<>();
+            ClusterPki pki = withServing(dir, extraSans, actions);
+            return new ClusterPki(dir, pki.ca, actions);
+        }
+    }
+
+    /** The CA and the serving certificate, made or reused; what was done goes to {@code actions}. */
+    private static ClusterPki withServing(Path dir, List<String> extraSans, List<String> actions) throws IOException {
         CertificateAuthority ca = loadOrCreateCa(dir, actions);
         Set<String> sans = new LinkedHashSet<>(DEFAULT_SANS);
         for (String s : extraSans) {
@@ -66,12 +106,7 @@ public final class ClusterPki {
             pki.write(ca.issueServer("kube-apiserver", List.copyOf(sans)), pki.serverCert(), pki.serverKey());
             actions.add("issued apiserver.crt for " + String.join(", ", sans));
         }
-        X509Certificate admin = pki.reusable(pki.adminCert(), pki.adminKey(), actions);
-        if (admin == null) {
-            pki.write(ca.issueClient(ADMIN_USER, List.of(ADMIN_GROUP)), pki.adminCert(), pki.adminKey());
-            actions.add("issued admin.crt (" + ADMIN_USER + ", " + ADMIN_GROUP + ")");
-        }
-        return new ClusterPki(dir, ca, actions);
+        return pki;
     }
 
     private static CertificateAuthority loadOrCreateCa(Path dir, List<String> actions) throws IOException {
