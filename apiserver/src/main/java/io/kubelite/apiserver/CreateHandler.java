@@ -4,12 +4,14 @@ import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.apiserver.namespaces.NamespaceLifecycle;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * POST of a new object: decode, prepare ({@link KindRules#prepareForCreate}: system
  * fields, defaulting, validation), admit (the namespace must exist and not be
- * terminating), then create in etcd (409 AlreadyExists when taken), answering 201 with
- * the stored object. {@code dryRun=All} answers what would have been written.
+ * terminating), record its field manager in {@code managedFields}, then create in etcd
+ * (409 AlreadyExists when taken), answering 201 with the stored object. {@code dryRun=All}
+ * answers what would have been written.
  */
 final class CreateHandler {
     private CreateHandler() {}
@@ -18,6 +20,16 @@ final class CreateHandler {
         BodyDecoder.Decoded<T> d = s.representation().decode(body, FieldValidation.of(s.request(), "CreateOptions"));
         s.request().warnings(d.warnings());
         T obj = d.object();
+        String manager = FieldOwnership.manager(s.request(), false);
+        FieldOwnership<T> ownership = new FieldOwnership<>(s);
+        create(s, obj, next -> ownership.updated(null, next, manager));
+    }
+
+    /**
+     * Creates {@code obj} (decoded, not yet prepared); {@code owned} gives the prepared object
+     * its managedFields.
+     */
+    static <T extends Message> void create(RequestScope<T> s, T obj, UnaryOperator<T> owned) {
         ObjectMeta m = s.resource().meta(obj);
         String ns = s.namespace();
         if (s.resource().namespaced()
@@ -26,7 +38,7 @@ final class CreateHandler {
             throw ApiException.badRequest(
                     "the namespace of the provided object does not match the namespace sent on the request");
         }
-        T next = KindRules.prepareForCreate(s.resource(), obj, ns);
+        T next = owned.apply(KindRules.prepareForCreate(s.resource(), obj, ns));
         boolean dry = QueryOptions.dryRun(s.request());
         CompletableFuture<Void> admitted = s.resource().namespaced()
                 ? NamespaceLifecycle.admitCreate(s.ctx(), s.resource(), ns, m.getName())

@@ -10,7 +10,9 @@ public enum PatchType {
     /** {@code application/merge-patch+json} (RFC 7386). */
     MERGE,
     /** {@code application/strategic-merge-patch+json}: kube's merge keys and directives. */
-    STRATEGIC;
+    STRATEGIC,
+    /** {@code application/apply-patch+yaml}: server-side apply ({@link ApplyHandler}). */
+    APPLY;
 
     /** The request's patch type; 415 UnsupportedMediaType for any other Content-Type. */
     public static PatchType of(Request r) {
@@ -20,13 +22,15 @@ public enum PatchType {
             case "application/json-patch+json" -> JSON;
             case "application/merge-patch+json" -> MERGE;
             case "application/strategic-merge-patch+json" -> STRATEGIC;
+            case "application/apply-patch+yaml" -> APPLY;
             default ->
                 throw ApiException.of(
                         415,
                         "UnsupportedMediaType",
                         "the body of the request was in an unknown "
                                 + "format - accepted media types include: application/json-patch+json, "
-                                + "application/merge-patch+json, application/strategic-merge-patch+json");
+                                + "application/merge-patch+json, application/strategic-merge-patch+json, "
+                                + "application/apply-patch+yaml");
         };
     }
 
@@ -40,6 +44,7 @@ public enum PatchType {
             case JSON -> Patches.jsonPatch(target, patch);
             case MERGE -> Patches.merge(target, patch);
             case STRATEGIC -> Patches.strategicMerge(target, patch, type);
+            case APPLY -> throw new IllegalStateException("an apply patch is not applied as a patch");
         };
     }
 }

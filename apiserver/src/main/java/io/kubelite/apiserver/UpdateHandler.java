@@ -14,7 +14,9 @@ import java.util.function.UnaryOperator;
  * stored one ({@link KindRules#prepareForUpdate}, or {@link KindRules#prepareForStatusUpdate}
  * for status) and write it with a compare on its revision, retrying from the fresh value
  * (a PUT with a {@code metadata.resourceVersion} is a precondition instead: stale → 409).
- * An update that removes the last finalizer of a deleting object finishes its delete.
+ * An update that removes the last finalizer of a deleting object finishes its delete. Every
+ * write records its field manager ({@link FieldOwnership}); an apply patch goes to
+ * {@link ApplyHandler}.
  */
 final class UpdateHandler<T extends Message> {
     private final RequestScope<T> s;
@@ -46,17 +48,31 @@ final class UpdateHandler<T extends Message> {
         if (!pre.isEmpty()) {
             QueryOptions.parseRv(im.getResourceVersion());
         }
-        write(pre, cur -> prepare(cur, in), QueryOptions.dryRun(r));
+        String manager = FieldOwnership.manager(r, false);
+        FieldOwnership<T> ownership = new FieldOwnership<>(s);
+        write(pre, cur -> ownership.updated(cur, prepare(cur, in), manager), QueryOptions.dryRun(r));
     }
 
     /** PATCH: the body is a patch, applied to the stored object on each attempt. */
     void patch(String body) {
+        PatchType type = PatchType.of(r);
+        if (type == PatchType.APPLY) {
+            new ApplyHandler<>(s, this).apply(body);
+            return;
+        }
         JsonNode patch = BodyDecoder.json(body, "patch");
         if (patch == null) {
             throw ApiException.badRequest("the body of the request was empty");
         }
-        PatchType type = PatchType.of(r);
+        if (r.http().getParam("force") != null) {
+            throw ApiException.of(
+                    422,
+                    "Invalid",
+                    "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch");
+        }
         FieldValidation validation = FieldValidation.of(r, "PatchOptions");
+        String manager = FieldOwnership.manager(r, false);
+        FieldOwnership<T> ownership = new FieldOwnership<>(s);
         Representation<T> rep = s.representation();
         write(
                 Preconditions.NONE,
@@ -86,7 +102,7 @@ final class UpdateHandler<T extends Message> {
                     BodyDecoder.Decoded<T> d = rep.decodePatched(patched, type, body, validation);
                     r.warnings(d.warnings());
                     checkName(s.resource().meta(d.object()));
-                    return prepare(cur, d.object());
+                    return ownership.updated(cur, prepare(cur, d.object()), manager);
                 },
                 QueryOptions.dryRun(r));
     }
@@ -98,13 +114,13 @@ final class UpdateHandler<T extends Message> {
         }
     }
 
-    private T prepare(T cur, T in) {
+    T prepare(T cur, T in) {
         return s.subresource() != null
                 ? KindRules.prepareForStatusUpdate(cur, in)
                 : KindRules.prepareForUpdate(s.resource(), cur, in);
     }
 
-    private void write(Preconditions pre, UnaryOperator<T> fn, boolean dry) {
+    void write(Preconditions pre, UnaryOperator<T> fn, boolean dry) {
         if (dry) {
             s.then(s.store().get(s.namespace(), name), name, cur -> s.sendObject(200, fn.apply(cur)));
             return;

@@ -2,13 +2,19 @@ package io.kubelite.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Table;
+import io.fabric8.kubernetes.api.model.TableColumnDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,7 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A real client nobody here wrote: the fabric8 kubernetes-client (JDK HTTP client)
  * against an in-process API server on real etcd: create, get, list, watch, a stale
- * update (409), delete, and a SharedIndexInformer, for pods and nodes. Pods are watched
+ * update (409), delete, and a SharedIndexInformer, for pods and nodes; server-side apply
+ * (managedFields, a 409 conflict, forceConflicts) and server-side Tables. Pods are watched
  * the way fabric8 does by default (WebSocket), nodes over plain chunked HTTP
  * ({@code onlyHttpWatches}).
  */
@@ -123,6 +130,73 @@ class Fabric8CompatTest {
         informer(client.pods().inNamespace("default"), Fabric8CompatTest::pod, "pi", "default/");
         // cluster-wide list
         assertThat(client.pods().inAnyNamespace().list().getItems()).isNotNull();
+    }
+
+    @Test
+    void serverSideApplyOwnsConflictsAndForces() {
+        ConfigMap mine = new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("f8-ssa")
+                .endMetadata()
+                .addToData("a", "1")
+                .build();
+        ConfigMap applied =
+                client.configMaps().resource(mine).fieldManager("f8").serverSideApply();
+        assertThat(applied.getMetadata().getManagedFields())
+                .extracting(ManagedFieldsEntry::getManager, ManagedFieldsEntry::getOperation)
+                .containsExactly(tuple("f8", "Apply"));
+        assertThat(applied.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties())
+                .containsKey("f:data");
+
+        ConfigMap theirs = new ConfigMapBuilder(mine).addToData("a", "2").build();
+        assertThatThrownBy(() -> client.configMaps()
+                        .resource(theirs)
+                        .fieldManager("other")
+                        .serverSideApply())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getStatus().getDetails().getCauses())
+                            .extracting(c -> c.getReason(), c -> c.getField())
+                            .containsExactly(tuple("FieldManagerConflict", ".data.a"));
+                });
+        ConfigMap forced = client.configMaps()
+                .resource(theirs)
+                .fieldManager("other")
+                .forceConflicts()
+                .serverSideApply();
+        assertThat(forced.getData()).containsEntry("a", "2");
+        assertThat(forced.getMetadata().getManagedFields())
+                .extracting(ManagedFieldsEntry::getManager)
+                .containsExactly("other");
+    }
+
+    @Test
+    void tablesListAndGet() {
+        Pod p = pod("f8-table");
+        // a label of its own: the pods test watches app=f8
+        p.getMetadata().getLabels().put("app", "f8-table");
+        client.pods().resource(p).create();
+        Table list = client.pods().withLabel("app", "f8-table").listAsTable();
+        assertThat(list.getColumnDefinitions())
+                .extracting(TableColumnDefinition::getName)
+                .containsExactly(
+                        "Name",
+                        "Ready",
+                        "Status",
+                        "Restarts",
+                        "Age",
+                        "IP",
+                        "Node",
+                        "Nominated Node",
+                        "Readiness Gates");
+        assertThat(list.getColumnDefinitions())
+                .extracting(TableColumnDefinition::getPriority)
+                .containsExactly(0, 0, 0, 0, 0, 1, 1, 1, 1);
+        assertThat(list.getRows())
+                .anySatisfy(r -> assertThat(r.getCells()).startsWith("f8-table", "0/1", "Pending", "0"));
+        Table one = client.pods().withName("f8-table").getAsTable();
+        assertThat(one.getRows()).hasSize(1);
+        assertThat(one.getRows().get(0).getCells().get(0)).isEqualTo("f8-table");
     }
 
     @Test

@@ -66,6 +66,11 @@ final class GetCommand implements Callable<Integer> {
                             + " 0 waits forever (default: ${DEFAULT-VALUE}).")
     Duration watchIdleTimeout;
 
+    @Option(
+            names = "--show-managed-fields",
+            description = "With -o json|yaml: keep metadata.managedFields (hidden by default, as kubectl hides them).")
+    boolean showManagedFields;
+
     private final KlContext ctx;
 
     GetCommand(KlContext ctx) {
@@ -76,7 +81,7 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ApiClient c = ctx.client();
         Resource<? extends Message> r = resource(args.get(0).split("/")[0]);
-        GetPrinter printer = new GetPrinter(ctx.out(), ctx.clock(), output, outputWatchEvents);
+        GetPrinter printer = new GetPrinter(ctx.out(), ctx.clock(), output, outputWatchEvents, showManagedFields);
         List<JsonNode> items = new ArrayList<>();
         String ns = all ? null : ctx.namespace();
         long rv = 0;

@@ -25,12 +25,14 @@ final class GetPrinter {
     private final String output;
 
     private final boolean outputWatchEvents;
+    private final boolean showManagedFields;
     /** In watch mode the table header goes out once, before the first row. */
     private boolean headerPrinted;
     /** In watch mode YAML documents after the first are preceded by "---", as kubectl does. */
     private int yamlDocs;
 
-    GetPrinter(PrintStream out, Clock clock, String output, boolean outputWatchEvents) {
+    GetPrinter(PrintStream out, Clock clock, String output, boolean outputWatchEvents, boolean showManagedFields) {
+        this.showManagedFields = showManagedFields;
         this.out = out;
         this.clock = clock;
         this.output = output;
@@ -156,8 +158,11 @@ final class GetPrinter {
         out.flush();
     }
 
-    /** The object with the apiVersion and kind a list response leaves out of its items, first as kubectl has them. */
-    private static ObjectNode typed(Resource<?> r, JsonNode item) {
+    /**
+     * The object with the apiVersion and kind a list response leaves out of its items, first as
+     * kubectl has them; without {@code metadata.managedFields} unless asked for, as kubectl hides them.
+     */
+    private ObjectNode typed(Resource<?> r, JsonNode item) {
         ObjectNode o = ApiClient.JSON.createObjectNode();
         o.put("apiVersion", r.apiVersion());
         o.put("kind", r.kind());
@@ -166,6 +171,11 @@ final class GetPrinter {
                 o.set(e.getKey(), e.getValue());
             }
         });
+        if (!showManagedFields && o.path("metadata") instanceof ObjectNode m && m.has("managedFields")) {
+            ObjectNode meta = m.deepCopy();
+            meta.remove("managedFields");
+            o.set("metadata", meta);
+        }
         return o;
     }
 }

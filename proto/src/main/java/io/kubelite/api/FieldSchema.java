@@ -76,6 +76,19 @@ public final class FieldSchema {
     return field.getOptions().getExtension(SchemaProto.microTime);
   }
 
+  /**
+   * True when server-side apply treats an object of {@code type} as one value (Kubernetes' {@code
+   * +structType=atomic}): whoever applies it owns all of it, and an apply replaces it.
+   */
+  public static boolean atomicStruct(Descriptor type) {
+    return "atomic".equals(type.getOptions().getExtension(SchemaProto.structType));
+  }
+
+  /** The string an absent field defaults to (Kubernetes' {@code +default}), or "" when none. */
+  public static String defaultString(FieldDescriptor field) {
+    return field.getOptions().getExtension(SchemaProto.defaultString);
+  }
+
   /** The Kubernetes Go package a proto file models ({@code io.k8s.api.core.v1}), or "". */
   public static String k8sPackage(FileDescriptor file) {
     return file.getOptions().getExtension(SchemaProto.k8SPackage);

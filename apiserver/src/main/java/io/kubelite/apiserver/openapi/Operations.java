@@ -17,7 +17,10 @@ import java.util.List;
 final class Operations {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     static final List<String> PATCH_TYPES = List.of(
-            "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json");
+            "application/json-patch+json",
+            "application/merge-patch+json",
+            "application/strategic-merge-patch+json",
+            "application/apply-patch+yaml");
 
     private final SchemaGenerator schemas;
     private final boolean v3;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Kubernetes' definitions of the types that are scalars in JSON, as kube-apiserver publishes
  * them: Time and MicroTime are date-time strings; IntOrString is {@code format: int-or-string}
  * (a string in Swagger 2.0, {@code oneOf} integer and string in OpenAPI 3); Quantity is a
- * string (or, in OpenAPI 3, a string or a number).
+ * string (or, in OpenAPI 3, a string or a number); FieldsV1 is an object of no declared shape.
  */
 final class ScalarDefinitions {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -54,6 +54,20 @@ final class ScalarDefinitions {
                     s.put("type", "string");
                 }
             }
+            case SchemaGenerator.FIELDS_V1 ->
+                s.put(
+                                "description",
+                                "FieldsV1 stores a set of fields in a data structure like a Trie, in JSON format.\n\n"
+                                        + "Each key is either a '.' representing the field itself, and will always map to"
+                                        + " an empty set, or a string representing a sub-field or item. The string will"
+                                        + " follow one of these four formats: 'f:<name>', where <name> is the name of a"
+                                        + " field in a struct, or key in a map 'v:<value>', where <value> is the exact"
+                                        + " json formatted value of a list item 'i:<index>', where <index> is position of"
+                                        + " a item in a list 'k:<keys>', where <keys> is a map of  a list item's key"
+                                        + " fields to their unique values If a key maps to an empty Fields value, the"
+                                        + " field that key represents is part of the set.\n\nThe exact format is defined"
+                                        + " in sigs.k8s.io/structured-merge-diff")
+                        .put("type", "object");
             default -> throw new IllegalArgumentException("not a scalar definition: " + name);
         }
         return s;

@@ -31,6 +31,7 @@ final class SchemaGenerator {
     static final String MICRO_TIME = "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime";
     static final String INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
     static final String QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
+    static final String FIELDS_V1 = "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -74,6 +75,9 @@ final class SchemaGenerator {
         if (!required.isEmpty()) {
             ArrayNode r = schema.putArray("required");
             required.forEach(r::add);
+        }
+        if (FieldSchema.atomicStruct(message)) {
+            schema.put("x-kubernetes-map-type", "atomic");
         }
         return name;
     }
@@ -163,6 +167,7 @@ final class SchemaGenerator {
                 return switch (f.getMessageType().getFullName()) {
                     case "google.protobuf.Timestamp" -> scalarRef(microTime ? MICRO_TIME : TIME);
                     case "google.protobuf.Value" -> scalarRef(INT_OR_STRING);
+                    case "google.protobuf.Struct" -> scalarRef(FIELDS_V1);
                     default -> ref(add(f.getMessageType()));
                 };
             }
