@@ -108,6 +108,18 @@ class KubectlExecTest {
     }
 
     @Test
+    void execWithATerminal() {
+        Kubectl.Result r = kubectl.runInTerminal(
+                "echo \"hello from $HOSTNAME\"\nexit 3\n", "exec", "-it", "shell", "-c", "app", "--", "sh");
+        assertThat(r.exitCode()).as(r.out()).isEqualTo(3);
+        assertThat(r.out())
+                .as("an interactive shell: its prompt (typed input is echoed whenever it arrives), the output")
+                .contains("/ # ")
+                .contains("hello from shell")
+                .contains("command terminated with exit code 3");
+    }
+
+    @Test
     void cpCopiesBytesInAndOut() throws Exception {
         byte[] content = new byte[200_000];
         for (int i = 0; i < content.length; i++) {

@@ -132,6 +132,53 @@ public final class Kubectl {
     }
 
     /**
+     * {@code kubectl ARGS} with a terminal for its standard input and output (util-linux
+     * {@code script} allocates a pseudo-terminal), as a user runs {@code kubectl exec -it}:
+     * {@code typed} is what the user types. The output is the terminal's (CR LF line ends, the
+     * remote terminal's echo); the exit code is kubectl's.
+     */
+    public Result runInTerminal(String typed, String... args) {
+        StringBuilder line =
+                new StringBuilder(quote(binary)).append(" --kubeconfig=").append(quote(kubeconfig.toString()));
+        for (String a : args) {
+            line.append(' ').append(quote(a));
+        }
+        List<String> cmd = List.of("script", "--quiet", "--return", "--command", line.toString(), "/dev/null");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment()
+                .put("KUBECACHEDIR", kubeconfig.getParent().resolve("cache").toString());
+        pb.environment().put("TERM", "xterm");
+        Process p = null;
+        try {
+            p = pb.start();
+            Process proc = p;
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(proc.getInputStream()));
+            // stdin stays open until kubectl ends: script would otherwise hang up the terminal at EOF
+            var in = p.getOutputStream();
+            in.write(typed.getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("kubectl " + String.join(" ", args) + " still running after " + TIMEOUT_SECONDS
+                        + "s; terminal so far:\n" + (out.isDone() ? out.get() : "(unread)"));
+            }
+            in.close();
+            return new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS), "");
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError("kubectl " + String.join(" ", args) + ": " + e, e);
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /**
      * Starts {@code kubectl ARGS} in the background (a watch: {@code get -w}); its stdout is
      * read line by line into {@link Background#awaitLine}. Close it to end the process.
      */
