@@ -59,6 +59,9 @@ final class ApplyHandler<T extends Message> {
                 }),
                 name,
                 found -> {
+                    if (found.isEmpty() && s.subresource() != null) {
+                        throw ApiException.notFound(s.resource(), name);
+                    }
                     if (found.isEmpty()) {
                         FieldManager.Applied a = guarded(() -> fm.apply(null, config, List.of(), manager, force));
                         T obj = decode(a.object());

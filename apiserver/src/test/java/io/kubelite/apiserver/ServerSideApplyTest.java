@@ -206,5 +206,19 @@ class ServerSideApplyTest {
                 "{\"status\":{\"phase\":\"Running\"}}");
         assertThat(status.code()).as(status.body()).isEqualTo(200);
         assertThat(managers(status.json())).contains("kubelet/Update/status {\"f:status\":{\"f:phase\":{}}}");
+
+        Resp appliedStatus = api.patch(
+                "/api/v1/namespaces/default/pods/p/status?fieldManager=probe",
+                APPLY,
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nstatus:\n  conditions:\n  - {type: Ready, status: \"True\"}\n");
+        assertThat(appliedStatus.code()).as(appliedStatus.body()).isEqualTo(200);
+        assertThat(managers(appliedStatus.json()))
+                .contains("probe/Apply/status {\"f:status\":{\"f:conditions\":{\"k:{\\\"type\\\":\\\"Ready\\\"}\":"
+                        + "{\".\":{},\"f:status\":{},\"f:type\":{}}}}}");
+        Resp missing = api.patch(
+                "/api/v1/namespaces/default/pods/none/status?fieldManager=probe",
+                APPLY,
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: none}\nstatus: {phase: Running}\n");
+        assertThat(missing.code()).as("apply to a subresource creates nothing").isEqualTo(404);
     }
 }
