@@ -51,6 +51,7 @@ class ApiServerEtcdPodsProcessTest {
                 "--etcd-prefix=" + prefix,
                 "--id=" + id,
                 "--secure-port=" + port,
+                "--insecure-http",
                 "--anonymous-auth",
                 "--etcd-compaction-interval=0",
                 "--health-port=0",
