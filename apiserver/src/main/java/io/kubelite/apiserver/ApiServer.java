@@ -1,6 +1,7 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
+import io.kubelite.apiserver.mirror.EtcdMemberMirrorPods;
 import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
 import io.kubelite.apiserver.pods.PodExecProxy;
 import io.kubelite.kinds.Kinds;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * The kubelite API server as a {@link Component}: its lifecycle. Start builds one
  * {@link WatchCache} per resource, the bootstrap namespaces, etcd compaction and the
  * Vert.x HTTP servers, whose requests go to {@link ApiRoutes}; close stops them. Stateless:
- * any number of replicas can serve the same etcd.
+ * any number of replicas can serve the same etcd. With the process's mirror pod publisher
+ * it also publishes the {@code etcd-<member>} mirror pods ({@link EtcdMemberMirrorPods}).
  *
  * <p>The event loops never block: store calls are asynchronous and their results are
  * handed back to the request's context; encoding of large lists runs on worker threads.
@@ -53,6 +55,7 @@ public final class ApiServer implements Component {
     private ApiRoutes routes;
     private final List<HttpServer> servers = new ArrayList<>();
     private ScheduledExecutorService timers;
+    private EtcdMemberMirrorPods etcdPods;
     private volatile int port;
     private volatile boolean closed;
 
@@ -159,6 +162,13 @@ public final class ApiServer implements Component {
             throw new IllegalStateException("HTTP server instances listen on different ports");
         }
         LOG.info("apiserver serving on {}", url());
+        ctx.mirrorPods().ifPresent(publisher -> {
+            etcdPods = new EtcdMemberMirrorPods(
+                    ctx.etcd(),
+                    ctx.options().host(),
+                    EtcdMemberMirrorPods.statusTimeout(ctx.options().mirrorPodLeaseDuration()));
+            publisher.add(etcdPods);
+        });
     }
 
     private void listen(HttpServerOptions options, int instances) throws Exception {
@@ -197,6 +207,9 @@ public final class ApiServer implements Component {
             return;
         }
         closed = true;
+        if (etcdPods != null) {
+            etcdPods.close();
+        }
         if (compactor != null) {
             compactor.close();
         }

@@ -141,6 +141,30 @@ class LogProxyTest {
     }
 
     @Test
+    void anEtcdMembersMirrorPodHasNoLogToServe() {
+        // as EtcdMemberMirrorPods publishes it: a mirror pod without the log-port annotation
+        Resp p = api.post(
+                "/api/v1/namespaces/kube-system/pods",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"etcd-m0\","
+                        + "\"labels\":{\"component\":\"etcd\",\"tier\":\"control-plane\"},"
+                        + "\"annotations\":{\"kubernetes.io/config.mirror\":\"x\"}},"
+                        + "\"spec\":{\"nodeName\":\"somehost\",\"hostNetwork\":true,"
+                        + "\"containers\":[{\"name\":\"etcd\",\"image\":\"registry.k8s.io/etcd:3.4.23\"}]},"
+                        + "\"status\":{\"podIP\":\"127.0.0.1\"}}");
+        assertThat(p.code()).as(p.body()).isEqualTo(201);
+        for (String query : new String[] {"", "?follow=true", "?previous=true", "?container=etcd&tailLines=5"}) {
+            Resp log = api.get("/api/v1/namespaces/kube-system/pods/etcd-m0/log" + query);
+            assertThat(log.code()).as(query + ": " + log.body()).isEqualTo(400);
+            assertThat(log.json().path("kind").asText()).isEqualTo("Status");
+            assertThat(log.json().path("reason").asText()).isEqualTo("BadRequest");
+            assertThat(log.json().path("message").asText())
+                    .isEqualTo("etcd's log is not served by kubelite: pod etcd-m0 shows an etcd member, not a"
+                            + " kubelite process; read the log where that etcd process writes it"
+                            + " (kubelite up: .kubelite/logs/etcd.log)");
+        }
+    }
+
+    @Test
     void followStreamsUntilTheClientHangsUp() throws Exception {
         nodeAndPod(api, "n4", kubelet.port(), "f");
         kubelet.log("default", "f", "c", "first");

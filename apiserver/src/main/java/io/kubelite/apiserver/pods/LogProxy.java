@@ -126,6 +126,13 @@ public final class LogProxy {
     private void proxyToProcess(Pod pod) {
         String host = pod.getStatus().getPodIp();
         int port = MirrorPods.logPort(pod).orElse(0);
+        if (port == 0 && "etcd".equals(pod.getMetadata().getLabelsOrDefault("component", ""))) {
+            // an etcd member's mirror pod: the member is no kubelite process and serves no log
+            throw ApiException.badRequest("etcd's log is not served by kubelite: pod "
+                    + pod.getMetadata().getName()
+                    + " shows an etcd member, not a kubelite process; read the log where that etcd"
+                    + " process writes it (kubelite up: .kubelite/logs/etcd.log)");
+        }
         if (port == 0 || !loopback(host)) {
             throw ApiException.badRequest("mirror pod " + pod.getMetadata().getName()
                     + " names no loopback log endpoint (status.podIP and the " + MirrorPods.LOG_PORT

@@ -3,8 +3,10 @@ package io.kubelite.apiserver.kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.apiserver.ApiServerConfig;
+import io.kubelite.apiserver.mirror.EtcdMemberMirrorPods;
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.runtime.HealthServer;
 import io.kubelite.store.runtime.LogBuffer;
@@ -20,6 +22,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real kubectl sees a kubelite process as a mirror pod in kube-system: {@code get pods}
  * lists it, {@code logs} shows the process's own log (its health server's {@code /logs}),
- * and a deleted mirror pod comes back, as kube's do.
+ * and a deleted mirror pod comes back, as kube's do. The etcd member shows as
+ * {@code etcd-<member>}, Running 1/1, whose {@code logs} say they are not served.
  */
 class KubectlMirrorPodsTest {
     @RegisterExtension
@@ -43,7 +48,9 @@ class KubectlMirrorPodsTest {
     static LogBuffer logs;
     static HealthServer health;
     static MirrorPodPublisher publisher;
+    static EtcdMemberMirrorPods etcdPods;
     static String pod;
+    static String etcdPod;
 
     @BeforeAll
     static void start() throws Exception {
@@ -69,12 +76,22 @@ class KubectlMirrorPodsTest {
         pod = source.name();
         publisher = new MirrorPodPublisher(etcd, Duration.ofSeconds(5), Duration.ofMillis(300), Clock.systemUTC());
         publisher.add(source);
+        etcdPods = new EtcdMemberMirrorPods(etcd, "testhost", Duration.ofSeconds(1));
+        publisher.add(etcdPods);
         publisher.start();
+        String member = etcd.client()
+                .getClusterClient()
+                .listMember()
+                .get(10, TimeUnit.SECONDS)
+                .getMembers()
+                .get(0)
+                .getName();
+        etcdPod = "etcd-" + MirrorPods.nameSegment(member);
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {publisher, health, api}) {
+        for (AutoCloseable c : new AutoCloseable[] {publisher, etcdPods, health, api}) {
             try {
                 if (c != null) {
                     c.close();
@@ -113,6 +130,37 @@ class KubectlMirrorPodsTest {
                 .contains("line 5 of");
         assertThat(kubectl.run("logs", "-n", "kube-system", pod, "--tail=2").ok())
                 .isEqualTo("line 4 of the scheduler's log\nline 5 of the scheduler's log\n");
+    }
+
+    @Test
+    void theEtcdMemberIsARunningPodWhoseLogIsNotServed() {
+        String row = Poll.until(
+                Duration.ofSeconds(20),
+                "kubectl get pods -n kube-system shows " + etcdPod + " Running 1/1",
+                () -> kubectl.run("get", "pods", "-n", "kube-system", "--no-headers")
+                        .ok()
+                        .lines()
+                        .filter(l -> l.startsWith(etcdPod + " "))
+                        .findFirst()
+                        .orElse(""),
+                l -> l.matches(Pattern.quote(etcdPod) + "\\s+1/1\\s+Running\\s+0\\s+\\S+"));
+        assertThat(row).startsWith(etcdPod);
+        assertThat(kubectl.run(
+                                "get",
+                                "pod",
+                                etcdPod,
+                                "-n",
+                                "kube-system",
+                                "-o",
+                                "jsonpath={.metadata.labels.component} {.spec.containers[0].name} "
+                                        + "{.spec.priorityClassName} {.spec.hostNetwork}")
+                        .ok())
+                .isEqualTo("etcd etcd system-node-critical true");
+
+        Kubectl.Result logs = kubectl.run("logs", "-n", "kube-system", etcdPod);
+        assertThat(logs.exitCode()).isNotZero();
+        assertThat(logs.err())
+                .startsWith("Error from server (BadRequest): etcd's log is not served by kubelite: pod " + etcdPod);
     }
 
     @Test
