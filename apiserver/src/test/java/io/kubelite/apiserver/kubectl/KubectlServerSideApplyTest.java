@@ -118,6 +118,31 @@ class KubectlServerSideApplyTest {
     }
 
     @Test
+    void theReadmeExampleAppliesServerSideTwice() {
+        Path example =
+                Path.of("..", "examples", "replicaset.yaml").toAbsolutePath().normalize();
+        assertThat(kubectl.run("apply", "--server-side", "-f", example.toString())
+                        .ok())
+                .endsWith(" serverside-applied\n");
+        assertThat(kubectl.run("apply", "--server-side", "-f", example.toString())
+                        .ok())
+                .endsWith(" serverside-applied\n");
+        assertThat(kubectl.run(
+                                "apply",
+                                "--server-side",
+                                "-f",
+                                example.toString(),
+                                "--dry-run=server",
+                                "-o",
+                                "yaml",
+                                "--show-managed-fields")
+                        .ok())
+                .as("the selector is one atomic value; containers are keyed by name")
+                .contains("f:selector: {}")
+                .contains("k:{\"name\":");
+    }
+
+    @Test
     void serverDryRunChangesNothing() throws Exception {
         Path p = write("dry.yaml", configMap("dry", "  a: \"1\"\n"));
         assertThat(kubectl.run("apply", "--server-side", "--dry-run=server", "-f", p.toString())
