@@ -86,10 +86,12 @@ class KlRolloutTest {
                 ? "[]"
                 : "[{\"type\":\"Progressing\",\"status\":\"False\",\"reason\":\"" + progressingReason + "\"}]";
         String body = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},"
-                + "\"status\":{\"observedGeneration\":" + d.path("metadata").path("generation").asLong()
+                + "\"status\":{\"observedGeneration\":"
+                + d.path("metadata").path("generation").asLong()
                 + ",\"replicas\":" + replicas + ",\"updatedReplicas\":" + updated + ",\"availableReplicas\":"
                 + available + ",\"conditions\":" + conditions + "}}";
-        assertThat(api.patch(DEPLOYMENTS + "/web/status", "application/merge-patch+json", body).code())
+        assertThat(api.patch(DEPLOYMENTS + "/web/status", "application/merge-patch+json", body)
+                        .code())
                 .isEqualTo(200);
     }
 
@@ -97,7 +99,8 @@ class KlRolloutTest {
     void historyUndoStatusAndScale() {
         String created = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\","
                 + "\"annotations\":{\"kubernetes.io/change-cause\":\"update to 1.27\"}},\"spec\":{\"replicas\":2,"
-                + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":" + template("nginx:1.27", null) + "}}";
+                + "\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":" + template("nginx:1.27", null)
+                + "}}";
         assertThat(api.post(DEPLOYMENTS, created).code()).isEqualTo(201);
         String uid = web().path("metadata").path("uid").asText();
         replicaSet(uid, "aaa", "nginx:1.25", 0, "1", "create");
@@ -106,15 +109,18 @@ class KlRolloutTest {
         Result history = kl("rollout", "history", "deployment/web");
         assertThat(history.code()).as(history.err()).isZero();
         assertThat(history.out())
-                .isEqualTo("deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         create\n2         update to 1.27\n\n");
+                .isEqualTo(
+                        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         create\n2         update to 1.27\n\n");
 
         // status: kubectl's messages, and the deadline as an error
         status(2, 2, 1, null);
         assertThat(kl("rollout", "status", "deployment/web", "--watch=false").out())
-                .isEqualTo("Waiting for deployment \"web\" rollout to finish: 1 of 2 updated replicas are available...\n");
+                .isEqualTo(
+                        "Waiting for deployment \"web\" rollout to finish: 1 of 2 updated replicas are available...\n");
         status(3, 2, 2, null);
         assertThat(kl("rollout", "status", "deploy", "web", "--watch=false").out())
-                .isEqualTo("Waiting for deployment \"web\" rollout to finish: 1 old replicas are pending termination...\n");
+                .isEqualTo(
+                        "Waiting for deployment \"web\" rollout to finish: 1 old replicas are pending termination...\n");
         status(2, 2, 2, null);
         assertThat(kl("rollout", "status", "deployment/web").out())
                 .isEqualTo("deployment \"web\" successfully rolled out\n");
@@ -128,11 +134,24 @@ class KlRolloutTest {
         assertThat(undo.code()).as(undo.err()).isZero();
         assertThat(undo.out()).isEqualTo("deployment.apps/web rolled back\n");
         JsonNode d = web();
-        assertThat(d.path("spec").path("template").path("spec").path("containers").path(0).path("image").asText())
+        assertThat(d.path("spec")
+                        .path("template")
+                        .path("spec")
+                        .path("containers")
+                        .path(0)
+                        .path("image")
+                        .asText())
                 .isEqualTo("nginx:1.25");
-        assertThat(d.path("spec").path("template").path("metadata").path("labels").has("pod-template-hash"))
+        assertThat(d.path("spec")
+                        .path("template")
+                        .path("metadata")
+                        .path("labels")
+                        .has("pod-template-hash"))
                 .isFalse();
-        assertThat(d.path("metadata").path("annotations").path("kubernetes.io/change-cause").asText())
+        assertThat(d.path("metadata")
+                        .path("annotations")
+                        .path("kubernetes.io/change-cause")
+                        .asText())
                 .isEqualTo("create");
         assertThat(kl("rollout", "undo", "deployment/web", "--to-revision=1").out())
                 .isEqualTo("deployment.apps/web skipped rollback (current template already matches revision 1)\n");
