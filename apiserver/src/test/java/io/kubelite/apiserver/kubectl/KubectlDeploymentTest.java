@@ -265,6 +265,14 @@ class KubectlDeploymentTest {
                         .ok())
                 .contains("MinimumReplicasAvailable", "NewReplicaSetAvailable");
 
+        // describe: kubectl's own describer over the Deployment, its ReplicaSets and events
+        String described = kubectl.run("describe", "deployment", "web").ok();
+        assertThat(described)
+                .contains("Replicas:", "5 desired | 5 updated | 5 total | 5 available | 0 unavailable")
+                .contains("StrategyType:", "RollingUpdate")
+                .contains("RollingUpdateStrategy:  25% max unavailable, 25% max surge")
+                .contains("NewReplicaSet:", "ScalingReplicaSet");
+
         // delete: the ReplicaSets and pods go with it
         kubectl.run("delete", "deployment", "web").ok();
         Poll.until(WAIT, "ReplicaSets and pods collected", () -> replicaSets().size() + pods().size(), n -> n == 0);
