@@ -169,6 +169,8 @@ class KlRolloutTest {
         Result scale = kl("scale", "deploy", "web", "--replicas=3");
         assertThat(scale.out()).as(scale.err()).isEqualTo("deployment.apps/web scaled\n");
         assertThat(web().path("spec").path("replicas").asInt()).isEqualTo(3);
+        assertThat(kl("get", "deploy").out())
+                .startsWith("NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/3     1            1           ");
         assertThat(kl("rollout", "status", "pod/x").err()).contains("only deployments roll out");
     }
 }

@@ -17,10 +17,12 @@ import io.kubelite.store.ListOptions;
 import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -272,6 +274,24 @@ class KubectlDeploymentTest {
                 .contains("StrategyType:", "RollingUpdate")
                 .contains("RollingUpdateStrategy:  25% max unavailable, 25% max surge")
                 .contains("NewReplicaSet:", "ScalingReplicaSet");
+
+        // the documentation's manifest: kubectl apply (client-side, three-way strategic merge) twice
+        String manifest = Files.readString(
+                Path.of("..", "examples", "deployment.yaml").toAbsolutePath().normalize());
+        assertThat(kubectl.run(manifest, Map.of(), "apply", "-f", "-").ok()).isEqualTo("deployment.apps/api created\n");
+        assertThat(kubectl.run("rollout", "status", "deployment/api", "--timeout=60s")
+                        .ok())
+                .endsWith("deployment \"api\" successfully rolled out\n");
+        assertThat(kubectl.run(manifest.replace("nginx:1.25", "nginx:1.27"), Map.of(), "apply", "-f", "-")
+                        .ok())
+                .isEqualTo("deployment.apps/api configured\n");
+        assertThat(kubectl.run("rollout", "status", "deployment/api", "--timeout=60s")
+                        .ok())
+                .endsWith("deployment \"api\" successfully rolled out\n");
+        assertThat(kubectl.run("get", "deploy", "api", "-o", "jsonpath={.spec.template.spec.containers[0].image}")
+                        .ok())
+                .isEqualTo("nginx:1.27");
+        kubectl.run("delete", "deployment", "api").ok();
 
         // delete: the ReplicaSets and pods go with it
         kubectl.run("delete", "deployment", "web").ok();
