@@ -10,7 +10,6 @@ import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -67,6 +66,7 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
     private final Map<String, Kubectl> byToken = new LinkedHashMap<>();
     private String tokenFile;
     private boolean needsKubectl = true;
+    private boolean runNodeAgents;
 
     private Path dir;
     private Etcd etcd;
@@ -74,8 +74,11 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
     private Path caFile;
     private ClusterPki pki;
     private SSLContext ssl;
+    private HttpClient http;
+    private Path kubeconfig;
     private Kubectl kubectl;
     private NodeAgents agents;
+    private NodeAgents.Loop agentLoop;
 
     private KubectlCluster(Security security) {
         this.security = security;
@@ -111,6 +114,16 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
     /** Nodes registered through the API (no status) before the tests, and seen by the node watch cache. */
     public KubectlCluster nodes(String... names) {
         nodes.addAll(List.of(names));
+        return this;
+    }
+
+    /**
+     * Runs {@link NodeAgents#start} for {@link #nodes}: what their kubelets and the disruption
+     * controller would write (nodes Ready, their pods Running and Ready, deleting pods removed once
+     * their grace period is over, budget statuses), for commands that wait for a cluster to act.
+     */
+    public KubectlCluster withNodeAgents() {
+        this.runNodeAgents = true;
         return this;
     }
 
@@ -158,12 +171,17 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
             }
             agents = new NodeAgents(api.store());
             registerNodes();
+            if (security == Security.CLIENT_CERTS) {
+                kubeconfig = dir.resolve("admin.kubeconfig");
+                Pem.writeSecret(kubeconfig, pki.adminKubeconfig(api.url(), "kubelite"));
+            }
             if (needsKubectl) {
-                kubectl = switch (security) {
-                    case PLAIN_HTTP, SELF_SIGNED_TLS ->
-                        Kubectl.find(Files.createDirectories(dir.resolve("kubectl")), api.url(), null, caFile);
-                    case CLIENT_CERTS -> Kubectl.withKubeconfig(adminKubeconfig());
-                };
+                kubectl = kubeconfig != null
+                        ? Kubectl.withKubeconfig(kubeconfig)
+                        : Kubectl.find(Files.createDirectories(dir.resolve("kubectl")), api.url(), null, caFile);
+            }
+            if (runNodeAgents) {
+                agentLoop = agents.start(nodes, Duration.ofMillis(100));
             }
         } catch (Throwable t) {
             try {
@@ -205,12 +223,6 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
         return config;
     }
 
-    private Path adminKubeconfig() throws IOException {
-        Path file = dir.resolve("admin.kubeconfig");
-        Pem.writeSecret(file, pki.adminKubeconfig(api.url(), "kubelite"));
-        return file;
-    }
-
     private void registerNodes() {
         for (String n : nodes) {
             TestApiServer.Resp r = api.post("/api/v1/nodes", TestApiServer.node(n));
@@ -230,14 +242,21 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
 
     private void close(ExtensionContext context) throws Exception {
         Exception failure = null;
-        try {
-            if (api != null) {
-                api.close();
+        for (AutoCloseable c : new AutoCloseable[] {agentLoop, api}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                failure = first(failure, e);
             }
-        } catch (Exception e) {
-            failure = first(failure, e);
         }
+        agentLoop = null;
         api = null;
+        kubectl = null;
+        kubeconfig = null;
+        http = null;
+        byToken.clear();
         try {
             etcdExtension.afterAll(context); // closes the etcd clients and the etcd it started
         } catch (Exception e) {
@@ -292,6 +311,17 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
         return caFile;
     }
 
+    /**
+     * The admin's kubeconfig ({@link Security#CLIENT_CERTS} only: the CA, the admin's certificate
+     * and key, as {@code kubelite up} writes it), for a kubectl run outside the tests.
+     */
+    public Path kubeconfig() {
+        if (kubeconfig == null) {
+            throw new IllegalStateException("no admin kubeconfig: this cluster is " + security);
+        }
+        return kubeconfig;
+    }
+
     /** The cluster's certificates ({@link Security#CLIENT_CERTS} only). */
     public ClusterPki pki() {
         if (pki == null) {
@@ -307,6 +337,22 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
     /** The writes of kubelets and the disruption controller, for a test to make by hand. */
     public NodeAgents agents() {
         return started(agents);
+    }
+
+    /**
+     * Waits until the node agents ({@link #withNodeAgents}) have made a whole round after this
+     * call, so that what was written before it has been acted on (a pod created is Running); does
+     * nothing without them.
+     */
+    public void settle() {
+        if (agentLoop != null) {
+            try {
+                agentLoop.awaitRound(Duration.ofSeconds(20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /**
@@ -339,17 +385,15 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
      * A JDK HTTP client that reaches the server as {@link #kubectl()}'s kubeconfig does (trusting
      * the cluster's CA; with client certs, presenting the admin's certificate).
      */
-    public HttpClient httpClient() {
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (ssl != null) {
-            b.sslContext(ssl);
+    public synchronized HttpClient httpClient() {
+        if (http == null) {
+            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+            if (ssl != null) {
+                b.sslContext(ssl);
+            }
+            http = b.build();
         }
-        return b.build();
-    }
-
-    /** A request builder for {@code pathAndQuery} on this server. */
-    public HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(java.net.URI.create(url() + pathAndQuery));
+        return http;
     }
 
     private <T> T started(T value) {
