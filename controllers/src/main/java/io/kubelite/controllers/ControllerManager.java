@@ -1,16 +1,19 @@
 package io.kubelite.controllers;
 
+import io.kubelite.controllers.cronjob.CronJobController;
 import io.kubelite.controllers.deployment.DeploymentController;
 import io.kubelite.controllers.disruption.DisruptionController;
 import io.kubelite.controllers.endpoints.EndpointsController;
 import io.kubelite.controllers.gc.GarbageCollector;
 import io.kubelite.controllers.gc.PodGarbageCollector;
+import io.kubelite.controllers.job.JobController;
 import io.kubelite.controllers.namespace.NamespaceController;
 import io.kubelite.controllers.namespace.ServiceAccountTokenController;
 import io.kubelite.controllers.nodelifecycle.NodeIpamController;
 import io.kubelite.controllers.nodelifecycle.NodeLifecycleController;
 import io.kubelite.controllers.nodelifecycle.TaintEvictionController;
 import io.kubelite.controllers.replicaset.ReplicaSetController;
+import io.kubelite.controllers.ttlafterfinished.TtlAfterFinishedController;
 import io.kubelite.store.Store;
 import io.kubelite.store.election.Leadership;
 import io.kubelite.store.events.EventRecorder;
@@ -85,6 +88,9 @@ public final class ControllerManager implements Component {
             add("endpoint", true, c -> new EndpointsController(withRecorder(c, "endpoint-controller")));
             add("garbagecollector", true, c -> new GarbageCollector(withRecorder(c, "garbage-collector-controller")));
             add("disruption", true, c -> new DisruptionController(withRecorder(c, "controllermanager")));
+            add("job", true, c -> new JobController(withRecorder(c, "job-controller"), options.clock));
+            add("cronjob", true, c -> new CronJobController(withRecorder(c, "cronjob-controller"), options.clock));
+            add("ttl-after-finished", true, c -> new TtlAfterFinishedController(c, options.clock));
             this.cc = cc;
         }
 

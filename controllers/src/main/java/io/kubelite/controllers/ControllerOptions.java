@@ -24,7 +24,10 @@ public final class ControllerOptions {
             "serviceaccount-token",
             "endpoint",
             "garbagecollector",
-            "disruption");
+            "disruption",
+            "job",
+            "cronjob",
+            "ttl-after-finished");
 
     @Option(
             names = "--controllers",
@@ -34,7 +37,7 @@ public final class ControllerOptions {
             description =
                     "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default: ${DEFAULT-VALUE}). "
                             + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, namespace, "
-                            + "serviceaccount-token, endpoint, garbagecollector, disruption.")
+                            + "serviceaccount-token, endpoint, garbagecollector, disruption, job, cronjob, ttl-after-finished.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
     @Option(
@@ -159,6 +162,12 @@ public final class ControllerOptions {
             description =
                     "How often the pod garbage collector scans for orphaned and terminated pods (default: ${DEFAULT-VALUE}).")
     public Duration podGcPeriod = Duration.ofSeconds(20);
+
+    /**
+     * The clock the Job, CronJob and TTL-after-finished controllers read time from and schedule
+     * on (not a flag): tests put a {@link io.kubelite.controllers.util.ManualClock} here.
+     */
+    public java.time.Clock clock = java.time.Clock.systemUTC();
 
     /** True when {@code name} is enabled by {@code --controllers}. */
     public boolean enabled(String name) {

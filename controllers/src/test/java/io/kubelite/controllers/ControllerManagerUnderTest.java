@@ -37,10 +37,17 @@ final class ControllerManagerUnderTest implements AutoCloseable {
     final Etcd etcd;
     final Store store;
     private final List<String> args;
+    private final java.time.Clock clock;
     private ControllerManagerMain main;
     private ComponentMain cm;
 
     ControllerManagerUnderTest(EtcdExtension etcdExt, String... flags) throws Exception {
+        this(etcdExt, java.time.Clock.systemUTC(), flags);
+    }
+
+    /** With the clock the Job, CronJob and TTL controllers run on (a ManualClock in their tests). */
+    ControllerManagerUnderTest(EtcdExtension etcdExt, java.time.Clock clock, String... flags) throws Exception {
+        this.clock = clock;
         this.etcdExt = etcdExt;
         this.prefix = etcdExt.newPrefix();
         this.etcd = etcdExt.connect(prefix);
@@ -67,6 +74,7 @@ final class ControllerManagerUnderTest implements AutoCloseable {
 
     void start() throws Exception {
         main = ControllerManagerMain.parse(args.toArray(String[]::new));
+        main.options().clock = clock;
         cm = main.componentMain();
         cm.start();
         io.kubelite.store.testing.Poll.until(

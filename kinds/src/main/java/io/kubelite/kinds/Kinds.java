@@ -7,6 +7,8 @@ import io.kubelite.kinds.authentication.selfsubjectreview.SelfSubjectReviewKind;
 import io.kubelite.kinds.authentication.tokenreview.TokenReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectrulesreview.SelfSubjectRulesReviewKind;
+import io.kubelite.kinds.batch.cronjob.CronJobKind;
+import io.kubelite.kinds.batch.job.JobKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.configmap.ConfigMapKind;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
@@ -47,7 +49,9 @@ public final class Kinds {
             SelfSubjectAccessReviewKind.KIND,
             SelfSubjectRulesReviewKind.KIND,
             LeaseKind.KIND,
-            PodDisruptionBudgetKind.KIND);
+            PodDisruptionBudgetKind.KIND,
+            JobKind.KIND,
+            CronJobKind.KIND);
 
     private Kinds() {}
 

@@ -40,7 +40,7 @@ class KindsTest {
             assertThat(Kinds.byKind(r.apiVersion(), r.kind())).contains(r);
             assertThat(Kinds.find(r.plural()).orElseThrow().plural()).isEqualTo(r.plural());
         }
-        assertThat(Kinds.all()).hasSize(18);
+        assertThat(Kinds.all()).hasSize(20);
         assertThat(Kinds.find("events")).contains(EventKind.RESOURCE);
     }
 
@@ -113,14 +113,20 @@ class KindsTest {
     private static <T extends Message> void checkStatusKept(Kind<T> k) {
         T blank = k.resource().prototype();
         var status = blank.getDescriptorForType().findFieldByName("status");
-        // any scalar field of the status will do: phase, replicas, currentHealthy, ...
-        var scalar = status.getMessageType().getFields().stream()
-                .filter(f -> !f.isRepeated() && f.getJavaType() != FieldDescriptor.JavaType.MESSAGE)
+        // any scalar field of the status will do: phase, replicas, currentHealthy, ...; else a
+        // singular message field (a CronJob's status has only times and a list)
+        var fields = status.getMessageType().getFields().stream()
+                .filter(f -> !f.isRepeated())
+                .toList();
+        var scalar = fields.stream()
+                .filter(f -> f.getJavaType() != FieldDescriptor.JavaType.MESSAGE)
                 .findFirst()
-                .orElseThrow();
-        Object value = scalar.getJavaType() == FieldDescriptor.JavaType.STRING
-                ? "X"
-                : scalar.getJavaType() == FieldDescriptor.JavaType.LONG ? (Object) 3L : (Object) 3;
+                .orElse(fields.get(0));
+        Object value = scalar.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+                ? com.google.protobuf.Timestamp.newBuilder().setSeconds(3).build()
+                : scalar.getJavaType() == FieldDescriptor.JavaType.STRING
+                        ? "X"
+                        : scalar.getJavaType() == FieldDescriptor.JavaType.LONG ? (Object) 3L : (Object) 3;
         @SuppressWarnings("unchecked")
         T withStatus = (T) blank.toBuilder()
                 .setField(

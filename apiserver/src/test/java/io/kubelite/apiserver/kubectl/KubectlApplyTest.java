@@ -2,18 +2,13 @@ package io.kubelite.apiserver.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.testing.Kubectl;
-import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.apiserver.testing.KubectlCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real kubectl's writes that need the OpenAPI documents: client-side {@code apply} (created,
@@ -23,26 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubectlApplyTest {
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
+    static final KubectlCluster CLUSTER = KubectlCluster.plainHttp();
 
-    @TempDir
-    static Path dir;
-
-    static TestApiServer api;
-    static Kubectl kubectl;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local());
-        kubectl = Kubectl.find(dir, api.url(), null, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
+    final Kubectl kubectl = CLUSTER.kubectl();
 
     static String replicaSet(String name, String extraLabel, String extraEnv, String extraContainerField) {
         return "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: " + name + "\n  labels:\n    app: " + name
@@ -54,7 +32,7 @@ class KubectlApplyTest {
     }
 
     Path write(String file, String text) throws Exception {
-        Path p = dir.resolve(file);
+        Path p = CLUSTER.dir().resolve(file);
         Files.writeString(p, text);
         return p;
     }

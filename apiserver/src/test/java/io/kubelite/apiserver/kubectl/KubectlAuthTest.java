@@ -5,22 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Secret;
-import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.Auth;
 import io.kubelite.apiserver.testing.Kubectl;
-import io.kubelite.apiserver.testing.SelfSignedCert;
-import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.kinds.core.secret.SecretKind;
-import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kubectl auth can-i [--list]} and {@code kubectl auth whoami} for an admin token and
@@ -29,29 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubectlAuthTest {
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
+    static final KubectlCluster CLUSTER =
+            KubectlCluster.selfSignedTls().tokenFile("admin-token,admin,uid-1,\"system:masters\"\n");
 
-    @TempDir
-    static Path dir;
-
-    static TestApiServer api;
-    static Kubectl admin;
-    static Kubectl sa;
+    final Kubectl admin = CLUSTER.kubectl("admin-token");
+    final Kubectl sa = CLUSTER.kubectl("sa-token");
 
     @BeforeAll
     static void start() throws Exception {
-        SelfSignedCert cert = SelfSignedCert.create(dir);
-        Path tokens = dir.resolve("tokens.csv");
-        Files.writeString(tokens, "admin-token,admin,uid-1,\"system:masters\"\n");
-        api = TestApiServer.start(
-                ETCD.connect(ETCD.newPrefix()),
-                ApiServerConfig.local()
-                        .withTokens(Auth.readTokenFile(tokens), false)
-                        .withTls(cert.certFile(), cert.keyFile()));
-        admin = Kubectl.find(Files.createDirectories(dir.resolve("admin")), api.url(), "admin-token", cert.certFile());
-        sa = Kubectl.find(Files.createDirectories(dir.resolve("sa")), api.url(), "sa-token", cert.certFile());
-        admin.run("create", "namespace", "team").ok();
-        api.store()
+        CLUSTER.kubectl("admin-token").run("create", "namespace", "team").ok();
+        CLUSTER.store()
                 .of(SecretKind.RESOURCE)
                 .create(Secret.newBuilder()
                         .setMetadata(ObjectMeta.newBuilder()
@@ -65,14 +45,10 @@ class KubectlAuthTest {
         Poll.until(
                 Duration.ofSeconds(10),
                 "sa token known",
-                () -> sa.run("auth", "whoami", "-o", "name").exitCode() == 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
+                () -> CLUSTER.kubectl("sa-token")
+                                .run("auth", "whoami", "-o", "name")
+                                .exitCode()
+                        == 0);
     }
 
     @Test

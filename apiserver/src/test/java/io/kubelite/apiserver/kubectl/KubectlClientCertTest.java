@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.Auth;
 import io.kubelite.apiserver.pki.CertificateAuthority;
 import io.kubelite.apiserver.pki.ClusterPki;
 import io.kubelite.apiserver.pki.Pem;
 import io.kubelite.apiserver.testing.Kubectl;
-import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.apiserver.testing.KubectlCluster;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,17 +25,13 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real kubectl (and fabric8) against an API server on TLS with {@code --client-ca-file}
@@ -47,34 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubectlClientCertTest {
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
+    static final KubectlCluster CLUSTER =
+            KubectlCluster.clientCerts().token("t0ken", new Auth.User("token-user", List.of("system:masters"), null));
 
-    @TempDir
-    static Path dir;
-
-    static ClusterPki pki;
-    static TestApiServer api;
-    static Kubectl admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pki = ClusterPki.ensure(dir.resolve("pki"), List.of());
-        ApiServerConfig config = ApiServerConfig.local()
-                .withTokens(Map.of("t0ken", new Auth.User("token-user", List.of("system:masters"), null)), false)
-                .withTls(pki.serverCert(), pki.serverKey())
-                .withClientCa(pki.caCert());
-        api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), config);
-        Path kubeconfig = dir.resolve("admin.kubeconfig");
-        Pem.writeSecret(kubeconfig, pki.adminKubeconfig(api.url(), "kubelite"));
-        admin = Kubectl.withKubeconfig(kubeconfig);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
+    final Kubectl admin = CLUSTER.kubectl();
 
     @Test
     void theAdminCertificateWorksForEverydayCommands() {
@@ -101,7 +71,7 @@ class KubectlClientCertTest {
         CertificateAuthority other = CertificateAuthority.create("other-ca");
         CertificateAuthority.Issued stranger =
                 other.issueClient(ClusterPki.ADMIN_USER, List.of(ClusterPki.ADMIN_GROUP));
-        Path kc = dir.resolve("stranger.kubeconfig");
+        Path kc = CLUSTER.dir().resolve("stranger.kubeconfig");
         Files.writeString(
                 kc,
                 Files.readString(admin.kubeconfig())
@@ -126,16 +96,16 @@ class KubectlClientCertTest {
 
     @Test
     void anyUserTheCaSignedIsAuthenticatedByCommonNameAndOrganizations() throws Exception {
-        CertificateAuthority.Issued jane = pki.ca().issueClient("jane", List.of("dev", "ops"));
+        CertificateAuthority.Issued jane = CLUSTER.pki().ca().issueClient("jane", List.of("dev", "ops"));
         assertThat(get(sslContext(jane), null).statusCode()).isEqualTo(200);
         // a serving certificate of the same CA is no client credential (no client-auth usage)
-        CertificateAuthority.Issued server = pki.ca().issueServer("not-a-client", List.of("127.0.0.1"));
+        CertificateAuthority.Issued server = CLUSTER.pki().ca().issueServer("not-a-client", List.of("127.0.0.1"));
         assertThat(get(sslContext(server), null).statusCode()).isEqualTo(401);
     }
 
     @Test
     void tokensStillWorkBesideClientCertificates() throws Exception {
-        Kubectl withToken = Kubectl.find(Files.createDirectories(dir.resolve("tok")), api.url(), "t0ken", pki.caCert());
+        Kubectl withToken = CLUSTER.kubectl("t0ken");
         assertThat(withToken.run("get", "namespaces", "-o", "name").ok()).contains("namespace/default\n");
     }
 
@@ -152,7 +122,7 @@ class KubectlClientCertTest {
     }
 
     private static HttpResponse<String> get(SSLContext tls, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/namespaces"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(CLUSTER.url() + "/api/v1/namespaces"))
                 .timeout(Duration.ofSeconds(10));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -168,7 +138,7 @@ class KubectlClientCertTest {
     private static SSLContext sslContext(CertificateAuthority.Issued cred) throws Exception {
         KeyStore ts = KeyStore.getInstance(KeyStore.getDefaultType());
         ts.load(null, null);
-        ts.setCertificateEntry("ca", pki.ca().certificate());
+        ts.setCertificateEntry("ca", CLUSTER.pki().ca().certificate());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ts);
         SSLContext ctx = SSLContext.getInstance("TLS");

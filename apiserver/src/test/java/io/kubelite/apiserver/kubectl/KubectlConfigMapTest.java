@@ -2,45 +2,23 @@ package io.kubelite.apiserver.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.testing.Kubectl;
-import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.apiserver.testing.KubectlCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** ConfigMaps through the real kubectl: create from literals and files, get, describe, delete. */
 class KubectlConfigMapTest {
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
+    static final KubectlCluster CLUSTER = KubectlCluster.plainHttp();
 
-    @TempDir
-    static Path dir;
-
-    static TestApiServer api;
-    static Kubectl kubectl;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local());
-        kubectl = Kubectl.find(dir, api.url(), null, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
+    final Kubectl kubectl = CLUSTER.kubectl();
 
     @Test
     void createFromLiteralsAndFilesThenGetDescribeAndDelete() throws Exception {
-        Path file = dir.resolve("app.properties");
+        Path file = CLUSTER.dir().resolve("app.properties");
         Files.writeString(file, "color=blue\nmode=fast\n");
         assertThat(kubectl.run(
                                 "create",

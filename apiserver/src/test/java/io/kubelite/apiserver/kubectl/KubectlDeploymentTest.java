@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubelite.api.Deployment;
 import io.kubelite.api.Pod;
 import io.kubelite.api.ReplicaSet;
-import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.testing.Kubectl;
+import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.apiserver.testing.NodeAgents;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.controllers.ControllerManagerMain;
@@ -15,7 +15,6 @@ import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.runtime.ComponentMain;
-import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deployments as the real {@code kubectl} drives them: create, get (and -o wide), set image,
@@ -41,12 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300)
 class KubectlDeploymentTest {
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
+    static final KubectlCluster CLUSTER = KubectlCluster.plainHttp();
 
     static final Duration WAIT = Duration.ofSeconds(60);
-
-    @TempDir
-    static Path dir;
 
     static TestApiServer api;
     static Kubectl kubectl;
@@ -58,14 +53,13 @@ class KubectlDeploymentTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String prefix = ETCD.newPrefix();
-        api = TestApiServer.start(ETCD.connect(prefix), ApiServerConfig.local());
-        kubectl = Kubectl.find(dir, api.url(), null, null);
+        api = CLUSTER.api();
+        kubectl = CLUSTER.kubectl();
         ControllerManagerMain cm = ControllerManagerMain.parse(
                 "--etcd-endpoints",
-                String.join(",", ETCD.cluster().endpoints()),
+                String.join(",", CLUSTER.etcdEndpoints()),
                 "--etcd-prefix",
-                prefix,
+                CLUSTER.etcd().prefix(),
                 "--health-port",
                 "0",
                 "--leader-elect=false",
@@ -116,9 +110,6 @@ class KubectlDeploymentTest {
         }
         if (controllerManager != null) {
             controllerManager.shutdown();
-        }
-        if (api != null) {
-            api.close();
         }
     }
 

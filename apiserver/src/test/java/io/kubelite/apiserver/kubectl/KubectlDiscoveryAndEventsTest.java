@@ -2,16 +2,11 @@ package io.kubelite.apiserver.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.testing.Kubectl;
+import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.store.testing.EtcdExtension;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kubectl api-resources} and {@code api-versions} from the aggregated discovery
@@ -20,26 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubectlDiscoveryAndEventsTest {
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
+    static final KubectlCluster CLUSTER = KubectlCluster.plainHttp();
 
-    @TempDir
-    static Path dir;
-
-    static TestApiServer api;
-    static Kubectl kubectl;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local());
-        kubectl = Kubectl.find(dir, api.url(), null, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
+    final TestApiServer api = CLUSTER.api();
+    final Kubectl kubectl = CLUSTER.kubectl();
 
     @Test
     void apiResourcesComesFromTheAggregatedDocument() {

@@ -3,26 +3,21 @@ package io.kubelite.apiserver.kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.api.Pod;
-import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.testing.Kubectl;
+import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.apiserver.testing.NodeAgents;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.apiserver.testing.TestApiServer.Resp;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ListOptions;
-import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kubectl drain} (the real binary) of nodes whose pods a PodDisruptionBudget guards.
@@ -36,43 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class KubectlDrainTest {
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
+    static final KubectlCluster CLUSTER = KubectlCluster.plainHttp().nodes("n1", "n2", "n3");
 
     static final String PODS = "/api/v1/namespaces/default/pods";
     static final String PDBS = "/apis/policy/v1/namespaces/default/poddisruptionbudgets";
 
-    @TempDir
-    static Path dir;
-
-    static TestApiServer api;
-    static Kubectl kubectl;
-    static NodeAgents agents;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local());
-        kubectl = Kubectl.find(dir, api.url(), null, null);
-        agents = new NodeAgents(api.store());
-        for (String n : List.of("n1", "n2", "n3")) {
-            assertThat(api.post("/api/v1/nodes", TestApiServer.node(n)).code()).isEqualTo(201);
-        }
-        // graceful deletion asks the node watch cache whether a pod's node exists: wait for all three
-        Poll.until(
-                Duration.ofSeconds(10),
-                "nodes n1..n3 in the API server's node cache",
-                () -> api.get("/api/v1/nodes?resourceVersion=0").body(),
-                body -> body.contains("\"name\":\"n3\"") && body.contains("\"name\":\"n1\""));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
+    final TestApiServer api = CLUSTER.api();
+    final Kubectl kubectl = CLUSTER.kubectl();
+    final NodeAgents agents = CLUSTER.agents();
 
     /** A running, ready pod on {@code node}; {@code owner} null for a pod no controller owns. */
-    static void pod(String name, String app, String node, String owner) {
+    void pod(String name, String app, String node, String owner) {
         String refs = owner == null
                 ? ""
                 : ",\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"" + owner
@@ -86,7 +55,7 @@ class KubectlDrainTest {
         agents.markRunningAndReady("default", name);
     }
 
-    static void budget(String name, String app, int minAvailable) {
+    void budget(String name, String app, int minAvailable) {
         Resp r = api.post(
                 PDBS,
                 "{\"apiVersion\":\"policy/v1\",\"kind\":\"PodDisruptionBudget\",\"metadata\":{\"name\":\"" + name
@@ -96,7 +65,7 @@ class KubectlDrainTest {
         assertThat(r.code()).as(r.body()).isEqualTo(201);
     }
 
-    static List<Pod> podsOn(String node) {
+    List<Pod> podsOn(String node) {
         return NodeAgents.join(api.store().of(PodKind.RESOURCE).list(ListOptions.<Pod>all())).items().stream()
                 .filter(p -> p.getSpec().getNodeName().equals(node))
                 .toList();

@@ -5,23 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.PodStatus;
-import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.testing.Kubectl;
-import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.core.pod.PodKind;
-import io.kubelite.store.testing.EtcdExtension;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kubectl get} against kubelite prints what it prints against a real cluster: the
@@ -32,13 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubectlGetTest {
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
+    static final KubectlCluster CLUSTER = KubectlCluster.plainHttp();
 
-    @TempDir
-    static Path dir;
-
-    static TestApiServer api;
-    static Kubectl kubectl;
+    final Kubectl kubectl = CLUSTER.kubectl();
     static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     /** 10 days ago: AGE prints "10d" for a whole day. */
@@ -46,16 +37,7 @@ class KubectlGetTest {
 
     @BeforeAll
     static void start() throws Exception {
-        api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local());
-        kubectl = Kubectl.find(dir, api.url(), null, null);
         seed();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
     }
 
     @Test
@@ -204,7 +186,7 @@ class KubectlGetTest {
             w.awaitLine(l -> l.startsWith("NAME "), Duration.ofSeconds(20));
             assertThat(cells(w.awaitLine(l -> l.startsWith("w1 "), Duration.ofSeconds(20))))
                     .containsExactly("w1", "0/1", "Pending", "0", "10d");
-            api.store()
+            CLUSTER.store()
                     .of(PodKind.RESOURCE)
                     .guaranteedUpdate(
                             "watched",
@@ -220,7 +202,7 @@ class KubectlGetTest {
                     .get();
             assertThat(cells(w.awaitLine(l -> l.contains("Running"), Duration.ofSeconds(20))))
                     .containsExactly("w1", "1/1", "Running", "0", "10d");
-            api.store().of(PodKind.RESOURCE).delete("watched", "w1").get();
+            CLUSTER.store().of(PodKind.RESOURCE).delete("watched", "w1").get();
             // a deleted pod's last row, as kubectl prints a DELETED event
             assertThat(cells(w.awaitLine(l -> l.startsWith("w1 ") && w.seen().size() > 3, Duration.ofSeconds(20))))
                     .containsExactly("w1", "1/1", "Running", "0", "10d");
@@ -412,6 +394,6 @@ class KubectlGetTest {
         String text = yaml.formatted(
                 CREATED, threeDays.toString(), threeDays.plusNanos(20_499_858).toString());
         T obj = ApiJson.parse(text, r.prototype()).message();
-        api.store().of(r).create(obj).get();
+        CLUSTER.store().of(r).create(obj).get();
     }
 }

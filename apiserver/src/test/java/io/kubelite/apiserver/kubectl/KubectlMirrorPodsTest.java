@@ -2,22 +2,18 @@ package io.kubelite.apiserver.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.mirror.EtcdMemberMirrorPods;
 import io.kubelite.apiserver.testing.Kubectl;
-import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.kinds.core.pod.MirrorPods;
-import io.kubelite.store.Etcd;
 import io.kubelite.store.runtime.HealthServer;
 import io.kubelite.store.runtime.LogBuffer;
 import io.kubelite.store.runtime.ReadinessChecks;
 import io.kubelite.store.runtime.mirror.MirrorPodPublisher;
 import io.kubelite.store.runtime.mirror.ProcessMirrorPod;
-import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real kubectl sees a kubelite process as a mirror pod in kube-system: {@code get pods}
@@ -38,13 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubectlMirrorPodsTest {
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
+    static final KubectlCluster CLUSTER = KubectlCluster.plainHttp();
 
-    @TempDir
-    static Path dir;
-
-    static TestApiServer api;
-    static Kubectl kubectl;
+    final Kubectl kubectl = CLUSTER.kubectl();
     static LogBuffer logs;
     static HealthServer health;
     static MirrorPodPublisher publisher;
@@ -54,9 +45,6 @@ class KubectlMirrorPodsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Etcd etcd = ETCD.connect(ETCD.newPrefix());
-        api = TestApiServer.start(etcd, ApiServerConfig.local());
-        kubectl = Kubectl.find(dir, api.url(), null, null);
         logs = new LogBuffer(100, 100_000);
         for (int i = 1; i <= 5; i++) {
             logs.append("line " + i + " of the scheduler's log");
@@ -74,12 +62,14 @@ class KubectlMirrorPodsTest {
                 Instant.now(),
                 () -> true);
         pod = source.name();
-        publisher = new MirrorPodPublisher(etcd, Duration.ofSeconds(5), Duration.ofMillis(300), Clock.systemUTC());
+        publisher = new MirrorPodPublisher(
+                CLUSTER.etcd(), Duration.ofSeconds(5), Duration.ofMillis(300), Clock.systemUTC());
         publisher.add(source);
-        etcdPods = new EtcdMemberMirrorPods(etcd, "testhost", Duration.ofSeconds(1));
+        etcdPods = new EtcdMemberMirrorPods(CLUSTER.etcd(), "testhost", Duration.ofSeconds(1));
         publisher.add(etcdPods);
         publisher.start();
-        String member = etcd.client()
+        String member = CLUSTER.etcd()
+                .client()
                 .getClusterClient()
                 .listMember()
                 .get(10, TimeUnit.SECONDS)
@@ -91,7 +81,7 @@ class KubectlMirrorPodsTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {publisher, etcdPods, health, api}) {
+        for (AutoCloseable c : new AutoCloseable[] {publisher, etcdPods, health}) {
             try {
                 if (c != null) {
                     c.close();
@@ -102,7 +92,7 @@ class KubectlMirrorPodsTest {
         }
     }
 
-    private static String getPods() {
+    private String getPods() {
         return kubectl.run("get", "pods", "-n", "kube-system", "-o", "name").ok();
     }
 

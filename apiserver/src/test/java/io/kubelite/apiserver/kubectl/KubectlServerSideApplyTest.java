@@ -2,17 +2,12 @@ package io.kubelite.apiserver.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.testing.Kubectl;
-import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.apiserver.testing.KubectlCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real kubectl's server-side apply: create and re-apply, managedFields as
@@ -23,26 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubectlServerSideApplyTest {
     @RegisterExtension
-    static final EtcdExtension ETCD = EtcdExtension.single();
+    static final KubectlCluster CLUSTER = KubectlCluster.plainHttp();
 
-    @TempDir
-    static Path dir;
-
-    static TestApiServer api;
-    static Kubectl kubectl;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local());
-        kubectl = Kubectl.find(dir, api.url(), null, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
+    final Kubectl kubectl = CLUSTER.kubectl();
 
     static String configMap(String name, String data) {
         return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  labels:\n    app: demo\ndata:\n"
@@ -50,7 +28,7 @@ class KubectlServerSideApplyTest {
     }
 
     Path write(String file, String text) throws Exception {
-        Path p = dir.resolve(file);
+        Path p = CLUSTER.dir().resolve(file);
         Files.writeString(p, text);
         return p;
     }

@@ -72,6 +72,14 @@ public final class Kubectl {
         return new Kubectl(binary(), kubeconfig.toAbsolutePath());
     }
 
+    /**
+     * The kubectl binary's name or path; when there is none, prints a loud banner to stderr and
+     * aborts the calling test or class (JUnit reports it skipped).
+     */
+    public static String require() {
+        return binary();
+    }
+
     private static String binary() {
         String binary = System.getenv().getOrDefault("KUBECTL", "kubectl");
         if (!onPath(binary)) {

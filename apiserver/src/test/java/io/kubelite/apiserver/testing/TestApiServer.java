@@ -31,7 +31,7 @@ public final class TestApiServer implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
     private final ApiServer server;
     private final Etcd etcd;
-    private final HttpClient http =
+    private volatile HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile String token;
 
@@ -66,6 +66,15 @@ public final class TestApiServer implements AutoCloseable {
                 (r, c) -> {});
         s.start(ctx);
         return new TestApiServer(s, etcd);
+    }
+
+    /** The test client's TLS: trust (and a client certificate) for a server on HTTPS. */
+    public TestApiServer withSslContext(javax.net.ssl.SSLContext ssl) {
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .sslContext(ssl)
+                .build();
+        return this;
     }
 
     public TestApiServer withToken(String t) {

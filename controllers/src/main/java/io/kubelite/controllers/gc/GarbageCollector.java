@@ -11,6 +11,8 @@ import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.batch.cronjob.CronJobKind;
+import io.kubelite.kinds.batch.job.JobKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
@@ -73,7 +75,8 @@ public final class GarbageCollector implements Controller {
             EndpointsKind.RESOURCE,
             ServiceAccountKind.RESOURCE,
             SecretKind.RESOURCE,
-            LeaseKind.RESOURCE);
+            LeaseKind.RESOURCE,
+            JobKind.RESOURCE);
 
     /** A dependent, by resource plural, namespace and name. */
     record Ref(String resource, String namespace, String name) {}
@@ -96,6 +99,7 @@ public final class GarbageCollector implements Controller {
         // owners that are never dependents here: their deletion must still wake their dependents
         ownerOnly(NodeKind.RESOURCE);
         ownerOnly(NamespaceKind.RESOURCE);
+        ownerOnly(CronJobKind.RESOURCE);
     }
 
     private static boolean foregroundPending(ObjectMeta m) {

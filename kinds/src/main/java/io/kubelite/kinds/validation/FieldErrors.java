@@ -40,6 +40,21 @@ public final class FieldErrors {
         errors.add(new FieldError("FieldValueDuplicate", "Duplicate value: \"" + value + "\"", field));
     }
 
+    public void duplicate(String field, long value) {
+        errors.add(new FieldError("FieldValueDuplicate", "Duplicate value: " + value, field));
+    }
+
+    /** kube's {@code field.TooMany}: a list with more than {@code max} items. */
+    public void tooMany(String field, int actual, int max) {
+        errors.add(new FieldError(
+                "FieldValueTooMany", "Too many: " + actual + ": must have at most " + max + " items", field));
+    }
+
+    /** kube's {@code field.Invalid} with {@code field.OmitValueType{}}: the message names no value. */
+    public void invalidNoValue(String field, String detail) {
+        errors.add(new FieldError("FieldValueInvalid", "Invalid value: " + detail, field));
+    }
+
     public void tooLong(String field, int max) {
         errors.add(new FieldError("FieldValueTooLong", "Too long: must have at most " + max + " bytes", field));
     }

@@ -1,0 +1,86 @@
+package io.kubelite.controllers.job;
+
+import io.kubelite.api.Pod;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * kube's {@code backoffStore}: per Job, the failures since the last success and when the last one
+ * finished, from which the delay before a replacement pod is created follows — {@link #BASE}
+ * doubling per consecutive failure up to {@link #MAX}, counted from the last failure's finish on
+ * the controller's clock. In memory, as kube's: a new leadership term starts with no delay.
+ */
+final class BackoffRecords {
+    /** kube's DefaultJobPodFailureBackOff. */
+    static final Duration BASE = Duration.ofSeconds(10);
+    /**
+     * The cap: six minutes, as kubernetes.io's Job page states (kube 1.31+'s controller caps at
+     * ten: MaxJobPodFailureBackOff).
+     */
+    static final Duration MAX = Duration.ofMinutes(6);
+
+    record Record(String key, int failuresAfterLastSuccess, Instant lastFailureTime) {
+        /** kube's {@code getRemainingTime}: zero when no failure is pending. */
+        Duration remaining(Clock clock) {
+            if (failuresAfterLastSuccess == 0 || lastFailureTime == null) {
+                return Duration.ZERO;
+            }
+            Duration d = BASE;
+            for (int i = 1; i < failuresAfterLastSuccess; i++) {
+                d = d.multipliedBy(2);
+                if (d.compareTo(MAX) >= 0) {
+                    d = MAX;
+                    break;
+                }
+            }
+            Duration elapsed = Duration.between(lastFailureTime, clock.instant());
+            return d.compareTo(elapsed) < 0 ? Duration.ZERO : d.minus(elapsed);
+        }
+    }
+
+    private final Map<String, Record> records = new ConcurrentHashMap<>();
+
+    /** kube's {@code newBackoffRecord}: the stored record updated with the pods that finished since. */
+    Record next(String key, List<Pod> newSucceeded, List<Pod> newFailed) {
+        Record old = records.getOrDefault(key, new Record(key, 0, null));
+        Comparator<Pod> byFinish = Comparator.comparing(JobPods::finishedTime);
+        List<Pod> ok = newSucceeded.stream().sorted(byFinish).toList();
+        List<Pod> failed = newFailed.stream().sorted(byFinish).toList();
+        if (ok.isEmpty()) {
+            if (failed.isEmpty()) {
+                return old;
+            }
+            return new Record(
+                    key,
+                    old.failuresAfterLastSuccess() + failed.size(),
+                    JobPods.finishedTime(failed.get(failed.size() - 1)));
+        }
+        Instant lastSuccess = JobPods.finishedTime(ok.get(ok.size() - 1));
+        int count = 0;
+        Instant lastFailure = null;
+        for (int i = failed.size() - 1; i >= 0; i--) {
+            Instant t = JobPods.finishedTime(failed.get(i));
+            if (!t.isAfter(lastSuccess)) {
+                break;
+            }
+            if (lastFailure == null) {
+                lastFailure = t;
+            }
+            count++;
+        }
+        return new Record(key, count, lastFailure);
+    }
+
+    void update(Record r) {
+        records.put(r.key(), r);
+    }
+
+    void remove(String key) {
+        records.remove(key);
+    }
+}
