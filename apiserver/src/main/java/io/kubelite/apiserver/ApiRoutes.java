@@ -2,12 +2,12 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.Pod;
-import io.kubelite.api.ReplicaSet;
 import io.kubelite.apiserver.nodes.NodeProxy;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
 import io.kubelite.apiserver.pods.PodEviction;
 import io.kubelite.apiserver.pods.PodExecProxy;
+import io.kubelite.apiserver.replicasets.Scalable;
 import io.kubelite.apiserver.replicasets.ScaleHandler;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.store.ObjectStore;
@@ -254,10 +254,10 @@ final class ApiRoutes {
         return (ObjectStore<Pod>) s.store();
     }
 
-    /** {@code /scale} is served for replicasets only ({@link KindRules#allowsSubresource}). */
-    @SuppressWarnings("unchecked")
-    private static ScaleHandler scale(RequestScope<?> s) {
-        return new ScaleHandler(s.request(), (ObjectStore<ReplicaSet>) s.store(), s.namespace(), s.name());
+    /** {@code /scale} is served for the {@link Scalable} kinds only ({@link KindRules#allowsSubresource}). */
+    private static <T extends Message> ScaleHandler<T> scale(RequestScope<T> s) {
+        Scalable<T> kind = Scalable.of(s.resource()).orElseThrow(ApiRoutes::notFound);
+        return new ScaleHandler<>(s.request(), kind, s.store(), s.namespace(), s.name());
     }
 
     private static ApiException notFound() {

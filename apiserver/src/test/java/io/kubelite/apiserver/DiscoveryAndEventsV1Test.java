@@ -78,7 +78,11 @@ class DiscoveryAndEventsV1Test {
                         "authentication.k8s.io",
                         "authorization.k8s.io",
                         "coordination.k8s.io",
-                        "policy");
+                        "policy",
+                        "batch");
+        JsonNode deployments = resource(doc, "apps", "deployments");
+        assertThat(deployments.path("shortNames").toString()).isEqualTo("[\"deploy\"]");
+        assertThat(deployments.path("subresources").toString()).contains("\"status\"", "\"scale\"");
         JsonNode ssar = resource(doc, "authorization.k8s.io", "selfsubjectaccessreviews");
         assertThat(ssar.toString())
                 .isEqualTo(

@@ -74,6 +74,10 @@ public final class Kl implements Callable<Integer> {
         CommandLine cl = new CommandLine(kl);
         // before setOut/setErr and the handler: picocli hands those only to the subcommands it already has
         commands(context).forEach(cl::addSubcommand);
+        RolloutCommand rollout = new RolloutCommand(context);
+        CommandLine rolloutLine = new CommandLine(rollout);
+        rollout.subcommands().forEach(rolloutLine::addSubcommand);
+        cl.addSubcommand(rolloutLine);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, c, p) -> {

@@ -1,6 +1,7 @@
 package io.kubelite.controllers;
 
 import io.kubelite.controllers.cronjob.CronJobController;
+import io.kubelite.controllers.deployment.DeploymentController;
 import io.kubelite.controllers.disruption.DisruptionController;
 import io.kubelite.controllers.endpoints.EndpointsController;
 import io.kubelite.controllers.gc.GarbageCollector;
@@ -81,6 +82,7 @@ public final class ControllerManager implements Component {
                     c -> new TaintEvictionController(withRecorder(c, "taint-eviction-controller")));
             add("podgc", true, PodGarbageCollector::new);
             add("replicaset", true, c -> new ReplicaSetController(withRecorder(c, "replicaset-controller")));
+            add("deployment", true, c -> new DeploymentController(withRecorder(c, "deployment-controller")));
             add("namespace", true, c -> new NamespaceController(withRecorder(c, "namespace-controller")));
             add("serviceaccount-token", true, ServiceAccountTokenController::new);
             add("endpoint", true, c -> new EndpointsController(withRecorder(c, "endpoint-controller")));

@@ -19,6 +19,7 @@ public final class ControllerOptions {
             "taint-eviction-controller",
             "podgc",
             "replicaset",
+            "deployment",
             "namespace",
             "serviceaccount-token",
             "endpoint",
@@ -35,7 +36,7 @@ public final class ControllerOptions {
             defaultValue = "*",
             description =
                     "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default: ${DEFAULT-VALUE}). "
-                            + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, namespace, "
+                            + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, namespace, "
                             + "serviceaccount-token, endpoint, garbagecollector, disruption, job, cronjob, ttl-after-finished.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
@@ -115,6 +116,12 @@ public final class ControllerOptions {
             defaultValue = "5",
             description = "ReplicaSets synced concurrently (default: ${DEFAULT-VALUE}).")
     public int concurrentReplicaSetSyncs = 5;
+
+    @Option(
+            names = "--concurrent-deployment-syncs",
+            defaultValue = "5",
+            description = "Deployments synced concurrently (default: ${DEFAULT-VALUE}).")
+    public int concurrentDeploymentSyncs = 5;
 
     @Option(
             names = "--replicaset-burst",
@@ -200,6 +207,7 @@ public final class ControllerOptions {
                     "--unhealthy-zone-threshold must be in (0, 1], got " + unhealthyZoneThreshold);
         }
         if (concurrentReplicaSetSyncs < 1
+                || concurrentDeploymentSyncs < 1
                 || concurrentEndpointSyncs < 1
                 || concurrentNamespaceSyncs < 1
                 || concurrentGcSyncs < 1

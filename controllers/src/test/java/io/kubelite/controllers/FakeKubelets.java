@@ -29,6 +29,8 @@ final class FakeKubelets implements AutoCloseable {
     private final AtomicInteger rr = new AtomicInteger();
     private final AtomicInteger ips = new AtomicInteger(1);
     private final long periodMillis;
+    /** Which bound pods this kubelet makes Running and Ready; the others stay Pending (a crash-looping image). */
+    volatile java.util.function.Predicate<Pod> becomesReady = p -> true;
 
     FakeKubelets(ControllerManagerUnderTest h, long periodMillis, String... nodes) {
         this.h = h;
@@ -105,7 +107,7 @@ final class FakeKubelets implements AutoCloseable {
             }
             if (Pods.isTerminating(p)) {
                 Pods.forceDelete(pods, p).join();
-            } else if (!Pods.isReady(p) && !p.getStatus().getPhase().equals("Running")) {
+            } else if (!Pods.isReady(p) && !p.getStatus().getPhase().equals("Running") && becomesReady.test(p)) {
                 String ip = "10.99." + (ips.get() / 250) + "." + (ips.getAndIncrement() % 250 + 1);
                 ControllerManagerUnderTest.join(pods.guaranteedUpdate(
                         m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()), c -> {

@@ -1,6 +1,7 @@
 package io.kubelite.kinds;
 
 import com.google.protobuf.Message;
+import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.authentication.selfsubjectreview.SelfSubjectReviewKind;
 import io.kubelite.kinds.authentication.tokenreview.TokenReviewKind;
@@ -41,6 +42,7 @@ public final class Kinds {
             ConfigMapKind.KIND,
             EventKind.KIND,
             ReplicaSetKind.KIND,
+            DeploymentKind.KIND,
             EventsEventKind.KIND,
             SelfSubjectReviewKind.KIND,
             TokenReviewKind.KIND,

@@ -1,39 +1,40 @@
 package io.kubelite.apiserver.replicasets;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kubelite.api.ReplicaSet;
+import com.google.protobuf.Message;
 import io.kubelite.apiserver.ApiException;
 import io.kubelite.apiserver.BodyDecoder;
 import io.kubelite.apiserver.PatchType;
 import io.kubelite.apiserver.QueryOptions;
 import io.kubelite.apiserver.Request;
-import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.store.ObjectStore;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * {@code replicasets/{name}/scale}: GET answers the autoscaling/v1 Scale view; PUT and
- * PATCH set the ReplicaSet's {@code spec.replicas} from the Scale (bumping its generation
- * when it changes). A {@code metadata.resourceVersion} in the Scale is a precondition
+ * {@code replicasets/{name}/scale} and {@code deployments/{name}/scale}: GET answers the
+ * autoscaling/v1 Scale view; PUT and PATCH set the object's {@code spec.replicas} from the Scale
+ * (bumping its generation when it changes). A {@code metadata.resourceVersion} in the Scale is a precondition
  * (409 when stale). Merge and strategic merge patches apply alike: a Scale has no lists.
  */
-public final class ScaleHandler {
+public final class ScaleHandler<T extends Message> {
     private final Request r;
-    private final ObjectStore<ReplicaSet> store;
+    private final Scalable<T> kind;
+    private final ObjectStore<T> store;
     private final String namespace;
     private final String name;
 
-    public ScaleHandler(Request r, ObjectStore<ReplicaSet> store, String namespace, String name) {
+    public ScaleHandler(Request r, Scalable<T> kind, ObjectStore<T> store, String namespace, String name) {
         this.r = r;
+        this.kind = kind;
         this.store = store;
         this.namespace = namespace;
         this.name = name;
     }
 
     public void get() {
-        r.then(store.get(namespace, name), ReplicaSetKind.RESOURCE, name, rs -> r.json(200, ScaleSubresource.of(rs)));
+        r.then(store.get(namespace, name), kind.resource(), name, rs -> r.json(200, ScaleSubresource.of(kind, rs)));
     }
 
     /** PUT: the body is the whole Scale. */
@@ -48,7 +49,7 @@ public final class ScaleHandler {
         JsonNode in = scaleBody(body);
         PatchType applied = type == PatchType.JSON ? PatchType.JSON : PatchType.MERGE;
         write(rs -> {
-            JsonNode next = applied.apply(ScaleSubresource.of(rs), in, null); // never strategic: no type needed
+            JsonNode next = applied.apply(ScaleSubresource.of(kind, rs), in, null); // never strategic: no type needed
             ScaleSubresource.checkTypeMeta(next);
             return next;
         });
@@ -62,48 +63,48 @@ public final class ScaleHandler {
         return in;
     }
 
-    /** Writes the replicas of the Scale that {@code next} makes of the current ReplicaSet. */
-    private void write(Function<ReplicaSet, JsonNode> next) {
+    /** Writes the replicas of the Scale that {@code next} makes of the current object. */
+    private void write(Function<T, JsonNode> next) {
         boolean dry = QueryOptions.dryRun(r);
-        UnaryOperator<ReplicaSet> fn = rs -> scaled(rs, next.apply(rs));
+        UnaryOperator<T> fn = rs -> scaled(rs, next.apply(rs));
         if (dry) {
             r.then(
                     store.get(namespace, name),
-                    ReplicaSetKind.RESOURCE,
+                    kind.resource(),
                     name,
-                    rs -> r.json(200, ScaleSubresource.of(fn.apply(rs))));
+                    rs -> r.json(200, ScaleSubresource.of(kind, fn.apply(rs))));
             return;
         }
         r.then(
                 store.guaranteedUpdate(namespace, name, fn),
-                ReplicaSetKind.RESOURCE,
+                kind.resource(),
                 name,
-                rs -> r.json(200, ScaleSubresource.of(rs)));
+                rs -> r.json(200, ScaleSubresource.of(kind, rs)));
     }
 
-    private ReplicaSet scaled(ReplicaSet rs, JsonNode scale) {
+    private T scaled(T rs, JsonNode scale) {
         String rv = scale.path("metadata").path("resourceVersion").asText("");
-        if (!rv.isEmpty() && !rv.equals(rs.getMetadata().getResourceVersion())) {
+        if (!rv.isEmpty() && !rv.equals(kind.resource().meta(rs).getResourceVersion())) {
             throw new ApiException(
                     409,
                     "Conflict",
-                    "Operation cannot be fulfilled on " + ApiException.qualified(ReplicaSetKind.RESOURCE) + " \"" + name
+                    "Operation cannot be fulfilled on " + ApiException.qualified(kind.resource()) + " \"" + name
                             + "\": the object has been modified; please apply your changes to the latest version and try again",
                     name,
-                    ReplicaSetKind.RESOURCE.group(),
-                    ReplicaSetKind.RESOURCE.plural(),
+                    kind.resource().group(),
+                    kind.resource().plural(),
                     List.of(),
                     null);
         }
         int replicas = ScaleSubresource.replicas(name, scale);
-        ReplicaSet.Builder b = rs.toBuilder();
-        b.getSpecBuilder().setReplicas(replicas);
-        ReplicaSet out = b.build();
-        if (!out.getSpec().equals(rs.getSpec())) {
-            out = out.toBuilder()
-                    .setMetadata(out.getMetadata().toBuilder()
-                            .setGeneration(rs.getMetadata().getGeneration() + 1))
-                    .build();
+        var res = kind.resource();
+        T out = kind.withReplicas().apply(rs, replicas);
+        if (!res.spec(out).equals(res.spec(rs))) {
+            out = res.withMeta(
+                    out,
+                    res.meta(out).toBuilder()
+                            .setGeneration(res.meta(rs).getGeneration() + 1)
+                            .build());
         }
         return out;
     }

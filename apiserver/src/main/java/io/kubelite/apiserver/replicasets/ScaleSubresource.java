@@ -2,11 +2,11 @@ package io.kubelite.apiserver.replicasets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.LabelSelector;
 import io.kubelite.api.LabelSelectorRequirement;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.ReplicaSet;
 import io.kubelite.apiserver.ApiException;
 import io.kubelite.apiserver.Codec;
 import io.kubelite.kinds.validation.FieldError;
@@ -14,15 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-/** {@code replicasets/x/scale}: the autoscaling/v1 Scale view of a ReplicaSet. */
+/** {@code replicasets/x/scale}, {@code deployments/x/scale}: the autoscaling/v1 Scale view of a {@link Scalable} object. */
 final class ScaleSubresource {
     private ScaleSubresource() {}
 
-    static ObjectNode of(ReplicaSet rs) {
+    static <T extends Message> ObjectNode of(Scalable<T> kind, T rs) {
         ObjectNode s = Codec.MAPPER.createObjectNode();
         s.put("kind", "Scale");
         s.put("apiVersion", "autoscaling/v1");
-        ObjectMeta m = rs.getMetadata();
+        ObjectMeta m = kind.resource().meta(rs);
         ObjectNode meta = s.putObject("metadata");
         meta.put("name", m.getName());
         meta.put("namespace", m.getNamespace());
@@ -32,11 +32,10 @@ final class ScaleSubresource {
         if (!ts.isMissingNode()) {
             meta.set("creationTimestamp", ts);
         }
-        s.putObject("spec")
-                .put("replicas", rs.getSpec().hasReplicas() ? rs.getSpec().getReplicas() : 1);
+        s.putObject("spec").put("replicas", kind.specReplicas().apply(rs));
         ObjectNode st = s.putObject("status");
-        st.put("replicas", rs.getStatus().getReplicas());
-        st.put("selector", selector(rs.getSpec().getSelector()));
+        st.put("replicas", kind.statusReplicas().apply(rs));
+        st.put("selector", selector(kind.selector().apply(rs)));
         return s;
     }
 

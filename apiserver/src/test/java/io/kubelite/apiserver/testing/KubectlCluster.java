@@ -297,6 +297,12 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
         return api().store();
     }
 
+    /** The endpoints of the etcd the server runs on (with {@code etcd().prefix()}: where a component started beside it connects). */
+    public java.util.List<String> etcdEndpoints() {
+        started(etcd);
+        return etcdExtension.cluster().endpoints();
+    }
+
     public String url() {
         return api().url();
     }

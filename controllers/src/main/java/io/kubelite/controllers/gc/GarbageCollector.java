@@ -9,6 +9,7 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.batch.cronjob.CronJobKind;
 import io.kubelite.kinds.batch.job.JobKind;
@@ -69,6 +70,7 @@ public final class GarbageCollector implements Controller {
     private static final List<Resource<? extends Message>> DEPENDENTS = List.of(
             PodKind.RESOURCE,
             ReplicaSetKind.RESOURCE,
+            DeploymentKind.RESOURCE,
             ServiceKind.RESOURCE,
             EndpointsKind.RESOURCE,
             ServiceAccountKind.RESOURCE,

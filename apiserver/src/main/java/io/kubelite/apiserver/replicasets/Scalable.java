@@ -1,0 +1,58 @@
+package io.kubelite.apiserver.replicasets;
+
+import com.google.protobuf.Message;
+import io.kubelite.api.Deployment;
+import io.kubelite.api.LabelSelector;
+import io.kubelite.api.ReplicaSet;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apps.deployment.DeploymentKind;
+import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * What the autoscaling/v1 {@code scale} subresource reads and writes of a kind that has one:
+ * {@code spec.replicas} (unset = 1), {@code status.replicas} and the selector.
+ */
+public record Scalable<T extends Message>(
+        Resource<T> resource,
+        Function<T, Integer> specReplicas,
+        BiFunction<T, Integer, T> withReplicas,
+        Function<T, Integer> statusReplicas,
+        Function<T, LabelSelector> selector) {
+
+    static final Scalable<ReplicaSet> REPLICA_SETS = new Scalable<>(
+            ReplicaSetKind.RESOURCE,
+            rs -> rs.getSpec().hasReplicas() ? rs.getSpec().getReplicas() : 1,
+            (rs, n) -> {
+                ReplicaSet.Builder b = rs.toBuilder();
+                b.getSpecBuilder().setReplicas(n);
+                return b.build();
+            },
+            rs -> rs.getStatus().getReplicas(),
+            rs -> rs.getSpec().getSelector());
+
+    static final Scalable<Deployment> DEPLOYMENTS = new Scalable<>(
+            DeploymentKind.RESOURCE,
+            d -> d.getSpec().hasReplicas() ? d.getSpec().getReplicas() : 1,
+            (d, n) -> {
+                Deployment.Builder b = d.toBuilder();
+                b.getSpecBuilder().setReplicas(n);
+                return b.build();
+            },
+            d -> d.getStatus().getReplicas(),
+            d -> d.getSpec().getSelector());
+
+    /** The scale view of {@code r}, if it has one. */
+    @SuppressWarnings("unchecked")
+    public static <T extends Message> Optional<Scalable<T>> of(Resource<T> r) {
+        if (r == ReplicaSetKind.RESOURCE) {
+            return Optional.of((Scalable<T>) REPLICA_SETS);
+        }
+        if (r == DeploymentKind.RESOURCE) {
+            return Optional.of((Scalable<T>) DEPLOYMENTS);
+        }
+        return Optional.empty();
+    }
+}
