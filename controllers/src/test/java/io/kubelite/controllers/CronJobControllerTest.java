@@ -127,8 +127,9 @@ class CronJobControllerTest {
             clock.advance(Duration.ofSeconds(31));
             Poll.until(
                     WAIT,
-                    "one Job each",
-                    () -> jobsOf(h, forbid).size() == 1
+                    "one Job each (forbid, replace, allow)",
+                    () -> names(jobsOf(h, forbid)) + " " + names(jobsOf(h, replace)) + " " + names(jobsOf(h, allow)),
+                    x -> jobsOf(h, forbid).size() == 1
                             && jobsOf(h, replace).size() == 1
                             && jobsOf(h, allow).size() == 1);
             String firstReplace = jobsOf(h, replace).get(0).getMetadata().getName();
@@ -145,7 +146,10 @@ class CronJobControllerTest {
                                     .getName()
                                     .equals(firstReplace));
             Poll.until(
-                    WAIT, "Forbid said so", () -> !h.events("JobAlreadyActive").isEmpty());
+                    WAIT,
+                    "a JobAlreadyActive event for forbid",
+                    () -> h.events("JobAlreadyActive").size() + " events; forbid's jobs " + names(jobsOf(h, forbid)),
+                    x -> !h.events("JobAlreadyActive").isEmpty());
             assertThat(jobsOf(h, forbid)).hasSize(1);
             CronJob f = h.getOrNull(CronJobKind.RESOURCE, "default", "forbid");
             assertThat(f.getStatus().getActiveCount()).isEqualTo(1);

@@ -274,9 +274,36 @@ class JobControllerTest {
                     .build();
             int[] attempt = {0};
             // exit 3 (ignored), then 42 (fails the Job)
-            runner.exitCode = p -> p.getMetadata().getName().equals(firstPod(h)) ? 3 : 42;
+            // decided from what etcd holds: 42 once some pfp pod has ended with 3 (the ignored
+            // failure), else 3, whichever pod the controller happened to create first
+            runner.exitCode = p -> h.list(PodKind.RESOURCE, "default").stream()
+                            .anyMatch(o -> o.getMetadata().getName().startsWith("pfp-")
+                                    && o.getStatus().getContainerStatusesCount() > 0
+                                    && o.getStatus()
+                                                    .getContainerStatuses(0)
+                                                    .getState()
+                                                    .getTerminated()
+                                                    .getExitCode()
+                                            == 3)
+                    ? 42
+                    : 3;
             Job j = create(h, job("pfp", s -> s.setPodFailurePolicy(policy).setBackoffLimit(0)));
-            Poll.until(WAIT, "second pod created", () -> podsOf(h, j).size() == 2 || advanced(clock, attempt));
+            Poll.until(
+                    WAIT,
+                    "a second pod after the ignored failure (pods: name phase exit)",
+                    () -> podsOf(h, j).stream()
+                                    .map(p -> p.getMetadata().getName() + " "
+                                            + p.getStatus().getPhase() + " "
+                                            + (p.getStatus().getContainerStatusesCount() == 0
+                                                    ? "-"
+                                                    : p.getStatus()
+                                                            .getContainerStatuses(0)
+                                                            .getState()
+                                                            .getTerminated()
+                                                            .getExitCode()))
+                                    .toList()
+                            + " job: " + conditions(h.getOrNull(JobKind.RESOURCE, "default", "pfp")),
+                    x -> podsOf(h, j).size() == 2 || advanced(clock, attempt));
             Job failed = until(h, "pfp", "Failed by the policy", x -> Jobs.isTrue(x, Jobs.FAILED));
             JobCondition c = Jobs.condition(failed, Jobs.FAILED).orElseThrow();
             assertThat(c.getReason()).isEqualTo("PodFailurePolicy");
@@ -287,16 +314,6 @@ class JobControllerTest {
                     .as("the ignored failure is not counted")
                     .isEqualTo(1);
         }
-    }
-
-    private static String firstPod(ControllerManagerUnderTest h) {
-        return h.list(PodKind.RESOURCE, "default").stream()
-                .filter(p -> p.getMetadata().getName().startsWith("pfp-"))
-                .min(java.util.Comparator.comparing(
-                        p -> p.getMetadata().getCreationTimestamp().getSeconds() * 1000
-                                + p.getMetadata().getResourceVersion().length()))
-                .map(p -> p.getMetadata().getName())
-                .orElse("");
     }
 
     /** Moves the clock past any back-off (at most a few times), so the poll's condition can come true. */

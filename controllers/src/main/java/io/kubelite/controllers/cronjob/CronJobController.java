@@ -135,6 +135,8 @@ public final class CronJobController implements Controller {
                 children.add(j);
             }
         }
+        // requeues count from here: no later than the instant the schedule is read at
+        Instant started = clock.instant();
         CronJobStatus.Builder status = cj.getStatus().toBuilder();
         boolean update = cleanupFinishedJobs(cj, status, children);
         boolean[] changed = {false};
@@ -146,7 +148,7 @@ public final class CronJobController implements Controller {
             }
         }
         if (requeue != null) {
-            timers.addAfter(key, requeue);
+            timers.addAt(key, started.plus(requeue));
         }
         return Result.done();
     }

@@ -159,8 +159,7 @@ public final class JobController implements Controller {
                 && s.hasActiveDeadlineSeconds()
                 && (!old.getSpec().hasActiveDeadlineSeconds()
                         || old.getSpec().getActiveDeadlineSeconds() != s.getActiveDeadlineSeconds())) {
-            Duration passed = Duration.between(Times.instant(cur.getStatus().getStartTime()), clock.instant());
-            timers.addAfter(k, Duration.ofSeconds(s.getActiveDeadlineSeconds()).minus(passed));
+            timers.addAt(k, Times.instant(cur.getStatus().getStartTime()).plusSeconds(s.getActiveDeadlineSeconds()));
         }
     }
 
@@ -335,9 +334,10 @@ public final class JobController implements Controller {
                 && cached.getSpec().hasActiveDeadlineSeconds()
                 && !Jobs.isSuspended(cached)
                 && status.hasStartTime()) {
-            Duration left = Duration.ofSeconds(cached.getSpec().getActiveDeadlineSeconds())
-                    .minus(Duration.between(Times.instant(status.getStartTime()), now));
-            timers.addAfter(key, left);
+            timers.addAt(
+                    key,
+                    Times.instant(status.getStartTime())
+                            .plusSeconds(cached.getSpec().getActiveDeadlineSeconds()));
         }
         Exception manageErr = null;
         boolean suspendChanged = false;
@@ -450,9 +450,10 @@ public final class JobController implements Controller {
         if (diff <= 0) {
             return;
         }
+        Instant asOf = clock.instant();
         Duration wait = backoffRecord.remaining(clock);
         if (wait.compareTo(Duration.ZERO) > 0) {
-            timers.addAfter(key, wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
+            timers.addAt(key, asOf.plus(wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait));
             return;
         }
         List<Integer> indexes = new ArrayList<>();

@@ -10,17 +10,10 @@ import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
+import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
-import io.kubelite.kinds.apps.deployment.DeploymentKind;
-import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
-import io.kubelite.kinds.coordination.lease.LeaseKind;
-import io.kubelite.kinds.core.endpoints.EndpointsKind;
-import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.kinds.core.pod.PodKind;
-import io.kubelite.kinds.core.secret.SecretKind;
-import io.kubelite.kinds.core.service.ServiceKind;
-import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
@@ -49,16 +42,9 @@ public final class NamespaceController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceController.class);
     public static final List<String> SYSTEM = List.of("default", "kube-system", "kube-public", "kube-node-lease");
     static final String FINALIZER = "kubernetes";
-    private static final List<Resource<? extends Message>> CONTENT = List.of(
-            DeploymentKind.RESOURCE,
-            ReplicaSetKind.RESOURCE,
-            PodKind.RESOURCE,
-            ServiceKind.RESOURCE,
-            EndpointsKind.RESOURCE,
-            ServiceAccountKind.RESOURCE,
-            SecretKind.RESOURCE,
-            LeaseKind.RESOURCE,
-            EventKind.RESOURCE);
+    /** What a namespace holds: every stored namespaced kind (the registry's one list). */
+    private static final List<Resource<? extends Message>> CONTENT =
+            Kinds.stored().stream().filter(Resource::namespaced).toList();
 
     private final ControllerContext ctx;
     private final ObjectStore<Namespace> namespaces;

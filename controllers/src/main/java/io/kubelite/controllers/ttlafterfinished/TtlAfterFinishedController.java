@@ -112,12 +112,13 @@ public final class TtlAfterFinishedController implements Controller {
         if (cached == null) {
             return Result.done();
         }
+        Instant asOf = clock.instant();
         Duration left = timeLeft(cached);
         if (left == null) {
             return Result.done();
         }
         if (left.compareTo(Duration.ZERO) > 0) {
-            timers.addAfter(key, left);
+            timers.addAt(key, asOf.plus(left));
             return Result.done();
         }
         Job fresh;
@@ -132,12 +133,13 @@ public final class TtlAfterFinishedController implements Controller {
             }
             throw e;
         }
+        asOf = clock.instant();
         left = timeLeft(fresh);
         if (left == null) {
             return Result.done();
         }
         if (left.compareTo(Duration.ZERO) > 0) {
-            timers.addAfter(key, left);
+            timers.addAt(key, asOf.plus(left));
             return Result.done();
         }
         LOG.info(

@@ -31,17 +31,30 @@ public final class ClockTimers<K> implements AutoCloseable {
 
     /** Adds {@code key} to the queue once {@code delay} has passed on the clock (at once when not positive). */
     public void addAfter(K key, Duration delay) {
-        if (delay.isNegative() || delay.isZero()) {
+        addAt(key, clock.instant().plus(delay));
+    }
+
+    /**
+     * Adds {@code key} to the queue when the clock reaches {@code at} (at once when it has). Callers
+     * compute {@code at} from the instant their decision used, not from the clock when they get
+     * here: a clock that moves in between must not push the wake-up past the moment it was for.
+     */
+    public void addAt(K key, Instant at) {
+        Instant now = clock.instant();
+        if (!at.isAfter(now)) {
             queue.add(key);
             return;
         }
         if (clock instanceof ManualClock) {
-            Instant at = clock.instant().plus(delay);
             synchronized (this) {
                 due.merge(key, at, (a, b) -> a.isBefore(b) ? a : b);
             }
+            // the clock may have moved (and fired) since we read it
+            if (!at.isAfter(clock.instant())) {
+                fire();
+            }
         } else {
-            queue.addAfter(key, delay);
+            queue.addAfter(key, Duration.between(now, at));
         }
     }
 
