@@ -1,0 +1,210 @@
+package io.kubelite.apiserver.kubectl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubelite.api.ContainerState;
+import io.kubelite.api.ContainerStateTerminated;
+import io.kubelite.api.ContainerStatus;
+import io.kubelite.api.Pod;
+import io.kubelite.api.PodCondition;
+import io.kubelite.apiserver.testing.Kubectl;
+import io.kubelite.apiserver.testing.KubectlCluster;
+import io.kubelite.apiserver.testing.NodeAgents;
+import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.controllers.ControllerManagerMain;
+import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.store.ListOptions;
+import io.kubelite.store.runtime.ComponentMain;
+import io.kubelite.store.testing.Poll;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Jobs and CronJobs as the real {@code kubectl} drives them: {@code create job} (also
+ * {@code --from=cronjob/x}), {@code wait --for=condition=complete}, {@code get jobs} and
+ * {@code get cronjobs} with kubectl's columns, {@code create cronjob}, cascading delete. Real:
+ * kubectl, the API server, etcd and the controller-manager's Job, CronJob and garbage-collector
+ * controllers (in this JVM); a loop here stands in for the scheduler and kubelet and runs each
+ * pod to a successful end.
+ */
+@Timeout(300)
+class KubectlJobTest {
+    @RegisterExtension
+    static final KubectlCluster CLUSTER = KubectlCluster.plainHttp();
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    static TestApiServer api;
+    static Kubectl kubectl;
+    static ComponentMain controllerManager;
+    static Thread kubelet;
+    static volatile boolean stopping;
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = CLUSTER.api();
+        kubectl = CLUSTER.kubectl();
+        ControllerManagerMain cm = ControllerManagerMain.parse(
+                "--etcd-endpoints",
+                String.join(",", CLUSTER.etcdEndpoints()),
+                "--etcd-prefix",
+                CLUSTER.etcd().prefix(),
+                "--health-port",
+                "0",
+                "--leader-elect=false",
+                "--id",
+                "cm-kubectl-jobs",
+                "--controllers=job,cronjob,garbagecollector");
+        controllerManager = cm.componentMain();
+        controllerManager.start();
+        Poll.until(
+                Duration.ofSeconds(30),
+                "controllers running",
+                () -> cm.component().running());
+        NodeAgents agents = new NodeAgents(api.store());
+        kubelet = new Thread(
+                () -> {
+                    while (!stopping) {
+                        try {
+                            for (Pod p : pods()) {
+                                if (p.getMetadata().hasDeletionTimestamp()) {
+                                    if (p.getMetadata().getFinalizersCount() == 0) {
+                                        agents.finishDeletion(p);
+                                    }
+                                } else if (!p.getStatus().getPhase().equals("Succeeded")) {
+                                    succeed(p);
+                                }
+                            }
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (RuntimeException e) {
+                            // a pod changed or deleted under us: next round
+                        }
+                    }
+                },
+                "test-kubelet");
+        kubelet.setDaemon(true);
+        kubelet.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stopping = true;
+        if (kubelet != null) {
+            kubelet.interrupt();
+            kubelet.join(5000);
+        }
+        if (controllerManager != null) {
+            controllerManager.shutdown();
+        }
+    }
+
+    static List<Pod> pods() {
+        return NodeAgents.join(api.store().of(PodKind.RESOURCE).list(ListOptions.<Pod>inNamespace("default")))
+                .items();
+    }
+
+    /** The kubelet's status of a container that ran and exited 0, on node-1. */
+    static void succeed(Pod p) {
+        com.google.protobuf.Timestamp now = com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(Instant.now().getEpochSecond())
+                .build();
+        NodeAgents.join(api.store()
+                .of(PodKind.RESOURCE)
+                .guaranteedUpdate(
+                        p.getMetadata().getNamespace(), p.getMetadata().getName(), c -> {
+                            Pod.Builder b = c.toBuilder();
+                            b.getSpecBuilder().setNodeName("node-1");
+                            b.getStatusBuilder()
+                                    .setPhase("Succeeded")
+                                    .clearContainerStatuses()
+                                    .addContainerStatuses(ContainerStatus.newBuilder()
+                                            .setName(
+                                                    c.getSpec().getContainers(0).getName())
+                                            .setImage(
+                                                    c.getSpec().getContainers(0).getImage())
+                                            .setState(ContainerState.newBuilder()
+                                                    .setTerminated(ContainerStateTerminated.newBuilder()
+                                                            .setExitCode(0)
+                                                            .setReason("Completed")
+                                                            .setStartedAt(now)
+                                                            .setFinishedAt(now))))
+                                    .clearConditions()
+                                    .addConditions(PodCondition.newBuilder()
+                                            .setType("Ready")
+                                            .setStatus("False"));
+                            return b.build();
+                        }));
+    }
+
+    static List<String> cells(String line) {
+        return Arrays.asList(line.trim().split("\\s{2,}"));
+    }
+
+    @Test
+    void aJobRunsToCompletion() {
+        assertThat(kubectl.run("create", "job", "pi", "--image=busybox", "--", "sh", "-c", "exit 0")
+                        .ok())
+                .isEqualTo("job.batch/pi created\n");
+        assertThat(kubectl.run("wait", "--for=condition=complete", "job/pi", "--timeout=60s")
+                        .ok())
+                .isEqualTo("job.batch/pi condition met\n");
+        List<String> lines = kubectl.run("get", "jobs", "pi").ok().lines().toList();
+        assertThat(cells(lines.get(0))).containsExactly("NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE");
+        List<String> row = cells(lines.get(1));
+        assertThat(row.subList(0, 3)).containsExactly("pi", "Complete", "1/1");
+        assertThat(row.get(3)).matches("\\d+s");
+
+        assertThat(kubectl.run("delete", "job", "pi").ok()).isEqualTo("job.batch \"pi\" deleted\n");
+        Poll.until(
+                WAIT,
+                "the Job's pods garbage-collected",
+                () -> pods().stream().map(p -> p.getMetadata().getName()).toList(),
+                names -> names.stream().noneMatch(n -> n.startsWith("pi-")));
+    }
+
+    @Test
+    void aCronJobAndAJobFromIt() {
+        assertThat(kubectl.run(
+                                "create",
+                                "cronjob",
+                                "hello",
+                                "--image=busybox",
+                                "--schedule=*/5 * * * *",
+                                "--",
+                                "echo",
+                                "hello")
+                        .ok())
+                .isEqualTo("cronjob.batch/hello created\n");
+        List<String> lines =
+                kubectl.run("get", "cronjobs", "hello").ok().lines().toList();
+        assertThat(cells(lines.get(0)))
+                .containsExactly("NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE");
+        assertThat(cells(lines.get(1)).subList(0, 6))
+                .containsExactly("hello", "*/5 * * * *", "<none>", "False", "0", "<none>");
+
+        assertThat(kubectl.run("create", "job", "manual", "--from=cronjob/hello")
+                        .ok())
+                .isEqualTo("job.batch/manual created\n");
+        assertThat(kubectl.run("wait", "--for=condition=complete", "job/manual", "--timeout=60s")
+                        .ok())
+                .isEqualTo("job.batch/manual condition met\n");
+        assertThat(kubectl.run(
+                                "get",
+                                "job",
+                                "manual",
+                                "-o",
+                                "jsonpath={.metadata.annotations.cronjob\\.kubernetes\\.io/instantiate} "
+                                        + "{.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}")
+                        .ok())
+                .isEqualTo("manual CronJob/hello");
+    }
+}
