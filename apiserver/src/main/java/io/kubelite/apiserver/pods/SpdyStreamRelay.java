@@ -68,10 +68,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>PINGs the client starts (odd ids) are echoed; SETTINGS, WINDOW_UPDATE and HEADERS are
  * ignored, and flow-control windows are neither sent nor enforced, as kube's SPDY stack
- * (spdystream) does: back-pressure is TCP's. A stream id that is not new and odd, a header
- * block that does not decode, an unknown or repeated {@code streamtype} is refused with
- * RST_STREAM; a frame that does not parse ends this connection with GOAWAY
- * (PROTOCOL_ERROR), and only this one. A client that has not opened its streams within
+ * (spdystream) does: back-pressure is TCP's. A stream id that is not new and odd, invalid
+ * header names, an unknown or repeated {@code streamtype} is refused with RST_STREAM; a
+ * frame that does not parse or a header block that does not decompress ends this
+ * connection with GOAWAY (PROTOCOL_ERROR), and only this one. A client that has not opened its streams within
  * {@link #STREAM_CREATION_TIMEOUT_MS} is disconnected, as the kubelet's stream creation
  * timeout does. Everything runs on the request's event loop; nothing blocks.
  */
