@@ -9,28 +9,36 @@ import io.kubelite.apiserver.HandlerContext;
 import io.kubelite.apiserver.Request;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.kinds.core.pod.PodKind;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code pods/{name}/exec} and {@code pods/{name}/attach}: checks the pod and container as
- * kube-apiserver does (messages included), finds the pod's node, and joins the client's
- * WebSocket to the kubelet-sim's {@code /exec|attach/<ns>/<pod>/<container>} on the node's
- * InternalIP (loopback only) and kubelet port, offering the client's subprotocols
- * ({@code v5.channel.k8s.io}, {@code v4.channel.k8s.io}). The kubelet refusing the upgrade
- * (container not running, ...) is relayed as it answered, as kube's proxy does, so kubectl
- * prints {@code unable to upgrade connection: container not found ("c")}. A request that
- * is no WebSocket (SPDY, the kubectl < 1.30 protocol) gets the same checks and then the
- * kubelet's answer that only WebSocket is served.
+ * kube-apiserver does (messages included), finds the pod's node, and joins the client to the
+ * kubelet-sim's {@code /exec|attach/<ns>/<pod>/<container>} WebSocket on the node's
+ * InternalIP (loopback only) and kubelet port. A WebSocket client ({@code GET},
+ * {@code v5.channel.k8s.io}, {@code v4.channel.k8s.io}) is relayed message for message
+ * ({@link WebSocketRelay}); a SPDY/3.1 client ({@code POST}, what client-go's SPDY executor
+ * sends) is checked as the kubelet checks it ({@link SpdyHandshake}) and its streams are
+ * translated to the kubelet's channels ({@link SpdyStreamRelay}). The kubelet is dialled
+ * before the client's upgrade, so its refusal (container not running, ...) is relayed as it
+ * answered, as kube's proxy does, and kubectl prints {@code unable to upgrade connection:
+ * container not found ("c")}. A request that asks for no upgrade gets kube's 400
+ * {@code Upgrade request required}.
  */
 public final class PodExecProxy {
+    private static final Logger LOG = LoggerFactory.getLogger(PodExecProxy.class);
+
     /** The subprotocols served, in preference order; kubectl 1.30+ asks for v5. */
     public static final List<String> SUBPROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
 
@@ -126,9 +134,27 @@ public final class PodExecProxy {
                 + enc(pod.getMetadata().getName()) + "/" + enc(container) + query();
         if (r.http().canUpgradeToWebSocket()) {
             webSocket(host, port, uri);
-        } else {
-            plain(host, port, uri);
+            return;
         }
+        if (!SpdyHandshake.isUpgrade(r.http())) {
+            throw ApiException.badRequest("Upgrade request required");
+        }
+        // refused before the kubelet is dialled: dialling it starts the command
+        SpdyHandshake.Outcome spdy = SpdyHandshake.negotiate(r.http());
+        if (!spdy.accepted()) {
+            if (spdy.status() == 403) {
+                SpdyStreamProtocol.SERVED.forEach(
+                        p -> r.http().response().headers().add(SpdyHandshake.ACCEPTED_VERSIONS, p.header()));
+            }
+            respond(spdy.status(), spdy.message());
+            return;
+        }
+        spdy(
+                host,
+                port,
+                uri,
+                spdy.protocol(),
+                pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
     }
 
     private void webSocket(String host, int port, String uri) {
@@ -163,22 +189,68 @@ public final class PodExecProxy {
                 }));
     }
 
-    /** Not a WebSocket: the kubelet's answer to the same request, as it gave it. */
-    private void plain(String host, int port, String uri) {
-        RequestOptions opts = new RequestOptions()
-                .setMethod(HttpMethod.GET)
+    /**
+     * SPDY: the kubelet's WebSocket ({@code v5.channel.k8s.io}, whose close signal carries
+     * the client's stdin half-close) first, then 101 with the negotiated version and the
+     * client's connection turned over to SPDY framing.
+     */
+    private void spdy(String host, int port, String uri, SpdyStreamProtocol protocol, String pod) {
+        if (!(r.http().connection() instanceof Http1xServerConnection http1)) {
+            respond(400, "unable to upgrade: " + SpdyHandshake.UPGRADE + " needs an HTTP/1.1 connection");
+            return;
+        }
+        WebSocketConnectOptions opts = new WebSocketConnectOptions()
                 .setHost(host)
                 .setPort(port)
-                .setURI(uri);
-        ctx.kubeletClient()
-                .request(opts)
-                .compose(req -> req.send().compose(resp -> resp.body().map(b -> new Object[] {resp.statusCode(), b})))
+                .setURI(uri)
+                .setSubProtocols(List.of(SUBPROTOCOLS.get(0)));
+        ctx.kubeletWebSockets()
+                .connect(opts)
                 .onComplete(ar -> r.onContext(() -> {
                     if (ar.failed()) {
-                        throw dialError(host, port, ar.cause());
+                        relayFailure(host, port, uri, ar.cause());
+                        return;
                     }
-                    respond((Integer) ar.result()[0], ar.result()[1].toString());
+                    SpdyStreamRelay relay = new SpdyStreamRelay(
+                            ((ContextInternal) r.context()).nettyEventLoop(),
+                            ar.result(),
+                            protocol,
+                            flag("stdin"),
+                            flag("stdout"),
+                            flag("stderr"),
+                            flag("tty"),
+                            "pods/" + subresource + " " + pod);
+                    // Vert.x turns only GET and CONNECT requests into sockets (toNetSocket), and
+                    // SPDY's upgrade is a POST: answer 101 here, then hand the connection over
+                    // as Http1xServerConnection#netSocket does for toNetSocket (at once, on this
+                    // event loop, so no byte of the client's is parsed as HTTP meanwhile)
+                    r.http()
+                            .response()
+                            .setStatusCode(101)
+                            .putHeader("Connection", "Upgrade")
+                            .putHeader("Upgrade", SpdyHandshake.UPGRADE)
+                            .putHeader(SpdyHandshake.PROTOCOL_VERSION, protocol.header())
+                            .end();
+                    http1.netSocket().onComplete(up -> {
+                        if (up.failed()) {
+                            LOG.debug(
+                                    "{} {}: the client's SPDY upgrade failed: {}",
+                                    subresource,
+                                    pod,
+                                    up.cause().toString());
+                            relay.abandon();
+                            r.http().connection().close(); // 101 is said: nothing else can be
+                        } else {
+                            relay.attach((NetSocketInternal) up.result());
+                        }
+                    });
                 }));
+    }
+
+    /** A boolean query parameter as kube's parameter codec reads it. */
+    private boolean flag(String name) {
+        String v = r.http().getParam(name);
+        return v != null && (v.equals("true") || v.equals("1"));
     }
 
     private void relayFailure(String host, int port, String uri, Throwable cause) {

@@ -146,6 +146,11 @@ public final class Kubectl {
      * remote terminal's echo); the exit code is kubectl's.
      */
     public Result runInTerminal(String typed, String... args) {
+        return runInTerminal(typed, Map.of(), args);
+    }
+
+    /** {@link #runInTerminal(String, String...)} with extra environment variables for kubectl. */
+    public Result runInTerminal(String typed, Map<String, String> env, String... args) {
         StringBuilder line =
                 new StringBuilder(quote(binary)).append(" --kubeconfig=").append(quote(kubeconfig.toString()));
         for (String a : args) {
@@ -156,6 +161,7 @@ public final class Kubectl {
         pb.environment()
                 .put("KUBECACHEDIR", kubeconfig.getParent().resolve("cache").toString());
         pb.environment().put("TERM", "xterm");
+        pb.environment().putAll(env);
         Process p = null;
         try {
             p = pb.start();
