@@ -11,6 +11,7 @@ import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import io.kubelite.kinds.batch.cronjob.CronJobKind;
 import io.kubelite.kinds.batch.job.JobKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
@@ -71,6 +72,7 @@ public final class GarbageCollector implements Controller {
             PodKind.RESOURCE,
             ReplicaSetKind.RESOURCE,
             DeploymentKind.RESOURCE,
+            StatefulSetKind.RESOURCE,
             ServiceKind.RESOURCE,
             EndpointsKind.RESOURCE,
             ServiceAccountKind.RESOURCE,

@@ -13,6 +13,7 @@ import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
 import io.kubelite.kinds.core.event.EventKind;
@@ -51,6 +52,7 @@ public final class NamespaceController implements Controller {
     static final String FINALIZER = "kubernetes";
     private static final List<Resource<? extends Message>> CONTENT = List.of(
             DeploymentKind.RESOURCE,
+            StatefulSetKind.RESOURCE,
             ReplicaSetKind.RESOURCE,
             PodKind.RESOURCE,
             ServiceKind.RESOURCE,
