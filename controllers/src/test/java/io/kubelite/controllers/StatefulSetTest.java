@@ -3,6 +3,7 @@ package io.kubelite.controllers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.api.Container;
+import io.kubelite.api.ControllerRevision;
 import io.kubelite.api.LabelSelector;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
@@ -13,6 +14,7 @@ import io.kubelite.api.StatefulSet;
 import io.kubelite.api.StatefulSetSpec;
 import io.kubelite.api.StatefulSetUpdateStrategy;
 import io.kubelite.controllers.util.Pods;
+import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Preconditions;
@@ -169,6 +171,15 @@ class StatefulSetTest {
                 + st.getUpdateRevision();
     }
 
+    /** The set's ControllerRevisions as {@code name=revision}, by revision. */
+    static String revisions(String set) {
+        return h.list(ControllerRevisionKind.RESOURCE, "default").stream()
+                .filter(r -> r.getMetadata().getName().startsWith(set + "-"))
+                .sorted(Comparator.comparingLong(ControllerRevision::getRevision))
+                .map(r -> r.getMetadata().getName() + "=" + r.getRevision())
+                .collect(Collectors.joining(" "));
+    }
+
     /** Waits for the set's pods to be exactly {@code names}, all Running and Ready and not terminating. */
     static List<Pod> awaitReady(String set, String... names) {
         return Poll.until(
@@ -300,6 +311,18 @@ class StatefulSetTest {
             assertThat(rev).startsWith("ord-");
             assertThat(s.getStatus().getCurrentRevision()).isEqualTo(rev);
             assertThat(s.getStatus().getUpdatedReplicas()).isEqualTo(3);
+            ControllerRevision cr = h.getOrNull(ControllerRevisionKind.RESOURCE, "default", rev);
+            assertThat(cr.getRevision()).isEqualTo(1);
+            assertThat(Pods.controllerRef(cr.getMetadata()).orElseThrow().getUid())
+                    .isEqualTo(s.getMetadata().getUid());
+            assertThat(cr.getData()
+                            .getFieldsOrThrow("spec")
+                            .getStructValue()
+                            .getFieldsOrThrow("template")
+                            .getStructValue()
+                            .getFieldsOrThrow("$patch")
+                            .getStringValue())
+                    .isEqualTo("replace");
             for (Pod p : ps) {
                 String name = p.getMetadata().getName();
                 assertThat(p.getMetadata().getLabelsMap())
@@ -412,6 +435,21 @@ class StatefulSetTest {
                     () -> assertThat(pods("roll").subList(0, 2))
                             .allSatisfy(p -> assertThat(p.getMetadata().getLabelsMap())
                                     .containsEntry("controller-revision-hash", rev1)));
+            // and a pod below it that is deleted comes back at the current revision, from its ControllerRevision
+            Pod r0 = pods("roll").get(0);
+            ControllerManagerUnderTest.join(Pods.forceDelete(h.of(PodKind.RESOURCE), r0));
+            Poll.until(
+                    WAIT,
+                    "roll-0 recreated with img:1 at " + rev1,
+                    () -> pods("roll"),
+                    xs -> xs.size() == 4
+                            && !xs.get(0)
+                                    .getMetadata()
+                                    .getUid()
+                                    .equals(r0.getMetadata().getUid())
+                            && describe(xs.subList(0, 1)).equals("roll-0(img:1," + rev1 + ",ready)"));
+            assertThat(revisions("roll")).isEqualTo(rev1 + "=1 " + rev2 + "=2");
+            log.events.clear();
 
             update("roll", partition(0));
             s = awaitStatus(
@@ -420,8 +458,17 @@ class StatefulSetTest {
                     x -> x.getStatus().getUpdatedReplicas() == 4
                             && x.getStatus().getCurrentRevision().equals(rev2));
             assertThat(s.getStatus().getCurrentReplicas()).isEqualTo(4);
-            assertThat(log.of("-")).containsExactly("roll-3", "roll-2", "roll-1", "roll-0");
-            assertThat(log.of("+")).containsExactly("roll-3", "roll-2", "roll-1", "roll-0");
+            assertThat(log.of("-")).as(log.events + " " + revisions("roll")).containsExactly("roll-1", "roll-0");
+            assertThat(log.of("+")).containsExactly("roll-1", "roll-0");
+
+            // back to img:1: its revision is raised past the latest, none is made
+            update("roll", image("img:1"));
+            s = awaitStatus(
+                    "roll",
+                    4,
+                    x -> x.getStatus().getUpdatedReplicas() == 4
+                            && x.getStatus().getCurrentRevision().equals(rev1));
+            assertThat(revisions("roll")).isEqualTo(rev2 + "=2 " + rev1 + "=3");
         }
     }
 
@@ -502,6 +549,34 @@ class StatefulSetTest {
                                 .equals(p2.getMetadata().getUid())
                         && runningAndReady(ps.get(2)));
         awaitStatus("keep", 3, s -> true);
+    }
+
+    @Test
+    void historyBeyondRevisionHistoryLimitIsDeleted() {
+        create(statefulSet("hist", 1, s -> s.setRevisionHistoryLimit(1)));
+        awaitStatus("hist", 1, x -> x.getStatus().getCurrentReplicas() == 1);
+        for (String img : List.of("img:2", "img:3")) {
+            update("hist", image(img));
+            awaitStatus(
+                    "hist",
+                    1,
+                    x -> x.getStatus().getUpdatedReplicas() == 1
+                            && x.getStatus()
+                                    .getCurrentRevision()
+                                    .equals(x.getStatus().getUpdateRevision())
+                            && pods("hist")
+                                    .get(0)
+                                    .getSpec()
+                                    .getContainers(0)
+                                    .getImage()
+                                    .equals(img));
+        }
+        String live = get("hist").getStatus().getUpdateRevision();
+        Poll.until(
+                WAIT,
+                "img:1's revision deleted: the live one (3) and one of history (2) remain",
+                () -> revisions("hist"),
+                r -> r.matches("hist-[a-z0-9]+=2 " + live + "=3"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.kubelite.kinds;
 
 import com.google.protobuf.Message;
+import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
@@ -45,6 +46,7 @@ public final class Kinds {
             ReplicaSetKind.KIND,
             DeploymentKind.KIND,
             StatefulSetKind.KIND,
+            ControllerRevisionKind.KIND,
             EventsEventKind.KIND,
             SelfSubjectReviewKind.KIND,
             TokenReviewKind.KIND,

@@ -210,9 +210,24 @@ class KubectlStatefulSetTest {
                         && s.contains("web-3=registry.k8s.io/nginx-slim:0.24")
                         && s.contains("web-4=registry.k8s.io/nginx-slim:0.24"));
 
-        // delete: the pods go with it (the Service stays, as in kube)
+        // history: kubectl reads the set's ControllerRevisions
+        assertThat(kubectl.run("rollout", "history", "sts/web").ok())
+                .isEqualTo("statefulset.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n");
+        List<String> revs =
+                kubectl.run("get", "controllerrevisions").ok().lines().toList();
+        assertThat(cells(revs.get(0))).containsExactly("NAME", "CONTROLLER", "REVISION", "AGE");
+        assertThat(revs.subList(1, revs.size()).stream()
+                        .map(l -> cells(l).subList(1, 3).toString()))
+                .containsExactlyInAnyOrder("[statefulset.apps/web, 1]", "[statefulset.apps/web, 2]");
+
+        // delete: the pods and revisions go with it (the Service stays, as in kube)
         kubectl.run("delete", "sts", "web").ok();
         Poll.until(WAIT, "pods collected", KubectlStatefulSetTest::podNames, List::isEmpty);
+        Poll.until(
+                WAIT,
+                "revisions collected",
+                () -> kubectl.run("get", "controllerrevisions", "-o", "name").ok(),
+                String::isEmpty);
         kubectl.run("delete", "svc", "nginx").ok();
     }
 }

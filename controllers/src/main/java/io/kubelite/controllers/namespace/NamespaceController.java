@@ -11,6 +11,7 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
@@ -53,6 +54,7 @@ public final class NamespaceController implements Controller {
     private static final List<Resource<? extends Message>> CONTENT = List.of(
             DeploymentKind.RESOURCE,
             StatefulSetKind.RESOURCE,
+            ControllerRevisionKind.RESOURCE,
             ReplicaSetKind.RESOURCE,
             PodKind.RESOURCE,
             ServiceKind.RESOURCE,

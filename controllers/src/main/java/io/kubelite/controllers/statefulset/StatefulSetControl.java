@@ -1,7 +1,6 @@
 package io.kubelite.controllers.statefulset;
 
 import io.kubelite.api.Pod;
-import io.kubelite.api.PodTemplateSpec;
 import io.kubelite.api.StatefulSet;
 import io.kubelite.api.StatefulSetStatus;
 import java.time.Duration;
@@ -30,10 +29,8 @@ import java.util.List;
  *       when someone deletes it.
  * </ol>
  *
- * A missing replica below the partition is created from the current revision's template when it is
- * known — the set's own template when the current and update revisions are the same — and from the
- * update revision's otherwise (kube reads the old template from its ControllerRevision; kubelite
- * keeps none).
+ * A missing replica below the partition is created at the current revision, from the template its
+ * ControllerRevision keeps ({@link Revisions}).
  */
 final class StatefulSetControl {
     private final StatefulSet set;
@@ -42,16 +39,19 @@ final class StatefulSetControl {
     /** When the set must be looked at again (a pod that is ready but not yet available), or null. */
     Duration requeueAfter;
 
-    StatefulSetControl(StatefulSet set, StatefulPodControl control, Instant now) {
+    private final Revisions revisions;
+
+    StatefulSetControl(StatefulSet set, Revisions revisions, StatefulPodControl control, Instant now) {
         this.set = set;
+        this.revisions = revisions;
         this.control = control;
         this.now = now;
     }
 
     /** Acts on {@code owned} (the set's pods) and returns the status to write. */
     StatefulSetStatus sync(List<Pod> owned) throws Exception {
-        String updateRevision = Revisions.update(set);
-        String currentRevision = Revisions.current(set, updateRevision);
+        String updateRevision = revisions.update.getMetadata().getName();
+        String currentRevision = revisions.current.getMetadata().getName();
         int replicaCount = set.getSpec().hasReplicas() ? set.getSpec().getReplicas() : 1;
         int start = set.getSpec().getOrdinals().getStart();
         boolean monotonic = !set.getSpec().getPodManagementPolicy().equals("Parallel");
@@ -71,7 +71,8 @@ final class StatefulSetControl {
                 Comparator.comparingInt((Pod p) -> StatefulPods.ordinal(set, p)).reversed());
         List<Pod> existing = new ArrayList<>(
                 owned.stream().filter(p -> StatefulPods.ordinal(set, p) >= 0).toList());
-        StatefulSetStatus status = StatefulSetStatuses.compute(set, existing, currentRevision, updateRevision, now);
+        StatefulSetStatus status = StatefulSetStatuses.compute(
+                set, existing, currentRevision, updateRevision, revisions.collisionCount, now);
 
         for (int i = 0; i < replicaCount; i++) {
             Pod p = replicas[i];
@@ -167,10 +168,9 @@ final class StatefulSetControl {
         boolean useCurrent = strategy.getType().equals("RollingUpdate")
                 && strategy.hasRollingUpdate()
                 && ordinal < start + strategy.getRollingUpdate().getPartition();
-        PodTemplateSpec template = set.getSpec().getTemplate();
-        if (useCurrent && currentRevision.equals(updateRevision)) {
-            return StatefulPods.newPod(set, template, currentRevision, ordinal);
+        if (useCurrent) {
+            return StatefulPods.newPod(set, revisions.currentTemplate(set), currentRevision, ordinal);
         }
-        return StatefulPods.newPod(set, template, updateRevision, ordinal);
+        return StatefulPods.newPod(set, set.getSpec().getTemplate(), updateRevision, ordinal);
     }
 }

@@ -1,5 +1,6 @@
 package io.kubelite.controllers.statefulset;
 
+import io.kubelite.api.ControllerRevision;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.OwnerReference;
 import io.kubelite.api.Pod;
@@ -9,6 +10,7 @@ import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
+import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
@@ -27,9 +29,9 @@ import java.util.concurrent.TimeUnit;
  * Kubernetes' StatefulSet controller ({@code pkg/controller/statefulset}): pods with stable names
  * {@code <set>-<ordinal>}, created, scaled down and rolled one ordinal at a time
  * ({@link StatefulSetControl}), each pod's identity in its labels, hostname and subdomain
- * ({@link StatefulPods}), revisions as template hashes ({@link Revisions}).
+ * ({@link StatefulPods}), revisions kept as ControllerRevisions ({@link Revisions}).
  *
- * <p>Informers on StatefulSets and pods; one work queue of set keys. A pod event wakes the set its
+ * <p>Informers on StatefulSets, pods and ControllerRevisions; one work queue of set keys. A pod or revision event wakes the set its
  * controller reference names. Each sync acts at most one step under OrderedReady and then writes the
  * status (with {@code observedGeneration}); the next pod event brings the next step. Pods a set does
  * not own are left alone: orphans are not adopted (kube adopts matching orphans).
@@ -38,6 +40,8 @@ public final class StatefulSetController implements Controller {
     private final ObjectStore<StatefulSet> sets;
     private final Informer<StatefulSet> setInformer;
     private final Informer<Pod> podInformer;
+    private final ObjectStore<ControllerRevision> revisionStore;
+    private final Informer<ControllerRevision> revisionInformer;
     private final StatefulPodControl podControl;
     private final WorkQueue<String> queue = WorkQueue.builder("statefulset").build();
     private final int workers;
@@ -46,6 +50,8 @@ public final class StatefulSetController implements Controller {
         this.sets = ctx.store().of(StatefulSetKind.RESOURCE);
         this.setInformer = ctx.informers().get(StatefulSetKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
+        this.revisionStore = ctx.store().of(ControllerRevisionKind.RESOURCE);
+        this.revisionInformer = ctx.informers().get(ControllerRevisionKind.RESOURCE);
         this.podControl = new StatefulPodControl(ctx.store().of(PodKind.RESOURCE), ctx.recorder());
         this.workers = ctx.options().concurrentStatefulSetSyncs;
         setInformer.addHandler(new ResourceEventHandler<>() {
@@ -67,17 +73,33 @@ public final class StatefulSetController implements Controller {
         podInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {
-                enqueueOwner(p);
+                enqueueOwner(p.getMetadata());
             }
 
             @Override
             public void onUpdate(Pod o, Pod n) {
-                enqueueOwner(n);
+                enqueueOwner(n.getMetadata());
             }
 
             @Override
             public void onDelete(Pod p) {
-                enqueueOwner(p);
+                enqueueOwner(p.getMetadata());
+            }
+        });
+        revisionInformer.addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ControllerRevision r) {
+                enqueueOwner(r.getMetadata());
+            }
+
+            @Override
+            public void onUpdate(ControllerRevision o, ControllerRevision n) {
+                enqueueOwner(n.getMetadata());
+            }
+
+            @Override
+            public void onDelete(ControllerRevision r) {
+                enqueueOwner(r.getMetadata());
             }
         });
     }
@@ -101,9 +123,9 @@ public final class StatefulSetController implements Controller {
         queue.close();
     }
 
-    private void enqueueOwner(Pod p) {
-        Pods.controllerRef(p.getMetadata())
-                .flatMap(ref -> resolve(p.getMetadata().getNamespace(), ref))
+    private void enqueueOwner(ObjectMeta m) {
+        Pods.controllerRef(m)
+                .flatMap(ref -> resolve(m.getNamespace(), ref))
                 .ifPresent(s -> queue.add(key(s.getMetadata())));
     }
 
@@ -131,6 +153,20 @@ public final class StatefulSetController implements Controller {
         return out;
     }
 
+    /** The ControllerRevisions the set controls. */
+    private List<ControllerRevision> revisions(StatefulSet set) {
+        List<ControllerRevision> out = new ArrayList<>();
+        for (ControllerRevision r :
+                revisionInformer.byNamespace(set.getMetadata().getNamespace())) {
+            if (Pods.controllerRef(r.getMetadata())
+                    .map(ref -> ref.getUid().equals(set.getMetadata().getUid()))
+                    .orElse(false)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     /** kube's {@code syncStatefulSet}. */
     private Result sync(String key) throws Exception {
         StatefulSet set = setInformer.get(key).orElse(null);
@@ -140,9 +176,13 @@ public final class StatefulSetController implements Controller {
         if (Selector.isEmpty(set.getSpec().getSelector())) {
             return Result.done();
         }
-        StatefulSetControl control = new StatefulSetControl(set, podControl, Instant.now());
-        StatefulSetStatus status = control.sync(owned(set));
+        List<ControllerRevision> history = revisions(set);
+        Revisions revs = Revisions.sync(set, history, revisionStore);
+        List<Pod> pods = owned(set);
+        StatefulSetControl control = new StatefulSetControl(set, revs, podControl, Instant.now());
+        StatefulSetStatus status = control.sync(pods);
         writeStatus(set, status);
+        Revisions.truncate(set, pods, history, revs, revisionStore);
         if (control.requeueAfter != null) {
             return Result.requeueAfter(control.requeueAfter);
         }

@@ -17,7 +17,12 @@ final class StatefulSetStatuses {
      * update revision current.
      */
     static StatefulSetStatus compute(
-            StatefulSet set, List<Pod> pods, String currentRevision, String updateRevision, Instant now) {
+            StatefulSet set,
+            List<Pod> pods,
+            String currentRevision,
+            String updateRevision,
+            int collisionCount,
+            Instant now) {
         StatefulSetStatus.Builder st = set.getStatus().toBuilder()
                 .setObservedGeneration(set.getMetadata().getGeneration())
                 .setCurrentRevision(currentRevision)
@@ -27,6 +32,9 @@ final class StatefulSetStatuses {
                 .setAvailableReplicas(0)
                 .setCurrentReplicas(0)
                 .setUpdatedReplicas(0);
+        if (collisionCount != 0 || st.hasCollisionCount()) {
+            st.setCollisionCount(collisionCount);
+        }
         int minReady = set.getSpec().getMinReadySeconds();
         for (Pod p : pods) {
             st.setReplicas(st.getReplicas() + 1);
