@@ -220,6 +220,33 @@ class KubectlStatefulSetTest {
                         .map(l -> cells(l).subList(1, 3).toString()))
                 .containsExactlyInAnyOrder("[statefulset.apps/web, 1]", "[statefulset.apps/web, 2]");
 
+        // undo: kubectl applies revision 1's data (the template patch); revision 1 becomes 3
+        assertThat(kubectl.run(
+                                "patch",
+                                "sts",
+                                "web",
+                                "-p",
+                                "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"partition\":0}}}}")
+                        .ok())
+                .isEqualTo("statefulset.apps/web patched\n");
+        assertThat(kubectl.run("rollout", "undo", "sts/web").ok()).isEqualTo("statefulset.apps/web rolled back\n");
+        assertThat(kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok())
+                .endsWith("partitioned roll out complete: 5 new pods have been updated...\n");
+        Poll.until(
+                WAIT,
+                "every pod back on 0.21",
+                () -> kubectl.run("get", "pods", "-o", "jsonpath={.items[*].spec.containers[0].image}")
+                        .ok(),
+                s -> s.split(" ").length == 5 && !s.contains("0.24"));
+        assertThat(kubectl.run("rollout", "history", "sts/web").ok())
+                .isEqualTo("statefulset.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n");
+
+        // describe: kubectl's own describer over the set, its pods and events
+        assertThat(kubectl.run("describe", "sts", "web").ok())
+                .contains("Replicas:", "5 desired | 5 total")
+                .contains("Update Strategy:    RollingUpdate")
+                .contains("SuccessfulCreate", "create Pod web-4 in StatefulSet web successful");
+
         // delete: the pods and revisions go with it (the Service stays, as in kube)
         kubectl.run("delete", "sts", "web").ok();
         Poll.until(WAIT, "pods collected", KubectlStatefulSetTest::podNames, List::isEmpty);
