@@ -13,6 +13,7 @@ import io.kubelite.controllers.nodelifecycle.NodeIpamController;
 import io.kubelite.controllers.nodelifecycle.NodeLifecycleController;
 import io.kubelite.controllers.nodelifecycle.TaintEvictionController;
 import io.kubelite.controllers.replicaset.ReplicaSetController;
+import io.kubelite.controllers.statefulset.StatefulSetController;
 import io.kubelite.controllers.ttlafterfinished.TtlAfterFinishedController;
 import io.kubelite.store.Store;
 import io.kubelite.store.election.Leadership;
@@ -83,6 +84,7 @@ public final class ControllerManager implements Component {
             add("podgc", true, PodGarbageCollector::new);
             add("replicaset", true, c -> new ReplicaSetController(withRecorder(c, "replicaset-controller")));
             add("deployment", true, c -> new DeploymentController(withRecorder(c, "deployment-controller")));
+            add("statefulset", true, c -> new StatefulSetController(withRecorder(c, "statefulset-controller")));
             add("namespace", true, c -> new NamespaceController(withRecorder(c, "namespace-controller")));
             add("serviceaccount-token", true, ServiceAccountTokenController::new);
             add("endpoint", true, c -> new EndpointsController(withRecorder(c, "endpoint-controller")));

@@ -1,8 +1,10 @@
 package io.kubelite.kinds;
 
 import com.google.protobuf.Message;
+import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import io.kubelite.kinds.authentication.selfsubjectreview.SelfSubjectReviewKind;
 import io.kubelite.kinds.authentication.tokenreview.TokenReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewKind;
@@ -43,6 +45,8 @@ public final class Kinds {
             EventKind.KIND,
             ReplicaSetKind.KIND,
             DeploymentKind.KIND,
+            StatefulSetKind.KIND,
+            ControllerRevisionKind.KIND,
             EventsEventKind.KIND,
             SelfSubjectReviewKind.KIND,
             TokenReviewKind.KIND,

@@ -4,9 +4,11 @@ import com.google.protobuf.Message;
 import io.kubelite.api.Deployment;
 import io.kubelite.api.LabelSelector;
 import io.kubelite.api.ReplicaSet;
+import io.kubelite.api.StatefulSet;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -44,6 +46,17 @@ public record Scalable<T extends Message>(
             d -> d.getStatus().getReplicas(),
             d -> d.getSpec().getSelector());
 
+    static final Scalable<StatefulSet> STATEFUL_SETS = new Scalable<>(
+            StatefulSetKind.RESOURCE,
+            StatefulSetKind::replicas,
+            (s, n) -> {
+                StatefulSet.Builder b = s.toBuilder();
+                b.getSpecBuilder().setReplicas(n);
+                return b.build();
+            },
+            s -> s.getStatus().getReplicas(),
+            s -> s.getSpec().getSelector());
+
     /** The scale view of {@code r}, if it has one. */
     @SuppressWarnings("unchecked")
     public static <T extends Message> Optional<Scalable<T>> of(Resource<T> r) {
@@ -52,6 +65,9 @@ public record Scalable<T extends Message>(
         }
         if (r == DeploymentKind.RESOURCE) {
             return Optional.of((Scalable<T>) DEPLOYMENTS);
+        }
+        if (r == StatefulSetKind.RESOURCE) {
+            return Optional.of((Scalable<T>) STATEFUL_SETS);
         }
         return Optional.empty();
     }

@@ -9,8 +9,10 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import io.kubelite.kinds.batch.cronjob.CronJobKind;
 import io.kubelite.kinds.batch.job.JobKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
@@ -71,6 +73,8 @@ public final class GarbageCollector implements Controller {
             PodKind.RESOURCE,
             ReplicaSetKind.RESOURCE,
             DeploymentKind.RESOURCE,
+            StatefulSetKind.RESOURCE,
+            ControllerRevisionKind.RESOURCE,
             ServiceKind.RESOURCE,
             EndpointsKind.RESOURCE,
             ServiceAccountKind.RESOURCE,

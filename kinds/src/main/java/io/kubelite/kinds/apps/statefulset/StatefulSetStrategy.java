@@ -1,0 +1,242 @@
+package io.kubelite.kinds.apps.statefulset;
+
+import com.google.protobuf.Value;
+import io.kubelite.api.LabelSelector;
+import io.kubelite.api.PodSpecDefaults;
+import io.kubelite.api.StatefulSet;
+import io.kubelite.api.StatefulSetSpec;
+import io.kubelite.api.labels.Selector;
+import io.kubelite.kinds.Strategy;
+import io.kubelite.kinds.core.pod.PodSpecValidation;
+import io.kubelite.kinds.validation.FieldErrors;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * kube's StatefulSet strategy ({@code pkg/registry/apps/statefulset}) with apps/v1's defaulting
+ * ({@code SetDefaults_StatefulSet}: one replica, OrderedReady, RollingUpdate with partition 0,
+ * revisionHistoryLimit 10, PVC retention Retain/Retain) and {@code ValidateStatefulSet} /
+ * {@code ValidateStatefulSetUpdate}: the status is reset on create and kept on updates of the main
+ * resource; of the spec only replicas, ordinals, template, updateStrategy, revisionHistoryLimit,
+ * persistentVolumeClaimRetentionPolicy and minReadySeconds may change. maxUnavailable is not
+ * defaulted (kube defaults it only behind the alpha MaxUnavailableStatefulSet gate).
+ */
+final class StatefulSetStrategy implements Strategy<StatefulSet> {
+    static final String ORDERED_READY = "OrderedReady";
+    static final String PARALLEL = "Parallel";
+    static final String ROLLING_UPDATE = "RollingUpdate";
+    static final String ON_DELETE = "OnDelete";
+    static final String RETAIN = "Retain";
+    static final String DELETE = "Delete";
+    private static final Pattern PERCENT = Pattern.compile("[0-9]+%");
+    private static final String PERCENT_MSG = "a valid percent string must be a numeric string followed by an ending"
+            + " '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
+    private static final String UPDATE_FORBIDDEN = "updates to statefulset spec for fields other than 'replicas',"
+            + " 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit',"
+            + " 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
+
+    @Override
+    public StatefulSet defaults(StatefulSet s) {
+        StatefulSet.Builder b = s.toBuilder();
+        var spec = b.getSpecBuilder();
+        if (spec.getPodManagementPolicy().isEmpty()) {
+            spec.setPodManagementPolicy(ORDERED_READY);
+        }
+        var us = spec.getUpdateStrategyBuilder();
+        if (us.getType().isEmpty()) {
+            us.setType(ROLLING_UPDATE);
+        }
+        if (us.getType().equals(ROLLING_UPDATE)) {
+            var ru = us.getRollingUpdateBuilder();
+            if (!ru.hasPartition()) {
+                ru.setPartition(0);
+            }
+        }
+        var retention = spec.getPersistentVolumeClaimRetentionPolicyBuilder();
+        if (retention.getWhenDeleted().isEmpty()) {
+            retention.setWhenDeleted(RETAIN);
+        }
+        if (retention.getWhenScaled().isEmpty()) {
+            retention.setWhenScaled(RETAIN);
+        }
+        if (!spec.hasReplicas()) {
+            spec.setReplicas(1);
+        }
+        if (!spec.hasRevisionHistoryLimit()) {
+            spec.setRevisionHistoryLimit(10);
+        }
+        if (spec.hasTemplate()) {
+            spec.getTemplateBuilder()
+                    .setSpec(PodSpecDefaults.scheme(spec.getTemplate().getSpec()));
+        }
+        return b.build();
+    }
+
+    @Override
+    public StatefulSet prepareForCreate(StatefulSet s) {
+        return s.toBuilder().clearStatus().build();
+    }
+
+    @Override
+    public StatefulSet prepareForUpdate(StatefulSet s, StatefulSet old) {
+        StatefulSet.Builder b = s.toBuilder();
+        if (old.hasStatus()) {
+            b.setStatus(old.getStatus());
+        } else {
+            b.clearStatus();
+        }
+        return b.build();
+    }
+
+    @Override
+    public void validate(StatefulSet s, FieldErrors errs) {
+        StatefulSetSpec spec = s.getSpec();
+        switch (spec.getPodManagementPolicy()) {
+            case "" -> errs.required("spec.podManagementPolicy", "");
+            case ORDERED_READY, PARALLEL -> {}
+            default ->
+                errs.invalid(
+                        "spec.podManagementPolicy",
+                        spec.getPodManagementPolicy(),
+                        "must be 'OrderedReady' or 'Parallel'");
+        }
+        validateUpdateStrategy(spec, errs);
+        validateRetention(spec, errs);
+        nonNegative(
+                spec.hasRevisionHistoryLimit() ? spec.getRevisionHistoryLimit() : 0, "spec.revisionHistoryLimit", errs);
+        nonNegative(spec.hasReplicas() ? spec.getReplicas() : 0, "spec.replicas", errs);
+        nonNegative(spec.getMinReadySeconds(), "spec.minReadySeconds", errs);
+        nonNegative(spec.getOrdinals().getStart(), "spec.ordinals.start", errs);
+        LabelSelector sel = spec.getSelector();
+        if (!spec.hasSelector()) {
+            errs.required("spec.selector", "");
+        } else if (Selector.isEmpty(sel)) {
+            errs.invalid("spec.selector", "{}", "empty selector is invalid for statefulset");
+        } else {
+            Map<String, String> labels = spec.getTemplate().getMetadata().getLabelsMap();
+            if (!Selector.of(sel).matches(labels)) {
+                errs.invalid(
+                        "spec.template.metadata.labels", goMap(labels), "`selector` does not match template `labels`");
+            }
+        }
+        String restart = spec.getTemplate().getSpec().getRestartPolicy();
+        if (!restart.isEmpty() && !restart.equals("Always")) {
+            errs.notSupported("spec.template.spec.restartPolicy", restart, List.of("Always"));
+        }
+        if (spec.getTemplate().getSpec().hasActiveDeadlineSeconds()) {
+            errs.forbidden(
+                    "spec.template.spec.activeDeadlineSeconds",
+                    "activeDeadlineSeconds in StatefulSet is not Supported");
+        }
+        PodSpecValidation.validate(spec.getTemplate().getSpec(), "spec.template.spec", errs);
+    }
+
+    /** kube's checks of {@code spec.updateStrategy} in {@code ValidateStatefulSetSpec}. */
+    private static void validateUpdateStrategy(StatefulSetSpec spec, FieldErrors errs) {
+        var us = spec.getUpdateStrategy();
+        switch (us.getType()) {
+            case "" -> errs.required("spec.updateStrategy", "");
+            case ON_DELETE -> {
+                if (us.hasRollingUpdate()) {
+                    errs.invalid(
+                            "spec.updateStrategy.rollingUpdate",
+                            "{}",
+                            "only allowed for updateStrategy '" + ROLLING_UPDATE + "'");
+                }
+            }
+            case ROLLING_UPDATE -> {
+                if (!us.hasRollingUpdate()) {
+                    return;
+                }
+                var ru = us.getRollingUpdate();
+                nonNegative(ru.getPartition(), "spec.updateStrategy.rollingUpdate.partition", errs);
+                if (ru.hasMaxUnavailable()) {
+                    Value v = ru.getMaxUnavailable();
+                    String f = "spec.updateStrategy.rollingUpdate.maxUnavailable";
+                    if (v.hasStringValue()
+                            && !PERCENT.matcher(v.getStringValue()).matches()) {
+                        errs.invalid(f, v.getStringValue(), PERCENT_MSG);
+                    } else if (v.hasNumberValue() && v.getNumberValue() < 0) {
+                        errs.invalid(f, (long) v.getNumberValue(), "must be greater than or equal to 0");
+                    } else if (value(v) == 0) {
+                        errs.invalid(f, render(v), "must be greater than 0");
+                    } else if (v.hasStringValue() && value(v) > 100) {
+                        errs.invalid(f, v.getStringValue(), "must not be greater than 100%");
+                    }
+                }
+            }
+            default ->
+                errs.invalid(
+                        "spec.updateStrategy", us.getType(), "must be '" + ROLLING_UPDATE + "' or '" + ON_DELETE + "'");
+        }
+    }
+
+    private static void validateRetention(StatefulSetSpec spec, FieldErrors errs) {
+        var p = spec.getPersistentVolumeClaimRetentionPolicy();
+        for (String[] f : new String[][] {{"whenDeleted", p.getWhenDeleted()}, {"whenScaled", p.getWhenScaled()}}) {
+            if (!f[1].equals(RETAIN) && !f[1].equals(DELETE)) {
+                errs.notSupported("spec.persistentVolumeClaimRetentionPolicy." + f[0], f[1], List.of(RETAIN, DELETE));
+            }
+        }
+    }
+
+    private static void nonNegative(long v, String field, FieldErrors errs) {
+        if (v < 0) {
+            errs.invalid(field, v, "must be greater than or equal to 0");
+        }
+    }
+
+    private static long value(Value v) {
+        if (v.hasNumberValue()) {
+            return (long) v.getNumberValue();
+        }
+        String s = v.getStringValue();
+        try {
+            return Long.parseLong(s.substring(0, s.length() - 1));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static Object render(Value v) {
+        return v.hasNumberValue() ? (Object) (long) v.getNumberValue() : v.getStringValue();
+    }
+
+    @Override
+    public void validateUpdate(StatefulSet s, StatefulSet old, FieldErrors errs) {
+        StatefulSetSpec a = s.getSpec().toBuilder()
+                .clearReplicas()
+                .clearOrdinals()
+                .clearTemplate()
+                .clearUpdateStrategy()
+                .clearRevisionHistoryLimit()
+                .clearPersistentVolumeClaimRetentionPolicy()
+                .clearMinReadySeconds()
+                .build();
+        StatefulSetSpec b = old.getSpec().toBuilder()
+                .clearReplicas()
+                .clearOrdinals()
+                .clearTemplate()
+                .clearUpdateStrategy()
+                .clearRevisionHistoryLimit()
+                .clearPersistentVolumeClaimRetentionPolicy()
+                .clearMinReadySeconds()
+                .build();
+        if (!a.equals(b)) {
+            errs.forbidden("spec", UPDATE_FORBIDDEN);
+        }
+    }
+
+    /** Go's {@code %v} of a map, as kube's message prints the labels. */
+    private static String goMap(Map<String, String> labels) {
+        StringBuilder b = new StringBuilder("map[");
+        new TreeMap<>(labels)
+                .forEach((k, v) -> b.append(b.length() == 4 ? "" : " ")
+                        .append(k)
+                        .append(':')
+                        .append(v));
+        return b.append(']').toString();
+    }
+}
