@@ -1,6 +1,7 @@
 package io.kubelite.kinds;
 
 import com.google.protobuf.Message;
+import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.authentication.selfsubjectreview.SelfSubjectReviewKind;
@@ -51,7 +52,8 @@ public final class Kinds {
             LeaseKind.KIND,
             PodDisruptionBudgetKind.KIND,
             JobKind.KIND,
-            CronJobKind.KIND);
+            CronJobKind.KIND,
+            DaemonSetKind.KIND);
 
     private Kinds() {}
 

@@ -40,7 +40,7 @@ class KindsTest {
             assertThat(Kinds.byKind(r.apiVersion(), r.kind())).contains(r);
             assertThat(Kinds.find(r.plural()).orElseThrow().plural()).isEqualTo(r.plural());
         }
-        assertThat(Kinds.all()).hasSize(20);
+        assertThat(Kinds.all()).hasSize(21);
         assertThat(Kinds.find("events")).contains(EventKind.RESOURCE);
     }
 
