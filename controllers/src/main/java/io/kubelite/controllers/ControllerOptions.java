@@ -20,6 +20,7 @@ public final class ControllerOptions {
             "podgc",
             "replicaset",
             "deployment",
+            "daemonset",
             "namespace",
             "serviceaccount-token",
             "endpoint",
@@ -36,7 +37,7 @@ public final class ControllerOptions {
             defaultValue = "*",
             description =
                     "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default: ${DEFAULT-VALUE}). "
-                            + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, namespace, "
+                            + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, daemonset, namespace, "
                             + "serviceaccount-token, endpoint, garbagecollector, disruption, job, cronjob, ttl-after-finished.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
@@ -124,6 +125,12 @@ public final class ControllerOptions {
     public int concurrentDeploymentSyncs = 5;
 
     @Option(
+            names = "--concurrent-daemonset-syncs",
+            defaultValue = "2",
+            description = "DaemonSets synced concurrently (default: ${DEFAULT-VALUE}).")
+    public int concurrentDaemonSetSyncs = 2;
+
+    @Option(
             names = "--replicaset-burst",
             defaultValue = "500",
             description =
@@ -208,6 +215,7 @@ public final class ControllerOptions {
         }
         if (concurrentReplicaSetSyncs < 1
                 || concurrentDeploymentSyncs < 1
+                || concurrentDaemonSetSyncs < 1
                 || concurrentEndpointSyncs < 1
                 || concurrentNamespaceSyncs < 1
                 || concurrentGcSyncs < 1

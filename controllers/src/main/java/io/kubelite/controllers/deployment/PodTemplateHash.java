@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
  * therefore not kube's for the same template, but it has the same properties: stable across
  * processes and leaders, changed by any change of the template or of the collision count.
  */
-final class PodTemplateHash {
+public final class PodTemplateHash {
     static final String LABEL = "pod-template-hash";
     private static final String ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789";
     private static final int FNV_OFFSET = 0x811c9dc5;
@@ -25,7 +25,7 @@ final class PodTemplateHash {
 
     private PodTemplateHash() {}
 
-    static String compute(PodTemplateSpec template, Integer collisionCount) {
+    public static String compute(PodTemplateSpec template, Integer collisionCount) {
         int h = FNV_OFFSET;
         for (byte b : deterministicBytes(template)) {
             h ^= (b & 0xff);

@@ -9,6 +9,7 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.batch.cronjob.CronJobKind;
@@ -71,6 +72,7 @@ public final class GarbageCollector implements Controller {
             PodKind.RESOURCE,
             ReplicaSetKind.RESOURCE,
             DeploymentKind.RESOURCE,
+            DaemonSetKind.RESOURCE,
             ServiceKind.RESOURCE,
             EndpointsKind.RESOURCE,
             ServiceAccountKind.RESOURCE,

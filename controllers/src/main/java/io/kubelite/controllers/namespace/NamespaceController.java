@@ -11,6 +11,7 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
@@ -51,6 +52,7 @@ public final class NamespaceController implements Controller {
     static final String FINALIZER = "kubernetes";
     private static final List<Resource<? extends Message>> CONTENT = List.of(
             DeploymentKind.RESOURCE,
+            DaemonSetKind.RESOURCE,
             ReplicaSetKind.RESOURCE,
             PodKind.RESOURCE,
             ServiceKind.RESOURCE,
