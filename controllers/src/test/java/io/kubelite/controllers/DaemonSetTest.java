@@ -330,6 +330,7 @@ class DaemonSetTest {
         List<String> violations = new CopyOnWriteArrayList<>();
         Set<String> steps = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
         Informer<Pod> podWatch = new Informer<>(h.of(PodKind.RESOURCE), "default");
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
         podWatch.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {
@@ -347,6 +348,9 @@ class DaemonSetTest {
             }
 
             private void check() {
+                if (!armed.get()) {
+                    return; // the initial list arrives one add at a time
+                }
                 Map<String, TreeSet<String>> served = new TreeMap<>();
                 for (Pod p : podWatch.list()) {
                     if (name.equals(p.getMetadata().getLabelsMap().get("app")) && Pods.isActive(p) && Pods.isReady(p)) {
@@ -370,6 +374,7 @@ class DaemonSetTest {
         podWatch.start();
         try {
             Poll.until(WAIT, "watch synced", podWatch::hasSynced);
+            armed.set(true);
             setImage(name, "img:2");
             awaitPods(name, expect("img:2", NODES.toArray(String[]::new)));
             awaitStatus(name, 4, 4, 4, 4, 4, 0);
