@@ -86,7 +86,9 @@ final class RollingUpdate {
                         numUnavailable++;
                     }
                 } else if (!NodePods.available(u.oldPod(), minReady, now)) {
+                    // replaced at once, and counted against maxUnavailable (as kube's current update.go does)
                     allowed.add(u.oldPod());
+                    numUnavailable++;
                 } else if (numUnavailable < maxUnavailable) {
                     candidates.add(u.oldPod());
                 }
