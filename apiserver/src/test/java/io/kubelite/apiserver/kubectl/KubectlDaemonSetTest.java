@@ -261,6 +261,17 @@ class KubectlDaemonSetTest {
                         "node-a quay.io/fluentd_elasticsearch/fluentd:v2.6.0 2",
                         "node-b quay.io/fluentd_elasticsearch/fluentd:v2.6.0 2");
 
+        // describe: kubectl's own describer over the DaemonSet, its pods and events
+        assertThat(kubectl.run("describe", "ds", "fluentd-elasticsearch", "-n", NS)
+                        .ok())
+                .contains("Desired Number of Nodes Scheduled: 2")
+                .contains("Current Number of Nodes Scheduled: 2")
+                .contains("Number of Nodes Scheduled with Up-to-date Pods: 2")
+                .contains("Number of Nodes Scheduled with Available Pods: 2")
+                .contains("Number of Nodes Misscheduled: 0")
+                .contains("2 Running / 0 Waiting / 0 Succeeded / 0 Failed")
+                .contains("SuccessfulCreate", "SuccessfulDelete");
+
         // delete: the pods go with it
         kubectl.run("delete", "ds", "fluentd-elasticsearch", "-n", NS).ok();
         Poll.until(WAIT, "daemon pods collected", () -> daemonPods().size(), n -> n == 0);
