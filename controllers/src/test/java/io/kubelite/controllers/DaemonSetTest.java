@@ -417,6 +417,42 @@ class DaemonSetTest {
     }
 
     @Test
+    void anOrphanPodOnAnEligibleNodeIsAdopted() {
+        label("adopt", "n1", "n2");
+        Pod orphan = ControllerManagerUnderTest.join(h.of(PodKind.RESOURCE)
+                .create(Pod.newBuilder()
+                        .setMetadata(ObjectMeta.newBuilder()
+                                .setNamespace("default")
+                                .setName("adopt-orphan")
+                                .putLabels("app", "adopt"))
+                        .setSpec(PodSpec.newBuilder()
+                                .setNodeName("n1")
+                                .setTerminationGracePeriodSeconds(0)
+                                .addContainers(
+                                        Container.newBuilder().setName("app").setImage("img:1")))
+                        .build()));
+        Poll.until(WAIT, "the orphan Ready", () -> readyByNode("adopt"), expect("img:1", "n1")::equals);
+        DaemonSet ds = daemonSet(
+                "adopt",
+                "img:1",
+                s -> s.setUpdateStrategy(DaemonSetUpdateStrategy.newBuilder().setType("OnDelete")));
+        awaitPods("adopt", expect("img:1", "n1", "n2"));
+        Poll.until(
+                WAIT,
+                "the orphan owned by the DaemonSet, and the only pod on n1",
+                () -> pods("adopt").stream()
+                        .filter(p -> p.getSpec().getNodeName().equals("n1"))
+                        .map(p -> p.getMetadata().getUid() + " "
+                                + Pods.controllerRef(p.getMetadata())
+                                        .map(r -> r.getUid())
+                                        .orElse("-"))
+                        .toList(),
+                List.of(orphan.getMetadata().getUid() + " " + ds.getMetadata().getUid())::equals);
+        // the adopted pod carries no revision labels: it is not up to date (OnDelete leaves it)
+        awaitStatus("adopt", 2, 2, 2, 1, 2, 0);
+    }
+
+    @Test
     void failedPodIsReplaced() {
         label("fail", "n3");
         daemonSet("fail", "img:1", s -> s);

@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * RollingUpdate strategy and nothing pending, one {@link RollingUpdate} step; then the status
  * ({@link DaemonSetStatuses}). With OnDelete nothing replaces an old pod until it is deleted.
  *
- * <p>The pods the controller considers are those whose controller reference is the DaemonSet;
- * orphans are not adopted here.
+ * <p>The pods the controller considers are those it claims ({@link DaemonPodClaims}): its own
+ * whose labels match its selector, and orphans it adopts.
  */
 public final class DaemonSetController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(DaemonSetController.class);
@@ -65,6 +65,7 @@ public final class DaemonSetController implements Controller {
     private final EventRecorder recorder;
     private final Expectations expectations = new Expectations();
     private final FailedPodBackoff backoff;
+    private final DaemonPodClaims claims;
     private final int workers;
     private final WorkQueue<String> queue = WorkQueue.builder("daemonset").build();
 
@@ -76,6 +77,7 @@ public final class DaemonSetController implements Controller {
         this.nodeInformer = ctx.informers().get(NodeKind.RESOURCE);
         this.recorder = ctx.recorder();
         this.backoff = new FailedPodBackoff(clock);
+        this.claims = new DaemonPodClaims(daemonSets, pods);
         this.workers = ctx.options().concurrentDaemonSetSyncs;
         dsInformer.addHandler(new ResourceEventHandler<>() {
             @Override
@@ -97,20 +99,36 @@ public final class DaemonSetController implements Controller {
         podInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {
-                owner(p).ifPresent(k -> {
-                    expectations.creationObserved(k);
-                    queue.add(k);
-                });
+                Optional<String> k = owner(p);
+                if (k.isPresent()) {
+                    expectations.creationObserved(k.get());
+                    queue.add(k.get());
+                } else if (Pods.controllerRef(p.getMetadata()).isEmpty()) {
+                    enqueueMatching(p);
+                }
             }
 
             @Override
             public void onUpdate(Pod o, Pod n) {
-                owner(n).ifPresent(k -> {
+                Optional<String> k = owner(n);
+                if (k.isPresent()) {
                     if (n.getMetadata().hasDeletionTimestamp()) {
-                        expectations.deletionObserved(k, Pods.key(n));
+                        expectations.deletionObserved(k.get(), Pods.key(n));
                     }
-                    queue.add(k);
-                });
+                    queue.add(k.get());
+                }
+                // the controller reference went, or an orphan's labels changed: a DaemonSet may adopt it
+                if (Pods.controllerRef(n.getMetadata()).isEmpty()
+                        && (Pods.controllerRef(o.getMetadata()).isPresent()
+                                || !o.getMetadata()
+                                        .getLabelsMap()
+                                        .equals(n.getMetadata().getLabelsMap()))) {
+                    enqueueMatching(n);
+                }
+                // a pod released by its owner: the owner recounts
+                if (Pods.controllerRef(o.getMetadata()).isPresent() && k.isEmpty()) {
+                    owner(o).ifPresent(queue::add);
+                }
             }
 
             @Override
@@ -193,21 +211,42 @@ public final class DaemonSetController implements Controller {
                 .build();
     }
 
-    /** The DaemonSet's pods by target node (pods both terminal and deleted left out), nodes in name order. */
+    /** The DaemonSet's pods in the cache (its controller reference), by target node. */
     private Map<String, List<Pod>> podsByNode(DaemonSet ds) {
         String uid = ds.getMetadata().getUid();
-        Map<String, List<Pod>> out = new TreeMap<>();
+        List<Pod> owned = new ArrayList<>();
         for (Pod p : podInformer.byNamespace(ds.getMetadata().getNamespace())) {
-            boolean ours = Pods.controllerRef(p.getMetadata())
+            if (Pods.controllerRef(p.getMetadata())
                     .map(r -> r.getUid().equals(uid))
-                    .orElse(false);
-            if (!ours || (Pods.isTerminal(p) && Pods.isTerminating(p))) {
+                    .orElse(false)) {
+                owned.add(p);
+            }
+        }
+        return byNode(owned);
+    }
+
+    /** Pods by target node (pods both terminal and deleted left out), nodes in name order. */
+    private static Map<String, List<Pod>> byNode(List<Pod> pods) {
+        Map<String, List<Pod>> out = new TreeMap<>();
+        for (Pod p : pods) {
+            if (Pods.isTerminal(p) && Pods.isTerminating(p)) {
                 continue;
             }
             out.computeIfAbsent(DaemonPods.targetNode(p), k -> new ArrayList<>())
                     .add(p);
         }
         return out;
+    }
+
+    /** An orphan pod's change wakes the DaemonSets whose selector matches it (they may adopt it). */
+    private void enqueueMatching(Pod p) {
+        for (DaemonSet ds : dsInformer.byNamespace(p.getMetadata().getNamespace())) {
+            var sel = ds.getSpec().getSelector();
+            if (!Selector.isEmpty(sel)
+                    && Selector.of(sel).matches(p.getMetadata().getLabelsMap())) {
+                queue.add(key(ds.getMetadata()));
+            }
+        }
     }
 
     // ------------------------------------------------------------------ sync
@@ -247,12 +286,17 @@ public final class DaemonSetController implements Controller {
         List<Node> nodes = nodeInformer.list();
         Plan plan = new Plan();
         if (expectations.satisfied(key)) {
-            manage(ds, nodes, hash, plan);
+            Map<String, List<Pod>> byNode = byNode(
+                    claims.claim(ds, podInformer.byNamespace(ds.getMetadata().getNamespace())));
+            manage(ds, nodes, byNode, hash, plan);
             syncNodes(key, ds, plan.delete, plan.create, hash);
-            if (expectations.satisfied(key) && RollingUpdate.isRollingUpdate(ds)) {
+            // kube checks the expectations again here; the informer can have shown this sync's own
+            // creates already, so a sync that acted leaves the rolling update to the next one (whose
+            // pod lists include what it made)
+            boolean acted = !plan.delete.isEmpty() || !plan.create.isEmpty();
+            if (!acted && expectations.satisfied(key) && RollingUpdate.isRollingUpdate(ds)) {
                 Map<String, List<Pod>> eligible = new TreeMap<>();
                 int desired = 0;
-                Map<String, List<Pod>> byNode = podsByNode(ds);
                 for (Node n : nodes) {
                     if (NodeEligibility.of(n, ds).shouldRun()) {
                         desired++;
@@ -275,8 +319,7 @@ public final class DaemonSetController implements Controller {
     }
 
     /** kube's {@code manage}: {@code podsShouldBeOnNode} for every node, and pods on nodes that are gone. */
-    private void manage(DaemonSet ds, List<Node> nodes, String hash, Plan plan) {
-        Map<String, List<Pod>> byNode = podsByNode(ds);
+    private void manage(DaemonSet ds, List<Node> nodes, Map<String, List<Pod>> byNode, String hash, Plan plan) {
         Set<String> known = new HashSet<>();
         Instant now = backoff.now();
         for (Node n : nodes) {
