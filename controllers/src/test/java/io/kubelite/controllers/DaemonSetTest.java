@@ -453,6 +453,15 @@ class DaemonSetTest {
     }
 
     @Test
+    void minReadySecondsDelaysAvailability() {
+        label("minready", "n4");
+        daemonSet("minready", "img:1", s -> s.setMinReadySeconds(2));
+        // ready but not yet available for 2 s, then available without any further pod event
+        awaitStatus("minready", 1, 1, 1, 1, 0, 0);
+        awaitStatus("minready", 1, 1, 1, 1, 1, 0);
+    }
+
+    @Test
     void failedPodIsReplaced() {
         label("fail", "n3");
         daemonSet("fail", "img:1", s -> s);
