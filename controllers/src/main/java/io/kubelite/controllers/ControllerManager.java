@@ -1,6 +1,7 @@
 package io.kubelite.controllers;
 
 import io.kubelite.controllers.cronjob.CronJobController;
+import io.kubelite.controllers.daemon.DaemonSetController;
 import io.kubelite.controllers.deployment.DeploymentController;
 import io.kubelite.controllers.disruption.DisruptionController;
 import io.kubelite.controllers.endpoints.EndpointsController;
@@ -85,6 +86,10 @@ public final class ControllerManager implements Component {
             add("replicaset", true, c -> new ReplicaSetController(withRecorder(c, "replicaset-controller")));
             add("deployment", true, c -> new DeploymentController(withRecorder(c, "deployment-controller")));
             add("statefulset", true, c -> new StatefulSetController(withRecorder(c, "statefulset-controller")));
+            add(
+                    "daemonset",
+                    true,
+                    c -> new DaemonSetController(withRecorder(c, "daemonset-controller"), options.clock));
             add("namespace", true, c -> new NamespaceController(withRecorder(c, "namespace-controller")));
             add("serviceaccount-token", true, ServiceAccountTokenController::new);
             add("endpoint", true, c -> new EndpointsController(withRecorder(c, "endpoint-controller")));

@@ -21,6 +21,7 @@ public final class ControllerOptions {
             "replicaset",
             "deployment",
             "statefulset",
+            "daemonset",
             "namespace",
             "serviceaccount-token",
             "endpoint",
@@ -38,7 +39,7 @@ public final class ControllerOptions {
             description =
                     "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default: ${DEFAULT-VALUE}). "
                             + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, statefulset, "
-                            + "namespace, "
+                            + "daemonset, namespace, "
                             + "serviceaccount-token, endpoint, garbagecollector, disruption, job, cronjob, ttl-after-finished.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
@@ -130,6 +131,10 @@ public final class ControllerOptions {
             defaultValue = "5",
             description = "StatefulSets synced concurrently (default: ${DEFAULT-VALUE}).")
     public int concurrentStatefulSetSyncs = 5;
+            names = "--concurrent-daemonset-syncs",
+            defaultValue = "2",
+            description = "DaemonSets synced concurrently (default: ${DEFAULT-VALUE}).")
+    public int concurrentDaemonSetSyncs = 2;
 
     @Option(
             names = "--replicaset-burst",
@@ -217,6 +222,7 @@ public final class ControllerOptions {
         if (concurrentReplicaSetSyncs < 1
                 || concurrentDeploymentSyncs < 1
                 || concurrentStatefulSetSyncs < 1
+                || concurrentDaemonSetSyncs < 1
                 || concurrentEndpointSyncs < 1
                 || concurrentNamespaceSyncs < 1
                 || concurrentGcSyncs < 1

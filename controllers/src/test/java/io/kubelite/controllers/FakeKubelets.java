@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stands in for the scheduler and kubelet-sim by writing etcd directly: renews the
- * Leases of the live nodes, binds unbound pods round-robin to live untainted nodes,
+ * Leases of the live nodes, binds unbound pods round-robin to live untainted nodes (a pod
+ * pinned to a node by a {@code matchFields metadata.name} affinity, as DaemonSet pods are, to that node),
  * makes bound pods Running and Ready with an IP, and finishes terminating pods on live
  * nodes. A node whose kubelet is stopped gets nothing: no lease renewals, no pod work.
  */
@@ -88,8 +89,13 @@ final class FakeKubelets implements AutoCloseable {
             String node = p.getSpec().getNodeName();
             var m = p.getMetadata();
             if (node.isEmpty()) {
-                if (!schedulable.isEmpty() && !Pods.isTerminating(p)) {
-                    String target = schedulable.get(Math.floorMod(rr.getAndIncrement(), schedulable.size()));
+                // a DaemonSet pod names its node in a required matchFields metadata.name affinity
+                String pinned = pinnedNode(p);
+                boolean placeable = pinned == null ? !schedulable.isEmpty() : live.contains(pinned);
+                if (placeable && !Pods.isTerminating(p)) {
+                    String target = pinned != null
+                            ? pinned
+                            : schedulable.get(Math.floorMod(rr.getAndIncrement(), schedulable.size()));
                     ControllerManagerUnderTest.join(pods.guaranteedUpdate(
                             m.getNamespace(),
                             m.getName(),
@@ -127,6 +133,19 @@ final class FakeKubelets implements AutoCloseable {
                         }));
             }
         }
+    }
+
+    /** The single node of a pod's required {@code matchFields metadata.name In [node]} affinity, or null. */
+    static String pinnedNode(Pod p) {
+        var a = p.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+        for (var t : a.getNodeSelectorTermsList()) {
+            for (var r : t.getMatchFieldsList()) {
+                if (r.getKey().equals("metadata.name") && r.getOperator().equals("In") && r.getValuesCount() == 1) {
+                    return r.getValues(0);
+                }
+            }
+        }
+        return null;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kubelite.kinds;
 
 import com.google.protobuf.Message;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
+import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
@@ -55,7 +56,8 @@ public final class Kinds {
             LeaseKind.KIND,
             PodDisruptionBudgetKind.KIND,
             JobKind.KIND,
-            CronJobKind.KIND);
+            CronJobKind.KIND,
+            DaemonSetKind.KIND);
 
     private Kinds() {}
 

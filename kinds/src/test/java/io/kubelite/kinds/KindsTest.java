@@ -40,7 +40,7 @@ class KindsTest {
             assertThat(Kinds.byKind(r.apiVersion(), r.kind())).contains(r);
             assertThat(Kinds.find(r.plural()).orElseThrow().plural()).isEqualTo(r.plural());
         }
-        assertThat(Kinds.all()).hasSize(22);
+        assertThat(Kinds.all()).hasSize(23);
         assertThat(Kinds.find("events")).contains(EventKind.RESOURCE);
     }
 

@@ -28,6 +28,7 @@ final class PopulatedObjects {
         configMap(),
         podDisruptionBudget(),
         replicaSet(),
+        daemonSet(),
         service(),
         endpoints(),
         event(),
@@ -523,6 +524,49 @@ final class PopulatedObjects {
                         .setLastTransitionTime(ts("2024-05-01T10:00:00Z"))
                         .setReason("FailedCreate")
                         .setMessage("pods \"web-7f9c6-x\" is forbidden")))
+        .build();
+  }
+
+  static DaemonSet daemonSet() {
+    Pod pod = pod();
+    return DaemonSet.newBuilder()
+        .setApiVersion("apps/v1")
+        .setKind("DaemonSet")
+        .setMetadata(meta("kube-system", "fluentd").toBuilder().setGeneration(2))
+        .setSpec(
+            DaemonSetSpec.newBuilder()
+                .setSelector(LabelSelector.newBuilder().putMatchLabels("name", "fluentd"))
+                .setTemplate(
+                    PodTemplateSpec.newBuilder()
+                        .setMetadata(ObjectMeta.newBuilder().putLabels("name", "fluentd"))
+                        .setSpec(pod.getSpec().toBuilder().clearNodeName()))
+                .setUpdateStrategy(
+                    DaemonSetUpdateStrategy.newBuilder()
+                        .setType("RollingUpdate")
+                        .setRollingUpdate(
+                            RollingUpdateDaemonSet.newBuilder()
+                                .setMaxUnavailable(IntOrString.of(0))
+                                .setMaxSurge(IntOrString.of("25%"))))
+                .setMinReadySeconds(5)
+                .setRevisionHistoryLimit(10))
+        .setStatus(
+            DaemonSetStatus.newBuilder()
+                .setCurrentNumberScheduled(3)
+                .setNumberMisscheduled(1)
+                .setDesiredNumberScheduled(3)
+                .setNumberReady(2)
+                .setObservedGeneration(2)
+                .setUpdatedNumberScheduled(1)
+                .setNumberAvailable(2)
+                .setNumberUnavailable(1)
+                .setCollisionCount(0)
+                .addConditions(
+                    DaemonSetCondition.newBuilder()
+                        .setType("Stalled")
+                        .setStatus("False")
+                        .setLastTransitionTime(ts("2024-05-01T10:00:00Z"))
+                        .setReason("Progressing")
+                        .setMessage("rolling out")))
         .build();
   }
 

@@ -10,6 +10,7 @@ import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
+import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
@@ -75,6 +76,7 @@ public final class GarbageCollector implements Controller {
             DeploymentKind.RESOURCE,
             StatefulSetKind.RESOURCE,
             ControllerRevisionKind.RESOURCE,
+            DaemonSetKind.RESOURCE,
             ServiceKind.RESOURCE,
             EndpointsKind.RESOURCE,
             ServiceAccountKind.RESOURCE,

@@ -61,6 +61,15 @@ public final class Expectations {
         entries.put(key, e);
     }
 
+    /** Creates and deletes expected together (client-go's {@code SetExpectations}), replacing what was pending. */
+    public synchronized void expect(String key, int creations, List<String> podKeys) {
+        Entry e = new Entry();
+        e.add = creations;
+        e.deleteKeys.addAll(podKeys);
+        e.del = e.deleteKeys.size();
+        entries.put(key, e);
+    }
+
     public synchronized void creationObserved(String key) {
         Entry e = entries.get(key);
         if (e != null) {

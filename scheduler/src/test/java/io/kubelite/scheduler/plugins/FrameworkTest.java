@@ -339,6 +339,31 @@ class FrameworkTest {
                 .isEqualTo("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.");
     }
 
+    /** A DaemonSet pod: the controller pins it with {@code matchFields metadata.name In [node]}; the scheduler binds it there. */
+    @Test
+    void matchFieldsOnMetadataNamePinsADaemonSetPod() {
+        List<NodeInfo> nodes = List.of(
+                NodeInfo.of(node("a", Map.of("disk", "ssd")).build()),
+                NodeInfo.of(node("b", Map.of("disk", "ssd")).build()),
+                NodeInfo.of(node("c", Map.of()).build()));
+        NodeSelectorTerm pinB = NodeSelectorTerm.newBuilder()
+                .addMatchFields(req("metadata.name", "In", "b"))
+                .build();
+        assertThat(feasible(affinity(pinB), nodes)).containsExactly("b");
+        assertThat(choices(affinity(pinB), nodes)).containsExactly("b");
+        // fields and expressions of one term are ANDed
+        NodeSelectorTerm pinC = NodeSelectorTerm.newBuilder()
+                .addMatchFields(req("metadata.name", "In", "c"))
+                .addMatchExpressions(req("disk", "Exists"))
+                .build();
+        assertThat(feasible(affinity(pinC), nodes)).isEmpty();
+        // only metadata.name is a node field selector: any other field matches nothing
+        NodeSelectorTerm other = NodeSelectorTerm.newBuilder()
+                .addMatchFields(req("metadata.uid", "In", "b"))
+                .build();
+        assertThat(feasible(affinity(other), nodes)).isEmpty();
+    }
+
     @Test
     void preferredNodeAffinityWins() {
         Pod.Builder b = pod("p");
