@@ -131,6 +131,8 @@ public final class ControllerOptions {
             defaultValue = "5",
             description = "StatefulSets synced concurrently (default: ${DEFAULT-VALUE}).")
     public int concurrentStatefulSetSyncs = 5;
+
+    @Option(
             names = "--concurrent-daemonset-syncs",
             defaultValue = "2",
             description = "DaemonSets synced concurrently (default: ${DEFAULT-VALUE}).")
