@@ -2,7 +2,9 @@ package io.kubelite.api;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
 import com.google.protobuf.util.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -72,6 +74,27 @@ final class PopulatedObjects {
                     .setController(true)
                     .setBlockOwnerDeletion(true))
             .addFinalizers("kubelite.io/test")
+            .addManagedFields(
+                ManagedFieldsEntry.newBuilder()
+                    .setManager("kubectl-client-side-apply")
+                    .setOperation("Update")
+                    .setApiVersion("v1")
+                    .setTime(ts("2024-05-01T10:00:00Z"))
+                    .setFieldsType("FieldsV1")
+                    .setFieldsV1(
+                        Struct.newBuilder()
+                            .putFields(
+                                "f:metadata",
+                                Value.newBuilder()
+                                    .setStructValue(
+                                        Struct.newBuilder()
+                                            .putFields(
+                                                "f:finalizers",
+                                                Value.newBuilder()
+                                                    .setStructValue(Struct.getDefaultInstance())
+                                                    .build()))
+                                    .build()))
+                    .setSubresource("status"))
             .build();
     Container app =
         Container.newBuilder()
