@@ -668,6 +668,7 @@ final class PopulatedObjects {
         .setApiVersion("v1")
         .setKind("Node")
         .setRaw(node().toByteString())
+        .setStorageVersion(2)
         .build();
   }
 }
