@@ -34,6 +34,8 @@ final class PopulatedObjects {
         endpoints(),
         event(),
         binding(),
+        eviction(),
+        scale(),
         envelope());
   }
 
@@ -660,6 +662,36 @@ final class PopulatedObjects {
         .setMetadata(ObjectMeta.newBuilder().setName("web-7f9c6-abcde").setNamespace("default"))
         .setTarget(
             ObjectReference.newBuilder().setApiVersion("v1").setKind("Node").setName("node-1"))
+        .build();
+  }
+
+  static Eviction eviction() {
+    return Eviction.newBuilder()
+        .setApiVersion("policy/v1")
+        .setKind("Eviction")
+        .setMetadata(ObjectMeta.newBuilder().setName("web-7f9c6-abcde").setNamespace("default"))
+        .setDeleteOptions(
+            DeleteOptions.newBuilder()
+                .setApiVersion("v1")
+                .setKind("DeleteOptions")
+                .setGracePeriodSeconds(0)
+                .setPreconditions(
+                    Preconditions.newBuilder()
+                        .setUid("7d2f5a4e-1c3b-4f6e-9a8d-2b1c0e9f8a7b")
+                        .setResourceVersion("12345"))
+                .setOrphanDependents(false)
+                .setPropagationPolicy("Background")
+                .addDryRun("All"))
+        .build();
+  }
+
+  static Scale scale() {
+    return Scale.newBuilder()
+        .setApiVersion("autoscaling/v1")
+        .setKind("Scale")
+        .setMetadata(meta("default", "web-7f9c6"))
+        .setSpec(ScaleSpec.newBuilder().setReplicas(3))
+        .setStatus(ScaleStatus.newBuilder().setReplicas(2).setSelector("app=web"))
         .build();
   }
 
