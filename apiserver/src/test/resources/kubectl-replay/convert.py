@@ -6,7 +6,8 @@ and NN-name.exit (its exit code) in --logs, writes --out/NN-name.json:
 
   {"command": "kubectl get pods", "args": [...], "kubectl": "<User-Agent>", "exitCode": 0,
    "requests": [{"method": "GET", "path": "/api/v1/...?limit=500", "accept": "...",
-                 "contentType": "...", "body": <JSON> | "bodyText": "...", "watch": true,
+                 "contentType": "...", "body": <JSON> | "bodyText": "..." | "bodyBase64": "...",
+                 "watch": true,
                  "polled": 3,
                  "expect": {"status": 200, "contentType": "...", "kind": "Table",
                             "columns": ["Name", ...], "reason": "NotFound"}}]}
@@ -19,17 +20,22 @@ kubectl's log formats, all read here:
   bodies   "Request Body: ..." / "Response Body: ..." (client-go 1.31) or
            "Request Body" body="..." (1.32's structured logging); -v=8 cuts them at 1 KiB
            and -v=9 at 10 KiB ("[truncated N chars]"): a cut response keeps only its kind,
-           a cut request body is refused (record with a higher -v).
+           a cut request body is refused (record with a higher -v). A binary body
+           (application/vnd.kubernetes.protobuf, what kubectl 1.32 sends for the objects it
+           builds itself) is logged as a hex dump between "body=<" and ">": it is kept
+           byte for byte, as "bodyBase64".
 
 What varies between runs becomes a placeholder the replayer fills from the answers it got
 earlier in the same command: the host:port goes; a resourceVersion in a query or body
 (other than "0") is ${resourceVersion}, a uid ${uid}, an OpenAPI document hash
 ${openapiHash}, a watch's timeoutSeconds (random) ${timeoutSeconds}, a timestamp within a day
 of now ${now}; a fieldSelector's terms (in Go's random map order) are sorted. A generateName in a request is refused
-(no placeholder for generated names yet), and so is a protobuf body. Consecutive identical GETs (kubectl polling until
-something changes) become one request with the last answer and "polled": N.
+(no placeholder for generated names yet), and so is a protobuf body holding a uid (placeholders are text; kubectl's
+generated objects hold none). Consecutive identical GETs (kubectl polling until something changes) become one
+request with the last answer and "polled": N.
 """
 import argparse
+import base64
 import datetime
 import json
 import os
@@ -56,6 +62,20 @@ HASH_QUERY = re.compile(r'([?&]hash=)[0-9A-Fa-f]+')
 WATCH_TIMEOUT = re.compile(r'([?&]timeoutSeconds=)\d+')
 FIELD_SELECTOR = re.compile(r'([?&]fieldSelector=)([^&]*)')
 TIMESTAMP = re.compile(r'\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z')
+HEXDUMP_LINE = re.compile(r'^\s*[0-9a-f]{8}  (.*?)\s*\|.*\|$')
+
+
+def hexdump_bytes(text, where):
+    """The bytes of a body klog logged as a hex dump (Go's hex.Dump: offset, 16 bytes, |text|)."""
+    out = bytearray()
+    for line in text.split('\n'):
+        if not line.strip():
+            continue
+        m = HEXDUMP_LINE.match(line)
+        if not m:
+            sys.exit(f'{where}: a binary body that is not a hex dump: {line!r}')
+        out += bytes(int(h, 16) for h in m.group(1).split())
+    return bytes(out)
 
 
 def go_unquote(s):
@@ -250,17 +270,21 @@ def fixture_request(r, path, now):
     if r.body is not None and TRUNCATED.search(r.body):
         sys.exit(f'{path}: the request body of {r.method} {r.url} is cut in the log: record with a higher -v')
     ct = header(r.headers, 'Content-Type') or ''
+    binary = None
     if r.body is not None and 'protobuf' in ct:
-        sys.exit(f'{path}: {r.method} {r.url} sends a {ct} body (kubectl 1.32+ does for built-in kinds): '
-                 'kubelite reads JSON only; record with a kubectl that sends JSON (see docs/apiserver.md)')
-    if r.body is not None and '"generateName"' in r.body:
+        binary = hexdump_bytes(r.body, f'{path}: {r.method} {r.url}')
+        if UUID.search(binary.decode('latin-1')):
+            sys.exit(f'{path}: {r.method} {r.url} sends a protobuf body holding a uid: no placeholder for it')
+    if r.body is not None and binary is None and '"generateName"' in r.body:
         sys.exit(f'{path}: {r.method} {r.url} sends a generateName: the replay has no placeholder for it yet')
     out = {'method': r.method, 'path': normalise(r.url, now)}
     for name, key in (('Accept', 'accept'), ('Content-Type', 'contentType')):
         v = header(r.headers, name)
         if v is not None:
             out[key] = v
-    if r.body is not None:
+    if binary is not None:
+        out['bodyBase64'] = base64.b64encode(binary).decode('ascii')
+    elif r.body is not None:
         text = normalise(r.body, now)
         try:
             out['body'] = json.loads(text)
@@ -278,7 +302,8 @@ def collapse(entries):
     for e in entries:
         prev = out[-1] if out else None
         same = prev is not None and e['method'] == 'GET' and not e.get('watch') and all(
-            prev.get(k) == e.get(k) for k in ('method', 'path', 'accept', 'contentType', 'body', 'bodyText'))
+            prev.get(k) == e.get(k) for k in ('method', 'path', 'accept', 'contentType', 'body', 'bodyText',
+                                              'bodyBase64'))
         if same:
             e = dict(e)
             e['polled'] = prev.get('polled', 1) + 1

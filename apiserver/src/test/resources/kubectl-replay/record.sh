@@ -9,7 +9,8 @@
 # classes offline first and never installs anything.
 #
 #   KUBECTL=/path/to/kubectl  the binary (default: kubectl on the PATH; a version dispatcher
-#                             such as gcloud's picks the kubectl matching the server's /version)
+#                             such as gcloud's picks the kubectl matching the server's /version,
+#                             v1.32.5-kubelite: gcloud's, itself kubectl 1.32.4, runs itself)
 #   VERBOSITY=10              kubectl's -v. 8 logs every request, its headers and status too, but
 #                             cuts bodies at 1 KiB (a Table's columnDefinitions are longer) and 9
 #                             at 10 KiB; 10 cuts nothing. convert.py reads all three formats.

@@ -1,7 +1,12 @@
 package io.kubelite.apiserver;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
+import io.kubelite.api.Binding;
+import io.kubelite.api.Eviction;
 import io.kubelite.api.Pod;
+import io.kubelite.api.Scale;
+import io.kubelite.api.TypeMeta;
 import io.kubelite.apiserver.nodes.NodeProxy;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
@@ -33,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+    /** meta/v1 DeleteOptions (not this package's {@link DeleteOptions}, what the handlers make of it). */
+    private static final Descriptor DELETE_OPTIONS = io.kubelite.api.DeleteOptions.getDescriptor();
 
     private final HandlerContext ctx;
     private final SystemEndpoints system;
@@ -163,7 +170,7 @@ final class ApiRoutes {
             if (!verb.equals("create") || sub != null) {
                 throw RequestVerb.notAllowed();
             }
-            withBody(r, body -> reviews.create(s, body));
+            withBody(r, objectType(s), body -> reviews.create(s, body));
             return;
         }
         if (s.resource().namespaced() && name != null && s.namespace() == null) {
@@ -192,7 +199,7 @@ final class ApiRoutes {
             case "list" -> new ListHandler<>(s).serve();
             case "watch" -> new WatchHandler<>(s).serve();
             case "create" ->
-                withBody(r, body -> {
+                withBody(r, createType(s, sub), body -> {
                     if ("binding".equals(sub)) {
                         PodBinding.bind(r, podStore(s), s.namespace(), name, body);
                     } else if ("eviction".equals(sub)) {
@@ -202,7 +209,7 @@ final class ApiRoutes {
                     }
                 });
             case "update" ->
-                withBody(r, body -> {
+                withBody(r, "scale".equals(sub) ? Scale.getDescriptor() : objectType(s), body -> {
                     if ("scale".equals(sub)) {
                         scale(s).update(body);
                     } else {
@@ -210,15 +217,16 @@ final class ApiRoutes {
                     }
                 });
             case "patch" ->
-                withBody(r, body -> {
+                withBody(r, null, body -> {
                     if ("scale".equals(sub)) {
                         scale(s).patch(PatchType.of(r), body);
                     } else {
                         new UpdateHandler<>(s).patch(body);
                     }
                 });
-            case "delete" -> withBody(r, body -> new DeleteHandler<>(s).serve(body));
-            case "deletecollection" -> withBody(r, body -> DeleteCollectionHandler.deleteCollection(s, body));
+            case "delete" -> withBody(r, DELETE_OPTIONS, body -> new DeleteHandler<>(s).serve(body));
+            case "deletecollection" ->
+                withBody(r, DELETE_OPTIONS, body -> DeleteCollectionHandler.deleteCollection(s, body));
             default -> throw RequestVerb.notAllowed();
         }
     }
@@ -241,11 +249,67 @@ final class ApiRoutes {
         if (denied != null) {
             throw new ApiException(403, "Forbidden", denied, node, "", "nodes", List.of(), null);
         }
-        withBody(r, body -> new NodeProxy(ctx, r).serve(node, path, body));
+        withBody(r, null, body -> new NodeProxy(ctx, r).serve(node, path, body));
     }
 
-    private void withBody(Request r, Consumer<String> fn) {
-        RequestBody.read(r, ctx.config().bodyLimit(), fn);
+    /**
+     * Reads the request's body and hands it to {@code fn} as text. A body in Kubernetes' protobuf
+     * ({@link KubeProtobuf}) is read as an object of {@code type} and handed on as the JSON it
+     * stands for, so every handler sees what a JSON client would have sent; with no {@code type}
+     * (patches, node proxying) the body goes as it came.
+     */
+    private void withBody(Request r, Descriptor type, Consumer<String> fn) {
+        if (type != null && KubeProtobuf.isProtobuf(r.http().getHeader("Content-Type"))) {
+            RequestBody.readBytes(
+                    r,
+                    ctx.config().bodyLimit(),
+                    bytes -> fn.accept(bytes.length == 0 ? "" : protobufAsJson(bytes, type)));
+        } else {
+            RequestBody.read(r, ctx.config().bodyLimit(), fn);
+        }
+    }
+
+    /**
+     * The JSON of a protobuf body of {@code type}'s kind; 400 as kube-apiserver words its decode
+     * errors when it is not one.
+     */
+    static String protobufAsJson(byte[] body, Descriptor type) {
+        String kind = type.getName();
+        try {
+            KubeProtobuf.Envelope env = KubeProtobuf.envelope(body);
+            String sent = env.typeMeta().kind();
+            if (!sent.isEmpty() && !sent.equals(kind)) {
+                throw ApiException.badRequest(
+                        "the kind in the data (" + sent + ") does not match the expected kind (" + kind + ")");
+            }
+            return Codec.MAPPER.writeValueAsString(KubeProtobuf.toTree(body, type));
+        } catch (KubeProtobuf.Problem e) {
+            TypeMeta tm = e.typeMeta();
+            if (tm == null) {
+                throw ApiException.badRequest(
+                        "the object provided is unrecognized (must be of type " + kind + "): " + e.getMessage());
+            }
+            throw ApiException.badRequest(tm.kind() + " in version \"" + tm.version() + "\" cannot be handled as a "
+                    + kind + ": " + e.getMessage());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a tree we built does not write", e);
+        }
+    }
+
+    /** The type of a create body: a {@code pods/binding} Binding, a {@code pods/eviction} Eviction, else the object. */
+    private static Descriptor createType(RequestScope<?> s, String sub) {
+        if ("binding".equals(sub)) {
+            return Binding.getDescriptor();
+        }
+        if ("eviction".equals(sub)) {
+            return Eviction.getDescriptor();
+        }
+        return objectType(s);
+    }
+
+    /** The message type of the objects of the path's group-version (events.k8s.io's Event is its own). */
+    private static Descriptor objectType(RequestScope<?> s) {
+        return s.served().prototype().getDescriptorForType();
     }
 
     /** {@code pods/binding} is served for pods only ({@link KindRules#allowsSubresource}). */

@@ -18,15 +18,23 @@ import java.util.Set;
  * documents ({@link LegacyDiscovery}). The served groups and versions come from the kind registry.
  */
 final class Discovery {
-    static final String GIT_VERSION = "v1.31.0-kubelite";
+    /**
+     * The Kubernetes version kubelite answers as (the API it serves is a subset of this one's):
+     * kubectl 1.32's. gcloud's kubectl dispatcher picks the kubectl matching the server's minor
+     * version, so this decides which kubectl runs against kubelite there.
+     */
+    static final String GIT_VERSION = "v1.32.5-kubelite";
+
+    static final String MAJOR = "1";
+    static final String MINOR = "32";
 
     private final LegacyDiscovery legacy = new LegacyDiscovery();
     private final AggregatedDiscovery aggregated = new AggregatedDiscovery();
 
     ObjectNode version() {
         ObjectNode v = Codec.MAPPER.createObjectNode();
-        v.put("major", "1");
-        v.put("minor", "31");
+        v.put("major", MAJOR);
+        v.put("minor", MINOR);
         v.put("gitVersion", GIT_VERSION);
         v.put("gitCommit", "");
         v.put("gitTreeState", "clean");

@@ -8,12 +8,17 @@ import java.util.function.Consumer;
 /**
  * Reads a request body without blocking, up to the configured limit (kube-apiserver's
  * 413 beyond it, decided from Content-Length when there is one so a large body is not
- * read at all), and hands the text to its consumer on the request's context.
+ * read at all), and hands the text (or the bytes) to its consumer on the request's context.
  */
 public final class RequestBody {
     private RequestBody() {}
 
     public static void read(Request r, int limit, Consumer<String> fn) {
+        readBytes(r, limit, bytes -> fn.accept(new String(bytes, StandardCharsets.UTF_8)));
+    }
+
+    /** {@link #read}, handing the body's bytes as they came (a binary body: Kubernetes' protobuf). */
+    public static void readBytes(Request r, int limit, Consumer<byte[]> fn) {
         HttpServerRequest req = r.http();
         String cl = req.getHeader("Content-Length");
         if (cl != null) {
@@ -42,7 +47,7 @@ public final class RequestBody {
         });
         req.endHandler(v -> {
             if (!failed[0]) {
-                r.onContext(() -> fn.accept(body.toString(StandardCharsets.UTF_8)));
+                r.onContext(() -> fn.accept(body.getBytes()));
             }
         });
         req.exceptionHandler(e -> failed[0] = true);

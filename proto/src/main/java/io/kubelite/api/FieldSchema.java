@@ -93,4 +93,40 @@ public final class FieldSchema {
   public static String k8sPackage(FileDescriptor file) {
     return file.getOptions().getExtension(SchemaProto.k8SPackage);
   }
+
+  /**
+   * The Kubernetes type a message models, as OpenAPI and {@link KubeFields} name it ({@code
+   * io.k8s.api.core.v1.Pod}): its {@code (k8s_type)}, else its file's {@code (k8s_package)} and its
+   * name (a nested message as {@code Outer.Inner}); "" for kubelite's own messages ({@code
+   * (kubelite_only)}) and files without a package.
+   */
+  public static String k8sType(Descriptor type) {
+    if (type.getOptions().getExtension(SchemaProto.kubeliteOnly)) {
+      return "";
+    }
+    String declared = type.getOptions().getExtension(SchemaProto.k8SType);
+    if (!declared.isEmpty()) {
+      return declared;
+    }
+    String pkg = k8sPackage(type.getFile());
+    if (pkg.isEmpty()) {
+      return "";
+    }
+    String name = type.getName();
+    for (Descriptor outer = type.getContainingType();
+        outer != null;
+        outer = outer.getContainingType()) {
+      name = outer.getName() + "." + name;
+    }
+    return pkg + "." + name;
+  }
+
+  /**
+   * The field of the message's Kubernetes type that holds this field in Kubernetes' protobuf, for a
+   * field of a Go-embedded struct ({@code "localObjectReference"}, {@code "handler"}); "" for every
+   * other field.
+   */
+  public static String k8sInline(FieldDescriptor field) {
+    return field.getOptions().getExtension(SchemaProto.k8SInline);
+  }
 }

@@ -46,9 +46,15 @@ final class MessageWriter {
 
   static ObjectNode write(MessageOrBuilder message) {
     ObjectNode object = NODES.objectNode();
-    for (Map.Entry<FieldDescriptor, Object> entry : message.getAllFields().entrySet()) {
-      FieldDescriptor field = entry.getKey();
-      Object value = entry.getValue();
+    // In declaration order, which is the Go struct's (Kubernetes' JSON order), not by number:
+    // the numbers are Kubernetes' protobuf numbers, and apiVersion and kind come first in JSON.
+    for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
+      if (field.isRepeated()
+          ? message.getRepeatedFieldCount(field) == 0
+          : !message.hasField(field)) {
+        continue;
+      }
+      Object value = message.getField(field);
       if (field.isMapField()) {
         object.set(field.getJsonName(), map(field, (List<?>) value));
       } else if (field.isRepeated()) {

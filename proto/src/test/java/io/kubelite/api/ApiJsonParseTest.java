@@ -233,7 +233,7 @@ class ApiJsonParseTest {
         kind: Pod
         metadata:
           name: web
-          managedFields: [{manager: kubectl}]
+          selfLink: /api/v1/namespaces/default/pods/web
         spec:
           node_name: proto-names-are-not-json-names
           containers:
@@ -255,14 +255,14 @@ class ApiJsonParseTest {
     Parsed<Pod> parsed = ApiJson.parse(yaml, Pod.getDefaultInstance());
     assertThat(parsed.unknownFields())
         .containsExactly(
-            "metadata.managedFields",
+            "metadata.selfLink",
             "spec.node_name",
             "spec.containers[0].volumeMounts",
             "spec.containers[0].securityContext",
             "spec.containers[1].ports[0].bogus",
             "spec.volumes",
             "status.resize");
-    assertThat(parsed.warnings()).first().isEqualTo("unknown field \"metadata.managedFields\"");
+    assertThat(parsed.warnings()).first().isEqualTo("unknown field \"metadata.selfLink\"");
     assertThat(parsed.message().getSpec().getContainersCount()).isEqualTo(2);
     assertThat(parsed.message().getSpec().getNodeName()).isEmpty();
     assertThat(parsed.message().getStatus().getPhase()).isEqualTo("Pending");

@@ -49,7 +49,8 @@ class ApiTypesTest {
             Core.getDescriptor(),
             Apps.getDescriptor(),
             Coordination.getDescriptor(),
-            Policy.getDescriptor())
+            Policy.getDescriptor(),
+            Autoscaling.getDescriptor())
         .flatMap(file -> file.getMessageTypes().stream())
         .toList();
   }

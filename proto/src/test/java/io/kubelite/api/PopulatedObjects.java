@@ -2,7 +2,9 @@ package io.kubelite.api;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
 import com.google.protobuf.util.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -29,10 +31,15 @@ final class PopulatedObjects {
         podDisruptionBudget(),
         replicaSet(),
         daemonSet(),
+        deployment(),
+        statefulSet(),
+        controllerRevision(),
         service(),
         endpoints(),
         event(),
         binding(),
+        eviction(),
+        scale(),
         envelope());
   }
 
@@ -73,6 +80,27 @@ final class PopulatedObjects {
                     .setController(true)
                     .setBlockOwnerDeletion(true))
             .addFinalizers("kubelite.io/test")
+            .addManagedFields(
+                ManagedFieldsEntry.newBuilder()
+                    .setManager("kubectl-client-side-apply")
+                    .setOperation("Update")
+                    .setApiVersion("v1")
+                    .setTime(ts("2024-05-01T10:00:00Z"))
+                    .setFieldsType("FieldsV1")
+                    .setFieldsV1(
+                        Struct.newBuilder()
+                            .putFields(
+                                "f:metadata",
+                                Value.newBuilder()
+                                    .setStructValue(
+                                        Struct.newBuilder()
+                                            .putFields(
+                                                "f:finalizers",
+                                                Value.newBuilder()
+                                                    .setStructValue(Struct.getDefaultInstance())
+                                                    .build()))
+                                    .build()))
+                    .setSubresource("status"))
             .build();
     Container app =
         Container.newBuilder()
@@ -570,6 +598,121 @@ final class PopulatedObjects {
         .build();
   }
 
+  static Deployment deployment() {
+    Pod pod = pod();
+    return Deployment.newBuilder()
+        .setApiVersion("apps/v1")
+        .setKind("Deployment")
+        .setMetadata(meta("default", "web").toBuilder().setGeneration(4))
+        .setSpec(
+            DeploymentSpec.newBuilder()
+                .setReplicas(3)
+                .setSelector(LabelSelector.newBuilder().putMatchLabels("app", "web"))
+                .setTemplate(
+                    PodTemplateSpec.newBuilder()
+                        .setMetadata(ObjectMeta.newBuilder().putLabels("app", "web"))
+                        .setSpec(pod.getSpec().toBuilder().clearNodeName()))
+                .setStrategy(
+                    DeploymentStrategy.newBuilder()
+                        .setType("RollingUpdate")
+                        .setRollingUpdate(
+                            RollingUpdateDeployment.newBuilder()
+                                .setMaxUnavailable(IntOrString.of("25%"))
+                                .setMaxSurge(IntOrString.of(1))))
+                .setMinReadySeconds(5)
+                .setRevisionHistoryLimit(10)
+                .setPaused(true)
+                .setProgressDeadlineSeconds(600))
+        .setStatus(
+            DeploymentStatus.newBuilder()
+                .setObservedGeneration(4)
+                .setReplicas(4)
+                .setUpdatedReplicas(2)
+                .setReadyReplicas(3)
+                .setAvailableReplicas(3)
+                .setUnavailableReplicas(1)
+                .setCollisionCount(1)
+                .addConditions(
+                    DeploymentCondition.newBuilder()
+                        .setType("Progressing")
+                        .setStatus("True")
+                        .setLastUpdateTime(ts("2024-05-01T10:00:05Z"))
+                        .setLastTransitionTime(ts("2024-05-01T10:00:00Z"))
+                        .setReason("ReplicaSetUpdated")
+                        .setMessage("ReplicaSet \"web-7f9c6\" is progressing.")))
+        .build();
+  }
+
+  static StatefulSet statefulSet() {
+    Pod pod = pod();
+    return StatefulSet.newBuilder()
+        .setApiVersion("apps/v1")
+        .setKind("StatefulSet")
+        .setMetadata(meta("default", "db").toBuilder().setGeneration(2))
+        .setSpec(
+            StatefulSetSpec.newBuilder()
+                .setReplicas(3)
+                .setSelector(LabelSelector.newBuilder().putMatchLabels("app", "db"))
+                .setTemplate(
+                    PodTemplateSpec.newBuilder()
+                        .setMetadata(ObjectMeta.newBuilder().putLabels("app", "db"))
+                        .setSpec(pod.getSpec().toBuilder().clearNodeName()))
+                .setServiceName("db")
+                .setPodManagementPolicy("Parallel")
+                .setUpdateStrategy(
+                    StatefulSetUpdateStrategy.newBuilder()
+                        .setType("RollingUpdate")
+                        .setRollingUpdate(
+                            RollingUpdateStatefulSetStrategy.newBuilder()
+                                .setPartition(1)
+                                .setMaxUnavailable(IntOrString.of(1))))
+                .setRevisionHistoryLimit(10)
+                .setMinReadySeconds(5)
+                .setPersistentVolumeClaimRetentionPolicy(
+                    StatefulSetPersistentVolumeClaimRetentionPolicy.newBuilder()
+                        .setWhenDeleted("Retain")
+                        .setWhenScaled("Delete"))
+                .setOrdinals(StatefulSetOrdinals.newBuilder().setStart(1)))
+        .setStatus(
+            StatefulSetStatus.newBuilder()
+                .setObservedGeneration(2)
+                .setReplicas(3)
+                .setReadyReplicas(2)
+                .setCurrentReplicas(2)
+                .setUpdatedReplicas(1)
+                .setCurrentRevision("db-5d8f7c")
+                .setUpdateRevision("db-6c9d8b")
+                .setCollisionCount(0)
+                .addConditions(
+                    StatefulSetCondition.newBuilder()
+                        .setType("Stalled")
+                        .setStatus("False")
+                        .setLastTransitionTime(ts("2024-05-01T10:00:00Z"))
+                        .setReason("Progressing")
+                        .setMessage("rolling out"))
+                .setAvailableReplicas(2))
+        .build();
+  }
+
+  static ControllerRevision controllerRevision() {
+    return ControllerRevision.newBuilder()
+        .setApiVersion("apps/v1")
+        .setKind("ControllerRevision")
+        .setMetadata(meta("default", "db-5d8f7c"))
+        .setData(
+            Struct.newBuilder()
+                .putFields(
+                    "spec",
+                    Value.newBuilder()
+                        .setStructValue(
+                            Struct.newBuilder()
+                                .putFields(
+                                    "replicas", Value.newBuilder().setNumberValue(3).build()))
+                        .build()))
+        .setRevision(2)
+        .build();
+  }
+
   static Service service() {
     return Service.newBuilder()
         .setApiVersion("v1")
@@ -684,11 +827,42 @@ final class PopulatedObjects {
         .build();
   }
 
+  static Eviction eviction() {
+    return Eviction.newBuilder()
+        .setApiVersion("policy/v1")
+        .setKind("Eviction")
+        .setMetadata(ObjectMeta.newBuilder().setName("web-7f9c6-abcde").setNamespace("default"))
+        .setDeleteOptions(
+            DeleteOptions.newBuilder()
+                .setApiVersion("v1")
+                .setKind("DeleteOptions")
+                .setGracePeriodSeconds(0)
+                .setPreconditions(
+                    Preconditions.newBuilder()
+                        .setUid("7d2f5a4e-1c3b-4f6e-9a8d-2b1c0e9f8a7b")
+                        .setResourceVersion("12345"))
+                .setOrphanDependents(false)
+                .setPropagationPolicy("Background")
+                .addDryRun("All"))
+        .build();
+  }
+
+  static Scale scale() {
+    return Scale.newBuilder()
+        .setApiVersion("autoscaling/v1")
+        .setKind("Scale")
+        .setMetadata(meta("default", "web-7f9c6"))
+        .setSpec(ScaleSpec.newBuilder().setReplicas(3))
+        .setStatus(ScaleStatus.newBuilder().setReplicas(2).setSelector("app=web"))
+        .build();
+  }
+
   static Envelope envelope() {
     return Envelope.newBuilder()
         .setApiVersion("v1")
         .setKind("Node")
         .setRaw(node().toByteString())
+        .setStorageVersion(2)
         .build();
   }
 }

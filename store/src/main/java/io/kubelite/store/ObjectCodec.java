@@ -12,12 +12,19 @@ import java.util.Optional;
 
 /**
  * The value format in etcd: the magic bytes {@code k8l\0}, then a protobuf
- * {@link Envelope} holding apiVersion, kind and the object's protobuf bytes. Any value
- * can be decoded without its key; resourceVersion is never stored (on read it is the
- * key's mod_revision).
+ * {@link Envelope} holding apiVersion, kind, the object's protobuf bytes and their
+ * storage version. Any value can be decoded without its key; resourceVersion is never
+ * stored (on read it is the key's mod_revision).
+ *
+ * <p>Storage version {@value #STORAGE_VERSION}: the objects' field numbers are
+ * Kubernetes' own. Values of an older kubelite (no storage version: its own numbering)
+ * are refused with a {@link CorruptException} that says so, never decoded into garbage.
  */
 public final class ObjectCodec {
     private static final byte[] MAGIC = {'k', '8', 'l', 0};
+
+    /** The encoding of the objects this kubelite writes and reads (see the class comment). */
+    public static final int STORAGE_VERSION = 2;
 
     private ObjectCodec() {}
 
@@ -27,6 +34,7 @@ public final class ObjectCodec {
                 .setApiVersion(r.apiVersion())
                 .setKind(r.kind())
                 .setRaw(stored.toByteString())
+                .setStorageVersion(STORAGE_VERSION)
                 .build()
                 .toByteArray();
         byte[] out = Arrays.copyOf(MAGIC, MAGIC.length + env.length);
@@ -88,6 +96,9 @@ public final class ObjectCodec {
     }
 
     private static <T extends Message> T fromEnvelope(Resource<T> r, String key, Envelope env, long modRevision) {
+        if (env.getStorageVersion() != STORAGE_VERSION) {
+            throw new CorruptException(key, storageVersionProblem(key, env));
+        }
         T obj;
         try {
             obj = r.parser().parseFrom(env.getRaw());
@@ -100,6 +111,17 @@ public final class ObjectCodec {
                 obj,
                 m.toBuilder().setResourceVersion(Long.toString(modRevision)).build());
         return r.withTypeMeta(withRv);
+    }
+
+    private static String storageVersionProblem(String key, Envelope env) {
+        if (env.getStorageVersion() == 0) {
+            return "value at " + key + " (" + env.getApiVersion() + "/" + env.getKind()
+                    + ") was written by an older kubelite, before its field numbers became Kubernetes' (storage version "
+                    + STORAGE_VERSION
+                    + "); this kubelite cannot read it: re-create the object, or start from an empty etcd";
+        }
+        return "value at " + key + " has storage version " + env.getStorageVersion() + ", this kubelite reads only "
+                + STORAGE_VERSION + " (written by a newer kubelite?)";
     }
 
     static ByteString magic() {

@@ -79,6 +79,29 @@ class ObjectCodecTest {
     }
 
     @Test
+    void aValueOfAnOlderKubeliteIsRefusedAndSaysWhy() {
+        // an older kubelite wrote no storage version, and its own field numbers
+        byte[] env = Envelope.newBuilder()
+                .setApiVersion("v1")
+                .setKind("Pod")
+                .setRaw(sample(PodKind.RESOURCE).toByteString())
+                .build()
+                .toByteArray();
+        byte[] old = new byte[4 + env.length];
+        System.arraycopy("k8l\0".getBytes(StandardCharsets.ISO_8859_1), 0, old, 0, 4);
+        System.arraycopy(env, 0, old, 4, env.length);
+        assertThatThrownBy(() -> ObjectCodec.decode(PodKind.RESOURCE, "/registry/pods/ns1/a", old, 1))
+                .isInstanceOf(CorruptException.class)
+                .hasMessageContaining("/registry/pods/ns1/a (v1/Pod) was written by an older kubelite")
+                .hasMessageContaining("storage version 2");
+        assertThatThrownBy(() -> ObjectCodec.decodeAny("/registry/pods/ns1/a", old, 1))
+                .isInstanceOf(CorruptException.class)
+                .hasMessageContaining("older kubelite");
+        byte[] current = ObjectCodec.encode(PodKind.RESOURCE, sample(PodKind.RESOURCE));
+        assertThat(ObjectCodec.envelope("k", current).getStorageVersion()).isEqualTo(ObjectCodec.STORAGE_VERSION);
+    }
+
+    @Test
     void aValueOfAnotherKindIsCorruptForThisResource() {
         byte[] node = ObjectCodec.encode(NodeKind.RESOURCE, sample(NodeKind.RESOURCE));
         assertThatThrownBy(() -> ObjectCodec.decode(PodKind.RESOURCE, "/registry/pods/ns1/x", node, 1))

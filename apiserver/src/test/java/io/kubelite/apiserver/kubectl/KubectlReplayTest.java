@@ -23,7 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The kubectl contract suite without kubectl: the HTTP requests the real kubectl sent for each
+ * The kubectl contract suite without kubectl: the HTTP requests the real kubectl (1.32, which
+ * sends protobuf bodies for the objects it builds) sent for each
  * command of {@code kubectl-replay/record.sh} (get, describe, apply twice and with a field
  * removed, diff, the three patch types, explain, events, create, auth, drain with a budget, wait,
  * delete), replayed in order with the JDK client on the cluster they were recorded on ({@link
@@ -59,8 +60,9 @@ class KubectlReplayTest {
                     .as(f.name() + ": every request expects an HTTP status")
                     .allSatisfy(s -> assertThat(s.expect().status()).isBetween(100, 599));
             assertThat(f.kubectl())
-                    .as(f.name() + ": the kubectl that sent them")
-                    .startsWith("kubectl");
+                    .as(f.name() + ": the kubectl that sent them: 1.32, as kubelite's /version asks")
+                    .startsWith("kubectl")
+                    .contains("/v1.32.");
         }
         // the contracts the fixtures carry: Tables with columns, failures with reasons, writes, a watch
         List<Step> steps = all.stream().flatMap(f -> f.requests().stream()).toList();
@@ -69,6 +71,12 @@ class KubectlReplayTest {
         assertThat(steps).anySatisfy(s -> assertThat(s.expect().reason()).isEqualTo("TooManyRequests"));
         assertThat(steps).anySatisfy(s -> assertThat(s.watch()).isTrue());
         assertThat(steps.stream().map(Step::method).distinct()).contains("GET", "POST", "PATCH", "DELETE");
+        // kubectl 1.32 sends the objects it builds itself (create configmap, the auth reviews) as protobuf
+        assertThat(steps)
+                .anySatisfy(s -> assertThat(s.contentType()).isEqualTo("application/vnd.kubernetes.protobuf"))
+                .allSatisfy(s -> assertThat(s.bytes() != null)
+                        .as(s.describe())
+                        .isEqualTo("application/vnd.kubernetes.protobuf".equals(s.contentType())));
     }
 
     @Test
@@ -87,6 +95,7 @@ class KubectlReplayTest {
                 last.accept(),
                 last.contentType(),
                 last.body(),
+                last.bytes(),
                 last.watch(),
                 last.polled(),
                 new Expect(e.status(), e.contentType(), e.kind(), e.columns(), "Gone")));

@@ -119,11 +119,28 @@ public final class TestApiServer implements AutoCloseable {
 
     /** A request with extra headers ({@code Accept}, ...). */
     public Resp request(String method, String path, String contentType, String body, Map<String, String> headers) {
+        return send(
+                method,
+                path,
+                contentType,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body),
+                headers);
+    }
+
+    /** A request with a binary body (Kubernetes' protobuf, {@code application/vnd.kubernetes.protobuf}). */
+    public Resp requestBytes(String method, String path, String contentType, byte[] body) {
+        return send(method, path, contentType, HttpRequest.BodyPublishers.ofByteArray(body), Map.of());
+    }
+
+    private Resp send(
+            String method,
+            String path,
+            String contentType,
+            HttpRequest.BodyPublisher body,
+            Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path))
                 .timeout(Duration.ofSeconds(30))
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body);
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }

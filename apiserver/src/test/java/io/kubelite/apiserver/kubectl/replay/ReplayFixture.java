@@ -8,6 +8,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -22,13 +23,17 @@ public record ReplayFixture(String name, String command, String kubectl, int exi
     /** The resource directory the fixtures are in, relative to the test classpath. */
     public static final String DIR = "kubectl-replay/fixtures";
 
-    /** One request and what its answer must have. */
+    /**
+     * One request and what its answer must have. {@code body} is a text body (JSON, YAML), {@code
+     * bytes} a binary one (Kubernetes' protobuf, {@code bodyBase64} in the file); at most one is set.
+     */
     public record Step(
             String method,
             String path,
             String accept,
             String contentType,
             String body,
+            byte[] bytes,
             boolean watch,
             int polled,
             Expect expect) {
@@ -43,6 +48,13 @@ public record ReplayFixture(String name, String command, String kubectl, int exi
             }
             if (body != null) {
                 b.append("\n\n").append(body);
+            }
+            if (bytes != null) {
+                b.append("\n\n(")
+                        .append(bytes.length)
+                        .append(" bytes: ")
+                        .append(Base64.getEncoder().encodeToString(bytes))
+                        .append(')');
             }
             return b.toString();
         }
@@ -128,6 +140,9 @@ public record ReplayFixture(String name, String command, String kubectl, int exi
                     text(r, "accept"),
                     text(r, "contentType"),
                     body,
+                    r.has("bodyBase64")
+                            ? Base64.getDecoder().decode(r.get("bodyBase64").asText())
+                            : null,
                     r.path("watch").asBoolean(false),
                     r.path("polled").asInt(1),
                     new Expect(

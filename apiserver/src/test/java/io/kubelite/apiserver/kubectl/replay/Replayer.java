@@ -90,10 +90,11 @@ public final class Replayer {
     private Answer exchange(Step step, String where) {
         String path = fill(step.path(), where);
         String body = step.body() == null ? null : fill(step.body(), where);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .method(
-                        step.method(),
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.BodyPublisher publisher = step.bytes() != null
+                ? HttpRequest.BodyPublishers.ofByteArray(step.bytes())
+                : body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).method(step.method(), publisher);
         if (!step.watch()) {
             b.timeout(Duration.ofSeconds(30));
         }
@@ -103,7 +104,8 @@ public final class Replayer {
         if (step.contentType() != null) {
             b.header("Content-Type", step.contentType());
         }
-        String sent = step.method() + " " + path + (body == null ? "" : "\n\n" + body);
+        String sent = step.method() + " " + path + (body == null ? "" : "\n\n" + body)
+                + (step.bytes() == null ? "" : "\n\n(" + step.bytes().length + " bytes of " + step.contentType() + ")");
         try {
             if (step.watch()) {
                 // the answer's status and headers are what kubectl's log has of a watch: then hang up
