@@ -97,17 +97,18 @@ class ExecServerTest {
                 .setPort(server.port())
                 .setURI(uri)
                 .setSubProtocols(List.of(protocols.length == 0 ? new String[] {"v5.channel.k8s.io"} : protocols));
-        // connected from an event loop, as the API server's proxy connects
-        CompletableFuture<WebSocket> f = new CompletableFuture<>();
+        // connected from an event loop, as the API server's proxy connects; the handlers are set
+        // in the connect callback, on that loop, before the socket can deliver (or close: a quick
+        // command's server may close it at once)
+        CompletableFuture<Session> f = new CompletableFuture<>();
         vertx.runOnContext(v -> client.connect(o).onComplete(ar -> {
             if (ar.succeeded()) {
-                f.complete(ar.result());
+                f.complete(new Session(ar.result()));
             } else {
                 f.completeExceptionally(ar.cause());
             }
         }));
-        WebSocket ws = f.get(10, TimeUnit.SECONDS);
-        return new Session(ws);
+        return f.get(10, TimeUnit.SECONDS);
     }
 
     @Test
