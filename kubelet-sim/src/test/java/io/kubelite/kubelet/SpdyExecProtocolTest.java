@@ -241,10 +241,23 @@ class SpdyExecProtocolTest {
         }
     }
 
+    /** Whether {@code path} exists in the container, asked by an exec of its own. */
+    private static boolean exists(String path) {
+        try (SpdyTestClient c = upgrade(exec("test -f " + path, ""), "v4.channel.k8s.io")) {
+            int error = c.open("error");
+            return c.readToGoAway(WAIT).text(error).equals("{\"metadata\":{},\"status\":\"Success\"}");
+        } catch (Exception e) {
+            throw new AssertionError("exec test -f " + path + ": " + e, e);
+        }
+    }
+
     @Test
     void outputBeforeTheStreamsExistIsHeldNotLost() throws Exception {
-        try (SpdyTestClient c = upgrade(exec("echo early", "&stdout=true"), "v4.channel.k8s.io")) {
-            Thread.sleep(500); // the command has run and exited meanwhile
+        String marker = "/tmp/early-" + System.nanoTime();
+        try (SpdyTestClient c = upgrade(exec("echo early; touch " + marker, "&stdout=true"), "v4.channel.k8s.io")) {
+            // the command has run and exited before this client opens its streams
+            io.kubelite.store.testing.Poll.until(
+                    WAIT, "the first command finished (" + marker + " exists)", () -> exists(marker));
             int error = c.open("error");
             int stdout = c.open("stdout");
             SpdyTestClient.Transcript t = c.readToGoAway(WAIT);
