@@ -115,10 +115,13 @@ class KubectlPatchAndWaitTest {
             assertThat(phase.awaitLine(l -> !l.isBlank(), Duration.ofSeconds(60)))
                     .isEqualTo("pod/slow condition met");
         }
-        try (Kubectl.Background gone = kubectl.start("wait", "--for=delete", "pod/slow", "--timeout=60s")) {
+        // -v=6 logs each request: deleting only once kubectl watches, since a pod already gone when
+        // kubectl first looks it up makes `wait --for=delete` exit 0 without a word
+        try (Kubectl.Background gone = kubectl.start("wait", "--for=delete", "pod/slow", "--timeout=60s", "-v=6")) {
+            gone.awaitLine(l -> l.contains("watch=true"), Duration.ofSeconds(60));
             assertThat(kubectl.run("delete", "pod", "slow", "--wait=false").ok())
                     .isEqualTo("pod \"slow\" deleted\n");
-            assertThat(gone.awaitLine(l -> !l.isBlank(), Duration.ofSeconds(60)))
+            assertThat(gone.awaitLine(l -> l.startsWith("pod/"), Duration.ofSeconds(60)))
                     .isEqualTo("pod/slow condition met");
         }
         Kubectl.Result timeout = kubectl.run("wait", "--for=condition=Ready", "pod/none", "--timeout=1s");
