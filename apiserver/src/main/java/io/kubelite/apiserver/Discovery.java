@@ -2,6 +2,7 @@ package io.kubelite.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
+import io.kubelite.api.KubeVersion;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import java.util.LinkedHashMap;
@@ -18,24 +19,15 @@ import java.util.Set;
  * documents ({@link LegacyDiscovery}). The served groups and versions come from the kind registry.
  */
 final class Discovery {
-    /**
-     * The Kubernetes version kubelite answers as (the API it serves is a subset of this one's):
-     * kubectl 1.32's. gcloud's kubectl dispatcher picks the kubectl matching the server's minor
-     * version, so this decides which kubectl runs against kubelite there.
-     */
-    static final String GIT_VERSION = "v1.32.5-kubelite";
-
-    static final String MAJOR = "1";
-    static final String MINOR = "32";
 
     private final LegacyDiscovery legacy = new LegacyDiscovery();
     private final AggregatedDiscovery aggregated = new AggregatedDiscovery();
 
     ObjectNode version() {
         ObjectNode v = Codec.MAPPER.createObjectNode();
-        v.put("major", MAJOR);
-        v.put("minor", MINOR);
-        v.put("gitVersion", GIT_VERSION);
+        v.put("major", KubeVersion.MAJOR);
+        v.put("minor", KubeVersion.MINOR);
+        v.put("gitVersion", KubeVersion.GIT_VERSION);
         v.put("gitCommit", "");
         v.put("gitTreeState", "clean");
         v.put("buildDate", "1970-01-01T00:00:00Z");

@@ -22,7 +22,8 @@ final class SystemEndpoints {
     private final BooleanSupplier closing;
     private final Discovery discovery = new Discovery();
     // generated here, at start-up, so that no request ever waits for it
-    private final OpenApiEndpoint openapi = new OpenApiEndpoint(OpenApiDocuments.generate(Discovery.GIT_VERSION));
+    private final OpenApiEndpoint openapi =
+            new OpenApiEndpoint(OpenApiDocuments.generate(io.kubelite.api.KubeVersion.GIT_VERSION));
 
     SystemEndpoints(Vertx vertx, MeterRegistry registry, ReadinessChecks readiness, BooleanSupplier closing) {
         this.vertx = vertx;

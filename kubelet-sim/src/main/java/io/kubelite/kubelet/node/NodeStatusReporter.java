@@ -25,7 +25,7 @@ import java.util.UUID;
  * Unknown).
  */
 final class NodeStatusReporter {
-    static final String KUBELET_VERSION = "v1.30.0-kubelite";
+    static final String KUBELET_VERSION = io.kubelite.api.KubeVersion.GIT_VERSION;
     private static final String[][] CONDITIONS = {
         {"MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
         {"DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
