@@ -7,6 +7,7 @@ import io.kubelite.api.DeploymentSpec;
 import io.kubelite.api.DeploymentStrategy;
 import io.kubelite.api.IntOrString;
 import io.kubelite.api.LabelSelector;
+import io.kubelite.api.Node;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.PodTemplateSpec;
@@ -15,6 +16,7 @@ import io.kubelite.api.ResourceRequirements;
 import io.kubelite.api.RollingUpdateDeployment;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
+import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ListOptions;
@@ -46,7 +48,7 @@ import java.util.Map;
  *
  * <p>Usage: {@code RolloutBenchmark [--replicas 5000] [--nodes 1000] [--raw-inflight 500]
  * [--component-heap 1g] [--component-log-level warn] [--timeout-minutes 30]
- * [--etcd-endpoints host:port] [--log-dir DIR]}
+ * [--etcd-endpoints host:port] [--log-dir DIR] [--sim-args "more kubelet-sim flags"]}
  */
 public final class RolloutBenchmark {
     private static final String NS = "default";
@@ -71,6 +73,7 @@ public final class RolloutBenchmark {
 
     /** Command-line flags. */
     record Options(
+            List<String> simArgs,
             int replicas,
             int nodes,
             int rawInflight,
@@ -88,6 +91,7 @@ public final class RolloutBenchmark {
             int timeout = 30;
             String endpoints = null;
             Path logs = null;
+            List<String> simArgs = List.of();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--replicas" -> replicas = Integer.parseInt(args[++i]);
@@ -98,6 +102,10 @@ public final class RolloutBenchmark {
                     case "--timeout-minutes" -> timeout = Integer.parseInt(args[++i]);
                     case "--etcd-endpoints" -> endpoints = args[++i];
                     case "--log-dir" -> logs = Path.of(args[++i]);
+                    case "--sim-args" ->
+                        simArgs = args[++i].isBlank()
+                                ? List.of()
+                                : List.of(args[i].trim().split("\\s+"));
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
@@ -105,7 +113,7 @@ public final class RolloutBenchmark {
                 logs = Files.createTempDirectory("kubelite-rollout-bench");
             }
             Files.createDirectories(logs);
-            return new Options(replicas, nodes, inflight, heap, level, timeout, endpoints, logs);
+            return new Options(simArgs, replicas, nodes, inflight, heap, level, timeout, endpoints, logs);
         }
     }
 
@@ -182,7 +190,7 @@ public final class RolloutBenchmark {
                 "io.kubelite.kubelet.KubeletSimMain",
                 jvm,
                 concat(
-                        common,
+                        concat(common, o.simArgs().toArray(String[]::new)),
                         "--nodes",
                         Integer.toString(o.nodes()),
                         "--node-name-prefix",
@@ -213,6 +221,48 @@ public final class RolloutBenchmark {
                 (System.nanoTime() - t0) / 1e9,
                 jvm,
                 out.stream().map(c -> c.name() + " pid " + c.pid()).toList());
+        awaitNodes(t0);
+    }
+
+    /**
+     * /readyz answers before the controller-manager leads and before node IPAM has cut every
+     * node's pod CIDR (a Node write each): wait for all nodes to be Ready with a pod CIDR, so the
+     * measured phases do not share the machine with cluster bring-up.
+     */
+    private void awaitNodes(long t0) throws InterruptedException {
+        ObjectStore<Node> nodes = new Store(etcd).of(NodeKind.RESOURCE);
+        long deadline =
+                System.nanoTime() + Duration.ofMinutes(o.timeoutMinutes()).toNanos();
+        long lastPrint = System.nanoTime();
+        while (true) {
+            List<Node> all = nodes.list(ListOptions.all()).join().items();
+            long withCidr = all.stream()
+                    .filter(n -> !n.getSpec().getPodCidr().isEmpty())
+                    .count();
+            long ready = all.stream()
+                    .filter(n -> n.getStatus().getConditionsList().stream()
+                            .anyMatch(c ->
+                                    c.getType().equals("Ready") && c.getStatus().equals("True")))
+                    .count();
+            if (all.size() >= o.nodes() && withCidr >= o.nodes() && ready >= o.nodes()) {
+                System.out.printf(
+                        "%d nodes Ready with a pod CIDR %.1f s after the components started%n",
+                        all.size(), (System.nanoTime() - t0) / 1e9);
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(String.format(
+                        "nodes not ready in time: %d registered, %d with a pod CIDR, %d Ready (want %d)",
+                        all.size(), withCidr, ready, o.nodes()));
+            }
+            if (System.nanoTime() - lastPrint > 10_000_000_000L) {
+                lastPrint = System.nanoTime();
+                System.out.printf(
+                        "  bring-up t=%6.1f s  nodes %d, with a pod CIDR %d, Ready %d; load %s%n",
+                        (lastPrint - t0) / 1e9, all.size(), withCidr, ready, ProcStat.loadavg());
+            }
+            Thread.sleep(500);
+        }
     }
 
     private static List<String> concat(List<String> a, String... b) {
@@ -282,6 +332,24 @@ public final class RolloutBenchmark {
         System.out.printf("%-52s %10d %10d%n", "all writes", upTotal, rollTotal);
         System.out.println("pod creates and deletes in the rollout, by owning ReplicaSet:");
         tally.churn(rolloutStartRev, rolloutEndRev).forEach((k, v) -> System.out.printf("  %-50s %10d%n", k, v));
+        PodTimeline tl = tally.timeline();
+        System.out.println("pod stage latencies in the rollout (watch receipt times):");
+        System.out.printf(
+                "  %-44s %s%n",
+                "create -> bind (scheduler)",
+                tl.latency(PodTimeline.Stage.CREATED, PodTimeline.Stage.BOUND, rolloutStartRev, rolloutEndRev));
+        System.out.printf(
+                "  %-44s %s%n",
+                "bind -> Ready (kubelet-sim)",
+                tl.latency(PodTimeline.Stage.BOUND, PodTimeline.Stage.READY, rolloutStartRev, rolloutEndRev));
+        System.out.printf(
+                "  %-44s %s%n",
+                "create -> Ready",
+                tl.latency(PodTimeline.Stage.CREATED, PodTimeline.Stage.READY, rolloutStartRev, rolloutEndRev));
+        System.out.printf(
+                "  %-44s %s%n",
+                "delete mark -> object removed (kubelet-sim)",
+                tl.latency(PodTimeline.Stage.DELETE_MARKED, PodTimeline.Stage.DELETED, rolloutStartRev, rolloutEndRev));
         System.out.printf("%nCPU seconds during the rollout (%.1f s wall; load %s -> %s):%n", rollout, load0, load1);
         for (ComponentProcess c : components) {
             double used = cpu1.get(c) - cpu0.get(c);

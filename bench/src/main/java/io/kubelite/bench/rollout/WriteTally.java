@@ -30,6 +30,7 @@ final class WriteTally implements AutoCloseable {
     private final java.util.List<Churn> churn = new java.util.ArrayList<>();
     private long lastRevision;
     private volatile byte[] lastPodCreate;
+    private final PodTimeline timeline = new PodTimeline();
     private volatile Throwable error;
 
     WriteTally(Etcd etcd, long fromRevision) {
@@ -77,9 +78,11 @@ final class WriteTally implements AutoCloseable {
                         last,
                         last.getSpec().getNodeName().isEmpty() ? "deleted unbound" : "deleted");
             }
+            timeline.seen(key, PodTimeline.Stage.DELETED, kv.getModRevision());
             return WriteKind.POD_DELETE;
         }
         if (kv.getVersion() == 1) {
+            timeline.seen(key, PodTimeline.Stage.CREATED, kv.getModRevision());
             lastPodCreate = kv.getValue().getBytes();
             churn(
                     kv.getModRevision(),
@@ -95,10 +98,15 @@ final class WriteTally implements AutoCloseable {
         Pod prev = ObjectCodec.decode(PodKind.RESOURCE, key, prevKv.getValue().getBytes(), prevKv.getModRevision());
         if (prev.getSpec().getNodeName().isEmpty()
                 && !now.getSpec().getNodeName().isEmpty()) {
+            timeline.seen(key, PodTimeline.Stage.BOUND, kv.getModRevision());
             return WriteKind.POD_BIND;
         }
         if (!prev.getMetadata().hasDeletionTimestamp() && now.getMetadata().hasDeletionTimestamp()) {
+            timeline.seen(key, PodTimeline.Stage.DELETE_MARKED, kv.getModRevision());
             return WriteKind.POD_DELETE_MARK;
+        }
+        if (PodTimeline.ready(now) && !PodTimeline.ready(prev)) {
+            timeline.seen(key, PodTimeline.Stage.READY, kv.getModRevision());
         }
         return WriteKind.POD_UPDATE;
     }
@@ -153,6 +161,10 @@ final class WriteTally implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    PodTimeline timeline() {
+        return timeline;
     }
 
     byte[] lastPodCreate() {
