@@ -363,6 +363,10 @@ public final class RolloutBenchmark {
         int creates = roll.get(WriteKind.POD_CREATE);
         int deletes = roll.get(WriteKind.POD_DELETE);
         byte[] sample = tally.lastPodCreate();
+        if (creates == 0 || sample == null) {
+            System.out.println("FAILED: the watch saw no pod create in the rollout; nothing to compare with");
+            return 1;
+        }
         System.out.printf(
                 "%nraw etcd: %d creates then %d deletes of %d-byte values, %d in flight ...%n",
                 creates, creates, sample.length, o.rawInflight());

@@ -43,7 +43,16 @@ final class WriteTally implements AutoCloseable {
                 .build();
         this.watcher = etcd.client()
                 .getWatchClient()
-                .watch(key, opt, Watch.listener(r -> r.getEvents().forEach(this::record), e -> error = e));
+                .watch(key, opt, Watch.listener(r -> r.getEvents().forEach(this::recordSafely), e -> error = e));
+    }
+
+    /** An undecodable value must not end the watch (jetcd closes it when the listener throws). */
+    private void recordSafely(WatchEvent ev) {
+        try {
+            record(ev);
+        } catch (RuntimeException e) {
+            error = e;
+        }
     }
 
     private void record(WatchEvent ev) {
