@@ -120,10 +120,12 @@ public final class RolloutBenchmark {
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
         EtcdMember local = null;
+        Path etcdDir = null;
         String endpoints = o.endpoints();
         long etcdPid = -1;
         if (endpoints == null) {
             Path dir = Files.createTempDirectory("kubelite-rollout-etcd");
+            etcdDir = dir;
             local = EtcdMember.startHealthy(
                     EtcdBinary.etcd()
                             .orElseThrow(() -> new IllegalStateException(
@@ -142,9 +144,19 @@ public final class RolloutBenchmark {
         } finally {
             if (local != null) {
                 local.close();
+                deleteTree(etcdDir);
             }
         }
         System.exit(code);
+    }
+
+    /** Removes the throw-away etcd's data (hundreds of MB after a full run); its log stays in --log-dir. */
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private int run() throws Exception {
