@@ -73,16 +73,35 @@ final class RollingUpdater {
         int total = 0;
         for (int i = 0; i < olds.size() && total < maxCleanup; i++) {
             ReplicaSet rs = olds.get(i);
-            int size = ReplicaSets.replicas(rs);
-            int available = rs.getStatus().getAvailableReplicas();
-            if (size == 0 || size == available) {
+            int down = unhealthyToScaleDown(rs, maxCleanup - total);
+            if (down == 0) {
                 continue;
             }
-            int down = Math.min(maxCleanup - total, size - available);
-            olds.set(i, s.scaleAndRecordEvent(rs, size - down));
+            olds.set(i, s.scaleAndRecordEvent(rs, ReplicaSets.replicas(rs) - down));
             total += down;
         }
         return total;
+    }
+
+    /**
+     * How far {@code rs} shrinks to drop its unavailable replicas, at most {@code remaining}. A
+     * status that still counts more available pods than the spec asks for (the ReplicaSet controller
+     * has not yet caught up with a scale-down) would make that negative, i.e. scale an old ReplicaSet
+     * up mid-rollout: as kube, that fails the sync, which is retried once the status has caught up.
+     */
+    static int unhealthyToScaleDown(ReplicaSet rs, int remaining) {
+        int size = ReplicaSets.replicas(rs);
+        int available = rs.getStatus().getAvailableReplicas();
+        if (size == 0 || size == available) {
+            return 0;
+        }
+        int down = Math.min(remaining, size - available);
+        if (down < 0) {
+            throw new IllegalStateException("when cleaning up unhealthy replicas, got invalid request to scale down "
+                    + rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName() + " " + size + " -> "
+                    + (size - down));
+        }
+        return down;
     }
 
     /** kube's {@code scaleDownOldReplicaSetsForRollingUpdate}: oldest first, down to minAvailable available pods. */

@@ -85,6 +85,29 @@ class DeploymentMathTest {
     }
 
     @Test
+    void cleaningUpUnhealthyReplicasNeverScalesAnOldReplicaSetUp() {
+        ReplicaSet old = rs("old", 100, 1, null).toBuilder()
+                .setStatus(io.kubelite.api.ReplicaSetStatus.newBuilder().setAvailableReplicas(70))
+                .build();
+        // 30 unavailable, at most 20 may go
+        assertThat(RollingUpdater.unhealthyToScaleDown(old, 20)).isEqualTo(20);
+        assertThat(RollingUpdater.unhealthyToScaleDown(old, 50)).isEqualTo(30);
+        ReplicaSet healthy = old.toBuilder()
+                .setStatus(io.kubelite.api.ReplicaSetStatus.newBuilder().setAvailableReplicas(100))
+                .build();
+        assertThat(RollingUpdater.unhealthyToScaleDown(healthy, 50)).isZero();
+        // just scaled down to 72, status still counting 100 available (seen in the rollout
+        // benchmark, where it scaled the old ReplicaSet back up to 100): kube fails the sync
+        ReplicaSet stale = rs("old", 72, 1, null).toBuilder()
+                .setStatus(io.kubelite.api.ReplicaSetStatus.newBuilder().setAvailableReplicas(100))
+                .build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RollingUpdater.unhealthyToScaleDown(stale, 50))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("invalid request to scale down")
+                .hasMessageContaining("72 -> 100");
+    }
+
+    @Test
     void scalingMidRolloutIsSharedInProportion() {
         // kube's docs: 8 old + 5 new sized for 10 (+3 surge = 13), scaled to 15 (18): +3 old, +2 new
         Deployment d = rolling(15, "3", "2");
