@@ -2,6 +2,7 @@ package io.kubelite.controllers.deployment;
 
 import io.kubelite.api.Deployment;
 import io.kubelite.api.ReplicaSet;
+import io.kubelite.store.queue.StaleCacheException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,7 +98,7 @@ final class RollingUpdater {
         }
         int down = Math.min(remaining, size - available);
         if (down < 0) {
-            throw new IllegalStateException("when cleaning up unhealthy replicas, got invalid request to scale down "
+            throw new StaleCacheException("when cleaning up unhealthy replicas, got invalid request to scale down "
                     + rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName() + " " + size + " -> "
                     + (size - down));
         }

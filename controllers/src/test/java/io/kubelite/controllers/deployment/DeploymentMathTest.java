@@ -102,7 +102,7 @@ class DeploymentMathTest {
                 .setStatus(io.kubelite.api.ReplicaSetStatus.newBuilder().setAvailableReplicas(100))
                 .build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RollingUpdater.unhealthyToScaleDown(stale, 50))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(io.kubelite.store.queue.StaleCacheException.class)
                 .hasMessageContaining("invalid request to scale down")
                 .hasMessageContaining("72 -> 100");
     }

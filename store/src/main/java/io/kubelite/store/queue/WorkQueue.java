@@ -534,6 +534,9 @@ public final class WorkQueue<K> implements Closeable {
                     key,
                     attempt,
                     backoff.delay(attempt).toMillis());
+        } else if (cause instanceof StaleCacheException && attempt <= 5) {
+            // the cache lags a write this reconcile depends on: expected under load, retried
+            log.debug("{}: reconcile {} waits for its cache, retry {}: {}", name, key, attempt, message);
         } else {
             StoreException root = cause == null ? null : StoreException.unwrap(cause);
             log.warn(
