@@ -1,4 +1,4 @@
-package io.kubelite.controllers.statefulset;
+package io.kubelite.controllers.util;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,16 +11,18 @@ import io.kubelite.api.PodTemplateSpec;
 import java.util.Optional;
 
 /**
- * A StatefulSet revision's {@code data}, as kube's {@code getPatch} writes it: the strategic merge
- * patch {@code {"spec":{"template":{...,"$patch":"replace"}}}} that puts the revision's pod template
- * back (what {@code kubectl rollout undo sts} applies).
+ * A StatefulSet's or DaemonSet's ControllerRevision {@code data}, as both of kube's {@code getPatch}
+ * write it: the strategic merge patch {@code {"spec":{"template":{...,"$patch":"replace"}}}} that
+ * puts the revision's pod template back (what {@code kubectl rollout undo sts|ds} applies). Two
+ * revisions hold the same template exactly when their data are equal.
  */
-final class RevisionData {
+public final class RevisionData {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RevisionData() {}
 
-    static Struct of(PodTemplateSpec template) {
+    /** The data that restores {@code template}. */
+    public static Struct of(PodTemplateSpec template) {
         ObjectNode t = ApiJson.toTree(template);
         t.put("$patch", "replace");
         ObjectNode patch = JSON.createObjectNode();
@@ -35,7 +37,7 @@ final class RevisionData {
     }
 
     /** The pod template the data restores, if it holds one. */
-    static Optional<PodTemplateSpec> template(Struct data) {
+    public static Optional<PodTemplateSpec> template(Struct data) {
         try {
             JsonNode tree = JSON.readTree(JsonFormat.printer().print(data));
             JsonNode t = tree.path("spec").path("template");
