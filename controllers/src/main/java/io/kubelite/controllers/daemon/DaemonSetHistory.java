@@ -69,7 +69,6 @@ final class DaemonSetHistory {
      */
     Optional<Constructed> construct(DaemonSet ds, List<ControllerRevision> owned, List<Pod> daemonPods)
             throws Exception {
-        var data = RevisionData.of(ds.getSpec().getTemplate());
         List<ControllerRevision> current = new ArrayList<>();
         List<ControllerRevision> old = new ArrayList<>();
         for (ControllerRevision r : owned) {
@@ -89,7 +88,7 @@ final class DaemonSetHistory {
                                         .build())
                         .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
-            if (r.getData().equals(data)) {
+            if (RevisionData.holds(r.getData(), ds.getSpec().getTemplate())) {
                 current.add(r);
             } else {
                 old.add(r);
@@ -146,7 +145,7 @@ final class DaemonSetHistory {
         boolean ours = Pods.controllerRef(there.getMetadata())
                 .map(r -> r.getUid().equals(ds.getMetadata().getUid()))
                 .orElse(false);
-        if (ours && there.getData().equals(want.getData())) {
+        if (ours && RevisionData.holds(there.getData(), ds.getSpec().getTemplate())) {
             // made by an earlier sync the cache has not shown yet
             return Optional.of(there);
         }

@@ -59,9 +59,9 @@ final class Revisions {
         List<ControllerRevision> revisions = RevisionHistory.sorted(owned);
         int collisions = set.getStatus().hasCollisionCount() ? set.getStatus().getCollisionCount() : 0;
         long next = RevisionHistory.maxRevision(revisions) + 1;
-        var data = RevisionData.of(set.getSpec().getTemplate());
-        List<ControllerRevision> equal =
-                revisions.stream().filter(r -> r.getData().equals(data)).toList();
+        List<ControllerRevision> equal = revisions.stream()
+                .filter(r -> RevisionData.holds(r.getData(), set.getSpec().getTemplate()))
+                .toList();
         ControllerRevision update;
         if (!equal.isEmpty() && equal.get(equal.size() - 1) == last(revisions)) {
             update = last(revisions);
@@ -81,7 +81,7 @@ final class Revisions {
                                     want.getMetadata().getNamespace(),
                                     want.getMetadata().getName())
                             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    if (there.getData().equals(data)
+                    if (RevisionData.holds(there.getData(), set.getSpec().getTemplate())
                             && Pods.controllerRef(there.getMetadata())
                                     .map(r ->
                                             r.getUid().equals(set.getMetadata().getUid()))

@@ -8,6 +8,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.PodTemplateSpec;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,12 +19,14 @@ import java.util.Optional;
  */
 public final class RevisionData {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> CONTAINER_LISTS = List.of("initContainers", "containers", "ephemeralContainers");
 
     private RevisionData() {}
 
     /** The data that restores {@code template}. */
     public static Struct of(PodTemplateSpec template) {
         ObjectNode t = ApiJson.toTree(template);
+        goZeroValues(t);
         t.put("$patch", "replace");
         ObjectNode patch = JSON.createObjectNode();
         patch.putObject("spec").set("template", t);
@@ -36,6 +39,35 @@ public final class RevisionData {
         return b.build();
     }
 
+    /**
+     * Adds the fields Go's {@code json.Marshal} writes even when empty, as kubectl's
+     * {@code daemonSetMatch}/{@code statefulsetMatch} compare the data's bytes with their own
+     * marshalling of the live template: {@code metadata.creationTimestamp: null} and each
+     * container's {@code resources: {}}.
+     */
+    private static void goZeroValues(ObjectNode template) {
+        if (!(template.get("metadata") instanceof ObjectNode)) {
+            template.putObject("metadata");
+        }
+        ObjectNode meta = (ObjectNode) template.get("metadata");
+        if (!meta.has("creationTimestamp")) {
+            meta.putNull("creationTimestamp");
+        }
+        JsonNode spec = template.path("spec");
+        for (String list : CONTAINER_LISTS) {
+            for (JsonNode c : spec.path(list)) {
+                if (c instanceof ObjectNode o && !o.has("resources")) {
+                    o.putObject("resources");
+                }
+            }
+        }
+    }
+
+    /** Whether {@code data} restores {@code template}: equal data, or (data an older writer made) an equal template. */
+    public static boolean holds(Struct data, PodTemplateSpec template) {
+        return data.equals(of(template)) || template(data).map(template::equals).orElse(false);
+    }
+
     /** The pod template the data restores, if it holds one. */
     public static Optional<PodTemplateSpec> template(Struct data) {
         try {
@@ -45,6 +77,17 @@ public final class RevisionData {
                 return Optional.empty();
             }
             ((ObjectNode) t).remove("$patch");
+            // the Go zero values goZeroValues are not part of the template
+            if (t.path("metadata").path("creationTimestamp").isNull()) {
+                ((ObjectNode) t.path("metadata")).remove("creationTimestamp");
+            }
+            for (String list : CONTAINER_LISTS) {
+                for (JsonNode c : t.path("spec").path(list)) {
+                    if (c instanceof ObjectNode o && o.path("resources").isEmpty()) {
+                        o.remove("resources");
+                    }
+                }
+            }
             return Optional.of(
                     ApiJson.parse(t, PodTemplateSpec.getDefaultInstance()).message());
         } catch (Exception e) {
