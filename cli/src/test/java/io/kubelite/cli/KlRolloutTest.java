@@ -9,6 +9,7 @@ import io.kubelite.store.testing.EtcdExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,5 +173,85 @@ class KlRolloutTest {
         assertThat(kl("get", "deploy").out())
                 .startsWith("NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/3     1            1           ");
         assertThat(kl("rollout", "status", "pod/x").err()).contains("only deployments roll out");
+    }
+
+    @Test
+    void pauseResumeAndRestartAsKubectlPatchesThem() {
+        String api1 = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"api\"},"
+                + "\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\"api\"}},\"template\":"
+                + "{\"metadata\":{\"labels\":{\"app\":\"api\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+                + "\"image\":\"api:1\"}]}}}}";
+        assertThat(api.post(DEPLOYMENTS, api1).code()).isEqualTo(201);
+        String agent = "{\"apiVersion\":\"apps/v1\",\"kind\":\"DaemonSet\",\"metadata\":{\"name\":\"agent\"},"
+                + "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"agent\"}},\"template\":"
+                + "{\"metadata\":{\"labels\":{\"app\":\"agent\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+                + "\"image\":\"agent:1\"}]}}}}";
+        assertThat(api.post("/apis/apps/v1/namespaces/default/daemonsets", agent)
+                        .code())
+                .isEqualTo(201);
+
+        // pause: only deployments, once
+        Result pause = kl("rollout", "pause", "deployment/api");
+        assertThat(pause.out()).as(pause.err()).isEqualTo("deployment.apps/api paused\n");
+        assertThat(api.get(DEPLOYMENTS + "/api")
+                        .json()
+                        .path("spec")
+                        .path("paused")
+                        .asBoolean())
+                .isTrue();
+        Result again = kl("rollout", "pause", "deploy", "api");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).isEqualTo("error: deployments.apps \"api\" is already paused\n");
+        Result ds = kl("rollout", "pause", "ds/agent");
+        assertThat(ds.code()).isEqualTo(1);
+        assertThat(ds.err()).isEqualTo("error: daemonsets.apps \"agent\" pausing is not supported\n");
+
+        // restart refuses a paused deployment
+        Result paused = kl("rollout", "restart", "deployment/api");
+        assertThat(paused.code()).isEqualTo(1);
+        assertThat(paused.err())
+                .isEqualTo("error: deployments.apps \"api\" can't restart paused deployment (run rollout resume"
+                        + " first)\n");
+
+        // resume: only a paused deployment
+        Result resume = kl("rollout", "resume", "deployment/api");
+        assertThat(resume.out()).as(resume.err()).isEqualTo("deployment.apps/api resumed\n");
+        assertThat(api.get(DEPLOYMENTS + "/api")
+                        .json()
+                        .path("spec")
+                        .path("paused")
+                        .asBoolean())
+                .isFalse();
+        assertThat(kl("rollout", "resume", "deployment/api").err())
+                .isEqualTo("error: deployments.apps \"api\" is not paused\n");
+        assertThat(kl("rollout", "resume", "daemonset/agent").err())
+                .isEqualTo("error: daemonsets.apps \"agent\" resuming is not supported\n");
+
+        // restart: the template's restartedAt annotation, for deployments and daemonsets (statefulsets too)
+        Result restart = kl("rollout", "restart", "deployment/api", "daemonset/agent");
+        assertThat(restart.out())
+                .as(restart.err())
+                .isEqualTo("deployment.apps/api restarted\ndaemonset.apps/agent restarted\n");
+        for (String path : List.of(DEPLOYMENTS + "/api", "/apis/apps/v1/namespaces/default/daemonsets/agent")) {
+            JsonNode o = api.get(path).json();
+            assertThat(o.path("spec")
+                            .path("template")
+                            .path("metadata")
+                            .path("annotations")
+                            .path("kubectl.kubernetes.io/restartedAt")
+                            .asText())
+                    .as(path)
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        }
+        assertThat(api.post(
+                                "/api/v1/namespaces/default/configmaps",
+                                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm\"}}")
+                        .code())
+                .isEqualTo(201);
+        assertThat(kl("rollout", "restart", "configmap/cm").err())
+                .isEqualTo("error: configmaps \"cm\" restarting is not supported\n");
+        Result gone = kl("rollout", "restart", "deployment/nope");
+        assertThat(gone.code()).isEqualTo(1);
+        assertThat(gone.err()).contains("deployments.apps \"nope\" not found");
     }
 }
