@@ -4,6 +4,8 @@ import static io.kubelite.cli.ApiPaths.collection;
 import static io.kubelite.cli.ApiPaths.item;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Message;
+import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import java.util.ArrayList;
@@ -43,6 +45,15 @@ final class RolloutCommand implements Runnable {
     @Override
     public void run() {
         throw new KlException("error: a subcommand is required: status, history, undo, pause, resume or restart", 2);
+    }
+
+    /** The one {@code TYPE/NAME} or {@code TYPE NAME} the arguments name. */
+    static Map.Entry<Resource<? extends Message>, String> target(List<String> args) {
+        var targets = ResourceArgs.targets(args);
+        if (targets.size() != 1) {
+            throw new KlException("error: required resource not specified");
+        }
+        return targets.get(0);
     }
 
     /** The Deployment {@code deployment/NAME} or {@code deployment NAME} names (only Deployments roll out here). */

@@ -254,4 +254,68 @@ class KlRolloutTest {
         assertThat(gone.code()).isEqualTo(1);
         assertThat(gone.err()).contains("deployments.apps \"nope\" not found");
     }
+
+    /** A ControllerRevision of the DaemonSet hist: kube's getPatch of {@code template}, as the controller writes it. */
+    static void revision(String uid, String name, long number, JsonNode template, String cause) {
+        com.fasterxml.jackson.databind.node.ObjectNode t = template.deepCopy();
+        t.put("$patch", "replace");
+        t.with("metadata").putNull("creationTimestamp");
+        String annotations = cause == null ? "{}" : "{\"kubernetes.io/change-cause\":\"" + cause + "\"}";
+        String body = "{\"apiVersion\":\"apps/v1\",\"kind\":\"ControllerRevision\",\"metadata\":{\"name\":\""
+                + name + "\",\"annotations\":" + annotations + ",\"ownerReferences\":[{\"apiVersion\":\"apps/v1\","
+                + "\"kind\":\"DaemonSet\",\"name\":\"hist\",\"uid\":\"" + uid + "\",\"controller\":true}]},"
+                + "\"revision\":" + number + ",\"data\":{\"spec\":{\"template\":" + t + "}}}";
+        var r = api.post("/apis/apps/v1/namespaces/default/controllerrevisions", body);
+        assertThat(r.code()).as(r.body()).isEqualTo(201);
+    }
+
+    @Test
+    void daemonSetHistoryAndUndoFromControllerRevisions() {
+        String path = "/apis/apps/v1/namespaces/default/daemonsets";
+        String ds = "{\"apiVersion\":\"apps/v1\",\"kind\":\"DaemonSet\",\"metadata\":{\"name\":\"hist\"},"
+                + "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"hist\"}},\"template\":"
+                + "{\"metadata\":{\"labels\":{\"app\":\"hist\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
+                + "\"image\":\"agent:2\"}]}}}}";
+        assertThat(api.post(path, ds).code()).isEqualTo(201);
+        JsonNode current = api.get(path + "/hist").json();
+        String uid = current.path("metadata").path("uid").asText();
+        com.fasterxml.jackson.databind.node.ObjectNode old =
+                current.path("spec").path("template").deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode)
+                        old.path("spec").path("containers").path(0))
+                .put("image", "agent:1");
+        revision(uid, "hist-one", 1, old, "agent 1");
+        revision(uid, "hist-two", 2, current.path("spec").path("template"), null);
+
+        Result history = kl("rollout", "history", "daemonset/hist");
+        assertThat(history.out())
+                .as(history.err())
+                .isEqualTo("daemonset.apps/hist \nREVISION  CHANGE-CAUSE\n1         agent 1\n2         <none>\n\n");
+        assertThat(kl("rollout", "undo", "ds/hist", "--to-revision=2").out())
+                .isEqualTo("daemonset.apps/hist skipped rollback (current template already matches revision 2)\n");
+        Result missing = kl("rollout", "undo", "ds/hist", "--to-revision=9");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("error: unable to find specified revision 9 in history\n");
+
+        Result undo = kl("rollout", "undo", "ds/hist");
+        assertThat(undo.out()).as(undo.err()).isEqualTo("daemonset.apps/hist rolled back\n");
+        JsonNode after = api.get(path + "/hist").json();
+        assertThat(after.path("spec")
+                        .path("template")
+                        .path("spec")
+                        .path("containers")
+                        .path(0)
+                        .path("image")
+                        .asText())
+                .isEqualTo("agent:1");
+        assertThat(after.path("spec")
+                        .path("template")
+                        .path("metadata")
+                        .path("labels")
+                        .path("app")
+                        .asText())
+                .isEqualTo("hist");
+        assertThat(kl("rollout", "undo", "ds/hist", "--to-revision=1").out())
+                .isEqualTo("daemonset.apps/hist skipped rollback (current template already matches revision 1)\n");
+    }
 }
