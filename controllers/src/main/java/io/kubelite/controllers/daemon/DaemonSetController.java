@@ -12,6 +12,7 @@ import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.replicaset.Expectations;
+import io.kubelite.controllers.util.ControllerRefManager;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.RevisionHistory;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * RollingUpdate strategy and nothing pending, one {@link RollingUpdate} step; then the status
  * ({@link DaemonSetStatuses}). With OnDelete nothing replaces an old pod until it is deleted.
  *
- * <p>The pods the controller considers are those it claims ({@link DaemonPodClaims}): its own
+ * <p>The pods the controller considers are those it claims ({@link ControllerRefManager}): its own
  * whose labels match its selector, and orphans it adopts. Each template the DaemonSet has had is a
  * ControllerRevision ({@link DaemonSetHistory}); the current one's {@code controller-revision-hash}
  * is the label of up-to-date pods, and what {@code kubectl rollout history|undo} read and restore.
@@ -71,7 +72,7 @@ public final class DaemonSetController implements Controller {
     private final EventRecorder recorder;
     private final Expectations expectations = new Expectations();
     private final FailedPodBackoff backoff;
-    private final DaemonPodClaims claims;
+    private final ControllerRefManager<DaemonSet> claims;
     private final DaemonSetHistory history;
     private final int workers;
     private final WorkQueue<String> queue = WorkQueue.builder("daemonset").build();
@@ -85,7 +86,13 @@ public final class DaemonSetController implements Controller {
         this.revisionInformer = ctx.informers().get(ControllerRevisionKind.RESOURCE);
         this.recorder = ctx.recorder();
         this.backoff = new FailedPodBackoff(clock);
-        this.claims = new DaemonPodClaims(daemonSets, pods);
+        this.claims = new ControllerRefManager<>(
+                "DaemonSet",
+                daemonSets,
+                pods,
+                DaemonSet::getMetadata,
+                d -> d.getSpec().getSelector(),
+                DaemonSetController::ownerRef);
         this.history = new DaemonSetHistory(ctx.store().of(ControllerRevisionKind.RESOURCE), daemonSets, pods);
         this.workers = ctx.options().concurrentDaemonSetSyncs;
         dsInformer.addHandler(new ResourceEventHandler<>() {
