@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.PodTemplateSpec;
@@ -65,7 +66,22 @@ public final class RevisionData {
 
     /** Whether {@code data} restores {@code template}: equal data, or (data an older writer made) an equal template. */
     public static boolean holds(Struct data, PodTemplateSpec template) {
-        return data.equals(of(template)) || template(data).map(template::equals).orElse(false);
+        if (data.equals(of(template))) {
+            return true;
+        }
+        // data of this form always has the creationTimestamp key: only older data is read back
+        return !writtenWithGoZeroValues(data)
+                && template(data).map(template::equals).orElse(false);
+    }
+
+    private static boolean writtenWithGoZeroValues(Struct data) {
+        return data.getFieldsOrDefault("spec", Value.getDefaultInstance())
+                .getStructValue()
+                .getFieldsOrDefault("template", Value.getDefaultInstance())
+                .getStructValue()
+                .getFieldsOrDefault("metadata", Value.getDefaultInstance())
+                .getStructValue()
+                .containsFields("creationTimestamp");
     }
 
     /** The pod template the data restores, if it holds one. */

@@ -36,16 +36,41 @@ class RevisionDataTest {
     void theTemplateReadsBack() {
         assertThat(RevisionData.template(RevisionData.of(TEMPLATE))).contains(TEMPLATE);
         assertThat(RevisionData.holds(RevisionData.of(TEMPLATE), TEMPLATE)).isTrue();
-        PodTemplateSpec other = TEMPLATE.toBuilder()
+        PodTemplateSpec image2 = TEMPLATE.toBuilder()
+                .setSpec(TEMPLATE.getSpec().toBuilder()
+                        .setContainers(
+                                0,
+                                TEMPLATE.getSpec().getContainers(0).toBuilder().setImage("pause:3.9")))
+                .build();
+        assertThat(RevisionData.holds(RevisionData.of(TEMPLATE), image2)).isFalse();
+        // an empty resources block is Go's zero value: the same template either way
+        PodTemplateSpec emptyResources = TEMPLATE.toBuilder()
                 .setSpec(TEMPLATE.getSpec().toBuilder()
                         .setContainers(
                                 0,
                                 TEMPLATE.getSpec().getContainers(0).toBuilder()
                                         .setResources(ResourceRequirements.getDefaultInstance())))
                 .build();
+        assertThat(RevisionData.of(emptyResources)).isEqualTo(RevisionData.of(TEMPLATE));
+    }
+
+    @Test
+    void dataWrittenBeforeTheGoZeroValuesStillMatches() throws Exception {
+        // {"spec":{"template":{...,"$patch":"replace"}}} without creationTimestamp/resources, as older controllers
+        // wrote it
+        var old = com.google.protobuf.Struct.newBuilder();
+        JsonFormat.parser()
+                .merge(
+                        "{\"spec\":{\"template\":{\"$patch\":\"replace\",\"metadata\":{\"labels\":{\"name\":\"hist\"}},"
+                                + "\"spec\":{\"containers\":[{\"image\":\"pause:3.1\",\"name\":\"agent\"}],"
+                                + "\"restartPolicy\":\"Always\"}}}}",
+                        old);
+        assertThat(RevisionData.holds(old.build(), TEMPLATE)).isTrue();
         assertThat(RevisionData.holds(
-                        RevisionData.of(TEMPLATE),
-                        other.toBuilder().setSpec(PodSpec.getDefaultInstance()).build()))
+                        old.build(),
+                        TEMPLATE.toBuilder()
+                                .setSpec(PodSpec.getDefaultInstance())
+                                .build()))
                 .isFalse();
     }
 }
