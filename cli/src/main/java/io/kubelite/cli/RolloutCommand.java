@@ -4,6 +4,8 @@ import static io.kubelite.cli.ApiPaths.collection;
 import static io.kubelite.cli.ApiPaths.item;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Message;
+import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import java.util.ArrayList;
@@ -13,11 +15,12 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
- * {@code kl rollout status|history|undo}: a Deployment's rollout as kubectl reads it, from the
- * Deployment's status and the revisions on the ReplicaSets it controls. One class per subcommand;
- * what they share (finding the Deployment and its ReplicaSets) is here.
+ * {@code kl rollout status|history|undo|pause|resume|restart}: a Deployment's rollout as kubectl
+ * reads it, from the Deployment's status and the revisions on the ReplicaSets it controls; pause,
+ * resume and restart as kubectl patches them ({@link RolloutPatch}). One class per subcommand; what
+ * they share (finding the Deployment and its ReplicaSets) is here.
  */
-@Command(name = "rollout", description = "Manage the rollout of a Deployment.")
+@Command(name = "rollout", description = "Manage the rollout of a resource.")
 final class RolloutCommand implements Runnable {
     static final String REVISION = "deployment.kubernetes.io/revision";
     static final String HASH = "pod-template-hash";
@@ -30,12 +33,27 @@ final class RolloutCommand implements Runnable {
 
     /** The subcommands, added to this command's picocli CommandLine by {@link Kl}. */
     List<Object> subcommands() {
-        return List.of(new RolloutStatusCommand(ctx), new RolloutHistoryCommand(ctx), new RolloutUndoCommand(ctx));
+        return List.of(
+                new RolloutStatusCommand(ctx),
+                new RolloutHistoryCommand(ctx),
+                new RolloutUndoCommand(ctx),
+                new RolloutPauseCommand(ctx),
+                new RolloutResumeCommand(ctx),
+                new RolloutRestartCommand(ctx));
     }
 
     @Override
     public void run() {
-        throw new KlException("error: a subcommand is required: status, history or undo", 2);
+        throw new KlException("error: a subcommand is required: status, history, undo, pause, resume or restart", 2);
+    }
+
+    /** The one {@code TYPE/NAME} or {@code TYPE NAME} the arguments name. */
+    static Map.Entry<Resource<? extends Message>, String> target(List<String> args) {
+        var targets = ResourceArgs.targets(args);
+        if (targets.size() != 1) {
+            throw new KlException("error: required resource not specified");
+        }
+        return targets.get(0);
     }
 
     /** The Deployment {@code deployment/NAME} or {@code deployment NAME} names (only Deployments roll out here). */

@@ -5,6 +5,8 @@ import static io.kubelite.cli.ApiPaths.item;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
+import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kl rollout undo deployment/NAME [--to-revision=N]}: kubectl's {@code DeploymentRollbacker}.
+ * {@code kl rollout undo deployment/NAME [--to-revision=N]}: kubectl's {@code DeploymentRollbacker}
+ * (for a DaemonSet or StatefulSet, its ControllerRevision's patch, {@link #restore}).
  * The ReplicaSet of revision N (0: the previous one) gives its pod template (without the
  * {@code pod-template-hash} label) and its annotations back to the Deployment, in one JSON patch;
  * the Deployment controller then rolls out to that ReplicaSet.
@@ -46,6 +49,10 @@ final class RolloutUndoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        var named = RolloutCommand.target(args);
+        if (RevisionHistories.kept(named.getKey())) {
+            return restore(named.getKey(), named.getValue());
+        }
         String name = RolloutCommand.deploymentName(args);
         JsonNode d = RolloutCommand.getDeployment(ctx, name);
         List<JsonNode> rss = RolloutCommand.replicaSets(ctx, d);
@@ -87,6 +94,46 @@ final class RolloutUndoCommand implements Callable<Integer> {
             throw ApiClient.error(r);
         }
         ctx.out().println("deployment.apps/" + name + " rolled back");
+        return 0;
+    }
+
+    /**
+     * kubectl's {@code DaemonSetRollbacker} / {@code StatefulSetRollbacker}: the revision's data is a
+     * strategic merge patch that replaces the template; a revision already matching is skipped.
+     */
+    private int restore(Resource<? extends Message> r, String name) {
+        if (toRevision < 0) {
+            throw new KlException("error: unable to find specified revision " + toRevision + " in history");
+        }
+        JsonNode owner = RevisionHistories.get(ctx, r, name);
+        List<JsonNode> revs = RevisionHistories.revisions(ctx, owner);
+        if (toRevision == 0 && revs.size() <= 1) {
+            throw new KlException("error: no last revision to roll back to");
+        }
+        JsonNode to = RevisionHistories.find(revs, toRevision);
+        if (to == null) {
+            throw new KlException("error: unable to find specified revision " + toRevision + " in history");
+        }
+        String shown = ResourceArgs.typeName(r) + "/" + name;
+        if (RevisionHistories.matches(owner, to)) {
+            // kubectl names the revision asked for (0 when none was)
+            ctx.out()
+                    .println(
+                            shown + " skipped rollback (current template already matches revision " + toRevision + ")");
+            return 0;
+        }
+        ApiClient.Resp resp = ctx.client()
+                .call(
+                        "PATCH",
+                        item(r, ctx.namespace(), name),
+                        "application/strategic-merge-patch+json",
+                        to.path("data").toString());
+        if (!resp.ok()) {
+            throw new KlException(
+                    "error: failed restoring revision " + to.path("revision").asLong() + ": "
+                            + ApiClient.error(resp).getMessage().replaceFirst("^error: ", ""));
+        }
+        ctx.out().println(shown + " rolled back");
         return 0;
     }
 

@@ -3,6 +3,7 @@ package io.kubelite.controllers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.api.Container;
+import io.kubelite.api.ControllerRevision;
 import io.kubelite.api.DaemonSet;
 import io.kubelite.api.DaemonSetSpec;
 import io.kubelite.api.DaemonSetStatus;
@@ -17,6 +18,9 @@ import io.kubelite.api.PodTemplateSpec;
 import io.kubelite.api.RollingUpdateDaemonSet;
 import io.kubelite.api.Taint;
 import io.kubelite.controllers.util.Pods;
+import io.kubelite.controllers.util.RevisionData;
+import io.kubelite.controllers.util.RevisionHistory;
+import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.kinds.core.pod.PodKind;
@@ -25,6 +29,7 @@ import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -488,5 +493,182 @@ class DaemonSetTest {
                 .anySatisfy(e -> assertThat(e.getMessage())
                         .isEqualTo("Found failed daemon pod default/"
                                 + p.getMetadata().getName() + " on node n3, will try to kill it"));
+    }
+
+    // ------------------------------------------------------------------ history (ControllerRevisions)
+
+    /** The DaemonSet's ControllerRevisions as {@code name=number}, by number. */
+    static String revisions(String name) {
+        String uid = get(name).getMetadata().getUid();
+        return h.list(ControllerRevisionKind.RESOURCE, "default").stream()
+                .filter(r -> Pods.controllerRef(r.getMetadata())
+                        .map(ref -> ref.getUid().equals(uid))
+                        .orElse(false))
+                .sorted(Comparator.comparingLong(ControllerRevision::getRevision))
+                .map(r -> r.getMetadata().getName() + "=" + r.getRevision())
+                .collect(Collectors.joining(" "));
+    }
+
+    /** The revision-hash labels of the DaemonSet's live pods, sorted. */
+    static List<String> podHashes(String name) {
+        return pods(name).stream()
+                .map(p -> p.getMetadata().getLabelsMap().get("controller-revision-hash"))
+                .sorted()
+                .toList();
+    }
+
+    static String hashOf(String revisionName) {
+        return h.getOrNull(ControllerRevisionKind.RESOURCE, "default", revisionName)
+                .getMetadata()
+                .getLabelsMap()
+                .get("controller-revision-hash");
+    }
+
+    static String image(ControllerRevision r) {
+        return RevisionData.template(r.getData())
+                .orElseThrow()
+                .getSpec()
+                .getContainers(0)
+                .getImage();
+    }
+
+    @Test
+    void eachTemplateIsARevisionAndGoingBackRenumbersTheOldOne() {
+        label("hist", "n1", "n2");
+        DaemonSet ds = daemonSet("hist", "img:1", s -> s);
+        awaitPods("hist", expect("img:1", "n1", "n2"));
+        String rev1 = "hist-" + RevisionHistory.hash(ds.getSpec().getTemplate(), null);
+        Poll.until(WAIT, "hist: one revision", () -> revisions("hist"), (rev1 + "=1")::equals);
+        ControllerRevision r1 = h.getOrNull(ControllerRevisionKind.RESOURCE, "default", rev1);
+        String hash1 = hashOf(rev1);
+        assertThat(rev1).isEqualTo("hist-" + hash1);
+        assertThat(r1.getMetadata().getLabelsMap()).containsEntry("app", "hist");
+        assertThat(image(r1)).isEqualTo("img:1");
+        assertThat(podHashes("hist")).containsExactly(hash1, hash1);
+
+        DaemonSet v2 = setImage("hist", "img:2");
+        awaitPods("hist", expect("img:2", "n1", "n2"));
+        awaitStatus("hist", 2, 2, 2, 2, 2, 0);
+        String rev2 = "hist-" + RevisionHistory.hash(v2.getSpec().getTemplate(), null);
+        Poll.until(WAIT, "hist: two revisions", () -> revisions("hist"), (rev1 + "=1 " + rev2 + "=2")::equals);
+        String hash2 = hashOf(rev2);
+        Poll.until(WAIT, "hist: pods carry " + hash2, () -> podHashes("hist"), List.of(hash2, hash2)::equals);
+
+        // back to img:1 (what kubectl rollout undo does): revision 1 becomes number 3, none is made
+        setImage("hist", "img:1");
+        awaitPods("hist", expect("img:1", "n1", "n2"));
+        awaitStatus("hist", 2, 2, 2, 2, 2, 0);
+        Poll.until(WAIT, "hist: rev1 renumbered", () -> revisions("hist"), (rev2 + "=2 " + rev1 + "=3")::equals);
+        assertThat(podHashes("hist")).containsExactly(hash1, hash1);
+        unlabel("hist", "n1", "n2");
+    }
+
+    @Test
+    void oldRevisionsOverTheLimitAreDeletedOnceNoPodCarriesThem() {
+        label("limit", "n1", "n2");
+        daemonSet(
+                "limit",
+                "img:1",
+                s -> s.setRevisionHistoryLimit(0)
+                        .setUpdateStrategy(DaemonSetUpdateStrategy.newBuilder().setType("OnDelete")));
+        awaitPods("limit", expect("img:1", "n1", "n2"));
+        Poll.until(WAIT, "limit: one revision", () -> revisions("limit"), r -> r.endsWith("=1") && !r.contains(" "));
+        String rev1 = revisions("limit").replace("=1", "");
+        DaemonSet v2 = setImage("limit", "img:2");
+        String rev2 = "limit-" + RevisionHistory.hash(v2.getSpec().getTemplate(), null);
+        // the old revision is over the limit (0) but the OnDelete pods still carry its hash: kept
+        Poll.until(WAIT, "limit: both revisions", () -> revisions("limit"), (rev1 + "=1 " + rev2 + "=2")::equals);
+        awaitStatus("limit", 2, 2, 2, 0, 2, 0);
+        assertThat(revisions("limit")).isEqualTo(rev1 + "=1 " + rev2 + "=2");
+        for (Pod p : pods("limit")) {
+            ControllerManagerUnderTest.join(Pods.delete(h.of(PodKind.RESOURCE), p));
+        }
+        awaitPods("limit", expect("img:2", "n1", "n2"));
+        Poll.until(WAIT, "limit: only the current revision", () -> revisions("limit"), (rev2 + "=2")::equals);
+        unlabel("limit", "n1", "n2");
+    }
+
+    @Test
+    void duplicateRevisionsOfTheCurrentTemplateAreMergedIntoTheNewest() {
+        label("dedup", "n1", "n2");
+        daemonSet("dedup", "img:1", s -> s);
+        awaitPods("dedup", expect("img:1", "n1", "n2"));
+        Poll.until(WAIT, "dedup: one revision", () -> revisions("dedup"), r -> r.endsWith("=1"));
+        Set<String> uids =
+                pods("dedup").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+        ControllerRevision first = h.list(ControllerRevisionKind.RESOURCE, "default").stream()
+                .filter(r -> r.getMetadata().getName().startsWith("dedup-"))
+                .findFirst()
+                .orElseThrow();
+        // a second revision of the same template, numbered higher (as a racing sync could leave it)
+        ControllerRevision dup = first.toBuilder()
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setNamespace("default")
+                        .setName("dedup-extra")
+                        .putAllLabels(first.getMetadata().getLabelsMap())
+                        .putLabels("controller-revision-hash", "extra")
+                        .addAllOwnerReferences(first.getMetadata().getOwnerReferencesList()))
+                .setRevision(5)
+                .build();
+        ControllerManagerUnderTest.join(h.of(ControllerRevisionKind.RESOURCE).create(dup));
+        Poll.until(WAIT, "dedup: only the newest duplicate kept", () -> revisions("dedup"), "dedup-extra=5"::equals);
+        Poll.until(WAIT, "dedup: pods relabelled", () -> podHashes("dedup"), List.of("extra", "extra")::equals);
+        // relabelled, not replaced
+        assertThat(pods("dedup").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet()))
+                .isEqualTo(uids);
+        awaitStatus("dedup", 2, 2, 2, 2, 2, 0);
+        unlabel("dedup", "n1", "n2");
+    }
+
+    @Test
+    void aRevisionNameTakenByAnotherTemplateRaisesTheCollisionCount() {
+        label("coll", "n1");
+        // the template as the API server stores it, to know the name its first revision would get
+        Map<String, String> labels = Map.of("app", "coll");
+        DaemonSet probe = DaemonSetKind.KIND
+                .strategy()
+                .prepareForCreate(DaemonSetKind.KIND
+                        .strategy()
+                        .defaults(DaemonSet.newBuilder()
+                                .setMetadata(ObjectMeta.newBuilder()
+                                        .setNamespace("default")
+                                        .setName("coll"))
+                                .setSpec(DaemonSetSpec.newBuilder()
+                                        .setSelector(LabelSelector.newBuilder().putAllMatchLabels(labels))
+                                        .setTemplate(PodTemplateSpec.newBuilder()
+                                                .setMetadata(
+                                                        ObjectMeta.newBuilder().putAllLabels(labels))
+                                                .setSpec(PodSpec.newBuilder()
+                                                        .putNodeSelector("coll", "yes")
+                                                        .setTerminationGracePeriodSeconds(0)
+                                                        .addContainers(Container.newBuilder()
+                                                                .setName("app")
+                                                                .setImage("img:1")))))
+                                .build()));
+        String taken = "coll-" + RevisionHistory.hash(probe.getSpec().getTemplate(), null);
+        ControllerManagerUnderTest.join(h.of(ControllerRevisionKind.RESOURCE)
+                .create(ControllerRevision.newBuilder()
+                        .setMetadata(
+                                ObjectMeta.newBuilder().setNamespace("default").setName(taken))
+                        .setData(RevisionData.of(PodTemplateSpec.getDefaultInstance()))
+                        .setRevision(1)
+                        .build()));
+        try {
+            DaemonSet ds = daemonSet("coll", "img:1", s -> s);
+            assertThat(ds.getSpec().getTemplate()).isEqualTo(probe.getSpec().getTemplate());
+            String want = "coll-" + RevisionHistory.hash(ds.getSpec().getTemplate(), 1);
+            Poll.until(
+                    WAIT,
+                    "coll: collision count 1",
+                    () -> get("coll").getStatus().getCollisionCount(),
+                    c -> c == 1);
+            Poll.until(WAIT, "coll: revision " + want, () -> revisions("coll"), (want + "=1")::equals);
+            awaitPods("coll", expect("img:1", "n1"));
+            assertThat(podHashes("coll")).containsExactly(hashOf(want));
+        } finally {
+            ControllerManagerUnderTest.join(
+                    h.of(ControllerRevisionKind.RESOURCE).delete("default", taken));
+            unlabel("coll", "n1");
+        }
     }
 }

@@ -106,7 +106,7 @@ class KubectlDaemonSetTest {
     }
 
     private static void step(NodeAgents agents) {
-        List<Pod> all = daemonPods();
+        List<Pod> all = allDaemonPods();
         long ready = all.stream()
                 .filter(p -> !p.getMetadata().hasDeletionTimestamp())
                 .filter(KubectlDaemonSetTest::ready)
@@ -152,9 +152,21 @@ class KubectlDaemonSetTest {
 
     /** The example's pods (kube-system holds others too). */
     static List<Pod> daemonPods() {
+        return daemonPods("fluentd-elasticsearch");
+    }
+
+    /** The pods labelled {@code name=<name>}. */
+    static List<Pod> daemonPods(String name) {
+        return allDaemonPods().stream()
+                .filter(p -> name.equals(p.getMetadata().getLabelsMap().get("name")))
+                .toList();
+    }
+
+    /** Every DaemonSet's pods in the namespace: the ones the test kubelet runs. */
+    static List<Pod> allDaemonPods() {
         return NodeAgents.join(api.store().of(PodKind.RESOURCE).list(ListOptions.<Pod>inNamespace(NS))).items().stream()
-                .filter(p -> "fluentd-elasticsearch"
-                        .equals(p.getMetadata().getLabelsMap().get("name")))
+                .filter(p -> p.getMetadata().getOwnerReferencesList().stream()
+                        .anyMatch(r -> r.getKind().equals("DaemonSet")))
                 .toList();
     }
 
@@ -275,5 +287,136 @@ class KubectlDaemonSetTest {
         // delete: the pods go with it
         kubectl.run("delete", "ds", "fluentd-elasticsearch", "-n", NS).ok();
         Poll.until(WAIT, "daemon pods collected", () -> daemonPods().size(), n -> n == 0);
+    }
+
+    /** A DaemonSet {@code hist} on every node, its template's image and change-cause annotation given. */
+    static String histManifest(String image, String cause) {
+        return """
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata:
+                  name: hist
+                  namespace: kube-system
+                  annotations:
+                    kubernetes.io/change-cause: "%s"
+                spec:
+                  selector:
+                    matchLabels: {name: hist}
+                  template:
+                    metadata:
+                      labels: {name: hist}
+                    spec:
+                      terminationGracePeriodSeconds: 0
+                      containers:
+                      - name: agent
+                        image: %s
+                """.formatted(cause, image);
+    }
+
+    /** node=image of hist's live pods, sorted. */
+    static List<String> histImages() {
+        return daemonPods("hist").stream()
+                .filter(p -> !p.getMetadata().hasDeletionTimestamp())
+                .map(p -> p.getSpec().getNodeName() + "="
+                        + p.getSpec().getContainers(0).getImage())
+                .sorted()
+                .toList();
+    }
+
+    static void awaitHistImages(String image) {
+        List<String> want = List.of("node-a=" + image, "node-b=" + image);
+        Poll.until(WAIT, "hist pods " + want, KubectlDaemonSetTest::histImages, want::equals);
+    }
+
+    static String rolledOut() {
+        return kubectl.run("rollout", "status", "ds/hist", "-n", NS, "--timeout=60s")
+                .ok();
+    }
+
+    @Test
+    void rolloutHistoryAndUndoThroughKubectl() throws Exception {
+        kubectl.run("create", "namespace", NS);
+        try {
+            historyAndUndo();
+        } finally {
+            // the other test counts ready daemon pods in the namespace
+            kubectl.run("delete", "ds", "hist", "-n", NS, "--ignore-not-found");
+            Poll.until(WAIT, "hist pods collected", () -> daemonPods("hist").size(), n -> n == 0);
+        }
+    }
+
+    private void historyAndUndo() throws Exception {
+        String v1 = "registry.k8s.io/pause:3.1";
+        String v2 = "registry.k8s.io/pause:3.9";
+        assertThat(kubectl.run(histManifest(v1, "pause 3.1"), Map.of(), "apply", "-f", "-")
+                        .ok())
+                .isEqualTo("daemonset.apps/hist created\n");
+        assertThat(rolledOut()).endsWith("daemon set \"hist\" successfully rolled out\n");
+        assertThat(kubectl.run(histManifest(v2, "pause 3.9"), Map.of(), "apply", "-f", "-")
+                        .ok())
+                .isEqualTo("daemonset.apps/hist configured\n");
+        assertThat(rolledOut()).endsWith("daemon set \"hist\" successfully rolled out\n");
+        awaitHistImages(v2);
+
+        // history: one revision per template, with the DaemonSet's change-cause at the time
+        assertThat(kubectl.run("rollout", "history", "daemonset/hist", "-n", NS).ok())
+                .isEqualTo(
+                        "daemonset.apps/hist \nREVISION  CHANGE-CAUSE\n1         pause 3.1\n2         pause 3.9\n\n");
+        assertThat(kubectl.run("rollout", "history", "ds/hist", "-n", NS, "--revision=1")
+                        .ok())
+                .startsWith("daemonset.apps/hist with revision #1\nPod Template:\n")
+                .contains("name=hist")
+                .contains("Image:\t" + v1);
+        assertThat(kubectl.run("rollout", "history", "ds/hist", "-n", NS, "--revision=7"))
+                .satisfies(r -> {
+                    assertThat(r.exitCode()).as(r.toString()).isNotZero();
+                    assertThat(r.err()).as(r.toString()).contains("unable to find the specified revision");
+                });
+        List<String> revs =
+                kubectl.run("get", "controllerrevisions", "-n", NS).ok().lines().toList();
+        assertThat(revs.subList(1, revs.size()).stream()
+                        .map(l -> cells(l).subList(1, 3).toString()))
+                .containsExactlyInAnyOrder("[daemonset.apps/hist, 1]", "[daemonset.apps/hist, 2]");
+
+        // undo: back to the previous template; its revision becomes 3, the pods roll back
+        assertThat(kubectl.run("rollout", "undo", "daemonset/hist", "-n", NS).ok())
+                .isEqualTo("daemonset.apps/hist rolled back\n");
+        assertThat(rolledOut()).endsWith("daemon set \"hist\" successfully rolled out\n");
+        awaitHistImages(v1);
+        Poll.until(
+                WAIT,
+                "history after undo",
+                () -> kubectl.run("rollout", "history", "ds/hist", "-n", NS).ok(),
+                "daemonset.apps/hist \nREVISION  CHANGE-CAUSE\n2         pause 3.9\n3         pause 3.1\n\n"::equals);
+
+        // undo --to-revision: a named revision; the current one is skipped; an unknown one is an error
+        assertThat(kubectl.run("rollout", "undo", "ds/hist", "-n", NS, "--to-revision=2")
+                        .ok())
+                .isEqualTo("daemonset.apps/hist rolled back\n");
+        assertThat(rolledOut()).endsWith("daemon set \"hist\" successfully rolled out\n");
+        awaitHistImages(v2);
+        Poll.until(
+                WAIT,
+                "history after undo --to-revision=2",
+                () -> kubectl.run("rollout", "history", "ds/hist", "-n", NS).ok(),
+                "daemonset.apps/hist \nREVISION  CHANGE-CAUSE\n3         pause 3.1\n4         pause 3.9\n\n"::equals);
+        assertThat(kubectl.run("rollout", "undo", "ds/hist", "-n", NS, "--to-revision=4")
+                        .ok())
+                .isEqualTo("daemonset.apps/hist skipped rollback (current template already matches revision 4)\n");
+        assertThat(kubectl.run("rollout", "undo", "ds/hist", "-n", NS, "--to-revision=9"))
+                .satisfies(r -> {
+                    assertThat(r.exitCode()).as(r.toString()).isNotZero();
+                    assertThat(r.err()).as(r.toString()).contains("unable to find specified revision 9 in history");
+                });
+
+        // delete: pods and revisions go with it
+        kubectl.run("delete", "ds", "hist", "-n", NS).ok();
+        Poll.until(WAIT, "hist pods collected", () -> daemonPods("hist").size(), n -> n == 0);
+        Poll.until(
+                WAIT,
+                "hist revisions collected",
+                () -> kubectl.run("get", "controllerrevisions", "-n", NS, "-o", "name")
+                        .ok(),
+                String::isEmpty);
     }
 }

@@ -15,7 +15,7 @@ import io.kubelite.api.PodStatus;
 import io.kubelite.api.PodTemplateSpec;
 import io.kubelite.api.QosClass;
 import io.kubelite.api.Toleration;
-import io.kubelite.controllers.deployment.PodTemplateHash;
+import io.kubelite.controllers.util.RevisionHistory;
 import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import java.util.List;
 
@@ -76,13 +76,14 @@ final class DaemonPods {
     }
 
     /**
-     * The revision hash of the DaemonSet's current template (and collision count). kube hashes the
-     * ControllerRevision it stores for the template; kubelite has no ControllerRevision kind, so the
-     * template is hashed as the Deployment controller's {@code pod-template-hash} is.
+     * The hash a new ControllerRevision of the DaemonSet's template is named and labelled with (kube's
+     * {@code ComputeHash(template, collisionCount)}). The pods carry the current revision's label
+     * ({@link DaemonSetHistory}), which is this hash unless the revision was made under another
+     * collision count.
      */
     static String hash(DaemonSet ds) {
         Integer collisions = ds.getStatus().hasCollisionCount() ? ds.getStatus().getCollisionCount() : null;
-        return PodTemplateHash.compute(ds.getSpec().getTemplate(), collisions);
+        return RevisionHistory.hash(ds.getSpec().getTemplate(), collisions);
     }
 
     /** kube's {@code IsPodUpdated}: the pod carries the current hash or the current template generation. */

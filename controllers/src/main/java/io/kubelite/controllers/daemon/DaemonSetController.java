@@ -1,5 +1,6 @@
 package io.kubelite.controllers.daemon;
 
+import io.kubelite.api.ControllerRevision;
 import io.kubelite.api.DaemonSet;
 import io.kubelite.api.DaemonSetStatus;
 import io.kubelite.api.Node;
@@ -11,7 +12,10 @@ import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.replicaset.Expectations;
+import io.kubelite.controllers.util.ControllerRefManager;
 import io.kubelite.controllers.util.Pods;
+import io.kubelite.controllers.util.RevisionHistory;
+import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.kinds.core.pod.PodKind;
@@ -51,8 +55,10 @@ import org.slf4j.LoggerFactory;
  * RollingUpdate strategy and nothing pending, one {@link RollingUpdate} step; then the status
  * ({@link DaemonSetStatuses}). With OnDelete nothing replaces an old pod until it is deleted.
  *
- * <p>The pods the controller considers are those it claims ({@link DaemonPodClaims}): its own
- * whose labels match its selector, and orphans it adopts.
+ * <p>The pods the controller considers are those it claims ({@link ControllerRefManager}): its own
+ * whose labels match its selector, and orphans it adopts. Each template the DaemonSet has had is a
+ * ControllerRevision ({@link DaemonSetHistory}); the current one's {@code controller-revision-hash}
+ * is the label of up-to-date pods, and what {@code kubectl rollout history|undo} read and restore.
  */
 public final class DaemonSetController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(DaemonSetController.class);
@@ -62,10 +68,12 @@ public final class DaemonSetController implements Controller {
     private final Informer<DaemonSet> dsInformer;
     private final Informer<Pod> podInformer;
     private final Informer<Node> nodeInformer;
+    private final Informer<ControllerRevision> revisionInformer;
     private final EventRecorder recorder;
     private final Expectations expectations = new Expectations();
     private final FailedPodBackoff backoff;
-    private final DaemonPodClaims claims;
+    private final ControllerRefManager<DaemonSet> claims;
+    private final DaemonSetHistory history;
     private final int workers;
     private final WorkQueue<String> queue = WorkQueue.builder("daemonset").build();
 
@@ -75,9 +83,17 @@ public final class DaemonSetController implements Controller {
         this.dsInformer = ctx.informers().get(DaemonSetKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.nodeInformer = ctx.informers().get(NodeKind.RESOURCE);
+        this.revisionInformer = ctx.informers().get(ControllerRevisionKind.RESOURCE);
         this.recorder = ctx.recorder();
         this.backoff = new FailedPodBackoff(clock);
-        this.claims = new DaemonPodClaims(daemonSets, pods);
+        this.claims = new ControllerRefManager<>(
+                "DaemonSet",
+                daemonSets,
+                pods,
+                DaemonSet::getMetadata,
+                d -> d.getSpec().getSelector(),
+                DaemonSetController::ownerRef);
+        this.history = new DaemonSetHistory(ctx.store().of(ControllerRevisionKind.RESOURCE), daemonSets, pods);
         this.workers = ctx.options().concurrentDaemonSetSyncs;
         dsInformer.addHandler(new ResourceEventHandler<>() {
             @Override
@@ -139,6 +155,23 @@ public final class DaemonSetController implements Controller {
                 });
             }
         });
+        // kube's addHistory/updateHistory/deleteHistory: a revision's change wakes the DaemonSet it belongs to
+        revisionInformer.addHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ControllerRevision r) {
+                revisionOwner(r).ifPresent(queue::add);
+            }
+
+            @Override
+            public void onUpdate(ControllerRevision o, ControllerRevision n) {
+                revisionOwner(n).ifPresent(queue::add);
+            }
+
+            @Override
+            public void onDelete(ControllerRevision r) {
+                revisionOwner(r).ifPresent(queue::add);
+            }
+        });
         nodeInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node n) {
@@ -196,6 +229,17 @@ public final class DaemonSetController implements Controller {
                 .map(ds -> key(ds.getMetadata()));
     }
 
+    /** The key of the cached DaemonSet a revision's controller reference names (with its uid). */
+    private Optional<String> revisionOwner(ControllerRevision r) {
+        String ns = r.getMetadata().getNamespace();
+        return Pods.controllerRef(r.getMetadata())
+                .filter(ref -> ref.getKind().equals("DaemonSet"))
+                .flatMap(ref -> dsInformer
+                        .get(ns, ref.getName())
+                        .filter(ds -> ds.getMetadata().getUid().equals(ref.getUid())))
+                .map(ds -> key(ds.getMetadata()));
+    }
+
     static ObjectReference ref(DaemonSet ds) {
         return EventRecorder.ref("apps/v1", "DaemonSet", ds.getMetadata());
     }
@@ -213,6 +257,11 @@ public final class DaemonSetController implements Controller {
 
     /** The DaemonSet's pods in the cache (its controller reference), by target node. */
     private Map<String, List<Pod>> podsByNode(DaemonSet ds) {
+        return byNode(controlledPods(ds));
+    }
+
+    /** The DaemonSet's pods in the cache (its controller reference), terminal and deleted ones included. */
+    private List<Pod> controlledPods(DaemonSet ds) {
         String uid = ds.getMetadata().getUid();
         List<Pod> owned = new ArrayList<>();
         for (Pod p : podInformer.byNamespace(ds.getMetadata().getNamespace())) {
@@ -222,7 +271,7 @@ public final class DaemonSetController implements Controller {
                 owned.add(p);
             }
         }
-        return byNode(owned);
+        return owned;
     }
 
     /** Pods by target node (pods both terminal and deleted left out), nodes in name order. */
@@ -281,7 +330,15 @@ public final class DaemonSetController implements Controller {
         if (ds.getMetadata().hasDeletionTimestamp()) {
             return Result.done();
         }
-        String hash = DaemonPods.hash(ds);
+        List<ControllerRevision> revisions = RevisionHistory.controlledBy(
+                revisionInformer.byNamespace(ds.getMetadata().getNamespace()),
+                ds.getMetadata().getUid());
+        Optional<DaemonSetHistory.Constructed> constructed = history.construct(ds, revisions, controlledPods(ds));
+        if (constructed.isEmpty()) {
+            // a hash collision raised the collision count: hash again once the DaemonSet shows it
+            return Result.requeue();
+        }
+        String hash = constructed.get().hash();
         long gen = DaemonSetKind.templateGeneration(ds);
         List<Node> nodes = nodeInformer.list();
         Plan plan = new Plan();
@@ -309,6 +366,7 @@ public final class DaemonSetController implements Controller {
                 RollingUpdate.Step step = RollingUpdate.step(ds, eligible, desired, hash, gen, backoff.now());
                 syncNodes(key, ds, step.delete(), step.create(), hash);
             }
+            history.cleanup(ds, constructed.get().old(), controlledPods(ds));
         }
         backoff.gc(backoff.now());
         Duration statusRequeue = updateStatus(ds, nodes, hash, gen);
@@ -482,12 +540,17 @@ public final class DaemonSetController implements Controller {
                                 ds.getMetadata().getNamespace(),
                                 ds.getMetadata().getName(),
                                 Preconditions.uid(ds.getMetadata().getUid()),
-                                cur -> cur.toBuilder()
-                                        .setStatus(want.toBuilder()
-                                                .setObservedGeneration(Math.min(
-                                                        want.getObservedGeneration(),
-                                                        cur.getMetadata().getGeneration())))
-                                        .build())
+                                cur -> {
+                                    DaemonSetStatus.Builder b = want.toBuilder()
+                                            .setObservedGeneration(Math.min(
+                                                    want.getObservedGeneration(),
+                                                    cur.getMetadata().getGeneration()));
+                                    // a collision count raised since the cache was read is kept
+                                    if (cur.getStatus().getCollisionCount() > b.getCollisionCount()) {
+                                        b.setCollisionCount(cur.getStatus().getCollisionCount());
+                                    }
+                                    return cur.toBuilder().setStatus(b).build();
+                                })
                         .get(15, TimeUnit.SECONDS);
             } catch (Exception e) {
                 if (!Pods.isGone(e)) {

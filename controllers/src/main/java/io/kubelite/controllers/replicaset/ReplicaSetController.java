@@ -12,6 +12,7 @@ import io.kubelite.api.ReplicaSetStatus;
 import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
+import io.kubelite.controllers.util.ControllerRefManager;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.core.pod.MirrorPods;
@@ -71,13 +72,19 @@ public final class ReplicaSetController implements Controller {
     private final int workers;
     private final int burst;
     private final Expectations expectations = new Expectations();
-    private final PodControllerRefManager refs;
+    private final ControllerRefManager<ReplicaSet> refs;
     private final WorkQueue<String> queue = WorkQueue.builder("replicaset").build();
 
     public ReplicaSetController(ControllerContext ctx) {
         this.replicaSets = ctx.store().of(ReplicaSetKind.RESOURCE);
         this.pods = ctx.store().of(PodKind.RESOURCE);
-        this.refs = new PodControllerRefManager(replicaSets, pods);
+        this.refs = new ControllerRefManager<>(
+                "ReplicaSet",
+                replicaSets,
+                pods,
+                ReplicaSet::getMetadata,
+                r -> r.getSpec().getSelector(),
+                ReplicaSetController::ownerRef);
         this.rsInformer = ctx.informers().get(ReplicaSetKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.recorder = ctx.recorder();
@@ -251,7 +258,7 @@ public final class ReplicaSetController implements Controller {
                 active.add(p);
             }
         }
-        List<Pod> owned = refs.claimPods(rs, active);
+        List<Pod> owned = refs.claim(rs, active);
         Exception manageErr = null;
         String failReason = "";
         if (needsSync && !rs.getMetadata().hasDeletionTimestamp()) {
@@ -378,7 +385,7 @@ public final class ReplicaSetController implements Controller {
                 .putAllLabels(t.getMetadata().getLabelsMap())
                 .putAllAnnotations(t.getMetadata().getAnnotationsMap())
                 .addAllFinalizers(t.getMetadata().getFinalizersList())
-                .addOwnerReferences(PodControllerRefManager.ownerRef(rs));
+                .addOwnerReferences(ownerRef(rs));
         // written straight to etcd, so what the API server would default and admit is applied here
         PodSpec spec = PodSpecDefaults.admission(PodSpecDefaults.scheme(t.getSpec()));
         return Pod.newBuilder()
@@ -433,5 +440,16 @@ public final class ReplicaSetController implements Controller {
     @Override
     public void close() {
         queue.close();
+    }
+
+    static OwnerReference ownerRef(ReplicaSet rs) {
+        return OwnerReference.newBuilder()
+                .setApiVersion("apps/v1")
+                .setKind("ReplicaSet")
+                .setName(rs.getMetadata().getName())
+                .setUid(rs.getMetadata().getUid())
+                .setController(true)
+                .setBlockOwnerDeletion(true)
+                .build();
     }
 }

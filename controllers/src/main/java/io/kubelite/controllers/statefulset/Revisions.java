@@ -5,16 +5,17 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodTemplateSpec;
 import io.kubelite.api.StatefulSet;
-import io.kubelite.controllers.deployment.PodTemplateHash;
 import io.kubelite.controllers.util.Pods;
+import io.kubelite.controllers.util.RevisionData;
+import io.kubelite.controllers.util.RevisionHistory;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import io.kubelite.store.StoreException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -55,28 +56,20 @@ final class Revisions {
 
     static Revisions sync(StatefulSet set, List<ControllerRevision> owned, ObjectStore<ControllerRevision> store)
             throws Exception {
-        List<ControllerRevision> revisions = sorted(owned);
+        List<ControllerRevision> revisions = RevisionHistory.sorted(owned);
         int collisions = set.getStatus().hasCollisionCount() ? set.getStatus().getCollisionCount() : 0;
-        long next =
-                revisions.isEmpty() ? 1 : revisions.get(revisions.size() - 1).getRevision() + 1;
-        var data = RevisionData.of(set.getSpec().getTemplate());
-        List<ControllerRevision> equal =
-                revisions.stream().filter(r -> r.getData().equals(data)).toList();
+        long next = RevisionHistory.maxRevision(revisions) + 1;
+        List<ControllerRevision> equal = revisions.stream()
+                .filter(r -> RevisionData.holds(r.getData(), set.getSpec().getTemplate()))
+                .toList();
         ControllerRevision update;
         if (!equal.isEmpty() && equal.get(equal.size() - 1) == last(revisions)) {
             update = last(revisions);
         } else if (!equal.isEmpty()) {
-            ControllerRevision old = equal.get(equal.size() - 1);
-            ObjectMeta m = old.getMetadata();
-            update = store.guaranteedUpdate(
-                            m.getNamespace(),
-                            m.getName(),
-                            Preconditions.uid(m.getUid()),
-                            cur -> cur.toBuilder().setRevision(next).build())
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            update = RevisionHistory.renumber(store, equal.get(equal.size() - 1), next);
         } else {
             while (true) {
-                ControllerRevision want = newRevision(set, data, next, collisions);
+                ControllerRevision want = newRevision(set, next, collisions);
                 try {
                     update = store.create(want).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     break;
@@ -88,7 +81,7 @@ final class Revisions {
                                     want.getMetadata().getNamespace(),
                                     want.getMetadata().getName())
                             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    if (there.getData().equals(data)
+                    if (RevisionData.holds(there.getData(), set.getSpec().getTemplate())
                             && Pods.controllerRef(there.getMetadata())
                                     .map(r ->
                                             r.getUid().equals(set.getMetadata().getUid()))
@@ -109,19 +102,15 @@ final class Revisions {
         return new Revisions(current, update, collisions);
     }
 
-    private static ControllerRevision newRevision(
-            StatefulSet set, com.google.protobuf.Struct data, long number, int collisions) {
-        String hash = PodTemplateHash.compute(set.getSpec().getTemplate(), collisions == 0 ? null : collisions);
-        return ControllerRevision.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder()
-                        .setName(set.getMetadata().getName() + "-" + hash)
-                        .setNamespace(set.getMetadata().getNamespace())
-                        .putAllLabels(set.getSpec().getTemplate().getMetadata().getLabelsMap())
-                        .putLabels(HASH_LABEL, hash)
-                        .addOwnerReferences(StatefulPods.ownerRef(set)))
-                .setData(data)
-                .setRevision(number)
-                .build();
+    private static ControllerRevision newRevision(StatefulSet set, long number, int collisions) {
+        return RevisionHistory.newRevision(
+                set.getMetadata(),
+                StatefulPods.ownerRef(set),
+                set.getSpec().getTemplate(),
+                collisions == 0 ? null : collisions,
+                HASH_LABEL,
+                Map.of(),
+                number);
     }
 
     /**
@@ -139,7 +128,7 @@ final class Revisions {
         used.add(live.current.getMetadata().getName());
         used.add(live.update.getMetadata().getName());
         List<ControllerRevision> history = new ArrayList<>();
-        for (ControllerRevision r : sorted(owned)) {
+        for (ControllerRevision r : RevisionHistory.sorted(owned)) {
             if (!used.contains(r.getMetadata().getName())) {
                 history.add(r);
             }
@@ -147,15 +136,9 @@ final class Revisions {
         int limit = set.getSpec().hasRevisionHistoryLimit() ? set.getSpec().getRevisionHistoryLimit() : 10;
         for (int i = 0; i < history.size() - limit; i++) {
             ObjectMeta m = history.get(i).getMetadata();
+            // not awaited: a delete that fails is retried by the next sync, which still sees the revision
             store.delete(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()));
         }
-    }
-
-    private static List<ControllerRevision> sorted(List<ControllerRevision> rs) {
-        List<ControllerRevision> out = new ArrayList<>(rs);
-        out.sort(Comparator.comparingLong(ControllerRevision::getRevision)
-                .thenComparing(r -> r.getMetadata().getName()));
-        return out;
     }
 
     private static ControllerRevision last(List<ControllerRevision> rs) {

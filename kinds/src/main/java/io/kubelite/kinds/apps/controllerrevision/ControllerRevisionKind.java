@@ -11,8 +11,9 @@ import io.kubelite.kinds.validation.FieldErrors;
 import java.util.List;
 
 /**
- * ControllerRevisions ({@code apps/v1}, namespaced): immutable snapshots of a StatefulSet's pod
- * template, one per revision, which {@code kubectl rollout history|undo sts} read. kube's
+ * ControllerRevisions ({@code apps/v1}, namespaced): immutable snapshots of a StatefulSet's or
+ * DaemonSet's pod template, one per revision, which {@code kubectl rollout history|undo sts|ds}
+ * read. kube's
  * {@code ValidateControllerRevision} (revision not negative) and
  * {@code ValidateControllerRevisionUpdate} (data immutable); kube's columns NAME, CONTROLLER,
  * REVISION, AGE.
