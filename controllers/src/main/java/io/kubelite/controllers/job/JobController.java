@@ -34,7 +34,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +78,7 @@ public final class JobController implements Controller {
     private final Expectations expectations = new Expectations();
     private final FinalizerExpectations finalizerExpectations = new FinalizerExpectations();
     private final BackoffRecords backoff = new BackoffRecords();
+    private final JobPodWrites podWrites;
 
     public JobController(ControllerContext ctx, Clock clock) {
         this.jobs = ctx.store().of(JobKind.RESOURCE);
@@ -89,6 +89,7 @@ public final class JobController implements Controller {
         this.recorder = ctx.recorder();
         this.clock = clock;
         this.timers = new ClockTimers<>(clock, queue);
+        this.podWrites = new JobPodWrites(podControl, expectations, recorder);
         jobInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Job j) {
@@ -291,6 +292,9 @@ public final class JobController implements Controller {
                 return Result.done();
             }
             Optional<Job> job = resolve(p.getMetadata().getNamespace(), ref.get());
+            if (job.isPresent() && Jobs.managedByExternalController(job.get()).isPresent()) {
+                return Result.done(); // its controller owns the finalizer
+            }
             if (job.isPresent() && !Jobs.isFinished(job.get())) {
                 return Result.done(); // adopted: the Job's sync counts it
             }
@@ -307,6 +311,13 @@ public final class JobController implements Controller {
             expectations.delete(key);
             finalizerExpectations.delete(key);
             backoff.remove(key);
+            return Result.done();
+        }
+        Optional<String> external = Jobs.managedByExternalController(cached);
+        if (external.isPresent()) {
+            // kube checks here too, not only when queueing: a queued key may now name a Job
+            // recreated with managedBy set
+            LOG.debug("Job {}: skipped, managed by {}", key, external.get());
             return Result.done();
         }
         if (Jobs.isFinished(cached)) {
@@ -342,7 +353,7 @@ public final class JobController implements Controller {
         Exception manageErr = null;
         boolean suspendChanged = false;
         if (finished != null) {
-            int deleted = deleteActivePods(cached, st.active);
+            int deleted = podWrites.deleteActive(cached, st.active);
             if (deleted != st.active.size() || !satisfied) {
                 finished = null; // finalizers or pods the informer has not shown yet
             }
@@ -420,7 +431,7 @@ public final class JobController implements Controller {
         if (Jobs.isSuspended(job)) {
             List<Pod> victims = JobPods.forRemoval(job, st.active, active);
             expectations.expectDeletions(key, victims.stream().map(Pods::key).toList());
-            int removed = deleteJobPods(key, job, victims);
+            int removed = podWrites.deleteWithoutCounting(key, job, victims);
             st.activeCount -= removed;
             st.terminating += removed;
             st.ready -= (int) victims.stream().filter(Pods::isReady).count();
@@ -439,7 +450,7 @@ public final class JobController implements Controller {
         }
         if (!victims.isEmpty()) {
             expectations.expectDeletions(key, victims.stream().map(Pods::key).toList());
-            int removed = deleteJobPods(key, job, victims);
+            int removed = podWrites.deleteWithoutCounting(key, job, victims);
             st.activeCount -= removed;
             st.terminating += removed;
             st.ready -= (int) victims.stream().filter(Pods::isReady).count();
@@ -450,11 +461,14 @@ public final class JobController implements Controller {
         if (diff <= 0) {
             return;
         }
-        Instant asOf = clock.instant();
-        Duration wait = backoffRecord.remaining(clock);
-        if (wait.compareTo(Duration.ZERO) > 0) {
-            timers.addAt(key, asOf.plus(wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait));
-            return;
+        boolean perIndex = IndexFailures.enabled(job);
+        if (!perIndex) {
+            // with backoffLimitPerIndex each index waits its own back-off instead
+            Duration wait = backoffRecord.remaining(clock);
+            if (wait.compareTo(Duration.ZERO) > 0) {
+                syncAfter(key, wait);
+                return;
+            }
         }
         List<Integer> indexes = new ArrayList<>();
         if (Jobs.isIndexed(job)) {
@@ -465,98 +479,31 @@ public final class JobController implements Controller {
                     st.active,
                     terminatingPods,
                     st.succeededIndexes,
+                    st.failedIndexes == null ? OrderedIntervals.EMPTY : st.failedIndexes,
                     diff,
                     job.getSpec().getCompletions());
+            if (perIndex) {
+                IndexFailures.Creatable c = IndexFailures.creatable(indexes, st.delayedDeletion, clock);
+                if (!c.delay().isZero()) {
+                    syncAfter(key, c.delay());
+                    return;
+                }
+                indexes = c.indexes();
+            }
             diff = indexes.size();
             if (diff == 0) {
                 return;
             }
         }
         expectations.expectCreations(key, diff);
-        int created = createPods(key, job, diff, indexes);
+        int created = podWrites.create(key, job, diff, indexes, st.delayedDeletion);
         st.activeCount += created;
     }
 
-    /** Slow-start batches (1, 2, 4, ...); a batch with a failure stops the rest. Returns the pods created. */
-    private int createPods(String key, Job job, int count, List<Integer> indexes) throws Exception {
-        int done = 0;
-        int remaining = count;
-        Exception firstErr = null;
-        for (int batch = Math.min(remaining, 1); remaining > 0; batch = Math.min(2 * batch, remaining)) {
-            List<CompletableFuture<Pod>> fs = new ArrayList<>();
-            for (int i = 0; i < batch; i++) {
-                int ix = indexes.isEmpty() ? JobPods.UNKNOWN_INDEX : indexes.get(count - remaining + i);
-                fs.add(podControl.create(JobPodTemplate.pod(job, ix)));
-            }
-            boolean failed = false;
-            for (CompletableFuture<Pod> f : fs) {
-                try {
-                    Pod p = f.get(30, TimeUnit.SECONDS);
-                    done++;
-                    recorder.normal(
-                            ref(job),
-                            "SuccessfulCreate",
-                            "Created pod: " + p.getMetadata().getName());
-                } catch (Exception e) {
-                    expectations.creationObserved(key);
-                    failed = true;
-                    firstErr = firstErr != null ? firstErr : e;
-                    recorder.warning(
-                            ref(job),
-                            "FailedCreate",
-                            "Error creating: " + Pods.wrap(e).getMessage());
-                }
-            }
-            remaining -= batch;
-            if (failed) {
-                for (int i = 0; i < remaining; i++) {
-                    expectations.creationObserved(key);
-                }
-                break;
-            }
-        }
-        if (firstErr != null) {
-            throw Pods.wrap(firstErr);
-        }
-        return done;
-    }
-
-    /** kube's {@code deleteJobPods}: finalizer removed first (the pod is not counted), then deleted. */
-    private int deleteJobPods(String key, Job job, List<Pod> victims) throws Exception {
-        int removed = 0;
-        Exception firstErr = null;
-        for (Pod p : victims) {
-            try {
-                podControl.removeFinalizer(p).get(15, TimeUnit.SECONDS);
-                podControl.delete(p).get(15, TimeUnit.SECONDS);
-                removed++;
-                recorder.normal(
-                        ref(job),
-                        "SuccessfulDelete",
-                        "Deleted pod: " + p.getMetadata().getName());
-            } catch (Exception e) {
-                expectations.deletionObserved(key, Pods.key(p));
-                firstErr = firstErr != null ? firstErr : e;
-            }
-        }
-        if (firstErr != null) {
-            throw Pods.wrap(firstErr);
-        }
-        return removed;
-    }
-
-    /** kube's {@code deleteActivePods}: deleted with their finalizers, which the status tracking removes. */
-    private int deleteActivePods(Job job, List<Pod> active) {
-        int deleted = 0;
-        for (Pod p : active) {
-            try {
-                podControl.delete(p).get(15, TimeUnit.SECONDS);
-                deleted++;
-            } catch (Exception e) {
-                LOG.warn("Job {}: deleting pod {}: {}", key(job.getMetadata()), Pods.key(p), e.toString());
-            }
-        }
-        return deleted;
+    /** kube's {@code enqueueSyncJobWithDelay}: never sooner than the one-second batching period. */
+    private void syncAfter(String key, Duration wait) {
+        timers.addAt(
+                key, clock.instant().plus(wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait));
     }
 
     /**
@@ -591,10 +538,7 @@ public final class JobController implements Controller {
                 continue;
             }
             boolean failed = JobPods.isFailed(p, cached);
-            if (!(cached.getMetadata().hasDeletionTimestamp()
-                    || st.finished != null
-                    || p.getStatus().getPhase().equals("Succeeded")
-                    || failed)) {
+            if (!canRemoveFinalizer(cached, st, p, failed)) {
                 continue;
             }
             toRemove.add(p);
@@ -637,6 +581,16 @@ public final class JobController implements Controller {
                 needsFlush = true;
             }
             status.setSucceeded(st.succeededIndexes.total()).setCompletedIndexes(s);
+            if (st.failedIndexes != null) {
+                String f = st.failedIndexes.toString();
+                if (!status.hasFailedIndexes() || !f.equals(status.getFailedIndexes())) {
+                    status.setFailedIndexes(f);
+                    needsFlush = true;
+                }
+            } else if (status.hasFailedIndexes()) {
+                status.clearFailedIndexes();
+                needsFlush = true;
+            }
         }
         JobCondition finished = st.finished;
         if (finished != null && finished.getType().equals(Jobs.FAILURE_TARGET)) {
@@ -688,6 +642,25 @@ public final class JobController implements Controller {
                 recordFinished(cached, status, finished);
             }
         }
+    }
+
+    /**
+     * kube's {@code canRemoveFinalizer}: once the Job is deleted or finishing, or the pod
+     * succeeded or failed — but not the failed pod whose counts its index's replacement still
+     * has to copy (backoffLimitPerIndex).
+     */
+    private static boolean canRemoveFinalizer(Job job, JobSyncState st, Pod p, boolean failed) {
+        if (job.getMetadata().hasDeletionTimestamp()
+                || st.finished != null
+                || p.getStatus().getPhase().equals("Succeeded")) {
+            return true;
+        }
+        if (!failed) {
+            return false;
+        }
+        Pod delayed = st.delayedDeletion.get(JobPods.completionIndex(p));
+        return delayed == null
+                || !delayed.getMetadata().getUid().equals(p.getMetadata().getUid());
     }
 
     /** kube's {@code enactJobFinished}: the terminal condition, once nothing is uncounted or terminating. */
