@@ -48,11 +48,16 @@ import org.slf4j.LoggerFactory;
  *   <li>Finished pods are counted as kube does with finalizers: their uids go to
  *       {@code status.uncountedTerminatedPods}, then the finalizer is removed, then they move to
  *       {@code succeeded}/{@code failed}, so a pod is counted exactly once across restarts.
- *       Indexed Jobs count indexes in {@code completedIndexes} instead.</li>
+ *       Indexed Jobs count indexes in {@code completedIndexes} instead; with
+ *       {@code backoffLimitPerIndex} each index has its own failure count and back-off, and a
+ *       failed index is not retried ({@link IndexFailures}).</li>
  *   <li>Failure: more failures than {@code backoffLimit}, {@code activeDeadlineSeconds} passed,
  *       or a FailJob rule of the pod failure policy sets the interim {@code FailureTarget}
- *       condition, active pods are deleted, and once none is left {@code Failed}. Success sets
- *       {@code SuccessCriteriaMet}, then {@code Complete} with {@code completionTime}.</li>
+ *       condition, active pods are deleted, and once none is left {@code Failed}; so do too
+ *       many failed indexes, or all indexes finished with some failed. Success (all completions,
+ *       or a rule of the success policy: {@link SuccessPolicies}) sets {@code SuccessCriteriaMet},
+ *       deletes what still runs, then {@code Complete} with {@code completionTime}.</li>
+ *   <li>A Job whose {@code spec.managedBy} names another controller is left alone.</li>
  *   <li>{@code suspend} deletes the active pods (their finalizers removed first, so they are not
  *       counted) and sets {@code Suspended}; resuming resets {@code startTime}.</li>
  * </ul>
