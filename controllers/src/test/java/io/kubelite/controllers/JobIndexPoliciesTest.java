@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.assertj.core.groups.Tuple;
@@ -140,24 +141,31 @@ class JobIndexPoliciesTest {
         ManualClock clock = new ManualClock(Instant.now());
         try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD, clock, "--controllers=job");
                 JobPodRunner runner = new JobPodRunner(h, clock)) {
-            // indexes 0 and 1 fail at once (no retries), the rest run until stopped
-            runner.exitCode = p -> Set.of("0", "1").contains(index(p)) ? 1 : null;
+            // indexes 0 and 1 fail (no retries), index 2 runs until stopped; nothing is left to
+            // create in between, and nothing fails before the controller counts all three active
+            AtomicBoolean go = new AtomicBoolean();
+            runner.exitCode = p -> go.get() && Set.of("0", "1").contains(index(p)) ? 1 : null;
             Job j = create(
                     h,
                     job(
                             "maxfailed",
                             s -> s.setCompletionMode("Indexed")
-                                    .setCompletions(4)
+                                    .setCompletions(3)
                                     .setParallelism(3)
                                     .setBackoffLimitPerIndex(0)
                                     .setMaxFailedIndexes(1)));
+            until(h, j, "three active", x -> x.getStatus().getActive() == 3);
+            go.set(true);
             Job failed = until(h, j, "Failed with MaxFailedIndexesExceeded", x -> Jobs.isTrue(x, Jobs.FAILED));
             String msg = "Job has exceeded the specified maximal number of failed indexes";
             assertThat(conditionTuples(failed))
                     .containsExactly(
                             Tuple.tuple("FailureTarget", "MaxFailedIndexesExceeded", msg),
                             Tuple.tuple("Failed", "MaxFailedIndexesExceeded", msg));
-            assertThat(failed.getStatus().getFailedIndexes()).isEqualTo("0,1");
+            // "0-2" too, as kube's: when the status write of the sync that deleted index 2's pod
+            // conflicts (a stale Job in the cache), the retry sees that pod terminating, which
+            // counts as failed with podReplacementPolicy TerminatingOrFailed (seen here under load)
+            assertThat(failed.getStatus().getFailedIndexes()).isIn("0,1", "0-2");
             assertThat(failed.getStatus().getActive()).isZero();
             assertThat(failed.getStatus().getTerminating()).isZero();
             Poll.until(
@@ -209,8 +217,11 @@ class JobIndexPoliciesTest {
         ManualClock clock = new ManualClock(Instant.now());
         try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD, clock, "--controllers=job");
                 JobPodRunner runner = new JobPodRunner(h, clock)) {
-            // the leader indexes 0 and 1 finish; the workers run until stopped
-            runner.exitCode = p -> Set.of("0", "1").contains(index(p)) ? 0 : null;
+            // the leader indexes 0 and 1 finish, once the controller has seen all four pods (else
+            // its sync is not "satisfied", and, as kube's, counts the workers it stopped as
+            // failures); the workers run until stopped
+            AtomicBoolean go = new AtomicBoolean();
+            runner.exitCode = p -> go.get() && Set.of("0", "1").contains(index(p)) ? 0 : null;
             Job j = create(
                     h,
                     job(
@@ -221,6 +232,8 @@ class JobIndexPoliciesTest {
                                     .setSuccessPolicy(SuccessPolicy.newBuilder()
                                             .addRules(SuccessPolicyRule.newBuilder()
                                                     .setSucceededIndexes("0,1")))));
+            until(h, j, "four active", x -> x.getStatus().getActive() == 4);
+            go.set(true);
             Job done = until(h, j, "Complete by the success policy", x -> Jobs.isTrue(x, Jobs.COMPLETE));
             assertThat(conditionTuples(done))
                     .as("SuccessCriteriaMet first, then Complete, with kube's reason")
@@ -230,9 +243,11 @@ class JobIndexPoliciesTest {
             assertThat(done.getStatus().hasCompletionTime()).isTrue();
             assertThat(done.getStatus().getCompletedIndexes()).isEqualTo("0,1");
             assertThat(done.getStatus().getSucceeded()).isEqualTo(2);
+            // the workers stopped are not failures — unless, as in kube, the status write of the
+            // sync that deleted them conflicts and the retry sees them terminating (counted failed)
             assertThat(done.getStatus().getFailed())
-                    .as("the workers stopped are not failures")
-                    .isZero();
+                    .as("the workers stopped (2) are not failures but after a conflicted status write")
+                    .isIn(0, 2);
             assertThat(done.getStatus().getActive()).isZero();
             assertThat(done.getStatus().getTerminating()).isZero();
             Map<String, String> phases = podsOf(h, j).stream()
