@@ -71,7 +71,6 @@ public final class JobController implements Controller {
 
     private final ObjectStore<Job> jobs;
     private final JobPodControl podControl;
-    private final ObjectStore<Job> freshJobs;
     private final Informer<Job> jobInformer;
     private final Informer<Pod> podInformer;
     private final EventRecorder recorder;
@@ -84,10 +83,10 @@ public final class JobController implements Controller {
     private final FinalizerExpectations finalizerExpectations = new FinalizerExpectations();
     private final BackoffRecords backoff = new BackoffRecords();
     private final JobPodWrites podWrites;
+    private final JobPodClaims claims;
 
     public JobController(ControllerContext ctx, Clock clock) {
         this.jobs = ctx.store().of(JobKind.RESOURCE);
-        this.freshJobs = jobs;
         this.podControl = new JobPodControl(ctx.store().of(PodKind.RESOURCE));
         this.jobInformer = ctx.informers().get(JobKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
@@ -95,6 +94,7 @@ public final class JobController implements Controller {
         this.clock = clock;
         this.timers = new ClockTimers<>(clock, queue);
         this.podWrites = new JobPodWrites(podControl, expectations, recorder);
+        this.claims = new JobPodClaims(podInformer, podControl, jobs);
         jobInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Job j) {
@@ -336,7 +336,7 @@ public final class JobController implements Controller {
             return Result.done();
         }
         boolean satisfied = expectations.satisfied(key);
-        List<Pod> pods = claimPods(cached);
+        List<Pod> pods = claims.claim(cached);
         JobSyncState st = new JobSyncState(cached, pods, finalizerExpectations.get(key), clock.instant());
         JobStatus.Builder status = st.status;
         Instant now = st.now;
@@ -708,63 +708,6 @@ public final class JobController implements Controller {
 
     private static io.kubelite.api.PodFailurePolicy podFailurePolicy(Job job) {
         return job.getSpec().hasPodFailurePolicy() ? job.getSpec().getPodFailurePolicy() : null;
-    }
-
-    /**
-     * kube's {@code getPodsForJob}: the namespace's pods this Job controls, adopting matching
-     * orphans (after a fresh read of the Job proves it is still there and not being deleted) and
-     * releasing controlled pods whose labels stopped matching.
-     */
-    private List<Pod> claimPods(Job job) throws Exception {
-        String uid = job.getMetadata().getUid();
-        Selector sel = Selector.of(job.getSpec().getSelector());
-        boolean deleting = job.getMetadata().hasDeletionTimestamp();
-        List<Pod> claimed = new ArrayList<>();
-        Boolean canAdopt = null;
-        for (Pod p : podInformer.byNamespace(job.getMetadata().getNamespace())) {
-            if (MirrorPods.isMirror(p)) {
-                continue;
-            }
-            Optional<OwnerReference> ref = Pods.controllerRef(p.getMetadata());
-            boolean matches = sel.matches(p.getMetadata().getLabelsMap());
-            if (ref.isPresent()) {
-                if (!ref.get().getUid().equals(uid)) {
-                    continue;
-                }
-                if (matches) {
-                    claimed.add(p);
-                } else if (!deleting) {
-                    podControl.release(job, p);
-                }
-                continue;
-            }
-            if (deleting || !matches || Pods.isTerminating(p) || !job.getSpec().hasSelector()) {
-                continue;
-            }
-            if (canAdopt == null) {
-                canAdopt = recheckCanAdopt(job);
-            }
-            if (canAdopt) {
-                try {
-                    claimed.add(podControl.adopt(job, p));
-                } catch (Exception e) {
-                    LOG.debug("Job {}: could not adopt pod {}: {}", key(job.getMetadata()), Pods.key(p), e.toString());
-                }
-            }
-        }
-        return claimed;
-    }
-
-    private boolean recheckCanAdopt(Job job) {
-        try {
-            Job fresh = freshJobs
-                    .get(job.getMetadata().getNamespace(), job.getMetadata().getName())
-                    .get(10, TimeUnit.SECONDS);
-            return fresh.getMetadata().getUid().equals(job.getMetadata().getUid())
-                    && !fresh.getMetadata().hasDeletionTimestamp();
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     static ObjectReference ref(Job job) {
