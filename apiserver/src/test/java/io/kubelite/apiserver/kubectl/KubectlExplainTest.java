@@ -47,6 +47,23 @@ class KubectlExplainTest {
     }
 
     @Test
+    void explainTheJobFieldsOfIndexedPolicies() {
+        String out = kubectl.run("explain", "job.spec.successPolicy").ok();
+        assertThat(out)
+                .startsWith(
+                        "GROUP:      batch\nKIND:       Job\nVERSION:    v1\n\nFIELD: successPolicy <SuccessPolicy>\n")
+                .contains(
+                        "    SuccessPolicy describes when a Job can be declared as succeeded",
+                        "FIELDS:\n  rules\t<[]SuccessPolicyRule> -required-\n");
+        assertThat(kubectl.run("explain", "job.spec.successPolicy.rules").ok())
+                .contains("FIELDS:\n  succeededCount\t<integer>\n", "  succeededIndexes\t<string>\n");
+        assertThat(kubectl.run("explain", "job.spec.backoffLimitPerIndex").ok())
+                .contains("FIELD: backoffLimitPerIndex <integer>");
+        assertThat(kubectl.run("explain", "job.spec.managedBy").ok()).contains("FIELD: managedBy <string>");
+        assertThat(kubectl.run("explain", "job.status.failedIndexes").ok()).contains("FIELD: failedIndexes <string>");
+    }
+
+    @Test
     void explainAnUnknownFieldFailsAsKubectlSaysIt() {
         Kubectl.Result r = kubectl.run("explain", "pods.spec.nosuch");
         assertThat(r.exitCode()).isEqualTo(1);

@@ -171,6 +171,55 @@ class KubectlJobTest {
                 names -> names.stream().noneMatch(n -> n.startsWith("pi-")));
     }
 
+    private static final String INDEXED_JOB = """
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: %s
+            spec:
+              completionMode: %s
+              completions: 3
+              parallelism: 3
+              backoffLimitPerIndex: 1
+              successPolicy:
+                rules:
+                - succeededCount: 2
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - name: work
+                    image: busybox
+            """;
+
+    @Test
+    void anIndexedJobWithASuccessPolicyAndPerIndexBackoff() {
+        Kubectl.Result bad =
+                kubectl.run(String.format(INDEXED_JOB, "plain", "NonIndexed"), java.util.Map.of(), "apply", "-f", "-");
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.err())
+                .contains("The Job \"plain\" is invalid: ")
+                .contains("spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode")
+                .contains("spec.successPolicy: Invalid value: requires indexed completion mode");
+
+        assertThat(kubectl.run(String.format(INDEXED_JOB, "leaders", "Indexed"), java.util.Map.of(), "apply", "-f", "-")
+                        .ok())
+                .isEqualTo("job.batch/leaders created\n");
+        assertThat(kubectl.run("wait", "--for=condition=complete", "job/leaders", "--timeout=60s")
+                        .ok())
+                .isEqualTo("job.batch/leaders condition met\n");
+        assertThat(kubectl.run(
+                                "get",
+                                "job",
+                                "leaders",
+                                "-o",
+                                "jsonpath={.spec.backoffLimit} {.status.conditions[*].reason} [{.status.failedIndexes}]")
+                        .ok())
+                .as("backoffLimit defaults to MaxInt32; the success policy completes the Job")
+                .isEqualTo("2147483647 SuccessPolicy SuccessPolicy []");
+        kubectl.run("delete", "job", "leaders").ok();
+    }
+
     @Test
     void aCronJobAndAJobFromIt() {
         assertThat(kubectl.run(

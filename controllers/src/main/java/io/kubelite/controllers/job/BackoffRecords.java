@@ -27,20 +27,28 @@ final class BackoffRecords {
     record Record(String key, int failuresAfterLastSuccess, Instant lastFailureTime) {
         /** kube's {@code getRemainingTime}: zero when no failure is pending. */
         Duration remaining(Clock clock) {
-            if (failuresAfterLastSuccess == 0 || lastFailureTime == null) {
-                return Duration.ZERO;
-            }
-            Duration d = BASE;
-            for (int i = 1; i < failuresAfterLastSuccess; i++) {
-                d = d.multipliedBy(2);
-                if (d.compareTo(MAX) >= 0) {
-                    d = MAX;
-                    break;
-                }
-            }
-            Duration elapsed = Duration.between(lastFailureTime, clock.instant());
-            return d.compareTo(elapsed) < 0 ? Duration.ZERO : d.minus(elapsed);
+            return remainingFor(failuresAfterLastSuccess, lastFailureTime, clock);
         }
+    }
+
+    /**
+     * kube's {@code getRemainingTimeForFailuresCount}: {@link #BASE} doubled per failure after the
+     * first, capped at {@link #MAX}, less the time since the last failure; zero without failures.
+     */
+    static Duration remainingFor(int failures, Instant lastFailureTime, Clock clock) {
+        if (failures == 0 || lastFailureTime == null) {
+            return Duration.ZERO;
+        }
+        Duration d = BASE;
+        for (int i = 1; i < failures; i++) {
+            d = d.multipliedBy(2);
+            if (d.compareTo(MAX) >= 0) {
+                d = MAX;
+                break;
+            }
+        }
+        Duration elapsed = Duration.between(lastFailureTime, clock.instant());
+        return d.compareTo(elapsed) < 0 ? Duration.ZERO : d.minus(elapsed);
     }
 
     private final Map<String, Record> records = new ConcurrentHashMap<>();

@@ -12,6 +12,10 @@ final class JobConditions {
     static final String MSG_BACKOFF_LIMIT = "Job has reached the specified backoff limit";
     static final String REASON_DEADLINE = "DeadlineExceeded";
     static final String MSG_DEADLINE = "Job was active longer than specified deadline";
+    static final String REASON_MAX_FAILED_INDEXES = "MaxFailedIndexesExceeded";
+    static final String MSG_MAX_FAILED_INDEXES = "Job has exceeded the specified maximal number of failed indexes";
+    static final String REASON_FAILED_INDEXES = "FailedIndexes";
+    static final String MSG_FAILED_INDEXES = "Job has failed indexes";
     static final String REASON_POD_FAILURE_POLICY = "PodFailurePolicy";
     static final String REASON_COMPLETIONS_REACHED = "CompletionsReached";
     static final String MSG_COMPLETIONS_REACHED = "Reached expected number of succeeded pods";

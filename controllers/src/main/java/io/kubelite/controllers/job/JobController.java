@@ -34,7 +34,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,11 +48,16 @@ import org.slf4j.LoggerFactory;
  *   <li>Finished pods are counted as kube does with finalizers: their uids go to
  *       {@code status.uncountedTerminatedPods}, then the finalizer is removed, then they move to
  *       {@code succeeded}/{@code failed}, so a pod is counted exactly once across restarts.
- *       Indexed Jobs count indexes in {@code completedIndexes} instead.</li>
+ *       Indexed Jobs count indexes in {@code completedIndexes} instead; with
+ *       {@code backoffLimitPerIndex} each index has its own failure count and back-off, and a
+ *       failed index is not retried ({@link IndexFailures}).</li>
  *   <li>Failure: more failures than {@code backoffLimit}, {@code activeDeadlineSeconds} passed,
  *       or a FailJob rule of the pod failure policy sets the interim {@code FailureTarget}
- *       condition, active pods are deleted, and once none is left {@code Failed}. Success sets
- *       {@code SuccessCriteriaMet}, then {@code Complete} with {@code completionTime}.</li>
+ *       condition, active pods are deleted, and once none is left {@code Failed}; so do too
+ *       many failed indexes, or all indexes finished with some failed. Success (all completions,
+ *       or a rule of the success policy: {@link SuccessPolicies}) sets {@code SuccessCriteriaMet},
+ *       deletes what still runs, then {@code Complete} with {@code completionTime}.</li>
+ *   <li>A Job whose {@code spec.managedBy} names another controller is left alone.</li>
  *   <li>{@code suspend} deletes the active pods (their finalizers removed first, so they are not
  *       counted) and sets {@code Suspended}; resuming resets {@code startTime}.</li>
  * </ul>
@@ -67,7 +71,6 @@ public final class JobController implements Controller {
 
     private final ObjectStore<Job> jobs;
     private final JobPodControl podControl;
-    private final ObjectStore<Job> freshJobs;
     private final Informer<Job> jobInformer;
     private final Informer<Pod> podInformer;
     private final EventRecorder recorder;
@@ -79,16 +82,19 @@ public final class JobController implements Controller {
     private final Expectations expectations = new Expectations();
     private final FinalizerExpectations finalizerExpectations = new FinalizerExpectations();
     private final BackoffRecords backoff = new BackoffRecords();
+    private final JobPodWrites podWrites;
+    private final JobPodClaims claims;
 
     public JobController(ControllerContext ctx, Clock clock) {
         this.jobs = ctx.store().of(JobKind.RESOURCE);
-        this.freshJobs = jobs;
         this.podControl = new JobPodControl(ctx.store().of(PodKind.RESOURCE));
         this.jobInformer = ctx.informers().get(JobKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.recorder = ctx.recorder();
         this.clock = clock;
         this.timers = new ClockTimers<>(clock, queue);
+        this.podWrites = new JobPodWrites(podControl, expectations, recorder);
+        this.claims = new JobPodClaims(podInformer, podControl, jobs);
         jobInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Job j) {
@@ -291,6 +297,9 @@ public final class JobController implements Controller {
                 return Result.done();
             }
             Optional<Job> job = resolve(p.getMetadata().getNamespace(), ref.get());
+            if (job.isPresent() && Jobs.managedByExternalController(job.get()).isPresent()) {
+                return Result.done(); // its controller owns the finalizer
+            }
             if (job.isPresent() && !Jobs.isFinished(job.get())) {
                 return Result.done(); // adopted: the Job's sync counts it
             }
@@ -309,6 +318,13 @@ public final class JobController implements Controller {
             backoff.remove(key);
             return Result.done();
         }
+        Optional<String> external = Jobs.managedByExternalController(cached);
+        if (external.isPresent()) {
+            // kube checks here too, not only when queueing: a queued key may now name a Job
+            // recreated with managedBy set
+            LOG.debug("Job {}: skipped, managed by {}", key, external.get());
+            return Result.done();
+        }
         if (Jobs.isFinished(cached)) {
             backoff.remove(key);
             return Result.done();
@@ -320,7 +336,7 @@ public final class JobController implements Controller {
             return Result.done();
         }
         boolean satisfied = expectations.satisfied(key);
-        List<Pod> pods = claimPods(cached);
+        List<Pod> pods = claims.claim(cached);
         JobSyncState st = new JobSyncState(cached, pods, finalizerExpectations.get(key), clock.instant());
         JobStatus.Builder status = st.status;
         Instant now = st.now;
@@ -342,7 +358,7 @@ public final class JobController implements Controller {
         Exception manageErr = null;
         boolean suspendChanged = false;
         if (finished != null) {
-            int deleted = deleteActivePods(cached, st.active);
+            int deleted = podWrites.deleteActive(cached, st.active);
             if (deleted != st.active.size() || !satisfied) {
                 finished = null; // finalizers or pods the informer has not shown yet
             }
@@ -420,7 +436,7 @@ public final class JobController implements Controller {
         if (Jobs.isSuspended(job)) {
             List<Pod> victims = JobPods.forRemoval(job, st.active, active);
             expectations.expectDeletions(key, victims.stream().map(Pods::key).toList());
-            int removed = deleteJobPods(key, job, victims);
+            int removed = podWrites.deleteWithoutCounting(key, job, victims);
             st.activeCount -= removed;
             st.terminating += removed;
             st.ready -= (int) victims.stream().filter(Pods::isReady).count();
@@ -439,7 +455,7 @@ public final class JobController implements Controller {
         }
         if (!victims.isEmpty()) {
             expectations.expectDeletions(key, victims.stream().map(Pods::key).toList());
-            int removed = deleteJobPods(key, job, victims);
+            int removed = podWrites.deleteWithoutCounting(key, job, victims);
             st.activeCount -= removed;
             st.terminating += removed;
             st.ready -= (int) victims.stream().filter(Pods::isReady).count();
@@ -450,11 +466,14 @@ public final class JobController implements Controller {
         if (diff <= 0) {
             return;
         }
-        Instant asOf = clock.instant();
-        Duration wait = backoffRecord.remaining(clock);
-        if (wait.compareTo(Duration.ZERO) > 0) {
-            timers.addAt(key, asOf.plus(wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait));
-            return;
+        boolean perIndex = IndexFailures.enabled(job);
+        if (!perIndex) {
+            // with backoffLimitPerIndex each index waits its own back-off instead
+            Duration wait = backoffRecord.remaining(clock);
+            if (wait.compareTo(Duration.ZERO) > 0) {
+                syncAfter(key, wait);
+                return;
+            }
         }
         List<Integer> indexes = new ArrayList<>();
         if (Jobs.isIndexed(job)) {
@@ -465,98 +484,31 @@ public final class JobController implements Controller {
                     st.active,
                     terminatingPods,
                     st.succeededIndexes,
+                    st.failedIndexes == null ? OrderedIntervals.EMPTY : st.failedIndexes,
                     diff,
                     job.getSpec().getCompletions());
+            if (perIndex) {
+                IndexFailures.Creatable c = IndexFailures.creatable(indexes, st.delayedDeletion, clock);
+                if (!c.delay().isZero()) {
+                    syncAfter(key, c.delay());
+                    return;
+                }
+                indexes = c.indexes();
+            }
             diff = indexes.size();
             if (diff == 0) {
                 return;
             }
         }
         expectations.expectCreations(key, diff);
-        int created = createPods(key, job, diff, indexes);
+        int created = podWrites.create(key, job, diff, indexes, st.delayedDeletion);
         st.activeCount += created;
     }
 
-    /** Slow-start batches (1, 2, 4, ...); a batch with a failure stops the rest. Returns the pods created. */
-    private int createPods(String key, Job job, int count, List<Integer> indexes) throws Exception {
-        int done = 0;
-        int remaining = count;
-        Exception firstErr = null;
-        for (int batch = Math.min(remaining, 1); remaining > 0; batch = Math.min(2 * batch, remaining)) {
-            List<CompletableFuture<Pod>> fs = new ArrayList<>();
-            for (int i = 0; i < batch; i++) {
-                int ix = indexes.isEmpty() ? JobPods.UNKNOWN_INDEX : indexes.get(count - remaining + i);
-                fs.add(podControl.create(JobPodTemplate.pod(job, ix)));
-            }
-            boolean failed = false;
-            for (CompletableFuture<Pod> f : fs) {
-                try {
-                    Pod p = f.get(30, TimeUnit.SECONDS);
-                    done++;
-                    recorder.normal(
-                            ref(job),
-                            "SuccessfulCreate",
-                            "Created pod: " + p.getMetadata().getName());
-                } catch (Exception e) {
-                    expectations.creationObserved(key);
-                    failed = true;
-                    firstErr = firstErr != null ? firstErr : e;
-                    recorder.warning(
-                            ref(job),
-                            "FailedCreate",
-                            "Error creating: " + Pods.wrap(e).getMessage());
-                }
-            }
-            remaining -= batch;
-            if (failed) {
-                for (int i = 0; i < remaining; i++) {
-                    expectations.creationObserved(key);
-                }
-                break;
-            }
-        }
-        if (firstErr != null) {
-            throw Pods.wrap(firstErr);
-        }
-        return done;
-    }
-
-    /** kube's {@code deleteJobPods}: finalizer removed first (the pod is not counted), then deleted. */
-    private int deleteJobPods(String key, Job job, List<Pod> victims) throws Exception {
-        int removed = 0;
-        Exception firstErr = null;
-        for (Pod p : victims) {
-            try {
-                podControl.removeFinalizer(p).get(15, TimeUnit.SECONDS);
-                podControl.delete(p).get(15, TimeUnit.SECONDS);
-                removed++;
-                recorder.normal(
-                        ref(job),
-                        "SuccessfulDelete",
-                        "Deleted pod: " + p.getMetadata().getName());
-            } catch (Exception e) {
-                expectations.deletionObserved(key, Pods.key(p));
-                firstErr = firstErr != null ? firstErr : e;
-            }
-        }
-        if (firstErr != null) {
-            throw Pods.wrap(firstErr);
-        }
-        return removed;
-    }
-
-    /** kube's {@code deleteActivePods}: deleted with their finalizers, which the status tracking removes. */
-    private int deleteActivePods(Job job, List<Pod> active) {
-        int deleted = 0;
-        for (Pod p : active) {
-            try {
-                podControl.delete(p).get(15, TimeUnit.SECONDS);
-                deleted++;
-            } catch (Exception e) {
-                LOG.warn("Job {}: deleting pod {}: {}", key(job.getMetadata()), Pods.key(p), e.toString());
-            }
-        }
-        return deleted;
+    /** kube's {@code enqueueSyncJobWithDelay}: never sooner than the one-second batching period. */
+    private void syncAfter(String key, Duration wait) {
+        timers.addAt(
+                key, clock.instant().plus(wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait));
     }
 
     /**
@@ -591,10 +543,7 @@ public final class JobController implements Controller {
                 continue;
             }
             boolean failed = JobPods.isFailed(p, cached);
-            if (!(cached.getMetadata().hasDeletionTimestamp()
-                    || st.finished != null
-                    || p.getStatus().getPhase().equals("Succeeded")
-                    || failed)) {
+            if (!canRemoveFinalizer(cached, st, p, failed)) {
                 continue;
             }
             toRemove.add(p);
@@ -637,6 +586,16 @@ public final class JobController implements Controller {
                 needsFlush = true;
             }
             status.setSucceeded(st.succeededIndexes.total()).setCompletedIndexes(s);
+            if (st.failedIndexes != null) {
+                String f = st.failedIndexes.toString();
+                if (!status.hasFailedIndexes() || !f.equals(status.getFailedIndexes())) {
+                    status.setFailedIndexes(f);
+                    needsFlush = true;
+                }
+            } else if (status.hasFailedIndexes()) {
+                status.clearFailedIndexes();
+                needsFlush = true;
+            }
         }
         JobCondition finished = st.finished;
         if (finished != null && finished.getType().equals(Jobs.FAILURE_TARGET)) {
@@ -690,6 +649,25 @@ public final class JobController implements Controller {
         }
     }
 
+    /**
+     * kube's {@code canRemoveFinalizer}: once the Job is deleted or finishing, or the pod
+     * succeeded or failed — but not the failed pod whose counts its index's replacement still
+     * has to copy (backoffLimitPerIndex).
+     */
+    private static boolean canRemoveFinalizer(Job job, JobSyncState st, Pod p, boolean failed) {
+        if (job.getMetadata().hasDeletionTimestamp()
+                || st.finished != null
+                || p.getStatus().getPhase().equals("Succeeded")) {
+            return true;
+        }
+        if (!failed) {
+            return false;
+        }
+        Pod delayed = st.delayedDeletion.get(JobPods.completionIndex(p));
+        return delayed == null
+                || !delayed.getMetadata().getUid().equals(p.getMetadata().getUid());
+    }
+
     /** kube's {@code enactJobFinished}: the terminal condition, once nothing is uncounted or terminating. */
     private boolean enactFinished(JobStatus.Builder status, JobCondition finished, JobSyncState st) {
         UncountedTerminatedPods u = status.getUncountedTerminatedPods();
@@ -730,63 +708,6 @@ public final class JobController implements Controller {
 
     private static io.kubelite.api.PodFailurePolicy podFailurePolicy(Job job) {
         return job.getSpec().hasPodFailurePolicy() ? job.getSpec().getPodFailurePolicy() : null;
-    }
-
-    /**
-     * kube's {@code getPodsForJob}: the namespace's pods this Job controls, adopting matching
-     * orphans (after a fresh read of the Job proves it is still there and not being deleted) and
-     * releasing controlled pods whose labels stopped matching.
-     */
-    private List<Pod> claimPods(Job job) throws Exception {
-        String uid = job.getMetadata().getUid();
-        Selector sel = Selector.of(job.getSpec().getSelector());
-        boolean deleting = job.getMetadata().hasDeletionTimestamp();
-        List<Pod> claimed = new ArrayList<>();
-        Boolean canAdopt = null;
-        for (Pod p : podInformer.byNamespace(job.getMetadata().getNamespace())) {
-            if (MirrorPods.isMirror(p)) {
-                continue;
-            }
-            Optional<OwnerReference> ref = Pods.controllerRef(p.getMetadata());
-            boolean matches = sel.matches(p.getMetadata().getLabelsMap());
-            if (ref.isPresent()) {
-                if (!ref.get().getUid().equals(uid)) {
-                    continue;
-                }
-                if (matches) {
-                    claimed.add(p);
-                } else if (!deleting) {
-                    podControl.release(job, p);
-                }
-                continue;
-            }
-            if (deleting || !matches || Pods.isTerminating(p) || !job.getSpec().hasSelector()) {
-                continue;
-            }
-            if (canAdopt == null) {
-                canAdopt = recheckCanAdopt(job);
-            }
-            if (canAdopt) {
-                try {
-                    claimed.add(podControl.adopt(job, p));
-                } catch (Exception e) {
-                    LOG.debug("Job {}: could not adopt pod {}: {}", key(job.getMetadata()), Pods.key(p), e.toString());
-                }
-            }
-        }
-        return claimed;
-    }
-
-    private boolean recheckCanAdopt(Job job) {
-        try {
-            Job fresh = freshJobs
-                    .get(job.getMetadata().getNamespace(), job.getMetadata().getName())
-                    .get(10, TimeUnit.SECONDS);
-            return fresh.getMetadata().getUid().equals(job.getMetadata().getUid())
-                    && !fresh.getMetadata().hasDeletionTimestamp();
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     static ObjectReference ref(Job job) {

@@ -31,6 +31,11 @@ final class JobPodTemplate {
     private JobPodTemplate() {}
 
     static Pod pod(Job job, int index) {
+        return pod(job, index, java.util.Map.of());
+    }
+
+    /** The pod with {@code annotations} added (an index's failure counts, see {@link IndexFailures}). */
+    static Pod pod(Job job, int index, java.util.Map<String, String> annotations) {
         PodTemplateSpec t = job.getSpec().getTemplate();
         ObjectMeta.Builder m = ObjectMeta.newBuilder()
                 .setNamespace(job.getMetadata().getNamespace())
@@ -44,6 +49,7 @@ final class JobPodTemplate {
         PodSpec.Builder spec = PodSpecDefaults.admission(PodSpecDefaults.scheme(t.getSpec())).toBuilder();
         String name = job.getMetadata().getName();
         if (index >= 0) {
+            m.putAllAnnotations(annotations);
             m.putAnnotations(Jobs.COMPLETION_INDEX, Integer.toString(index));
             m.putLabels(Jobs.COMPLETION_INDEX, Integer.toString(index));
             m.setGenerateName(generateNameWithIndex(name, index));

@@ -161,9 +161,14 @@ final class JobPods {
         return rm;
     }
 
-    /** kube's {@code firstPendingIndexes}: the lowest {@code count} indexes that are neither active nor succeeded. */
+    /** kube's {@code firstPendingIndexes}: the lowest {@code count} indexes neither active, terminating, succeeded nor failed. */
     static List<Integer> firstPendingIndexes(
-            List<Pod> active, List<Pod> terminating, OrderedIntervals succeeded, int count, int completions) {
+            List<Pod> active,
+            List<Pod> terminating,
+            OrderedIntervals succeeded,
+            OrderedIntervals failed,
+            int count,
+            int completions) {
         Set<Integer> busy = new TreeSet<>();
         for (Pod p : active) {
             if (completionIndex(p) != UNKNOWN_INDEX) {
@@ -177,7 +182,7 @@ final class JobPods {
         }
         List<Integer> out = new ArrayList<>();
         for (int ix = 0; ix < completions && out.size() < count; ix++) {
-            if (!busy.contains(ix) && !succeeded.has(ix)) {
+            if (!busy.contains(ix) && !succeeded.has(ix) && !failed.has(ix)) {
                 out.add(ix);
             }
         }

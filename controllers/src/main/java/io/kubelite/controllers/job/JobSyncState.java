@@ -11,6 +11,7 @@ import io.kubelite.kinds.batch.job.Jobs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,6 +39,11 @@ final class JobSyncState {
     int failed;
     OrderedIntervals prevSucceededIndexes = OrderedIntervals.EMPTY;
     OrderedIntervals succeededIndexes = OrderedIntervals.EMPTY;
+    /** With backoffLimitPerIndex: the failed indexes, known and new; else null (no {@code status.failedIndexes}). */
+    OrderedIntervals failedIndexes;
+    /** With backoffLimitPerIndex: per index to retry, the failed pod its replacement counts from. */
+    Map<Integer, Pod> delayedDeletion = Map.of();
+
     JobCondition finished;
 
     JobSyncState(Job job, List<Pod> pods, Set<String> expectedRemovals, Instant now) {
@@ -92,6 +98,11 @@ final class JobSyncState {
                     .toList();
             succeededIndexes = prevSucceededIndexes.withOrderedIndexes(fresh);
             succeeded = succeededIndexes.total();
+            if (IndexFailures.enabled(job)) {
+                failedIndexes = IndexFailures.failedIndexes(job, pods);
+                delayedDeletion = IndexFailures.delayedDeletion(
+                        job, pods, active, expectedRemovals, succeededIndexes, failedIndexes);
+            }
         }
     }
 
@@ -108,11 +119,45 @@ final class JobSyncState {
     }
 
     /**
-     * The condition a finishing Job works towards, decided before pods are managed: one already
-     * set (SuccessCriteriaMet, or FailureTarget → Failed), a FailJob rule matched, too many
-     * failures, or the deadline passed. Null when the Job goes on.
+     * The condition a finishing Job works towards, decided before pods are managed, in kube's
+     * order: one already set (SuccessCriteriaMet, or FailureTarget → Failed), a FailJob rule
+     * matched, too many failures, the deadline passed; for an Indexed Job then more failed indexes
+     * than maxFailedIndexes or every index finished with some failed, then its success policy
+     * met. Null when the Job goes on.
      */
     JobCondition finishedConditionBeforeManage(Deadline deadline) {
+        JobCondition c = globalFinishedCondition(deadline);
+        if (c == null && failedIndexes != null) {
+            int failedCount = failedIndexes.total();
+            if (job.getSpec().hasMaxFailedIndexes()
+                    && failedCount > job.getSpec().getMaxFailedIndexes()) {
+                c = JobConditions.of(
+                        Jobs.FAILURE_TARGET,
+                        "True",
+                        JobConditions.REASON_MAX_FAILED_INDEXES,
+                        JobConditions.MSG_MAX_FAILED_INDEXES,
+                        now);
+            } else if (failedCount > 0
+                    && failedCount + succeededIndexes.total() >= job.getSpec().getCompletions()) {
+                c = JobConditions.of(
+                        Jobs.FAILURE_TARGET,
+                        "True",
+                        JobConditions.REASON_FAILED_INDEXES,
+                        JobConditions.MSG_FAILED_INDEXES,
+                        now);
+            }
+        }
+        if (c == null && Jobs.isIndexed(job) && job.getSpec().hasSuccessPolicy()) {
+            String msg = SuccessPolicies.match(
+                    job.getSpec().getSuccessPolicy(), job.getSpec().getCompletions(), succeededIndexes);
+            if (msg != null) {
+                c = JobConditions.of(Jobs.SUCCESS_CRITERIA_MET, "True", SuccessPolicies.REASON, msg, now);
+            }
+        }
+        return c;
+    }
+
+    private JobCondition globalFinishedCondition(Deadline deadline) {
         JobCondition met = JobConditions.find(status, Jobs.SUCCESS_CRITERIA_MET);
         if (met != null && met.getStatus().equals("True")) {
             return met;

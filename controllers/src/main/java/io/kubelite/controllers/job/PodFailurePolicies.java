@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * kube's {@code matchPodFailurePolicy}: the first rule matching a failed pod decides — FailJob
- * (with kube's message), Ignore (not counted towards backoffLimit) or Count; no match counts.
+ * (with kube's message), FailIndex (the pod's index fails, see {@link IndexFailures}), Ignore (not
+ * counted towards backoffLimit) or Count; no match counts.
  * Exit codes are those of terminated containers with a non-zero code (app containers first,
  * then init containers); pod conditions match on type and status.
  */
@@ -22,6 +23,8 @@ final class PodFailurePolicies {
      * @param action the matched rule's action, null when none matched
      */
     record Match(String failJobMessage, boolean countFailed, String action) {}
+
+    static final String FAIL_INDEX = "FailIndex";
 
     private static final Match NO_MATCH = new Match(null, true, null);
 
@@ -62,10 +65,12 @@ final class PodFailurePolicies {
         return NO_MATCH;
     }
 
-    /** Null for FailIndex (backoffLimitPerIndex is not served): the next rule is tried, as kube does with the gate off. */
+    /** The rule's verdict; null for an action kube does not know, so the next rule is tried. */
     private static Match act(String action, String failJobMessage) {
         return switch (action) {
             case "Ignore" -> new Match(null, false, action);
+            // counted (towards the index's limit too); the index itself fails (IndexFailures)
+            case FAIL_INDEX -> new Match(null, true, action);
             case "Count" -> new Match(null, true, action);
             case "FailJob" -> new Match(failJobMessage, true, action);
             default -> null;

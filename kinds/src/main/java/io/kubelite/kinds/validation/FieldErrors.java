@@ -59,6 +59,11 @@ public final class FieldErrors {
         errors.add(new FieldError("FieldValueTooLong", "Too long: must have at most " + max + " bytes", field));
     }
 
+    /** kube's {@code field.TooLongMaxLength}: a string longer than {@code max} characters. */
+    public void tooLongMaxLength(String field, int max) {
+        errors.add(new FieldError("FieldValueTooLong", "Too long: may not be longer than " + max, field));
+    }
+
     /** Adds {@code invalid(field, value, err)} when {@code err} (a {@link Names} check's answer) is not null. */
     public void invalidIf(String field, Object value, String err) {
         if (err != null) {

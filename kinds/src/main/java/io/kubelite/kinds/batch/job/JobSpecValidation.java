@@ -14,9 +14,10 @@ import java.util.Set;
 
 /**
  * kube's {@code validateJobSpec} (pkg/apis/batch/validation), shared by Jobs and CronJobs' job
- * templates: non-negative counts, the completion mode, the pod failure policy, the pod
- * replacement policy, the pod template, and a restartPolicy of OnFailure or Never (only Never
- * with a pod failure policy), with kube's field paths and messages.
+ * templates: non-negative counts, the per-index limits and success policy of Indexed Jobs
+ * ({@link IndexedJobValidation}), {@code managedBy}, the completion mode, the pod failure
+ * policy, the pod replacement policy, the pod template, and a restartPolicy of OnFailure or
+ * Never (only Never with a pod failure policy), with kube's field paths and messages.
  */
 public final class JobSpecValidation {
     static final List<String> COMPLETION_MODES = List.of(Jobs.NON_INDEXED, Jobs.INDEXED);
@@ -43,6 +44,10 @@ public final class JobSpecValidation {
                 spec.getTtlSecondsAfterFinished(),
                 path + ".ttlSecondsAfterFinished",
                 errs);
+        IndexedJobValidation.limits(spec, path, errs);
+        if (spec.hasManagedBy()) {
+            ManagedBy.validate(spec.getManagedBy(), path + ".managedBy", errs);
+        }
         if (spec.hasCompletionMode()) {
             String mode = spec.getCompletionMode();
             if (!COMPLETION_MODES.contains(mode)) {
@@ -59,10 +64,23 @@ public final class JobSpecValidation {
                             "must be less than or equal to " + MAX_PARALLELISM_INDEXED
                                     + " when completion mode is Indexed");
                 }
+                IndexedJobValidation.indexed(spec, path, errs);
             }
+        }
+        boolean indexed = Jobs.INDEXED.equals(spec.getCompletionMode());
+        if (!spec.hasCompletionMode() || spec.getCompletionMode().equals(Jobs.NON_INDEXED)) {
+            IndexedJobValidation.nonIndexed(spec, path, errs);
         }
         if (spec.hasPodFailurePolicy()) {
             podFailurePolicy(spec, path + ".podFailurePolicy", errs);
+        }
+        if (spec.hasSuccessPolicy()) {
+            if (!indexed) {
+                // kube prints the policy as Go's %#v, pointers' addresses and all: no value here
+                errs.invalidNoValue(path + ".successPolicy", "requires indexed completion mode");
+            } else {
+                IndexedJobValidation.successPolicy(spec, path + ".successPolicy", errs);
+            }
         }
         if (spec.hasPodReplacementPolicy()) {
             String p = spec.getPodReplacementPolicy();
@@ -101,7 +119,9 @@ public final class JobSpecValidation {
             if (r.getAction().isEmpty()) {
                 errs.required(rp + ".action", "valid values: [\"Count\" \"FailIndex\" \"FailJob\" \"Ignore\"]");
             } else if (r.getAction().equals("FailIndex")) {
-                errs.invalid(rp + ".action", r.getAction(), "requires the backoffLimitPerIndex to be set");
+                if (!spec.hasBackoffLimitPerIndex()) {
+                    errs.invalid(rp + ".action", r.getAction(), "requires the backoffLimitPerIndex to be set");
+                }
             } else if (!ACTIONS.contains(r.getAction())) {
                 errs.notSupported(rp + ".action", r.getAction(), ACTIONS);
             }

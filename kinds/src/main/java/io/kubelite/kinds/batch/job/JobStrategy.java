@@ -19,7 +19,8 @@ import java.util.UUID;
 
 /**
  * kube's Job strategy and defaults ({@code SetDefaults_Job}, {@code jobStrategy}): completions and
- * parallelism 1 when both are unset (parallelism 1 when only it is), backoffLimit 6,
+ * parallelism 1 when both are unset (parallelism 1 when only it is), backoffLimit 6 (MaxInt32
+ * with backoffLimitPerIndex),
  * completionMode NonIndexed, suspend false, podReplacementPolicy (Failed with a pod failure
  * policy, else TerminatingOrFailed), a pod failure policy's condition patterns status True, the
  * pod template's scheme defaults. On create the status is reset and, unless
@@ -49,7 +50,8 @@ final class JobStrategy implements Strategy<Job> {
             s.setParallelism(1);
         }
         if (!s.hasBackoffLimit()) {
-            s.setBackoffLimit(6);
+            // per-index limits replace the global one, which then never fails the Job itself
+            s.setBackoffLimit(s.hasBackoffLimitPerIndex() ? Integer.MAX_VALUE : 6);
         }
         if (!s.hasCompletionMode()) {
             s.setCompletionMode(Jobs.NON_INDEXED);
@@ -211,6 +213,19 @@ final class JobStrategy implements Strategy<Job> {
         }
         if (!s.getPodFailurePolicy().equals(o.getPodFailurePolicy())) {
             errs.invalidNoValue("spec.podFailurePolicy", "field is immutable");
+        }
+        if (s.hasBackoffLimitPerIndex() != o.hasBackoffLimitPerIndex()
+                || s.getBackoffLimitPerIndex() != o.getBackoffLimitPerIndex()) {
+            errs.invalid(
+                    "spec.backoffLimitPerIndex",
+                    s.hasBackoffLimitPerIndex() ? (Object) s.getBackoffLimitPerIndex() : "null",
+                    "field is immutable");
+        }
+        if (s.hasManagedBy() != o.hasManagedBy() || !s.getManagedBy().equals(o.getManagedBy())) {
+            errs.invalid("spec.managedBy", s.hasManagedBy() ? s.getManagedBy() : "null", "field is immutable");
+        }
+        if (!s.getSuccessPolicy().equals(o.getSuccessPolicy()) || s.hasSuccessPolicy() != o.hasSuccessPolicy()) {
+            errs.invalidNoValue("spec.successPolicy", "field is immutable");
         }
     }
 

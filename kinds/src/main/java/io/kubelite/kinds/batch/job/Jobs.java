@@ -25,6 +25,16 @@ public final class Jobs {
     /** Annotation of a CronJob's Job: the scheduled time it was created for, RFC 3339 in the CronJob's zone. */
     public static final String CRONJOB_SCHEDULED_TIMESTAMP = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
+    /**
+     * Annotation on an Indexed Job's pod with backoffLimitPerIndex: the failures of its index
+     * counted towards the limit before this pod was created.
+     */
+    public static final String INDEX_FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count";
+    /** Beside it: the failures of the index a pod failure policy's Ignore rule did not count. */
+    public static final String INDEX_IGNORED_FAILURE_COUNT = "batch.kubernetes.io/job-index-ignored-failure-count";
+    /** The {@code spec.managedBy} of Jobs this (kube's) Job controller reconciles; unset means the same. */
+    public static final String JOB_CONTROLLER_NAME = "kubernetes.io/job-controller";
+
     public static final String NON_INDEXED = "NonIndexed";
     public static final String INDEXED = "Indexed";
 
@@ -58,6 +68,12 @@ public final class Jobs {
 
     public static boolean isIndexed(Job job) {
         return INDEXED.equals(job.getSpec().getCompletionMode());
+    }
+
+    /** kube's {@code managedByExternalController}: the other controller named by {@code spec.managedBy}, if any. */
+    public static Optional<String> managedByExternalController(Job job) {
+        String by = job.getSpec().getManagedBy();
+        return job.getSpec().hasManagedBy() && !by.equals(JOB_CONTROLLER_NAME) ? Optional.of(by) : Optional.empty();
     }
 
     public static boolean isSuspended(Job job) {

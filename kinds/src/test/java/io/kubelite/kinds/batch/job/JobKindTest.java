@@ -15,10 +15,14 @@ import io.kubelite.api.PodFailurePolicyOnPodConditionsPattern;
 import io.kubelite.api.PodFailurePolicyRule;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.PodTemplateSpec;
+import io.kubelite.api.SuccessPolicy;
+import io.kubelite.api.SuccessPolicyRule;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.validation.FieldError;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** The Job kind's strategy and columns as pure functions, with kube's defaults, messages and cells. */
@@ -215,6 +219,170 @@ class JobKindTest {
                 .setSpec(stored.getSpec().toBuilder().setSuspend(true).setParallelism(3))
                 .build();
         assertThat(JobKind.KIND.validateUpdate(suspended, stored)).isEmpty();
+    }
+
+    private static Job withSpec(UnaryOperator<JobSpec.Builder> f) {
+        Job j = pi("Never");
+        return j.toBuilder().setSpec(f.apply(j.getSpec().toBuilder())).build();
+    }
+
+    private static List<Tuple> errors(Job j) {
+        return JobKind.KIND.validateCreate(create(j)).stream()
+                .map(e -> Tuple.tuple(e.field(), e.message()))
+                .toList();
+    }
+
+    @Test
+    void backoffLimitPerIndexDefaultsTheGlobalLimitToMaxInt32AndNeedsIndexedMode() {
+        Job perIndex = withSpec(s -> s.setCompletionMode("Indexed")
+                .setCompletions(4)
+                .setBackoffLimitPerIndex(1)
+                .setMaxFailedIndexes(2)
+                .setPodFailurePolicy(PodFailurePolicy.newBuilder()
+                        .addRules(PodFailurePolicyRule.newBuilder()
+                                .setAction("FailIndex")
+                                .setOnExitCodes(PodFailurePolicyOnExitCodesRequirement.newBuilder()
+                                        .setOperator("In")
+                                        .addValues(42)))));
+        assertThat(create(perIndex).getSpec().getBackoffLimit()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(errors(perIndex))
+                .as("FailIndex is allowed with backoffLimitPerIndex")
+                .isEmpty();
+        assertThat(create(withSpec(s -> s.setBackoffLimitPerIndex(1).setBackoffLimit(3)))
+                        .getSpec()
+                        .getBackoffLimit())
+                .as("an explicit backoffLimit stays")
+                .isEqualTo(3);
+
+        assertThat(errors(withSpec(s -> s.setBackoffLimitPerIndex(1).setMaxFailedIndexes(1))))
+                .containsExactly(
+                        Tuple.tuple("spec.backoffLimitPerIndex", "Invalid value: 1: requires indexed completion mode"),
+                        Tuple.tuple("spec.maxFailedIndexes", "Invalid value: 1: requires indexed completion mode"));
+        assertThat(errors(withSpec(s -> s.setCompletionMode("Indexed")
+                        .setCompletions(3)
+                        .setBackoffLimitPerIndex(-1)
+                        .setMaxFailedIndexes(4))))
+                .containsExactly(
+                        Tuple.tuple(
+                                "spec.backoffLimitPerIndex", "Invalid value: -1: must be greater than or equal to 0"),
+                        Tuple.tuple(
+                                "spec.maxFailedIndexes",
+                                "Invalid value: 4: must be less than or equal to completions"));
+        assertThat(errors(withSpec(
+                        s -> s.setCompletionMode("Indexed").setCompletions(3).setMaxFailedIndexes(1))))
+                .containsExactly(
+                        Tuple.tuple("spec.backoffLimitPerIndex", "Required value: when maxFailedIndexes is specified"));
+        assertThat(errors(withSpec(s -> s.setCompletionMode("Indexed")
+                        .setCompletions(200_000)
+                        .setParallelism(20_000)
+                        .setBackoffLimitPerIndex(1))))
+                .contains(
+                        Tuple.tuple(
+                                "spec.maxFailedIndexes",
+                                "Required value: must be specified when completions is above 100000"),
+                        Tuple.tuple(
+                                "spec.parallelism",
+                                "Invalid value: 20000: must be less than or equal to 10000 when completions are above"
+                                        + " 100000 and used with backoff limit per index"));
+        PodFailurePolicy failIndex = perIndex.getSpec().getPodFailurePolicy();
+        assertThat(errors(withSpec(
+                        s -> s.setCompletionMode("Indexed").setCompletions(2).setPodFailurePolicy(failIndex))))
+                .containsExactly(Tuple.tuple(
+                        "spec.podFailurePolicy.rules[0].action",
+                        "Invalid value: \"FailIndex\": requires the backoffLimitPerIndex to be set"));
+    }
+
+    @Test
+    void successPolicyRulesAreValidatedAsKube() {
+        UnaryOperator<JobSpec.Builder> indexed =
+                s -> s.setCompletionMode("Indexed").setCompletions(5);
+        Job ok = withSpec(s -> indexed.apply(s)
+                .setSuccessPolicy(SuccessPolicy.newBuilder()
+                        .addRules(SuccessPolicyRule.newBuilder()
+                                .setSucceededIndexes("0,2-4")
+                                .setSucceededCount(2))
+                        .addRules(SuccessPolicyRule.newBuilder().setSucceededCount(5))));
+        assertThat(errors(ok)).isEmpty();
+        assertThat(errors(withSpec(s -> s.setSuccessPolicy(SuccessPolicy.newBuilder()
+                        .addRules(SuccessPolicyRule.newBuilder().setSucceededCount(1))))))
+                .containsExactly(Tuple.tuple("spec.successPolicy", "Invalid value: requires indexed completion mode"));
+        assertThat(errors(withSpec(s -> indexed.apply(s).setSuccessPolicy(SuccessPolicy.getDefaultInstance()))))
+                .containsExactly(Tuple.tuple(
+                        "spec.successPolicy.rules",
+                        "Required value: at least one rules must be specified when the successPolicy is specified"));
+        Job bad = withSpec(s -> indexed.apply(s)
+                .setSuccessPolicy(SuccessPolicy.newBuilder()
+                        .addRules(SuccessPolicyRule.getDefaultInstance())
+                        .addRules(SuccessPolicyRule.newBuilder().setSucceededIndexes("3,1"))
+                        .addRules(SuccessPolicyRule.newBuilder().setSucceededIndexes("1-7"))
+                        .addRules(SuccessPolicyRule.newBuilder().setSucceededIndexes("a"))
+                        .addRules(SuccessPolicyRule.newBuilder().setSucceededCount(6))
+                        .addRules(SuccessPolicyRule.newBuilder()
+                                .setSucceededIndexes("0-1")
+                                .setSucceededCount(3))));
+        assertThat(errors(bad))
+                .containsExactly(
+                        Tuple.tuple(
+                                "spec.successPolicy.rules[0]",
+                                "Required value: at least one of succeededCount or succeededIndexes must be specified"),
+                        Tuple.tuple(
+                                "spec.successPolicy.rules[1].succeededIndexes",
+                                "Invalid value: \"3,1\": error parsing succeededIndexes: non-increasing order,"
+                                        + " previous: 3, current: 1"),
+                        Tuple.tuple(
+                                "spec.successPolicy.rules[2].succeededIndexes",
+                                "Invalid value: \"1-7\": error parsing succeededIndexes: too large index: \"7\""),
+                        Tuple.tuple(
+                                "spec.successPolicy.rules[3].succeededIndexes",
+                                "Invalid value: \"a\": error parsing succeededIndexes: cannot convert string to"
+                                        + " integer for index: \"a\""),
+                        Tuple.tuple(
+                                "spec.successPolicy.rules[4].succeededCount",
+                                "Invalid value: 6: must be less than or equal to 5 (the number of specified completions)"),
+                        Tuple.tuple(
+                                "spec.successPolicy.rules[5].succeededCount",
+                                "Invalid value: 3: must be less than or equal to 2 (the number of indexes in the"
+                                        + " specified succeededIndexes field)"));
+    }
+
+    @Test
+    void managedByIsADomainPrefixedPathAndImmutable() {
+        assertThat(errors(withSpec(s -> s.setManagedBy("kueue.x-k8s.io/multikueue"))))
+                .isEmpty();
+        assertThat(errors(withSpec(s -> s.setManagedBy("no-slash"))))
+                .containsExactly(Tuple.tuple(
+                        "spec.managedBy",
+                        "Invalid value: \"no-slash\": must be a domain-prefixed path (such as \"acme.io/foo\")"));
+        assertThat(errors(withSpec(s -> s.setManagedBy("Bad_Host/x"))))
+                .extracting(t -> t.toList().get(1).toString())
+                .singleElement()
+                .asString()
+                .startsWith("Invalid value: \"Bad_Host\": a lowercase RFC 1123 subdomain");
+        assertThat(errors(withSpec(s -> s.setManagedBy("example.com/" + "a".repeat(60)))))
+                .containsExactly(Tuple.tuple("spec.managedBy", "Too long: may not be longer than 63"));
+        assertThat(errors(withSpec(s -> s.setManagedBy("example.com/a b"))))
+                .containsExactly(Tuple.tuple(
+                        "spec.managedBy",
+                        "Invalid value: \"a b\": Invalid path (regex used for validation is"
+                                + " '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')"));
+
+        Job stored = create(withSpec(s -> s.setCompletionMode("Indexed")
+                .setCompletions(2)
+                .setBackoffLimitPerIndex(1)
+                .setSuccessPolicy(SuccessPolicy.newBuilder()
+                        .addRules(SuccessPolicyRule.newBuilder().setSucceededCount(1)))));
+        Job changed = stored.toBuilder()
+                .setSpec(stored.getSpec().toBuilder()
+                        .setManagedBy("example.com/mine")
+                        .setBackoffLimitPerIndex(2)
+                        .clearSuccessPolicy())
+                .build();
+        assertThat(JobKind.KIND.validateUpdate(changed, stored))
+                .extracting(FieldError::field, FieldError::message)
+                .containsExactly(
+                        Tuple.tuple("spec.backoffLimitPerIndex", "Invalid value: 2: field is immutable"),
+                        Tuple.tuple("spec.managedBy", "Invalid value: \"example.com/mine\": field is immutable"),
+                        Tuple.tuple("spec.successPolicy", "Invalid value: field is immutable"));
     }
 
     @Test
