@@ -46,6 +46,23 @@ class EveryPodFieldTest {
     assertThat(missing).as("fields no object of the manifest sets").isEmpty();
   }
 
+  @Test
+  void everyWorkloadTemplateIsThePodSpecItself() {
+    // so the fields above come to Deployments, StatefulSets, DaemonSets, ReplicaSets and Jobs too
+    for (Descriptor spec :
+        List.of(
+            DeploymentSpec.getDescriptor(),
+            StatefulSetSpec.getDescriptor(),
+            DaemonSetSpec.getDescriptor(),
+            ReplicaSetSpec.getDescriptor(),
+            JobSpec.getDescriptor())) {
+      Descriptor template = spec.findFieldByName("template").getMessageType();
+      assertThat(template).as(spec.getName()).isEqualTo(PodTemplateSpec.getDescriptor());
+      assertThat(template.findFieldByName("spec").getMessageType())
+          .isEqualTo(PodSpec.getDescriptor());
+    }
+  }
+
   private static Set<String> missing(Descriptor type, List<JsonNode> objects) {
     Set<String> out = new TreeSet<>();
     for (FieldDescriptor f : type.getFields()) {

@@ -59,8 +59,8 @@ class KubectlEveryPodFieldTest {
     void aDeploymentTemplateKeepsEverySpecField() throws Exception {
         JsonNode pod = manifest("unused");
         ObjectNode spec = ((ObjectNode) pod.get("spec")).deepCopy();
-        // a template's pods are the scheduler's to place and take no gates kube would refuse
-        spec.remove("nodeName");
+        // what kube refuses in a Deployment's template: a node, a deadline, ephemeral containers
+        spec.remove(java.util.List.of("nodeName", "activeDeadlineSeconds", "ephemeralContainers"));
         ObjectNode deployment = JSON.createObjectNode();
         deployment.put("apiVersion", "apps/v1").put("kind", "Deployment");
         deployment.putObject("metadata").put("name", "every-field");
