@@ -29,10 +29,27 @@ public final class PodSpecValidation {
             List.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
 
     public static void validate(PodSpec s, String path, FieldErrors errs) {
+        validate(s, path, true, errs);
+    }
+
+    /**
+     * A StatefulSet's template: its volumeMounts may name the StatefulSet's volumeClaimTemplates,
+     * which kubelite does not model (kube leaves mounts of its templates unchecked for the same
+     * reason, see apps/validation's ValidatePodTemplateSpecForStatefulSet), so they are not
+     * required to name one of the template's volumes.
+     */
+    public static void validateStatefulSetTemplate(PodSpec s, String path, FieldErrors errs) {
+        validate(s, path, false, errs);
+    }
+
+    private static void validate(PodSpec s, String path, boolean mountsNameVolumes, FieldErrors errs) {
         if (s.getContainersCount() == 0) {
             errs.required(path + ".containers");
         }
         Set<String> volumes = PodVolumeValidation.volumes(s.getVolumesList(), path + ".volumes", errs);
+        if (!mountsNameVolumes) {
+            volumes = null; // any name
+        }
         Set<String> names = new HashSet<>();
         containers(s.getInitContainersList(), path + ".initContainers", names, volumes, errs);
         containers(s.getContainersList(), path + ".containers", names, volumes, errs);

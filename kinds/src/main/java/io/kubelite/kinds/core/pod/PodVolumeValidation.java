@@ -128,7 +128,10 @@ final class PodVolumeValidation {
         }
     }
 
-    /** kube's ValidateVolumeMounts: a mount names a volume of the pod and has a unique, set path. */
+    /**
+     * kube's ValidateVolumeMounts: a mount names a volume of the pod ({@code volumes}; null when
+     * any name goes) and has a unique, set path.
+     */
     static void mounts(List<VolumeMount> mounts, Set<String> volumes, String path, FieldErrors errs) {
         Set<String> paths = new HashSet<>();
         for (int i = 0; i < mounts.size(); i++) {
@@ -136,7 +139,7 @@ final class PodVolumeValidation {
             String p = path + "[" + i + "]";
             if (m.getName().isEmpty()) {
                 errs.required(p + ".name");
-            } else if (!volumes.contains(m.getName())) {
+            } else if (volumes != null && !volumes.contains(m.getName())) {
                 errs.notFound(p + ".name", m.getName());
             }
             if (m.getMountPath().isEmpty()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.Pod;
 import io.kubelite.kinds.validation.FieldError;
+import io.kubelite.kinds.validation.FieldErrors;
 import io.kubelite.kinds.validation.Names;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,17 @@ class PodVolumesAndHandlersTest {
                         "spec.containers[0].volumeMounts[1].name: Not found: \"missing\"",
                         "spec.containers[0].volumeMounts[2].mountPath: Invalid value: \"/data\": must be unique",
                         "spec.containers[0].volumeMounts[3].mountPath: Required value");
+    }
+
+    @Test
+    void aStatefulSetTemplatesMountsMayNameItsClaimTemplates() {
+        Pod p = pod("""
+                {"containers": [{"name": "c", "image": "busybox", "volumeMounts": [
+                   {"name": "www", "mountPath": "/usr/share/nginx/html"}]}]}""");
+        FieldErrors errs = new FieldErrors();
+        PodSpecValidation.validateStatefulSetTemplate(p.getSpec(), "spec.template.spec", errs);
+        assertThat(errs.list()).isEmpty();
+        assertThat(errors(p)).containsExactly("spec.containers[0].volumeMounts[0].name: Not found: \"www\"");
     }
 
     @Test
