@@ -79,6 +79,62 @@ class KubectlEveryPodFieldTest {
                 .isEmpty();
     }
 
+    @Test
+    void patchAndApplyMergeVolumesMountsAndEnvByTheirKeys() throws Exception {
+        String v1 = deployment("merge", "{\"name\": \"a\", \"emptyDir\": {}}");
+        assertThat(kubectl.run("apply", "-f", writeText(v1, "merge.json")).ok())
+                .isEqualTo("deployment.apps/merge created\n");
+        // a strategic merge patch adds volume b, a mount of it and env B beside what is there,
+        // matching volumes and env by name and mounts by mountPath
+        String patch = "{\"spec\":{\"template\":{\"spec\":{"
+                + "\"volumes\":[{\"name\":\"b\",\"configMap\":{\"name\":\"cm\"}}],"
+                + "\"containers\":[{\"name\":\"c\",\"volumeMounts\":[{\"name\":\"b\",\"mountPath\":\"/b\"}],"
+                + "\"env\":[{\"name\":\"B\",\"value\":\"2\"}]}]}}}}";
+        assertThat(kubectl.run("patch", "deployment", "merge", "-p", patch).ok())
+                .isEqualTo("deployment.apps/merge patched\n");
+        JsonNode spec = JSON.readTree(
+                        kubectl.run("get", "deployment", "merge", "-o", "json").ok())
+                .at("/spec/template/spec");
+        assertThat(spec.get("volumes"))
+                .isEqualTo(tree("[{\"name\":\"a\",\"emptyDir\":{}},"
+                        + "{\"name\":\"b\",\"configMap\":{\"name\":\"cm\",\"defaultMode\":420}}]"));
+        assertThat(spec.at("/containers/0/volumeMounts"))
+                .isEqualTo(tree("[{\"name\":\"a\",\"mountPath\":\"/a\"},{\"name\":\"b\",\"mountPath\":\"/b\"}]"));
+        assertThat(spec.at("/containers/0/env"))
+                .isEqualTo(tree("[{\"name\":\"A\",\"value\":\"1\"},{\"name\":\"B\",\"value\":\"2\"}]"));
+
+        // apply switching volume a's source: kubectl sends $retainKeys (volumes are merge,retainKeys),
+        // so the old source goes rather than leaving a volume with two
+        String v2 = deployment("merge", "{\"name\": \"a\", \"hostPath\": {\"path\": \"/data\"}}");
+        assertThat(kubectl.run("apply", "-f", writeText(v2, "merge.json")).ok())
+                .isEqualTo("deployment.apps/merge configured\n");
+        JsonNode a = JSON.readTree(
+                        kubectl.run("get", "deployment", "merge", "-o", "json").ok())
+                .at("/spec/template/spec/volumes/0");
+        assertThat(a).isEqualTo(tree("{\"name\":\"a\",\"hostPath\":{\"path\":\"/data\",\"type\":\"\"}}"));
+    }
+
+    private static String deployment(String name, String volume) {
+        return """
+                {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "%s"},
+                 "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "%s"}},
+                  "template": {"metadata": {"labels": {"app": "%s"}},
+                   "spec": {"volumes": [%s],
+                    "containers": [{"name": "c", "image": "busybox",
+                      "volumeMounts": [{"name": "a", "mountPath": "/a"}],
+                      "env": [{"name": "A", "value": "1"}]}]}}}}""".formatted(name, name, name, volume);
+    }
+
+    private static JsonNode tree(String json) throws Exception {
+        return JSON.readTree(json);
+    }
+
+    private static String writeText(String text, String file) throws Exception {
+        Path path = CLUSTER.dir().resolve(file);
+        Files.writeString(path, text);
+        return path.toString();
+    }
+
     private static JsonNode manifest(String name) throws Exception {
         ObjectNode pod = (ObjectNode) JSON.readTree(EveryFieldPod.json());
         ((ObjectNode) pod.get("metadata")).put("name", name);
