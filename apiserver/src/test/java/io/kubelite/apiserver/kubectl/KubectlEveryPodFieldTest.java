@@ -56,6 +56,26 @@ class KubectlEveryPodFieldTest {
     }
 
     @Test
+    void serverSideApplyThenGetReturnsEverySpecField() throws Exception {
+        // server-side apply keys every list of the spec by its list-map keys (volumes and
+        // containers by name, volumeMounts by mountPath, hostAliases by ip, ...) to track owners
+        JsonNode sent = manifest("every-ssa");
+        assertThat(kubectl.run("apply", "--server-side", "-f", write(sent, "ssa.json"))
+                        .ok())
+                .isEqualTo("pod/every-ssa serverside-applied\n");
+        JsonNode got = JSON.readTree(
+                kubectl.run("get", "pod", "every-ssa", "-o", "json").ok());
+        assertThat(EveryFieldPod.differences(sent.get("spec"), got.get("spec"))).isEmpty();
+        assertThat(kubectl.run(
+                                "apply",
+                                "--server-side",
+                                "-f",
+                                CLUSTER.dir().resolve("ssa.json").toString())
+                        .ok())
+                .isEqualTo("pod/every-ssa serverside-applied\n");
+    }
+
+    @Test
     void aDeploymentTemplateKeepsEverySpecField() throws Exception {
         JsonNode pod = manifest("unused");
         ObjectNode spec = ((ObjectNode) pod.get("spec")).deepCopy();
