@@ -76,6 +76,19 @@ class KubectlEveryPodFieldTest {
     }
 
     @Test
+    void explainDescribesTheNewFieldsWithKubesText() {
+        String out =
+                kubectl.run("explain", "pods.spec.volumes.secret.defaultMode").ok();
+        assertThat(out)
+                .contains("FIELD: defaultMode <integer>")
+                .contains("defaultMode is Optional: mode bits used to set permissions on created files")
+                .contains("decimal values for mode bits. Defaults to 0644.");
+        assertThat(kubectl.run("explain", "pods.spec.containers.lifecycle.preStop.sleep")
+                        .ok())
+                .contains("seconds\t<integer> -required-");
+    }
+
+    @Test
     void aDeploymentTemplateKeepsEverySpecField() throws Exception {
         JsonNode pod = manifest("unused");
         ObjectNode spec = ((ObjectNode) pod.get("spec")).deepCopy();
