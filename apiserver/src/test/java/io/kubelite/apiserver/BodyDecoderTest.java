@@ -18,12 +18,12 @@ class BodyDecoderTest {
     void decodesJsonWithTypeMetaAndWarnings() {
         BodyDecoder.Decoded<Pod> d =
                 pods.decode("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},"
-                        + "\"spec\":{\"volumes\":[],\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
+                        + "\"spec\":{\"volumez\":[],\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
         assertThat(d.typeMeta().kind()).isEqualTo("Pod");
         assertThat(d.typeMeta().apiVersion()).isEqualTo("v1");
         assertThat(d.object().getMetadata().getName()).isEqualTo("p");
         assertThat(d.object().getSpec().getContainers(0).getImage()).isEqualTo("i");
-        assertThat(d.warnings()).containsExactly("unknown field \"spec.volumes\"");
+        assertThat(d.warnings()).containsExactly("unknown field \"spec.volumez\"");
     }
 
     @Test

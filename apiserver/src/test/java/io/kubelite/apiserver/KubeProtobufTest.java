@@ -122,12 +122,11 @@ class KubeProtobufTest {
                         .getValuesList())
                 .containsExactly("linux");
         assertThat(pod.getMetadata().hasCreationTimestamp()).isFalse();
-        // what kubectl set that kubelite does not model, named as kube names it
-        assertThat(d.warnings()).containsExactly("unknown field \"spec.containers[1].terminationMessagePolicy\"");
-        assertThatThrownBy(() -> decode(PodKind.RESOURCE, body, FieldValidation.STRICT))
-                .isInstanceOf(ApiException.class)
-                .hasMessage("Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: "
-                        + "unknown field \"spec.containers[1].terminationMessagePolicy\"");
+        // kubectl debug sets the debugger's terminationMessagePolicy, which kubelite now models (#15)
+        assertThat(pod.getSpec().getContainers(1).getTerminationMessagePolicy()).isEqualTo("File");
+        assertThat(d.warnings()).isEmpty();
+        assertThat(decode(PodKind.RESOURCE, body, FieldValidation.STRICT).object())
+                .isEqualTo(pod);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.kubelite.api;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
+
 /**
  * Kubernetes' defaults for a pod spec, in one place for every writer of pods: the API server
  * applies them to pods it creates, the ReplicaSet controller to the pods it writes straight to etcd
@@ -8,7 +10,10 @@ package io.kubelite.api;
  * <ul>
  *   <li>{@link #scheme}: the scheme defaults applied on every write (restartPolicy Always,
  *       terminationGracePeriodSeconds 30, schedulerName default-scheduler, dnsPolicy ClusterFirst,
- *       imagePullPolicy by tag, port protocol TCP, probe timings);
+ *       imagePullPolicy by tag, port protocol TCP, probe timings, a gRPC probe's service "",
+ *       volumes: emptyDir when no source is set, defaultMode 0644 (420) for secret, configMap,
+ *       downwardAPI and projected volumes, a projected token's expirationSeconds 3600, and
+ *       hostPath's type "");
  *   <li>{@link #admission}: what kube's admission adds to a new pod: serviceAccountName {@code
  *       default} (ServiceAccount plugin) and 300 s NoExecute tolerations of the not-ready and
  *       unreachable taints unless one already covers them (DefaultTolerationSeconds plugin).
@@ -18,6 +23,9 @@ public final class PodSpecDefaults {
   public static final String NOT_READY_TAINT = "node.kubernetes.io/not-ready";
   public static final String UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
   public static final long DEFAULT_TOLERATION_SECONDS = 300;
+
+  /** kube's default file mode of secret, configMap, downwardAPI and projected volumes: 0644. */
+  public static final int DEFAULT_MODE = 0644;
 
   private PodSpecDefaults() {}
 
@@ -38,6 +46,9 @@ public final class PodSpecDefaults {
     }
     for (int i = 0; i < b.getContainersCount(); i++) {
       b.setContainers(i, container(b.getContainers(i)));
+    }
+    for (int i = 0; i < b.getVolumesCount(); i++) {
+      b.setVolumes(i, volume(b.getVolumes(i)));
     }
     for (int i = 0; i < b.getInitContainersCount(); i++) {
       b.setInitContainers(i, container(b.getInitContainers(i)));
@@ -102,8 +113,46 @@ public final class PodSpecDefaults {
     return b.build();
   }
 
+  /** kube's SetDefaults_Volume and the defaults of the volume sources (pkg/apis/core/v1). */
+  static Volume volume(Volume v) {
+    Volume.Builder b = v.toBuilder();
+    boolean anySource =
+        b.getAllFields().keySet().stream()
+            .anyMatch(f -> f.getJavaType() == FieldDescriptor.JavaType.MESSAGE);
+    if (!anySource) {
+      b.setEmptyDir(EmptyDirVolumeSource.getDefaultInstance());
+    }
+    if (b.hasSecret() && !b.getSecret().hasDefaultMode()) {
+      b.getSecretBuilder().setDefaultMode(DEFAULT_MODE);
+    }
+    if (b.hasConfigMap() && !b.getConfigMap().hasDefaultMode()) {
+      b.getConfigMapBuilder().setDefaultMode(DEFAULT_MODE);
+    }
+    if (b.hasDownwardApi() && !b.getDownwardApi().hasDefaultMode()) {
+      b.getDownwardApiBuilder().setDefaultMode(DEFAULT_MODE);
+    }
+    if (b.hasProjected()) {
+      ProjectedVolumeSource.Builder p = b.getProjectedBuilder();
+      if (!p.hasDefaultMode()) {
+        p.setDefaultMode(DEFAULT_MODE);
+      }
+      for (VolumeProjection.Builder s : p.getSourcesBuilderList()) {
+        if (s.hasServiceAccountToken() && !s.getServiceAccountToken().hasExpirationSeconds()) {
+          s.getServiceAccountTokenBuilder().setExpirationSeconds(3600);
+        }
+      }
+    }
+    if (b.hasHostPath() && !b.getHostPath().hasType()) {
+      b.getHostPathBuilder().setType("");
+    }
+    return b.build();
+  }
+
   private static Probe probe(Probe p) {
     Probe.Builder b = p.toBuilder();
+    if (b.hasGrpc() && !b.getGrpc().hasService()) {
+      b.getGrpcBuilder().setService("");
+    }
     if (b.getTimeoutSeconds() == 0) {
       b.setTimeoutSeconds(1);
     }

@@ -240,14 +240,15 @@ class ApiJsonParseTest {
           - name: app
             image: nginx
             volumeMounts:
-            - {name: data, mountPath: /data}
-            securityContext: {runAsUser: 1000}
+            - {name: data, mountPath: /data, mountMode: rw}
+            securityContext: {runAsUser: 1000, runAsDomain: corp}
           - name: b
             image: busybox
             ports: [{containerPort: 80, bogus: 1}]
           volumes:
           - name: data
             emptyDir: {}
+            emptyDisk: {}
         status:
           phase: Pending
           resize: InProgress
@@ -257,10 +258,10 @@ class ApiJsonParseTest {
         .containsExactly(
             "metadata.selfLink",
             "spec.node_name",
-            "spec.containers[0].volumeMounts",
-            "spec.containers[0].securityContext",
+            "spec.containers[0].volumeMounts[0].mountMode",
+            "spec.containers[0].securityContext.runAsDomain",
             "spec.containers[1].ports[0].bogus",
-            "spec.volumes",
+            "spec.volumes[0].emptyDisk",
             "status.resize");
     assertThat(parsed.warnings()).first().isEqualTo("unknown field \"metadata.selfLink\"");
     assertThat(parsed.message().getSpec().getContainersCount()).isEqualTo(2);

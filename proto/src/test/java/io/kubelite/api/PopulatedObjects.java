@@ -22,6 +22,7 @@ final class PopulatedObjects {
   static List<Message> all() {
     return List.of(
         pod(),
+        everyFieldPod(),
         node(),
         lease(),
         namespace(),
@@ -64,6 +65,19 @@ final class PopulatedObjects {
         .putLabels("tier", "frontend")
         .putAnnotations("kubernetes.io/description", "a test object: with \"quotes\"\nand lines")
         .build();
+  }
+
+  /**
+   * The pod of {@code pod-every-field.json}: every field of kube's PodSpec, Container,
+   * EphemeralContainer and Volume (and of the types under them) set, so the fixtures cover them.
+   */
+  static Pod everyFieldPod() {
+    Parsed<Pod> parsed = ApiJson.parse(EveryFieldPod.json(), Pod.getDefaultInstance());
+    if (!parsed.unknownFields().isEmpty()) {
+      throw new IllegalStateException(
+          "pod-every-field.json: unknown fields " + parsed.unknownFields());
+    }
+    return parsed.message();
   }
 
   static Pod pod() {

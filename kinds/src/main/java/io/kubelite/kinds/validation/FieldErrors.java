@@ -36,6 +36,11 @@ public final class FieldErrors {
                 "FieldValueNotSupported", "Unsupported value: \"" + value + "\": supported values: " + b, field));
     }
 
+    /** kube's {@code field.NotFound}: a reference to something that does not exist. */
+    public void notFound(String field, String value) {
+        errors.add(new FieldError("FieldValueNotFound", "Not found: \"" + value + "\"", field));
+    }
+
     public void duplicate(String field, String value) {
         errors.add(new FieldError("FieldValueDuplicate", "Duplicate value: \"" + value + "\"", field));
     }

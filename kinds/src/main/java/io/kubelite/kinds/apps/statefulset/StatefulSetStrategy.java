@@ -130,7 +130,7 @@ final class StatefulSetStrategy implements Strategy<StatefulSet> {
                     "spec.template.spec.activeDeadlineSeconds",
                     "activeDeadlineSeconds in StatefulSet is not Supported");
         }
-        PodSpecValidation.validate(spec.getTemplate().getSpec(), "spec.template.spec", errs);
+        PodSpecValidation.validateStatefulSetTemplate(spec.getTemplate().getSpec(), "spec.template.spec", errs);
     }
 
     /** kube's checks of {@code spec.updateStrategy} in {@code ValidateStatefulSetSpec}. */

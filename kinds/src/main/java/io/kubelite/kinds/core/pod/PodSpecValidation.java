@@ -29,12 +29,30 @@ public final class PodSpecValidation {
             List.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
 
     public static void validate(PodSpec s, String path, FieldErrors errs) {
+        validate(s, path, true, errs);
+    }
+
+    /**
+     * A StatefulSet's template: its volumeMounts may name the StatefulSet's volumeClaimTemplates,
+     * which kubelite does not model (kube leaves mounts of its templates unchecked for the same
+     * reason, see apps/validation's ValidatePodTemplateSpecForStatefulSet), so they are not
+     * required to name one of the template's volumes.
+     */
+    public static void validateStatefulSetTemplate(PodSpec s, String path, FieldErrors errs) {
+        validate(s, path, false, errs);
+    }
+
+    private static void validate(PodSpec s, String path, boolean mountsNameVolumes, FieldErrors errs) {
         if (s.getContainersCount() == 0) {
             errs.required(path + ".containers");
         }
+        Set<String> volumes = PodVolumeValidation.volumes(s.getVolumesList(), path + ".volumes", errs);
+        if (!mountsNameVolumes) {
+            volumes = null; // any name
+        }
         Set<String> names = new HashSet<>();
-        containers(s.getInitContainersList(), path + ".initContainers", names, errs);
-        containers(s.getContainersList(), path + ".containers", names, errs);
+        containers(s.getInitContainersList(), path + ".initContainers", names, volumes, errs);
+        containers(s.getContainersList(), path + ".containers", names, volumes, errs);
         if (!s.getRestartPolicy().isEmpty() && !RESTART_POLICIES.contains(s.getRestartPolicy())) {
             errs.notSupported(path + ".restartPolicy", s.getRestartPolicy(), RESTART_POLICIES);
         }
@@ -101,7 +119,8 @@ public final class PodSpecValidation {
         }
     }
 
-    private static void containers(List<Container> cs, String path, Set<String> names, FieldErrors errs) {
+    private static void containers(
+            List<Container> cs, String path, Set<String> names, Set<String> volumes, FieldErrors errs) {
         for (int i = 0; i < cs.size(); i++) {
             Container c = cs.get(i);
             String p = path + "[" + i + "]";
@@ -126,6 +145,20 @@ public final class PodSpecValidation {
                 if (port < 1 || port > 65535) {
                     errs.invalid(p + ".ports[" + j + "].containerPort", port, "must be between 1 and 65535, inclusive");
                 }
+            }
+            ContainerHandlerValidation.env(c.getEnvList(), p + ".env", errs);
+            PodVolumeValidation.mounts(c.getVolumeMountsList(), volumes, p + ".volumeMounts", errs);
+            if (c.hasLivenessProbe()) {
+                ContainerHandlerValidation.probe(c.getLivenessProbe(), p + ".livenessProbe", errs);
+            }
+            if (c.hasReadinessProbe()) {
+                ContainerHandlerValidation.probe(c.getReadinessProbe(), p + ".readinessProbe", errs);
+            }
+            if (c.hasStartupProbe()) {
+                ContainerHandlerValidation.probe(c.getStartupProbe(), p + ".startupProbe", errs);
+            }
+            if (c.hasLifecycle()) {
+                ContainerHandlerValidation.lifecycle(c.getLifecycle(), p + ".lifecycle", errs);
             }
             Map<String, BigDecimal> limits = quantities(c.getResources().getLimitsMap(), p + ".resources.limits", errs);
             Map<String, BigDecimal> requests =
