@@ -78,7 +78,7 @@ public final class JobController implements Controller {
     private final ClockTimers<String> timers;
     private final Expectations expectations = new Expectations();
     private final FinalizerExpectations finalizerExpectations = new FinalizerExpectations();
-    private final BackoffRecords backoff = new BackoffRecords();
+    private final BackoffRecords backoff;
 
     public JobController(ControllerContext ctx, Clock clock) {
         this.jobs = ctx.store().of(JobKind.RESOURCE);
@@ -88,6 +88,7 @@ public final class JobController implements Controller {
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.recorder = ctx.recorder();
         this.clock = clock;
+        this.backoff = new BackoffRecords(ctx.options().jobPodFailureBackoff);
         this.timers = new ClockTimers<>(clock, queue);
         jobInformer.addHandler(new ResourceEventHandler<>() {
             @Override
