@@ -67,7 +67,11 @@ final class RollingUpdater {
         return cleanedUp + scaledDown > 0;
     }
 
-    /** kube's {@code cleanupUnhealthyReplicas}: oldest first, drops replicas that are not available. */
+    /**
+     * kube's {@code cleanupUnhealthyReplicas}: oldest first, drops replicas that are not available.
+     * A ReplicaSet whose status counts more available replicas than its spec wants (a status not yet
+     * updated after a scale-down) fails the sync, as in kube, rather than being scaled up.
+     */
     private static int cleanupUnhealthy(DeploymentSync s, List<ReplicaSet> olds, int maxCleanup) throws Exception {
         olds.sort(ReplicaSets.BY_CREATION);
         int total = 0;
@@ -79,6 +83,16 @@ final class RollingUpdater {
                 continue;
             }
             int down = Math.min(maxCleanup - total, size - available);
+            if (down < 0) {
+                // a status from before the last scale-down (more available than wanted): "cleaning up"
+                // would scale the old ReplicaSet up, past the surge; kube refuses the same way and
+                // retries once the ReplicaSet controller has caught up
+                throw new IllegalStateException(
+                        "when cleaning up unhealthy replicas, got invalid request to scale down "
+                                + rs.getMetadata().getNamespace() + "/"
+                                + rs.getMetadata().getName() + " " + size + " -> "
+                                + (size - down));
+            }
             olds.set(i, s.scaleAndRecordEvent(rs, size - down));
             total += down;
         }
