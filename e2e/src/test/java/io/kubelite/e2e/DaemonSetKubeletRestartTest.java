@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * controller adds tolerations of not-ready and unreachable NoExecute without tolerationSeconds)
  * — only marked not Ready; after the restart every node is Ready with exactly one Running, Ready
  * DaemonSet pod, the very pods that ran before, and the DaemonSet's status says so. Over the etcd
- * history from the DaemonSet's creation, no node ever has two DaemonSet pods not being deleted.
+ * history from the DaemonSet's creation, no node ever has two DaemonSet pods not being deleted
+ * (counting a pod not yet bound for the node its affinity names).
  */
 class DaemonSetKubeletRestartTest extends E2eBase {
     private static final int NODES_PER_SIM = 3;
@@ -89,7 +90,17 @@ class DaemonSetKubeletRestartTest extends E2eBase {
                         && s.path("updatedNumberScheduled").asInt() == NODES
                         && s.path("numberMisscheduled").asInt() == 0);
 
-        List<String> doubled = twoPodsOnANode(EtcdHistory.pods(cluster.store(), rev0), dsUid);
+        List<EtcdHistory.PodEvent> history = EtcdHistory.pods(cluster.store(), rev0);
+        java.util.Set<String> ever = new java.util.TreeSet<>();
+        for (EtcdHistory.PodEvent e : history) {
+            if (e.pod() != null && ownedBy(e.pod(), dsUid)) {
+                ever.add(e.pod().getMetadata().getName());
+            }
+        }
+        assertThat(ever)
+                .as("every pod the DaemonSet ever had (etcd history): one per node, none replaced")
+                .containsExactlyInAnyOrderElementsOf(before.values());
+        List<String> doubled = twoPodsOnANode(history, dsUid);
         assertThat(doubled)
                 .as("revisions with two DaemonSet pods, not being deleted, on one node (etcd history)")
                 .isEmpty();
@@ -161,7 +172,10 @@ class DaemonSetKubeletRestartTest extends E2eBase {
         return "";
     }
 
-    /** Replays the pod history: each revision at which a node had two of the DaemonSet's pods not being deleted. */
+    /**
+     * Replays the pod history: each revision at which a node had two of the DaemonSet's pods not
+     * being deleted (bound there, or made for it and not yet bound).
+     */
     static List<String> twoPodsOnANode(List<EtcdHistory.PodEvent> events, String dsUid) {
         Map<String, Pod> live = new HashMap<>(); // by key: the DaemonSet's pods, as last written
         List<String> bad = new ArrayList<>();
@@ -177,9 +191,9 @@ class DaemonSetKubeletRestartTest extends E2eBase {
             }
             Map<String, List<String>> byNode = new TreeMap<>();
             for (Pod p : live.values()) {
-                if (!p.getMetadata().hasDeletionTimestamp()
-                        && !p.getSpec().getNodeName().isEmpty()) {
-                    byNode.computeIfAbsent(p.getSpec().getNodeName(), n -> new ArrayList<>())
+                String node = node(p);
+                if (!p.getMetadata().hasDeletionTimestamp() && !node.isEmpty()) {
+                    byNode.computeIfAbsent(node, n -> new ArrayList<>())
                             .add(p.getMetadata().getName());
                 }
             }
@@ -190,6 +204,28 @@ class DaemonSetKubeletRestartTest extends E2eBase {
             });
         }
         return bad;
+    }
+
+    /**
+     * The node a DaemonSet pod is for: its spec.nodeName once bound, before that the node its
+     * required affinity names (the DaemonSet controller's {@code metadata.name} match field).
+     */
+    private static String node(Pod p) {
+        if (!p.getSpec().getNodeName().isEmpty()) {
+            return p.getSpec().getNodeName();
+        }
+        for (var term : p.getSpec()
+                .getAffinity()
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTermsList()) {
+            for (var f : term.getMatchFieldsList()) {
+                if (f.getKey().equals("metadata.name") && f.getValuesCount() == 1) {
+                    return f.getValues(0);
+                }
+            }
+        }
+        return "";
     }
 
     private static boolean ownedBy(Pod p, String uid) {
