@@ -23,7 +23,11 @@ import org.junit.jupiter.api.Test;
  * --job-pod-failure-backoff}; kube's is a fixed 10 s, doubling), else a run of random failures
  * would take minutes.
  *
- * <p>Invariants: the standby takes over and the Job completes (Complete condition, succeeded =
+ * <p>Each pod checks its {@code JOB_COMPLETION_INDEX} against its hostname ({@code work-<index>})
+ * and exits 3 when they differ. About once in 256 runs the first pods all succeed and the wait for
+ * a failure before the kill times out: the chance of {@code exit $((RANDOM % 2))}.
+ *
+ * <p>Invariants: no container exited 3; the standby takes over and the Job completes (Complete condition, succeeded =
  * completions, completedIndexes "0-7"); over the etcd history, each index has exactly one pod
  * that ever reached phase Succeeded (by its {@code batch.kubernetes.io/job-completion-index}
  * annotation) and none outside 0..7; pods did fail (status.failed > 0 and Failed pods in the
@@ -95,6 +99,19 @@ class IndexedJobTest extends E2eBase {
                         .add(e.pod().getStatus().getPhase());
             }
         }
+        Map<String, Set<Integer>> exitCodesByUid = new HashMap<>();
+        lastByUid.forEach((uid, p) -> p.getStatus().getContainerStatusesList().forEach(cs -> {
+            if (cs.getState().hasTerminated()) {
+                exitCodesByUid
+                        .computeIfAbsent(uid, u -> new TreeSet<>())
+                        .add(cs.getState().getTerminated().getExitCode());
+            }
+        }));
+        Set<Integer> exitCodes = new TreeSet<>();
+        exitCodesByUid.values().forEach(exitCodes::addAll);
+        assertThat(exitCodes)
+                .as("exit codes of the Job's containers (3: JOB_COMPLETION_INDEX was not the pod's index)")
+                .containsExactly(0, 1);
         Map<String, List<String>> succeededByIndex = new TreeMap<>();
         int failedPods = 0;
         for (var en : phasesByUid.entrySet()) {
@@ -135,8 +152,12 @@ class IndexedJobTest extends E2eBase {
                 .put("backoffLimit", 1000);
         ObjectNode ps = spec.putObject("template").putObject("spec").put("restartPolicy", "Never");
         ObjectNode c = ps.putArray("containers").addObject().put("name", "work").put("image", "busybox:1.36");
-        // a second of work, then success or failure at random
-        c.putArray("command").add("sh").add("-c").add("sleep 1; exit $((RANDOM % 2))");
+        // exit 3 if JOB_COMPLETION_INDEX (downward API on the index label) is not the pod's index, which
+        // its hostname <job>-<index> also says; else a second of work, then success or failure at random
+        c.putArray("command")
+                .add("sh")
+                .add("-c")
+                .add("[ \"$HOSTNAME\" = \"work-$JOB_COMPLETION_INDEX\" ] || exit 3; sleep 1; exit $((RANDOM % 2))");
         c.putObject("resources").putObject("requests").put("cpu", "10m").put("memory", "16Mi");
         return j;
     }
