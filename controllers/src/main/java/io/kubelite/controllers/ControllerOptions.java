@@ -178,6 +178,14 @@ public final class ControllerOptions {
                     "How often the pod garbage collector scans for orphaned and terminated pods (default: ${DEFAULT-VALUE}).")
     public Duration podGcPeriod = Duration.ofSeconds(20);
 
+    @Option(
+            names = "--job-pod-failure-backoff",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "The Job controller's delay before replacing a failed pod, doubling per consecutive failure"
+                    + " up to 6m; kube's is a fixed 10s, shorter only for tests (default: ${DEFAULT-VALUE}).")
+    public Duration jobPodFailureBackoff = Duration.ofSeconds(10);
+
     /**
      * The clock the Job, CronJob and TTL-after-finished controllers read time from and schedule
      * on (not a flag): tests put a {@link io.kubelite.controllers.util.ManualClock} here.
@@ -214,6 +222,7 @@ public final class ControllerOptions {
         positive("--node-monitor-grace-period", nodeMonitorGracePeriod);
         positive("--node-startup-grace-period", nodeStartupGracePeriod);
         positive("--pod-gc-period", podGcPeriod);
+        positive("--job-pod-failure-backoff", jobPodFailureBackoff);
         if (nodeEvictionRate < 0 || secondaryNodeEvictionRate < 0) {
             throw new IllegalArgumentException("--node-eviction-rate and --secondary-node-eviction-rate must be >= 0");
         }

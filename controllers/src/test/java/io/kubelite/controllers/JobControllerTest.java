@@ -182,6 +182,31 @@ class JobControllerTest {
     }
 
     @Test
+    void theBackOffBaseComesFromTheFlag() throws Exception {
+        ManualClock clock = new ManualClock(Instant.now());
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(
+                        ETCD, clock, "--controllers=job", "--job-pod-failure-backoff=2s");
+                JobPodRunner runner = new JobPodRunner(h, clock)) {
+            runner.exitCode = p -> 1;
+            Job j = create(h, job("quick", s -> s.setBackoffLimit(2)));
+            until(h, "quick", "first failure counted", x -> x.getStatus().getFailed() == 1);
+            Poll.holds(
+                    Duration.ofMillis(1000),
+                    "no replacement during the 2 s back-off",
+                    () -> assertThat(podsOf(h, j)).hasSize(1));
+            clock.advance(Duration.ofMillis(2100));
+            until(h, "quick", "second failure counted", x -> x.getStatus().getFailed() == 2);
+            clock.advance(Duration.ofMillis(2100));
+            Poll.holds(
+                    Duration.ofMillis(1000),
+                    "the second back-off is 4 s",
+                    () -> assertThat(podsOf(h, j)).hasSize(2));
+            clock.advance(Duration.ofMillis(2000));
+            until(h, "quick", "third failure counted", x -> x.getStatus().getFailed() == 3);
+        }
+    }
+
+    @Test
     void activeDeadlineFailsTheJobAndDeletesItsPods() throws Exception {
         ManualClock clock = new ManualClock(Instant.now());
         try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD, clock, "--controllers=job");

@@ -152,6 +152,23 @@ final class Api {
         return rs;
     }
 
+    /** A RollingUpdate Deployment of {@code replicas} long-lived pods labelled {@code app=name}. */
+    static ObjectNode deployment(String name, int replicas, int maxSurge, int maxUnavailable) {
+        ObjectNode d = JSON.createObjectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
+        d.putObject("metadata").put("name", name).putObject("labels").put("app", name);
+        ObjectNode spec = d.putObject("spec").put("replicas", replicas);
+        spec.putObject("strategy")
+                .put("type", "RollingUpdate")
+                .putObject("rollingUpdate")
+                .put("maxSurge", maxSurge)
+                .put("maxUnavailable", maxUnavailable);
+        spec.putObject("selector").putObject("matchLabels").put("app", name);
+        ObjectNode tpl = spec.putObject("template");
+        tpl.putObject("metadata").putObject("labels").put("app", name);
+        tpl.set("spec", podSpec(300));
+        return d;
+    }
+
     void createReplicaSet(String name, int replicas, long tolerationSeconds) {
         post("/apis/apps/v1/namespaces/default/replicasets", replicaSet(name, replicas, tolerationSeconds));
     }

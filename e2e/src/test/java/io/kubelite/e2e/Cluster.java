@@ -91,6 +91,33 @@ final class Cluster implements AutoCloseable {
         return p;
     }
 
+    /**
+     * An API server serving HTTPS, as kube-apiserver does, with the self-signed CA and serving
+     * certificate it makes in {@link #certDir}: what the real kubectl needs, as it sends no token
+     * over plain HTTP.
+     */
+    Proc apiserverHttps(String id) {
+        int port = FreePorts.next();
+        List<String> a = common(id);
+        a.addAll(List.of(
+                "--secure-port",
+                Integer.toString(port),
+                "--token-auth-file",
+                tokenFile.toString(),
+                "--cert-dir",
+                certDir(id).toString()));
+        Proc p = add(ComponentKind.APISERVER, id, a);
+        synchronized (apiPorts) {
+            apiPorts.add(port);
+        }
+        p.apiPort = port;
+        return p;
+    }
+
+    private Path certDir(String apiserverId) {
+        return logs.resolve(apiserverId + "-pki");
+    }
+
     Proc scheduler(String id) {
         List<String> a = common(id);
         a.addAll(List.of(
@@ -105,7 +132,8 @@ final class Cluster implements AutoCloseable {
         return add(ComponentKind.SCHEDULER, id, a);
     }
 
-    Proc controllerManager(String id) {
+    /** A controller-manager with the compressed timings, plus {@code extraFlags}. */
+    Proc controllerManager(String id, String... extraFlags) {
         List<String> a = common(id);
         a.addAll(List.of(
                 "--leader-elect",
@@ -124,6 +152,7 @@ final class Cluster implements AutoCloseable {
                 "100",
                 "--pod-gc-period",
                 "2s"));
+        a.addAll(List.of(extraFlags));
         return add(ComponentKind.CONTROLLER_MANAGER, id, a);
     }
 
@@ -211,6 +240,56 @@ final class Cluster implements AutoCloseable {
 
     Api api(Proc apiserver) {
         return new Api("http://127.0.0.1:" + apiserver.apiPort, token);
+    }
+
+    /**
+     * Runs the real {@code kubectl} against {@code apiserver}, one {@link #apiserverHttps} started
+     * (through a kubeconfig with the cluster's token and the server's CA, in the logs directory), and returns its stdout; a non-zero exit or a
+     * run longer than a minute fails with what it printed.
+     */
+    String kubectl(Proc apiserver, String... args) {
+        try {
+            Path dir = logs.resolve("kubectl-" + apiserver.id);
+            Path cfg = dir.resolve("kubeconfig");
+            Path ca = certDir(apiserver.id).resolve("ca.crt");
+            if (!Files.exists(ca)) {
+                throw new AssertionError(apiserver.id + " has no " + ca
+                        + ": kubectl needs an API server started with apiserverHttps (it sends no token over HTTP)");
+            }
+            Files.createDirectories(dir);
+            // written every time: the logs directory, and so this file, outlives a run of the test
+            Files.writeString(
+                    cfg,
+                    "apiVersion: v1\nkind: Config\nclusters:\n- name: e2e\n  cluster:\n    server: https://127.0.0.1:"
+                            + apiserver.apiPort + "\n    certificate-authority: " + ca
+                            + "\ncontexts:\n- name: e2e\n  context:\n    cluster: e2e\n"
+                            + "    user: e2e\ncurrent-context: e2e\nusers:\n- name: e2e\n  user:\n    token: "
+                            + token + "\n");
+            List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig=" + cfg));
+            cmd.addAll(List.of(args));
+            Path out = Files.createTempFile(dir, "out", ".txt");
+            Path err = Files.createTempFile(dir, "err", ".txt");
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().put("KUBECACHEDIR", dir.resolve("cache").toString());
+            Process p = pb.start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(cmd + " did not finish within 60 s; stderr: " + Files.readString(err));
+            }
+            String stdout = Files.readString(out);
+            if (p.exitValue() != 0) {
+                throw new AssertionError(
+                        cmd + " exited " + p.exitValue() + "; stdout: " + stdout + " stderr: " + Files.readString(err));
+            }
+            Timings.log("kubectl " + String.join(" ", args) + ": " + stdout.strip());
+            return stdout;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A store client on the cluster's etcd and prefix (for history reads), closed with the cluster. */

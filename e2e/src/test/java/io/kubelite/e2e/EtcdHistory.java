@@ -1,13 +1,16 @@
 package io.kubelite.e2e;
 
+import com.google.protobuf.Message;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.kubelite.api.Pod;
+import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
+import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,11 +23,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The etcd history of one resource, read with a watch from a start revision: every put
  * and delete, in revision order, up to "now". "Now" is marked by a sentinel key put
- * just outside the resource's prefix but inside the watched range ({@code <prefix>/pods/}
- * .. {@code <prefix>/podu}), so no component ever sees it and the read ends exactly
+ * just past the resource's prefix ({@code <prefix>/<plural>0}, '0' following '/') and
+ * inside the watched range, so no component ever sees it and the read ends exactly
  * when etcd has delivered everything before it.
  */
 final class EtcdHistory {
+    /** One change of an object: its revision, key, the decoded object (null for a delete). */
+    record Event<T extends Message>(long revision, String key, T object) {}
+
     /** One change of a pod: its revision, key, the decoded object (null for a delete). */
     record PodEvent(long revision, String key, Pod pod) {}
 
@@ -34,11 +40,18 @@ final class EtcdHistory {
     private EtcdHistory() {}
 
     static List<PodEvent> pods(Etcd etcd, long fromRevision) throws Exception {
+        return of(etcd, PodKind.RESOURCE, fromRevision).stream()
+                .map(e -> new PodEvent(e.revision(), e.key(), e.object()))
+                .toList();
+    }
+
+    /** Every change of {@code r}'s objects from {@code fromRevision} to now, in revision order. */
+    static <T extends Message> List<Event<T>> of(Etcd etcd, Resource<T> r, long fromRevision) throws Exception {
         Client c = etcd.client();
-        String from = etcd.prefix() + "/pods/";
-        String to = etcd.prefix() + "/podu";
-        String sentinel = etcd.prefix() + "/podt-e2e-sentinel";
-        List<PodEvent> out = new ArrayList<>();
+        String from = new Keys(etcd.prefix()).resourcePrefix(r);
+        String sentinel = from.substring(0, from.length() - 1) + "0";
+        String to = sentinel + "\0"; // the sentinel key and nothing past it
+        List<Event<T>> out = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         Throwable[] error = new Throwable[1];
         WatchOption opt = WatchOption.builder()
@@ -58,20 +71,17 @@ final class EtcdHistory {
                                             done.countDown();
                                             return;
                                         }
-                                        if (e.getEventType() == WatchEvent.EventType.DELETE) {
-                                            synchronized (out) {
-                                                out.add(new PodEvent(
-                                                        e.getKeyValue().getModRevision(), key, null));
-                                            }
-                                        } else {
-                                            Pod p = ObjectCodec.decode(
-                                                    PodKind.RESOURCE,
-                                                    key,
-                                                    e.getKeyValue().getValue().getBytes(),
-                                                    rev);
-                                            synchronized (out) {
-                                                out.add(new PodEvent(rev, key, p));
-                                            }
+                                        T o = e.getEventType() == WatchEvent.EventType.DELETE
+                                                ? null
+                                                : ObjectCodec.decode(
+                                                        r,
+                                                        key,
+                                                        e.getKeyValue()
+                                                                .getValue()
+                                                                .getBytes(),
+                                                        rev);
+                                        synchronized (out) {
+                                            out.add(new Event<>(rev, key, o));
                                         }
                                     }
                                 },
@@ -95,6 +105,20 @@ final class EtcdHistory {
         synchronized (out) {
             return List.copyOf(out);
         }
+    }
+
+    /**
+     * Merges histories of several resources into one, in revision order (stable: within a
+     * revision, the order of {@code histories}).
+     */
+    @SafeVarargs
+    static List<Event<? extends Message>> merged(List<? extends Event<? extends Message>>... histories) {
+        List<Event<? extends Message>> all = new ArrayList<>();
+        for (List<? extends Event<? extends Message>> h : histories) {
+            all.addAll(h);
+        }
+        all.sort(java.util.Comparator.comparingLong(Event::revision));
+        return all;
     }
 
     /**

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * kube's {@code sync} and {@code scale}: what a Deployment does when it is paused or when only its
@@ -15,6 +17,8 @@ import java.util.Map;
  * larger first (newer first when adding, older first when removing), leftovers to the largest.
  */
 final class ProportionalScaler {
+    private static final Logger LOG = LoggerFactory.getLogger(ProportionalScaler.class);
+
     private ProportionalScaler() {}
 
     /** kube's {@code sync}: scaling only, history cleanup while paused, plain status. */
@@ -36,6 +40,13 @@ final class ProportionalScaler {
         for (ReplicaSet rs : ReplicaSets.active(rss.all())) {
             Integer desired = ReplicaSetHistory.intAnnotation(rs, ReplicaSetHistory.DESIRED_REPLICAS);
             if (desired != null && desired != s.replicas()) {
+                LOG.info(
+                        "deployment {}: scaling event: ReplicaSet {} (spec.replicas {}) was sized for {} replicas, not {}",
+                        s.key(),
+                        rs.getMetadata().getName(),
+                        ReplicaSets.replicas(rs),
+                        desired,
+                        s.replicas());
                 return true;
             }
         }

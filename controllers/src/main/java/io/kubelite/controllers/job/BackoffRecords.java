@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * kube's {@code backoffStore}: per Job, the failures since the last success and when the last one
- * finished, from which the delay before a replacement pod is created follows — {@link #BASE}
- * doubling per consecutive failure up to {@link #MAX}, counted from the last failure's finish on
+ * finished, from which the delay before a replacement pod is created follows — the base delay
+ * ({@link #BASE} unless {@code --job-pod-failure-backoff} compresses it, as kube's integration
+ * tests override DefaultJobPodFailureBackOff) doubling per consecutive failure up to {@link #MAX}, counted from the last failure's finish on
  * the controller's clock. In memory, as kube's: a new leadership term starts with no delay.
  */
 final class BackoffRecords {
@@ -24,22 +25,22 @@ final class BackoffRecords {
      */
     static final Duration MAX = Duration.ofMinutes(6);
 
-    record Record(String key, int failuresAfterLastSuccess, Instant lastFailureTime) {
+    record Record(String key, int failuresAfterLastSuccess, Instant lastFailureTime, Duration base) {
         /** kube's {@code getRemainingTime}: zero when no failure is pending. */
         Duration remaining(Clock clock) {
-            return remainingFor(failuresAfterLastSuccess, lastFailureTime, clock);
+            return remainingFor(failuresAfterLastSuccess, lastFailureTime, base, clock);
         }
     }
 
     /**
-     * kube's {@code getRemainingTimeForFailuresCount}: {@link #BASE} doubled per failure after the
+     * kube's {@code getRemainingTimeForFailuresCount}: {@code base} doubled per failure after the
      * first, capped at {@link #MAX}, less the time since the last failure; zero without failures.
      */
-    static Duration remainingFor(int failures, Instant lastFailureTime, Clock clock) {
+    static Duration remainingFor(int failures, Instant lastFailureTime, Duration base, Clock clock) {
         if (failures == 0 || lastFailureTime == null) {
             return Duration.ZERO;
         }
-        Duration d = BASE;
+        Duration d = base;
         for (int i = 1; i < failures; i++) {
             d = d.multipliedBy(2);
             if (d.compareTo(MAX) >= 0) {
@@ -52,10 +53,28 @@ final class BackoffRecords {
     }
 
     private final Map<String, Record> records = new ConcurrentHashMap<>();
+    private final Duration base;
+
+    BackoffRecords() {
+        this(BASE);
+    }
+
+    /** With {@code base} as the first failure's delay; positive, else IllegalArgumentException. */
+    BackoffRecords(Duration base) {
+        if (base.isZero() || base.isNegative()) {
+            throw new IllegalArgumentException("job pod failure back-off must be positive, got " + base);
+        }
+        this.base = base;
+    }
+
+    /** The first failure's delay; later ones double it. */
+    Duration base() {
+        return base;
+    }
 
     /** kube's {@code newBackoffRecord}: the stored record updated with the pods that finished since. */
     Record next(String key, List<Pod> newSucceeded, List<Pod> newFailed) {
-        Record old = records.getOrDefault(key, new Record(key, 0, null));
+        Record old = records.getOrDefault(key, new Record(key, 0, null, base));
         Comparator<Pod> byFinish = Comparator.comparing(JobPods::finishedTime);
         List<Pod> ok = newSucceeded.stream().sorted(byFinish).toList();
         List<Pod> failed = newFailed.stream().sorted(byFinish).toList();
@@ -66,7 +85,8 @@ final class BackoffRecords {
             return new Record(
                     key,
                     old.failuresAfterLastSuccess() + failed.size(),
-                    JobPods.finishedTime(failed.get(failed.size() - 1)));
+                    JobPods.finishedTime(failed.get(failed.size() - 1)),
+                    base);
         }
         Instant lastSuccess = JobPods.finishedTime(ok.get(ok.size() - 1));
         int count = 0;
@@ -81,7 +101,7 @@ final class BackoffRecords {
             }
             count++;
         }
-        return new Record(key, count, lastFailure);
+        return new Record(key, count, lastFailure, base);
     }
 
     void update(Record r) {

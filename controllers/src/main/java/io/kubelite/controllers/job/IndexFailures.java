@@ -130,16 +130,17 @@ final class IndexFailures {
 
     /**
      * kube's {@code getPodCreationInfoForIndependentIndexes}: the indexes whose own back-off (from
-     * their last failed pod) has passed; when none has, the shortest wait.
+     * their last failed pod, {@code base} doubled per failure) has passed; when none has, the shortest wait.
      */
-    static Creatable creatable(List<Integer> indexes, Map<Integer, Pod> delayed, Clock clock) {
+    static Creatable creatable(List<Integer> indexes, Map<Integer, Pod> delayed, Duration base, Clock clock) {
         List<Integer> now = new ArrayList<>();
         Duration min = null;
         for (int ix : indexes) {
             Pod last = delayed.get(ix);
             Duration wait = last == null
                     ? Duration.ZERO
-                    : BackoffRecords.remainingFor(absoluteFailureCount(last) + 1, JobPods.finishedTime(last), clock);
+                    : BackoffRecords.remainingFor(
+                            absoluteFailureCount(last) + 1, JobPods.finishedTime(last), base, clock);
             if (wait.isZero()) {
                 now.add(ix);
             } else if (min == null || wait.compareTo(min) < 0) {

@@ -81,7 +81,7 @@ public final class JobController implements Controller {
     private final ClockTimers<String> timers;
     private final Expectations expectations = new Expectations();
     private final FinalizerExpectations finalizerExpectations = new FinalizerExpectations();
-    private final BackoffRecords backoff = new BackoffRecords();
+    private final BackoffRecords backoff;
     private final JobPodWrites podWrites;
     private final JobPodClaims claims;
 
@@ -92,6 +92,7 @@ public final class JobController implements Controller {
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.recorder = ctx.recorder();
         this.clock = clock;
+        this.backoff = new BackoffRecords(ctx.options().jobPodFailureBackoff);
         this.timers = new ClockTimers<>(clock, queue);
         this.podWrites = new JobPodWrites(podControl, expectations, recorder);
         this.claims = new JobPodClaims(podInformer, podControl, jobs);
@@ -488,7 +489,7 @@ public final class JobController implements Controller {
                     diff,
                     job.getSpec().getCompletions());
             if (perIndex) {
-                IndexFailures.Creatable c = IndexFailures.creatable(indexes, st.delayedDeletion, clock);
+                IndexFailures.Creatable c = IndexFailures.creatable(indexes, st.delayedDeletion, backoff.base(), clock);
                 if (!c.delay().isZero()) {
                     syncAfter(key, c.delay());
                     return;

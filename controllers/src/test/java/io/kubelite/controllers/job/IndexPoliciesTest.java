@@ -153,13 +153,14 @@ class IndexPoliciesTest {
         assertThat(delayed.get(1).getMetadata().getUid()).isEqualTo("b");
         // two failures so far: 20 s from the last one, 5 s ago
         ManualClock clock = new ManualClock(NOW);
-        IndexFailures.Creatable c = IndexFailures.creatable(List.of(0, 1), delayed, clock);
+        IndexFailures.Creatable c = IndexFailures.creatable(List.of(0, 1), delayed, BackoffRecords.BASE, clock);
         assertThat(c.indexes()).as("index 0 has no failure to wait for").containsExactly(0);
-        c = IndexFailures.creatable(List.of(1), delayed, clock);
+        c = IndexFailures.creatable(List.of(1), delayed, BackoffRecords.BASE, clock);
         assertThat(c.indexes()).isEmpty();
         assertThat(c.delay()).isEqualTo(Duration.ofSeconds(15));
         clock.advance(Duration.ofSeconds(15));
-        assertThat(IndexFailures.creatable(List.of(1), delayed, clock).indexes())
+        assertThat(IndexFailures.creatable(List.of(1), delayed, BackoffRecords.BASE, clock)
+                        .indexes())
                 .containsExactly(1);
     }
 }

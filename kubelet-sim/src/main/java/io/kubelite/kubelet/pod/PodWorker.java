@@ -8,6 +8,7 @@ import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
+import io.kubelite.kubelet.runtime.DownwardApi;
 import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -70,7 +71,7 @@ public final class PodWorker {
         this.precision = TimestampPrecision.of(scale);
         String hostname =
                 pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
-        this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
+        this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname, DownwardApi.fields(pod));
         this.containers = new PodContainers(pod, scale);
         PodContext context = new Context();
         this.launcher =

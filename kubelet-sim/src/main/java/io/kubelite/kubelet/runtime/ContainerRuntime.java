@@ -78,7 +78,15 @@ public final class ContainerRuntime {
     }
 
     /** Identifies a pod to the runtime. */
-    public record PodRef(String namespace, String name, String uid, String hostname) {}
+    /**
+     * Identifies a pod to the runtime, with its downward-API field values ({@link DownwardApi})
+     * for the containers' {@code valueFrom.fieldRef} variables.
+     */
+    public record PodRef(String namespace, String name, String uid, String hostname, Map<String, String> fieldRefs) {
+        public PodRef(String namespace, String name, String uid, String hostname) {
+            this(namespace, name, uid, hostname, Map.of());
+        }
+    }
 
     /**
      * A new (not yet started) instance. {@code id} and {@code startedAt} are given when
@@ -101,13 +109,7 @@ public final class ContainerRuntime {
             exitsAtOnce =
                     isShellImage(spec.getImage()) && !spec.getStdin() && !spec.getTty() && behaviour.exitCode() == null;
         }
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        env.put("HOSTNAME", pod.hostname());
-        env.put("HOME", "/root");
-        for (EnvVar e : spec.getEnvList()) {
-            env.put(e.getName(), e.getValue());
-        }
+        Map<String, String> env = environment(pod, spec);
         ContainerLog log = logs.newInstance(pod.namespace(), pod.name(), pod.uid(), spec.getName());
         SimContainer instance = new SimContainer(
                 id != null ? id : newContainerId(),
@@ -125,6 +127,26 @@ public final class ContainerRuntime {
                 startedAt > 0 ? startedAt : timers.nowMillis());
         containers.put(pod.namespace(), pod.name(), pod.uid(), spec.getName(), instance);
         return instance;
+    }
+
+    /**
+     * A container's environment: the image's basics, then its {@code env} in order, a
+     * {@code valueFrom.fieldRef} resolved from the pod's downward-API values ("" for a path this
+     * simulator does not know; other sources, ConfigMap and Secret keys, are not simulated: "").
+     */
+    static Map<String, String> environment(PodRef pod, Container spec) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("HOSTNAME", pod.hostname());
+        env.put("HOME", "/root");
+        for (EnvVar e : spec.getEnvList()) {
+            String v = e.getValue();
+            if (e.hasValueFrom() && e.getValueFrom().hasFieldRef()) {
+                v = pod.fieldRefs().getOrDefault(e.getValueFrom().getFieldRef().getFieldPath(), "");
+            }
+            env.put(e.getName(), v);
+        }
+        return env;
     }
 
     public static boolean isShellImage(String image) {

@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 
 /**
@@ -339,6 +340,10 @@ public final class ShellProcess {
                 case "@":
                 case "*":
                     return String.join(" ", positional.subList(Math.min(1, positional.size()), positional.size()));
+                case "RANDOM":
+                    // as in bash and busybox ash: a fresh value 0..32767 on every read (a script's
+                    // assignment to RANDOM, which reseeds there, is ignored here)
+                    return Integer.toString(ThreadLocalRandom.current().nextInt(32768));
                 case "HOSTNAME":
                     return vars.getOrDefault("HOSTNAME", config.hostname());
                 case "PWD":

@@ -102,6 +102,23 @@ class ShellProcessTest {
     }
 
     @Test
+    void randomIsAFreshNumberFrom0To32767OnEveryRead() throws Exception {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String v :
+                run("for i in 1 2 3 4 5 6 7 8; do echo $RANDOM; done").out().split("\n")) {
+            assertThat(Integer.parseInt(v)).isBetween(0, 32767);
+            seen.add(v);
+        }
+        assertThat(seen).as("8 reads are not all the same").hasSizeGreaterThan(1);
+        // the usual "fail at random" job script: both exit codes come up within 64 runs (1 in 2^63 to fail)
+        java.util.Set<Integer> codes = new java.util.TreeSet<>();
+        for (int i = 0; i < 64 && codes.size() < 2; i++) {
+            codes.add(run("exit $((RANDOM % 2))").code());
+        }
+        assertThat(codes).containsExactly(0, 1);
+    }
+
+    @Test
     void sleepIsScaledAndUnknownCommandsFollowThePolicy() throws Exception {
         Run r = run("sleep 10; echo woke"); // 10 s at time-scale 100 = 100 ms
         assertThat(r.out()).isEqualTo("woke\n");
