@@ -552,6 +552,75 @@ class StatefulSetTest {
     }
 
     @Test
+    void matchingOrphansNamedForTheSetAreAdoptedAndPodsThatStopMatchingReleased() {
+        // orphans made before the set: one with a member's name, one with the labels but another name
+        for (String name : List.of("adopt-0", "adopt-stray")) {
+            ControllerManagerUnderTest.join(h.of(PodKind.RESOURCE)
+                    .create(Pod.newBuilder()
+                            .setMetadata(ObjectMeta.newBuilder()
+                                    .setNamespace("default")
+                                    .setName(name)
+                                    .putLabels("app", "adopt"))
+                            .setSpec(PodSpec.newBuilder()
+                                    .addContainers(Container.newBuilder()
+                                            .setName("app")
+                                            .setImage("img:1")))
+                            .build()));
+        }
+        String orphanUid = h.getOrNull(PodKind.RESOURCE, "default", "adopt-0")
+                .getMetadata()
+                .getUid();
+        StatefulSet set = create(statefulSet("adopt", 1, s -> s));
+        String setUid = set.getMetadata().getUid();
+        Poll.until(
+                WAIT,
+                "adopt-0 adopted by StatefulSet adopt (controller uid " + setUid + "), same pod (uid " + orphanUid
+                        + "); controller uid by pod",
+                () -> controllersByPod("adopt"),
+                m -> setUid.equals(m.get("adopt-0 " + orphanUid)));
+        assertThat(controllersByPod("adopt"))
+                .as("adopt-stray is not named <set>-<ordinal>: never adopted")
+                .containsEntry("adopt-stray " + uidOf("adopt-stray"), "");
+
+        ControllerManagerUnderTest.join(h.of(PodKind.RESOURCE)
+                .guaranteedUpdate(
+                        "default",
+                        "adopt-0",
+                        p -> p.toBuilder()
+                                .setMetadata(p.getMetadata().toBuilder().putLabels("app", "elsewhere"))
+                                .build()));
+        Poll.until(
+                WAIT,
+                "adopt-0 released once its labels stop matching (controller uid of adopt-0)",
+                () -> Pods.controllerRef(h.getOrNull(PodKind.RESOURCE, "default", "adopt-0")
+                                .getMetadata())
+                        .map(r -> r.getUid())
+                        .orElse(""),
+                String::isEmpty);
+        for (String name : List.of("adopt-0", "adopt-stray")) {
+            ControllerManagerUnderTest.join(
+                    Pods.forceDelete(h.of(PodKind.RESOURCE), h.getOrNull(PodKind.RESOURCE, "default", name)));
+        }
+    }
+
+    /** "name uid" of every pod named {@code <app>-...}, to its controller's uid ("" for none). */
+    static Map<String, String> controllersByPod(String app) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Pod p : h.list(PodKind.RESOURCE, "default")) {
+            if (p.getMetadata().getName().startsWith(app + "-")) {
+                out.put(
+                        p.getMetadata().getName() + " " + p.getMetadata().getUid(),
+                        Pods.controllerRef(p.getMetadata()).map(r -> r.getUid()).orElse(""));
+            }
+        }
+        return out;
+    }
+
+    static String uidOf(String pod) {
+        return h.getOrNull(PodKind.RESOURCE, "default", pod).getMetadata().getUid();
+    }
+
+    @Test
     void historyBeyondRevisionHistoryLimitIsDeleted() {
         create(statefulSet("hist", 1, s -> s.setRevisionHistoryLimit(1)));
         awaitStatus("hist", 1, x -> x.getStatus().getCurrentReplicas() == 1);

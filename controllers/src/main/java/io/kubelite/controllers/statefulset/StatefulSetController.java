@@ -1,6 +1,7 @@
 package io.kubelite.controllers.statefulset;
 
 import io.kubelite.api.ControllerRevision;
+import io.kubelite.api.LabelSelector;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.OwnerReference;
 import io.kubelite.api.Pod;
@@ -9,6 +10,7 @@ import io.kubelite.api.StatefulSetStatus;
 import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
+import io.kubelite.controllers.util.ControllerRefManager;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
@@ -33,8 +35,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Informers on StatefulSets, pods and ControllerRevisions; one work queue of set keys. A pod or revision event wakes the set its
  * controller reference names. Each sync acts at most one step under OrderedReady and then writes the
- * status (with {@code observedGeneration}); the next pod event brings the next step. Pods a set does
- * not own are left alone: orphans are not adopted (kube adopts matching orphans).
+ * status (with {@code observedGeneration}); the next pod event brings the next step. As kube's
+ * {@code getPodsForStatefulSet}, a set claims the pods its selector matches and whose names are
+ * {@code <set>-<ordinal>}: matching orphans are adopted, its own that stop matching are released
+ * ({@link ControllerRefManager}); an orphan's arrival or label change wakes the sets that match it.
  */
 public final class StatefulSetController implements Controller {
     private final ObjectStore<StatefulSet> sets;
@@ -43,6 +47,7 @@ public final class StatefulSetController implements Controller {
     private final ObjectStore<ControllerRevision> revisionStore;
     private final Informer<ControllerRevision> revisionInformer;
     private final StatefulPodControl podControl;
+    private final ControllerRefManager<StatefulSet> claims;
     private final WorkQueue<String> queue = WorkQueue.builder("statefulset").build();
     private final int workers;
 
@@ -53,6 +58,13 @@ public final class StatefulSetController implements Controller {
         this.revisionStore = ctx.store().of(ControllerRevisionKind.RESOURCE);
         this.revisionInformer = ctx.informers().get(ControllerRevisionKind.RESOURCE);
         this.podControl = new StatefulPodControl(ctx.store().of(PodKind.RESOURCE), ctx.recorder());
+        this.claims = new ControllerRefManager<>(
+                "StatefulSet",
+                sets,
+                ctx.store().of(PodKind.RESOURCE),
+                StatefulSet::getMetadata,
+                s -> s.getSpec().getSelector(),
+                StatefulPods::ownerRef);
         this.workers = ctx.options().concurrentStatefulSetSyncs;
         setInformer.addHandler(new ResourceEventHandler<>() {
             @Override
@@ -73,12 +85,29 @@ public final class StatefulSetController implements Controller {
         podInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod p) {
-                enqueueOwner(p.getMetadata());
+                if (Pods.controllerRef(p.getMetadata()).isPresent()) {
+                    enqueueOwner(p.getMetadata());
+                } else {
+                    enqueueMatching(p);
+                }
             }
 
             @Override
             public void onUpdate(Pod o, Pod n) {
                 enqueueOwner(n.getMetadata());
+                // released by its owner: the owner recounts
+                if (Pods.controllerRef(o.getMetadata()).isPresent()
+                        && Pods.controllerRef(n.getMetadata()).isEmpty()) {
+                    enqueueOwner(o.getMetadata());
+                }
+                // an orphan (now, or whose labels changed): a set may adopt it
+                if (Pods.controllerRef(n.getMetadata()).isEmpty()
+                        && (Pods.controllerRef(o.getMetadata()).isPresent()
+                                || !o.getMetadata()
+                                        .getLabelsMap()
+                                        .equals(n.getMetadata().getLabelsMap()))) {
+                    enqueueMatching(n);
+                }
             }
 
             @Override
@@ -138,19 +167,25 @@ public final class StatefulSetController implements Controller {
                 .filter(s -> s.getMetadata().getUid().equals(ref.getUid()));
     }
 
-    /** The pods the set controls (its controller reference) that its selector still matches. */
-    private List<Pod> owned(StatefulSet set) {
-        Selector sel = Selector.of(set.getSpec().getSelector());
-        List<Pod> out = new ArrayList<>();
-        for (Pod p : podInformer.byNamespace(set.getMetadata().getNamespace())) {
-            boolean ours = Pods.controllerRef(p.getMetadata())
-                    .map(r -> r.getUid().equals(set.getMetadata().getUid()))
-                    .orElse(false);
-            if (ours && sel.matches(p.getMetadata().getLabelsMap())) {
-                out.add(p);
+    /** kube's {@code getStatefulSetsForPod}: every set in the orphan's namespace whose selector matches it. */
+    private void enqueueMatching(Pod p) {
+        for (StatefulSet s : setInformer.byNamespace(p.getMetadata().getNamespace())) {
+            LabelSelector sel = s.getSpec().getSelector();
+            if (!Selector.isEmpty(sel)
+                    && Selector.of(sel).matches(p.getMetadata().getLabelsMap())) {
+                queue.add(key(s.getMetadata()));
             }
         }
-        return out;
+    }
+
+    /**
+     * kube's {@code getPodsForStatefulSet}: the pods the set controls after adopting matching orphans
+     * and releasing its own that stopped matching; matching is the selector and a name of the set's
+     * ({@code isMemberOf}).
+     */
+    private List<Pod> owned(StatefulSet set) {
+        return claims.claim(
+                set, podInformer.byNamespace(set.getMetadata().getNamespace()), p -> StatefulPods.ordinal(set, p) >= 0);
     }
 
     /** The ControllerRevisions the set controls. */

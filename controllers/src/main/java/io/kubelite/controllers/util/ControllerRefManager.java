@@ -13,12 +13,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * kube's {@code PodControllerRefManager.ClaimPods} for a controller of kind {@code T} (ReplicaSet,
- * DaemonSet): which candidate pods the controller owns. Its own pods whose labels still match its
+ * DaemonSet, StatefulSet): which candidate pods the controller owns. Its own pods whose labels still match its
  * selector are claimed; its own that stopped matching are released (unless it is being deleted);
  * matching orphans that are not terminating are adopted, after one fresh read of the controller
  * shows it is still the same object and not being deleted (so a deleted or replaced controller never
@@ -59,6 +60,14 @@ public final class ControllerRefManager<T extends Message> {
 
     /** The candidates the controller owns after adopting and releasing (adopted pods as written). */
     public List<Pod> claim(T owner, List<Pod> candidates) {
+        return claim(owner, candidates, p -> true);
+    }
+
+    /**
+     * As {@link #claim(Message, List)}, with kube's {@code ClaimPods} filters: a pod that fails
+     * {@code filter} counts as not matching (so is released if owned, never adopted).
+     */
+    public List<Pod> claim(T owner, List<Pod> candidates, Predicate<Pod> filter) {
         List<Pod> claimed = new ArrayList<>();
         ObjectMeta m = meta.apply(owner);
         String uid = m.getUid();
@@ -67,7 +76,7 @@ public final class ControllerRefManager<T extends Message> {
         Boolean canAdopt = null;
         for (Pod p : candidates) {
             Optional<OwnerReference> ref = Pods.controllerRef(p.getMetadata());
-            boolean matches = sel.matches(p.getMetadata().getLabelsMap());
+            boolean matches = sel.matches(p.getMetadata().getLabelsMap()) && filter.test(p);
             if (ref.isPresent()) {
                 if (!ref.get().getUid().equals(uid)) {
                     continue;
@@ -86,7 +95,7 @@ public final class ControllerRefManager<T extends Message> {
                 canAdopt = recheckCanAdopt(m);
             }
             if (canAdopt) {
-                adopt(owner, sel, p).ifPresent(claimed::add);
+                adopt(owner, sel, filter, p).ifPresent(claimed::add);
             }
         }
         return claimed;
@@ -102,7 +111,7 @@ public final class ControllerRefManager<T extends Message> {
         }
     }
 
-    private Optional<Pod> adopt(T owner, Selector sel, Pod p) {
+    private Optional<Pod> adopt(T owner, Selector sel, Predicate<Pod> filter, Pod p) {
         OwnerReference ref = ownerRef.apply(owner);
         try {
             Pod adopted = pods.guaranteedUpdate(
@@ -112,7 +121,8 @@ public final class ControllerRefManager<T extends Message> {
                             cur -> {
                                 if (Pods.controllerRef(cur.getMetadata()).isPresent()
                                         || Pods.isTerminating(cur)
-                                        || !sel.matches(cur.getMetadata().getLabelsMap())) {
+                                        || !sel.matches(cur.getMetadata().getLabelsMap())
+                                        || !filter.test(cur)) {
                                     throw new IllegalStateException("pod changed; not adopting");
                                 }
                                 return cur.toBuilder()
