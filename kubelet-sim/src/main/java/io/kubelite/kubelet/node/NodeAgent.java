@@ -7,6 +7,7 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
+import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.pod.PodAdmitter;
 import io.kubelite.kubelet.pod.PodEvents;
 import io.kubelite.kubelet.pod.PodHost;
@@ -58,6 +59,7 @@ public final class NodeAgent implements PodHost {
     private boolean statusInFlight;
     private Timers.Cancellable statusTimer = Timers.Cancellable.NONE;
     private volatile boolean stopped;
+    private final ConfigObjects config;
 
     public NodeAgent(
             NodeTemplate template,
@@ -69,8 +71,10 @@ public final class NodeAgent implements PodHost {
             int kubeletPort,
             String fallbackCidr,
             Pods pods,
-            PodEvents events) {
+            PodEvents events,
+            ConfigObjects config) {
         this.events = events;
+        this.config = config;
         this.template = template;
         this.nodes = nodes;
         this.timing = timing;
@@ -309,6 +313,16 @@ public final class NodeAgent implements PodHost {
     @Override
     public String hostIp() {
         return address;
+    }
+
+    @Override
+    public Map<String, String> allocatable() {
+        return template.allocatable();
+    }
+
+    @Override
+    public ConfigObjects config() {
+        return config;
     }
 
     @Override

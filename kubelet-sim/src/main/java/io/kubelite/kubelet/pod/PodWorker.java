@@ -7,6 +7,8 @@ import io.kubelite.api.PodStatus;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
+import io.kubelite.kubelet.config.ContainerEnvironment;
+import io.kubelite.kubelet.config.DownwardApi;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.List;
@@ -73,8 +75,13 @@ public final class PodWorker {
         this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
         this.containers = new PodContainers(pod, scale);
         PodContext context = new Context();
-        this.launcher =
-                new ContainerLauncher(context, containers, runtime, ref, new ProbeManager(context, timers, scale));
+        this.launcher = new ContainerLauncher(
+                context,
+                containers,
+                runtime,
+                ref,
+                new ProbeManager(context, timers, scale),
+                new ContainerEnvironment(host.config()));
         this.termination = new PodTermination(context, containers, scale);
         this.deadline = new ActiveDeadline(context, timers, scale);
         this.status = computeStatus(List.of(), timers.nowMillis());
@@ -431,6 +438,11 @@ public final class PodWorker {
         @Override
         public String podIp() {
             return podIp;
+        }
+
+        @Override
+        public DownwardApi downward() {
+            return new DownwardApi(pod, podIp, host.hostIp(), host.allocatable());
         }
 
         @Override

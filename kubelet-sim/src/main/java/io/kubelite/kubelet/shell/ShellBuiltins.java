@@ -25,6 +25,7 @@ final class ShellBuiltins {
             Output err,
             UnaryOperator<String> path,
             Function<String, String> var,
+            Map<String, String> environment,
             long nowMillis,
             String hostname) {}
 
@@ -319,8 +320,14 @@ final class ShellBuiltins {
         return status;
     }
 
+    /** {@code env} / {@code printenv}: every variable as NAME=value (the shell does not tell exported ones apart), or one's value. */
     private static int printenv(List<String> args, Io io) {
-        if (!args.isEmpty()) {
+        if (args.isEmpty()) {
+            StringBuilder all = new StringBuilder();
+            io.environment()
+                    .forEach((k, v) -> all.append(k).append('=').append(v).append('\n'));
+            io.out().write(all.toString());
+        } else {
             String v = io.var().apply(args.get(0));
             if (v == null) {
                 return 1;

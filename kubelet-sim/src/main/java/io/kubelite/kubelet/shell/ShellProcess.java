@@ -22,8 +22,9 @@ import io.kubelite.kubelet.shell.ShellAst.Seq;
 import io.kubelite.kubelet.shell.ShellAst.Simple;
 import io.kubelite.kubelet.shell.ShellAst.Word;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -155,7 +156,7 @@ public final class ShellProcess {
         Frame f;
         synchronized (this) {
             this.onExit = onExit;
-            Map<String, String> vars = new HashMap<>(config.env());
+            Map<String, String> vars = new LinkedHashMap<>(config.env());
             f = new Frame(
                     vars,
                     config.stdout(),
@@ -321,7 +322,7 @@ public final class ShellProcess {
         }
 
         Frame subshell(IntConsumer exitTo) {
-            Frame f = new Frame(new HashMap<>(vars), out, err, in, exitTo, positional, cwd);
+            Frame f = new Frame(new LinkedHashMap<>(vars), out, err, in, exitTo, positional, cwd);
             f.lastStatus = lastStatus;
             return f;
         }
@@ -712,6 +713,7 @@ public final class ShellProcess {
                             f.err,
                             f::path,
                             f::var,
+                            Collections.unmodifiableMap(f.vars),
                             config.timers().nowMillis(),
                             config.hostname())));
         } else {
@@ -919,7 +921,13 @@ public final class ShellProcess {
         sub.onExit = s -> status[0] = s;
         Frame sf = sub
         .new Frame(
-                new HashMap<>(f.vars), capture, f.err, StdinReader.of(Input.EMPTY), sub::finish, f.positional, f.cwd);
+                new LinkedHashMap<>(f.vars),
+                capture,
+                f.err,
+                StdinReader.of(Input.EMPTY),
+                sub::finish,
+                f.positional,
+                f.cwd);
         sub.exec(body, sf, sub::finish);
         f.lastStatus = status[0];
         String s = sb.toString();
