@@ -131,7 +131,8 @@ public final class KubeletSim implements Component {
                     fallback,
                     pods,
                     events,
-                    config);
+                    config,
+                    options.configSyncPeriod);
             agents.add(a);
             pods.addAgent(a);
         }

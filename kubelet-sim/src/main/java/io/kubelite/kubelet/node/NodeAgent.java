@@ -14,10 +14,12 @@ import io.kubelite.kubelet.pod.PodHost;
 import io.kubelite.kubelet.pod.PodIpAllocator;
 import io.kubelite.kubelet.pod.PodWorker;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
+import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +62,9 @@ public final class NodeAgent implements PodHost {
     private Timers.Cancellable statusTimer = Timers.Cancellable.NONE;
     private volatile boolean stopped;
     private final ConfigObjects config;
+    private final Duration configSyncPeriod;
+    /** hostPath volumes' files: the simulated node's own tree. */
+    private final SimulatedFilesystem hostFiles = SimulatedFilesystem.empty();
 
     public NodeAgent(
             NodeTemplate template,
@@ -72,9 +77,11 @@ public final class NodeAgent implements PodHost {
             String fallbackCidr,
             Pods pods,
             PodEvents events,
-            ConfigObjects config) {
+            ConfigObjects config,
+            Duration configSyncPeriod) {
         this.events = events;
         this.config = config;
+        this.configSyncPeriod = configSyncPeriod;
         this.template = template;
         this.nodes = nodes;
         this.timing = timing;
@@ -323,6 +330,16 @@ public final class NodeAgent implements PodHost {
     @Override
     public ConfigObjects config() {
         return config;
+    }
+
+    @Override
+    public SimulatedFilesystem hostFilesystem() {
+        return hostFiles;
+    }
+
+    @Override
+    public Duration configSyncPeriod() {
+        return configSyncPeriod;
     }
 
     @Override

@@ -42,6 +42,7 @@ final class ContainerLauncher {
     private final TimeScale scale;
     private final TimestampPrecision precision;
     private final ContainerEnvironment environment;
+    private final PodVolumes volumes;
 
     ContainerLauncher(
             PodContext pod,
@@ -49,8 +50,10 @@ final class ContainerLauncher {
             ContainerRuntime runtime,
             ContainerRuntime.PodRef ref,
             ProbeManager probes,
-            ContainerEnvironment environment) {
+            ContainerEnvironment environment,
+            PodVolumes volumes) {
         this.environment = environment;
+        this.volumes = volumes;
         this.pod = pod;
         this.containers = containers;
         this.runtime = runtime;
@@ -203,6 +206,7 @@ final class ContainerLauncher {
                     .build();
         }
         SimContainer c = runtime.create(ref, spec, config.env(), s.init, s.behaviour, resumeId, resumeStartedAt);
+        volumes.mountInto(s.spec, c.filesystem());
         s.current = c;
         s.containerId = c.id();
         if (s.imageId.isEmpty()) {

@@ -215,7 +215,12 @@ final class ShellBuiltins {
         int status = 0;
         for (String a : operands(args)) {
             if (!io.fs().touch(io.path().apply(a))) {
-                io.err().write("touch: " + a + ": No space left on device\n");
+                io.err()
+                        .write("touch: " + a + ": "
+                                + (io.fs().isReadOnly(io.path().apply(a))
+                                        ? "Read-only file system"
+                                        : "No space left on device")
+                                + "\n");
                 status = 1;
             }
         }
@@ -246,6 +251,9 @@ final class ShellBuiltins {
             if (io.fs().isDirectory(p) && !recursive) {
                 io.err().write("rm: '" + a + "' is a directory\n");
                 status = 1;
+            } else if (io.fs().exists(p) && io.fs().isReadOnly(p)) {
+                io.err().write("rm: can't remove '" + a + "': Read-only file system\n");
+                status = 1;
             } else if (!io.fs().remove(p, recursive) && !force) {
                 io.err().write("rm: can't remove '" + a + "': No such file or directory\n");
                 status = 1;
@@ -264,7 +272,10 @@ final class ShellBuiltins {
                         .write(
                                 io.fs().exists(p)
                                         ? "mkdir: can't create directory '" + a + "': File exists\n"
-                                        : "mkdir: can't create directory '" + a + "': No such file or directory\n");
+                                        : io.fs().isReadOnly(p)
+                                                ? "mkdir: can't create directory '" + a + "': Read-only file system\n"
+                                                : "mkdir: can't create directory '" + a
+                                                        + "': No such file or directory\n");
                 status = 1;
             }
         }

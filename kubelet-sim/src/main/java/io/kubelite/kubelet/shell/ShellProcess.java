@@ -529,7 +529,8 @@ public final class ShellProcess {
             String target = String.join(" ", expand(r.target(), f));
             Output sink = fileSink(target, r.op().endsWith(">>"), f);
             if (sink == null) {
-                f.err.write("sh: can't create " + target + ": Is a directory\n");
+                f.err.write("sh: can't create " + target + ": "
+                        + (config.fs().isReadOnly(f.path(target)) ? "Read-only file system" : "Is a directory") + "\n");
                 k.accept(1);
                 return;
             }
