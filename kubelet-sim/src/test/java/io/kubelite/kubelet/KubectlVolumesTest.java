@@ -108,7 +108,10 @@ class KubectlVolumesTest {
                     volumeMounts:
                     - {name: cache, mountPath: /shared, readOnly: true}
                     - {name: cache, mountPath: /scratch/sub, subPath: nested/dir}
+                    - {name: cache, mountPath: /scratch/mine, subPathExpr: "per-pod/$(POD_NAME)"}
                     - {name: host, mountPath: /host}
+                    env:
+                    - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
                 """);
         sim.awaitPhase("vol", "Running", WAIT);
     }

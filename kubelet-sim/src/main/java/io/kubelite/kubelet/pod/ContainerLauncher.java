@@ -206,7 +206,7 @@ final class ContainerLauncher {
                     .build();
         }
         SimContainer c = runtime.create(ref, spec, config.env(), s.init, s.behaviour, resumeId, resumeStartedAt);
-        volumes.mountInto(s.spec, c.filesystem());
+        volumes.mountInto(s.spec, config.env(), c.filesystem());
         s.current = c;
         s.containerId = c.id();
         if (s.imageId.isEmpty()) {

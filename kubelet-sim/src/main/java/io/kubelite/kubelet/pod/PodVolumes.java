@@ -14,6 +14,7 @@ import io.kubelite.api.VolumeMount;
 import io.kubelite.api.VolumeProjection;
 import io.kubelite.kubelet.config.ContainerConfigException;
 import io.kubelite.kubelet.config.DownwardApi;
+import io.kubelite.kubelet.config.EnvExpansion;
 import io.kubelite.kubelet.config.VolumeContents;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import java.util.ArrayList;
@@ -39,6 +40,8 @@ import java.util.Map;
 final class PodVolumes {
     static final String SERVICE_ACCOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
     private static final String SERVICE_ACCOUNT_VOLUME = "kube-api-access-sim";
+    /** The same for every pod: built once. */
+    private static final Volume SERVICE_ACCOUNT = serviceAccountVolume();
 
     private final Map<String, Volume> specs = new LinkedHashMap<>();
     private final Map<String, SimulatedFilesystem> trees = new LinkedHashMap<>();
@@ -58,7 +61,7 @@ final class PodVolumes {
         automount = !pod.getSpec().hasAutomountServiceAccountToken()
                 || pod.getSpec().getAutomountServiceAccountToken();
         if (automount && !specs.containsKey(SERVICE_ACCOUNT_VOLUME)) {
-            specs.put(SERVICE_ACCOUNT_VOLUME, serviceAccountVolume());
+            specs.put(SERVICE_ACCOUNT_VOLUME, SERVICE_ACCOUNT);
             trees.put(SERVICE_ACCOUNT_VOLUME, SimulatedFilesystem.empty());
         }
     }
@@ -110,8 +113,11 @@ final class PodVolumes {
         return failures;
     }
 
-    /** Mounts the volumes {@code c} asks for (and the service account's) into a new instance's filesystem. */
-    void mountInto(Container c, SimulatedFilesystem fs) {
+    /**
+     * Mounts the volumes {@code c} asks for (and the service account's) into a new instance's
+     * filesystem; {@code env} is the instance's environment, which {@code subPathExpr} expands.
+     */
+    void mountInto(Container c, Map<String, String> env, SimulatedFilesystem fs) {
         boolean saMounted = false;
         for (VolumeMount m : c.getVolumeMountsList()) {
             Volume v = specs.get(m.getName());
@@ -120,7 +126,9 @@ final class PodVolumes {
             }
             String mountPath = SimulatedFilesystem.normalize("/", m.getMountPath());
             saMounted |= mountPath.equals(SERVICE_ACCOUNT_PATH);
-            mount(v, fs, mountPath, m.getSubPath(), m.getReadOnly());
+            String subPath =
+                    m.getSubPathExpr().isEmpty() ? m.getSubPath() : EnvExpansion.expand(m.getSubPathExpr(), env::get);
+            mount(v, fs, mountPath, subPath, m.getReadOnly());
         }
         Volume sa = specs.get(SERVICE_ACCOUNT_VOLUME);
         if (automount && !saMounted && sa != null) {
