@@ -162,6 +162,16 @@ class KubectlVolumesTest {
         String sa = "/var/run/secrets/kubernetes.io/serviceaccount/";
         assertThat(cat("vol", "side", sa + "namespace")).isEqualTo("default");
         assertThat(cat("vol", "side", sa + "token")).contains(".");
+        assertThat(kubectl.run("exec", "vol", "-c", "side", "--", "ls", sa).ok())
+                .as("no ca.crt: kubelite publishes no kube-root-ca.crt")
+                .isEqualTo("namespace\ntoken\n");
+        assertThat(kubectl.run("exec", "vol", "-c", "side", "--", "ls", "/var/run/secrets")
+                        .ok())
+                .isEqualTo("kubernetes.io\n");
+        assertThat(kubectl.run("exec", "vol", "-c", "app", "--", "ls", "/etc/sub")
+                        .ok())
+                .as("a file mounted by subPath")
+                .isEqualTo("key.txt\n");
         apply("""
                 apiVersion: v1
                 kind: Pod

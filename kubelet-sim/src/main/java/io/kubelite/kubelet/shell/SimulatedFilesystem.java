@@ -76,10 +76,19 @@ public final class SimulatedFilesystem {
     public synchronized void mount(String path, SimulatedFilesystem volume, String root, boolean readOnly) {
         mounts.add(new Mount(path, volume, root, readOnly));
         mounts.sort((a, b) -> b.path().length() - a.path().length());
-        addParents(path);
-        if (!volume.isFile(root)) {
-            ownDirs().add(path);
+        // the directories leading to it are answered from the mount table (isMountAncestor), not
+        // added to this tree: most containers then keep sharing the initial directory set
+    }
+
+    /** True when a mount lies below {@code path}: it is a directory, if only to lead to the mount. */
+    private boolean isMountAncestor(String path) {
+        String prefix = path.equals("/") ? "/" : path + "/";
+        for (Mount m : mounts) {
+            if (m.path().startsWith(prefix)) {
+                return true;
+            }
         }
+        return false;
     }
 
     /** The mount {@code path} is under, or null. */
@@ -158,7 +167,7 @@ public final class SimulatedFilesystem {
         if (m != null) {
             return m.volume().exists(inVolume(m, path));
         }
-        return files.containsKey(path) || dirs.contains(path);
+        return files.containsKey(path) || dirs.contains(path) || isMountAncestor(path);
     }
 
     public synchronized boolean isFile(String path) {
@@ -174,7 +183,7 @@ public final class SimulatedFilesystem {
         if (m != null) {
             return m.volume().isDirectory(inVolume(m, path));
         }
-        return dirs.contains(path);
+        return dirs.contains(path) || isMountAncestor(path);
     }
 
     /** The file's content as UTF-8 text, or null if it is not a regular file. */
@@ -285,11 +294,11 @@ public final class SimulatedFilesystem {
         if (files.containsKey(path)) {
             return false;
         }
-        if (dirs.contains(path)) {
+        if (dirs.contains(path) || isMountAncestor(path)) {
             return parents;
         }
         String parent = parent(path);
-        if (!parents && !dirs.contains(parent)) {
+        if (!parents && !dirs.contains(parent) && !isMountAncestor(parent)) {
             return false;
         }
         ownDirs().add(path);
@@ -303,11 +312,18 @@ public final class SimulatedFilesystem {
         if (m != null) {
             return m.volume().list(inVolume(m, dir));
         }
-        if (!dirs.contains(dir)) {
+        if (!dirs.contains(dir) && !isMountAncestor(dir)) {
             return null;
         }
         String prefix = dir.equals("/") ? "/" : dir + "/";
         Set<String> names = new TreeSet<>();
+        for (Mount mt : mounts) {
+            if (mt.path().startsWith(prefix)) {
+                String rest = mt.path().substring(prefix.length());
+                int slash = rest.indexOf('/');
+                names.add(slash < 0 ? rest : rest.substring(0, slash));
+            }
+        }
         for (String f : files.keySet()) {
             if (f.startsWith(prefix) && f.indexOf('/', prefix.length()) < 0) {
                 names.add(f.substring(prefix.length()));
