@@ -9,6 +9,8 @@ import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kubelet.clock.ScheduledTimers;
 import io.kubelite.kubelet.clock.TimeScale;
+import io.kubelite.kubelet.config.ConfigObjects;
+import io.kubelite.kubelet.config.InformerConfigObjects;
 import io.kubelite.kubelet.node.NodeAgent;
 import io.kubelite.kubelet.node.NodeConfigLoader;
 import io.kubelite.kubelet.node.NodeTemplate;
@@ -109,6 +111,11 @@ public final class KubeletSim implements Component {
             events = PodEvents.of(recorder);
         }
 
+        // ConfigMaps, Secrets and Services for containers' environments (and volumes): their
+        // informers start with the node informer below
+        informers = new SharedInformerFactory(ListerWatchers.etcd(store));
+        ConfigObjects config = new InformerConfigObjects(informers);
+
         List<NodeTemplate> templates = templates();
         for (int i = 0; i < templates.size(); i++) {
             String fallback =
@@ -123,7 +130,9 @@ public final class KubeletSim implements Component {
                     logServer.port(),
                     fallback,
                     pods,
-                    events);
+                    events,
+                    config,
+                    options.configSyncPeriod);
             agents.add(a);
             pods.addAgent(a);
         }
@@ -132,7 +141,6 @@ public final class KubeletSim implements Component {
 
         Map<String, NodeAgent> byName = new LinkedHashMap<>();
         agents.forEach(a -> byName.put(a.name(), a));
-        informers = new SharedInformerFactory(ListerWatchers.etcd(store));
         Informer<Node> nodeInformer = informers.get(NodeKind.RESOURCE);
         nodeInformer.addHandler(new ResourceEventHandler<>() {
             @Override

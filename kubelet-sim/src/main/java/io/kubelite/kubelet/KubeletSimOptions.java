@@ -98,6 +98,15 @@ public final class KubeletSimOptions {
     Duration nodeStatusReportFrequency = Duration.ofMinutes(5);
 
     @Option(
+            names = "--config-sync-period",
+            defaultValue = "1m",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "How often ConfigMap, Secret, downwardAPI and projected volumes are brought up to date"
+                    + " in running pods, as the kubelet's sync period (default: ${DEFAULT-VALUE}).")
+    Duration configSyncPeriod = Duration.ofMinutes(1);
+
+    @Option(
             names = "--time-scale",
             defaultValue = "1",
             paramLabel = "FACTOR",
@@ -190,9 +199,14 @@ public final class KubeletSimOptions {
             throw new IllegalArgumentException("--kubelet-port: " + kubeletPort + " is not a port");
         }
         for (Duration d : List.of(
-                nodeLeaseDuration, nodeLeaseRenewInterval, nodeStatusUpdateFrequency, nodeStatusReportFrequency)) {
+                nodeLeaseDuration,
+                nodeLeaseRenewInterval,
+                nodeStatusUpdateFrequency,
+                nodeStatusReportFrequency,
+                configSyncPeriod)) {
             if (d.isZero()) {
-                throw new IllegalArgumentException("node lease and status durations must be positive");
+                throw new IllegalArgumentException(
+                        "node lease, node status and config sync durations must be positive");
             }
         }
     }
@@ -245,6 +259,11 @@ public final class KubeletSimOptions {
 
     public KubeletSimOptions nodeConfig(Path p) {
         this.nodeConfig = p;
+        return this;
+    }
+
+    public KubeletSimOptions configSyncPeriod(Duration d) {
+        this.configSyncPeriod = d;
         return this;
     }
 

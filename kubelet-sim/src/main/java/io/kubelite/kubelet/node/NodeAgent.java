@@ -7,16 +7,19 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
+import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.pod.PodAdmitter;
 import io.kubelite.kubelet.pod.PodEvents;
 import io.kubelite.kubelet.pod.PodHost;
 import io.kubelite.kubelet.pod.PodIpAllocator;
 import io.kubelite.kubelet.pod.PodWorker;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
+import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +61,10 @@ public final class NodeAgent implements PodHost {
     private boolean statusInFlight;
     private Timers.Cancellable statusTimer = Timers.Cancellable.NONE;
     private volatile boolean stopped;
+    private final ConfigObjects config;
+    private final Duration configSyncPeriod;
+    /** hostPath volumes' files: the simulated node's own tree. */
+    private final SimulatedFilesystem hostFiles = SimulatedFilesystem.empty();
 
     public NodeAgent(
             NodeTemplate template,
@@ -69,8 +76,12 @@ public final class NodeAgent implements PodHost {
             int kubeletPort,
             String fallbackCidr,
             Pods pods,
-            PodEvents events) {
+            PodEvents events,
+            ConfigObjects config,
+            Duration configSyncPeriod) {
         this.events = events;
+        this.config = config;
+        this.configSyncPeriod = configSyncPeriod;
         this.template = template;
         this.nodes = nodes;
         this.timing = timing;
@@ -309,6 +320,26 @@ public final class NodeAgent implements PodHost {
     @Override
     public String hostIp() {
         return address;
+    }
+
+    @Override
+    public Map<String, String> allocatable() {
+        return template.allocatable();
+    }
+
+    @Override
+    public ConfigObjects config() {
+        return config;
+    }
+
+    @Override
+    public SimulatedFilesystem hostFilesystem() {
+        return hostFiles;
+    }
+
+    @Override
+    public Duration configSyncPeriod() {
+        return configSyncPeriod;
     }
 
     @Override

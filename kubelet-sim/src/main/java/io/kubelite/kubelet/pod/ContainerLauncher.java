@@ -1,13 +1,20 @@
 package io.kubelite.kubelet.pod;
 
 import com.google.protobuf.util.Timestamps;
+import io.kubelite.api.Container;
+import io.kubelite.api.EnvVar;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
+import io.kubelite.kubelet.config.ContainerConfigException;
+import io.kubelite.kubelet.config.ContainerEnvironment;
 import io.kubelite.kubelet.runtime.Behaviour;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Starts a pod's containers and starts them again, as the kubelet's pod sync does: the init
@@ -22,6 +29,10 @@ import java.time.Duration;
  * take it ({@link PodContext#after}).
  */
 final class ContainerLauncher {
+    static final String CONFIG_ERROR = "CreateContainerConfigError";
+    /** How soon a container in CreateContainerConfigError is tried again: the kubelet's pod-worker back-off. */
+    static final Duration CONFIG_RETRY = Duration.ofSeconds(10);
+
     private final PodContext pod;
     private final PodContainers containers;
     private final ContainerRuntime runtime;
@@ -30,13 +41,19 @@ final class ContainerLauncher {
     private final Timers timers;
     private final TimeScale scale;
     private final TimestampPrecision precision;
+    private final ContainerEnvironment environment;
+    private final PodVolumes volumes;
 
     ContainerLauncher(
             PodContext pod,
             PodContainers containers,
             ContainerRuntime runtime,
             ContainerRuntime.PodRef ref,
-            ProbeManager probes) {
+            ProbeManager probes,
+            ContainerEnvironment environment,
+            PodVolumes volumes) {
+        this.environment = environment;
+        this.volumes = volumes;
         this.pod = pod;
         this.containers = containers;
         this.runtime = runtime;
@@ -151,10 +168,45 @@ final class ContainerLauncher {
         run(s, s.containerId, Timestamps.toMillis(s.state.getRunning().getStartedAt()));
     }
 
-    /** Creates and starts an instance; {@code resumeId} resumes one a previous process started at {@code resumeStartedAt}. */
-    private void run(Slot s, String resumeId, long resumeStartedAt) {
+    /**
+     * Creates and starts an instance; {@code resumeId} resumes one a previous process started at
+     * {@code resumeStartedAt}. A new instance whose configuration cannot be made (a missing
+     * ConfigMap, Secret or key) waits in CreateContainerConfigError instead, and is tried again
+     * after {@link #CONFIG_RETRY} (the kubelet's pod-worker back-off), so that it starts once what
+     * it needs appears.
+     *
+     * @return false when the instance could not be created
+     */
+    private boolean run(Slot s, String resumeId, long resumeStartedAt) {
         boolean resume = resumeId != null;
-        SimContainer c = runtime.create(ref, s.spec, s.init, s.behaviour, resumeId, resumeStartedAt);
+        ContainerEnvironment.Resolved config;
+        try {
+            config = environment.resolve(pod.pod(), s.spec, pod.downward());
+        } catch (ContainerConfigException e) {
+            if (!resume) {
+                configError(s, e.getMessage());
+                return false;
+            }
+            // it ran with a configuration a previous process made: go on with what can be made now
+            config = new ContainerEnvironment.Resolved(
+                    literalEnv(s.spec), s.spec.getCommandList(), s.spec.getArgsList(), List.of());
+        }
+        if (!resume) {
+            for (String w : config.warnings()) {
+                pod.event(null, "Warning", "InvalidEnvironmentVariableNames", w);
+            }
+        }
+        Container spec = s.spec;
+        if (!config.command().equals(spec.getCommandList()) || !config.args().equals(spec.getArgsList())) {
+            spec = spec.toBuilder()
+                    .clearCommand()
+                    .addAllCommand(config.command())
+                    .clearArgs()
+                    .addAllArgs(config.args())
+                    .build();
+        }
+        SimContainer c = runtime.create(ref, spec, config.env(), s.init, s.behaviour, resumeId, resumeStartedAt);
+        volumes.mountInto(s.spec, config.env(), c.filesystem());
         s.current = c;
         s.containerId = c.id();
         if (s.imageId.isEmpty()) {
@@ -173,6 +225,41 @@ final class ContainerLauncher {
         }
         long fastForward = resume ? Math.max(0, timers.nowMillis() - c.startedAtMillis()) : 0;
         c.start(fastForward, (cc, code) -> pod.exited(s, cc, code));
+        return true;
+    }
+
+    /** {@code s} waits in CreateContainerConfigError with the kubelet's message and Event, and is tried again later. */
+    private void configError(Slot s, String message) {
+        boolean repeat = s.state != null
+                && s.state.hasWaiting()
+                && s.state.getWaiting().getReason().equals(CONFIG_ERROR)
+                && s.state.getWaiting().getMessage().equals(message);
+        if (s.state != null && s.state.hasTerminated()) {
+            s.lastState = s.state;
+        }
+        s.state = ContainerStates.waiting(CONFIG_ERROR, message);
+        if (!repeat) {
+            pod.event(s, "Warning", "Failed", "Error: " + message);
+        }
+        s.cancelPending();
+        s.pending = pod.after(scale.millis(CONFIG_RETRY), () -> {
+            if (pod.running()
+                    && s.state.hasWaiting()
+                    && s.state.getWaiting().getReason().equals(CONFIG_ERROR)) {
+                if (run(s, null, 0) && s.lastState != null && s.lastState.hasTerminated()) {
+                    s.restartCount++;
+                }
+                pod.changed();
+            }
+        });
+    }
+
+    private static Map<String, String> literalEnv(Container spec) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (EnvVar e : spec.getEnvList()) {
+            env.put(e.getName(), e.getValue());
+        }
+        return env;
     }
 
     /**
@@ -229,7 +316,8 @@ final class ContainerLauncher {
         if (s.state.hasTerminated()) {
             s.lastState = s.state;
         }
-        s.restartCount++;
-        run(s, null, 0);
+        if (run(s, null, 0)) {
+            s.restartCount++;
+        }
     }
 }

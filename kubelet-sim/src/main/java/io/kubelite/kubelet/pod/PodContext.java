@@ -2,6 +2,7 @@ package io.kubelite.kubelet.pod;
 
 import io.kubelite.api.Pod;
 import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.config.DownwardApi;
 import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.function.BooleanSupplier;
 
@@ -23,6 +24,9 @@ interface PodContext {
 
     /** The pod's IP; empty until it has one. */
     String podIp();
+
+    /** The downward API's view of the pod now (its fields, IPs, the node's allocatable). */
+    DownwardApi downward();
 
     /** True while containers may start, restart and be probed: the pod has its IP and is neither ending nor gone. */
     boolean running();

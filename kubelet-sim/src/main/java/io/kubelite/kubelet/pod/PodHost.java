@@ -1,6 +1,10 @@
 package io.kubelite.kubelet.pod;
 
+import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
+import io.kubelite.kubelet.shell.SimulatedFilesystem;
+import java.time.Duration;
+import java.util.Map;
 
 /** What a {@link PodWorker} needs from its node and process. */
 public interface PodHost {
@@ -24,6 +28,26 @@ public interface PodHost {
 
     /** The pod no longer holds node resources (it ended or is gone). */
     void released(PodWorker worker);
+
+    /** The node's allocatable: what downward-API limits a container leaves unset default to. */
+    default Map<String, String> allocatable() {
+        return Map.of();
+    }
+
+    /** The ConfigMaps, Secrets and Services containers' environments and volumes are made of. */
+    default ConfigObjects config() {
+        return ConfigObjects.NONE;
+    }
+
+    /** The node's own files, where hostPath volumes live (kept while the process runs). */
+    default SimulatedFilesystem hostFilesystem() {
+        return SimulatedFilesystem.empty();
+    }
+
+    /** How often configMap, secret, downwardAPI and projected volumes are brought up to date (unscaled). */
+    default Duration configSyncPeriod() {
+        return Duration.ofMinutes(1);
+    }
 
     /** Where this node's pod Events go. */
     default PodEvents events() {

@@ -6,6 +6,8 @@ enum PodStage {
     NEW,
     /** Admitted, but the node has no podCIDR yet: without an IP no container starts. */
     WAITING_NETWORK,
+    /** Its volumes cannot be set up yet (a ConfigMap or Secret they need is missing): no sandbox, no IP, no container. */
+    WAITING_VOLUMES,
     /** Has its IP: containers start, run, restart and are probed. */
     RUNNING,
     /** Deleted gracefully: its containers are stopping within the grace period. */

@@ -150,7 +150,8 @@ final class PodStatuses {
             PodFacts pod, List<ContainerView> initContainers, List<ContainerView> containers) {
         List<PodConditions.Verdict> v = new ArrayList<>();
         switch (pod.stage()) {
-            case WAITING_NETWORK, FINISHED -> v.add(PodConditions.Verdict.of(PodConditions.READY_TO_START, false));
+            case WAITING_NETWORK, WAITING_VOLUMES, FINISHED ->
+                v.add(PodConditions.Verdict.of(PodConditions.READY_TO_START, false));
             case RUNNING, TERMINATING -> v.add(PodConditions.Verdict.of(PodConditions.READY_TO_START, true));
             default -> {
                 // NEW and GONE: no sandbox to speak of; the condition stays as it was

@@ -7,9 +7,12 @@ import io.kubelite.api.PodStatus;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
+import io.kubelite.kubelet.config.ContainerEnvironment;
+import io.kubelite.kubelet.config.DownwardApi;
+import io.kubelite.kubelet.config.VolumeContents;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
-import io.kubelite.kubelet.runtime.DownwardApi;
 import io.kubelite.kubelet.runtime.SimContainer;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -32,6 +35,9 @@ import java.util.function.BooleanSupplier;
  * (see {@link PodContext}), so a pod's events are serialised without a thread per pod.
  */
 public final class PodWorker {
+    /** How soon a volume set-up that failed is tried again (unscaled). */
+    static final Duration VOLUME_RETRY = Duration.ofSeconds(10);
+
     private final PodHost host;
     private final String namespace;
     private final String name;
@@ -47,6 +53,10 @@ public final class PodWorker {
     private final ContainerLauncher launcher;
     private final PodTermination termination;
     private final ActiveDeadline deadline;
+    private final PodVolumes volumes;
+    /** The next retry of a volume set-up that failed, or the next volume sync of a running pod. */
+    private Timers.Cancellable volumeTimer = Timers.Cancellable.NONE;
+
     private Pod pod;
     private PodStage stage = PodStage.NEW;
     private String terminalPhase;
@@ -71,11 +81,18 @@ public final class PodWorker {
         this.precision = TimestampPrecision.of(scale);
         String hostname =
                 pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
-        this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname, DownwardApi.fields(pod));
+        this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
         this.containers = new PodContainers(pod, scale);
+        this.volumes = new PodVolumes(pod, host.hostFilesystem(), new VolumeContents(host.config()));
         PodContext context = new Context();
-        this.launcher =
-                new ContainerLauncher(context, containers, runtime, ref, new ProbeManager(context, timers, scale));
+        this.launcher = new ContainerLauncher(
+                context,
+                containers,
+                runtime,
+                ref,
+                new ProbeManager(context, timers, scale),
+                new ContainerEnvironment(host.config()),
+                volumes);
         this.termination = new PodTermination(context, containers, scale);
         this.deadline = new ActiveDeadline(context, timers, scale);
         this.status = computeStatus(List.of(), timers.nowMillis());
@@ -194,6 +211,7 @@ public final class PodWorker {
         }
         stage = PodStage.GONE;
         deadline.cancel();
+        volumeTimer.cancel();
         for (Slot s : containers.all()) {
             s.cancelPending();
             s.stopProbers();
@@ -206,8 +224,30 @@ public final class PodWorker {
 
     // ------------------------------------------------------------------ network
 
-    /** Gets the pod its IP and starts its containers, or has it wait for the node's podCIDR. */
+    /**
+     * Sets up the pod's volumes, gets it its IP and starts its containers; or has it wait for a
+     * volume's ConfigMap or Secret (FailedMount, tried again after {@link #VOLUME_RETRY}) or for the
+     * node's podCIDR.
+     */
     private void ensureNetwork() {
+        List<String> failures = volumes.sync(pod, downward());
+        if (!failures.isEmpty()) {
+            for (String f : failures) {
+                event(null, "Warning", "FailedMount", f);
+            }
+            stage = PodStage.WAITING_VOLUMES;
+            readyToStart(false);
+            volumeTimer.cancel();
+            volumeTimer = timers.after(scale.millis(VOLUME_RETRY), () -> {
+                synchronized (this) {
+                    if (stage == PodStage.WAITING_VOLUMES) {
+                        ensureNetwork();
+                    }
+                }
+            });
+            changed();
+            return;
+        }
         String ip = host.allocatePodIp(uid);
         if (ip == null) {
             stage = PodStage.WAITING_NETWORK;
@@ -218,8 +258,26 @@ public final class PodWorker {
         podIp = ip;
         stage = PodStage.RUNNING;
         readyToStart(true);
+        scheduleVolumeSync();
         launcher.startNext();
         changed();
+    }
+
+    /** Brings the pod's projected volumes up to date every sync period while it runs, as the kubelet's periodic sync does. */
+    private void scheduleVolumeSync() {
+        volumeTimer.cancel();
+        volumeTimer = timers.after(scale.millis(host.configSyncPeriod()), () -> {
+            synchronized (this) {
+                if (stage == PodStage.RUNNING || stage == PodStage.TERMINATING) {
+                    volumes.sync(pod, downward());
+                    scheduleVolumeSync();
+                }
+            }
+        });
+    }
+
+    private DownwardApi downward() {
+        return new DownwardApi(pod, podIp, host.hostIp(), host.allocatable());
     }
 
     // ------------------------------------------------------------------ container exits and Events
@@ -257,6 +315,7 @@ public final class PodWorker {
         terminalPhase = terminal;
         stage = PodStage.FINISHED;
         deadline.cancel();
+        volumeTimer.cancel();
         for (Slot s : containers.all()) {
             s.quiesce();
             if (s.current != null && s.current.isRunning()) {
@@ -366,6 +425,8 @@ public final class PodWorker {
         podIp = st.getPodIp();
         stage = PodStage.RUNNING;
         readyToStart(true);
+        volumes.sync(pod, downward()); // what cannot be made now stays empty for the resumed containers
+        scheduleVolumeSync();
         PodAdoption.resume(containers, launcher, RestartPolicy.of(pod.getSpec()));
         changed();
     }
@@ -432,6 +493,11 @@ public final class PodWorker {
         @Override
         public String podIp() {
             return podIp;
+        }
+
+        @Override
+        public DownwardApi downward() {
+            return PodWorker.this.downward();
         }
 
         @Override

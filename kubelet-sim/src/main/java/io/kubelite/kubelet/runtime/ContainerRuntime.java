@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,15 +78,7 @@ public final class ContainerRuntime {
     }
 
     /** Identifies a pod to the runtime. */
-    /**
-     * Identifies a pod to the runtime, with its downward-API field values ({@link DownwardApi})
-     * for the containers' {@code valueFrom.fieldRef} variables.
-     */
-    public record PodRef(String namespace, String name, String uid, String hostname, Map<String, String> fieldRefs) {
-        public PodRef(String namespace, String name, String uid, String hostname) {
-            this(namespace, name, uid, hostname, Map.of());
-        }
-    }
+    public record PodRef(String namespace, String name, String uid, String hostname) {}
 
     /**
      * A new (not yet started) instance. {@code id} and {@code startedAt} are given when
@@ -94,6 +86,26 @@ public final class ContainerRuntime {
      */
     public SimContainer create(
             PodRef pod, Container spec, boolean init, Behaviour behaviour, String id, long startedAt) {
+        Map<String, String> literal = new LinkedHashMap<>();
+        for (EnvVar e : spec.getEnvList()) {
+            literal.put(e.getName(), e.getValue());
+        }
+        return create(pod, spec, literal, init, behaviour, id, startedAt);
+    }
+
+    /**
+     * A new (not yet started) instance whose environment is {@code env} (what the kubelet resolved
+     * from the spec) over the image's (PATH, HOSTNAME, HOME), and whose {@code command}/{@code args}
+     * are the spec's, already expanded.
+     */
+    public SimContainer create(
+            PodRef pod,
+            Container spec,
+            Map<String, String> env,
+            boolean init,
+            Behaviour behaviour,
+            String id,
+            long startedAt) {
         List<String> argv = null;
         boolean imageDefault = false;
         boolean exitsAtOnce = false;
@@ -109,7 +121,11 @@ public final class ContainerRuntime {
             exitsAtOnce =
                     isShellImage(spec.getImage()) && !spec.getStdin() && !spec.getTty() && behaviour.exitCode() == null;
         }
-        Map<String, String> env = environment(pod, spec);
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        environment.put("HOSTNAME", pod.hostname());
+        environment.put("HOME", "/root");
+        environment.putAll(env);
         ContainerLog log = logs.newInstance(pod.namespace(), pod.name(), pod.uid(), spec.getName());
         SimContainer instance = new SimContainer(
                 id != null ? id : newContainerId(),
@@ -120,33 +136,13 @@ public final class ContainerRuntime {
                 imageDefault,
                 exitsAtOnce,
                 log,
-                env,
+                environment,
                 timers,
                 scale,
                 pod.hostname(),
                 startedAt > 0 ? startedAt : timers.nowMillis());
         containers.put(pod.namespace(), pod.name(), pod.uid(), spec.getName(), instance);
         return instance;
-    }
-
-    /**
-     * A container's environment: the image's basics, then its {@code env} in order, a
-     * {@code valueFrom.fieldRef} resolved from the pod's downward-API values ("" for a path this
-     * simulator does not know; other sources, ConfigMap and Secret keys, are not simulated: "").
-     */
-    static Map<String, String> environment(PodRef pod, Container spec) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        env.put("HOSTNAME", pod.hostname());
-        env.put("HOME", "/root");
-        for (EnvVar e : spec.getEnvList()) {
-            String v = e.getValue();
-            if (e.hasValueFrom() && e.getValueFrom().hasFieldRef()) {
-                v = pod.fieldRefs().getOrDefault(e.getValueFrom().getFieldRef().getFieldPath(), "");
-            }
-            env.put(e.getName(), v);
-        }
-        return env;
     }
 
     public static boolean isShellImage(String image) {

@@ -25,6 +25,7 @@ final class ShellBuiltins {
             Output err,
             UnaryOperator<String> path,
             Function<String, String> var,
+            Map<String, String> environment,
             long nowMillis,
             String hostname) {}
 
@@ -214,7 +215,12 @@ final class ShellBuiltins {
         int status = 0;
         for (String a : operands(args)) {
             if (!io.fs().touch(io.path().apply(a))) {
-                io.err().write("touch: " + a + ": No space left on device\n");
+                io.err()
+                        .write("touch: " + a + ": "
+                                + (io.fs().isReadOnly(io.path().apply(a))
+                                        ? "Read-only file system"
+                                        : "No space left on device")
+                                + "\n");
                 status = 1;
             }
         }
@@ -245,6 +251,9 @@ final class ShellBuiltins {
             if (io.fs().isDirectory(p) && !recursive) {
                 io.err().write("rm: '" + a + "' is a directory\n");
                 status = 1;
+            } else if (io.fs().exists(p) && io.fs().isReadOnly(p)) {
+                io.err().write("rm: can't remove '" + a + "': Read-only file system\n");
+                status = 1;
             } else if (!io.fs().remove(p, recursive) && !force) {
                 io.err().write("rm: can't remove '" + a + "': No such file or directory\n");
                 status = 1;
@@ -263,7 +272,10 @@ final class ShellBuiltins {
                         .write(
                                 io.fs().exists(p)
                                         ? "mkdir: can't create directory '" + a + "': File exists\n"
-                                        : "mkdir: can't create directory '" + a + "': No such file or directory\n");
+                                        : io.fs().isReadOnly(p)
+                                                ? "mkdir: can't create directory '" + a + "': Read-only file system\n"
+                                                : "mkdir: can't create directory '" + a
+                                                        + "': No such file or directory\n");
                 status = 1;
             }
         }
@@ -319,8 +331,14 @@ final class ShellBuiltins {
         return status;
     }
 
+    /** {@code env} / {@code printenv}: every variable as NAME=value (the shell does not tell exported ones apart), or one's value. */
     private static int printenv(List<String> args, Io io) {
-        if (!args.isEmpty()) {
+        if (args.isEmpty()) {
+            StringBuilder all = new StringBuilder();
+            io.environment()
+                    .forEach((k, v) -> all.append(k).append('=').append(v).append('\n'));
+            io.out().write(all.toString());
+        } else {
             String v = io.var().apply(args.get(0));
             if (v == null) {
                 return 1;

@@ -22,8 +22,9 @@ import io.kubelite.kubelet.shell.ShellAst.Seq;
 import io.kubelite.kubelet.shell.ShellAst.Simple;
 import io.kubelite.kubelet.shell.ShellAst.Word;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -156,7 +157,7 @@ public final class ShellProcess {
         Frame f;
         synchronized (this) {
             this.onExit = onExit;
-            Map<String, String> vars = new HashMap<>(config.env());
+            Map<String, String> vars = new LinkedHashMap<>(config.env());
             f = new Frame(
                     vars,
                     config.stdout(),
@@ -322,7 +323,7 @@ public final class ShellProcess {
         }
 
         Frame subshell(IntConsumer exitTo) {
-            Frame f = new Frame(new HashMap<>(vars), out, err, in, exitTo, positional, cwd);
+            Frame f = new Frame(new LinkedHashMap<>(vars), out, err, in, exitTo, positional, cwd);
             f.lastStatus = lastStatus;
             return f;
         }
@@ -533,7 +534,8 @@ public final class ShellProcess {
             String target = String.join(" ", expand(r.target(), f));
             Output sink = fileSink(target, r.op().endsWith(">>"), f);
             if (sink == null) {
-                f.err.write("sh: can't create " + target + ": Is a directory\n");
+                f.err.write("sh: can't create " + target + ": "
+                        + (config.fs().isReadOnly(f.path(target)) ? "Read-only file system" : "Is a directory") + "\n");
                 k.accept(1);
                 return;
             }
@@ -717,6 +719,7 @@ public final class ShellProcess {
                             f.err,
                             f::path,
                             f::var,
+                            Collections.unmodifiableMap(f.vars),
                             config.timers().nowMillis(),
                             config.hostname())));
         } else {
@@ -924,7 +927,13 @@ public final class ShellProcess {
         sub.onExit = s -> status[0] = s;
         Frame sf = sub
         .new Frame(
-                new HashMap<>(f.vars), capture, f.err, StdinReader.of(Input.EMPTY), sub::finish, f.positional, f.cwd);
+                new LinkedHashMap<>(f.vars),
+                capture,
+                f.err,
+                StdinReader.of(Input.EMPTY),
+                sub::finish,
+                f.positional,
+                f.cwd);
         sub.exec(body, sf, sub::finish);
         f.lastStatus = status[0];
         String s = sb.toString();

@@ -49,8 +49,90 @@ public final class SimulatedFilesystem {
     /** {@link #INITIAL} until the first change of a directory, then this container's own copy. */
     private Set<String> dirs = INITIAL;
 
+    /** A volume mounted over {@code path}: paths under it live in {@code volume} under {@code root}. */
+    private record Mount(String path, SimulatedFilesystem volume, String root, boolean readOnly) {}
+
+    /** Longest mount path first, so that nested mounts win. */
+    private final List<Mount> mounts = new ArrayList<>();
+
     public SimulatedFilesystem() {
         files.put("/etc/hostname", new byte[0]);
+    }
+
+    private SimulatedFilesystem(boolean bare) {
+        dirs = new TreeSet<>(List.of("/"));
+    }
+
+    /** An empty tree (only {@code /}): a volume's content. */
+    public static SimulatedFilesystem empty() {
+        return new SimulatedFilesystem(true);
+    }
+
+    /**
+     * Mounts {@code root} of {@code volume} (a directory, or a file for a subPath mount of one) over
+     * {@code path}: what is under {@code path} is read and written there from now on; with
+     * {@code readOnly} writes fail ({@link #isReadOnly}).
+     */
+    public synchronized void mount(String path, SimulatedFilesystem volume, String root, boolean readOnly) {
+        mounts.add(new Mount(path, volume, root, readOnly));
+        mounts.sort((a, b) -> b.path().length() - a.path().length());
+        // the directories leading to it are answered from the mount table (isMountAncestor), not
+        // added to this tree: most containers then keep sharing the initial directory set
+    }
+
+    /** True when a mount lies below {@code path}: it is a directory, if only to lead to the mount. */
+    private boolean isMountAncestor(String path) {
+        String prefix = path.equals("/") ? "/" : path + "/";
+        for (Mount m : mounts) {
+            if (m.path().startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The mount {@code path} is under, or null. */
+    private Mount mountOf(String path) {
+        for (Mount m : mounts) {
+            if (path.equals(m.path()) || m.path().equals("/") || path.startsWith(m.path() + "/")) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static String inVolume(Mount m, String path) {
+        String rest = path.substring(m.path().length());
+        return normalize("/", m.root() + "/" + rest);
+    }
+
+    /**
+     * Replaces the whole content of this (volume) tree with {@code content} (volume-relative path →
+     * bytes) at once, as the kubelet's atomic writer swaps a volume's files: readers see the old
+     * files or the new ones, never a mix.
+     */
+    public synchronized void replaceAll(Map<String, byte[]> content) {
+        files.clear();
+        dirs = new TreeSet<>(List.of("/"));
+        for (Map.Entry<String, byte[]> e : content.entrySet()) {
+            String path = normalize("/", e.getKey());
+            files.put(path, e.getValue().clone());
+            addParents(path);
+        }
+    }
+
+    /** A copy of this tree as it is now (mounts not included): what a subPath mount of a projected volume sees. */
+    public synchronized SimulatedFilesystem snapshot() {
+        SimulatedFilesystem copy = empty();
+        copy.dirs = new TreeSet<>(dirs);
+        files.forEach((k, v) -> copy.files.put(k, v.clone()));
+        return copy;
+    }
+
+    /** True when {@code path} is on a read-only mount: writing, creating or removing there fails ("Read-only file system"). */
+    public synchronized boolean isReadOnly(String path) {
+        Mount m = mountOf(path);
+        return m != null && m.readOnly();
     }
 
     /** The directory set, copied from the shared initial one before its first change (copy on write). */
@@ -81,31 +163,55 @@ public final class SimulatedFilesystem {
     }
 
     public synchronized boolean exists(String path) {
-        return files.containsKey(path) || dirs.contains(path);
+        Mount m = mountOf(path);
+        if (m != null) {
+            return m.volume().exists(inVolume(m, path));
+        }
+        return files.containsKey(path) || dirs.contains(path) || isMountAncestor(path);
     }
 
     public synchronized boolean isFile(String path) {
+        Mount m = mountOf(path);
+        if (m != null) {
+            return m.volume().isFile(inVolume(m, path));
+        }
         return files.containsKey(path);
     }
 
     public synchronized boolean isDirectory(String path) {
-        return dirs.contains(path);
+        Mount m = mountOf(path);
+        if (m != null) {
+            return m.volume().isDirectory(inVolume(m, path));
+        }
+        return dirs.contains(path) || isMountAncestor(path);
     }
 
     /** The file's content as UTF-8 text, or null if it is not a regular file. */
     public synchronized String read(String path) {
+        Mount m = mountOf(path);
+        if (m != null) {
+            return m.volume().read(inVolume(m, path));
+        }
         byte[] b = files.get(path);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
     /** The file's bytes (a copy), or null if it is not a regular file. */
     public synchronized byte[] readBytes(String path) {
+        Mount m = mountOf(path);
+        if (m != null) {
+            return m.volume().readBytes(inVolume(m, path));
+        }
         byte[] b = files.get(path);
         return b == null ? null : b.clone();
     }
 
     /** The file's size in bytes, or -1 if it is not a regular file. */
     public synchronized long size(String path) {
+        Mount m = mountOf(path);
+        if (m != null) {
+            return m.volume().size(inVolume(m, path));
+        }
         byte[] b = files.get(path);
         return b == null ? -1 : b.length;
     }
@@ -120,6 +226,10 @@ public final class SimulatedFilesystem {
      * A file over {@link #MAX_FILE_BYTES} keeps its last bytes, as a log rotated in place.
      */
     public synchronized boolean writeBytes(String path, byte[] content, boolean append) {
+        Mount m = mountOf(path);
+        if (m != null) {
+            return !m.readOnly() && m.volume().writeBytes(inVolume(m, path), content, append);
+        }
         if (dirs.contains(path)) {
             return false;
         }
@@ -144,6 +254,11 @@ public final class SimulatedFilesystem {
 
     /** Creates an empty file if absent; false if the path is a directory's parent problem or full. */
     public synchronized boolean touch(String path) {
+        Mount m = mountOf(path);
+        if (m != null) {
+            return m.volume().exists(inVolume(m, path))
+                    || (!m.readOnly() && m.volume().touch(inVolume(m, path)));
+        }
         if (files.containsKey(path) || dirs.contains(path)) {
             return true;
         }
@@ -152,6 +267,10 @@ public final class SimulatedFilesystem {
 
     /** Removes a file, or a directory when {@code recursive}; false when nothing was there to remove. */
     public synchronized boolean remove(String path, boolean recursive) {
+        Mount m = mountOf(path);
+        if (m != null) {
+            return !m.readOnly() && !path.equals(m.path()) && m.volume().remove(inVolume(m, path), recursive);
+        }
         if (files.remove(path) != null) {
             return true;
         }
@@ -165,14 +284,21 @@ public final class SimulatedFilesystem {
     }
 
     public synchronized boolean mkdir(String path, boolean parents) {
+        Mount m = mountOf(path);
+        if (m != null) {
+            if (m.volume().isDirectory(inVolume(m, path))) {
+                return parents;
+            }
+            return !m.readOnly() && m.volume().mkdir(inVolume(m, path), parents);
+        }
         if (files.containsKey(path)) {
             return false;
         }
-        if (dirs.contains(path)) {
+        if (dirs.contains(path) || isMountAncestor(path)) {
             return parents;
         }
         String parent = parent(path);
-        if (!parents && !dirs.contains(parent)) {
+        if (!parents && !dirs.contains(parent) && !isMountAncestor(parent)) {
             return false;
         }
         ownDirs().add(path);
@@ -182,11 +308,22 @@ public final class SimulatedFilesystem {
 
     /** Names directly inside a directory, sorted; null if it is not a directory. */
     public synchronized List<String> list(String dir) {
-        if (!dirs.contains(dir)) {
+        Mount m = mountOf(dir);
+        if (m != null) {
+            return m.volume().list(inVolume(m, dir));
+        }
+        if (!dirs.contains(dir) && !isMountAncestor(dir)) {
             return null;
         }
         String prefix = dir.equals("/") ? "/" : dir + "/";
         Set<String> names = new TreeSet<>();
+        for (Mount mt : mounts) {
+            if (mt.path().startsWith(prefix)) {
+                String rest = mt.path().substring(prefix.length());
+                int slash = rest.indexOf('/');
+                names.add(slash < 0 ? rest : rest.substring(0, slash));
+            }
+        }
         for (String f : files.keySet()) {
             if (f.startsWith(prefix) && f.indexOf('/', prefix.length()) < 0) {
                 names.add(f.substring(prefix.length()));

@@ -1,0 +1,44 @@
+package io.kubelite.kubelet.config;
+
+import io.kubelite.api.ConfigMap;
+import io.kubelite.api.Secret;
+import io.kubelite.api.Service;
+import io.kubelite.kinds.core.configmap.ConfigMapKind;
+import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.kinds.core.service.ServiceKind;
+import io.kubelite.store.informer.Informer;
+import io.kubelite.store.informer.SharedInformerFactory;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link ConfigObjects} from three informers on etcd (ConfigMaps, Secrets, Services), registered
+ * with the given factory and started with it. Until they have synced, lookups miss, which a
+ * container waiting in CreateContainerConfigError retries.
+ */
+public final class InformerConfigObjects implements ConfigObjects {
+    private final Informer<ConfigMap> configMaps;
+    private final Informer<Secret> secrets;
+    private final Informer<Service> services;
+
+    public InformerConfigObjects(SharedInformerFactory factory) {
+        this.configMaps = factory.get(ConfigMapKind.RESOURCE);
+        this.secrets = factory.get(SecretKind.RESOURCE);
+        this.services = factory.get(ServiceKind.RESOURCE);
+    }
+
+    @Override
+    public Optional<ConfigMap> configMap(String namespace, String name) {
+        return configMaps.get(namespace, name);
+    }
+
+    @Override
+    public Optional<Secret> secret(String namespace, String name) {
+        return secrets.get(namespace, name);
+    }
+
+    @Override
+    public List<Service> services() {
+        return services.list();
+    }
+}

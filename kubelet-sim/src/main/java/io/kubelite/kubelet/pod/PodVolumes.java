@@ -1,0 +1,172 @@
+package io.kubelite.kubelet.pod;
+
+import io.kubelite.api.ConfigMapProjection;
+import io.kubelite.api.Container;
+import io.kubelite.api.DownwardAPIProjection;
+import io.kubelite.api.DownwardAPIVolumeFile;
+import io.kubelite.api.KeyToPath;
+import io.kubelite.api.ObjectFieldSelector;
+import io.kubelite.api.Pod;
+import io.kubelite.api.ProjectedVolumeSource;
+import io.kubelite.api.ServiceAccountTokenProjection;
+import io.kubelite.api.Volume;
+import io.kubelite.api.VolumeMount;
+import io.kubelite.api.VolumeProjection;
+import io.kubelite.kubelet.config.ContainerConfigException;
+import io.kubelite.kubelet.config.DownwardApi;
+import io.kubelite.kubelet.config.EnvExpansion;
+import io.kubelite.kubelet.config.VolumeContents;
+import io.kubelite.kubelet.shell.SimulatedFilesystem;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pod's volumes in the simulated runtime, for as long as the pod lives on the node: an
+ * emptyDir is one tree shared by the pod's containers and kept across their restarts; a
+ * hostPath is a directory of the node's tree ({@link PodHost#hostFilesystem}); configMap,
+ * secret, downwardAPI and projected volumes hold the files {@link VolumeContents} makes, written
+ * by {@link #sync} before the first container starts and again every sync period. Those are
+ * mounted read-only, as the kubelet mounts them.
+ *
+ * <p>As the ServiceAccount admission plugin does (kubelite's API server does not), a pod whose
+ * {@code automountServiceAccountToken} is not false gets a projected {@code kube-api-access}
+ * volume (token, {@code ca.crt} from the {@code kube-root-ca.crt} ConfigMap when it exists,
+ * namespace) at {@value #SERVICE_ACCOUNT_PATH} in every container that mounts nothing there.
+ *
+ * <p>Not thread-safe: used under the pod's lock.
+ */
+final class PodVolumes {
+    static final String SERVICE_ACCOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
+    private static final String SERVICE_ACCOUNT_VOLUME = "kube-api-access-sim";
+    /** The same for every pod: built once. */
+    private static final Volume SERVICE_ACCOUNT = serviceAccountVolume();
+
+    private final Map<String, Volume> specs = new LinkedHashMap<>();
+    private final Map<String, SimulatedFilesystem> trees = new LinkedHashMap<>();
+    private final SimulatedFilesystem host;
+    private final VolumeContents contents;
+    private final boolean automount;
+
+    PodVolumes(Pod pod, SimulatedFilesystem host, VolumeContents contents) {
+        this.host = host;
+        this.contents = contents;
+        for (Volume v : pod.getSpec().getVolumesList()) {
+            specs.put(v.getName(), v);
+            if (!v.hasHostPath()) {
+                trees.put(v.getName(), SimulatedFilesystem.empty());
+            }
+        }
+        automount = !pod.getSpec().hasAutomountServiceAccountToken()
+                || pod.getSpec().getAutomountServiceAccountToken();
+        if (automount && !specs.containsKey(SERVICE_ACCOUNT_VOLUME)) {
+            specs.put(SERVICE_ACCOUNT_VOLUME, SERVICE_ACCOUNT);
+            trees.put(SERVICE_ACCOUNT_VOLUME, SimulatedFilesystem.empty());
+        }
+    }
+
+    /** kube's kube-api-access volume, with ca.crt optional: kubelite publishes no kube-root-ca.crt. */
+    private static Volume serviceAccountVolume() {
+        return Volume.newBuilder()
+                .setName(SERVICE_ACCOUNT_VOLUME)
+                .setProjected(ProjectedVolumeSource.newBuilder()
+                        .addSources(VolumeProjection.newBuilder()
+                                .setServiceAccountToken(ServiceAccountTokenProjection.newBuilder()
+                                        .setExpirationSeconds(3607)
+                                        .setPath("token")))
+                        .addSources(VolumeProjection.newBuilder()
+                                .setConfigMap(ConfigMapProjection.newBuilder()
+                                        .setName("kube-root-ca.crt")
+                                        .setOptional(true)
+                                        .addItems(KeyToPath.newBuilder()
+                                                .setKey("ca.crt")
+                                                .setPath("ca.crt"))))
+                        .addSources(VolumeProjection.newBuilder()
+                                .setDownwardApi(DownwardAPIProjection.newBuilder()
+                                        .addItems(DownwardAPIVolumeFile.newBuilder()
+                                                .setPath("namespace")
+                                                .setFieldRef(ObjectFieldSelector.newBuilder()
+                                                        .setApiVersion("v1")
+                                                        .setFieldPath("metadata.namespace"))))))
+                .build();
+    }
+
+    /**
+     * Writes the current files of every configMap, secret, downwardAPI and projected volume; one
+     * that cannot be made keeps its previous files.
+     *
+     * @return the FailedMount message of each volume that could not be made, in kube's words
+     */
+    List<String> sync(Pod pod, DownwardApi downward) {
+        List<String> failures = new ArrayList<>();
+        for (Volume v : specs.values()) {
+            if (!VolumeContents.isProjected(v)) {
+                continue;
+            }
+            try {
+                trees.get(v.getName()).replaceAll(contents.files(v, pod, downward));
+            } catch (ContainerConfigException e) {
+                failures.add("MountVolume.SetUp failed for volume \"" + v.getName() + "\" : " + e.getMessage());
+            }
+        }
+        return failures;
+    }
+
+    /**
+     * Mounts the volumes {@code c} asks for (and the service account's) into a new instance's
+     * filesystem; {@code env} is the instance's environment, which {@code subPathExpr} expands.
+     */
+    void mountInto(Container c, Map<String, String> env, SimulatedFilesystem fs) {
+        boolean saMounted = false;
+        for (VolumeMount m : c.getVolumeMountsList()) {
+            Volume v = specs.get(m.getName());
+            if (v == null) {
+                continue; // validation refuses such a pod; nothing to mount
+            }
+            String mountPath = SimulatedFilesystem.normalize("/", m.getMountPath());
+            saMounted |= mountPath.equals(SERVICE_ACCOUNT_PATH);
+            String subPath =
+                    m.getSubPathExpr().isEmpty() ? m.getSubPath() : EnvExpansion.expand(m.getSubPathExpr(), env::get);
+            mount(v, fs, mountPath, subPath, m.getReadOnly());
+        }
+        Volume sa = specs.get(SERVICE_ACCOUNT_VOLUME);
+        if (automount && !saMounted && sa != null) {
+            mount(sa, fs, SERVICE_ACCOUNT_PATH, "", true);
+        }
+    }
+
+    private void mount(Volume v, SimulatedFilesystem fs, String mountPath, String subPath, boolean readOnly) {
+        String sub = subPath.isEmpty() ? "/" : SimulatedFilesystem.normalize("/", subPath);
+        if (v.hasHostPath()) {
+            String root = SimulatedFilesystem.normalize("/", v.getHostPath().getPath() + "/" + sub);
+            String type = v.getHostPath().getType();
+            if (!host.exists(root)) {
+                if (type.equals("FileOrCreate")) {
+                    host.touch(root);
+                } else {
+                    host.mkdir(root, true); // DirectoryOrCreate, and "" as containerd creates a missing bind source
+                }
+            }
+            fs.mount(mountPath, host, root, readOnly);
+            return;
+        }
+        SimulatedFilesystem tree = trees.get(v.getName());
+        if (VolumeContents.isProjected(v)) {
+            // the kubelet's projected volumes are read-only; a subPath is bound to what is there at
+            // start and gets no later updates
+            if (!sub.equals("/")) {
+                tree = tree.snapshot();
+                if (!tree.exists(sub)) {
+                    tree.mkdir(sub, true);
+                }
+            }
+            fs.mount(mountPath, tree, sub, true);
+            return;
+        }
+        if (!tree.exists(sub)) {
+            tree.mkdir(sub, true); // the kubelet creates a missing subPath directory
+        }
+        fs.mount(mountPath, tree, sub, readOnly);
+    }
+}
