@@ -93,6 +93,11 @@ public final class KindRules {
         return out;
     }
 
+    /** The kind's warnings for a created object (kube's {@code WarningsOnCreate}), sent in {@code Warning} headers. */
+    public static <T extends Message> List<String> warningsOnCreate(Resource<T> r, T obj) {
+        return Kinds.of(r).strategy().warningsOnCreate(obj);
+    }
+
     /** The object an update of the {@code status} subresource writes: the stored one with the client's status. */
     public static <T extends Message> T prepareForStatusUpdate(T cur, T in) {
         return withStatusOf(cur, in);

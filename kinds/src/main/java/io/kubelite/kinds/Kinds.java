@@ -1,6 +1,7 @@
 package io.kubelite.kinds;
 
 import com.google.protobuf.Message;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
@@ -57,7 +58,8 @@ public final class Kinds {
             PodDisruptionBudgetKind.KIND,
             JobKind.KIND,
             CronJobKind.KIND,
-            DaemonSetKind.KIND);
+            DaemonSetKind.KIND,
+            CustomResourceDefinitionKind.KIND);
 
     private Kinds() {}
 

@@ -1,0 +1,100 @@
+package io.kubelite.apiserver.kubectl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubelite.apiserver.testing.Kubectl;
+import io.kubelite.apiserver.testing.KubectlCluster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * CustomResourceDefinitions through the real kubectl: kubernetes.io's CronTab CRD applies, reads
+ * back with its schema as sent and kube's status conditions, an invalid one is refused with kube's
+ * message, and {@code kubectl wait --for condition=established} (what Helm and operator installers
+ * run) returns.
+ */
+class KubectlCustomResourceDefinitionTest {
+    @RegisterExtension
+    static final KubectlCluster CLUSTER = KubectlCluster.plainHttp();
+
+    final Kubectl kubectl = CLUSTER.kubectl();
+
+    static String crontabCrd() throws IOException {
+        try (InputStream in = KubectlCustomResourceDefinitionTest.class.getResourceAsStream("/crd/crontab-crd.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void theCronTabCrdAppliesIsEstablishedAndKeepsItsSchema() throws Exception {
+        Kubectl.Result created = kubectl.run(crontabCrd(), Map.of(), "apply", "-f", "-");
+        assertThat(created.ok())
+                .isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created\n");
+        assertThat(created.err())
+                .isEqualTo(
+                        "Warning: kubelite does not serve custom resources yet: crontabs.stable.example.com is stored"
+                                + " and established, but its crontabs cannot be created or listed\n");
+        assertThat(kubectl.run(
+                                "wait",
+                                "--for",
+                                "condition=established",
+                                "--timeout=10s",
+                                "crd/crontabs.stable.example.com")
+                        .ok())
+                .isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com condition met\n");
+        assertThat(kubectl.run("get", "crds").ok())
+                .startsWith("NAME                          CREATED AT\ncrontabs.stable.example.com   20");
+        assertThat(kubectl.run(
+                                "get",
+                                "crd",
+                                "crontabs.stable.example.com",
+                                "-o",
+                                "jsonpath={.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.cronSpec.pattern}"
+                                        + " {.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.replicas.maximum}"
+                                        + " {.status.acceptedNames.listKind} {.status.storedVersions}"
+                                        + " {.status.conditions[?(@.type==\"NamesAccepted\")].reason}")
+                        .ok())
+                .isEqualTo("^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$ 10 CronTabList [\"v1\"] NoConflicts");
+        // a second apply of the same manifest changes nothing
+        assertThat(kubectl.run(crontabCrd(), Map.of(), "apply", "-f", "-").ok())
+                .isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com unchanged\n");
+        // a changed manifest patches it (a new short name), and server-side apply takes it over
+        String changed = crontabCrd().replace("    - ct\n", "    - ct\n    - cts\n");
+        assertThat(changed).isNotEqualTo(crontabCrd());
+        assertThat(kubectl.run(changed, Map.of(), "apply", "-f", "-").ok())
+                .isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com configured\n");
+        assertThat(kubectl.run(changed, Map.of(), "apply", "--server-side", "--force-conflicts", "-f", "-")
+                        .ok())
+                .isEqualTo(
+                        "customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com serverside-applied\n");
+        assertThat(kubectl.run(
+                                "get",
+                                "crd",
+                                "crontabs.stable.example.com",
+                                "-o",
+                                "jsonpath={.status.acceptedNames.shortNames} {.metadata.generation}")
+                        .ok())
+                .isEqualTo("[\"ct\",\"cts\"] 2");
+        assertThat(kubectl.run("delete", "crd", "crontabs.stable.example.com").ok())
+                .isEqualTo("customresourcedefinition.apiextensions.k8s.io \"crontabs.stable.example.com\" deleted\n");
+    }
+
+    @Test
+    void anInvalidCrdIsRefusedWithKubesMessage() throws Exception {
+        String wrong = crontabCrd()
+                .replace("name: crontabs.stable.example.com", "name: crontab.stable.example.com")
+                .replace("storage: true", "storage: false");
+        Kubectl.Result r = kubectl.run(wrong, Map.of(), "apply", "-f", "-");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err())
+                .contains("The CustomResourceDefinition \"crontab.stable.example.com\" is invalid: \n"
+                        + "* metadata.name: Invalid value: \"crontab.stable.example.com\": must be"
+                        + " spec.names.plural+\".\"+spec.group\n")
+                .contains("* spec.versions: Invalid value: must have exactly one version marked as storage version");
+        assertThat(kubectl.run("get", "crd", "-o", "name").ok()).isEmpty();
+    }
+}
