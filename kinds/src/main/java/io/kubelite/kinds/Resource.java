@@ -3,6 +3,7 @@ package io.kubelite.kinds;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import io.kubelite.api.FieldSchema;
 import io.kubelite.api.ObjectMeta;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +28,7 @@ public final class Resource<T extends Message> {
     private final FieldDescriptor apiVersionField;
     private final FieldDescriptor kindField;
     private final FieldDescriptor specField;
+    private final FieldDescriptor restField;
 
     public Resource(
             String group,
@@ -48,6 +50,7 @@ public final class Resource<T extends Message> {
         this.apiVersionField = required(d.findFieldByName("api_version"), "api_version");
         this.kindField = required(d.findFieldByName("kind"), "kind");
         this.specField = d.findFieldByName("spec");
+        this.restField = FieldSchema.unstructuredRest(d);
     }
 
     private FieldDescriptor required(FieldDescriptor f, String name) {
@@ -77,6 +80,23 @@ public final class Resource<T extends Message> {
 
     public String plural() {
         return plural;
+    }
+
+    /**
+     * Whether this is a custom resource (a CRD's kind, held as a {@code CustomObject}): its
+     * objects are schemaless JSON beside typed metadata, and stored as JSON.
+     */
+    public boolean custom() {
+        return restField != null;
+    }
+
+    /**
+     * The etcd key segment of this resource's objects: the plural ({@code pods}), or for a custom
+     * resource {@code <group>/<plural>} as kube keys them, so a CRD's {@code events} never meets the
+     * built-in ones.
+     */
+    public String keySegment() {
+        return custom() ? group + "/" + plural : plural;
     }
 
     public boolean namespaced() {

@@ -24,14 +24,14 @@ public final class Keys {
             if (namespace == null || namespace.isEmpty()) {
                 throw new IllegalArgumentException(r.plural() + " are namespaced: a namespace is required for " + name);
             }
-            return prefix + "/" + r.plural() + "/" + namespace + "/" + name;
+            return prefix + "/" + r.keySegment() + "/" + namespace + "/" + name;
         }
-        return prefix + "/" + r.plural() + "/" + name;
+        return prefix + "/" + r.keySegment() + "/" + name;
     }
 
     /** Prefix of all objects of {@code r}, ending in '/'. */
     public String resourcePrefix(Resource<?> r) {
-        return prefix + "/" + r.plural() + "/";
+        return prefix + "/" + r.keySegment() + "/";
     }
 
     /** Prefix of {@code r}'s objects in one namespace (or all, when namespace is null/empty), ending in '/'. */
