@@ -85,9 +85,13 @@ public final class Kinds {
                 .toList();
     }
 
-    /** The kind of a resource descriptor. */
+    /** The kind of a resource descriptor: a registered one, or the custom kind built on it. */
     @SuppressWarnings("unchecked")
     public static <T extends Message> Kind<T> of(Resource<T> r) {
+        Kind<T> bound = r.boundKind(); // a custom resource's kind is built at run time, from its CRD
+        if (bound != null) {
+            return bound;
+        }
         for (Kind<? extends Message> k : ALL) {
             if (k.resource() == r) {
                 return (Kind<T>) k;

@@ -29,6 +29,7 @@ public final class Resource<T extends Message> {
     private final FieldDescriptor kindField;
     private final FieldDescriptor specField;
     private final FieldDescriptor restField;
+    private volatile Kind<T> boundKind; // set once, by the Kind built on this resource
 
     public Resource(
             String group,
@@ -80,6 +81,18 @@ public final class Resource<T extends Message> {
 
     public String plural() {
         return plural;
+    }
+
+    /** Called by {@link Kind.Builder#build()}: the first kind built on a resource is its kind. */
+    synchronized void bind(Kind<T> k) {
+        if (boundKind == null) {
+            boundKind = k;
+        }
+    }
+
+    /** The kind built on this resource, or null before it is built. */
+    Kind<T> boundKind() {
+        return boundKind;
     }
 
     /**

@@ -24,7 +24,11 @@ class KubectlCustomResourceDefinitionTest {
     final Kubectl kubectl = CLUSTER.kubectl();
 
     static String crontabCrd() throws IOException {
-        try (InputStream in = KubectlCustomResourceDefinitionTest.class.getResourceAsStream("/crd/crontab-crd.yaml")) {
+        return resource("/crd/crontab-crd.yaml");
+    }
+
+    static String resource(String path) throws IOException {
+        try (InputStream in = KubectlCustomResourceDefinitionTest.class.getResourceAsStream(path)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -35,9 +39,8 @@ class KubectlCustomResourceDefinitionTest {
         assertThat(created.ok())
                 .isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created\n");
         assertThat(created.err())
-                .isEqualTo(
-                        "Warning: kubelite does not serve custom resources yet: crontabs.stable.example.com is stored"
-                                + " and established, but its crontabs cannot be created or listed\n");
+                .isEqualTo("Warning: kubelite serves crontabs without checking, pruning or defaulting them against the"
+                        + " schema yet, and without the status and scale subresources and printer columns\n");
         assertThat(kubectl.run(
                                 "wait",
                                 "--for",
@@ -81,6 +84,55 @@ class KubectlCustomResourceDefinitionTest {
                 .isEqualTo("[\"ct\",\"cts\"] 2");
         assertThat(kubectl.run("delete", "crd", "crontabs.stable.example.com").ok())
                 .isEqualTo("customresourcedefinition.apiextensions.k8s.io \"crontabs.stable.example.com\" deleted\n");
+    }
+
+    @Test
+    void cronTabsAreServedOnceTheCrdIsEstablishedAndGoneWithIt() throws Exception {
+        kubectl.run(crontabCrd(), Map.of(), "apply", "-f", "-").ok();
+        kubectl.run("wait", "--for", "condition=established", "--timeout=10s", "crd/crontabs.stable.example.com")
+                .ok();
+        assertThat(kubectl.run(resource("/crd/crontab.yaml"), Map.of(), "apply", "-f", "-")
+                        .ok())
+                .isEqualTo("crontab.stable.example.com/my-new-cron-object created\n");
+        assertThat(kubectl.run("get", "crontabs").ok()).startsWith("NAME                 AGE\nmy-new-cron-object   ");
+        assertThat(kubectl.run("get", "ct", "my-new-cron-object", "-o", "jsonpath={.spec.cronSpec} {.spec.image}")
+                        .ok())
+                .isEqualTo("* * * * */5 my-awesome-cron-image");
+        assertThat(kubectl.run(
+                                "patch",
+                                "crontab",
+                                "my-new-cron-object",
+                                "--type=merge",
+                                "-p",
+                                "{\"spec\":{\"replicas\":3}}")
+                        .ok())
+                .isEqualTo("crontab.stable.example.com/my-new-cron-object patched\n");
+        Kubectl.Result smp = kubectl.run("patch", "crontab", "my-new-cron-object", "-p", "{\"spec\":{\"replicas\":4}}");
+        assertThat(smp.err())
+                .isEqualTo("error: application/strategic-merge-patch+json is not supported by stable.example.com/v1,"
+                        + " Kind=CronTab: the body of the request was in an unknown format - accepted media types"
+                        + " include: application/json-patch+json, application/merge-patch+json,"
+                        + " application/apply-patch+yaml\n");
+        assertThat(kubectl.run("get", "crontab", "my-new-cron-object", "-o", "jsonpath={.spec.replicas}")
+                        .ok())
+                .isEqualTo("3");
+        assertThat(kubectl.run("get", "crontabs", "-l", "app=none", "-o", "name")
+                        .ok())
+                .isEmpty();
+        assertThat(kubectl.run("get", "crontabs", "--field-selector", "metadata.name=my-new-cron-object", "-o", "name")
+                        .ok())
+                .isEqualTo("crontab.stable.example.com/my-new-cron-object\n");
+        assertThat(kubectl.run("api-resources", "--api-group=stable.example.com", "--no-headers")
+                        .ok())
+                .matches("crontabs\\s+ct\\s+stable.example.com/v1\\s+true\\s+CronTab\\n");
+
+        assertThat(kubectl.run("delete", "crontab", "my-new-cron-object").ok())
+                .isEqualTo("crontab.stable.example.com \"my-new-cron-object\" deleted\n");
+        kubectl.run("delete", "crd", "crontabs.stable.example.com").ok();
+        assertThat(kubectl.run("get", "crontabs").err())
+                .as("kubectl's discovery cache still knows crontabs; the server no longer serves the group")
+                .contains("the server could not find the requested resource (API group \"stable.example.com\" is not"
+                        + " served)");
     }
 
     @Test

@@ -46,14 +46,12 @@ final class CustomResourceDefinitionStrategy implements Strategy<CustomResourceD
         return CrdStatus.established(kept, Instant.now());
     }
 
-    /** Until custom resources are served, say so where the client will see it (kubectl prints it). */
+    /** What kubelite does not do yet with a CRD's objects, where the client will see it (kubectl prints it). */
     @Override
     public List<String> warningsOnCreate(CustomResourceDefinition crd) {
-        CustomResourceDefinitionSpec spec = crd.getSpec();
-        return List.of("kubelite does not serve custom resources yet: "
-                + crd.getMetadata().getName()
-                + " is stored and established, but its " + spec.getNames().getPlural()
-                + " cannot be created or listed");
+        return List.of("kubelite serves " + crd.getSpec().getNames().getPlural() + " without checking, pruning or"
+                + " defaulting them against the schema yet, and without the status and scale subresources and"
+                + " printer columns");
     }
 
     @Override

@@ -1,0 +1,140 @@
+package io.kubelite.apiserver;
+
+import com.google.protobuf.Message;
+import io.kubelite.api.CustomObject;
+import io.kubelite.api.CustomResourceDefinition;
+import io.kubelite.kinds.Kind;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceKinds;
+import io.kubelite.store.Store;
+import io.kubelite.store.watch.WatchEvent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kinds this API server serves now: the built-in registry ({@link Kinds}) and the custom
+ * resources of the established CustomResourceDefinitions, which it follows as a sink of the
+ * CRD watch cache, so every replica serves a CRD's resource within one watch event of its
+ * write and stops when it is deleted. A custom resource's watch cache starts on first use and
+ * is closed with its CRD. Discovery, path resolution and the handlers ask here.
+ */
+public final class ServedKinds implements WatchCache.Sink<CustomResourceDefinition> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServedKinds.class);
+
+    /** "group/version/plural" → the kind; replaced whole when its CRD changes. */
+    private final Map<String, Kind<CustomObject>> custom = new ConcurrentHashMap<>();
+    /** CRD name → the keys of {@link #custom} it defines. */
+    private final Map<String, List<String>> byCrd = new ConcurrentHashMap<>();
+    /** A custom resource's etcd key segment → its watch cache. */
+    private final Map<String, WatchCache<CustomObject>> caches = new ConcurrentHashMap<>();
+
+    private final Store store;
+    private final int cacheSize;
+    private final ScheduledExecutorService timers;
+
+    ServedKinds(Store store, int cacheSize, ScheduledExecutorService timers) {
+        this.store = store;
+        this.cacheSize = cacheSize;
+        this.timers = timers;
+    }
+
+    /** Every served kind: the built-ins in registry order, then the custom ones by group, version, plural. */
+    public List<Kind<? extends Message>> all() {
+        List<Kind<? extends Message>> out = new ArrayList<>(Kinds.all());
+        custom.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
+                .forEach(e -> out.add(e.getValue()));
+        return out;
+    }
+
+    public List<Resource<? extends Message>> resources() {
+        return all().stream().<Resource<? extends Message>>map(Kind::resource).toList();
+    }
+
+    /** The resource served at {@code /apis/<group>/<version>/<plural>}. */
+    public Optional<Resource<? extends Message>> byPlural(String group, String version, String plural) {
+        Kind<CustomObject> k = custom.get(group + "/" + version + "/" + plural);
+        if (k != null) {
+            return Optional.of(k.resource());
+        }
+        for (Resource<? extends Message> r : Kinds.resources()) {
+            if (r.plural().equals(plural)
+                    && r.group().equals(group)
+                    && r.version().equals(version)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The watch cache of a custom resource, started on first use; null when its CRD is gone. */
+    WatchCache<CustomObject> cache(Resource<CustomObject> r) {
+        if (!custom.containsKey(r.group() + "/" + r.version() + "/" + r.plural())) {
+            return null;
+        }
+        return caches.computeIfAbsent(r.keySegment(), seg -> {
+            WatchCache<CustomObject> c = new WatchCache<>(store.of(r), cacheSize, timers);
+            c.start();
+            LOG.info("watch cache started for custom resource {}", seg);
+            return c;
+        });
+    }
+
+    @Override
+    public void change(WatchChange<CustomResourceDefinition> c) {
+        CustomResourceDefinition crd = c.object();
+        String name = crd.getMetadata().getName();
+        List<String> old = byCrd.getOrDefault(name, List.of());
+        List<Kind<CustomObject>> kinds = c.type() == WatchEvent.Type.DELETED ? List.of() : CustomResourceKinds.of(crd);
+        List<String> keys = new ArrayList<>();
+        for (Kind<CustomObject> k : kinds) {
+            Resource<CustomObject> r = k.resource();
+            String key = r.group() + "/" + r.version() + "/" + r.plural();
+            custom.put(key, k);
+            keys.add(key);
+        }
+        for (String key : old) {
+            if (!keys.contains(key)) {
+                custom.remove(key);
+            }
+        }
+        if (keys.isEmpty()) {
+            byCrd.remove(name);
+            if (!old.isEmpty()) {
+                // the CRD is gone (or no longer served): its objects stop being served
+                String segment = crd.getSpec().getGroup() + "/"
+                        + crd.getStatus().getAcceptedNames().getPlural();
+                WatchCache<CustomObject> cache = caches.remove(segment);
+                if (cache != null) {
+                    cache.close();
+                }
+                LOG.info("custom resource {} no longer served", segment);
+            }
+        } else {
+            byCrd.put(name, List.copyOf(keys));
+            if (!keys.equals(old)) {
+                LOG.info("custom resource versions served for {}: {}", name, keys);
+            }
+        }
+    }
+
+    @Override
+    public void bookmark(long revision) {}
+
+    @Override
+    public void expired(String message) {}
+
+    /** Closes the custom resources' watch caches (the API server is stopping). */
+    void close() {
+        caches.values().forEach(WatchCache::close);
+        caches.clear();
+    }
+}
