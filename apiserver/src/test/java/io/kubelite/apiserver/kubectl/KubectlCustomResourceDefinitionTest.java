@@ -40,7 +40,7 @@ class KubectlCustomResourceDefinitionTest {
                 .isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created\n");
         assertThat(created.err())
                 .isEqualTo("Warning: kubelite serves crontabs without checking, pruning or defaulting them against the"
-                        + " schema yet, and without the status and scale subresources and printer columns\n");
+                        + " schema yet, and without the status and scale subresources\n");
         assertThat(kubectl.run(
                                 "wait",
                                 "--for",
@@ -94,7 +94,9 @@ class KubectlCustomResourceDefinitionTest {
         assertThat(kubectl.run(resource("/crd/crontab.yaml"), Map.of(), "apply", "-f", "-")
                         .ok())
                 .isEqualTo("crontab.stable.example.com/my-new-cron-object created\n");
-        assertThat(kubectl.run("get", "crontabs").ok()).startsWith("NAME                 AGE\nmy-new-cron-object   ");
+        assertThat(kubectl.run("get", "crontabs").ok())
+                .as("the CRD's printer column")
+                .isEqualTo("NAME                 SPEC\nmy-new-cron-object   * * * * */5\n");
         assertThat(kubectl.run("get", "ct", "my-new-cron-object", "-o", "jsonpath={.spec.cronSpec} {.spec.image}")
                         .ok())
                 .isEqualTo("* * * * */5 my-awesome-cron-image");

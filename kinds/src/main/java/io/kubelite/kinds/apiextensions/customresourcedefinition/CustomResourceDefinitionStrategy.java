@@ -50,8 +50,7 @@ final class CustomResourceDefinitionStrategy implements Strategy<CustomResourceD
     @Override
     public List<String> warningsOnCreate(CustomResourceDefinition crd) {
         return List.of("kubelite serves " + crd.getSpec().getNames().getPlural() + " without checking, pruning or"
-                + " defaulting them against the schema yet, and without the status and scale subresources and"
-                + " printer columns");
+                + " defaulting them against the schema yet, and without the status and scale subresources");
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.kubelite.api.CustomResourceDefinitionVersion;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Strategy;
+import io.kubelite.kinds.table.Cells;
+import io.kubelite.kinds.table.Column;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +17,8 @@ import java.util.List;
  * {@link CustomObject} per served version, named by the CRD's accepted names and scope.
  * Objects are kept as the JSON the client sent beside typed metadata; the generic metadata
  * checks apply. Not yet: schema validation, pruning and defaulting, the status and scale
- * subresources, printer columns (the table is NAME, AGE), selectable fields.
+ * subresources, selectable fields. Tables: NAME, then the version's printer columns
+ * ({@link PrinterColumns}), or NAME, AGE when it has none.
  */
 public final class CustomResourceKinds {
     private CustomResourceKinds() {}
@@ -40,8 +43,12 @@ public final class CustomResourceKinds {
                     namespaced,
                     CustomObject.getDefaultInstance(),
                     names.getShortNamesList());
+            List<Column<CustomObject>> columns = v.getAdditionalPrinterColumnsCount() == 0
+                    ? List.of(Cells.name(CustomObject::getMetadata), Cells.age(CustomObject::getMetadata))
+                    : PrinterColumns.of(v.getAdditionalPrinterColumnsList());
             out.add(Kind.of(r)
                     .strategy(new Strategy<>() {})
+                    .columns(columns)
                     .categories(names.getCategoriesList().toArray(String[]::new))
                     .build());
         }
