@@ -93,6 +93,9 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
         CustomResourceDefinition crd = c.object();
         String name = crd.getMetadata().getName();
         List<String> old = byCrd.getOrDefault(name, List.of());
+        if (c.type() == WatchEvent.Type.DELETED) {
+            deleteObjects(name, old);
+        }
         List<Kind<CustomObject>> kinds = c.type() == WatchEvent.Type.DELETED ? List.of() : CustomResourceKinds.of(crd);
         List<String> keys = new ArrayList<>();
         for (Kind<CustomObject> k : kinds) {
@@ -124,6 +127,24 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
                 LOG.info("custom resource versions served for {}: {}", name, keys);
             }
         }
+    }
+
+    /**
+     * A deleted CRD takes its objects with it, as kube's CRD finalizer does (here after the CRD is
+     * gone, not before; every replica issues the same idempotent range delete).
+     */
+    private void deleteObjects(String crd, List<String> served) {
+        if (served.isEmpty()) {
+            return;
+        }
+        Resource<CustomObject> r = custom.get(served.get(0)).resource();
+        store.of(r).deleteAllObjects().whenComplete((n, err) -> {
+            if (err != null) {
+                LOG.warn("deleting the objects of deleted CRD {} failed: {}", crd, err.toString());
+            } else if (n > 0) {
+                LOG.info("deleted {} objects of deleted CRD {}", n, crd);
+            }
+        });
     }
 
     @Override

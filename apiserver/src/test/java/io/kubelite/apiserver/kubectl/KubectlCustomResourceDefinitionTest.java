@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.KubectlCluster;
+import io.kubelite.store.testing.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -130,6 +132,21 @@ class KubectlCustomResourceDefinitionTest {
 
         assertThat(kubectl.run("delete", "crontab", "my-new-cron-object").ok())
                 .isEqualTo("crontab.stable.example.com \"my-new-cron-object\" deleted\n");
+        kubectl.run(
+                        resource("/crd/crontab.yaml").replace("my-new-cron-object", "left-behind"),
+                        Map.of(),
+                        "apply",
+                        "-f",
+                        "-")
+                .ok();
+        kubectl.run("delete", "crd", "crontabs.stable.example.com").ok();
+        // a CRD created again starts empty: the deleted one took its objects along
+        kubectl.run(crontabCrd(), Map.of(), "apply", "-f", "-").ok();
+        Poll.until(
+                Duration.ofSeconds(10),
+                "crontabs served again, and empty",
+                () -> kubectl.run("get", "crontabs", "-o", "name"),
+                res -> res.exitCode() == 0 && res.out().isEmpty());
         kubectl.run("delete", "crd", "crontabs.stable.example.com").ok();
         assertThat(kubectl.run("get", "crontabs").err())
                 .as("kubectl's discovery cache still knows crontabs; the server no longer serves the group")
