@@ -41,8 +41,7 @@ class KubectlCustomResourceDefinitionTest {
         assertThat(created.ok())
                 .isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created\n");
         assertThat(created.err())
-                .isEqualTo("Warning: kubelite serves crontabs without checking, pruning or defaulting them against the"
-                        + " schema yet, and without the status and scale subresources\n");
+                .isEqualTo("Warning: kubelite serves crontabs without the status and scale subresources yet\n");
         assertThat(kubectl.run(
                                 "wait",
                                 "--for",
@@ -96,6 +95,24 @@ class KubectlCustomResourceDefinitionTest {
         assertThat(kubectl.run(resource("/crd/crontab.yaml"), Map.of(), "apply", "-f", "-")
                         .ok())
                 .isEqualTo("crontab.stable.example.com/my-new-cron-object created\n");
+        // kubernetes.io's invalid CronTab, refused with kube's messages; unknown fields are pruned, not refused
+        String invalid = resource("/crd/crontab.yaml")
+                .replace("my-new-cron-object", "bad")
+                .replace("cronSpec: \"* * * * */5\"", "cronSpec: \"* * * *\"\n  replicas: 15\n  color: blue");
+        Kubectl.Result refused = kubectl.run(invalid, Map.of(), "apply", "-f", "-");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err())
+                .contains(
+                        "The CronTab \"bad\" is invalid: \n"
+                                + "* spec.cronSpec: Invalid value: \"* * * *\": spec.cronSpec in body should match"
+                                + " '^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$'\n"
+                                + "* spec.replicas: Invalid value: 15: spec.replicas in body should be less than or equal to 10");
+        String pruned = resource("/crd/crontab.yaml").replace("my-new-cron-object", "pruned") + "  color: blue\n";
+        kubectl.run(pruned, Map.of(), "apply", "-f", "-").ok();
+        assertThat(kubectl.run("get", "crontab", "pruned", "-o", "jsonpath={.spec}")
+                        .ok())
+                .isEqualTo("{\"cronSpec\":\"* * * * */5\",\"image\":\"my-awesome-cron-image\"}");
+        kubectl.run("delete", "crontab", "pruned").ok();
         assertThat(kubectl.run("get", "crontabs").ok())
                 .as("the CRD's printer column")
                 .isEqualTo("NAME                 SPEC\nmy-new-cron-object   * * * * */5\n");

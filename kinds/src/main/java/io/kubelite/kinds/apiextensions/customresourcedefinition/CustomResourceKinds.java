@@ -1,5 +1,7 @@
 package io.kubelite.kinds.apiextensions.customresourcedefinition;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubelite.api.ApiJson;
 import io.kubelite.api.CustomObject;
 import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.api.CustomResourceDefinitionNames;
@@ -9,6 +11,7 @@ import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
+import io.kubelite.kinds.validation.FieldErrors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,12 +19,33 @@ import java.util.List;
  * The kinds an established CustomResourceDefinition defines: one {@link Kind} of
  * {@link CustomObject} per served version, named by the CRD's accepted names and scope.
  * Objects are kept as the JSON the client sent beside typed metadata; the generic metadata
- * checks apply. Not yet: schema validation, pruning and defaulting, the status and scale
- * subresources, selectable fields. Tables: NAME, then the version's printer columns
+ * checks apply, then the version's schema ({@link SchemaValidator}: pruning, defaulting,
+ * validation). Not yet: the status and scale subresources, selectable fields. Tables: NAME, then the version's printer columns
  * ({@link PrinterColumns}), or NAME, AGE when it has none.
  */
 public final class CustomResourceKinds {
     private CustomResourceKinds() {}
+
+    /** kube's custom resource strategy, the schema part: prune and default on write, then validate. */
+    private static Strategy<CustomObject> strategy(CustomResourceDefinitionVersion v) {
+        if (!v.hasSchema() || !v.getSchema().hasOpenApiv3Schema()) {
+            return new Strategy<>() {};
+        }
+        SchemaValidator schema = new SchemaValidator(v.getSchema().getOpenApiv3Schema());
+        return new Strategy<>() {
+            @Override
+            public CustomObject defaults(CustomObject obj) {
+                ObjectNode tree = ApiJson.toTree(obj);
+                schema.pruneAndDefault(tree);
+                return ApiJson.parse(tree, CustomObject.getDefaultInstance()).message();
+            }
+
+            @Override
+            public void validate(CustomObject obj, FieldErrors errs) {
+                schema.validate(ApiJson.toTree(obj), errs);
+            }
+        };
+    }
 
     /** The served versions' kinds, empty when the CRD is not established or is being deleted. */
     public static List<Kind<CustomObject>> of(CustomResourceDefinition crd) {
@@ -47,7 +71,7 @@ public final class CustomResourceKinds {
                     ? List.of(Cells.name(CustomObject::getMetadata), Cells.age(CustomObject::getMetadata))
                     : PrinterColumns.of(v.getAdditionalPrinterColumnsList());
             out.add(Kind.of(r)
-                    .strategy(new Strategy<>() {})
+                    .strategy(strategy(v))
                     .columns(columns)
                     .categories(names.getCategoriesList().toArray(String[]::new))
                     .build());
