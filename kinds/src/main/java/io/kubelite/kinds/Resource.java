@@ -165,8 +165,16 @@ public final class Resource<T extends Message> {
         return (T) b.build();
     }
 
-    /** The {@code spec} field's value, or null when the type has no spec. */
+    /**
+     * The {@code spec} field's value, or null when the type has no spec; for a custom resource
+     * every top-level member but status (kube bumps a custom object's generation on any change
+     * outside metadata and status).
+     */
     public Object spec(T obj) {
+        if (restField != null) {
+            return io.kubelite.kinds.apiextensions.customresourcedefinition.CustomObjects.withoutStatus(
+                    (io.kubelite.api.CustomObject) obj);
+        }
         return specField == null ? null : obj.getField(specField);
     }
 

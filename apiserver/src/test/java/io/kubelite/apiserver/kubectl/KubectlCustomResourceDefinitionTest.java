@@ -40,8 +40,7 @@ class KubectlCustomResourceDefinitionTest {
         Kubectl.Result created = kubectl.run(crontabCrd(), Map.of(), "apply", "-f", "-");
         assertThat(created.ok())
                 .isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created\n");
-        assertThat(created.err())
-                .isEqualTo("Warning: kubelite serves crontabs without the status and scale subresources yet\n");
+        assertThat(created.err()).isEqualTo("Warning: kubelite serves crontabs without the scale subresource yet\n");
         assertThat(kubectl.run(
                                 "wait",
                                 "--for",
@@ -169,6 +168,77 @@ class KubectlCustomResourceDefinitionTest {
                 .as("kubectl's discovery cache still knows crontabs; the server no longer serves the group")
                 .contains("the server could not find the requested resource (API group \"stable.example.com\" is not"
                         + " served)");
+    }
+
+    @Test
+    void theStatusSubresourceKeepsStatusApartAndSpecChangesBumpGeneration() throws Exception {
+        String crd = crontabCrd()
+                .replace("name: crontabs.stable.example.com", "name: backups.stable.example.com")
+                .replace("plural: crontabs", "plural: backups")
+                .replace("singular: crontab", "singular: backup")
+                .replace("kind: CronTab", "kind: Backup")
+                .replace("    - ct\n", "    - bk\n")
+                .replace("      schema:\n", "      subresources:\n        status: {}\n      schema:\n")
+                .replace(
+                        "          properties:\n            spec:\n",
+                        "          properties:\n            status:\n              type: object\n"
+                                + "              x-kubernetes-preserve-unknown-fields: true\n            spec:\n");
+        kubectl.run(crd, Map.of(), "apply", "-f", "-").ok();
+        kubectl.run("wait", "--for", "condition=established", "--timeout=10s", "crd/backups.stable.example.com")
+                .ok();
+        String backup = resource("/crd/crontab.yaml")
+                        .replace("kind: CronTab", "kind: Backup")
+                        .replace("my-new-cron-object", "nightly")
+                + "status:\n  phase: Done\n";
+        Poll.until(
+                Duration.ofSeconds(10),
+                "a Backup created once backups are served",
+                () -> kubectl.run(backup, Map.of(), "create", "-f", "-"),
+                res -> res.exitCode() == 0);
+        assertThat(kubectl.run("get", "backup", "nightly", "-o", "jsonpath={.status} {.metadata.generation}")
+                        .ok())
+                .as("a create drops the status")
+                .isEqualTo(" 1");
+        assertThat(kubectl.run(
+                                "patch",
+                                "backup",
+                                "nightly",
+                                "--subresource=status",
+                                "--type=merge",
+                                "-p",
+                                "{\"status\":{\"phase\":\"Running\"}}")
+                        .ok())
+                .isEqualTo("backup.stable.example.com/nightly patched\n");
+        kubectl.run(
+                        "patch",
+                        "backup",
+                        "nightly",
+                        "--type=merge",
+                        "-p",
+                        "{\"spec\":{\"image\":\"v2\"},\"status\":{\"phase\":\"Hacked\"}}")
+                .ok();
+        assertThat(kubectl.run(
+                                "get",
+                                "backup",
+                                "nightly",
+                                "-o",
+                                "jsonpath={.status.phase} {.spec.image} {.metadata.generation}")
+                        .ok())
+                .isEqualTo("Running v2 2");
+        kubectl.run(
+                        "patch",
+                        "backup",
+                        "nightly",
+                        "--subresource=status",
+                        "--type=merge",
+                        "-p",
+                        "{\"status\":{\"phase\":\"Done\"}}")
+                .ok();
+        assertThat(kubectl.run("get", "backup", "nightly", "-o", "jsonpath={.status.phase} {.metadata.generation}")
+                        .ok())
+                .as("a status write leaves the generation")
+                .isEqualTo("Done 2");
+        kubectl.run("delete", "crd", "backups.stable.example.com").ok();
     }
 
     @Test

@@ -49,8 +49,8 @@ final class CustomResourceDefinitionStrategy implements Strategy<CustomResourceD
     /** What kubelite does not do yet with a CRD's objects, where the client will see it (kubectl prints it). */
     @Override
     public List<String> warningsOnCreate(CustomResourceDefinition crd) {
-        return List.of("kubelite serves " + crd.getSpec().getNames().getPlural()
-                + " without the status and scale subresources yet");
+        return List.of(
+                "kubelite serves " + crd.getSpec().getNames().getPlural() + " without the scale subresource yet");
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.kubelite.api.CustomResourceDefinitionVersion;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Strategy;
+import io.kubelite.kinds.Subresource;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
 import io.kubelite.kinds.validation.FieldErrors;
@@ -20,7 +21,7 @@ import java.util.List;
  * {@link CustomObject} per served version, named by the CRD's accepted names and scope.
  * Objects are kept as the JSON the client sent beside typed metadata; the generic metadata
  * checks apply, then the version's schema ({@link SchemaValidator}: pruning, defaulting,
- * validation). Not yet: the status and scale subresources, selectable fields. Tables: NAME, then the version's printer columns
+ * validation) and the status subresource. Not yet: the scale subresource, selectable fields. Tables: NAME, then the version's printer columns
  * ({@link PrinterColumns}), or NAME, AGE when it has none.
  */
 public final class CustomResourceKinds {
@@ -28,13 +29,27 @@ public final class CustomResourceKinds {
 
     /** kube's custom resource strategy, the schema part: prune and default on write, then validate. */
     private static Strategy<CustomObject> strategy(CustomResourceDefinitionVersion v) {
-        if (!v.hasSchema() || !v.getSchema().hasOpenApiv3Schema()) {
-            return new Strategy<>() {};
-        }
-        SchemaValidator schema = new SchemaValidator(v.getSchema().getOpenApiv3Schema());
+        boolean statusSub = v.getSubresources().hasStatus();
+        SchemaValidator schema = v.hasSchema() && v.getSchema().hasOpenApiv3Schema()
+                ? new SchemaValidator(v.getSchema().getOpenApiv3Schema())
+                : null;
         return new Strategy<>() {
             @Override
+            public CustomObject prepareForCreate(CustomObject obj) {
+                // with a status subresource the status is the controllers': a create starts without
+                return statusSub ? CustomObjects.withStatusOf(obj, CustomObject.getDefaultInstance()) : obj;
+            }
+
+            @Override
+            public CustomObject prepareForUpdate(CustomObject obj, CustomObject old) {
+                return statusSub ? CustomObjects.withStatusOf(obj, old) : obj;
+            }
+
+            @Override
             public CustomObject defaults(CustomObject obj) {
+                if (schema == null) {
+                    return obj;
+                }
                 ObjectNode tree = ApiJson.toTree(obj);
                 schema.pruneAndDefault(tree);
                 return ApiJson.parse(tree, CustomObject.getDefaultInstance()).message();
@@ -42,6 +57,9 @@ public final class CustomResourceKinds {
 
             @Override
             public void validate(CustomObject obj, FieldErrors errs) {
+                if (schema == null) {
+                    return;
+                }
                 schema.validate(ApiJson.toTree(obj), errs);
             }
         };
@@ -70,8 +88,11 @@ public final class CustomResourceKinds {
             List<Column<CustomObject>> columns = v.getAdditionalPrinterColumnsCount() == 0
                     ? List.of(Cells.name(CustomObject::getMetadata), Cells.age(CustomObject::getMetadata))
                     : PrinterColumns.of(v.getAdditionalPrinterColumnsList());
-            out.add(Kind.of(r)
-                    .strategy(strategy(v))
+            Kind.Builder<CustomObject> kind = Kind.of(r);
+            if (v.getSubresources().hasStatus()) {
+                kind.subresources(Subresource.status());
+            }
+            out.add(kind.strategy(strategy(v))
                     .columns(columns)
                     .categories(names.getCategoriesList().toArray(String[]::new))
                     .build());
