@@ -33,7 +33,7 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
     private final Map<String, Kind<CustomObject>> custom = new ConcurrentHashMap<>();
     /** CRD name → the keys of {@link #custom} it defines. */
     private final Map<String, List<String>> byCrd = new ConcurrentHashMap<>();
-    /** A custom resource's etcd key segment → its watch cache. */
+    /** "group/version/plural" → its watch cache (one per version: each encodes its own apiVersion). */
     private final Map<String, WatchCache<CustomObject>> caches = new ConcurrentHashMap<>();
 
     private final Store store;
@@ -77,10 +77,11 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
 
     /** The watch cache of a custom resource, started on first use; null when its CRD is gone. */
     WatchCache<CustomObject> cache(Resource<CustomObject> r) {
-        if (!custom.containsKey(r.group() + "/" + r.version() + "/" + r.plural())) {
+        String key = r.group() + "/" + r.version() + "/" + r.plural();
+        if (!custom.containsKey(key)) {
             return null;
         }
-        return caches.computeIfAbsent(r.keySegment(), seg -> {
+        return caches.computeIfAbsent(key, seg -> {
             WatchCache<CustomObject> c = new WatchCache<>(store.of(r), cacheSize, timers);
             c.start();
             LOG.info("watch cache started for custom resource {}", seg);
@@ -107,19 +108,17 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
         for (String key : old) {
             if (!keys.contains(key)) {
                 custom.remove(key);
+                WatchCache<CustomObject> cache = caches.remove(key);
+                if (cache != null) {
+                    cache.close();
+                }
             }
         }
         if (keys.isEmpty()) {
             byCrd.remove(name);
             if (!old.isEmpty()) {
                 // the CRD is gone (or no longer served): its objects stop being served
-                String segment = crd.getSpec().getGroup() + "/"
-                        + crd.getStatus().getAcceptedNames().getPlural();
-                WatchCache<CustomObject> cache = caches.remove(segment);
-                if (cache != null) {
-                    cache.close();
-                }
-                LOG.info("custom resource {} no longer served", segment);
+                LOG.info("custom resource {} no longer served", name);
             }
         } else {
             byCrd.put(name, List.copyOf(keys));

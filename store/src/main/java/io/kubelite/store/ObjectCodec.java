@@ -84,7 +84,11 @@ public final class ObjectCodec {
      */
     public static <T extends Message> T decode(Resource<T> r, String key, byte[] value, long modRevision) {
         Envelope env = envelope(key, value);
-        if (!env.getKind().equals(r.kind()) || !env.getApiVersion().equals(r.apiVersion())) {
+        // a custom resource's versions share its objects: "None" conversion only rewrites apiVersion
+        boolean sameVersion = r.custom()
+                ? groupOf(env.getApiVersion()).equals(r.group())
+                : env.getApiVersion().equals(r.apiVersion());
+        if (!env.getKind().equals(r.kind()) || !sameVersion) {
             throw new CorruptException(
                     key,
                     "value at " + key + " holds " + env.getApiVersion() + "/" + env.getKind() + ", expected "

@@ -94,4 +94,16 @@ class CustomObjectStoreTest {
                 .extracting(o -> o.getMetadata().getName())
                 .containsExactly("a", "b");
     }
+
+    @Test
+    void anotherVersionReadsTheSameObjectsWithItsOwnApiVersion() {
+        crontabs.create(crontab("shared", 1)).join();
+        Resource<CustomObject> v2 = new Resource<>(
+                "stable.example.com", "v2", "CronTab", "crontabs", true, CustomObject.getDefaultInstance(), List.of());
+        CustomObject read = new Store(etcd).of(v2).get("default", "shared").join();
+        assertThat(read.getApiVersion())
+                .as("None conversion: apiVersion rewritten")
+                .isEqualTo("stable.example.com/v2");
+        assertThat(read.getContent()).contains("\"replicas\":1");
+    }
 }

@@ -242,6 +242,39 @@ class KubectlCustomResourceDefinitionTest {
     }
 
     @Test
+    void everyServedVersionServesTheSameObjectsWithItsApiVersion() throws Exception {
+        String crd = crontabCrd()
+                .replace("name: crontabs.stable.example.com", "name: notes.stable.example.com")
+                .replace("plural: crontabs", "plural: notes")
+                .replace("singular: crontab", "singular: note")
+                .replace("kind: CronTab", "kind: Note")
+                .replace("    - ct\n", "    - nt\n")
+                .replace(
+                        "  versions:\n",
+                        "  versions:\n    - name: v2\n      served: true\n      storage: false\n"
+                                + "      schema:\n        openAPIV3Schema:\n          type: object\n"
+                                + "          x-kubernetes-preserve-unknown-fields: true\n");
+        kubectl.run(crd, Map.of(), "apply", "-f", "-").ok();
+        kubectl.run("wait", "--for", "condition=established", "--timeout=10s", "crd/notes.stable.example.com")
+                .ok();
+        String note = resource("/crd/crontab.yaml")
+                .replace("kind: CronTab", "kind: Note")
+                .replace("my-new-cron-object", "n1");
+        Poll.until(
+                Duration.ofSeconds(10),
+                "a Note created at v1 once notes are served",
+                () -> kubectl.run(note, Map.of(), "create", "-f", "-"),
+                res -> res.exitCode() == 0);
+        assertThat(kubectl.run("get", "notes.v2.stable.example.com", "n1", "-o", "jsonpath={.apiVersion} {.spec.image}")
+                        .ok())
+                .isEqualTo("stable.example.com/v2 my-awesome-cron-image");
+        assertThat(kubectl.run("get", "notes.v1.stable.example.com", "-o", "jsonpath={.items[0].apiVersion}")
+                        .ok())
+                .isEqualTo("stable.example.com/v1");
+        kubectl.run("delete", "crd", "notes.stable.example.com").ok();
+    }
+
+    @Test
     void anInvalidCrdIsRefusedWithKubesMessage() throws Exception {
         String wrong = crontabCrd()
                 .replace("name: crontabs.stable.example.com", "name: crontab.stable.example.com")
