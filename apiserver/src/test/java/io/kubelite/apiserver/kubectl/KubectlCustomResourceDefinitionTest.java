@@ -115,6 +115,27 @@ class KubectlCustomResourceDefinitionTest {
         assertThat(kubectl.run("get", "crontabs").ok())
                 .as("the CRD's printer column")
                 .isEqualTo("NAME                 SPEC\nmy-new-cron-object   * * * * */5\n");
+        // server-side apply on a deduced (untyped) schema, as kube's fieldmanager does without one
+        assertThat(kubectl.run(
+                                resource("/crd/crontab.yaml").replace("my-awesome-cron-image", "ssa-image"),
+                                Map.of(),
+                                "apply",
+                                "--server-side",
+                                "--force-conflicts",
+                                "-f",
+                                "-")
+                        .ok())
+                .isEqualTo("crontab.stable.example.com/my-new-cron-object serverside-applied\n");
+        assertThat(kubectl.run(
+                                "get",
+                                "ct",
+                                "my-new-cron-object",
+                                "-o",
+                                "jsonpath={.metadata.managedFields[?(@.manager==\"kubectl\")].operation}")
+                        .ok())
+                .isEqualTo("Apply");
+        kubectl.run(resource("/crd/crontab.yaml"), Map.of(), "apply", "--server-side", "--force-conflicts", "-f", "-")
+                .ok();
         assertThat(kubectl.run("get", "ct", "my-new-cron-object", "-o", "jsonpath={.spec.cronSpec} {.spec.image}")
                         .ok())
                 .isEqualTo("* * * * */5 my-awesome-cron-image");
