@@ -59,6 +59,21 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
         return all().stream().<Resource<? extends Message>>map(Kind::resource).toList();
     }
 
+    /**
+     * The resources with etcd keys of their own: the built-in stored ones, and each custom
+     * resource once (its versions share their objects). What a namespace's deletion empties.
+     */
+    public List<Resource<? extends Message>> stored() {
+        List<Resource<? extends Message>> out = new ArrayList<>(Kinds.stored());
+        java.util.Set<String> segments = new java.util.HashSet<>();
+        for (Kind<CustomObject> k : custom.values()) {
+            if (segments.add(k.resource().keySegment())) {
+                out.add(k.resource());
+            }
+        }
+        return out;
+    }
+
     /** The resource served at {@code /apis/<group>/<version>/<plural>}. */
     public Optional<Resource<? extends Message>> byPlural(String group, String version, String plural) {
         Kind<CustomObject> k = custom.get(group + "/" + version + "/" + plural);

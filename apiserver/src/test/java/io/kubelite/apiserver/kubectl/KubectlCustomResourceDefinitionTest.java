@@ -167,6 +167,16 @@ class KubectlCustomResourceDefinitionTest {
                         .ok())
                 .matches("crontabs\\s+ct\\s+stable.example.com/v1\\s+true\\s+CronTab\\n");
 
+        // a namespace's deletion takes its custom objects along
+        kubectl.run("create", "namespace", "cron-team").ok();
+        kubectl.run(resource("/crd/crontab.yaml"), Map.of(), "apply", "-n", "cron-team", "-f", "-")
+                .ok();
+        kubectl.run("delete", "namespace", "cron-team", "--timeout=20s").ok();
+        Poll.until(
+                Duration.ofSeconds(10),
+                "no crontabs left in the deleted namespace",
+                () -> kubectl.run("get", "crontabs", "-n", "cron-team", "-o", "name"),
+                res -> res.exitCode() == 0 && res.out().isEmpty());
         assertThat(kubectl.run("delete", "crontab", "my-new-cron-object").ok())
                 .isEqualTo("crontab.stable.example.com \"my-new-cron-object\" deleted\n");
         kubectl.run(
