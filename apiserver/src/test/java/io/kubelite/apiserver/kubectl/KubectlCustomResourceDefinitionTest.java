@@ -40,7 +40,7 @@ class KubectlCustomResourceDefinitionTest {
         Kubectl.Result created = kubectl.run(crontabCrd(), Map.of(), "apply", "-f", "-");
         assertThat(created.ok())
                 .isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created\n");
-        assertThat(created.err()).isEqualTo("Warning: kubelite serves crontabs without the scale subresource yet\n");
+        assertThat(created.err()).isEmpty();
         assertThat(kubectl.run(
                                 "wait",
                                 "--for",
@@ -209,7 +209,11 @@ class KubectlCustomResourceDefinitionTest {
                 .replace("singular: crontab", "singular: backup")
                 .replace("kind: CronTab", "kind: Backup")
                 .replace("    - ct\n", "    - bk\n")
-                .replace("      schema:\n", "      subresources:\n        status: {}\n      schema:\n")
+                .replace(
+                        "      schema:\n",
+                        "      subresources:\n        status: {}\n        scale:\n"
+                                + "          specReplicasPath: .spec.replicas\n"
+                                + "          statusReplicasPath: .status.replicas\n      schema:\n")
                 .replace(
                         "          properties:\n            spec:\n",
                         "          properties:\n            status:\n              type: object\n"
@@ -269,6 +273,14 @@ class KubectlCustomResourceDefinitionTest {
                         .ok())
                 .as("a status write leaves the generation")
                 .isEqualTo("Done 2");
+        assertThat(kubectl.run("scale", "backup", "nightly", "--replicas=3").ok())
+                .isEqualTo("backup.stable.example.com/nightly scaled\n");
+        assertThat(kubectl.run("get", "backup", "nightly", "-o", "jsonpath={.spec.replicas}")
+                        .ok())
+                .isEqualTo("3");
+        assertThat(kubectl.run("get", "--raw", "/apis/stable.example.com/v1/namespaces/default/backups/nightly/scale")
+                        .ok())
+                .contains("\"spec\":{\"replicas\":3}");
         kubectl.run("delete", "crd", "backups.stable.example.com").ok();
     }
 

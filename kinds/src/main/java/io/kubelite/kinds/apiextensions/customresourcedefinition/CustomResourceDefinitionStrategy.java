@@ -7,7 +7,6 @@ import io.kubelite.api.CustomResourceDefinitionSpec;
 import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.validation.FieldErrors;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -44,13 +43,6 @@ final class CustomResourceDefinitionStrategy implements Strategy<CustomResourceD
         CustomResourceDefinition kept =
                 defaults(crd).toBuilder().setStatus(old.getStatus()).build();
         return CrdStatus.established(kept, Instant.now());
-    }
-
-    /** What kubelite does not do yet with a CRD's objects, where the client will see it (kubectl prints it). */
-    @Override
-    public List<String> warningsOnCreate(CustomResourceDefinition crd) {
-        return List.of(
-                "kubelite serves " + crd.getSpec().getNames().getPlural() + " without the scale subresource yet");
     }
 
     @Override

@@ -28,12 +28,30 @@ public final class CustomResourceKinds {
     private CustomResourceKinds() {}
 
     /** kube's custom resource strategy, the schema part: prune and default on write, then validate. */
+    /** The scale paths of a custom resource's kind, when its CRD version has the scale subresource. */
+    public static java.util.Optional<CustomScale> scale(Kind<?> kind) {
+        return kind.strategy() instanceof CustomStrategy s ? s.scale() : java.util.Optional.empty();
+    }
+
+    /** A custom kind's strategy, which also knows the version's scale paths. */
+    private abstract static class CustomStrategy implements Strategy<CustomObject> {
+        abstract java.util.Optional<CustomScale> scale();
+    }
+
     private static Strategy<CustomObject> strategy(CustomResourceDefinitionVersion v) {
         boolean statusSub = v.getSubresources().hasStatus();
         SchemaValidator schema = v.hasSchema() && v.getSchema().hasOpenApiv3Schema()
                 ? new SchemaValidator(v.getSchema().getOpenApiv3Schema())
                 : null;
-        return new Strategy<>() {
+        java.util.Optional<CustomScale> scale = v.getSubresources().hasScale()
+                ? java.util.Optional.of(new CustomScale(v.getSubresources().getScale()))
+                : java.util.Optional.empty();
+        return new CustomStrategy() {
+            @Override
+            java.util.Optional<CustomScale> scale() {
+                return scale;
+            }
+
             @Override
             public CustomObject prepareForCreate(CustomObject obj) {
                 // with a status subresource the status is the controllers': a create starts without
@@ -91,6 +109,10 @@ public final class CustomResourceKinds {
             Kind.Builder<CustomObject> kind = Kind.of(r);
             if (v.getSubresources().hasStatus()) {
                 kind.subresources(Subresource.status());
+            }
+            if (v.getSubresources().hasScale()) {
+                kind.subresources(
+                        Subresource.of("scale", "get", "patch", "update").exchanging("autoscaling", "v1", "Scale"));
             }
             out.add(kind.strategy(strategy(v))
                     .columns(columns)
