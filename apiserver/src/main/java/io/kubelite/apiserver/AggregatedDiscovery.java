@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.kinds.Kind;
-import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
 import java.util.Comparator;
@@ -22,6 +21,12 @@ import java.util.Set;
  */
 final class AggregatedDiscovery {
     static final String GROUP = "apidiscovery.k8s.io";
+
+    private final ServedKinds kinds;
+
+    AggregatedDiscovery(ServedKinds kinds) {
+        this.kinds = kinds;
+    }
 
     /**
      * The aggregated version ({@code v2} or {@code v2beta1}) the first acceptable media range
@@ -74,7 +79,7 @@ final class AggregatedDiscovery {
         n.put("apiVersion", GROUP + "/" + version);
         n.putObject("metadata");
         ArrayNode items = n.putArray("items");
-        for (Map.Entry<String, Set<String>> g : Discovery.groups().entrySet()) {
+        for (Map.Entry<String, Set<String>> g : Discovery.groups(kinds).entrySet()) {
             if (g.getKey().isEmpty() == core) {
                 items.add(group(g.getKey(), g.getValue()));
             }
@@ -94,7 +99,7 @@ final class AggregatedDiscovery {
             ObjectNode vn = vs.addObject();
             vn.put("version", v);
             ArrayNode rs = vn.putArray("resources");
-            for (Kind<? extends Message> k : Kinds.all()) {
+            for (Kind<? extends Message> k : kinds.all()) {
                 Resource<? extends Message> r = k.resource();
                 if (r.group().equals(group) && r.version().equals(v)) {
                     rs.add(resource(k));

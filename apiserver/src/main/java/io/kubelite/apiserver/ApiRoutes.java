@@ -110,7 +110,7 @@ final class ApiRoutes {
             proxyToNode(r, NodeProxy.nodeName(proxy), proxy.group(2));
             return;
         }
-        PathInfo info = PathInfo.parse(path);
+        PathInfo info = PathInfo.parse(ctx.kinds(), path);
         if (info == null) {
             throw notFound();
         }

@@ -6,6 +6,7 @@ import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
 import io.kubelite.apiserver.pods.PodExecProxy;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.store.Store;
 import io.kubelite.store.compaction.Compactor;
@@ -51,6 +52,7 @@ public final class ApiServer implements Component {
 
     private final ApiServerConfig config;
     private final Map<Resource<?>, WatchCache<?>> caches = new LinkedHashMap<>();
+    private ServedKinds servedKinds;
     private Vertx vertx;
     private ApiRoutes routes;
     private final List<HttpServer> servers = new ArrayList<>();
@@ -117,6 +119,8 @@ public final class ApiServer implements Component {
                     .tag("resource", r.plural())
                     .register(registry);
         }
+        servedKinds = new ServedKinds(store, config.watchCacheSize(), timers);
+        cache(CustomResourceDefinitionKind.RESOURCE).watch(-1, servedKinds);
         cache(SecretKind.RESOURCE)
                 .synced()
                 .thenRun(() -> cache(SecretKind.RESOURCE).watch(-1, auth.secretsSink()));
@@ -132,8 +136,9 @@ public final class ApiServer implements Component {
                         .setClassPathResolvingEnabled(false)
                         .setFileCachingEnabled(false)));
         HttpClient kubeletClient = vertx.createHttpClient();
-        HandlerContext handlers = new HandlerContext(config, store, caches, vertx, kubeletClient, auth);
-        routes = new ApiRoutes(handlers, new SystemEndpoints(vertx, registry, readiness, () -> closed), registry);
+        HandlerContext handlers = new HandlerContext(config, store, caches, vertx, kubeletClient, auth, servedKinds);
+        routes = new ApiRoutes(
+                handlers, new SystemEndpoints(vertx, registry, readiness, () -> closed, servedKinds), registry);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.bindAddress())
                 .setPort(config.port())
@@ -214,6 +219,9 @@ public final class ApiServer implements Component {
             compactor.close();
         }
         caches.values().forEach(WatchCache::close);
+        if (servedKinds != null) {
+            servedKinds.close();
+        }
         for (HttpServer s : servers) {
             try {
                 s.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

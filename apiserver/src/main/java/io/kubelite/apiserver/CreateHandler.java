@@ -39,6 +39,7 @@ final class CreateHandler {
                     "the namespace of the provided object does not match the namespace sent on the request");
         }
         T next = owned.apply(KindRules.prepareForCreate(s.resource(), obj, ns));
+        s.request().addWarnings(KindRules.warningsOnCreate(s.resource(), next));
         boolean dry = QueryOptions.dryRun(s.request());
         CompletableFuture<Void> admitted = s.resource().namespaced()
                 ? NamespaceLifecycle.admitCreate(s.ctx(), s.resource(), ns, m.getName())

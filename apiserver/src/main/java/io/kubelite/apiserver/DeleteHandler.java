@@ -109,7 +109,8 @@ final class DeleteHandler<T extends Message> {
             case CONTROLLER_FINALIZED -> {
                 s.request()
                         .then(
-                                NamespaceDeletion.start(s.ctx().store(), name),
+                                NamespaceDeletion.start(
+                                        s.ctx().store(), name, s.ctx().kinds().stored()),
                                 NamespaceKind.RESOURCE,
                                 name,
                                 n -> s.request().bytes(200, Codec.typed(NamespaceKind.RESOURCE, n)));

@@ -3,7 +3,6 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.KubeVersion;
-import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,8 +19,15 @@ import java.util.Set;
  */
 final class Discovery {
 
-    private final LegacyDiscovery legacy = new LegacyDiscovery();
-    private final AggregatedDiscovery aggregated = new AggregatedDiscovery();
+    private final ServedKinds kinds;
+    private final LegacyDiscovery legacy;
+    private final AggregatedDiscovery aggregated;
+
+    Discovery(ServedKinds kinds) {
+        this.kinds = kinds;
+        this.legacy = new LegacyDiscovery(kinds);
+        this.aggregated = new AggregatedDiscovery(kinds);
+    }
 
     ObjectNode version() {
         ObjectNode v = Codec.MAPPER.createObjectNode();
@@ -38,17 +44,17 @@ final class Discovery {
     }
 
     /** The groups and their versions: "" → [v1], "apps" → [v1], ... */
-    static Map<String, Set<String>> groups() {
+    static Map<String, Set<String>> groups(ServedKinds kinds) {
         Map<String, Set<String>> out = new LinkedHashMap<>();
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : kinds.resources()) {
             out.computeIfAbsent(r.group(), g -> new LinkedHashSet<>()).add(r.version());
         }
         return out;
     }
 
     /** 404 with the served versions when {@code group/version} is not served. */
-    static void checkVersion(String group, String version) {
-        Set<String> versions = groups().get(group);
+    static void checkVersion(ServedKinds kinds, String group, String version) {
+        Set<String> versions = groups(kinds).get(group);
         if (versions == null) {
             throw ApiException.of(
                     404,

@@ -23,6 +23,7 @@ public final class HandlerContext {
     private final Vertx vertx;
     private final HttpClient kubeletClient;
     private final Auth auth;
+    private final ServedKinds kinds;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
     private WebSocketClient kubeletWebSockets;
 
@@ -32,13 +33,20 @@ public final class HandlerContext {
             Map<Resource<?>, WatchCache<?>> caches,
             Vertx vertx,
             HttpClient kubeletClient,
-            Auth auth) {
+            Auth auth,
+            ServedKinds kinds) {
         this.config = config;
         this.store = store;
         this.caches = Map.copyOf(caches);
         this.vertx = vertx;
         this.kubeletClient = kubeletClient;
         this.auth = auth;
+        this.kinds = kinds;
+    }
+
+    /** The kinds served now, custom resources included. */
+    public ServedKinds kinds() {
+        return kinds;
     }
 
     public ApiServerConfig config() {
@@ -52,6 +60,13 @@ public final class HandlerContext {
     /** The watch cache of {@code r}; every served resource has one. */
     @SuppressWarnings("unchecked")
     public <T extends Message> WatchCache<T> cache(Resource<T> r) {
+        if (r.custom()) {
+            WatchCache<?> c = kinds.cache((Resource<io.kubelite.api.CustomObject>) r);
+            if (c == null) {
+                throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
+            }
+            return (WatchCache<T>) c;
+        }
         return (WatchCache<T>) caches.get(r);
     }
 

@@ -2,11 +2,13 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import io.kubelite.api.CustomObject;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.DeletionStyle;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomObjects;
 import io.kubelite.kinds.validation.FieldError;
 import java.util.List;
 
@@ -93,8 +95,17 @@ public final class KindRules {
         return out;
     }
 
+    /** The kind's warnings for a created object (kube's {@code WarningsOnCreate}), sent in {@code Warning} headers. */
+    public static <T extends Message> List<String> warningsOnCreate(Resource<T> r, T obj) {
+        return Kinds.of(r).strategy().warningsOnCreate(obj);
+    }
+
     /** The object an update of the {@code status} subresource writes: the stored one with the client's status. */
+    @SuppressWarnings("unchecked")
     public static <T extends Message> T prepareForStatusUpdate(T cur, T in) {
+        if (cur instanceof CustomObject c) {
+            return (T) CustomObjects.withStatusOf(c, (CustomObject) in);
+        }
         return withStatusOf(cur, in);
     }
 

@@ -297,6 +297,14 @@ public final class KubeProtobuf {
                 if (f.getMessageType().getFullName().startsWith("google.protobuf.")) {
                     throw new Problem(null, at + ": " + f.getMessageType().getFullName() + " has no Kubernetes form");
                 }
+                if (FieldSchema.k8sType(f.getMessageType()).isEmpty()) {
+                    // kubelite's own stand-in for a Kubernetes type (a CRD version's schema, kept as raw
+                    // JSON): its Kubernetes protobuf is not read; the client may send JSON instead
+                    throw new Problem(
+                            null,
+                            at + ": kubelite reads " + f.getMessageType().getName()
+                                    + " only as JSON, not as Kubernetes' protobuf");
+                }
                 ObjectNode o = NODES.objectNode();
                 readMessage(bytes.newCodedInput(), layout(f.getMessageType()), o, at);
                 return o;

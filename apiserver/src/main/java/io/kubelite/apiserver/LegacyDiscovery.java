@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.kinds.Kind;
-import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
 import java.util.Comparator;
@@ -17,6 +16,11 @@ import java.util.Set;
  * ({@code APIResourceList}), built from the kind registry.
  */
 final class LegacyDiscovery {
+    private final ServedKinds kinds;
+
+    LegacyDiscovery(ServedKinds kinds) {
+        this.kinds = kinds;
+    }
 
     ObjectNode resolve(String path, String host) {
         if (path.equals("/api")) {
@@ -33,7 +37,7 @@ final class LegacyDiscovery {
             n.put("kind", "APIGroupList");
             n.put("apiVersion", "v1");
             ArrayNode a = n.putArray("groups");
-            Discovery.groups().forEach((g, vs) -> {
+            Discovery.groups(kinds).forEach((g, vs) -> {
                 if (!g.isEmpty()) {
                     a.add(group(g, vs));
                 }
@@ -42,18 +46,18 @@ final class LegacyDiscovery {
         }
         String[] s = path.substring(1).split("/");
         if (s[0].equals("api") && s.length == 2) {
-            Discovery.checkVersion("", s[1]);
+            Discovery.checkVersion(kinds, "", s[1]);
             return resourceList("", s[1]);
         }
         if (s[0].equals("apis") && s.length == 2) {
-            Set<String> vs = Discovery.groups().get(s[1]);
+            Set<String> vs = Discovery.groups(kinds).get(s[1]);
             if (vs == null || s[1].isEmpty()) {
                 throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
             }
             return group(s[1], vs);
         }
         if (s[0].equals("apis") && s.length == 3) {
-            Discovery.checkVersion(s[1], s[2]);
+            Discovery.checkVersion(kinds, s[1], s[2]);
             return resourceList(s[1], s[2]);
         }
         throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
@@ -83,7 +87,7 @@ final class LegacyDiscovery {
         n.put("apiVersion", "v1");
         n.put("groupVersion", group.isEmpty() ? version : group + "/" + version);
         ArrayNode a = n.putArray("resources");
-        for (Kind<? extends Message> k : Kinds.all()) {
+        for (Kind<? extends Message> k : kinds.all()) {
             Resource<? extends Message> r = k.resource();
             if (!r.group().equals(group) || !r.version().equals(version)) {
                 continue;

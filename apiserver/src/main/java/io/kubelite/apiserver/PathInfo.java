@@ -1,7 +1,6 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
-import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,7 @@ public record PathInfo(
         Resource<? extends Message> resource, String namespace, String name, String subresource, boolean legacyWatch) {
 
     /** Null when the path names no served resource (404). Unserved versions are 404 with a message. */
-    public static PathInfo parse(String path) {
+    public static PathInfo parse(ServedKinds kinds, String path) {
         String[] all = path.substring(1).split("/");
         int i;
         String group;
@@ -32,7 +31,7 @@ public record PathInfo(
         } else {
             return null;
         }
-        Discovery.checkVersion(group, version);
+        Discovery.checkVersion(kinds, group, version);
         boolean watch = false;
         if (i < all.length && all[i].equals("watch")) {
             watch = true;
@@ -52,7 +51,7 @@ public record PathInfo(
             ns = s[1];
             j = 2;
         }
-        Optional<Resource<? extends Message>> r = byPlural(group, version, s[j]);
+        Optional<Resource<? extends Message>> r = kinds.byPlural(group, version, s[j]);
         if (r.isEmpty()) {
             return null;
         }
@@ -65,16 +64,5 @@ public record PathInfo(
             return null;
         }
         return new PathInfo(r.get(), ns, name, sub, watch);
-    }
-
-    private static Optional<Resource<? extends Message>> byPlural(String group, String version, String plural) {
-        for (Resource<? extends Message> r : Kinds.resources()) {
-            if (r.plural().equals(plural)
-                    && r.group().equals(group)
-                    && r.version().equals(version)) {
-                return Optional.of(r);
-            }
-        }
-        return Optional.empty();
     }
 }

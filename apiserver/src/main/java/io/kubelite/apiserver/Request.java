@@ -97,6 +97,11 @@ public final class Request {
         warnings.addAll(w);
     }
 
+    /** Adds to the warnings already set (the kind's own, after the decoder's). */
+    public void addWarnings(List<String> w) {
+        warnings.addAll(w);
+    }
+
     /** Runs {@code fn} on this request's context. */
     public void onContext(Runnable fn) {
         if (Vertx.currentContext() == context) {

@@ -20,12 +20,18 @@ final class SystemEndpoints {
     private final MeterRegistry registry;
     private final ReadinessChecks readiness;
     private final BooleanSupplier closing;
-    private final Discovery discovery = new Discovery();
+    private final Discovery discovery;
     // generated here, at start-up, so that no request ever waits for it
     private final OpenApiEndpoint openapi =
             new OpenApiEndpoint(OpenApiDocuments.generate(io.kubelite.api.KubeVersion.GIT_VERSION));
 
-    SystemEndpoints(Vertx vertx, MeterRegistry registry, ReadinessChecks readiness, BooleanSupplier closing) {
+    SystemEndpoints(
+            Vertx vertx,
+            MeterRegistry registry,
+            ReadinessChecks readiness,
+            BooleanSupplier closing,
+            ServedKinds kinds) {
+        this.discovery = new Discovery(kinds);
         this.vertx = vertx;
         this.registry = registry;
         this.readiness = readiness;

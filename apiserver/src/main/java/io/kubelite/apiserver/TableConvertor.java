@@ -88,6 +88,12 @@ final class TableConvertor<T extends Message> {
         for (Object cell : kind.cells(obj, now)) {
             if (cell instanceof Long n) {
                 cells.add(n);
+            } else if (cell == null) {
+                cells.addNull(); // a custom resource's printer column without a value
+            } else if (cell instanceof Double d) {
+                cells.add(d);
+            } else if (cell instanceof Boolean b) {
+                cells.add(b);
             } else {
                 cells.add(String.valueOf(cell));
             }

@@ -56,6 +56,14 @@ final class UpdateHandler<T extends Message> {
     /** PATCH: the body is a patch, applied to the stored object on each attempt. */
     void patch(String body) {
         PatchType type = PatchType.of(r);
+        if (type == PatchType.STRATEGIC && s.resource().custom()) {
+            // a custom resource has no patch metadata to merge lists by: kube refuses it alike
+            throw ApiException.of(
+                    415,
+                    "UnsupportedMediaType",
+                    "the body of the request was in an unknown format - accepted media types include:"
+                            + " application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        }
         if (type == PatchType.APPLY) {
             new ApplyHandler<>(s, this).apply(body);
             return;

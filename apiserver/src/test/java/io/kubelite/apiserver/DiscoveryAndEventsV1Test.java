@@ -79,7 +79,8 @@ class DiscoveryAndEventsV1Test {
                         "authorization.k8s.io",
                         "coordination.k8s.io",
                         "policy",
-                        "batch");
+                        "batch",
+                        "apiextensions.k8s.io");
         JsonNode deployments = resource(doc, "apps", "deployments");
         assertThat(deployments.path("shortNames").toString()).isEqualTo("[\"deploy\"]");
         assertThat(deployments.path("subresources").toString()).contains("\"status\"", "\"scale\"");

@@ -230,6 +230,18 @@ class KubeProtobufTest {
     }
 
     @Test
+    void aCrdSchemaInKubesProtobufIsRefusedNotMisread() {
+        // spec (2) > versions (7) > schema (4) > openAPIV3Schema (1) > JSONSchemaProps.type (5)
+        byte[] raw = message(2, message(7, concat(string(1, "v1"), message(4, message(1, string(5, "object"))))));
+        byte[] body = wrap("apiextensions.k8s.io/v1", "CustomResourceDefinition", raw);
+        assertThatThrownBy(
+                        () -> ApiRoutes.protobufAsJson(body, io.kubelite.api.CustomResourceDefinition.getDescriptor()))
+                .isInstanceOf(ApiException.class)
+                .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo(400))
+                .hasMessageContaining("spec.versions[0].schema: kubelite reads CustomResourceValidation only as JSON");
+    }
+
+    @Test
     void repeatedNumbersPackedOrNot() {
         // no kubelite type has a repeated number yet (batch's onExitCodes values will): any
         // descriptor does, the reader is generic; proto2 writes them one tag each, proto3 packed

@@ -226,7 +226,9 @@ public final class Kind<T extends Message> {
         }
 
         public Kind<T> build() {
-            return new Kind<>(this);
+            Kind<T> k = new Kind<>(this);
+            resource.bind(k);
+            return k;
         }
     }
 }

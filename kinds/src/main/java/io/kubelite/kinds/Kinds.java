@@ -1,6 +1,7 @@
 package io.kubelite.kinds;
 
 import com.google.protobuf.Message;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
@@ -57,7 +58,8 @@ public final class Kinds {
             PodDisruptionBudgetKind.KIND,
             JobKind.KIND,
             CronJobKind.KIND,
-            DaemonSetKind.KIND);
+            DaemonSetKind.KIND,
+            CustomResourceDefinitionKind.KIND);
 
     private Kinds() {}
 
@@ -83,9 +85,13 @@ public final class Kinds {
                 .toList();
     }
 
-    /** The kind of a resource descriptor. */
+    /** The kind of a resource descriptor: a registered one, or the custom kind built on it. */
     @SuppressWarnings("unchecked")
     public static <T extends Message> Kind<T> of(Resource<T> r) {
+        Kind<T> bound = r.boundKind(); // a custom resource's kind is built at run time, from its CRD
+        if (bound != null) {
+            return bound;
+        }
         for (Kind<? extends Message> k : ALL) {
             if (k.resource() == r) {
                 return (Kind<T>) k;

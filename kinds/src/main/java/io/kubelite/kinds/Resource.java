@@ -3,6 +3,7 @@ package io.kubelite.kinds;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import io.kubelite.api.FieldSchema;
 import io.kubelite.api.ObjectMeta;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +28,8 @@ public final class Resource<T extends Message> {
     private final FieldDescriptor apiVersionField;
     private final FieldDescriptor kindField;
     private final FieldDescriptor specField;
+    private final FieldDescriptor restField;
+    private volatile Kind<T> boundKind; // set once, by the Kind built on this resource
 
     public Resource(
             String group,
@@ -48,6 +51,7 @@ public final class Resource<T extends Message> {
         this.apiVersionField = required(d.findFieldByName("api_version"), "api_version");
         this.kindField = required(d.findFieldByName("kind"), "kind");
         this.specField = d.findFieldByName("spec");
+        this.restField = FieldSchema.unstructuredRest(d);
     }
 
     private FieldDescriptor required(FieldDescriptor f, String name) {
@@ -77,6 +81,35 @@ public final class Resource<T extends Message> {
 
     public String plural() {
         return plural;
+    }
+
+    /** Called by {@link Kind.Builder#build()}: the first kind built on a resource is its kind. */
+    synchronized void bind(Kind<T> k) {
+        if (boundKind == null) {
+            boundKind = k;
+        }
+    }
+
+    /** The kind built on this resource, or null before it is built. */
+    Kind<T> boundKind() {
+        return boundKind;
+    }
+
+    /**
+     * Whether this is a custom resource (a CRD's kind, held as a {@code CustomObject}): its
+     * objects are schemaless JSON beside typed metadata, and stored as JSON.
+     */
+    public boolean custom() {
+        return restField != null;
+    }
+
+    /**
+     * The etcd key segment of this resource's objects: the plural ({@code pods}), or for a custom
+     * resource {@code <group>/<plural>} as kube keys them, so a CRD's {@code events} never meets the
+     * built-in ones.
+     */
+    public String keySegment() {
+        return custom() ? group + "/" + plural : plural;
     }
 
     public boolean namespaced() {
@@ -132,8 +165,16 @@ public final class Resource<T extends Message> {
         return (T) b.build();
     }
 
-    /** The {@code spec} field's value, or null when the type has no spec. */
+    /**
+     * The {@code spec} field's value, or null when the type has no spec; for a custom resource
+     * every top-level member but status (kube bumps a custom object's generation on any change
+     * outside metadata and status).
+     */
     public Object spec(T obj) {
+        if (restField != null) {
+            return io.kubelite.kinds.apiextensions.customresourcedefinition.CustomObjects.withoutStatus(
+                    (io.kubelite.api.CustomObject) obj);
+        }
         return specField == null ? null : obj.getField(specField);
     }
 

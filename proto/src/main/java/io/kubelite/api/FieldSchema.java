@@ -129,4 +129,22 @@ public final class FieldSchema {
   public static String k8sInline(FieldDescriptor field) {
     return field.getOptions().getExtension(SchemaProto.k8SInline);
   }
+
+  /**
+   * Whether this string field holds the JSON of every top-level member its message does not model
+   * ({@code (unstructured_rest)}: a custom object's spec, status, ...).
+   */
+  public static boolean unstructuredRest(FieldDescriptor field) {
+    return field.getOptions().getExtension(SchemaProto.unstructuredRest);
+  }
+
+  /** The message's {@link #unstructuredRest} field, or null when it has none. */
+  public static FieldDescriptor unstructuredRest(Descriptor type) {
+    for (FieldDescriptor f : type.getFields()) {
+      if (unstructuredRest(f)) {
+        return f;
+      }
+    }
+    return null;
+  }
 }

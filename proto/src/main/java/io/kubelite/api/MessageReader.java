@@ -48,14 +48,27 @@ final class MessageReader {
       throw typeError(path, "an object", node);
     }
     Map<String, FieldDescriptor> fields = fieldsOf(builder.getDescriptorForType());
+    FieldDescriptor restField = FieldSchema.unstructuredRest(builder.getDescriptorForType());
+    com.fasterxml.jackson.databind.node.ObjectNode rest = null;
     for (Map.Entry<String, JsonNode> entry : node.properties()) {
       String childPath = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
       FieldDescriptor field = fields.get(entry.getKey());
-      if (field == null) {
+      if (field != null && field == restField) {
+        field = null; // its JSON name is no member of the object: "content" is content's own
+      }
+      if (field == null && restField != null) {
+        if (rest == null) {
+          rest = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        rest.set(entry.getKey(), entry.getValue()); // kept as sent, null members too
+      } else if (field == null) {
         unknownFields.add(childPath);
       } else if (!entry.getValue().isNull()) {
         mergeField(field, entry.getValue(), builder, childPath);
       }
+    }
+    if (rest != null) {
+      builder.setField(restField, rest.toString());
     }
   }
 

@@ -55,6 +55,10 @@ final class MessageWriter {
         continue;
       }
       Object value = message.getField(field);
+      if (FieldSchema.unstructuredRest(field)) {
+        object.setAll(rest(field, (String) value));
+        continue;
+      }
       if (field.isMapField()) {
         object.set(field.getJsonName(), map(field, (List<?>) value));
       } else if (field.isRepeated()) {
@@ -65,6 +69,24 @@ final class MessageWriter {
       }
     }
     return object;
+  }
+
+  /**
+   * The members an {@code (unstructured_rest)} field holds; they were checked as JSON when read.
+   */
+  private static ObjectNode rest(FieldDescriptor field, String json) {
+    if (json.isEmpty()) {
+      return NODES.objectNode();
+    }
+    try {
+      JsonNode tree = JSON.readTree(json);
+      if (!tree.isObject()) {
+        throw new IllegalStateException(field.getFullName() + " holds no JSON object");
+      }
+      return (ObjectNode) tree;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(field.getFullName() + " holds no JSON: " + e.getMessage(), e);
+    }
   }
 
   private static ObjectNode map(FieldDescriptor field, List<?> entries) {

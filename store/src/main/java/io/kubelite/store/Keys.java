@@ -24,14 +24,14 @@ public final class Keys {
             if (namespace == null || namespace.isEmpty()) {
                 throw new IllegalArgumentException(r.plural() + " are namespaced: a namespace is required for " + name);
             }
-            return prefix + "/" + r.plural() + "/" + namespace + "/" + name;
+            return prefix + "/" + r.keySegment() + "/" + namespace + "/" + name;
         }
-        return prefix + "/" + r.plural() + "/" + name;
+        return prefix + "/" + r.keySegment() + "/" + name;
     }
 
     /** Prefix of all objects of {@code r}, ending in '/'. */
     public String resourcePrefix(Resource<?> r) {
-        return prefix + "/" + r.plural() + "/";
+        return prefix + "/" + r.keySegment() + "/";
     }
 
     /** Prefix of {@code r}'s objects in one namespace (or all, when namespace is null/empty), ending in '/'. */
@@ -39,7 +39,7 @@ public final class Keys {
         if (namespace == null || namespace.isEmpty() || !r.namespaced()) {
             return resourcePrefix(r);
         }
-        return prefix + "/" + r.plural() + "/" + namespace + "/";
+        return prefix + "/" + r.keySegment() + "/" + namespace + "/";
     }
 
     /** A key for kubelite's own coordination data, e.g. internal("leader", "scheduler"). */
@@ -58,6 +58,22 @@ public final class Keys {
         }
         if (s.length == 3) {
             return Optional.of(new KeyParts(s[0], s[1], s[2]));
+        }
+        return Optional.empty();
+    }
+
+    /** Splits a key of {@code r}'s objects (a custom resource's too, whose segment has two parts). */
+    public Optional<KeyParts> parse(Resource<?> r, String key) {
+        String p = resourcePrefix(r);
+        if (!key.startsWith(p)) {
+            return Optional.empty();
+        }
+        String[] s = key.substring(p.length()).split("/");
+        if (s.length == 1) {
+            return Optional.of(new KeyParts(r.plural(), null, s[0]));
+        }
+        if (s.length == 2) {
+            return Optional.of(new KeyParts(r.plural(), s[0], s[1]));
         }
         return Optional.empty();
     }

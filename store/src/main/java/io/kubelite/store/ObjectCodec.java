@@ -3,11 +3,15 @@ package io.kubelite.store;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.kubelite.api.ApiJson;
+import io.kubelite.api.ApiJsonException;
+import io.kubelite.api.CustomObject;
 import io.kubelite.api.Envelope;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,7 +21,9 @@ import java.util.Optional;
  * stored (on read it is the key's mod_revision).
  *
  * <p>Storage version {@value #STORAGE_VERSION}: the objects' field numbers are
- * Kubernetes' own. Values of an older kubelite (no storage version: its own numbering)
+ * Kubernetes' own. Objects of custom resources ({@link Resource#custom()}) are stored as
+ * their JSON instead, as kube stores them, with storage version {@value #JSON_STORAGE_VERSION}:
+ * they are schemaless to kubelite, and JSON keeps their int64s exact. Values of an older kubelite (no storage version: its own numbering)
  * are refused with a {@link CorruptException} that says so, never decoded into garbage.
  */
 public final class ObjectCodec {
@@ -26,6 +32,9 @@ public final class ObjectCodec {
     /** The encoding of the objects this kubelite writes and reads (see the class comment). */
     public static final int STORAGE_VERSION = 2;
 
+    /** The encoding of a custom resource's object: {@code raw} is its JSON (UTF-8). */
+    public static final int JSON_STORAGE_VERSION = 100;
+
     private ObjectCodec() {}
 
     public static <T extends Message> byte[] encode(Resource<T> r, T obj) {
@@ -33,8 +42,8 @@ public final class ObjectCodec {
         byte[] env = Envelope.newBuilder()
                 .setApiVersion(r.apiVersion())
                 .setKind(r.kind())
-                .setRaw(stored.toByteString())
-                .setStorageVersion(STORAGE_VERSION)
+                .setRaw(r.custom() ? ByteString.copyFromUtf8(ApiJson.toJson(stored)) : stored.toByteString())
+                .setStorageVersion(r.custom() ? JSON_STORAGE_VERSION : STORAGE_VERSION)
                 .build()
                 .toByteArray();
         byte[] out = Arrays.copyOf(MAGIC, MAGIC.length + env.length);
@@ -75,7 +84,11 @@ public final class ObjectCodec {
      */
     public static <T extends Message> T decode(Resource<T> r, String key, byte[] value, long modRevision) {
         Envelope env = envelope(key, value);
-        if (!env.getKind().equals(r.kind()) || !env.getApiVersion().equals(r.apiVersion())) {
+        // a custom resource's versions share its objects: "None" conversion only rewrites apiVersion
+        boolean sameVersion = r.custom()
+                ? groupOf(env.getApiVersion()).equals(r.group())
+                : env.getApiVersion().equals(r.apiVersion());
+        if (!env.getKind().equals(r.kind()) || !sameVersion) {
             throw new CorruptException(
                     key,
                     "value at " + key + " holds " + env.getApiVersion() + "/" + env.getKind() + ", expected "
@@ -84,9 +97,23 @@ public final class ObjectCodec {
         return fromEnvelope(r, key, env, modRevision);
     }
 
-    /** Decodes any stored value by the type its envelope names. */
+    /**
+     * Decodes any stored value by the type its envelope names; a custom resource's object (JSON)
+     * as a {@link CustomObject} with the envelope's apiVersion and kind.
+     */
     public static Message decodeAny(String key, byte[] value, long modRevision) {
         Envelope env = envelope(key, value);
+        if (env.getStorageVersion() == JSON_STORAGE_VERSION) {
+            Resource<CustomObject> r = new Resource<>(
+                    groupOf(env.getApiVersion()),
+                    versionOf(env.getApiVersion()),
+                    env.getKind(),
+                    "",
+                    false, // decoding reads the namespace from the object's metadata
+                    CustomObject.getDefaultInstance(),
+                    List.of());
+            return fromEnvelope(r, key, env, modRevision);
+        }
         Optional<Resource<? extends Message>> r = Kinds.byKind(env.getApiVersion(), env.getKind());
         if (r.isEmpty()) {
             throw new CorruptException(
@@ -96,12 +123,17 @@ public final class ObjectCodec {
     }
 
     private static <T extends Message> T fromEnvelope(Resource<T> r, String key, Envelope env, long modRevision) {
-        if (env.getStorageVersion() != STORAGE_VERSION) {
+        if (env.getStorageVersion() != (r.custom() ? JSON_STORAGE_VERSION : STORAGE_VERSION)) {
             throw new CorruptException(key, storageVersionProblem(key, env));
         }
         T obj;
         try {
-            obj = r.parser().parseFrom(env.getRaw());
+            obj = r.custom()
+                    ? ApiJson.parse(env.getRaw().toStringUtf8(), r.prototype()).message()
+                    : r.parser().parseFrom(env.getRaw());
+        } catch (ApiJsonException e) {
+            throw new CorruptException(
+                    key, "value at " + key + " is not the JSON of a " + r.kind() + ": " + e.getMessage(), e);
         } catch (InvalidProtocolBufferException e) {
             throw new CorruptException(
                     key, "value at " + key + " cannot be decoded as " + r.kind() + ": " + e.getMessage(), e);
@@ -122,6 +154,15 @@ public final class ObjectCodec {
         }
         return "value at " + key + " has storage version " + env.getStorageVersion() + ", this kubelite reads only "
                 + STORAGE_VERSION + " (written by a newer kubelite?)";
+    }
+
+    private static String groupOf(String apiVersion) {
+        int slash = apiVersion.indexOf('/');
+        return slash < 0 ? "" : apiVersion.substring(0, slash);
+    }
+
+    private static String versionOf(String apiVersion) {
+        return apiVersion.substring(apiVersion.indexOf('/') + 1);
     }
 
     static ByteString magic() {

@@ -73,6 +73,22 @@ public final class ObjectStore<T extends Message> {
         return etcd;
     }
 
+    /**
+     * Removes every object of this resource in one etcd range delete (a custom resource whose
+     * CRD is gone); watchers see a DELETE per key. Completes with the number removed.
+     */
+    public CompletableFuture<Long> deleteAllObjects() {
+        String prefix = keys.resourcePrefix(resource);
+        return etcd.call(
+                prefix,
+                () -> etcd.client()
+                        .getKVClient()
+                        .delete(
+                                bs(prefix),
+                                DeleteOption.builder().isPrefix(true).build())
+                        .thenApply(r -> r.getDeleted()));
+    }
+
     /** A view of this store whose writes all carry {@code f}; reads are unchanged. */
     public ObjectStore<T> withFence(Fence f) {
         return new ObjectStore<>(etcd, resource, f);

@@ -23,10 +23,17 @@ sealed interface Shape {
             return FieldSchema.atomicStruct(type);
         }
 
-        /** The shape of the field named {@code name} in JSON, or null when the type has none. */
+        /**
+         * The shape of the field named {@code name} in JSON, or null when the type has none; a
+         * custom object's members beyond metadata are untyped (kube's deduced type: objects
+         * granular, lists atomic).
+         */
         Shape field(String name) {
             FieldDescriptor f = FieldSchema.field(type, name);
-            return f == null ? null : Shape.of(f);
+            if (f != null && !FieldSchema.unstructuredRest(f)) {
+                return Shape.of(f);
+            }
+            return FieldSchema.unstructuredRest(type) != null ? UNTYPED : null;
         }
     }
 

@@ -1,7 +1,6 @@
 package io.kubelite.apiserver.namespaces;
 
 import com.google.protobuf.Message;
-import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.store.ListOptions;
@@ -24,9 +23,10 @@ public final class NamespaceCleaner {
 
     private NamespaceCleaner() {}
 
-    public static CompletableFuture<Void> purge(Store store, String ns) {
+    /** Empties namespace {@code ns} of the objects of {@code stored} (custom resources too), then deletes it. */
+    public static CompletableFuture<Void> purge(Store store, String ns, List<Resource<? extends Message>> stored) {
         List<CompletableFuture<?>> all = new ArrayList<>();
-        for (Resource<? extends Message> r : Kinds.stored()) {
+        for (Resource<? extends Message> r : stored) {
             if (r.namespaced()) {
                 all.add(purge(store.of(r), ns));
             }

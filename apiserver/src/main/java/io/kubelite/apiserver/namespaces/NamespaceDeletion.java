@@ -17,7 +17,10 @@ public final class NamespaceDeletion {
     private NamespaceDeletion() {}
 
     /** Completes with the Terminating namespace once it is marked; the purge continues after that. */
-    public static CompletableFuture<Namespace> start(Store store, String name) {
+    public static CompletableFuture<Namespace> start(
+            Store store,
+            String name,
+            java.util.List<io.kubelite.kinds.Resource<? extends com.google.protobuf.Message>> stored) {
         return store.of(NamespaceKind.RESOURCE)
                 .guaranteedUpdate(null, name, n -> {
                     if (n.getMetadata().hasDeletionTimestamp()) {
@@ -31,7 +34,7 @@ public final class NamespaceDeletion {
                     return b.build();
                 })
                 .thenApply(n -> {
-                    NamespaceCleaner.purge(store, name);
+                    NamespaceCleaner.purge(store, name, stored);
                     return n;
                 });
     }

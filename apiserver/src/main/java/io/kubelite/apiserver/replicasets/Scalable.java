@@ -1,11 +1,13 @@
 package io.kubelite.apiserver.replicasets;
 
 import com.google.protobuf.Message;
+import io.kubelite.api.CustomObject;
 import io.kubelite.api.Deployment;
-import io.kubelite.api.LabelSelector;
 import io.kubelite.api.ReplicaSet;
 import io.kubelite.api.StatefulSet;
+import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceKinds;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
@@ -15,14 +17,15 @@ import java.util.function.Function;
 
 /**
  * What the autoscaling/v1 {@code scale} subresource reads and writes of a kind that has one:
- * {@code spec.replicas} (unset = 1), {@code status.replicas} and the selector.
+ * {@code spec.replicas} (unset = 1), {@code status.replicas} and the selector (in its string
+ * form); a custom resource's from its CRD's scale paths.
  */
 public record Scalable<T extends Message>(
         Resource<T> resource,
         Function<T, Integer> specReplicas,
         BiFunction<T, Integer, T> withReplicas,
         Function<T, Integer> statusReplicas,
-        Function<T, LabelSelector> selector) {
+        Function<T, String> selector) {
 
     static final Scalable<ReplicaSet> REPLICA_SETS = new Scalable<>(
             ReplicaSetKind.RESOURCE,
@@ -33,7 +36,7 @@ public record Scalable<T extends Message>(
                 return b.build();
             },
             rs -> rs.getStatus().getReplicas(),
-            rs -> rs.getSpec().getSelector());
+            rs -> ScaleSubresource.selector(rs.getSpec().getSelector()));
 
     static final Scalable<Deployment> DEPLOYMENTS = new Scalable<>(
             DeploymentKind.RESOURCE,
@@ -44,7 +47,7 @@ public record Scalable<T extends Message>(
                 return b.build();
             },
             d -> d.getStatus().getReplicas(),
-            d -> d.getSpec().getSelector());
+            d -> ScaleSubresource.selector(d.getSpec().getSelector()));
 
     static final Scalable<StatefulSet> STATEFUL_SETS = new Scalable<>(
             StatefulSetKind.RESOURCE,
@@ -55,7 +58,7 @@ public record Scalable<T extends Message>(
                 return b.build();
             },
             s -> s.getStatus().getReplicas(),
-            s -> s.getSpec().getSelector());
+            s -> ScaleSubresource.selector(s.getSpec().getSelector()));
 
     /** The scale view of {@code r}, if it has one. */
     @SuppressWarnings("unchecked")
@@ -68,6 +71,11 @@ public record Scalable<T extends Message>(
         }
         if (r == StatefulSetKind.RESOURCE) {
             return Optional.of((Scalable<T>) STATEFUL_SETS);
+        }
+        if (r.custom()) {
+            Resource<CustomObject> cr = (Resource<CustomObject>) r;
+            return CustomResourceKinds.scale(Kinds.of(cr)).map(sc -> (Scalable<T>)
+                    new Scalable<>(cr, sc::specReplicas, sc::withReplicas, sc::statusReplicas, sc::selector));
         }
         return Optional.empty();
     }

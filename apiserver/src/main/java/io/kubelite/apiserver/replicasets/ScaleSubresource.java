@@ -35,7 +35,7 @@ final class ScaleSubresource {
         s.putObject("spec").put("replicas", kind.specReplicas().apply(rs));
         ObjectNode st = s.putObject("status");
         st.put("replicas", kind.statusReplicas().apply(rs));
-        st.put("selector", selector(kind.selector().apply(rs)));
+        st.put("selector", kind.selector().apply(rs));
         return s;
     }
 

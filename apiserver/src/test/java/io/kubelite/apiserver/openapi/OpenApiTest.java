@@ -46,8 +46,9 @@ class OpenApiTest {
     }
 
     static String definitionName(Resource<?> r) {
-        String pkg = r.group().isEmpty() ? "core" : r.group().split("\\.")[0];
-        return "io.k8s.api." + pkg + "." + r.version() + "." + r.kind();
+        // the Go package the kind's .proto names: io.k8s.api.apps.v1.Deployment,
+        // io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition
+        return io.kubelite.api.FieldSchema.k8sType(r.prototype().getDescriptorForType());
     }
 
     @Test

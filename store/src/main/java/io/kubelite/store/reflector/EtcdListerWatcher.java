@@ -54,7 +54,7 @@ public final class EtcdListerWatcher<T extends Message> implements ListerWatcher
     @Override
     public String objectKey(String sourceKey) {
         return store.keys()
-                .parse(sourceKey)
+                .parse(store.resource(), sourceKey)
                 .map(p -> ObjectKeys.of(p.namespace(), p.name()))
                 .orElse(sourceKey);
     }

@@ -1,0 +1,330 @@
+package io.kubelite.kinds.apiextensions.customresourcedefinition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.kubelite.kinds.validation.FieldErrors;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A custom object checked, pruned and defaulted against its CRD version's structural schema, as
+ * kube's {@code apiextensions-apiserver/pkg/apiserver/schema} {@code pruning}, {@code defaulting}
+ * and {@code validation} (the OpenAPI validator's messages: {@code spec.replicas in body must be
+ * of type integer: "string"}). Checked: type (with {@code nullable},
+ * {@code x-kubernetes-int-or-string}), required, enum, pattern, minimum/maximum (and exclusive),
+ * minLength/maxLength, minItems/maxItems, properties, additionalProperties and items; pruning
+ * keeps what {@code x-kubernetes-preserve-unknown-fields} preserves and {@code metadata},
+ * {@code apiVersion} and {@code kind} at the root and in {@code x-kubernetes-embedded-resource}s.
+ * Not yet: CEL rules, formats, uniqueItems, multipleOf, allOf/anyOf/oneOf/not.
+ */
+public final class SchemaValidator {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private final JsonNode schema;
+
+    public SchemaValidator(Struct openApiV3Schema) {
+        this.schema = tree(openApiV3Schema);
+    }
+
+    /** Drops the members the schema does not know, then fills defaults in ({@code root} is the whole object). */
+    public void pruneAndDefault(ObjectNode root) {
+        prune(root, schema, true);
+        defaults(root, schema);
+    }
+
+    /** The schema's complaints about {@code root}, the whole object, with kube's paths and messages. */
+    public void validate(ObjectNode root, FieldErrors errs) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("metadata")
+                    || e.getKey().equals("apiVersion")
+                    || e.getKey().equals("kind")) {
+                continue;
+            }
+            JsonNode s = schema.path("properties").get(e.getKey());
+            if (s != null) {
+                check(e.getValue(), s, e.getKey(), errs);
+            }
+        }
+        for (JsonNode req : schema.path("required")) {
+            if (!root.has(req.asText()) || root.get(req.asText()).isNull()) {
+                errs.required(req.asText());
+            }
+        }
+    }
+
+    private void check(JsonNode v, JsonNode s, String path, FieldErrors errs) {
+        if (v.isNull()) {
+            if (!s.path("nullable").asBoolean(false)) {
+                errs.invalid(path, "null", path + " in body must be of type " + typeName(s) + ": \"null\"");
+            }
+            return;
+        }
+        boolean intOrString = s.path("x-kubernetes-int-or-string").asBoolean(false);
+        String type = s.path("type").asText("");
+        if (intOrString) {
+            if (!v.isIntegralNumber() && !v.isTextual()) {
+                errs.invalid(
+                        path, jsonType(v), path + " in body must be of type integer,string: \"" + jsonType(v) + "\"");
+                return;
+            }
+        } else if (!type.isEmpty() && !hasType(v, type)) {
+            errs.invalid(path, jsonType(v), path + " in body must be of type " + type + ": \"" + jsonType(v) + "\"");
+            return;
+        }
+        if (s.has("enum")) {
+            boolean found = false;
+            List<String> allowed = new ArrayList<>();
+            for (JsonNode e : s.get("enum")) {
+                found |= e.equals(v);
+                allowed.add(e.isTextual() ? e.asText() : e.toString());
+            }
+            if (!found) {
+                errs.notSupported(path, v.isTextual() ? v.asText() : v.toString(), allowed);
+            }
+        }
+        if (v.isTextual()) {
+            String str = v.asText();
+            if (s.has("maxLength")
+                    && str.codePointCount(0, str.length()) > s.get("maxLength").asLong()) {
+                errs.tooLongMaxLength(path, s.get("maxLength").asInt());
+            }
+            if (s.has("minLength")
+                    && str.codePointCount(0, str.length()) < s.get("minLength").asLong()) {
+                errs.invalid(
+                        path,
+                        str,
+                        path + " in body should be at least "
+                                + s.get("minLength").asLong() + " chars long");
+            }
+            if (s.has("pattern") && !matches(s.get("pattern").asText(), str)) {
+                errs.invalid(
+                        path,
+                        str,
+                        path + " in body should match '" + s.get("pattern").asText() + "'");
+            }
+        }
+        if (v.isNumber()) {
+            bound(v, s, path, errs);
+        }
+        if (v.isArray()) {
+            if (s.has("maxItems") && v.size() > s.get("maxItems").asInt()) {
+                errs.tooMany(path, v.size(), s.get("maxItems").asInt());
+            }
+            if (s.has("minItems") && v.size() < s.get("minItems").asInt()) {
+                errs.invalid(
+                        path,
+                        v.size(),
+                        path + " in body should have at least "
+                                + s.get("minItems").asInt() + " items");
+            }
+            JsonNode items = s.get("items");
+            if (items != null && items.isObject()) {
+                for (int i = 0; i < v.size(); i++) {
+                    check(v.get(i), items, path + "[" + i + "]", errs);
+                }
+            }
+        }
+        if (v.isObject()) {
+            JsonNode props = s.path("properties");
+            JsonNode additional = s.get("additionalProperties");
+            for (Iterator<Map.Entry<String, JsonNode>> it = v.properties().iterator(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode child = props.get(e.getKey());
+                if (child == null && additional != null && additional.isObject()) {
+                    child = additional;
+                }
+                if (child != null) {
+                    check(e.getValue(), child, path + "." + e.getKey(), errs);
+                }
+            }
+            for (JsonNode req : s.path("required")) {
+                if (!v.has(req.asText()) || v.get(req.asText()).isNull()) {
+                    errs.required(path + "." + req.asText());
+                }
+            }
+        }
+    }
+
+    private static void bound(JsonNode v, JsonNode s, String path, FieldErrors errs) {
+        double d = v.asDouble();
+        Object shown = v.isIntegralNumber() ? (Object) v.asLong() : (Object) d;
+        if (s.has("minimum")) {
+            double min = s.get("minimum").asDouble();
+            boolean exclusive = s.path("exclusiveMinimum").asBoolean(false);
+            if (exclusive ? d <= min : d < min) {
+                errs.invalid(
+                        path,
+                        shown,
+                        path + " in body should be greater than " + (exclusive ? "" : "or equal to ")
+                                + number(s.get("minimum")));
+            }
+        }
+        if (s.has("maximum")) {
+            double max = s.get("maximum").asDouble();
+            boolean exclusive = s.path("exclusiveMaximum").asBoolean(false);
+            if (exclusive ? d >= max : d > max) {
+                errs.invalid(
+                        path,
+                        shown,
+                        path + " in body should be less than " + (exclusive ? "" : "or equal to ")
+                                + number(s.get("maximum")));
+            }
+        }
+    }
+
+    private static String number(JsonNode n) {
+        double d = n.asDouble();
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static boolean matches(String pattern, String s) {
+        try {
+            return Pattern.compile(pattern).matcher(s).find(); // ECMA/Go regexps match anywhere unless anchored
+        } catch (PatternSyntaxException e) {
+            return true; // a pattern Java cannot read is not the object's fault
+        }
+    }
+
+    private static boolean hasType(JsonNode v, String type) {
+        return switch (type) {
+            case "object" -> v.isObject();
+            case "array" -> v.isArray();
+            case "string" -> v.isTextual();
+            case "integer" -> v.isIntegralNumber() || (v.isNumber() && v.asDouble() == Math.rint(v.asDouble()));
+            case "number" -> v.isNumber();
+            case "boolean" -> v.isBoolean();
+            default -> true;
+        };
+    }
+
+    private static String jsonType(JsonNode v) {
+        if (v.isObject()) {
+            return "object";
+        }
+        if (v.isArray()) {
+            return "array";
+        }
+        if (v.isTextual()) {
+            return "string";
+        }
+        if (v.isIntegralNumber()) {
+            return "integer";
+        }
+        if (v.isNumber()) {
+            return "number";
+        }
+        if (v.isBoolean()) {
+            return "boolean";
+        }
+        return "null";
+    }
+
+    private static String typeName(JsonNode s) {
+        return s.path("x-kubernetes-int-or-string").asBoolean(false)
+                ? "integer,string"
+                : s.path("type").asText("");
+    }
+
+    private static void prune(JsonNode v, JsonNode s, boolean root) {
+        if (v == null || s == null) {
+            return;
+        }
+        if (v.isObject()) {
+            boolean preserve = s.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+            boolean embedded = root || s.path("x-kubernetes-embedded-resource").asBoolean(false);
+            JsonNode props = s.path("properties");
+            JsonNode additional = s.get("additionalProperties");
+            for (Iterator<Map.Entry<String, JsonNode>> it = v.properties().iterator(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String k = e.getKey();
+                if (embedded && (k.equals("apiVersion") || k.equals("kind") || k.equals("metadata"))) {
+                    continue;
+                }
+                JsonNode child = props.get(k);
+                if (child == null && additional != null) {
+                    child = additional.isObject()
+                            ? additional
+                            : additional.asBoolean(false) ? NODES.objectNode() : null;
+                    if (child != null && child.isEmpty()) {
+                        continue; // additionalProperties: true keeps the member as it is
+                    }
+                }
+                if (child == null) {
+                    if (!preserve) {
+                        it.remove();
+                    }
+                    continue;
+                }
+                prune(e.getValue(), child, false);
+            }
+        } else if (v.isArray() && s.has("items") && s.get("items").isObject()) {
+            for (JsonNode item : v) {
+                prune(item, s.get("items"), false);
+            }
+        }
+    }
+
+    private static void defaults(JsonNode v, JsonNode s) {
+        if (v == null || s == null) {
+            return;
+        }
+        if (v instanceof ObjectNode o) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            s.path("properties").properties().iterator();
+                    it.hasNext(); ) {
+                Map.Entry<String, JsonNode> p = it.next();
+                if (!o.has(p.getKey()) && p.getValue().has("default")) {
+                    o.set(p.getKey(), p.getValue().get("default").deepCopy());
+                }
+                defaults(o.get(p.getKey()), p.getValue());
+            }
+            JsonNode additional = s.get("additionalProperties");
+            if (additional != null && additional.isObject()) {
+                o.properties().forEach(e -> {
+                    if (!s.path("properties").has(e.getKey())) {
+                        defaults(e.getValue(), additional);
+                    }
+                });
+            }
+        } else if (v.isArray() && s.has("items")) {
+            for (JsonNode item : v) {
+                defaults(item, s.get("items"));
+            }
+        }
+    }
+
+    /** A Struct as the JSON tree it holds (integral doubles as integers, as the schema was written). */
+    static JsonNode tree(Struct s) {
+        ObjectNode o = NODES.objectNode();
+        s.getFieldsMap().forEach((k, v) -> o.set(k, tree(v)));
+        return o;
+    }
+
+    private static JsonNode tree(Value v) {
+        return switch (v.getKindCase()) {
+            case NULL_VALUE, KIND_NOT_SET -> NODES.nullNode();
+            case BOOL_VALUE -> NODES.booleanNode(v.getBoolValue());
+            case STRING_VALUE -> NODES.textNode(v.getStringValue());
+            case NUMBER_VALUE -> {
+                double d = v.getNumberValue();
+                yield d == Math.rint(d) && Math.abs(d) < 1e15 ? NODES.numberNode((long) d) : NODES.numberNode(d);
+            }
+            case STRUCT_VALUE -> tree(v.getStructValue());
+            case LIST_VALUE -> list(v.getListValue());
+        };
+    }
+
+    private static JsonNode list(ListValue l) {
+        var a = NODES.arrayNode();
+        l.getValuesList().forEach(x -> a.add(tree(x)));
+        return a;
+    }
+}
