@@ -121,7 +121,8 @@ def parse(path):
 def renumber(path, table, changes):
     lines, package, messages = parse(path)
     for msg in messages:
-        if msg.kubelite_only:
+        if msg.kubelite_only or not msg.fields:
+            # an empty message (kube's CustomResourceSubresourceStatus) has no numbers to check
             continue
         kube_name = msg.k8s_type or (package + "." + msg.name)
         kube = table.get(kube_name)
