@@ -6,6 +6,7 @@ import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceKinds;
 import io.kubelite.store.Store;
 import io.kubelite.store.watch.WatchEvent;
@@ -145,20 +146,26 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
 
     /**
      * A deleted CRD takes its objects with it, as kube's CRD finalizer does (here after the CRD is
-     * gone, not before; every replica issues the same idempotent range delete).
+     * gone, not before; every replica issues the same idempotent range delete, conditional on the
+     * CRD still being absent so a replica that sees the deletion late cannot remove the objects of
+     * a CRD re-created meanwhile).
      */
     private void deleteObjects(String crd, List<String> served) {
         if (served.isEmpty()) {
             return;
         }
         Resource<CustomObject> r = custom.get(served.get(0)).resource();
-        store.of(r).deleteAllObjects().whenComplete((n, err) -> {
+        store.of(r).deleteAllObjectsUnless(crdKey(crd)).whenComplete((n, err) -> {
             if (err != null) {
                 LOG.warn("deleting the objects of deleted CRD {} failed: {}", crd, err.toString());
             } else if (n > 0) {
                 LOG.info("deleted {} objects of deleted CRD {}", n, crd);
             }
         });
+    }
+
+    private String crdKey(String crd) {
+        return store.of(CustomResourceDefinitionKind.RESOURCE).key("", crd);
     }
 
     @Override

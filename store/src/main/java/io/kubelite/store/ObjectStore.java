@@ -75,18 +75,23 @@ public final class ObjectStore<T extends Message> {
 
     /**
      * Removes every object of this resource in one etcd range delete (a custom resource whose
-     * CRD is gone); watchers see a DELETE per key. Completes with the number removed.
+     * CRD is gone), but only while {@code ownerKey} does not exist: the check and the delete are
+     * one transaction, so a CRD re-created meanwhile keeps the objects made for it. Watchers see
+     * a DELETE per key. Completes with the number removed (0 when {@code ownerKey} exists).
      */
-    public CompletableFuture<Long> deleteAllObjects() {
+    public CompletableFuture<Long> deleteAllObjectsUnless(String ownerKey) {
         String prefix = keys.resourcePrefix(resource);
         return etcd.call(
-                prefix,
-                () -> etcd.client()
-                        .getKVClient()
-                        .delete(
-                                bs(prefix),
-                                DeleteOption.builder().isPrefix(true).build())
-                        .thenApply(r -> r.getDeleted()));
+                        prefix,
+                        () -> etcd.client()
+                                .getKVClient()
+                                .txn()
+                                .If(new Cmp(bs(ownerKey), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                                .Then(Op.delete(
+                                        bs(prefix),
+                                        DeleteOption.builder().isPrefix(true).build()))
+                                .commit())
+                .thenApply(r -> r.isSucceeded() ? r.getDeleteResponses().get(0).getDeleted() : 0L);
     }
 
     /** A view of this store whose writes all carry {@code f}; reads are unchanged. */

@@ -106,4 +106,25 @@ class CustomObjectStoreTest {
                 .isEqualTo("stable.example.com/v2");
         assertThat(read.getContent()).contains("\"replicas\":1");
     }
+
+    @Test
+    void deletingAllObjectsHappensOnlyWhileTheOwnerKeyIsAbsent() throws Exception {
+        crontabs.create(crontab("x", 1)).join();
+        crontabs.create(crontab("y", 2)).join();
+        String crdKey = etcd.prefix() + "/apiextensions.k8s.io/customresourcedefinitions/crontabs.stable.example.com";
+        etcd.client()
+                .getKVClient()
+                .put(Etcd.bytes(crdKey), Etcd.bytes("a re-created CRD"))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(crontabs.deleteAllObjectsUnless(crdKey).join())
+                .as("deleted while the CRD exists (re-created after the deletion this replica saw late)")
+                .isZero();
+        assertThat(crontabs.list(ListOptions.<CustomObject>all()).join().items())
+                .hasSize(2);
+
+        etcd.client().getKVClient().delete(Etcd.bytes(crdKey)).get(10, TimeUnit.SECONDS);
+        assertThat(crontabs.deleteAllObjectsUnless(crdKey).join()).isEqualTo(2L);
+        assertThat(crontabs.list(ListOptions.<CustomObject>all()).join().items())
+                .isEmpty();
+    }
 }
