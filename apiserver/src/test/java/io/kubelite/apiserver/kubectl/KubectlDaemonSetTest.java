@@ -8,16 +8,16 @@ import io.kubelite.api.NodeCondition;
 import io.kubelite.api.NodeStatus;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
+import io.kubelite.apiserver.testing.InProcessControllerManager;
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.apiserver.testing.NodeAgents;
+import io.kubelite.apiserver.testing.StandInKubelet;
 import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ListOptions;
-import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +48,8 @@ class KubectlDaemonSetTest {
 
     static TestApiServer api;
     static Kubectl kubectl;
-    static ComponentMain controllerManager;
-    static Thread kubelet;
-    static volatile boolean stopping;
+    static InProcessControllerManager controllerManager;
+    static StandInKubelet kubelet;
     static volatile int readyBudget = Integer.MAX_VALUE;
 
     @BeforeAll
@@ -68,41 +67,9 @@ class KubectlDaemonSetTest {
                                             .setStatus("True")))
                             .build()));
         }
-        ControllerManagerMain cm = ControllerManagerMain.parse(
-                "--etcd-endpoints",
-                String.join(",", CLUSTER.etcdEndpoints()),
-                "--etcd-prefix",
-                CLUSTER.etcd().prefix(),
-                "--health-port",
-                "0",
-                "--leader-elect=false",
-                "--id",
-                "cm-kubectl-ds",
-                "--controllers=daemonset,garbagecollector");
-        controllerManager = cm.componentMain();
-        controllerManager.start();
-        Poll.until(
-                Duration.ofSeconds(30),
-                "controllers running",
-                () -> cm.component().running());
+        controllerManager = InProcessControllerManager.start(CLUSTER, "cm-kubectl-ds", "daemonset,garbagecollector");
         NodeAgents agents = new NodeAgents(api.store());
-        kubelet = new Thread(
-                () -> {
-                    while (!stopping) {
-                        try {
-                            step(agents);
-                            Thread.sleep(50);
-                        } catch (InterruptedException e) {
-                            return;
-                        } catch (RuntimeException e) {
-                            // a pod changed under us: next round
-                            System.err.println("test-kubelet: " + e);
-                        }
-                    }
-                },
-                "test-kubelet");
-        kubelet.setDaemon(true);
-        kubelet.start();
+        kubelet = StandInKubelet.start(() -> step(agents));
     }
 
     private static void step(NodeAgents agents) {
@@ -140,13 +107,11 @@ class KubectlDaemonSetTest {
 
     @AfterAll
     static void stop() throws Exception {
-        stopping = true;
         if (kubelet != null) {
-            kubelet.interrupt();
-            kubelet.join(5000);
+            kubelet.close();
         }
         if (controllerManager != null) {
-            controllerManager.shutdown();
+            controllerManager.close();
         }
     }
 

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubelite.api.Deployment;
 import io.kubelite.api.Pod;
 import io.kubelite.api.ReplicaSet;
+import io.kubelite.apiserver.testing.InProcessControllerManager;
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.apiserver.testing.NodeAgents;
+import io.kubelite.apiserver.testing.StandInKubelet;
 import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ListOptions;
-import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,9 +45,8 @@ class KubectlDeploymentTest {
 
     static TestApiServer api;
     static Kubectl kubectl;
-    static ComponentMain controllerManager;
-    static Thread kubelet;
-    static volatile boolean stopping;
+    static InProcessControllerManager controllerManager;
+    static StandInKubelet kubelet;
     /** How many of the Deployment's pods may be Ready at once. */
     static volatile int readyBudget = Integer.MAX_VALUE;
 
@@ -55,61 +54,28 @@ class KubectlDeploymentTest {
     static void start() throws Exception {
         api = CLUSTER.api();
         kubectl = CLUSTER.kubectl();
-        ControllerManagerMain cm = ControllerManagerMain.parse(
-                "--etcd-endpoints",
-                String.join(",", CLUSTER.etcdEndpoints()),
-                "--etcd-prefix",
-                CLUSTER.etcd().prefix(),
-                "--health-port",
-                "0",
-                "--leader-elect=false",
-                "--id",
-                "cm-kubectl",
-                "--controllers=replicaset,deployment,garbagecollector");
-        controllerManager = cm.componentMain();
-        controllerManager.start();
-        Poll.until(
-                Duration.ofSeconds(30),
-                "controllers running",
-                () -> cm.component().running());
+        controllerManager =
+                InProcessControllerManager.start(CLUSTER, "cm-kubectl", "replicaset,deployment,garbagecollector");
         NodeAgents agents = new NodeAgents(api.store());
-        kubelet = new Thread(
-                () -> {
-                    while (!stopping) {
-                        try {
-                            List<Pod> pods = pods();
-                            long ready = pods.stream()
-                                    .filter(KubectlDeploymentTest::ready)
-                                    .count();
-                            for (Pod p : pods) {
-                                if (!ready(p) && ready < readyBudget) {
-                                    agents.markRunningAndReady(
-                                            "default", p.getMetadata().getName());
-                                    ready++;
-                                }
-                            }
-                            Thread.sleep(50);
-                        } catch (InterruptedException e) {
-                            return;
-                        } catch (RuntimeException e) {
-                            // a pod deleted under us: next round
-                        }
-                    }
-                },
-                "test-kubelet");
-        kubelet.setDaemon(true);
-        kubelet.start();
+        kubelet = StandInKubelet.start(() -> {
+            List<Pod> pods = pods();
+            long ready = pods.stream().filter(KubectlDeploymentTest::ready).count();
+            for (Pod p : pods) {
+                if (!ready(p) && ready < readyBudget) {
+                    agents.markRunningAndReady("default", p.getMetadata().getName());
+                    ready++;
+                }
+            }
+        });
     }
 
     @AfterAll
     static void stop() throws Exception {
-        stopping = true;
         if (kubelet != null) {
-            kubelet.interrupt();
-            kubelet.join(5000);
+            kubelet.close();
         }
         if (controllerManager != null) {
-            controllerManager.shutdown();
+            controllerManager.close();
         }
     }
 

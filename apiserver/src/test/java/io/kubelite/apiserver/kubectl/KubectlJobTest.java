@@ -7,14 +7,14 @@ import io.kubelite.api.ContainerStateTerminated;
 import io.kubelite.api.ContainerStatus;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
+import io.kubelite.apiserver.testing.InProcessControllerManager;
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.apiserver.testing.NodeAgents;
+import io.kubelite.apiserver.testing.StandInKubelet;
 import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ListOptions;
-import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.testing.Poll;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,67 +43,36 @@ class KubectlJobTest {
 
     static TestApiServer api;
     static Kubectl kubectl;
-    static ComponentMain controllerManager;
-    static Thread kubelet;
-    static volatile boolean stopping;
+    static InProcessControllerManager controllerManager;
+    static StandInKubelet kubelet;
 
     @BeforeAll
     static void start() throws Exception {
         api = CLUSTER.api();
         kubectl = CLUSTER.kubectl();
-        ControllerManagerMain cm = ControllerManagerMain.parse(
-                "--etcd-endpoints",
-                String.join(",", CLUSTER.etcdEndpoints()),
-                "--etcd-prefix",
-                CLUSTER.etcd().prefix(),
-                "--health-port",
-                "0",
-                "--leader-elect=false",
-                "--id",
-                "cm-kubectl-jobs",
-                "--controllers=job,cronjob,garbagecollector");
-        controllerManager = cm.componentMain();
-        controllerManager.start();
-        Poll.until(
-                Duration.ofSeconds(30),
-                "controllers running",
-                () -> cm.component().running());
+        controllerManager =
+                InProcessControllerManager.start(CLUSTER, "cm-kubectl-jobs", "job,cronjob,garbagecollector");
         NodeAgents agents = new NodeAgents(api.store());
-        kubelet = new Thread(
-                () -> {
-                    while (!stopping) {
-                        try {
-                            for (Pod p : pods()) {
-                                if (p.getMetadata().hasDeletionTimestamp()) {
-                                    if (p.getMetadata().getFinalizersCount() == 0) {
-                                        agents.finishDeletion(p);
-                                    }
-                                } else if (!p.getStatus().getPhase().equals("Succeeded")) {
-                                    succeed(p);
-                                }
-                            }
-                            Thread.sleep(50);
-                        } catch (InterruptedException e) {
-                            return;
-                        } catch (RuntimeException e) {
-                            // a pod changed or deleted under us: next round
-                        }
+        kubelet = StandInKubelet.start(() -> {
+            for (Pod p : pods()) {
+                if (p.getMetadata().hasDeletionTimestamp()) {
+                    if (p.getMetadata().getFinalizersCount() == 0) {
+                        agents.finishDeletion(p);
                     }
-                },
-                "test-kubelet");
-        kubelet.setDaemon(true);
-        kubelet.start();
+                } else if (!p.getStatus().getPhase().equals("Succeeded")) {
+                    succeed(p);
+                }
+            }
+        });
     }
 
     @AfterAll
     static void stop() throws Exception {
-        stopping = true;
         if (kubelet != null) {
-            kubelet.interrupt();
-            kubelet.join(5000);
+            kubelet.close();
         }
         if (controllerManager != null) {
-            controllerManager.shutdown();
+            controllerManager.close();
         }
     }
 

@@ -3,14 +3,14 @@ package io.kubelite.apiserver.kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.api.Pod;
+import io.kubelite.apiserver.testing.InProcessControllerManager;
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.apiserver.testing.NodeAgents;
+import io.kubelite.apiserver.testing.StandInKubelet;
 import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ListOptions;
-import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,70 +42,37 @@ class KubectlStatefulSetTest {
 
     static TestApiServer api;
     static Kubectl kubectl;
-    static ComponentMain controllerManager;
-    static Thread kubelet;
-    static volatile boolean stopping;
+    static InProcessControllerManager controllerManager;
+    static StandInKubelet kubelet;
     static volatile boolean kubeletOn = true;
 
     @BeforeAll
     static void start() throws Exception {
         api = CLUSTER.api();
         kubectl = CLUSTER.kubectl();
-        ControllerManagerMain cm = ControllerManagerMain.parse(
-                "--etcd-endpoints",
-                String.join(",", CLUSTER.etcdEndpoints()),
-                "--etcd-prefix",
-                CLUSTER.etcd().prefix(),
-                "--health-port",
-                "0",
-                "--leader-elect=false",
-                "--id",
-                "cm-kubectl-sts",
-                "--controllers=statefulset,garbagecollector");
-        controllerManager = cm.componentMain();
-        controllerManager.start();
-        Poll.until(
-                Duration.ofSeconds(30),
-                "controllers running",
-                () -> cm.component().running());
+        controllerManager = InProcessControllerManager.start(CLUSTER, "cm-kubectl-sts", "statefulset,garbagecollector");
         NodeAgents agents = new NodeAgents(api.store());
-        kubelet = new Thread(
-                () -> {
-                    while (!stopping) {
-                        try {
-                            for (Pod p : allPods()) {
-                                if (p.getMetadata().hasDeletionTimestamp()) {
-                                    // the kubelet's last word on a terminating pod: remove it
-                                    NodeAgents.join(api.store()
-                                            .of(PodKind.RESOURCE)
-                                            .delete("default", p.getMetadata().getName()));
-                                } else if (kubeletOn && !ready(p)) {
-                                    agents.markRunningAndReady(
-                                            "default", p.getMetadata().getName());
-                                }
-                            }
-                            Thread.sleep(50);
-                        } catch (InterruptedException e) {
-                            return;
-                        } catch (RuntimeException e) {
-                            // a pod deleted under us: next round
-                        }
-                    }
-                },
-                "test-kubelet");
-        kubelet.setDaemon(true);
-        kubelet.start();
+        kubelet = StandInKubelet.start(() -> {
+            for (Pod p : allPods()) {
+                if (p.getMetadata().hasDeletionTimestamp()) {
+                    // the kubelet's last word on a terminating pod: remove it
+                    NodeAgents.join(api.store()
+                            .of(PodKind.RESOURCE)
+                            .delete("default", p.getMetadata().getName()));
+                } else if (kubeletOn && !ready(p)) {
+                    agents.markRunningAndReady("default", p.getMetadata().getName());
+                }
+            }
+        });
     }
 
     @AfterAll
     static void stop() throws Exception {
-        stopping = true;
         if (kubelet != null) {
-            kubelet.interrupt();
-            kubelet.join(5000);
+            kubelet.close();
         }
         if (controllerManager != null) {
-            controllerManager.shutdown();
+            controllerManager.close();
         }
     }
 

@@ -1,0 +1,51 @@
+package io.kubelite.apiserver.testing;
+
+import io.kubelite.controllers.ControllerManagerMain;
+import io.kubelite.store.runtime.ComponentMain;
+import io.kubelite.store.testing.Poll;
+import java.time.Duration;
+
+/**
+ * A controller-manager running the named controllers in this JVM against a {@link KubectlCluster}'s
+ * etcd, without leader election: what the kubectl workload tests need behind the API server.
+ * {@link #close()} shuts it down; idempotent.
+ */
+public final class InProcessControllerManager implements AutoCloseable {
+    private final ComponentMain main;
+    private boolean closed;
+
+    private InProcessControllerManager(ComponentMain main) {
+        this.main = main;
+    }
+
+    /** Starts controllers {@code controllers} (the {@code --controllers} list) and waits until they run. */
+    public static InProcessControllerManager start(KubectlCluster cluster, String id, String controllers)
+            throws Exception {
+        ControllerManagerMain cm = ControllerManagerMain.parse(
+                "--etcd-endpoints",
+                String.join(",", cluster.etcdEndpoints()),
+                "--etcd-prefix",
+                cluster.etcd().prefix(),
+                "--health-port",
+                "0",
+                "--leader-elect=false",
+                "--id",
+                id,
+                "--controllers=" + controllers);
+        InProcessControllerManager m = new InProcessControllerManager(cm.componentMain());
+        m.main.start();
+        Poll.until(
+                Duration.ofSeconds(30),
+                "controllers " + controllers + " running",
+                () -> cm.component().running());
+        return m;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            main.shutdown();
+        }
+    }
+}
