@@ -3,15 +3,12 @@ package io.kubelite.kinds.apps.daemonset;
 import com.google.protobuf.Value;
 import io.kubelite.api.DaemonSet;
 import io.kubelite.api.IntOrString;
-import io.kubelite.api.LabelSelector;
 import io.kubelite.api.PodSpecDefaults;
-import io.kubelite.api.labels.Selector;
 import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.core.pod.PodSpecValidation;
 import io.kubelite.kinds.validation.FieldErrors;
+import io.kubelite.kinds.validation.PodTemplateValidation;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -82,26 +79,13 @@ final class DaemonSetStrategy implements Strategy<DaemonSet> {
     @Override
     public void validate(DaemonSet d, FieldErrors errs) {
         var spec = d.getSpec();
-        LabelSelector sel = spec.getSelector();
         if (!spec.hasSelector()) {
             errs.required("spec.selector");
-        } else if (Selector.isEmpty(sel)) {
-            errs.invalid("spec.selector", "{}", "empty selector is invalid for daemonset");
         } else {
-            Map<String, String> labels = spec.getTemplate().getMetadata().getLabelsMap();
-            if (!Selector.of(sel).matches(labels)) {
-                errs.invalid(
-                        "spec.template.metadata.labels", goMap(labels), "`selector` does not match template `labels`");
-            }
+            PodTemplateValidation.selectorMatches(
+                    spec.getSelector(), spec.getTemplate().getMetadata().getLabelsMap(), "daemonset", errs);
         }
-        String restart = spec.getTemplate().getSpec().getRestartPolicy();
-        if (!restart.isEmpty() && !restart.equals("Always")) {
-            errs.notSupported("spec.template.spec.restartPolicy", restart, List.of("Always"));
-        }
-        if (spec.getTemplate().getSpec().hasActiveDeadlineSeconds()) {
-            errs.forbidden(
-                    "spec.template.spec.activeDeadlineSeconds", "activeDeadlineSeconds in DaemonSet is not Supported");
-        }
+        PodTemplateValidation.alwaysRunning(spec.getTemplate().getSpec(), "DaemonSet", errs);
         PodSpecValidation.validate(spec.getTemplate().getSpec(), "spec.template.spec", errs);
         if (spec.getMinReadySeconds() < 0) {
             errs.invalid(
@@ -191,16 +175,5 @@ final class DaemonSetStrategy implements Strategy<DaemonSet> {
                     "v1.LabelSelector" + d.getSpec().getSelector().getMatchLabelsMap(),
                     "field is immutable");
         }
-    }
-
-    /** Go's {@code %v} of a map, as kube's message prints the labels. */
-    private static String goMap(Map<String, String> labels) {
-        StringBuilder b = new StringBuilder("map[");
-        new TreeMap<>(labels)
-                .forEach((k, v) -> b.append(b.length() == 4 ? "" : " ")
-                        .append(k)
-                        .append(':')
-                        .append(v));
-        return b.append(']').toString();
     }
 }

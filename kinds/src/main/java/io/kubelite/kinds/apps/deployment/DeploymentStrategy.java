@@ -3,15 +3,12 @@ package io.kubelite.kinds.apps.deployment;
 import com.google.protobuf.Value;
 import io.kubelite.api.Deployment;
 import io.kubelite.api.IntOrString;
-import io.kubelite.api.LabelSelector;
 import io.kubelite.api.PodSpecDefaults;
-import io.kubelite.api.labels.Selector;
 import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.core.pod.PodSpecValidation;
 import io.kubelite.kinds.validation.FieldErrors;
+import io.kubelite.kinds.validation.PodTemplateValidation;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -92,26 +89,13 @@ final class DeploymentStrategy implements Strategy<Deployment> {
         if (spec.hasReplicas() && spec.getReplicas() < 0) {
             errs.invalid("spec.replicas", (long) spec.getReplicas(), "must be greater than or equal to 0");
         }
-        LabelSelector sel = spec.getSelector();
         if (!spec.hasSelector()) {
             errs.required("spec.selector");
-        } else if (Selector.isEmpty(sel)) {
-            errs.invalid("spec.selector", "{}", "empty selector is invalid for deployment");
         } else {
-            Map<String, String> labels = spec.getTemplate().getMetadata().getLabelsMap();
-            if (!Selector.of(sel).matches(labels)) {
-                errs.invalid(
-                        "spec.template.metadata.labels", goMap(labels), "`selector` does not match template `labels`");
-            }
+            PodTemplateValidation.selectorMatches(
+                    spec.getSelector(), spec.getTemplate().getMetadata().getLabelsMap(), "deployment", errs);
         }
-        String restart = spec.getTemplate().getSpec().getRestartPolicy();
-        if (!restart.isEmpty() && !restart.equals("Always")) {
-            errs.notSupported("spec.template.spec.restartPolicy", restart, List.of("Always"));
-        }
-        if (spec.getTemplate().getSpec().hasActiveDeadlineSeconds()) {
-            errs.forbidden(
-                    "spec.template.spec.activeDeadlineSeconds", "activeDeadlineSeconds in ReplicaSet is not Supported");
-        }
+        PodTemplateValidation.alwaysRunning(spec.getTemplate().getSpec(), "ReplicaSet", errs);
         PodSpecValidation.validate(spec.getTemplate().getSpec(), "spec.template.spec", errs);
         validateStrategy(d, errs);
         if (spec.getMinReadySeconds() < 0) {
@@ -215,16 +199,5 @@ final class DeploymentStrategy implements Strategy<Deployment> {
                     "v1.LabelSelector" + d.getSpec().getSelector().getMatchLabelsMap(),
                     "field is immutable");
         }
-    }
-
-    /** Go's {@code %v} of a map, as kube's message prints the labels. */
-    private static String goMap(Map<String, String> labels) {
-        StringBuilder b = new StringBuilder("map[");
-        new TreeMap<>(labels)
-                .forEach((k, v) -> b.append(b.length() == 4 ? "" : " ")
-                        .append(k)
-                        .append(':')
-                        .append(v));
-        return b.append(']').toString();
     }
 }

@@ -5,8 +5,8 @@ import io.kubelite.api.ReplicaSet;
 import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.core.pod.PodSpecValidation;
 import io.kubelite.kinds.validation.FieldErrors;
+import io.kubelite.kinds.validation.PodTemplateValidation;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** kube's ReplicaSet strategy: one replica by default, a selector that matches the template and never changes. */
 final class ReplicaSetStrategy implements Strategy<ReplicaSet> {
@@ -47,7 +47,9 @@ final class ReplicaSetStrategy implements Strategy<ReplicaSet> {
                     .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
             if (!matches) {
                 errs.invalid(
-                        "spec.template.metadata.labels", goMap(labels), "`selector` does not match template `labels`");
+                        "spec.template.metadata.labels",
+                        PodTemplateValidation.goMap(labels),
+                        "`selector` does not match template `labels`");
             }
         }
         PodSpecValidation.validate(rs.getSpec().getTemplate().getSpec(), "spec.template.spec", errs);
@@ -61,16 +63,5 @@ final class ReplicaSetStrategy implements Strategy<ReplicaSet> {
                     "v1.LabelSelector" + rs.getSpec().getSelector().getMatchLabelsMap(),
                     "field is immutable");
         }
-    }
-
-    /** Go's {@code %v} of a map, as kube's message prints the labels. */
-    private static String goMap(Map<String, String> labels) {
-        StringBuilder b = new StringBuilder("map[");
-        new TreeMap<>(labels)
-                .forEach((k, v) -> b.append(b.length() == 4 ? "" : " ")
-                        .append(k)
-                        .append(':')
-                        .append(v));
-        return b.append(']').toString();
     }
 }

@@ -1,17 +1,14 @@
 package io.kubelite.kinds.apps.statefulset;
 
 import com.google.protobuf.Value;
-import io.kubelite.api.LabelSelector;
 import io.kubelite.api.PodSpecDefaults;
 import io.kubelite.api.StatefulSet;
 import io.kubelite.api.StatefulSetSpec;
-import io.kubelite.api.labels.Selector;
 import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.core.pod.PodSpecValidation;
 import io.kubelite.kinds.validation.FieldErrors;
+import io.kubelite.kinds.validation.PodTemplateValidation;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -109,27 +106,13 @@ final class StatefulSetStrategy implements Strategy<StatefulSet> {
         nonNegative(spec.hasReplicas() ? spec.getReplicas() : 0, "spec.replicas", errs);
         nonNegative(spec.getMinReadySeconds(), "spec.minReadySeconds", errs);
         nonNegative(spec.getOrdinals().getStart(), "spec.ordinals.start", errs);
-        LabelSelector sel = spec.getSelector();
         if (!spec.hasSelector()) {
             errs.required("spec.selector", "");
-        } else if (Selector.isEmpty(sel)) {
-            errs.invalid("spec.selector", "{}", "empty selector is invalid for statefulset");
         } else {
-            Map<String, String> labels = spec.getTemplate().getMetadata().getLabelsMap();
-            if (!Selector.of(sel).matches(labels)) {
-                errs.invalid(
-                        "spec.template.metadata.labels", goMap(labels), "`selector` does not match template `labels`");
-            }
+            PodTemplateValidation.selectorMatches(
+                    spec.getSelector(), spec.getTemplate().getMetadata().getLabelsMap(), "statefulset", errs);
         }
-        String restart = spec.getTemplate().getSpec().getRestartPolicy();
-        if (!restart.isEmpty() && !restart.equals("Always")) {
-            errs.notSupported("spec.template.spec.restartPolicy", restart, List.of("Always"));
-        }
-        if (spec.getTemplate().getSpec().hasActiveDeadlineSeconds()) {
-            errs.forbidden(
-                    "spec.template.spec.activeDeadlineSeconds",
-                    "activeDeadlineSeconds in StatefulSet is not Supported");
-        }
+        PodTemplateValidation.alwaysRunning(spec.getTemplate().getSpec(), "StatefulSet", errs);
         PodSpecValidation.validateStatefulSetTemplate(spec.getTemplate().getSpec(), "spec.template.spec", errs);
     }
 
@@ -227,16 +210,5 @@ final class StatefulSetStrategy implements Strategy<StatefulSet> {
         if (!a.equals(b)) {
             errs.forbidden("spec", UPDATE_FORBIDDEN);
         }
-    }
-
-    /** Go's {@code %v} of a map, as kube's message prints the labels. */
-    private static String goMap(Map<String, String> labels) {
-        StringBuilder b = new StringBuilder("map[");
-        new TreeMap<>(labels)
-                .forEach((k, v) -> b.append(b.length() == 4 ? "" : " ")
-                        .append(k)
-                        .append(':')
-                        .append(v));
-        return b.append(']').toString();
     }
 }

@@ -13,8 +13,8 @@ import io.kubelite.api.labels.Selector;
 import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.validation.FieldErrors;
 import io.kubelite.kinds.validation.Names;
+import io.kubelite.kinds.validation.PodTemplateValidation;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -137,7 +137,9 @@ final class JobStrategy implements Strategy<Job> {
             Map<String, String> labels = spec.getTemplate().getMetadata().getLabelsMap();
             if (!Selector.of(sel).matches(labels)) {
                 errs.invalid(
-                        "spec.template.metadata.labels", goMap(labels), "`selector` does not match template `labels`");
+                        "spec.template.metadata.labels",
+                        PodTemplateValidation.goMap(labels),
+                        "`selector` does not match template `labels`");
             }
         }
         if (Jobs.INDEXED.equals(spec.getCompletionMode()) && spec.hasCompletions() && spec.getCompletions() > 0) {
@@ -188,7 +190,8 @@ final class JobStrategy implements Strategy<Job> {
         if (have == null) {
             errs.required("spec.template.metadata.labels", "must be '" + want + "'");
         } else if (!have.equals(want)) {
-            errs.invalid("spec.template.metadata.labels", goMap(labels), "must be '" + want + "'");
+            errs.invalid(
+                    "spec.template.metadata.labels", PodTemplateValidation.goMap(labels), "must be '" + want + "'");
         }
     }
 
@@ -250,16 +253,5 @@ final class JobStrategy implements Strategy<Job> {
                 .clearTolerations()
                 .addAllTolerations(ot.getSpec().getTolerationsList());
         return t.build().equals(ot);
-    }
-
-    /** Go's {@code %v} of a map. */
-    static String goMap(Map<String, String> labels) {
-        StringBuilder b = new StringBuilder("map[");
-        new TreeMap<>(labels)
-                .forEach((k, v) -> b.append(b.length() == 4 ? "" : " ")
-                        .append(k)
-                        .append(':')
-                        .append(v));
-        return b.append(']').toString();
     }
 }
