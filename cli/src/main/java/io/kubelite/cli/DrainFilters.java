@@ -94,7 +94,8 @@ final class DrainFilters {
         ApiClient.Resp r = ctx.client().call("GET", item(DaemonSetKind.RESOURCE, ns, name), null, null);
         if (!r.ok()) {
             // the orphan's DaemonSet is gone: kubectl deletes it only with --force
-            String msg = "daemonsets.apps \"" + name + "\" not found";
+            String msg = DaemonSetKind.RESOURCE.plural() + "." + DaemonSetKind.RESOURCE.group() + " \"" + name
+                    + "\" not found";
             if (r.code() != 404) {
                 msg = ApiClient.error(r).getMessage();
             }
