@@ -110,10 +110,38 @@ final class ApiRoutes {
             proxyToNode(r, NodeProxy.nodeName(proxy), proxy.group(2));
             return;
         }
-        PathInfo info = PathInfo.parse(ctx.kinds(), path);
+        String resourcePath = path;
+        PathInfo info = parseServed(resourcePath);
         if (info == null) {
-            throw notFound();
+            // a CustomResourceDefinition written a moment ago, maybe through another replica, may
+            // not have reached this replica's served kinds yet: a client that saw it Established
+            // must not get a 404, so look again once they hold every CRD etcd holds now
+            ctx.kindsCurrent()
+                    .whenComplete((v, err) -> r.onContext(() -> {
+                        PathInfo again = PathInfo.parse(ctx.kinds(), resourcePath);
+                        if (again == null) {
+                            throw notFound();
+                        }
+                        serveResource(r, again);
+                    }));
+            return;
         }
+        serveResource(r, info);
+    }
+
+    /** The path's resource; null when it names none (or a group or version not served) yet. */
+    private PathInfo parseServed(String path) {
+        try {
+            return PathInfo.parse(ctx.kinds(), path);
+        } catch (ApiException e) {
+            if (e.code() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private void serveResource(Request r, PathInfo info) {
         r.resourceTag(info.resource().plural() + (info.subresource() == null ? "" : "/" + info.subresource()));
         boolean longRunning = QueryOptions.isWatch(r.http())
                 || "log".equals(info.subresource())

@@ -137,8 +137,7 @@ public final class ApiServer implements Component {
                         .setFileCachingEnabled(false)));
         HttpClient kubeletClient = vertx.createHttpClient();
         HandlerContext handlers = new HandlerContext(config, store, caches, vertx, kubeletClient, auth, servedKinds);
-        routes = new ApiRoutes(
-                handlers, new SystemEndpoints(vertx, registry, readiness, () -> closed, servedKinds), registry);
+        routes = new ApiRoutes(handlers, new SystemEndpoints(handlers, registry, readiness, () -> closed), registry);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.bindAddress())
                 .setPort(config.port())

@@ -1,13 +1,16 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
+import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.store.Store;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.WebSocketClient;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -47,6 +50,17 @@ public final class HandlerContext {
     /** The kinds served now, custom resources included. */
     public ServedKinds kinds() {
         return kinds;
+    }
+
+    /**
+     * Completes once {@link #kinds} reflect every CustomResourceDefinition etcd holds now (a
+     * consistent read of the CRD watch cache, {@link FreshCache}). It never fails: when the cache
+     * does not catch up in time the caller answers from the kinds it has.
+     */
+    public CompletableFuture<Void> kindsCurrent() {
+        WatchCache<CustomResourceDefinition> crds = cache(CustomResourceDefinitionKind.RESOURCE);
+        return FreshCache.await(crds, store.of(CustomResourceDefinitionKind.RESOURCE), vertx)
+                .exceptionally(err -> null);
     }
 
     public ApiServerConfig config() {

@@ -5,7 +5,6 @@ import io.kubelite.apiserver.openapi.OpenApiEndpoint;
 import io.kubelite.store.runtime.ReadinessChecks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,7 +15,7 @@ import java.util.function.BooleanSupplier;
  * answered by discovery too).
  */
 final class SystemEndpoints {
-    private final Vertx vertx;
+    private final HandlerContext ctx;
     private final MeterRegistry registry;
     private final ReadinessChecks readiness;
     private final BooleanSupplier closing;
@@ -25,14 +24,9 @@ final class SystemEndpoints {
     private final OpenApiEndpoint openapi =
             new OpenApiEndpoint(OpenApiDocuments.generate(io.kubelite.api.KubeVersion.GIT_VERSION));
 
-    SystemEndpoints(
-            Vertx vertx,
-            MeterRegistry registry,
-            ReadinessChecks readiness,
-            BooleanSupplier closing,
-            ServedKinds kinds) {
-        this.discovery = new Discovery(kinds);
-        this.vertx = vertx;
+    SystemEndpoints(HandlerContext ctx, MeterRegistry registry, ReadinessChecks readiness, BooleanSupplier closing) {
+        this.discovery = new Discovery(ctx.kinds());
+        this.ctx = ctx;
         this.registry = registry;
         this.readiness = readiness;
         this.closing = closing;
@@ -52,7 +46,8 @@ final class SystemEndpoints {
                 if (!isDiscovery(path)) {
                     return false;
                 }
-                discovery.serve(r, path);
+                // what a client created a moment ago (a CRD) is in the answer, whichever replica it asks
+                ctx.kindsCurrent().whenComplete((v, err) -> r.onContext(() -> discovery.serve(r, path)));
             }
         }
         return true;
@@ -76,7 +71,8 @@ final class SystemEndpoints {
 
     /** Evaluated on a worker thread: a readiness check may block. */
     private void readyz(Request r) {
-        vertx.<ReadinessChecks.Report>executeBlocking(readiness::evaluate, false)
+        ctx.vertx()
+                .<ReadinessChecks.Report>executeBlocking(readiness::evaluate, false)
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         r.text(500, "readyz check failed");

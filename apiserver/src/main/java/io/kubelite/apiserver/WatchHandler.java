@@ -1,17 +1,12 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
-import io.etcd.jetcd.options.GetOption;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.store.Etcd;
-import io.kubelite.store.Keys;
-import io.kubelite.store.ObjectStore;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -22,12 +17,9 @@ import java.util.function.Predicate;
  * chunked HTTP stream or, when the client asks for an upgrade, over a WebSocket (both
  * through {@link WatchStream}); each event's object is a Table when the Accept header asks
  * for one ({@link OutputMediaType}). Without a resourceVersion the watch first waits until the
- * cache holds everything etcd had acknowledged (see {@link #freshCache}).
+ * cache holds everything etcd had acknowledged (see {@link FreshCache}).
  */
 final class WatchHandler<T extends Message> {
-    /** How long a watch without resourceVersion waits for the cache to reach etcd's revision. */
-    static final long FRESH_WAIT_MILLIS = 3_000;
-
     private static final int WRITE_QUEUE_BYTES = 16 * 1024 * 1024;
 
     private final RequestScope<T> s;
@@ -51,7 +43,9 @@ final class WatchHandler<T extends Message> {
         long timeout = timeoutMillis();
         // unset resourceVersion: "start at most recent", which must include every write etcd had
         // acknowledged when the request came in (kube's consistent read from cache)
-        CompletableFuture<Void> ready = rv == null || rv.isEmpty() ? freshCache() : cache.synced();
+        CompletableFuture<Void> ready = rv == null || rv.isEmpty()
+                ? FreshCache.await(cache, s.store(), s.ctx().vertx())
+                : cache.synced();
         HttpServerRequest req = r.http();
         if (req.canUpgradeToWebSocket()) {
             // fabric8 (and client-go's websocket mode) watch over a WebSocket: one event per text message
@@ -140,52 +134,6 @@ final class WatchHandler<T extends Message> {
                 && (name == null || name.equals(m.getName()))
                 && (!anyLabels || labels.test(m))
                 && (!anyFields || fields.test(o));
-    }
-
-    /**
-     * Completes when the watch cache holds at least what etcd held now (a quorum read of the
-     * resource's prefix: one key, keys only), or fails with kube-apiserver's 504 Timeout
-     * ("Too large resource version", retry after 1 s) when the cache does not get there within
-     * {@link #FRESH_WAIT_MILLIS}.
-     */
-    private CompletableFuture<Void> freshCache() {
-        ObjectStore<T> store = s.store();
-        var vertx = s.ctx().vertx();
-        String prefix = store.keys().resourcePrefix(s.resource());
-        GetOption opt = GetOption.builder()
-                .withRange(Etcd.bytes(Keys.rangeEnd(prefix)))
-                .withSortField(GetOption.SortTarget.MOD)
-                .withSortOrder(GetOption.SortOrder.DESCEND)
-                .withLimit(1)
-                .withKeysOnly(true)
-                .build();
-        return cache.synced()
-                .thenCompose(v -> store.etcd()
-                        .call(prefix, () -> store.etcd().client().getKVClient().get(Etcd.bytes(prefix), opt)))
-                .thenCompose(resp -> {
-                    EtcdState state = new EtcdState(
-                            resp.getHeader().getRevision(),
-                            resp.getKvs().isEmpty() ? 0 : resp.getKvs().get(0).getModRevision(),
-                            resp.getCount());
-                    CompletableFuture<Void> fresh = cache.awaitFresh(state);
-                    if (fresh.isDone()) {
-                        return fresh;
-                    }
-                    long timer = vertx.setTimer(
-                            FRESH_WAIT_MILLIS,
-                            t -> fresh.completeExceptionally(new ApiException(
-                                    504,
-                                    "Timeout",
-                                    "Too large resource version: " + state.revision() + ", current: "
-                                            + cache.revision(),
-                                    null,
-                                    null,
-                                    null,
-                                    List.of(),
-                                    1)));
-                    fresh.whenComplete((x, err) -> vertx.cancelTimer(timer));
-                    return fresh;
-                });
     }
 
     private void start(

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
@@ -40,18 +41,28 @@ class Fabric8CustomResourceTest {
     static final EtcdExtension ETCD = EtcdExtension.single();
 
     static TestApiServer api;
+    static TestApiServer replica;
     static KubernetesClient client;
+    static KubernetesClient replicaClient;
 
     @BeforeAll
     static void start() throws Exception {
-        api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local());
+        String prefix = ETCD.newPrefix();
+        api = TestApiServer.start(ETCD.connect(prefix), ApiServerConfig.local());
+        replica = TestApiServer.start(ETCD.connect(prefix), ApiServerConfig.local());
         client = Fabric8CompatTest.fabric8(api.url(), false);
+        replicaClient = Fabric8CompatTest.fabric8(replica.url(), false);
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
+        for (KubernetesClient c : new KubernetesClient[] {client, replicaClient}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (replica != null) {
+            replica.close();
         }
         if (api != null) {
             api.close();
@@ -108,16 +119,10 @@ class Fabric8CustomResourceTest {
         MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
                 crontabs = client.genericKubernetesResources("stable.example.com/v1", "CronTab");
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        GenericKubernetesResource first =
-                Poll.value(Duration.ofSeconds(10), "the first CronTab created (the resource is served)", () -> {
-                    try {
-                        return crontabs.inNamespace("default")
-                                .resource(crontab("nightly", "0 0 * * *"))
-                                .create();
-                    } catch (KubernetesClientException e) {
-                        return null;
-                    }
-                });
+        // Established means served: no retry
+        GenericKubernetesResource first = crontabs.inNamespace("default")
+                .resource(crontab("nightly", "0 0 * * *"))
+                .create();
         try (Watch w = crontabs.inNamespace("default").watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, GenericKubernetesResource r) {
@@ -152,6 +157,65 @@ class Fabric8CustomResourceTest {
 
             crontabs.inNamespace("default").withName("nightly").delete();
             assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("DELETED nightly");
+        }
+    }
+
+    /**
+     * An operator that creates its CRD through one API server replica and uses it at once through
+     * another (a load balancer in between) must find it served: discovery and the resource path
+     * read the replica's CRD cache only once it holds what etcd holds.
+     */
+    @Test
+    void aCrdCreatedThroughOneReplicaIsServedAtOnceByAnother() {
+        for (int i = 0; i < 10; i++) {
+            String group = "g" + i + ".replicas.example.com";
+            CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
+                    .withNewMetadata()
+                    .withName("widgets." + group)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withGroup(group)
+                    .withScope("Namespaced")
+                    .withNewNames()
+                    .withPlural("widgets")
+                    .withSingular("widget")
+                    .withKind("Widget")
+                    .endNames()
+                    .addNewVersion()
+                    .withName("v1")
+                    .withServed(true)
+                    .withStorage(true)
+                    .withNewSchema()
+                    .withNewOpenAPIV3Schema()
+                    .withType("object")
+                    .withXKubernetesPreserveUnknownFields(true)
+                    .endOpenAPIV3Schema()
+                    .endSchema()
+                    .endVersion()
+                    .endSpec()
+                    .build();
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .resource(crd)
+                    .create();
+
+            GenericKubernetesResource widget = new GenericKubernetesResourceBuilder()
+                    .withApiVersion(group + "/v1")
+                    .withKind("Widget")
+                    .withNewMetadata()
+                    .withName("w" + i)
+                    .endMetadata()
+                    .withAdditionalProperties(Map.of("spec", Map.of("size", i)))
+                    .build();
+            GenericKubernetesResource created = replicaClient
+                    .genericKubernetesResources(group + "/v1", "Widget")
+                    .inNamespace("default")
+                    .resource(widget)
+                    .create();
+            assertThat(created.getMetadata().getUid())
+                    .as("Widget w%d created through the other replica", i)
+                    .isNotEmpty();
         }
     }
 }
