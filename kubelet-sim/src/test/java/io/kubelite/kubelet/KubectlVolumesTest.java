@@ -185,6 +185,42 @@ class KubectlVolumesTest {
         sim.awaitPhase("nosa", "Running", WAIT);
         Kubectl.Result r = kubectl.run("exec", "nosa", "--", "cat", sa + "token");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+
+        // the ServiceAccount's own setting counts when the pod says nothing, and the pod's wins
+        apply("""
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: quiet}
+                automountServiceAccountToken: false
+                """);
+        apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: quiet-sa}
+                spec:
+                  nodeName: sim-node-0
+                  serviceAccountName: quiet
+                  containers:
+                  - {name: app, image: busybox, command: ["sh", "-c", "sleep infinity"]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: quiet-sa-override}
+                spec:
+                  nodeName: sim-node-0
+                  serviceAccountName: quiet
+                  automountServiceAccountToken: true
+                  containers:
+                  - {name: app, image: busybox, command: ["sh", "-c", "sleep infinity"]}
+                """);
+        sim.awaitPhase("quiet-sa", "Running", WAIT);
+        sim.awaitPhase("quiet-sa-override", "Running", WAIT);
+        Kubectl.Result quiet = kubectl.run("exec", "quiet-sa", "--", "ls", sa);
+        assertThat(quiet.exitCode())
+                .as("ServiceAccount quiet has automountServiceAccountToken: false; ls printed %s", quiet.out())
+                .isEqualTo(1);
+        assertThat(kubectl.run("exec", "quiet-sa-override", "--", "ls", sa).ok())
+                .isEqualTo("namespace\ntoken\n");
     }
 
     @Test

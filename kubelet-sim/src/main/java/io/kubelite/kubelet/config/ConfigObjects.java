@@ -3,12 +3,13 @@ package io.kubelite.kubelet.config;
 import io.kubelite.api.ConfigMap;
 import io.kubelite.api.Secret;
 import io.kubelite.api.Service;
+import io.kubelite.api.ServiceAccount;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The objects a kubelet reads to build a container's environment and volumes: ConfigMaps,
- * Secrets and Services, as its caches hold them now. Implementations never block on the network:
+ * Secrets, Services and ServiceAccounts, as its caches hold them now. Implementations never block on the network:
  * a lookup answers from memory (kube's watch-based configmap/secret managers do the same).
  */
 public interface ConfigObjects {
@@ -18,6 +19,8 @@ public interface ConfigObjects {
 
     /** Every Service, all namespaces. */
     List<Service> services();
+
+    Optional<ServiceAccount> serviceAccount(String namespace, String name);
 
     /** Knows no object: every lookup misses. */
     ConfigObjects NONE = new ConfigObjects() {
@@ -34,6 +37,11 @@ public interface ConfigObjects {
         @Override
         public List<Service> services() {
             return List.of();
+        }
+
+        @Override
+        public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
+            return Optional.empty();
         }
     };
 }

@@ -3,16 +3,18 @@ package io.kubelite.kubelet.config;
 import io.kubelite.api.ConfigMap;
 import io.kubelite.api.Secret;
 import io.kubelite.api.Service;
+import io.kubelite.api.ServiceAccount;
 import io.kubelite.kinds.core.configmap.ConfigMapKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
+import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.SharedInformerFactory;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link ConfigObjects} from three informers on etcd (ConfigMaps, Secrets, Services), registered
+ * {@link ConfigObjects} from four informers on etcd (ConfigMaps, Secrets, Services, ServiceAccounts), registered
  * with the given factory and started with it. Until they have synced, lookups miss, which a
  * container waiting in CreateContainerConfigError retries.
  */
@@ -20,11 +22,13 @@ public final class InformerConfigObjects implements ConfigObjects {
     private final Informer<ConfigMap> configMaps;
     private final Informer<Secret> secrets;
     private final Informer<Service> services;
+    private final Informer<ServiceAccount> serviceAccounts;
 
     public InformerConfigObjects(SharedInformerFactory factory) {
         this.configMaps = factory.get(ConfigMapKind.RESOURCE);
         this.secrets = factory.get(SecretKind.RESOURCE);
         this.services = factory.get(ServiceKind.RESOURCE);
+        this.serviceAccounts = factory.get(ServiceAccountKind.RESOURCE);
     }
 
     @Override
@@ -40,5 +44,10 @@ public final class InformerConfigObjects implements ConfigObjects {
     @Override
     public List<Service> services() {
         return services.list();
+    }
+
+    @Override
+    public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
+        return serviceAccounts.get(namespace, name);
     }
 }

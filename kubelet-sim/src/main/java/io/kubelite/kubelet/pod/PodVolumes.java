@@ -31,7 +31,7 @@ import java.util.Map;
  * mounted read-only, as the kubelet mounts them.
  *
  * <p>As the ServiceAccount admission plugin does (kubelite's API server does not), a pod whose
- * {@code automountServiceAccountToken} is not false gets a projected {@code kube-api-access}
+ * {@code automountServiceAccountToken} (or else its ServiceAccount's) is not false gets a projected {@code kube-api-access}
  * volume (token, {@code ca.crt} from the {@code kube-root-ca.crt} ConfigMap when it exists,
  * namespace) at {@value #SERVICE_ACCOUNT_PATH} in every container that mounts nothing there.
  *
@@ -58,8 +58,7 @@ final class PodVolumes {
                 trees.put(v.getName(), SimulatedFilesystem.empty());
             }
         }
-        automount = !pod.getSpec().hasAutomountServiceAccountToken()
-                || pod.getSpec().getAutomountServiceAccountToken();
+        automount = contents.automountsServiceAccountToken(pod);
         if (automount && !specs.containsKey(SERVICE_ACCOUNT_VOLUME)) {
             specs.put(SERVICE_ACCOUNT_VOLUME, SERVICE_ACCOUNT);
             trees.put(SERVICE_ACCOUNT_VOLUME, SimulatedFilesystem.empty());
