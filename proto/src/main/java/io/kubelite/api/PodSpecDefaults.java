@@ -10,13 +10,16 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
  * <ul>
  *   <li>{@link #scheme}: the scheme defaults applied on every write (restartPolicy Always,
  *       terminationGracePeriodSeconds 30, schedulerName default-scheduler, dnsPolicy ClusterFirst,
- *       imagePullPolicy by tag, port protocol TCP, probe timings, a gRPC probe's service "",
- *       volumes: emptyDir when no source is set, defaultMode 0644 (420) for secret, configMap,
- *       downwardAPI and projected volumes, a projected token's expirationSeconds 3600, and
- *       hostPath's type "");
- *   <li>{@link #admission}: what kube's admission adds to a new pod: serviceAccountName {@code
- *       default} (ServiceAccount plugin) and 300 s NoExecute tolerations of the not-ready and
- *       unreachable taints unless one already covers them (DefaultTolerationSeconds plugin).
+ *       imagePullPolicy by tag, port protocol TCP, probe timings, a gRPC probe's service "", an
+ *       httpGet probe's or lifecycle handler's path "/" and scheme HTTP, an empty pod
+ *       securityContext, volumes: emptyDir when no source is set, defaultMode 0644 (420) for
+ *       secret, configMap, downwardAPI and projected volumes, a projected token's expirationSeconds
+ *       3600, and hostPath's type "");
+ *   <li>{@link #admission}: what a new pod (never a template) gets: kube's pod-only scheme defaults
+ *       (enableServiceLinks true, a container's requests from its limits where it sets none),
+ *       serviceAccountName {@code default} (ServiceAccount admission plugin) and 300 s NoExecute
+ *       tolerations of the not-ready and unreachable taints unless one already covers them
+ *       (DefaultTolerationSeconds plugin).
  * </ul>
  */
 public final class PodSpecDefaults {
@@ -44,6 +47,9 @@ public final class PodSpecDefaults {
     if (b.getDnsPolicy().isEmpty()) {
       b.setDnsPolicy("ClusterFirst");
     }
+    if (!b.hasSecurityContext()) {
+      b.setSecurityContext(PodSecurityContext.getDefaultInstance());
+    }
     for (int i = 0; i < b.getContainersCount(); i++) {
       b.setContainers(i, container(b.getContainers(i)));
     }
@@ -56,15 +62,39 @@ public final class PodSpecDefaults {
     return b.build();
   }
 
-  /** The admission defaults of a new pod. */
+  /** The defaults of a new pod that its template does not get. */
   public static PodSpec admission(PodSpec spec) {
     PodSpec.Builder b = spec.toBuilder();
+    if (!b.hasEnableServiceLinks()) {
+      b.setEnableServiceLinks(true);
+    }
+    for (Container.Builder c : b.getContainersBuilderList()) {
+      requestsFromLimits(c);
+    }
+    for (Container.Builder c : b.getInitContainersBuilderList()) {
+      requestsFromLimits(c);
+    }
     if (b.getServiceAccountName().isEmpty()) {
       b.setServiceAccountName("default");
     }
     addToleration(b, NOT_READY_TAINT);
     addToleration(b, UNREACHABLE_TAINT);
     return b.build();
+  }
+
+  /** kube's SetDefaults_Pod: a resource limited but not requested is requested at its limit. */
+  private static void requestsFromLimits(Container.Builder c) {
+    if (!c.hasResources() || c.getResources().getLimitsCount() == 0) {
+      return;
+    }
+    ResourceRequirements.Builder r = c.getResourcesBuilder();
+    r.getLimitsMap()
+        .forEach(
+            (name, limit) -> {
+              if (!r.containsRequests(name)) {
+                r.putRequests(name, limit);
+              }
+            });
   }
 
   private static void addToleration(PodSpec.Builder b, String key) {
@@ -110,6 +140,15 @@ public final class PodSpecDefaults {
     if (b.hasStartupProbe()) {
       b.setStartupProbe(probe(b.getStartupProbe()));
     }
+    if (b.hasLifecycle()) {
+      Lifecycle.Builder l = b.getLifecycleBuilder();
+      if (l.hasPostStart() && l.getPostStart().hasHttpGet()) {
+        l.getPostStartBuilder().setHttpGet(httpGet(l.getPostStart().getHttpGet()));
+      }
+      if (l.hasPreStop() && l.getPreStop().hasHttpGet()) {
+        l.getPreStopBuilder().setHttpGet(httpGet(l.getPreStop().getHttpGet()));
+      }
+    }
     return b.build();
   }
 
@@ -150,6 +189,9 @@ public final class PodSpecDefaults {
 
   private static Probe probe(Probe p) {
     Probe.Builder b = p.toBuilder();
+    if (b.hasHttpGet()) {
+      b.setHttpGet(httpGet(b.getHttpGet()));
+    }
     if (b.hasGrpc() && !b.getGrpc().hasService()) {
       b.getGrpcBuilder().setService("");
     }
@@ -164,6 +206,21 @@ public final class PodSpecDefaults {
     }
     if (b.getFailureThreshold() == 0) {
       b.setFailureThreshold(3);
+    }
+    return b.build();
+  }
+
+  /** kube's SetDefaults_HTTPGetAction. */
+  private static HTTPGetAction httpGet(HTTPGetAction h) {
+    if (!h.getPath().isEmpty() && !h.getScheme().isEmpty()) {
+      return h;
+    }
+    HTTPGetAction.Builder b = h.toBuilder();
+    if (b.getPath().isEmpty()) {
+      b.setPath("/");
+    }
+    if (b.getScheme().isEmpty()) {
+      b.setScheme("HTTP");
     }
     return b.build();
   }

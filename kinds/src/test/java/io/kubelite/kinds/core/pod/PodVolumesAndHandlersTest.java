@@ -56,6 +56,35 @@ class PodVolumesAndHandlersTest {
     }
 
     @Test
+    void kubesSchemeDefaultsFillHandlersAndTheNewPodGetsItsPodOnlyDefaults() {
+        Pod p = pod("""
+                {"containers": [{"name": "c", "image": "busybox",
+                   "resources": {"limits": {"cpu": "1", "memory": "64Mi"}, "requests": {"memory": "32Mi"}},
+                   "readinessProbe": {"httpGet": {"port": 80}},
+                   "lifecycle": {"preStop": {"httpGet": {"port": 80, "path": "/quit"}}}}]}""");
+        Pod d = PodKind.KIND.strategy().defaults(p);
+        var c = d.getSpec().getContainers(0);
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/");
+        assertThat(c.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTP");
+        assertThat(c.getLifecycle().getPreStop().getHttpGet().getPath()).isEqualTo("/quit");
+        assertThat(c.getLifecycle().getPreStop().getHttpGet().getScheme()).isEqualTo("HTTP");
+        assertThat(d.getSpec().hasSecurityContext())
+                .as("kube gives every pod spec, templates too, an empty securityContext")
+                .isTrue();
+        assertThat(d.getSpec().hasEnableServiceLinks())
+                .as("enableServiceLinks is a pod's default, not a template's")
+                .isFalse();
+
+        Pod created = PodKind.KIND.strategy().prepareForCreate(d);
+        assertThat(created.getSpec().getEnableServiceLinks()).isTrue();
+        assertThat(created.getSpec().getContainers(0).getResources().getRequestsMap())
+                .as("a limited resource without a request is requested at its limit")
+                .containsEntry("cpu", "1")
+                .containsEntry("memory", "32Mi");
+        assertThat(created.getStatus().getQosClass()).isEqualTo("Burstable");
+    }
+
+    @Test
     void fileModesAreDefaultedTo0644AndMustBeAtMost0777() {
         Pod p = pod("""
                 {"containers": [{"name": "c", "image": "busybox"}],
