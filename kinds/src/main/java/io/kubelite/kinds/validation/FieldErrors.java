@@ -45,6 +45,16 @@ public final class FieldErrors {
         errors.add(new FieldError("FieldValueDuplicate", "Duplicate value: \"" + value + "\"", field));
     }
 
+    /** A duplicate whose value is already rendered as kube prints it (a Go map, a JSON number). */
+    public void duplicateRendered(String field, String rendered) {
+        errors.add(new FieldError("FieldValueDuplicate", "Duplicate value: " + rendered, field));
+    }
+
+    /** Adds every error of {@code other}. */
+    public void addAll(FieldErrors other) {
+        errors.addAll(other.errors);
+    }
+
     public void duplicate(String field, long value) {
         errors.add(new FieldError("FieldValueDuplicate", "Duplicate value: " + value, field));
     }

@@ -19,11 +19,13 @@ import java.util.regex.PatternSyntaxException;
  * kube's {@code apiextensions-apiserver/pkg/apiserver/schema} {@code pruning}, {@code defaulting}
  * and {@code validation} (the OpenAPI validator's messages: {@code spec.replicas in body must be
  * of type integer: "string"}). Checked: type (with {@code nullable},
- * {@code x-kubernetes-int-or-string}), required, enum, pattern, minimum/maximum (and exclusive),
- * minLength/maxLength, minItems/maxItems, properties, additionalProperties and items; pruning
- * keeps what {@code x-kubernetes-preserve-unknown-fields} preserves and {@code metadata},
- * {@code apiVersion} and {@code kind} at the root and in {@code x-kubernetes-embedded-resource}s.
- * Not yet: CEL rules, formats, uniqueItems, multipleOf, allOf/anyOf/oneOf/not.
+ * {@code x-kubernetes-int-or-string}), required, enum, pattern, format ({@link SchemaFormats}),
+ * minimum/maximum (and exclusive), multipleOf, minLength/maxLength, minItems/maxItems,
+ * minProperties/maxProperties, properties, additionalProperties, items, the value validations
+ * allOf/anyOf/oneOf/not, and the uniqueness of {@code x-kubernetes-list-type} {@code set} items
+ * and {@code map} keys; pruning keeps what {@code x-kubernetes-preserve-unknown-fields} preserves
+ * and {@code metadata}, {@code apiVersion} and {@code kind} at the root and in
+ * {@code x-kubernetes-embedded-resource}s. Not yet: CEL rules ({@code x-kubernetes-validations}).
  */
 public final class SchemaValidator {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -110,9 +112,14 @@ public final class SchemaValidator {
                         str,
                         path + " in body should match '" + s.get("pattern").asText() + "'");
             }
+            String format = s.path("format").asText("");
+            if (!format.isEmpty() && !SchemaFormats.valid(format, str)) {
+                errs.invalid(path, str, path + " in body must be of type " + format + ": \"" + str + "\"");
+            }
         }
         if (v.isNumber()) {
             bound(v, s, path, errs);
+            multipleOf(v, s, path, errs);
         }
         if (v.isArray()) {
             if (s.has("maxItems") && v.size() > s.get("maxItems").asInt()) {
@@ -131,6 +138,7 @@ public final class SchemaValidator {
                     check(v.get(i), items, path + "[" + i + "]", errs);
                 }
             }
+            ListUniqueness.check(v, s, path, errs);
         }
         if (v.isObject()) {
             JsonNode props = s.path("properties");
@@ -150,6 +158,100 @@ public final class SchemaValidator {
                     errs.required(path + "." + req.asText());
                 }
             }
+            if (s.has("maxProperties") && v.size() > s.get("maxProperties").asInt()) {
+                errs.invalid(
+                        path,
+                        v.size(),
+                        path + " in body should have at most "
+                                + s.get("maxProperties").asInt() + " properties");
+            }
+            if (s.has("minProperties") && v.size() < s.get("minProperties").asInt()) {
+                errs.invalid(
+                        path,
+                        v.size(),
+                        path + " in body should have at least "
+                                + s.get("minProperties").asInt() + " properties");
+            }
+        }
+        valueValidations(v, s, path, errs);
+    }
+
+    /**
+     * allOf, anyOf, oneOf and not, with kube-openapi's messages; a failing allOf member's own
+     * complaints are reported too, as kube does, the others' are not.
+     */
+    private void valueValidations(JsonNode v, JsonNode s, String path, FieldErrors errs) {
+        JsonNode allOf = s.get("allOf");
+        if (allOf != null && allOf.isArray() && !allOf.isEmpty()) {
+            int valid = 0;
+            for (JsonNode member : allOf) {
+                FieldErrors own = new FieldErrors();
+                check(v, member, path, own);
+                if (own.isEmpty()) {
+                    valid++;
+                } else {
+                    errs.addAll(own);
+                }
+            }
+            if (valid != allOf.size()) {
+                errs.invalid(
+                        path,
+                        "",
+                        "\"" + path + "\" must validate all the schemas (allOf)"
+                                + (valid == 0 ? ". None validated" : ""));
+            }
+        }
+        JsonNode anyOf = s.get("anyOf");
+        if (anyOf != null && anyOf.isArray() && !anyOf.isEmpty() && matching(v, anyOf, path) == 0) {
+            errs.invalid(path, "", "\"" + path + "\" must validate at least one schema (anyOf)");
+        }
+        JsonNode oneOf = s.get("oneOf");
+        if (oneOf != null && oneOf.isArray() && !oneOf.isEmpty()) {
+            int valid = matching(v, oneOf, path);
+            if (valid != 1) {
+                errs.invalid(
+                        path,
+                        "",
+                        "\"" + path + "\" must validate one and only one schema (oneOf). "
+                                + (valid == 0 ? "Found none valid" : "Found " + valid + " valid alternatives"));
+            }
+        }
+        JsonNode not = s.get("not");
+        if (not != null && not.isObject()) {
+            FieldErrors own = new FieldErrors();
+            check(v, not, path, own);
+            if (own.isEmpty()) {
+                errs.invalid(path, "", "\"" + path + "\" must not validate the schema (not)");
+            }
+        }
+    }
+
+    private int matching(JsonNode v, JsonNode schemas, String path) {
+        int n = 0;
+        for (JsonNode member : schemas) {
+            FieldErrors own = new FieldErrors();
+            check(v, member, path, own);
+            if (own.isEmpty()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void multipleOf(JsonNode v, JsonNode s, String path, FieldErrors errs) {
+        if (!s.has("multipleOf")) {
+            return;
+        }
+        double factor = s.get("multipleOf").asDouble();
+        if (factor <= 0) {
+            return; // the CRD's validation refuses such a schema
+        }
+        double quotient = v.asDouble() / factor;
+        if (Math.abs(quotient - Math.rint(quotient)) > 1e-9) {
+            errs.invalid(
+                    path,
+                    v.isIntegralNumber() ? (Object) v.asLong() : (Object) v.asDouble(),
+                    path + " in body should be a multiple of " + number(s.get("multipleOf")));
         }
     }
 
