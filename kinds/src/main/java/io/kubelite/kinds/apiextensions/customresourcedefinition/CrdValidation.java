@@ -145,6 +145,10 @@ final class CrdValidation {
                 errs.required(path + ".schema.openAPIV3Schema", "schemas are required");
             } else {
                 StructuralSchema.validate(v.getSchema().getOpenApiv3Schema(), path + ".schema.openAPIV3Schema", errs);
+                CelRules.compile(
+                        SchemaValidator.tree(v.getSchema().getOpenApiv3Schema()),
+                        path + ".schema.openAPIV3Schema",
+                        errs);
             }
             if (v.getSubresources().hasScale()) {
                 scale(v, path + ".subresources.scale", errs);

@@ -27,7 +27,6 @@ import java.util.List;
 public final class CustomResourceKinds {
     private CustomResourceKinds() {}
 
-    /** kube's custom resource strategy, the schema part: prune and default on write, then validate. */
     /** The scale paths of a custom resource's kind, when its CRD version has the scale subresource. */
     public static java.util.Optional<CustomScale> scale(Kind<?> kind) {
         return kind.strategy() instanceof CustomStrategy s ? s.scale() : java.util.Optional.empty();
@@ -43,6 +42,10 @@ public final class CustomResourceKinds {
         SchemaValidator schema = v.hasSchema() && v.getSchema().hasOpenApiv3Schema()
                 ? new SchemaValidator(v.getSchema().getOpenApiv3Schema())
                 : null;
+        // compile errors were the CRD's validation errors: a stored CRD has none to report here
+        CelRules rules = schema == null
+                ? null
+                : CelRules.compile(SchemaValidator.tree(v.getSchema().getOpenApiv3Schema()), "", new FieldErrors());
         java.util.Optional<CustomScale> scale = v.getSubresources().hasScale()
                 ? java.util.Optional.of(new CustomScale(v.getSubresources().getScale()))
                 : java.util.Optional.empty();
@@ -78,7 +81,18 @@ public final class CustomResourceKinds {
                 if (schema == null) {
                     return;
                 }
-                schema.validate(ApiJson.toTree(obj), errs);
+                ObjectNode tree = ApiJson.toTree(obj);
+                schema.validate(tree, errs);
+                if (rules != null) {
+                    rules.validate(tree, errs);
+                }
+            }
+
+            @Override
+            public void validateUpdate(CustomObject obj, CustomObject old, FieldErrors errs) {
+                if (rules != null) {
+                    rules.validateTransition(ApiJson.toTree(obj), ApiJson.toTree(old), errs);
+                }
             }
         };
     }
