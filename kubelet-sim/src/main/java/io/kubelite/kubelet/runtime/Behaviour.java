@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  *       ports (tcpSocket/httpGet probes fail before).</li>
  *   <li>{@code http-status}: the HTTP status its server answers, optionally over time:
  *       {@code 500}, or {@code 200,500@30s,200@2m} (status from an offset since start).</li>
+ *   <li>{@code grpc-status}: what its gRPC health service answers ({@link GrpcHealth}):
+ *       {@code SERVING} (default), {@code NOT_SERVING}, {@code UNKNOWN}, {@code SERVICE_UNKNOWN},
+ *       optionally over time as http-status: {@code SERVING,NOT_SERVING@30s}. gRPC probes fail
+ *       before startup-time and on a port the container does not serve, as tcpSocket ones.</li>
  *   <li>{@code readiness-flap}: period P; readiness probes succeed for P, fail for P,
  *       and so on, from the container's start.</li>
  *   <li>{@code termination-time}: how long the container takes to exit after SIGTERM;
@@ -35,6 +39,7 @@ public record Behaviour(
         int imagePullFailures,
         Duration startupTime,
         List<StatusAt> httpStatus,
+        GrpcHealth grpcHealth,
         Duration readinessFlap,
         Duration terminationTime,
         Integer exitCode,
@@ -47,6 +52,7 @@ public record Behaviour(
             0,
             Duration.ZERO,
             List.of(new StatusAt(Duration.ZERO, 200)),
+            GrpcHealth.DEFAULT,
             Duration.ZERO,
             null,
             null,
@@ -84,6 +90,15 @@ public record Behaviour(
                 warn("http-status", hs);
             }
         }
+        GrpcHealth grpc = GrpcHealth.DEFAULT;
+        String gs = value(annotations, "grpc-status", container);
+        if (gs != null) {
+            try {
+                grpc = GrpcHealth.parse(gs);
+            } catch (IllegalArgumentException e) {
+                warn("grpc-status", gs);
+            }
+        }
         Duration flap = duration(annotations, "readiness-flap", container, Duration.ZERO);
         Duration term = duration(annotations, "termination-time", container, null);
         Integer exitCode = null;
@@ -100,7 +115,7 @@ public record Behaviour(
                 exitAfter = null;
             }
         }
-        return new Behaviour(pull, failures, startup, statuses, flap, term, exitCode, exitAfter);
+        return new Behaviour(pull, failures, startup, statuses, grpc, flap, term, exitCode, exitAfter);
     }
 
     static List<StatusAt> parseStatuses(String s) {
