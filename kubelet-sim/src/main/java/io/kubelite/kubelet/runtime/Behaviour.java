@@ -108,7 +108,7 @@ public record Behaviour(
             try {
                 int at = ex.indexOf('@');
                 exitCode = Integer.parseInt((at < 0 ? ex : ex.substring(0, at)).trim());
-                exitAfter = at < 0 ? Duration.ZERO : DurationConverter.parse(ex.substring(at + 1));
+                exitAfter = at < 0 ? Duration.ZERO : parseDuration(ex.substring(at + 1));
             } catch (IllegalArgumentException e) {
                 warn("exit", ex);
                 exitCode = null;
@@ -127,7 +127,7 @@ public record Behaviour(
             if (status < 100 || status > 599) {
                 throw new IllegalArgumentException("status " + status);
             }
-            Duration from = at < 0 ? Duration.ZERO : DurationConverter.parse(p.substring(at + 1));
+            Duration from = at < 0 ? Duration.ZERO : parseDuration(p.substring(at + 1));
             out.add(new StatusAt(from, status));
         }
         out.sort((a, b) -> a.from().compareTo(b.from()));
@@ -145,6 +145,19 @@ public record Behaviour(
         return s;
     }
 
+    /**
+     * A Go-style duration. DurationConverter throws picocli's TypeConversionException, which is
+     * no IllegalArgumentException: turned into one here, so that a malformed annotation is
+     * ignored with a warning rather than failing the pod's worker.
+     */
+    static Duration parseDuration(String text) {
+        try {
+            return DurationConverter.parse(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     private static String value(Map<String, String> a, String name, String container) {
         String v = a.get(PREFIX + name + "." + container);
         return v != null ? v : a.get(PREFIX + name);
@@ -156,7 +169,7 @@ public record Behaviour(
             return def;
         }
         try {
-            return DurationConverter.parse(v);
+            return parseDuration(v);
         } catch (IllegalArgumentException e) {
             warn(name, v);
             return def;

@@ -1,6 +1,5 @@
 package io.kubelite.kubelet.runtime;
 
-import io.kubelite.store.runtime.DurationConverter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +43,7 @@ public record GrpcHealth(List<StatusAt> statuses) {
             }
             Duration from = at < 0
                     ? Duration.ZERO
-                    : DurationConverter.parse(p.substring(at + 1).trim());
+                    : Behaviour.parseDuration(p.substring(at + 1).trim());
             out.add(new StatusAt(from, status));
         }
         out.sort((a, b) -> a.from().compareTo(b.from()));
