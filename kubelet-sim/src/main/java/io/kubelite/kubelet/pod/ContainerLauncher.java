@@ -8,6 +8,7 @@ import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.config.ContainerConfigException;
 import io.kubelite.kubelet.config.ContainerEnvironment;
+import io.kubelite.kubelet.config.EffectiveSecurityContext;
 import io.kubelite.kubelet.runtime.Behaviour;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
@@ -180,8 +181,10 @@ final class ContainerLauncher {
     private boolean run(Slot s, String resumeId, long resumeStartedAt) {
         boolean resume = resumeId != null;
         ContainerEnvironment.Resolved config;
+        EffectiveSecurityContext security = EffectiveSecurityContext.of(pod.pod(), s.spec);
         try {
             config = environment.resolve(pod.pod(), s.spec, pod.downward());
+            security.verifyRunAsNonRoot(pod.pod(), s.spec);
         } catch (ContainerConfigException e) {
             if (!resume) {
                 configError(s, e.getMessage());
@@ -207,6 +210,7 @@ final class ContainerLauncher {
         }
         SimContainer c = runtime.create(ref, spec, config.env(), s.init, s.behaviour, resumeId, resumeStartedAt);
         volumes.mountInto(s.spec, config.env(), c.filesystem());
+        security.applyTo(c);
         s.current = c;
         s.containerId = c.id();
         if (s.imageId.isEmpty()) {

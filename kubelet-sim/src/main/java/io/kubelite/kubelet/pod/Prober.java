@@ -2,10 +2,12 @@ package io.kubelite.kubelet.pod;
 
 import com.google.protobuf.Value;
 import io.kubelite.api.ContainerPort;
+import io.kubelite.api.GRPCAction;
 import io.kubelite.api.IntOrString;
 import io.kubelite.api.Probe;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.runtime.GrpcHealth;
 import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -24,7 +26,8 @@ import java.util.function.Consumer;
  * <p>Evaluation never touches the network: exec runs the command in the container's
  * simulated shell; tcpSocket and httpGet succeed while the container serves the port
  * (named ports resolved against its declared ports) and, for httpGet, answers a status in
- * 200..399.
+ * 200..399; grpc, while the container serves the port, gets the status its health service answers
+ * ({@link GrpcHealth}) and fails as kube's gRPC prober words it.
  */
 final class Prober {
     /** Told each time the probe's result changes (and its first result). */
@@ -42,6 +45,9 @@ final class Prober {
     private final Listener listener;
     private final long periodMillis;
     private final long timeoutMillis;
+    /** Unscaled, for messages that quote the probe's timeout. */
+    private final long timeoutSeconds;
+
     private final int successThreshold;
     private final int failureThreshold;
     private Timers.Cancellable timer = Timers.Cancellable.NONE;
@@ -71,8 +77,8 @@ final class Prober {
         this.result = initialResult;
         this.periodMillis =
                 Math.max(1, scale.millisOfSeconds(probe.getPeriodSeconds() > 0 ? probe.getPeriodSeconds() : 10));
-        this.timeoutMillis =
-                Math.max(1, scale.millisOfSeconds(probe.getTimeoutSeconds() > 0 ? probe.getTimeoutSeconds() : 1));
+        this.timeoutSeconds = probe.getTimeoutSeconds() > 0 ? probe.getTimeoutSeconds() : 1;
+        this.timeoutMillis = Math.max(1, scale.millisOfSeconds(timeoutSeconds));
         this.successThreshold =
                 role == ProbeRole.READINESS && probe.getSuccessThreshold() > 0 ? probe.getSuccessThreshold() : 1;
         this.failureThreshold = probe.getFailureThreshold() > 0 ? probe.getFailureThreshold() : 3;
@@ -218,7 +224,33 @@ final class Prober {
             }
             return;
         }
+        if (probe.hasGrpc()) {
+            evaluateGrpc(probe.getGrpc(), done);
+            return;
+        }
         done.accept(new Outcome(true, "")); // no handler: nothing to fail
+    }
+
+    /**
+     * As kube's gRPC prober (pkg/probe/grpc): it dials the pod IP (a gRPC probe has no host) and
+     * calls Health/Check with the probe's service; anything but SERVING fails.
+     */
+    private void evaluateGrpc(GRPCAction grpc, Consumer<Outcome> done) {
+        int port = grpc.getPort();
+        String addr = (podIp.contains(":") ? "[" + podIp + "]" : podIp) + ":" + port;
+        if (!container.serves(port)) {
+            // a blocking dial retries a refused connection until the probe's timeout runs out
+            String msg = "timeout: failed to connect service \"" + addr + "\" within "
+                    + GoDuration.format(timeoutSeconds * 1000) + ": context deadline exceeded";
+            timers.after(timeoutMillis, () -> done.accept(new Outcome(false, msg)));
+            return;
+        }
+        String status = container.grpcStatus();
+        if (GrpcHealth.SERVING.equals(status)) {
+            done.accept(new Outcome(true, ""));
+        } else {
+            done.accept(new Outcome(false, "service unhealthy (responded with \"" + status + "\")"));
+        }
     }
 
     private String host(String h) {

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  *       ports (tcpSocket/httpGet probes fail before).</li>
  *   <li>{@code http-status}: the HTTP status its server answers, optionally over time:
  *       {@code 500}, or {@code 200,500@30s,200@2m} (status from an offset since start).</li>
+ *   <li>{@code grpc-status}: what its gRPC health service answers ({@link GrpcHealth}):
+ *       {@code SERVING} (default), {@code NOT_SERVING}, {@code UNKNOWN}, {@code SERVICE_UNKNOWN},
+ *       optionally over time as http-status: {@code SERVING,NOT_SERVING@30s}. gRPC probes fail
+ *       before startup-time and on a port the container does not serve, as tcpSocket ones.</li>
  *   <li>{@code readiness-flap}: period P; readiness probes succeed for P, fail for P,
  *       and so on, from the container's start.</li>
  *   <li>{@code termination-time}: how long the container takes to exit after SIGTERM;
@@ -35,6 +39,7 @@ public record Behaviour(
         int imagePullFailures,
         Duration startupTime,
         List<StatusAt> httpStatus,
+        GrpcHealth grpcHealth,
         Duration readinessFlap,
         Duration terminationTime,
         Integer exitCode,
@@ -47,6 +52,7 @@ public record Behaviour(
             0,
             Duration.ZERO,
             List.of(new StatusAt(Duration.ZERO, 200)),
+            GrpcHealth.DEFAULT,
             Duration.ZERO,
             null,
             null,
@@ -84,6 +90,15 @@ public record Behaviour(
                 warn("http-status", hs);
             }
         }
+        GrpcHealth grpc = GrpcHealth.DEFAULT;
+        String gs = value(annotations, "grpc-status", container);
+        if (gs != null) {
+            try {
+                grpc = GrpcHealth.parse(gs);
+            } catch (IllegalArgumentException e) {
+                warn("grpc-status", gs);
+            }
+        }
         Duration flap = duration(annotations, "readiness-flap", container, Duration.ZERO);
         Duration term = duration(annotations, "termination-time", container, null);
         Integer exitCode = null;
@@ -93,14 +108,14 @@ public record Behaviour(
             try {
                 int at = ex.indexOf('@');
                 exitCode = Integer.parseInt((at < 0 ? ex : ex.substring(0, at)).trim());
-                exitAfter = at < 0 ? Duration.ZERO : DurationConverter.parse(ex.substring(at + 1));
+                exitAfter = at < 0 ? Duration.ZERO : parseDuration(ex.substring(at + 1));
             } catch (IllegalArgumentException e) {
                 warn("exit", ex);
                 exitCode = null;
                 exitAfter = null;
             }
         }
-        return new Behaviour(pull, failures, startup, statuses, flap, term, exitCode, exitAfter);
+        return new Behaviour(pull, failures, startup, statuses, grpc, flap, term, exitCode, exitAfter);
     }
 
     static List<StatusAt> parseStatuses(String s) {
@@ -112,7 +127,7 @@ public record Behaviour(
             if (status < 100 || status > 599) {
                 throw new IllegalArgumentException("status " + status);
             }
-            Duration from = at < 0 ? Duration.ZERO : DurationConverter.parse(p.substring(at + 1));
+            Duration from = at < 0 ? Duration.ZERO : parseDuration(p.substring(at + 1));
             out.add(new StatusAt(from, status));
         }
         out.sort((a, b) -> a.from().compareTo(b.from()));
@@ -130,6 +145,19 @@ public record Behaviour(
         return s;
     }
 
+    /**
+     * A Go-style duration. DurationConverter throws picocli's TypeConversionException, which is
+     * no IllegalArgumentException: turned into one here, so that a malformed annotation is
+     * ignored with a warning rather than failing the pod's worker.
+     */
+    static Duration parseDuration(String text) {
+        try {
+            return DurationConverter.parse(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     private static String value(Map<String, String> a, String name, String container) {
         String v = a.get(PREFIX + name + "." + container);
         return v != null ? v : a.get(PREFIX + name);
@@ -141,7 +169,7 @@ public record Behaviour(
             return def;
         }
         try {
-            return DurationConverter.parse(v);
+            return parseDuration(v);
         } catch (IllegalArgumentException e) {
             warn(name, v);
             return def;

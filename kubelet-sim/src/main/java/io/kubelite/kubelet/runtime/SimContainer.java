@@ -4,6 +4,7 @@ import io.kubelite.api.Container;
 import io.kubelite.api.ContainerPort;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.shell.Identity;
 import io.kubelite.kubelet.shell.Input;
 import io.kubelite.kubelet.shell.Output;
 import io.kubelite.kubelet.shell.ShellProcess;
@@ -55,6 +56,9 @@ public final class SimContainer {
     private final List<Runnable> exitWatchers = new CopyOnWriteArrayList<>();
 
     private ShellProcess process;
+    /** Who its program, execs and exec probes run as: root unless the security context says otherwise. */
+    private volatile Identity identity = Identity.ROOT;
+
     private Timers.Cancellable exitTimer = Timers.Cancellable.NONE;
     private ExitListener listener;
     private boolean running;
@@ -122,6 +126,15 @@ public final class SimContainer {
         return log;
     }
 
+    /** Runs the program, execs and exec probes as {@code who} (its security context); set before {@link #start}. */
+    public void runAs(Identity who) {
+        identity = who;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
     public synchronized boolean isRunning() {
         return running && !exited;
     }
@@ -148,7 +161,8 @@ public final class SimContainer {
                     fastForwardMillis,
                     hostname,
                     stdin != null ? stdin : Input.EMPTY,
-                    spec.getTty());
+                    spec.getTty(),
+                    identity);
             ShellProcess p;
             try {
                 p = ShellProcess.forArgv(argv, cfg);
@@ -231,7 +245,7 @@ public final class SimContainer {
      */
     public ShellProcess.Config execConfig(Output out, Output err, Input in, boolean tty) {
         return new ShellProcess.Config(
-                fs, env, out, err, timers, scale, UnknownCommands.SUCCEED, 0, 0, hostname, in, tty);
+                fs, env, out, err, timers, scale, UnknownCommands.SUCCEED, 0, 0, hostname, in, tty, identity);
     }
 
     /** Runs a task on the simulator's scheduler (never a Vert.x event loop). */
@@ -333,6 +347,11 @@ public final class SimContainer {
         return behaviour.httpStatusAt(Duration.ofMillis(scale.unscaledMillis(timers.nowMillis() - startedAt)));
     }
 
+    /** The gRPC health status the container's server answers now ({@link GrpcHealth}). */
+    public String grpcStatus() {
+        return behaviour.grpcHealth().statusAt(Duration.ofMillis(scale.unscaledMillis(timers.nowMillis() - startedAt)));
+    }
+
     /** True when the readiness-flap behaviour says readiness fails right now. */
     public boolean readinessFlapFailing() {
         Duration p = behaviour.readinessFlap();
@@ -363,7 +382,8 @@ public final class SimContainer {
             }
         };
         ShellProcess.Config cfg = new ShellProcess.Config(
-                fs, env, capture, capture, timers, scale, UnknownCommands.SUCCEED, 0, 0, hostname);
+                        fs, env, capture, capture, timers, scale, UnknownCommands.SUCCEED, 0, 0, hostname)
+                .as(identity);
         boolean[] done = new boolean[1];
         Object lock = new Object();
         ShellProcess p;

@@ -12,7 +12,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The commands that finish at once, busybox-style: {@code true false : echo printf cat
- * touch rm mkdir cp mv ls test [ date hostname env printenv pwd}. Messages and exit codes
+ * touch rm mkdir cp mv ls test [ date hostname env printenv pwd} ({@code id} and {@code whoami}
+ * are {@link IdCommand}). Messages and exit codes
  * follow busybox.
  */
 final class ShellBuiltins {
@@ -299,7 +300,17 @@ final class ShellBuiltins {
         if (io.fs().isDirectory(to)) {
             to = to + "/" + from.substring(from.lastIndexOf('/') + 1);
         }
-        io.fs().writeBytes(to, content, false);
+        if (move && (io.fs().isReadOnly(from) || io.fs().isReadOnly(to))) {
+            // rename(2) on a read-only filesystem: busybox's words for EROFS
+            io.err().write("mv: can't rename '" + ops.get(0) + "': Read-only file system\n");
+            return 1;
+        }
+        if (!io.fs().writeBytes(to, content, false)) {
+            io.err()
+                    .write(cmd + ": can't create '" + ops.get(1) + "': "
+                            + (io.fs().isReadOnly(to) ? "Read-only file system" : "No space left on device") + "\n");
+            return 1;
+        }
         if (move) {
             io.fs().remove(from, false);
         }

@@ -60,7 +60,38 @@ public final class ShellProcess {
             long fastForwardMillis,
             String hostname,
             Input stdin,
-            boolean tty) {
+            boolean tty,
+            Identity identity) {
+
+        /** Running as root ({@link Identity#ROOT}): the image's default user. */
+        public Config(
+                SimulatedFilesystem fs,
+                Map<String, String> env,
+                Output stdout,
+                Output stderr,
+                Timers timers,
+                TimeScale timeScale,
+                UnknownCommands unknownCommands,
+                long unknownCommandMillis,
+                long fastForwardMillis,
+                String hostname,
+                Input stdin,
+                boolean tty) {
+            this(
+                    fs,
+                    env,
+                    stdout,
+                    stderr,
+                    timers,
+                    timeScale,
+                    unknownCommands,
+                    unknownCommandMillis,
+                    fastForwardMillis,
+                    hostname,
+                    stdin,
+                    tty,
+                    Identity.ROOT);
+        }
 
         /** A program without standard input (a container's command, a probe). */
         public Config(
@@ -86,7 +117,26 @@ public final class ShellProcess {
                     fastForwardMillis,
                     hostname,
                     Input.EMPTY,
-                    false);
+                    false,
+                    Identity.ROOT);
+        }
+
+        /** The same program's settings running as {@code who}. */
+        public Config as(Identity who) {
+            return new Config(
+                    fs,
+                    env,
+                    stdout,
+                    stderr,
+                    timers,
+                    timeScale,
+                    unknownCommands,
+                    unknownCommandMillis,
+                    fastForwardMillis,
+                    hostname,
+                    stdin,
+                    tty,
+                    who);
         }
     }
 
@@ -660,6 +710,8 @@ public final class ShellProcess {
                 }
             }
             case "read" -> read(args, f, k);
+            case "id" -> k.accept(IdCommand.id(args, config.identity(), f.out, f.err));
+            case "whoami" -> k.accept(IdCommand.whoami(config.identity(), f.out, f.err));
             case "tar" -> {
                 TarCommand t = TarCommand.parse(args, f.err);
                 TarCommand.Io io = new TarCommand.Io(
@@ -921,7 +973,10 @@ public final class ShellProcess {
                 UnknownCommands.SUCCEED,
                 0,
                 0,
-                config.hostname());
+                config.hostname(),
+                Input.EMPTY,
+                false,
+                config.identity());
         ShellProcess sub = new ShellProcess(c, body, f.positional, true);
         int[] status = new int[] {0};
         sub.onExit = s -> status[0] = s;

@@ -55,6 +55,9 @@ public final class SimulatedFilesystem {
     /** Longest mount path first, so that nested mounts win. */
     private final List<Mount> mounts = new ArrayList<>();
 
+    /** {@code readOnlyRootFilesystem}: only mounts (and {@code /dev}, a tmpfs) can be written. */
+    private boolean readOnlyRoot;
+
     public SimulatedFilesystem() {
         files.put("/etc/hostname", new byte[0]);
     }
@@ -129,10 +132,26 @@ public final class SimulatedFilesystem {
         return copy;
     }
 
-    /** True when {@code path} is on a read-only mount: writing, creating or removing there fails ("Read-only file system"). */
+    /**
+     * Mounts the container's own tree read-only, as {@code readOnlyRootFilesystem: true} does:
+     * from now on only its writable volume mounts and {@code /dev} (a tmpfs in every container)
+     * take writes.
+     */
+    public synchronized void makeRootReadOnly() {
+        readOnlyRoot = true;
+    }
+
+    /**
+     * True when {@code path} is on a read-only mount, or on a read-only root filesystem outside
+     * any mount: writing, creating or removing there fails ("Read-only file system").
+     */
     public synchronized boolean isReadOnly(String path) {
         Mount m = mountOf(path);
-        return m != null && m.readOnly();
+        return m != null ? m.readOnly() : rootReadOnlyAt(path);
+    }
+
+    private boolean rootReadOnlyAt(String path) {
+        return readOnlyRoot && !path.equals("/dev") && !path.startsWith("/dev/");
     }
 
     /** The directory set, copied from the shared initial one before its first change (copy on write). */
@@ -230,7 +249,7 @@ public final class SimulatedFilesystem {
         if (m != null) {
             return !m.readOnly() && m.volume().writeBytes(inVolume(m, path), content, append);
         }
-        if (dirs.contains(path)) {
+        if (dirs.contains(path) || rootReadOnlyAt(path)) {
             return false;
         }
         if (!files.containsKey(path) && files.size() >= MAX_FILES) {
@@ -271,6 +290,9 @@ public final class SimulatedFilesystem {
         if (m != null) {
             return !m.readOnly() && !path.equals(m.path()) && m.volume().remove(inVolume(m, path), recursive);
         }
+        if (rootReadOnlyAt(path)) {
+            return false;
+        }
         if (files.remove(path) != null) {
             return true;
         }
@@ -298,7 +320,7 @@ public final class SimulatedFilesystem {
             return parents;
         }
         String parent = parent(path);
-        if (!parents && !dirs.contains(parent) && !isMountAncestor(parent)) {
+        if (rootReadOnlyAt(path) || (!parents && !dirs.contains(parent) && !isMountAncestor(parent))) {
             return false;
         }
         ownDirs().add(path);

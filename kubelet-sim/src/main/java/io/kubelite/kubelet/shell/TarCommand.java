@@ -138,7 +138,8 @@ final class TarCommand {
         if (file == null || file.equals("-")) {
             io.out().writeBytes(bytes.toByteArray());
         } else if (!io.fs().writeBytes(io.path().apply(file), bytes.toByteArray(), false)) {
-            io.err().write("tar: can't open '" + file + "': Is a directory\n");
+            String why = io.fs().isReadOnly(io.path().apply(file)) ? "Read-only file system" : "Is a directory";
+            io.err().write("tar: can't open '" + file + "': " + why + "\n");
             return 1;
         }
         return status;
@@ -201,7 +202,8 @@ final class TarCommand {
                     byte[] content = tar.readAllBytes();
                     if (content.length > SimulatedFilesystem.MAX_FILE_BYTES
                             || !io.fs().writeBytes(target, content, false)) {
-                        io.err().write("tar: can't create '" + e.getName() + "': No space left on device\n");
+                        String why = io.fs().isReadOnly(target) ? "Read-only file system" : "No space left on device";
+                        io.err().write("tar: can't create '" + e.getName() + "': " + why + "\n");
                         status = 1;
                         continue;
                     }
