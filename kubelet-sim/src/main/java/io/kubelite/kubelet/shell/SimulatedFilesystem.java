@@ -58,6 +58,9 @@ public final class SimulatedFilesystem {
     /** {@code readOnlyRootFilesystem}: only mounts (and {@code /dev}, a tmpfs) can be written. */
     private boolean readOnlyRoot;
 
+    /** The most bytes this tree's files may hold (a sized tmpfs); 0: no limit but the per-file one. */
+    private long limitBytes;
+
     public SimulatedFilesystem() {
         files.put("/etc/hostname", new byte[0]);
     }
@@ -122,6 +125,20 @@ public final class SimulatedFilesystem {
             files.put(path, e.getValue().clone());
             addParents(path);
         }
+    }
+
+    /** The bytes this tree's own files hold (mounted volumes not included): what du counts. */
+    public synchronized long usedBytes() {
+        long n = 0;
+        for (byte[] b : files.values()) {
+            n += b.length;
+        }
+        return n;
+    }
+
+    /** Caps what this tree's files may hold, as a tmpfs's size does: writes past it fail. */
+    public synchronized void limitBytes(long max) {
+        this.limitBytes = max;
     }
 
     /** A copy of this tree as it is now (mounts not included): what a subPath mount of a projected volume sees. */
@@ -265,6 +282,9 @@ public final class SimulatedFilesystem {
         }
         if (v.length > MAX_FILE_BYTES) {
             v = Arrays.copyOfRange(v, v.length - MAX_FILE_BYTES, v.length);
+        }
+        if (limitBytes > 0 && usedBytes() - files.getOrDefault(path, new byte[0]).length + v.length > limitBytes) {
+            return false; // ENOSPC, as a full tmpfs answers
         }
         files.put(path, v);
         addParents(path);
