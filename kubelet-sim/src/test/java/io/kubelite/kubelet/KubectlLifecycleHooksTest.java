@@ -127,6 +127,7 @@ class KubectlLifecycleHooksTest {
                 livenessProbe:
                   exec: {command: ["cat", "/tmp/started"]}
                   periodSeconds: 1
+                  timeoutSeconds: 10
                   failureThreshold: 1
                 """, ""));
         awaitEvent("poststart", "Normal Started: Started container app");
@@ -256,6 +257,36 @@ class KubectlLifecycleHooksTest {
         assertThat(took)
                 .as("cut at the 30 s grace period (3 s real), then the 2 s minimum, not the 600 s hook")
                 .isBetween(2_500L, 15_000L);
+    }
+
+    @Test
+    void aLivenessKillRunsPreStopToo() {
+        apply(pod("livekill", "Always", "sleep infinity", """
+                volumeMounts: [{name: cache, mountPath: /cache}]
+                livenessProbe:
+                  exec: {command: ["cat", "/tmp/never"]}
+                  initialDelaySeconds: 5
+                  periodSeconds: 1
+                  failureThreshold: 1
+                lifecycle:
+                  preStop:
+                    exec: {command: ["sh", "-c", "echo prestop >> /cache/log"]}
+                """, "volumes: [{name: cache, emptyDir: {}}]"));
+        sim.await(
+                "livekill",
+                WAIT,
+                "restarted",
+                p -> app(p) != null
+                        && app(p).getRestartCount() >= 1
+                        && app(p).getState().hasRunning());
+        // the probe kills every instance within 1 s (0.1 s real): exec into one while it runs
+        String log = Poll.until(
+                WAIT,
+                "the killed instance's preStop wrote to the volume the next one sees",
+                () -> kubectl.run("exec", "livekill", "--", "cat", "/cache/log").out(),
+                o -> o.startsWith("prestop\n"));
+        assertThat(log).startsWith("prestop\n");
+        kubectl.run("delete", "pod", "livekill", "--wait=false").ok();
     }
 
     @Test
