@@ -153,6 +153,34 @@ class KubectlLifecycleHooksTest {
     }
 
     @Test
+    void theNextAppContainerStartsOnlyAfterThePostStartHookOfTheOneBefore() {
+        apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: ordered}
+                spec:
+                  nodeName: sim-node-0
+                  volumes: [{name: shared, emptyDir: {}}]
+                  containers:
+                  - name: first
+                    image: busybox
+                    command: ["sh", "-c", "sleep infinity"]
+                    volumeMounts: [{name: shared, mountPath: /shared}]
+                    lifecycle:
+                      postStart:
+                        exec: {command: ["sh", "-c", "sleep 20; echo first-hooked > /shared/f"]}
+                  - name: second
+                    image: busybox
+                    command: ["sh", "-c", "cat /shared/f; sleep infinity"]
+                    volumeMounts: [{name: shared, mountPath: /shared}]
+                """);
+        sim.await("ordered", WAIT, "Ready", p -> SimHarness.conditionTrue(p, "Ready"));
+        assertThat(kubectl.run("logs", "ordered", "-c", "second").ok())
+                .as("second started after first's postStart hook wrote the file")
+                .isEqualTo("first-hooked\n");
+    }
+
+    @Test
     void httpGetAndSleepPostStartHooks() {
         apply(pod("httphook", "Always", "sleep infinity", """
                 ports: [{name: web, containerPort: 8080}]

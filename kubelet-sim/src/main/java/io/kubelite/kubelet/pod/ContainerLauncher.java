@@ -44,6 +44,8 @@ final class ContainerLauncher {
     private final TimestampPrecision precision;
     private final ContainerEnvironment environment;
     private final PodVolumes volumes;
+    /** The first app container not started yet because the one before it runs its postStart hook; -1 for none. */
+    private int heldBack = -1;
 
     ContainerLauncher(
             PodContext pod,
@@ -70,7 +72,7 @@ final class ContainerLauncher {
     /**
      * Starts what comes next: the first init container that has not succeeded, else every app
      * container not started yet, in order; as the kubelet's pod sync waits for a container's
-     * postStart hook before it starts the next, so does this (the hook's end calls here again).
+     * postStart hook before it starts the next, so does this ({@link #resumeHeldBack} goes on).
      */
     void startNext() {
         for (Slot s : containers.init()) {
@@ -81,13 +83,31 @@ final class ContainerLauncher {
                 return;
             }
         }
-        for (Slot s : containers.app()) {
+        startApps(0);
+    }
+
+    private void startApps(int from) {
+        heldBack = -1;
+        List<Slot> apps = containers.app();
+        for (int i = from; i < apps.size(); i++) {
+            Slot s = apps.get(i);
             if (s.state == null || (!s.isRunning() && !s.isTerminated() && s.current == null)) {
                 start(s);
             }
             if (s.inPostStart()) {
+                heldBack = i + 1 < apps.size() ? i + 1 : -1;
                 return;
             }
+        }
+    }
+
+    /**
+     * Starts the app containers a postStart hook held back, now that it ended (or its container
+     * did); only those, so that a container waiting out a back-off is not started early.
+     */
+    void resumeHeldBack() {
+        if (heldBack >= 0 && !containers.app().get(heldBack - 1).inPostStart()) {
+            startApps(heldBack);
         }
     }
 
@@ -238,7 +258,7 @@ final class ContainerLauncher {
         long fastForward = resume ? Math.max(0, timers.nowMillis() - c.startedAtMillis()) : 0;
         c.start(fastForward, (cc, code) -> pod.exited(s, cc, code));
         if (hook && s.current == c && c.isRunning()) {
-            hooks.postStart(s, c, () -> running(s, c, false), this::startNext);
+            hooks.postStart(s, c, () -> running(s, c, false), this::resumeHeldBack);
         }
         return true;
     }
@@ -322,7 +342,7 @@ final class ContainerLauncher {
             return false;
         }
         if (!s.init) {
-            startNext(); // an app container that ended in its postStart hook held back those after it
+            resumeHeldBack(); // it may have ended in its postStart hook
         }
         return true;
     }
