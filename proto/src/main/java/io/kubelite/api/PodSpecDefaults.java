@@ -10,11 +10,12 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
  * <ul>
  *   <li>{@link #scheme}: the scheme defaults applied on every write (restartPolicy Always,
  *       terminationGracePeriodSeconds 30, schedulerName default-scheduler, dnsPolicy ClusterFirst,
- *       imagePullPolicy by tag, port protocol TCP, probe timings, a gRPC probe's service "", an
- *       httpGet probe's or lifecycle handler's path "/" and scheme HTTP, an empty pod
- *       securityContext, volumes: emptyDir when no source is set, defaultMode 0644 (420) for
- *       secret, configMap, downwardAPI and projected volumes, a projected token's expirationSeconds
- *       3600, and hostPath's type "");
+ *       imagePullPolicy by tag, terminationMessagePath /dev/termination-log and
+ *       terminationMessagePolicy File (ephemeral containers' too), port protocol TCP, probe
+ *       timings, a gRPC probe's service "", an httpGet probe's or lifecycle handler's path "/" and
+ *       scheme HTTP, an empty pod securityContext, volumes: emptyDir when no source is set,
+ *       defaultMode 0644 (420) for secret, configMap, downwardAPI and projected volumes, a
+ *       projected token's expirationSeconds 3600, and hostPath's type "");
  *   <li>{@link #admission}: what a new pod (never a template) gets: kube's pod-only scheme defaults
  *       (enableServiceLinks true, a container's requests from its limits where it sets none),
  *       serviceAccountName {@code default} (ServiceAccount admission plugin) and 300 s NoExecute
@@ -29,6 +30,12 @@ public final class PodSpecDefaults {
 
   /** kube's default file mode of secret, configMap, downwardAPI and projected volumes: 0644. */
   public static final int DEFAULT_MODE = 0644;
+
+  /** kube's TerminationMessagePathDefault. */
+  public static final String TERMINATION_MESSAGE_PATH = "/dev/termination-log";
+
+  /** kube's default terminationMessagePolicy (TerminationMessageReadFile). */
+  public static final String TERMINATION_MESSAGE_POLICY = "File";
 
   private PodSpecDefaults() {}
 
@@ -58,6 +65,9 @@ public final class PodSpecDefaults {
     }
     for (int i = 0; i < b.getInitContainersCount(); i++) {
       b.setInitContainers(i, container(b.getInitContainers(i)));
+    }
+    for (int i = 0; i < b.getEphemeralContainersCount(); i++) {
+      b.setEphemeralContainers(i, ephemeralContainer(b.getEphemeralContainers(i)));
     }
     return b.build();
   }
@@ -114,8 +124,29 @@ public final class PodSpecDefaults {
             .setTolerationSeconds(DEFAULT_TOLERATION_SECONDS));
   }
 
+  /**
+   * The termination-message defaults of an ephemeral container, which kube's generated defaulting
+   * applies to EphemeralContainerCommon as to a Container.
+   */
+  private static EphemeralContainer ephemeralContainer(EphemeralContainer c) {
+    EphemeralContainer.Builder b = c.toBuilder();
+    if (b.getTerminationMessagePath().isEmpty()) {
+      b.setTerminationMessagePath(TERMINATION_MESSAGE_PATH);
+    }
+    if (b.getTerminationMessagePolicy().isEmpty()) {
+      b.setTerminationMessagePolicy(TERMINATION_MESSAGE_POLICY);
+    }
+    return b.build();
+  }
+
   private static Container container(Container c) {
     Container.Builder b = c.toBuilder();
+    if (b.getTerminationMessagePath().isEmpty()) {
+      b.setTerminationMessagePath(TERMINATION_MESSAGE_PATH);
+    }
+    if (b.getTerminationMessagePolicy().isEmpty()) {
+      b.setTerminationMessagePolicy(TERMINATION_MESSAGE_POLICY);
+    }
     if (b.getImagePullPolicy().isEmpty()) {
       String image = b.getImage();
       String tagPart = image.substring(image.lastIndexOf('/') + 1);

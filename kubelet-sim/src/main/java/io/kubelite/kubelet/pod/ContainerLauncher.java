@@ -39,11 +39,14 @@ final class ContainerLauncher {
     private final ContainerRuntime runtime;
     private final ContainerRuntime.PodRef ref;
     private final ProbeManager probes;
+    private final LifecycleHooks hooks;
     private final Timers timers;
     private final TimeScale scale;
     private final TimestampPrecision precision;
     private final ContainerEnvironment environment;
     private final PodVolumes volumes;
+    /** The first app container not started yet because the one before it runs its postStart hook; -1 for none. */
+    private int heldBack = -1;
 
     ContainerLauncher(
             PodContext pod,
@@ -51,6 +54,7 @@ final class ContainerLauncher {
             ContainerRuntime runtime,
             ContainerRuntime.PodRef ref,
             ProbeManager probes,
+            LifecycleHooks hooks,
             ContainerEnvironment environment,
             PodVolumes volumes) {
         this.environment = environment;
@@ -60,25 +64,51 @@ final class ContainerLauncher {
         this.runtime = runtime;
         this.ref = ref;
         this.probes = probes;
+        this.hooks = hooks;
         this.timers = runtime.timers();
         this.scale = runtime.scale();
         this.precision = TimestampPrecision.of(scale);
     }
 
-    /** Starts what comes next: the first init container that has not succeeded, else every app container not started yet. */
+    /**
+     * Starts what comes next: the first init container that has not succeeded, else every app
+     * container not started yet, in order; as the kubelet's pod sync waits for a container's
+     * postStart hook before it starts the next, so does this ({@link #resumeHeldBack} goes on).
+     */
     void startNext() {
         for (Slot s : containers.init()) {
             if (!s.succeeded()) {
-                if (s.current == null || !s.isRunning()) {
+                if (!s.isRunning() && (s.current == null || !s.current.isRunning())) {
                     start(s);
                 }
                 return;
             }
         }
-        for (Slot s : containers.app()) {
+        startApps(0);
+    }
+
+    private void startApps(int from) {
+        heldBack = -1;
+        List<Slot> apps = containers.app();
+        for (int i = from; i < apps.size(); i++) {
+            Slot s = apps.get(i);
             if (s.state == null || (!s.isRunning() && !s.isTerminated() && s.current == null)) {
                 start(s);
             }
+            if (s.inPostStart()) {
+                heldBack = i + 1 < apps.size() ? i + 1 : -1;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Starts the app containers a postStart hook held back, now that it ended (or its container
+     * did); only those, so that a container waiting out a back-off is not started early.
+     */
+    void resumeHeldBack() {
+        if (heldBack >= 0 && !containers.app().get(heldBack - 1).inPostStart()) {
+            startApps(heldBack);
         }
     }
 
@@ -210,26 +240,61 @@ final class ContainerLauncher {
         }
         SimContainer c = runtime.create(ref, spec, config.env(), s.init, s.behaviour, resumeId, resumeStartedAt);
         volumes.mountInto(s.spec, config.env(), c.filesystem());
+        TerminationMessage.prepare(c);
         security.applyTo(c);
         s.current = c;
+        s.killing = null;
         s.containerId = c.id();
         if (s.imageId.isEmpty()) {
             s.imageId = ContainerRuntime.imageId(s.spec.getImage());
         }
         s.pulled = true;
-        s.state = ContainerStates.running(c.startedAtMillis(), precision);
         if (!resume) {
             pod.event(s, "Normal", "Created", "Created container " + s.name());
             pod.event(s, "Normal", "Started", "Started container " + s.name());
+        }
+        boolean hook = !resume && LifecycleHooks.hasPostStart(s.spec);
+        if (hook) {
+            awaitPostStart(s);
+        } else {
+            running(s, c, resume);
+        }
+        long fastForward = resume ? Math.max(0, timers.nowMillis() - c.startedAtMillis()) : 0;
+        c.start(fastForward, (cc, code) -> pod.exited(s, cc, code));
+        if (hook && s.current == c && c.isRunning()) {
+            hooks.postStart(s, c, () -> running(s, c, false), this::resumeHeldBack);
+        }
+        return true;
+    }
+
+    /**
+     * Instance {@code c} is reported running from its start, and probed; a new one is started
+     * (unless a startup probe is to say so) and ready (unless a readiness probe is to say so).
+     */
+    private void running(Slot s, SimContainer c, boolean resume) {
+        s.state = ContainerStates.running(c.startedAtMillis(), precision);
+        if (!resume) {
             s.started = s.init || !s.spec.hasStartupProbe();
             s.ready = !s.init && s.started && !s.spec.hasReadinessProbe();
         }
         if (!s.init) {
             probes.start(s, c, resume);
         }
-        long fastForward = resume ? Math.max(0, timers.nowMillis() - c.startedAtMillis()) : 0;
-        c.start(fastForward, (cc, code) -> pod.exited(s, cc, code));
-        return true;
+    }
+
+    /**
+     * What the status shows while a new instance's postStart hook runs: not yet running, as the
+     * kubelet has not finished starting it; PostStartHookError with the message when the previous
+     * instance's hook failed.
+     */
+    private void awaitPostStart(Slot s) {
+        s.started = false;
+        s.ready = false;
+        if (s.postStartError != null) {
+            s.state = ContainerStates.waiting(LifecycleHooks.POST_START_ERROR, s.postStartError);
+        } else if (s.state == null || !s.state.hasWaiting()) {
+            s.state = ContainerStates.waiting("ContainerCreating", "");
+        }
     }
 
     /** {@code s} waits in CreateContainerConfigError with the kubelet's message and Event, and is tried again later. */
@@ -277,8 +342,11 @@ final class ContainerLauncher {
             startNext();
         } else if (RestartPolicy.restarts(RestartPolicy.of(pod.pod().getSpec()), s.init, code)) {
             restart(s, s.current.finishedAtMillis(), true);
-        } else {
-            return !s.init;
+        } else if (s.init) {
+            return false;
+        }
+        if (!s.init) {
+            resumeHeldBack(); // it may have ended in its postStart hook
         }
         return true;
     }

@@ -37,14 +37,27 @@ final class ContainerStates {
             long finishedAtMillis,
             String containerId,
             TimestampPrecision precision) {
-        return ContainerState.newBuilder()
-                .setTerminated(ContainerStateTerminated.newBuilder()
-                        .setExitCode(exitCode)
-                        .setReason(exitCode == 0 ? "Completed" : "Error")
-                        .setStartedAt(precision.timestamp(startedAtMillis))
-                        .setFinishedAt(precision.timestamp(finishedAtMillis))
-                        .setContainerId(containerId))
-                .build();
+        return terminated(exitCode, startedAtMillis, finishedAtMillis, containerId, "", precision);
+    }
+
+    /** An instance that exited, with its termination message ({@link TerminationMessage}; none when empty). */
+    static ContainerState terminated(
+            int exitCode,
+            long startedAtMillis,
+            long finishedAtMillis,
+            String containerId,
+            String message,
+            TimestampPrecision precision) {
+        ContainerStateTerminated.Builder t = ContainerStateTerminated.newBuilder()
+                .setExitCode(exitCode)
+                .setReason(exitCode == 0 ? "Completed" : "Error")
+                .setStartedAt(precision.timestamp(startedAtMillis))
+                .setFinishedAt(precision.timestamp(finishedAtMillis))
+                .setContainerId(containerId);
+        if (!message.isEmpty()) {
+            t.setMessage(message);
+        }
+        return ContainerState.newBuilder().setTerminated(t).build();
     }
 
     /** Waiting out a restart back-off; {@code backoffMillis} is simulated time (the message shows it unscaled). */

@@ -46,6 +46,12 @@ interface PodContext {
     /** Evaluates {@code condition} on this thread, holding the lock. */
     boolean test(BooleanSupplier condition);
 
+    /**
+     * Stops {@code s}'s current instance as the kubelet kills a container: its preStop hook, then
+     * SIGTERM, within {@code graceSeconds} ({@link LifecycleHooks#kill}).
+     */
+    void kill(Slot s, long graceSeconds);
+
     /** Instance {@code c} of {@code s}'s container exited with {@code code}; takes the lock. */
     void exited(Slot s, SimContainer c, int code);
 }

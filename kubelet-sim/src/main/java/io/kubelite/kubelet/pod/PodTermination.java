@@ -1,16 +1,15 @@
 package io.kubelite.kubelet.pod;
 
 import io.kubelite.api.Pod;
-import io.kubelite.kubelet.clock.TimeScale;
 
 /**
  * Graceful deletion of a pod, as the kubelet carries it out once the pod object has a
  * deletionTimestamp: probes and pending pulls or restarts stop, and every running container
- * gets SIGTERM and the grace period (metadata.deletionGracePeriodSeconds, else
- * spec.terminationGracePeriodSeconds, else 30 s). A container with a
- * {@code sim.kubelite.io/termination-time} no longer than the grace period exits 0 after it;
- * any other is killed (137), at once without one, at the end of the grace period with one.
- * PreStop hooks are not simulated. Once no container runs the pod ends (Succeeded only if every
+ * is killed within the grace period (metadata.deletionGracePeriodSeconds, else
+ * spec.terminationGracePeriodSeconds, else 30 s): its preStop hook first, then SIGTERM with the
+ * rest of the grace period ({@link LifecycleHooks#kill}). A container with a
+ * {@code sim.kubelite.io/termination-time} no longer than that exits 0 after it; any other is
+ * killed (137), at once without one, at the end of the grace period with one. Once no container runs the pod ends (Succeeded only if every
  * app container had succeeded) and its object may be removed: {@link PodStatusWriter} writes the
  * final status, then deletes the object with a compare on its uid.
  *
@@ -22,13 +21,11 @@ final class PodTermination {
 
     private final PodContext pod;
     private final PodContainers containers;
-    private final TimeScale scale;
     private boolean removable;
 
-    PodTermination(PodContext pod, PodContainers containers, TimeScale scale) {
+    PodTermination(PodContext pod, PodContainers containers) {
         this.pod = pod;
         this.containers = containers;
-        this.scale = scale;
     }
 
     /** The grace period of a kill: the deletion's when deleting, else the spec's, else 30 s. */
@@ -41,23 +38,31 @@ final class PodTermination {
                 : DEFAULT_GRACE_SECONDS;
     }
 
-    /** Sends every running container SIGTERM with the deletion's grace period, once nothing else can start or probe it. */
+    /**
+     * Kills every running container (preStop hook, then SIGTERM) within the deletion's grace
+     * period, once nothing else can start or probe it; one still in its postStart hook too.
+     */
     void stopContainers() {
-        long grace = scale.millisOfSeconds(graceSeconds(pod.pod(), true));
+        long grace = graceSeconds(pod.pod(), true);
         for (Slot s : containers.all()) {
             s.quiesce();
         }
         for (Slot s : containers.all()) {
-            if (s.current != null && s.isRunning()) {
+            if (s.current != null && s.current.isRunning()) {
                 pod.event(s, "Normal", "Killing", "Stopping container " + s.name());
-                s.current.stop(grace);
+                pod.kill(s, grace);
             }
         }
     }
 
-    /** True once no container runs any more. */
+    /** True once no container runs any more (nor an instance whose postStart hook was running). */
     boolean containersStopped() {
-        return !containers.anyRunning();
+        for (Slot s : containers.all()) {
+            if (s.isRunning() || (s.current != null && s.current.isRunning())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The phase of a pod deleted before it ended by itself. */

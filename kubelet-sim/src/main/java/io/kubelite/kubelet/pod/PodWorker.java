@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
  * pod reaches its terminal phase, exceeds its activeDeadlineSeconds or is deleted. The worker
  * moves the pod through its {@link PodStage}s and leaves the rest to its parts: starting and
  * restarting containers ({@link ContainerLauncher}, which has {@link ProbeManager} probe them),
+ * their postStart and preStop hooks ({@link LifecycleHooks}),
  * graceful deletion ({@link PodTermination}), taking over from a previous process
  * ({@link PodAdoption}) and the status ({@link PodStatuses}). Every change recomputes the
  * kubelet-owned part of the status and asks the host to write it (coalesced).
@@ -51,6 +52,7 @@ public final class PodWorker {
     private final ContainerRuntime.PodRef ref;
     private final PodContainers containers;
     private final ContainerLauncher launcher;
+    private final LifecycleHooks hooks;
     private final PodTermination termination;
     private final ActiveDeadline deadline;
     private final PodVolumes volumes;
@@ -85,15 +87,17 @@ public final class PodWorker {
         this.containers = new PodContainers(pod, scale);
         this.volumes = new PodVolumes(pod, host.hostFilesystem(), new VolumeContents(host.config()));
         PodContext context = new Context();
+        this.hooks = new LifecycleHooks(context, timers, scale);
         this.launcher = new ContainerLauncher(
                 context,
                 containers,
                 runtime,
                 ref,
                 new ProbeManager(context, timers, scale),
+                hooks,
                 new ContainerEnvironment(host.config()),
                 volumes);
-        this.termination = new PodTermination(context, containers, scale);
+        this.termination = new PodTermination(context, containers);
         this.deadline = new ActiveDeadline(context, timers, scale);
         this.status = computeStatus(List.of(), timers.nowMillis());
     }
@@ -532,6 +536,11 @@ public final class PodWorker {
             synchronized (PodWorker.this) {
                 return condition.getAsBoolean();
             }
+        }
+
+        @Override
+        public void kill(Slot s, long graceSeconds) {
+            hooks.kill(s, graceSeconds);
         }
 
         @Override

@@ -106,6 +106,6 @@ final class ProbeManager {
         long grace = probe.hasTerminationGracePeriodSeconds()
                 ? probe.getTerminationGracePeriodSeconds()
                 : PodTermination.graceSeconds(pod.pod(), false);
-        s.current.stop(scale.millisOfSeconds(grace));
+        pod.kill(s, grace);
     }
 }

@@ -32,6 +32,12 @@ final class Slot {
     boolean pulled;
     final List<Prober> probers = new ArrayList<>();
     Timers.Cancellable pending = Timers.Cancellable.NONE;
+    /** The current instance's postStart hook while it runs ({@link LifecycleHooks}): not yet reported running. */
+    Timers.Cancellable postStart;
+    /** Why the previous instance's postStart hook failed: the next instance waits with PostStartHookError meanwhile. */
+    String postStartError;
+    /** The instance being killed (its preStop hook or grace period running), so that a second kill does not start over. */
+    SimContainer killing;
 
     Slot(Container spec, boolean init, Behaviour behaviour, RestartBackoff backoff, RestartBackoff pullBackoff) {
         this.spec = spec;
@@ -62,7 +68,9 @@ final class Slot {
         stopProbers();
         ready = false;
         started = false;
-        state = ContainerStates.terminated(code, c.startedAtMillis(), c.finishedAtMillis(), c.id(), precision);
+        cancelHook();
+        state = ContainerStates.terminated(
+                code, c.startedAtMillis(), c.finishedAtMillis(), c.id(), TerminationMessage.of(c, code), precision);
     }
 
     /** Nothing more is started, pulled or probed for this container, and it is no longer ready (its pod is ending). */
@@ -77,7 +85,21 @@ final class Slot {
         probers.clear();
     }
 
+    /** True while the current instance runs its postStart hook. */
+    boolean inPostStart() {
+        return postStart != null;
+    }
+
+    /** Abandons the current instance's postStart hook, if it runs: its verdict no longer matters. */
+    void cancelHook() {
+        if (postStart != null) {
+            postStart.cancel();
+            postStart = null;
+        }
+    }
+
     void cancelPending() {
+        cancelHook();
         pending.cancel();
         pending = Timers.Cancellable.NONE;
     }

@@ -364,14 +364,15 @@ public final class SimContainer {
     }
 
     /**
-     * Runs {@code command} in the container (an exec probe): same filesystem and
+     * Runs {@code command} in the container (an exec probe or lifecycle hook): same filesystem and
      * environment, output captured; unknown commands succeed. Times out after
-     * {@code timeoutMillis} (real).
+     * {@code timeoutMillis} (real). The handle abandons the command: it is killed and
+     * {@code result} is not called.
      */
-    public void exec(List<String> command, long timeoutMillis, Consumer<ExecResult> result) {
+    public Timers.Cancellable exec(List<String> command, long timeoutMillis, Consumer<ExecResult> result) {
         if (!isRunning()) {
             result.accept(new ExecResult(-1, "container not running (" + id + ")", false));
-            return;
+            return Timers.Cancellable.NONE;
         }
         StringBuilder out = new StringBuilder();
         Output capture = s -> {
@@ -391,7 +392,7 @@ public final class SimContainer {
             p = ShellProcess.forArgv(command, cfg);
         } catch (ShellSyntaxException e) {
             result.accept(new ExecResult(2, e.getMessage(), false));
-            return;
+            return Timers.Cancellable.NONE;
         }
         Timers.Cancellable timeout = timers.after(timeoutMillis, () -> {
             synchronized (lock) {
@@ -417,5 +418,15 @@ public final class SimContainer {
             }
             result.accept(new ExecResult(code, o, false));
         });
+        return () -> {
+            synchronized (lock) {
+                if (done[0]) {
+                    return;
+                }
+                done[0] = true;
+            }
+            timeout.cancel();
+            p.kill();
+        };
     }
 }

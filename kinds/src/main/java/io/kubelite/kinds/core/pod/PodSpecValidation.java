@@ -25,6 +25,7 @@ public final class PodSpecValidation {
 
     private static final List<String> RESTART_POLICIES = List.of("Always", "Never", "OnFailure");
     private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
+    private static final List<String> TERMINATION_MESSAGE_POLICIES = List.of("File", "FallbackToLogsOnError");
     private static final List<String> DNS_POLICIES =
             List.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
 
@@ -139,6 +140,11 @@ public final class PodSpecValidation {
             }
             if (!c.getImagePullPolicy().isEmpty() && !PULL_POLICIES.contains(c.getImagePullPolicy())) {
                 errs.notSupported(p + ".imagePullPolicy", c.getImagePullPolicy(), PULL_POLICIES);
+            }
+            if (!c.getTerminationMessagePolicy().isEmpty()
+                    && !TERMINATION_MESSAGE_POLICIES.contains(c.getTerminationMessagePolicy())) {
+                errs.notSupported(
+                        p + ".terminationMessagePolicy", c.getTerminationMessagePolicy(), TERMINATION_MESSAGE_POLICIES);
             }
             for (int j = 0; j < c.getPortsCount(); j++) {
                 int port = c.getPorts(j).getContainerPort();

@@ -179,4 +179,30 @@ class PodVolumesAndHandlersTest {
                 .extracting(FieldError::reason)
                 .contains("FieldValueForbidden");
     }
+
+    @Test
+    void terminationMessageFieldsAreDefaultedAndThePolicyValidated() {
+        Pod p = pod("""
+                {"containers": [{"name": "c", "image": "busybox"},
+                                {"name": "d", "image": "busybox", "terminationMessagePath": "/tmp/m",
+                                 "terminationMessagePolicy": "FallbackToLogsOnError"}],
+                 "initContainers": [{"name": "i", "image": "busybox"}],
+                 "ephemeralContainers": [{"name": "e", "image": "busybox"}]}""");
+        Pod d = PodKind.KIND.strategy().defaults(p);
+        assertThat(d.getSpec().getContainers(0).getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+        assertThat(d.getSpec().getContainers(0).getTerminationMessagePolicy()).isEqualTo("File");
+        assertThat(d.getSpec().getContainers(1).getTerminationMessagePath()).isEqualTo("/tmp/m");
+        assertThat(d.getSpec().getContainers(1).getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
+        assertThat(d.getSpec().getInitContainers(0).getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+        assertThat(d.getSpec().getEphemeralContainers(0).getTerminationMessagePath())
+                .isEqualTo("/dev/termination-log");
+        assertThat(d.getSpec().getEphemeralContainers(0).getTerminationMessagePolicy())
+                .isEqualTo("File");
+
+        Pod bad = pod("""
+                {"containers": [{"name": "c", "image": "busybox", "terminationMessagePolicy": "Logs"}]}""");
+        assertThat(errors(bad))
+                .containsExactly("spec.containers[0].terminationMessagePolicy: Unsupported value: \"Logs\": supported"
+                        + " values: \"File\", \"FallbackToLogsOnError\"");
+    }
 }
