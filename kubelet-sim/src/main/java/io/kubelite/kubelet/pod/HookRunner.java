@@ -1,9 +1,6 @@
 package io.kubelite.kubelet.pod;
 
-import com.google.protobuf.Value;
-import io.kubelite.api.ContainerPort;
 import io.kubelite.api.HTTPGetAction;
-import io.kubelite.api.IntOrString;
 import io.kubelite.api.LifecycleHandler;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
@@ -100,9 +97,9 @@ final class HookRunner {
 
     /** The GET's error as Go's HTTP client words it, or null when the server answered. */
     private static String httpGet(HTTPGetAction a, SimContainer c, String podIp) {
-        Integer port = resolvePort(a.getPort(), c);
+        Integer port = HandlerPorts.resolve(a.getPort(), c);
         if (port == null) {
-            return "couldn't find port: " + portText(a.getPort());
+            return "couldn't find port: " + HandlerPorts.text(a.getPort());
         }
         String host = a.getHost().isEmpty() ? podIp : a.getHost();
         String scheme = a.getScheme().isEmpty() ? "http" : a.getScheme().toLowerCase();
@@ -111,32 +108,6 @@ final class HookRunner {
         }
         return "Get \"" + scheme + "://" + host + ":" + port + a.getPath() + "\": dial tcp " + host + ":" + port
                 + ": connect: connection refused";
-    }
-
-    /** A port number, or a name of one of the container's ports. */
-    private static Integer resolvePort(Value v, SimContainer c) {
-        try {
-            if (IntOrString.isInt(v)) {
-                return IntOrString.intValue(v);
-            }
-            String name = IntOrString.stringValue(v);
-            for (ContainerPort p : c.spec().getPortsList()) {
-                if (p.getName().equals(name)) {
-                    return p.getContainerPort();
-                }
-            }
-            return Integer.parseInt(name);
-        } catch (IllegalArgumentException e) { // NumberFormatException included
-            return null;
-        }
-    }
-
-    private static String portText(Value v) {
-        try {
-            return IntOrString.toString(v);
-        } catch (IllegalArgumentException e) {
-            return String.valueOf(v);
-        }
     }
 
     /** Delivers one result at most, on a scheduler thread, unless abandoned first. */

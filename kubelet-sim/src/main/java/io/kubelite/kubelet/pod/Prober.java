@@ -1,9 +1,6 @@
 package io.kubelite.kubelet.pod;
 
-import com.google.protobuf.Value;
-import io.kubelite.api.ContainerPort;
 import io.kubelite.api.GRPCAction;
-import io.kubelite.api.IntOrString;
 import io.kubelite.api.Probe;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
@@ -181,11 +178,12 @@ final class Prober {
             return;
         }
         if (probe.hasTcpSocket()) {
-            Integer port = resolvePort(probe.getTcpSocket().getPort());
+            Integer port = HandlerPorts.resolve(probe.getTcpSocket().getPort(), container);
             if (port == null) {
                 done.accept(new Outcome(
                         false,
-                        "unable to find port " + portText(probe.getTcpSocket().getPort())));
+                        "unable to find port "
+                                + HandlerPorts.text(probe.getTcpSocket().getPort())));
             } else if (container.serves(port)) {
                 done.accept(new Outcome(true, ""));
             } else {
@@ -197,7 +195,7 @@ final class Prober {
             return;
         }
         if (probe.hasHttpGet()) {
-            Integer port = resolvePort(probe.getHttpGet().getPort());
+            Integer port = HandlerPorts.resolve(probe.getHttpGet().getPort(), container);
             String scheme = probe.getHttpGet().getScheme().isEmpty()
                     ? "http"
                     : probe.getHttpGet().getScheme().toLowerCase();
@@ -207,7 +205,8 @@ final class Prober {
             if (port == null) {
                 done.accept(new Outcome(
                         false,
-                        "unable to find port " + portText(probe.getHttpGet().getPort())));
+                        "unable to find port "
+                                + HandlerPorts.text(probe.getHttpGet().getPort())));
             } else if (!container.serves(port)) {
                 done.accept(new Outcome(
                         false,
@@ -255,34 +254,5 @@ final class Prober {
 
     private String host(String h) {
         return h == null || h.isEmpty() ? podIp : h;
-    }
-
-    private static String portText(Value v) {
-        try {
-            return IntOrString.toString(v);
-        } catch (IllegalArgumentException e) {
-            return String.valueOf(v);
-        }
-    }
-
-    private Integer resolvePort(Value v) {
-        try {
-            if (IntOrString.isInt(v)) {
-                return IntOrString.intValue(v);
-            }
-            String name = IntOrString.stringValue(v);
-            for (ContainerPort p : container.spec().getPortsList()) {
-                if (p.getName().equals(name)) {
-                    return p.getContainerPort();
-                }
-            }
-            try {
-                return Integer.parseInt(name);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }
