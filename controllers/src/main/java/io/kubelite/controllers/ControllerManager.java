@@ -62,6 +62,17 @@ public final class ControllerManager implements Component {
         this.options = options;
     }
 
+    /**
+     * What the leader's shared informer of {@code r} holds under {@code namespace/name} now; empty
+     * when this manager does not lead. For tests that must not act before the controllers have
+     * seen an object (a watch event may reach them after the test's next write).
+     */
+    synchronized <T extends com.google.protobuf.Message> java.util.Optional<T> cached(
+            io.kubelite.kinds.Resource<T> r, String namespace, String name) {
+        Term t = term;
+        return t == null ? java.util.Optional.empty() : t.informers.get(r).get(namespace, name);
+    }
+
     /** One leadership term: its informers and controllers. */
     private final class Term {
         final Leadership leadership;

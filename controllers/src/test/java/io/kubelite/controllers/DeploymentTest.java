@@ -565,6 +565,12 @@ class DeploymentTest {
                         .setTemplate(t))
                 .build();
         h.join(h.of(ReplicaSetKind.RESOURCE).create(orphan));
+        // kube's race, not the behaviour under test: a Deployment seen before its orphan gets a new ReplicaSet
+        Poll.until(
+                WAIT,
+                "the controllers' ReplicaSet informer holding adopt-orphan",
+                () -> h.manager().cached(ReplicaSetKind.RESOURCE, "default", "adopt-orphan"),
+                java.util.Optional::isPresent);
         Deployment created = create(d);
         awaitRolledOut("adopt");
         List<ReplicaSet> rss = replicaSets("adopt");
