@@ -32,6 +32,10 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
 
     /** "group/version/plural" → the kind; replaced whole when its CRD changes. */
     private final Map<String, Kind<CustomObject>> custom = new ConcurrentHashMap<>();
+    /** CRD name → the CRD, while it has served versions (what OpenAPI publishes). */
+    private final Map<String, CustomResourceDefinition> servedCrds = new ConcurrentHashMap<>();
+    /** Told after every change of the served CRDs (OpenAPI regenerates). */
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** CRD name → the keys of {@link #custom} it defines. */
     private final Map<String, List<String>> byCrd = new ConcurrentHashMap<>();
     /** "group/version/plural" → its watch cache (one per version: each encodes its own apiVersion). */
@@ -91,6 +95,19 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
         return Optional.empty();
     }
 
+    /** The CRDs with served versions now, as last seen. */
+    public List<CustomResourceDefinition> servedCrds() {
+        return List.copyOf(servedCrds.values());
+    }
+
+    /**
+     * Calls {@code listener} after each change of a served CRD (created, changed, deleted), on the
+     * thread delivering the CRD watch; it must return at once.
+     */
+    public void onServedChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
     /** The watch cache of a custom resource, started on first use; null when its CRD is gone. */
     WatchCache<CustomObject> cache(Resource<CustomObject> r) {
         String key = r.group() + "/" + r.version() + "/" + r.plural();
@@ -129,6 +146,15 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
                     cache.close();
                 }
             }
+        }
+        boolean wasServed = servedCrds.containsKey(name);
+        if (keys.isEmpty()) {
+            servedCrds.remove(name);
+        } else {
+            servedCrds.put(name, crd);
+        }
+        if (wasServed || !keys.isEmpty()) {
+            listeners.forEach(Runnable::run);
         }
         if (keys.isEmpty()) {
             byCrd.remove(name);
