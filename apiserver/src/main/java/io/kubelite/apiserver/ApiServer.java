@@ -56,6 +56,7 @@ public final class ApiServer implements Component {
     private final Map<Resource<?>, WatchCache<?>> caches = new LinkedHashMap<>();
     private ServedKinds servedKinds;
     private LiveOpenApiDocuments openapi;
+    private CustomResourceCleanup crdCleanup;
     private Vertx vertx;
     private ApiRoutes routes;
     private final List<HttpServer> servers = new ArrayList<>();
@@ -128,6 +129,9 @@ public final class ApiServer implements Component {
                 OpenApiDocuments.generate(io.kubelite.api.KubeVersion.GIT_VERSION), servedKinds::servedCrds);
         servedKinds.onServedChange(openapi::refresh);
         cache(CustomResourceDefinitionKind.RESOURCE).watch(-1, servedKinds);
+        crdCleanup = new CustomResourceCleanup(store);
+        crdCleanup.start();
+        cache(CustomResourceDefinitionKind.RESOURCE).watch(-1, crdCleanup);
         cache(SecretKind.RESOURCE)
                 .synced()
                 .thenRun(() -> cache(SecretKind.RESOURCE).watch(-1, auth.secretsSink()));
@@ -224,6 +228,9 @@ public final class ApiServer implements Component {
         }
         if (compactor != null) {
             compactor.close();
+        }
+        if (crdCleanup != null) {
+            crdCleanup.close(); // first: its worker writes through the store
         }
         caches.values().forEach(WatchCache::close);
         if (servedKinds != null) {

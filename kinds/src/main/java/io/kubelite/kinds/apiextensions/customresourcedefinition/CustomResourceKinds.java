@@ -83,9 +83,13 @@ public final class CustomResourceKinds {
         };
     }
 
-    /** The served versions' kinds, empty when the CRD is not established or is being deleted. */
+    /**
+     * The served versions' kinds, empty when the CRD is not established. A CRD being deleted is
+     * still served (as kube does: its objects can be read, and their finalizers removed, while
+     * they are deleted); only creates are refused then.
+     */
     public static List<Kind<CustomObject>> of(CustomResourceDefinition crd) {
-        if (!CrdStatus.isTrue(crd, "Established") || crd.getMetadata().hasDeletionTimestamp()) {
+        if (!CrdStatus.isTrue(crd, "Established")) {
             return List.of();
         }
         CustomResourceDefinitionNames names = crd.getStatus().getAcceptedNames();
