@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The garbage collector with owners of a custom kind, through the real kubectl: pods owned by a
  * custom object go with it ({@code --cascade=background}), a foreground deletion keeps the owner
  * until its blocking pods are gone, and {@code --cascade=orphan} leaves the pods without the
- * reference. No kind is listed by hand: the collector follows the CRD.
+ * reference. Custom objects are dependents too: a Stack owned by a Stack goes with it, and its
+ * pods after it. No kind is listed by hand: the collector follows the CRD.
  */
 class KubectlCustomOwnerGcTest {
     @RegisterExtension
@@ -128,6 +129,63 @@ class KubectlCustomOwnerGcTest {
                 "the orphaned pod stays",
                 () -> assertThat(pods("orphan")).isEqualTo("pod/orphan-0\n"));
         assertThat(kubectl.run("get", "pod", "orphan-0", "-o", "jsonpath={.metadata.ownerReferences}")
+                        .ok())
+                .isEmpty();
+    }
+
+    static String ownedStack(String name, String ownerName, String ownerUid) {
+        kubectl.run("""
+                        apiVersion: gc.example.org/v1
+                        kind: Stack
+                        metadata:
+                          name: %s
+                          ownerReferences:
+                          - {apiVersion: gc.example.org/v1, kind: Stack, name: %s, uid: %s}
+                        spec: {size: 1}
+                        """.formatted(name, ownerName, ownerUid), Map.of(), "apply", "-f", "-")
+                .ok();
+        return kubectl.run("get", "stack", name, "-o", "jsonpath={.metadata.uid}")
+                .ok();
+    }
+
+    @Test
+    void aCustomObjectOwnedByAnotherGoesWithItAndTakesItsPods() {
+        String parent = stackWithPods("parent", 0, false);
+        String child = ownedStack("child", "parent", parent);
+        // the child's pods, created as stackWithPods does, but owned by the child
+        kubectl.run("""
+                        apiVersion: v1
+                        kind: Pod
+                        metadata:
+                          name: child-0
+                          labels: {stack: child}
+                          ownerReferences:
+                          - {apiVersion: gc.example.org/v1, kind: Stack, name: child, uid: %s}
+                        spec:
+                          containers: [{name: c, image: busybox}]
+                        """.formatted(child), Map.of(), "apply", "-f", "-").ok();
+        kubectl.run("delete", "stack", "parent").ok();
+        Poll.until(
+                WAIT,
+                "the child Stack collected with its parent, then its pod",
+                () -> kubectl.run("get", "stack", "child", "--ignore-not-found", "-o", "name")
+                                .ok()
+                        + pods("child"),
+                String::isEmpty);
+    }
+
+    @Test
+    void anOrphanedCustomObjectStaysWithoutTheReference() {
+        String owner = stackWithPods("keeper", 0, false);
+        ownedStack("kept", "keeper", owner);
+        kubectl.run("delete", "stack", "keeper", "--cascade=orphan").ok();
+        Poll.holds(
+                Duration.ofSeconds(3),
+                "the orphaned Stack stays",
+                () -> assertThat(kubectl.run("get", "stack", "kept", "-o", "name")
+                                .ok())
+                        .isEqualTo("stack.gc.example.org/kept\n"));
+        assertThat(kubectl.run("get", "stack", "kept", "-o", "jsonpath={.metadata.ownerReferences}")
                         .ok())
                 .isEmpty();
     }

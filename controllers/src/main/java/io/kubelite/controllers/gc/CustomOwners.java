@@ -16,26 +16,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The custom kinds that can own objects, followed from the CustomResourceDefinitions (kube's
- * garbage collector follows discovery the same way, so no kind is listed by hand): each
- * established CRD gets an informer over its objects, started when the CRD appears and closed when
- * it goes, whose events {@link Listener} hears. An owner reference resolves by group and kind
+ * The custom kinds, followed from the CustomResourceDefinitions for the garbage collector (kube's
+ * collector follows discovery the same way, so no kind is listed by hand): each established CRD
+ * gets an informer over its objects — owners and dependents alike — handed to {@link Listener}
+ * before it starts, and closed when the CRD goes. An owner reference resolves by group and kind
  * (the versions of a CRD share their objects); a kind whose CRD is gone still resolves, so that
  * the quorum read finds its owners absent and their dependents are collected.
  */
 final class CustomOwners implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CustomOwners.class);
 
-    /** What the garbage collector hears from the custom owners' informers. */
+    /** The garbage collector's side of the custom kinds' informers. */
     interface Listener {
-        /** A custom object was added or changed; {@code r} is its resource. */
-        void ownerChanged(Resource<CustomObject> r, CustomObject o);
+        /** A new informer over a custom resource's objects, not yet started: add indexes and handlers. */
+        void starting(Informer<CustomObject> inf);
 
-        /** A custom object was deleted. */
-        void ownerDeleted(CustomObject o);
-
-        /** The CRD of {@code group}/{@code kind} stopped being served: its objects are gone. */
-        void kindGone(String group, String kind);
+        /** The informer is closed: its CRD went (its objects are gone) or changed its names. */
+        void stopped(Informer<CustomObject> inf);
     }
 
     private final Store store;
@@ -77,16 +74,6 @@ final class CustomOwners implements AutoCloseable {
         return Optional.ofNullable(byGroupKind.get(apiVersion.substring(0, slash) + "/" + kind));
     }
 
-    /** The informer over a custom resource's objects, by its key segment ({@code group/plural}); null if none. */
-    Informer<CustomObject> informer(String keySegment) {
-        for (Informer<CustomObject> i : informers.values()) {
-            if (i.resource().keySegment().equals(keySegment)) {
-                return i;
-            }
-        }
-        return null;
-    }
-
     private synchronized void follow(CustomResourceDefinition crd) {
         Resource<CustomObject> r = resource(crd);
         if (r == null) {
@@ -100,28 +87,14 @@ final class CustomOwners implements AutoCloseable {
         }
         if (current != null) {
             current.close();
+            listener.stopped(current);
         }
         byGroupKind.put(r.group() + "/" + r.kind(), r);
         Informer<CustomObject> inf = new Informer<>(store.of(r), null);
-        inf.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(CustomObject o) {
-                listener.ownerChanged(r, o);
-            }
-
-            @Override
-            public void onUpdate(CustomObject old, CustomObject o) {
-                listener.ownerChanged(r, o);
-            }
-
-            @Override
-            public void onDelete(CustomObject o) {
-                listener.ownerDeleted(o);
-            }
-        });
+        listener.starting(inf);
         informers.put(name, inf);
         inf.start();
-        LOG.info("garbage collector follows custom owners {} of CRD {}", r.keySegment(), name);
+        LOG.info("garbage collector follows custom objects {} of CRD {}", r.keySegment(), name);
     }
 
     private synchronized void stop(CustomResourceDefinition crd) {
@@ -129,9 +102,9 @@ final class CustomOwners implements AutoCloseable {
         if (inf != null) {
             inf.close();
             LOG.info(
-                    "garbage collector stops following custom owners of CRD {}",
+                    "garbage collector stops following custom objects of CRD {}",
                     crd.getMetadata().getName());
-            listener.kindGone(inf.resource().group(), inf.resource().kind());
+            listener.stopped(inf);
         }
     }
 

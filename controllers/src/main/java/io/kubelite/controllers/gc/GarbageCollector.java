@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * ({@link CustomOwners}, followed from the CRDs as kube's collector follows discovery); owner
  * kinds neither knows are left alone. Bound pods are deleted
  * gracefully. Watched dependents: pods, replicasets, services, endpoints,
- * serviceaccounts, secrets and leases (a node Lease owned by its Node goes with it).
+ * serviceaccounts, secrets and leases (a node Lease owned by its Node goes with it), and the
+ * objects of every established CRD.
  *
  * <p>Foreground propagation: the API server marks the owner with a deletionTimestamp and
  * the {@code foregroundDeletion} finalizer and leaves it in place. The collector deletes
@@ -93,7 +94,7 @@ public final class GarbageCollector implements Controller {
 
     private final ControllerContext ctx;
     /** Dependents (which can also be owners), by plural. */
-    private final Map<String, Informer<? extends Message>> informers = new LinkedHashMap<>();
+    private final Map<String, Informer<? extends Message>> informers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Kinds that are only ever owners here, by plural. */
     private final Map<String, Informer<? extends Message>> owners = new LinkedHashMap<>();
 
@@ -115,23 +116,15 @@ public final class GarbageCollector implements Controller {
         customOwners = new CustomOwners(
                 ctx.informers().get(CustomResourceDefinitionKind.RESOURCE), ctx.store(), new CustomOwners.Listener() {
                     @Override
-                    public void ownerChanged(Resource<CustomObject> r, CustomObject o) {
-                        if (foregroundPending(o.getMetadata())) {
-                            queue.add(new Ref(
-                                    r.keySegment(),
-                                    o.getMetadata().getNamespace(),
-                                    o.getMetadata().getName()));
-                        }
+                    public void starting(Informer<CustomObject> inf) {
+                        watchDependents(inf);
                     }
 
                     @Override
-                    public void ownerDeleted(CustomObject o) {
-                        GarbageCollector.this.ownerDeleted(o.getMetadata().getUid());
-                    }
-
-                    @Override
-                    public void kindGone(String group, String kind) {
-                        enqueueDependentsOfKind(group, kind);
+                    public void stopped(Informer<CustomObject> inf) {
+                        informers.remove(refKey(inf.resource()), inf);
+                        enqueueDependentsOfKind(
+                                inf.resource().group(), inf.resource().kind());
                     }
                 });
     }
@@ -146,8 +139,7 @@ public final class GarbageCollector implements Controller {
 
     /** The informer of a watched kind, by {@link Ref#resource()}; null when none is watched. */
     private Informer<? extends Message> informerOf(String resource) {
-        Informer<? extends Message> inf = informers.getOrDefault(resource, owners.get(resource));
-        return inf != null ? inf : customOwners.informer(resource);
+        return informers.getOrDefault(resource, owners.get(resource));
     }
 
     private static String refKey(Resource<?> r) {
@@ -179,8 +171,13 @@ public final class GarbageCollector implements Controller {
     }
 
     private <T extends Message> void watch(Resource<T> r) {
-        Informer<T> inf = ctx.informers().get(r);
-        informers.put(r.plural(), inf);
+        watchDependents(ctx.informers().get(r));
+    }
+
+    /** Watches {@code inf}'s objects as dependents (and owners); before it starts. */
+    private <T extends Message> void watchDependents(Informer<T> inf) {
+        Resource<T> r = inf.resource();
+        informers.put(refKey(r), inf);
         inf.addIndex(
                 OWNER_INDEX,
                 o -> r.meta(o).getOwnerReferencesList().stream()
@@ -261,7 +258,7 @@ public final class GarbageCollector implements Controller {
     }
 
     private static Ref ref(Resource<?> r, ObjectMeta m) {
-        return new Ref(r.plural(), m.getNamespace(), m.getName());
+        return new Ref(refKey(r), m.getNamespace(), m.getName());
     }
 
     @Override
@@ -460,8 +457,7 @@ public final class GarbageCollector implements Controller {
         if (or.namespaced() && (ns == null || ns.isEmpty())) {
             return true; // a cluster-scoped dependent cannot name a namespaced owner; leave it
         }
-        Informer<O> inf =
-                (Informer<O>) (or.custom() ? customOwners.informer(or.keySegment()) : informers.get(or.plural()));
+        Informer<O> inf = (Informer<O>) informers.get(refKey(or));
         if (inf != null) {
             Optional<O> cached = inf.get(ns, o.getName());
             if (cached.isPresent() && or.meta(cached.get()).getUid().equals(o.getUid())) {
