@@ -33,9 +33,19 @@ public final class CustomResourceKinds {
         return kind.strategy() instanceof CustomStrategy s ? s.scale() : java.util.Optional.empty();
     }
 
-    /** A custom kind's strategy, which also knows the version's scale paths. */
+    /**
+     * The members of {@code object} (a whole custom object, as sent) that the version's schema
+     * would prune: kube's unknown fields of a custom resource. None for a kind without a schema.
+     */
+    public static List<String> unknownFields(Kind<?> kind, com.fasterxml.jackson.databind.JsonNode object) {
+        return kind.strategy() instanceof CustomStrategy s ? s.unknownFields(object) : List.of();
+    }
+
+    /** A custom kind's strategy, which also knows the version's scale paths and schema. */
     private abstract static class CustomStrategy implements Strategy<CustomObject> {
         abstract java.util.Optional<CustomScale> scale();
+
+        abstract List<String> unknownFields(com.fasterxml.jackson.databind.JsonNode object);
     }
 
     private static Strategy<CustomObject> strategy(CustomResourceDefinitionVersion v) {
@@ -50,6 +60,11 @@ public final class CustomResourceKinds {
             @Override
             java.util.Optional<CustomScale> scale() {
                 return scale;
+            }
+
+            @Override
+            List<String> unknownFields(com.fasterxml.jackson.databind.JsonNode object) {
+                return schema == null || !object.isObject() ? List.of() : schema.unknownFields(object);
             }
 
             @Override
