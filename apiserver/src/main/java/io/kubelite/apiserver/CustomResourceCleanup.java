@@ -158,6 +158,7 @@ final class CustomResourceCleanup implements WatchCache.Sink<CustomResourceDefin
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .items();
         int deleted = 0;
+        int marked = 0;
         for (CustomObject o : items) {
             ObjectMeta m = o.getMetadata();
             String ns = r.namespaced() ? m.getNamespace() : null;
@@ -182,6 +183,7 @@ final class CustomResourceCleanup implements WatchCache.Sink<CustomResourceDefin
                                                             .setDeletionGracePeriodSeconds(0))
                                                     .build())
                             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    marked++;
                 }
             } catch (Exception e) {
                 if (!gone(e)) {
@@ -189,12 +191,20 @@ final class CustomResourceCleanup implements WatchCache.Sink<CustomResourceDefin
                 }
             }
         }
-        int remaining = items.size() - deleted;
-        if (deleted > 0 || remaining > 0) {
+        // counted from etcd, not from the above: another replica may have done part of it, and an
+        // object created meanwhile (by a replica that had not seen the CRD terminating) counts too
+        int remaining = items.isEmpty()
+                ? 0
+                : objects.list(ListOptions.all())
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                        .items()
+                        .size();
+        if (deleted > 0 || marked > 0) {
             LOG.info(
-                    "CRD {} terminating: deleted {} custom objects, {} waiting for their finalizers",
+                    "CRD {} terminating: deleted {} custom objects, marked {} with finalizers; {} remain",
                     crd,
                     deleted,
+                    marked,
                     remaining);
         }
         return remaining;

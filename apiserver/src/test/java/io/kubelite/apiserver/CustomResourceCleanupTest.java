@@ -27,14 +27,21 @@ class CustomResourceCleanupTest {
     static final String GIZMOS = "/apis/cleanup.example.org/v1/namespaces/default/gizmos";
 
     static TestApiServer api;
+    /** A second replica on the same etcd prefix: both run the cleanup, as kube-apiservers do. */
+    static TestApiServer replica;
 
     @BeforeAll
     static void start() throws Exception {
-        api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), ApiServerConfig.local());
+        String prefix = ETCD.newPrefix();
+        api = TestApiServer.start(ETCD.connect(prefix), ApiServerConfig.local());
+        replica = TestApiServer.start(ETCD.connect(prefix), ApiServerConfig.local());
     }
 
     @AfterAll
     static void stop() {
+        if (replica != null) {
+            replica.close();
+        }
         if (api != null) {
             api.close();
         }
@@ -123,5 +130,44 @@ class CustomResourceCleanupTest {
                 "a create accepted again",
                 () -> api.post(GIZMOS, gizmo("again", "[]")).code(),
                 code -> code == 201);
+    }
+
+    @Test
+    void twoReplicasCleaningUpTheSameCrdFinishItOnce() throws Exception {
+        String crd = CRD.replace("gizmos", "doodads").replace("Gizmo", "Doodad");
+        String doodads = GIZMOS.replace("gizmos", "doodads");
+        assertThat(api.post(CRDS, crd).code()).isEqualTo(201);
+        Poll.until(
+                Duration.ofSeconds(10),
+                "doodads served",
+                () -> replica.get(doodads).code() == 200);
+        for (int i = 0; i < 40; i++) {
+            String body = gizmo("d" + i, "[]").replace("Gizmo", "Doodad");
+            Resp r = (i % 2 == 0 ? api : replica).post(doodads, body);
+            assertThat(r.code()).as(r.body()).isEqualTo(201);
+        }
+        assertThat(replica.delete(CRDS + "/doodads.cleanup.example.org", null).code())
+                .isEqualTo(200);
+        Poll.until(
+                Duration.ofSeconds(20),
+                "the CRD gone, through either replica",
+                () -> api.get(CRDS + "/doodads.cleanup.example.org").code() + " "
+                        + replica.get(CRDS + "/doodads.cleanup.example.org").code(),
+                seen -> seen.equals("404 404"));
+        // nothing left in etcd under the resource's prefix
+        io.kubelite.kinds.Resource<io.kubelite.api.CustomObject> r = new io.kubelite.kinds.Resource<>(
+                "cleanup.example.org",
+                "v1",
+                "Doodad",
+                "doodads",
+                true,
+                io.kubelite.api.CustomObject.getDefaultInstance(),
+                java.util.List.of());
+        assertThat(api.store()
+                        .of(r)
+                        .list(io.kubelite.store.ListOptions.all())
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .items())
+                .isEmpty();
     }
 }
