@@ -117,9 +117,51 @@ final class CustomResourceOpenApi {
             props.set("kind", string(KIND_DESCRIPTION));
             props.set(
                     "metadata", described(schemas.ref(schemas.add(ObjectMeta.getDescriptor())), METADATA_DESCRIPTION));
+            embedded(props, schemas, v3);
         }
         gvk(s, r.group(), r.version(), r.kind());
         return s;
+    }
+
+    /**
+     * kube's addEmbeddedProperties: a nested {@code x-kubernetes-embedded-resource} object gets
+     * {@code apiVersion}, {@code kind} (both required) and the ObjectMeta reference, so that
+     * {@code kubectl explain} shows a pod template inside a custom resource as an object. Skipped in
+     * Swagger 2.0 where the object also keeps unknown fields, as kube skips it.
+     */
+    private static void embedded(JsonNode node, SchemaGenerator schemas, boolean v3) {
+        if (node.isObject()) {
+            node.forEach(child -> embeddedSchema(child, schemas, v3));
+        }
+    }
+
+    private static void embeddedSchema(JsonNode schema, SchemaGenerator schemas, boolean v3) {
+        if (!(schema instanceof ObjectNode s)) {
+            return;
+        }
+        embedded(s.path("properties"), schemas, v3);
+        embeddedSchema(s.get("items"), schemas, v3);
+        embeddedSchema(s.get("additionalProperties"), schemas, v3);
+        boolean preserve = s.path("x-kubernetes-preserve-unknown-fields").asBoolean();
+        if (!s.path("x-kubernetes-embedded-resource").asBoolean() || !v3 && preserve) {
+            return;
+        }
+        ObjectNode props = s.has("properties") ? (ObjectNode) s.get("properties") : s.putObject("properties");
+        props.set("apiVersion", string(API_VERSION_DESCRIPTION));
+        props.set("kind", string(KIND_DESCRIPTION));
+        props.set("metadata", described(schemas.ref(schemas.add(ObjectMeta.getDescriptor())), METADATA_DESCRIPTION));
+        com.fasterxml.jackson.databind.node.ArrayNode required = s.has("required")
+                ? (com.fasterxml.jackson.databind.node.ArrayNode) s.get("required")
+                : s.putArray("required");
+        for (String r : List.of("kind", "apiVersion")) {
+            boolean present = false;
+            for (JsonNode x : required) {
+                present |= x.asText().equals(r);
+            }
+            if (!present) {
+                required.add(r);
+            }
+        }
     }
 
     private static ObjectNode listSchema(SchemaGenerator schemas, ServedVersion v, String itemName) {

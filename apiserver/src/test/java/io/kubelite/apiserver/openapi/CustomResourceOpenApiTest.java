@@ -53,7 +53,9 @@ class CustomResourceOpenApiTest {
                      "spec":{"type":"object","required":["size"],"properties":{
                       "size":{"type":"integer","minimum":1,"description":"how big"},
                       "port":{"x-kubernetes-int-or-string":true,"nullable":true},
-                      "extra":{"type":"object","x-kubernetes-preserve-unknown-fields":true}%s}},
+                      "extra":{"type":"object","x-kubernetes-preserve-unknown-fields":true},
+                      "template":{"type":"object","x-kubernetes-embedded-resource":true,
+                       "x-kubernetes-preserve-unknown-fields":true}%s}},
                      "status":{"type":"object","properties":{"ready":{"type":"boolean"}}}}}}},
                    {"name":"v1alpha1","served":true,"storage":false,
                     "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}},
@@ -103,6 +105,17 @@ class CustomResourceOpenApiTest {
                 .isEqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
         assertThat(widget.path("properties").path("apiVersion").path("type").asText())
                 .isEqualTo("string");
+        JsonNode template =
+                widget.path("properties").path("spec").path("properties").path("template");
+        assertThat(template.path("properties")
+                        .path("metadata")
+                        .path("allOf")
+                        .path(0)
+                        .path("$ref")
+                        .asText())
+                .as("an embedded resource has kube's metadata")
+                .endsWith("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+        assertThat(template.path("required").toString()).isEqualTo("[\"kind\",\"apiVersion\"]");
         JsonNode size =
                 widget.path("properties").path("spec").path("properties").path("size");
         assertThat(size.path("minimum").asInt())
