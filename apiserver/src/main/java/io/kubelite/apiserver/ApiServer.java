@@ -3,6 +3,8 @@ package io.kubelite.apiserver;
 import com.google.protobuf.Message;
 import io.kubelite.apiserver.mirror.EtcdMemberMirrorPods;
 import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
+import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
+import io.kubelite.apiserver.openapi.OpenApiDocuments;
 import io.kubelite.apiserver.pods.PodExecProxy;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
@@ -53,6 +55,8 @@ public final class ApiServer implements Component {
     private final ApiServerConfig config;
     private final Map<Resource<?>, WatchCache<?>> caches = new LinkedHashMap<>();
     private ServedKinds servedKinds;
+    private LiveOpenApiDocuments openapi;
+    private CustomResourceCleanup crdCleanup;
     private Vertx vertx;
     private ApiRoutes routes;
     private final List<HttpServer> servers = new ArrayList<>();
@@ -120,7 +124,14 @@ public final class ApiServer implements Component {
                     .register(registry);
         }
         servedKinds = new ServedKinds(store, config.watchCacheSize(), timers);
+        // generated here, at start-up, so that no request ever waits for it; then again on CRD changes
+        openapi = new LiveOpenApiDocuments(
+                OpenApiDocuments.generate(io.kubelite.api.KubeVersion.GIT_VERSION), servedKinds::servedCrds);
+        servedKinds.onServedChange(openapi::refresh);
         cache(CustomResourceDefinitionKind.RESOURCE).watch(-1, servedKinds);
+        crdCleanup = new CustomResourceCleanup(store);
+        crdCleanup.start();
+        cache(CustomResourceDefinitionKind.RESOURCE).watch(-1, crdCleanup);
         cache(SecretKind.RESOURCE)
                 .synced()
                 .thenRun(() -> cache(SecretKind.RESOURCE).watch(-1, auth.secretsSink()));
@@ -137,7 +148,8 @@ public final class ApiServer implements Component {
                         .setFileCachingEnabled(false)));
         HttpClient kubeletClient = vertx.createHttpClient();
         HandlerContext handlers = new HandlerContext(config, store, caches, vertx, kubeletClient, auth, servedKinds);
-        routes = new ApiRoutes(handlers, new SystemEndpoints(handlers, registry, readiness, () -> closed), registry);
+        routes = new ApiRoutes(
+                handlers, new SystemEndpoints(handlers, registry, readiness, () -> closed, openapi), registry);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.bindAddress())
                 .setPort(config.port())
@@ -217,9 +229,15 @@ public final class ApiServer implements Component {
         if (compactor != null) {
             compactor.close();
         }
+        if (crdCleanup != null) {
+            crdCleanup.close(); // first: its worker writes through the store
+        }
         caches.values().forEach(WatchCache::close);
         if (servedKinds != null) {
             servedKinds.close();
+        }
+        if (openapi != null) {
+            openapi.close();
         }
         for (HttpServer s : servers) {
             try {

@@ -6,8 +6,12 @@ import io.kubelite.api.ApiJson;
 import io.kubelite.api.ApiJsonException;
 import io.kubelite.api.Parsed;
 import io.kubelite.api.TypeMeta;
+import io.kubelite.kinds.Kind;
+import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceKinds;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Decodes a request body (JSON or YAML, one document) as one expected type, in one step:
@@ -28,15 +32,30 @@ public final class BodyDecoder<M extends Message> {
     private final M prototype;
     private final String kind;
     private final String apiVersion;
+    /** The fields the type's schema does not know beyond what binding finds (a custom resource's). */
+    private final Function<JsonNode, List<String>> schemaUnknown;
 
     public BodyDecoder(M prototype, String kind, String apiVersion) {
+        this(prototype, kind, apiVersion, doc -> List.of());
+    }
+
+    private BodyDecoder(M prototype, String kind, String apiVersion, Function<JsonNode, List<String>> schemaUnknown) {
         this.prototype = prototype;
         this.kind = kind;
         this.apiVersion = apiVersion;
+        this.schemaUnknown = schemaUnknown;
     }
 
-    /** A decoder for objects of {@code r}, as its create and update bodies hold them. */
+    /**
+     * A decoder for objects of {@code r}, as its create and update bodies hold them. A custom
+     * resource's unknown fields are those its version's schema would prune, as kube reports them.
+     */
     public static <T extends Message> BodyDecoder<T> of(Resource<T> r) {
+        if (r.custom()) {
+            Kind<T> kind = Kinds.of(r);
+            return new BodyDecoder<>(
+                    r.prototype(), r.kind(), r.apiVersion(), doc -> CustomResourceKinds.unknownFields(kind, doc));
+        }
         return new BodyDecoder<>(r.prototype(), r.kind(), r.apiVersion());
     }
 
@@ -102,7 +121,14 @@ public final class BodyDecoder<M extends Message> {
                     "the kind in the data (" + tm.kind() + ") does not match the expected kind (" + kind + ")");
         }
         try {
-            return new Bound<>(tm, ApiJson.parse(doc, prototype));
+            Parsed<M> parsed = ApiJson.parse(doc, prototype);
+            List<String> unknown = schemaUnknown.apply(doc);
+            if (!unknown.isEmpty()) {
+                List<String> all = new java.util.ArrayList<>(parsed.unknownFields());
+                all.addAll(unknown);
+                parsed = new Parsed<>(parsed.message(), all);
+            }
+            return new Bound<>(tm, parsed);
         } catch (ApiJsonException e) {
             throw ApiException.badRequest(kind + " in version \"" + apiVersion.substring(apiVersion.indexOf('/') + 1)
                     + "\" cannot be handled as a " + kind + ": " + e.getMessage());

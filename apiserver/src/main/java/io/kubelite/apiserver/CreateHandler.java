@@ -30,6 +30,9 @@ final class CreateHandler {
      * its managedFields.
      */
     static <T extends Message> void create(RequestScope<T> s, T obj, UnaryOperator<T> owned) {
+        if (s.ctx().kinds().terminating(s.resource())) {
+            throw ApiException.methodNotAllowed("create not allowed while custom resource definition is terminating");
+        }
         ObjectMeta m = s.resource().meta(obj);
         String ns = s.namespace();
         if (s.resource().namespaced()

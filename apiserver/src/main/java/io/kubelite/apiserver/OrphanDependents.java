@@ -2,7 +2,6 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
@@ -15,8 +14,10 @@ import java.util.concurrent.CompletionException;
 /**
  * {@code propagationPolicy=Orphan}, done at once rather than through kube's orphan
  * finalizer: every object in the owner's namespace (or, for a cluster-scoped owner, every
- * object) that names the owner's uid in its ownerReferences loses that reference. Finds
- * them in the watch caches; writes with guaranteed updates.
+ * object) that names the owner's uid in its ownerReferences loses that reference — objects of
+ * the built-in kinds and of the served custom resources alike. Finds them in the watch caches
+ * (a custom resource's is started here if no request has yet, and read once it has its first
+ * list); writes with guaranteed updates.
  */
 final class OrphanDependents {
     private final HandlerContext ctx;
@@ -28,20 +29,39 @@ final class OrphanDependents {
     /** Completes when no object refers to {@code owner} (an object of {@code ownerResource}) any more. */
     CompletableFuture<Void> of(Resource<?> ownerResource, ObjectMeta owner) {
         List<CompletableFuture<?>> all = new ArrayList<>();
-        for (Resource<? extends Message> dr : Kinds.stored()) {
+        for (Resource<? extends Message> dr : ctx.kinds().stored()) {
             if (ownerResource.namespaced() && !dr.namespaced()) {
                 continue; // a namespaced owner has no cluster-scoped dependents
             }
-            all.add(in(dr, ownerResource.namespaced() ? owner.getNamespace() : null, owner.getUid()));
+            String ns = ownerResource.namespaced() ? owner.getNamespace() : null;
+            all.add(
+                    dr.custom()
+                            ? customCache(dr).thenCompose(synced -> in(dr, ns, owner.getUid()))
+                            : in(dr, ns, owner.getUid()));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /** The custom resource's watch cache once it has its first list; at once when its CRD just went. */
+    private CompletableFuture<Void> customCache(Resource<? extends Message> dr) {
+        try {
+            return ctx.cache(dr).synced();
+        } catch (ApiException gone) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     private <D extends Message> CompletableFuture<Void> in(Resource<D> dr, String ownerNamespace, String ownerUid) {
         String ns = dr.namespaced() ? ownerNamespace : null;
         ObjectStore<D> ds = ctx.store().of(dr);
         List<CompletableFuture<?>> all = new ArrayList<>();
-        for (WatchCache.Entry<D> e : ctx.cache(dr).snapshot(ns).entries()) {
+        WatchCache<D> cache;
+        try {
+            cache = ctx.cache(dr);
+        } catch (ApiException gone) {
+            return CompletableFuture.completedFuture(null); // a custom resource whose CRD just went
+        }
+        for (WatchCache.Entry<D> e : cache.snapshot(ns).entries()) {
             ObjectMeta dm = dr.meta(e.object());
             if (dm.getOwnerReferencesList().stream().noneMatch(o -> o.getUid().equals(ownerUid))) {
                 continue;

@@ -6,6 +6,7 @@ import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CrdStatus;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceKinds;
 import io.kubelite.store.Store;
@@ -32,6 +33,12 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
 
     /** "group/version/plural" → the kind; replaced whole when its CRD changes. */
     private final Map<String, Kind<CustomObject>> custom = new ConcurrentHashMap<>();
+    /** CRD name → the CRD, while it has served versions (what OpenAPI publishes). */
+    private final Map<String, CustomResourceDefinition> servedCrds = new ConcurrentHashMap<>();
+    /** Told after every change of the served CRDs (OpenAPI regenerates). */
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** "group/plural" of the custom resources whose CRD is being deleted: creates are refused. */
+    private final java.util.Set<String> terminating = ConcurrentHashMap.newKeySet();
     /** CRD name → the keys of {@link #custom} it defines. */
     private final Map<String, List<String>> byCrd = new ConcurrentHashMap<>();
     /** "group/version/plural" → its watch cache (one per version: each encodes its own apiVersion). */
@@ -91,6 +98,24 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
         return Optional.empty();
     }
 
+    /** The CRDs with served versions now, as last seen. */
+    public List<CustomResourceDefinition> servedCrds() {
+        return List.copyOf(servedCrds.values());
+    }
+
+    /**
+     * Calls {@code listener} after each change of a served CRD (created, changed, deleted), on the
+     * thread delivering the CRD watch; it must return at once.
+     */
+    public void onServedChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /** Whether {@code r} is a custom resource whose CRD is being deleted (kube then refuses creates). */
+    public boolean terminating(Resource<?> r) {
+        return terminating.contains(r.group() + "/" + r.plural());
+    }
+
     /** The watch cache of a custom resource, started on first use; null when its CRD is gone. */
     WatchCache<CustomObject> cache(Resource<CustomObject> r) {
         String key = r.group() + "/" + r.version() + "/" + r.plural();
@@ -130,6 +155,22 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
                 }
             }
         }
+        String groupResource = crd.getSpec().getGroup() + "/"
+                + crd.getStatus().getAcceptedNames().getPlural();
+        if (c.type() != WatchEvent.Type.DELETED && CrdStatus.terminating(crd)) {
+            terminating.add(groupResource);
+        } else {
+            terminating.remove(groupResource);
+        }
+        boolean wasServed = servedCrds.containsKey(name);
+        if (keys.isEmpty()) {
+            servedCrds.remove(name);
+        } else {
+            servedCrds.put(name, crd);
+        }
+        if (wasServed || !keys.isEmpty()) {
+            listeners.forEach(Runnable::run);
+        }
         if (keys.isEmpty()) {
             byCrd.remove(name);
             if (!old.isEmpty()) {
@@ -145,10 +186,11 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
     }
 
     /**
-     * A deleted CRD takes its objects with it, as kube's CRD finalizer does (here after the CRD is
-     * gone, not before; every replica issues the same idempotent range delete, conditional on the
-     * CRD still being absent so a replica that sees the deletion late cannot remove the objects of
-     * a CRD re-created meanwhile).
+     * A backstop: {@link CustomResourceCleanup} has deleted a CRD's objects before the CRD goes, but
+     * a CRD whose cleanup finalizer was removed by hand (or one stored before kubelite added it)
+     * must not leave objects that a CRD created again would serve. Every replica issues the same
+     * idempotent range delete, conditional on the CRD still being absent so a replica that sees
+     * the deletion late cannot remove the objects of a CRD re-created meanwhile.
      */
     private void deleteObjects(String crd, List<String> served) {
         if (served.isEmpty()) {

@@ -1,6 +1,6 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.apiserver.openapi.OpenApiDocuments;
+import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
 import io.kubelite.apiserver.openapi.OpenApiEndpoint;
 import io.kubelite.store.runtime.ReadinessChecks;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,11 +20,15 @@ final class SystemEndpoints {
     private final ReadinessChecks readiness;
     private final BooleanSupplier closing;
     private final Discovery discovery;
-    // generated here, at start-up, so that no request ever waits for it
-    private final OpenApiEndpoint openapi =
-            new OpenApiEndpoint(OpenApiDocuments.generate(io.kubelite.api.KubeVersion.GIT_VERSION));
+    private final OpenApiEndpoint openapi;
 
-    SystemEndpoints(HandlerContext ctx, MeterRegistry registry, ReadinessChecks readiness, BooleanSupplier closing) {
+    SystemEndpoints(
+            HandlerContext ctx,
+            MeterRegistry registry,
+            ReadinessChecks readiness,
+            BooleanSupplier closing,
+            LiveOpenApiDocuments openapi) {
+        this.openapi = new OpenApiEndpoint(openapi::current);
         this.discovery = new Discovery(ctx.kinds());
         this.ctx = ctx;
         this.registry = registry;

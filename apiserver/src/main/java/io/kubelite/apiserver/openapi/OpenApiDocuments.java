@@ -5,23 +5,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
+import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The OpenAPI documents of every kind in the registry ({@link Kinds}), generated once and kept as
- * bytes: the Swagger 2.0 document ({@code /openapi/v2}), and OpenAPI 3 — one document per group
+ * The OpenAPI documents of every kind in the registry ({@link Kinds}) and of the served custom
+ * resources ({@link CustomResourceOpenApi}), kept as bytes: the Swagger 2.0 document ({@code /openapi/v2}), and OpenAPI 3 — one document per group
  * version ({@code /openapi/v3/api/v1}, {@code /openapi/v3/apis/apps/v1}) and the index
  * ({@code /openapi/v3}) whose {@code serverRelativeURL}s carry each document's hash, so clients
- * cache a document until it changes. Immutable and thread-safe once built.
+ * cache a document until it changes. Immutable and thread-safe once built: a change of the CRDs
+ * makes a new instance ({@link #withCustomResources}), which reuses the built-in group versions'
+ * documents.
  */
 public final class OpenApiDocuments {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,33 +39,61 @@ public final class OpenApiDocuments {
         }
     }
 
+    private final String version;
     private final Document v2;
     private final Document v3Index;
+    /** The built-in kinds' documents, by group version, in registry order. */
+    private final Map<String, Document> builtIn;
+
     private final Map<String, Document> v3ByGroupVersion;
 
-    private OpenApiDocuments(Document v2, Document v3Index, Map<String, Document> v3ByGroupVersion) {
+    private OpenApiDocuments(String version, Document v2, Map<String, Document> builtIn, Map<String, Document> custom) {
+        this.version = version;
         this.v2 = v2;
-        this.v3Index = v3Index;
-        this.v3ByGroupVersion = v3ByGroupVersion;
+        this.builtIn = builtIn;
+        Map<String, Document> all = new LinkedHashMap<>(builtIn);
+        custom.forEach(all::putIfAbsent); // a CRD cannot take over a built-in group version
+        this.v3ByGroupVersion = java.util.Collections.unmodifiableMap(all);
+        ObjectNode index = NODES.objectNode();
+        ObjectNode paths = index.putObject("paths");
+        all.forEach(
+                (gv, doc) -> paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + doc.hash()));
+        this.v3Index = Document.of(bytes(index));
     }
 
     /** Generates the documents of every registered kind; {@code version} is the server's gitVersion. */
     public static OpenApiDocuments generate(String version) {
-        Document v2 = Document.of(bytes(v2(version)));
         Map<String, List<Resource<? extends Message>>> byGv = new LinkedHashMap<>();
         for (Resource<? extends Message> r : Kinds.resources()) {
             String gv = r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version();
             byGv.computeIfAbsent(gv, k -> new ArrayList<>()).add(r);
         }
         Map<String, Document> docs = new LinkedHashMap<>();
-        ObjectNode index = NODES.objectNode();
-        ObjectNode paths = index.putObject("paths");
-        byGv.forEach((gv, resources) -> {
-            Document doc = Document.of(bytes(v3(resources)));
-            docs.put(gv, doc);
-            paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + doc.hash());
-        });
-        return new OpenApiDocuments(v2, Document.of(bytes(index)), Map.copyOf(docs));
+        byGv.forEach((gv, resources) -> docs.put(gv, Document.of(bytes(v3(resources, List.of())))));
+        return new OpenApiDocuments(
+                version,
+                Document.of(bytes(v2(version, List.of()))),
+                java.util.Collections.unmodifiableMap(docs),
+                Map.of());
+    }
+
+    /**
+     * These documents with the served versions of {@code crds} added (and those of any CRD before
+     * them dropped): the Swagger 2.0 document and the custom group versions' documents are made
+     * anew, the built-in ones reused. A CRD that is not established, or is being deleted, adds nothing.
+     */
+    public OpenApiDocuments withCustomResources(List<CustomResourceDefinition> crds) {
+        List<CustomResourceOpenApi.ServedVersion> served = new ArrayList<>();
+        crds.stream()
+                .sorted(Comparator.comparing(c -> c.getMetadata().getName()))
+                .forEach(c -> served.addAll(CustomResourceOpenApi.served(c)));
+        Map<String, List<CustomResourceOpenApi.ServedVersion>> byGv = new TreeMap<>();
+        for (CustomResourceOpenApi.ServedVersion v : served) {
+            byGv.computeIfAbsent(v.groupVersionPath(), k -> new ArrayList<>()).add(v);
+        }
+        Map<String, Document> custom = new LinkedHashMap<>();
+        byGv.forEach((gv, versions) -> custom.put(gv, Document.of(bytes(v3(List.of(), versions)))));
+        return new OpenApiDocuments(version, Document.of(bytes(v2(version, served))), builtIn, custom);
     }
 
     /** The Swagger 2.0 document, JSON. */
@@ -88,7 +121,7 @@ public final class OpenApiDocuments {
         }
     }
 
-    private static ObjectNode v2(String version) {
+    private static ObjectNode v2(String version, List<CustomResourceOpenApi.ServedVersion> custom) {
         SchemaGenerator schemas = new SchemaGenerator(false);
         Operations operations = new Operations(schemas, false);
         ObjectNode doc = NODES.objectNode();
@@ -98,11 +131,15 @@ public final class OpenApiDocuments {
         for (Resource<? extends Message> r : Kinds.resources()) {
             operations.add(paths, r, addKind(schemas, r));
         }
+        for (CustomResourceOpenApi.ServedVersion v : custom) {
+            CustomResourceOpenApi.add(paths, schemas, operations, v, false);
+        }
         doc.set("definitions", definitions(schemas));
         return doc;
     }
 
-    private static ObjectNode v3(List<Resource<? extends Message>> resources) {
+    private static ObjectNode v3(
+            List<Resource<? extends Message>> resources, List<CustomResourceOpenApi.ServedVersion> custom) {
         SchemaGenerator schemas = new SchemaGenerator(true);
         Operations operations = new Operations(schemas, true);
         ObjectNode doc = NODES.objectNode();
@@ -111,6 +148,9 @@ public final class OpenApiDocuments {
         ObjectNode paths = doc.putObject("paths");
         for (Resource<? extends Message> r : resources) {
             operations.add(paths, r, addKind(schemas, r));
+        }
+        for (CustomResourceOpenApi.ServedVersion v : custom) {
+            CustomResourceOpenApi.add(paths, schemas, operations, v, true);
         }
         doc.putObject("components").set("schemas", definitions(schemas));
         return doc;

@@ -5,7 +5,8 @@ import io.kubelite.apiserver.Request;
 
 /**
  * Serves {@code /openapi/v2}, {@code /openapi/v3} and {@code /openapi/v3/<group version>} from
- * documents generated once at start-up, so answering never computes anything on the event loop.
+ * documents generated beforehand (at start-up, and off the event loop when the CRDs change, see
+ * {@link LiveOpenApiDocuments}), so answering never computes anything on the event loop.
  * Each answer carries an ETag (the document's hash); a matching {@code If-None-Match} is a 304.
  *
  * <p>Only JSON is served. kube-apiserver also serves the Swagger 2.0 document as protobuf
@@ -17,9 +18,10 @@ import io.kubelite.apiserver.Request;
 public final class OpenApiEndpoint {
     private static final String PREFIX_V3 = "/openapi/v3/";
 
-    private final OpenApiDocuments documents;
+    private final java.util.function.Supplier<OpenApiDocuments> documents;
 
-    public OpenApiEndpoint(OpenApiDocuments documents) {
+    /** Answers from {@code documents.get()}, read once per request. */
+    public OpenApiEndpoint(java.util.function.Supplier<OpenApiDocuments> documents) {
         this.documents = documents;
     }
 
@@ -30,15 +32,15 @@ public final class OpenApiEndpoint {
                 throw ApiException.of(
                         406, "NotAcceptable", "only the following media types are accepted: application/json");
             }
-            send(r, documents.v2());
+            send(r, documents.get().v2());
             return true;
         }
         if (path.equals("/openapi/v3")) {
-            send(r, documents.v3Index());
+            send(r, documents.get().v3Index());
             return true;
         }
         if (path.startsWith(PREFIX_V3)) {
-            OpenApiDocuments.Document doc = documents.v3(path.substring(PREFIX_V3.length()));
+            OpenApiDocuments.Document doc = documents.get().v3(path.substring(PREFIX_V3.length()));
             if (doc == null) {
                 throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
             }

@@ -21,6 +21,12 @@ final class Operations {
             "application/merge-patch+json",
             "application/strategic-merge-patch+json",
             "application/apply-patch+yaml");
+    /**
+     * What a custom resource's PATCH accepts: no strategic merge patch (there is no patch metadata),
+     * which is also what tells kubectl apply to send a JSON merge patch (kube's CRD builder).
+     */
+    static final List<String> CUSTOM_PATCH_TYPES =
+            List.of("application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml");
 
     private final SchemaGenerator schemas;
     private final boolean v3;
@@ -32,22 +38,27 @@ final class Operations {
 
     /** Adds the resource's path items to {@code paths}; {@code definition} is its kind's schema. */
     void add(ObjectNode paths, Resource<?> r, String definition) {
+        add(paths, r, definition, PATCH_TYPES);
+    }
+
+    /** As {@link #add(ObjectNode, Resource, String)}, the PATCH operation accepting {@code patchTypes}. */
+    void add(ObjectNode paths, Resource<?> r, String definition, List<String> patchTypes) {
         String prefix = r.group().isEmpty() ? "/api/" + r.version() : "/apis/" + r.group() + "/" + r.version();
         String collection = prefix + (r.namespaced() ? "/namespaces/{namespace}/" : "/") + r.plural();
         String scope = r.namespaced() ? "Namespaced" : "";
         String id = groupVersionId(r) + scope + r.kind();
 
         ObjectNode coll = paths.putObject(collection);
-        coll.set("get", operation(r, "list" + id, "list", definition, false, false));
-        coll.set("post", operation(r, "create" + id, "post", definition, true, false));
-        coll.set("delete", operation(r, "deletecollection" + id, "deletecollection", definition, false, false));
+        coll.set("get", operation(r, "list" + id, "list", definition, false, List.of()));
+        coll.set("post", operation(r, "create" + id, "post", definition, true, List.of()));
+        coll.set("delete", operation(r, "deletecollection" + id, "deletecollection", definition, false, List.of()));
         pathParameters(coll, r.namespaced(), false);
 
         ObjectNode item = paths.putObject(collection + "/{name}");
-        item.set("get", operation(r, "read" + id, "get", definition, false, false));
-        item.set("put", operation(r, "replace" + id, "put", definition, true, false));
-        item.set("patch", operation(r, "patch" + id, "patch", definition, true, true));
-        item.set("delete", operation(r, "delete" + id, "delete", definition, false, false));
+        item.set("get", operation(r, "read" + id, "get", definition, false, List.of()));
+        item.set("put", operation(r, "replace" + id, "put", definition, true, List.of()));
+        item.set("patch", operation(r, "patch" + id, "patch", definition, true, patchTypes));
+        item.set("delete", operation(r, "delete" + id, "delete", definition, false, List.of()));
         pathParameters(item, r.namespaced(), true);
     }
 
@@ -61,8 +72,10 @@ final class Operations {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
+    /** One operation; {@code patchTypes} is empty except for PATCH, whose body types it lists. */
     private ObjectNode operation(
-            Resource<?> r, String id, String action, String definition, boolean writes, boolean patch) {
+            Resource<?> r, String id, String action, String definition, boolean writes, List<String> patchTypes) {
+        boolean patch = !patchTypes.isEmpty();
         ObjectNode op = NODES.objectNode();
         op.put("operationId", id);
         op.putArray("tags").add(groupVersionId(r).toLowerCase().replaceFirst("v1$", "_v1"));
@@ -87,7 +100,7 @@ final class Operations {
         if (patch) {
             query(params, "force", "Force is going to \"force\" Apply requests.");
         }
-        List<String> consumes = patch ? PATCH_TYPES : List.of("*/*");
+        List<String> consumes = patch ? patchTypes : List.of("*/*");
         if (writes) {
             body(op, params, consumes, definition);
         }

@@ -87,6 +87,11 @@ final class SchemaGenerator {
         return definitions.get(name);
     }
 
+    /** Adds a definition written by hand (a custom resource's schema); replaces one of the same name. */
+    void put(String name, ObjectNode schema) {
+        definitions.put(name, schema);
+    }
+
     /** Every definition added so far, and kube's scalar ones they refer to, sorted by name. */
     Map<String, ObjectNode> definitions() {
         return definitions;

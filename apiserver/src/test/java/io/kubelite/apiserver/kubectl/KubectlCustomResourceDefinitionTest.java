@@ -94,10 +94,10 @@ class KubectlCustomResourceDefinitionTest {
         assertThat(kubectl.run(resource("/crd/crontab.yaml"), Map.of(), "apply", "-f", "-")
                         .ok())
                 .isEqualTo("crontab.stable.example.com/my-new-cron-object created\n");
-        // kubernetes.io's invalid CronTab, refused with kube's messages; unknown fields are pruned, not refused
+        // kubernetes.io's invalid CronTab, refused with kube's messages
         String invalid = resource("/crd/crontab.yaml")
                 .replace("my-new-cron-object", "bad")
-                .replace("cronSpec: \"* * * * */5\"", "cronSpec: \"* * * *\"\n  replicas: 15\n  color: blue");
+                .replace("cronSpec: \"* * * * */5\"", "cronSpec: \"* * * *\"\n  replicas: 15");
         Kubectl.Result refused = kubectl.run(invalid, Map.of(), "apply", "-f", "-");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err())
@@ -106,8 +106,20 @@ class KubectlCustomResourceDefinitionTest {
                                 + "* spec.cronSpec: Invalid value: \"* * * *\": spec.cronSpec in body should match"
                                 + " '^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$'\n"
                                 + "* spec.replicas: Invalid value: 15: spec.replicas in body should be less than or equal to 10");
+        // a field the schema does not know: kubectl's default --validate=strict (the server's
+        // fieldValidation=Strict, which kubectl finds in the CRD's OpenAPI) refuses it as kube does;
+        // --validate=false (fieldValidation=Ignore) has it pruned
         String pruned = resource("/crd/crontab.yaml").replace("my-new-cron-object", "pruned") + "  color: blue\n";
-        kubectl.run(pruned, Map.of(), "apply", "-f", "-").ok();
+        Kubectl.Result strict = kubectl.run(pruned, Map.of(), "apply", "-f", "-");
+        assertThat(strict.exitCode()).isEqualTo(1);
+        assertThat(strict.err())
+                .isEqualTo("Error from server (BadRequest): error when creating \"STDIN\": CronTab in version \"v1\""
+                        + " cannot be handled as a CronTab: strict decoding error: unknown field \"spec.color\"\n");
+        assertThat(kubectl.run(pruned, Map.of(), "apply", "--validate=warn", "-f", "-")
+                        .err())
+                .isEqualTo("Warning: unknown field \"spec.color\"\n");
+        kubectl.run("delete", "crontab", "pruned").ok();
+        kubectl.run(pruned, Map.of(), "apply", "--validate=false", "-f", "-").ok();
         assertThat(kubectl.run("get", "crontab", "pruned", "-o", "jsonpath={.spec}")
                         .ok())
                 .isEqualTo("{\"cronSpec\":\"* * * * */5\",\"image\":\"my-awesome-cron-image\"}");

@@ -1,6 +1,7 @@
 package io.kubelite.controllers.gc;
 
 import com.google.protobuf.Message;
+import io.kubelite.api.CustomObject;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.OwnerReference;
 import io.kubelite.api.Pod;
@@ -9,6 +10,7 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
@@ -49,9 +51,12 @@ import org.slf4j.LoggerFactory;
  * uid) no longer exist is deleted; when only some owners are gone, their references are
  * removed. An owner's absence is confirmed with a quorum read of etcd before anything
  * is deleted, so a dependent created just after its owner is never collected because of
- * watch lag. Owner kinds kubelite does not serve are left alone. Bound pods are deleted
+ * watch lag. Owners can be of the built-in kinds or of any kind an established CRD defines
+ * ({@link CustomOwners}, followed from the CRDs as kube's collector follows discovery); owner
+ * kinds neither knows are left alone. Bound pods are deleted
  * gracefully. Watched dependents: pods, replicasets, services, endpoints,
- * serviceaccounts, secrets and leases (a node Lease owned by its Node goes with it).
+ * serviceaccounts, secrets and leases (a node Lease owned by its Node goes with it), and the
+ * objects of every established CRD.
  *
  * <p>Foreground propagation: the API server marks the owner with a deletionTimestamp and
  * the {@code foregroundDeletion} finalizer and leaves it in place. The collector deletes
@@ -60,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * until their kubelet removes them), then removes the finalizer and, when it was the last
  * one, the owner itself. Unlike kube, dependents are themselves deleted in the background
  * (their own dependents follow through the background path). Owners in foreground deletion
- * can be any watched kind and nodes; namespaces have their own finalizer.
+ * can be any watched kind, nodes and custom kinds; namespaces have their own finalizer.
  */
 public final class GarbageCollector implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
@@ -84,17 +89,19 @@ public final class GarbageCollector implements Controller {
             LeaseKind.RESOURCE,
             JobKind.RESOURCE);
 
-    /** A dependent, by resource plural, namespace and name. */
+    /** A dependent or owner, by resource plural (a custom resource's {@code group/plural}), namespace and name. */
     record Ref(String resource, String namespace, String name) {}
 
     private final ControllerContext ctx;
     /** Dependents (which can also be owners), by plural. */
-    private final Map<String, Informer<? extends Message>> informers = new LinkedHashMap<>();
+    private final Map<String, Informer<? extends Message>> informers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Kinds that are only ever owners here, by plural. */
     private final Map<String, Informer<? extends Message>> owners = new LinkedHashMap<>();
 
     private final WorkQueue<Ref> queue = WorkQueue.builder("garbagecollector").build();
     private final int workers;
+    /** Owners of the kinds the CRDs define, followed as the CRDs come and go. */
+    private final CustomOwners customOwners;
 
     public GarbageCollector(ControllerContext ctx) {
         this.ctx = ctx;
@@ -106,6 +113,57 @@ public final class GarbageCollector implements Controller {
         ownerOnly(NodeKind.RESOURCE);
         ownerOnly(NamespaceKind.RESOURCE);
         ownerOnly(CronJobKind.RESOURCE);
+        customOwners = new CustomOwners(
+                ctx.informers().get(CustomResourceDefinitionKind.RESOURCE), ctx.store(), new CustomOwners.Listener() {
+                    @Override
+                    public void starting(Informer<CustomObject> inf) {
+                        watchDependents(inf);
+                    }
+
+                    @Override
+                    public void stopped(Informer<CustomObject> inf) {
+                        informers.remove(refKey(inf.resource()), inf);
+                        enqueueDependentsOfKind(
+                                inf.resource().group(), inf.resource().kind());
+                    }
+                });
+    }
+
+    /** The owner reference's kind: a built-in one, or one a CRD defines (or defined). */
+    private Optional<Resource<? extends Message>> ownerResource(OwnerReference o) {
+        Optional<Resource<? extends Message>> builtIn = Kinds.byKind(o.getApiVersion(), o.getKind());
+        return builtIn.isPresent()
+                ? builtIn
+                : customOwners.byKind(o.getApiVersion(), o.getKind()).map(r -> r);
+    }
+
+    /** The informer of a watched kind, by {@link Ref#resource()}; null when none is watched. */
+    private Informer<? extends Message> informerOf(String resource) {
+        return informers.getOrDefault(resource, owners.get(resource));
+    }
+
+    private static String refKey(Resource<?> r) {
+        return r.custom() ? r.keySegment() : r.plural();
+    }
+
+    /**
+     * A CRD went: the delete events of its objects may not all have been seen (its informer is
+     * closed), so every dependent of its kind is looked at again.
+     */
+    private void enqueueDependentsOfKind(String group, String kind) {
+        for (Informer<? extends Message> inf : informers.values()) {
+            enqueueOwnedBy(inf, group, kind);
+        }
+    }
+
+    private <T extends Message> void enqueueOwnedBy(Informer<T> inf, String group, String kind) {
+        for (T d : inf.list()) {
+            ObjectMeta m = inf.resource().meta(d);
+            if (m.getOwnerReferencesList().stream()
+                    .anyMatch(o -> o.getKind().equals(kind) && o.getApiVersion().startsWith(group + "/"))) {
+                queue.add(ref(inf.resource(), m));
+            }
+        }
     }
 
     private static boolean foregroundPending(ObjectMeta m) {
@@ -113,8 +171,13 @@ public final class GarbageCollector implements Controller {
     }
 
     private <T extends Message> void watch(Resource<T> r) {
-        Informer<T> inf = ctx.informers().get(r);
-        informers.put(r.plural(), inf);
+        watchDependents(ctx.informers().get(r));
+    }
+
+    /** Watches {@code inf}'s objects as dependents (and owners); before it starts. */
+    private <T extends Message> void watchDependents(Informer<T> inf) {
+        Resource<T> r = inf.resource();
+        informers.put(refKey(r), inf);
         inf.addIndex(
                 OWNER_INDEX,
                 o -> r.meta(o).getOwnerReferencesList().stream()
@@ -181,10 +244,10 @@ public final class GarbageCollector implements Controller {
     /** An owner waiting in foreground deletion may be waiting for exactly this dependent. */
     private void dependentDeleted(Resource<?> r, ObjectMeta m) {
         for (OwnerReference o : m.getOwnerReferencesList()) {
-            Kinds.byKind(o.getApiVersion(), o.getKind())
-                    .filter(or -> informers.containsKey(or.plural()) || owners.containsKey(or.plural()))
-                    .ifPresent(or ->
-                            queue.add(new Ref(or.plural(), or.namespaced() ? m.getNamespace() : "", o.getName())));
+            ownerResource(o)
+                    .filter(or -> informerOf(refKey(or)) != null)
+                    .ifPresent(
+                            or -> queue.add(new Ref(refKey(or), or.namespaced() ? m.getNamespace() : "", o.getName())));
         }
     }
 
@@ -195,7 +258,7 @@ public final class GarbageCollector implements Controller {
     }
 
     private static Ref ref(Resource<?> r, ObjectMeta m) {
-        return new Ref(r.plural(), m.getNamespace(), m.getName());
+        return new Ref(refKey(r), m.getNamespace(), m.getName());
     }
 
     @Override
@@ -225,7 +288,10 @@ public final class GarbageCollector implements Controller {
 
     private Result sync(Ref ref) throws Exception {
         @SuppressWarnings("unchecked")
-        Informer<Message> inf = (Informer<Message>) informers.getOrDefault(ref.resource(), owners.get(ref.resource()));
+        Informer<Message> inf = (Informer<Message>) informerOf(ref.resource());
+        if (inf == null) {
+            return Result.done(); // a custom owner whose CRD is gone: nothing left to finish
+        }
         return syncTyped(inf, ref);
     }
 
@@ -245,7 +311,7 @@ public final class GarbageCollector implements Controller {
         List<OwnerReference> dangling = new ArrayList<>();
         int solid = 0;
         for (OwnerReference o : m.getOwnerReferencesList()) {
-            Optional<Resource<? extends Message>> or = Kinds.byKind(o.getApiVersion(), o.getKind());
+            Optional<Resource<? extends Message>> or = ownerResource(o);
             if (or.isEmpty()) {
                 solid++; // a kind we cannot look up: never collect because of it
                 continue;
@@ -391,7 +457,7 @@ public final class GarbageCollector implements Controller {
         if (or.namespaced() && (ns == null || ns.isEmpty())) {
             return true; // a cluster-scoped dependent cannot name a namespaced owner; leave it
         }
-        Informer<O> inf = (Informer<O>) informers.get(or.plural());
+        Informer<O> inf = (Informer<O>) informers.get(refKey(or));
         if (inf != null) {
             Optional<O> cached = inf.get(ns, o.getName());
             if (cached.isPresent() && or.meta(cached.get()).getUid().equals(o.getUid())) {
@@ -416,5 +482,6 @@ public final class GarbageCollector implements Controller {
     @Override
     public void close() {
         queue.close();
+        customOwners.close();
     }
 }

@@ -18,7 +18,27 @@ import java.time.format.DateTimeFormatter;
  * group (kind, singular, short names) are not detected yet: the last writer's names are served.
  */
 public final class CrdStatus {
+    /**
+     * kube's finalizer on every CRD (added at create): the CRD stays, Terminating, until its
+     * custom objects are deleted; then the API server's {@code CustomResourceCleanup} removes it.
+     */
+    public static final String CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
+
     private CrdStatus() {}
+
+    /** {@code crd} with its {@code type} condition set as given; its time changes only with its status. */
+    public static CustomResourceDefinition withCondition(
+            CustomResourceDefinition crd, String type, boolean status, String reason, String message, Instant now) {
+        CustomResourceDefinitionStatus.Builder st = crd.getStatus().toBuilder();
+        set(st, type, status ? "True" : "False", reason, message, now);
+        return crd.toBuilder().setStatus(st).build();
+    }
+
+    /** Whether the CRD is being deleted and still waits for its custom objects to go. */
+    public static boolean terminating(CustomResourceDefinition crd) {
+        return crd.getMetadata().hasDeletionTimestamp()
+                && crd.getMetadata().getFinalizersList().contains(CLEANUP_FINALIZER);
+    }
 
     /** {@code crd} with the status its spec implies, keeping each condition's time when its status is unchanged. */
     public static CustomResourceDefinition established(CustomResourceDefinition crd, Instant now) {
@@ -29,8 +49,8 @@ public final class CrdStatus {
             }
         }
         st.setAcceptedNames(crd.getSpec().getNames());
-        set(st, "NamesAccepted", "NoConflicts", "no conflicts found", now);
-        set(st, "Established", "InitialNamesAccepted", "the initial names have been accepted", now);
+        set(st, "NamesAccepted", "True", "NoConflicts", "no conflicts found", now);
+        set(st, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
         return crd.toBuilder().setStatus(st).build();
     }
 
@@ -41,14 +61,19 @@ public final class CrdStatus {
     }
 
     private static void set(
-            CustomResourceDefinitionStatus.Builder st, String type, String reason, String message, Instant now) {
+            CustomResourceDefinitionStatus.Builder st,
+            String type,
+            String status,
+            String reason,
+            String message,
+            Instant now) {
         for (int i = 0; i < st.getConditionsCount(); i++) {
             CustomResourceDefinitionCondition c = st.getConditions(i);
             if (c.getType().equals(type)) {
                 CustomResourceDefinitionCondition.Builder b =
                         c.toBuilder().setReason(reason).setMessage(message);
-                if (!c.getStatus().equals("True")) {
-                    b.setStatus("True").setLastTransitionTime(timestamp(now));
+                if (!c.getStatus().equals(status)) {
+                    b.setStatus(status).setLastTransitionTime(timestamp(now));
                 }
                 st.setConditions(i, b);
                 return;
@@ -56,7 +81,7 @@ public final class CrdStatus {
         }
         st.addConditions(CustomResourceDefinitionCondition.newBuilder()
                 .setType(type)
-                .setStatus("True")
+                .setStatus(status)
                 .setReason(reason)
                 .setMessage(message)
                 .setLastTransitionTime(timestamp(now)));

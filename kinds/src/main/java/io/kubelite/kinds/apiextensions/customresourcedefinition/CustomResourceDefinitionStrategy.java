@@ -34,7 +34,12 @@ final class CustomResourceDefinitionStrategy implements Strategy<CustomResourceD
 
     @Override
     public CustomResourceDefinition prepareForCreate(CustomResourceDefinition crd) {
-        return CrdStatus.established(defaults(crd).toBuilder().clearStatus().build(), Instant.now());
+        CustomResourceDefinition.Builder b = defaults(crd).toBuilder().clearStatus();
+        if (!b.getMetadata().getFinalizersList().contains(CrdStatus.CLEANUP_FINALIZER)) {
+            // kube's CRD strategy: its objects are deleted before the CRD goes
+            b.getMetadataBuilder().addFinalizers(CrdStatus.CLEANUP_FINALIZER);
+        }
+        return CrdStatus.established(b.build(), Instant.now());
     }
 
     @Override

@@ -32,9 +32,19 @@ public final class CustomResourceKinds {
         return kind.strategy() instanceof CustomStrategy s ? s.scale() : java.util.Optional.empty();
     }
 
-    /** A custom kind's strategy, which also knows the version's scale paths. */
+    /**
+     * The members of {@code object} (a whole custom object, as sent) that the version's schema
+     * would prune: kube's unknown fields of a custom resource. None for a kind without a schema.
+     */
+    public static List<String> unknownFields(Kind<?> kind, com.fasterxml.jackson.databind.JsonNode object) {
+        return kind.strategy() instanceof CustomStrategy s ? s.unknownFields(object) : List.of();
+    }
+
+    /** A custom kind's strategy, which also knows the version's scale paths and schema. */
     private abstract static class CustomStrategy implements Strategy<CustomObject> {
         abstract java.util.Optional<CustomScale> scale();
+
+        abstract List<String> unknownFields(com.fasterxml.jackson.databind.JsonNode object);
     }
 
     private static Strategy<CustomObject> strategy(CustomResourceDefinitionVersion v) {
@@ -53,6 +63,11 @@ public final class CustomResourceKinds {
             @Override
             java.util.Optional<CustomScale> scale() {
                 return scale;
+            }
+
+            @Override
+            List<String> unknownFields(com.fasterxml.jackson.databind.JsonNode object) {
+                return schema == null || !object.isObject() ? List.of() : schema.unknownFields(object);
             }
 
             @Override
@@ -97,9 +112,13 @@ public final class CustomResourceKinds {
         };
     }
 
-    /** The served versions' kinds, empty when the CRD is not established or is being deleted. */
+    /**
+     * The served versions' kinds, empty when the CRD is not established. A CRD being deleted is
+     * still served (as kube does: its objects can be read, and their finalizers removed, while
+     * they are deleted); only creates are refused then.
+     */
     public static List<Kind<CustomObject>> of(CustomResourceDefinition crd) {
-        if (!CrdStatus.isTrue(crd, "Established") || crd.getMetadata().hasDeletionTimestamp()) {
+        if (!CrdStatus.isTrue(crd, "Established")) {
             return List.of();
         }
         CustomResourceDefinitionNames names = crd.getStatus().getAcceptedNames();

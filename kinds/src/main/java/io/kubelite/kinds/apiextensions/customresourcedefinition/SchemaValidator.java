@@ -37,8 +37,19 @@ public final class SchemaValidator {
 
     /** Drops the members the schema does not know, then fills defaults in ({@code root} is the whole object). */
     public void pruneAndDefault(ObjectNode root) {
-        prune(root, schema, true);
+        prune(root, schema, true, "", null);
         defaults(root, schema);
+    }
+
+    /**
+     * The paths of the members pruning would drop from {@code root} ({@code spec.color},
+     * {@code spec.items[0].x}): what kube reports as unknown fields of a custom resource, as
+     * warnings or, with {@code fieldValidation=Strict}, as a strict decoding error.
+     */
+    public List<String> unknownFields(JsonNode root) {
+        List<String> out = new ArrayList<>();
+        prune(root, schema, true, "", out);
+        return out;
     }
 
     /** The schema's complaints about {@code root}, the whole object, with kube's paths and messages. */
@@ -335,7 +346,8 @@ public final class SchemaValidator {
                 : s.path("type").asText("");
     }
 
-    private static void prune(JsonNode v, JsonNode s, boolean root) {
+    /** Drops what the schema does not know; only reports it in {@code unknown} when that is not null. */
+    private static void prune(JsonNode v, JsonNode s, boolean root, String path, List<String> unknown) {
         if (v == null || s == null) {
             return;
         }
@@ -359,17 +371,23 @@ public final class SchemaValidator {
                         continue; // additionalProperties: true keeps the member as it is
                     }
                 }
+                String childPath = path.isEmpty() ? k : path + "." + k;
                 if (child == null) {
-                    if (!preserve) {
+                    if (preserve) {
+                        continue;
+                    }
+                    if (unknown != null) {
+                        unknown.add(childPath);
+                    } else {
                         it.remove();
                     }
                     continue;
                 }
-                prune(e.getValue(), child, false);
+                prune(e.getValue(), child, false, childPath, unknown);
             }
         } else if (v.isArray() && s.has("items") && s.get("items").isObject()) {
-            for (JsonNode item : v) {
-                prune(item, s.get("items"), false);
+            for (int i = 0; i < v.size(); i++) {
+                prune(v.get(i), s.get("items"), false, path + "[" + i + "]", unknown);
             }
         }
     }

@@ -67,6 +67,19 @@ class SchemaValidatorTest {
     }
 
     @Test
+    void unknownFieldsAreWhatPruningWouldDropAndNothingIsChanged() throws Exception {
+        String json = """
+                {"apiVersion": "x.io/v1", "kind": "Thing", "metadata": {"name": "t"}, "extra": 1,
+                 "spec": {"size": "S", "unknown": true, "free": {"anything": [1, 2]},
+                          "labels": {"a": "b"},
+                          "template": {"metadata": {"name": "p"}, "kind": "Pod", "spec": {"x": 1}, "junk": 2}}}
+                """;
+        ObjectNode o = object(json);
+        assertThat(validator().unknownFields(o)).containsExactly("extra", "spec.unknown", "spec.template.junk");
+        assertThat(o).isEqualTo(object(json));
+    }
+
+    @Test
     void aValidObjectHasNoErrors() throws Exception {
         assertThat(errors("""
                 {"spec": {"size": "M", "port": "http", "note": null, "ratio": 0.5, "tags": ["a"], "labels": {"k": "v"}},
