@@ -11,7 +11,10 @@ import io.kubelite.kinds.authentication.selfsubjectreview.SelfSubjectReviewKind;
 import io.kubelite.kinds.authentication.tokenreview.TokenReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectrulesreview.SelfSubjectRulesReviewKind;
+import io.kubelite.kinds.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerKind;
+import io.kubelite.kinds.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerV1Kind;
 import io.kubelite.kinds.batch.cronjob.CronJobKind;
+import io.kubelite.kinds.batch.cronjob.CronJobV1beta1Kind;
 import io.kubelite.kinds.batch.job.JobKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.configmap.ConfigMapKind;
@@ -58,7 +61,10 @@ public final class Kinds {
             PodDisruptionBudgetKind.KIND,
             JobKind.KIND,
             CronJobKind.KIND,
+            CronJobV1beta1Kind.KIND,
             DaemonSetKind.KIND,
+            HorizontalPodAutoscalerKind.KIND,
+            HorizontalPodAutoscalerV1Kind.KIND,
             CustomResourceDefinitionKind.KIND);
 
     private Kinds() {}
