@@ -119,7 +119,8 @@ public final class ApiServer implements Component {
                     .tag("resource", r.plural())
                     .register(registry);
         }
-        servedKinds = new ServedKinds(store, config.watchCacheSize(), timers);
+        servedKinds = new ServedKinds(store, config.watchCacheSize(), timers, config.runtimeConfig());
+        LOG.info("serving built-in group-versions of runtime config {}", config.runtimeConfig());
         cache(CustomResourceDefinitionKind.RESOURCE).watch(-1, servedKinds);
         cache(SecretKind.RESOURCE)
                 .synced()

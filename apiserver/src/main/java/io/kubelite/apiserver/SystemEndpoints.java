@@ -20,12 +20,13 @@ final class SystemEndpoints {
     private final ReadinessChecks readiness;
     private final BooleanSupplier closing;
     private final Discovery discovery;
-    // generated here, at start-up, so that no request ever waits for it
-    private final OpenApiEndpoint openapi =
-            new OpenApiEndpoint(OpenApiDocuments.generate(io.kubelite.api.KubeVersion.GIT_VERSION));
+    private final OpenApiEndpoint openapi;
 
     SystemEndpoints(HandlerContext ctx, MeterRegistry registry, ReadinessChecks readiness, BooleanSupplier closing) {
         this.discovery = new Discovery(ctx.kinds());
+        // generated here, at start-up, so that no request ever waits for it
+        this.openapi = new OpenApiEndpoint(OpenApiDocuments.generate(
+                io.kubelite.api.KubeVersion.GIT_VERSION, ctx.kinds().builtInResources()));
         this.ctx = ctx;
         this.registry = registry;
         this.readiness = readiness;

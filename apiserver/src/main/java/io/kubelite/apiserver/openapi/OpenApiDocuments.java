@@ -44,19 +44,22 @@ public final class OpenApiDocuments {
         this.v3ByGroupVersion = v3ByGroupVersion;
     }
 
-    /** Generates the documents of every registered kind; {@code version} is the server's gitVersion. */
-    public static OpenApiDocuments generate(String version) {
-        Document v2 = Document.of(bytes(v2(version)));
+    /**
+     * Generates the documents of the served built-in kinds ({@code resources}: the registry's, less
+     * the group-versions {@code --runtime-config} leaves off); {@code version} is the server's gitVersion.
+     */
+    public static OpenApiDocuments generate(String version, List<Resource<? extends Message>> resources) {
+        Document v2 = Document.of(bytes(v2(version, resources)));
         Map<String, List<Resource<? extends Message>>> byGv = new LinkedHashMap<>();
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : resources) {
             String gv = r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version();
             byGv.computeIfAbsent(gv, k -> new ArrayList<>()).add(r);
         }
         Map<String, Document> docs = new LinkedHashMap<>();
         ObjectNode index = NODES.objectNode();
         ObjectNode paths = index.putObject("paths");
-        byGv.forEach((gv, resources) -> {
-            Document doc = Document.of(bytes(v3(resources)));
+        byGv.forEach((gv, inGv) -> {
+            Document doc = Document.of(bytes(v3(inGv)));
             docs.put(gv, doc);
             paths.putObject(gv).put("serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + doc.hash());
         });
@@ -88,14 +91,14 @@ public final class OpenApiDocuments {
         }
     }
 
-    private static ObjectNode v2(String version) {
+    private static ObjectNode v2(String version, List<Resource<? extends Message>> resources) {
         SchemaGenerator schemas = new SchemaGenerator(false);
         Operations operations = new Operations(schemas, false);
         ObjectNode doc = NODES.objectNode();
         doc.put("swagger", "2.0");
         doc.putObject("info").put("title", "Kubernetes").put("version", version);
         ObjectNode paths = doc.putObject("paths");
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : resources) {
             operations.add(paths, r, addKind(schemas, r));
         }
         doc.set("definitions", definitions(schemas));
