@@ -35,7 +35,9 @@ import java.util.Optional;
  * The registry of the kinds kubelite serves: the one place that lists them. Discovery,
  * the API server's routes and watch caches, the codec, {@code kl} and the tests find
  * kinds here. Adding a kind: its proto message, one package beside the others with its
- * {@code XKind} (descriptor, strategy, columns), and one line below.
+ * {@code XKind} (descriptor, strategy, columns), and one line below. A further version of a kind
+ * is a kind of its own here, stored as the storage version's objects ({@link Kind.Builder#storedAs}),
+ * registered after it; whether it is served by default follows from its name ({@link ApiVersions}).
  */
 public final class Kinds {
     private static final List<Kind<? extends Message>> ALL = List.of(
