@@ -179,6 +179,39 @@ class ApiVersionsTest {
     }
 
     @Test
+    void theStatusSubresourceAtV1WritesTheV2Status() {
+        assertThat(api.post(V1, v1Hpa("status-v1", 50)).code()).isEqualTo(201);
+        JsonNode read = api.get(V1 + "/status-v1").json();
+        ObjectNode withStatus = (ObjectNode) read.deepCopy();
+        withStatus
+                .putObject("status")
+                .put("currentReplicas", 2)
+                .put("desiredReplicas", 3)
+                .put("currentCPUUtilizationPercentage", 35);
+        TestApiServer.Resp put = api.put(V1 + "/status-v1/status", withStatus.toString());
+        assertThat(put.code()).as(put.body()).isEqualTo(200);
+
+        JsonNode v2 = api.get(V2 + "/status-v1").json();
+        assertThat(v2.path("status").path("desiredReplicas").asInt()).isEqualTo(3);
+        assertThat(v2.path("status").path("currentMetrics").toString())
+                .isEqualTo("[{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"current\":"
+                        + "{\"averageUtilization\":35}}}]");
+        TestApiServer.Resp t = api.get(
+                V2 + "?fieldSelector=metadata.name%3Dstatus-v1", "application/json;as=Table;v=v1;g=meta.k8s.io");
+        assertThat(t.json().path("rows").get(0).path("cells").get(2).asText()).isEqualTo("cpu: 35%/50%");
+        // the main resource keeps the status; a v1 client sees the raw current metrics in the annotation
+        JsonNode v1 = api.get(V1 + "/status-v1").json();
+        assertThat(v1.path("status").path("currentCPUUtilizationPercentage").asInt())
+                .isEqualTo(35);
+        assertThat(v1.path("metadata")
+                        .path("annotations")
+                        .path("autoscaling.alpha.kubernetes.io/current-metrics")
+                        .asText())
+                .isEqualTo(
+                        "[{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"currentAverageUtilization\":35}}]");
+    }
+
+    @Test
     void serverSideApplyAtV1() {
         String body = "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: applied\n"
                 + "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 4\n"

@@ -115,6 +115,33 @@ class RuntimeConfigTest {
     }
 
     @Test
+    void theStorageVersionDisabledItsObjectsAreServedAtTheEnabledOne() throws Exception {
+        try (TestApiServer api = TestApiServer.start(
+                ETCD.connect(ETCD.newPrefix()),
+                ApiServerConfig.local().withRuntimeConfig(RuntimeConfig.parse("batch/v1=false,batch/v1beta1=true")))) {
+            String cj = """
+                    {"metadata":{"name":"hourly"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{
+                     "spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}}}
+                    """;
+            assertThat(api.post("/apis/batch/v1beta1/namespaces/default/cronjobs", cj)
+                            .code())
+                    .isEqualTo(201);
+            assertThat(api.get("/apis/batch/v1/namespaces/default/cronjobs").code())
+                    .isEqualTo(404);
+            assertThat(api.get("/apis/batch/v1/namespaces/default/jobs").code()).isEqualTo(404);
+            assertThat(api.get("/apis/batch")
+                            .json()
+                            .path("preferredVersion")
+                            .path("version")
+                            .asText())
+                    .isEqualTo("v1beta1");
+            JsonNode list =
+                    api.get("/apis/batch/v1beta1/namespaces/default/cronjobs").json();
+            assertThat(list.path("items").findValuesAsText("name")).contains("hourly");
+        }
+    }
+
+    @Test
     void aDisabledStableVersionIs404() throws Exception {
         try (TestApiServer api = TestApiServer.start(
                 ETCD.connect(ETCD.newPrefix()),

@@ -65,6 +65,15 @@ class KubectlHorizontalPodAutoscalerTest {
     }
 
     @Test
+    void explainReadsEachVersionsSchema() {
+        assertThat(kubectl.run("explain", "hpa.spec.metrics.resource.target").ok())
+                .contains("GROUP:      autoscaling", "VERSION:    v2", "averageUtilization");
+        assertThat(kubectl.run("explain", "hpa.spec", "--api-version=autoscaling/v1")
+                        .ok())
+                .contains("VERSION:    v1", "targetCPUUtilizationPercentage");
+    }
+
+    @Test
     void discoveryListsBothVersionsWithV2Preferred() {
         String versions = kubectl.run("api-versions").ok();
         assertThat(versions.lines()).contains("autoscaling/v1", "autoscaling/v2", "batch/v1");
