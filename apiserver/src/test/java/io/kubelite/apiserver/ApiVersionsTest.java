@@ -274,6 +274,31 @@ class ApiVersionsTest {
     }
 
     @Test
+    void openApiDocumentsEachServedVersionsSchema() {
+        JsonNode defs = api.get("/openapi/v2").json().path("definitions");
+        for (String v : List.of("v1", "v2")) {
+            JsonNode d = defs.path("io.k8s.api.autoscaling." + v + ".HorizontalPodAutoscaler");
+            assertThat(d.path("x-kubernetes-group-version-kind").toString())
+                    .isEqualTo("[{\"group\":\"autoscaling\",\"kind\":\"HorizontalPodAutoscaler\",\"version\":\"" + v
+                            + "\"}]");
+        }
+        assertThat(defs.path("io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec")
+                        .path("properties")
+                        .has("targetCPUUtilizationPercentage"))
+                .isTrue();
+        assertThat(defs.path("io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec")
+                        .path("properties")
+                        .has("metrics"))
+                .isTrue();
+        assertThat(defs.has("io.k8s.api.batch.v1beta1.CronJob"))
+                .as("beta is off")
+                .isFalse();
+        JsonNode v3 = api.get("/openapi/v3/apis/autoscaling/v2").json();
+        assertThat(v3.path("components").path("schemas").has("io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler"))
+                .isTrue();
+    }
+
+    @Test
     void aBetaVersionIsOffByDefault() {
         TestApiServer.Resp r = api.get("/apis/batch/v1beta1/namespaces/default/cronjobs");
         assertThat(r.code()).as(r.body()).isEqualTo(404);
