@@ -235,6 +235,28 @@ class ApiVersionsTest {
                         .path("averageUtilization")
                         .asInt())
                 .isEqualTo(70);
+
+        // the same manager applies at v2 next
+        String atV2 = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: applied\n"
+                + "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 6\n"
+                + "  metrics:\n  - type: Resource\n    resource: {name: memory, target: {type: AverageValue, averageValue: 1Gi}}\n";
+        TestApiServer.Resp again = api.patch(V2 + "/applied?fieldManager=me", "application/apply-patch+yaml", atV2);
+        assertThat(again.code()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().path("metadata").path("managedFields").toString())
+                .as("one entry per manager, at the version of its last apply")
+                .startsWith("[{\"manager\":\"me\",\"operation\":\"Apply\",\"apiVersion\":\"autoscaling/v2\"")
+                .doesNotContain("autoscaling/v1");
+        JsonNode v1 = api.get(V1 + "/applied").json();
+        assertThat(v1.path("spec").has("targetCPUUtilizationPercentage"))
+                .as("%s", v1)
+                .isFalse();
+        assertThat(v1.path("spec").path("maxReplicas").asInt()).isEqualTo(6);
+        assertThat(v1.path("metadata")
+                        .path("annotations")
+                        .path("autoscaling.alpha.kubernetes.io/metrics")
+                        .asText())
+                .isEqualTo(
+                        "[{\"type\":\"Resource\",\"resource\":{\"name\":\"memory\",\"targetAverageValue\":\"1Gi\"}}]");
     }
 
     @Test
