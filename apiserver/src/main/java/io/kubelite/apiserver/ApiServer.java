@@ -120,7 +120,7 @@ public final class ApiServer implements Component {
                     .register(registry);
         }
         servedKinds = new ServedKinds(store, config.watchCacheSize(), timers, config.runtimeConfig());
-        LOG.info("serving built-in group-versions of runtime config {}", config.runtimeConfig());
+        LOG.info("built-in API group-versions served as --runtime-config says: {}", config.runtimeConfig());
         cache(CustomResourceDefinitionKind.RESOURCE).watch(-1, servedKinds);
         cache(SecretKind.RESOURCE)
                 .synced()

@@ -3,6 +3,7 @@ package io.kubelite.apiserver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The API server's own settings (etcd's come from the component runtime's flags).
@@ -39,7 +40,7 @@ public record ApiServerConfig(
 
     public ApiServerConfig {
         staticTokens = Map.copyOf(staticTokens);
-        java.util.Objects.requireNonNull(runtimeConfig);
+        Objects.requireNonNull(runtimeConfig);
         if (clientCaFile != null && tlsCertFile == null) {
             throw new IllegalArgumentException("a client CA needs TLS: client certificates come with the handshake");
         }
