@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * what v1 cannot say kept in kube's round-trip annotations; discovery's version order and
  * preferred version; the beta batch/v1beta1 off by default.
  */
-class ApiVersionsTest {
+class KindVersionsTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
 
