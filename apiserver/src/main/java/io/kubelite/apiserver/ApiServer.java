@@ -123,10 +123,12 @@ public final class ApiServer implements Component {
                     .tag("resource", r.plural())
                     .register(registry);
         }
-        servedKinds = new ServedKinds(store, config.watchCacheSize(), timers);
+        servedKinds = new ServedKinds(store, config.watchCacheSize(), timers, config.runtimeConfig());
+        LOG.info("built-in API group-versions served as --runtime-config says: {}", config.runtimeConfig());
         // generated here, at start-up, so that no request ever waits for it; then again on CRD changes
         openapi = new LiveOpenApiDocuments(
-                OpenApiDocuments.generate(io.kubelite.api.KubeVersion.GIT_VERSION), servedKinds::servedCrds);
+                OpenApiDocuments.generate(io.kubelite.api.KubeVersion.GIT_VERSION, servedKinds.builtInResources()),
+                servedKinds::servedCrds);
         servedKinds.onServedChange(openapi::refresh);
         cache(CustomResourceDefinitionKind.RESOURCE).watch(-1, servedKinds);
         crdCleanup = new CustomResourceCleanup(store);

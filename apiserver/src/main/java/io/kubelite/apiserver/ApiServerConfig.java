@@ -3,6 +3,7 @@ package io.kubelite.apiserver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The API server's own settings (etcd's come from the component runtime's flags).
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param bookmarkInterval  how often watchers that asked for bookmarks get one
  * @param eventLoops        HTTP server instances (one event loop each)
  * @param bodyLimit         largest request body accepted (kube-apiserver: 3 MiB)
+ * @param runtimeConfig     which built-in group-versions are served ({@code --runtime-config})
  */
 public record ApiServerConfig(
         String bindAddress,
@@ -32,11 +34,13 @@ public record ApiServerConfig(
         int watchCacheSize,
         Duration bookmarkInterval,
         int eventLoops,
-        int bodyLimit) {
+        int bodyLimit,
+        RuntimeConfig runtimeConfig) {
     public static final int DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
 
     public ApiServerConfig {
         staticTokens = Map.copyOf(staticTokens);
+        Objects.requireNonNull(runtimeConfig);
         if (clientCaFile != null && tlsCertFile == null) {
             throw new IllegalArgumentException("a client CA needs TLS: client certificates come with the handshake");
         }
@@ -56,7 +60,8 @@ public record ApiServerConfig(
                 10_000,
                 Duration.ofSeconds(60),
                 2,
-                DEFAULT_BODY_LIMIT);
+                DEFAULT_BODY_LIMIT,
+                RuntimeConfig.defaults());
     }
 
     public ApiServerConfig withTokens(Map<String, Auth.User> tokens, boolean anonymous) {
@@ -72,7 +77,8 @@ public record ApiServerConfig(
                 watchCacheSize,
                 bookmarkInterval,
                 eventLoops,
-                bodyLimit);
+                bodyLimit,
+                runtimeConfig);
     }
 
     public ApiServerConfig withMaxInFlight(int n) {
@@ -88,7 +94,8 @@ public record ApiServerConfig(
                 watchCacheSize,
                 bookmarkInterval,
                 eventLoops,
-                bodyLimit);
+                bodyLimit,
+                runtimeConfig);
     }
 
     public ApiServerConfig withBookmarkInterval(Duration d) {
@@ -104,7 +111,8 @@ public record ApiServerConfig(
                 watchCacheSize,
                 d,
                 eventLoops,
-                bodyLimit);
+                bodyLimit,
+                runtimeConfig);
     }
 
     public ApiServerConfig withWatchCacheSize(int n) {
@@ -120,7 +128,8 @@ public record ApiServerConfig(
                 n,
                 bookmarkInterval,
                 eventLoops,
-                bodyLimit);
+                bodyLimit,
+                runtimeConfig);
     }
 
     public ApiServerConfig withTls(Path cert, Path key) {
@@ -136,7 +145,8 @@ public record ApiServerConfig(
                 watchCacheSize,
                 bookmarkInterval,
                 eventLoops,
-                bodyLimit);
+                bodyLimit,
+                runtimeConfig);
     }
 
     /** Client-certificate authentication against the CAs of {@code caFile} (TLS must be on). */
@@ -153,6 +163,25 @@ public record ApiServerConfig(
                 watchCacheSize,
                 bookmarkInterval,
                 eventLoops,
-                bodyLimit);
+                bodyLimit,
+                runtimeConfig);
+    }
+
+    /** Serves the built-in group-versions {@code c} enables ({@code --runtime-config}). */
+    public ApiServerConfig withRuntimeConfig(RuntimeConfig c) {
+        return new ApiServerConfig(
+                bindAddress,
+                port,
+                staticTokens,
+                anonymousAuth,
+                tlsCertFile,
+                tlsKeyFile,
+                clientCaFile,
+                maxInFlight,
+                watchCacheSize,
+                bookmarkInterval,
+                eventLoops,
+                bodyLimit,
+                c);
     }
 }

@@ -133,6 +133,13 @@ public final class ApiServerMain implements Callable<Integer> {
             description = "How often etcd's history is compacted; 0 disables (default: ${DEFAULT-VALUE}).")
     Duration compactionInterval;
 
+    @Option(
+            names = "--runtime-config",
+            description = "Built-in API group-versions to serve beyond the defaults (GA only), as kube-apiserver's:"
+                    + " comma-separated key=true|false, keys api/all, api/ga, api/beta, api/alpha or <group>/<version>"
+                    + " (batch/v1beta1=true, batch/v1=false). See docs/apiserver.md.")
+    String runtimeConfig;
+
     @Option(names = "--event-loops", defaultValue = "2", description = "HTTP event loops (default: ${DEFAULT-VALUE}).")
     int eventLoops;
 
@@ -141,6 +148,13 @@ public final class ApiServerMain implements Callable<Integer> {
         String flagProblem = flagProblem();
         if (flagProblem != null) {
             System.err.println("kubelite apiserver: " + flagProblem);
+            return 2;
+        }
+        RuntimeConfig versions;
+        try {
+            versions = RuntimeConfig.parse(runtimeConfig);
+        } catch (IllegalArgumentException e) {
+            System.err.println("kubelite apiserver: " + e.getMessage());
             return 2;
         }
         for (Path p : new Path[] {tlsCert, tlsKey, clientCa}) {
@@ -185,7 +199,8 @@ public final class ApiServerMain implements Callable<Integer> {
                 watchCacheSize,
                 bookmarkInterval,
                 eventLoops,
-                ApiServerConfig.DEFAULT_BODY_LIMIT);
+                ApiServerConfig.DEFAULT_BODY_LIMIT,
+                versions);
         return new ComponentMain(
                         "apiserver",
                         new ApiServer(config).withCompactionInterval(compactionInterval),

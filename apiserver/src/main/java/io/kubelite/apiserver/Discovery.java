@@ -3,11 +3,12 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.KubeVersion;
+import io.kubelite.kinds.ApiVersions;
 import io.kubelite.kinds.Resource;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code /version} and discovery ({@code /api}, {@code /api/v1}, {@code /apis},
@@ -43,11 +44,16 @@ final class Discovery {
         return v;
     }
 
-    /** The groups and their versions: "" → [v1], "apps" → [v1], ... */
+    /**
+     * The groups and their versions: "" → [v1], "autoscaling" → [v2, v1], ...; each group's
+     * versions in kube's priority order ({@link ApiVersions#PRIORITY}), so the first is the
+     * group's preferred version, as kube-apiserver's discovery orders them.
+     */
     static Map<String, Set<String>> groups(ServedKinds kinds) {
         Map<String, Set<String>> out = new LinkedHashMap<>();
         for (Resource<? extends Message> r : kinds.resources()) {
-            out.computeIfAbsent(r.group(), g -> new LinkedHashSet<>()).add(r.version());
+            out.computeIfAbsent(r.group(), g -> new TreeSet<>(ApiVersions.PRIORITY))
+                    .add(r.version());
         }
         return out;
     }

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * resources of the established CustomResourceDefinitions, which it follows as a sink of the
  * CRD watch cache, so every replica serves a CRD's resource within one watch event of its
  * write and stops when it is deleted. A custom resource's watch cache starts on first use and
- * is closed with its CRD. Discovery, path resolution and the handlers ask here.
+ * is closed with its CRD. Built-in group-versions are served as {@link RuntimeConfig} says
+ * ({@code --runtime-config}; beta and alpha ones are off by default): a disabled one is absent
+ * from discovery and its paths are 404, though its objects stay in etcd when another version
+ * stores them. Discovery, path resolution and the handlers ask here.
  */
 public final class ServedKinds implements WatchCache.Sink<CustomResourceDefinition> {
     private static final Logger LOG = LoggerFactory.getLogger(ServedKinds.class);
@@ -47,16 +50,28 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
     private final Store store;
     private final int cacheSize;
     private final ScheduledExecutorService timers;
+    private final RuntimeConfig runtimeConfig;
+    private final List<Kind<? extends Message>> builtIns;
 
-    ServedKinds(Store store, int cacheSize, ScheduledExecutorService timers) {
+    ServedKinds(Store store, int cacheSize, ScheduledExecutorService timers, RuntimeConfig runtimeConfig) {
         this.store = store;
         this.cacheSize = cacheSize;
         this.timers = timers;
+        this.runtimeConfig = runtimeConfig;
+        this.builtIns = Kinds.all().stream()
+                .filter(k ->
+                        runtimeConfig.enabled(k.resource().group(), k.resource().version()))
+                .toList();
+    }
+
+    /** The built-in resources served (those of the group-versions {@code --runtime-config} enables). */
+    public List<Resource<? extends Message>> builtInResources() {
+        return runtimeConfig.served();
     }
 
     /** Every served kind: the built-ins in registry order, then the custom ones by group, version, plural. */
     public List<Kind<? extends Message>> all() {
-        List<Kind<? extends Message>> out = new ArrayList<>(Kinds.all());
+        List<Kind<? extends Message>> out = new ArrayList<>(builtIns);
         custom.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
                 .forEach(e -> out.add(e.getValue()));
@@ -88,7 +103,8 @@ public final class ServedKinds implements WatchCache.Sink<CustomResourceDefiniti
         if (k != null) {
             return Optional.of(k.resource());
         }
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Kind<? extends Message> b : builtIns) {
+            Resource<? extends Message> r = b.resource();
             if (r.plural().equals(plural)
                     && r.group().equals(group)
                     && r.version().equals(version)) {

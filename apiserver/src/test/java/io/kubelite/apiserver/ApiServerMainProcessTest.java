@@ -214,7 +214,11 @@ class ApiServerMainProcessTest {
                                 "--tls-san",
                                 "api.example"),
                         "kubelite apiserver: --tls-san names the certificate made when no --tls-cert-file is "
-                                + "given; it has no use with --tls-cert-file"));
+                                + "given; it has no use with --tls-cert-file"),
+                new Case(
+                        List.of("--insecure-http", "--runtime-config", "batch/v1beta1=maybe"),
+                        "kubelite apiserver: --runtime-config: invalid value of batch/v1beta1: \"maybe\" (want true"
+                                + " or false)"));
         for (Case k : cases) {
             List<String> args = new ArrayList<>(
                     List.of("--etcd-endpoints", "127.0.0.1:" + FreePorts.next(), "--etcd-startup-timeout", "1s"));

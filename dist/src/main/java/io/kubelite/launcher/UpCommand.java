@@ -1,5 +1,6 @@
 package io.kubelite.launcher;
 
+import io.kubelite.apiserver.RuntimeConfig;
 import io.kubelite.apiserver.pki.ClusterPki;
 import io.kubelite.store.local.EtcdBinary;
 import io.kubelite.store.local.EtcdMember;
@@ -68,6 +69,12 @@ final class UpCommand implements Callable<Integer> {
     boolean insecureHttp;
 
     @Option(
+            names = "--runtime-config",
+            description = "Passed to the API server: built-in group-versions to serve beyond the GA defaults, as"
+                    + " kube-apiserver's (batch/v1beta1=true, api/beta=true, batch/v1=false).")
+    String runtimeConfig;
+
+    @Option(
             names = "--etcd-endpoints",
             description = "Use this etcd instead of starting one (default: $ETCD_ENDPOINTS, else the etcd binary).")
     String etcdEndpoints;
@@ -95,6 +102,14 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (runtimeConfig != null) {
+            try {
+                RuntimeConfig.parse(runtimeConfig); // a typo is reported before anything starts
+            } catch (IllegalArgumentException e) {
+                System.err.println("kubelite up: " + e.getMessage());
+                return 2;
+            }
+        }
         ClusterLayout layout = new ClusterLayout(dir.toAbsolutePath().normalize());
         Files.createDirectories(layout.logs());
         Optional<ClusterState> existing = ClusterState.load(layout.state());
@@ -199,6 +214,9 @@ final class UpCommand implements Callable<Integer> {
         } else {
             // the API server makes a self-signed certificate unless told to serve plain HTTP
             apiserverArgs.add("--insecure-http");
+        }
+        if (runtimeConfig != null) {
+            apiserverArgs.addAll(List.of("--runtime-config", runtimeConfig));
         }
         List<Launch> plan = List.of(
                 new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),

@@ -11,7 +11,10 @@ import io.kubelite.kinds.authentication.selfsubjectreview.SelfSubjectReviewKind;
 import io.kubelite.kinds.authentication.tokenreview.TokenReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectrulesreview.SelfSubjectRulesReviewKind;
+import io.kubelite.kinds.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerKind;
+import io.kubelite.kinds.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerV1Kind;
 import io.kubelite.kinds.batch.cronjob.CronJobKind;
+import io.kubelite.kinds.batch.cronjob.CronJobV1beta1Kind;
 import io.kubelite.kinds.batch.job.JobKind;
 import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.configmap.ConfigMapKind;
@@ -32,7 +35,9 @@ import java.util.Optional;
  * The registry of the kinds kubelite serves: the one place that lists them. Discovery,
  * the API server's routes and watch caches, the codec, {@code kl} and the tests find
  * kinds here. Adding a kind: its proto message, one package beside the others with its
- * {@code XKind} (descriptor, strategy, columns), and one line below.
+ * {@code XKind} (descriptor, strategy, columns), and one line below. A further version of a kind
+ * is a kind of its own here, stored as the storage version's objects ({@link Kind.Builder#storedAs}),
+ * registered after it; whether it is served by default follows from its name ({@link ApiVersions}).
  */
 public final class Kinds {
     private static final List<Kind<? extends Message>> ALL = List.of(
@@ -58,7 +63,10 @@ public final class Kinds {
             PodDisruptionBudgetKind.KIND,
             JobKind.KIND,
             CronJobKind.KIND,
+            CronJobV1beta1Kind.KIND,
             DaemonSetKind.KIND,
+            HorizontalPodAutoscalerKind.KIND,
+            HorizontalPodAutoscalerV1Kind.KIND,
             CustomResourceDefinitionKind.KIND);
 
     private Kinds() {}

@@ -22,6 +22,12 @@ class ApiTypesTest {
   private static final Map<String, String> KUBERNETES_NAMES =
       Map.ofEntries(
           Map.entry("ContainerPort.host_ip", "hostIP"),
+          Map.entry(
+              "HorizontalPodAutoscalerSpec.target_cpu_utilization_percentage",
+              "targetCPUUtilizationPercentage"),
+          Map.entry(
+              "HorizontalPodAutoscalerStatus.current_cpu_utilization_percentage",
+              "currentCPUUtilizationPercentage"),
           Map.entry("PodSpec.host_pid", "hostPID"),
           Map.entry("PodSpec.host_ipc", "hostIPC"),
           Map.entry("PodSpec.set_hostname_as_fqdn", "setHostnameAsFQDN"),

@@ -41,6 +41,7 @@ final class PopulatedObjects {
         binding(),
         eviction(),
         scale(),
+        horizontalPodAutoscaler(),
         envelope());
   }
 
@@ -868,6 +869,31 @@ final class PopulatedObjects {
         .setMetadata(meta("default", "web-7f9c6"))
         .setSpec(ScaleSpec.newBuilder().setReplicas(3))
         .setStatus(ScaleStatus.newBuilder().setReplicas(2).setSelector("app=web"))
+        .build();
+  }
+
+  static HorizontalPodAutoscaler horizontalPodAutoscaler() {
+    return HorizontalPodAutoscaler.newBuilder()
+        .setApiVersion("autoscaling/v1")
+        .setKind("HorizontalPodAutoscaler")
+        .setMetadata(meta("default", "web-hpa"))
+        .setSpec(
+            HorizontalPodAutoscalerSpec.newBuilder()
+                .setScaleTargetRef(
+                    CrossVersionObjectReference.newBuilder()
+                        .setApiVersion("apps/v1")
+                        .setKind("Deployment")
+                        .setName("web"))
+                .setMinReplicas(1)
+                .setMaxReplicas(5)
+                .setTargetCpuUtilizationPercentage(50))
+        .setStatus(
+            HorizontalPodAutoscalerStatus.newBuilder()
+                .setObservedGeneration(2)
+                .setLastScaleTime(ts("2024-01-02T03:04:05Z"))
+                .setCurrentReplicas(2)
+                .setDesiredReplicas(3)
+                .setCurrentCpuUtilizationPercentage(70))
         .build();
   }
 

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The OpenAPI documents of every kind in the registry ({@link Kinds}) and of the served custom
+ * The OpenAPI documents of the served built-in kinds (the registry's, {@link Kinds}, as --runtime-config leaves them) and of the served custom
  * resources ({@link CustomResourceOpenApi}), kept as bytes: the Swagger 2.0 document ({@code /openapi/v2}), and OpenAPI 3 — one document per group
  * version ({@code /openapi/v3/api/v1}, {@code /openapi/v3/apis/apps/v1}) and the index
  * ({@code /openapi/v3}) whose {@code serverRelativeURL}s carry each document's hash, so clients
@@ -40,6 +40,9 @@ public final class OpenApiDocuments {
     }
 
     private final String version;
+    /** The served built-in kinds' resources. */
+    private final List<Resource<? extends Message>> resources;
+
     private final Document v2;
     private final Document v3Index;
     /** The built-in kinds' documents, by group version, in registry order. */
@@ -47,8 +50,14 @@ public final class OpenApiDocuments {
 
     private final Map<String, Document> v3ByGroupVersion;
 
-    private OpenApiDocuments(String version, Document v2, Map<String, Document> builtIn, Map<String, Document> custom) {
+    private OpenApiDocuments(
+            String version,
+            List<Resource<? extends Message>> resources,
+            Document v2,
+            Map<String, Document> builtIn,
+            Map<String, Document> custom) {
         this.version = version;
+        this.resources = resources;
         this.v2 = v2;
         this.builtIn = builtIn;
         Map<String, Document> all = new LinkedHashMap<>(builtIn);
@@ -61,18 +70,22 @@ public final class OpenApiDocuments {
         this.v3Index = Document.of(bytes(index));
     }
 
-    /** Generates the documents of every registered kind; {@code version} is the server's gitVersion. */
-    public static OpenApiDocuments generate(String version) {
+    /**
+     * Generates the documents of the served built-in kinds ({@code resources}: the registry's, less
+     * the group-versions {@code --runtime-config} leaves off); {@code version} is the server's gitVersion.
+     */
+    public static OpenApiDocuments generate(String version, List<Resource<? extends Message>> resources) {
         Map<String, List<Resource<? extends Message>>> byGv = new LinkedHashMap<>();
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : resources) {
             String gv = r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version();
             byGv.computeIfAbsent(gv, k -> new ArrayList<>()).add(r);
         }
         Map<String, Document> docs = new LinkedHashMap<>();
-        byGv.forEach((gv, resources) -> docs.put(gv, Document.of(bytes(v3(resources, List.of())))));
+        byGv.forEach((gv, inGv) -> docs.put(gv, Document.of(bytes(v3(inGv, List.of())))));
         return new OpenApiDocuments(
                 version,
-                Document.of(bytes(v2(version, List.of()))),
+                List.copyOf(resources),
+                Document.of(bytes(v2(version, resources, List.of()))),
                 java.util.Collections.unmodifiableMap(docs),
                 Map.of());
     }
@@ -93,7 +106,8 @@ public final class OpenApiDocuments {
         }
         Map<String, Document> custom = new LinkedHashMap<>();
         byGv.forEach((gv, versions) -> custom.put(gv, Document.of(bytes(v3(List.of(), versions)))));
-        return new OpenApiDocuments(version, Document.of(bytes(v2(version, served))), builtIn, custom);
+        return new OpenApiDocuments(
+                version, resources, Document.of(bytes(v2(version, resources, served))), builtIn, custom);
     }
 
     /** The Swagger 2.0 document, JSON. */
@@ -121,14 +135,17 @@ public final class OpenApiDocuments {
         }
     }
 
-    private static ObjectNode v2(String version, List<CustomResourceOpenApi.ServedVersion> custom) {
+    private static ObjectNode v2(
+            String version,
+            List<Resource<? extends Message>> resources,
+            List<CustomResourceOpenApi.ServedVersion> custom) {
         SchemaGenerator schemas = new SchemaGenerator(false);
         Operations operations = new Operations(schemas, false);
         ObjectNode doc = NODES.objectNode();
         doc.put("swagger", "2.0");
         doc.putObject("info").put("title", "Kubernetes").put("version", version);
         ObjectNode paths = doc.putObject("paths");
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : resources) {
             operations.add(paths, r, addKind(schemas, r));
         }
         for (CustomResourceOpenApi.ServedVersion v : custom) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * state.
  */
 class LiveOpenApiDocumentsTest {
-    static final OpenApiDocuments BUILT_IN = OpenApiDocuments.generate("v1.32.0");
+    static final OpenApiDocuments BUILT_IN = OpenApiDocuments.generate("v1.32.0", io.kubelite.kinds.Kinds.resources());
 
     static CustomResourceDefinition crd(String group) {
         CustomResourceDefinition c = ApiJson.parse(

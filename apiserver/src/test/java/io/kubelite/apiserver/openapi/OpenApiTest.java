@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
 import io.kubelite.apiserver.ApiServerConfig;
+import io.kubelite.apiserver.RuntimeConfig;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.apiserver.testing.TestApiServer.Resp;
-import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.testing.EtcdExtension;
 import java.net.URI;
@@ -57,7 +57,7 @@ class OpenApiTest {
         assertThat(v2.code()).isEqualTo(200);
         assertThat(v2.header("Content-Type")).containsExactly("application/json");
         JsonNode defs = v2.json().path("definitions");
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : RuntimeConfig.defaults().served()) {
             JsonNode d = defs.path(definitionName(r));
             assertThat(d.isObject()).as("definition of %s", r).isTrue();
             JsonNode gvk = d.path("x-kubernetes-group-version-kind").path(0);
@@ -187,7 +187,7 @@ class OpenApiTest {
     void v3IndexPointsAtOneDocumentPerGroupVersion() throws Exception {
         JsonNode paths = api.get("/openapi/v3").json().path("paths");
         List<String> expected = new ArrayList<>();
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : RuntimeConfig.defaults().served()) {
             String gv = r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version();
             if (!expected.contains(gv)) {
                 expected.add(gv);
@@ -197,7 +197,7 @@ class OpenApiTest {
         paths.fieldNames().forEachRemaining(served::add);
         assertThat(served).containsExactlyElementsOf(expected);
 
-        for (Resource<? extends Message> r : Kinds.resources()) {
+        for (Resource<? extends Message> r : RuntimeConfig.defaults().served()) {
             String gv = r.group().isEmpty() ? "api/" + r.version() : "apis/" + r.group() + "/" + r.version();
             String url = paths.path(gv).path("serverRelativeURL").asText();
             assertThat(url).startsWith("/openapi/v3/" + gv + "?hash=");
