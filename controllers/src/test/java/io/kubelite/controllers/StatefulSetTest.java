@@ -303,6 +303,8 @@ class StatefulSetTest {
             held.remove("ord-1");
             List<Pod> ps = awaitReady("ord", "ord-0", "ord-1", "ord-2");
             assertThat(log.violations).isEmpty();
+            // the log follows its own watch, which may be a moment behind the read above
+            Poll.until(WAIT, "the pod log holding ord-2's readiness", () -> log.of("ready "), r -> r.size() >= 3);
             assertThat(log.of("+")).containsExactly("ord-0", "ord-1", "ord-2");
             assertThat(log.of("ready ")).containsExactly("ord-0", "ord-1", "ord-2");
 
@@ -458,6 +460,7 @@ class StatefulSetTest {
                     x -> x.getStatus().getUpdatedReplicas() == 4
                             && x.getStatus().getCurrentRevision().equals(rev2));
             assertThat(s.getStatus().getCurrentReplicas()).isEqualTo(4);
+            Poll.until(WAIT, "the pod log holding both deletions", () -> log.of("-"), r -> r.size() >= 2);
             assertThat(log.of("-")).as(log.events + " " + revisions("roll")).containsExactly("roll-1", "roll-0");
             assertThat(log.of("+")).containsExactly("roll-1", "roll-0");
 
