@@ -1,0 +1,80 @@
+package io.kubelite.kinds.storage.storageclass;
+
+import io.kubelite.api.StorageClass;
+import io.kubelite.kinds.Kind;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.table.Cells;
+import io.kubelite.kinds.table.Column;
+import java.util.List;
+
+/**
+ * StorageClasses ({@code storage.k8s.io/v1}, cluster-scoped, {@code sc}): how claims of a class
+ * get volumes. kubectl's columns: NAME (with {@code (default)} after the default class)
+ * PROVISIONER RECLAIMPOLICY VOLUMEBINDINGMODE ALLOWVOLUMEEXPANSION AGE.
+ */
+public final class StorageClassKind {
+    /** kube's annotation marking the default class, and its beta predecessor. */
+    public static final String IS_DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
+
+    public static final String BETA_IS_DEFAULT_CLASS = "storageclass.beta.kubernetes.io/is-default-class";
+    public static final String IMMEDIATE = "Immediate";
+    public static final String WAIT_FOR_FIRST_CONSUMER = "WaitForFirstConsumer";
+
+    public static final Resource<StorageClass> RESOURCE = new Resource<>(
+            "storage.k8s.io",
+            "v1",
+            "StorageClass",
+            "storageclasses",
+            false,
+            StorageClass.getDefaultInstance(),
+            List.of("sc"));
+
+    public static final Kind<StorageClass> KIND = Kind.of(RESOURCE)
+            .strategy(new StorageClassStrategy())
+            .columns(List.of(
+                    Column.<StorageClass>of(
+                                    "Name",
+                                    "string",
+                                    Cells.NAME_DOC,
+                                    (sc, now) -> isDefault(sc)
+                                            ? sc.getMetadata().getName() + " (default)"
+                                            : sc.getMetadata().getName())
+                            .withFormat("name"),
+                    Column.of(
+                            "Provisioner",
+                            "string",
+                            "provisioner indicates the type of the provisioner.",
+                            (sc, now) -> sc.getProvisioner()),
+                    Column.of(
+                            "ReclaimPolicy",
+                            "string",
+                            "reclaimPolicy controls the reclaimPolicy for dynamically provisioned"
+                                    + " PersistentVolumes of this storage class.",
+                            (sc, now) -> sc.hasReclaimPolicy() ? sc.getReclaimPolicy() : "Delete"),
+                    Column.of(
+                            "VolumeBindingMode",
+                            "string",
+                            "volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and"
+                                    + " bound.",
+                            (sc, now) -> sc.hasVolumeBindingMode() ? sc.getVolumeBindingMode() : IMMEDIATE),
+                    Column.of(
+                            "AllowVolumeExpansion",
+                            "string",
+                            "allowVolumeExpansion shows whether the storage class allow volume expand.",
+                            (sc, now) -> Boolean.toString(sc.getAllowVolumeExpansion())),
+                    Cells.age(StorageClass::getMetadata)))
+            .build();
+
+    private StorageClassKind() {}
+
+    /** kube's {@code IsDefaultAnnotation}: the class is marked default by either annotation. */
+    public static boolean isDefault(StorageClass sc) {
+        return "true".equals(sc.getMetadata().getAnnotationsMap().get(IS_DEFAULT_CLASS))
+                || "true".equals(sc.getMetadata().getAnnotationsMap().get(BETA_IS_DEFAULT_CLASS));
+    }
+
+    /** The class's binding mode, Immediate when unset. */
+    public static String bindingMode(StorageClass sc) {
+        return sc.hasVolumeBindingMode() ? sc.getVolumeBindingMode() : IMMEDIATE;
+    }
+}
