@@ -29,7 +29,8 @@ public final class ControllerOptions {
             "disruption",
             "job",
             "cronjob",
-            "ttl-after-finished");
+            "ttl-after-finished",
+            "persistentvolume-binder");
 
     @Option(
             names = "--controllers",

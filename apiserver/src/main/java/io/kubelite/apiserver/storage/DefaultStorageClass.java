@@ -1,0 +1,54 @@
+package io.kubelite.apiserver.storage;
+
+import com.google.protobuf.Timestamp;
+import io.kubelite.api.PersistentVolumeClaim;
+import io.kubelite.api.StorageClass;
+import io.kubelite.apiserver.HandlerContext;
+import io.kubelite.apiserver.WatchCache;
+import io.kubelite.kinds.storage.storageclass.StorageClassKind;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * kube's DefaultStorageClass admission: a claim created without {@code storageClassName} (nor
+ * the beta class annotation) gets the default class's name. With several classes marked
+ * default the newest wins (kube 1.26+; by name when created together); with none the claim is
+ * left without a class. An explicit {@code ""} asks for no class and is kept.
+ */
+public final class DefaultStorageClass {
+    /** kube's beta annotation naming a claim's class, honoured as an explicit choice. */
+    static final String BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
+
+    private DefaultStorageClass() {}
+
+    /** {@code pvc} as admitted: with the default class set where it names none. */
+    public static CompletableFuture<PersistentVolumeClaim> admit(HandlerContext ctx, PersistentVolumeClaim pvc) {
+        if (pvc.getSpec().hasStorageClassName() || pvc.getMetadata().containsAnnotations(BETA_CLASS_ANNOTATION)) {
+            return CompletableFuture.completedFuture(pvc);
+        }
+        WatchCache<StorageClass> cache = ctx.cache(StorageClassKind.RESOURCE);
+        return cache.synced()
+                .thenApply(v -> pick(cache.snapshot(null).entries().stream()
+                                .map(WatchCache.Entry::object)
+                                .toList())
+                        .map(sc -> pvc.toBuilder()
+                                .setSpec(pvc.getSpec().toBuilder()
+                                        .setStorageClassName(sc.getMetadata().getName()))
+                                .build())
+                        .orElse(pvc));
+    }
+
+    /** kube's {@code GetDefaultClass}: the newest class marked default, ties broken by name. */
+    public static Optional<StorageClass> pick(Collection<StorageClass> classes) {
+        Comparator<StorageClass> newest = Comparator.comparing(
+                        (StorageClass sc) -> created(sc.getMetadata().getCreationTimestamp()))
+                .thenComparing(sc -> sc.getMetadata().getName(), Comparator.reverseOrder());
+        return classes.stream().filter(StorageClassKind::isDefault).max(newest);
+    }
+
+    private static long created(Timestamp t) {
+        return t.getSeconds() * 1_000_000_000L + t.getNanos();
+    }
+}
