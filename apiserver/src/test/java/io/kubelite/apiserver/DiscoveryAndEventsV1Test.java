@@ -80,6 +80,7 @@ class DiscoveryAndEventsV1Test {
                         "coordination.k8s.io",
                         "policy",
                         "batch",
+                        "storage.k8s.io",
                         "apiextensions.k8s.io");
         JsonNode deployments = resource(doc, "apps", "deployments");
         assertThat(deployments.path("shortNames").toString()).isEqualTo("[\"deploy\"]");
