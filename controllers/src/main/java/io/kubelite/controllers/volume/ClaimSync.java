@@ -181,6 +181,7 @@ final class ClaimSync {
                     return b.build();
                 })
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
         claimStore
                 .guaranteedUpdate(
                         c.getMetadata().getNamespace(), c.getMetadata().getName(), cur -> {
@@ -197,13 +198,17 @@ final class ClaimSync {
                                     .addAllAccessModes(bound.getSpec().getAccessModesList())
                                     .clearCapacity()
                                     .putAllCapacity(bound.getSpec().getCapacityMap());
-                            return b.build();
+                            PersistentVolumeClaim next = b.build();
+                            changed.set(!next.equals(cur));
+                            return next;
                         })
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        LOG.info(
-                "claim {} bound to volume {}",
-                Informer.keyOf(c.getMetadata()),
-                bound.getMetadata().getName());
+        if (changed.get()) { // a sync from a stale cache repeats a finished binding and writes nothing
+            LOG.info(
+                    "claim {} bound to volume {}",
+                    Informer.keyOf(c.getMetadata()),
+                    bound.getMetadata().getName());
+        }
     }
 
     private void provision(PersistentVolumeClaim c, StorageClass sc, String node) throws Exception {
