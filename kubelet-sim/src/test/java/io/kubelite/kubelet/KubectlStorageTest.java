@@ -240,4 +240,46 @@ class KubectlStorageTest {
                 () -> ok("get", "events", "--field-selector", "involvedObject.name=no-claim"),
                 o -> o.contains("persistentvolumeclaim \"absent\" not found"));
     }
+
+    @Test
+    void aPodOnItsNodeWaitsForItsClaimToBeBound() {
+        // bound to the node by hand, past the scheduler: the kubelet itself must wait for the claim
+        apply("""
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: late}
+                spec:
+                  storageClassName: late
+                  accessModes: [ReadWriteOnce]
+                  resources: {requests: {storage: 1Gi}}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: waiter}
+                spec:
+                  nodeName: sim-node-0
+                  terminationGracePeriodSeconds: 0
+                  volumes: [{name: v, persistentVolumeClaim: {claimName: late}}]
+                  containers:
+                  - {name: app, image: busybox, command: ["sh", "-c", "sleep infinity"], volumeMounts: [{name: v, mountPath: /v}]}
+                """);
+        Poll.until(
+                WAIT,
+                "a FailedMount event for waiter",
+                () -> ok("get", "events", "--field-selector", "involvedObject.name=waiter,reason=FailedMount"),
+                o -> o.contains("error processing PVC default/late: PVC is not bound"));
+        assertThat(jsonpath("pod", "waiter", "{.status.containerStatuses[0].state.waiting.reason}"))
+                .isEqualTo("ContainerCreating");
+        apply("""
+                apiVersion: v1
+                kind: PersistentVolume
+                metadata: {name: late-pv}
+                spec:
+                  capacity: {storage: 1Gi}
+                  accessModes: [ReadWriteOnce]
+                  storageClassName: late
+                  hostPath: {path: /srv/late}
+                """);
+        ok("wait", "--for=condition=Ready", "pod/waiter", "--timeout=60s");
+    }
 }
