@@ -4,6 +4,7 @@ import io.kubelite.api.Node;
 import io.kubelite.api.PersistentVolume;
 import io.kubelite.api.PersistentVolumeClaim;
 import io.kubelite.api.StorageClass;
+import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.core.persistentvolume.PersistentVolumeKind;
 import io.kubelite.kinds.core.persistentvolume.VolumeBinding;
 import io.kubelite.kinds.core.persistentvolume.VolumeNodeAffinity;
@@ -176,6 +177,9 @@ final class ClaimSync {
                     b.getSpecBuilder().setClaimRef(ClaimRefs.of(c));
                     if (byController) {
                         b.getMetadataBuilder().putAnnotations(VolumeBinding.BOUND_BY_CONTROLLER, "yes");
+                    }
+                    if (!"Bound".equals(cur.getStatus().getPhase())) {
+                        b.getStatusBuilder().setLastPhaseTransitionTime(Times.nowSeconds());
                     }
                     b.getStatusBuilder().setPhase("Bound").clearReason().clearMessage();
                     return b.build();

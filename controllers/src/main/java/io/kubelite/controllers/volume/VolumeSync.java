@@ -2,6 +2,7 @@ package io.kubelite.controllers.volume;
 
 import io.kubelite.api.PersistentVolume;
 import io.kubelite.api.PersistentVolumeClaim;
+import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.core.persistentvolume.PersistentVolumeKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
@@ -87,7 +88,9 @@ final class VolumeSync {
         volumeStore
                 .guaranteedUpdate(null, pv.getMetadata().getName(), cur -> {
                     PersistentVolume.Builder b = cur.toBuilder();
-                    b.getStatusBuilder().setPhase(phase);
+                    if (!phase.equals(cur.getStatus().getPhase())) {
+                        b.getStatusBuilder().setPhase(phase).setLastPhaseTransitionTime(Times.nowSeconds());
+                    }
                     return b.build();
                 })
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
