@@ -113,6 +113,7 @@ class PersistentVolumeControllerTest {
                     v -> v.getStatus().getPhase().equals("Bound"));
             assertThat(pv.getSpec().getClaimRef().getUid())
                     .isEqualTo(c.getMetadata().getUid());
+            assertThat(pv.getStatus().hasLastPhaseTransitionTime()).isTrue();
             assertThat(pv.getMetadata().getAnnotationsMap()).containsEntry(VolumeBinding.BOUND_BY_CONTROLLER, "yes");
 
             h.join(h.of(PersistentVolumeClaimKind.RESOURCE).delete("default", "data"));
