@@ -1,14 +1,10 @@
 package io.kubelite.apiserver.storage;
 
-import com.google.protobuf.Timestamp;
 import io.kubelite.api.PersistentVolumeClaim;
 import io.kubelite.api.StorageClass;
 import io.kubelite.apiserver.HandlerContext;
 import io.kubelite.apiserver.WatchCache;
 import io.kubelite.kinds.storage.storageclass.StorageClassKind;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,7 +26,7 @@ public final class DefaultStorageClass {
         }
         WatchCache<StorageClass> cache = ctx.cache(StorageClassKind.RESOURCE);
         return cache.synced()
-                .thenApply(v -> pick(cache.snapshot(null).entries().stream()
+                .thenApply(v -> StorageClassKind.defaultOf(cache.snapshot(null).entries().stream()
                                 .map(WatchCache.Entry::object)
                                 .toList())
                         .map(sc -> pvc.toBuilder()
@@ -38,17 +34,5 @@ public final class DefaultStorageClass {
                                         .setStorageClassName(sc.getMetadata().getName()))
                                 .build())
                         .orElse(pvc));
-    }
-
-    /** kube's {@code GetDefaultClass}: the newest class marked default, ties broken by name. */
-    public static Optional<StorageClass> pick(Collection<StorageClass> classes) {
-        Comparator<StorageClass> newest = Comparator.comparing(
-                        (StorageClass sc) -> created(sc.getMetadata().getCreationTimestamp()))
-                .thenComparing(sc -> sc.getMetadata().getName(), Comparator.reverseOrder());
-        return classes.stream().filter(StorageClassKind::isDefault).max(newest);
-    }
-
-    private static long created(Timestamp t) {
-        return t.getSeconds() * 1_000_000_000L + t.getNanos();
     }
 }

@@ -20,7 +20,9 @@ import io.kubelite.store.queue.Result;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,11 +111,7 @@ final class ClaimSync {
 
     /** kube 1.28+: a claim created while no class was default gets the default class later. */
     private Result assignDefaultClass(PersistentVolumeClaim c) throws Exception {
-        Optional<StorageClass> def = classes.list().stream()
-                .filter(StorageClassKind::isDefault)
-                .max(java.util.Comparator.comparing((StorageClass sc) ->
-                                sc.getMetadata().getCreationTimestamp().getSeconds())
-                        .thenComparing(sc -> sc.getMetadata().getName(), java.util.Comparator.reverseOrder()));
+        Optional<StorageClass> def = StorageClassKind.defaultOf(classes.list());
         if (def.isEmpty() || c.getMetadata().containsAnnotations("volume.beta.kubernetes.io/storage-class")) {
             return Result.done();
         }
@@ -185,7 +183,7 @@ final class ClaimSync {
                     return b.build();
                 })
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean changed = new AtomicBoolean();
         claimStore
                 .guaranteedUpdate(
                         c.getMetadata().getNamespace(), c.getMetadata().getName(), cur -> {
@@ -219,7 +217,7 @@ final class ClaimSync {
         PersistentVolume pv = HostPathProvisioner.volumeFor(c, sc, node);
         try {
             volumeStore.create(pv).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (StoreException.unwrap(e) instanceof AlreadyExistsException) {
                 return; // provisioned before: the volume's event binds it
             }

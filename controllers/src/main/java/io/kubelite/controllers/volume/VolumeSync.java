@@ -4,12 +4,15 @@ import io.kubelite.api.PersistentVolume;
 import io.kubelite.api.PersistentVolumeClaim;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.core.persistentvolume.PersistentVolumeKind;
+import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import io.kubelite.store.Store;
+import io.kubelite.store.StoreException;
 import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.queue.Result;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +70,8 @@ final class VolumeSync {
                         .delete(null, name, Preconditions.uid(pv.getMetadata().getUid()))
                         .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 LOG.info("deleted released volume {} (reclaim policy Delete)", name);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(io.kubelite.store.StoreException.unwrap(e) instanceof io.kubelite.store.NotFoundException)) {
+            } catch (ExecutionException e) {
+                if (!(StoreException.unwrap(e) instanceof NotFoundException)) {
                     recorder.event(
                             ClaimRefs.of(pv),
                             "Warning",

@@ -5,7 +5,10 @@ import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * StorageClasses ({@code storage.k8s.io/v1}, cluster-scoped, {@code sc}): how claims of a class
@@ -71,6 +74,19 @@ public final class StorageClassKind {
     public static boolean isDefault(StorageClass sc) {
         return "true".equals(sc.getMetadata().getAnnotationsMap().get(IS_DEFAULT_CLASS))
                 || "true".equals(sc.getMetadata().getAnnotationsMap().get(BETA_IS_DEFAULT_CLASS));
+    }
+
+    /**
+     * kube's {@code GetDefaultClass}: of the classes marked default, the newest (kube 1.26+;
+     * several may be marked while a default is being replaced), ties broken by name.
+     */
+    public static Optional<StorageClass> defaultOf(Collection<StorageClass> classes) {
+        Comparator<StorageClass> newest = Comparator.comparing((StorageClass sc) -> {
+                    var t = sc.getMetadata().getCreationTimestamp();
+                    return t.getSeconds() * 1_000_000_000L + t.getNanos();
+                })
+                .thenComparing(sc -> sc.getMetadata().getName(), Comparator.reverseOrder());
+        return classes.stream().filter(StorageClassKind::isDefault).max(newest);
     }
 
     /** The class's binding mode, Immediate when unset. */
