@@ -61,6 +61,13 @@ class KubectlStorageObjectsTest {
         assertThat(row.split("\\s+")).startsWith("defaulted", "Pending", "standard", "<unset>");
         assertThat(get("sc", "standard", "{.provisioner} {.reclaimPolicy} {.volumeBindingMode}"))
                 .isEqualTo("kubelite.io/hostpath Delete WaitForFirstConsumer");
+        // kubectl's own describers read the objects
+        assertThat(kubectl.run("describe", "pvc", "defaulted").ok())
+                .contains("StorageClass:  ", "standard")
+                .contains("Status:        Pending");
+        assertThat(kubectl.run("describe", "sc", "standard").ok())
+                .contains("IsDefaultClass:        Yes")
+                .contains("Provisioner:           kubelite.io/hostpath");
     }
 
     @Test
