@@ -6,6 +6,7 @@ import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
 import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
 import io.kubelite.apiserver.openapi.OpenApiDocuments;
 import io.kubelite.apiserver.pods.PodExecProxy;
+import io.kubelite.apiserver.storage.StorageClassBootstrap;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
@@ -139,6 +140,7 @@ public final class ApiServer implements Component {
                 .thenRun(() -> cache(SecretKind.RESOURCE).watch(-1, auth.secretsSink()));
         readiness.add("watch-caches-synced", () -> caches.values().stream().allMatch(WatchCache::hasSynced));
         NamespaceBootstrap.createMissing(store);
+        StorageClassBootstrap.createMissing(store);
 
         // no file serving here: without class-path resolving and caching Vert.x creates no
         // /tmp/vertx-cache-* directory, which a killed process would leave behind

@@ -2,14 +2,16 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.PersistentVolumeClaim;
 import io.kubelite.apiserver.namespaces.NamespaceLifecycle;
+import io.kubelite.apiserver.storage.DefaultStorageClass;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
  * POST of a new object: decode, prepare ({@link KindRules#prepareForCreate}: system
  * fields, defaulting, validation), admit (the namespace must exist and not be
- * terminating), record its field manager in {@code managedFields}, then create in etcd
+ * terminating; a claim without a class gets the default one), record its field manager in {@code managedFields}, then create in etcd
  * (409 AlreadyExists when taken), answering 201 with the stored object. {@code dryRun=All}
  * answers what would have been written.
  */
@@ -47,12 +49,21 @@ final class CreateHandler {
         CompletableFuture<Void> admitted = s.resource().namespaced()
                 ? NamespaceLifecycle.admitCreate(s.ctx(), s.resource(), ns, m.getName())
                 : CompletableFuture.completedFuture(null);
-        s.then(admitted, m.getName(), v -> {
+        s.then(admitted.thenCompose(v -> mutate(s, next)), m.getName(), admittedObj -> {
             if (dry) {
-                s.sendObject(201, s.resource().withTypeMeta(next));
+                s.sendObject(201, s.resource().withTypeMeta(admittedObj));
                 return;
             }
-            s.then(s.store().create(next), m.getName(), o -> s.sendObject(201, o));
+            s.then(s.store().create(admittedObj), m.getName(), o -> s.sendObject(201, o));
         });
+    }
+
+    /** The mutating admission of creates: kube's DefaultStorageClass for claims. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Message> CompletableFuture<T> mutate(RequestScope<T> s, T obj) {
+        if (obj instanceof PersistentVolumeClaim pvc) {
+            return (CompletableFuture<T>) DefaultStorageClass.admit(s.ctx(), pvc);
+        }
+        return CompletableFuture.completedFuture(obj);
     }
 }

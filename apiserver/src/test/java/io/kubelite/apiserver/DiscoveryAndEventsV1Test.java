@@ -81,6 +81,7 @@ class DiscoveryAndEventsV1Test {
                         "policy",
                         "batch",
                         "autoscaling",
+                        "storage.k8s.io",
                         "apiextensions.k8s.io");
         JsonNode deployments = resource(doc, "apps", "deployments");
         assertThat(deployments.path("shortNames").toString()).isEqualTo("[\"deploy\"]");

@@ -16,6 +16,7 @@ import io.kubelite.controllers.nodelifecycle.TaintEvictionController;
 import io.kubelite.controllers.replicaset.ReplicaSetController;
 import io.kubelite.controllers.statefulset.StatefulSetController;
 import io.kubelite.controllers.ttlafterfinished.TtlAfterFinishedController;
+import io.kubelite.controllers.volume.PersistentVolumeController;
 import io.kubelite.store.Store;
 import io.kubelite.store.election.Leadership;
 import io.kubelite.store.events.EventRecorder;
@@ -109,6 +110,10 @@ public final class ControllerManager implements Component {
             add("job", true, c -> new JobController(withRecorder(c, "job-controller"), options.clock));
             add("cronjob", true, c -> new CronJobController(withRecorder(c, "cronjob-controller"), options.clock));
             add("ttl-after-finished", true, c -> new TtlAfterFinishedController(c, options.clock));
+            add(
+                    "persistentvolume-binder",
+                    true,
+                    c -> new PersistentVolumeController(withRecorder(c, "persistentvolume-controller")));
             this.cc = cc;
         }
 

@@ -29,7 +29,8 @@ public final class ControllerOptions {
             "disruption",
             "job",
             "cronjob",
-            "ttl-after-finished");
+            "ttl-after-finished",
+            "persistentvolume-binder");
 
     @Option(
             names = "--controllers",
@@ -40,7 +41,8 @@ public final class ControllerOptions {
                     "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default: ${DEFAULT-VALUE}). "
                             + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, statefulset, "
                             + "daemonset, namespace, "
-                            + "serviceaccount-token, endpoint, garbagecollector, disruption, job, cronjob, ttl-after-finished.")
+                            + "serviceaccount-token, endpoint, garbagecollector, disruption, job, cronjob, ttl-after-finished, "
+                            + "persistentvolume-binder.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
     @Option(

@@ -662,4 +662,89 @@ class StatefulSetTest {
         assertThat(pods("start").get(0).getMetadata().getLabelsMap())
                 .containsEntry("apps.kubernetes.io/pod-index", "5");
     }
+
+    // ------------------------------------------------------------------ volumeClaimTemplates
+
+    static UnaryOperator<StatefulSetSpec.Builder> claimTemplate(String name, String whenDeleted, String whenScaled) {
+        return s -> {
+            s.addVolumeClaimTemplates(io.kubelite.api.PersistentVolumeClaim.newBuilder()
+                    .setMetadata(ObjectMeta.newBuilder().setName(name).putLabels("tier", "db"))
+                    .setSpec(io.kubelite.api.PersistentVolumeClaimSpec.newBuilder()
+                            .addAccessModes("ReadWriteOnce")
+                            .setResources(io.kubelite.api.VolumeResourceRequirements.newBuilder()
+                                    .putRequests("storage", "1Gi"))));
+            s.setPersistentVolumeClaimRetentionPolicy(
+                    io.kubelite.api.StatefulSetPersistentVolumeClaimRetentionPolicy.newBuilder()
+                            .setWhenDeleted(whenDeleted)
+                            .setWhenScaled(whenScaled));
+            return s;
+        };
+    }
+
+    /** The claims whose names end in {@code -<set>-<n>}, as {@code name[owner kinds]}, sorted. */
+    static List<String> claims(String set) {
+        return h
+                .list(io.kubelite.kinds.core.persistentvolumeclaim.PersistentVolumeClaimKind.RESOURCE, "default")
+                .stream()
+                .filter(c -> c.getMetadata().getName().matches(".*-" + set + "-[0-9]+"))
+                .map(c -> c.getMetadata().getName()
+                        + c.getMetadata().getOwnerReferencesList().stream()
+                                .map(r -> r.getKind())
+                                .sorted()
+                                .toList())
+                .sorted()
+                .toList();
+    }
+
+    @Test
+    void volumeClaimTemplatesMakeOneClaimPerPodThatOutlivesItsPod() {
+        create(statefulSet("db", 2, claimTemplate("data", "Retain", "Retain")));
+        List<Pod> ready = awaitReady("db", "db-0", "db-1");
+        assertThat(ready.get(1).getSpec().getVolumesList())
+                .filteredOn(v -> v.getName().equals("data"))
+                .singleElement()
+                .satisfies(v ->
+                        assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("data-db-1"));
+        assertThat(claims("db")).containsExactly("data-db-0[]", "data-db-1[]");
+        var claim = h.getOrNull(
+                io.kubelite.kinds.core.persistentvolumeclaim.PersistentVolumeClaimKind.RESOURCE,
+                "default",
+                "data-db-0");
+        assertThat(claim.getMetadata().getLabelsMap())
+                .containsEntry("tier", "db")
+                .containsEntry("app", "db");
+        assertThat(claim.getSpec().getResources().getRequestsMap()).containsEntry("storage", "1Gi");
+
+        // a replaced pod gets the same claim; scaling down keeps the claim (Retain)
+        String uid0 = ready.get(0).getMetadata().getUid();
+        ControllerManagerUnderTest.join(h.of(PodKind.RESOURCE).delete("default", "db-0"));
+        Poll.until(
+                WAIT,
+                "db-0 replaced",
+                () -> pods("db"),
+                ps -> ps.size() == 2 && !ps.get(0).getMetadata().getUid().equals(uid0) && runningAndReady(ps.get(0)));
+        update("db", s -> s.setReplicas(1));
+        awaitReady("db", "db-0");
+        assertThat(claims("db")).containsExactly("data-db-0[]", "data-db-1[]");
+    }
+
+    @Test
+    void retentionPolicyDeleteHandsClaimsToTheSetAndToCondemnedPods() {
+        create(statefulSet("cache", 2, claimTemplate("scratch", "Delete", "Delete")));
+        awaitReady("cache", "cache-0", "cache-1");
+        Poll.until(
+                WAIT,
+                "claims owned by the set",
+                () -> claims("cache"),
+                c -> c.equals(List.of("scratch-cache-0[StatefulSet]", "scratch-cache-1[StatefulSet]")));
+        update("cache", s -> s.setReplicas(1));
+        awaitReady("cache", "cache-0");
+        Poll.until(
+                WAIT,
+                "the condemned pod's claim deleted with it (whenScaled Delete)",
+                () -> claims("cache"),
+                c -> c.equals(List.of("scratch-cache-0[StatefulSet]")));
+        ControllerManagerUnderTest.join(h.of(StatefulSetKind.RESOURCE).delete("default", "cache"));
+        Poll.until(WAIT, "the claims deleted with the set (whenDeleted Delete)", () -> claims("cache"), List::isEmpty);
+    }
 }

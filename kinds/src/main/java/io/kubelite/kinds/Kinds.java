@@ -22,12 +22,15 @@ import io.kubelite.kinds.core.endpoints.EndpointsKind;
 import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.persistentvolume.PersistentVolumeKind;
+import io.kubelite.kinds.core.persistentvolumeclaim.PersistentVolumeClaimKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import io.kubelite.kinds.events.event.EventsEventKind;
 import io.kubelite.kinds.policy.poddisruptionbudget.PodDisruptionBudgetKind;
+import io.kubelite.kinds.storage.storageclass.StorageClassKind;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,6 +52,8 @@ public final class Kinds {
             ServiceAccountKind.KIND,
             SecretKind.KIND,
             ConfigMapKind.KIND,
+            PersistentVolumeKind.KIND,
+            PersistentVolumeClaimKind.KIND,
             EventKind.KIND,
             ReplicaSetKind.KIND,
             DeploymentKind.KIND,
@@ -67,6 +72,7 @@ public final class Kinds {
             DaemonSetKind.KIND,
             HorizontalPodAutoscalerKind.KIND,
             HorizontalPodAutoscalerV1Kind.KIND,
+            StorageClassKind.KIND,
             CustomResourceDefinitionKind.KIND);
 
     private Kinds() {}

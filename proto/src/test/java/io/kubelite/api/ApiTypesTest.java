@@ -33,6 +33,8 @@ class ApiTypesTest {
           Map.entry("PodSpec.set_hostname_as_fqdn", "setHostnameAsFQDN"),
           Map.entry("Volume.downward_api", "downwardAPI"),
           Map.entry("Volume.scale_io", "scaleIO"),
+          Map.entry("PersistentVolumeSpec.scale_io", "scaleIO"),
+          Map.entry("CinderPersistentVolumeSource.volume_id", "volumeID"),
           Map.entry("AWSElasticBlockStoreVolumeSource.volume_id", "volumeID"),
           Map.entry("CinderVolumeSource.volume_id", "volumeID"),
           Map.entry("FlockerVolumeSource.dataset_uuid", "datasetUUID"),
@@ -70,7 +72,8 @@ class ApiTypesTest {
             Apps.getDescriptor(),
             Coordination.getDescriptor(),
             Policy.getDescriptor(),
-            Autoscaling.getDescriptor())
+            Autoscaling.getDescriptor(),
+            io.kubelite.api.Storage.getDescriptor())
         .flatMap(file -> file.getMessageTypes().stream())
         .toList();
   }

@@ -42,6 +42,9 @@ final class PopulatedObjects {
         eviction(),
         scale(),
         horizontalPodAutoscaler(),
+        persistentVolume(),
+        persistentVolumeClaim(),
+        storageClass(),
         envelope());
   }
 
@@ -79,6 +82,56 @@ final class PopulatedObjects {
           "pod-every-field.json: unknown fields " + parsed.unknownFields());
     }
     return parsed.message();
+  }
+
+  /**
+   * A PersistentVolume and a PersistentVolumeClaim from {@code pv-every-field.json}: every field of
+   * the PersistentVolumeSpec (every volume source), PersistentVolumeStatus and
+   * PersistentVolumeClaimStatus, and of the types under them.
+   */
+  static PersistentVolume persistentVolume() {
+    return everyField("persistentVolume", PersistentVolume.getDefaultInstance());
+  }
+
+  static PersistentVolumeClaim persistentVolumeClaim() {
+    return everyField("persistentVolumeClaim", PersistentVolumeClaim.getDefaultInstance());
+  }
+
+  private static <T extends Message> T everyField(String member, T prototype) {
+    String resource = "io/kubelite/api/pv-every-field.json";
+    try (var in = PopulatedObjects.class.getClassLoader().getResourceAsStream(resource)) {
+      String json =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).get(member).toString();
+      Parsed<T> parsed = ApiJson.parse(json, prototype);
+      if (!parsed.unknownFields().isEmpty()) {
+        throw new IllegalStateException(resource + ": unknown fields " + parsed.unknownFields());
+      }
+      return parsed.message();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static StorageClass storageClass() {
+    return StorageClass.newBuilder()
+        .setApiVersion("storage.k8s.io/v1")
+        .setKind("StorageClass")
+        .setMetadata(
+            meta("", "standard").toBuilder()
+                .putAnnotations("storageclass.kubernetes.io/is-default-class", "true"))
+        .setProvisioner("kubelite.io/hostpath")
+        .putParameters("type", "simulated")
+        .setReclaimPolicy("Delete")
+        .addMountOptions("noatime")
+        .setAllowVolumeExpansion(true)
+        .setVolumeBindingMode("WaitForFirstConsumer")
+        .addAllowedTopologies(
+            TopologySelectorTerm.newBuilder()
+                .addMatchLabelExpressions(
+                    TopologySelectorLabelRequirement.newBuilder()
+                        .setKey("topology.kubernetes.io/zone")
+                        .addValues("zone-a")))
+        .build();
   }
 
   static Pod pod() {
@@ -672,6 +725,15 @@ final class PopulatedObjects {
                     PodTemplateSpec.newBuilder()
                         .setMetadata(ObjectMeta.newBuilder().putLabels("app", "db"))
                         .setSpec(pod.getSpec().toBuilder().clearNodeName()))
+                .addVolumeClaimTemplates(
+                    PersistentVolumeClaim.newBuilder()
+                        .setMetadata(ObjectMeta.newBuilder().setName("data"))
+                        .setSpec(
+                            PersistentVolumeClaimSpec.newBuilder()
+                                .addAccessModes("ReadWriteOnce")
+                                .setResources(
+                                    VolumeResourceRequirements.newBuilder()
+                                        .putRequests("storage", "1Gi"))))
                 .setServiceName("db")
                 .setPodManagementPolicy("Parallel")
                 .setUpdateStrategy(

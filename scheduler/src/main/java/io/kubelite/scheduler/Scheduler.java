@@ -2,17 +2,23 @@ package io.kubelite.scheduler;
 
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeCondition;
+import io.kubelite.api.PersistentVolumeClaim;
 import io.kubelite.api.Pod;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.persistentvolume.PersistentVolumeKind;
+import io.kubelite.kinds.core.persistentvolumeclaim.PersistentVolumeClaimKind;
 import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.storage.storageclass.StorageClassKind;
 import io.kubelite.scheduler.cache.SchedulerCache;
 import io.kubelite.scheduler.framework.FitError;
 import io.kubelite.scheduler.framework.Framework;
 import io.kubelite.scheduler.framework.PodInfo;
+import io.kubelite.scheduler.framework.StorageView;
 import io.kubelite.scheduler.plugins.InTreePlugins;
 import io.kubelite.scheduler.plugins.NodeResourcesFit;
 import io.kubelite.scheduler.plugins.PodTopologySpread;
+import io.kubelite.scheduler.plugins.VolumeBindingFilter;
 import io.kubelite.scheduler.queue.QueuedPod;
 import io.kubelite.scheduler.queue.SchedulingQueue;
 import io.kubelite.store.Etcd;
@@ -44,12 +50,18 @@ public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     private static final Set<String> ON_ASSIGNED_POD = Set.of(PodTopologySpread.NAME);
     private static final Set<String> ON_POD_GONE = Set.of(NodeResourcesFit.NAME, PodTopologySpread.NAME);
+    private static final Set<String> STORAGE_PLUGINS = Set.of(VolumeBindingFilter.NAME);
 
     private final SchedulerConfig config;
     private final ObjectStore<Pod> pods;
     private final SchedulerCache cache = new SchedulerCache();
     private final SchedulingQueue queue;
-    private final Framework framework = InTreePlugins.defaultProfile().build(InTreePlugins.registry(), 0);
+    private final Framework framework;
+    private final SelectedNodeWriter selectedNodes;
+    private final ObjectStore<PersistentVolumeClaim> claims;
+    /** The claims store with this term's fence: set before the loop starts, read by it. */
+    private volatile ObjectStore<PersistentVolumeClaim> fencedClaims;
+
     private final SchedulingEventRecorder events;
     private final Binder binder;
     private final SharedInformerFactory informers;
@@ -83,6 +95,13 @@ public final class Scheduler implements AutoCloseable {
         this.informers = informers;
         this.nodeInformer = informers.get(NodeKind.RESOURCE); // first: started first, as nodes place pods
         this.podInformer = informers.get(PodKind.RESOURCE);
+        this.claims = store.of(PersistentVolumeClaimKind.RESOURCE);
+        StorageView storage = new InformerStorageView(
+                informers.get(PersistentVolumeClaimKind.RESOURCE),
+                informers.get(PersistentVolumeKind.RESOURCE),
+                informers.get(StorageClassKind.RESOURCE));
+        this.framework = InTreePlugins.defaultProfile().build(InTreePlugins.registry(storage), 0);
+        this.selectedNodes = new SelectedNodeWriter(new VolumeBindingFilter(storage));
     }
 
     public SchedulerConfig config() {
@@ -98,6 +117,13 @@ public final class Scheduler implements AutoCloseable {
     public void start() {
         nodeInformer.addHandler(new NodeHandler());
         podInformer.addHandler(new PodHandler());
+        // a claim bound or created, a volume or class added: pods the volume binding filter
+        // rejected may fit now
+        ResourceEventHandler<Object> storageChanged =
+                ResourceEventHandler.onAnyChange(o -> queue.moveOnEvent(STORAGE_PLUGINS));
+        informers.get(PersistentVolumeClaimKind.RESOURCE).addHandler(cast(storageChanged));
+        informers.get(PersistentVolumeKind.RESOURCE).addHandler(cast(storageChanged));
+        informers.get(StorageClassKind.RESOURCE).addHandler(cast(storageChanged));
         informers.start();
     }
 
@@ -119,6 +145,7 @@ public final class Scheduler implements AutoCloseable {
             stopping = false;
             events.setFence(fence);
             ObjectStore<Pod> fenced = pods.withFence(fence);
+            fencedClaims = claims.withFence(fence);
             loop = new Thread(() -> run(fenced), "scheduler-loop");
             loop.setDaemon(true);
             loop.start();
@@ -244,6 +271,12 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         if (r.scheduled()) {
+            if (!selectedNodes.write(pod.pod(), r.nodeName(), fencedClaims)) {
+                cache.forget(pod.key());
+                binder.release();
+                queue.requeueAfterError(qp, null);
+                return;
+            }
             binder.bind(qp, r.nodeName(), fenced);
             return;
         }
@@ -255,6 +288,12 @@ public final class Scheduler implements AutoCloseable {
         events.failedScheduling(pod.pod(), msg);
         binder.markUnschedulable(pod.pod(), msg, fenced);
         queue.requeueUnschedulable(qp, fe.unschedulablePlugins());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends com.google.protobuf.Message> ResourceEventHandler<T> cast(
+            ResourceEventHandler<Object> h) {
+        return (ResourceEventHandler<T>) (ResourceEventHandler<?>) h;
     }
 
     // ------------------------------------------------------------------ informer handlers

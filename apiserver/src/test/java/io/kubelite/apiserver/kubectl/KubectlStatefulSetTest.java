@@ -146,6 +146,10 @@ class KubectlStatefulSetTest {
         assertThat(kubectl.run("rollout", "status", "sts/web", "--timeout=60s").ok())
                 .endsWith("partitioned roll out complete: 5 new pods have been updated...\n");
         assertThat(podNames()).containsExactly("web-0", "web-1", "web-2", "web-3", "web-4");
+        // each pod has the claim of the volumeClaimTemplate (no PV controller runs here: they stay unbound)
+        assertThat(kubectl.run("get", "pvc", "-o", "jsonpath={.items[*].metadata.name}")
+                        .ok())
+                .isEqualTo("www-web-0 www-web-1 www-web-2 www-web-3 www-web-4");
         assertThat(cells(kubectl.run("get", "sts", "web").ok().lines().toList().get(1))
                         .subList(0, 2))
                 .containsExactly("web", "5/5");

@@ -22,6 +22,7 @@ import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.persistentvolumeclaim.PersistentVolumeClaimKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
@@ -87,7 +88,8 @@ public final class GarbageCollector implements Controller {
             ServiceAccountKind.RESOURCE,
             SecretKind.RESOURCE,
             LeaseKind.RESOURCE,
-            JobKind.RESOURCE);
+            JobKind.RESOURCE,
+            PersistentVolumeClaimKind.RESOURCE);
 
     /** A dependent or owner, by resource plural (a custom resource's {@code group/plural}), namespace and name. */
     record Ref(String resource, String namespace, String name) {}

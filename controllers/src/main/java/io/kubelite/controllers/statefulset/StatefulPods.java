@@ -85,10 +85,11 @@ final class StatefulPods {
                 .addAllFinalizers(template.getMetadata().getFinalizersList())
                 .addOwnerReferences(ownerRef(set));
         // written straight to etcd, so what the API server would default and admit is applied here
-        PodSpec spec = PodSpecDefaults.admission(PodSpecDefaults.scheme(template.getSpec().toBuilder()
-                .setHostname(name)
-                .setSubdomain(set.getSpec().getServiceName())
-                .build()));
+        PodSpec spec = PodSpecDefaults.admission(
+                PodSpecDefaults.scheme(StatefulClaims.withClaimVolumes(set, ordinal, template.getSpec()).toBuilder()
+                        .setHostname(name)
+                        .setSubdomain(set.getSpec().getServiceName())
+                        .build()));
         return Pod.newBuilder()
                 .setMetadata(m)
                 .setSpec(spec)

@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <ol>
  *   <li>a failed or succeeded replica is deleted (and made again by a later sync, with its name);
- *   <li>a missing replica is created: in ordinal order, each one Running and Ready (and available
+ *   <li>a missing replica is created, after its volumeClaimTemplates' claims
+ *       ({@link StatefulClaimControl}): in ordinal order, each one Running and Ready (and available
  *       for minReadySeconds) before the next; Parallel creates them all;
  *   <li>a replica whose identity labels drifted gets them back;
  *   <li>condemned pods are deleted from the highest ordinal down, one at a time and only while the
@@ -41,10 +42,18 @@ final class StatefulSetControl {
 
     private final Revisions revisions;
 
-    StatefulSetControl(StatefulSet set, Revisions revisions, StatefulPodControl control, Instant now) {
+    private final StatefulClaimControl claims;
+
+    StatefulSetControl(
+            StatefulSet set,
+            Revisions revisions,
+            StatefulPodControl control,
+            StatefulClaimControl claims,
+            Instant now) {
         this.set = set;
         this.revisions = revisions;
         this.control = control;
+        this.claims = claims;
         this.now = now;
     }
 
@@ -87,11 +96,17 @@ final class StatefulSetControl {
                 continue;
             }
             if (p == null) {
+                claims.createMissing(set, StatefulPods.name(set, ord), ord); // kube: the claims before the pod
                 control.create(set, newPod(ord, currentRevision, updateRevision));
                 if (monotonic) {
                     return status;
                 }
                 continue;
+            }
+            if (!StatefulPods.isTerminating(p)) {
+                // a claim deleted under a live pod is made again (kube 1.27+), and owners follow the policy
+                claims.createMissing(set, p.getMetadata().getName(), ord);
+                claims.applyRetention(set, p, ord, false);
             }
             if (StatefulPods.isTerminating(p) && monotonic) {
                 return status;
@@ -118,6 +133,8 @@ final class StatefulSetControl {
             if (monotonic && !StatefulPods.isHealthy(p) && p != firstUnhealthy(replicas, condemned)) {
                 return status;
             }
+            // whenScaled Delete: the claims go with the condemned pod (the garbage collector)
+            claims.applyRetention(set, p, StatefulPods.ordinal(set, p), true);
             control.delete(set, p);
             if (monotonic) {
                 return status;

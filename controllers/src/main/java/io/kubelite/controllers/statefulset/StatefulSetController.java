@@ -14,6 +14,7 @@ import io.kubelite.controllers.util.ControllerRefManager;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
+import io.kubelite.kinds.core.persistentvolumeclaim.PersistentVolumeClaimKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
@@ -47,6 +48,7 @@ public final class StatefulSetController implements Controller {
     private final ObjectStore<ControllerRevision> revisionStore;
     private final Informer<ControllerRevision> revisionInformer;
     private final StatefulPodControl podControl;
+    private final StatefulClaimControl claimControl;
     private final ControllerRefManager<StatefulSet> claims;
     private final WorkQueue<String> queue = WorkQueue.builder("statefulset").build();
     private final int workers;
@@ -58,6 +60,10 @@ public final class StatefulSetController implements Controller {
         this.revisionStore = ctx.store().of(ControllerRevisionKind.RESOURCE);
         this.revisionInformer = ctx.informers().get(ControllerRevisionKind.RESOURCE);
         this.podControl = new StatefulPodControl(ctx.store().of(PodKind.RESOURCE), ctx.recorder());
+        this.claimControl = new StatefulClaimControl(
+                ctx.store().of(PersistentVolumeClaimKind.RESOURCE),
+                ctx.informers().get(PersistentVolumeClaimKind.RESOURCE),
+                ctx.recorder());
         this.claims = new ControllerRefManager<>(
                 "StatefulSet",
                 sets,
@@ -214,7 +220,7 @@ public final class StatefulSetController implements Controller {
         List<ControllerRevision> history = revisions(set);
         Revisions revs = Revisions.sync(set, history, revisionStore);
         List<Pod> pods = owned(set);
-        StatefulSetControl control = new StatefulSetControl(set, revs, podControl, Instant.now());
+        StatefulSetControl control = new StatefulSetControl(set, revs, podControl, claimControl, Instant.now());
         StatefulSetStatus status = control.sync(pods);
         writeStatus(set, status);
         Revisions.truncate(set, pods, history, revs, revisionStore);

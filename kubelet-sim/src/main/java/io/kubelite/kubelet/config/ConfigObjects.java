@@ -1,6 +1,8 @@
 package io.kubelite.kubelet.config;
 
 import io.kubelite.api.ConfigMap;
+import io.kubelite.api.PersistentVolume;
+import io.kubelite.api.PersistentVolumeClaim;
 import io.kubelite.api.Secret;
 import io.kubelite.api.Service;
 import io.kubelite.api.ServiceAccount;
@@ -9,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The objects a kubelet reads to build a container's environment and volumes: ConfigMaps,
- * Secrets, Services and ServiceAccounts, as its caches hold them now. Implementations never block on the network:
+ * Secrets, Services, ServiceAccounts, and the claims and volumes behind persistentVolumeClaim volumes, as its caches hold them now. Implementations never block on the network:
  * a lookup answers from memory (kube's watch-based configmap/secret managers do the same).
  */
 public interface ConfigObjects {
@@ -21,6 +23,16 @@ public interface ConfigObjects {
     List<Service> services();
 
     Optional<ServiceAccount> serviceAccount(String namespace, String name);
+
+    /** A PersistentVolumeClaim, for a pod's {@code persistentVolumeClaim} volumes. */
+    default Optional<PersistentVolumeClaim> claim(String namespace, String name) {
+        return Optional.empty();
+    }
+
+    /** A PersistentVolume, the one a claim is bound to. */
+    default Optional<PersistentVolume> volume(String name) {
+        return Optional.empty();
+    }
 
     /** Knows no object: every lookup misses. */
     ConfigObjects NONE = new ConfigObjects() {

@@ -1,10 +1,14 @@
 package io.kubelite.kubelet.config;
 
 import io.kubelite.api.ConfigMap;
+import io.kubelite.api.PersistentVolume;
+import io.kubelite.api.PersistentVolumeClaim;
 import io.kubelite.api.Secret;
 import io.kubelite.api.Service;
 import io.kubelite.api.ServiceAccount;
 import io.kubelite.kinds.core.configmap.ConfigMapKind;
+import io.kubelite.kinds.core.persistentvolume.PersistentVolumeKind;
+import io.kubelite.kinds.core.persistentvolumeclaim.PersistentVolumeClaimKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
@@ -14,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link ConfigObjects} from four informers on etcd (ConfigMaps, Secrets, Services, ServiceAccounts), registered
+ * {@link ConfigObjects} from informers on etcd (ConfigMaps, Secrets, Services, ServiceAccounts, claims, volumes), registered
  * with the given factory and started with it. Until they have synced, lookups miss, which a
  * container waiting in CreateContainerConfigError retries.
  */
@@ -23,12 +27,16 @@ public final class InformerConfigObjects implements ConfigObjects {
     private final Informer<Secret> secrets;
     private final Informer<Service> services;
     private final Informer<ServiceAccount> serviceAccounts;
+    private final Informer<PersistentVolumeClaim> claims;
+    private final Informer<PersistentVolume> volumes;
 
     public InformerConfigObjects(SharedInformerFactory factory) {
         this.configMaps = factory.get(ConfigMapKind.RESOURCE);
         this.secrets = factory.get(SecretKind.RESOURCE);
         this.services = factory.get(ServiceKind.RESOURCE);
         this.serviceAccounts = factory.get(ServiceAccountKind.RESOURCE);
+        this.claims = factory.get(PersistentVolumeClaimKind.RESOURCE);
+        this.volumes = factory.get(PersistentVolumeKind.RESOURCE);
     }
 
     @Override
@@ -49,5 +57,15 @@ public final class InformerConfigObjects implements ConfigObjects {
     @Override
     public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
         return serviceAccounts.get(namespace, name);
+    }
+
+    @Override
+    public Optional<PersistentVolumeClaim> claim(String namespace, String name) {
+        return claims.get(namespace, name);
+    }
+
+    @Override
+    public Optional<PersistentVolume> volume(String name) {
+        return volumes.get(name);
     }
 }

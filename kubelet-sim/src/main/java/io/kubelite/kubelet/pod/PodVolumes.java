@@ -12,6 +12,7 @@ import io.kubelite.api.ServiceAccountTokenProjection;
 import io.kubelite.api.Volume;
 import io.kubelite.api.VolumeMount;
 import io.kubelite.api.VolumeProjection;
+import io.kubelite.kubelet.config.ClaimVolumes;
 import io.kubelite.kubelet.config.ContainerConfigException;
 import io.kubelite.kubelet.config.DownwardApi;
 import io.kubelite.kubelet.config.EnvExpansion;
@@ -25,7 +26,8 @@ import java.util.Map;
 /**
  * A pod's volumes in the simulated runtime, for as long as the pod lives on the node: an
  * emptyDir is one tree shared by the pod's containers and kept across their restarts; a
- * hostPath is a directory of the node's tree ({@link PodHost#hostFilesystem}); configMap,
+ * hostPath, and the volume a persistentVolumeClaim is bound to ({@link ClaimVolumes}), is a
+ * directory of the node's tree ({@link PodHost#hostFilesystem}); configMap,
  * secret, downwardAPI and projected volumes hold the files {@link VolumeContents} makes, written
  * by {@link #sync} before the first container starts and again every sync period. Those are
  * mounted read-only, as the kubelet mounts them.
@@ -45,16 +47,21 @@ final class PodVolumes {
 
     private final Map<String, Volume> specs = new LinkedHashMap<>();
     private final Map<String, SimulatedFilesystem> trees = new LinkedHashMap<>();
+    /** The node path of each persistentVolumeClaim volume, once its claim is bound. */
+    private final Map<String, String> claimPaths = new LinkedHashMap<>();
+
     private final SimulatedFilesystem host;
     private final VolumeContents contents;
+    private final ClaimVolumes claims;
     private final boolean automount;
 
-    PodVolumes(Pod pod, SimulatedFilesystem host, VolumeContents contents) {
+    PodVolumes(Pod pod, SimulatedFilesystem host, VolumeContents contents, ClaimVolumes claims) {
         this.host = host;
         this.contents = contents;
+        this.claims = claims;
         for (Volume v : pod.getSpec().getVolumesList()) {
             specs.put(v.getName(), v);
-            if (!v.hasHostPath()) {
+            if (!v.hasHostPath() && !v.hasPersistentVolumeClaim()) {
                 trees.put(v.getName(), SimulatedFilesystem.empty());
             }
         }
@@ -92,14 +99,23 @@ final class PodVolumes {
     }
 
     /**
-     * Writes the current files of every configMap, secret, downwardAPI and projected volume; one
-     * that cannot be made keeps its previous files.
+     * Writes the current files of every configMap, secret, downwardAPI and projected volume (one
+     * that cannot be made keeps its previous files), and finds the node directory of each
+     * persistentVolumeClaim volume not found yet (a claim not bound yet fails).
      *
      * @return the FailedMount message of each volume that could not be made, in kube's words
      */
     List<String> sync(Pod pod, DownwardApi downward) {
         List<String> failures = new ArrayList<>();
         for (Volume v : specs.values()) {
+            if (v.hasPersistentVolumeClaim() && !claimPaths.containsKey(v.getName())) {
+                try {
+                    claimPaths.put(v.getName(), claims.hostPath(v, pod));
+                } catch (ContainerConfigException e) {
+                    failures.add(e.getMessage());
+                }
+                continue;
+            }
             if (!VolumeContents.isProjected(v)) {
                 continue;
             }
@@ -148,6 +164,19 @@ final class PodVolumes {
                 }
             }
             fs.mount(mountPath, host, root, readOnly);
+            return;
+        }
+        if (v.hasPersistentVolumeClaim()) {
+            // the volume's directory in the node's tree: it outlives the pod, as a disk does
+            String root = SimulatedFilesystem.normalize("/", claimPaths.get(v.getName()) + "/" + sub);
+            if (!host.exists(root)) {
+                host.mkdir(root, true);
+            }
+            fs.mount(
+                    mountPath,
+                    host,
+                    root,
+                    readOnly || v.getPersistentVolumeClaim().getReadOnly());
             return;
         }
         SimulatedFilesystem tree = trees.get(v.getName());

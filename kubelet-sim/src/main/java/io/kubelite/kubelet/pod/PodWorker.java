@@ -7,6 +7,7 @@ import io.kubelite.api.PodStatus;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
+import io.kubelite.kubelet.config.ClaimVolumes;
 import io.kubelite.kubelet.config.ContainerEnvironment;
 import io.kubelite.kubelet.config.DownwardApi;
 import io.kubelite.kubelet.config.VolumeContents;
@@ -85,7 +86,8 @@ public final class PodWorker {
                 pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
         this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
         this.containers = new PodContainers(pod, scale);
-        this.volumes = new PodVolumes(pod, host.hostFilesystem(), new VolumeContents(host.config()));
+        this.volumes = new PodVolumes(
+                pod, host.hostFilesystem(), new VolumeContents(host.config()), new ClaimVolumes(host.config()));
         PodContext context = new Context();
         this.hooks = new LifecycleHooks(context, timers, scale);
         this.launcher = new ContainerLauncher(

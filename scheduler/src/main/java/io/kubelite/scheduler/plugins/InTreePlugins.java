@@ -2,6 +2,7 @@ package io.kubelite.scheduler.plugins;
 
 import io.kubelite.scheduler.framework.Plugin;
 import io.kubelite.scheduler.framework.Profile;
+import io.kubelite.scheduler.framework.StorageView;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +16,19 @@ import java.util.function.Supplier;
 public final class InTreePlugins {
     private InTreePlugins() {}
 
-    /** Every in-tree plugin's factory, by plugin name. */
+    /** Every in-tree plugin's factory, by plugin name, in a cluster without storage. */
     public static Map<String, Supplier<? extends Plugin>> registry() {
+        return registry(StorageView.EMPTY);
+    }
+
+    /** Every in-tree plugin's factory, by plugin name; VolumeBinding reads {@code storage}. */
+    public static Map<String, Supplier<? extends Plugin>> registry(StorageView storage) {
         Map<String, Supplier<? extends Plugin>> r = new LinkedHashMap<>();
         r.put(NodeUnschedulable.NAME, NodeUnschedulable::new);
         r.put(TaintToleration.NAME, TaintToleration::new);
         r.put(NodeAffinity.NAME, NodeAffinity::new);
         r.put(NodeResourcesFit.NAME, NodeResourcesFit::new);
+        r.put(VolumeBindingFilter.NAME, () -> new VolumeBindingFilter(storage));
         r.put(PodTopologySpread.NAME, PodTopologySpread::new);
         r.put(LeastAllocated.NAME, LeastAllocated::new);
         r.put(BalancedAllocation.NAME, BalancedAllocation::new);
@@ -40,6 +47,7 @@ public final class InTreePlugins {
                         TaintToleration.NAME,
                         NodeAffinity.NAME,
                         NodeResourcesFit.NAME,
+                        VolumeBindingFilter.NAME,
                         PodTopologySpread.NAME,
                         LeastAllocated.NAME,
                         BalancedAllocation.NAME),

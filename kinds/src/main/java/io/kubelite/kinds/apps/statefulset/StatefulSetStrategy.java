@@ -5,8 +5,10 @@ import io.kubelite.api.PodSpecDefaults;
 import io.kubelite.api.StatefulSet;
 import io.kubelite.api.StatefulSetSpec;
 import io.kubelite.kinds.Strategy;
+import io.kubelite.kinds.core.persistentvolumeclaim.PersistentVolumeClaimKind;
 import io.kubelite.kinds.core.pod.PodSpecValidation;
 import io.kubelite.kinds.validation.FieldErrors;
+import io.kubelite.kinds.validation.Names;
 import io.kubelite.kinds.validation.PodTemplateValidation;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -68,6 +70,15 @@ final class StatefulSetStrategy implements Strategy<StatefulSet> {
             spec.getTemplateBuilder()
                     .setSpec(PodSpecDefaults.scheme(spec.getTemplate().getSpec()));
         }
+        // kube's scheme defaults each claim template as a claim: volumeMode Filesystem, phase Pending
+        for (var claim : spec.getVolumeClaimTemplatesBuilderList()) {
+            if (!claim.getSpec().hasVolumeMode()) {
+                claim.getSpecBuilder().setVolumeMode("Filesystem");
+            }
+            if (claim.getStatus().getPhase().isEmpty()) {
+                claim.getStatusBuilder().setPhase("Pending");
+            }
+        }
         return b.build();
     }
 
@@ -101,6 +112,19 @@ final class StatefulSetStrategy implements Strategy<StatefulSet> {
         }
         validateUpdateStrategy(spec, errs);
         validateRetention(spec, errs);
+        // kube leaves the templates to the claims' own validation when the controller creates them;
+        // kubelite's controller writes claims straight to etcd, so a bad template is refused here
+        for (int i = 0; i < spec.getVolumeClaimTemplatesCount(); i++) {
+            var claim = spec.getVolumeClaimTemplates(i);
+            String path = "spec.volumeClaimTemplates[" + i + "]";
+            errs.invalidIf(
+                    path + ".metadata.name",
+                    claim.getMetadata().getName(),
+                    claim.getMetadata().getName().isEmpty()
+                            ? "name is required"
+                            : Names.dns1123LabelError(claim.getMetadata().getName()));
+            PersistentVolumeClaimKind.validateSpec(claim.getSpec(), path + ".spec", errs);
+        }
         nonNegative(
                 spec.hasRevisionHistoryLimit() ? spec.getRevisionHistoryLimit() : 0, "spec.revisionHistoryLimit", errs);
         nonNegative(spec.hasReplicas() ? spec.getReplicas() : 0, "spec.replicas", errs);
