@@ -3,6 +3,7 @@ package io.kubelite.kubelet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.api.ContainerStatus;
+import io.kubelite.api.Pod;
 import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.TestApiServer;
@@ -10,6 +11,7 @@ import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -384,5 +386,89 @@ class KubectlVolumesTest {
                 """);
         sim.awaitPhase("nomount", "Running", WAIT);
         assertThat(cat("nomount", "app", "/etc/later/k")).isEqualTo("arrived");
+    }
+
+    @Test
+    void localStorageLimitsEvictAndAMemoryEmptyDirFillsUp() {
+        apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: disk-limit}
+                spec:
+                  nodeName: sim-node-0
+                  containers:
+                  - name: app
+                    image: busybox
+                    command: ["sh", "-c", "sleep infinity"]
+                    volumeMounts: [{name: cache, mountPath: /cache}]
+                  volumes:
+                  - {name: cache, emptyDir: {sizeLimit: 1Ki}}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: tmpfs-limit}
+                spec:
+                  nodeName: sim-node-0
+                  containers:
+                  - name: app
+                    image: busybox
+                    command: ["sh", "-c", "sleep infinity"]
+                    volumeMounts: [{name: shm, mountPath: /shm}]
+                  volumes:
+                  - {name: shm, emptyDir: {medium: Memory, sizeLimit: 1Ki}}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: layer-limit}
+                spec:
+                  nodeName: sim-node-0
+                  containers:
+                  - name: app
+                    image: busybox
+                    command: ["sh", "-c", "sleep infinity"]
+                    resources: {limits: {ephemeral-storage: 1Ki}}
+                  - name: side
+                    image: busybox
+                    command: ["sh", "-c", "sleep infinity"]
+                    resources: {limits: {ephemeral-storage: 10Ki}}
+                """);
+        for (String p : List.of("disk-limit", "tmpfs-limit", "layer-limit")) {
+            sim.awaitPhase(p, "Running", WAIT);
+        }
+        String big = "x".repeat(2000);
+        kubectl.run("exec", "disk-limit", "--", "sh", "-c", "echo " + big + " > /cache/big")
+                .ok();
+        kubectl.run("exec", "layer-limit", "-c", "app", "--", "sh", "-c", "echo " + big + " > /tmp/big")
+                .ok();
+        Kubectl.Result full = kubectl.run("exec", "tmpfs-limit", "--", "sh", "-c", "echo " + big + " > /shm/big");
+        assertThat(full.err()).as("a write past a 1Ki tmpfs").contains("sh: write error: No space left on device");
+        assertThat(kubectl.run("exec", "tmpfs-limit", "--", "ls", "/shm").ok())
+                .as("the file is created, its content refused")
+                .isEqualTo("big\n");
+        assertThat(kubectl.run("exec", "tmpfs-limit", "--", "cat", "/shm/big").ok())
+                .isEmpty();
+
+        Pod disk = sim.awaitPhase("disk-limit", "Failed", WAIT);
+        assertThat(disk.getStatus().getReason()).isEqualTo("Evicted");
+        assertThat(disk.getStatus().getMessage())
+                .isEqualTo("Usage of EmptyDir volume \"cache\" exceeds the limit \"1Ki\". ");
+        Pod layer = sim.awaitPhase("layer-limit", "Failed", WAIT);
+        assertThat(layer.getStatus().getMessage())
+                .isEqualTo("Container app exceeded its local ephemeral storage limit \"1Ki\". ");
+        assertThat(kubectl.run("get", "pod", "disk-limit", "-o", "jsonpath={.status.phase} {.status.reason}")
+                        .ok())
+                .isEqualTo("Failed Evicted");
+        assertThat(kubectl.run(
+                                "get",
+                                "events",
+                                "--field-selector",
+                                "involvedObject.name=disk-limit,reason=Evicted",
+                                "-o",
+                                "jsonpath={.items[*].message}")
+                        .ok())
+                .isEqualTo("Usage of EmptyDir volume \"cache\" exceeds the limit \"1Ki\". ");
+        assertThat(sim.get("tmpfs-limit").getStatus().getPhase())
+                .as("a full tmpfs refuses writes; it evicts nobody")
+                .isEqualTo("Running");
     }
 }

@@ -9,9 +9,8 @@ import java.util.function.ToLongFunction;
 /**
  * The kubelet eviction manager's local-storage checks of one pod ({@code localStorageEviction}),
  * in kube's order and words: a disk-backed emptyDir over its {@code sizeLimit}, then the pod's
- * use (its containers' writable layers and logs and its disk emptyDirs) over the sum of its
- * containers' {@code ephemeral-storage} limits when every container has one, then one
- * container over its own limit. Memory-backed emptyDirs are tmpfs: their {@code sizeLimit} makes
+ * use (its containers' writable layers and logs and its disk emptyDirs) over the sum of the
+ * {@code ephemeral-storage} limits its containers set, then one container over its own limit. Memory-backed emptyDirs are tmpfs: their {@code sizeLimit} makes
  * writes fail ({@code ENOSPC}) rather than evicting.
  */
 final class LocalStorageLimits {
@@ -40,17 +39,14 @@ final class LocalStorageLimits {
         }
         long podLimit = 0;
         long podUsed = emptyDirs;
-        boolean allLimited = true;
         for (Container c : pod.getSpec().getContainersList()) {
             String limit = c.getResources().getLimitsMap().get("ephemeral-storage");
-            if (limit == null) {
-                allLimited = false;
-            } else {
+            if (limit != null) {
                 podLimit += Quantity.bytes(limit);
             }
             podUsed += containerBytes.applyAsLong(c.getName());
         }
-        if (allLimited && podLimit > 0 && podUsed > podLimit) {
+        if (podLimit > 0 && podUsed > podLimit) {
             return "Pod ephemeral local storage usage exceeds the total limit of containers "
                     + Quantity.formatBytes(podLimit) + ". ";
         }

@@ -8,6 +8,7 @@ import io.kubelite.api.KeyToPath;
 import io.kubelite.api.ObjectFieldSelector;
 import io.kubelite.api.Pod;
 import io.kubelite.api.ProjectedVolumeSource;
+import io.kubelite.api.Quantity;
 import io.kubelite.api.ServiceAccountTokenProjection;
 import io.kubelite.api.Volume;
 import io.kubelite.api.VolumeMount;
@@ -62,7 +63,14 @@ final class PodVolumes {
         for (Volume v : pod.getSpec().getVolumesList()) {
             specs.put(v.getName(), v);
             if (!v.hasHostPath() && !v.hasPersistentVolumeClaim()) {
-                trees.put(v.getName(), SimulatedFilesystem.empty());
+                SimulatedFilesystem tree = SimulatedFilesystem.empty();
+                if (v.hasEmptyDir()
+                        && v.getEmptyDir().getMedium().equals("Memory")
+                        && !v.getEmptyDir().getSizeLimit().isEmpty()) {
+                    // a tmpfs of that size: a write past it fails with ENOSPC
+                    tree.limitBytes(Quantity.bytes(v.getEmptyDir().getSizeLimit()));
+                }
+                trees.put(v.getName(), tree);
             }
         }
         automount = contents.automountsServiceAccountToken(pod);
@@ -96,6 +104,12 @@ final class PodVolumes {
                                                         .setApiVersion("v1")
                                                         .setFieldPath("metadata.namespace"))))))
                 .build();
+    }
+
+    /** The bytes a pod-level volume's files hold (0 for hostPath and claim volumes, which are the node's). */
+    long usedBytes(String volume) {
+        SimulatedFilesystem tree = trees.get(volume);
+        return tree == null ? 0 : tree.usedBytes();
     }
 
     /**

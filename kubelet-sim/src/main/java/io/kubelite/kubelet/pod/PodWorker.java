@@ -56,6 +56,7 @@ public final class PodWorker {
     private final LifecycleHooks hooks;
     private final PodTermination termination;
     private final ActiveDeadline deadline;
+    private final LocalStorageEviction storage;
     private final PodVolumes volumes;
     /** The next retry of a volume set-up that failed, or the next volume sync of a running pod. */
     private Timers.Cancellable volumeTimer = Timers.Cancellable.NONE;
@@ -101,6 +102,7 @@ public final class PodWorker {
                 volumes);
         this.termination = new PodTermination(context, containers);
         this.deadline = new ActiveDeadline(context, timers, scale);
+        this.storage = new LocalStorageEviction(context, timers, scale);
         this.status = computeStatus(List.of(), timers.nowMillis());
     }
 
@@ -217,6 +219,7 @@ public final class PodWorker {
         }
         stage = PodStage.GONE;
         deadline.cancel();
+        storage.cancel();
         volumeTimer.cancel();
         for (Slot s : containers.all()) {
             s.cancelPending();
@@ -265,6 +268,7 @@ public final class PodWorker {
         stage = PodStage.RUNNING;
         readyToStart(true);
         scheduleVolumeSync();
+        watchLocalStorage();
         launcher.startNext();
         changed();
     }
@@ -321,6 +325,7 @@ public final class PodWorker {
         terminalPhase = terminal;
         stage = PodStage.FINISHED;
         deadline.cancel();
+        storage.cancel();
         volumeTimer.cancel();
         for (Slot s : containers.all()) {
             s.quiesce();
@@ -338,6 +343,32 @@ public final class PodWorker {
             holdsResources = false;
             host.released(this);
         }
+    }
+
+    private void watchLocalStorage() {
+        storage.start(volumes::usedBytes, this::containerStorageBytes, this::evicted);
+    }
+
+    /** A container's writable layer and its log: what its ephemeral-storage limit counts. */
+    private long containerStorageBytes(String name) {
+        for (Slot s : containers.app()) {
+            if (s.name().equals(name) && s.current != null) {
+                return s.current.filesystem().usedBytes() + s.current.log().bytes();
+            }
+        }
+        return 0;
+    }
+
+    /** The eviction manager's verdict: the pod fails at once, as kube's local-storage eviction kills it. */
+    private void evicted(String why) {
+        if (stage != PodStage.RUNNING) {
+            return;
+        }
+        event(null, "Warning", LocalStorageLimits.REASON, why);
+        reason = LocalStorageLimits.REASON;
+        message = why;
+        finish(PodStatuses.FAILED);
+        changed();
     }
 
     private void deadlineExceeded() {
@@ -363,6 +394,7 @@ public final class PodWorker {
         }
         stage = PodStage.TERMINATING;
         deadline.cancel();
+        storage.cancel();
         termination.stopContainers();
         checkTerminationDone();
         changed();
@@ -433,6 +465,7 @@ public final class PodWorker {
         readyToStart(true);
         volumes.sync(pod, downward()); // what cannot be made now stays empty for the resumed containers
         scheduleVolumeSync();
+        watchLocalStorage();
         PodAdoption.resume(containers, launcher, RestartPolicy.of(pod.getSpec()));
         changed();
     }

@@ -67,6 +67,15 @@ public final class ContainerLog {
         }
     }
 
+    /** The bytes the kept lines take, newlines counted: what the container's log file would hold on disk. */
+    public synchronized long bytes() {
+        long n = partial.length();
+        for (Line l : lines) {
+            n += l.text().length() + 1;
+        }
+        return n;
+    }
+
     /** The instance ended: flushes a partial line; followers are told it is over. */
     public void close() {
         List<Line> added = new ArrayList<>();

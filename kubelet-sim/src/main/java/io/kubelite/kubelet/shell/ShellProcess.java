@@ -618,15 +618,26 @@ public final class ShellProcess {
         if (!config.fs().write(p, "", append)) {
             return null;
         }
+        Output err = f.err;
         return new Output() {
+            private boolean failed;
+
             @Override
             public void write(String text) {
-                config.fs().write(p, text, true);
+                check(config.fs().write(p, text, true));
             }
 
             @Override
             public void writeBytes(byte[] bytes) {
-                config.fs().writeBytes(p, bytes, true);
+                check(config.fs().writeBytes(p, bytes, true));
+            }
+
+            /** A full filesystem (a sized tmpfs) refuses the write: said once, as ash says it. */
+            private void check(boolean written) {
+                if (!written && !failed) {
+                    failed = true;
+                    err.write("sh: write error: No space left on device\n");
+                }
             }
         };
     }
