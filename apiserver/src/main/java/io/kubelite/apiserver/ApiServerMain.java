@@ -1,6 +1,9 @@
 package io.kubelite.apiserver;
 
 import io.kubelite.apiserver.pki.ClusterPki;
+import io.kubelite.apiserver.services.NodePortRange;
+import io.kubelite.apiserver.services.ServiceCidr;
+import io.kubelite.apiserver.services.ServiceRanges;
 import io.kubelite.store.runtime.CommonOptions;
 import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.runtime.DurationConverter;
@@ -133,6 +136,20 @@ public final class ApiServerMain implements Callable<Integer> {
             description = "How often etcd's history is compacted; 0 disables (default: ${DEFAULT-VALUE}).")
     Duration compactionInterval;
 
+    @Option(
+            names = "--service-cluster-ip-range",
+            defaultValue = "10.96.0.0/12",
+            description = "IPv4 CIDR Services' ClusterIPs are allocated from; its first address is the"
+                    + " kubernetes Service's. Every replica needs the same (default: ${DEFAULT-VALUE}).")
+    String serviceClusterIpRange;
+
+    @Option(
+            names = "--service-node-port-range",
+            defaultValue = "30000-32767",
+            description = "Ports (inclusive) NodePort and LoadBalancer Services' node ports are allocated from"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String serviceNodePortRange;
+
     @Option(names = "--event-loops", defaultValue = "2", description = "HTTP event loops (default: ${DEFAULT-VALUE}).")
     int eventLoops;
 
@@ -172,6 +189,14 @@ public final class ApiServerMain implements Callable<Integer> {
                     pki.caCert(),
                     pki.caCert());
         }
+        ServiceRanges ranges;
+        try {
+            ranges = new ServiceRanges(
+                    ServiceCidr.parse(serviceClusterIpRange), NodePortRange.parse(serviceNodePortRange));
+        } catch (IllegalArgumentException e) {
+            System.err.println("kubelite apiserver: " + e.getMessage());
+            return 2;
+        }
         Map<String, Auth.User> tokens = tokenFile == null ? Map.of() : Auth.readTokenFile(tokenFile);
         ApiServerConfig config = new ApiServerConfig(
                 bindAddress,
@@ -188,7 +213,9 @@ public final class ApiServerMain implements Callable<Integer> {
                 ApiServerConfig.DEFAULT_BODY_LIMIT);
         return new ComponentMain(
                         "apiserver",
-                        new ApiServer(config).withCompactionInterval(compactionInterval),
+                        new ApiServer(config)
+                                .withCompactionInterval(compactionInterval)
+                                .withServiceRanges(ranges),
                         common,
                         ElectorFactory.UNAVAILABLE)
                 .run();

@@ -49,7 +49,7 @@ final class CreateHandler {
                 s.sendObject(201, s.resource().withTypeMeta(next));
                 return;
             }
-            s.then(s.store().create(next), m.getName(), o -> s.sendObject(201, o));
+            s.then(s.ctx().services().create(s.store(), next), m.getName(), o -> s.sendObject(201, o));
         });
     }
 }
