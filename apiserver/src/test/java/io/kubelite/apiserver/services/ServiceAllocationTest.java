@@ -273,6 +273,31 @@ class ServiceAllocationTest {
     }
 
     @Test
+    void aFullRangeRefusesTheNextServiceAndTakesNothing() throws Exception {
+        Etcd etcd = ETCD.connect(ETCD.newPrefix());
+        // a /29: .1 is the kubernetes Service's, .2 to .6 are for the others
+        TestApiServer a = TestApiServer.start(
+                etcd,
+                ApiServerConfig.local(),
+                s -> s.withServiceRanges(new ServiceRanges(
+                                ServiceCidr.parse("10.200.0.0/29"), NodePortRange.parse("31000-31009")))
+                        .withServiceRepair(Duration.ofHours(1), 2));
+        servers.add(a);
+        for (int i = 0; i < 5; i++) {
+            Resp r = create(a, svc("fill-" + i, "ClusterIP", ""));
+            assertThat(r.code()).as(r.body()).isEqualTo(201);
+        }
+        Resp full = create(a, svc("one-too-many", "ClusterIP", ""));
+        assertThat(full.code()).isEqualTo(500);
+        assertThat(full.json().path("message").asText())
+                .isEqualTo("Internal error occurred: failed to allocate a serviceIP: range is full");
+        // a headless Service needs no address: still fine
+        Resp headless = create(a, svc("headless", "ClusterIP", ",\"clusterIP\":\"None\""));
+        assertThat(headless.code()).as(headless.body()).isEqualTo(201);
+        assertThat(ips(new Reservations(etcd))).hasSize(6);
+    }
+
+    @Test
     void repairFreesLeaksAndRecordsStrays() throws Exception {
         String prefix = ETCD.newPrefix();
         Etcd etcd = ETCD.connect(prefix);
