@@ -160,6 +160,14 @@ public final class ApiServerMain implements Callable<Integer> {
             System.err.println("kubelite apiserver: " + flagProblem);
             return 2;
         }
+        ServiceRanges ranges;
+        try {
+            ranges = new ServiceRanges(
+                    ServiceCidr.parse(serviceClusterIpRange), NodePortRange.parse(serviceNodePortRange));
+        } catch (IllegalArgumentException e) {
+            System.err.println("kubelite apiserver: " + e.getMessage());
+            return 2;
+        }
         for (Path p : new Path[] {tlsCert, tlsKey, clientCa}) {
             if (p != null && !Files.isReadable(p)) {
                 System.err.println("kubelite apiserver: cannot read " + p);
@@ -188,14 +196,6 @@ public final class ApiServerMain implements Callable<Integer> {
                     reused ? "reused" : "new",
                     pki.caCert(),
                     pki.caCert());
-        }
-        ServiceRanges ranges;
-        try {
-            ranges = new ServiceRanges(
-                    ServiceCidr.parse(serviceClusterIpRange), NodePortRange.parse(serviceNodePortRange));
-        } catch (IllegalArgumentException e) {
-            System.err.println("kubelite apiserver: " + e.getMessage());
-            return 2;
         }
         Map<String, Auth.User> tokens = tokenFile == null ? Map.of() : Auth.readTokenFile(tokenFile);
         ApiServerConfig config = new ApiServerConfig(
