@@ -49,18 +49,17 @@ public final class ServiceWrites {
                 .allocate(null, svc)
                 .thenCompose(a -> services.create(a.service()).handle((created, err) -> {
                     if (err != null) {
-                        allocator.rollback(a);
-                        throw err instanceof RuntimeException re
-                                ? re
-                                : new java.util.concurrent.CompletionException(err);
+                        // the answer waits for the free, so a client that retries finds the addresses free
+                        return allocator.rollback(a).thenCompose(v -> CompletableFuture.<T>failedFuture(err));
                     }
                     LOG.info(
                             "service {} allocated clusterIP {} nodePorts {}",
                             key(created),
                             created.getSpec().getClusterIp(),
                             ServiceAllocator.heldPorts(created));
-                    return (T) created;
-                }));
+                    return CompletableFuture.completedFuture((T) created);
+                }))
+                .thenCompose(x -> x);
     }
 
     /**
@@ -85,10 +84,19 @@ public final class ServiceWrites {
     private CompletableFuture<Service> attempt(
             ObjectStore<Service> services, Service cur, Preconditions pre, UnaryOperator<Service> fn, int n) {
         var cm = cur.getMetadata();
-        if (!pre.uid().isEmpty() && !pre.uid().equals(cm.getUid())
-                || !pre.resourceVersion().isEmpty() && !pre.resourceVersion().equals(cm.getResourceVersion())) {
-            // the store's own update reports the failed precondition in its words
-            return services.guaranteedUpdate(cm.getNamespace(), cm.getName(), pre, fn);
+        String key = services.key(cm.getNamespace(), cm.getName());
+        long rev = Long.parseLong(cm.getResourceVersion());
+        if (!pre.uid().isEmpty() && !pre.uid().equals(cm.getUid())) {
+            return CompletableFuture.failedFuture(ConflictException.uidMismatch(key, pre.uid(), cm.getUid(), rev));
+        }
+        if (!pre.resourceVersion().isEmpty() && !pre.resourceVersion().equals(cm.getResourceVersion())) {
+            return CompletableFuture.failedFuture(new ConflictException(
+                    key,
+                    "Operation cannot be fulfilled on services \"" + cm.getName()
+                            + "\": the object has been modified; please apply your changes to the latest version and"
+                            + " try again",
+                    null,
+                    rev));
         }
         Service next = fn.apply(cur);
         if (next.equals(cur)) {
@@ -108,11 +116,13 @@ public final class ServiceWrites {
                                 allocator.commit(a);
                                 return CompletableFuture.completedFuture(written);
                             }
-                            allocator.rollback(a);
-                            if (StoreException.unwrap(err) instanceof ConflictException ce && ce.current() != null) {
-                                return attempt(services, (Service) ce.current(), pre, fn, n + 1);
-                            }
-                            return CompletableFuture.<Service>failedFuture(err);
+                            return allocator.rollback(a).thenCompose(v -> {
+                                if (StoreException.unwrap(err) instanceof ConflictException ce
+                                        && ce.current() != null) {
+                                    return attempt(services, (Service) ce.current(), pre, fn, n + 1);
+                                }
+                                return CompletableFuture.<Service>failedFuture(err);
+                            });
                         })
                         .thenCompose(x -> x));
     }

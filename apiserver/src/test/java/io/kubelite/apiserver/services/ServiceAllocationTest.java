@@ -256,6 +256,14 @@ class ServiceAllocationTest {
         assertThat(ip2).startsWith("10.100.0.");
         assertThat(ips(res)).containsKey(ip2);
 
+        Resp stale = a.request(
+                "PUT",
+                path,
+                "application/json",
+                svc("t", "ClusterIP", "").replace("{\"name\":\"t\"}", "{\"name\":\"t\",\"resourceVersion\":\"1\"}"));
+        assertThat(stale.code()).as(stale.body()).isEqualTo(409);
+        assertThat(ips(res)).as("a refused update holds nothing new").hasSize(2);
+
         Resp outside = create(a, svc("far", "ClusterIP", ",\"clusterIP\":\"1.2.3.4\""));
         assertThat(outside.json().path("message").asText())
                 .isEqualTo("Service \"far\" is invalid: spec.clusterIPs: Invalid value: []string{\"1.2.3.4\"}: "
