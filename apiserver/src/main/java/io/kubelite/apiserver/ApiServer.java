@@ -17,6 +17,7 @@ import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.store.Store;
 import io.kubelite.store.compaction.Compactor;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
 import io.kubelite.store.runtime.ReadinessChecks;
@@ -70,6 +71,7 @@ public final class ApiServer implements Component {
     private Duration serviceRepairInterval = Duration.ofMinutes(3);
     private int serviceLeakPasses = 3;
     private ServiceRepair serviceRepair;
+    private EventRecorder repairEvents;
     private ServiceWrites serviceWrites;
     private volatile boolean closed;
 
@@ -213,8 +215,10 @@ public final class ApiServer implements Component {
         KubernetesService kubernetes = new KubernetesService(store, serviceWrites, config.bindAddress(), port);
         // asynchronous: the timer thread never waits on etcd; a reconcile is idempotent if two overlap
         timers.scheduleWithFixedDelay(kubernetes::reconcile, 0, 10, TimeUnit.SECONDS);
-        serviceRepair =
-                new ServiceRepair(store.of(ServiceKind.RESOURCE), allocator, serviceRepairInterval, serviceLeakPasses);
+        repairEvents = new EventRecorder(
+                ctx.etcd(), "ipallocator-repair-controller", ctx.options().host());
+        serviceRepair = new ServiceRepair(
+                store.of(ServiceKind.RESOURCE), allocator, repairEvents, serviceRepairInterval, serviceLeakPasses);
         serviceRepair.start();
         ctx.mirrorPods().ifPresent(publisher -> {
             etcdPods = new EtcdMemberMirrorPods(
@@ -269,6 +273,9 @@ public final class ApiServer implements Component {
         }
         if (serviceRepair != null) {
             serviceRepair.close();
+        }
+        if (repairEvents != null) {
+            repairEvents.close();
         }
         caches.values().forEach(WatchCache::close);
         if (servedKinds != null) {

@@ -3,6 +3,7 @@ package io.kubelite.apiserver.services;
 import io.kubelite.api.Service;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
+import io.kubelite.store.events.EventRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,15 +41,23 @@ public final class ServiceRepair implements AutoCloseable {
 
     private final ObjectStore<Service> services;
     private final ServiceAllocator allocator;
+    private final EventRecorder events;
     private final int leakPasses;
     private final Duration interval;
     private final Map<String, Integer> suspects = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private ScheduledExecutorService timer;
 
-    public ServiceRepair(ObjectStore<Service> services, ServiceAllocator allocator, Duration interval, int leakPasses) {
+    /** {@code events} gets kube's repair Events on the Services concerned. */
+    public ServiceRepair(
+            ObjectStore<Service> services,
+            ServiceAllocator allocator,
+            EventRecorder events,
+            Duration interval,
+            int leakPasses) {
         this.services = services;
         this.allocator = allocator;
+        this.events = events;
         this.interval = interval;
         this.leakPasses = leakPasses;
     }
@@ -89,16 +98,19 @@ public final class ServiceRepair implements AutoCloseable {
         Reservations res = allocator.reservations();
         Map<String, String> wanted = new HashMap<>(); // reservation key → owner
         Map<String, String> names = new HashMap<>(); // reservation key → what, for the log
+        Map<String, Service> holders = new HashMap<>(); // reservation key → the Service holding it
         for (Service s : all) {
             String owner = ServiceAllocator.owner(s);
             String ip = ServiceAllocator.heldIp(s);
             if (ip != null) {
                 wanted.put(res.ipKey(ip), owner);
                 names.put(res.ipKey(ip), "clusterIP " + ip);
+                holders.put(res.ipKey(ip), s);
             }
             for (int p : ServiceAllocator.heldPorts(s)) {
                 wanted.put(res.portKey(p), owner);
                 names.put(res.portKey(p), "nodePort " + p);
+                holders.put(res.portKey(p), s);
             }
         }
         Map<String, Reservations.Held> held = new HashMap<>();
@@ -143,6 +155,7 @@ public final class ServiceRepair implements AutoCloseable {
             String svc = owner.substring(0, owner.lastIndexOf('/'));
             if (h != null) {
                 LOG.warn("service {} holds {}, which is allocated to {}", svc, names.get(key), h.owner());
+                report(holders.get(key), key, true);
                 synchronized (conflicts) {
                     conflicts.add(key);
                 }
@@ -151,6 +164,7 @@ public final class ServiceRepair implements AutoCloseable {
             work.add(res.take(key, owner).thenAccept(ok -> {
                 if (ok) {
                     LOG.warn("service {} holds {}, which was not allocated: recorded it now", svc, names.get(key));
+                    report(holders.get(key), key, false);
                     synchronized (recorded) {
                         recorded.add(key);
                     }
@@ -159,6 +173,19 @@ public final class ServiceRepair implements AutoCloseable {
         });
         return CompletableFuture.allOf(work.toArray(CompletableFuture[]::new))
                 .thenApply(v -> new Pass(List.copyOf(freed), List.copyOf(recorded), List.copyOf(conflicts)));
+    }
+
+    /** kube's repair controllers' Events: {@code ClusterIPNotAllocated}, {@code PortAlreadyAllocated}, ... */
+    private void report(Service s, String key, boolean taken) {
+        boolean ip = key.startsWith(allocator.reservations().ipKey(""));
+        String addr = key.substring(key.lastIndexOf('/') + 1);
+        String reason = (ip ? "ClusterIP" : "Port") + (taken ? "AlreadyAllocated" : "NotAllocated");
+        String what = ip ? "Cluster IP [IPv4]: " + addr : "Port " + addr;
+        String message = taken
+                ? what + " was assigned to multiple services; please recreate service"
+                : what + " is not allocated; repairing";
+        events.forComponent(ip ? "ipallocator-repair-controller" : "portallocator-repair-controller")
+                .warning(EventRecorder.ref("v1", "Service", s.getMetadata()), reason, message);
     }
 
     @Override

@@ -327,6 +327,17 @@ class ServiceAllocationTest {
         assertThat(p2.freed()).containsExactlyInAnyOrder(res.ipKey("10.100.0.77"), res.portKey(30123));
         assertThat(ips(res)).containsOnlyKeys(ip, SMALL.ips().first());
         assertThat(ips(res).get(ip).owner()).startsWith("default/held/");
+        // kube's repair controller reports the stray on the Service as a Warning Event
+        Poll.until(
+                Duration.ofSeconds(10),
+                "a ClusterIPNotAllocated event on default/held",
+                () -> a.get("/api/v1/namespaces/default/events")
+                        .json()
+                        .path("items")
+                        .toString(),
+                items -> items.contains("\"reason\":\"ClusterIPNotAllocated\"")
+                        && items.contains("Cluster IP [IPv4]: " + ip + " is not allocated; repairing")
+                        && items.contains("\"name\":\"held\""));
         ServiceRepair.Pass p3 = repair.runOnce().get(10, TimeUnit.SECONDS);
         assertThat(p3).isEqualTo(new ServiceRepair.Pass(List.of(), List.of(), List.of()));
     }
