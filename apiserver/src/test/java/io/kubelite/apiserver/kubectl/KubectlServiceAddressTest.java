@@ -116,6 +116,34 @@ class KubectlServiceAddressTest {
     }
 
     @Test
+    void serverSideApplyKeepsTheAllocatedAddresses() {
+        String yaml = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: ssa}
+                spec: {type: NodePort, selector: {app: ssa}, ports: [{name: http, port: 80, targetPort: 8080}]}
+                """;
+        assertThat(kubectl.run(yaml, Map.of(), "apply", "--server-side", "-f", "-")
+                        .ok())
+                .isEqualTo("service/ssa serverside-applied\n");
+        String before = kubectl.run("get", "svc", "ssa", "-o", "jsonpath={.spec.clusterIP} {.spec.ports[0].nodePort}")
+                .ok();
+        assertThat(before).matches("10\\.\\d+\\.\\d+\\.\\d+ 3\\d{4}");
+        assertThat(kubectl.run(
+                                yaml.replace("app: ssa}", "app: ssa, tier: x}"),
+                                Map.of(),
+                                "apply",
+                                "--server-side",
+                                "-f",
+                                "-")
+                        .ok())
+                .isEqualTo("service/ssa serverside-applied\n");
+        assertThat(kubectl.run("get", "svc", "ssa", "-o", "jsonpath={.spec.clusterIP} {.spec.ports[0].nodePort}")
+                        .ok())
+                .isEqualTo(before);
+    }
+
+    @Test
     void theKubernetesServiceIsTheRangesFirstAddress() {
         String row = kubectl.run("get", "svc", "kubernetes", "--no-headers").ok();
         assertThat(row).matches("kubernetes +ClusterIP +10\\.96\\.0\\.1 +<none> +443/TCP +\\d+s\n");
