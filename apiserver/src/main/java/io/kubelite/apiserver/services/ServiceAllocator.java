@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,9 +161,7 @@ public final class ServiceAllocator {
         CompletableFuture<Void> run() {
             return clusterIp().thenCompose(v -> nodePorts(0)).whenComplete((v, err) -> {
                 if (err != null) {
-                    failure = err instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
-                            ? ce.getCause()
-                            : err;
+                    failure = err instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : err;
                 }
             });
         }
@@ -340,7 +340,7 @@ public final class ServiceAllocator {
          * sparse), then a walk over a read of every reservation from a random start.
          */
         private CompletableFuture<String> dynamic(
-                long size, LongFunction<String> at, java.util.function.Function<String, String> key, String what) {
+                long size, LongFunction<String> at, Function<String, String> key, String what) {
             if (size <= 0) {
                 return CompletableFuture.failedFuture(full(what));
             }
@@ -353,7 +353,7 @@ public final class ServiceAllocator {
         }
 
         private CompletableFuture<String> randomTry(
-                long size, LongFunction<String> at, java.util.function.Function<String, String> key, int attempt) {
+                long size, LongFunction<String> at, Function<String, String> key, int attempt) {
             if (attempt >= Math.min(RANDOM_ATTEMPTS, size)) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -372,7 +372,7 @@ public final class ServiceAllocator {
         }
 
         private CompletableFuture<String> walk(
-                long size, LongFunction<String> at, java.util.function.Function<String, String> key, String what) {
+                long size, LongFunction<String> at, Function<String, String> key, String what) {
             boolean ips = what.equals("serviceIP");
             return (ips ? reservations.ips(0) : reservations.ports(0)).thenCompose(held -> {
                 long start = ThreadLocalRandom.current().nextLong(size);
@@ -388,7 +388,7 @@ public final class ServiceAllocator {
         }
 
         private CompletableFuture<String> takeFirst(
-                List<String> free, int i, java.util.function.Function<String, String> key, String what) {
+                List<String> free, int i, Function<String, String> key, String what) {
             if (i >= free.size()) {
                 return CompletableFuture.failedFuture(full(what));
             }

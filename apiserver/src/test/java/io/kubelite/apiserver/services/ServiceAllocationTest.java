@@ -250,9 +250,12 @@ class ServiceAllocationTest {
         assertThat(ext.json().path("spec").has("clusterIP")).isFalse();
         Poll.until(Duration.ofSeconds(10), "clusterIP freed", () -> !ips(res).containsKey(ip));
 
-        Resp again = patch(a, path, "{\"spec\":{\"type\":\"ClusterIP\",\"externalName\":null}}");
+        Resp again = patch(a, path, "{\"spec\":{\"type\":\"ClusterIP\"}}");
         assertThat(again.code()).as(again.body()).isEqualTo(200);
         String ip2 = again.json().path("spec").path("clusterIP").asText();
+        assertThat(again.json().path("spec").has("externalName"))
+                .as("dropped with the type")
+                .isFalse();
         assertThat(ip2).startsWith("10.100.0.");
         assertThat(ips(res)).containsKey(ip2);
 

@@ -99,6 +99,10 @@ final class ServiceStrategy implements Strategy<Service> {
             spec.clearClusterIp().clearClusterIps().clearIpFamilies().clearIpFamilyPolicy();
             spec.clearInternalTrafficPolicy();
         }
+        if (was.equals("ExternalName")
+                && spec.getExternalName().equals(old.getSpec().getExternalName())) {
+            spec.clearExternalName();
+        }
         boolean hadNodePorts = was.equals("NodePort") || was.equals("LoadBalancer");
         boolean needsNodePorts = now.equals("NodePort") || now.equals("LoadBalancer");
         if (hadNodePorts && !needsNodePorts && sameNodePorts(spec, old.getSpec())) {
