@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
-import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceAllocator {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceAllocator.class);
-    private static final int RANDOM_ATTEMPTS = 16;
 
     /** What {@link #allocate} did: the filled-in Service, the keys it took, the keys to free on commit. */
     public record Allocation(Service service, String owner, List<String> taken, List<String> freed) {}
@@ -148,10 +144,13 @@ public final class ServiceAllocator {
         final List<FieldError> errs = new ArrayList<>();
         Throwable failure;
 
+        final AddressPicker picker;
+
         Attempt(Service old, Service next) {
             this.old = old;
             this.b = next.toBuilder();
             this.owner = owner(next);
+            this.picker = new AddressPicker(reservations, owner, taken);
         }
 
         Allocation result() {
@@ -178,10 +177,9 @@ public final class ServiceAllocator {
                 return done();
             }
             if (ip.isEmpty()) {
-                return dynamic(ranges.ips().dynamicSize(), ranges.ips()::dynamic, reservations::ipKey, "serviceIP")
-                        .thenAccept(got -> {
-                            spec.setClusterIp(got).clearClusterIps().addClusterIps(got);
-                        });
+                return picker.pick(ipPool()).thenAccept(got -> {
+                    spec.setClusterIp(got).clearClusterIps().addClusterIps(got);
+                });
             }
             long n = ServiceCidr.parseIp(ip);
             if (n < 0) {
@@ -252,16 +250,10 @@ public final class ServiceAllocator {
                         && !spec.getAllocateLoadBalancerNodePorts()) {
                     return nodePorts(i + 1); // only the node ports given explicitly
                 }
-                NodePortRange r = ranges.nodePorts();
-                return dynamic(
-                                r.size(),
-                                k -> Integer.toString(r.base() + (int) k),
-                                s -> reservations.portKey(Integer.parseInt(s)),
-                                "nodePort")
-                        .thenCompose(got -> {
-                            spec.setPorts(i, p.toBuilder().setNodePort(Integer.parseInt(got)));
-                            return nodePorts(i + 1);
-                        });
+                return picker.pick(portPool()).thenCompose(got -> {
+                    spec.setPorts(i, p.toBuilder().setNodePort(Integer.parseInt(got)));
+                    return nodePorts(i + 1);
+                });
             }
             int np = p.getNodePort();
             if (oldHeld.contains(np) || earlierUse(spec, i, np)) {
@@ -334,78 +326,22 @@ public final class ServiceAllocator {
             }
             return false;
         }
+    }
 
-        /**
-         * An address from a range of {@code size}: a few random tries (cheap while the range is
-         * sparse), then a walk over a read of every reservation from a random start.
-         */
-        private CompletableFuture<String> dynamic(
-                long size, LongFunction<String> at, Function<String, String> key, String what) {
-            if (size <= 0) {
-                return CompletableFuture.failedFuture(full(what));
-            }
-            return randomTry(size, at, key, 0).thenCompose(got -> {
-                if (got != null) {
-                    return CompletableFuture.completedFuture(got);
-                }
-                return walk(size, at, key, what);
-            });
-        }
+    private AddressPicker.Pool ipPool() {
+        ServiceCidr c = ranges.ips();
+        return new AddressPicker.Pool(
+                "serviceIP", c.dynamicSize(), c::dynamic, reservations::ipKey, () -> reservations.ips(0));
+    }
 
-        private CompletableFuture<String> randomTry(
-                long size, LongFunction<String> at, Function<String, String> key, int attempt) {
-            if (attempt >= Math.min(RANDOM_ATTEMPTS, size)) {
-                return CompletableFuture.completedFuture(null);
-            }
-            String candidate = at.apply(ThreadLocalRandom.current().nextLong(size));
-            String k = key.apply(candidate);
-            if (taken.contains(k)) {
-                return randomTry(size, at, key, attempt + 1);
-            }
-            return reservations.take(k, owner).thenCompose(ok -> {
-                if (ok) {
-                    taken.add(k);
-                    return CompletableFuture.completedFuture(candidate);
-                }
-                return randomTry(size, at, key, attempt + 1);
-            });
-        }
-
-        private CompletableFuture<String> walk(
-                long size, LongFunction<String> at, Function<String, String> key, String what) {
-            boolean ips = what.equals("serviceIP");
-            return (ips ? reservations.ips(0) : reservations.ports(0)).thenCompose(held -> {
-                long start = ThreadLocalRandom.current().nextLong(size);
-                List<String> free = new ArrayList<>();
-                for (long j = 0; j < size && free.size() < 8; j++) {
-                    String c = at.apply((start + j) % size);
-                    if (!held.containsKey(c) && !taken.contains(key.apply(c))) {
-                        free.add(c);
-                    }
-                }
-                return takeFirst(free, 0, key, what);
-            });
-        }
-
-        private CompletableFuture<String> takeFirst(
-                List<String> free, int i, Function<String, String> key, String what) {
-            if (i >= free.size()) {
-                return CompletableFuture.failedFuture(full(what));
-            }
-            String k = key.apply(free.get(i));
-            return reservations.take(k, owner).thenCompose(ok -> {
-                if (ok) {
-                    taken.add(k);
-                    return CompletableFuture.completedFuture(free.get(i));
-                }
-                return takeFirst(free, i + 1, key, what);
-            });
-        }
-
-        private ApiException full(String what) {
-            return ApiException.of(
-                    500, "InternalError", "Internal error occurred: failed to allocate a " + what + ": range is full");
-        }
+    private AddressPicker.Pool portPool() {
+        NodePortRange r = ranges.nodePorts();
+        return new AddressPicker.Pool(
+                "nodePort",
+                r.size(),
+                i -> Integer.toString(r.base() + (int) i),
+                port -> reservations.portKey(Integer.parseInt(port)),
+                () -> reservations.ports(0));
     }
 
     /** NodePort, and LoadBalancer unless {@code allocateLoadBalancerNodePorts: false}, get node ports. */
