@@ -284,6 +284,55 @@ class ServiceAllocationTest {
     }
 
     @Test
+    void twoReplicasFillingARangeExactlyAtOnceAllSucceed() throws Exception {
+        Etcd etcd = ETCD.connect(ETCD.newPrefix());
+        // a /27: 29 addresses for Services after the kubernetes one; 29 creates race for them
+        ServiceRanges tight = new ServiceRanges(ServiceCidr.parse("10.201.0.0/27"), NodePortRange.parse("31000-31099"));
+        List<TestApiServer> two = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            TestApiServer s = TestApiServer.start(
+                    etcd,
+                    ApiServerConfig.local(),
+                    x -> x.withServiceRanges(tight).withServiceRepair(Duration.ofHours(1), 2));
+            servers.add(s);
+            two.add(s);
+        }
+        int n = (int) tight.ips().dynamicSize();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Resp>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                TestApiServer api = two.get(i % 2);
+                String body = svc("fill-" + i, "ClusterIP", "");
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return create(api, body);
+                }));
+            }
+            go.countDown();
+            Map<String, List<String>> byIp = new TreeMap<>();
+            List<String> failed = new ArrayList<>();
+            for (Future<Resp> f : results) {
+                Resp r = f.get(60, TimeUnit.SECONDS);
+                if (r.code() != 201) {
+                    failed.add(r.body());
+                    continue;
+                }
+                byIp.computeIfAbsent(r.json().path("spec").path("clusterIP").asText(), k -> new ArrayList<>())
+                        .add(r.json().path("metadata").path("name").asText());
+            }
+            assertThat(failed).as("creates refused while addresses were free").isEmpty();
+            assertThat(byIp.values()).as("addresses given twice: %s", byIp).allMatch(names -> names.size() == 1);
+            assertThat(byIp).hasSize(n);
+        } finally {
+            pool.shutdownNow();
+        }
+        Resp more = create(two.get(0), svc("more", "ClusterIP", ""));
+        assertThat(more.code()).as(more.body()).isEqualTo(500);
+    }
+
+    @Test
     void aFullRangeRefusesTheNextServiceAndTakesNothing() throws Exception {
         Etcd etcd = ETCD.connect(ETCD.newPrefix());
         // a /29: .1 is the kubernetes Service's, .2 to .6 are for the others
