@@ -6,13 +6,21 @@ import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
 import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
 import io.kubelite.apiserver.openapi.OpenApiDocuments;
 import io.kubelite.apiserver.pods.PodExecProxy;
+import io.kubelite.apiserver.services.KubernetesService;
+import io.kubelite.apiserver.services.Reservations;
+import io.kubelite.apiserver.services.ServiceAllocator;
+import io.kubelite.apiserver.services.ServiceRanges;
+import io.kubelite.apiserver.services.ServiceRepair;
+import io.kubelite.apiserver.services.ServiceWrites;
 import io.kubelite.apiserver.storage.StorageClassBootstrap;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.store.Store;
 import io.kubelite.store.compaction.Compactor;
+import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
 import io.kubelite.store.runtime.ReadinessChecks;
@@ -64,6 +72,12 @@ public final class ApiServer implements Component {
     private ScheduledExecutorService timers;
     private EtcdMemberMirrorPods etcdPods;
     private volatile int port;
+    private ServiceRanges serviceRanges = ServiceRanges.DEFAULT;
+    private Duration serviceRepairInterval = Duration.ofMinutes(3);
+    private int serviceLeakPasses = 3;
+    private ServiceRepair serviceRepair;
+    private EventRecorder repairEvents;
+    private ServiceWrites serviceWrites;
     private volatile boolean closed;
 
     public ApiServer(ApiServerConfig config) {
@@ -93,6 +107,35 @@ public final class ApiServer implements Component {
     public ApiServer withCompactionInterval(Duration interval) {
         this.compactionInterval = interval;
         return this;
+    }
+
+    /**
+     * Where Services' ClusterIPs and node ports come from ({@code --service-cluster-ip-range},
+     * {@code --service-node-port-range}). Call before start.
+     */
+    public ApiServer withServiceRanges(ServiceRanges ranges) {
+        this.serviceRanges = ranges;
+        return this;
+    }
+
+    /**
+     * How often the service address repair loop runs, and in how many passes in a row a
+     * reservation must be seen unheld before it is freed (kube: 3 minutes, 3). Call before start.
+     */
+    public ApiServer withServiceRepair(Duration interval, int leakPasses) {
+        this.serviceRepairInterval = interval;
+        this.serviceLeakPasses = leakPasses;
+        return this;
+    }
+
+    /** The service address repair loop (tests run passes of it). */
+    public ServiceRepair serviceRepair() {
+        return serviceRepair;
+    }
+
+    /** Service writes with their address allocation (tests write through two replicas' allocators). */
+    public ServiceWrites serviceWrites() {
+        return serviceWrites;
     }
 
     @Override
@@ -151,7 +194,10 @@ public final class ApiServer implements Component {
                         .setClassPathResolvingEnabled(false)
                         .setFileCachingEnabled(false)));
         HttpClient kubeletClient = vertx.createHttpClient();
-        HandlerContext handlers = new HandlerContext(config, store, caches, vertx, kubeletClient, auth, servedKinds);
+        ServiceAllocator allocator = new ServiceAllocator(new Reservations(ctx.etcd()), serviceRanges);
+        serviceWrites = new ServiceWrites(allocator);
+        HandlerContext handlers =
+                new HandlerContext(config, store, caches, vertx, kubeletClient, auth, servedKinds, serviceWrites);
         routes = new ApiRoutes(
                 handlers, new SystemEndpoints(handlers, registry, readiness, () -> closed, openapi), registry);
         HttpServerOptions options = new HttpServerOptions()
@@ -182,6 +228,14 @@ public final class ApiServer implements Component {
             throw new IllegalStateException("HTTP server instances listen on different ports");
         }
         LOG.info("apiserver serving on {}", url());
+        KubernetesService kubernetes = new KubernetesService(store, serviceWrites, config.bindAddress(), port);
+        // asynchronous: the timer thread never waits on etcd; a reconcile is idempotent if two overlap
+        timers.scheduleWithFixedDelay(kubernetes::reconcile, 0, 10, TimeUnit.SECONDS);
+        repairEvents = new EventRecorder(
+                ctx.etcd(), "ipallocator-repair-controller", ctx.options().host());
+        serviceRepair = new ServiceRepair(
+                store.of(ServiceKind.RESOURCE), allocator, repairEvents, serviceRepairInterval, serviceLeakPasses);
+        serviceRepair.start();
         ctx.mirrorPods().ifPresent(publisher -> {
             etcdPods = new EtcdMemberMirrorPods(
                     ctx.etcd(),
@@ -235,6 +289,12 @@ public final class ApiServer implements Component {
         }
         if (crdCleanup != null) {
             crdCleanup.close(); // first: its worker writes through the store
+        }
+        if (serviceRepair != null) {
+            serviceRepair.close();
+        }
+        if (repairEvents != null) {
+            repairEvents.close();
         }
         caches.values().forEach(WatchCache::close);
         if (servedKinds != null) {

@@ -1,6 +1,9 @@
 package io.kubelite.apiserver;
 
 import io.kubelite.apiserver.pki.ClusterPki;
+import io.kubelite.apiserver.services.NodePortRange;
+import io.kubelite.apiserver.services.ServiceCidr;
+import io.kubelite.apiserver.services.ServiceRanges;
 import io.kubelite.store.runtime.CommonOptions;
 import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.runtime.DurationConverter;
@@ -140,6 +143,20 @@ public final class ApiServerMain implements Callable<Integer> {
                     + " (batch/v1beta1=true, batch/v1=false). See docs/apiserver.md.")
     String runtimeConfig;
 
+    @Option(
+            names = "--service-cluster-ip-range",
+            defaultValue = "10.96.0.0/12",
+            description = "IPv4 CIDR Services' ClusterIPs are allocated from; its first address is the"
+                    + " kubernetes Service's. Every replica needs the same (default: ${DEFAULT-VALUE}).")
+    String serviceClusterIpRange;
+
+    @Option(
+            names = "--service-node-port-range",
+            defaultValue = "30000-32767",
+            description = "Ports (inclusive) NodePort and LoadBalancer Services' node ports are allocated from"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String serviceNodePortRange;
+
     @Option(names = "--event-loops", defaultValue = "2", description = "HTTP event loops (default: ${DEFAULT-VALUE}).")
     int eventLoops;
 
@@ -151,8 +168,11 @@ public final class ApiServerMain implements Callable<Integer> {
             return 2;
         }
         RuntimeConfig versions;
+        ServiceRanges ranges;
         try {
             versions = RuntimeConfig.parse(runtimeConfig);
+            ranges = new ServiceRanges(
+                    ServiceCidr.parse(serviceClusterIpRange), NodePortRange.parse(serviceNodePortRange));
         } catch (IllegalArgumentException e) {
             System.err.println("kubelite apiserver: " + e.getMessage());
             return 2;
@@ -203,7 +223,9 @@ public final class ApiServerMain implements Callable<Integer> {
                 versions);
         return new ComponentMain(
                         "apiserver",
-                        new ApiServer(config).withCompactionInterval(compactionInterval),
+                        new ApiServer(config)
+                                .withCompactionInterval(compactionInterval)
+                                .withServiceRanges(ranges),
                         common,
                         ElectorFactory.UNAVAILABLE)
                 .run();

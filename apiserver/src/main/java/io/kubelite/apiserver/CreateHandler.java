@@ -54,7 +54,7 @@ final class CreateHandler {
                 s.sendObject(201, s.resource().withTypeMeta(admittedObj));
                 return;
             }
-            s.then(s.store().create(admittedObj), m.getName(), o -> s.sendObject(201, o));
+            s.then(s.ctx().services().create(s.store(), admittedObj), m.getName(), o -> s.sendObject(201, o));
         });
     }
 

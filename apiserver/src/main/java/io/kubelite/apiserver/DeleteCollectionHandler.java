@@ -51,6 +51,10 @@ final class DeleteCollectionHandler {
         }
         return s.store()
                 .delete(m.getNamespace(), m.getName(), Preconditions.uid(m.getUid()))
+                .thenApply(d -> {
+                    s.ctx().services().deleted(d.object());
+                    return d;
+                })
                 .exceptionally(err -> null);
     }
 }

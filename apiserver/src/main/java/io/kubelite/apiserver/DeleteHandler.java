@@ -175,6 +175,7 @@ final class DeleteHandler<T extends Message> {
     }
 
     private void deleted(T last) {
+        s.ctx().services().deleted(last);
         if (KindRules.deleteReturnsObject(s.resource())) {
             s.sendObject(200, last);
             return;

@@ -2,6 +2,7 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.CustomResourceDefinition;
+import io.kubelite.apiserver.services.ServiceWrites;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.store.Store;
@@ -27,6 +28,7 @@ public final class HandlerContext {
     private final HttpClient kubeletClient;
     private final Auth auth;
     private final ServedKinds kinds;
+    private final ServiceWrites services;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
     private WebSocketClient kubeletWebSockets;
 
@@ -37,7 +39,8 @@ public final class HandlerContext {
             Vertx vertx,
             HttpClient kubeletClient,
             Auth auth,
-            ServedKinds kinds) {
+            ServedKinds kinds,
+            ServiceWrites services) {
         this.config = config;
         this.store = store;
         this.caches = Map.copyOf(caches);
@@ -45,6 +48,12 @@ public final class HandlerContext {
         this.kubeletClient = kubeletClient;
         this.auth = auth;
         this.kinds = kinds;
+        this.services = services;
+    }
+
+    /** Writes that allocate a Service's addresses around it (any other resource's pass through). */
+    public ServiceWrites services() {
+        return services;
     }
 
     /** The kinds served now, custom resources included. */

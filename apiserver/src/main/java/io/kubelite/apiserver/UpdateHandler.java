@@ -133,16 +133,16 @@ final class UpdateHandler<T extends Message> {
             s.then(s.store().get(s.namespace(), name), name, cur -> s.sendObject(200, fn.apply(cur)));
             return;
         }
-        s.then(s.store().guaranteedUpdate(s.namespace(), name, pre, fn), name, o -> {
+        s.then(s.ctx().services().update(s.store(), s.namespace(), name, pre, fn), name, o -> {
             ObjectMeta m = s.resource().meta(o);
             if (m.hasDeletionTimestamp()
                     && m.getFinalizersCount() == 0
                     && KindRules.deletedWhenFinalizersEmpty(s.resource())) {
                 // the last finalizer is gone: finish the delete
-                s.then(
-                        s.store().delete(s.namespace(), name, Preconditions.uid(m.getUid())),
-                        name,
-                        d -> s.sendObject(200, o));
+                s.then(s.store().delete(s.namespace(), name, Preconditions.uid(m.getUid())), name, d -> {
+                    s.ctx().services().deleted(d.object());
+                    s.sendObject(200, o);
+                });
                 return;
             }
             s.sendObject(200, o);

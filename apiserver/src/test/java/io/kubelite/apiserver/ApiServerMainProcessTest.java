@@ -220,22 +220,38 @@ class ApiServerMainProcessTest {
                         "kubelite apiserver: --runtime-config: invalid value of batch/v1beta1: \"maybe\" (want true"
                                 + " or false)"));
         for (Case k : cases) {
-            List<String> args = new ArrayList<>(
-                    List.of("--etcd-endpoints", "127.0.0.1:" + FreePorts.next(), "--etcd-startup-timeout", "1s"));
-            args.addAll(k.args());
-            try (Child c = new Child(work, args)) {
-                assertThat(c.process.waitFor(60, TimeUnit.SECONDS))
-                        .as("exited: %s", k.args())
-                        .isTrue();
-                c.awaitDrained();
-                assertThat(c.process.exitValue())
-                        .as("exit code of %s; %s", k.args(), c)
-                        .isEqualTo(2);
-                assertThat(c.lines(c.err)).as("stderr of %s", k.args()).containsExactly(k.line());
-                assertThat(c.lines(c.out)).as("stdout of %s", k.args()).noneMatch(l -> l.contains("\tat "));
-            }
+            assertExitsTwo(work, k.args(), k.line());
         }
         assertThat(work.resolve(ApiServerMain.DEFAULT_CERT_DIR)).doesNotExist();
+    }
+
+    @Test
+    void badServiceRangesExitTwoWithOneLine(@TempDir Path work) throws Exception {
+        assertExitsTwo(
+                work,
+                List.of("--insecure-http", "--service-cluster-ip-range", "10.96.0.0"),
+                "kubelite apiserver: invalid CIDR address: 10.96.0.0");
+        assertExitsTwo(
+                work,
+                List.of("--insecure-http", "--service-node-port-range", "32767-30000"),
+                "kubelite apiserver: unable to parse port range: 32767-30000");
+    }
+
+    private static void assertExitsTwo(Path work, List<String> flags, String line) throws Exception {
+        List<String> args = new ArrayList<>(
+                List.of("--etcd-endpoints", "127.0.0.1:" + FreePorts.next(), "--etcd-startup-timeout", "1s"));
+        args.addAll(flags);
+        try (Child c = new Child(work, args)) {
+            assertThat(c.process.waitFor(60, TimeUnit.SECONDS))
+                    .as("exited: %s", flags)
+                    .isTrue();
+            c.awaitDrained();
+            assertThat(c.process.exitValue())
+                    .as("exit code of %s; %s", flags, c)
+                    .isEqualTo(2);
+            assertThat(c.lines(c.err)).as("stderr of %s", flags).containsExactly(line);
+            assertThat(c.lines(c.out)).as("stdout of %s", flags).noneMatch(l -> l.contains("\tat "));
+        }
     }
 
     private static Path tokenFile(Path dir) throws IOException {

@@ -93,6 +93,17 @@ final class UpCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(
+            names = "--service-cluster-ip-range",
+            description =
+                    "Passed to the API server: the CIDR Services' ClusterIPs come from (its default: 10.96.0.0/12).")
+    String serviceClusterIpRange;
+
+    @Option(
+            names = "--service-node-port-range",
+            description = "Passed to the API server: the ports node ports come from (its default: 30000-32767).")
+    String serviceNodePortRange;
+
+    @Option(
             names = {"-d", "--detach"},
             description = "Return once the cluster is ready, leaving it running.")
     boolean detach;
@@ -217,6 +228,12 @@ final class UpCommand implements Callable<Integer> {
         }
         if (runtimeConfig != null) {
             apiserverArgs.addAll(List.of("--runtime-config", runtimeConfig));
+        }
+        if (serviceClusterIpRange != null) {
+            apiserverArgs.addAll(List.of("--service-cluster-ip-range", serviceClusterIpRange));
+        }
+        if (serviceNodePortRange != null) {
+            apiserverArgs.addAll(List.of("--service-node-port-range", serviceNodePortRange));
         }
         List<Launch> plan = List.of(
                 new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),

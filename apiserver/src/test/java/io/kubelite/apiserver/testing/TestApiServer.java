@@ -42,7 +42,13 @@ public final class TestApiServer implements AutoCloseable {
 
     /** Starts a server on {@code etcd} (owned by the caller) and waits for its caches. */
     public static TestApiServer start(Etcd etcd, ApiServerConfig config) throws Exception {
-        TestApiServer api = startUnsynced(etcd, config);
+        return start(etcd, config, s -> s);
+    }
+
+    /** Starts a server on {@code etcd}, set up by {@code setup} before its start, and waits for its caches. */
+    public static TestApiServer start(
+            Etcd etcd, ApiServerConfig config, java.util.function.UnaryOperator<ApiServer> setup) throws Exception {
+        TestApiServer api = startUnsynced(etcd, config, setup);
         if (!api.server.awaitSynced(20_000)) {
             api.close();
             throw new IllegalStateException("watch caches did not sync");
@@ -55,7 +61,12 @@ public final class TestApiServer implements AutoCloseable {
      * for tests of a server whose etcd does not answer.
      */
     public static TestApiServer startUnsynced(Etcd etcd, ApiServerConfig config) throws Exception {
-        ApiServer s = new ApiServer(config);
+        return startUnsynced(etcd, config, s -> s);
+    }
+
+    private static TestApiServer startUnsynced(
+            Etcd etcd, ApiServerConfig config, java.util.function.UnaryOperator<ApiServer> setup) throws Exception {
+        ApiServer s = setup.apply(new ApiServer(config));
         ComponentContext ctx = new ComponentContext(
                 "apiserver",
                 "test",
