@@ -41,7 +41,7 @@ class KindsTest {
             assertThat(Kinds.byKind(r.apiVersion(), r.kind())).contains(r);
             assertThat(Kinds.find(r.plural()).orElseThrow().plural()).isEqualTo(r.plural());
         }
-        assertThat(Kinds.all()).hasSize(24);
+        assertThat(Kinds.all()).hasSize(25);
         assertThat(Kinds.find("events")).contains(EventKind.RESOURCE);
     }
 

@@ -64,7 +64,8 @@ class ApiTypesTest {
             Apps.getDescriptor(),
             Coordination.getDescriptor(),
             Policy.getDescriptor(),
-            Autoscaling.getDescriptor())
+            Autoscaling.getDescriptor(),
+            io.kubelite.api.discovery.Discovery.getDescriptor())
         .flatMap(file -> file.getMessageTypes().stream())
         .toList();
   }
