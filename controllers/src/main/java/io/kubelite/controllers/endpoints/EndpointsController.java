@@ -166,7 +166,7 @@ public final class EndpointsController implements Controller {
         Instant trigger = triggerTimes.compute(svc, selected);
         List<EndpointSubset> subsets = subsets(svc, selected);
         Map<String, String> labels = new TreeMap<>(svc.getMetadata().getLabelsMap());
-        if (!EndpointPods.isServiceIpSet(svc)) {
+        if (EndpointPods.isHeadless(svc)) {
             labels.put("service.kubernetes.io/headless", "");
         }
         if (cur != null
@@ -271,7 +271,7 @@ public final class EndpointsController implements Controller {
             if (!EndpointPods.shouldBeInEndpoints(p, publishNotReady)) {
                 continue;
             }
-            if (svc.getSpec().getPortsCount() == 0 && EndpointPods.isServiceIpSet(svc)) {
+            if (svc.getSpec().getPortsCount() == 0 && !EndpointPods.isHeadless(svc)) {
                 continue; // only a headless Service may have endpoints without ports
             }
             List<EndpointPort> ports = new ArrayList<>();

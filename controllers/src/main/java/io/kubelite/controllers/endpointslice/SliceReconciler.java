@@ -298,11 +298,11 @@ final class SliceReconciler {
 
     /**
      * kube's {@code setEndpointSliceLabels}: the Service's labels (but the reserved ones), the
-     * headless label for a Service without a cluster IP, the service name and this controller.
+     * headless label for a headless Service, the service name and this controller.
      */
     static Map<String, String> labels(Map<String, String> current, Service svc) {
         Map<String, String> out = new TreeMap<>(userLabels(svc.getMetadata().getLabelsMap()));
-        if (!EndpointPods.isServiceIpSet(svc)) {
+        if (EndpointPods.isHeadless(svc)) {
             out.put(HEADLESS_LABEL, "");
         }
         out.put(EndpointSliceKind.SERVICE_NAME_LABEL, svc.getMetadata().getName());

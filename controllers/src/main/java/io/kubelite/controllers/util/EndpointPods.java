@@ -116,6 +116,15 @@ public final class EndpointPods {
                 && p.getMetadata().getNamespace().equals(svc.getMetadata().getNamespace());
     }
 
+    /**
+     * A headless Service: cluster IP {@code None}. kube tests {@code !IsServiceIPSet}, which also
+     * counts an empty cluster IP; its API server never stores one, but a Service written before
+     * kubelite allocated cluster IPs may have none, and is not headless for that.
+     */
+    public static boolean isHeadless(Service svc) {
+        return svc.getSpec().getClusterIp().equals("None");
+    }
+
     /** kube's {@code IsServiceIPSet}: a cluster IP that is neither empty nor {@code None}. */
     public static boolean isServiceIpSet(Service svc) {
         String ip = svc.getSpec().getClusterIp();
