@@ -83,7 +83,33 @@ final class SliceReconciler {
         if (svc.getMetadata().hasDeletionTimestamp()) {
             create.clear(); // never race the garbage collector with new slices of a Service being deleted
         }
-        return new SlicePlan(List.copyOf(create), List.copyOf(update), List.copyOf(delete), missingNodes);
+        return new SlicePlan(List.copyOf(create), withGenerations(update, existing), List.copyOf(delete), missingNodes);
+    }
+
+    /**
+     * The updates with kube's generation: the stored slice's, plus one when anything but its
+     * metadata changes (the API server's strategy counts the same way; this controller writes
+     * etcd directly).
+     */
+    private static List<EndpointSlice> withGenerations(List<EndpointSlice> update, List<EndpointSlice> existing) {
+        Map<String, EndpointSlice> byName = new HashMap<>();
+        existing.forEach(s -> byName.put(s.getMetadata().getName(), s));
+        List<EndpointSlice> out = new ArrayList<>();
+        for (EndpointSlice u : update) {
+            EndpointSlice old = byName.get(u.getMetadata().getName());
+            long gen = old == null ? 0 : old.getMetadata().getGeneration();
+            if (old == null || !content(old).equals(content(u))) {
+                gen++;
+            }
+            out.add(u.toBuilder()
+                    .setMetadata(u.getMetadata().toBuilder().setGeneration(gen))
+                    .build());
+        }
+        return List.copyOf(out);
+    }
+
+    private static EndpointSlice content(EndpointSlice s) {
+        return s.toBuilder().clearMetadata().clearApiVersion().clearKind().build();
     }
 
     /** One address type's writes, as kube's {@code reconcileByAddressType} collects them. */
@@ -283,6 +309,7 @@ final class SliceReconciler {
                 .setMetadata(ObjectMeta.newBuilder()
                         .setNamespace(m.getNamespace())
                         .setGenerateName(prefix)
+                        .setGeneration(1)
                         .putAllLabels(labels(Map.of(), svc))
                         .addOwnerReferences(OwnerReference.newBuilder()
                                 .setApiVersion("v1")

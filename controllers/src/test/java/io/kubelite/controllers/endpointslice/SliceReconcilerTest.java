@@ -129,6 +129,7 @@ class SliceReconcilerTest {
             assertThat(s.getMetadata().getName())
                     .isEqualTo(existing.get(0).getMetadata().getName());
             assertThat(s.getMetadata().getResourceVersion()).isEqualTo("7");
+            assertThat(s.getMetadata().getGeneration()).isEqualTo(2);
             assertThat(s.getEndpointsList())
                     .extracting(e -> e.getTargetRef().getName())
                     .contains("web-100")

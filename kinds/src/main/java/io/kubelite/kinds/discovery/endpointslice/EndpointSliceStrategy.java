@@ -16,7 +16,9 @@ import java.util.Set;
  * address type of IPv4, IPv6 or FQDN, immutable; at most 1000 endpoints of 1 to 100 addresses
  * each, every address of the slice's type (IPs not unspecified, loopback or link-local);
  * hostnames DNS labels; at most 100 ports with unique DNS-label names and a TCP, UDP or SCTP
- * protocol (defaulted to TCP). Stateless.
+ * protocol (defaulted to TCP). As kube's v1 API, writes to {@code deprecatedTopology} are
+ * dropped, and {@code generation} starts at 1 and counts changes of anything but metadata.
+ * Stateless.
  */
 final class EndpointSliceStrategy implements Strategy<EndpointSlice> {
     static final int MAX_ENDPOINTS = 1000;
@@ -24,6 +26,7 @@ final class EndpointSliceStrategy implements Strategy<EndpointSlice> {
     static final int MAX_PORTS = 100;
     static final int MAX_TOPOLOGY_LABELS = 16;
     private static final List<String> ADDRESS_TYPES = List.of("FQDN", "IPv4", "IPv6");
+    private static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
     private static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
 
     /** kube's {@code SetDefaults_EndpointPort}: an unnamed port gets the empty name, a port without protocol TCP. */
@@ -46,6 +49,68 @@ final class EndpointSliceStrategy implements Strategy<EndpointSlice> {
                 pb.setProtocol("TCP");
             }
             b.addPorts(pb);
+        }
+        return b.build();
+    }
+
+    @Override
+    public EndpointSlice prepareForCreate(EndpointSlice s) {
+        EndpointSlice out = dropTopology(null, s);
+        return out.toBuilder()
+                .setMetadata(out.getMetadata().toBuilder().setGeneration(1))
+                .build();
+    }
+
+    @Override
+    public EndpointSlice prepareForUpdate(EndpointSlice s, EndpointSlice old) {
+        EndpointSlice out = dropTopology(old, s);
+        if (!content(out).equals(content(old))) {
+            out = out.toBuilder()
+                    .setMetadata(out.getMetadata().toBuilder()
+                            .setGeneration(old.getMetadata().getGeneration() + 1))
+                    .build();
+        }
+        return out;
+    }
+
+    /** The slice without its metadata: what a generation counts. */
+    private static EndpointSlice content(EndpointSlice s) {
+        return s.toBuilder().clearMetadata().clearApiVersion().clearKind().build();
+    }
+
+    /**
+     * kube's {@code dropTopologyOnV1}: {@code deprecatedTopology} is not writable through v1; an
+     * endpoint without {@code nodeName} whose topology names a node the stored slice already
+     * named there keeps it as its {@code nodeName}. Nothing changes when the endpoints do not.
+     */
+    static EndpointSlice dropTopology(EndpointSlice old, EndpointSlice s) {
+        if (old != null && old.getEndpointsList().equals(s.getEndpointsList())) {
+            return s;
+        }
+        Set<String> previous = new HashSet<>();
+        if (old != null) {
+            for (Endpoint e : old.getEndpointsList()) {
+                String n = e.getDeprecatedTopologyOrDefault(HOSTNAME_LABEL, null);
+                if (n != null) {
+                    previous.add(n);
+                }
+            }
+        }
+        boolean any = false;
+        for (Endpoint e : s.getEndpointsList()) {
+            any |= e.getDeprecatedTopologyCount() > 0;
+        }
+        if (!any) {
+            return s;
+        }
+        EndpointSlice.Builder b = s.toBuilder().clearEndpoints();
+        for (Endpoint e : s.getEndpointsList()) {
+            Endpoint.Builder eb = e.toBuilder().clearDeprecatedTopology();
+            String n = e.getDeprecatedTopologyOrDefault(HOSTNAME_LABEL, null);
+            if (!e.hasNodeName() && n != null && previous.contains(n) && Names.dns1123SubdomainError(n) == null) {
+                eb.setNodeName(n);
+            }
+            b.addEndpoints(eb);
         }
         return b.build();
     }

@@ -165,6 +165,41 @@ class EndpointSliceKindTest {
     }
 
     @Test
+    void deprecatedTopologyIsNotWritableAndGenerationCountsContentChanges() {
+        EndpointSlice in = slice("IPv4")
+                .addEndpoints(Endpoint.newBuilder()
+                        .addAddresses("10.0.0.1")
+                        .putDeprecatedTopology("kubernetes.io/hostname", "n1"))
+                .build();
+        EndpointSlice created = EndpointSliceKind.KIND.strategy().prepareForCreate(in);
+        assertThat(created.getEndpoints(0).getDeprecatedTopologyCount()).isZero();
+        assertThat(created.getEndpoints(0).hasNodeName()).isFalse();
+        assertThat(created.getMetadata().getGeneration()).isEqualTo(1);
+        // a node the stored slice named in its topology is kept as nodeName
+        EndpointSlice old = in.toBuilder()
+                .setMetadata(in.getMetadata().toBuilder().setGeneration(4))
+                .build();
+        EndpointSlice changed = in.toBuilder()
+                .addEndpoints(Endpoint.newBuilder().addAddresses("10.0.0.2"))
+                .setMetadata(old.getMetadata())
+                .build();
+        EndpointSlice updated = EndpointSliceKind.KIND.strategy().prepareForUpdate(changed, old);
+        assertThat(updated.getEndpoints(0).getNodeName()).isEqualTo("n1");
+        assertThat(updated.getEndpoints(0).getDeprecatedTopologyCount()).isZero();
+        assertThat(updated.getMetadata().getGeneration()).isEqualTo(5);
+        // a metadata-only change keeps the generation
+        EndpointSlice relabeled = old.toBuilder()
+                .setMetadata(old.getMetadata().toBuilder().putLabels("a", "b"))
+                .build();
+        assertThat(EndpointSliceKind.KIND
+                        .strategy()
+                        .prepareForUpdate(relabeled, old)
+                        .getMetadata()
+                        .getGeneration())
+                .isEqualTo(4);
+    }
+
+    @Test
     void sliceLabelsFollowTheLabelRules() {
         EndpointSlice s = slice("IPv4", "10.0.0.1").build();
         s = s.toBuilder()
