@@ -19,6 +19,7 @@ import io.kubelite.store.testing.Poll;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -183,5 +184,69 @@ class KubectlEndpointSliceTest {
                 "no slices of web",
                 () -> kubectl.run("get", "endpointslices", "-l", SELECT),
                 r -> r.exitCode() == 0 && r.out().isEmpty() && r.err().contains("No resources found"));
+    }
+
+    @Test
+    void aUsersSliceIsValidatedAndLeftAlone() {
+        String manifest = """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: ext
+                spec:
+                  ports:
+                  - port: 80
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata:
+                  name: ext-1
+                  labels:
+                    kubernetes.io/service-name: ext
+                addressType: IPv4
+                ports:
+                - port: 80
+                endpoints:
+                - addresses: ["192.0.2.10"]
+                """;
+        kubectl.run(manifest, Map.of(), "apply", "-f", "-").ok();
+        assertThat(kubectl.run("get", "endpointslices", "-l", "kubernetes.io/service-name=ext")
+                        .ok()
+                        .lines()
+                        .skip(1)
+                        .map(KubectlEndpointSliceTest::cells)
+                        .map(c -> c.subList(0, 4))
+                        .toList())
+                .containsExactly(List.of("ext-1", "IPv4", "80", "192.0.2.10"));
+        assertThat(kubectl.run("get", "endpointslice", "ext-1", "-o", "jsonpath={.ports[0].protocol}")
+                        .ok())
+                .isEqualTo("TCP");
+        // kube's validation, kube's words
+        Kubectl.Result bad = kubectl.run(
+                manifest.substring(manifest.indexOf("apiVersion: discovery")).replace("192.0.2.10", "fd00::1"),
+                Map.of(),
+                "apply",
+                "-f",
+                "-");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err())
+                .contains("endpoints[0].addresses[0]: Invalid value: \"fd00::1\": must be a valid IPv4 address");
+        Kubectl.Result immutable =
+                kubectl.run("patch", "endpointslice", "ext-1", "--type=merge", "-p", "{\"addressType\":\"IPv6\"}");
+        assertThat(immutable.exitCode()).isNotZero();
+        assertThat(immutable.err()).contains("addressType: Invalid value: \"IPv6\": field is immutable");
+        // the controller writes no slice for a Service without selector, and leaves the user's alone
+        Poll.holds(
+                Duration.ofSeconds(2),
+                "ext keeps only its user's slice, unchanged",
+                () -> assertThat(kubectl.run(
+                                        "get",
+                                        "endpointslices",
+                                        "-l",
+                                        "kubernetes.io/service-name=ext",
+                                        "-o",
+                                        "jsonpath={.items[*].metadata.name} {.items[*].endpoints[*].addresses[*]}")
+                                .ok())
+                        .isEqualTo("ext-1 192.0.2.10"));
     }
 }
