@@ -154,6 +154,12 @@ class KubectlEndpointSliceTest {
                 .contains("\"zone\": \"zone-a\"")
                 .contains("\"serving\": true");
 
+        String described = kubectl.run("describe", "endpointslice", name).ok();
+        assertThat(described)
+                .contains("Name:         " + name)
+                .contains("AddressType:  IPv4")
+                .contains("kubernetes.io/service-name=web");
+
         // a deleted pod leaves the same slice; the Endpoints object says the same
         kubectl.run("delete", "pod", "web-4", "--wait=false").ok();
         NodeAgents agents = new NodeAgents(api.store());
