@@ -54,16 +54,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointsController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointsController.class);
-
-    private final ObjectStore<Endpoints> endpoints;
-    private final Informer<Service> services;
-    private final Informer<Pod> pods;
-    private final Informer<Endpoints> epInformer;
     /** kube's {@code maxCapacity}: addresses kept in one Endpoints object. */
     static final int MAX_CAPACITY = 1000;
 
     static final String OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity";
 
+    private final ObjectStore<Endpoints> endpoints;
+    private final Informer<Service> services;
+    private final Informer<Pod> pods;
+    private final Informer<Endpoints> epInformer;
     private final WorkQueue<String> queue = WorkQueue.builder("endpoint").build();
     private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
     private final int workers;
