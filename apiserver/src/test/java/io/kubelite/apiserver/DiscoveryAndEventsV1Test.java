@@ -78,6 +78,7 @@ class DiscoveryAndEventsV1Test {
                         "authentication.k8s.io",
                         "authorization.k8s.io",
                         "coordination.k8s.io",
+                        "discovery.k8s.io",
                         "policy",
                         "batch",
                         "autoscaling",

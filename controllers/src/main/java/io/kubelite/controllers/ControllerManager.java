@@ -5,6 +5,7 @@ import io.kubelite.controllers.daemon.DaemonSetController;
 import io.kubelite.controllers.deployment.DeploymentController;
 import io.kubelite.controllers.disruption.DisruptionController;
 import io.kubelite.controllers.endpoints.EndpointsController;
+import io.kubelite.controllers.endpointslice.EndpointSliceController;
 import io.kubelite.controllers.gc.GarbageCollector;
 import io.kubelite.controllers.gc.PodGarbageCollector;
 import io.kubelite.controllers.job.JobController;
@@ -105,6 +106,7 @@ public final class ControllerManager implements Component {
             add("namespace", true, c -> new NamespaceController(withRecorder(c, "namespace-controller")));
             add("serviceaccount-token", true, ServiceAccountTokenController::new);
             add("endpoint", true, c -> new EndpointsController(withRecorder(c, "endpoint-controller")));
+            add("endpointslice", true, c -> new EndpointSliceController(withRecorder(c, "endpoint-slice-controller")));
             add("garbagecollector", true, c -> new GarbageCollector(withRecorder(c, "garbage-collector-controller")));
             add("disruption", true, c -> new DisruptionController(withRecorder(c, "controllermanager")));
             add("job", true, c -> new JobController(withRecorder(c, "job-controller"), options.clock));

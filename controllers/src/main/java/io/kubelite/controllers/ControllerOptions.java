@@ -25,6 +25,7 @@ public final class ControllerOptions {
             "namespace",
             "serviceaccount-token",
             "endpoint",
+            "endpointslice",
             "garbagecollector",
             "disruption",
             "job",
@@ -41,7 +42,7 @@ public final class ControllerOptions {
                     "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default: ${DEFAULT-VALUE}). "
                             + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, statefulset, "
                             + "daemonset, namespace, "
-                            + "serviceaccount-token, endpoint, garbagecollector, disruption, job, cronjob, ttl-after-finished, "
+                            + "serviceaccount-token, endpoint, endpointslice, garbagecollector, disruption, job, cronjob, ttl-after-finished, "
                             + "persistentvolume-binder.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
@@ -154,6 +155,19 @@ public final class ControllerOptions {
     public int concurrentEndpointSyncs = 5;
 
     @Option(
+            names = "--concurrent-service-endpoint-syncs",
+            defaultValue = "5",
+            description = "Services whose EndpointSlices are synced concurrently (default: ${DEFAULT-VALUE}).")
+    public int concurrentServiceEndpointSyncs = 5;
+
+    @Option(
+            names = "--max-endpoints-per-slice",
+            defaultValue = "100",
+            description =
+                    "Most endpoints the EndpointSlice controller puts in one slice, 1 to 1000 (default: ${DEFAULT-VALUE}).")
+    public int maxEndpointsPerSlice = 100;
+
+    @Option(
             names = "--concurrent-namespace-syncs",
             defaultValue = "10",
             description = "Namespaces synced concurrently (default: ${DEFAULT-VALUE}).")
@@ -237,10 +251,15 @@ public final class ControllerOptions {
                 || concurrentStatefulSetSyncs < 1
                 || concurrentDaemonSetSyncs < 1
                 || concurrentEndpointSyncs < 1
+                || concurrentServiceEndpointSyncs < 1
                 || concurrentNamespaceSyncs < 1
                 || concurrentGcSyncs < 1
                 || replicaSetBurst < 1) {
             throw new IllegalArgumentException("--concurrent-*-syncs and --replicaset-burst must be >= 1");
+        }
+        if (maxEndpointsPerSlice < 1 || maxEndpointsPerSlice > 1000) {
+            throw new IllegalArgumentException(
+                    "--max-endpoints-per-slice must be between 1 and 1000, got " + maxEndpointsPerSlice);
         }
         if (allocateNodeCidrs) {
             io.kubelite.controllers.nodelifecycle.CidrSet.parse(clusterCidr, nodeCidrMaskSize);

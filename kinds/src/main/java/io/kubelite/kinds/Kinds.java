@@ -28,6 +28,7 @@ import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
+import io.kubelite.kinds.discovery.endpointslice.EndpointSliceKind;
 import io.kubelite.kinds.events.event.EventsEventKind;
 import io.kubelite.kinds.policy.poddisruptionbudget.PodDisruptionBudgetKind;
 import io.kubelite.kinds.storage.storageclass.StorageClassKind;
@@ -65,6 +66,7 @@ public final class Kinds {
             SelfSubjectAccessReviewKind.KIND,
             SelfSubjectRulesReviewKind.KIND,
             LeaseKind.KIND,
+            EndpointSliceKind.KIND,
             PodDisruptionBudgetKind.KIND,
             JobKind.KIND,
             CronJobKind.KIND,

@@ -73,7 +73,8 @@ class ApiTypesTest {
             Coordination.getDescriptor(),
             Policy.getDescriptor(),
             Autoscaling.getDescriptor(),
-            io.kubelite.api.Storage.getDescriptor())
+            io.kubelite.api.Storage.getDescriptor(),
+            io.kubelite.api.discovery.Discovery.getDescriptor())
         .flatMap(file -> file.getMessageTypes().stream())
         .toList();
   }

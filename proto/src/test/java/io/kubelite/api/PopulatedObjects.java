@@ -37,6 +37,7 @@ final class PopulatedObjects {
         controllerRevision(),
         service(),
         endpoints(),
+        endpointSlice(),
         event(),
         binding(),
         eviction(),
@@ -858,6 +859,44 @@ final class PopulatedObjects {
                         .setPort(80)
                         .setProtocol("TCP")
                         .setAppProtocol("http")))
+        .build();
+  }
+
+  static io.kubelite.api.discovery.EndpointSlice endpointSlice() {
+    return io.kubelite.api.discovery.EndpointSlice.newBuilder()
+        .setApiVersion("discovery.k8s.io/v1")
+        .setKind("EndpointSlice")
+        .setMetadata(
+            meta("default", "web-x7k2p").toBuilder().putLabels("kubernetes.io/service-name", "web"))
+        .setAddressType("IPv4")
+        .addEndpoints(
+            io.kubelite.api.discovery.Endpoint.newBuilder()
+                .addAddresses("10.244.1.7")
+                .setConditions(
+                    io.kubelite.api.discovery.EndpointConditions.newBuilder()
+                        .setReady(false)
+                        .setServing(true)
+                        .setTerminating(true))
+                .setHostname("web-0")
+                .setTargetRef(
+                    ObjectReference.newBuilder()
+                        .setKind("Pod")
+                        .setNamespace("default")
+                        .setName("web-0")
+                        .setUid("7d2f5a4e-1c3b-4f6e-9a8d-2b1c0e9f8a7b"))
+                .putDeprecatedTopology("kubernetes.io/hostname", "node-1")
+                .setNodeName("node-1")
+                .setZone("zone-a")
+                .setHints(
+                    io.kubelite.api.discovery.EndpointHints.newBuilder()
+                        .addForZones(
+                            io.kubelite.api.discovery.ForZone.newBuilder().setName("zone-a"))))
+        .addPorts(
+            io.kubelite.api.discovery.EndpointPort.newBuilder()
+                .setName("http")
+                .setProtocol("TCP")
+                .setPort(8080)
+                .setAppProtocol("http"))
         .build();
   }
 

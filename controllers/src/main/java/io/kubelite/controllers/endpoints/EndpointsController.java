@@ -1,8 +1,5 @@
 package io.kubelite.controllers.endpoints;
 
-import com.google.protobuf.Value;
-import io.kubelite.api.Container;
-import io.kubelite.api.ContainerPort;
 import io.kubelite.api.EndpointAddress;
 import io.kubelite.api.EndpointPort;
 import io.kubelite.api.EndpointSubset;
@@ -11,12 +8,12 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.Service;
 import io.kubelite.api.ServicePort;
-import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
+import io.kubelite.controllers.util.EndpointPods;
 import io.kubelite.controllers.util.Pods;
+import io.kubelite.controllers.util.TriggerTimeTracker;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
-import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.store.ObjectStore;
@@ -25,11 +22,13 @@ import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -41,21 +40,31 @@ import org.slf4j.LoggerFactory;
  * {@code addresses}, the others in {@code notReadyAddresses} (all in {@code addresses}
  * with {@code publishNotReadyAddresses}) — each with its {@code nodeName} and a
  * {@code targetRef} to the pod. Pods without an IP, terminal pods and terminating pods
- * are left out. Ports are resolved per pod: a numeric {@code targetPort} as is (unset:
- * the service port), a named one through the pod's container ports of that name and
- * protocol (a pod without it is left out of that port). Addresses with the same ports
- * are grouped into one subset. Endpoints of a deleted Service are deleted. Pod and
- * Service changes are handled as they arrive (no batching), so readiness shows up
- * within the informer's latency.
+ * (unless {@code publishNotReadyAddresses}) are left out. Ports are resolved per pod: a
+ * numeric {@code targetPort} as is (unset: the service port), a named one through the
+ * pod's container ports of that name and protocol (a pod without it is left out of that
+ * port). Addresses with the same ports are grouped into one subset. Which pods and ports
+ * count is {@link EndpointPods}' decision, shared with the EndpointSlice controller, so
+ * Endpoints and EndpointSlices mirror each other. As kube's, at most 1000 addresses are
+ * kept (ready ones first), marked {@code endpoints.kubernetes.io/over-capacity: truncated},
+ * and {@code endpoints.kubernetes.io/last-change-trigger-time} says when the change being
+ * published happened. Endpoints of a deleted Service are deleted. Pod and Service changes
+ * are handled as they arrive (no batching), so readiness shows up within the informer's
+ * latency.
  */
 public final class EndpointsController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointsController.class);
+    /** kube's {@code maxCapacity}: addresses kept in one Endpoints object. */
+    static final int MAX_CAPACITY = 1000;
+
+    static final String OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity";
 
     private final ObjectStore<Endpoints> endpoints;
     private final Informer<Service> services;
     private final Informer<Pod> pods;
     private final Informer<Endpoints> epInformer;
     private final WorkQueue<String> queue = WorkQueue.builder("endpoint").build();
+    private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
     private final int workers;
 
     public EndpointsController(ControllerContext ctx) {
@@ -128,6 +137,7 @@ public final class EndpointsController implements Controller {
         Service svc = services.get(ns, name).orElse(null);
         Endpoints cur = epInformer.get(ns, name).orElse(null);
         if (svc == null) {
+            triggerTimes.forget(ns, name);
             if (cur != null) {
                 try {
                     endpoints
@@ -148,47 +158,108 @@ public final class EndpointsController implements Controller {
         if (svc.getSpec().getSelectorCount() == 0) {
             return Result.done(); // endpoints of selector-less services are the user's
         }
-        List<EndpointSubset> subsets = subsets(svc, pods.byNamespace(ns));
+        List<Pod> selected = pods.byNamespace(ns).stream()
+                .filter(p -> EndpointPods.selects(svc.getSpec().getSelectorMap(), p))
+                .toList();
+        // computed on every sync, so the tracker's state follows even when nothing is written
+        Instant trigger = triggerTimes.compute(svc, selected);
+        List<EndpointSubset> subsets = subsets(svc, selected);
         Map<String, String> labels = new TreeMap<>(svc.getMetadata().getLabelsMap());
-        if (svc.getSpec().getClusterIp().equals("None")) {
+        if (EndpointPods.isHeadless(svc)) {
             labels.put("service.kubernetes.io/headless", "");
         }
         if (cur != null
                 && cur.getSubsetsList().equals(subsets)
-                && cur.getMetadata().getLabelsMap().equals(labels)) {
+                && cur.getMetadata().getLabelsMap().equals(labels)
+                && !cur.getMetadata().containsAnnotations(OVER_CAPACITY)) {
             return Result.done();
+        }
+        List<EndpointSubset> kept = truncate(subsets);
+        if (cur != null
+                && kept != subsets
+                && cur.getSubsetsList().equals(kept)
+                && cur.getMetadata().getLabelsMap().equals(labels)
+                && cur.getMetadata().containsAnnotations(OVER_CAPACITY)) {
+            return Result.done(); // still over capacity, and already truncated to the same addresses
+        }
+        ObjectMeta.Builder m = (cur == null
+                        ? ObjectMeta.newBuilder().setNamespace(ns).setName(name)
+                        : cur.getMetadata().toBuilder())
+                .clearLabels()
+                .putAllLabels(labels);
+        if (trigger != null) {
+            m.putAnnotations(TriggerTimeTracker.ANNOTATION, TriggerTimeTracker.format(trigger));
+        } else {
+            m.removeAnnotations(TriggerTimeTracker.ANNOTATION);
+        }
+        if (kept != subsets) {
+            m.putAnnotations(OVER_CAPACITY, "truncated");
+            LOG.info("Endpoints {} over capacity: kept {} of its addresses", key, MAX_CAPACITY);
+        } else {
+            m.removeAnnotations(OVER_CAPACITY);
         }
         if (cur == null) {
             endpoints
                     .create(Endpoints.newBuilder()
-                            .setMetadata(ObjectMeta.newBuilder()
-                                    .setNamespace(ns)
-                                    .setName(name)
-                                    .putAllLabels(labels))
-                            .addAllSubsets(subsets)
+                            .setMetadata(m)
+                            .addAllSubsets(kept)
                             .build())
                     .get(15, TimeUnit.SECONDS);
         } else {
             endpoints
                     .update(cur.toBuilder()
-                            .setMetadata(
-                                    cur.getMetadata().toBuilder().clearLabels().putAllLabels(labels))
+                            .setMetadata(m)
                             .clearSubsets()
-                            .addAllSubsets(subsets)
+                            .addAllSubsets(kept)
                             .build())
                     .get(15, TimeUnit.SECONDS);
         }
         return Result.done();
     }
 
-    /** The subsets for {@code svc} over {@code candidates}, sorted so equal inputs give equal output. */
-    /** A Service's selector: every pair must match; a Service without one selects no pod (its Endpoints are the user's). */
     private static boolean selects(Map<String, String> selector, Pod p) {
-        return !selector.isEmpty()
-                && !MirrorPods.isMirror(p)
-                && Selector.ofMap(selector).matches(p.getMetadata().getLabelsMap());
+        return EndpointPods.selects(selector, p);
     }
 
+    /**
+     * kube's {@code truncateEndpoints}: at most {@link #MAX_CAPACITY} addresses, ready ones
+     * first, each subset keeping its share (rounded up) of the kind being cut. The very list
+     * when nothing needs cutting.
+     */
+    static List<EndpointSubset> truncate(List<EndpointSubset> subsets) {
+        int ready = 0;
+        int notReady = 0;
+        for (EndpointSubset s : subsets) {
+            ready += s.getAddressesCount();
+            notReady += s.getNotReadyAddressesCount();
+        }
+        if (ready + notReady <= MAX_CAPACITY) {
+            return subsets;
+        }
+        boolean cutReady = ready > MAX_CAPACITY;
+        int max = cutReady ? MAX_CAPACITY : MAX_CAPACITY - ready;
+        int total = cutReady ? ready : notReady;
+        int left = max;
+        List<EndpointSubset> out = new ArrayList<>();
+        for (EndpointSubset s : subsets) {
+            int in = cutReady ? s.getAddressesCount() : s.getNotReadyAddressesCount();
+            int share = Math.min((int) Math.ceil((double) in / total * max), left);
+            EndpointSubset.Builder b = s.toBuilder();
+            if (cutReady) {
+                b.clearAddresses().addAllAddresses(s.getAddressesList().subList(0, Math.min(share, in)));
+                b.clearNotReadyAddresses();
+                left -= Math.min(share, in);
+            } else {
+                b.clearNotReadyAddresses()
+                        .addAllNotReadyAddresses(s.getNotReadyAddressesList().subList(0, Math.min(share, in)));
+                left -= Math.min(share, in);
+            }
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    /** The subsets for {@code svc} over {@code candidates}, sorted so equal inputs give equal output. */
     static List<EndpointSubset> subsets(Service svc, List<Pod> candidates) {
         boolean publishNotReady = svc.getSpec().getPublishNotReadyAddresses();
         Map<List<EndpointPort>, List<List<EndpointAddress>>> groups = new LinkedHashMap<>();
@@ -196,24 +267,25 @@ public final class EndpointsController implements Controller {
             if (!selects(svc.getSpec().getSelectorMap(), p)) {
                 continue;
             }
-            if (p.getStatus().getPodIp().isEmpty()
-                    || Pods.isTerminal(p)
-                    || (Pods.isTerminating(p) && !publishNotReady)) {
+            if (!EndpointPods.shouldBeInEndpoints(p, publishNotReady)) {
                 continue;
+            }
+            if (svc.getSpec().getPortsCount() == 0 && !EndpointPods.isHeadless(svc)) {
+                continue; // only a headless Service may have endpoints without ports
             }
             List<EndpointPort> ports = new ArrayList<>();
             boolean skip = false;
             for (ServicePort sp : svc.getSpec().getPortsList()) {
-                int port = resolvePort(p, sp);
-                if (port <= 0) {
+                OptionalInt port = EndpointPods.findPort(p, sp);
+                if (port.isEmpty()) {
                     skip = true;
                     LOG.debug("pod {} has no port for service port {}", Pods.key(p), sp.getName());
                     continue;
                 }
                 EndpointPort.Builder ep = EndpointPort.newBuilder()
                         .setName(sp.getName())
-                        .setPort(port)
-                        .setProtocol(sp.getProtocol().isEmpty() ? "TCP" : sp.getProtocol());
+                        .setPort(port.getAsInt())
+                        .setProtocol(EndpointPods.protocol(sp));
                 if (!sp.getAppProtocol().isEmpty()) {
                     ep.setAppProtocol(sp.getAppProtocol());
                 }
@@ -224,13 +296,12 @@ public final class EndpointsController implements Controller {
             }
             ports.sort(Comparator.comparing(EndpointPort::getName).thenComparing(EndpointPort::getPort));
             EndpointAddress.Builder a = EndpointAddress.newBuilder()
-                    .setIp(p.getStatus().getPodIp())
+                    .setIp(EndpointPods.ips(p).get(0))
                     .setTargetRef(Pods.ref(p).toBuilder().setResourceVersion(""));
             if (!p.getSpec().getNodeName().isEmpty()) {
                 a.setNodeName(p.getSpec().getNodeName());
             }
-            if (!p.getSpec().getHostname().isEmpty()
-                    && p.getSpec().getSubdomain().equals(svc.getMetadata().getName())) {
+            if (EndpointPods.shouldSetHostname(p, svc)) {
                 a.setHostname(p.getSpec().getHostname());
             }
             List<List<EndpointAddress>> g =
@@ -257,32 +328,6 @@ public final class EndpointsController implements Controller {
         }
         out.sort(Comparator.comparing(EndpointSubset::toString));
         return out;
-    }
-
-    /** The pod's port for a service port: numeric targetPort, named container port, or the service port. */
-    static int resolvePort(Pod p, ServicePort sp) {
-        Value tp = sp.getTargetPort();
-        if (tp.hasStringValue()) {
-            String name = tp.getStringValue();
-            String proto = sp.getProtocol().isEmpty() ? "TCP" : sp.getProtocol();
-            for (Container c : p.getSpec().getContainersList()) {
-                for (ContainerPort cp : c.getPortsList()) {
-                    String cproto = cp.getProtocol().isEmpty() ? "TCP" : cp.getProtocol();
-                    if (cp.getName().equals(name) && cproto.equals(proto)) {
-                        return cp.getContainerPort();
-                    }
-                }
-            }
-            try {
-                return Integer.parseInt(name);
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }
-        if (tp.hasNumberValue() && tp.getNumberValue() > 0) {
-            return (int) tp.getNumberValue();
-        }
-        return sp.getPort();
     }
 
     @Override
