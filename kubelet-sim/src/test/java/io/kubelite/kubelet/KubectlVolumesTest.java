@@ -419,6 +419,20 @@ class KubectlVolumesTest {
                 ---
                 apiVersion: v1
                 kind: Pod
+                metadata: {name: tmpfs-memory}
+                spec:
+                  nodeName: sim-node-0
+                  containers:
+                  - name: app
+                    image: busybox
+                    command: ["sh", "-c", "sleep infinity"]
+                    resources: {limits: {memory: 1Ki}}
+                    volumeMounts: [{name: shm, mountPath: /shm}]
+                  volumes:
+                  - {name: shm, emptyDir: {medium: Memory}}
+                ---
+                apiVersion: v1
+                kind: Pod
                 metadata: {name: layer-limit}
                 spec:
                   nodeName: sim-node-0
@@ -432,7 +446,7 @@ class KubectlVolumesTest {
                     command: ["sh", "-c", "sleep infinity"]
                     resources: {limits: {ephemeral-storage: 10Ki}}
                 """);
-        for (String p : List.of("disk-limit", "tmpfs-limit", "layer-limit")) {
+        for (String p : List.of("disk-limit", "tmpfs-limit", "tmpfs-memory", "layer-limit")) {
             sim.awaitPhase(p, "Running", WAIT);
         }
         String big = "x".repeat(2000);
@@ -447,6 +461,10 @@ class KubectlVolumesTest {
                 .isEqualTo("big\n");
         assertThat(kubectl.run("exec", "tmpfs-limit", "--", "cat", "/shm/big").ok())
                 .isEmpty();
+        Kubectl.Result memory = kubectl.run("exec", "tmpfs-memory", "--", "sh", "-c", "echo " + big + " > /shm/big");
+        assertThat(memory.err())
+                .as("a memory emptyDir without sizeLimit is sized by the pod's 1Ki memory limit")
+                .contains("sh: write error: No space left on device");
 
         Pod disk = sim.awaitPhase("disk-limit", "Failed", WAIT);
         assertThat(disk.getStatus().getReason()).isEqualTo("Evicted");

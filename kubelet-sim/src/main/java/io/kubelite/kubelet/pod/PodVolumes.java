@@ -64,11 +64,8 @@ final class PodVolumes {
             specs.put(v.getName(), v);
             if (!v.hasHostPath() && !v.hasPersistentVolumeClaim()) {
                 SimulatedFilesystem tree = SimulatedFilesystem.empty();
-                if (v.hasEmptyDir()
-                        && v.getEmptyDir().getMedium().equals("Memory")
-                        && !v.getEmptyDir().getSizeLimit().isEmpty()) {
-                    // a tmpfs of that size: a write past it fails with ENOSPC
-                    tree.limitBytes(Quantity.bytes(v.getEmptyDir().getSizeLimit()));
+                if (v.hasEmptyDir() && v.getEmptyDir().getMedium().equals("Memory")) {
+                    tree.limitBytes(tmpfsBytes(v, pod));
                 }
                 trees.put(v.getName(), tree);
             }
@@ -78,6 +75,27 @@ final class PodVolumes {
             specs.put(SERVICE_ACCOUNT_VOLUME, SERVICE_ACCOUNT);
             trees.put(SERVICE_ACCOUNT_VOLUME, SimulatedFilesystem.empty());
         }
+    }
+
+    /**
+     * The size of a memory-backed emptyDir's tmpfs, as the kubelet mounts it
+     * (SizeMemoryBackedVolumes): its {@code sizeLimit}, at most the pod's memory limit (the sum of
+     * its containers' limits, when each has one); 0 (unbounded) when neither is set. Its files
+     * count against that memory: a write past it fails with ENOSPC.
+     */
+    private static long tmpfsBytes(Volume v, Pod pod) {
+        long size = v.getEmptyDir().getSizeLimit().isEmpty()
+                ? 0
+                : Quantity.bytes(v.getEmptyDir().getSizeLimit());
+        long podLimit = 0;
+        for (Container c : pod.getSpec().getContainersList()) {
+            String limit = c.getResources().getLimitsMap().get("memory");
+            if (limit == null) {
+                return size;
+            }
+            podLimit += Quantity.bytes(limit);
+        }
+        return size == 0 ? podLimit : podLimit == 0 ? size : Math.min(size, podLimit);
     }
 
     /** kube's kube-api-access volume, with ca.crt optional: kubelite publishes no kube-root-ca.crt. */
