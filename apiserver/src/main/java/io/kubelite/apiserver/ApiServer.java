@@ -76,6 +76,9 @@ public final class ApiServer implements Component {
     private Duration serviceRepairInterval = Duration.ofMinutes(3);
     private int serviceLeakPasses = 3;
     private ServiceRepair serviceRepair;
+    /** The post-start writes (namespaces, the standard StorageClass, the kubernetes Service) done. */
+    private volatile CompletableFuture<Void> bootstrapped = new CompletableFuture<>();
+
     private EventRecorder repairEvents;
     private ServiceWrites serviceWrites;
     private volatile boolean closed;
@@ -182,8 +185,9 @@ public final class ApiServer implements Component {
                 .synced()
                 .thenRun(() -> cache(SecretKind.RESOURCE).watch(-1, auth.secretsSink()));
         readiness.add("watch-caches-synced", () -> caches.values().stream().allMatch(WatchCache::hasSynced));
-        NamespaceBootstrap.createMissing(store);
-        StorageClassBootstrap.createMissing(store);
+        // kube's post-start hooks: readyz (and awaitSynced) wait for the objects every cluster has
+        CompletableFuture<Void> namespaces = NamespaceBootstrap.createMissing(store);
+        CompletableFuture<Void> storageClass = StorageClassBootstrap.createMissing(store);
 
         // no file serving here: without class-path resolving and caching Vert.x creates no
         // /tmp/vertx-cache-* directory, which a killed process would leave behind
@@ -230,7 +234,10 @@ public final class ApiServer implements Component {
         LOG.info("apiserver serving on {}", url());
         KubernetesService kubernetes = new KubernetesService(store, serviceWrites, config.bindAddress(), port);
         // asynchronous: the timer thread never waits on etcd; a reconcile is idempotent if two overlap
-        timers.scheduleWithFixedDelay(kubernetes::reconcile, 0, 10, TimeUnit.SECONDS);
+        CompletableFuture<Void> kubernetesService = kubernetes.reconcile();
+        timers.scheduleWithFixedDelay(kubernetes::reconcile, 10, 10, TimeUnit.SECONDS);
+        bootstrapped = CompletableFuture.allOf(namespaces, storageClass, kubernetesService);
+        readiness.add("bootstrap-controller", bootstrapped::isDone);
         repairEvents = new EventRecorder(
                 ctx.etcd(), "ipallocator-repair-controller", ctx.options().host());
         serviceRepair = new ServiceRepair(
@@ -263,11 +270,15 @@ public final class ApiServer implements Component {
                 .get(30, TimeUnit.SECONDS);
     }
 
-    /** Waits until every watch cache has its first list. */
+    /**
+     * Waits until every watch cache has its first list and the post-start writes are done (after
+     * them the server writes nothing by itself for a while: tests may count etcd revisions).
+     */
     public boolean awaitSynced(long timeoutMillis) {
         try {
             CompletableFuture.allOf(
                             caches.values().stream().map(WatchCache::synced).toArray(CompletableFuture[]::new))
+                    .thenCompose(v -> bootstrapped)
                     .get(timeoutMillis, TimeUnit.MILLISECONDS);
             return true;
         } catch (Exception e) {

@@ -22,19 +22,24 @@ public final class NamespaceBootstrap {
     private NamespaceBootstrap() {}
 
     /** Starts the creates; failures other than AlreadyExists are logged, not thrown. */
-    public static void createMissing(Store store) {
+    /** Completes (never exceptionally) when each namespace exists or could not be made. */
+    public static java.util.concurrent.CompletableFuture<Void> createMissing(Store store) {
         var ns = store.of(NamespaceKind.RESOURCE);
+        java.util.List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
         for (String name : NAMES) {
             Namespace n = NamespaceKind.KIND
                     .strategy()
                     .defaults(Namespace.newBuilder()
                             .setMetadata(ObjectMeta.newBuilder().setName(name))
                             .build());
-            ns.create(n).whenComplete((v, err) -> {
+            writes.add(ns.create(n).handle((v, err) -> {
                 if (err != null && !(StoreException.unwrap(err) instanceof AlreadyExistsException)) {
                     LOG.warn("could not create namespace {}: {}", name, err.getMessage());
                 }
-            });
+                return null;
+            }));
         }
+        return java.util.concurrent.CompletableFuture.allOf(
+                writes.toArray(java.util.concurrent.CompletableFuture[]::new));
     }
 }

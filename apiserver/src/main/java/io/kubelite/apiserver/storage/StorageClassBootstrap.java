@@ -40,11 +40,13 @@ public final class StorageClassBootstrap {
     }
 
     /** Starts the create; failures other than AlreadyExists are logged, not thrown. */
-    public static void createMissing(Store store) {
-        store.of(StorageClassKind.RESOURCE).create(standard()).whenComplete((v, err) -> {
+    /** Completes (never exceptionally) when the class exists or could not be made. */
+    public static java.util.concurrent.CompletableFuture<Void> createMissing(Store store) {
+        return store.of(StorageClassKind.RESOURCE).create(standard()).handle((v, err) -> {
             if (err != null && !(StoreException.unwrap(err) instanceof AlreadyExistsException)) {
                 LOG.warn("could not create storageclass {}: {}", NAME, err.getMessage());
             }
+            return null;
         });
     }
 }
