@@ -39,7 +39,8 @@ import org.xbill.DNS.TextParseException;
  *   <li>Headless ({@code clusterIP: None}): {@code <svc>.<ns>.svc.<zone>} A/AAAA per ready
  *       endpoint address; {@code <hostname>.<svc>...} A/AAAA per endpoint (the hostname, or
  *       the address with dashes when the endpoint has none, as CoreDNS does); SRV per named
- *       port and endpoint targeting that name; PTR per endpoint address with a hostname.</li>
+ *       port and endpoint targeting that name; PTR per endpoint address to that name. The
+ *       service name exists (NODATA, not NXDOMAIN) even with no ready endpoints.</li>
  *   <li>ExternalName: {@code <svc>.<ns>.svc.<zone>} CNAME to the external name.</li>
  * </ul>
  * An endpoint counts when its {@code ready} condition is true or unset (the API's nil
@@ -57,6 +58,9 @@ final class ServiceRecords {
         Map<Name, List<Record>> out = new LinkedHashMap<>();
         String ns = svc.getMetadata().getNamespace();
         Name svcName = new Name(svc.getMetadata().getName() + "." + ns + ".svc", zone);
+        // the Service's own name exists even with no records (a headless Service without ready
+        // endpoints): the spec wants an empty answer there, not NXDOMAIN
+        out.put(svcName, new ArrayList<>());
         var spec = svc.getSpec();
         if ("ExternalName".equals(spec.getType())) {
             if (!spec.getExternalName().isEmpty()) {
@@ -106,9 +110,9 @@ final class ServiceRecords {
                     Name host = new Name(label, svcName);
                     add(out, address(svcName, a, ttl));
                     add(out, address(host, a, ttl));
-                    if (ep.hasHostname() && !ep.getHostname().isEmpty()) {
-                        add(out, new PTRRecord(ReverseMap.fromAddress(a), DClass.IN, ttl, host));
-                    }
+                    // the spec's hostname is the endpoint's, else a system-assigned one (ours: the
+                    // dashed address), so every published endpoint has its PTR
+                    add(out, new PTRRecord(ReverseMap.fromAddress(a), DClass.IN, ttl, host));
                     for (EndpointPort p : slice.getPortsList()) {
                         if (p.hasName() && !p.getName().isEmpty() && p.hasPort()) {
                             Name srv = srvName(p.getName(), protocol(p.getProtocol()), svcName);

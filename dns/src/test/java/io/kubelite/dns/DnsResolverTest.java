@@ -107,6 +107,9 @@ class DnsResolverTest {
                 .containsExactly(
                         "0 100 5432 10-244-0-6.db.ns.svc.cluster.local.", "0 100 5432 db-0.db.ns.svc.cluster.local.");
         assertThat(answers(ask("5.0.244.10.in-addr.arpa.", Type.PTR))).containsExactly("db-0.db.ns.svc.cluster.local.");
+        assertThat(answers(ask("6.0.244.10.in-addr.arpa.", Type.PTR)))
+                .containsExactly("10-244-0-6.db.ns.svc.cluster.local.");
+        assertThat(ask("7.0.244.10.in-addr.arpa.", Type.PTR).getRcode()).isEqualTo(Rcode.NXDOMAIN);
 
         // publishNotReadyAddresses: not-ready endpoints count too
         put(
@@ -114,6 +117,17 @@ class DnsResolverTest {
                 slice("ns", "db", "db-abc", slicePort("pg", "TCP", 5432), endpoint("10.244.0.7", "db-2", false)));
         assertThat(answers(ask("db.ns.svc.cluster.local.", Type.A))).containsExactly("10.244.0.7");
         assertThat(ask("db-0.db.ns.svc.cluster.local.", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    }
+
+    @Test
+    void headlessServiceWithoutReadyEndpointsIsNodataNotNxdomain() throws Exception {
+        put(
+                headless("ns", "idle", false, port("http", "TCP", 80)),
+                slice("ns", "idle", "idle-1", slicePort("http", "TCP", 80), endpoint("10.244.0.9", null, false)));
+        Message m = ask("idle.ns.svc.cluster.local.", Type.A);
+        assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(m.getSection(Section.ANSWER)).isEmpty();
+        assertThat(m.getSection(Section.AUTHORITY)).extracting(Record::getType).containsExactly(Type.SOA);
     }
 
     @Test

@@ -108,6 +108,7 @@ class DnsServerDigTest {
         assertThat(dig.shortAnswer("-x", "10.244.0.5")).containsExactly("db-0.db.default.svc.cluster.local.");
         // not ready: not published
         assertThat(dig.run("db-2.db.default.svc.cluster.local")).contains("status: NXDOMAIN");
+        assertThat(dig.run("-x", "10.244.0.7")).contains("status: NXDOMAIN");
     }
 
     @Test
@@ -172,6 +173,19 @@ class DnsServerDigTest {
                 "live.default answers only the newly ready 10.246.0.2",
                 () -> dig.shortAnswer("live.default.svc.cluster.local"),
                 a -> a.equals(List.of("10.246.0.2")));
+
+        // no ready endpoint left: the Service still exists, so NODATA rather than NXDOMAIN
+        EndpointSlice current = slices.get("default", "live-1").join();
+        slices.update(current.toBuilder()
+                        .clearEndpoints()
+                        .addEndpoints(endpoint("10.246.0.2", null, false))
+                        .build())
+                .join();
+        Poll.until(
+                Duration.ofSeconds(1),
+                "live.default NOERROR with no answer",
+                () -> dig.run("live.default.svc.cluster.local"),
+                out -> out.contains("status: NOERROR") && out.contains("ANSWER: 0"));
 
         services.delete("default", "live").join();
         Poll.until(
