@@ -55,19 +55,19 @@ final class ServiceRecords {
      */
     static Map<Name, List<Record>> of(Service svc, List<EndpointSlice> slices, Name zone, long ttl)
             throws TextParseException {
-        Map<Name, List<Record>> out = new LinkedHashMap<>();
+        Map<Name, Set<Record>> out = new LinkedHashMap<>();
         String ns = svc.getMetadata().getNamespace();
         Name svcName = new Name(svc.getMetadata().getName() + "." + ns + ".svc", zone);
         // the Service's own name exists even with no records (a headless Service without ready
         // endpoints): the spec wants an empty answer there, not NXDOMAIN
-        out.put(svcName, new ArrayList<>());
+        out.put(svcName, new LinkedHashSet<>());
         var spec = svc.getSpec();
         if ("ExternalName".equals(spec.getType())) {
             if (!spec.getExternalName().isEmpty()) {
                 Name target = Name.fromString(spec.getExternalName(), Name.root);
                 add(out, new CNAMERecord(svcName, DClass.IN, ttl, target));
             }
-            return out;
+            return lists(out);
         }
         if (!isHeadless(svc)) {
             Set<String> ips = new LinkedHashSet<>(spec.getClusterIpsList());
@@ -91,7 +91,7 @@ final class ServiceRecords {
                     }
                 }
             }
-            return out;
+            return lists(out);
         }
         boolean publishNotReady = spec.getPublishNotReadyAddresses();
         for (EndpointSlice slice : slices) {
@@ -122,6 +122,12 @@ final class ServiceRecords {
                 }
             }
         }
+        return lists(out);
+    }
+
+    private static Map<Name, List<Record>> lists(Map<Name, Set<Record>> sets) {
+        Map<Name, List<Record>> out = new LinkedHashMap<>();
+        sets.forEach((n, rs) -> out.put(n, new ArrayList<>(rs)));
         return out;
     }
 
@@ -157,10 +163,8 @@ final class ServiceRecords {
         return p == null || p.isEmpty() ? "tcp" : p.toLowerCase(Locale.ROOT);
     }
 
-    private static void add(Map<Name, List<Record>> out, Record r) {
-        List<Record> rs = out.computeIfAbsent(r.getName(), n -> new ArrayList<>());
-        if (!rs.contains(r)) {
-            rs.add(r);
-        }
+    /** A set per name: the same address in two slices (or twice in one) is one record. */
+    private static void add(Map<Name, Set<Record>> out, Record r) {
+        out.computeIfAbsent(r.getName(), n -> new LinkedHashSet<>()).add(r);
     }
 }

@@ -88,6 +88,8 @@ class DnsServerDigTest {
     void clusterIpServiceOverUdpAndTcp() {
         assertThat(dig.shortAnswer("web.default.svc.cluster.local")).containsExactly("10.96.0.10");
         assertThat(dig.shortAnswer("+tcp", "web.default.svc.cluster.local")).containsExactly("10.96.0.10");
+        // names compare case-insensitively (spec 2.1)
+        assertThat(dig.shortAnswer("WEB.Default.svc.Cluster.Local")).containsExactly("10.96.0.10");
         assertThat(dig.shortAnswer("SRV", "_http._tcp.web.default.svc.cluster.local"))
                 .containsExactly("0 100 80 web.default.svc.cluster.local.");
         assertThat(dig.shortAnswer("-x", "10.96.0.10")).containsExactly("web.default.svc.cluster.local.");
