@@ -2,6 +2,7 @@ package io.kubelite.launcher;
 
 import io.kubelite.apiserver.ApiServerMain;
 import io.kubelite.controllers.ControllerManagerMain;
+import io.kubelite.dns.DnsMain;
 import io.kubelite.etcdlite.EtcdLite;
 import io.kubelite.kubelet.KubeletSimMain;
 import io.kubelite.scheduler.SchedulerMain;
@@ -18,6 +19,8 @@ public enum ComponentKind {
     CONTROLLER_MANAGER("controller-manager", ControllerManagerMain.class, ControllerManagerMain::main),
     SCHEDULER("scheduler", SchedulerMain.class, SchedulerMain::main),
     KUBELET_SIM("kubelet-sim", KubeletSimMain.class, KubeletSimMain::main),
+    /** The cluster DNS server: {@code kubelite dns --port 10053}. */
+    DNS("dns", DnsMain.class, DnsMain::main),
     /** Single-node etcd v3 API server: {@code kubelite etcdlite --data-dir D --listen 127.0.0.1:2379}. */
     ETCDLITE("etcdlite", EtcdLite.class, EtcdLite::main);
 

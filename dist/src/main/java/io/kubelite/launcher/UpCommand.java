@@ -93,6 +93,13 @@ final class UpCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(
+            names = "--dns-port",
+            defaultValue = "0",
+            description = "Port of the cluster DNS server on 127.0.0.1, UDP and TCP; 0 picks a free one, printed "
+                    + "when it is ready (default: ${DEFAULT-VALUE}).")
+    int dnsPort;
+
+    @Option(
             names = "--service-cluster-ip-range",
             description =
                     "Passed to the API server: the CIDR Services' ClusterIPs come from (its default: 10.96.0.0/12).")
@@ -235,6 +242,8 @@ final class UpCommand implements Callable<Integer> {
         if (serviceNodePortRange != null) {
             apiserverArgs.addAll(List.of("--service-node-port-range", serviceNodePortRange));
         }
+        // chosen here rather than by the server so that up can say where to dig
+        int resolvedDnsPort = dnsPort == 0 ? freePort() : dnsPort;
         List<Launch> plan = List.of(
                 new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),
                 new Launch(ComponentKind.CONTROLLER_MANAGER, concat(common, List.of("--id", "controller-manager-0"))),
@@ -253,7 +262,10 @@ final class UpCommand implements Callable<Integer> {
                                         "--time-scale",
                                         timeScale,
                                         "--id",
-                                        "kubelet-sim-0"))));
+                                        "kubelet-sim-0"))),
+                new Launch(
+                        ComponentKind.DNS,
+                        concat(common, List.of("--port", Integer.toString(resolvedDnsPort), "--id", "dns-0"))));
         for (Launch l : plan) {
             int health = freePort();
             step(l.kind.command(), "starting");
@@ -271,7 +283,12 @@ final class UpCommand implements Callable<Integer> {
                 System.err.println(p.logTail(20));
                 return fail(started, etcdHolder[0], layout, detach, hook);
             }
-            done(l.kind.command(), "ready (pid " + p.pid() + ", health :" + health + ")");
+            done(
+                    l.kind.command(),
+                    "ready (pid " + p.pid() + ", health :" + health + ")"
+                            + (l.kind == ComponentKind.DNS
+                                    ? ", serving 127.0.0.1:" + resolvedDnsPort + " udp+tcp"
+                                    : ""));
         }
         if (pki != null) {
             Kubeconfig.writeAdmin(layout.kubeconfig(), pki, state.server);

@@ -95,10 +95,28 @@ class UpDownTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** {@code dig +short} with the real dig (dnsutils) against 127.0.0.1:port. */
+    private static String dig(String port, String name) {
+        try {
+            Process p = new ProcessBuilder("dig", "@127.0.0.1", "-p", port, "+time=2", "+tries=1", "+short", name)
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (java.io.IOException e) {
+            throw new AssertionError("could not run dig (apt-get install dnsutils): " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void upRunsAClusterThatKlCanUseDownStopsItAndASecondUpKeepsTheData() throws Exception {
         dir = Files.createTempDirectory("kubelite-up-");
         String port = Integer.toString(FreePorts.next());
+        String dnsPort = Integer.toString(FreePorts.next());
         long t0 = System.nanoTime();
         Result up = run(
                 Duration.ofSeconds(240),
@@ -113,7 +131,9 @@ class UpDownTest {
                 "--zones",
                 "zone-a,zone-b",
                 "--time-scale",
-                "10");
+                "10",
+                "--dns-port",
+                dnsPort);
         assertThat(up.code()).as(up.output()).isZero();
         assertThat(up.output())
                 .contains(
@@ -122,6 +142,8 @@ class UpDownTest {
                         "✓ controller-manager",
                         "✓ scheduler",
                         "✓ kubelet-sim",
+                        "✓ dns",
+                        "serving 127.0.0.1:" + dnsPort,
                         "kubelite is up");
         System.out.printf("kubelite up took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertThat(dir.resolve("kubeconfig"))
@@ -143,6 +165,13 @@ class UpDownTest {
         Result status = run(Duration.ofSeconds(30), "status", "--dir", dir.toString());
         assertThat(status.code()).as(status.output()).isZero();
         assertThat(status.output()).contains("apiserver", "scheduler", "controller-manager", "kubelet-sim", "ready");
+
+        // the cluster DNS answers for the kubernetes Service (the range's first address)
+        Poll.until(
+                Duration.ofSeconds(30),
+                "dig kubernetes.default.svc.cluster.local on the dns port answers 10.96.0.1",
+                () -> dig(dnsPort, "kubernetes.default.svc.cluster.local"),
+                out -> out.trim().equals("10.96.0.1"));
 
         Poll.until(
                 Duration.ofSeconds(60),
