@@ -1,0 +1,53 @@
+package io.kubelite.proxy;
+
+import io.kubelite.store.Store;
+import io.kubelite.store.informer.SharedInformerFactory;
+import io.kubelite.store.reflector.ListerWatchers;
+import io.kubelite.store.runtime.Component;
+import io.kubelite.store.runtime.ComponentContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code kubelite kube-proxy} as a {@link Component}: informers on Services, EndpointSlices and
+ * Nodes feeding one {@link ProxyState}. Never leader-elected: every process computes the rules
+ * of the nodes it serves, like one kube-proxy per node.
+ */
+public final class KubeProxyComponent implements Component {
+    private final Set<String> nodes;
+    private final Optional<String> clusterCidr;
+    private final Duration minSyncPeriod;
+    private SharedInformerFactory informers;
+    private volatile ProxyState state;
+
+    public KubeProxyComponent(Set<String> nodes, Optional<String> clusterCidr, Duration minSyncPeriod) {
+        this.nodes = Set.copyOf(nodes);
+        this.clusterCidr = clusterCidr;
+        this.minSyncPeriod = minSyncPeriod;
+    }
+
+    @Override
+    public void start(ComponentContext ctx) {
+        informers = new SharedInformerFactory(ListerWatchers.etcd(new Store(ctx.etcd())));
+        state = new ProxyState(informers, nodes, clusterCidr, minSyncPeriod, ctx.meterRegistry(), Clock.systemUTC());
+        ctx.readiness().add("rules-synced", () -> informers.hasSynced() && state.syncs() > 0);
+        informers.start();
+    }
+
+    /** The running state, or null before {@link #start}. */
+    public ProxyState state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        if (informers != null) {
+            informers.close();
+        }
+        if (state != null) {
+            state.close();
+        }
+    }
+}
