@@ -19,17 +19,24 @@ public final class KubeProxyComponent implements Component {
     private final Set<String> nodes;
     private final Optional<String> clusterCidr;
     private final Duration minSyncPeriod;
+    private final String bindAddress;
+    private final int port;
     private SharedInformerFactory informers;
+    private RulesServer server;
     private volatile ProxyState state;
 
-    public KubeProxyComponent(Set<String> nodes, Optional<String> clusterCidr, Duration minSyncPeriod) {
+    /** {@code port} is where {@link RulesServer} listens on {@code bindAddress} (0: any free port). */
+    public KubeProxyComponent(
+            Set<String> nodes, Optional<String> clusterCidr, Duration minSyncPeriod, String bindAddress, int port) {
+        this.bindAddress = bindAddress;
+        this.port = port;
         this.nodes = Set.copyOf(nodes);
         this.clusterCidr = clusterCidr;
         this.minSyncPeriod = minSyncPeriod;
     }
 
     @Override
-    public void start(ComponentContext ctx) {
+    public void start(ComponentContext ctx) throws java.io.IOException {
         informers = new SharedInformerFactory(ListerWatchers.etcd(new Store(ctx.etcd())));
         state = new ProxyState(informers, nodes, clusterCidr, minSyncPeriod, ctx.meterRegistry(), Clock.systemUTC());
         ctx.readiness().add("rules-synced", () -> informers.hasSynced() && state.syncs() > 0);
@@ -43,6 +50,9 @@ public final class KubeProxyComponent implements Component {
 
     @Override
     public void close() {
+        if (server != null) {
+            server.close();
+        }
         if (informers != null) {
             informers.close();
         }

@@ -48,6 +48,21 @@ public final class KubeProxyMain implements Callable<Integer> {
             description = "Least time between two syncs of the rules (default: ${DEFAULT-VALUE}).")
     Duration minSyncPeriod = Duration.ofSeconds(1);
 
+    @Option(
+            names = "--rules-port",
+            defaultValue = "10249",
+            paramLabel = "PORT",
+            description = "Port serving /rules/NODE and /trace/NODE for kl proxy; 0 picks a free one"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int rulesPort = 10249;
+
+    @Option(
+            names = "--rules-bind-address",
+            defaultValue = "127.0.0.1",
+            paramLabel = "ADDRESS",
+            description = "Address the rules port binds (default: ${DEFAULT-VALUE}).")
+    String rulesBindAddress = "127.0.0.1";
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeProxyMain()).execute(args));
     }
@@ -62,7 +77,12 @@ public final class KubeProxyMain implements Callable<Integer> {
             System.err.println("kubelite kube-proxy: --min-sync-period must not be negative");
             return 2;
         }
-        var component = new KubeProxyComponent(Set.copyOf(nodes), Optional.ofNullable(clusterCidr), minSyncPeriod);
+        if (rulesPort < 0 || rulesPort > 65535) {
+            System.err.println("kubelite kube-proxy: --rules-port must be 0..65535");
+            return 2;
+        }
+        var component = new KubeProxyComponent(
+                Set.copyOf(nodes), Optional.ofNullable(clusterCidr), minSyncPeriod, rulesBindAddress, rulesPort);
         return new ComponentMain("kube-proxy", component, common, ElectorFactory.UNAVAILABLE).run();
     }
 }

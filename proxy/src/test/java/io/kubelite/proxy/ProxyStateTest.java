@@ -84,6 +84,14 @@ class ProxyStateTest {
         }
     }
 
+    static String get(String url) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var resp = client.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return resp.statusCode() + "\n" + resp.body();
+    }
+
     static EndpointSlice withTrigger(EndpointSlice s) {
         var b = s.toBuilder();
         b.getMetadataBuilder()
