@@ -4,6 +4,7 @@ import io.kubelite.apiserver.ApiServerMain;
 import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.etcdlite.EtcdLite;
 import io.kubelite.kubelet.KubeletSimMain;
+import io.kubelite.proxy.KubeProxyMain;
 import io.kubelite.scheduler.SchedulerMain;
 import java.util.function.Consumer;
 
@@ -18,6 +19,7 @@ public enum ComponentKind {
     CONTROLLER_MANAGER("controller-manager", ControllerManagerMain.class, ControllerManagerMain::main),
     SCHEDULER("scheduler", SchedulerMain.class, SchedulerMain::main),
     KUBELET_SIM("kubelet-sim", KubeletSimMain.class, KubeletSimMain::main),
+    KUBE_PROXY("kube-proxy", KubeProxyMain.class, KubeProxyMain::main),
     /** Single-node etcd v3 API server: {@code kubelite etcdlite --data-dir D --listen 127.0.0.1:2379}. */
     ETCDLITE("etcdlite", EtcdLite.class, EtcdLite::main);
 
