@@ -41,6 +41,12 @@ public final class KubeProxyComponent implements Component {
         state = new ProxyState(informers, nodes, clusterCidr, minSyncPeriod, ctx.meterRegistry(), Clock.systemUTC());
         ctx.readiness().add("rules-synced", () -> informers.hasSynced() && state.syncs() > 0);
         informers.start();
+        server = new RulesServer(bindAddress, port, state);
+    }
+
+    /** The rules server's port, once started. */
+    public int port() {
+        return server.port();
     }
 
     /** The running state, or null before {@link #start}. */
