@@ -69,7 +69,7 @@ public final class KubeProxyMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (clusterCidr != null && !clusterCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d{1,2}")) {
+        if (clusterCidr != null && !isIpv4Cidr(clusterCidr)) {
             System.err.println("kubelite kube-proxy: --cluster-cidr must be an IPv4 CIDR, got " + clusterCidr);
             return 2;
         }
@@ -84,5 +84,20 @@ public final class KubeProxyMain implements Callable<Integer> {
         var component = new KubeProxyComponent(
                 Set.copyOf(nodes), Optional.ofNullable(clusterCidr), minSyncPeriod, rulesBindAddress, rulesPort);
         return new ComponentMain("kube-proxy", component, common, ElectorFactory.UNAVAILABLE).run();
+    }
+
+    /** {@code a.b.c.d/n} with octets 0..255 and n 0..32. */
+    static boolean isIpv4Cidr(String s) {
+        var m = java.util.regex.Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})")
+                .matcher(s);
+        if (!m.matches()) {
+            return false;
+        }
+        for (int g = 1; g <= 4; g++) {
+            if (Integer.parseInt(m.group(g)) > 255) {
+                return false;
+            }
+        }
+        return Integer.parseInt(m.group(5)) <= 32;
     }
 }
