@@ -39,7 +39,7 @@ public final class KubeProxyComponent implements Component {
     public void start(ComponentContext ctx) throws java.io.IOException {
         informers = new SharedInformerFactory(ListerWatchers.etcd(new Store(ctx.etcd())));
         state = new ProxyState(informers, nodes, clusterCidr, minSyncPeriod, ctx.meterRegistry(), Clock.systemUTC());
-        ctx.readiness().add("rules-synced", () -> informers.hasSynced() && state.syncs() > 0);
+        ctx.readiness().add("rules-synced", () -> state.hasSyncedRules());
         informers.start();
         server = new RulesServer(bindAddress, port, state);
     }

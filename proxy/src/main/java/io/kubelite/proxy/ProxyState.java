@@ -62,6 +62,7 @@ public final class ProxyState implements AutoCloseable {
     private final Map<String, String> seenTriggers = new HashMap<>(); // sync thread only
     private volatile Instant lastSync = Instant.EPOCH;
     private volatile long syncs;
+    private volatile boolean syncedFromFullCaches;
 
     /**
      * @param nodes the nodes to serve; empty means every Node in the cluster
@@ -115,6 +116,8 @@ public final class ProxyState implements AutoCloseable {
     private void sync() {
         scheduled.set(false);
         lastSync = clock.instant();
+        // rules from half-filled caches are not the cluster's: sync again until all three are full
+        boolean cachesSynced = services.hasSynced() && slices.hasSynced() && nodes.hasSynced();
         try {
             List<Service> svcs = services.list();
             List<EndpointSlice> all = slices.list();
@@ -136,6 +139,11 @@ public final class ProxyState implements AutoCloseable {
             rulesByNode.keySet().retainAll(served);
             recordProgrammingDurations(all);
             syncs++;
+            if (cachesSynced) {
+                syncedFromFullCaches = true;
+            } else {
+                requestSync();
+            }
             log.debug("synced rules for {} nodes, {} service ports", served.size(), ports.size());
         } catch (RuntimeException e) {
             log.warn("kube-proxy sync failed; retrying on the next change", e);
@@ -192,6 +200,11 @@ public final class ProxyState implements AutoCloseable {
     /** Completed syncs so far. */
     public long syncs() {
         return syncs;
+    }
+
+    /** Whether a sync ran on fully synced informer caches: the rules reflect the cluster. */
+    public boolean hasSyncedRules() {
+        return syncedFromFullCaches;
     }
 
     @Override
