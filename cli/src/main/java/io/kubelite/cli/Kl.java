@@ -78,6 +78,10 @@ public final class Kl implements Callable<Integer> {
         CommandLine rolloutLine = new CommandLine(rollout);
         rollout.subcommands().forEach(rolloutLine::addSubcommand);
         cl.addSubcommand(rolloutLine);
+        ProxyCommand proxy = new ProxyCommand(context);
+        CommandLine proxyLine = new CommandLine(proxy);
+        proxy.subcommands().forEach(proxyLine::addSubcommand);
+        cl.addSubcommand(proxyLine);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, c, p) -> {

@@ -5,6 +5,7 @@ import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.dns.DnsMain;
 import io.kubelite.etcdlite.EtcdLite;
 import io.kubelite.kubelet.KubeletSimMain;
+import io.kubelite.proxy.KubeProxyMain;
 import io.kubelite.scheduler.SchedulerMain;
 import java.util.function.Consumer;
 
@@ -21,6 +22,7 @@ public enum ComponentKind {
     KUBELET_SIM("kubelet-sim", KubeletSimMain.class, KubeletSimMain::main),
     /** The cluster DNS server: {@code kubelite dns --port 10053}. */
     DNS("dns", DnsMain.class, DnsMain::main),
+    KUBE_PROXY("kube-proxy", KubeProxyMain.class, KubeProxyMain::main),
     /** Single-node etcd v3 API server: {@code kubelite etcdlite --data-dir D --listen 127.0.0.1:2379}. */
     ETCDLITE("etcdlite", EtcdLite.class, EtcdLite::main);
 
