@@ -240,9 +240,12 @@ class KubectlVolumesTest {
 
         kubectl.run("exec", "vol", "-c", "side", "--", "sh", "-c", "echo deep > /scratch/sub/d")
                 .ok();
-        assertThat(cat("vol", "app", "/cache/nested/dir/d"))
-                .as("subPath of an emptyDir")
-                .isEqualTo("deep\n");
+        // once seen in CI: the file there but still empty right after the exec returned
+        Poll.until(
+                WAIT,
+                "the subPath write seen through the emptyDir's own mount",
+                () -> cat("vol", "app", "/cache/nested/dir/d"),
+                "deep\n"::equals);
     }
 
     @Test
