@@ -368,9 +368,20 @@ class ServiceAllocationTest {
         Reservations res = new Reservations(etcd);
         Resp c = create(a, svc("held", "NodePort", ""));
         String ip = c.json().path("spec").path("clusterIP").asText();
-        // a leak: an API server died between taking an address and writing its service
-        put(etcd, res.ipKey("10.100.0.77"), "default/gone/uid-1");
-        put(etcd, res.portKey(30123), "default/gone/uid-1");
+        java.util.Set<Integer> heldPorts = new java.util.HashSet<>();
+        c.json()
+                .path("spec")
+                .path("ports")
+                .forEach(port -> heldPorts.add(port.path("nodePort").asInt()));
+        // a leak: an API server died between taking an address and writing its service (not one
+        // the random allocation just gave "held")
+        String leakIp = ip.equals("10.100.0.77") ? "10.100.0.78" : "10.100.0.77";
+        int leakPort = java.util.stream.IntStream.of(30123, 30124, 30125)
+                .filter(n -> !heldPorts.contains(n))
+                .findFirst()
+                .orElseThrow();
+        put(etcd, res.ipKey(leakIp), "default/gone/uid-1");
+        put(etcd, res.portKey(leakPort), "default/gone/uid-1");
         // a stray: a service whose address was never recorded (say, restored from a backup)
         etcd.client().getKVClient().delete(bs(res.ipKey(ip))).get();
 
@@ -379,7 +390,7 @@ class ServiceAllocationTest {
         assertThat(p1.freed()).as("a first sighting frees nothing").isEmpty();
         assertThat(p1.recorded()).containsExactly(res.ipKey(ip));
         ServiceRepair.Pass p2 = repair.runOnce().get(10, TimeUnit.SECONDS);
-        assertThat(p2.freed()).containsExactlyInAnyOrder(res.ipKey("10.100.0.77"), res.portKey(30123));
+        assertThat(p2.freed()).containsExactlyInAnyOrder(res.ipKey(leakIp), res.portKey(leakPort));
         assertThat(ips(res)).containsOnlyKeys(ip, SMALL.ips().first());
         assertThat(ips(res).get(ip).owner()).startsWith("default/held/");
         // kube's repair controller reports the stray on the Service as a Warning Event
