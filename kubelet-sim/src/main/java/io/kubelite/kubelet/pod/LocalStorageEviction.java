@@ -1,8 +1,5 @@
 package io.kubelite.kubelet.pod;
 
-import io.kubelite.api.Container;
-import io.kubelite.api.Pod;
-import io.kubelite.api.Volume;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import java.time.Duration;
@@ -33,7 +30,7 @@ final class LocalStorageEviction {
 
     /** Checks every interval from now until {@link #cancel}, if the pod has any local-storage limit. */
     void start(ToLongFunction<String> emptyDirBytes, ToLongFunction<String> containerBytes, Consumer<String> evict) {
-        if (!limited(pod.pod())) {
+        if (!LocalStorageLimits.appliesTo(pod.pod())) {
             return;
         }
         schedule(() -> LocalStorageLimits.violation(pod.pod(), emptyDirBytes, containerBytes), evict);
@@ -52,19 +49,5 @@ final class LocalStorageEviction {
 
     void cancel() {
         timer.cancel();
-    }
-
-    private static boolean limited(Pod p) {
-        for (Volume v : p.getSpec().getVolumesList()) {
-            if (v.hasEmptyDir() && !v.getEmptyDir().getSizeLimit().isEmpty()) {
-                return true;
-            }
-        }
-        for (Container c : p.getSpec().getContainersList()) {
-            if (c.getResources().containsLimits("ephemeral-storage")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -18,6 +18,23 @@ final class LocalStorageLimits {
 
     private LocalStorageLimits() {}
 
+    /** Whether {@code p} sets any limit {@link #violation} checks: else it needs no checking. */
+    static boolean appliesTo(Pod p) {
+        for (Volume v : p.getSpec().getVolumesList()) {
+            if (v.hasEmptyDir()
+                    && !v.getEmptyDir().getMedium().equals("Memory")
+                    && !v.getEmptyDir().getSizeLimit().isEmpty()) {
+                return true;
+            }
+        }
+        for (Container c : p.getSpec().getContainersList()) {
+            if (c.getResources().containsLimits("ephemeral-storage")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Null when {@code pod} is within its limits, else the eviction message.
      *
