@@ -7,6 +7,7 @@ import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.shell.Identity;
 import io.kubelite.kubelet.shell.Input;
 import io.kubelite.kubelet.shell.Output;
+import io.kubelite.kubelet.shell.PodNetwork;
 import io.kubelite.kubelet.shell.ShellProcess;
 import io.kubelite.kubelet.shell.ShellSyntaxException;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
@@ -58,6 +59,8 @@ public final class SimContainer {
     private ShellProcess process;
     /** Who its program, execs and exec probes run as: root unless the security context says otherwise. */
     private volatile Identity identity = Identity.ROOT;
+    /** The pod's network namespace, as the kubelet wires it; none until then. */
+    private volatile PodNetwork network = PodNetwork.NONE;
 
     private Timers.Cancellable exitTimer = Timers.Cancellable.NONE;
     private ExitListener listener;
@@ -149,20 +152,15 @@ public final class SimContainer {
             running = true;
         }
         if (argv != null) {
-            ShellProcess.Config cfg = new ShellProcess.Config(
-                    fs,
-                    env,
-                    logOutput(),
-                    logOutput(),
-                    timers,
-                    scale,
-                    init ? UnknownCommands.SUCCEED_AFTER_DELAY : UnknownCommands.RUN_FOREVER,
-                    scale.millis(Duration.ofSeconds(1)),
-                    fastForwardMillis,
-                    hostname,
-                    stdin != null ? stdin : Input.EMPTY,
-                    spec.getTty(),
-                    identity);
+            ShellProcess.Config cfg = configBuilder()
+                    .output(logOutput())
+                    .unknownCommands(
+                            init ? UnknownCommands.SUCCEED_AFTER_DELAY : UnknownCommands.RUN_FOREVER,
+                            scale.millis(Duration.ofSeconds(1)))
+                    .fastForwardMillis(fastForwardMillis)
+                    .stdin(stdin != null ? stdin : Input.EMPTY)
+                    .tty(spec.getTty())
+                    .build();
             ShellProcess p;
             try {
                 p = ShellProcess.forArgv(argv, cfg);
@@ -244,8 +242,24 @@ public final class SimContainer {
      * exec probes (they are the image's own binaries).
      */
     public ShellProcess.Config execConfig(Output out, Output err, Input in, boolean tty) {
-        return new ShellProcess.Config(
-                fs, env, out, err, timers, scale, UnknownCommands.SUCCEED, 0, 0, hostname, in, tty, identity);
+        return configBuilder().stdout(out).stderr(err).stdin(in).tty(tty).build();
+    }
+
+    /**
+     * What every program in this instance shares: its filesystem, environment, hostname, identity
+     * and its pod's network; unknown commands succeed at once.
+     */
+    private ShellProcess.Config.Builder configBuilder() {
+        return ShellProcess.Config.builder(fs, timers, scale)
+                .env(env)
+                .hostname(hostname)
+                .identity(identity)
+                .network(network);
+    }
+
+    /** The pod's network, for this instance's programs and execs from now on. */
+    public void network(PodNetwork network) {
+        this.network = java.util.Objects.requireNonNull(network, "network");
     }
 
     /** Runs a task on the simulator's scheduler (never a Vert.x event loop). */
@@ -382,9 +396,7 @@ public final class SimContainer {
                 }
             }
         };
-        ShellProcess.Config cfg = new ShellProcess.Config(
-                        fs, env, capture, capture, timers, scale, UnknownCommands.SUCCEED, 0, 0, hostname)
-                .as(identity);
+        ShellProcess.Config cfg = configBuilder().output(capture).build();
         boolean[] done = new boolean[1];
         Object lock = new Object();
         ShellProcess p;

@@ -47,7 +47,10 @@ import java.util.function.IntConsumer;
 public final class ShellProcess {
     private static final int INLINE_STEPS = 200;
 
-    /** Everything a program runs against. */
+    /**
+     * Everything a program runs against. Build one with {@link #builder}; {@link #as} and
+     * {@link #toBuilder} derive variants.
+     */
     public record Config(
             SimulatedFilesystem fs,
             Map<String, String> env,
@@ -61,82 +64,135 @@ public final class ShellProcess {
             String hostname,
             Input stdin,
             boolean tty,
-            Identity identity) {
+            Identity identity,
+            PodNetwork network) {
 
-        /** Running as root ({@link Identity#ROOT}): the image's default user. */
-        public Config(
-                SimulatedFilesystem fs,
-                Map<String, String> env,
-                Output stdout,
-                Output stderr,
-                Timers timers,
-                TimeScale timeScale,
-                UnknownCommands unknownCommands,
-                long unknownCommandMillis,
-                long fastForwardMillis,
-                String hostname,
-                Input stdin,
-                boolean tty) {
-            this(
-                    fs,
-                    env,
-                    stdout,
-                    stderr,
-                    timers,
-                    timeScale,
-                    unknownCommands,
-                    unknownCommandMillis,
-                    fastForwardMillis,
-                    hostname,
-                    stdin,
-                    tty,
-                    Identity.ROOT);
-        }
-
-        /** A program without standard input (a container's command, a probe). */
-        public Config(
-                SimulatedFilesystem fs,
-                Map<String, String> env,
-                Output stdout,
-                Output stderr,
-                Timers timers,
-                TimeScale timeScale,
-                UnknownCommands unknownCommands,
-                long unknownCommandMillis,
-                long fastForwardMillis,
-                String hostname) {
-            this(
-                    fs,
-                    env,
-                    stdout,
-                    stderr,
-                    timers,
-                    timeScale,
-                    unknownCommands,
-                    unknownCommandMillis,
-                    fastForwardMillis,
-                    hostname,
-                    Input.EMPTY,
-                    false,
-                    Identity.ROOT);
+        /**
+         * A program on {@code fs} with no environment, discarded output, no stdin, running as root
+         * ({@link Identity#ROOT}, the image's default user), without a network, whose unknown
+         * commands succeed at once.
+         */
+        public static Builder builder(SimulatedFilesystem fs, Timers timers, TimeScale timeScale) {
+            return new Builder(fs, timers, timeScale);
         }
 
         /** The same program's settings running as {@code who}. */
         public Config as(Identity who) {
-            return new Config(
-                    fs,
-                    env,
-                    stdout,
-                    stderr,
-                    timers,
-                    timeScale,
-                    unknownCommands,
-                    unknownCommandMillis,
-                    fastForwardMillis,
-                    hostname,
-                    stdin,
-                    tty,
-                    who);
+            return toBuilder().identity(who).build();
+        }
+
+        public Builder toBuilder() {
+            return new Builder(fs, timers, timeScale)
+                    .env(env)
+                    .stdout(stdout)
+                    .stderr(stderr)
+                    .unknownCommands(unknownCommands, unknownCommandMillis)
+                    .fastForwardMillis(fastForwardMillis)
+                    .hostname(hostname)
+                    .stdin(stdin)
+                    .tty(tty)
+                    .identity(identity)
+                    .network(network);
+        }
+
+        /** Builds a {@link Config}; unset parts keep the defaults {@link #builder} names. */
+        public static final class Builder {
+            private final SimulatedFilesystem fs;
+            private final Timers timers;
+            private final TimeScale timeScale;
+            private Map<String, String> env = Map.of();
+            private Output stdout = s -> {};
+            private Output stderr = s -> {};
+            private UnknownCommands unknownCommands = UnknownCommands.SUCCEED;
+            private long unknownCommandMillis;
+            private long fastForwardMillis;
+            private String hostname = "localhost";
+            private Input stdin = Input.EMPTY;
+            private boolean tty;
+            private Identity identity = Identity.ROOT;
+            private PodNetwork network = PodNetwork.NONE;
+
+            private Builder(SimulatedFilesystem fs, Timers timers, TimeScale timeScale) {
+                this.fs = fs;
+                this.timers = timers;
+                this.timeScale = timeScale;
+            }
+
+            public Builder env(Map<String, String> env) {
+                this.env = env;
+                return this;
+            }
+
+            public Builder stdout(Output out) {
+                this.stdout = out;
+                return this;
+            }
+
+            public Builder stderr(Output err) {
+                this.stderr = err;
+                return this;
+            }
+
+            /** Both streams to {@code out}. */
+            public Builder output(Output out) {
+                return stdout(out).stderr(out);
+            }
+
+            /** What a command the simulator does not know does, and how long it takes when it delays. */
+            public Builder unknownCommands(UnknownCommands mode, long delayMillis) {
+                this.unknownCommands = mode;
+                this.unknownCommandMillis = delayMillis;
+                return this;
+            }
+
+            /** Sleeps totalling this much complete at once (a resumed container replaying its program). */
+            public Builder fastForwardMillis(long millis) {
+                this.fastForwardMillis = millis;
+                return this;
+            }
+
+            public Builder hostname(String hostname) {
+                this.hostname = hostname;
+                return this;
+            }
+
+            public Builder stdin(Input in) {
+                this.stdin = in;
+                return this;
+            }
+
+            public Builder tty(boolean tty) {
+                this.tty = tty;
+                return this;
+            }
+
+            public Builder identity(Identity who) {
+                this.identity = who;
+                return this;
+            }
+
+            public Builder network(PodNetwork network) {
+                this.network = network;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(
+                        fs,
+                        env,
+                        stdout,
+                        stderr,
+                        timers,
+                        timeScale,
+                        unknownCommands,
+                        unknownCommandMillis,
+                        fastForwardMillis,
+                        hostname,
+                        stdin,
+                        tty,
+                        identity,
+                        network);
+            }
         }
     }
 
@@ -974,20 +1030,15 @@ public final class ShellProcess {
     private String commandSubstitution(Node body, Frame f) {
         StringBuilder sb = new StringBuilder();
         Output capture = sb::append;
-        Config c = new Config(
-                config.fs(),
-                f.vars,
-                capture,
-                f.err,
-                config.timers(),
-                config.timeScale(),
-                UnknownCommands.SUCCEED,
-                0,
-                0,
-                config.hostname(),
-                Input.EMPTY,
-                false,
-                config.identity());
+        Config c = config.toBuilder()
+                .env(f.vars)
+                .stdout(capture)
+                .stderr(f.err)
+                .unknownCommands(UnknownCommands.SUCCEED, 0)
+                .fastForwardMillis(0)
+                .stdin(Input.EMPTY)
+                .tty(false)
+                .build();
         ShellProcess sub = new ShellProcess(c, body, f.positional, true);
         int[] status = new int[] {0};
         sub.onExit = s -> status[0] = s;

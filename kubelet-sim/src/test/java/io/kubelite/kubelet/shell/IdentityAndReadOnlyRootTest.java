@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubelite.kubelet.clock.ScheduledTimers;
 import io.kubelite.kubelet.clock.TimeScale;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -29,9 +28,11 @@ class IdentityAndReadOnlyRootTest {
                 out.append(s);
             }
         };
-        ShellProcess.Config cfg = new ShellProcess.Config(
-                        fs, Map.of(), o, o, TIMERS, new TimeScale(100), UnknownCommands.SUCCEED, 0, 0, "pod-a")
-                .as(who);
+        ShellProcess.Config cfg = ShellProcess.Config.builder(fs, TIMERS, new TimeScale(100))
+                .output(o)
+                .hostname("pod-a")
+                .identity(who)
+                .build();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         ShellProcess.forArgv(List.of("sh", "-c", script), cfg).start(exit::complete);
         int code = exit.get(10, TimeUnit.SECONDS);

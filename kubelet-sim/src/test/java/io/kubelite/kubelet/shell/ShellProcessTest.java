@@ -24,25 +24,16 @@ class ShellProcessTest {
 
     private static Run run(String script, SimulatedFilesystem fs, UnknownCommands unknown) throws Exception {
         StringBuilder out = new StringBuilder();
-        ShellProcess.Config cfg = new ShellProcess.Config(
-                fs,
-                Map.of("GREETING", "hello"),
-                s -> {
+        ShellProcess.Config cfg = ShellProcess.Config.builder(fs, TIMERS, new TimeScale(100))
+                .env(Map.of("GREETING", "hello"))
+                .output(s -> {
                     synchronized (out) {
                         out.append(s);
                     }
-                },
-                s -> {
-                    synchronized (out) {
-                        out.append(s);
-                    }
-                },
-                TIMERS,
-                new TimeScale(100),
-                unknown,
-                50,
-                0,
-                "pod-a");
+                })
+                .unknownCommands(unknown, 50)
+                .hostname("pod-a")
+                .build();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         long t0 = System.nanoTime();
         ShellProcess.forArgv(List.of("/bin/sh", "-c", script), cfg).start(exit::complete);
@@ -133,17 +124,11 @@ class ShellProcessTest {
     @Test
     void foreverProgramsRunUntilKilled() throws Exception {
         StringBuilder out = new StringBuilder();
-        ShellProcess.Config cfg = new ShellProcess.Config(
-                new SimulatedFilesystem(),
-                Map.of(),
-                out::append,
-                out::append,
-                TIMERS,
-                new TimeScale(1),
-                UnknownCommands.RUN_FOREVER,
-                0,
-                0,
-                "p");
+        ShellProcess.Config cfg = ShellProcess.Config.builder(new SimulatedFilesystem(), TIMERS, new TimeScale(1))
+                .output(out::append)
+                .unknownCommands(UnknownCommands.RUN_FOREVER, 0)
+                .hostname("p")
+                .build();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         ShellProcess p = ShellProcess.forArgv(List.of("nginx", "-g", "daemon off;"), cfg);
         p.start(exit::complete);
@@ -158,8 +143,11 @@ class ShellProcessTest {
     @Test
     void fastForwardReplaysElapsedSleeps() throws Exception {
         SimulatedFilesystem fs = new SimulatedFilesystem();
-        ShellProcess.Config cfg = new ShellProcess.Config(
-                fs, Map.of(), s -> {}, s -> {}, TIMERS, new TimeScale(1), UnknownCommands.RUN_FOREVER, 0, 35_000, "p");
+        ShellProcess.Config cfg = ShellProcess.Config.builder(fs, TIMERS, new TimeScale(1))
+                .unknownCommands(UnknownCommands.RUN_FOREVER, 0)
+                .fastForwardMillis(35_000)
+                .hostname("p")
+                .build();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         ShellProcess p = ShellProcess.forArgv(
                 List.of("sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"), cfg);

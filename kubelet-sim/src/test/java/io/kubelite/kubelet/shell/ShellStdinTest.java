@@ -51,19 +51,14 @@ class ShellStdinTest {
     private static Run run(List<String> argv, SimulatedFilesystem fs, Input stdin, boolean tty) throws Exception {
         Sink out = new Sink();
         Sink err = new Sink();
-        ShellProcess.Config cfg = new ShellProcess.Config(
-                fs,
-                Map.of("HOME", "/root"),
-                out,
-                err,
-                TIMERS,
-                new TimeScale(100),
-                UnknownCommands.SUCCEED,
-                0,
-                0,
-                "pod-a",
-                stdin,
-                tty);
+        ShellProcess.Config cfg = ShellProcess.Config.builder(fs, TIMERS, new TimeScale(100))
+                .env(Map.of("HOME", "/root"))
+                .stdout(out)
+                .stderr(err)
+                .hostname("pod-a")
+                .stdin(stdin)
+                .tty(tty)
+                .build();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         ShellProcess.forArgv(argv, cfg).start(exit::complete);
         int code = exit.get(10, TimeUnit.SECONDS);
