@@ -22,6 +22,7 @@ import io.kubelite.store.Store;
 import io.kubelite.store.election.Leadership;
 import io.kubelite.store.events.EventRecorder;
 import io.kubelite.store.informer.SharedInformerFactory;
+import io.kubelite.store.queue.WorkQueueMetrics;
 import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
@@ -87,8 +88,12 @@ public final class ControllerManager implements Component {
             this.leadership = leadership;
             Store plain = new Store(ctx.etcd());
             this.informers = new SharedInformerFactory(ListerWatchers.etcd(plain));
-            ControllerContext cc =
-                    new ControllerContext(plain.withFence(leadership.fence()), informers, recorder, options);
+            ControllerContext cc = new ControllerContext(
+                    plain.withFence(leadership.fence()),
+                    informers,
+                    recorder,
+                    options,
+                    WorkQueueMetrics.of(ctx.meterRegistry()));
             add("nodeipam", options.allocateNodeCidrs, c -> new NodeIpamController(withRecorder(c, "cidrAllocator")));
             add("nodelifecycle", true, c -> new NodeLifecycleController(withRecorder(c, "node-controller")));
             add(
@@ -173,7 +178,7 @@ public final class ControllerManager implements Component {
     private record Pending(String name, Function<ControllerContext, Controller> make) {}
 
     private ControllerContext withRecorder(ControllerContext c, String component) {
-        return new ControllerContext(c.store(), c.informers(), recorder.forComponent(component), c.options());
+        return c.withRecorder(recorder.forComponent(component));
     }
 
     @Override

@@ -64,10 +64,11 @@ public final class CronJobController implements Controller {
     private final Informer<Job> jobInformer;
     private final EventRecorder recorder;
     private final Clock clock;
-    private final WorkQueue<String> queue = WorkQueue.builder("cronjob").build();
+    private final WorkQueue<String> queue;
     private final ClockTimers<String> timers;
 
     public CronJobController(ControllerContext ctx, Clock clock) {
+        this.queue = ctx.newQueue("cronjob");
         this.cronJobs = ctx.store().of(CronJobKind.RESOURCE);
         this.jobs = ctx.store().of(JobKind.RESOURCE);
         this.cronJobInformer = ctx.informers().get(CronJobKind.RESOURCE);

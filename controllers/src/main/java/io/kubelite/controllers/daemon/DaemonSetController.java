@@ -75,9 +75,10 @@ public final class DaemonSetController implements Controller {
     private final ControllerRefManager<DaemonSet> claims;
     private final DaemonSetHistory history;
     private final int workers;
-    private final WorkQueue<String> queue = WorkQueue.builder("daemonset").build();
+    private final WorkQueue<String> queue;
 
     public DaemonSetController(ControllerContext ctx, Clock clock) {
+        this.queue = ctx.newQueue("daemonset");
         this.daemonSets = ctx.store().of(DaemonSetKind.RESOURCE);
         this.pods = ctx.store().of(PodKind.RESOURCE);
         this.dsInformer = ctx.informers().get(DaemonSetKind.RESOURCE);

@@ -55,9 +55,10 @@ public final class DeploymentController implements Controller {
     private final EventRecorder recorder;
     private final ReplicaSetControllerRefManager refs;
     private final int workers;
-    private final WorkQueue<String> queue = WorkQueue.builder("deployment").build();
+    private final WorkQueue<String> queue;
 
     public DeploymentController(ControllerContext ctx) {
+        this.queue = ctx.newQueue("deployment");
         this.deployments = ctx.store().of(DeploymentKind.RESOURCE);
         this.replicaSets = ctx.store().of(ReplicaSetKind.RESOURCE);
         this.dInformer = ctx.informers().get(DeploymentKind.RESOURCE);

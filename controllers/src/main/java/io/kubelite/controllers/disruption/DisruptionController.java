@@ -48,9 +48,10 @@ public final class DisruptionController implements Controller {
     private final Informer<Pod> pods;
     private final Informer<ReplicaSet> replicaSets;
     private final EventRecorder recorder;
-    private final WorkQueue<String> queue = WorkQueue.builder("disruption").build();
+    private final WorkQueue<String> queue;
 
     public DisruptionController(ControllerContext ctx) {
+        this.queue = ctx.newQueue("disruption");
         this.store = ctx.store().of(PodDisruptionBudgetKind.RESOURCE);
         this.pdbs = ctx.informers().get(PodDisruptionBudgetKind.RESOURCE);
         this.pods = ctx.informers().get(PodKind.RESOURCE);

@@ -63,11 +63,12 @@ public final class EndpointsController implements Controller {
     private final Informer<Service> services;
     private final Informer<Pod> pods;
     private final Informer<Endpoints> epInformer;
-    private final WorkQueue<String> queue = WorkQueue.builder("endpoint").build();
+    private final WorkQueue<String> queue;
     private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
     private final int workers;
 
     public EndpointsController(ControllerContext ctx) {
+        this.queue = ctx.newQueue("endpoint");
         this.endpoints = ctx.store().of(EndpointsKind.RESOURCE);
         this.services = ctx.informers().get(ServiceKind.RESOURCE);
         this.pods = ctx.informers().get(PodKind.RESOURCE);

@@ -63,10 +63,11 @@ public final class EndpointSliceController implements Controller {
     private final SliceReconciler reconciler;
     private final SliceTracker tracker = new SliceTracker();
     private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
-    private final WorkQueue<String> queue = WorkQueue.builder("endpointslice").build();
+    private final WorkQueue<String> queue;
     private final int workers;
 
     public EndpointSliceController(ControllerContext ctx) {
+        this.queue = ctx.newQueue("endpointslice");
         this.slices = ctx.store().of(EndpointSliceKind.RESOURCE);
         this.services = ctx.informers().get(ServiceKind.RESOURCE);
         this.pods = ctx.informers().get(PodKind.RESOURCE);

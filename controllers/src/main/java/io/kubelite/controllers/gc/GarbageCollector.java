@@ -100,12 +100,13 @@ public final class GarbageCollector implements Controller {
     /** Kinds that are only ever owners here, by plural. */
     private final Map<String, Informer<? extends Message>> owners = new LinkedHashMap<>();
 
-    private final WorkQueue<Ref> queue = WorkQueue.builder("garbagecollector").build();
+    private final WorkQueue<Ref> queue;
     private final int workers;
     /** Owners of the kinds the CRDs define, followed as the CRDs come and go. */
     private final CustomOwners customOwners;
 
     public GarbageCollector(ControllerContext ctx) {
+        this.queue = ctx.newQueue("garbagecollector");
         this.ctx = ctx;
         this.workers = ctx.options().concurrentGcSyncs;
         for (Resource<? extends Message> r : DEPENDENTS) {

@@ -59,10 +59,11 @@ public final class PodGarbageCollector implements Controller {
     private final ObjectStore<Node> nodes;
     private final Informer<Pod> podInformer;
     private final Informer<Node> nodeInformer;
-    private final WorkQueue<String> queue = WorkQueue.builder("podgc").build();
+    private final WorkQueue<String> queue;
     private final ScheduledExecutorService scanner;
 
     public PodGarbageCollector(ControllerContext ctx) {
+        this.queue = ctx.newQueue("podgc");
         this.opts = ctx.options();
         this.pods = ctx.store().of(PodKind.RESOURCE);
         this.nodes = ctx.store().of(NodeKind.RESOURCE);

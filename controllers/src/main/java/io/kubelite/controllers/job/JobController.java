@@ -75,9 +75,8 @@ public final class JobController implements Controller {
     private final Informer<Pod> podInformer;
     private final EventRecorder recorder;
     private final Clock clock;
-    private final WorkQueue<String> queue = WorkQueue.builder("job").build();
-    private final WorkQueue<String> orphans =
-            WorkQueue.builder("job-orphan-pod").build();
+    private final WorkQueue<String> queue;
+    private final WorkQueue<String> orphans;
     private final ClockTimers<String> timers;
     private final Expectations expectations = new Expectations();
     private final FinalizerExpectations finalizerExpectations = new FinalizerExpectations();
@@ -86,6 +85,8 @@ public final class JobController implements Controller {
     private final JobPodClaims claims;
 
     public JobController(ControllerContext ctx, Clock clock) {
+        this.queue = ctx.newQueue("job");
+        this.orphans = ctx.newQueue("job-orphan-pod");
         this.jobs = ctx.store().of(JobKind.RESOURCE);
         this.podControl = new JobPodControl(ctx.store().of(PodKind.RESOURCE));
         this.jobInformer = ctx.informers().get(JobKind.RESOURCE);

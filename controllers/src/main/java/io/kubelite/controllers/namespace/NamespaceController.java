@@ -49,10 +49,11 @@ public final class NamespaceController implements Controller {
     private final ControllerContext ctx;
     private final ObjectStore<Namespace> namespaces;
     private final Informer<Namespace> informer;
-    private final WorkQueue<String> queue = WorkQueue.builder("namespace").build();
+    private final WorkQueue<String> queue;
     private final int workers;
 
     public NamespaceController(ControllerContext ctx) {
+        this.queue = ctx.newQueue("namespace");
         this.ctx = ctx;
         this.namespaces = ctx.store().of(NamespaceKind.RESOURCE);
         this.informer = ctx.informers().get(NamespaceKind.RESOURCE);

@@ -51,10 +51,10 @@ public final class ServiceAccountTokenController implements Controller {
     private final ObjectStore<Secret> secrets;
     private final Informer<Namespace> nsInformer;
     private final Informer<ServiceAccount> saInformer;
-    private final WorkQueue<String> queue =
-            WorkQueue.builder("serviceaccount-token").build();
+    private final WorkQueue<String> queue;
 
     public ServiceAccountTokenController(ControllerContext ctx) {
+        this.queue = ctx.newQueue("serviceaccount-token");
         this.accounts = ctx.store().of(ServiceAccountKind.RESOURCE);
         this.secrets = ctx.store().of(SecretKind.RESOURCE);
         this.nsInformer = ctx.informers().get(NamespaceKind.RESOURCE);

@@ -35,11 +35,12 @@ public final class NodeIpamController implements Controller {
     private final Informer<Node> nodeInformer;
     private final EventRecorder recorder;
     private final CidrSet cidrs;
-    private final WorkQueue<String> queue = WorkQueue.builder("nodeipam").build();
+    private final WorkQueue<String> queue;
     /** node name -> the CIDR this term accounts to it; guarded by this. */
     private final Map<String, String> owned = new HashMap<>();
 
     public NodeIpamController(ControllerContext ctx) {
+        this.queue = ctx.newQueue("nodeipam");
         this.nodes = ctx.store().of(NodeKind.RESOURCE);
         this.nodeInformer = ctx.informers().get(NodeKind.RESOURCE);
         this.recorder = ctx.recorder();

@@ -48,10 +48,11 @@ public final class TaintEvictionController implements Controller {
     private final Informer<Pod> podInformer;
     private final Informer<Node> nodeInformer;
     private final EventRecorder recorder;
-    private final WorkQueue<String> queue = WorkQueue.builder("taint-eviction").build();
+    private final WorkQueue<String> queue;
     private final Map<String, Instant> scheduled = new ConcurrentHashMap<>();
 
     public TaintEvictionController(ControllerContext ctx) {
+        this.queue = ctx.newQueue("taint-eviction");
         this.pods = ctx.store().of(PodKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.nodeInformer = ctx.informers().get(NodeKind.RESOURCE);

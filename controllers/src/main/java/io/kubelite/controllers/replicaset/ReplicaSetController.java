@@ -73,9 +73,10 @@ public final class ReplicaSetController implements Controller {
     private final int burst;
     private final Expectations expectations = new Expectations();
     private final ControllerRefManager<ReplicaSet> refs;
-    private final WorkQueue<String> queue = WorkQueue.builder("replicaset").build();
+    private final WorkQueue<String> queue;
 
     public ReplicaSetController(ControllerContext ctx) {
+        this.queue = ctx.newQueue("replicaset");
         this.replicaSets = ctx.store().of(ReplicaSetKind.RESOURCE);
         this.pods = ctx.store().of(PodKind.RESOURCE);
         this.refs = new ControllerRefManager<>(

@@ -50,10 +50,11 @@ public final class StatefulSetController implements Controller {
     private final StatefulPodControl podControl;
     private final StatefulClaimControl claimControl;
     private final ControllerRefManager<StatefulSet> claims;
-    private final WorkQueue<String> queue = WorkQueue.builder("statefulset").build();
+    private final WorkQueue<String> queue;
     private final int workers;
 
     public StatefulSetController(ControllerContext ctx) {
+        this.queue = ctx.newQueue("statefulset");
         this.sets = ctx.store().of(StatefulSetKind.RESOURCE);
         this.setInformer = ctx.informers().get(StatefulSetKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);

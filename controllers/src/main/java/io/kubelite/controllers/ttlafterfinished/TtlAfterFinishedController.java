@@ -35,11 +35,11 @@ public final class TtlAfterFinishedController implements Controller {
     private final ObjectStore<Job> jobs;
     private final Informer<Job> informer;
     private final Clock clock;
-    private final WorkQueue<String> queue =
-            WorkQueue.builder("ttl-after-finished").build();
+    private final WorkQueue<String> queue;
     private final ClockTimers<String> timers;
 
     public TtlAfterFinishedController(ControllerContext ctx, Clock clock) {
+        this.queue = ctx.newQueue("ttl-after-finished");
         this.jobs = ctx.store().of(JobKind.RESOURCE);
         this.informer = ctx.informers().get(JobKind.RESOURCE);
         this.clock = clock;

@@ -27,12 +27,14 @@ import io.kubelite.store.queue.WorkQueue;
 public final class PersistentVolumeController implements Controller {
     private final Informer<PersistentVolumeClaim> claims;
     private final Informer<PersistentVolume> volumes;
-    private final WorkQueue<String> claimQueue = WorkQueue.builder("claims").build();
-    private final WorkQueue<String> volumeQueue = WorkQueue.builder("volumes").build();
+    private final WorkQueue<String> claimQueue;
+    private final WorkQueue<String> volumeQueue;
     private final ClaimSync claimSync;
     private final VolumeSync volumeSync;
 
     public PersistentVolumeController(ControllerContext ctx) {
+        this.claimQueue = ctx.newQueue("claims");
+        this.volumeQueue = ctx.newQueue("volumes");
         this.claims = ctx.informers().get(PersistentVolumeClaimKind.RESOURCE);
         this.volumes = ctx.informers().get(PersistentVolumeKind.RESOURCE);
         Informer<StorageClass> classes = ctx.informers().get(StorageClassKind.RESOURCE);

@@ -97,6 +97,10 @@ public final class WorkQueue<K> implements Closeable {
     private final Set<K> processing = new HashSet<>();
     private final DelayedKeys<K> delayed = new DelayedKeys<>();
     private final Map<K, Integer> requeues = new HashMap<>();
+    // for the metrics: when each dirty key was added, when each key in flight was handed out
+    private final Map<K, Long> addedAt = new HashMap<>();
+    private final Map<K, Long> handedOutAt = new HashMap<>();
+    private final WorkQueueMetrics.Recorder metrics;
     private final List<Thread> threads = new ArrayList<>();
     private State state = State.LATENT;
     private long adds;
@@ -106,6 +110,7 @@ public final class WorkQueue<K> implements Closeable {
         this.name = builder.name;
         this.backoff = builder.backoff;
         this.closeTimeout = builder.closeTimeout;
+        this.metrics = builder.metrics.register(this);
     }
 
     /** Starts building a queue; {@code name} prefixes thread names and log lines. */
@@ -214,6 +219,10 @@ public final class WorkQueue<K> implements Closeable {
             if (!processing.remove(key)) {
                 throw new IllegalStateException(name + ": done(" + key + ") for a key not being processed");
             }
+            Long since = handedOutAt.remove(key);
+            if (since != null) {
+                metrics.worked(System.nanoTime() - since);
+            }
             if (state != State.CLOSED && dirty.contains(key)) {
                 queue.addLast(key);
                 keysReady.signal();
@@ -276,6 +285,7 @@ public final class WorkQueue<K> implements Closeable {
             dirty.clear();
             delayed.clear();
             requeues.clear();
+            addedAt.clear();
             keysReady.signalAll();
             delaysChanged.signalAll();
             boolean calledByWorker = threads.contains(Thread.currentThread());
@@ -296,6 +306,7 @@ public final class WorkQueue<K> implements Closeable {
             lock.unlock();
         }
         interrupted |= join(toJoin, deadline, interrupted);
+        metrics.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -367,6 +378,36 @@ public final class WorkQueue<K> implements Closeable {
         }
     }
 
+    /** Nanoseconds the keys in flight have been processed so far, summed. */
+    long unfinishedWorkNanos() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            long sum = 0;
+            for (long t : handedOutAt.values()) {
+                sum += now - t;
+            }
+            return sum;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Nanoseconds the longest-processed key in flight has been processed so far; 0 when none is. */
+    long longestRunningNanos() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            long max = 0;
+            for (long t : handedOutAt.values()) {
+                max = Math.max(max, now - t);
+            }
+            return max;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public String toString() {
         return "WorkQueue[" + name + "]";
@@ -379,6 +420,7 @@ public final class WorkQueue<K> implements Closeable {
             return;
         }
         adds++;
+        addedAt.put(key, System.nanoTime());
         if (!processing.contains(key)) {
             queue.addLast(key);
             keysReady.signal();
@@ -416,6 +458,12 @@ public final class WorkQueue<K> implements Closeable {
         K key = queue.pollFirst();
         processing.add(key);
         dirty.remove(key);
+        long now = System.nanoTime();
+        Long added = addedAt.remove(key);
+        if (added != null) {
+            metrics.queued(now - added);
+        }
+        handedOutAt.put(key, now);
         return key;
     }
 
@@ -595,6 +643,7 @@ public final class WorkQueue<K> implements Closeable {
         private final String name;
         private ExponentialBackoff backoff = ExponentialBackoff.defaults();
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private WorkQueueMetrics metrics = WorkQueueMetrics.NONE;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -613,6 +662,12 @@ public final class WorkQueue<K> implements Closeable {
                 throw new IllegalArgumentException("negative close timeout: " + closeTimeout);
             }
             this.closeTimeout = closeTimeout;
+            return this;
+        }
+
+        /** Where the queue publishes its metrics (until it is closed); default none. */
+        public Builder metrics(WorkQueueMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 
