@@ -24,6 +24,7 @@ public final class Etcd implements AutoCloseable {
     private final EtcdConfig config;
     private final Client client;
     private volatile boolean closed;
+    private volatile EtcdRequestMetrics requestMetrics = EtcdRequestMetrics.NONE;
 
     private Etcd(EtcdConfig config, Client client) {
         this.config = config;
@@ -85,6 +86,21 @@ public final class Etcd implements AutoCloseable {
 
     public static ByteSequence bytes(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    /** Where {@link #call(String, String, String, Supplier)} records request latencies from now on. */
+    public void recordRequests(EtcdRequestMetrics metrics) {
+        this.requestMetrics = java.util.Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * As {@link #call(String, Supplier)}, also recording the request's latency as
+     * {@code etcd_request_duration_seconds{operation, type}} ({@link EtcdRequestMetrics}).
+     */
+    public <T> CompletableFuture<T> call(String operation, String type, String key, Supplier<CompletableFuture<T>> op) {
+        long start = System.nanoTime();
+        EtcdRequestMetrics m = requestMetrics;
+        return call(key, op).whenComplete((v, err) -> m.record(operation, type, System.nanoTime() - start));
     }
 
     /**

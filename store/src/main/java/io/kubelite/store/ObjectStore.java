@@ -82,6 +82,8 @@ public final class ObjectStore<T extends Message> {
     public CompletableFuture<Long> deleteAllObjectsUnless(String ownerKey) {
         String prefix = keys.resourcePrefix(resource);
         return etcd.call(
+                        "deleteCollection",
+                        type(),
                         prefix,
                         () -> etcd.client()
                                 .getKVClient()
@@ -108,13 +110,14 @@ public final class ObjectStore<T extends Message> {
     /** The object, or {@link NotFoundException}. A linearizable (quorum) read. */
     public CompletableFuture<T> get(String namespace, String name) {
         String key = key(namespace, name);
-        return etcd.call(key, () -> etcd.client().getKVClient().get(bs(key))).thenApply(resp -> {
-            if (resp.getKvs().isEmpty()) {
-                throw notFound(key, name);
-            }
-            KeyValue kv = resp.getKvs().get(0);
-            return ObjectCodec.decode(resource, key, kv.getValue().getBytes(), kv.getModRevision());
-        });
+        return etcd.call("get", type(), key, () -> etcd.client().getKVClient().get(bs(key)))
+                .thenApply(resp -> {
+                    if (resp.getKvs().isEmpty()) {
+                        throw notFound(key, name);
+                    }
+                    KeyValue kv = resp.getKvs().get(0);
+                    return ObjectCodec.decode(resource, key, kv.getValue().getBytes(), kv.getModRevision());
+                });
     }
 
     /**
@@ -154,7 +157,11 @@ public final class ObjectStore<T extends Message> {
             o.withRevision(revision);
         }
         GetOption option = o.build();
-        return etcd.call(prefix, () -> etcd.client().getKVClient().get(bs(start), option))
+        return etcd.call(
+                        "list",
+                        type(),
+                        prefix,
+                        () -> etcd.client().getKVClient().get(bs(start), option))
                 .thenCompose(resp -> {
                     long rev = revision > 0 ? revision : resp.getHeader().getRevision();
                     String lastKey = null;
@@ -234,6 +241,7 @@ public final class ObjectStore<T extends Message> {
         List<Cmp> cmps = new ArrayList<>(fence.compares());
         cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
         return txn(
+                        "create",
                         key,
                         cmps,
                         Op.put(bs(key), ByteSequence.from(value), PutOption.DEFAULT),
@@ -290,6 +298,7 @@ public final class ObjectStore<T extends Message> {
         List<Cmp> cmps = new ArrayList<>(fence.compares());
         cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)));
         return txn(
+                        "update",
                         key,
                         cmps,
                         Op.put(bs(key), ByteSequence.from(value), PutOption.DEFAULT),
@@ -425,7 +434,7 @@ public final class ObjectStore<T extends Message> {
 
     private CompletableFuture<Deleted<T>> deleteTxn(String key, String name, List<Cmp> cmps, long expected) {
         Op del = Op.delete(bs(key), DeleteOption.builder().withPrevKV(true).build());
-        return txn(key, cmps, del, Op.get(bs(key), GetOption.DEFAULT)).thenApply(resp -> {
+        return txn("delete", key, cmps, del, Op.get(bs(key), GetOption.DEFAULT)).thenApply(resp -> {
             if (!resp.isSucceeded()) {
                 throw failedCompare(key, name, resp, expected);
             }
@@ -461,8 +470,15 @@ public final class ObjectStore<T extends Message> {
 
     // ------------------------------------------------------------------ helpers
 
-    private CompletableFuture<TxnResponse> txn(String key, List<Cmp> cmps, Op then, Op orElse) {
+    /** kube's {@code type} label of etcd requests: the resource's registry prefix. */
+    private String type() {
+        return "/registry/" + resource.plural();
+    }
+
+    private CompletableFuture<TxnResponse> txn(String operation, String key, List<Cmp> cmps, Op then, Op orElse) {
         return etcd.call(
+                operation,
+                type(),
                 key,
                 () -> etcd.client()
                         .getKVClient()

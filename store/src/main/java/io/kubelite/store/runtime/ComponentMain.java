@@ -1,6 +1,7 @@
 package io.kubelite.store.runtime;
 
 import io.kubelite.store.Etcd;
+import io.kubelite.store.EtcdRequestMetrics;
 import io.kubelite.store.election.Elector;
 import io.kubelite.store.election.Leadership;
 import io.kubelite.store.election.LeadershipListener;
@@ -238,6 +239,7 @@ public final class ComponentMain {
         }
 
         etcd = Etcd.connect(options.etcdConfig());
+        etcd.recordRequests(EtcdRequestMetrics.of(metrics.registry()));
         etcdProbe = new EtcdStartupProbe(etcd, options, displayName);
         etcdProbe.await(stopRequested);
         checkNotStopped();
