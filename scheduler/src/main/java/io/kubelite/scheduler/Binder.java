@@ -42,6 +42,7 @@ final class Binder {
     private final AtomicLong bound = new AtomicLong();
     private final AtomicLong bindFailures = new AtomicLong();
     private final AtomicLong lastBindNanos = new AtomicLong();
+    private volatile SchedulerMetrics metrics = SchedulerMetrics.none();
     private final java.util.concurrent.atomic.AtomicInteger outstanding =
             new java.util.concurrent.atomic.AtomicInteger();
 
@@ -56,6 +57,10 @@ final class Binder {
         this.queue = queue;
         this.events = events;
         this.slots = new Semaphore(maxInFlight);
+    }
+
+    void recordMetricsIn(SchedulerMetrics m) {
+        this.metrics = m;
     }
 
     boolean acquire(Duration timeout) throws InterruptedException {
@@ -97,9 +102,12 @@ final class Binder {
         return f.handle((res, err) -> {
             outstanding.decrementAndGet();
             slots.release();
+            long now = System.nanoTime();
             if (err == null) {
                 bound.incrementAndGet();
-                lastBindNanos.set(System.nanoTime());
+                lastBindNanos.set(now);
+                metrics.attempt("scheduled", now - qp.poppedNanos());
+                metrics.podScheduled(qp.attempts() + 1, now - qp.firstQueuedNanos());
                 cache.finishBinding(key);
                 queue.done(key);
                 events.forget(pod.getMetadata().getUid());
@@ -108,6 +116,7 @@ final class Binder {
                 return null;
             }
             bindFailures.incrementAndGet();
+            metrics.attempt("error", now - qp.poppedNanos());
             cache.forget(key);
             // the node has room again for pods that failed on resources or spread
             queue.moveOnEvent(Set.of(NodeResourcesFit.NAME, PodTopologySpread.NAME));

@@ -53,6 +53,7 @@ public final class Scheduler implements AutoCloseable {
     private static final Set<String> STORAGE_PLUGINS = Set.of(VolumeBindingFilter.NAME);
 
     private final SchedulerConfig config;
+    private volatile SchedulerMetrics metrics = SchedulerMetrics.none();
     private final ObjectStore<Pod> pods;
     private final SchedulerCache cache = new SchedulerCache();
     private final SchedulingQueue queue;
@@ -102,6 +103,15 @@ public final class Scheduler implements AutoCloseable {
                 informers.get(StorageClassKind.RESOURCE));
         this.framework = InTreePlugins.defaultProfile().build(InTreePlugins.registry(storage), 0);
         this.selectedNodes = new SelectedNodeWriter(new VolumeBindingFilter(storage));
+    }
+
+    /**
+     * Publishes kube-scheduler's metrics ({@link SchedulerMetrics}) into {@code registry}; call
+     * before {@link #start}.
+     */
+    public void recordMetricsIn(io.micrometer.core.instrument.MeterRegistry registry) {
+        metrics = SchedulerMetrics.of(registry, config.schedulerName(), queue);
+        binder.recordMetricsIn(metrics);
     }
 
     public SchedulerConfig config() {
@@ -282,6 +292,7 @@ public final class Scheduler implements AutoCloseable {
         }
         binder.release();
         unschedulable.incrementAndGet();
+        metrics.attempt("unschedulable", System.nanoTime() - qp.poppedNanos());
         FitError fe = r.fitError();
         String msg = fe.message();
         LOG.info("Unable to schedule pod; no fit; waiting pod={} err=\"{}\"", pod.key(), msg);

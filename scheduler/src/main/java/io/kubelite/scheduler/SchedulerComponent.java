@@ -26,16 +26,11 @@ public final class SchedulerComponent implements Component {
     public void start(ComponentContext ctx) {
         Scheduler s = new Scheduler(ctx.etcd(), configFor.apply(ctx.identity()));
         scheduler = s;
+        s.recordMetricsIn(ctx.meterRegistry());
         s.onFatal(e -> ctx.fatal("scheduling loop failed: " + e, e));
         s.start();
         ctx.readiness().add("informers-synced", s::hasSynced);
         MeterRegistry m = ctx.meterRegistry();
-        FunctionCounter.builder("scheduler_schedule_attempts_total", s, Scheduler::attempts)
-                .description("Scheduling attempts")
-                .register(m);
-        FunctionCounter.builder("scheduler_unschedulable_attempts_total", s, Scheduler::unschedulableAttempts)
-                .description("Attempts that found no node")
-                .register(m);
         FunctionCounter.builder("scheduler_pods_bound_total", s, Scheduler::boundCount)
                 .description("Pods bound by this process")
                 .register(m);
@@ -44,9 +39,6 @@ public final class SchedulerComponent implements Component {
                 .register(m);
         FunctionCounter.builder("scheduler_events_dropped_total", s, Scheduler::eventsDropped)
                 .description("Events dropped because too many writes were outstanding")
-                .register(m);
-        Gauge.builder("scheduler_pending_pods", s, Scheduler::pendingPods)
-                .description("Pods in the scheduling queue (active, backing off, in flight)")
                 .register(m);
         Gauge.builder("scheduler_binds_in_flight", s, Scheduler::bindsInFlight)
                 .description("Bind txns outstanding")

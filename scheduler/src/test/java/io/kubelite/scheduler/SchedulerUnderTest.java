@@ -19,7 +19,8 @@ import io.kubelite.store.runtime.ComponentContext;
 import io.kubelite.store.runtime.ReadinessChecks;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ final class SchedulerUnderTest implements AutoCloseable {
     final ObjectStore<Node> nodes;
     final ObjectStore<Event> events;
     final SchedulerComponent component;
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     SchedulerUnderTest(EtcdExtension ext, SchedulerConfig config) throws Exception {
         this(ext.connect(ext.newPrefix()), config, null);
@@ -53,7 +55,7 @@ final class SchedulerUnderTest implements AutoCloseable {
                 config.identity(),
                 etcd,
                 new CommonOptions(),
-                new SimpleMeterRegistry(),
+                registry,
                 new ReadinessChecks(),
                 (reason, err) -> {
                     throw new AssertionError("fatal: " + reason, err);

@@ -42,6 +42,7 @@ public final class SchedulingQueue {
         PodInfo pod;
         Where where;
         int attempts;
+        long firstQueuedNanos;
         long seq;
         long readyAtNanos;
         /** Plugins that rejected the last attempt; empty: any event (or none, for bind errors). */
@@ -93,6 +94,7 @@ public final class SchedulingQueue {
             }
             Entry e = new Entry();
             e.pod = info;
+            e.firstQueuedNanos = nanoClock.getAsLong();
             entries.put(info.key(), e);
             toActive(e);
         } finally {
@@ -115,6 +117,7 @@ public final class SchedulingQueue {
             if (e == null) {
                 e = new Entry();
                 e.pod = info;
+                e.firstQueuedNanos = nanoClock.getAsLong();
                 entries.put(info.key(), e);
                 toActive(e);
                 return;
@@ -183,7 +186,7 @@ public final class SchedulingQueue {
                 if (e != null) {
                     e.where = Where.IN_FLIGHT;
                     schedulingCycle++;
-                    return new QueuedPod(e.pod, e.attempts, schedulingCycle);
+                    return new QueuedPod(e.pod, e.attempts, schedulingCycle, e.firstQueuedNanos, now);
                 }
                 long wait = deadline - now;
                 if (wait <= 0) {
@@ -355,6 +358,22 @@ public final class SchedulingQueue {
         lock.lock();
         try {
             return active.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Pods waiting after an attempt that found no node (kube's unschedulable sub-queue). */
+    public int unschedulableCount() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (Entry e : waiting) {
+                if (e.unschedulable) {
+                    n++;
+                }
+            }
+            return n;
         } finally {
             lock.unlock();
         }
