@@ -16,14 +16,11 @@ import io.kubelite.apiserver.replicasets.Scalable;
 import io.kubelite.apiserver.replicasets.ScaleHandler;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.store.ObjectStore;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -43,7 +40,7 @@ final class ApiRoutes {
 
     private final HandlerContext ctx;
     private final SystemEndpoints system;
-    private final MeterRegistry registry;
+    private final ApiRequestMetrics requestMetrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Reviews reviews;
 
@@ -51,7 +48,7 @@ final class ApiRoutes {
         this.ctx = ctx;
         this.reviews = new Reviews(ctx.auth());
         this.system = system;
-        this.registry = registry;
+        this.requestMetrics = new ApiRequestMetrics(registry);
         Gauge.builder("apiserver_current_inflight_requests", inFlight, AtomicInteger::get)
                 .register(registry);
     }
@@ -75,20 +72,7 @@ final class ApiRoutes {
     }
 
     private void record(Request r, long start) {
-        String code = Integer.toString(r.http().response().getStatusCode());
-        Counter.builder("apiserver_request_total")
-                .tag("verb", r.verb())
-                .tag("resource", r.resourceTag())
-                .tag("code", code)
-                .register(registry)
-                .increment();
-        if (!r.verb().equals("WATCH")) {
-            Timer.builder("apiserver_request_duration_seconds")
-                    .tag("verb", r.verb())
-                    .tag("resource", r.resourceTag())
-                    .register(registry)
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
+        requestMetrics.record(r.labels(), r.http().response().getStatusCode(), System.nanoTime() - start);
     }
 
     private void dispatch(Request r) {
@@ -142,7 +126,7 @@ final class ApiRoutes {
     }
 
     private void serveResource(Request r, PathInfo info) {
-        r.resourceTag(info.resource().plural() + (info.subresource() == null ? "" : "/" + info.subresource()));
+        r.labels(ApiRequestMetrics.Labels.of(r, info));
         boolean longRunning = QueryOptions.isWatch(r.http())
                 || "log".equals(info.subresource())
                 || RequestVerb.isStream(info.subresource());
@@ -264,7 +248,7 @@ final class ApiRoutes {
      * with the method's verb; not counted in flight, as it may stream (a followed log) like {@code pods/log}.
      */
     private void proxyToNode(Request r, String node, String path) {
-        r.resourceTag("nodes/proxy");
+        r.labels(ApiRequestMetrics.Labels.nodeProxy());
         String verb = switch (r.http().method().name()) {
             case "GET", "HEAD", "OPTIONS" -> "get";
             case "POST" -> "create";

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,19 +27,15 @@ public final class Request {
 
     private final HttpServerRequest req;
     private final Context context;
-    private final String verb;
     private final List<String> warnings = new ArrayList<>();
     private Auth.User user;
-    private String resourceTag = "";
+    private ApiRequestMetrics.Labels labels;
     private AtomicInteger inFlight;
     private final AtomicBoolean holdsSlot = new AtomicBoolean();
 
     Request(HttpServerRequest req, Context context) {
         this.req = req;
         this.context = context;
-        this.verb = req.method() == HttpMethod.GET && QueryOptions.isWatch(req)
-                ? "WATCH"
-                : req.method().name();
     }
 
     public HttpServerRequest http() {
@@ -64,18 +59,13 @@ public final class Request {
         this.user = u;
     }
 
-    /** The HTTP method, or WATCH: the metrics' verb label. */
-    String verb() {
-        return verb;
+    /** What the request metrics label it with; a non-resource request's labels until a resource is known. */
+    ApiRequestMetrics.Labels labels() {
+        return labels != null ? labels : ApiRequestMetrics.Labels.nonResource(this);
     }
 
-    /** {@code pods} or {@code pods/status}: the metrics' resource label. */
-    String resourceTag() {
-        return resourceTag;
-    }
-
-    void resourceTag(String tag) {
-        this.resourceTag = tag;
+    void labels(ApiRequestMetrics.Labels l) {
+        this.labels = l;
     }
 
     /** Takes one of {@code counter}'s in-flight slots, given back by {@link #release}. */

@@ -65,6 +65,39 @@ class RestTest {
         assertThat(api.get("/metrics").body()).contains("apiserver_request_total");
     }
 
+    @Test
+    void requestMetricsCarryKubesVerbsAndLabels() {
+        String cms = "/api/v1/namespaces/default/configmaps";
+        assertThat(api.post(cms, "{\"metadata\":{\"name\":\"metrics-cm\"}}").code())
+                .isEqualTo(201);
+        api.get(cms + "/metrics-cm");
+        api.get(cms);
+        api.get("/api/v1/configmaps");
+        api.patch(
+                cms + "/metrics-cm?fieldManager=test",
+                "application/apply-patch+yaml",
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"metrics-cm\"},"
+                        + "\"data\":{\"a\":\"b\"}}");
+        api.get(cms + "/nosuch");
+        String m = api.get("/metrics").body();
+        String common = "component=\"apiserver\",dry_run=\"\",group=\"\",resource=\"configmaps\",";
+        assertThat(m)
+                .contains("apiserver_request_total{code=\"201\"," + common
+                        + "scope=\"namespace\",subresource=\"\",verb=\"POST\",version=\"v1\"} 1.0")
+                .contains("apiserver_request_total{code=\"200\"," + common
+                        + "scope=\"resource\",subresource=\"\",verb=\"GET\",version=\"v1\"} 1.0")
+                .contains("apiserver_request_total{code=\"404\"," + common
+                        + "scope=\"resource\",subresource=\"\",verb=\"GET\",version=\"v1\"} 1.0")
+                .contains("apiserver_request_total{code=\"200\"," + common
+                        + "scope=\"namespace\",subresource=\"\",verb=\"LIST\",version=\"v1\"} 1.0")
+                .contains("apiserver_request_total{code=\"200\"," + common
+                        + "scope=\"cluster\",subresource=\"\",verb=\"LIST\",version=\"v1\"} 1.0")
+                .contains("apiserver_request_total{code=\"200\"," + common
+                        + "scope=\"resource\",subresource=\"\",verb=\"APPLY\",version=\"v1\"} 1.0")
+                .contains("apiserver_request_duration_seconds_bucket{" + common
+                        + "scope=\"namespace\",subresource=\"\",verb=\"POST\",version=\"v1\",le=\"60.0\"} 1");
+    }
+
     private static JsonNode find(JsonNode arr, String name) {
         for (JsonNode n : arr) {
             if (n.path("name").asText().equals(name)) {
