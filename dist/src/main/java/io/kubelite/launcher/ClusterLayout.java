@@ -25,6 +25,11 @@ public record ClusterLayout(Path root) {
         return root.resolve("cluster.json");
     }
 
+    /** Prometheus {@code file_sd} targets of every process's {@code /metrics} ({@link PrometheusTargets}). */
+    public Path prometheusTargets() {
+        return root.resolve("prometheus").resolve("targets.json");
+    }
+
     public Path kubeconfig() {
         return root.resolve("kubeconfig");
     }

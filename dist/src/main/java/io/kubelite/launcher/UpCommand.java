@@ -274,6 +274,7 @@ final class UpCommand implements Callable<Integer> {
             state.processes.add(
                     new ClusterState.Proc(l.kind.command(), p.pid(), null, health, ManagedProcess.marker(l.kind)));
             state.save(layout.state());
+            PrometheusTargets.write(layout.prometheusTargets(), state);
             if (!p.awaitReady(timeout)) {
                 System.err.println("kubelite up: " + l.kind.command()
                         + (p.isAlive()
