@@ -141,25 +141,35 @@ public final class ProxyState implements AutoCloseable {
         try {
             List<Service> svcs = services.list();
             List<EndpointSlice> all = slices.list();
-            Map<String, List<EndpointSlice>> byNamespace = new HashMap<>();
+            // by namespace and service-name label: a namespace's every slice per Service is quadratic
+            Map<String, List<EndpointSlice>> byService = new HashMap<>();
             for (EndpointSlice s : all) {
-                byNamespace
-                        .computeIfAbsent(s.getMetadata().getNamespace(), k -> new ArrayList<>())
-                        .add(s);
+                String svc = s.getMetadata().getLabelsMap().get(ServicePortInfo.SERVICE_NAME_LABEL);
+                if (svc != null) {
+                    byService
+                            .computeIfAbsent(
+                                    Informer.keyOf(s.getMetadata().getNamespace(), svc), k -> new ArrayList<>())
+                            .add(s);
+                }
             }
             List<ServicePortInfo> ports = new ArrayList<>();
             for (Service svc : svcs) {
-                ports.addAll(ServicePortInfo.of(
-                        svc, byNamespace.getOrDefault(svc.getMetadata().getNamespace(), List.of())));
+                ports.addAll(
+                        ServicePortInfo.of(svc, byService.getOrDefault(Informer.keyOf(svc.getMetadata()), List.of())));
             }
             Set<String> served = servedNodes();
-            for (String node : served) {
-                rulesByNode.put(node, IptablesRules.forNode(node, ports, clusterCidr));
+            // nodes with the same local view get the same text: render it once and share the String
+            Map<LocalView, String> rendered = new HashMap<>();
+            for (Map.Entry<String, LocalView> e : LocalView.of(served, ports).entrySet()) {
+                String node = e.getKey();
+                rulesByNode.put(
+                        node,
+                        rendered.computeIfAbsent(e.getValue(), v -> IptablesRules.forNode(node, ports, clusterCidr)));
             }
             rulesByNode.keySet().retainAll(served);
             recordProgrammingDurations(all);
             syncs++;
-            tell(new SyncReport(syncs, Duration.ofNanos(System.nanoTime() - started), served.size(), served.size()));
+            tell(new SyncReport(syncs, Duration.ofNanos(System.nanoTime() - started), served.size(), rendered.size()));
             if (cachesSynced) {
                 syncedFromFullCaches = true;
             } else {
