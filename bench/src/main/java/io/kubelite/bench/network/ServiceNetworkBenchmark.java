@@ -128,6 +128,9 @@ public final class ServiceNetworkBenchmark {
                     EtcdMember.Spec.single("netbench", dir.resolve("data"), dir.resolve("etcd.log")),
                     Duration.ofSeconds(30));
             endpoints = local.endpoint();
+            EtcdMember started = local;
+            // a benchmark stopped with ^C or kill must not leave its etcd running
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "netbench-etcd-stop"));
         }
         String prefix = "/netbench-" + Long.toHexString(System.nanoTime()) + "/registry";
         try (Etcd etcd = Etcd.connect(new EtcdConfig(List.of(endpoints.split(",")), prefix, Duration.ofSeconds(30)))) {
@@ -135,9 +138,19 @@ public final class ServiceNetworkBenchmark {
         } finally {
             if (local != null) {
                 local.close();
+                deleteTree(dir);
             }
         }
         System.exit(0);
+    }
+
+    /** Removes the throw-away etcd's data and log. */
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private void run() throws Exception {
