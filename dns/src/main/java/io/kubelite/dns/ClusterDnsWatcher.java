@@ -21,7 +21,7 @@ import org.xbill.DNS.Record;
  * informer caches (in memory, so the shared event thread is never blocked on I/O). A
  * Service whose names do not make DNS names keeps its previous records and is logged.
  */
-final class ClusterDnsWatcher {
+public final class ClusterDnsWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDnsWatcher.class);
     static final String SLICES_BY_SERVICE = "service";
 
@@ -31,7 +31,8 @@ final class ClusterDnsWatcher {
     private final Informer<Service> services;
     private final Informer<EndpointSlice> slices;
 
-    ClusterDnsWatcher(SharedInformerFactory informers, ClusterDnsRecords records, Name zone, long ttl) {
+    /** Registers on {@code informers} (before they start); records are TTL {@code ttl} under {@code zone}. */
+    public ClusterDnsWatcher(SharedInformerFactory informers, ClusterDnsRecords records, Name zone, long ttl) {
         this.records = records;
         this.zone = zone;
         this.ttl = ttl;

@@ -49,6 +49,9 @@ public final class DnsResolver {
     private final Name svcZone;
     private final Name versionName;
     private final Name nsName;
+    private final Name nsParent;
+    private final Name admin;
+    private final List<Name> apexes;
     private final long ttl;
     private final long serial;
 
@@ -61,6 +64,10 @@ public final class DnsResolver {
         this.svcZone = Name.fromConstantString("svc." + zone);
         this.versionName = Name.fromConstantString("dns-version." + zone);
         this.nsName = Name.fromConstantString("ns.dns." + zone);
+        // built once: a query must not parse or allocate names it can share (they are immutable)
+        this.nsParent = new Name(nsName, 1);
+        this.admin = Name.fromConstantString("hostmaster." + zone);
+        this.apexes = List.of(zone, IN_ADDR, IP6);
     }
 
     /** The apexes {@link ClusterDnsRecords} should stop at for a zone. */
@@ -147,7 +154,7 @@ public final class DnsResolver {
         if (name.subdomain(podZone)) {
             return podRecords(name);
         }
-        if (name.equals(nsName) || name.equals(new Name(nsName, 1))) {
+        if (name.equals(nsName) || name.equals(nsParent)) {
             return List.of();
         }
         List<Record> rs = records.lookup(name);
@@ -188,7 +195,7 @@ public final class DnsResolver {
     }
 
     private Name apexOf(Name name) {
-        for (Name apex : List.of(zone, IN_ADDR, IP6)) {
+        for (Name apex : apexes) {
             if (name.subdomain(apex)) {
                 return apex;
             }
@@ -197,7 +204,6 @@ public final class DnsResolver {
     }
 
     private SOARecord soa(Name apex) {
-        Name admin = Name.fromConstantString("hostmaster." + zone);
         return new SOARecord(apex, DClass.IN, ttl, nsName, admin, serial, 7200, 1800, 86400, ttl);
     }
 }

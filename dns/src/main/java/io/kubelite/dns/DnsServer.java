@@ -52,6 +52,9 @@ public final class DnsServer implements AutoCloseable {
     private final ExecutorService tcpWorkers;
     private final Thread udpThread;
     private final Thread acceptThread;
+    /** Kept: a closed socket reports -1, and the port is still wanted in the closing log line. */
+    private final int port;
+
     private final AtomicLong queries = new AtomicLong();
     /** Open TCP connections, closed by {@link #close()} (a blocked read ignores interrupts). */
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
@@ -81,6 +84,7 @@ public final class DnsServer implements AutoCloseable {
         }
         this.udp = u;
         this.tcp = t;
+        this.port = u.getLocalPort();
         this.tcpWorkers = new ThreadPoolExecutor(
                 0, MAX_TCP_CONNECTIONS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> daemon(r, "dns-tcp"));
         this.udpThread = daemon(this::serveUdp, "dns-udp");
@@ -95,7 +99,7 @@ public final class DnsServer implements AutoCloseable {
     }
 
     public int port() {
-        return udp.getLocalPort();
+        return port;
     }
 
     /** Queries answered so far (for metrics). */
@@ -222,7 +226,7 @@ public final class DnsServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("dns server on port {} closed", udp.getLocalPort());
+        LOG.info("dns server on port {} closed", port);
     }
 
     private static Thread daemon(Runnable r, String name) {

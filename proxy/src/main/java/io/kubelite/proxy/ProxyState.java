@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,18 @@ public final class ProxyState implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyState.class);
 
+    /**
+     * What one completed sync did: its sequence number, how long computing the rules took,
+     * how many nodes it served and how many distinct rule texts it rendered for them.
+     */
+    public record SyncReport(long number, Duration took, int nodes, int renderings) {}
+
+    /** Told after each completed sync, on the sync thread (so it sees that sync's rules). */
+    @FunctionalInterface
+    public interface SyncListener {
+        void synced(SyncReport report);
+    }
+
     private final Set<String> fixedNodes;
     private final Optional<String> clusterCidr;
     private final Duration minSyncPeriod;
@@ -60,6 +73,7 @@ public final class ProxyState implements AutoCloseable {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Map<String, String> rulesByNode = new ConcurrentHashMap<>();
     private final Map<String, String> seenTriggers = new HashMap<>(); // sync thread only
+    private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Instant lastSync = Instant.EPOCH;
     private volatile long syncs;
     private volatile boolean syncedFromFullCaches;
@@ -113,32 +127,49 @@ public final class ProxyState implements AutoCloseable {
         }
     }
 
+    /** Adds a listener told after every later sync (for benchmarks and tests waiting on rules). */
+    public void addSyncListener(SyncListener l) {
+        listeners.add(l);
+    }
+
     private void sync() {
         scheduled.set(false);
         lastSync = clock.instant();
+        long started = System.nanoTime();
         // rules from half-filled caches are not the cluster's: sync again until all three are full
         boolean cachesSynced = services.hasSynced() && slices.hasSynced() && nodes.hasSynced();
         try {
             List<Service> svcs = services.list();
             List<EndpointSlice> all = slices.list();
-            Map<String, List<EndpointSlice>> byNamespace = new HashMap<>();
+            // by namespace and service-name label: a namespace's every slice per Service is quadratic
+            Map<String, List<EndpointSlice>> byService = new HashMap<>();
             for (EndpointSlice s : all) {
-                byNamespace
-                        .computeIfAbsent(s.getMetadata().getNamespace(), k -> new ArrayList<>())
-                        .add(s);
+                String svc = s.getMetadata().getLabelsMap().get(ServicePortInfo.SERVICE_NAME_LABEL);
+                if (svc != null) {
+                    byService
+                            .computeIfAbsent(
+                                    Informer.keyOf(s.getMetadata().getNamespace(), svc), k -> new ArrayList<>())
+                            .add(s);
+                }
             }
             List<ServicePortInfo> ports = new ArrayList<>();
             for (Service svc : svcs) {
-                ports.addAll(ServicePortInfo.of(
-                        svc, byNamespace.getOrDefault(svc.getMetadata().getNamespace(), List.of())));
+                ports.addAll(
+                        ServicePortInfo.of(svc, byService.getOrDefault(Informer.keyOf(svc.getMetadata()), List.of())));
             }
             Set<String> served = servedNodes();
-            for (String node : served) {
-                rulesByNode.put(node, IptablesRules.forNode(node, ports, clusterCidr));
+            // nodes with the same local view get the same text: render it once and share the String
+            Map<LocalView, String> rendered = new HashMap<>();
+            for (Map.Entry<String, LocalView> e : LocalView.of(served, ports).entrySet()) {
+                String node = e.getKey();
+                rulesByNode.put(
+                        node,
+                        rendered.computeIfAbsent(e.getValue(), v -> IptablesRules.forNode(node, ports, clusterCidr)));
             }
             rulesByNode.keySet().retainAll(served);
             recordProgrammingDurations(all);
             syncs++;
+            tell(new SyncReport(syncs, Duration.ofNanos(System.nanoTime() - started), served.size(), rendered.size()));
             if (cachesSynced) {
                 syncedFromFullCaches = true;
             } else {
@@ -147,6 +178,16 @@ public final class ProxyState implements AutoCloseable {
             log.debug("synced rules for {} nodes, {} service ports", served.size(), ports.size());
         } catch (RuntimeException e) {
             log.warn("kube-proxy sync failed; retrying on the next change", e);
+        }
+    }
+
+    private void tell(SyncReport report) {
+        for (SyncListener l : listeners) {
+            try {
+                l.synced(report);
+            } catch (RuntimeException e) {
+                log.warn("a sync listener failed", e);
+            }
         }
     }
 

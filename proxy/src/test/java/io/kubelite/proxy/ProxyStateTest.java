@@ -84,6 +84,49 @@ class ProxyStateTest {
         }
     }
 
+    @Test
+    void nodesWithoutLocalEndpointsShareOneRendering() throws Exception {
+        Etcd etcd = ETCD.connect(ETCD.newPrefix());
+        Store store = new Store(etcd);
+        var services = store.of(ServiceKind.RESOURCE);
+        var slices = store.of(EndpointSliceKind.RESOURCE);
+        var reports = new java.util.concurrent.CopyOnWriteArrayList<ProxyState.SyncReport>();
+        try (var informers = new SharedInformerFactory(ListerWatchers.etcd(store));
+                var state = new ProxyState(
+                        informers,
+                        Set.of("node1", "node2", "node3"),
+                        Optional.of("10.0.0.0/8"),
+                        Duration.ZERO,
+                        new SimpleMeterRegistry(),
+                        Clock.systemUTC())) {
+            state.addSyncListener(reports::add);
+            informers.start();
+            services.create(service("ns1", "svc1", "172.30.0.41", 80, 0, s -> s))
+                    .get();
+            services.create(service("ns1", "svc2", "172.30.0.42", 80, 0, s -> s.setInternalTrafficPolicy("Local")))
+                    .get();
+            slices.create(slice("ns1", "svc1", "p80", 80, ready("10.180.0.1", "node1")))
+                    .get();
+            slices.create(slice("ns1", "svc2", "p80", 80, ready("10.180.0.2", "node1")))
+                    .get();
+            Poll.until(
+                    DEADLINE,
+                    "node3's rules DNAT to both endpoints' chains",
+                    () -> state.rules("node3").orElse("<none>"),
+                    r -> r.contains("--to-destination 10.180.0.1:80") && r.contains("has no local endpoints"));
+            Poll.until(
+                    DEADLINE,
+                    "a sync reported after the last write",
+                    () -> state.hasSyncedRules()
+                            && reports.get(reports.size() - 1).renderings() == 2);
+            assertThat(state.rules("node2").orElseThrow())
+                    .as("node2 and node3 have no local endpoints: one String")
+                    .isSameAs(state.rules("node3").orElseThrow());
+            assertThat(state.rules("node1").orElseThrow()).contains("--to-destination 10.180.0.2:80");
+            assertThat(state.rules("node2").orElseThrow()).doesNotContain("--to-destination 10.180.0.2:80");
+        }
+    }
+
     static String get(String url) throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
         var resp = client.send(
