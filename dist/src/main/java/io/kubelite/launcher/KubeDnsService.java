@@ -22,6 +22,34 @@ final class KubeDnsService {
 
     private KubeDnsService() {}
 
+    /**
+     * kubeadm's {@code GetDNSIP}: the tenth address of the Service range, {@code 10.96.0.10}
+     * for the default {@code 10.96.0.0/12}.
+     *
+     * @throws IllegalArgumentException unless {@code cidr} is an IPv4 CIDR with room for it
+     */
+    static String ipFor(String cidr) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})")
+                .matcher(cidr.strip());
+        if (!m.matches() || Integer.parseInt(m.group(5)) > 28) {
+            throw new IllegalArgumentException(
+                    "--service-cluster-ip-range must be an IPv4 CIDR of at least 16 addresses, got \"" + cidr + "\"");
+        }
+        long base = 0;
+        for (int g = 1; g <= 4; g++) {
+            int octet = Integer.parseInt(m.group(g));
+            if (octet > 255) {
+                throw new IllegalArgumentException("--service-cluster-ip-range: bad address in \"" + cidr + "\"");
+            }
+            base = base << 8 | octet;
+        }
+        int prefix = Integer.parseInt(m.group(5));
+        long network = prefix == 0 ? 0 : base & (0xffffffffL << (32 - prefix)) & 0xffffffffL;
+        long ip = network + 10;
+        return (ip >> 24 & 255) + "." + (ip >> 16 & 255) + "." + (ip >> 8 & 255) + "." + (ip & 255);
+    }
+
     /** The apply configuration (JSON, which is YAML) for a Service with cluster IP {@code ip}. */
     static String manifest(String ip) {
         ObjectNode svc = JSON.createObjectNode();

@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
  * {@code kubelite up}: etcd, an API server, a controller-manager, a scheduler, a
  * kubelet-sim, the cluster DNS server and kube-proxy as separate OS processes, started in
  * that order, each waited for until ready; then the add-on objects (the kube-dns Service,
- * {@link ClusterAddons}) through the API server, as {@code kubelite addons} does. The API server serves HTTPS with a cluster CA, a serving certificate and an admin
- * client certificate made on the first {@code up} and reused after (plain HTTP only with
- * {@code --insecure-http}). Stays in the foreground; Ctrl-C (or {@code kubelite down}) stops everything it
+ * {@link ClusterAddons}) through the API server, as {@code kubelite addons} does, its cluster
+ * IP the Service range's tenth address as kubeadm picks it. The API server serves HTTPS with
+ * a cluster CA, a serving certificate and an admin client certificate made on the first
+ * {@code up} and reused after (plain HTTP only with {@code --insecure-http}). Stays in the foreground; Ctrl-C (or {@code kubelite down}) stops everything it
  * started, in reverse order. Data survives: a second {@code up} keeps the first's etcd data.
  */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start a local cluster (Ctrl-C stops it).")
@@ -131,6 +132,16 @@ final class UpCommand implements Callable<Integer> {
         if (runtimeConfig != null) {
             try {
                 RuntimeConfig.parse(runtimeConfig); // a typo is reported before anything starts
+            } catch (IllegalArgumentException e) {
+                System.err.println("kubelite up: " + e.getMessage());
+                return 2;
+            }
+        }
+        // kubeadm's choice: the Service range's tenth address (10.96.0.10 for the API server's default)
+        String dnsIp = KubeDnsService.DEFAULT_IP;
+        if (serviceClusterIpRange != null) {
+            try {
+                dnsIp = KubeDnsService.ipFor(serviceClusterIpRange); // a typo is reported before anything starts
             } catch (IllegalArgumentException e) {
                 System.err.println("kubelite up: " + e.getMessage());
                 return 2;
@@ -260,7 +271,7 @@ final class UpCommand implements Callable<Integer> {
                         ComponentKind.CONTROLLER_MANAGER,
                         concat(common, List.of("--cluster-cidr", CLUSTER_CIDR, "--id", "controller-manager-0"))),
                 new Launch(ComponentKind.SCHEDULER, concat(common, List.of("--id", "scheduler-0"))),
-                new Launch(ComponentKind.KUBELET_SIM, concat(common, kubeletSimArgs(rulesPort))),
+                new Launch(ComponentKind.KUBELET_SIM, concat(common, kubeletSimArgs(rulesPort, dnsIp))),
                 new Launch(
                         ComponentKind.DNS,
                         concat(common, List.of("--port", Integer.toString(resolvedDnsPort), "--id", "dns-0"))),
@@ -309,11 +320,8 @@ final class UpCommand implements Callable<Integer> {
         try {
             ClusterAddons.Outcome o = new ClusterAddons(
                             ApiServerConnection.fromKubeconfig(layout.kubeconfig()), timeout)
-                    .installKubeDns(KubeDnsService.DEFAULT_IP);
-            done(
-                    "addons",
-                    "service/" + KubeDnsService.NAME + " " + o.word + " (kube-system, " + KubeDnsService.DEFAULT_IP
-                            + ")");
+                    .installKubeDns(dnsIp);
+            done("addons", "service/" + KubeDnsService.NAME + " " + o.word + " (kube-system, " + dnsIp + ")");
         } catch (AddonsException | IllegalArgumentException e) {
             System.err.println("kubelite up: addons: " + e.getMessage());
             return fail(started, etcdHolder[0], layout, detach, hook);
@@ -330,7 +338,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("              bin/kl apply -f examples/replicaset.yaml && bin/kl get pods -o wide");
         out.println("  etcd:       bin/kl inspect etcd --etcd-endpoints " + endpoints + " --prefix /registry/pods/");
         out.println("  dns:        dig @127.0.0.1 -p " + resolvedDnsPort + " kube-dns.kube-system.svc.cluster.local"
-                + "   (Service kube-system/kube-dns, " + KubeDnsService.DEFAULT_IP + ")");
+                + "   (Service kube-system/kube-dns, " + dnsIp + ")");
         out.println("  kube-proxy: bin/kl proxy rules " + nodePrefix + "0"
                 + (rulesPort == KUBE_PROXY_RULES_PORT ? "" : " --proxy-address 127.0.0.1:" + rulesPort));
         out.println("  logs:       " + rel(layout.logs()) + "/<component>.log");
@@ -388,8 +396,11 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    /** The kubelet-sim's flags; where its nodes' kube-proxy rules are served, when it takes that flag. */
-    private List<String> kubeletSimArgs(int rulesPort) {
+    /**
+     * The kubelet-sim's flags; where its nodes' kube-proxy rules are served and the cluster DNS
+     * IP, when it takes those flags.
+     */
+    private List<String> kubeletSimArgs(int rulesPort, String dnsIp) {
         List<String> args = new ArrayList<>(List.of(
                 "--nodes",
                 Integer.toString(nodes),
@@ -404,6 +415,9 @@ final class UpCommand implements Callable<Integer> {
         // asked of the kubelet-sim rather than assumed: the flag arrives with its own change
         if (ComponentKind.KUBELET_SIM.accepts("--kube-proxy-address")) {
             args.addAll(List.of("--kube-proxy-address", "127.0.0.1:" + rulesPort));
+        }
+        if (ComponentKind.KUBELET_SIM.accepts("--cluster-dns")) {
+            args.addAll(List.of("--cluster-dns", dnsIp));
         }
         return args;
     }

@@ -251,6 +251,28 @@ class AddonsTest {
         assertThat(r.output().strip().lines().count()).as(r.output()).isEqualTo(1);
     }
 
+    @Test
+    void upRefusesAServiceRangeWithoutRoomForTheDnsIpBeforeStartingAnything() throws Exception {
+        Path other = Files.createTempDirectory("kubelite-addons-range-");
+        try {
+            Result r = kubelite(
+                    Duration.ofSeconds(60),
+                    "up",
+                    "--dir",
+                    other.toString(),
+                    "--service-cluster-ip-range",
+                    "10.0.0.0/29");
+            assertThat(r.code()).as(r.output()).isEqualTo(2);
+            assertThat(r.output().strip())
+                    .isEqualTo("kubelite up: --service-cluster-ip-range must be an IPv4 CIDR of at least 16 addresses,"
+                            + " got \"10.0.0.0/29\"");
+        } finally {
+            try (Stream<Path> s = Files.walk(other)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /** The one endpoint of the kube-dns slices: {@code ADDRESS name=port/proto ...}, ports by name. */
     private static String sliceSummary(String json) {
         JsonNode items;
