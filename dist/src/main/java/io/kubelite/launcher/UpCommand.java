@@ -298,8 +298,14 @@ final class UpCommand implements Callable<Integer> {
             step(l.kind.command(), "starting");
             ManagedProcess p = ManagedProcess.start(l.kind, l.args, health, layout.log(l.kind.command()));
             started.add(p);
+            // what a user reaches besides the health port, for `kubelite status`
+            String endpoint = switch (l.kind) {
+                case DNS -> "127.0.0.1:" + resolvedDnsPort + " udp+tcp";
+                case KUBE_PROXY -> "rules 127.0.0.1:" + rulesPort;
+                default -> null;
+            };
             state.processes.add(
-                    new ClusterState.Proc(l.kind.command(), p.pid(), null, health, ManagedProcess.marker(l.kind)));
+                    new ClusterState.Proc(l.kind.command(), p.pid(), endpoint, health, ManagedProcess.marker(l.kind)));
             state.save(layout.state());
             if (!p.awaitReady(timeout)) {
                 System.err.println("kubelite up: " + l.kind.command()

@@ -98,7 +98,15 @@ class AddonsTest {
                 .contains("✓ dns", "✓ kube-proxy", "✓ addons", "service/kube-dns created", "kubelite is up")
                 .doesNotContain("Exception");
         Result status = uncheckedKubelite(Duration.ofSeconds(30), "status", "--dir", dir.toString());
-        assertThat(status.output()).contains("kube-proxy", "dns");
+        assertThat(status.code()).as(status.output()).isZero();
+        assertThat(status.output())
+                .contains(
+                        "127.0.0.1:" + dnsPort + " udp+tcp, health 127.0.0.1:" + dnsHealthPort,
+                        "rules 127.0.0.1:" + rulesPort + ", health 127.0.0.1:");
+        assertThat(status.output().lines().filter(l -> l.startsWith("kube-proxy ") || l.startsWith("dns ")))
+                .as(status.output())
+                .hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains(" ready "));
     }
 
     @Test
@@ -227,6 +235,14 @@ class AddonsTest {
         assertThat(taken.output())
                 .contains("kubelite addons: 10.96.0.20 is already the cluster IP of Service default/squatter")
                 .doesNotContain("Exception", "\tat ");
+        Result missing = kubelite(
+                Duration.ofSeconds(60),
+                "addons",
+                "--kubeconfig",
+                dir.resolve("no-such-kubeconfig").toString());
+        assertThat(missing.code()).as(missing.output()).isEqualTo(1);
+        assertThat(missing.output().strip())
+                .isEqualTo("kubelite addons: kubeconfig " + dir.resolve("no-such-kubeconfig") + " does not exist");
         Result bad = kubelite(
                 Duration.ofSeconds(60),
                 "addons",
