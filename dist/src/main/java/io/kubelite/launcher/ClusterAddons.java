@@ -63,6 +63,8 @@ final class ClusterAddons {
             throw new AddonsException(ip + " is already the cluster IP of Service " + taken
                     + "; delete that Service or choose another --cluster-dns-ip");
         }
+        // forced: the add-on's fields are the add-on's (addon-manager's Reconcile mode); a user's
+        // kubectl edit of a port would otherwise make every later up fail with a conflict
         ApiServerConnection.Response r = send(
                 "PATCH",
                 KubeDnsService.PATH + "?fieldManager=" + FIELD_MANAGER + "&force=true",
