@@ -14,7 +14,7 @@ ARG JRE_IMAGE=eclipse-temurin:17-jre
 FROM ${JRE_IMAGE}
 
 LABEL org.opencontainers.image.title="kubelite" \
-      org.opencontainers.image.description="A Kubernetes-style control plane over a real etcd: apiserver, controller-manager, scheduler, kubelet-sim" \
+      org.opencontainers.image.description="A Kubernetes-style control plane over a real etcd: apiserver, controller-manager, scheduler, kubelet-sim, dns, kube-proxy" \
       org.opencontainers.image.source="https://github.com/kubelite/kubelite"
 
 # JVM flags of every component (the entrypoint passes them to java); compose sets a small heap.
@@ -32,8 +32,9 @@ COPY --chown=10001:10001 dist/target/kubelite/var/ /var/lib/kubelite/
 USER 10001:10001
 WORKDIR /tmp
 
-# API server, kubelet-sim log endpoint, health endpoints (/healthz /readyz /metrics)
-EXPOSE 6443 10250 10257 10259
+# API server, kubelet-sim log endpoint, health endpoints (/healthz /readyz /metrics), cluster DNS
+# (kubelite dns's default port, UDP and TCP), kube-proxy's rules
+EXPOSE 6443 10250 10257 10259 10053 10053/udp 10249
 
 ENTRYPOINT ["/bin/sh", "/opt/kubelite/bin/kubelite"]
 CMD ["--help"]

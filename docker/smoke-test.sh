@@ -6,7 +6,10 @@
 # through 127.0.0.1:6443, waits
 # for its pods to run, stops the etcd raft leader's container and the leading
 # scheduler's container, scales the ReplicaSet up and waits for the new pods to be
-# scheduled and to run. `compose down -v` always runs at the end (trap). Prints timings.
+# scheduled and to run. Also checks the add-ons: the one-shot addons service exited 0,
+# `kubectl -n kube-system get svc kube-dns` shows 10.96.0.10, and dig against the compose
+# DNS port (10053) answers for kubernetes.default.svc.cluster.local.
+# `compose down -v` always runs at the end (trap). Prints timings.
 #
 # Images: $KUBELITE_IMAGE / $ETCD_IMAGE when set; else the kubelite image is built from
 # this tree's Dockerfile on the default Temurin base and the public etcd image is used
@@ -47,7 +50,7 @@ phase "docker engine ($compose_cmd)"
 
 # all the ports the stack binds on 127.0.0.1 must be free
 busy=()
-for port in 6443 6444 12379 12380 22379 22380 32379 32380 $(seq 10441 10451); do
+for port in 6443 6444 12379 12380 22379 22380 32379 32380 $(seq 10441 10453) 10053 10249; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then busy+=("$port"); fi
 done
 ((${#busy[@]} == 0)) || fail "ports in use on 127.0.0.1: ${busy[*]} (another kubelite up or compose cluster?)"
@@ -132,10 +135,10 @@ wait_for() {
 
 container() { "${compose[@]}" ps -q "$1"; }
 
-all_healthy() { # 11 long-running containers healthy, the pki service's exited 0
+all_healthy() { # 13 long-running containers healthy, the one-shots (pki, addons) exited 0
   local ids id status unhealthy=0
   ids=$(docker ps -aq --filter "label=com.docker.compose.project=$project")
-  [[ $(wc -w <<<"$ids") -eq 12 ]] || return 1
+  [[ $(wc -w <<<"$ids") -eq 15 ]] || return 1
   for id in $ids; do
     status=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}/{{.State.ExitCode}}{{end}}' "$id")
     [[ "$status" == healthy || "$status" == exited/0 ]] || unhealthy=$((unhealthy + 1))
@@ -147,7 +150,7 @@ all_healthy() { # 11 long-running containers healthy, the pki service's exited 0
 say "compose up -d"
 "${compose[@]}" up -d >/dev/null 2>&1 || "${compose[@]}" up -d
 phase "compose up -d returned"
-wait_for "all 11 containers healthy and pki done" all_healthy
+wait_for "all 13 containers healthy, pki and addons done" all_healthy
 phase "all containers healthy"
 "$root/docker/kubeconfig.sh" "$project" "$kubeconfig" >/dev/null
 [[ $(stat -c %a "$kubeconfig") == 600 ]] || fail "the kubeconfig is not 0600"
@@ -165,6 +168,25 @@ else
   say "WARNING: no kubectl on the PATH: the kubectl check is skipped"
 fi
 phase "6 nodes Ready (kl, kubectl via https://127.0.0.1:6443)"
+
+# --- add-ons: the kube-dns Service the addons service made, and the DNS server behind it
+kube_dns_ip() { "${kl[@]}" -n kube-system get svc kube-dns -o 'jsonpath={.spec.clusterIP}' 2>/dev/null; }
+if command -v kubectl >/dev/null; then
+  kube_dns_ip() { kubectl --kubeconfig "$kubeconfig" -n kube-system get svc kube-dns -o 'jsonpath={.spec.clusterIP}' 2>/dev/null; }
+fi
+kube_dns_is_set() { [[ "$(kube_dns_ip)" == 10.96.0.10 ]]; }
+wait_for "Service kube-system/kube-dns with cluster IP 10.96.0.10" kube_dns_is_set
+if command -v kubectl >/dev/null; then
+  kubectl --kubeconfig "$kubeconfig" -n kube-system get svc kube-dns
+fi
+if command -v dig >/dev/null; then
+  dig_kubernetes() { [[ "$(dig @127.0.0.1 -p 10053 +time=2 +tries=1 +short kubernetes.default.svc.cluster.local)" == 10.96.0.1 ]]; }
+  wait_for "dig @127.0.0.1 -p 10053 kubernetes.default.svc.cluster.local answering 10.96.0.1" dig_kubernetes
+  say "dig: kubernetes.default.svc.cluster.local is 10.96.0.1"
+else
+  fail "no dig on the PATH (apt-get install dnsutils): the DNS check needs it"
+fi
+phase "add-ons: kube-dns Service 10.96.0.10, DNS answers"
 
 # --- a ReplicaSet
 running_pods() { "${kl[@]}" get pods -l app=smoke -o wide 2>/dev/null | awk '$3 == "Running" && $7 != "<none>"' | wc -l; }
@@ -238,7 +260,7 @@ leads "${survivor#scheduler-}" 2>/dev/null || fail "$survivor does not report it
 say "$survivor leads now"
 # every container but the two stopped ones still runs, never restarted: nothing crashed
 while read -r name status restarts; do
-  case "$name" in *"_pki_"* | *"-pki-"*) continue ;; esac # one-shot: exited 0 (checked above)
+  case "$name" in *"_pki_"* | *"-pki-"* | *"_addons_"* | *"-addons-"*) continue ;; esac # one-shots: exited 0 (checked above)
   case "$name" in *"_${victim}_"* | *"-${victim}-"* | *"_${sched_victim}_"* | *"-${sched_victim}-"*) continue ;; esac
   [[ "$status" == running && "$restarts" == 0 ]] || fail "${name#/} is $status after $restarts restart(s)"
 done < <(docker inspect -f '{{.Name}} {{.State.Status}} {{.RestartCount}}' \

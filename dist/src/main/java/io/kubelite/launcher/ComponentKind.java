@@ -8,6 +8,7 @@ import io.kubelite.kubelet.KubeletSimMain;
 import io.kubelite.proxy.KubeProxyMain;
 import io.kubelite.scheduler.SchedulerMain;
 import java.util.function.Consumer;
+import picocli.CommandLine;
 
 /**
  * The server processes kubelite is made of, each with its main class and entry point,
@@ -22,6 +23,7 @@ public enum ComponentKind {
     KUBELET_SIM("kubelet-sim", KubeletSimMain.class, KubeletSimMain::main),
     /** The cluster DNS server: {@code kubelite dns --port 10053}. */
     DNS("dns", DnsMain.class, DnsMain::main),
+    /** kube-proxy's rules for every node: {@code kubelite kube-proxy --rules-port 10249}. */
     KUBE_PROXY("kube-proxy", KubeProxyMain.class, KubeProxyMain::main),
     /** Single-node etcd v3 API server: {@code kubelite etcdlite --data-dir D --listen 127.0.0.1:2379}. */
     ETCDLITE("etcdlite", EtcdLite.class, EtcdLite::main);
@@ -43,6 +45,19 @@ public enum ComponentKind {
     /** The fully qualified name of the class whose {@code main} runs this component (for a {@code java} command line). */
     public String mainClass() {
         return mainClass.getName();
+    }
+
+    /**
+     * Whether the component's command line takes {@code option} (its picocli spec declares it):
+     * for a launcher passing a flag that a component of another branch or version may lack.
+     */
+    public boolean accepts(String option) {
+        try {
+            Object command = mainClass.getDeclaredConstructor().newInstance();
+            return new CommandLine(command).getCommandSpec().findOption(option) != null;
+        } catch (ReflectiveOperationException | CommandLine.InitializationException e) {
+            return false; // not a picocli command: it takes nothing we could pass
+        }
     }
 
     /** Runs the component's main in this JVM; it owns argument parsing and exit codes. */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /**
  * {@code kubelite}: runs one server process ({@code kubelite scheduler --leader-elect
  * ...}), manages a local cluster ({@code up}, {@code down}, {@code status}), makes its certificates
- * ({@code pki}) or copies
+ * ({@code pki}), installs its add-on objects ({@code addons}) or copies
  * its data out of and into etcd ({@code store export}, {@code store import}).
  */
 @Command(
@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "kubelite 0.1.0",
         description = "A Kubernetes-style control plane over a real etcd.%n%n"
-                + "Server processes: apiserver, controller-manager, scheduler, kubelet-sim "
+                + "Server processes: apiserver, controller-manager, scheduler, kubelet-sim, dns, kube-proxy "
                 + "(each takes --help).%n",
         subcommands = {
             UpCommand.class,
@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             PkiCommand.class,
             StoreCommand.class,
-            ProbeCommand.class
+            ProbeCommand.class,
+            AddonsCommand.class
         })
 public final class KubeliteMain implements Runnable {
     @Override

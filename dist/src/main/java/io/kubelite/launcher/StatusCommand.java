@@ -35,9 +35,10 @@ final class StatusCommand implements Callable<Integer> {
                             ? "running"
                             : ManagedProcess.ready(http, p.healthPort()) ? "ready" : "not-ready";
             allReady &= status.equals("ready") || status.equals("running");
+            String health = "health 127.0.0.1:" + p.healthPort();
             String endpoint = p.endpoint() != null
-                    ? p.endpoint()
-                    : p.name().equals("apiserver") ? s.server : "health 127.0.0.1:" + p.healthPort();
+                    ? p.endpoint() + (p.healthPort() > 0 ? ", " + health : "")
+                    : p.name().equals("apiserver") ? s.server : health;
             System.out.printf("%-20s %-8d %-8s %s%n", p.name(), p.pid(), status, endpoint);
         }
         System.out.println("kubeconfig: " + layout.kubeconfig());

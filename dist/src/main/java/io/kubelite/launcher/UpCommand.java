@@ -2,6 +2,7 @@ package io.kubelite.launcher;
 
 import io.kubelite.apiserver.RuntimeConfig;
 import io.kubelite.apiserver.pki.ClusterPki;
+import io.kubelite.cli.ApiServerConnection;
 import io.kubelite.store.local.EtcdBinary;
 import io.kubelite.store.local.EtcdMember;
 import io.kubelite.store.local.LoopbackPorts;
@@ -22,11 +23,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kubelite up}: etcd, an API server, a controller-manager, a scheduler and a
- * kubelet-sim as separate OS processes, started in that order, each waited for until
- * ready. The API server serves HTTPS with a cluster CA, a serving certificate and an admin
- * client certificate made on the first {@code up} and reused after (plain HTTP only with
- * {@code --insecure-http}). Stays in the foreground; Ctrl-C (or {@code kubelite down}) stops everything it
+ * {@code kubelite up}: etcd, an API server, a controller-manager, a scheduler, a
+ * kubelet-sim, the cluster DNS server and kube-proxy as separate OS processes, started in
+ * that order, each waited for until ready; then the add-on objects (the kube-dns Service,
+ * {@link ClusterAddons}) through the API server, as {@code kubelite addons} does, its cluster
+ * IP the Service range's tenth address as kubeadm picks it. The API server serves HTTPS with
+ * a cluster CA, a serving certificate and an admin client certificate made on the first
+ * {@code up} and reused after (plain HTTP only with {@code --insecure-http}). Stays in the foreground; Ctrl-C (or {@code kubelite down}) stops everything it
  * started, in reverse order. Data survives: a second {@code up} keeps the first's etcd data.
  */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start a local cluster (Ctrl-C stops it).")
@@ -115,6 +118,12 @@ final class UpCommand implements Callable<Integer> {
             description = "Return once the cluster is ready, leaving it running.")
     boolean detach;
 
+    /** The pod network: the controller-manager cuts node pod CIDRs from it, kube-proxy masquerades outside it. */
+    static final String CLUSTER_CIDR = "10.244.0.0/16";
+
+    /** kube-proxy's metrics port, where kubelet-sims look for their nodes' rules unless told otherwise. */
+    static final int KUBE_PROXY_RULES_PORT = 10249;
+
     private final PrintStream out = System.out;
     private volatile boolean stopping;
 
@@ -123,6 +132,16 @@ final class UpCommand implements Callable<Integer> {
         if (runtimeConfig != null) {
             try {
                 RuntimeConfig.parse(runtimeConfig); // a typo is reported before anything starts
+            } catch (IllegalArgumentException e) {
+                System.err.println("kubelite up: " + e.getMessage());
+                return 2;
+            }
+        }
+        // kubeadm's choice: the Service range's tenth address (10.96.0.10 for the API server's default)
+        String dnsIp = KubeDnsService.DEFAULT_IP;
+        if (serviceClusterIpRange != null) {
+            try {
+                dnsIp = KubeDnsService.ipFor(serviceClusterIpRange); // a typo is reported before anything starts
             } catch (IllegalArgumentException e) {
                 System.err.println("kubelite up: " + e.getMessage());
                 return 2;
@@ -244,35 +263,49 @@ final class UpCommand implements Callable<Integer> {
         }
         // chosen here rather than by the server so that up can say where to dig
         int resolvedDnsPort = dnsPort == 0 ? freePort() : dnsPort;
+        // kube-proxy's usual port, so kl proxy and kubelet-sims find it where they look first
+        int rulesPort = LoopbackPorts.isFree(KUBE_PROXY_RULES_PORT) ? KUBE_PROXY_RULES_PORT : freePort();
         List<Launch> plan = List.of(
                 new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),
-                new Launch(ComponentKind.CONTROLLER_MANAGER, concat(common, List.of("--id", "controller-manager-0"))),
-                new Launch(ComponentKind.SCHEDULER, concat(common, List.of("--id", "scheduler-0"))),
                 new Launch(
-                        ComponentKind.KUBELET_SIM,
+                        ComponentKind.CONTROLLER_MANAGER,
+                        concat(common, List.of("--cluster-cidr", CLUSTER_CIDR, "--id", "controller-manager-0"))),
+                new Launch(ComponentKind.SCHEDULER, concat(common, List.of("--id", "scheduler-0"))),
+                new Launch(ComponentKind.KUBELET_SIM, concat(common, kubeletSimArgs(rulesPort, dnsIp))),
+                new Launch(
+                        ComponentKind.DNS,
+                        concat(common, List.of("--port", Integer.toString(resolvedDnsPort), "--id", "dns-0"))),
+                // no --nodes: one kube-proxy serves every node of the cluster
+                new Launch(
+                        ComponentKind.KUBE_PROXY,
                         concat(
                                 common,
                                 List.of(
-                                        "--nodes",
-                                        Integer.toString(nodes),
-                                        "--zones",
-                                        zones,
-                                        "--node-name-prefix",
-                                        nodePrefix,
-                                        "--time-scale",
-                                        timeScale,
+                                        "--cluster-cidr",
+                                        CLUSTER_CIDR,
+                                        "--rules-port",
+                                        Integer.toString(rulesPort),
                                         "--id",
-                                        "kubelet-sim-0"))),
-                new Launch(
-                        ComponentKind.DNS,
-                        concat(common, List.of("--port", Integer.toString(resolvedDnsPort), "--id", "dns-0"))));
+                                        "kube-proxy-0"))));
+        // written before the processes start: the add-ons below go through the API server with it
+        if (pki != null) {
+            Kubeconfig.writeAdmin(layout.kubeconfig(), pki, state.server);
+        } else {
+            Kubeconfig.writeToken(layout.kubeconfig(), state.server, token);
+        }
         for (Launch l : plan) {
             int health = freePort();
             step(l.kind.command(), "starting");
             ManagedProcess p = ManagedProcess.start(l.kind, l.args, health, layout.log(l.kind.command()));
             started.add(p);
+            // what a user reaches besides the health port, for `kubelite status`
+            String endpoint = switch (l.kind) {
+                case DNS -> "127.0.0.1:" + resolvedDnsPort + " udp+tcp";
+                case KUBE_PROXY -> "rules 127.0.0.1:" + rulesPort;
+                default -> null;
+            };
             state.processes.add(
-                    new ClusterState.Proc(l.kind.command(), p.pid(), null, health, ManagedProcess.marker(l.kind)));
+                    new ClusterState.Proc(l.kind.command(), p.pid(), endpoint, health, ManagedProcess.marker(l.kind)));
             state.save(layout.state());
             PrometheusTargets.write(layout.prometheusTargets(), state);
             if (!p.awaitReady(timeout)) {
@@ -287,14 +320,18 @@ final class UpCommand implements Callable<Integer> {
             done(
                     l.kind.command(),
                     "ready (pid " + p.pid() + ", health :" + health + ")"
-                            + (l.kind == ComponentKind.DNS
-                                    ? ", serving 127.0.0.1:" + resolvedDnsPort + " udp+tcp"
-                                    : ""));
+                            + (l.kind == ComponentKind.DNS ? ", serving 127.0.0.1:" + resolvedDnsPort + " udp+tcp" : "")
+                            + (l.kind == ComponentKind.KUBE_PROXY ? ", rules on 127.0.0.1:" + rulesPort : ""));
         }
-        if (pki != null) {
-            Kubeconfig.writeAdmin(layout.kubeconfig(), pki, state.server);
-        } else {
-            Kubeconfig.writeToken(layout.kubeconfig(), state.server, token);
+        step("addons", "kube-dns Service through the API server");
+        try {
+            ClusterAddons.Outcome o = new ClusterAddons(
+                            ApiServerConnection.fromKubeconfig(layout.kubeconfig()), timeout)
+                    .installKubeDns(dnsIp);
+            done("addons", "service/" + KubeDnsService.NAME + " " + o.word + " (kube-system, " + dnsIp + ")");
+        } catch (AddonsException | IllegalArgumentException e) {
+            System.err.println("kubelite up: addons: " + e.getMessage());
+            return fail(started, etcdHolder[0], layout, detach, hook);
         }
         out.println();
         out.println("kubelite is up: " + nodes + " node(s) in zones " + zones + ", API server " + state.server);
@@ -307,6 +344,10 @@ final class UpCommand implements Callable<Integer> {
         out.println("  try:        bin/kl get nodes");
         out.println("              bin/kl apply -f examples/replicaset.yaml && bin/kl get pods -o wide");
         out.println("  etcd:       bin/kl inspect etcd --etcd-endpoints " + endpoints + " --prefix /registry/pods/");
+        out.println("  dns:        dig @127.0.0.1 -p " + resolvedDnsPort + " kube-dns.kube-system.svc.cluster.local"
+                + "   (Service kube-system/kube-dns, " + dnsIp + ")");
+        out.println("  kube-proxy: bin/kl proxy rules " + nodePrefix + "0"
+                + (rulesPort == KUBE_PROXY_RULES_PORT ? "" : " --proxy-address 127.0.0.1:" + rulesPort));
         out.println("  logs:       " + rel(layout.logs()) + "/<component>.log");
         out.println(detach ? "  stop:       bin/kubelite down" : "  stop:       Ctrl-C here, or bin/kubelite down");
         if (detach) {
@@ -360,6 +401,32 @@ final class UpCommand implements Callable<Integer> {
         } catch (IOException ignored) {
             // leftover state is ignored by the next up once its pids are gone
         }
+    }
+
+    /**
+     * The kubelet-sim's flags; where its nodes' kube-proxy rules are served and the cluster DNS
+     * IP, when it takes those flags.
+     */
+    private List<String> kubeletSimArgs(int rulesPort, String dnsIp) {
+        List<String> args = new ArrayList<>(List.of(
+                "--nodes",
+                Integer.toString(nodes),
+                "--zones",
+                zones,
+                "--node-name-prefix",
+                nodePrefix,
+                "--time-scale",
+                timeScale,
+                "--id",
+                "kubelet-sim-0"));
+        // asked of the kubelet-sim rather than assumed: the flag arrives with its own change
+        if (ComponentKind.KUBELET_SIM.accepts("--kube-proxy-address")) {
+            args.addAll(List.of("--kube-proxy-address", "127.0.0.1:" + rulesPort));
+        }
+        if (ComponentKind.KUBELET_SIM.accepts("--cluster-dns")) {
+            args.addAll(List.of("--cluster-dns", dnsIp));
+        }
+        return args;
     }
 
     private static String pkiSummary(ClusterPki pki) {

@@ -5,9 +5,12 @@ import io.kubelite.store.informer.SharedInformerFactory;
 import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
+import io.kubelite.store.runtime.mirror.MirrorPodDecoration;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
@@ -57,6 +60,22 @@ public final class ClusterDns implements Component {
                 .description("DNS queries answered")
                 .register(ctx.meterRegistry());
         LOG.info("dns zone {} served on {}:{} with ttl {}s", zone, options.bindAddress, s.port(), options.ttl);
+    }
+
+    /**
+     * As CoreDNS's pods in kubeadm's manifest: label {@code k8s-app=kube-dns} (what the
+     * kube-dns Service selects) and ports {@code dns} (UDP) and {@code dns-tcp} (TCP) on the
+     * bound DNS port, {@code metrics} (TCP) on the health port, which serves {@code /metrics}.
+     */
+    @Override
+    public MirrorPodDecoration mirrorPodDecoration(int healthPort) {
+        int dns = port();
+        return new MirrorPodDecoration(
+                Map.of("k8s-app", "kube-dns"),
+                List.of(
+                        new MirrorPodDecoration.Port("dns", dns, "UDP"),
+                        new MirrorPodDecoration.Port("dns-tcp", dns, "TCP"),
+                        new MirrorPodDecoration.Port("metrics", healthPort, "TCP")));
     }
 
     /** The port served on, once started (for tests and --port 0). */

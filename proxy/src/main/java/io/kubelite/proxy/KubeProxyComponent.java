@@ -5,8 +5,11 @@ import io.kubelite.store.informer.SharedInformerFactory;
 import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
+import io.kubelite.store.runtime.mirror.MirrorPodDecoration;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -42,6 +45,12 @@ public final class KubeProxyComponent implements Component {
         ctx.readiness().add("rules-synced", () -> state.hasSyncedRules());
         informers.start();
         server = new RulesServer(bindAddress, port, state);
+    }
+
+    /** As kube-proxy's DaemonSet pods: label {@code k8s-app=kube-proxy}. */
+    @Override
+    public MirrorPodDecoration mirrorPodDecoration(int healthPort) {
+        return new MirrorPodDecoration(Map.of("k8s-app", "kube-proxy"), List.of());
     }
 
     /** The rules server's port, once started. */

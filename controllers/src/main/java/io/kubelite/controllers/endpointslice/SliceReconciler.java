@@ -9,6 +9,7 @@ import io.kubelite.api.discovery.Endpoint;
 import io.kubelite.api.discovery.EndpointPort;
 import io.kubelite.api.discovery.EndpointSlice;
 import io.kubelite.controllers.util.EndpointPods;
+import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.discovery.endpointslice.EndpointSliceKind;
 import io.kubelite.kinds.validation.Names;
 import java.util.ArrayList;
@@ -148,8 +149,10 @@ final class SliceReconciler {
             LinkedHashMap<DesiredEndpoints.Key, Endpoint> set =
                     desired.computeIfAbsent(ports, k -> new LinkedHashMap<>());
             Node node = nodes.apply(p.getSpec().getNodeName());
-            if (node == null && !svc.getSpec().getPublishNotReadyAddresses()) {
-                // kube leaves the pod out until its Node is known (the pod GC removes pods of gone nodes)
+            if (node == null && !MirrorPods.isMirror(p) && !svc.getSpec().getPublishNotReadyAddresses()) {
+                // kube leaves the pod out until its Node is known (the pod GC removes pods of gone nodes).
+                // A kubelite mirror pod's node is the host its process runs on, never a Node: its
+                // publisher, not a kubelet, vouches for it, so waiting for the Node would be forever.
                 missingNodes = true;
                 continue;
             }

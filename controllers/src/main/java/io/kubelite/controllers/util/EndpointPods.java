@@ -8,7 +8,6 @@ import io.kubelite.api.PodIP;
 import io.kubelite.api.Service;
 import io.kubelite.api.ServicePort;
 import io.kubelite.api.labels.Selector;
-import io.kubelite.kinds.core.pod.MirrorPods;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +22,16 @@ import java.util.OptionalInt;
 public final class EndpointPods {
     private EndpointPods() {}
 
-    /** A Service's selector: every pair must match; a Service without one selects no pod (its endpoints are the user's). */
+    /**
+     * A Service's selector: every pair must match; a Service without one selects no pod (its
+     * endpoints are the user's). Mirror pods count as any pod, as in kube (the kube-dns Service
+     * selects the DNS process's mirror pod). They cannot back a user's Service by accident: a
+     * Service selects pods of its own namespace only, and mirror pods live in
+     * {@code kube-system} with kubelite's labels ({@code component}, {@code tier},
+     * {@code k8s-app}), so only a selector naming those picks them.
+     */
     public static boolean selects(Map<String, String> selector, Pod p) {
         return !selector.isEmpty()
-                && !MirrorPods.isMirror(p)
                 && Selector.ofMap(selector).matches(p.getMetadata().getLabelsMap());
     }
 

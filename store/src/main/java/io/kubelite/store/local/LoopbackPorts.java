@@ -18,6 +18,16 @@ public final class LoopbackPorts {
 
     private LoopbackPorts() {}
 
+    /** Whether {@code port} could be bound on 127.0.0.1 just now (a well-known default a launcher prefers). */
+    public static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return true;
+        } catch (IOException busy) {
+            return false;
+        }
+    }
+
     /** A port in [12000, 32000) that could be bound on 127.0.0.1 just now. */
     public static int free() {
         ThreadLocalRandom r = ThreadLocalRandom.current();

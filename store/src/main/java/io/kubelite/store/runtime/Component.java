@@ -1,6 +1,7 @@
 package io.kubelite.store.runtime;
 
 import io.kubelite.store.election.Leadership;
+import io.kubelite.store.runtime.mirror.MirrorPodDecoration;
 
 /**
  * What a kubelite process (scheduler, controller-manager, kubelet-sim, apiserver)
@@ -31,6 +32,17 @@ public interface Component extends AutoCloseable {
 
     /** Stop acting now. */
     default void onStoppedLeading() {}
+
+    /**
+     * Labels and named ports for this process's mirror pod, read once right after a
+     * successful {@link #start} (so ports bound there, e.g. with port 0, are known).
+     *
+     * @param healthPort the port the process's health server bound ({@code /readyz},
+     *                   {@code /metrics}, {@code /logs})
+     */
+    default MirrorPodDecoration mirrorPodDecoration(int healthPort) {
+        return MirrorPodDecoration.NONE;
+    }
 
     @Override
     void close();

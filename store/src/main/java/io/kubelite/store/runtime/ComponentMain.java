@@ -5,6 +5,7 @@ import io.kubelite.store.EtcdRequestMetrics;
 import io.kubelite.store.election.Elector;
 import io.kubelite.store.election.Leadership;
 import io.kubelite.store.election.LeadershipListener;
+import io.kubelite.store.runtime.mirror.MirrorPodDecoration;
 import io.kubelite.store.runtime.mirror.MirrorPodPublisher;
 import io.kubelite.store.runtime.mirror.ProcessMirrorPod;
 import io.micrometer.core.instrument.Gauge;
@@ -279,7 +280,8 @@ public final class ComponentMain {
                     command,
                     health.port(),
                     startedAt,
-                    () -> readiness.evaluate().ready()));
+                    () -> readiness.evaluate().ready(),
+                    decoration()));
             mirrorPods.start();
         }
         checkNotStopped();
@@ -340,6 +342,19 @@ public final class ComponentMain {
         }
         synchronized (stateLock) {
             return exitCode;
+        }
+    }
+
+    /**
+     * The component's additions to its mirror pod; a bad one is the component's bug, logged,
+     * and the plain pod is published rather than none.
+     */
+    private MirrorPodDecoration decoration() {
+        try {
+            return component.mirrorPodDecoration(health.port());
+        } catch (RuntimeException e) {
+            log.error("{} mirror pod decoration failed; publishing the plain pod", displayName, e);
+            return MirrorPodDecoration.NONE;
         }
     }
 

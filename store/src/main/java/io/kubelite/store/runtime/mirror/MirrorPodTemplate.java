@@ -3,6 +3,7 @@ package io.kubelite.store.runtime.mirror;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import io.kubelite.api.Container;
+import io.kubelite.api.ContainerPort;
 import io.kubelite.api.ContainerState;
 import io.kubelite.api.ContainerStateRunning;
 import io.kubelite.api.ContainerStatus;
@@ -50,6 +51,7 @@ public final class MirrorPodTemplate {
      * @param logs        whether {@code /logs} is served on {@code healthPort}
      * @param ready       the process's readiness now
      * @param startTime   when the process started; null: the pod's creation
+     * @param decoration  extra labels and named container ports
      */
     public record Shape(
             String name,
@@ -61,7 +63,39 @@ public final class MirrorPodTemplate {
             int healthPort,
             boolean logs,
             boolean ready,
-            Instant startTime) {}
+            Instant startTime,
+            MirrorPodDecoration decoration) {
+        /** Without decoration: a control-plane process's or an etcd member's pod. */
+        public Shape(
+                String name,
+                String component,
+                String nodeName,
+                String ip,
+                String image,
+                List<String> command,
+                int healthPort,
+                boolean logs,
+                boolean ready,
+                Instant startTime) {
+            this(
+                    name,
+                    component,
+                    nodeName,
+                    ip,
+                    image,
+                    command,
+                    healthPort,
+                    logs,
+                    ready,
+                    startTime,
+                    MirrorPodDecoration.NONE);
+        }
+
+        /** The same shape with readiness {@code r}. */
+        public Shape withReady(boolean r) {
+            return new Shape(name, component, nodeName, ip, image, command, healthPort, logs, r, startTime, decoration);
+        }
+    }
 
     private MirrorPodTemplate() {}
 
@@ -70,7 +104,8 @@ public final class MirrorPodTemplate {
                 .setName(s.name())
                 .setNamespace(MirrorPods.NAMESPACE)
                 .putLabels("component", s.component())
-                .putLabels("tier", "control-plane");
+                .putLabels("tier", "control-plane")
+                .putAllLabels(s.decoration().labels());
         if (s.logs() && s.healthPort() > 0) {
             meta.putAnnotations(MirrorPods.LOG_PORT, Integer.toString(s.healthPort()));
         }
@@ -79,6 +114,12 @@ public final class MirrorPodTemplate {
                 .setImage(s.image())
                 .addAllCommand(s.command())
                 .setImagePullPolicy("IfNotPresent");
+        for (MirrorPodDecoration.Port p : s.decoration().ports()) {
+            c.addPorts(ContainerPort.newBuilder()
+                    .setName(p.name())
+                    .setContainerPort(p.port())
+                    .setProtocol(p.protocol()));
+        }
         if (s.healthPort() > 0) {
             c.setReadinessProbe(Probe.newBuilder()
                     .setHttpGet(HTTPGetAction.newBuilder()

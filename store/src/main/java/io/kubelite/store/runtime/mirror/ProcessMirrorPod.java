@@ -32,6 +32,19 @@ public final class ProcessMirrorPod implements MirrorPodSource {
             int healthPort,
             Instant started,
             BooleanSupplier ready) {
+        this(componentName, identity, host, command, healthPort, started, ready, MirrorPodDecoration.NONE);
+    }
+
+    /** As above, with the component's labels and named ports ({@code Component#mirrorPodDecoration}). */
+    public ProcessMirrorPod(
+            String componentName,
+            String identity,
+            String host,
+            List<String> command,
+            int healthPort,
+            Instant started,
+            BooleanSupplier ready,
+            MirrorPodDecoration decoration) {
         String component = component(componentName);
         this.shape = new MirrorPodTemplate.Shape(
                 podName(componentName, identity),
@@ -43,7 +56,8 @@ public final class ProcessMirrorPod implements MirrorPodSource {
                 healthPort,
                 true,
                 false,
-                started);
+                started,
+                decoration);
         this.ready = ready;
     }
 
@@ -63,18 +77,6 @@ public final class ProcessMirrorPod implements MirrorPodSource {
 
     @Override
     public List<Pod> desired() {
-        boolean r = ready.getAsBoolean();
-        MirrorPodTemplate.Shape s = shape;
-        return List.of(MirrorPodTemplate.pod(new MirrorPodTemplate.Shape(
-                s.name(),
-                s.component(),
-                s.nodeName(),
-                s.ip(),
-                s.image(),
-                s.command(),
-                s.healthPort(),
-                s.logs(),
-                r,
-                s.startTime())));
+        return List.of(MirrorPodTemplate.pod(shape.withReady(ready.getAsBoolean())));
     }
 }

@@ -1,0 +1,58 @@
+package io.kubelite.launcher;
+
+import io.kubelite.cli.ApiServerConnection;
+import io.kubelite.store.runtime.DurationConverter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kubelite addons}: a one-shot that installs the cluster's add-on objects through the
+ * API server (today the kube-dns Service, see {@link ClusterAddons}), as kubeadm's addon
+ * phase does. Exit 0 when applied (prints kubectl's {@code service/kube-dns created},
+ * {@code configured} or {@code unchanged}), 1 with a one-line error otherwise.
+ */
+@Command(
+        name = "addons",
+        mixinStandardHelpOptions = true,
+        description = "Create or update the add-on objects (the kube-dns Service in kube-system) through the "
+                + "API server, waiting for it first.")
+final class AddonsCommand implements Callable<Integer> {
+    @Option(
+            names = "--kubeconfig",
+            defaultValue = ".kubelite/kubeconfig",
+            description = "Admin kubeconfig of the cluster (default: ${DEFAULT-VALUE}).")
+    Path kubeconfig;
+
+    @Option(
+            names = "--cluster-dns-ip",
+            defaultValue = KubeDnsService.DEFAULT_IP,
+            description = "Cluster IP of the kube-dns Service (default: ${DEFAULT-VALUE}).")
+    String clusterDnsIp;
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "120s",
+            converter = DurationConverter.class,
+            description = "How long to wait for the API server (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() {
+        try (QuietLogs quiet = QuietLogs.start()) {
+            if (!ClusterAddons.isIpv4(clusterDnsIp)) {
+                throw new AddonsException("--cluster-dns-ip must be an IPv4 address, got \"" + clusterDnsIp + "\"");
+            }
+            ApiServerConnection api = ApiServerConnection.fromKubeconfig(kubeconfig);
+            ClusterAddons.Outcome o = new ClusterAddons(api, timeout).installKubeDns(clusterDnsIp);
+            System.out.println("service/" + KubeDnsService.NAME + " " + o.word + " (kube-system, cluster IP "
+                    + clusterDnsIp + ")");
+            return 0;
+        } catch (AddonsException | IllegalArgumentException e) {
+            System.err.println("kubelite addons: " + e.getMessage());
+            return 1;
+        }
+    }
+}
