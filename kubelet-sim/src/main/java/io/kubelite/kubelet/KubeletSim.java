@@ -11,6 +11,7 @@ import io.kubelite.kubelet.clock.ScheduledTimers;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.config.InformerConfigObjects;
+import io.kubelite.kubelet.network.SimNetwork;
 import io.kubelite.kubelet.node.NodeAgent;
 import io.kubelite.kubelet.node.NodeConfigLoader;
 import io.kubelite.kubelet.node.NodeTemplate;
@@ -62,6 +63,7 @@ public final class KubeletSim implements Component {
     private final PodManager pods = new PodManager();
     private ScheduledTimers timers;
     private LogServer logServer;
+    private SimNetwork network;
     private SharedInformerFactory informers;
     private PodStatusWriter writer;
     private EventRecorder recorder;
@@ -90,10 +92,6 @@ public final class KubeletSim implements Component {
         ContainerLogStore logs = new ContainerLogStore(timers::nowMillis);
         RunningContainers containers = new RunningContainers();
         ContainerRuntime runtime = new ContainerRuntime(timers, scale, logs, containers);
-        logServer = new LogServer(options.kubeletBindAddress, options.kubeletPort, logs, containers);
-        logServer.start();
-        LOG.info("container logs served on {}:{}", options.kubeletBindAddress, logServer.port());
-
         Store store = new Store(etcd);
         ObjectStore<Node> nodeStore = store.of(NodeKind.RESOURCE);
         ObjectStore<Lease> leaseStore = store.of(LeaseKind.RESOURCE);
@@ -116,6 +114,14 @@ public final class KubeletSim implements Component {
         informers = new SharedInformerFactory(ListerWatchers.etcd(store));
         ConfigObjects config = new InformerConfigObjects(informers);
 
+        // the pod network finds a pod IP's node in the node informer's cache (every Node)
+        Informer<Node> nodeInformer = informers.get(NodeKind.RESOURCE);
+        network = new SimNetwork(options.dnsSettings(), options.kubeProxyAddress, nodeInformer::list);
+        network.start();
+        logServer = new LogServer(options.kubeletBindAddress, options.kubeletPort, logs, containers, network);
+        logServer.start();
+        LOG.info("container logs served on {}:{}", options.kubeletBindAddress, logServer.port());
+
         List<NodeTemplate> templates = templates();
         for (int i = 0; i < templates.size(); i++) {
             String fallback =
@@ -133,6 +139,7 @@ public final class KubeletSim implements Component {
                     events,
                     config,
                     options.configSyncPeriod);
+            a.networking(network.forNode(a.name(), options.nodeAddress));
             agents.add(a);
             pods.addAgent(a);
         }
@@ -141,7 +148,6 @@ public final class KubeletSim implements Component {
 
         Map<String, NodeAgent> byName = new LinkedHashMap<>();
         agents.forEach(a -> byName.put(a.name(), a));
-        Informer<Node> nodeInformer = informers.get(NodeKind.RESOURCE);
         nodeInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node n) {
@@ -279,6 +285,9 @@ public final class KubeletSim implements Component {
         }
         if (logServer != null) {
             logServer.close();
+        }
+        if (network != null) {
+            network.close();
         }
         if (recorder != null) {
             recorder.close();
