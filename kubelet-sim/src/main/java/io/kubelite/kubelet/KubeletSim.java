@@ -64,6 +64,7 @@ public final class KubeletSim implements Component {
     private ScheduledTimers timers;
     private LogServer logServer;
     private SimNetwork network;
+    private RunningContainers containers;
     private SharedInformerFactory informers;
     private PodStatusWriter writer;
     private EventRecorder recorder;
@@ -90,7 +91,7 @@ public final class KubeletSim implements Component {
         TimeScale scale = new TimeScale(options.timeScale);
         timers = new ScheduledTimers("kubelet-sim", options.simThreads);
         ContainerLogStore logs = new ContainerLogStore(timers::nowMillis);
-        RunningContainers containers = new RunningContainers();
+        containers = new RunningContainers();
         ContainerRuntime runtime = new ContainerRuntime(timers, scale, logs, containers);
         Store store = new Store(etcd);
         ObjectStore<Node> nodeStore = store.of(NodeKind.RESOURCE);
@@ -254,6 +255,12 @@ public final class KubeletSim implements Component {
     /** The port of the container-log endpoint (valid after start). */
     public int kubeletPort() {
         return logServer.port();
+    }
+
+    /** The current instance of a container on this process's nodes (what exec reaches), for tests and embedding. */
+    public java.util.Optional<io.kubelite.kubelet.runtime.SimContainer> container(
+            String namespace, String pod, String container) {
+        return containers == null ? java.util.Optional.empty() : containers.get(namespace, pod, container);
     }
 
     public List<String> nodeNames() {

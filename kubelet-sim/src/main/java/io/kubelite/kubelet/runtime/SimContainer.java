@@ -257,6 +257,11 @@ public final class SimContainer {
                 .network(network);
     }
 
+    /** The pod's network this instance's programs and execs reach. */
+    public PodNetwork network() {
+        return network;
+    }
+
     /** The pod's network, for this instance's programs and execs from now on. */
     public void network(PodNetwork network) {
         this.network = java.util.Objects.requireNonNull(network, "network");
