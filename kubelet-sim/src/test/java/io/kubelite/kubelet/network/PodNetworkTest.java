@@ -383,6 +383,13 @@ class PodNetworkTest {
                 .write("/usr/share/nginx/html/index.html", "edited in the container\n", false);
         assertThat(body(get(client, nginxIp, 80, "/"))).isEqualTo("edited in the container\n");
 
+        // inside the nginx pod, localhost is its own loopback
+        PodNetwork nginxNet =
+                simB.container("default", "nginx", "nginx").orElseThrow().network();
+        assertThat(nginxNet.podIp()).isEqualTo(nginxIp);
+        assertThat(body(get(nginxNet, "127.0.0.1", 80, "/"))).isEqualTo("edited in the container\n");
+        assertThat(get(nginxNet, "localhost", 5678, "/").failure()).isEqualTo(Failure.REFUSED);
+
         // nothing listens on 81; a port on an address no node holds times out; not HTTP gets a 400
         assertThat(get(client, nginxIp, 81, "/").failure()).isEqualTo(Failure.REFUSED);
         assertThat(client.tcp("10.250.0.1", 80, new byte[0], Duration.ofMillis(300))
