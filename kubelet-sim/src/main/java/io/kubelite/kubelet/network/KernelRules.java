@@ -71,7 +71,14 @@ final class KernelRules {
             result = new CompletableFuture<>();
             r.inFlight = result;
         }
-        http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((resp, err) -> {
+        CompletableFuture<HttpResponse<String>> sent;
+        try {
+            sent = http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        } catch (RuntimeException e) {
+            // the client's executor is shut down (the network is closing): nothing is fetched
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((resp, err) -> {
             Optional<RuleTrace> now;
             synchronized (r) {
                 if (err == null && resp.statusCode() == 200) {
