@@ -450,4 +450,66 @@ class PodNetworkTest {
             echo.join(5000);
         }
     }
+
+    @Test
+    void theEndpointSliceControllerTakesAPodWhoseReadinessFailsOutOfItsService() throws Exception {
+        startCluster();
+        var cm = io.kubelite.controllers.ControllerManagerMain.parse(
+                "--etcd-endpoints",
+                ETCD.cluster().endpointsString(),
+                "--etcd-prefix",
+                etcd.prefix(),
+                "--health-port",
+                "0",
+                "--leader-elect=false",
+                "--id",
+                "pod-network-test",
+                "--controllers=endpointslice");
+        var main = cm.componentMain();
+        main.start();
+        closers.add(main::shutdown);
+        Poll.until(
+                WAIT,
+                "the EndpointSlice controller running",
+                () -> cm.component().running());
+
+        pods.create(pod(
+                        "client",
+                        "a-0",
+                        Map.of(),
+                        Container.newBuilder()
+                                .setName("c")
+                                .setImage("busybox")
+                                .addCommand("sleep")
+                                .addCommand("3600")))
+                .join();
+        pods.create(pod("web-1", "a-0", Map.of("app", "web"), serveHostname())).join();
+        pods.create(pod("web-2", "b-0", Map.of("app", "web"), serveHostname())).join();
+        services.create(Service.newBuilder()
+                        .setMetadata(ObjectMeta.newBuilder().setName("web").setNamespace("default"))
+                        .setSpec(ServiceSpec.newBuilder()
+                                .setType("ClusterIP")
+                                .setClusterIp("10.96.0.60")
+                                .addClusterIps("10.96.0.60")
+                                .putSelector("app", "web")
+                                .addPorts(ServicePort.newBuilder()
+                                        .setProtocol("TCP")
+                                        .setPort(80)
+                                        .setTargetPort(Value.newBuilder().setNumberValue(9376))))
+                        .build())
+                .join();
+        PodNetwork client = clientNetwork();
+        Poll.until(
+                WAIT,
+                "GETs of http://10.96.0.60 answered by web-1 and web-2",
+                () -> spread(client, "10.96.0.60", 80, 30),
+                seen -> seen.keySet().equals(Set.of("web-1", "web-2")));
+
+        simB.container("default", "web-2", "web").orElseThrow().filesystem().write("/tmp/unready", "", false);
+        Poll.until(
+                WAIT,
+                "GETs of http://10.96.0.60 answered by web-1 only",
+                () -> spread(client, "10.96.0.60", 80, 20),
+                seen -> seen.keySet().equals(Set.of("web-1")));
+    }
 }
