@@ -11,6 +11,7 @@ import io.kubelite.kubelet.clock.ScheduledTimers;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.config.InformerConfigObjects;
+import io.kubelite.kubelet.network.SimNetwork;
 import io.kubelite.kubelet.node.NodeAgent;
 import io.kubelite.kubelet.node.NodeConfigLoader;
 import io.kubelite.kubelet.node.NodeTemplate;
@@ -62,6 +63,8 @@ public final class KubeletSim implements Component {
     private final PodManager pods = new PodManager();
     private ScheduledTimers timers;
     private LogServer logServer;
+    private SimNetwork network;
+    private RunningContainers containers;
     private SharedInformerFactory informers;
     private PodStatusWriter writer;
     private EventRecorder recorder;
@@ -88,12 +91,8 @@ public final class KubeletSim implements Component {
         TimeScale scale = new TimeScale(options.timeScale);
         timers = new ScheduledTimers("kubelet-sim", options.simThreads);
         ContainerLogStore logs = new ContainerLogStore(timers::nowMillis);
-        RunningContainers containers = new RunningContainers();
+        containers = new RunningContainers();
         ContainerRuntime runtime = new ContainerRuntime(timers, scale, logs, containers);
-        logServer = new LogServer(options.kubeletBindAddress, options.kubeletPort, logs, containers);
-        logServer.start();
-        LOG.info("container logs served on {}:{}", options.kubeletBindAddress, logServer.port());
-
         Store store = new Store(etcd);
         ObjectStore<Node> nodeStore = store.of(NodeKind.RESOURCE);
         ObjectStore<Lease> leaseStore = store.of(LeaseKind.RESOURCE);
@@ -116,6 +115,14 @@ public final class KubeletSim implements Component {
         informers = new SharedInformerFactory(ListerWatchers.etcd(store));
         ConfigObjects config = new InformerConfigObjects(informers);
 
+        // the pod network finds a pod IP's node in the node informer's cache (every Node)
+        Informer<Node> nodeInformer = informers.get(NodeKind.RESOURCE);
+        network = new SimNetwork(options.dnsSettings(), options.kubeProxyAddress, nodeInformer::list);
+        network.start();
+        logServer = new LogServer(options.kubeletBindAddress, options.kubeletPort, logs, containers, network);
+        logServer.start();
+        LOG.info("container logs served on {}:{}", options.kubeletBindAddress, logServer.port());
+
         List<NodeTemplate> templates = templates();
         for (int i = 0; i < templates.size(); i++) {
             String fallback =
@@ -133,6 +140,7 @@ public final class KubeletSim implements Component {
                     events,
                     config,
                     options.configSyncPeriod);
+            a.networking(network.forNode(a.name(), options.nodeAddress));
             agents.add(a);
             pods.addAgent(a);
         }
@@ -141,7 +149,6 @@ public final class KubeletSim implements Component {
 
         Map<String, NodeAgent> byName = new LinkedHashMap<>();
         agents.forEach(a -> byName.put(a.name(), a));
-        Informer<Node> nodeInformer = informers.get(NodeKind.RESOURCE);
         nodeInformer.addHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node n) {
@@ -250,6 +257,12 @@ public final class KubeletSim implements Component {
         return logServer.port();
     }
 
+    /** The current instance of a container on this process's nodes (what exec reaches), for tests and embedding. */
+    public java.util.Optional<io.kubelite.kubelet.runtime.SimContainer> container(
+            String namespace, String pod, String container) {
+        return containers == null ? java.util.Optional.empty() : containers.get(namespace, pod, container);
+    }
+
     public List<String> nodeNames() {
         return agents.stream().map(NodeAgent::name).toList();
     }
@@ -279,6 +292,9 @@ public final class KubeletSim implements Component {
         }
         if (logServer != null) {
             logServer.close();
+        }
+        if (network != null) {
+            network.close();
         }
         if (recorder != null) {
             recorder.close();

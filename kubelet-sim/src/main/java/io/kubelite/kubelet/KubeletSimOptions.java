@@ -1,5 +1,6 @@
 package io.kubelite.kubelet;
 
+import io.kubelite.kubelet.network.DnsSettings;
 import io.kubelite.store.runtime.DurationConverter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -175,6 +176,43 @@ public final class KubeletSimOptions {
                     "Scheduler threads running every simulated program, probe and heartbeat (default: ${DEFAULT-VALUE}).")
     int simThreads = 2;
 
+    @Option(
+            names = "--cluster-dns",
+            defaultValue = DnsSettings.DEFAULT_CLUSTER_DNS,
+            paramLabel = "IP[,IP...]",
+            description = "The cluster DNS Service's IPs, the nameservers of ClusterFirst pods; empty: none, and"
+                    + " such pods fall back to the Default policy (default: ${DEFAULT-VALUE}).")
+    String clusterDns = DnsSettings.DEFAULT_CLUSTER_DNS;
+
+    @Option(
+            names = "--cluster-domain",
+            defaultValue = DnsSettings.DEFAULT_CLUSTER_DOMAIN,
+            paramLabel = "DOMAIN",
+            description =
+                    "The cluster's DNS domain, for pods' search domains and /etc/hosts (default: ${DEFAULT-VALUE}).")
+    String clusterDomain = DnsSettings.DEFAULT_CLUSTER_DOMAIN;
+
+    @Option(
+            names = "--resolv-conf",
+            defaultValue = "",
+            paramLabel = "FILE",
+            description = "The nodes' own resolv.conf, what Default-policy (and hostNetwork ClusterFirst) pods get;"
+                    + " empty: the nodes have no resolver, and such pods get nameserver 127.0.0.1 (default: none).")
+    String resolvConf = "";
+
+    @Option(
+            names = "--kube-proxy-address",
+            defaultValue = "127.0.0.1:10249",
+            paramLabel = "HOST:PORT",
+            description = "kube-proxy's rules endpoint, the nodes' iptables rules that pod connections follow"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String kubeProxyAddress = "127.0.0.1:10249";
+
+    /** The DNS flags as settings; throws {@link IllegalArgumentException} naming a bad flag. */
+    public DnsSettings dnsSettings() {
+        return DnsSettings.of(clusterDns, clusterDomain, resolvConf);
+    }
+
     public int nodes() {
         return nodes != null ? nodes : (nodeConfig != null ? 0 : 1);
     }
@@ -194,6 +232,11 @@ public final class KubeletSimOptions {
         }
         if (!(eventQps >= 0) || Double.isInfinite(eventQps) || eventBurst < 1) {
             throw new IllegalArgumentException("--event-qps must be 0 or more and --event-burst at least 1");
+        }
+        dnsSettings();
+        int colon = kubeProxyAddress == null ? -1 : kubeProxyAddress.lastIndexOf(':');
+        if (colon <= 0 || !kubeProxyAddress.substring(colon + 1).matches("\\d{1,5}")) {
+            throw new IllegalArgumentException("--kube-proxy-address: \"" + kubeProxyAddress + "\" is not HOST:PORT");
         }
         if (kubeletPort < 0 || kubeletPort > 65535) {
             throw new IllegalArgumentException("--kubelet-port: " + kubeletPort + " is not a port");
@@ -279,6 +322,31 @@ public final class KubeletSimOptions {
 
     public KubeletSimOptions simThreads(int n) {
         this.simThreads = n;
+        return this;
+    }
+
+    public KubeletSimOptions clusterDns(String ips) {
+        this.clusterDns = ips;
+        return this;
+    }
+
+    public KubeletSimOptions clusterDomain(String domain) {
+        this.clusterDomain = domain;
+        return this;
+    }
+
+    public KubeletSimOptions resolvConf(String file) {
+        this.resolvConf = file;
+        return this;
+    }
+
+    public KubeletSimOptions kubeProxyAddress(String hostPort) {
+        this.kubeProxyAddress = hostPort;
+        return this;
+    }
+
+    public KubeletSimOptions nodeAddress(String ip) {
+        this.nodeAddress = ip;
         return this;
     }
 

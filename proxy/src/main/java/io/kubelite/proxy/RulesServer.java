@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /rules/NODE}: the node's rules in iptables-save form (404 for a node this
- *       process does not serve);
+ *       process does not serve), with an {@code ETag}: a request whose {@code If-None-Match}
+ *       names the current rules gets 304 and no body, so a poller pays nothing while they stay;
  *   <li>{@code GET /trace/NODE?dst=IP:PORT[&from=IP][&protocol=TCP][&seed=N][&node-ip=IP]}: the
  *       {@link RuleTrace} of a new connection ({@code from} defaults to 10.0.0.1 (a pod);
  *       {@code node-ip} names the node's own address, for NodePort destinations); 400 on bad
@@ -54,7 +55,11 @@ public final class RulesServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private record Reply(int status, String body) {}
+    private record Reply(int status, String body, String etag) {
+        Reply(int status, String body) {
+            this(status, body, null);
+        }
+    }
 
     private interface Handler {
         Reply reply();
@@ -70,6 +75,14 @@ public final class RulesServer implements AutoCloseable {
             log.warn("kube-proxy http {} failed", ex.getRequestURI(), e);
             r = new Reply(500, "internal error: " + e + "\n");
         }
+        if (r.etag() != null) {
+            ex.getResponseHeaders().set("ETag", r.etag());
+            if (r.etag().equals(ex.getRequestHeaders().getFirst("If-None-Match"))) {
+                ex.sendResponseHeaders(304, -1);
+                ex.close();
+                return;
+            }
+        }
         byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         ex.sendResponseHeaders(r.status(), body.length);
@@ -81,7 +94,7 @@ public final class RulesServer implements AutoCloseable {
     private static Reply rules(HttpExchange ex, ProxyState state) {
         String node = node(ex, "/rules/");
         return state.rules(node)
-                .map(r -> new Reply(200, r))
+                .map(r -> new Reply(200, r, etag(r)))
                 .orElseGet(() -> new Reply(404, "node " + node + " is not served by this kube-proxy\n"));
     }
 
@@ -115,6 +128,11 @@ public final class RulesServer implements AutoCloseable {
                         nodeIps,
                         seed);
         return new Reply(200, result.describe());
+    }
+
+    /** A strong validator of one rules text: its hash and length, quoted as HTTP wants. */
+    static String etag(String rules) {
+        return "\"" + Integer.toHexString(rules.hashCode()) + "-" + Integer.toHexString(rules.length()) + "\"";
     }
 
     private static String node(HttpExchange ex, String prefix) {

@@ -8,6 +8,7 @@ import io.kubelite.api.Pod;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.config.ConfigObjects;
+import io.kubelite.kubelet.network.NodeNetworking;
 import io.kubelite.kubelet.pod.PodAdmitter;
 import io.kubelite.kubelet.pod.PodEvents;
 import io.kubelite.kubelet.pod.PodHost;
@@ -66,6 +67,8 @@ public final class NodeAgent implements PodHost {
     /** hostPath volumes' files: the simulated node's own tree. */
     private final SimulatedFilesystem hostFiles = SimulatedFilesystem.empty();
 
+    private volatile NodeNetworking networking = NodeNetworking.NONE;
+
     public NodeAgent(
             NodeTemplate template,
             ObjectStore<Node> nodes,
@@ -97,6 +100,16 @@ public final class NodeAgent implements PodHost {
 
     public String name() {
         return template.name();
+    }
+
+    /** The node's pod networking; set before its pods start (none until then). */
+    public void networking(NodeNetworking n) {
+        this.networking = java.util.Objects.requireNonNull(n, "networking");
+    }
+
+    @Override
+    public NodeNetworking networking() {
+        return networking;
     }
 
     @Override
@@ -356,6 +369,7 @@ public final class NodeAgent implements PodHost {
 
     @Override
     public void releasePodIp(String uid) {
+        networking.release(uid);
         PodIpAllocator a = allocator;
         if (a != null) {
             a.release(uid);

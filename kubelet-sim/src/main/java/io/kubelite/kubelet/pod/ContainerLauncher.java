@@ -9,6 +9,8 @@ import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.config.ContainerConfigException;
 import io.kubelite.kubelet.config.ContainerEnvironment;
 import io.kubelite.kubelet.config.EffectiveSecurityContext;
+import io.kubelite.kubelet.network.NodeNetworking;
+import io.kubelite.kubelet.network.ResolvConf;
 import io.kubelite.kubelet.runtime.Behaviour;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
@@ -45,6 +47,9 @@ final class ContainerLauncher {
     private final TimestampPrecision precision;
     private final ContainerEnvironment environment;
     private final PodVolumes volumes;
+    private final NodeNetworking networking;
+    /** The pod's resolv.conf, made once as the kubelet makes it once per sandbox; null until the first container. */
+    private ResolvConf dns;
     /** The first app container not started yet because the one before it runs its postStart hook; -1 for none. */
     private int heldBack = -1;
 
@@ -56,7 +61,9 @@ final class ContainerLauncher {
             ProbeManager probes,
             LifecycleHooks hooks,
             ContainerEnvironment environment,
-            PodVolumes volumes) {
+            PodVolumes volumes,
+            NodeNetworking networking) {
+        this.networking = networking;
         this.environment = environment;
         this.volumes = volumes;
         this.pod = pod;
@@ -240,6 +247,10 @@ final class ContainerLauncher {
         }
         SimContainer c = runtime.create(ref, spec, config.env(), s.init, s.behaviour, resumeId, resumeStartedAt);
         volumes.mountInto(s.spec, config.env(), c.filesystem());
+        if (dns == null) {
+            dns = networking.dns(pod.pod(), (type, reason, message) -> pod.event(null, type, reason, message));
+        }
+        networking.attach(pod.pod(), pod.podIp(), dns, c);
         TerminationMessage.prepare(c);
         security.applyTo(c);
         s.current = c;

@@ -1,6 +1,7 @@
 package io.kubelite.kubelet.pod;
 
 import io.kubelite.kubelet.config.ConfigObjects;
+import io.kubelite.kubelet.network.NodeNetworking;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import java.time.Duration;
@@ -47,6 +48,11 @@ public interface PodHost {
     /** How often configMap, secret, downwardAPI and projected volumes are brought up to date (unscaled). */
     default Duration configSyncPeriod() {
         return Duration.ofMinutes(1);
+    }
+
+    /** The node's side of pod networking: DNS files and each container's network. */
+    default NodeNetworking networking() {
+        return NodeNetworking.NONE;
     }
 
     /** Where this node's pod Events go. */

@@ -99,7 +99,8 @@ public final class PodWorker {
                 new ProbeManager(context, timers, scale),
                 hooks,
                 new ContainerEnvironment(host.config()),
-                volumes);
+                volumes,
+                host.networking());
         this.termination = new PodTermination(context, containers);
         this.deadline = new ActiveDeadline(context, timers, scale);
         this.storage = new LocalStorageEviction(context, timers, scale);

@@ -47,12 +47,15 @@ public final class LogServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogServer.class);
     private static final String PREFIX = "/containerLogs/";
     private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String SIMNET_TCP = "/simnet/tcp";
+    private static final int SIMNET_MAX_REQUEST = 1 << 20;
     private static final long TIMEOUT_SECONDS = 10;
 
     private final String bindAddress;
     private final int requestedPort;
     private final ContainerLogStore logs;
     private final StreamServer streams;
+    private final PodTraffic traffic;
     private Vertx vertx;
     private HttpServer server;
     private boolean closed;
@@ -63,6 +66,13 @@ public final class LogServer implements AutoCloseable {
 
     /** Also serves exec and attach into {@code containers} ({@link StreamServer}). */
     public LogServer(String bindAddress, int port, ContainerLogStore logs, RunningContainers containers) {
+        this(bindAddress, port, logs, containers, PodTraffic.NONE);
+    }
+
+    /** Also answers pod-network exchanges other kubelet-sims route to this process's pods ({@code POST /simnet/tcp}). */
+    public LogServer(
+            String bindAddress, int port, ContainerLogStore logs, RunningContainers containers, PodTraffic traffic) {
+        this.traffic = Objects.requireNonNull(traffic, "traffic");
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.requestedPort = port;
         this.logs = Objects.requireNonNull(logs, "logs");
@@ -115,11 +125,71 @@ public final class LogServer implements AutoCloseable {
             respond(req, 200, "ok");
         } else if (path.startsWith(PREFIX)) {
             logs(req);
+        } else if (path.equals(SIMNET_TCP)) {
+            simnet(req);
         } else if (StreamServer.handles(path)) {
             streams.handle(req);
         } else {
             respond(req, 404, "404 page not found\n");
         }
+    }
+
+    /**
+     * {@code POST /simnet/tcp?src=IP&sport=N&dst=IP&port=N} with the request bytes: a connection
+     * another kubelet-sim routed to one of our pods. 200 with what the pod's server sent, or
+     * with {@code X-Simnet-Failure} naming why nothing answered; 400 for bad parameters.
+     */
+    private void simnet(HttpServerRequest req) {
+        if (!req.method().equals(HttpMethod.POST)) {
+            respond(req, 405, "POST only\n");
+            return;
+        }
+        String src = req.getParam("src");
+        String dst = req.getParam("dst");
+        int sport;
+        int port;
+        try {
+            sport = Integer.parseInt(req.getParam("sport", "0"));
+            port = Integer.parseInt(req.getParam("port", ""));
+        } catch (NumberFormatException e) {
+            respond(req, 400, "sport and port must be numbers\n");
+            return;
+        }
+        if (src == null || dst == null || port < 1 || port > 65535) {
+            respond(req, 400, "src, dst and port are required\n");
+            return;
+        }
+        Context eventLoop = vertx.getOrCreateContext();
+        req.body()
+                .onFailure(e -> respond(req, 400, "cannot read the request: " + e.getMessage() + "\n"))
+                .onSuccess(body -> {
+                    if (body.length() > SIMNET_MAX_REQUEST) {
+                        respond(req, 413, "request too large\n");
+                        return;
+                    }
+                    traffic.deliverTcp(src, sport, dst, port, body.getBytes())
+                            .whenComplete((reply, err) -> eventLoop.runOnContext(v -> {
+                                HttpServerResponse resp = req.response();
+                                if (resp.ended() || resp.closed()) {
+                                    return;
+                                }
+                                if (err != null) {
+                                    respond(req, 500, "internal error\n");
+                                    return;
+                                }
+                                resp.setStatusCode(200).putHeader("Content-Type", "application/octet-stream");
+                                resp.putHeader("X-Simnet-Detail", ascii(reply.detail()));
+                                if (!reply.ok()) {
+                                    resp.putHeader(
+                                            "X-Simnet-Failure", reply.failure().name());
+                                }
+                                resp.end(io.vertx.core.buffer.Buffer.buffer(reply.response()));
+                            }));
+                });
+    }
+
+    private static String ascii(String s) {
+        return s == null ? "" : s.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** What a log request asks for, read from its path and query. */

@@ -257,6 +257,11 @@ public final class SimContainer {
                 .network(network);
     }
 
+    /** The pod's network this instance's programs and execs reach. */
+    public PodNetwork network() {
+        return network;
+    }
+
     /** The pod's network, for this instance's programs and execs from now on. */
     public void network(PodNetwork network) {
         this.network = java.util.Objects.requireNonNull(network, "network");
@@ -336,12 +341,20 @@ public final class SimContainer {
         exit(137);
     }
 
+    /**
+     * True while the program runs, is not stopping and has finished starting up: it accepts
+     * connections on whatever ports it listens on (a known image's own port, {@link #serves} else).
+     */
+    public synchronized boolean listening() {
+        return running
+                && !exited
+                && !stopping
+                && timers.nowMillis() - startedAt >= scale.millis(behaviour.startupTime());
+    }
+
     /** True while the program runs, is not stopping, has finished starting up, and listens on {@code port}. */
     public synchronized boolean serves(int port) {
-        if (!running || exited || stopping) {
-            return false;
-        }
-        if (timers.nowMillis() - startedAt < scale.millis(behaviour.startupTime())) {
+        if (!listening()) {
             return false;
         }
         if (spec.getPortsCount() == 0) {
