@@ -4,8 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * curl 8's {@code curl [-sSfLiIvO] [-o FILE] [-m SEC] [--connect-timeout SEC] [-w FORMAT]
@@ -43,6 +45,8 @@ final class CurlCommand {
     private Double connectTimeout;
     private int maxRedirs = 50;
     private final List<String> headers = new ArrayList<>();
+    /** Output files this run has written: later bodies are appended, as to one open file. */
+    private final Set<String> opened = new HashSet<>();
 
     // what one transfer saw, for -w and the messages
     private long start;
@@ -449,7 +453,7 @@ final class CurlCommand {
     }
 
     /** Where the transfer's output goes: stdout, {@code -o FILE}, or {@code -O} (the URL's file name). */
-    private String outputPath(int i) {
+    private String outputPath() {
         if (output != null && !output.equals("-")) {
             return output;
         }
@@ -465,11 +469,9 @@ final class CurlCommand {
         return q >= 0 ? last.substring(0, q) : last;
     }
 
-    private final java.util.Set<String> opened = new java.util.HashSet<>();
-
     /** Writes to the transfer's output; false after ending the transfer when that failed. */
     private boolean sink(byte[] bytes, List<String> urls, int i) {
-        String name = outputPath(i);
+        String name = outputPath();
         if (name == null) {
             io.out.writeBytes(bytes);
             return true;
@@ -494,7 +496,7 @@ final class CurlCommand {
     /** Ends transfer {@code i}: meter, message, {@code -w}, then the next URL. */
     private void done(List<String> urls, int i, int code, String error) {
         // no meter for a URL curl rejects before any transfer starts
-        boolean meter = !silent && !verbose && code != 1 && code != 3 && (outputPath(i) != null || !io.tty);
+        boolean meter = !silent && !verbose && code != 1 && code != 3 && (outputPath() != null || !io.tty);
         if (meter) {
             io.err.write(CurlProgress.meter(sizeDownload, io.simulatedMillisSince(start)));
         }

@@ -13,7 +13,13 @@ final class HostsFile {
 
     /** The IPv4 address {@code /etc/hosts} of {@code fs} gives {@code name}, if any. */
     static Optional<String> lookup(SimulatedFilesystem fs, String name) {
-        return lookup(fs.read("/etc/hosts"), name);
+        String text = fs.read("/etc/hosts");
+        if (text == null && name.equalsIgnoreCase("localhost")) {
+            // the kubelet always writes /etc/hosts with localhost; a container without one
+            // (not yet written) still reaches its own ports, as a probe's wget localhost expects
+            return Optional.of("127.0.0.1");
+        }
+        return lookup(text, name);
     }
 
     static Optional<String> lookup(String text, String name) {

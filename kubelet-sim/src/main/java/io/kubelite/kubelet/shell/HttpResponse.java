@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -159,9 +158,5 @@ record HttpResponse(String statusLine, int status, List<String> headerLines, byt
         StringBuilder sb = new StringBuilder(statusLine).append("\r\n");
         headerLines.forEach(h -> sb.append(h).append("\r\n"));
         return sb.append("\r\n").toString();
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

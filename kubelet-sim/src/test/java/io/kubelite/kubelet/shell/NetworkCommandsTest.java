@@ -301,6 +301,45 @@ class NetworkCommandsTest {
     }
 
     @Test
+    void wgetToStdoutSaysSoAndFilesGoWhereAsked() throws Exception {
+        FakePodNetwork net = new FakePodNetwork();
+        SimulatedFilesystem fs = pod();
+        Run r = sh("wget -O - http://web/chunked", fs, net);
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("chunk stream\n");
+        assertThat(r.err())
+                .isEqualTo("Connecting to web (10.96.0.12:80)\n"
+                        + "writing to stdout\n"
+                        + "-                    100% |********************************|    13  0:00:00 ETA\n"
+                        + "written to stdout\n");
+        Run named = sh("wget -q -O /tmp/page.html http://web/ && wget -q -P /tmp http://web/new", fs, net);
+        assertThat(named.code()).as(named.err()).isZero();
+        assertThat(fs.read("/tmp/page.html")).isEqualTo(FakePodNetwork.INDEX);
+        assertThat(fs.read("/tmp/new")).isEqualTo("new\n");
+        Run noDir = sh("wget -q -O /nodir/x http://web/", fs, net);
+        assertThat(noDir.code()).isEqualTo(1);
+        assertThat(noDir.err()).isEqualTo("wget: can't open '/nodir/x': No such file or directory\n");
+        Run shortBody = sh("wget -q -O /tmp/s http://web/short", fs, net);
+        assertThat(shortBody.code()).isEqualTo(1);
+        assertThat(shortBody.err()).isEqualTo("wget: connection closed prematurely\n");
+        Run curlNoDir = sh("curl -sS -o /nodir/x http://web/", fs, net);
+        assertThat(curlNoDir.code()).isEqualTo(23);
+        assertThat(curlNoDir.err())
+                .isEqualTo("Warning: Failed to open the file /nodir/x: No such file or directory\n"
+                        + "curl: (23) Failure writing output to destination\n");
+    }
+
+    @Test
+    void localhostResolvesWithoutAHostsFile() throws Exception {
+        FakePodNetwork net = new FakePodNetwork();
+        SimulatedFilesystem fs = pod();
+        fs.remove("/etc/hosts", false);
+        Run r = sh("wget -q --spider http://localhost:8080/healthz", fs, net);
+        assertThat(r.err()).isEqualTo("wget: can't connect to remote host (127.0.0.1): Connection refused\n");
+        assertThat(net.queries).isEmpty();
+    }
+
+    @Test
     void wgetToStdoutWorksInACommandSubstitution() throws Exception {
         Run r = sh("page=$(wget -qO- http://web/); echo \"got: $page\"", pod(), new FakePodNetwork());
         assertThat(r.code()).isZero();
