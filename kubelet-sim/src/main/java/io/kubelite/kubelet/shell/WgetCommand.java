@@ -258,7 +258,8 @@ final class WgetCommand {
                             ? "[" + r.address() + "]:" + url.port()
                             : r.address() + ":" + url.port();
                     if (!quiet) {
-                        err.write("Connecting to " + url.host() + " (" + dotted + ")\n");
+                        // busybox names the server as the URL wrote it, port included
+                        err.write("Connecting to " + url.authority() + " (" + dotted + ")\n");
                     }
                     request(t, url, r.address(), redirectsLeft);
                 });

@@ -254,6 +254,10 @@ class NetworkCommandsTest {
         assertThat(notFound.err())
                 .isEqualTo("Connecting to web (10.96.0.12:80)\n"
                         + "wget: server returned error: HTTP/1.1 404 Not Found\n");
+        Run otherPort = sh("wget http://web:8080/", pod(), net);
+        assertThat(otherPort.err())
+                .isEqualTo("Connecting to web:8080 (10.96.0.12:8080)\n"
+                        + "wget: can't connect to remote host (10.96.0.12): Connection refused\n");
         Run refused = sh("wget -q http://refused/", pod(), net);
         assertThat(refused.err()).isEqualTo("wget: can't connect to remote host (10.96.0.13): Connection refused\n");
         Run timedOut = sh("wget -q -T 2 http://silent/", pod(), net);
