@@ -3,8 +3,10 @@ package io.kubelite.kubelet.shell;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -161,32 +163,52 @@ final class NslookupCommand {
             io.exit(1);
             return;
         }
-        ask(server, 0, 0, new ArrayList<>(), replies -> {
-            if (replies.stream().allMatch(r -> r == null)) {
+        byte[][] replies = new byte[questions.size()][];
+        round(server, 0, replies, () -> {
+            if (Arrays.stream(replies).allMatch(r -> r == null)) {
                 server(s + 1);
             } else {
-                print(server, replies);
+                print(server, Arrays.asList(replies));
             }
         });
     }
 
-    /** Question {@code q}, send {@code attempt}: busybox resends unanswered questions {@code retry} times within its timeout. */
-    private void ask(
-            String server, int q, int attempt, List<byte[]> replies, java.util.function.Consumer<List<byte[]>> then) {
-        if (q >= questions.size()) {
-            then.accept(replies);
+    /**
+     * One round of busybox's send loop: every question not yet answered goes out at once, and
+     * the answers are awaited for timeout/retry seconds; {@code retry} rounds in all, so a
+     * silent server costs the timeout once, not once per question.
+     */
+    private void round(String server, int attempt, byte[][] replies, Runnable then) {
+        List<Integer> open = new ArrayList<>();
+        for (int i = 0; i < replies.length; i++) {
+            if (replies[i] == null) {
+                open.add(i);
+            }
+        }
+        if (open.isEmpty() || attempt >= retry) {
+            then.run();
             return;
         }
-        Message query = questions.get(q).query();
         Duration interval = io.seconds((double) timeoutSeconds / retry);
-        io.await(io.network.udp(server, port, query.toWire(), interval), interval, null, r -> {
-            byte[] reply = r != null && r.ok() && matches(r.response(), query) ? r.response() : null;
-            if (reply == null && attempt + 1 < retry) {
-                ask(server, q, attempt + 1, replies, then);
-                return;
+        List<CompletableFuture<PodNetwork.Reply>> sent = new ArrayList<>();
+        for (int i : open) {
+            sent.add(io.network
+                    .udp(server, port, questions.get(i).query().toWire(), interval)
+                    .exceptionally(e -> null));
+        }
+        CompletableFuture<List<PodNetwork.Reply>> all = CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+                .thenApply(v -> sent.stream().map(CompletableFuture::join).toList());
+        io.await(all, interval, List.of(), got -> {
+            for (int n = 0; n < got.size(); n++) {
+                PodNetwork.Reply r = got.get(n);
+                int i = open.get(n);
+                if (r != null
+                        && r.ok()
+                        && matches(r.response(), questions.get(i).query())) {
+                    replies[i] = r.response();
+                }
             }
-            replies.add(reply);
-            ask(server, q + 1, 0, replies, then);
+            round(server, attempt + 1, replies, then);
         });
     }
 
