@@ -248,7 +248,13 @@ final class CurlCommand {
         }
         HttpUrl url = HttpUrl.parse(raw);
         if (url == null) {
-            done(urls, i, 3, "URL rejected: Port number was not a decimal number between 0 and 65535");
+            done(
+                    urls,
+                    i,
+                    3,
+                    HttpUrl.hasHost(raw)
+                            ? "URL rejected: Port number was not a decimal number between 0 and 65535"
+                            : "URL rejected: No host part in the URL");
             return;
         }
         effective = url;

@@ -48,6 +48,22 @@ record HttpUrl(String scheme, String authority, String host, int port, String ta
         return new HttpUrl(scheme, authority, host, port, target);
     }
 
+    /** Whether {@code url} names a host at all (a null {@link #parse} is then a bad port). */
+    static boolean hasHost(String url) {
+        int sep = url.indexOf("://");
+        String rest = sep >= 0 ? url.substring(sep + 3) : url;
+        int end = rest.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = rest.indexOf(c);
+            if (i >= 0) {
+                end = Math.min(end, i);
+            }
+        }
+        String authority = rest.substring(rest.lastIndexOf('@', end - 1) + 1, end);
+        int colon = authority.lastIndexOf(':');
+        return !(colon >= 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority).isEmpty();
+    }
+
     /** The last component of the path (query included, as busybox wget names files), empty for a directory. */
     String lastPathComponent() {
         String t = target.substring(1);

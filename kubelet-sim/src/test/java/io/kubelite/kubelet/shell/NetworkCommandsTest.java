@@ -397,6 +397,10 @@ class NetworkCommandsTest {
         Run https = sh("curl -sS https://web/", pod(), net);
         assertThat(https.code()).isEqualTo(1);
         assertThat(https.err()).isEqualTo("curl: (1) Protocol \"https\" not supported\n");
+        assertThat(sh("curl -sS http://:80/", pod(), net).err())
+                .isEqualTo("curl: (3) URL rejected: No host part in the URL\n");
+        assertThat(sh("curl -sS http://web:99999/", pod(), net).err())
+                .isEqualTo("curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535\n");
         Run unknown = sh("curl --bogus http://web/", pod(), net);
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err())
@@ -471,6 +475,38 @@ class NetworkCommandsTest {
         assertThat(bad.err()).isEqualTo("nc: bad address 'nosuch'\n");
         Run hosts = sh("getent hosts web client", pod(), net);
         assertThat(hosts.out()).isEqualTo("10.96.0.12      web.default.svc.cluster.local\n10.244.1.5      client\n");
+    }
+
+    @Test
+    void badInputGetsAMessageNeverAnException() throws Exception {
+        FakePodNetwork net = new FakePodNetwork();
+        List<String> scripts = List.of(
+                "wget http://",
+                "wget -O",
+                "wget -T x http://web/",
+                "wget 'http://web:99999/'",
+                "wget http://a..b/",
+                "curl ''",
+                "curl http://:80/",
+                "curl -m",
+                "curl -m abc http://web/",
+                "curl -w '%{bogus}' -s http://web/",
+                "nc web",
+                "nc web notaport",
+                "nc -w",
+                "nslookup -type=bogus web",
+                "nslookup -port=0 web",
+                "nslookup web 1.2.3.4 extra",
+                "nslookup ''",
+                "getent",
+                "getent passwd root");
+        for (String script : scripts) {
+            Run r = sh(script, pod(), net);
+            assertThat(r.err() + r.out()).as(script).doesNotContain("Exception").doesNotContain("java.");
+            if (!script.startsWith("curl -w")) {
+                assertThat(r.code()).as(script + " -> " + r.err()).isNotZero();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ kill
