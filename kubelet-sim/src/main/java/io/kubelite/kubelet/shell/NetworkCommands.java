@@ -38,9 +38,26 @@ final class NetworkCommands {
                 case "curl" -> CurlCommand.run(args, io);
                 case "nc" -> NcCommand.run(args, io);
                 case "getent" -> GetentCommand.run(args, io);
+                case "hostname" -> hostnameI(io);
                 default -> throw new IllegalArgumentException(name);
             }
         });
+    }
+
+    /**
+     * busybox's {@code hostname -i}: the addresses of the host's own name, each followed by a
+     * space. The name is looked up in {@code /etc/hosts}, where the kubelet maps it to the pod
+     * IP; a container whose hosts file does not name it (not yet written) gets the pod IP.
+     */
+    private static void hostnameI(Io io) {
+        String ip = HostsFile.lookup(io.fs, io.hostname).orElse(io.network.podIp());
+        if (ip.isEmpty()) {
+            io.err.write("hostname: " + io.hostname + ": Unknown host\n");
+            io.exit(1);
+            return;
+        }
+        io.out.write(ip + " \n");
+        io.exit(0);
     }
 
     /**
@@ -54,6 +71,7 @@ final class NetworkCommands {
 
         final PodNetwork network;
         final SimulatedFilesystem fs;
+        final String hostname;
         final UnaryOperator<String> path;
         final Output out;
         final Output err;
@@ -68,6 +86,7 @@ final class NetworkCommands {
         Io(
                 PodNetwork network,
                 SimulatedFilesystem fs,
+                String hostname,
                 UnaryOperator<String> path,
                 Output out,
                 Output err,
@@ -79,6 +98,7 @@ final class NetworkCommands {
                 IntConsumer exit) {
             this.network = network;
             this.fs = fs;
+            this.hostname = hostname;
             this.path = path;
             this.out = out;
             this.err = err;

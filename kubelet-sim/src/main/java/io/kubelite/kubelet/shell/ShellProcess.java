@@ -784,6 +784,13 @@ public final class ShellProcess {
                     NetworkCommands.run(name, args, network(f, k));
                 }
             }
+            case "hostname" -> {
+                if (args.contains("-i") && config.network() != PodNetwork.NONE) {
+                    NetworkCommands.run(name, args, network(f, k));
+                } else {
+                    builtin(name, args, f, k);
+                }
+            }
             case "id" -> k.accept(IdCommand.id(args, config.identity(), f.out, f.err));
             case "whoami" -> k.accept(IdCommand.whoami(config.identity(), f.out, f.err));
             case "tar" -> {
@@ -858,6 +865,7 @@ public final class ShellProcess {
         return new NetworkCommands.Io(
                 config.network(),
                 config.fs(),
+                config.hostname(),
                 f::path,
                 f.out,
                 f.err,

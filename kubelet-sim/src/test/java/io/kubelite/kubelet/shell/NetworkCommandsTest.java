@@ -62,6 +62,7 @@ class NetworkCommandsTest {
             SimulatedFilesystem fs, PodNetwork net, Sink out, Sink err, String stdin) {
         return ShellProcess.Config.builder(fs, TIMERS, new TimeScale(100))
                 .env(Map.of("HOME", "/root"))
+                .hostname("client")
                 .stdout(out)
                 .stderr(err)
                 .stdin(Input.of(stdin.getBytes(StandardCharsets.UTF_8)))
@@ -473,6 +474,13 @@ class NetworkCommandsTest {
         assertThat(listen.err()).isEqualTo("nc: listen mode (-l) is not supported in kubelite's simulated shell\n");
         Run bad = sh("nc nosuch 80", pod(), net);
         assertThat(bad.err()).isEqualTo("nc: bad address 'nosuch'\n");
+        Run ip = sh("hostname -i; hostname", pod(), net);
+        assertThat(ip.out()).isEqualTo("10.244.1.5 \nclient\n");
+        SimulatedFilesystem noHosts = pod();
+        noHosts.remove("/etc/hosts", false);
+        assertThat(sh("hostname -i", noHosts, net).out())
+                .as("the pod IP without a hosts file")
+                .isEqualTo("10.244.1.5 \n");
         Run hosts = sh("getent hosts web client", pod(), net);
         assertThat(hosts.out()).isEqualTo("10.96.0.12      web.default.svc.cluster.local\n10.244.1.5      client\n");
     }
