@@ -82,15 +82,22 @@ final class NslookupCommand {
                     }
                     types.add(Type.value(t));
                 }
-                case "port" -> port = number(val, 1, 65535);
-                case "retry" -> retry = number(val, 1, Integer.MAX_VALUE);
-                case "t", "timeout" -> timeoutSeconds = number(val, 1, Integer.MAX_VALUE / 1000);
+                case "port", "retry", "t", "timeout" -> {
+                    Integer n = number(key, val);
+                    if (n == null) {
+                        return;
+                    }
+                    switch (key) {
+                        case "port" -> port = n;
+                        case "retry" -> retry = n;
+                        default -> timeoutSeconds = n;
+                    }
+                }
                 case "debug" -> {}
-                default -> port = -1;
-            }
-            if (port < 0 || retry < 0 || timeoutSeconds < 0) {
-                usage();
-                return;
+                default -> {
+                    usage();
+                    return;
+                }
             }
         }
         List<String> rest = args.subList(i, args.size());
@@ -358,13 +365,23 @@ final class NslookupCommand {
         }
     }
 
-    private static int number(String v, int min, int max) {
+    /** busybox's xatou_range for option {@code key}: the number, or null after saying why not. */
+    private Integer number(String key, String v) {
+        long max = key.equals("port") ? 65535 : key.equals("retry") ? Integer.MAX_VALUE : Integer.MAX_VALUE / 1000;
+        long n;
         try {
-            int n = Integer.parseInt(v);
-            return n < min || n > max ? -1 : n;
+            n = Long.parseLong(v);
         } catch (NumberFormatException e) {
-            return -1;
+            io.err.write("nslookup: invalid number '" + v + "'\n");
+            io.exit(1);
+            return null;
         }
+        if (n < 1 || n > max) {
+            io.err.write("nslookup: number " + n + " is not in 1.." + max + " range\n");
+            io.exit(1);
+            return null;
+        }
+        return (int) n;
     }
 
     private void usage() {

@@ -219,6 +219,8 @@ class NetworkCommandsTest {
         Run r = sh("nslookup web.default.svc.cluster.local " + FakePodNetwork.DEAD_DNS, pod(), new FakePodNetwork());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEqualTo(";; connection timed out; no servers could be reached\n\n");
+        assertThat(sh("nslookup -port=0 web", pod(), new FakePodNetwork()).err())
+                .isEqualTo("nslookup: number 0 is not in 1..65535 range\n");
         Run usage = sh("nslookup", pod(), new FakePodNetwork());
         assertThat(usage.code()).isEqualTo(1);
         assertThat(usage.err()).contains("Usage: nslookup");
