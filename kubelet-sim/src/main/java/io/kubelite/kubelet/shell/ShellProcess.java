@@ -777,6 +777,20 @@ public final class ShellProcess {
                 }
             }
             case "read" -> read(args, f, k);
+            case "nslookup", "wget", "curl", "nc", "getent" -> {
+                if (config.network() == PodNetwork.NONE) {
+                    unknown(k); // no pod network wired: as before there was one (see NetworkCommands)
+                } else {
+                    NetworkCommands.run(name, args, network(f, k));
+                }
+            }
+            case "hostname" -> {
+                if (args.contains("-i") && config.network() != PodNetwork.NONE) {
+                    NetworkCommands.run(name, args, network(f, k));
+                } else {
+                    builtin(name, args, f, k);
+                }
+            }
             case "id" -> k.accept(IdCommand.id(args, config.identity(), f.out, f.err));
             case "whoami" -> k.accept(IdCommand.whoami(config.identity(), f.out, f.err));
             case "tar" -> {
@@ -844,6 +858,23 @@ public final class ShellProcess {
         } else {
             unknown(k);
         }
+    }
+
+    /** What a network command runs against; it continues through {@link #later}, so not after a kill. */
+    private NetworkCommands.Io network(Frame f, IntConsumer k) {
+        return new NetworkCommands.Io(
+                config.network(),
+                config.fs(),
+                config.hostname(),
+                f::path,
+                f.out,
+                f.err,
+                f.in,
+                config.timeScale(),
+                config.tty(),
+                syncMode,
+                this::later,
+                k);
     }
 
     /** Continues on a scheduler thread: stdin is delivered on whatever thread it arrives. */
