@@ -156,7 +156,8 @@ final class Cluster implements AutoCloseable {
         return add(ComponentKind.CONTROLLER_MANAGER, id, a);
     }
 
-    Proc kubeletSim(String id, String nodePrefix, int nodes, String zones) {
+    /** A kubelet-sim with the compressed timings, plus {@code extraFlags}. */
+    Proc kubeletSim(String id, String nodePrefix, int nodes, String zones, String... extraFlags) {
         List<String> a = common(id);
         a.addAll(List.of(
                 "--nodes",
@@ -173,7 +174,22 @@ final class Cluster implements AutoCloseable {
                 "1s",
                 "--max-pods",
                 "110"));
+        a.addAll(List.of(extraFlags));
         return add(ComponentKind.KUBELET_SIM, id, a);
+    }
+
+    /** The cluster DNS server on 127.0.0.1:{@code port} (UDP and TCP). */
+    Proc dns(String id, int port) {
+        List<String> a = common(id);
+        a.addAll(List.of("--port", Integer.toString(port), "--ttl", "1"));
+        return add(ComponentKind.DNS, id, a);
+    }
+
+    /** kube-proxy for every node, serving the rules on 127.0.0.1:{@code rulesPort}. */
+    Proc kubeProxy(String id, int rulesPort) {
+        List<String> a = common(id);
+        a.addAll(List.of("--rules-port", Integer.toString(rulesPort), "--cluster-cidr", "10.244.0.0/16"));
+        return add(ComponentKind.KUBE_PROXY, id, a);
     }
 
     /** Waits until each process answers {@code /readyz} with 200; fails naming the one that did not. */
@@ -243,28 +259,73 @@ final class Cluster implements AutoCloseable {
     }
 
     /**
+     * A kubeconfig for {@code apiserver}, one {@link #apiserverHttps} started: the cluster's token
+     * and the server's CA, in the logs directory (written every time: the directory outlives a
+     * run of the test).
+     */
+    Path kubeconfig(Proc apiserver) throws IOException {
+        Path dir = logs.resolve("kubectl-" + apiserver.id);
+        Path cfg = dir.resolve("kubeconfig");
+        Path ca = certDir(apiserver.id).resolve("ca.crt");
+        if (!Files.exists(ca)) {
+            throw new AssertionError(apiserver.id + " has no " + ca
+                    + ": kubectl needs an API server started with apiserverHttps (it sends no token over HTTP)");
+        }
+        Files.createDirectories(dir);
+        Files.writeString(
+                cfg,
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: e2e\n  cluster:\n    server: https://127.0.0.1:"
+                        + apiserver.apiPort + "\n    certificate-authority: " + ca
+                        + "\ncontexts:\n- name: e2e\n  context:\n    cluster: e2e\n"
+                        + "    user: e2e\ncurrent-context: e2e\nusers:\n- name: e2e\n  user:\n    token: "
+                        + token + "\n");
+        return cfg;
+    }
+
+    /**
+     * Runs {@code kubelite addons} (the kube-dns Service) against {@code apiserver}, as {@code
+     * kubelite up} and the compose stack do; fails with its output unless it exits 0 within a minute.
+     */
+    void addons(Proc apiserver) {
+        try {
+            Path out = logs.resolve("addons.log");
+            List<String> cmd = List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    Proc.componentClasspath(),
+                    io.kubelite.launcher.KubeliteMain.class.getName(),
+                    "addons",
+                    "--kubeconfig",
+                    kubeconfig(apiserver).toString());
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("kubelite addons did not finish within 60 s: " + Files.readString(out));
+            }
+            if (p.exitValue() != 0) {
+                throw new AssertionError("kubelite addons exited " + p.exitValue() + ": " + Files.readString(out));
+            }
+            Timings.log("addons: " + Files.readString(out).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Runs the real {@code kubectl} against {@code apiserver}, one {@link #apiserverHttps} started
      * (through a kubeconfig with the cluster's token and the server's CA, in the logs directory), and returns its stdout; a non-zero exit or a
      * run longer than a minute fails with what it printed.
      */
     String kubectl(Proc apiserver, String... args) {
         try {
-            Path dir = logs.resolve("kubectl-" + apiserver.id);
-            Path cfg = dir.resolve("kubeconfig");
-            Path ca = certDir(apiserver.id).resolve("ca.crt");
-            if (!Files.exists(ca)) {
-                throw new AssertionError(apiserver.id + " has no " + ca
-                        + ": kubectl needs an API server started with apiserverHttps (it sends no token over HTTP)");
-            }
-            Files.createDirectories(dir);
-            // written every time: the logs directory, and so this file, outlives a run of the test
-            Files.writeString(
-                    cfg,
-                    "apiVersion: v1\nkind: Config\nclusters:\n- name: e2e\n  cluster:\n    server: https://127.0.0.1:"
-                            + apiserver.apiPort + "\n    certificate-authority: " + ca
-                            + "\ncontexts:\n- name: e2e\n  context:\n    cluster: e2e\n"
-                            + "    user: e2e\ncurrent-context: e2e\nusers:\n- name: e2e\n  user:\n    token: "
-                            + token + "\n");
+            Path cfg = kubeconfig(apiserver);
+            Path dir = cfg.getParent();
             List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig=" + cfg));
             cmd.addAll(List.of(args));
             Path out = Files.createTempFile(dir, "out", ".txt");
