@@ -66,6 +66,16 @@ class ServiceNetworkingTest extends E2eBase {
                 () -> kubectl("get", "pod", "client", "-o", "jsonpath={.status.phase}"),
                 "Running"::equals);
 
+        // the kubelet wrote the pod's resolver files; nslookup asks the cluster DNS through the rules
+        String clusterIp = kubectl("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}");
+        assertThat(exec("cat /etc/resolv.conf").lines().toList())
+                .containsExactly(
+                        "search default.svc.cluster.local svc.cluster.local cluster.local",
+                        "nameserver 10.96.0.10",
+                        "options ndots:5 timeout:1 attempts:1");
+        assertThat(exec("nslookup web.default.svc.cluster.local"))
+                .contains("Server:\t\t10.96.0.10", "Name:\tweb.default.svc.cluster.local", "Address: " + clusterIp);
+
         // every ready backend answers, through DNS and the rules
         Poll.until(
                 Duration.ofSeconds(60),
@@ -108,7 +118,6 @@ class ServiceNetworkingTest extends E2eBase {
         kubectl("exec", flipped, "--", "rm", "/tmp/unready");
 
         // the DNS server killed: names fail, the cluster IP still answers; restarted, names work again
-        String clusterIp = kubectl("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}");
         dns.kill9();
         Poll.until(
                 Duration.ofSeconds(40),
