@@ -165,7 +165,7 @@ public final class ApiServiceAvailability implements AutoCloseable {
     private Future<Void> check(APIService a) {
         String name = a.getMetadata().getName();
         if (APIServiceKind.isLocal(a)) {
-            return record(a, "True", "Local", "Local APIServices are always available");
+            return record(a, "True", LocalApiServices.LOCAL_REASON, LocalApiServices.LOCAL_MESSAGE);
         }
         BackendResolver.Backend b = resolver.resolve(a);
         if (!b.found()) {

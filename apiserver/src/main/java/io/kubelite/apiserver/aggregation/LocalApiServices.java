@@ -47,6 +47,9 @@ public final class LocalApiServices {
             Map.entry("coordination.k8s.io/v1", new int[] {16500, 15}),
             Map.entry("discovery.k8s.io/v1", new int[] {16200, 15}));
 
+    static final String LOCAL_REASON = "Local";
+    static final String LOCAL_MESSAGE = "Local APIServices are always available";
+
     /** What kube gives a group-version missing from its table here: low, so built-ins rank first. */
     private static final int[] OTHER = {1000, 15};
 
@@ -59,7 +62,7 @@ public final class LocalApiServices {
             String name = r.version() + "." + r.group();
             out.computeIfAbsent(name, n -> {
                 int[] p = PRIORITIES.getOrDefault(r.group() + "/" + r.version(), OTHER);
-                return APIService.newBuilder()
+                APIService a = APIService.newBuilder()
                         .setMetadata(ObjectMeta.newBuilder().setName(n).putLabels(AUTOMANAGED, "onstart"))
                         .setSpec(APIServiceSpec.newBuilder()
                                 .setGroup(r.group())
@@ -67,6 +70,9 @@ public final class LocalApiServices {
                                 .setGroupPriorityMinimum(p[0])
                                 .setVersionPriority(p[1]))
                         .build();
+                // written available at once, in the same write: no status write follows the
+                // bootstrap (tests count etcd revisions after it)
+                return ApiServiceAvailability.withCondition(a, "True", LOCAL_REASON, LOCAL_MESSAGE);
             });
         }
         return new ArrayList<>(out.values());
