@@ -244,12 +244,18 @@ public final class ApiServiceAvailability implements AutoCloseable {
         }
         String name = seen.getMetadata().getName();
         Promise<Void> done = Promise.promise();
-        store.guaranteedUpdate(null, name, cur -> withCondition(cur, status, reason, message))
+        // whether the last attempt changed anything: another replica may have written it first
+        java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+        store.guaranteedUpdate(null, name, cur -> {
+                    APIService next = withCondition(cur, status, reason, message);
+                    changed.set(next != cur);
+                    return next;
+                })
                 .whenComplete((v, err) -> {
                     if (err != null) {
                         // gone, or etcd away: the next round looks again
                         LOG.debug("apiservice {}: status not written: {}", name, err.toString());
-                    } else {
+                    } else if (changed.get()) {
                         LOG.info("apiservice {} Available={} reason={}: {}", name, status, reason, message);
                     }
                     done.complete();
