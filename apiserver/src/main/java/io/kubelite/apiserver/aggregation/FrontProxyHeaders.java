@@ -6,9 +6,7 @@ package io.kubelite.apiserver.aggregation;
  */
 final class FrontProxyHeaders {
     static final String USER = "X-Remote-User";
-    static final String UID = "X-Remote-Uid";
     static final String GROUP = "X-Remote-Group";
-    static final String EXTRA_PREFIX = "X-Remote-Extra-";
 
     private FrontProxyHeaders() {}
 }
