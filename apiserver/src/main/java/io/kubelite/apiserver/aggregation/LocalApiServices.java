@@ -6,12 +6,15 @@ import io.kubelite.api.APIServiceSpec;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.AlreadyExistsException;
+import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@code kubectl get apiservices} prints {@code Local}) for each built-in group-version this server
  * serves, named {@code <version>.<group>} ({@code v1.} for the core group), labelled
  * {@code kube-aggregator.kubernetes.io/automanaged: onstart}, with kube's group and version
- * priorities; created when missing, its spec refreshed when it differs. Any replica may do it.
+ * priorities; created when missing, its spec refreshed when it differs; such APIServices of
+ * group-versions no longer served deleted. Any replica may do it (replicas with different
+ * {@code --runtime-config}s undo each other, as kube's do).
  */
 public final class LocalApiServices {
     private static final Logger LOG = LoggerFactory.getLogger(LocalApiServices.class);
@@ -98,7 +103,39 @@ public final class LocalApiServices {
                         return null;
                     }));
         }
+        Set<String> wanted = new HashSet<>();
+        of(served).forEach(a -> wanted.add(a.getMetadata().getName()));
+        writes.add(removeStale(store, wanted));
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Deletes the local APIServices made at some start for group-versions no longer served here
+     * (a {@code --runtime-config} turned one off), as kube's autoregister does with its
+     * {@code onstart} ones; APIServices anyone else made are left alone.
+     */
+    private static CompletableFuture<Void> removeStale(ObjectStore<APIService> store, Set<String> wanted) {
+        return store.list(ListOptions.<APIService>all())
+                .thenCompose(list -> {
+                    List<CompletableFuture<?>> deletes = new ArrayList<>();
+                    for (APIService a : list.items()) {
+                        String name = a.getMetadata().getName();
+                        if (!a.getSpec().hasService()
+                                && "onstart"
+                                        .equals(a.getMetadata().getLabelsMap().get(AUTOMANAGED))
+                                && !wanted.contains(name)) {
+                            LOG.info("apiservice {}: no longer served here, deleted", name);
+                            deletes.add(store.delete(null, name));
+                        }
+                    }
+                    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
+                })
+                .handle((v, err) -> {
+                    if (err != null) {
+                        LOG.warn("could not remove stale local apiservices: {}", err.getMessage());
+                    }
+                    return null;
+                });
     }
 
     private static APIService refreshed(APIService cur, APIService want) {

@@ -8,6 +8,7 @@ import io.kubelite.api.discovery.EndpointConditions;
 import io.kubelite.api.discovery.EndpointPort;
 import io.kubelite.api.discovery.EndpointSlice;
 import io.kubelite.apiserver.ApiServerConfig;
+import io.kubelite.apiserver.RuntimeConfig;
 import io.kubelite.apiserver.testing.AggregatedBackend;
 import io.kubelite.apiserver.testing.NodeAgents;
 import io.kubelite.apiserver.testing.TestApiServer;
@@ -51,6 +52,23 @@ class ApiServiceAvailabilityTest {
                 etcd, ApiServerConfig.local(), a -> a.withApiServiceCheckInterval(Duration.ofMillis(200)));
         open.add(s);
         return s;
+    }
+
+    @Test
+    void aGroupVersionNoLongerServedLosesItsLocalApiService() throws Exception {
+        Etcd etcd = ETCD.connect(ETCD.newPrefix());
+        try (TestApiServer beta = TestApiServer.start(
+                etcd, ApiServerConfig.local().withRuntimeConfig(RuntimeConfig.parse("batch/v1beta1=true")))) {
+            assertThat(beta.get("/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.batch")
+                            .code())
+                    .isEqualTo(200);
+        }
+        TestApiServer plain = replica(etcd);
+        TestApiServer.Resp gone = plain.get("/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.batch");
+        assertThat(gone.code()).as(gone.body()).isEqualTo(404);
+        assertThat(plain.get("/apis/apiregistration.k8s.io/v1/apiservices/v1.batch")
+                        .code())
+                .isEqualTo(200);
     }
 
     @Test
