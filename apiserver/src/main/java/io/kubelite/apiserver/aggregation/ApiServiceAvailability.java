@@ -60,9 +60,11 @@ public final class ApiServiceAvailability implements AutoCloseable {
     private final AggregatedApis apis;
     private final Duration interval;
     private final List<Runnable> unwatch = new ArrayList<>();
-    private Context context;
+    private volatile Context context;
     private long timer = -1;
-    private boolean scheduled;
+    /** A check is scheduled: changes until it runs are coalesced into it (a cache may deliver thousands). */
+    private final java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
+
     private boolean running;
     private boolean again;
     private volatile boolean closed;
@@ -121,18 +123,14 @@ public final class ApiServiceAvailability implements AutoCloseable {
     }
 
     private void poke() {
-        if (closed || context == null) {
+        Context c = context;
+        if (closed || c == null || !scheduled.compareAndSet(false, true)) {
             return;
         }
-        context.runOnContext(v -> {
-            if (!scheduled && !closed) {
-                scheduled = true;
-                vertx.setTimer(DEBOUNCE_MILLIS, id -> {
-                    scheduled = false;
-                    runAll();
-                });
-            }
-        });
+        c.runOnContext(v -> vertx.setTimer(DEBOUNCE_MILLIS, id -> {
+            scheduled.set(false);
+            runAll();
+        }));
     }
 
     private void runAll() {
