@@ -1,8 +1,5 @@
 package io.kubelite.apiserver.aggregation;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.kubelite.api.APIService;
@@ -15,9 +12,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,9 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServiceAvailability implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServiceAvailability.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** kube's discovery check timeout. */
-    private static final long CHECK_TIMEOUT_MILLIS = 5_000;
     /** Changes coming in bursts (a rollout's EndpointSlices) are checked once. */
     private static final long DEBOUNCE_MILLIS = 200;
 
@@ -181,58 +172,14 @@ public final class ApiServiceAvailability implements AutoCloseable {
                     "failing or missing response from " + url + ": endpoint " + b.address()
                             + " is a simulated pod IP; kubelite sends requests to loopback endpoints only");
         }
-        Promise<Void> done = Promise.promise();
-        RequestOptions opts = new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setServer(SocketAddress.inetSocketAddress(b.port(), b.address()))
-                .setHost(BackendClients.serverName(a))
-                .setPort(b.port())
-                .setURI("/apis/" + a.getSpec().getGroup() + "/" + a.getSpec().getVersion())
-                .setTimeout(CHECK_TIMEOUT_MILLIS)
-                .putHeader("Accept", "application/json")
-                // who kube's aggregator says it is on its discovery checks
-                .putHeader(FrontProxyHeaders.USER, "system:kube-aggregator")
-                .putHeader(FrontProxyHeaders.GROUP, "system:masters");
-        clients.client(a)
-                .request(opts)
-                .compose(req -> req.send())
-                .compose(resp -> resp.body().map(body -> {
-                    if (resp.statusCode() < 200 || resp.statusCode() >= 300) {
-                        throw new IllegalStateException("bad status from " + url + ": " + resp.statusCode());
-                    }
-                    return body;
-                }))
-                .onComplete(ar -> {
-                    String failure = null;
-                    ArrayNode resources = null;
-                    if (ar.failed()) {
-                        String m = ar.cause().getMessage();
-                        failure = m != null && m.startsWith("bad status from ")
-                                ? m
-                                : "failing or missing response from " + url + ": Get \"" + url + "\": " + m;
-                    } else {
-                        try {
-                            JsonNode doc = JSON.readTree(ar.result().getBytes());
-                            if (doc.get("resources") instanceof ArrayNode list) {
-                                resources = list;
-                            } else {
-                                failure = "failing or missing response from " + url + ": not an APIResourceList";
-                            }
-                        } catch (java.io.IOException e) {
-                            failure = "failing or missing response from " + url + ": " + e.getMessage();
-                        }
-                    }
-                    Future<Void> written;
-                    if (failure != null) {
-                        apis.unavailable(name);
-                        written = record(a, "False", "FailedDiscoveryCheck", failure);
-                    } else {
-                        apis.available(a, resources);
-                        written = record(a, "True", "Passed", "all checks passed");
-                    }
-                    written.onComplete(x -> done.complete());
-                });
-        return done.future();
+        return DiscoveryCheck.run(clients.client(a), a, b, url).compose(outcome -> {
+            if (outcome.failure() != null) {
+                apis.unavailable(name);
+                return record(a, "False", "FailedDiscoveryCheck", outcome.failure());
+            }
+            apis.available(a, outcome.resources());
+            return record(a, "True", "Passed", "all checks passed");
+        });
     }
 
     /** Writes the Available condition when it differs from the one {@code seen} holds. */
