@@ -156,6 +156,10 @@ class KubectlApiAggregationTest {
                         .asInt())
                 .as("the service port defaults to 443")
                 .isEqualTo(443);
+        assertThat(kubectl.run("explain", "apiservice.spec.service").ok())
+                .contains("GROUP:      apiregistration.k8s.io")
+                .contains("KIND:       APIService")
+                .contains("port\t<integer>");
     }
 
     @Test
