@@ -3,10 +3,13 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
+import io.kubelite.apiserver.aggregation.AggregatedApis;
+import io.kubelite.apiserver.aggregation.AggregatedResources;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +18,8 @@ import java.util.Set;
  * Aggregated discovery ({@code apidiscovery.k8s.io/v2} and {@code v2beta1}
  * {@code APIGroupDiscoveryList}): every group with its versions and each version's
  * resources — verbs, scope, singular name, short names, categories, response kind and
- * subresources — in one document, so that kubectl needs one request for {@code /api} and
+ * subresources — in one document (the available aggregated group-versions' too, with the
+ * resources their backends listed), so that kubectl needs one request for {@code /api} and
  * one for {@code /apis} instead of one per group-version. Built from the kind registry;
  * kube's {@code k8s.io/apiserver/pkg/endpoints/discovery/aggregated}.
  */
@@ -23,9 +27,11 @@ final class AggregatedDiscovery {
     static final String GROUP = "apidiscovery.k8s.io";
 
     private final ServedKinds kinds;
+    private final AggregatedApis apis;
 
-    AggregatedDiscovery(ServedKinds kinds) {
+    AggregatedDiscovery(ServedKinds kinds, AggregatedApis apis) {
         this.kinds = kinds;
+        this.apis = apis;
     }
 
     /**
@@ -79,7 +85,7 @@ final class AggregatedDiscovery {
         n.put("apiVersion", GROUP + "/" + version);
         n.putObject("metadata");
         ArrayNode items = n.putArray("items");
-        for (Map.Entry<String, Set<String>> g : Discovery.groups(kinds).entrySet()) {
+        for (Map.Entry<String, Set<String>> g : Discovery.allGroups(kinds, apis).entrySet()) {
             if (g.getKey().isEmpty() == core) {
                 items.add(group(g.getKey(), g.getValue()));
             }
@@ -104,6 +110,12 @@ final class AggregatedDiscovery {
                 if (r.group().equals(group) && r.version().equals(v)) {
                     rs.add(resource(k));
                 }
+            }
+            if (rs.isEmpty()) {
+                apis.groups().getOrDefault(group, List.of()).stream()
+                        .filter(gv -> gv.version().equals(v))
+                        .findFirst()
+                        .ifPresent(gv -> AggregatedResources.toDiscovery(group, v, gv.resources(), rs));
             }
             vn.put("freshness", "Current");
         }

@@ -7,6 +7,7 @@ import io.kubelite.api.Eviction;
 import io.kubelite.api.Pod;
 import io.kubelite.api.Scale;
 import io.kubelite.api.TypeMeta;
+import io.kubelite.apiserver.aggregation.AggregationProxy;
 import io.kubelite.apiserver.nodes.NodeProxy;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
@@ -43,9 +44,11 @@ final class ApiRoutes {
     private final ApiRequestMetrics requestMetrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Reviews reviews;
+    private final AggregationProxy aggregation;
 
-    ApiRoutes(HandlerContext ctx, SystemEndpoints system, MeterRegistry registry) {
+    ApiRoutes(HandlerContext ctx, SystemEndpoints system, AggregationProxy aggregation, MeterRegistry registry) {
         this.ctx = ctx;
+        this.aggregation = aggregation;
         this.reviews = new Reviews(ctx.auth());
         this.system = system;
         this.requestMetrics = new ApiRequestMetrics(registry);
@@ -86,6 +89,10 @@ final class ApiRoutes {
             return;
         }
         r.user(user);
+        // a group-version an APIService's backend serves, not this server (kube-aggregator's proxy)
+        if (aggregation.serve(r, path)) {
+            return;
+        }
         if (system.serve(r, path)) {
             return;
         }

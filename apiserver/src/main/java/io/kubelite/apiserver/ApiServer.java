@@ -1,6 +1,10 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
+import io.kubelite.apiserver.aggregation.AggregatedApis;
+import io.kubelite.apiserver.aggregation.AggregationProxy;
+import io.kubelite.apiserver.aggregation.ApiServiceAvailability;
+import io.kubelite.apiserver.aggregation.LocalApiServices;
 import io.kubelite.apiserver.mirror.EtcdMemberMirrorPods;
 import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
 import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
@@ -16,8 +20,10 @@ import io.kubelite.apiserver.storage.StorageClassBootstrap;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
+import io.kubelite.kinds.apiregistration.apiservice.APIServiceKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
+import io.kubelite.kinds.discovery.endpointslice.EndpointSliceKind;
 import io.kubelite.store.Store;
 import io.kubelite.store.compaction.Compactor;
 import io.kubelite.store.events.EventRecorder;
@@ -76,6 +82,8 @@ public final class ApiServer implements Component {
     private Duration serviceRepairInterval = Duration.ofMinutes(3);
     private int serviceLeakPasses = 3;
     private ServiceRepair serviceRepair;
+    private Duration apiServiceCheckInterval = Duration.ofSeconds(10);
+    private ApiServiceAvailability apiServiceAvailability;
     /** The post-start writes (namespaces, the standard StorageClass, the kubernetes Service) done. */
     private volatile CompletableFuture<Void> bootstrapped = new CompletableFuture<>();
 
@@ -128,6 +136,15 @@ public final class ApiServer implements Component {
     public ApiServer withServiceRepair(Duration interval, int leakPasses) {
         this.serviceRepairInterval = interval;
         this.serviceLeakPasses = leakPasses;
+        return this;
+    }
+
+    /**
+     * How often every APIService's backend is checked besides on changes (kube's available
+     * controller; 10 s here). Call before start.
+     */
+    public ApiServer withApiServiceCheckInterval(Duration interval) {
+        this.apiServiceCheckInterval = interval;
         return this;
     }
 
@@ -188,6 +205,9 @@ public final class ApiServer implements Component {
         // kube's post-start hooks: readyz (and awaitSynced) wait for the objects every cluster has
         CompletableFuture<Void> namespaces = NamespaceBootstrap.createMissing(store);
         CompletableFuture<Void> storageClass = StorageClassBootstrap.createMissing(store);
+        // kube's autoregister: a local APIService for each built-in group-version served here
+        CompletableFuture<Void> localApiServices =
+                LocalApiServices.sync(store.of(APIServiceKind.RESOURCE), servedKinds.builtInResources());
 
         // no file serving here: without class-path resolving and caching Vert.x creates no
         // /tmp/vertx-cache-* directory, which a killed process would leave behind
@@ -200,10 +220,23 @@ public final class ApiServer implements Component {
         HttpClient kubeletClient = vertx.createHttpClient();
         ServiceAllocator allocator = new ServiceAllocator(new Reservations(ctx.etcd()), serviceRanges);
         serviceWrites = new ServiceWrites(allocator);
-        HandlerContext handlers =
-                new HandlerContext(config, store, caches, vertx, kubeletClient, auth, servedKinds, serviceWrites);
+        AggregatedApis aggregated = new AggregatedApis(cache(APIServiceKind.RESOURCE));
+        apiServiceAvailability = new ApiServiceAvailability(
+                vertx,
+                store.of(APIServiceKind.RESOURCE),
+                cache(APIServiceKind.RESOURCE),
+                cache(ServiceKind.RESOURCE),
+                cache(EndpointSliceKind.RESOURCE),
+                aggregated,
+                apiServiceCheckInterval);
+        HandlerContext handlers = new HandlerContext(
+                config, store, caches, vertx, kubeletClient, auth, servedKinds, serviceWrites, aggregated);
         routes = new ApiRoutes(
-                handlers, new SystemEndpoints(handlers, registry, readiness, () -> closed, openapi), registry);
+                handlers,
+                new SystemEndpoints(handlers, registry, readiness, () -> closed, openapi),
+                new AggregationProxy(handlers, aggregated, apiServiceAvailability),
+                registry);
+        apiServiceAvailability.start();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.bindAddress())
                 .setPort(config.port())
@@ -236,7 +269,7 @@ public final class ApiServer implements Component {
         // asynchronous: the timer thread never waits on etcd; a reconcile is idempotent if two overlap
         CompletableFuture<Void> kubernetesService = kubernetes.reconcile();
         timers.scheduleWithFixedDelay(kubernetes::reconcile, 10, 10, TimeUnit.SECONDS);
-        bootstrapped = CompletableFuture.allOf(namespaces, storageClass, kubernetesService);
+        bootstrapped = CompletableFuture.allOf(namespaces, storageClass, kubernetesService, localApiServices);
         readiness.add("bootstrap-controller", bootstrapped::isDone);
         repairEvents = new EventRecorder(
                 ctx.etcd(), "ipallocator-repair-controller", ctx.options().host());
@@ -303,6 +336,9 @@ public final class ApiServer implements Component {
         }
         if (serviceRepair != null) {
             serviceRepair.close();
+        }
+        if (apiServiceAvailability != null) {
+            apiServiceAvailability.close();
         }
         if (repairEvents != null) {
             repairEvents.close();

@@ -3,6 +3,7 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.KubeVersion;
+import io.kubelite.apiserver.aggregation.AggregatedApis;
 import io.kubelite.kinds.ApiVersions;
 import io.kubelite.kinds.Resource;
 import java.util.LinkedHashMap;
@@ -24,10 +25,10 @@ final class Discovery {
     private final LegacyDiscovery legacy;
     private final AggregatedDiscovery aggregated;
 
-    Discovery(ServedKinds kinds) {
+    Discovery(ServedKinds kinds, AggregatedApis apis) {
         this.kinds = kinds;
-        this.legacy = new LegacyDiscovery(kinds);
-        this.aggregated = new AggregatedDiscovery(kinds);
+        this.legacy = new LegacyDiscovery(kinds, apis);
+        this.aggregated = new AggregatedDiscovery(kinds, apis);
     }
 
     ObjectNode version() {
@@ -55,6 +56,21 @@ final class Discovery {
             out.computeIfAbsent(r.group(), g -> new TreeSet<>(ApiVersions.PRIORITY))
                     .add(r.version());
         }
+        return out;
+    }
+
+    /**
+     * {@link #groups} and then the available aggregated group-versions ({@link AggregatedApis}):
+     * a version of a group served here goes after its own versions, a group of its own after the
+     * built-in groups, in kube's priority order.
+     */
+    static Map<String, Set<String>> allGroups(ServedKinds kinds, AggregatedApis apis) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        groups(kinds).forEach((g, vs) -> out.put(g, new java.util.LinkedHashSet<>(vs)));
+        apis.groups().forEach((g, gvs) -> {
+            Set<String> vs = out.computeIfAbsent(g, x -> new java.util.LinkedHashSet<>());
+            gvs.forEach(gv -> vs.add(gv.version()));
+        });
         return out;
     }
 

@@ -2,6 +2,7 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.CustomResourceDefinition;
+import io.kubelite.apiserver.aggregation.AggregatedApis;
 import io.kubelite.apiserver.services.ServiceWrites;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
@@ -29,6 +30,7 @@ public final class HandlerContext {
     private final Auth auth;
     private final ServedKinds kinds;
     private final ServiceWrites services;
+    private final AggregatedApis aggregated;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
     private WebSocketClient kubeletWebSockets;
 
@@ -40,7 +42,8 @@ public final class HandlerContext {
             HttpClient kubeletClient,
             Auth auth,
             ServedKinds kinds,
-            ServiceWrites services) {
+            ServiceWrites services,
+            AggregatedApis aggregated) {
         this.config = config;
         this.store = store;
         this.caches = Map.copyOf(caches);
@@ -49,6 +52,12 @@ public final class HandlerContext {
         this.auth = auth;
         this.kinds = kinds;
         this.services = services;
+        this.aggregated = aggregated;
+    }
+
+    /** The group-versions proxied to APIServices' backends, and what discovery lists of them. */
+    public AggregatedApis aggregated() {
+        return aggregated;
     }
 
     /** Writes that allocate a Service's addresses around it (any other resource's pass through). */

@@ -3,6 +3,7 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
+import io.kubelite.apiserver.aggregation.AggregatedApis;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Subresource;
@@ -13,13 +14,16 @@ import java.util.Set;
  * Discovery as clients that do not ask for the aggregated document see it: {@code /api}
  * ({@code APIVersions}), {@code /apis} ({@code APIGroupList}), {@code /apis/<group>}
  * ({@code APIGroup}) and {@code /api/v1}, {@code /apis/<group>/<version>}
- * ({@code APIResourceList}), built from the kind registry.
+ * ({@code APIResourceList}), built from the kind registry, and the available aggregated
+ * group-versions' groups ({@link AggregatedApis}; their resource lists are the backends' own, proxied).
  */
 final class LegacyDiscovery {
     private final ServedKinds kinds;
+    private final AggregatedApis apis;
 
-    LegacyDiscovery(ServedKinds kinds) {
+    LegacyDiscovery(ServedKinds kinds, AggregatedApis apis) {
         this.kinds = kinds;
+        this.apis = apis;
     }
 
     ObjectNode resolve(String path, String host) {
@@ -37,7 +41,7 @@ final class LegacyDiscovery {
             n.put("kind", "APIGroupList");
             n.put("apiVersion", "v1");
             ArrayNode a = n.putArray("groups");
-            Discovery.groups(kinds).forEach((g, vs) -> {
+            Discovery.allGroups(kinds, apis).forEach((g, vs) -> {
                 if (!g.isEmpty()) {
                     a.add(group(g, vs));
                 }
@@ -50,7 +54,7 @@ final class LegacyDiscovery {
             return resourceList("", s[1]);
         }
         if (s[0].equals("apis") && s.length == 2) {
-            Set<String> vs = Discovery.groups(kinds).get(s[1]);
+            Set<String> vs = Discovery.allGroups(kinds, apis).get(s[1]);
             if (vs == null || s[1].isEmpty()) {
                 throw ApiException.of(404, "NotFound", "the server could not find the requested resource");
             }

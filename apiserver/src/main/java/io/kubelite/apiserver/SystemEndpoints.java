@@ -29,7 +29,7 @@ final class SystemEndpoints {
             BooleanSupplier closing,
             LiveOpenApiDocuments openapi) {
         this.openapi = new OpenApiEndpoint(openapi::current);
-        this.discovery = new Discovery(ctx.kinds());
+        this.discovery = new Discovery(ctx.kinds(), ctx.aggregated());
         this.ctx = ctx;
         this.registry = registry;
         this.readiness = readiness;

@@ -83,7 +83,8 @@ class DiscoveryAndEventsV1Test {
                         "batch",
                         "autoscaling",
                         "storage.k8s.io",
-                        "apiextensions.k8s.io");
+                        "apiextensions.k8s.io",
+                        "apiregistration.k8s.io");
         JsonNode deployments = resource(doc, "apps", "deployments");
         assertThat(deployments.path("shortNames").toString()).isEqualTo("[\"deploy\"]");
         assertThat(deployments.path("subresources").toString()).contains("\"status\"", "\"scale\"");

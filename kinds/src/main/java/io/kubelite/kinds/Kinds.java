@@ -2,6 +2,7 @@ package io.kubelite.kinds;
 
 import com.google.protobuf.Message;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
+import io.kubelite.kinds.apiregistration.apiservice.APIServiceKind;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
@@ -75,7 +76,8 @@ public final class Kinds {
             HorizontalPodAutoscalerKind.KIND,
             HorizontalPodAutoscalerV1Kind.KIND,
             StorageClassKind.KIND,
-            CustomResourceDefinitionKind.KIND);
+            CustomResourceDefinitionKind.KIND,
+            APIServiceKind.KIND);
 
     private Kinds() {}
 

@@ -67,6 +67,7 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
     private String tokenFile;
     private boolean needsKubectl = true;
     private boolean runNodeAgents;
+    private java.util.function.UnaryOperator<io.kubelite.apiserver.ApiServer> setup = s -> s;
 
     private Path dir;
     private Etcd etcd;
@@ -127,6 +128,12 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
         return this;
     }
 
+    /** Sets the API server up before it starts (intervals, ranges): {@code s -> s.withX(...)}. */
+    public KubectlCluster setup(java.util.function.UnaryOperator<io.kubelite.apiserver.ApiServer> setup) {
+        this.setup = setup;
+        return this;
+    }
+
     /** For a class that talks HTTP only: no kubectl needed, none looked for. */
     public KubectlCluster withoutKubectl() {
         this.needsKubectl = false;
@@ -165,7 +172,7 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
             dir = Files.createTempDirectory("kubectl-cluster");
             etcdExtension.beforeAll(context); // EtcdExtension does not read the context
             etcd = etcdExtension.connect(etcdExtension.newPrefix());
-            api = TestApiServer.start(etcd, serverConfig());
+            api = TestApiServer.start(etcd, serverConfig(), setup);
             if (ssl != null) {
                 api.withSslContext(ssl);
             }

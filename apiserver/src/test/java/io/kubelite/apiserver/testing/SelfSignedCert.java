@@ -21,6 +21,11 @@ import javax.net.ssl.TrustManagerFactory;
 public record SelfSignedCert(Path certFile, Path keyFile) {
 
     public static SelfSignedCert create(Path dir) throws Exception {
+        return create(dir, "localhost");
+    }
+
+    /** A certificate for 127.0.0.1 and {@code dnsNames} (a Service's {@code <name>.<namespace>.svc}). */
+    public static SelfSignedCert create(Path dir, String... dnsNames) throws Exception {
         Path p12 = dir.resolve("server.p12");
         String pass = "changeit";
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
@@ -38,7 +43,10 @@ public record SelfSignedCert(Path certFile, Path keyFile) {
                         "-dname",
                         "CN=127.0.0.1",
                         "-ext",
-                        "SAN=ip:127.0.0.1,dns:localhost",
+                        "SAN=ip:127.0.0.1"
+                                + java.util.Arrays.stream(dnsNames)
+                                        .map(d -> ",dns:" + d)
+                                        .collect(java.util.stream.Collectors.joining()),
                         "-storetype",
                         "PKCS12",
                         "-keystore",

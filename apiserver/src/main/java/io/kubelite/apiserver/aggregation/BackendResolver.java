@@ -1,0 +1,125 @@
+package io.kubelite.apiserver.aggregation;
+
+import io.kubelite.api.APIService;
+import io.kubelite.api.APIServiceReference;
+import io.kubelite.api.Service;
+import io.kubelite.api.ServicePort;
+import io.kubelite.api.discovery.Endpoint;
+import io.kubelite.api.discovery.EndpointPort;
+import io.kubelite.api.discovery.EndpointSlice;
+import io.kubelite.apiserver.WatchCache;
+import io.kubelite.kinds.discovery.endpointslice.EndpointSliceKind;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where an APIService's backend is, read from the API server's Service and EndpointSlice caches as
+ * kube-aggregator's endpoint resolver does: the Service port whose {@code port} is the APIService's,
+ * then the ready endpoints of the Service's slices on the slice port of the same name (as
+ * kube-proxy matches them). Loopback addresses come first: kubelite's own processes are
+ * host-network pods on 127.0.0.1, and nothing is ever sent to a simulated pod IP. A failure carries
+ * the reason and message kube's availability controller sets.
+ */
+final class BackendResolver {
+    private final WatchCache<Service> services;
+    private final WatchCache<EndpointSlice> slices;
+
+    BackendResolver(WatchCache<Service> services, WatchCache<EndpointSlice> slices) {
+        this.services = services;
+        this.slices = slices;
+    }
+
+    /** An address and port to send to, or why there is none ({@code reason} non-null). */
+    record Backend(String address, int port, String reason, String message) {
+        static Backend failed(String reason, String message) {
+            return new Backend(null, 0, reason, message);
+        }
+
+        boolean found() {
+            return reason == null;
+        }
+
+        /** Whether kubelite may send packets there: only to its own loopback processes. */
+        boolean loopback() {
+            return found() && isLoopback(address);
+        }
+
+        /** The backend's base URL as kube's messages print it. */
+        String url() {
+            String host = address.contains(":") ? "[" + address + "]" : address;
+            return "https://" + host + ":" + port;
+        }
+    }
+
+    Backend resolve(APIService a) {
+        APIServiceReference ref = a.getSpec().getService();
+        String ns = ref.getNamespace();
+        String name = ref.getName();
+        WatchCache.Entry<Service> svc = services.get(ns, name);
+        if (svc == null) {
+            return Backend.failed("ServiceNotFound", "service/" + name + " in \"" + ns + "\" is not present");
+        }
+        ServicePort port = svc.object().getSpec().getPortsList().stream()
+                .filter(p -> p.getPort() == ref.getPort())
+                .findFirst()
+                .orElse(null);
+        if (port == null) {
+            return Backend.failed(
+                    "ServicePortError",
+                    "service/" + name + " in \"" + ns + "\" is not listening on port " + ref.getPort());
+        }
+        List<EndpointSlice> own = new ArrayList<>();
+        for (WatchCache.Entry<EndpointSlice> e : slices.snapshot(ns).entries()) {
+            if (name.equals(e.object().getMetadata().getLabelsMap().get(EndpointSliceKind.SERVICE_NAME_LABEL))) {
+                own.add(e.object());
+            }
+        }
+        if (own.isEmpty()) {
+            return Backend.failed(
+                    "EndpointsNotFound", "cannot find endpoints for service/" + name + " in \"" + ns + "\"");
+        }
+        Backend first = null;
+        for (EndpointSlice s : own) {
+            for (EndpointPort ep : s.getPortsList()) {
+                if (!ep.getName().equals(port.getName()) || !ep.hasPort()) {
+                    continue;
+                }
+                for (Endpoint e : s.getEndpointsList()) {
+                    // kube: an unset ready condition means ready
+                    if (e.getConditions().hasReady() && !e.getConditions().getReady()) {
+                        continue;
+                    }
+                    for (String addr : e.getAddressesList()) {
+                        Backend b = new Backend(addr, ep.getPort(), null, null);
+                        if (b.loopback()) {
+                            return b;
+                        }
+                        if (first == null) {
+                            first = b;
+                        }
+                    }
+                }
+            }
+        }
+        if (first == null) {
+            return Backend.failed(
+                    "MissingEndpoints",
+                    "endpoints for service/" + name + " in \"" + ns + "\" have no addresses with port name \""
+                            + port.getName() + "\"");
+        }
+        return first;
+    }
+
+    /** A literal loopback IP (127.0.0.0/8, ::1); names are never resolved. */
+    static boolean isLoopback(String address) {
+        if (address == null || !(address.matches("[0-9.]+") || address.contains(":"))) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+}
