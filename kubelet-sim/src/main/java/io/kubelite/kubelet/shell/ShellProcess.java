@@ -21,6 +21,7 @@ import io.kubelite.kubelet.shell.ShellAst.Redirect;
 import io.kubelite.kubelet.shell.ShellAst.Seq;
 import io.kubelite.kubelet.shell.ShellAst.Simple;
 import io.kubelite.kubelet.shell.ShellAst.Word;
+import io.kubelite.kubelet.usage.ProgramLoad;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -65,7 +66,8 @@ public final class ShellProcess {
             Input stdin,
             boolean tty,
             Identity identity,
-            PodNetwork network) {
+            PodNetwork network,
+            ProgramLoad load) {
 
         /**
          * A program on {@code fs} with no environment, discarded output, no stdin, running as root
@@ -92,7 +94,8 @@ public final class ShellProcess {
                     .stdin(stdin)
                     .tty(tty)
                     .identity(identity)
-                    .network(network);
+                    .network(network)
+                    .load(load);
         }
 
         /** Builds a {@link Config}; unset parts keep the defaults {@link #builder} names. */
@@ -111,6 +114,7 @@ public final class ShellProcess {
             private boolean tty;
             private Identity identity = Identity.ROOT;
             private PodNetwork network = PodNetwork.NONE;
+            private ProgramLoad load = new ProgramLoad();
 
             private Builder(SimulatedFilesystem fs, Timers timers, TimeScale timeScale) {
                 this.fs = fs;
@@ -176,6 +180,12 @@ public final class ShellProcess {
                 return this;
             }
 
+            /** Where the program's CPU and memory demand is recorded: its container's, for the usage model. */
+            public Builder load(ProgramLoad load) {
+                this.load = load;
+                return this;
+            }
+
             public Config build() {
                 return new Config(
                         fs,
@@ -191,7 +201,8 @@ public final class ShellProcess {
                         stdin,
                         tty,
                         identity,
-                        network);
+                        network,
+                        load);
             }
         }
     }
@@ -206,6 +217,8 @@ public final class ShellProcess {
     private boolean finished;
     private int inlineSteps;
     private long budget;
+    /** True while the program runs without waiting (bouncing through the scheduler): it burns a core. */
+    private boolean busy;
 
     private ShellProcess(Config config, Node program, List<String> positional, boolean syncMode) {
         this.config = config;
@@ -284,6 +297,7 @@ public final class ShellProcess {
             toCancel = new ArrayList<>(pending);
             pending.clear();
         }
+        config.load().clearAll(this);
         toCancel.forEach(Timers.Cancellable::cancel);
     }
 
@@ -305,6 +319,7 @@ public final class ShellProcess {
             finished = true;
             cb = onExit;
         }
+        config.load().clearAll(this);
         if (cb != null) {
             cb.accept(code & 0xff);
         }
@@ -346,6 +361,7 @@ public final class ShellProcess {
             }
         }
         if (bounce) {
+            busy(true);
             schedule(1, r);
         } else {
             r.run();
@@ -384,7 +400,26 @@ public final class ShellProcess {
         if (wait <= 0) {
             step(then);
         } else {
+            busy(false);
             schedule(wait, then);
+        }
+    }
+
+    /**
+     * Marks the program as burning a core (it ran {@link #INLINE_STEPS} steps without waiting) or
+     * not (it sleeps, waits for input or hangs): a busy loop is detected without counting steps.
+     */
+    private void busy(boolean now) {
+        synchronized (this) {
+            if (busy == now || syncMode) {
+                return;
+            }
+            busy = now;
+        }
+        if (now) {
+            config.load().demand(this, ProgramLoad.BUSY, 1, 0);
+        } else {
+            config.load().clear(this, ProgramLoad.BUSY);
         }
     }
 
@@ -777,6 +812,8 @@ public final class ShellProcess {
                 }
             }
             case "read" -> read(args, f, k);
+            case "stress", "yes" ->
+                StressCommand.run(this, name, args, f.out, f.err, config.load(), this::delayOrHang, k);
             case "id" -> k.accept(IdCommand.id(args, config.identity(), f.out, f.err));
             case "whoami" -> k.accept(IdCommand.whoami(config.identity(), f.out, f.err));
             case "tar" -> {
@@ -866,6 +903,7 @@ public final class ShellProcess {
         if (names.isEmpty()) {
             names.add("REPLY");
         }
+        busy(false);
         f.in.readLine(line -> later(() -> {
             if (line == null) {
                 k.accept(1);
@@ -912,6 +950,7 @@ public final class ShellProcess {
         if (config.tty()) {
             f.err.write(open.isEmpty() ? prompt(f) : "> ");
         }
+        busy(false);
         f.in.readLine(line -> later(() -> {
             if (line == null) {
                 k.accept(f.lastStatus);
@@ -952,10 +991,21 @@ public final class ShellProcess {
         }
     }
 
+    /** Continues after {@code simulatedMillis} (scaled here), or never for {@link Long#MAX_VALUE}: a builtin that runs for a while. */
+    private void delayOrHang(long simulatedMillis, Runnable then) {
+        if (simulatedMillis == Long.MAX_VALUE) {
+            hang(s -> then.run());
+        } else {
+            delay(config.timeScale().millis(java.time.Duration.ofMillis(simulatedMillis)), then);
+        }
+    }
+
     /** Never continues (until killed); in a command substitution, continues at once. */
     private void hang(IntConsumer k) {
         if (syncMode) {
             k.accept(0);
+        } else {
+            busy(false);
         }
     }
 
