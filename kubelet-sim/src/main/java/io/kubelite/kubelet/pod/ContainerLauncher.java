@@ -240,6 +240,7 @@ final class ContainerLauncher {
         }
         SimContainer c = runtime.create(ref, spec, config.env(), s.init, s.behaviour, resumeId, resumeStartedAt);
         volumes.mountInto(s.spec, config.env(), c.filesystem());
+        pod.trackUsage(s, c);
         TerminationMessage.prepare(c);
         security.applyTo(c);
         s.current = c;

@@ -3,6 +3,7 @@ package io.kubelite.kubelet.pod;
 import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
+import io.kubelite.kubelet.usage.UsageTracker;
 import java.time.Duration;
 import java.util.Map;
 
@@ -47,6 +48,11 @@ public interface PodHost {
     /** How often configMap, secret, downwardAPI and projected volumes are brought up to date (unscaled). */
     default Duration configSyncPeriod() {
         return Duration.ofMinutes(1);
+    }
+
+    /** Where the node's container instances are reported for their usage to be simulated. */
+    default UsageTracker usage() {
+        return UsageTracker.NONE;
     }
 
     /** Where this node's pod Events go. */

@@ -579,6 +579,11 @@ public final class PodWorker {
         }
 
         @Override
+        public void trackUsage(Slot s, SimContainer c) {
+            host.usage().track(pod, why -> serially(() -> evicted(why)), c, volumes.tmpfsWrittenBy(s.spec));
+        }
+
+        @Override
         public void exited(Slot s, SimContainer c, int code) {
             onExit(s, c, code);
         }

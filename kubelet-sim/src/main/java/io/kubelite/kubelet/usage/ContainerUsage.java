@@ -1,0 +1,145 @@
+package io.kubelite.kubelet.usage;
+
+import io.kubelite.api.Container;
+import io.kubelite.api.Quantity;
+import io.kubelite.kubelet.runtime.SimContainer;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The usage of one running container instance, sampled once per tick by its {@link NodeUsage}:
+ * its idle usage ({@link IdleUsage}, or the annotations' {@link UsageSchedule}s instead), plus
+ * what its programs demand ({@link ProgramLoad}), plus the tmpfs bytes it wrote. CPU above the
+ * limit is throttled as CFS does with 100 ms periods: the excess demand counts as throttled time
+ * and every period of the tick as throttled. Sampled by one thread at a time (the model's tick);
+ * {@link #snapshot} is safe from any thread.
+ */
+final class ContainerUsage {
+    /** CFS's default period. */
+    static final long CFS_PERIOD_NANOS = 100_000_000L;
+
+    private final String namespace;
+    private final String pod;
+    private final String podUid;
+    private final SimContainer instance;
+    private final long identity;
+    private final long cpuRequestMillis;
+    private final long cpuLimitMillis;
+    private final long memoryRequestBytes;
+    private final long memoryLimitBytes;
+    private final UsageSchedule cpuSchedule;
+    private final UsageSchedule memorySchedule;
+    private final LongSupplier tmpfsBytes;
+
+    private long ticks;
+    private long cpuNanos;
+    private long periods;
+    private long throttledPeriods;
+    private long throttledNanos;
+    private boolean oomReported;
+    private volatile ContainerSnapshot snapshot;
+
+    ContainerUsage(
+            String namespace,
+            String pod,
+            String podUid,
+            Map<String, String> annotations,
+            SimContainer instance,
+            LongSupplier tmpfsBytes) {
+        this.namespace = namespace;
+        this.pod = pod;
+        this.podUid = podUid;
+        this.instance = instance;
+        Container spec = instance.spec();
+        this.identity = IdleUsage.identity(namespace + "/" + pod + "/" + spec.getName());
+        Map<String, String> requests = spec.getResources().getRequestsMap();
+        Map<String, String> limits = spec.getResources().getLimitsMap();
+        this.cpuRequestMillis = requests.containsKey("cpu") ? Quantity.cpuMillis(requests.get("cpu")) : 0;
+        this.cpuLimitMillis = limits.containsKey("cpu") ? Quantity.cpuMillis(limits.get("cpu")) : 0;
+        this.memoryRequestBytes = requests.containsKey("memory") ? Quantity.bytes(requests.get("memory")) : 0;
+        this.memoryLimitBytes = limits.containsKey("memory") ? Quantity.bytes(limits.get("memory")) : 0;
+        this.cpuSchedule = UsageAnnotations.cpu(annotations, spec.getName());
+        this.memorySchedule = UsageAnnotations.memory(annotations, spec.getName());
+        this.tmpfsBytes = tmpfsBytes;
+        this.snapshot = new ContainerSnapshot(
+                namespace,
+                pod,
+                podUid,
+                spec.getName(),
+                instance.id(),
+                instance.startedAtMillis(),
+                instance.startedAtMillis(),
+                0,
+                0,
+                0,
+                memoryLimitBytes,
+                0,
+                0,
+                0);
+    }
+
+    SimContainer instance() {
+        return instance;
+    }
+
+    String name() {
+        return instance.spec().getName();
+    }
+
+    long memoryRequestBytes() {
+        return memoryRequestBytes;
+    }
+
+    ContainerSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Takes the next sample, at {@code nowMillis}, {@code sinceStartMillis} (simulated) after the
+     * instance started, over a tick of {@code tickNanos} (simulated).
+     *
+     * @return true the first time its working set is above its memory limit: it is to be OOM-killed
+     */
+    boolean sample(long seed, long nowMillis, long sinceStartMillis, long tickNanos) {
+        long k = ticks++;
+        double idleCores = cpuSchedule != null
+                ? cpuSchedule.at(sinceStartMillis) / 1000.0
+                : IdleUsage.cores(cpuRequestMillis, cpuLimitMillis, IdleUsage.noise(seed, identity, 2 * k));
+        double demand = idleCores + instance.load().cores();
+        double used = demand;
+        long tickPeriods = Math.max(1, tickNanos / CFS_PERIOD_NANOS);
+        if (demand > 0) {
+            periods += tickPeriods;
+        }
+        if (cpuLimitMillis > 0 && demand > cpuLimitMillis / 1000.0) {
+            used = cpuLimitMillis / 1000.0;
+            throttledPeriods += tickPeriods;
+            throttledNanos += (long) ((demand - used) * tickNanos);
+        }
+        cpuNanos += (long) (used * tickNanos);
+        long idleBytes = memorySchedule != null
+                ? memorySchedule.at(sinceStartMillis)
+                : IdleUsage.bytes(memoryRequestBytes, memoryLimitBytes, IdleUsage.noise(seed, identity, 2 * k + 1));
+        long workingSet = IdleUsage.pages(idleBytes + instance.load().bytes()) + tmpfsBytes.getAsLong();
+        snapshot = new ContainerSnapshot(
+                namespace,
+                pod,
+                podUid,
+                name(),
+                instance.id(),
+                instance.startedAtMillis(),
+                nowMillis,
+                cpuNanos,
+                used,
+                workingSet,
+                memoryLimitBytes,
+                periods,
+                throttledPeriods,
+                throttledNanos);
+        if (memoryLimitBytes > 0 && workingSet > memoryLimitBytes && !oomReported) {
+            oomReported = true;
+            return true;
+        }
+        return false;
+    }
+}
