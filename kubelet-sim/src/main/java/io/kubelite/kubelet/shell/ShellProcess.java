@@ -37,7 +37,7 @@ import java.util.function.IntConsumer;
  * container's {@link SimulatedFilesystem}, writing output to the given sinks, and
  * reports its exit code once. Programs never hold a thread: {@code sleep} is a timer,
  * and the interpreter is continuation-passing, bouncing through the scheduler every
- * few hundred steps so loops neither overflow the stack nor monopolise a thread.
+ * few dozen steps so loops neither overflow the stack nor monopolise a thread.
  *
  * <p>{@link #kill()} stops it wherever it is; no exit is reported after a kill.
  *
@@ -46,7 +46,12 @@ import java.util.function.IntConsumer;
  * simulator rebuilds a running container's files and logs from its start time.
  */
 public final class ShellProcess {
-    private static final int INLINE_STEPS = 200;
+    /**
+     * Steps run inline before a bounce through the scheduler. A loop iteration nests a few dozen
+     * frames, and a container's program starts inline on a caller already deep in its stack:
+     * 200 overflowed it for {@code while true; do :; done} ("sh: out of stack").
+     */
+    private static final int INLINE_STEPS = 50;
 
     /**
      * Everything a program runs against. Build one with {@link #builder}; {@link #as} and
@@ -344,7 +349,7 @@ public final class ShellProcess {
         }
     }
 
-    /** Continues with {@code r}, inline or, every few hundred steps, through the scheduler. */
+    /** Continues with {@code r}, inline or, every few dozen steps, through the scheduler. */
     private void step(Runnable r) {
         if (syncMode) {
             r.run();
