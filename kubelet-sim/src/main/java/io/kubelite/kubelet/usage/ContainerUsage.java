@@ -52,11 +52,10 @@ final class ContainerUsage {
         this.instance = instance;
         Container spec = instance.spec();
         this.identity = IdleUsage.identity(namespace + "/" + pod + "/" + spec.getName());
-        Map<String, String> requests = spec.getResources().getRequestsMap();
         Map<String, String> limits = spec.getResources().getLimitsMap();
-        this.cpuRequestMillis = requests.containsKey("cpu") ? Quantity.cpuMillis(requests.get("cpu")) : 0;
+        this.cpuRequestMillis = EffectiveRequests.cpuMillis(spec);
         this.cpuLimitMillis = limits.containsKey("cpu") ? Quantity.cpuMillis(limits.get("cpu")) : 0;
-        this.memoryRequestBytes = requests.containsKey("memory") ? Quantity.bytes(requests.get("memory")) : 0;
+        this.memoryRequestBytes = EffectiveRequests.memoryBytes(spec);
         this.memoryLimitBytes = limits.containsKey("memory") ? Quantity.bytes(limits.get("memory")) : 0;
         this.cpuSchedule = UsageAnnotations.cpu(annotations, spec.getName());
         this.memorySchedule = UsageAnnotations.memory(annotations, spec.getName());

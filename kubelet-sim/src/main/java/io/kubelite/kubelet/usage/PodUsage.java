@@ -2,7 +2,6 @@ package io.kubelite.kubelet.usage;
 
 import io.kubelite.api.Container;
 import io.kubelite.api.Pod;
-import io.kubelite.api.Quantity;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -23,8 +22,7 @@ final class PodUsage {
         this.evict = evict;
         long r = 0;
         for (Container c : pod.getSpec().getContainersList()) {
-            String q = c.getResources().getRequestsMap().get("memory");
-            r += q == null ? 0 : Quantity.bytes(q);
+            r += EffectiveRequests.memoryBytes(c);
         }
         this.memoryRequestBytes = r;
     }
