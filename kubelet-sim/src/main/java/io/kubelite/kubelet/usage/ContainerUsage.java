@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * what its programs demand ({@link ProgramLoad}), plus the tmpfs bytes it wrote. CPU above the
  * limit is throttled as CFS does with 100 ms periods: the excess demand counts as throttled time
  * and every period of the tick as throttled. Sampled by one thread at a time (the model's tick);
- * {@link #snapshot} is safe from any thread.
+ * its counters are guarded by its monitor, so that {@link #snapshot} (built when asked for, not
+ * on every tick) is safe from any thread.
  */
 final class ContainerUsage {
     /** CFS's default period. */
@@ -37,7 +38,9 @@ final class ContainerUsage {
     private long throttledPeriods;
     private long throttledNanos;
     private boolean oomReported;
-    private volatile ContainerSnapshot snapshot;
+    private long sampledAtMillis;
+    private double cores;
+    private long workingSet;
 
     ContainerUsage(
             String namespace,
@@ -60,21 +63,7 @@ final class ContainerUsage {
         this.cpuSchedule = UsageAnnotations.cpu(annotations, spec.getName());
         this.memorySchedule = UsageAnnotations.memory(annotations, spec.getName());
         this.tmpfsBytes = tmpfsBytes;
-        this.snapshot = new ContainerSnapshot(
-                namespace,
-                pod,
-                podUid,
-                spec.getName(),
-                instance.id(),
-                instance.startedAtMillis(),
-                instance.startedAtMillis(),
-                0,
-                0,
-                0,
-                memoryLimitBytes,
-                0,
-                0,
-                0);
+        this.sampledAtMillis = instance.startedAtMillis();
     }
 
     SimContainer instance() {
@@ -89,8 +78,34 @@ final class ContainerUsage {
         return memoryRequestBytes;
     }
 
-    ContainerSnapshot snapshot() {
-        return snapshot;
+    long memoryLimitBytes() {
+        return memoryLimitBytes;
+    }
+
+    synchronized long workingSetBytes() {
+        return workingSet;
+    }
+
+    synchronized double cpuCores() {
+        return cores;
+    }
+
+    synchronized ContainerSnapshot snapshot() {
+        return new ContainerSnapshot(
+                namespace,
+                pod,
+                podUid,
+                name(),
+                instance.id(),
+                instance.startedAtMillis(),
+                sampledAtMillis,
+                cpuNanos,
+                cores,
+                workingSet,
+                memoryLimitBytes,
+                periods,
+                throttledPeriods,
+                throttledNanos);
     }
 
     /**
@@ -99,7 +114,7 @@ final class ContainerUsage {
      *
      * @return true the first time its working set is above its memory limit: it is to be OOM-killed
      */
-    boolean sample(long seed, long nowMillis, long sinceStartMillis, long tickNanos) {
+    synchronized boolean sample(long seed, long nowMillis, long sinceStartMillis, long tickNanos) {
         long k = ticks++;
         double idleCores = cpuSchedule != null
                 ? cpuSchedule.at(sinceStartMillis) / 1000.0
@@ -119,22 +134,9 @@ final class ContainerUsage {
         long idleBytes = memorySchedule != null
                 ? memorySchedule.at(sinceStartMillis)
                 : IdleUsage.bytes(memoryRequestBytes, memoryLimitBytes, IdleUsage.noise(seed, identity, 2 * k + 1));
-        long workingSet = IdleUsage.pages(idleBytes + instance.load().bytes()) + tmpfsBytes.getAsLong();
-        snapshot = new ContainerSnapshot(
-                namespace,
-                pod,
-                podUid,
-                name(),
-                instance.id(),
-                instance.startedAtMillis(),
-                nowMillis,
-                cpuNanos,
-                used,
-                workingSet,
-                memoryLimitBytes,
-                periods,
-                throttledPeriods,
-                throttledNanos);
+        workingSet = IdleUsage.pages(idleBytes + instance.load().bytes()) + tmpfsBytes.getAsLong();
+        cores = used;
+        sampledAtMillis = nowMillis;
         if (memoryLimitBytes > 0 && workingSet > memoryLimitBytes && !oomReported) {
             oomReported = true;
             return true;

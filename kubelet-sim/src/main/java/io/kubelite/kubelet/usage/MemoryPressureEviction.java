@@ -41,7 +41,7 @@ final class MemoryPressureEviction {
                 .append(Quantity.formatBytes(availableBytes))
                 .append(". ");
         for (ContainerUsage c : victim.containers()) {
-            long used = c.snapshot().workingSetBytes();
+            long used = c.workingSetBytes();
             if (used > c.memoryRequestBytes()) {
                 m.append("Container ")
                         .append(c.name())

@@ -99,12 +99,12 @@ public final class NodeUsage implements UsageTracker {
                             "pod {}: container {} exceeded its memory limit ({} > {} bytes): OOM-killed",
                             p.key(),
                             c.name(),
-                            c.snapshot().workingSetBytes(),
-                            c.snapshot().memoryLimitBytes());
+                            c.workingSetBytes(),
+                            c.memoryLimitBytes());
                     model.dispatch(c.instance()::oomKill);
                 }
-                workingSet += c.snapshot().workingSetBytes();
-                cores += c.snapshot().cpuCores();
+                workingSet += c.workingSetBytes();
+                cores += c.cpuCores();
             }
         }
         cpuNanos += (long) (cores * tickNanos);

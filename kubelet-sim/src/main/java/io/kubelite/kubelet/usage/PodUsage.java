@@ -45,7 +45,7 @@ final class PodUsage {
     long workingSetBytes() {
         long n = 0;
         for (ContainerUsage c : containers) {
-            n += c.snapshot().workingSetBytes();
+            n += c.workingSetBytes();
         }
         return n;
     }

@@ -20,25 +20,42 @@ public final class ProgramLoad {
 
     private record Demand(double cores, long bytes) {}
 
-    private final Map<Key, Demand> demands = new HashMap<>();
+    /** Null while no program demands anything (most containers, always): nothing allocated, nothing locked to read it. */
+    private Map<Key, Demand> demands;
+    /** Whether {@link #demands} holds anything, read without the lock on every usage tick. */
+    private volatile boolean any;
 
     /** {@code program} now demands {@code cores} and {@code bytes} for {@code kind} (replacing its previous demand of that kind). */
     public synchronized void demand(Object program, String kind, double cores, long bytes) {
+        if (demands == null) {
+            demands = new HashMap<>();
+        }
         demands.put(new Key(program, kind), new Demand(cores, bytes));
+        any = true;
     }
 
     /** {@code program} demands nothing for {@code kind} any more. */
     public synchronized void clear(Object program, String kind) {
-        demands.remove(new Key(program, kind));
+        if (demands != null) {
+            demands.remove(new Key(program, kind));
+            any = !demands.isEmpty();
+        }
     }
 
     /** {@code program} ended: it demands nothing any more. */
     public synchronized void clearAll(Object program) {
-        demands.keySet().removeIf(k -> k.program() == program);
+        if (demands != null) {
+            demands.keySet().removeIf(k -> k.program() == program);
+            any = !demands.isEmpty();
+        }
     }
 
     /** CPU cores the programs would use now, if nothing capped them. */
-    public synchronized double cores() {
+    public double cores() {
+        return any ? sumCores() : 0;
+    }
+
+    private synchronized double sumCores() {
         double n = 0;
         for (Demand d : demands.values()) {
             n += d.cores();
@@ -47,7 +64,11 @@ public final class ProgramLoad {
     }
 
     /** Memory bytes the programs hold now. */
-    public synchronized long bytes() {
+    public long bytes() {
+        return any ? sumBytes() : 0;
+    }
+
+    private synchronized long sumBytes() {
         long n = 0;
         for (Demand d : demands.values()) {
             n += d.bytes();
