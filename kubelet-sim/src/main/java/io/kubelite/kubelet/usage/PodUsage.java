@@ -11,14 +11,18 @@ import java.util.function.Consumer;
  * it ({@code evict}, given the eviction message). Thread-safe.
  */
 final class PodUsage {
-    private final Pod pod;
+    /** What ranking needs of the pod, not the object: a worker's pod is replaced on every status write. */
+    private final String key;
+
+    private final int priority;
     private final Consumer<String> evict;
     private final long memoryRequestBytes;
     private final List<ContainerUsage> containers = new CopyOnWriteArrayList<>();
     private volatile boolean evicted;
 
     PodUsage(Pod pod, Consumer<String> evict) {
-        this.pod = pod;
+        this.key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        this.priority = pod.getSpec().hasPriority() ? pod.getSpec().getPriority() : 0;
         this.evict = evict;
         long r = 0;
         for (Container c : pod.getSpec().getContainersList()) {
@@ -28,12 +32,12 @@ final class PodUsage {
     }
 
     String key() {
-        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        return key;
     }
 
     /** The pod's priority (0 unless set), the eviction manager's second criterion. */
     int priority() {
-        return pod.getSpec().hasPriority() ? pod.getSpec().getPriority() : 0;
+        return priority;
     }
 
     /** The sum of its app containers' memory requests. */
