@@ -63,15 +63,18 @@ class KubectlMemoryPressureTest {
 
     @Test
     void bestEffortThenBurstableOverRequestsAreEvictedAndGuaranteedStays() {
-        // usage steps up 20 s (simulated) after each start, once all three run: 300 + 350 + 500Mi
-        // and the node's own 64Mi leave -214Mi of 1000Mi; without the BestEffort pod 86Mi (still
-        // below 100Mi); without the Burstable one too, 436Mi
+        // the Guaranteed pod uses 500Mi from its start; the BestEffort one steps up to 300Mi 10 s
+        // (simulated) after its start, the Burstable one to 350Mi 30 s after its start, so that
+        // no eviction pass can see the Burstable one up before the BestEffort one (kube would then
+        // rightly evict the Burstable one first). 300 + 350 + 500Mi and the node's own 64Mi leave
+        // -214Mi of 1000Mi; without the BestEffort pod 86Mi (still below 100Mi); without the
+        // Burstable one too, 436Mi
         kubectl.run("""
                 apiVersion: v1
                 kind: Pod
                 metadata:
                   name: best-effort
-                  annotations: {sim.kubelite.io/memory-usage: "1Mi,300Mi@20s"}
+                  annotations: {sim.kubelite.io/memory-usage: "1Mi,300Mi@10s"}
                 spec:
                   nodeName: sim-node-0
                   containers:
@@ -81,7 +84,7 @@ class KubectlMemoryPressureTest {
                 kind: Pod
                 metadata:
                   name: burstable
-                  annotations: {sim.kubelite.io/memory-usage: "1Mi,350Mi@20s"}
+                  annotations: {sim.kubelite.io/memory-usage: "1Mi,350Mi@30s"}
                 spec:
                   nodeName: sim-node-0
                   containers:
@@ -93,7 +96,7 @@ class KubectlMemoryPressureTest {
                 kind: Pod
                 metadata:
                   name: guaranteed
-                  annotations: {sim.kubelite.io/memory-usage: "1Mi,500Mi@20s"}
+                  annotations: {sim.kubelite.io/memory-usage: "500Mi"}
                 spec:
                   nodeName: sim-node-0
                   containers:
@@ -103,7 +106,7 @@ class KubectlMemoryPressureTest {
                       requests: {cpu: 100m, memory: 600Mi}
                       limits: {cpu: 100m, memory: 600Mi}
                 """, Map.of(), "apply", "-f", "-").ok();
-        // the order in which they fail, as seen by polling faster than the one-second passes
+        // the order shows in the messages: each names what was available when it was evicted
         List<String> failed = new ArrayList<>();
         Poll.until(WAIT, "best-effort and burstable Failed (seen: " + failed + ")", () -> {
             for (String name : List.of("best-effort", "burstable", "guaranteed")) {
@@ -114,17 +117,18 @@ class KubectlMemoryPressureTest {
             }
             return failed.size() >= 2;
         });
-        assertThat(failed).containsExactly("best-effort", "burstable");
+        assertThat(failed).containsExactlyInAnyOrder("best-effort", "burstable");
 
         Pod be = sim.get("best-effort");
         assertThat(be.getStatus().getReason()).isEqualTo("Evicted");
         assertThat(be.getStatus().getMessage())
-                .matches(
-                        "The node was low on resource: memory\\. Threshold quantity: 100Mi, available: -?\\d+(Ki|Mi)?\\. "
-                                + "Container app was using 300Mi, request is 0, has larger consumption of memory\\. ");
+                .as("evicted first: all three pods' usage on the node")
+                .isEqualTo("The node was low on resource: memory. Threshold quantity: 100Mi, available: -214Mi. "
+                        + "Container app was using 300Mi, request is 0, has larger consumption of memory. ");
         assertThat(sim.get("burstable").getStatus().getMessage())
-                .startsWith("The node was low on resource: memory. Threshold quantity: 100Mi, available: ")
-                .endsWith("Container app was using 350Mi, request is 100Mi, has larger consumption of memory. ");
+                .as("evicted second: the best-effort pod's usage gone")
+                .isEqualTo("The node was low on resource: memory. Threshold quantity: 100Mi, available: 86Mi. "
+                        + "Container app was using 350Mi, request is 100Mi, has larger consumption of memory. ");
 
         NodeSnapshot node = Poll.until(
                 WAIT,
