@@ -132,9 +132,6 @@ class KubectlResourceUsageTest {
                 .isGreaterThanOrEqualTo(stress.cpuThrottledPeriods() / 10 * 1_000_000_000L);
         assertThat(kubectl.run("logs", "cpu-demo").ok())
                 .isEqualTo("stress: info: [1] dispatching hogs: 2 cpu, 0 io, 0 vm, 0 hdd\n");
-        ContainerSnapshot idle =
-                Poll.until(WAIT, "an idle container's sample", () -> usage("busy", "loop"), s -> s != null);
-        assertThat(idle.memoryLimitBytes()).isZero();
     }
 
     @Test
