@@ -109,7 +109,10 @@ public final class NodeAgent implements PodHost {
         return template.name();
     }
 
-    /** Simulates its containers' usage with {@code model} (its memory pressure, OOM kills, evictions); before its pods start. */
+    /**
+     * Simulates its containers' usage with {@code model} (its memory pressure, OOM kills,
+     * evictions); before its pods start.
+     */
     public void simulateUsage(UsageModel model) {
         usage = model.node(name(), template.capacity().getOrDefault("memory", "0"));
     }

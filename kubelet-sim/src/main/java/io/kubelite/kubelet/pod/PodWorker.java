@@ -359,7 +359,10 @@ public final class PodWorker {
         return 0;
     }
 
-    /** The eviction manager's verdict (local storage, or the node short of memory): the pod fails at once, as kube's eviction kills it. */
+    /**
+     * The eviction manager's verdict (local storage, or the node short of memory): the pod fails
+     * at once, as kube's eviction kills it.
+     */
     private void evicted(String why) {
         if (stage != PodStage.RUNNING) {
             return;
