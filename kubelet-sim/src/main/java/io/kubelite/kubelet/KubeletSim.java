@@ -25,6 +25,8 @@ import io.kubelite.kubelet.runtime.ContainerLogStore;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.LogServer;
 import io.kubelite.kubelet.runtime.RunningContainers;
+import io.kubelite.kubelet.usage.UsageModel;
+import io.kubelite.kubelet.usage.UsageSnapshots;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
@@ -68,6 +70,7 @@ public final class KubeletSim implements Component {
     private SharedInformerFactory informers;
     private PodStatusWriter writer;
     private EventRecorder recorder;
+    private UsageModel usage;
     private volatile boolean started;
     private boolean closed;
 
@@ -144,6 +147,8 @@ public final class KubeletSim implements Component {
             agents.add(a);
             pods.addAgent(a);
         }
+        usage = new UsageModel(timers, scale, options.usageSeed, options.evictionHardMemoryAvailable);
+        agents.forEach(a -> a.simulateUsage(usage));
         registerAll();
         LOG.info("{} nodes registered", agents.size());
 
@@ -197,6 +202,7 @@ public final class KubeletSim implements Component {
         for (NodeAgent a : agents) {
             a.startStatusLoop();
         }
+        usage.start();
         started = true;
         LOG.info("kubelet-sim running {} nodes", agents.size());
     }
@@ -267,6 +273,11 @@ public final class KubeletSim implements Component {
         return agents.stream().map(NodeAgent::name).toList();
     }
 
+    /** The simulated usage of this process's nodes and containers (valid after start). */
+    public UsageSnapshots usage() {
+        return usage;
+    }
+
     public int podCount() {
         return pods.size();
     }
@@ -284,6 +295,9 @@ public final class KubeletSim implements Component {
             informers.close(); // the pod informer, then the node informer
         }
         pods.close();
+        if (usage != null) {
+            usage.close();
+        }
         if (writer != null) {
             writer.close();
         }

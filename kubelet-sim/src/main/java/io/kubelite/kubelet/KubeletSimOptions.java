@@ -46,6 +46,21 @@ public final class KubeletSimOptions {
     String memory = "32Gi";
 
     @Option(
+            names = "--usage-seed",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Seed of the simulated idle CPU and memory usage: the same seed repeats a run's usage"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long usageSeed = 0;
+
+    @Option(
+            names = "--eviction-hard-memory-available",
+            defaultValue = "100Mi",
+            paramLabel = "QUANTITY",
+            description = "The hard eviction threshold memory.available (default: ${DEFAULT-VALUE}).")
+    String evictionHardMemoryAvailable = "100Mi";
+
+    @Option(
             names = "--max-pods",
             defaultValue = "110",
             paramLabel = "N",
@@ -287,6 +302,11 @@ public final class KubeletSimOptions {
 
     public KubeletSimOptions memory(String q) {
         this.memory = q;
+        return this;
+    }
+
+    public KubeletSimOptions usageSeed(long seed) {
+        this.usageSeed = seed;
         return this;
     }
 

@@ -16,6 +16,9 @@ import io.kubelite.kubelet.pod.PodIpAllocator;
 import io.kubelite.kubelet.pod.PodWorker;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
+import io.kubelite.kubelet.usage.NodeUsage;
+import io.kubelite.kubelet.usage.UsageModel;
+import io.kubelite.kubelet.usage.UsageTracker;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
@@ -66,6 +69,8 @@ public final class NodeAgent implements PodHost {
     private final Duration configSyncPeriod;
     /** hostPath volumes' files: the simulated node's own tree. */
     private final SimulatedFilesystem hostFiles = SimulatedFilesystem.empty();
+    /** Its containers' simulated usage; none until {@link #simulateUsage}. */
+    private volatile NodeUsage usage;
 
     private volatile NodeNetworking networking = NodeNetworking.NONE;
 
@@ -94,8 +99,13 @@ public final class NodeAgent implements PodHost {
         this.fallbackCidr = fallbackCidr;
         this.pods = pods;
         this.lease = new NodeLeaseRenewer(template.name(), leases, timers, timing);
-        this.reporter =
-                new NodeStatusReporter(template, address, kubeletPort, timers, TimestampPrecision.of(timing.scale()));
+        this.reporter = new NodeStatusReporter(
+                template,
+                address,
+                kubeletPort,
+                timers,
+                TimestampPrecision.of(timing.scale()),
+                () -> usage != null && usage.memoryPressure());
     }
 
     public String name() {
@@ -110,6 +120,20 @@ public final class NodeAgent implements PodHost {
     @Override
     public NodeNetworking networking() {
         return networking;
+    }
+
+    /**
+     * Simulates its containers' usage with {@code model} (its memory pressure, OOM kills,
+     * evictions); before its pods start.
+     */
+    public void simulateUsage(UsageModel model) {
+        usage = model.node(name(), template.capacity().getOrDefault("memory", "0"));
+    }
+
+    @Override
+    public UsageTracker usage() {
+        NodeUsage u = usage;
+        return u == null ? UsageTracker.NONE : u;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * Builds a node's status as the kubelet reports it — capacity and allocatable,
@@ -33,16 +34,29 @@ final class NodeStatusReporter {
         {"Ready", "True", "KubeletReady", "kubelet is posting ready status"},
     };
 
+    /** The kubelet's MemoryPressure condition when memory.available is below the eviction threshold. */
+    private static final String[] MEMORY_PRESSURE = {
+        "MemoryPressure", "True", "KubeletHasInsufficientMemory", "kubelet has insufficient memory available"
+    };
+
     private final NodeTemplate template;
     private final String address;
     private final int kubeletPort;
     private final Timers timers;
     private final NodeSystemInfo info;
     private final TimestampPrecision precision;
+    /** True while the node is short of memory (its simulated usage). */
+    private final BooleanSupplier memoryPressure;
 
     NodeStatusReporter(
-            NodeTemplate template, String address, int kubeletPort, Timers timers, TimestampPrecision precision) {
+            NodeTemplate template,
+            String address,
+            int kubeletPort,
+            Timers timers,
+            TimestampPrecision precision,
+            BooleanSupplier memoryPressure) {
         this.precision = precision;
+        this.memoryPressure = memoryPressure;
         this.template = template;
         this.address = address;
         this.kubeletPort = kubeletPort;
@@ -69,7 +83,8 @@ final class NodeStatusReporter {
         NodeStatus cur = current == null ? NodeStatus.getDefaultInstance() : current.getStatus();
         NodeStatus.Builder b =
                 NodeStatus.newBuilder().putAllCapacity(template.capacity()).putAllAllocatable(template.allocatable());
-        for (String[] c : CONDITIONS) {
+        for (String[] condition : CONDITIONS) {
+            String[] c = condition == CONDITIONS[0] && memoryPressure.getAsBoolean() ? MEMORY_PRESSURE : condition;
             NodeCondition old = find(cur.getConditionsList(), c[0]);
             long transition = old != null && old.getStatus().equals(c[1])
                     ? Timestamps.toMillis(old.getLastTransitionTime())

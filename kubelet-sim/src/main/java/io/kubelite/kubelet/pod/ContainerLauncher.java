@@ -251,6 +251,7 @@ final class ContainerLauncher {
             dns = networking.dns(pod.pod(), (type, reason, message) -> pod.event(null, type, reason, message));
         }
         networking.attach(pod.pod(), pod.podIp(), dns, c);
+        pod.trackUsage(s, c);
         TerminationMessage.prepare(c);
         security.applyTo(c);
         s.current = c;

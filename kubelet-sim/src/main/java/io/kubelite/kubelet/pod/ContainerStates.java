@@ -60,6 +60,13 @@ final class ContainerStates {
         return ContainerState.newBuilder().setTerminated(t).build();
     }
 
+    /** {@code exited} as the runtime reports an instance the kernel's OOM killer ended: reason OOMKilled. */
+    static ContainerState oomKilled(ContainerState exited) {
+        return exited.toBuilder()
+                .setTerminated(exited.getTerminated().toBuilder().setReason("OOMKilled"))
+                .build();
+    }
+
     /** Waiting out a restart back-off; {@code backoffMillis} is simulated time (the message shows it unscaled). */
     static ContainerState crashLoopBackOff(long backoffMillis, String container, ContainerRuntime.PodRef pod) {
         return waiting(

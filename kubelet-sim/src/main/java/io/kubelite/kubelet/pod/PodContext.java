@@ -52,6 +52,9 @@ interface PodContext {
      */
     void kill(Slot s, long graceSeconds);
 
+    /** Has the usage of instance {@code c} of {@code s}'s container simulated until it exits. */
+    void trackUsage(Slot s, SimContainer c);
+
     /** Instance {@code c} of {@code s}'s container exited with {@code code}; takes the lock. */
     void exited(Slot s, SimContainer c, int code);
 }

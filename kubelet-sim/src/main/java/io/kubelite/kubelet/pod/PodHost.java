@@ -4,6 +4,7 @@ import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.network.NodeNetworking;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
+import io.kubelite.kubelet.usage.UsageTracker;
 import java.time.Duration;
 import java.util.Map;
 
@@ -53,6 +54,11 @@ public interface PodHost {
     /** The node's side of pod networking: DNS files and each container's network. */
     default NodeNetworking networking() {
         return NodeNetworking.NONE;
+    }
+
+    /** Where the node's container instances are reported for their usage to be simulated. */
+    default UsageTracker usage() {
+        return UsageTracker.NONE;
     }
 
     /** Where this node's pod Events go. */

@@ -20,9 +20,12 @@ import io.kubelite.kubelet.config.EnvExpansion;
 import io.kubelite.kubelet.config.VolumeContents;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * A pod's volumes in the simulated runtime, for as long as the pod lives on the node: an
@@ -122,6 +125,34 @@ final class PodVolumes {
                                                         .setApiVersion("v1")
                                                         .setFieldPath("metadata.namespace"))))))
                 .build();
+    }
+
+    /**
+     * The bytes {@code container} writes from now on into the memory-backed emptyDirs it mounts
+     * writable: tmpfs pages are charged to the memory of the cgroup that writes them. Counted as
+     * what the volumes hold beyond what they held when this instance started (an approximation:
+     * a sibling's writes meanwhile count too).
+     */
+    LongSupplier tmpfsWrittenBy(Container container) {
+        List<SimulatedFilesystem> tmpfs = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (VolumeMount m : container.getVolumeMountsList()) {
+            Volume v = specs.get(m.getName());
+            if (v != null
+                    && !m.getReadOnly()
+                    && v.hasEmptyDir()
+                    && v.getEmptyDir().getMedium().equals("Memory")
+                    && seen.add(m.getName())
+                    && trees.containsKey(m.getName())) {
+                tmpfs.add(trees.get(m.getName()));
+            }
+        }
+        if (tmpfs.isEmpty()) {
+            return () -> 0;
+        }
+        long before = tmpfs.stream().mapToLong(SimulatedFilesystem::usedBytes).sum();
+        return () -> Math.max(
+                0, tmpfs.stream().mapToLong(SimulatedFilesystem::usedBytes).sum() - before);
     }
 
     /** The bytes a pod-level volume's files hold (0 for hostPath and claim volumes, which are the node's). */

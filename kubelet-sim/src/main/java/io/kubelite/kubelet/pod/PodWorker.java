@@ -360,7 +360,10 @@ public final class PodWorker {
         return 0;
     }
 
-    /** The eviction manager's verdict: the pod fails at once, as kube's local-storage eviction kills it. */
+    /**
+     * The eviction manager's verdict (local storage, or the node short of memory): the pod fails
+     * at once, as kube's eviction kills it.
+     */
     private void evicted(String why) {
         if (stage != PodStage.RUNNING) {
             return;
@@ -577,6 +580,11 @@ public final class PodWorker {
         @Override
         public void kill(Slot s, long graceSeconds) {
             hooks.kill(s, graceSeconds);
+        }
+
+        @Override
+        public void trackUsage(Slot s, SimContainer c) {
+            host.usage().track(pod, why -> serially(() -> evicted(why)), c, volumes.tmpfsWrittenBy(s.spec));
         }
 
         @Override

@@ -71,6 +71,9 @@ final class Slot {
         cancelHook();
         state = ContainerStates.terminated(
                 code, c.startedAtMillis(), c.finishedAtMillis(), c.id(), TerminationMessage.of(c, code), precision);
+        if (c.oomKilled()) {
+            state = ContainerStates.oomKilled(state);
+        }
     }
 
     /** Nothing more is started, pulled or probed for this container, and it is no longer ready (its pod is ending). */

@@ -12,6 +12,7 @@ import io.kubelite.kubelet.shell.ShellProcess;
 import io.kubelite.kubelet.shell.ShellSyntaxException;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import io.kubelite.kubelet.shell.UnknownCommands;
+import io.kubelite.kubelet.usage.ProgramLoad;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +62,10 @@ public final class SimContainer {
     private volatile Identity identity = Identity.ROOT;
     /** The pod's network namespace, as the kubelet wires it; none until then. */
     private volatile PodNetwork network = PodNetwork.NONE;
+    /** What its programs (its own and execs) demand of CPU and memory, for the usage model. */
+    private final ProgramLoad load = new ProgramLoad();
+    /** True once it was killed for exceeding its memory limit. */
+    private boolean oomKilled;
 
     private Timers.Cancellable exitTimer = Timers.Cancellable.NONE;
     private ExitListener listener;
@@ -254,7 +259,8 @@ public final class SimContainer {
                 .env(env)
                 .hostname(hostname)
                 .identity(identity)
-                .network(network);
+                .network(network)
+                .load(load);
     }
 
     /** The pod's network this instance's programs and execs reach. */
@@ -321,6 +327,37 @@ public final class SimContainer {
         } else {
             timers.after(Math.max(0, graceMillis), () -> exit(137));
         }
+    }
+
+    /** What its programs demand now, beyond its idle usage. */
+    public ProgramLoad load() {
+        return load;
+    }
+
+    /**
+     * The kernel's OOM killer: SIGKILL at once, no grace, the exit (137) reported; the kubelet
+     * then reports the instance {@code OOMKilled} ({@link #oomKilled}).
+     */
+    public void oomKill() {
+        ShellProcess p;
+        synchronized (this) {
+            if (exited) {
+                return;
+            }
+            oomKilled = true;
+            stopping = true;
+            p = process;
+            exitTimer.cancel();
+        }
+        if (p != null) {
+            p.kill();
+        }
+        exit(137);
+    }
+
+    /** True when the OOM killer ended it. */
+    public synchronized boolean oomKilled() {
+        return oomKilled;
     }
 
     /** Kills at once (no grace): used when the pod object is gone. */

@@ -21,6 +21,7 @@ import io.kubelite.kubelet.shell.ShellAst.Redirect;
 import io.kubelite.kubelet.shell.ShellAst.Seq;
 import io.kubelite.kubelet.shell.ShellAst.Simple;
 import io.kubelite.kubelet.shell.ShellAst.Word;
+import io.kubelite.kubelet.usage.ProgramLoad;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -36,7 +37,7 @@ import java.util.function.IntConsumer;
  * container's {@link SimulatedFilesystem}, writing output to the given sinks, and
  * reports its exit code once. Programs never hold a thread: {@code sleep} is a timer,
  * and the interpreter is continuation-passing, bouncing through the scheduler every
- * few hundred steps so loops neither overflow the stack nor monopolise a thread.
+ * few dozen steps so loops neither overflow the stack nor monopolise a thread.
  *
  * <p>{@link #kill()} stops it wherever it is; no exit is reported after a kill.
  *
@@ -45,7 +46,12 @@ import java.util.function.IntConsumer;
  * simulator rebuilds a running container's files and logs from its start time.
  */
 public final class ShellProcess {
-    private static final int INLINE_STEPS = 200;
+    /**
+     * Steps run inline before a bounce through the scheduler. A loop iteration nests a few dozen
+     * frames, and a container's program starts inline on a caller already deep in its stack:
+     * 200 overflowed it for {@code while true; do :; done} ("sh: out of stack").
+     */
+    private static final int INLINE_STEPS = 50;
 
     /**
      * Everything a program runs against. Build one with {@link #builder}; {@link #as} and
@@ -65,7 +71,8 @@ public final class ShellProcess {
             Input stdin,
             boolean tty,
             Identity identity,
-            PodNetwork network) {
+            PodNetwork network,
+            ProgramLoad load) {
 
         /**
          * A program on {@code fs} with no environment, discarded output, no stdin, running as root
@@ -92,7 +99,8 @@ public final class ShellProcess {
                     .stdin(stdin)
                     .tty(tty)
                     .identity(identity)
-                    .network(network);
+                    .network(network)
+                    .load(load);
         }
 
         /** Builds a {@link Config}; unset parts keep the defaults {@link #builder} names. */
@@ -111,6 +119,7 @@ public final class ShellProcess {
             private boolean tty;
             private Identity identity = Identity.ROOT;
             private PodNetwork network = PodNetwork.NONE;
+            private ProgramLoad load = new ProgramLoad();
 
             private Builder(SimulatedFilesystem fs, Timers timers, TimeScale timeScale) {
                 this.fs = fs;
@@ -176,6 +185,12 @@ public final class ShellProcess {
                 return this;
             }
 
+            /** Where the program's CPU and memory demand is recorded: its container's, for the usage model. */
+            public Builder load(ProgramLoad load) {
+                this.load = load;
+                return this;
+            }
+
             public Config build() {
                 return new Config(
                         fs,
@@ -191,7 +206,8 @@ public final class ShellProcess {
                         stdin,
                         tty,
                         identity,
-                        network);
+                        network,
+                        load);
             }
         }
     }
@@ -206,6 +222,8 @@ public final class ShellProcess {
     private boolean finished;
     private int inlineSteps;
     private long budget;
+    /** True while the program runs without waiting (bouncing through the scheduler): it burns a core. */
+    private boolean busy;
 
     private ShellProcess(Config config, Node program, List<String> positional, boolean syncMode) {
         this.config = config;
@@ -284,6 +302,7 @@ public final class ShellProcess {
             toCancel = new ArrayList<>(pending);
             pending.clear();
         }
+        config.load().clearAll(this);
         toCancel.forEach(Timers.Cancellable::cancel);
     }
 
@@ -305,6 +324,7 @@ public final class ShellProcess {
             finished = true;
             cb = onExit;
         }
+        config.load().clearAll(this);
         if (cb != null) {
             cb.accept(code & 0xff);
         }
@@ -329,7 +349,7 @@ public final class ShellProcess {
         }
     }
 
-    /** Continues with {@code r}, inline or, every few hundred steps, through the scheduler. */
+    /** Continues with {@code r}, inline or, every few dozen steps, through the scheduler. */
     private void step(Runnable r) {
         if (syncMode) {
             r.run();
@@ -346,6 +366,7 @@ public final class ShellProcess {
             }
         }
         if (bounce) {
+            busy(true);
             schedule(1, r);
         } else {
             r.run();
@@ -384,7 +405,26 @@ public final class ShellProcess {
         if (wait <= 0) {
             step(then);
         } else {
+            busy(false);
             schedule(wait, then);
+        }
+    }
+
+    /**
+     * Marks the program as burning a core (it ran {@link #INLINE_STEPS} steps without waiting) or
+     * not (it sleeps, waits for input or hangs): a busy loop is detected without counting steps.
+     */
+    private void busy(boolean now) {
+        synchronized (this) {
+            if (busy == now || syncMode) {
+                return;
+            }
+            busy = now;
+        }
+        if (now) {
+            config.load().demand(this, ProgramLoad.BUSY, 1, 0);
+        } else {
+            config.load().clear(this, ProgramLoad.BUSY);
         }
     }
 
@@ -791,6 +831,8 @@ public final class ShellProcess {
                     builtin(name, args, f, k);
                 }
             }
+            case "stress", "yes" ->
+                StressCommand.run(this, name, args, f.out, f.err, config.load(), this::delayOrHang, k);
             case "id" -> k.accept(IdCommand.id(args, config.identity(), f.out, f.err));
             case "whoami" -> k.accept(IdCommand.whoami(config.identity(), f.out, f.err));
             case "tar" -> {
@@ -897,6 +939,7 @@ public final class ShellProcess {
         if (names.isEmpty()) {
             names.add("REPLY");
         }
+        busy(false);
         f.in.readLine(line -> later(() -> {
             if (line == null) {
                 k.accept(1);
@@ -943,6 +986,7 @@ public final class ShellProcess {
         if (config.tty()) {
             f.err.write(open.isEmpty() ? prompt(f) : "> ");
         }
+        busy(false);
         f.in.readLine(line -> later(() -> {
             if (line == null) {
                 k.accept(f.lastStatus);
@@ -983,10 +1027,21 @@ public final class ShellProcess {
         }
     }
 
+    /** Continues after {@code simulatedMillis} (scaled here), or never for {@link Long#MAX_VALUE}: a builtin that runs for a while. */
+    private void delayOrHang(long simulatedMillis, Runnable then) {
+        if (simulatedMillis == Long.MAX_VALUE) {
+            hang(s -> then.run());
+        } else {
+            delay(config.timeScale().millis(java.time.Duration.ofMillis(simulatedMillis)), then);
+        }
+    }
+
     /** Never continues (until killed); in a command substitution, continues at once. */
     private void hang(IntConsumer k) {
         if (syncMode) {
             k.accept(0);
+        } else {
+            busy(false);
         }
     }
 

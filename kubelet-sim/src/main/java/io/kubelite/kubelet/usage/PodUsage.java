@@ -1,0 +1,82 @@
+package io.kubelite.kubelet.usage;
+
+import io.kubelite.api.Container;
+import io.kubelite.api.Pod;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * One pod's running container instances on a node, and how the node's eviction manager fails
+ * it ({@code evict}, given the eviction message). Thread-safe.
+ */
+final class PodUsage {
+    /** What ranking needs of the pod, not the object: a worker's pod is replaced on every status write. */
+    private final String key;
+
+    private final int priority;
+    private final Consumer<String> evict;
+    private final long memoryRequestBytes;
+    private final List<ContainerUsage> containers = new CopyOnWriteArrayList<>();
+    private volatile boolean evicted;
+
+    PodUsage(Pod pod, Consumer<String> evict) {
+        this.key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        this.priority = pod.getSpec().hasPriority() ? pod.getSpec().getPriority() : 0;
+        this.evict = evict;
+        long r = 0;
+        for (Container c : pod.getSpec().getContainersList()) {
+            r += EffectiveRequests.memoryBytes(c);
+        }
+        this.memoryRequestBytes = r;
+    }
+
+    String key() {
+        return key;
+    }
+
+    /** The pod's priority (0 unless set), the eviction manager's second criterion. */
+    int priority() {
+        return priority;
+    }
+
+    /** The sum of its app containers' memory requests. */
+    long memoryRequestBytes() {
+        return memoryRequestBytes;
+    }
+
+    /** The working set of its running containers as of their last samples. */
+    long workingSetBytes() {
+        long n = 0;
+        for (ContainerUsage c : containers) {
+            n += c.workingSetBytes();
+        }
+        return n;
+    }
+
+    List<ContainerUsage> containers() {
+        return containers;
+    }
+
+    void add(ContainerUsage c) {
+        containers.add(c);
+    }
+
+    /** Removes {@code c}; true when no container of the pod runs any more. */
+    boolean remove(ContainerUsage c) {
+        containers.remove(c);
+        return containers.isEmpty();
+    }
+
+    boolean evicted() {
+        return evicted;
+    }
+
+    /** Fails the pod with {@code message}, once, on {@code executor}; it counts as evicted from now. */
+    void evict(String message, Consumer<Runnable> executor) {
+        if (!evicted) {
+            evicted = true;
+            executor.accept(() -> evict.accept(message));
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.kubelite.kubelet.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubelite.api.Container;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.Pod;
+import io.kubelite.api.PodSpec;
+import io.kubelite.api.ResourceRequirements;
+import io.kubelite.kubelet.clock.ScheduledTimers;
+import io.kubelite.kubelet.clock.TimeScale;
+import io.kubelite.kubelet.runtime.Behaviour;
+import io.kubelite.kubelet.runtime.ContainerLogStore;
+import io.kubelite.kubelet.runtime.ContainerRuntime;
+import io.kubelite.kubelet.runtime.SimContainer;
+import io.kubelite.store.testing.Poll;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node's usage driven tick by tick (the model's timer not started): seeded samples repeat,
+ * the eviction pass ranks as kube does, one pod at a time, and an instance above its memory
+ * limit is OOM-killed.
+ */
+class NodeUsageTest {
+    private static final long MIB = 1024 * 1024;
+    private static final long TICK = UsageModel.TICK.toNanos();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final ScheduledTimers timers = new ScheduledTimers("usage-test", 1);
+    private final ContainerRuntime runtime =
+            new ContainerRuntime(timers, new TimeScale(1), new ContainerLogStore(timers::nowMillis));
+    private final List<String> evicted = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        timers.close();
+    }
+
+    private static Pod pod(String name, Integer priority, String memoryUsage, String request, String limit) {
+        ResourceRequirements.Builder r = ResourceRequirements.newBuilder();
+        if (request != null) {
+            r.putRequests("memory", request);
+        }
+        if (limit != null) {
+            r.putLimits("memory", limit);
+        }
+        PodSpec.Builder spec = PodSpec.newBuilder()
+                .addContainers(
+                        Container.newBuilder().setName("app").setImage("nginx").setResources(r));
+        if (priority != null) {
+            spec.setPriority(priority);
+        }
+        ObjectMeta.Builder meta =
+                ObjectMeta.newBuilder().setName(name).setNamespace("default").setUid("uid-" + name);
+        if (memoryUsage != null) {
+            meta.putAnnotations("sim.kubelite.io/memory-usage", memoryUsage);
+        }
+        return Pod.newBuilder().setMetadata(meta).setSpec(spec).build();
+    }
+
+    private SimContainer track(NodeUsage node, Pod p) {
+        SimContainer c = runtime.create(
+                new ContainerRuntime.PodRef(
+                        "default", p.getMetadata().getName(), p.getMetadata().getUid(), "h"),
+                p.getSpec().getContainers(0),
+                false,
+                Behaviour.DEFAULT,
+                null,
+                0);
+        node.track(p, m -> evicted.add(p.getMetadata().getName() + ": " + m), c, () -> 0);
+        c.start(0, (x, code) -> {});
+        return c;
+    }
+
+    @Test
+    void theSameSeedGivesTheSameSamples() {
+        List<Long> first = workingSets(99);
+        assertThat(workingSets(99)).isEqualTo(first);
+        assertThat(workingSets(100)).isNotEqualTo(first);
+        assertThat(first).allMatch(b -> b >= 10 * MIB && b <= 20 * MIB, "10-20% of a 100Mi request");
+    }
+
+    private List<Long> workingSets(long seed) {
+        UsageModel model = new UsageModel(timers, new TimeScale(1), seed, "100Mi");
+        NodeUsage node = model.node("n", "1Gi");
+        track(node, pod("web", null, null, "100Mi", null));
+        List<Long> out = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            node.tick(timers.nowMillis(), TICK, false);
+            out.add(node.containers().get(0).workingSetBytes());
+        }
+        return out;
+    }
+
+    @Test
+    void evictsOnePodAtATimeInKubesOrder() {
+        UsageModel model = new UsageModel(timers, new TimeScale(1), 1, "100Mi");
+        NodeUsage node = model.node("n", "900Mi");
+        // pods exceeding their requests first, then the lower priority, then the more above requests
+        track(node, pod("guaranteed", null, "500Mi", "600Mi", "600Mi"));
+        track(node, pod("important", 1000, "200Mi", null, null));
+        SimContainer bestEffort = track(node, pod("best-effort", null, "100Mi", null, null));
+        SimContainer burstable = track(node, pod("burstable", null, "250Mi", "100Mi", null));
+
+        node.tick(timers.nowMillis(), TICK, false);
+        assertThat(node.snapshot().availableBytes()).isEqualTo((900 - 64 - 1050) * MIB);
+        assertThat(node.memoryPressure()).as("no eviction pass yet").isFalse();
+
+        node.tick(timers.nowMillis(), TICK, true);
+        assertThat(node.memoryPressure()).isTrue();
+        Poll.until(WAIT, "one eviction: " + evicted, () -> evicted.size() == 1);
+        assertThat(evicted.get(0))
+                .isEqualTo("burstable: The node was low on resource: memory. Threshold quantity: 100Mi,"
+                        + " available: -214Mi. Container app was using 250Mi, request is 100Mi,"
+                        + " has larger consumption of memory. ");
+        node.tick(timers.nowMillis(), TICK, true);
+        assertThat(evicted).as("none while the evicted pod still runs").hasSize(1);
+
+        burstable.kill();
+        node.tick(timers.nowMillis(), TICK, true);
+        Poll.until(WAIT, "a second eviction: " + evicted, () -> evicted.size() == 2);
+        assertThat(evicted.get(1))
+                .isEqualTo("best-effort: The node was low on resource: memory. Threshold quantity: 100Mi,"
+                        + " available: 36Mi. Container app was using 100Mi, request is 0,"
+                        + " has larger consumption of memory. ");
+
+        bestEffort.kill();
+        node.tick(timers.nowMillis(), TICK, true);
+        assertThat(node.snapshot().availableBytes()).isEqualTo(136 * MIB);
+        assertThat(evicted)
+                .as("above the threshold again: the priority-1000 pod stays")
+                .hasSize(2);
+        assertThat(node.memoryPressure())
+                .as("the condition holds for the transition period")
+                .isTrue();
+    }
+
+    @Test
+    void anInstanceAboveItsMemoryLimitIsOomKilled() {
+        // time scale 100: 5 s of simulated time are 50 ms
+        UsageModel model = new UsageModel(timers, new TimeScale(100), 1, "100Mi");
+        NodeUsage node = model.node("n", "1Gi");
+        SimContainer c = track(node, pod("hog", null, "50Mi,150Mi@5s", "50Mi", "100Mi"));
+        node.tick(timers.nowMillis(), TICK, false);
+        assertThat(c.isRunning()).isTrue();
+        Poll.until(WAIT, "5 s (simulated) since the start", () -> timers.nowMillis() - c.startedAtMillis() >= 50);
+        node.tick(timers.nowMillis(), TICK, false);
+        Poll.until(WAIT, "OOM-killed", () -> !c.isRunning());
+        assertThat(c.oomKilled()).isTrue();
+        assertThat(node.containers())
+                .as("an exited instance is no longer sampled")
+                .isEmpty();
+    }
+}
