@@ -84,8 +84,14 @@ public final class KubeletSim implements Component {
         ctx.readiness().add("nodes-registered", () -> started);
         Gauge.builder("kubelet_sim_nodes", agents, List::size).register(ctx.meterRegistry());
         Gauge.builder("kubelet_sim_pods", pods, PodManager::size).register(ctx.meterRegistry());
+        pods.recordMetricsIn(ctx.meterRegistry());
         Gauge.builder("kubelet_sim_timer_queue", timers, ScheduledTimers::queued)
                 .register(ctx.meterRegistry());
+    }
+
+    /** The process's pods (for tests: their metrics). */
+    PodManager pods() {
+        return pods;
     }
 
     /** Starts against an etcd connection (the caller owns it). */

@@ -66,6 +66,21 @@ class PodLifecycleTest {
     }
 
     @Test
+    void aPodsStartIsTimedAsKubesPodStartDuration() {
+        var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        h.sim.pods().recordMetricsIn(registry);
+        h.create(pod("timed", NODE, "Always", container("nginx", "nginx")));
+        h.await("timed", T, "Running", x -> x.getStatus().getPhase().equals("Running"));
+        io.kubelite.store.testing.Poll.until(
+                T,
+                "kubelet_pod_start_duration_seconds counts the started pod",
+                registry::scrape,
+                text -> text.matches("(?s).*kubelet_pod_start_duration_seconds_count [1-9].*")
+                        && text.matches("(?s).*kubelet_pod_start_duration_seconds_bucket\\{le=\"3600.0\"} [1-9].*"));
+    }
+
+    @Test
     void runningPodHasKubeletFieldsAndConditionsWithoutTouchingPodScheduled() {
         Pod created = h.create(pod(
                 "web",

@@ -3,11 +3,15 @@ package io.kubelite.kubelet.pod;
 import io.kubelite.api.Pod;
 import io.kubelite.kubelet.node.NodeAgent;
 import io.kubelite.store.informer.ResourceEventHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +22,20 @@ import org.slf4j.LoggerFactory;
  * that worker. Pods on other nodes are ignored.
  */
 public final class PodManager implements ResourceEventHandler<Pod>, NodeAgent.Pods {
+    /** kube's buckets of kubelet_pod_start_duration_seconds. */
+    private static final Duration[] POD_START_BUCKETS = java.util.stream.DoubleStream.of(
+                    0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120, 180, 240, 300, 360, 480, 600, 900, 1200, 1800,
+                    2700, 3600)
+            .mapToObj(sec -> Duration.ofMillis((long) (sec * 1000)))
+            .toArray(Duration[]::new);
+
     private static final Logger LOG = LoggerFactory.getLogger(PodManager.class);
 
     private final Map<String, NodeAgent> agents = new ConcurrentHashMap<>();
     private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
     private final Map<String, Set<PodWorker>> byNode = new ConcurrentHashMap<>();
     private volatile PodStatusWriter writer;
+    private volatile Timer podStart;
     private volatile boolean closed;
 
     public void addAgent(NodeAgent agent) {
@@ -116,8 +128,24 @@ public final class PodManager implements ResourceEventHandler<Pod>, NodeAgent.Po
         }
     }
 
+    /** Publishes kube's {@code kubelet_pod_start_duration_seconds} of this process's pods into {@code registry}. */
+    public void recordMetricsIn(MeterRegistry registry) {
+        podStart = Timer.builder("kubelet_pod_start_duration")
+                .description("Duration in seconds from kubelet seeing a pod for the first time to the pod starting to"
+                        + " run (all the nodes of this process)")
+                .serviceLevelObjectives(POD_START_BUCKETS)
+                .register(registry);
+    }
+
     @Override
     public void statusChanged(PodWorker worker) {
+        Timer t = podStart;
+        if (t != null) {
+            long d = worker.takeStartDurationMillis();
+            if (d >= 0) {
+                t.record(d, TimeUnit.MILLISECONDS);
+            }
+        }
         PodStatusWriter w = writer;
         if (w != null && !closed) {
             w.enqueue(worker.key());

@@ -70,6 +70,12 @@ public final class PodWorker {
     private String podIp = "";
     private boolean rejected;
     private boolean holdsResources;
+    /** When this worker first saw the pod (timers' clock): where kube's pod start duration counts from. */
+    private final long firstSeenMillis;
+    /** Whether the pod has been seen Running (or was already, when a previous process started it). */
+    private boolean startSeen;
+    /** From first seen to first Running, until {@link #takeStartDurationMillis} takes it; -1 otherwise. */
+    private long startDurationMillis = -1;
     /** The status as last computed: what {@link #snapshot} gives, and whose conditions the next computation starts from. */
     private PodStatus status;
 
@@ -104,7 +110,19 @@ public final class PodWorker {
         this.termination = new PodTermination(context, containers);
         this.deadline = new ActiveDeadline(context, timers, scale);
         this.storage = new LocalStorageEviction(context, timers, scale);
-        this.status = computeStatus(List.of(), timers.nowMillis());
+        this.firstSeenMillis = timers.nowMillis();
+        this.status = computeStatus(List.of(), firstSeenMillis);
+    }
+
+    /**
+     * How long the pod took from this worker first seeing it to running (kube's
+     * {@code kubelet_pod_start_duration_seconds}), once; -1 before that, after it was taken, and
+     * for a pod a previous process had started.
+     */
+    public synchronized long takeStartDurationMillis() {
+        long d = startDurationMillis;
+        startDurationMillis = -1;
+        return d;
     }
 
     public String namespace() {
@@ -470,6 +488,7 @@ public final class PodWorker {
         volumes.sync(pod, downward()); // what cannot be made now stays empty for the resumed containers
         scheduleVolumeSync();
         watchLocalStorage();
+        startSeen = true; // started by a previous process: its start was that process's to time
         PodAdoption.resume(containers, launcher, RestartPolicy.of(pod.getSpec()));
         changed();
     }
@@ -490,6 +509,10 @@ public final class PodWorker {
         }
         // finish() may have come back here (a stopped container's exit): start from what that computed
         status = computeStatus(status.getConditionsList(), now);
+        if (!startSeen && status.getPhase().equals("Running")) {
+            startSeen = true;
+            startDurationMillis = now - firstSeenMillis;
+        }
         host.statusChanged(this);
     }
 
