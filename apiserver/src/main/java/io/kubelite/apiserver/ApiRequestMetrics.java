@@ -1,5 +1,6 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.store.runtime.KubeBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -77,31 +78,7 @@ final class ApiRequestMetrics {
         }
     }
 
-    private static final Duration[] BUCKETS = {
-        Duration.ofMillis(5),
-        Duration.ofMillis(25),
-        Duration.ofMillis(50),
-        Duration.ofMillis(100),
-        Duration.ofMillis(200),
-        Duration.ofMillis(400),
-        Duration.ofMillis(600),
-        Duration.ofMillis(800),
-        Duration.ofMillis(1000),
-        Duration.ofMillis(1250),
-        Duration.ofMillis(1500),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(3),
-        Duration.ofSeconds(4),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(6),
-        Duration.ofSeconds(8),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(15),
-        Duration.ofSeconds(20),
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(45),
-        Duration.ofSeconds(60)
-    };
+    private static final Duration[] BUCKETS = KubeBuckets.requestLatency();
 
     private final MeterRegistry registry;
 

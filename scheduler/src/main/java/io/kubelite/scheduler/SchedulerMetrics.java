@@ -1,6 +1,7 @@
 package io.kubelite.scheduler;
 
 import io.kubelite.scheduler.queue.SchedulingQueue;
+import io.kubelite.store.runtime.KubeBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class SchedulerMetrics {
     static final String PROFILE = "default-scheduler";
+    private static final Duration[] ATTEMPT_BUCKETS = KubeBuckets.exponential(Duration.ofMillis(1), 2, 15);
+    private static final Duration[] POD_BUCKETS = KubeBuckets.exponential(Duration.ofMillis(10), 2, 20);
 
     private final MeterRegistry registry;
     private final String profile;
@@ -70,7 +73,7 @@ final class SchedulerMetrics {
                 .description("Scheduling attempt latency in seconds (scheduling algorithm + binding)")
                 .tag("profile", profile)
                 .tag("result", result)
-                .serviceLevelObjectives(exponential(Duration.ofMillis(1), 15))
+                .serviceLevelObjectives(ATTEMPT_BUCKETS)
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
@@ -84,18 +87,8 @@ final class SchedulerMetrics {
                 .description("E2e latency for a pod being scheduled, from the time the pod enters the scheduling queue"
                         + " and might involve multiple scheduling attempts.")
                 .tag("attempts", Integer.toString(Math.min(attempts, 15)))
-                .serviceLevelObjectives(exponential(Duration.ofMillis(10), 20))
+                .serviceLevelObjectives(POD_BUCKETS)
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private static Duration[] exponential(Duration start, int count) {
-        Duration[] b = new Duration[count];
-        long nanos = start.toNanos();
-        for (int i = 0; i < count; i++) {
-            b[i] = Duration.ofNanos(nanos);
-            nanos *= 2;
-        }
-        return b;
     }
 }

@@ -1,5 +1,6 @@
 package io.kubelite.store.queue;
 
+import io.kubelite.store.runtime.KubeBuckets;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -27,7 +28,8 @@ public final class WorkQueueMetrics {
     /** Publishes nothing. */
     public static final WorkQueueMetrics NONE = new WorkQueueMetrics(null);
 
-    private static final Duration[] BUCKETS = buckets();
+    /** client-go's {@code ExponentialBuckets(10e-9, 10, 10)}. */
+    private static final Duration[] BUCKETS = KubeBuckets.exponential(Duration.ofNanos(10), 10, 10);
 
     private final MeterRegistry registry;
 
@@ -117,16 +119,5 @@ public final class WorkQueueMetrics {
                 meters.forEach(registry::remove);
             }
         };
-    }
-
-    /** client-go's {@code ExponentialBuckets(10e-9, 10, 10)}. */
-    private static Duration[] buckets() {
-        Duration[] b = new Duration[10];
-        long nanos = 10;
-        for (int i = 0; i < b.length; i++) {
-            b[i] = Duration.ofNanos(nanos);
-            nanos *= 10;
-        }
-        return b;
     }
 }
