@@ -173,7 +173,7 @@ class AddonsTest {
         Poll.until(
                 Duration.ofSeconds(30),
                 "dig kube-dns.kube-system.svc.cluster.local answers 10.96.0.10",
-                () -> dig(dnsPort, "kube-dns.kube-system.svc.cluster.local"),
+                () -> Dig.shortAnswer(dnsPort, "kube-dns.kube-system.svc.cluster.local"),
                 out -> out.trim().equals("10.96.0.10"));
         Poll.until(
                 Duration.ofSeconds(60),
@@ -370,22 +370,5 @@ class AddonsTest {
                 new HashMap<>(Map.of()),
                 Clock.systemUTC());
         return code == 0 ? out.toString(StandardCharsets.UTF_8) : "kl exited " + code + ": " + err;
-    }
-
-    /** {@code dig +short} with the real dig against 127.0.0.1:port. */
-    private static String dig(String port, String name) {
-        try {
-            Process p = new ProcessBuilder("dig", "@127.0.0.1", "-p", port, "+time=2", "+tries=1", "+short", name)
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            return out;
-        } catch (java.io.IOException e) {
-            throw new AssertionError("could not run dig (apt-get install dnsutils): " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

@@ -95,23 +95,6 @@ class UpDownTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** {@code dig +short} with the real dig (dnsutils) against 127.0.0.1:port. */
-    private static String dig(String port, String name) {
-        try {
-            Process p = new ProcessBuilder("dig", "@127.0.0.1", "-p", port, "+time=2", "+tries=1", "+short", name)
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            return out;
-        } catch (java.io.IOException e) {
-            throw new AssertionError("could not run dig (apt-get install dnsutils): " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     @Test
     void upRunsAClusterThatKlCanUseDownStopsItAndASecondUpKeepsTheData() throws Exception {
         dir = Files.createTempDirectory("kubelite-up-");
@@ -170,7 +153,7 @@ class UpDownTest {
         Poll.until(
                 Duration.ofSeconds(30),
                 "dig kubernetes.default.svc.cluster.local on the dns port answers 10.96.0.1",
-                () -> dig(dnsPort, "kubernetes.default.svc.cluster.local"),
+                () -> Dig.shortAnswer(dnsPort, "kubernetes.default.svc.cluster.local"),
                 out -> out.trim().equals("10.96.0.1"));
 
         Poll.until(
