@@ -37,6 +37,7 @@ import io.kubelite.store.informer.SharedInformerFactory;
 import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
+import io.kubelite.store.runtime.RestClientMetrics;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ public final class KubeletSim implements Component {
     private ScheduledTimers timers;
     private LogServer logServer;
     private SimNetwork network;
+    private RestClientMetrics restMetrics = RestClientMetrics.NONE;
     private RunningContainers containers;
     private SharedInformerFactory informers;
     private PodStatusWriter writer;
@@ -80,6 +82,9 @@ public final class KubeletSim implements Component {
 
     @Override
     public void start(ComponentContext ctx) throws Exception {
+        synchronized (this) {
+            restMetrics = RestClientMetrics.of(ctx.meterRegistry());
+        }
         start(ctx.etcd());
         ctx.readiness().add("nodes-registered", () -> started);
         Gauge.builder("kubelet_sim_nodes", agents, List::size).register(ctx.meterRegistry());
@@ -126,7 +131,7 @@ public final class KubeletSim implements Component {
 
         // the pod network finds a pod IP's node in the node informer's cache (every Node)
         Informer<Node> nodeInformer = informers.get(NodeKind.RESOURCE);
-        network = new SimNetwork(options.dnsSettings(), options.kubeProxyAddress, nodeInformer::list);
+        network = new SimNetwork(options.dnsSettings(), options.kubeProxyAddress, nodeInformer::list, restMetrics);
         network.start();
         logServer = new LogServer(options.kubeletBindAddress, options.kubeletPort, logs, containers, network);
         logServer.start();

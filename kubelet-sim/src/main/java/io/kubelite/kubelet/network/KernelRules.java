@@ -1,6 +1,7 @@
 package io.kubelite.kubelet.network;
 
 import io.kubelite.proxy.RuleTrace;
+import io.kubelite.store.runtime.RestClientMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +29,7 @@ final class KernelRules {
     private static final Logger LOG = LoggerFactory.getLogger(KernelRules.class);
 
     private final HttpClient http;
+    private final RestClientMetrics metrics;
     private final String base;
     private final LongSupplier nanos;
     private final Map<String, NodeRules> nodes = new ConcurrentHashMap<>();
@@ -43,8 +45,9 @@ final class KernelRules {
         CompletableFuture<Optional<RuleTrace>> inFlight;
     }
 
-    KernelRules(HttpClient http, String kubeProxyAddress, LongSupplier nanos) {
+    KernelRules(HttpClient http, RestClientMetrics metrics, String kubeProxyAddress, LongSupplier nanos) {
         this.http = http;
+        this.metrics = metrics;
         this.base = "http://" + kubeProxyAddress + "/rules/";
         this.nanos = nanos;
     }
@@ -73,7 +76,7 @@ final class KernelRules {
         }
         CompletableFuture<HttpResponse<String>> sent;
         try {
-            sent = http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+            sent = metrics.observe(req, http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
         } catch (RuntimeException e) {
             // the client's executor is shut down (the network is closing): nothing is fetched
             sent = CompletableFuture.failedFuture(e);

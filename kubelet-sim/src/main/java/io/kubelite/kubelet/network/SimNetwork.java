@@ -9,6 +9,7 @@ import io.kubelite.kubelet.shell.PodNetwork;
 import io.kubelite.kubelet.shell.PodNetwork.Failure;
 import io.kubelite.kubelet.shell.PodNetwork.Reply;
 import io.kubelite.proxy.RuleTrace;
+import io.kubelite.store.runtime.RestClientMetrics;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -64,6 +65,7 @@ public final class SimNetwork implements PodTraffic, AutoCloseable {
     private final String clusterDomain;
     private final String kubeProxyAddress;
     private final Supplier<? extends Collection<Node>> nodes;
+    private final RestClientMetrics restMetrics;
     private final LocalPods local = new LocalPods();
     private final Set<String> localNodes = ConcurrentHashMap.newKeySet();
     private ScheduledThreadPoolExecutor pool;
@@ -74,8 +76,14 @@ public final class SimNetwork implements PodTraffic, AutoCloseable {
     /**
      * @param kubeProxyAddress host:port of kube-proxy's rules endpoint
      * @param nodes every Node in the cluster now (an informer's cache), to find a pod IP's node
+     * @param restMetrics where its HTTP requests (rules fetches, hops to other kubelet-sims) are counted
      */
-    public SimNetwork(DnsSettings dns, String kubeProxyAddress, Supplier<? extends Collection<Node>> nodes) {
+    public SimNetwork(
+            DnsSettings dns,
+            String kubeProxyAddress,
+            Supplier<? extends Collection<Node>> nodes,
+            RestClientMetrics restMetrics) {
+        this.restMetrics = restMetrics;
         this.podDns = new PodDns(dns);
         this.clusterDomain = dns.clusterDomain();
         this.kubeProxyAddress = kubeProxyAddress;
@@ -99,7 +107,7 @@ public final class SimNetwork implements PodTraffic, AutoCloseable {
                 .connectTimeout(HOP_CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        rules = new KernelRules(http, kubeProxyAddress, System::nanoTime);
+        rules = new KernelRules(http, restMetrics, kubeProxyAddress, System::nanoTime);
     }
 
     /** Node {@code name} (address {@code nodeIp}) is one of this process's: its pods are answered here. */
@@ -317,24 +325,28 @@ public final class SimNetwork implements PodTraffic, AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
                 .build();
         String via = path + " via node " + name;
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).handle((resp, err) -> {
-            if (err != null) {
-                return Reply.failed(Failure.TIMED_OUT, via + ": its kubelet-sim is unreachable: " + err.getMessage());
-            }
-            if (resp.statusCode() != 200) {
-                return Reply.failed(Failure.TIMED_OUT, via + ": its kubelet-sim answered HTTP " + resp.statusCode());
-            }
-            String remote = resp.headers().firstValue(DETAIL_HEADER).orElse("");
-            Optional<String> failure = resp.headers().firstValue(FAILURE_HEADER);
-            if (failure.isPresent()) {
-                try {
-                    return Reply.failed(Failure.valueOf(failure.get()), via + remote);
-                } catch (IllegalArgumentException e) {
-                    return Reply.failed(Failure.TIMED_OUT, via + ": unknown failure " + failure.get());
-                }
-            }
-            return Reply.of(resp.body(), via + remote);
-        });
+        return restMetrics
+                .observe(req, http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()))
+                .handle((resp, err) -> {
+                    if (err != null) {
+                        return Reply.failed(
+                                Failure.TIMED_OUT, via + ": its kubelet-sim is unreachable: " + err.getMessage());
+                    }
+                    if (resp.statusCode() != 200) {
+                        return Reply.failed(
+                                Failure.TIMED_OUT, via + ": its kubelet-sim answered HTTP " + resp.statusCode());
+                    }
+                    String remote = resp.headers().firstValue(DETAIL_HEADER).orElse("");
+                    Optional<String> failure = resp.headers().firstValue(FAILURE_HEADER);
+                    if (failure.isPresent()) {
+                        try {
+                            return Reply.failed(Failure.valueOf(failure.get()), via + remote);
+                        } catch (IllegalArgumentException e) {
+                            return Reply.failed(Failure.TIMED_OUT, via + ": unknown failure " + failure.get());
+                        }
+                    }
+                    return Reply.of(resp.body(), via + remote);
+                });
     }
 
     /** Response headers of {@code POST /simnet/tcp}: the failure, if any, and how the pod answered. */

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.kubelite.proxy.RuleTrace;
+import io.kubelite.store.runtime.RestClientMetrics;
+import io.kubelite.store.testing.Poll;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,7 +15,9 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,6 +36,7 @@ class KernelRulesTest {
     private final AtomicReference<String> rules = new AtomicReference<>(RULES_V1);
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private HttpServer server;
 
     @AfterEach
@@ -60,7 +67,10 @@ class KernelRulesTest {
         });
         server.start();
         return new KernelRules(
-                HttpClient.newHttpClient(), "127.0.0.1:" + server.getAddress().getPort(), nanos::get);
+                HttpClient.newHttpClient(),
+                RestClientMetrics.of(registry),
+                "127.0.0.1:" + server.getAddress().getPort(),
+                nanos::get);
     }
 
     private void advance(Duration d) {
@@ -88,6 +98,11 @@ class KernelRulesTest {
         Optional<RuleTrace> second = k.forNode("n1").join();
         assertThat(second).isPresent().get().isNotSameAs(first.get());
         assertThat(requests).hasSize(3);
+        Poll.until(
+                Duration.ofSeconds(5),
+                "rest_client_requests_total by code",
+                this::requestsByCode,
+                m -> m.equals(Map.of("200", 2.0, "304", 1.0)));
     }
 
     @Test
@@ -103,5 +118,20 @@ class KernelRulesTest {
                     .containsSame(last.get());
         }
         assertThat(k.forNode("n2").join()).as("never fetched: no rules").isEmpty();
+        Poll.until(
+                Duration.ofSeconds(5),
+                "rest_client_requests_total counts requests without a response as <error>",
+                this::requestsByCode,
+                m -> m.equals(Map.of("200", 1.0, "<error>", 4.0)));
+    }
+
+    private Map<String, Double> requestsByCode() {
+        Map<String, Double> m = new TreeMap<>();
+        for (Counter c : registry.find("rest_client_requests_total").counters()) {
+            assertThat(c.getId().getTag("method")).isEqualTo("GET");
+            assertThat(c.getId().getTag("host")).startsWith("127.0.0.1:");
+            m.merge(c.getId().getTag("code"), c.count(), Double::sum);
+        }
+        return m;
     }
 }
