@@ -221,6 +221,7 @@ public final class KubeletSim implements Component {
                         .map(NodeMachine::of),
                 timers::nowMillis,
                 usageStart));
+        LOG.info("node metrics and stats served on {}:{}", options.kubeletBindAddress, logServer.port());
         started = true;
         LOG.info("kubelet-sim running {} nodes", agents.size());
     }
