@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kubelite.kubelet.usage.UsageSnapshots;
 import io.kubelite.store.runtime.KubeletNodeHeader;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -136,7 +137,7 @@ public final class NodeStatsEndpoints {
         return StatsSummary.of(node, Instant.ofEpochMilli(startMillis), usage.node(node), usage.containers(node));
     }
 
-    private Reply prometheus(io.prometheus.metrics.model.snapshots.MetricSnapshots snapshots, String accept) {
+    private Reply prometheus(MetricSnapshots snapshots, String accept) {
         PrometheusExposition.Body b = exposition.write(snapshots, accept);
         return new Reply(200, b.contentType(), b.bytes());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.kubelet.usage.ContainerSnapshot;
 import io.kubelite.kubelet.usage.NodeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -166,7 +167,7 @@ class NodeStatsFormatsTest {
                 .endsWith("# EOF\n");
     }
 
-    private static String write(io.prometheus.metrics.model.snapshots.MetricSnapshots s) {
+    private static String write(MetricSnapshots s) {
         return new String(new PrometheusExposition().write(s, null).bytes(), StandardCharsets.UTF_8);
     }
 }
