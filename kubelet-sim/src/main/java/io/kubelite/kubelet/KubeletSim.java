@@ -25,6 +25,8 @@ import io.kubelite.kubelet.runtime.ContainerLogStore;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.LogServer;
 import io.kubelite.kubelet.runtime.RunningContainers;
+import io.kubelite.kubelet.stats.NodeMachine;
+import io.kubelite.kubelet.stats.NodeStatsEndpoints;
 import io.kubelite.kubelet.usage.UsageModel;
 import io.kubelite.kubelet.usage.UsageSnapshots;
 import io.kubelite.store.Etcd;
@@ -44,6 +46,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -213,7 +216,17 @@ public final class KubeletSim implements Component {
         for (NodeAgent a : agents) {
             a.startStatusLoop();
         }
+        long usageStart = timers.nowMillis(); // the nodes' usage counters count from here: their start time
         usage.start();
+        // byName is complete and no longer written: the volatile hand-over publishes it to the workers
+        logServer.serveStats(new NodeStatsEndpoints(
+                usage,
+                name -> Optional.ofNullable(byName.get(name))
+                        .map(NodeAgent::node)
+                        .map(NodeMachine::of),
+                timers::nowMillis,
+                usageStart));
+        LOG.info("node metrics and stats served on {}:{}", options.kubeletBindAddress, logServer.port());
         started = true;
         LOG.info("kubelet-sim running {} nodes", agents.size());
     }

@@ -6,6 +6,7 @@ import io.kubelite.apiserver.ApiException;
 import io.kubelite.apiserver.HandlerContext;
 import io.kubelite.apiserver.Request;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.store.runtime.KubeletNodeHeader;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
@@ -16,9 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * {@code /api/v1/nodes/{name}/proxy/{path}}: the request, any method, passed to the node's
- * kubelet (kubelet-sim's HTTP server: {@code /healthz}, {@code /containerLogs/...}) on the
- * node's InternalIP (else ExternalIP) and {@code daemonEndpoints.kubeletEndpoint.Port} (kube's
- * default 10250 when unset), and the kubelet's answer streamed back as it is. As kube: a missing
+ * kubelet (kubelet-sim's HTTP server: {@code /healthz}, {@code /containerLogs/...},
+ * {@code /metrics/resource}, {@code /metrics/cadvisor}, {@code /stats/summary}) on the node's
+ * InternalIP (else ExternalIP) and {@code daemonEndpoints.kubeletEndpoint.Port} (kube's default
+ * 10250 when unset), and the kubelet's answer streamed back as it is. As kube: a missing
  * node is 404, a node without an address a 500 ({@code no preferred addresses found}), a kubelet
  * that cannot be reached a 503 {@code error trying to reach service}. Loopback kubelets only, as
  * for {@code pods/log}.
@@ -78,6 +80,9 @@ public final class NodeProxy {
         if (accept != null) {
             opts.putHeader("Accept", accept);
         }
+        // one kubelet-sim port serves many nodes: say which one, for its per-node endpoints
+        // (/metrics/resource, /metrics/cadvisor, /stats/summary); set here, never taken from the client
+        opts.putHeader(KubeletNodeHeader.NAME, node.getMetadata().getName());
         HttpServerResponse out = r.http().response();
         ctx.kubeletClient()
                 .request(opts)

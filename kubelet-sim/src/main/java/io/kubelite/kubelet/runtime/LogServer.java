@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.runtime;
 
+import io.kubelite.kubelet.stats.NodeStatsEndpoints;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * port (advertised as each node's {@code daemonEndpoints.kubeletEndpoint.Port}):
  * {@code GET /containerLogs/<namespace>/<pod>/<container>} with {@code previous},
  * {@code tailLines}, {@code follow} and {@code timestamps}, plain text like the kubelet's;
- * {@code /healthz} answers {@code ok}.
+ * {@code /healthz} answers {@code ok}. Once {@link #serveStats} is called, also each node's
+ * {@code /metrics/resource}, {@code /metrics/cadvisor} and {@code /stats/summary}
+ * ({@link NodeStatsEndpoints}; a 503 before).
  *
  * <p>Served by a small Vert.x instance of its own. Reading a log (up to
  * {@link ContainerLog#MAX_LINES} lines under the log's lock) runs on a worker thread, not
@@ -56,6 +59,9 @@ public final class LogServer implements AutoCloseable {
     private final ContainerLogStore logs;
     private final StreamServer streams;
     private final PodTraffic traffic;
+    /** The nodes' stats endpoints; null until the usage model runs. */
+    private volatile NodeStatsEndpoints stats;
+
     private Vertx vertx;
     private HttpServer server;
     private boolean closed;
@@ -119,10 +125,22 @@ public final class LogServer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** Starts serving the nodes' stats endpoints with {@code endpoints}. */
+    public void serveStats(NodeStatsEndpoints endpoints) {
+        this.stats = Objects.requireNonNull(endpoints, "endpoints");
+    }
+
     private void handle(HttpServerRequest req) {
         String path = req.path();
         if (path.startsWith("/healthz")) {
             respond(req, 200, "ok");
+        } else if (NodeStatsEndpoints.handles(path)) {
+            NodeStatsEndpoints s = stats;
+            if (s == null) {
+                respond(req, 503, "node stats are not available yet: resource usage is not simulated yet\n");
+            } else {
+                s.handle(req);
+            }
         } else if (path.startsWith(PREFIX)) {
             logs(req);
         } else if (path.equals(SIMNET_TCP)) {

@@ -11,6 +11,10 @@ package io.kubelite.kubelet.usage;
  * @param cpuThrottledPeriods of those, the ones it was throttled in ({@code container_cpu_cfs_throttled_periods_total})
  * @param cpuThrottledNanos how long it was throttled ({@code container_cpu_cfs_throttled_seconds_total}, in nanoseconds)
  * @param timestampMillis when the sample was taken (the simulator's clock)
+ * @param image the image as the runtime names it ({@code docker.io/library/busybox:latest})
+ * @param qosClass the pod's QoS class, which decides its cgroup ({@code Guaranteed}, {@code Burstable}, {@code BestEffort})
+ * @param cpuRequestMillis the CPU request as kube defaults it (the limit when only a limit is set), 0 for none: the cgroup's CPU shares
+ * @param cpuLimitMillis the CPU limit, 0 for none: the cgroup's CFS quota
  */
 public record ContainerSnapshot(
         String namespace,
@@ -26,4 +30,8 @@ public record ContainerSnapshot(
         long memoryLimitBytes,
         long cpuPeriods,
         long cpuThrottledPeriods,
-        long cpuThrottledNanos) {}
+        long cpuThrottledNanos,
+        String image,
+        String qosClass,
+        long cpuRequestMillis,
+        long cpuLimitMillis) {}

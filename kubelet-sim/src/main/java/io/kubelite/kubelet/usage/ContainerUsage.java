@@ -2,6 +2,7 @@ package io.kubelite.kubelet.usage;
 
 import io.kubelite.api.Container;
 import io.kubelite.api.Quantity;
+import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -22,6 +23,7 @@ final class ContainerUsage {
     private final String namespace;
     private final String pod;
     private final String podUid;
+    private final String qosClass;
     private final SimContainer instance;
     private final long identity;
     private final long cpuRequestMillis;
@@ -46,12 +48,14 @@ final class ContainerUsage {
             String namespace,
             String pod,
             String podUid,
+            String qosClass,
             Map<String, String> annotations,
             SimContainer instance,
             LongSupplier tmpfsBytes) {
         this.namespace = namespace;
         this.pod = pod;
         this.podUid = podUid;
+        this.qosClass = qosClass;
         this.instance = instance;
         Container spec = instance.spec();
         this.identity = IdleUsage.identity(namespace + "/" + pod + "/" + spec.getName());
@@ -105,7 +109,11 @@ final class ContainerUsage {
                 memoryLimitBytes,
                 periods,
                 throttledPeriods,
-                throttledNanos);
+                throttledNanos,
+                ContainerRuntime.normalizeImage(instance.spec().getImage()),
+                qosClass,
+                cpuRequestMillis,
+                cpuLimitMillis);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kubelite.kubelet.usage;
 
 import io.kubelite.api.Pod;
+import io.kubelite.api.QosClass;
 import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class NodeUsage implements UsageTracker {
                 pod.getMetadata().getNamespace(),
                 pod.getMetadata().getName(),
                 uid,
+                QosClass.of(pod.getSpec()),
                 pod.getMetadata().getAnnotationsMap(),
                 instance,
                 tmpfsBytes);
