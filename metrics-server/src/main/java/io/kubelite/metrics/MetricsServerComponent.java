@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code kubelite metrics-server} as a {@link Component}: Node and Pod informers on etcd (which
  * objects exist, their labels, where to scrape), a {@link ScrapeLoop} filling
  * {@link MetricsStorage}, and {@link MetricsHttpsServer} serving it. Writes nothing in etcd. Not
- * leader-elected: every replica scrapes and serves. Readiness check {@code metric-storage-ready}
- * (metrics-server's: some usage can be served).
+ * leader-elected: every replica scrapes and serves. The process is ready once its informers
+ * synced; the HTTPS {@code /readyz} is metrics-server's (some usage can be served).
  */
 public final class MetricsServerComponent implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServerComponent.class);
@@ -62,8 +62,15 @@ public final class MetricsServerComponent implements Component {
         loop = new ScrapeLoop(
                 nodes, kubelets, storage, options.metricResolution, options.scrapeConcurrency, ctx.meterRegistry());
         MetricsStorage s = storage;
-        ctx.readiness().add("metric-storage-ready", s::ready);
         informers.start();
+        // The process's readiness (its mirror pod's, so the Service's endpoint and the APIService's
+        // availability) is "serving": informers synced. metrics-server's own /readyz (storage ready,
+        // on the HTTPS port) would keep the APIService unavailable, and `kubelite status` red, until
+        // two scrapes of a kubelet succeeded; kubectl top says "metrics not available yet" instead.
+        ctx.readiness().add("informers-synced", informers::hasSynced);
+        Gauge.builder("metrics_server_storage_ready", s, st -> st.ready() ? 1 : 0)
+                .description("1 once some node or pod has two samples (metrics-server's readyz), else 0")
+                .register(ctx.meterRegistry());
         server = new MetricsHttpsServer(
                 options.bindAddress,
                 options.securePort,
