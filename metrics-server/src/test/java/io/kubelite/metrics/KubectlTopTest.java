@@ -283,6 +283,44 @@ class KubectlTopTest {
 
     @Test
     @Order(5)
+    void klTopPrintsWhatKubectlTopPrints() {
+        List<List<String>> commands = List.of(
+                List.of("top", "nodes"),
+                List.of("top", "node", "node-a"),
+                List.of("top", "nodes", "--sort-by", "memory", "-l", "pool=app-nodes"),
+                List.of("top", "pods", "-A", "--containers"),
+                List.of("top", "pods", "-A", "--sort-by", "cpu", "--sum"),
+                List.of("top", "pods", "-n", "kube-system", "--no-headers"),
+                List.of("top", "pod", "web-1", "--containers", "--sort-by", "memory"));
+        for (List<String> c : commands) {
+            String want = kubectl.run(c.toArray(String[]::new)).ok();
+            assertThat(kl(c.toArray(String[]::new)))
+                    .as("kl " + String.join(" ", c))
+                    .isEqualTo(want);
+        }
+        assertThat(kl("top", "pods", "-n", "empty-ns"))
+                .isEqualTo(kubectl.run("top", "pods", "-n", "empty-ns").err());
+    }
+
+    /** kl's stdout when it exits 0, else its stderr. */
+    static String kl(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        List<String> all = new java.util.ArrayList<>(
+                List.of("--kubeconfig", kubectl.kubeconfig().toString()));
+        all.addAll(List.of(args));
+        int code = io.kubelite.cli.Kl.run(
+                all.toArray(String[]::new),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.util.HashMap<>(),
+                Clock.systemUTC());
+        String o = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return code == 0 && !o.isEmpty() ? o : err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Order(6)
     void aBadKubeletAnswerDropsOnlyThatNodeAndItComesBack() {
         kubelet.mode("node-b", FakeKubelet.Mode.GARBAGE);
         try {
