@@ -41,6 +41,9 @@ public final class ScrapeLoop implements AutoCloseable {
     private final MeterRegistry meters;
     private final Timer cycleDuration;
     private final AtomicLong cycles = new AtomicLong();
+    /** Each failing node's last error, so a lasting failure is logged once, not every cycle. */
+    private final Map<String, String> failing = new java.util.concurrent.ConcurrentHashMap<>();
+
     private boolean started;
     private boolean closed;
 
@@ -98,6 +101,9 @@ public final class ScrapeLoop implements AutoCloseable {
     void cycle() throws InterruptedException {
         long t0 = System.nanoTime();
         List<Node> all = nodes.list();
+        // forget the errors of nodes that are gone
+        failing.keySet()
+                .retainAll(all.stream().map(n -> n.getMetadata().getName()).toList());
         List<Future<MetricsBatch>> futures = new ArrayList<>();
         for (Node n : all) {
             futures.add(scrapers.submit(() -> scrape(n)));
@@ -148,10 +154,18 @@ public final class ScrapeLoop implements AutoCloseable {
                         "decode", "node " + name + ": undecodable summary: " + e.getMessage());
             }
             requests(true, "").increment();
+            if (failing.remove(name) != null) {
+                LOG.info("node {} scraped again", name);
+            }
             return b;
         } catch (KubeletClient.ScrapeException e) {
             requests(false, e.reason()).increment();
-            LOG.warn("failed to scrape node {}: {}", name, e.getMessage());
+            if (!e.getMessage().equals(failing.put(name, e.getMessage()))) {
+                LOG.warn(
+                        "failed to scrape node {} (logged again only when the error changes): {}",
+                        name,
+                        e.getMessage());
+            }
             return null;
         }
     }

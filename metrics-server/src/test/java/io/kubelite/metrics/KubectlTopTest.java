@@ -105,21 +105,7 @@ class KubectlTopTest {
         // in etcd but not in any summary: no metrics
         NodeAgents.join(store.of(PodKind.RESOURCE).create(pod("default", "pending", "", "web")));
 
-        MetricsServerOptions o = new MetricsServerOptions();
-        o.securePort = 0;
-        o.metricResolution = Duration.ofSeconds(1);
-        o.kubeletRequestTimeout = Duration.ofSeconds(2);
-        server = new MetricsServerComponent(o);
-        server.start(new ComponentContext(
-                "metrics-server",
-                "metrics-server-test",
-                CLUSTER.etcd(),
-                new CommonOptions(),
-                new SimpleMeterRegistry(),
-                new ReadinessChecks(),
-                (reason, t) -> {
-                    throw new AssertionError("fatal: " + reason, t);
-                }));
+        server = start(0);
 
         kubectl = CLUSTER.kubectl("admin-token");
         kubectl.run("""
@@ -142,6 +128,26 @@ class KubectlTopTest {
                           service: {namespace: kube-system, name: metrics-server}
                         """, Map.of(), "apply", "-f", "-").ok();
         NodeAgents.join(store.of(EndpointSliceKind.RESOURCE).create(slice(server.port())));
+    }
+
+    /** The component on {@code port} (0: a free one), scraping every second. */
+    static MetricsServerComponent start(int port) throws Exception {
+        MetricsServerOptions o = new MetricsServerOptions();
+        o.securePort = port;
+        o.metricResolution = Duration.ofSeconds(1);
+        o.kubeletRequestTimeout = Duration.ofSeconds(2);
+        MetricsServerComponent c = new MetricsServerComponent(o);
+        c.start(new ComponentContext(
+                "metrics-server",
+                "metrics-server-test",
+                CLUSTER.etcd(),
+                new CommonOptions(),
+                new SimpleMeterRegistry(),
+                new ReadinessChecks(),
+                (reason, t) -> {
+                    throw new AssertionError("fatal: " + reason, t);
+                }));
+        return c;
     }
 
     @AfterAll
@@ -317,6 +323,27 @@ class KubectlTopTest {
                 Clock.systemUTC());
         String o = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         return code == 0 && !o.isEmpty() ? o : err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Order(7)
+    void withTheServerGoneTopFailsAsKubesDoesAndComesBackWithIt() throws Exception {
+        int port = server.port();
+        server.close();
+        Kubectl.Result down = Poll.until(
+                WAIT,
+                "kubectl top nodes to fail: ServiceUnavailable, or the metrics API gone from discovery",
+                () -> kubectl.run("top", "nodes"),
+                r -> r.exitCode() != 0
+                        && (r.err().contains("ServiceUnavailable") || r.err().contains("Metrics API not available")));
+        assertThat(down.out()).isEmpty();
+        assertThat(kl("top", "nodes")).containsAnyOf("ServiceUnavailable", "Metrics API not available");
+
+        server = start(port);
+        awaitOutput("""
+                NAME     CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)  \s
+                node-a   250m         6%       1536Mi          18%        \s
+                """, "top", "node", "node-a");
     }
 
     @Test
