@@ -81,18 +81,7 @@ public final class MetricsServerComponent implements Component {
         Gauge.builder("metrics_server_scrape_cycles", l, ScrapeLoop::cycles)
                 .description("Scrape cycles completed")
                 .register(ctx.meterRegistry());
-        // the first cycle after the node informer synced, so it does not scrape an empty list
-        new Thread(
-                        () -> {
-                            if (nodes.awaitSynced(java.time.Duration.ofMinutes(5))) {
-                                l.start();
-                            } else {
-                                LOG.warn("node informer did not sync in 5m; scraping anyway");
-                                l.start();
-                            }
-                        },
-                        "metrics-server-start")
-                .start();
+        l.start();
         LOG.info(
                 "metrics-server serving {} on https://{}:{}, scraping every {}",
                 MetricsApi.GROUP_VERSION,

@@ -99,6 +99,11 @@ public final class ScrapeLoop implements AutoCloseable {
 
     /** One cycle: scrape every node, store what came back. */
     void cycle() throws InterruptedException {
+        if (!nodes.hasSynced()) {
+            // an unsynced list would drop every stored node; wait for the next tick
+            LOG.debug("scrape cycle skipped: node informer not synced yet");
+            return;
+        }
         long t0 = System.nanoTime();
         List<Node> all = nodes.list();
         // forget the errors of nodes that are gone

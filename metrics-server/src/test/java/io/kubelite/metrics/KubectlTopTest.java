@@ -95,10 +95,10 @@ class KubectlTopTest {
                                 "web-2",
                                 List.of(new FakeKubelet.Container("app", 300_000_000L, 100L << 20))))));
         Store store = CLUSTER.store();
-        NodeAgents.join(store.of(NodeKind.RESOURCE).create(node("node-a", "127.0.0.1", "app-nodes")));
-        NodeAgents.join(store.of(NodeKind.RESOURCE).create(node("node-b", "127.0.0.1", "app-nodes")));
+        NodeAgents.join(store.of(NodeKind.RESOURCE).create(node("node-a", "127.0.0.1", "app-nodes", kubelet.port())));
+        NodeAgents.join(store.of(NodeKind.RESOURCE).create(node("node-b", "127.0.0.1", "app-nodes", kubelet.port())));
         // a node whose kubelet is not on loopback: never scraped, shown <unknown>
-        NodeAgents.join(store.of(NodeKind.RESOURCE).create(node("node-far", "10.1.2.3", "far")));
+        NodeAgents.join(store.of(NodeKind.RESOURCE).create(node("node-far", "10.1.2.3", "far", kubelet.port())));
         NodeAgents.join(store.of(PodKind.RESOURCE).create(pod("default", "web-1", "node-a", "web")));
         NodeAgents.join(store.of(PodKind.RESOURCE).create(pod("default", "web-2", "node-b", "web")));
         NodeAgents.join(store.of(PodKind.RESOURCE).create(pod("kube-system", "dns-1", "node-a", "dns")));
@@ -160,14 +160,15 @@ class KubectlTopTest {
         }
     }
 
-    static Node node(String name, String ip, String pool) {
+    /** A node as kubelet-sim writes it, its kubelet at {@code ip:kubeletPort}. */
+    static Node node(String name, String ip, String pool, int kubeletPort) {
         return Node.newBuilder()
                 .setMetadata(ObjectMeta.newBuilder().setName(name).putLabels("pool", pool))
                 .setStatus(NodeStatus.newBuilder()
                         .addAddresses(
                                 NodeAddress.newBuilder().setType("InternalIP").setAddress(ip))
                         .setDaemonEndpoints(NodeDaemonEndpoints.newBuilder()
-                                .setKubeletEndpoint(DaemonEndpoint.newBuilder().setPort(kubelet.port())))
+                                .setKubeletEndpoint(DaemonEndpoint.newBuilder().setPort(kubeletPort)))
                         .putCapacity("cpu", "4")
                         .putCapacity("memory", "8Gi")
                         .putAllocatable("cpu", "4")
