@@ -13,11 +13,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Fetches one node's kubelet Summary API: {@code GET http://ADDRESS:PORT/stats/summary} with
  * header {@code X-Kubelite-Node: NODE} (one kubelet-sim port serves many nodes; the header names
- * the node), within {@code timeout} (connect and answer). Refuses non-loopback addresses: kubelite
+ * the node), within {@code timeout} (connect and answer), at most {@link #MAX_BODY_BYTES} of body. Refuses non-loopback addresses: kubelite
  * never sends packets off the host. Owns the HTTP client's threads; {@link #close} ends them.
  */
 public final class KubeletClient implements AutoCloseable {
     static final String NODE_HEADER = "X-Kubelite-Node";
+    /** A Summary larger than this is refused rather than read: one kubelet must not exhaust the heap. */
+    static final int MAX_BODY_BYTES = 32 << 20;
 
     /** A scrape that got no usable answer; {@code reason} is a short label for the error counter. */
     public static final class ScrapeException extends Exception {
@@ -67,19 +69,31 @@ public final class KubeletClient implements AutoCloseable {
                 .timeout(timeout)
                 .GET()
                 .build();
-        HttpResponse<byte[]> r;
+        HttpResponse<java.io.InputStream> r;
         try {
-            r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         } catch (java.net.http.HttpTimeoutException e) {
             throw new ScrapeException(
                     "timeout", "node " + node + ": no answer from " + req.uri() + " within " + timeout);
         } catch (IOException e) {
             throw new ScrapeException("transport", "node " + node + ": " + req.uri() + ": " + e);
         }
-        if (r.statusCode() != 200) {
-            throw new ScrapeException("status", "node " + node + ": " + req.uri() + " answered HTTP " + r.statusCode());
+        try (java.io.InputStream in = r.body()) {
+            if (r.statusCode() != 200) {
+                throw new ScrapeException(
+                        "status", "node " + node + ": " + req.uri() + " answered HTTP " + r.statusCode());
+            }
+            // one byte past the limit tells "exactly the limit" from "more"
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new ScrapeException(
+                        "too_large",
+                        "node " + node + ": " + req.uri() + " answered more than " + MAX_BODY_BYTES + " bytes");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new ScrapeException("transport", "node " + node + ": reading " + req.uri() + ": " + e);
         }
-        return r.body();
     }
 
     @Override
