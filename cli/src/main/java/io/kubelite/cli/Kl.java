@@ -82,6 +82,10 @@ public final class Kl implements Callable<Integer> {
         CommandLine proxyLine = new CommandLine(proxy);
         proxy.subcommands().forEach(proxyLine::addSubcommand);
         cl.addSubcommand(proxyLine);
+        TopCommand top = new TopCommand(context);
+        CommandLine topLine = new CommandLine(top);
+        top.subcommands().forEach(topLine::addSubcommand);
+        cl.addSubcommand(topLine);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, c, p) -> {

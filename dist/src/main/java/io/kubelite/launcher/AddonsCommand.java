@@ -10,15 +10,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kubelite addons}: a one-shot that installs the cluster's add-on objects through the
- * API server (today the kube-dns Service, see {@link ClusterAddons}), as kubeadm's addon
- * phase does. Exit 0 when applied (prints kubectl's {@code service/kube-dns created},
+ * API server (the kube-dns Service, metrics-server's Service and APIService, see
+ * {@link ClusterAddons}), as kubeadm's addon phase and metrics-server's components.yaml do. Exit 0 when applied (prints kubectl's {@code service/kube-dns created},
  * {@code configured} or {@code unchanged}), 1 with a one-line error otherwise.
  */
 @Command(
         name = "addons",
         mixinStandardHelpOptions = true,
-        description = "Create or update the add-on objects (the kube-dns Service in kube-system) through the "
-                + "API server, waiting for it first.")
+        description = "Create or update the add-on objects (the kube-dns Service, metrics-server's Service in"
+                + " kube-system and APIService v1beta1.metrics.k8s.io) through the API server, waiting for it first.")
 final class AddonsCommand implements Callable<Integer> {
     @Option(
             names = "--kubeconfig",
@@ -49,6 +49,10 @@ final class AddonsCommand implements Callable<Integer> {
             ClusterAddons.Outcome o = new ClusterAddons(api, timeout).installKubeDns(clusterDnsIp);
             System.out.println("service/" + KubeDnsService.NAME + " " + o.word + " (kube-system, cluster IP "
                     + clusterDnsIp + ")");
+            ClusterAddons.MetricsServerOutcome m = new ClusterAddons(api, timeout).installMetricsServer();
+            System.out.println("service/" + MetricsServerAddon.NAME + " " + m.service().word + " (kube-system)");
+            System.out.println(
+                    "apiservice.apiregistration.k8s.io/" + MetricsServerAddon.API_SERVICE + " " + m.apiService().word);
             return 0;
         } catch (AddonsException | IllegalArgumentException e) {
             System.err.println("kubelite addons: " + e.getMessage());

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * Installs kubelite's add-on objects through the API server, as kubeadm's {@code addon}
- * phase does: today the kube-dns Service ({@link KubeDnsService}), created or updated by
- * server-side apply with field manager {@code kubelite-addons}. Idempotent: applying the same
+ * phase does: the kube-dns Service ({@link KubeDnsService}) and metrics-server's Service and
+ * APIService ({@link MetricsServerAddon}), created or updated by server-side apply with field
+ * manager {@code kubelite-addons}. Idempotent: applying the same
  * configuration again changes nothing (the Service keeps its resourceVersion).
  *
  * <p>Waits, up to its timeout, until the API server answers {@code /readyz} and namespace
@@ -76,6 +77,43 @@ final class ClusterAddons {
         String after = resourceVersion(r);
         Outcome o = before == null ? Outcome.CREATED : before.equals(after) ? Outcome.UNCHANGED : Outcome.CONFIGURED;
         return o; // the caller prints it, kubectl's way
+    }
+
+    /** What applying metrics-server's two objects did. */
+    record MetricsServerOutcome(Outcome service, Outcome apiService) {}
+
+    /**
+     * Waits for the API server, then applies metrics-server's Service and APIService
+     * ({@link MetricsServerAddon}), forced as the kube-dns Service is.
+     */
+    MetricsServerOutcome installMetricsServer() throws AddonsException {
+        awaitApiServer();
+        Outcome svc = apply(
+                MetricsServerAddon.SERVICE_PATH,
+                MetricsServerAddon.service(),
+                "Service " + MetricsServerAddon.NAMESPACE + "/" + MetricsServerAddon.NAME);
+        Outcome api = apply(
+                MetricsServerAddon.API_SERVICE_PATH,
+                MetricsServerAddon.apiService(),
+                "APIService " + MetricsServerAddon.API_SERVICE);
+        return new MetricsServerOutcome(svc, api);
+    }
+
+    /** Server-side apply of {@code body} at {@code path}, forced, as field manager {@link #FIELD_MANAGER}. */
+    private Outcome apply(String path, String body, String what) throws AddonsException {
+        ApiServerConnection.Response cur = get(path);
+        if (!cur.ok() && cur.code() != 404) {
+            throw new AddonsException("reading " + what + " failed: " + message(cur));
+        }
+        String before = cur.code() == 404
+                ? null
+                : json(cur).path("metadata").path("resourceVersion").asText();
+        ApiServerConnection.Response r = send("PATCH", path + "?fieldManager=" + FIELD_MANAGER + "&force=true", body);
+        if (!r.ok()) {
+            throw new AddonsException("applying " + what + " failed: " + message(r));
+        }
+        String after = json(r).path("metadata").path("resourceVersion").asText();
+        return before == null ? Outcome.CREATED : before.equals(after) ? Outcome.UNCHANGED : Outcome.CONFIGURED;
     }
 
     /**

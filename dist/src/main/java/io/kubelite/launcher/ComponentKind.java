@@ -5,6 +5,7 @@ import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.dns.DnsMain;
 import io.kubelite.etcdlite.EtcdLite;
 import io.kubelite.kubelet.KubeletSimMain;
+import io.kubelite.metrics.MetricsServerMain;
 import io.kubelite.proxy.KubeProxyMain;
 import io.kubelite.scheduler.SchedulerMain;
 import java.util.function.Consumer;
@@ -25,6 +26,8 @@ public enum ComponentKind {
     DNS("dns", DnsMain.class, DnsMain::main),
     /** kube-proxy's rules for every node: {@code kubelite kube-proxy --rules-port 10249}. */
     KUBE_PROXY("kube-proxy", KubeProxyMain.class, KubeProxyMain::main),
+    /** metrics.k8s.io from the kubelets' Summary API: {@code kubelite metrics-server --secure-port 10250}. */
+    METRICS_SERVER("metrics-server", MetricsServerMain.class, MetricsServerMain::main),
     /** Single-node etcd v3 API server: {@code kubelite etcdlite --data-dir D --listen 127.0.0.1:2379}. */
     ETCDLITE("etcdlite", EtcdLite.class, EtcdLite::main);
 

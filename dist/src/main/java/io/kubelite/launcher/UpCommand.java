@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kubelite up}: etcd, an API server, a controller-manager, a scheduler, a
- * kubelet-sim, the cluster DNS server and kube-proxy as separate OS processes, started in
- * that order, each waited for until ready; then the add-on objects (the kube-dns Service,
+ * kubelet-sim, the cluster DNS server, kube-proxy and metrics-server as separate OS processes,
+ * started in that order, each waited for until ready; then the
+ * add-on objects (the kube-dns Service, metrics-server's Service and APIService,
  * {@link ClusterAddons}) through the API server, as {@code kubelite addons} does, its cluster
  * IP the Service range's tenth address as kubeadm picks it. The API server serves HTTPS with
  * a cluster CA, a serving certificate and an admin client certificate made on the first
@@ -112,6 +113,13 @@ final class UpCommand implements Callable<Integer> {
             names = "--service-node-port-range",
             description = "Passed to the API server: the ports node ports come from (its default: 30000-32767).")
     String serviceNodePortRange;
+
+    @Option(
+            names = "--metric-resolution",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            description = "Passed to metrics-server: how often it scrapes the kubelets (default: ${DEFAULT-VALUE}).")
+    Duration metricResolution;
 
     @Option(
             names = {"-d", "--detach"},
@@ -265,6 +273,8 @@ final class UpCommand implements Callable<Integer> {
         int resolvedDnsPort = dnsPort == 0 ? freePort() : dnsPort;
         // kube-proxy's usual port, so kl proxy and kubelet-sims find it where they look first
         int rulesPort = LoopbackPorts.isFree(KUBE_PROXY_RULES_PORT) ? KUBE_PROXY_RULES_PORT : freePort();
+        // metrics-server's HTTPS port: the API server finds it through the mirror pod's named port
+        int metricsPort = freePort();
         List<Launch> plan = List.of(
                 new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),
                 new Launch(
@@ -286,7 +296,18 @@ final class UpCommand implements Callable<Integer> {
                                         "--rules-port",
                                         Integer.toString(rulesPort),
                                         "--id",
-                                        "kube-proxy-0"))));
+                                        "kube-proxy-0"))),
+                new Launch(
+                        ComponentKind.METRICS_SERVER,
+                        concat(
+                                common,
+                                List.of(
+                                        "--secure-port",
+                                        Integer.toString(metricsPort),
+                                        "--metric-resolution",
+                                        DurationConverter.format(metricResolution),
+                                        "--id",
+                                        "metrics-server-0"))));
         // written before the processes start: the add-ons below go through the API server with it
         if (pki != null) {
             Kubeconfig.writeAdmin(layout.kubeconfig(), pki, state.server);
@@ -302,6 +323,7 @@ final class UpCommand implements Callable<Integer> {
             String endpoint = switch (l.kind) {
                 case DNS -> "127.0.0.1:" + resolvedDnsPort + " udp+tcp";
                 case KUBE_PROXY -> "rules 127.0.0.1:" + rulesPort;
+                case METRICS_SERVER -> "https 127.0.0.1:" + metricsPort;
                 default -> null;
             };
             state.processes.add(
@@ -321,14 +343,19 @@ final class UpCommand implements Callable<Integer> {
                     l.kind.command(),
                     "ready (pid " + p.pid() + ", health :" + health + ")"
                             + (l.kind == ComponentKind.DNS ? ", serving 127.0.0.1:" + resolvedDnsPort + " udp+tcp" : "")
-                            + (l.kind == ComponentKind.KUBE_PROXY ? ", rules on 127.0.0.1:" + rulesPort : ""));
+                            + (l.kind == ComponentKind.KUBE_PROXY ? ", rules on 127.0.0.1:" + rulesPort : "")
+                            + (l.kind == ComponentKind.METRICS_SERVER ? ", https on 127.0.0.1:" + metricsPort : ""));
         }
-        step("addons", "kube-dns Service through the API server");
+        step("addons", "kube-dns and metrics-server objects through the API server");
         try {
-            ClusterAddons.Outcome o = new ClusterAddons(
-                            ApiServerConnection.fromKubeconfig(layout.kubeconfig()), timeout)
-                    .installKubeDns(dnsIp);
+            ClusterAddons addons = new ClusterAddons(ApiServerConnection.fromKubeconfig(layout.kubeconfig()), timeout);
+            ClusterAddons.Outcome o = addons.installKubeDns(dnsIp);
             done("addons", "service/" + KubeDnsService.NAME + " " + o.word + " (kube-system, " + dnsIp + ")");
+            ClusterAddons.MetricsServerOutcome m = addons.installMetricsServer();
+            done(
+                    "addons",
+                    "service/" + MetricsServerAddon.NAME + " " + m.service().word + ", apiservice/"
+                            + MetricsServerAddon.API_SERVICE + " " + m.apiService().word);
         } catch (AddonsException | IllegalArgumentException e) {
             System.err.println("kubelite up: addons: " + e.getMessage());
             return fail(started, etcdHolder[0], layout, detach, hook);
@@ -348,6 +375,8 @@ final class UpCommand implements Callable<Integer> {
                 + "   (Service kube-system/kube-dns, " + dnsIp + ")");
         out.println("  kube-proxy: bin/kl proxy rules " + nodePrefix + "0"
                 + (rulesPort == KUBE_PROXY_RULES_PORT ? "" : " --proxy-address 127.0.0.1:" + rulesPort));
+        out.println("  metrics:    kubectl top nodes   (metrics-server https://127.0.0.1:" + metricsPort
+                + ", a usage after two scrapes, " + DurationConverter.format(metricResolution) + " apart)");
         out.println("  logs:       " + rel(layout.logs()) + "/<component>.log");
         out.println(detach ? "  stop:       bin/kubelite down" : "  stop:       Ctrl-C here, or bin/kubelite down");
         if (detach) {

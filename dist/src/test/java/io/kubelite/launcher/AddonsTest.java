@@ -160,6 +160,39 @@ class AddonsTest {
     }
 
     @Test
+    void metricsServerRunsAsAMirrorPodBehindItsServiceAndApiService() throws Exception {
+        assertThat(upOutput)
+                .contains(
+                        "✓ metrics-server",
+                        "service/metrics-server created",
+                        "apiservice/v1beta1.metrics.k8s.io created");
+        assertThat(kubectl.run("-n", "kube-system", "get", "pods", "-l", "k8s-app=metrics-server", "-o", "name")
+                        .ok())
+                .isEqualTo("pod/kube-metrics-server-metrics-server-0\n");
+        String port = kubectl.run(
+                        "-n",
+                        "kube-system",
+                        "get",
+                        "pod",
+                        "kube-metrics-server-metrics-server-0",
+                        "-o",
+                        "jsonpath={.spec.containers[0].ports[?(@.name==\"https\")].containerPort}")
+                .ok();
+        assertThat(upOutput).contains("https on 127.0.0.1:" + port);
+        assertThat(kubectl.run("get", "apiservice", "v1beta1.metrics.k8s.io", "-o", "jsonpath={.spec.service.name}")
+                        .ok())
+                .isEqualTo("metrics-server");
+        Result again = kubelite(
+                Duration.ofSeconds(60),
+                "addons",
+                "--kubeconfig",
+                dir.resolve("kubeconfig").toString());
+        assertThat(again.output())
+                .contains(
+                        "service/metrics-server unchanged", "apiservice.apiregistration.k8s.io/v1beta1.metrics.k8s.io");
+    }
+
+    @Test
     void theAddOnsMirrorPodsServeTheirLogs() {
         assertThat(kubectl.run("-n", "kube-system", "logs", "kube-dns-dns-0").ok())
                 .contains("dns zone cluster.local. served on 127.0.0.1:" + dnsPort);

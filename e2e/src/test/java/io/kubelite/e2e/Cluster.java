@@ -192,6 +192,19 @@ final class Cluster implements AutoCloseable {
         return add(ComponentKind.KUBE_PROXY, id, a);
     }
 
+    /** metrics-server on 127.0.0.1:{@code securePort} (HTTPS), scraping every {@code resolution}. */
+    Proc metricsServer(String id, int securePort, Duration resolution) {
+        List<String> a = common(id);
+        a.addAll(List.of(
+                "--secure-port",
+                Integer.toString(securePort),
+                "--metric-resolution",
+                fmt(resolution),
+                "--kubelet-request-timeout",
+                "2s"));
+        return add(ComponentKind.METRICS_SERVER, id, a);
+    }
+
     /** Waits until each process answers {@code /readyz} with 200; fails naming the one that did not. */
     void awaitReady(Duration timeout, Proc... ps) {
         long t0 = System.nanoTime();
@@ -283,7 +296,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Runs {@code kubelite addons} (the kube-dns Service) against {@code apiserver}, as {@code
+     * Runs {@code kubelite addons} (the kube-dns Service, metrics-server's Service and APIService) against {@code apiserver}, as {@code
      * kubelite up} and the compose stack do; fails with its output unless it exits 0 within a minute.
      */
     void addons(Proc apiserver) {
@@ -323,6 +336,20 @@ final class Cluster implements AutoCloseable {
      * run longer than a minute fails with what it printed.
      */
     String kubectl(Proc apiserver, String... args) {
+        KubectlResult r = kubectlResult(apiserver, args);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("kubectl " + String.join(" ", args) + " exited " + r.exitCode() + "; stdout: "
+                    + r.out() + " stderr: " + r.err());
+        }
+        Timings.log("kubectl " + String.join(" ", args) + ": " + r.out().strip());
+        return r.out();
+    }
+
+    /** What one kubectl run printed and its exit code. */
+    record KubectlResult(int exitCode, String out, String err) {}
+
+    /** As {@link #kubectl}, but a non-zero exit is returned, not thrown (a run over a minute still fails). */
+    KubectlResult kubectlResult(Proc apiserver, String... args) {
         try {
             Path cfg = kubeconfig(apiserver);
             Path dir = cfg.getParent();
@@ -338,13 +365,7 @@ final class Cluster implements AutoCloseable {
                 p.destroyForcibly();
                 throw new AssertionError(cmd + " did not finish within 60 s; stderr: " + Files.readString(err));
             }
-            String stdout = Files.readString(out);
-            if (p.exitValue() != 0) {
-                throw new AssertionError(
-                        cmd + " exited " + p.exitValue() + "; stdout: " + stdout + " stderr: " + Files.readString(err));
-            }
-            Timings.log("kubectl " + String.join(" ", args) + ": " + stdout.strip());
-            return stdout;
+            return new KubectlResult(p.exitValue(), Files.readString(out), Files.readString(err));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
