@@ -1,5 +1,7 @@
 package io.kubelite.metrics;
 
+import io.kubelite.store.runtime.KubeletNodeHeader;
+import io.kubelite.store.runtime.RestClientMetrics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +19,6 @@ import java.util.concurrent.TimeUnit;
  * never sends packets off the host. Owns the HTTP client's threads; {@link #close} ends them.
  */
 public final class KubeletClient implements AutoCloseable {
-    static final String NODE_HEADER = "X-Kubelite-Node";
     /** A Summary larger than this is refused rather than read: one kubelet must not exhaust the heap. */
     static final int MAX_BODY_BYTES = 32 << 20;
 
@@ -38,9 +39,12 @@ public final class KubeletClient implements AutoCloseable {
     private final Duration timeout;
     private final ExecutorService executor;
     private final HttpClient http;
+    private final RestClientMetrics metrics;
 
-    public KubeletClient(Duration timeout) {
+    /** @param metrics where each request is counted ({@code rest_client_requests_total}) */
+    public KubeletClient(Duration timeout, RestClientMetrics metrics) {
         this.timeout = timeout;
+        this.metrics = metrics;
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "metrics-server-kubelet-http");
             t.setDaemon(true);
@@ -64,18 +68,22 @@ public final class KubeletClient implements AutoCloseable {
         }
         String host = address.contains(":") ? "[" + address + "]" : address;
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/stats/summary"))
-                .header(NODE_HEADER, node)
+                .header(KubeletNodeHeader.NAME, node)
                 .header("Accept", "application/json")
                 .timeout(timeout)
                 .GET()
                 .build();
         HttpResponse<java.io.InputStream> r;
+        long start = System.nanoTime();
         try {
             r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            metrics.record("GET", req.uri(), r.statusCode(), System.nanoTime() - start);
         } catch (java.net.http.HttpTimeoutException e) {
+            metrics.record("GET", req.uri(), null, System.nanoTime() - start);
             throw new ScrapeException(
                     "timeout", "node " + node + ": no answer from " + req.uri() + " within " + timeout);
         } catch (IOException e) {
+            metrics.record("GET", req.uri(), null, System.nanoTime() - start);
             throw new ScrapeException("transport", "node " + node + ": " + req.uri() + ": " + e);
         }
         try (java.io.InputStream in = r.body()) {

@@ -10,6 +10,7 @@ import io.kubelite.store.informer.SharedInformerFactory;
 import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
+import io.kubelite.store.runtime.RestClientMetrics;
 import io.kubelite.store.runtime.mirror.MirrorPodDecoration;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -58,7 +59,7 @@ public final class MetricsServerComponent implements Component {
         Informer<Node> nodes = informers.get(NodeKind.RESOURCE);
         Informer<Pod> pods = informers.get(PodKind.RESOURCE);
         storage = new MetricsStorage(options.metricResolution);
-        kubelets = new KubeletClient(options.kubeletRequestTimeout);
+        kubelets = new KubeletClient(options.kubeletRequestTimeout, RestClientMetrics.of(ctx.meterRegistry()));
         loop = new ScrapeLoop(
                 nodes, kubelets, storage, options.metricResolution, options.scrapeConcurrency, ctx.meterRegistry());
         MetricsStorage s = storage;

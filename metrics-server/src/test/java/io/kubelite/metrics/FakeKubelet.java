@@ -56,7 +56,7 @@ final class FakeKubelet implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/stats/summary", ex -> {
             requests.incrementAndGet();
-            String node = ex.getRequestHeaders().getFirst(KubeletClient.NODE_HEADER);
+            String node = ex.getRequestHeaders().getFirst(io.kubelite.store.runtime.KubeletNodeHeader.NAME);
             NodeUsage u = node == null ? null : nodes.get(node);
             Mode mode = node == null ? Mode.OK : modes.getOrDefault(node, Mode.OK);
             byte[] body;
