@@ -1,0 +1,123 @@
+package io.kubelite.controllers.podautoscaler;
+
+import com.google.protobuf.Message;
+import io.kubelite.api.autoscaling.v2.CrossVersionObjectReference;
+import io.kubelite.kinds.Kinds;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.autoscaling.scale.Scalable;
+import io.kubelite.store.NotFoundException;
+import io.kubelite.store.ObjectStore;
+import io.kubelite.store.Store;
+import io.kubelite.store.StoreException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HPA's {@code /scale} client: resolves a {@code scaleTargetRef} through the kinds registry to a
+ * kind with a scale subresource ({@link Scalable}), reads its scale (a fresh read from etcd, as kube's
+ * HPA GETs {@code /scale} on every sync) and writes {@code spec.replicas} alone, with a compare on the
+ * revision it read and the leader's fence, which is exactly what a {@code /scale} update changes.
+ * Custom resources are not resolved: their kinds live in the API server's CRD registry.
+ */
+final class ScaleTargets {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** Why a target's scale could not be read; the message is what kube's HPA reports. */
+    static final class ScaleException extends Exception {
+        ScaleException(String message) {
+            super(message);
+        }
+    }
+
+    /** A target's scale as read: {@code spec.replicas}, {@code status.replicas}, the selector string. */
+    interface Scale {
+        int specReplicas();
+
+        int statusReplicas();
+
+        String selector();
+
+        /** The target's resource, as kube's messages name it ({@code deployments.apps}). */
+        String resourceName();
+
+        /** Writes {@code spec.replicas}; fails on a concurrent change or a lost leadership. */
+        void update(int replicas) throws Exception;
+    }
+
+    private final Store store;
+
+    ScaleTargets(Store store) {
+        this.store = store;
+    }
+
+    Scale get(String namespace, CrossVersionObjectReference ref) throws ScaleException {
+        String group = group(ref.getApiVersion());
+        Resource<? extends Message> r = Kinds.resources().stream()
+                .filter(x -> x.group().equals(group) && x.kind().equals(ref.getKind()))
+                .findFirst()
+                .orElseThrow(() ->
+                        new ScaleException("no matches for kind \"" + ref.getKind() + "\" in group \"" + group + "\""));
+        return read(r, namespace, ref.getName());
+    }
+
+    private <T extends Message> Scale read(Resource<T> r, String namespace, String name) throws ScaleException {
+        String resourceName = r.group().isEmpty() ? r.plural() : r.plural() + "." + r.group();
+        Optional<Scalable<T>> scalable = Scalable.of(r);
+        if (scalable.isEmpty()) {
+            throw new ScaleException("the server could not find the requested resource (" + resourceName + "/scale)");
+        }
+        Scalable<T> s = scalable.get();
+        ObjectStore<T> objects = store.of(r);
+        T obj;
+        try {
+            obj = objects.get(namespace, name).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (StoreException.unwrap(e) instanceof NotFoundException) {
+                throw new ScaleException(resourceName + " \"" + name + "\" not found");
+            }
+            throw new ScaleException("reading " + resourceName + " \"" + name + "\": " + e);
+        }
+        return new Scale() {
+            @Override
+            public int specReplicas() {
+                return s.specReplicas().apply(obj);
+            }
+
+            @Override
+            public int statusReplicas() {
+                return s.statusReplicas().apply(obj);
+            }
+
+            @Override
+            public String selector() {
+                return s.selector().apply(obj);
+            }
+
+            @Override
+            public String resourceName() {
+                return resourceName;
+            }
+
+            @Override
+            public void update(int replicas) throws Exception {
+                objects.update(s.withReplicas().apply(obj, replicas)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        };
+    }
+
+    /** The group of an apiVersion ({@code apps/v1} → apps, {@code v1} → core's ""), as kube parses it. */
+    static String group(String apiVersion) throws ScaleException {
+        if (apiVersion.isEmpty()) {
+            return "";
+        }
+        String[] parts = apiVersion.split("/", -1);
+        if (parts.length == 1) {
+            return "";
+        }
+        if (parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
+            return parts[0];
+        }
+        throw new ScaleException("unexpected GroupVersion string: " + apiVersion);
+    }
+}
