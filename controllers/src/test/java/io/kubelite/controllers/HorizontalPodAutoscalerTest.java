@@ -11,6 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.api.Deployment;
 import io.kubelite.api.Event;
+import io.kubelite.api.LabelSelector;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.StatefulSet;
+import io.kubelite.api.StatefulSetSpec;
 import io.kubelite.api.autoscaling.v2.HPAScalingPolicy;
 import io.kubelite.api.autoscaling.v2.HPAScalingRules;
 import io.kubelite.api.autoscaling.v2.HorizontalPodAutoscaler;
@@ -20,6 +24,7 @@ import io.kubelite.api.autoscaling.v2.MetricSpec;
 import io.kubelite.api.autoscaling.v2.MetricTarget;
 import io.kubelite.api.autoscaling.v2.PodsMetricSource;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
+import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import io.kubelite.kinds.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.testing.EtcdExtension;
@@ -394,5 +399,37 @@ class HorizontalPodAutoscalerTest {
         join(cm.of(HorizontalPodAutoscalerKind.RESOURCE)
                 .create(hpa("good", "good", 1, 5, cpuUtilization(50)).build()));
         awaitReplicas("good", 2);
+    }
+
+    @Test
+    void aStatefulSetAboveMaxReplicasIsBroughtDownThroughItsScale() {
+        // kube: a target above maxReplicas is set to it without consulting metrics
+        join(cm.of(StatefulSetKind.RESOURCE)
+                .create(StatefulSet.newBuilder()
+                        .setMetadata(
+                                ObjectMeta.newBuilder().setNamespace("default").setName("db"))
+                        .setSpec(StatefulSetSpec.newBuilder()
+                                .setReplicas(6)
+                                .setServiceName("db")
+                                .setSelector(LabelSelector.newBuilder().putMatchLabels("app", "db"))
+                                .setTemplate(deployment("db", 1).getSpec().getTemplate()))
+                        .build()));
+        var h = hpa("db", "db", 1, 3, cpuUtilization(50));
+        h.getSpecBuilder().getScaleTargetRefBuilder().setKind("StatefulSet");
+        join(cm.of(HorizontalPodAutoscalerKind.RESOURCE).create(h.build()));
+        Poll.until(
+                WAIT,
+                "statefulset db at 3",
+                () -> cm.getOrNull(StatefulSetKind.RESOURCE, "default", "db")
+                        .getSpec()
+                        .getReplicas(),
+                n -> n == 3);
+        Poll.until(WAIT, "SuccessfulRescale event", () -> events("db", "SuccessfulRescale"), e -> !e.isEmpty());
+        assertThat(events("db", "SuccessfulRescale").get(0).getMessage())
+                .isEqualTo("New size: 3; reason: Current number of replicas above Spec.MaxReplicas");
+        // only spec.replicas changed, as a /scale update changes it
+        StatefulSet after = cm.getOrNull(StatefulSetKind.RESOURCE, "default", "db");
+        assertThat(after.getSpec().getServiceName()).isEqualTo("db");
+        assertThat(after.getMetadata().getGeneration()).isEqualTo(2);
     }
 }

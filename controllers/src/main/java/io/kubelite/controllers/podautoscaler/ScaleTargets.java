@@ -7,6 +7,7 @@ import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.autoscaling.scale.Scalable;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
+import io.kubelite.store.Preconditions;
 import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
 import java.time.Duration;
@@ -16,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HPA's {@code /scale} client: resolves a {@code scaleTargetRef} through the kinds registry to a
  * kind with a scale subresource ({@link Scalable}), reads its scale (a fresh read from etcd, as kube's
- * HPA GETs {@code /scale} on every sync) and writes {@code spec.replicas} alone, with a compare on the
- * revision it read and the leader's fence, which is exactly what a {@code /scale} update changes.
+ * HPA GETs {@code /scale} on every sync) and writes {@code spec.replicas} alone (bumping
+ * {@code generation}, as the API server does for a spec change), on the condition that the revision it
+ * read is still current, with the leader's fence: exactly what a {@code /scale} update changes.
  * Custom resources are not resolved: their kinds live in the API server's CRD registry.
  */
 final class ScaleTargets {
@@ -101,7 +103,15 @@ final class ScaleTargets {
 
             @Override
             public void update(int replicas) throws Exception {
-                objects.update(s.withReplicas().apply(obj, replicas)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                // the revision read must still be current (a /scale update carries it), and generation
+                // moves with the spec as the API server moves it
+                String rv = r.meta(obj).getResourceVersion();
+                objects.guaranteedUpdate(
+                                namespace,
+                                name,
+                                Preconditions.resourceVersion(rv),
+                                cur -> s.withReplicas().apply(cur, replicas))
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
         };
     }
