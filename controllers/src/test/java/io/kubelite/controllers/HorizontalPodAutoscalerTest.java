@@ -9,6 +9,9 @@ import static io.kubelite.controllers.HpaFixtures.hpa;
 import static io.kubelite.controllers.HpaFixtures.readyPod;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubelite.api.ApiJson;
+import io.kubelite.api.CustomObject;
+import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.api.Deployment;
 import io.kubelite.api.Event;
 import io.kubelite.api.LabelSelector;
@@ -23,6 +26,9 @@ import io.kubelite.api.autoscaling.v2.MetricIdentifier;
 import io.kubelite.api.autoscaling.v2.MetricSpec;
 import io.kubelite.api.autoscaling.v2.MetricTarget;
 import io.kubelite.api.autoscaling.v2.PodsMetricSource;
+import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceKinds;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import io.kubelite.kinds.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerKind;
@@ -431,5 +437,56 @@ class HorizontalPodAutoscalerTest {
         StatefulSet after = cm.getOrNull(StatefulSetKind.RESOURCE, "default", "db");
         assertThat(after.getSpec().getServiceName()).isEqualTo("db");
         assertThat(after.getMetadata().getGeneration()).isEqualTo(2);
+    }
+
+    @Test
+    void aCustomResourceWithAScaleSubresourceIsScaled() {
+        var crdKind = CustomResourceDefinitionKind.KIND;
+        CustomResourceDefinition crd = crdKind.strategy()
+                .prepareForCreate(crdKind.strategy()
+                        .defaults(ApiJson.parse("""
+                                        apiVersion: apiextensions.k8s.io/v1
+                                        kind: CustomResourceDefinition
+                                        metadata: {name: widgets.example.com}
+                                        spec:
+                                          group: example.com
+                                          scope: Namespaced
+                                          names: {plural: widgets, singular: widget, kind: Widget}
+                                          versions:
+                                            - name: v1
+                                              served: true
+                                              storage: true
+                                              schema:
+                                                openAPIV3Schema:
+                                                  type: object
+                                                  x-kubernetes-preserve-unknown-fields: true
+                                              subresources:
+                                                scale:
+                                                  specReplicasPath: .spec.replicas
+                                                  statusReplicasPath: .status.replicas
+                                                  labelSelectorPath: .status.selector
+                                        """, CustomResourceDefinition.getDefaultInstance())
+                                .message()));
+        join(cm.of(CustomResourceDefinitionKind.RESOURCE).create(crd));
+        Resource<CustomObject> widgets = CustomResourceKinds.of(crd).get(0).resource();
+        join(cm.of(widgets)
+                .create(ApiJson.parse(
+                                "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w\","
+                                        + "\"namespace\":\"default\"},\"spec\":{\"replicas\":6,\"color\":\"blue\"},"
+                                        + "\"status\":{\"replicas\":6,\"selector\":\"app=w\"}}",
+                                CustomObject.getDefaultInstance())
+                        .message()));
+        var h = hpa("w", "w", 1, 3, cpuUtilization(50));
+        h.getSpecBuilder()
+                .getScaleTargetRefBuilder()
+                .setApiVersion("example.com/v1")
+                .setKind("Widget");
+        join(cm.of(HorizontalPodAutoscalerKind.RESOURCE).create(h.build()));
+        Poll.until(
+                WAIT,
+                "widget w's spec.replicas at 3",
+                () -> cm.getOrNull(widgets, "default", "w").getContent(),
+                c -> c.contains("\"replicas\":3") && c.contains("\"color\":\"blue\""));
+        Poll.until(WAIT, "SuccessfulRescale event", () -> events("w", "SuccessfulRescale"), e -> !e.isEmpty());
     }
 }

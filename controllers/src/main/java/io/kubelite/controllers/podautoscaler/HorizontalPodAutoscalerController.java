@@ -1,5 +1,6 @@
 package io.kubelite.controllers.podautoscaler;
 
+import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.api.Pod;
 import io.kubelite.api.autoscaling.v2.HorizontalPodAutoscaler;
 import io.kubelite.api.autoscaling.v2.HorizontalPodAutoscalerStatus;
@@ -7,6 +8,7 @@ import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.ControllerOptions;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.kinds.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.ObjectStore;
@@ -51,7 +53,8 @@ public final class HorizontalPodAutoscalerController implements Controller {
         this.hpas = ctx.informers().get(HorizontalPodAutoscalerKind.RESOURCE);
         this.pods = ctx.informers().get(PodKind.RESOURCE);
         this.store = ctx.store().of(HorizontalPodAutoscalerKind.RESOURCE);
-        this.targets = new ScaleTargets(ctx.store());
+        Informer<CustomResourceDefinition> crds = ctx.informers().get(CustomResourceDefinitionKind.RESOURCE);
+        this.targets = new ScaleTargets(ctx.store(), crds::list);
         this.metrics = new MetricProposals(
                 source,
                 new ReplicaCalculator(

@@ -1,9 +1,14 @@
 package io.kubelite.controllers.podautoscaler;
 
 import com.google.protobuf.Message;
+import io.kubelite.api.CustomObject;
+import io.kubelite.api.CustomResourceDefinition;
+import io.kubelite.api.CustomResourceDefinitionVersion;
 import io.kubelite.api.autoscaling.v2.CrossVersionObjectReference;
+import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceKinds;
 import io.kubelite.kinds.autoscaling.scale.Scalable;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
@@ -11,8 +16,12 @@ import io.kubelite.store.Preconditions;
 import io.kubelite.store.Store;
 import io.kubelite.store.StoreException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The HPA's {@code /scale} client: resolves a {@code scaleTargetRef} through the kinds registry to a
@@ -20,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * HPA GETs {@code /scale} on every sync) and writes {@code spec.replicas} alone (bumping
  * {@code generation}, as the API server does for a spec change), on the condition that the revision it
  * read is still current, with the leader's fence: exactly what a {@code /scale} update changes.
- * Custom resources are not resolved: their kinds live in the API server's CRD registry.
+ * A custom resource's kind comes from its established CRD (the storage version; a CRD without the
+ * scale subresource has no scale). Thread-safe.
  */
 final class ScaleTargets {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -47,10 +57,17 @@ final class ScaleTargets {
         void update(int replicas) throws Exception;
     }
 
-    private final Store store;
+    /** A CRD's storage version resource, built once per CRD revision (building compiles its schema). */
+    private record Built(String resourceVersion, Resource<CustomObject> resource) {}
 
-    ScaleTargets(Store store) {
+    private final Store store;
+    private final Supplier<List<CustomResourceDefinition>> crds;
+    private final Map<String, Built> custom = new ConcurrentHashMap<>();
+
+    /** {@code crds}: the CRDs known now (an informer's list), for custom resources with a scale subresource. */
+    ScaleTargets(Store store, Supplier<List<CustomResourceDefinition>> crds) {
         this.store = store;
+        this.crds = crds;
     }
 
     Scale get(String namespace, CrossVersionObjectReference ref) throws ScaleException {
@@ -58,9 +75,46 @@ final class ScaleTargets {
         Resource<? extends Message> r = Kinds.resources().stream()
                 .filter(x -> x.group().equals(group) && x.kind().equals(ref.getKind()))
                 .findFirst()
-                .orElseThrow(() ->
-                        new ScaleException("no matches for kind \"" + ref.getKind() + "\" in group \"" + group + "\""));
+                .orElse(null);
+        if (r == null) {
+            r = customResource(group, ref.getKind());
+        }
+        if (r == null) {
+            throw new ScaleException("no matches for kind \"" + ref.getKind() + "\" in group \"" + group + "\"");
+        }
         return read(r, namespace, ref.getName());
+    }
+
+    /** The storage version's resource of the established CRD defining {@code group}/{@code kind}, or null. */
+    private Resource<CustomObject> customResource(String group, String kind) {
+        for (CustomResourceDefinition crd : crds.get()) {
+            if (!crd.getSpec().getGroup().equals(group)
+                    || !crd.getStatus().getAcceptedNames().getKind().equals(kind)) {
+                continue;
+            }
+            String name = crd.getMetadata().getName();
+            String rv = crd.getMetadata().getResourceVersion();
+            Built b = custom.get(name);
+            if (b == null || !b.resourceVersion().equals(rv)) {
+                String storage = crd.getSpec().getVersionsList().stream()
+                        .filter(CustomResourceDefinitionVersion::getStorage)
+                        .map(CustomResourceDefinitionVersion::getName)
+                        .findFirst()
+                        .orElse("");
+                Resource<CustomObject> res = CustomResourceKinds.of(crd).stream()
+                        .map(Kind::resource)
+                        .filter(x -> x.version().equals(storage))
+                        .findFirst()
+                        .orElse(null);
+                if (res == null) {
+                    return null; // not established, or its storage version not served
+                }
+                b = new Built(rv, res);
+                custom.put(name, b);
+            }
+            return b.resource();
+        }
+        return null;
     }
 
     private <T extends Message> Scale read(Resource<T> r, String namespace, String name) throws ScaleException {

@@ -40,7 +40,7 @@ class ScaleTargetsTest {
                                 .setSelector(LabelSelector.newBuilder().putMatchLabels("app", "web")))
                         .build())
                 .get(10, TimeUnit.SECONDS);
-        ScaleTargets targets = new ScaleTargets(store);
+        ScaleTargets targets = new ScaleTargets(store, java.util.List::of);
 
         ScaleTargets.Scale scale = targets.get("ns", ref("apps/v1", "Deployment", "web"));
         assertThat(scale.specReplicas()).isEqualTo(2);
@@ -72,7 +72,7 @@ class ScaleTargetsTest {
     @Test
     void unresolvableTargetsSayWhy() {
         Store store = new Store(ETCD.connect(ETCD.newPrefix()));
-        ScaleTargets targets = new ScaleTargets(store);
+        ScaleTargets targets = new ScaleTargets(store, java.util.List::of);
         assertThatThrownBy(() -> targets.get("ns", ref("apps/v1", "Deployment", "nope")))
                 .hasMessage("deployments.apps \"nope\" not found");
         assertThatThrownBy(() -> targets.get("ns", ref("apps/v1", "Gizmo", "g")))
