@@ -400,6 +400,18 @@ class HorizontalPodAutoscalerTest {
         assertThat(condition(c, "ScalingActive").getMessage())
                 .contains("kubelite serves no custom or external metrics API");
 
+        // an HPA the API server would have refused (maxReplicas 0), written straight to etcd: its target is left alone
+        app("invalid", 2, "90m", "90m");
+        join(cm.of(HorizontalPodAutoscalerKind.RESOURCE)
+                .create(hpa("invalid", "invalid", 1, 0, cpuUtilization(50)).build()));
+        HorizontalPodAutoscaler inv = awaitHpa(
+                "invalid",
+                "refusing its spec",
+                x -> condition(x, "ScalingActive").getReason().equals("InvalidSpec"));
+        assertThat(condition(inv, "ScalingActive").getMessage())
+                .startsWith("the HPA's spec is invalid: spec.maxReplicas: Invalid value: 0");
+        staysAt("invalid", 2);
+
         // and an HPA created after all that still works
         app("good", 1, "100m");
         join(cm.of(HorizontalPodAutoscalerKind.RESOURCE)

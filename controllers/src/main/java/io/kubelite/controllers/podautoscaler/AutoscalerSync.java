@@ -10,6 +10,7 @@ import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerKind;
 import io.kubelite.kinds.autoscaling.scale.ScaleSelectors;
+import io.kubelite.kinds.validation.FieldErrors;
 import io.kubelite.store.events.EventRecorder;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,6 +66,22 @@ final class AutoscalerSync {
     }
 
     HorizontalPodAutoscalerStatus run() {
+        // the API server never stores an invalid HPA, but etcd may hold anything: act on none of it
+        FieldErrors errs = new FieldErrors();
+        HorizontalPodAutoscalerKind.KIND.strategy().validate(hpa, errs);
+        if (hpa.getSpec().getMetricsCount() == 0) {
+            errs.required("spec.metrics");
+        }
+        if (!errs.isEmpty()) {
+            String msg = "the HPA's spec is invalid: "
+                    + errs.list().stream()
+                            .map(e -> e.field() + ": " + e.message())
+                            .collect(java.util.stream.Collectors.joining("; "));
+            recorder.warning(ref, "InvalidSpec", msg);
+            conditions.set("ScalingActive", "False", "InvalidSpec", msg);
+            LOG.info("hpa {}: not acted on: {}", key, msg);
+            return keepStatus();
+        }
         var spec = hpa.getSpec();
         var targetRef = spec.getScaleTargetRef();
         ScaleTargets.Scale scale;
