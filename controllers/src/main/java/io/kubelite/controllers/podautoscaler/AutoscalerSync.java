@@ -28,9 +28,6 @@ import org.slf4j.LoggerFactory;
 final class AutoscalerSync {
     private static final Logger LOG = LoggerFactory.getLogger(AutoscalerSync.class);
 
-    /** The status to write, if it differs from what is stored. */
-    record Outcome(HorizontalPodAutoscalerStatus status) {}
-
     private final HorizontalPodAutoscaler hpa;
     private final String key;
     private final ScaleTargets targets;
