@@ -85,7 +85,7 @@ class HpaMetricsApiTest {
                 "-dname",
                 "CN=metrics-server",
                 "-ext",
-                "SAN=dns:metrics-server.kube-system.svc,ip:127.0.0.1",
+                "SAN=dns:metrics-server.kube-system.svc",
                 "-validity",
                 "2",
                 "-keystore",
