@@ -73,19 +73,29 @@ class HpaMetricsApiTest {
     @BeforeEach
     void start() throws Exception {
         dir = Files.createTempDirectory("hpa-metrics");
-        Path ks = dir.resolve("server.p12");
+        serve(certificate("server", "metrics-server.kube-system.svc"));
+        cm = new ControllerManagerUnderTest(
+                ETCD,
+                java.time.Clock.systemUTC(),
+                "--controllers=horizontalpodautoscaling",
+                "--horizontal-pod-autoscaler-sync-period=1s");
+    }
+
+    /** A self-signed certificate for {@code dnsName} in {@code <alias>.p12}, its PEM in {@code <alias>.pem}. */
+    private Path certificate(String alias, String dnsName) throws Exception {
+        Path ks = dir.resolve(alias + ".p12");
         keytool(
                 "-genkeypair",
                 "-alias",
-                "server",
+                alias,
                 "-keyalg",
                 "EC",
                 "-groupname",
                 "secp256r1",
                 "-dname",
-                "CN=metrics-server",
+                "CN=" + alias,
                 "-ext",
-                "SAN=dns:metrics-server.kube-system.svc",
+                "SAN=dns:" + dnsName,
                 "-validity",
                 "2",
                 "-keystore",
@@ -100,15 +110,20 @@ class HpaMetricsApiTest {
                 "-exportcert",
                 "-rfc",
                 "-alias",
-                "server",
+                alias,
                 "-keystore",
                 ks.toString(),
                 "-storepass",
                 STORE_PASS,
                 "-file",
-                dir.resolve("ca.pem").toString());
+                dir.resolve(alias + ".pem").toString());
+        return ks;
+    }
+
+    /** Serves PodMetricsLists for web-0 and web-1 over HTTPS on 127.0.0.1 with the keystore's certificate. */
+    private void serve(Path keystore) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
-        try (var in = new FileInputStream(ks.toFile())) {
+        try (var in = new FileInputStream(keystore.toFile())) {
             store.load(in, STORE_PASS.toCharArray());
         }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -131,11 +146,6 @@ class HpaMetricsApiTest {
             ex.close();
         });
         server.start();
-        cm = new ControllerManagerUnderTest(
-                ETCD,
-                java.time.Clock.systemUTC(),
-                "--controllers=horizontalpodautoscaling",
-                "--horizontal-pod-autoscaler-sync-period=1s");
     }
 
     private static String item(String pod, String now) {
@@ -284,47 +294,14 @@ class HpaMetricsApiTest {
 
     @Test
     void aCaBundleIsTrustedForTheServiceName() throws Exception {
-        registerMetricsApi(false, ByteString.copyFrom(Files.readAllBytes(dir.resolve("ca.pem"))));
+        registerMetricsApi(false, ByteString.copyFrom(Files.readAllBytes(dir.resolve("server.pem"))));
         webAt2();
         awaitWebAt4();
     }
 
     @Test
     void aBackendTheCaBundleDoesNotVouchForIsRefused() throws Exception {
-        Path other = dir.resolve("other.p12");
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "other",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=other",
-                "-ext",
-                "SAN=dns:metrics-server.kube-system.svc",
-                "-validity",
-                "2",
-                "-keystore",
-                other.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                STORE_PASS,
-                "-keypass",
-                STORE_PASS);
-        keytool(
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "other",
-                "-keystore",
-                other.toString(),
-                "-storepass",
-                STORE_PASS,
-                "-file",
-                dir.resolve("other.pem").toString());
+        certificate("other", "metrics-server.kube-system.svc");
         registerMetricsApi(false, ByteString.copyFrom(Files.readAllBytes(dir.resolve("other.pem"))));
         webAt2();
         HorizontalPodAutoscaler h = awaitHpa(
@@ -338,5 +315,19 @@ class HpaMetricsApiTest {
                         .getSpec()
                         .getReplicas())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void aCertificateForAnotherNameIsRefusedThoughTheCaBundleHoldsIt() throws Exception {
+        server.stop(0);
+        serve(certificate("elsewhere", "elsewhere.kube-system.svc"));
+        registerMetricsApi(false, ByteString.copyFrom(Files.readAllBytes(dir.resolve("elsewhere.pem"))));
+        webAt2();
+        HorizontalPodAutoscaler h = awaitHpa(
+                "failing the server name check",
+                x -> condition(x, "ScalingActive").getReason().equals("FailedGetResourceMetric"));
+        assertThat(condition(h, "ScalingActive").getMessage())
+                .contains("x509: certificate is not valid for metrics-server.kube-system.svc");
+        assertThat(seen).isEmpty();
     }
 }
