@@ -14,6 +14,8 @@ import io.kubelite.controllers.namespace.ServiceAccountTokenController;
 import io.kubelite.controllers.nodelifecycle.NodeIpamController;
 import io.kubelite.controllers.nodelifecycle.NodeLifecycleController;
 import io.kubelite.controllers.nodelifecycle.TaintEvictionController;
+import io.kubelite.controllers.podautoscaler.ApiServicePodMetrics;
+import io.kubelite.controllers.podautoscaler.HorizontalPodAutoscalerController;
 import io.kubelite.controllers.replicaset.ReplicaSetController;
 import io.kubelite.controllers.statefulset.StatefulSetController;
 import io.kubelite.controllers.ttlafterfinished.TtlAfterFinishedController;
@@ -121,6 +123,14 @@ public final class ControllerManager implements Component {
                     "persistentvolume-binder",
                     true,
                     c -> new PersistentVolumeController(withRecorder(c, "persistentvolume-controller")));
+            add(
+                    "horizontalpodautoscaling",
+                    true,
+                    c -> new HorizontalPodAutoscalerController(
+                            withRecorder(c, "horizontal-pod-autoscaler"),
+                            options.podMetricsSource != null
+                                    ? options.podMetricsSource
+                                    : new ApiServicePodMetrics(c.informers())));
             this.cc = cc;
         }
 

@@ -31,7 +31,8 @@ public final class ControllerOptions {
             "job",
             "cronjob",
             "ttl-after-finished",
-            "persistentvolume-binder");
+            "persistentvolume-binder",
+            "horizontalpodautoscaling");
 
     @Option(
             names = "--controllers",
@@ -43,7 +44,7 @@ public final class ControllerOptions {
                             + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, statefulset, "
                             + "daemonset, namespace, "
                             + "serviceaccount-token, endpoint, endpointslice, garbagecollector, disruption, job, cronjob, ttl-after-finished, "
-                            + "persistentvolume-binder.")
+                            + "persistentvolume-binder, horizontalpodautoscaling.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
     @Option(
@@ -202,8 +203,59 @@ public final class ControllerOptions {
                     + " up to 6m; kube's is a fixed 10s, shorter only for tests (default: ${DEFAULT-VALUE}).")
     public Duration jobPodFailureBackoff = Duration.ofSeconds(10);
 
+    @Option(
+            names = "--horizontal-pod-autoscaler-sync-period",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            description = "How often every HorizontalPodAutoscaler is reconciled (default: ${DEFAULT-VALUE}).")
+    public Duration hpaSyncPeriod = Duration.ofSeconds(15);
+
+    @Option(
+            names = "--horizontal-pod-autoscaler-tolerance",
+            defaultValue = "0.1",
+            description =
+                    "How far the usage ratio may be from 1.0 before the HPA scales, 0 to 1 (default: ${DEFAULT-VALUE}).")
+    public double hpaTolerance = 0.1;
+
+    @Option(
+            names = "--horizontal-pod-autoscaler-downscale-stabilization",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "The highest recommendation of this window is applied on a scale-down, for HPAs without"
+                    + " behavior.scaleDown.stabilizationWindowSeconds (default: ${DEFAULT-VALUE}).")
+    public Duration hpaDownscaleStabilization = Duration.ofMinutes(5);
+
+    @Option(
+            names = "--horizontal-pod-autoscaler-cpu-initialization-period",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "After a pod starts, how long its CPU samples are skipped unless it is Ready and a whole"
+                    + " metric window has passed since (default: ${DEFAULT-VALUE}).")
+    public Duration hpaCpuInitializationPeriod = Duration.ofMinutes(5);
+
+    @Option(
+            names = "--horizontal-pod-autoscaler-initial-readiness-delay",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "After a pod starts, how long a not-Ready pod counts as not yet ready rather than"
+                    + " failed for CPU (default: ${DEFAULT-VALUE}).")
+    public Duration hpaInitialReadinessDelay = Duration.ofSeconds(30);
+
+    @Option(
+            names = "--concurrent-horizontal-pod-autoscaler-syncs",
+            defaultValue = "5",
+            description = "HorizontalPodAutoscalers synced concurrently (default: ${DEFAULT-VALUE}).")
+    public int concurrentHorizontalPodAutoscalerSyncs = 5;
+
     /**
-     * The clock the Job, CronJob and TTL-after-finished controllers read time from and schedule
+     * Where the HPA controller reads pod metrics (not a flag): null means the {@code v1beta1.metrics.k8s.io}
+     * APIService's backend ({@link io.kubelite.controllers.podautoscaler.ApiServicePodMetrics}); tests put an
+     * in-memory source here.
+     */
+    public io.kubelite.controllers.podautoscaler.PodMetricsSource podMetricsSource;
+
+    /**
+     * The clock the Job, CronJob, TTL-after-finished and HPA controllers read time from and schedule
      * on (not a flag): tests put a {@link io.kubelite.controllers.util.ManualClock} here.
      */
     public java.time.Clock clock = java.time.Clock.systemUTC();
@@ -239,6 +291,16 @@ public final class ControllerOptions {
         positive("--node-startup-grace-period", nodeStartupGracePeriod);
         positive("--pod-gc-period", podGcPeriod);
         positive("--job-pod-failure-backoff", jobPodFailureBackoff);
+        positive("--horizontal-pod-autoscaler-sync-period", hpaSyncPeriod);
+        if (hpaTolerance < 0 || hpaTolerance > 1) {
+            throw new IllegalArgumentException(
+                    "--horizontal-pod-autoscaler-tolerance must be between 0 and 1, got " + hpaTolerance);
+        }
+        if (hpaDownscaleStabilization.isNegative()
+                || hpaCpuInitializationPeriod.isNegative()
+                || hpaInitialReadinessDelay.isNegative()) {
+            throw new IllegalArgumentException("--horizontal-pod-autoscaler-* durations must not be negative");
+        }
         if (nodeEvictionRate < 0 || secondaryNodeEvictionRate < 0) {
             throw new IllegalArgumentException("--node-eviction-rate and --secondary-node-eviction-rate must be >= 0");
         }
@@ -254,6 +316,7 @@ public final class ControllerOptions {
                 || concurrentServiceEndpointSyncs < 1
                 || concurrentNamespaceSyncs < 1
                 || concurrentGcSyncs < 1
+                || concurrentHorizontalPodAutoscalerSyncs < 1
                 || replicaSetBurst < 1) {
             throw new IllegalArgumentException("--concurrent-*-syncs and --replicaset-burst must be >= 1");
         }

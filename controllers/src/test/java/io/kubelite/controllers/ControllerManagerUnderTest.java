@@ -38,6 +38,7 @@ final class ControllerManagerUnderTest implements AutoCloseable {
     final Store store;
     private final List<String> args;
     private final java.time.Clock clock;
+    private final java.util.function.Consumer<ControllerOptions> configure;
     private ControllerManagerMain main;
     private ComponentMain cm;
 
@@ -47,7 +48,18 @@ final class ControllerManagerUnderTest implements AutoCloseable {
 
     /** With the clock the Job, CronJob and TTL controllers run on (a ManualClock in their tests). */
     ControllerManagerUnderTest(EtcdExtension etcdExt, java.time.Clock clock, String... flags) throws Exception {
+        this(etcdExt, clock, o -> {}, flags);
+    }
+
+    /** With options no flag sets (the HPA's metrics source), applied before each start. */
+    ControllerManagerUnderTest(
+            EtcdExtension etcdExt,
+            java.time.Clock clock,
+            java.util.function.Consumer<ControllerOptions> configure,
+            String... flags)
+            throws Exception {
         this.clock = clock;
+        this.configure = configure;
         this.etcdExt = etcdExt;
         this.prefix = etcdExt.newPrefix();
         this.etcd = etcdExt.connect(prefix);
@@ -75,6 +87,7 @@ final class ControllerManagerUnderTest implements AutoCloseable {
     void start() throws Exception {
         main = ControllerManagerMain.parse(args.toArray(String[]::new));
         main.options().clock = clock;
+        configure.accept(main.options());
         cm = main.componentMain();
         cm.start();
         io.kubelite.store.testing.Poll.until(

@@ -8,6 +8,7 @@ import io.kubelite.apiserver.Request;
 import io.kubelite.apiserver.RequestBody;
 import io.kubelite.apiserver.authorization.Authorizer;
 import io.kubelite.kinds.apiregistration.apiservice.APIServiceKind;
+import io.kubelite.kinds.apiregistration.apiservice.BackendResolver;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;

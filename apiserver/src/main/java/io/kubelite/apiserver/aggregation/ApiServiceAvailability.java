@@ -7,6 +7,7 @@ import io.kubelite.api.APIServiceCondition;
 import io.kubelite.apiserver.WatchCache;
 import io.kubelite.apiserver.WatchChange;
 import io.kubelite.kinds.apiregistration.apiservice.APIServiceKind;
+import io.kubelite.kinds.apiregistration.apiservice.BackendResolver;
 import io.kubelite.store.ObjectStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -71,7 +72,20 @@ public final class ApiServiceAvailability implements AutoCloseable {
         this.vertx = vertx;
         this.store = store;
         this.apiServices = apiServices;
-        this.resolver = new BackendResolver(services, slices);
+        this.resolver = new BackendResolver(new BackendResolver.Lookup() {
+            @Override
+            public io.kubelite.api.Service service(String namespace, String name) {
+                WatchCache.Entry<io.kubelite.api.Service> e = services.get(namespace, name);
+                return e == null ? null : e.object();
+            }
+
+            @Override
+            public java.util.List<io.kubelite.api.discovery.EndpointSlice> slices(String namespace) {
+                return slices.snapshot(namespace).entries().stream()
+                        .map(WatchCache.Entry::object)
+                        .toList();
+            }
+        });
         this.clients = new BackendClients(vertx);
         this.apis = apis;
         this.interval = interval;

@@ -7,6 +7,7 @@ import io.kubelite.apiserver.BodyDecoder;
 import io.kubelite.apiserver.PatchType;
 import io.kubelite.apiserver.QueryOptions;
 import io.kubelite.apiserver.Request;
+import io.kubelite.kinds.autoscaling.scale.Scalable;
 import io.kubelite.store.ObjectStore;
 import java.util.List;
 import java.util.function.Function;

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
-import io.kubelite.api.LabelSelector;
-import io.kubelite.api.LabelSelectorRequirement;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.apiserver.ApiException;
 import io.kubelite.apiserver.Codec;
+import io.kubelite.kinds.autoscaling.scale.Scalable;
 import io.kubelite.kinds.validation.FieldError;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
 /** {@code replicasets/x/scale}, {@code deployments/x/scale}: the autoscaling/v1 Scale view of a {@link Scalable} object. */
 final class ScaleSubresource {
@@ -37,22 +34,6 @@ final class ScaleSubresource {
         st.put("replicas", kind.statusReplicas().apply(rs));
         st.put("selector", kind.selector().apply(rs));
         return s;
-    }
-
-    /** The selector in its string form, as Scale.status.selector carries it. */
-    static String selector(LabelSelector sel) {
-        List<String> parts = new ArrayList<>();
-        new TreeMap<>(sel.getMatchLabelsMap()).forEach((k, v) -> parts.add(k + "=" + v));
-        for (LabelSelectorRequirement r : sel.getMatchExpressionsList()) {
-            switch (r.getOperator()) {
-                case "In" -> parts.add(r.getKey() + " in (" + String.join(",", r.getValuesList()) + ")");
-                case "NotIn" -> parts.add(r.getKey() + " notin (" + String.join(",", r.getValuesList()) + ")");
-                case "Exists" -> parts.add(r.getKey());
-                case "DoesNotExist" -> parts.add("!" + r.getKey());
-                default -> {}
-            }
-        }
-        return String.join(",", parts);
     }
 
     static void checkTypeMeta(JsonNode in) {

@@ -18,10 +18,13 @@ public final class InProcessControllerManager implements AutoCloseable {
         this.main = main;
     }
 
-    /** Starts controllers {@code controllers} (the {@code --controllers} list) and waits until they run. */
-    public static InProcessControllerManager start(KubectlCluster cluster, String id, String controllers)
-            throws Exception {
-        ControllerManagerMain cm = ControllerManagerMain.parse(
+    /**
+     * Starts controllers {@code controllers} (the {@code --controllers} list), with any more flags
+     * ({@code --horizontal-pod-autoscaler-sync-period=1s}), and waits until they run.
+     */
+    public static InProcessControllerManager start(
+            KubectlCluster cluster, String id, String controllers, String... flags) throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
                 "--etcd-endpoints",
                 String.join(",", cluster.etcdEndpoints()),
                 "--etcd-prefix",
@@ -31,7 +34,9 @@ public final class InProcessControllerManager implements AutoCloseable {
                 "--leader-elect=false",
                 "--id",
                 id,
-                "--controllers=" + controllers);
+                "--controllers=" + controllers));
+        args.addAll(java.util.List.of(flags));
+        ControllerManagerMain cm = ControllerManagerMain.parse(args.toArray(String[]::new));
         InProcessControllerManager m = new InProcessControllerManager(cm.componentMain());
         m.main.start();
         Poll.until(

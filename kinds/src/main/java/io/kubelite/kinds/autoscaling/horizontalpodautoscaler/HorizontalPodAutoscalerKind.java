@@ -12,8 +12,8 @@ import java.util.List;
  * HorizontalPodAutoscalers at {@code autoscaling/v2}, their storage and preferred version
  * (namespaced, short name {@code hpa}, status subresource, category {@code all}), with kubectl's
  * columns ({@code printHorizontalPodAutoscaler}). {@code autoscaling/v1} serves the same objects
- * ({@link HorizontalPodAutoscalerV1Kind}). No controller acts on them yet: kubelite has no
- * metrics pipeline, so the status stays as clients write it.
+ * ({@link HorizontalPodAutoscalerV1Kind}). The controller-manager's {@code horizontalpodautoscaling}
+ * controller writes their status and scales their targets.
  */
 public final class HorizontalPodAutoscalerKind {
     public static final Resource<HorizontalPodAutoscaler> RESOURCE = new Resource<>(

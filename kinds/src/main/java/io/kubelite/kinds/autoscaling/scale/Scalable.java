@@ -1,4 +1,4 @@
-package io.kubelite.apiserver.replicasets;
+package io.kubelite.kinds.autoscaling.scale;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.CustomObject;
@@ -18,7 +18,9 @@ import java.util.function.Function;
 /**
  * What the autoscaling/v1 {@code scale} subresource reads and writes of a kind that has one:
  * {@code spec.replicas} (unset = 1), {@code status.replicas} and the selector (in its string
- * form); a custom resource's from its CRD's scale paths.
+ * form, {@link ScaleSelectors}); a custom resource's from its CRD's scale paths. Shared by the API
+ * server's {@code /scale} handler and the HorizontalPodAutoscaler controller, so both read and
+ * write the same fields.
  */
 public record Scalable<T extends Message>(
         Resource<T> resource,
@@ -27,7 +29,7 @@ public record Scalable<T extends Message>(
         Function<T, Integer> statusReplicas,
         Function<T, String> selector) {
 
-    static final Scalable<ReplicaSet> REPLICA_SETS = new Scalable<>(
+    private static final Scalable<ReplicaSet> REPLICA_SETS = new Scalable<>(
             ReplicaSetKind.RESOURCE,
             rs -> rs.getSpec().hasReplicas() ? rs.getSpec().getReplicas() : 1,
             (rs, n) -> {
@@ -36,9 +38,9 @@ public record Scalable<T extends Message>(
                 return b.build();
             },
             rs -> rs.getStatus().getReplicas(),
-            rs -> ScaleSubresource.selector(rs.getSpec().getSelector()));
+            rs -> ScaleSelectors.format(rs.getSpec().getSelector()));
 
-    static final Scalable<Deployment> DEPLOYMENTS = new Scalable<>(
+    private static final Scalable<Deployment> DEPLOYMENTS = new Scalable<>(
             DeploymentKind.RESOURCE,
             d -> d.getSpec().hasReplicas() ? d.getSpec().getReplicas() : 1,
             (d, n) -> {
@@ -47,9 +49,9 @@ public record Scalable<T extends Message>(
                 return b.build();
             },
             d -> d.getStatus().getReplicas(),
-            d -> ScaleSubresource.selector(d.getSpec().getSelector()));
+            d -> ScaleSelectors.format(d.getSpec().getSelector()));
 
-    static final Scalable<StatefulSet> STATEFUL_SETS = new Scalable<>(
+    private static final Scalable<StatefulSet> STATEFUL_SETS = new Scalable<>(
             StatefulSetKind.RESOURCE,
             StatefulSetKind::replicas,
             (s, n) -> {
@@ -58,7 +60,7 @@ public record Scalable<T extends Message>(
                 return b.build();
             },
             s -> s.getStatus().getReplicas(),
-            s -> ScaleSubresource.selector(s.getSpec().getSelector()));
+            s -> ScaleSelectors.format(s.getSpec().getSelector()));
 
     /** The scale view of {@code r}, if it has one. */
     @SuppressWarnings("unchecked")

@@ -1,4 +1,4 @@
-package io.kubelite.apiserver.aggregation;
+package io.kubelite.kinds.apiregistration.apiservice;
 
 import io.kubelite.api.APIService;
 import io.kubelite.api.APIServiceReference;
@@ -7,60 +7,68 @@ import io.kubelite.api.ServicePort;
 import io.kubelite.api.discovery.Endpoint;
 import io.kubelite.api.discovery.EndpointPort;
 import io.kubelite.api.discovery.EndpointSlice;
-import io.kubelite.apiserver.WatchCache;
 import io.kubelite.kinds.discovery.endpointslice.EndpointSliceKind;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where an APIService's backend is, read from the API server's Service and EndpointSlice caches as
- * kube-aggregator's endpoint resolver does: the Service port whose {@code port} is the APIService's,
+ * Where an APIService's backend is, read from Service and EndpointSlice caches as kube-aggregator's
+ * endpoint resolver does: the Service port whose {@code port} is the APIService's,
  * then the ready endpoints of the Service's slices on the slice port of the same name (as
  * kube-proxy matches them). Loopback addresses come first: kubelite's own processes are
  * host-network pods on 127.0.0.1, and nothing is ever sent to a simulated pod IP. A failure carries
- * the reason and message kube's availability controller sets.
+ * the reason and message kube's availability controller sets. One implementation for every
+ * client of an aggregated API: the API server's proxy and availability controller read it through
+ * their watch caches, the controller-manager's HPA metrics client through its informers.
  */
-final class BackendResolver {
-    private final WatchCache<Service> services;
-    private final WatchCache<EndpointSlice> slices;
+public final class BackendResolver {
+    /** The caches the resolver reads; implementations must be thread-safe. */
+    public interface Lookup {
+        /** The Service {@code namespace/name}, or null. */
+        Service service(String namespace, String name);
 
-    BackendResolver(WatchCache<Service> services, WatchCache<EndpointSlice> slices) {
-        this.services = services;
-        this.slices = slices;
+        /** The EndpointSlices of {@code namespace}. */
+        List<EndpointSlice> slices(String namespace);
+    }
+
+    private final Lookup lookup;
+
+    public BackendResolver(Lookup lookup) {
+        this.lookup = lookup;
     }
 
     /** An address and port to send to, or why there is none ({@code reason} non-null). */
-    record Backend(String address, int port, String reason, String message) {
-        static Backend failed(String reason, String message) {
+    public record Backend(String address, int port, String reason, String message) {
+        public static Backend failed(String reason, String message) {
             return new Backend(null, 0, reason, message);
         }
 
-        boolean found() {
+        public boolean found() {
             return reason == null;
         }
 
         /** Whether kubelite may send packets there: only to its own loopback processes. */
-        boolean loopback() {
+        public boolean loopback() {
             return found() && isLoopback(address);
         }
 
         /** The backend's base URL as kube's messages print it. */
-        String url() {
+        public String url() {
             String host = address.contains(":") ? "[" + address + "]" : address;
             return "https://" + host + ":" + port;
         }
     }
 
-    Backend resolve(APIService a) {
+    public Backend resolve(APIService a) {
         APIServiceReference ref = a.getSpec().getService();
         String ns = ref.getNamespace();
         String name = ref.getName();
-        WatchCache.Entry<Service> svc = services.get(ns, name);
+        Service svc = lookup.service(ns, name);
         if (svc == null) {
             return Backend.failed("ServiceNotFound", "service/" + name + " in \"" + ns + "\" is not present");
         }
-        ServicePort port = svc.object().getSpec().getPortsList().stream()
+        ServicePort port = svc.getSpec().getPortsList().stream()
                 .filter(p -> p.getPort() == ref.getPort())
                 .findFirst()
                 .orElse(null);
@@ -70,9 +78,9 @@ final class BackendResolver {
                     "service/" + name + " in \"" + ns + "\" is not listening on port " + ref.getPort());
         }
         List<EndpointSlice> own = new ArrayList<>();
-        for (WatchCache.Entry<EndpointSlice> e : slices.snapshot(ns).entries()) {
-            if (name.equals(e.object().getMetadata().getLabelsMap().get(EndpointSliceKind.SERVICE_NAME_LABEL))) {
-                own.add(e.object());
+        for (EndpointSlice s : lookup.slices(ns)) {
+            if (name.equals(s.getMetadata().getLabelsMap().get(EndpointSliceKind.SERVICE_NAME_LABEL))) {
+                own.add(s);
             }
         }
         if (own.isEmpty()) {
@@ -112,7 +120,7 @@ final class BackendResolver {
     }
 
     /** A literal loopback IP (127.0.0.0/8, ::1); names are never resolved. */
-    static boolean isLoopback(String address) {
+    public static boolean isLoopback(String address) {
         if (address == null || !(address.matches("[0-9.]+") || address.contains(":"))) {
             return false;
         }
