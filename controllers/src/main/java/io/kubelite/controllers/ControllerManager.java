@@ -28,6 +28,7 @@ import io.kubelite.store.queue.WorkQueueMetrics;
 import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
+import io.kubelite.store.runtime.RestClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +131,8 @@ public final class ControllerManager implements Component {
                             withRecorder(c, "horizontal-pod-autoscaler"),
                             options.podMetricsSource != null
                                     ? options.podMetricsSource
-                                    : new ApiServicePodMetrics(c.informers())));
+                                    : new ApiServicePodMetrics(
+                                            c.informers(), RestClientMetrics.of(ctx.meterRegistry()))));
             this.cc = cc;
         }
 

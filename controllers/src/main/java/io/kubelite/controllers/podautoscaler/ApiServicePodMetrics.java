@@ -11,6 +11,7 @@ import io.kubelite.kinds.apiregistration.apiservice.BackendResolver;
 import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.SharedInformerFactory;
 import io.kubelite.store.runtime.DurationConverter;
+import io.kubelite.store.runtime.RestClientMetrics;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -42,9 +43,12 @@ public final class ApiServicePodMetrics implements PodMetricsSource {
 
     private final Informer<APIService> apiServices;
     private final BackendResolver resolver;
+    private final RestClientMetrics restMetrics;
     private volatile Held held;
 
-    public ApiServicePodMetrics(SharedInformerFactory informers) {
+    /** @param restMetrics where its requests to the metrics API are counted ({@code rest_client_requests_total}) */
+    public ApiServicePodMetrics(SharedInformerFactory informers, RestClientMetrics restMetrics) {
+        this.restMetrics = restMetrics;
         this.apiServices = informers.get(APIServiceKind.RESOURCE);
         Informer<Service> services = informers.get(io.kubelite.kinds.core.service.ServiceKind.RESOURCE);
         Informer<EndpointSlice> slices =
@@ -95,8 +99,8 @@ public final class ApiServicePodMetrics implements PodMetricsSource {
                     .header("X-Remote-Group", "system:authenticated")
                     .GET()
                     .build();
-            resp = client(a)
-                    .sendAsync(req, HttpResponse.BodyHandlers.ofString())
+            resp = restMetrics
+                    .observe(req, client(a).sendAsync(req, HttpResponse.BodyHandlers.ofString()))
                     .get(TIMEOUT.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
