@@ -147,7 +147,14 @@ class MetricsServerTopTest extends E2eBase {
     private static final String WEB = """
             apiVersion: v1
             kind: Pod
-            metadata: {name: web, labels: {app: web}}
+            metadata:
+              name: web
+              labels: {app: web}
+              annotations:
+                sim.kubelite.io/cpu-usage.app: 250m
+                sim.kubelite.io/memory-usage.app: 64Mi
+                sim.kubelite.io/cpu-usage.sidecar: 10m
+                sim.kubelite.io/memory-usage.sidecar: 8Mi
             spec:
               containers:
               - name: app
