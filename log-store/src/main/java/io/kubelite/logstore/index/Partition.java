@@ -1,0 +1,186 @@
+package io.kubelite.logstore.index;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * One time partition: a Lucene index holding the lines whose timestamps fall in
+ * {@code [startNanos, endNanos)}, in its own directory.
+ *
+ * <p>Deduplication state lives in the index itself: each commit's user data maps every
+ * {@link io.kubelite.logstore.ingest.InstanceKey#id() instance stream} with lines here to the
+ * highest sequence number among them, so it is committed atomically with the lines and survives
+ * a crash exactly as they do. A line is a duplicate when its sequence number is at or below that
+ * high-water mark <em>of the partition its timestamp falls in</em>; keeping the marks per
+ * partition means a crash between the commits of two partitions cannot make one partition's mark
+ * hide lines the other lost.
+ *
+ * <p>Writes ({@link #add}, {@link #commit}, {@link #rollback}) come from one thread, the store's
+ * writer; {@link #acquire}/{@link #release} from any thread. Searchers are refreshed only after a
+ * commit, so a query never sees a line that was not yet acknowledged.
+ */
+final class Partition implements Closeable {
+    private static final String HW_PREFIX = "hw:";
+
+    private final PartitionName name;
+    private final Path dir;
+    private final Analyzer analyzer;
+    private FSDirectory directory;
+    private IndexWriter writer;
+    // replaced by rollback on the writer thread while queries acquire from others
+    private volatile SearcherManager searchers;
+    private Map<String, Long> committed;
+    private Map<String, Long> pending;
+    private boolean dirty;
+    private boolean closed;
+
+    private Partition(PartitionName name, Path dir, Analyzer analyzer) {
+        this.name = name;
+        this.dir = dir;
+        this.analyzer = analyzer;
+    }
+
+    /** Opens (or creates) the partition in {@code dir}, at its last commit. */
+    static Partition open(PartitionName name, Path dir, Analyzer analyzer) throws IOException {
+        Partition p = new Partition(name, dir, analyzer);
+        p.openIndex();
+        return p;
+    }
+
+    private void openIndex() throws IOException {
+        Files.createDirectories(dir);
+        directory = FSDirectory.open(dir);
+        IndexWriterConfig cfg = new IndexWriterConfig(analyzer)
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                .setRAMBufferSizeMB(32);
+        try {
+            writer = new IndexWriter(directory, cfg);
+            searchers = new SearcherManager(writer, null);
+        } catch (IOException | RuntimeException e) {
+            if (writer != null) {
+                writer.close();
+            }
+            directory.close();
+            throw e;
+        }
+        committed = new HashMap<>();
+        if (DirectoryReader.indexExists(directory)) {
+            for (Map.Entry<String, String> e :
+                    SegmentInfos.readLatestCommit(directory).getUserData().entrySet()) {
+                if (e.getKey().startsWith(HW_PREFIX)) {
+                    committed.put(e.getKey().substring(HW_PREFIX.length()), Long.parseLong(e.getValue()));
+                }
+            }
+        }
+        pending = new HashMap<>(committed);
+        dirty = false;
+    }
+
+    PartitionName name() {
+        return name;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** The highest sequence number of {@code instanceId} in this partition, added or committed; -1 if none. */
+    long highWater(String instanceId) {
+        return pending.getOrDefault(instanceId, -1L);
+    }
+
+    /** The highest committed sequence number of {@code instanceId} here; -1 if none. */
+    long committedHighWater(String instanceId) {
+        return committed.getOrDefault(instanceId, -1L);
+    }
+
+    /** Adds one line (not yet visible nor durable); {@code seq} must be above {@link #highWater}. */
+    void add(Document doc, String instanceId, long seq) throws IOException {
+        writer.addDocument(doc);
+        pending.put(instanceId, seq);
+        dirty = true;
+    }
+
+    boolean dirty() {
+        return dirty;
+    }
+
+    /** Makes every added line durable (fsync) together with the high-water marks, then visible. */
+    void commit() throws IOException {
+        if (!dirty) {
+            return;
+        }
+        Map<String, String> data = new HashMap<>(pending.size() * 2);
+        pending.forEach((k, v) -> data.put(HW_PREFIX + k, Long.toString(v)));
+        writer.setLiveCommitData(data.entrySet());
+        writer.commit();
+        committed = new HashMap<>(pending);
+        dirty = false;
+        searchers.maybeRefreshBlocking();
+    }
+
+    /**
+     * Forgets every line added since the last commit, after a failed add or commit, by reopening
+     * the index at its last commit.
+     */
+    void rollback() throws IOException {
+        searchers.close();
+        writer.rollback();
+        directory.close();
+        openIndex();
+    }
+
+    IndexSearcher acquire() throws IOException {
+        return searchers.acquire();
+    }
+
+    void release(IndexSearcher searcher) throws IOException {
+        searchers.release(searcher);
+    }
+
+    /** Bytes of the partition's files on disk. */
+    long sizeBytes() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.mapToLong(f -> {
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            return 0; // a segment merged away while listing
+                        }
+                    })
+                    .sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Closes without committing what was added since the last commit. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            searchers.close();
+            writer.rollback(); // the last commit is what was acknowledged; nothing else may become durable
+        } finally {
+            directory.close();
+        }
+    }
+}
