@@ -236,7 +236,8 @@ public final class LogStore implements AutoCloseable {
             for (IngestTask task : tasks) {
                 List<StreamOutcome> perStream = new ArrayList<>(task.batches().size());
                 for (StreamBatch b : task.batches()) {
-                    perStream.add(index.add(b, minTs, added::add));
+                    // lines are kept for the tails only while someone tails
+                    perStream.add(index.add(b, minTs, tails.size() == 0 ? l -> {} : added::add));
                 }
                 outcomes.add(perStream);
             }
