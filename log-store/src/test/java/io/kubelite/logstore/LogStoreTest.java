@@ -136,6 +136,26 @@ class LogStoreTest {
     }
 
     @Test
+    void substringFiltersFindWordsInsideLongRunsAndAnyCase() throws Exception {
+        LogStore s = store(Duration.ZERO, 0);
+        String blob = "A".repeat(250) + "needleZ" + "B".repeat(40); // one run, cut by the analyzer inside "needleZ"
+        ingest(
+                s,
+                stream(
+                        "shop",
+                        "web-0",
+                        "web",
+                        "web",
+                        "stdout",
+                        List.of(line(1, "payload=" + blob + " end"), line(2, "İstanbul office"))));
+
+        assertThat(query(s, "{app=\"web\"} |= \"needleZ\"", 100, true)).hasSize(1);
+        assertThat(query(s, "{app=\"web\"} |= \"edleZBB\"", 100, true)).hasSize(1);
+        assertThat(query(s, "{app=\"web\"} |= \"BBB end\"", 100, true)).hasSize(1);
+        assertThat(query(s, "{app=\"web\"} |= \"İstanbul o\"", 100, true)).hasSize(1);
+    }
+
+    @Test
     void directionLimitAndTimeRange() throws Exception {
         LogStore s = store(Duration.ZERO, 0);
         ingest(s, stream("shop", "web-0", "web", "web", "stdout", lines(1, 20, "x")));

@@ -2,7 +2,6 @@ package io.kubelite.logstore.index;
 
 import io.kubelite.logstore.logql.LineFilter;
 import java.util.List;
-import java.util.Locale;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -31,6 +30,13 @@ final class LinePrefilter {
         }
     }
 
+    /** Lowercases as the analyzer's {@code LowerCaseFilter} does: code point by code point. */
+    private static String lowerCase(String word) {
+        StringBuilder b = new StringBuilder(word.length());
+        word.codePoints().forEach(c -> b.appendCodePoint(Character.toLowerCase(c)));
+        return b.toString();
+    }
+
     private static void addWords(BooleanQuery.Builder query, String text) {
         int i = 0;
         int n = text.length();
@@ -44,7 +50,7 @@ final class LinePrefilter {
             while (i < n && LogAnalyzer.isTokenChar(text.codePointAt(i))) {
                 i += Character.charCount(text.codePointAt(i));
             }
-            String word = text.substring(start, i).toLowerCase(Locale.ROOT);
+            String word = lowerCase(text.substring(start, i));
             if (word.length() > LogAnalyzer.MAX_TOKEN_LENGTH) {
                 continue; // the analyzer split it; no single term to look up
             }
@@ -58,7 +64,13 @@ final class LinePrefilter {
                 q = new PrefixQuery(t);
             } else {
                 // words are alphanumeric: nothing in them needs escaping from wildcard syntax
-                q = new WildcardQuery(new Term(LogFields.LINE, "*" + word + (openRight ? "*" : "")));
+                Query pattern = new WildcardQuery(new Term(LogFields.LINE, "*" + word + (openRight ? "*" : "")));
+                // the analyzer cuts runs longer than MAX_TOKEN_LENGTH into pieces at fixed offsets, so
+                // the tail or middle of such a run is no term: lines with one are checked directly
+                q = new BooleanQuery.Builder()
+                        .add(pattern, BooleanClause.Occur.SHOULD)
+                        .add(new TermQuery(new Term(LogFields.LONG_RUN, LogFields.YES)), BooleanClause.Occur.SHOULD)
+                        .build();
             }
             query.add(q, BooleanClause.Occur.FILTER);
         }

@@ -28,6 +28,10 @@ public final class LogFields {
     static final String SEQ = "seq";
     static final String LINE = "line";
     static final String LABELS = "labels";
+    /** Marks lines with a letter-or-digit run longer than the analyzer's longest token. */
+    static final String LONG_RUN = "longrun";
+
+    static final String YES = "1";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<TreeMap<String, String>> LABEL_MAP = new TypeReference<>() {};
@@ -66,6 +70,27 @@ public final class LogFields {
         d.add(new StoredField(TS, tsNanos));
         d.add(new NumericDocValuesField(SEQ, seq));
         d.add(new TextField(LINE, line, Field.Store.YES));
+        if (hasLongRun(line)) {
+            d.add(new StringField(LONG_RUN, YES, Field.Store.NO));
+        }
         return d;
+    }
+
+    private static boolean hasLongRun(String line) {
+        if (line.length() <= LogAnalyzer.MAX_TOKEN_LENGTH) {
+            return false;
+        }
+        int run = 0;
+        for (int i = 0; i < line.length(); ) {
+            int c = line.codePointAt(i);
+            run = LogAnalyzer.isTokenChar(c)
+                    ? run + Character.charCount(c)
+                    : 0; // UTF-16 units, as the tokenizer counts
+            if (run > LogAnalyzer.MAX_TOKEN_LENGTH) {
+                return true;
+            }
+            i += Character.charCount(c);
+        }
+        return false;
     }
 }
