@@ -252,6 +252,11 @@ class LogStoreTest {
                 .extracting("storedSeq", "accepted", "duplicates")
                 .containsExactly(12L, 2, 6);
         assertThat(query(reopened, "{app=\"web\"}", 100, true)).hasSize(12);
+        // a stream without lines asks where to resume
+        IngestResponse resume = ingest(reopened, stream("shop", "web-0", "web", "web", "stdout", List.of()));
+        assertThat(resume.streams().get(0).storedSeq()).isEqualTo(12L);
+        IngestResponse unknown = ingest(reopened, stream("shop", "web-9", "web", "web", "stdout", List.of()));
+        assertThat(unknown.streams().get(0).storedSeq()).isEqualTo(-1L);
     }
 
     private static IngestRequest.Line line(long seq, String text) {

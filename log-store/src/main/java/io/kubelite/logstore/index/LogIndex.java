@@ -1,7 +1,6 @@
 package io.kubelite.logstore.index;
 
 import io.kubelite.logstore.ingest.StreamBatch;
-import io.kubelite.logstore.logql.LabelMatcher;
 import io.kubelite.logstore.logql.LogQuery;
 import java.io.Closeable;
 import java.io.IOException;
@@ -23,25 +22,19 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.BooleanClause.Occur;
-import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TermInSetQuery;
-import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.util.BytesRef;
@@ -266,7 +259,7 @@ public final class LogIndex implements Closeable {
                 continue;
             }
             try {
-                Query q = plan(searcher.getIndexReader(), query, fromNanos, toNanos);
+                Query q = QueryPlanner.plan(searcher.getIndexReader(), query, fromNanos, toNanos);
                 if (q != null) {
                     collect(searcher, q, sort, query, limit, out);
                 }
@@ -305,46 +298,6 @@ public final class LogIndex implements Closeable {
             }
             after = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
         }
-    }
-
-    /** The Lucene query of a LogQL query on one reader; null when nothing there can match. */
-    private static Query plan(IndexReader reader, LogQuery query, long fromNanos, long toNanos) throws IOException {
-        BooleanQuery.Builder b = new BooleanQuery.Builder();
-        b.add(LongPoint.newRangeQuery(LogFields.TS, fromNanos, toNanos - 1), Occur.FILTER);
-        for (LabelMatcher m : query.matchers()) {
-            String field = LogFields.labelField(m.name());
-            if (m.op() == LabelMatcher.Op.EQ && !m.value().isEmpty()) {
-                b.add(new TermQuery(new Term(field, m.value())), Occur.FILTER);
-                continue;
-            }
-            if (m.op() == LabelMatcher.Op.NEQ && !m.value().isEmpty()) {
-                b.add(new TermQuery(new Term(field, m.value())), Occur.MUST_NOT);
-                continue;
-            }
-            // regexes and empty values: decide on each value the label has here
-            List<BytesRef> selected = new ArrayList<>();
-            List<BytesRef> rejected = new ArrayList<>();
-            Terms terms = MultiTerms.getTerms(reader, field);
-            if (terms != null) {
-                TermsEnum te = terms.iterator();
-                for (BytesRef t = te.next(); t != null; t = te.next()) {
-                    (m.matches(t.utf8ToString()) ? selected : rejected).add(BytesRef.deepCopyOf(t));
-                }
-            }
-            if (m.matchesEmpty()) {
-                // streams without the label are selected too: exclude the rejected values
-                if (!rejected.isEmpty()) {
-                    b.add(new TermInSetQuery(field, rejected), Occur.MUST_NOT);
-                }
-            } else {
-                if (selected.isEmpty()) {
-                    return null;
-                }
-                b.add(new TermInSetQuery(field, selected), Occur.FILTER);
-            }
-        }
-        LinePrefilter.addTo(b, query.filters());
-        return b.build();
     }
 
     /** Label names of the partitions overlapping {@code [fromNanos, toNanos)}. */

@@ -60,7 +60,8 @@ public final class IngestValidator {
         Map<String, String> labels = new TreeMap<>();
         if (s.podLabels() != null) {
             s.podLabels().forEach((k, v) -> {
-                if (k != null && !k.isEmpty() && v != null) {
+                // an empty value means "no such label" in selectors, as in Loki: not stored at all
+                if (k != null && !k.isEmpty() && v != null && !v.isEmpty()) {
                     labels.put(labelName(k), v);
                 }
             });
