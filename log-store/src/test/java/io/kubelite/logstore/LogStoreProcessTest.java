@@ -3,7 +3,12 @@ package io.kubelite.logstore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubelite.api.Pod;
+import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.logstore.ingest.IngestRequest;
+import io.kubelite.store.ObjectStore;
+import io.kubelite.store.Store;
+import io.kubelite.store.runtime.mirror.ProcessMirrorPod;
 import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.FreePorts;
@@ -44,7 +49,8 @@ class LogStoreProcessTest {
 
     record Running(Process process, LokiClient client, int healthPort) {}
 
-    Running start(String prefix) throws Exception {
+    /** Starts the process; with {@code id} it publishes its mirror pod under that identity. */
+    Running start(String prefix, String id) throws Exception {
         int port = FreePorts.next();
         int healthPort = FreePorts.next();
         Path log = Files.createTempFile("log-store", ".log");
@@ -59,7 +65,7 @@ class LogStoreProcessTest {
                                 "--data-dir=" + dataDir,
                                 "--port=" + port,
                                 "--health-port=" + healthPort,
-                                "--mirror-pod=false"))
+                                id == null ? "--mirror-pod=false" : "--id=" + id))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
@@ -84,7 +90,7 @@ class LogStoreProcessTest {
     void everyAcknowledgedLineSurvivesKillMinus9ExactlyOnce() throws Exception {
         String prefix = ETCD.newPrefix();
         Instant from = Instant.now().minusSeconds(60);
-        Running first = start(prefix);
+        Running first = start(prefix, null);
 
         AtomicLong acked = new AtomicLong(-1);
         AtomicLong sent = new AtomicLong(0);
@@ -116,7 +122,7 @@ class LogStoreProcessTest {
         long ackedBeforeKill = acked.get();
         long lastSent = sent.get();
 
-        Running second = start(prefix);
+        Running second = start(prefix, "log-store-test");
         Map<Long, Integer> counts = seqCounts(second.client(), from);
         for (long s = 1; s <= ackedBeforeKill; s++) {
             assertThat(counts.getOrDefault(s, 0))
@@ -142,6 +148,21 @@ class LogStoreProcessTest {
         assertThat(metrics).contains("kubelite_logstore_duplicate_lines_total " + (double) stored);
         assertThat(metrics).contains("kubelite_logstore_bytes_on_disk");
         assertThat(metrics).contains("kubelite_logstore_query_duration_seconds_bucket");
+        // like every kubelite process, it shows itself as a mirror pod in kube-system
+        ObjectStore<Pod> pods = new Store(ETCD.connect(prefix)).of(PodKind.RESOURCE);
+        String podName = ProcessMirrorPod.podName("log-store", "log-store-test");
+        Pod mirror = Poll.until(
+                T,
+                "mirror pod kube-system/" + podName + " labelled k8s-app=log-store",
+                () -> {
+                    try {
+                        return pods.get("kube-system", podName).get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                p -> "log-store".equals(p.getMetadata().getLabelsMap().get("k8s-app")));
+        assertThat(mirror.getSpec().getContainersList()).isNotEmpty();
         for (Path log : logs) {
             Files.deleteIfExists(log); // kept only when the test failed: their paths are in the messages
         }
