@@ -10,11 +10,17 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.PrefixQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.FSDirectory;
 
@@ -22,20 +28,24 @@ import org.apache.lucene.store.FSDirectory;
  * One time partition: a Lucene index holding the lines whose timestamps fall in
  * {@code [startNanos, endNanos)}, in its own directory.
  *
- * <p>Deduplication state lives in the index itself: each commit's user data maps every
- * {@link io.kubelite.logstore.ingest.InstanceKey#id() instance stream} with lines here to the
- * highest sequence number among them, so it is committed atomically with the lines and survives
- * a crash exactly as they do. A line is a duplicate when its sequence number is at or below that
- * high-water mark <em>of the partition its timestamp falls in</em>; keeping the marks per
- * partition means a crash between the commits of two partitions cannot make one partition's mark
- * hide lines the other lost.
+ * <p>Deduplication state lives in the index itself: for every
+ * {@link io.kubelite.logstore.ingest.InstanceKey#id() instance stream} with lines here, one
+ * state document (no timestamp, so no query ever matches it) holds the highest sequence number
+ * among them. A commit replaces the state documents of the streams that changed since the last
+ * one ({@code updateDocument}), so the state is committed atomically with the lines, survives a
+ * crash exactly as they do, and costs a commit only what changed (commit user data would
+ * rewrite every stream's mark on every commit). A line is a duplicate when its sequence number
+ * is at or below that high-water mark <em>of the partition its timestamp falls in</em>; keeping
+ * the marks per partition means a crash between the commits of two partitions cannot make one
+ * partition's mark hide lines the other lost.
  *
  * <p>Writes ({@link #add}, {@link #commit}, {@link #rollback}) come from one thread, the store's
  * writer; {@link #acquire}/{@link #release} from any thread. Searchers are refreshed only after a
  * commit, so a query never sees a line that was not yet acknowledged.
  */
 final class Partition implements Closeable {
-    private static final String HW_PREFIX = "hw:";
+    private static final String STATE_ID = "state.id";
+    private static final String STATE_HW = "state.hw";
 
     private final PartitionName name;
     private final Path dir;
@@ -46,6 +56,8 @@ final class Partition implements Closeable {
     private volatile SearcherManager searchers;
     private Map<String, Long> committed;
     private Map<String, Long> pending;
+    // streams whose mark moved since the last commit: their state documents are rewritten
+    private final Map<String, Long> changed = new HashMap<>();
     private boolean dirty;
     private boolean closed;
 
@@ -68,27 +80,48 @@ final class Partition implements Closeable {
         IndexWriterConfig cfg = new IndexWriterConfig(analyzer)
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                 .setRAMBufferSizeMB(32);
+        IndexWriter w = null;
+        SearcherManager m = null;
         try {
-            writer = new IndexWriter(directory, cfg);
-            searchers = new SearcherManager(writer, null);
+            w = new IndexWriter(directory, cfg);
+            m = new SearcherManager(w, null);
+            writer = w;
+            searchers = m;
+            committed = readStates();
         } catch (IOException | RuntimeException e) {
-            if (writer != null) {
-                writer.close();
+            if (m != null) {
+                m.close();
+            }
+            if (w != null) {
+                w.rollback(); // nothing of a failed open may be committed
             }
             directory.close();
             throw e;
         }
-        committed = new HashMap<>();
-        if (DirectoryReader.indexExists(directory)) {
-            for (Map.Entry<String, String> e :
-                    SegmentInfos.readLatestCommit(directory).getUserData().entrySet()) {
-                if (e.getKey().startsWith(HW_PREFIX)) {
-                    committed.put(e.getKey().substring(HW_PREFIX.length()), Long.parseLong(e.getValue()));
-                }
-            }
-        }
         pending = new HashMap<>(committed);
+        changed.clear();
         dirty = false;
+    }
+
+    /** The high-water marks of the last commit, from its state documents. */
+    private Map<String, Long> readStates() throws IOException {
+        Map<String, Long> states = new HashMap<>();
+        IndexSearcher s = searchers.acquire();
+        try {
+            Query all = new PrefixQuery(new Term(STATE_ID, ""));
+            int n = s.count(all);
+            if (n == 0) {
+                return states;
+            }
+            StoredFields stored = s.storedFields();
+            for (ScoreDoc sd : s.search(all, n).scoreDocs) {
+                Document d = stored.document(sd.doc);
+                states.put(d.get(STATE_ID), d.getField(STATE_HW).numericValue().longValue());
+            }
+            return states;
+        } finally {
+            searchers.release(s);
+        }
     }
 
     PartitionName name() {
@@ -113,6 +146,7 @@ final class Partition implements Closeable {
     void add(Document doc, String instanceId, long seq) throws IOException {
         writer.addDocument(doc);
         pending.put(instanceId, seq);
+        changed.put(instanceId, seq);
         dirty = true;
     }
 
@@ -125,11 +159,15 @@ final class Partition implements Closeable {
         if (!dirty) {
             return;
         }
-        Map<String, String> data = new HashMap<>(pending.size() * 2);
-        pending.forEach((k, v) -> data.put(HW_PREFIX + k, Long.toString(v)));
-        writer.setLiveCommitData(data.entrySet());
+        for (Map.Entry<String, Long> e : changed.entrySet()) {
+            Document state = new Document();
+            state.add(new StringField(STATE_ID, e.getKey(), Field.Store.YES));
+            state.add(new StoredField(STATE_HW, e.getValue()));
+            writer.updateDocument(new Term(STATE_ID, e.getKey()), state);
+        }
         writer.commit();
-        committed = new HashMap<>(pending);
+        committed.putAll(changed);
+        changed.clear();
         dirty = false;
         searchers.maybeRefreshBlocking();
     }
