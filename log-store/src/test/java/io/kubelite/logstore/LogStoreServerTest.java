@@ -140,14 +140,14 @@ class LogStoreServerTest {
     }
 
     @Test
-    void liveTailReceivesLinesIngestedAfterItConnected() throws Exception {
-        client.ingest(web(1, 2)); // before the tail: not expected on it
+    void liveTailSendsRecentHistoryThenLinesIngestedAfterItConnected() throws Exception {
+        client.ingest(web(1, 3)); // before the tail: history, of which limit=2 lines are sent
         List<String> messages = new CopyOnWriteArrayList<>();
         String query = URLEncoder.encode("{app=\"web\"} != \"skip\"", StandardCharsets.UTF_8);
         WebSocket ws = client.http
                 .newWebSocketBuilder()
                 .buildAsync(
-                        URI.create("ws://127.0.0.1:" + server.port() + "/loki/api/v1/tail?query=" + query),
+                        URI.create("ws://127.0.0.1:" + server.port() + "/loki/api/v1/tail?limit=2&query=" + query),
                         new WebSocket.Listener() {
                             final StringBuilder partial = new StringBuilder();
 
@@ -177,13 +177,17 @@ class LogStoreServerTest {
             client.ingest(new IngestRequest(
                     List.of(stream("bank", "db-0", "db", "db", "stdout", lines(20, 20, "other app")))));
 
-            String msg = Poll.until(
-                            T,
-                            "one tail message with the line ingested after connecting",
-                            () -> List.copyOf(messages),
-                            m -> !m.isEmpty())
-                    .get(0);
-            JsonNode json = LokiClient.JSON.readTree(msg);
+            List<String> got = Poll.until(
+                    T,
+                    "the history message, then one with the line ingested after connecting",
+                    () -> List.copyOf(messages),
+                    m -> m.size() >= 2);
+            JsonNode history = LokiClient.JSON.readTree(got.get(0));
+            assertThat(history.at("/streams/0/values").toString())
+                    .as("the last 2 lines before connecting, oldest first")
+                    .contains("[\"" + (nanos(T0) + 2_000_000L) + "\",\"line 2 GET /\"],[\"" + (nanos(T0) + 3_000_000L))
+                    .doesNotContain("line 1 GET /");
+            JsonNode json = LokiClient.JSON.readTree(got.get(1));
             assertThat(json.get("streams")).hasSize(1);
             assertThat(json.at("/streams/0/stream/pod").asText()).isEqualTo("web-0");
             assertThat(json.at("/streams/0/values/0/1").asText()).isEqualTo("after connect");
@@ -195,7 +199,7 @@ class LogStoreServerTest {
                 T,
                 "the tail is unsubscribed after the client closed",
                 () -> store.tails().size() == 0);
-        assertThat(messages).hasSize(1);
+        assertThat(messages).hasSize(2);
     }
 
     @Test

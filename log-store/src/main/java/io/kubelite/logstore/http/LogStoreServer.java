@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubelite.logstore.LogStore;
+import io.kubelite.logstore.index.LogEntry;
 import io.kubelite.logstore.ingest.IngestRequest;
 import io.kubelite.logstore.ingest.IngestValidator;
 import io.kubelite.logstore.ingest.StreamBatch;
@@ -22,6 +23,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -237,8 +240,14 @@ public final class LogStoreServer implements AutoCloseable {
 
     private void tail(HttpServerRequest req) {
         LogQuery q;
+        long startNanos;
+        int limit;
         try {
             q = query(req.getParam("query"));
+            // as Loki: history from start (default one hour ago), at most limit lines (default 100)
+            LokiParams.Range r = LokiParams.range(req.getParam("start"), null, null, clock.instant());
+            startNanos = r.startNanos();
+            limit = LokiParams.limit(req.getParam("limit"));
         } catch (BadRequestException e) {
             text(req, 400, e.getMessage());
             return;
@@ -253,10 +262,28 @@ public final class LogStoreServer implements AutoCloseable {
                 return;
             }
             var ws = ar.result();
-            AutoCloseable subscription = store.tails().subscribe(new TailSession(q, ws, json));
+            TailSession session = new TailSession(q, ws, json);
+            AutoCloseable subscription = store.tails().subscribe(session);
             ws.handler(b -> {}); // clients send nothing; pings are answered by Vert.x
             ws.closeHandler(v -> closeQuietly(subscription));
             ws.exceptionHandler(e -> closeQuietly(subscription));
+            // subscribed first, then the history up to now: no line can fall between the two
+            long endNanos = LokiParams.nanos(clock.instant()) + 1;
+            vertx.executeBlocking(
+                    () -> {
+                        List<LogEntry> history;
+                        try {
+                            history = new ArrayList<>(
+                                    store.select(q, startNanos, Math.max(endNanos, startNanos + 1), limit, false));
+                        } catch (IOException | RuntimeException e) {
+                            log.warn("tail history for {} failed: {}", req.getParam("query"), e.toString());
+                            history = new ArrayList<>();
+                        }
+                        Collections.reverse(history); // the last lines, sent oldest first
+                        session.replayed(history);
+                        return null;
+                    },
+                    false);
             log.debug("tail opened for {}", req.getParam("query"));
         });
     }
