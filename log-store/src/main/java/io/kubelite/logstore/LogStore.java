@@ -160,6 +160,20 @@ public final class LogStore implements AutoCloseable {
         }
     }
 
+    /** Label sets (JSON) of the streams the selectors select, see {@link LogIndex#series}. Any thread. */
+    public SortedSet<String> series(List<LogQuery> selectors, long fromNanos, long toNanos) {
+        long t0 = System.nanoTime();
+        try {
+            SortedSet<String> out = new java.util.TreeSet<>();
+            for (LogQuery q : selectors) {
+                out.addAll(index().series(q, fromNanos, toNanos));
+            }
+            return out;
+        } finally {
+            metrics.query("series", System.nanoTime() - t0);
+        }
+    }
+
     /** Directory names of the partitions, oldest first. */
     public List<String> partitions() {
         return index().partitionNames();

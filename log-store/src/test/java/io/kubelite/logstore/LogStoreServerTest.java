@@ -103,6 +103,22 @@ class LogStoreServerTest {
         assertThat(labels.json().get("data").toString())
                 .isEqualTo(
                         "[\"app\",\"app_kubernetes_io_part_of\",\"container\",\"namespace\",\"node\",\"pod\",\"stream\"]");
+        LokiClient.Reply series = client.get(
+                "/loki/api/v1/series",
+                "match[]",
+                "{app=\"api\"}",
+                "match[]",
+                "{pod=~\"web.*\"}",
+                "start",
+                T0.toString(),
+                "end",
+                end());
+        assertThat(series.status()).as(series.body()).isEqualTo(200);
+        assertThat(series.json().get("data")).hasSize(2);
+        assertThat(series.json().at("/data/0/pod").asText()).isEqualTo("api-0");
+        assertThat(series.json().at("/data/1/container").asText()).isEqualTo("web");
+        assertThat(client.get("/loki/api/v1/series", "start", T0.toString()).status())
+                .isEqualTo(400);
         LokiClient.Reply pods = client.get("/loki/api/v1/label/pod/values", "start", "1733382000", "end", end());
         assertThat(pods.json().get("data").toString()).isEqualTo("[\"api-0\",\"web-0\"]");
     }

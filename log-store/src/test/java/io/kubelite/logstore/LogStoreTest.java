@@ -247,6 +247,14 @@ class LogStoreTest {
 
         LogStore reopened = store(Duration.ZERO, 0);
         assertThat(query(reopened, "{app=\"web\"}", 100, true)).hasSize(10);
+        assertThat(reopened.series(
+                        List.of(new LogQlParser().parse("{namespace=\"shop\"}")),
+                        nanos(T0),
+                        nanos(T0.plus(Duration.ofHours(1)))))
+                .as("the stream states survive reopening too")
+                .singleElement()
+                .asString()
+                .contains("\"pod\":\"web-0\"");
         IngestResponse r = ingest(reopened, stream("shop", "web-0", "web", "web", "stdout", lines(5, 12, "a")));
         assertThat(r.streams().get(0))
                 .extracting("storedSeq", "accepted", "duplicates")

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /ingest}: the node log agents' contract ({@link IngestRequest} in,
  *       {@link io.kubelite.logstore.ingest.IngestResponse} out once durable);</li>
  *   <li>{@code GET /loki/api/v1/query_range}, {@code /loki/api/v1/labels},
- *       {@code /loki/api/v1/label/<name>/values}: Loki's query API and JSON;</li>
+ *       {@code /loki/api/v1/label/<name>/values}, {@code /loki/api/v1/series}: Loki's query API
+ *       and JSON;</li>
  *   <li>{@code GET /loki/api/v1/tail}: Loki's live tail over a WebSocket;</li>
  *   <li>{@code GET /ready}: Loki's readiness path.</li>
  * </ul>
@@ -136,6 +137,7 @@ public final class LogStoreServer implements AutoCloseable {
                 case "/loki/api/v1/query_range" -> queryRange(req);
                 case "/loki/api/v1/labels", "/loki/api/v1/label" -> labels(req);
                 case "/loki/api/v1/tail" -> tail(req);
+                case "/loki/api/v1/series" -> series(req);
                 default -> {
                     if (path.startsWith(LABEL_VALUES_PREFIX) && path.endsWith("/values")) {
                         labelValues(
@@ -235,6 +237,27 @@ public final class LogStoreServer implements AutoCloseable {
             LokiParams.Range r = LokiParams.range(
                     req.getParam("start"), req.getParam("end"), req.getParam("since"), clock.instant());
             return json.list(store.labelValues(name, r.startNanos(), r.endNanos()));
+        });
+    }
+
+    private void series(HttpServerRequest req) {
+        List<String> matches = req.params().getAll("match[]");
+        onWorker(req, () -> {
+            if (matches.isEmpty()) {
+                throw new BadRequestException("at least one match[] argument must be provided");
+            }
+            List<LogQuery> selectors = new ArrayList<>();
+            for (String m : matches) {
+                LogQuery q = query(m);
+                if (!q.filters().isEmpty()) {
+                    throw new BadRequestException(
+                            "match[] " + m + ": a stream selector without line filters is required");
+                }
+                selectors.add(q);
+            }
+            LokiParams.Range r = LokiParams.range(
+                    req.getParam("start"), req.getParam("end"), req.getParam("since"), clock.instant());
+            return json.series(store.series(selectors, r.startNanos(), r.endNanos()));
         });
     }
 

@@ -71,6 +71,20 @@ final class LokiJson {
         });
     }
 
+    /** {@code /series}: {@code {"status":"success","data":[{labels},...]}}. */
+    byte[] series(Collection<String> labelSets) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("status", "success");
+            g.writeArrayFieldStart("data");
+            for (String labels : labelSets) {
+                g.writeRawValue(labels);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
     /** A tail message; {@code dropped} are lines the client was too slow to receive. */
     byte[] tail(List<IndexedLine> lines, List<IndexedLine> dropped) {
         Map<String, List<IndexedLine>> byStream = new LinkedHashMap<>();

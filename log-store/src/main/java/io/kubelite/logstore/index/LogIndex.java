@@ -121,7 +121,7 @@ public final class LogIndex implements Closeable {
                 continue;
             }
             Document doc = LogFields.document(batch.labels(), labelsJson, ts, seq, batch.lines()[i]);
-            p.add(doc, id, seq);
+            p.add(doc, id, seq, labelsJson);
             added.accept(new IndexedLine(batch.labels(), labelsJson, ts, batch.lines()[i]));
             accepted++;
         }
@@ -298,6 +298,27 @@ public final class LogIndex implements Closeable {
             }
             after = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
         }
+    }
+
+    /**
+     * The label sets (as JSON) of the streams with lines in the partitions overlapping
+     * {@code [fromNanos, toNanos)} that {@code selector}'s matchers select (its line filters are
+     * not applied). Answered from the partitions' stream states, without reading lines.
+     */
+    public SortedSet<String> series(LogQuery selector, long fromNanos, long toNanos) {
+        SortedSet<String> out = new TreeSet<>();
+        Map<String, Boolean> decided = new java.util.HashMap<>();
+        for (Partition p : partitions.values()) {
+            if (!p.name().overlaps(fromNanos, toNanos)) {
+                continue;
+            }
+            for (String labels : p.streamLabelSets()) {
+                if (decided.computeIfAbsent(labels, l -> selector.selects(LogFields.parseLabels(l)))) {
+                    out.add(labels);
+                }
+            }
+        }
+        return out;
     }
 
     /** Label names of the partitions overlapping {@code [fromNanos, toNanos)}. */

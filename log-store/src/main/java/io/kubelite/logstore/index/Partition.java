@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
@@ -46,6 +48,7 @@ import org.apache.lucene.store.FSDirectory;
 final class Partition implements Closeable {
     private static final String STATE_ID = "state.id";
     private static final String STATE_HW = "state.hw";
+    private static final String STATE_LABELS = "state.labels";
 
     private final PartitionName name;
     private final Path dir;
@@ -58,6 +61,9 @@ final class Partition implements Closeable {
     private Map<String, Long> pending;
     // streams whose mark moved since the last commit: their state documents are rewritten
     private final Map<String, Long> changed = new HashMap<>();
+    // instance stream -> its label set (JSON) as committed; read by queries on other threads
+    private final Map<String, String> streamLabels = new ConcurrentHashMap<>();
+    private final Map<String, String> changedLabels = new HashMap<>();
     private boolean dirty;
     private boolean closed;
 
@@ -87,7 +93,9 @@ final class Partition implements Closeable {
             m = new SearcherManager(w, null);
             writer = w;
             searchers = m;
-            committed = readStates();
+            committed = new HashMap<>();
+            streamLabels.clear();
+            readStates();
         } catch (IOException | RuntimeException e) {
             if (m != null) {
                 m.close();
@@ -100,25 +108,26 @@ final class Partition implements Closeable {
         }
         pending = new HashMap<>(committed);
         changed.clear();
+        changedLabels.clear();
         dirty = false;
     }
 
     /** The high-water marks of the last commit, from its state documents. */
-    private Map<String, Long> readStates() throws IOException {
-        Map<String, Long> states = new HashMap<>();
+    private void readStates() throws IOException {
         IndexSearcher s = searchers.acquire();
         try {
             Query all = new PrefixQuery(new Term(STATE_ID, ""));
             int n = s.count(all);
             if (n == 0) {
-                return states;
+                return;
             }
             StoredFields stored = s.storedFields();
             for (ScoreDoc sd : s.search(all, n).scoreDocs) {
                 Document d = stored.document(sd.doc);
-                states.put(d.get(STATE_ID), d.getField(STATE_HW).numericValue().longValue());
+                committed.put(
+                        d.get(STATE_ID), d.getField(STATE_HW).numericValue().longValue());
+                streamLabels.put(d.get(STATE_ID), d.get(STATE_LABELS));
             }
-            return states;
         } finally {
             searchers.release(s);
         }
@@ -137,16 +146,22 @@ final class Partition implements Closeable {
         return pending.getOrDefault(instanceId, -1L);
     }
 
+    /** The label sets (JSON) of the streams with committed lines here. Any thread. */
+    Collection<String> streamLabelSets() {
+        return streamLabels.values();
+    }
+
     /** The highest committed sequence number of {@code instanceId} here; -1 if none. */
     long committedHighWater(String instanceId) {
         return committed.getOrDefault(instanceId, -1L);
     }
 
     /** Adds one line (not yet visible nor durable); {@code seq} must be above {@link #highWater}. */
-    void add(Document doc, String instanceId, long seq) throws IOException {
+    void add(Document doc, String instanceId, long seq, String labelsJson) throws IOException {
         writer.addDocument(doc);
         pending.put(instanceId, seq);
         changed.put(instanceId, seq);
+        changedLabels.put(instanceId, labelsJson);
         dirty = true;
     }
 
@@ -163,11 +178,14 @@ final class Partition implements Closeable {
             Document state = new Document();
             state.add(new StringField(STATE_ID, e.getKey(), Field.Store.YES));
             state.add(new StoredField(STATE_HW, e.getValue()));
+            state.add(new StoredField(STATE_LABELS, changedLabels.get(e.getKey())));
             writer.updateDocument(new Term(STATE_ID, e.getKey()), state);
         }
         writer.commit();
         committed.putAll(changed);
+        streamLabels.putAll(changedLabels);
         changed.clear();
+        changedLabels.clear();
         dirty = false;
         searchers.maybeRefreshBlocking();
     }
