@@ -68,29 +68,34 @@ final class TailSession implements TailHub.Tail {
     }
 
     /** The history (oldest first) was read: sends it, then what was committed meanwhile. */
-    synchronized void replayed(List<LogEntry> history) {
+    void replayed(List<LogEntry> history) {
+        // serialised outside the lock: the writer thread must not wait for it in deliver
         List<IndexedLine> past = new ArrayList<>(history.size());
         Set<String> seen = new HashSet<>();
         for (LogEntry e : history) {
             past.add(new IndexedLine(null, e.labelsJson(), e.tsNanos(), e.line()));
             seen.add(key(e.labelsJson(), e.tsNanos(), e.line()));
         }
-        if (!past.isEmpty()) {
-            send(past);
-        }
-        List<IndexedLine> rest = new ArrayList<>();
-        for (IndexedLine l : heldBack) {
-            if (!seen.contains(key(l.labelsJson(), l.tsNanos(), l.line()))) {
-                rest.add(l);
+        String historyMessage = past.isEmpty() ? null : new String(json.tail(past, List.of()), StandardCharsets.UTF_8);
+        synchronized (this) {
+            if (historyMessage != null && !ws.isClosed()) {
+                ws.writeTextMessage(historyMessage);
             }
-        }
-        heldBack.clear();
-        replaying = false;
-        if (!rest.isEmpty() || !dropped.isEmpty()) {
-            send(rest);
+            List<IndexedLine> rest = new ArrayList<>();
+            for (IndexedLine l : heldBack) {
+                if (!seen.contains(key(l.labelsJson(), l.tsNanos(), l.line()))) {
+                    rest.add(l);
+                }
+            }
+            heldBack.clear();
+            replaying = false;
+            if (!rest.isEmpty() || !dropped.isEmpty()) {
+                send(rest);
+            }
         }
     }
 
+    // called with this locked
     private void send(List<IndexedLine> lines) {
         if (ws.isClosed()) {
             return;
