@@ -15,7 +15,9 @@ import java.util.Map;
  * A stream is the lines one container instance wrote to stdout or stderr. The instance is
  * identified by {@code podUID + container + restartCount}; {@code seq} numbers the instance's
  * lines, strictly increasing within each of its streams, in the order the agent read them. The
- * agent sends each stream's lines in {@code seq} order, resending from the last acknowledged
+ * agent sends each stream's lines in {@code seq} order, one request per stream in flight at a
+ * time (a batch that overtook an earlier one would make the earlier one's lines look like
+ * duplicates), resending from the last acknowledged
  * sequence after a failure; the store keeps every line once (see {@link IngestResponse}).
  * {@code ts} is Unix time in nanoseconds as a decimal string (JSON numbers lose nanoseconds in
  * many parsers), or an RFC 3339 timestamp with up to nine fraction digits.
