@@ -101,6 +101,43 @@ class LogStoreTest {
     }
 
     @Test
+    void concurrentAgentsAreGroupCommittedAndEachAcknowledgedForItsOwnStreams() throws Exception {
+        LogStore s = store(Duration.ZERO, 0);
+        int agents = 4;
+        int batches = 15;
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int a = 0; a < agents; a++) {
+            String pod = "web-" + a;
+            Thread t = new Thread(() -> {
+                try {
+                    for (int b = 0; b < batches; b++) {
+                        IngestResponse r = ingest(
+                                s, stream("shop", pod, "web", "web", "stdout", lines(b * 10L + 1, b * 10L + 10, pod)));
+                        IngestResponse.StreamAck ack = r.streams().get(0);
+                        if (!ack.podUID().equals(pod + "-uid")
+                                || ack.storedSeq() != b * 10L + 10
+                                || ack.accepted() != 10) {
+                            throw new AssertionError("batch " + b + " of " + pod + " acknowledged as " + ack);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertThat(failures).isEmpty();
+        for (int a = 0; a < agents; a++) {
+            assertThat(query(s, "{pod=\"web-" + a + "\"}", 1000, true)).hasSize(batches * 10);
+        }
+    }
+
+    @Test
     void selectorsAndFilters() throws Exception {
         LogStore s = store(Duration.ZERO, 0);
         ingest(
