@@ -1,0 +1,96 @@
+package io.kubelite.logstore.index;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+
+/**
+ * The Lucene schema of one log line. Labels are keyword fields named {@code l.<label>} (the
+ * prefix keeps them apart from the internal fields whatever a pod's labels are called), so the
+ * selector {@code {app="web"}} is the term {@code l.app:web}. {@code ts} (nanoseconds) is a point
+ * for range queries and a doc value for sorting; {@code line} is analyzed by {@link LogAnalyzer}
+ * for full text and stored raw for regex filters and results; {@code labels} stores the stream's
+ * label set as JSON (repeated per line, which Lucene's block compression makes cheap).
+ */
+public final class LogFields {
+    static final String LABEL_PREFIX = "l.";
+    static final String TS = "ts";
+    static final String SEQ = "seq";
+    static final String LINE = "line";
+    static final String LABELS = "labels";
+    /** Marks lines with a letter-or-digit run longer than the analyzer's longest token. */
+    static final String LONG_RUN = "longrun";
+
+    static final String YES = "1";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<TreeMap<String, String>> LABEL_MAP = new TypeReference<>() {};
+
+    private LogFields() {}
+
+    static String labelField(String label) {
+        return LABEL_PREFIX + label;
+    }
+
+    /** The JSON form of a label set, as stored (keys sorted: equal sets give equal strings). */
+    static String labelsJson(Map<String, String> labels) {
+        try {
+            return JSON.writeValueAsString(new TreeMap<>(labels));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Map<String, String> parseLabels(String json) {
+        try {
+            return JSON.readValue(json, LABEL_MAP);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Document document(Map<String, String> labels, String labelsJson, long tsNanos, long seq, String line) {
+        Document d = new Document();
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            d.add(new StringField(labelField(e.getKey()), e.getValue(), Field.Store.NO));
+        }
+        d.add(new StoredField(LABELS, labelsJson));
+        d.add(new LongPoint(TS, tsNanos));
+        d.add(new NumericDocValuesField(TS, tsNanos));
+        d.add(new StoredField(TS, tsNanos));
+        d.add(new NumericDocValuesField(SEQ, seq));
+        d.add(new TextField(LINE, line, Field.Store.YES));
+        if (hasLongRun(line)) {
+            d.add(new StringField(LONG_RUN, YES, Field.Store.NO));
+        }
+        return d;
+    }
+
+    private static boolean hasLongRun(String line) {
+        if (line.length() <= LogAnalyzer.MAX_TOKEN_LENGTH) {
+            return false;
+        }
+        int run = 0;
+        for (int i = 0; i < line.length(); ) {
+            int c = line.codePointAt(i);
+            run = LogAnalyzer.isTokenChar(c)
+                    ? run + Character.charCount(c)
+                    : 0; // UTF-16 units, as the tokenizer counts
+            if (run > LogAnalyzer.MAX_TOKEN_LENGTH) {
+                return true;
+            }
+            i += Character.charCount(c);
+        }
+        return false;
+    }
+}
