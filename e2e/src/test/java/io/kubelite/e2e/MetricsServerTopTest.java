@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.store.testing.FreePorts;
 import io.kubelite.store.testing.Poll;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,11 +18,7 @@ import org.junit.jupiter.api.Test;
  * --containers} print kubectl's columns with values of the right shape; metrics-server killed with
  * -9 makes {@code kubectl top} fail as kube's does (the service unavailable, or the metrics API gone
  * from discovery once the APIService is marked unavailable), and a restarted one brings it back.
- *
- * <p>Needs kubelet-sim's Summary API ({@code GET /stats/summary}); until that is on main the test
- * checks only that {@code kubectl top} reaches metrics-server through the aggregation layer (and
- * the APIService is available), then is skipped by an assumption, saying so.
- */
+ * */
 class MetricsServerTopTest extends E2eBase {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String NODE_ROW = "m-node-\\d+\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%\\s+";
@@ -49,8 +39,7 @@ class MetricsServerTopTest extends E2eBase {
                 () -> kubectl("get", "nodes", "--no-headers"),
                 out -> out.lines().filter(l -> l.contains(" Ready ")).count() == 2);
         cluster.addons(api);
-        // the API server routes metrics.k8s.io to the process through its mirror pod's endpoint: top
-        // reaches it (with no Summary API yet, metrics-server has nothing to say)
+        // the API server routes metrics.k8s.io to the process through its mirror pod's endpoint
         Poll.until(
                 WAIT,
                 "kubectl top nodes to reach metrics-server (output, or 'metrics not available yet')",
@@ -58,7 +47,6 @@ class MetricsServerTopTest extends E2eBase {
                 r -> r.exitCode() == 0 || r.err().contains("error: metrics not available yet"));
         assertThat(kubectl("get", "apiservice", "v1beta1.metrics.k8s.io", "--no-headers"))
                 .matches("v1beta1\\.metrics\\.k8s\\.io\\s+kube-system/metrics-server\\s+True\\s+\\S+\\s*");
-        assumeSummaryApi();
         Path manifest =
                 Files.createDirectories(cluster.logs.resolve("manifests")).resolve("web.yaml");
         Files.writeString(manifest, WEB);
@@ -84,15 +72,15 @@ class MetricsServerTopTest extends E2eBase {
                 "nodes");
         assertThat(nodes.lines().skip(1).map(l -> l.split("\\s+")[0])).containsExactly("m-node-0", "m-node-1");
 
+        // the annotations fix each container's usage, so the rates metrics-server computes from two
+        // cumulative samples are exact: kubectl's columns with exactly these values
         awaitTop(
-                "kubectl top pods --containers: web's two containers",
-                out -> {
-                    List<String> l = out.lines().toList();
-                    return l.size() == 3
-                            && l.get(0).matches("POD\\s+NAME\\s+CPU\\(cores\\)\\s+MEMORY\\(bytes\\)\\s+")
-                            && l.get(1).matches("web\\s+app\\s+\\d+m\\s+\\d+Mi\\s+")
-                            && l.get(2).matches("web\\s+sidecar\\s+\\d+m\\s+\\d+Mi\\s+");
-                },
+                "kubectl top pods --containers: web's two containers at their annotated usage",
+                out -> out.equals("""
+                        POD   NAME      CPU(cores)   MEMORY(bytes)  \s
+                        web   app       250m         64Mi           \s
+                        web   sidecar   10m          8Mi            \s
+                        """),
                 "top",
                 "pods",
                 "--containers");
@@ -113,22 +101,6 @@ class MetricsServerTopTest extends E2eBase {
                 "top",
                 "nodes");
         cluster.assertAllAliveExcept();
-    }
-
-    /** Skips the test unless the kubelet-sim serves its nodes' Summary API (branch kmetrics). */
-    private void assumeSummaryApi() throws IOException, InterruptedException {
-        String port =
-                kubectl("get", "node", "m-node-0", "-o", "jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}");
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stats/summary"))
-                                .header("X-Kubelite-Node", "m-node-0")
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        Assumptions.assumeTrue(
-                r.statusCode() == 200,
-                "kubelet-sim has no Summary API yet (GET /stats/summary answered " + r.statusCode() + ")");
     }
 
     private String awaitTop(String what, java.util.function.Predicate<String> done, String... args) {
