@@ -50,7 +50,7 @@ phase "docker engine ($compose_cmd)"
 
 # all the ports the stack binds on 127.0.0.1 must be free
 busy=()
-for port in 6443 6444 12379 12380 22379 22380 32379 32380 $(seq 10441 10453) 10053 10249; do
+for port in 6443 6444 12379 12380 22379 22380 32379 32380 $(seq 10441 10455) 10053 10249; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then busy+=("$port"); fi
 done
 ((${#busy[@]} == 0)) || fail "ports in use on 127.0.0.1: ${busy[*]} (another kubelite up or compose cluster?)"
@@ -135,10 +135,13 @@ wait_for() {
 
 container() { "${compose[@]}" ps -q "$1"; }
 
-all_healthy() { # 13 long-running containers healthy, the one-shots (pki, addons) exited 0
+# every service of the compose file has its container: the long-running ones healthy, the
+# one-shots (pki, addons) exited 0
+services=$("${compose[@]}" config --services | wc -l)
+all_healthy() {
   local ids id status unhealthy=0
   ids=$(docker ps -aq --filter "label=com.docker.compose.project=$project")
-  [[ $(wc -w <<<"$ids") -eq 15 ]] || return 1
+  [[ $(wc -w <<<"$ids") -eq $services ]] || return 1
   for id in $ids; do
     status=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}/{{.State.ExitCode}}{{end}}' "$id")
     [[ "$status" == healthy || "$status" == exited/0 ]] || unhealthy=$((unhealthy + 1))
@@ -150,7 +153,7 @@ all_healthy() { # 13 long-running containers healthy, the one-shots (pki, addons
 say "compose up -d"
 "${compose[@]}" up -d >/dev/null 2>&1 || "${compose[@]}" up -d
 phase "compose up -d returned"
-wait_for "all 13 containers healthy, pki and addons done" all_healthy
+wait_for "all $services containers healthy or done (pki, addons)" all_healthy
 phase "all containers healthy"
 "$root/docker/kubeconfig.sh" "$project" "$kubeconfig" >/dev/null
 [[ $(stat -c %a "$kubeconfig") == 600 ]] || fail "the kubeconfig is not 0600"
@@ -187,6 +190,14 @@ else
   fail "no dig on the PATH (apt-get install dnsutils): the DNS check needs it"
 fi
 phase "add-ons: kube-dns Service 10.96.0.10, DNS answers"
+
+# --- metrics-server behind the API servers' aggregation layer: kubectl top
+if command -v kubectl >/dev/null; then
+  top_nodes() { [[ $(kubectl --kubeconfig "$kubeconfig" top nodes --no-headers 2>/dev/null | wc -l) -ge 6 ]]; }
+  wait_for "kubectl top nodes listing 6 nodes (metrics-server scraped them twice)" top_nodes
+  kubectl --kubeconfig "$kubeconfig" top nodes
+  phase "metrics-server: kubectl top nodes"
+fi
 
 # --- a ReplicaSet
 running_pods() { "${kl[@]}" get pods -l app=smoke -o wide 2>/dev/null | awk '$3 == "Running" && $7 != "<none>"' | wc -l; }
