@@ -131,9 +131,12 @@ class HorizontalPodAutoscalerE2eTest extends E2eBase {
         Timings.log("first rescale: " + first.describe(t0) + "; ceil(" + first.current() + " × " + first.utilization()
                 + " / " + TARGET + ") = " + formula);
         assertThat(first.current()).as("currentReplicas at the first rescale").isEqualTo(INITIAL);
+        // the annotated 90m of 100m; 90 exactly on every run so far, but kubelet-sim's CPU counters
+        // advance a nominal second per tick, so a tick its timer ran late (a loaded machine) can make
+        // one metric window read a few percent low. Any of 76..100 gives the same 4.
         assertThat(first.utilization())
                 .as("utilization at the first rescale (the pods' annotated 90m of 100m)")
-                .isEqualTo(HIGH_UTILIZATION);
+                .isBetween(HIGH_UTILIZATION - 5, HIGH_UTILIZATION + 5);
         assertThat(first.desired())
                 .as("desiredReplicas = min(maxReplicas, ceil(currentReplicas × utilization / target))")
                 .isEqualTo(Math.min(MAX, formula))
@@ -176,7 +179,7 @@ class HorizontalPodAutoscalerE2eTest extends E2eBase {
                 () -> kubectl("get", "deploy", "web", "--no-headers"),
                 out -> out.matches("web\\s+1/1\\s+1\\s+1\\s+\\S+\\s*"));
         String row = Poll.until(
-                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
                 "kubectl get hpa web: TARGETS cpu: 10%/50%, MINPODS 1, MAXPODS 4, REPLICAS 1",
                 () -> kubectl("get", "hpa", "web"),
                 out -> out.lines()
