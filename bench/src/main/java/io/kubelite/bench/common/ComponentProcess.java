@@ -62,6 +62,41 @@ public final class ComponentProcess implements AutoCloseable {
         return log;
     }
 
+    /** Port of its {@code /healthz}, {@code /readyz} and {@code /metrics}. */
+    public int healthPort() {
+        return healthPort;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * The sum of every sample of {@code name} (any labels) in its Prometheus {@code /metrics}, or NaN
+     * if it has none or did not answer.
+     */
+    public double metric(String name) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        try {
+            double sum = Double.NaN;
+            for (String line :
+                    http.send(req, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                    double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    sum = Double.isNaN(sum) ? v : sum + v;
+                }
+            }
+            return sum;
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
     public double cpuSeconds() {
         return ProcStat.cpuSeconds(process.pid());
     }

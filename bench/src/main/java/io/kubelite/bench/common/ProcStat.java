@@ -26,6 +26,20 @@ public final class ProcStat {
         }
     }
 
+    /** Resident set size in bytes ({@code VmRSS} of /proc/PID/status); -1 once the process is gone. */
+    public static long rssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return -1;
+    }
+
     /** The 1, 5 and 15-minute load averages, as /proc/loadavg prints them. */
     public static String loadavg() {
         try {
