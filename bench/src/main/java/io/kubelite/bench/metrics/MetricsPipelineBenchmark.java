@@ -244,14 +244,15 @@ public final class MetricsPipelineBenchmark {
             double ticks = ms.metric("metrics_server_manager_tick_duration_seconds_count") - tickCount0;
             double tickMean = (ms.metric("metrics_server_manager_tick_duration_seconds_sum") - tickSum0) / ticks;
             double tickMax = ms.metric("metrics_server_manager_tick_duration_seconds_max");
-            double scrapeOk = ms.metric("metrics_server_kubelet_request_total");
+            double kubeletRequests = ms.metric("metrics_server_kubelet_request_total");
             System.out.printf(
                     "  %.0f cycles, mean %.2f s; kubelet-sim %.3f cores, metrics-server %.3f cores%n",
                     cycles, tickMean, w.simCores(), w.metricsCpu() / w.seconds());
             long msLive = JcmdHeap.liveBytes(ms.pid());
             long msRss = ProcStat.rssBytes(ms.pid());
             long simScraped = JcmdHeap.liveBytes(sim.pid());
-            scraped = new ScrapedFigures(w, cycles, tickMean, tickMax, scrapeOk, msLive, msRss, simScraped, firstFull);
+            scraped = new ScrapedFigures(
+                    w, cycles, tickMean, tickMax, kubeletRequests, msLive, msRss, simScraped, firstFull);
 
             System.out.printf(
                     "staleness window: %d s of reads every 1-3 s ...%n",
