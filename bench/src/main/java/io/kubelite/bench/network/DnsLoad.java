@@ -1,5 +1,6 @@
 package io.kubelite.bench.network;
 
+import io.kubelite.bench.common.Percentiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

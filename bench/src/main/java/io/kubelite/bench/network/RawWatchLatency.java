@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
+import io.kubelite.bench.common.Percentiles;
 import io.kubelite.store.Etcd;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -14,6 +14,8 @@ import io.kubelite.api.PodTemplateSpec;
 import io.kubelite.api.ReplicaSet;
 import io.kubelite.api.ResourceRequirements;
 import io.kubelite.api.RollingUpdateDeployment;
+import io.kubelite.bench.common.ComponentProcess;
+import io.kubelite.bench.common.ProcStat;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.core.node.NodeKind;

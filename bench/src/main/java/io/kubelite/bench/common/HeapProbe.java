@@ -1,4 +1,4 @@
-package io.kubelite.bench.network;
+package io.kubelite.bench.common;
 
 import java.lang.management.ManagementFactory;
 
@@ -7,10 +7,10 @@ import java.lang.management.ManagementFactory;
  * collection with the JVM's default collectors) can tell. Differences between two probes are
  * what the objects created in between keep alive.
  */
-final class HeapProbe {
+public final class HeapProbe {
     private HeapProbe() {}
 
-    static long liveBytes() throws InterruptedException {
+    public static long liveBytes() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(100);
@@ -18,7 +18,7 @@ final class HeapProbe {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    static String mib(long bytes) {
+    public static String mib(long bytes) {
         return String.format("%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 }

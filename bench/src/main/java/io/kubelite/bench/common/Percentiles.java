@@ -1,10 +1,10 @@
-package io.kubelite.bench.network;
+package io.kubelite.bench.common;
 
 import java.util.Arrays;
 
 /** Nearest-rank percentiles of a set of nanosecond samples, printed in milliseconds. */
-record Percentiles(int count, long p50, long p99, long max) {
-    static Percentiles of(long[] nanos) {
+public record Percentiles(int count, long p50, long p99, long max) {
+    public static Percentiles of(long[] nanos) {
         if (nanos.length == 0) {
             return new Percentiles(0, 0, 0, 0);
         }
@@ -19,12 +19,12 @@ record Percentiles(int count, long p50, long p99, long max) {
     }
 
     /** {@code p50 / p99 (max)} in milliseconds, one decimal. */
-    String millis() {
+    public String millis() {
         return millis(1);
     }
 
     /** The same with {@code decimals} decimals (sub-millisecond figures such as DNS answers). */
-    String millis(int decimals) {
+    public String millis(int decimals) {
         String f = "%." + decimals + "f";
         return String.format(f + " / " + f + " ms (max " + f + ")", p50 / 1e6, p99 / 1e6, max / 1e6);
     }

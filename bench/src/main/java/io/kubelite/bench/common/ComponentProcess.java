@@ -1,4 +1,4 @@
-package io.kubelite.bench.rollout;
+package io.kubelite.bench.common;
 
 import io.kubelite.store.local.LoopbackPorts;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.List;
  * classpath> <mainClass> <args> --health-port P}, the same main class {@code kubelite
  * <component>} runs. Its output goes to a log file; {@link #close()} kills it.
  */
-final class ComponentProcess implements AutoCloseable {
+public final class ComponentProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int healthPort;
@@ -31,8 +31,8 @@ final class ComponentProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ComponentProcess start(String name, String mainClass, List<String> jvmArgs, List<String> args, Path log)
-            throws IOException {
+    public static ComponentProcess start(
+            String name, String mainClass, List<String> jvmArgs, List<String> args, Path log) throws IOException {
         int port = LoopbackPorts.free();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -50,24 +50,59 @@ final class ComponentProcess implements AutoCloseable {
         return new ComponentProcess(name, p, port, log);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    double cpuSeconds() {
+    /** Port of its {@code /healthz}, {@code /readyz} and {@code /metrics}. */
+    public int healthPort() {
+        return healthPort;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * The sum of every sample of {@code name} (any labels) in its Prometheus {@code /metrics}, or NaN
+     * if it has none or did not answer.
+     */
+    public double metric(String name) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        try {
+            double sum = Double.NaN;
+            for (String line :
+                    http.send(req, HttpResponse.BodyHandlers.ofString()).body().split("\n")) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                    double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    sum = Double.isNaN(sum) ? v : sum + v;
+                }
+            }
+            return sum;
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    public double cpuSeconds() {
         return ProcStat.cpuSeconds(process.pid());
     }
 
     /** Polls {@code /readyz} until it answers 200; false on timeout or if the process died. */
-    boolean awaitReady(Duration timeout) throws InterruptedException {
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/readyz"))
                 .timeout(Duration.ofSeconds(5))
