@@ -90,6 +90,11 @@ final class ContainerUsage {
         return workingSet;
     }
 
+    /** When the last sample was taken (the simulator's clock), or the instance started if none was. */
+    synchronized long sampledAtMillis() {
+        return sampledAtMillis;
+    }
+
     synchronized double cpuCores() {
         return cores;
     }
@@ -118,27 +123,28 @@ final class ContainerUsage {
 
     /**
      * Takes the next sample, at {@code nowMillis}, {@code sinceStartMillis} (simulated) after the
-     * instance started, over a tick of {@code tickNanos} (simulated).
+     * instance started, over the {@code elapsedNanos} (simulated) since its previous sample (or its
+     * start): what a cgroup's counters grow by in that time, so a late tick does not lose usage.
      *
      * @return true the first time its working set is above its memory limit: it is to be OOM-killed
      */
-    synchronized boolean sample(long seed, long nowMillis, long sinceStartMillis, long tickNanos) {
+    synchronized boolean sample(long seed, long nowMillis, long sinceStartMillis, long elapsedNanos) {
         long k = ticks++;
         double idleCores = cpuSchedule != null
                 ? cpuSchedule.at(sinceStartMillis) / 1000.0
                 : IdleUsage.cores(cpuRequestMillis, cpuLimitMillis, IdleUsage.noise(seed, identity, 2 * k));
         double demand = idleCores + instance.load().cores();
         double used = demand;
-        long tickPeriods = Math.max(1, tickNanos / CFS_PERIOD_NANOS);
+        long tickPeriods = Math.round((double) elapsedNanos / CFS_PERIOD_NANOS);
         if (demand > 0) {
             periods += tickPeriods;
         }
         if (cpuLimitMillis > 0 && demand > cpuLimitMillis / 1000.0) {
             used = cpuLimitMillis / 1000.0;
             throttledPeriods += tickPeriods;
-            throttledNanos += (long) ((demand - used) * tickNanos);
+            throttledNanos += (long) ((demand - used) * elapsedNanos);
         }
-        cpuNanos += (long) (used * tickNanos);
+        cpuNanos += (long) (used * elapsedNanos);
         long idleBytes = memorySchedule != null
                 ? memorySchedule.at(sinceStartMillis)
                 : IdleUsage.bytes(memoryRequestBytes, memoryLimitBytes, IdleUsage.noise(seed, identity, 2 * k + 1));

@@ -36,6 +36,7 @@ public final class NodeUsage implements UsageTracker {
     private final UsageModel model;
     private final Map<String, PodUsage> pods = new ConcurrentHashMap<>();
     private long cpuNanos;
+    private long lastTickMillis = Long.MIN_VALUE;
     private long lastPressureMillis = Long.MIN_VALUE;
     private volatile NodeSnapshot snapshot;
 
@@ -90,13 +91,14 @@ public final class NodeUsage implements UsageTracker {
     }
 
     /** One tick: samples every instance, OOM-kills those above their limit, and on an eviction tick, evicts. */
-    void tick(long nowMillis, long tickNanos, boolean evictionPass) {
+    void tick(long nowMillis, boolean evictionPass) {
         long workingSet = SYSTEM_BYTES;
         double cores = SYSTEM_CORES;
         for (PodUsage p : pods.values()) {
             for (ContainerUsage c : p.containers()) {
                 long since = model.simulatedSince(c.instance().startedAtMillis(), nowMillis);
-                if (c.sample(model.seed(), nowMillis, since, tickNanos)) {
+                long elapsedNanos = model.simulatedSince(c.sampledAtMillis(), nowMillis) * 1_000_000L;
+                if (c.sample(model.seed(), nowMillis, since, elapsedNanos)) {
                     LOG.info(
                             "pod {}: container {} exceeded its memory limit ({} > {} bytes): OOM-killed",
                             p.key(),
@@ -109,7 +111,12 @@ public final class NodeUsage implements UsageTracker {
                 cores += c.cpuCores();
             }
         }
-        cpuNanos += (long) (cores * tickNanos);
+        // the node's counter grows by what its cgroups used since its previous tick
+        long elapsedNanos = lastTickMillis == Long.MIN_VALUE
+                ? UsageModel.TICK.toNanos()
+                : model.simulatedSince(lastTickMillis, nowMillis) * 1_000_000L;
+        lastTickMillis = nowMillis;
+        cpuNanos += (long) (cores * elapsedNanos);
         long available = capacityBytes - workingSet;
         if (evictionPass && available < model.thresholdBytes()) {
             lastPressureMillis = nowMillis;

@@ -74,7 +74,7 @@ public final class UsageModel implements UsageSnapshots, AutoCloseable {
         long n = ticks++;
         boolean evictionPass = n % (EVICTION_INTERVAL.toMillis() / TICK.toMillis()) == 0 && n > 0;
         for (NodeUsage node : nodes) {
-            node.tick(now, TICK.toNanos(), evictionPass);
+            node.tick(now, evictionPass);
         }
         schedule();
     }

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class NodeUsageTest {
     private static final long MIB = 1024 * 1024;
-    private static final long TICK = UsageModel.TICK.toNanos();
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final ScheduledTimers timers = new ScheduledTimers("usage-test", 1);
@@ -77,6 +76,28 @@ class NodeUsageTest {
     }
 
     @Test
+    void aLateTickCountsTheTimeThatPassed() {
+        UsageModel model = new UsageModel(timers, new TimeScale(1), 1, "100Mi");
+        NodeUsage node = model.node("n", "1Gi");
+        Pod p = pod("busy", null, null, null, null).toBuilder()
+                .setMetadata(pod("busy", null, null, null, null).getMetadata().toBuilder()
+                        .putAnnotations("sim.kubelite.io/cpu-usage", "500m"))
+                .build();
+        track(node, p);
+        node.tick(timers.nowMillis(), false);
+        ContainerSnapshot first = node.containers().get(0);
+        // a tick that comes 1.5 s late: the cgroup's counter grew for all of that time
+        long from = timers.nowMillis();
+        Poll.until(WAIT, "1.5 s to pass", () -> timers.nowMillis() - from >= 1500);
+        node.tick(timers.nowMillis(), false);
+        ContainerSnapshot second = node.containers().get(0);
+        long elapsedNanos = (second.timestampMillis() - first.timestampMillis()) * 1_000_000L;
+        assertThat(second.cpuUsageCoreNanos() - first.cpuUsageCoreNanos())
+                .as("500m over the %d ms between the samples", elapsedNanos / 1_000_000)
+                .isEqualTo(elapsedNanos / 2);
+    }
+
+    @Test
     void theSameSeedGivesTheSameSamples() {
         List<Long> first = workingSets(99);
         assertThat(workingSets(99)).isEqualTo(first);
@@ -90,7 +111,7 @@ class NodeUsageTest {
         track(node, pod("web", null, null, "100Mi", null));
         List<Long> out = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            node.tick(timers.nowMillis(), TICK, false);
+            node.tick(timers.nowMillis(), false);
             out.add(node.containers().get(0).workingSetBytes());
         }
         return out;
@@ -106,22 +127,22 @@ class NodeUsageTest {
         SimContainer bestEffort = track(node, pod("best-effort", null, "100Mi", null, null));
         SimContainer burstable = track(node, pod("burstable", null, "250Mi", "100Mi", null));
 
-        node.tick(timers.nowMillis(), TICK, false);
+        node.tick(timers.nowMillis(), false);
         assertThat(node.snapshot().availableBytes()).isEqualTo((900 - 64 - 1050) * MIB);
         assertThat(node.memoryPressure()).as("no eviction pass yet").isFalse();
 
-        node.tick(timers.nowMillis(), TICK, true);
+        node.tick(timers.nowMillis(), true);
         assertThat(node.memoryPressure()).isTrue();
         Poll.until(WAIT, "one eviction: " + evicted, () -> evicted.size() == 1);
         assertThat(evicted.get(0))
                 .isEqualTo("burstable: The node was low on resource: memory. Threshold quantity: 100Mi,"
                         + " available: -214Mi. Container app was using 250Mi, request is 100Mi,"
                         + " has larger consumption of memory. ");
-        node.tick(timers.nowMillis(), TICK, true);
+        node.tick(timers.nowMillis(), true);
         assertThat(evicted).as("none while the evicted pod still runs").hasSize(1);
 
         burstable.kill();
-        node.tick(timers.nowMillis(), TICK, true);
+        node.tick(timers.nowMillis(), true);
         Poll.until(WAIT, "a second eviction: " + evicted, () -> evicted.size() == 2);
         assertThat(evicted.get(1))
                 .isEqualTo("best-effort: The node was low on resource: memory. Threshold quantity: 100Mi,"
@@ -129,7 +150,7 @@ class NodeUsageTest {
                         + " has larger consumption of memory. ");
 
         bestEffort.kill();
-        node.tick(timers.nowMillis(), TICK, true);
+        node.tick(timers.nowMillis(), true);
         assertThat(node.snapshot().availableBytes()).isEqualTo(136 * MIB);
         assertThat(evicted)
                 .as("above the threshold again: the priority-1000 pod stays")
@@ -145,10 +166,10 @@ class NodeUsageTest {
         UsageModel model = new UsageModel(timers, new TimeScale(100), 1, "100Mi");
         NodeUsage node = model.node("n", "1Gi");
         SimContainer c = track(node, pod("hog", null, "50Mi,150Mi@5s", "50Mi", "100Mi"));
-        node.tick(timers.nowMillis(), TICK, false);
+        node.tick(timers.nowMillis(), false);
         assertThat(c.isRunning()).isTrue();
         Poll.until(WAIT, "5 s (simulated) since the start", () -> timers.nowMillis() - c.startedAtMillis() >= 50);
-        node.tick(timers.nowMillis(), TICK, false);
+        node.tick(timers.nowMillis(), false);
         Poll.until(WAIT, "OOM-killed", () -> !c.isRunning());
         assertThat(c.oomKilled()).isTrue();
         assertThat(node.containers())
