@@ -157,7 +157,14 @@ public final class NodeLogAgents implements LogCapture, AutoCloseable {
                         s.putArray("lines");
                         return s;
                     });
-            ObjectNode line = ((ArrayNode) stream.get("lines")).addObject();
+            ArrayNode streamLines = (ArrayNode) stream.get("lines");
+            if (!streamLines.isEmpty()
+                    && streamLines.get(streamLines.size() - 1).get("seq").asLong() >= r.seq()) {
+                // a program replayed after a restart writes its lines again at the same positions:
+                // already sent (or stored), and one request must not hold a seq twice
+                continue;
+            }
+            ObjectNode line = streamLines.addObject();
             line.put("ts", Long.toString(r.ts()));
             line.put("seq", r.seq());
             line.put("line", r.line());
