@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,13 +85,23 @@ public final class LogSpool implements AutoCloseable {
         Files.createDirectories(dir);
         FileChannel lockChannel =
                 FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = lockChannel.tryLock();
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // this JVM holds it already
+        }
         if (lock == null) {
             lockChannel.close();
-            throw new IllegalStateException("log spool " + dir + " is in use by another process");
+            throw new IllegalStateException("log spool " + dir + " is in use by another process or kubelet-sim");
         }
         LogSpool spool = new LogSpool(dir, maxBytes, lockChannel, lock);
-        spool.load();
+        try {
+            spool.load();
+        } catch (IOException | RuntimeException e) {
+            spool.close();
+            throw e;
+        }
         return spool;
     }
 
@@ -287,7 +298,9 @@ public final class LogSpool implements AutoCloseable {
         }
         closed = true;
         try {
-            current.close();
+            if (current != null) {
+                current.close();
+            }
             lock.release();
             lockChannel.close();
         } catch (IOException e) {
