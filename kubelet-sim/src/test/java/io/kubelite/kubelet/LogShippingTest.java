@@ -94,6 +94,32 @@ class LogShippingTest {
     }
 
     @Test
+    void aRestartedContainersLinesAreANewInstanceNotDuplicates() throws Exception {
+        Instant from = Instant.now().minusSeconds(60);
+        try (LogStoreProcess store = new LogStoreProcess(
+                        String.join(",", ETCD.cluster().endpoints()), FreePorts.next(), dir.resolve("store"));
+                SimHarness h = startStore(
+                        store, options(null, dir.resolve("spool"), "64Mi").timeScale(20))) {
+            // each instance writes the same three lines and fails: restarted with back-off
+            h.create(pod("crasher", "log-node-0", "Always", sh("crash", numbered(3, "") + "; exit 1")));
+            h.await(
+                    "crasher",
+                    T,
+                    "restarted twice",
+                    p -> SimHarness.status(p, "crash").getRestartCount() >= 2);
+            List<LogStoreProcess.StoredLine> lines = Poll.until(
+                    T,
+                    "three instances' lines of crasher in the log store",
+                    () -> store.query("{pod=\"crasher\"}", from, Instant.now().plusSeconds(60)),
+                    l -> l.size() >= 9);
+            Map<Integer, Integer> counts = counts(lines);
+            assertThat(counts.keySet()).containsExactly(1, 2, 3);
+            // at least three instances' lines each (a fourth may be on its way): none taken for a duplicate
+            assertThat(counts.values()).as("stored per line: %s", counts).allMatch(c -> c >= 3);
+        }
+    }
+
+    @Test
     void aStoreKilledMidStreamLosesAndDuplicatesNothing() throws Exception {
         Instant from = Instant.now().minusSeconds(60);
         try (LogStoreProcess store = new LogStoreProcess(
