@@ -1,8 +1,6 @@
 package io.kubelite.kubelet.logging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubelite.kubelet.runtime.ContainerLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -12,9 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -129,63 +124,18 @@ public final class NodeLogAgents implements LogCapture, AutoCloseable {
             a.spool().failed();
             return;
         }
-        int lines = 0;
-        long unreadable = 0;
-        Map<List<Object>, ObjectNode> streams = new LinkedHashMap<>();
-        ObjectNode body = json.createObjectNode();
-        ArrayNode streamArray = body.putArray("streams");
-        for (byte[] raw : batch.records()) {
-            SpoolRecord r;
-            try {
-                r = json.readValue(raw, SpoolRecord.class);
-            } catch (IOException e) {
-                unreadable++; // a record torn by a crash mid-write
-                continue;
-            }
-            ObjectNode stream =
-                    streams.computeIfAbsent(List.of(r.podUid(), r.container(), r.restartCount(), r.stream()), k -> {
-                        ObjectNode s = streamArray.addObject();
-                        s.put("namespace", r.namespace());
-                        s.put("pod", r.pod());
-                        s.put("podUID", r.podUid());
-                        s.put("container", r.container());
-                        s.put("node", r.node());
-                        s.put("restartCount", r.restartCount());
-                        s.put("stream", r.stream());
-                        ObjectNode labels = s.putObject("podLabels");
-                        r.podLabels().forEach(labels::put);
-                        s.putArray("lines");
-                        return s;
-                    });
-            ArrayNode streamLines = (ArrayNode) stream.get("lines");
-            if (!streamLines.isEmpty()
-                    && streamLines.get(streamLines.size() - 1).get("seq").asLong() >= r.seq()) {
-                // a program replayed after a restart writes its lines again at the same positions:
-                // already sent (or stored), and one request must not hold a seq twice
-                continue;
-            }
-            ObjectNode line = streamLines.addObject();
-            line.put("ts", Long.toString(r.ts()));
-            line.put("seq", r.seq());
-            line.put("line", r.line());
-            lines++;
+        IngestBody body = IngestBody.of(batch.records(), json);
+        if (body.unreadable() > 0) {
+            metrics.droppedRefused.increment(body.unreadable());
+            LOG.warn("node {}: skipped {} unreadable records in the log spool", a.node(), body.unreadable());
         }
-        if (unreadable > 0) {
-            metrics.droppedRefused.increment(unreadable);
-            LOG.warn("node {}: skipped {} unreadable records in the log spool", a.node(), unreadable);
-        }
-        if (lines == 0) {
+        if (body.lines() == 0) {
             a.spool().acknowledge(batch.end());
             return;
         }
-        byte[] payload;
-        try {
-            payload = json.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode an ingest request", e);
-        }
+        byte[] payload = body.payload();
         a.sending();
-        int count = lines;
+        int count = body.lines();
         HttpRequest request = HttpRequest.newBuilder(ingest)
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
@@ -241,11 +191,6 @@ public final class NodeLogAgents implements LogCapture, AutoCloseable {
         String s = body == null ? "" : body.strip();
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** Node names with an agent (for tests). */
-    List<String> nodes() {
-        return new ArrayList<>(agents.keySet());
     }
 
     /** Stops shipping and closes the spools; unshipped lines stay on disk for the next process. */
