@@ -56,6 +56,8 @@ public final class LogSpool implements AutoCloseable {
     private final FileLock lock;
     /** Segment number → its size in bytes. */
     private final TreeMap<Long, Long> segments = new TreeMap<>();
+    /** Segment number → records in it: an overflow counts what it drops without reading the segment. */
+    private final TreeMap<Long, Long> records = new TreeMap<>();
 
     private FileChannel current;
     private Position acked;
@@ -110,7 +112,9 @@ public final class LogSpool implements AutoCloseable {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
                 if (name.endsWith(SUFFIX)) {
-                    segments.put(Long.parseLong(name.substring(0, name.length() - SUFFIX.length())), Files.size(f));
+                    long n = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+                    segments.put(n, Files.size(f));
+                    records.put(n, newlines(f, 0));
                 }
             }
         }
@@ -122,6 +126,7 @@ public final class LogSpool implements AutoCloseable {
         }
         if (segments.isEmpty()) {
             segments.put(mark.segment() + 1, 0L);
+            records.put(mark.segment() + 1, 0L);
         }
         acked = mark.max(new Position(segments.firstKey(), 0));
         openCurrent();
@@ -154,6 +159,7 @@ public final class LogSpool implements AutoCloseable {
             if (segments.get(last) >= segmentBytes) {
                 current.close();
                 segments.put(last + 1, 0L);
+                records.put(last + 1, 0L);
                 openCurrent();
                 last++;
             }
@@ -163,6 +169,7 @@ public final class LogSpool implements AutoCloseable {
                 current.write(buf);
             }
             segments.merge(last, (long) record.length + 1, Long::sum);
+            records.merge(last, 1L, Long::sum);
             long dropped = 0;
             while (bytes() > maxBytes && segments.size() > 1) {
                 dropped += dropOldest();
@@ -177,16 +184,14 @@ public final class LogSpool implements AutoCloseable {
         long first = segments.firstKey();
         Position from = inFlight == null ? acked : acked.max(inFlight);
         long dropped = 0;
-        if (from.segment() <= first) {
-            long start = from.segment() == first ? from.offset() : 0;
-            byte[] data = Files.readAllBytes(segmentFile(first));
-            for (int i = (int) start; i < data.length; i++) {
-                if (data[i] == '\n') {
-                    dropped++;
-                }
-            }
+        if (from.segment() < first || (from.segment() == first && from.offset() == 0)) {
+            dropped = records.get(first);
+        } else if (from.segment() == first) {
+            // partly shipped: once per outage at most, the segment the mark is in
+            dropped = newlines(segmentFile(first), from.offset());
         }
         segments.remove(first);
+        records.remove(first);
         Files.deleteIfExists(segmentFile(first));
         acked = acked.max(new Position(segments.firstKey(), 0));
         return dropped;
@@ -272,8 +277,20 @@ public final class LogSpool implements AutoCloseable {
     private void deleteAcknowledgedSegments() throws IOException {
         while (segments.size() > 1 && segments.firstKey() < acked.segment()) {
             long first = segments.pollFirstEntry().getKey();
+            records.remove(first);
             Files.deleteIfExists(segmentFile(first));
         }
+    }
+
+    private static long newlines(Path file, long from) throws IOException {
+        byte[] data = Files.readAllBytes(file);
+        long n = 0;
+        for (int i = (int) from; i < data.length; i++) {
+            if (data[i] == '\n') {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Bytes of the segments on disk (what is not yet acknowledged, plus the rest of partly acknowledged segments). */
