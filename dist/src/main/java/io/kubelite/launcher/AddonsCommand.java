@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kubelite addons}: a one-shot that installs the cluster's add-on objects through the
- * API server (the kube-dns Service, metrics-server's Service and APIService, see
+ * API server (the kube-dns Service, metrics-server's Service and APIService, the log-store Service, see
  * {@link ClusterAddons}), as kubeadm's addon phase and metrics-server's components.yaml do. Exit 0 when applied (prints kubectl's {@code service/kube-dns created},
  * {@code configured} or {@code unchanged}), 1 with a one-line error otherwise.
  */
@@ -53,6 +53,8 @@ final class AddonsCommand implements Callable<Integer> {
             System.out.println("service/" + MetricsServerAddon.NAME + " " + m.service().word + " (kube-system)");
             System.out.println(
                     "apiservice.apiregistration.k8s.io/" + MetricsServerAddon.API_SERVICE + " " + m.apiService().word);
+            ClusterAddons.Outcome ls = new ClusterAddons(api, timeout).installLogStore();
+            System.out.println("service/" + LogStoreAddon.NAME + " " + ls.word + " (kube-system)");
             return 0;
         } catch (AddonsException | IllegalArgumentException e) {
             System.err.println("kubelite addons: " + e.getMessage());

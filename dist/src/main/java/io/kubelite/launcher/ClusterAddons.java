@@ -99,6 +99,15 @@ final class ClusterAddons {
         return new MetricsServerOutcome(svc, api);
     }
 
+    /** Service kube-system/log-store, to the log-store mirror pod's named port {@code http}. */
+    Outcome installLogStore() throws AddonsException {
+        awaitApiServer();
+        return apply(
+                LogStoreAddon.SERVICE_PATH,
+                LogStoreAddon.service(),
+                "Service " + LogStoreAddon.NAMESPACE + "/" + LogStoreAddon.NAME);
+    }
+
     /** Server-side apply of {@code body} at {@code path}, forced, as field manager {@link #FIELD_MANAGER}. */
     private Outcome apply(String path, String body, String what) throws AddonsException {
         ApiServerConnection.Response cur = get(path);

@@ -21,6 +21,16 @@ public record ClusterLayout(Path root) {
         return root.resolve("etcdlite");
     }
 
+    /** The log store's index partitions. */
+    public Path logStoreData() {
+        return root.resolve("log-store");
+    }
+
+    /** The kubelet-sim's node log agents' spools (one subdirectory per node). */
+    public Path logSpool() {
+        return root.resolve("log-spool");
+    }
+
     public Path state() {
         return root.resolve("cluster.json");
     }

@@ -5,6 +5,7 @@ import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.dns.DnsMain;
 import io.kubelite.etcdlite.EtcdLite;
 import io.kubelite.kubelet.KubeletSimMain;
+import io.kubelite.logstore.LogStoreMain;
 import io.kubelite.metrics.MetricsServerMain;
 import io.kubelite.proxy.KubeProxyMain;
 import io.kubelite.scheduler.SchedulerMain;
@@ -28,6 +29,8 @@ public enum ComponentKind {
     KUBE_PROXY("kube-proxy", KubeProxyMain.class, KubeProxyMain::main),
     /** metrics.k8s.io from the kubelets' Summary API: {@code kubelite metrics-server --secure-port 10250}. */
     METRICS_SERVER("metrics-server", MetricsServerMain.class, MetricsServerMain::main),
+    /** The cluster's log store, fed by the nodes' log agents: {@code kubelite log-store --data-dir D --port 3100}. */
+    LOG_STORE("log-store", LogStoreMain.class, LogStoreMain::main),
     /** Single-node etcd v3 API server: {@code kubelite etcdlite --data-dir D --listen 127.0.0.1:2379}. */
     ETCDLITE("etcdlite", EtcdLite.class, EtcdLite::main);
 

@@ -23,10 +23,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kubelite up}: etcd, an API server, a controller-manager, a scheduler, a
- * kubelet-sim, the cluster DNS server, kube-proxy and metrics-server as separate OS processes,
+ * {@code kubelite up}: etcd, an API server, a controller-manager, a scheduler, the log store, a
+ * kubelet-sim (its node log agents shipping to the log store, spooling under the cluster
+ * directory), the cluster DNS server, kube-proxy and metrics-server as separate OS processes,
  * started in that order, each waited for until ready; then the
- * add-on objects (the kube-dns Service, metrics-server's Service and APIService,
+ * add-on objects (the kube-dns Service, metrics-server's Service and APIService, the log-store Service,
  * {@link ClusterAddons}) through the API server, as {@code kubelite addons} does, its cluster
  * IP the Service range's tenth address as kubeadm picks it. The API server serves HTTPS with
  * a cluster CA, a serving certificate and an admin client certificate made on the first
@@ -131,6 +132,8 @@ final class UpCommand implements Callable<Integer> {
 
     /** kube-proxy's metrics port, where kubelet-sims look for their nodes' rules unless told otherwise. */
     static final int KUBE_PROXY_RULES_PORT = 10249;
+    /** Loki's port, the log store's default. */
+    static final int LOG_STORE_PORT = 3100;
 
     private final PrintStream out = System.out;
     private volatile boolean stopping;
@@ -275,13 +278,29 @@ final class UpCommand implements Callable<Integer> {
         int rulesPort = LoopbackPorts.isFree(KUBE_PROXY_RULES_PORT) ? KUBE_PROXY_RULES_PORT : freePort();
         // metrics-server's HTTPS port: the API server finds it through the mirror pod's named port
         int metricsPort = freePort();
+        // Loki's port when free: where Grafana and curl users look first
+        int logStorePort = LoopbackPorts.isFree(LOG_STORE_PORT) ? LOG_STORE_PORT : freePort();
         List<Launch> plan = List.of(
                 new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),
                 new Launch(
                         ComponentKind.CONTROLLER_MANAGER,
                         concat(common, List.of("--cluster-cidr", CLUSTER_CIDR, "--id", "controller-manager-0"))),
                 new Launch(ComponentKind.SCHEDULER, concat(common, List.of("--id", "scheduler-0"))),
-                new Launch(ComponentKind.KUBELET_SIM, concat(common, kubeletSimArgs(rulesPort, dnsIp))),
+                // before the kubelet-sim, whose node log agents ship to it from the start
+                new Launch(
+                        ComponentKind.LOG_STORE,
+                        concat(
+                                common,
+                                List.of(
+                                        "--data-dir",
+                                        layout.logStoreData().toString(),
+                                        "--port",
+                                        Integer.toString(logStorePort),
+                                        "--id",
+                                        "log-store-0"))),
+                new Launch(
+                        ComponentKind.KUBELET_SIM,
+                        concat(common, kubeletSimArgs(rulesPort, dnsIp, logStorePort, layout.logSpool()))),
                 new Launch(
                         ComponentKind.DNS,
                         concat(common, List.of("--port", Integer.toString(resolvedDnsPort), "--id", "dns-0"))),
@@ -324,6 +343,7 @@ final class UpCommand implements Callable<Integer> {
                 case DNS -> "127.0.0.1:" + resolvedDnsPort + " udp+tcp";
                 case KUBE_PROXY -> "rules 127.0.0.1:" + rulesPort;
                 case METRICS_SERVER -> "https 127.0.0.1:" + metricsPort;
+                case LOG_STORE -> "http 127.0.0.1:" + logStorePort;
                 default -> null;
             };
             state.processes.add(
@@ -344,9 +364,10 @@ final class UpCommand implements Callable<Integer> {
                     "ready (pid " + p.pid() + ", health :" + health + ")"
                             + (l.kind == ComponentKind.DNS ? ", serving 127.0.0.1:" + resolvedDnsPort + " udp+tcp" : "")
                             + (l.kind == ComponentKind.KUBE_PROXY ? ", rules on 127.0.0.1:" + rulesPort : "")
-                            + (l.kind == ComponentKind.METRICS_SERVER ? ", https on 127.0.0.1:" + metricsPort : ""));
+                            + (l.kind == ComponentKind.METRICS_SERVER ? ", https on 127.0.0.1:" + metricsPort : "")
+                            + (l.kind == ComponentKind.LOG_STORE ? ", http on 127.0.0.1:" + logStorePort : ""));
         }
-        step("addons", "kube-dns and metrics-server objects through the API server");
+        step("addons", "kube-dns, metrics-server and log-store objects through the API server");
         try {
             ClusterAddons addons = new ClusterAddons(ApiServerConnection.fromKubeconfig(layout.kubeconfig()), timeout);
             ClusterAddons.Outcome o = addons.installKubeDns(dnsIp);
@@ -356,6 +377,8 @@ final class UpCommand implements Callable<Integer> {
                     "addons",
                     "service/" + MetricsServerAddon.NAME + " " + m.service().word + ", apiservice/"
                             + MetricsServerAddon.API_SERVICE + " " + m.apiService().word);
+            ClusterAddons.Outcome ls = addons.installLogStore();
+            done("addons", "service/" + LogStoreAddon.NAME + " " + ls.word + " (kube-system)");
         } catch (AddonsException | IllegalArgumentException e) {
             System.err.println("kubelite up: addons: " + e.getMessage());
             return fail(started, etcdHolder[0], layout, detach, hook);
@@ -377,6 +400,8 @@ final class UpCommand implements Callable<Integer> {
                 + (rulesPort == KUBE_PROXY_RULES_PORT ? "" : " --proxy-address 127.0.0.1:" + rulesPort));
         out.println("  metrics:    kubectl top nodes   (metrics-server https://127.0.0.1:" + metricsPort
                 + ", a usage after two scrapes, " + DurationConverter.format(metricResolution) + " apart)");
+        out.println("  pod logs:   curl -sG 127.0.0.1:" + logStorePort
+                + "/loki/api/v1/query_range --data-urlencode 'query={namespace=\"default\"}'   (log-store)");
         out.println("  logs:       " + rel(layout.logs()) + "/<component>.log");
         out.println(detach ? "  stop:       bin/kubelite down" : "  stop:       Ctrl-C here, or bin/kubelite down");
         if (detach) {
@@ -436,7 +461,7 @@ final class UpCommand implements Callable<Integer> {
      * The kubelet-sim's flags; where its nodes' kube-proxy rules are served and the cluster DNS
      * IP, when it takes those flags.
      */
-    private List<String> kubeletSimArgs(int rulesPort, String dnsIp) {
+    private List<String> kubeletSimArgs(int rulesPort, String dnsIp, int logStorePort, Path logSpool) {
         List<String> args = new ArrayList<>(List.of(
                 "--nodes",
                 Integer.toString(nodes),
@@ -454,6 +479,10 @@ final class UpCommand implements Callable<Integer> {
         }
         if (ComponentKind.KUBELET_SIM.accepts("--cluster-dns")) {
             args.addAll(List.of("--cluster-dns", dnsIp));
+        }
+        if (ComponentKind.KUBELET_SIM.accepts("--log-store-address")) {
+            args.addAll(List.of(
+                    "--log-store-address", "127.0.0.1:" + logStorePort, "--log-spool-dir", logSpool.toString()));
         }
         return args;
     }

@@ -193,6 +193,43 @@ class AddonsTest {
     }
 
     @Test
+    void podLinesReachTheLogStoreWhichItsServiceSelects() throws Exception {
+        assertThat(upOutput).contains("✓ log-store", "service/log-store created");
+        String port = group(upOutput, "http on 127\\.0\\.0\\.1:(\\d+)");
+        assertThat(kubectl.run(
+                                "-n",
+                                "kube-system",
+                                "get",
+                                "pod",
+                                "-l",
+                                "k8s-app=log-store",
+                                "-o",
+                                "jsonpath={.items[0].spec.containers[0].ports[?(@.name==\"http\")].containerPort}")
+                        .ok())
+                .isEqualTo(port);
+        kubectl.run("run", "greeter", "--image=busybox", "--restart=Never", "--", "sh", "-c", "echo hello-log-store")
+                .ok();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String query = java.net.URLEncoder.encode("{pod=\"greeter\"}", StandardCharsets.UTF_8);
+        Poll.until(
+                Duration.ofSeconds(60),
+                "greeter's line in the log store on port " + port,
+                () -> {
+                    try {
+                        return http.send(
+                                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                                        + port + "/loki/api/v1/query_range?query=" + query))
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                                .body();
+                    } catch (Exception e) {
+                        return e.toString();
+                    }
+                },
+                body -> body.contains("hello-log-store") && body.contains("\"node\""));
+    }
+
+    @Test
     void theAddOnsMirrorPodsServeTheirLogs() {
         assertThat(kubectl.run("-n", "kube-system", "logs", "kube-dns-dns-0").ok())
                 .contains("dns zone cluster.local. served on 127.0.0.1:" + dnsPort);

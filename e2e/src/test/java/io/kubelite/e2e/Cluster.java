@@ -205,6 +205,16 @@ final class Cluster implements AutoCloseable {
         return add(ComponentKind.METRICS_SERVER, id, a);
     }
 
+    /**
+     * The log store on 127.0.0.1:{@code port} with its index in {@code dataDir}; kubelet-sims ship
+     * to it with {@code --log-store-address 127.0.0.1:<port>} among their extra flags.
+     */
+    Proc logStore(String id, int port, Path dataDir) {
+        List<String> a = common(id);
+        a.addAll(List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString()));
+        return add(ComponentKind.LOG_STORE, id, a);
+    }
+
     /** Waits until each process answers {@code /readyz} with 200; fails naming the one that did not. */
     void awaitReady(Duration timeout, Proc... ps) {
         long t0 = System.nanoTime();

@@ -11,6 +11,8 @@ import io.kubelite.kubelet.clock.ScheduledTimers;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.config.InformerConfigObjects;
+import io.kubelite.kubelet.logging.NodeEvents;
+import io.kubelite.kubelet.logging.NodeLogAgents;
 import io.kubelite.kubelet.network.SimNetwork;
 import io.kubelite.kubelet.node.NodeAgent;
 import io.kubelite.kubelet.node.NodeConfigLoader;
@@ -41,6 +43,8 @@ import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
 import io.kubelite.store.runtime.RestClientMetrics;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,6 +80,8 @@ public final class KubeletSim implements Component {
     private PodStatusWriter writer;
     private EventRecorder recorder;
     private UsageModel usage;
+    private MeterRegistry registry = new SimpleMeterRegistry();
+    private NodeLogAgents logAgents;
     private volatile boolean started;
     private boolean closed;
 
@@ -87,6 +93,7 @@ public final class KubeletSim implements Component {
     public void start(ComponentContext ctx) throws Exception {
         synchronized (this) {
             restMetrics = RestClientMetrics.of(ctx.meterRegistry());
+            registry = ctx.meterRegistry();
         }
         start(ctx.etcd());
         ctx.readiness().add("nodes-registered", () -> started);
@@ -95,6 +102,11 @@ public final class KubeletSim implements Component {
         pods.recordMetricsIn(ctx.meterRegistry());
         Gauge.builder("kubelet_sim_timer_queue", timers, ScheduledTimers::queued)
                 .register(ctx.meterRegistry());
+    }
+
+    /** The meters (for tests started with {@link #start(Etcd)}: a registry of their own). */
+    MeterRegistry meterRegistry() {
+        return registry;
     }
 
     /** The process's pods (for tests: their metrics). */
@@ -160,6 +172,9 @@ public final class KubeletSim implements Component {
             a.networking(network.forNode(a.name(), options.nodeAddress));
             agents.add(a);
             pods.addAgent(a);
+        }
+        if (options.logStoreAddress != null) {
+            startLogAgents(runtime);
         }
         usage = new UsageModel(timers, scale, options.usageSeed, options.evictionHardMemoryAvailable);
         agents.forEach(a -> a.simulateUsage(usage));
@@ -229,6 +244,28 @@ public final class KubeletSim implements Component {
         LOG.info("node metrics and stats served on {}:{}", options.kubeletBindAddress, logServer.port());
         started = true;
         LOG.info("kubelet-sim running {} nodes", agents.size());
+    }
+
+    /** One log agent per node, spooling before any container runs (a restart resumes the spools). */
+    private void startLogAgents(ContainerRuntime runtime) throws java.io.IOException {
+        EventRecorder r = recorder;
+        NodeEvents nodeEvents = r == null
+                ? NodeEvents.NONE
+                : (node, reason, message) ->
+                        r.event(node, EventRecorder.nodeRef(node, node), "Warning", reason, message);
+        logAgents = new NodeLogAgents(
+                new NodeLogAgents.Config(
+                        options.logStoreAddress,
+                        options.logSpoolDir(),
+                        options.logSpoolBytes(),
+                        options.logFlushInterval),
+                registry,
+                nodeEvents);
+        for (NodeAgent a : agents) {
+            logAgents.addNode(a.name());
+        }
+        runtime.captureLogsWith(logAgents);
+        logAgents.start();
     }
 
     private List<NodeTemplate> templates() throws Exception {
@@ -327,6 +364,9 @@ public final class KubeletSim implements Component {
         }
         if (timers != null) {
             timers.close();
+        }
+        if (logAgents != null) {
+            logAgents.close(); // after the timers: no container writes any more
         }
         if (logServer != null) {
             logServer.close();

@@ -223,6 +223,56 @@ public final class KubeletSimOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     String kubeProxyAddress = "127.0.0.1:10249";
 
+    @Option(
+            names = "--log-store-address",
+            paramLabel = "HOST:PORT",
+            description = "The log store (kubelite log-store) the nodes' log agents ship container lines to;"
+                    + " without it lines stay in kubelet-sim's memory only (default: none).")
+    String logStoreAddress;
+
+    @Option(
+            names = "--log-spool-dir",
+            paramLabel = "DIR",
+            description = "Where the log agents spool captured lines until the log store has them, one"
+                    + " subdirectory per node; a restarted process ships what is left there"
+                    + " (default: <java.io.tmpdir>/kubelite-log-spool).")
+    Path logSpoolDir;
+
+    @Option(
+            names = "--log-spool-bytes",
+            defaultValue = "64Mi",
+            paramLabel = "QUANTITY",
+            description = "Bound of each node's log spool; when it is full the oldest unshipped lines are dropped"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String logSpoolBytes = "64Mi";
+
+    @Option(
+            names = "--log-flush-interval",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "How often each node's log agent sends its spooled lines (default: ${DEFAULT-VALUE}).")
+    Duration logFlushInterval = Duration.ofSeconds(1);
+
+    /** The log spool directory, defaulted. */
+    public Path logSpoolDir() {
+        return logSpoolDir != null ? logSpoolDir : Path.of(System.getProperty("java.io.tmpdir"), "kubelite-log-spool");
+    }
+
+    /** The log spool bound in bytes; throws {@link IllegalArgumentException} naming the flag. */
+    public long logSpoolBytes() {
+        long n;
+        try {
+            n = io.kubelite.api.Quantity.bytes(logSpoolBytes);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--log-spool-bytes: \"" + logSpoolBytes + "\" is not a quantity");
+        }
+        if (n < 1024) {
+            throw new IllegalArgumentException("--log-spool-bytes: must be at least 1Ki, not " + logSpoolBytes);
+        }
+        return n;
+    }
+
     /** The DNS flags as settings; throws {@link IllegalArgumentException} naming a bad flag. */
     public DnsSettings dnsSettings() {
         return DnsSettings.of(clusterDns, clusterDomain, resolvConf);
@@ -252,6 +302,16 @@ public final class KubeletSimOptions {
         int colon = kubeProxyAddress == null ? -1 : kubeProxyAddress.lastIndexOf(':');
         if (colon <= 0 || !kubeProxyAddress.substring(colon + 1).matches("\\d{1,5}")) {
             throw new IllegalArgumentException("--kube-proxy-address: \"" + kubeProxyAddress + "\" is not HOST:PORT");
+        }
+        if (logStoreAddress != null) {
+            int c = logStoreAddress.lastIndexOf(':');
+            if (c <= 0 || !logStoreAddress.substring(c + 1).matches("\\d{1,5}")) {
+                throw new IllegalArgumentException("--log-store-address: \"" + logStoreAddress + "\" is not HOST:PORT");
+            }
+            logSpoolBytes();
+            if (logFlushInterval.isZero() || logFlushInterval.isNegative()) {
+                throw new IllegalArgumentException("--log-flush-interval: must be positive");
+            }
         }
         if (kubeletPort < 0 || kubeletPort > 65535) {
             throw new IllegalArgumentException("--kubelet-port: " + kubeletPort + " is not a port");
@@ -367,6 +427,14 @@ public final class KubeletSimOptions {
 
     public KubeletSimOptions nodeAddress(String ip) {
         this.nodeAddress = ip;
+        return this;
+    }
+
+    public KubeletSimOptions logStore(String hostPort, Path spoolDir, String spoolBytes, Duration flushInterval) {
+        this.logStoreAddress = hostPort;
+        this.logSpoolDir = spoolDir;
+        this.logSpoolBytes = spoolBytes;
+        this.logFlushInterval = flushInterval;
         return this;
     }
 

@@ -9,6 +9,7 @@ import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.config.ContainerConfigException;
 import io.kubelite.kubelet.config.ContainerEnvironment;
 import io.kubelite.kubelet.config.EffectiveSecurityContext;
+import io.kubelite.kubelet.logging.LogSource;
 import io.kubelite.kubelet.network.NodeNetworking;
 import io.kubelite.kubelet.network.ResolvConf;
 import io.kubelite.kubelet.runtime.Behaviour;
@@ -246,6 +247,20 @@ final class ContainerLauncher {
                     .build();
         }
         SimContainer c = runtime.create(ref, spec, config.env(), s.init, s.behaviour, resumeId, resumeStartedAt);
+        // the instance's restart count: a resumed one keeps it; a new one after a finished one is
+        // counted once run() returns, so it is one more than the slot's now
+        boolean restart = !resume && s.lastState != null && s.lastState.hasTerminated();
+        runtime.logCapture()
+                .capture(
+                        new LogSource(
+                                ref.namespace(),
+                                ref.name(),
+                                ref.uid(),
+                                s.name(),
+                                pod.pod().getSpec().getNodeName(),
+                                s.restartCount + (restart ? 1 : 0),
+                                pod.pod().getMetadata().getLabelsMap()),
+                        c.log());
         volumes.mountInto(s.spec, config.env(), c.filesystem());
         if (dns == null) {
             dns = networking.dns(pod.pod(), (type, reason, message) -> pod.event(null, type, reason, message));

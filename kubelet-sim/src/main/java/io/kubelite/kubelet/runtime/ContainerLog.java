@@ -15,8 +15,13 @@ public final class ContainerLog {
     public static final int MAX_LINES = 1000;
     public static final int MAX_LINE_CHARS = 16 * 1024;
 
-    /** One line of output. */
-    public record Line(long timeMillis, String text) {}
+    /**
+     * One line of output. {@code seq} is its position in the instance's output (0 for the first
+     * line, never reused even when the ring drops it): what a node log agent ships as the line's
+     * sequence number, like a position in a CRI log file. A program replayed after a kubelet-sim
+     * restart writes the same lines at the same positions again.
+     */
+    public record Line(long timeMillis, long seq, String text) {}
 
     private final ArrayDeque<Line> lines = new ArrayDeque<>();
     private final StringBuilder partial = new StringBuilder();
@@ -24,6 +29,7 @@ public final class ContainerLog {
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
     private final java.util.function.LongSupplier clock;
     private boolean closed;
+    private long nextSeq;
 
     public ContainerLog(java.util.function.LongSupplier clock) {
         this.clock = clock;
@@ -51,7 +57,7 @@ public final class ContainerLog {
     }
 
     private Line add(long now, String text) {
-        Line l = new Line(now, text);
+        Line l = new Line(now, nextSeq++, text);
         lines.addLast(l);
         while (lines.size() > MAX_LINES) {
             lines.removeFirst();

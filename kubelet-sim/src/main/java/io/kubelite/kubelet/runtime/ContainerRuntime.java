@@ -48,6 +48,8 @@ public final class ContainerRuntime {
     private final TimeScale scale;
     private final ContainerLogStore logs;
     private final RunningContainers containers;
+    /** Set once at start-up, before any pod runs; volatile so pod workers see it. */
+    private volatile io.kubelite.kubelet.logging.LogCapture logCapture = io.kubelite.kubelet.logging.LogCapture.NONE;
 
     public ContainerRuntime(Timers timers, TimeScale scale, ContainerLogStore logs) {
         this(timers, scale, logs, new RunningContainers());
@@ -70,6 +72,15 @@ public final class ContainerRuntime {
 
     public ContainerLogStore logs() {
         return logs;
+    }
+
+    /** Where every new container instance's output is also captured (the node log agents). */
+    public void captureLogsWith(io.kubelite.kubelet.logging.LogCapture capture) {
+        this.logCapture = capture;
+    }
+
+    public io.kubelite.kubelet.logging.LogCapture logCapture() {
+        return logCapture;
     }
 
     /** The current instance of each container: what exec and attach reach. */
