@@ -50,7 +50,7 @@ phase "docker engine ($compose_cmd)"
 
 # all the ports the stack binds on 127.0.0.1 must be free
 busy=()
-for port in 6443 6444 12379 12380 22379 22380 32379 32380 $(seq 10441 10455) 10053 10249; do
+for port in 6443 6444 12379 12380 22379 22380 32379 32380 $(seq 10441 10456) 10053 10249 3100; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then busy+=("$port"); fi
 done
 ((${#busy[@]} == 0)) || fail "ports in use on 127.0.0.1: ${busy[*]} (another kubelite up or compose cluster?)"
@@ -218,13 +218,27 @@ spec:
     spec:
       containers:
       - name: app
-        image: registry.k8s.io/pause:3.9
+        image: busybox:1.36
+        command: [sh, -c, 'echo "smoke-log-line from $HOSTNAME"; sleep 3600']
         resources:
           requests: {cpu: 100m, memory: 64Mi}
 YAML
 wait_for "3 smoke pods Running" want_running 3
 "${kl[@]}" get pods -l app=smoke -o wide
 phase "ReplicaSet: 3 pods Running"
+
+# --- cluster logging: the kubelet-sims' log agents shipped the pods' lines to log-store-1
+# (its Loki API on 127.0.0.1:3100; bash's /dev/tcp, so no HTTP client is needed)
+loki_lines() { # the smoke pods' lines the log store answers for {app="smoke"} |= "smoke-log-line"
+  local q='%7Bapp%3D%22smoke%22%7D%20%7C%3D%20%22smoke-log-line%22'
+  (exec 3<>/dev/tcp/127.0.0.1/3100 \
+    && printf 'GET /loki/api/v1/query_range?query=%s&limit=100 HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$q" >&3 \
+    && cat <&3) 2>/dev/null | grep -o 'smoke-log-line from smoke-[a-z0-9]*' | sort -u | wc -l
+}
+three_pods_logged() { [[ $(loki_lines) -ge 3 ]]; }
+wait_for "the log store to answer the 3 smoke pods' lines" three_pods_logged
+say "log store: $(loki_lines) smoke pods' lines found by {app=\"smoke\"} |= \"smoke-log-line\""
+phase "cluster logging: pods' lines in the log store"
 
 # --- failures: the etcd raft leader and the leading scheduler
 etcd_leader() {
