@@ -51,6 +51,11 @@ final class ApiRequestMetrics {
             return new Labels("CONNECT", "", "", "v1", "nodes", "proxy", "resource");
         }
 
+        /** {@code services/{id}/proxy}: a CONNECT, as kube reports proxy requests. */
+        static Labels serviceProxy() {
+            return new Labels("CONNECT", "", "", "v1", "services", "proxy", "resource");
+        }
+
         /** A request that names no resource: only its method. */
         static Labels nonResource(Request r) {
             return new Labels(r.http().method().name(), "", "", "", "", "", "");

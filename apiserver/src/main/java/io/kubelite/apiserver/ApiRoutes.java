@@ -14,8 +14,10 @@ import io.kubelite.apiserver.pods.PodBinding;
 import io.kubelite.apiserver.pods.PodEviction;
 import io.kubelite.apiserver.pods.PodExecProxy;
 import io.kubelite.apiserver.replicasets.ScaleHandler;
+import io.kubelite.apiserver.services.ServiceProxy;
 import io.kubelite.kinds.autoscaling.scale.Scalable;
 import io.kubelite.kinds.core.node.NodeKind;
+import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.store.ObjectStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,10 +47,12 @@ final class ApiRoutes {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Reviews reviews;
     private final AggregationProxy aggregation;
+    private final ServiceProxy serviceProxy;
 
     ApiRoutes(HandlerContext ctx, SystemEndpoints system, AggregationProxy aggregation, MeterRegistry registry) {
         this.ctx = ctx;
         this.aggregation = aggregation;
+        this.serviceProxy = new ServiceProxy(ctx);
         this.reviews = new Reviews(ctx.auth());
         this.system = system;
         this.requestMetrics = new ApiRequestMetrics(registry);
@@ -99,6 +103,11 @@ final class ApiRoutes {
         Matcher proxy = NodeProxy.PATH.matcher(path);
         if (proxy.matches()) {
             proxyToNode(r, NodeProxy.nodeName(proxy), proxy.group(2));
+            return;
+        }
+        Matcher svcProxy = ServiceProxy.PATH.matcher(path);
+        if (svcProxy.matches()) {
+            proxyToService(r, ServiceProxy.namespace(svcProxy), ServiceProxy.id(svcProxy), svcProxy.group(3));
             return;
         }
         String resourcePath = path;
@@ -256,7 +265,17 @@ final class ApiRoutes {
      */
     private void proxyToNode(Request r, String node, String path) {
         r.labels(ApiRequestMetrics.Labels.nodeProxy());
-        String verb = switch (r.http().method().name()) {
+        String verb = proxyVerb(r);
+        String denied = Auth.deny(r.user(), verb, NodeKind.RESOURCE, "proxy", null, node);
+        if (denied != null) {
+            throw new ApiException(403, "Forbidden", denied, node, "", "nodes", List.of(), null);
+        }
+        withBody(r, null, body -> new NodeProxy(ctx, r).serve(node, path, body));
+    }
+
+    /** The verb a proxy request is authorized as, from its method (kube's RequestInfo). */
+    private static String proxyVerb(Request r) {
+        return switch (r.http().method().name()) {
             case "GET", "HEAD", "OPTIONS" -> "get";
             case "POST" -> "create";
             case "PUT" -> "update";
@@ -264,11 +283,21 @@ final class ApiRoutes {
             case "DELETE" -> "delete";
             default -> throw RequestVerb.notAllowed();
         };
-        String denied = Auth.deny(r.user(), verb, NodeKind.RESOURCE, "proxy", null, node);
+    }
+
+    /**
+     * {@code services/{id}/proxy/{path}}: authorized as {@code services/proxy} with the method's verb,
+     * then {@link ServiceProxy}; not counted in flight, as it may stream. The path may be absent
+     * (kube sends {@code /}). The body is read whole, as bytes, and sent as it came.
+     */
+    private void proxyToService(Request r, String ns, String id, String path) {
+        r.labels(ApiRequestMetrics.Labels.serviceProxy());
+        ServiceProxy.Target t = ServiceProxy.Target.parse(id);
+        String denied = Auth.deny(r.user(), proxyVerb(r), ServiceKind.RESOURCE, "proxy", ns, t.name());
         if (denied != null) {
-            throw new ApiException(403, "Forbidden", denied, node, "", "nodes", List.of(), null);
+            throw new ApiException(403, "Forbidden", denied, t.name(), "", "services", List.of(), null);
         }
-        withBody(r, null, body -> new NodeProxy(ctx, r).serve(node, path, body));
+        RequestBody.readBytes(r, ctx.config().bodyLimit(), body -> serviceProxy.serve(r, ns, t, path, body));
     }
 
     /**

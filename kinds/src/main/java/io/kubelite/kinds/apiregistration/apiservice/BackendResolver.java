@@ -77,6 +77,16 @@ public final class BackendResolver {
                     "ServicePortError",
                     "service/" + name + " in \"" + ns + "\" is not listening on port " + ref.getPort());
         }
+        return endpoint(ns, name, port.getName());
+    }
+
+    /**
+     * A ready endpoint of Service {@code namespace/name} on the slice port named {@code portName}
+     * (kube-proxy's match; {@code ""} is the unnamed port), a loopback one when there is one.
+     * Failures: {@code EndpointsNotFound} (no slices), {@code MissingEndpoints} (no ready address on
+     * that port). Shared by APIService backends and the {@code services/proxy} subresource.
+     */
+    public Backend endpoint(String ns, String name, String portName) {
         List<EndpointSlice> own = new ArrayList<>();
         for (EndpointSlice s : lookup.slices(ns)) {
             if (name.equals(s.getMetadata().getLabelsMap().get(EndpointSliceKind.SERVICE_NAME_LABEL))) {
@@ -90,7 +100,7 @@ public final class BackendResolver {
         Backend first = null;
         for (EndpointSlice s : own) {
             for (EndpointPort ep : s.getPortsList()) {
-                if (!ep.getName().equals(port.getName()) || !ep.hasPort()) {
+                if (!ep.getName().equals(portName) || !ep.hasPort()) {
                     continue;
                 }
                 for (Endpoint e : s.getEndpointsList()) {
@@ -114,7 +124,7 @@ public final class BackendResolver {
             return Backend.failed(
                     "MissingEndpoints",
                     "endpoints for service/" + name + " in \"" + ns + "\" have no addresses with port name \""
-                            + port.getName() + "\"");
+                            + portName + "\"");
         }
         return first;
     }
