@@ -114,8 +114,15 @@ public final class Kl implements Callable<Integer> {
                 new CordonCommand(c),
                 new UncordonCommand(c),
                 new DrainCommand(c),
-                new LogsCommand(c),
+                logs(c),
                 new Inspect(c));
+    }
+
+    /** {@code kl logs POD}, with {@code kl logs search QUERY} as its subcommand. */
+    private static CommandLine logs(KlContext c) {
+        CommandLine logs = new CommandLine(new LogsCommand(c));
+        logs.addSubcommand(new LogsSearchCommand(c));
+        return logs;
     }
 
     /** The global options, which picocli has filled in by the time a command asks. */

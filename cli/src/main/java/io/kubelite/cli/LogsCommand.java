@@ -13,10 +13,13 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code kl logs POD}: copies a container's log from the API server's pod log endpoint to stdout as it
  * arrives; with {@code -f} until the log ends (the container's or the kubelet's connection closes).
+ * {@code kl logs search} ({@link LogsSearchCommand}) is its subcommand, so a pod named {@code search}
+ * must be given as {@code pod/search}.
  */
 @Command(name = "logs", description = "Print the logs of a container in a pod.")
 final class LogsCommand implements Callable<Integer> {
-    @Parameters(arity = "1")
+    // 0..1, checked in call(): picocli would demand it of `kl logs search` too
+    @Parameters(arity = "0..1", paramLabel = "POD")
     String pod;
 
     @Option(names = {"-c", "--container"})
@@ -39,6 +42,9 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (pod == null) {
+            throw new KlException("error: expected 'logs POD' or 'logs search QUERY'", 2);
+        }
         String name = pod.startsWith("pod/") ? pod.substring(4) : pod.startsWith("pods/") ? pod.substring(5) : pod;
         StringBuilder q = new StringBuilder();
         if (container != null) {
