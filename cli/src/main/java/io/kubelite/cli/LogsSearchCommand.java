@@ -3,6 +3,7 @@ package io.kubelite.cli;
 import static io.kubelite.cli.ApiPaths.enc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Parameters;
  * server's service proxy at {@code kube-system/log-store:http}; kl talks only to the API server.
  * Prints the lines as {@code kubectl logs --prefix} does ({@code [pod/NAME/CONTAINER] line}),
  * oldest first. A query the store refuses is its one-line error and exit code 1; no log-store
- * Service (or no ready log store behind it) is a one-line message saying so.
+ * Service (or no ready log store behind it) is a one-line message saying so. With {@code -f} it
+ * then polls for new lines ({@link FollowWindow}) until interrupted.
  */
 @Command(name = "search", description = "Search the cluster's log store with a LogQL query.")
 final class LogsSearchCommand implements Callable<Integer> {
@@ -42,6 +44,14 @@ final class LogsSearchCommand implements Callable<Integer> {
             description = "backward: the newest lines (default); forward: the oldest. Printed oldest first either way.")
     String direction;
 
+    @Option(
+            names = {"-f", "--follow"},
+            description = "After the answer, print new matching lines as they arrive (polls every second).")
+    boolean follow;
+
+    /** How often a followed search asks again. */
+    static final long POLL_MILLIS = 1000;
+
     private final KlContext ctx;
 
     LogsSearchCommand(KlContext ctx) {
@@ -53,12 +63,44 @@ final class LogsSearchCommand implements Callable<Integer> {
         if (!direction.equals("forward") && !direction.equals("backward")) {
             throw new KlException("error: --direction must be forward or backward, not \"" + direction + "\"");
         }
-        JsonNode answer = queryRange("since=" + q(since) + "&limit=" + limit + "&direction=" + direction);
-        for (LokiLines.Line l : LokiLines.of(answer)) {
+        String range = "since=" + q(since) + "&limit=" + limit + "&direction=" + direction;
+        List<LokiLines.Line> first = LokiLines.of(queryRange(range));
+        print(first);
+        if (follow) {
+            follow(range, first);
+        }
+        return 0;
+    }
+
+    /**
+     * Polls {@code query_range} forward from just before the newest line printed until interrupted
+     * (Ctrl-C ends the process), printing the lines not printed yet.
+     */
+    private void follow(String range, List<LokiLines.Line> first) {
+        FollowWindow window = new FollowWindow();
+        window.first(first);
+        while (true) {
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            String params = window.started()
+                    ? "start=" + window.start() + "&limit=" + FOLLOW_LIMIT + "&direction=forward"
+                    : range;
+            print(window.fresh(LokiLines.of(queryRange(params))));
+        }
+    }
+
+    /** The store's most lines per answer: a poll takes as many as it can. */
+    static final int FOLLOW_LIMIT = 5000;
+
+    private void print(List<LokiLines.Line> lines) {
+        for (LokiLines.Line l : lines) {
             ctx.out().println(l.printed());
         }
         ctx.out().flush();
-        return 0;
     }
 
     /** {@code query_range} with the query and {@code params}; the store's or the proxy's error as one line. */

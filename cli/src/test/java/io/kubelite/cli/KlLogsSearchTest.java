@@ -30,7 +30,10 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through the Service {@code kube-system/log-store} and its loopback EndpointSlice.
  */
 @Timeout(90)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KlLogsSearchTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
@@ -155,6 +159,7 @@ class KlLogsSearchTest {
     }
 
     @Test
+    @Order(1) // first: it starts without the log-store Service
     void searchPrintsTheMatchingLinesOldestFirstWithKubectlsPrefixAndTheErrorsAsOneLine() {
         Result none = kl("logs", "search", "{app=\"web\"}");
         assertThat(none.code()).as(none.err()).isEqualTo(1);
@@ -191,5 +196,64 @@ class KlLogsSearchTest {
         assertThat(direction.code()).isEqualTo(1);
         assertThat(direction.err().strip())
                 .isEqualTo("error: --direction must be forward or backward, not \"sideways\"");
+    }
+
+    @Test
+    @Order(2)
+    void followPrintsNewLinesAsTheyArriveOnceEach() throws Exception {
+        Poll.until(Duration.ofSeconds(20), "log-store registered", () -> {
+            if (api.get("/api/v1/namespaces/kube-system/services/log-store").code() == 404) {
+                registerLogStore();
+            }
+            return kl("logs", "search", "{app=\"web\"}").code() == 0;
+        });
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        Thread t = new Thread(() -> Kl.run(
+                new String[] {"--server", api.url(), "logs", "search", "{app=\"api\"}", "-f"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(),
+                Clock.systemUTC()));
+        t.start();
+        try {
+            ingestNow("api-0", 0, "first");
+            Poll.until(
+                    Duration.ofSeconds(20),
+                    "the first line followed",
+                    () -> out.toString(StandardCharsets.UTF_8),
+                    o -> o.equals("[pod/api-0/api] first\n"));
+            ingestNow("api-0", 1, "second");
+            Poll.until(
+                    Duration.ofSeconds(20),
+                    "the second line followed, the first not again",
+                    () -> out.toString(StandardCharsets.UTF_8),
+                    o -> o.equals("[pod/api-0/api] first\n[pod/api-0/api] second\n"));
+            Poll.holds(
+                    Duration.ofSeconds(3),
+                    "no line printed twice",
+                    () -> assertThat(out.toString(StandardCharsets.UTF_8))
+                            .isEqualTo("[pod/api-0/api] first\n[pod/api-0/api] second\n"));
+        } finally {
+            t.interrupt();
+            t.join(10_000);
+        }
+        assertThat(t.isAlive()).as("kl -f ends when interrupted").isFalse();
+    }
+
+    /** One line of pod {@code pod} (app api) stamped now. */
+    static void ingestNow(String pod, int seq, String line) throws Exception {
+        String body = "{\"streams\":[{\"namespace\":\"shop\",\"pod\":\"" + pod + "\",\"podUID\":\"" + pod
+                + "-uid\",\"container\":\"api\",\"node\":\"node-1\",\"stream\":\"stdout\","
+                + "\"podLabels\":{\"app\":\"api\"},\"lines\":[{\"ts\":\"" + nanos(Instant.now()) + "\",\"seq\":"
+                + seq + ",\"line\":\"" + line + "\"}]}]}";
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ingest"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 }
