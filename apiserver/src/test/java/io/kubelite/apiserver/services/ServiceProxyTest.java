@@ -195,4 +195,47 @@ class ServiceProxyTest {
         assertThat(none.exitCode()).isNotZero();
         assertThat(none.err()).contains("no endpoints available for service \"lonely\"");
     }
+
+    @Test
+    void kubectlProxyThenPlainHttpThroughIt() throws Exception {
+        Kubectl kubectl = Kubectl.find(dir, api.url(), null, null);
+        int port = io.kubelite.store.testing.FreePorts.next();
+        Process proxy = new ProcessBuilder(
+                        Kubectl.require(),
+                        "--kubeconfig",
+                        kubectl.kubeconfig().toString(),
+                        "proxy",
+                        "--port",
+                        Integer.toString(port))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("kubectl-proxy.log").toFile())
+                .start();
+        try {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            String url = "http://127.0.0.1:" + port
+                    + "/api/v1/namespaces/kube-system/services/echo:http/proxy/via-kubectl-proxy?k=v";
+            String body = Poll.until(
+                    Duration.ofSeconds(20),
+                    "an answer through kubectl proxy",
+                    () -> {
+                        try {
+                            return client.send(
+                                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                                    .build(),
+                                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                                    .body();
+                        } catch (java.io.IOException e) {
+                            return "not listening yet: " + e;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    b -> b.startsWith("GET "));
+            assertThat(body).startsWith("GET /via-kubectl-proxy?k=v body=");
+        } finally {
+            proxy.destroy();
+            proxy.waitFor();
+        }
+    }
 }
