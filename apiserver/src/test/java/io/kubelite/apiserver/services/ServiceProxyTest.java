@@ -238,4 +238,33 @@ class ServiceProxyTest {
             proxy.waitFor();
         }
     }
+
+    @Test
+    void httpsSchemeReachesATlsBackendWithoutVerifyingIt() throws Exception {
+        io.kubelite.apiserver.testing.SelfSignedCert cert = io.kubelite.apiserver.testing.SelfSignedCert.create(
+                java.nio.file.Files.createDirectories(dir.resolve("tls-backend")));
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                            .setSsl(true)
+                            .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                                    .setCertPath(cert.certFile().toString())
+                                    .setKeyPath(cert.keyFile().toString())))
+                    .requestHandler(req -> req.response().end("tls " + req.uri()))
+                    .listen(0, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get();
+            service("secure", "{\"name\":\"https\",\"port\":443}");
+            slice("secure", "127.0.0.1", "https", tls.actualPort());
+            Resp r = Poll.until(
+                    Duration.ofSeconds(20),
+                    "https:secure:https answers",
+                    () -> api.get("/api/v1/namespaces/kube-system/services/https:secure:443/proxy/s?a=b"),
+                    x -> x.code() == 200);
+            assertThat(r.body()).isEqualTo("tls /s?a=b");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
 }
