@@ -297,6 +297,12 @@ final class ApiRoutes {
         if (denied != null) {
             throw new ApiException(403, "Forbidden", denied, t.name(), "", "services", List.of(), null);
         }
+        if (r.http().canUpgradeToWebSocket()) {
+            // a request read to its end during the look-ups could no longer be upgraded
+            r.http().pause();
+            serviceProxy.serve(r, ns, t, path, null);
+            return;
+        }
         RequestBody.readBytes(r, ctx.config().bodyLimit(), body -> serviceProxy.serve(r, ns, t, path, body));
     }
 

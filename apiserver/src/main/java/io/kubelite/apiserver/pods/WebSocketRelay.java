@@ -15,26 +15,30 @@ import java.util.List;
  * <p>The kubelet side is connected first (so its refusals can still be answered as HTTP)
  * and may say everything and close before the client's upgrade completes — a short
  * command does — so what it sends meanwhile is held here and delivered, close included,
- * once the client is {@link #attach attached}.
+ * once the client is {@link #attach attached}. Text messages pass as text (a service's backend,
+ * e.g. the log store's tail, through the {@code services/proxy} subresource).
  */
-final class WebSocketRelay {
+public final class WebSocketRelay {
     private final WebSocketBase kubelet;
-    private final List<Buffer> held = new ArrayList<>();
+    /** Buffers (binary messages) and Strings (text messages), in the order they came. */
+    private final List<Object> held = new ArrayList<>();
+
     private WebSocketBase client;
     private Short kubeletClose;
     private String kubeletReason;
 
-    /** Starts reading the kubelet's side at once. */
-    WebSocketRelay(WebSocketBase kubelet) {
+    /** Starts reading the kubelet's (the backend's) side at once. */
+    public WebSocketRelay(WebSocketBase kubelet) {
         this.kubelet = kubelet;
         kubelet.binaryMessageHandler(this::fromKubelet);
+        kubelet.textMessageHandler(this::fromKubelet);
         kubelet.closeHandler(v -> kubeletClosed(kubelet.closeStatusCode(), kubelet.closeReason()));
         kubelet.exceptionHandler(e -> kubeletClosed((short) 1011, "proxy error"));
     }
 
     /** The client's side is upgraded: delivers what was held and forwards both ways from now on. */
-    void attach(WebSocketBase c) {
-        List<Buffer> pending;
+    public void attach(WebSocketBase c) {
+        List<Object> pending;
         Short close;
         synchronized (this) {
             client = c;
@@ -42,27 +46,39 @@ final class WebSocketRelay {
             held.clear();
             close = kubeletClose;
         }
-        pending.forEach(c::writeBinaryMessage);
+        pending.forEach(m -> write(c, m));
         if (close != null) {
             closeQuietly(c, close, kubeletReason);
             return;
         }
-        c.binaryMessageHandler(m -> {
-            if (!kubelet.isClosed()) {
-                kubelet.writeBinaryMessage(m);
-                backPressure(c, kubelet);
-            }
-        });
+        c.binaryMessageHandler(m -> toKubelet(c, m));
+        c.textMessageHandler(m -> toKubelet(c, m));
         c.closeHandler(v -> closeQuietly(kubelet, code(c.closeStatusCode()), c.closeReason()));
         c.exceptionHandler(e -> closeQuietly(kubelet, (short) 1011, "proxy error"));
     }
 
     /** The client went away before its upgrade completed. */
-    void abandon() {
+    public void abandon() {
         closeQuietly(kubelet, (short) 1001, "client gone");
     }
 
-    private void fromKubelet(Buffer m) {
+    private void toKubelet(WebSocketBase c, Object m) {
+        if (!kubelet.isClosed()) {
+            write(kubelet, m);
+            backPressure(c, kubelet);
+        }
+    }
+
+    /** {@code m} as the kind of message it came as. */
+    private static void write(WebSocketBase to, Object m) {
+        if (m instanceof Buffer b) {
+            to.writeBinaryMessage(b);
+        } else {
+            to.writeTextMessage((String) m);
+        }
+    }
+
+    private void fromKubelet(Object m) {
         WebSocketBase c;
         synchronized (this) {
             c = client;
@@ -72,7 +88,7 @@ final class WebSocketRelay {
             }
         }
         if (!c.isClosed()) {
-            c.writeBinaryMessage(m);
+            write(c, m);
             backPressure(kubelet, c);
         }
     }

@@ -6,6 +6,7 @@ import io.kubelite.apiserver.ApiException;
 import io.kubelite.apiserver.HandlerContext;
 import io.kubelite.apiserver.Request;
 import io.kubelite.apiserver.WatchCache;
+import io.kubelite.apiserver.pods.WebSocketRelay;
 import io.kubelite.kinds.apiregistration.apiservice.BackendResolver;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.discovery.endpointslice.EndpointSliceKind;
@@ -15,6 +16,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,6 +40,8 @@ import java.util.regex.Pattern;
  * backend that cannot be reached a 503 {@code error trying to reach service}. Pod IPs are
  * simulated, so only loopback endpoints (kubelite's own host-network processes) are proxied to;
  * any other is a 503 saying so. HTTPS backends are not verified, as kube's proxy transport does not.
+ * A WebSocket upgrade is joined to a WebSocket to the backend ({@link WebSocketRelay}); other
+ * upgrades (SPDY) are not served.
  */
 public final class ServiceProxy {
     /** The paths served here; they go on past the subresource name, so {@code PathInfo} does not take them. */
@@ -55,6 +62,8 @@ public final class ServiceProxy {
     private final HandlerContext ctx;
     private final HttpClient http;
     private final HttpClient https;
+    private final WebSocketClient ws;
+    private final WebSocketClient wss;
 
     public ServiceProxy(HandlerContext ctx) {
         this.ctx = ctx;
@@ -62,6 +71,12 @@ public final class ServiceProxy {
         this.https = ctx.vertx()
                 .createHttpClient(
                         new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+        this.ws = ctx.vertx().createWebSocketClient();
+        this.wss = ctx.vertx()
+                .createWebSocketClient(new WebSocketClientOptions()
+                        .setSsl(true)
+                        .setTrustAll(true)
+                        .setVerifyHost(false));
     }
 
     /** A parsed {@code [scheme:]name[:port]}; scheme and port are "" when not given. */
@@ -92,7 +107,11 @@ public final class ServiceProxy {
         return URLDecoder.decode(m.group(2), StandardCharsets.UTF_8);
     }
 
-    /** Proxies {@code r} to Service {@code ns/t.name} at {@code path} (null: {@code /}) with {@code body}. */
+    /**
+     * Proxies {@code r} to Service {@code ns/t.name} at {@code path} (null: {@code /}) with {@code body};
+     * a WebSocket upgrade request (whose body was not read, and which the caller paused) is
+     * joined to a WebSocket to the backend.
+     */
     public void serve(Request r, String ns, Target t, String path, byte[] body) {
         ctx.store()
                 .of(ServiceKind.RESOURCE)
@@ -102,7 +121,12 @@ public final class ServiceProxy {
                         throw ApiException.from(err, ServiceKind.RESOURCE, t.name());
                     }
                     BackendResolver.Backend b = locate(ns, svc, t);
-                    forward(r, t.scheme().isEmpty() ? "http" : t.scheme(), b, path, body);
+                    String scheme = t.scheme().isEmpty() ? "http" : t.scheme();
+                    if (body == null && r.http().canUpgradeToWebSocket()) {
+                        webSocket(r, scheme, b, path);
+                    } else {
+                        forward(r, scheme, b, path, body);
+                    }
                 }));
     }
 
@@ -183,6 +207,52 @@ public final class ServiceProxy {
                     // a client that goes away stops a streamed answer (a followed log, a tail)
                     out.closeHandler(v -> in.request().reset());
                     in.pipeTo(out);
+                }));
+    }
+
+    /**
+     * The backend's WebSocket first, so its refusal is answered as it answered (kube's
+     * upgrade-aware proxy relays it), then the client's upgrade, joined message for message.
+     */
+    private void webSocket(Request r, String scheme, BackendResolver.Backend b, String path) {
+        String query = r.http().query();
+        String uri = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
+        List<String> offered = new java.util.ArrayList<>();
+        String header = r.http().getHeader("Sec-WebSocket-Protocol");
+        if (header != null) {
+            for (String p : header.split(",")) {
+                if (!p.isBlank()) {
+                    offered.add(p.trim());
+                }
+            }
+        }
+        WebSocketConnectOptions opts = new WebSocketConnectOptions()
+                .setHost(b.address())
+                .setPort(b.port())
+                .setURI(uri)
+                .setSubProtocols(offered);
+        (scheme.equals("https") ? wss : ws)
+                .connect(opts)
+                .onComplete(ar -> r.onContext(() -> {
+                    if (ar.failed()) {
+                        if (ar.cause() instanceof UpgradeRejectedException rejected) {
+                            HttpServerResponse out = r.http().response();
+                            out.setStatusCode(rejected.getStatus())
+                                    .end(rejected.getBody() == null ? Buffer.buffer() : rejected.getBody());
+                            return;
+                        }
+                        throw unavailable("error trying to reach service: " + (scheme.equals("https") ? "wss" : "ws")
+                                + "://" + b.address() + ":" + b.port() + uri + ": "
+                                + ar.cause().getMessage());
+                    }
+                    WebSocketRelay relay = new WebSocketRelay(ar.result());
+                    r.http().toWebSocket().onComplete(up -> {
+                        if (up.failed()) {
+                            relay.abandon();
+                        } else {
+                            relay.attach(up.result());
+                        }
+                    });
                 }));
     }
 

@@ -267,4 +267,73 @@ class ServiceProxyTest {
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
     }
+
+    @Test
+    void aWebSocketUpgradeIsJoinedToTheBackendsWebSocketAndARefusalRelayed() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            // greets with the URI it was asked for, then echoes text; refuses /refuse as a bad query
+            io.vertx.core.http.HttpServer backend = vertx.createHttpServer()
+                    .requestHandler(req -> {
+                        if (req.path().equals("/refuse")) {
+                            req.response().setStatusCode(400).end("bad query");
+                            return;
+                        }
+                        req.toWebSocket().onSuccess(ws -> {
+                            ws.writeTextMessage("hello " + ws.uri());
+                            ws.textMessageHandler(m -> ws.writeTextMessage("echo " + m));
+                        });
+                    })
+                    .listen(0, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get();
+            service("sockets", "{\"name\":\"http\",\"port\":80}");
+            slice("sockets", "127.0.0.1", "http", backend.actualPort());
+            String base = api.url().replace("http://", "ws://")
+                    + "/api/v1/namespaces/kube-system/services/sockets:http/proxy";
+            java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
+                @Override
+                public java.util.concurrent.CompletionStage<?> onText(
+                        java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                    got.add(data.toString());
+                    ws.request(1);
+                    return null;
+                }
+            };
+            java.net.http.WebSocket ws = Poll.until(
+                    Duration.ofSeconds(20),
+                    "a WebSocket through the proxy",
+                    () -> {
+                        try {
+                            return java.net.http.HttpClient.newHttpClient()
+                                    .newWebSocketBuilder()
+                                    .buildAsync(java.net.URI.create(base + "/tail?query=x"), listener)
+                                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            return null;
+                        }
+                    },
+                    x -> x != null);
+            assertThat(got.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("hello /tail?query=x");
+            ws.sendText("ping", true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(got.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo ping");
+            ws.sendClose(1000, "done").get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+            java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class,
+                    () -> java.net.http.HttpClient.newHttpClient()
+                            .newWebSocketBuilder()
+                            .buildAsync(java.net.URI.create(base + "/refuse"), listener)
+                            .get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertThat(refused.getCause()).isInstanceOf(java.net.http.WebSocketHandshakeException.class);
+            assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause())
+                            .getResponse()
+                            .statusCode())
+                    .isEqualTo(400);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
 }
