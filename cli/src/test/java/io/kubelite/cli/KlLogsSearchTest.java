@@ -256,4 +256,60 @@ class KlLogsSearchTest {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
+
+    @Test
+    @Order(3)
+    void theStoresTailWebSocketWorksThroughTheServiceProxy() throws Exception {
+        Poll.until(Duration.ofSeconds(20), "log-store registered", () -> {
+            if (api.get("/api/v1/namespaces/kube-system/services/log-store").code() == 404) {
+                registerLogStore();
+            }
+            return kl("logs", "search", "{app=\"web\"}").code() == 0;
+        });
+        java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        StringBuilder partial = new StringBuilder();
+        String url = api.url().replace("http://", "ws://") + LogsSearchCommand.STORE + "/loki/api/v1/tail?query="
+                + java.net.URLEncoder.encode("{app=\"tail\"}", StandardCharsets.UTF_8);
+        java.net.http.WebSocket ws = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(URI.create(url), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(
+                            java.net.http.WebSocket w, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            got.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            String line = "tailed " + System.nanoTime();
+            String body = "{\"streams\":[{\"namespace\":\"shop\",\"pod\":\"tail-0\",\"podUID\":\"tail-0-uid\","
+                    + "\"container\":\"c\",\"node\":\"node-1\",\"stream\":\"stdout\",\"podLabels\":{\"app\":\"tail\"},"
+                    + "\"lines\":[{\"ts\":\"" + nanos(Instant.now()) + "\",\"seq\":1,\"line\":\"" + line + "\"}]}]}";
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ingest"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (seen.stream().noneMatch(m -> m.contains(line)) && System.nanoTime() < deadline) {
+                String m = got.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (m != null) {
+                    seen.add(m);
+                }
+            }
+            assertThat(seen).as("tail messages through the proxy").anyMatch(m -> m.contains(line));
+        } finally {
+            ws.sendClose(1000, "done");
+        }
+    }
 }
