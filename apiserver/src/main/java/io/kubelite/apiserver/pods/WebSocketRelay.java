@@ -19,6 +19,9 @@ import java.util.List;
  * e.g. the log store's tail, through the {@code services/proxy} subresource).
  */
 public final class WebSocketRelay {
+    /** How long held output waits after the client's upgrade (see {@link #attach}). */
+    static final long HELD_DELAY_MS = 100;
+
     private final WebSocketBase kubelet;
     /** Buffers (binary messages) and Strings (text messages), in the order they came. */
     private final List<Object> held = new ArrayList<>();
@@ -36,8 +39,32 @@ public final class WebSocketRelay {
         kubelet.exceptionHandler(e -> kubeletClosed((short) 1011, "proxy error"));
     }
 
-    /** The client's side is upgraded: delivers what was held and forwards both ways from now on. */
+    /**
+     * The client's side is upgraded: delivers what was held and forwards both ways from now on.
+     * What the kubelet said before the upgrade completed is delivered {@link #HELD_DELAY_MS} later:
+     * client-go (kubectl exec) starts reading as soon as its upgrade completes but registers its
+     * stdout/stderr/error streams a moment after, and discards ("Unknown stream id") what comes
+     * for a stream it has not registered yet. A real container's first output never beats that
+     * registration; a simulated command's held output, written in the same instant, can.
+     */
     public void attach(WebSocketBase c) {
+        boolean anyHeld;
+        synchronized (this) {
+            anyHeld = !held.isEmpty();
+        }
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        if (anyHeld && ctx != null) {
+            ctx.owner().setTimer(HELD_DELAY_MS, id -> attachNow(c));
+        } else {
+            attachNow(c);
+        }
+    }
+
+    private void attachNow(WebSocketBase c) {
+        if (c.isClosed()) {
+            closeQuietly(kubelet, (short) 1001, "client gone");
+            return;
+        }
         List<Object> pending;
         Short close;
         synchronized (this) {
