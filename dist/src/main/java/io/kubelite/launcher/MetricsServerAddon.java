@@ -12,10 +12,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * 100/100.
  */
 final class MetricsServerAddon {
-    static final String NAMESPACE = "kube-system";
+    static final String NAMESPACE = AddonService.NAMESPACE;
     static final String NAME = "metrics-server";
     static final String API_SERVICE = "v1beta1.metrics.k8s.io";
-    static final String SERVICE_PATH = "/api/v1/namespaces/" + NAMESPACE + "/services/" + NAME;
+    static final String SERVICE_PATH = AddonService.path(NAME);
     static final String API_SERVICE_PATH = "/apis/apiregistration.k8s.io/v1/apiservices/" + API_SERVICE;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,21 +24,7 @@ final class MetricsServerAddon {
 
     /** The Service's apply configuration (JSON, which is YAML). */
     static String service() {
-        ObjectNode svc = JSON.createObjectNode();
-        svc.put("apiVersion", "v1");
-        svc.put("kind", "Service");
-        ObjectNode meta = svc.putObject("metadata");
-        meta.put("name", NAME);
-        meta.put("namespace", NAMESPACE);
-        meta.putObject("labels").put("k8s-app", NAME);
-        ObjectNode spec = svc.putObject("spec");
-        ObjectNode port = spec.putArray("ports").addObject();
-        port.put("name", "https");
-        port.put("port", 443);
-        port.put("protocol", "TCP");
-        port.put("targetPort", "https");
-        spec.putObject("selector").put("k8s-app", NAME);
-        return svc.toString();
+        return AddonService.of(NAME, "https", 443);
     }
 
     /** The APIService's apply configuration. */
