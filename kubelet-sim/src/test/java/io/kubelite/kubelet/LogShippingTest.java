@@ -8,6 +8,7 @@ import io.kubelite.api.Event;
 import io.kubelite.api.Pod;
 import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.kubelet.logging.LogStoreProcess;
+import io.kubelite.kubelet.logging.LokiQueries;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.FreePorts;
@@ -45,9 +46,9 @@ class LogShippingTest {
     }
 
     /** How often each numbered line {@code "line N"} was stored. */
-    static Map<Integer, Integer> counts(List<LogStoreProcess.StoredLine> lines) {
+    static Map<Integer, Integer> counts(List<LokiQueries.StoredLine> lines) {
         Map<Integer, Integer> counts = new TreeMap<>();
-        for (LogStoreProcess.StoredLine l : lines) {
+        for (LokiQueries.StoredLine l : lines) {
             counts.merge(Integer.parseInt(l.line().substring("line ".length())), 1, Integer::sum);
         }
         return counts;
@@ -68,7 +69,7 @@ class LogShippingTest {
             Pod created = h.create(p);
             h.awaitPhase("counter", "Succeeded", T);
 
-            List<LogStoreProcess.StoredLine> lines = Poll.until(
+            List<LokiQueries.StoredLine> lines = Poll.until(
                     T,
                     "500 lines of counter in the log store",
                     () -> store.query("{pod=\"counter\"}", from, Instant.now().plusSeconds(60)),
@@ -76,7 +77,7 @@ class LogShippingTest {
             Map<Integer, Integer> counts = counts(lines);
             assertThat(counts).as("line numbers stored").hasSize(500);
             assertThat(counts.values()).as("no line stored twice").allMatch(c -> c == 1);
-            LogStoreProcess.StoredLine first = lines.get(0);
+            LokiQueries.StoredLine first = lines.get(0);
             assertThat(first.line()).isEqualTo("line 1");
             assertThat(first.labels().get("namespace").asText()).isEqualTo("default");
             assertThat(first.labels().get("container").asText()).isEqualTo("count");
@@ -107,7 +108,7 @@ class LogShippingTest {
                     T,
                     "restarted twice",
                     p -> SimHarness.status(p, "crash").getRestartCount() >= 2);
-            List<LogStoreProcess.StoredLine> lines = Poll.until(
+            List<LokiQueries.StoredLine> lines = Poll.until(
                     T,
                     "three instances' lines of crasher in the log store",
                     () -> store.query("{pod=\"crasher\"}", from, Instant.now().plusSeconds(60)),
@@ -136,7 +137,7 @@ class LogShippingTest {
             store.start();
             storedAtKill = store.query("{pod=\"ticker\"}", from, Instant.now().plusSeconds(60))
                     .size();
-            List<LogStoreProcess.StoredLine> lines = Poll.until(
+            List<LokiQueries.StoredLine> lines = Poll.until(
                     T,
                     "all 400 lines of ticker after the store's restart",
                     () -> store.query("{pod=\"ticker\"}", from, Instant.now().plusSeconds(60)),

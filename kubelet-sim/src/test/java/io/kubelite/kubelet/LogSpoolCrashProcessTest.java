@@ -5,6 +5,7 @@ import static io.kubelite.kubelet.SimHarness.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubelite.kubelet.logging.LogStoreProcess;
+import io.kubelite.kubelet.logging.LokiQueries;
 import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.FreePorts;
@@ -123,7 +124,7 @@ class LogSpoolCrashProcessTest {
 
             store.start();
             second = launch(prefix, store.address(), spool, log);
-            List<LogStoreProcess.StoredLine> lines = Poll.until(
+            List<LokiQueries.StoredLine> lines = Poll.until(
                     T,
                     "300 lines of writer in the log store",
                     () -> store.query("{pod=\"writer\"}", from, Instant.now().plusSeconds(60)),
@@ -137,7 +138,7 @@ class LogSpoolCrashProcessTest {
                             spooled(spool.resolve("spool-node-0")), unacknowledged(spool.resolve("spool-node-0"))),
                     v -> v.get(0) > 300 && v.get(1) == 0);
             Poll.holds(Duration.ofSeconds(1), "no line stored twice", () -> {
-                List<LogStoreProcess.StoredLine> now =
+                List<LokiQueries.StoredLine> now =
                         store.query("{pod=\"writer\"}", from, Instant.now().plusSeconds(60));
                 Map<Integer, Integer> counts = LogShippingTest.counts(now);
                 assertThat(counts).as("line numbers stored").hasSize(300);

@@ -1,21 +1,16 @@
 package io.kubelite.kubelet.logging;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubelite.logstore.LogStoreMain;
 import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.store.testing.Poll;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,11 +25,7 @@ public final class LogStoreProcess implements AutoCloseable {
     private final Path log;
     private final String etcdEndpoints;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
     private Process process;
-
-    /** One line as the store answers it: its labels and text. */
-    public record StoredLine(JsonNode labels, long tsNanos, String line) {}
 
     public LogStoreProcess(String etcdEndpoints, int port, Path dataDir) throws Exception {
         this.etcdEndpoints = etcdEndpoints;
@@ -87,30 +78,11 @@ public final class LogStoreProcess implements AutoCloseable {
     }
 
     /** Lines {@code query} selects with {@code from ≤ ts < to}, oldest first (at most 5000). */
-    public List<StoredLine> query(String query, Instant from, Instant to) {
-        String q = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start=" + from + "&end=" + to
-                + "&direction=forward&limit=5000";
+    public List<LokiQueries.StoredLine> query(String query, Instant from, Instant to) {
         try {
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create("http://" + address() + "/loki/api/v1/query_range?" + q))
-                            .timeout(Duration.ofSeconds(10))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("query_range answered " + r.statusCode() + ": " + r.body());
-            }
-            List<StoredLine> out = new ArrayList<>();
-            for (JsonNode stream : json.readTree(r.body()).at("/data/result")) {
-                for (JsonNode v : stream.get("values")) {
-                    out.add(new StoredLine(
-                            stream.get("stream"),
-                            Long.parseLong(v.get(0).asText()),
-                            v.get(1).asText()));
-                }
-            }
-            return out;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot query the log store (process log " + log + "): " + e, e);
+            return new LokiQueries(address()).query(query, from, to);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " (process log " + log + ")", e);
         }
     }
 
