@@ -11,11 +11,11 @@ import io.kubelite.kubelet.clock.ScheduledTimers;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.config.InformerConfigObjects;
-import io.kubelite.kubelet.logging.NodeEvents;
 import io.kubelite.kubelet.logging.NodeLogAgents;
 import io.kubelite.kubelet.network.SimNetwork;
 import io.kubelite.kubelet.node.NodeAgent;
 import io.kubelite.kubelet.node.NodeConfigLoader;
+import io.kubelite.kubelet.node.NodeEvents;
 import io.kubelite.kubelet.node.NodeTemplate;
 import io.kubelite.kubelet.node.NodeTemplates;
 import io.kubelite.kubelet.node.NodeTiming;
@@ -139,6 +139,12 @@ public final class KubeletSim implements Component {
             events = PodEvents.of(recorder);
         }
 
+        EventRecorder r = recorder;
+        NodeEvents nodeEvents = r == null
+                ? NodeEvents.NONE
+                : (node, reason, message) ->
+                        r.event(node, EventRecorder.nodeRef(node, node), "Warning", reason, message);
+
         // ConfigMaps, Secrets and Services for containers' environments (and volumes): their
         // informers start with the node informer below
         informers = new SharedInformerFactory(ListerWatchers.etcd(store));
@@ -170,11 +176,12 @@ public final class KubeletSim implements Component {
                     config,
                     options.configSyncPeriod);
             a.networking(network.forNode(a.name(), options.nodeAddress));
+            a.nodeEvents(nodeEvents);
             agents.add(a);
             pods.addAgent(a);
         }
         if (options.logStoreAddress != null) {
-            startLogAgents(runtime);
+            startLogAgents(runtime, nodeEvents);
         }
         usage = new UsageModel(timers, scale, options.usageSeed, options.evictionHardMemoryAvailable);
         agents.forEach(a -> a.simulateUsage(usage));
@@ -247,12 +254,7 @@ public final class KubeletSim implements Component {
     }
 
     /** One log agent per node, spooling before any container runs (a restart resumes the spools). */
-    private void startLogAgents(ContainerRuntime runtime) throws java.io.IOException {
-        EventRecorder r = recorder;
-        NodeEvents nodeEvents = r == null
-                ? NodeEvents.NONE
-                : (node, reason, message) ->
-                        r.event(node, EventRecorder.nodeRef(node, node), "Warning", reason, message);
+    private void startLogAgents(ContainerRuntime runtime, NodeEvents nodeEvents) throws java.io.IOException {
         logAgents = new NodeLogAgents(
                 new NodeLogAgents.Config(
                         options.logStoreAddress,

@@ -1,6 +1,7 @@
 package io.kubelite.kubelet.logging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubelite.kubelet.node.NodeEvents;
 import io.kubelite.kubelet.runtime.ContainerLog;
 import java.io.UncheckedIOException;
 import org.slf4j.Logger;

@@ -73,6 +73,8 @@ public final class NodeAgent implements PodHost {
     private volatile NodeUsage usage;
 
     private volatile NodeNetworking networking = NodeNetworking.NONE;
+    private final NodeHeartbeats heartbeats;
+    private volatile NodeEvents nodeEvents = NodeEvents.NONE;
 
     public NodeAgent(
             NodeTemplate template,
@@ -98,7 +100,8 @@ public final class NodeAgent implements PodHost {
         this.address = address;
         this.fallbackCidr = fallbackCidr;
         this.pods = pods;
-        this.lease = new NodeLeaseRenewer(template.name(), leases, timers, timing);
+        this.heartbeats = new NodeHeartbeats(template.name());
+        this.lease = new NodeLeaseRenewer(template.name(), leases, timers, timing, heartbeats::stopped);
         this.reporter = new NodeStatusReporter(
                 template,
                 address,
@@ -120,6 +123,17 @@ public final class NodeAgent implements PodHost {
     @Override
     public NodeNetworking networking() {
         return networking;
+    }
+
+    /** Where the node's own Warning Events go (none until set). */
+    public void nodeEvents(NodeEvents e) {
+        this.nodeEvents = java.util.Objects.requireNonNull(e, "events");
+    }
+
+    /** True while the node's heartbeats are stopped by its annotation ({@link NodeHeartbeats}). */
+    @Override
+    public boolean heartbeatsStopped() {
+        return heartbeats.stopped();
     }
 
     /**
@@ -149,11 +163,14 @@ public final class NodeAgent implements PodHost {
 
     /**
      * Creates the Node, or adopts an existing one of the same name: labels merged
-     * (ours win), spec kept (podCIDR, taints), status rewritten. Then the Lease.
+     * (ours win), spec kept (podCIDR, taints), status rewritten. Then the Lease. A node whose
+     * heartbeats are stopped by its annotation is adopted as it is: it writes nothing.
      */
     public CompletableFuture<Void> register() {
         return nodes.get(null, name())
-                .thenCompose(this::adopt)
+                .thenCompose(cur -> NodeHeartbeats.stoppedIn(cur.getMetadata().getAnnotationsMap())
+                        ? CompletableFuture.completedFuture(cur)
+                        : adopt(cur))
                 .exceptionallyCompose(err -> {
                     if (StoreException.unwrap(err) instanceof NotFoundException) {
                         return nodes.create(newNode()).exceptionallyCompose(e2 -> {
@@ -218,21 +235,29 @@ public final class NodeAgent implements PodHost {
 
     private void checkStatus() {
         long period = Math.max(1, timing.scale().millis(timing.statusUpdateFrequency()));
+        if (!writeStatus(false, () -> scheduleStatus(period))) {
+            scheduleStatus(period);
+        }
+    }
+
+    /**
+     * Starts a status write when one is due ({@code force}: whatever it holds), unless one is in
+     * flight or heartbeats are stopped; runs {@code then} after it. False when none started.
+     */
+    private boolean writeStatus(boolean force, Runnable then) {
         Node cur = node;
         long now = timers.nowMillis();
-        boolean write;
         synchronized (this) {
-            write = !statusInFlight
+            boolean write = !statusInFlight
+                    && !heartbeats.stopped()
                     && cur != null
-                    && (reporter.differs(cur)
+                    && (force
+                            || reporter.differs(cur)
                             || now - lastStatusWrite >= timing.scale().millis(timing.statusReportFrequency()));
-            if (write) {
-                statusInFlight = true;
+            if (!write) {
+                return false;
             }
-        }
-        if (!write) {
-            scheduleStatus(period);
-            return;
+            statusInFlight = true;
         }
         nodes.guaranteedUpdate(
                         null,
@@ -256,8 +281,18 @@ public final class NodeAgent implements PodHost {
                     } else {
                         LOG.warn("node {}: status update failed: {}", name(), err.getMessage());
                     }
-                    scheduleStatus(period);
+                    then.run();
                 });
+        return true;
+    }
+
+    /** Heartbeats resumed: the Lease, the node's status and its pods' statuses are written at once. */
+    private void resumeHeartbeats() {
+        lease.renewNow();
+        writeStatus(true, () -> {});
+        for (PodWorker w : pods.workersOn(name())) {
+            pods.statusChanged(w);
+        }
     }
 
     /** A newer Node object (from our write or the informer). */
@@ -277,6 +312,11 @@ public final class NodeAgent implements PodHost {
         }
         node = n;
         updateAllocator(n);
+        if (n != null
+                && heartbeats.observe(n.getMetadata().getAnnotationsMap(), nodeEvents) == NodeHeartbeats.Change.RESUMED
+                && !stopped) {
+            resumeHeartbeats();
+        }
     }
 
     private void updateAllocator(Node n) {

@@ -12,6 +12,7 @@ import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * renewTime updated every renew interval (10 s) plus up to 4 % jitter, an owner
  * reference to the Node. Writes are asynchronous and never block a timer thread; a
  * failed renewal is retried at the next tick (after a conflict, from the current value).
+ * While the node's heartbeats are stopped ({@link NodeHeartbeats}) the ticks write nothing.
  */
 final class NodeLeaseRenewer {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLeaseRenewer.class);
@@ -30,14 +32,17 @@ final class NodeLeaseRenewer {
     private final ObjectStore<Lease> leases;
     private final Timers timers;
     private final NodeTiming timing;
+    private final BooleanSupplier paused;
     private Lease last;
     private String nodeUid = "";
     private Timers.Cancellable timer = Timers.Cancellable.NONE;
     private boolean inFlight;
     private boolean stopped;
 
-    NodeLeaseRenewer(String nodeName, ObjectStore<Lease> leases, Timers timers, NodeTiming timing) {
+    NodeLeaseRenewer(
+            String nodeName, ObjectStore<Lease> leases, Timers timers, NodeTiming timing, BooleanSupplier paused) {
         this.nodeName = nodeName;
+        this.paused = paused;
         this.leases = leases;
         this.timers = timers;
         this.timing = timing;
@@ -50,6 +55,11 @@ final class NodeLeaseRenewer {
     /** Renews now (creating the Lease if needed), then keeps renewing. */
     CompletableFuture<Void> start() {
         return renew().thenRun(this::scheduleNext);
+    }
+
+    /** Renews at once, off the schedule (heartbeats resumed); the schedule goes on. */
+    void renewNow() {
+        renew();
     }
 
     synchronized void stop() {
@@ -81,7 +91,7 @@ final class NodeLeaseRenewer {
     private CompletableFuture<Void> renew() {
         Lease base;
         synchronized (this) {
-            if (stopped || inFlight) {
+            if (stopped || inFlight || paused.getAsBoolean()) {
                 return CompletableFuture.completedFuture(null);
             }
             inFlight = true;

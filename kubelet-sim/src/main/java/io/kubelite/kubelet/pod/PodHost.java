@@ -65,4 +65,12 @@ public interface PodHost {
     default PodEvents events() {
         return PodEvents.NONE;
     }
+
+    /**
+     * True while the node's heartbeats are stopped (a node cut off from the control plane): its
+     * pods' status is not written until they resume.
+     */
+    default boolean heartbeatsStopped() {
+        return false;
+    }
 }

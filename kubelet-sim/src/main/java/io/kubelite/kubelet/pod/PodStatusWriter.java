@@ -23,7 +23,8 @@ import java.util.function.Function;
  * (PodScheduled, nominatedNodeName). The write is compare-and-swap on the revision,
  * starting from the informer's copy and retrying from the value a conflict returns.
  * After a graceful deletion, the final status is written and the pod removed with a
- * compare on its uid.
+ * compare on its uid. Nothing is written for a pod whose node's heartbeats are stopped: the
+ * node resubmits its pods when they resume.
  */
 public final class PodStatusWriter implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 10;
@@ -48,7 +49,7 @@ public final class PodStatusWriter implements AutoCloseable {
 
     private Result reconcile(String key) {
         PodWorker w = workers.apply(key);
-        if (w == null) {
+        if (w == null || w.heartbeatsStopped()) {
             return Result.done();
         }
         PodStatus mine = w.snapshot();

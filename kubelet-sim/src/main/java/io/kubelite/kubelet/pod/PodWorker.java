@@ -133,6 +133,11 @@ public final class PodWorker {
         return name;
     }
 
+    /** True while its node's heartbeats are stopped: its status must not be written. */
+    public boolean heartbeatsStopped() {
+        return host.heartbeatsStopped();
+    }
+
     public String uid() {
         return uid;
     }

@@ -1,6 +1,6 @@
-package io.kubelite.kubelet.logging;
+package io.kubelite.kubelet.node;
 
-/** Warning Events on a Node (the spool overflowing). */
+/** Warning Events on a Node (a log spool overflowing, a bad simulation annotation). */
 @FunctionalInterface
 public interface NodeEvents {
     NodeEvents NONE = (node, reason, message) -> {};
