@@ -146,6 +146,32 @@ class NodeHeartbeatsTest {
     }
 
     @Test
+    void aStoppedNodeStaysSilentAcrossAKubeletSimRestart() throws Exception {
+        String prefix = ETCD.newPrefix();
+        String node = "rs-0";
+        try (SimHarness first = new SimHarness(ETCD, prefix, options("rs-"))) {
+            Poll.until(T, "rs-0's lease renewed", () -> renewMillis(first, node), v -> v > 0);
+            annotate(first, node, "stopped");
+            stopsChanging(
+                    "rs-0's lease renewTime", () -> renewMillis(first, node), Duration.ofSeconds(2), Duration.ZERO);
+        }
+        try (SimHarness h = new SimHarness(ETCD, prefix, options("rs-"))) {
+            // the new process adopts rs-0 without a write, and renews rs-1 as usual
+            long lease = renewMillis(h, node);
+            long heartbeat = heartbeatMillis(h, node);
+            advances("rs-1's lease renewTime", () -> renewMillis(h, "rs-1"), renewMillis(h, "rs-1"), T);
+            Poll.holds(Duration.ofSeconds(1), "rs-0 silent after the restart", () -> {
+                assertThat(renewMillis(h, node)).isEqualTo(lease);
+                assertThat(heartbeatMillis(h, node)).isEqualTo(heartbeat);
+            });
+            annotate(h, node, "running");
+            advances("rs-0's lease renewTime", () -> renewMillis(h, node), lease, Duration.ofSeconds(5));
+            advances(
+                    "rs-0's Ready lastHeartbeatTime", () -> heartbeatMillis(h, node), heartbeat, Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void aBadValueWarnsOnceAndHeartbeatsGoOn() throws Exception {
         try (SimHarness h = new SimHarness(ETCD, options("bad-"))) {
             String node = "bad-0";
