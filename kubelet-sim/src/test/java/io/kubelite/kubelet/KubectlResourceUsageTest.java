@@ -121,9 +121,12 @@ class KubectlResourceUsageTest {
         assertThat(loop.cpuThrottledNanos()).isPositive();
         ContainerSnapshot later = throttledBeyond("busy", "loop", loop.cpuThrottledPeriods() + 10);
         assertThat(later.cpuThrottledNanos()).isGreaterThan(loop.cpuThrottledNanos());
+        // Usage grows by the simulated time that passed between the samples (time scale 10), not
+        // by whole CFS periods: a tick that runs late under load counts its extra milliseconds.
+        long simulatedNanos = (later.timestampMillis() - loop.timestampMillis()) * 10 * 1_000_000L;
         assertThat(later.cpuUsageCoreNanos() - loop.cpuUsageCoreNanos())
-                .as("core-nanoseconds used at 0.5 cores per simulated second between two samples")
-                .isEqualTo((later.cpuThrottledPeriods() - loop.cpuThrottledPeriods()) / 10 * 500_000_000L);
+                .as("core-nanoseconds used at 0.5 cores over the %d simulated ns between two samples", simulatedNanos)
+                .isEqualTo(simulatedNanos / 2);
 
         ContainerSnapshot stress = throttledBeyond("cpu-demo", "cpu-demo-ctr", 30);
         assertThat(stress.cpuCores()).as("stress --cpu 2 under a limit of 1").isEqualTo(1.0);
