@@ -101,4 +101,27 @@ class KubectlDiscoveryAndEventsTest {
                         .ok())
                 .isEqualTo("web Successfully assigned default/web to node-1");
     }
+
+    @Test
+    void kubectlEventsForOneObjectSelectsByItsKindNameAndApiVersion() {
+        String now = java.time.Instant.now()
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        for (String pod : new String[] {"api", "api-other"}) {
+            String event = "{\"metadata\":{\"name\":\"" + pod + ".1\"},\"involvedObject\":{\"kind\":\"Pod\","
+                    + "\"apiVersion\":\"v1\",\"name\":\"" + pod + "\",\"namespace\":\"default\"},"
+                    + "\"reason\":\"Pulled\",\"type\":\"Normal\",\"message\":\"pulled for " + pod + "\","
+                    + "\"count\":1,\"firstTimestamp\":\"" + now + "\",\"lastTimestamp\":\"" + now + "\","
+                    + "\"source\":{\"component\":\"kubelet\"}}";
+            assertThat(api.post("/api/v1/namespaces/default/events", event).code())
+                    .isEqualTo(201);
+        }
+        // kubectl asks for involvedObject.kind, .name and .apiVersion in one field selector
+        Kubectl.Result events = kubectl.run("events", "--for", "pod/api");
+        assertThat(events.exitCode()).as(events.err()).isZero();
+        assertThat(events.out().lines().skip(1).toList())
+                .singleElement()
+                .asString()
+                .matches("\\d+s +Normal +Pulled +Pod/api +pulled for api");
+    }
 }
