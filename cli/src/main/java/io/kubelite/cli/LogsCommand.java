@@ -84,6 +84,13 @@ final class LogsCommand implements Callable<Integer> {
         if (pod != null && selector != null) {
             throw new KlException("error: only a selector (-l) or a POD name is allowed");
         }
+        if (pod != null && (allContainers || prefix)) {
+            throw new KlException("error: kl supports --all-containers and --prefix with -l only");
+        }
+        if (selector != null && previous) {
+            throw new KlException("error: -l is answered from the log store, which cannot answer --previous: it does"
+                    + " not record which restart of a container wrote a line");
+        }
         if (maxLogRequests <= 0) {
             throw new KlException("error: --max-log-requests must be greater than 0");
         }

@@ -272,6 +272,10 @@ class KlLogsStoreTest {
         assertThat(bad.err().strip())
                 .isEqualTo("error: unable to use label selector \"replicas>2\" with the log store: \"replicas>2\": the"
                         + " log store cannot compare label values (> and <)");
+        Result previous = kl("-n", "shop", "logs", "-l", "app=web", "-p");
+        assertThat(previous.code()).isEqualTo(1);
+        assertThat(previous.err())
+                .startsWith("error: -l is answered from the log store, which cannot answer --previous");
         Result both = kl("-n", "shop", "logs", "web-0", "-l", "app=web");
         assertThat(both.err().strip()).isEqualTo("error: only a selector (-l) or a POD name is allowed");
     }
