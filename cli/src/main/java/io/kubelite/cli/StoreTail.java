@@ -54,11 +54,13 @@ final class StoreTail {
     private final Consumer<List<LokiLines.Line>> print;
 
     /** What the WebSocket listener hands to the following thread. */
-    private sealed interface Event permits Message, Closed {}
+    sealed interface Event permits Message, Closed {}
 
-    private record Message(String text) implements Event {}
+    /** One whole tail message. */
+    record Message(String text) implements Event {}
 
-    private record Closed(String reason) implements Event {}
+    /** The tail ended, and why. */
+    record Closed(String reason) implements Event {}
 
     StoreTail(
             KlContext ctx,
@@ -116,7 +118,7 @@ final class StoreTail {
             try {
                 // subscribed: now what was committed while no tail was open
                 emit(window, new StorePager(store).all(logql, from(window, fromNanos), now() + 1));
-                String closed = pump(ws, events, window);
+                String closed = pump(events, window);
                 if (closed == null) {
                     return; // interrupted
                 }
@@ -136,7 +138,7 @@ final class StoreTail {
     }
 
     /** Prints the tail's messages until it closes (its reason) or the thread is interrupted (null). */
-    private String pump(WebSocket ws, BlockingQueue<Event> events, FollowWindow window) {
+    String pump(BlockingQueue<Event> events, FollowWindow window) {
         while (true) {
             Event e;
             try {

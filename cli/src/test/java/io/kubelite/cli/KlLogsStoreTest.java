@@ -460,4 +460,37 @@ class KlLogsStoreTest {
         }
         assertThat(t.isAlive()).as("kl -f ends when interrupted").isFalse();
     }
+
+    @Test
+    void droppedEntriesAreReadBackAndPrintedOnce() throws Exception {
+        ingest("drop-0", "c", Map.of("app", "drop"), 0, new long[] {20, 21, 22}, "one", "two", "three");
+        LogStoreClient client = new LogStoreClient(new ApiClient(api.url(), null, null));
+        List<LokiLines.Line> stored = client.queryRange("{app=\"drop\"}", T0, nanos(Instant.now()), 10, true);
+        assertThat(stored).extracting(LokiLines.Line::text).containsExactly("one", "two", "three");
+        String labels = stored.get(0).labels();
+        // the store's message when kl reads too slowly: "one" sent, "two" and "three" dropped
+        String message = "{\"streams\":[{\"stream\":" + labels + ",\"values\":[[\""
+                + stored.get(0).ts()
+                + "\",\"one\"]]}],\"dropped_entries\":[{\"labels\":" + labels + ",\"timestamp\":\""
+                + stored.get(1).ts() + "\"},{\"labels\":" + labels + ",\"timestamp\":\""
+                + stored.get(2).ts()
+                + "\"}]}";
+        String again = "{\"streams\":[{\"stream\":" + labels + ",\"values\":[[\""
+                + stored.get(2).ts() + "\",\"three\"]]}]}";
+        var out = new ByteArrayOutputStream();
+        KlContext ctx = new KlContext(
+                () -> new KlContext.Flags(api.url(), null, null, null, null, false),
+                System.in,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                Map.of(),
+                Clock.systemUTC());
+        List<String> printed = new ArrayList<>();
+        StoreTail tail =
+                new StoreTail(ctx, client, "{app=\"drop\"}", l -> true, ls -> ls.forEach(l -> printed.add(l.text())));
+        var events = new java.util.concurrent.LinkedBlockingQueue<StoreTail.Event>(
+                List.of(new StoreTail.Message(message), new StoreTail.Message(again), new StoreTail.Closed("done")));
+        assertThat(tail.pump(events, new FollowWindow())).isEqualTo("done");
+        assertThat(printed).as("the dropped lines read back, none twice").containsExactly("one", "two", "three");
+    }
 }
