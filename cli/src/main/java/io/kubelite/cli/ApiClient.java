@@ -129,6 +129,21 @@ final class ApiClient {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
+    /**
+     * Opens a WebSocket to {@code path} on the server ({@code ws://} or {@code wss://} with the
+     * same TLS context and bearer token as every request); the future fails with the JDK's
+     * {@link java.net.http.WebSocketHandshakeException} when the server answers without upgrading.
+     */
+    java.util.concurrent.CompletableFuture<java.net.http.WebSocket> webSocket(
+            String path, java.net.http.WebSocket.Listener listener) {
+        java.net.http.WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (token != null && !token.isEmpty()) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        String ws = server.startsWith("https://") ? "wss://" + server.substring(8) : "ws://" + server.substring(7);
+        return b.buildAsync(URI.create(ws + path), listener);
+    }
+
     /** A GET whose transport failures are thrown as they are, for a caller that retries them. */
     Resp tryGet(String path) throws java.io.IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path))

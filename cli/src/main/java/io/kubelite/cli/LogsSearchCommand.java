@@ -1,8 +1,8 @@
 package io.kubelite.cli;
 
-import static io.kubelite.cli.ApiPaths.enc;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kubelite.store.runtime.DurationConverter;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,12 +16,12 @@ import picocli.CommandLine.Parameters;
  * Prints the lines as {@code kubectl logs --prefix} does ({@code [pod/NAME/CONTAINER] line}),
  * oldest first. A query the store refuses is its one-line error and exit code 1; no log-store
  * Service (or no ready log store behind it) is a one-line message saying so. With {@code -f} it
- * then polls for new lines ({@link FollowWindow}) until interrupted.
+ * then follows the store's live tail ({@link StoreTail}) until interrupted.
  */
 @Command(name = "search", description = "Search the cluster's log store with a LogQL query.")
 final class LogsSearchCommand implements Callable<Integer> {
     /** Where the log store's API is, through the API server. */
-    static final String STORE = "/api/v1/namespaces/kube-system/services/log-store:http/proxy";
+    static final String STORE = LogStoreClient.STORE;
 
     @Parameters(
             arity = "1",
@@ -46,11 +46,8 @@ final class LogsSearchCommand implements Callable<Integer> {
 
     @Option(
             names = {"-f", "--follow"},
-            description = "After the answer, print new matching lines as they arrive (polls every second).")
+            description = "After the answer, print new matching lines as they arrive (the store's live tail).")
     boolean follow;
-
-    /** How often a followed search asks again. */
-    static final long POLL_MILLIS = 1000;
 
     private final KlContext ctx;
 
@@ -63,58 +60,26 @@ final class LogsSearchCommand implements Callable<Integer> {
         if (!direction.equals("forward") && !direction.equals("backward")) {
             throw new KlException("error: --direction must be forward or backward, not \"" + direction + "\"");
         }
-        String range = "since=" + q(since) + "&limit=" + limit + "&direction=" + direction;
-        List<LokiLines.Line> first = LokiLines.of(queryRange(range));
+        LogStoreClient store = new LogStoreClient(ctx.client());
+        List<LokiLines.Line> first = store.queryRange(
+                query, "since=" + LogStoreClient.q(since) + "&limit=" + limit + "&direction=" + direction);
         print(first);
         if (follow) {
-            follow(range, first);
+            FollowWindow window = new FollowWindow();
+            window.first(first);
+            Instant now = ctx.clock().instant();
+            long from = (now.getEpochSecond() * 1_000_000_000L + now.getNano())
+                    - DurationConverter.parse(since).toNanos();
+            new StoreTail(ctx, store, query, l -> true, this::print).follow(window, from);
         }
         return 0;
     }
-
-    /**
-     * Polls {@code query_range} forward from just before the newest line printed until interrupted
-     * (Ctrl-C ends the process), printing the lines not printed yet.
-     */
-    private void follow(String range, List<LokiLines.Line> first) {
-        FollowWindow window = new FollowWindow();
-        window.first(first);
-        while (true) {
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            String params = window.started()
-                    ? "start=" + window.start() + "&limit=" + FOLLOW_LIMIT + "&direction=forward"
-                    : range;
-            print(window.fresh(LokiLines.of(queryRange(params))));
-        }
-    }
-
-    /** The store's most lines per answer: a poll takes as many as it can. */
-    static final int FOLLOW_LIMIT = 5000;
 
     private void print(List<LokiLines.Line> lines) {
         for (LokiLines.Line l : lines) {
             ctx.out().println(l.printed());
         }
         ctx.out().flush();
-    }
-
-    /** {@code query_range} with the query and {@code params}; the store's or the proxy's error as one line. */
-    JsonNode queryRange(String params) {
-        ApiClient.Resp r = ctx.client().get(STORE + "/loki/api/v1/query_range?query=" + q(query) + "&" + params);
-        if (r.ok()) {
-            return r.json();
-        }
-        throw failure(r);
-    }
-
-    /** Query-string encoding with {@code %20} for spaces: the proxy passes the query on as it is. */
-    private static String q(String s) {
-        return enc(s).replace("+", "%20");
     }
 
     /** A Status is the API server's (no Service, no endpoints); anything else is the store's own error text. */

@@ -6,37 +6,48 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The lines of a Loki {@code query_range} answer ({@code resultType: streams}), each with its
- * timestamp and the {@code kubectl logs --prefix} prefix ({@code [pod/NAME/CONTAINER]}) made from
- * its stream's labels, oldest first whatever the query's direction (ties keep the answer's order).
+ * The lines of a Loki answer (a {@code query_range} answer's {@code data.result}, or a tail
+ * message's {@code streams}), each with its timestamp, its stream's labels and its pod and
+ * container, oldest first whatever the query's direction (ties keep the answer's order).
  */
 final class LokiLines {
-    /** One line: Unix nanoseconds, the stream's labels as Loki gave them, and the text. */
-    record Line(long ts, String labels, String prefix, String text) {
+    /** One line: Unix nanoseconds, the stream's labels as Loki gave them, its pod and container, and the text. */
+    record Line(long ts, String labels, String pod, String container, String text) {
         /** What identifies a line across overlapping answers (a followed search asks again). */
         String key() {
             return ts + "\u0000" + labels + "\u0000" + text;
         }
 
+        /** {@code kubectl logs --prefix}'s prefix: {@code [pod/NAME/CONTAINER]}. */
+        String prefix() {
+            return "[pod/" + pod + "/" + container + "]";
+        }
+
         String printed() {
-            return prefix + " " + text;
+            return prefix() + " " + text;
         }
     }
 
     private LokiLines() {}
 
-    /** The answer's lines, oldest first. */
+    /** A {@code query_range} answer's lines, oldest first. */
     static List<Line> of(JsonNode answer) {
+        return ofStreams(answer.path("data").path("result"));
+    }
+
+    /** The lines of an array of Loki streams ({@code {"stream":{labels},"values":[[ts,line],...]}}), oldest first. */
+    static List<Line> ofStreams(JsonNode streams) {
         List<Line> lines = new ArrayList<>();
-        for (JsonNode s : answer.path("data").path("result")) {
+        for (JsonNode s : streams) {
             JsonNode labels = s.path("stream");
-            String prefix = "[pod/" + labels.path("pod").asText("?") + "/"
-                    + labels.path("container").asText("?") + "]";
+            String pod = labels.path("pod").asText("?");
+            String container = labels.path("container").asText("?");
             for (JsonNode v : s.path("values")) {
                 lines.add(new Line(
                         Long.parseLong(v.get(0).asText()),
                         labels.toString(),
-                        prefix,
+                        pod,
+                        container,
                         v.get(1).asText()));
             }
         }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** What a followed search prints of overlapping answers: late lines once, nothing twice, nothing the limit cut. */
 class FollowWindowTest {
     static LokiLines.Line line(long seconds, String text) {
-        return new LokiLines.Line(seconds * 1_000_000_000L, "{\"pod\":\"p\"}", "[pod/p/c]", text);
+        return new LokiLines.Line(seconds * 1_000_000_000L, "{\"pod\":\"p\"}", "p", "c", text);
     }
 
     @Test

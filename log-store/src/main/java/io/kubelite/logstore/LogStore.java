@@ -250,8 +250,9 @@ public final class LogStore implements AutoCloseable {
             for (IngestTask task : tasks) {
                 List<StreamOutcome> perStream = new ArrayList<>(task.batches().size());
                 for (StreamBatch b : task.batches()) {
-                    // lines are kept for the tails only while someone tails
-                    perStream.add(index.add(b, minTs, tails.size() == 0 ? l -> {} : added::add));
+                    // always kept for the tails: a tail that subscribes between this add and the
+                    // commit reads its history before the commit and would otherwise never see them
+                    perStream.add(index.add(b, minTs, added::add));
                 }
                 outcomes.add(perStream);
             }
