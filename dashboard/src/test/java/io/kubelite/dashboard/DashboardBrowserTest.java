@@ -104,6 +104,49 @@ class DashboardBrowserTest {
                 .isEqualTo("still here");
     }
 
+    @Test
+    @Order(6)
+    void aServiceAccountSeesOnlyWhatItsOwnTokenMayList() {
+        CLUSTER.kubectl().run("""
+                        apiVersion: v1
+                        kind: Namespace
+                        metadata: {name: team-a}
+                        ---
+                        apiVersion: v1
+                        kind: Secret
+                        metadata:
+                          name: viewer-token
+                          namespace: team-a
+                          annotations: {kubernetes.io/service-account.name: viewer, kubernetes.io/service-account.uid: uid-viewer}
+                        type: kubernetes.io/service-account-token
+                        stringData: {token: team-a-viewer-token-0123456789}
+                        """, java.util.Map.of(), "apply", "-f", "-").ok();
+        BROWSER.driver().manage().deleteAllCookies();
+        BROWSER.open(CLUSTER.url() + "/#/login");
+        signIn("team-a-viewer-token-0123456789");
+        BROWSER.waitForElement(
+                ".user", "the service account signed in", t -> t.equals("system:serviceaccount:team-a:viewer"));
+        // a service account may do everything in its namespace and nothing cluster-wide (the API server's authorizer)
+        BROWSER.waitForElement(
+                ".view-status",
+                "the overview refused: nodes are cluster-scoped",
+                t -> t.equals("user system:serviceaccount:team-a:viewer may not list nodes"));
+
+        BROWSER.open(CLUSTER.url() + "/#/pods?namespace=team-a");
+        BROWSER.waitForElement(".view-status", "team-a's pods, live", t -> t.equals("Live"));
+        CLUSTER.kubectl()
+                .run("-n", "team-a", "run", "api", "--image=nginx", "--restart=Never")
+                .ok();
+        BROWSER.waitForElement(
+                "tr[data-pod='team-a/api'] [data-field=status]", "team-a/api Running", t -> t.equals("Running"));
+
+        BROWSER.open(CLUSTER.url() + "/#/pods");
+        BROWSER.waitForElement(
+                ".view-status",
+                "every namespace's pods refused",
+                t -> t.equals("user system:serviceaccount:team-a:viewer may not list pods in all namespaces"));
+    }
+
     private static void signIn(String token) {
         var field = BROWSER.waitFor("#token");
         field.clear(); // the same page may still hold the last attempt
