@@ -50,7 +50,7 @@ phase "docker engine ($compose_cmd)"
 
 # all the ports the stack binds on 127.0.0.1 must be free
 busy=()
-for port in 6443 6444 12379 12380 22379 22380 32379 32380 $(seq 10441 10456) 10053 10249 3100; do
+for port in 6443 6444 12379 12380 22379 22380 32379 32380 $(seq 10441 10457) 10053 10249 3100 9090; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then busy+=("$port"); fi
 done
 ((${#busy[@]} == 0)) || fail "ports in use on 127.0.0.1: ${busy[*]} (another kubelite up or compose cluster?)"
@@ -239,6 +239,17 @@ three_pods_logged() { [[ $(loki_lines) -ge 3 ]]; }
 wait_for "the log store to answer the 3 smoke pods' lines" three_pods_logged
 say "log store: $(loki_lines) smoke pods' lines found by {app=\"smoke\"} |= \"smoke-log-line\""
 phase "cluster logging: pods' lines in the log store"
+
+# --- the dashboard answers on 127.0.0.1:9090: its page, and 401 for the API without a session
+http_get() { # status line and body of GET $2 on 127.0.0.1:$1
+  (exec 3<>"/dev/tcp/127.0.0.1/$1" \
+    && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n' "$2" "$1" >&3 \
+    && cat <&3) 2>/dev/null
+}
+dashboard_page() { http_get 9090 / | grep -q '<title>kubelite dashboard</title>'; }
+wait_for "the dashboard's page on 127.0.0.1:9090" dashboard_page
+http_get 9090 /api/session | head -n 1 | grep -q ' 401 ' || fail "the dashboard's /api/session did not answer 401 without a session"
+phase "dashboard: page served, API needs a session"
 
 # --- failures: the etcd raft leader and the leading scheduler
 etcd_leader() {

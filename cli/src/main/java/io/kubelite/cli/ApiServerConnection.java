@@ -24,10 +24,12 @@ public final class ApiServerConnection {
 
     private final String server;
     private final ApiClient client;
+    private final javax.net.ssl.SSLContext serverTrust; // the kubeconfig's CA only, no client certificate
 
-    private ApiServerConnection(String server, ApiClient client) {
+    private ApiServerConnection(String server, ApiClient client, javax.net.ssl.SSLContext serverTrust) {
         this.server = server;
         this.client = client;
+        this.serverTrust = serverTrust;
     }
 
     /** Reads {@code kubeconfig}'s current context. */
@@ -46,19 +48,17 @@ public final class ApiServerConnection {
             throw new IllegalArgumentException("kubeconfig " + kubeconfig + " names no server in its current context");
         }
         if (!server.startsWith("https://")) {
-            return new ApiServerConnection(server, new ApiClient(server, config.token(), null));
+            return new ApiServerConnection(server, new ApiClient(server, config.token(), null), null);
         }
         try {
+            boolean insecure = "true".equals(config.insecure());
             return new ApiServerConnection(
                     server,
                     new ApiClient(
                             server,
                             config.token(),
-                            Tls.context(
-                                    config.caPem(),
-                                    "true".equals(config.insecure()),
-                                    config.certPem(),
-                                    config.keyPem())));
+                            Tls.context(config.caPem(), insecure, config.certPem(), config.keyPem())),
+                    Tls.context(config.caPem(), insecure));
         } catch (KlException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -67,6 +67,28 @@ public final class ApiServerConnection {
     /** The server's URL, e.g. {@code https://127.0.0.1:6443}. */
     public String server() {
         return server;
+    }
+
+    /**
+     * A connection to the same server, trusting the same CA, that proves who it is with {@code
+     * token} alone (no client certificate): for a program acting for a user who signed in with a
+     * bearer token (the dashboard), so that the API server authenticates and authorizes that user.
+     */
+    public ApiServerConnection withBearerToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("an empty bearer token");
+        }
+        return new ApiServerConnection(server, new ApiClient(server, token, serverTrust), serverTrust);
+    }
+
+    /**
+     * Opens a streaming GET (a watch) and returns the response whatever its status; the caller
+     * reads and closes the body. {@code headerTimeout} bounds the wait for the response's headers
+     * (zero: no bound); the body may stream for as long as the server keeps it open.
+     */
+    public java.net.http.HttpResponse<java.io.InputStream> openStream(String path, java.time.Duration headerTimeout)
+            throws IOException, InterruptedException {
+        return client.open(path, headerTimeout);
     }
 
     /** One GET; transport failures (refused, reset, timeout, TLS) are thrown. */

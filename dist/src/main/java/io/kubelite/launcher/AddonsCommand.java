@@ -55,6 +55,8 @@ final class AddonsCommand implements Callable<Integer> {
                     "apiservice.apiregistration.k8s.io/" + MetricsServerAddon.API_SERVICE + " " + m.apiService().word);
             ClusterAddons.Outcome ls = new ClusterAddons(api, timeout).installLogStore();
             System.out.println("service/" + LogStoreAddon.NAME + " " + ls.word + " (kube-system)");
+            ClusterAddons.Outcome db = new ClusterAddons(api, timeout).installDashboard();
+            System.out.println("service/" + DashboardAddon.NAME + " " + db.word + " (kube-system)");
             return 0;
         } catch (AddonsException | IllegalArgumentException e) {
             System.err.println("kubelite addons: " + e.getMessage());

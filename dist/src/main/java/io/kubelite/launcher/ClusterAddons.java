@@ -108,6 +108,15 @@ final class ClusterAddons {
                 "Service " + LogStoreAddon.NAMESPACE + "/" + LogStoreAddon.NAME);
     }
 
+    /** Service kube-system/kubelite-dashboard, to the dashboard mirror pod's named port {@code http}. */
+    Outcome installDashboard() throws AddonsException {
+        awaitApiServer();
+        return apply(
+                DashboardAddon.SERVICE_PATH,
+                DashboardAddon.service(),
+                "Service " + AddonService.NAMESPACE + "/" + DashboardAddon.NAME);
+    }
+
     /** Server-side apply of {@code body} at {@code path}, forced, as field manager {@link #FIELD_MANAGER}. */
     private Outcome apply(String path, String body, String what) throws AddonsException {
         ApiServerConnection.Response cur = get(path);

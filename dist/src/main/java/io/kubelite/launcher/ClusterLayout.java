@@ -31,6 +31,11 @@ public record ClusterLayout(Path root) {
         return root.resolve("log-spool");
     }
 
+    /** The dashboard's one-time login code, written fresh by each {@code up} (0600; the dashboard deletes it). */
+    public Path dashboardLoginCode() {
+        return root.resolve("dashboard-login-code");
+    }
+
     public Path state() {
         return root.resolve("cluster.json");
     }

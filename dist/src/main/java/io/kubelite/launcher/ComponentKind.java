@@ -2,6 +2,7 @@ package io.kubelite.launcher;
 
 import io.kubelite.apiserver.ApiServerMain;
 import io.kubelite.controllers.ControllerManagerMain;
+import io.kubelite.dashboard.DashboardMain;
 import io.kubelite.dns.DnsMain;
 import io.kubelite.etcdlite.EtcdLite;
 import io.kubelite.kubelet.KubeletSimMain;
@@ -31,6 +32,8 @@ public enum ComponentKind {
     METRICS_SERVER("metrics-server", MetricsServerMain.class, MetricsServerMain::main),
     /** The cluster's log store, fed by the nodes' log agents: {@code kubelite log-store --data-dir D --port 3100}. */
     LOG_STORE("log-store", LogStoreMain.class, LogStoreMain::main),
+    /** The web UI, through the API server only: {@code kubelite dashboard --kubeconfig K --port 9090}. */
+    DASHBOARD("dashboard", DashboardMain.class, DashboardMain::main),
     /** Single-node etcd v3 API server: {@code kubelite etcdlite --data-dir D --listen 127.0.0.1:2379}. */
     ETCDLITE("etcdlite", EtcdLite.class, EtcdLite::main);
 

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "kubelite 0.1.0",
         description = "A Kubernetes-style control plane over a real etcd.%n%n"
-                + "Server processes: apiserver, controller-manager, scheduler, kubelet-sim, dns, kube-proxy "
+                + "Server processes: apiserver, controller-manager, scheduler, kubelet-sim, dns, kube-proxy, "
+                + "metrics-server, log-store, dashboard "
                 + "(each takes --help).%n",
         subcommands = {
             UpCommand.class,

@@ -280,6 +280,20 @@ final class UpCommand implements Callable<Integer> {
         int metricsPort = freePort();
         // Loki's port when free: where Grafana and curl users look first
         int logStorePort = LoopbackPorts.isFree(LOG_STORE_PORT) ? LOG_STORE_PORT : freePort();
+        DashboardLaunch dashboard = DashboardLaunch.plan(
+                layout, LoopbackPorts.isFree(DashboardLaunch.DEFAULT_PORT) ? DashboardLaunch.DEFAULT_PORT : freePort());
+        ServedEndpoints served = new ServedEndpoints()
+                .add(
+                        ComponentKind.DNS,
+                        "127.0.0.1:" + resolvedDnsPort + " udp+tcp",
+                        "serving 127.0.0.1:" + resolvedDnsPort + " udp+tcp")
+                .add(ComponentKind.KUBE_PROXY, "rules 127.0.0.1:" + rulesPort, "rules on 127.0.0.1:" + rulesPort)
+                .add(
+                        ComponentKind.METRICS_SERVER,
+                        "https 127.0.0.1:" + metricsPort,
+                        "https on 127.0.0.1:" + metricsPort)
+                .add(ComponentKind.LOG_STORE, "http 127.0.0.1:" + logStorePort, "http on 127.0.0.1:" + logStorePort)
+                .add(ComponentKind.DASHBOARD, dashboard.endpoint(), "page on " + dashboard.pageUrl());
         List<Launch> plan = List.of(
                 new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),
                 new Launch(
@@ -326,7 +340,8 @@ final class UpCommand implements Callable<Integer> {
                                         "--metric-resolution",
                                         DurationConverter.format(metricResolution),
                                         "--id",
-                                        "metrics-server-0"))));
+                                        "metrics-server-0"))),
+                new Launch(ComponentKind.DASHBOARD, concat(common, dashboard.args())));
         // written before the processes start: the add-ons below go through the API server with it
         if (pki != null) {
             Kubeconfig.writeAdmin(layout.kubeconfig(), pki, state.server);
@@ -338,16 +353,8 @@ final class UpCommand implements Callable<Integer> {
             step(l.kind.command(), "starting");
             ManagedProcess p = ManagedProcess.start(l.kind, l.args, health, layout.log(l.kind.command()));
             started.add(p);
-            // what a user reaches besides the health port, for `kubelite status`
-            String endpoint = switch (l.kind) {
-                case DNS -> "127.0.0.1:" + resolvedDnsPort + " udp+tcp";
-                case KUBE_PROXY -> "rules 127.0.0.1:" + rulesPort;
-                case METRICS_SERVER -> "https 127.0.0.1:" + metricsPort;
-                case LOG_STORE -> "http 127.0.0.1:" + logStorePort;
-                default -> null;
-            };
-            state.processes.add(
-                    new ClusterState.Proc(l.kind.command(), p.pid(), endpoint, health, ManagedProcess.marker(l.kind)));
+            state.processes.add(new ClusterState.Proc(
+                    l.kind.command(), p.pid(), served.endpoint(l.kind), health, ManagedProcess.marker(l.kind)));
             state.save(layout.state());
             PrometheusTargets.write(layout.prometheusTargets(), state);
             if (!p.awaitReady(timeout)) {
@@ -359,15 +366,9 @@ final class UpCommand implements Callable<Integer> {
                 System.err.println(p.logTail(20));
                 return fail(started, etcdHolder[0], layout, detach, hook);
             }
-            done(
-                    l.kind.command(),
-                    "ready (pid " + p.pid() + ", health :" + health + ")"
-                            + (l.kind == ComponentKind.DNS ? ", serving 127.0.0.1:" + resolvedDnsPort + " udp+tcp" : "")
-                            + (l.kind == ComponentKind.KUBE_PROXY ? ", rules on 127.0.0.1:" + rulesPort : "")
-                            + (l.kind == ComponentKind.METRICS_SERVER ? ", https on 127.0.0.1:" + metricsPort : "")
-                            + (l.kind == ComponentKind.LOG_STORE ? ", http on 127.0.0.1:" + logStorePort : ""));
+            done(l.kind.command(), "ready (pid " + p.pid() + ", health :" + health + ")" + served.readyNote(l.kind));
         }
-        step("addons", "kube-dns, metrics-server and log-store objects through the API server");
+        step("addons", "kube-dns, metrics-server, log-store and dashboard objects through the API server");
         try {
             ClusterAddons addons = new ClusterAddons(ApiServerConnection.fromKubeconfig(layout.kubeconfig()), timeout);
             ClusterAddons.Outcome o = addons.installKubeDns(dnsIp);
@@ -379,6 +380,7 @@ final class UpCommand implements Callable<Integer> {
                             + MetricsServerAddon.API_SERVICE + " " + m.apiService().word);
             ClusterAddons.Outcome ls = addons.installLogStore();
             done("addons", "service/" + LogStoreAddon.NAME + " " + ls.word + " (kube-system)");
+            done("addons", "service/" + DashboardAddon.NAME + " " + addons.installDashboard().word + " (kube-system)");
         } catch (AddonsException | IllegalArgumentException e) {
             System.err.println("kubelite up: addons: " + e.getMessage());
             return fail(started, etcdHolder[0], layout, detach, hook);
@@ -402,6 +404,7 @@ final class UpCommand implements Callable<Integer> {
                 + ", a usage after two scrapes, " + DurationConverter.format(metricResolution) + " apart)");
         out.println("  pod logs:   curl -sG 127.0.0.1:" + logStorePort
                 + "/loki/api/v1/query_range --data-urlencode 'query={namespace=\"default\"}'   (log-store)");
+        out.println("  dashboard:  " + dashboard.loginUrl() + "   (one-time link; others sign in with a token)");
         out.println("  logs:       " + rel(layout.logs()) + "/<component>.log");
         out.println(detach ? "  stop:       bin/kubelite down" : "  stop:       Ctrl-C here, or bin/kubelite down");
         if (detach) {

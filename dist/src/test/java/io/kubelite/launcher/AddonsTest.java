@@ -193,6 +193,41 @@ class AddonsTest {
     }
 
     @Test
+    void theDashboardRunsAsAMirrorPodBehindItsServiceAndItsPrintedLinkSignsInOnce() throws Exception {
+        assertThat(upOutput).contains("✓ dashboard", "service/kubelite-dashboard created");
+        String link = group(upOutput, "dashboard:\\s+(http://127\\.0\\.0\\.1:\\d+/\\?login=[0-9a-f]{32})\\s");
+        String port = group(link, ":(\\d+)/");
+        assertThat(kubectl.run(
+                                "-n",
+                                "kube-system",
+                                "get",
+                                "pod",
+                                "-l",
+                                "k8s-app=kubelite-dashboard",
+                                "-o",
+                                "jsonpath={.items[0].metadata.name} {.items[0].spec.containers[0].ports[?(@.name==\"http\")].containerPort}")
+                        .ok())
+                .isEqualTo("kube-dashboard-dashboard-0 " + port);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient(); // follows no redirects
+        var first = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(link)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(first.statusCode()).isEqualTo(303);
+        assertThat(first.headers().firstValue("Location")).hasValue("/#/overview");
+        assertThat(first.headers().firstValue("Set-Cookie").orElse(""))
+                .startsWith("kubelite-dashboard-session=")
+                .containsIgnoringCase("HttpOnly") // attribute names are case-insensitive; Vert.x writes HTTPOnly
+                .contains("SameSite=Strict");
+        var again = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(link)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(again.headers().firstValue("Location")).as("a spent code").hasValue("/#/login?reason=link");
+        assertThat(Files.exists(dir.resolve("dashboard-login-code")))
+                .as("the code file, deleted once read")
+                .isFalse();
+    }
+
+    @Test
     void podLinesReachTheLogStoreWhichItsServiceSelects() throws Exception {
         assertThat(upOutput).contains("✓ log-store", "service/log-store created");
         String port = group(upOutput, "http on 127\\.0\\.0\\.1:(\\d+)");

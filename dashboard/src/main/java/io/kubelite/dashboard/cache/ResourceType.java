@@ -1,0 +1,22 @@
+package io.kubelite.dashboard.cache;
+
+/**
+ * One API resource the dashboard lists and watches, as the API server serves it: its URL
+ * prefix ({@code /api/v1} or {@code /apis/GROUP/VERSION}), plural name and API group (for access
+ * reviews), and whether it is namespaced.
+ */
+public record ResourceType(String apiPrefix, String group, String resource, boolean namespaced) {
+    public static final ResourceType NODES = new ResourceType("/api/v1", "", "nodes", false);
+    public static final ResourceType PODS = new ResourceType("/api/v1", "", "pods", true);
+    public static final ResourceType NAMESPACES = new ResourceType("/api/v1", "", "namespaces", false);
+
+    /** The collection's path across all namespaces, e.g. {@code /api/v1/pods}. */
+    public String collectionPath() {
+        return apiPrefix + "/" + resource;
+    }
+
+    @Override
+    public String toString() {
+        return group.isEmpty() ? resource : resource + "." + group;
+    }
+}

@@ -1,0 +1,139 @@
+package io.kubelite.dashboard.view;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubelite.dashboard.cache.ResourceType;
+import io.kubelite.dashboard.metrics.NodeUsage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The cluster overview: one row per node (zone from {@code topology.kubernetes.io/zone}, Ready /
+ * NotReady / Unknown from its Ready condition, taints, cordon, allocatable vs the summed requests
+ * of its pods vs usage from {@code metrics.k8s.io}, pod count) and a summary per zone. Pod counts
+ * follow the namespace filter; requests are always the node's whole load.
+ */
+final class OverviewView implements View {
+    static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+    static final String NO_ZONE = "(no zone)";
+
+    private final ViewContext ctx;
+
+    OverviewView(ViewContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public String name() {
+        return "overview";
+    }
+
+    @Override
+    public List<ResourceType> reads() {
+        return List.of(ResourceType.NODES, ResourceType.PODS);
+    }
+
+    @Override
+    public long extraGeneration() {
+        return ctx.nodeMetrics().generation();
+    }
+
+    @Override
+    public ViewModel render(ViewQuery query) {
+        Map<String, long[]> load = new HashMap<>(); // node -> {cpu, memory, pods in the query's namespace}
+        Map<String, Integer> phases = new TreeMap<>();
+        for (JsonNode pod : ctx.caches().of(ResourceType.PODS).objects()) {
+            String node = pod.path("spec").path("nodeName").asText("");
+            boolean inQuery =
+                    query.includes(pod.path("metadata").path("namespace").asText());
+            if (inQuery) {
+                phases.merge(pod.path("status").path("phase").asText("Unknown"), 1, Integer::sum);
+            }
+            if (node.isEmpty()) {
+                continue;
+            }
+            long[] l = load.computeIfAbsent(node, n -> new long[3]);
+            if (PodRequests.holdsResources(pod)) {
+                PodRequests r = PodRequests.of(pod);
+                l[0] += r.cpuMillis();
+                l[1] += r.memoryBytes();
+            }
+            if (inQuery) {
+                l[2]++;
+            }
+        }
+        boolean metrics = ctx.nodeMetrics().available();
+        Map<String, NodeUsage> usage = ctx.nodeMetrics().usage();
+        Map<String, ObjectNode> items = new TreeMap<>();
+        Map<String, int[]> zones = new TreeMap<>(); // zone -> {nodes, ready, notReady, unknown}
+        for (JsonNode node : ctx.caches().of(ResourceType.NODES).objects()) {
+            String name = node.path("metadata").path("name").asText();
+            String zone = node.path("metadata").path("labels").path(ZONE_LABEL).asText(NO_ZONE);
+            String ready = readiness(node);
+            int[] z = zones.computeIfAbsent(zone, k -> new int[4]);
+            z[0]++;
+            z[
+                    switch (ready) {
+                        case "Ready" -> 1;
+                        case "NotReady" -> 2;
+                        default -> 3;
+                    }]++;
+            long[] l = load.getOrDefault(name, new long[3]);
+            ObjectNode row = Json.object()
+                    .put("name", name)
+                    .put("zone", zone)
+                    .put("ready", ready)
+                    .put(
+                            "unschedulable",
+                            node.path("spec").path("unschedulable").asBoolean(false))
+                    .put("pods", l[2]);
+            ArrayNode taints = row.putArray("taints");
+            for (JsonNode t : node.path("spec").path("taints")) {
+                String value = t.path("value").asText("");
+                taints.add(t.path("key").asText() + (value.isEmpty() ? "" : "=" + value) + ":"
+                        + t.path("effect").asText());
+            }
+            JsonNode alloc = node.path("status").path("allocatable");
+            row.putObject("allocatable")
+                    .put("cpuMillis", Quantities.cpuMillis(alloc.path("cpu").asText("")))
+                    .put("memoryBytes", Quantities.bytes(alloc.path("memory").asText("")))
+                    .put("pods", Quantities.bytes(alloc.path("pods").asText("")));
+            row.putObject("requests").put("cpuMillis", l[0]).put("memoryBytes", l[1]);
+            NodeUsage u = usage.get(name);
+            if (u == null) {
+                row.putNull("usage");
+            } else {
+                row.putObject("usage").put("cpuMillis", u.cpuMillis()).put("memoryBytes", u.memoryBytes());
+            }
+            items.put(name, row);
+        }
+        ObjectNode summary = Json.object().put("nodes", items.size()).put("metricsAvailable", metrics);
+        ArrayNode zoneRows = summary.putArray("zones");
+        zones.forEach((zone, z) -> zoneRows.addObject()
+                .put("zone", zone)
+                .put("nodes", z[0])
+                .put("ready", z[1])
+                .put("notReady", z[2])
+                .put("unknown", z[3]));
+        ObjectNode podPhases = summary.putObject("podPhases");
+        phases.forEach(podPhases::put);
+        return new ViewModel(summary, items);
+    }
+
+    /** Ready, NotReady or Unknown, from the node's Ready condition (no condition yet: Unknown). */
+    static String readiness(JsonNode node) {
+        for (JsonNode c : node.path("status").path("conditions")) {
+            if (c.path("type").asText().equals("Ready")) {
+                return switch (c.path("status").asText()) {
+                    case "True" -> "Ready";
+                    case "False" -> "NotReady";
+                    default -> "Unknown";
+                };
+            }
+        }
+        return "Unknown";
+    }
+}

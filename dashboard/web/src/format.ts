@@ -1,0 +1,32 @@
+// Numbers as kubectl prints them.
+
+export function age(created: string, now: number): string {
+  const t = Date.parse(created);
+  if (!created || Number.isNaN(t)) return '';
+  let s = Math.max(0, Math.floor((now - t) / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 120) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+export function cpu(millis: number): string {
+  return millis >= 10000 ? `${(millis / 1000).toFixed(0)}` : millis % 1000 === 0 ? `${millis / 1000}` : `${millis}m`;
+}
+
+export function memory(bytes: number): string {
+  const units = ['', 'Ki', 'Mi', 'Gi', 'Ti'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 10 || i === 0 ? v.toFixed(0) : v.toFixed(1)}${units[i]}`;
+}
+
+export function percent(part: number, whole: number): string {
+  return whole > 0 ? `${Math.round((100 * part) / whole)}%` : '–';
+}

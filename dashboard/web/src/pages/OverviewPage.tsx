@@ -1,0 +1,140 @@
+// Cluster overview: nodes grouped by zone with Ready / NotReady / Unknown, taints, cordon,
+// allocatable vs requests vs usage, pods per node (view "overview").
+import { ViewStatus } from '../components/ViewStatus';
+import { cpu, memory, percent } from '../format';
+import type { PageProps } from '../routes';
+import { useView } from '../useView';
+
+interface Zone {
+  zone: string;
+  nodes: number;
+  ready: number;
+  notReady: number;
+  unknown: number;
+}
+
+interface Summary {
+  nodes: number;
+  metricsAvailable: boolean;
+  zones: Zone[];
+  podPhases: Record<string, number>;
+}
+
+interface Resources {
+  cpuMillis: number;
+  memoryBytes: number;
+}
+
+interface NodeRow {
+  name: string;
+  zone: string;
+  ready: 'Ready' | 'NotReady' | 'Unknown';
+  unschedulable: boolean;
+  pods: number;
+  taints: string[];
+  allocatable: Resources & { pods: number };
+  requests: Resources;
+  usage: Resources | null;
+}
+
+export function OverviewPage({ namespace, onUnauthorized }: PageProps) {
+  const view = useView<Summary, NodeRow>('overview', namespace, onUnauthorized);
+  const s = view.summary;
+  const byZone = new Map<string, NodeRow[]>();
+  for (const n of view.rows.values()) {
+    const list = byZone.get(n.zone) ?? [];
+    list.push(n);
+    byZone.set(n.zone, list);
+  }
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">Cluster overview</h1>
+      <ViewStatus state={view} />
+      {s && (
+        <div class="cards">
+          <div class="card">
+            <h2>Nodes</h2>
+            <p class="big">{s.nodes}</p>
+          </div>
+          <div class="card">
+            <h2>Pods{namespace ? ` in ${namespace}` : ''}</h2>
+            <p class="big">{Object.values(s.podPhases).reduce((a, b) => a + b, 0)}</p>
+            <p class="muted">
+              {Object.entries(s.podPhases)
+                .map(([phase, n]) => `${n} ${phase}`)
+                .join(', ') || 'none'}
+            </p>
+          </div>
+          <div class="card">
+            <h2>Usage</h2>
+            <p class="muted" data-metrics={s.metricsAvailable ? 'available' : 'unavailable'}>
+              {s.metricsAvailable ? 'from metrics.k8s.io' : 'unavailable (no metrics-server answers)'}
+            </p>
+          </div>
+        </div>
+      )}
+      {s?.zones.map((z) => (
+        <section class="zone" key={z.zone} data-zone={z.zone} aria-labelledby={`zone-${z.zone}`}>
+          <h2 id={`zone-${z.zone}`}>
+            Zone {z.zone}{' '}
+            <span class="muted">
+              {z.nodes} nodes: <span class="ok">{z.ready} Ready</span>
+              {z.notReady > 0 && <span class="bad">, {z.notReady} NotReady</span>}
+              {z.unknown > 0 && <span class="warn">, {z.unknown} Unknown</span>}
+            </span>
+          </h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Node</th>
+                <th scope="col">Status</th>
+                <th scope="col">Taints</th>
+                <th scope="col">CPU requests / usage</th>
+                <th scope="col">Memory requests / usage</th>
+                <th scope="col">Pods</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(byZone.get(z.zone) ?? [])
+                .sort((a, b) => a.name.localeCompare(b.name))
+                .map((n) => (
+                  <tr key={n.name} data-node={n.name}>
+                    <th scope="row">{n.name}</th>
+                    <td data-field="ready">
+                      <span class={n.ready === 'Ready' ? 'ok' : n.ready === 'NotReady' ? 'bad' : 'warn'}>{n.ready}</span>
+                      {n.unschedulable && <span class="badge">cordoned</span>}
+                    </td>
+                    <td class="taints">{n.taints.length ? n.taints.join(', ') : <span class="muted">none</span>}</td>
+                    <td>
+                      <Bar used={n.requests.cpuMillis} usage={n.usage?.cpuMillis} total={n.allocatable.cpuMillis} fmt={cpu} />
+                    </td>
+                    <td>
+                      <Bar used={n.requests.memoryBytes} usage={n.usage?.memoryBytes} total={n.allocatable.memoryBytes} fmt={memory} />
+                    </td>
+                    <td>
+                      {n.pods} / {n.allocatable.pods}
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </section>
+  );
+}
+
+function Bar({ used, usage, total, fmt }: { used: number; usage?: number; total: number; fmt: (v: number) => string }) {
+  const label = `requests ${fmt(used)} of ${fmt(total)} (${percent(used, total)})${usage !== undefined ? `, usage ${fmt(usage)}` : ', usage unavailable'}`;
+  return (
+    <div class="bar" title={label} aria-label={label}>
+      <div class="bar-track">
+        <div class="bar-requests" style={{ width: `${Math.min(100, total ? (100 * used) / total : 0)}%` }} />
+        {usage !== undefined && <div class="bar-usage" style={{ width: `${Math.min(100, total ? (100 * usage) / total : 0)}%` }} />}
+      </div>
+      <span class="bar-text">
+        {fmt(used)} / {usage !== undefined ? fmt(usage) : '–'} of {fmt(total)}
+      </span>
+    </div>
+  );
+}
