@@ -28,6 +28,7 @@ import org.apache.lucene.index.IndexWriter;
  */
 final class ParallelIndexer implements Closeable {
     private final ExecutorService pool;
+    private final int threads;
     private final Semaphore slots;
     private final List<Future<?>> inFlight = new ArrayList<>();
     private boolean closed;
@@ -36,6 +37,7 @@ final class ParallelIndexer implements Closeable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
+        this.threads = threads;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "logstore-indexer-" + n.incrementAndGet());
@@ -106,6 +108,33 @@ final class ParallelIndexer implements Closeable {
         if (first != null) {
             throw new IOException("adding documents failed", first);
         }
+    }
+
+    /**
+     * Writes {@code writer}'s in-memory segments to disk on the indexer's threads, one segment per
+     * thread at a time, and waits for them: a commit then only fsyncs, instead of flushing every
+     * thread's segment one after another on the committing thread. Call after {@link #await}.
+     */
+    void flush(IndexWriter writer) throws IOException {
+        for (int i = 0; i < threads; i++) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while flushing", e);
+            }
+            inFlight.add(pool.submit(() -> {
+                try {
+                    while (writer.flushNextBuffer()) {
+                        // another segment was written; take the next one, if any
+                    }
+                    return null;
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+        await();
     }
 
     /** Waits for the submitted chunks and forgets their outcome (the caller rolls back anyway). */

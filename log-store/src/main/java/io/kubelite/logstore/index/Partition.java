@@ -220,6 +220,7 @@ final class Partition implements Closeable {
         }
         submitChunk();
         indexer.await(); // every line of the group is in the writer before the commit point is taken
+        indexer.flush(writer);
         for (Map.Entry<String, Long> e : changed.entrySet()) {
             Document state = new Document();
             state.add(new StringField(STATE_ID, e.getKey(), Field.Store.YES));

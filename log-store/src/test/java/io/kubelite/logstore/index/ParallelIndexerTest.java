@@ -61,4 +61,25 @@ class ParallelIndexerTest {
             indexer.await(); // nothing left over from the discarded failure
         }
     }
+
+    @Test
+    void flushWritesTheBufferedSegmentsBeforeTheCommit() throws Exception {
+        try (ByteBuffersDirectory dir = new ByteBuffersDirectory();
+                IndexWriter w = new IndexWriter(dir, new IndexWriterConfig());
+                ParallelIndexer indexer = new ParallelIndexer(2)) {
+            for (int c = 0; c < 8; c++) {
+                indexer.submit(w, docs(c * 100, 100));
+            }
+            indexer.await();
+            assertThat(w.getFlushingBytes() + w.ramBytesUsed()).isPositive();
+
+            indexer.flush(w);
+
+            assertThat(w.numRamDocs()).isZero(); // nothing left for the commit to flush
+            w.commit();
+            try (DirectoryReader r = DirectoryReader.open(dir)) {
+                assertThat(r.numDocs()).isEqualTo(800);
+            }
+        }
+    }
 }
