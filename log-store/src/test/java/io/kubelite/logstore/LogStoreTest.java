@@ -307,4 +307,44 @@ class LogStoreTest {
     private static IngestRequest.Line line(long seq, String text) {
         return new IngestRequest.Line(Long.toString(nanos(T0) + seq), seq, text);
     }
+
+    @Test
+    void largeGroupsSpanningChunksAndPartitionsAreStoredWhole() throws Exception {
+        LogStore s = store(Duration.ZERO, 0);
+        // 3,000 lines 40 ms apart from 07:59 to 08:01: several indexer chunks, two hourly partitions
+        List<IngestRequest.Line> many = new ArrayList<>();
+        for (long i = 0; i < 3_000; i++) {
+            many.add(new IngestRequest.Line(
+                    Long.toString(nanos(T0.plus(Duration.ofMinutes(59))) + i * 40_000_000L), i, "line " + i));
+        }
+        IngestResponse r = ingest(s, stream("shop", "web-0", "web", "web", "stdout", many));
+
+        assertThat(r.streams().get(0)).extracting("storedSeq", "accepted").containsExactly(2999L, 3000);
+        assertThat(s.partitions()).hasSize(2);
+        List<String> all = query(s, "{app=\"web\"}", 5000, true);
+        assertThat(all).hasSize(3000).startsWith("line 0", "line 1").endsWith("line 2999");
+    }
+
+    @Test
+    void aPartitionWrittenWithFullTextPostingsStillTakesLines() throws Exception {
+        // partitions written before the line field dropped frequencies, positions and norms keep them:
+        // Lucene refuses to change how an existing field is indexed
+        Path legacy = dir.resolve("20261205T070000Z-PT1H");
+        try (var d = org.apache.lucene.store.FSDirectory.open(legacy);
+                var w = new org.apache.lucene.index.IndexWriter(
+                        d,
+                        new org.apache.lucene.index.IndexWriterConfig(new io.kubelite.logstore.index.LogAnalyzer()))) {
+            var doc = new org.apache.lucene.document.Document();
+            doc.add(new org.apache.lucene.document.TextField(
+                    "line", "old line", org.apache.lucene.document.Field.Store.YES));
+            w.addDocument(doc);
+            w.commit();
+        }
+        LogStore s = store(Duration.ZERO, 0);
+        IngestResponse r = ingest(s, stream("shop", "web-0", "web", "web", "stdout", lines(1, 3, "error")));
+
+        assertThat(r.streams().get(0)).extracting("accepted").isEqualTo(3);
+        assertThat(query(s, "{app=\"web\"} |= \"error\"", 100, true))
+                .containsExactly("line 1 error", "line 2 error", "line 3 error");
+    }
 }

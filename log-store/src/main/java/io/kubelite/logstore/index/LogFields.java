@@ -8,18 +8,23 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.IndexOptions;
 
 /**
  * The Lucene schema of one log line. Labels are keyword fields named {@code l.<label>} (the
  * prefix keeps them apart from the internal fields whatever a pod's labels are called), so the
  * selector {@code {app="web"}} is the term {@code l.app:web}. {@code ts} (nanoseconds) is a point
  * for range queries and a doc value for sorting; {@code line} is analyzed by {@link LogAnalyzer}
- * for full text and stored raw for regex filters and results; {@code labels} stores the stream's
+ * for full text and stored raw for regex filters and results (indexed as which lines hold each
+ * word, no more: filters never score nor match phrases, so frequencies, positions and norms
+ * would only cost indexing time and disk, see {@link #LINE_TYPE}); {@code labels} stores the stream's
  * label set as JSON (repeated per line, which Lucene's block compression makes cheap).
  */
 public final class LogFields {
@@ -32,6 +37,13 @@ public final class LogFields {
     static final String LONG_RUN = "longrun";
 
     static final String YES = "1";
+
+    /**
+     * How {@code line} is indexed: tokenized, stored, postings with document ids only, no norms.
+     * About a third less indexing work than {@link TextField}'s frequencies, positions and norms,
+     * which the prefilter's term, prefix and wildcard queries never read.
+     */
+    static final FieldType LINE_TYPE = lineType(IndexOptions.DOCS, true);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<TreeMap<String, String>> LABEL_MAP = new TypeReference<>() {};
@@ -59,7 +71,30 @@ public final class LogFields {
         }
     }
 
-    static Document document(Map<String, String> labels, String labelsJson, long tsNanos, long seq, String line) {
+    private static FieldType lineType(IndexOptions options, boolean omitNorms) {
+        FieldType t = new FieldType(TextField.TYPE_STORED);
+        t.setIndexOptions(options);
+        t.setOmitNorms(omitNorms);
+        t.freeze();
+        return t;
+    }
+
+    /**
+     * The field type to index {@code line} with in an index where it is already {@code existing}
+     * (null: not yet): Lucene keeps one way of indexing per field, so partitions written before
+     * {@link #LINE_TYPE} keep theirs ({@link TextField}'s) until retention drops them.
+     */
+    static FieldType lineTypeFor(FieldInfo existing) {
+        if (existing == null
+                || (existing.getIndexOptions() == LINE_TYPE.indexOptions()
+                        && existing.omitsNorms() == LINE_TYPE.omitNorms())) {
+            return LINE_TYPE;
+        }
+        return lineType(existing.getIndexOptions(), existing.omitsNorms());
+    }
+
+    static Document document(
+            Map<String, String> labels, String labelsJson, long tsNanos, long seq, String line, FieldType lineType) {
         Document d = new Document();
         for (Map.Entry<String, String> e : labels.entrySet()) {
             d.add(new StringField(labelField(e.getKey()), e.getValue(), Field.Store.NO));
@@ -69,7 +104,7 @@ public final class LogFields {
         d.add(new NumericDocValuesField(TS, tsNanos));
         d.add(new StoredField(TS, tsNanos));
         d.add(new NumericDocValuesField(SEQ, seq));
-        d.add(new TextField(LINE, line, Field.Store.YES));
+        d.add(new Field(LINE, line, lineType));
         if (hasLongRun(line)) {
             d.add(new StringField(LONG_RUN, YES, Field.Store.NO));
         }

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * {@link #close} are called by one writer thread only; the read methods ({@link #select},
  * {@link #labelNames}, {@link #labelValues}, {@link #storedSeq}, {@link #sizeBytes}) from any
  * thread, and see only committed lines. A partition dropped while a query reads it is skipped by
- * that query.
+ * that query. The writer thread decides which lines are new; Lucene inverts them on a
+ * {@link ParallelIndexer}'s threads (one per core), and {@link #commit} waits for them.
  */
 public final class LogIndex implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(LogIndex.class);
@@ -59,6 +60,7 @@ public final class LogIndex implements Closeable {
     private final Duration partitionLength;
     private final Analyzer analyzer = new LogAnalyzer();
     private final ConcurrentSkipListMap<Long, Partition> partitions = new ConcurrentSkipListMap<>();
+    private final ParallelIndexer indexer = new ParallelIndexer(ParallelIndexer.defaultThreads());
     private boolean closed;
 
     private LogIndex(Path dataDir, Duration partitionLength) {
@@ -86,7 +88,8 @@ public final class LogIndex implements Closeable {
                 }
                 var name = PartitionName.parse(n);
                 if (name.isPresent() && Files.isDirectory(d)) {
-                    index.partitions.put(name.get().startNanos(), Partition.open(name.get(), d, index.analyzer));
+                    index.partitions.put(
+                            name.get().startNanos(), Partition.open(name.get(), d, index.analyzer, index.indexer));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -120,7 +123,7 @@ public final class LogIndex implements Closeable {
                 duplicates++;
                 continue;
             }
-            Document doc = LogFields.document(batch.labels(), labelsJson, ts, seq, batch.lines()[i]);
+            Document doc = LogFields.document(batch.labels(), labelsJson, ts, seq, batch.lines()[i], p.lineType());
             p.add(doc, id, seq, labelsJson);
             added.accept(new IndexedLine(batch.labels(), labelsJson, ts, batch.lines()[i]));
             accepted++;
@@ -170,7 +173,7 @@ public final class LogIndex implements Closeable {
             end = Math.min(end, next);
         }
         PartitionName name = new PartitionName(start, end);
-        Partition p = Partition.open(name, dataDir.resolve(name.dirName()), analyzer);
+        Partition p = Partition.open(name, dataDir.resolve(name.dirName()), analyzer, indexer);
         partitions.put(start, p);
         log.info("log partition {} created", name.dirName());
         return p;
@@ -392,6 +395,7 @@ public final class LogIndex implements Closeable {
             }
         }
         partitions.clear();
+        indexer.close();
         if (first != null) {
             throw first;
         }

@@ -5,20 +5,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
@@ -42,17 +47,23 @@ import org.apache.lucene.store.FSDirectory;
  * partition's mark hide lines the other lost.
  *
  * <p>Writes ({@link #add}, {@link #commit}, {@link #rollback}) come from one thread, the store's
- * writer; {@link #acquire}/{@link #release} from any thread. Searchers are refreshed only after a
+ * writer, which hands the documents to Lucene in chunks through the index's shared
+ * {@link ParallelIndexer}; {@link #acquire}/{@link #release} from any thread. Searchers are refreshed only after a
  * commit, so a query never sees a line that was not yet acknowledged.
  */
 final class Partition implements Closeable {
     private static final String STATE_ID = "state.id";
     private static final String STATE_HW = "state.hw";
     private static final String STATE_LABELS = "state.labels";
+    /** Documents handed to the indexer at once: large enough to amortise the hand-over, small enough to spread a group. */
+    static final int CHUNK_DOCS = 512;
 
     private final PartitionName name;
     private final Path dir;
     private final Analyzer analyzer;
+    private final ParallelIndexer indexer;
+    private List<Document> chunk = new ArrayList<>(CHUNK_DOCS);
+    private FieldType lineType = LogFields.LINE_TYPE;
     private FSDirectory directory;
     private IndexWriter writer;
     // replaced by rollback on the writer thread while queries acquire from others
@@ -67,15 +78,16 @@ final class Partition implements Closeable {
     private boolean dirty;
     private boolean closed;
 
-    private Partition(PartitionName name, Path dir, Analyzer analyzer) {
+    private Partition(PartitionName name, Path dir, Analyzer analyzer, ParallelIndexer indexer) {
         this.name = name;
         this.dir = dir;
         this.analyzer = analyzer;
+        this.indexer = indexer;
     }
 
-    /** Opens (or creates) the partition in {@code dir}, at its last commit. */
-    static Partition open(PartitionName name, Path dir, Analyzer analyzer) throws IOException {
-        Partition p = new Partition(name, dir, analyzer);
+    /** Opens (or creates) the partition in {@code dir}, at its last commit; documents are added through {@code indexer}. */
+    static Partition open(PartitionName name, Path dir, Analyzer analyzer, ParallelIndexer indexer) throws IOException {
+        Partition p = new Partition(name, dir, analyzer, indexer);
         p.openIndex();
         return p;
     }
@@ -83,9 +95,15 @@ final class Partition implements Closeable {
     private void openIndex() throws IOException {
         Files.createDirectories(dir);
         directory = FSDirectory.open(dir);
+        // every group commit flushes a small segment, so merging is most of the write amplification:
+        // merging twice as many segments at once rewrites each line fewer times (log20 instead of log10
+        // of the partition's size in flushes), at the cost of more segments for a query to visit
+        TieredMergePolicy merges =
+                new TieredMergePolicy().setSegmentsPerTier(20).setMaxMergeAtOnce(20);
         IndexWriterConfig cfg = new IndexWriterConfig(analyzer)
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                .setRAMBufferSizeMB(32);
+                .setRAMBufferSizeMB(32)
+                .setMergePolicy(merges);
         IndexWriter w = null;
         SearcherManager m = null;
         try {
@@ -96,6 +114,7 @@ final class Partition implements Closeable {
             committed = new HashMap<>();
             streamLabels.clear();
             readStates();
+            lineType = lineTypeOfIndex();
         } catch (IOException | RuntimeException e) {
             if (m != null) {
                 m.close();
@@ -133,6 +152,22 @@ final class Partition implements Closeable {
         }
     }
 
+    /** How this index already indexes {@code line} (an index keeps one way per field), or how new ones do. */
+    private FieldType lineTypeOfIndex() throws IOException {
+        IndexSearcher s = searchers.acquire();
+        try {
+            return LogFields.lineTypeFor(
+                    FieldInfos.getMergedFieldInfos(s.getIndexReader()).fieldInfo(LogFields.LINE));
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    /** The field type of {@code line} in this partition's documents. */
+    FieldType lineType() {
+        return lineType;
+    }
+
     PartitionName name() {
         return name;
     }
@@ -158,11 +193,20 @@ final class Partition implements Closeable {
 
     /** Adds one line (not yet visible nor durable); {@code seq} must be above {@link #highWater}. */
     void add(Document doc, String instanceId, long seq, String labelsJson) throws IOException {
-        writer.addDocument(doc);
+        chunk.add(doc);
+        if (chunk.size() >= CHUNK_DOCS) {
+            submitChunk();
+        }
         pending.put(instanceId, seq);
         changed.put(instanceId, seq);
         changedLabels.put(instanceId, labelsJson);
         dirty = true;
+    }
+
+    private void submitChunk() throws IOException {
+        List<Document> docs = chunk;
+        chunk = new ArrayList<>(CHUNK_DOCS);
+        indexer.submit(writer, docs);
     }
 
     boolean dirty() {
@@ -174,6 +218,9 @@ final class Partition implements Closeable {
         if (!dirty) {
             return;
         }
+        submitChunk();
+        indexer.await(); // every line of the group is in the writer before the commit point is taken
+        indexer.flush(writer);
         for (Map.Entry<String, Long> e : changed.entrySet()) {
             Document state = new Document();
             state.add(new StringField(STATE_ID, e.getKey(), Field.Store.YES));
@@ -195,6 +242,8 @@ final class Partition implements Closeable {
      * the index at its last commit.
      */
     void rollback() throws IOException {
+        chunk.clear();
+        indexer.discard(); // no chunk may still be adding while the writer rolls back
         searchers.close();
         writer.rollback();
         directory.close();
@@ -232,6 +281,8 @@ final class Partition implements Closeable {
             return;
         }
         closed = true;
+        chunk.clear();
+        indexer.discard();
         try {
             searchers.close();
             writer.rollback(); // the last commit is what was acknowledged; nothing else may become durable
