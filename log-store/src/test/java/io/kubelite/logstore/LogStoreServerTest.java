@@ -124,6 +124,38 @@ class LogStoreServerTest {
     }
 
     @Test
+    void categorizedLabelsNameTheContainerInstanceOfEachLine() throws Exception {
+        IngestRequest.Stream first = stream("shop", "web-0", "web", "web", "stdout", lines(1, 1, "first"));
+        IngestRequest.Stream restarted = new IngestRequest.Stream(
+                "shop", "web-0", "web-0-uid", "web", "node-1", 1, "stdout", first.podLabels(), lines(2, 2, "again"));
+        client.ingest(new IngestRequest(List.of(first, restarted)));
+        String[] params = {
+            "query", "{pod=\"web-0\"}", "start", Long.toString(nanos(T0)), "end", end(), "direction", "forward"
+        };
+
+        JsonNode plain = client.get("/loki/api/v1/query_range", params).json();
+        assertThat(plain.at("/data/result/0/values/0"))
+                .as("Loki's two-element values unless asked")
+                .hasSize(2);
+        assertThat(plain.at("/data/encodingFlags").isMissingNode()).isTrue();
+
+        JsonNode categorized =
+                client.getCategorized("/loki/api/v1/query_range", params).json();
+        assertThat(categorized.at("/data/encodingFlags").toString()).isEqualTo("[\"categorize-labels\"]");
+        JsonNode values = categorized.at("/data/result/0/values");
+        assertThat(values).as(categorized.toString()).hasSize(2);
+        assertThat(values.get(0).get(1).asText()).isEqualTo("line 1 first");
+        assertThat(values.get(0).get(2).toString())
+                .isEqualTo("{\"structuredMetadata\":{\"pod_uid\":\"web-0-uid\",\"restart_count\":\"0\"}}");
+        assertThat(values.get(1)
+                        .get(2)
+                        .path("structuredMetadata")
+                        .path("restart_count")
+                        .asText())
+                .isEqualTo("1");
+    }
+
+    @Test
     void badRequestsAre400AndTheServerKeepsServing() throws Exception {
         LokiClient.Reply parse = client.get("/loki/api/v1/query_range", "query", "{app=\"web\"} |= bad");
         assertThat(parse.status()).isEqualTo(400);

@@ -220,8 +220,20 @@ public final class LogStoreServer implements AutoCloseable {
                     req.getParam("start"), req.getParam("end"), req.getParam("since"), clock.instant());
             int limit = LokiParams.limit(req.getParam("limit"));
             boolean forward = LokiParams.forward(req.getParam("direction"));
-            return json.streams(store.select(q, r.startNanos(), r.endNanos(), limit, forward));
+            return json.streams(store.select(q, r.startNanos(), r.endNanos(), limit, forward), categorize(req));
         });
+    }
+
+    /** Whether the client asked for Loki 3's categorized labels (per-line structured metadata). */
+    private static boolean categorize(HttpServerRequest req) {
+        for (String h : req.headers().getAll("X-Loki-Response-Encoding-Flags")) {
+            for (String flag : h.split(",")) {
+                if (flag.trim().equals(LokiJson.CATEGORIZE_LABELS)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void labels(HttpServerRequest req) {

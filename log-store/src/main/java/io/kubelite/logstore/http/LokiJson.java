@@ -17,7 +17,10 @@ import java.util.Map;
  * Loki's JSON response shapes, written with Jackson's streaming generator:
  * <ul>
  *   <li>streams: {@code {"status":"success","data":{"resultType":"streams","result":[{"stream":{labels},
- *       "values":[["<unix nanos>","line"],...]}]}}}, each stream's values in the query's direction;</li>
+ *       "values":[["<unix nanos>","line"],...]}]}}}, each stream's values in the query's direction;
+ *       asked for categorized labels (Loki 3's {@code X-Loki-Response-Encoding-Flags: categorize-labels}),
+ *       each value has a third element {@code {"structuredMetadata":{"pod_uid":..,"restart_count":..}}}
+ *       naming the container instance that wrote it, and {@code data.encodingFlags} says so;</li>
  *   <li>a list (labels, label values): {@code {"status":"success","data":[...]}};</li>
  *   <li>a tail message: {@code {"streams":[...],"dropped_entries":[{"labels":{},"timestamp":"<nanos>"}]}}.</li>
  * </ul>
@@ -29,7 +32,7 @@ final class LokiJson {
         this.mapper = mapper;
     }
 
-    byte[] streams(List<LogEntry> entries) {
+    byte[] streams(List<LogEntry> entries, boolean categorize) {
         // streams in order of their first line; lines keep the query's order within a stream
         Map<String, List<LogEntry>> byStream = new LinkedHashMap<>();
         for (LogEntry e : entries) {
@@ -47,12 +50,21 @@ final class LokiJson {
                 g.writeRawValue(s.getKey()); // stored as the JSON object it is
                 g.writeArrayFieldStart("values");
                 for (LogEntry e : s.getValue()) {
-                    value(g, e.tsNanos(), e.line());
+                    if (categorize) {
+                        categorizedValue(g, e);
+                    } else {
+                        value(g, e.tsNanos(), e.line());
+                    }
                 }
                 g.writeEndArray();
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (categorize) {
+                g.writeArrayFieldStart("encodingFlags");
+                g.writeString(CATEGORIZE_LABELS);
+                g.writeEndArray();
+            }
             g.writeEndObject();
             g.writeEndObject();
         });
@@ -127,6 +139,24 @@ final class LokiJson {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The encoding flag that asks for per-line structured metadata. */
+    static final String CATEGORIZE_LABELS = "categorize-labels";
+
+    private static void categorizedValue(JsonGenerator g, LogEntry e) throws IOException {
+        g.writeStartArray();
+        g.writeString(Long.toString(e.tsNanos()));
+        g.writeString(e.line());
+        g.writeStartObject();
+        if (e.podUid() != null) {
+            g.writeObjectFieldStart("structuredMetadata");
+            g.writeStringField("pod_uid", e.podUid());
+            g.writeStringField("restart_count", Integer.toString(e.restartCount()));
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeEndArray();
     }
 
     private static void value(JsonGenerator g, long ts, String line) throws IOException {

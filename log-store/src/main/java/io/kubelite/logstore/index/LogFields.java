@@ -3,6 +3,7 @@ package io.kubelite.logstore.index;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubelite.logstore.ingest.InstanceKey;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +26,9 @@ import org.apache.lucene.index.IndexOptions;
  * for full text and stored raw for regex filters and results (indexed as which lines hold each
  * word, no more: filters never score nor match phrases, so frequencies, positions and norms
  * would only cost indexing time and disk, see {@link #LINE_TYPE}); {@code labels} stores the stream's
- * label set as JSON (repeated per line, which Lucene's block compression makes cheap).
+ * label set as JSON (repeated per line, which Lucene's block compression makes cheap);
+ * {@code pod_uid} and {@code restart_count} store which container instance wrote the line (not
+ * labels: a stream outlives its instances, as in Loki; queries return them as structured metadata).
  */
 public final class LogFields {
     static final String LABEL_PREFIX = "l.";
@@ -33,6 +36,8 @@ public final class LogFields {
     static final String SEQ = "seq";
     static final String LINE = "line";
     static final String LABELS = "labels";
+    static final String POD_UID = "pod_uid";
+    static final String RESTART_COUNT = "restart_count";
     /** Marks lines with a letter-or-digit run longer than the analyzer's longest token. */
     static final String LONG_RUN = "longrun";
 
@@ -94,12 +99,20 @@ public final class LogFields {
     }
 
     static Document document(
-            Map<String, String> labels, String labelsJson, long tsNanos, long seq, String line, FieldType lineType) {
+            Map<String, String> labels,
+            String labelsJson,
+            InstanceKey instance,
+            long tsNanos,
+            long seq,
+            String line,
+            FieldType lineType) {
         Document d = new Document();
         for (Map.Entry<String, String> e : labels.entrySet()) {
             d.add(new StringField(labelField(e.getKey()), e.getValue(), Field.Store.NO));
         }
         d.add(new StoredField(LABELS, labelsJson));
+        d.add(new StoredField(POD_UID, instance.podUID()));
+        d.add(new StoredField(RESTART_COUNT, instance.restartCount()));
         d.add(new LongPoint(TS, tsNanos));
         d.add(new NumericDocValuesField(TS, tsNanos));
         d.add(new StoredField(TS, tsNanos));

@@ -25,6 +25,7 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class LogIndex implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(LogIndex.class);
     private static final String DELETING = ".deleting";
-    private static final Set<String> RESULT_FIELDS = Set.of(LogFields.TS, LogFields.LINE, LogFields.LABELS);
+    private static final Set<String> RESULT_FIELDS =
+            Set.of(LogFields.TS, LogFields.LINE, LogFields.LABELS, LogFields.POD_UID, LogFields.RESTART_COUNT);
 
     private final Path dataDir;
     private final Duration partitionLength;
@@ -123,7 +125,8 @@ public final class LogIndex implements Closeable {
                 duplicates++;
                 continue;
             }
-            Document doc = LogFields.document(batch.labels(), labelsJson, ts, seq, batch.lines()[i], p.lineType());
+            Document doc = LogFields.document(
+                    batch.labels(), labelsJson, batch.key(), ts, seq, batch.lines()[i], p.lineType());
             p.add(doc, id, seq, labelsJson);
             added.accept(new IndexedLine(batch.labels(), labelsJson, ts, batch.lines()[i]));
             accepted++;
@@ -291,7 +294,13 @@ public final class LogIndex implements Closeable {
                     continue;
                 }
                 long ts = d.getField(LogFields.TS).numericValue().longValue();
-                out.add(new LogEntry(d.get(LogFields.LABELS), ts, line));
+                IndexableField restart = d.getField(LogFields.RESTART_COUNT);
+                out.add(new LogEntry(
+                        d.get(LogFields.LABELS),
+                        ts,
+                        line,
+                        d.get(LogFields.POD_UID),
+                        restart == null ? -1 : restart.numericValue().intValue()));
                 if (out.size() >= limit) {
                     return;
                 }
