@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** A thin HTTP client for the API server that turns Status errors into kubectl's messages. */
 final class ApiClient {
@@ -48,6 +49,11 @@ final class ApiClient {
     }
 
     Resp call(String method, String path, String contentType, String body) {
+        return call(method, path, contentType, body, Map.of());
+    }
+
+    /** As {@link #call(String, String, String, String)} with extra request headers. */
+    Resp call(String method, String path, String contentType, String body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path))
                 .timeout(Duration.ofSeconds(60))
                 .method(
@@ -59,6 +65,7 @@ final class ApiClient {
         if (token != null && !token.isEmpty()) {
             b.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(b::header);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Resp(r.statusCode(), r.body());

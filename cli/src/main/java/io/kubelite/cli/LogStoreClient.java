@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -56,8 +57,14 @@ final class LogStoreClient {
                 listener);
     }
 
+    /**
+     * Loki 3's request for per-line structured metadata: the store then names the container
+     * instance (pod UID, restart count) of every line, which {@link LokiLines} reads.
+     */
+    static final Map<String, String> CATEGORIZE_LABELS = Map.of("X-Loki-Response-Encoding-Flags", "categorize-labels");
+
     private JsonNode get(String pathAndQuery) {
-        ApiClient.Resp r = api.get(STORE + pathAndQuery);
+        ApiClient.Resp r = api.call("GET", STORE + pathAndQuery, null, null, CATEGORIZE_LABELS);
         if (r.ok()) {
             return r.json();
         }

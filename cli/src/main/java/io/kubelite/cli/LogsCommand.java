@@ -88,8 +88,8 @@ final class LogsCommand implements Callable<Integer> {
             throw new KlException("error: kl supports --all-containers and --prefix with -l only");
         }
         if (selector != null && previous) {
-            throw new KlException("error: -l is answered from the log store, which cannot answer --previous: it does"
-                    + " not record which restart of a container wrote a line");
+            throw new KlException(
+                    "error: kl answers --previous from the log store for one pod (kl logs POD -p), not with -l");
         }
         if (maxLogRequests <= 0) {
             throw new KlException("error: --max-log-requests must be greater than 0");

@@ -11,8 +11,16 @@ import java.util.List;
  * container, oldest first whatever the query's direction (ties keep the answer's order).
  */
 final class LokiLines {
-    /** One line: Unix nanoseconds, the stream's labels as Loki gave them, its pod and container, and the text. */
-    record Line(long ts, String labels, String pod, String container, String text) {
+    /**
+     * One line: Unix nanoseconds, the stream's labels as Loki gave them, its pod and container, the
+     * text, and the container instance that wrote it when the store said (structured metadata
+     * {@code pod_uid}, {@code restart_count}; else null and -1).
+     */
+    record Line(long ts, String labels, String pod, String container, String text, String podUid, int restartCount) {
+        Line(long ts, String labels, String pod, String container, String text) {
+            this(ts, labels, pod, container, text, null, -1);
+        }
+
         /** What identifies a line across overlapping answers (a followed search asks again). */
         String key() {
             return ts + "\u0000" + labels + "\u0000" + text;
@@ -43,12 +51,15 @@ final class LokiLines {
             String pod = labels.path("pod").asText("?");
             String container = labels.path("container").asText("?");
             for (JsonNode v : s.path("values")) {
+                JsonNode meta = v.path(2).path("structuredMetadata");
                 lines.add(new Line(
                         Long.parseLong(v.get(0).asText()),
                         labels.toString(),
                         pod,
                         container,
-                        v.get(1).asText()));
+                        v.get(1).asText(),
+                        meta.has("pod_uid") ? meta.get("pod_uid").asText() : null,
+                        meta.path("restart_count").asInt(-1)));
             }
         }
         lines.sort(Comparator.comparingLong(Line::ts));

@@ -6,9 +6,10 @@ import java.util.TreeSet;
 
 /**
  * {@code kl logs POD} answered from the log store, for a pod the API server no longer has or
- * whose node does not answer: every line the store keeps of that pod name in that namespace and
- * the chosen container (with {@code --since}/{@code --since-time} and {@code --tail} as kubectl
- * applies them), after a one-line note on stderr saying where the lines come from. The container:
+ * whose node does not answer: the lines of the chosen container's current instance (the newest
+ * pod of that name, its latest restart; {@code -p}: the restart before; {@link ContainerInstances})
+ * with {@code --since}/{@code --since-time} and {@code --tail} as kubectl applies them, after a
+ * one-line note on stderr saying where the lines come from. The container:
  * {@code -c}; else the live pod's default ({@link DefaultContainer}); else the only one the store
  * has; several without {@code -c} is the API server's "a container name must be specified" error.
  * A pod the store has no lines of either gets the API server's original error.
@@ -50,16 +51,21 @@ final class StoredPodLogs {
         if (containers.isEmpty()) {
             throw req.apiError();
         }
-        if (req.previous()) {
-            throw new KlException("error: " + req.why() + ", and the log store cannot answer --previous: it does"
-                    + " not record which restart of a container wrote a line");
-        }
         String container = container(req, containers);
-        ctx.err().println("kl: " + req.why() + "; showing its lines from the log store");
         String q = selector.substring(0, selector.length() - 1) + ", container=\"" + container + "\"}";
-        List<LokiLines.Line> lines = req.tail() >= 0
-                ? pager.newest(q, req.range().startNanos(), req.range().endNanos(), req.tail())
-                : pager.all(q, req.range().startNanos(), req.range().endNanos());
+        // every instance of the name, then the one asked for: a tail must count that one's lines only
+        List<LokiLines.Line> all =
+                pager.all(q, req.range().startNanos(), req.range().endNanos());
+        List<LokiLines.Line> lines =
+                req.previous() ? ContainerInstances.previous(all) : ContainerInstances.current(all);
+        if (req.previous() && lines.isEmpty()) {
+            throw new KlException("error: " + req.why() + ", and the log store has no lines of a previous terminated"
+                    + " container \"" + container + "\" in pod \"" + req.pod() + "\"");
+        }
+        if (req.tail() >= 0 && lines.size() > req.tail()) {
+            lines = lines.subList(lines.size() - (int) req.tail(), lines.size());
+        }
+        ctx.err().println("kl: " + req.why() + "; showing its lines from the log store");
         print(lines);
         if (req.follow() && req.livePod() != null) {
             FollowWindow window = new FollowWindow();

@@ -152,6 +152,20 @@ class KlLogsStoreTest {
 
     static void ingestAt(String pod, String container, Map<String, String> labels, int seq0, long[] ts, String... lines)
             throws Exception {
+        ingestInstance(pod, pod + "-uid", 0, container, labels, seq0, ts, lines);
+    }
+
+    /** Lines of one container instance: pod UID {@code uid}, restart {@code restart}. */
+    static void ingestInstance(
+            String pod,
+            String uid,
+            int restart,
+            String container,
+            Map<String, String> labels,
+            int seq0,
+            long[] ts,
+            String... lines)
+            throws Exception {
         var json = TestApiServer.JSON;
         var values = json.createArrayNode();
         for (int i = 0; i < lines.length; i++) {
@@ -161,7 +175,8 @@ class KlLogsStoreTest {
                     .put("line", lines[i]);
         }
         var s = json.createObjectNode();
-        s.put("namespace", "shop").put("pod", pod).put("podUID", pod + "-uid").put("container", container);
+        s.put("namespace", "shop").put("pod", pod).put("podUID", uid).put("container", container);
+        s.put("restartCount", restart);
         s.put("node", "node-1").put("stream", "stdout");
         s.set("podLabels", json.valueToTree(labels));
         s.set("lines", values);
@@ -274,8 +289,8 @@ class KlLogsStoreTest {
                         + " log store cannot compare label values (> and <)");
         Result previous = kl("-n", "shop", "logs", "-l", "app=web", "-p");
         assertThat(previous.code()).isEqualTo(1);
-        assertThat(previous.err())
-                .startsWith("error: -l is answered from the log store, which cannot answer --previous");
+        assertThat(previous.err().strip())
+                .isEqualTo("error: kl answers --previous from the log store for one pod (kl logs POD -p), not with -l");
         Result both = kl("-n", "shop", "logs", "web-0", "-l", "app=web");
         assertThat(both.err().strip()).isEqualTo("error: only a selector (-l) or a POD name is allowed");
     }
@@ -298,13 +313,44 @@ class KlLogsStoreTest {
         Result previous = kl("-n", "shop", "logs", "web-0", "-c", "app", "-p");
         assertThat(previous.code()).isEqualTo(1);
         assertThat(previous.err().strip())
-                .isEqualTo("error: pod \"web-0\" not found, and the log store cannot answer --previous: it does not"
-                        + " record which restart of a container wrote a line");
+                .isEqualTo("error: pod \"web-0\" not found, and the log store has no lines of a previous terminated"
+                        + " container \"app\" in pod \"web-0\"");
 
         Result unknown = kl("-n", "shop", "logs", "nobody");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.out()).isEmpty();
         assertThat(unknown.err().strip()).isEqualTo("Error from server (NotFound): pods \"nobody\" not found");
+    }
+
+    @Test
+    void aRecreatedPodsLogsAreItsNewestInstanceAndPreviousIsTheRestartBefore() throws Exception {
+        Map<String, String> db = Map.of("app", "db");
+        long t = T0 + 100_000_000L;
+        // db-0 as a StatefulSet makes it: one pod, deleted; a new pod of the same name, restarted once
+        ingestInstance("db-0", "db-0-first", 0, "db", db, 0, new long[] {t}, "first pod");
+        ingestInstance("db-0", "db-0-second", 0, "db", db, 0, new long[] {t + 1_000_000L}, "second pod, run 0");
+        ingestInstance(
+                "db-0",
+                "db-0-second",
+                1,
+                "db",
+                db,
+                0,
+                new long[] {t + 2_000_000L, t + 3_000_000L},
+                "second pod, run 1 a",
+                "second pod, run 1 b");
+
+        Result current = kl("-n", "shop", "logs", "db-0");
+        assertThat(current.code()).as(current.err()).isZero();
+        assertThat(current.out()).isEqualTo("second pod, run 1 a\nsecond pod, run 1 b\n");
+        assertThat(kl("-n", "shop", "logs", "db-0", "--tail", "1").out()).isEqualTo("second pod, run 1 b\n");
+        Result previous = kl("-n", "shop", "logs", "db-0", "-p");
+        assertThat(previous.code()).as(previous.err()).isZero();
+        assertThat(previous.out()).isEqualTo("second pod, run 0\n");
+        assertThat(kl("-n", "shop", "logs", "search", "{pod=\"db-0\"}").out())
+                .as("a search shows every instance")
+                .isEqualTo("[pod/db-0/db] first pod\n[pod/db-0/db] second pod, run 0\n"
+                        + "[pod/db-0/db] second pod, run 1 a\n[pod/db-0/db] second pod, run 1 b\n");
     }
 
     @Test
