@@ -21,12 +21,15 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,6 +71,9 @@ public final class LogStoreServer implements AutoCloseable {
     private final LokiJson json = new LokiJson(mapper);
     private final LogQlParser parser = new LogQlParser();
     private final IngestValidator validator = new IngestValidator();
+    /** Open live tails: closed with 1001 before the server stops, so followers hear of it at once. */
+    private final Set<ServerWebSocket> tails = ConcurrentHashMap.newKeySet();
+
     private Vertx vertx;
     private HttpServer server;
     private boolean closed;
@@ -300,7 +306,11 @@ public final class LogStoreServer implements AutoCloseable {
             TailSession session = new TailSession(q, ws, json);
             AutoCloseable subscription = store.tails().subscribe(session);
             ws.handler(b -> {}); // clients send nothing; pings are answered by Vert.x
-            ws.closeHandler(v -> closeQuietly(subscription));
+            tails.add(ws);
+            ws.closeHandler(v -> {
+                tails.remove(ws);
+                closeQuietly(subscription);
+            });
             ws.exceptionHandler(e -> closeQuietly(subscription));
             // subscribed first, then the history up to now: no line can fall between the two
             long endNanos = LokiParams.nanos(clock.instant()) + 1;
@@ -375,6 +385,28 @@ public final class LogStoreServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes every live tail with 1001 (going away) and waits a moment for the close frames to
+     * leave: stopping Vert.x alone may drop a WebSocket without a close its peer (or a proxy in
+     * between) notices, and a follower would then wait on a dead tail.
+     */
+    private void goAway() {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (ServerWebSocket ws : tails) {
+            closing.add(ws.close((short) 1001, "log store shutting down"));
+        }
+        if (closing.isEmpty()) {
+            return;
+        }
+        try {
+            Future.join(closing).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("live tails did not all close in time: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops listening, closes live tails and releases the Vert.x threads. Idempotent. */
     @Override
     public synchronized void close() {
@@ -383,6 +415,7 @@ public final class LogStoreServer implements AutoCloseable {
         }
         closed = true;
         if (vertx != null) {
+            goAway();
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
