@@ -112,6 +112,9 @@ class PodServicesEventsBrowserTest {
     void deletingFromThePageAsksFirstThenThePodGoes() {
         BROWSER.open(CLUSTER.url() + "/#/pod?namespace=default&name=probed");
         BROWSER.waitForElement("tr[data-condition=Ready] [data-field=status]", "the pod's page", "True"::equals);
+        // bad input is refused with a clear message and deletes nothing
+        assertThat(post("/api/actions/delete-pod", "{\"namespace\":\"default\",\"name\":\"Probed_\"}"))
+                .isEqualTo("400 \"Probed_\" is not a valid pod name");
         BROWSER.waitFor("button[data-action=delete-pod]").click();
         BROWSER.waitForElement(
                 "dialog.confirm[open] h2", "the confirmation", t -> t.equals("Delete pod default/probed?"));
@@ -190,6 +193,19 @@ class PodServicesEventsBrowserTest {
                 "article[data-container=badimage] [data-field=state]",
                 "the container waiting on the image",
                 t -> t.startsWith("Waiting: ErrImagePull") || t.startsWith("Waiting: ImagePullBackOff"));
+    }
+
+    /** POSTs from the page (its session cookie, the CSRF header) and returns "STATUS message". */
+    private static String post(String path, String body) {
+        return (String) ((org.openqa.selenium.JavascriptExecutor) BROWSER.driver())
+                .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "fetch(arguments[0], {method: 'POST', headers: {'Content-Type': 'application/json',"
+                                + " 'X-Kubelite-Dashboard': '1'}, body: arguments[1]})"
+                                + ".then(r => r.json().then(j => done(r.status + ' ' + j.message)))"
+                                + ".catch(e => done('failed: ' + e))",
+                        path,
+                        body);
     }
 
     private static String attribute(String css, String name) {
