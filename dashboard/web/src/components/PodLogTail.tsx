@@ -20,6 +20,7 @@ export function PodLogTail({ namespace, pod, containers }: Props) {
   const [lines, setLines] = useState<string[]>([]);
   const [status, setStatus] = useState('Connecting…');
   const [failed, setFailed] = useState(false);
+  const [attempt, setAttempt] = useState(0); // Retry after a refusal (e.g. the container had not started)
   const box = useRef<HTMLPreElement>(null);
   const stick = useRef(true);
 
@@ -61,7 +62,7 @@ export function PodLogTail({ namespace, pod, containers }: Props) {
       }
     };
     return () => source.close();
-  }, [namespace, pod, container, previous]);
+  }, [namespace, pod, container, previous, attempt]);
 
   useEffect(() => {
     const b = box.current;
@@ -87,6 +88,11 @@ export function PodLogTail({ namespace, pod, containers }: Props) {
         <span class={`log-status ${failed ? 'bad' : 'muted'}`} role={failed ? 'alert' : 'status'} data-field="log-status">
           {status}
         </span>
+        {failed && (
+          <button type="button" class="secondary" onClick={() => setAttempt((a) => a + 1)}>
+            Retry
+          </button>
+        )}
       </div>
       <pre
         id="log-lines"
