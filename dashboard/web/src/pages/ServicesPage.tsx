@@ -81,7 +81,7 @@ export function ServicesPage({ namespace, onUnauthorized }: PageProps) {
                   </code>
                 ))
               ) : (
-                <span class="muted">none (endpoints are managed by hand)</span>
+                <span class="muted">none (its endpoints are not chosen from pods)</span>
               )}
             </dd>
             <dt>DNS</dt>
