@@ -3,6 +3,9 @@
 import type { ComponentType } from 'preact';
 import { OverviewPage } from './pages/OverviewPage';
 import { PodsPage } from './pages/PodsPage';
+import { PodDetailPage } from './pages/PodDetailPage';
+import { ServicesPage } from './pages/ServicesPage';
+import { EventsPage } from './pages/EventsPage';
 import { planned } from './pages/PlannedPage';
 
 export interface PageProps {
@@ -30,10 +33,10 @@ export const pages: PageDef[] = [
   { path: 'pods', title: 'Pods', component: PodsPage, nav: true },
   { path: 'topology', title: 'Topology', component: planned('Topology', 'Pods per zone and node for a label selector, with each spread constraint’s skew.'), nav: true, planned: true },
   { path: 'workloads', title: 'Workloads', component: planned('Workloads', 'Deployments, ReplicaSets, DaemonSets, StatefulSets, Jobs and CronJobs with rollout progress.'), nav: true, planned: true },
-  { path: 'services', title: 'Services', component: planned('Services', 'Services with their endpoints and DNS names.'), nav: true, planned: true },
-  { path: 'events', title: 'Events', component: planned('Events', 'The cluster’s events as they happen.'), nav: true, planned: true },
+  { path: 'services', title: 'Services', component: ServicesPage, nav: true },
+  { path: 'events', title: 'Events', component: EventsPage, nav: true },
   { path: 'control-plane', title: 'Control plane', component: planned('Control plane', 'Each component’s replicas, leader, lease and fencing revision; etcd members.'), nav: true, planned: true },
-  { path: 'pod', title: 'Pod', component: planned('Pod detail', 'Phase, conditions, containers, events, logs and resource charts of one pod.'), nav: false, planned: true },
+  { path: 'pod', title: 'Pod', component: PodDetailPage, nav: false },
 ];
 
 export const DEFAULT_PAGE = 'overview';

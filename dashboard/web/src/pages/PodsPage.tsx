@@ -1,7 +1,7 @@
 // The pods list, live (view "pods"): namespace, name, node, status, ready, restarts, age, conditions.
 import { ViewStatus } from '../components/ViewStatus';
 import { age } from '../format';
-import type { PageProps } from '../routes';
+import { href, type PageProps } from '../routes';
 import { useNow, useView } from '../useView';
 
 interface PodRow {
@@ -43,7 +43,9 @@ export function PodsPage({ namespace, onUnauthorized }: PageProps) {
           {rows.map(([key, p]) => (
             <tr key={key} data-pod={key}>
               {!namespace && <td>{p.namespace}</td>}
-              <th scope="row">{p.name}</th>
+              <th scope="row">
+                <a href={href('pod', p.namespace, { name: p.name })}>{p.name}</a>
+              </th>
               <td>{p.node || <span class="muted">not scheduled</span>}</td>
               <td data-field="status" class={`status-${p.status}`}>
                 {p.status}

@@ -8,6 +8,7 @@ import io.kubelite.dashboard.auth.SessionStore;
 import io.kubelite.dashboard.cache.ClusterCache;
 import io.kubelite.dashboard.http.DashboardServer;
 import io.kubelite.dashboard.metrics.NodeMetricsPoller;
+import io.kubelite.dashboard.metrics.PodMetricsPoller;
 import io.kubelite.dashboard.stream.ViewPublisher;
 import io.kubelite.dashboard.view.ViewContext;
 import io.kubelite.dashboard.view.ViewRegistry;
@@ -30,6 +31,7 @@ public final class DashboardComponent implements Component {
     private final DashboardOptions options;
     private ClusterCache caches;
     private NodeMetricsPoller metrics;
+    private PodMetricsPoller podMetrics;
     private ViewPublisher publisher;
     private DashboardServer server;
 
@@ -44,10 +46,11 @@ public final class DashboardComponent implements Component {
         caches = new ClusterCache(api);
         metrics = new NodeMetricsPoller(api, options.metricsInterval);
         metrics.start();
-        ViewRegistry views = ViewRegistry.builtIn(new ViewContext(caches, metrics));
+        ViewRegistry views = ViewRegistry.builtIn(new ViewContext(caches, metrics, options.clusterDomain));
         // the views every page needs, listed now so the first page is quick
         views.find("overview").ifPresent(v -> v.reads().forEach(caches::of));
         views.find("namespaces").ifPresent(v -> v.reads().forEach(caches::of));
+        podMetrics = new PodMetricsPoller(options.metricsInterval, Clock.systemUTC());
         publisher = new ViewPublisher(caches, options.updateInterval);
         publisher.start();
         server = new DashboardServer(
@@ -60,7 +63,8 @@ public final class DashboardComponent implements Component {
                         new AccessReviewer(Duration.ofSeconds(10), Clock.systemUTC()),
                         views,
                         publisher,
-                        ActionRegistry.builtIn()));
+                        ActionRegistry.builtIn(),
+                        podMetrics));
         server.start();
         ctx.readiness().add("caches", caches::synced);
     }
@@ -88,6 +92,9 @@ public final class DashboardComponent implements Component {
         }
         if (metrics != null) {
             metrics.close();
+        }
+        if (podMetrics != null) {
+            podMetrics.close();
         }
         if (caches != null) {
             caches.close();

@@ -61,6 +61,14 @@ public final class DashboardOptions {
             description = "How often node usage is read from metrics.k8s.io (default: ${DEFAULT-VALUE}).")
     public Duration metricsInterval = Duration.ofSeconds(5);
 
+    @Option(
+            names = "--cluster-domain",
+            defaultValue = "cluster.local",
+            paramLabel = "DOMAIN",
+            description = "The cluster DNS's domain, for Services' DNS names (the kubelet's and the DNS server's"
+                    + " --cluster-domain; default: ${DEFAULT-VALUE}).")
+    public String clusterDomain = "cluster.local";
+
     /** A one-line problem with the flags, or null when they are usable. */
     public String problem() {
         if (port < 0 || port > 65535) {

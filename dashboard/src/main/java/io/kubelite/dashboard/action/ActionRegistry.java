@@ -10,7 +10,7 @@ public final class ActionRegistry {
 
     /** Every built-in action (none yet: scale, cordon, fail-node, ... come in later changes). */
     public static ActionRegistry builtIn() {
-        return new ActionRegistry();
+        return new ActionRegistry().register(new DeletePodAction());
     }
 
     public ActionRegistry register(Action action) {

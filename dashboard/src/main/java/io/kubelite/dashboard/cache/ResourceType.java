@@ -9,6 +9,10 @@ public record ResourceType(String apiPrefix, String group, String resource, bool
     public static final ResourceType NODES = new ResourceType("/api/v1", "", "nodes", false);
     public static final ResourceType PODS = new ResourceType("/api/v1", "", "pods", true);
     public static final ResourceType NAMESPACES = new ResourceType("/api/v1", "", "namespaces", false);
+    public static final ResourceType EVENTS = new ResourceType("/api/v1", "", "events", true);
+    public static final ResourceType SERVICES = new ResourceType("/api/v1", "", "services", true);
+    public static final ResourceType ENDPOINT_SLICES =
+            new ResourceType("/apis/discovery.k8s.io/v1", "discovery.k8s.io", "endpointslices", true);
 
     /** The collection's path across all namespaces, e.g. {@code /api/v1/pods}. */
     public String collectionPath() {

@@ -5,6 +5,7 @@ import io.kubelite.dashboard.action.ActionRegistry;
 import io.kubelite.dashboard.auth.AccessReviewer;
 import io.kubelite.dashboard.auth.LoginCode;
 import io.kubelite.dashboard.auth.SessionStore;
+import io.kubelite.dashboard.metrics.PodMetricsPoller;
 import io.kubelite.dashboard.stream.ViewPublisher;
 import io.kubelite.dashboard.view.ViewRegistry;
 import io.vertx.core.Vertx;
@@ -39,7 +40,8 @@ public final class DashboardServer implements AutoCloseable {
             AccessReviewer access,
             ViewRegistry views,
             ViewPublisher publisher,
-            ActionRegistry actions) {}
+            ActionRegistry actions,
+            PodMetricsPoller podMetrics) {}
 
     private final String bindAddress;
     private final int requestedPort;
@@ -83,6 +85,8 @@ public final class DashboardServer implements AutoCloseable {
         SessionRoutes sessionRoutes = new SessionRoutes(v, parts.sessions(), parts.loginCode(), parts.dashboardApi());
         ViewRoutes viewRoutes = new ViewRoutes(v, parts.views(), parts.publisher(), parts.access());
         ActionRoutes actionRoutes = new ActionRoutes(v, parts.actions());
+        PodLogRoutes podLogRoutes = new PodLogRoutes();
+        PodMetricsRoutes podMetricsRoutes = new PodMetricsRoutes(parts.podMetrics());
 
         Router r = Router.router(v);
         r.route().handler(guards::headers);
@@ -95,6 +99,8 @@ public final class DashboardServer implements AutoCloseable {
         r.get("/api/views/:name").handler(viewRoutes::once);
         r.get("/api/stream").handler(viewRoutes::stream);
         r.post("/api/actions/:name").handler(actionRoutes::perform);
+        r.get("/api/logs").handler(podLogRoutes::tail);
+        r.get("/api/pod-metrics").handler(podMetricsRoutes::stream);
         r.route("/api/*")
                 .handler(ctx ->
                         Responses.message(ctx, 404, "no API " + ctx.request().path()));

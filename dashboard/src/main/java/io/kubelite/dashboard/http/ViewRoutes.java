@@ -14,6 +14,8 @@ import io.kubelite.dashboard.view.ViewRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Views to the browser: {@code GET /api/views/NAME?namespace=NS} (one render, JSON) and {@code
@@ -67,6 +69,21 @@ final class ViewRoutes {
 
     private record Resolved(View view, ViewQuery query) {}
 
+    /** The query parameters other than view and namespace: the view's own (bounded, so a URL cannot grow the publisher's state). */
+    private static Map<String, String> viewParams(RoutingContext ctx) {
+        Map<String, String> params = new TreeMap<>();
+        ctx.request().params().forEach((k, v) -> {
+            if (!k.equals("view")
+                    && !k.equals("namespace")
+                    && params.size() < 8
+                    && k.length() <= 32
+                    && v.length() <= 256) {
+                params.put(k, v);
+            }
+        });
+        return params;
+    }
+
     /** The view and query, once the session may list what it reads; else answers the error and fails. */
     private Future<Resolved> resolve(RoutingContext ctx, String name) {
         Session session = ctx.get(SessionCookie.SESSION);
@@ -77,7 +94,7 @@ final class ViewRoutes {
         }
         ViewQuery query;
         try {
-            query = new ViewQuery(ctx.request().getParam("namespace", ""));
+            query = new ViewQuery(ctx.request().getParam("namespace", ""), viewParams(ctx));
         } catch (IllegalArgumentException e) {
             Responses.message(ctx, 400, e.getMessage());
             return Future.failedFuture(e);

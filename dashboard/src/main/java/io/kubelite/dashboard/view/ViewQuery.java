@@ -1,22 +1,35 @@
 package io.kubelite.dashboard.view;
 
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * The parameters every view takes: the namespace filter ({@code ""} = all namespaces).
  * Namespaces are checked as the API server checks names (DNS-1123 labels), so a bad one is a
- * clear error rather than an empty page.
+ * clear error rather than an empty page. {@code params} are a view's own parameters (a detail
+ * view's object {@code name}, a filter), from the stream URL's other query parameters; each
+ * view reads and checks its own.
  */
-public record ViewQuery(String namespace) {
+public record ViewQuery(String namespace, Map<String, String> params) {
     private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     public static final ViewQuery ALL = new ViewQuery("");
 
+    public ViewQuery(String namespace) {
+        this(namespace, Map.of());
+    }
+
     public ViewQuery {
+        params = params == null ? Map.of() : Map.copyOf(params);
         namespace = namespace == null ? "" : namespace;
         if (!namespace.isEmpty() && !DNS1123_LABEL.matcher(namespace).matches()) {
             throw new IllegalArgumentException("namespace \"" + namespace + "\" is not a valid namespace name");
         }
+    }
+
+    /** A view parameter, or {@code ""} when absent. */
+    public String param(String key) {
+        return params.getOrDefault(key, "");
     }
 
     public boolean allNamespaces() {

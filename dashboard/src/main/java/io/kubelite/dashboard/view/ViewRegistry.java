@@ -14,7 +14,10 @@ public final class ViewRegistry {
         return new ViewRegistry()
                 .register(new NamespacesView(ctx))
                 .register(new OverviewView(ctx))
-                .register(new PodsView(ctx));
+                .register(new PodsView(ctx))
+                .register(new PodDetailView(ctx))
+                .register(new ServicesView(ctx))
+                .register(new EventsView(ctx));
     }
 
     public ViewRegistry register(View view) {

@@ -1,5 +1,6 @@
 package io.kubelite.dashboard.testing;
 
+import io.kubelite.apiserver.testing.InProcessControllerManager;
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.dashboard.DashboardComponent;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -39,6 +41,8 @@ public final class DashboardCluster implements BeforeAllCallback, AfterAllCallba
 
     private final KubectlCluster cluster =
             KubectlCluster.clientCerts().tokenFile(USER_TOKEN + ",jane,uid-jane,\"system:masters\"\n");
+    private final List<String> controllers = new ArrayList<>();
+    private InProcessControllerManager controllerManager;
     private KubeletSim sim;
     private Scheduler scheduler;
     private DashboardComponent dashboard;
@@ -57,6 +61,10 @@ public final class DashboardCluster implements BeforeAllCallback, AfterAllCallba
                             "default-scheduler", "dashboard-test", Duration.ofMillis(200), Duration.ofSeconds(2), 64));
             scheduler.start();
             scheduler.startLeading(Fence.NONE);
+            if (!controllers.isEmpty()) {
+                controllerManager =
+                        InProcessControllerManager.start(cluster, "dashboard-test", String.join(",", controllers));
+            }
             startDashboard();
         } catch (Throwable t) {
             try {
@@ -66,6 +74,15 @@ public final class DashboardCluster implements BeforeAllCallback, AfterAllCallba
             }
             throw t;
         }
+    }
+
+    /**
+     * Also runs these controller-manager controllers in-process, by their {@code --controllers}
+     * names (e.g. {@code "endpointslice"}); call on the field's initializer, before the class starts.
+     */
+    public DashboardCluster controllers(String... names) {
+        controllers.addAll(List.of(names));
+        return this;
     }
 
     private void startDashboard() throws Exception {
@@ -97,12 +114,13 @@ public final class DashboardCluster implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {dashboard, scheduler, sim, cluster}) {
+        for (AutoCloseable c : new AutoCloseable[] {dashboard, controllerManager, scheduler, sim, cluster}) {
             if (c != null) {
                 c.close();
             }
         }
         dashboard = null;
+        controllerManager = null;
         scheduler = null;
         sim = null;
     }
