@@ -9,6 +9,12 @@ public record ResourceType(String apiPrefix, String group, String resource, bool
     public static final ResourceType NODES = new ResourceType("/api/v1", "", "nodes", false);
     public static final ResourceType PODS = new ResourceType("/api/v1", "", "pods", true);
     public static final ResourceType NAMESPACES = new ResourceType("/api/v1", "", "namespaces", false);
+    public static final ResourceType DEPLOYMENTS = new ResourceType("/apis/apps/v1", "apps", "deployments", true);
+    public static final ResourceType REPLICASETS = new ResourceType("/apis/apps/v1", "apps", "replicasets", true);
+    public static final ResourceType DAEMONSETS = new ResourceType("/apis/apps/v1", "apps", "daemonsets", true);
+    public static final ResourceType STATEFULSETS = new ResourceType("/apis/apps/v1", "apps", "statefulsets", true);
+    public static final ResourceType JOBS = new ResourceType("/apis/batch/v1", "batch", "jobs", true);
+    public static final ResourceType CRONJOBS = new ResourceType("/apis/batch/v1", "batch", "cronjobs", true);
 
     /** The collection's path across all namespaces, e.g. {@code /api/v1/pods}. */
     public String collectionPath() {
