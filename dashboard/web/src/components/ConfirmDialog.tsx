@@ -1,0 +1,62 @@
+// A modal confirmation: a native <dialog> naming the object and what will happen, focus on Cancel
+// (so Enter does not confirm by accident), Escape cancels. Children may hold inputs (scale's
+// replicas); the confirm button is disabled while `busy`.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+
+interface Props {
+  open: boolean;
+  title: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+  busy?: boolean;
+  children?: ComponentChildren;
+}
+
+export function ConfirmDialog({ open, title, confirmLabel, onConfirm, onCancel, busy, children }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) {
+      d.showModal();
+      cancel.current?.focus();
+    } else if (!open && d.open) {
+      d.close();
+    }
+  }, [open]);
+
+  return (
+    <dialog
+      ref={dialog}
+      class="confirm"
+      aria-labelledby="confirm-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        onCancel();
+      }}
+    >
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onConfirm();
+        }}
+      >
+        <h2 id="confirm-title">{title}</h2>
+        <div class="confirm-body">{children}</div>
+        <div class="confirm-buttons">
+          <button type="button" ref={cancel} onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {confirmLabel}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
