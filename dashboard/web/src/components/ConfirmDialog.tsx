@@ -41,6 +41,7 @@ export function ConfirmDialog({ open, title, confirmLabel, onConfirm, onCancel, 
     >
       <form
         method="dialog"
+        noValidate /* the caller checks inputs and says why in words, rather than the browser's bubble */
         onSubmit={(e) => {
           e.preventDefault();
           onConfirm();

@@ -1,5 +1,6 @@
 package io.kubelite.dashboard.testing;
 
+import io.kubelite.apiserver.testing.InProcessControllerManager;
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.dashboard.DashboardComponent;
@@ -39,15 +40,29 @@ public final class DashboardCluster implements BeforeAllCallback, AfterAllCallba
 
     private final KubectlCluster cluster =
             KubectlCluster.clientCerts().tokenFile(USER_TOKEN + ",jane,uid-jane,\"system:masters\"\n");
+    private String controllers; // null: no controller-manager
+    private InProcessControllerManager controllerManager;
     private KubeletSim sim;
     private Scheduler scheduler;
     private DashboardComponent dashboard;
     private String loginCode;
 
+    /**
+     * Also runs these controller-manager controllers in-process (the {@code --controllers} list,
+     * e.g. {@code "replicaset,deployment"}), for tests of workloads; none by default.
+     */
+    public DashboardCluster withControllers(String controllers) {
+        this.controllers = controllers;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         try {
             cluster.start();
+            if (controllers != null) {
+                controllerManager = InProcessControllerManager.start(cluster, "dashboard-test-cm", controllers);
+            }
             sim = new KubeletSim(
                     new KubeletSimOptions().nodes(NODES).zones(ZONES).podCidrFallback("10.207.0.0/16"));
             sim.start(cluster.etcd());
@@ -97,12 +112,13 @@ public final class DashboardCluster implements BeforeAllCallback, AfterAllCallba
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {dashboard, scheduler, sim, cluster}) {
+        for (AutoCloseable c : new AutoCloseable[] {dashboard, controllerManager, scheduler, sim, cluster}) {
             if (c != null) {
                 c.close();
             }
         }
         dashboard = null;
+        controllerManager = null;
         scheduler = null;
         sim = null;
     }
