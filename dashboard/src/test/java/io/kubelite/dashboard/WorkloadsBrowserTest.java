@@ -20,9 +20,9 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The workloads and apply pages in headless Chromium against a real cluster with the ReplicaSet
- * and Deployment controllers: a Deployment made with kubectl shows its rollout, and the page's
- * scale, rollout restart and rollout undo (each after its confirmation) change what kubectl sees;
- * applying a manifest creates its objects, a bad one is refused whole.
+ * Deployment and StatefulSet controllers: a Deployment made with kubectl shows its rollout, and the
+ * page's scale, rollout restart and rollout undo (each after its confirmation) change what kubectl
+ * sees; applying a manifest creates its objects, a bad one or a conflicting one is refused whole.
  */
 @Timeout(400)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -34,7 +34,7 @@ class WorkloadsBrowserTest {
 
     @RegisterExtension
     @Order(1)
-    static final DashboardCluster CLUSTER = new DashboardCluster().withControllers("replicaset,deployment");
+    static final DashboardCluster CLUSTER = new DashboardCluster().withControllers("replicaset,deployment,statefulset");
 
     @RegisterExtension
     @Order(2)
@@ -273,6 +273,98 @@ class WorkloadsBrowserTest {
                 "#apply-result[role=alert]",
                 "a YAML syntax error",
                 t -> t.startsWith("the manifest is not valid YAML or JSON: "));
+    }
+
+    @Test
+    @Order(6)
+    void aConflictWithAnotherFieldManagerIsShownAndNotForced() {
+        // another manager takes spec.replicas of the Deployment the dashboard applied
+        kubectl()
+                .run(
+                        """
+                        apiVersion: apps/v1
+                        kind: Deployment
+                        metadata: {name: api}
+                        spec: {replicas: 2}
+                        """,
+                        java.util.Map.of(),
+                        "apply",
+                        "--server-side",
+                        "--force-conflicts",
+                        "--field-manager=ops",
+                        "-f",
+                        "-")
+                .ok();
+        BROWSER.open(CLUSTER.url() + "/#/apply?namespace=default");
+        BROWSER.waitForElement("h1", "the apply page", t -> t.equals("Apply a manifest"));
+        type("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: api}}
+                  template:
+                    metadata: {labels: {app: api}}
+                    spec: {containers: [{name: api, image: nginx:1.27}]}
+                """);
+        applyConfirmed();
+        String error = BROWSER.waitForElement(
+                "#apply-result[role=alert]", "the conflict named", t -> t.startsWith("nothing was applied:"));
+        assertThat(error)
+                .contains("deployment.apps/api: conflict: ")
+                .contains("ops")
+                .contains(".spec.replicas");
+        assertThat(kubectl()
+                        .run("get", "deployment", "api", "-o", "jsonpath={.spec.replicas}")
+                        .ok())
+                .as("not forced")
+                .isEqualTo("2");
+    }
+
+    @Test
+    @Order(7)
+    void aStatefulSetIsRestartedAndRolledBackThroughItsControllerRevisions() {
+        kubectl().run("""
+                        apiVersion: apps/v1
+                        kind: StatefulSet
+                        metadata: {name: db}
+                        spec:
+                          serviceName: db
+                          replicas: 1
+                          selector: {matchLabels: {app: db}}
+                          template:
+                            metadata: {labels: {app: db}}
+                            spec: {containers: [{name: db, image: postgres:17}]}
+                        """, java.util.Map.of(), "apply", "-f", "-").ok();
+        String db = "tr[data-workload='StatefulSet/default/db']";
+        BROWSER.open(CLUSTER.url() + "/#/workloads?namespace=default");
+        waitLong(db + " [data-field=ready]", "db 1/1 ready", t -> t.equals("1/1"));
+        waitLong(db + " [data-field=rollout][data-state=complete]", "db rolled out", t -> true);
+
+        openDialog(db, "rollout-restart");
+        confirm();
+        BROWSER.waitForElement("#action-result", "the restart result", t -> t.equals("statefulset.apps/db restarted"));
+        Poll.until(
+                ROLLOUT,
+                "db's second ControllerRevision",
+                () -> kubectl()
+                        .run("get", "controllerrevisions", "-l", "app=db", "--no-headers")
+                        .out(),
+                out -> out.lines().count() == 2);
+        waitLong(db + " [data-field=rollout][data-state=complete]", "the restart rolled out", t -> true);
+
+        openDialog(db, "rollout-undo");
+        confirm();
+        BROWSER.waitForElement(
+                "#action-result", "the undo result", t -> t.equals("statefulset.apps/db rolled back to revision 1"));
+        Poll.until(
+                ROLLOUT,
+                "db's template back to revision 1's (no restartedAt)",
+                () -> kubectl()
+                        .run("get", "statefulset", "db", "-o", "jsonpath={.spec.template.metadata.annotations}")
+                        .out(),
+                a -> !a.contains("restartedAt"));
     }
 
     private static Kubectl kubectl() {
