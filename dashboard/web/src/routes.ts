@@ -6,6 +6,8 @@ import { PodsPage } from './pages/PodsPage';
 import { PodDetailPage } from './pages/PodDetailPage';
 import { ServicesPage } from './pages/ServicesPage';
 import { EventsPage } from './pages/EventsPage';
+import { WorkloadsPage } from './pages/WorkloadsPage';
+import { ApplyPage } from './pages/ApplyPage';
 import { planned } from './pages/PlannedPage';
 
 export interface PageProps {
@@ -32,7 +34,8 @@ export const pages: PageDef[] = [
   { path: 'overview', title: 'Overview', component: OverviewPage, nav: true },
   { path: 'pods', title: 'Pods', component: PodsPage, nav: true },
   { path: 'topology', title: 'Topology', component: planned('Topology', 'Pods per zone and node for a label selector, with each spread constraint’s skew.'), nav: true, planned: true },
-  { path: 'workloads', title: 'Workloads', component: planned('Workloads', 'Deployments, ReplicaSets, DaemonSets, StatefulSets, Jobs and CronJobs with rollout progress.'), nav: true, planned: true },
+  { path: 'workloads', title: 'Workloads', component: WorkloadsPage, nav: true },
+  { path: 'apply', title: 'Apply YAML', component: ApplyPage, nav: true },
   { path: 'services', title: 'Services', component: ServicesPage, nav: true },
   { path: 'events', title: 'Events', component: EventsPage, nav: true },
   { path: 'control-plane', title: 'Control plane', component: planned('Control plane', 'Each component’s replicas, leader, lease and fencing revision; etcd members.'), nav: true, planned: true },

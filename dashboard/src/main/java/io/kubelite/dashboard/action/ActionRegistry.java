@@ -10,7 +10,12 @@ public final class ActionRegistry {
 
     /** Every built-in action (none yet: scale, cordon, fail-node, ... come in later changes). */
     public static ActionRegistry builtIn() {
-        return new ActionRegistry().register(new DeletePodAction());
+        return new ActionRegistry()
+                .register(new DeletePodAction())
+                .register(new ScaleAction())
+                .register(new RolloutRestartAction())
+                .register(new RolloutUndoAction())
+                .register(new ApplyManifestAction());
     }
 
     public ActionRegistry register(Action action) {

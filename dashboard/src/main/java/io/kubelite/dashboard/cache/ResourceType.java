@@ -13,6 +13,12 @@ public record ResourceType(String apiPrefix, String group, String resource, bool
     public static final ResourceType SERVICES = new ResourceType("/api/v1", "", "services", true);
     public static final ResourceType ENDPOINT_SLICES =
             new ResourceType("/apis/discovery.k8s.io/v1", "discovery.k8s.io", "endpointslices", true);
+    public static final ResourceType DEPLOYMENTS = new ResourceType("/apis/apps/v1", "apps", "deployments", true);
+    public static final ResourceType REPLICASETS = new ResourceType("/apis/apps/v1", "apps", "replicasets", true);
+    public static final ResourceType DAEMONSETS = new ResourceType("/apis/apps/v1", "apps", "daemonsets", true);
+    public static final ResourceType STATEFULSETS = new ResourceType("/apis/apps/v1", "apps", "statefulsets", true);
+    public static final ResourceType JOBS = new ResourceType("/apis/batch/v1", "batch", "jobs", true);
+    public static final ResourceType CRONJOBS = new ResourceType("/apis/batch/v1", "batch", "cronjobs", true);
 
     /** The collection's path across all namespaces, e.g. {@code /api/v1/pods}. */
     public String collectionPath() {

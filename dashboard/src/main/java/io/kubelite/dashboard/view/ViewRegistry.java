@@ -17,7 +17,8 @@ public final class ViewRegistry {
                 .register(new PodsView(ctx))
                 .register(new PodDetailView(ctx))
                 .register(new ServicesView(ctx))
-                .register(new EventsView(ctx));
+                .register(new EventsView(ctx))
+                .register(new WorkloadsView(ctx));
     }
 
     public ViewRegistry register(View view) {
