@@ -25,7 +25,8 @@ interface Patch {
   removals: string[];
 }
 
-export function useView<S = any, R = Row>(view: string, namespace: string, onUnauthorized: () => void): ViewState<S, R> {
+/** `name`: the object a detail page's view is about ('' for list views). */
+export function useView<S = any, R = Row>(view: string, namespace: string, onUnauthorized: () => void, name = ''): ViewState<S, R> {
   const [state, setState] = useState<ViewState<S, R>>({ summary: null, rows: new Map(), status: 'connecting' });
 
   useEffect(() => {
@@ -34,6 +35,7 @@ export function useView<S = any, R = Row>(view: string, namespace: string, onUna
     let closed = false;
     setState({ summary: null, rows, status: 'connecting' });
     const params = new URLSearchParams({ view, namespace });
+    if (name) params.set('name', name);
     const source = new EventSource(`/api/stream?${params}`);
     source.addEventListener('snapshot', (e) => {
       const s = JSON.parse((e as MessageEvent).data) as Snapshot;
@@ -54,7 +56,7 @@ export function useView<S = any, R = Row>(view: string, namespace: string, onUna
         return; // the browser reconnects by itself; the server sends a fresh snapshot then
       }
       // refused (not 200): ask the one-shot endpoint why
-      getJson(`/api/views/${view}?${new URLSearchParams({ namespace })}`).then(
+      getJson(`/api/views/${view}?${new URLSearchParams(name ? { namespace, name } : { namespace })}`).then(
         () => setState((s) => ({ ...s, status: 'error', message: 'the live stream closed; reload the page' })),
         (err: ApiError) => {
           if (err.status === 401) onUnauthorized();
@@ -66,7 +68,7 @@ export function useView<S = any, R = Row>(view: string, namespace: string, onUna
       closed = true;
       source.close();
     };
-  }, [view, namespace]);
+  }, [view, namespace, name]);
 
   return state;
 }

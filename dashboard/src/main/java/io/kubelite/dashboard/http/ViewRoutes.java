@@ -77,7 +77,8 @@ final class ViewRoutes {
         }
         ViewQuery query;
         try {
-            query = new ViewQuery(ctx.request().getParam("namespace", ""));
+            query = new ViewQuery(
+                    ctx.request().getParam("namespace", ""), ctx.request().getParam("name", ""));
         } catch (IllegalArgumentException e) {
             Responses.message(ctx, 400, e.getMessage());
             return Future.failedFuture(e);
