@@ -9,6 +9,8 @@ public record ResourceType(String apiPrefix, String group, String resource, bool
     public static final ResourceType NODES = new ResourceType("/api/v1", "", "nodes", false);
     public static final ResourceType PODS = new ResourceType("/api/v1", "", "pods", true);
     public static final ResourceType NAMESPACES = new ResourceType("/api/v1", "", "namespaces", false);
+    public static final ResourceType LEASES =
+            new ResourceType("/apis/coordination.k8s.io/v1", "coordination.k8s.io", "leases", true);
 
     /** The collection's path across all namespaces, e.g. {@code /api/v1/pods}. */
     public String collectionPath() {
