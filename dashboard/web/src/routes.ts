@@ -3,6 +3,8 @@
 import type { ComponentType } from 'preact';
 import { OverviewPage } from './pages/OverviewPage';
 import { PodsPage } from './pages/PodsPage';
+import { ControlPlanePage } from './pages/ControlPlanePage';
+import { NodePage } from './pages/NodePage';
 import { planned } from './pages/PlannedPage';
 
 export interface PageProps {
@@ -32,7 +34,8 @@ export const pages: PageDef[] = [
   { path: 'workloads', title: 'Workloads', component: planned('Workloads', 'Deployments, ReplicaSets, DaemonSets, StatefulSets, Jobs and CronJobs with rollout progress.'), nav: true, planned: true },
   { path: 'services', title: 'Services', component: planned('Services', 'Services with their endpoints and DNS names.'), nav: true, planned: true },
   { path: 'events', title: 'Events', component: planned('Events', 'The cluster’s events as they happen.'), nav: true, planned: true },
-  { path: 'control-plane', title: 'Control plane', component: planned('Control plane', 'Each component’s replicas, leader, lease and fencing revision; etcd members.'), nav: true, planned: true },
+  { path: 'control-plane', title: 'Control plane', component: ControlPlanePage, nav: true },
+  { path: 'node', title: 'Node', component: NodePage, nav: false },
   { path: 'pod', title: 'Pod', component: planned('Pod detail', 'Phase, conditions, containers, events, logs and resource charts of one pod.'), nav: false, planned: true },
 ];
 

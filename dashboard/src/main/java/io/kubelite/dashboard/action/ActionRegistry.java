@@ -10,7 +10,12 @@ public final class ActionRegistry {
 
     /** Every built-in action (none yet: scale, cordon, fail-node, ... come in later changes). */
     public static ActionRegistry builtIn() {
-        return new ActionRegistry();
+        return new ActionRegistry()
+                .register(new CordonAction(true))
+                .register(new CordonAction(false))
+                .register(new NodeHeartbeatsAction(true))
+                .register(new NodeHeartbeatsAction(false))
+                .register(new DrainAction());
     }
 
     public ActionRegistry register(Action action) {

@@ -14,7 +14,9 @@ public final class ViewRegistry {
         return new ViewRegistry()
                 .register(new NamespacesView(ctx))
                 .register(new OverviewView(ctx))
-                .register(new PodsView(ctx));
+                .register(new PodsView(ctx))
+                .register(new ControlPlaneView(ctx))
+                .register(new NodeDetailView(ctx));
     }
 
     public ViewRegistry register(View view) {
