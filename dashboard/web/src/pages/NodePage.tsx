@@ -111,6 +111,12 @@ export function NodePage({ namespace, params, onUnauthorized }: PageProps) {
                   renewed <time dateTime={s.lease.renewTime} title={s.lease.renewTime}>{age(s.lease.renewTime, now)} ago</time>
                   <br />
                   <span class="muted">duration {s.lease.leaseDurationSeconds}s, holder {s.lease.holderIdentity}</span>
+                  {now > Date.parse(s.lease.renewTime) + s.lease.leaseDurationSeconds * 1000 && (
+                    <>
+                      <br />
+                      <span class="warn">not renewed for longer than its duration</span>
+                    </>
+                  )}
                 </p>
               ) : (
                 <p class="muted" data-field="lease">no Lease in kube-node-lease</p>
@@ -131,7 +137,11 @@ export function NodePage({ namespace, params, onUnauthorized }: PageProps) {
                   <button type="button" class="danger" disabled={!!running} onClick={() => setPending('fail-node')}>Fail node</button>
                 )}
               </div>
-              {running && <p role="status" class="muted">{running}: working…</p>}
+              {running && (
+                <p role="status" class="muted">
+                  {running === 'drain' ? 'Draining… (a blocked eviction is retried for up to 30 s)' : `${running}: working…`}
+                </p>
+              )}
               {result && (
                 <p role={result.ok ? 'status' : 'alert'} class={`action-result ${result.ok ? '' : 'bad'}`} data-field="action-result">
                   {result.text}
@@ -140,7 +150,7 @@ export function NodePage({ namespace, params, onUnauthorized }: PageProps) {
             </div>
           </div>
 
-          <h2>Conditions</h2>
+          <h2 class="section-title">Conditions</h2>
           <table data-table="conditions">
             <thead>
               <tr>
@@ -164,7 +174,7 @@ export function NodePage({ namespace, params, onUnauthorized }: PageProps) {
             </tbody>
           </table>
 
-          <h2>Taints</h2>
+          <h2 class="section-title">Taints</h2>
           {s.taints!.length === 0 ? (
             <p class="muted" data-field="taints">none</p>
           ) : (
@@ -190,7 +200,7 @@ export function NodePage({ namespace, params, onUnauthorized }: PageProps) {
             </table>
           )}
 
-          <h2>Pods{namespace ? ` in ${namespace}` : ''} ({pods.length})</h2>
+          <h2 class="section-title">Pods{namespace ? ` in ${namespace}` : ''} ({pods.length})</h2>
           <table data-table="pods">
             <thead>
               <tr>

@@ -23,7 +23,7 @@ import org.openqa.selenium.By;
  * controller-manager whose node lifecycle controller has a {@value ControlPlaneComponents#GRACE_SECONDS}
  * s grace period): who leads and its Lease, a new leader shown live; fail node → Unknown with the
  * unreachable taints, recover → Ready; cordon → SchedulingDisabled as kubectl says; drain evicts a
- * pod. Every check reads the page, without reloading it.
+ * pod and reports the one a PodDisruptionBudget protects. Every check reads the page, without reloading it.
  */
 @Timeout(400)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -133,6 +133,14 @@ class ControlPlaneAndNodeActionsBrowserTest {
                         .ok())
                 .contains("Ready,SchedulingDisabled");
 
+        Object refused = ((org.openqa.selenium.JavascriptExecutor) BROWSER.driver()).executeAsyncScript("""
+                        const done = arguments[arguments.length - 1];
+                        fetch('/api/actions/cordon', {method: 'POST', headers: {'Content-Type': 'application/json',
+                            'X-Kubelite-Dashboard': '1'}, body: JSON.stringify({node: 'Not_A_Node'})})
+                          .then(r => r.json().then(b => done(r.status + ' ' + b.message)));
+                        """);
+        assertThat(refused).isEqualTo("400 \"Not_A_Node\" is not a valid node name");
+
         click("Uncordon");
         confirm("Uncordon sim-node-2");
         BROWSER.waitForElement("[data-field=node-status]", "sim-node-2 schedulable again", t -> t.equals("Ready"));
@@ -144,7 +152,7 @@ class ControlPlaneAndNodeActionsBrowserTest {
 
     @Test
     @Order(3)
-    void drainEvictsThePodsAndSaysSo() {
+    void drainEvictsThePodsAndReportsWhatADisruptionBudgetBlocked() {
         CLUSTER.kubectl().run("""
                         apiVersion: v1
                         kind: Pod
@@ -152,24 +160,66 @@ class ControlPlaneAndNodeActionsBrowserTest {
                         spec:
                           nodeName: sim-node-1
                           containers: [{name: c, image: nginx}]
+                        ---
+                        apiVersion: v1
+                        kind: Pod
+                        metadata: {name: guarded, namespace: default, labels: {app: guarded}}
+                        spec:
+                          nodeName: sim-node-1
+                          containers: [{name: c, image: nginx}]
+                        ---
+                        apiVersion: policy/v1
+                        kind: PodDisruptionBudget
+                        metadata: {name: guarded, namespace: default}
+                        spec:
+                          minAvailable: 1
+                          selector: {matchLabels: {app: guarded}}
                         """, java.util.Map.of(), "apply", "-f", "-").ok();
+        Poll.until(
+                Duration.ofSeconds(30),
+                "the budget counting guarded healthy (so it allows no disruption)",
+                () -> CLUSTER.kubectl()
+                        .run(
+                                "get",
+                                "pdb",
+                                "guarded",
+                                "-o",
+                                "jsonpath={.status.currentHealthy}/{.status.desiredHealthy}")
+                        .ok(),
+                s -> s.equals("1/1"));
         openNode("sim-node-1");
         BROWSER.waitForElement(
                 "tr[data-pod='default/drained'] [data-field=status]",
-                "the pod Running on sim-node-1",
+                "drained Running on sim-node-1",
+                t -> t.equals("Running"));
+        BROWSER.waitForElement(
+                "tr[data-pod='default/guarded'] [data-field=status]",
+                "guarded Running on sim-node-1",
                 t -> t.equals("Running"));
         click("Drain");
-        assertThat(BROWSER.textOf("dialog[open]")).contains("not managed by a controller", "default/drained");
+        assertThat(BROWSER.textOf("dialog[open]"))
+                .contains("evicts 2 pods", "not managed by a controller", "default/drained, default/guarded");
         confirm("Drain sim-node-1");
-        String report = BROWSER.waitForElement(
-                "[data-field=action-result]", "the drain's report", t -> t.startsWith("node sim-node-1 cordoned"));
-        assertThat(report).contains("evicted 1 pod: default/drained");
+        // the cordon shows at once, while the blocked eviction is still being retried
+        BROWSER.waitForElement(
+                "[data-field=node-status]",
+                "sim-node-1 cordoned by the drain",
+                t -> t.equals("Ready,SchedulingDisabled"));
         BROWSER.waitForAbsence("tr[data-pod='default/drained']", "the evicted pod gone from the node's pods");
-        assertThat(BROWSER.textOf("[data-field=node-status]")).isEqualTo("Ready,SchedulingDisabled");
+        String report = waitLong(
+                "[data-field=action-result]", "the drain's report", t -> t.startsWith("node sim-node-1 cordoned"));
+        assertThat(report)
+                .contains("evicted 1 pod: default/drained")
+                .contains(
+                        "still blocked when the drain gave up: default/guarded: Cannot evict pod as it would violate the pod's disruption budget");
+        assertThat(BROWSER.textOf("tr[data-pod='default/guarded'] [data-field=status]"))
+                .isEqualTo("Running");
         assertThat(CLUSTER.kubectl()
                         .run("get", "pod", "drained", "--ignore-not-found")
                         .ok())
                 .isBlank();
+        CLUSTER.kubectl().run("delete", "pdb", "guarded").ok();
+        CLUSTER.kubectl().run("delete", "pod", "guarded", "--wait=false").ok();
         CLUSTER.kubectl().run("uncordon", "sim-node-1").ok();
     }
 
@@ -229,11 +279,12 @@ class ControlPlaneAndNodeActionsBrowserTest {
         BROWSER.waitForAbsence("dialog[open]", "the confirmation closed");
     }
 
-    private static void waitLong(String css, String what, java.util.function.Predicate<String> done) {
-        Poll.until(
-                NODE_WAIT,
-                what,
-                () -> new Browser.Seen(BROWSER.textOf(css), BROWSER.text()),
-                s -> s.element() != null && done.test(s.element()));
+    private static String waitLong(String css, String what, java.util.function.Predicate<String> done) {
+        return Poll.until(
+                        NODE_WAIT,
+                        what,
+                        () -> new Browser.Seen(BROWSER.textOf(css), BROWSER.text()),
+                        s -> s.element() != null && done.test(s.element()))
+                .element();
     }
 }
