@@ -72,6 +72,10 @@ class ControlPlaneAndNodeActionsBrowserTest {
                 "the controller-manager's leader",
                 t -> t.equals("controller-manager-a"));
         assertThat(BROWSER.textOf("[data-field=revision]")).contains("Highest resourceVersion seen");
+        BROWSER.waitForElement(
+                "section[data-component='etcd'] [data-field=role]",
+                "the etcd member, raft leader",
+                t -> t.matches("member [0-9a-f]+, raft leader, v3\\..*"));
         BROWSER.script("window.__noReload = 'still here'");
 
         String token = BROWSER.textOf(scheduler + "[data-field=fencing]");

@@ -1,12 +1,15 @@
 package io.kubelite.dashboard.testing;
 
+import io.kubelite.apiserver.mirror.EtcdMemberMirrorPods;
 import io.kubelite.controllers.ControllerManagerMain;
 import io.kubelite.scheduler.SchedulerComponent;
 import io.kubelite.scheduler.SchedulerConfig;
 import io.kubelite.store.runtime.CommonOptions;
 import io.kubelite.store.runtime.ComponentMain;
 import io.kubelite.store.runtime.ElectorFactory;
+import io.kubelite.store.runtime.mirror.MirrorPodPublisher;
 import io.kubelite.store.testing.Poll;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +32,9 @@ import picocli.CommandLine;
  *       so a failed node turns Unknown in seconds;
  *   <li>two scheduler replicas, {@code scheduler-a} and {@code scheduler-b}, campaigning for the
  *       {@code scheduler} election with a short lease. They schedule pods naming {@value
- *       #SCHEDULER_NAME} only: the cluster's own unelected scheduler keeps the default ones.
+ *       #SCHEDULER_NAME} only: the cluster's own unelected scheduler keeps the default ones;
+ *   <li>the etcd members' mirror pods ({@code etcd-<member>}, with member id and raft leader), which
+ *       {@code kubelite up}'s API server publishes and the test API server does not.
  * </ul>
  *
  * Register it after the {@link DashboardCluster} (a higher {@code @Order}). Everything stops after
@@ -44,6 +49,8 @@ public final class ControlPlaneComponents implements BeforeAllCallback, AfterAll
     private final DashboardCluster cluster;
     private final Map<String, ComponentMain> schedulers = new LinkedHashMap<>();
     private ComponentMain controllerManager;
+    private MirrorPodPublisher etcdPods;
+    private EtcdMemberMirrorPods etcdMembers;
 
     public ControlPlaneComponents(DashboardCluster cluster) {
         this.cluster = cluster;
@@ -78,6 +85,12 @@ public final class ControlPlaneComponents implements BeforeAllCallback, AfterAll
                 schedulers.put(id, m);
                 m.start();
             }
+            Duration ttl = Duration.ofSeconds(3);
+            etcdPods = new MirrorPodPublisher(cluster.cluster().etcd(), ttl, Duration.ofSeconds(1), Clock.systemUTC());
+            etcdMembers = new EtcdMemberMirrorPods(
+                    cluster.cluster().etcd(), "localhost", EtcdMemberMirrorPods.statusTimeout(ttl));
+            etcdPods.add(etcdMembers);
+            etcdPods.start();
             Poll.until(
                     Duration.ofSeconds(30),
                     "the controller-manager's node lifecycle controller running",
@@ -126,6 +139,14 @@ public final class ControlPlaneComponents implements BeforeAllCallback, AfterAll
         if (controllerManager != null) {
             controllerManager.shutdown();
             controllerManager = null;
+        }
+        if (etcdPods != null) {
+            etcdPods.close();
+            etcdPods = null;
+        }
+        if (etcdMembers != null) {
+            etcdMembers.close();
+            etcdMembers = null;
         }
     }
 }
