@@ -122,23 +122,31 @@ function LeaseLine({ lease, now }: { lease: Lease; now: number }) {
   const expired = !Number.isNaN(renewed) && now > renewed + lease.leaseDurationSeconds * 1000;
   return (
     <dl class="lease" data-lease={lease.name}>
-      <dt>Leader</dt>
-      <dd data-field="holder">{lease.holderIdentity || <span class="muted">none</span>}</dd>
-      <dt>Lease</dt>
-      <dd>
-        kube-system/{lease.name}: renewed{' '}
-        <time dateTime={lease.renewTime} title={lease.renewTime} data-field="renewed">
-          {age(lease.renewTime, now)} ago
-        </time>
-        , duration {lease.leaseDurationSeconds}s{expired && <span class="warn"> (expired: no leader renewing)</span>}, acquired{' '}
-        <time dateTime={lease.acquireTime} title={lease.acquireTime}>{age(lease.acquireTime, now)} ago</time>
-      </dd>
-      <dt>Transitions</dt>
-      <dd data-field="transitions">{lease.leaseTransitions}</dd>
-      <dt>Fencing token</dt>
-      <dd data-field="fencing" title="the etcd create_revision of the leader's election key: every write the leader makes is compared against it">
-        {lease.fencingToken ?? <span class="muted">none</span>}
-      </dd>
+      <div>
+        <dt>Leader</dt>
+        <dd data-field="holder">{lease.holderIdentity || <span class="muted">none</span>}</dd>
+      </div>
+      <div>
+        <dt>Fencing token</dt>
+        <dd data-field="fencing" title="the etcd create_revision of the leader's election key: every write the leader makes is compared against it">
+          {lease.fencingToken ?? <span class="muted">none</span>}
+        </dd>
+      </div>
+      <div>
+        <dt>Transitions</dt>
+        <dd data-field="transitions">{lease.leaseTransitions}</dd>
+      </div>
+      <div>
+        <dt>Lease</dt>
+        <dd>
+          kube-system/{lease.name}: renewed{' '}
+          <time dateTime={lease.renewTime} title={lease.renewTime} data-field="renewed">
+            {age(lease.renewTime, now)} ago
+          </time>
+          , duration {lease.leaseDurationSeconds}s{expired && <span class="warn"> (expired: no leader renewing)</span>}, acquired{' '}
+          <time dateTime={lease.acquireTime} title={lease.acquireTime}>{age(lease.acquireTime, now)} ago</time>
+        </dd>
+      </div>
     </dl>
   );
 }
