@@ -8,6 +8,8 @@ import { ServicesPage } from './pages/ServicesPage';
 import { EventsPage } from './pages/EventsPage';
 import { WorkloadsPage } from './pages/WorkloadsPage';
 import { ApplyPage } from './pages/ApplyPage';
+import { ControlPlanePage } from './pages/ControlPlanePage';
+import { NodePage } from './pages/NodePage';
 import { planned } from './pages/PlannedPage';
 
 export interface PageProps {
@@ -38,7 +40,8 @@ export const pages: PageDef[] = [
   { path: 'apply', title: 'Apply YAML', component: ApplyPage, nav: true },
   { path: 'services', title: 'Services', component: ServicesPage, nav: true },
   { path: 'events', title: 'Events', component: EventsPage, nav: true },
-  { path: 'control-plane', title: 'Control plane', component: planned('Control plane', 'Each component’s replicas, leader, lease and fencing revision; etcd members.'), nav: true, planned: true },
+  { path: 'control-plane', title: 'Control plane', component: ControlPlanePage, nav: true },
+  { path: 'node', title: 'Node', component: NodePage, nav: false },
   { path: 'pod', title: 'Pod', component: PodDetailPage, nav: false },
 ];
 

@@ -56,7 +56,7 @@ export function ConfirmDialog({ open, title, confirmLabel, onConfirm, onCancel, 
           <button type="button" ref={cancel} onClick={onCancel} data-action="cancel">
             Cancel
           </button>
-          <button type="submit" class={danger ? 'danger' : 'primary'} disabled={busy} data-action="confirm">
+          <button type="submit" class={danger ? 'danger' : 'primary'} disabled={busy} data-action="confirm" data-confirm>
             {confirmLabel}
           </button>
         </div>

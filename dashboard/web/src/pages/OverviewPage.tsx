@@ -2,7 +2,7 @@
 // allocatable vs requests vs usage, pods per node (view "overview").
 import { ViewStatus } from '../components/ViewStatus';
 import { cpu, memory, percent } from '../format';
-import type { PageProps } from '../routes';
+import { href, type PageProps } from '../routes';
 import { useView } from '../useView';
 
 interface Zone {
@@ -99,7 +99,7 @@ export function OverviewPage({ namespace, onUnauthorized }: PageProps) {
                 .sort((a, b) => a.name.localeCompare(b.name))
                 .map((n) => (
                   <tr key={n.name} data-node={n.name}>
-                    <th scope="row">{n.name}</th>
+                    <th scope="row"><a href={href('node', namespace, { name: n.name })}>{n.name}</a></th>
                     <td data-field="ready">
                       <span class={n.ready === 'Ready' ? 'ok' : n.ready === 'NotReady' ? 'bad' : 'warn'}>{n.ready}</span>
                       {n.unschedulable && <span class="badge">cordoned</span>}

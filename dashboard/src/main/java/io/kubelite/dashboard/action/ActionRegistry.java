@@ -15,7 +15,12 @@ public final class ActionRegistry {
                 .register(new ScaleAction())
                 .register(new RolloutRestartAction())
                 .register(new RolloutUndoAction())
-                .register(new ApplyManifestAction());
+                .register(new ApplyManifestAction())
+                .register(new CordonAction(true))
+                .register(new CordonAction(false))
+                .register(new NodeHeartbeatsAction(true))
+                .register(new NodeHeartbeatsAction(false))
+                .register(new DrainAction());
     }
 
     public ActionRegistry register(Action action) {

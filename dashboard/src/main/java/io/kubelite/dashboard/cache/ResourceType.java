@@ -19,6 +19,8 @@ public record ResourceType(String apiPrefix, String group, String resource, bool
     public static final ResourceType STATEFULSETS = new ResourceType("/apis/apps/v1", "apps", "statefulsets", true);
     public static final ResourceType JOBS = new ResourceType("/apis/batch/v1", "batch", "jobs", true);
     public static final ResourceType CRONJOBS = new ResourceType("/apis/batch/v1", "batch", "cronjobs", true);
+    public static final ResourceType LEASES =
+            new ResourceType("/apis/coordination.k8s.io/v1", "coordination.k8s.io", "leases", true);
 
     /** The collection's path across all namespaces, e.g. {@code /api/v1/pods}. */
     public String collectionPath() {

@@ -8,10 +8,13 @@ import java.util.regex.Pattern;
  * Namespaces are checked as the API server checks names (DNS-1123 labels), so a bad one is a
  * clear error rather than an empty page. {@code params} are a view's own parameters (a detail
  * view's object {@code name}, a filter), from the stream URL's other query parameters; each
- * view reads and checks its own.
+ * view reads and checks its own, except {@code name} (a detail page's object), checked here as the
+ * API server checks names (DNS-1123 subdomain).
  */
 public record ViewQuery(String namespace, Map<String, String> params) {
     private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DNS1123_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     public static final ViewQuery ALL = new ViewQuery("");
 
@@ -22,9 +25,19 @@ public record ViewQuery(String namespace, Map<String, String> params) {
     public ViewQuery {
         params = params == null ? Map.of() : Map.copyOf(params);
         namespace = namespace == null ? "" : namespace;
+        String name = params.getOrDefault("name", "");
         if (!namespace.isEmpty() && !DNS1123_LABEL.matcher(namespace).matches()) {
             throw new IllegalArgumentException("namespace \"" + namespace + "\" is not a valid namespace name");
         }
+        if (!name.isEmpty()
+                && (name.length() > 253 || !DNS1123_SUBDOMAIN.matcher(name).matches())) {
+            throw new IllegalArgumentException("name \"" + name + "\" is not a valid object name");
+        }
+    }
+
+    /** The detail page's object name ({@code ""} = none). */
+    public String name() {
+        return param("name");
     }
 
     /** A view parameter, or {@code ""} when absent. */

@@ -18,7 +18,9 @@ public final class ViewRegistry {
                 .register(new PodDetailView(ctx))
                 .register(new ServicesView(ctx))
                 .register(new EventsView(ctx))
-                .register(new WorkloadsView(ctx));
+                .register(new WorkloadsView(ctx))
+                .register(new ControlPlaneView(ctx))
+                .register(new NodeDetailView(ctx));
     }
 
     public ViewRegistry register(View view) {
