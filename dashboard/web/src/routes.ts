@@ -3,6 +3,7 @@
 import type { ComponentType } from 'preact';
 import { OverviewPage } from './pages/OverviewPage';
 import { PodsPage } from './pages/PodsPage';
+import { TopologyPage } from './pages/TopologyPage';
 import { planned } from './pages/PlannedPage';
 
 export interface PageProps {
@@ -28,7 +29,7 @@ export interface PageDef {
 export const pages: PageDef[] = [
   { path: 'overview', title: 'Overview', component: OverviewPage, nav: true },
   { path: 'pods', title: 'Pods', component: PodsPage, nav: true },
-  { path: 'topology', title: 'Topology', component: planned('Topology', 'Pods per zone and node for a label selector, with each spread constraint’s skew.'), nav: true, planned: true },
+  { path: 'topology', title: 'Topology', component: TopologyPage, nav: true },
   { path: 'workloads', title: 'Workloads', component: planned('Workloads', 'Deployments, ReplicaSets, DaemonSets, StatefulSets, Jobs and CronJobs with rollout progress.'), nav: true, planned: true },
   { path: 'services', title: 'Services', component: planned('Services', 'Services with their endpoints and DNS names.'), nav: true, planned: true },
   { path: 'events', title: 'Events', component: planned('Events', 'The cluster’s events as they happen.'), nav: true, planned: true },

@@ -25,7 +25,14 @@ interface Patch {
   removals: string[];
 }
 
-export function useView<S = any, R = Row>(view: string, namespace: string, onUnauthorized: () => void): ViewState<S, R> {
+export function useView<S = any, R = Row>(
+  view: string,
+  namespace: string,
+  onUnauthorized: () => void,
+  /** The page's own parameters (e.g. the topology page's selector); the stream restarts when they change. */
+  extra: Record<string, string> = {},
+): ViewState<S, R> {
+  const extraKey = JSON.stringify(extra);
   const [state, setState] = useState<ViewState<S, R>>({ summary: null, rows: new Map(), status: 'connecting' });
 
   useEffect(() => {
@@ -33,7 +40,7 @@ export function useView<S = any, R = Row>(view: string, namespace: string, onUna
     let summary: S | null = null;
     let closed = false;
     setState({ summary: null, rows, status: 'connecting' });
-    const params = new URLSearchParams({ view, namespace });
+    const params = new URLSearchParams({ ...extra, view, namespace });
     const source = new EventSource(`/api/stream?${params}`);
     source.addEventListener('snapshot', (e) => {
       const s = JSON.parse((e as MessageEvent).data) as Snapshot;
@@ -54,7 +61,7 @@ export function useView<S = any, R = Row>(view: string, namespace: string, onUna
         return; // the browser reconnects by itself; the server sends a fresh snapshot then
       }
       // refused (not 200): ask the one-shot endpoint why
-      getJson(`/api/views/${view}?${new URLSearchParams({ namespace })}`).then(
+      getJson(`/api/views/${view}?${new URLSearchParams({ ...extra, namespace })}`).then(
         () => setState((s) => ({ ...s, status: 'error', message: 'the live stream closed; reload the page' })),
         (err: ApiError) => {
           if (err.status === 401) onUnauthorized();
@@ -66,7 +73,7 @@ export function useView<S = any, R = Row>(view: string, namespace: string, onUna
       closed = true;
       source.close();
     };
-  }, [view, namespace]);
+  }, [view, namespace, extraKey]);
 
   return state;
 }

@@ -67,6 +67,17 @@ final class ViewRoutes {
 
     private record Resolved(View view, ViewQuery query) {}
 
+    /** The request's parameters other than the view and namespace: the page's own (first value of each). */
+    private static java.util.Map<String, String> pageParams(RoutingContext ctx) {
+        java.util.Map<String, String> params = new java.util.TreeMap<>();
+        ctx.queryParams().names().forEach(n -> {
+            if (!n.equals("view") && !n.equals("namespace")) {
+                params.put(n, ctx.queryParams().get(n));
+            }
+        });
+        return params;
+    }
+
     /** The view and query, once the session may list what it reads; else answers the error and fails. */
     private Future<Resolved> resolve(RoutingContext ctx, String name) {
         Session session = ctx.get(SessionCookie.SESSION);
@@ -77,7 +88,8 @@ final class ViewRoutes {
         }
         ViewQuery query;
         try {
-            query = new ViewQuery(ctx.request().getParam("namespace", ""));
+            query = new ViewQuery(ctx.request().getParam("namespace", ""), pageParams(ctx));
+            view.validate(query);
         } catch (IllegalArgumentException e) {
             Responses.message(ctx, 400, e.getMessage());
             return Future.failedFuture(e);

@@ -14,7 +14,8 @@ public final class ViewRegistry {
         return new ViewRegistry()
                 .register(new NamespacesView(ctx))
                 .register(new OverviewView(ctx))
-                .register(new PodsView(ctx));
+                .register(new PodsView(ctx))
+                .register(new io.kubelite.dashboard.view.topology.TopologyView(ctx));
     }
 
     public ViewRegistry register(View view) {
