@@ -111,7 +111,7 @@ export function OverviewPage({ namespace, onUnauthorized }: PageProps) {
                     <td>
                       <Bar used={n.requests.memoryBytes} usage={n.usage?.memoryBytes} total={n.allocatable.memoryBytes} fmt={memory} />
                     </td>
-                    <td>
+                    <td data-field="pods">
                       {n.pods} / {n.allocatable.pods}
                     </td>
                   </tr>
