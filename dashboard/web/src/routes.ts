@@ -10,6 +10,7 @@ import { WorkloadsPage } from './pages/WorkloadsPage';
 import { ApplyPage } from './pages/ApplyPage';
 import { ControlPlanePage } from './pages/ControlPlanePage';
 import { NodePage } from './pages/NodePage';
+import { TopologyPage } from './pages/TopologyPage';
 import { planned } from './pages/PlannedPage';
 
 export interface PageProps {
@@ -35,7 +36,7 @@ export interface PageDef {
 export const pages: PageDef[] = [
   { path: 'overview', title: 'Overview', component: OverviewPage, nav: true },
   { path: 'pods', title: 'Pods', component: PodsPage, nav: true },
-  { path: 'topology', title: 'Topology', component: planned('Topology', 'Pods per zone and node for a label selector, with each spread constraint’s skew.'), nav: true, planned: true },
+  { path: 'topology', title: 'Topology', component: TopologyPage, nav: true },
   { path: 'workloads', title: 'Workloads', component: WorkloadsPage, nav: true },
   { path: 'apply', title: 'Apply YAML', component: ApplyPage, nav: true },
   { path: 'services', title: 'Services', component: ServicesPage, nav: true },

@@ -34,7 +34,8 @@ class WorkloadsBrowserTest {
 
     @RegisterExtension
     @Order(1)
-    static final DashboardCluster CLUSTER = new DashboardCluster().controllers("replicaset", "deployment", "statefulset");
+    static final DashboardCluster CLUSTER =
+            new DashboardCluster().controllers("replicaset", "deployment", "statefulset");
 
     @RegisterExtension
     @Order(2)

@@ -95,6 +95,7 @@ final class ViewRoutes {
         ViewQuery query;
         try {
             query = new ViewQuery(ctx.request().getParam("namespace", ""), viewParams(ctx));
+            view.validate(query);
         } catch (IllegalArgumentException e) {
             Responses.message(ctx, 400, e.getMessage());
             return Future.failedFuture(e);

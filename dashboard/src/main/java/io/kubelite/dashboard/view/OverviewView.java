@@ -21,6 +21,8 @@ final class OverviewView implements View {
     static final String NO_ZONE = "(no zone)";
 
     private final ViewContext ctx;
+    // per-object memo: 20,000 pods' requests are parsed again only when a pod changed
+    private final PodLoadCache podLoads = new PodLoadCache();
 
     OverviewView(ViewContext ctx) {
         this.ctx = ctx;
@@ -46,25 +48,22 @@ final class OverviewView implements View {
         Map<String, long[]> load = new HashMap<>(); // node -> {cpu, memory, pods in the query's namespace}
         Map<String, Integer> phases = new TreeMap<>();
         for (JsonNode pod : ctx.caches().of(ResourceType.PODS).objects()) {
-            String node = pod.path("spec").path("nodeName").asText("");
-            boolean inQuery =
-                    query.includes(pod.path("metadata").path("namespace").asText());
+            PodLoadCache.PodLoad p = podLoads.of(pod);
+            boolean inQuery = query.includes(p.namespace());
             if (inQuery) {
-                phases.merge(pod.path("status").path("phase").asText("Unknown"), 1, Integer::sum);
+                phases.merge(p.phase(), 1, Integer::sum);
             }
-            if (node.isEmpty()) {
+            if (p.node().isEmpty()) {
                 continue;
             }
-            long[] l = load.computeIfAbsent(node, n -> new long[3]);
-            if (PodRequests.holdsResources(pod)) {
-                PodRequests r = PodRequests.of(pod);
-                l[0] += r.cpuMillis();
-                l[1] += r.memoryBytes();
-            }
+            long[] l = load.computeIfAbsent(p.node(), n -> new long[3]);
+            l[0] += p.cpuMillis();
+            l[1] += p.memoryBytes();
             if (inQuery) {
                 l[2]++;
             }
         }
+        podLoads.endRender();
         boolean metrics = ctx.nodeMetrics().available();
         Map<String, NodeUsage> usage = ctx.nodeMetrics().usage();
         Map<String, ObjectNode> items = new TreeMap<>();

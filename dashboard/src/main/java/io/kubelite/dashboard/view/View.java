@@ -28,6 +28,12 @@ public interface View {
         return 0;
     }
 
+    /**
+     * Checks the query's page parameters before a stream opens: throws IllegalArgumentException
+     * with a message for the user (answered as 400). Nothing to check by default.
+     */
+    default void validate(ViewQuery query) {}
+
     /** The view for {@code query}, from the caches as they are now; called off the event loop. */
     ViewModel render(ViewQuery query);
 }

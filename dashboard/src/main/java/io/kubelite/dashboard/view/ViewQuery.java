@@ -4,12 +4,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The parameters every view takes: the namespace filter ({@code ""} = all namespaces).
- * Namespaces are checked as the API server checks names (DNS-1123 labels), so a bad one is a
- * clear error rather than an empty page. {@code params} are a view's own parameters (a detail
- * view's object {@code name}, a filter), from the stream URL's other query parameters; each
- * view reads and checks its own, except {@code name} (a detail page's object), checked here as the
- * API server checks names (DNS-1123 subdomain).
+ * The parameters every view takes: the namespace filter ({@code ""} = all namespaces), checked as
+ * the API server checks names (DNS-1123 labels), so a bad one is a clear error rather than an
+ * empty page; and {@code params}, the page's own (a detail view's object {@code name}, the
+ * topology page's label selector, a filter), from the stream URL's other query parameters. Each
+ * view checks its own in {@link View#validate}, except {@code name}, checked here as the API
+ * server checks object names (DNS-1123 subdomain).
  */
 public record ViewQuery(String namespace, Map<String, String> params) {
     private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");

@@ -1,5 +1,6 @@
 package io.kubelite.dashboard.view;
 
+import io.kubelite.dashboard.view.topology.TopologyView;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +21,8 @@ public final class ViewRegistry {
                 .register(new EventsView(ctx))
                 .register(new WorkloadsView(ctx))
                 .register(new ControlPlaneView(ctx))
-                .register(new NodeDetailView(ctx));
+                .register(new NodeDetailView(ctx))
+                .register(new TopologyView(ctx));
     }
 
     public ViewRegistry register(View view) {
