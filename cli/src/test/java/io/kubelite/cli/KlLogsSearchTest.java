@@ -57,26 +57,12 @@ class KlLogsSearchTest {
     /** The lines' times: a minute ago and on, so the default --since 1h finds them. */
     static final long T0 = nanos(Instant.now().minusSeconds(60));
 
-    record Result(int code, String out, String err) {}
-
-    static Result kl(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "--server";
-        all[1] = api.url();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = Kl.run(
-                all,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(),
-                Clock.systemUTC());
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static KlRun.Result kl(String... args) {
+        return KlRun.against(api.url(), args);
     }
 
     static long nanos(Instant i) {
-        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        return KlRun.nanos(i);
     }
 
     @BeforeAll
@@ -161,7 +147,7 @@ class KlLogsSearchTest {
     @Test
     @Order(1) // first: it starts without the log-store Service
     void searchPrintsTheMatchingLinesOldestFirstWithKubectlsPrefixAndTheErrorsAsOneLine() {
-        Result none = kl("logs", "search", "{app=\"web\"}");
+        KlRun.Result none = kl("logs", "search", "{app=\"web\"}");
         assertThat(none.code()).as(none.err()).isEqualTo(1);
         assertThat(none.err().strip())
                 .isEqualTo(
@@ -169,30 +155,30 @@ class KlLogsSearchTest {
 
         registerLogStore();
         String expected = "[pod/web-0/web] GET /pay 500 error\n[pod/web-1/web] boom error here\n";
-        Result found = Poll.until(
+        KlRun.Result found = Poll.until(
                 Duration.ofSeconds(20),
                 "kl logs search through the service proxy",
                 () -> kl("logs", "search", "{namespace=\"shop\", app=\"web\"} |= \"error\""),
                 r -> r.code() == 0 && r.out().equals(expected));
         assertThat(found.err()).isEmpty();
 
-        Result all = kl("logs", "search", "{app=\"web\"}", "--since", "1h", "--limit", "2");
+        KlRun.Result all = kl("logs", "search", "{app=\"web\"}", "--since", "1h", "--limit", "2");
         assertThat(all.out())
                 .as("backward: the newest two, printed oldest first")
                 .isEqualTo("[pod/web-0/web] GET /ok 200\n[pod/web-1/web] boom error here\n");
-        Result first = kl("logs", "search", "{app=\"web\"}", "--limit", "2", "--direction", "forward");
+        KlRun.Result first = kl("logs", "search", "{app=\"web\"}", "--limit", "2", "--direction", "forward");
         assertThat(first.out())
                 .as("forward: the oldest two")
                 .isEqualTo("[pod/web-0/web] GET /cart 200\n[pod/web-0/web] GET /pay 500 error\n");
 
-        Result bad = kl("logs", "search", "{app=\"web\"} |= bad");
+        KlRun.Result bad = kl("logs", "search", "{app=\"web\"} |= bad");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).isEmpty();
         assertThat(bad.err().strip())
                 .startsWith("error: parse error at line 1, col ")
                 .doesNotContain("\n");
 
-        Result direction = kl("logs", "search", "{app=\"web\"}", "--direction", "sideways");
+        KlRun.Result direction = kl("logs", "search", "{app=\"web\"}", "--direction", "sideways");
         assertThat(direction.code()).isEqualTo(1);
         assertThat(direction.err().strip())
                 .isEqualTo("error: --direction must be forward or backward, not \"sideways\"");

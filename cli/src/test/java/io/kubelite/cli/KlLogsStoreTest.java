@@ -72,26 +72,12 @@ class KlLogsStoreTest {
     /** Two minutes ago: every fixed-time line is older than a --since=1m. */
     static final long T0 = nanos(Instant.now().minusSeconds(120));
 
-    record Result(int code, String out, String err) {}
-
-    static Result kl(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "--server";
-        all[1] = api.url();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = Kl.run(
-                all,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(),
-                Clock.systemUTC());
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static KlRun.Result kl(String... args) {
+        return KlRun.against(api.url(), args);
     }
 
     static long nanos(Instant i) {
-        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        return KlRun.nanos(i);
     }
 
     @BeforeAll
@@ -245,7 +231,7 @@ class KlLogsStoreTest {
 
     @Test
     void selectorLinesOfLiveAndDeletedPodsMergedByTimeWithKubectlsPrefix() throws Exception {
-        Result all = kl("-n", "shop", "logs", "-l", "app=web", "--all-containers", "--prefix", "--tail=-1");
+        KlRun.Result all = kl("-n", "shop", "logs", "-l", "app=web", "--all-containers", "--prefix", "--tail=-1");
         assertThat(all.err()).isEmpty();
         assertThat(all.out()).isEqualTo(golden("logs-selector-prefix.txt"));
 
@@ -268,10 +254,10 @@ class KlLogsStoreTest {
         assertThat(kl("-n", "shop", "logs", "-l", "app=web,tier notin (back)", "-c", "side", "--prefix")
                         .out())
                 .isEqualTo("[pod/web-0/side] s1 synced\n");
-        Result recent = kl("-n", "shop", "logs", "-l", "app=web", "--since=1m");
+        KlRun.Result recent = kl("-n", "shop", "logs", "-l", "app=web", "--since=1m");
         assertThat(recent.code()).isZero();
         assertThat(recent.out()).as("every line is two minutes old").isEmpty();
-        Result sinceTime = kl(
+        KlRun.Result sinceTime = kl(
                 "-n",
                 "shop",
                 "logs",
@@ -282,22 +268,22 @@ class KlLogsStoreTest {
                 Instant.ofEpochSecond(0, T0 + 5_000_000L).toString());
         assertThat(sinceTime.out()).isEqualTo("a2 GET /ok\nt2 flushed\n");
 
-        Result bad = kl("-n", "shop", "logs", "-l", "replicas>2");
+        KlRun.Result bad = kl("-n", "shop", "logs", "-l", "replicas>2");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err().strip())
                 .isEqualTo("error: unable to use label selector \"replicas>2\" with the log store: \"replicas>2\": the"
                         + " log store cannot compare label values (> and <)");
-        Result previous = kl("-n", "shop", "logs", "-l", "app=web", "-p");
+        KlRun.Result previous = kl("-n", "shop", "logs", "-l", "app=web", "-p");
         assertThat(previous.code()).isEqualTo(1);
         assertThat(previous.err().strip())
                 .isEqualTo("error: kl answers --previous from the log store for one pod (kl logs POD -p), not with -l");
-        Result both = kl("-n", "shop", "logs", "web-0", "-l", "app=web");
+        KlRun.Result both = kl("-n", "shop", "logs", "web-0", "-l", "app=web");
         assertThat(both.err().strip()).isEqualTo("error: only a selector (-l) or a POD name is allowed");
     }
 
     @Test
     void aDeletedPodsLogsComeFromTheStoreWithANote() {
-        Result r = kl("-n", "shop", "logs", "web-0", "-c", "app");
+        KlRun.Result r = kl("-n", "shop", "logs", "web-0", "-c", "app");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("a1 GET /cart\na2 GET /ok\n");
         assertThat(r.err()).isEqualTo("kl: pod \"web-0\" not found; showing its lines from the log store\n");
@@ -305,18 +291,18 @@ class KlLogsStoreTest {
                         .out())
                 .isEqualTo("a2 GET /ok\n");
 
-        Result which = kl("-n", "shop", "logs", "web-0");
+        KlRun.Result which = kl("-n", "shop", "logs", "web-0");
         assertThat(which.code()).isEqualTo(1);
         assertThat(which.err().strip())
                 .isEqualTo("error: a container name must be specified for pod web-0, choose one of: [app side]");
 
-        Result previous = kl("-n", "shop", "logs", "web-0", "-c", "app", "-p");
+        KlRun.Result previous = kl("-n", "shop", "logs", "web-0", "-c", "app", "-p");
         assertThat(previous.code()).isEqualTo(1);
         assertThat(previous.err().strip())
                 .isEqualTo("error: pod \"web-0\" not found, and the log store has no lines of a previous terminated"
                         + " container \"app\" in pod \"web-0\"");
 
-        Result unknown = kl("-n", "shop", "logs", "nobody");
+        KlRun.Result unknown = kl("-n", "shop", "logs", "nobody");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.out()).isEmpty();
         assertThat(unknown.err().strip()).isEqualTo("Error from server (NotFound): pods \"nobody\" not found");
@@ -340,11 +326,11 @@ class KlLogsStoreTest {
                 "second pod, run 1 a",
                 "second pod, run 1 b");
 
-        Result current = kl("-n", "shop", "logs", "db-0");
+        KlRun.Result current = kl("-n", "shop", "logs", "db-0");
         assertThat(current.code()).as(current.err()).isZero();
         assertThat(current.out()).isEqualTo("second pod, run 1 a\nsecond pod, run 1 b\n");
         assertThat(kl("-n", "shop", "logs", "db-0", "--tail", "1").out()).isEqualTo("second pod, run 1 b\n");
-        Result previous = kl("-n", "shop", "logs", "db-0", "-p");
+        KlRun.Result previous = kl("-n", "shop", "logs", "db-0", "-p");
         assertThat(previous.code()).as(previous.err()).isZero();
         assertThat(previous.out()).isEqualTo("second pod, run 0\n");
         assertThat(kl("-n", "shop", "logs", "search", "{pod=\"db-0\"}").out())
@@ -375,7 +361,7 @@ class KlLogsStoreTest {
         createPod("api-0", "dead-node", Map.of("app", "api"), Map.of(), "api");
         ingest("api-0", "api", Map.of("app", "api"), 0, new long[] {10, 11}, "listening", "ready");
 
-        Result r = kl("-n", "shop", "logs", "api-0");
+        KlRun.Result r = kl("-n", "shop", "logs", "api-0");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("listening\nready\n");
         assertThat(r.err())
@@ -429,17 +415,17 @@ class KlLogsStoreTest {
                     .isLessThanOrEqualTo(
                             newest.stream().mapToLong(KlLogsStoreTest::ts).min().orElseThrow());
         }
-        Result tooSmall = new Result(0, "", "");
+        KlRun.Result tooSmall = new KlRun.Result(0, "", "");
         try {
             new StorePager(client, 6).all(q, T0, end);
         } catch (KlException e) {
-            tooSmall = new Result(1, "", e.getMessage());
+            tooSmall = new KlRun.Result(1, "", e.getMessage());
         }
         assertThat(tooSmall.err())
                 .as("a page no bigger than the lines of one nanosecond cannot step past them")
                 .startsWith("error: the log store holds 6 or more matching lines stamped ");
         // through kl, one page of 5000 and more
-        Result r = kl("-n", "shop", "logs", "-l", "app=many", "--all-containers", "--tail=-1");
+        KlRun.Result r = kl("-n", "shop", "logs", "-l", "app=many", "--all-containers", "--tail=-1");
         assertThat(r.out().lines().count()).isEqualTo(14);
     }
 
