@@ -22,7 +22,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * One headless Chromium for a test class, driven by Selenium through Debian's chromedriver. The
  * driver and browser paths are set explicitly ({@code /usr/bin/chromedriver}, {@code
  * /usr/bin/chromium}; {@code CHROMEDRIVER} and {@code CHROMIUM} override them), so Selenium Manager
- * never downloads anything; without them the class is skipped with a clear reason. Register it on
+ * never downloads anything; without them the class is skipped with a clear reason, or fails when
+ * {@code KUBELITE_REQUIRE_BROWSER} is set (.ci/run sets it). Register it on
  * a static field after the {@link DashboardCluster}. Waits poll the page with a deadline and fail
  * with what the page showed.
  */
@@ -36,10 +37,14 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         String driverPath = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
         String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-        Assumptions.assumeTrue(
-                new File(driverPath).canExecute() && new File(chromium).canExecute(),
-                "browser tests need " + chromium + " and " + driverPath
-                        + " (apt-get install chromium chromium-driver)");
+        boolean present = new File(driverPath).canExecute() && new File(chromium).canExecute();
+        String need =
+                "browser tests need " + chromium + " and " + driverPath + " (apt-get install chromium chromium-driver)";
+        // .ci/run installs both and sets this: there a missing browser fails, never silently skips
+        if (!present && System.getenv("KUBELITE_REQUIRE_BROWSER") != null) {
+            throw new IllegalStateException(need);
+        }
+        Assumptions.assumeTrue(present, need);
         profile = Files.createTempDirectory("dashboard-chromium");
         ChromeOptions options = new ChromeOptions()
                 .setBinary(chromium)
