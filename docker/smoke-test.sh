@@ -37,10 +37,14 @@ phase() { # phase NAME: closes the current phase under NAME
   say "$1: $((SECONDS - phase_start))s"
   phase_start=$SECONDS
 }
+failure="" # why the test failed: repeated as its last line, since a CI log may keep only the tail
 fail() {
+  failure="$*"
   say "FAILED: $*"
   exit 1
 }
+# a command that fails under set -e names itself too
+trap 'failure="${failure:-line $LINENO: \"$BASH_COMMAND\" exited $?}"' ERR
 
 # --- engine and compose
 compose_cmd="$("$root/docker/ensure-docker.sh" | tail -n 1)" || fail "no Docker engine (see above)"
@@ -116,7 +120,7 @@ cleanup() {
     printf '  %-44s %4ds\n' "total" "$((SECONDS - t0))"
     echo "smoke: 1 passed, 0 failed"
   else
-    echo "smoke: 0 passed, 1 failed"
+    echo "smoke: 0 passed, 1 failed: ${failure:-exit code $rc}"
   fi
   exit "$rc"
 }
