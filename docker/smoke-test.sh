@@ -87,9 +87,14 @@ cleanup() {
   if ((rc != 0)); then
     say "state at failure:"
     "${compose[@]}" ps 2>&1 || true
+    local restarts lines
     for id in $(docker ps -aq --filter "label=com.docker.compose.project=$project"); do
-      echo "----- $(docker inspect -f '{{.Name}}' "$id" | tr -d /) (last 15 log lines)"
-      docker logs --tail 15 "$id" 2>&1 || true
+      # a container that restarted: its log holds the earlier run's last words too
+      restarts=$(docker inspect -f '{{.RestartCount}}' "$id" 2>/dev/null || echo 0)
+      lines=15
+      ((restarts == 0)) || lines=80
+      echo "----- $(docker inspect -f '{{.Name}}' "$id" | tr -d /) (last $lines log lines, $restarts restart(s))"
+      docker logs --tail "$lines" "$id" 2>&1 | cut -c1-400 || true
     done
   fi
   if [[ "${SMOKE_KEEP:-}" == 1 ]]; then
