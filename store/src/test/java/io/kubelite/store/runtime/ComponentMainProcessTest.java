@@ -119,7 +119,7 @@ class ComponentMainProcessTest {
                 "2s",
                 "--etcd-request-timeout",
                 "1s")) {
-            int code = c.awaitExit(Duration.ofSeconds(20));
+            int code = c.awaitExit(Duration.ofSeconds(40));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(code).isEqualTo(1);
             c.awaitStreamsDrained();
@@ -127,7 +127,9 @@ class ComponentMainProcessTest {
                     .containsExactly("kubelite sample: etcd at 127.0.0.1:" + deadPort
                             + " did not answer within 2s; start etcd or set --etcd-endpoints / ETCD_ENDPOINTS");
             assertThat(String.join("\n", c.lines(c.out))).doesNotContain("\tat ");
-            assertThat(took).isLessThan(Duration.ofSeconds(15));
+            // it gave up after its 2 s, not after the 30 s default: a JVM start on a loaded machine
+            // can take 10 s or more, so the bound only tells the two apart
+            assertThat(took).isLessThan(Duration.ofSeconds(28));
         }
     }
 
