@@ -10,6 +10,8 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code kubectl top node} says (within {@value #CPU_TOLERANCE_MILLIS}m and {@value
  * #MEMORY_TOLERANCE_MI}Mi: both read a sample that moves, and the page rounds to whole Mi), and
  * the cluster's bar their sum; the pod page charts each container's usage with its request and
- * limit, gaining samples without a reload.
+ * limit, gaining samples without a reload; with metrics-server killed, the pod page keeps its
+ * samples and says why no new one comes, and the overview says usage is unavailable again.
  */
 @Timeout(240)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -117,16 +120,16 @@ class UsageBrowserTest {
         String app = "[data-usage-container=app] figure";
         BROWSER.waitForElement(
                 app + ":first-of-type figcaption",
-                "app's CPU at its annotated usage with its request and limit",
-                "CPU: 400m, request 250m, limit 500m"::equals);
+                "app's CPU at its annotated 400m (±" + CPU_TOLERANCE_MILLIS + "m) with its request and limit",
+                t -> cpuNear(t, "CPU: (\\d+)m, request 250m, limit 500m", 400));
         BROWSER.waitForElement(
                 app + ":last-of-type figcaption",
                 "app's memory at its annotated usage with its request and limit",
                 "Memory: 300Mi, request 256Mi, limit 512Mi"::equals);
         BROWSER.waitForElement(
                 "[data-usage-container=sidecar] figure:first-of-type figcaption",
-                "the sidecar's CPU, without request or limit",
-                "CPU: 20m"::equals);
+                "the sidecar's CPU at its annotated 20m, without request or limit",
+                t -> cpuNear(t, "CPU: (\\d+)m", 20));
         assertThat(BROWSER.textOf("[data-field=metrics-problem]")).isNull();
 
         // metrics-server scrapes every second and the dashboard reads every second: the chart grows
@@ -142,6 +145,44 @@ class UsageBrowserTest {
         assertThat(BROWSER.script("return document.querySelector(arguments[0] + ' path.chart-line') !== null", app))
                 .as("a line, not a dot, once there are " + grown + " samples")
                 .isEqualTo(true);
+    }
+
+    @Test
+    @Order(3)
+    void metricsServerKilledThePodPageKeepsItsSamplesAndSaysWhyAndTheOverviewSaysUnavailable() throws Exception {
+        METRICS.start();
+        BROWSER.open(CLUSTER.url() + "/#/pod?namespace=default&name=busy");
+        String app = "[data-usage-container=app] figure";
+        BROWSER.waitForElement(
+                app + " figcaption", "app's CPU chart", t -> cpuNear(t, "CPU: (\\d+)m, request 250m, limit 500m", 400));
+        int before = samples(app);
+
+        METRICS.kill9();
+
+        BROWSER.waitForElement(
+                "[data-field=metrics-problem]",
+                "the pod page saying why there is no new sample",
+                t -> t.startsWith("Metrics unavailable"));
+        assertThat(samples(app)).as("the samples read before stay on the chart").isGreaterThanOrEqualTo(before);
+        BROWSER.open(CLUSTER.url() + "/#/overview");
+        BROWSER.waitForElement(
+                "[data-metrics]",
+                "the overview saying usage is unavailable again",
+                t -> t.startsWith("usage unavailable (no metrics-server answers"));
+        assertThat(BROWSER.textOf("tr[data-node=" + NODE + "] [data-field=cpu] [data-field=usage]"))
+                .isEqualTo("–");
+        assertThat(BROWSER.textOf("tr[data-node=" + NODE + "] [data-field=cpu] [data-field=requests]"))
+                .as("requests do not depend on metrics-server")
+                .isEqualTo("250m");
+    }
+
+    /**
+     * Whether {@code caption} matches {@code pattern} with its millicores within the tolerance of
+     * {@code millis}: metrics-server's rate over two samples' timestamps is off by a millicore or two.
+     */
+    private static boolean cpuNear(String caption, String pattern, long millis) {
+        Matcher m = Pattern.compile(pattern).matcher(caption);
+        return m.matches() && Math.abs(Long.parseLong(m.group(1)) - millis) <= CPU_TOLERANCE_MILLIS;
     }
 
     private static int samples(String figure) {

@@ -63,10 +63,10 @@ public final class MetricsServerProcess implements AfterAllCallback {
     /**
      * Starts the process and registers the add-on, then waits until the API server calls the
      * APIService available and answers {@code metrics.k8s.io} (the first samples may still be
-     * missing: kubectl top then says "metrics not available yet"). Does nothing when started.
+     * missing: kubectl top then says "metrics not available yet"). Does nothing while it runs.
      */
     public synchronized void start() throws IOException {
-        if (process != null) {
+        if (process != null && process.isAlive()) {
             return;
         }
         Path dir = Files.createDirectories(Path.of("target", "process-logs"));
@@ -106,6 +106,16 @@ public final class MetricsServerProcess implements AfterAllCallback {
                             .out();
                 },
                 out -> out.startsWith("True"));
+    }
+
+    /** {@code kill -9}, as a crash: no clean shutdown, its mirror pod stays until its lease expires. */
+    public synchronized void kill9() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                throw new AssertionError("metrics-server (pid " + process.pid() + ") outlived kill -9 for 15 s");
+            }
+        }
     }
 
     /** The last lines metrics-server printed. */
