@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * 50m and 64Mi for its own processes. Checked as a user would: the overview's "unavailable" turns
  * into numbers once metrics-server serves, without a reload; a node's usage bar says what the real
  * {@code kubectl top node} says (within {@value #CPU_TOLERANCE_MILLIS}m and {@value
- * #MEMORY_TOLERANCE_MI}Mi: both read a sample that moves, and the page rounds to whole Mi), and
+ * #MEMORY_TOLERANCE_MI}Mi: both read a sample that moves), and
  * the cluster's bar their sum; the pod page charts each container's usage with its request and
  * limit, gaining samples without a reload; with metrics-server killed, the pod page keeps its
  * samples and says why no new one comes, and the overview says usage is unavailable again.
