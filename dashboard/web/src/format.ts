@@ -16,6 +16,11 @@ export function cpu(millis: number): string {
   return millis >= 10000 ? `${(millis / 1000).toFixed(0)}` : millis % 1000 === 0 ? `${millis / 1000}` : `${millis}m`;
 }
 
+/**
+ * Bytes in binary units. Below 1Gi whole units, cut as `kubectl top` cuts its Mi (364.9Mi is
+ * 364Mi), so the numbers match kubectl's; from 1Gi three significant digits (1.46Gi, 12.5Gi, 128Gi),
+ * where kubectl would print 1495Mi.
+ */
 export function memory(bytes: number): string {
   const units = ['', 'Ki', 'Mi', 'Gi', 'Ti'];
   let v = bytes;
@@ -24,7 +29,7 @@ export function memory(bytes: number): string {
     v /= 1024;
     i++;
   }
-  return `${v >= 10 || i === 0 ? v.toFixed(0) : v.toFixed(1)}${units[i]}`;
+  return `${i < 3 ? Math.floor(v) : String(Number(v.toPrecision(3)))}${units[i]}`;
 }
 
 export function percent(part: number, whole: number): string {

@@ -31,7 +31,7 @@ export function UsageChart({ label, points, request, limit, format }: Props) {
     (request !== undefined ? `, request ${format(request)}` : '') +
     (limit !== undefined ? `, limit ${format(limit)}` : '');
   return (
-    <figure class="usage-chart">
+    <figure class="usage-chart" data-samples={points.length}>
       <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={text}>
         <rect x="0" y="0" width={W} height={H} class="chart-bg" />
         {limit !== undefined && <line x1="0" x2={W} y1={y(limit)} y2={y(limit)} class="chart-limit" />}

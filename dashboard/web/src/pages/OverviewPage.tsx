@@ -14,16 +14,18 @@ interface Zone {
   unknown: number;
 }
 
-interface Summary {
-  nodes: number;
-  metricsAvailable: boolean;
-  zones: Zone[];
-  podPhases: Record<string, number>;
-}
-
 interface Resources {
   cpuMillis: number;
   memoryBytes: number;
+}
+
+interface Summary {
+  nodes: number;
+  metricsAvailable: boolean;
+  /** Sums over the nodes; usage over those metrics-server reported (nodesWithUsage of them). */
+  cluster: { allocatable: Resources; requests: Resources; usage: Resources | null; nodesWithUsage: number };
+  zones: Zone[];
+  podPhases: Record<string, number>;
 }
 
 interface NodeRow {
@@ -66,10 +68,35 @@ export function OverviewPage({ namespace, onUnauthorized }: PageProps) {
                 .join(', ') || 'none'}
             </p>
           </div>
-          <div class="card">
-            <h2>Usage</h2>
+          <div class="card" data-field="cluster-usage">
+            <h2>Cluster CPU and memory</h2>
+            <p class="muted">requests / usage of allocatable</p>
+            <div class="card-bar">
+              <span>CPU</span>
+              <Bar
+                field="cpu"
+                used={s.cluster.requests.cpuMillis}
+                usage={s.cluster.usage?.cpuMillis}
+                total={s.cluster.allocatable.cpuMillis}
+                fmt={cpu}
+              />
+            </div>
+            <div class="card-bar">
+              <span>Memory</span>
+              <Bar
+                field="memory"
+                used={s.cluster.requests.memoryBytes}
+                usage={s.cluster.usage?.memoryBytes}
+                total={s.cluster.allocatable.memoryBytes}
+                fmt={memory}
+              />
+            </div>
             <p class="muted" data-metrics={s.metricsAvailable ? 'available' : 'unavailable'}>
-              {s.metricsAvailable ? 'from metrics.k8s.io' : 'unavailable (no metrics-server answers)'}
+              {!s.metricsAvailable
+                ? 'usage unavailable (no metrics-server answers metrics.k8s.io)'
+                : s.cluster.nodesWithUsage < s.nodes
+                  ? `usage from metrics.k8s.io, ${s.cluster.nodesWithUsage} of ${s.nodes} nodes reported`
+                  : 'usage from metrics.k8s.io'}
             </p>
           </div>
         </div>
@@ -129,10 +156,10 @@ class NodeTr extends Component<{ n: NodeRow; namespace: string }> {
         </td>
         <td class="taints">{n.taints.length ? n.taints.join(', ') : <span class="muted">none</span>}</td>
         <td>
-          <Bar used={n.requests.cpuMillis} usage={n.usage?.cpuMillis} total={n.allocatable.cpuMillis} fmt={cpu} />
+          <Bar field="cpu" used={n.requests.cpuMillis} usage={n.usage?.cpuMillis} total={n.allocatable.cpuMillis} fmt={cpu} />
         </td>
         <td>
-          <Bar used={n.requests.memoryBytes} usage={n.usage?.memoryBytes} total={n.allocatable.memoryBytes} fmt={memory} />
+          <Bar field="memory" used={n.requests.memoryBytes} usage={n.usage?.memoryBytes} total={n.allocatable.memoryBytes} fmt={memory} />
         </td>
         <td data-field="pods">
           {n.pods} / {n.allocatable.pods}
@@ -142,16 +169,23 @@ class NodeTr extends Component<{ n: NodeRow; namespace: string }> {
   }
 }
 
-function Bar({ used, usage, total, fmt }: { used: number; usage?: number; total: number; fmt: (v: number) => string }) {
-  const label = `requests ${fmt(used)} of ${fmt(total)} (${percent(used, total)})${usage !== undefined ? `, usage ${fmt(usage)}` : ', usage unavailable'}`;
+/**
+ * Requests (the wide bar) and usage (the thin one) against allocatable, and the same as text:
+ * "requests / usage of allocatable", usage "–" when metrics-server did not report it.
+ */
+function Bar({ field, used, usage, total, fmt }: { field: string; used: number; usage?: number; total: number; fmt: (v: number) => string }) {
+  const label =
+    `requests ${fmt(used)} of ${fmt(total)} (${percent(used, total)})` +
+    (usage !== undefined ? `, usage ${fmt(usage)} (${percent(usage, total)})` : ', usage unavailable');
   return (
-    <div class="bar" title={label} aria-label={label}>
+    <div class="bar" data-field={field} title={label} aria-label={label}>
       <div class="bar-track">
         <div class="bar-requests" style={{ width: `${Math.min(100, total ? (100 * used) / total : 0)}%` }} />
         {usage !== undefined && <div class="bar-usage" style={{ width: `${Math.min(100, total ? (100 * usage) / total : 0)}%` }} />}
       </div>
       <span class="bar-text">
-        {fmt(used)} / {usage !== undefined ? fmt(usage) : '–'} of {fmt(total)}
+        <span data-field="requests">{fmt(used)}</span> / <span data-field="usage">{usage !== undefined ? fmt(usage) : '–'}</span> of{' '}
+        <span data-field="allocatable">{fmt(total)}</span>
       </span>
     </div>
   );

@@ -13,8 +13,10 @@ import java.util.TreeMap;
 /**
  * The cluster overview: one row per node (zone from {@code topology.kubernetes.io/zone}, Ready /
  * NotReady / Unknown from its Ready condition, taints, cordon, allocatable vs the summed requests
- * of its pods vs usage from {@code metrics.k8s.io}, pod count) and a summary per zone. Pod counts
- * follow the namespace filter; requests are always the node's whole load.
+ * of its pods vs usage from {@code metrics.k8s.io}, pod count), a summary per zone and the
+ * cluster's sums of the same (usage summed over the nodes metrics-server reported; {@code
+ * nodesWithUsage} says how many). Pod counts follow the namespace filter; requests are always the
+ * node's whole load.
  */
 final class OverviewView implements View {
     static final String ZONE_LABEL = "topology.kubernetes.io/zone";
@@ -68,6 +70,8 @@ final class OverviewView implements View {
         Map<String, NodeUsage> usage = ctx.nodeMetrics().usage();
         Map<String, ObjectNode> items = new TreeMap<>();
         Map<String, int[]> zones = new TreeMap<>(); // zone -> {nodes, ready, notReady, unknown}
+        // the cluster's bars: {allocatable cpu, memory, requests cpu, memory, usage cpu, memory, nodes with usage}
+        long[] totals = new long[7];
         for (JsonNode node : ctx.caches().of(ResourceType.NODES).objects()) {
             String name = node.path("metadata").path("name").asText();
             String zone = node.path("metadata").path("labels").path(ZONE_LABEL).asText(NO_ZONE);
@@ -96,20 +100,38 @@ final class OverviewView implements View {
                         + t.path("effect").asText());
             }
             JsonNode alloc = node.path("status").path("allocatable");
+            long allocCpu = Quantities.cpuMillis(alloc.path("cpu").asText(""));
+            long allocMemory = Quantities.bytes(alloc.path("memory").asText(""));
             row.putObject("allocatable")
-                    .put("cpuMillis", Quantities.cpuMillis(alloc.path("cpu").asText("")))
-                    .put("memoryBytes", Quantities.bytes(alloc.path("memory").asText("")))
+                    .put("cpuMillis", allocCpu)
+                    .put("memoryBytes", allocMemory)
                     .put("pods", Quantities.bytes(alloc.path("pods").asText("")));
             row.putObject("requests").put("cpuMillis", l[0]).put("memoryBytes", l[1]);
+            totals[0] += allocCpu;
+            totals[1] += allocMemory;
+            totals[2] += l[0];
+            totals[3] += l[1];
             NodeUsage u = usage.get(name);
             if (u == null) {
                 row.putNull("usage");
             } else {
                 row.putObject("usage").put("cpuMillis", u.cpuMillis()).put("memoryBytes", u.memoryBytes());
+                totals[4] += u.cpuMillis();
+                totals[5] += u.memoryBytes();
+                totals[6]++;
             }
             items.put(name, row);
         }
         ObjectNode summary = Json.object().put("nodes", items.size()).put("metricsAvailable", metrics);
+        ObjectNode cluster = summary.putObject("cluster");
+        cluster.putObject("allocatable").put("cpuMillis", totals[0]).put("memoryBytes", totals[1]);
+        cluster.putObject("requests").put("cpuMillis", totals[2]).put("memoryBytes", totals[3]);
+        if (totals[6] == 0) {
+            cluster.putNull("usage");
+        } else {
+            cluster.putObject("usage").put("cpuMillis", totals[4]).put("memoryBytes", totals[5]);
+        }
+        cluster.put("nodesWithUsage", totals[6]);
         ArrayNode zoneRows = summary.putArray("zones");
         zones.forEach((zone, z) -> zoneRows.addObject()
                 .put("zone", zone)
