@@ -155,7 +155,9 @@ class TopologyBrowserTest {
         int b = Integer.parseInt(m.group(2));
         int skew = Math.abs(a - b);
         if (scheduled) {
-            assertThat(skew).as("zone skew after scheduling (DoNotSchedule, maxSkew 1)").isLessThanOrEqualTo(1);
+            assertThat(skew)
+                    .as("zone skew after scheduling (DoNotSchedule, maxSkew 1)")
+                    .isLessThanOrEqualTo(1);
         }
         assertThat(BROWSER.textOf(row + " [data-field=skew]"))
                 .isEqualTo(skew + (skew > 1 ? " (over max 1)" : " (within 1)"));
