@@ -8,6 +8,7 @@ import io.kubelite.api.Pod;
 import io.kubelite.api.Scale;
 import io.kubelite.api.TypeMeta;
 import io.kubelite.apiserver.aggregation.AggregationProxy;
+import io.kubelite.apiserver.audit.Auditing;
 import io.kubelite.apiserver.nodes.NodeProxy;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
@@ -48,9 +49,16 @@ final class ApiRoutes {
     private final Reviews reviews;
     private final AggregationProxy aggregation;
     private final ServiceProxy serviceProxy;
+    private final Auditing auditing;
 
-    ApiRoutes(HandlerContext ctx, SystemEndpoints system, AggregationProxy aggregation, MeterRegistry registry) {
+    ApiRoutes(
+            HandlerContext ctx,
+            Auditing auditing,
+            SystemEndpoints system,
+            AggregationProxy aggregation,
+            MeterRegistry registry) {
         this.ctx = ctx;
+        this.auditing = auditing;
         this.aggregation = aggregation;
         this.serviceProxy = new ServiceProxy(ctx);
         this.reviews = new Reviews(ctx.auth());
@@ -63,17 +71,33 @@ final class ApiRoutes {
     void handle(HttpServerRequest req) {
         long start = System.nanoTime();
         Request r = new Request(req, Vertx.currentContext());
+        req.response().headersEndHandler(v -> {
+            if (r.audit() != null) {
+                r.audit().responseStarted(req.response().getStatusCode());
+            }
+        });
         req.response().endHandler(v -> {
             r.release();
             record(r, start);
+            if (r.audit() != null) {
+                r.audit().complete(req.response().getStatusCode());
+            }
         });
-        req.response().closeHandler(v -> r.release());
+        req.response().closeHandler(v -> {
+            r.release();
+            if (r.audit() != null) {
+                r.audit().complete(req.response().getStatusCode());
+            }
+        });
         try {
             dispatch(r);
         } catch (ApiException e) {
             r.fail(e);
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", req.method(), req.uri(), e);
+            if (r.audit() != null) {
+                r.audit().panic(e.toString());
+            }
             r.fail(ApiException.from(e, null, null));
         }
     }
@@ -87,8 +111,12 @@ final class ApiRoutes {
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        Auth.User user = ctx.auth().authenticate(clientChain(r), r.http().getHeader("Authorization"));
+        List<java.security.cert.X509Certificate> chain = clientChain(r);
+        String authorization = r.http().getHeader("Authorization");
+        Auth.User user = ctx.auth().authenticate(chain, authorization);
+        r.audit(auditing.begin(r.http(), user));
         if (user == null) {
+            r.audit().unauthenticated(attemptedMethods(chain, authorization));
             r.fail(ApiException.of(401, "Unauthorized", "Unauthorized"));
             return;
         }
@@ -164,6 +192,18 @@ final class ApiRoutes {
         route(new RequestScope<>(ctx, r, info));
     }
 
+    /** What a request that failed authentication presented, in kube's audit wording. */
+    private static String attemptedMethods(List<java.security.cert.X509Certificate> chain, String authorization) {
+        List<String> tried = new java.util.ArrayList<>();
+        if (!chain.isEmpty()) {
+            tried.add("certificate");
+        }
+        if (authorization != null && !authorization.isBlank()) {
+            tried.add(authorization.trim().regionMatches(true, 0, "Bearer ", 0, 7) ? "bearer" : "unknown");
+        }
+        return tried.isEmpty() ? "none" : String.join(", ", tried);
+    }
+
     /** The client certificate chain of the request's TLS connection; empty when it presented none. */
     private static List<java.security.cert.X509Certificate> clientChain(Request r) {
         javax.net.ssl.SSLSession tls = r.http().connection().sslSession();
@@ -191,6 +231,7 @@ final class ApiRoutes {
         // authorized as the path names it: events.k8s.io events are not core events to RBAC
         var served = s.served();
         String denied = Auth.deny(r.user(), verb, served, sub, served.namespaced() ? s.namespace() : null, name);
+        r.audit().authorized(denied == null, "");
         if (denied != null) {
             throw new ApiException(403, "Forbidden", denied, name, served.group(), served.plural(), List.of(), null);
         }
@@ -267,6 +308,7 @@ final class ApiRoutes {
         r.labels(ApiRequestMetrics.Labels.nodeProxy());
         String verb = proxyVerb(r);
         String denied = Auth.deny(r.user(), verb, NodeKind.RESOURCE, "proxy", null, node);
+        r.audit().authorized(denied == null, "");
         if (denied != null) {
             throw new ApiException(403, "Forbidden", denied, node, "", "nodes", List.of(), null);
         }
@@ -294,6 +336,7 @@ final class ApiRoutes {
         r.labels(ApiRequestMetrics.Labels.serviceProxy());
         ServiceProxy.Target t = ServiceProxy.Target.parse(id);
         String denied = Auth.deny(r.user(), proxyVerb(r), ServiceKind.RESOURCE, "proxy", ns, t.name());
+        r.audit().authorized(denied == null, "");
         if (denied != null) {
             throw new ApiException(403, "Forbidden", denied, t.name(), "", "services", List.of(), null);
         }
@@ -313,13 +356,17 @@ final class ApiRoutes {
      * (patches, node proxying) the body goes as it came.
      */
     private void withBody(Request r, Descriptor type, Consumer<String> fn) {
+        Consumer<String> audited = body -> {
+            r.audit().requestBody(body);
+            fn.accept(body);
+        };
         if (type != null && KubeProtobuf.isProtobuf(r.http().getHeader("Content-Type"))) {
             RequestBody.readBytes(
                     r,
                     ctx.config().bodyLimit(),
-                    bytes -> fn.accept(bytes.length == 0 ? "" : protobufAsJson(bytes, type)));
+                    bytes -> audited.accept(bytes.length == 0 ? "" : protobufAsJson(bytes, type)));
         } else {
-            RequestBody.read(r, ctx.config().bodyLimit(), fn);
+            RequestBody.read(r, ctx.config().bodyLimit(), audited);
         }
     }
 

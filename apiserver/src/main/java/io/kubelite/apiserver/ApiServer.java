@@ -5,6 +5,9 @@ import io.kubelite.apiserver.aggregation.AggregatedApis;
 import io.kubelite.apiserver.aggregation.AggregationProxy;
 import io.kubelite.apiserver.aggregation.ApiServiceAvailability;
 import io.kubelite.apiserver.aggregation.LocalApiServices;
+import io.kubelite.apiserver.audit.AuditConfig;
+import io.kubelite.apiserver.audit.AuditLog;
+import io.kubelite.apiserver.audit.Auditing;
 import io.kubelite.apiserver.mirror.EtcdMemberMirrorPods;
 import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
 import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
@@ -88,6 +91,8 @@ public final class ApiServer implements Component {
     private volatile CompletableFuture<Void> bootstrapped = new CompletableFuture<>();
 
     private EventRecorder repairEvents;
+    private AuditConfig auditConfig;
+    private AuditLog auditLog;
     private ServiceWrites serviceWrites;
     private volatile boolean closed;
 
@@ -102,6 +107,12 @@ public final class ApiServer implements Component {
 
     public String url() {
         return (config.tlsCertFile() == null ? "http" : "https") + "://" + config.bindAddress() + ":" + port;
+    }
+
+    /** Audits requests as {@code config} says ({@code --audit-policy-file}, {@code --audit-log-path}). Call before start. */
+    public ApiServer withAudit(AuditConfig config) {
+        this.auditConfig = config;
+        return this;
     }
 
     /** The watch cache of {@code r} (tests look at its revision and contents). */
@@ -231,8 +242,14 @@ public final class ApiServer implements Component {
                 apiServiceCheckInterval);
         HandlerContext handlers = new HandlerContext(
                 config, store, caches, vertx, kubeletClient, auth, servedKinds, serviceWrites, aggregated);
+        Auditing auditing = Auditing.disabled();
+        if (auditConfig != null) {
+            auditLog = new AuditLog(auditConfig.target(), AuditConfig.QUEUE_SIZE, registry).start();
+            auditing = new Auditing(auditConfig.policy(), auditLog);
+        }
         routes = new ApiRoutes(
                 handlers,
+                auditing,
                 new SystemEndpoints(handlers, registry, readiness, () -> closed, openapi),
                 new AggregationProxy(handlers, aggregated, apiServiceAvailability),
                 registry);
@@ -366,6 +383,9 @@ public final class ApiServer implements Component {
         }
         if (timers != null) {
             timers.shutdownNow();
+        }
+        if (auditLog != null) {
+            auditLog.close(); // last: the servers' final requests are written
         }
     }
 }

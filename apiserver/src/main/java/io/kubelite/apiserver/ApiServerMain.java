@@ -1,5 +1,7 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.apiserver.audit.AuditConfig;
+import io.kubelite.apiserver.audit.AuditFlags;
 import io.kubelite.apiserver.pki.ClusterPki;
 import io.kubelite.apiserver.services.NodePortRange;
 import io.kubelite.apiserver.services.ServiceCidr;
@@ -49,6 +51,9 @@ public final class ApiServerMain implements Callable<Integer> {
 
     @Mixin
     CommonOptions common = new CommonOptions();
+
+    @Mixin
+    AuditFlags audit = new AuditFlags();
 
     @Option(
             names = "--bind-address",
@@ -206,6 +211,13 @@ public final class ApiServerMain implements Callable<Integer> {
                     pki.caCert(),
                     pki.caCert());
         }
+        AuditConfig auditConfig;
+        try {
+            auditConfig = audit.config(w -> System.err.println("kubelite apiserver: warning: " + w));
+        } catch (IllegalArgumentException e) {
+            System.err.println("kubelite apiserver: " + e.getMessage());
+            return 2;
+        }
         Map<String, Auth.User> tokens = tokenFile == null ? Map.of() : Auth.readTokenFile(tokenFile);
         ApiServerConfig config = new ApiServerConfig(
                 bindAddress,
@@ -225,7 +237,8 @@ public final class ApiServerMain implements Callable<Integer> {
                         "apiserver",
                         new ApiServer(config)
                                 .withCompactionInterval(compactionInterval)
-                                .withServiceRanges(ranges),
+                                .withServiceRanges(ranges)
+                                .withAudit(auditConfig),
                         common,
                         ElectorFactory.UNAVAILABLE)
                 .run();

@@ -1,6 +1,7 @@
 package io.kubelite.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubelite.apiserver.audit.RequestAudit;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +30,7 @@ public final class Request {
     private final Context context;
     private final List<String> warnings = new ArrayList<>();
     private Auth.User user;
+    private RequestAudit audit;
     private ApiRequestMetrics.Labels labels;
     private AtomicInteger inFlight;
     private final AtomicBoolean holdsSlot = new AtomicBoolean();
@@ -57,6 +59,15 @@ public final class Request {
 
     void user(Auth.User u) {
         this.user = u;
+    }
+
+    /** The request's audit record; null until it is authenticated (or failed to be). */
+    public RequestAudit audit() {
+        return audit;
+    }
+
+    void audit(RequestAudit a) {
+        this.audit = a;
     }
 
     /** What the request metrics label it with; a non-resource request's labels until a resource is known. */
@@ -119,6 +130,9 @@ public final class Request {
             fail(e);
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", req.method(), req.uri(), e);
+            if (audit != null) {
+                audit.panic(e.toString());
+            }
             fail(ApiException.from(e, null, null));
         }
     }
@@ -130,7 +144,11 @@ public final class Request {
         if (e.retryAfterSeconds() != null) {
             req.response().putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
         }
-        json(e.code(), e.toStatus());
+        ObjectNode status = e.toStatus();
+        if (audit != null) {
+            audit.status(status);
+        }
+        json(e.code(), status);
     }
 
     public void json(int code, ObjectNode body) {
@@ -146,6 +164,9 @@ public final class Request {
         HttpServerResponse resp = req.response();
         if (resp.ended() || resp.closed()) {
             return;
+        }
+        if (audit != null) {
+            audit.response(code, body, contentType);
         }
         resp.setStatusCode(code).putHeader("Content-Type", contentType);
         for (String w : warnings) {

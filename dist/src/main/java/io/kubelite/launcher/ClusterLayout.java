@@ -36,6 +36,16 @@ public record ClusterLayout(Path root) {
         return root.resolve("dashboard-login-code");
     }
 
+    /** The API server's audit policy: kubelite's default until the user edits it. */
+    public Path auditPolicy() {
+        return root.resolve("audit-policy.yaml");
+    }
+
+    /** The API server's audit log (rotated beside itself). */
+    public Path auditLog() {
+        return root.resolve("audit").resolve("audit.log");
+    }
+
     public Path state() {
         return root.resolve("cluster.json");
     }

@@ -263,6 +263,7 @@ final class UpCommand implements Callable<Integer> {
             // the API server makes a self-signed certificate unless told to serve plain HTTP
             apiserverArgs.add("--insecure-http");
         }
+        apiserverArgs.addAll(AuditLaunch.plan(layout).args());
         if (runtimeConfig != null) {
             apiserverArgs.addAll(List.of("--runtime-config", runtimeConfig));
         }

@@ -138,7 +138,8 @@ class UpDownTest {
                         "client-key-data: ");
         assertThat(dir.resolve("logs/apiserver.log")).exists();
         // every file holding a secret is the owner's alone
-        for (String secret : List.of("kubeconfig", "tokens.csv", "pki/ca.key", "pki/apiserver.key", "pki/admin.key")) {
+        for (String secret : List.of(
+                "kubeconfig", "tokens.csv", "pki/ca.key", "pki/apiserver.key", "pki/admin.key", "audit/audit.log")) {
             assertThat(Files.getPosixFilePermissions(dir.resolve(secret)))
                     .as(secret)
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -169,6 +170,16 @@ class UpDownTest {
         assertThat(kubectl.run("get", "nodes", "-o", "name").ok()).isEqualTo("node/node-0\nnode/node-1\nnode/node-2\n");
         assertThat(kubectl.run("create", "namespace", "from-kubectl").ok())
                 .isEqualTo("namespace/from-kubectl created\n");
+        // the audit log says who created it, under up's default policy
+        Poll.until(
+                Duration.ofSeconds(20),
+                "an audit event of the namespace's create in audit/audit.log",
+                () -> Files.exists(dir.resolve("audit/audit.log"))
+                        ? Files.readAllLines(dir.resolve("audit/audit.log")).stream()
+                                .filter(l -> l.contains("\"verb\":\"create\"") && l.contains("from-kubectl"))
+                                .toList()
+                        : List.<String>of(),
+                found -> !found.isEmpty() && found.get(0).contains("\"username\":\"kubernetes-admin\""));
         Path ns = dir.resolve("ns.yaml");
         Files.writeString(ns, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keep-me\n");
         kl("apply", "-f", ns.toString());
