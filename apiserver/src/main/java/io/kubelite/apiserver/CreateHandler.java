@@ -87,8 +87,8 @@ final class CreateHandler {
         CompletableFuture<Void> fits = LimitRanger.validate(s.ctx(), s.resource(), s.namespace(), name, obj);
         return (dry
                         ? fits
-                        : fits.thenCompose(v ->
-                                QuotaAdmission.admitCreate(s.ctx().store(), s.resource(), s.namespace(), name, obj)))
+                        : fits.thenCompose(
+                                v -> QuotaAdmission.admitCreate(s.ctx(), s.resource(), s.namespace(), name, obj)))
                 .thenApply(v -> obj);
     }
 }
