@@ -3,6 +3,8 @@ package io.kubelite.apiserver;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.PersistentVolumeClaim;
+import io.kubelite.apiserver.admission.limitranger.LimitRanger;
+import io.kubelite.apiserver.admission.resourcequota.QuotaAdmission;
 import io.kubelite.apiserver.namespaces.NamespaceLifecycle;
 import io.kubelite.apiserver.storage.DefaultStorageClass;
 import java.util.concurrent.CompletableFuture;
@@ -49,21 +51,44 @@ final class CreateHandler {
         CompletableFuture<Void> admitted = s.resource().namespaced()
                 ? NamespaceLifecycle.admitCreate(s.ctx(), s.resource(), ns, m.getName())
                 : CompletableFuture.completedFuture(null);
-        s.then(admitted.thenCompose(v -> mutate(s, next)), m.getName(), admittedObj -> {
-            if (dry) {
-                s.sendObject(201, s.resource().withTypeMeta(admittedObj));
-                return;
-            }
-            s.then(s.ctx().services().create(s.store(), admittedObj), m.getName(), o -> s.sendObject(201, o));
-        });
+        s.then(
+                admitted.thenCompose(v -> mutate(s, next)).thenCompose(o -> validate(s, o, dry)),
+                m.getName(),
+                admittedObj -> {
+                    if (dry) {
+                        s.sendObject(201, s.resource().withTypeMeta(admittedObj));
+                        return;
+                    }
+                    s.then(s.ctx().services().create(s.store(), admittedObj), m.getName(), o -> s.sendObject(201, o));
+                });
     }
 
-    /** The mutating admission of creates: kube's DefaultStorageClass for claims. */
+    /** The mutating admission of creates: kube's DefaultStorageClass for claims, LimitRanger's defaults for pods. */
     @SuppressWarnings("unchecked")
     private static <T extends Message> CompletableFuture<T> mutate(RequestScope<T> s, T obj) {
         if (obj instanceof PersistentVolumeClaim pvc) {
             return (CompletableFuture<T>) DefaultStorageClass.admit(s.ctx(), pvc);
         }
-        return CompletableFuture.completedFuture(obj);
+        if (!s.resource().namespaced()) {
+            return CompletableFuture.completedFuture(obj);
+        }
+        // a defaulted request or limit changes what validation and the QoS class see: prepare again
+        return LimitRanger.mutate(s.ctx(), s.namespace(), obj)
+                .thenApply(o -> o == obj ? o : KindRules.prepareForCreate(s.resource(), o, s.namespace()));
+    }
+
+    /** The validating admission of creates: LimitRanger's bounds, then the ResourceQuota charge (not for a dry run). */
+    private static <T extends Message> CompletableFuture<T> validate(RequestScope<T> s, T obj, boolean dry) {
+        if (!s.resource().namespaced()) {
+            return CompletableFuture.completedFuture(obj);
+        }
+        ObjectMeta m = s.resource().meta(obj);
+        String name = m.getName().isEmpty() ? m.getGenerateName() : m.getName();
+        CompletableFuture<Void> fits = LimitRanger.validate(s.ctx(), s.resource(), s.namespace(), name, obj);
+        return (dry
+                        ? fits
+                        : fits.thenCompose(
+                                v -> QuotaAdmission.admitCreate(s.ctx(), s.resource(), s.namespace(), name, obj)))
+                .thenApply(v -> obj);
     }
 }

@@ -17,6 +17,7 @@ import io.kubelite.controllers.nodelifecycle.TaintEvictionController;
 import io.kubelite.controllers.podautoscaler.ApiServicePodMetrics;
 import io.kubelite.controllers.podautoscaler.HorizontalPodAutoscalerController;
 import io.kubelite.controllers.replicaset.ReplicaSetController;
+import io.kubelite.controllers.resourcequota.ResourceQuotaController;
 import io.kubelite.controllers.statefulset.StatefulSetController;
 import io.kubelite.controllers.ttlafterfinished.TtlAfterFinishedController;
 import io.kubelite.controllers.volume.PersistentVolumeController;
@@ -124,6 +125,7 @@ public final class ControllerManager implements Component {
                     "persistentvolume-binder",
                     true,
                     c -> new PersistentVolumeController(withRecorder(c, "persistentvolume-controller")));
+            add("resourcequota", true, ResourceQuotaController::new);
             add(
                     "horizontalpodautoscaling",
                     true,

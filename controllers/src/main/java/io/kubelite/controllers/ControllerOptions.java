@@ -32,7 +32,8 @@ public final class ControllerOptions {
             "cronjob",
             "ttl-after-finished",
             "persistentvolume-binder",
-            "horizontalpodautoscaling");
+            "horizontalpodautoscaling",
+            "resourcequota");
 
     @Option(
             names = "--controllers",
@@ -44,7 +45,7 @@ public final class ControllerOptions {
                             + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, statefulset, "
                             + "daemonset, namespace, "
                             + "serviceaccount-token, endpoint, endpointslice, garbagecollector, disruption, job, cronjob, ttl-after-finished, "
-                            + "persistentvolume-binder, horizontalpodautoscaling.")
+                            + "persistentvolume-binder, horizontalpodautoscaling, resourcequota.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
     @Option(
@@ -204,6 +205,20 @@ public final class ControllerOptions {
     public Duration jobPodFailureBackoff = Duration.ofSeconds(10);
 
     @Option(
+            names = "--resource-quota-sync-period",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "How often every ResourceQuota's usage is recounted from the objects present, besides the"
+                    + " recounts deletions and finished pods trigger (default: ${DEFAULT-VALUE}).")
+    public Duration resourceQuotaSyncPeriod = Duration.ofMinutes(5);
+
+    @Option(
+            names = "--concurrent-resource-quota-syncs",
+            defaultValue = "5",
+            description = "ResourceQuotas recounted at once (default: ${DEFAULT-VALUE}).")
+    public int concurrentResourceQuotaSyncs = 5;
+
+    @Option(
             names = "--horizontal-pod-autoscaler-sync-period",
             defaultValue = "15s",
             converter = DurationConverter.class,
@@ -292,6 +307,7 @@ public final class ControllerOptions {
         positive("--pod-gc-period", podGcPeriod);
         positive("--job-pod-failure-backoff", jobPodFailureBackoff);
         positive("--horizontal-pod-autoscaler-sync-period", hpaSyncPeriod);
+        positive("--resource-quota-sync-period", resourceQuotaSyncPeriod);
         if (hpaTolerance < 0 || hpaTolerance > 1) {
             throw new IllegalArgumentException(
                     "--horizontal-pod-autoscaler-tolerance must be between 0 and 1, got " + hpaTolerance);
@@ -312,6 +328,7 @@ public final class ControllerOptions {
                 || concurrentDeploymentSyncs < 1
                 || concurrentStatefulSetSyncs < 1
                 || concurrentDaemonSetSyncs < 1
+                || concurrentResourceQuotaSyncs < 1
                 || concurrentEndpointSyncs < 1
                 || concurrentServiceEndpointSyncs < 1
                 || concurrentNamespaceSyncs < 1

@@ -21,11 +21,13 @@ import io.kubelite.kinds.coordination.lease.LeaseKind;
 import io.kubelite.kinds.core.configmap.ConfigMapKind;
 import io.kubelite.kinds.core.endpoints.EndpointsKind;
 import io.kubelite.kinds.core.event.EventKind;
+import io.kubelite.kinds.core.limitrange.LimitRangeKind;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.kinds.core.node.NodeKind;
 import io.kubelite.kinds.core.persistentvolume.PersistentVolumeKind;
 import io.kubelite.kinds.core.persistentvolumeclaim.PersistentVolumeClaimKind;
 import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.core.resourcequota.ResourceQuotaKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
@@ -57,6 +59,8 @@ public final class Kinds {
             PersistentVolumeKind.KIND,
             PersistentVolumeClaimKind.KIND,
             EventKind.KIND,
+            LimitRangeKind.KIND,
+            ResourceQuotaKind.KIND,
             ReplicaSetKind.KIND,
             DeploymentKind.KIND,
             StatefulSetKind.KIND,

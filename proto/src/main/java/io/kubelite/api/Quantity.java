@@ -115,6 +115,57 @@ public final class Quantity {
     return value + BINARY_SUFFIXES[exponent];
   }
 
+  /**
+   * Whether {@code text} is written with a binary suffix ({@code Ki} .. {@code Ei}): kube's
+   * BinarySI format.
+   */
+  public static boolean isBinary(String text) {
+    return text != null && text.length() >= 2 && text.endsWith("i");
+  }
+
+  /**
+   * Kubernetes' canonical text of {@code value} in the binary SI format when {@code binary}, else
+   * the decimal SI one, as {@code resource.Quantity.String()} prints a sum: {@code 1536Mi}, {@code
+   * 1500m}, {@code 2}, {@code 1k}. A binary value below 1024 or with a fraction is printed
+   * decimally, as kube does.
+   */
+  public static String format(BigDecimal value, boolean binary) {
+    BigDecimal v = value.stripTrailingZeros();
+    if (v.signum() == 0) {
+      return "0";
+    }
+    if (binary && v.abs().compareTo(BigDecimal.valueOf(1024)) >= 0 && v.scale() <= 0) {
+      BigInteger n = v.toBigIntegerExact();
+      BigInteger k = BigInteger.valueOf(1024);
+      int exponent = 0;
+      while (exponent < BINARY_SUFFIXES.length - 1 && n.mod(k).signum() == 0) {
+        n = n.divide(k);
+        exponent++;
+      }
+      return n + BINARY_SUFFIXES[exponent];
+    }
+    // decimal SI: an integer mantissa with the largest exponent that is a multiple of 3
+    int exponent = -v.scale();
+    BigInteger mantissa = v.unscaledValue();
+    int down = Math.floorMod(exponent, 3);
+    mantissa = mantissa.multiply(BigInteger.TEN.pow(down));
+    exponent -= down;
+    if (exponent < -9) {
+      // kube rounds up to nano units
+      BigDecimal nanos = v.scaleByPowerOfTen(9).setScale(0, RoundingMode.CEILING);
+      return nanos.toBigInteger() + "n";
+    }
+    String suffix = DECIMAL_SUFFIXES.get(exponent);
+    if (suffix == null) {
+      return mantissa + "e" + exponent;
+    }
+    return mantissa + suffix;
+  }
+
+  private static final java.util.Map<Integer, String> DECIMAL_SUFFIXES =
+      java.util.Map.of(
+          -9, "n", -6, "u", -3, "m", 0, "", 3, "k", 6, "M", 9, "G", 12, "T", 15, "P", 18, "E");
+
   private static int skipDigits(String text, int from) {
     int i = from;
     while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {

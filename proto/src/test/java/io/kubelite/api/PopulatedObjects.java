@@ -29,6 +29,8 @@ final class PopulatedObjects {
         serviceAccount(),
         secret(),
         configMap(),
+        limitRange(),
+        resourceQuota(),
         podDisruptionBudget(),
         replicaSet(),
         daemonSet(),
@@ -559,6 +561,44 @@ final class PopulatedObjects {
         .putData("app.properties", "color=blue\nmode=\u00e9t\u00e9\n")
         .putBinaryData("logo.bin", ByteString.copyFrom(new byte[] {0, -1, 2, -3}))
         .setImmutable(false)
+        .build();
+  }
+
+  static LimitRange limitRange() {
+    return LimitRange.newBuilder()
+        .setApiVersion("v1")
+        .setKind("LimitRange")
+        .setMetadata(meta("default", "limits"))
+        .setSpec(
+            LimitRangeSpec.newBuilder()
+                .addLimits(
+                    LimitRangeItem.newBuilder()
+                        .setType("Container")
+                        .putMax("cpu", "2")
+                        .putMin("cpu", "100m")
+                        .putDefault("memory", "256Mi")
+                        .putDefaultRequest("memory", "128Mi")
+                        .putMaxLimitRequestRatio("cpu", "4")))
+        .build();
+  }
+
+  static ResourceQuota resourceQuota() {
+    return ResourceQuota.newBuilder()
+        .setApiVersion("v1")
+        .setKind("ResourceQuota")
+        .setMetadata(meta("default", "compute"))
+        .setSpec(
+            ResourceQuotaSpec.newBuilder()
+                .putHard("pods", "10")
+                .addScopes("NotTerminating")
+                .setScopeSelector(
+                    ScopeSelector.newBuilder()
+                        .addMatchExpressions(
+                            ScopedResourceSelectorRequirement.newBuilder()
+                                .setScopeName("PriorityClass")
+                                .setOperator("In")
+                                .addValues("high"))))
+        .setStatus(ResourceQuotaStatus.newBuilder().putHard("pods", "10").putUsed("pods", "3"))
         .build();
   }
 

@@ -165,4 +165,20 @@ class QuantityTest {
     assertThat(Quantity.formatBytes(Long.MIN_VALUE)).isEqualTo("-8Ei");
     assertThat(Quantity.formatBytes(Long.MAX_VALUE)).isEqualTo("9223372036854775807");
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "1.5, false, 1500m",
+    "2, false, 2",
+    "1000, false, 1k",
+    "0.0000000005, false, 1n",
+    "134217728, true, 128Mi",
+    "1610612736, true, 1536Mi",
+    "1000, true, 1k",
+    "1536, true, 1536",
+    "0, true, 0",
+  })
+  void formatPrintsKubesCanonicalText(String value, boolean binary, String text) {
+    assertThat(Quantity.format(new BigDecimal(value), binary)).isEqualTo(text);
+  }
 }

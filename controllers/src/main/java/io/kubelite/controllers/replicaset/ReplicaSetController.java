@@ -13,6 +13,7 @@ import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.ControllerRefManager;
+import io.kubelite.controllers.util.PodAdmission;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.core.pod.MirrorPods;
@@ -66,6 +67,7 @@ public final class ReplicaSetController implements Controller {
 
     private final ObjectStore<ReplicaSet> replicaSets;
     private final ObjectStore<Pod> pods;
+    private final PodAdmission admission;
     private final Informer<ReplicaSet> rsInformer;
     private final Informer<Pod> podInformer;
     private final EventRecorder recorder;
@@ -79,6 +81,7 @@ public final class ReplicaSetController implements Controller {
         this.queue = ctx.newQueue("replicaset");
         this.replicaSets = ctx.store().of(ReplicaSetKind.RESOURCE);
         this.pods = ctx.store().of(PodKind.RESOURCE);
+        this.admission = new PodAdmission(ctx.store(), ctx.informers());
         this.refs = new ControllerRefManager<>(
                 "ReplicaSet",
                 replicaSets,
@@ -352,7 +355,7 @@ public final class ReplicaSetController implements Controller {
         while (batch > 0) {
             List<CompletableFuture<Pod>> fs = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) {
-                fs.add(pods.create(podFromTemplate(rs)));
+                fs.add(admission.create(podFromTemplate(rs)));
             }
             boolean failed = false;
             for (CompletableFuture<Pod> f : fs) {

@@ -183,6 +183,11 @@ public final class Pods {
         if (se != null) {
             return se;
         }
+        while ((err instanceof java.util.concurrent.ExecutionException
+                        || err instanceof java.util.concurrent.CompletionException)
+                && err.getCause() != null) {
+            err = err.getCause(); // the failure itself, whose message an event quotes
+        }
         return err instanceof RuntimeException re ? re : new RuntimeException(err);
     }
 }
