@@ -77,6 +77,16 @@ class UpDownTest {
 
     private record Result(int code, String output) {}
 
+    /** The audit log's lines so far (none before the first event). */
+    private List<String> auditLines() {
+        Path log = dir.resolve("audit/audit.log");
+        try {
+            return Files.exists(log) ? Files.readAllLines(log) : List.of();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private String kl(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -174,11 +184,9 @@ class UpDownTest {
         Poll.until(
                 Duration.ofSeconds(20),
                 "an audit event of the namespace's create in audit/audit.log",
-                () -> Files.exists(dir.resolve("audit/audit.log"))
-                        ? Files.readAllLines(dir.resolve("audit/audit.log")).stream()
-                                .filter(l -> l.contains("\"verb\":\"create\"") && l.contains("from-kubectl"))
-                                .toList()
-                        : List.<String>of(),
+                () -> auditLines().stream()
+                        .filter(l -> l.contains("\"verb\":\"create\"") && l.contains("from-kubectl"))
+                        .toList(),
                 found -> !found.isEmpty() && found.get(0).contains("\"username\":\"kubernetes-admin\""));
         Path ns = dir.resolve("ns.yaml");
         Files.writeString(ns, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keep-me\n");
