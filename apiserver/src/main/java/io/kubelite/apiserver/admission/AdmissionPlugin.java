@@ -10,6 +10,10 @@ public interface AdmissionPlugin {
     /** kube's plugin name ({@code NamespaceLifecycle}, {@code PodSecurity}, ...), as {@code --disable-admission-plugins} names it. */
     String name();
 
-    /** Whether the plugin looks at this request at all; cheap and synchronous. */
+    /**
+     * Whether the plugin looks at this request at all; cheap and synchronous, decided from the
+     * operation, resource, subresource and namespace only (callers may ask before the object is
+     * known, with {@code object} and {@code oldObject} null).
+     */
     boolean handles(Attributes a);
 }

@@ -1,6 +1,7 @@
 package io.kubelite.apiserver.admission;
 
 import io.kubelite.apiserver.HandlerContext;
+import io.kubelite.apiserver.admission.podsecurity.PodSecurityAdmission;
 import io.kubelite.apiserver.storage.DefaultStorageClass;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ public final class AdmissionPlugins {
         m.put("NamespaceLifecycle", NamespaceLifecycle::new);
         // LimitRanger goes here (kube's order)
         m.put("ServiceAccount", ServiceAccountAdmission::new);
+        m.put("PodSecurity", PodSecurityAdmission::new);
         m.put("DefaultTolerationSeconds", ctx -> new DefaultTolerationSeconds());
         m.put("DefaultStorageClass", DefaultStorageClass::new);
         // ResourceQuota goes last (kube's order)
