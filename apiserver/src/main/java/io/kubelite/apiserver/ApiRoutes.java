@@ -79,15 +79,11 @@ final class ApiRoutes {
         req.response().endHandler(v -> {
             r.release();
             record(r, start);
-            if (r.audit() != null) {
-                r.audit().complete(req.response().getStatusCode());
-            }
+            completeAudit(r);
         });
         req.response().closeHandler(v -> {
             r.release();
-            if (r.audit() != null) {
-                r.audit().complete(req.response().getStatusCode());
-            }
+            completeAudit(r);
         });
         try {
             dispatch(r);
@@ -100,6 +96,15 @@ final class ApiRoutes {
             }
             r.fail(ApiException.from(e, null, null));
         }
+    }
+
+    /** The request's ResponseComplete event, with what admission noted for the audit (Pod Security's verdicts). */
+    private static void completeAudit(Request r) {
+        if (r.audit() == null) {
+            return;
+        }
+        r.admission().auditAnnotations().forEach(r.audit()::annotate);
+        r.audit().complete(r.http().response().getStatusCode());
     }
 
     private void record(Request r, long start) {

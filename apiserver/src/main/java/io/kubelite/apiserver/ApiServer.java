@@ -1,6 +1,7 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
+import io.kubelite.apiserver.admission.AdmissionPlugins;
 import io.kubelite.apiserver.aggregation.AggregatedApis;
 import io.kubelite.apiserver.aggregation.AggregationProxy;
 import io.kubelite.apiserver.aggregation.ApiServiceAvailability;
@@ -48,6 +49,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -84,6 +86,7 @@ public final class ApiServer implements Component {
     private ServiceRanges serviceRanges = ServiceRanges.DEFAULT;
     private Duration serviceRepairInterval = Duration.ofMinutes(3);
     private int serviceLeakPasses = 3;
+    private Set<String> disabledAdmissionPlugins = Set.of();
     private ServiceRepair serviceRepair;
     private Duration apiServiceCheckInterval = Duration.ofSeconds(10);
     private ApiServiceAvailability apiServiceAvailability;
@@ -156,6 +159,20 @@ public final class ApiServer implements Component {
      */
     public ApiServer withApiServiceCheckInterval(Duration interval) {
         this.apiServiceCheckInterval = interval;
+        return this;
+    }
+
+    /**
+     * Turns off the named admission plugins ({@code --disable-admission-plugins}); unknown
+     * names are refused. Call before start.
+     */
+    public ApiServer withDisabledAdmissionPlugins(Set<String> names) {
+        Set<String> unknown = AdmissionPlugins.unknown(names);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "unknown admission plugins " + unknown + "; known: " + String.join(", ", AdmissionPlugins.names()));
+        }
+        this.disabledAdmissionPlugins = Set.copyOf(names);
         return this;
     }
 
@@ -241,7 +258,16 @@ public final class ApiServer implements Component {
                 aggregated,
                 apiServiceCheckInterval);
         HandlerContext handlers = new HandlerContext(
-                config, store, caches, vertx, kubeletClient, auth, servedKinds, serviceWrites, aggregated);
+                config,
+                store,
+                caches,
+                vertx,
+                kubeletClient,
+                auth,
+                servedKinds,
+                serviceWrites,
+                aggregated,
+                disabledAdmissionPlugins);
         Auditing auditing = Auditing.disabled();
         if (auditConfig != null) {
             auditLog = new AuditLog(auditConfig.target(), AuditConfig.QUEUE_SIZE, registry).start();

@@ -1,5 +1,6 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.apiserver.admission.AdmissionPlugins;
 import io.kubelite.apiserver.audit.AuditConfig;
 import io.kubelite.apiserver.audit.AuditFlags;
 import io.kubelite.apiserver.pki.ClusterPki;
@@ -162,6 +163,14 @@ public final class ApiServerMain implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String serviceNodePortRange;
 
+    @Option(
+            names = "--disable-admission-plugins",
+            split = ",",
+            description = "Admission plugins to turn off, comma-separated, as kube-apiserver's (all are on:"
+                    + " NamespaceLifecycle, ServiceAccount, PodSecurity, DefaultTolerationSeconds,"
+                    + " DefaultStorageClass, ...). See docs/security.md.")
+    java.util.Set<String> disabledAdmissionPlugins = new java.util.LinkedHashSet<>();
+
     @Option(names = "--event-loops", defaultValue = "2", description = "HTTP event loops (default: ${DEFAULT-VALUE}).")
     int eventLoops;
 
@@ -180,6 +189,13 @@ public final class ApiServerMain implements Callable<Integer> {
                     ServiceCidr.parse(serviceClusterIpRange), NodePortRange.parse(serviceNodePortRange));
         } catch (IllegalArgumentException e) {
             System.err.println("kubelite apiserver: " + e.getMessage());
+            return 2;
+        }
+        java.util.Set<String> unknownPlugins = AdmissionPlugins.unknown(disabledAdmissionPlugins);
+        if (!unknownPlugins.isEmpty()) {
+            System.err.println("kubelite apiserver: --disable-admission-plugins: unknown plugins "
+                    + String.join(", ", unknownPlugins) + " (known: " + String.join(", ", AdmissionPlugins.names())
+                    + ")");
             return 2;
         }
         for (Path p : new Path[] {tlsCert, tlsKey, clientCa}) {
@@ -238,7 +254,8 @@ public final class ApiServerMain implements Callable<Integer> {
                         new ApiServer(config)
                                 .withCompactionInterval(compactionInterval)
                                 .withServiceRanges(ranges)
-                                .withAudit(auditConfig),
+                                .withAudit(auditConfig)
+                                .withDisabledAdmissionPlugins(disabledAdmissionPlugins),
                         common,
                         ElectorFactory.UNAVAILABLE)
                 .run();

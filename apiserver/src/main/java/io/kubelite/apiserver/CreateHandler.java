@@ -2,18 +2,15 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.PersistentVolumeClaim;
-import io.kubelite.apiserver.admission.limitranger.LimitRanger;
-import io.kubelite.apiserver.admission.resourcequota.QuotaAdmission;
-import io.kubelite.apiserver.namespaces.NamespaceLifecycle;
-import io.kubelite.apiserver.storage.DefaultStorageClass;
+import io.kubelite.apiserver.admission.Attributes;
+import io.kubelite.apiserver.admission.Operation;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
  * POST of a new object: decode, prepare ({@link KindRules#prepareForCreate}: system
- * fields, defaulting, validation), admit (the namespace must exist and not be
- * terminating; a claim without a class gets the default one), record its field manager in {@code managedFields}, then create in etcd
+ * fields, defaulting, validation), admit (the {@link io.kubelite.apiserver.admission admission
+ * chain}, mutating then validating plugins), record its field manager in {@code managedFields}, then create in etcd
  * (409 AlreadyExists when taken), answering 201 with the stored object. {@code dryRun=All}
  * answers what would have been written.
  */
@@ -48,47 +45,24 @@ final class CreateHandler {
         T next = owned.apply(KindRules.prepareForCreate(s.resource(), obj, ns));
         s.request().addWarnings(KindRules.warningsOnCreate(s.resource(), next));
         boolean dry = QueryOptions.dryRun(s.request());
-        CompletableFuture<Void> admitted = s.resource().namespaced()
-                ? NamespaceLifecycle.admitCreate(s.ctx(), s.resource(), ns, m.getName())
-                : CompletableFuture.completedFuture(null);
-        s.then(
-                admitted.thenCompose(v -> mutate(s, next)).thenCompose(o -> validate(s, o, dry)),
+        Attributes a = new Attributes(
+                Operation.CREATE,
+                s.resource(),
+                s.subresource(),
+                s.resource().namespaced() ? ns : "",
                 m.getName(),
-                admittedObj -> {
-                    if (dry) {
-                        s.sendObject(201, s.resource().withTypeMeta(admittedObj));
-                        return;
-                    }
-                    s.then(s.ctx().services().create(s.store(), admittedObj), m.getName(), o -> s.sendObject(201, o));
-                });
-    }
-
-    /** The mutating admission of creates: kube's DefaultStorageClass for claims, LimitRanger's defaults for pods. */
-    @SuppressWarnings("unchecked")
-    private static <T extends Message> CompletableFuture<T> mutate(RequestScope<T> s, T obj) {
-        if (obj instanceof PersistentVolumeClaim pvc) {
-            return (CompletableFuture<T>) DefaultStorageClass.admit(s.ctx(), pvc);
-        }
-        if (!s.resource().namespaced()) {
-            return CompletableFuture.completedFuture(obj);
-        }
-        // a defaulted request or limit changes what validation and the QoS class see: prepare again
-        return LimitRanger.mutate(s.ctx(), s.namespace(), obj)
-                .thenApply(o -> o == obj ? o : KindRules.prepareForCreate(s.resource(), o, s.namespace()));
-    }
-
-    /** The validating admission of creates: LimitRanger's bounds, then the ResourceQuota charge (not for a dry run). */
-    private static <T extends Message> CompletableFuture<T> validate(RequestScope<T> s, T obj, boolean dry) {
-        if (!s.resource().namespaced()) {
-            return CompletableFuture.completedFuture(obj);
-        }
-        ObjectMeta m = s.resource().meta(obj);
-        String name = m.getName().isEmpty() ? m.getGenerateName() : m.getName();
-        CompletableFuture<Void> fits = LimitRanger.validate(s.ctx(), s.resource(), s.namespace(), name, obj);
-        return (dry
-                        ? fits
-                        : fits.thenCompose(
-                                v -> QuotaAdmission.admitCreate(s.ctx(), s.resource(), s.namespace(), name, obj)))
-                .thenApply(v -> obj);
+                next,
+                null,
+                dry,
+                s.request().user(),
+                s.request().admission());
+        CompletableFuture<T> admitted = s.ctx().admission().admit(a);
+        s.then(admitted, m.getName(), admittedObj -> {
+            if (dry) {
+                s.sendObject(201, s.resource().withTypeMeta(admittedObj));
+                return;
+            }
+            s.then(s.ctx().services().create(s.store(), admittedObj), m.getName(), o -> s.sendObject(201, o));
+        });
     }
 }

@@ -5,6 +5,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
+import io.kubelite.apiserver.admission.Attributes;
+import io.kubelite.apiserver.admission.Operation;
 import io.kubelite.apiserver.namespaces.NamespaceDeletion;
 import io.kubelite.apiserver.pods.PodGracefulDeletion;
 import io.kubelite.kinds.DeletionStyle;
@@ -15,6 +17,7 @@ import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * DELETE of one object: preconditions, then the propagation policy (Orphan: dependents
@@ -37,7 +40,7 @@ final class DeleteHandler<T extends Message> {
 
     void serve(String body) {
         DeleteOptions opts = DeleteOptions.parse(s.request(), body);
-        s.then(s.store().get(s.namespace(), name), name, cur -> {
+        s.then(s.store().get(s.namespace(), name).thenCompose(cur -> admitted(cur, opts)), name, cur -> {
             checkPreconditions(cur, opts.preconditions());
             if (opts.dryRun()) {
                 s.sendObject(200, cur);
@@ -58,6 +61,25 @@ final class DeleteHandler<T extends Message> {
             }
             deleteNow(cur, opts);
         });
+    }
+
+    /** Completes with {@code cur} once the admission chain lets the delete go on. */
+    private CompletableFuture<T> admitted(T cur, DeleteOptions opts) {
+        Attributes a = new Attributes(
+                Operation.DELETE,
+                s.resource(),
+                s.subresource(),
+                s.resource().namespaced() ? s.namespace() : "",
+                name,
+                null,
+                cur,
+                opts.dryRun(),
+                s.request().user(),
+                s.request().admission());
+        if (!s.ctx().admission().handles(a)) {
+            return CompletableFuture.completedFuture(cur);
+        }
+        return s.ctx().admission().admit(a).thenApply(x -> cur);
     }
 
     /**
@@ -109,8 +131,7 @@ final class DeleteHandler<T extends Message> {
             case CONTROLLER_FINALIZED -> {
                 s.request()
                         .then(
-                                NamespaceDeletion.start(
-                                        s.ctx().store(), name, s.ctx().kinds().stored()),
+                                NamespaceDeletion.start(s.ctx().store(), name, opts.preconditions()),
                                 NamespaceKind.RESOURCE,
                                 name,
                                 n -> s.request().bytes(200, Codec.typed(NamespaceKind.RESOURCE, n)));

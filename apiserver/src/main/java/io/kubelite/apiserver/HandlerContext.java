@@ -2,6 +2,8 @@ package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
 import io.kubelite.api.CustomResourceDefinition;
+import io.kubelite.apiserver.admission.AdmissionChain;
+import io.kubelite.apiserver.admission.AdmissionPlugins;
 import io.kubelite.apiserver.aggregation.AggregatedApis;
 import io.kubelite.apiserver.services.ServiceWrites;
 import io.kubelite.kinds.Resource;
@@ -12,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.WebSocketClient;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +34,7 @@ public final class HandlerContext {
     private final ServedKinds kinds;
     private final ServiceWrites services;
     private final AggregatedApis aggregated;
+    private final AdmissionChain admission;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
     private WebSocketClient kubeletWebSockets;
 
@@ -43,7 +47,8 @@ public final class HandlerContext {
             Auth auth,
             ServedKinds kinds,
             ServiceWrites services,
-            AggregatedApis aggregated) {
+            AggregatedApis aggregated,
+            Set<String> disabledAdmission) {
         this.config = config;
         this.store = store;
         this.caches = Map.copyOf(caches);
@@ -53,6 +58,13 @@ public final class HandlerContext {
         this.kinds = kinds;
         this.services = services;
         this.aggregated = aggregated;
+        // the plugins only keep this context; they use it per request, once it is built
+        this.admission = AdmissionPlugins.chain(this, disabledAdmission);
+    }
+
+    /** The admission plugins creates, updates and deletes go through. */
+    public AdmissionChain admission() {
+        return admission;
     }
 
     /** The group-versions proxied to APIServices' backends, and what discovery lists of them. */

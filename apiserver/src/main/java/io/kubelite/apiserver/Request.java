@@ -1,6 +1,7 @@
 package io.kubelite.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubelite.apiserver.admission.AdmissionRecord;
 import io.kubelite.apiserver.audit.RequestAudit;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -29,6 +30,7 @@ public final class Request {
     private final HttpServerRequest req;
     private final Context context;
     private final List<String> warnings = new ArrayList<>();
+    private final AdmissionRecord admission = new AdmissionRecord();
     private Auth.User user;
     private RequestAudit audit;
     private ApiRequestMetrics.Labels labels;
@@ -103,6 +105,11 @@ public final class Request {
         warnings.addAll(w);
     }
 
+    /** What admission left on this request: its warnings go out with the answer, success or not. */
+    public AdmissionRecord admission() {
+        return admission;
+    }
+
     /** Runs {@code fn} on this request's context. */
     public void onContext(Runnable fn) {
         if (Vertx.currentContext() == context) {
@@ -169,7 +176,9 @@ public final class Request {
             audit.response(code, body, contentType);
         }
         resp.setStatusCode(code).putHeader("Content-Type", contentType);
-        for (String w : warnings) {
+        List<String> all = new ArrayList<>(warnings);
+        all.addAll(admission.warnings());
+        for (String w : all) {
             resp.headers().add("Warning", "299 - \"" + w.replace("\"", "\\\"") + "\"");
         }
         resp.end(Buffer.buffer(body));

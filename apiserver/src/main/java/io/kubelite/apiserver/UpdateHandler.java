@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
+import io.kubelite.apiserver.admission.Attributes;
+import io.kubelite.apiserver.admission.Operation;
 import io.kubelite.store.ConflictException;
 import io.kubelite.store.Preconditions;
+import io.kubelite.store.StoreException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
@@ -129,23 +133,90 @@ final class UpdateHandler<T extends Message> {
     }
 
     void write(Preconditions pre, UnaryOperator<T> fn, boolean dry) {
+        if (s.ctx().admission().handles(attributes(null, null, dry))) {
+            writeAdmitted(pre, fn, dry);
+            return;
+        }
         if (dry) {
             s.then(s.store().get(s.namespace(), name), name, cur -> s.sendObject(200, fn.apply(cur)));
             return;
         }
-        s.then(s.ctx().services().update(s.store(), s.namespace(), name, pre, fn), name, o -> {
-            ObjectMeta m = s.resource().meta(o);
-            if (m.hasDeletionTimestamp()
-                    && m.getFinalizersCount() == 0
-                    && KindRules.deletedWhenFinalizersEmpty(s.resource())) {
-                // the last finalizer is gone: finish the delete
-                s.then(s.store().delete(s.namespace(), name, Preconditions.uid(m.getUid())), name, d -> {
-                    s.ctx().services().deleted(d.object());
-                    s.sendObject(200, o);
-                });
-                return;
+        s.then(s.ctx().services().update(s.store(), s.namespace(), name, pre, fn), name, this::written);
+    }
+
+    /**
+     * An update the admission chain looks at: the new object is computed from the stored one,
+     * admitted (asynchronously: plugins may read), then written only if the stored object has not
+     * changed meanwhile; when it has, the whole round runs again from the fresh object (a
+     * client's own resourceVersion precondition is a 409 instead, as without admission).
+     */
+    private void writeAdmitted(Preconditions pre, UnaryOperator<T> fn, boolean dry) {
+        s.then(admittedWrite(pre, fn, dry, 0), name, o -> {
+            if (dry) {
+                s.sendObject(200, o);
+            } else {
+                written(o);
             }
-            s.sendObject(200, o);
         });
+    }
+
+    private static final int ADMITTED_WRITE_ATTEMPTS = 5;
+
+    private CompletableFuture<T> admittedWrite(Preconditions pre, UnaryOperator<T> fn, boolean dry, int attempt) {
+        return s.store()
+                .get(s.namespace(), name)
+                .thenCompose(cur -> {
+                    T next = fn.apply(cur);
+                    return s.ctx()
+                            .admission()
+                            .<T>admit(attributes(next, cur, dry))
+                            .thenCompose(admitted -> {
+                                if (dry) {
+                                    return CompletableFuture.completedFuture(admitted);
+                                }
+                                String rv = s.resource().meta(cur).getResourceVersion();
+                                Preconditions unchanged =
+                                        pre.resourceVersion().isEmpty() ? new Preconditions(pre.uid(), rv) : pre;
+                                return s.ctx()
+                                        .services()
+                                        .update(s.store(), s.namespace(), name, unchanged, c -> admitted);
+                            });
+                })
+                .exceptionallyCompose(err -> {
+                    boolean raced = StoreException.unwrap(err) instanceof ConflictException c
+                            && !c.isUidMismatch()
+                            && pre.resourceVersion().isEmpty()
+                            && attempt + 1 < ADMITTED_WRITE_ATTEMPTS;
+                    return raced ? admittedWrite(pre, fn, dry, attempt + 1) : CompletableFuture.failedFuture(err);
+                });
+    }
+
+    private Attributes attributes(T next, T cur, boolean dry) {
+        return new Attributes(
+                Operation.UPDATE,
+                s.resource(),
+                s.subresource(),
+                s.resource().namespaced() ? s.namespace() : "",
+                name,
+                next,
+                cur,
+                dry,
+                r.user(),
+                r.admission());
+    }
+
+    private void written(T o) {
+        ObjectMeta m = s.resource().meta(o);
+        if (m.hasDeletionTimestamp()
+                && m.getFinalizersCount() == 0
+                && KindRules.deletedWhenFinalizersEmpty(s.resource())) {
+            // the last finalizer is gone: finish the delete
+            s.then(s.store().delete(s.namespace(), name, Preconditions.uid(m.getUid())), name, d -> {
+                s.ctx().services().deleted(d.object());
+                s.sendObject(200, o);
+            });
+            return;
+        }
+        s.sendObject(200, o);
     }
 }

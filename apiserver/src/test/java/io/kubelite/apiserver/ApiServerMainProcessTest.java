@@ -237,6 +237,16 @@ class ApiServerMainProcessTest {
                 "kubelite apiserver: unable to parse port range: 32767-30000");
     }
 
+    @Test
+    void anUnknownAdmissionPluginExitsTwoNamingTheKnownOnes(@TempDir Path work) throws Exception {
+        assertExitsTwo(
+                work,
+                List.of("--insecure-http", "--disable-admission-plugins", "PodSecurity,AlwaysPullImages"),
+                "kubelite apiserver: --disable-admission-plugins: unknown plugins AlwaysPullImages (known:"
+                        + " NamespaceLifecycle, LimitRanger, ServiceAccount, PodSecurity, DefaultTolerationSeconds,"
+                        + " DefaultStorageClass, ResourceQuota)");
+    }
+
     private static void assertExitsTwo(Path work, List<String> flags, String line) throws Exception {
         List<String> args = new ArrayList<>(
                 List.of("--etcd-endpoints", "127.0.0.1:" + FreePorts.next(), "--etcd-startup-timeout", "1s"));

@@ -17,10 +17,11 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
  *       defaultMode 0644 (420) for secret, configMap, downwardAPI and projected volumes, a
  *       projected token's expirationSeconds 3600, and hostPath's type "");
  *   <li>{@link #admission}: what a new pod (never a template) gets: kube's pod-only scheme defaults
- *       (enableServiceLinks true, a container's requests from its limits where it sets none),
- *       serviceAccountName {@code default} (ServiceAccount admission plugin) and 300 s NoExecute
- *       tolerations of the not-ready and unreachable taints unless one already covers them
- *       (DefaultTolerationSeconds plugin).
+ *       ({@link #podOnly}), serviceAccountName {@code default} ({@link #serviceAccount}, the
+ *       ServiceAccount admission plugin's) and 300 s NoExecute tolerations of the not-ready and
+ *       unreachable taints unless one already covers them ({@link #defaultTolerations}, the
+ *       DefaultTolerationSeconds plugin's). The API server applies the last two through its
+ *       admission chain, so that they can be disabled there.
  * </ul>
  */
 public final class PodSpecDefaults {
@@ -72,8 +73,20 @@ public final class PodSpecDefaults {
     return b.build();
   }
 
-  /** The defaults of a new pod that its template does not get. */
+  /**
+   * Everything a new pod written straight to etcd by a controller gets that its template does not:
+   * {@link #podOnly}, then what the ServiceAccount and DefaultTolerationSeconds admission plugins
+   * add to a pod created through the API server.
+   */
   public static PodSpec admission(PodSpec spec) {
+    return defaultTolerations(serviceAccount(podOnly(spec)));
+  }
+
+  /**
+   * kube's pod-only scheme defaults (a pod's, never a template's): enableServiceLinks true, a
+   * container's requests from its limits where it sets none.
+   */
+  public static PodSpec podOnly(PodSpec spec) {
     PodSpec.Builder b = spec.toBuilder();
     if (!b.hasEnableServiceLinks()) {
       b.setEnableServiceLinks(true);
@@ -84,9 +97,25 @@ public final class PodSpecDefaults {
     for (Container.Builder c : b.getInitContainersBuilderList()) {
       requestsFromLimits(c);
     }
-    if (b.getServiceAccountName().isEmpty()) {
-      b.setServiceAccountName("default");
-    }
+    return b.build();
+  }
+
+  /**
+   * The ServiceAccount admission plugin's defaulting: serviceAccountName {@code default} when
+   * unset.
+   */
+  public static PodSpec serviceAccount(PodSpec spec) {
+    return spec.getServiceAccountName().isEmpty()
+        ? spec.toBuilder().setServiceAccountName("default").build()
+        : spec;
+  }
+
+  /**
+   * The DefaultTolerationSeconds admission plugin: 300 s NoExecute tolerations of the not-ready and
+   * unreachable taints, each unless a toleration already covers it.
+   */
+  public static PodSpec defaultTolerations(PodSpec spec) {
+    PodSpec.Builder b = spec.toBuilder();
     addToleration(b, NOT_READY_TAINT);
     addToleration(b, UNREACHABLE_TAINT);
     return b.build();

@@ -2,6 +2,7 @@ package io.kubelite.apiserver.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubelite.apiserver.testing.InProcessControllerManager;
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.KubectlCluster;
 import io.kubelite.store.testing.Poll;
@@ -183,7 +184,10 @@ class KubectlCustomResourceDefinitionTest {
         kubectl.run("create", "namespace", "cron-team").ok();
         kubectl.run(resource("/crd/crontab.yaml"), Map.of(), "apply", "-n", "cron-team", "-f", "-")
                 .ok();
-        kubectl.run("delete", "namespace", "cron-team", "--timeout=20s").ok();
+        try (InProcessControllerManager namespaces =
+                InProcessControllerManager.start(CLUSTER, "cm-crd-ns", "namespace")) {
+            kubectl.run("delete", "namespace", "cron-team", "--timeout=20s").ok();
+        }
         Poll.until(
                 Duration.ofSeconds(10),
                 "no crontabs left in the deleted namespace",

@@ -261,6 +261,25 @@ public final class Kubectl {
             }
         }
 
+        /** Waits for the process to end by itself and returns its exit code; fails after {@code timeout}. */
+        public int awaitExit(java.time.Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError("kubectl " + command + " still running after " + timeout
+                            + "; lines seen:\n" + String.join("\n", seen));
+                }
+                return process.exitValue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Whether the process still runs. */
+        public boolean alive() {
+            return process.isAlive();
+        }
+
         /** Every line read so far by {@link #awaitLine}. */
         public List<String> seen() {
             return List.copyOf(seen);

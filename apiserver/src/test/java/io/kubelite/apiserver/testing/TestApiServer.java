@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,12 @@ public final class TestApiServer implements AutoCloseable {
         return start(etcd, config, s -> s);
     }
 
-    /** Starts a server on {@code etcd}, set up by {@code setup} before its start, and waits for its caches. */
+    /**
+     * Starts a server on {@code etcd}, set up by {@code setup} before its start, and waits for its
+     * caches. The ServiceAccount admission plugin is off unless {@code setup} turns it on again
+     * ({@code s -> s.withDisabledAdmissionPlugins(Set.of())}): without a controller-manager no
+     * {@code default} account exists.
+     */
     public static TestApiServer start(
             Etcd etcd, ApiServerConfig config, java.util.function.UnaryOperator<ApiServer> setup) throws Exception {
         TestApiServer api = startUnsynced(etcd, config, setup);
@@ -66,7 +72,8 @@ public final class TestApiServer implements AutoCloseable {
 
     private static TestApiServer startUnsynced(
             Etcd etcd, ApiServerConfig config, java.util.function.UnaryOperator<ApiServer> setup) throws Exception {
-        ApiServer s = setup.apply(new ApiServer(config));
+        // no controller-manager creates the default ServiceAccount here: pods would be refused
+        ApiServer s = setup.apply(new ApiServer(config).withDisabledAdmissionPlugins(Set.of("ServiceAccount")));
         ComponentContext ctx = new ComponentContext(
                 "apiserver",
                 "test",

@@ -1,21 +1,13 @@
 package io.kubelite.controllers.namespace;
 
-import com.google.protobuf.Message;
 import io.kubelite.api.Namespace;
-import io.kubelite.api.NamespaceCondition;
 import io.kubelite.api.NamespaceStatus;
 import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.Pod;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
-import io.kubelite.controllers.util.Times;
-import io.kubelite.kinds.Kinds;
-import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
-import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.AlreadyExistsException;
-import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import io.kubelite.store.StoreException;
@@ -33,24 +25,26 @@ import org.slf4j.LoggerFactory;
  * Namespaces: the system namespaces ({@code default}, {@code kube-system},
  * {@code kube-public}, {@code kube-node-lease}) always exist (recreated if removed); a
  * namespace without a phase gets {@code Active}; a namespace with a
- * {@code deletionTimestamp} gets phase {@code Terminating}, then everything in it is
- * deleted (bound pods gracefully, so their kubelets finish them — or the pod GC, for
- * dead nodes), and once it is empty its {@code kubernetes} finalizer is removed and the
- * Namespace object itself is deleted.
+ * {@code deletionTimestamp} (the API server's DELETE) gets phase {@code Terminating}, then
+ * everything in it is deleted as a DELETE would ({@link NamespacedContentDeleter}: bound pods
+ * gracefully, so their kubelets finish them — or the pod GC, for dead nodes; objects with
+ * finalizers wait for them), kube's deletion conditions report each pass
+ * ({@link NamespaceConditions}), and once it is empty its {@code kubernetes} finalizer is
+ * removed (what kube's {@code namespaces/finalize} does) and, with no finalizer left, the
+ * Namespace object itself is deleted. This is the only path that empties a namespace; a
+ * controller-manager killed in the middle picks it up again from etcd.
  */
 public final class NamespaceController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceController.class);
     public static final List<String> SYSTEM = List.of("default", "kube-system", "kube-public", "kube-node-lease");
     static final String FINALIZER = "kubernetes";
-    /** What a namespace holds: every stored namespaced kind (the registry's one list). */
-    private static final List<Resource<? extends Message>> CONTENT =
-            Kinds.stored().stream().filter(Resource::namespaced).toList();
 
     private final ControllerContext ctx;
     private final ObjectStore<Namespace> namespaces;
     private final Informer<Namespace> informer;
     private final WorkQueue<String> queue;
     private final int workers;
+    private final NamespacedContentDeleter deleter;
 
     public NamespaceController(ControllerContext ctx) {
         this.queue = ctx.newQueue("namespace");
@@ -58,6 +52,7 @@ public final class NamespaceController implements Controller {
         this.namespaces = ctx.store().of(NamespaceKind.RESOURCE);
         this.informer = ctx.informers().get(NamespaceKind.RESOURCE);
         this.workers = ctx.options().concurrentNamespaceSyncs;
+        this.deleter = new NamespacedContentDeleter(ctx.store());
         informer.addHandler(
                 ResourceEventHandler.onAnyChange(n -> queue.add(n.getMetadata().getName())));
     }
@@ -130,29 +125,22 @@ public final class NamespaceController implements Controller {
                     .get(15, TimeUnit.SECONDS);
             LOG.info("namespace {} is terminating; deleting its content", name);
         }
-        int remaining = 0;
-        for (Resource<? extends Message> r : CONTENT) {
-            remaining += deleteAll(r, name);
-        }
-        if (remaining > 0) {
-            int left = remaining;
-            namespaces
-                    .guaranteedUpdate(
-                            null,
-                            name,
-                            Preconditions.uid(uid),
-                            cur -> withCondition(
-                                    cur,
-                                    NamespaceCondition.newBuilder()
-                                            .setType("NamespaceContentRemaining")
-                                            .setStatus("True")
-                                            .setReason("SomeResourcesRemain")
-                                            .setMessage(left + " objects remain (pods wait for their kubelet)")
-                                            .build()))
-                    .get(15, TimeUnit.SECONDS);
+        NamespaceContent content = deleter.deleteAll(name);
+        var conditions = NamespaceConditions.of(content);
+        namespaces
+                .guaranteedUpdate(null, name, Preconditions.uid(uid), cur -> NamespaceConditions.apply(cur, conditions))
+                .get(15, TimeUnit.SECONDS);
+        if (!content.done()) {
+            LOG.info(
+                    "namespace {}: waiting for its content: remaining {}, finalizers {}, failures {}",
+                    name,
+                    content.remaining,
+                    content.finalizers,
+                    content.failures);
             return Result.requeueAfter(Duration.ofSeconds(1));
         }
-        Namespace fin = namespaces
+        // kube's namespaces/finalize: the content is gone, the kubernetes finalizer goes
+        namespaces
                 .guaranteedUpdate(
                         null,
                         name,
@@ -165,66 +153,32 @@ public final class NamespaceController implements Controller {
                                                 .toList()))
                                 .build())
                 .get(15, TimeUnit.SECONDS);
-        if (fin.getSpec().getFinalizersCount() == 0 && fin.getMetadata().getFinalizersCount() == 0) {
-            try {
-                namespaces.delete(null, name, Preconditions.uid(uid)).get(15, TimeUnit.SECONDS);
-                LOG.info("namespace {} deleted", name);
-            } catch (Exception e) {
-                if (!Pods.isGone(e)) {
-                    throw e;
-                }
+        LOG.info("namespace {} is empty; finalizer {} removed", name, FINALIZER);
+        return removeIfFinalized(name, uid);
+    }
+
+    /** Removes the terminating namespace once it has no finalizers left (spec or metadata). */
+    private Result removeIfFinalized(String name, String uid) throws Exception {
+        Namespace cur = namespaces.get(null, name).get(15, TimeUnit.SECONDS);
+        if (!cur.getMetadata().getUid().equals(uid)
+                || cur.getSpec().getFinalizersCount() > 0
+                || cur.getMetadata().getFinalizersCount() > 0) {
+            return Result.done();
+        }
+        try {
+            namespaces
+                    .delete(
+                            null,
+                            name,
+                            Preconditions.resourceVersion(cur.getMetadata().getResourceVersion()))
+                    .get(15, TimeUnit.SECONDS);
+            LOG.info("namespace {} deleted", name);
+        } catch (Exception e) {
+            if (!Pods.isGone(e)) {
+                throw e;
             }
         }
         return Result.done();
-    }
-
-    private static Namespace withCondition(Namespace ns, NamespaceCondition c) {
-        NamespaceStatus.Builder st = ns.getStatus().toBuilder();
-        for (int i = 0; i < st.getConditionsCount(); i++) {
-            NamespaceCondition old = st.getConditions(i);
-            if (old.getType().equals(c.getType())) {
-                if (old.getStatus().equals(c.getStatus()) && old.getMessage().equals(c.getMessage())) {
-                    return ns;
-                }
-                st.setConditions(
-                        i,
-                        c.toBuilder()
-                                .setLastTransitionTime(
-                                        old.getStatus().equals(c.getStatus())
-                                                ? old.getLastTransitionTime()
-                                                : Times.nowSeconds()));
-                return ns.toBuilder().setStatus(st).build();
-            }
-        }
-        st.addConditions(c.toBuilder().setLastTransitionTime(Times.nowSeconds()));
-        return ns.toBuilder().setStatus(st).build();
-    }
-
-    /** Deletes every object of {@code r} in the namespace (a quorum list); returns how many still exist. */
-    @SuppressWarnings("unchecked")
-    private <T extends Message> int deleteAll(Resource<T> r, String ns) throws Exception {
-        ObjectStore<T> store = ctx.store().of(r);
-        List<T> items = store.list(ListOptions.<T>inNamespace(ns))
-                .get(30, TimeUnit.SECONDS)
-                .items();
-        for (T obj : items) {
-            ObjectMeta m = r.meta(obj);
-            try {
-                if (r == PodKind.RESOURCE) {
-                    Pods.delete((ObjectStore<Pod>) store, (Pod) obj).get(15, TimeUnit.SECONDS);
-                } else {
-                    store.delete(ns, m.getName(), Preconditions.uid(m.getUid())).get(15, TimeUnit.SECONDS);
-                }
-            } catch (Exception e) {
-                if (!Pods.isGone(e)) {
-                    throw e;
-                }
-            }
-        }
-        return store.list(ListOptions.<T>inNamespace(ns))
-                .get(30, TimeUnit.SECONDS)
-                .items()
-                .size();
     }
 
     @Override

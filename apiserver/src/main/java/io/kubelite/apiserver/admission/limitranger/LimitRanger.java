@@ -5,8 +5,13 @@ import io.kubelite.api.LimitRange;
 import io.kubelite.api.PersistentVolumeClaim;
 import io.kubelite.api.Pod;
 import io.kubelite.apiserver.HandlerContext;
+import io.kubelite.apiserver.KindRules;
 import io.kubelite.apiserver.WatchCache;
+import io.kubelite.apiserver.admission.Attributes;
 import io.kubelite.apiserver.admission.Forbidden;
+import io.kubelite.apiserver.admission.MutatingAdmission;
+import io.kubelite.apiserver.admission.Operation;
+import io.kubelite.apiserver.admission.ValidatingAdmission;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.core.limitrange.LimitRangeKind;
 import io.kubelite.kinds.core.limitrange.LimitRanges;
@@ -19,8 +24,46 @@ import java.util.concurrent.CompletableFuture;
  * claims must fit the ranges' min, max and maxLimitRequestRatio ({@link #validate}), else 403
  * with kube's message. Reads the LimitRanges from the API server's watch cache once it has synced.
  */
-public final class LimitRanger {
-    private LimitRanger() {}
+public final class LimitRanger implements MutatingAdmission, ValidatingAdmission {
+    private final HandlerContext ctx;
+
+    public LimitRanger(HandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public String name() {
+        return "LimitRanger";
+    }
+
+    /** Creates of namespaced objects (kubelite's LimitRanger does not look at updates yet). */
+    @Override
+    public boolean handles(Attributes a) {
+        return a.operation() == Operation.CREATE
+                && a.subresource() == null
+                && !a.namespace().isEmpty();
+    }
+
+    /** The namespace's defaults; a defaulted request or limit changes what validation and the QoS class see: prepared again. */
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public CompletableFuture<Message> admit(Attributes a) {
+        Message obj = a.object();
+        return mutate(ctx, a.namespace(), obj)
+                .thenApply(o -> o == obj ? o : KindRules.prepareForCreate((Resource) a.resource(), o, a.namespace()));
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public CompletableFuture<Void> validate(Attributes a) {
+        return validate(ctx, (Resource) a.resource(), a.namespace(), nameOf(a), a.object());
+    }
+
+    /** The name a refusal names: the object's, else its generateName. */
+    static String nameOf(Attributes a) {
+        io.kubelite.api.ObjectMeta m = ((Resource<Message>) a.resource()).meta(a.object());
+        return m.getName().isEmpty() ? m.getGenerateName() : m.getName();
+    }
 
     /** {@code obj} with the defaults of {@code ns}'s LimitRanges applied (pods only). */
     @SuppressWarnings("unchecked")

@@ -5,7 +5,10 @@ import io.kubelite.api.ResourceQuota;
 import io.kubelite.apiserver.ApiException;
 import io.kubelite.apiserver.HandlerContext;
 import io.kubelite.apiserver.WatchCache;
+import io.kubelite.apiserver.admission.Attributes;
 import io.kubelite.apiserver.admission.Forbidden;
+import io.kubelite.apiserver.admission.Operation;
+import io.kubelite.apiserver.admission.ValidatingAdmission;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.core.resourcequota.Amount;
 import io.kubelite.kinds.core.resourcequota.QuotaRefusal;
@@ -23,8 +26,34 @@ import java.util.concurrent.CompletionException;
  * writes ({@link QuotaAccountant}); a quota that would be exceeded, or that tracks cpu or memory
  * a container does not state, refuses with 403 and kube's message.
  */
-public final class QuotaAdmission {
-    private QuotaAdmission() {}
+public final class QuotaAdmission implements ValidatingAdmission {
+    private final HandlerContext ctx;
+
+    public QuotaAdmission(HandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public String name() {
+        return "ResourceQuota";
+    }
+
+    /** Creates of namespaced objects, not dry runs: a dry run charges nothing. */
+    @Override
+    public boolean handles(Attributes a) {
+        return a.operation() == Operation.CREATE
+                && a.subresource() == null
+                && !a.namespace().isEmpty()
+                && !a.dryRun();
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public CompletableFuture<Void> validate(Attributes a) {
+        io.kubelite.api.ObjectMeta m = ((Resource<Message>) a.resource()).meta(a.object());
+        String name = m.getName().isEmpty() ? m.getGenerateName() : m.getName();
+        return admitCreate(ctx, (Resource) a.resource(), a.namespace(), name, a.object());
+    }
 
     /**
      * Charges the created {@code obj}; fails with the 403 when a quota refuses. A namespace

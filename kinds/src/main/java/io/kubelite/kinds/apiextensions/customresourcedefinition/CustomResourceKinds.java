@@ -154,4 +154,27 @@ public final class CustomResourceKinds {
         }
         return List.copyOf(out);
     }
+
+    /**
+     * The resource an established CRD's objects are stored under (its storage version), for
+     * readers that only list and delete them; empty when the CRD serves nothing.
+     */
+    public static java.util.Optional<Resource<CustomObject>> storageResource(CustomResourceDefinition crd) {
+        if (!CrdStatus.isTrue(crd, "Established")) {
+            return java.util.Optional.empty();
+        }
+        CustomResourceDefinitionNames names = crd.getStatus().getAcceptedNames();
+        return crd.getSpec().getVersionsList().stream()
+                .filter(CustomResourceDefinitionVersion::getStorage)
+                .findFirst()
+                .filter(v -> !names.getPlural().isEmpty())
+                .map(v -> new Resource<>(
+                        crd.getSpec().getGroup(),
+                        v.getName(),
+                        names.getKind(),
+                        names.getPlural(),
+                        crd.getSpec().getScope().equals("Namespaced"),
+                        CustomObject.getDefaultInstance(),
+                        names.getShortNamesList()));
+    }
 }

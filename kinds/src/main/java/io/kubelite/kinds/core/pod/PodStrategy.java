@@ -10,8 +10,8 @@ import io.kubelite.kinds.Strategy;
 import io.kubelite.kinds.validation.FieldErrors;
 
 /**
- * kube's pod strategy: scheme defaults on every write, the DefaultTolerationSeconds
- * admission defaults and a Pending status on create, status kept on main-resource
+ * kube's pod strategy: scheme defaults on every write, the pod-only defaults and a Pending
+ * status on create (the service account and default tolerations are admission's), status kept on main-resource
  * updates, a spec that is immutable but for images, activeDeadlineSeconds, added
  * tolerations and the grace period; deletion is graceful.
  */
@@ -30,7 +30,7 @@ final class PodStrategy implements Strategy<Pod> {
     @Override
     public Pod prepareForCreate(Pod p) {
         Pod.Builder b = p.toBuilder();
-        b.setSpec(PodSpecDefaults.admission(p.getSpec()));
+        b.setSpec(PodSpecDefaults.podOnly(p.getSpec()));
         // a new pod's status is the API server's: Pending, with its QoS class
         b.setStatus(PodStatus.newBuilder().setPhase("Pending").setQosClass(QosClass.of(b.getSpec())));
         return b.build();

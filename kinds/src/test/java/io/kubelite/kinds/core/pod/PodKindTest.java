@@ -13,7 +13,6 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.PodStatus;
-import io.kubelite.api.Toleration;
 import io.kubelite.kinds.validation.FieldError;
 import java.time.Instant;
 import java.util.List;
@@ -47,9 +46,10 @@ class PodKindTest {
         assertThat(out.getStatus().getPhase()).isEqualTo("Pending");
         assertThat(out.getStatus().getQosClass()).isEqualTo("BestEffort");
         assertThat(out.getSpec().getRestartPolicy()).isEqualTo("Always");
-        assertThat(out.getSpec().getTolerationsList())
-                .extracting(Toleration::getKey)
-                .contains("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable");
+        assertThat(out.getSpec().getEnableServiceLinks()).isTrue();
+        // the default tolerations and service account are the API server's admission plugins'
+        assertThat(out.getSpec().getTolerationsList()).isEmpty();
+        assertThat(out.getSpec().getServiceAccountName()).isEmpty();
     }
 
     @Test
