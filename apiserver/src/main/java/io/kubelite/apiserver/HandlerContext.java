@@ -3,6 +3,8 @@ package io.kubelite.apiserver;
 import com.google.protobuf.Message;
 import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.apiserver.aggregation.AggregatedApis;
+import io.kubelite.apiserver.authorization.Authorizer;
+import io.kubelite.apiserver.authorization.EscalationCheck;
 import io.kubelite.apiserver.services.ServiceWrites;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
@@ -31,6 +33,8 @@ public final class HandlerContext {
     private final ServedKinds kinds;
     private final ServiceWrites services;
     private final AggregatedApis aggregated;
+    private final Authorizer authorizer;
+    private final EscalationCheck escalation;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
     private WebSocketClient kubeletWebSockets;
 
@@ -43,7 +47,9 @@ public final class HandlerContext {
             Auth auth,
             ServedKinds kinds,
             ServiceWrites services,
-            AggregatedApis aggregated) {
+            AggregatedApis aggregated,
+            Authorizer authorizer,
+            EscalationCheck escalation) {
         this.config = config;
         this.store = store;
         this.caches = Map.copyOf(caches);
@@ -53,6 +59,23 @@ public final class HandlerContext {
         this.kinds = kinds;
         this.services = services;
         this.aggregated = aggregated;
+        this.authorizer = authorizer;
+        this.escalation = escalation;
+    }
+
+    /** Who may do what ({@code --authorization-mode}). */
+    public Authorizer authorizer() {
+        return authorizer;
+    }
+
+    /**
+     * Throws kube's 403 when {@code u} may not write {@code obj} ({@code old}: the stored object,
+     * null on create) because it is a role or binding granting what {@code u} does not hold (RBAC only).
+     */
+    public <T extends com.google.protobuf.Message> void checkEscalation(Auth.User u, Resource<T> r, T obj, T old) {
+        if (escalation != null && u != null) {
+            escalation.check(u, r, obj, old);
+        }
     }
 
     /** The group-versions proxied to APIServices' backends, and what discovery lists of them. */
