@@ -31,6 +31,7 @@ public final class ControllerOptions {
             "job",
             "cronjob",
             "ttl-after-finished",
+            "clusterrole-aggregation",
             "persistentvolume-binder",
             "horizontalpodautoscaling");
 
@@ -44,6 +45,7 @@ public final class ControllerOptions {
                             + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, statefulset, "
                             + "daemonset, namespace, "
                             + "serviceaccount-token, endpoint, endpointslice, garbagecollector, disruption, job, cronjob, ttl-after-finished, "
+                            + "clusterrole-aggregation, "
                             + "persistentvolume-binder, horizontalpodautoscaling.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 
