@@ -50,6 +50,7 @@ public final class KubeFieldTable {
           "k8s.io.api.discovery.v1",
           "k8s.io.api.events.v1",
           "k8s.io.api.storage.v1",
+          "k8s.io.api.rbac.v1",
           "k8s.io.apimachinery.pkg.apis.meta.v1",
           "k8s.io.apimachinery.pkg.runtime",
           "k8s.io.apimachinery.pkg.util.intstr",

@@ -9,6 +9,9 @@ import io.kubelite.api.Scale;
 import io.kubelite.api.TypeMeta;
 import io.kubelite.apiserver.aggregation.AggregationProxy;
 import io.kubelite.apiserver.audit.Auditing;
+import io.kubelite.apiserver.authorization.Authorizer;
+import io.kubelite.apiserver.authorization.Forbidden;
+import io.kubelite.apiserver.authorization.Impersonation;
 import io.kubelite.apiserver.nodes.NodeProxy;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
@@ -61,7 +64,7 @@ final class ApiRoutes {
         this.auditing = auditing;
         this.aggregation = aggregation;
         this.serviceProxy = new ServiceProxy(ctx);
-        this.reviews = new Reviews(ctx.auth());
+        this.reviews = new Reviews(ctx.auth(), ctx.authorizer());
         this.system = system;
         this.requestMetrics = new ApiRequestMetrics(registry);
         Gauge.builder("apiserver_current_inflight_requests", inFlight, AtomicInteger::get)
@@ -125,7 +128,11 @@ final class ApiRoutes {
             r.fail(ApiException.of(401, "Unauthorized", "Unauthorized"));
             return;
         }
-        r.user(user);
+        // kube's impersonation filter runs after authentication, before any other authorization
+        r.user(Impersonation.apply(ctx.authorizer(), user, r.http().headers()));
+        if (r.user() != user) {
+            r.audit().impersonated(r.user());
+        }
         // a group-version an APIService's backend serves, not this server (kube-aggregator's proxy)
         if (aggregation.serve(r, path)) {
             return;
@@ -197,6 +204,18 @@ final class ApiRoutes {
         route(new RequestScope<>(ctx, r, info));
     }
 
+    /**
+     * Authorizes {@code a} for the request's user and records the decision for the audit log;
+     * throws kube's 403 when it is not allowed.
+     */
+    private void authorize(Request r, Authorizer.Attributes a) {
+        Authorizer.Decision d = ctx.authorizer().authorize(r.user(), a);
+        r.audit().authorized(d.allowed(), d.reason());
+        if (!d.allowed()) {
+            throw Forbidden.exception(r.user(), a, "");
+        }
+    }
+
     /** What a request that failed authentication presented, in kube's audit wording. */
     private static String attemptedMethods(List<java.security.cert.X509Certificate> chain, String authorization) {
         List<String> tried = new java.util.ArrayList<>();
@@ -235,11 +254,10 @@ final class ApiRoutes {
         String verb = RequestVerb.of(r.http().method(), s);
         // authorized as the path names it: events.k8s.io events are not core events to RBAC
         var served = s.served();
-        String denied = Auth.deny(r.user(), verb, served, sub, served.namespaced() ? s.namespace() : null, name);
-        r.audit().authorized(denied == null, "");
-        if (denied != null) {
-            throw new ApiException(403, "Forbidden", denied, name, served.group(), served.plural(), List.of(), null);
-        }
+        authorize(
+                r,
+                Authorizer.Attributes.resource(
+                        verb, served.group(), served.plural(), sub, served.namespaced() ? s.namespace() : null, name));
         if (Reviews.serves(served)) {
             if (!verb.equals("create") || sub != null) {
                 throw RequestVerb.notAllowed();
@@ -312,11 +330,7 @@ final class ApiRoutes {
     private void proxyToNode(Request r, String node, String path) {
         r.labels(ApiRequestMetrics.Labels.nodeProxy());
         String verb = proxyVerb(r);
-        String denied = Auth.deny(r.user(), verb, NodeKind.RESOURCE, "proxy", null, node);
-        r.audit().authorized(denied == null, "");
-        if (denied != null) {
-            throw new ApiException(403, "Forbidden", denied, node, "", "nodes", List.of(), null);
-        }
+        authorize(r, Authorizer.Attributes.resource(verb, "", NodeKind.RESOURCE.plural(), "proxy", null, node));
         withBody(r, null, body -> new NodeProxy(ctx, r).serve(node, path, body));
     }
 
@@ -340,11 +354,9 @@ final class ApiRoutes {
     private void proxyToService(Request r, String ns, String id, String path) {
         r.labels(ApiRequestMetrics.Labels.serviceProxy());
         ServiceProxy.Target t = ServiceProxy.Target.parse(id);
-        String denied = Auth.deny(r.user(), proxyVerb(r), ServiceKind.RESOURCE, "proxy", ns, t.name());
-        r.audit().authorized(denied == null, "");
-        if (denied != null) {
-            throw new ApiException(403, "Forbidden", denied, t.name(), "", "services", List.of(), null);
-        }
+        authorize(
+                r,
+                Authorizer.Attributes.resource(proxyVerb(r), "", ServiceKind.RESOURCE.plural(), "proxy", ns, t.name()));
         if (r.http().canUpgradeToWebSocket()) {
             // a request read to its end during the look-ups could no longer be upgraded
             r.http().pause();

@@ -9,6 +9,12 @@ import io.kubelite.apiserver.aggregation.LocalApiServices;
 import io.kubelite.apiserver.audit.AuditConfig;
 import io.kubelite.apiserver.audit.AuditLog;
 import io.kubelite.apiserver.audit.Auditing;
+import io.kubelite.apiserver.authorization.AuthorizationMode;
+import io.kubelite.apiserver.authorization.Authorizer;
+import io.kubelite.apiserver.authorization.EscalationCheck;
+import io.kubelite.apiserver.authorization.PolicyReconciler;
+import io.kubelite.apiserver.authorization.RbacAuthorizer;
+import io.kubelite.apiserver.authorization.WatchCachePolicy;
 import io.kubelite.apiserver.mirror.EtcdMemberMirrorPods;
 import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
 import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
@@ -28,6 +34,10 @@ import io.kubelite.kinds.apiregistration.apiservice.APIServiceKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.discovery.endpointslice.EndpointSliceKind;
+import io.kubelite.kinds.rbac.clusterrole.ClusterRoleKind;
+import io.kubelite.kinds.rbac.clusterrolebinding.ClusterRoleBindingKind;
+import io.kubelite.kinds.rbac.role.RoleKind;
+import io.kubelite.kinds.rbac.rolebinding.RoleBindingKind;
 import io.kubelite.store.Store;
 import io.kubelite.store.compaction.Compactor;
 import io.kubelite.store.events.EventRecorder;
@@ -233,6 +243,8 @@ public final class ApiServer implements Component {
         // kube's post-start hooks: readyz (and awaitSynced) wait for the objects every cluster has
         CompletableFuture<Void> namespaces = NamespaceBootstrap.createMissing(store);
         CompletableFuture<Void> storageClass = StorageClassBootstrap.createMissing(store);
+        // kube's rbac/bootstrap-roles post-start hook
+        CompletableFuture<Void> rbacPolicy = PolicyReconciler.reconcile(store);
         // kube's autoregister: a local APIService for each built-in group-version served here
         CompletableFuture<Void> localApiServices =
                 LocalApiServices.sync(store.of(APIServiceKind.RESOURCE), servedKinds.builtInResources());
@@ -257,6 +269,18 @@ public final class ApiServer implements Component {
                 cache(EndpointSliceKind.RESOURCE),
                 aggregated,
                 apiServiceCheckInterval);
+        Authorizer authorizer = Authorizer.ALWAYS_ALLOW;
+        EscalationCheck escalation = null;
+        if (config.authorizationMode() == AuthorizationMode.RBAC) {
+            RbacAuthorizer rbac = new RbacAuthorizer(new WatchCachePolicy(
+                    cache(RoleKind.RESOURCE),
+                    cache(ClusterRoleKind.RESOURCE),
+                    cache(RoleBindingKind.RESOURCE),
+                    cache(ClusterRoleBindingKind.RESOURCE)));
+            authorizer = rbac;
+            escalation = new EscalationCheck(rbac);
+        }
+        LOG.info("authorization mode {}", config.authorizationMode());
         HandlerContext handlers = new HandlerContext(
                 config,
                 store,
@@ -267,6 +291,8 @@ public final class ApiServer implements Component {
                 servedKinds,
                 serviceWrites,
                 aggregated,
+                authorizer,
+                escalation,
                 disabledAdmissionPlugins);
         Auditing auditing = Auditing.disabled();
         if (auditConfig != null) {
@@ -312,7 +338,8 @@ public final class ApiServer implements Component {
         // asynchronous: the timer thread never waits on etcd; a reconcile is idempotent if two overlap
         CompletableFuture<Void> kubernetesService = kubernetes.reconcile();
         timers.scheduleWithFixedDelay(kubernetes::reconcile, 10, 10, TimeUnit.SECONDS);
-        bootstrapped = CompletableFuture.allOf(namespaces, storageClass, kubernetesService, localApiServices);
+        bootstrapped =
+                CompletableFuture.allOf(namespaces, storageClass, kubernetesService, localApiServices, rbacPolicy);
         readiness.add("bootstrap-controller", bootstrapped::isDone);
         repairEvents = new EventRecorder(
                 ctx.etcd(), "ipallocator-repair-controller", ctx.options().host());

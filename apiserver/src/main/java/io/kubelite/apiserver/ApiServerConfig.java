@@ -1,5 +1,6 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.apiserver.authorization.AuthorizationMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param bindAddress       address to listen on
  * @param port              port; 0 picks a free one ({@link ApiServer#port()} tells which)
  * @param staticTokens      token → user, from {@code --token-auth-file}
- * @param anonymousAuth     let requests without a token in (as an all-powerful anonymous user)
+ * @param anonymousAuth     let requests without a token in, as {@code system:anonymous}
  * @param tlsCertFile       PEM certificate; null for plain HTTP
  * @param tlsKeyFile        PEM private key
  * @param clientCaFile      PEM CA bundle for client-certificate authentication; null: none (needs TLS)
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param eventLoops        HTTP server instances (one event loop each)
  * @param bodyLimit         largest request body accepted (kube-apiserver: 3 MiB)
  * @param runtimeConfig     which built-in group-versions are served ({@code --runtime-config})
+ * @param authorizationMode how requests are authorized ({@code --authorization-mode})
  */
 public record ApiServerConfig(
         String bindAddress,
@@ -35,18 +37,23 @@ public record ApiServerConfig(
         Duration bookmarkInterval,
         int eventLoops,
         int bodyLimit,
-        RuntimeConfig runtimeConfig) {
+        RuntimeConfig runtimeConfig,
+        AuthorizationMode authorizationMode) {
     public static final int DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
 
     public ApiServerConfig {
         staticTokens = Map.copyOf(staticTokens);
         Objects.requireNonNull(runtimeConfig);
+        Objects.requireNonNull(authorizationMode);
         if (clientCaFile != null && tlsCertFile == null) {
             throw new IllegalArgumentException("a client CA needs TLS: client certificates come with the handshake");
         }
     }
 
-    /** Defaults for tests and embedding: loopback, a free port, anonymous allowed. */
+    /**
+     * Defaults for tests and embedding: loopback, a free port, anonymous allowed and every
+     * request authorized ({@code AlwaysAllow}; {@link #withAuthorization} for RBAC).
+     */
     public static ApiServerConfig local() {
         return new ApiServerConfig(
                 "127.0.0.1",
@@ -61,7 +68,8 @@ public record ApiServerConfig(
                 Duration.ofSeconds(60),
                 2,
                 DEFAULT_BODY_LIMIT,
-                RuntimeConfig.defaults());
+                RuntimeConfig.defaults(),
+                AuthorizationMode.ALWAYS_ALLOW);
     }
 
     public ApiServerConfig withTokens(Map<String, Auth.User> tokens, boolean anonymous) {
@@ -78,7 +86,8 @@ public record ApiServerConfig(
                 bookmarkInterval,
                 eventLoops,
                 bodyLimit,
-                runtimeConfig);
+                runtimeConfig,
+                authorizationMode);
     }
 
     public ApiServerConfig withMaxInFlight(int n) {
@@ -95,7 +104,8 @@ public record ApiServerConfig(
                 bookmarkInterval,
                 eventLoops,
                 bodyLimit,
-                runtimeConfig);
+                runtimeConfig,
+                authorizationMode);
     }
 
     public ApiServerConfig withBookmarkInterval(Duration d) {
@@ -112,7 +122,8 @@ public record ApiServerConfig(
                 d,
                 eventLoops,
                 bodyLimit,
-                runtimeConfig);
+                runtimeConfig,
+                authorizationMode);
     }
 
     public ApiServerConfig withWatchCacheSize(int n) {
@@ -129,7 +140,8 @@ public record ApiServerConfig(
                 bookmarkInterval,
                 eventLoops,
                 bodyLimit,
-                runtimeConfig);
+                runtimeConfig,
+                authorizationMode);
     }
 
     public ApiServerConfig withTls(Path cert, Path key) {
@@ -146,7 +158,8 @@ public record ApiServerConfig(
                 bookmarkInterval,
                 eventLoops,
                 bodyLimit,
-                runtimeConfig);
+                runtimeConfig,
+                authorizationMode);
     }
 
     /** Client-certificate authentication against the CAs of {@code caFile} (TLS must be on). */
@@ -164,7 +177,8 @@ public record ApiServerConfig(
                 bookmarkInterval,
                 eventLoops,
                 bodyLimit,
-                runtimeConfig);
+                runtimeConfig,
+                authorizationMode);
     }
 
     /** Serves the built-in group-versions {@code c} enables ({@code --runtime-config}). */
@@ -182,6 +196,26 @@ public record ApiServerConfig(
                 bookmarkInterval,
                 eventLoops,
                 bodyLimit,
-                c);
+                c,
+                authorizationMode);
+    }
+
+    /** Authorizes requests by {@code mode} ({@code --authorization-mode}). */
+    public ApiServerConfig withAuthorization(AuthorizationMode mode) {
+        return new ApiServerConfig(
+                bindAddress,
+                port,
+                staticTokens,
+                anonymousAuth,
+                tlsCertFile,
+                tlsKeyFile,
+                clientCaFile,
+                maxInFlight,
+                watchCacheSize,
+                bookmarkInterval,
+                eventLoops,
+                bodyLimit,
+                runtimeConfig,
+                mode);
     }
 }

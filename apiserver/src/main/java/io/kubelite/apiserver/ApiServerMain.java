@@ -3,6 +3,7 @@ package io.kubelite.apiserver;
 import io.kubelite.apiserver.admission.AdmissionPlugins;
 import io.kubelite.apiserver.audit.AuditConfig;
 import io.kubelite.apiserver.audit.AuditFlags;
+import io.kubelite.apiserver.authorization.AuthorizationMode;
 import io.kubelite.apiserver.pki.ClusterPki;
 import io.kubelite.apiserver.services.NodePortRange;
 import io.kubelite.apiserver.services.ServiceCidr;
@@ -78,9 +79,29 @@ public final class ApiServerMain implements Callable<Integer> {
             arity = "0..1",
             fallbackValue = "true",
             defaultValue = "false",
-            description =
-                    "Serve requests without a token as system:anonymous, with full rights (default: ${DEFAULT-VALUE}).")
+            description = "Serve requests without a credential as system:anonymous (group system:unauthenticated; "
+                    + "RBAC lets it read /healthz, /livez, /readyz and /version only) (default: ${DEFAULT-VALUE}).")
     boolean anonymous;
+
+    @Option(
+            names = "--authorization-mode",
+            defaultValue = "RBAC",
+            converter = AuthorizationModeConverter.class,
+            description = "RBAC (roles and bindings, members of system:masters may do everything) or AlwaysAllow "
+                    + "(every request allowed: development only) (default: ${DEFAULT-VALUE}).")
+    AuthorizationMode authorizationMode;
+
+    /** Reads {@code --authorization-mode} by kube's names, with kube's list of them on a bad one. */
+    static final class AuthorizationModeConverter implements picocli.CommandLine.ITypeConverter<AuthorizationMode> {
+        @Override
+        public AuthorizationMode convert(String value) {
+            try {
+                return AuthorizationMode.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     @Option(
             names = "--tls-cert-file",
@@ -248,7 +269,8 @@ public final class ApiServerMain implements Callable<Integer> {
                 bookmarkInterval,
                 eventLoops,
                 ApiServerConfig.DEFAULT_BODY_LIMIT,
-                versions);
+                versions,
+                authorizationMode);
         return new ComponentMain(
                         "apiserver",
                         new ApiServer(config)

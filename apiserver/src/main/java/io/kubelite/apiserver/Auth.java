@@ -1,8 +1,6 @@
 package io.kubelite.apiserver;
 
 import io.kubelite.api.Secret;
-import io.kubelite.apiserver.authorization.Authorizer;
-import io.kubelite.kinds.Resource;
 import io.kubelite.store.watch.WatchEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Authentication by client certificate and bearer token, and a first-cut authorization.
+ * Authentication by client certificate and bearer token.
  *
  * <p>Client certificates ({@code --client-ca-file}, see {@link ClientCertAuthenticator}): CN is
  * the user, each O a group. As in kube-apiserver they are tried first; a certificate that does
@@ -25,12 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code kubernetes.io/service-account-token}, {@code data.token}, annotation
  * {@code kubernetes.io/service-account.name}), read through the API server's watch cache of secrets.
  *
- * <p>Authorization ({@link Authorizer}): a token-file or client-certificate user may do
- * everything (kubelite has no RBAC yet: every such user acts as a member of
- * {@code system:masters} would in kube); a service account only acts within its own namespace
- * (no cluster-scoped resources, no cluster-wide lists) besides creating the self reviews every
- * authenticated user may create. Anonymous requests get 401, or — with {@code --anonymous-auth}
- * — act as {@code system:anonymous} with full rights (a development mode).
+ * <p>Requests without any credential get 401, or — with {@code --anonymous-auth} — act as
+ * {@code system:anonymous} in {@code system:unauthenticated}. What a user may do is decided
+ * afterwards, by the authorizer ({@code io.kubelite.apiserver.authorization}).
  */
 public final class Auth {
     public static final String SA_TOKEN_TYPE = "kubernetes.io/service-account-token";
@@ -199,26 +194,5 @@ public final class Auth {
         String token = h.substring(7).trim();
         User u = staticTokens.get(token);
         return u != null ? u : saTokens.get(token);
-    }
-
-    /**
-     * Null when allowed; else the 403 message, worded as kube-apiserver's RBAC denials
-     * are. {@code namespace} is null for cluster-scoped resources and cluster-wide
-     * requests; {@code resource} is null for non-resource paths.
-     */
-    public static String deny(
-            User u, String verb, Resource<?> resource, String subresource, String namespace, String name) {
-        if (resource == null
-                || Authorizer.allows(
-                        u,
-                        Authorizer.Attributes.resource(
-                                verb, resource.group(), resource.plural(), subresource, namespace, name))) {
-            return null;
-        }
-        String res = subresource == null ? resource.plural() : resource.plural() + "/" + subresource;
-        String what = name == null || name.isEmpty() ? res : res + " \"" + name + "\"";
-        String scope = namespace == null ? "at the cluster scope" : "in the namespace \"" + namespace + "\"";
-        return what + " is forbidden: User \"" + u.name() + "\" cannot " + verb + " resource \"" + res
-                + "\" in API group \"" + resource.group() + "\" " + scope;
     }
 }

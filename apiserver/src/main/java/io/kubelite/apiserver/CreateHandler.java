@@ -43,6 +43,7 @@ final class CreateHandler {
                     "the namespace of the provided object does not match the namespace sent on the request");
         }
         T next = owned.apply(KindRules.prepareForCreate(s.resource(), obj, ns));
+        s.ctx().checkEscalation(s.request().user(), s.resource(), next, null);
         s.request().addWarnings(KindRules.warningsOnCreate(s.resource(), next));
         boolean dry = QueryOptions.dryRun(s.request());
         Attributes a = new Attributes(

@@ -5,6 +5,8 @@ import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.apiserver.admission.AdmissionChain;
 import io.kubelite.apiserver.admission.AdmissionPlugins;
 import io.kubelite.apiserver.aggregation.AggregatedApis;
+import io.kubelite.apiserver.authorization.Authorizer;
+import io.kubelite.apiserver.authorization.EscalationCheck;
 import io.kubelite.apiserver.services.ServiceWrites;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
@@ -35,6 +37,8 @@ public final class HandlerContext {
     private final ServiceWrites services;
     private final AggregatedApis aggregated;
     private final AdmissionChain admission;
+    private final Authorizer authorizer;
+    private final EscalationCheck escalation;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
     private WebSocketClient kubeletWebSockets;
 
@@ -48,6 +52,8 @@ public final class HandlerContext {
             ServedKinds kinds,
             ServiceWrites services,
             AggregatedApis aggregated,
+            Authorizer authorizer,
+            EscalationCheck escalation,
             Set<String> disabledAdmission) {
         this.config = config;
         this.store = store;
@@ -58,8 +64,25 @@ public final class HandlerContext {
         this.kinds = kinds;
         this.services = services;
         this.aggregated = aggregated;
+        this.authorizer = authorizer;
+        this.escalation = escalation;
         // the plugins only keep this context; they use it per request, once it is built
         this.admission = AdmissionPlugins.chain(this, disabledAdmission);
+    }
+
+    /** Who may do what ({@code --authorization-mode}). */
+    public Authorizer authorizer() {
+        return authorizer;
+    }
+
+    /**
+     * Throws kube's 403 when {@code u} may not write {@code obj} ({@code old}: the stored object,
+     * null on create) because it is a role or binding granting what {@code u} does not hold (RBAC only).
+     */
+    public <T extends com.google.protobuf.Message> void checkEscalation(Auth.User u, Resource<T> r, T obj, T old) {
+        if (escalation != null && u != null) {
+            escalation.check(u, r, obj, old);
+        }
     }
 
     /** The admission plugins creates, updates and deletes go through. */

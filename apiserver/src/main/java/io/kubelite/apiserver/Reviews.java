@@ -3,16 +3,20 @@ package io.kubelite.apiserver;
 import com.google.protobuf.Message;
 import io.kubelite.apiserver.authentication.SelfSubjectReviews;
 import io.kubelite.apiserver.authentication.TokenReviews;
+import io.kubelite.apiserver.authorization.Authorizer;
 import io.kubelite.apiserver.authorization.SelfSubjectAccessReviews;
 import io.kubelite.apiserver.authorization.SelfSubjectRulesReviews;
+import io.kubelite.apiserver.authorization.SubjectAccessReviews;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.Storage;
 import io.kubelite.kinds.authentication.selfsubjectreview.SelfSubjectReviewKind;
 import io.kubelite.kinds.authentication.tokenreview.TokenReviewKind;
+import io.kubelite.kinds.authorization.localsubjectaccessreview.LocalSubjectAccessReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectrulesreview.SelfSubjectRulesReviewKind;
+import io.kubelite.kinds.authorization.subjectaccessreview.SubjectAccessReviewKind;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,16 +30,21 @@ import java.util.Map;
 final class Reviews {
     /** One create-only kind's answer to a decoded request object. */
     interface Handler<T extends Message> {
-        T answer(Auth.User user, T in);
+        /** {@code namespace}: the request path's (a namespaced review's), else null. */
+        T answer(Auth.User user, String namespace, T in);
     }
 
     private final Map<Resource<?>, Handler<?>> handlers = new HashMap<>();
 
-    Reviews(Auth auth) {
-        put(SelfSubjectAccessReviewKind.RESOURCE, SelfSubjectAccessReviews::answer);
-        put(SelfSubjectRulesReviewKind.RESOURCE, SelfSubjectRulesReviews::answer);
-        put(SelfSubjectReviewKind.RESOURCE, SelfSubjectReviews::answer);
-        put(TokenReviewKind.RESOURCE, new TokenReviews(auth)::answer);
+    Reviews(Auth auth, Authorizer authorizer) {
+        SubjectAccessReviews sar = new SubjectAccessReviews(authorizer);
+        put(SelfSubjectAccessReviewKind.RESOURCE, new SelfSubjectAccessReviews(authorizer)::answer);
+        put(SelfSubjectRulesReviewKind.RESOURCE, new SelfSubjectRulesReviews(authorizer)::answer);
+        put(SubjectAccessReviewKind.RESOURCE, sar::answer);
+        put(LocalSubjectAccessReviewKind.RESOURCE, sar::answerLocal);
+        put(SelfSubjectReviewKind.RESOURCE, (u, ns, in) -> SelfSubjectReviews.answer(u, in));
+        TokenReviews tokens = new TokenReviews(auth);
+        put(TokenReviewKind.RESOURCE, (u, ns, in) -> tokens.answer(u, in));
         for (Kind<?> k : Kinds.all()) {
             if (k.storage() instanceof Storage.None && !handlers.containsKey(k.resource())) {
                 throw new IllegalStateException("create-only kind without a handler: " + k);
@@ -58,6 +67,6 @@ final class Reviews {
         Handler<T> h = (Handler<T>) handlers.get(s.resource());
         BodyDecoder.Decoded<T> d = BodyDecoder.of(s.resource()).decode(body);
         s.request().warnings(d.warnings());
-        s.sendObject(201, h.answer(s.request().user(), d.object()));
+        s.sendObject(201, h.answer(s.request().user(), s.namespace(), d.object()));
     }
 }

@@ -1,10 +1,13 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.apiserver.authorization.Authorizer;
+import io.kubelite.apiserver.authorization.Forbidden;
 import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
 import io.kubelite.apiserver.openapi.OpenApiEndpoint;
 import io.kubelite.store.runtime.ReadinessChecks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -36,8 +39,18 @@ final class SystemEndpoints {
         this.closing = closing;
     }
 
-    /** Answers {@code path} when it is one of these endpoints; false when it is not. */
+    /**
+     * Answers {@code path} when it is one of these endpoints (403 when the caller may not
+     * {@code get} it, as kube authorizes non-resource URLs); false when it is not.
+     */
     boolean serve(Request r, String path) {
+        if (!isSystemPath(path)) {
+            return false;
+        }
+        Forbidden.unlessAllowed(
+                ctx.authorizer(),
+                r.user(),
+                Authorizer.Attributes.nonResource(r.http().method().name().toLowerCase(Locale.ROOT), path));
         switch (path) {
             case "/healthz", "/livez" -> r.text(200, "ok");
             case "/readyz" -> readyz(r);
@@ -55,6 +68,13 @@ final class SystemEndpoints {
             }
         }
         return true;
+    }
+
+    private static boolean isSystemPath(String path) {
+        return switch (path) {
+            case "/healthz", "/livez", "/readyz", "/metrics", "/version" -> true;
+            default -> path.startsWith("/openapi/") || isDiscovery(path);
+        };
     }
 
     private static boolean isDiscovery(String path) {

@@ -127,9 +127,12 @@ final class UpdateHandler<T extends Message> {
     }
 
     T prepare(T cur, T in) {
-        return s.subresource() != null
-                ? KindRules.prepareForStatusUpdate(cur, in)
-                : KindRules.prepareForUpdate(s.resource(), cur, in);
+        if (s.subresource() != null) {
+            return KindRules.prepareForStatusUpdate(cur, in);
+        }
+        T next = KindRules.prepareForUpdate(s.resource(), cur, in);
+        s.ctx().checkEscalation(r.user(), s.resource(), next, cur);
+        return next;
     }
 
     void write(Preconditions pre, UnaryOperator<T> fn, boolean dry) {

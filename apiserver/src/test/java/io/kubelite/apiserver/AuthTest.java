@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Secret;
+import io.kubelite.apiserver.authorization.AuthorizationMode;
 import io.kubelite.apiserver.testing.TestApiServer;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.store.testing.EtcdExtension;
@@ -16,16 +17,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Static tokens, service-account tokens from Secrets, 401 and 403. */
+/**
+ * Static tokens, service-account tokens from Secrets, 401, and RBAC's 403: a service account
+ * without a binding may do nothing with resources, one bound to a Role in its namespace what the
+ * Role grants there and nothing elsewhere.
+ */
 class AuthTest {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
 
     @Test
-    void tokensAndNamespaceConfinement(@TempDir Path dir) throws Exception {
+    void tokensAndRoleBindings(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("tokens.csv");
         Files.writeString(file, "admin-token,admin,1,\"system:masters\"\n");
-        ApiServerConfig cfg = ApiServerConfig.local().withTokens(Auth.readTokenFile(file), false);
+        ApiServerConfig cfg = ApiServerConfig.local()
+                .withTokens(Auth.readTokenFile(file), false)
+                .withAuthorization(AuthorizationMode.RBAC);
         try (TestApiServer api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), cfg)) {
             TestApiServer.Resp anon = api.get("/api/v1/namespaces/default/pods");
             assertThat(anon.code()).isEqualTo(401);
@@ -48,10 +55,36 @@ class AuthTest {
                     .build();
             api.store().of(SecretKind.RESOURCE).create(s).join();
             api.withToken("sa-token-1");
+            // known (403, not 401) but bound to nothing: no resource at all, not even in its namespace
             Poll.until(
                     Duration.ofSeconds(10),
-                    "token known",
-                    () -> api.get("/api/v1/namespaces/team/pods").code() == 200);
+                    "token known (403 instead of 401)",
+                    () -> api.get("/api/v1/namespaces/team/pods").code(),
+                    code -> code == 403);
+            TestApiServer.Resp unbound = api.post("/api/v1/namespaces/team/pods", TestApiServer.pod("mine", ""));
+            assertThat(unbound.code()).as(unbound.body()).isEqualTo(403);
+            assertThat(unbound.json().path("message").asText())
+                    .isEqualTo("pods is forbidden: User \"system:serviceaccount:team:default\" cannot create resource"
+                            + " \"pods\" in API group \"\" in the namespace \"team\"");
+
+            api.withToken("admin-token");
+            TestApiServer.Resp role = api.post(
+                    "/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles",
+                    "{\"metadata\":{\"name\":\"pods\"},\"rules\":[{\"apiGroups\":[\"\"],\"resources\":[\"pods\"],"
+                            + "\"verbs\":[\"*\"]}]}");
+            assertThat(role.code()).as(role.body()).isEqualTo(201);
+            TestApiServer.Resp binding = api.post(
+                    "/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings",
+                    "{\"metadata\":{\"name\":\"pods\"},\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\","
+                            + "\"kind\":\"Role\",\"name\":\"pods\"},\"subjects\":[{\"kind\":\"ServiceAccount\","
+                            + "\"name\":\"default\"}]}");
+            assertThat(binding.code()).as(binding.body()).isEqualTo(201);
+            api.withToken("sa-token-1");
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "the RoleBinding in effect",
+                    () -> api.get("/api/v1/namespaces/team/pods").code(),
+                    code -> code == 200);
             assertThat(api.post("/api/v1/namespaces/team/pods", TestApiServer.pod("mine", ""))
                             .code())
                     .isEqualTo(201);

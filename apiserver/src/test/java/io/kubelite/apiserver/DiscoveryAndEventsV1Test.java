@@ -80,6 +80,7 @@ class DiscoveryAndEventsV1Test {
                         "coordination.k8s.io",
                         "discovery.k8s.io",
                         "policy",
+                        "rbac.authorization.k8s.io",
                         "batch",
                         "autoscaling",
                         "storage.k8s.io",

@@ -1,5 +1,6 @@
 package io.kubelite.controllers;
 
+import io.kubelite.controllers.clusterroleaggregation.ClusterRoleAggregationController;
 import io.kubelite.controllers.cronjob.CronJobController;
 import io.kubelite.controllers.daemon.DaemonSetController;
 import io.kubelite.controllers.deployment.DeploymentController;
@@ -121,6 +122,7 @@ public final class ControllerManager implements Component {
             add("job", true, c -> new JobController(withRecorder(c, "job-controller"), options.clock));
             add("cronjob", true, c -> new CronJobController(withRecorder(c, "cronjob-controller"), options.clock));
             add("ttl-after-finished", true, c -> new TtlAfterFinishedController(c, options.clock));
+            add("clusterrole-aggregation", true, ClusterRoleAggregationController::new);
             add(
                     "persistentvolume-binder",
                     true,

@@ -31,6 +31,7 @@ public final class ControllerOptions {
             "job",
             "cronjob",
             "ttl-after-finished",
+            "clusterrole-aggregation",
             "persistentvolume-binder",
             "horizontalpodautoscaling",
             "resourcequota");
@@ -45,6 +46,7 @@ public final class ControllerOptions {
                             + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, statefulset, "
                             + "daemonset, namespace, "
                             + "serviceaccount-token, endpoint, endpointslice, garbagecollector, disruption, job, cronjob, ttl-after-finished, "
+                            + "clusterrole-aggregation, "
                             + "persistentvolume-binder, horizontalpodautoscaling, resourcequota.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
 

@@ -120,13 +120,24 @@ class DashboardBrowserTest {
                           annotations: {kubernetes.io/service-account.name: viewer, kubernetes.io/service-account.uid: uid-viewer}
                         type: kubernetes.io/service-account-token
                         stringData: {token: team-a-viewer-token-0123456789}
+                        ---
+                        apiVersion: rbac.authorization.k8s.io/v1
+                        kind: Role
+                        metadata: {name: everything, namespace: team-a}
+                        rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]
+                        ---
+                        apiVersion: rbac.authorization.k8s.io/v1
+                        kind: RoleBinding
+                        metadata: {name: viewer-everything, namespace: team-a}
+                        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: everything}
+                        subjects: [{kind: ServiceAccount, name: viewer, namespace: team-a}]
                         """, java.util.Map.of(), "apply", "-f", "-").ok();
         BROWSER.driver().manage().deleteAllCookies();
         BROWSER.open(CLUSTER.url() + "/#/login");
         signIn("team-a-viewer-token-0123456789");
         BROWSER.waitForElement(
                 ".user", "the service account signed in", t -> t.equals("system:serviceaccount:team-a:viewer"));
-        // a service account may do everything in its namespace and nothing cluster-wide (the API server's authorizer)
+        // bound to a Role in its namespace only: everything there, nothing cluster-wide (RBAC)
         BROWSER.waitForElement(
                 ".view-status",
                 "the overview refused: nodes are cluster-scoped",

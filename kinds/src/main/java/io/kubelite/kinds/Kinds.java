@@ -10,8 +10,10 @@ import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import io.kubelite.kinds.authentication.selfsubjectreview.SelfSubjectReviewKind;
 import io.kubelite.kinds.authentication.tokenreview.TokenReviewKind;
+import io.kubelite.kinds.authorization.localsubjectaccessreview.LocalSubjectAccessReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewKind;
 import io.kubelite.kinds.authorization.selfsubjectrulesreview.SelfSubjectRulesReviewKind;
+import io.kubelite.kinds.authorization.subjectaccessreview.SubjectAccessReviewKind;
 import io.kubelite.kinds.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerKind;
 import io.kubelite.kinds.autoscaling.horizontalpodautoscaler.HorizontalPodAutoscalerV1Kind;
 import io.kubelite.kinds.batch.cronjob.CronJobKind;
@@ -34,6 +36,10 @@ import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
 import io.kubelite.kinds.discovery.endpointslice.EndpointSliceKind;
 import io.kubelite.kinds.events.event.EventsEventKind;
 import io.kubelite.kinds.policy.poddisruptionbudget.PodDisruptionBudgetKind;
+import io.kubelite.kinds.rbac.clusterrole.ClusterRoleKind;
+import io.kubelite.kinds.rbac.clusterrolebinding.ClusterRoleBindingKind;
+import io.kubelite.kinds.rbac.role.RoleKind;
+import io.kubelite.kinds.rbac.rolebinding.RoleBindingKind;
 import io.kubelite.kinds.storage.storageclass.StorageClassKind;
 import java.util.List;
 import java.util.Optional;
@@ -70,9 +76,15 @@ public final class Kinds {
             TokenReviewKind.KIND,
             SelfSubjectAccessReviewKind.KIND,
             SelfSubjectRulesReviewKind.KIND,
+            SubjectAccessReviewKind.KIND,
+            LocalSubjectAccessReviewKind.KIND,
             LeaseKind.KIND,
             EndpointSliceKind.KIND,
             PodDisruptionBudgetKind.KIND,
+            ClusterRoleBindingKind.KIND,
+            ClusterRoleKind.KIND,
+            RoleBindingKind.KIND,
+            RoleKind.KIND,
             JobKind.KIND,
             CronJobKind.KIND,
             CronJobV1beta1Kind.KIND,

@@ -42,7 +42,7 @@ class KindsTest {
             assertThat(Kinds.byKind(r.apiVersion(), r.kind())).contains(r);
             assertThat(Kinds.find(r.plural()).orElseThrow().plural()).isEqualTo(r.plural());
         }
-        assertThat(Kinds.all()).hasSize(34);
+        assertThat(Kinds.all()).hasSize(40);
         assertThat(Kinds.find("events")).contains(EventKind.RESOURCE);
     }
 

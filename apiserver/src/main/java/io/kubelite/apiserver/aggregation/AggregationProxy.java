@@ -7,6 +7,7 @@ import io.kubelite.apiserver.HandlerContext;
 import io.kubelite.apiserver.Request;
 import io.kubelite.apiserver.RequestBody;
 import io.kubelite.apiserver.authorization.Authorizer;
+import io.kubelite.apiserver.authorization.Forbidden;
 import io.kubelite.kinds.apiregistration.apiservice.APIServiceKind;
 import io.kubelite.kinds.apiregistration.apiservice.BackendResolver;
 import io.vertx.core.MultiMap;
@@ -16,7 +17,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -104,44 +104,19 @@ public final class AggregationProxy {
     }
 
     /** kube's authorization of the proxied request: on the aggregated resource, or the discovery path. */
-    private static void authorize(Request r, String path, String[] s) {
+    private void authorize(Request r, String path, String[] s) {
         Auth.User u = r.user();
-        String method = r.http().method().name().toLowerCase(Locale.ROOT);
         if (s.length == 2 || (s.length == 3 && s[2].isEmpty())) {
-            if (!Authorizer.allows(u, Authorizer.Attributes.nonResource(method, path))) {
-                throw new ApiException(
-                        403,
-                        "Forbidden",
-                        "forbidden: User \"" + u.name() + "\" cannot " + method + " path \"" + path + "\"",
-                        null,
-                        null,
-                        null,
-                        List.of(),
-                        null);
-            }
+            String method = r.http().method().name().toLowerCase(Locale.ROOT);
+            Forbidden.unlessAllowed(ctx.authorizer(), u, Authorizer.Attributes.nonResource(method, path));
             return;
         }
         AggregatedRequest q =
                 AggregatedRequest.parse(r.http().method(), s, r.http().params());
-        if (!Authorizer.allows(
+        Forbidden.unlessAllowed(
+                ctx.authorizer(),
                 u,
-                Authorizer.Attributes.resource(
-                        q.verb(), s[0], q.resource(), q.subresource(), q.namespace(), q.name()))) {
-            String res = q.subresource() == null ? q.resource() : q.resource() + "/" + q.subresource();
-            String what = q.name() == null ? res : res + " \"" + q.name() + "\"";
-            String scope =
-                    q.namespace() == null ? "at the cluster scope" : "in the namespace \"" + q.namespace() + "\"";
-            throw new ApiException(
-                    403,
-                    "Forbidden",
-                    what + " is forbidden: User \"" + u.name() + "\" cannot " + q.verb() + " resource \"" + res
-                            + "\" in API group \"" + s[0] + "\" " + scope,
-                    q.name(),
-                    s[0],
-                    q.resource(),
-                    List.of(),
-                    null);
-        }
+                Authorizer.Attributes.resource(q.verb(), s[0], q.resource(), q.subresource(), q.namespace(), q.name()));
     }
 
     private void forward(Request r, APIService a, BackendResolver.Backend b, byte[] body) {

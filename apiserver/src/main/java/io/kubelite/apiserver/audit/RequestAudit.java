@@ -131,6 +131,19 @@ public final class RequestAudit {
         }
     }
 
+    /** Records whom the request acts as ({@code impersonatedUser}), once impersonation was allowed. */
+    public void impersonated(io.kubelite.apiserver.Auth.User u) {
+        if (recorded()) {
+            ObjectNode iu = base.putObject("impersonatedUser");
+            iu.put("username", u.name());
+            if (!u.uid().isEmpty()) {
+                iu.put("uid", u.uid());
+            }
+            ArrayNode groups = iu.putArray("groups");
+            u.groups().forEach(groups::add);
+        }
+    }
+
     /** Records the authorizer's decision as kube's {@code authorization.k8s.io/*} annotations. */
     public void authorized(boolean allowed, String reason) {
         annotate("authorization.k8s.io/decision", allowed ? "allow" : "forbid");

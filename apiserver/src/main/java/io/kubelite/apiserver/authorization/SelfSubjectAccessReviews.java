@@ -9,48 +9,34 @@ import io.kubelite.kinds.authorization.selfsubjectaccessreview.SelfSubjectAccess
 import io.kubelite.kinds.validation.FieldErrors;
 
 /**
- * {@code POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews}: may the caller do
- * what the spec describes? Answered by {@link Authorizer} for the requesting user
- * ({@code kubectl auth can-i}). A denial carries no reason, as RBAC's carries none, so
+ * {@code POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews}: may the caller do what the
+ * spec describes? Answered by the {@link Authorizer} for the requesting user ({@code kubectl auth
+ * can-i}); an allowed answer carries RBAC's reason (the binding that allows it), a denial none, so
  * kubectl prints a bare {@code no}.
  */
 public final class SelfSubjectAccessReviews {
-    private SelfSubjectAccessReviews() {}
+    private final Authorizer authorizer;
 
-    public static SelfSubjectAccessReview answer(Auth.User user, SelfSubjectAccessReview in) {
+    public SelfSubjectAccessReviews(Authorizer authorizer) {
+        this.authorizer = authorizer;
+    }
+
+    public SelfSubjectAccessReview answer(Auth.User user, String namespace, SelfSubjectAccessReview in) {
         SelfSubjectAccessReviewSpec spec = in.getSpec();
-        if (spec.hasResourceAttributes() == spec.hasNonResourceAttributes()) {
-            FieldErrors errs = new FieldErrors();
-            errs.invalid(
-                    "spec.resourceAttributes",
-                    spec.hasResourceAttributes() ? "{...}" : "null",
-                    "exactly one of nonResourceAttributes or resourceAttributes must be specified");
+        FieldErrors errs = new FieldErrors();
+        ReviewAttributes.validate(spec.hasResourceAttributes(), spec.hasNonResourceAttributes(), errs);
+        if (!errs.isEmpty()) {
             throw ApiException.invalid(
                     SelfSubjectAccessReviewKind.RESOURCE, in.getMetadata().getName(), errs.list());
         }
-        Authorizer.Attributes a;
-        if (spec.hasResourceAttributes()) {
-            var ra = spec.getResourceAttributes();
-            a = Authorizer.Attributes.resource(
-                    ra.getVerb(),
-                    ra.getGroup(),
-                    ra.getResource(),
-                    ra.getSubresource(),
-                    ra.getNamespace(),
-                    ra.getName());
-        } else {
-            var na = spec.getNonResourceAttributes();
-            a = Authorizer.Attributes.nonResource(na.getVerb(), na.getPath());
-        }
-        boolean allowed = Authorizer.allows(user, a);
-        SubjectAccessReviewStatus.Builder status =
-                SubjectAccessReviewStatus.newBuilder().setAllowed(allowed);
-        if (allowed) {
-            status.setReason(
-                    user.isServiceAccount()
-                            ? "kubelite: a service account may do everything in its own namespace"
-                            : "kubelite: users of the token file may do everything");
-        }
-        return in.toBuilder().setStatus(status).build();
+        Authorizer.Decision d = authorizer.authorize(
+                user,
+                ReviewAttributes.of(
+                        spec.hasResourceAttributes(), spec.getResourceAttributes(), spec.getNonResourceAttributes()));
+        return in.toBuilder()
+                .setStatus(SubjectAccessReviewStatus.newBuilder()
+                        .setAllowed(d.allowed())
+                        .setReason(d.reason()))
+                .build();
     }
 }

@@ -44,8 +44,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KubectlApiAggregationTest {
     @RegisterExtension
     static final KubectlCluster CLUSTER = KubectlCluster.selfSignedTls()
+            .rbac()
             .tokenFile("admin-token,admin,uid-1,\"system:masters\"\n")
-            // a service account may do anything in its own namespace only (kubelite's authorizer)
+            // a service account bound to nothing: RBAC lets it list no widgets
             .token(
                     "robot-token",
                     new Auth.User(
@@ -207,7 +208,7 @@ class KubectlApiAggregationTest {
         assertThat(denied.exitCode()).isNotZero();
         assertThat(denied.err())
                 .contains(
-                        "widgets is forbidden: User \"system:serviceaccount:other:robot\" cannot list resource \"widgets\" in API group"
+                        "widgets.test.kubelite.io is forbidden: User \"system:serviceaccount:other:robot\" cannot list resource \"widgets\" in API group"
                                 + " \"test.kubelite.io\" in the namespace \"default\"");
     }
 

@@ -45,14 +45,18 @@ class KubectlDiscoveryAndEventsTest {
                         "selfsubjectaccessreviews authorization.k8s.io/v1 false SelfSubjectAccessReview",
                         "selfsubjectrulesreviews authorization.k8s.io/v1 false SelfSubjectRulesReview",
                         "leases coordination.k8s.io/v1 true Lease",
+                        "clusterroles rbac.authorization.k8s.io/v1 false ClusterRole",
+                        "rolebindings rbac.authorization.k8s.io/v1 true RoleBinding",
                         "events ev events.k8s.io/v1 true Event");
         String wide = kubectl.run("api-resources", "-o", "wide", "--api-group=authorization.k8s.io")
                 .ok();
         assertThat(wide.lines().map(l -> String.join(" ", l.trim().split("\\s+"))))
                 .containsExactly(
                         "NAME SHORTNAMES APIVERSION NAMESPACED KIND VERBS CATEGORIES",
+                        "localsubjectaccessreviews authorization.k8s.io/v1 true LocalSubjectAccessReview create",
                         "selfsubjectaccessreviews authorization.k8s.io/v1 false SelfSubjectAccessReview create",
-                        "selfsubjectrulesreviews authorization.k8s.io/v1 false SelfSubjectRulesReview create");
+                        "selfsubjectrulesreviews authorization.k8s.io/v1 false SelfSubjectRulesReview create",
+                        "subjectaccessreviews authorization.k8s.io/v1 false SubjectAccessReview create");
     }
 
     @Test

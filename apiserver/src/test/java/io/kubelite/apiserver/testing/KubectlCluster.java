@@ -2,6 +2,7 @@ package io.kubelite.apiserver.testing;
 
 import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.Auth;
+import io.kubelite.apiserver.authorization.AuthorizationMode;
 import io.kubelite.apiserver.pki.ClusterPki;
 import io.kubelite.apiserver.pki.Pem;
 import io.kubelite.store.Etcd;
@@ -67,6 +68,7 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
     private String tokenFile;
     private boolean needsKubectl = true;
     private boolean runNodeAgents;
+    private AuthorizationMode authorization = AuthorizationMode.ALWAYS_ALLOW;
     private java.util.function.UnaryOperator<io.kubelite.apiserver.ApiServer> setup = s -> s;
 
     private Path dir;
@@ -131,6 +133,15 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
     /** Sets the API server up before it starts (intervals, ranges): {@code s -> s.withX(...)}. */
     public KubectlCluster setup(java.util.function.UnaryOperator<io.kubelite.apiserver.ApiServer> setup) {
         this.setup = setup;
+        return this;
+    }
+
+    /**
+     * Authorizes by RBAC, as the API server process does by default (otherwise every request is
+     * allowed: {@code AlwaysAllow}, what tests that are not about authorization run with).
+     */
+    public KubectlCluster rbac() {
+        this.authorization = AuthorizationMode.RBAC;
         return this;
     }
 
@@ -201,7 +212,7 @@ public final class KubectlCluster implements BeforeAllCallback, AfterAllCallback
     }
 
     private ApiServerConfig serverConfig() throws Exception {
-        ApiServerConfig config = ApiServerConfig.local();
+        ApiServerConfig config = ApiServerConfig.local().withAuthorization(authorization);
         Map<String, Auth.User> all = new LinkedHashMap<>();
         if (tokenFile != null) {
             Path file = dir.resolve("tokens.csv");

@@ -40,7 +40,7 @@ public final class DashboardCluster implements BeforeAllCallback, AfterAllCallba
     public static final List<String> ZONES = List.of("zone-a", "zone-b");
 
     private final KubectlCluster cluster =
-            KubectlCluster.clientCerts().tokenFile(USER_TOKEN + ",jane,uid-jane,\"system:masters\"\n");
+            KubectlCluster.clientCerts().rbac().tokenFile(USER_TOKEN + ",jane,uid-jane,\"system:masters\"\n");
     private final List<String> controllers = new ArrayList<>();
     private InProcessControllerManager controllerManager;
     private KubeletSim sim;
