@@ -8,6 +8,7 @@ import io.kubelite.api.Pod;
 import io.kubelite.api.Scale;
 import io.kubelite.api.TypeMeta;
 import io.kubelite.apiserver.aggregation.AggregationProxy;
+import io.kubelite.apiserver.authentication.TokenRequests;
 import io.kubelite.apiserver.nodes.NodeProxy;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
@@ -48,11 +49,13 @@ final class ApiRoutes {
     private final Reviews reviews;
     private final AggregationProxy aggregation;
     private final ServiceProxy serviceProxy;
+    private final TokenRequests tokenRequests;
 
     ApiRoutes(HandlerContext ctx, SystemEndpoints system, AggregationProxy aggregation, MeterRegistry registry) {
         this.ctx = ctx;
         this.aggregation = aggregation;
         this.serviceProxy = new ServiceProxy(ctx);
+        this.tokenRequests = new TokenRequests(ctx, ctx.serviceAccountIssuing());
         this.reviews = new Reviews(ctx.auth());
         this.system = system;
         this.requestMetrics = new ApiRequestMetrics(registry);
@@ -232,6 +235,8 @@ final class ApiRoutes {
                         PodBinding.bind(r, podStore(s), s.namespace(), name, body);
                     } else if ("eviction".equals(sub)) {
                         PodEviction.evict(ctx, r, s.namespace(), name, body);
+                    } else if ("token".equals(sub)) {
+                        tokenRequests.create(r, s.namespace(), name, body);
                     } else {
                         CreateHandler.create(s, body);
                     }
@@ -357,6 +362,9 @@ final class ApiRoutes {
         }
         if ("eviction".equals(sub)) {
             return Eviction.getDescriptor();
+        }
+        if ("token".equals(sub)) {
+            return io.kubelite.api.TokenRequest.getDescriptor();
         }
         return objectType(s);
     }

@@ -3,6 +3,7 @@ package io.kubelite.apiserver;
 import com.google.protobuf.Message;
 import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.apiserver.aggregation.AggregatedApis;
+import io.kubelite.apiserver.authentication.ServiceAccountIssuing;
 import io.kubelite.apiserver.services.ServiceWrites;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
@@ -31,6 +32,7 @@ public final class HandlerContext {
     private final ServedKinds kinds;
     private final ServiceWrites services;
     private final AggregatedApis aggregated;
+    private final ServiceAccountIssuing serviceAccountIssuing;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
     private WebSocketClient kubeletWebSockets;
 
@@ -43,7 +45,8 @@ public final class HandlerContext {
             Auth auth,
             ServedKinds kinds,
             ServiceWrites services,
-            AggregatedApis aggregated) {
+            AggregatedApis aggregated,
+            ServiceAccountIssuing serviceAccountIssuing) {
         this.config = config;
         this.store = store;
         this.caches = Map.copyOf(caches);
@@ -53,6 +56,12 @@ public final class HandlerContext {
         this.kinds = kinds;
         this.services = services;
         this.aggregated = aggregated;
+        this.serviceAccountIssuing = serviceAccountIssuing;
+    }
+
+    /** The service-account token issuer and keys; null when none are configured. */
+    public ServiceAccountIssuing serviceAccountIssuing() {
+        return serviceAccountIssuing;
     }
 
     /** The group-versions proxied to APIServices' backends, and what discovery lists of them. */

@@ -1,5 +1,7 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.apiserver.authentication.ServiceAccountIssuerDiscovery;
+import io.kubelite.apiserver.authentication.ServiceAccountIssuing;
 import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
 import io.kubelite.apiserver.openapi.OpenApiEndpoint;
 import io.kubelite.store.runtime.ReadinessChecks;
@@ -12,7 +14,8 @@ import java.util.function.BooleanSupplier;
  * {@code /metrics}, {@code /version}, OpenAPI ({@code /openapi/v2}, {@code /openapi/v3[/...]},
  * see {@link OpenApiEndpoint}) and discovery ({@code /api}, {@code /apis},
  * {@code /apis/<group>[/<version>]}, {@code /api/v1} is a resource path's parent and
- * answered by discovery too).
+ * answered by discovery too), and service account issuer discovery
+ * ({@link ServiceAccountIssuerDiscovery}) when an https issuer and keys are configured.
  */
 final class SystemEndpoints {
     private final HandlerContext ctx;
@@ -21,19 +24,25 @@ final class SystemEndpoints {
     private final BooleanSupplier closing;
     private final Discovery discovery;
     private final OpenApiEndpoint openapi;
+    private final ServiceAccountIssuerDiscovery issuerDiscovery;
 
     SystemEndpoints(
             HandlerContext ctx,
             MeterRegistry registry,
             ReadinessChecks readiness,
             BooleanSupplier closing,
-            LiveOpenApiDocuments openapi) {
+            LiveOpenApiDocuments openapi,
+            java.util.function.Supplier<String> serverUrl) {
         this.openapi = new OpenApiEndpoint(openapi::current);
         this.discovery = new Discovery(ctx.kinds(), ctx.aggregated());
         this.ctx = ctx;
         this.registry = registry;
         this.readiness = readiness;
         this.closing = closing;
+        ServiceAccountIssuing issuing = ctx.serviceAccountIssuing();
+        this.issuerDiscovery = issuing != null && issuing.servesDiscovery()
+                ? new ServiceAccountIssuerDiscovery(issuing, serverUrl)
+                : null;
     }
 
     /** Answers {@code path} when it is one of these endpoints; false when it is not. */
@@ -44,6 +53,9 @@ final class SystemEndpoints {
             case "/metrics" -> r.text(200, registry instanceof PrometheusMeterRegistry p ? p.scrape() : "");
             case "/version" -> r.json(200, discovery.version());
             default -> {
+                if (issuerDiscovery != null && issuerDiscovery.serve(r, path)) {
+                    return true;
+                }
                 if (path.startsWith("/openapi/")) {
                     return openapi.serve(r, path);
                 }
