@@ -2,10 +2,8 @@ package io.kubelite.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
-import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.Secret;
 import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.apiserver.testing.TestServiceAccountKeys;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
@@ -16,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Static tokens, service-account tokens from Secrets, 401 and 403. */
+/** Static tokens, legacy service-account tokens from Secrets, 401 and 403. */
 class AuthTest {
+    static final TestServiceAccountKeys KEYS = TestServiceAccountKeys.generate();
+
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
 
@@ -26,7 +26,8 @@ class AuthTest {
         Path file = dir.resolve("tokens.csv");
         Files.writeString(file, "admin-token,admin,1,\"system:masters\"\n");
         ApiServerConfig cfg = ApiServerConfig.local().withTokens(Auth.readTokenFile(file), false);
-        try (TestApiServer api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), cfg)) {
+        try (TestApiServer api = TestApiServer.start(
+                ETCD.connect(ETCD.newPrefix()), cfg, s -> s.withServiceAccountIssuing(KEYS.issuing()))) {
             TestApiServer.Resp anon = api.get("/api/v1/namespaces/default/pods");
             assertThat(anon.code()).isEqualTo(401);
             assertThat(anon.json().path("reason").asText()).isEqualTo("Unauthorized");
@@ -37,17 +38,9 @@ class AuthTest {
                             .code())
                     .isEqualTo(201);
 
-            // what the controller-manager writes: a service-account token Secret
-            Secret s = Secret.newBuilder()
-                    .setMetadata(ObjectMeta.newBuilder()
-                            .setName("default-token-abc")
-                            .setNamespace("team")
-                            .putAnnotations(Auth.SA_NAME_ANNOTATION, "default"))
-                    .setType(Auth.SA_TOKEN_TYPE)
-                    .putData("token", ByteString.copyFromUtf8("sa-token-1"))
-                    .build();
-            api.store().of(SecretKind.RESOURCE).create(s).join();
-            api.withToken("sa-token-1");
+            // a legacy token Secret, as the token controller fills one
+            String saToken = KEYS.createLegacyToken(api.store(), "team", "default", "default-token-abc");
+            api.withToken(saToken);
             Poll.until(
                     Duration.ofSeconds(10),
                     "token known",
@@ -72,7 +65,7 @@ class AuthTest {
                     .of(SecretKind.RESOURCE)
                     .delete("team", "default-token-abc")
                     .join();
-            api.withToken("sa-token-1");
+            api.withToken(saToken);
             Poll.until(
                     Duration.ofSeconds(10),
                     "token revoked",
