@@ -127,6 +127,9 @@ final class UpCommand implements Callable<Integer> {
             description = "Return once the cluster is ready, leaving it running.")
     boolean detach;
 
+    /** Issuer of service-account tokens: kubeadm's, the API server's in-cluster name. */
+    static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+
     /** The pod network: the controller-manager cuts node pod CIDRs from it, kube-proxy masquerades outside it. */
     static final String CLUSTER_CIDR = "10.244.0.0/16";
 
@@ -168,14 +171,17 @@ final class UpCommand implements Callable<Integer> {
         }
         String token = adminToken(layout);
         ClusterPki pki = null;
+        // made with --insecure-http too: the service-account signing key lives there
+        ClusterPki keys;
+        try {
+            keys = ClusterPki.ensure(layout.pki(), tlsSans);
+        } catch (IOException e) {
+            System.err.println("kubelite up: " + e.getMessage());
+            return 1;
+        }
+        done("certificates", pkiSummary(keys));
         if (!insecureHttp) {
-            try {
-                pki = ClusterPki.ensure(layout.pki(), tlsSans);
-            } catch (IOException e) {
-                System.err.println("kubelite up: " + e.getMessage());
-                return 1;
-            }
-            done("certificates", pkiSummary(pki));
+            pki = keys;
         }
         ClusterState state = new ClusterState();
         state.launcherPid = ProcessHandle.current().pid();
@@ -263,6 +269,24 @@ final class UpCommand implements Callable<Integer> {
             // the API server makes a self-signed certificate unless told to serve plain HTTP
             apiserverArgs.add("--insecure-http");
         }
+        // every replica (and the tokens controller) signs and verifies with the cluster's one key pair
+        apiserverArgs.addAll(List.of(
+                "--service-account-issuer",
+                SERVICE_ACCOUNT_ISSUER,
+                "--service-account-signing-key-file",
+                keys.serviceAccountKey().toString(),
+                "--service-account-key-file",
+                keys.serviceAccountPublicKey().toString()));
+        List<String> controllerManagerArgs = new ArrayList<>(List.of(
+                "--cluster-cidr",
+                CLUSTER_CIDR,
+                "--id",
+                "controller-manager-0",
+                "--service-account-private-key-file",
+                keys.serviceAccountKey().toString()));
+        if (pki != null) {
+            controllerManagerArgs.addAll(List.of("--root-ca-file", pki.caCert().toString()));
+        }
         if (runtimeConfig != null) {
             apiserverArgs.addAll(List.of("--runtime-config", runtimeConfig));
         }
@@ -296,9 +320,7 @@ final class UpCommand implements Callable<Integer> {
                 .add(ComponentKind.DASHBOARD, dashboard.endpoint(), "page on " + dashboard.pageUrl());
         List<Launch> plan = List.of(
                 new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),
-                new Launch(
-                        ComponentKind.CONTROLLER_MANAGER,
-                        concat(common, List.of("--cluster-cidr", CLUSTER_CIDR, "--id", "controller-manager-0"))),
+                new Launch(ComponentKind.CONTROLLER_MANAGER, concat(common, controllerManagerArgs)),
                 new Launch(ComponentKind.SCHEDULER, concat(common, List.of("--id", "scheduler-0"))),
                 // before the kubelet-sim, whose node log agents ship to it from the start
                 new Launch(
@@ -492,7 +514,7 @@ final class UpCommand implements Callable<Integer> {
 
     private static String pkiSummary(ClusterPki pki) {
         boolean reused = pki.actions().stream().allMatch(a -> a.startsWith("reused"));
-        return (reused ? "reused " : "wrote ") + rel(pki.dir()) + " (CA, apiserver, admin)";
+        return (reused ? "reused " : "wrote ") + rel(pki.dir()) + " (CA, apiserver, admin, service-account key)";
     }
 
     /** The admin token: kept across restarts so an existing kubeconfig stays valid. */
@@ -508,8 +530,8 @@ final class UpCommand implements Callable<Integer> {
         byte[] b = new byte[24];
         new SecureRandom().nextBytes(b);
         String token = HexFormat.of().formatHex(b);
-        Files.writeString(tokens, token + ",admin,admin-uid,\"system:masters\"\n");
-        Kubeconfig.restrict(tokens);
+        // created 0600 before the token is written: never readable by others, not even for a moment
+        io.kubelite.apiserver.pki.Pem.writeSecret(tokens, token + ",admin,admin-uid,\"system:masters\"\n");
         return token;
     }
 

@@ -56,7 +56,7 @@ public final class ClusterPki {
      * message on unreadable or inconsistent files.
      */
     public static ClusterPki ensure(Path dir, List<String> extraSans) throws IOException {
-        Files.createDirectories(dir);
+        createPrivateDirectory(dir);
         List<String> actions = new ArrayList<>();
         ClusterPki pki = withServing(dir, extraSans, actions);
         ensureServiceAccountKey(dir, actions);
@@ -76,14 +76,7 @@ public final class ClusterPki {
      * started together make one CA, not two half-written ones.
      */
     public static ClusterPki ensureServing(Path dir, List<String> extraSans) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            try {
-                Files.createDirectories(
-                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createDirectories(dir); // not a POSIX file system: the OS's defaults apply
-            }
-        }
+        createPrivateDirectory(dir);
         try (FileChannel lockFile =
                         FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = lockFile.lock()) {
@@ -91,6 +84,19 @@ public final class ClusterPki {
             ClusterPki pki = withServing(dir, extraSans, actions);
             ensureServiceAccountKey(dir, actions);
             return new ClusterPki(dir, pki.ca, actions);
+        }
+    }
+
+    /** Creates a missing {@code dir} owner-only (0700): it holds keys. An existing one is left as it is. */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(dir); // not a POSIX file system: the OS's defaults apply
         }
     }
 
