@@ -336,7 +336,10 @@ final class UpCommand implements Callable<Integer> {
                                         "log-store-0"))),
                 new Launch(
                         ComponentKind.KUBELET_SIM,
-                        concat(common, kubeletSimArgs(rulesPort, dnsIp, logStorePort, layout.logSpool()))),
+                        concat(
+                                common,
+                                kubeletSimArgs(
+                                        rulesPort, dnsIp, logStorePort, layout.logSpool(), keys.serviceAccountKey()))),
                 new Launch(
                         ComponentKind.DNS,
                         concat(common, List.of("--port", Integer.toString(resolvedDnsPort), "--id", "dns-0"))),
@@ -486,7 +489,8 @@ final class UpCommand implements Callable<Integer> {
      * The kubelet-sim's flags; where its nodes' kube-proxy rules are served and the cluster DNS
      * IP, when it takes those flags.
      */
-    private List<String> kubeletSimArgs(int rulesPort, String dnsIp, int logStorePort, Path logSpool) {
+    private List<String> kubeletSimArgs(
+            int rulesPort, String dnsIp, int logStorePort, Path logSpool, Path serviceAccountKey) {
         List<String> args = new ArrayList<>(List.of(
                 "--nodes",
                 Integer.toString(nodes),
@@ -501,6 +505,13 @@ final class UpCommand implements Callable<Integer> {
         // asked of the kubelet-sim rather than assumed: the flag arrives with its own change
         if (ComponentKind.KUBELET_SIM.accepts("--kube-proxy-address")) {
             args.addAll(List.of("--kube-proxy-address", "127.0.0.1:" + rulesPort));
+        }
+        if (ComponentKind.KUBELET_SIM.accepts("--service-account-signing-key-file")) {
+            args.addAll(List.of(
+                    "--service-account-signing-key-file",
+                    serviceAccountKey.toString(),
+                    "--service-account-issuer",
+                    SERVICE_ACCOUNT_ISSUER));
         }
         if (ComponentKind.KUBELET_SIM.accepts("--cluster-dns")) {
             args.addAll(List.of("--cluster-dns", dnsIp));
