@@ -32,9 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * — act as {@code system:anonymous} with full rights (a development mode).
  */
 public final class Auth {
-    public static final String SA_TOKEN_TYPE = "kubernetes.io/service-account-token";
-    public static final String SA_NAME_ANNOTATION = "kubernetes.io/service-account.name";
-
     /**
      * An authenticated caller: name, uid (the token file's third column, a service account's
      * uid; may be empty), groups, kube's extra attributes (a bound token's pod and credential id).
@@ -62,8 +59,6 @@ public final class Auth {
             return namespace != null;
         }
     }
-
-    public static final String SA_UID_ANNOTATION = "kubernetes.io/service-account.uid";
 
     public static final User ANONYMOUS = new User("system:anonymous", List.of("system:unauthenticated"), null);
 
