@@ -9,6 +9,7 @@ import io.kubelite.api.Scale;
 import io.kubelite.api.TypeMeta;
 import io.kubelite.apiserver.aggregation.AggregationProxy;
 import io.kubelite.apiserver.audit.Auditing;
+import io.kubelite.apiserver.authentication.TokenRequests;
 import io.kubelite.apiserver.authorization.Authorizer;
 import io.kubelite.apiserver.authorization.Forbidden;
 import io.kubelite.apiserver.authorization.Impersonation;
@@ -53,6 +54,7 @@ final class ApiRoutes {
     private final AggregationProxy aggregation;
     private final ServiceProxy serviceProxy;
     private final Auditing auditing;
+    private final TokenRequests tokenRequests;
 
     ApiRoutes(
             HandlerContext ctx,
@@ -64,6 +66,7 @@ final class ApiRoutes {
         this.auditing = auditing;
         this.aggregation = aggregation;
         this.serviceProxy = new ServiceProxy(ctx);
+        this.tokenRequests = new TokenRequests(ctx, ctx.serviceAccountIssuing());
         this.reviews = new Reviews(ctx.auth(), ctx.authorizer());
         this.system = system;
         this.requestMetrics = new ApiRequestMetrics(registry);
@@ -296,6 +299,8 @@ final class ApiRoutes {
                         PodBinding.bind(r, podStore(s), s.namespace(), name, body);
                     } else if ("eviction".equals(sub)) {
                         PodEviction.evict(ctx, r, s.namespace(), name, body);
+                    } else if ("token".equals(sub)) {
+                        tokenRequests.create(r, s.namespace(), name, body);
                     } else {
                         CreateHandler.create(s, body);
                     }
@@ -421,6 +426,9 @@ final class ApiRoutes {
         }
         if ("eviction".equals(sub)) {
             return Eviction.getDescriptor();
+        }
+        if ("token".equals(sub)) {
+            return io.kubelite.api.TokenRequest.getDescriptor();
         }
         return objectType(s);
     }

@@ -9,6 +9,8 @@ import io.kubelite.apiserver.aggregation.LocalApiServices;
 import io.kubelite.apiserver.audit.AuditConfig;
 import io.kubelite.apiserver.audit.AuditLog;
 import io.kubelite.apiserver.audit.Auditing;
+import io.kubelite.apiserver.authentication.ServiceAccountIssuing;
+import io.kubelite.apiserver.authentication.ServiceAccountTokenAuthenticator;
 import io.kubelite.apiserver.authorization.AuthorizationMode;
 import io.kubelite.apiserver.authorization.Authorizer;
 import io.kubelite.apiserver.authorization.EscalationCheck;
@@ -31,7 +33,6 @@ import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.apiextensions.customresourcedefinition.CustomResourceDefinitionKind;
 import io.kubelite.kinds.apiregistration.apiservice.APIServiceKind;
-import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.service.ServiceKind;
 import io.kubelite.kinds.discovery.endpointslice.EndpointSliceKind;
 import io.kubelite.kinds.rbac.clusterrole.ClusterRoleKind;
@@ -54,6 +55,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.TrustOptions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,6 +105,7 @@ public final class ApiServer implements Component {
     /** The post-start writes (namespaces, the standard StorageClass, the kubernetes Service) done. */
     private volatile CompletableFuture<Void> bootstrapped = new CompletableFuture<>();
 
+    private ServiceAccountIssuing serviceAccountIssuing;
     private EventRecorder repairEvents;
     private AuditConfig auditConfig;
     private AuditLog auditLog;
@@ -186,6 +189,16 @@ public final class ApiServer implements Component {
         return this;
     }
 
+    /**
+     * Service-account tokens: the issuer, the signing key TokenRequest uses and the keys tokens
+     * are verified with ({@code --service-account-*}, {@code --api-audiences}). Without it no
+     * service-account token authenticates and TokenRequest is not served. Call before start.
+     */
+    public ApiServer withServiceAccountIssuing(ServiceAccountIssuing issuing) {
+        this.serviceAccountIssuing = issuing;
+        return this;
+    }
+
     /** The service address repair loop (tests run passes of it). */
     public ServiceRepair serviceRepair() {
         return serviceRepair;
@@ -207,7 +220,6 @@ public final class ApiServer implements Component {
         Store store = new Store(ctx.etcd());
         ClientCertAuthenticator clientCerts =
                 config.clientCaFile() == null ? null : ClientCertAuthenticator.fromFile(config.clientCaFile());
-        Auth auth = new Auth(config.staticTokens(), config.anonymousAuth(), clientCerts);
         timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "apiserver-timers");
             t.setDaemon(true);
@@ -225,6 +237,14 @@ public final class ApiServer implements Component {
                     .tag("resource", r.plural())
                     .register(registry);
         }
+        Auth auth = new Auth(
+                config.staticTokens(),
+                config.anonymousAuth(),
+                clientCerts,
+                serviceAccountIssuing == null
+                        ? null
+                        : new ServiceAccountTokenAuthenticator(
+                                serviceAccountIssuing, new CachedTokenObjects(caches), Clock.systemUTC()));
         servedKinds = new ServedKinds(store, config.watchCacheSize(), timers, config.runtimeConfig());
         LOG.info("built-in API group-versions served as --runtime-config says: {}", config.runtimeConfig());
         // generated here, at start-up, so that no request ever waits for it; then again on CRD changes
@@ -236,9 +256,6 @@ public final class ApiServer implements Component {
         crdCleanup = new CustomResourceCleanup(store);
         crdCleanup.start();
         cache(CustomResourceDefinitionKind.RESOURCE).watch(-1, crdCleanup);
-        cache(SecretKind.RESOURCE)
-                .synced()
-                .thenRun(() -> cache(SecretKind.RESOURCE).watch(-1, auth.secretsSink()));
         readiness.add("watch-caches-synced", () -> caches.values().stream().allMatch(WatchCache::hasSynced));
         // kube's post-start hooks: readyz (and awaitSynced) wait for the objects every cluster has
         CompletableFuture<Void> namespaces = NamespaceBootstrap.createMissing(store);
@@ -293,7 +310,8 @@ public final class ApiServer implements Component {
                 aggregated,
                 authorizer,
                 escalation,
-                disabledAdmissionPlugins);
+                disabledAdmissionPlugins,
+                serviceAccountIssuing);
         Auditing auditing = Auditing.disabled();
         if (auditConfig != null) {
             auditLog = new AuditLog(auditConfig.target(), AuditConfig.QUEUE_SIZE, registry).start();
@@ -302,7 +320,7 @@ public final class ApiServer implements Component {
         routes = new ApiRoutes(
                 handlers,
                 auditing,
-                new SystemEndpoints(handlers, registry, readiness, () -> closed, openapi),
+                new SystemEndpoints(handlers, registry, readiness, () -> closed, openapi, this::url),
                 new AggregationProxy(handlers, aggregated, apiServiceAvailability),
                 registry);
         apiServiceAvailability.start();

@@ -3,6 +3,7 @@ package io.kubelite.apiserver;
 import io.kubelite.apiserver.admission.AdmissionPlugins;
 import io.kubelite.apiserver.audit.AuditConfig;
 import io.kubelite.apiserver.audit.AuditFlags;
+import io.kubelite.apiserver.authentication.ServiceAccountIssuing;
 import io.kubelite.apiserver.authorization.AuthorizationMode;
 import io.kubelite.apiserver.pki.ClusterPki;
 import io.kubelite.apiserver.services.NodePortRange;
@@ -192,6 +193,38 @@ public final class ApiServerMain implements Callable<Integer> {
                     + " DefaultStorageClass, ...). See docs/security.md.")
     java.util.Set<String> disabledAdmissionPlugins = new java.util.LinkedHashSet<>();
 
+    @Option(
+            names = "--service-account-issuer",
+            description = "Issuer (iss) of service-account tokens; repeatable: the first names new tokens, each is"
+                    + " accepted (default: " + ServiceAccountIssuing.DEFAULT_ISSUER + ").")
+    List<String> serviceAccountIssuers = List.of();
+
+    @Option(
+            names = "--service-account-signing-key-file",
+            description =
+                    "PEM private key (RSA, or ECDSA P-256/384/521) TokenRequest signs tokens with. Without it (and"
+                            + " without --tls-cert-file and --insecure-http) sa.key/sa.pub in --cert-dir are made or reused;"
+                            + " every replica must share the key.")
+    Path serviceAccountSigningKey;
+
+    @Option(
+            names = "--service-account-key-file",
+            description = "PEM public keys (or private keys, or certificates) service-account tokens are verified with,"
+                    + " besides the signing key's; repeatable.")
+    List<Path> serviceAccountKeyFiles = List.of();
+
+    @Option(
+            names = "--api-audiences",
+            split = ",",
+            description = "Audiences a service-account token must name one of to authenticate here; comma-separated"
+                    + " (default: the issuers).")
+    List<String> apiAudiences = List.of();
+
+    @Option(
+            names = "--service-account-jwks-uri",
+            description = "jwks_uri of /.well-known/openid-configuration (default: this server's /openid/v1/jwks).")
+    String serviceAccountJwksUri;
+
     @Option(names = "--event-loops", defaultValue = "2", description = "HTTP event loops (default: ${DEFAULT-VALUE}).")
     int eventLoops;
 
@@ -225,6 +258,7 @@ public final class ApiServerMain implements Callable<Integer> {
                 return 1;
             }
         }
+        Path madeServiceAccountKey = null;
         if (!insecureHttp && tlsCert == null) {
             Path dir = (certDir != null ? certDir : Path.of(DEFAULT_CERT_DIR))
                     .toAbsolutePath()
@@ -239,6 +273,7 @@ public final class ApiServerMain implements Callable<Integer> {
             }
             tlsCert = pki.serverCert();
             tlsKey = pki.serverKey();
+            madeServiceAccountKey = pki.serviceAccountKey();
             boolean reused = pki.actions().stream().allMatch(a -> a.startsWith("reused"));
             LOG.info(
                     "serving HTTPS with the self-signed certificate {} ({}); clients must trust its CA {}"
@@ -254,6 +289,32 @@ public final class ApiServerMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("kubelite apiserver: " + e.getMessage());
             return 2;
+        }
+        if (serviceAccountSigningKey == null && serviceAccountKeyFiles.isEmpty()) {
+            serviceAccountSigningKey = madeServiceAccountKey;
+        }
+        ServiceAccountIssuing issuing = null;
+        if (serviceAccountSigningKey != null || !serviceAccountKeyFiles.isEmpty()) {
+            try {
+                issuing = ServiceAccountIssuing.fromFlags(
+                        serviceAccountIssuers,
+                        serviceAccountSigningKey,
+                        serviceAccountKeyFiles,
+                        apiAudiences,
+                        serviceAccountJwksUri);
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println("kubelite apiserver: service-account keys: " + e.getMessage());
+                return 1;
+            }
+            LOG.info(
+                    "service-account tokens: issuer {}, signing key {}, {} verification key(s), API audiences {}",
+                    issuing.issuers().get(0),
+                    serviceAccountSigningKey == null ? "none (TokenRequest off)" : serviceAccountSigningKey,
+                    issuing.verifyKeys().size(),
+                    issuing.apiAudiences());
+        } else {
+            LOG.warn("no --service-account-signing-key-file or --service-account-key-file: service-account tokens"
+                    + " do not authenticate and TokenRequest is not served");
         }
         Map<String, Auth.User> tokens = tokenFile == null ? Map.of() : Auth.readTokenFile(tokenFile);
         ApiServerConfig config = new ApiServerConfig(
@@ -277,7 +338,8 @@ public final class ApiServerMain implements Callable<Integer> {
                                 .withCompactionInterval(compactionInterval)
                                 .withServiceRanges(ranges)
                                 .withAudit(auditConfig)
-                                .withDisabledAdmissionPlugins(disabledAdmissionPlugins),
+                                .withDisabledAdmissionPlugins(disabledAdmissionPlugins)
+                                .withServiceAccountIssuing(issuing),
                         common,
                         ElectorFactory.UNAVAILABLE)
                 .run();

@@ -1,7 +1,6 @@
 package io.kubelite.apiserver;
 
-import io.kubelite.api.Secret;
-import io.kubelite.store.watch.WatchEvent;
+import io.kubelite.apiserver.authentication.ServiceAccountTokenAuthenticator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,26 +19,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * not verify falls through to the token, and a request with neither gets 401.
  *
  * <p>Tokens: a static token file ({@code --token-auth-file}, kube-apiserver's CSV:
- * {@code token,user,uid[,"group1,group2"]}) and ServiceAccount token Secrets (type
- * {@code kubernetes.io/service-account-token}, {@code data.token}, annotation
- * {@code kubernetes.io/service-account.name}), read through the API server's watch cache of secrets.
+ * {@code token,user,uid[,"group1,group2"]}) and service-account JWTs (TokenRequest tokens, pods'
+ * projected tokens and legacy Secret tokens), verified by {@link ServiceAccountTokenAuthenticator}.
  *
  * <p>Requests without any credential get 401, or — with {@code --anonymous-auth} — act as
  * {@code system:anonymous} in {@code system:unauthenticated}. What a user may do is decided
  * afterwards, by the authorizer ({@code io.kubelite.apiserver.authorization}).
  */
 public final class Auth {
-    public static final String SA_TOKEN_TYPE = "kubernetes.io/service-account-token";
-    public static final String SA_NAME_ANNOTATION = "kubernetes.io/service-account.name";
-
     /**
      * An authenticated caller: name, uid (the token file's third column, a service account's
-     * uid; may be empty), groups. {@code namespace} is non-null for a service account.
+     * uid; may be empty), groups, kube's extra attributes (a bound token's pod and credential id).
+     * {@code namespace} is non-null for a service account.
      */
-    public record User(String name, String uid, List<String> groups, String namespace) {
+    public record User(
+            String name, String uid, List<String> groups, String namespace, Map<String, List<String>> extra) {
         public User {
             uid = uid == null ? "" : uid;
             groups = List.copyOf(groups);
+            extra = extra == null ? Map.of() : Map.copyOf(extra);
+        }
+
+        /** A caller without extra attributes. */
+        public User(String name, String uid, List<String> groups, String namespace) {
+            this(name, uid, groups, namespace, Map.of());
         }
 
         /** A caller without a uid. */
@@ -51,24 +55,30 @@ public final class Auth {
         }
     }
 
-    public static final String SA_UID_ANNOTATION = "kubernetes.io/service-account.uid";
-
     public static final User ANONYMOUS = new User("system:anonymous", List.of("system:unauthenticated"), null);
 
     private final Map<String, User> staticTokens;
-    private final Map<String, User> saTokens = new ConcurrentHashMap<>();
     private final boolean anonymous;
     private final ClientCertAuthenticator clientCerts;
+    private final ServiceAccountTokenAuthenticator serviceAccounts;
 
     public Auth(Map<String, User> staticTokens, boolean anonymous) {
-        this(staticTokens, anonymous, null);
+        this(staticTokens, anonymous, null, null);
     }
 
-    /** {@code clientCerts}: null when no client CA is configured (certificates are then not asked for). */
-    Auth(Map<String, User> staticTokens, boolean anonymous, ClientCertAuthenticator clientCerts) {
+    /**
+     * {@code clientCerts}: null when no client CA is configured (certificates are then not asked
+     * for); {@code serviceAccounts}: null when no service-account keys are configured.
+     */
+    Auth(
+            Map<String, User> staticTokens,
+            boolean anonymous,
+            ClientCertAuthenticator clientCerts,
+            ServiceAccountTokenAuthenticator serviceAccounts) {
         this.staticTokens = Map.copyOf(staticTokens);
         this.anonymous = anonymous;
         this.clientCerts = clientCerts;
+        this.serviceAccounts = serviceAccounts;
     }
 
     /** Reads a kube-apiserver static token file. */
@@ -114,55 +124,6 @@ public final class Auth {
         return out;
     }
 
-    /** Keeps the service-account token map in step with the secrets watch cache. */
-    public WatchCache.Sink<Secret> secretsSink() {
-        return new WatchCache.Sink<>() {
-            @Override
-            public void change(WatchChange<Secret> c) {
-                if (c.previous() != null) {
-                    remove(c.previous());
-                }
-                if (c.type() == WatchEvent.Type.DELETED) {
-                    remove(c.object());
-                } else {
-                    put(c.object());
-                }
-            }
-
-            @Override
-            public void bookmark(long revision) {}
-
-            @Override
-            public void expired(String message) {}
-        };
-    }
-
-    private void put(Secret s) {
-        if (!SA_TOKEN_TYPE.equals(s.getType())) {
-            return;
-        }
-        var token = s.getDataMap().get("token");
-        String sa = s.getMetadata().getAnnotationsMap().get(SA_NAME_ANNOTATION);
-        if (token == null || token.isEmpty() || sa == null || sa.isEmpty()) {
-            return;
-        }
-        String ns = s.getMetadata().getNamespace();
-        saTokens.put(
-                token.toString(StandardCharsets.UTF_8).trim(),
-                new User(
-                        "system:serviceaccount:" + ns + ":" + sa,
-                        s.getMetadata().getAnnotationsMap().getOrDefault(SA_UID_ANNOTATION, ""),
-                        List.of("system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"),
-                        ns));
-    }
-
-    private void remove(Secret s) {
-        var token = s.getDataMap().get("token");
-        if (token != null) {
-            saTokens.remove(token.toString(StandardCharsets.UTF_8).trim());
-        }
-    }
-
     /**
      * The caller of a request with this Authorization header value, or null when the
      * request must get 401.
@@ -191,8 +152,24 @@ public final class Auth {
         if (!h.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
-        String token = h.substring(7).trim();
+        return authenticateToken(h.substring(7).trim(), null)
+                .map(ServiceAccountTokenAuthenticator.Authenticated::user)
+                .orElse(null);
+    }
+
+    /**
+     * The caller a bearer token stands for when it must be valid for one of {@code audiences}
+     * (null: the API server's own): a static token (valid for the API audiences only), else a
+     * service-account token. Empty when it authenticates as no one.
+     */
+    public Optional<ServiceAccountTokenAuthenticator.Authenticated> authenticateToken(
+            String token, List<String> audiences) {
         User u = staticTokens.get(token);
-        return u != null ? u : saTokens.get(token);
+        if (u != null) {
+            // audience-unaware, as kube's token file: whatever was asked for
+            return Optional.of(
+                    new ServiceAccountTokenAuthenticator.Authenticated(u, audiences == null ? List.of() : audiences));
+        }
+        return serviceAccounts == null ? Optional.empty() : serviceAccounts.authenticate(token, audiences);
     }
 }

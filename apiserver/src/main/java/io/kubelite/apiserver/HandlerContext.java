@@ -5,6 +5,7 @@ import io.kubelite.api.CustomResourceDefinition;
 import io.kubelite.apiserver.admission.AdmissionChain;
 import io.kubelite.apiserver.admission.AdmissionPlugins;
 import io.kubelite.apiserver.aggregation.AggregatedApis;
+import io.kubelite.apiserver.authentication.ServiceAccountIssuing;
 import io.kubelite.apiserver.authorization.Authorizer;
 import io.kubelite.apiserver.authorization.EscalationCheck;
 import io.kubelite.apiserver.services.ServiceWrites;
@@ -39,6 +40,7 @@ public final class HandlerContext {
     private final AdmissionChain admission;
     private final Authorizer authorizer;
     private final EscalationCheck escalation;
+    private final ServiceAccountIssuing serviceAccountIssuing;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
     private WebSocketClient kubeletWebSockets;
 
@@ -54,7 +56,8 @@ public final class HandlerContext {
             AggregatedApis aggregated,
             Authorizer authorizer,
             EscalationCheck escalation,
-            Set<String> disabledAdmission) {
+            Set<String> disabledAdmission,
+            ServiceAccountIssuing serviceAccountIssuing) {
         this.config = config;
         this.store = store;
         this.caches = Map.copyOf(caches);
@@ -66,6 +69,7 @@ public final class HandlerContext {
         this.aggregated = aggregated;
         this.authorizer = authorizer;
         this.escalation = escalation;
+        this.serviceAccountIssuing = serviceAccountIssuing;
         // the plugins only keep this context; they use it per request, once it is built
         this.admission = AdmissionPlugins.chain(this, disabledAdmission);
     }
@@ -88,6 +92,11 @@ public final class HandlerContext {
     /** The admission plugins creates, updates and deletes go through. */
     public AdmissionChain admission() {
         return admission;
+    }
+
+    /** The service-account token issuer and keys; null when none are configured. */
+    public ServiceAccountIssuing serviceAccountIssuing() {
+        return serviceAccountIssuing;
     }
 
     /** The group-versions proxied to APIServices' backends, and what discovery lists of them. */

@@ -1,5 +1,7 @@
 package io.kubelite.apiserver;
 
+import io.kubelite.apiserver.authentication.ServiceAccountIssuerDiscovery;
+import io.kubelite.apiserver.authentication.ServiceAccountIssuing;
 import io.kubelite.apiserver.authorization.Authorizer;
 import io.kubelite.apiserver.authorization.Forbidden;
 import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
@@ -15,7 +17,8 @@ import java.util.function.BooleanSupplier;
  * {@code /metrics}, {@code /version}, OpenAPI ({@code /openapi/v2}, {@code /openapi/v3[/...]},
  * see {@link OpenApiEndpoint}) and discovery ({@code /api}, {@code /apis},
  * {@code /apis/<group>[/<version>]}, {@code /api/v1} is a resource path's parent and
- * answered by discovery too).
+ * answered by discovery too), and service account issuer discovery
+ * ({@link ServiceAccountIssuerDiscovery}) when an https issuer and keys are configured.
  */
 final class SystemEndpoints {
     private final HandlerContext ctx;
@@ -24,19 +27,25 @@ final class SystemEndpoints {
     private final BooleanSupplier closing;
     private final Discovery discovery;
     private final OpenApiEndpoint openapi;
+    private final ServiceAccountIssuerDiscovery issuerDiscovery;
 
     SystemEndpoints(
             HandlerContext ctx,
             MeterRegistry registry,
             ReadinessChecks readiness,
             BooleanSupplier closing,
-            LiveOpenApiDocuments openapi) {
+            LiveOpenApiDocuments openapi,
+            java.util.function.Supplier<String> serverUrl) {
         this.openapi = new OpenApiEndpoint(openapi::current);
         this.discovery = new Discovery(ctx.kinds(), ctx.aggregated());
         this.ctx = ctx;
         this.registry = registry;
         this.readiness = readiness;
         this.closing = closing;
+        ServiceAccountIssuing issuing = ctx.serviceAccountIssuing();
+        this.issuerDiscovery = issuing != null && issuing.servesDiscovery()
+                ? new ServiceAccountIssuerDiscovery(issuing, serverUrl)
+                : null;
     }
 
     /**
@@ -57,6 +66,9 @@ final class SystemEndpoints {
             case "/metrics" -> r.text(200, registry instanceof PrometheusMeterRegistry p ? p.scrape() : "");
             case "/version" -> r.json(200, discovery.version());
             default -> {
+                if (issuerDiscovery != null && issuerDiscovery.serve(r, path)) {
+                    return true;
+                }
                 if (path.startsWith("/openapi/")) {
                     return openapi.serve(r, path);
                 }

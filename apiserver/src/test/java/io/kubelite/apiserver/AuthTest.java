@@ -2,11 +2,9 @@ package io.kubelite.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
-import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.Secret;
 import io.kubelite.apiserver.authorization.AuthorizationMode;
 import io.kubelite.apiserver.testing.TestApiServer;
+import io.kubelite.apiserver.testing.TestServiceAccountKeys;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
@@ -18,11 +16,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Static tokens, service-account tokens from Secrets, 401, and RBAC's 403: a service account
- * without a binding may do nothing with resources, one bound to a Role in its namespace what the
- * Role grants there and nothing elsewhere.
+ * Static tokens, legacy service-account tokens from Secrets, 401, and RBAC's 403: a service
+ * account without a binding may do nothing with resources, one bound to a Role in its namespace
+ * what the Role grants there and nothing elsewhere.
  */
 class AuthTest {
+    static final TestServiceAccountKeys KEYS = TestServiceAccountKeys.generate();
+
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.single();
 
@@ -33,7 +33,8 @@ class AuthTest {
         ApiServerConfig cfg = ApiServerConfig.local()
                 .withTokens(Auth.readTokenFile(file), false)
                 .withAuthorization(AuthorizationMode.RBAC);
-        try (TestApiServer api = TestApiServer.start(ETCD.connect(ETCD.newPrefix()), cfg)) {
+        try (TestApiServer api = TestApiServer.start(
+                ETCD.connect(ETCD.newPrefix()), cfg, s -> s.withServiceAccountIssuing(KEYS.issuing()))) {
             TestApiServer.Resp anon = api.get("/api/v1/namespaces/default/pods");
             assertThat(anon.code()).isEqualTo(401);
             assertThat(anon.json().path("reason").asText()).isEqualTo("Unauthorized");
@@ -44,17 +45,9 @@ class AuthTest {
                             .code())
                     .isEqualTo(201);
 
-            // what the controller-manager writes: a service-account token Secret
-            Secret s = Secret.newBuilder()
-                    .setMetadata(ObjectMeta.newBuilder()
-                            .setName("default-token-abc")
-                            .setNamespace("team")
-                            .putAnnotations(Auth.SA_NAME_ANNOTATION, "default"))
-                    .setType(Auth.SA_TOKEN_TYPE)
-                    .putData("token", ByteString.copyFromUtf8("sa-token-1"))
-                    .build();
-            api.store().of(SecretKind.RESOURCE).create(s).join();
-            api.withToken("sa-token-1");
+            // a legacy token Secret, as the token controller fills one
+            String saToken = KEYS.createLegacyToken(api.store(), "team", "default", "default-token-abc");
+            api.withToken(saToken);
             // known (403, not 401) but bound to nothing: no resource at all, not even in its namespace
             Poll.until(
                     Duration.ofSeconds(10),
@@ -105,7 +98,7 @@ class AuthTest {
                     .of(SecretKind.RESOURCE)
                     .delete("team", "default-token-abc")
                     .join();
-            api.withToken("sa-token-1");
+            api.withToken(saToken);
             Poll.until(
                     Duration.ofSeconds(10),
                     "token revoked",

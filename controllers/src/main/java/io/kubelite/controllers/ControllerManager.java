@@ -11,6 +11,7 @@ import io.kubelite.controllers.gc.GarbageCollector;
 import io.kubelite.controllers.gc.PodGarbageCollector;
 import io.kubelite.controllers.job.JobController;
 import io.kubelite.controllers.namespace.NamespaceController;
+import io.kubelite.controllers.namespace.ServiceAccountController;
 import io.kubelite.controllers.namespace.ServiceAccountTokenController;
 import io.kubelite.controllers.nodelifecycle.NodeIpamController;
 import io.kubelite.controllers.nodelifecycle.NodeLifecycleController;
@@ -114,7 +115,11 @@ public final class ControllerManager implements Component {
                     true,
                     c -> new DaemonSetController(withRecorder(c, "daemonset-controller"), options.clock));
             add("namespace", true, c -> new NamespaceController(withRecorder(c, "namespace-controller")));
-            add("serviceaccount-token", true, ServiceAccountTokenController::new);
+            add("serviceaccount", true, ServiceAccountController::new);
+            add(
+                    "serviceaccount-token",
+                    true,
+                    c -> new ServiceAccountTokenController(c, legacyTokenSigner(options), rootCa(options)));
             add("endpoint", true, c -> new EndpointsController(withRecorder(c, "endpoint-controller")));
             add("endpointslice", true, c -> new EndpointSliceController(withRecorder(c, "endpoint-slice-controller")));
             add("garbagecollector", true, c -> new GarbageCollector(withRecorder(c, "garbage-collector-controller")));
@@ -279,6 +284,33 @@ public final class ControllerManager implements Component {
         termThread.shutdownNow();
         if (recorder != null) {
             recorder.close();
+        }
+    }
+
+    /** The signer of legacy Secret tokens; null without {@code --service-account-private-key-file}. */
+    private static io.kubelite.store.serviceaccount.ServiceAccountTokenSigner legacyTokenSigner(
+            ControllerOptions options) {
+        if (options.serviceAccountPrivateKeyFile == null) {
+            return null;
+        }
+        try {
+            // legacy tokens carry kube's fixed legacy issuer, whatever the API servers' is
+            return io.kubelite.store.serviceaccount.ServiceAccountTokenSigner.fromFile(
+                    io.kubelite.store.serviceaccount.TokenClaims.LEGACY_ISSUER, options.serviceAccountPrivateKeyFile);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--service-account-private-key-file: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code --root-ca-file}'s bytes; empty without it. */
+    private static com.google.protobuf.ByteString rootCa(ControllerOptions options) {
+        if (options.rootCaFile == null) {
+            return com.google.protobuf.ByteString.EMPTY;
+        }
+        try {
+            return com.google.protobuf.ByteString.copyFrom(java.nio.file.Files.readAllBytes(options.rootCaFile));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--root-ca-file: cannot read " + options.rootCaFile, e);
         }
     }
 }

@@ -23,6 +23,7 @@ public final class ControllerOptions {
             "statefulset",
             "daemonset",
             "namespace",
+            "serviceaccount",
             "serviceaccount-token",
             "endpoint",
             "endpointslice",
@@ -45,7 +46,7 @@ public final class ControllerOptions {
                     "Controllers to run: '*' for all, 'foo' to enable, '-foo' to disable (default: ${DEFAULT-VALUE}). "
                             + "Names: nodeipam, nodelifecycle, taint-eviction-controller, podgc, replicaset, deployment, statefulset, "
                             + "daemonset, namespace, "
-                            + "serviceaccount-token, endpoint, endpointslice, garbagecollector, disruption, job, cronjob, ttl-after-finished, "
+                            + "serviceaccount, serviceaccount-token, endpoint, endpointslice, garbagecollector, disruption, job, cronjob, ttl-after-finished, "
                             + "clusterrole-aggregation, "
                             + "persistentvolume-binder, horizontalpodautoscaling, resourcequota.")
     public List<String> controllers = new ArrayList<>(List.of("*"));
@@ -263,6 +264,16 @@ public final class ControllerOptions {
             defaultValue = "5",
             description = "HorizontalPodAutoscalers synced concurrently (default: ${DEFAULT-VALUE}).")
     public int concurrentHorizontalPodAutoscalerSyncs = 5;
+
+    @Option(
+            names = "--service-account-private-key-file",
+            description = "PEM private key (the API servers' --service-account-signing-key-file) the tokens controller"
+                    + " signs legacy tokens of kubernetes.io/service-account-token Secrets with; without it they stay"
+                    + " empty.")
+    public java.nio.file.Path serviceAccountPrivateKeyFile;
+
+    @Option(names = "--root-ca-file", description = "PEM CA bundle put into token Secrets as ca.crt.")
+    public java.nio.file.Path rootCaFile;
 
     /**
      * Where the HPA controller reads pod metrics (not a flag): null means the {@code v1beta1.metrics.k8s.io}

@@ -113,13 +113,8 @@ class DashboardBrowserTest {
                         metadata: {name: team-a}
                         ---
                         apiVersion: v1
-                        kind: Secret
-                        metadata:
-                          name: viewer-token
-                          namespace: team-a
-                          annotations: {kubernetes.io/service-account.name: viewer, kubernetes.io/service-account.uid: uid-viewer}
-                        type: kubernetes.io/service-account-token
-                        stringData: {token: team-a-viewer-token-0123456789}
+                        kind: ServiceAccount
+                        metadata: {name: viewer, namespace: team-a}
                         ---
                         apiVersion: rbac.authorization.k8s.io/v1
                         kind: Role
@@ -132,9 +127,14 @@ class DashboardBrowserTest {
                         roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: everything}
                         subjects: [{kind: ServiceAccount, name: viewer, namespace: team-a}]
                         """, java.util.Map.of(), "apply", "-f", "-").ok();
+        // kube >= 1.24: a token from TokenRequest, not a Secret
+        String token = CLUSTER.kubectl()
+                .run("-n", "team-a", "create", "token", "viewer")
+                .ok()
+                .trim();
         BROWSER.driver().manage().deleteAllCookies();
         BROWSER.open(CLUSTER.url() + "/#/login");
-        signIn("team-a-viewer-token-0123456789");
+        signIn(token);
         BROWSER.waitForElement(
                 ".user", "the service account signed in", t -> t.equals("system:serviceaccount:team-a:viewer"));
         // bound to a Role in its namespace only: everything there, nothing cluster-wide (RBAC)

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes the admin kubeconfig that kubectl, kl and fabric8 use unchanged: over HTTPS the
@@ -47,15 +46,6 @@ final class Kubeconfig {
             Pem.writeSecret(file, yaml);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
-    /** The file holds a credential: owner-only where the file system allows it. */
-    static void restrict(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not POSIX: leave as is
         }
     }
 }

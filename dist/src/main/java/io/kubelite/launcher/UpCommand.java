@@ -127,6 +127,9 @@ final class UpCommand implements Callable<Integer> {
             description = "Return once the cluster is ready, leaving it running.")
     boolean detach;
 
+    /** Issuer of service-account tokens: kubeadm's, the API server's in-cluster name. */
+    static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+
     /** The pod network: the controller-manager cuts node pod CIDRs from it, kube-proxy masquerades outside it. */
     static final String CLUSTER_CIDR = "10.244.0.0/16";
 
@@ -168,14 +171,17 @@ final class UpCommand implements Callable<Integer> {
         }
         String token = adminToken(layout);
         ClusterPki pki = null;
+        // made with --insecure-http too: the service-account signing key lives there
+        ClusterPki keys;
+        try {
+            keys = ClusterPki.ensure(layout.pki(), tlsSans);
+        } catch (IOException e) {
+            System.err.println("kubelite up: " + e.getMessage());
+            return 1;
+        }
+        done("certificates", pkiSummary(keys));
         if (!insecureHttp) {
-            try {
-                pki = ClusterPki.ensure(layout.pki(), tlsSans);
-            } catch (IOException e) {
-                System.err.println("kubelite up: " + e.getMessage());
-                return 1;
-            }
-            done("certificates", pkiSummary(pki));
+            pki = keys;
         }
         ClusterState state = new ClusterState();
         state.launcherPid = ProcessHandle.current().pid();
@@ -264,6 +270,24 @@ final class UpCommand implements Callable<Integer> {
             apiserverArgs.add("--insecure-http");
         }
         apiserverArgs.addAll(AuditLaunch.plan(layout).args());
+        // every replica (and the tokens controller) signs and verifies with the cluster's one key pair
+        apiserverArgs.addAll(List.of(
+                "--service-account-issuer",
+                SERVICE_ACCOUNT_ISSUER,
+                "--service-account-signing-key-file",
+                keys.serviceAccountKey().toString(),
+                "--service-account-key-file",
+                keys.serviceAccountPublicKey().toString()));
+        List<String> controllerManagerArgs = new ArrayList<>(List.of(
+                "--cluster-cidr",
+                CLUSTER_CIDR,
+                "--id",
+                "controller-manager-0",
+                "--service-account-private-key-file",
+                keys.serviceAccountKey().toString()));
+        if (pki != null) {
+            controllerManagerArgs.addAll(List.of("--root-ca-file", pki.caCert().toString()));
+        }
         if (runtimeConfig != null) {
             apiserverArgs.addAll(List.of("--runtime-config", runtimeConfig));
         }
@@ -297,9 +321,7 @@ final class UpCommand implements Callable<Integer> {
                 .add(ComponentKind.DASHBOARD, dashboard.endpoint(), "page on " + dashboard.pageUrl());
         List<Launch> plan = List.of(
                 new Launch(ComponentKind.APISERVER, concat(common, apiserverArgs)),
-                new Launch(
-                        ComponentKind.CONTROLLER_MANAGER,
-                        concat(common, List.of("--cluster-cidr", CLUSTER_CIDR, "--id", "controller-manager-0"))),
+                new Launch(ComponentKind.CONTROLLER_MANAGER, concat(common, controllerManagerArgs)),
                 new Launch(ComponentKind.SCHEDULER, concat(common, List.of("--id", "scheduler-0"))),
                 // before the kubelet-sim, whose node log agents ship to it from the start
                 new Launch(
@@ -315,7 +337,10 @@ final class UpCommand implements Callable<Integer> {
                                         "log-store-0"))),
                 new Launch(
                         ComponentKind.KUBELET_SIM,
-                        concat(common, kubeletSimArgs(rulesPort, dnsIp, logStorePort, layout.logSpool()))),
+                        concat(
+                                common,
+                                kubeletSimArgs(
+                                        rulesPort, dnsIp, logStorePort, layout.logSpool(), keys.serviceAccountKey()))),
                 new Launch(
                         ComponentKind.DNS,
                         concat(common, List.of("--port", Integer.toString(resolvedDnsPort), "--id", "dns-0"))),
@@ -465,7 +490,8 @@ final class UpCommand implements Callable<Integer> {
      * The kubelet-sim's flags; where its nodes' kube-proxy rules are served and the cluster DNS
      * IP, when it takes those flags.
      */
-    private List<String> kubeletSimArgs(int rulesPort, String dnsIp, int logStorePort, Path logSpool) {
+    private List<String> kubeletSimArgs(
+            int rulesPort, String dnsIp, int logStorePort, Path logSpool, Path serviceAccountKey) {
         List<String> args = new ArrayList<>(List.of(
                 "--nodes",
                 Integer.toString(nodes),
@@ -481,6 +507,13 @@ final class UpCommand implements Callable<Integer> {
         if (ComponentKind.KUBELET_SIM.accepts("--kube-proxy-address")) {
             args.addAll(List.of("--kube-proxy-address", "127.0.0.1:" + rulesPort));
         }
+        if (ComponentKind.KUBELET_SIM.accepts("--service-account-signing-key-file")) {
+            args.addAll(List.of(
+                    "--service-account-signing-key-file",
+                    serviceAccountKey.toString(),
+                    "--service-account-issuer",
+                    SERVICE_ACCOUNT_ISSUER));
+        }
         if (ComponentKind.KUBELET_SIM.accepts("--cluster-dns")) {
             args.addAll(List.of("--cluster-dns", dnsIp));
         }
@@ -493,7 +526,7 @@ final class UpCommand implements Callable<Integer> {
 
     private static String pkiSummary(ClusterPki pki) {
         boolean reused = pki.actions().stream().allMatch(a -> a.startsWith("reused"));
-        return (reused ? "reused " : "wrote ") + rel(pki.dir()) + " (CA, apiserver, admin)";
+        return (reused ? "reused " : "wrote ") + rel(pki.dir()) + " (CA, apiserver, admin, service-account key)";
     }
 
     /** The admin token: kept across restarts so an existing kubeconfig stays valid. */
@@ -509,8 +542,8 @@ final class UpCommand implements Callable<Integer> {
         byte[] b = new byte[24];
         new SecureRandom().nextBytes(b);
         String token = HexFormat.of().formatHex(b);
-        Files.writeString(tokens, token + ",admin,admin-uid,\"system:masters\"\n");
-        Kubeconfig.restrict(tokens);
+        // created 0600 before the token is written: never readable by others, not even for a moment
+        io.kubelite.apiserver.pki.Pem.writeSecret(tokens, token + ",admin,admin-uid,\"system:masters\"\n");
         return token;
     }
 

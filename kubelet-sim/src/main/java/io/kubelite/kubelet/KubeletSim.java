@@ -11,6 +11,7 @@ import io.kubelite.kubelet.clock.ScheduledTimers;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.config.InformerConfigObjects;
+import io.kubelite.kubelet.config.ProjectedTokens;
 import io.kubelite.kubelet.logging.NodeLogAgents;
 import io.kubelite.kubelet.network.SimNetwork;
 import io.kubelite.kubelet.node.NodeAgent;
@@ -42,6 +43,7 @@ import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
 import io.kubelite.store.runtime.RestClientMetrics;
+import io.kubelite.store.serviceaccount.ServiceAccountTokenSigner;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -158,6 +160,13 @@ public final class KubeletSim implements Component {
         logServer.start();
         LOG.info("container logs served on {}:{}", options.kubeletBindAddress, logServer.port());
 
+        ProjectedTokens tokens = options.serviceAccountSigningKeyFile == null
+                ? ProjectedTokens.UNSIGNED
+                : new ProjectedTokens(ServiceAccountTokenSigner.fromFile(
+                        options.serviceAccountIssuer, options.serviceAccountSigningKeyFile));
+        if (options.serviceAccountSigningKeyFile == null) {
+            LOG.info("no --service-account-signing-key-file: pods' service-account tokens are unsigned");
+        }
         List<NodeTemplate> templates = templates();
         for (int i = 0; i < templates.size(); i++) {
             String fallback =
@@ -177,6 +186,7 @@ public final class KubeletSim implements Component {
                     options.configSyncPeriod);
             a.networking(network.forNode(a.name(), options.nodeAddress));
             a.nodeEvents(nodeEvents);
+            a.projectedTokens(tokens);
             agents.add(a);
             pods.addAgent(a);
         }

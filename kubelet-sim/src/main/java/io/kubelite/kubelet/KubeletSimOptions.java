@@ -385,6 +385,27 @@ public final class KubeletSimOptions {
         return this;
     }
 
+    @Option(
+            names = "--service-account-signing-key-file",
+            description = "The API servers' PEM signing key: pods' projected service-account tokens are signed with it"
+                    + " and authenticate against the API servers until the pod is deleted (without it they are"
+                    + " unsigned).")
+    java.nio.file.Path serviceAccountSigningKeyFile;
+
+    @Option(
+            names = "--service-account-issuer",
+            defaultValue = "https://kubernetes.default.svc.cluster.local",
+            description =
+                    "iss of pods' tokens: the API servers' first --service-account-issuer (default: ${DEFAULT-VALUE}).")
+    String serviceAccountIssuer = "https://kubernetes.default.svc.cluster.local";
+
+    /** Signs pods' tokens with the PEM key in {@code keyFile}, for {@code issuer}. */
+    public KubeletSimOptions serviceAccountSigningKey(java.nio.file.Path keyFile, String issuer) {
+        this.serviceAccountSigningKeyFile = keyFile;
+        this.serviceAccountIssuer = issuer;
+        return this;
+    }
+
     public KubeletSimOptions configSyncPeriod(Duration d) {
         this.configSyncPeriod = d;
         return this;

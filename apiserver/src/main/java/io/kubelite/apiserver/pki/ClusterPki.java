@@ -22,12 +22,17 @@ import java.util.Set;
  * {@code /etc/kubernetes/pki}: {@code ca.crt}/{@code ca.key} (the cluster CA, which
  * kube-apiserver's {@code --client-ca-file} also names), {@code apiserver.crt}/{@code .key}
  * (serving, SANs 127.0.0.1, localhost and the extras asked for) and {@code admin.crt}/{@code .key}
- * (client, {@code CN=kubernetes-admin, O=system:masters}).
+ * (client, {@code CN=kubernetes-admin, O=system:masters}) and {@code sa.key}/{@code sa.pub} (the
+ * service-account token signing key pair, RSA 2048 as kubeadm's: kube-apiserver's
+ * {@code --service-account-signing-key-file} and {@code --service-account-key-file}, the
+ * controller-manager's {@code --service-account-private-key-file}; every API server replica must
+ * share it).
  *
  * <p>{@link #ensure} makes what is missing and keeps what is there, so a kubeconfig written
  * once stays valid across restarts: the CA is never replaced; a leaf certificate is reissued
  * only when it is not this CA's, expires within {@link #RENEW_BEFORE}, or (serving) lacks a
- * SAN now asked for. Keys are written 0600.
+ * SAN now asked for; the service-account key pair is never replaced (tokens signed with it would
+ * stop working). Keys are written 0600.
  */
 public final class ClusterPki {
     public static final List<String> DEFAULT_SANS = List.of("127.0.0.1", "localhost");
@@ -51,9 +56,10 @@ public final class ClusterPki {
      * message on unreadable or inconsistent files.
      */
     public static ClusterPki ensure(Path dir, List<String> extraSans) throws IOException {
-        Files.createDirectories(dir);
+        createPrivateDirectory(dir);
         List<String> actions = new ArrayList<>();
         ClusterPki pki = withServing(dir, extraSans, actions);
+        ensureServiceAccountKey(dir, actions);
         X509Certificate admin = pki.reusable(pki.adminCert(), pki.adminKey(), actions);
         if (admin == null) {
             pki.write(pki.ca.issueClient(ADMIN_USER, List.of(ADMIN_GROUP)), pki.adminCert(), pki.adminKey());
@@ -70,20 +76,27 @@ public final class ClusterPki {
      * started together make one CA, not two half-written ones.
      */
     public static ClusterPki ensureServing(Path dir, List<String> extraSans) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            try {
-                Files.createDirectories(
-                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createDirectories(dir); // not a POSIX file system: the OS's defaults apply
-            }
-        }
+        createPrivateDirectory(dir);
         try (FileChannel lockFile =
                         FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = lockFile.lock()) {
             List<String> actions = new ArrayList<>();
             ClusterPki pki = withServing(dir, extraSans, actions);
+            ensureServiceAccountKey(dir, actions);
             return new ClusterPki(dir, pki.ca, actions);
+        }
+    }
+
+    /** Creates a missing {@code dir} owner-only (0700): it holds keys. An existing one is left as it is. */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(dir); // not a POSIX file system: the OS's defaults apply
         }
     }
 
@@ -107,6 +120,33 @@ public final class ClusterPki {
             actions.add("issued apiserver.crt for " + String.join(", ", sans));
         }
         return pki;
+    }
+
+    /** Makes {@code sa.key}/{@code sa.pub} when missing; a half pair is an error, as for the CA. */
+    private static void ensureServiceAccountKey(Path dir, List<String> actions) throws IOException {
+        Path key = dir.resolve("sa.key");
+        Path pub = dir.resolve("sa.pub");
+        if (Files.exists(key) != Files.exists(pub)) {
+            throw new IOException(dir + ": has " + (Files.exists(key) ? "sa.key but no sa.pub" : "sa.pub but no sa.key")
+                    + "; restore the missing file or remove both to make a new service-account key"
+                    + " (which invalidates every service-account token)");
+        }
+        if (Files.exists(key)) {
+            Pem.readPrivateKey(key); // unreadable keys fail here, not in the API server
+            actions.add("reused sa.key");
+            return;
+        }
+        java.security.KeyPair kp;
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            kp = g.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot make an RSA key: " + e.getMessage(), e);
+        }
+        Pem.writeSecret(key, Pem.encode(kp.getPrivate()));
+        Pem.writePublic(pub, Pem.encode(kp.getPublic()));
+        actions.add("created the service-account key pair sa.key, sa.pub");
     }
 
     private static CertificateAuthority loadOrCreateCa(Path dir, List<String> actions) throws IOException {
@@ -250,6 +290,16 @@ public final class ClusterPki {
 
     public Path serverKey() {
         return dir.resolve("apiserver.key");
+    }
+
+    /** The service-account token signing key (private). */
+    public Path serviceAccountKey() {
+        return dir.resolve("sa.key");
+    }
+
+    /** The service-account token verification key (public). */
+    public Path serviceAccountPublicKey() {
+        return dir.resolve("sa.pub");
     }
 
     public Path adminCert() {

@@ -3,13 +3,10 @@ package io.kubelite.apiserver.authorization;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.ByteString;
-import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.Secret;
 import io.kubelite.apiserver.ApiServerConfig;
 import io.kubelite.apiserver.Auth;
 import io.kubelite.apiserver.testing.TestApiServer;
-import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.apiserver.testing.TestServiceAccountKeys;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
 import java.nio.file.Files;
@@ -41,6 +38,8 @@ class AuthReviewsTest {
     static final String SSRR = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
     static final String SSR = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
     static final String TR = "/apis/authentication.k8s.io/v1/tokenreviews";
+    static final TestServiceAccountKeys KEYS = TestServiceAccountKeys.generate();
+    static String saToken;
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,7 +49,8 @@ class AuthReviewsTest {
                 ETCD.connect(ETCD.newPrefix()),
                 ApiServerConfig.local()
                         .withTokens(Auth.readTokenFile(file), false)
-                        .withAuthorization(AuthorizationMode.RBAC));
+                        .withAuthorization(AuthorizationMode.RBAC),
+                s -> s.withServiceAccountIssuing(KEYS.issuing()));
         api.withToken("admin-token");
         assertThat(api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"team\"}}")
                         .code())
@@ -69,19 +69,8 @@ class AuthReviewsTest {
                                         + "\"subjects\":[{\"kind\":\"ServiceAccount\",\"name\":\"default\"}]}")
                         .code())
                 .isEqualTo(201);
-        api.store()
-                .of(SecretKind.RESOURCE)
-                .create(Secret.newBuilder()
-                        .setMetadata(ObjectMeta.newBuilder()
-                                .setName("default-token-abc")
-                                .setNamespace("team")
-                                .putAnnotations(Auth.SA_NAME_ANNOTATION, "default")
-                                .putAnnotations(Auth.SA_UID_ANNOTATION, "sa-uid"))
-                        .setType(Auth.SA_TOKEN_TYPE)
-                        .putData("token", ByteString.copyFromUtf8("sa-token"))
-                        .build())
-                .join();
-        api.withToken("sa-token");
+        saToken = KEYS.createLegacyToken(api.store(), "team", "default", "default-token-abc");
+        api.withToken(saToken);
         Poll.until(
                 Duration.ofSeconds(10),
                 "sa token known",
@@ -119,26 +108,26 @@ class AuthReviewsTest {
                         .asBoolean())
                 .isTrue();
 
-        assertThat(review("sa-token", SSAR, access("team", "delete", "apps", "replicasets"))
+        assertThat(review(saToken, SSAR, access("team", "delete", "apps", "replicasets"))
                         .path("status")
                         .path("allowed")
                         .asBoolean())
                 .isTrue();
-        JsonNode other = review("sa-token", SSAR, access("default", "create", "", "pods"));
+        JsonNode other = review(saToken, SSAR, access("default", "create", "", "pods"));
         // allowed is written when false, and a denial has no reason (kubectl prints a bare "no")
         assertThat(other.path("status").has("allowed")).isTrue();
         assertThat(other.path("status").path("allowed").asBoolean()).isFalse();
         assertThat(other.path("status").has("reason")).isFalse();
-        assertThat(review("sa-token", SSAR, access("", "list", "", "nodes"))
+        assertThat(review(saToken, SSAR, access("", "list", "", "nodes"))
                         .path("status")
                         .path("allowed")
                         .asBoolean())
                 .isFalse();
         JsonNode health = review(
-                "sa-token", SSAR, "{\"spec\":{\"nonResourceAttributes\":{\"path\":\"/healthz\",\"verb\":\"get\"}}}");
+                saToken, SSAR, "{\"spec\":{\"nonResourceAttributes\":{\"path\":\"/healthz\",\"verb\":\"get\"}}}");
         assertThat(health.path("status").path("allowed").asBoolean()).isTrue();
         // the reviews themselves: every authenticated user may create them
-        assertThat(review("sa-token", SSAR, access("", "create", "authorization.k8s.io", "selfsubjectaccessreviews"))
+        assertThat(review(saToken, SSAR, access("", "create", "authorization.k8s.io", "selfsubjectaccessreviews"))
                         .path("status")
                         .path("allowed")
                         .asBoolean())
@@ -197,9 +186,9 @@ class AuthReviewsTest {
         admin.path("status").path("nonResourceRules").forEach(r -> urls.add(r.toString()));
         assertThat(urls).contains("{\"verbs\":[\"*\"],\"nonResourceURLs\":[\"*\"]}");
 
-        assertThat(rules(review("sa-token", SSRR, "{\"spec\":{\"namespace\":\"team\"}}")))
+        assertThat(rules(review(saToken, SSRR, "{\"spec\":{\"namespace\":\"team\"}}")))
                 .contains("[*] [*] [*]");
-        assertThat(rules(review("sa-token", SSRR, "{\"spec\":{\"namespace\":\"default\"}}")))
+        assertThat(rules(review(saToken, SSRR, "{\"spec\":{\"namespace\":\"default\"}}")))
                 .doesNotContain("[*] [*] [*]")
                 .hasSize(2);
     }
@@ -224,21 +213,27 @@ class AuthReviewsTest {
         assertThat(admin.path("status").path("userInfo").toString())
                 .isEqualTo(
                         "{\"username\":\"admin\",\"uid\":\"uid-1\",\"groups\":[\"system:masters\",\"system:authenticated\"]}");
-        JsonNode sa = review("sa-token", SSR, "{}");
+        JsonNode sa = review(saToken, SSR, "{}");
         assertThat(sa.path("status").path("userInfo").path("username").asText())
                 .isEqualTo("system:serviceaccount:team:default");
-        assertThat(sa.path("status").path("userInfo").path("uid").asText()).isEqualTo("sa-uid");
+        String uid = api.store()
+                .of(io.kubelite.kinds.core.serviceaccount.ServiceAccountKind.RESOURCE)
+                .get("team", "default")
+                .join()
+                .getMetadata()
+                .getUid();
+        assertThat(sa.path("status").path("userInfo").path("uid").asText()).isEqualTo(uid);
     }
 
     @Test
     void tokenReviewAuthenticatesATokenForAnAdminOnly() {
-        JsonNode ok = review("admin-token", TR, "{\"spec\":{\"token\":\"sa-token\"}}");
+        JsonNode ok = review("admin-token", TR, "{\"spec\":{\"token\":\"" + saToken + "\"}}");
         assertThat(ok.path("status").path("authenticated").asBoolean()).isTrue();
         assertThat(ok.path("status").path("user").path("username").asText())
                 .isEqualTo("system:serviceaccount:team:default");
         JsonNode bad = review("admin-token", TR, "{\"spec\":{\"token\":\"nope\"}}");
         assertThat(bad.path("status").path("authenticated").asBoolean(true)).isFalse();
-        TestApiServer.Resp sa = api.withToken("sa-token").post(TR, "{\"spec\":{\"token\":\"admin-token\"}}");
+        TestApiServer.Resp sa = api.withToken(saToken).post(TR, "{\"spec\":{\"token\":\"admin-token\"}}");
         assertThat(sa.code()).isEqualTo(403);
         assertThat(sa.json().path("message").asText())
                 .isEqualTo(

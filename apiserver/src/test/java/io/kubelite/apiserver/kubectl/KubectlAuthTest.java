@@ -2,13 +2,9 @@ package io.kubelite.apiserver.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
-import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.Secret;
-import io.kubelite.apiserver.Auth;
 import io.kubelite.apiserver.testing.Kubectl;
 import io.kubelite.apiserver.testing.KubectlCluster;
-import io.kubelite.kinds.core.secret.SecretKind;
+import io.kubelite.apiserver.testing.TestServiceAccountKeys;
 import io.kubelite.store.testing.Poll;
 import java.time.Duration;
 import java.util.List;
@@ -23,12 +19,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * HTTPS); expected output as kubectl prints it against a real cluster.
  */
 class KubectlAuthTest {
+    static final TestServiceAccountKeys KEYS = TestServiceAccountKeys.generate();
+
     @RegisterExtension
-    static final KubectlCluster CLUSTER =
-            KubectlCluster.selfSignedTls().rbac().tokenFile("admin-token,admin,uid-1,\"system:masters\"\n");
+    static final KubectlCluster CLUSTER = KubectlCluster.selfSignedTls()
+            .rbac()
+            .tokenFile("admin-token,admin,uid-1,\"system:masters\"\n")
+            .setup(s -> s.withServiceAccountIssuing(KEYS.issuing()));
+
+    static String saToken;
 
     final Kubectl admin = CLUSTER.kubectl("admin-token");
-    final Kubectl sa = CLUSTER.kubectl("sa-token");
+    final Kubectl sa = CLUSTER.kubectl(saToken);
 
     @BeforeAll
     static void start() throws Exception {
@@ -38,21 +40,11 @@ class KubectlAuthTest {
                 .ok();
         admin.run("create", "rolebinding", "all", "--role=all", "--serviceaccount=team:default", "-n", "team")
                 .ok();
-        CLUSTER.store()
-                .of(SecretKind.RESOURCE)
-                .create(Secret.newBuilder()
-                        .setMetadata(ObjectMeta.newBuilder()
-                                .setName("default-token-abc")
-                                .setNamespace("team")
-                                .putAnnotations(Auth.SA_NAME_ANNOTATION, "default"))
-                        .setType(Auth.SA_TOKEN_TYPE)
-                        .putData("token", ByteString.copyFromUtf8("sa-token"))
-                        .build())
-                .join();
+        saToken = KEYS.createLegacyToken(CLUSTER.store(), "team", "default", "default-token-abc");
         Poll.until(
                 Duration.ofSeconds(10),
                 "sa token known",
-                () -> CLUSTER.kubectl("sa-token")
+                () -> CLUSTER.kubectl(saToken)
                                 .run("auth", "whoami", "-o", "name")
                                 .exitCode()
                         == 0);
@@ -135,11 +127,18 @@ class KubectlAuthTest {
                         UID         uid-1
                         Groups      [system:masters system:authenticated]
                         """);
+        String uid = CLUSTER.store()
+                .of(io.kubelite.kinds.core.serviceaccount.ServiceAccountKind.RESOURCE)
+                .get("team", "default")
+                .join()
+                .getMetadata()
+                .getUid();
         assertThat(sa.run("auth", "whoami").ok()).isEqualTo("""
                         ATTRIBUTE   VALUE
                         Username    system:serviceaccount:team:default
+                        UID         %s
                         Groups      [system:serviceaccounts system:serviceaccounts:team system:authenticated]
-                        """);
+                        """.formatted(uid));
         assertThat(admin.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
                         .ok())
                 .isEqualTo("admin");

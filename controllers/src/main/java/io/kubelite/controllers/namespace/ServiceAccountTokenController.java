@@ -1,19 +1,14 @@
 package io.kubelite.controllers.namespace;
 
 import com.google.protobuf.ByteString;
-import io.kubelite.api.Namespace;
-import io.kubelite.api.ObjectMeta;
-import io.kubelite.api.ObjectReference;
 import io.kubelite.api.Secret;
 import io.kubelite.api.ServiceAccount;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.Pods;
-import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.kinds.core.secret.SecretKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
-import io.kubelite.store.AlreadyExistsException;
-import io.kubelite.store.ListOptions;
+import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Preconditions;
 import io.kubelite.store.StoreException;
@@ -21,66 +16,62 @@ import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.queue.Result;
 import io.kubelite.store.queue.WorkQueue;
+import io.kubelite.store.serviceaccount.ServiceAccountTokenSigner;
+import io.kubelite.store.serviceaccount.TokenClaims;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every active namespace gets a ServiceAccount {@code default} (Kubernetes'
- * serviceaccounts controller) and a token Secret for it (the legacy tokens controller):
- * type {@code kubernetes.io/service-account-token}, named {@code default-token-xxxxx},
- * annotated with the account's name and uid, holding a random 256-bit {@code token}
- * (base64url) and the {@code namespace}, and listed in the account's {@code secrets}.
- * Token secrets of an account that was deleted (uid mismatch) are deleted. Before
- * creating a token the secrets are listed from etcd (quorum read), so neither watch lag
- * nor a failover creates a second one.
+ * Kubernetes' tokens controller (serviceaccount-token): a Secret of type
+ * {@value #TOKEN_TYPE} annotated {@value #SA_NAME} = an existing account gets the account's uid
+ * annotation and {@code data.token} (a legacy JWT signed with
+ * {@code --service-account-private-key-file}: no expiry, no audience, naming the account and the
+ * Secret), {@code data.namespace} and, with {@code --root-ca-file}, {@code data.ca.crt}. A token
+ * Secret whose account is gone (or was recreated: another uid) is deleted, after a quorum read
+ * confirms it, as kube does. Nothing is created for an account by itself (kube ≥ 1.24). Without a
+ * signing key the controller does nothing (kube's does not start).
  */
 public final class ServiceAccountTokenController implements Controller {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceAccountTokenController.class);
     public static final String TOKEN_TYPE = "kubernetes.io/service-account-token";
     public static final String SA_NAME = "kubernetes.io/service-account.name";
     public static final String SA_UID = "kubernetes.io/service-account.uid";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ObjectStore<ServiceAccount> accounts;
     private final ObjectStore<Secret> secrets;
-    private final Informer<Namespace> nsInformer;
+    private final Informer<Secret> secretInformer;
     private final Informer<ServiceAccount> saInformer;
     private final WorkQueue<String> queue;
+    private final ServiceAccountTokenSigner signer;
+    private final ByteString caCert;
 
-    public ServiceAccountTokenController(ControllerContext ctx) {
+    /** {@code signer}: null when no key was given; {@code caCert}: empty when no root CA was given. */
+    public ServiceAccountTokenController(ControllerContext ctx, ServiceAccountTokenSigner signer, ByteString caCert) {
         this.queue = ctx.newQueue("serviceaccount-token");
+        this.signer = signer;
+        this.caCert = caCert;
         this.accounts = ctx.store().of(ServiceAccountKind.RESOURCE);
         this.secrets = ctx.store().of(SecretKind.RESOURCE);
-        this.nsInformer = ctx.informers().get(NamespaceKind.RESOURCE);
         this.saInformer = ctx.informers().get(ServiceAccountKind.RESOURCE);
-        Informer<Secret> secretInformer = ctx.informers().get(SecretKind.RESOURCE);
-        nsInformer.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Namespace n) {
-                queue.add(n.getMetadata().getName());
+        this.secretInformer = ctx.informers().get(SecretKind.RESOURCE);
+        secretInformer.addHandler(ResourceEventHandler.onAnyChange(s -> {
+            if (TOKEN_TYPE.equals(s.getType())) {
+                queue.add(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName());
             }
-
-            @Override
-            public void onUpdate(Namespace o, Namespace n) {
-                queue.add(n.getMetadata().getName());
-            }
-        });
-        saInformer.addHandler(
-                ResourceEventHandler.onAnyChange(a -> queue.add(a.getMetadata().getNamespace())));
-        secretInformer.addHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onDelete(Secret s) {
-                if (s.getType().equals(TOKEN_TYPE)) {
-                    queue.add(s.getMetadata().getNamespace());
+        }));
+        saInformer.addHandler(ResourceEventHandler.onAnyChange(a -> {
+            for (Secret s : secretInformer.byNamespace(a.getMetadata().getNamespace())) {
+                if (TOKEN_TYPE.equals(s.getType())
+                        && a.getMetadata()
+                                .getName()
+                                .equals(s.getMetadata().getAnnotationsMap().get(SA_NAME))) {
+                    queue.add(s.getMetadata().getNamespace() + "/"
+                            + s.getMetadata().getName());
                 }
             }
-        });
+        }));
     }
 
     @Override
@@ -90,112 +81,92 @@ public final class ServiceAccountTokenController implements Controller {
 
     @Override
     public void start() {
+        if (signer == null) {
+            LOG.warn("no --service-account-private-key-file: token Secrets are not filled");
+            return;
+        }
         queue.start(2, this::sync);
     }
 
-    private Result sync(String ns) throws Exception {
-        Namespace n = nsInformer.get(null, ns).orElse(null);
-        if (n == null
-                || n.getMetadata().hasDeletionTimestamp()
-                || n.getStatus().getPhase().equals("Terminating")) {
+    private Result sync(String key) throws Exception {
+        String ns = key.substring(0, key.indexOf('/'));
+        String name = key.substring(key.indexOf('/') + 1);
+        Secret s = secretInformer.get(ns, name).orElse(null);
+        if (s == null || !TOKEN_TYPE.equals(s.getType()) || s.getMetadata().hasDeletionTimestamp()) {
             return Result.done();
         }
-        ServiceAccount sa = saInformer.get(ns, "default").orElse(null);
+        String account = s.getMetadata().getAnnotationsMap().getOrDefault(SA_NAME, "");
+        if (account.isEmpty()) {
+            return Result.done(); // the API server's validation requires it; nothing to fill
+        }
+        ServiceAccount sa = saInformer.get(ns, account).orElse(null);
         if (sa == null) {
+            // the cache may lag a create: ask etcd before deleting anything
             try {
-                sa = accounts.create(ServiceAccount.newBuilder()
-                                .setMetadata(
-                                        ObjectMeta.newBuilder().setNamespace(ns).setName("default"))
-                                .build())
-                        .get(15, TimeUnit.SECONDS);
-                LOG.info("created ServiceAccount {}/default", ns);
+                sa = accounts.get(ns, account).get(15, TimeUnit.SECONDS);
             } catch (Exception e) {
-                if (StoreException.unwrap(e) instanceof AlreadyExistsException) {
-                    sa = accounts.get(ns, "default").get(15, TimeUnit.SECONDS);
-                } else {
+                if (!(StoreException.unwrap(e) instanceof NotFoundException)) {
                     throw e;
                 }
             }
         }
-        String saUid = sa.getMetadata().getUid();
-        List<Secret> valid = new ArrayList<>();
-        for (Secret s : secrets.list(ListOptions.<Secret>inNamespace(ns))
-                .get(30, TimeUnit.SECONDS)
-                .items()) {
-            if (!s.getType().equals(TOKEN_TYPE)
-                    || !"default".equals(s.getMetadata().getAnnotationsMap().get(SA_NAME))) {
-                continue;
-            }
-            if (saUid.equals(s.getMetadata().getAnnotationsMap().get(SA_UID))) {
-                valid.add(s);
-            } else {
-                deleteQuietly(s);
-                LOG.info(
-                        "deleted token secret {}/{} of a previous ServiceAccount default",
-                        ns,
-                        s.getMetadata().getName());
-            }
+        String wantedUid = s.getMetadata().getAnnotationsMap().getOrDefault(SA_UID, "");
+        if (sa == null
+                || (!wantedUid.isEmpty() && !wantedUid.equals(sa.getMetadata().getUid()))) {
+            delete(
+                    s,
+                    sa == null
+                            ? "its ServiceAccount " + account + " does not exist"
+                            : "its ServiceAccount was recreated");
+            return Result.done();
         }
-        Secret token;
-        if (valid.isEmpty()) {
-            byte[] raw = new byte[32];
-            RANDOM.nextBytes(raw);
-            String value = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-            token = secrets.create(Secret.newBuilder()
-                            .setMetadata(ObjectMeta.newBuilder()
-                                    .setNamespace(ns)
-                                    .setGenerateName("default-token-")
-                                    .putAnnotations(SA_NAME, "default")
-                                    .putAnnotations(SA_UID, saUid))
-                            .setType(TOKEN_TYPE)
-                            .putData("token", ByteString.copyFrom(value, StandardCharsets.UTF_8))
-                            .putData("namespace", ByteString.copyFrom(ns, StandardCharsets.UTF_8))
-                            .build())
-                    .get(15, TimeUnit.SECONDS);
-            LOG.info(
-                    "created token secret {}/{} for ServiceAccount default",
-                    ns,
-                    token.getMetadata().getName());
-        } else {
-            token = valid.get(0);
+        String uid = sa.getMetadata().getUid();
+        if (filled(s, uid)) {
+            return Result.done();
         }
-        List<String> existing = new ArrayList<>();
-        valid.forEach(s -> existing.add(s.getMetadata().getName()));
-        existing.add(token.getMetadata().getName());
-        String tokenName = token.getMetadata().getName();
-        accounts.guaranteedUpdate(ns, "default", Preconditions.uid(saUid), cur -> {
-                    List<ObjectReference> refs = new ArrayList<>();
-                    boolean has = false;
-                    for (ObjectReference r : cur.getSecretsList()) {
-                        if (r.getName().equals(tokenName)) {
-                            has = true;
-                        }
-                        if (existing.contains(r.getName()) || !r.getName().startsWith("default-token-")) {
-                            refs.add(r);
-                        }
+        String token = signer.legacy(ns, new TokenClaims.Ref(account, uid), name);
+        secrets.guaranteedUpdate(ns, name, Preconditions.uid(s.getMetadata().getUid()), cur -> {
+                    if (filled(cur, uid)) {
+                        return cur;
                     }
-                    if (!has) {
-                        refs.add(ObjectReference.newBuilder().setName(tokenName).build());
+                    Secret.Builder b = cur.toBuilder();
+                    b.getMetadataBuilder().putAnnotations(SA_UID, uid);
+                    if (cur.getDataMap().getOrDefault("token", ByteString.EMPTY).isEmpty()) {
+                        b.putData("token", ByteString.copyFrom(token, StandardCharsets.UTF_8));
                     }
-                    return cur.toBuilder().clearSecrets().addAllSecrets(refs).build();
+                    b.putData("namespace", ByteString.copyFrom(ns, StandardCharsets.UTF_8));
+                    if (!caCert.isEmpty()) {
+                        b.putData("ca.crt", caCert);
+                    }
+                    return b.build();
                 })
                 .get(15, TimeUnit.SECONDS);
+        LOG.info("filled token secret {}/{} for ServiceAccount {}", ns, name, account);
         return Result.done();
     }
 
-    private void deleteQuietly(Secret s) {
+    private boolean filled(Secret s, String uid) {
+        return uid.equals(s.getMetadata().getAnnotationsMap().get(SA_UID))
+                && !s.getDataMap().getOrDefault("token", ByteString.EMPTY).isEmpty()
+                && s.getDataMap().containsKey("namespace")
+                && (caCert.isEmpty() || caCert.equals(s.getDataMap().get("ca.crt")));
+    }
+
+    private void delete(Secret s, String why) {
         try {
             secrets.delete(
                             s.getMetadata().getNamespace(),
                             s.getMetadata().getName(),
                             Preconditions.uid(s.getMetadata().getUid()))
                     .get(15, TimeUnit.SECONDS);
+            LOG.info(
+                    "deleted token secret {}/{}: {}",
+                    s.getMetadata().getNamespace(),
+                    s.getMetadata().getName(),
+                    why);
         } catch (Exception e) {
             if (!Pods.isGone(e)) {
-                LOG.warn(
-                        "could not delete stale token secret {}: {}",
-                        s.getMetadata().getName(),
-                        e.toString());
+                LOG.warn("could not delete token secret {}: {}", s.getMetadata().getName(), e.toString());
             }
         }
     }

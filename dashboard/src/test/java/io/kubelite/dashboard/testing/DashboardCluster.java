@@ -39,8 +39,14 @@ public final class DashboardCluster implements BeforeAllCallback, AfterAllCallba
     public static final int NODES = 4;
     public static final List<String> ZONES = List.of("zone-a", "zone-b");
 
-    private final KubectlCluster cluster =
-            KubectlCluster.clientCerts().rbac().tokenFile(USER_TOKEN + ",jane,uid-jane,\"system:masters\"\n");
+    /** The cluster's service-account key: TokenRequest (kubectl create token) signs with it. */
+    private final io.kubelite.apiserver.testing.TestServiceAccountKeys serviceAccountKeys =
+            io.kubelite.apiserver.testing.TestServiceAccountKeys.generate();
+
+    private final KubectlCluster cluster = KubectlCluster.clientCerts()
+            .rbac()
+            .tokenFile(USER_TOKEN + ",jane,uid-jane,\"system:masters\"\n")
+            .setup(s -> s.withServiceAccountIssuing(serviceAccountKeys.issuing()));
     private final List<String> controllers = new ArrayList<>();
     private InProcessControllerManager controllerManager;
     private KubeletSim sim;

@@ -1,6 +1,5 @@
 package io.kubelite.kubelet.config;
 
-import com.google.protobuf.ByteString;
 import io.kubelite.api.ConfigMap;
 import io.kubelite.api.Container;
 import io.kubelite.api.DownwardAPIVolumeFile;
@@ -11,7 +10,6 @@ import io.kubelite.api.ServiceAccountTokenProjection;
 import io.kubelite.api.Volume;
 import io.kubelite.api.VolumeProjection;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +27,15 @@ import java.util.Optional;
  */
 public final class VolumeContents {
     private final ConfigObjects objects;
+    private final ProjectedTokens tokens;
 
     public VolumeContents(ConfigObjects objects) {
+        this(objects, ProjectedTokens.UNSIGNED);
+    }
+
+    public VolumeContents(ConfigObjects objects, ProjectedTokens tokens) {
         this.objects = objects;
+        this.tokens = tokens;
     }
 
     /** True for the volume kinds whose files come from API objects (and are refreshed). */
@@ -97,7 +101,7 @@ public final class VolumeContents {
                     downward(p.getDownwardApi().getItemsList(), pod, downward, out);
                 } else if (p.hasServiceAccountToken()) {
                     ServiceAccountTokenProjection t = p.getServiceAccountToken();
-                    out.put(t.getPath(), token(pod, t.getAudience()).getBytes(StandardCharsets.UTF_8));
+                    out.put(t.getPath(), tokens.token(pod, t, accountUid(pod)).getBytes(StandardCharsets.UTF_8));
                 }
             }
         }
@@ -188,28 +192,13 @@ public final class VolumeContents {
         return null;
     }
 
-    /**
-     * A service account token for the pod: JWT-shaped (header, claims as kube's token issuer
-     * writes them, signature), but not signed by anything the API server would verify.
-     */
-    static String token(Pod pod, String audience) {
-        String ns = pod.getMetadata().getNamespace();
-        String sa = pod.getSpec().getServiceAccountName().isEmpty()
+    /** The uid of the pod's service account as the cache knows it; empty when it does not. */
+    private String accountUid(Pod pod) {
+        String name = pod.getSpec().getServiceAccountName().isEmpty()
                 ? "default"
                 : pod.getSpec().getServiceAccountName();
-        String aud = audience.isEmpty() ? "https://kubernetes.default.svc.cluster.local" : audience;
-        String header = "{\"alg\":\"RS256\",\"kid\":\"kubelite-sim\"}";
-        String claims = "{\"aud\":[\"" + aud + "\"],\"iss\":\"https://kubernetes.default.svc.cluster.local\","
-                + "\"kubernetes.io\":{\"namespace\":\"" + ns + "\",\"node\":{\"name\":\""
-                + pod.getSpec().getNodeName()
-                + "\"},\"pod\":{\"name\":\"" + pod.getMetadata().getName() + "\",\"uid\":\""
-                + pod.getMetadata().getUid()
-                + "\"},\"serviceaccount\":{\"name\":\"" + sa + "\"}},\"sub\":\"system:serviceaccount:" + ns + ":" + sa
-                + "\"}";
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(
-                        ByteString.copyFromUtf8("kubelite-sim-unsigned").toByteArray());
+        return objects.serviceAccount(pod.getMetadata().getNamespace(), name)
+                .map(sa -> sa.getMetadata().getUid())
+                .orElse("");
     }
 }

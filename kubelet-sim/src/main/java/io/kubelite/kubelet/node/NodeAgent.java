@@ -8,6 +8,7 @@ import io.kubelite.api.Pod;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
 import io.kubelite.kubelet.config.ConfigObjects;
+import io.kubelite.kubelet.config.ProjectedTokens;
 import io.kubelite.kubelet.network.NodeNetworking;
 import io.kubelite.kubelet.pod.PodAdmitter;
 import io.kubelite.kubelet.pod.PodEvents;
@@ -66,6 +67,7 @@ public final class NodeAgent implements PodHost {
     private Timers.Cancellable statusTimer = Timers.Cancellable.NONE;
     private volatile boolean stopped;
     private final ConfigObjects config;
+    private volatile ProjectedTokens projectedTokens = ProjectedTokens.UNSIGNED;
     private final Duration configSyncPeriod;
     /** hostPath volumes' files: the simulated node's own tree. */
     private final SimulatedFilesystem hostFiles = SimulatedFilesystem.empty();
@@ -126,6 +128,16 @@ public final class NodeAgent implements PodHost {
     }
 
     /** Where the node's own Warning Events go (none until set). */
+    /** How this node's pods get service-account tokens; set before start (default: unsigned). */
+    public void projectedTokens(ProjectedTokens t) {
+        this.projectedTokens = java.util.Objects.requireNonNull(t, "tokens");
+    }
+
+    @Override
+    public ProjectedTokens projectedTokens() {
+        return projectedTokens;
+    }
+
     public void nodeEvents(NodeEvents e) {
         this.nodeEvents = java.util.Objects.requireNonNull(e, "events");
     }

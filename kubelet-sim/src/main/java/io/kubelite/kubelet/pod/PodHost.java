@@ -1,6 +1,7 @@
 package io.kubelite.kubelet.pod;
 
 import io.kubelite.kubelet.config.ConfigObjects;
+import io.kubelite.kubelet.config.ProjectedTokens;
 import io.kubelite.kubelet.network.NodeNetworking;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
@@ -34,6 +35,11 @@ public interface PodHost {
     /** The node's allocatable: what downward-API limits a container leaves unset default to. */
     default Map<String, String> allocatable() {
         return Map.of();
+    }
+
+    /** The tokens of service-account token projections (unsigned unless a key was given). */
+    default ProjectedTokens projectedTokens() {
+        return ProjectedTokens.UNSIGNED;
     }
 
     /** The ConfigMaps, Secrets and Services containers' environments and volumes are made of. */

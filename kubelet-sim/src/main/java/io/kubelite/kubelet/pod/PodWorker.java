@@ -94,7 +94,10 @@ public final class PodWorker {
         this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
         this.containers = new PodContainers(pod, scale);
         this.volumes = new PodVolumes(
-                pod, host.hostFilesystem(), new VolumeContents(host.config()), new ClaimVolumes(host.config()));
+                pod,
+                host.hostFilesystem(),
+                new VolumeContents(host.config(), host.projectedTokens()),
+                new ClaimVolumes(host.config()));
         PodContext context = new Context();
         this.hooks = new LifecycleHooks(context, timers, scale);
         this.launcher = new ContainerLauncher(

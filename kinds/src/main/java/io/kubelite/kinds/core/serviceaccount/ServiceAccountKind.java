@@ -3,11 +3,12 @@ package io.kubelite.kinds.core.serviceaccount;
 import io.kubelite.api.ServiceAccount;
 import io.kubelite.kinds.Kind;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.Subresource;
 import io.kubelite.kinds.table.Cells;
 import io.kubelite.kinds.table.Column;
 import java.util.List;
 
-/** ServiceAccounts ({@code v1}, namespaced). */
+/** ServiceAccounts ({@code v1}, namespaced), with the {@code token} subresource (TokenRequest). */
 public final class ServiceAccountKind {
     public static final Resource<ServiceAccount> RESOURCE = new Resource<>(
             "", "v1", "ServiceAccount", "serviceaccounts", true, ServiceAccount.getDefaultInstance(), List.of("sa"));
@@ -23,6 +24,7 @@ public final class ServiceAccountKind {
                             // kube: a string column of int64 cells
                             (sa, now) -> (long) sa.getSecretsCount()),
                     Cells.age(ServiceAccount::getMetadata)))
+            .subresources(Subresource.of("token", "create").exchanging("authentication.k8s.io", "v1", "TokenRequest"))
             .build();
 
     private ServiceAccountKind() {}
