@@ -54,6 +54,11 @@ final class EtcdStartupProbe {
                         DurationConverter.format(Duration.ofMillis((System.nanoTime() - start) / 1_000_000)));
                 return true;
             } catch (Exception e) {
+                java.util.Optional<String> refused = io.kubelite.store.EtcdAccessProblem.of(e);
+                if (refused.isPresent()) {
+                    throw new StartupException(
+                            displayName + ": etcd at " + endpoints + " refused this client: " + refused.get(), e);
+                }
                 last = e;
                 log.debug("etcd at {} did not answer: {}", endpoints, Failures.oneLine(e));
             }
