@@ -180,7 +180,9 @@ class EtcdTlsAndAuthTest {
 
     @Test
     void aComponentWithoutAClientCertificateStopsAtOnceNamingTheTlsFlags() throws Exception {
-        Run r = runApiServer(List.of("--etcd-endpoints", tlsEndpoint(), "--etcd-cafile", caFile.toString()));
+        // a short call deadline: gRPC retries the refused handshake until it, before the TLS check runs
+        Run r = runApiServer(List.of(
+                "--etcd-endpoints", tlsEndpoint(), "--etcd-cafile", caFile.toString(), "--etcd-request-timeout", "3s"));
         assertThat(r.exitCode).as("exit code; %s", r).isNotZero();
         assertThat(r.output)
                 .as("output")
