@@ -84,11 +84,6 @@ public final class EtcdSecurityOptions {
         return c;
     }
 
-    /** True when TLS toward etcd is configured. */
-    public boolean tls() {
-        return caFile != null || certFile != null;
-    }
-
     private String password() {
         try {
             String p = Files.readString(passwordFile);
