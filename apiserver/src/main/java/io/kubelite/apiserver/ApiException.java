@@ -13,6 +13,7 @@ import io.kubelite.store.NotFoundException;
 import io.kubelite.store.StoreException;
 import io.kubelite.store.TooLargeException;
 import io.kubelite.store.UnavailableException;
+import io.kubelite.store.UntransformableException;
 import java.util.List;
 
 /**
@@ -148,6 +149,18 @@ public final class ApiException extends RuntimeException {
                     kind,
                     List.of(),
                     1);
+        }
+        if (se instanceof UntransformableException) {
+            // kube's answer for a value no configured encryption key can read
+            return new ApiException(
+                    500,
+                    "InternalError",
+                    "Internal error occurred: " + se.getMessage(),
+                    name,
+                    group,
+                    kind,
+                    List.of(),
+                    null);
         }
         if (se instanceof CorruptException) {
             return new ApiException(

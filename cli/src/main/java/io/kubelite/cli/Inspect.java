@@ -8,16 +8,24 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.kubelite.api.ApiJson;
 import io.kubelite.store.Etcd;
+import io.kubelite.store.EtcdAccessProblem;
 import io.kubelite.store.EtcdConfig;
+import io.kubelite.store.EtcdTlsCheck;
 import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
+import io.kubelite.store.encryption.EncryptedValue;
+import io.kubelite.store.encryption.StorageEncryption;
+import io.kubelite.store.runtime.EtcdSecurityOptions;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -59,6 +67,16 @@ final class Inspect implements Callable<Integer> {
         @Option(names = "--keys-only")
         boolean keysOnly;
 
+        @Mixin
+        EtcdSecurityOptions etcdSecurity = new EtcdSecurityOptions();
+
+        @Option(
+                names = "--encryption-provider-config",
+                paramLabel = "FILE",
+                description = "The API server's EncryptionConfiguration: decrypt values encrypted at rest"
+                        + " (without it they are shown as encrypted: provider, key name, size).")
+        Path encryptionProviderConfig;
+
         @Override
         public Integer call() throws Exception {
             KlContext ctx = parent.ctx;
@@ -68,7 +86,14 @@ final class Inspect implements Callable<Integer> {
             if (!output.equals("yaml") && !output.equals("json")) {
                 throw new KlException("error: --output must be yaml or json");
             }
-            EtcdConfig cfg = new EtcdConfig(endpoints, "/", Duration.ofSeconds(5));
+            EtcdConfig cfg;
+            StorageEncryption encryption;
+            try {
+                cfg = etcdSecurity.applyTo(new EtcdConfig(endpoints, "/", Duration.ofSeconds(5)));
+                encryption = encryptionProviderConfig == null ? null : StorageEncryption.load(encryptionProviderConfig);
+            } catch (IllegalArgumentException e) {
+                throw new KlException("error: " + e.getMessage());
+            }
             try (Etcd etcd = Etcd.connect(cfg)) {
                 String k = key != null ? key : prefix;
                 GetOption opt = prefix != null
@@ -83,8 +108,12 @@ final class Inspect implements Callable<Integer> {
                             .get(10, TimeUnit.SECONDS)
                             .getKvs();
                 } catch (java.util.concurrent.ExecutionException e) {
-                    throw new KlException("error: etcd at " + String.join(",", endpoints) + ": "
-                            + e.getCause().getMessage());
+                    String why = EtcdAccessProblem.of(e)
+                            .or(() -> cfg.tls() == null
+                                    ? java.util.Optional.empty()
+                                    : EtcdTlsCheck.diagnose(cfg.tls(), endpoints.get(0)))
+                            .orElse(e.getCause().getMessage());
+                    throw new KlException("error: etcd at " + String.join(",", endpoints) + ": " + why);
                 }
                 if (kvs.isEmpty()) {
                     throw new KlException(
@@ -107,15 +136,31 @@ final class Inspect implements Callable<Integer> {
                         entry.put("lease", Long.toHexString(kv.getLease()));
                     }
                     byte[] v = kv.getValue().getBytes();
+                    Optional<EncryptedValue> encrypted = EncryptedValue.parse(v);
+                    encrypted.ifPresent(ev -> {
+                        ObjectNode enc = entry.putObject("encryption");
+                        enc.put("provider", ev.provider());
+                        enc.put("keyName", ev.keyName());
+                        enc.put("size", ev.size());
+                    });
                     JsonNode value;
                     try {
-                        Message m = ObjectCodec.decodeAny(kk, v, kv.getModRevision());
+                        if (encrypted.isPresent() && encryption == null) {
+                            throw new IllegalStateException(
+                                    "encrypted at rest; give --encryption-provider-config to decode it");
+                        }
+                        byte[] plain = encryption == null
+                                ? v
+                                : encryption.fromStorageAnyResource(kk, v).plain();
+                        Message m = ObjectCodec.decodeAny(kk, plain, kv.getModRevision());
                         value = ApiJson.toTree(m);
                     } catch (RuntimeException e) {
                         ObjectNode raw = ApiClient.JSON.createObjectNode();
                         raw.put("error", e.getMessage());
                         String s = new String(v, StandardCharsets.UTF_8);
-                        if (s.chars().allMatch(ch -> ch >= 0x20 || ch == '\n' || ch == '\t')) {
+                        if (encrypted.isPresent()) {
+                            // the ciphertext means nothing to a reader, and may be large
+                        } else if (s.chars().allMatch(ch -> ch >= 0x20 || ch == '\n' || ch == '\t')) {
                             raw.put("text", s);
                         } else {
                             raw.put("base64", Base64.getEncoder().encodeToString(v));
@@ -135,8 +180,15 @@ final class Inspect implements Callable<Integer> {
                             .append(kv.getModRevision())
                             .append(", version: ")
                             .append(kv.getVersion())
-                            .append('\n')
-                            .append(ApiJson.toYaml(value));
+                            .append('\n');
+                    encrypted.ifPresent(ev -> yaml.append("# encrypted: ")
+                            .append(ev.provider())
+                            .append(" key ")
+                            .append(ev.keyName())
+                            .append(", ")
+                            .append(ev.size())
+                            .append(" bytes\n"));
+                    yaml.append(ApiJson.toYaml(value));
                 }
                 if (!keysOnly) {
                     if (output.equals("json")) {

@@ -3,12 +3,14 @@ package io.kubelite.launcher;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.runtime.DurationConverter;
+import io.kubelite.store.runtime.EtcdSecurityOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Where {@code kubelite store export/import} finds etcd: endpoints, key prefix, call deadline. */
+/** Where {@code kubelite store export/import} finds etcd: endpoints, key prefix, call deadline, TLS and auth. */
 final class StoreConnectionOptions {
     @Option(
             names = "--etcd-endpoints",
@@ -34,6 +36,9 @@ final class StoreConnectionOptions {
             description = "Deadline of every etcd call (default: ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
+    @Mixin
+    EtcdSecurityOptions security = new EtcdSecurityOptions();
+
     /** What is wrong with the flags picocli could not check itself, or null. */
     String problem() {
         if (endpoints.isEmpty() || endpoints.stream().allMatch(String::isBlank)) {
@@ -46,7 +51,7 @@ final class StoreConnectionOptions {
     }
 
     Etcd connect() {
-        return Etcd.connect(new EtcdConfig(endpoints, prefix, requestTimeout));
+        return Etcd.connect(security.applyTo(new EtcdConfig(endpoints, prefix, requestTimeout)));
     }
 
     String describe() {

@@ -3,6 +3,7 @@ package io.kubelite.launcher;
 import io.kubelite.apiserver.RuntimeConfig;
 import io.kubelite.apiserver.pki.ClusterPki;
 import io.kubelite.cli.ApiServerConnection;
+import io.kubelite.store.encryption.StorageEncryption;
 import io.kubelite.store.local.EtcdBinary;
 import io.kubelite.store.local.EtcdMember;
 import io.kubelite.store.local.LoopbackPorts;
@@ -85,6 +86,13 @@ final class UpCommand implements Callable<Integer> {
     String etcdEndpoints;
 
     @Option(
+            names = "--encryption-provider-config",
+            paramLabel = "FILE",
+            description = "kube's EncryptionConfiguration, passed to every component (all of them read etcd;"
+                    + " see docs/security.md).")
+    Path encryptionProviderConfig;
+
+    @Option(
             names = "--time-scale",
             defaultValue = "1",
             description = "Shrinks kubelet-sim's durations (default: ${DEFAULT-VALUE}).")
@@ -146,6 +154,14 @@ final class UpCommand implements Callable<Integer> {
         if (runtimeConfig != null) {
             try {
                 RuntimeConfig.parse(runtimeConfig); // a typo is reported before anything starts
+            } catch (IllegalArgumentException e) {
+                System.err.println("kubelite up: " + e.getMessage());
+                return 2;
+            }
+        }
+        if (encryptionProviderConfig != null) {
+            try {
+                StorageEncryption.load(encryptionProviderConfig); // a bad file is reported before anything starts
             } catch (IllegalArgumentException e) {
                 System.err.println("kubelite up: " + e.getMessage());
                 return 2;
@@ -249,7 +265,13 @@ final class UpCommand implements Callable<Integer> {
         state.server = (insecureHttp ? "http" : "https") + "://127.0.0.1:" + port;
         state.save(layout.state());
 
-        List<String> common = List.of("--etcd-endpoints", endpoints);
+        List<String> common = encryptionProviderConfig == null
+                ? List.of("--etcd-endpoints", endpoints)
+                : List.of(
+                        "--etcd-endpoints",
+                        endpoints,
+                        "--encryption-provider-config",
+                        encryptionProviderConfig.toAbsolutePath().toString());
         List<String> apiserverArgs = new ArrayList<>(List.of(
                 "--secure-port",
                 Integer.toString(port),

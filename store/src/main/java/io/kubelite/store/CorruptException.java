@@ -1,7 +1,7 @@
 package io.kubelite.store;
 
 /** The stored value cannot be decoded. */
-public final class CorruptException extends StoreException {
+public class CorruptException extends StoreException {
     public CorruptException(String key, String message) {
         super(key, message, null);
     }

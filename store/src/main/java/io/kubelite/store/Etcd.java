@@ -2,15 +2,18 @@ package io.kubelite.store;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.kubelite.store.encryption.StorageEncryption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * One connection to an etcd cluster, shared by everything in a process: the jetcd
@@ -22,13 +25,20 @@ import java.util.function.Supplier;
  */
 public final class Etcd implements AutoCloseable {
     private final EtcdConfig config;
+    private final StorageEncryption encryption;
     private final Client client;
     private volatile boolean closed;
     private volatile EtcdRequestMetrics requestMetrics = EtcdRequestMetrics.NONE;
 
-    private Etcd(EtcdConfig config, Client client) {
+    private Etcd(EtcdConfig config, StorageEncryption encryption, Client client) {
         this.config = config;
+        this.encryption = encryption;
         this.client = client;
+    }
+
+    /** As {@link #connect(EtcdConfig, StorageEncryption)}, storing every value as it is. */
+    public static Etcd connect(EtcdConfig config) {
+        return connect(config, StorageEncryption.NONE);
     }
 
     /**
@@ -43,10 +53,20 @@ public final class Etcd implements AutoCloseable {
      * such pings earn a GOAWAY {@code too_many_pings}, which drops every call on that
      * connection. So pings are sent every 10 s, and only while calls or watches are open;
      * an idle connection is checked by its next call instead.
+     *
+     * <p>With {@link EtcdConfig#tls()} the connection is TLS (endpoints without a scheme get
+     * {@code https://}); unreadable certificate or key files fail here with
+     * {@link IllegalArgumentException} naming the flag. With {@link EtcdConfig#credentials()}
+     * jetcd authenticates and renews its token by itself. {@code encryption} is applied by
+     * every read and write of objects through this connection ({@link #encryption()}).
      */
-    public static Etcd connect(EtcdConfig config) {
-        Client client = Client.builder()
-                .endpoints(config.endpoints().stream().map(Etcd::withScheme).toArray(String[]::new))
+    public static Etcd connect(EtcdConfig config, StorageEncryption encryption) {
+        java.util.Objects.requireNonNull(encryption, "encryption");
+        String scheme = config.tls() == null ? "http://" : "https://";
+        ClientBuilder b = Client.builder()
+                .endpoints(config.endpoints().stream()
+                        .map(e -> withScheme(e, scheme))
+                        .toArray(String[]::new))
                 .connectTimeout(Duration.ofSeconds(3))
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(5))
@@ -54,17 +74,33 @@ public final class Etcd implements AutoCloseable {
                 .retryMaxDuration(config.requestTimeout())
                 .retryDelay(100)
                 .retryMaxDelay(1000)
-                .maxInboundMessageSize(64 * 1024 * 1024)
-                .build();
+                .maxInboundMessageSize(64 * 1024 * 1024);
+        if (config.tls() != null) {
+            try {
+                b.sslContext(ssl -> EtcdTlsFiles.configure(config.tls(), ssl));
+            } catch (SSLException e) {
+                throw new IllegalArgumentException("etcd TLS settings cannot be used: " + e.getMessage(), e);
+            }
+        }
+        if (config.credentials() != null) {
+            b.user(bytes(config.credentials().username()))
+                    .password(bytes(config.credentials().password()));
+        }
+        Client client = b.build();
         client.getKVClient();
         client.getWatchClient();
         client.getLeaseClient();
-        return new Etcd(config, client);
+        return new Etcd(config, encryption, client);
     }
 
-    private static String withScheme(String endpoint) {
+    private static String withScheme(String endpoint, String scheme) {
         String e = endpoint.trim();
-        return e.contains("://") ? e : "http://" + e;
+        return e.contains("://") ? e : scheme + e;
+    }
+
+    /** How values are encrypted at rest on their way to and from etcd (kube's EncryptionConfiguration). */
+    public StorageEncryption encryption() {
+        return encryption;
     }
 
     public EtcdConfig config() {

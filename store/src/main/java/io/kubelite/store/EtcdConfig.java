@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How to reach etcd: endpoints, the key prefix all kubelite data lives under, and the
- * deadline every single etcd call gets.
+ * How to reach etcd: endpoints, the key prefix all kubelite data lives under, the
+ * deadline every single etcd call gets, and optionally TLS ({@code tls}, null for plain
+ * HTTP) and user/password authentication ({@code credentials}, null for none).
  */
-public record EtcdConfig(List<String> endpoints, String prefix, Duration requestTimeout) {
+public record EtcdConfig(
+        List<String> endpoints, String prefix, Duration requestTimeout, EtcdTls tls, EtcdCredentials credentials) {
     public static final String DEFAULT_PREFIX = "/registry";
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -25,16 +27,31 @@ public record EtcdConfig(List<String> endpoints, String prefix, Duration request
         }
     }
 
+    /** Plain HTTP, no authentication. */
+    public EtcdConfig(List<String> endpoints, String prefix, Duration requestTimeout) {
+        this(endpoints, prefix, requestTimeout, null, null);
+    }
+
     public static EtcdConfig of(List<String> endpoints) {
         return new EtcdConfig(endpoints, DEFAULT_PREFIX, DEFAULT_REQUEST_TIMEOUT);
     }
 
     public EtcdConfig withPrefix(String newPrefix) {
-        return new EtcdConfig(endpoints, newPrefix, requestTimeout);
+        return new EtcdConfig(endpoints, newPrefix, requestTimeout, tls, credentials);
     }
 
     public EtcdConfig withRequestTimeout(Duration timeout) {
-        return new EtcdConfig(endpoints, prefix, timeout);
+        return new EtcdConfig(endpoints, prefix, timeout, tls, credentials);
+    }
+
+    /** This config over TLS ({@code tls} null: plain HTTP). */
+    public EtcdConfig withTls(EtcdTls newTls) {
+        return new EtcdConfig(endpoints, prefix, requestTimeout, newTls, credentials);
+    }
+
+    /** This config authenticating as {@code newCredentials} (null: no authentication). */
+    public EtcdConfig withCredentials(EtcdCredentials newCredentials) {
+        return new EtcdConfig(endpoints, prefix, requestTimeout, tls, newCredentials);
     }
 
     private static String normalizePrefix(String p) {

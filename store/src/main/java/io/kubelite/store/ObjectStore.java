@@ -14,6 +14,8 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.Resource;
+import io.kubelite.store.encryption.FromStorage;
+import io.kubelite.store.encryption.StorageEncryption;
 import io.kubelite.store.watch.ResourceWatch;
 import io.kubelite.store.watch.WatchListener;
 import java.nio.charset.StandardCharsets;
@@ -110,13 +112,18 @@ public final class ObjectStore<T extends Message> {
     /** The object, or {@link NotFoundException}. A linearizable (quorum) read. */
     public CompletableFuture<T> get(String namespace, String name) {
         String key = key(namespace, name);
+        return getStored(namespace, name).thenApply(Stored::object);
+    }
+
+    /** The object and whether its value was written with a stale encryption key. */
+    private CompletableFuture<Stored<T>> getStored(String namespace, String name) {
+        String key = key(namespace, name);
         return etcd.call("get", type(), key, () -> etcd.client().getKVClient().get(bs(key)))
                 .thenApply(resp -> {
                     if (resp.getKvs().isEmpty()) {
                         throw notFound(key, name);
                     }
-                    KeyValue kv = resp.getKvs().get(0);
-                    return ObjectCodec.decode(resource, key, kv.getValue().getBytes(), kv.getModRevision());
+                    return read(key, resp.getKvs().get(0));
                 });
     }
 
@@ -170,7 +177,7 @@ public final class ObjectStore<T extends Message> {
                         lastKey = k;
                         T obj;
                         try {
-                            obj = ObjectCodec.decode(resource, k, kv.getValue().getBytes(), kv.getModRevision());
+                            obj = read(k, kv).object();
                         } catch (CorruptException e) {
                             LOG.warn("skipping undecodable object {}: {}", k, e.getMessage());
                             corrupt.add(k);
@@ -321,14 +328,20 @@ public final class ObjectStore<T extends Message> {
      */
     public CompletableFuture<T> guaranteedUpdate(
             String namespace, String name, Preconditions pre, UnaryOperator<T> fn) {
-        return get(namespace, name).thenCompose(cur -> updateLoop(cur, pre, fn, 1));
+        return getStored(namespace, name).thenCompose(cur -> updateLoop(cur.object(), cur.stale(), pre, fn, 1));
     }
 
     public CompletableFuture<T> guaranteedUpdate(String namespace, String name, UnaryOperator<T> fn) {
         return guaranteedUpdate(namespace, name, Preconditions.NONE, fn);
     }
 
-    private CompletableFuture<T> updateLoop(T cur, Preconditions pre, UnaryOperator<T> fn, int attempt) {
+    /**
+     * {@code stale}: the current value was written with an encryption key other than the one
+     * that writes now. Like kube, such a value is rewritten even when {@code fn} changes
+     * nothing, so {@code kubectl replace} of unchanged objects re-encrypts them after a key
+     * rotation.
+     */
+    private CompletableFuture<T> updateLoop(T cur, boolean stale, Preconditions pre, UnaryOperator<T> fn, int attempt) {
         ObjectMeta cm = resource.meta(cur);
         String key = key(cm.getNamespace(), cm.getName());
         checkPreconditions(key, cm, pre);
@@ -337,7 +350,10 @@ public final class ObjectStore<T extends Message> {
             throw new IllegalStateException("update function returned null for " + key);
         }
         if (next.equals(cur)) {
-            return CompletableFuture.completedFuture(cur);
+            if (!stale) {
+                return CompletableFuture.completedFuture(cur);
+            }
+            LOG.info("rewriting unchanged {}: stored with a stale encryption key", key);
         }
         ObjectMeta nm = resource.meta(next);
         if (!nm.getName().equals(cm.getName()) || !nm.getNamespace().equals(cm.getNamespace())) {
@@ -357,7 +373,13 @@ public final class ObjectStore<T extends Message> {
             StoreException se = StoreException.unwrap(err);
             if (se instanceof ConflictException ce && ce.current() != null) {
                 T current = ce.current();
-                return retryDelay(attempt).thenCompose(x -> updateLoop(current, pre, fn, attempt + 1));
+                if (etcd.encryption() != StorageEncryption.NONE) {
+                    // the conflict carries the object, not whether its value is stale: read both
+                    return retryDelay(attempt)
+                            .thenCompose(x -> getStored(cm.getNamespace(), cm.getName()))
+                            .thenCompose(c -> updateLoop(c.object(), c.stale(), pre, fn, attempt + 1));
+                }
+                return retryDelay(attempt).thenCompose(x -> updateLoop(current, false, pre, fn, attempt + 1));
             }
             return CompletableFuture.failedFuture(err);
         });
@@ -445,7 +467,7 @@ public final class ObjectStore<T extends Message> {
             KeyValue prev = dr.getPrevKvs().get(0);
             T last;
             try {
-                last = ObjectCodec.decode(resource, key, prev.getValue().getBytes(), prev.getModRevision());
+                last = read(key, prev).object();
             } catch (CorruptException e) {
                 // deleting a corrupt value is how an operator repairs it; report the delete anyway
                 LOG.warn("deleted undecodable object {}", key);
@@ -489,8 +511,17 @@ public final class ObjectStore<T extends Message> {
                         .commit());
     }
 
+    /** Decodes a stored value, decrypting it first as the connection's encryption says. */
+    private Stored<T> read(String key, KeyValue kv) {
+        FromStorage plain =
+                etcd.encryption().fromStorage(resource, key, kv.getValue().getBytes());
+        return new Stored<>(ObjectCodec.decode(resource, key, plain.plain(), kv.getModRevision()), plain.stale());
+    }
+
+    private record Stored<T>(T object, boolean stale) {}
+
     private byte[] encodeChecked(String key, T obj) {
-        byte[] value = ObjectCodec.encode(resource, obj);
+        byte[] value = etcd.encryption().toStorage(resource, key, ObjectCodec.encode(resource, obj));
         if (value.length + key.length() > MAX_OBJECT_BYTES) {
             throw new TooLargeException(
                     key,
@@ -524,7 +555,7 @@ public final class ObjectStore<T extends Message> {
         }
         T current;
         try {
-            current = ObjectCodec.decode(resource, key, cur.getValue().getBytes(), cur.getModRevision());
+            current = read(key, cur).object();
         } catch (CorruptException e) {
             return e;
         }

@@ -12,7 +12,7 @@ import io.kubelite.api.ObjectReference;
 import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
-import io.kubelite.store.ObjectCodec;
+import io.kubelite.store.StoredObjects;
 import io.kubelite.store.ratelimit.TokenBucket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -327,8 +327,7 @@ public final class EventRecorder implements AutoCloseable {
                     cmp = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0));
                 } else {
                     KeyValue kv = resp.getKvs().get(0);
-                    Event cur = ObjectCodec.decode(
-                            EventKind.RESOURCE, key, kv.getValue().getBytes(), kv.getModRevision());
+                    Event cur = StoredObjects.decode(etcd, EventKind.RESOURCE, key, kv);
                     toWrite = cur.toBuilder()
                             .setCount(cur.getCount() + 1)
                             .setLastTimestamp(Timestamp.newBuilder()

@@ -9,7 +9,7 @@ import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
 import io.kubelite.store.Keys;
-import io.kubelite.store.ObjectCodec;
+import io.kubelite.store.StoredObjects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +62,7 @@ public final class EventWriter {
      */
     public CompletableFuture<Long> put(Event ev, Cmp cmp) {
         String key = key(ev);
-        byte[] value = ObjectCodec.encode(EventKind.RESOURCE, ev);
+        byte[] value = StoredObjects.encode(etcd, EventKind.RESOURCE, key, ev);
         List<Cmp> cmps = new ArrayList<>(fence.compares());
         cmps.add(cmp);
         return lease().thenCompose(l -> etcd.call(

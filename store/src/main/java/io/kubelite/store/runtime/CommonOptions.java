@@ -1,13 +1,16 @@
 package io.kubelite.store.runtime;
 
 import io.kubelite.store.EtcdConfig;
+import io.kubelite.store.encryption.StorageEncryption;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.event.Level;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -137,6 +140,16 @@ public final class CommonOptions {
                     + "process at most (default: ${DEFAULT-VALUE}).")
     Duration mirrorPodLeaseDuration = Duration.ofSeconds(15);
 
+    @Mixin
+    EtcdSecurityOptions etcdSecurity = new EtcdSecurityOptions();
+
+    @Option(
+            names = "--encryption-provider-config",
+            paramLabel = "FILE",
+            description = "kube's EncryptionConfiguration: which resources are encrypted at rest, with which keys."
+                    + " Every process that reads or writes those resources needs the same file.")
+    Path encryptionProviderConfig;
+
     // The command whose mixin this is: how the mirror pod shows the process's command line.
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
@@ -230,9 +243,29 @@ public final class CommonOptions {
         return List.copyOf(mixee.commandLine().getParseResult().originalArgs());
     }
 
-    /** The etcd connection settings these flags describe. Call {@link #validate()} first. */
+    /**
+     * The etcd connection settings these flags describe, TLS and credentials included. Call
+     * {@link #validate()} first; reads the password file, so throws
+     * {@link IllegalArgumentException} naming the flag when it cannot.
+     */
     public EtcdConfig etcdConfig() {
-        return new EtcdConfig(etcdEndpoints(), etcdPrefix, etcdRequestTimeout);
+        return etcdSecurity.applyTo(new EtcdConfig(etcdEndpoints(), etcdPrefix, etcdRequestTimeout));
+    }
+
+    /** {@code --encryption-provider-config}, or null. */
+    public Path encryptionProviderConfig() {
+        return encryptionProviderConfig;
+    }
+
+    /**
+     * The encryption at rest {@code --encryption-provider-config} describes ({@link StorageEncryption#NONE}
+     * without it); {@link io.kubelite.store.encryption.EncryptionConfigException} naming the
+     * file and field when it is not a valid EncryptionConfiguration.
+     */
+    public StorageEncryption storageEncryption() {
+        return encryptionProviderConfig == null
+                ? StorageEncryption.NONE
+                : StorageEncryption.load(encryptionProviderConfig);
     }
 
     /**

@@ -1,10 +1,12 @@
 package io.kubelite.store.runtime;
 
 import io.kubelite.store.Etcd;
+import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.EtcdRequestMetrics;
 import io.kubelite.store.election.Elector;
 import io.kubelite.store.election.Leadership;
 import io.kubelite.store.election.LeadershipListener;
+import io.kubelite.store.encryption.StorageEncryption;
 import io.kubelite.store.runtime.mirror.MirrorPodDecoration;
 import io.kubelite.store.runtime.mirror.MirrorPodPublisher;
 import io.kubelite.store.runtime.mirror.ProcessMirrorPod;
@@ -206,16 +208,24 @@ public final class ComponentMain {
         // kept from the start, so `kubectl logs` of the mirror pod shows the whole startup
         logs = new LogBuffer(LOG_LINES, LOG_CHARS);
         logs.attach();
+        EtcdConfig etcdConfig;
+        StorageEncryption encryption;
         try {
             options.validate();
+            etcdConfig = options.etcdConfig();
+            encryption = options.storageEncryption();
         } catch (IllegalArgumentException e) {
             throw new StartupException(displayName + ": " + e.getMessage(), null);
         }
         log.info(
-                "{} starting as {} (etcd {} prefix {}, leader-elect {})",
+                "{} starting as {} (etcd {}{}{} prefix {}, leader-elect {})",
                 displayName,
                 identity,
                 String.join(",", options.etcdEndpoints()),
+                etcdConfig.tls() == null ? "" : " over TLS",
+                etcdConfig.credentials() == null
+                        ? ""
+                        : " as user " + etcdConfig.credentials().username(),
                 options.etcdPrefix(),
                 options.leaderElect());
 
@@ -239,7 +249,14 @@ public final class ComponentMain {
                     e);
         }
 
-        etcd = Etcd.connect(options.etcdConfig());
+        try {
+            etcd = Etcd.connect(etcdConfig, encryption);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(displayName + ": " + e.getMessage(), e);
+        }
+        if (encryption != StorageEncryption.NONE) {
+            log.info("{} {}", displayName, encryption.summary());
+        }
         etcd.recordRequests(EtcdRequestMetrics.of(metrics.registry()));
         etcdProbe = new EtcdStartupProbe(etcd, options, displayName);
         etcdProbe.await(stopRequested);

@@ -2,9 +2,12 @@ package io.kubelite.store.runtime;
 
 import io.etcd.jetcd.options.GetOption;
 import io.kubelite.store.Etcd;
+import io.kubelite.store.EtcdAccessProblem;
+import io.kubelite.store.EtcdTlsCheck;
 import io.kubelite.store.backoff.Backoff;
 import io.kubelite.store.backoff.ExponentialBackoff;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,6 +47,7 @@ final class EtcdStartupProbe {
         long deadline = start + timeout.toNanos();
         Backoff backoff = Backoff.of(RETRY);
         Throwable last = null;
+        boolean tlsChecked = false;
         for (long remaining = deadline - start; remaining > 0; remaining = deadline - System.nanoTime()) {
             try {
                 probe(min(options.etcdRequestTimeout(), Duration.ofNanos(remaining)));
@@ -54,6 +58,21 @@ final class EtcdStartupProbe {
                         DurationConverter.format(Duration.ofMillis((System.nanoTime() - start) / 1_000_000)));
                 return true;
             } catch (Exception e) {
+                Optional<String> refused = EtcdAccessProblem.of(e);
+                if (refused.isPresent()) {
+                    throw new StartupException(
+                            displayName + ": etcd at " + endpoints + " refused this client: " + refused.get(), e);
+                }
+                // gRPC retries a refused TLS handshake until the deadline and reports only that: ask TLS itself
+                if (etcd.config().tls() != null && !tlsChecked) {
+                    tlsChecked = true;
+                    Optional<String> tls = EtcdTlsCheck.diagnose(
+                            etcd.config().tls(), etcd.config().endpoints().get(0));
+                    if (tls.isPresent()) {
+                        throw new StartupException(
+                                displayName + ": etcd at " + endpoints + " refused this client: " + tls.get(), e);
+                    }
+                }
                 last = e;
                 log.debug("etcd at {} did not answer: {}", endpoints, Failures.oneLine(e));
             }

@@ -11,8 +11,8 @@ import io.kubelite.store.CorruptException;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.ExpiredException;
 import io.kubelite.store.Keys;
-import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.StoreException;
+import io.kubelite.store.StoredObjects;
 import io.kubelite.store.backoff.Backoff;
 import io.kubelite.store.backoff.ExponentialBackoff;
 import java.nio.charset.StandardCharsets;
@@ -179,7 +179,7 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
     }
 
     private T decode(String key, KeyValue kv) {
-        return ObjectCodec.decode(resource, key, kv.getValue().getBytes(), kv.getModRevision());
+        return StoredObjects.decode(etcd, resource, key, kv);
     }
 
     private void advance(long rev) {

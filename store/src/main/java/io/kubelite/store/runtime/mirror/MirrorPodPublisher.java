@@ -17,6 +17,7 @@ import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Keys;
 import io.kubelite.store.ObjectCodec;
+import io.kubelite.store.encryption.FromStorage;
 import io.kubelite.store.runtime.Failures;
 import java.time.Clock;
 import java.time.Duration;
@@ -237,20 +238,28 @@ public final class MirrorPodPublisher implements AutoCloseable {
             return; // another publisher's, until its lease ends
         }
         Pod stored = null;
+        FromStorage plain = null;
         if (kv != null) {
             try {
-                stored = ObjectCodec.decode(PodKind.RESOURCE, key, kv.getValue().getBytes(), kv.getModRevision());
+                plain = etcd.encryption()
+                        .fromStorage(PodKind.RESOURCE, key, kv.getValue().getBytes());
+                stored = ObjectCodec.decode(PodKind.RESOURCE, key, plain.plain(), kv.getModRevision());
             } catch (RuntimeException e) {
                 log.warn("mirror pods: {} does not decode ({}); overwriting it", key, e.getMessage());
+                plain = null;
             }
         }
         Pod merged = MirrorPodMerge.merge(stored, desired, clock.instant());
-        byte[] value = ObjectCodec.encode(PodKind.RESOURCE, merged);
+        byte[] encoded = ObjectCodec.encode(PodKind.RESOURCE, merged);
+        // compared before encryption: a fresh nonce makes every encrypted value differ
         if (kv != null
                 && kv.getLease() == leaseId
-                && Arrays.equals(value, kv.getValue().getBytes())) {
+                && plain != null
+                && !plain.stale()
+                && Arrays.equals(encoded, plain.plain())) {
             return;
         }
+        byte[] value = etcd.encryption().toStorage(PodKind.RESOURCE, key, encoded);
         Cmp cmp = kv == null
                 ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0))
                 : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision()));
