@@ -149,7 +149,13 @@ class UpDownTest {
         assertThat(dir.resolve("logs/apiserver.log")).exists();
         // every file holding a secret is the owner's alone
         for (String secret : List.of(
-                "kubeconfig", "tokens.csv", "pki/ca.key", "pki/apiserver.key", "pki/admin.key", "audit/audit.log")) {
+                "kubeconfig",
+                "tokens.csv",
+                "pki/ca.key",
+                "pki/apiserver.key",
+                "pki/admin.key",
+                "pki/sa.key",
+                "audit/audit.log")) {
             assertThat(Files.getPosixFilePermissions(dir.resolve(secret)))
                     .as(secret)
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -280,9 +286,12 @@ class UpDownTest {
                 "10",
                 "--insecure-http");
         assertThat(up.code()).as(up.output()).isZero();
-        // --insecure-http: plain HTTP and a bearer token, no certificates
+        // --insecure-http: plain HTTP and a bearer token; pki/ still holds the service-account key, owner-only
         assertThat(dir.resolve("kubeconfig")).content().contains("server: http://127.0.0.1:" + port, "token: ");
-        assertThat(dir.resolve("pki")).doesNotExist();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("pki/sa.key")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("pki")))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
         assertThat(up.output())
                 .contains("no etcd binary; starting etcdlite", "✓ etcd", "etcdlite", "kubelite is up")
                 .doesNotContain("Exception");
