@@ -85,6 +85,8 @@ final class SystemEndpoints {
     private static boolean isSystemPath(String path) {
         return switch (path) {
             case "/healthz", "/livez", "/readyz", "/metrics", "/version" -> true;
+            // service-account issuer discovery (kube's ServiceAccountIssuerDiscovery), when served
+            case "/.well-known/openid-configuration", "/openid/v1/jwks" -> true;
             default -> path.startsWith("/openapi/") || isDiscovery(path);
         };
     }

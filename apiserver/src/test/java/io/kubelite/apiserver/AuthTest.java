@@ -72,7 +72,7 @@ class AuthTest {
                             + "\"kind\":\"Role\",\"name\":\"pods\"},\"subjects\":[{\"kind\":\"ServiceAccount\","
                             + "\"name\":\"default\"}]}");
             assertThat(binding.code()).as(binding.body()).isEqualTo(201);
-            api.withToken("sa-token-1");
+            api.withToken(saToken);
             Poll.until(
                     Duration.ofSeconds(10),
                     "the RoleBinding in effect",

@@ -172,11 +172,7 @@ public final class RequestAudit {
         if (!recorded()) {
             return;
         }
-        if (responseStatus == null) {
-            responseStatus = JSON.createObjectNode();
-            responseStatus.putObject("metadata");
-            responseStatus.put("code", code);
-        }
+        ensureStatus(code);
         if (decision.level().atLeast(AuditLevel.RequestResponse)
                 && attributes.resourceRequest()
                 && contentType != null
@@ -217,32 +213,12 @@ public final class RequestAudit {
 
     /** The response ended (or its connection closed first): ResponseComplete, once. */
     public void complete(int code) {
-        if (done) {
-            return;
-        }
-        done = true;
-        if (recorded()) {
-            ensureStatus(code);
-            emit(AuditStage.ResponseComplete);
-        }
+        finish(AuditStage.ResponseComplete, null, code, null);
     }
 
     /** The server failed on its own: a Panic event in place of ResponseComplete. */
     public void panic(String message) {
-        if (done) {
-            return;
-        }
-        done = true;
-        if (recorded()) {
-            ObjectNode s = JSON.createObjectNode();
-            s.putObject("metadata");
-            s.put("status", "Failure");
-            s.put("message", "APIServer panic'd: " + message);
-            s.put("reason", "InternalError");
-            s.put("code", 500);
-            responseStatus = s;
-            emit(AuditStage.Panic);
-        }
+        finish(AuditStage.Panic, "InternalError", 500, "APIServer panic'd: " + message);
     }
 
     /**
@@ -250,18 +226,36 @@ public final class RequestAudit {
      * event with code 401 and the methods tried.
      */
     public void unauthenticated(String attempted) {
+        finish(AuditStage.ResponseStarted, null, 401, "Authentication failed, attempted: " + attempted);
+    }
+
+    /**
+     * The request's last event, once: at {@code stage}, with the status recorded so far, or (with
+     * a {@code message}) a Status of {@code code} saying it, a Failure when {@code reason} is given.
+     */
+    private void finish(AuditStage stage, String reason, int code, String message) {
         if (done) {
             return;
         }
         done = true;
-        if (recorded()) {
+        if (!recorded()) {
+            return;
+        }
+        if (message != null) {
             ObjectNode s = JSON.createObjectNode();
             s.putObject("metadata");
-            s.put("message", "Authentication failed, attempted: " + attempted);
-            s.put("code", 401);
+            if (reason != null) {
+                s.put("status", "Failure");
+            }
+            s.put("message", message);
+            if (reason != null) {
+                s.put("reason", reason);
+            }
+            s.put("code", code);
             responseStatus = s;
-            emit(AuditStage.ResponseStarted);
         }
+        ensureStatus(code);
+        emit(stage);
     }
 
     private boolean longRunning() {
