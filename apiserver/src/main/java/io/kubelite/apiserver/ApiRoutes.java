@@ -109,7 +109,9 @@ final class ApiRoutes {
         if (r.audit() == null) {
             return;
         }
-        r.admission().auditAnnotations().forEach(r.audit()::annotate);
+        if (r.audit().recorded()) {
+            r.admission().auditAnnotations().forEach(r.audit()::annotate);
+        }
         r.audit().complete(r.http().response().getStatusCode());
     }
 

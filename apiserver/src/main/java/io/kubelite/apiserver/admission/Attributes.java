@@ -33,6 +33,13 @@ public record Attributes(
         return resource.equals(r) && subresource == null;
     }
 
+    /** The name a refusal names: the object's, else its generateName (a create may have no name yet). */
+    @SuppressWarnings("unchecked")
+    public String objectName() {
+        io.kubelite.api.ObjectMeta m = ((Resource<Message>) resource).meta(object);
+        return m.getName().isEmpty() ? m.getGenerateName() : m.getName();
+    }
+
     /** Adds a warning for the client. */
     public void warn(String warning) {
         record.warn(warning);

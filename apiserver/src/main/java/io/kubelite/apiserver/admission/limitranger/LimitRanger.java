@@ -56,13 +56,7 @@ public final class LimitRanger implements MutatingAdmission, ValidatingAdmission
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public CompletableFuture<Void> validate(Attributes a) {
-        return validate(ctx, (Resource) a.resource(), a.namespace(), nameOf(a), a.object());
-    }
-
-    /** The name a refusal names: the object's, else its generateName. */
-    static String nameOf(Attributes a) {
-        io.kubelite.api.ObjectMeta m = ((Resource<Message>) a.resource()).meta(a.object());
-        return m.getName().isEmpty() ? m.getGenerateName() : m.getName();
+        return validate(ctx, (Resource) a.resource(), a.namespace(), a.objectName(), a.object());
     }
 
     /** {@code obj} with the defaults of {@code ns}'s LimitRanges applied (pods only). */

@@ -50,9 +50,7 @@ public final class QuotaAdmission implements ValidatingAdmission {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public CompletableFuture<Void> validate(Attributes a) {
-        io.kubelite.api.ObjectMeta m = ((Resource<Message>) a.resource()).meta(a.object());
-        String name = m.getName().isEmpty() ? m.getGenerateName() : m.getName();
-        return admitCreate(ctx, (Resource) a.resource(), a.namespace(), name, a.object());
+        return admitCreate(ctx, (Resource) a.resource(), a.namespace(), a.objectName(), a.object());
     }
 
     /**
