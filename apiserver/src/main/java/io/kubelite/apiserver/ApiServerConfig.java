@@ -55,167 +55,167 @@ public record ApiServerConfig(
      * request authorized ({@code AlwaysAllow}; {@link #withAuthorization} for RBAC).
      */
     public static ApiServerConfig local() {
-        return new ApiServerConfig(
-                "127.0.0.1",
-                0,
-                Map.of(),
-                true,
-                null,
-                null,
-                null,
-                400,
-                10_000,
-                Duration.ofSeconds(60),
-                2,
-                DEFAULT_BODY_LIMIT,
-                RuntimeConfig.defaults(),
-                AuthorizationMode.ALWAYS_ALLOW);
+        return new Builder().build();
+    }
+
+    /** A builder holding this config's settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public ApiServerConfig withTokens(Map<String, Auth.User> tokens, boolean anonymous) {
-        return new ApiServerConfig(
-                bindAddress,
-                port,
-                tokens,
-                anonymous,
-                tlsCertFile,
-                tlsKeyFile,
-                clientCaFile,
-                maxInFlight,
-                watchCacheSize,
-                bookmarkInterval,
-                eventLoops,
-                bodyLimit,
-                runtimeConfig,
-                authorizationMode);
+        return toBuilder().staticTokens(tokens).anonymousAuth(anonymous).build();
     }
 
     public ApiServerConfig withMaxInFlight(int n) {
-        return new ApiServerConfig(
-                bindAddress,
-                port,
-                staticTokens,
-                anonymousAuth,
-                tlsCertFile,
-                tlsKeyFile,
-                clientCaFile,
-                n,
-                watchCacheSize,
-                bookmarkInterval,
-                eventLoops,
-                bodyLimit,
-                runtimeConfig,
-                authorizationMode);
+        return toBuilder().maxInFlight(n).build();
     }
 
     public ApiServerConfig withBookmarkInterval(Duration d) {
-        return new ApiServerConfig(
-                bindAddress,
-                port,
-                staticTokens,
-                anonymousAuth,
-                tlsCertFile,
-                tlsKeyFile,
-                clientCaFile,
-                maxInFlight,
-                watchCacheSize,
-                d,
-                eventLoops,
-                bodyLimit,
-                runtimeConfig,
-                authorizationMode);
+        return toBuilder().bookmarkInterval(d).build();
     }
 
     public ApiServerConfig withWatchCacheSize(int n) {
-        return new ApiServerConfig(
-                bindAddress,
-                port,
-                staticTokens,
-                anonymousAuth,
-                tlsCertFile,
-                tlsKeyFile,
-                clientCaFile,
-                maxInFlight,
-                n,
-                bookmarkInterval,
-                eventLoops,
-                bodyLimit,
-                runtimeConfig,
-                authorizationMode);
+        return toBuilder().watchCacheSize(n).build();
     }
 
     public ApiServerConfig withTls(Path cert, Path key) {
-        return new ApiServerConfig(
-                bindAddress,
-                port,
-                staticTokens,
-                anonymousAuth,
-                cert,
-                key,
-                clientCaFile,
-                maxInFlight,
-                watchCacheSize,
-                bookmarkInterval,
-                eventLoops,
-                bodyLimit,
-                runtimeConfig,
-                authorizationMode);
+        return toBuilder().tls(cert, key).build();
     }
 
     /** Client-certificate authentication against the CAs of {@code caFile} (TLS must be on). */
     public ApiServerConfig withClientCa(Path caFile) {
-        return new ApiServerConfig(
-                bindAddress,
-                port,
-                staticTokens,
-                anonymousAuth,
-                tlsCertFile,
-                tlsKeyFile,
-                caFile,
-                maxInFlight,
-                watchCacheSize,
-                bookmarkInterval,
-                eventLoops,
-                bodyLimit,
-                runtimeConfig,
-                authorizationMode);
+        return toBuilder().clientCaFile(caFile).build();
     }
 
     /** Serves the built-in group-versions {@code c} enables ({@code --runtime-config}). */
     public ApiServerConfig withRuntimeConfig(RuntimeConfig c) {
-        return new ApiServerConfig(
-                bindAddress,
-                port,
-                staticTokens,
-                anonymousAuth,
-                tlsCertFile,
-                tlsKeyFile,
-                clientCaFile,
-                maxInFlight,
-                watchCacheSize,
-                bookmarkInterval,
-                eventLoops,
-                bodyLimit,
-                c,
-                authorizationMode);
+        return toBuilder().runtimeConfig(c).build();
     }
 
     /** Authorizes requests by {@code mode} ({@code --authorization-mode}). */
     public ApiServerConfig withAuthorization(AuthorizationMode mode) {
-        return new ApiServerConfig(
-                bindAddress,
-                port,
-                staticTokens,
-                anonymousAuth,
-                tlsCertFile,
-                tlsKeyFile,
-                clientCaFile,
-                maxInFlight,
-                watchCacheSize,
-                bookmarkInterval,
-                eventLoops,
-                bodyLimit,
-                runtimeConfig,
-                mode);
+        return toBuilder().authorizationMode(mode).build();
+    }
+
+    /** Settings one at a time; starts from {@link #local()}'s defaults. */
+    public static final class Builder {
+        private String bindAddress = "127.0.0.1";
+        private int port;
+        private Map<String, Auth.User> staticTokens = Map.of();
+        private boolean anonymousAuth = true;
+        private Path tlsCertFile;
+        private Path tlsKeyFile;
+        private Path clientCaFile;
+        private int maxInFlight = 400;
+        private int watchCacheSize = 10_000;
+        private Duration bookmarkInterval = Duration.ofSeconds(60);
+        private int eventLoops = 2;
+        private int bodyLimit = DEFAULT_BODY_LIMIT;
+        private RuntimeConfig runtimeConfig = RuntimeConfig.defaults();
+        private AuthorizationMode authorizationMode = AuthorizationMode.ALWAYS_ALLOW;
+
+        public Builder() {}
+
+        private Builder(ApiServerConfig c) {
+            bindAddress = c.bindAddress;
+            port = c.port;
+            staticTokens = c.staticTokens;
+            anonymousAuth = c.anonymousAuth;
+            tlsCertFile = c.tlsCertFile;
+            tlsKeyFile = c.tlsKeyFile;
+            clientCaFile = c.clientCaFile;
+            maxInFlight = c.maxInFlight;
+            watchCacheSize = c.watchCacheSize;
+            bookmarkInterval = c.bookmarkInterval;
+            eventLoops = c.eventLoops;
+            bodyLimit = c.bodyLimit;
+            runtimeConfig = c.runtimeConfig;
+            authorizationMode = c.authorizationMode;
+        }
+
+        public Builder bindAddress(String v) {
+            bindAddress = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder staticTokens(Map<String, Auth.User> v) {
+            staticTokens = v;
+            return this;
+        }
+
+        public Builder anonymousAuth(boolean v) {
+            anonymousAuth = v;
+            return this;
+        }
+
+        public Builder tls(Path cert, Path key) {
+            tlsCertFile = cert;
+            tlsKeyFile = key;
+            return this;
+        }
+
+        public Builder clientCaFile(Path v) {
+            clientCaFile = v;
+            return this;
+        }
+
+        public Builder maxInFlight(int v) {
+            maxInFlight = v;
+            return this;
+        }
+
+        public Builder watchCacheSize(int v) {
+            watchCacheSize = v;
+            return this;
+        }
+
+        public Builder bookmarkInterval(Duration v) {
+            bookmarkInterval = v;
+            return this;
+        }
+
+        public Builder eventLoops(int v) {
+            eventLoops = v;
+            return this;
+        }
+
+        public Builder bodyLimit(int v) {
+            bodyLimit = v;
+            return this;
+        }
+
+        public Builder runtimeConfig(RuntimeConfig v) {
+            runtimeConfig = v;
+            return this;
+        }
+
+        public Builder authorizationMode(AuthorizationMode v) {
+            authorizationMode = v;
+            return this;
+        }
+
+        public ApiServerConfig build() {
+            return new ApiServerConfig(
+                    bindAddress,
+                    port,
+                    staticTokens,
+                    anonymousAuth,
+                    tlsCertFile,
+                    tlsKeyFile,
+                    clientCaFile,
+                    maxInFlight,
+                    watchCacheSize,
+                    bookmarkInterval,
+                    eventLoops,
+                    bodyLimit,
+                    runtimeConfig,
+                    authorizationMode);
+        }
     }
 }

@@ -317,21 +317,20 @@ public final class ApiServerMain implements Callable<Integer> {
                     + " do not authenticate and TokenRequest is not served");
         }
         Map<String, Auth.User> tokens = tokenFile == null ? Map.of() : Auth.readTokenFile(tokenFile);
-        ApiServerConfig config = new ApiServerConfig(
-                bindAddress,
-                port,
-                tokens,
-                anonymous,
-                tlsCert,
-                tlsKey,
-                clientCa,
-                maxInFlight,
-                watchCacheSize,
-                bookmarkInterval,
-                eventLoops,
-                ApiServerConfig.DEFAULT_BODY_LIMIT,
-                versions,
-                authorizationMode);
+        ApiServerConfig config = new ApiServerConfig.Builder()
+                .bindAddress(bindAddress)
+                .port(port)
+                .staticTokens(tokens)
+                .anonymousAuth(anonymous)
+                .tls(tlsCert, tlsKey)
+                .clientCaFile(clientCa)
+                .maxInFlight(maxInFlight)
+                .watchCacheSize(watchCacheSize)
+                .bookmarkInterval(bookmarkInterval)
+                .eventLoops(eventLoops)
+                .runtimeConfig(versions)
+                .authorizationMode(authorizationMode)
+                .build();
         return new ComponentMain(
                         "apiserver",
                         new ApiServer(config)
