@@ -39,7 +39,21 @@ public final class ApiException extends RuntimeException {
             String kind,
             List<FieldError> causes,
             Integer retryAfterSeconds) {
-        super(message, null, false, false);
+        this(code, reason, message, name, group, kind, causes, retryAfterSeconds, null);
+    }
+
+    /** As the other constructor, keeping {@code cause}: what failed inside, for the server's log only. */
+    private ApiException(
+            int code,
+            String reason,
+            String message,
+            String name,
+            String group,
+            String kind,
+            List<FieldError> causes,
+            Integer retryAfterSeconds,
+            Throwable cause) {
+        super(message, cause, false, false);
         this.code = code;
         this.reason = reason;
         this.name = name;
@@ -176,9 +190,18 @@ public final class ApiException extends RuntimeException {
         if (c instanceof IllegalArgumentException) {
             return badRequest(c.getMessage());
         }
-        String what = c == null ? String.valueOf(t) : c.getClass().getSimpleName() + ": " + c.getMessage();
+        // what failed inside is for the server's log (Request logs the cause), not for the client
         return new ApiException(
-                500, "InternalError", "Internal error occurred: " + what, name, group, kind, List.of(), null);
+                500,
+                "InternalError",
+                "Internal error occurred: this request caused the API server to fail unexpectedly;"
+                        + " look in its log for details",
+                name,
+                group,
+                kind,
+                List.of(),
+                null,
+                t);
     }
 
     /** Store messages name the plural; for grouped resources kube says {@code replicasets.apps}. */

@@ -17,6 +17,9 @@ public record PathInfo(
     /** Null when the path names no served resource (404). Unserved versions are 404 with a message. */
     public static PathInfo parse(ServedKinds kinds, String path) {
         String[] all = path.substring(1).split("/");
+        if (all.length == 0) {
+            return null; // only slashes
+        }
         int i;
         String group;
         String version;

@@ -136,7 +136,6 @@ public final class Request {
         } catch (ApiException e) {
             fail(e);
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", req.method(), req.uri(), e);
             if (audit != null) {
                 audit.panic(e.toString());
             }
@@ -146,7 +145,11 @@ public final class Request {
 
     public void fail(ApiException e) {
         if (e.code() >= 500 && e.code() != 503) {
-            LOG.warn("{} {} -> {} {}", req.method(), req.uri(), e.code(), e.getMessage());
+            if (e.getCause() != null) {
+                LOG.error("{} {} -> {} {}", req.method(), req.uri(), e.code(), e.getMessage(), e.getCause());
+            } else {
+                LOG.warn("{} {} -> {} {}", req.method(), req.uri(), e.code(), e.getMessage());
+            }
         }
         if (e.retryAfterSeconds() != null) {
             req.response().putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
@@ -179,9 +182,28 @@ public final class Request {
         List<String> all = new ArrayList<>(warnings);
         all.addAll(admission.warnings());
         for (String w : all) {
-            resp.headers().add("Warning", "299 - \"" + w.replace("\"", "\\\"") + "\"");
+            resp.headers().add("Warning", warningHeader(w));
         }
         resp.end(Buffer.buffer(body));
+    }
+
+    /**
+     * kube's {@code 299 - "text"} with the text quoted; a control character (a newline in an
+     * unknown field's name a client sent) is escaped, since a header may not hold it.
+     */
+    static String warningHeader(String text) {
+        StringBuilder b = new StringBuilder("299 - \"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
     }
 
     public void text(int code, String body) {

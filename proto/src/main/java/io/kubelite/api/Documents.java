@@ -96,7 +96,9 @@ final class Documents {
     String where = "";
     if (e.getCause() instanceof MarkedYAMLException m) {
       // SnakeYAML's own message repeats the source with a caret over several lines.
-      reason = (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem();
+      reason =
+          ParserMessages.readable(
+              (m.getContext() == null ? "" : m.getContext() + ": ") + m.getProblem());
       if (m.getProblemMark() != null) {
         where =
             " at line "
@@ -105,7 +107,9 @@ final class Documents {
                 + (m.getProblemMark().getColumn() + 1);
       }
     } else {
-      reason = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+      reason =
+          ParserMessages.readable(
+              e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage());
       JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
       if (at != null) {
         where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
