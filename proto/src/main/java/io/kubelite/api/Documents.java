@@ -5,9 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,14 +18,19 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * Splits JSON or YAML text into documents. Text that starts with '{' or '[' is read as one JSON
  * document first, since JSON errors are clearer; if that fails it is read as YAML (flow-style YAML
  * also starts with '{'). Empty YAML documents are skipped.
+ *
+ * <p>Both readings are held to {@link DocumentLimits}; a text over a limit is refused with the
+ * limit's own wording and is not read the other way, since the other reading would only fail later
+ * with a less clear message. YAML aliases are refused ({@link YamlGuard}).
  */
 final class Documents {
 
   private static final ObjectReader JSON =
-      new ObjectMapper()
+      DocumentLimits.jsonMapper()
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .readerFor(JsonNode.class);
-  private static final ObjectReader YAML = new YAMLMapper().readerFor(JsonNode.class);
+  private static final YAMLFactory YAML_FACTORY = DocumentLimits.yamlFactory();
+  private static final ObjectReader YAML = new YAMLMapper(YAML_FACTORY).readerFor(JsonNode.class);
 
   private Documents() {}
 
@@ -38,9 +44,11 @@ final class Documents {
       try {
         documents = List.of(JSON.readTree(trimmed));
       } catch (IOException jsonError) {
+        refuseIfOverLimits(jsonError);
         try {
           documents = yaml(text);
         } catch (IOException yamlError) {
+          refuseIfOverLimits(yamlError);
           // Report the reading that got further: it is more likely what the author meant.
           throw offset(yamlError) > offset(jsonError)
               ? malformed("YAML", yamlError)
@@ -51,6 +59,7 @@ final class Documents {
       try {
         documents = yaml(text);
       } catch (IOException yamlError) {
+        refuseIfOverLimits(yamlError);
         throw malformed("YAML", yamlError);
       }
     }
@@ -66,7 +75,8 @@ final class Documents {
 
   private static List<JsonNode> yaml(String text) throws IOException {
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = YAML.readValues(text)) {
+    try (MappingIterator<JsonNode> it =
+        YAML.readValues(new YamlGuard((YAMLParser) YAML.createParser(text)))) {
       while (it.hasNextValue()) {
         JsonNode document = it.nextValue();
         if (document != null && !document.isNull() && !document.isMissingNode()) {
@@ -81,6 +91,20 @@ final class Documents {
       throw e;
     }
     return documents;
+  }
+
+  /** Throws the limit's own message when {@code e} is a breach of {@link DocumentLimits}. */
+  private static void refuseIfOverLimits(IOException e) {
+    String limit = DocumentLimits.describe(e);
+    if (limit != null) {
+      throw new ApiJsonException("", limit, e);
+    }
+    if (e instanceof YamlGuard.Refused r) {
+      JsonLocation at = r.getLocation();
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new ApiJsonException("", r.getOriginalMessage() + where, e);
+    }
   }
 
   private static long offset(IOException e) {
