@@ -13,7 +13,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  * nest, how many tokens it may hold and how long a field name may be. The request body limit (3
  * MiB) bounds the bytes; these bound what a small body can make the server do: recurse (every
  * reader and writer of a tree recurses once per level) and allocate (a tree node costs tens of
- * bytes per token of two).
+ * bytes per token of two). They apply to what clients send ({@link ApiJson#requestDocuments}, the
+ * API server's request bodies), not to what the server stored or answered.
  *
  * <p>The numbers are far above what any real manifest needs and far below what could exhaust a
  * thread's stack or the heap. {@link #constraints()} applies them to Jackson's JSON and YAML
@@ -85,14 +86,19 @@ public final class DocumentLimits {
    * path through it is looser.
    */
   public static YAMLFactory yamlFactory() {
+    return yamlFactory(CONSTRAINTS);
+  }
+
+  /** A YAML factory with {@code constraints}, SnakeYAML's options matched to them. */
+  static YAMLFactory yamlFactory(StreamReadConstraints constraints) {
     LoaderOptions loader = new LoaderOptions();
-    loader.setNestingDepthLimit(MAX_DEPTH);
+    loader.setNestingDepthLimit(constraints.getMaxNestingDepth());
     loader.setMaxAliasesForCollections(0);
     loader.setAllowRecursiveKeys(false);
     loader.setCodePointLimit(MAX_YAML_CODE_POINTS);
     return YAMLFactory.builder()
         .loaderOptions(loader)
-        .streamReadConstraints(CONSTRAINTS)
+        .streamReadConstraints(constraints)
         // new YAMLFactory() has it on, the builder (Jackson 2.18) not: an empty document stays null
         .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
         .build();

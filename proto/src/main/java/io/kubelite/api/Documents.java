@@ -1,12 +1,14 @@
 package io.kubelite.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
@@ -19,22 +21,36 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * document first, since JSON errors are clearer; if that fails it is read as YAML (flow-style YAML
  * also starts with '{'). Empty YAML documents are skipped.
  *
- * <p>Both readings are held to {@link DocumentLimits}; a text over a limit is refused with the
- * limit's own wording and is not read the other way, since the other reading would only fail later
- * with a less clear message. YAML aliases are refused ({@link YamlGuard}).
+ * <p>A client's text ({@link #REQUEST}) is held to {@link DocumentLimits} in both readings; a text
+ * over a limit is refused with the limit's own wording and is not read the other way, since the
+ * other reading would only fail later with a less clear message. Other text ({@link #ANY}: stored
+ * objects, whose managed fields nest a few levels deeper than the object a client sent) keeps
+ * Jackson's own bounds. YAML aliases are refused in both ({@link YamlGuard}).
  */
 final class Documents {
 
-  private static final ObjectReader JSON =
-      DocumentLimits.jsonMapper()
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .readerFor(JsonNode.class);
-  private static final YAMLFactory YAML_FACTORY = DocumentLimits.yamlFactory();
-  private static final ObjectReader YAML = new YAMLMapper(YAML_FACTORY).readerFor(JsonNode.class);
+  /** Text from anywhere (stored objects, files, the server's answers): Jackson's own bounds. */
+  static final Documents ANY = new Documents(StreamReadConstraints.defaults(), false);
 
-  private Documents() {}
+  /** A client's request body: held to {@link DocumentLimits}, a breach worded by them. */
+  static final Documents REQUEST = new Documents(DocumentLimits.constraints(), true);
 
-  static List<JsonNode> split(String text) {
+  private final ObjectReader json;
+  private final ObjectReader yaml;
+  private final int maxNameLength;
+  private final boolean worded;
+
+  private Documents(StreamReadConstraints constraints, boolean worded) {
+    this.json =
+        new ObjectMapper(JsonFactory.builder().streamReadConstraints(constraints).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .readerFor(JsonNode.class);
+    this.yaml = new YAMLMapper(DocumentLimits.yamlFactory(constraints)).readerFor(JsonNode.class);
+    this.maxNameLength = constraints.getMaxNameLength();
+    this.worded = worded;
+  }
+
+  List<JsonNode> split(String text) {
     if (text == null) {
       throw new ApiJsonException("", "no document: the text is null");
     }
@@ -42,7 +58,7 @@ final class Documents {
     List<JsonNode> documents;
     if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
       try {
-        documents = List.of(JSON.readTree(trimmed));
+        documents = List.of(json.readTree(trimmed));
       } catch (IOException jsonError) {
         refuseIfOverLimits(jsonError);
         try {
@@ -73,10 +89,10 @@ final class Documents {
     return documents;
   }
 
-  private static List<JsonNode> yaml(String text) throws IOException {
+  private List<JsonNode> yaml(String text) throws IOException {
     List<JsonNode> documents = new ArrayList<>();
     try (MappingIterator<JsonNode> it =
-        YAML.readValues(new YamlGuard((YAMLParser) YAML.createParser(text)))) {
+        yaml.readValues(new YamlGuard((YAMLParser) yaml.createParser(text), maxNameLength))) {
       while (it.hasNextValue()) {
         JsonNode document = it.nextValue();
         if (document != null && !document.isNull() && !document.isMissingNode()) {
@@ -94,8 +110,8 @@ final class Documents {
   }
 
   /** Throws the limit's own message when {@code e} is a breach of {@link DocumentLimits}. */
-  private static void refuseIfOverLimits(IOException e) {
-    String limit = DocumentLimits.describe(e);
+  private void refuseIfOverLimits(IOException e) {
+    String limit = worded ? DocumentLimits.describe(e) : null;
     if (limit != null) {
       throw new ApiJsonException("", limit, e);
     }

@@ -13,8 +13,8 @@ import java.io.IOException;
  * A YAML parser that refuses what Jackson's YAML parser lets through unchecked: aliases ({@code
  * *name}), which it would read as the plain string {@code name} (kube expands them; silently
  * different data is worse than a refusal, and expanding them is how a small "billion laughs" body
- * grows without bound), and field names over {@link DocumentLimits#MAX_NAME_LENGTH}, which its read
- * constraints check for JSON only.
+ * grows without bound), and field names longer than the read constraints allow, which Jackson
+ * checks for JSON only.
  *
  * <p>Every way to advance the parser goes through {@link #nextToken()}, so no token escapes the
  * checks whichever method a deserializer calls.
@@ -29,10 +29,12 @@ final class YamlGuard extends JsonParserDelegate {
   }
 
   private final YAMLParser yaml;
+  private final int maxNameLength;
 
-  YamlGuard(YAMLParser yaml) {
+  YamlGuard(YAMLParser yaml, int maxNameLength) {
     super(yaml);
     this.yaml = yaml;
+    this.maxNameLength = maxNameLength;
   }
 
   @Override
@@ -42,10 +44,9 @@ final class YamlGuard extends JsonParserDelegate {
       throw new Refused(
           "YAML aliases are not supported (*" + yaml.getText() + ")", yaml.currentLocation());
     }
-    if (t == JsonToken.FIELD_NAME && yaml.currentName().length() > DocumentLimits.MAX_NAME_LENGTH) {
+    if (t == JsonToken.FIELD_NAME && yaml.currentName().length() > maxNameLength) {
       throw new Refused(
-          "a field name is longer than " + DocumentLimits.MAX_NAME_LENGTH + " characters",
-          yaml.currentLocation());
+          "a field name is longer than " + maxNameLength + " characters", yaml.currentLocation());
     }
     return t;
   }

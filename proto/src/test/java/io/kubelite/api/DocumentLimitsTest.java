@@ -1,6 +1,7 @@
 package io.kubelite.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -8,9 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link DocumentLimits} as {@link ApiJson#documents} enforces them, in JSON, flow YAML and block
- * YAML alike: a document at each limit is read, one past it is refused with the limit's own wording
- * (never Jackson's, which names its classes), and YAML aliases cannot expand a small text.
+ * {@link DocumentLimits} as {@link ApiJson#requestDocuments} enforces them, in JSON, flow YAML and
+ * block YAML alike: a document at each limit is read, one past it is refused with the limit's own
+ * wording (never Jackson's, which names its classes), and YAML aliases cannot expand a small text.
  */
 class DocumentLimitsTest {
   private static final int DEPTH = DocumentLimits.MAX_DEPTH;
@@ -40,7 +41,7 @@ class DocumentLimitsTest {
 
   static String refusal(String text) {
     try {
-      ApiJson.documents(text);
+      ApiJson.requestDocuments(text);
     } catch (ApiJsonException e) {
       return e.getMessage();
     }
@@ -49,11 +50,11 @@ class DocumentLimitsTest {
 
   @Test
   void aDocumentAtTheDepthLimitIsReadInEveryFormat() {
-    assertThat(depthOf(ApiJson.documents(nestedJson(DEPTH)).get(0))).isEqualTo(DEPTH);
-    assertThat(depthOf(ApiJson.documents(nestedYaml(DEPTH)).get(0))).isEqualTo(DEPTH);
+    assertThat(depthOf(ApiJson.requestDocuments(nestedJson(DEPTH)).get(0))).isEqualTo(DEPTH);
+    assertThat(depthOf(ApiJson.requestDocuments(nestedYaml(DEPTH)).get(0))).isEqualTo(DEPTH);
     // flow-style YAML that is not JSON (unquoted keys) is read by the YAML reader alone
     String flow = "{a: ".repeat(DEPTH) + "1" + "}".repeat(DEPTH);
-    assertThat(depthOf(ApiJson.documents(flow).get(0))).isEqualTo(DEPTH);
+    assertThat(depthOf(ApiJson.requestDocuments(flow).get(0))).isEqualTo(DEPTH);
   }
 
   @Test
@@ -82,7 +83,7 @@ class DocumentLimitsTest {
     assertThat(refusal(yaml)).isEqualTo(expected);
     // just under the limit is read
     String atLimit = "{\"v\":[" + "0,".repeat(n - 6) + "0]}";
-    assertThat(ApiJson.documents(atLimit).get(0).get("v").size()).isEqualTo(n - 5);
+    assertThat(ApiJson.requestDocuments(atLimit).get(0).get("v").size()).isEqualTo(n - 5);
   }
 
   @Test
@@ -94,7 +95,7 @@ class DocumentLimitsTest {
     // YAML's implicit keys stop at 1024 characters; an explicit key ("? ") has no such bound
     assertThat(refusal("? " + name + "\n: 1\n")).startsWith(expected);
     String longest = "n".repeat(DocumentLimits.MAX_NAME_LENGTH);
-    assertThat(ApiJson.documents("? " + longest + "\n: 1\n").get(0).has(longest)).isTrue();
+    assertThat(ApiJson.requestDocuments("? " + longest + "\n: 1\n").get(0).has(longest)).isTrue();
   }
 
   /** Ten levels of ten aliases each: 10^10 strings if expanded, 400 bytes as sent. */
@@ -117,7 +118,19 @@ class DocumentLimitsTest {
     assertThat(refusal("{a: &x [1, 2], b: *x}")).startsWith("YAML aliases are not supported (*x)");
     assertThat(refusal("a: &x 1\n---\nb: *x\n")).startsWith("YAML aliases are not supported (*x)");
     // an anchor alone changes nothing and is read
-    assertThat(ApiJson.documents("a: &x 1\n").get(0).toString()).isEqualTo("{\"a\":1}");
+    assertThat(ApiJson.requestDocuments("a: &x 1\n").get(0).toString()).isEqualTo("{\"a\":1}");
+  }
+
+  @Test
+  void textThatIsNotARequestKeepsJacksonsBounds() {
+    // a stored object's managedFields nest a few levels deeper than the object a client sent
+    assertThat(depthOf(ApiJson.documents(nestedJson(DEPTH + 10)).get(0))).isEqualTo(DEPTH + 10);
+    String json = "{\"v\":[" + "0,".repeat(DocumentLimits.MAX_TOKENS) + "0]}";
+    assertThat(ApiJson.documents(json).get(0).get("v").size())
+        .isEqualTo(DocumentLimits.MAX_TOKENS + 1);
+    // aliases are refused everywhere: read as their anchor's name, they would be different data
+    assertThatThrownBy(() -> ApiJson.documents("a: &x 1\nb: *x\n"))
+        .hasMessageStartingWith("YAML aliases are not supported (*x)");
   }
 
   @Test
@@ -173,7 +186,7 @@ class DocumentLimitsTest {
     assertThat(written.get().get(0)).contains(nestedJson(DEPTH - 5));
     assertThat(written.get().get(2)).contains(nestedJson(DEPTH - 1));
     // what was written reads back: the limit holds for the server's own output
-    assertThat(ApiJson.documents(written.get().get(1))).hasSize(1);
-    assertThat(ApiJson.documents(written.get().get(3))).hasSize(1);
+    assertThat(ApiJson.requestDocuments(written.get().get(1))).hasSize(1);
+    assertThat(ApiJson.requestDocuments(written.get().get(3))).hasSize(1);
   }
 }
