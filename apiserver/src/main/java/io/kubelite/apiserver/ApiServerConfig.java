@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param bodyLimit         largest request body accepted (kube-apiserver: 3 MiB)
  * @param runtimeConfig     which built-in group-versions are served ({@code --runtime-config})
  * @param authorizationMode how requests are authorized ({@code --authorization-mode})
+ * @param maxWatchesPerUser watches one user may have open at once before 429; 0: no limit
+ *                          ({@code --max-watches-per-user}, see {@link WatchQuota})
  */
 public record ApiServerConfig(
         String bindAddress,
@@ -38,13 +40,24 @@ public record ApiServerConfig(
         int eventLoops,
         int bodyLimit,
         RuntimeConfig runtimeConfig,
-        AuthorizationMode authorizationMode) {
+        AuthorizationMode authorizationMode,
+        int maxWatchesPerUser) {
     public static final int DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
+    /**
+     * Far above what an informer-heavy client opens (kube-controller-manager follows about 40
+     * resource types, one watch each), low enough that one user cannot hold thousands of
+     * watch buffers.
+     */
+    public static final int DEFAULT_MAX_WATCHES_PER_USER = 200;
 
     public ApiServerConfig {
         staticTokens = Map.copyOf(staticTokens);
         Objects.requireNonNull(runtimeConfig);
         Objects.requireNonNull(authorizationMode);
+        if (maxWatchesPerUser < 0) {
+            throw new IllegalArgumentException(
+                    "maxWatchesPerUser must be 0 (no limit) or more, got " + maxWatchesPerUser);
+        }
         if (clientCaFile != null && tlsCertFile == null) {
             throw new IllegalArgumentException("a client CA needs TLS: client certificates come with the handshake");
         }
@@ -114,6 +127,7 @@ public record ApiServerConfig(
         private int bodyLimit = DEFAULT_BODY_LIMIT;
         private RuntimeConfig runtimeConfig = RuntimeConfig.defaults();
         private AuthorizationMode authorizationMode = AuthorizationMode.ALWAYS_ALLOW;
+        private int maxWatchesPerUser = DEFAULT_MAX_WATCHES_PER_USER;
 
         public Builder() {}
 
@@ -132,6 +146,7 @@ public record ApiServerConfig(
             bodyLimit = c.bodyLimit;
             runtimeConfig = c.runtimeConfig;
             authorizationMode = c.authorizationMode;
+            maxWatchesPerUser = c.maxWatchesPerUser;
         }
 
         public Builder bindAddress(String v) {
@@ -200,6 +215,11 @@ public record ApiServerConfig(
             return this;
         }
 
+        public Builder maxWatchesPerUser(int v) {
+            maxWatchesPerUser = v;
+            return this;
+        }
+
         public ApiServerConfig build() {
             return new ApiServerConfig(
                     bindAddress,
@@ -215,7 +235,8 @@ public record ApiServerConfig(
                     eventLoops,
                     bodyLimit,
                     runtimeConfig,
-                    authorizationMode);
+                    authorizationMode,
+                    maxWatchesPerUser);
         }
     }
 }

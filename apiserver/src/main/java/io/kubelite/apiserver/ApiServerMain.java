@@ -145,6 +145,13 @@ public final class ApiServerMain implements Callable<Integer> {
     int maxInFlight;
 
     @Option(
+            names = "--max-watches-per-user",
+            defaultValue = "" + ApiServerConfig.DEFAULT_MAX_WATCHES_PER_USER,
+            description = "Watches one user may have open at once before 429, system:masters included; 0: no "
+                    + "limit (default: ${DEFAULT-VALUE}).")
+    int maxWatchesPerUser;
+
+    @Option(
             names = "--watch-cache-size",
             defaultValue = "10000",
             description = "Change history kept per resource (default: ${DEFAULT-VALUE}).")
@@ -325,6 +332,7 @@ public final class ApiServerMain implements Callable<Integer> {
                 .tls(tlsCert, tlsKey)
                 .clientCaFile(clientCa)
                 .maxInFlight(maxInFlight)
+                .maxWatchesPerUser(maxWatchesPerUser)
                 .watchCacheSize(watchCacheSize)
                 .bookmarkInterval(bookmarkInterval)
                 .eventLoops(eventLoops)

@@ -105,7 +105,7 @@ final class ApplyHandler<T extends Message> {
         }
         List<JsonNode> docs;
         try {
-            docs = ApiJson.documents(body);
+            docs = ApiJson.requestDocuments(body);
         } catch (ApiJsonException e) {
             throw ApiException.badRequest("error decoding YAML: " + e.getMessage());
         }

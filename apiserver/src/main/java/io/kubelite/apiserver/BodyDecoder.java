@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.ApiJsonException;
+import io.kubelite.api.DocumentLimits;
 import io.kubelite.api.Parsed;
 import io.kubelite.api.TypeMeta;
 import io.kubelite.kinds.Kind;
@@ -71,7 +72,7 @@ public final class BodyDecoder<M extends Message> {
         }
         List<JsonNode> docs;
         try {
-            docs = ApiJson.documents(text);
+            docs = ApiJson.requestDocuments(text);
         } catch (ApiJsonException e) {
             throw ApiException.badRequest("error decoding the request body: " + e.getMessage());
         }
@@ -137,14 +138,16 @@ public final class BodyDecoder<M extends Message> {
 
     /**
      * Reads a body that is JSON only and not an API object (a patch, a Scale, DeleteOptions);
-     * a syntax error is a 400 "error decoding {@code what}: ...". Returns Jackson's tree as
-     * is: a missing node for empty text.
+     * a syntax error is a 400 "error decoding {@code what}: ...", as is a text over
+     * {@link DocumentLimits} (worded by them). Returns Jackson's tree as is: a missing node
+     * for empty text.
      */
     public static JsonNode json(String text, String what) {
         try {
             return Codec.MAPPER.readTree(text);
         } catch (Exception e) {
-            throw ApiException.badRequest("error decoding " + what + ": " + e.getMessage());
+            String limit = DocumentLimits.describe(e);
+            throw ApiException.badRequest("error decoding " + what + ": " + (limit != null ? limit : e.getMessage()));
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
+import io.kubelite.api.DocumentLimits;
 import io.kubelite.kinds.Resource;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +19,11 @@ import java.util.List;
  * as kube-apiserver's typed lists have), a list, and watch event lines.
  */
 public final class Codec {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Writes as Jackson does; reads within {@link DocumentLimits}, since what it reads (patches,
+     * DeleteOptions, Scale, a protobuf body's FieldsV1) comes from clients.
+     */
+    public static final ObjectMapper MAPPER = DocumentLimits.jsonMapper();
 
     private Codec() {}
 

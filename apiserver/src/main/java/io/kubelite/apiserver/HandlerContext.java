@@ -42,6 +42,7 @@ public final class HandlerContext {
     private final EscalationCheck escalation;
     private final ServiceAccountIssuing serviceAccountIssuing;
     private final Map<Context, LoopBatch> loopBatches = new ConcurrentHashMap<>();
+    private final WatchQuota watchQuota;
     private WebSocketClient kubeletWebSockets;
 
     HandlerContext(
@@ -70,8 +71,14 @@ public final class HandlerContext {
         this.authorizer = authorizer;
         this.escalation = escalation;
         this.serviceAccountIssuing = serviceAccountIssuing;
+        this.watchQuota = new WatchQuota(config.maxWatchesPerUser());
         // the plugins only keep this context; they use it per request, once it is built
         this.admission = AdmissionPlugins.chain(this, disabledAdmission);
+    }
+
+    /** The watches each user has open, against {@code --max-watches-per-user}. */
+    WatchQuota watchQuota() {
+        return watchQuota;
     }
 
     /** Who may do what ({@code --authorization-mode}). */

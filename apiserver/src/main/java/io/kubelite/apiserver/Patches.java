@@ -272,10 +272,26 @@ public final class Patches {
         return out;
     }
 
-    /** Applies a JSON patch (add, remove, replace, move, copy, test). */
+    /**
+     * Most operations in one JSON patch, as kube-apiserver allows: each may copy a subtree, so
+     * the count bounds the work a patch of a given size can ask for.
+     */
+    public static final int MAX_JSON_PATCH_OPERATIONS = 10_000;
+
+    /**
+     * Applies a JSON patch (add, remove, replace, move, copy, test). More than
+     * {@link #MAX_JSON_PATCH_OPERATIONS} is kube's 413, before any is applied.
+     */
     public static JsonNode jsonPatch(JsonNode target, JsonNode patch) {
         if (!patch.isArray()) {
             throw ApiException.badRequest("json patch must be an array of operations");
+        }
+        if (patch.size() > MAX_JSON_PATCH_OPERATIONS) {
+            throw ApiException.of(
+                    413,
+                    "RequestEntityTooLarge",
+                    "Request entity too large: The allowed maximum operations in a JSON patch is "
+                            + MAX_JSON_PATCH_OPERATIONS + ", got " + patch.size());
         }
         JsonNode doc = target;
         for (JsonNode op : patch) {

@@ -17,7 +17,9 @@ import java.util.function.Predicate;
  * chunked HTTP stream or, when the client asks for an upgrade, over a WebSocket (both
  * through {@link WatchStream}); each event's object is a Table when the Accept header asks
  * for one ({@link OutputMediaType}). Without a resourceVersion the watch first waits until the
- * cache holds everything etcd had acknowledged (see {@link FreshCache}).
+ * cache holds everything etcd had acknowledged (see {@link FreshCache}). Each watch holds a
+ * place in its user's {@link WatchQuota} from the moment it is accepted until it ends, however
+ * it ends.
  */
 final class WatchHandler<T extends Message> {
     private static final int WRITE_QUEUE_BYTES = 16 * 1024 * 1024;
@@ -41,17 +43,42 @@ final class WatchHandler<T extends Message> {
         boolean bookmarks =
                 "true".equalsIgnoreCase(r.param("allowWatchBookmarks")) || "1".equals(r.param("allowWatchBookmarks"));
         long timeout = timeoutMillis();
-        // unset resourceVersion: "start at most recent", which must include every write etcd had
-        // acknowledged when the request came in (kube's consistent read from cache)
-        CompletableFuture<Void> ready = rv == null || rv.isEmpty()
-                ? FreshCache.await(cache, s.store(), s.ctx().vertx())
-                : cache.synced();
+        // taken once no bad parameter can refuse the watch, before any work for it starts; every
+        // way the watch ends gives it back
+        WatchQuota.Slot slot = s.ctx().watchQuota().acquire(user());
+        try {
+            // unset resourceVersion: "start at most recent", which must include every write etcd had
+            // acknowledged when the request came in (kube's consistent read from cache)
+            CompletableFuture<Void> ready = rv == null || rv.isEmpty()
+                    ? FreshCache.await(cache, s.store(), s.ctx().vertx())
+                    : cache.synced();
+            serve(name, format, filter, from, bookmarks, timeout, ready, slot);
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
+    }
+
+    private String user() {
+        return r.user() == null ? "system:anonymous" : r.user().name();
+    }
+
+    private void serve(
+            String name,
+            OutputMediaType format,
+            WatchStream.Selection<T> filter,
+            long from,
+            boolean bookmarks,
+            long timeout,
+            CompletableFuture<Void> ready,
+            WatchQuota.Slot slot) {
         HttpServerRequest req = r.http();
         if (req.canUpgradeToWebSocket()) {
             // fabric8 (and client-go's websocket mode) watch over a WebSocket: one event per text message
             req.toWebSocket()
                     .onComplete(ar -> r.onContext(() -> {
                         if (ar.failed()) {
+                            slot.release();
                             r.fail(ApiException.badRequest(
                                     "websocket upgrade failed: " + ar.cause().getMessage()));
                             return;
@@ -62,6 +89,7 @@ final class WatchHandler<T extends Message> {
                         // upgraded already: a failure can no longer be an HTTP status, so it closes the socket
                         ready.whenComplete((v, err) -> r.onContext(() -> {
                             if (err != null) {
+                                slot.release();
                                 ApiException e = ApiException.from(err, s.resource(), name);
                                 ws.close((short) 1011, e.getMessage());
                             } else {
@@ -72,21 +100,41 @@ final class WatchHandler<T extends Message> {
                                         encoding(format),
                                         bookmarks,
                                         timeout,
-                                        ws::closeHandler);
+                                        ws::closeHandler,
+                                        slot);
                             }
                         }));
                     }));
             return;
         }
+        // a cache that never becomes fresh fails the request (s.then answers the error)
+        ready.whenComplete((v, err) -> {
+            if (err != null) {
+                slot.release();
+            }
+        });
         s.then(ready, name, v -> {
-            HttpServerResponse resp = req.response();
-            resp.setChunked(true)
-                    .setStatusCode(200)
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("Transfer-Encoding", "chunked");
-            resp.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-            resp.write(Buffer.buffer());
-            start(WatchStream.http(resp), from, filter, encoding(format), bookmarks, timeout, resp::closeHandler);
+            try {
+                HttpServerResponse resp = req.response();
+                resp.setChunked(true)
+                        .setStatusCode(200)
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("Transfer-Encoding", "chunked");
+                resp.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+                resp.write(Buffer.buffer());
+                start(
+                        WatchStream.http(resp),
+                        from,
+                        filter,
+                        encoding(format),
+                        bookmarks,
+                        timeout,
+                        resp::closeHandler,
+                        slot);
+            } catch (RuntimeException e) {
+                slot.release();
+                throw e;
+            }
         });
     }
 
@@ -143,8 +191,10 @@ final class WatchHandler<T extends Message> {
             WatchStream.Encoding<T> encoding,
             boolean bookmarks,
             long timeout,
-            Consumer<Handler<Void>> onClose) {
+            Consumer<Handler<Void>> onClose,
+            WatchQuota.Slot slot) {
         if (out.closed()) {
+            slot.release();
             return; // the client left while the watch waited for a fresh cache
         }
         var vertx = s.ctx().vertx();
@@ -161,16 +211,23 @@ final class WatchHandler<T extends Message> {
                 bookmarks,
                 maxPending,
                 () -> {
+                    // the stream's one end: client gone, timeout, too slow, expired, or an error
+                    slot.release();
                     cancel[0].run();
                     if (timer[0] >= 0) {
                         vertx.cancelTimer(timer[0]);
                     }
                 });
-        // close handling first: if it throws (a socket closed meanwhile), no sink is left registered
-        onClose.accept(x -> stream.end());
-        if (timeout > 0) {
-            timer[0] = vertx.setTimer(timeout, x -> stream.end());
+        try {
+            // close handling first: if it throws (a socket closed meanwhile), no sink is left registered
+            onClose.accept(x -> stream.end());
+            if (timeout > 0) {
+                timer[0] = vertx.setTimer(timeout, x -> stream.end());
+            }
+            cancel[0] = cache.watch(from, stream);
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
         }
-        cancel[0] = cache.watch(from, stream);
     }
 }

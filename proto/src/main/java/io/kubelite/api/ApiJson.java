@@ -89,7 +89,17 @@ public final class ApiJson {
    * @throws ApiJsonException if the text is malformed or a document is not an object
    */
   public static List<JsonNode> documents(String text) {
-    return Documents.split(text);
+    return Documents.ANY.split(text);
+  }
+
+  /**
+   * {@link #documents}, for text a client sent: held to {@link DocumentLimits} (depth, tokens, name
+   * length), a breach refused with the limit's own wording.
+   *
+   * @throws ApiJsonException if the text is malformed, over a limit, or a document is not an object
+   */
+  public static List<JsonNode> requestDocuments(String text) {
+    return Documents.REQUEST.split(text);
   }
 
   /** The message as a Jackson tree of Kubernetes JSON, for callers that embed it. */
