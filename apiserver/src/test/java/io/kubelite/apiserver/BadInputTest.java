@@ -209,6 +209,22 @@ class BadInputTest {
     }
 
     @Test
+    void anUnknownFieldNamedWithANewlineComesBackEscapedInItsWarning() {
+        // a header cannot hold a newline: the request used to go unanswered (found by RestFuzzTest)
+        TestApiServer.Resp r = api.post(
+                "/api/v1/namespaces/default/configmaps", "{\"metadata\":{\"name\":\"warned\"},\"da\\r\\nta\":{}}");
+        assertThat(r.code()).as(r.body()).isEqualTo(201);
+        assertThat(r.header("Warning")).containsExactly("299 - \"unknown field \\\"da\\u000d\\u000ata\\\"\"");
+    }
+
+    @Test
+    void aPathOfSlashesIsNotFound() {
+        TestApiServer.Resp r = api.get("///");
+        assertThat(r.code()).as(r.body()).isEqualTo(404);
+        assertThat(r.json().path("reason").asText()).isEqualTo("NotFound");
+    }
+
+    @Test
     void yamlBodiesAreAccepted() {
         TestApiServer.Resp r = api.request(
                 "POST",

@@ -20,9 +20,9 @@ import java.nio.charset.StandardCharsets;
  * 4xx that shows nothing of the implementation.
  */
 class PatchFuzzTest {
-    private static final Resource<Deployment> DEPLOYMENTS = Kinds.find("deployments.apps")
+    private static final Resource<Deployment> DEPLOYMENTS = Kinds.byKind("apps/v1", "Deployment")
             .map(r -> {
-                @SuppressWarnings("unchecked") // deployments.apps is the Deployment resource
+                @SuppressWarnings("unchecked") // apps/v1 Deployment is the Deployment resource
                 Resource<Deployment> d = (Resource<Deployment>) r;
                 return d;
             })
