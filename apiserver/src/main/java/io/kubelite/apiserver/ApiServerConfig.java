@@ -1,6 +1,7 @@
 package io.kubelite.apiserver;
 
 import io.kubelite.apiserver.authorization.AuthorizationMode;
+import io.kubelite.apiserver.flowcontrol.FlowControlConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,13 +17,14 @@ import java.util.Objects;
  * @param tlsCertFile       PEM certificate; null for plain HTTP
  * @param tlsKeyFile        PEM private key
  * @param clientCaFile      PEM CA bundle for client-certificate authentication; null: none (needs TLS)
- * @param maxInFlight       non-watch requests served at once before 429
+ * @param maxInFlight       seats: non-long-running requests served at once (others wait, fairly by user)
  * @param watchCacheSize    history events kept per resource
  * @param bookmarkInterval  how often watchers that asked for bookmarks get one
  * @param eventLoops        HTTP server instances (one event loop each)
  * @param bodyLimit         largest request body accepted (kube-apiserver: 3 MiB)
  * @param runtimeConfig     which built-in group-versions are served ({@code --runtime-config})
  * @param authorizationMode how requests are authorized ({@code --authorization-mode})
+ * @param flowControl       how requests wait for a seat ({@code --flowcontrol-*})
  */
 public record ApiServerConfig(
         String bindAddress,
@@ -38,13 +40,18 @@ public record ApiServerConfig(
         int eventLoops,
         int bodyLimit,
         RuntimeConfig runtimeConfig,
-        AuthorizationMode authorizationMode) {
+        AuthorizationMode authorizationMode,
+        FlowControlConfig flowControl) {
     public static final int DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
 
     public ApiServerConfig {
         staticTokens = Map.copyOf(staticTokens);
         Objects.requireNonNull(runtimeConfig);
         Objects.requireNonNull(authorizationMode);
+        Objects.requireNonNull(flowControl);
+        if (maxInFlight < 0) {
+            throw new IllegalArgumentException("max requests in flight must be ≥ 0, got " + maxInFlight);
+        }
         if (clientCaFile != null && tlsCertFile == null) {
             throw new IllegalArgumentException("a client CA needs TLS: client certificates come with the handshake");
         }
@@ -69,6 +76,11 @@ public record ApiServerConfig(
 
     public ApiServerConfig withMaxInFlight(int n) {
         return toBuilder().maxInFlight(n).build();
+    }
+
+    /** Requests wait for a seat as {@code c} says. */
+    public ApiServerConfig withFlowControl(FlowControlConfig c) {
+        return toBuilder().flowControl(c).build();
     }
 
     public ApiServerConfig withBookmarkInterval(Duration d) {
@@ -114,6 +126,7 @@ public record ApiServerConfig(
         private int bodyLimit = DEFAULT_BODY_LIMIT;
         private RuntimeConfig runtimeConfig = RuntimeConfig.defaults();
         private AuthorizationMode authorizationMode = AuthorizationMode.ALWAYS_ALLOW;
+        private FlowControlConfig flowControl = FlowControlConfig.defaults();
 
         public Builder() {}
 
@@ -132,6 +145,7 @@ public record ApiServerConfig(
             bodyLimit = c.bodyLimit;
             runtimeConfig = c.runtimeConfig;
             authorizationMode = c.authorizationMode;
+            flowControl = c.flowControl;
         }
 
         public Builder bindAddress(String v) {
@@ -200,6 +214,11 @@ public record ApiServerConfig(
             return this;
         }
 
+        public Builder flowControl(FlowControlConfig v) {
+            flowControl = v;
+            return this;
+        }
+
         public ApiServerConfig build() {
             return new ApiServerConfig(
                     bindAddress,
@@ -215,7 +234,8 @@ public record ApiServerConfig(
                     eventLoops,
                     bodyLimit,
                     runtimeConfig,
-                    authorizationMode);
+                    authorizationMode,
+                    flowControl);
         }
     }
 }
