@@ -151,6 +151,12 @@ class FlowControlFloodTest {
                                 + "\"metadata\":{\"name\":\"quiet-target\"},\"data\":{\"k\":\"v\"}}"))
                         .build());
         assertThat(target.statusCode()).as(target.body()).isEqualTo(201);
+        assertThat(target.headers().firstValue(PriorityLevel.PRIORITY_LEVEL_UID_HEADER))
+                .as("kube's priority-level header")
+                .contains(PriorityLevel.GLOBAL_DEFAULT.levelUid());
+        assertThat(target.headers().firstValue(PriorityLevel.FLOW_SCHEMA_UID_HEADER))
+                .as("kube's flow-schema header")
+                .contains(PriorityLevel.GLOBAL_DEFAULT.flowSchemaUid());
     }
 
     private static void awaitCreated(List<CompletableFuture<HttpResponse<String>>> creates) throws Exception {
