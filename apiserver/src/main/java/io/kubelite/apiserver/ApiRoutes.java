@@ -13,6 +13,11 @@ import io.kubelite.apiserver.authentication.TokenRequests;
 import io.kubelite.apiserver.authorization.Authorizer;
 import io.kubelite.apiserver.authorization.Forbidden;
 import io.kubelite.apiserver.authorization.Impersonation;
+import io.kubelite.apiserver.flowcontrol.FlowController;
+import io.kubelite.apiserver.flowcontrol.PriorityLevel;
+import io.kubelite.apiserver.flowcontrol.Rejection;
+import io.kubelite.apiserver.flowcontrol.Ticket;
+import io.kubelite.apiserver.flowcontrol.Waiter;
 import io.kubelite.apiserver.nodes.NodeProxy;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
@@ -29,15 +34,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request entry point: authenticates, answers the system endpoints, limits the
- * requests in flight (429; watches and logs are long-running and not counted), then maps
+ * The request entry point: authenticates, answers the system endpoints, puts each request through
+ * flow control ({@link FlowController}: a seat, a fair wait for one, or 429; watches, logs and
+ * exec-like streams are long-running and exempt, as in kube), then maps
  * a resource path and method to its verb and the verb (with subresource) to its handler.
  * Records each request's count and duration by verb, resource and code.
  */
@@ -49,7 +54,7 @@ final class ApiRoutes {
     private final HandlerContext ctx;
     private final SystemEndpoints system;
     private final ApiRequestMetrics requestMetrics;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final FlowController flowControl;
     private final Reviews reviews;
     private final AggregationProxy aggregation;
     private final ServiceProxy serviceProxy;
@@ -61,8 +66,10 @@ final class ApiRoutes {
             Auditing auditing,
             SystemEndpoints system,
             AggregationProxy aggregation,
+            FlowController flowControl,
             MeterRegistry registry) {
         this.ctx = ctx;
+        this.flowControl = flowControl;
         this.auditing = auditing;
         this.aggregation = aggregation;
         this.serviceProxy = new ServiceProxy(ctx);
@@ -70,7 +77,7 @@ final class ApiRoutes {
         this.reviews = new Reviews(ctx.auth(), ctx.authorizer());
         this.system = system;
         this.requestMetrics = new ApiRequestMetrics(registry);
-        Gauge.builder("apiserver_current_inflight_requests", inFlight, AtomicInteger::get)
+        Gauge.builder("apiserver_current_inflight_requests", flowControl, f -> f.executing() + f.exemptExecuting())
                 .register(registry);
     }
 
@@ -192,21 +199,63 @@ final class ApiRoutes {
                 || "log".equals(info.subresource())
                 || RequestVerb.isStream(info.subresource());
         if (!longRunning) {
-            if (inFlight.incrementAndGet() > ctx.config().maxInFlight()) {
-                inFlight.decrementAndGet();
-                throw new ApiException(
-                        429,
-                        "TooManyRequests",
-                        "Too many requests, please try again later.",
-                        null,
-                        null,
-                        null,
-                        List.of(),
-                        1);
-            }
-            r.holdSlot(inFlight);
+            admit(r, () -> route(new RequestScope<>(ctx, r, info)));
+            return;
         }
         route(new RequestScope<>(ctx, r, info));
+    }
+
+    /**
+     * Runs {@code run} once the request's flow (its user, kube's {@code ByUser}) gets a seat: now,
+     * or later on the request's own context when {@link FlowController} picks it from its queue
+     * (an exception then still becomes the request's Status, through {@link Request#later}); or
+     * refuses it with kube's 429. The seat or queue place is given back when the answer ends or
+     * the client leaves ({@link Request#release}): a request whose client left while it waited
+     * never runs.
+     */
+    private void admit(Request r, Runnable run) {
+        PriorityLevel level = PriorityLevel.of(r.user().groups());
+        r.http()
+                .response()
+                .putHeader(PriorityLevel.PRIORITY_LEVEL_UID_HEADER, level.levelUid())
+                .putHeader(PriorityLevel.FLOW_SCHEMA_UID_HEADER, level.flowSchemaUid());
+        Ticket t = flowControl.enter(r.user().name(), level, new Waiter() {
+            @Override
+            public void start() {
+                r.later(() -> {
+                    try {
+                        run.run(); // sets the body's handlers, if it reads one
+                    } finally {
+                        r.http().resume();
+                    }
+                });
+            }
+
+            @Override
+            public void reject(Rejection why) {
+                r.later(() -> {
+                    r.http().resume(); // its body, unread, goes
+                    r.fail(refusal(why));
+                });
+            }
+        });
+        r.holdSlot(t::done);
+        switch (t.entry()) {
+            case EXECUTING -> run.run();
+            // the body must wait with it: read on arrival with no handler yet, it would be lost
+            case QUEUED -> r.http().pause();
+            case REJECTED -> throw refusal(t.rejection());
+        }
+    }
+
+    /** kube's answer to a request flow control refused: 429 with Retry-After, or 503 while shutting down. */
+    private static ApiException refusal(Rejection why) {
+        if (why == Rejection.SHUTDOWN) {
+            return new ApiException(
+                    503, "ServiceUnavailable", "apiserver is shutting down", null, null, null, List.of(), 1);
+        }
+        return new ApiException(
+                429, "TooManyRequests", "Too many requests, please try again later.", null, null, null, List.of(), 1);
     }
 
     /**

@@ -17,6 +17,7 @@ import io.kubelite.apiserver.authorization.EscalationCheck;
 import io.kubelite.apiserver.authorization.PolicyReconciler;
 import io.kubelite.apiserver.authorization.RbacAuthorizer;
 import io.kubelite.apiserver.authorization.WatchCachePolicy;
+import io.kubelite.apiserver.flowcontrol.FlowController;
 import io.kubelite.apiserver.mirror.EtcdMemberMirrorPods;
 import io.kubelite.apiserver.namespaces.NamespaceBootstrap;
 import io.kubelite.apiserver.openapi.LiveOpenApiDocuments;
@@ -91,6 +92,7 @@ public final class ApiServer implements Component {
     private CustomResourceCleanup crdCleanup;
     private Vertx vertx;
     private ApiRoutes routes;
+    private FlowController flowControl;
     private final List<HttpServer> servers = new ArrayList<>();
     private ScheduledExecutorService timers;
     private EtcdMemberMirrorPods etcdPods;
@@ -317,11 +319,15 @@ public final class ApiServer implements Component {
             auditLog = new AuditLog(auditConfig.target(), AuditConfig.QUEUE_SIZE, registry).start();
             auditing = new Auditing(auditConfig.policy(), auditLog);
         }
+        flowControl = new FlowController(config.maxInFlight(), config.flowControl(), registry);
+        // a queued request's wait ends within this period after its limit
+        timers.scheduleWithFixedDelay(flowControl::expireOverdue, 100, 100, TimeUnit.MILLISECONDS);
         routes = new ApiRoutes(
                 handlers,
                 auditing,
                 new SystemEndpoints(handlers, registry, readiness, () -> closed, openapi, this::url),
                 new AggregationProxy(handlers, aggregated, apiServiceAvailability),
+                flowControl,
                 registry);
         apiServiceAvailability.start();
         HttpServerOptions options = new HttpServerOptions()
@@ -437,6 +443,9 @@ public final class ApiServer implements Component {
         }
         if (openapi != null) {
             openapi.close();
+        }
+        if (flowControl != null) {
+            flowControl.close(); // queued requests get 503 while their connections are still open
         }
         for (HttpServer s : servers) {
             try {

@@ -1,6 +1,7 @@
 package io.kubelite.apiserver;
 
 import io.kubelite.apiserver.authorization.AuthorizationMode;
+import io.kubelite.apiserver.flowcontrol.FlowControlConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.Objects;
  * @param tlsCertFile       PEM certificate; null for plain HTTP
  * @param tlsKeyFile        PEM private key
  * @param clientCaFile      PEM CA bundle for client-certificate authentication; null: none (needs TLS)
- * @param maxInFlight       non-watch requests served at once before 429
+ * @param maxInFlight       seats: non-long-running requests served at once (others wait, fairly by user)
  * @param watchCacheSize    history events kept per resource
  * @param bookmarkInterval  how often watchers that asked for bookmarks get one
  * @param eventLoops        HTTP server instances (one event loop each)
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param authorizationMode how requests are authorized ({@code --authorization-mode})
  * @param maxWatchesPerUser watches one user may have open at once before 429; 0: no limit
  *                          ({@code --max-watches-per-user}, see {@link WatchQuota})
+ * @param flowControl       how requests wait for a seat ({@code --flowcontrol-*})
  */
 public record ApiServerConfig(
         String bindAddress,
@@ -41,7 +43,8 @@ public record ApiServerConfig(
         int bodyLimit,
         RuntimeConfig runtimeConfig,
         AuthorizationMode authorizationMode,
-        int maxWatchesPerUser) {
+        int maxWatchesPerUser,
+        FlowControlConfig flowControl) {
     public static final int DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
     /**
      * Far above what an informer-heavy client opens (kube-controller-manager follows about 40
@@ -54,9 +57,13 @@ public record ApiServerConfig(
         staticTokens = Map.copyOf(staticTokens);
         Objects.requireNonNull(runtimeConfig);
         Objects.requireNonNull(authorizationMode);
+        Objects.requireNonNull(flowControl);
         if (maxWatchesPerUser < 0) {
             throw new IllegalArgumentException(
                     "maxWatchesPerUser must be 0 (no limit) or more, got " + maxWatchesPerUser);
+        }
+        if (maxInFlight < 0) {
+            throw new IllegalArgumentException("max requests in flight must be ≥ 0, got " + maxInFlight);
         }
         if (clientCaFile != null && tlsCertFile == null) {
             throw new IllegalArgumentException("a client CA needs TLS: client certificates come with the handshake");
@@ -82,6 +89,11 @@ public record ApiServerConfig(
 
     public ApiServerConfig withMaxInFlight(int n) {
         return toBuilder().maxInFlight(n).build();
+    }
+
+    /** Requests wait for a seat as {@code c} says. */
+    public ApiServerConfig withFlowControl(FlowControlConfig c) {
+        return toBuilder().flowControl(c).build();
     }
 
     public ApiServerConfig withBookmarkInterval(Duration d) {
@@ -128,6 +140,7 @@ public record ApiServerConfig(
         private RuntimeConfig runtimeConfig = RuntimeConfig.defaults();
         private AuthorizationMode authorizationMode = AuthorizationMode.ALWAYS_ALLOW;
         private int maxWatchesPerUser = DEFAULT_MAX_WATCHES_PER_USER;
+        private FlowControlConfig flowControl = FlowControlConfig.defaults();
 
         public Builder() {}
 
@@ -147,6 +160,7 @@ public record ApiServerConfig(
             runtimeConfig = c.runtimeConfig;
             authorizationMode = c.authorizationMode;
             maxWatchesPerUser = c.maxWatchesPerUser;
+            flowControl = c.flowControl;
         }
 
         public Builder bindAddress(String v) {
@@ -220,6 +234,11 @@ public record ApiServerConfig(
             return this;
         }
 
+        public Builder flowControl(FlowControlConfig v) {
+            flowControl = v;
+            return this;
+        }
+
         public ApiServerConfig build() {
             return new ApiServerConfig(
                     bindAddress,
@@ -236,7 +255,8 @@ public record ApiServerConfig(
                     bodyLimit,
                     runtimeConfig,
                     authorizationMode,
-                    maxWatchesPerUser);
+                    maxWatchesPerUser,
+                    flowControl);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.kubelite.apiserver.audit.AuditConfig;
 import io.kubelite.apiserver.audit.AuditFlags;
 import io.kubelite.apiserver.authentication.ServiceAccountIssuing;
 import io.kubelite.apiserver.authorization.AuthorizationMode;
+import io.kubelite.apiserver.flowcontrol.FlowControlConfig;
 import io.kubelite.apiserver.pki.ClusterPki;
 import io.kubelite.apiserver.services.NodePortRange;
 import io.kubelite.apiserver.services.ServiceCidr;
@@ -141,7 +142,9 @@ public final class ApiServerMain implements Callable<Integer> {
     @Option(
             names = "--max-requests-inflight",
             defaultValue = "400",
-            description = "Non-watch requests served at once before 429 (default: ${DEFAULT-VALUE}).")
+            description = "Seats: non-long-running requests served at once (watches, logs and exec do not count);"
+                    + " a request finding none waits in its user's queue, served fairly across users;"
+                    + " 0 refuses every request not from system:masters with 429 (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
     @Option(
@@ -150,6 +153,20 @@ public final class ApiServerMain implements Callable<Integer> {
             description = "Watches one user may have open at once before 429, system:masters included; 0: no "
                     + "limit (default: ${DEFAULT-VALUE}).")
     int maxWatchesPerUser;
+
+    @Option(
+            names = "--flowcontrol-queue-length-per-flow",
+            defaultValue = "50",
+            description = "Requests one user may have waiting for a seat; beyond that, 429 at once."
+                    + " 0: no waiting, 429 when no seat is free (default: ${DEFAULT-VALUE}).")
+    int queueLengthPerFlow;
+
+    @Option(
+            names = "--flowcontrol-queue-wait",
+            defaultValue = "15s",
+            converter = DurationConverter.class,
+            description = "Longest a request waits for a seat before 429 (default: ${DEFAULT-VALUE}).")
+    Duration queueWait;
 
     @Option(
             names = "--watch-cache-size",
@@ -323,6 +340,16 @@ public final class ApiServerMain implements Callable<Integer> {
             LOG.warn("no --service-account-signing-key-file or --service-account-key-file: service-account tokens"
                     + " do not authenticate and TokenRequest is not served");
         }
+        FlowControlConfig flowControl;
+        try {
+            if (maxInFlight < 0) {
+                throw new IllegalArgumentException("--max-requests-inflight must be ≥ 0, got " + maxInFlight);
+            }
+            flowControl = new FlowControlConfig(queueLengthPerFlow, queueWait);
+        } catch (IllegalArgumentException e) {
+            System.err.println("kubelite apiserver: flow control: " + e.getMessage());
+            return 1;
+        }
         Map<String, Auth.User> tokens = tokenFile == null ? Map.of() : Auth.readTokenFile(tokenFile);
         ApiServerConfig config = new ApiServerConfig.Builder()
                 .bindAddress(bindAddress)
@@ -338,6 +365,7 @@ public final class ApiServerMain implements Callable<Integer> {
                 .eventLoops(eventLoops)
                 .runtimeConfig(versions)
                 .authorizationMode(authorizationMode)
+                .flowControl(flowControl)
                 .build();
         return new ComponentMain(
                         "apiserver",

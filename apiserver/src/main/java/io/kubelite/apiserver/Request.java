@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,7 @@ public final class Request {
     private Auth.User user;
     private RequestAudit audit;
     private ApiRequestMetrics.Labels labels;
-    private AtomicInteger inFlight;
+    private Runnable slot;
     private final AtomicBoolean holdsSlot = new AtomicBoolean();
 
     Request(HttpServerRequest req, Context context) {
@@ -81,16 +80,19 @@ public final class Request {
         this.labels = l;
     }
 
-    /** Takes one of {@code counter}'s in-flight slots, given back by {@link #release}. */
-    void holdSlot(AtomicInteger counter) {
-        this.inFlight = counter;
+    /**
+     * Holds a flow-control slot (a seat, or a place in a queue) until the request ends: {@link
+     * #release} runs {@code giveBack} once.
+     */
+    void holdSlot(Runnable giveBack) {
+        this.slot = giveBack;
         holdsSlot.set(true);
     }
 
-    /** Gives back this request's in-flight slot, once. */
+    /** Gives back this request's flow-control slot, once (its answer ended, or its client left). */
     void release() {
         if (holdsSlot.compareAndSet(true, false)) {
-            inFlight.decrementAndGet();
+            slot.run();
         }
     }
 
@@ -117,6 +119,15 @@ public final class Request {
         } else {
             context.runOnContext(v -> run(fn));
         }
+    }
+
+    /**
+     * Runs {@code fn} on this request's context after the task running now, never inline: for
+     * work another request's thread hands over (a freed flow-control seat), which must not run
+     * inside that request's handler.
+     */
+    public void later(Runnable fn) {
+        context.runOnContext(v -> run(fn));
     }
 
     /** Completes {@code f} on the request's context: success to {@code ok}, failure to a Status about {@code name}. */
