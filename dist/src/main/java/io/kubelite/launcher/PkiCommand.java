@@ -42,6 +42,12 @@ final class PkiCommand implements Callable<Integer> {
     @Option(names = "--kubeconfig", description = "Where the admin kubeconfig goes (default: kubeconfig in --dir).")
     Path kubeconfig;
 
+    @Option(
+            names = "--token-file",
+            description = "Also make (or reuse) a static admin token file here, 0600, in --token-auth-file format "
+                    + "(token,admin,admin-uid,\"system:masters\"): a random token of this cluster's own.")
+    Path tokenFile;
+
     @Override
     public Integer call() {
         try {
@@ -49,6 +55,11 @@ final class PkiCommand implements Callable<Integer> {
             Path kc = kubeconfig != null ? kubeconfig : dir.resolve("kubeconfig");
             Kubeconfig.writeAdmin(kc, pki, server);
             pki.actions().forEach(a -> System.out.println("pki: " + a));
+            if (tokenFile != null) {
+                boolean existed = java.nio.file.Files.exists(tokenFile);
+                AdminTokenFile.ensure(tokenFile);
+                System.out.println("pki: " + (existed ? "reused " : "wrote ") + tokenFile + " (admin token)");
+            }
             System.out.println("pki: wrote " + kc + " (server " + server + ")");
             return 0;
         } catch (IOException | RuntimeException e) {

@@ -12,10 +12,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -185,7 +183,7 @@ final class UpCommand implements Callable<Integer> {
                     + " is already running; see `kubelite status`, stop it with `kubelite down`");
             return 1;
         }
-        String token = adminToken(layout);
+        String token = AdminTokenFile.ensure(layout.tokens());
         ClusterPki pki = null;
         // made with --insecure-http too: the service-account signing key lives there
         ClusterPki keys;
@@ -549,24 +547,6 @@ final class UpCommand implements Callable<Integer> {
     private static String pkiSummary(ClusterPki pki) {
         boolean reused = pki.actions().stream().allMatch(a -> a.startsWith("reused"));
         return (reused ? "reused " : "wrote ") + rel(pki.dir()) + " (CA, apiserver, admin, service-account key)";
-    }
-
-    /** The admin token: kept across restarts so an existing kubeconfig stays valid. */
-    static String adminToken(ClusterLayout layout) throws IOException {
-        Path tokens = layout.tokens();
-        if (Files.exists(tokens)) {
-            for (String line : Files.readAllLines(tokens)) {
-                if (line.contains(",admin,")) {
-                    return line.substring(0, line.indexOf(','));
-                }
-            }
-        }
-        byte[] b = new byte[24];
-        new SecureRandom().nextBytes(b);
-        String token = HexFormat.of().formatHex(b);
-        // created 0600 before the token is written: never readable by others, not even for a moment
-        io.kubelite.apiserver.pki.Pem.writeSecret(tokens, token + ",admin,admin-uid,\"system:masters\"\n");
-        return token;
     }
 
     private void step(String what, String msg) {

@@ -95,4 +95,27 @@ class PkiCommandTest {
                 .doesNotContain("\tat ")
                 .hasLineCount(1);
     }
+
+    @Test
+    void aTokenFileHoldsARandomAdminTokenOwnerOnlyKeptAcrossRuns(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("pki");
+        Path tokens = dir.resolve("tokens.csv");
+        Result first = pki("--dir", dir.toString(), "--token-file", tokens.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("pki: wrote " + tokens + " (admin token)");
+        assertThat(Files.getPosixFilePermissions(tokens)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        String line = Files.readString(tokens).strip();
+        assertThat(line).matches("[0-9a-f]{48},admin,admin-uid,\"system:masters\"");
+
+        Result again = pki("--dir", dir.toString(), "--token-file", tokens.toString());
+        assertThat(again.out()).contains("pki: reused " + tokens + " (admin token)");
+        assertThat(Files.readString(tokens).strip()).isEqualTo(line);
+
+        Path other = tmp.resolve("other/tokens.csv");
+        Files.createDirectories(other.getParent());
+        pki("--dir", tmp.resolve("other").toString(), "--token-file", other.toString());
+        assertThat(Files.readString(other).strip().split(",")[0])
+                .as("another cluster's token")
+                .isNotEqualTo(line.split(",")[0]);
+    }
 }
