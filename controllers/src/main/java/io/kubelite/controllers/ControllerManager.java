@@ -20,6 +20,7 @@ import io.kubelite.controllers.podautoscaler.ApiServicePodMetrics;
 import io.kubelite.controllers.podautoscaler.HorizontalPodAutoscalerController;
 import io.kubelite.controllers.replicaset.ReplicaSetController;
 import io.kubelite.controllers.resourcequota.ResourceQuotaController;
+import io.kubelite.controllers.rootcacert.RootCaCertPublisher;
 import io.kubelite.controllers.statefulset.StatefulSetController;
 import io.kubelite.controllers.ttlafterfinished.TtlAfterFinishedController;
 import io.kubelite.controllers.volume.PersistentVolumeController;
@@ -120,6 +121,11 @@ public final class ControllerManager implements Component {
                     "serviceaccount-token",
                     true,
                     c -> new ServiceAccountTokenController(c, legacyTokenSigner(options), rootCa(options)));
+            // kube runs it only with a root CA to publish; so here, without --root-ca-file
+            add(
+                    RootCaCertPublisher.NAME,
+                    options.rootCaFile != null,
+                    c -> new RootCaCertPublisher(c, rootCa(options).toStringUtf8()));
             add("endpoint", true, c -> new EndpointsController(withRecorder(c, "endpoint-controller")));
             add("endpointslice", true, c -> new EndpointSliceController(withRecorder(c, "endpoint-slice-controller")));
             add("garbagecollector", true, c -> new GarbageCollector(withRecorder(c, "garbage-collector-controller")));

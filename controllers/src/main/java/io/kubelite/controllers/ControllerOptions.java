@@ -25,6 +25,7 @@ public final class ControllerOptions {
             "namespace",
             "serviceaccount",
             "serviceaccount-token",
+            "root-ca-cert-publisher",
             "endpoint",
             "endpointslice",
             "garbagecollector",
@@ -272,7 +273,10 @@ public final class ControllerOptions {
                     + " empty.")
     public java.nio.file.Path serviceAccountPrivateKeyFile;
 
-    @Option(names = "--root-ca-file", description = "PEM CA bundle put into token Secrets as ca.crt.")
+    @Option(
+            names = "--root-ca-file",
+            description = "PEM CA bundle put into token Secrets as ca.crt and published in every namespace as the"
+                    + " kube-root-ca.crt ConfigMap (root-ca-cert-publisher; off without this flag).")
     public java.nio.file.Path rootCaFile;
 
     /**

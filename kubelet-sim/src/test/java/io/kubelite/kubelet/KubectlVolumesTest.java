@@ -61,6 +61,13 @@ class KubectlVolumesTest {
                 kind: Secret
                 metadata: {name: sec}
                 stringData: {password: "hunter2"}
+                ---
+                # what the controller-manager's root-ca-cert-publisher keeps in every namespace; no
+                # controller-manager runs here
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: kube-root-ca.crt}
+                data: {ca.crt: "test root CA"}
                 """);
         apply("""
                 apiVersion: v1
@@ -165,8 +172,9 @@ class KubectlVolumesTest {
         assertThat(cat("vol", "side", sa + "namespace")).isEqualTo("default");
         assertThat(cat("vol", "side", sa + "token")).contains(".");
         assertThat(kubectl.run("exec", "vol", "-c", "side", "--", "ls", sa).ok())
-                .as("no ca.crt: kubelite publishes no kube-root-ca.crt")
-                .isEqualTo("namespace\ntoken\n");
+                .as("ca.crt from the kube-root-ca.crt ConfigMap")
+                .isEqualTo("ca.crt\nnamespace\ntoken\n");
+        assertThat(cat("vol", "side", sa + "ca.crt")).isEqualTo("test root CA");
         assertThat(kubectl.run("exec", "vol", "-c", "side", "--", "ls", "/var/run/secrets")
                         .ok())
                 .isEqualTo("kubernetes.io\n");
@@ -222,7 +230,7 @@ class KubectlVolumesTest {
                 .as("ServiceAccount quiet has automountServiceAccountToken: false; ls printed %s", quiet.out())
                 .isEqualTo(1);
         assertThat(kubectl.run("exec", "quiet-sa-override", "--", "ls", sa).ok())
-                .isEqualTo("namespace\ntoken\n");
+                .isEqualTo("ca.crt\nnamespace\ntoken\n");
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A pod's projected service-account token, minted by kubelet-sim with the API server's signing
  * key file, authenticates against the API server as the pod's service account, and stops
- * working once the pod is deleted; read through the real kubectl exec.
+ * working once the pod is deleted; read through the real kubectl exec. The API server's
+ * admission plugins are all on, as in {@code kubelite up}: the token is served from the
+ * {@code kube-api-access-*} volume the ServiceAccount admission put in the pod's spec.
  */
 class PodServiceAccountTokenTest {
     private static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
@@ -52,7 +55,9 @@ class PodServiceAccountTokenTest {
         String prefix = ETCD.newPrefix();
         ServiceAccountIssuing issuing = ServiceAccountIssuing.fromFlags(List.of(ISSUER), key, List.of(), null, null);
         api = TestApiServer.start(
-                ETCD.connect(prefix), ApiServerConfig.local(), s -> s.withServiceAccountIssuing(issuing));
+                ETCD.connect(prefix),
+                ApiServerConfig.local(),
+                s -> s.withServiceAccountIssuing(issuing).withDisabledAdmissionPlugins(Set.of()));
         kubectl = Kubectl.find(dir, api.url(), null, null);
         sim = new SimHarness(
                 ETCD,
@@ -67,6 +72,12 @@ class PodServiceAccountTokenTest {
                 apiVersion: v1
                 kind: ServiceAccount
                 metadata: {name: robot}
+                ---
+                # the root-ca-cert-publisher's ConfigMap; no controller-manager runs here
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: kube-root-ca.crt}
+                data: {ca.crt: "test root CA"}
                 ---
                 apiVersion: v1
                 kind: Pod
@@ -106,6 +117,15 @@ class PodServiceAccountTokenTest {
                 () -> kubectl.run("exec", "worker", "-c", "app", "--", "cat", TOKEN),
                 r -> r.exitCode() == 0 && r.out().chars().filter(c -> c == '.').count() == 2);
         String token = read.out().trim();
+        String volume = kubectl.run("get", "pod", "worker", "-o", "jsonpath={.spec.volumes[*].name}")
+                .ok();
+        assertThat(volume).as("the admission's volume, alone").matches("kube-api-access-[a-z0-9]{5}");
+        assertThat(kubectl.run("exec", "worker", "--", "ls", "/var/run/secrets/kubernetes.io/serviceaccount")
+                        .ok())
+                .isEqualTo("ca.crt\nnamespace\ntoken\n");
+        assertThat(kubectl.run("exec", "worker", "--", "cat", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt")
+                        .ok())
+                .isEqualTo("test root CA");
         assertThat(status(token)).isEqualTo(200);
         HttpResponse<String> who = HttpClient.newHttpClient()
                 .send(

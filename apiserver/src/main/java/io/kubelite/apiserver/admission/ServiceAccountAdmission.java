@@ -9,6 +9,7 @@ import io.kubelite.apiserver.HandlerContext;
 import io.kubelite.apiserver.WatchCache;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountKind;
+import io.kubelite.kinds.core.serviceaccount.ServiceAccountTokenVolume;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.StoreException;
 import java.util.List;
@@ -24,8 +25,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * controller creates in every namespace shortly after the namespace, is looked up up to 10 times
  * 100–200 ms apart (kube's numbers), on Vert.x timers. Mirror pods are left alone.
  *
- * <p>The projected {@code kube-api-access-*} token volume that kube's plugin also mounts is
- * added by {@link #mountToken} (the token helper's hook; today it returns the pod unchanged).
+ * <p>Then, as kube's plugin does, the projected {@code kube-api-access-<random>} token volume and
+ * its read-only mounts at {@code /var/run/secrets/kubernetes.io/serviceaccount} are added unless
+ * the pod's (else the account's) {@code automountServiceAccountToken} is false: {@link
+ * ServiceAccountTokenVolume#mount}, which the controller-manager shares for the pods it writes.
  */
 public final class ServiceAccountAdmission implements MutatingAdmission {
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
@@ -71,12 +74,11 @@ public final class ServiceAccountAdmission implements MutatingAdmission {
     }
 
     /**
-     * Where the projected {@code kube-api-access-<random>} volume (service account token, the
-     * cluster CA, the namespace) and its mounts are added to a pod whose account allows
-     * automounting. Not done here: the token work (TokenRequest, bound tokens) adds it.
+     * The projected {@code kube-api-access-<random>} volume (service account token, the cluster
+     * CA, the namespace) and its mounts, added to a pod whose account allows automounting.
      */
     Pod mountToken(Pod pod, ServiceAccount account) {
-        return pod;
+        return ServiceAccountTokenVolume.mount(pod, account);
     }
 
     /** The account, or null when it does not exist after {@code attempts} looks. */

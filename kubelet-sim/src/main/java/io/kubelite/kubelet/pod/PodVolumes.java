@@ -1,18 +1,12 @@
 package io.kubelite.kubelet.pod;
 
-import io.kubelite.api.ConfigMapProjection;
 import io.kubelite.api.Container;
-import io.kubelite.api.DownwardAPIProjection;
-import io.kubelite.api.DownwardAPIVolumeFile;
-import io.kubelite.api.KeyToPath;
-import io.kubelite.api.ObjectFieldSelector;
 import io.kubelite.api.Pod;
-import io.kubelite.api.ProjectedVolumeSource;
 import io.kubelite.api.Quantity;
-import io.kubelite.api.ServiceAccountTokenProjection;
 import io.kubelite.api.Volume;
 import io.kubelite.api.VolumeMount;
 import io.kubelite.api.VolumeProjection;
+import io.kubelite.kinds.core.serviceaccount.ServiceAccountTokenVolume;
 import io.kubelite.kubelet.config.ClaimVolumes;
 import io.kubelite.kubelet.config.ContainerConfigException;
 import io.kubelite.kubelet.config.DownwardApi;
@@ -36,15 +30,18 @@ import java.util.function.LongSupplier;
  * by {@link #sync} before the first container starts and again every sync period. Those are
  * mounted read-only, as the kubelet mounts them.
  *
- * <p>As the ServiceAccount admission plugin does (kubelite's API server does not), a pod whose
- * {@code automountServiceAccountToken} (or else its ServiceAccount's) is not false gets a projected {@code kube-api-access}
- * volume (token, {@code ca.crt} from the {@code kube-root-ca.crt} ConfigMap when it exists,
- * namespace) at {@value #SERVICE_ACCOUNT_PATH} in every container that mounts nothing there.
+ * <p>A pod that went through the ServiceAccount admission has its projected {@code
+ * kube-api-access-*} volume and mounts in its spec, served as any projected volume (token signed
+ * here, {@code ca.crt} from the {@code kube-root-ca.crt} ConfigMap, namespace). For a pod written
+ * without that admission (the API server's plugin disabled, tests), a pod whose {@code
+ * automountServiceAccountToken} (or else its ServiceAccount's) is not false gets the same volume
+ * here, as {@value #SERVICE_ACCOUNT_VOLUME}, at {@value #SERVICE_ACCOUNT_PATH} in every container
+ * that mounts nothing there.
  *
  * <p>Not thread-safe: used under the pod's lock.
  */
 final class PodVolumes {
-    static final String SERVICE_ACCOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
+    static final String SERVICE_ACCOUNT_PATH = ServiceAccountTokenVolume.MOUNT_PATH;
     private static final String SERVICE_ACCOUNT_VOLUME = "kube-api-access-sim";
     /** The same for every pod: built once. */
     private static final Volume SERVICE_ACCOUNT = serviceAccountVolume();
@@ -63,8 +60,10 @@ final class PodVolumes {
         this.host = host;
         this.contents = contents;
         this.claims = claims;
+        boolean admitted = false;
         for (Volume v : pod.getSpec().getVolumesList()) {
-            specs.put(v.getName(), v);
+            specs.put(v.getName(), served(v));
+            admitted |= ServiceAccountTokenVolume.isTokenVolume(v) && v.hasProjected();
             if (!v.hasHostPath() && !v.hasPersistentVolumeClaim()) {
                 SimulatedFilesystem tree = SimulatedFilesystem.empty();
                 if (v.hasEmptyDir() && v.getEmptyDir().getMedium().equals("Memory")) {
@@ -74,7 +73,8 @@ final class PodVolumes {
             }
         }
         automount = contents.automountsServiceAccountToken(pod);
-        if (automount && !specs.containsKey(SERVICE_ACCOUNT_VOLUME)) {
+        // the admission's volume, when the pod went through it, is the one its mounts name: no second one
+        if (automount && !admitted && !specs.containsKey(SERVICE_ACCOUNT_VOLUME)) {
             specs.put(SERVICE_ACCOUNT_VOLUME, SERVICE_ACCOUNT);
             trees.put(SERVICE_ACCOUNT_VOLUME, SimulatedFilesystem.empty());
         }
@@ -101,30 +101,33 @@ final class PodVolumes {
         return size == 0 ? podLimit : podLimit == 0 ? size : Math.min(size, podLimit);
     }
 
-    /** kube's kube-api-access volume, with ca.crt optional: kubelite publishes no kube-root-ca.crt. */
+    /** kube's kube-api-access volume, under the fallback's name, with ca.crt optional (see {@link #served}). */
     private static Volume serviceAccountVolume() {
-        return Volume.newBuilder()
+        return served(Volume.newBuilder()
                 .setName(SERVICE_ACCOUNT_VOLUME)
-                .setProjected(ProjectedVolumeSource.newBuilder()
-                        .addSources(VolumeProjection.newBuilder()
-                                .setServiceAccountToken(ServiceAccountTokenProjection.newBuilder()
-                                        .setExpirationSeconds(3607)
-                                        .setPath("token")))
-                        .addSources(VolumeProjection.newBuilder()
-                                .setConfigMap(ConfigMapProjection.newBuilder()
-                                        .setName("kube-root-ca.crt")
-                                        .setOptional(true)
-                                        .addItems(KeyToPath.newBuilder()
-                                                .setKey("ca.crt")
-                                                .setPath("ca.crt"))))
-                        .addSources(VolumeProjection.newBuilder()
-                                .setDownwardApi(DownwardAPIProjection.newBuilder()
-                                        .addItems(DownwardAPIVolumeFile.newBuilder()
-                                                .setPath("namespace")
-                                                .setFieldRef(ObjectFieldSelector.newBuilder()
-                                                        .setApiVersion("v1")
-                                                        .setFieldPath("metadata.namespace"))))))
-                .build();
+                .setProjected(ServiceAccountTokenVolume.source())
+                .build());
+    }
+
+    /**
+     * The volume as this node serves it: an admission token volume's {@value
+     * ServiceAccountTokenVolume#ROOT_CA_CONFIG_MAP} source counts as optional. kube's kubelet
+     * holds the pod in ContainerCreating until the controller-manager's root-ca-cert-publisher has
+     * made that ConfigMap; kubelite also runs pods with no controller-manager (kubelet-sim alone,
+     * tests), so the pod starts without {@code ca.crt}, which appears at a later sync once the
+     * ConfigMap exists.
+     */
+    private static Volume served(Volume v) {
+        if (!ServiceAccountTokenVolume.isTokenVolume(v) || !v.hasProjected()) {
+            return v;
+        }
+        Volume.Builder b = v.toBuilder();
+        for (VolumeProjection.Builder p : b.getProjectedBuilder().getSourcesBuilderList()) {
+            if (p.hasConfigMap() && p.getConfigMap().getName().equals(ServiceAccountTokenVolume.ROOT_CA_CONFIG_MAP)) {
+                p.getConfigMapBuilder().setOptional(true);
+            }
+        }
+        return b.build();
     }
 
     /**
