@@ -11,6 +11,11 @@ import io.kubelite.apiserver.admission.Operation;
 import io.kubelite.apiserver.admission.ValidatingAdmission;
 import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.kinds.core.pod.PodKind;
+import io.kubelite.kinds.podsecurity.Level;
+import io.kubelite.kinds.podsecurity.NamespacePolicy;
+import io.kubelite.kinds.podsecurity.PodSecurityChecks;
+import io.kubelite.kinds.podsecurity.PodSecurityEnforcement;
+import io.kubelite.kinds.podsecurity.Violation;
 import io.kubelite.kinds.validation.FieldError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,7 +183,7 @@ public final class PodSecurityAdmission implements ValidatingAdmission {
     }
 
     private static String join(List<Violation> vs) {
-        return vs.stream().map(Violation::toString).collect(Collectors.joining(", "));
+        return PodSecurityEnforcement.join(vs);
     }
 
     private static String describe(FieldError e) {

@@ -1,4 +1,4 @@
-package io.kubelite.apiserver.admission.podsecurity;
+package io.kubelite.kinds.podsecurity;
 
 /**
  * One failed Pod Security check, as kube's {@code CheckResult}: a short reason

@@ -1,4 +1,4 @@
-package io.kubelite.apiserver.admission.podsecurity;
+package io.kubelite.kinds.podsecurity;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import io.kubelite.api.Container;

@@ -1,4 +1,4 @@
-package io.kubelite.apiserver.admission.podsecurity;
+package io.kubelite.kinds.podsecurity;
 
 import io.kubelite.kinds.validation.FieldError;
 import java.util.ArrayList;

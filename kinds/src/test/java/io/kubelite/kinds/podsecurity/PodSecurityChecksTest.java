@@ -1,4 +1,4 @@
-package io.kubelite.apiserver.admission.podsecurity;
+package io.kubelite.kinds.podsecurity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
