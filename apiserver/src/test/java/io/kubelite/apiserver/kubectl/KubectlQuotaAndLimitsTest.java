@@ -46,7 +46,7 @@ class KubectlQuotaAndLimitsTest {
     static void start() throws Exception {
         kubectl = CLUSTER.kubectl();
         controllerManager =
-                InProcessControllerManager.start(CLUSTER, "cm-quota", "replicaset,deployment,resourcequota");
+                InProcessControllerManager.start(CLUSTER, "cm-quota", "replicaset,deployment,job,resourcequota");
     }
 
     @AfterAll
@@ -257,6 +257,38 @@ class KubectlQuotaAndLimitsTest {
                     .hasSize(2);
         });
         assertThat(failedCreates() - before).as("FailedCreate events in 3 s").isLessThan(15);
+    }
+
+    @Test
+    void aJobPastItsQuotaShowsFailedCreateInDescribe() {
+        kubectl.run("create", "namespace", "qjob").ok();
+        kubectl.run("create", "quota", "q", "--hard=pods=2", "-n", "qjob").ok();
+        awaitUsed("qjob", "q", Map.of("pods", "0"));
+        apply("""
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: work, namespace: qjob}
+                spec:
+                  parallelism: 3
+                  completions: 3
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: work, image: busybox}]
+                """);
+
+        // the job controller's pod control: "Error creating: <err>", the pod named by its generateName
+        String message = "Error creating: pods \"work-\" is forbidden: exceeded quota: q, requested: pods=1,"
+                + " used: pods=2, limited: pods=2";
+        String describe = Poll.until(
+                WAIT,
+                "kubectl describe job: 2 Active pods and a FailedCreate event saying: " + message,
+                () -> kubectl.run("describe", "job", "work", "-n", "qjob").ok(),
+                out -> out.lines().anyMatch(l -> l.matches("Pods Statuses:\\s+2 Active .*"))
+                        && out.lines()
+                                .anyMatch(l ->
+                                        l.contains("Warning") && l.contains("FailedCreate") && l.endsWith(message)));
+        assertThat(used("qjob", "q")).isEqualTo(Map.of("pods", "2"));
     }
 
     static long failedCreates() {

@@ -13,6 +13,7 @@ import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.replicaset.Expectations;
 import io.kubelite.controllers.util.ControllerRefManager;
+import io.kubelite.controllers.util.PodAdmission;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.RevisionHistory;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
@@ -54,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * back-off per node, {@link FailedPodBackoff}) and extra pods on a node; then, with the
  * RollingUpdate strategy and nothing pending, one {@link RollingUpdate} step; then the status
  * ({@link DaemonSetStatuses}). With OnDelete nothing replaces an old pod until it is deleted.
+ * Pods are created through {@link PodAdmission} (LimitRange defaults and bounds, the ResourceQuota
+ * charge); a failed create or delete (a refusal included) is a FailedCreate/FailedDelete event, and
+ * the sync, after writing the status, asks the queue to retry with back-off, as kube's sync error does.
  *
  * <p>The pods the controller considers are those it claims ({@link ControllerRefManager}): its own
  * whose labels match its selector, and orphans it adopts. Each template the DaemonSet has had is a
@@ -65,6 +69,7 @@ public final class DaemonSetController implements Controller {
 
     private final ObjectStore<DaemonSet> daemonSets;
     private final ObjectStore<Pod> pods;
+    private final PodAdmission admission;
     private final Informer<DaemonSet> dsInformer;
     private final Informer<Pod> podInformer;
     private final Informer<Node> nodeInformer;
@@ -81,6 +86,7 @@ public final class DaemonSetController implements Controller {
         this.queue = ctx.newQueue("daemonset");
         this.daemonSets = ctx.store().of(DaemonSetKind.RESOURCE);
         this.pods = ctx.store().of(PodKind.RESOURCE);
+        this.admission = new PodAdmission(ctx.store(), ctx.informers());
         this.dsInformer = ctx.informers().get(DaemonSetKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.nodeInformer = ctx.informers().get(NodeKind.RESOURCE);
@@ -343,11 +349,12 @@ public final class DaemonSetController implements Controller {
         long gen = DaemonSetKind.templateGeneration(ds);
         List<Node> nodes = nodeInformer.list();
         Plan plan = new Plan();
+        boolean failed = false;
         if (expectations.satisfied(key)) {
             Map<String, List<Pod>> byNode = byNode(
                     claims.claim(ds, podInformer.byNamespace(ds.getMetadata().getNamespace())));
             manage(ds, nodes, byNode, hash, plan);
-            syncNodes(key, ds, plan.delete, plan.create, hash);
+            failed = !syncNodes(key, ds, plan.delete, plan.create, hash);
             // kube checks the expectations again here; the informer can have shown this sync's own
             // creates already, so a sync that acted leaves the rolling update to the next one (whose
             // pod lists include what it made)
@@ -365,12 +372,19 @@ public final class DaemonSetController implements Controller {
                     }
                 }
                 RollingUpdate.Step step = RollingUpdate.step(ds, eligible, desired, hash, gen, backoff.now());
-                syncNodes(key, ds, step.delete(), step.create(), hash);
+                failed = !syncNodes(key, ds, step.delete(), step.create(), hash);
             }
-            history.cleanup(ds, constructed.get().old(), controlledPods(ds));
+            if (!failed) {
+                history.cleanup(ds, constructed.get().old(), controlledPods(ds));
+            }
         }
         backoff.gc(backoff.now());
         Duration statusRequeue = updateStatus(ds, nodes, hash, gen);
+        if (failed) {
+            // kube returns the sync's error after the status: the queue's back-off paces the retries
+            // (one FailedCreate per failed sync), and a raised quota or a fixed LimitRange is picked up
+            return Result.requeue();
+        }
         if (statusRequeue != null) {
             plan.requeueAfter(statusRequeue);
         }
@@ -467,10 +481,13 @@ public final class DaemonSetController implements Controller {
         }
     }
 
-    /** kube's {@code syncNodes}: expectations first, then creates in slow-start batches, then deletes. */
-    private void syncNodes(String key, DaemonSet ds, List<Pod> delete, List<String> create, String hash) {
+    /**
+     * kube's {@code syncNodes}: expectations first, then creates (admitted) in slow-start batches,
+     * then deletes. Returns false when a create or a delete failed (its event already recorded).
+     */
+    private boolean syncNodes(String key, DaemonSet ds, List<Pod> delete, List<String> create, String hash) {
         if (delete.isEmpty() && create.isEmpty()) {
-            return;
+            return true;
         }
         List<Pod> victims = delete.stream().distinct().toList();
         expectations.expect(key, create.size(), victims.stream().map(Pods::key).toList());
@@ -483,10 +500,11 @@ public final class DaemonSetController implements Controller {
         int done = 0;
         int batch = Math.min(1, create.size());
         boolean failed = false;
+        boolean deleteFailed = false;
         while (batch > 0 && !failed) {
             List<CompletableFuture<Pod>> fs = new ArrayList<>();
             for (String node : create.subList(done, done + batch)) {
-                fs.add(pods.create(DaemonPods.forNode(ds, node, hash, owner)));
+                fs.add(admission.create(DaemonPods.forNode(ds, node, hash, owner)));
             }
             for (CompletableFuture<Pod> f : fs) {
                 try {
@@ -519,12 +537,14 @@ public final class DaemonSetController implements Controller {
                         "Deleted pod: " + p.getMetadata().getName());
             } catch (Exception e) {
                 expectations.deletionObserved(key, Pods.key(p));
+                deleteFailed = true;
                 recorder.warning(
                         ref(ds),
                         "FailedDelete",
                         "Error deleting: " + Pods.wrap(e).getMessage());
             }
         }
+        return !failed && !deleteFailed;
     }
 
     /**

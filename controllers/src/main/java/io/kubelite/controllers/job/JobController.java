@@ -13,6 +13,7 @@ import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.replicaset.Expectations;
 import io.kubelite.controllers.util.ClockTimers;
+import io.kubelite.controllers.util.PodAdmission;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.controllers.util.Times;
 import io.kubelite.kinds.batch.job.JobKind;
@@ -88,7 +89,8 @@ public final class JobController implements Controller {
         this.queue = ctx.newQueue("job");
         this.orphans = ctx.newQueue("job-orphan-pod");
         this.jobs = ctx.store().of(JobKind.RESOURCE);
-        this.podControl = new JobPodControl(ctx.store().of(PodKind.RESOURCE));
+        this.podControl =
+                new JobPodControl(ctx.store().of(PodKind.RESOURCE), new PodAdmission(ctx.store(), ctx.informers()));
         this.jobInformer = ctx.informers().get(JobKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.recorder = ctx.recorder();

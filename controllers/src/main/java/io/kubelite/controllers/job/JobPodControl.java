@@ -5,6 +5,7 @@ import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.OwnerReference;
 import io.kubelite.api.Pod;
 import io.kubelite.api.labels.Selector;
+import io.kubelite.controllers.util.PodAdmission;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.batch.job.Jobs;
 import io.kubelite.store.ObjectStore;
@@ -13,21 +14,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Job controller's pod writes, each with a compare on the pod's uid: create, graceful
- * delete, adopt and release (controller reference and tracking finalizer together), and
+ * The Job controller's pod writes: create through {@link PodAdmission} (LimitRange defaults and
+ * bounds, the ResourceQuota charge; a refusal fails the create with kube's Forbidden message), and,
+ * each with a compare on the pod's uid, graceful delete, adopt and release (controller reference and tracking finalizer together), and
  * removing the tracking finalizer. As the API server does when an update clears the last
  * finalizer of an object being deleted, a terminating pod that is finished (or whose kubelet
  * has already let it go) is removed once its last finalizer is.
  */
 final class JobPodControl {
     private final ObjectStore<Pod> pods;
+    private final PodAdmission admission;
 
-    JobPodControl(ObjectStore<Pod> pods) {
+    JobPodControl(ObjectStore<Pod> pods, PodAdmission admission) {
         this.pods = pods;
+        this.admission = admission;
     }
 
+    /** Admits and creates {@code p}; fails with {@link PodAdmission.Refused} when admission refuses it. */
     CompletableFuture<Pod> create(Pod p) {
-        return pods.create(p);
+        return admission.create(p);
     }
 
     /** Graceful delete (bound) or removal (unbound), keeping finalizers. True when this call deleted it. */

@@ -3,6 +3,7 @@ package io.kubelite.controllers.statefulset;
 import io.kubelite.api.ObjectReference;
 import io.kubelite.api.Pod;
 import io.kubelite.api.StatefulSet;
+import io.kubelite.controllers.util.PodAdmission;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.store.AlreadyExistsException;
 import io.kubelite.store.ObjectStore;
@@ -13,16 +14,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The pod writes of a sync and their events (kube's {@code stateful_pod_control.go}): create
- * (a same-named pod already there is not an error: the cache was behind), graceful delete with a
- * uid precondition, and the identity labels put back.
+ * through {@link PodAdmission} (LimitRange defaults and bounds, the ResourceQuota charge; a refusal
+ * is a FailedCreate like any other failure, and the sync's error makes the queue retry with
+ * back-off), where a same-named pod already there is not an error (the cache was behind); graceful
+ * delete with a uid precondition; and the identity labels put back.
  */
 final class StatefulPodControl {
     private static final long TIMEOUT_SECONDS = 15;
     private final ObjectStore<Pod> pods;
+    private final PodAdmission admission;
     private final EventRecorder recorder;
 
-    StatefulPodControl(ObjectStore<Pod> pods, EventRecorder recorder) {
+    StatefulPodControl(ObjectStore<Pod> pods, PodAdmission admission, EventRecorder recorder) {
         this.pods = pods;
+        this.admission = admission;
         this.recorder = recorder;
     }
 
@@ -33,7 +38,7 @@ final class StatefulPodControl {
     void create(StatefulSet set, Pod p) throws Exception {
         String name = p.getMetadata().getName();
         try {
-            pods.create(p).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            admission.create(p).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             recorder.normal(
                     ref(set),
                     "SuccessfulCreate",

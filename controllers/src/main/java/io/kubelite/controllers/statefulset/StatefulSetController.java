@@ -11,6 +11,7 @@ import io.kubelite.api.labels.Selector;
 import io.kubelite.controllers.Controller;
 import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.ControllerRefManager;
+import io.kubelite.controllers.util.PodAdmission;
 import io.kubelite.controllers.util.Pods;
 import io.kubelite.kinds.apps.controllerrevision.ControllerRevisionKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
@@ -60,7 +61,8 @@ public final class StatefulSetController implements Controller {
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
         this.revisionStore = ctx.store().of(ControllerRevisionKind.RESOURCE);
         this.revisionInformer = ctx.informers().get(ControllerRevisionKind.RESOURCE);
-        this.podControl = new StatefulPodControl(ctx.store().of(PodKind.RESOURCE), ctx.recorder());
+        this.podControl = new StatefulPodControl(
+                ctx.store().of(PodKind.RESOURCE), new PodAdmission(ctx.store(), ctx.informers()), ctx.recorder());
         this.claimControl = new StatefulClaimControl(
                 ctx.store().of(PersistentVolumeClaimKind.RESOURCE),
                 ctx.informers().get(PersistentVolumeClaimKind.RESOURCE),

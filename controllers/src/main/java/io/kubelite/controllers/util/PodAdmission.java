@@ -25,9 +25,10 @@ import java.util.concurrent.CompletionException;
  * The admission a pod goes through when a controller writes it straight to etcd, as the API
  * server's would: a name from its generateName, LimitRanger's defaults and bounds from the
  * namespace's LimitRanges (the informer's), then the ResourceQuota charge ({@link
- * QuotaAccountant}) where the informer shows quotas, and only then the create. A refusal fails the create with kube's
- * {@code pods "web-x1b2c" is forbidden: exceeded quota: ...}, which the controller's
- * FailedCreate event quotes.
+ * QuotaAccountant}) where the informer shows quotas, and only then the create. A refusal fails the
+ * create with a {@link Refused} carrying kube's {@code pods "web-7d9c5-" is forbidden: exceeded
+ * quota: ...}, which the controller's FailedCreate event quotes; any other failure is the store's.
+ * Used by every controller that creates pods (ReplicaSet, Job, StatefulSet, DaemonSet).
  */
 public final class PodAdmission {
     private final ObjectStore<Pod> pods;
@@ -58,7 +59,10 @@ public final class PodAdmission {
                     .setName(NameGenerator.generate(b.getMetadata().getGenerateName()));
         }
         String ns = b.getMetadata().getNamespace();
-        String name = b.getMetadata().getName();
+        // kube's admission names the pod before its name is generated: the generateName, if any
+        String name = pod.getMetadata().getName().isEmpty()
+                ? pod.getMetadata().getGenerateName()
+                : pod.getMetadata().getName();
         List<LimitRange> ranges = limitRanges.byNamespace(ns).stream()
                 .sorted(Comparator.comparing((LimitRange l) -> l.getMetadata().getName()))
                 .toList();
