@@ -12,6 +12,7 @@ import io.kubelite.api.LabelSelector;
 import io.kubelite.api.LimitRange;
 import io.kubelite.api.LimitRangeItem;
 import io.kubelite.api.LimitRangeSpec;
+import io.kubelite.api.Namespace;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
@@ -25,6 +26,7 @@ import io.kubelite.kinds.apps.daemonset.DaemonSetKind;
 import io.kubelite.kinds.apps.statefulset.StatefulSetKind;
 import io.kubelite.kinds.batch.job.JobKind;
 import io.kubelite.kinds.core.limitrange.LimitRangeKind;
+import io.kubelite.kinds.core.namespace.NamespaceKind;
 import io.kubelite.kinds.core.pod.PodKind;
 import io.kubelite.kinds.core.resourcequota.ResourceQuotaKind;
 import io.kubelite.store.testing.EtcdExtension;
@@ -194,6 +196,68 @@ class WorkloadAdmissionTest {
         List<Pod> three = Poll.until(
                 WAIT, "a third pod in " + ns + " once the quota allows 3", () -> pods(ns), ps -> ps.size() == 3);
         assertDefaulted(three);
+    }
+
+    @Test
+    void aRestrictedNamespaceRefusesAJobsPrivilegedPodsUntilRelabelledAndPodsGetTheTokenVolume() {
+        String ns = "adm-psa";
+        ControllerManagerUnderTest.join(h.of(NamespaceKind.RESOURCE)
+                .create(Namespace.newBuilder()
+                        .setMetadata(ObjectMeta.newBuilder()
+                                .setName(ns)
+                                .putLabels("pod-security.kubernetes.io/enforce", "restricted"))
+                        .build()));
+        Poll.until(
+                WAIT,
+                "the controllers' informers show namespace " + ns,
+                () -> h.manager().cached(NamespaceKind.RESOURCE, "", ns).isPresent());
+        Job job = Job.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder().setNamespace(ns).setName("psa"))
+                .setSpec(JobSpec.newBuilder()
+                        .setParallelism(2)
+                        .setCompletions(2)
+                        .setTemplate(PodTemplateSpec.newBuilder()
+                                .setSpec(PodSpec.newBuilder()
+                                        .setRestartPolicy("Never")
+                                        .addContainers(Container.newBuilder()
+                                                .setName("work")
+                                                .setImage("busybox")))))
+                .build();
+        var strategy = JobKind.KIND.strategy();
+        ControllerManagerUnderTest.join(
+                h.of(JobKind.RESOURCE).create(strategy.prepareForCreate(strategy.defaults(job))));
+
+        // the API server's PodSecurity plugin words it so for a pod created through it
+        String refused = "Error creating: pods \"psa-\" is forbidden: violates PodSecurity \"restricted:latest\":"
+                + " allowPrivilegeEscalation != false";
+        Poll.until(
+                WAIT,
+                "a Warning FailedCreate event on Job " + ns + "/psa starting: " + refused,
+                () -> failedCreates(ns, "Job", "psa").stream()
+                        .map(e -> e.getType() + " " + e.getMessage())
+                        .toList(),
+                seen -> seen.stream().anyMatch(m -> m.startsWith("Warning " + refused)));
+        assertThat(pods(ns)).as("pods in the restricted namespace " + ns).isEmpty();
+
+        ControllerManagerUnderTest.join(h.of(NamespaceKind.RESOURCE)
+                .guaranteedUpdate(
+                        "",
+                        ns,
+                        n -> n.toBuilder()
+                                .setMetadata(n.getMetadata().toBuilder()
+                                        .putLabels("pod-security.kubernetes.io/enforce", "baseline"))
+                                .build()));
+        List<Pod> created = Poll.until(
+                WAIT, "the Job's 2 pods once " + ns + " enforces baseline", () -> pods(ns), ps -> ps.size() == 2);
+        for (Pod p : created) {
+            assertThat(p.getSpec().getVolumesList())
+                    .as("volumes of " + p.getMetadata().getName() + " (the ServiceAccount plugin's token volume)")
+                    .anySatisfy(v -> assertThat(v.getName()).startsWith("kube-api-access-"));
+            assertThat(p.getSpec().getContainers(0).getVolumeMountsList())
+                    .as("mounts of " + p.getMetadata().getName())
+                    .anySatisfy(m ->
+                            assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/kubernetes.io/serviceaccount"));
+        }
     }
 
     // ------------------------------------------------------------------ fixtures
