@@ -142,8 +142,11 @@ public final class Kubectl {
     /**
      * {@code kubectl ARGS} with a terminal for its standard input and output (util-linux
      * {@code script} allocates a pseudo-terminal), as a user runs {@code kubectl exec -it}:
-     * {@code typed} is what the user types. The output is the terminal's (CR LF line ends, the
-     * remote terminal's echo); the exit code is kubectl's.
+     * {@code typed} is what the user types once the terminal shows something (the remote
+     * program's first output, e.g. a shell's prompt), as a user waits for the prompt: typing
+     * before kubectl has set the terminal up races its setup. The output is the terminal's (CR LF
+     * line ends, the remote terminal's echo); the exit code is kubectl's. A failure shows the
+     * terminal so far.
      */
     public Result runInTerminal(String typed, String... args) {
         return runInTerminal(typed, Map.of(), args);
@@ -166,17 +169,27 @@ public final class Kubectl {
         try {
             p = pb.start();
             Process proc = p;
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(proc.getInputStream()));
+            StringBuffer shown = new StringBuffer();
+            CompletableFuture<Void> out = CompletableFuture.runAsync(() -> copy(proc.getInputStream(), shown));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (shown.length() == 0 && p.isAlive()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("kubectl " + String.join(" ", args) + " showed nothing on its terminal in "
+                            + TIMEOUT_SECONDS + "s");
+                }
+                Thread.sleep(20);
+            }
             // stdin stays open until kubectl ends: script would otherwise hang up the terminal at EOF
             var in = p.getOutputStream();
             in.write(typed.getBytes(StandardCharsets.UTF_8));
             in.flush();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new AssertionError("kubectl " + String.join(" ", args) + " still running after " + TIMEOUT_SECONDS
-                        + "s; terminal so far:\n" + (out.isDone() ? out.get() : "(unread)"));
+                        + "s; terminal so far:\n" + shown);
             }
             in.close();
-            return new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS), "");
+            out.get(5, TimeUnit.SECONDS);
+            return new Result(p.exitValue(), shown.toString(), "");
         } catch (AssertionError e) {
             throw e;
         } catch (Exception e) {
@@ -296,6 +309,19 @@ public final class Kubectl {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Copies {@code in} into {@code to} as it comes, so that a failure can show what came so far. */
+    private static void copy(java.io.InputStream in, StringBuffer to) {
+        var reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8);
+        char[] buf = new char[4096];
+        try {
+            for (int n; (n = reader.read(buf)) >= 0; ) {
+                to.append(buf, 0, n);
+            }
+        } catch (IOException e) {
+            to.append("<unreadable: ").append(e).append('>');
         }
     }
 
