@@ -43,7 +43,14 @@ class FlowControlFloodTest {
     private static final int QUEUE_LENGTH_PER_FLOW = 128;
     private static final int CONFIG_MAPS = 150;
     private static final int QUIET_GETS = 200;
-    private static final Duration QUIET_P99_TARGET = Duration.ofMillis(250);
+    /**
+     * Responsive to a person, and far from what starvation looks like: with one FIFO for everybody
+     * quiet's p50 is ~0.9 s and its p99 ~1.6 s on a quiet 2-core machine. Fair queuing gives ~100
+     * ms on a quiet machine and up to ~300 ms with every CPU busy (e2e/stress.sh), where the p99
+     * of 200 samples is the CPU scheduler's as much as the server's.
+     */
+    private static final Duration QUIET_P99_TARGET = Duration.ofMillis(500);
+
     private static final Duration QUIET_PHASE = Duration.ofSeconds(8);
     private static final String LIST = "/api/v1/namespaces/default/configmaps";
     private static final String TARGET = LIST + "/quiet-target";
