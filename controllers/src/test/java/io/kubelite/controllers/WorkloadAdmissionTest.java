@@ -90,22 +90,7 @@ class WorkloadAdmissionTest {
     void aJobPastItsQuotaGetsTwoPodsAFailedCreateAndItsThirdPodOnceTheQuotaIsRaised() {
         String ns = "adm-job";
         limitedNamespace(ns);
-        Job job = Job.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setNamespace(ns).setName("work"))
-                .setSpec(JobSpec.newBuilder()
-                        .setParallelism(3)
-                        .setCompletions(3)
-                        .setTemplate(PodTemplateSpec.newBuilder()
-                                .setSpec(PodSpec.newBuilder()
-                                        .setRestartPolicy("Never")
-                                        .addContainers(Container.newBuilder()
-                                                .setName("work")
-                                                .setImage("busybox")))))
-                .build();
-        var strategy = JobKind.KIND.strategy();
-        Job prepared = strategy.prepareForCreate(strategy.defaults(job));
-        assertThat(JobKind.KIND.validateCreate(prepared)).isEmpty();
-        ControllerManagerUnderTest.join(h.of(JobKind.RESOURCE).create(prepared));
+        createJob(ns, "work", 3);
 
         // kube's pod control: "Error creating: <err>"; admission names the pod by its generateName
         refusedThenRetried(ns, "Job", "work", "Error creating: pods \"work-\" " + EXCEEDED);
@@ -211,21 +196,7 @@ class WorkloadAdmissionTest {
                 WAIT,
                 "the controllers' informers show namespace " + ns,
                 () -> h.manager().cached(NamespaceKind.RESOURCE, "", ns).isPresent());
-        Job job = Job.newBuilder()
-                .setMetadata(ObjectMeta.newBuilder().setNamespace(ns).setName("psa"))
-                .setSpec(JobSpec.newBuilder()
-                        .setParallelism(2)
-                        .setCompletions(2)
-                        .setTemplate(PodTemplateSpec.newBuilder()
-                                .setSpec(PodSpec.newBuilder()
-                                        .setRestartPolicy("Never")
-                                        .addContainers(Container.newBuilder()
-                                                .setName("work")
-                                                .setImage("busybox")))))
-                .build();
-        var strategy = JobKind.KIND.strategy();
-        ControllerManagerUnderTest.join(
-                h.of(JobKind.RESOURCE).create(strategy.prepareForCreate(strategy.defaults(job))));
+        createJob(ns, "psa", 2);
 
         // the API server's PodSecurity plugin words it so for a pod created through it
         String refused = "Error creating: pods \"psa-\" is forbidden: violates PodSecurity \"restricted:latest\":"
@@ -261,6 +232,26 @@ class WorkloadAdmissionTest {
     }
 
     // ------------------------------------------------------------------ fixtures
+
+    /** A Job of {@code pods} busybox pods run at once, defaulted and validated as the API server would. */
+    static void createJob(String ns, String name, int pods) {
+        Job job = Job.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder().setNamespace(ns).setName(name))
+                .setSpec(JobSpec.newBuilder()
+                        .setParallelism(pods)
+                        .setCompletions(pods)
+                        .setTemplate(PodTemplateSpec.newBuilder()
+                                .setSpec(PodSpec.newBuilder()
+                                        .setRestartPolicy("Never")
+                                        .addContainers(Container.newBuilder()
+                                                .setName("work")
+                                                .setImage("busybox")))))
+                .build();
+        var strategy = JobKind.KIND.strategy();
+        Job prepared = strategy.prepareForCreate(strategy.defaults(job));
+        assertThat(JobKind.KIND.validateCreate(prepared)).isEmpty();
+        ControllerManagerUnderTest.join(h.of(JobKind.RESOURCE).create(prepared));
+    }
 
     static PodTemplateSpec.Builder template(Map<String, String> labels) {
         return PodTemplateSpec.newBuilder()
