@@ -16,8 +16,10 @@ import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.testing.EtcdExtension;
+import io.kubelite.store.testing.Poll;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -82,16 +84,11 @@ class RestFuzzTest {
         etcd = ETCD.connect(prefix);
         api = TestApiServer.start(etcd, ApiServerConfig.local());
         // the server's own bootstrap writes (namespaces, the kubernetes Service) come first
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        TestApiServer.Resp ready = api.get("/readyz");
-        while (ready.code() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "API server not ready after 60 s: /readyz " + ready.code() + " " + ready.body());
-            }
-            Thread.sleep(100);
-            ready = api.get("/readyz");
-        }
+        Poll.until(
+                Duration.ofSeconds(60),
+                "the API server ready (/readyz 200)",
+                () -> api.get("/readyz"),
+                ready -> ready.code() == 200);
         api.post(
                 "/api/v1/namespaces",
                 "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"fuzz\"}}");

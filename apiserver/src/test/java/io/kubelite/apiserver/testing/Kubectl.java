@@ -172,13 +172,10 @@ public final class Kubectl {
             StringBuffer shown = new StringBuffer();
             CompletableFuture<Void> out = CompletableFuture.runAsync(() -> copy(proc.getInputStream(), shown));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            while (shown.length() == 0 && p.isAlive()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("kubectl " + String.join(" ", args) + " showed nothing on its terminal in "
-                            + TIMEOUT_SECONDS + "s");
-                }
-                Thread.sleep(20);
-            }
+            io.kubelite.store.testing.Poll.until(
+                    java.time.Duration.ofSeconds(TIMEOUT_SECONDS),
+                    "kubectl " + String.join(" ", args) + " showing something on its terminal",
+                    () -> shown.length() > 0 || !proc.isAlive());
             // stdin stays open until kubectl ends: script would otherwise hang up the terminal at EOF
             var in = p.getOutputStream();
             in.write(typed.getBytes(StandardCharsets.UTF_8));
