@@ -14,10 +14,6 @@ import io.kubelite.apiserver.authorization.Authorizer;
 import io.kubelite.apiserver.authorization.Forbidden;
 import io.kubelite.apiserver.authorization.Impersonation;
 import io.kubelite.apiserver.flowcontrol.FlowController;
-import io.kubelite.apiserver.flowcontrol.PriorityLevel;
-import io.kubelite.apiserver.flowcontrol.Rejection;
-import io.kubelite.apiserver.flowcontrol.Ticket;
-import io.kubelite.apiserver.flowcontrol.Waiter;
 import io.kubelite.apiserver.nodes.NodeProxy;
 import io.kubelite.apiserver.pods.LogProxy;
 import io.kubelite.apiserver.pods.PodBinding;
@@ -55,6 +51,7 @@ final class ApiRoutes {
     private final SystemEndpoints system;
     private final ApiRequestMetrics requestMetrics;
     private final FlowController flowControl;
+    private final SeatAdmission seats;
     private final Reviews reviews;
     private final AggregationProxy aggregation;
     private final ServiceProxy serviceProxy;
@@ -70,6 +67,7 @@ final class ApiRoutes {
             MeterRegistry registry) {
         this.ctx = ctx;
         this.flowControl = flowControl;
+        this.seats = new SeatAdmission(flowControl);
         this.auditing = auditing;
         this.aggregation = aggregation;
         this.serviceProxy = new ServiceProxy(ctx);
@@ -199,63 +197,10 @@ final class ApiRoutes {
                 || "log".equals(info.subresource())
                 || RequestVerb.isStream(info.subresource());
         if (!longRunning) {
-            admit(r, () -> route(new RequestScope<>(ctx, r, info)));
+            seats.admit(r, () -> route(new RequestScope<>(ctx, r, info)));
             return;
         }
         route(new RequestScope<>(ctx, r, info));
-    }
-
-    /**
-     * Runs {@code run} once the request's flow (its user, kube's {@code ByUser}) gets a seat: now,
-     * or later on the request's own context when {@link FlowController} picks it from its queue
-     * (an exception then still becomes the request's Status, through {@link Request#later}); or
-     * refuses it with kube's 429. The seat or queue place is given back when the answer ends or
-     * the client leaves ({@link Request#release}): a request whose client left while it waited
-     * never runs.
-     */
-    private void admit(Request r, Runnable run) {
-        PriorityLevel level = PriorityLevel.of(r.user().groups());
-        r.http()
-                .response()
-                .putHeader(PriorityLevel.PRIORITY_LEVEL_UID_HEADER, level.levelUid())
-                .putHeader(PriorityLevel.FLOW_SCHEMA_UID_HEADER, level.flowSchemaUid());
-        Ticket t = flowControl.enter(r.user().name(), level, new Waiter() {
-            @Override
-            public void start() {
-                r.later(() -> {
-                    try {
-                        run.run(); // sets the body's handlers, if it reads one
-                    } finally {
-                        r.http().resume();
-                    }
-                });
-            }
-
-            @Override
-            public void reject(Rejection why) {
-                r.later(() -> {
-                    r.http().resume(); // its body, unread, goes
-                    r.fail(refusal(why));
-                });
-            }
-        });
-        r.holdSlot(t::done);
-        switch (t.entry()) {
-            case EXECUTING -> run.run();
-            // the body must wait with it: read on arrival with no handler yet, it would be lost
-            case QUEUED -> r.http().pause();
-            case REJECTED -> throw refusal(t.rejection());
-        }
-    }
-
-    /** kube's answer to a request flow control refused: 429 with Retry-After, or 503 while shutting down. */
-    private static ApiException refusal(Rejection why) {
-        if (why == Rejection.SHUTDOWN) {
-            return new ApiException(
-                    503, "ServiceUnavailable", "apiserver is shutting down", null, null, null, List.of(), 1);
-        }
-        return new ApiException(
-                429, "TooManyRequests", "Too many requests, please try again later.", null, null, null, List.of(), 1);
     }
 
     /**
