@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,9 @@ class KubectlVolumesTest {
     @BeforeAll
     static void start() throws Exception {
         String prefix = ETCD.newPrefix();
-        api = TestApiServer.start(ETCD.connect(prefix), ApiServerConfig.local());
+        // with the ServiceAccount admission, which mounts the token volume the node serves
+        api = TestApiServer.start(
+                ETCD.connect(prefix), ApiServerConfig.local(), s -> s.withDisabledAdmissionPlugins(Set.of()));
         kubectl = Kubectl.find(dir, api.url(), null, null);
         // time scale 10: the 10 s sync period is 1 s of wall-clock time
         sim = new SimHarness(
@@ -68,6 +71,11 @@ class KubectlVolumesTest {
                 kind: ConfigMap
                 metadata: {name: kube-root-ca.crt}
                 data: {ca.crt: "test root CA"}
+                ---
+                # the serviceaccount controller's, likewise
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: default}
                 """);
         apply("""
                 apiVersion: v1

@@ -39,24 +39,6 @@ public final class VolumeContents {
     }
 
     /** True for the volume kinds whose files come from API objects (and are refreshed). */
-    /**
-     * Whether the pod gets the service account's token volume: the pod's
-     * {@code automountServiceAccountToken} when set, else its ServiceAccount's, else true (kube's
-     * ServiceAccount admission plugin). A ServiceAccount not known yet counts as unset.
-     */
-    public boolean automountsServiceAccountToken(Pod pod) {
-        if (pod.getSpec().hasAutomountServiceAccountToken()) {
-            return pod.getSpec().getAutomountServiceAccountToken();
-        }
-        String name = pod.getSpec().getServiceAccountName().isEmpty()
-                ? "default"
-                : pod.getSpec().getServiceAccountName();
-        return objects.serviceAccount(pod.getMetadata().getNamespace(), name)
-                .filter(sa -> sa.hasAutomountServiceAccountToken())
-                .map(sa -> sa.getAutomountServiceAccountToken())
-                .orElse(true);
-    }
-
     public static boolean isProjected(Volume v) {
         return v.hasConfigMap() || v.hasSecret() || v.hasDownwardApi() || v.hasProjected();
     }

@@ -32,20 +32,14 @@ import java.util.function.LongSupplier;
  *
  * <p>A pod that went through the ServiceAccount admission has its projected {@code
  * kube-api-access-*} volume and mounts in its spec, served as any projected volume (token signed
- * here, {@code ca.crt} from the {@code kube-root-ca.crt} ConfigMap, namespace). For a pod written
- * without that admission (the API server's plugin disabled, tests), a pod whose {@code
- * automountServiceAccountToken} (or else its ServiceAccount's) is not false gets the same volume
- * here, as {@value #SERVICE_ACCOUNT_VOLUME}, at {@value #SERVICE_ACCOUNT_PATH} in every container
- * that mounts nothing there.
+ * here, {@code ca.crt} from the {@code kube-root-ca.crt} ConfigMap, namespace). A pod written
+ * without that admission (the plugin disabled, a pod put straight into etcd) gets no token, as on
+ * a kubelet: the node does not second-guess the admission, whose view of the pod's
+ * ServiceAccount is the one that counts (this node's may lag behind it).
  *
  * <p>Not thread-safe: used under the pod's lock.
  */
 final class PodVolumes {
-    static final String SERVICE_ACCOUNT_PATH = ServiceAccountTokenVolume.MOUNT_PATH;
-    private static final String SERVICE_ACCOUNT_VOLUME = "kube-api-access-sim";
-    /** The same for every pod: built once. */
-    private static final Volume SERVICE_ACCOUNT = serviceAccountVolume();
-
     private final Map<String, Volume> specs = new LinkedHashMap<>();
     private final Map<String, SimulatedFilesystem> trees = new LinkedHashMap<>();
     /** The node path of each persistentVolumeClaim volume, once its claim is bound. */
@@ -54,16 +48,13 @@ final class PodVolumes {
     private final SimulatedFilesystem host;
     private final VolumeContents contents;
     private final ClaimVolumes claims;
-    private final boolean automount;
 
     PodVolumes(Pod pod, SimulatedFilesystem host, VolumeContents contents, ClaimVolumes claims) {
         this.host = host;
         this.contents = contents;
         this.claims = claims;
-        boolean admitted = false;
         for (Volume v : pod.getSpec().getVolumesList()) {
             specs.put(v.getName(), served(v));
-            admitted |= ServiceAccountTokenVolume.isTokenVolume(v) && v.hasProjected();
             if (!v.hasHostPath() && !v.hasPersistentVolumeClaim()) {
                 SimulatedFilesystem tree = SimulatedFilesystem.empty();
                 if (v.hasEmptyDir() && v.getEmptyDir().getMedium().equals("Memory")) {
@@ -71,12 +62,6 @@ final class PodVolumes {
                 }
                 trees.put(v.getName(), tree);
             }
-        }
-        automount = contents.automountsServiceAccountToken(pod);
-        // the admission's volume, when the pod went through it, is the one its mounts name: no second one
-        if (automount && !admitted && !specs.containsKey(SERVICE_ACCOUNT_VOLUME)) {
-            specs.put(SERVICE_ACCOUNT_VOLUME, SERVICE_ACCOUNT);
-            trees.put(SERVICE_ACCOUNT_VOLUME, SimulatedFilesystem.empty());
         }
     }
 
@@ -99,14 +84,6 @@ final class PodVolumes {
             podLimit += Quantity.bytes(limit);
         }
         return size == 0 ? podLimit : podLimit == 0 ? size : Math.min(size, podLimit);
-    }
-
-    /** kube's kube-api-access volume, under the fallback's name, with ca.crt optional (see {@link #served}). */
-    private static Volume serviceAccountVolume() {
-        return served(Volume.newBuilder()
-                .setName(SERVICE_ACCOUNT_VOLUME)
-                .setProjected(ServiceAccountTokenVolume.source())
-                .build());
     }
 
     /**
@@ -195,25 +172,19 @@ final class PodVolumes {
     }
 
     /**
-     * Mounts the volumes {@code c} asks for (and the service account's) into a new instance's
+     * Mounts the volumes {@code c} asks for into a new instance's
      * filesystem; {@code env} is the instance's environment, which {@code subPathExpr} expands.
      */
     void mountInto(Container c, Map<String, String> env, SimulatedFilesystem fs) {
-        boolean saMounted = false;
         for (VolumeMount m : c.getVolumeMountsList()) {
             Volume v = specs.get(m.getName());
             if (v == null) {
                 continue; // validation refuses such a pod; nothing to mount
             }
             String mountPath = SimulatedFilesystem.normalize("/", m.getMountPath());
-            saMounted |= mountPath.equals(SERVICE_ACCOUNT_PATH);
             String subPath =
                     m.getSubPathExpr().isEmpty() ? m.getSubPath() : EnvExpansion.expand(m.getSubPathExpr(), env::get);
             mount(v, fs, mountPath, subPath, m.getReadOnly());
-        }
-        Volume sa = specs.get(SERVICE_ACCOUNT_VOLUME);
-        if (automount && !saMounted && sa != null) {
-            mount(sa, fs, SERVICE_ACCOUNT_PATH, "", true);
         }
     }
 

@@ -22,13 +22,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The node serves the admission's {@code kube-api-access-*} volume when the pod has one (and adds
- * no second), its {@code ca.crt} from {@code kube-root-ca.crt} when that ConfigMap exists; a pod
- * written without the admission gets the node's fallback volume.
+ * The node serves the admission's {@code kube-api-access-*} volume when the pod has one, its
+ * {@code ca.crt} from {@code kube-root-ca.crt} when that ConfigMap exists; a pod written without
+ * the admission gets no token, as on a kubelet.
  */
 class PodVolumesTokenTest {
     private static final String SA = ServiceAccountTokenVolume.MOUNT_PATH;
-    private static final String FALLBACK = "kube-api-access-sim";
 
     /** Objects holding {@code kube-root-ca.crt} in {@code ns} when {@code ca} is not null. */
     private static ConfigObjects objects(String ca) {
@@ -81,12 +80,11 @@ class PodVolumesTokenTest {
     }
 
     @Test
-    void theAdmissionsVolumeIsServedWithTheRootCaAndNoSecondIsAdded() {
+    void theAdmissionsVolumeIsServedWithTheRootCa() {
         Pod admitted = ServiceAccountTokenVolume.mount(pod(), null, () -> "kube-api-access-abcde");
         PodVolumes volumes = volumes(admitted, objects("PEM"));
         assertThat(seen(admitted, volumes)).containsExactly("ca.crt", "namespace", "token");
         assertThat(volumes.usedBytes("kube-api-access-abcde")).isPositive();
-        assertThat(volumes.usedBytes(FALLBACK)).as("no fallback volume").isZero();
     }
 
     @Test
@@ -96,9 +94,9 @@ class PodVolumesTokenTest {
     }
 
     @Test
-    void aPodWithoutTheAdmissionGetsTheFallback() {
-        PodVolumes volumes = volumes(pod(), objects("PEM"));
-        assertThat(seen(pod(), volumes)).containsExactly("ca.crt", "namespace", "token");
-        assertThat(volumes.usedBytes(FALLBACK)).isPositive();
+    void aPodWithoutTheAdmissionGetsNoToken() {
+        assertThat(seen(pod(), volumes(pod(), objects("PEM"))))
+                .as("nothing at the token path")
+                .isNull();
     }
 }
