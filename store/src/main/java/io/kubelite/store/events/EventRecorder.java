@@ -1,19 +1,11 @@
 package io.kubelite.store.events;
 
-import com.google.protobuf.Timestamp;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
 import io.kubelite.api.Event;
 import io.kubelite.api.EventSource;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.ObjectReference;
-import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.Fence;
-import io.kubelite.store.StoredObjects;
-import io.kubelite.store.ratelimit.TokenBucket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,10 +16,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *       kubelet's {@code --event-qps}/{@code --event-burst}: beyond it events are dropped
  *       (counted, logged once per minute), so a simulator with thousands of pods cannot
  *       turn its event traffic into the main load on etcd.</li>
- *   <li><b>Never blocks a caller.</b> {@link #event} queues; one writer thread writes;
- *       a full queue (1,000) drops the event with a log line.</li>
+ *   <li><b>Never blocks a caller.</b> {@link #event} queues; a few writer threads write
+ *       ({@link EventSink}); a full queue (1,000) drops the event, counted and logged once a
+ *       minute.</li>
  * </ul>
  *
  * Writes carry the current {@link Fence}, so a deposed leader cannot record either.
@@ -65,10 +54,9 @@ public final class EventRecorder implements AutoCloseable {
     private static final Duration AGGREGATE_WINDOW = Duration.ofMinutes(10);
     private static final double SPAM_BURST = 25;
     private static final double SPAM_QPS = 1.0 / 300;
-    private static final int QUEUE = 1000;
     private static final String COMBINED = "(combined from similar events): ";
 
-    private final Sink sink;
+    private final EventSink sink;
     private final String component;
     private final String host;
 
@@ -93,7 +81,7 @@ public final class EventRecorder implements AutoCloseable {
 
     /** A recorder with its own writer thread and no rate limit; {@link #forComponent} shares it. */
     public EventRecorder(Etcd etcd, String component, String host) {
-        this(new Sink(etcd, 0, 0), component, host);
+        this(new EventSink(etcd, 0, 0), component, host);
     }
 
     /**
@@ -101,10 +89,10 @@ public final class EventRecorder implements AutoCloseable {
      * second on average with bursts of {@code burst} (qps 0: unlimited).
      */
     public EventRecorder(Etcd etcd, String component, String host, double qps, int burst) {
-        this(new Sink(etcd, qps, burst), component, host);
+        this(new EventSink(etcd, qps, burst), component, host);
     }
 
-    private EventRecorder(Sink sink, String component, String host) {
+    private EventRecorder(EventSink sink, String component, String host) {
         this.sink = sink;
         this.component = component;
         this.host = host;
@@ -117,7 +105,7 @@ public final class EventRecorder implements AutoCloseable {
 
     /** The fence later writes carry; set at the start of each leadership term. */
     public void setFence(Fence f) {
-        sink.writer.setFence(f);
+        sink.setFence(f);
     }
 
     public void normal(ObjectReference obj, String reason, String message) {
@@ -139,7 +127,7 @@ public final class EventRecorder implements AutoCloseable {
      * as kubelet-sim does for its nodes.
      */
     public void event(String sourceHost, ObjectReference obj, String type, String reason, String message) {
-        if (sink.closed) {
+        if (sink.closed()) {
             return;
         }
         String msg;
@@ -190,9 +178,7 @@ public final class EventRecorder implements AutoCloseable {
                 type,
                 reason,
                 msg);
-        if (!sink.queue.offer(e)) {
-            LOG.warn("event queue full; dropping event {} {}", reason, msg);
-        }
+        sink.offer(e);
     }
 
     private String hash(ObjectReference obj, String type, String reason, String msg) {
@@ -206,9 +192,9 @@ public final class EventRecorder implements AutoCloseable {
         }
     }
 
-    /** True when no event is waiting to be written (tests). */
+    /** True when no event is waiting or being written (tests). */
     public boolean idle() {
-        return sink.queue.isEmpty();
+        return sink.idle();
     }
 
     /** Stops the shared writer; events recorded later are dropped. */
@@ -235,121 +221,5 @@ public final class EventRecorder implements AutoCloseable {
                 .setName(nodeName)
                 .setUid(uid)
                 .build();
-    }
-
-    /** The queue and the writer thread, shared by every recorder derived with {@link #forComponent}. */
-    private static final class Sink {
-        private final Etcd etcd;
-        private final EventWriter writer;
-        private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
-        private final Thread thread;
-        private volatile boolean closed;
-        // process-wide rate limit; the drop counters are guarded by this sink
-        private final TokenBucket limit;
-        private long droppedByRate;
-        private long lastDropLogNanos;
-
-        Sink(Etcd etcd, double qps, int burst) {
-            this.etcd = etcd;
-            this.writer = new EventWriter(etcd);
-            // the kubelet's --event-qps 0: no limit
-            this.limit = qps > 0 ? TokenBucket.of(qps, Math.max(1, burst)) : TokenBucket.unlimited();
-            this.thread = new Thread(this::run, "event-recorder");
-            this.thread.setDaemon(true);
-            this.thread.start();
-        }
-
-        /** Takes a token of the process-wide rate limit; false (and counted) when there is none. */
-        synchronized boolean admit() {
-            if (limit.tryAccept()) {
-                return true;
-            }
-            long now = System.nanoTime();
-            droppedByRate++;
-            if (now - lastDropLogNanos > TimeUnit.MINUTES.toNanos(1)) {
-                lastDropLogNanos = now;
-                LOG.warn(
-                        "event rate limit ({}/s, burst {}) reached: {} events dropped so far",
-                        limit.qps(),
-                        limit.burst(),
-                        droppedByRate);
-            }
-            return false;
-        }
-
-        private void run() {
-            while (!closed) {
-                Event e;
-                try {
-                    e = queue.poll(200, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                if (e == null) {
-                    continue;
-                }
-                try {
-                    write(e);
-                } catch (RuntimeException ex) {
-                    LOG.warn(
-                            "could not write event {} ({}): {}",
-                            e.getMetadata().getName(),
-                            e.getReason(),
-                            ex.getMessage());
-                }
-            }
-        }
-
-        /** Create, or bump count/lastTimestamp of the existing event; both re-attach the current lease. */
-        private void write(Event e) {
-            String key = writer.key(e);
-            ByteSequence k = Etcd.bytes(key);
-            for (int attempt = 0; attempt < 5; attempt++) {
-                var resp =
-                        etcd.call(key, () -> etcd.client().getKVClient().get(k)).join();
-                Event toWrite;
-                Cmp cmp;
-                if (resp.getKvs().isEmpty()) {
-                    Instant now = Instant.now();
-                    Timestamp seconds = Timestamp.newBuilder()
-                            .setSeconds(now.getEpochSecond())
-                            .build();
-                    toWrite = e.toBuilder()
-                            .setMetadata(e.getMetadata().toBuilder()
-                                    .setUid(UUID.randomUUID().toString())
-                                    .setCreationTimestamp(seconds))
-                            .setFirstTimestamp(seconds)
-                            .setLastTimestamp(seconds)
-                            .setEventTime(Timestamp.newBuilder()
-                                    .setSeconds(now.getEpochSecond())
-                                    .setNanos(now.getNano()))
-                            .build();
-                    cmp = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0));
-                } else {
-                    KeyValue kv = resp.getKvs().get(0);
-                    Event cur = StoredObjects.decode(etcd, EventKind.RESOURCE, key, kv);
-                    toWrite = cur.toBuilder()
-                            .setCount(cur.getCount() + 1)
-                            .setLastTimestamp(Timestamp.newBuilder()
-                                    .setSeconds(Instant.now().getEpochSecond()))
-                            .build();
-                    cmp = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision()));
-                }
-                if (writer.put(toWrite, cmp).join() > 0) {
-                    return;
-                }
-            }
-            LOG.warn("event {} not written: repeated conflicts or this process lost leadership", key);
-        }
-
-        void close() {
-            closed = true;
-            thread.interrupt();
-            try {
-                thread.join(2000);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }
