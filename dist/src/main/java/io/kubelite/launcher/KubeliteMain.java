@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 /**
  * {@code kubelite}: runs one server process ({@code kubelite scheduler --leader-elect
  * ...}), manages a local cluster ({@code up}, {@code down}, {@code status}), makes its certificates
- * ({@code pki}), installs its add-on objects ({@code addons}) or copies
- * its data out of and into etcd ({@code store export}, {@code store import}).
+ * ({@code pki}), installs its add-on objects ({@code addons}), copies
+ * its data out of and into etcd ({@code store export}, {@code store import}) or benchmarks a
+ * cluster ({@code bench density}).
  */
 @Command(
         name = "kubelite",
@@ -42,7 +43,9 @@ public final class KubeliteMain implements Runnable {
                 }
             }
         }
-        System.exit(new CommandLine(new KubeliteMain()).execute(args));
+        CommandLine cl = new CommandLine(new KubeliteMain());
+        cl.addSubcommand(BenchCommand.commandLine());
+        System.exit(cl.execute(args));
     }
 
     /** Hands the arguments to the component's own main, which owns parsing and exit codes. */
