@@ -1,7 +1,6 @@
 package io.kubelite.launcher;
 
 import io.kubelite.bench.density.DensityCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -10,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks that start (or attach to) a cluster and report its figures beside raw etcd's.")
+        description = "Benchmarks that start (or attach to) a cluster and report its figures beside raw etcd's.",
+        subcommands = {DensityCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -18,12 +18,5 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** The command with its subcommands, each reporting failures as one line ({@code kubelite bench NAME: ...}). */
-    static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new BenchCommand());
-        cl.addSubcommand(DensityCommand.commandLine(new DensityCommand(), "kubelite bench density"));
-        return cl;
     }
 }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
             PkiCommand.class,
             StoreCommand.class,
             ProbeCommand.class,
-            AddonsCommand.class
+            AddonsCommand.class,
+            BenchCommand.class
         })
 public final class KubeliteMain implements Runnable {
     @Override
@@ -43,9 +44,7 @@ public final class KubeliteMain implements Runnable {
                 }
             }
         }
-        CommandLine cl = new CommandLine(new KubeliteMain());
-        cl.addSubcommand(BenchCommand.commandLine());
-        System.exit(cl.execute(args));
+        System.exit(new CommandLine(new KubeliteMain()).execute(args));
     }
 
     /** Hands the arguments to the component's own main, which owns parsing and exit codes. */

@@ -4,14 +4,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code kubelite bench density}: the flags of {@link DensityBenchmark}. Bad flags exit 2 with
- * picocli's message and usage; a failure of the run (an unreachable cluster, nodes that never get
- * Ready, pods that never run) exits 1 with one line on stderr, no stack trace.
+ * {@code kubelite bench density}: the flags of {@link DensityBenchmark}. Bad flags exit 2 with one
+ * line on stderr (picocli's message and usage for unknown or malformed ones); a failure of the run
+ * (an unreachable cluster, nodes that never get Ready, pods that never run) exits 1 with one line
+ * on stderr, no stack trace.
  */
 @Command(
         name = "density",
@@ -22,6 +24,9 @@ import picocli.CommandLine.Option;
                 + " DB size, beside the raw etcd put->watch latency and bind-shaped txn rate of the same run."
                 + " See docs/bench.md.")
 public final class DensityCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--nodes", defaultValue = "1000", description = "Simulated nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
 
@@ -116,7 +121,35 @@ public final class DensityCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
+        String name = spec.qualifiedName();
+        try {
+            validate();
+            reports.clear();
+            reports.addAll(new DensityBenchmark(this).run());
+            if (csv != null) {
+                DensityReport.appendCsv(csv, reports);
+                System.out.println("appended " + reports.size() + " row(s) to " + csv);
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println(name + ": " + e.getMessage());
+            spec.commandLine().getErr().println("Try '" + name + " --help' for more information.");
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            spec.commandLine().getErr().println(name + ": interrupted");
+            return 1;
+        } catch (Exception e) {
+            // one line for a user: what failed, never a stack trace
+            spec.commandLine().getErr().println(name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        } finally {
+            spec.commandLine().getErr().flush();
+        }
+    }
+
+    private void validate() {
         check(nodes > 0, "--nodes must be positive");
         check(podsPerNode > 0, "--pods-per-node must be positive");
         check(groupSize > 0, "--group-size must be positive");
@@ -126,33 +159,11 @@ public final class DensityCommand implements Callable<Integer> {
         }
         check(server == null || kubeconfig == null, "give --server (with --token) or --kubeconfig, not both");
         check(token == null || server != null, "--token goes with --server");
-        reports.clear();
-        reports.addAll(new DensityBenchmark(this).run());
-        if (csv != null) {
-            DensityReport.appendCsv(csv, reports);
-            System.out.println("appended " + reports.size() + " row(s) to " + csv);
-        }
-        return 0;
     }
 
     private static void check(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
-    }
-
-    /** A command line for this command whose failures are one line on stderr, exit 1. */
-    public static CommandLine commandLine(DensityCommand command, String name) {
-        CommandLine cl = new CommandLine(command);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException) {
-                cmd.getErr().println(name + ": " + e.getMessage());
-                cmd.getErr().println("Try '" + name + " --help' for more information.");
-                return 2;
-            }
-            cmd.getErr().println(name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
-        });
-        return cl;
     }
 }

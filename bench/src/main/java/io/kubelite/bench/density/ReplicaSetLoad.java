@@ -46,7 +46,14 @@ final class ReplicaSetLoad implements AutoCloseable {
         long[] latency = new long[sets];
         List<Future<?>> sent = new ArrayList<>(sets);
         long t0 = System.nanoTime();
+        long lastPrint = t0;
         for (int i = 0; i < sets; i++) {
+            if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(10)) {
+                lastPrint = System.nanoTime();
+                System.out.printf(
+                        "  %d/%d ReplicaSets sent, t=%.0f s, load %s%n",
+                        i, sets, (lastPrint - t0) / 1e9, io.kubelite.bench.common.ProcStat.loadavg());
+            }
             long wait = t0 + i * interval - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
