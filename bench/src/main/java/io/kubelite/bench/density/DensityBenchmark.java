@@ -77,7 +77,7 @@ public final class DensityBenchmark {
                 }
             }
             // the scheduler's floor, on the same etcd, with the cluster idle
-            double rawTxn = RawBindTxn.rate(cluster.etcd(), 5_000, 512, podBytes);
+            double rawTxn = RawBindTxn.rate(cluster.etcd(), o.rawTxns, 512, podBytes);
             System.out.printf(
                     "raw etcd bind-shaped txns (%d-byte values, 512 in flight): %.0f txn/s, load %s%n",
                     podBytes, rawTxn, ProcStat.loadavg());
@@ -146,7 +146,7 @@ public final class DensityBenchmark {
                     "all %d pods Running %.1f s after the first create; raw etcd put->watch at %.0f/s ...%n",
                     pods, allRunning, rate);
             podBytes = podValueBytes(etcd);
-            int rawCount = (int) Math.min(2_000, Math.max(200, rate * 10));
+            int rawCount = (int) Math.min(2_000, Math.max(20, rate * o.rawSeconds));
             Percentiles raw = RawWatchLatency.measure(etcd, rawCount, (int) Math.max(1, rate), podBytes);
             return rawTxn -> new DensityReport(
                     startedAt,

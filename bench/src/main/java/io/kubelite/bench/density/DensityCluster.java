@@ -40,6 +40,8 @@ final class DensityCluster implements AutoCloseable {
     private Etcd etcd;
     private String endpoints;
     private ApiServerConnection api;
+    private String token;
+    private boolean keepLogs;
     private boolean closed;
 
     private DensityCluster() {
@@ -103,7 +105,8 @@ final class DensityCluster implements AutoCloseable {
 
     private void start(Spec spec) throws Exception {
         tempDir = Files.createTempDirectory("kubelite-density");
-        Path logs = spec.logDir() != null ? spec.logDir() : tempDir;
+        keepLogs = spec.logDir() != null;
+        Path logs = keepLogs ? spec.logDir() : tempDir;
         Files.createDirectories(logs);
         if (spec.etcdEndpoints() == null) {
             ownEtcd = ThrowawayEtcd.start("density", logs.resolve("etcd.log"));
@@ -116,7 +119,7 @@ final class DensityCluster implements AutoCloseable {
         etcd = connectEtcd("/density-" + Long.toHexString(System.nanoTime()) + "/registry");
         List<String> common =
                 List.of("--etcd-endpoints", endpoints, "--etcd-prefix", etcd.prefix(), "--log-level", spec.logLevel());
-        String token = UUID.randomUUID().toString();
+        token = UUID.randomUUID().toString();
         Path tokens = tempDir.resolve("tokens.csv");
         Files.writeString(tokens, token + ",density-admin,uid-density-admin,\"system:masters\"\n");
         int port = LoopbackPorts.free();
@@ -173,8 +176,12 @@ final class DensityCluster implements AutoCloseable {
 
     private ComponentProcess start(String name, String main, String heap, List<String> args, Path logs)
             throws IOException {
-        ComponentProcess p = ComponentProcess.start(
-                name, main, List.of("-Xmx" + heap, "-XX:+UseParallelGC"), args, logs.resolve(name + ".log"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseParallelGC"));
+        if (keepLogs) {
+            // kept logs also get each JVM's GC log: a latency tail may be a collection's pause
+            jvm.add("-Xlog:gc:file=" + logs.resolve(name + "-gc.log"));
+        }
+        ComponentProcess p = ComponentProcess.start(name, main, jvm, args, logs.resolve(name + ".log"));
         processes.add(p);
         pids.put(name, p.pid());
         return p;
@@ -216,6 +223,15 @@ final class DensityCluster implements AutoCloseable {
 
     Etcd etcd() {
         return etcd;
+    }
+
+    /** The admin token of a cluster this run started (null when attached). */
+    String token() {
+        return token;
+    }
+
+    String etcdEndpoints() {
+        return endpoints;
     }
 
     /** The first etcd endpoint, as a URL. */

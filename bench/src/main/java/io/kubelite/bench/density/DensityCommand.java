@@ -106,6 +106,19 @@ public final class DensityCommand implements Callable<Integer> {
                     + " last create (default: ${DEFAULT-VALUE}).")
     int timeoutMinutes;
 
+    @Option(
+            names = "--raw-seconds",
+            defaultValue = "10",
+            description = "Seconds of raw etcd puts at the run's rate (put -> watch) after each run (default:"
+                    + " ${DEFAULT-VALUE}; at most 2,000 puts).")
+    int rawSeconds;
+
+    @Option(
+            names = "--raw-txns",
+            defaultValue = "5000",
+            description = "Raw bind-shaped etcd txns measured after the last run (default: ${DEFAULT-VALUE}).")
+    int rawTxns;
+
     @Option(names = "--csv", description = "Append one row per rate to this CSV (" + DensityReport.CSV_HEADER + ").")
     Path csv;
 
@@ -154,6 +167,7 @@ public final class DensityCommand implements Callable<Integer> {
         check(podsPerNode > 0, "--pods-per-node must be positive");
         check(groupSize > 0, "--group-size must be positive");
         check(timeoutMinutes > 0, "--timeout-minutes must be positive");
+        check(rawSeconds > 0 && rawTxns > 0, "--raw-seconds and --raw-txns must be positive");
         for (double r : ratesToRun()) {
             check(r > 0, "rates must be positive");
         }

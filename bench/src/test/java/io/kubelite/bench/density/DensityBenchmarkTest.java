@@ -38,6 +38,10 @@ class DensityBenchmarkTest {
                         "512m",
                         "--timeout-minutes",
                         "2",
+                        "--raw-seconds",
+                        "2",
+                        "--raw-txns",
+                        "500",
                         "--csv",
                         csv.toString());
 
@@ -105,5 +109,45 @@ class DensityBenchmarkTest {
                 .isEqualTo(1);
         assertThat(err.toString()).contains("127.0.0.1:1").doesNotContain("\tat ");
         assertThat(err.toString().lines()).hasSize(1);
+    }
+
+    @Test
+    void attachesToARunningClusterAndLeavesNoPodsBehind() throws Exception {
+        DensityCluster.Spec spec =
+                new DensityCluster.Spec(null, null, null, null, null, 5, "512m", "512m", "warn", dir.resolve("logs"));
+        try (DensityCluster running = DensityCluster.open(spec)) {
+            DensityCommand command = new DensityCommand();
+            int code = new CommandLine(command)
+                    .execute(
+                            "--server", running.api().server(),
+                            "--token", running.token(),
+                            "--etcd-endpoints", running.etcdEndpoints(),
+                            "--etcd-prefix", running.etcd().prefix(),
+                            "--nodes", "5",
+                            "--pods-per-node", "2",
+                            "--rate", "20",
+                            "--group-size", "5",
+                            "--timeout-minutes", "2",
+                            "--raw-seconds", "2",
+                            "--raw-txns", "200");
+
+            assertThat(code).as("exit code").isZero();
+            DensityReport r = command.reports().get(0);
+            assertThat(r.running()).isEqualTo(10);
+            assertThat(r.startup().count()).isEqualTo(10);
+            assertThat(r.processes())
+                    .as("an attached cluster's processes are not ours")
+                    .isEmpty();
+            assertThat(r.apiCalls())
+                    .anySatisfy(
+                            row -> assertThat(row.verb() + " " + row.resource()).isEqualTo("POST replicasets"));
+            var pods = running.api().get("/api/v1/namespaces/density/pods");
+            assertThat(pods.ok()).isTrue();
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(pods.body())
+                            .path("items"))
+                    .as("pods left in the attached cluster")
+                    .isEmpty();
+        }
     }
 }
