@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The raw etcd floor under every figure of this benchmark: put sent → event delivered to a
- * plain jetcd prefix watch, at a fixed rate, on keys outside the cluster's prefix.
+ * The raw etcd floor under a benchmark's watch-delivered figures: put sent → event delivered to
+ * a plain jetcd prefix watch, at a fixed rate, on keys outside the cluster's prefix, deleted
+ * afterwards (the etcd may be a cluster the benchmark only attached to).
  */
 public final class RawWatchLatency {
     private RawWatchLatency() {}
@@ -69,6 +70,13 @@ public final class RawWatchLatency {
                 }
             }
             return Percentiles.of(java.util.Arrays.copyOf(lat, n));
+        } finally {
+            kv.delete(
+                            Etcd.bytes(prefix),
+                            io.etcd.jetcd.options.DeleteOption.builder()
+                                    .isPrefix(true)
+                                    .build())
+                    .get(60, TimeUnit.SECONDS);
         }
     }
 }
