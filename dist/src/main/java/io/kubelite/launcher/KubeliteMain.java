@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 /**
  * {@code kubelite}: runs one server process ({@code kubelite scheduler --leader-elect
  * ...}), manages a local cluster ({@code up}, {@code down}, {@code status}), makes its certificates
- * ({@code pki}), installs its add-on objects ({@code addons}) or copies
- * its data out of and into etcd ({@code store export}, {@code store import}).
+ * ({@code pki}), installs its add-on objects ({@code addons}), copies
+ * its data out of and into etcd ({@code store export}, {@code store import}) or benchmarks a
+ * cluster ({@code bench density}).
  */
 @Command(
         name = "kubelite",
@@ -25,7 +26,8 @@ import picocli.CommandLine.Command;
             PkiCommand.class,
             StoreCommand.class,
             ProbeCommand.class,
-            AddonsCommand.class
+            AddonsCommand.class,
+            BenchCommand.class
         })
 public final class KubeliteMain implements Runnable {
     @Override

@@ -2,6 +2,7 @@ package io.kubelite.bench.network;
 
 import io.kubelite.bench.common.HeapProbe;
 import io.kubelite.bench.common.Percentiles;
+import io.kubelite.bench.common.RawWatchLatency;
 import io.kubelite.dns.ClusterDnsRecords;
 import io.kubelite.dns.ClusterDnsWatcher;
 import io.kubelite.dns.DnsResolver;

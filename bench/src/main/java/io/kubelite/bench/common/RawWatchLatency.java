@@ -1,10 +1,9 @@
-package io.kubelite.bench.network;
+package io.kubelite.bench.common;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
-import io.kubelite.bench.common.Percentiles;
 import io.kubelite.store.Etcd;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,13 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The raw etcd floor under every figure of this benchmark: put sent → event delivered to a
- * plain jetcd prefix watch, at a fixed rate, on keys outside the cluster's prefix.
+ * The raw etcd floor under a benchmark's watch-delivered figures: put sent → event delivered to
+ * a plain jetcd prefix watch, at a fixed rate, on keys outside the cluster's prefix, deleted
+ * afterwards (the etcd may be a cluster the benchmark only attached to).
  */
-final class RawWatchLatency {
+public final class RawWatchLatency {
     private RawWatchLatency() {}
 
-    static Percentiles measure(Etcd etcd, int count, int ratePerSecond, int valueBytes) throws Exception {
+    public static Percentiles measure(Etcd etcd, int count, int ratePerSecond, int valueBytes) throws Exception {
         String prefix = "/netbench-raw-" + Long.toHexString(System.nanoTime()) + "/";
         ByteSequence value = ByteSequence.from(new byte[valueBytes]);
         Map<String, Long> seen = new ConcurrentHashMap<>();
@@ -70,6 +70,13 @@ final class RawWatchLatency {
                 }
             }
             return Percentiles.of(java.util.Arrays.copyOf(lat, n));
+        } finally {
+            kv.delete(
+                            Etcd.bytes(prefix),
+                            io.etcd.jetcd.options.DeleteOption.builder()
+                                    .isPrefix(true)
+                                    .build())
+                    .get(60, TimeUnit.SECONDS);
         }
     }
 }

@@ -1,0 +1,183 @@
+package io.kubelite.bench.density;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kubelite bench density}: the flags of {@link DensityBenchmark}. Bad flags exit 2 with one
+ * line on stderr (picocli's message and usage for unknown or malformed ones); a failure of the run
+ * (an unreachable cluster, nodes that never get Ready, pods that never run) exits 1 with one line
+ * on stderr, no stack trace.
+ */
+@Command(
+        name = "density",
+        mixinStandardHelpOptions = true,
+        description = "ClusterLoader2-style density benchmark: N simulated nodes, P pods per node created through"
+                + " the API server as ReplicaSets at a steady rate; reports pod startup latency (p50/p90/p99 and its"
+                + " phases), API call latency per verb and resource, each process's CPU and RSS, etcd's write rate and"
+                + " DB size, beside the raw etcd put->watch latency and bind-shaped txn rate of the same run."
+                + " See docs/bench.md.")
+public final class DensityCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--nodes", defaultValue = "1000", description = "Simulated nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--pods-per-node", defaultValue = "30", description = "Pods per node (default: ${DEFAULT-VALUE}).")
+    int podsPerNode;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "100",
+            description = "Pods asked for per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+            names = "--rates",
+            split = ",",
+            description = "Run once per rate (e.g. 50,100,200,400) on the same cluster, deleting the previous"
+                    + " run's pods in between; overrides --rate.")
+    List<Double> rates;
+
+    @Option(
+            names = "--group-size",
+            defaultValue = "10",
+            description = "Replicas per ReplicaSet (default: ${DEFAULT-VALUE}).")
+    int groupSize;
+
+    @Option(
+            names = "--namespace",
+            defaultValue = "density",
+            description = "Namespace the pods go in, created if missing (default: ${DEFAULT-VALUE}).")
+    String namespace;
+
+    @Option(names = "--server", description = "Attach to this API server (with --token) instead of starting one.")
+    String server;
+
+    @Option(names = "--token", description = "Bearer token for --server.")
+    String token;
+
+    @Option(names = "--kubeconfig", description = "Attach to the API server this kubeconfig's current context names.")
+    Path kubeconfig;
+
+    @Option(
+            names = "--etcd-endpoints",
+            description = "etcd to use: the attached cluster's (required with --server/--kubeconfig), or one to start"
+                    + " the cluster on instead of a throw-away etcd.")
+    String etcdEndpoints;
+
+    @Option(
+            names = "--etcd-prefix",
+            defaultValue = "/registry",
+            description = "The attached cluster's etcd prefix (default: ${DEFAULT-VALUE}).")
+    String etcdPrefix;
+
+    @Option(
+            names = "--component-heap",
+            defaultValue = "1g",
+            description = "-Xmx of the API server, controller-manager and scheduler (default: ${DEFAULT-VALUE}).")
+    String componentHeap;
+
+    @Option(names = "--sim-heap", defaultValue = "2g", description = "-Xmx of kubelet-sim (default: ${DEFAULT-VALUE}).")
+    String simHeap;
+
+    @Option(
+            names = "--component-log-level",
+            defaultValue = "warn",
+            description = "Log level of the started components (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    @Option(
+            names = "--log-dir",
+            description = "Keep the started components' logs here (default: a temporary directory, removed).")
+    Path logDir;
+
+    @Option(
+            names = "--timeout-minutes",
+            defaultValue = "10",
+            description = "How long to wait for the nodes to be Ready, and for the pods to be Running after the"
+                    + " last create (default: ${DEFAULT-VALUE}).")
+    int timeoutMinutes;
+
+    @Option(
+            names = "--raw-seconds",
+            defaultValue = "10",
+            description = "Seconds of raw etcd puts at the run's rate (put -> watch) after each run (default:"
+                    + " ${DEFAULT-VALUE}; at most 2,000 puts).")
+    int rawSeconds;
+
+    @Option(
+            names = "--raw-txns",
+            defaultValue = "5000",
+            description = "Raw bind-shaped etcd txns measured after the last run (default: ${DEFAULT-VALUE}).")
+    int rawTxns;
+
+    @Option(names = "--csv", description = "Append one row per rate to this CSV (" + DensityReport.CSV_HEADER + ").")
+    Path csv;
+
+    private final List<DensityReport> reports = new ArrayList<>();
+
+    /** The reports of the last run, one per rate. */
+    public List<DensityReport> reports() {
+        return reports;
+    }
+
+    List<Double> ratesToRun() {
+        return rates == null || rates.isEmpty() ? List.of(rate) : rates;
+    }
+
+    @Override
+    public Integer call() {
+        String name = spec.qualifiedName();
+        try {
+            validate();
+            reports.clear();
+            reports.addAll(new DensityBenchmark(this).run());
+            if (csv != null) {
+                DensityReport.appendCsv(csv, reports);
+                System.out.println("appended " + reports.size() + " row(s) to " + csv);
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println(name + ": " + e.getMessage());
+            spec.commandLine().getErr().println("Try '" + name + " --help' for more information.");
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            spec.commandLine().getErr().println(name + ": interrupted");
+            return 1;
+        } catch (Exception e) {
+            // one line for a user: what failed, never a stack trace
+            spec.commandLine().getErr().println(name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        } finally {
+            spec.commandLine().getErr().flush();
+        }
+    }
+
+    private void validate() {
+        check(nodes > 0, "--nodes must be positive");
+        check(podsPerNode > 0, "--pods-per-node must be positive");
+        check(groupSize > 0, "--group-size must be positive");
+        check(timeoutMinutes > 0, "--timeout-minutes must be positive");
+        check(rawSeconds > 0 && rawTxns > 0, "--raw-seconds and --raw-txns must be positive");
+        for (double r : ratesToRun()) {
+            check(r > 0, "rates must be positive");
+        }
+        check(server == null || kubeconfig == null, "give --server (with --token) or --kubeconfig, not both");
+        check(token == null || server != null, "--token goes with --server");
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
