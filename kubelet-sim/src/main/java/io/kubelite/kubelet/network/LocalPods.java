@@ -21,7 +21,7 @@ final class LocalPods {
         LocalPod p = byIp.compute(
                 ip,
                 (k, v) -> v == null || !v.uid().equals(uid)
-                        ? new LocalPod(namespace, name, uid, node, new ConcurrentHashMap<>())
+                        ? new LocalPod(namespace, name, uid, node, new ConcurrentHashMap<>(2))
                         : v);
         p.containers().put(c.spec().getName(), c);
     }

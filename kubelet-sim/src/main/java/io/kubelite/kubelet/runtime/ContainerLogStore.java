@@ -27,7 +27,7 @@ public final class ContainerLogStore {
     public ContainerLog newInstance(String namespace, String pod, String uid, String container) {
         PodLogs p = pods.compute(
                 key(namespace, pod),
-                (k, v) -> v == null || !v.uid().equals(uid) ? new PodLogs(uid, new ConcurrentHashMap<>()) : v);
+                (k, v) -> v == null || !v.uid().equals(uid) ? new PodLogs(uid, new ConcurrentHashMap<>(2)) : v);
         ContainerLog log = new ContainerLog(clock);
         p.containers().compute(container, (k, v) -> new ContainerLog[] {log, v == null ? null : v[0]});
         return log;

@@ -193,7 +193,8 @@ public final class ContainerRuntime {
         if (digest.isEmpty() && s.indexOf(':', lastSlash) < 0) {
             s = s + ":latest";
         }
-        return s + digest;
+        // interned: it is in every container's status, and in its pod's copy of that status
+        return (s + digest).intern();
     }
 
     /** {@code repo@sha256:<digest>}, the digest derived from the image name (stable across restarts). */
@@ -204,7 +205,8 @@ public final class ContainerRuntime {
         if (repo.contains("@")) {
             return repo;
         }
-        return repo + "@sha256:" + sha256(n);
+        // interned: every container of an image reports the same id, in its status and the pod's
+        return (repo + "@sha256:" + sha256(n)).intern();
     }
 
     public static String newContainerId() {

@@ -21,7 +21,7 @@ public final class RunningContainers {
     void put(String namespace, String pod, String uid, String container, SimContainer instance) {
         PodContainers p = pods.compute(
                 key(namespace, pod),
-                (k, v) -> v == null || !v.uid().equals(uid) ? new PodContainers(uid, new ConcurrentHashMap<>()) : v);
+                (k, v) -> v == null || !v.uid().equals(uid) ? new PodContainers(uid, new ConcurrentHashMap<>(2)) : v);
         p.containers().put(container, instance);
     }
 

@@ -262,9 +262,26 @@ public final class SimulatedFilesystem {
      * A file over {@link #MAX_FILE_BYTES} keeps its last bytes, as a log rotated in place.
      */
     public synchronized boolean writeBytes(String path, byte[] content, boolean append) {
+        return write(path, content, append, false);
+    }
+
+    /**
+     * Writes {@code content} as the whole file without copying it: for what many containers hold
+     * alike (an image's pages, a namespace's resolv.conf), one array serves them all. The caller
+     * never changes {@code content}; this tree never changes a file's array in place either (a
+     * write stores a new one).
+     */
+    public synchronized boolean writeShared(String path, byte[] content) {
+        return write(path, content, false, true);
+    }
+
+    private boolean write(String path, byte[] content, boolean append, boolean shared) {
         Mount m = mountOf(path);
         if (m != null) {
-            return !m.readOnly() && m.volume().writeBytes(inVolume(m, path), content, append);
+            return !m.readOnly()
+                    && (shared
+                            ? m.volume().writeShared(inVolume(m, path), content)
+                            : m.volume().writeBytes(inVolume(m, path), content, append));
         }
         if (dirs.contains(path) || rootReadOnlyAt(path)) {
             return false;
@@ -275,7 +292,7 @@ public final class SimulatedFilesystem {
         byte[] old = append ? files.getOrDefault(path, new byte[0]) : new byte[0];
         byte[] v;
         if (old.length == 0) {
-            v = content.clone();
+            v = shared ? content : content.clone();
         } else {
             v = Arrays.copyOf(old, old.length + content.length);
             System.arraycopy(content, 0, v, old.length, content.length);
