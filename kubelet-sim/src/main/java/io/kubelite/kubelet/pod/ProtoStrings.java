@@ -24,8 +24,9 @@ final class ProtoStrings {
     }
 
     private static Message internMessage(Message m) {
+        Map<FieldDescriptor, Object> fields = m.getAllFields();
         Message.Builder b = null;
-        for (Map.Entry<FieldDescriptor, Object> e : m.getAllFields().entrySet()) {
+        for (Map.Entry<FieldDescriptor, Object> e : fields.entrySet()) {
             FieldDescriptor f = e.getKey();
             Object v = e.getValue();
             Object interned;
@@ -48,12 +49,22 @@ final class ProtoStrings {
             }
             if (interned != v) {
                 if (b == null) {
-                    b = m.toBuilder();
+                    b = startFrom(m, fields);
                 }
                 b.setField(f, interned);
             }
         }
         return b == null ? m : b.build();
+    }
+
+    /**
+     * A builder holding {@code m}'s fields. Not {@code m.toBuilder()}: that gives every map field,
+     * empty ones too, a map of its own (some 150 bytes each) where the default instance shares one.
+     */
+    private static Message.Builder startFrom(Message m, Map<FieldDescriptor, Object> fields) {
+        Message.Builder b = m.newBuilderForType();
+        fields.forEach(b::setField);
+        return b.setUnknownFields(m.getUnknownFields());
     }
 
     private static Object internValue(FieldDescriptor f, Object v) {

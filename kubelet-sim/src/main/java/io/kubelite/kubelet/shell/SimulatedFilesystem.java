@@ -46,8 +46,11 @@ public final class SimulatedFilesystem {
     private static final Set<String> INITIAL = Collections.unmodifiableSet(new TreeSet<>(INITIAL_DIRS));
 
     private final Map<String, byte[]> files = new TreeMap<>();
-    /** {@link #INITIAL} until the first change of a directory, then this container's own copy. */
-    private Set<String> dirs = INITIAL;
+    /** Only {@code /}: a volume's tree starts with it. */
+    private static final Set<String> ROOT_ONLY = Set.of("/");
+
+    /** {@link #INITIAL} and this container's changes to it. */
+    private DirectorySet dirs = new DirectorySet(INITIAL);
 
     /** A volume mounted over {@code path}: paths under it live in {@code volume} under {@code root}. */
     private record Mount(String path, SimulatedFilesystem volume, String root, boolean readOnly) {}
@@ -66,7 +69,7 @@ public final class SimulatedFilesystem {
     }
 
     private SimulatedFilesystem(boolean bare) {
-        dirs = new TreeSet<>(List.of("/"));
+        dirs = new DirectorySet(ROOT_ONLY);
     }
 
     /** An empty tree (only {@code /}): a volume's content. */
@@ -119,7 +122,7 @@ public final class SimulatedFilesystem {
      */
     public synchronized void replaceAll(Map<String, byte[]> content) {
         files.clear();
-        dirs = new TreeSet<>(List.of("/"));
+        dirs = new DirectorySet(ROOT_ONLY);
         for (Map.Entry<String, byte[]> e : content.entrySet()) {
             String path = normalize("/", e.getKey());
             files.put(path, e.getValue().clone());
@@ -144,7 +147,7 @@ public final class SimulatedFilesystem {
     /** A copy of this tree as it is now (mounts not included): what a subPath mount of a projected volume sees. */
     public synchronized SimulatedFilesystem snapshot() {
         SimulatedFilesystem copy = empty();
-        copy.dirs = new TreeSet<>(dirs);
+        copy.dirs = dirs.copy();
         files.forEach((k, v) -> copy.files.put(k, v.clone()));
         return copy;
     }
@@ -169,14 +172,6 @@ public final class SimulatedFilesystem {
 
     private boolean rootReadOnlyAt(String path) {
         return readOnlyRoot && !path.equals("/dev") && !path.startsWith("/dev/");
-    }
-
-    /** The directory set, copied from the shared initial one before its first change (copy on write). */
-    private Set<String> ownDirs() {
-        if (dirs == INITIAL) {
-            dirs = new TreeSet<>(INITIAL);
-        }
-        return dirs;
     }
 
     /** An absolute, normalised path ({@code .} and {@code ..} resolved) for {@code path} seen from {@code cwd}. */
@@ -336,7 +331,7 @@ public final class SimulatedFilesystem {
         if (dirs.contains(path) && recursive && !path.equals("/")) {
             String prefix = path + "/";
             files.keySet().removeIf(f -> f.startsWith(prefix));
-            ownDirs().removeIf(d -> d.equals(path) || d.startsWith(prefix));
+            dirs.removeIf(d -> d.equals(path) || d.startsWith(prefix));
             return true;
         }
         return false;
@@ -360,7 +355,7 @@ public final class SimulatedFilesystem {
         if (rootReadOnlyAt(path) || (!parents && !dirs.contains(parent) && !isMountAncestor(parent))) {
             return false;
         }
-        ownDirs().add(path);
+        dirs.add(path);
         addParents(path);
         return true;
     }
@@ -388,7 +383,7 @@ public final class SimulatedFilesystem {
                 names.add(f.substring(prefix.length()));
             }
         }
-        for (String d : dirs) {
+        for (String d : dirs.all()) {
             if (!d.equals(dir) && d.startsWith(prefix) && d.indexOf('/', prefix.length()) < 0) {
                 names.add(d.substring(prefix.length()));
             }
@@ -399,7 +394,7 @@ public final class SimulatedFilesystem {
     private void addParents(String path) {
         String p = parent(path);
         while (!dirs.contains(p)) {
-            ownDirs().add(p);
+            dirs.add(p);
             p = parent(p);
         }
     }
