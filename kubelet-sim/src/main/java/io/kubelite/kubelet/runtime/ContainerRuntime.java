@@ -136,7 +136,8 @@ public final class ContainerRuntime {
         environment.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         environment.put("HOSTNAME", pod.hostname());
         environment.put("HOME", "/root");
-        environment.putAll(env);
+        // interned: every container of a namespace gets the same service variables, spelt anew for each
+        env.forEach((k, v) -> environment.put(k.intern(), v.intern()));
         ContainerLog log = logs.newInstance(pod.namespace(), pod.name(), pod.uid(), spec.getName());
         SimContainer instance = new SimContainer(
                 id != null ? id : newContainerId(),
