@@ -146,7 +146,8 @@ public final class PodWorker {
     }
 
     public String key() {
-        return namespace + "/" + name;
+        // interned: the same string as the pod's key in the workers' and runtime's maps
+        return (namespace + "/" + name).intern();
     }
 
     public synchronized Pod pod() {
