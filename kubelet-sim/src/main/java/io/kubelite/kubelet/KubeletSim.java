@@ -23,6 +23,7 @@ import io.kubelite.kubelet.node.NodeTiming;
 import io.kubelite.kubelet.pod.PodEvents;
 import io.kubelite.kubelet.pod.PodIpAllocator;
 import io.kubelite.kubelet.pod.PodManager;
+import io.kubelite.kubelet.pod.PodSharing;
 import io.kubelite.kubelet.pod.PodStatusWriter;
 import io.kubelite.kubelet.runtime.ContainerLogStore;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
@@ -238,6 +239,9 @@ public final class KubeletSim implements Component {
                 "own-nodes",
                 p -> byName.containsKey(p.getSpec().getNodeName()) && !MirrorPods.isMirror(p));
         podInformer.addIndex(NODE_INDEX, p -> List.of(p.getSpec().getNodeName()));
+        // one copy of each pod rather than three: versions share their unchanged spec, and the
+        // status the watch echoes back is the worker's own instance
+        podInformer.setTransform(new PodSharing(pods::worker));
         writer = new PodStatusWriter(podStore, podInformer, pods::worker, options.statusWorkers);
         pods.setWriter(writer);
         podInformer.addHandler(pods);

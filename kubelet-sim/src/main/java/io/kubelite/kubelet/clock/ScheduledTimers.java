@@ -1,6 +1,7 @@
 package io.kubelite.kubelet.clock;
 
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +36,9 @@ public final class ScheduledTimers implements Timers, AutoCloseable {
             return Cancellable.NONE;
         }
         try {
-            ScheduledFuture<?> f = executor.schedule(guarded(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
-            return () -> f.cancel(false);
+            Pending p = new Pending(task);
+            p.future = executor.schedule(p, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+            return p;
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return Cancellable.NONE;
         }
@@ -62,6 +64,39 @@ public final class ScheduledTimers implements Timers, AutoCloseable {
     /** Tasks waiting in the queue (a metric). */
     public int queued() {
         return executor.getQueue().size();
+    }
+
+    /**
+     * A scheduled task and its handle in one object: with tens of thousands of probe periods,
+     * sleeps and syncs pending, a timer costs the executor's future and this, not also an
+     * adapter and two lambdas.
+     */
+    private static final class Pending implements Callable<Void>, Cancellable {
+        private final Runnable task;
+        /** Set by {@link #after} before the handle is returned: whoever can cancel sees it. */
+        private volatile Future<?> future;
+
+        Pending(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public Void call() {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("simulator task failed", e);
+            }
+            return null;
+        }
+
+        @Override
+        public void cancel() {
+            Future<?> f = future;
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
     }
 
     private static Runnable guarded(Runnable task) {

@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.network;
 
+import io.kubelite.kubelet.runtime.ContainerMap;
 import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LocalPods {
     /** A pod on one of this process's nodes. */
-    record LocalPod(String namespace, String name, String uid, String node, Map<String, SimContainer> containers) {}
+    record LocalPod(String namespace, String name, String uid, String node, ContainerMap<SimContainer> containers) {}
 
     private final Map<String, LocalPod> byIp = new ConcurrentHashMap<>();
 
@@ -21,7 +22,7 @@ final class LocalPods {
         LocalPod p = byIp.compute(
                 ip,
                 (k, v) -> v == null || !v.uid().equals(uid)
-                        ? new LocalPod(namespace, name, uid, node, new ConcurrentHashMap<>())
+                        ? new LocalPod(namespace, name, uid, node, new ContainerMap<>())
                         : v);
         p.containers().put(c.spec().getName(), c);
     }

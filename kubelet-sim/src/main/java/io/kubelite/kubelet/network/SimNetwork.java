@@ -62,6 +62,7 @@ public final class SimNetwork implements PodTraffic, AutoCloseable {
     private static final Duration HOP_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final PodDns podDns;
+    private final SharedResolvConfs resolvConfs = new SharedResolvConfs();
     private final String clusterDomain;
     private final String kubeProxyAddress;
     private final Supplier<? extends Collection<Node>> nodes;
@@ -116,14 +117,14 @@ public final class SimNetwork implements PodTraffic, AutoCloseable {
         return new NodeNetworking() {
             @Override
             public ResolvConf dns(Pod pod, PodEventSink events) {
-                return podDns.forPod(pod, events);
+                return resolvConfs.canonical(podDns.forPod(pod, events));
             }
 
             @Override
             public void attach(Pod pod, String podIp, ResolvConf dns, SimContainer c) {
                 var fs = c.filesystem();
                 if (!fs.exists("/etc/resolv.conf")) {
-                    fs.write("/etc/resolv.conf", dns.render(), false);
+                    fs.writeShared("/etc/resolv.conf", resolvConfs.file(dns));
                 }
                 if (!fs.exists("/etc/hosts")) {
                     fs.write("/etc/hosts", PodHostsFile.forPod(pod, podIp, clusterDomain, name, nodeIp), false);

@@ -35,6 +35,11 @@ import java.util.Optional;
  * A request that is not HTTP gets the server's 400; an empty one (a connect-only check) nothing.
  */
 public final class SimulatedServer {
+    /** nginx's default pages, shared by every nginx container's filesystem (never written to). */
+    private static final byte[] WELCOME_BYTES = NginxPages.WELCOME.getBytes(StandardCharsets.UTF_8);
+
+    private static final byte[] ERROR_50X_BYTES = NginxPages.ERROR_50X.getBytes(StandardCharsets.UTF_8);
+
     static final String NGINX_ROOT = "/usr/share/nginx/html";
     static final String NGINX = "nginx/1.27.3";
 
@@ -102,8 +107,9 @@ public final class SimulatedServer {
     public void seed(SimulatedFilesystem fs) {
         if (kind == Kind.NGINX && !fs.exists(NGINX_ROOT + "/index.html")) {
             fs.mkdir(NGINX_ROOT, true);
-            fs.write(NGINX_ROOT + "/index.html", NginxPages.WELCOME, false);
-            fs.write(NGINX_ROOT + "/50x.html", NginxPages.ERROR_50X, false);
+            // the same bytes in every nginx container, until one of them writes its own
+            fs.writeShared(NGINX_ROOT + "/index.html", WELCOME_BYTES);
+            fs.writeShared(NGINX_ROOT + "/50x.html", ERROR_50X_BYTES);
         }
     }
 

@@ -168,8 +168,8 @@ final class ContainerLauncher {
                 "Failed to pull image \"" + s.spec.getImage() + "\": "
                         + s.state.getWaiting().getMessage());
         pod.event(s, "Warning", "Failed", "Error: ErrImagePull");
-        s.pullBackoff.next(timers.nowMillis());
-        long wait = s.pullBackoff.current();
+        s.pullBackoff().next(timers.nowMillis());
+        long wait = s.pullBackoff().current();
         // ErrImagePull shows for a moment before the back-off does, as a real node's status does
         long showBackoff = Math.min(wait / 2, scale.millis(Duration.ofSeconds(1)));
         s.pending = pod.after(showBackoff, () -> {
@@ -385,9 +385,9 @@ final class ContainerLauncher {
      * the exit.
      */
     void restart(Slot s, long finishedAt, boolean announce) {
-        long wait = s.backoff.remaining(finishedAt, timers.nowMillis());
+        long wait = s.backoff().remaining(finishedAt, timers.nowMillis());
         if (wait <= 0) {
-            s.backoff.next(finishedAt);
+            s.backoff().next(finishedAt);
             restartNow(s);
             return;
         }
@@ -400,11 +400,12 @@ final class ContainerLauncher {
                             + "(" + ref.uid() + ")");
         }
         s.lastState = s.state;
-        s.state = ContainerStates.crashLoopBackOff(scale.unscaledMillis(s.backoff.current()), s.name(), ref);
+        s.state = ContainerStates.crashLoopBackOff(
+                scale.unscaledMillis(s.backoff().current()), s.name(), ref);
         s.cancelPending();
         s.pending = pod.after(wait, () -> {
             if (pod.running() && s.state.hasWaiting()) {
-                s.backoff.next(finishedAt);
+                s.backoff().next(finishedAt);
                 restartNow(s);
                 pod.changed();
             }

@@ -101,7 +101,7 @@ final class PodAdoption {
             return;
         }
         long finished = Timestamps.toMillis(last.getFinishedAt());
-        s.backoff.restore(s.restartCount, finished);
+        s.backoff().restore(s.restartCount, finished);
         boolean restart = RestartPolicy.restarts(restartPolicy, s.init, last.getExitCode());
         if (st.hasTerminated() && !restart) {
             if (s.init && last.getExitCode() == 0) {

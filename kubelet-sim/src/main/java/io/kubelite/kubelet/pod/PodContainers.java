@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A pod's containers as {@link Slot}s, init containers and app containers each in spec order,
@@ -21,23 +22,14 @@ final class PodContainers {
 
     PodContainers(Pod pod, TimeScale scale) {
         Map<String, String> annotations = pod.getMetadata().getAnnotationsMap();
+        Supplier<RestartBackoff> backoffs = () -> RestartBackoff.kubelet(scale);
         List<Slot> i = new ArrayList<>();
         for (Container c : pod.getSpec().getInitContainersList()) {
-            i.add(new Slot(
-                    c,
-                    true,
-                    Behaviour.of(annotations, c.getName()),
-                    RestartBackoff.kubelet(scale),
-                    RestartBackoff.kubelet(scale)));
+            i.add(new Slot(c, true, Behaviour.of(annotations, c.getName()), backoffs));
         }
         List<Slot> a = new ArrayList<>();
         for (Container c : pod.getSpec().getContainersList()) {
-            a.add(new Slot(
-                    c,
-                    false,
-                    Behaviour.of(annotations, c.getName()),
-                    RestartBackoff.kubelet(scale),
-                    RestartBackoff.kubelet(scale)));
+            a.add(new Slot(c, false, Behaviour.of(annotations, c.getName()), backoffs));
         }
         List<Slot> both = new ArrayList<>(i);
         both.addAll(a);

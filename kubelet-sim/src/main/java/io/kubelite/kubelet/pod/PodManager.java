@@ -83,7 +83,8 @@ public final class PodManager implements ResourceEventHandler<Pod>, NodeAgent.Po
     }
 
     private static String key(Pod p) {
-        return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+        // interned: one key string per pod across the maps of the workers, runtime and usage model
+        return (p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).intern();
     }
 
     private static String nodeOf(Pod p) {

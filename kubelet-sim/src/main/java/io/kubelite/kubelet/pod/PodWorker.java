@@ -77,7 +77,7 @@ public final class PodWorker {
     /** From first seen to first Running, until {@link #takeStartDurationMillis} takes it; -1 otherwise. */
     private long startDurationMillis = -1;
     /** The status as last computed: what {@link #snapshot} gives, and whose conditions the next computation starts from. */
-    private PodStatus status;
+    private volatile PodStatus status;
 
     public PodWorker(Pod pod, PodHost host) {
         this.pod = pod;
@@ -146,7 +146,8 @@ public final class PodWorker {
     }
 
     public String key() {
-        return namespace + "/" + name;
+        // interned: the same string as the pod's key in the workers' and runtime's maps
+        return (namespace + "/" + name).intern();
     }
 
     public synchronized Pod pod() {
@@ -516,7 +517,7 @@ public final class PodWorker {
             }
         }
         // finish() may have come back here (a stopped container's exit): start from what that computed
-        status = computeStatus(status.getConditionsList(), now);
+        setStatus(computeStatus(status.getConditionsList(), now));
         if (!startSeen && status.getPhase().equals("Running")) {
             startSeen = true;
             startDurationMillis = now - firstSeenMillis;
@@ -530,14 +531,25 @@ public final class PodWorker {
      * {@link #changed} reports.
      */
     private void readyToStart(boolean ready) {
-        status = status.toBuilder()
+        setStatus(status.toBuilder()
                 .clearConditions()
                 .addAllConditions(PodConditions.apply(
                         status.getConditionsList(),
                         List.of(PodConditions.Verdict.of(PodConditions.READY_TO_START, ready)),
                         timers.nowMillis(),
                         precision))
-                .build();
+                .build());
+    }
+
+    /**
+     * Keeps the instance it has when {@code s} is equal to it: the pod informer's copy of the
+     * pod shares it once written ({@link PodSharing}), and a recomputation that changed nothing
+     * must not make a second copy.
+     */
+    private void setStatus(PodStatus s) {
+        if (!s.equals(status)) {
+            status = s;
+        }
     }
 
     private PodStatus computeStatus(List<PodCondition> previous, long now) {
@@ -549,6 +561,11 @@ public final class PodWorker {
 
     /** The kubelet-owned part of the pod status, as it should be in etcd now. */
     public synchronized PodStatus snapshot() {
+        return status;
+    }
+
+    /** The status as last computed, without the pod's lock (for {@link PodSharing}, under the informer's). */
+    PodStatus lastStatus() {
         return status;
     }
 

@@ -8,6 +8,7 @@ import io.kubelite.kubelet.runtime.Behaviour;
 import io.kubelite.kubelet.runtime.SimContainer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One container of a pod across its instances: the current one, and what the kubelet reports in
@@ -18,8 +19,11 @@ final class Slot {
     final Container spec;
     final boolean init;
     final Behaviour behaviour;
-    final RestartBackoff backoff;
-    final RestartBackoff pullBackoff;
+    /** Makes the restart and pull back-offs, on a first restart or failed pull: most containers never need them. */
+    private final Supplier<RestartBackoff> backoffs;
+
+    private RestartBackoff backoff;
+    private RestartBackoff pullBackoff;
     SimContainer current;
     ContainerState state;
     ContainerState lastState = ContainerState.getDefaultInstance();
@@ -39,12 +43,27 @@ final class Slot {
     /** The instance being killed (its preStop hook or grace period running), so that a second kill does not start over. */
     SimContainer killing;
 
-    Slot(Container spec, boolean init, Behaviour behaviour, RestartBackoff backoff, RestartBackoff pullBackoff) {
+    Slot(Container spec, boolean init, Behaviour behaviour, Supplier<RestartBackoff> backoffs) {
         this.spec = spec;
         this.init = init;
         this.behaviour = behaviour;
-        this.backoff = backoff;
-        this.pullBackoff = pullBackoff;
+        this.backoffs = backoffs;
+    }
+
+    /** The container's restart back-off (CrashLoopBackOff). */
+    RestartBackoff backoff() {
+        if (backoff == null) {
+            backoff = backoffs.get();
+        }
+        return backoff;
+    }
+
+    /** The back-off between pulls of its image (ImagePullBackOff). */
+    RestartBackoff pullBackoff() {
+        if (pullBackoff == null) {
+            pullBackoff = backoffs.get();
+        }
+        return pullBackoff;
     }
 
     String name() {

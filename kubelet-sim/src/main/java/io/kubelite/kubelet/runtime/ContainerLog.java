@@ -3,7 +3,6 @@ package io.kubelite.kubelet.runtime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -25,8 +24,8 @@ public final class ContainerLog {
 
     private final ArrayDeque<Line> lines = new ArrayDeque<>();
     private final StringBuilder partial = new StringBuilder();
-    private final List<Consumer<Line>> followers = new CopyOnWriteArrayList<>();
-    private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+    private final Listeners<Consumer<Line>> followers = new Listeners<>();
+    private final Listeners<Runnable> closeListeners = new Listeners<>();
     private final java.util.function.LongSupplier clock;
     private boolean closed;
     private long nextSeq;
@@ -67,9 +66,7 @@ public final class ContainerLog {
 
     private void notifyFollowers(List<Line> added) {
         for (Line l : added) {
-            for (Consumer<Line> f : followers) {
-                f.accept(l);
-            }
+            followers.forEach(f -> f.accept(l));
         }
     }
 

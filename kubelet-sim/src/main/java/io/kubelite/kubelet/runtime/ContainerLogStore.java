@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * logs go when the pod object goes.
  */
 public final class ContainerLogStore {
-    private record PodLogs(String uid, Map<String, ContainerLog[]> containers) {}
+    private record PodLogs(String uid, ContainerMap<ContainerLog[]> containers) {}
 
     private final Map<String, PodLogs> pods = new ConcurrentHashMap<>();
     private final java.util.function.LongSupplier clock;
@@ -20,16 +20,17 @@ public final class ContainerLogStore {
     }
 
     private static String key(String namespace, String pod) {
-        return namespace + "/" + pod;
+        // interned: the same key string as the runtime's other per-pod maps, not one copy each
+        return (namespace + "/" + pod).intern();
     }
 
     /** Starts the log of a new instance of {@code container}; the current one becomes the previous. */
     public ContainerLog newInstance(String namespace, String pod, String uid, String container) {
         PodLogs p = pods.compute(
                 key(namespace, pod),
-                (k, v) -> v == null || !v.uid().equals(uid) ? new PodLogs(uid, new ConcurrentHashMap<>()) : v);
+                (k, v) -> v == null || !v.uid().equals(uid) ? new PodLogs(uid, new ContainerMap<>()) : v);
         ContainerLog log = new ContainerLog(clock);
-        p.containers().compute(container, (k, v) -> new ContainerLog[] {log, v == null ? null : v[0]});
+        p.containers().compute(container, v -> new ContainerLog[] {log, v == null ? null : v[0]});
         return log;
     }
 

@@ -136,7 +136,8 @@ public final class ContainerRuntime {
         environment.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         environment.put("HOSTNAME", pod.hostname());
         environment.put("HOME", "/root");
-        environment.putAll(env);
+        // interned: every container of a namespace gets the same service variables, spelt anew for each
+        env.forEach((k, v) -> environment.put(k.intern(), v.intern()));
         ContainerLog log = logs.newInstance(pod.namespace(), pod.name(), pod.uid(), spec.getName());
         SimContainer instance = new SimContainer(
                 id != null ? id : newContainerId(),
@@ -193,7 +194,8 @@ public final class ContainerRuntime {
         if (digest.isEmpty() && s.indexOf(':', lastSlash) < 0) {
             s = s + ":latest";
         }
-        return s + digest;
+        // interned: it is in every container's status, and in its pod's copy of that status
+        return (s + digest).intern();
     }
 
     /** {@code repo@sha256:<digest>}, the digest derived from the image name (stable across restarts). */
@@ -204,7 +206,8 @@ public final class ContainerRuntime {
         if (repo.contains("@")) {
             return repo;
         }
-        return repo + "@sha256:" + sha256(n);
+        // interned: every container of an image reports the same id, in its status and the pod's
+        return (repo + "@sha256:" + sha256(n)).intern();
     }
 
     public static String newContainerId() {

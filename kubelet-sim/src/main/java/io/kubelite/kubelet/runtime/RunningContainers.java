@@ -10,18 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * one; a pod's entries go when the pod object goes.
  */
 public final class RunningContainers {
-    private record PodContainers(String uid, Map<String, SimContainer> containers) {}
+    private record PodContainers(String uid, ContainerMap<SimContainer> containers) {}
 
     private final Map<String, PodContainers> pods = new ConcurrentHashMap<>();
 
     private static String key(String namespace, String pod) {
-        return namespace + "/" + pod;
+        // interned: the same key string as the runtime's other per-pod maps, not one copy each
+        return (namespace + "/" + pod).intern();
     }
 
     void put(String namespace, String pod, String uid, String container, SimContainer instance) {
         PodContainers p = pods.compute(
                 key(namespace, pod),
-                (k, v) -> v == null || !v.uid().equals(uid) ? new PodContainers(uid, new ConcurrentHashMap<>()) : v);
+                (k, v) -> v == null || !v.uid().equals(uid) ? new PodContainers(uid, new ContainerMap<>()) : v);
         p.containers().put(container, instance);
     }
 

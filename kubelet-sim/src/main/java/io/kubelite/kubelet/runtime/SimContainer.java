@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -53,9 +52,9 @@ public final class SimContainer {
     /** The program's stdin when the spec has {@code stdin: true} (fed by attach), else null. */
     private final StdinQueue stdin;
     /** Attached sessions: they see everything the program writes, as it writes it. */
-    private final List<Output> taps = new CopyOnWriteArrayList<>();
+    private final Listeners<Output> taps = new Listeners<>();
     /** Attached sessions waiting for the instance to end. */
-    private final List<Runnable> exitWatchers = new CopyOnWriteArrayList<>();
+    private final Listeners<Runnable> exitWatchers = new Listeners<>();
 
     private ShellProcess process;
     /** Who its program, execs and exec probes run as: root unless the security context says otherwise. */

@@ -46,8 +46,11 @@ public final class SimulatedFilesystem {
     private static final Set<String> INITIAL = Collections.unmodifiableSet(new TreeSet<>(INITIAL_DIRS));
 
     private final Map<String, byte[]> files = new TreeMap<>();
-    /** {@link #INITIAL} until the first change of a directory, then this container's own copy. */
-    private Set<String> dirs = INITIAL;
+    /** Only {@code /}: a volume's tree starts with it. */
+    private static final Set<String> ROOT_ONLY = Set.of("/");
+
+    /** {@link #INITIAL} and this container's changes to it. */
+    private DirectorySet dirs = new DirectorySet(INITIAL);
 
     /** A volume mounted over {@code path}: paths under it live in {@code volume} under {@code root}. */
     private record Mount(String path, SimulatedFilesystem volume, String root, boolean readOnly) {}
@@ -66,7 +69,7 @@ public final class SimulatedFilesystem {
     }
 
     private SimulatedFilesystem(boolean bare) {
-        dirs = new TreeSet<>(List.of("/"));
+        dirs = new DirectorySet(ROOT_ONLY);
     }
 
     /** An empty tree (only {@code /}): a volume's content. */
@@ -119,7 +122,7 @@ public final class SimulatedFilesystem {
      */
     public synchronized void replaceAll(Map<String, byte[]> content) {
         files.clear();
-        dirs = new TreeSet<>(List.of("/"));
+        dirs = new DirectorySet(ROOT_ONLY);
         for (Map.Entry<String, byte[]> e : content.entrySet()) {
             String path = normalize("/", e.getKey());
             files.put(path, e.getValue().clone());
@@ -144,7 +147,7 @@ public final class SimulatedFilesystem {
     /** A copy of this tree as it is now (mounts not included): what a subPath mount of a projected volume sees. */
     public synchronized SimulatedFilesystem snapshot() {
         SimulatedFilesystem copy = empty();
-        copy.dirs = new TreeSet<>(dirs);
+        copy.dirs = dirs.copy();
         files.forEach((k, v) -> copy.files.put(k, v.clone()));
         return copy;
     }
@@ -169,14 +172,6 @@ public final class SimulatedFilesystem {
 
     private boolean rootReadOnlyAt(String path) {
         return readOnlyRoot && !path.equals("/dev") && !path.startsWith("/dev/");
-    }
-
-    /** The directory set, copied from the shared initial one before its first change (copy on write). */
-    private Set<String> ownDirs() {
-        if (dirs == INITIAL) {
-            dirs = new TreeSet<>(INITIAL);
-        }
-        return dirs;
     }
 
     /** An absolute, normalised path ({@code .} and {@code ..} resolved) for {@code path} seen from {@code cwd}. */
@@ -262,9 +257,26 @@ public final class SimulatedFilesystem {
      * A file over {@link #MAX_FILE_BYTES} keeps its last bytes, as a log rotated in place.
      */
     public synchronized boolean writeBytes(String path, byte[] content, boolean append) {
+        return write(path, content, append, false);
+    }
+
+    /**
+     * Writes {@code content} as the whole file without copying it: for what many containers hold
+     * alike (an image's pages, a namespace's resolv.conf), one array serves them all. The caller
+     * never changes {@code content}; this tree never changes a file's array in place either (a
+     * write stores a new one).
+     */
+    public synchronized boolean writeShared(String path, byte[] content) {
+        return write(path, content, false, true);
+    }
+
+    private boolean write(String path, byte[] content, boolean append, boolean shared) {
         Mount m = mountOf(path);
         if (m != null) {
-            return !m.readOnly() && m.volume().writeBytes(inVolume(m, path), content, append);
+            return !m.readOnly()
+                    && (shared
+                            ? m.volume().writeShared(inVolume(m, path), content)
+                            : m.volume().writeBytes(inVolume(m, path), content, append));
         }
         if (dirs.contains(path) || rootReadOnlyAt(path)) {
             return false;
@@ -275,7 +287,7 @@ public final class SimulatedFilesystem {
         byte[] old = append ? files.getOrDefault(path, new byte[0]) : new byte[0];
         byte[] v;
         if (old.length == 0) {
-            v = content.clone();
+            v = shared ? content : content.clone();
         } else {
             v = Arrays.copyOf(old, old.length + content.length);
             System.arraycopy(content, 0, v, old.length, content.length);
@@ -319,7 +331,7 @@ public final class SimulatedFilesystem {
         if (dirs.contains(path) && recursive && !path.equals("/")) {
             String prefix = path + "/";
             files.keySet().removeIf(f -> f.startsWith(prefix));
-            ownDirs().removeIf(d -> d.equals(path) || d.startsWith(prefix));
+            dirs.removeIf(d -> d.equals(path) || d.startsWith(prefix));
             return true;
         }
         return false;
@@ -343,7 +355,7 @@ public final class SimulatedFilesystem {
         if (rootReadOnlyAt(path) || (!parents && !dirs.contains(parent) && !isMountAncestor(parent))) {
             return false;
         }
-        ownDirs().add(path);
+        dirs.add(path);
         addParents(path);
         return true;
     }
@@ -371,7 +383,7 @@ public final class SimulatedFilesystem {
                 names.add(f.substring(prefix.length()));
             }
         }
-        for (String d : dirs) {
+        for (String d : dirs.all()) {
             if (!d.equals(dir) && d.startsWith(prefix) && d.indexOf('/', prefix.length()) < 0) {
                 names.add(d.substring(prefix.length()));
             }
@@ -382,7 +394,7 @@ public final class SimulatedFilesystem {
     private void addParents(String path) {
         String p = parent(path);
         while (!dirs.contains(p)) {
-            ownDirs().add(p);
+            dirs.add(p);
             p = parent(p);
         }
     }

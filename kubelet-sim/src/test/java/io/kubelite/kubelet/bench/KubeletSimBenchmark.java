@@ -22,6 +22,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,49 +32,89 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * kubelet-sim at scale (issue #4 item 9). kubelet-sim runs as its own OS process
- * ({@link SimProcess}, {@code -Xmx1g} by default) with N nodes; this JVM creates P pods,
- * already bound round-robin to those nodes (probes on half), at a fixed rate, and a
- * watcher records when each is first seen Running. Prints, with the 1-minute load
- * average of the machine:
+ * kubelet-sim at scale (issue #4 item 9) and its memory per pod (issue #21 item 3).
+ * kubelet-sim runs as its own OS process ({@link SimProcess}, {@code -Xmx1g} by default) with
+ * N nodes; this JVM creates pods, already bound round-robin to those nodes (probes on half),
+ * at a fixed rate, and a watcher records when each is first seen Running. Prints, with the
+ * 1-minute load average of the machine:
  * <ul>
  *   <li>the raw etcd figures of the same run ({@link RawEtcdFigures}): pod-sized
  *       compare-and-put txns/s, and put → watch-event latency at the same rate;</li>
  *   <li>node registration time and kubelet-sim's live heap with nodes but no pods;</li>
- *   <li>pod start latency (create acknowledged → Running seen) p50/p99;</li>
- *   <li>kubelet-sim's steady state with all pods running, over the window: CPU from
- *       /proc utime+stime deltas, used heap before and after a full GC, RSS; the per-pod
- *       live heap extrapolated.</li>
+ *   <li>for each size of {@code --pods} (grown one after the other in the same process): pod
+ *       start latency (create acknowledged → Running seen) p50/p99, kubelet-sim's live heap after
+ *       a full GC, the bytes per pod above the nodes-only heap, and beside them the raw figure
+ *       of the same pods: the bytes their values take in etcd;</li>
+ *   <li>at the largest size, kubelet-sim's steady state over the window: CPU from /proc
+ *       utime+stime deltas, used heap before and after a full GC, RSS.</li>
  * </ul>
  * <pre>
  * mvn -B -o -q test-compile dependency:build-classpath -pl kubelet-sim -am \
  *     -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/kb-cp.txt
- * java -Xmx2g -cp kubelet-sim/target/test-classes:kubelet-sim/target/classes:$(cat /tmp/kb-cp.txt) \
- *     io.kubelite.kubelet.bench.KubeletSimBenchmark 1000 20000 100 60
+ * java -Xmx3g -cp kubelet-sim/target/test-classes:kubelet-sim/target/classes:$(cat /tmp/kb-cp.txt) \
+ *     io.kubelite.kubelet.bench.KubeletSimBenchmark --nodes 1000 --pods 10000,25000,50000,100000 \
+ *     --rate 500 --steady 30 --csv docs/benchmarks/kubelet-sim-heap.csv
  * </pre>
- * Arguments: nodes, pods, pods per second, steady-state seconds. Starts its own etcd
- * ({@code /usr/bin/etcd}, or ETCD_BIN) unless ETCD_ENDPOINTS is set; SIM_JVM_ARGS
- * (default {@code -Xmx1g}) are kubelet-sim's JVM flags; its log goes to SIM_LOG
- * (default a temp file, printed).
+ * Flags: {@code --nodes} (1000), {@code --pods} sizes, ascending (20000), {@code --rate} pods
+ * per second (100), {@code --steady} seconds at the largest size (60; 0: none), {@code --csv
+ * FILE} (one row per size: {@code pods,heap_mib,bytes_per_pod,etcd_mib}), {@code --histogram
+ * DIR} (kubelet-sim's live class histogram at each size, {@code jcmd GC.class_histogram}). The
+ * old positional form (nodes, pods, rate, steady seconds) still works. Starts its own etcd
+ * ({@code /usr/bin/etcd}, or ETCD_BIN) unless ETCD_ENDPOINTS is set; SIM_JVM_ARGS (default
+ * {@code -Xmx1g}) are kubelet-sim's JVM flags; its log goes to SIM_LOG (default a temp file,
+ * printed).
  */
 public final class KubeletSimBenchmark {
     private static final String PREFIX = "/bench/registry";
 
+    /** What to run. */
+    record Options(int nodes, List<Integer> sizes, int rate, int steadySeconds, Path csv, Path histograms) {
+        int largest() {
+            return sizes.get(sizes.size() - 1);
+        }
+
+        static Options parse(String[] args) {
+            if (args.length > 0 && !args[0].startsWith("--")) { // nodes pods rate steady
+                return new Options(
+                        Integer.parseInt(args[0]),
+                        List.of(args.length > 1 ? Integer.parseInt(args[1]) : 20000),
+                        args.length > 2 ? Integer.parseInt(args[2]) : 100,
+                        args.length > 3 ? Integer.parseInt(args[3]) : 60,
+                        null,
+                        null);
+            }
+            Map<String, String> f = new java.util.HashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                f.put(args[i], args[i + 1]);
+            }
+            List<Integer> sizes = Arrays.stream(
+                            f.getOrDefault("--pods", "20000").split(","))
+                    .map(String::trim)
+                    .map(Integer::parseInt)
+                    .sorted()
+                    .toList();
+            return new Options(
+                    Integer.parseInt(f.getOrDefault("--nodes", "1000")),
+                    sizes,
+                    Integer.parseInt(f.getOrDefault("--rate", "100")),
+                    Integer.parseInt(f.getOrDefault("--steady", "60")),
+                    f.containsKey("--csv") ? Path.of(f.get("--csv")) : null,
+                    f.containsKey("--histogram") ? Path.of(f.get("--histogram")) : null);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int podCount = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
-        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 100;
-        int steadySeconds = args.length > 3 ? Integer.parseInt(args[3]) : 60;
+        Options o = Options.parse(args);
         String endpoints = System.getenv("ETCD_ENDPOINTS");
         int code;
         if (endpoints == null || endpoints.isBlank()) {
-            // a quota big enough for 20,000 pods and their status churn
+            // a quota big enough for 100,000 pods and their status churn
             try (ProcessEtcdCluster etcd =
                     ProcessEtcdCluster.start(1, "--quota-backend-bytes", String.valueOf(8L << 30))) {
-                code = run(etcd.endpointsString(), etcd.pid(0), nodes, podCount, rate, steadySeconds);
+                code = run(etcd.endpointsString(), etcd.pid(0), o);
             }
         } else {
-            code = run(endpoints, -1, nodes, podCount, rate, steadySeconds);
+            code = run(endpoints, -1, o);
         }
         System.exit(code);
     }
@@ -110,18 +151,25 @@ public final class KubeletSimBenchmark {
                 .build();
     }
 
-    static int run(String endpoints, long etcdPid, int nodes, int podCount, int rate, int steadySeconds)
-            throws Exception {
+    static int run(String endpoints, long etcdPid, Options o) throws Exception {
+        int nodes = o.nodes();
+        int rate = o.rate();
         System.out.printf(
-                "kubelet-sim benchmark: %d nodes, %d pods (probes on half), %d pods/s, %d s steady; %d cores, load %s%n",
-                nodes, podCount, rate, steadySeconds, Runtime.getRuntime().availableProcessors(), ProcStat.loadavg());
+                "kubelet-sim benchmark: %d nodes, pods %s (probes on half), %d pods/s, %d s steady; %d cores, load %s%n",
+                nodes,
+                o.sizes(),
+                rate,
+                o.steadySeconds(),
+                Runtime.getRuntime().availableProcessors(),
+                ProcStat.loadavg());
         EtcdConfig cfg = new EtcdConfig(List.of(endpoints.split(",")), PREFIX, Duration.ofSeconds(10));
         try (Etcd etcd = Etcd.connect(cfg)) {
             // ------------------------------------------------------------ raw etcd, same run
             byte[] value = ObjectCodec.encode(PodKind.RESOURCE, pod(0, nodes));
             double txns = RawEtcdFigures.txnRate(etcd, value, 5000, 16);
             System.out.printf("raw etcd: %d-byte compare-and-put txns, 16 in flight: %.0f/s%n", value.length, txns);
-            Percentiles rawWatch = RawEtcdFigures.putToWatchLatency(etcd, value, Math.min(podCount, rate * 20), rate);
+            Percentiles rawWatch =
+                    RawEtcdFigures.putToWatchLatency(etcd, value, Math.min(o.largest(), rate * 20), rate);
             System.out.printf("raw etcd: put sent -> event seen by a watcher at %d/s: %s%n", rate, rawWatch);
 
             // ------------------------------------------------------------ kubelet-sim process
@@ -156,29 +204,97 @@ public final class KubeletSimBenchmark {
                 System.out.printf(
                         "%d nodes registered, informers synced, ready in %.1f s%n",
                         nodes, (System.nanoTime() - t0) / 1e9);
-                long nodesOnlyLive = sim.liveHeapMiB();
+                long nodesOnlyLiveKiB = sim.liveHeapKiB();
+                long nodesOnlyLive = nodesOnlyLiveKiB >> 10;
                 System.out.printf(
                         "kubelet-sim with %d nodes, no pods: live heap %d MiB, RSS %d MiB%n",
                         nodes, nodesOnlyLive, ProcStat.statusMiB(sim.pid(), "VmRSS"));
-                Result r = createAndWatch(etcd, sim, nodes, podCount, rate);
-                if (r.running < podCount) {
-                    System.out.printf("FAILED: only %d/%d pods Running%n", r.running, podCount);
+                List<String> rows = new ArrayList<>();
+                rows.add("pods,heap_mib,bytes_per_pod,etcd_mib");
+                try (PodLoad load = new PodLoad(etcd, sim, nodes, rate)) {
+                    Percentiles latency = null;
+                    for (int size : o.sizes()) {
+                        latency = load.growTo(size);
+                        if (load.running() < size) {
+                            System.out.printf("FAILED: only %d/%d pods Running%n", load.running(), size);
+                            writeCsv(o.csv(), rows);
+                            return 1;
+                        }
+                        rows.add(heapAt(etcd, sim, size, nodesOnlyLiveKiB, o.histograms()));
+                    }
+                    writeCsv(o.csv(), rows);
+                    if (o.steadySeconds() > 0) {
+                        steadyState(
+                                etcd, sim, etcdPid, o.steadySeconds(), o.largest(), nodesOnlyLive, rawWatch, latency);
+                    }
+                    return 0;
                 }
-                steadyState(etcd, sim, etcdPid, steadySeconds, podCount, nodesOnlyLive, rawWatch, r.latency);
-                return r.running < podCount ? 1 : 0;
             }
         }
     }
 
-    private record Result(int running, Percentiles latency) {}
-
-    private static Result createAndWatch(Etcd etcd, SimProcess sim, int nodes, int podCount, int rate)
+    /**
+     * kubelet-sim's live heap with {@code pods} Running, per pod above the nodes-only heap, beside
+     * the bytes the same pods take in etcd; the CSV row.
+     */
+    private static String heapAt(Etcd etcd, SimProcess sim, int pods, long nodesOnlyLiveKiB, Path histograms)
             throws Exception {
-        ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
-        Map<String, Long> created = new ConcurrentHashMap<>();
-        Map<String, Long> running = new ConcurrentHashMap<>();
-        AtomicInteger failures = new AtomicInteger();
-        try (Informer<Pod> watcher = new Informer<>(pods, "default")) {
+        long liveKiB = sim.liveHeapKiB();
+        double perPod = (liveKiB - nodesOnlyLiveKiB) * 1024.0 / pods;
+        RawEtcdFigures.Stored stored = RawEtcdFigures.storedBytes(etcd, PREFIX + "/pods/");
+        System.out.printf(
+                "HEAP %d pods Running: kubelet-sim live heap after full GC %.1f MiB, %.0f bytes (%.2f KiB) per pod "
+                        + "(target <= 5 KiB); RSS %d MiB; raw: etcd holds %d pod values, %.1f MiB (%.0f bytes per pod); "
+                        + "load %s%n",
+                pods,
+                liveKiB / 1024.0,
+                perPod,
+                perPod / 1024,
+                ProcStat.statusMiB(sim.pid(), "VmRSS"),
+                stored.keys(),
+                stored.mib(),
+                stored.keys() == 0 ? 0.0 : (double) stored.valueBytes() / stored.keys(),
+                ProcStat.loadavg());
+        if (histograms != null) {
+            Files.createDirectories(histograms);
+            Path f = histograms.resolve("kubelet-sim-histogram-" + pods + ".txt");
+            Files.writeString(f, sim.classHistogram());
+            System.out.printf("  class histogram of the live heap: %s%n", f);
+        }
+        return String.format(java.util.Locale.ROOT, "%d,%.1f,%.0f,%.1f", pods, liveKiB / 1024.0, perPod, stored.mib());
+    }
+
+    private static void writeCsv(Path csv, List<String> rows) throws java.io.IOException {
+        if (csv != null) {
+            if (csv.getParent() != null) {
+                Files.createDirectories(csv.getParent());
+            }
+            Files.write(csv, rows);
+            System.out.printf("CSV written: %s%n", csv);
+        }
+    }
+
+    /**
+     * The pods of the run: created bound to the nodes at a fixed rate, watched until Running.
+     * Grows in steps ({@link #growTo}); the watcher lives across them.
+     */
+    private static final class PodLoad implements AutoCloseable {
+        private final ObjectStore<Pod> pods;
+        private final SimProcess sim;
+        private final int nodes;
+        private final int rate;
+        private final Map<String, Long> created = new ConcurrentHashMap<>();
+        private final Map<String, Long> running = new ConcurrentHashMap<>();
+        private final AtomicInteger failures = new AtomicInteger();
+        private final Informer<Pod> watcher;
+        private int next;
+
+        PodLoad(Etcd etcd, SimProcess sim, int nodes, int rate) {
+            this.pods = new Store(etcd).of(PodKind.RESOURCE);
+            this.sim = sim;
+            this.nodes = nodes;
+            this.rate = rate;
+            this.watcher = new Informer<>(pods, "default");
             watcher.addHandler(new ResourceEventHandler<>() {
                 @Override
                 public void onAdd(Pod p) {
@@ -200,12 +316,21 @@ public final class KubeletSimBenchmark {
             if (!watcher.awaitSynced(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("benchmark's pod watcher did not sync in 60 s");
             }
+        }
+
+        int running() {
+            return running.size();
+        }
+
+        /** Creates pods up to {@code podCount} in all and waits (at most 5 min) for them to run; their start latency. */
+        Percentiles growTo(int podCount) throws Exception {
+            int first = next;
             Semaphore inFlight = new Semaphore(64);
             long start = System.nanoTime();
             long interval = 1_000_000_000L / rate;
             long lastReport = start;
-            for (int i = 0; i < podCount; i++) {
-                long wait = start + i * interval - System.nanoTime();
+            for (int i = first; i < podCount; i++) {
+                long wait = start + (i - first) * interval - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
@@ -224,10 +349,11 @@ public final class KubeletSimBenchmark {
                     progress(sim, created.size(), running.size());
                 }
             }
+            next = podCount;
             double createSeconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(
-                    "%d creates issued in %.1f s (%.0f/s; target %d/s), %d failed%n",
-                    podCount, createSeconds, podCount / createSeconds, rate, failures.get());
+                    "%d creates issued in %.1f s (%.0f/s; target %d/s), %d failed in all%n",
+                    podCount - first, createSeconds, (podCount - first) / createSeconds, rate, failures.get());
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (running.size() < podCount - failures.get() && System.nanoTime() < deadline && sim.alive()) {
                 Thread.sleep(200);
@@ -237,16 +363,22 @@ public final class KubeletSimBenchmark {
                 }
             }
             System.out.printf(
-                    "%d/%d pods Running %.1f s after the first create%n",
+                    "%d/%d pods Running %.1f s after the first create of this step%n",
                     running.size(), podCount, (System.nanoTime() - start) / 1e9);
             Percentiles lat = Percentiles.of(created.entrySet().stream()
                     .filter(e -> running.containsKey(e.getKey()))
+                    .filter(e -> Integer.parseInt(e.getKey().substring("bench-".length())) >= first)
                     .mapToLong(e -> Math.max(0, running.get(e.getKey()) - e.getValue()))
                     .toArray());
             System.out.printf(
                     "pod start latency (create acknowledged -> Running seen by a watcher) at %d pods/s: %s%n",
                     rate, lat);
-            return new Result(running.size(), lat);
+            return lat;
+        }
+
+        @Override
+        public void close() {
+            watcher.close();
         }
     }
 

@@ -1,10 +1,13 @@
 package io.kubelite.kubelet.bench;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.kubelite.store.Etcd;
@@ -95,5 +98,45 @@ final class RawEtcdFigures {
                 .filter(e -> seen.containsKey(e.getKey()))
                 .mapToLong(e -> seen.get(e.getKey()) - e.getValue())
                 .toArray());
+    }
+
+    /** How many keys under {@code prefix} etcd holds and the sum of their values' sizes. */
+    record Stored(long keys, long valueBytes) {
+        double mib() {
+            return valueBytes / (1024.0 * 1024.0);
+        }
+    }
+
+    /**
+     * The keys under {@code prefix} and the bytes their values take, read in pages of 2,000 at
+     * one revision: what the same pods cost in etcd, beside what they cost in kubelet-sim's heap.
+     */
+    static Stored storedBytes(Etcd etcd, String prefix) {
+        byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+        byte[] end = p.clone();
+        end[end.length - 1]++;
+        ByteSequence endKey = ByteSequence.from(end);
+        ByteSequence from = ByteSequence.from(p);
+        long revision = 0;
+        long keys = 0;
+        long bytes = 0;
+        while (true) {
+            GetOption.Builder o = GetOption.builder().withRange(endKey).withLimit(2000);
+            if (revision > 0) {
+                o.withRevision(revision);
+            }
+            GetResponse r = etcd.client().getKVClient().get(from, o.build()).join();
+            revision = r.getHeader().getRevision();
+            for (KeyValue kv : r.getKvs()) {
+                keys++;
+                bytes += kv.getValue().size();
+            }
+            if (!r.isMore() || r.getKvs().isEmpty()) {
+                return new Stored(keys, bytes);
+            }
+            byte[] last = r.getKvs().get(r.getKvs().size() - 1).getKey().getBytes();
+            byte[] next = java.util.Arrays.copyOf(last, last.length + 1); // the next key after it
+            from = ByteSequence.from(next);
+        }
     }
 }

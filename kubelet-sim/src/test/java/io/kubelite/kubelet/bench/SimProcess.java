@@ -96,6 +96,18 @@ final class SimProcess implements AutoCloseable {
         return m.find() ? Long.parseLong(m.group(1)) >> 10 : -1;
     }
 
+    /** Used heap in KiB after a full GC ({@code jcmd GC.run}): the live set. */
+    long liveHeapKiB() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** The live heap's class histogram ({@code jcmd GC.class_histogram}, which collects first). */
+    String classHistogram() throws IOException, InterruptedException {
+        return jcmd("GC.class_histogram");
+    }
+
     /** Used heap in MiB after a full GC ({@code jcmd GC.run}): the live set. */
     long liveHeapMiB() throws IOException, InterruptedException {
         jcmd("GC.run");

@@ -516,8 +516,7 @@ class PodStatusesTest {
 
     @Test
     void aContainerNotYetCreatedHasNoContainerId() {
-        Slot slot = new Slot(
-                container("app"), false, Behaviour.DEFAULT, new RestartBackoff(10, 100), new RestartBackoff(10, 100));
+        Slot slot = new Slot(container("app"), false, Behaviour.DEFAULT, () -> new RestartBackoff(10, 100));
         ContainerView v = slot.view();
         assertThat(v.state()).isEqualTo(ContainerStates.waiting("ContainerCreating", ""));
         ContainerStatus cs = generate(

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BinaryOperator;
 import java.util.function.Predicate;
 
 /**
@@ -46,6 +47,7 @@ public final class Informer<T extends Message> implements AutoCloseable {
     private final Object lock = new Object();
     private final String name;
     private Predicate<? super T> filter = o -> true;
+    private BinaryOperator<T> transform;
     private ObjectCache<T> cache;
     private volatile Reflector<T> reflector;
     private volatile boolean started;
@@ -89,6 +91,22 @@ public final class Informer<T extends Message> implements AutoCloseable {
     }
 
     /**
+     * Has the cache keep {@code t.apply(previous, incoming)} in place of each incoming object,
+     * {@code previous} being the version it holds for the key (null: none); handlers receive
+     * what it returns. Only before {@link #start()}. {@code t} must return an object equal in
+     * meaning to {@code incoming}; it is for sharing unchanged parts with {@code previous} and
+     * canonical copies of repeated values, so that a large cache holds fewer copies (as
+     * client-go's {@code SetTransform} strips what a client does not need).
+     */
+    public synchronized Informer<T> setTransform(BinaryOperator<T> t) {
+        if (started) {
+            throw new IllegalStateException("the transform must be set before start");
+        }
+        transform = t;
+        return this;
+    }
+
+    /**
      * Adds a handler. Added after start, it first receives an add for every object
      * already in the cache.
      */
@@ -114,8 +132,12 @@ public final class Informer<T extends Message> implements AutoCloseable {
         synchronized (lock) {
             cache = new ObjectCache<>(indexers);
         }
-        reflector = new Reflector<>(name, source, filter, ExponentialBackoff.LIST_RETRY, new CacheFeeder());
-        reflector.start();
+        Reflector<T> r = new Reflector<>(name, source, filter, ExponentialBackoff.LIST_RETRY, new CacheFeeder());
+        if (transform != null) {
+            r.setTransform(transform);
+        }
+        reflector = r;
+        r.start();
     }
 
     /** Key of an object in the cache and in work queues: {@code namespace/name}, or {@code name}. */

@@ -254,4 +254,43 @@ class InformerTest {
             assertThat(inf.list()).extracting(p -> p.getMetadata().getName()).containsExactly("unbound");
         }
     }
+
+    @Test
+    void transformSharesWhatDidNotChangeAndHandlersSeeItsResult() {
+        ObjectStore<Pod> pods = new Store(ETCD.connect(ETCD.newPrefix())).of(PodKind.RESOURCE);
+        pods.create(onNode("a", "n1")).join();
+        List<Pod> updates = Collections.synchronizedList(new ArrayList<>());
+        try (Informer<Pod> inf = new Informer<>(pods, null)) {
+            // keep the spec of the version before when it is equal: one copy across versions
+            inf.setTransform((previous, incoming) ->
+                    previous != null && previous.getSpec().equals(incoming.getSpec())
+                            ? incoming.toBuilder().setSpec(previous.getSpec()).build()
+                            : incoming);
+            inf.addHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onUpdate(Pod oldObj, Pod newObj) {
+                    updates.add(newObj);
+                }
+            });
+            inf.start();
+            assertThat(inf.awaitSynced(Duration.ofSeconds(10))).isTrue();
+            Pod first = inf.get("default", "a").orElseThrow();
+
+            pods.guaranteedUpdate(
+                            "default",
+                            "a",
+                            p -> p.toBuilder()
+                                    .setStatus(p.getStatus().toBuilder().setPhase("Running"))
+                                    .build())
+                    .join();
+            Pod second = Poll.until(
+                    Duration.ofSeconds(10),
+                    "the status update in the cache",
+                    () -> inf.get("default", "a").orElseThrow(),
+                    p -> p.getStatus().getPhase().equals("Running"));
+            assertThat(second.getSpec()).isSameAs(first.getSpec());
+            Poll.until(Duration.ofSeconds(10), "the update delivered", () -> updates.size() == 1);
+            assertThat(updates.get(0)).isSameAs(second);
+        }
+    }
 }
