@@ -112,7 +112,7 @@ public final class KubeProtobufEncoder {
         try {
             // ListMeta: resourceVersion = 2, continue = 3
             ByteArrayOutputStream meta = new ByteArrayOutputStream();
-            CodedOutputStream m = CodedOutputStream.newInstance(meta);
+            CodedOutputStream m = encoder(meta);
             m.writeString(2, Long.toString(revision));
             if (continueToken != null && !continueToken.isEmpty()) {
                 m.writeString(3, continueToken);
@@ -161,7 +161,7 @@ public final class KubeProtobufEncoder {
         try {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(raw.length + 64);
             buf.write(MAGIC);
-            CodedOutputStream o = CodedOutputStream.newInstance(buf);
+            CodedOutputStream o = encoder(buf);
             o.writeByteArray(1, typeMeta(apiVersion, kind));
             o.writeByteArray(2, raw);
             // Kubernetes writes its non-pointer strings even when empty
@@ -174,9 +174,17 @@ public final class KubeProtobufEncoder {
         }
     }
 
+    /**
+     * An encoder over {@code out} with a small buffer: one is made per nested message, and the
+     * default 4 KiB buffer each made the encoding of a pod cost more than its JSON's.
+     */
+    private static CodedOutputStream encoder(ByteArrayOutputStream out) {
+        return CodedOutputStream.newInstance(out, 256);
+    }
+
     private static byte[] typeMeta(String apiVersion, String kind) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        CodedOutputStream o = CodedOutputStream.newInstance(buf);
+        CodedOutputStream o = encoder(buf);
         o.writeString(1, apiVersion);
         o.writeString(2, kind);
         o.flush();
@@ -187,7 +195,7 @@ public final class KubeProtobufEncoder {
     public static byte[] message(Message obj) {
         try {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(1024);
-            CodedOutputStream o = CodedOutputStream.newInstance(buf);
+            CodedOutputStream o = encoder(buf);
             writeMessage(o, obj);
             o.flush();
             return buf.toByteArray();
@@ -240,7 +248,7 @@ public final class KubeProtobufEncoder {
             } else {
                 KubeFields.Field outer = KubeFields.byNumber(kube, s.number());
                 ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                CodedOutputStream inner = CodedOutputStream.newInstance(buf);
+                CodedOutputStream inner = encoder(buf);
                 boolean any = false;
                 for (FieldDescriptor f : s.embedded()) {
                     if (present(msg, f)) {
@@ -279,7 +287,7 @@ public final class KubeProtobufEncoder {
             }
             for (Message e : entries.values()) {
                 ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                CodedOutputStream entry = CodedOutputStream.newInstance(buf);
+                CodedOutputStream entry = encoder(buf);
                 writeValue(entry, 1, key, key, e.getField(key));
                 writeValue(entry, 2, value, f, e.getField(value));
                 entry.flush();
@@ -309,7 +317,7 @@ public final class KubeProtobufEncoder {
             case STRING -> {
                 if (FieldSchema.quantity(declared)) {
                     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                    CodedOutputStream q = CodedOutputStream.newInstance(buf);
+                    CodedOutputStream q = encoder(buf);
                     q.writeString(1, (String) v);
                     q.flush();
                     o.writeByteArray(number, buf.toByteArray());
@@ -375,7 +383,7 @@ public final class KubeProtobufEncoder {
 
     private static byte[] messageValue(Message m, FieldDescriptor declared) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        CodedOutputStream o = CodedOutputStream.newInstance(buf);
+        CodedOutputStream o = encoder(buf);
         switch (m.getDescriptorForType().getFullName()) {
             case "google.protobuf.Timestamp" -> {
                 Timestamp t = (Timestamp) m;

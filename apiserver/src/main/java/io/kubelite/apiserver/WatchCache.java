@@ -49,8 +49,8 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     /**
      * A cached object, its list-item JSON (encoded when the change arrives, shared by lists, gets
      * and watch events), and its Kubernetes protobuf (encoded at the first protobuf read of this
-     * revision and kept with it: memory is spent only when a protobuf client reads, about the JSON's
-     * size divided by 2.5 for a pod).
+     * revision and kept with it: memory is spent only when a protobuf client reads, about 0.6 of the
+     * JSON's size: 1 KB against 1.6 KB for the benchmark's pod).
      */
     public static final class Entry<T> {
         private final T object;
