@@ -8,7 +8,6 @@ import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.DocumentLimits;
 import io.kubelite.kinds.Resource;
-import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -77,9 +76,12 @@ public final class Codec {
         return eventLine(type, bytes(object));
     }
 
-    /** A {@code <Kind>List} from already-encoded items. */
+    /**
+     * A {@code <Kind>List} from already-encoded items, written into one array of its exact size:
+     * a list of 10,000 pods is ~16 MB, so a growing buffer's copies and a final trim would cost
+     * as much again.
+     */
     public static byte[] list(Resource<?> r, long revision, String continueToken, List<byte[]> items) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + items.size() * 1024);
         StringBuilder head = new StringBuilder("{\"kind\":\"")
                 .append(r.kind())
                 .append("List\",\"apiVersion\":\"")
@@ -91,15 +93,28 @@ public final class Codec {
             head.append(",\"continue\":\"").append(continueToken).append('"');
         }
         head.append("},\"items\":[");
-        out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
+        long size = h.length + 2L + Math.max(0, items.size() - 1);
+        for (byte[] item : items) {
+            size += item.length;
+        }
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("list of " + items.size() + " items is " + size + " bytes, too large");
+        }
+        byte[] out = new byte[(int) size];
+        System.arraycopy(h, 0, out, 0, h.length);
+        int at = h.length;
         for (int i = 0; i < items.size(); i++) {
             if (i > 0) {
-                out.write(',');
+                out[at++] = ',';
             }
-            out.writeBytes(items.get(i));
+            byte[] item = items.get(i);
+            System.arraycopy(item, 0, out, at, item.length);
+            at += item.length;
         }
-        out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
+        out[at++] = ']';
+        out[at] = '}';
+        return out;
     }
 
     /** A {@code Status} with {@code status: Success}, for callers to add {@code code} or {@code details} to. */

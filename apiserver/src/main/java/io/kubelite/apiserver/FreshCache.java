@@ -27,6 +27,17 @@ final class FreshCache {
      * get there within {@link #WAIT_MILLIS}.
      */
     static <T extends Message> CompletableFuture<Void> await(WatchCache<T> cache, ObjectStore<T> store, Vertx vertx) {
+        return awaitRevision(cache, store, vertx).thenApply(rev -> null);
+    }
+
+    /**
+     * As {@link #await}, completing with etcd's revision when the request came in. The cache then
+     * holds exactly what etcd held for the resource at that revision, so a read of it may carry that
+     * revision when the cache's own is older (no change to the resource since, only to others): a
+     * client that lists here and watches another replica from it is not sent back to relist.
+     */
+    static <T extends Message> CompletableFuture<Long> awaitRevision(
+            WatchCache<T> cache, ObjectStore<T> store, Vertx vertx) {
         String prefix = store.keys().resourcePrefix(cache.resource());
         GetOption opt = GetOption.builder()
                 .withRange(Etcd.bytes(Keys.rangeEnd(prefix)))
@@ -43,7 +54,7 @@ final class FreshCache {
                             resp.getHeader().getRevision(),
                             resp.getKvs().isEmpty() ? 0 : resp.getKvs().get(0).getModRevision(),
                             resp.getCount());
-                    CompletableFuture<Void> fresh = cache.awaitFresh(state);
+                    CompletableFuture<Long> fresh = cache.awaitFresh(state).thenApply(v -> state.revision());
                     if (fresh.isDone()) {
                         return fresh;
                     }

@@ -6,7 +6,7 @@ import java.time.Instant;
 /**
  * GET of one object: from the watch cache when the requested resourceVersion allows it
  * (see {@link QueryOptions#fromCache}), else a quorum read from etcd. Answers the object,
- * or its Table when the Accept header asks for one ({@link OutputMediaType}).
+ * its Table, or its Kubernetes protobuf when the Accept header asks for one ({@link OutputMediaType}).
  */
 final class GetHandler {
     private GetHandler() {}
@@ -20,6 +20,8 @@ final class GetHandler {
                 s.request().fail(ApiException.notFound(s.resource(), s.name()));
             } else if (format.table()) {
                 sendTable(s, format, e.object());
+            } else if (format.protobuf() && s.representation().protobuf()) {
+                s.request().bytes(200, s.representation().protobufTyped(e.object(), e), KubeProtobuf.MEDIA_TYPE);
             } else {
                 s.request().bytes(200, s.representation().typed(e.object(), e.json()));
             }
@@ -28,6 +30,8 @@ final class GetHandler {
         s.then(s.store().get(s.namespace(), s.name()), s.name(), o -> {
             if (format.table()) {
                 sendTable(s, format, o);
+            } else if (format.protobuf() && s.representation().protobuf()) {
+                s.request().bytes(200, s.representation().protobufTyped(o, null), KubeProtobuf.MEDIA_TYPE);
             } else {
                 s.sendObject(200, o);
             }

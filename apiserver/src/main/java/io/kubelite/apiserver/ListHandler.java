@@ -1,14 +1,12 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
-import io.kubelite.api.ObjectMeta;
 import io.kubelite.store.ExpiredException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectList;
 import io.kubelite.store.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +15,11 @@ import java.util.function.Predicate;
 
 /**
  * GET of a collection: from the watch cache (sorted by namespace/name) when the
- * resourceVersion allows it, else from etcd with {@code limit}/{@code continue} and
- * {@code resourceVersionMatch=Exact}. Answers a {@code <Kind>List}, or a Table when the Accept
- * header asks for one ({@link OutputMediaType}). Large lists are encoded on worker threads,
+ * resourceVersion allows it or the list is a consistent one without pages (kube's
+ * ConsistentListFromCache), else from etcd with {@code limit}/{@code continue} and
+ * {@code resourceVersionMatch=Exact}. Answers a {@code <Kind>List} (JSON, or Kubernetes' protobuf
+ * when asked for and the kind has it), or a Table when the Accept header asks for one
+ * ({@link OutputMediaType}). Large lists are encoded on worker threads,
  * never on the event loop.
  */
 final class ListHandler<T extends Message> {
@@ -38,38 +38,72 @@ final class ListHandler<T extends Message> {
         format = OutputMediaType.of(r);
         Predicate<T> filter = s.filter();
         if (QueryOptions.fromCache(r, s.cache().revision())) {
-            fromCache(filter);
+            fromCache(filter, s.cache().synced().thenApply(v -> 0L));
+        } else if (consistentFromCache()) {
+            fromCache(
+                    filter,
+                    FreshCache.awaitRevision(s.cache(), s.store(), s.ctx().vertx()));
         } else {
             fromEtcd(filter);
         }
     }
 
-    private void fromCache(Predicate<T> filter) {
+    /**
+     * kube-apiserver's ConsistentListFromCache (on by default since 1.31): a list without
+     * resourceVersion, limit or continue is served from the cache once it holds everything etcd
+     * had acknowledged when the request came in; pages stay with etcd, whose continue tokens
+     * they carry.
+     */
+    private boolean consistentFromCache() {
+        return empty(r.param("resourceVersion"))
+                && empty(r.param("resourceVersionMatch"))
+                && empty(r.param("continue"))
+                && (empty(r.param("limit")) || "0".equals(r.param("limit")));
+    }
+
+    private static boolean empty(String v) {
+        return v == null || v.isEmpty();
+    }
+
+    /** Lists the cache once {@code ready} gives the least revision the answer may carry (0: any). */
+    private void fromCache(Predicate<T> filter, CompletableFuture<Long> ready) {
+        // without selectors the namespace's snapshot is the answer: no per-object test
+        boolean all = empty(r.param("labelSelector")) && empty(r.param("fieldSelector"));
         WatchCache<T> cache = s.cache();
-        s.then(cache.synced(), null, v -> {
+        s.then(ready, null, atLeast -> {
+            // sorted by namespace and name, as etcd's range is
             WatchCache.Snapshot<T> snap = cache.snapshot(s.listNamespace());
-            List<WatchCache.Entry<T>> entries = new ArrayList<>(snap.entries().size());
-            for (WatchCache.Entry<T> e : snap.entries()) {
-                if (filter.test(e.object())) {
-                    entries.add(e);
+            long revision = Math.max(snap.revision(), atLeast);
+            List<WatchCache.Entry<T>> entries =
+                    all ? snap.entries() : new ArrayList<>(snap.entries().size());
+            if (!all) {
+                for (WatchCache.Entry<T> e : snap.entries()) {
+                    if (filter.test(e.object())) {
+                        entries.add(e);
+                    }
                 }
             }
             encode(
                     () -> {
-                        entries.sort(Comparator.comparing(e -> sortKey(e.object())));
                         if (format.table()) {
                             return table(
                                     entries.stream()
                                             .map(WatchCache.Entry::object)
                                             .toList(),
-                                    snap.revision(),
+                                    revision,
                                     "");
                         }
                         List<byte[]> items = new ArrayList<>(entries.size());
+                        if (protobuf()) {
+                            for (WatchCache.Entry<T> e : entries) {
+                                items.add(s.representation().protobufItem(e.object(), e));
+                            }
+                            return KubeProtobufEncoder.list(s.served(), revision, "", items);
+                        }
                         for (WatchCache.Entry<T> e : entries) {
                             items.add(s.representation().item(e.object(), e.json()));
                         }
-                        return Codec.list(s.served(), snap.revision(), "", items);
+                        return Codec.list(s.served(), revision, "", items);
                     },
                     entries.size());
         });
@@ -121,6 +155,13 @@ final class ListHandler<T extends Message> {
                                 return table(list.items(), list.revision(), list.continueToken());
                             }
                             List<byte[]> items = new ArrayList<>(list.items().size());
+                            if (protobuf()) {
+                                for (T o : list.items()) {
+                                    items.add(s.representation().protobufItem(o, null));
+                                }
+                                return KubeProtobufEncoder.list(
+                                        s.served(), list.revision(), list.continueToken(), items);
+                            }
                             for (T o : list.items()) {
                                 items.add(s.representation().item(o));
                             }
@@ -129,20 +170,24 @@ final class ListHandler<T extends Message> {
                         list.items().size()));
     }
 
+    /** Whether the answer is Kubernetes' protobuf: asked for, and the kind has that form. */
+    private boolean protobuf() {
+        return format.protobuf() && s.representation().protobuf();
+    }
+
     /** The list as a Table (kubectl's {@code get}), with the same resourceVersion and continue token. */
     private byte[] table(List<T> objects, long revision, String continueToken) {
         return new TableConvertor<>(s.resource(), format, Instant.now()).list(objects, revision, continueToken);
     }
 
-    private String sortKey(T o) {
-        ObjectMeta m = s.resource().meta(o);
-        return m.getNamespace() + "/" + m.getName();
+    private String contentType() {
+        return protobuf() ? KubeProtobuf.MEDIA_TYPE : "application/json";
     }
 
     private void encode(Callable<byte[]> encode, int size) {
         if (size < BLOCKING_ENCODE_THRESHOLD) {
             try {
-                r.bytes(200, encode.call());
+                r.bytes(200, encode.call(), contentType());
             } catch (Exception e) {
                 r.fail(ApiException.from(e, s.resource(), null));
             }
@@ -155,7 +200,7 @@ final class ListHandler<T extends Message> {
                     if (ar.failed()) {
                         r.fail(ApiException.from(ar.cause(), s.resource(), null));
                     } else {
-                        r.bytes(200, ar.result());
+                        r.bytes(200, ar.result(), contentType());
                     }
                 }));
     }

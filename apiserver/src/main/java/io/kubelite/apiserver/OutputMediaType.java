@@ -13,7 +13,10 @@ import java.util.Map;
  * q-values, the first one served wins. {@code application/json;as=Table;g=meta.k8s.io;v=v1}
  * (or {@code v1beta1}) asks for a {@code meta.k8s.io} Table, with {@code includeObject}
  * (None, Metadata by default, or Object) from the query; a clause without {@code as} is the
- * object itself as JSON (kubelite answers JSON whatever serialization it names). kubectl
+ * object itself: Kubernetes' protobuf when the clause names {@code application/vnd.kubernetes.protobuf}
+ * (client-go's typed clients send it first, then {@code application/json}) and the handler can write
+ * it (a get or list of a kind {@link KubeProtobufEncoder#encodable}), else JSON, whatever serialization
+ * the clause names (a watch is JSON, as is a custom resource). kubectl
  * sends {@code as=Table;v=v1}, then {@code as=Table;v=v1beta1}, then plain JSON; a client
  * whose every clause asks for a conversion kubelite does not serve gets 406.
  *
@@ -21,8 +24,15 @@ import java.util.Map;
  * @param groupVersion the Table's apiVersion: {@code meta.k8s.io/v1} or {@code meta.k8s.io/v1beta1}
  * @param includeObject what each row's {@code object} holds: None, Metadata or Object
  */
-record OutputMediaType(boolean table, String groupVersion, String includeObject) {
-    static final OutputMediaType JSON = new OutputMediaType(false, null, null);
+record OutputMediaType(boolean table, String groupVersion, String includeObject, boolean protobuf) {
+    static final OutputMediaType JSON = new OutputMediaType(false, null, null, false);
+    /** Kubernetes' protobuf, for a get or list of a kind {@link KubeProtobufEncoder#encodable}; JSON for the rest. */
+    static final OutputMediaType PROTOBUF = new OutputMediaType(false, null, null, true);
+
+    OutputMediaType(boolean table, String groupVersion, String includeObject) {
+        this(table, groupVersion, includeObject, false);
+    }
+
     private static final List<String> INCLUDE = List.of("Metadata", "None", "Object");
 
     /** The answer {@code r} asked for; 406 when no clause is served, 400 for a bad includeObject. */
@@ -34,7 +44,7 @@ record OutputMediaType(boolean table, String groupVersion, String includeObject)
         for (Clause c : clauses(accept)) {
             String as = c.params().get("as");
             if (as == null) {
-                return JSON;
+                return c.type().equals(KubeProtobuf.MEDIA_TYPE) ? PROTOBUF : JSON;
             }
             if (isTable(c)) {
                 return new OutputMediaType(true, "meta.k8s.io/" + c.params().get("v"), includeObject(r));

@@ -69,6 +69,21 @@ public final class Representation<T extends Message> {
         return Codec.item(out(stored));
     }
 
+    /** Whether the served kind has a Kubernetes protobuf form ({@link KubeProtobufEncoder#encodable}). */
+    public boolean protobuf() {
+        return KubeProtobufEncoder.encodable(served.prototype().getDescriptorForType());
+    }
+
+    /** A list item in Kubernetes' protobuf, reusing the cache entry's encoding when possible ({@code entry} may be null). */
+    public byte[] protobufItem(T stored, WatchCache.Entry<T> entry) {
+        return identity() && entry != null ? entry.protobuf() : KubeProtobufEncoder.message(out(stored));
+    }
+
+    /** One object in Kubernetes' protobuf, in its envelope naming the served apiVersion and kind. */
+    public byte[] protobufTyped(T stored, WatchCache.Entry<T> entry) {
+        return KubeProtobufEncoder.envelope(served.apiVersion(), served.kind(), protobufItem(stored, entry));
+    }
+
     /** The object as a tree, the form a patch applies to. */
     public ObjectNode typedTree(T stored) {
         return Codec.typedTree(served, out(stored));

@@ -3,11 +3,13 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubelite.apiserver.admission.AdmissionRecord;
 import io.kubelite.apiserver.audit.RequestAudit;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,7 +197,8 @@ public final class Request {
         for (String w : all) {
             resp.headers().add("Warning", warningHeader(w));
         }
-        resp.end(Buffer.buffer(body));
+        // wrapped, not copied: a list body can be tens of megabytes, and nothing writes to it after this
+        resp.end(BufferInternal.buffer(Unpooled.wrappedBuffer(body)));
     }
 
     /**

@@ -13,8 +13,9 @@ import io.kubelite.store.watch.WatchEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +46,40 @@ import org.slf4j.LoggerFactory;
 public final class WatchCache<T extends Message> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
 
-    /** A cached object and its list-item JSON. */
-    public record Entry<T>(T object, byte[] json) {}
+    /**
+     * A cached object, its list-item JSON (encoded when the change arrives, shared by lists, gets
+     * and watch events), and its Kubernetes protobuf (encoded at the first protobuf read of this
+     * revision and kept with it: memory is spent only when a protobuf client reads, about 0.6 of the
+     * JSON's size: 1 KB against 1.6 KB for the benchmark's pod).
+     */
+    public static final class Entry<T> {
+        private final T object;
+        private final byte[] json;
+        private volatile byte[] protobuf;
+
+        public Entry(T object, byte[] json) {
+            this.object = object;
+            this.json = json;
+        }
+
+        public T object() {
+            return object;
+        }
+
+        public byte[] json() {
+            return json;
+        }
+
+        /** {@link KubeProtobufEncoder#message} of the object; two racing first readers encode the same bytes. */
+        public byte[] protobuf() {
+            byte[] p = protobuf;
+            if (p == null) {
+                p = KubeProtobufEncoder.message((Message) object);
+                protobuf = p;
+            }
+            return p;
+        }
+    }
 
     /** Receives changes; called under the cache lock, so it must only enqueue. */
     public interface Sink<T extends Message> {
@@ -61,7 +94,13 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     private final Resource<T> resource;
     private final Reflector<T> reflector;
     private final Object lock = new Object();
-    private final Map<String, Entry<T>> items = new ConcurrentHashMap<>();
+    /**
+     * By object key ({@code namespace/name}, or {@code name}), kept in that order: it is the order
+     * of a list (namespace, then name), so a list takes a snapshot without sorting, and one
+     * namespace is one sub-map.
+     */
+    private final NavigableMap<String, Entry<T>> items = new ConcurrentSkipListMap<>();
+
     private final ChangeHistory<T> history;
     private final List<Sink<T>> sinks = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
@@ -135,21 +174,19 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         return items.get(key(namespace, name));
     }
 
-    /** A consistent snapshot of the objects (in one namespace, or all when null) and the revision it reflects. */
+    /**
+     * A consistent snapshot of the objects (in one namespace, or all when null) and the revision it
+     * reflects, sorted by namespace and then name.
+     */
     public Snapshot<T> snapshot(String namespace) {
         synchronized (lock) {
-            List<Entry<T>> out = new ArrayList<>(namespace == null ? items.size() : 16);
-            for (Entry<T> e : items.values()) {
-                if (namespace == null
-                        || resource.meta(e.object()).getNamespace().equals(namespace)) {
-                    out.add(e);
-                }
-            }
-            return new Snapshot<>(out, revision);
+            // '0' follows '/': the keys "<namespace>/..." are exactly those in [namespace/, namespace0)
+            var view = namespace == null ? items : items.subMap(namespace + "/", true, namespace + "0", false);
+            return new Snapshot<>(new ArrayList<>(view.values()), revision);
         }
     }
 
-    /** Objects and the revision they were read at. Unsorted. */
+    /** Objects, sorted by namespace and then name, and the revision they were read at. */
     public record Snapshot<T>(List<Entry<T>> entries, long revision) {}
 
     public int size() {

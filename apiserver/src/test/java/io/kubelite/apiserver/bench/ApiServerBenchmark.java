@@ -67,7 +67,9 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * <p>Run (after {@code mvn -pl apiserver -am test-compile}): see docs/apiserver.md.
- * Options: {@code --rate 200 --seconds 30 --watchers 1000 --events 200 --list 10000 --parts abc}.
+ * Options: {@code --rate 200 --seconds 30 --watchers 1000 --events 200 --list 10000 --parts abc --rounds 7
+ * --csv FILE} (the rows of part b, {@code watchers,p50_ms,p99_ms,raw_etcd_p99_ms} from the write's ack, or of
+ * part c, {@code case,median_ms,raw_etcd_range_ms,ratio}, appended to FILE).
  */
 public final class ApiServerBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,6 +84,8 @@ public final class ApiServerBenchmark {
         int events = 200;
         int listSize = 10_000;
         String parts = "abc";
+        int rounds = 7;
+        Path csv = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
@@ -90,14 +94,24 @@ public final class ApiServerBenchmark {
                 case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--list" -> listSize = Integer.parseInt(args[++i]);
                 case "--parts" -> parts = args[++i];
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--csv" -> csv = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
+        }
+        if (csv != null && parts.contains("b") && parts.contains("c")) {
+            throw new IllegalArgumentException("--csv takes the rows of one part: --parts b or --parts c");
         }
         // the throw-away etcd's data dir and log go with it on close
         try (ProcessEtcdCluster local = ProcessEtcdCluster.start(1);
                 Etcd etcd = Etcd.connect(new EtcdConfig(local.endpoints(), "/registry", Duration.ofSeconds(30)));
-                TestApiServer api =
-                        TestApiServer.start(etcd, ApiServerConfig.local().withMaxInFlight(4000))) {
+                TestApiServer api = TestApiServer.start(
+                        etcd,
+                        // the watchers are one anonymous user: no --max-watches-per-user for them
+                        ApiServerConfig.local().toBuilder()
+                                .maxInFlight(4000)
+                                .maxWatchesPerUser(0)
+                                .build())) {
             System.out.printf(
                     "apiserver benchmark: %d cores (nproc), etcd %s (own, fsync on), apiserver %s%n",
                     Runtime.getRuntime().availableProcessors(), local.endpointsString(), api.url());
@@ -106,7 +120,7 @@ public final class ApiServerBenchmark {
                     .executor(Executors.newFixedThreadPool(4, daemon("http-client")))
                     .connectTimeout(Duration.ofSeconds(10))
                     .build();
-            Bench b = new Bench(api, etcd, http, local);
+            Bench b = new Bench(api, etcd, http, local, csv);
             for (String ns : List.of("bench", "warm", "watch", "big")) {
                 b.store
                         .of(NamespaceKind.RESOURCE)
@@ -123,7 +137,7 @@ public final class ApiServerBenchmark {
                 b.watchers(watchers, events);
             }
             if (parts.contains("c")) {
-                b.list(listSize);
+                b.list(listSize, rounds);
             }
         } catch (Exception e) {
             e.printStackTrace();
@@ -147,9 +161,13 @@ public final class ApiServerBenchmark {
         final Store store;
         final HttpClient http;
         final ProcessEtcdCluster local;
+        /** Where a part's CSV rows go, or null. */
+        final Path csvFile;
+
         final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("ticker"));
 
-        Bench(TestApiServer api, Etcd etcd, HttpClient http, ProcessEtcdCluster local) {
+        Bench(TestApiServer api, Etcd etcd, HttpClient http, ProcessEtcdCluster local, Path csvFile) {
+            this.csvFile = csvFile;
             this.api = api;
             this.etcd = etcd;
             this.store = new Store(etcd);
@@ -433,6 +451,16 @@ public final class ApiServerBenchmark {
                             100 * (ticks1[0] - ticks0[0]) / Math.max(1, ticks1[0] - ticks0[0] + ticks1[1] - ticks0[1]),
                             100 * (ticks1[1] - ticks0[1]) / Math.max(1, ticks1[0] - ticks0[0] + ticks1[1] - ticks0[1]));
                 }
+                Csv.append(
+                        csvFile,
+                        "watchers,p50_ms,p99_ms,raw_etcd_p99_ms",
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "%d,%.2f,%.2f,%.2f%n",
+                                count,
+                                new Lat(fromAck, 0).p(50),
+                                new Lat(fromAck, 0).p(99),
+                                new Lat(rawAck, 0).p(99)));
                 System.out.printf(
                         "    %d deliveries (%.1f%%) arrived before the writer saw its ack (counted as 0 from ack)%n",
                         beforeAck, 100.0 * beforeAck / expected);
@@ -542,7 +570,7 @@ public final class ApiServerBenchmark {
 
         // ------------------------------------------------------------------ (c) list
 
-        void list(int size) throws Exception {
+        void list(int size, int rounds) throws Exception {
             ObjectStore<Pod> pods = store.of(PodKind.RESOURCE);
             Pod template = pods.get("warm", "p-0").join();
             double before = cachedPods();
@@ -565,25 +593,25 @@ public final class ApiServerBenchmark {
             String path = "/api/v1/namespaces/big/pods";
             KV kv = etcd.client().getKVClient();
             ByteSequence prefix = bs("/registry/pods/big/");
-            long[] cache = new long[7];
-            long[] quorum = new long[7];
-            long[] raw = new long[7];
-            int bytes = 0;
-            for (int round = 0; round < 7; round++) {
+            // the cases, interleaved round by round so that the machine's load falls on all alike
+            List<ListCase> cases = List.of(
+                    new ListCase("cache-rv0-json", path + "?resourceVersion=0", "application/json", rounds),
+                    new ListCase(
+                            "cache-rv0-protobuf",
+                            path + "?resourceVersion=0",
+                            "application/vnd.kubernetes.protobuf, application/json",
+                            rounds),
+                    new ListCase("consistent-json", path, "application/json", rounds),
+                    new ListCase(
+                            "consistent-protobuf",
+                            path,
+                            "application/vnd.kubernetes.protobuf, application/json",
+                            rounds),
+                    new ListCase("etcd-json", path + "?limit=" + (size * 2), "application/json", Math.min(rounds, 4)));
+            long[] raw = new long[rounds];
+            long rawBytes = 0;
+            for (int round = 0; round < rounds; round++) {
                 long t0 = System.nanoTime();
-                HttpResponse<byte[]> r = http.send(
-                        HttpRequest.newBuilder(URI.create(api.url() + path + "?resourceVersion=0"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                cache[round] = System.nanoTime() - t0;
-                bytes = r.body().length;
-                if (round == 0) {
-                    int items = JSON.readTree(r.body()).path("items").size();
-                    if (items != size) {
-                        throw new IllegalStateException("cache list returned " + items + " items");
-                    }
-                }
-                t0 = System.nanoTime();
                 var g = kv.get(prefix, GetOption.builder().isPrefix(true).build())
                         .get(60, TimeUnit.SECONDS);
                 raw[round] = System.nanoTime() - t0;
@@ -591,22 +619,128 @@ public final class ApiServerBenchmark {
                     throw new IllegalStateException(
                             "raw range returned " + g.getKvs().size());
                 }
-                t0 = System.nanoTime();
-                http.send(
-                        HttpRequest.newBuilder(URI.create(api.url() + path)).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                quorum[round] = System.nanoTime() - t0;
+                rawBytes = g.getKvs().stream()
+                        .mapToLong(x -> x.getKey().size() + x.getValue().size())
+                        .sum();
+                for (ListCase c : cases) {
+                    if (round < c.nanos.length) {
+                        c.run(round, size);
+                    }
+                }
             }
             // round 0 is warm-up
+            System.out.printf("%n(c) list of %d pods, median [min] of %d after a warm-up%n", size, rounds - 1);
             System.out.printf(
-                    "%n(c) list of %d pods (%.1f MB of JSON), median [min] of 6 after a warm-up%n", size, bytes / 1e6);
+                    "    %-19s %10s ms [%6s]  %5.1f MB (keys and values)%n",
+                    "raw etcd range", fmt(med(raw)), fmt(min(raw)), rawBytes / 1e6);
+            StringBuilder csv = new StringBuilder();
+            for (ListCase c : cases) {
+                double ratio = med(c.nanos) / med(raw);
+                System.out.printf(
+                        "    %-19s %10s ms [%6s]  %5.1f MB  ratio to raw %.2f%n",
+                        c.name, fmt(med(c.nanos)), fmt(min(c.nanos)), c.bytes / 1e6, ratio);
+                csv.append(String.format(
+                        java.util.Locale.ROOT, "%s,%.2f,%.2f,%.3f%n", c.name, med(c.nanos), med(raw), ratio));
+            }
+            encodeCost(pods.list(new io.kubelite.store.ListOptions<>("big", p -> true, 0, 0, ""))
+                    .join()
+                    .items());
+            Csv.append(csvFile, "case,median_ms,raw_etcd_range_ms,ratio", csv.toString());
+        }
+
+        /** The items of a {@code <Kind>List} in Kubernetes' protobuf: k8s\0, runtime.Unknown {raw = 2 {items = 2}}. */
+        private static int protobufItems(byte[] body) throws java.io.IOException {
+            var in = com.google.protobuf.CodedInputStream.newInstance(body, 4, body.length - 4);
+            int n = 0;
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (tag == (2 << 3 | 2)) {
+                    var raw = in.readBytes().newCodedInput();
+                    for (int t = raw.readTag(); t != 0; t = raw.readTag()) {
+                        if (t == (2 << 3 | 2)) {
+                            n++;
+                        }
+                        raw.skipField(t);
+                    }
+                } else {
+                    in.skipField(tag);
+                }
+            }
+            return n;
+        }
+
+        /** Encoding the pods' list items once, each way, in this process: what a cache entry's encoding costs. */
+        private void encodeCost(List<Pod> items) {
+            long[] json = new long[6];
+            long[] proto = new long[6];
+            long jsonBytes = 0;
+            long protoBytes = 0;
+            for (int round = 0; round < json.length; round++) {
+                long t0 = System.nanoTime();
+                long b = 0;
+                for (Pod p : items) {
+                    b += io.kubelite.apiserver.Codec.item(p).length;
+                }
+                json[round] = System.nanoTime() - t0;
+                jsonBytes = b;
+                t0 = System.nanoTime();
+                b = 0;
+                for (Pod p : items) {
+                    b += io.kubelite.apiserver.KubeProtobufEncoder.message(p).length;
+                }
+                proto[round] = System.nanoTime() - t0;
+                protoBytes = b;
+            }
             System.out.printf(
-                    "    apiserver from cache (resourceVersion=0)   %8.1f ms [%6.1f]%n", med(cache), min(cache));
-            System.out.printf(
-                    "    raw etcd range of the %d keys          %8.1f ms [%6.1f]%n", size, med(raw), min(raw));
-            System.out.printf(
-                    "    apiserver quorum list (from etcd)          %8.1f ms [%6.1f]%n", med(quorum), min(quorum));
-            System.out.printf("    ratio cache list / raw range: %.2f%n", med(cache) / med(raw));
+                    "    encoding the %d items once (what the cache does per revision): JSON %s ms, %.1f MB;"
+                            + " protobuf %s ms, %.1f MB (median of 5 after a warm-up)%n",
+                    items.size(), fmt(med(json)), jsonBytes / 1e6, fmt(med(proto)), protoBytes / 1e6);
+        }
+
+        private static String fmt(double ms) {
+            return String.format(java.util.Locale.ROOT, "%.1f", ms);
+        }
+
+        /** One way of listing the pods over HTTP and its timings. */
+        final class ListCase {
+            final String name;
+            final String path;
+            final String accept;
+            final long[] nanos;
+            long bytes;
+
+            ListCase(String name, String path, String accept, int rounds) {
+                this.name = name;
+                this.path = path;
+                this.accept = accept;
+                this.nanos = new long[rounds];
+            }
+
+            void run(int round, int size) throws Exception {
+                long t0 = System.nanoTime();
+                HttpResponse<byte[]> r = http.send(
+                        HttpRequest.newBuilder(URI.create(api.url() + path))
+                                .header("Accept", accept)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                nanos[round] = System.nanoTime() - t0;
+                bytes = r.body().length;
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException(name + ": " + r.statusCode());
+                }
+                if (round == 0) {
+                    boolean protobuf = accept.startsWith("application/vnd.kubernetes.protobuf");
+                    String type = r.headers().firstValue("Content-Type").orElse("");
+                    if (protobuf != type.equals("application/vnd.kubernetes.protobuf")) {
+                        throw new IllegalStateException(name + ": Content-Type " + type);
+                    }
+                    int items = protobuf
+                            ? protobufItems(r.body())
+                            : JSON.readTree(r.body()).path("items").size();
+                    if (items != size) {
+                        throw new IllegalStateException(name + " returned " + items + " items");
+                    }
+                }
+            }
         }
 
         /** The pods watch cache's size, from the API server's metrics. */
@@ -627,6 +761,25 @@ public final class ApiServerBenchmark {
 
         private static double min(long[] a) {
             return Arrays.stream(a, 1, a.length).min().orElse(0) / 1e6;
+        }
+    }
+
+    /** Appends a benchmark's rows to its CSV file (docs/benchmarks/*.csv), with the header when the file is new. */
+    static final class Csv {
+        private Csv() {}
+
+        static void append(Path file, String header, String rows) throws java.io.IOException {
+            if (file == null) {
+                return;
+            }
+            boolean fresh = !Files.exists(file) || Files.size(file) == 0;
+            Files.writeString(
+                    file,
+                    (fresh ? header + "\n" : "") + rows,
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            System.out.println("    rows appended to " + file);
         }
     }
 

@@ -113,11 +113,39 @@ public final class Replayer {
                 r.body().close();
                 return new Answer(r.statusCode(), contentType(r), null, sent);
             }
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), contentType(r), r.body(), sent);
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(r.statusCode(), contentType(r), text(r.body(), contentType(r)), sent);
         } catch (Exception e) {
             throw new AssertionError(where + ": " + sent + "\nfailed: " + e, e);
         }
+    }
+
+    /**
+     * The answer as text: JSON as it is; Kubernetes' protobuf as a JSON object holding the kind
+     * its envelope names ({@code k8s\0}, runtime.Unknown {typeMeta = 1 {apiVersion = 1, kind = 2}}),
+     * which is what the checks read.
+     */
+    private static String text(byte[] body, String contentType) throws java.io.IOException {
+        if (!"application/vnd.kubernetes.protobuf".equals(contentType)) {
+            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        var in = com.google.protobuf.CodedInputStream.newInstance(body, 4, Math.max(0, body.length - 4));
+        String kind = null;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == (1 << 3 | 2)) {
+                var typeMeta = in.readBytes().newCodedInput();
+                for (int t = typeMeta.readTag(); t != 0; t = typeMeta.readTag()) {
+                    if (t == (2 << 3 | 2)) {
+                        kind = typeMeta.readStringRequireUtf8();
+                    } else {
+                        typeMeta.skipField(t);
+                    }
+                }
+            } else {
+                in.skipField(tag);
+            }
+        }
+        return ReplayFixture.JSON.createObjectNode().put("kind", kind).toString();
     }
 
     private static String contentType(HttpResponse<?> r) {
