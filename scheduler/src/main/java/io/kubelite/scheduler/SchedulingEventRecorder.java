@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
 import io.kubelite.api.Event;
 import io.kubelite.api.EventSource;
 import io.kubelite.api.ObjectMeta;
@@ -73,10 +74,37 @@ public final class SchedulingEventRecorder {
         return written.get();
     }
 
-    /** {@code Scheduled}: {@code Successfully assigned <ns>/<pod> to <node>}. */
-    public void scheduled(Pod pod, String nodeName) {
-        String msg = "Successfully assigned " + pod.getMetadata().getNamespace() + "/"
+    /**
+     * The op that writes the {@code Scheduled} Event of binding {@code pod} to
+     * {@code nodeName}, for the bind's own transaction (see {@link EventWriter#createOp}):
+     * the Event then costs no commit of its own and exists exactly when the bind does.
+     * Completes once the events' lease is known (at once, but for the first call a minute).
+     */
+    public CompletableFuture<Op> scheduledOp(Pod pod, String nodeName) {
+        return writer.createOp(newEvent(pod, "Normal", "Scheduled", scheduledMessage(pod, nodeName), "Binding"));
+    }
+
+    /** A bind carrying {@link #scheduledOp} committed: its Event was written. */
+    void scheduledWritten() {
+        written.incrementAndGet();
+    }
+
+    /** A transaction carrying an op of this recorder failed for a reason other than its compares. */
+    void writeFailed() {
+        writer.forgetLease();
+    }
+
+    private static String scheduledMessage(Pod pod, String nodeName) {
+        return "Successfully assigned " + pod.getMetadata().getNamespace() + "/"
                 + pod.getMetadata().getName() + " to " + nodeName;
+    }
+
+    /**
+     * {@code Scheduled}: {@code Successfully assigned <ns>/<pod> to <node>}, as a write of
+     * its own (the bind path uses {@link #scheduledOp} instead).
+     */
+    public void scheduled(Pod pod, String nodeName) {
+        String msg = scheduledMessage(pod, nodeName);
         if (!inFlight.tryAcquire()) {
             dropped.incrementAndGet();
             return;
