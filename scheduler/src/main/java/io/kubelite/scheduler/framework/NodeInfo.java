@@ -117,6 +117,11 @@ public final class NodeInfo {
         return pods.size();
     }
 
+    /** The pod of {@code key} here, or null. */
+    public PodInfo pod(String key) {
+        return pods.get(key);
+    }
+
     public boolean hasPod(String key) {
         return pods.containsKey(key);
     }
