@@ -107,6 +107,8 @@ public final class Framework {
             }
         }
         int want = numFeasibleNodesToFind(n);
+        FilterPlugin[] active =
+                filters.stream().filter(f -> !skipped.contains(f)).toArray(FilterPlugin[]::new);
         // kube's findNodesThatPassFilters: nodes checked in parallel from a rotating start
         // (so every node gets its turn across pods) until `want` feasible ones are found
         NodeInfo[] found = new NodeInfo[want];
@@ -117,7 +119,7 @@ public final class Framework {
                 n,
                 i -> {
                     NodeInfo node = nodes.get((start + i) % n);
-                    Status failed = runFilters(state, pod, node, skipped);
+                    Status failed = runFilters(state, pod, node, active);
                     if (failed != null) {
                         rejected[i] = failed;
                         return;
@@ -159,11 +161,8 @@ public final class Framework {
     }
 
     /** The first filter that rejects {@code node}, or null if it passes all. */
-    private Status runFilters(CycleState state, PodInfo pod, NodeInfo node, Set<FilterPlugin> skipped) {
-        for (FilterPlugin f : filters) {
-            if (skipped.contains(f)) {
-                continue;
-            }
+    private static Status runFilters(CycleState state, PodInfo pod, NodeInfo node, FilterPlugin[] active) {
+        for (FilterPlugin f : active) {
             Status s = f.filter(state, pod, node);
             if (!s.isSuccess()) {
                 return s;

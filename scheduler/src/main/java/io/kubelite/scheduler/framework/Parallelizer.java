@@ -2,7 +2,6 @@ package io.kubelite.scheduler.framework;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -86,30 +85,23 @@ public final class Parallelizer implements AutoCloseable {
                 failed.compareAndSet(null, t);
             }
         };
-        Future<?>[] helpers = new Future<?>[workers - 1];
-        for (int w = 0; w < helpers.length; w++) {
-            helpers[w] = pool.submit(work);
+        // Helpers that have not started by the time the caller ran out of pieces never
+        // join: on a busy machine a pool thread may get the CPU late, and waiting for it to
+        // find nothing to do would stall the cycle.
+        Helpers joined = new Helpers();
+        for (int w = 0; w < workers - 1; w++) {
+            pool.execute(() -> {
+                if (joined.join()) {
+                    try {
+                        work.run();
+                    } finally {
+                        joined.leave();
+                    }
+                }
+            });
         }
         work.run();
-        // the helpers run for at most one cycle's pieces: wait them out even if interrupted
-        // (the scheduling loop is interrupted to stop; it must not leave a cycle half-run)
-        boolean interrupted = false;
-        for (Future<?> f : helpers) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failed.compareAndSet(null, e.getCause());
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        joined.sealAndAwait();
         Throwable t = failed.get();
         if (t instanceof RuntimeException re) {
             throw re;
@@ -119,6 +111,42 @@ public final class Parallelizer implements AutoCloseable {
         }
         if (t != null) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /** The helpers working on one {@link #until} call; none may join once it is sealed. */
+    private static final class Helpers {
+        private int active;
+        private boolean sealed;
+
+        synchronized boolean join() {
+            if (sealed) {
+                return false;
+            }
+            active++;
+            return true;
+        }
+
+        synchronized void leave() {
+            if (--active == 0) {
+                notifyAll();
+            }
+        }
+
+        /** No more joins; waits (uninterruptibly: a cycle is never left half-run) for those working. */
+        synchronized void sealAndAwait() {
+            sealed = true;
+            boolean interrupted = false;
+            while (active > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
