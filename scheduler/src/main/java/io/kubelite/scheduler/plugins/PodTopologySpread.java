@@ -65,7 +65,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     }
 
     /** PreFilter's result: per constraint, matching pods per domain, and the minimum. */
-    record FilterState(List<Constraint> constraints, List<Map<String, Integer>> counts, int[] minMatch) {}
+    record FilterState(List<Constraint> constraints, List<Map<String, Integer>> counts, int[] minMatch, int[] self) {}
 
     record ScoreState(
             List<Constraint> constraints,
@@ -177,7 +177,12 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
                 min[i] = m;
             }
         }
-        state.write(PRE_FILTER, new FilterState(constraints, counts, min));
+        // whether the pod matches its own constraints' selectors: the same for every node
+        int[] self = new int[constraints.size()];
+        for (int i = 0; i < constraints.size(); i++) {
+            self[i] = constraints.get(i).selector().matches(pod.labels()) ? 1 : 0;
+        }
+        state.write(PRE_FILTER, new FilterState(constraints, counts, min, self));
         return Status.SUCCESS;
     }
 
@@ -252,9 +257,8 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
             if (domain == null) {
                 return Status.unresolvable(NAME, REASON_MISSING_LABEL);
             }
-            int self = c.selector().matches(pod.labels()) ? 1 : 0;
             int matchNum = s.counts().get(i).getOrDefault(domain, 0);
-            long skew = (long) matchNum + self - s.minMatch()[i];
+            long skew = (long) matchNum + s.self()[i] - s.minMatch()[i];
             if (skew > c.maxSkew()) {
                 return Status.unschedulable(NAME, REASON);
             }
