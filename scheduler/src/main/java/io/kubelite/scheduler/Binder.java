@@ -109,14 +109,14 @@ final class Binder {
             slots.release();
             long now = System.nanoTime();
             if (err == null) {
-                bound.incrementAndGet();
+                events.scheduledWritten(); // counted first: boundCount() never runs ahead of it
                 lastBindNanos.set(now);
                 metrics.attempt("scheduled", now - qp.poppedNanos());
                 metrics.podScheduled(qp.attempts() + 1, now - qp.firstQueuedNanos());
                 cache.finishBinding(key);
                 queue.done(key);
                 events.forget(pod.getMetadata().getUid());
-                events.scheduledWritten();
+                bound.incrementAndGet();
                 LOG.debug("bound {} to {}", key, nodeName);
                 return null;
             }

@@ -201,7 +201,7 @@ public final class SchedulerBenchmark {
             long events = s.eventsWritten();
             s.close();
 
-            String verdict = verify(pods, podCount, spread);
+            String verdict = verify(store, pods, podCount, spread);
 
             double rawAfter = rawTxnRate(etcd, prefix + "/after", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
             double raw = (rawBefore + rawAfter) / 2;
@@ -229,15 +229,24 @@ public final class SchedulerBenchmark {
         }
     }
 
-    private static String verify(ObjectStore<Pod> pods, int podCount, boolean spread) {
+    private static String verify(Store store, ObjectStore<Pod> pods, int podCount, boolean spread) {
         List<Pod> all = pods.list(ListOptions.inNamespace("bench")).join().items();
         long bound =
                 all.stream().filter(p -> !p.getSpec().getNodeName().isEmpty()).count();
         if (bound != podCount) {
             return "FAILED: " + bound + " of " + podCount + " bound";
         }
+        ObjectStore<io.kubelite.api.Event> events = store.of(io.kubelite.kinds.core.event.EventKind.RESOURCE);
+        long scheduled = events.list(ListOptions.inNamespace("bench")).join().items().stream()
+                .filter(e -> e.getReason().equals("Scheduled"))
+                .map(e -> e.getInvolvedObject().getName())
+                .distinct()
+                .count();
+        if (scheduled != podCount) {
+            return "FAILED: " + scheduled + " of " + podCount + " bound pods have a Scheduled Event in etcd";
+        }
         if (!spread) {
-            return "all bound";
+            return "all bound, each with its Scheduled Event in etcd";
         }
         Map<String, Integer> perZone = new HashMap<>();
         for (Pod p : all) {
@@ -246,7 +255,8 @@ public final class SchedulerBenchmark {
         }
         int min = perZone.values().stream().min(Comparator.naturalOrder()).orElse(0);
         int max = perZone.values().stream().max(Comparator.naturalOrder()).orElse(0);
-        return "all bound, per-zone skew " + (max - min) + (max - min <= 1 ? " (ok)" : " (VIOLATED)");
+        return "all bound, each with its Scheduled Event in etcd, per-zone skew " + (max - min)
+                + (max - min <= 1 ? " (ok)" : " (VIOLATED)");
     }
 
     private static double rawTxnRate(Etcd etcd, String prefix, int ops, int inFlight, String leaderKey, long token)
