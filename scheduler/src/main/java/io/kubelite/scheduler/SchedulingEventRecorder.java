@@ -26,18 +26,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the scheduler's Events (core/v1 Event objects in the pod's namespace):
  * {@code Scheduled} (Normal, {@code Successfully assigned default/mypod to node3}) per
- * bind, and one {@code FailedScheduling} (Warning) per pod whose {@code count},
- * {@code message} and {@code lastTimestamp} are updated on every further failure instead
- * of writing a new Event.
+ * bind, as an op of the bind's own transaction ({@link #scheduledOp}), and one
+ * {@code FailedScheduling} (Warning) per pod whose {@code count}, {@code message} and
+ * {@code lastTimestamp} are updated on every further failure instead of writing a new
+ * Event.
  *
  * <p>Every Event goes through the store's {@link EventWriter} (an etcd lease of 1 h, the
  * leader's fence): create compares {@code create_revision == 0}, update compares the
  * event's {@code mod_revision}. Unlike {@link io.kubelite.store.events.EventRecorder} this
  * recorder never reads before writing, so it keeps up with binding hundreds of pods a second.
  *
- * <p>Asynchronous and best effort, like client-go's event broadcaster: calls return at
- * once, at most {@code maxInFlight} writes are outstanding, and an event that finds no
- * room is dropped and counted ({@link #dropped()}). Thread-safe.
+ * <p>FailedScheduling writes are asynchronous and best effort, like client-go's event
+ * broadcaster: calls return at once, at most {@code maxInFlight} writes are outstanding,
+ * and an event that finds no room is dropped and counted ({@link #dropped()}). The
+ * Scheduled Event is never dropped: it commits exactly when its bind does. Thread-safe.
  */
 public final class SchedulingEventRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulingEventRecorder.class);
@@ -97,28 +99,6 @@ public final class SchedulingEventRecorder {
     private static String scheduledMessage(Pod pod, String nodeName) {
         return "Successfully assigned " + pod.getMetadata().getNamespace() + "/"
                 + pod.getMetadata().getName() + " to " + nodeName;
-    }
-
-    /**
-     * {@code Scheduled}: {@code Successfully assigned <ns>/<pod> to <node>}, as a write of
-     * its own (the bind path uses {@link #scheduledOp} instead).
-     */
-    public void scheduled(Pod pod, String nodeName) {
-        String msg = scheduledMessage(pod, nodeName);
-        if (!inFlight.tryAcquire()) {
-            dropped.incrementAndGet();
-            return;
-        }
-        Event ev = newEvent(pod, "Normal", "Scheduled", msg, "Binding");
-        create(ev).whenComplete((r, err) -> {
-            inFlight.release();
-            if (err != null) {
-                LOG.debug(
-                        "event Scheduled for {} not written: {}",
-                        pod.getMetadata().getName(),
-                        err.toString());
-            }
-        });
     }
 
     /**
