@@ -12,6 +12,7 @@ import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes bindings, pipelined: {@link #bind} fires one txn per pod (compare the pod's
- * mod_revision and the leader's fence; set {@code spec.nodeName} and PodScheduled=True)
+ * mod_revision and the leader's fence; set {@code spec.nodeName} and PodScheduled=True,
+ * and create the pod's {@code Scheduled} Event in the same commit)
  * and returns at once; the completion confirms the assumption in the cache or forgets
  * it and requeues the pod. At most {@code maxInFlight} binds are outstanding;
  * {@link #acquire} is where the scheduling loop waits for a slot.
@@ -95,7 +97,10 @@ final class Binder {
         CompletableFuture<Pod> f;
         outstanding.incrementAndGet();
         try {
-            f = fenced.update(PodScheduledCondition.bound(pod, nodeName));
+            Pod bound = PodScheduledCondition.bound(pod, nodeName);
+            // the Scheduled Event rides in the bind's txn: one commit per bound pod, and the
+            // same compares (pod mod_revision, fence) decide both
+            f = events.scheduledOp(pod, nodeName).thenCompose(op -> fenced.update(bound, List.of(op)));
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -104,14 +109,14 @@ final class Binder {
             slots.release();
             long now = System.nanoTime();
             if (err == null) {
-                bound.incrementAndGet();
+                events.scheduledWritten(); // counted first: boundCount() never runs ahead of it
                 lastBindNanos.set(now);
                 metrics.attempt("scheduled", now - qp.poppedNanos());
                 metrics.podScheduled(qp.attempts() + 1, now - qp.firstQueuedNanos());
                 cache.finishBinding(key);
                 queue.done(key);
                 events.forget(pod.getMetadata().getUid());
-                events.scheduled(pod, nodeName);
+                bound.incrementAndGet();
                 LOG.debug("bound {} to {}", key, nodeName);
                 return null;
             }
@@ -141,6 +146,7 @@ final class Binder {
                 LOG.info("bind of {} to {} fenced out: this scheduler no longer leads", key, nodeName);
                 queue.requeueAfterError(qp, null);
             } else {
+                events.writeFailed(); // in case etcd lost the events' lease the txn carried
                 LOG.warn("bind of {} to {} failed, will retry: {}", key, nodeName, err.toString());
                 queue.requeueAfterError(qp, null);
             }

@@ -13,6 +13,7 @@ import io.kubelite.kinds.storage.storageclass.StorageClassKind;
 import io.kubelite.scheduler.cache.SchedulerCache;
 import io.kubelite.scheduler.framework.FitError;
 import io.kubelite.scheduler.framework.Framework;
+import io.kubelite.scheduler.framework.Parallelizer;
 import io.kubelite.scheduler.framework.PodInfo;
 import io.kubelite.scheduler.framework.StorageView;
 import io.kubelite.scheduler.plugins.InTreePlugins;
@@ -58,6 +59,9 @@ public final class Scheduler implements AutoCloseable {
     private final SchedulerCache cache = new SchedulerCache();
     private final SchedulingQueue queue;
     private final Framework framework;
+    /** Filters and scores nodes across cores; owned here, closed with the scheduler. */
+    private final Parallelizer parallelizer;
+
     private final SelectedNodeWriter selectedNodes;
     private final ObjectStore<PersistentVolumeClaim> claims;
     /** The claims store with this term's fence: set before the loop starts, read by it. */
@@ -101,7 +105,10 @@ public final class Scheduler implements AutoCloseable {
                 informers.get(PersistentVolumeClaimKind.RESOURCE),
                 informers.get(PersistentVolumeKind.RESOURCE),
                 informers.get(StorageClassKind.RESOURCE));
-        this.framework = InTreePlugins.defaultProfile().build(InTreePlugins.registry(storage), 0);
+        this.parallelizer = Parallelizer.of(Runtime.getRuntime().availableProcessors());
+        this.framework = InTreePlugins.defaultProfile()
+                .build(InTreePlugins.registry(storage, cache.spreadCounts()), config.percentageOfNodesToScore())
+                .parallelizer(parallelizer);
         this.selectedNodes = new SelectedNodeWriter(new VolumeBindingFilter(storage));
     }
 
@@ -508,5 +515,6 @@ public final class Scheduler implements AutoCloseable {
         queue.close();
         informers.close();
         events.close();
+        parallelizer.close();
     }
 }

@@ -55,6 +55,15 @@ public final class SchedulerMain implements Callable<Integer> {
             description = "Bind transactions outstanding at once (default: ${DEFAULT-VALUE}).")
     int maxInFlightBinds = 512;
 
+    @Option(
+            names = "--percentage-of-nodes-to-score",
+            defaultValue = "0",
+            paramLabel = "PERCENT",
+            description = "Stop filtering once this percentage of the nodes (at least 100) is found feasible, "
+                    + "as kube-scheduler's percentageOfNodesToScore; 0 = adaptive (50% minus 1% per 125 nodes, "
+                    + "at least 5%), 100 = score every feasible node (default: ${DEFAULT-VALUE}).")
+    int percentageOfNodesToScore = 0;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SchedulerMain()).execute(args));
     }
@@ -73,8 +82,12 @@ public final class SchedulerMain implements Callable<Integer> {
             System.err.println("kubelite scheduler: --max-inflight-binds must be at least 1");
             return 2;
         }
-        SchedulerComponent component = new SchedulerComponent(
-                id -> new SchedulerConfig(schedulerName, id, podInitialBackoff, podMaxBackoff, maxInFlightBinds));
+        if (percentageOfNodesToScore < 0 || percentageOfNodesToScore > 100) {
+            System.err.println("kubelite scheduler: --percentage-of-nodes-to-score must be within 0..100");
+            return 2;
+        }
+        SchedulerComponent component = new SchedulerComponent(id -> new SchedulerConfig(
+                schedulerName, id, podInitialBackoff, podMaxBackoff, maxInFlightBinds, percentageOfNodesToScore));
         return new ComponentMain("scheduler", component, common, ElectorFactory.ETCD).run();
     }
 }

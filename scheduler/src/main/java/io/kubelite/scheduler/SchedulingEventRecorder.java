@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
 import io.kubelite.api.Event;
 import io.kubelite.api.EventSource;
 import io.kubelite.api.ObjectMeta;
@@ -25,18 +26,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the scheduler's Events (core/v1 Event objects in the pod's namespace):
  * {@code Scheduled} (Normal, {@code Successfully assigned default/mypod to node3}) per
- * bind, and one {@code FailedScheduling} (Warning) per pod whose {@code count},
- * {@code message} and {@code lastTimestamp} are updated on every further failure instead
- * of writing a new Event.
+ * bind, as an op of the bind's own transaction ({@link #scheduledOp}), and one
+ * {@code FailedScheduling} (Warning) per pod whose {@code count}, {@code message} and
+ * {@code lastTimestamp} are updated on every further failure instead of writing a new
+ * Event.
  *
  * <p>Every Event goes through the store's {@link EventWriter} (an etcd lease of 1 h, the
  * leader's fence): create compares {@code create_revision == 0}, update compares the
  * event's {@code mod_revision}. Unlike {@link io.kubelite.store.events.EventRecorder} this
  * recorder never reads before writing, so it keeps up with binding hundreds of pods a second.
  *
- * <p>Asynchronous and best effort, like client-go's event broadcaster: calls return at
- * once, at most {@code maxInFlight} writes are outstanding, and an event that finds no
- * room is dropped and counted ({@link #dropped()}). Thread-safe.
+ * <p>FailedScheduling writes are asynchronous and best effort, like client-go's event
+ * broadcaster: calls return at once, at most {@code maxInFlight} writes are outstanding,
+ * and an event that finds no room is dropped and counted ({@link #dropped()}). The
+ * Scheduled Event is never dropped: it commits exactly when its bind does. Thread-safe.
  */
 public final class SchedulingEventRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulingEventRecorder.class);
@@ -73,24 +76,29 @@ public final class SchedulingEventRecorder {
         return written.get();
     }
 
-    /** {@code Scheduled}: {@code Successfully assigned <ns>/<pod> to <node>}. */
-    public void scheduled(Pod pod, String nodeName) {
-        String msg = "Successfully assigned " + pod.getMetadata().getNamespace() + "/"
+    /**
+     * The op that writes the {@code Scheduled} Event of binding {@code pod} to
+     * {@code nodeName}, for the bind's own transaction (see {@link EventWriter#createOp}):
+     * the Event then costs no commit of its own and exists exactly when the bind does.
+     * Completes once the events' lease is known (at once, but for the first call a minute).
+     */
+    public CompletableFuture<Op> scheduledOp(Pod pod, String nodeName) {
+        return writer.createOp(newEvent(pod, "Normal", "Scheduled", scheduledMessage(pod, nodeName), "Binding"));
+    }
+
+    /** A bind carrying {@link #scheduledOp} committed: its Event was written. */
+    void scheduledWritten() {
+        written.incrementAndGet();
+    }
+
+    /** A transaction carrying an op of this recorder failed for a reason other than its compares. */
+    void writeFailed() {
+        writer.forgetLease();
+    }
+
+    private static String scheduledMessage(Pod pod, String nodeName) {
+        return "Successfully assigned " + pod.getMetadata().getNamespace() + "/"
                 + pod.getMetadata().getName() + " to " + nodeName;
-        if (!inFlight.tryAcquire()) {
-            dropped.incrementAndGet();
-            return;
-        }
-        Event ev = newEvent(pod, "Normal", "Scheduled", msg, "Binding");
-        create(ev).whenComplete((r, err) -> {
-            inFlight.release();
-            if (err != null) {
-                LOG.debug(
-                        "event Scheduled for {} not written: {}",
-                        pod.getMetadata().getName(),
-                        err.toString());
-            }
-        });
     }
 
     /**

@@ -290,10 +290,34 @@ public final class ObjectStore<T extends Message> {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     resource.kind() + " " + m.getName() + ": invalid resourceVersion \"" + rv + "\""));
         }
-        return write(obj, expected);
+        return write(obj, expected, List.of());
+    }
+
+    /**
+     * {@link #update}, with {@code alsoOnSuccess} run in the same etcd transaction when its
+     * compares hold (the object's mod_revision and the fence): one commit, one revision, and
+     * none of it written when the update is refused. The extra ops must not touch the
+     * object's own key. Used to write an object together with what records the change
+     * (the scheduler's bind and its {@code Scheduled} Event).
+     */
+    public CompletableFuture<T> update(T obj, List<Op> alsoOnSuccess) {
+        ObjectMeta m = resource.meta(obj);
+        String rv = m.getResourceVersion();
+        long expected;
+        try {
+            expected = Long.parseLong(rv);
+        } catch (NumberFormatException e) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    resource.kind() + " " + m.getName() + ": invalid resourceVersion \"" + rv + "\""));
+        }
+        return write(obj, expected, List.copyOf(alsoOnSuccess));
     }
 
     private CompletableFuture<T> write(T obj, long expectedRevision) {
+        return write(obj, expectedRevision, List.of());
+    }
+
+    private CompletableFuture<T> write(T obj, long expectedRevision, List<Op> alsoOnSuccess) {
         ObjectMeta m = resource.meta(obj);
         String key = key(m.getNamespace(), m.getName());
         byte[] value;
@@ -304,12 +328,10 @@ public final class ObjectStore<T extends Message> {
         }
         List<Cmp> cmps = new ArrayList<>(fence.compares());
         cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)));
-        return txn(
-                        "update",
-                        key,
-                        cmps,
-                        Op.put(bs(key), ByteSequence.from(value), PutOption.DEFAULT),
-                        Op.get(bs(key), GetOption.DEFAULT))
+        List<Op> then = new ArrayList<>(1 + alsoOnSuccess.size());
+        then.add(Op.put(bs(key), ByteSequence.from(value), PutOption.DEFAULT));
+        then.addAll(alsoOnSuccess);
+        return txn("update", key, cmps, then, Op.get(bs(key), GetOption.DEFAULT))
                 .thenApply(resp -> {
                     if (resp.isSucceeded()) {
                         return withRevision(obj, resp.getHeader().getRevision());
@@ -498,6 +520,10 @@ public final class ObjectStore<T extends Message> {
     }
 
     private CompletableFuture<TxnResponse> txn(String operation, String key, List<Cmp> cmps, Op then, Op orElse) {
+        return txn(operation, key, cmps, List.of(then), orElse);
+    }
+
+    private CompletableFuture<TxnResponse> txn(String operation, String key, List<Cmp> cmps, List<Op> then, Op orElse) {
         return etcd.call(
                 operation,
                 type(),
@@ -506,7 +532,7 @@ public final class ObjectStore<T extends Message> {
                         .getKVClient()
                         .txn()
                         .If(cmps.toArray(Cmp[]::new))
-                        .Then(then)
+                        .Then(then.toArray(Op[]::new))
                         .Else(orElse)
                         .commit());
     }

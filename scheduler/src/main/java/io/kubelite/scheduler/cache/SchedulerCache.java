@@ -4,6 +4,7 @@ import io.kubelite.api.Node;
 import io.kubelite.api.Pod;
 import io.kubelite.scheduler.framework.NodeInfo;
 import io.kubelite.scheduler.framework.PodInfo;
+import io.kubelite.scheduler.framework.TopologySpreadCounts;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -38,6 +39,34 @@ public final class SchedulerCache {
     private final Map<String, PodState> pods = new HashMap<>();
     private List<NodeInfo> nodeList = List.of();
     private boolean nodeListDirty;
+    private final IncrementalSpreadCounts spread = new IncrementalSpreadCounts(lock, nodes::values);
+
+    /**
+     * Topology spread counts kept current with this cache's pods and nodes (including
+     * assumed pods), for PodTopologySpread.
+     */
+    public TopologySpreadCounts spreadCounts() {
+        return spread;
+    }
+
+    /** {@code p} is on {@code n} from now on (replacing the pod of the same key there). */
+    private void place(NodeInfo n, PodInfo p) {
+        PodInfo old = n.pod(p.key());
+        if (old != null) {
+            spread.podRemoved(n, old);
+        }
+        n.addPod(p);
+        spread.podAdded(n, p);
+    }
+
+    /** The pod of {@code key} leaves {@code n}. */
+    private void unplace(NodeInfo n, String key) {
+        PodInfo old = n.pod(key);
+        if (old != null) {
+            spread.podRemoved(n, old);
+            n.removePod(key);
+        }
+    }
 
     /** Runs {@code body} holding the cache's lock. */
     public <T> T withLock(Supplier<T> body) {
@@ -86,7 +115,16 @@ public final class SchedulerCache {
             if (n.node() == null) {
                 nodeListDirty = true;
             }
+            // spread domains follow labels; heartbeats and status changes leave them alone
+            boolean relabeled =
+                    n.node() == null || !n.labels().equals(node.getMetadata().getLabelsMap());
+            if (relabeled) {
+                spread.nodeRemoved(n);
+            }
             n.setNode(node);
+            if (relabeled) {
+                spread.nodeAdded(n);
+            }
         }
     }
 
@@ -97,6 +135,7 @@ public final class SchedulerCache {
             if (n == null) {
                 return;
             }
+            spread.nodeRemoved(n);
             if (n.podCount() == 0) {
                 nodes.remove(name);
             } else {
@@ -133,13 +172,13 @@ public final class SchedulerCache {
                 s = new PodState();
                 pods.put(info.key(), s);
             } else if (!s.nodeName.equals(nodeName)) {
-                nodes.get(s.nodeName).removePod(info.key());
+                unplace(nodes.get(s.nodeName), info.key());
                 dropIfGhost(s.nodeName);
             }
             s.pod = info;
             s.nodeName = nodeName;
             s.assumed = false;
-            nodeInfo(nodeName).addPod(info);
+            place(nodeInfo(nodeName), info);
         }
     }
 
@@ -150,7 +189,7 @@ public final class SchedulerCache {
             if (s != null) {
                 NodeInfo n = nodes.get(s.nodeName);
                 if (n != null) {
-                    n.removePod(key);
+                    unplace(n, key);
                     dropIfGhost(s.nodeName);
                 }
             }
@@ -171,7 +210,7 @@ public final class SchedulerCache {
             s.nodeName = nodeName;
             s.assumed = true;
             pods.put(pod.key(), s);
-            nodeInfo(nodeName).addPod(pod);
+            place(nodeInfo(nodeName), pod);
             return true;
         }
     }

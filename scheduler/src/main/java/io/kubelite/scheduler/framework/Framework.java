@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One scheduling profile's plugins (built by {@link Profile#build}), with score weights, and the algorithm
@@ -15,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * weight, pick the best (ties broken at random).
  *
  * <p>Not thread-safe: one scheduling thread calls {@link #schedule}; the node list must
- * not change during the call.
+ * not change during the call. Within a call, Filter and Score run on the
+ * {@link #parallelizer}'s workers.
  */
 public final class Framework {
     private final List<PreFilterPlugin> preFilters = new ArrayList<>();
@@ -24,6 +26,7 @@ public final class Framework {
     private final List<ScorePlugin> scores = new ArrayList<>();
     private final List<Integer> weights = new ArrayList<>();
     private final int percentageOfNodesToScore;
+    private Parallelizer parallelizer = Parallelizer.sequential();
     private int nextStartNodeIndex;
 
     /** The result of one attempt: a node, or a {@link FitError}. */
@@ -35,6 +38,16 @@ public final class Framework {
 
     public Framework(int percentageOfNodesToScore) {
         this.percentageOfNodesToScore = percentageOfNodesToScore;
+    }
+
+    /**
+     * Filter and score nodes with {@code p}'s workers (default: sequentially, on the calling
+     * thread). Plugins' filter and score methods must then be safe to call concurrently for
+     * different nodes; the in-tree ones only read the cycle state and the nodes.
+     */
+    public Framework parallelizer(Parallelizer p) {
+        this.parallelizer = java.util.Objects.requireNonNull(p);
+        return this;
     }
 
     public Framework preFilter(PreFilterPlugin p) {
@@ -94,31 +107,47 @@ public final class Framework {
             }
         }
         int want = numFeasibleNodesToFind(n);
-        List<NodeInfo> feasible = new ArrayList<>(Math.min(want, n));
+        FilterPlugin[] active =
+                filters.stream().filter(f -> !skipped.contains(f)).toArray(FilterPlugin[]::new);
+        // kube's findNodesThatPassFilters: nodes checked in parallel from a rotating start
+        // (so every node gets its turn across pods) until `want` feasible ones are found
+        NodeInfo[] found = new NodeInfo[want];
+        Status[] rejected = new Status[n];
+        AtomicInteger foundCount = new AtomicInteger();
+        int start = nextStartNodeIndex % n;
+        parallelizer.until(
+                n,
+                i -> {
+                    NodeInfo node = nodes.get((start + i) % n);
+                    Status failed = runFilters(state, pod, node, active);
+                    if (failed != null) {
+                        rejected[i] = failed;
+                        return;
+                    }
+                    int len = foundCount.incrementAndGet();
+                    if (len > want) {
+                        foundCount.decrementAndGet();
+                    } else {
+                        found[len - 1] = node;
+                    }
+                },
+                () -> foundCount.get() >= want);
+        int feasibleCount = foundCount.get();
+        List<NodeInfo> feasible = new ArrayList<>(feasibleCount);
+        for (int i = 0; i < feasibleCount; i++) {
+            feasible.add(found[i]);
+        }
         Map<String, Integer> reasons = new HashMap<>();
         Set<String> rejectors = new HashSet<>();
-        int start = nextStartNodeIndex % n;
-        int processed = 0;
-        for (; processed < n && feasible.size() < want; processed++) {
-            NodeInfo node = nodes.get((start + processed) % n);
-            Status failed = null;
-            for (FilterPlugin f : filters) {
-                if (skipped.contains(f)) {
-                    continue;
-                }
-                Status s = f.filter(state, pod, node);
-                if (!s.isSuccess()) {
-                    failed = s;
-                    break;
-                }
-            }
+        int processed = feasibleCount;
+        for (Status failed : rejected) {
             if (failed == null) {
-                feasible.add(node);
-            } else {
-                rejectors.add(failed.plugin());
-                for (String r : failed.reasons()) {
-                    reasons.merge(r, 1, Integer::sum);
-                }
+                continue;
+            }
+            processed++;
+            rejectors.add(failed.plugin());
+            for (String r : failed.reasons()) {
+                reasons.merge(r, 1, Integer::sum);
             }
         }
         nextStartNodeIndex = (start + processed) % n;
@@ -131,6 +160,17 @@ public final class Framework {
         return new Result(selectHost(state, pod, feasible, nodes), feasible.size(), processed, null);
     }
 
+    /** The first filter that rejects {@code node}, or null if it passes all. */
+    private static Status runFilters(CycleState state, PodInfo pod, NodeInfo node, FilterPlugin[] active) {
+        for (FilterPlugin f : active) {
+            Status s = f.filter(state, pod, node);
+            if (!s.isSuccess()) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     private String selectHost(CycleState state, PodInfo pod, List<NodeInfo> feasible, List<NodeInfo> all) {
         Set<ScorePlugin> skipped = new HashSet<>();
         for (PreScorePlugin p : preScores) {
@@ -139,20 +179,32 @@ public final class Framework {
                 skipped.add(sp);
             }
         }
-        long[] total = new long[feasible.size()];
-        long[] buf = new long[feasible.size()];
+        List<ScorePlugin> active = new ArrayList<>();
+        List<Integer> activeWeights = new ArrayList<>();
         for (int i = 0; i < scores.size(); i++) {
-            ScorePlugin p = scores.get(i);
-            if (skipped.contains(p)) {
-                continue;
+            if (!skipped.contains(scores.get(i))) {
+                active.add(scores.get(i));
+                activeWeights.add(weights.get(i));
             }
-            for (int j = 0; j < feasible.size(); j++) {
-                buf[j] = p.score(state, pod, feasible.get(j));
-            }
-            p.normalize(state, pod, feasible, buf);
-            int w = weights.get(i);
-            for (int j = 0; j < feasible.size(); j++) {
-                total[j] += buf[j] * w;
+        }
+        int m = feasible.size();
+        long[][] raw = new long[active.size()][m];
+        // kube's prioritizeNodes: every plugin scores each node, nodes in parallel
+        parallelizer.until(
+                m,
+                j -> {
+                    NodeInfo node = feasible.get(j);
+                    for (int i = 0; i < active.size(); i++) {
+                        raw[i][j] = active.get(i).score(state, pod, node);
+                    }
+                },
+                () -> false);
+        long[] total = new long[m];
+        for (int i = 0; i < active.size(); i++) {
+            active.get(i).normalize(state, pod, feasible, raw[i]);
+            int w = activeWeights.get(i);
+            for (int j = 0; j < m; j++) {
+                total[j] += raw[i][j] * w;
             }
         }
         // highest score; ties broken uniformly at random (reservoir sampling), as kube-scheduler does

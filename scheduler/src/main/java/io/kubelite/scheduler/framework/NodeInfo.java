@@ -22,6 +22,14 @@ public final class NodeInfo {
     private Node node;
     private ResourceAmounts allocatable = new ResourceAmounts();
     private List<Taint> taints = List.of();
+    /**
+     * The Node's labels and cordon, copied out of the protobuf message at {@link #setNode}:
+     * every filter reads them for every node of every cycle, and the message's map view is
+     * a fresh wrapper per call over a scattered hash map.
+     */
+    private Map<String, String> labels = Map.of();
+
+    private boolean unschedulable;
     private final Map<String, PodInfo> pods = new LinkedHashMap<>();
     private final ResourceAmounts requested = new ResourceAmounts();
     private final ResourceAmounts nonZeroRequested = new ResourceAmounts();
@@ -60,6 +68,8 @@ public final class NodeInfo {
         this.allocatable =
                 ResourceAmounts.fromMap(alloc.isEmpty() ? node.getStatus().getCapacityMap() : alloc);
         this.taints = effectiveTaints(node);
+        this.labels = Map.copyOf(node.getMetadata().getLabelsMap());
+        this.unschedulable = node.getSpec().getUnschedulable();
     }
 
     /**
@@ -88,8 +98,14 @@ public final class NodeInfo {
         return ts;
     }
 
+    /** The Node's labels (empty while there is no Node object). */
     public Map<String, String> labels() {
-        return node == null ? Map.of() : node.getMetadata().getLabelsMap();
+        return labels;
+    }
+
+    /** {@code spec.unschedulable} (cordoned); false while there is no Node object. */
+    public boolean unschedulable() {
+        return unschedulable;
     }
 
     public List<Taint> taints() {
@@ -115,6 +131,11 @@ public final class NodeInfo {
 
     public int podCount() {
         return pods.size();
+    }
+
+    /** The pod of {@code key} here, or null. */
+    public PodInfo pod(String key) {
+        return pods.get(key);
     }
 
     public boolean hasPod(String key) {

@@ -3,6 +3,7 @@ package io.kubelite.scheduler.plugins;
 import io.kubelite.scheduler.framework.Plugin;
 import io.kubelite.scheduler.framework.Profile;
 import io.kubelite.scheduler.framework.StorageView;
+import io.kubelite.scheduler.framework.TopologySpreadCounts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +24,22 @@ public final class InTreePlugins {
 
     /** Every in-tree plugin's factory, by plugin name; VolumeBinding reads {@code storage}. */
     public static Map<String, Supplier<? extends Plugin>> registry(StorageView storage) {
+        return registry(storage, TopologySpreadCounts.NONE);
+    }
+
+    /**
+     * Every in-tree plugin's factory, by plugin name; VolumeBinding reads {@code storage},
+     * PodTopologySpread takes its counts from {@code spreadCounts} where it can.
+     */
+    public static Map<String, Supplier<? extends Plugin>> registry(
+            StorageView storage, TopologySpreadCounts spreadCounts) {
         Map<String, Supplier<? extends Plugin>> r = new LinkedHashMap<>();
         r.put(NodeUnschedulable.NAME, NodeUnschedulable::new);
         r.put(TaintToleration.NAME, TaintToleration::new);
         r.put(NodeAffinity.NAME, NodeAffinity::new);
         r.put(NodeResourcesFit.NAME, NodeResourcesFit::new);
         r.put(VolumeBindingFilter.NAME, () -> new VolumeBindingFilter(storage));
-        r.put(PodTopologySpread.NAME, PodTopologySpread::new);
+        r.put(PodTopologySpread.NAME, () -> new PodTopologySpread(spreadCounts));
         r.put(LeastAllocated.NAME, LeastAllocated::new);
         r.put(BalancedAllocation.NAME, BalancedAllocation::new);
         return r;

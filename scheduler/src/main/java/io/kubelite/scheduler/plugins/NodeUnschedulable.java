@@ -26,7 +26,7 @@ public final class NodeUnschedulable implements FilterPlugin {
 
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
-        if (node.node() == null || !node.node().getSpec().getUnschedulable()) {
+        if (!node.unschedulable()) {
             return Status.SUCCESS;
         }
         if (TaintToleration.tolerates(pod.pod().getSpec().getTolerationsList(), UNSCHEDULABLE_TAINT)) {

@@ -11,6 +11,7 @@ import io.kubelite.scheduler.framework.PreScorePlugin;
 import io.kubelite.scheduler.framework.RequiredNodeAffinity;
 import io.kubelite.scheduler.framework.ScorePlugin;
 import io.kubelite.scheduler.framework.Status;
+import io.kubelite.scheduler.framework.TopologySpreadCounts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -64,13 +65,30 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     }
 
     /** PreFilter's result: per constraint, matching pods per domain, and the minimum. */
-    record FilterState(List<Constraint> constraints, List<Map<String, Integer>> counts, int[] minMatch) {}
+    record FilterState(List<Constraint> constraints, List<Map<String, Integer>> counts, int[] minMatch, int[] self) {}
 
     record ScoreState(
             List<Constraint> constraints,
             List<Map<String, Integer>> counts,
             double[] weights,
             Set<String> ignoredNodes) {}
+
+    private final TopologySpreadCounts precomputed;
+
+    /** Counts matching pods itself for every pod. */
+    public PodTopologySpread() {
+        this(TopologySpreadCounts.NONE);
+    }
+
+    /**
+     * Takes hard constraints' counts from {@code precomputed} (the scheduler cache keeps
+     * them current) whenever they mean the same as counting: the pod's constraints honour
+     * no taints, and node affinity either is ignored or the pod has no required node
+     * constraint. Otherwise, or when {@code precomputed} keeps nothing, counts itself.
+     */
+    public PodTopologySpread(TopologySpreadCounts precomputed) {
+        this.precomputed = precomputed;
+    }
 
     @Override
     public String name() {
@@ -142,6 +160,68 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
         if (constraints.isEmpty()) {
             return Status.SKIP;
         }
+        List<Map<String, Integer>> counts = precomputedCounts(pod, constraints);
+        if (counts == null) {
+            counts = countedCounts(pod, constraints, allNodes);
+        }
+        int[] min = new int[constraints.size()];
+        for (int i = 0; i < constraints.size(); i++) {
+            Map<String, Integer> domains = counts.get(i);
+            if (domains.size() < constraints.get(i).minDomains()) {
+                min[i] = 0;
+            } else {
+                int m = Integer.MAX_VALUE;
+                for (int v : domains.values()) {
+                    m = Math.min(m, v);
+                }
+                min[i] = m;
+            }
+        }
+        // whether the pod matches its own constraints' selectors: the same for every node
+        int[] self = new int[constraints.size()];
+        for (int i = 0; i < constraints.size(); i++) {
+            self[i] = constraints.get(i).selector().matches(pod.labels()) ? 1 : 0;
+        }
+        state.write(PRE_FILTER, new FilterState(constraints, counts, min, self));
+        return Status.SUCCESS;
+    }
+
+    /** The hard constraints' counts from {@link #precomputed}, or null where they could differ from counting. */
+    private List<Map<String, Integer>> precomputedCounts(PodInfo pod, List<Constraint> constraints) {
+        if (precomputed == TopologySpreadCounts.NONE) {
+            return null;
+        }
+        boolean podHasNodeConstraints = hasRequiredNodeConstraints(pod);
+        Set<String> keys = new HashSet<>();
+        for (Constraint c : constraints) {
+            if (c.honorTaints() || (c.honorAffinity() && podHasNodeConstraints)) {
+                return null; // eligibility depends on this pod: count for it
+            }
+            keys.add(c.topologyKey());
+        }
+        List<Map<String, Integer>> out = new ArrayList<>(constraints.size());
+        for (Constraint c : constraints) {
+            Map<String, Integer> m =
+                    precomputed.counts(c.selectorKey(), pod.namespace(), c.selector(), c.topologyKey(), keys);
+            if (m == null) {
+                return null;
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static boolean hasRequiredNodeConstraints(PodInfo pod) {
+        var spec = pod.pod().getSpec();
+        return spec.getNodeSelectorCount() > 0
+                || (spec.hasAffinity()
+                        && spec.getAffinity().hasNodeAffinity()
+                        && spec.getAffinity().getNodeAffinity().hasRequiredDuringSchedulingIgnoredDuringExecution());
+    }
+
+    /** The hard constraints' counts over {@code allNodes}, counted now for this pod. */
+    static List<Map<String, Integer>> countedCounts(
+            PodInfo pod, List<Constraint> constraints, List<NodeInfo> allNodes) {
         Predicate<NodeInfo> affinity = RequiredNodeAffinity.of(pod.pod().getSpec());
         List<Map<String, Integer>> counts = new ArrayList<>();
         for (int i = 0; i < constraints.size(); i++) {
@@ -161,21 +241,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
                 counts.get(i).merge(domain, n, Integer::sum);
             }
         }
-        int[] min = new int[constraints.size()];
-        for (int i = 0; i < constraints.size(); i++) {
-            Map<String, Integer> domains = counts.get(i);
-            if (domains.size() < constraints.get(i).minDomains()) {
-                min[i] = 0;
-            } else {
-                int m = Integer.MAX_VALUE;
-                for (int v : domains.values()) {
-                    m = Math.min(m, v);
-                }
-                min[i] = m;
-            }
-        }
-        state.write(PRE_FILTER, new FilterState(constraints, counts, min));
-        return Status.SUCCESS;
+        return counts;
     }
 
     @Override
@@ -191,9 +257,8 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
             if (domain == null) {
                 return Status.unresolvable(NAME, REASON_MISSING_LABEL);
             }
-            int self = c.selector().matches(pod.labels()) ? 1 : 0;
             int matchNum = s.counts().get(i).getOrDefault(domain, 0);
-            long skew = (long) matchNum + self - s.minMatch()[i];
+            long skew = (long) matchNum + s.self()[i] - s.minMatch()[i];
             if (skew > c.maxSkew()) {
                 return Status.unschedulable(NAME, REASON);
             }

@@ -49,34 +49,74 @@ import java.util.function.IntFunction;
  * <p>For each case: Node objects are written straight into etcd, the pods are created
  * pending, then a {@link Scheduler} starts in this process (leading with a real fence, as
  * a leader-elected scheduler does). Throughput = pods bound / time from informer sync to
- * the last bind. Then the same etcd is driven with raw jetcd txns of the bind's shape
- * (compare the pod's mod_revision and the fence key's create_revision, put a value of
- * the bound pod's size) at the scheduler's bind concurrency, and the ratio is printed.
+ * the last bind. Right before and right after the scheduler, the same etcd is driven with
+ * raw jetcd txns of the bind's shape (compare the pod's mod_revision and the fence key's
+ * create_revision, put a value of the bound pod's size) at the scheduler's bind
+ * concurrency; the mean of the two is the raw figure, and the ratio is printed.
  *
- * <p>Cases: {@code basic} 1,000 nodes × 10,000 pods; {@code spread} 1,000 nodes in 10
- * zones × 5,000 pods with a hard zone spread constraint (maxSkew 1).
+ * <p>Cases (kube's SchedulingBasic and TopologySpreading): {@code basic} N nodes × 10 N
+ * pods; {@code spread} N nodes in 10 zones × 5 N pods with a hard zone spread constraint
+ * (maxSkew 1, DoNotSchedule). Each case runs for every node count asked for.
  *
- * <p>Usage: {@code SchedulerBenchmark [--etcd-endpoints host:port] [--case basic|spread|all]
- * [--nodes N] [--pods N]}. Without endpoints it starts a throwaway etcd
- * ({@code etcd} on PATH or {@code ETCD_BIN}) on free loopback ports.
+ * <p>Usage: {@code SchedulerBenchmark [--etcd-endpoints host:port] [--cases basic,spread]
+ * [--nodes 1000,2000,5000] [--pods N] [--csv FILE]}. Without endpoints it starts a
+ * throwaway etcd ({@code etcd} on PATH or {@code ETCD_BIN}) on free loopback ports.
+ * {@code --csv} writes {@code case,nodes,pods,pods_per_s,raw_txn_per_s,ratio}, one line
+ * per run (docs/benchmarks/scheduler-throughput.csv).
  */
 public final class SchedulerBenchmark {
     private static final int NODES = 1000;
 
+    /** One case on one cluster size, with the raw etcd figure of the same run. */
+    private record Row(String name, int nodes, int pods, double podsPerSec, double rawTxnPerSec) {
+        String csv() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%s,%d,%d,%.0f,%.0f,%.3f",
+                    name,
+                    nodes,
+                    pods,
+                    podsPerSec,
+                    rawTxnPerSec,
+                    podsPerSec / rawTxnPerSec);
+        }
+    }
+
     private SchedulerBenchmark() {}
+
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         String endpoints = null;
-        String which = "all";
-        int nodes = NODES;
+        List<String> cases = List.of("basic", "spread");
+        List<Integer> nodeCounts = List.of(NODES);
         int podsOverride = 0;
+        String csv = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--etcd-endpoints" -> endpoints = args[++i];
-                case "--case" -> which = args[++i];
-                case "--nodes" -> nodes = Integer.parseInt(args[++i]);
+                case "--cases", "--case" ->
+                    cases = args[++i].equals("all") ? List.of("basic", "spread") : List.of(args[i].split(","));
+                case "--nodes" ->
+                    nodeCounts = Arrays.stream(args[++i].split(","))
+                            .map(Integer::parseInt)
+                            .toList();
                 case "--pods" -> podsOverride = Integer.parseInt(args[++i]);
+                case "--csv" -> csv = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        for (String c : cases) {
+            if (!c.equals("basic") && !c.equals("spread")) {
+                throw new IllegalArgumentException("unknown case " + c + " (basic, spread)");
             }
         }
         ProcessEtcdCluster started = null;
@@ -86,16 +126,26 @@ public final class SchedulerBenchmark {
         }
         try {
             System.out.printf(
-                    "scheduler benchmark: nproc=%d, etcd %s%s, %d nodes%n",
+                    "scheduler benchmark: nproc=%d, etcd %s%s, nodes %s, cases %s, load average %s%n",
                     Runtime.getRuntime().availableProcessors(),
                     endpoints,
                     started != null ? " (started by the benchmark, same machine)" : "",
-                    nodes);
-            if (which.equals("all") || which.equals("basic")) {
-                run(endpoints, "basic", nodes, podsOverride > 0 ? podsOverride : 10 * nodes, false);
+                    nodeCounts,
+                    cases,
+                    loadAverage());
+            List<Row> rows = new ArrayList<>();
+            for (int nodes : nodeCounts) {
+                for (String c : cases) {
+                    boolean spread = c.equals("spread");
+                    int pods = podsOverride > 0 ? podsOverride : (spread ? 5 : 10) * nodes;
+                    rows.add(run(endpoints, c, nodes, pods, spread));
+                }
             }
-            if (which.equals("all") || which.equals("spread")) {
-                run(endpoints, "spread", nodes, podsOverride > 0 ? podsOverride : 5 * nodes, true);
+            if (csv != null) {
+                StringBuilder sb = new StringBuilder("case,nodes,pods,pods_per_s,raw_txn_per_s,ratio\n");
+                rows.forEach(r -> sb.append(r.csv()).append('\n'));
+                java.nio.file.Files.writeString(java.nio.file.Path.of(csv), sb.toString());
+                System.out.println("wrote " + csv);
             }
         } finally {
             if (started != null) {
@@ -104,7 +154,7 @@ public final class SchedulerBenchmark {
         }
     }
 
-    private static void run(String endpoints, String name, int nodeCount, int podCount, boolean spread)
+    private static Row run(String endpoints, String name, int nodeCount, int podCount, boolean spread)
             throws Exception {
         String prefix = "/bench-" + name + "-" + Long.toHexString(System.nanoTime()) + "/registry";
         try (Etcd etcd =
@@ -127,6 +177,11 @@ public final class SchedulerBenchmark {
             Fence fence = Fence.onKey(leaderKey, token);
 
             SchedulerConfig cfg = SchedulerConfig.defaults("default-scheduler", "bench");
+            // raw etcd: the bind's txn shape at the same concurrency, on fresh keys of the same
+            // size, once before and once after the scheduler (the machine's load moves; the
+            // mean of the two brackets the scheduler's run)
+            int rawOps = Math.min(podCount, 10_000);
+            double rawBefore = rawTxnRate(etcd, prefix + "/before", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
             Scheduler s = new Scheduler(etcd, cfg);
             long t0 = System.nanoTime();
             s.start();
@@ -143,17 +198,17 @@ public final class SchedulerBenchmark {
             long attempts = s.attempts();
             long unsched = s.unschedulableAttempts();
             long failures = s.bindFailures();
+            long events = s.eventsWritten();
             s.close();
 
-            String verdict = verify(pods, podCount, spread);
+            String verdict = verify(store, pods, podCount, spread);
 
-            // raw etcd: the bind's txn shape at the same concurrency, on fresh keys of the same size
-            int rawOps = Math.min(podCount, 10_000);
-            double raw = rawTxnRate(etcd, prefix, rawOps, cfg.maxInFlightBinds(), leaderKey, token);
+            double rawAfter = rawTxnRate(etcd, prefix + "/after", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
+            double raw = (rawBefore + rawAfter) / 2;
             System.out.printf(
                     "%-6s %5d nodes x %5d pods: %7.0f pods/s (%.2f s from sync to last bind; %d attempts, "
-                            + "%d unschedulable, %d bind failures) | raw etcd bind-shaped txn: %7.0f txn/s at %d in flight "
-                            + "| ratio %.2f | %s%n",
+                            + "%d unschedulable, %d bind failures, %d Scheduled events in the binds' txns) | raw etcd bind-shaped txn: %7.0f txn/s (mean of %.0f before and %.0f after) at %d in flight "
+                            + "| ratio %.2f | %s | load average %s%n",
                     name,
                     nodeCount,
                     podCount,
@@ -162,22 +217,36 @@ public final class SchedulerBenchmark {
                     attempts,
                     unsched,
                     failures,
+                    events,
                     raw,
+                    rawBefore,
+                    rawAfter,
                     cfg.maxInFlightBinds(),
                     podsPerSec / raw,
-                    verdict);
+                    verdict,
+                    loadAverage());
+            return new Row(name, nodeCount, podCount, podsPerSec, raw);
         }
     }
 
-    private static String verify(ObjectStore<Pod> pods, int podCount, boolean spread) {
+    private static String verify(Store store, ObjectStore<Pod> pods, int podCount, boolean spread) {
         List<Pod> all = pods.list(ListOptions.inNamespace("bench")).join().items();
         long bound =
                 all.stream().filter(p -> !p.getSpec().getNodeName().isEmpty()).count();
         if (bound != podCount) {
             return "FAILED: " + bound + " of " + podCount + " bound";
         }
+        ObjectStore<io.kubelite.api.Event> events = store.of(io.kubelite.kinds.core.event.EventKind.RESOURCE);
+        long scheduled = events.list(ListOptions.inNamespace("bench")).join().items().stream()
+                .filter(e -> e.getReason().equals("Scheduled"))
+                .map(e -> e.getInvolvedObject().getName())
+                .distinct()
+                .count();
+        if (scheduled != podCount) {
+            return "FAILED: " + scheduled + " of " + podCount + " bound pods have a Scheduled Event in etcd";
+        }
         if (!spread) {
-            return "all bound";
+            return "all bound, each with its Scheduled Event in etcd";
         }
         Map<String, Integer> perZone = new HashMap<>();
         for (Pod p : all) {
@@ -186,7 +255,8 @@ public final class SchedulerBenchmark {
         }
         int min = perZone.values().stream().min(Comparator.naturalOrder()).orElse(0);
         int max = perZone.values().stream().max(Comparator.naturalOrder()).orElse(0);
-        return "all bound, per-zone skew " + (max - min) + (max - min <= 1 ? " (ok)" : " (VIOLATED)");
+        return "all bound, each with its Scheduled Event in etcd, per-zone skew " + (max - min)
+                + (max - min <= 1 ? " (ok)" : " (VIOLATED)");
     }
 
     private static double rawTxnRate(Etcd etcd, String prefix, int ops, int inFlight, String leaderKey, long token)

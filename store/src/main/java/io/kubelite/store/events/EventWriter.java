@@ -2,6 +2,7 @@ package io.kubelite.store.events;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.kubelite.api.Event;
@@ -77,6 +78,37 @@ public final class EventWriter {
                                         PutOption.builder().withLeaseId(l.id()).build()))
                                 .commit()))
                 .thenApply(resp -> resp.isSucceeded() ? resp.getHeader().getRevision() : 0L);
+    }
+
+    /**
+     * The op that creates {@code ev} (lease-attached, only if no object has its key yet),
+     * for the caller to run inside a transaction of its own: the event is then written in
+     * the same commit as the change it records, and only if that change is. The caller's
+     * transaction carries the fence. A nested txn, so a name collision skips the Event
+     * instead of failing the caller's write.
+     */
+    public CompletableFuture<Op> createOp(Event ev) {
+        String key = key(ev);
+        byte[] value = StoredObjects.encode(etcd, EventKind.RESOURCE, key, ev);
+        ByteSequence k = Etcd.bytes(key);
+        return lease().thenApply(l -> Op.txn(
+                new Cmp[] {new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0))},
+                new Op[] {
+                    Op.put(
+                            k,
+                            ByteSequence.from(value),
+                            PutOption.builder().withLeaseId(l.id()).build())
+                },
+                new Op[0]));
+    }
+
+    /**
+     * Drops the cached lease, so the next write grants a new one. For a caller whose
+     * transaction carrying {@link #createOp} failed for another reason than its compares
+     * (e.g. etcd lost the lease).
+     */
+    public synchronized void forgetLease() {
+        lease = null;
     }
 
     private synchronized CompletableFuture<Lease> lease() {
