@@ -277,20 +277,7 @@ public final class ObjectStore<T extends Message> {
      * {@link #guaranteedUpdate} for read-modify-write.
      */
     public CompletableFuture<T> update(T obj) {
-        ObjectMeta m = resource.meta(obj);
-        String rv = m.getResourceVersion();
-        if (rv.isEmpty()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    resource.kind() + " " + m.getName() + ": metadata.resourceVersion is required for an update"));
-        }
-        long expected;
-        try {
-            expected = Long.parseLong(rv);
-        } catch (NumberFormatException e) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    resource.kind() + " " + m.getName() + ": invalid resourceVersion \"" + rv + "\""));
-        }
-        return write(obj, expected, List.of());
+        return update(obj, List.of());
     }
 
     /**
@@ -303,6 +290,10 @@ public final class ObjectStore<T extends Message> {
     public CompletableFuture<T> update(T obj, List<Op> alsoOnSuccess) {
         ObjectMeta m = resource.meta(obj);
         String rv = m.getResourceVersion();
+        if (rv.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    resource.kind() + " " + m.getName() + ": metadata.resourceVersion is required for an update"));
+        }
         long expected;
         try {
             expected = Long.parseLong(rv);
