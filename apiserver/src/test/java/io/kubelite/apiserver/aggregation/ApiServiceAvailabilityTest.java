@@ -16,7 +16,7 @@ import io.kubelite.kinds.discovery.endpointslice.EndpointSliceKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.Poll;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two API server replicas on one etcd, both checking APIServices every 200 ms: the Available
@@ -72,12 +73,11 @@ class ApiServiceAvailabilityTest {
     }
 
     @Test
-    void replicasWriteTheConditionOnceAndBothProxy() throws Exception {
+    void replicasWriteTheConditionOnceAndBothProxy(@TempDir Path backendDir) throws Exception {
         Etcd etcd = ETCD.connect(ETCD.newPrefix());
         TestApiServer a = replica(etcd);
         TestApiServer b = replica(etcd);
-        AggregatedBackend backend =
-                AggregatedBackend.start(Files.createTempDirectory("aggr-backend"), "test-api.default.svc");
+        AggregatedBackend backend = AggregatedBackend.start(backendDir, "test-api.default.svc");
         open.add(0, backend);
 
         assertThat(a.post(
