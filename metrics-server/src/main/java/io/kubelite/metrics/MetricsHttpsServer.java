@@ -1,6 +1,8 @@
 package io.kubelite.metrics;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -23,7 +25,11 @@ import org.slf4j.LoggerFactory;
 final class MetricsHttpsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsHttpsServer.class);
 
-    private final Vertx vertx = Vertx.vertx();
+    // no file serving: without class-path resolving and caching Vert.x creates no
+    // /tmp/vertx-cache-* directory, which a killed process would leave behind
+    private final Vertx vertx = Vertx.vertx(new VertxOptions()
+            .setFileSystemOptions(
+                    new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
     private final HttpServer server;
 
     MetricsHttpsServer(String bindAddress, int port, PemKeyCertOptions cert, MetricsApi api, BooleanSupplier ready)
