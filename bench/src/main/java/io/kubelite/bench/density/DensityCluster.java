@@ -2,6 +2,7 @@ package io.kubelite.bench.density;
 
 import io.kubelite.bench.common.ComponentProcess;
 import io.kubelite.bench.common.ThrowawayEtcd;
+import io.kubelite.bench.common.Trees;
 import io.kubelite.cli.ApiServerConnection;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -275,21 +275,10 @@ final class DensityCluster implements AutoCloseable {
                 ownEtcd.close();
             }
             if (tempDir != null) {
-                deleteTree(tempDir);
+                Trees.delete(tempDir);
             }
         } catch (IOException e) {
             System.err.println("could not remove " + tempDir + ": " + e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -4,13 +4,13 @@ import io.kubelite.bench.common.ComponentProcess;
 import io.kubelite.bench.common.JcmdHeap;
 import io.kubelite.bench.common.ProcStat;
 import io.kubelite.bench.common.ThrowawayEtcd;
+import io.kubelite.bench.common.Trees;
 import io.kubelite.store.local.LoopbackPorts;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -99,7 +99,7 @@ public final class LogIngestBenchmark {
                 etcd.close();
             }
             if (!o.keepData()) {
-                deleteTree(o.dataParent() == null ? dataParent : dataDir);
+                Trees.delete(o.dataParent() == null ? dataParent : dataDir);
             } else {
                 System.out.println("index kept in " + dataDir);
             }
@@ -262,17 +262,6 @@ public final class LogIngestBenchmark {
                         }
                     })
                     .sum();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -3,6 +3,7 @@ package io.kubelite.bench.network;
 import io.kubelite.bench.common.HeapProbe;
 import io.kubelite.bench.common.Percentiles;
 import io.kubelite.bench.common.RawWatchLatency;
+import io.kubelite.bench.common.Trees;
 import io.kubelite.dns.ClusterDnsRecords;
 import io.kubelite.dns.ClusterDnsWatcher;
 import io.kubelite.dns.DnsResolver;
@@ -141,21 +142,13 @@ public final class ServiceNetworkBenchmark {
         } finally {
             if (local != null) {
                 local.close();
-                deleteTree(dir);
+                Trees.delete(dir);
             }
         }
         System.exit(0);
     }
 
     /** Removes the throw-away etcd's data and log. */
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     private void run() throws Exception {
         System.out.printf(
                 "service networking benchmark: %d nodes, %d Services x %d endpoints, %d cores, load %s%n",

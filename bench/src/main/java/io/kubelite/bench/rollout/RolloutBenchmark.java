@@ -16,6 +16,7 @@ import io.kubelite.api.ResourceRequirements;
 import io.kubelite.api.RollingUpdateDeployment;
 import io.kubelite.bench.common.ComponentProcess;
 import io.kubelite.bench.common.ProcStat;
+import io.kubelite.bench.common.Trees;
 import io.kubelite.kinds.apps.deployment.DeploymentKind;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.core.node.NodeKind;
@@ -146,21 +147,13 @@ public final class RolloutBenchmark {
         } finally {
             if (local != null) {
                 local.close();
-                deleteTree(etcdDir);
+                Trees.delete(etcdDir);
             }
         }
         System.exit(code);
     }
 
     /** Removes the throw-away etcd's data (hundreds of MB after a full run); its log stays in --log-dir. */
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     private int run() throws Exception {
         String version = etcd.client()
                 .getMaintenanceClient()
