@@ -80,7 +80,7 @@ public final class SchedulingEventRecorder {
      * The op that writes the {@code Scheduled} Event of binding {@code pod} to
      * {@code nodeName}, for the bind's own transaction (see {@link EventWriter#createOp}):
      * the Event then costs no commit of its own and exists exactly when the bind does.
-     * Completes once the events' lease is known (at once, but for the first call a minute).
+     * Completes at once when the events' lease is granted already; the first call waits for the grant.
      */
     public CompletableFuture<Op> scheduledOp(Pod pod, String nodeName) {
         return writer.createOp(newEvent(pod, "Normal", "Scheduled", scheduledMessage(pod, nodeName), "Binding"));
