@@ -1,19 +1,15 @@
 package io.kubelite.apiserver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.ListValue;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
+import io.kubelite.api.ApiJson;
 import io.kubelite.api.FieldSchema;
 import io.kubelite.api.KubeFields;
 import io.kubelite.kinds.Resource;
@@ -54,7 +50,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KubeProtobufEncoder {
     private static final byte[] MAGIC = {'k', '8', 's', 0};
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Map<Descriptor, List<Slot>> LAYOUTS = new ConcurrentHashMap<>();
     private static final Map<Descriptor, Boolean> ENCODABLE = new ConcurrentHashMap<>();
     private static final Map<Descriptor, Boolean> AS_IS = new ConcurrentHashMap<>();
@@ -410,35 +405,9 @@ public final class KubeProtobufEncoder {
     /** The JSON a FieldsV1 or RawExtension holds: as the object's JSON form writes the Struct. */
     private static byte[] json(Struct s) {
         try {
-            return Codec.MAPPER.writeValueAsString(tree(s)).getBytes(StandardCharsets.UTF_8);
+            return Codec.MAPPER.writeValueAsString(ApiJson.structTree(s)).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static ObjectNode tree(Struct s) {
-        ObjectNode o = NODES.objectNode();
-        new TreeMap<>(s.getFieldsMap()).forEach((k, v) -> o.set(k, tree(v)));
-        return o;
-    }
-
-    private static JsonNode tree(Value v) {
-        return switch (v.getKindCase()) {
-            case NUMBER_VALUE -> {
-                double d = v.getNumberValue();
-                yield d == Math.rint(d) && Math.abs(d) < 0x1p53 ? NODES.numberNode((long) d) : NODES.numberNode(d);
-            }
-            case STRING_VALUE -> NODES.textNode(v.getStringValue());
-            case BOOL_VALUE -> NODES.booleanNode(v.getBoolValue());
-            case STRUCT_VALUE -> tree(v.getStructValue());
-            case LIST_VALUE -> tree(v.getListValue());
-            default -> NODES.nullNode();
-        };
-    }
-
-    private static ArrayNode tree(ListValue l) {
-        ArrayNode a = NODES.arrayNode();
-        l.getValuesList().forEach(v -> a.add(tree(v)));
-        return a;
     }
 }

@@ -107,6 +107,14 @@ public final class ApiJson {
     return MessageWriter.write(message);
   }
 
+  /**
+   * The JSON object a Struct field stands for (FieldsV1, RawExtension, unstructured content), keys
+   * sorted, whole numbers without a fraction: as {@link #toTree} writes such a field.
+   */
+  public static ObjectNode structTree(com.google.protobuf.Struct struct) {
+    return MessageWriter.struct(struct);
+  }
+
   /** Compact Kubernetes JSON. */
   public static String toJson(MessageOrBuilder message) {
     return write(JSON.writer(), message);

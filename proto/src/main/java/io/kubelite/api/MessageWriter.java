@@ -189,7 +189,7 @@ final class MessageWriter {
     }
   }
 
-  private static ObjectNode struct(Struct struct) {
+  static ObjectNode struct(Struct struct) {
     ObjectNode object = NODES.objectNode();
     new TreeMap<>(struct.getFieldsMap()).forEach((k, v) -> object.set(k, value(v)));
     return object;
