@@ -15,6 +15,7 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.ControllerRefManager;
 import io.kubelite.controllers.util.PodAdmission;
 import io.kubelite.controllers.util.Pods;
+import io.kubelite.controllers.util.PodsByController;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
@@ -91,6 +92,7 @@ public final class ReplicaSetController implements Controller {
                 ReplicaSetController::ownerRef);
         this.rsInformer = ctx.informers().get(ReplicaSetKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
+        PodsByController.index(podInformer);
         this.recorder = ctx.recorder();
         this.workers = ctx.options().concurrentReplicaSetSyncs;
         this.burst = ctx.options().replicaSetBurst;
@@ -257,7 +259,9 @@ public final class ReplicaSetController implements Controller {
         }
         String ns = rs.getMetadata().getNamespace();
         List<Pod> active = new ArrayList<>();
-        for (Pod p : podInformer.byNamespace(ns)) {
+        // its own pods and the namespace's orphans: every other pod has another controller,
+        // which claim would skip, and a scan of the namespace per sync is quadratic in its pods
+        for (Pod p : PodsByController.candidates(podInformer, rs.getMetadata().getUid(), ns)) {
             if (Pods.isActive(p) && !MirrorPods.isMirror(p)) {
                 active.add(p);
             }
