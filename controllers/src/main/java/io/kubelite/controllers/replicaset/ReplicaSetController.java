@@ -413,19 +413,16 @@ public final class ReplicaSetController implements Controller {
             return;
         }
         try {
+            // from the informer's copy, as kube's updateReplicaSetStatus: one txn, no read,
+            // unless the copy is behind (then the conflict carries the current value)
             replicaSets
-                    .guaranteedUpdate(
-                            rs.getMetadata().getNamespace(),
-                            rs.getMetadata().getName(),
-                            Preconditions.uid(rs.getMetadata().getUid()),
-                            cur -> {
-                                ReplicaSetStatus.Builder b = want.toBuilder();
-                                // observedGeneration is only as new as the spec this sync acted on
-                                b.setObservedGeneration(Math.min(
-                                        want.getObservedGeneration(),
-                                        cur.getMetadata().getGeneration()));
-                                return cur.toBuilder().setStatus(b).build();
-                            })
+                    .guaranteedUpdate(rs, Preconditions.uid(rs.getMetadata().getUid()), cur -> {
+                        ReplicaSetStatus.Builder b = want.toBuilder();
+                        // observedGeneration is only as new as the spec this sync acted on
+                        b.setObservedGeneration(Math.min(
+                                want.getObservedGeneration(), cur.getMetadata().getGeneration()));
+                        return cur.toBuilder().setStatus(b).build();
+                    })
                     .get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (!Pods.isGone(e)) {
