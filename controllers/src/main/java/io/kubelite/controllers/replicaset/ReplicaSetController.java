@@ -75,6 +75,7 @@ public final class ReplicaSetController implements Controller {
     private final int workers;
     private final int burst;
     private final Expectations expectations = new Expectations();
+    private final DefaultedTemplates templates = new DefaultedTemplates();
     private final ControllerRefManager<ReplicaSet> refs;
     private final WorkQueue<String> queue;
 
@@ -112,6 +113,7 @@ public final class ReplicaSetController implements Controller {
 
             @Override
             public void onDelete(ReplicaSet rs) {
+                templates.forget(rs.getMetadata().getUid());
                 expectations.delete(key(rs.getMetadata()));
                 queue.add(key(rs.getMetadata()));
             }
@@ -359,7 +361,7 @@ public final class ReplicaSetController implements Controller {
         while (batch > 0) {
             List<CompletableFuture<Pod>> fs = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) {
-                fs.add(admission.create(podFromTemplate(rs)));
+                fs.add(admission.create(podFromTemplate(rs, templates.spec(rs))));
             }
             boolean failed = false;
             for (CompletableFuture<Pod> f : fs) {
@@ -387,6 +389,13 @@ public final class ReplicaSetController implements Controller {
 
     static Pod podFromTemplate(ReplicaSet rs) {
         var t = rs.getSpec().getTemplate();
+        // written straight to etcd, so what the API server would default and admit is applied here
+        return podFromTemplate(rs, PodSpecDefaults.admission(PodSpecDefaults.scheme(t.getSpec())));
+    }
+
+    /** A new pod of {@code rs}, {@code spec} being its template's spec already defaulted and admitted. */
+    static Pod podFromTemplate(ReplicaSet rs, PodSpec spec) {
+        var t = rs.getSpec().getTemplate();
         ObjectMeta.Builder m = ObjectMeta.newBuilder()
                 .setGenerateName(rs.getMetadata().getName() + "-")
                 .setNamespace(rs.getMetadata().getNamespace())
@@ -394,8 +403,6 @@ public final class ReplicaSetController implements Controller {
                 .putAllAnnotations(t.getMetadata().getAnnotationsMap())
                 .addAllFinalizers(t.getMetadata().getFinalizersList())
                 .addOwnerReferences(ownerRef(rs));
-        // written straight to etcd, so what the API server would default and admit is applied here
-        PodSpec spec = PodSpecDefaults.admission(PodSpecDefaults.scheme(t.getSpec()));
         return Pod.newBuilder()
                 .setMetadata(m)
                 .setSpec(spec)
