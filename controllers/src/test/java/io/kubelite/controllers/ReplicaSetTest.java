@@ -202,4 +202,40 @@ class ReplicaSetTest {
             });
         }
     }
+
+    @Test
+    void podsMadeAfterATemplateEditCarryTheEditedSpec() throws Exception {
+        try (ControllerManagerUnderTest h = new ControllerManagerUnderTest(ETCD)) {
+            h.join(h.of(ReplicaSetKind.RESOURCE).create(NodeLifecycleTest.rs("edit", 2, 300)));
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "two nginx pods",
+                    () -> h.list(PodKind.RESOURCE, "default").size() == 2);
+            ControllerManagerUnderTest.join(h.of(ReplicaSetKind.RESOURCE).guaranteedUpdate("default", "edit", rs -> {
+                var spec = rs.getSpec().toBuilder();
+                spec.getTemplateBuilder()
+                        .getSpecBuilder()
+                        .getContainersBuilder(0)
+                        .setImage("httpd");
+                return rs.toBuilder().setSpec(spec.setReplicas(4)).build();
+            }));
+            Poll.until(Duration.ofSeconds(10), "two more pods, of the edited template", () -> {
+                List<Pod> all = h.list(PodKind.RESOURCE, "default");
+                return all.size() == 4
+                        && all.stream()
+                                        .filter(p -> p.getSpec()
+                                                .getContainers(0)
+                                                .getImage()
+                                                .equals("httpd"))
+                                        .count()
+                                == 2;
+            });
+            // the edited template is defaulted as the first one was
+            assertThat(h.list(PodKind.RESOURCE, "default")).allSatisfy(p -> {
+                assertThat(p.getSpec().getServiceAccountName()).isEqualTo("default");
+                assertThat(p.getSpec().getTolerationsList()).hasSize(2);
+                assertThat(p.getStatus().getPhase()).isEqualTo("Pending");
+            });
+        }
+    }
 }

@@ -349,6 +349,38 @@ public final class ObjectStore<T extends Message> {
     }
 
     /**
+     * {@link #guaranteedUpdate(String, String, Preconditions, UnaryOperator)} starting from
+     * {@code cached} (e.g. an informer's copy, with its resourceVersion) instead of a read, as
+     * kube's {@code GuaranteedUpdate} does with a cached existing object: the first write
+     * compares on the cached revision, and a conflict retries from the value the refused
+     * transaction returned, so an up-to-date cache costs one transaction instead of a read and
+     * a transaction. When {@code fn} changes nothing in {@code cached}, fails on it, or the
+     * preconditions do not hold for it, the cache may be behind: it reads etcd and goes on
+     * from there, so the outcome is the one a read would have given. {@code fn} may be applied
+     * more than once and must have no side effects.
+     */
+    public CompletableFuture<T> guaranteedUpdate(T cached, Preconditions pre, UnaryOperator<T> fn) {
+        ObjectMeta cm = resource.meta(cached);
+        boolean fromCache;
+        try {
+            checkPreconditions(key(cm.getNamespace(), cm.getName()), cm, pre);
+            Long.parseLong(cm.getResourceVersion());
+            T next = fn.apply(cached);
+            fromCache = next != null && !next.equals(cached);
+        } catch (RuntimeException e) {
+            fromCache = false;
+        }
+        if (!fromCache) {
+            return guaranteedUpdate(cm.getNamespace(), cm.getName(), pre, fn);
+        }
+        try {
+            return updateLoop(cached, false, pre, fn, 1);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * {@code stale}: the current value was written with an encryption key other than the one
      * that writes now. Like kube, such a value is rewritten even when {@code fn} changes
      * nothing, so {@code kubectl replace} of unchanged objects re-encrypts them after a key

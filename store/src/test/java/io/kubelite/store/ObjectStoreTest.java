@@ -150,6 +150,44 @@ class ObjectStoreTest {
     }
 
     @Test
+    void guaranteedUpdateFromACachedCopyLandsOnTheCurrentValue() {
+        Pod v1 = pods.create(TestObjects.pod("default", "c")).join();
+        Pod running = pods.guaranteedUpdate(
+                        v1,
+                        Preconditions.uid(v1.getMetadata().getUid()),
+                        p -> p.toBuilder()
+                                .setStatus(PodStatus.newBuilder().setPhase("Running"))
+                                .build())
+                .join();
+        assertThat(running.getStatus().getPhase()).isEqualTo("Running");
+        assertThat(Long.parseLong(running.getMetadata().getResourceVersion()))
+                .isGreaterThan(Long.parseLong(v1.getMetadata().getResourceVersion()));
+
+        // v1 is now behind: the write is refused and redone on the current value, keeping its change
+        Pod bound = pods.guaranteedUpdate(
+                        v1,
+                        Preconditions.NONE,
+                        p -> p.toBuilder()
+                                .setSpec(p.getSpec().toBuilder().setNodeName("n1"))
+                                .build())
+                .join();
+        assertThat(bound.getSpec().getNodeName()).isEqualTo("n1");
+        assertThat(bound.getStatus().getPhase()).as("the newer write kept").isEqualTo("Running");
+        assertThat(pods.get("default", "c").join()).isEqualTo(bound);
+
+        // a no-op on the stale copy is not trusted: the current value (no node) decides
+        Pod unbound = pods.guaranteedUpdate(
+                        v1,
+                        Preconditions.NONE,
+                        p -> p.toBuilder()
+                                .setSpec(p.getSpec().toBuilder().setNodeName(""))
+                                .build())
+                .join();
+        assertThat(unbound.getSpec().getNodeName()).isEmpty();
+        assertThat(pods.get("default", "c").join()).isEqualTo(unbound);
+    }
+
+    @Test
     void guaranteedUpdateHonoursUidPrecondition() {
         pods.create(TestObjects.pod("default", "a")).join();
         Throwable err = failure(() -> pods.guaranteedUpdate("default", "a", Preconditions.uid("other"), p -> p)

@@ -62,6 +62,7 @@ public final class DensityBenchmark {
                 o.nodes,
                 o.componentHeap,
                 o.simHeap,
+                o.jvmArgsFor,
                 o.logLevel,
                 o.logDir);
         try (DensityCluster cluster = DensityCluster.open(spec)) {

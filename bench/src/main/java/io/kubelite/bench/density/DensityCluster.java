@@ -42,6 +42,7 @@ final class DensityCluster implements AutoCloseable {
     private ApiServerConnection api;
     private String token;
     private boolean keepLogs;
+    private Map<String, String> jvmArgsFor = Map.of();
     private boolean closed;
 
     private DensityCluster() {
@@ -58,6 +59,7 @@ final class DensityCluster implements AutoCloseable {
             int nodes,
             String componentHeap,
             String simHeap,
+            Map<String, String> jvmArgsFor,
             String logLevel,
             Path logDir) {
         boolean attach() {
@@ -106,6 +108,7 @@ final class DensityCluster implements AutoCloseable {
     private void start(Spec spec) throws Exception {
         tempDir = Files.createTempDirectory("kubelite-density");
         keepLogs = spec.logDir() != null;
+        jvmArgsFor = spec.jvmArgsFor();
         Path logs = keepLogs ? spec.logDir() : tempDir;
         Files.createDirectories(logs);
         if (spec.etcdEndpoints() == null) {
@@ -177,6 +180,11 @@ final class DensityCluster implements AutoCloseable {
     private ComponentProcess start(String name, String main, String heap, List<String> args, Path logs)
             throws IOException {
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseParallelGC"));
+        // e.g. a flight recording of the one process being profiled
+        String extra = jvmArgsFor.getOrDefault(name, "").strip();
+        if (!extra.isEmpty()) {
+            jvm.addAll(List.of(extra.split("\\s+")));
+        }
         if (keepLogs) {
             // kept logs also get each JVM's GC log: a latency tail may be a collection's pause
             jvm.add("-Xlog:gc:file=" + logs.resolve(name + "-gc.log"));

@@ -2,7 +2,9 @@ package io.kubelite.bench.density;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,6 +86,13 @@ public final class DensityCommand implements Callable<Integer> {
             defaultValue = "1g",
             description = "-Xmx of the API server, controller-manager and scheduler (default: ${DEFAULT-VALUE}).")
     String componentHeap;
+
+    @Option(
+            names = "--jvm-args-for",
+            description = "Extra JVM options for one started component, space-separated, e.g."
+                    + " controller-manager='-XX:StartFlightRecording=filename=/tmp/cm.jfr' (repeatable;"
+                    + " names: apiserver, controller-manager, scheduler, kubelet-sim).")
+    Map<String, String> jvmArgsFor = new LinkedHashMap<>();
 
     @Option(names = "--sim-heap", defaultValue = "2g", description = "-Xmx of kubelet-sim (default: ${DEFAULT-VALUE}).")
     String simHeap;

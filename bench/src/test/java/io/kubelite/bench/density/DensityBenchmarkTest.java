@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -113,8 +114,8 @@ class DensityBenchmarkTest {
 
     @Test
     void attachesToARunningClusterAndLeavesNoPodsBehind() throws Exception {
-        DensityCluster.Spec spec =
-                new DensityCluster.Spec(null, null, null, null, null, 5, "512m", "512m", "warn", dir.resolve("logs"));
+        DensityCluster.Spec spec = new DensityCluster.Spec(
+                null, null, null, null, null, 5, "512m", "512m", Map.of(), "warn", dir.resolve("logs"));
         try (DensityCluster running = DensityCluster.open(spec)) {
             DensityCommand command = new DensityCommand();
             int code = new CommandLine(command)

@@ -15,6 +15,7 @@ import io.kubelite.controllers.ControllerContext;
 import io.kubelite.controllers.util.ControllerRefManager;
 import io.kubelite.controllers.util.PodAdmission;
 import io.kubelite.controllers.util.Pods;
+import io.kubelite.controllers.util.PodsByController;
 import io.kubelite.kinds.apps.replicaset.ReplicaSetKind;
 import io.kubelite.kinds.core.pod.MirrorPods;
 import io.kubelite.kinds.core.pod.PodKind;
@@ -74,6 +75,7 @@ public final class ReplicaSetController implements Controller {
     private final int workers;
     private final int burst;
     private final Expectations expectations = new Expectations();
+    private final DefaultedTemplates templates = new DefaultedTemplates();
     private final ControllerRefManager<ReplicaSet> refs;
     private final WorkQueue<String> queue;
 
@@ -91,6 +93,7 @@ public final class ReplicaSetController implements Controller {
                 ReplicaSetController::ownerRef);
         this.rsInformer = ctx.informers().get(ReplicaSetKind.RESOURCE);
         this.podInformer = ctx.informers().get(PodKind.RESOURCE);
+        PodsByController.index(podInformer);
         this.recorder = ctx.recorder();
         this.workers = ctx.options().concurrentReplicaSetSyncs;
         this.burst = ctx.options().replicaSetBurst;
@@ -110,6 +113,7 @@ public final class ReplicaSetController implements Controller {
 
             @Override
             public void onDelete(ReplicaSet rs) {
+                templates.forget(rs.getMetadata().getUid());
                 expectations.delete(key(rs.getMetadata()));
                 queue.add(key(rs.getMetadata()));
             }
@@ -257,7 +261,9 @@ public final class ReplicaSetController implements Controller {
         }
         String ns = rs.getMetadata().getNamespace();
         List<Pod> active = new ArrayList<>();
-        for (Pod p : podInformer.byNamespace(ns)) {
+        // its own pods and the namespace's orphans: every other pod has another controller,
+        // which claim would skip, and a scan of the namespace per sync is quadratic in its pods
+        for (Pod p : PodsByController.candidates(podInformer, rs.getMetadata().getUid(), ns)) {
             if (Pods.isActive(p) && !MirrorPods.isMirror(p)) {
                 active.add(p);
             }
@@ -355,7 +361,7 @@ public final class ReplicaSetController implements Controller {
         while (batch > 0) {
             List<CompletableFuture<Pod>> fs = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) {
-                fs.add(admission.create(podFromTemplate(rs)));
+                fs.add(admission.create(podFromTemplate(rs, templates.spec(rs))));
             }
             boolean failed = false;
             for (CompletableFuture<Pod> f : fs) {
@@ -383,6 +389,13 @@ public final class ReplicaSetController implements Controller {
 
     static Pod podFromTemplate(ReplicaSet rs) {
         var t = rs.getSpec().getTemplate();
+        // written straight to etcd, so what the API server would default and admit is applied here
+        return podFromTemplate(rs, PodSpecDefaults.admission(PodSpecDefaults.scheme(t.getSpec())));
+    }
+
+    /** A new pod of {@code rs}, {@code spec} being its template's spec already defaulted and admitted. */
+    static Pod podFromTemplate(ReplicaSet rs, PodSpec spec) {
+        var t = rs.getSpec().getTemplate();
         ObjectMeta.Builder m = ObjectMeta.newBuilder()
                 .setGenerateName(rs.getMetadata().getName() + "-")
                 .setNamespace(rs.getMetadata().getNamespace())
@@ -390,8 +403,6 @@ public final class ReplicaSetController implements Controller {
                 .putAllAnnotations(t.getMetadata().getAnnotationsMap())
                 .addAllFinalizers(t.getMetadata().getFinalizersList())
                 .addOwnerReferences(ownerRef(rs));
-        // written straight to etcd, so what the API server would default and admit is applied here
-        PodSpec spec = PodSpecDefaults.admission(PodSpecDefaults.scheme(t.getSpec()));
         return Pod.newBuilder()
                 .setMetadata(m)
                 .setSpec(spec)
@@ -409,19 +420,16 @@ public final class ReplicaSetController implements Controller {
             return;
         }
         try {
+            // from the informer's copy, as kube's updateReplicaSetStatus: one txn, no read,
+            // unless the copy is behind (then the conflict carries the current value)
             replicaSets
-                    .guaranteedUpdate(
-                            rs.getMetadata().getNamespace(),
-                            rs.getMetadata().getName(),
-                            Preconditions.uid(rs.getMetadata().getUid()),
-                            cur -> {
-                                ReplicaSetStatus.Builder b = want.toBuilder();
-                                // observedGeneration is only as new as the spec this sync acted on
-                                b.setObservedGeneration(Math.min(
-                                        want.getObservedGeneration(),
-                                        cur.getMetadata().getGeneration()));
-                                return cur.toBuilder().setStatus(b).build();
-                            })
+                    .guaranteedUpdate(rs, Preconditions.uid(rs.getMetadata().getUid()), cur -> {
+                        ReplicaSetStatus.Builder b = want.toBuilder();
+                        // observedGeneration is only as new as the spec this sync acted on
+                        b.setObservedGeneration(Math.min(
+                                want.getObservedGeneration(), cur.getMetadata().getGeneration()));
+                        return cur.toBuilder().setStatus(b).build();
+                    })
                     .get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (!Pods.isGone(e)) {
