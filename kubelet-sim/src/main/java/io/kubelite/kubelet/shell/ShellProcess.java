@@ -216,7 +216,8 @@ public final class ShellProcess {
     private final Node program;
     private final List<String> positional;
     private final boolean syncMode;
-    private final Set<Timers.Cancellable> pending = new HashSet<>();
+    // a program has a timer or two pending at a time (a sleep); the default table held 16
+    private final Set<Timers.Cancellable> pending = new HashSet<>(2);
     private IntConsumer onExit;
     private boolean killed;
     private boolean finished;
