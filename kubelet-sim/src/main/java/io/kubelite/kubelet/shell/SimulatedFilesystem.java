@@ -67,7 +67,7 @@ public final class SimulatedFilesystem {
     private long limitBytes;
 
     public SimulatedFilesystem() {
-        files.put("/etc/hostname", new byte[0]);
+        files.put("/etc/hostname", EMPTY);
     }
 
     private SimulatedFilesystem(boolean bare) {
@@ -302,7 +302,8 @@ public final class SimulatedFilesystem {
         if (limitBytes > 0 && usedBytes() - files.getOrDefault(path, new byte[0]).length + v.length > limitBytes) {
             return false; // ENOSPC, as a full tmpfs answers
         }
-        files.put(path, v);
+        // interned: the same paths are written in many containers (a touched /tmp/x, /etc/hosts)
+        files.put(path.intern(), v);
         addParents(path);
         return true;
     }
