@@ -241,7 +241,7 @@ public final class KubeletSim implements Component {
         podInformer.addIndex(NODE_INDEX, p -> List.of(p.getSpec().getNodeName()));
         // one copy of each pod rather than three: versions share their unchanged spec, and the
         // status the watch echoes back is the worker's own instance
-        podInformer.setTransform(new PodSharing(pods::worker));
+        podInformer.setTransform(new PodSharing(pods::worker, pods.messages()));
         writer = new PodStatusWriter(podStore, podInformer, pods::worker, options.statusWorkers);
         pods.setWriter(writer);
         podInformer.addHandler(pods);

@@ -33,6 +33,9 @@ public final class PodManager implements ResourceEventHandler<Pod>, NodeAgent.Po
 
     private final Map<String, NodeAgent> agents = new ConcurrentHashMap<>();
     private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
+    /** Shared by the workers' statuses and the pod informer's copies ({@link PodSharing}). */
+    private final SharedMessages messages = new SharedMessages();
+
     private final Map<String, Set<PodWorker>> byNode = new ConcurrentHashMap<>();
     private volatile PodStatusWriter writer;
     private volatile Timer podStart;
@@ -44,6 +47,11 @@ public final class PodManager implements ResourceEventHandler<Pod>, NodeAgent.Po
 
     public void setWriter(PodStatusWriter writer) {
         this.writer = writer;
+    }
+
+    /** The small messages the workers' statuses share: give the pod informer's {@link PodSharing} the same. */
+    public SharedMessages messages() {
+        return messages;
     }
 
     public PodWorker worker(String key) {
@@ -109,7 +117,7 @@ public final class PodManager implements ResourceEventHandler<Pod>, NodeAgent.Po
             w.update(pod);
             return;
         }
-        w = new PodWorker(pod, agent);
+        w = new PodWorker(pod, agent, messages);
         workers.put(key, w);
         byNode.computeIfAbsent(agent.name(), n -> ConcurrentHashMap.newKeySet()).add(w);
         try {

@@ -40,10 +40,14 @@ import java.util.function.LongSupplier;
  * <p>Not thread-safe: used under the pod's lock.
  */
 final class PodVolumes {
-    private final Map<String, Volume> specs = new LinkedHashMap<>();
-    private final Map<String, SimulatedFilesystem> trees = new LinkedHashMap<>();
-    /** The node path of each persistentVolumeClaim volume, once its claim is bound. */
-    private final Map<String, String> claimPaths = new LinkedHashMap<>();
+    // empty maps are the shared Map.of(): most pods have no volume here, and three empty
+    // LinkedHashMaps were some 170 bytes of every pod
+    private final Map<String, Volume> specs;
+    private final Map<String, SimulatedFilesystem> trees;
+    /** The node path of each persistentVolumeClaim volume, once its claim is bound (made on the first). */
+    private Map<String, String> claimPaths = Map.of();
+    /** Whether a volume's files are made here (configMap, secret, downwardAPI, projected): a running pod syncs them. */
+    private final boolean anyProjected;
 
     private final SimulatedFilesystem host;
     private final VolumeContents contents;
@@ -53,8 +57,12 @@ final class PodVolumes {
         this.host = host;
         this.contents = contents;
         this.claims = claims;
+        Map<String, Volume> specs = new LinkedHashMap<>();
+        Map<String, SimulatedFilesystem> trees = new LinkedHashMap<>();
+        boolean projected = false;
         for (Volume v : pod.getSpec().getVolumesList()) {
             specs.put(v.getName(), served(v));
+            projected |= VolumeContents.isProjected(v);
             if (!v.hasHostPath() && !v.hasPersistentVolumeClaim()) {
                 SimulatedFilesystem tree = SimulatedFilesystem.empty();
                 if (v.hasEmptyDir() && v.getEmptyDir().getMedium().equals("Memory")) {
@@ -63,6 +71,17 @@ final class PodVolumes {
                 trees.put(v.getName(), tree);
             }
         }
+        this.specs = specs.isEmpty() ? Map.of() : specs;
+        this.trees = trees.isEmpty() ? Map.of() : trees;
+        this.anyProjected = projected;
+    }
+
+    /**
+     * True when a periodic {@link #sync} can change something: the pod has a configMap, secret,
+     * downwardAPI or projected volume (a claim's path is found before the pod starts).
+     */
+    boolean needsSync() {
+        return anyProjected;
     }
 
     /**
@@ -153,7 +172,11 @@ final class PodVolumes {
         for (Volume v : specs.values()) {
             if (v.hasPersistentVolumeClaim() && !claimPaths.containsKey(v.getName())) {
                 try {
-                    claimPaths.put(v.getName(), claims.hostPath(v, pod));
+                    String path = claims.hostPath(v, pod);
+                    if (claimPaths.isEmpty()) {
+                        claimPaths = new LinkedHashMap<>();
+                    }
+                    claimPaths.put(v.getName(), path);
                 } catch (ContainerConfigException e) {
                     failures.add(e.getMessage());
                 }

@@ -48,6 +48,8 @@ public final class PodWorker {
     private final TimeScale scale;
     /** Of every timestamp this worker writes into the pod's status. */
     private final TimestampPrecision precision;
+    /** Makes the statuses it computes share their conditions, timestamps and states with other pods'. */
+    private final SharedMessages messages;
 
     private final ContainerRuntime runtime;
     private final ContainerRuntime.PodRef ref;
@@ -79,9 +81,10 @@ public final class PodWorker {
     /** The status as last computed: what {@link #snapshot} gives, and whose conditions the next computation starts from. */
     private volatile PodStatus status;
 
-    public PodWorker(Pod pod, PodHost host) {
+    public PodWorker(Pod pod, PodHost host, SharedMessages messages) {
         this.pod = pod;
         this.host = host;
+        this.messages = messages;
         this.namespace = pod.getMetadata().getNamespace();
         this.name = pod.getMetadata().getName();
         this.uid = pod.getMetadata().getUid();
@@ -114,7 +117,7 @@ public final class PodWorker {
         this.deadline = new ActiveDeadline(context, timers, scale);
         this.storage = new LocalStorageEviction(context, timers, scale);
         this.firstSeenMillis = timers.nowMillis();
-        this.status = computeStatus(List.of(), firstSeenMillis);
+        this.status = messages.share(computeStatus(List.of(), firstSeenMillis));
     }
 
     /**
@@ -304,6 +307,9 @@ public final class PodWorker {
     /** Brings the pod's projected volumes up to date every sync period while it runs, as the kubelet's periodic sync does. */
     private void scheduleVolumeSync() {
         volumeTimer.cancel();
+        if (!volumes.needsSync()) {
+            return; // nothing a sync could change: no timer held for the pod's whole life
+        }
         volumeTimer = timers.after(scale.millis(host.configSyncPeriod()), () -> {
             synchronized (this) {
                 if (stage == PodStage.RUNNING || stage == PodStage.TERMINATING) {
@@ -476,7 +482,7 @@ public final class PodWorker {
                 termination.allowRemoval();
                 changed();
             } else {
-                status = computeStatus(status.getConditionsList(), timers.nowMillis());
+                status = messages.share(computeStatus(status.getConditionsList(), timers.nowMillis()));
             }
             return;
         }
@@ -544,11 +550,12 @@ public final class PodWorker {
     /**
      * Keeps the instance it has when {@code s} is equal to it: the pod informer's copy of the
      * pod shares it once written ({@link PodSharing}), and a recomputation that changed nothing
-     * must not make a second copy.
+     * must not make a second copy. A new one shares its small messages with other pods'
+     * ({@link SharedMessages}).
      */
     private void setStatus(PodStatus s) {
         if (!s.equals(status)) {
-            status = s;
+            status = messages.share(s);
         }
     }
 

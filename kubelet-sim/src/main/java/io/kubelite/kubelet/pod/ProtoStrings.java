@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Canonical copies of the short strings in a decoded protobuf message. Every decode makes new
@@ -20,10 +21,20 @@ final class ProtoStrings {
     /** {@code m} with every string field (nested, repeated and map ones too) interned; equal to {@code m}. */
     @SuppressWarnings("unchecked")
     static <M extends Message> M intern(M m) {
-        return (M) internMessage(m);
+        return (M) internMessage(m, UnaryOperator.identity());
     }
 
-    private static Message internMessage(Message m) {
+    /**
+     * {@code m} with its short strings interned and every message in it, itself included,
+     * replaced by what {@code canonical} gives for it once its own fields are interned (an equal
+     * message, perhaps one shared with other pods: {@link SharedMessages}); equal to {@code m}.
+     */
+    @SuppressWarnings("unchecked")
+    static <M extends Message> M intern(M m, UnaryOperator<Message> canonical) {
+        return (M) internMessage(m, canonical);
+    }
+
+    private static Message internMessage(Message m, UnaryOperator<Message> canonical) {
         Map<FieldDescriptor, Object> fields = m.getAllFields();
         Message.Builder b = null;
         for (Map.Entry<FieldDescriptor, Object> e : fields.entrySet()) {
@@ -35,7 +46,7 @@ final class ProtoStrings {
                 List<Object> out = null;
                 for (int i = 0; i < list.size(); i++) {
                     Object x = list.get(i);
-                    Object y = internValue(f, x);
+                    Object y = internValue(f, x, canonical);
                     if (y != x && out == null) {
                         out = new ArrayList<>(list.subList(0, i));
                     }
@@ -45,7 +56,7 @@ final class ProtoStrings {
                 }
                 interned = out == null ? v : out;
             } else {
-                interned = internValue(f, v);
+                interned = internValue(f, v, canonical);
             }
             if (interned != v) {
                 if (b == null) {
@@ -54,7 +65,7 @@ final class ProtoStrings {
                 b.setField(f, interned);
             }
         }
-        return b == null ? m : b.build();
+        return canonical.apply(b == null ? m : b.build());
     }
 
     /**
@@ -67,7 +78,7 @@ final class ProtoStrings {
         return b.setUnknownFields(m.getUnknownFields());
     }
 
-    private static Object internValue(FieldDescriptor f, Object v) {
+    private static Object internValue(FieldDescriptor f, Object v, UnaryOperator<Message> canonical) {
         if (f.getJavaType() == FieldDescriptor.JavaType.STRING) {
             String s = (String) v;
             if (s.length() > MAX_LENGTH) {
@@ -77,7 +88,7 @@ final class ProtoStrings {
             return c;
         }
         if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-            return internMessage((Message) v);
+            return internMessage((Message) v, canonical);
         }
         return v;
     }

@@ -34,7 +34,8 @@ final class Slot {
     String imageId = "";
     int pullAttempts;
     boolean pulled;
-    final List<Prober> probers = new ArrayList<>();
+    // sized for the one or two probes a container has, when it has any (the default held ten)
+    final List<Prober> probers = new ArrayList<>(0);
     Timers.Cancellable pending = Timers.Cancellable.NONE;
     /** The current instance's postStart hook while it runs ({@link LifecycleHooks}): not yet reported running. */
     Timers.Cancellable postStart;

@@ -22,8 +22,10 @@ public final class ContainerLog {
      */
     public record Line(long timeMillis, long seq, String text) {}
 
-    private final ArrayDeque<Line> lines = new ArrayDeque<>();
-    private final StringBuilder partial = new StringBuilder();
+    // sized small: most containers write a few lines or none (the defaults were ~100 bytes each
+    // of every container); both grow as needed
+    private final ArrayDeque<Line> lines = new ArrayDeque<>(1);
+    private final StringBuilder partial = new StringBuilder(0);
     private final Listeners<Consumer<Line>> followers = new Listeners<>();
     private final Listeners<Runnable> closeListeners = new Listeners<>();
     private final java.util.function.LongSupplier clock;

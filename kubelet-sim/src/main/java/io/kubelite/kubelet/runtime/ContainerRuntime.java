@@ -4,6 +4,7 @@ import io.kubelite.api.Container;
 import io.kubelite.api.EnvVar;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
+import io.kubelite.kubelet.shell.ShellScripts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,6 +49,8 @@ public final class ContainerRuntime {
     private final TimeScale scale;
     private final ContainerLogStore logs;
     private final RunningContainers containers;
+    /** The scripts its containers' programs run, parsed once for all that run the same one. */
+    private final ShellScripts scripts = new ShellScripts();
     /** Set once at start-up, before any pod runs; volatile so pod workers see it. */
     private volatile io.kubelite.kubelet.logging.LogCapture logCapture = io.kubelite.kubelet.logging.LogCapture.NONE;
 
@@ -148,10 +151,11 @@ public final class ContainerRuntime {
                 imageDefault,
                 exitsAtOnce,
                 log,
-                environment,
+                CompactEnvironment.of(environment),
                 timers,
                 scale,
                 pod.hostname(),
+                scripts,
                 startedAt > 0 ? startedAt : timers.nowMillis());
         containers.put(pod.namespace(), pod.name(), pod.uid(), spec.getName(), instance);
         return instance;

@@ -9,6 +9,7 @@ import io.kubelite.kubelet.shell.Input;
 import io.kubelite.kubelet.shell.Output;
 import io.kubelite.kubelet.shell.PodNetwork;
 import io.kubelite.kubelet.shell.ShellProcess;
+import io.kubelite.kubelet.shell.ShellScripts;
 import io.kubelite.kubelet.shell.ShellSyntaxException;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import io.kubelite.kubelet.shell.UnknownCommands;
@@ -48,6 +49,9 @@ public final class SimContainer {
     private final Timers timers;
     private final TimeScale scale;
     private final String hostname;
+    /** Where its programs' scripts are parsed: the runtime's, shared by its containers. */
+    private final ShellScripts scripts;
+
     private final long startedAt;
     /** The program's stdin when the spec has {@code stdin: true} (fed by attach), else null. */
     private final StdinQueue stdin;
@@ -87,6 +91,7 @@ public final class SimContainer {
             Timers timers,
             TimeScale scale,
             String hostname,
+            ShellScripts scripts,
             long startedAt) {
         this.id = id;
         this.spec = spec;
@@ -100,6 +105,7 @@ public final class SimContainer {
         this.timers = timers;
         this.scale = scale;
         this.hostname = hostname;
+        this.scripts = scripts;
         this.startedAt = startedAt;
         this.stdin = spec.getStdin() ? new StdinQueue() : null;
         fs.write("/etc/hostname", hostname + "\n", false);
@@ -259,7 +265,8 @@ public final class SimContainer {
                 .hostname(hostname)
                 .identity(identity)
                 .network(network)
-                .load(load);
+                .load(load)
+                .scripts(scripts);
     }
 
     /** The pod's network this instance's programs and execs reach. */

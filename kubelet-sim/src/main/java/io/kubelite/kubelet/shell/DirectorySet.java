@@ -40,7 +40,7 @@ final class DirectorySet {
         if (added == null) {
             added = new TreeSet<>();
         }
-        added.add(path);
+        added.add(path.intern()); // the same directories are made in many containers
     }
 
     void removeIf(Predicate<String> which) {

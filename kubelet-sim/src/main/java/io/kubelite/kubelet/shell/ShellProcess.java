@@ -72,7 +72,8 @@ public final class ShellProcess {
             boolean tty,
             Identity identity,
             PodNetwork network,
-            ProgramLoad load) {
+            ProgramLoad load,
+            ShellScripts scripts) {
 
         /**
          * A program on {@code fs} with no environment, discarded output, no stdin, running as root
@@ -100,7 +101,8 @@ public final class ShellProcess {
                     .tty(tty)
                     .identity(identity)
                     .network(network)
-                    .load(load);
+                    .load(load)
+                    .scripts(scripts);
         }
 
         /** Builds a {@link Config}; unset parts keep the defaults {@link #builder} names. */
@@ -120,6 +122,7 @@ public final class ShellProcess {
             private Identity identity = Identity.ROOT;
             private PodNetwork network = PodNetwork.NONE;
             private ProgramLoad load = new ProgramLoad();
+            private ShellScripts scripts = ShellScripts.UNSHARED;
 
             private Builder(SimulatedFilesystem fs, Timers timers, TimeScale timeScale) {
                 this.fs = fs;
@@ -191,6 +194,12 @@ public final class ShellProcess {
                 return this;
             }
 
+            /** Where the program's script is parsed: shared with the other programs given the same. */
+            public Builder scripts(ShellScripts scripts) {
+                this.scripts = scripts;
+                return this;
+            }
+
             public Config build() {
                 return new Config(
                         fs,
@@ -207,7 +216,8 @@ public final class ShellProcess {
                         tty,
                         identity,
                         network,
-                        load);
+                        load,
+                        scripts);
             }
         }
     }
@@ -216,7 +226,8 @@ public final class ShellProcess {
     private final Node program;
     private final List<String> positional;
     private final boolean syncMode;
-    private final Set<Timers.Cancellable> pending = new HashSet<>();
+    // a program has a timer or two pending at a time (a sleep); the default table held 16
+    private final Set<Timers.Cancellable> pending = new HashSet<>(2);
     private IntConsumer onExit;
     private boolean killed;
     private boolean finished;
@@ -235,7 +246,7 @@ public final class ShellProcess {
 
     /** {@code sh -c script arg0 args...}. Throws {@link ShellSyntaxException} when the script does not parse. */
     public static ShellProcess script(String script, List<String> positional, Config config) {
-        return new ShellProcess(config, ShellParser.parse(script), positional, false);
+        return new ShellProcess(config, config.scripts().parse(script), positional, false);
     }
 
     /** A plain argv, run as one simple command (no shell syntax). */

@@ -46,6 +46,8 @@ public final class SimulatedFilesystem {
     private static final Set<String> INITIAL = Collections.unmodifiableSet(new TreeSet<>(INITIAL_DIRS));
 
     private final Map<String, byte[]> files = new TreeMap<>();
+    /** The content of every empty file: an empty array is never written into. */
+    private static final byte[] EMPTY = new byte[0];
     /** Only {@code /}: a volume's tree starts with it. */
     private static final Set<String> ROOT_ONLY = Set.of("/");
 
@@ -65,7 +67,7 @@ public final class SimulatedFilesystem {
     private long limitBytes;
 
     public SimulatedFilesystem() {
-        files.put("/etc/hostname", new byte[0]);
+        files.put("/etc/hostname", EMPTY);
     }
 
     private SimulatedFilesystem(boolean bare) {
@@ -286,7 +288,9 @@ public final class SimulatedFilesystem {
         }
         byte[] old = append ? files.getOrDefault(path, new byte[0]) : new byte[0];
         byte[] v;
-        if (old.length == 0) {
+        if (content.length == 0 && old.length == 0) {
+            v = EMPTY; // touched files (many per node): one array for all
+        } else if (old.length == 0) {
             v = shared ? content : content.clone();
         } else {
             v = Arrays.copyOf(old, old.length + content.length);
@@ -298,7 +302,8 @@ public final class SimulatedFilesystem {
         if (limitBytes > 0 && usedBytes() - files.getOrDefault(path, new byte[0]).length + v.length > limitBytes) {
             return false; // ENOSPC, as a full tmpfs answers
         }
-        files.put(path, v);
+        // interned: the same paths are written in many containers (a touched /tmp/x, /etc/hosts)
+        files.put(path.intern(), v);
         addParents(path);
         return true;
     }

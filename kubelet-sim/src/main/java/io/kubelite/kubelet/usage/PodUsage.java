@@ -21,7 +21,8 @@ final class PodUsage {
     private volatile boolean evicted;
 
     PodUsage(Pod pod, Consumer<String> evict) {
-        this.key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        // interned: the same string as the pod's key in the workers' and runtime's maps
+        this.key = (pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName()).intern();
         this.priority = pod.getSpec().hasPriority() ? pod.getSpec().getPriority() : 0;
         this.evict = evict;
         long r = 0;

@@ -12,7 +12,7 @@ import io.kubelite.store.ObjectCodec;
 import org.junit.jupiter.api.Test;
 
 class PodSharingTest {
-    private final PodSharing sharing = new PodSharing(key -> null);
+    private final PodSharing sharing = new PodSharing(key -> null, new SharedMessages());
 
     private static Pod version(long revision, String phase, String image) {
         Pod p = Pod.newBuilder()

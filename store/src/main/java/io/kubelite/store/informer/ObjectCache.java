@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -33,6 +34,11 @@ public final class ObjectCache<T> {
         try {
             T old = items.put(key, obj);
             if (old != null) {
+                if (sameIndexValues(old, obj)) {
+                    // nothing to move; the indexes keep the key instance the map keeps (HashMap
+                    // keeps the first), rather than a second copy of each key per version
+                    return old;
+                }
                 unindex(key, old);
             }
             index(key, obj);
@@ -122,6 +128,15 @@ public final class ObjectCache<T> {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    private boolean sameIndexValues(T a, T b) {
+        for (Indexer<T> i : indexers.values()) {
+            if (!Objects.equals(i.apply(a), i.apply(b))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void index(String key, T obj) {
