@@ -3,6 +3,7 @@ package io.kubelite.apiserver;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.reflector.Delta;
@@ -124,6 +125,15 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
     public Resource<T> resource() {
         return resource;
+    }
+
+    /**
+     * Whether the API server keeps a watch cache of {@code r}: every stored resource but Events, as
+     * kube-apiserver's default {@code --watch-cache-sizes} (events are many, short-lived and rarely
+     * read); their lists, gets and watches go to etcd ({@link UncachedWatch}).
+     */
+    public static boolean kept(Resource<?> r) {
+        return !r.plural().equals(EventKind.RESOURCE.plural()) || !r.group().equals(EventKind.RESOURCE.group());
     }
 
     public void start() {
