@@ -128,6 +128,8 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
                 o -> true,
                 ExponentialBackoff.LIST_RETRY,
                 new Feeder());
+        SharedFieldSets<T> fieldSets = new SharedFieldSets<>(resource);
+        reflector.setTransform((previous, incoming) -> fieldSets.share(incoming));
     }
 
     public Resource<T> resource() {
