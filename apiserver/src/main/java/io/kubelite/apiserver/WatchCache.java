@@ -128,8 +128,9 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
                 o -> true,
                 ExponentialBackoff.LIST_RETRY,
                 new Feeder());
-        SharedFieldSets<T> fieldSets = new SharedFieldSets<>(resource);
-        reflector.setTransform((previous, incoming) -> fieldSets.share(incoming));
+        // equal parts of the cached objects (a ReplicaSet's pods, an object's versions) as one instance
+        SharedSubtrees shared = new SharedSubtrees();
+        reflector.setTransform((previous, incoming) -> shared.share(incoming));
     }
 
     public Resource<T> resource() {
