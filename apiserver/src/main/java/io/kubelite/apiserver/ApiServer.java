@@ -228,6 +228,9 @@ public final class ApiServer implements Component {
             return t;
         });
         for (Resource<? extends Message> r : Kinds.stored()) {
+            if (!WatchCache.kept(r)) {
+                continue;
+            }
             WatchCache<? extends Message> c = new WatchCache<>(store.of(r), config.watchCacheSize(), timers);
             caches.put(r, c);
             c.start();

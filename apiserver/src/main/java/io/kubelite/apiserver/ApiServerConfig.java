@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param tlsKeyFile        PEM private key
  * @param clientCaFile      PEM CA bundle for client-certificate authentication; null: none (needs TLS)
  * @param maxInFlight       seats: non-long-running requests served at once (others wait, fairly by user)
- * @param watchCacheSize    history events kept per resource
+ * @param watchCacheSize    most history events kept per resource (within kube's 75 s window)
  * @param bookmarkInterval  how often watchers that asked for bookmarks get one
  * @param eventLoops        HTTP server instances (one event loop each)
  * @param bodyLimit         largest request body accepted (kube-apiserver: 3 MiB)

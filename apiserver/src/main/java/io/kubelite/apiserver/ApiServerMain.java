@@ -171,7 +171,8 @@ public final class ApiServerMain implements Callable<Integer> {
     @Option(
             names = "--watch-cache-size",
             defaultValue = "10000",
-            description = "Change history kept per resource (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Most changes of history kept per resource; within that, the last 75 s (default: ${DEFAULT-VALUE}).")
     int watchCacheSize;
 
     @Option(

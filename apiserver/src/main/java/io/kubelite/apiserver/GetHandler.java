@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * GET of one object: from the watch cache when the requested resourceVersion allows it
- * (see {@link QueryOptions#fromCache}), else a quorum read from etcd. Answers the object,
+ * (see {@link QueryOptions#fromCache}), else (and always for a resource without a cache) a
+ * quorum read from etcd. Answers the object,
  * its Table, or its Kubernetes protobuf when the Accept header asks for one ({@link OutputMediaType}).
  */
 final class GetHandler {
@@ -13,8 +14,8 @@ final class GetHandler {
 
     static <T extends Message> void get(RequestScope<T> s) {
         OutputMediaType format = OutputMediaType.of(s.request());
-        WatchCache<T> cache = s.cache();
-        if (QueryOptions.fromCache(s.request(), cache.revision()) && cache.hasSynced()) {
+        WatchCache<T> cache = s.cached() ? s.cache() : null;
+        if (cache != null && QueryOptions.fromCache(s.request(), cache.revision()) && cache.hasSynced()) {
             WatchCache.Entry<T> e = cache.get(s.namespace(), s.name());
             if (e == null) {
                 s.request().fail(ApiException.notFound(s.resource(), s.name()));

@@ -140,7 +140,12 @@ public final class HandlerContext {
         return store;
     }
 
-    /** The watch cache of {@code r}; every served resource has one. */
+    /** Whether {@code r} has a watch cache ({@link WatchCache#kept}); when not, reads go to etcd. */
+    public boolean cached(Resource<?> r) {
+        return r.custom() || caches.containsKey(r);
+    }
+
+    /** The watch cache of {@code r}; null for a resource without one ({@link #cached}). */
     @SuppressWarnings("unchecked")
     public <T extends Message> WatchCache<T> cache(Resource<T> r) {
         if (r.custom()) {

@@ -37,7 +37,9 @@ final class ListHandler<T extends Message> {
     void serve() {
         format = OutputMediaType.of(r);
         Predicate<T> filter = s.filter();
-        if (QueryOptions.fromCache(r, s.cache().revision())) {
+        if (!s.cached()) {
+            fromEtcd(filter); // kube lists an uncached resource (Events) from etcd whatever its resourceVersion
+        } else if (QueryOptions.fromCache(r, s.cache().revision())) {
             fromCache(filter, s.cache().synced().thenApply(v -> 0L));
         } else if (consistentFromCache()) {
             fromCache(

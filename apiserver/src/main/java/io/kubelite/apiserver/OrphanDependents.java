@@ -3,6 +3,7 @@ package io.kubelite.apiserver;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.Resource;
+import io.kubelite.store.ListOptions;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
@@ -54,15 +55,30 @@ final class OrphanDependents {
     private <D extends Message> CompletableFuture<Void> in(Resource<D> dr, String ownerNamespace, String ownerUid) {
         String ns = dr.namespaced() ? ownerNamespace : null;
         ObjectStore<D> ds = ctx.store().of(dr);
-        List<CompletableFuture<?>> all = new ArrayList<>();
+        if (!ctx.cached(dr)) {
+            // no watch cache (Events): the candidates come from etcd
+            return ds.list(new ListOptions<>(ns, null, 0, 0, "")).thenCompose(l -> orphan(dr, ds, l.items(), ownerUid));
+        }
         WatchCache<D> cache;
         try {
             cache = ctx.cache(dr);
         } catch (ApiException gone) {
             return CompletableFuture.completedFuture(null); // a custom resource whose CRD just went
         }
-        for (WatchCache.Entry<D> e : cache.snapshot(ns).entries()) {
-            ObjectMeta dm = dr.meta(e.object());
+        return orphan(
+                dr,
+                ds,
+                cache.snapshot(ns).entries().stream()
+                        .map(WatchCache.Entry::object)
+                        .toList(),
+                ownerUid);
+    }
+
+    private <D extends Message> CompletableFuture<Void> orphan(
+            Resource<D> dr, ObjectStore<D> ds, List<D> candidates, String ownerUid) {
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (D d : candidates) {
+            ObjectMeta dm = dr.meta(d);
             if (dm.getOwnerReferencesList().stream().noneMatch(o -> o.getUid().equals(ownerUid))) {
                 continue;
             }

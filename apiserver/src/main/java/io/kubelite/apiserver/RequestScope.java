@@ -63,8 +63,14 @@ public final class RequestScope<T extends Message> {
         return ctx.store().of(resource);
     }
 
+    /** The resource's watch cache; null when it has none ({@link #cached()}). */
     public WatchCache<T> cache() {
         return ctx.cache(resource);
+    }
+
+    /** Whether the resource has a watch cache; reads of one without (Events) go to etcd. */
+    public boolean cached() {
+        return ctx.cached(resource);
     }
 
     /** The namespace on the path; null for cluster-scoped resources and cluster-wide requests. */

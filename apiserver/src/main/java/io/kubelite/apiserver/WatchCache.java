@@ -3,6 +3,7 @@ package io.kubelite.apiserver;
 import com.google.protobuf.Message;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.Resource;
+import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.backoff.ExponentialBackoff;
 import io.kubelite.store.reflector.Delta;
@@ -10,6 +11,7 @@ import io.kubelite.store.reflector.EtcdListerWatcher;
 import io.kubelite.store.reflector.Reflector;
 import io.kubelite.store.reflector.ReflectorListener;
 import io.kubelite.store.watch.WatchEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * must replay exactly what happened, in revision order.
  *
  * <p>History: every event with a revision greater than {@link #historyStart()} is in
- * the buffer (at most {@code capacity} events). A watch from revision N is served from
+ * the buffer ({@link ChangeHistory}: the last 75 s of changes, at most {@code capacity}). A watch from revision N is served from
  * the buffer when N ≥ historyStart, else it gets a 410 Expired. After a compaction
  * forces a relist, the differences are delivered to the current watchers and the
  * history restarts at the relist's revision.
@@ -110,9 +112,15 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
     private volatile long revision;
     private volatile boolean closed;
 
+    /** A cache whose history holds the changes of the last 75 s (kube's window), at most {@code capacity}. */
     public WatchCache(ObjectStore<T> store, int capacity, ScheduledExecutorService timers) {
+        this(store, capacity, ChangeHistory.DEFAULT_WINDOW, timers);
+    }
+
+    /** A cache whose history holds the changes of the last {@code window}, at most {@code capacity}. */
+    public WatchCache(ObjectStore<T> store, int capacity, Duration window, ScheduledExecutorService timers) {
         this.resource = store.resource();
-        this.history = new ChangeHistory<>(capacity);
+        this.history = new ChangeHistory<>(capacity, window, System::nanoTime);
         this.timers = timers;
         this.reflector = new Reflector<>(
                 "watch-cache-" + resource.plural(),
@@ -120,10 +128,22 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
                 o -> true,
                 ExponentialBackoff.LIST_RETRY,
                 new Feeder());
+        // equal parts of the cached objects (a ReplicaSet's pods, an object's versions) as one instance
+        SharedSubtrees shared = new SharedSubtrees();
+        reflector.setTransform((previous, incoming) -> shared.share(incoming));
     }
 
     public Resource<T> resource() {
         return resource;
+    }
+
+    /**
+     * Whether the API server keeps a watch cache of {@code r}: every stored resource but Events, as
+     * kube-apiserver's default {@code --watch-cache-sizes} (events are many, short-lived and rarely
+     * read); their lists, gets and watches go to etcd ({@link UncachedWatch}).
+     */
+    public static boolean kept(Resource<?> r) {
+        return !r.plural().equals(EventKind.RESOURCE.plural()) || !r.group().equals(EventKind.RESOURCE.group());
     }
 
     public void start() {
@@ -250,9 +270,13 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         }
     }
 
-    /** Sends a bookmark at the current revision to every sink (they decide whether to pass it on). */
+    /**
+     * Sends a bookmark at the current revision to every sink (they decide whether to pass it on);
+     * drops the history's changes that have left its window meanwhile.
+     */
     public void bookmarkAll() {
         synchronized (lock) {
+            history.trim();
             long rev = revision;
             for (Sink<T> s : sinks) {
                 s.bookmark(rev);

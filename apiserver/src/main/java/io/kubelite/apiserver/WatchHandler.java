@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * chunked HTTP stream or, when the client asks for an upgrade, over a WebSocket (both
  * through {@link WatchStream}); each event's object is a Table when the Accept header asks
  * for one ({@link OutputMediaType}). Without a resourceVersion the watch first waits until the
- * cache holds everything etcd had acknowledged (see {@link FreshCache}). Each watch holds a
+ * cache holds everything etcd had acknowledged (see {@link FreshCache}). A resource without a
+ * cache (Events) is watched straight from etcd, one etcd watch per request ({@link UncachedWatch}). Each watch holds a
  * place in its user's {@link WatchQuota} from the moment it is accepted until it ends, however
  * it ends.
  */
@@ -31,7 +32,7 @@ final class WatchHandler<T extends Message> {
     WatchHandler(RequestScope<T> s) {
         this.s = s;
         this.r = s.request();
-        this.cache = s.cache();
+        this.cache = s.cached() ? s.cache() : null;
     }
 
     void serve() {
@@ -49,10 +50,23 @@ final class WatchHandler<T extends Message> {
         try {
             // unset resourceVersion: "start at most recent", which must include every write etcd had
             // acknowledged when the request came in (kube's consistent read from cache)
-            CompletableFuture<Void> ready = rv == null || rv.isEmpty()
-                    ? FreshCache.await(cache, s.store(), s.ctx().vertx())
-                    : cache.synced();
-            serve(name, format, filter, from, bookmarks, timeout, ready, slot);
+            // a resource without a cache (Events): its own etcd watch, as kube's etcd3 watcher
+            CompletableFuture<UncachedWatch<T>> direct = cache == null
+                    ? UncachedWatch.open(
+                            s.store(),
+                            s.listNamespace(),
+                            from,
+                            s.ctx().config().bookmarkInterval().toMillis())
+                    : null;
+            CompletableFuture<Void> ready;
+            if (direct != null) {
+                ready = direct.thenApply(w -> null);
+            } else if (rv == null || rv.isEmpty()) {
+                ready = FreshCache.await(cache, s.store(), s.ctx().vertx());
+            } else {
+                ready = cache.synced();
+            }
+            serve(name, format, filter, from, bookmarks, timeout, ready, direct, slot);
         } catch (RuntimeException e) {
             slot.release();
             throw e;
@@ -71,6 +85,7 @@ final class WatchHandler<T extends Message> {
             boolean bookmarks,
             long timeout,
             CompletableFuture<Void> ready,
+            CompletableFuture<UncachedWatch<T>> direct,
             WatchQuota.Slot slot) {
         HttpServerRequest req = r.http();
         if (req.canUpgradeToWebSocket()) {
@@ -101,6 +116,7 @@ final class WatchHandler<T extends Message> {
                                         bookmarks,
                                         timeout,
                                         ws::closeHandler,
+                                        direct,
                                         slot);
                             }
                         }));
@@ -130,6 +146,7 @@ final class WatchHandler<T extends Message> {
                         bookmarks,
                         timeout,
                         resp::closeHandler,
+                        direct,
                         slot);
             } catch (RuntimeException e) {
                 slot.release();
@@ -192,6 +209,7 @@ final class WatchHandler<T extends Message> {
             boolean bookmarks,
             long timeout,
             Consumer<Handler<Void>> onClose,
+            CompletableFuture<UncachedWatch<T>> direct,
             WatchQuota.Slot slot) {
         if (out.closed()) {
             slot.release();
@@ -200,8 +218,10 @@ final class WatchHandler<T extends Message> {
         var vertx = s.ctx().vertx();
         Runnable[] cancel = {() -> {}};
         long[] timer = {-1};
+        UncachedWatch<T> etcdWatch = direct == null ? null : direct.join(); // done: it was the watch's ready
         // a watcher may fall behind by one full history (plus its initial events) before it is dropped
-        int maxPending = s.ctx().config().watchCacheSize() + cache.size();
+        int maxPending =
+                s.ctx().config().watchCacheSize() + (etcdWatch == null ? cache.size() : etcdWatch.initialEvents());
         WatchStream<T> stream = new WatchStream<>(
                 s.representation(),
                 s.ctx().loopBatch(r.context()),
@@ -224,7 +244,20 @@ final class WatchHandler<T extends Message> {
             if (timeout > 0) {
                 timer[0] = vertx.setTimer(timeout, x -> stream.end());
             }
-            cancel[0] = cache.watch(from, stream);
+            if (etcdWatch == null) {
+                cancel[0] = cache.watch(from, stream);
+            } else {
+                // encoding the initial events and closing the etcd watch (it joins its thread) block:
+                // both on a worker, never on the event loop
+                cancel[0] = () -> vertx.executeBlocking(() -> {
+                    etcdWatch.close();
+                    return null;
+                });
+                vertx.executeBlocking(() -> {
+                    etcdWatch.start(stream);
+                    return null;
+                });
+            }
         } catch (RuntimeException e) {
             slot.release();
             throw e;

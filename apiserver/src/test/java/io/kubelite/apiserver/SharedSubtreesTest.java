@@ -1,0 +1,69 @@
+package io.kubelite.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.kubelite.api.Container;
+import io.kubelite.api.ManagedFieldsEntry;
+import io.kubelite.api.ObjectMeta;
+import io.kubelite.api.Pod;
+import io.kubelite.api.PodSpec;
+import org.junit.jupiter.api.Test;
+
+/** Equal parts of different cached objects become one instance; the objects stay equal to what arrived. */
+class SharedSubtreesTest {
+    private static Pod pod(String name, String image, String labelKey) {
+        Struct set = Struct.newBuilder()
+                .putFields(
+                        "f:" + labelKey,
+                        Value.newBuilder()
+                                .setStructValue(Struct.getDefaultInstance())
+                                .build())
+                .build();
+        return Pod.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder()
+                        .setName(name)
+                        .setNamespace(new String("density"))
+                        .putLabels("app", "web")
+                        .setResourceVersion("5")
+                        .addManagedFields(ManagedFieldsEntry.newBuilder()
+                                .setManager("kube-controller-manager")
+                                .setOperation("Update")
+                                .setFieldsV1(set)))
+                .setSpec(PodSpec.newBuilder()
+                        .setNodeName(name + "-node")
+                        .addContainers(Container.newBuilder().setName("pause").setImage(image)))
+                .build();
+    }
+
+    @Test
+    void equalSubtreesAndStringsAreSharedAndObjectsUnchanged() {
+        SharedSubtrees shared = new SharedSubtrees();
+        Pod a = pod("a", "pause:3.9", "app");
+        Pod b = pod("b", "pause:3.9", "app");
+        Pod c = pod("c", "nginx", "other");
+        Pod a2 = shared.share(a);
+        Pod b2 = shared.share(b);
+        Pod c2 = shared.share(c);
+        assertThat(a2).isEqualTo(a);
+        assertThat(b2).isEqualTo(b);
+        assertThat(c2).isEqualTo(c);
+        assertThat(b2.getMetadata().getLabelsMap()).containsEntry("app", "web");
+        // the same container and managedFields set, one instance; the different ones not
+        assertThat(b2.getSpec().getContainers(0)).isSameAs(a2.getSpec().getContainers(0));
+        assertThat(c2.getSpec().getContainers(0)).isNotSameAs(a2.getSpec().getContainers(0));
+        assertThat(b2.getMetadata().getManagedFields(0))
+                .isSameAs(a2.getMetadata().getManagedFields(0));
+        assertThat(c2.getMetadata().getManagedFields(0).getFieldsV1())
+                .isNotSameAs(a2.getMetadata().getManagedFields(0).getFieldsV1());
+        // equal strings of unequal messages: one instance
+        assertThat(c2.getMetadata().getNamespace()).isSameAs(a2.getMetadata().getNamespace());
+        // a later version with the same spec holds the earlier version's spec
+        Pod a3 = shared.share(a.toBuilder()
+                .setMetadata(a.getMetadata().toBuilder().setResourceVersion("6"))
+                .build());
+        assertThat(a3.getSpec()).isSameAs(a2.getSpec());
+        assertThat(a3.getMetadata().getResourceVersion()).isEqualTo("6");
+    }
+}
