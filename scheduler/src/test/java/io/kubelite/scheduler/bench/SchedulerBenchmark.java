@@ -61,24 +61,25 @@ import java.util.function.IntFunction;
  * <p>Usage: {@code SchedulerBenchmark [--etcd-endpoints host:port] [--cases basic,spread]
  * [--nodes 1000,2000,5000] [--pods N] [--csv FILE]}. Without endpoints it starts a
  * throwaway etcd ({@code etcd} on PATH or {@code ETCD_BIN}) on free loopback ports.
- * {@code --csv} writes {@code case,nodes,pods,pods_per_s,raw_txn_per_s,ratio}, one line
- * per run (docs/benchmarks/scheduler-throughput.csv).
+ * {@code --csv} writes {@code case,nodes,pods,pods_per_s,raw_txn_per_s,ratio,cpu_ms_per_pod}, one
+ * line per run (docs/benchmarks/scheduler-throughput.csv).
  */
 public final class SchedulerBenchmark {
     private static final int NODES = 1000;
 
     /** One case on one cluster size, with the raw etcd figure of the same run. */
-    private record Row(String name, int nodes, int pods, double podsPerSec, double rawTxnPerSec) {
+    private record Row(String name, int nodes, int pods, double podsPerSec, double rawTxnPerSec, double cpuMsPerPod) {
         String csv() {
             return String.format(
                     java.util.Locale.ROOT,
-                    "%s,%d,%d,%.0f,%.0f,%.3f",
+                    "%s,%d,%d,%.0f,%.0f,%.3f,%.3f",
                     name,
                     nodes,
                     pods,
                     podsPerSec,
                     rawTxnPerSec,
-                    podsPerSec / rawTxnPerSec);
+                    podsPerSec / rawTxnPerSec,
+                    cpuMsPerPod);
         }
     }
 
@@ -142,7 +143,7 @@ public final class SchedulerBenchmark {
                 }
             }
             if (csv != null) {
-                StringBuilder sb = new StringBuilder("case,nodes,pods,pods_per_s,raw_txn_per_s,ratio\n");
+                StringBuilder sb = new StringBuilder("case,nodes,pods,pods_per_s,raw_txn_per_s,ratio,cpu_ms_per_pod\n");
                 rows.forEach(r -> sb.append(r.csv()).append('\n'));
                 java.nio.file.Files.writeString(java.nio.file.Path.of(csv), sb.toString());
                 System.out.println("wrote " + csv);
@@ -186,13 +187,21 @@ public final class SchedulerBenchmark {
             long t0 = System.nanoTime();
             s.start();
             s.startLeading(fence);
+            // this JVM's CPU (scheduler, its informers and etcd client, GC) from sync to the
+            // last bind: load-independent, unlike pods/s; sampled at the first poll after each
+            long cpuAtSync = -1;
             while (s.boundCount() < podCount) {
-                Thread.sleep(20);
+                Thread.sleep(5);
+                if (cpuAtSync < 0 && s.syncedNanos() != 0) {
+                    cpuAtSync = processCpuNanos();
+                }
                 if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(10)) {
                     throw new IllegalStateException(
                             "only " + s.boundCount() + " of " + podCount + " bound after 10 minutes");
                 }
             }
+            long cpuAtEnd = processCpuNanos();
+            double cpuMsPerPod = (cpuAtEnd - cpuAtSync) / 1e6 / podCount;
             double secs = (s.lastBindNanos() - s.syncedNanos()) / 1e9;
             double podsPerSec = podCount / secs;
             long attempts = s.attempts();
@@ -208,7 +217,7 @@ public final class SchedulerBenchmark {
             System.out.printf(
                     "%-6s %5d nodes x %5d pods: %7.0f pods/s (%.2f s from sync to last bind; %d attempts, "
                             + "%d unschedulable, %d bind failures, %d Scheduled events in the binds' txns) | raw etcd bind-shaped txn: %7.0f txn/s (mean of %.0f before and %.0f after) at %d in flight "
-                            + "| ratio %.2f | %s | load average %s%n",
+                            + "| ratio %.2f | scheduler JVM CPU %.3f ms per pod (%.2f cores) | %s | load average %s%n",
                     name,
                     nodeCount,
                     podCount,
@@ -223,10 +232,19 @@ public final class SchedulerBenchmark {
                     rawAfter,
                     cfg.maxInFlightBinds(),
                     podsPerSec / raw,
+                    cpuMsPerPod,
+                    cpuMsPerPod * podsPerSec / 1000,
                     verdict,
                     loadAverage());
-            return new Row(name, nodeCount, podCount, podsPerSec, raw);
+            return new Row(name, nodeCount, podCount, podsPerSec, raw, cpuMsPerPod);
         }
+    }
+
+    /** CPU time of this whole JVM (every thread, GC included), in nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static String verify(Store store, ObjectStore<Pod> pods, int podCount, boolean spread) {
