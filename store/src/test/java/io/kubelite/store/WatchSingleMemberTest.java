@@ -108,4 +108,43 @@ class WatchSingleMemberTest {
             assertThat(w.lastRevision()).isGreaterThanOrEqualTo(other);
         }
     }
+
+    @Test
+    void previousStatesComeOnlyToListenersThatAskForThem() {
+        String prefix = ETCD.newPrefix();
+        Etcd etcd = ETCD.connect(prefix);
+        ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
+        Pod created = pods.create(TestObjects.pod("default", "a")).join();
+        long start = Long.parseLong(created.getMetadata().getResourceVersion());
+        WatchTesting.Recorder wants = new WatchTesting.Recorder();
+        WatchTesting.Recorder doesNot = new WatchTesting.Recorder() {
+            @Override
+            public boolean wantsPrevious() {
+                return false;
+            }
+        };
+        try (ResourceWatch<Pod> w1 = pods.watch(null, start + 1, wants);
+                ResourceWatch<Pod> w2 = pods.watch(null, start + 1, doesNot)) {
+            Pod updated = pods.update(created.toBuilder()
+                            .setMetadata(created.getMetadata().toBuilder().putLabels("x", "1"))
+                            .build())
+                    .join();
+            pods.delete("default", "a").join();
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "2 events each",
+                    () -> wants.events.size() == 2 && doesNot.events.size() == 2);
+            // MODIFIED: the state before the update only for the listener that asked for it
+            assertThat(wants.events.get(0).previous().getMetadata().getLabelsMap())
+                    .doesNotContainKey("x");
+            assertThat(doesNot.events.get(0).previous()).isNull();
+            assertThat(doesNot.events.get(0).object().getMetadata().getResourceVersion())
+                    .isEqualTo(updated.getMetadata().getResourceVersion());
+            // DELETED: the last state only for the listener that asked for previous states
+            assertThat(wants.events.get(1).object().getMetadata().getLabelsMap())
+                    .containsEntry("x", "1");
+            assertThat(doesNot.events.get(1).type()).isEqualTo(io.kubelite.store.watch.WatchEvent.Type.DELETED);
+            assertThat(doesNot.events.get(1).object()).isNull();
+        }
+    }
 }

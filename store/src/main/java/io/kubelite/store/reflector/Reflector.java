@@ -362,6 +362,16 @@ public final class Reflector<T extends Message> implements AutoCloseable {
             }
         }
 
+        /**
+         * The view holds the last state of every key it keeps, and {@link #apply} takes a
+         * deleted object's last state from it: etcd need not read, send, nor this process
+         * decode a previous value per change.
+         */
+        @Override
+        public boolean wantsPrevious() {
+            return false;
+        }
+
         @Override
         public void onProgress(long revision) {
             synchronized (lock) {

@@ -96,7 +96,7 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
         WatchOption option = WatchOption.builder()
                 .withRange(bs(Keys.rangeEnd(prefix)))
                 .withRevision(lastRevision + 1)
-                .withPrevKV(true)
+                .withPrevKV(listener.wantsPrevious())
                 .withProgressNotify(true)
                 .withRequireLeader(true)
                 .build();
@@ -158,11 +158,12 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
     private void deliver(io.etcd.jetcd.watch.WatchEvent e, KeyValue kv, long rev) {
         String key = kv.getKey().toString(StandardCharsets.UTF_8);
         KeyValue prevKv = e.getPrevKV();
+        boolean deleted = e.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE;
         boolean hasPrev = prevKv != null && !prevKv.getKey().isEmpty();
         try {
             T prev = hasPrev ? decode(key, prevKv) : null;
             WatchEvent<T> out;
-            if (e.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE) {
+            if (deleted) {
                 out = new WatchEvent<>(WatchEvent.Type.DELETED, key, prev, prev, rev);
             } else {
                 T obj = decode(key, kv);
