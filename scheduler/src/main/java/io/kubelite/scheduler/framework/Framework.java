@@ -107,8 +107,13 @@ public final class Framework {
             }
         }
         int want = numFeasibleNodesToFind(n);
-        FilterPlugin[] active =
-                filters.stream().filter(f -> !skipped.contains(f)).toArray(FilterPlugin[]::new);
+        List<FilterPlugin> kept = new ArrayList<>(filters.size());
+        for (FilterPlugin f : filters) {
+            if (!skipped.contains(f)) {
+                kept.add(f);
+            }
+        }
+        FilterPlugin[] active = kept.toArray(new FilterPlugin[0]);
         // kube's findNodesThatPassFilters: nodes checked in parallel from a rotating start
         // (so every node gets its turn across pods) until `want` feasible ones are found
         NodeInfo[] found = new NodeInfo[want];
@@ -179,30 +184,37 @@ public final class Framework {
                 skipped.add(sp);
             }
         }
-        List<ScorePlugin> active = new ArrayList<>();
-        List<Integer> activeWeights = new ArrayList<>();
+        int k = 0;
+        for (ScorePlugin p : scores) {
+            if (!skipped.contains(p)) {
+                k++;
+            }
+        }
+        ScorePlugin[] active = new ScorePlugin[k];
+        int[] activeWeights = new int[k];
+        k = 0;
         for (int i = 0; i < scores.size(); i++) {
             if (!skipped.contains(scores.get(i))) {
-                active.add(scores.get(i));
-                activeWeights.add(weights.get(i));
+                active[k] = scores.get(i);
+                activeWeights[k++] = weights.get(i);
             }
         }
         int m = feasible.size();
-        long[][] raw = new long[active.size()][m];
+        long[][] raw = new long[active.length][m];
         // kube's prioritizeNodes: every plugin scores each node, nodes in parallel
         parallelizer.until(
                 m,
                 j -> {
                     NodeInfo node = feasible.get(j);
-                    for (int i = 0; i < active.size(); i++) {
-                        raw[i][j] = active.get(i).score(state, pod, node);
+                    for (int i = 0; i < active.length; i++) {
+                        raw[i][j] = active[i].score(state, pod, node);
                     }
                 },
                 () -> false);
         long[] total = new long[m];
-        for (int i = 0; i < active.size(); i++) {
-            active.get(i).normalize(state, pod, feasible, raw[i]);
-            int w = activeWeights.get(i);
+        for (int i = 0; i < active.length; i++) {
+            active[i].normalize(state, pod, feasible, raw[i]);
+            int w = activeWeights[i];
             for (int j = 0; j < m; j++) {
                 total[j] += raw[i][j] * w;
             }
