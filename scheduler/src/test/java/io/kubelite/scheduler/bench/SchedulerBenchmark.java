@@ -182,7 +182,7 @@ public final class SchedulerBenchmark {
             // size, once before and once after the scheduler (the machine's load moves; the
             // mean of the two brackets the scheduler's run)
             int rawOps = Math.min(podCount, 10_000);
-            double rawBefore = rawTxnRate(etcd, prefix + "/before", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
+            Raw before = rawTxnRate(etcd, prefix + "/before", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
             Scheduler s = new Scheduler(etcd, cfg);
             long t0 = System.nanoTime();
             s.start();
@@ -190,10 +190,12 @@ public final class SchedulerBenchmark {
             // this JVM's CPU (scheduler, its informers and etcd client, GC) from sync to the
             // last bind: load-independent, unlike pods/s; sampled at the first poll after each
             long cpuAtSync = -1;
+            long etcdCpuAtSync = -1;
             while (s.boundCount() < podCount) {
                 Thread.sleep(5);
                 if (cpuAtSync < 0 && s.syncedNanos() != 0) {
                     cpuAtSync = processCpuNanos();
+                    etcdCpuAtSync = childrenCpuNanos();
                 }
                 if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(10)) {
                     throw new IllegalStateException(
@@ -202,6 +204,7 @@ public final class SchedulerBenchmark {
             }
             long cpuAtEnd = processCpuNanos();
             double cpuMsPerPod = (cpuAtEnd - cpuAtSync) / 1e6 / podCount;
+            double etcdCpuMsPerPod = (childrenCpuNanos() - etcdCpuAtSync) / 1e6 / podCount;
             double secs = (s.lastBindNanos() - s.syncedNanos()) / 1e9;
             double podsPerSec = podCount / secs;
             long attempts = s.attempts();
@@ -212,12 +215,15 @@ public final class SchedulerBenchmark {
 
             String verdict = verify(store, pods, podCount, spread);
 
-            double rawAfter = rawTxnRate(etcd, prefix + "/after", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
+            Raw after = rawTxnRate(etcd, prefix + "/after", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
+            double rawBefore = before.txnPerSec();
+            double rawAfter = after.txnPerSec();
             double raw = (rawBefore + rawAfter) / 2;
+            double rawEtcdCpuMs = (before.etcdCpuMsPerTxn() + after.etcdCpuMsPerTxn()) / 2;
             System.out.printf(
                     "%-6s %5d nodes x %5d pods: %7.0f pods/s (%.2f s from sync to last bind; %d attempts, "
                             + "%d unschedulable, %d bind failures, %d Scheduled events in the binds' txns) | raw etcd bind-shaped txn: %7.0f txn/s (mean of %.0f before and %.0f after) at %d in flight "
-                            + "| ratio %.2f | scheduler JVM CPU %.3f ms per pod (%.2f cores) | %s | load average %s%n",
+                            + "| ratio %.2f | scheduler JVM CPU %.3f ms per pod (%.2f cores) | etcd CPU %.3f ms per pod, %.3f ms per raw txn | %s | load average %s%n",
                     name,
                     nodeCount,
                     podCount,
@@ -234,6 +240,8 @@ public final class SchedulerBenchmark {
                     podsPerSec / raw,
                     cpuMsPerPod,
                     cpuMsPerPod * podsPerSec / 1000,
+                    etcdCpuMsPerPod,
+                    rawEtcdCpuMs,
                     verdict,
                     loadAverage());
             return new Row(name, nodeCount, podCount, podsPerSec, raw, cpuMsPerPod);
@@ -277,7 +285,24 @@ public final class SchedulerBenchmark {
                 + (max - min <= 1 ? " (ok)" : " (VIOLATED)");
     }
 
-    private static double rawTxnRate(Etcd etcd, String prefix, int ops, int inFlight, String leaderKey, long token)
+    /** Raw bind-shaped txns: their rate, and etcd's CPU per txn (NaN when etcd is not this process's child). */
+    private record Raw(double txnPerSec, double etcdCpuMsPerTxn) {}
+
+    /**
+     * CPU time of this process's descendants: the etcd the benchmark started (0 when it
+     * attached to another one), so that etcd's share of each pod is seen beside the JVM's.
+     */
+    private static long childrenCpuNanos() {
+        return ProcessHandle.current()
+                .descendants()
+                .mapToLong(p -> p.info()
+                        .totalCpuDuration()
+                        .map(java.time.Duration::toNanos)
+                        .orElse(0L))
+                .sum();
+    }
+
+    private static Raw rawTxnRate(Etcd etcd, String prefix, int ops, int inFlight, String leaderKey, long token)
             throws Exception {
         KV kv = etcd.client().getKVClient();
         byte[] value = ObjectCodec.encode(PodKind.RESOURCE, boundPodShape());
@@ -292,6 +317,7 @@ public final class SchedulerBenchmark {
         Semaphore slots = new Semaphore(inFlight);
         AtomicInteger failed = new AtomicInteger();
         long t0 = System.nanoTime();
+        long etcdCpu0 = childrenCpuNanos();
         List<CompletableFuture<?>> all = new ArrayList<>(ops);
         for (int i = 0; i < ops; i++) {
             slots.acquire();
@@ -313,10 +339,11 @@ public final class SchedulerBenchmark {
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
         double secs = (System.nanoTime() - t0) / 1e9;
+        double etcdCpuMs = (childrenCpuNanos() - etcdCpu0) / 1e6;
         if (failed.get() > 0) {
             System.out.println("  (raw txn: " + failed.get() + " compares failed)");
         }
-        return ops / secs;
+        return new Raw(ops / secs, etcdCpuMs / ops);
     }
 
     private static void concurrently(int n, int inFlight, IntFunction<CompletableFuture<?>> op) throws Exception {
