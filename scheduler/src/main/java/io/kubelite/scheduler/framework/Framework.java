@@ -28,6 +28,15 @@ public final class Framework {
     private final int percentageOfNodesToScore;
     private Parallelizer parallelizer = Parallelizer.sequential();
     private int nextStartNodeIndex;
+    /*
+     * Scratch arrays of the last cycle, reused while the cluster's size stays the same: a
+     * cycle would otherwise allocate a few bytes per node for each of them, for every pod.
+     * Confined to the scheduling thread, as schedule() is.
+     */
+    private NodeInfo[] foundScratch = new NodeInfo[0];
+    private Status[] rejectedScratch = new Status[0];
+    private long[][] rawScratch = new long[0][0];
+    private long[] totalScratch = new long[0];
 
     /** The result of one attempt: a node, or a {@link FitError}. */
     public record Result(String nodeName, int feasibleNodes, int evaluatedNodes, FitError fitError) {
@@ -116,10 +125,64 @@ public final class Framework {
         FilterPlugin[] active = kept.toArray(new FilterPlugin[0]);
         // kube's findNodesThatPassFilters: nodes checked in parallel from a rotating start
         // (so every node gets its turn across pods) until `want` feasible ones are found
-        NodeInfo[] found = new NodeInfo[want];
-        Status[] rejected = new Status[n];
+        if (foundScratch.length < want) {
+            foundScratch = new NodeInfo[want];
+        }
+        if (rejectedScratch.length < n) {
+            rejectedScratch = new Status[n];
+        }
+        NodeInfo[] found = foundScratch; // only [0, foundCount) is read
+        Status[] rejected = rejectedScratch; // all null: each use clears what it set
         AtomicInteger foundCount = new AtomicInteger();
         int start = nextStartNodeIndex % n;
+        try {
+            filterNodes(state, pod, nodes, active, start, want, found, rejected, foundCount);
+        } catch (RuntimeException | Error e) {
+            rejectedScratch = new Status[0]; // a filter failed midway: its statuses were not cleared
+            throw e;
+        }
+        int feasibleCount = foundCount.get();
+        List<NodeInfo> feasible = new ArrayList<>(feasibleCount);
+        for (int i = 0; i < feasibleCount; i++) {
+            feasible.add(found[i]);
+        }
+        Map<String, Integer> reasons = new HashMap<>();
+        Set<String> rejectors = new HashSet<>();
+        int processed = feasibleCount;
+        for (int i = 0; i < n; i++) {
+            Status failed = rejected[i];
+            if (failed == null) {
+                continue;
+            }
+            rejected[i] = null;
+            processed++;
+            rejectors.add(failed.plugin());
+            for (String r : failed.reasons()) {
+                reasons.merge(r, 1, Integer::sum);
+            }
+        }
+        nextStartNodeIndex = (start + processed) % n;
+        if (feasible.isEmpty()) {
+            return new Result(null, 0, processed, new FitError(n, reasons, rejectors, ""));
+        }
+        if (feasible.size() == 1) {
+            return new Result(feasible.get(0).name(), 1, processed, null);
+        }
+        return new Result(selectHost(state, pod, feasible, nodes), feasible.size(), processed, null);
+    }
+
+    /** Runs the filters over nodes from {@code start} in parallel until {@code want} pass; fills found and rejected. */
+    private void filterNodes(
+            CycleState state,
+            PodInfo pod,
+            List<NodeInfo> nodes,
+            FilterPlugin[] active,
+            int start,
+            int want,
+            NodeInfo[] found,
+            Status[] rejected,
+            AtomicInteger foundCount) {
+        int n = nodes.size();
         parallelizer.until(
                 n,
                 i -> {
@@ -137,32 +200,6 @@ public final class Framework {
                     }
                 },
                 () -> foundCount.get() >= want);
-        int feasibleCount = foundCount.get();
-        List<NodeInfo> feasible = new ArrayList<>(feasibleCount);
-        for (int i = 0; i < feasibleCount; i++) {
-            feasible.add(found[i]);
-        }
-        Map<String, Integer> reasons = new HashMap<>();
-        Set<String> rejectors = new HashSet<>();
-        int processed = feasibleCount;
-        for (Status failed : rejected) {
-            if (failed == null) {
-                continue;
-            }
-            processed++;
-            rejectors.add(failed.plugin());
-            for (String r : failed.reasons()) {
-                reasons.merge(r, 1, Integer::sum);
-            }
-        }
-        nextStartNodeIndex = (start + processed) % n;
-        if (feasible.isEmpty()) {
-            return new Result(null, 0, processed, new FitError(n, reasons, rejectors, ""));
-        }
-        if (feasible.size() == 1) {
-            return new Result(feasible.get(0).name(), 1, processed, null);
-        }
-        return new Result(selectHost(state, pod, feasible, nodes), feasible.size(), processed, null);
     }
 
     /** The first filter that rejects {@code node}, or null if it passes all. */
@@ -200,7 +237,11 @@ public final class Framework {
             }
         }
         int m = feasible.size();
-        long[][] raw = new long[active.length][m];
+        // plugins normalize raw[i] whole, so its rows are exactly m long; every score is written
+        if (rawScratch.length < active.length || rawScratch.length == 0 || rawScratch[0].length != m) {
+            rawScratch = new long[Math.max(active.length, scores.size())][m];
+        }
+        long[][] raw = rawScratch;
         // kube's prioritizeNodes: every plugin scores each node, nodes in parallel
         parallelizer.until(
                 m,
@@ -211,7 +252,11 @@ public final class Framework {
                     }
                 },
                 () -> false);
-        long[] total = new long[m];
+        if (totalScratch.length != m) {
+            totalScratch = new long[m];
+        }
+        long[] total = totalScratch;
+        java.util.Arrays.fill(total, 0);
         for (int i = 0; i < active.length; i++) {
             active[i].normalize(state, pod, feasible, raw[i]);
             int w = activeWeights[i];
