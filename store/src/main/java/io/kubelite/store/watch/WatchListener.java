@@ -29,6 +29,15 @@ public interface WatchListener<T> {
         return true;
     }
 
+    /**
+     * Objects this process wrote that the watch may deliver instead of decoding their values
+     * (see {@link KnownValues}); null (the default): decode every value. Asked once, when the
+     * watch opens.
+     */
+    default KnownValues<T> knownValues() {
+        return null;
+    }
+
     /** A changed value could not be decoded; the watch goes on past it. */
     default void onCorrupt(CorruptException error) {}
 
