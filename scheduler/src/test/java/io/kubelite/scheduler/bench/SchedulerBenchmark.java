@@ -211,6 +211,7 @@ public final class SchedulerBenchmark {
             long unsched = s.unschedulableAttempts();
             long failures = s.bindFailures();
             long events = s.eventsWritten();
+            long notDecoded = s.boundPodsNotDecoded();
             s.close();
 
             String verdict = verify(store, pods, podCount, spread);
@@ -222,7 +223,7 @@ public final class SchedulerBenchmark {
             double rawEtcdCpuMs = (before.etcdCpuMsPerTxn() + after.etcdCpuMsPerTxn()) / 2;
             System.out.printf(
                     "%-6s %5d nodes x %5d pods: %7.0f pods/s (%.2f s from sync to last bind; %d attempts, "
-                            + "%d unschedulable, %d bind failures, %d Scheduled events in the binds' txns) | raw etcd bind-shaped txn: %7.0f txn/s (mean of %.0f before and %.0f after) at %d in flight "
+                            + "%d unschedulable, %d bind failures, %d Scheduled events in the binds' txns, %d bound pods not decoded by the watch) | raw etcd bind-shaped txn: %7.0f txn/s (mean of %.0f before and %.0f after) at %d in flight "
                             + "| ratio %.2f | scheduler JVM CPU %.3f ms per pod (%.2f cores) | etcd CPU %.3f ms per pod, %.3f ms per raw txn | %s | load average %s%n",
                     name,
                     nodeCount,
@@ -233,6 +234,7 @@ public final class SchedulerBenchmark {
                     unsched,
                     failures,
                     events,
+                    notDecoded,
                     raw,
                     rawBefore,
                     rawAfter,
