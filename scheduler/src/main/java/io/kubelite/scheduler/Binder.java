@@ -11,6 +11,7 @@ import io.kubelite.store.FencedOutException;
 import io.kubelite.store.NotFoundException;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.StoreException;
+import io.kubelite.store.watch.KnownValues;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +41,7 @@ final class Binder {
     private final SchedulerCache cache;
     private final SchedulingQueue queue;
     private final SchedulingEventRecorder events;
+    private final KnownValues<Pod> written;
     private final Semaphore slots;
     private final AtomicLong bound = new AtomicLong();
     private final AtomicLong bindFailures = new AtomicLong();
@@ -53,11 +55,13 @@ final class Binder {
             SchedulerCache cache,
             SchedulingQueue queue,
             SchedulingEventRecorder events,
+            KnownValues<Pod> written,
             int maxInFlight) {
         this.pods = pods;
         this.cache = cache;
         this.queue = queue;
         this.events = events;
+        this.written = written;
         this.slots = new Semaphore(maxInFlight);
     }
 
@@ -109,6 +113,13 @@ final class Binder {
             slots.release();
             long now = System.nanoTime();
             if (err == null) {
+                // the pod informer's watch then delivers this object instead of decoding etcd's copy
+                written.remember(
+                        pods.key(
+                                res.getMetadata().getNamespace(),
+                                res.getMetadata().getName()),
+                        Long.parseLong(res.getMetadata().getResourceVersion()),
+                        res);
                 events.scheduledWritten(); // counted first: boundCount() never runs ahead of it
                 lastBindNanos.set(now);
                 metrics.attempt("scheduled", now - qp.poppedNanos());

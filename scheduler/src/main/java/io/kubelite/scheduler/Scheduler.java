@@ -30,6 +30,7 @@ import io.kubelite.store.informer.Informer;
 import io.kubelite.store.informer.ResourceEventHandler;
 import io.kubelite.store.informer.SharedInformerFactory;
 import io.kubelite.store.reflector.ListerWatchers;
+import io.kubelite.store.watch.KnownValues;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -71,6 +72,9 @@ public final class Scheduler implements AutoCloseable {
     private final Binder binder;
     private final SharedInformerFactory informers;
     private final Informer<Pod> podInformer;
+    /** The bound pods this scheduler wrote, by key and bind revision, for the pod informer's watch. */
+    private final KnownValues<Pod> boundPods = new KnownValues<>();
+
     private final Informer<Node> nodeInformer;
     private final Etcd etcd;
     private final String podsPrefix;
@@ -96,10 +100,12 @@ public final class Scheduler implements AutoCloseable {
         this.pods = store.of(PodKind.RESOURCE);
         this.queue = new SchedulingQueue(config.initialBackoff(), config.maxBackoff());
         this.events = new SchedulingEventRecorder(etcd, config.schedulerName(), config.identity(), 1024);
-        this.binder = new Binder(pods, cache, queue, events, config.maxInFlightBinds());
+        this.binder = new Binder(pods, cache, queue, events, boundPods, config.maxInFlightBinds());
         this.informers = informers;
         this.nodeInformer = informers.get(NodeKind.RESOURCE); // first: started first, as nodes place pods
         this.podInformer = informers.get(PodKind.RESOURCE);
+        // the informer's watch hands back each bound pod this scheduler wrote without decoding it
+        podInformer.setKnownValues(boundPods);
         this.claims = store.of(PersistentVolumeClaimKind.RESOURCE);
         StorageView storage = new InformerStorageView(
                 informers.get(PersistentVolumeClaimKind.RESOURCE),
@@ -487,6 +493,11 @@ public final class Scheduler implements AutoCloseable {
 
     public int bindsInFlight() {
         return binder.inFlight();
+    }
+
+    /** Bound pods the pod informer's watch delivered as this scheduler wrote them, without decoding. */
+    public long boundPodsNotDecoded() {
+        return boundPods.hits();
     }
 
     public long eventsWritten() {

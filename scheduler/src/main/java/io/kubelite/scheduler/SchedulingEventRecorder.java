@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,7 +186,7 @@ public final class SchedulingEventRecorder {
                 .setMetadata(ObjectMeta.newBuilder()
                         .setName(name)
                         .setNamespace(pm.getNamespace())
-                        .setUid(UUID.randomUUID().toString())
+                        .setUid(randomUid())
                         .setCreationTimestamp(now))
                 .setInvolvedObject(ObjectReference.newBuilder()
                         .setKind("Pod")
@@ -205,6 +206,18 @@ public final class SchedulingEventRecorder {
                 .setReportingComponent(component)
                 .setReportingInstance(instance)
                 .build();
+    }
+
+    /**
+     * A random (version 4) UUID drawn from ThreadLocalRandom: an Event's uid must be unique,
+     * not secret, and UUID.randomUUID's SecureRandom costs a synchronized SHA-1 per Event,
+     * one per bound pod.
+     */
+    private static String randomUid() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
     }
 
     /** Wall-clock nanoseconds, strictly increasing within this process (event names must not collide). */

@@ -1,8 +1,10 @@
 package io.kubelite.store;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.WireFormat;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.ApiJsonException;
 import io.kubelite.api.CustomObject;
@@ -39,6 +41,9 @@ public final class ObjectCodec {
 
     public static <T extends Message> byte[] encode(Resource<T> r, T obj) {
         T stored = r.forStorage(obj);
+        if (!r.custom()) {
+            return encodeProtobuf(r, stored);
+        }
         byte[] env = Envelope.newBuilder()
                 .setApiVersion(r.apiVersion())
                 .setKind(r.kind())
@@ -48,6 +53,53 @@ public final class ObjectCodec {
                 .toByteArray();
         byte[] out = Arrays.copyOf(MAGIC, MAGIC.length + env.length);
         System.arraycopy(env, 0, out, MAGIC.length, env.length);
+        return out;
+    }
+
+    /**
+     * The magic prefix and the {@link Envelope} of a protobuf object, written straight into
+     * one array: the same bytes as building the Envelope (fields in number order, empty ones
+     * left out) without copying the object's bytes into a ByteString, then the envelope into
+     * an array, then that behind the prefix. Every write of every object comes through here.
+     */
+    private static <T extends Message> byte[] encodeProtobuf(Resource<T> r, T stored) {
+        String apiVersion = r.apiVersion();
+        String kind = r.kind();
+        int rawSize = stored.getSerializedSize();
+        int size = 0;
+        if (!apiVersion.isEmpty()) {
+            size += CodedOutputStream.computeStringSize(Envelope.API_VERSION_FIELD_NUMBER, apiVersion);
+        }
+        if (!kind.isEmpty()) {
+            size += CodedOutputStream.computeStringSize(Envelope.KIND_FIELD_NUMBER, kind);
+        }
+        if (rawSize > 0) {
+            size += CodedOutputStream.computeTagSize(Envelope.RAW_FIELD_NUMBER)
+                    + CodedOutputStream.computeUInt32SizeNoTag(rawSize)
+                    + rawSize;
+        }
+        size += CodedOutputStream.computeInt32Size(Envelope.STORAGE_VERSION_FIELD_NUMBER, STORAGE_VERSION);
+        byte[] out = new byte[MAGIC.length + size];
+        System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
+        CodedOutputStream cos = CodedOutputStream.newInstance(out, MAGIC.length, size);
+        try {
+            if (!apiVersion.isEmpty()) {
+                cos.writeString(Envelope.API_VERSION_FIELD_NUMBER, apiVersion);
+            }
+            if (!kind.isEmpty()) {
+                cos.writeString(Envelope.KIND_FIELD_NUMBER, kind);
+            }
+            if (rawSize > 0) {
+                cos.writeTag(Envelope.RAW_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                cos.writeUInt32NoTag(rawSize);
+                stored.writeTo(cos);
+            }
+            cos.writeInt32(Envelope.STORAGE_VERSION_FIELD_NUMBER, STORAGE_VERSION);
+            cos.checkNoSpaceLeft();
+        } catch (java.io.IOException e) {
+            // an array of the computed size: running out of room is a bug, not an I/O problem
+            throw new IllegalStateException("encoding " + kind + " overran its computed size", e);
+        }
         return out;
     }
 

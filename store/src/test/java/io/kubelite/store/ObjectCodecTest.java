@@ -40,6 +40,35 @@ class ObjectCodecTest {
         }
     }
 
+    @Test
+    void everyResourceIsWrittenAsTheEnvelopeMessageWouldBe() {
+        for (Resource<? extends Message> r : Kinds.stored()) {
+            if (!r.custom()) {
+                sameBytesAsTheEnvelope(r);
+            }
+        }
+    }
+
+    private static <T extends Message> void sameBytesAsTheEnvelope(Resource<T> r) {
+        sameBytesAsTheEnvelope(r, sample(r));
+        sameBytesAsTheEnvelope(r, r.prototype()); // an empty object: no raw field at all
+    }
+
+    /** The value is the magic prefix and exactly the bytes of the Envelope message built the plain way. */
+    private static <T extends Message> void sameBytesAsTheEnvelope(Resource<T> r, T obj) {
+        byte[] env = Envelope.newBuilder()
+                .setApiVersion(r.apiVersion())
+                .setKind(r.kind())
+                .setRaw(r.forStorage(obj).toByteString())
+                .setStorageVersion(ObjectCodec.STORAGE_VERSION)
+                .build()
+                .toByteArray();
+        byte[] expected = new byte[4 + env.length];
+        System.arraycopy(new byte[] {'k', '8', 'l', 0}, 0, expected, 0, 4);
+        System.arraycopy(env, 0, expected, 4, env.length);
+        assertThat(ObjectCodec.encode(r, obj)).as(r.toString()).isEqualTo(expected);
+    }
+
     private static <T extends Message> void roundTrip(Resource<T> r) {
         T obj = sample(r);
         byte[] bytes = ObjectCodec.encode(r, obj);

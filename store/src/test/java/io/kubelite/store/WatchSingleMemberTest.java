@@ -108,4 +108,85 @@ class WatchSingleMemberTest {
             assertThat(w.lastRevision()).isGreaterThanOrEqualTo(other);
         }
     }
+
+    @Test
+    void previousStatesComeOnlyToListenersThatAskForThem() {
+        String prefix = ETCD.newPrefix();
+        Etcd etcd = ETCD.connect(prefix);
+        ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
+        Pod created = pods.create(TestObjects.pod("default", "a")).join();
+        long start = Long.parseLong(created.getMetadata().getResourceVersion());
+        WatchTesting.Recorder wants = new WatchTesting.Recorder();
+        WatchTesting.Recorder doesNot = new WatchTesting.Recorder() {
+            @Override
+            public boolean wantsPrevious() {
+                return false;
+            }
+        };
+        try (ResourceWatch<Pod> w1 = pods.watch(null, start + 1, wants);
+                ResourceWatch<Pod> w2 = pods.watch(null, start + 1, doesNot)) {
+            Pod updated = pods.update(created.toBuilder()
+                            .setMetadata(created.getMetadata().toBuilder().putLabels("x", "1"))
+                            .build())
+                    .join();
+            pods.delete("default", "a").join();
+            Poll.until(
+                    Duration.ofSeconds(10),
+                    "2 events each",
+                    () -> wants.events.size() == 2 && doesNot.events.size() == 2);
+            // MODIFIED: the state before the update only for the listener that asked for it
+            assertThat(wants.events.get(0).previous().getMetadata().getLabelsMap())
+                    .doesNotContainKey("x");
+            assertThat(doesNot.events.get(0).previous()).isNull();
+            assertThat(doesNot.events.get(0).object().getMetadata().getResourceVersion())
+                    .isEqualTo(updated.getMetadata().getResourceVersion());
+            // DELETED: the last state only for the listener that asked for previous states
+            assertThat(wants.events.get(1).object().getMetadata().getLabelsMap())
+                    .containsEntry("x", "1");
+            assertThat(doesNot.events.get(1).type()).isEqualTo(io.kubelite.store.watch.WatchEvent.Type.DELETED);
+            assertThat(doesNot.events.get(1).object()).isNull();
+        }
+    }
+
+    @Test
+    void aWatchDeliversRememberedWritesAsWrittenAndDecodesEveryOtherValue() {
+        String prefix = ETCD.newPrefix();
+        Etcd etcd = ETCD.connect(prefix);
+        ObjectStore<Pod> pods = new Store(etcd).of(PodKind.RESOURCE);
+        Pod created = pods.create(TestObjects.pod("default", "a")).join();
+        long start = Long.parseLong(created.getMetadata().getResourceVersion());
+        Pod mine = pods.update(labelled(created, "1")).join();
+        Pod theirs = pods.update(labelled(mine, "2")).join();
+        Pod other = pods.create(TestObjects.pod("default", "b")).join();
+        long theirsRev = Long.parseLong(theirs.getMetadata().getResourceVersion());
+        io.kubelite.store.watch.KnownValues<Pod> known = new io.kubelite.store.watch.KnownValues<>();
+        known.remember(
+                pods.key("default", "a"), Long.parseLong(mine.getMetadata().getResourceVersion()), mine);
+        // an entry for b at a revision that wrote a, not b: b's value is still decoded
+        known.remember(pods.key("default", "b"), theirsRev, mine);
+        WatchTesting.Recorder seen = new WatchTesting.Recorder() {
+            @Override
+            public io.kubelite.store.watch.KnownValues<Pod> knownValues() {
+                return known;
+            }
+        };
+        try (ResourceWatch<Pod> w = pods.watch(null, start + 1, seen)) {
+            Poll.until(Duration.ofSeconds(10), "3 events", () -> seen.events.size() == 3);
+            // the remembered write: the very object, equal to what etcd holds at that revision
+            assertThat(seen.events.get(0).object()).isSameAs(mine);
+            // a later value at the same key, and a value at a revision nothing was remembered for: decoded
+            // (and equal to what update and create returned, which is what remember is given)
+            assertThat(seen.events.get(1).object()).isNotSameAs(mine).isEqualTo(theirs);
+            assertThat(seen.events.get(1).object().getMetadata().getLabelsMap()).containsEntry("x", "2");
+            assertThat(seen.events.get(2).object()).isNotSameAs(mine).isEqualTo(other);
+            assertThat(known.hits()).isEqualTo(1);
+            assertThat(known.size()).isZero();
+        }
+    }
+
+    private static Pod labelled(Pod p, String x) {
+        return p.toBuilder()
+                .setMetadata(p.getMetadata().toBuilder().putLabels("x", x))
+                .build();
+    }
 }

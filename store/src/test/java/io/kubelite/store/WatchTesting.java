@@ -21,7 +21,7 @@ final class WatchTesting {
     private WatchTesting() {}
 
     /** Records what a watch delivered. */
-    static final class Recorder implements WatchListener<Pod> {
+    static class Recorder implements WatchListener<Pod> {
         final List<Long> revisions = Collections.synchronizedList(new ArrayList<>());
         final List<WatchEvent<Pod>> events = Collections.synchronizedList(new ArrayList<>());
         final AtomicReference<ExpiredException> expired = new AtomicReference<>();

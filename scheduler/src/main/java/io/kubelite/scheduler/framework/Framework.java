@@ -28,6 +28,15 @@ public final class Framework {
     private final int percentageOfNodesToScore;
     private Parallelizer parallelizer = Parallelizer.sequential();
     private int nextStartNodeIndex;
+    /*
+     * Scratch arrays of the last cycle, reused while the cluster's size stays the same: a
+     * cycle would otherwise allocate a few bytes per node for each of them, for every pod.
+     * Confined to the scheduling thread, as schedule() is.
+     */
+    private NodeInfo[] foundScratch = new NodeInfo[0];
+    private Status[] rejectedScratch = new Status[0];
+    private long[][] rawScratch = new long[0][0];
+    private long[] totalScratch = new long[0];
 
     /** The result of one attempt: a node, or a {@link FitError}. */
     public record Result(String nodeName, int feasibleNodes, int evaluatedNodes, FitError fitError) {
@@ -107,14 +116,73 @@ public final class Framework {
             }
         }
         int want = numFeasibleNodesToFind(n);
-        FilterPlugin[] active =
-                filters.stream().filter(f -> !skipped.contains(f)).toArray(FilterPlugin[]::new);
+        List<FilterPlugin> kept = new ArrayList<>(filters.size());
+        for (FilterPlugin f : filters) {
+            if (!skipped.contains(f)) {
+                kept.add(f);
+            }
+        }
+        FilterPlugin[] active = kept.toArray(new FilterPlugin[0]);
         // kube's findNodesThatPassFilters: nodes checked in parallel from a rotating start
         // (so every node gets its turn across pods) until `want` feasible ones are found
-        NodeInfo[] found = new NodeInfo[want];
-        Status[] rejected = new Status[n];
+        if (foundScratch.length < want) {
+            foundScratch = new NodeInfo[want];
+        }
+        if (rejectedScratch.length < n) {
+            rejectedScratch = new Status[n];
+        }
+        NodeInfo[] found = foundScratch; // only [0, foundCount) is read
+        Status[] rejected = rejectedScratch; // all null: each use clears what it set
         AtomicInteger foundCount = new AtomicInteger();
         int start = nextStartNodeIndex % n;
+        try {
+            filterNodes(state, pod, nodes, active, start, want, found, rejected, foundCount);
+        } catch (RuntimeException | Error e) {
+            rejectedScratch = new Status[0]; // a filter failed midway: its statuses were not cleared
+            throw e;
+        }
+        int feasibleCount = foundCount.get();
+        List<NodeInfo> feasible = new ArrayList<>(feasibleCount);
+        for (int i = 0; i < feasibleCount; i++) {
+            feasible.add(found[i]);
+        }
+        Map<String, Integer> reasons = new HashMap<>();
+        Set<String> rejectors = new HashSet<>();
+        int processed = feasibleCount;
+        for (int i = 0; i < n; i++) {
+            Status failed = rejected[i];
+            if (failed == null) {
+                continue;
+            }
+            rejected[i] = null;
+            processed++;
+            rejectors.add(failed.plugin());
+            for (String r : failed.reasons()) {
+                reasons.merge(r, 1, Integer::sum);
+            }
+        }
+        nextStartNodeIndex = (start + processed) % n;
+        if (feasible.isEmpty()) {
+            return new Result(null, 0, processed, new FitError(n, reasons, rejectors, ""));
+        }
+        if (feasible.size() == 1) {
+            return new Result(feasible.get(0).name(), 1, processed, null);
+        }
+        return new Result(selectHost(state, pod, feasible, nodes), feasible.size(), processed, null);
+    }
+
+    /** Runs the filters over nodes from {@code start} in parallel until {@code want} pass; fills found and rejected. */
+    private void filterNodes(
+            CycleState state,
+            PodInfo pod,
+            List<NodeInfo> nodes,
+            FilterPlugin[] active,
+            int start,
+            int want,
+            NodeInfo[] found,
+            Status[] rejected,
+            AtomicInteger foundCount) {
+        int n = nodes.size();
         parallelizer.until(
                 n,
                 i -> {
@@ -132,32 +200,6 @@ public final class Framework {
                     }
                 },
                 () -> foundCount.get() >= want);
-        int feasibleCount = foundCount.get();
-        List<NodeInfo> feasible = new ArrayList<>(feasibleCount);
-        for (int i = 0; i < feasibleCount; i++) {
-            feasible.add(found[i]);
-        }
-        Map<String, Integer> reasons = new HashMap<>();
-        Set<String> rejectors = new HashSet<>();
-        int processed = feasibleCount;
-        for (Status failed : rejected) {
-            if (failed == null) {
-                continue;
-            }
-            processed++;
-            rejectors.add(failed.plugin());
-            for (String r : failed.reasons()) {
-                reasons.merge(r, 1, Integer::sum);
-            }
-        }
-        nextStartNodeIndex = (start + processed) % n;
-        if (feasible.isEmpty()) {
-            return new Result(null, 0, processed, new FitError(n, reasons, rejectors, ""));
-        }
-        if (feasible.size() == 1) {
-            return new Result(feasible.get(0).name(), 1, processed, null);
-        }
-        return new Result(selectHost(state, pod, feasible, nodes), feasible.size(), processed, null);
     }
 
     /** The first filter that rejects {@code node}, or null if it passes all. */
@@ -179,30 +221,45 @@ public final class Framework {
                 skipped.add(sp);
             }
         }
-        List<ScorePlugin> active = new ArrayList<>();
-        List<Integer> activeWeights = new ArrayList<>();
+        int k = 0;
+        for (ScorePlugin p : scores) {
+            if (!skipped.contains(p)) {
+                k++;
+            }
+        }
+        ScorePlugin[] active = new ScorePlugin[k];
+        int[] activeWeights = new int[k];
+        k = 0;
         for (int i = 0; i < scores.size(); i++) {
             if (!skipped.contains(scores.get(i))) {
-                active.add(scores.get(i));
-                activeWeights.add(weights.get(i));
+                active[k] = scores.get(i);
+                activeWeights[k++] = weights.get(i);
             }
         }
         int m = feasible.size();
-        long[][] raw = new long[active.size()][m];
+        // plugins normalize raw[i] whole, so its rows are exactly m long; every score is written
+        if (rawScratch.length < active.length || rawScratch.length == 0 || rawScratch[0].length != m) {
+            rawScratch = new long[Math.max(active.length, scores.size())][m];
+        }
+        long[][] raw = rawScratch;
         // kube's prioritizeNodes: every plugin scores each node, nodes in parallel
         parallelizer.until(
                 m,
                 j -> {
                     NodeInfo node = feasible.get(j);
-                    for (int i = 0; i < active.size(); i++) {
-                        raw[i][j] = active.get(i).score(state, pod, node);
+                    for (int i = 0; i < active.length; i++) {
+                        raw[i][j] = active[i].score(state, pod, node);
                     }
                 },
                 () -> false);
-        long[] total = new long[m];
-        for (int i = 0; i < active.size(); i++) {
-            active.get(i).normalize(state, pod, feasible, raw[i]);
-            int w = activeWeights.get(i);
+        if (totalScratch.length != m) {
+            totalScratch = new long[m];
+        }
+        long[] total = totalScratch;
+        java.util.Arrays.fill(total, 0);
+        for (int i = 0; i < active.length; i++) {
+            active[i].normalize(state, pod, feasible, raw[i]);
+            int w = activeWeights[i];
             for (int j = 0; j < m; j++) {
                 total[j] += raw[i][j] * w;
             }

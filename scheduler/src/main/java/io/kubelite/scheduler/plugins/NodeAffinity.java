@@ -24,6 +24,9 @@ import java.util.function.Predicate;
 public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
     public static final String NAME = "NodeAffinity";
     public static final String REASON = "node(s) didn't match Pod's node affinity/selector";
+    /** Immutable, so one instance serves every rejected node. */
+    private static final Status REJECTED = Status.unresolvable(NAME, REASON);
+
     private static final String REQUIRED = NAME + "/required";
     private static final String PREFERRED = NAME + "/preferred";
 
@@ -49,7 +52,7 @@ public final class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreSco
         if (required == null) {
             required = RequiredNodeAffinity.of(pod.pod().getSpec());
         }
-        return required.test(node) ? Status.SUCCESS : Status.unresolvable(NAME, REASON);
+        return required.test(node) ? Status.SUCCESS : REJECTED;
     }
 
     @Override

@@ -14,6 +14,9 @@ import io.kubelite.scheduler.framework.Status;
 public final class NodeUnschedulable implements FilterPlugin {
     public static final String NAME = "NodeUnschedulable";
     public static final String REASON = "node(s) were unschedulable";
+    /** Immutable, so one instance serves every rejected node. */
+    private static final Status REJECTED = Status.unresolvable(NAME, REASON);
+
     private static final Taint UNSCHEDULABLE_TAINT = Taint.newBuilder()
             .setKey("node.kubernetes.io/unschedulable")
             .setEffect("NoSchedule")
@@ -32,6 +35,6 @@ public final class NodeUnschedulable implements FilterPlugin {
         if (TaintToleration.tolerates(pod.pod().getSpec().getTolerationsList(), UNSCHEDULABLE_TAINT)) {
             return Status.SUCCESS;
         }
-        return Status.unresolvable(NAME, REASON);
+        return REJECTED;
     }
 }

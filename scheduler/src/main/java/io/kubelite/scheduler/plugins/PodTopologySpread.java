@@ -41,6 +41,9 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     public static final String NAME = "PodTopologySpread";
     public static final String REASON = "node(s) didn't match pod topology spread constraints";
     public static final String REASON_MISSING_LABEL = REASON + " (missing required label)";
+    // one instance each: Filter rejects most nodes of a spread cycle, and a Status is immutable
+    private static final Status REJECTED = Status.unschedulable(NAME, REASON);
+    private static final Status REJECTED_MISSING_LABEL = Status.unresolvable(NAME, REASON_MISSING_LABEL);
     private static final String PRE_FILTER = NAME + "/preFilter";
     private static final String PRE_SCORE = NAME + "/preScore";
 
@@ -255,12 +258,12 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
             Constraint c = s.constraints().get(i);
             String domain = labels.get(c.topologyKey());
             if (domain == null) {
-                return Status.unresolvable(NAME, REASON_MISSING_LABEL);
+                return REJECTED_MISSING_LABEL;
             }
             int matchNum = s.counts().get(i).getOrDefault(domain, 0);
             long skew = (long) matchNum + s.self()[i] - s.minMatch()[i];
             if (skew > c.maxSkew()) {
-                return Status.unschedulable(NAME, REASON);
+                return REJECTED;
             }
         }
         return Status.SUCCESS;

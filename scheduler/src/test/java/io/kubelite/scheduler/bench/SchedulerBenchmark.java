@@ -61,24 +61,25 @@ import java.util.function.IntFunction;
  * <p>Usage: {@code SchedulerBenchmark [--etcd-endpoints host:port] [--cases basic,spread]
  * [--nodes 1000,2000,5000] [--pods N] [--csv FILE]}. Without endpoints it starts a
  * throwaway etcd ({@code etcd} on PATH or {@code ETCD_BIN}) on free loopback ports.
- * {@code --csv} writes {@code case,nodes,pods,pods_per_s,raw_txn_per_s,ratio}, one line
- * per run (docs/benchmarks/scheduler-throughput.csv).
+ * {@code --csv} writes {@code case,nodes,pods,pods_per_s,raw_txn_per_s,ratio,cpu_ms_per_pod}, one
+ * line per run (docs/benchmarks/scheduler-throughput.csv).
  */
 public final class SchedulerBenchmark {
     private static final int NODES = 1000;
 
     /** One case on one cluster size, with the raw etcd figure of the same run. */
-    private record Row(String name, int nodes, int pods, double podsPerSec, double rawTxnPerSec) {
+    private record Row(String name, int nodes, int pods, double podsPerSec, double rawTxnPerSec, double cpuMsPerPod) {
         String csv() {
             return String.format(
                     java.util.Locale.ROOT,
-                    "%s,%d,%d,%.0f,%.0f,%.3f",
+                    "%s,%d,%d,%.0f,%.0f,%.3f,%.3f",
                     name,
                     nodes,
                     pods,
                     podsPerSec,
                     rawTxnPerSec,
-                    podsPerSec / rawTxnPerSec);
+                    podsPerSec / rawTxnPerSec,
+                    cpuMsPerPod);
         }
     }
 
@@ -142,7 +143,7 @@ public final class SchedulerBenchmark {
                 }
             }
             if (csv != null) {
-                StringBuilder sb = new StringBuilder("case,nodes,pods,pods_per_s,raw_txn_per_s,ratio\n");
+                StringBuilder sb = new StringBuilder("case,nodes,pods,pods_per_s,raw_txn_per_s,ratio,cpu_ms_per_pod\n");
                 rows.forEach(r -> sb.append(r.csv()).append('\n'));
                 java.nio.file.Files.writeString(java.nio.file.Path.of(csv), sb.toString());
                 System.out.println("wrote " + csv);
@@ -181,34 +182,49 @@ public final class SchedulerBenchmark {
             // size, once before and once after the scheduler (the machine's load moves; the
             // mean of the two brackets the scheduler's run)
             int rawOps = Math.min(podCount, 10_000);
-            double rawBefore = rawTxnRate(etcd, prefix + "/before", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
+            Raw before = rawTxnRate(etcd, prefix + "/before", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
             Scheduler s = new Scheduler(etcd, cfg);
             long t0 = System.nanoTime();
             s.start();
             s.startLeading(fence);
+            // this JVM's CPU (scheduler, its informers and etcd client, GC) from sync to the
+            // last bind: load-independent, unlike pods/s; sampled at the first poll after each
+            long cpuAtSync = -1;
+            long etcdCpuAtSync = -1;
             while (s.boundCount() < podCount) {
-                Thread.sleep(20);
+                Thread.sleep(5);
+                if (cpuAtSync < 0 && s.syncedNanos() != 0) {
+                    cpuAtSync = processCpuNanos();
+                    etcdCpuAtSync = childrenCpuNanos();
+                }
                 if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(10)) {
                     throw new IllegalStateException(
                             "only " + s.boundCount() + " of " + podCount + " bound after 10 minutes");
                 }
             }
+            long cpuAtEnd = processCpuNanos();
+            double cpuMsPerPod = (cpuAtEnd - cpuAtSync) / 1e6 / podCount;
+            double etcdCpuMsPerPod = (childrenCpuNanos() - etcdCpuAtSync) / 1e6 / podCount;
             double secs = (s.lastBindNanos() - s.syncedNanos()) / 1e9;
             double podsPerSec = podCount / secs;
             long attempts = s.attempts();
             long unsched = s.unschedulableAttempts();
             long failures = s.bindFailures();
             long events = s.eventsWritten();
+            long notDecoded = s.boundPodsNotDecoded();
             s.close();
 
             String verdict = verify(store, pods, podCount, spread);
 
-            double rawAfter = rawTxnRate(etcd, prefix + "/after", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
+            Raw after = rawTxnRate(etcd, prefix + "/after", rawOps, cfg.maxInFlightBinds(), leaderKey, token);
+            double rawBefore = before.txnPerSec();
+            double rawAfter = after.txnPerSec();
             double raw = (rawBefore + rawAfter) / 2;
+            double rawEtcdCpuMs = (before.etcdCpuMsPerTxn() + after.etcdCpuMsPerTxn()) / 2;
             System.out.printf(
                     "%-6s %5d nodes x %5d pods: %7.0f pods/s (%.2f s from sync to last bind; %d attempts, "
-                            + "%d unschedulable, %d bind failures, %d Scheduled events in the binds' txns) | raw etcd bind-shaped txn: %7.0f txn/s (mean of %.0f before and %.0f after) at %d in flight "
-                            + "| ratio %.2f | %s | load average %s%n",
+                            + "%d unschedulable, %d bind failures, %d Scheduled events in the binds' txns, %d bound pods not decoded by the watch) | raw etcd bind-shaped txn: %7.0f txn/s (mean of %.0f before and %.0f after) at %d in flight "
+                            + "| ratio %.2f | scheduler JVM CPU %.3f ms per pod (%.2f cores) | etcd CPU %.3f ms per pod, %.3f ms per raw txn | %s | load average %s%n",
                     name,
                     nodeCount,
                     podCount,
@@ -218,15 +234,27 @@ public final class SchedulerBenchmark {
                     unsched,
                     failures,
                     events,
+                    notDecoded,
                     raw,
                     rawBefore,
                     rawAfter,
                     cfg.maxInFlightBinds(),
                     podsPerSec / raw,
+                    cpuMsPerPod,
+                    cpuMsPerPod * podsPerSec / 1000,
+                    etcdCpuMsPerPod,
+                    rawEtcdCpuMs,
                     verdict,
                     loadAverage());
-            return new Row(name, nodeCount, podCount, podsPerSec, raw);
+            return new Row(name, nodeCount, podCount, podsPerSec, raw, cpuMsPerPod);
         }
+    }
+
+    /** CPU time of this whole JVM (every thread, GC included), in nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static String verify(Store store, ObjectStore<Pod> pods, int podCount, boolean spread) {
@@ -259,7 +287,24 @@ public final class SchedulerBenchmark {
                 + (max - min <= 1 ? " (ok)" : " (VIOLATED)");
     }
 
-    private static double rawTxnRate(Etcd etcd, String prefix, int ops, int inFlight, String leaderKey, long token)
+    /** Raw bind-shaped txns: their rate, and etcd's CPU per txn (NaN when etcd is not this process's child). */
+    private record Raw(double txnPerSec, double etcdCpuMsPerTxn) {}
+
+    /**
+     * CPU time of this process's descendants: the etcd the benchmark started (0 when it
+     * attached to another one), so that etcd's share of each pod is seen beside the JVM's.
+     */
+    private static long childrenCpuNanos() {
+        return ProcessHandle.current()
+                .descendants()
+                .mapToLong(p -> p.info()
+                        .totalCpuDuration()
+                        .map(java.time.Duration::toNanos)
+                        .orElse(0L))
+                .sum();
+    }
+
+    private static Raw rawTxnRate(Etcd etcd, String prefix, int ops, int inFlight, String leaderKey, long token)
             throws Exception {
         KV kv = etcd.client().getKVClient();
         byte[] value = ObjectCodec.encode(PodKind.RESOURCE, boundPodShape());
@@ -274,6 +319,7 @@ public final class SchedulerBenchmark {
         Semaphore slots = new Semaphore(inFlight);
         AtomicInteger failed = new AtomicInteger();
         long t0 = System.nanoTime();
+        long etcdCpu0 = childrenCpuNanos();
         List<CompletableFuture<?>> all = new ArrayList<>(ops);
         for (int i = 0; i < ops; i++) {
             slots.acquire();
@@ -295,10 +341,11 @@ public final class SchedulerBenchmark {
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
         double secs = (System.nanoTime() - t0) / 1e9;
+        double etcdCpuMs = (childrenCpuNanos() - etcdCpu0) / 1e6;
         if (failed.get() > 0) {
             System.out.println("  (raw txn: " + failed.get() + " compares failed)");
         }
-        return ops / secs;
+        return new Raw(ops / secs, etcdCpuMs / ops);
     }
 
     private static void concurrently(int n, int inFlight, IntFunction<CompletableFuture<?>> op) throws Exception {

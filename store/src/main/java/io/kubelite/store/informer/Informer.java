@@ -48,6 +48,7 @@ public final class Informer<T extends Message> implements AutoCloseable {
     private final String name;
     private Predicate<? super T> filter = o -> true;
     private BinaryOperator<T> transform;
+    private io.kubelite.store.watch.KnownValues<T> knownValues;
     private ObjectCache<T> cache;
     private volatile Reflector<T> reflector;
     private volatile boolean started;
@@ -107,6 +108,19 @@ public final class Informer<T extends Message> implements AutoCloseable {
     }
 
     /**
+     * Lets the informer's watch deliver objects this process wrote from {@code k} instead of
+     * decoding etcd's copy of them (see {@link io.kubelite.store.watch.KnownValues}). Only
+     * before {@link #start()}.
+     */
+    public synchronized Informer<T> setKnownValues(io.kubelite.store.watch.KnownValues<T> k) {
+        if (started) {
+            throw new IllegalStateException("known values must be set before start");
+        }
+        knownValues = java.util.Objects.requireNonNull(k);
+        return this;
+    }
+
+    /**
      * Adds a handler. Added after start, it first receives an add for every object
      * already in the cache.
      */
@@ -135,6 +149,9 @@ public final class Informer<T extends Message> implements AutoCloseable {
         Reflector<T> r = new Reflector<>(name, source, filter, ExponentialBackoff.LIST_RETRY, new CacheFeeder());
         if (transform != null) {
             r.setTransform(transform);
+        }
+        if (knownValues != null) {
+            r.setKnownValues(knownValues);
         }
         reflector = r;
         r.start();

@@ -7,6 +7,7 @@ import io.kubelite.store.ExpiredException;
 import io.kubelite.store.ObjectList;
 import io.kubelite.store.backoff.Backoff;
 import io.kubelite.store.backoff.ExponentialBackoff;
+import io.kubelite.store.watch.KnownValues;
 import io.kubelite.store.watch.WatchEvent;
 import io.kubelite.store.watch.WatchListener;
 import java.time.Duration;
@@ -61,6 +62,8 @@ public final class Reflector<T extends Message> implements AutoCloseable {
     private final ReflectorListener<T> listener;
     /** What the view keeps of an incoming object, given the version it holds (null: none); identity unless set. */
     private volatile BinaryOperator<T> transform = (previous, incoming) -> incoming;
+    /** Objects this process wrote, which the watch may deliver without decoding; null: none. */
+    private volatile KnownValues<T> known;
 
     private final CountDownLatch synced = new CountDownLatch(1);
     private final Thread thread;
@@ -111,6 +114,19 @@ public final class Reflector<T extends Message> implements AutoCloseable {
                 throw new IllegalStateException("the transform must be set before start");
             }
             transform = Objects.requireNonNull(t);
+        }
+    }
+
+    /**
+     * Lets the watch deliver objects this process wrote from {@code k} instead of decoding
+     * them (see {@link KnownValues}). Only before {@link #start()}.
+     */
+    public void setKnownValues(KnownValues<T> k) {
+        synchronized (lock) {
+            if (state != State.LATENT) {
+                throw new IllegalStateException("known values must be set before start");
+            }
+            known = Objects.requireNonNull(k);
         }
     }
 
@@ -360,6 +376,21 @@ public final class Reflector<T extends Message> implements AutoCloseable {
                 }
                 lastRevision = Math.max(lastRevision, e.revision());
             }
+        }
+
+        /**
+         * The view holds the last state of every key it keeps, and {@link #apply} takes a
+         * deleted object's last state from it: etcd need not read, send, nor this process
+         * decode a previous value per change.
+         */
+        @Override
+        public boolean wantsPrevious() {
+            return false;
+        }
+
+        @Override
+        public KnownValues<T> knownValues() {
+            return known;
         }
 
         @Override

@@ -53,6 +53,7 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
     private final String prefix;
     private final WatchListener<T> listener;
     private final ScheduledExecutorService executor;
+    private final KnownValues<T> known;
 
     // All fields below are touched only on the executor thread.
     private long lastRevision;
@@ -68,6 +69,7 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
         this.resource = resource;
         this.prefix = prefix;
         this.listener = listener;
+        this.known = listener.knownValues();
         this.lastRevision = Math.max(0, fromRevision - 1);
         ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "watch" + prefix.replace('/', '-'));
@@ -96,7 +98,7 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
         WatchOption option = WatchOption.builder()
                 .withRange(bs(Keys.rangeEnd(prefix)))
                 .withRevision(lastRevision + 1)
-                .withPrevKV(true)
+                .withPrevKV(listener.wantsPrevious())
                 .withProgressNotify(true)
                 .withRequireLeader(true)
                 .build();
@@ -153,19 +155,25 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
             deliver(e, kv, rev);
         }
         lastRevision = max;
+        if (known != null) {
+            known.passed(max);
+        }
     }
 
     private void deliver(io.etcd.jetcd.watch.WatchEvent e, KeyValue kv, long rev) {
         String key = kv.getKey().toString(StandardCharsets.UTF_8);
         KeyValue prevKv = e.getPrevKV();
+        boolean deleted = e.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE;
         boolean hasPrev = prevKv != null && !prevKv.getKey().isEmpty();
         try {
             T prev = hasPrev ? decode(key, prevKv) : null;
             WatchEvent<T> out;
-            if (e.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE) {
+            T mine = known == null ? null : known.take(key, rev);
+            if (deleted) {
                 out = new WatchEvent<>(WatchEvent.Type.DELETED, key, prev, prev, rev);
             } else {
-                T obj = decode(key, kv);
+                // a value this process wrote itself: the object it encoded, not a decode of etcd's copy
+                T obj = mine != null ? mine : decode(key, kv);
                 // version 1 means this put created the key (also after a delete and re-create)
                 WatchEvent.Type type = kv.getVersion() == 1 ? WatchEvent.Type.ADDED : WatchEvent.Type.MODIFIED;
                 out = new WatchEvent<>(type, key, obj, prev, rev);
@@ -185,6 +193,9 @@ public final class ResourceWatch<T extends Message> implements AutoCloseable {
     private void advance(long rev) {
         if (rev > lastRevision) {
             lastRevision = rev;
+            if (known != null) {
+                known.passed(rev);
+            }
             try {
                 listener.onProgress(rev);
             } catch (RuntimeException ex) {

@@ -17,6 +17,27 @@ public interface WatchListener<T> {
      */
     default void onProgress(long revision) {}
 
+    /**
+     * Whether events should carry the state before each change: {@link WatchEvent#previous()}
+     * of ADDED and MODIFIED events, and the object of DELETED events. Asked once, when the
+     * watch opens. True asks etcd for each change's previous value (etcd then reads it for
+     * every event and sends it along, and the watch decodes it). A listener that keeps the
+     * last state of every key itself (a reflector's view) says false: etcd sends only the
+     * new values, {@code previous} is null, and a DELETED event's object is null.
+     */
+    default boolean wantsPrevious() {
+        return true;
+    }
+
+    /**
+     * Objects this process wrote that the watch may deliver instead of decoding their values
+     * (see {@link KnownValues}); null (the default): decode every value. Asked once, when the
+     * watch opens.
+     */
+    default KnownValues<T> knownValues() {
+        return null;
+    }
+
     /** A changed value could not be decoded; the watch goes on past it. */
     default void onCorrupt(CorruptException error) {}
 
