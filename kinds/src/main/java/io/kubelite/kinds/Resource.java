@@ -157,8 +157,11 @@ public final class Resource<T extends Message> {
     /** Clears apiVersion and kind (the envelope carries them) and resourceVersion (never stored). */
     @SuppressWarnings("unchecked")
     public T forStorage(T obj) {
-        Message.Builder b = obj.toBuilder().clearField(apiVersionField).clearField(kindField);
         ObjectMeta m = meta(obj);
+        if (m.getResourceVersion().isEmpty() && !obj.hasField(apiVersionField) && !obj.hasField(kindField)) {
+            return obj; // nothing to clear: every write comes through here, so no copy for nothing
+        }
+        Message.Builder b = obj.toBuilder().clearField(apiVersionField).clearField(kindField);
         if (!m.getResourceVersion().isEmpty()) {
             b.setField(metadataField, m.toBuilder().clearResourceVersion().build());
         }

@@ -175,4 +175,20 @@ class KindsTest {
         assertThat(Kinds.find("rs").map(Kinds::of).orElseThrow().hasSubresource("scale"))
                 .isTrue();
     }
+
+    @Test
+    void forStorageClearsTypeMetaAndResourceVersionAndCopiesNothingWhenThereIsNothingToClear() {
+        Pod bare = Pod.newBuilder()
+                .setMetadata(ObjectMeta.newBuilder().setNamespace("ns").setName("p"))
+                .build();
+        Pod typed = PodKind.RESOURCE.withTypeMeta(bare.toBuilder()
+                .setMetadata(bare.getMetadata().toBuilder().setResourceVersion("42"))
+                .build());
+
+        assertThat(PodKind.RESOURCE.forStorage(bare)).isSameAs(bare);
+        Pod stored = PodKind.RESOURCE.forStorage(typed);
+        assertThat(stored).isEqualTo(bare);
+        assertThat(stored.getApiVersion()).isEmpty();
+        assertThat(stored.getMetadata().getResourceVersion()).isEmpty();
+    }
 }
