@@ -8,6 +8,8 @@ import com.google.protobuf.Message;
 import io.kubelite.api.ApiJson;
 import io.kubelite.api.DocumentLimits;
 import io.kubelite.kinds.Resource;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -82,6 +84,17 @@ public final class Codec {
      * as much again.
      */
     public static byte[] list(Resource<?> r, long revision, String continueToken, List<byte[]> items) {
+        return Bodies.array(list(r, revision, continueToken, items, Bodies.HEAP));
+    }
+
+    /**
+     * The same bytes as {@link #list(Resource, long, String, List)}, in one buffer of {@code alloc}
+     * of the exact size (the caller releases it). Given a direct allocator, this is the one copy of
+     * the items between the cache and the socket: Netty writes a heap buffer by copying it into a
+     * direct one first, so a heap array would be zeroed, filled and copied again.
+     */
+    public static ByteBuf list(
+            Resource<?> r, long revision, String continueToken, List<byte[]> items, ByteBufAllocator alloc) {
         StringBuilder head = new StringBuilder("{\"kind\":\"")
                 .append(r.kind())
                 .append("List\",\"apiVersion\":\"")
@@ -101,20 +114,22 @@ public final class Codec {
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("list of " + items.size() + " items is " + size + " bytes, too large");
         }
-        byte[] out = new byte[(int) size];
-        System.arraycopy(h, 0, out, 0, h.length);
-        int at = h.length;
-        for (int i = 0; i < items.size(); i++) {
-            if (i > 0) {
-                out[at++] = ',';
+        ByteBuf out = alloc.buffer((int) size, (int) size);
+        try {
+            out.writeBytes(h);
+            for (int i = 0; i < items.size(); i++) {
+                if (i > 0) {
+                    out.writeByte(',');
+                }
+                out.writeBytes(items.get(i));
             }
-            byte[] item = items.get(i);
-            System.arraycopy(item, 0, out, at, item.length);
-            at += item.length;
+            out.writeByte(']');
+            out.writeByte('}');
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
         }
-        out[at++] = ']';
-        out[at] = '}';
-        return out;
     }
 
     /** A {@code Status} with {@code status: Success}, for callers to add {@code code} or {@code details} to. */

@@ -13,6 +13,8 @@ import io.kubelite.api.ApiJson;
 import io.kubelite.api.FieldSchema;
 import io.kubelite.api.KubeFields;
 import io.kubelite.kinds.Resource;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,6 +106,16 @@ public final class KubeProtobufEncoder {
 
     /** A {@code <Kind>List} of already-encoded items ({@link #message}) in its envelope. */
     public static byte[] list(Resource<?> served, long revision, String continueToken, List<byte[]> items) {
+        return Bodies.array(list(served, revision, continueToken, items, Bodies.HEAP));
+    }
+
+    /**
+     * The same bytes as {@link #list(Resource, long, String, List)}, in one buffer of {@code alloc}
+     * of the exact size (the caller releases it): given a direct allocator, the items' one copy
+     * between the cache and the socket.
+     */
+    public static ByteBuf list(
+            Resource<?> served, long revision, String continueToken, List<byte[]> items, ByteBufAllocator alloc) {
         try {
             // ListMeta: resourceVersion = 2, continue = 3
             ByteArrayOutputStream meta = new ByteArrayOutputStream();
@@ -132,23 +144,39 @@ public final class KubeProtobufEncoder {
                     + (int) size
                     + CodedOutputStream.computeStringSize(3, "")
                     + CodedOutputStream.computeStringSize(4, "");
-            byte[] out = new byte[total];
-            System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
-            CodedOutputStream o = CodedOutputStream.newInstance(out, MAGIC.length, total - MAGIC.length);
-            o.writeByteArray(1, typeMeta);
-            o.writeTag(2, 2);
-            o.writeUInt32NoTag((int) size);
-            o.writeByteArray(1, metaBytes);
-            for (byte[] item : items) {
-                o.writeByteArray(2, item);
+            ByteBuf out = alloc.buffer(total, total);
+            boolean done = false;
+            try {
+                out.writeBytes(MAGIC);
+                // protobuf writes a direct ByteBuffer with its unsafe writer, a heap one into its array
+                CodedOutputStream o = CodedOutputStream.newInstance(out.nioBuffer(MAGIC.length, total - MAGIC.length));
+                writeList(o, typeMeta, (int) size, metaBytes, items);
+                out.writerIndex(total);
+                done = true;
+                return out;
+            } finally {
+                if (!done) {
+                    out.release();
+                }
             }
-            o.writeString(3, "");
-            o.writeString(4, "");
-            o.checkNoSpaceLeft();
-            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void writeList(CodedOutputStream o, byte[] typeMeta, int size, byte[] metaBytes, List<byte[]> items)
+            throws IOException {
+        o.writeByteArray(1, typeMeta);
+        o.writeTag(2, 2);
+        o.writeUInt32NoTag(size);
+        o.writeByteArray(1, metaBytes);
+        for (byte[] item : items) {
+            o.writeByteArray(2, item);
+        }
+        o.writeString(3, "");
+        o.writeString(4, "");
+        o.flush();
+        o.checkNoSpaceLeft();
     }
 
     /** {@code raw} in its envelope: a runtime.Unknown {typeMeta = 1, raw = 2, contentEncoding = 3, contentType = 4}. */

@@ -5,6 +5,8 @@ import io.kubelite.store.ExpiredException;
 import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectList;
 import io.kubelite.store.StoreException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,24 +90,24 @@ final class ListHandler<T extends Message> {
             encode(
                     () -> {
                         if (format.table()) {
-                            return table(
+                            return Unpooled.wrappedBuffer(table(
                                     entries.stream()
                                             .map(WatchCache.Entry::object)
                                             .toList(),
                                     revision,
-                                    "");
+                                    ""));
                         }
                         List<byte[]> items = new ArrayList<>(entries.size());
                         if (protobuf()) {
                             for (WatchCache.Entry<T> e : entries) {
                                 items.add(s.representation().protobufItem(e.object(), e));
                             }
-                            return KubeProtobufEncoder.list(s.served(), revision, "", items);
+                            return KubeProtobufEncoder.list(s.served(), revision, "", items, Bodies.DIRECT);
                         }
                         for (WatchCache.Entry<T> e : entries) {
                             items.add(s.representation().item(e.object(), e.json()));
                         }
-                        return Codec.list(s.served(), revision, "", items);
+                        return Codec.list(s.served(), revision, "", items, Bodies.DIRECT);
                     },
                     entries.size());
         });
@@ -154,7 +156,8 @@ final class ListHandler<T extends Message> {
                 list -> encode(
                         () -> {
                             if (format.table()) {
-                                return table(list.items(), list.revision(), list.continueToken());
+                                return Unpooled.wrappedBuffer(
+                                        table(list.items(), list.revision(), list.continueToken()));
                             }
                             List<byte[]> items = new ArrayList<>(list.items().size());
                             if (protobuf()) {
@@ -162,12 +165,12 @@ final class ListHandler<T extends Message> {
                                     items.add(s.representation().protobufItem(o, null));
                                 }
                                 return KubeProtobufEncoder.list(
-                                        s.served(), list.revision(), list.continueToken(), items);
+                                        s.served(), list.revision(), list.continueToken(), items, Bodies.DIRECT);
                             }
                             for (T o : list.items()) {
                                 items.add(s.representation().item(o));
                             }
-                            return Codec.list(s.served(), list.revision(), list.continueToken(), items);
+                            return Codec.list(s.served(), list.revision(), list.continueToken(), items, Bodies.DIRECT);
                         },
                         list.items().size()));
     }
@@ -186,7 +189,11 @@ final class ListHandler<T extends Message> {
         return protobuf() ? KubeProtobuf.MEDIA_TYPE : "application/json";
     }
 
-    private void encode(Callable<byte[]> encode, int size) {
+    /**
+     * Sends the body {@code encode} writes (a buffer this handler then owns: {@link Request#bytes(int,
+     * ByteBuf, String)} releases it once written); a large one is written on a worker thread.
+     */
+    private void encode(Callable<ByteBuf> encode, int size) {
         if (size < BLOCKING_ENCODE_THRESHOLD) {
             try {
                 r.bytes(200, encode.call(), contentType());

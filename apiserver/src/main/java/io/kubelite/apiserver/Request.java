@@ -3,6 +3,9 @@ package io.kubelite.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubelite.apiserver.admission.AdmissionRecord;
 import io.kubelite.apiserver.audit.RequestAudit;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -191,14 +194,43 @@ public final class Request {
         if (audit != null) {
             audit.response(code, body, contentType);
         }
+        head(resp, code, contentType);
+        // wrapped, not copied: a list body can be tens of megabytes, and nothing writes to it after this
+        resp.end(BufferInternal.buffer(Unpooled.wrappedBuffer(body)));
+    }
+
+    /**
+     * A body already in a (direct) buffer of its exact size, such as a list written off-heap by
+     * {@link Codec#list(io.kubelite.kinds.Resource, long, String, List, ByteBufAllocator)}; this
+     * request owns it from here and releases it once it is written, or was never sent.
+     */
+    public void bytes(int code, ByteBuf body, String contentType) {
+        HttpServerResponse resp = req.response();
+        if (resp.ended() || resp.closed()) {
+            body.release();
+            return;
+        }
+        try {
+            if (audit != null) {
+                audit.response(code, () -> ByteBufUtil.getBytes(body), contentType);
+            }
+            head(resp, code, contentType);
+        } catch (RuntimeException e) {
+            body.release();
+            throw e;
+        }
+        // Vert.x hands Netty an unreleasable view of it (no copy: a direct buffer goes to the socket
+        // as it is), so the buffer is released here once the write has completed or failed
+        resp.end(BufferInternal.buffer(body)).onComplete(ar -> body.release());
+    }
+
+    private void head(HttpServerResponse resp, int code, String contentType) {
         resp.setStatusCode(code).putHeader("Content-Type", contentType);
         List<String> all = new ArrayList<>(warnings);
         all.addAll(admission.warnings());
         for (String w : all) {
             resp.headers().add("Warning", warningHeader(w));
         }
-        // wrapped, not copied: a list body can be tens of megabytes, and nothing writes to it after this
-        resp.end(BufferInternal.buffer(Unpooled.wrappedBuffer(body)));
     }
 
     /**

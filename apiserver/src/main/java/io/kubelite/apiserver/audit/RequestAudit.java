@@ -169,6 +169,14 @@ public final class RequestAudit {
 
     /** The response's code and, at {@link AuditLevel#RequestResponse}, its JSON body. */
     public void response(int code, byte[] body, String contentType) {
+        response(code, () -> body, contentType);
+    }
+
+    /**
+     * As {@link #response(int, byte[], String)}, with the body read only if the record keeps it:
+     * a list body is written off-heap and copied back only for an audit that wants it.
+     */
+    public void response(int code, java.util.function.Supplier<byte[]> bodySupplier, String contentType) {
         if (!recorded()) {
             return;
         }
@@ -177,6 +185,7 @@ public final class RequestAudit {
                 && attributes.resourceRequest()
                 && contentType != null
                 && contentType.startsWith("application/json")) {
+            byte[] body = bodySupplier.get();
             if (decision.omitManagedFields()) {
                 try {
                     responseObject = withoutManagedFields(JSON.readTree(body));

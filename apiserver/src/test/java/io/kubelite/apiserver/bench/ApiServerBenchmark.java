@@ -609,12 +609,15 @@ public final class ApiServerBenchmark {
                             rounds),
                     new ListCase("etcd-json", path + "?limit=" + (size * 2), "application/json", Math.min(rounds, 4)));
             long[] raw = new long[rounds];
+            long[] rawCpu = new long[rounds];
             long rawBytes = 0;
             for (int round = 0; round < rounds; round++) {
                 long t0 = System.nanoTime();
+                long c0 = processCpuNanos();
                 var g = kv.get(prefix, GetOption.builder().isPrefix(true).build())
                         .get(60, TimeUnit.SECONDS);
                 raw[round] = System.nanoTime() - t0;
+                rawCpu[round] = processCpuNanos() - c0;
                 if (g.getKvs().size() != size) {
                     throw new IllegalStateException(
                             "raw range returned " + g.getKvs().size());
@@ -631,14 +634,20 @@ public final class ApiServerBenchmark {
             // round 0 is warm-up
             System.out.printf("%n(c) list of %d pods, median [min] of %d after a warm-up%n", size, rounds - 1);
             System.out.printf(
-                    "    %-19s %10s ms [%6s]  %5.1f MB (keys and values)%n",
-                    "raw etcd range", fmt(med(raw)), fmt(min(raw)), rawBytes / 1e6);
+                    "    %-19s %10s ms [%6s]  %5.1f MB (keys and values)  this JVM's CPU %s ms per list (mean)%n",
+                    "raw etcd range", fmt(med(raw)), fmt(min(raw)), rawBytes / 1e6, fmt(mean(rawCpu)));
             StringBuilder csv = new StringBuilder();
             for (ListCase c : cases) {
                 double ratio = med(c.nanos) / med(raw);
                 System.out.printf(
-                        "    %-19s %10s ms [%6s]  %5.1f MB  ratio to raw %.2f%n",
-                        c.name, fmt(med(c.nanos)), fmt(min(c.nanos)), c.bytes / 1e6, ratio);
+                        "    %-19s %10s ms [%6s]  %5.1f MB  ratio to raw %.2f  this JVM's CPU %s ms, heap allocated %.1f MB%n",
+                        c.name,
+                        fmt(med(c.nanos)),
+                        fmt(min(c.nanos)),
+                        c.bytes / 1e6,
+                        ratio,
+                        fmt(mean(c.cpu)),
+                        mean(c.alloc));
                 csv.append(String.format(
                         java.util.Locale.ROOT, "%s,%.2f,%.2f,%.3f%n", c.name, med(c.nanos), med(raw), ratio));
             }
@@ -706,6 +715,11 @@ public final class ApiServerBenchmark {
             final String path;
             final String accept;
             final long[] nanos;
+            /** CPU time of this whole JVM (server and client) over the request: independent of the machine's load. */
+            final long[] cpu;
+            /** Heap allocated by all of this JVM's threads over the request (server and client). */
+            final long[] alloc;
+
             long bytes;
 
             ListCase(String name, String path, String accept, int rounds) {
@@ -713,16 +727,22 @@ public final class ApiServerBenchmark {
                 this.path = path;
                 this.accept = accept;
                 this.nanos = new long[rounds];
+                this.cpu = new long[rounds];
+                this.alloc = new long[rounds];
             }
 
             void run(int round, int size) throws Exception {
                 long t0 = System.nanoTime();
+                long c0 = processCpuNanos();
+                long a0 = allocatedBytes();
                 HttpResponse<byte[]> r = http.send(
                         HttpRequest.newBuilder(URI.create(api.url() + path))
                                 .header("Accept", accept)
                                 .build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 nanos[round] = System.nanoTime() - t0;
+                cpu[round] = processCpuNanos() - c0;
+                alloc[round] = allocatedBytes() - a0;
                 bytes = r.body().length;
                 if (r.statusCode() != 200) {
                     throw new IllegalStateException(name + ": " + r.statusCode());
@@ -743,6 +763,26 @@ public final class ApiServerBenchmark {
             }
         }
 
+        /**
+         * This JVM's CPU time: the API server, the raw range's client and the HTTP client all run
+         * in it, so a list's CPU is the server's and client's together (the raw range's: jetcd's).
+         */
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean)
+                            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
+        /** Heap bytes allocated so far by this JVM's live threads (the server's workers and event loops persist). */
+        private static long allocatedBytes() {
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long sum = 0;
+            for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+                sum += Math.max(0, b);
+            }
+            return sum;
+        }
+
         /** The pods watch cache's size, from the API server's metrics. */
         double cachedPods() {
             for (String l : api.get("/metrics").body().split("\n")) {
@@ -751,6 +791,11 @@ public final class ApiServerBenchmark {
                 }
             }
             return 0;
+        }
+
+        /** The mean after the warm-up round: the CPU clock ticks in 10 ms, a list's CPU is a few of them. */
+        private static double mean(long[] a) {
+            return Arrays.stream(a, 1, a.length).sum() / (a.length - 1) / 1e6;
         }
 
         private static double med(long[] a) {
