@@ -137,6 +137,17 @@ class PodLifecycleTest {
     }
 
     @Test
+    void activeDeadlineFailsThePodWithDeadlineExceeded() {
+        Pod.Builder p = pod("deadline", NODE, "Always", sh("main", "sleep 600"));
+        p.getSpecBuilder().setActiveDeadlineSeconds(20); // 2 s at --time-scale 10
+        h.create(p);
+        Pod failed = h.awaitPhase("deadline", "Failed", T);
+        assertThat(failed.getStatus().getReason()).isEqualTo("DeadlineExceeded");
+        assertThat(failed.getStatus().getMessage())
+                .isEqualTo("Pod was active on the node longer than the specified deadline");
+    }
+
+    @Test
     void pendingWhileImagePullsThenRunning() {
         h.create(pod("slow-pull", NODE, "Always", container("app", "registry.example/app:1"))
                 .setMetadata(io.kubelite.api.ObjectMeta.newBuilder()

@@ -2,6 +2,8 @@ package io.kubelite.kubelet.network;
 
 import io.kubelite.api.HostAlias;
 import io.kubelite.api.Pod;
+import io.kubelite.kubelet.shell.SimulatedFilesystem;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The kubelet-managed {@code /etc/hosts} of a pod's containers, as {@code kubelet_pods.go}'s
@@ -53,6 +55,41 @@ public final class PodHostsFile {
         }
         aliases(pod, b);
         return b.toString();
+    }
+
+    /** What every ordinary pod's file starts with, before its own line. */
+    private static final String COMMON_HEAD = HEADER
+            + "127.0.0.1\tlocalhost\n"
+            + "::1\tlocalhost ip6-localhost ip6-loopback\n"
+            + "fe00::0\tip6-localnet\n"
+            + "fe00::0\tip6-mcastprefix\n"
+            + "fe00::1\tip6-allnodes\n"
+            + "fe00::2\tip6-allrouters\n";
+
+    /**
+     * The pod's file as {@link #forPod} writes it, made on each read: for the usual pod (an IP,
+     * no hostNetwork, subdomain or hostAliases) from the pod's IP and hostname alone, which the
+     * simulator holds anyway, instead of ~250 bytes per container; other pods' files are made
+     * now and kept.
+     */
+    public static SimulatedFilesystem.GeneratedFile generated(
+            Pod pod, String podIp, String clusterDomain, String nodeName, String nodeIp) {
+        if (pod.getSpec().getHostNetwork()
+                || podIp.isEmpty()
+                || !pod.getSpec().getSubdomain().isEmpty()
+                || pod.getSpec().getHostAliasesCount() > 0) {
+            byte[] fixed = forPod(pod, podIp, clusterDomain, nodeName, nodeIp).getBytes(StandardCharsets.UTF_8);
+            return fixed::clone;
+        }
+        return new PodLine(podIp, hostname(pod));
+    }
+
+    /** The common head and {@code IP<TAB>hostname}. */
+    private record PodLine(String podIp, String hostname) implements SimulatedFilesystem.GeneratedFile {
+        @Override
+        public byte[] bytes() {
+            return (COMMON_HEAD + podIp + '\t' + hostname + '\n').getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     private static void aliases(Pod pod, StringBuilder b) {

@@ -127,7 +127,7 @@ public final class SimNetwork implements PodTraffic, AutoCloseable {
                     fs.writeShared("/etc/resolv.conf", resolvConfs.file(dns));
                 }
                 if (!fs.exists("/etc/hosts")) {
-                    fs.write("/etc/hosts", PodHostsFile.forPod(pod, podIp, clusterDomain, name, nodeIp), false);
+                    fs.writeGenerated("/etc/hosts", PodHostsFile.generated(pod, podIp, clusterDomain, name, nodeIp));
                 }
                 SimulatedServer.of(c.spec()).seed(fs);
                 var m = pod.getMetadata();

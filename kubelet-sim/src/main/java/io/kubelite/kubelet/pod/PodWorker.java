@@ -57,8 +57,13 @@ public final class PodWorker {
     private final ContainerLauncher launcher;
     private final LifecycleHooks hooks;
     private final PodTermination termination;
-    private final ActiveDeadline deadline;
-    private final LocalStorageEviction storage;
+    /** What the worker's parts see of it; kept to make the parts below when first needed. */
+    private final PodContext context;
+    /** Null until the pod sets activeDeadlineSeconds: most pods never need one (memory per pod). */
+    private ActiveDeadline deadline;
+    /** Null until the pod sets a local-storage limit: most pods never need one (memory per pod). */
+    private LocalStorageEviction storage;
+
     private final PodVolumes volumes;
     /** The next retry of a volume set-up that failed, or the next volume sync of a running pod. */
     private Timers.Cancellable volumeTimer = Timers.Cancellable.NONE;
@@ -102,6 +107,7 @@ public final class PodWorker {
                 new VolumeContents(host.config(), host.projectedTokens()),
                 new ClaimVolumes(host.config()));
         PodContext context = new Context();
+        this.context = context;
         this.hooks = new LifecycleHooks(context, timers, scale);
         this.launcher = new ContainerLauncher(
                 context,
@@ -114,8 +120,6 @@ public final class PodWorker {
                 volumes,
                 host.networking());
         this.termination = new PodTermination(context, containers);
-        this.deadline = new ActiveDeadline(context, timers, scale);
-        this.storage = new LocalStorageEviction(context, timers, scale);
         this.firstSeenMillis = timers.nowMillis();
         this.status = messages.share(computeStatus(List.of(), firstSeenMillis));
     }
@@ -203,7 +207,7 @@ public final class PodWorker {
             s.state =
                     ContainerStates.waiting(containers.init().isEmpty() ? "ContainerCreating" : "PodInitializing", "");
         }
-        deadline.start(startTime, this::deadlineExceeded);
+        startDeadline(startTime);
         if (pod.getMetadata().hasDeletionTimestamp()) {
             finalizeDeletion();
             return;
@@ -249,8 +253,7 @@ public final class PodWorker {
             return false;
         }
         stage = PodStage.GONE;
-        deadline.cancel();
-        storage.cancel();
+        cancelDeadlineAndStorage();
         volumeTimer.cancel();
         for (Slot s : containers.all()) {
             s.cancelPending();
@@ -358,8 +361,7 @@ public final class PodWorker {
     private void finish(String terminal) {
         terminalPhase = terminal;
         stage = PodStage.FINISHED;
-        deadline.cancel();
-        storage.cancel();
+        cancelDeadlineAndStorage();
         volumeTimer.cancel();
         for (Slot s : containers.all()) {
             s.quiesce();
@@ -380,7 +382,33 @@ public final class PodWorker {
     }
 
     private void watchLocalStorage() {
+        if (storage == null) {
+            if (!LocalStorageLimits.appliesTo(pod)) {
+                return; // LocalStorageEviction.start would do nothing
+            }
+            storage = new LocalStorageEviction(context, timers, scale);
+        }
         storage.start(volumes::usedBytes, this::containerStorageBytes, this::evicted);
+    }
+
+    /** The pod's active deadline from {@code startTime}, if it sets one. */
+    private void startDeadline(long startTime) {
+        if (deadline == null) {
+            if (!pod.getSpec().hasActiveDeadlineSeconds()) {
+                return; // ActiveDeadline.start would do nothing
+            }
+            deadline = new ActiveDeadline(context, timers, scale);
+        }
+        deadline.start(startTime, this::deadlineExceeded);
+    }
+
+    private void cancelDeadlineAndStorage() {
+        if (deadline != null) {
+            deadline.cancel();
+        }
+        if (storage != null) {
+            storage.cancel();
+        }
     }
 
     /** A container's writable layer and its log: what its ephemeral-storage limit counts. */
@@ -430,8 +458,7 @@ public final class PodWorker {
             return;
         }
         stage = PodStage.TERMINATING;
-        deadline.cancel();
-        storage.cancel();
+        cancelDeadlineAndStorage();
         termination.stopContainers();
         checkTerminationDone();
         changed();
@@ -487,7 +514,7 @@ public final class PodWorker {
             return;
         }
         holdsResources = true;
-        deadline.start(startTime, this::deadlineExceeded);
+        startDeadline(startTime);
         if (pod.getMetadata().hasDeletionTimestamp()) {
             // the previous process was stopping it: containers are gone with it
             finalizeDeletion();

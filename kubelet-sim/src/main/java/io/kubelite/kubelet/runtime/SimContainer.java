@@ -108,7 +108,8 @@ public final class SimContainer {
         this.scripts = scripts;
         this.startedAt = startedAt;
         this.stdin = spec.getStdin() ? new StdinQueue() : null;
-        fs.write("/etc/hostname", hostname + "\n", false);
+        // made on read from the hostname this container keeps anyway: no array per container
+        fs.writeGenerated("/etc/hostname", () -> (hostname + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     public String id() {

@@ -45,9 +45,21 @@ public final class SimulatedFilesystem {
     /** Shared, immutable: most containers never create or remove a directory. */
     private static final Set<String> INITIAL = Collections.unmodifiableSet(new TreeSet<>(INITIAL_DIRS));
 
-    private final Map<String, byte[]> files = new TreeMap<>();
+    /** Path → content: a {@code byte[]}, or the {@link GeneratedFile} that makes it on each read. */
+    private final Map<String, Object> files = new TreeMap<>();
     /** The content of every empty file: an empty array is never written into. */
     private static final byte[] EMPTY = new byte[0];
+    /**
+     * A file's content made when it is read, from what its owner holds anyway (a pod's IP and
+     * name): kubelet-sim keeps the files the kubelet writes into every container (/etc/hosts,
+     * /etc/hostname) this way rather than as one array per container. Must return equal bytes on
+     * every call; the caller may keep or change the array returned.
+     */
+    @FunctionalInterface
+    public interface GeneratedFile {
+        byte[] bytes();
+    }
+
     /** Only {@code /}: a volume's tree starts with it. */
     private static final Set<String> ROOT_ONLY = Set.of("/");
 
@@ -68,6 +80,16 @@ public final class SimulatedFilesystem {
 
     public SimulatedFilesystem() {
         files.put("/etc/hostname", EMPTY);
+    }
+
+    /** This tree's own file at {@code path} (mounts not consulted), a generated one made now; null if none. */
+    private byte[] own(String path) {
+        return content(files.get(path));
+    }
+
+    /** A value of {@link #files} as bytes: the stored array itself, or freshly made. */
+    private static byte[] content(Object value) {
+        return value instanceof GeneratedFile g ? g.bytes() : (byte[]) value;
     }
 
     private SimulatedFilesystem(boolean bare) {
@@ -135,8 +157,8 @@ public final class SimulatedFilesystem {
     /** The bytes this tree's own files hold (mounted volumes not included): what du counts. */
     public synchronized long usedBytes() {
         long n = 0;
-        for (byte[] b : files.values()) {
-            n += b.length;
+        for (Object v : files.values()) {
+            n += content(v).length;
         }
         return n;
     }
@@ -150,7 +172,7 @@ public final class SimulatedFilesystem {
     public synchronized SimulatedFilesystem snapshot() {
         SimulatedFilesystem copy = empty();
         copy.dirs = dirs.copy();
-        files.forEach((k, v) -> copy.files.put(k, v.clone()));
+        files.forEach((k, v) -> copy.files.put(k, v instanceof GeneratedFile g ? g.bytes() : ((byte[]) v).clone()));
         return copy;
     }
 
@@ -225,7 +247,7 @@ public final class SimulatedFilesystem {
         if (m != null) {
             return m.volume().read(inVolume(m, path));
         }
-        byte[] b = files.get(path);
+        byte[] b = own(path);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
@@ -235,8 +257,11 @@ public final class SimulatedFilesystem {
         if (m != null) {
             return m.volume().readBytes(inVolume(m, path));
         }
-        byte[] b = files.get(path);
-        return b == null ? null : b.clone();
+        Object v = files.get(path);
+        if (v instanceof GeneratedFile g) {
+            return g.bytes(); // made for this call: no copy needed
+        }
+        return v == null ? null : ((byte[]) v).clone();
     }
 
     /** The file's size in bytes, or -1 if it is not a regular file. */
@@ -245,7 +270,7 @@ public final class SimulatedFilesystem {
         if (m != null) {
             return m.volume().size(inVolume(m, path));
         }
-        byte[] b = files.get(path);
+        byte[] b = own(path);
         return b == null ? -1 : b.length;
     }
 
@@ -272,6 +297,33 @@ public final class SimulatedFilesystem {
         return write(path, content, false, true);
     }
 
+    /**
+     * Makes {@code path} a file of this tree whose content {@code maker} produces on each read, as
+     * long as nothing writes over it (a write or append stores the bytes from then on). Written
+     * through a mount, the bytes are made once and stored there. False where {@link #writeBytes}
+     * would fail.
+     */
+    public synchronized boolean writeGenerated(String path, GeneratedFile maker) {
+        Mount m = mountOf(path);
+        if (m != null) {
+            return !m.readOnly() && m.volume().writeShared(inVolume(m, path), maker.bytes());
+        }
+        if (dirs.contains(path) || rootReadOnlyAt(path)) {
+            return false;
+        }
+        if (!files.containsKey(path) && files.size() >= MAX_FILES) {
+            return false;
+        }
+        byte[] existing = own(path);
+        if (limitBytes > 0
+                && usedBytes() - (existing == null ? 0 : existing.length) + maker.bytes().length > limitBytes) {
+            return false;
+        }
+        files.put(path.intern(), maker);
+        addParents(path);
+        return true;
+    }
+
     private boolean write(String path, byte[] content, boolean append, boolean shared) {
         Mount m = mountOf(path);
         if (m != null) {
@@ -286,7 +338,8 @@ public final class SimulatedFilesystem {
         if (!files.containsKey(path) && files.size() >= MAX_FILES) {
             return false;
         }
-        byte[] old = append ? files.getOrDefault(path, new byte[0]) : new byte[0];
+        byte[] existing = own(path);
+        byte[] old = append && existing != null ? existing : new byte[0];
         byte[] v;
         if (content.length == 0 && old.length == 0) {
             v = EMPTY; // touched files (many per node): one array for all
@@ -299,7 +352,7 @@ public final class SimulatedFilesystem {
         if (v.length > MAX_FILE_BYTES) {
             v = Arrays.copyOfRange(v, v.length - MAX_FILE_BYTES, v.length);
         }
-        if (limitBytes > 0 && usedBytes() - files.getOrDefault(path, new byte[0]).length + v.length > limitBytes) {
+        if (limitBytes > 0 && usedBytes() - (existing == null ? 0 : existing.length) + v.length > limitBytes) {
             return false; // ENOSPC, as a full tmpfs answers
         }
         // interned: the same paths are written in many containers (a touched /tmp/x, /etc/hosts)

@@ -6,6 +6,8 @@ import io.kubelite.api.HostAlias;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The kubelet-managed /etc/hosts, against kubelet_pods_test.go's TestManagedHostsFileContent. */
@@ -74,5 +76,25 @@ class PodHostsFileTest {
                 .setMetadata(ObjectMeta.newBuilder().setName(name).setNamespace("x"))
                 .build();
         assertThat(PodHostsFile.hostname(p)).isEqualTo("a".repeat(62));
+    }
+
+    @Test
+    void theFileMadeOnReadIsTheWrittenOne() {
+        List<PodSpec.Builder> specs = List.of(
+                PodSpec.newBuilder(),
+                PodSpec.newBuilder().setHostname("db").setSubdomain("peers"),
+                PodSpec.newBuilder().setHostNetwork(true),
+                PodSpec.newBuilder()
+                        .addHostAliases(HostAlias.newBuilder().setIp("1.2.3.4").addHostnames("foo")));
+        for (PodSpec.Builder spec : specs) {
+            for (String ip : List.of("10.244.0.5", "")) {
+                String written = PodHostsFile.forPod(pod(spec), ip, "cluster.local", "node-1", "10.0.0.9");
+                var made = PodHostsFile.generated(pod(spec), ip, "cluster.local", "node-1", "10.0.0.9");
+                assertThat(new String(made.bytes(), StandardCharsets.UTF_8))
+                        .as("spec %s, ip '%s'", spec, ip)
+                        .isEqualTo(written);
+                assertThat(made.bytes()).as("made again").isEqualTo(made.bytes());
+            }
+        }
     }
 }
