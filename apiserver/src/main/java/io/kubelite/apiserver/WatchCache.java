@@ -130,7 +130,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
                 new Feeder());
         // equal parts of the cached objects (a ReplicaSet's pods, an object's versions) as one instance
         SharedSubtrees shared = new SharedSubtrees();
-        reflector.setTransform((previous, incoming) -> shared.share(incoming));
+        reflector.setTransform((previous, incoming) -> shared.share(incoming, previous));
     }
 
     public Resource<T> resource() {

@@ -65,5 +65,16 @@ class SharedSubtreesTest {
                 .build());
         assertThat(a3.getSpec()).isSameAs(a2.getSpec());
         assertThat(a3.getMetadata().getResourceVersion()).isEqualTo("6");
+        // given the version it replaces, an unchanged part is that version's instance, a changed
+        // part is still shared with the other objects
+        Pod a4in = a.toBuilder()
+                .setMetadata(a.getMetadata().toBuilder().setResourceVersion("7"))
+                .setStatus(c.getStatus())
+                .build();
+        Pod a4 = shared.share(a4in, a3);
+        assertThat(a4).isEqualTo(a4in);
+        assertThat(a4.getSpec()).isSameAs(a3.getSpec());
+        assertThat(a4.getMetadata().getManagedFields(0))
+                .isSameAs(a2.getMetadata().getManagedFields(0));
     }
 }
