@@ -15,6 +15,16 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PodHostsFile {
     static final String HEADER = "# Kubernetes-managed hosts file.\n";
+
+    /** What every ordinary pod's file starts with, before its own line. */
+    private static final String COMMON_HEAD = HEADER
+            + "127.0.0.1\tlocalhost\n"
+            + "::1\tlocalhost ip6-localhost ip6-loopback\n"
+            + "fe00::0\tip6-localnet\n"
+            + "fe00::0\tip6-mcastprefix\n"
+            + "fe00::1\tip6-allnodes\n"
+            + "fe00::2\tip6-allrouters\n";
+
     private static final int MAX_HOSTNAME = 63;
 
     private PodHostsFile() {}
@@ -29,13 +39,7 @@ public final class PodHostsFile {
             aliases(pod, b);
             return b.toString();
         }
-        b.append(HEADER);
-        b.append("127.0.0.1\tlocalhost\n");
-        b.append("::1\tlocalhost ip6-localhost ip6-loopback\n");
-        b.append("fe00::0\tip6-localnet\n");
-        b.append("fe00::0\tip6-mcastprefix\n");
-        b.append("fe00::1\tip6-allnodes\n");
-        b.append("fe00::2\tip6-allrouters\n");
+        b.append(COMMON_HEAD);
         String hostname = hostname(pod);
         String subdomain = pod.getSpec().getSubdomain();
         if (!podIp.isEmpty()) {
@@ -56,15 +60,6 @@ public final class PodHostsFile {
         aliases(pod, b);
         return b.toString();
     }
-
-    /** What every ordinary pod's file starts with, before its own line. */
-    private static final String COMMON_HEAD = HEADER
-            + "127.0.0.1\tlocalhost\n"
-            + "::1\tlocalhost ip6-localhost ip6-loopback\n"
-            + "fe00::0\tip6-localnet\n"
-            + "fe00::0\tip6-mcastprefix\n"
-            + "fe00::1\tip6-allnodes\n"
-            + "fe00::2\tip6-allrouters\n";
 
     /**
      * The pod's file as {@link #forPod} writes it, made on each read: for the usual pod (an IP,
