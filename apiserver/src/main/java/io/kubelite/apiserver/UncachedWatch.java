@@ -1,7 +1,6 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
-import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.CorruptException;
 import io.kubelite.store.ExpiredException;
@@ -118,12 +117,7 @@ final class UncachedWatch<T extends Message> implements AutoCloseable {
                 return;
             }
             if (e.type() == WatchEvent.Type.DELETED) {
-                ObjectMeta m = resource.meta(o);
-                o = resource.withMeta(
-                        o,
-                        m.toBuilder()
-                                .setResourceVersion(Long.toString(e.revision()))
-                                .build());
+                o = resource.withResourceVersion(o, e.revision());
             }
             sink.change(new WatchChange<>(resource, e.type(), o, e.previous(), e.revision(), Codec.typed(resource, o)));
         }

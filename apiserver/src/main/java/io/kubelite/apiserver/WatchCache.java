@@ -1,7 +1,6 @@
 package io.kubelite.apiserver;
 
 import com.google.protobuf.Message;
-import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.Resource;
 import io.kubelite.kinds.core.event.EventKind;
 import io.kubelite.store.ObjectStore;
@@ -307,12 +306,6 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         }
     }
 
-    private T withRevision(T o, long rev) {
-        ObjectMeta m = resource.meta(o);
-        return resource.withMeta(
-                o, m.toBuilder().setResourceVersion(Long.toString(rev)).build());
-    }
-
     /**
      * Applies the reflector's changes to the items and the history, and hands them to the
      * sinks. JSON is encoded before taking the lock, so readers never wait for it; this is
@@ -366,7 +359,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         /** The change to record and send (a delete carries its own revision) and, unless a delete, the new entry. */
         private Encoded<T> encode(Delta<T> d) {
             if (d.type() == WatchEvent.Type.DELETED) {
-                T last = withRevision(d.object(), d.revision());
+                T last = resource.withResourceVersion(d.object(), d.revision());
                 return new Encoded<>(
                         d.key(),
                         new WatchChange<>(

@@ -142,6 +142,15 @@ public final class Resource<T extends Message> {
         return (T) obj.toBuilder().setField(metadataField, meta).build();
     }
 
+    /** {@code obj} with metadata.resourceVersion set to {@code revision} (the etcd revision of its state). */
+    public T withResourceVersion(T obj, long revision) {
+        return withMeta(
+                obj,
+                meta(obj).toBuilder()
+                        .setResourceVersion(Long.toString(revision))
+                        .build());
+    }
+
     /** Sets apiVersion and kind, as every object handed to a caller carries them. */
     @SuppressWarnings("unchecked")
     public T withTypeMeta(T obj) {

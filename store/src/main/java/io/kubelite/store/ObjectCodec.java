@@ -9,7 +9,6 @@ import io.kubelite.api.ApiJson;
 import io.kubelite.api.ApiJsonException;
 import io.kubelite.api.CustomObject;
 import io.kubelite.api.Envelope;
-import io.kubelite.api.ObjectMeta;
 import io.kubelite.kinds.Kinds;
 import io.kubelite.kinds.Resource;
 import java.util.Arrays;
@@ -190,11 +189,7 @@ public final class ObjectCodec {
             throw new CorruptException(
                     key, "value at " + key + " cannot be decoded as " + r.kind() + ": " + e.getMessage(), e);
         }
-        ObjectMeta m = r.meta(obj);
-        T withRv = r.withMeta(
-                obj,
-                m.toBuilder().setResourceVersion(Long.toString(modRevision)).build());
-        return r.withTypeMeta(withRv);
+        return r.withTypeMeta(r.withResourceVersion(obj, modRevision));
     }
 
     private static String storageVersionProblem(String key, Envelope env) {

@@ -626,9 +626,7 @@ public final class ObjectStore<T extends Message> {
     }
 
     private T withRevision(T obj, long revision) {
-        ObjectMeta m = resource.meta(obj);
-        return resource.withTypeMeta(resource.withMeta(
-                obj, m.toBuilder().setResourceVersion(Long.toString(revision)).build()));
+        return resource.withTypeMeta(resource.withResourceVersion(obj, revision));
     }
 
     private static Timestamp nowSeconds() {
