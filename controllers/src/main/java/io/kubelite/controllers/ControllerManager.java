@@ -32,6 +32,7 @@ import io.kubelite.store.queue.WorkQueueMetrics;
 import io.kubelite.store.reflector.ListerWatchers;
 import io.kubelite.store.runtime.Component;
 import io.kubelite.store.runtime.ComponentContext;
+import io.kubelite.store.runtime.ConcurrentClose;
 import io.kubelite.store.runtime.RestClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -191,13 +192,8 @@ public final class ControllerManager implements Component {
 
         void stop() {
             stopped = true;
-            for (Controller c : controllers) {
-                try {
-                    c.close();
-                } catch (RuntimeException e) {
-                    LOG.warn("controller {} failed to close: {}", c.name(), e.toString());
-                }
-            }
+            // all at once: each close may wait for an in-flight sync, and the next term waits for this
+            ConcurrentClose.closeAll(controllers, Controller::name);
             informers.close();
         }
     }

@@ -59,6 +59,17 @@ class FailoverProcessTest {
         return pb.start();
     }
 
+    /** What the polls compare, printed as seen when one times out. */
+    private record PodsAndCidrs(int pods, long cidrs) {}
+
+    private static PodsAndCidrs podsAndCidrs(Informer<Pod> pods, Informer<Node> nodes) {
+        return new PodsAndCidrs(
+                pods.list().size(),
+                nodes.list().stream()
+                        .filter(n -> !n.getSpec().getPodCidr().isEmpty())
+                        .count());
+    }
+
     private static String holder(Store store) {
         try {
             Lease l = ControllerManagerUnderTest.join(
@@ -111,14 +122,10 @@ class FailoverProcessTest {
                         store.of(NodeKind.RESOURCE).create(ControllerManagerUnderTest.readyNode("ha-" + i, Map.of())));
             }
             Poll.until(
-                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(60),
                     "20 pods and 20 CIDRs from the first leader",
-                    () -> pods.list().size() == 20
-                            && nodes.list().stream()
-                                            .filter(n ->
-                                                    !n.getSpec().getPodCidr().isEmpty())
-                                            .count()
-                                    == 20);
+                    () -> podsAndCidrs(pods, nodes),
+                    seen -> seen.equals(new PodsAndCidrs(20, 20)));
 
             procs.get(leader).destroyForcibly().waitFor();
             ControllerManagerUnderTest.join(store.of(ReplicaSetKind.RESOURCE)
@@ -134,14 +141,10 @@ class FailoverProcessTest {
             }
             Poll.until(Duration.ofSeconds(30), "the standby leads", () -> standby.equals(holder(store)));
             Poll.until(
-                    Duration.ofSeconds(30),
+                    Duration.ofSeconds(60),
                     "40 pods and 40 CIDRs",
-                    () -> pods.list().size() == 40
-                            && nodes.list().stream()
-                                            .filter(n ->
-                                                    !n.getSpec().getPodCidr().isEmpty())
-                                            .count()
-                                    == 40);
+                    () -> podsAndCidrs(pods, nodes),
+                    seen -> seen.equals(new PodsAndCidrs(40, 40)));
             Poll.holds(
                     Duration.ofSeconds(2),
                     "40 pods, no late create",
@@ -155,6 +158,14 @@ class FailoverProcessTest {
                         .isTrue();
             }
             assertThat(Files.readString(dir.resolve(standby + ".log"))).contains("started leading");
+        } catch (AssertionError failed) {
+            // the logs go with the temp dir: their ends go with the failure
+            for (String name : procs.keySet()) {
+                List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
+                failed.addSuppressed(new AssertionError(name + ".log, last lines:\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()))));
+            }
+            throw failed;
         } finally {
             pods.close();
             nodes.close();

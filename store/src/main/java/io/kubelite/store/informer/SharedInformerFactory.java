@@ -3,6 +3,7 @@ package io.kubelite.store.informer;
 import com.google.protobuf.Message;
 import io.kubelite.kinds.Resource;
 import io.kubelite.store.reflector.ListerWatchers;
+import io.kubelite.store.runtime.ConcurrentClose;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,6 +108,7 @@ public final class SharedInformerFactory implements AutoCloseable {
             all = new ArrayList<>();
             informers.values().forEach(s -> all.add(0, s.informer()));
         }
-        all.forEach(Informer::close);
+        // all at once: each may wait seconds for its watch's and handlers' threads
+        ConcurrentClose.closeAll(all, i -> i.resource().plural());
     }
 }
