@@ -111,7 +111,7 @@ public final class Scheduler implements AutoCloseable {
                 informers.get(PersistentVolumeClaimKind.RESOURCE),
                 informers.get(PersistentVolumeKind.RESOURCE),
                 informers.get(StorageClassKind.RESOURCE));
-        this.parallelizer = Parallelizer.of(Runtime.getRuntime().availableProcessors());
+        this.parallelizer = Parallelizer.of(config.effectiveParallelism());
         this.framework = InTreePlugins.defaultProfile()
                 .build(InTreePlugins.registry(storage, cache.spreadCounts()), config.percentageOfNodesToScore())
                 .parallelizer(parallelizer);
@@ -172,7 +172,12 @@ public final class Scheduler implements AutoCloseable {
             loop = new Thread(() -> run(fenced), "scheduler-loop");
             loop.setDaemon(true);
             loop.start();
-            LOG.info("scheduler {} ({}) started scheduling as {}", config.schedulerName(), config.identity(), fence);
+            LOG.info(
+                    "scheduler {} ({}) started scheduling as {}, parallelism {}",
+                    config.schedulerName(),
+                    config.identity(),
+                    fence,
+                    parallelizer.parallelism());
         }
     }
 

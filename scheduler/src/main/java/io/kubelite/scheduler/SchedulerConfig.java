@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param percentageOfNodesToScore kube's {@code percentageOfNodesToScore}: stop filtering
  *                         once this share of the nodes (at least 100) is found feasible;
  *                         0 = adaptive (50% minus 1% per 125 nodes, at least 5%), 100 = all
+ * @param parallelism      kube's {@code parallelism}: threads that filter and score one pod's
+ *                         nodes (the scheduling thread counts as one); 0 = {@link #defaultParallelism}
  */
 public record SchedulerConfig(
         String schedulerName,
@@ -22,7 +24,8 @@ public record SchedulerConfig(
         Duration initialBackoff,
         Duration maxBackoff,
         int maxInFlightBinds,
-        int percentageOfNodesToScore) {
+        int percentageOfNodesToScore,
+        int parallelism) {
     public static final String DEFAULT_SCHEDULER_NAME = "default-scheduler";
 
     public SchedulerConfig {
@@ -37,16 +40,53 @@ public record SchedulerConfig(
         if (percentageOfNodesToScore < 0 || percentageOfNodesToScore > 100) {
             throw new IllegalArgumentException("percentageOfNodesToScore must be within 0..100");
         }
+        if (parallelism < 0) {
+            throw new IllegalArgumentException("parallelism must be 0 (default) or more");
+        }
+    }
+
+    /** With the default {@link #parallelism} for this machine. */
+    public SchedulerConfig(
+            String schedulerName,
+            String identity,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            int maxInFlightBinds,
+            int percentageOfNodesToScore) {
+        this(schedulerName, identity, initialBackoff, maxBackoff, maxInFlightBinds, percentageOfNodesToScore, 0);
     }
 
     /** With kube's adaptive percentage of nodes to score (0). */
     public SchedulerConfig(
             String schedulerName, String identity, Duration initialBackoff, Duration maxBackoff, int maxInFlightBinds) {
-        this(schedulerName, identity, initialBackoff, maxBackoff, maxInFlightBinds, 0);
+        this(schedulerName, identity, initialBackoff, maxBackoff, maxInFlightBinds, 0, 0);
     }
 
-    /** kube-scheduler's defaults: 1 s → 10 s back-off; up to 512 binds in flight; adaptive node sampling. */
+    /** The parallelism in effect: {@link #parallelism()}, or {@link #defaultParallelism} when that is 0. */
+    public int effectiveParallelism() {
+        return parallelism > 0
+                ? parallelism
+                : defaultParallelism(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * One thread per core from three cores up; on one or two cores, the scheduling thread alone.
+     * On two cores a helper thread saved no time and cost CPU: the scheduler shares those
+     * cores with its own binding pipeline (gRPC, the pod informer) and, in a small cluster,
+     * etcd, so a cycle split in two waits for a core anyway, and handing out a few hundred
+     * nodes per pod to a second thread cost a fifth of the scheduler's CPU per pod
+     * (docs/benchmarks.md, scheduler fifth round). kube-scheduler defaults to 16 whatever the
+     * machine; its scale tests run on many more cores.
+     */
+    static int defaultParallelism(int cores) {
+        return cores <= 2 ? 1 : cores;
+    }
+
+    /**
+     * kube-scheduler's defaults: 1 s → 10 s back-off; up to 512 binds in flight; adaptive node
+     * sampling; this machine's default parallelism.
+     */
     public static SchedulerConfig defaults(String schedulerName, String identity) {
-        return new SchedulerConfig(schedulerName, identity, Duration.ofSeconds(1), Duration.ofSeconds(10), 512, 0);
+        return new SchedulerConfig(schedulerName, identity, Duration.ofSeconds(1), Duration.ofSeconds(10), 512, 0, 0);
     }
 }

@@ -64,6 +64,14 @@ public final class SchedulerMain implements Callable<Integer> {
                     + "at least 5%), 100 = score every feasible node (default: ${DEFAULT-VALUE}).")
     int percentageOfNodesToScore = 0;
 
+    @Option(
+            names = "--parallelism",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Threads that filter and score one pod's nodes, as kube-scheduler's parallelism; "
+                    + "0 = one per core from three cores up, else 1 (default: ${DEFAULT-VALUE}).")
+    int parallelism = 0;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new SchedulerMain()).execute(args));
     }
@@ -86,8 +94,18 @@ public final class SchedulerMain implements Callable<Integer> {
             System.err.println("kubelite scheduler: --percentage-of-nodes-to-score must be within 0..100");
             return 2;
         }
+        if (parallelism < 0) {
+            System.err.println("kubelite scheduler: --parallelism must be 0 (default) or more");
+            return 2;
+        }
         SchedulerComponent component = new SchedulerComponent(id -> new SchedulerConfig(
-                schedulerName, id, podInitialBackoff, podMaxBackoff, maxInFlightBinds, percentageOfNodesToScore));
+                schedulerName,
+                id,
+                podInitialBackoff,
+                podMaxBackoff,
+                maxInFlightBinds,
+                percentageOfNodesToScore,
+                parallelism));
         return new ComponentMain("scheduler", component, common, ElectorFactory.ETCD).run();
     }
 }

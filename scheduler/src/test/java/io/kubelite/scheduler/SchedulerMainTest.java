@@ -30,12 +30,15 @@ class SchedulerMainTest {
                         "--pod-max-backoff",
                         "1m",
                         "--max-inflight-binds",
-                        "8");
+                        "8",
+                        "--parallelism",
+                        "4");
         assertThat(m.common.leaderElect()).isFalse();
         assertThat(m.schedulerName).isEqualTo("my-scheduler");
         assertThat(m.podInitialBackoff).isEqualTo(Duration.ofMillis(500));
         assertThat(m.podMaxBackoff).isEqualTo(Duration.ofMinutes(1));
         assertThat(m.maxInFlightBinds).isEqualTo(8);
+        assertThat(m.parallelism).isEqualTo(4);
     }
 
     @Test
@@ -49,5 +52,7 @@ class SchedulerMainTest {
         int code =
                 new CommandLine(new SchedulerMain()).execute("--pod-initial-backoff", "10s", "--pod-max-backoff", "1s");
         assertThat(code).isEqualTo(2);
+        assertThat(new CommandLine(new SchedulerMain()).execute("--parallelism", "-1"))
+                .isEqualTo(2);
     }
 }

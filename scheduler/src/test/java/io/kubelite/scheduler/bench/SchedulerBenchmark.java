@@ -65,7 +65,8 @@ import java.util.function.IntFunction;
  * the JIT compiler.
  *
  * <p>Usage: {@code SchedulerBenchmark [--etcd-endpoints host:port] [--cases basic,spread]
- * [--nodes 1000,2000,5000] [--pods N] [--warmup-pods N] [--csv FILE]}. Without endpoints it starts a
+ * [--nodes 1000,2000,5000] [--pods N] [--warmup-pods N] [--parallelism N] [--csv FILE]}
+ * ({@code --parallelism}: the scheduler's, 0 for its default). Without endpoints it starts a
  * throwaway etcd ({@code etcd} on PATH or {@code ETCD_BIN}) on free loopback ports.
  * {@code --csv} writes {@code case,nodes,pods,pods_per_s,raw_txn_per_s,ratio,cpu_ms_per_pod}, one
  * line per run (docs/benchmarks/scheduler-throughput.csv).
@@ -107,6 +108,7 @@ public final class SchedulerBenchmark {
         List<Integer> nodeCounts = List.of(NODES);
         int podsOverride = 0;
         int warmupPods = 5_000;
+        int parallelism = 0;
         String csv = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -119,6 +121,7 @@ public final class SchedulerBenchmark {
                             .toList();
                 case "--pods" -> podsOverride = Integer.parseInt(args[++i]);
                 case "--warmup-pods" -> warmupPods = Integer.parseInt(args[++i]);
+                case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
                 case "--csv" -> csv = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -135,22 +138,23 @@ public final class SchedulerBenchmark {
         }
         try {
             System.out.printf(
-                    "scheduler benchmark: nproc=%d, etcd %s%s, nodes %s, cases %s, load average %s%n",
+                    "scheduler benchmark: nproc=%d, parallelism %d, etcd %s%s, nodes %s, cases %s, load average %s%n",
                     Runtime.getRuntime().availableProcessors(),
+                    config(parallelism).effectiveParallelism(),
                     endpoints,
                     started != null ? " (started by the benchmark, same machine)" : "",
                     nodeCounts,
                     cases,
                     loadAverage());
             if (warmupPods > 0) {
-                run(endpoints, "warmup", nodeCounts.get(0), warmupPods, false); // not recorded
+                run(endpoints, config(parallelism), "warmup", nodeCounts.get(0), warmupPods, false); // not recorded
             }
             List<Row> rows = new ArrayList<>();
             for (int nodes : nodeCounts) {
                 for (String c : cases) {
                     boolean spread = c.equals("spread");
                     int pods = podsOverride > 0 ? podsOverride : (spread ? 5 : 10) * nodes;
-                    rows.add(run(endpoints, c, nodes, pods, spread));
+                    rows.add(run(endpoints, config(parallelism), c, nodes, pods, spread));
                 }
             }
             if (csv != null) {
@@ -166,7 +170,21 @@ public final class SchedulerBenchmark {
         }
     }
 
-    private static Row run(String endpoints, String name, int nodeCount, int podCount, boolean spread)
+    /** kube-scheduler's defaults, with {@code parallelism} (0: the scheduler's default). */
+    private static SchedulerConfig config(int parallelism) {
+        SchedulerConfig d = SchedulerConfig.defaults("default-scheduler", "bench");
+        return new SchedulerConfig(
+                d.schedulerName(),
+                d.identity(),
+                d.initialBackoff(),
+                d.maxBackoff(),
+                d.maxInFlightBinds(),
+                d.percentageOfNodesToScore(),
+                parallelism);
+    }
+
+    private static Row run(
+            String endpoints, SchedulerConfig cfg, String name, int nodeCount, int podCount, boolean spread)
             throws Exception {
         String prefix = "/bench-" + name + "-" + Long.toHexString(System.nanoTime()) + "/registry";
         try (Etcd etcd =
@@ -188,7 +206,6 @@ public final class SchedulerBenchmark {
                     .getRevision();
             Fence fence = Fence.onKey(leaderKey, token);
 
-            SchedulerConfig cfg = SchedulerConfig.defaults("default-scheduler", "bench");
             // raw etcd: the bind's txn shape at the same concurrency, on fresh keys of the same
             // size, once before and once after the scheduler (the machine's load moves; the
             // mean of the two brackets the scheduler's run)
