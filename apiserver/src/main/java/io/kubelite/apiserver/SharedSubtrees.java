@@ -37,21 +37,20 @@ final class SharedSubtrees {
     }
 
     /**
-     * As {@link #share(Message)}, taking each top-level field that did not change from {@code
-     * previous} (the cached version this one replaces, already shared) as it is: most changes
-     * touch one part of an object (a pod's status, not its spec), and walking the unchanged parts
-     * again, field by field through protobuf's reflection, is what made this transform the
-     * slowest step of a watch event.
+     * As {@link #share(Message)}, taking each part that did not change from {@code previous} (the
+     * cached version this one replaces, already shared) as that version's instance, at every
+     * level: most changes touch one corner of an object (a pod's status phase, one condition, the
+     * resourceVersion), and walking the unchanged parts again, field by field through protobuf's
+     * reflection, and looking each up in the interners, is what made this transform the slowest
+     * step of a watch event. Comparing with the previous version is generated code ({@code
+     * equals}), and only what differs from it is walked and interned.
      */
     @SuppressWarnings("unchecked")
     <M extends Message> M share(M o, M previous) {
         return (M) children(o, previous);
     }
 
-    private Message children(Message m) {
-        return children(m, null);
-    }
-
+    /** {@code m} with its children shared; {@code previous}: the same-typed part it replaces, or null. */
     private Message children(Message m, Message previous) {
         Message.Builder b = null;
         for (Map.Entry<FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
@@ -61,53 +60,58 @@ final class SharedSubtrees {
                 continue;
             }
             Object v = f.getValue();
-            if (previous != null && k == JavaTypeKind.MESSAGE && !fd.isRepeated() && previous.hasField(fd)) {
-                Object was = previous.getField(fd);
-                if (was == v) {
-                    continue;
-                }
-                if (was.equals(v)) {
-                    if (b == null) {
-                        b = m.toBuilder();
-                    }
-                    b.setField(fd, was);
-                    continue;
-                }
-            }
+            Object was = previous != null
+                            && (fd.isRepeated() ? previous.getRepeatedFieldCount(fd) > 0 : previous.hasField(fd))
+                    ? previous.getField(fd)
+                    : null;
+            Object s;
             if (fd.isRepeated()) {
-                List<?> list = (List<?>) v;
-                List<Object> out = null;
-                for (int i = 0; i < list.size(); i++) {
-                    Object e = list.get(i);
-                    Object s = one(k, e);
-                    if (s != e) {
-                        if (out == null) {
-                            out = new ArrayList<>(list);
-                        }
-                        out.set(i, s);
-                    }
-                }
-                if (out != null) {
-                    if (b == null) {
-                        b = m.toBuilder();
-                    }
-                    b.setField(fd, out);
-                }
+                s = list(k, (List<?>) v, (List<?>) was);
             } else {
-                Object s = one(k, v);
-                if (s != v) {
-                    if (b == null) {
-                        b = m.toBuilder();
-                    }
-                    b.setField(fd, s);
+                s = one(k, v, was);
+            }
+            if (s != v) {
+                if (b == null) {
+                    b = m.toBuilder();
                 }
+                b.setField(fd, s);
             }
         }
         return b == null ? m : b.build();
     }
 
-    private Object one(JavaTypeKind k, Object v) {
-        return k == JavaTypeKind.MESSAGE ? messages.intern(children((Message) v)) : strings.intern((String) v);
+    /** The list with its elements shared, or {@code list} itself when none changed instance. */
+    private Object list(JavaTypeKind k, List<?> list, List<?> was) {
+        if (was != null && was != list && was.equals(list)) {
+            return was;
+        }
+        List<Object> out = null;
+        for (int i = 0; i < list.size(); i++) {
+            Object e = list.get(i);
+            Object s = one(k, e, was != null && i < was.size() ? was.get(i) : null);
+            if (s != e) {
+                if (out == null) {
+                    out = new ArrayList<>(list);
+                }
+                out.set(i, s);
+            }
+        }
+        return out == null ? list : out;
+    }
+
+    /** The shared instance of {@code v}: {@code was} when equal (already shared), else an interned one. */
+    private Object one(JavaTypeKind k, Object v, Object was) {
+        if (was == v) {
+            return v;
+        }
+        if (was != null && was.equals(v)) {
+            return was;
+        }
+        if (k == JavaTypeKind.MESSAGE) {
+            // a changed message: its unchanged children from the part it replaces, the rest interned
+            return messages.intern(children((Message) v, was instanceof Message w ? w : null));
+        }
+        return strings.intern((String) v);
     }
 
     private enum JavaTypeKind {
