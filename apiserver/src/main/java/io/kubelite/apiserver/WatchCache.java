@@ -139,9 +139,16 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
                 o -> true,
                 ExponentialBackoff.LIST_RETRY,
                 new Feeder());
-        // equal parts of the cached objects (a ReplicaSet's pods, an object's versions) as one instance
+        // equal parts of the cached objects (a ReplicaSet's pods, an object's versions) as one
+        // instance; a new object is compared with its last generateName sibling, as a changed one
+        // is with its previous version, so the parts they have in common cost one equals
         SharedSubtrees shared = new SharedSubtrees();
-        reflector.setTransform((previous, incoming) -> shared.share(incoming, previous));
+        GeneratedSiblings<T> siblings = new GeneratedSiblings<>(resource, 4096);
+        reflector.setTransform((previous, incoming) -> {
+            T out = shared.share(incoming, previous != null ? previous : siblings.of(incoming));
+            siblings.remember(out);
+            return out;
+        });
     }
 
     public Resource<T> resource() {
