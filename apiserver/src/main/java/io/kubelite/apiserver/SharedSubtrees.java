@@ -52,6 +52,11 @@ final class SharedSubtrees {
 
     /** {@code m} with its children shared; {@code previous}: the same-typed part it replaces, or null. */
     private Message children(Message m, Message previous) {
+        return previous == null ? walk(m) : fromPrevious(m, previous);
+    }
+
+    /** Without a previous version: each child shared, into a copy of {@code m} when any changes instance. */
+    private Message walk(Message m) {
         Message.Builder b = null;
         for (Map.Entry<FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
             FieldDescriptor fd = f.getKey();
@@ -60,16 +65,7 @@ final class SharedSubtrees {
                 continue;
             }
             Object v = f.getValue();
-            Object was = previous != null
-                            && (fd.isRepeated() ? previous.getRepeatedFieldCount(fd) > 0 : previous.hasField(fd))
-                    ? previous.getField(fd)
-                    : null;
-            Object s;
-            if (fd.isRepeated()) {
-                s = list(k, (List<?>) v, (List<?>) was);
-            } else {
-                s = one(k, v, was);
-            }
+            Object s = fd.isRepeated() ? list(k, (List<?>) v, null) : one(k, v, null);
             if (s != v) {
                 if (b == null) {
                     b = m.toBuilder();
@@ -78,6 +74,48 @@ final class SharedSubtrees {
             }
         }
         return b == null ? m : b.build();
+    }
+
+    /**
+     * With a previous version: built from {@code previous}, setting only the fields whose value
+     * differs from it (and clearing those {@code m} no longer has), since most of a new version is
+     * its previous one and protobuf's reflective {@code setField} costs more than the comparison.
+     */
+    private Message fromPrevious(Message m, Message previous) {
+        Map<FieldDescriptor, Object> now = m.getAllFields();
+        Map<FieldDescriptor, Object> was = previous.getAllFields();
+        Message.Builder b = null;
+        for (Map.Entry<FieldDescriptor, Object> f : now.entrySet()) {
+            FieldDescriptor fd = f.getKey();
+            Object v = f.getValue();
+            Object w = was.get(fd);
+            Object s;
+            JavaTypeKind k = kind(fd);
+            if (k == JavaTypeKind.OTHER || fd.isMapField()) {
+                s = w != null && w.equals(v) ? w : v;
+            } else if (fd.isRepeated()) {
+                s = list(k, (List<?>) v, (List<?>) w);
+            } else {
+                s = one(k, v, w);
+            }
+            if (s != w) {
+                if (b == null) {
+                    b = previous.toBuilder();
+                }
+                b.setField(fd, s);
+            }
+        }
+        if (was.size() > now.size() || b != null) {
+            for (FieldDescriptor fd : was.keySet()) {
+                if (!now.containsKey(fd)) {
+                    if (b == null) {
+                        b = previous.toBuilder();
+                    }
+                    b.clearField(fd);
+                }
+            }
+        }
+        return b == null ? previous : b.build();
     }
 
     /** The list with its elements shared, or {@code list} itself when none changed instance. */

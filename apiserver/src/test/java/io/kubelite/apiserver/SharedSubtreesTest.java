@@ -118,4 +118,29 @@ class SharedSubtreesTest {
         assertThat(v3).isEqualTo(v3in);
         assertThat(v3.getStatus().getConditionsCount()).isZero();
     }
+
+    @Test
+    void scalarsMapsAndClearedFieldsOfANewVersionAreItsOwn() {
+        SharedSubtrees shared = new SharedSubtrees();
+        Pod v1in = pod("a", "pause:3.9", "app");
+        Pod v1 = shared.share(v1in);
+        Pod v2in = v1in.toBuilder()
+                .setMetadata(v1in.getMetadata().toBuilder()
+                        .setGeneration(2)
+                        .putLabels("app", "db")
+                        .putLabels("tier", "back")
+                        .clearResourceVersion())
+                .setSpec(v1in.getSpec().toBuilder().clearNodeName().setRestartPolicy("Never"))
+                .build();
+        Pod v2 = shared.share(v2in, v1);
+        assertThat(v2).isEqualTo(v2in);
+        assertThat(v2.getMetadata().getLabelsMap())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("app", "db", "tier", "back"));
+        assertThat(v2.getMetadata().getResourceVersion()).isEmpty();
+        assertThat(v2.getSpec().getNodeName()).isEmpty();
+        assertThat(v2.getSpec().getContainers(0)).isSameAs(v1.getSpec().getContainers(0));
+        // and back: an equal version is the previous instance
+        Pod v3 = shared.share(v2in, v2);
+        assertThat(v3).isSameAs(v2);
+    }
 }
