@@ -4,6 +4,7 @@ import com.google.common.collect.Interner;
 import com.google.common.collect.Interners;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,10 @@ final class SharedSubtrees {
         }
         if (k == JavaTypeKind.MESSAGE) {
             // a changed message: its unchanged children from the part it replaces, the rest interned
-            return messages.intern(children((Message) v, was instanceof Message w ? w : null));
+            Message shared = children((Message) v, was instanceof Message w ? w : null);
+            // an object's metadata (its name, uid, resourceVersion) equals no other cached object's:
+            // interning it would only hash it and add, then drop, one weak entry per version
+            return shared instanceof ObjectMeta ? shared : messages.intern(shared);
         }
         return strings.intern((String) v);
     }
