@@ -4,6 +4,7 @@ import com.google.common.collect.Interner;
 import com.google.common.collect.Interners;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import io.kubelite.api.ObjectMeta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,22 +38,26 @@ final class SharedSubtrees {
     }
 
     /**
-     * As {@link #share(Message)}, taking each top-level field that did not change from {@code
-     * previous} (the cached version this one replaces, already shared) as it is: most changes
-     * touch one part of an object (a pod's status, not its spec), and walking the unchanged parts
-     * again, field by field through protobuf's reflection, is what made this transform the
-     * slowest step of a watch event.
+     * As {@link #share(Message)}, taking each part that did not change from {@code previous} (the
+     * cached version this one replaces, already shared) as that version's instance, at every
+     * level: most changes touch one corner of an object (a pod's status phase, one condition, the
+     * resourceVersion), and walking the unchanged parts again, field by field through protobuf's
+     * reflection, and looking each up in the interners, is what made this transform the slowest
+     * step of a watch event. Comparing with the previous version is generated code ({@code
+     * equals}), and only what differs from it is walked and interned.
      */
     @SuppressWarnings("unchecked")
     <M extends Message> M share(M o, M previous) {
         return (M) children(o, previous);
     }
 
-    private Message children(Message m) {
-        return children(m, null);
+    /** {@code m} with its children shared; {@code previous}: the same-typed part it replaces, or null. */
+    private Message children(Message m, Message previous) {
+        return previous == null ? walk(m) : fromPrevious(m, previous);
     }
 
-    private Message children(Message m, Message previous) {
+    /** Without a previous version: each child shared, into a copy of {@code m} when any changes instance. */
+    private Message walk(Message m) {
         Message.Builder b = null;
         for (Map.Entry<FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
             FieldDescriptor fd = f.getKey();
@@ -61,53 +66,94 @@ final class SharedSubtrees {
                 continue;
             }
             Object v = f.getValue();
-            if (previous != null && k == JavaTypeKind.MESSAGE && !fd.isRepeated() && previous.hasField(fd)) {
-                Object was = previous.getField(fd);
-                if (was == v) {
-                    continue;
+            Object s = fd.isRepeated() ? list(k, (List<?>) v, null) : one(k, v, null);
+            if (s != v) {
+                if (b == null) {
+                    b = m.toBuilder();
                 }
-                if (was.equals(v)) {
-                    if (b == null) {
-                        b = m.toBuilder();
-                    }
-                    b.setField(fd, was);
-                    continue;
-                }
-            }
-            if (fd.isRepeated()) {
-                List<?> list = (List<?>) v;
-                List<Object> out = null;
-                for (int i = 0; i < list.size(); i++) {
-                    Object e = list.get(i);
-                    Object s = one(k, e);
-                    if (s != e) {
-                        if (out == null) {
-                            out = new ArrayList<>(list);
-                        }
-                        out.set(i, s);
-                    }
-                }
-                if (out != null) {
-                    if (b == null) {
-                        b = m.toBuilder();
-                    }
-                    b.setField(fd, out);
-                }
-            } else {
-                Object s = one(k, v);
-                if (s != v) {
-                    if (b == null) {
-                        b = m.toBuilder();
-                    }
-                    b.setField(fd, s);
-                }
+                b.setField(fd, s);
             }
         }
         return b == null ? m : b.build();
     }
 
-    private Object one(JavaTypeKind k, Object v) {
-        return k == JavaTypeKind.MESSAGE ? messages.intern(children((Message) v)) : strings.intern((String) v);
+    /**
+     * With a previous version: built from {@code previous}, setting only the fields whose value
+     * differs from it (and clearing those {@code m} no longer has), since most of a new version is
+     * its previous one and protobuf's reflective {@code setField} costs more than the comparison.
+     */
+    private Message fromPrevious(Message m, Message previous) {
+        Map<FieldDescriptor, Object> now = m.getAllFields();
+        Map<FieldDescriptor, Object> was = previous.getAllFields();
+        Message.Builder b = null;
+        for (Map.Entry<FieldDescriptor, Object> f : now.entrySet()) {
+            FieldDescriptor fd = f.getKey();
+            Object v = f.getValue();
+            Object w = was.get(fd);
+            Object s;
+            JavaTypeKind k = kind(fd);
+            if (k == JavaTypeKind.OTHER || fd.isMapField()) {
+                s = w != null && w.equals(v) ? w : v;
+            } else if (fd.isRepeated()) {
+                s = list(k, (List<?>) v, (List<?>) w);
+            } else {
+                s = one(k, v, w);
+            }
+            if (s != w) {
+                if (b == null) {
+                    b = previous.toBuilder();
+                }
+                b.setField(fd, s);
+            }
+        }
+        if (was.size() > now.size() || b != null) {
+            for (FieldDescriptor fd : was.keySet()) {
+                if (!now.containsKey(fd)) {
+                    if (b == null) {
+                        b = previous.toBuilder();
+                    }
+                    b.clearField(fd);
+                }
+            }
+        }
+        return b == null ? previous : b.build();
+    }
+
+    /** The list with its elements shared, or {@code list} itself when none changed instance. */
+    private Object list(JavaTypeKind k, List<?> list, List<?> was) {
+        if (was != null && was != list && was.equals(list)) {
+            return was;
+        }
+        List<Object> out = null;
+        for (int i = 0; i < list.size(); i++) {
+            Object e = list.get(i);
+            Object s = one(k, e, was != null && i < was.size() ? was.get(i) : null);
+            if (s != e) {
+                if (out == null) {
+                    out = new ArrayList<>(list);
+                }
+                out.set(i, s);
+            }
+        }
+        return out == null ? list : out;
+    }
+
+    /** The shared instance of {@code v}: {@code was} when equal (already shared), else an interned one. */
+    private Object one(JavaTypeKind k, Object v, Object was) {
+        if (was == v) {
+            return v;
+        }
+        if (was != null && was.equals(v)) {
+            return was;
+        }
+        if (k == JavaTypeKind.MESSAGE) {
+            // a changed message: its unchanged children from the part it replaces, the rest interned
+            Message shared = children((Message) v, was instanceof Message w ? w : null);
+            // an object's metadata (its name, uid, resourceVersion) equals no other cached object's:
+            // interning it would only hash it and add, then drop, one weak entry per version
+            return shared instanceof ObjectMeta ? shared : messages.intern(shared);
+        }
+        return strings.intern((String) v);
     }
 
     private enum JavaTypeKind {

@@ -40,12 +40,16 @@ import org.slf4j.LoggerFactory;
  * forces a relist, the differences are delivered to the current watchers and the
  * history restarts at the relist's revision.
  *
- * <p>Threads: changes are applied on the reflector's threads (its list thread, the etcd
- * watch's thread), one at a time, under one lock; sinks are called under that lock, in
- * revision order, and must only enqueue.
+ * <p>Threads: the reflector's threads (its list thread, the etcd watch's thread) decode and
+ * share; a watched change is encoded on one of the cache's encoding threads (idle ones time
+ * out), and changes are applied one at a time, in revision order, under one lock, by whichever
+ * of those threads finds the next one ready; sinks are called under that lock, in revision
+ * order, and must only enqueue.
  */
 public final class WatchCache<T extends Message> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
+    /** Changes received and not yet applied, beyond which the etcd watch waits for the encoders. */
+    private static final int MAX_UNAPPLIED = 10_000;
 
     /**
      * A cached object, its list-item JSON (encoded when the change arrives, shared by lists, gets
@@ -94,6 +98,9 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
     private final Resource<T> resource;
     private final Reflector<T> reflector;
+    /** Encodes watched changes in parallel and applies them in order ({@link Feeder}). */
+    private final InOrderPipeline<Runnable> pipeline;
+
     private final Object lock = new Object();
     /**
      * By object key ({@code namespace/name}, or {@code name}), kept in that order: it is the order
@@ -121,15 +128,27 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
         this.resource = store.resource();
         this.history = new ChangeHistory<>(capacity, window, System::nanoTime);
         this.timers = timers;
+        this.pipeline = new InOrderPipeline<>(
+                "watch-cache-" + resource.plural() + "-encode",
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                MAX_UNAPPLIED,
+                Runnable::run);
         this.reflector = new Reflector<>(
                 "watch-cache-" + resource.plural(),
                 new EtcdListerWatcher<>(store, null),
                 o -> true,
                 ExponentialBackoff.LIST_RETRY,
                 new Feeder());
-        // equal parts of the cached objects (a ReplicaSet's pods, an object's versions) as one instance
+        // equal parts of the cached objects (a ReplicaSet's pods, an object's versions) as one
+        // instance; a new object is compared with its last generateName sibling, as a changed one
+        // is with its previous version, so the parts they have in common cost one equals
         SharedSubtrees shared = new SharedSubtrees();
-        reflector.setTransform((previous, incoming) -> shared.share(incoming, previous));
+        GeneratedSiblings<T> siblings = new GeneratedSiblings<>(resource, 4096);
+        reflector.setTransform((previous, incoming) -> {
+            T out = shared.share(incoming, previous != null ? previous : siblings.of(incoming));
+            siblings.remember(out);
+            return out;
+        });
     }
 
     public Resource<T> resource() {
@@ -308,52 +327,63 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
 
     /**
      * Applies the reflector's changes to the items and the history, and hands them to the
-     * sinks. JSON is encoded before taking the lock, so readers never wait for it; this is
-     * race-free because the reflector makes one call at a time.
+     * sinks. A watched change's JSON is encoded on the {@link #pipeline}'s threads, in parallel
+     * with the changes before and after it, and applied (under the lock) in the order the
+     * reflector made them, so readers never wait for an encoding and the etcd watch's thread
+     * only decodes; a list's differences are encoded on the list thread and applied after every
+     * change before them.
      */
     private final class Feeder implements ReflectorListener<T> {
         @Override
         public void onReplace(List<Delta<T>> deltas, long rev, boolean relist) {
             List<Encoded<T>> diffs = deltas.stream().map(this::encode).toList();
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                diffs.forEach(this::apply);
-                history.restartAt(rev);
-                if (relist) {
-                    for (Encoded<T> e : diffs) {
-                        for (Sink<T> s : sinks) {
-                            s.change(e.change());
+            pipeline.submitDone(() -> {
+                synchronized (lock) {
+                    if (closed) {
+                        return;
+                    }
+                    diffs.forEach(this::apply);
+                    history.restartAt(rev);
+                    if (relist) {
+                        for (Encoded<T> e : diffs) {
+                            for (Sink<T> s : sinks) {
+                                s.change(e.change());
+                            }
                         }
                     }
+                    advance(rev);
                 }
-                advance(rev);
-            }
-            synced.complete(null);
+                synced.complete(null);
+            });
         }
 
         @Override
         public void onDelta(Delta<T> d) {
-            Encoded<T> e = encode(d);
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                apply(e);
-                history.add(e.change());
-                for (Sink<T> s : sinks) {
-                    s.change(e.change());
-                }
-                advance(d.revision());
-            }
+            pipeline.submit(() -> {
+                Encoded<T> e = encode(d);
+                return () -> {
+                    synchronized (lock) {
+                        if (closed) {
+                            return;
+                        }
+                        apply(e);
+                        history.add(e.change());
+                        for (Sink<T> s : sinks) {
+                            s.change(e.change());
+                        }
+                        advance(d.revision());
+                    }
+                };
+            });
         }
 
         @Override
         public void onProgress(long rev) {
-            synchronized (lock) {
-                advance(rev);
-            }
+            pipeline.submitDone(() -> {
+                synchronized (lock) {
+                    advance(rev);
+                }
+            });
         }
 
         /** The change to record and send (a delete carries its own revision) and, unless a delete, the new entry. */
@@ -428,6 +458,7 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
             freshWaiters.cancelAll();
         }
         reflector.close();
+        pipeline.close();
         synced.cancel(false);
     }
 }
