@@ -1,13 +1,6 @@
 package io.kubelite.e2e;
 
-import io.kubelite.apiserver.ApiServerMain;
-import io.kubelite.controllers.ControllerManagerMain;
-import io.kubelite.dns.DnsMain;
-import io.kubelite.kubelet.KubeletSimMain;
-import io.kubelite.logstore.LogStoreMain;
-import io.kubelite.metrics.MetricsServerMain;
-import io.kubelite.proxy.KubeProxyMain;
-import io.kubelite.scheduler.SchedulerMain;
+import io.kubelite.launcher.ComponentKind;
 import io.kubelite.store.Etcd;
 import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.testing.EtcdCluster;
@@ -77,8 +70,8 @@ final class Cluster implements AutoCloseable {
                 "60s"));
     }
 
-    private Proc add(String command, Class<?> mainClass, String id, List<String> args) {
-        Proc p = new Proc(command, mainClass, id, args, FreePorts.next(), logs.resolve(id + ".log"));
+    private Proc add(ComponentKind kind, String id, List<String> args) {
+        Proc p = new Proc(kind, id, args, FreePorts.next(), logs.resolve(id + ".log"));
         procs.add(p);
         return p.start();
     }
@@ -90,7 +83,7 @@ final class Cluster implements AutoCloseable {
         // TcpProxy, fabric8, kl) speak token-over-HTTP; TLS is the apiserver module's tests' subject
         a.addAll(List.of(
                 "--secure-port", Integer.toString(port), "--token-auth-file", tokenFile.toString(), "--insecure-http"));
-        Proc p = add("apiserver", ApiServerMain.class, id, a);
+        Proc p = add(ComponentKind.APISERVER, id, a);
         synchronized (apiPorts) {
             apiPorts.add(port);
         }
@@ -113,7 +106,7 @@ final class Cluster implements AutoCloseable {
                 tokenFile.toString(),
                 "--cert-dir",
                 certDir(id).toString()));
-        Proc p = add("apiserver", ApiServerMain.class, id, a);
+        Proc p = add(ComponentKind.APISERVER, id, a);
         synchronized (apiPorts) {
             apiPorts.add(port);
         }
@@ -136,7 +129,7 @@ final class Cluster implements AutoCloseable {
                 "200ms",
                 "--pod-max-backoff",
                 "2s"));
-        return add("scheduler", SchedulerMain.class, id, a);
+        return add(ComponentKind.SCHEDULER, id, a);
     }
 
     /** A controller-manager with the compressed timings, plus {@code extraFlags}. */
@@ -160,7 +153,7 @@ final class Cluster implements AutoCloseable {
                 "--pod-gc-period",
                 "2s"));
         a.addAll(List.of(extraFlags));
-        return add("controller-manager", ControllerManagerMain.class, id, a);
+        return add(ComponentKind.CONTROLLER_MANAGER, id, a);
     }
 
     /** A kubelet-sim with the compressed timings, plus {@code extraFlags}. */
@@ -182,21 +175,21 @@ final class Cluster implements AutoCloseable {
                 "--max-pods",
                 "110"));
         a.addAll(List.of(extraFlags));
-        return add("kubelet-sim", KubeletSimMain.class, id, a);
+        return add(ComponentKind.KUBELET_SIM, id, a);
     }
 
     /** The cluster DNS server on 127.0.0.1:{@code port} (UDP and TCP). */
     Proc dns(String id, int port) {
         List<String> a = common(id);
         a.addAll(List.of("--port", Integer.toString(port), "--ttl", "1"));
-        return add("dns", DnsMain.class, id, a);
+        return add(ComponentKind.DNS, id, a);
     }
 
     /** kube-proxy for every node, serving the rules on 127.0.0.1:{@code rulesPort}. */
     Proc kubeProxy(String id, int rulesPort) {
         List<String> a = common(id);
         a.addAll(List.of("--rules-port", Integer.toString(rulesPort), "--cluster-cidr", "10.244.0.0/16"));
-        return add("kube-proxy", KubeProxyMain.class, id, a);
+        return add(ComponentKind.KUBE_PROXY, id, a);
     }
 
     /** metrics-server on 127.0.0.1:{@code securePort} (HTTPS), scraping every {@code resolution}. */
@@ -209,7 +202,7 @@ final class Cluster implements AutoCloseable {
                 fmt(resolution),
                 "--kubelet-request-timeout",
                 "2s"));
-        return add("metrics-server", MetricsServerMain.class, id, a);
+        return add(ComponentKind.METRICS_SERVER, id, a);
     }
 
     /**
@@ -219,7 +212,7 @@ final class Cluster implements AutoCloseable {
     Proc logStore(String id, int port, Path dataDir) {
         List<String> a = common(id);
         a.addAll(List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString()));
-        return add("log-store", LogStoreMain.class, id, a);
+        return add(ComponentKind.LOG_STORE, id, a);
     }
 
     /** Waits until each process answers {@code /readyz} with 200; fails naming the one that did not. */

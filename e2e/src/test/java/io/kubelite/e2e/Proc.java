@@ -1,5 +1,6 @@
 package io.kubelite.e2e;
 
+import io.kubelite.launcher.ComponentKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * One component process: a JVM running the component's main class from the test
- * classpath (the component modules this suite depends on), with its output in a log file and its state read
+ * classpath (the built distribution), with its output in a log file and its state read
  * from its health port ({@code /readyz}, {@code /metrics}). Can be killed with SIGKILL,
  * stopped with SIGTERM, frozen with SIGSTOP and thawed with SIGCONT, and started again
  * with the same arguments.
@@ -26,10 +27,7 @@ final class Proc {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    /** The component's command name, as {@code kubelite <command>} would run it (its logs say so). */
-    final String command;
-
-    private final Class<?> mainClass;
+    final ComponentKind kind;
     final String id;
     final List<String> args;
     final int healthPort;
@@ -40,9 +38,8 @@ final class Proc {
     private volatile Process process;
     private int starts;
 
-    Proc(String command, Class<?> mainClass, String id, List<String> args, int healthPort, Path log) {
-        this.command = command;
-        this.mainClass = mainClass;
+    Proc(ComponentKind kind, String id, List<String> args, int healthPort, Path log) {
+        this.kind = kind;
         this.id = id;
         this.args = List.copyOf(args);
         this.healthPort = healthPort;
@@ -56,7 +53,7 @@ final class Proc {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Dkubelite.component=" + command);
+        cmd.add("-Dkubelite.component=" + kind.command());
         cmd.add("-Dkubelite.e2e=" + id);
         String opts = System.getenv()
                 .getOrDefault(
@@ -69,7 +66,7 @@ final class Proc {
         }
         cmd.add("-cp");
         cmd.add(componentClasspath());
-        cmd.add(mainClass.getName());
+        cmd.add(kind.mainClass());
         cmd.addAll(args);
         cmd.add("--health-port");
         cmd.add(Integer.toString(healthPort));
