@@ -39,6 +39,12 @@ public final class ContainerLog {
     private volatile List<Consumer<Line>> followers = List.of();
     private volatile List<Runnable> closeListeners = List.of();
     private final java.util.function.LongSupplier clock;
+    /**
+     * The log of the container's instance before this one, while this is the current one: kept by
+     * {@link ContainerLogStore} (what {@code kubectl logs --previous} shows). A field here rather
+     * than a pair in the store takes no bytes (the object's padding had room).
+     */
+    volatile ContainerLog previous;
 
     private boolean closed;
     private long nextSeq;
