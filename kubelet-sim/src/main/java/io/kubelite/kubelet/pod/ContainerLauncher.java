@@ -6,6 +6,7 @@ import io.kubelite.api.EnvVar;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
+import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.config.ContainerConfigException;
 import io.kubelite.kubelet.config.ContainerEnvironment;
 import io.kubelite.kubelet.config.EffectiveSecurityContext;
@@ -41,12 +42,11 @@ final class ContainerLauncher {
     private final PodContainers containers;
     private final ContainerRuntime runtime;
     private final ContainerRuntime.PodRef ref;
-    private final ProbeManager probes;
-    private final LifecycleHooks hooks;
-    private final Timers timers;
-    private final TimeScale scale;
-    private final TimestampPrecision precision;
-    private final ContainerEnvironment environment;
+    /** Null until an app container with a probe starts: half the pods or more have none (memory per pod). */
+    private ProbeManager probes;
+    /** What containers' environments are made of. */
+    private final ConfigObjects config;
+
     private final PodVolumes volumes;
     private final NodeNetworking networking;
     /** The pod's resolv.conf, made once as the kubelet makes it once per sandbox; null until the first container. */
@@ -59,23 +59,28 @@ final class ContainerLauncher {
             PodContainers containers,
             ContainerRuntime runtime,
             ContainerRuntime.PodRef ref,
-            ProbeManager probes,
-            LifecycleHooks hooks,
-            ContainerEnvironment environment,
+            ConfigObjects config,
             PodVolumes volumes,
             NodeNetworking networking) {
         this.networking = networking;
-        this.environment = environment;
+        this.config = config;
         this.volumes = volumes;
         this.pod = pod;
         this.containers = containers;
         this.runtime = runtime;
         this.ref = ref;
-        this.probes = probes;
-        this.hooks = hooks;
-        this.timers = runtime.timers();
-        this.scale = runtime.scale();
-        this.precision = TimestampPrecision.of(scale);
+    }
+
+    private Timers timers() {
+        return runtime.timers();
+    }
+
+    private TimeScale scale() {
+        return runtime.scale();
+    }
+
+    private TimestampPrecision precision() {
+        return TimestampPrecision.of(runtime.scale());
     }
 
     /**
@@ -132,7 +137,7 @@ final class ContainerLauncher {
         s.pullAttempts++;
         Behaviour b = s.behaviour;
         boolean fail = b.imagePullFailures() == Behaviour.ALWAYS || s.pullAttempts <= b.imagePullFailures();
-        long pull = scale.millis(b.imagePullTime());
+        long pull = scale().millis(b.imagePullTime());
         if (pull <= 0 && !fail) {
             pod.event(
                     s, "Normal", "Pulled", "Container image \"" + s.spec.getImage() + "\" already present on machine");
@@ -168,10 +173,10 @@ final class ContainerLauncher {
                 "Failed to pull image \"" + s.spec.getImage() + "\": "
                         + s.state.getWaiting().getMessage());
         pod.event(s, "Warning", "Failed", "Error: ErrImagePull");
-        s.pullBackoff().next(timers.nowMillis());
+        s.pullBackoff().next(timers().nowMillis());
         long wait = s.pullBackoff().current();
         // ErrImagePull shows for a moment before the back-off does, as a real node's status does
-        long showBackoff = Math.min(wait / 2, scale.millis(Duration.ofSeconds(1)));
+        long showBackoff = Math.min(wait / 2, scale().millis(Duration.ofSeconds(1)));
         s.pending = pod.after(showBackoff, () -> {
             if (pod.running()
                     && s.state.hasWaiting()
@@ -221,7 +226,7 @@ final class ContainerLauncher {
         ContainerEnvironment.Resolved config;
         EffectiveSecurityContext security = EffectiveSecurityContext.of(pod.pod(), s.spec);
         try {
-            config = environment.resolve(pod.pod(), s.spec, pod.downward());
+            config = new ContainerEnvironment(this.config).resolve(pod.pod(), s.spec, pod.downward());
             security.verifyRunAsNonRoot(pod.pod(), s.spec);
         } catch (ContainerConfigException e) {
             if (!resume) {
@@ -286,10 +291,10 @@ final class ContainerLauncher {
         } else {
             running(s, c, resume);
         }
-        long fastForward = resume ? Math.max(0, timers.nowMillis() - c.startedAtMillis()) : 0;
+        long fastForward = resume ? Math.max(0, timers().nowMillis() - c.startedAtMillis()) : 0;
         c.start(fastForward, (cc, code) -> pod.exited(s, cc, code));
         if (hook && s.current == c && c.isRunning()) {
-            hooks.postStart(s, c, () -> running(s, c, false), this::resumeHeldBack);
+            pod.hooks().postStart(s, c, () -> running(s, c, false), this::resumeHeldBack);
         }
         return true;
     }
@@ -299,12 +304,15 @@ final class ContainerLauncher {
      * (unless a startup probe is to say so) and ready (unless a readiness probe is to say so).
      */
     private void running(Slot s, SimContainer c, boolean resume) {
-        s.state = ContainerStates.running(c.startedAtMillis(), precision);
+        s.state = ContainerStates.running(c.startedAtMillis(), precision());
         if (!resume) {
             s.started = s.init || !s.spec.hasStartupProbe();
             s.ready = !s.init && s.started && !s.spec.hasReadinessProbe();
         }
-        if (!s.init) {
+        if (!s.init && ProbeManager.probes(s.spec)) {
+            if (probes == null) {
+                probes = new ProbeManager(pod, timers(), scale());
+            }
             probes.start(s, c, resume);
         }
     }
@@ -338,7 +346,7 @@ final class ContainerLauncher {
             pod.event(s, "Warning", "Failed", "Error: " + message);
         }
         s.cancelPending();
-        s.pending = pod.after(scale.millis(CONFIG_RETRY), () -> {
+        s.pending = pod.after(scale().millis(CONFIG_RETRY), () -> {
             if (pod.running()
                     && s.state.hasWaiting()
                     && s.state.getWaiting().getReason().equals(CONFIG_ERROR)) {
@@ -385,7 +393,7 @@ final class ContainerLauncher {
      * the exit.
      */
     void restart(Slot s, long finishedAt, boolean announce) {
-        long wait = s.backoff().remaining(finishedAt, timers.nowMillis());
+        long wait = s.backoff().remaining(finishedAt, timers().nowMillis());
         if (wait <= 0) {
             s.backoff().next(finishedAt);
             restartNow(s);
@@ -401,7 +409,7 @@ final class ContainerLauncher {
         }
         s.lastState = s.state;
         s.state = ContainerStates.crashLoopBackOff(
-                scale.unscaledMillis(s.backoff().current()), s.name(), ref);
+                scale().unscaledMillis(s.backoff().current()), s.name(), ref);
         s.cancelPending();
         s.pending = pod.after(wait, () -> {
             if (pod.running() && s.state.hasWaiting()) {

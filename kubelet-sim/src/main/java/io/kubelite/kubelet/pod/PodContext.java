@@ -46,6 +46,9 @@ interface PodContext {
     /** Evaluates {@code condition} on this thread, holding the lock. */
     boolean test(BooleanSupplier condition);
 
+    /** The pod's lifecycle hooks, made on first need. */
+    LifecycleHooks hooks();
+
     /**
      * Stops {@code s}'s current instance as the kubelet kills a container: its preStop hook, then
      * SIGTERM, within {@code graceSeconds} ({@link LifecycleHooks#kill}).

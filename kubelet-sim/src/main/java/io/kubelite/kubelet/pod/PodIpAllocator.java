@@ -1,19 +1,26 @@
 package io.kubelite.kubelet.pod;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Pod IPs for one node from its IPv4 podCIDR: the network address, the gateway
  * ({@code .1}) and the broadcast address are never handed out; allocation goes round the
  * range so a freed address is not reused at once. Thread-safe.
+ *
+ * <p>The owner of each address is one slot of an array indexed by the address's offset in the
+ * range, grown as the cursor goes up, rather than two hash maps (address to owner and back):
+ * those took some 100 bytes per pod (two entries, two boxed offsets, their tables), the array
+ * takes 4 to 6. A node holds a few hundred pods at most, so finding an owner's address is a
+ * scan of that array.
  */
 public final class PodIpAllocator {
     private final String cidr;
     private final long base;
     private final long size;
-    private final Map<Long, String> used = new HashMap<>();
-    private final Map<String, Long> byOwner = new HashMap<>();
+    /** The owner of the address at each offset, null where free; as long as the highest offset used so far. */
+    private String[] owners = new String[0];
+
+    private int inUse;
     private long cursor;
 
     public PodIpAllocator(String cidr) {
@@ -58,21 +65,46 @@ public final class PodIpAllocator {
 
     /** An address for {@code owner} (the same one if it has one), or null when the range is full. */
     public synchronized String allocate(String owner) {
-        Long have = byOwner.get(owner);
-        if (have != null) {
+        int have = offsetOf(owner);
+        if (have >= 0) {
             return format(base + have);
         }
         long usable = size - 3;
         for (long i = 0; i < usable; i++) {
             long off = cursor;
             cursor = cursor + 1 >= size - 1 ? 2 : cursor + 1;
-            if (!used.containsKey(off)) {
-                used.put(off, owner);
-                byOwner.put(owner, off);
+            if (ownerAt(off) == null) {
+                take(off, owner);
                 return format(base + off);
             }
         }
         return null;
+    }
+
+    /** The offset of {@code owner}'s address, or -1. */
+    private int offsetOf(String owner) {
+        for (int i = 0; i < owners.length; i++) {
+            if (owner.equals(owners[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private String ownerAt(long off) {
+        return off < owners.length ? owners[(int) off] : null;
+    }
+
+    private void take(long off, String owner) {
+        if (off >= owners.length) {
+            // grown by half again (at least to the offset): a cursor going up takes a few copies
+            long grown = Math.max(off + 1, owners.length + (owners.length >> 1));
+            owners = Arrays.copyOf(owners, (int) Math.min(size, grown));
+        }
+        if (owners[(int) off] == null) {
+            inUse++;
+        }
+        owners[(int) off] = owner;
     }
 
     /** Records an address a previous simulator process gave {@code owner}; false if outside the range or taken by another. */
@@ -86,24 +118,30 @@ public final class PodIpAllocator {
         if (off < 2 || off >= size - 1) {
             return false;
         }
-        String cur = used.get(off);
+        String cur = ownerAt(off);
         if (cur != null && !cur.equals(owner)) {
             return false;
         }
-        used.put(off, owner);
-        byOwner.put(owner, off);
+        int had = offsetOf(owner);
+        if (had >= 0 && had != off) {
+            // an owner has one address: the reserved one from now on
+            owners[had] = null;
+            inUse--;
+        }
+        take(off, owner);
         return true;
     }
 
     public synchronized void release(String owner) {
-        Long off = byOwner.remove(owner);
-        if (off != null) {
-            used.remove(off);
+        int off = offsetOf(owner);
+        if (off >= 0) {
+            owners[off] = null;
+            inUse--;
         }
     }
 
     public synchronized int inUse() {
-        return used.size();
+        return inUse;
     }
 
     /**

@@ -8,9 +8,11 @@ import io.kubelite.api.VolumeMount;
 import io.kubelite.api.VolumeProjection;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountTokenVolume;
 import io.kubelite.kubelet.config.ClaimVolumes;
+import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.config.ContainerConfigException;
 import io.kubelite.kubelet.config.DownwardApi;
 import io.kubelite.kubelet.config.EnvExpansion;
+import io.kubelite.kubelet.config.ProjectedTokens;
 import io.kubelite.kubelet.config.VolumeContents;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import java.util.ArrayList;
@@ -50,13 +52,19 @@ final class PodVolumes {
     private final boolean anyProjected;
 
     private final SimulatedFilesystem host;
-    private final VolumeContents contents;
-    private final ClaimVolumes claims;
+    // the objects volumes are made of, not the stateless VolumeContents and ClaimVolumes over
+    // them: those are made per sync, so that no pod holds two objects of its own for them
+    private final ConfigObjects objects;
+    private final ProjectedTokens tokens;
 
-    PodVolumes(Pod pod, SimulatedFilesystem host, VolumeContents contents, ClaimVolumes claims) {
+    /**
+     * {@code objects}: the ConfigMaps, Secrets and claims volumes are made of; {@code tokens}: of
+     * service-account token projections.
+     */
+    PodVolumes(Pod pod, SimulatedFilesystem host, ConfigObjects objects, ProjectedTokens tokens) {
         this.host = host;
-        this.contents = contents;
-        this.claims = claims;
+        this.objects = objects;
+        this.tokens = tokens;
         Map<String, Volume> specs = new LinkedHashMap<>();
         Map<String, SimulatedFilesystem> trees = new LinkedHashMap<>();
         boolean projected = false;
@@ -172,7 +180,7 @@ final class PodVolumes {
         for (Volume v : specs.values()) {
             if (v.hasPersistentVolumeClaim() && !claimPaths.containsKey(v.getName())) {
                 try {
-                    String path = claims.hostPath(v, pod);
+                    String path = new ClaimVolumes(objects).hostPath(v, pod);
                     if (claimPaths.isEmpty()) {
                         claimPaths = new LinkedHashMap<>();
                     }
@@ -186,7 +194,7 @@ final class PodVolumes {
                 continue;
             }
             try {
-                trees.get(v.getName()).replaceAll(contents.files(v, pod, downward));
+                trees.get(v.getName()).replaceAll(new VolumeContents(objects, tokens).files(v, pod, downward));
             } catch (ContainerConfigException e) {
                 failures.add("MountVolume.SetUp failed for volume \"" + v.getName() + "\" : " + e.getMessage());
             }

@@ -7,10 +7,7 @@ import io.kubelite.api.PodStatus;
 import io.kubelite.kubelet.clock.TimeScale;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.clock.TimestampPrecision;
-import io.kubelite.kubelet.config.ClaimVolumes;
-import io.kubelite.kubelet.config.ContainerEnvironment;
 import io.kubelite.kubelet.config.DownwardApi;
-import io.kubelite.kubelet.config.VolumeContents;
 import io.kubelite.kubelet.runtime.ContainerRuntime;
 import io.kubelite.kubelet.runtime.SimContainer;
 import java.time.Duration;
@@ -44,20 +41,18 @@ public final class PodWorker {
     private final String namespace;
     private final String name;
     private final String uid;
-    private final Timers timers;
-    private final TimeScale scale;
-    /** Of every timestamp this worker writes into the pod's status. */
-    private final TimestampPrecision precision;
     /** Makes the statuses it computes share their conditions, timestamps and states with other pods'. */
     private final SharedMessages messages;
 
-    private final ContainerRuntime runtime;
-    private final ContainerRuntime.PodRef ref;
     private final PodContainers containers;
     private final ContainerLauncher launcher;
-    private final LifecycleHooks hooks;
-    private final PodTermination termination;
-    /** What the worker's parts see of it; kept to make the parts below when first needed. */
+    // the parts below are made on first need: most pods never run a hook, are never deleted while
+    // this process runs them, set no deadline and no local-storage limit (memory per pod)
+    /** Null until a container has a postStart hook or one is killed. */
+    private LifecycleHooks hooks;
+    /** Null until the pod is deleted, or rejected or adopted while being deleted. */
+    private PodTermination termination;
+    /** What the worker's parts see of it; kept to make the parts when first needed. */
     private final PodContext context;
     /** Null until the pod sets activeDeadlineSeconds: most pods never need one (memory per pod). */
     private ActiveDeadline deadline;
@@ -93,35 +88,55 @@ public final class PodWorker {
         this.namespace = pod.getMetadata().getNamespace();
         this.name = pod.getMetadata().getName();
         this.uid = pod.getMetadata().getUid();
-        this.runtime = host.runtime();
-        this.timers = runtime.timers();
-        this.scale = runtime.scale();
-        this.precision = TimestampPrecision.of(scale);
+        ContainerRuntime runtime = host.runtime();
         String hostname =
                 pod.getSpec().getHostname().isEmpty() ? name : pod.getSpec().getHostname();
-        this.ref = new ContainerRuntime.PodRef(namespace, name, uid, hostname);
-        this.containers = new PodContainers(pod, scale);
-        this.volumes = new PodVolumes(
-                pod,
-                host.hostFilesystem(),
-                new VolumeContents(host.config(), host.projectedTokens()),
-                new ClaimVolumes(host.config()));
+        this.containers = new PodContainers(pod, runtime.scale());
+        this.volumes = new PodVolumes(pod, host.hostFilesystem(), host.config(), host.projectedTokens());
         PodContext context = new Context();
         this.context = context;
-        this.hooks = new LifecycleHooks(context, timers, scale);
         this.launcher = new ContainerLauncher(
                 context,
                 containers,
                 runtime,
-                ref,
-                new ProbeManager(context, timers, scale),
-                hooks,
-                new ContainerEnvironment(host.config()),
+                new ContainerRuntime.PodRef(namespace, name, uid, hostname),
+                host.config(),
                 volumes,
                 host.networking());
-        this.termination = new PodTermination(context, containers);
-        this.firstSeenMillis = timers.nowMillis();
+        this.firstSeenMillis = timers().nowMillis();
         this.status = messages.share(computeStatus(List.of(), firstSeenMillis));
+    }
+
+    private Timers timers() {
+        return host.runtime().timers();
+    }
+
+    private TimeScale scale() {
+        return host.runtime().scale();
+    }
+
+    /** Of every timestamp this worker writes into the pod's status. */
+    private TimestampPrecision precision() {
+        return TimestampPrecision.of(host.runtime().scale());
+    }
+
+    private LifecycleHooks hooks() {
+        if (hooks == null) {
+            hooks = new LifecycleHooks(context, timers(), scale());
+        }
+        return hooks;
+    }
+
+    private PodTermination termination() {
+        if (termination == null) {
+            termination = new PodTermination(context, containers);
+        }
+        return termination;
+    }
+
+    /** True once the deleted pod is done with and its object may be removed. */
+    private boolean removable() {
+        return termination != null && termination.removable();
     }
 
     /**
@@ -172,7 +187,7 @@ public final class PodWorker {
 
     /** True once the pod's containers are stopped after a graceful delete: the object may be removed. */
     public synchronized boolean readyToDelete() {
-        return termination.removable();
+        return removable();
     }
 
     public synchronized String phase() {
@@ -191,14 +206,14 @@ public final class PodWorker {
         stage = PodStage.FINISHED;
         changed();
         if (pod.getMetadata().hasDeletionTimestamp()) {
-            termination.allowRemoval();
+            termination().allowRemoval();
         }
     }
 
     /** An admitted pod new to this node. */
     public synchronized void start() {
         holdsResources = true;
-        long now = timers.nowMillis();
+        long now = timers().nowMillis();
         startTime = now;
         for (Slot s : containers.init()) {
             s.state = ContainerStates.waiting("PodInitializing", "");
@@ -234,8 +249,8 @@ public final class PodWorker {
     public synchronized void destroy() {
         if (halt()) {
             releaseAll();
-            runtime.logs().removePod(namespace, name, uid);
-            runtime.containers().removePod(namespace, name, uid);
+            host.runtime().logs().removePod(namespace, name, uid);
+            host.runtime().containers().removePod(namespace, name, uid);
         }
     }
 
@@ -281,7 +296,7 @@ public final class PodWorker {
             stage = PodStage.WAITING_VOLUMES;
             readyToStart(false);
             volumeTimer.cancel();
-            volumeTimer = timers.after(scale.millis(VOLUME_RETRY), () -> {
+            volumeTimer = timers().after(scale().millis(VOLUME_RETRY), () -> {
                 synchronized (this) {
                     if (stage == PodStage.WAITING_VOLUMES) {
                         ensureNetwork();
@@ -313,7 +328,7 @@ public final class PodWorker {
         if (!volumes.needsSync()) {
             return; // nothing a sync could change: no timer held for the pod's whole life
         }
-        volumeTimer = timers.after(scale.millis(host.configSyncPeriod()), () -> {
+        volumeTimer = timers().after(scale().millis(host.configSyncPeriod()), () -> {
             synchronized (this) {
                 if (stage == PodStage.RUNNING || stage == PodStage.TERMINATING) {
                     volumes.sync(pod, downward());
@@ -334,7 +349,7 @@ public final class PodWorker {
         if (s.current != c || stage == PodStage.GONE) {
             return;
         }
-        s.exited(c, code, precision);
+        s.exited(c, code, precision());
         if (stage == PodStage.TERMINATING) {
             checkTerminationDone();
         } else if (stage == PodStage.RUNNING && !launcher.afterExit(s, code)) {
@@ -386,7 +401,7 @@ public final class PodWorker {
             if (!LocalStorageLimits.appliesTo(pod)) {
                 return; // LocalStorageEviction.start would do nothing
             }
-            storage = new LocalStorageEviction(context, timers, scale);
+            storage = new LocalStorageEviction(context, timers(), scale());
         }
         storage.start(volumes::usedBytes, this::containerStorageBytes, this::evicted);
     }
@@ -397,7 +412,7 @@ public final class PodWorker {
             if (!pod.getSpec().hasActiveDeadlineSeconds()) {
                 return; // ActiveDeadline.start would do nothing
             }
-            deadline = new ActiveDeadline(context, timers, scale);
+            deadline = new ActiveDeadline(context, timers(), scale());
         }
         deadline.start(startTime, this::deadlineExceeded);
     }
@@ -450,7 +465,7 @@ public final class PodWorker {
 
     /** The object has a deletionTimestamp: containers stop within the grace period; the pod ends when the last one did. */
     private void beginTermination() {
-        if (stage == PodStage.TERMINATING || stage == PodStage.GONE || termination.removable()) {
+        if (stage == PodStage.TERMINATING || stage == PodStage.GONE || removable()) {
             return;
         }
         if (stage != PodStage.RUNNING) {
@@ -459,13 +474,13 @@ public final class PodWorker {
         }
         stage = PodStage.TERMINATING;
         cancelDeadlineAndStorage();
-        termination.stopContainers();
+        termination().stopContainers();
         checkTerminationDone();
         changed();
     }
 
     private void checkTerminationDone() {
-        if (termination.containersStopped()) {
+        if (termination().containersStopped()) {
             finalizeDeletion();
         }
     }
@@ -473,14 +488,14 @@ public final class PodWorker {
     /** A deleted pod whose containers are stopped (or never ran) ends; its object may go. */
     private void finalizeDeletion() {
         if (terminalPhase == null) {
-            terminalPhase = termination.phaseOfDeleted();
+            terminalPhase = termination().phaseOfDeleted();
         }
         stage = PodStage.FINISHED;
         for (Slot s : containers.all()) {
             s.quiesce();
         }
         releaseAll();
-        termination.allowRemoval();
+        termination().allowRemoval();
         changed();
     }
 
@@ -496,7 +511,7 @@ public final class PodWorker {
         PodStatus st = pod.getStatus();
         reason = st.getReason();
         message = st.getMessage();
-        startTime = st.hasStartTime() ? Timestamps.toMillis(st.getStartTime()) : timers.nowMillis();
+        startTime = st.hasStartTime() ? Timestamps.toMillis(st.getStartTime()) : timers().nowMillis();
         // the conditions the previous process reported: their transition times carry on
         status = st;
         PodAdoption.restore(containers, st);
@@ -506,10 +521,10 @@ public final class PodWorker {
             podIp = st.getPodIp();
             stage = PodStage.FINISHED;
             if (pod.getMetadata().hasDeletionTimestamp()) {
-                termination.allowRemoval();
+                termination().allowRemoval();
                 changed();
             } else {
-                status = messages.share(computeStatus(status.getConditionsList(), timers.nowMillis()));
+                status = messages.share(computeStatus(status.getConditionsList(), timers().nowMillis()));
             }
             return;
         }
@@ -542,7 +557,7 @@ public final class PodWorker {
         if (stage == PodStage.GONE) {
             return;
         }
-        long now = timers.nowMillis();
+        long now = timers().nowMillis();
         if (!rejected && terminalPhase == null) {
             String p = PodStatuses.phase(pod.getSpec(), containers.initViews(), containers.appViews());
             if (PodStatuses.isTerminal(p)) {
@@ -569,8 +584,8 @@ public final class PodWorker {
                 .addAllConditions(PodConditions.apply(
                         status.getConditionsList(),
                         List.of(PodConditions.Verdict.of(PodConditions.READY_TO_START, ready)),
-                        timers.nowMillis(),
-                        precision))
+                        timers().nowMillis(),
+                        precision()))
                 .build());
     }
 
@@ -590,7 +605,7 @@ public final class PodWorker {
         PodStatuses.PodFacts facts = new PodStatuses.PodFacts(
                 stage, rejected, terminalPhase, reason, message, host.hostIp(), podIp, startTime);
         return PodStatuses.generate(
-                pod.getSpec(), facts, containers.initViews(), containers.appViews(), previous, now, precision);
+                pod.getSpec(), facts, containers.initViews(), containers.appViews(), previous, now, precision());
     }
 
     /** The kubelet-owned part of the pod status, as it should be in etcd now. */
@@ -642,7 +657,7 @@ public final class PodWorker {
 
         @Override
         public Timers.Cancellable after(long delayMillis, Runnable task) {
-            return timers.after(delayMillis, () -> serially(task));
+            return timers().after(delayMillis, () -> serially(task));
         }
 
         @Override
@@ -660,8 +675,13 @@ public final class PodWorker {
         }
 
         @Override
+        public LifecycleHooks hooks() {
+            return PodWorker.this.hooks();
+        }
+
+        @Override
         public void kill(Slot s, long graceSeconds) {
-            hooks.kill(s, graceSeconds);
+            hooks().kill(s, graceSeconds);
         }
 
         @Override

@@ -30,6 +30,11 @@ final class ProbeManager {
         this.scale = scale;
     }
 
+    /** True when {@code spec} has a startup, liveness or readiness probe. */
+    static boolean probes(Container spec) {
+        return spec.hasStartupProbe() || spec.hasLivenessProbe() || spec.hasReadinessProbe();
+    }
+
     /**
      * Starts probing instance {@code c} of {@code s}'s container. A resumed instance (a previous
      * process started it) keeps its started and ready flags as that process reported them, and

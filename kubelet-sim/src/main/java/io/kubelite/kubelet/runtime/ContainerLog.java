@@ -3,6 +3,7 @@ package io.kubelite.kubelet.runtime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -11,6 +12,14 @@ import java.util.function.Consumer;
  * line is kept until its newline or until the instance ends. Thread-safe.
  */
 public final class ContainerLog {
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<ContainerLog, List> FOLLOWERS =
+            AtomicReferenceFieldUpdater.newUpdater(ContainerLog.class, List.class, "followers");
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<ContainerLog, List> CLOSE_LISTENERS =
+            AtomicReferenceFieldUpdater.newUpdater(ContainerLog.class, List.class, "closeListeners");
+
     public static final int MAX_LINES = 1000;
     public static final int MAX_LINE_CHARS = 16 * 1024;
 
@@ -26,9 +35,17 @@ public final class ContainerLog {
     // of every container); both grow as needed
     private final ArrayDeque<Line> lines = new ArrayDeque<>(1);
     private final StringBuilder partial = new StringBuilder(0);
-    private final Listeners<Consumer<Line>> followers = new Listeners<>();
-    private final Listeners<Runnable> closeListeners = new Listeners<>();
+    // List.of() until a follower comes: Listeners swaps them
+    private volatile List<Consumer<Line>> followers = List.of();
+    private volatile List<Runnable> closeListeners = List.of();
     private final java.util.function.LongSupplier clock;
+    /**
+     * The log of the container's instance before this one, while this is the current one: kept by
+     * {@link ContainerLogStore} (what {@code kubectl logs --previous} shows). A field here rather
+     * than a pair in the store takes no bytes (the object's padding had room).
+     */
+    volatile ContainerLog previous;
+
     private boolean closed;
     private long nextSeq;
 
@@ -122,13 +139,13 @@ public final class ContainerLog {
         if (closed) {
             return false;
         }
-        followers.add(follower);
-        closeListeners.add(onClose);
+        Listeners.add(FOLLOWERS, this, follower);
+        Listeners.add(CLOSE_LISTENERS, this, onClose);
         return true;
     }
 
     public void unfollow(Consumer<Line> follower, Runnable onClose) {
-        followers.remove(follower);
-        closeListeners.remove(onClose);
+        Listeners.remove(FOLLOWERS, this, follower);
+        Listeners.remove(CLOSE_LISTENERS, this, onClose);
     }
 }

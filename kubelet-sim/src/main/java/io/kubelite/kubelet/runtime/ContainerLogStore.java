@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * logs go when the pod object goes.
  */
 public final class ContainerLogStore {
-    private record PodLogs(String uid, ContainerMap<ContainerLog[]> containers) {}
+    // the current instance's log per container; it links to the previous instance's
+    // (ContainerLog.previous), which saved a two-element array per container
+    private record PodLogs(String uid, ContainerMap<ContainerLog> containers) {}
 
     private final Map<String, PodLogs> pods = new ConcurrentHashMap<>();
     private final java.util.function.LongSupplier clock;
@@ -30,7 +32,13 @@ public final class ContainerLogStore {
                 key(namespace, pod),
                 (k, v) -> v == null || !v.uid().equals(uid) ? new PodLogs(uid, new ContainerMap<>()) : v);
         ContainerLog log = new ContainerLog(clock);
-        p.containers().compute(container, v -> new ContainerLog[] {log, v == null ? null : v[0]});
+        p.containers().compute(container, current -> {
+            if (current != null) {
+                current.previous = null; // only one previous instance is kept
+            }
+            log.previous = current;
+            return log;
+        });
         return log;
     }
 
@@ -40,11 +48,11 @@ public final class ContainerLogStore {
         if (p == null) {
             return Optional.empty();
         }
-        ContainerLog[] pair = p.containers().get(container);
-        if (pair == null) {
+        ContainerLog current = p.containers().get(container);
+        if (current == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(previous ? pair[1] : pair[0]);
+        return Optional.ofNullable(previous ? current.previous : current);
     }
 
     public boolean hasPod(String namespace, String pod) {

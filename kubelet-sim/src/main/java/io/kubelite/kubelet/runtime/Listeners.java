@@ -2,39 +2,51 @@ package io.kubelite.kubelet.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
- * A copy-on-write set of callbacks (attach taps, log followers, exit watchers) that costs one
- * small object while empty, as it is for nearly every container: a
- * {@link java.util.concurrent.CopyOnWriteArrayList} costs a lock object and an array of its own
- * besides. Iteration sees a snapshot; adds and removes are rare. Thread-safe.
+ * Copy-on-write sets of callbacks (attach taps, log followers, exit watchers) kept in a volatile
+ * {@code List} field of their owner, which starts as the shared {@code List.of()}: nearly every
+ * container has none, and an object per set (or a
+ * {@link java.util.concurrent.CopyOnWriteArrayList}, with its lock and array) was bytes of every
+ * container. The owner iterates the field's current list, a snapshot; adds and removes, which are
+ * rare, swap it atomically through the field's updater. Thread-safe.
+ *
+ * <p>Usage: {@code private volatile List<Runnable> watchers = List.of();} and {@code static
+ * final AtomicReferenceFieldUpdater<Owner, List> WATCHERS =
+ * AtomicReferenceFieldUpdater.newUpdater(Owner.class, List.class, "watchers");} (made in the owner,
+ * which alone may reach its private field).
  */
-final class Listeners<T> {
-    private volatile List<T> items = List.of();
+final class Listeners {
+    private Listeners() {}
 
-    synchronized void add(T item) {
-        List<T> next = new ArrayList<>(items.size() + 1);
-        next.addAll(items);
-        next.add(item);
-        items = List.copyOf(next);
+    /** Adds {@code item} to {@code owner}'s list. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static <O, T> void add(AtomicReferenceFieldUpdater<O, List> field, O owner, T item) {
+        List<T> current;
+        List<T> next;
+        do {
+            current = field.get(owner);
+            List<T> copy = new ArrayList<>(current.size() + 1);
+            copy.addAll(current);
+            copy.add(item);
+            next = List.copyOf(copy);
+        } while (!field.compareAndSet(owner, current, next));
     }
 
-    /** True when {@code item} was there. */
-    synchronized boolean remove(T item) {
-        List<T> next = new ArrayList<>(items);
-        if (!next.remove(item)) {
-            return false;
-        }
-        items = next.isEmpty() ? List.of() : List.copyOf(next);
+    /** Removes {@code item} from {@code owner}'s list; true when it was there. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static <O, T> boolean remove(AtomicReferenceFieldUpdater<O, List> field, O owner, T item) {
+        List<T> current;
+        List<T> next;
+        do {
+            current = field.get(owner);
+            List<T> copy = new ArrayList<>(current);
+            if (!copy.remove(item)) {
+                return false;
+            }
+            next = copy.isEmpty() ? List.of() : List.copyOf(copy);
+        } while (!field.compareAndSet(owner, current, next));
         return true;
-    }
-
-    synchronized void clear() {
-        items = List.of();
-    }
-
-    void forEach(Consumer<? super T> action) {
-        items.forEach(action);
     }
 }

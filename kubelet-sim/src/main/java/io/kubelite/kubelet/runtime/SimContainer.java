@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +28,14 @@ import java.util.function.Consumer;
  * once, through the listener given to {@link #start}. Thread-safe.
  */
 public final class SimContainer {
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<SimContainer, List> TAPS =
+            AtomicReferenceFieldUpdater.newUpdater(SimContainer.class, List.class, "taps");
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<SimContainer, List> EXIT_WATCHERS =
+            AtomicReferenceFieldUpdater.newUpdater(SimContainer.class, List.class, "exitWatchers");
+
     /** Called once when the instance ends, with its exit code. */
     @FunctionalInterface
     public interface ExitListener {
@@ -56,9 +65,10 @@ public final class SimContainer {
     /** The program's stdin when the spec has {@code stdin: true} (fed by attach), else null. */
     private final StdinQueue stdin;
     /** Attached sessions: they see everything the program writes, as it writes it. */
-    private final Listeners<Output> taps = new Listeners<>();
+    // List.of() until an attach: Listeners swaps them
+    private volatile List<Output> taps = List.of();
     /** Attached sessions waiting for the instance to end. */
-    private final Listeners<Runnable> exitWatchers = new Listeners<>();
+    private volatile List<Runnable> exitWatchers = List.of();
 
     private ShellProcess process;
     /** Who its program, execs and exec probes run as: root unless the security context says otherwise. */
@@ -224,27 +234,27 @@ public final class SimContainer {
 
     /** Starts copying what the program writes (stdout and stderr) to {@code tap}: an attach. */
     public void addOutputTap(Output tap) {
-        taps.add(tap);
+        Listeners.add(TAPS, this, tap);
     }
 
     public void removeOutputTap(Output tap) {
-        taps.remove(tap);
+        Listeners.remove(TAPS, this, tap);
     }
 
     /** Runs {@code r} once when this instance ends (at once if it has ended). */
     public void whenExited(Runnable r) {
-        exitWatchers.add(r);
+        Listeners.add(EXIT_WATCHERS, this, r);
         boolean over;
         synchronized (this) {
             over = exited;
         }
-        if (over && exitWatchers.remove(r)) {
+        if (over && Listeners.remove(EXIT_WATCHERS, this, r)) {
             r.run();
         }
     }
 
     public void unwatchExit(Runnable r) {
-        exitWatchers.remove(r);
+        Listeners.remove(EXIT_WATCHERS, this, r);
     }
 
     /**
@@ -299,7 +309,7 @@ public final class SimContainer {
         }
         log.close();
         exitWatchers.forEach(Runnable::run);
-        exitWatchers.clear();
+        exitWatchers = List.of();
         if (l != null) {
             l.exited(this, code);
         }

@@ -2,8 +2,8 @@ package io.kubelite.kubelet.usage;
 
 import io.kubelite.api.Container;
 import io.kubelite.api.Pod;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -17,7 +17,13 @@ final class PodUsage {
     private final int priority;
     private final Consumer<String> evict;
     private final long memoryRequestBytes;
-    private final List<ContainerUsage> containers = new CopyOnWriteArrayList<>();
+    /**
+     * Copy on write, swapped under the monitor: one or two containers, changed when an instance
+     * starts or exits. An immutable list rather than a CopyOnWriteArrayList, which took its lock
+     * object and an array of its own besides (some 40 bytes of every pod).
+     */
+    private volatile List<ContainerUsage> containers = List.of();
+
     private volatile boolean evicted;
 
     PodUsage(Pod pod, Consumer<String> evict) {
@@ -55,17 +61,23 @@ final class PodUsage {
         return n;
     }
 
+    /** A snapshot of its running containers' usage. */
     List<ContainerUsage> containers() {
         return containers;
     }
 
-    void add(ContainerUsage c) {
-        containers.add(c);
+    synchronized void add(ContainerUsage c) {
+        List<ContainerUsage> next = new ArrayList<>(containers.size() + 1);
+        next.addAll(containers);
+        next.add(c);
+        containers = List.copyOf(next);
     }
 
     /** Removes {@code c}; true when no container of the pod runs any more. */
-    boolean remove(ContainerUsage c) {
-        containers.remove(c);
+    synchronized boolean remove(ContainerUsage c) {
+        List<ContainerUsage> next = new ArrayList<>(containers);
+        next.remove(c);
+        containers = next.isEmpty() ? List.of() : List.copyOf(next);
         return containers.isEmpty();
     }
 

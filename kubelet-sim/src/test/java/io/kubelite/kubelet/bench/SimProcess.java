@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  */
 final class SimProcess implements AutoCloseable {
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
     private final Process process;
     private final int healthPort;
@@ -112,6 +113,18 @@ final class SimProcess implements AutoCloseable {
             }
         }
         return least;
+    }
+
+    /**
+     * The bytes of the objects a full GC leaves, in KiB: the total of the live heap's class
+     * histogram ({@code jcmd GC.class_histogram} collects and counts in one safepoint, so nothing
+     * the simulator allocates after the collection is counted, and G1's partly filled regions are
+     * not either). Unlike {@link #liveHeapKiB}, it does not depend on how busy the machine is:
+     * under load, jcmd takes seconds to start, and {@code GC.heap_info} read 3 to 34 MiB above it.
+     */
+    long liveObjectsKiB() throws IOException, InterruptedException {
+        Matcher m = HISTOGRAM_TOTAL.matcher(classHistogram());
+        return m.find() ? Long.parseLong(m.group(1)) >> 10 : -1;
     }
 
     /** The live heap's class histogram ({@code jcmd GC.class_histogram}, which collects first). */

@@ -11,10 +11,9 @@ import io.kubelite.api.Secret;
 import io.kubelite.api.Service;
 import io.kubelite.api.ServiceAccount;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountTokenVolume;
-import io.kubelite.kubelet.config.ClaimVolumes;
 import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.config.DownwardApi;
-import io.kubelite.kubelet.config.VolumeContents;
+import io.kubelite.kubelet.config.ProjectedTokens;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +75,7 @@ class PodVolumesTokenTest {
     }
 
     private static PodVolumes volumes(Pod pod, ConfigObjects objects) {
-        return new PodVolumes(pod, SimulatedFilesystem.empty(), new VolumeContents(objects), new ClaimVolumes(objects));
+        return new PodVolumes(pod, SimulatedFilesystem.empty(), objects, ProjectedTokens.UNSIGNED);
     }
 
     @Test
