@@ -86,11 +86,16 @@ class LogShippingTest {
             assertThat(first.labels().get("app").asText()).isEqualTo("counter");
             assertThat(first.labels().get("app_kubernetes_io_part_of").asText()).isEqualTo("demo");
             assertThat(created.getMetadata().getUid()).isNotEmpty();
-            assertThat(h.sim.meterRegistry()
+            // the agent counts a batch once the store's answer is handled, which can come after
+            // its lines are already queryable
+            Poll.until(
+                    T,
+                    "kubelite_log_agent_shipped_lines at 500",
+                    () -> h.sim.meterRegistry()
                             .get("kubelite_log_agent_shipped_lines")
                             .counter()
-                            .count())
-                    .isEqualTo(500.0);
+                            .count(),
+                    shipped -> shipped == 500.0);
         }
     }
 
