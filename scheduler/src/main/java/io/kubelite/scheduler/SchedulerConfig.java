@@ -45,18 +45,7 @@ public record SchedulerConfig(
         }
     }
 
-    /** With the default {@link #parallelism} for this machine. */
-    public SchedulerConfig(
-            String schedulerName,
-            String identity,
-            Duration initialBackoff,
-            Duration maxBackoff,
-            int maxInFlightBinds,
-            int percentageOfNodesToScore) {
-        this(schedulerName, identity, initialBackoff, maxBackoff, maxInFlightBinds, percentageOfNodesToScore, 0);
-    }
-
-    /** With kube's adaptive percentage of nodes to score (0). */
+    /** With kube's adaptive percentage of nodes to score and this machine's default parallelism (both 0). */
     public SchedulerConfig(
             String schedulerName, String identity, Duration initialBackoff, Duration maxBackoff, int maxInFlightBinds) {
         this(schedulerName, identity, initialBackoff, maxBackoff, maxInFlightBinds, 0, 0);
