@@ -139,21 +139,8 @@ public final class WatchCache<T extends Message> implements AutoCloseable {
                 o -> true,
                 ExponentialBackoff.LIST_RETRY,
                 new Feeder());
-        // equal parts of the cached objects (a ReplicaSet's pods, an object's versions) as one
-        // instance; a new object is compared with its last generateName sibling, as a changed one
-        // is with its previous version, so the parts they have in common cost one equals. Only new
-        // objects are remembered as siblings: a sibling as created (not yet bound, no status) is
-        // what the next one repeats, and the far more frequent updates skip the lookup.
-        SharedSubtrees shared = new SharedSubtrees();
-        GeneratedSiblings<T> siblings = new GeneratedSiblings<>(resource, 4096);
-        reflector.setTransform((previous, incoming) -> {
-            if (previous != null) {
-                return shared.share(incoming, previous);
-            }
-            T out = shared.share(incoming, siblings.of(incoming));
-            siblings.remember(out);
-            return out;
-        });
+        // equal parts of the cached objects (a ReplicaSet's pods, an object's versions) as one instance
+        reflector.setTransform(new CachedObjectSharing<>(resource));
     }
 
     public Resource<T> resource() {
