@@ -9,9 +9,12 @@ import io.kubelite.bench.common.RawWatchLatency;
 import io.kubelite.cli.ApiServerConnection;
 import io.kubelite.store.Etcd;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,6 +65,7 @@ public final class DensityBenchmark {
                 o.nodes,
                 o.componentHeap,
                 o.simHeap,
+                o.jvmArgs,
                 o.jvmArgsFor,
                 o.logLevel,
                 o.logDir);
@@ -105,7 +109,7 @@ public final class DensityBenchmark {
         try (EtcdPodTimeline timeline = new EtcdPodTimeline(etcd, o.namespace, prefix);
                 ApiPodWatch watch = new ApiPodWatch(api, o.namespace, prefix);
                 ReplicaSetLoad load = new ReplicaSetLoad(api, o.namespace);
-                ProcessSampler sampler = new ProcessSampler(cluster.pids())) {
+                ProcessSampler sampler = new ProcessSampler(withThisProcess(cluster.pids()))) {
             timeline.start();
             watch.start();
             ApiRequestHistograms metricsBefore = scrape(api);
@@ -143,6 +147,11 @@ public final class DensityBenchmark {
             long dbAfter = dbSize(cluster);
             String load1 = ProcStat.loadavg();
             Phases phases = phases(timeline, watch, prefix, pods);
+            if (o.podTimes != null) {
+                Path file = o.podTimesFile(rate);
+                PodTimesCsv.write(file, t0, timeline, watch);
+                System.out.println("wrote each pod's times to " + file);
+            }
             System.out.printf(
                     "all %d pods Running %.1f s after the first create; raw etcd put->watch at %.0f/s ...%n",
                     pods, allRunning, rate);
@@ -174,6 +183,18 @@ public final class DensityBenchmark {
                     raw,
                     rawTxn);
         }
+    }
+
+    /**
+     * The cluster's processes and this one: the benchmark's watches and its JSON parsing share the
+     * same two cores, so its cost belongs in the table beside theirs.
+     */
+    private static Map<String, Long> withThisProcess(Map<String, Long> pids) {
+        Map<String, Long> all = new LinkedHashMap<>(pids);
+        if (!all.isEmpty()) {
+            all.put("benchmark (this process)", ProcessHandle.current().pid());
+        }
+        return all;
     }
 
     private record Phases(long[] startup, long[] createToSchedule, long[] scheduleToRun, long[] runToWatch) {}

@@ -43,6 +43,7 @@ final class DensityCluster implements AutoCloseable {
     private String token;
     private boolean keepLogs;
     private Map<String, String> jvmArgsFor = Map.of();
+    private String jvmArgs = "";
     private boolean closed;
 
     private DensityCluster() {
@@ -59,6 +60,7 @@ final class DensityCluster implements AutoCloseable {
             int nodes,
             String componentHeap,
             String simHeap,
+            String jvmArgs,
             Map<String, String> jvmArgsFor,
             String logLevel,
             Path logDir) {
@@ -108,6 +110,7 @@ final class DensityCluster implements AutoCloseable {
     private void start(Spec spec) throws Exception {
         tempDir = Files.createTempDirectory("kubelite-density");
         keepLogs = spec.logDir() != null;
+        jvmArgs = spec.jvmArgs();
         jvmArgsFor = spec.jvmArgsFor();
         Path logs = keepLogs ? spec.logDir() : tempDir;
         Files.createDirectories(logs);
@@ -179,11 +182,12 @@ final class DensityCluster implements AutoCloseable {
 
     private ComponentProcess start(String name, String main, String heap, List<String> args, Path logs)
             throws IOException {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseParallelGC"));
-        // e.g. a flight recording of the one process being profiled
-        String extra = jvmArgsFor.getOrDefault(name, "").strip();
-        if (!extra.isEmpty()) {
-            jvm.addAll(List.of(extra.split("\\s+")));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        // every component's (e.g. the collector), then e.g. a flight recording of the one being profiled
+        for (String extra : List.of(jvmArgs, jvmArgsFor.getOrDefault(name, ""))) {
+            if (!extra.isBlank()) {
+                jvm.addAll(List.of(extra.strip().split("\\s+")));
+            }
         }
         if (keepLogs) {
             // kept logs also get each JVM's GC log: a latency tail may be a collection's pause

@@ -88,6 +88,13 @@ public final class DensityCommand implements Callable<Integer> {
     String componentHeap;
 
     @Option(
+            names = "--jvm-args",
+            defaultValue = "-XX:+UseParallelGC",
+            description = "JVM options of every started component after -Xmx, space-separated (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String jvmArgs;
+
+    @Option(
             names = "--jvm-args-for",
             description = "Extra JVM options for one started component, space-separated, e.g."
                     + " controller-manager='-XX:StartFlightRecording=filename=/tmp/cm.jfr' (repeatable;"
@@ -130,6 +137,25 @@ public final class DensityCommand implements Callable<Integer> {
 
     @Option(names = "--csv", description = "Append one row per rate to this CSV (" + DensityReport.CSV_HEADER + ").")
     Path csv;
+
+    @Option(
+            names = "--pod-times",
+            description = "Write each pod's times (ms after the run's first create: seen in etcd, scheduled, Running"
+                    + " in etcd, Running seen by the API watch) to this CSV; with several rates, one file per rate"
+                    + " (the rate inserted before the extension). Shows when in the run the slow pods were.")
+    Path podTimes;
+
+    /** The --pod-times file for one rate. */
+    Path podTimesFile(double rate) {
+        if (ratesToRun().size() == 1) {
+            return podTimes;
+        }
+        String name = podTimes.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String perRate =
+                dot < 0 ? name + "-" + (long) rate : name.substring(0, dot) + "-" + (long) rate + name.substring(dot);
+        return podTimes.resolveSibling(perRate);
+    }
 
     private final List<DensityReport> reports = new ArrayList<>();
 

@@ -25,6 +25,7 @@ class DensityBenchmarkTest {
     void aSmallRunReportsEverySliBesideRawEtcd() throws Exception {
         DensityCommand command = new DensityCommand();
         Path csv = dir.resolve("pod-startup.csv");
+        Path podTimes = dir.resolve("pods.csv");
         int code = new CommandLine(command)
                 .execute(
                         "--nodes",
@@ -44,7 +45,11 @@ class DensityBenchmarkTest {
                         "--raw-txns",
                         "500",
                         "--csv",
-                        csv.toString());
+                        csv.toString(),
+                        "--jvm-args",
+                        "-XX:+UseSerialGC",
+                        "--pod-times",
+                        podTimes.toString());
 
         assertThat(code).as("exit code").isZero();
         assertThat(command.reports()).hasSize(1);
@@ -72,7 +77,13 @@ class DensityBenchmarkTest {
         assertThat(r.mutatingP99Ms()).isPositive();
         assertThat(r.clientPost().count()).isEqualTo(10);
         assertThat(r.processes().keySet())
-                .containsExactly("etcd", "apiserver", "controller-manager", "scheduler", "kubelet-sim");
+                .containsExactly(
+                        "etcd",
+                        "apiserver",
+                        "controller-manager",
+                        "scheduler",
+                        "kubelet-sim",
+                        "benchmark (this process)");
         assertThat(r.processes().values()).allSatisfy(u -> {
             assertThat(u.cpuSeconds()).as(u.name() + " CPU").isPositive();
             assertThat(u.peakRssBytes()).as(u.name() + " RSS").isGreaterThan(10L << 20);
@@ -90,6 +101,21 @@ class DensityBenchmarkTest {
                 .first()
                 .isEqualTo("rate,nodes,pods,p50_ms,p90_ms,p99_ms,raw_put_watch_p99_ms");
         assertThat(Files.readAllLines(csv).get(1)).startsWith("50,20,100,");
+        List<String> perPod = Files.readAllLines(podTimes);
+        assertThat(perPod.get(0)).isEqualTo("pod,created_ms,scheduled_ms,running_ms,watched_ms");
+        assertThat(perPod.subList(1, perPod.size()))
+                .as("one row per pod, every time seen, in order: created <= scheduled <= running")
+                .hasSize(100)
+                .allSatisfy(row -> {
+                    String[] f = row.split(",");
+                    assertThat(f).hasSize(5);
+                    double created = Double.parseDouble(f[1]);
+                    double scheduled = Double.parseDouble(f[2]);
+                    double running = Double.parseDouble(f[3]);
+                    assertThat(Double.parseDouble(f[4])).isPositive();
+                    assertThat(created).isLessThanOrEqualTo(scheduled);
+                    assertThat(scheduled).isLessThanOrEqualTo(running);
+                });
     }
 
     @Test
@@ -115,7 +141,18 @@ class DensityBenchmarkTest {
     @Test
     void attachesToARunningClusterAndLeavesNoPodsBehind() throws Exception {
         DensityCluster.Spec spec = new DensityCluster.Spec(
-                null, null, null, null, null, 5, "512m", "512m", Map.of(), "warn", dir.resolve("logs"));
+                null,
+                null,
+                null,
+                null,
+                null,
+                5,
+                "512m",
+                "512m",
+                "-XX:+UseSerialGC",
+                Map.of(),
+                "warn",
+                dir.resolve("logs"));
         try (DensityCluster running = DensityCluster.open(spec)) {
             DensityCommand command = new DensityCommand();
             int code = new CommandLine(command)
