@@ -4,10 +4,10 @@ import com.google.common.collect.Interner;
 import com.google.common.collect.Interners;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import io.kubelite.api.MessageFields;
 import io.kubelite.api.ObjectMeta;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Makes the equal parts of a watch cache's objects one instance: every sub-message and string of
@@ -59,19 +59,21 @@ final class SharedSubtrees {
     /** Without a previous version: each child shared, into a copy of {@code m} when any changes instance. */
     private Message walk(Message m) {
         Message.Builder b = null;
-        for (Map.Entry<FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
-            FieldDescriptor fd = f.getKey();
-            JavaTypeKind k = kind(fd);
-            if (k == JavaTypeKind.OTHER || fd.isMapField()) {
+        for (MessageFields.Field f : MessageFields.of(m).fields()) {
+            MessageFields.Kind k = f.kind();
+            if (k == MessageFields.Kind.OTHER) {
                 continue;
             }
-            Object v = f.getValue();
-            Object s = fd.isRepeated() ? list(k, (List<?>) v, null) : one(k, v, null);
+            Object v = f.get(m);
+            if (v == null || (v instanceof String str && str.isEmpty()) || (v instanceof List<?> l && l.isEmpty())) {
+                continue;
+            }
+            Object s = f.repeated() ? list(k, (List<?>) v, null) : one(k, v, null);
             if (s != v) {
                 if (b == null) {
                     b = m.toBuilder();
                 }
-                b.setField(fd, s);
+                b.setField(f.descriptor(), s);
             }
         }
         return b == null ? m : b.build();
@@ -81,20 +83,30 @@ final class SharedSubtrees {
      * With a previous version: built from {@code previous}, setting only the fields whose value
      * differs from it (and clearing those {@code m} no longer has), since most of a new version is
      * its previous one and protobuf's reflective {@code setField} costs more than the comparison.
+     * The fields are read through {@link MessageFields}: protobuf's own reflection ({@code
+     * getAllFields}) was most of this transform's time.
      */
     private Message fromPrevious(Message m, Message previous) {
-        Map<FieldDescriptor, Object> now = m.getAllFields();
-        Map<FieldDescriptor, Object> was = previous.getAllFields();
         Message.Builder b = null;
-        for (Map.Entry<FieldDescriptor, Object> f : now.entrySet()) {
-            FieldDescriptor fd = f.getKey();
-            Object v = f.getValue();
-            Object w = was.get(fd);
+        for (MessageFields.Field f : MessageFields.of(m).fields()) {
+            Object v = f.get(m);
+            Object w = f.get(previous);
+            if (v == w) {
+                continue;
+            }
+            FieldDescriptor fd = f.descriptor();
+            if (v == null) {
+                if (b == null) {
+                    b = previous.toBuilder();
+                }
+                b.clearField(fd);
+                continue;
+            }
+            MessageFields.Kind k = f.kind();
             Object s;
-            JavaTypeKind k = kind(fd);
-            if (k == JavaTypeKind.OTHER || fd.isMapField()) {
+            if (k == MessageFields.Kind.OTHER) {
                 s = w != null && w.equals(v) ? w : v;
-            } else if (fd.isRepeated()) {
+            } else if (f.repeated()) {
                 s = list(k, (List<?>) v, (List<?>) w);
             } else {
                 s = one(k, v, w);
@@ -103,24 +115,15 @@ final class SharedSubtrees {
                 if (b == null) {
                     b = previous.toBuilder();
                 }
-                b.setField(fd, s);
-            }
-        }
-        if (was.size() > now.size() || b != null) {
-            for (FieldDescriptor fd : was.keySet()) {
-                if (!now.containsKey(fd)) {
-                    if (b == null) {
-                        b = previous.toBuilder();
-                    }
-                    b.clearField(fd);
-                }
+                // numbers, enums and maps go in as reflection's form of them, which is m's
+                b.setField(fd, k == MessageFields.Kind.OTHER ? m.getField(fd) : s);
             }
         }
         return b == null ? previous : b.build();
     }
 
     /** The list with its elements shared, or {@code list} itself when none changed instance. */
-    private Object list(JavaTypeKind k, List<?> list, List<?> was) {
+    private Object list(MessageFields.Kind k, List<?> list, List<?> was) {
         if (was != null && was != list && was.equals(list)) {
             return was;
         }
@@ -139,14 +142,14 @@ final class SharedSubtrees {
     }
 
     /** The shared instance of {@code v}: {@code was} when equal (already shared), else an interned one. */
-    private Object one(JavaTypeKind k, Object v, Object was) {
+    private Object one(MessageFields.Kind k, Object v, Object was) {
         if (was == v) {
             return v;
         }
         if (was != null && was.equals(v)) {
             return was;
         }
-        if (k == JavaTypeKind.MESSAGE) {
+        if (k == MessageFields.Kind.MESSAGE) {
             // a changed message: its unchanged children from the part it replaces, the rest interned
             Message shared = children((Message) v, was instanceof Message w ? w : null);
             // an object's metadata (its name, uid, resourceVersion) equals no other cached object's:
@@ -154,19 +157,5 @@ final class SharedSubtrees {
             return shared instanceof ObjectMeta ? shared : messages.intern(shared);
         }
         return strings.intern((String) v);
-    }
-
-    private enum JavaTypeKind {
-        MESSAGE,
-        STRING,
-        OTHER
-    }
-
-    private static JavaTypeKind kind(FieldDescriptor fd) {
-        return switch (fd.getJavaType()) {
-            case MESSAGE -> JavaTypeKind.MESSAGE;
-            case STRING -> JavaTypeKind.STRING;
-            default -> JavaTypeKind.OTHER;
-        };
     }
 }
