@@ -2,6 +2,7 @@ package io.kubelite.kubelet.pod;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import io.kubelite.api.MessageFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,64 +22,93 @@ final class ProtoStrings {
     /** {@code m} with every string field (nested, repeated and map ones too) interned; equal to {@code m}. */
     @SuppressWarnings("unchecked")
     static <M extends Message> M intern(M m) {
-        return (M) internMessage(m, UnaryOperator.identity());
+        return (M) internMessage(m, NOTHING_KNOWN, UnaryOperator.identity());
     }
 
     /**
      * {@code m} with its short strings interned and every message in it, itself included,
      * replaced by what {@code canonical} gives for it once its own fields are interned (an equal
      * message, perhaps one shared with other pods: {@link SharedMessages}); equal to {@code m}.
+     * Before walking into a message, {@code known} is asked for an equal one already interned
+     * (or null): a ReplicaSet's pods repeat their containers, tolerations and owner, and taking
+     * the one seen before skips rebuilding it string by string.
      */
     @SuppressWarnings("unchecked")
-    static <M extends Message> M intern(M m, UnaryOperator<Message> canonical) {
-        return (M) internMessage(m, canonical);
+    static <M extends Message> M intern(M m, UnaryOperator<Message> known, UnaryOperator<Message> canonical) {
+        return (M) internMessage(m, known, canonical);
     }
 
-    private static Message internMessage(Message m, UnaryOperator<Message> canonical) {
-        Map<FieldDescriptor, Object> fields = m.getAllFields();
+    private static final UnaryOperator<Message> NOTHING_KNOWN = m -> null;
+
+    private static Message internMessage(Message m, UnaryOperator<Message> known, UnaryOperator<Message> canonical) {
+        Message seen = known.apply(m);
+        if (seen != null) {
+            return seen;
+        }
         Message.Builder b = null;
-        for (Map.Entry<FieldDescriptor, Object> e : fields.entrySet()) {
-            FieldDescriptor f = e.getKey();
-            Object v = e.getValue();
+        // read through the generated accessors: protobuf's reflection (getAllFields) was most of
+        // kubelet-sim's CPU per watch event
+        for (MessageFields.Field f : MessageFields.of(m).fields()) {
+            FieldDescriptor fd = f.descriptor();
+            Object v;
             Object interned;
-            if (f.isRepeated()) {
-                List<?> list = (List<?>) v;
-                List<Object> out = null;
-                for (int i = 0; i < list.size(); i++) {
-                    Object x = list.get(i);
-                    Object y = internValue(f, x, canonical);
-                    if (y != x && out == null) {
-                        out = new ArrayList<>(list.subList(0, i));
-                    }
-                    if (out != null) {
-                        out.add(y);
-                    }
+            if (fd.isMapField()) {
+                if (((Map<?, ?>) f.get(m)).isEmpty()) {
+                    continue;
                 }
-                interned = out == null ? v : out;
+                // its entries as messages, which reflection alone gives and sets
+                v = m.getField(fd);
+                interned = internList(fd, (List<?>) v, known, canonical);
+            } else if (f.kind() == MessageFields.Kind.OTHER) {
+                continue;
             } else {
-                interned = internValue(f, v, canonical);
+                v = f.get(m);
+                if (v == null) {
+                    continue;
+                }
+                interned = f.repeated()
+                        ? internList(fd, (List<?>) v, known, canonical)
+                        : internValue(fd, v, known, canonical);
             }
             if (interned != v) {
                 if (b == null) {
-                    b = startFrom(m, fields);
+                    b = MessageFields.of(m).hasMapFields() ? startFrom(m) : m.toBuilder();
                 }
-                b.setField(f, interned);
+                b.setField(fd, interned);
             }
         }
         return canonical.apply(b == null ? m : b.build());
     }
 
+    private static Object internList(
+            FieldDescriptor f, List<?> list, UnaryOperator<Message> known, UnaryOperator<Message> canonical) {
+        List<Object> out = null;
+        for (int i = 0; i < list.size(); i++) {
+            Object x = list.get(i);
+            Object y = internValue(f, x, known, canonical);
+            if (y != x && out == null) {
+                out = new ArrayList<>(list.subList(0, i));
+            }
+            if (out != null) {
+                out.add(y);
+            }
+        }
+        return out == null ? list : out;
+    }
+
     /**
-     * A builder holding {@code m}'s fields. Not {@code m.toBuilder()}: that gives every map field,
-     * empty ones too, a map of its own (some 150 bytes each) where the default instance shares one.
+     * A builder holding {@code m}'s fields, for a message with map fields. Not {@code
+     * m.toBuilder()}: that gives every map field, empty ones too, a map of its own (some 150 bytes
+     * each) where the default instance shares one.
      */
-    private static Message.Builder startFrom(Message m, Map<FieldDescriptor, Object> fields) {
+    private static Message.Builder startFrom(Message m) {
         Message.Builder b = m.newBuilderForType();
-        fields.forEach(b::setField);
+        m.getAllFields().forEach(b::setField);
         return b.setUnknownFields(m.getUnknownFields());
     }
 
-    private static Object internValue(FieldDescriptor f, Object v, UnaryOperator<Message> canonical) {
+    private static Object internValue(
+            FieldDescriptor f, Object v, UnaryOperator<Message> known, UnaryOperator<Message> canonical) {
         if (f.getJavaType() == FieldDescriptor.JavaType.STRING) {
             String s = (String) v;
             if (s.length() > MAX_LENGTH) {
@@ -88,7 +118,7 @@ final class ProtoStrings {
             return c;
         }
         if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-            return internMessage((Message) v, canonical);
+            return internMessage((Message) v, known, canonical);
         }
         return v;
     }

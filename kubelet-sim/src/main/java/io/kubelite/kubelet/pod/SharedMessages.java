@@ -31,7 +31,17 @@ public final class SharedMessages {
 
     /** {@code m} with its short strings and its shareable messages shared; equal to {@code m}. */
     public <M extends Message> M share(M m) {
-        return ProtoStrings.intern(m, this::canonical);
+        return ProtoStrings.intern(m, this::known, this::canonical);
+    }
+
+    /** The remembered instance equal to {@code m}, or null; remembers nothing. */
+    private Message known(Message m) {
+        if (!shareable(m)) {
+            return null;
+        }
+        int h = m.hashCode();
+        Message seen = table.get((h ^ (h >>> 16)) & (SLOTS - 1));
+        return seen != null && seen.equals(m) ? seen : null;
     }
 
     private Message canonical(Message m) {
