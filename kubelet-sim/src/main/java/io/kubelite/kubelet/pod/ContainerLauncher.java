@@ -304,7 +304,8 @@ final class ContainerLauncher {
      * (unless a startup probe is to say so) and ready (unless a readiness probe is to say so).
      */
     private void running(Slot s, SimContainer c, boolean resume) {
-        s.state = ContainerStates.running(c.startedAtMillis(), precision());
+        // the slot keeps the instance the status (and pods started in the same second) share
+        s.state = pod.shared(ContainerStates.running(c.startedAtMillis(), precision()));
         if (!resume) {
             s.started = s.init || !s.spec.hasStartupProbe();
             s.ready = !s.init && s.started && !s.spec.hasReadinessProbe();

@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.pod;
 
+import com.google.protobuf.Message;
 import io.kubelite.api.Pod;
 import io.kubelite.kubelet.clock.Timers;
 import io.kubelite.kubelet.config.DownwardApi;
@@ -30,6 +31,9 @@ interface PodContext {
 
     /** True while containers may start, restart and be probed: the pod has its IP and is neither ending nor gone. */
     boolean running();
+
+    /** An equal message, the instance other pods hold when they hold one ({@link SharedMessages}). */
+    <M extends Message> M shared(M m);
 
     /** Something the status shows changed: recompute it and ask for a write. */
     void changed();

@@ -1,5 +1,6 @@
 package io.kubelite.kubelet.pod;
 
+import com.google.protobuf.Message;
 import com.google.protobuf.util.Timestamps;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodCondition;
@@ -643,6 +644,11 @@ public final class PodWorker {
         @Override
         public boolean running() {
             return stage == PodStage.RUNNING;
+        }
+
+        @Override
+        public <M extends Message> M shared(M m) {
+            return messages.share(m);
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.kubelite.kubelet.pod;
 
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.kubelite.api.Container;
@@ -7,7 +9,12 @@ import io.kubelite.api.ContainerState;
 import io.kubelite.api.HostIP;
 import io.kubelite.api.OwnerReference;
 import io.kubelite.api.PodCondition;
+import io.kubelite.api.PodSpec;
 import io.kubelite.api.Toleration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -16,6 +23,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * kubelet writes), its node's HostIP, its containers' states, and the specs of containers made
  * from one template (a ReplicaSet's pods, the same container spec each). Every pod decoded or
  * computed here holds its own copy of each otherwise — some 700 bytes per pod.
+ *
+ * <p>A pod's spec is shared whole when it is equal to another's: pods of one template on one
+ * node (the spec names its node). Pods whose specs carry something of their own (the
+ * ServiceAccount admission's {@code kube-api-access-<random>} volume) share their containers only.
+ *
+ * <p>A list of such messages (a pod status's conditions and HostIPs) is shared too, the list
+ * object itself: protobuf gives every repeated field of every decoded or built message a list of
+ * its own (its array and an unmodifiable wrapper, some 70 bytes each), although the lists of two
+ * pods hold the same shared elements. The list is kept in a holder message that sets only that
+ * field, remembered like the messages; a builder merged from the holder takes its immutable list
+ * as is, and so does the message it builds. Not in messages with map fields (a pod's metadata and
+ * spec): the generated {@code mergeFrom} gives each of those a map of its own.
  *
  * <p>{@link #share} gives an equal message whose short strings are interned ({@link
  * ProtoStrings}) and whose messages of those kinds are the instance seen last with that value,
@@ -26,6 +45,17 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class SharedMessages {
     /** Slots of the table: a power of two, a few seconds' timestamps and every template's specs. */
     private static final int SLOTS = 1 << 14;
+
+    /** The kinds of message many pods hold equal. */
+    private static final Set<Descriptor> SHAREABLE = Set.of(
+            Timestamp.getDescriptor(),
+            PodCondition.getDescriptor(),
+            HostIP.getDescriptor(),
+            ContainerState.getDescriptor(),
+            Container.getDescriptor(),
+            Toleration.getDescriptor(),
+            OwnerReference.getDescriptor(),
+            PodSpec.getDescriptor());
 
     private final AtomicReferenceArray<Message> table = new AtomicReferenceArray<>(SLOTS);
 
@@ -45,9 +75,15 @@ public final class SharedMessages {
     }
 
     private Message canonical(Message m) {
+        m = withSharedLists(m);
         if (!shareable(m)) {
             return m;
         }
+        return remembered(m);
+    }
+
+    /** The instance last seen equal to {@code m} in its slot, or {@code m}, remembered from now on. */
+    private Message remembered(Message m) {
         int h = m.hashCode();
         int i = (h ^ (h >>> 16)) & (SLOTS - 1);
         Message seen = table.get(i);
@@ -58,13 +94,65 @@ public final class SharedMessages {
         return m;
     }
 
+    /**
+     * {@code m} with each non-empty list of shareable messages replaced by the equal list last
+     * seen ({@link #remembered} holder), or {@code m} itself when there is none or they are the
+     * same lists already. Lists of other messages (a pod's IPs, its container statuses) are
+     * left alone: they differ from pod to pod and would only push shared lists out of the table.
+     */
+    private Message withSharedLists(Message m) {
+        if (hasMapField(m.getDescriptorForType())) {
+            // a generated builder's mergeFrom, the only way to hand it a list, gives each map field
+            // a map of its own, empty ones too (some 130 bytes each, more than a shared list
+            // saves): a pod's metadata and spec keep their lists (the spec is shared whole instead)
+            return m;
+        }
+        Message.Builder b = null;
+        Set<FieldDescriptor> taken = null;
+        for (FieldDescriptor f : m.getDescriptorForType().getFields()) {
+            if (!f.isRepeated()
+                    || f.isMapField()
+                    || f.getJavaType() != FieldDescriptor.JavaType.MESSAGE
+                    || !SHAREABLE.contains(f.getMessageType())) {
+                continue;
+            }
+            List<?> list = (List<?>) m.getField(f);
+            if (list.isEmpty()) {
+                continue;
+            }
+            Message holder = remembered(m.newBuilderForType().setField(f, list).build());
+            if (holder.getField(f) == list) {
+                continue;
+            }
+            if (b == null) {
+                b = m.newBuilderForType();
+                taken = new HashSet<>(4);
+            }
+            // generated mergeFrom takes the other message's list itself when its own is empty
+            b.mergeFrom(holder);
+            taken.add(f);
+        }
+        if (b == null) {
+            return m;
+        }
+        for (Map.Entry<FieldDescriptor, Object> e : m.getAllFields().entrySet()) {
+            if (!taken.contains(e.getKey())) {
+                b.setField(e.getKey(), e.getValue());
+            }
+        }
+        return b.setUnknownFields(m.getUnknownFields()).build();
+    }
+
+    private static boolean hasMapField(Descriptor d) {
+        for (FieldDescriptor f : d.getFields()) {
+            if (f.isMapField()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean shareable(Message m) {
-        return m instanceof Timestamp
-                || m instanceof PodCondition
-                || m instanceof HostIP
-                || m instanceof ContainerState
-                || m instanceof Container
-                || m instanceof Toleration
-                || m instanceof OwnerReference;
+        return SHAREABLE.contains(m.getDescriptorForType());
     }
 }

@@ -24,11 +24,9 @@ import io.kubelite.kubelet.shell.ShellAst.Word;
 import io.kubelite.kubelet.usage.ProgramLoad;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 
@@ -226,8 +224,9 @@ public final class ShellProcess {
     private final Node program;
     private final List<String> positional;
     private final boolean syncMode;
-    // a program has a timer or two pending at a time (a sleep); the default table held 16
-    private final Set<Timers.Cancellable> pending = new HashSet<>(2);
+    // a program has a timer or two pending at a time (a sleep): a two-slot list, where a HashSet
+    // held a map and its table besides
+    private final List<Timers.Cancellable> pending = new ArrayList<>(2);
     private IntConsumer onExit;
     private boolean killed;
     private boolean finished;
@@ -292,7 +291,8 @@ public final class ShellProcess {
         Frame f;
         synchronized (this) {
             this.onExit = onExit;
-            Map<String, String> vars = new LinkedHashMap<>(config.env());
+            // copied on the first assignment: most programs never assign (the environment is immutable)
+            Map<String, String> vars = new ShellVariables(config.env());
             f = new Frame(
                     vars,
                     config.stdout(),

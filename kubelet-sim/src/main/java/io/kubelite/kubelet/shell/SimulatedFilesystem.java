@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -46,7 +45,7 @@ public final class SimulatedFilesystem {
     private static final Set<String> INITIAL = Collections.unmodifiableSet(new TreeSet<>(INITIAL_DIRS));
 
     /** Path → content: a {@code byte[]}, or the {@link GeneratedFile} that makes it on each read. */
-    private final Map<String, Object> files = new TreeMap<>();
+    private final FileTable files = new FileTable();
     /** The content of every empty file: an empty array is never written into. */
     private static final byte[] EMPTY = new byte[0];
     /**
@@ -156,11 +155,9 @@ public final class SimulatedFilesystem {
 
     /** The bytes this tree's own files hold (mounted volumes not included): what du counts. */
     public synchronized long usedBytes() {
-        long n = 0;
-        for (Object v : files.values()) {
-            n += content(v).length;
-        }
-        return n;
+        long[] n = {0};
+        files.forEach((path, v) -> n[0] += content(v).length);
+        return n[0];
     }
 
     /** Caps what this tree's files may hold, as a tmpfs's size does: writes past it fail. */
@@ -388,7 +385,7 @@ public final class SimulatedFilesystem {
         }
         if (dirs.contains(path) && recursive && !path.equals("/")) {
             String prefix = path + "/";
-            files.keySet().removeIf(f -> f.startsWith(prefix));
+            files.removeIf(f -> f.startsWith(prefix));
             dirs.removeIf(d -> d.equals(path) || d.startsWith(prefix));
             return true;
         }
@@ -436,11 +433,11 @@ public final class SimulatedFilesystem {
                 names.add(slash < 0 ? rest : rest.substring(0, slash));
             }
         }
-        for (String f : files.keySet()) {
+        files.forEach((f, v) -> {
             if (f.startsWith(prefix) && f.indexOf('/', prefix.length()) < 0) {
                 names.add(f.substring(prefix.length()));
             }
-        }
+        });
         for (String d : dirs.all()) {
             if (!d.equals(dir) && d.startsWith(prefix) && d.indexOf('/', prefix.length()) < 0) {
                 names.add(d.substring(prefix.length()));

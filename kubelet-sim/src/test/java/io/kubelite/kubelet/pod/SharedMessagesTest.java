@@ -54,6 +54,24 @@ class SharedMessagesTest {
     }
 
     @Test
+    void twoPodsShareTheirEqualSpecAndTheirStatusListsOfSharedMessages() {
+        Pod a = messages.share(decoded("web-1", "10.0.0.1", 1_700_000_005L));
+        Pod inB = decoded("web-2", "10.0.0.2", 1_700_000_005L);
+        Pod b = messages.share(inB);
+        assertThat(b).isEqualTo(inB);
+        assertThat(b.getStatus().getConditionsList()).isSameAs(a.getStatus().getConditionsList());
+        assertThat(b.getSpec()).isSameAs(a.getSpec());
+        // a later version built from a shared one changes its own copy only
+        Pod c = b.toBuilder()
+                .setStatus(b.getStatus().toBuilder()
+                        .addConditions(PodCondition.newBuilder().setType("Extra")))
+                .build();
+        assertThat(c.getStatus().getConditionsCount()).isEqualTo(2);
+        assertThat(a.getStatus().getConditionsCount()).isEqualTo(1);
+        assertThat(b.getStatus().getConditionsCount()).isEqualTo(1);
+    }
+
+    @Test
     void aDifferentValueIsNotShared() {
         Pod a = messages.share(decoded("web-1", "10.0.0.1", 1_700_000_005L));
         Pod b = messages.share(decoded("web-2", "10.0.0.2", 1_700_000_006L));
