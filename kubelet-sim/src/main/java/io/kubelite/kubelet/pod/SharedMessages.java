@@ -7,13 +7,13 @@ import com.google.protobuf.Timestamp;
 import io.kubelite.api.Container;
 import io.kubelite.api.ContainerState;
 import io.kubelite.api.HostIP;
+import io.kubelite.api.MessageFields;
 import io.kubelite.api.OwnerReference;
 import io.kubelite.api.PodCondition;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.Toleration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -101,7 +101,8 @@ public final class SharedMessages {
      * left alone: they differ from pod to pod and would only push shared lists out of the table.
      */
     private Message withSharedLists(Message m) {
-        if (hasMapField(m.getDescriptorForType())) {
+        MessageFields fields = MessageFields.of(m);
+        if (fields.hasMapFields()) {
             // a generated builder's mergeFrom, the only way to hand it a list, gives each map field
             // a map of its own, empty ones too (some 130 bytes each, more than a shared list
             // saves): a pod's metadata and spec keep their lists (the spec is shared whole instead)
@@ -109,19 +110,19 @@ public final class SharedMessages {
         }
         Message.Builder b = null;
         Set<FieldDescriptor> taken = null;
-        for (FieldDescriptor f : m.getDescriptorForType().getFields()) {
-            if (!f.isRepeated()
-                    || f.isMapField()
-                    || f.getJavaType() != FieldDescriptor.JavaType.MESSAGE
+        for (MessageFields.Field field : fields.fields()) {
+            FieldDescriptor f = field.descriptor();
+            if (!field.repeated()
+                    || field.kind() != MessageFields.Kind.MESSAGE
                     || !SHAREABLE.contains(f.getMessageType())) {
                 continue;
             }
-            List<?> list = (List<?>) m.getField(f);
+            List<?> list = (List<?>) field.get(m);
             if (list.isEmpty()) {
                 continue;
             }
             Message holder = remembered(m.newBuilderForType().setField(f, list).build());
-            if (holder.getField(f) == list) {
+            if (field.get(holder) == list) {
                 continue;
             }
             if (b == null) {
@@ -135,21 +136,16 @@ public final class SharedMessages {
         if (b == null) {
             return m;
         }
-        for (Map.Entry<FieldDescriptor, Object> e : m.getAllFields().entrySet()) {
-            if (!taken.contains(e.getKey())) {
-                b.setField(e.getKey(), e.getValue());
+        for (MessageFields.Field field : fields.fields()) {
+            FieldDescriptor f = field.descriptor();
+            Object v = field.get(m);
+            if (taken.contains(f) || v == null) {
+                continue;
             }
+            // numbers and enums in reflection's form of them
+            b.setField(f, field.kind() == MessageFields.Kind.OTHER ? m.getField(f) : v);
         }
         return b.setUnknownFields(m.getUnknownFields()).build();
-    }
-
-    private static boolean hasMapField(Descriptor d) {
-        for (FieldDescriptor f : d.getFields()) {
-            if (f.isMapField()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean shareable(Message m) {
