@@ -89,9 +89,11 @@ public final class DensityCommand implements Callable<Integer> {
 
     @Option(
             names = "--jvm-args",
-            defaultValue = "-XX:+UseParallelGC",
+            defaultValue = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
             description = "JVM options of every started component after -Xmx, space-separated (default:"
-                    + " ${DEFAULT-VALUE}).")
+                    + " ${DEFAULT-VALUE}, as kubelite up runs them: with C2 and the parallel collector, the"
+                    + " five JVMs spent a third of their CPU compiling and the first minute's pods waited"
+                    + " seconds; see docs/benchmarks.md).")
     String jvmArgs;
 
     @Option(
