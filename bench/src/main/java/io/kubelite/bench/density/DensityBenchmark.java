@@ -72,6 +72,9 @@ public final class DensityBenchmark {
         try (DensityCluster cluster = DensityCluster.open(spec)) {
             ensureNamespace(cluster.api());
             awaitNodes(cluster);
+            if (o.warmupPods > 0) {
+                warmUp(cluster, o.ratesToRun().get(0));
+            }
             List<Measured> measured = new ArrayList<>();
             List<Double> rates = o.ratesToRun();
             for (int i = 0; i < rates.size(); i++) {
@@ -167,6 +170,7 @@ public final class DensityBenchmark {
                     pods,
                     rate,
                     o.groupSize,
+                    o.warmupPods,
                     watch.runningCount(),
                     createSeconds,
                     allRunning,
@@ -183,6 +187,38 @@ public final class DensityBenchmark {
                     raw,
                     rawTxn);
         }
+    }
+
+    /**
+     * Creates {@code --warmup-pods} pods at the first rate, waits until the API watch has seen them
+     * all Running, and deletes them: the JVMs' first minute (classes loaded, code compiled, heaps
+     * first touched) is not what a running cluster does. As ClusterLoader2 measures its latency
+     * pods after the saturation phase and kube's scheduler_perf after its initPods.
+     */
+    private void warmUp(DensityCluster cluster, double rate) throws Exception {
+        String prefix = "w-";
+        System.out.printf(
+                "warm-up: %d pods at %.0f pods/s, not measured (load %s)%n", o.warmupPods, rate, ProcStat.loadavg());
+        long t0 = System.nanoTime();
+        try (ApiPodWatch watch = new ApiPodWatch(cluster.api(), o.namespace, prefix);
+                ReplicaSetLoad load = new ReplicaSetLoad(cluster.api(), o.namespace)) {
+            watch.start();
+            load.create(prefix, o.warmupPods, o.groupSize, rate);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(o.timeoutMinutes);
+            while (watch.runningCount() < o.warmupPods) {
+                if (watch.failure() != null) {
+                    throw new IllegalStateException("the API pod watch failed during the warm-up: " + watch.failure());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(String.format(
+                            "warm-up: only %d of %d pods Running %d min after the last create",
+                            watch.runningCount(), o.warmupPods, o.timeoutMinutes));
+                }
+                Thread.sleep(100);
+            }
+        }
+        System.out.printf("warm-up: %d pods Running after %.1f s%n", o.warmupPods, (System.nanoTime() - t0) / 1e9);
+        deletePods(cluster);
     }
 
     /**

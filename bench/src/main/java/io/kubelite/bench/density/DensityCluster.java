@@ -182,7 +182,9 @@ final class DensityCluster implements AutoCloseable {
 
     private ComponentProcess start(String name, String main, String heap, List<String> args, Path logs)
             throws IOException {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+        // the whole heap from the start, as servers run: a heap grown on demand is grown by full
+        // collections (0.4-0.7 s each with the serial collector), which the latency tail shows
+        List<String> jvm = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap));
         // every component's (e.g. the collector), then e.g. a flight recording of the one being profiled
         for (String extra : List.of(jvmArgs, jvmArgsFor.getOrDefault(name, ""))) {
             if (!extra.isBlank()) {

@@ -49,6 +49,13 @@ public final class DensityCommand implements Callable<Integer> {
     List<Double> rates;
 
     @Option(
+            names = "--warmup-pods",
+            defaultValue = "3000",
+            description = "Pods created (at the first rate), run and deleted before the measured run, not measured;"
+                    + " 0 measures a cold cluster, the JVMs' first minute included (default: ${DEFAULT-VALUE}).")
+    int warmupPods;
+
+    @Option(
             names = "--group-size",
             defaultValue = "10",
             description = "Replicas per ReplicaSet (default: ${DEFAULT-VALUE}).")
@@ -203,6 +210,7 @@ public final class DensityCommand implements Callable<Integer> {
         check(nodes > 0, "--nodes must be positive");
         check(podsPerNode > 0, "--pods-per-node must be positive");
         check(groupSize > 0, "--group-size must be positive");
+        check(warmupPods >= 0, "--warmup-pods must be 0 or more");
         check(timeoutMinutes > 0, "--timeout-minutes must be positive");
         check(rawSeconds > 0 && rawTxns > 0, "--raw-seconds and --raw-txns must be positive");
         for (double r : ratesToRun()) {

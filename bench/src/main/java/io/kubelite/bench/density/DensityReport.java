@@ -22,6 +22,7 @@ record DensityReport(
         int pods,
         double rate,
         int groupSize,
+        int warmupPods,
         int running,
         double createSeconds,
         double allRunningSeconds,
@@ -62,6 +63,11 @@ record DensityReport(
                 "%n== density: %d nodes x %d pods/node = %d pods at %.0f pods/s (ReplicaSets of %d) ==%n",
                 nodes, pods / Math.max(1, nodes), pods, rate, groupSize));
         row(b, "started / cores / load at start, end", "%s / %d / %s, %s", startedAt, cores, loadAtStart, loadAtEnd);
+        row(
+                b,
+                "warm-up before the run (not measured)",
+                "%s",
+                warmupPods == 0 ? "none: a cold cluster" : warmupPods + " pods created, Running, deleted");
         row(b, "pods Running (seen by the API watch)", "%d of %d", running, pods);
         row(b, "creates sent in / all Running after", "%.1f s / %.1f s", createSeconds, allRunningSeconds);
         b.append(String.format("%n%-46s %s%n", "pod startup latency", "p50 / p90 / p99"));

@@ -49,7 +49,9 @@ class DensityBenchmarkTest {
                         "--jvm-args",
                         "-XX:+UseSerialGC",
                         "--pod-times",
-                        podTimes.toString());
+                        podTimes.toString(),
+                        "--warmup-pods",
+                        "20");
 
         assertThat(code).as("exit code").isZero();
         assertThat(command.reports()).hasSize(1);
@@ -95,7 +97,9 @@ class DensityBenchmarkTest {
         assertThat(r.rawPutWatch().count()).as("raw put->watch samples").isPositive();
         assertThat(r.rawPutWatch().p99()).isPositive();
         assertThat(r.rawBindTxnPerSecond()).as("raw bind-shaped txn/s").isPositive();
-        assertThat(r.format()).contains("create -> schedule", "POST replicasets", "raw put -> watch");
+        assertThat(r.format())
+                .contains("create -> schedule", "POST replicasets", "raw put -> watch")
+                .contains("20 pods created, Running, deleted");
         assertThat(Files.readAllLines(csv))
                 .hasSize(2)
                 .first()
@@ -167,7 +171,8 @@ class DensityBenchmarkTest {
                             "--group-size", "5",
                             "--timeout-minutes", "2",
                             "--raw-seconds", "2",
-                            "--raw-txns", "200");
+                            "--raw-txns", "200",
+                            "--warmup-pods", "0");
 
             assertThat(code).as("exit code").isZero();
             DensityReport r = command.reports().get(0);
