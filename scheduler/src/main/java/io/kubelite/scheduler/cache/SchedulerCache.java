@@ -5,6 +5,7 @@ import io.kubelite.api.Pod;
 import io.kubelite.scheduler.framework.NodeInfo;
 import io.kubelite.scheduler.framework.PodInfo;
 import io.kubelite.scheduler.framework.TopologySpreadCounts;
+import io.kubelite.store.informer.Informer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -165,9 +166,11 @@ public final class SchedulerCache {
         if (nodeName.isEmpty()) {
             throw new IllegalArgumentException("pod " + pod.getMetadata().getName() + " is not bound");
         }
-        PodInfo info = new PodInfo(pod);
+        String key = Informer.keyOf(pod.getMetadata());
         synchronized (lock) {
-            PodState s = pods.get(info.key());
+            PodState s = pods.get(key);
+            // the pod this scheduler assumed and bound, seen bound: its requests are known
+            PodInfo info = PodInfo.updated(s == null ? null : s.pod, pod);
             if (s == null) {
                 s = new PodState();
                 pods.put(info.key(), s);

@@ -43,13 +43,12 @@ final class SpreadCountIndex {
         if (n.node() == null) {
             return null;
         }
-        Map<String, String> labels = n.labels();
         for (String k : requiredKeys) {
-            if (!labels.containsKey(k)) {
+            if (n.label(k) == null) {
                 return null;
             }
         }
-        return labels.get(topologyKey);
+        return n.label(topologyKey);
     }
 
     private int matchingOn(NodeInfo n) {

@@ -146,8 +146,10 @@ public final class Framework {
         for (int i = 0; i < feasibleCount; i++) {
             feasible.add(found[i]);
         }
-        Map<String, Integer> reasons = new HashMap<>();
-        Set<String> rejectors = new HashSet<>();
+        // the rejections' reasons are only reported when no node fits; otherwise they are
+        // only counted (a spread cycle rejects most of the nodes it checks, for every pod)
+        Map<String, Integer> reasons = feasibleCount == 0 ? new HashMap<>() : null;
+        Set<String> rejectors = feasibleCount == 0 ? new HashSet<>() : null;
         int processed = feasibleCount;
         for (int i = 0; i < n; i++) {
             Status failed = rejected[i];
@@ -156,9 +158,11 @@ public final class Framework {
             }
             rejected[i] = null;
             processed++;
-            rejectors.add(failed.plugin());
-            for (String r : failed.reasons()) {
-                reasons.merge(r, 1, Integer::sum);
+            if (reasons != null) {
+                rejectors.add(failed.plugin());
+                for (String r : failed.reasons()) {
+                    reasons.merge(r, 1, Integer::sum);
+                }
             }
         }
         nextStartNodeIndex = (start + processed) % n;

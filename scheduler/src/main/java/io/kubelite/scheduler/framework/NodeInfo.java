@@ -20,7 +20,21 @@ public final class NodeInfo {
 
     private final String name;
     private Node node;
-    private ResourceAmounts allocatable = new ResourceAmounts();
+    /*
+     * Allocatable, and the sums of the pods' requests and non-zero requests, as longs in the
+     * NodeInfo itself rather than three ResourceAmounts objects: NodeResourcesFit and the two
+     * resource scores read them for every node of every cycle, and each object was one more
+     * cache line to fetch per node.
+     */
+    private long allocatableMilliCpu;
+    private long allocatableMemory;
+    private long allocatablePods;
+    private long requestedMilliCpu;
+    private long requestedMemory;
+    private long requestedPods;
+    private long nonZeroRequestedMilliCpu;
+    private long nonZeroRequestedMemory;
+    private long nonZeroRequestedPods;
     private List<Taint> taints = List.of();
     /**
      * The Node's labels and cordon, copied out of the protobuf message at {@link #setNode}:
@@ -28,11 +42,17 @@ public final class NodeInfo {
      * a fresh wrapper per call over a scattered hash map.
      */
     private Map<String, String> labels = Map.of();
+    /**
+     * The last few {@link #label} lookups, by key identity: topology spread reads one key of
+     * every node for every pod, and a lookup in the label map compares the key's bytes with
+     * each probed entry's (topology.kubernetes.io/zone and /region share 22 of them) across
+     * objects scattered in the heap. Immutable, replaced whole, so filters running in
+     * parallel may race to set it and only lose a memo; cleared when the labels change.
+     */
+    private LabelMemo labelMemo = LabelMemo.EMPTY;
 
     private boolean unschedulable;
     private final Map<String, PodInfo> pods = new LinkedHashMap<>();
-    private final ResourceAmounts requested = new ResourceAmounts();
-    private final ResourceAmounts nonZeroRequested = new ResourceAmounts();
     /** Bumped whenever the pod set changes; invalidates {@link #matchCounts}. */
     private long podGeneration;
     /** Memoized {@link #countMatching} results: selector key → {generation, count}. */
@@ -65,10 +85,14 @@ public final class NodeInfo {
     public void setNode(Node node) {
         this.node = node;
         Map<String, String> alloc = node.getStatus().getAllocatableMap();
-        this.allocatable =
+        ResourceAmounts allocatable =
                 ResourceAmounts.fromMap(alloc.isEmpty() ? node.getStatus().getCapacityMap() : alloc);
+        this.allocatableMilliCpu = allocatable.milliCpu;
+        this.allocatableMemory = allocatable.memory;
+        this.allocatablePods = allocatable.pods;
         this.taints = effectiveTaints(node);
         this.labels = Map.copyOf(node.getMetadata().getLabelsMap());
+        this.labelMemo = LabelMemo.EMPTY;
         this.unschedulable = node.getSpec().getUnschedulable();
     }
 
@@ -103,6 +127,50 @@ public final class NodeInfo {
         return labels;
     }
 
+    /**
+     * The Node's label {@code key}, or null; equal to {@code labels().get(key)}, and the
+     * same ({@link String#intern interned}) instance for equal values on every node.
+     * Fastest when callers pass the same {@code String} instance for a key each time (e.g.
+     * one interned): the last {@value LabelMemo#SIZE} keys asked for are remembered by
+     * identity.
+     */
+    public String label(String key) {
+        LabelMemo m = labelMemo;
+        if (m.k0 == key) {
+            return m.v0;
+        }
+        if (m.k1 == key) {
+            return m.v1;
+        }
+        if (m.k2 == key) {
+            return m.v2;
+        }
+        if (m.k3 == key) {
+            return m.v3;
+        }
+        String v = labels.get(key);
+        if (v != null) {
+            // one instance per value: a caller's map keyed by these values (e.g. spread
+            // counts per zone) then finds them by identity, without reading their bytes
+            v = v.intern();
+        }
+        labelMemo = m.with(key, v);
+        return v;
+    }
+
+    /**
+     * Up to four keys (null: unused) with their values, the most recent first; fields rather
+     * than an array, so a hit costs one object read per node.
+     */
+    private record LabelMemo(String k0, String v0, String k1, String v1, String k2, String v2, String k3, String v3) {
+        static final int SIZE = 4;
+        static final LabelMemo EMPTY = new LabelMemo(null, null, null, null, null, null, null, null);
+
+        LabelMemo with(String key, String value) {
+            return new LabelMemo(key, value, k0, v0, k1, v1, k2, v2);
+        }
+    }
+
     /** {@code spec.unschedulable} (cordoned); false while there is no Node object. */
     public boolean unschedulable() {
         return unschedulable;
@@ -112,17 +180,54 @@ public final class NodeInfo {
         return taints;
     }
 
+    /** The Node's allocatable (its capacity when it states none), a copy. */
     public ResourceAmounts allocatable() {
-        return allocatable;
+        return new ResourceAmounts(allocatableMilliCpu, allocatableMemory, allocatablePods);
     }
 
-    /** Sum of the requests of every pod here. Do not mutate. */
+    /** Sum of the requests of every pod here, a copy. */
     public ResourceAmounts requested() {
-        return requested;
+        return new ResourceAmounts(requestedMilliCpu, requestedMemory, requestedPods);
     }
 
+    /** Sum of the non-zero requests ({@link PodInfo#nonZeroRequest}) of every pod here, a copy. */
     public ResourceAmounts nonZeroRequested() {
-        return nonZeroRequested;
+        return new ResourceAmounts(nonZeroRequestedMilliCpu, nonZeroRequestedMemory, nonZeroRequestedPods);
+    }
+
+    // The amounts one by one, without a copy: what the per-node filter and scores read.
+
+    public long allocatableMilliCpu() {
+        return allocatableMilliCpu;
+    }
+
+    public long allocatableMemory() {
+        return allocatableMemory;
+    }
+
+    public long allocatablePods() {
+        return allocatablePods;
+    }
+
+    public long requestedMilliCpu() {
+        return requestedMilliCpu;
+    }
+
+    public long requestedMemory() {
+        return requestedMemory;
+    }
+
+    /** The pods here (each requests one). */
+    public long requestedPods() {
+        return requestedPods;
+    }
+
+    public long nonZeroRequestedMilliCpu() {
+        return nonZeroRequestedMilliCpu;
+    }
+
+    public long nonZeroRequestedMemory() {
+        return nonZeroRequestedMemory;
     }
 
     public Collection<PodInfo> pods() {
@@ -175,11 +280,21 @@ public final class NodeInfo {
         podGeneration++;
         PodInfo old = pods.put(p.key(), p);
         if (old != null) {
-            requested.subtract(old.request());
-            nonZeroRequested.subtract(old.nonZeroRequest());
+            account(old, -1);
         }
-        requested.add(p.request());
-        nonZeroRequested.add(p.nonZeroRequest());
+        account(p, 1);
+    }
+
+    /** Adds ({@code sign} 1) or subtracts (-1) the pod's requests to the sums. */
+    private void account(PodInfo p, int sign) {
+        ResourceAmounts r = p.request();
+        requestedMilliCpu += sign * r.milliCpu;
+        requestedMemory += sign * r.memory;
+        requestedPods += sign * r.pods;
+        ResourceAmounts nz = p.nonZeroRequest();
+        nonZeroRequestedMilliCpu += sign * nz.milliCpu;
+        nonZeroRequestedMemory += sign * nz.memory;
+        nonZeroRequestedPods += sign * nz.pods;
     }
 
     public boolean removePod(String key) {
@@ -188,13 +303,12 @@ public final class NodeInfo {
         if (old == null) {
             return false;
         }
-        requested.subtract(old.request());
-        nonZeroRequested.subtract(old.nonZeroRequest());
+        account(old, -1);
         return true;
     }
 
     @Override
     public String toString() {
-        return name + "{requested " + requested + " of " + allocatable + "}";
+        return name + "{requested " + requested() + " of " + allocatable() + "}";
     }
 }

@@ -27,6 +27,37 @@ public final class PodInfo {
     public PodInfo(Pod pod) {
         this.pod = pod;
         this.key = Informer.keyOf(pod.getMetadata());
+        ResourceAmounts[] r = requests(pod);
+        this.request = r[0];
+        this.nonZeroRequest = r[1];
+    }
+
+    private PodInfo(Pod pod, String key, ResourceAmounts request, ResourceAmounts nonZeroRequest) {
+        this.pod = pod;
+        this.key = key;
+        this.request = request;
+        this.nonZeroRequest = nonZeroRequest;
+    }
+
+    /**
+     * The PodInfo of {@code pod}, a newer version of {@code previous}'s pod (the same key):
+     * its requests are taken from {@code previous} when the containers are the very same
+     * lists, which is how a pod this scheduler bound comes back from its own bind (a copy of
+     * the queued pod with a node name), instead of parsing every quantity again. Otherwise,
+     * or when {@code previous} is null, the same as {@code new PodInfo(pod)}.
+     */
+    public static PodInfo updated(PodInfo previous, Pod pod) {
+        if (previous != null
+                && previous.pod.getSpec().getContainersList() == pod.getSpec().getContainersList()
+                && previous.pod.getSpec().getInitContainersList()
+                        == pod.getSpec().getInitContainersList()) {
+            return new PodInfo(pod, previous.key, previous.request, previous.nonZeroRequest);
+        }
+        return new PodInfo(pod);
+    }
+
+    /** {request, nonZeroRequest} of {@code pod}. */
+    private static ResourceAmounts[] requests(Pod pod) {
         ResourceAmounts sum = new ResourceAmounts();
         ResourceAmounts nonZero = new ResourceAmounts();
         for (Container c : pod.getSpec().getContainersList()) {
@@ -47,8 +78,7 @@ public final class PodInfo {
         }
         sum.pods = 1;
         nonZero.pods = 1;
-        this.request = sum;
-        this.nonZeroRequest = nonZero;
+        return new ResourceAmounts[] {sum, nonZero};
     }
 
     /** The container's request for {@code resource}, its limit when it has no request, or -1 when it has neither. */

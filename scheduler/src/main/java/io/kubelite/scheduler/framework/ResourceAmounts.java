@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The resources the scheduler accounts: CPU in millicores, memory in bytes, and pod
- * count. A mutable accumulator for {@link NodeInfo}; values handed out are copies.
+ * count. Mutable; a pod's are built once ({@link PodInfo}), a node's are handed out as copies
+ * ({@link NodeInfo} keeps its sums as plain fields).
  */
 public final class ResourceAmounts {
     public long milliCpu;

@@ -21,14 +21,14 @@ public final class BalancedAllocation implements ScorePlugin {
 
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
-        long cpuCap = node.allocatable().milliCpu;
-        long memCap = node.allocatable().memory;
+        long cpuCap = node.allocatableMilliCpu();
+        long memCap = node.allocatableMemory();
         if (cpuCap == 0 || memCap == 0) {
             // a resource the node has none of is left out; one fraction alone is perfectly balanced
             return MAX_NODE_SCORE;
         }
-        double cpu = fraction(node.requested().milliCpu + pod.request().milliCpu, cpuCap);
-        double mem = fraction(node.requested().memory + pod.request().memory, memCap);
+        double cpu = fraction(node.requestedMilliCpu() + pod.request().milliCpu, cpuCap);
+        double mem = fraction(node.requestedMemory() + pod.request().memory, memCap);
         double std = Math.abs(cpu - mem) / 2;
         return (long) ((1 - std) * MAX_NODE_SCORE);
     }

@@ -22,9 +22,9 @@ public final class LeastAllocated implements ScorePlugin {
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
         long cpu = leastRequested(
-                node.nonZeroRequested().milliCpu + pod.nonZeroRequest().milliCpu, node.allocatable().milliCpu);
+                node.nonZeroRequestedMilliCpu() + pod.nonZeroRequest().milliCpu, node.allocatableMilliCpu());
         long mem =
-                leastRequested(node.nonZeroRequested().memory + pod.nonZeroRequest().memory, node.allocatable().memory);
+                leastRequested(node.nonZeroRequestedMemory() + pod.nonZeroRequest().memory, node.allocatableMemory());
         return (cpu + mem) / 2;
     }
 

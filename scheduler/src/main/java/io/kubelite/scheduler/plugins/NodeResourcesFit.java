@@ -26,13 +26,11 @@ public final class NodeResourcesFit implements FilterPlugin {
     @Override
     public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
         ResourceAmounts want = pod.request();
-        ResourceAmounts alloc = node.allocatable();
-        ResourceAmounts used = node.requested();
-        // requested.pods counts the pods there (each requests 1): read beside cpu and memory
+        // requestedPods counts the pods there (each requests 1): read beside cpu and memory
         // rather than from the node's pod map, one memory load fewer per node
-        boolean tooManyPods = used.pods + 1 > alloc.pods;
-        boolean cpu = want.milliCpu > 0 && want.milliCpu > alloc.milliCpu - used.milliCpu;
-        boolean memory = want.memory > 0 && want.memory > alloc.memory - used.memory;
+        boolean tooManyPods = node.requestedPods() + 1 > node.allocatablePods();
+        boolean cpu = want.milliCpu > 0 && want.milliCpu > node.allocatableMilliCpu() - node.requestedMilliCpu();
+        boolean memory = want.memory > 0 && want.memory > node.allocatableMemory() - node.requestedMemory();
         if (!tooManyPods && !cpu && !memory) {
             return Status.SUCCESS; // the common case allocates nothing: this runs for every node of every cycle
         }

@@ -128,7 +128,8 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
             boolean honorTaints = c.getNodeTaintsPolicy().equals("Honor");
             out.add(new Constraint(
                     Math.max(1, c.getMaxSkew()),
-                    c.getTopologyKey(),
+                    // one instance per key, so NodeInfo.label finds it by identity on every node
+                    c.getTopologyKey().intern(),
                     minDomains,
                     sel,
                     honorAffinity,
@@ -139,9 +140,8 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     }
 
     static boolean hasAllKeys(NodeInfo node, List<Constraint> constraints) {
-        Map<String, String> labels = node.labels();
         for (Constraint c : constraints) {
-            if (!labels.containsKey(c.topologyKey())) {
+            if (node.label(c.topologyKey()) == null) {
                 return false;
             }
         }
@@ -239,7 +239,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
                 if (!c.includes(pod, node, affinity)) {
                     continue;
                 }
-                String domain = node.labels().get(c.topologyKey());
+                String domain = node.label(c.topologyKey());
                 int n = countMatching(node, c, pod.namespace());
                 counts.get(i).merge(domain, n, Integer::sum);
             }
@@ -253,10 +253,9 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
         if (s == null) {
             return Status.SUCCESS;
         }
-        Map<String, String> labels = node.labels();
         for (int i = 0; i < s.constraints().size(); i++) {
             Constraint c = s.constraints().get(i);
-            String domain = labels.get(c.topologyKey());
+            String domain = node.label(c.topologyKey());
             if (domain == null) {
                 return REJECTED_MISSING_LABEL;
             }
@@ -290,7 +289,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
                 continue;
             }
             for (int i = 0; i < constraints.size(); i++) {
-                String domain = node.labels().get(constraints.get(i).topologyKey());
+                String domain = node.label(constraints.get(i).topologyKey());
                 counts.get(i).put(domain, 0);
                 sizes.get(i).add(domain);
             }
@@ -305,7 +304,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
                 if (!c.includes(pod, node, affinity)) {
                     continue;
                 }
-                String domain = node.labels().get(c.topologyKey());
+                String domain = node.label(c.topologyKey());
                 Map<String, Integer> m = counts.get(i);
                 if (m.containsKey(domain)) {
                     m.merge(domain, countMatching(node, c, pod.namespace()), Integer::sum);
@@ -329,7 +328,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
         double score = 0;
         for (int i = 0; i < s.constraints().size(); i++) {
             Constraint c = s.constraints().get(i);
-            String domain = node.labels().get(c.topologyKey());
+            String domain = node.label(c.topologyKey());
             if (domain == null) {
                 continue;
             }
