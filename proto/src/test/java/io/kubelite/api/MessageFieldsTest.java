@@ -72,6 +72,20 @@ class MessageFieldsTest {
   }
 
   @Test
+  void builderFromCopiesEveryFieldButTheOnesLeftOut() {
+    for (Message root : PopulatedObjects.all()) {
+      assertThat(MessageFields.of(root).builderFrom(root, java.util.Set.of()).build())
+          .as(root.getDescriptorForType().getName())
+          .isEqualTo(root);
+    }
+    ObjectMeta meta = PopulatedObjects.pod().getMetadata();
+    FieldDescriptor name = ObjectMeta.getDescriptor().findFieldByName("name");
+    ObjectMeta withoutName =
+        (ObjectMeta) MessageFields.of(meta).builderFrom(meta, java.util.Set.of(name)).build();
+    assertThat(withoutName).isEqualTo(meta.toBuilder().clearName().build());
+  }
+
+  @Test
   void mapEntriesAreReadThroughReflection() {
     ObjectMeta meta = ObjectMeta.newBuilder().putLabels("app", "web").build();
     FieldDescriptor labels = ObjectMeta.getDescriptor().findFieldByName("labels");

@@ -6,6 +6,7 @@ import io.kubelite.api.MessageFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -48,7 +49,8 @@ final class ProtoStrings {
         Message.Builder b = null;
         // read through the generated accessors: protobuf's reflection (getAllFields) was most of
         // kubelet-sim's CPU per watch event
-        for (MessageFields.Field f : MessageFields.of(m).fields()) {
+        MessageFields fields = MessageFields.of(m);
+        for (MessageFields.Field f : fields.fields()) {
             FieldDescriptor fd = f.descriptor();
             Object v;
             Object interned;
@@ -72,7 +74,8 @@ final class ProtoStrings {
             }
             if (interned != v) {
                 if (b == null) {
-                    b = MessageFields.of(m).hasMapFields() ? startFrom(m) : m.toBuilder();
+                    // toBuilder() would give every map field, empty ones too, a map of its own
+                    b = fields.hasMapFields() ? fields.builderFrom(m, Set.of()) : m.toBuilder();
                 }
                 b.setField(fd, interned);
             }
@@ -94,17 +97,6 @@ final class ProtoStrings {
             }
         }
         return out == null ? list : out;
-    }
-
-    /**
-     * A builder holding {@code m}'s fields, for a message with map fields. Not {@code
-     * m.toBuilder()}: that gives every map field, empty ones too, a map of its own (some 150 bytes
-     * each) where the default instance shares one.
-     */
-    private static Message.Builder startFrom(Message m) {
-        Message.Builder b = m.newBuilderForType();
-        m.getAllFields().forEach(b::setField);
-        return b.setUnknownFields(m.getUnknownFields());
     }
 
     private static Object internValue(

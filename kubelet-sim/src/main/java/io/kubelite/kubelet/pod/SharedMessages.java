@@ -12,6 +12,7 @@ import io.kubelite.api.OwnerReference;
 import io.kubelite.api.PodCondition;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.Toleration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -69,8 +70,7 @@ public final class SharedMessages {
         if (!shareable(m)) {
             return null;
         }
-        int h = m.hashCode();
-        Message seen = table.get((h ^ (h >>> 16)) & (SLOTS - 1));
+        Message seen = table.get(slot(m));
         return seen != null && seen.equals(m) ? seen : null;
     }
 
@@ -84,14 +84,18 @@ public final class SharedMessages {
 
     /** The instance last seen equal to {@code m} in its slot, or {@code m}, remembered from now on. */
     private Message remembered(Message m) {
-        int h = m.hashCode();
-        int i = (h ^ (h >>> 16)) & (SLOTS - 1);
+        int i = slot(m);
         Message seen = table.get(i);
         if (seen != null && seen.equals(m)) {
             return seen;
         }
         table.set(i, m);
         return m;
+    }
+
+    private static int slot(Message m) {
+        int h = m.hashCode();
+        return (h ^ (h >>> 16)) & (SLOTS - 1);
     }
 
     /**
@@ -108,7 +112,7 @@ public final class SharedMessages {
             // saves): a pod's metadata and spec keep their lists (the spec is shared whole instead)
             return m;
         }
-        Message.Builder b = null;
+        List<Message> holders = null;
         Set<FieldDescriptor> taken = null;
         for (MessageFields.Field field : fields.fields()) {
             FieldDescriptor f = field.descriptor();
@@ -125,27 +129,22 @@ public final class SharedMessages {
             if (field.get(holder) == list) {
                 continue;
             }
-            if (b == null) {
-                b = m.newBuilderForType();
+            if (holders == null) {
+                holders = new ArrayList<>(2);
                 taken = new HashSet<>(4);
             }
-            // generated mergeFrom takes the other message's list itself when its own is empty
-            b.mergeFrom(holder);
+            holders.add(holder);
             taken.add(f);
         }
-        if (b == null) {
+        if (holders == null) {
             return m;
         }
-        for (MessageFields.Field field : fields.fields()) {
-            FieldDescriptor f = field.descriptor();
-            Object v = field.get(m);
-            if (taken.contains(f) || v == null) {
-                continue;
-            }
-            // numbers and enums in reflection's form of them
-            b.setField(f, field.kind() == MessageFields.Kind.OTHER ? m.getField(f) : v);
+        Message.Builder b = fields.builderFrom(m, taken);
+        for (Message holder : holders) {
+            // generated mergeFrom takes the other message's list itself when its own is empty
+            b.mergeFrom(holder);
         }
-        return b.setUnknownFields(m.getUnknownFields()).build();
+        return b.build();
     }
 
     private static boolean shareable(Message m) {
