@@ -124,25 +124,7 @@ public final class DensityBenchmark {
             long t0 = System.nanoTime();
             long[] clientPost = load.create(prefix, pods, o.groupSize, rate);
             double createSeconds = (System.nanoTime() - t0) / 1e9;
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(o.timeoutMinutes);
-            long lastPrint = System.nanoTime();
-            while (watch.runningCount() < pods) {
-                if (watch.failure() != null) {
-                    throw new IllegalStateException("the API pod watch failed: " + watch.failure());
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(String.format(
-                            "only %d of %d pods Running %d min after the last create",
-                            watch.runningCount(), pods, o.timeoutMinutes));
-                }
-                if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(10)) {
-                    lastPrint = System.nanoTime();
-                    System.out.printf(
-                            "  %d/%d Running, t=%.0f s, load %s%n",
-                            watch.runningCount(), pods, (lastPrint - t0) / 1e9, ProcStat.loadavg());
-                }
-                Thread.sleep(100);
-            }
+            awaitRunning(watch, pods, t0, "");
             double allRunning = (System.nanoTime() - t0) / 1e9;
             var usage = sampler.usage();
             ApiRequestHistograms apiCalls = scrape(api).minus(metricsBefore);
@@ -204,21 +186,36 @@ public final class DensityBenchmark {
                 ReplicaSetLoad load = new ReplicaSetLoad(cluster.api(), o.namespace)) {
             watch.start();
             load.create(prefix, o.warmupPods, o.groupSize, rate);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(o.timeoutMinutes);
-            while (watch.runningCount() < o.warmupPods) {
-                if (watch.failure() != null) {
-                    throw new IllegalStateException("the API pod watch failed during the warm-up: " + watch.failure());
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(String.format(
-                            "warm-up: only %d of %d pods Running %d min after the last create",
-                            watch.runningCount(), o.warmupPods, o.timeoutMinutes));
-                }
-                Thread.sleep(100);
-            }
+            awaitRunning(watch, o.warmupPods, t0, "warm-up: ");
         }
         System.out.printf("warm-up: %d pods Running after %.1f s%n", o.warmupPods, (System.nanoTime() - t0) / 1e9);
         deletePods(cluster);
+    }
+
+    /**
+     * Waits until {@code watch} has seen {@code pods} Running, at most {@code --timeout-minutes},
+     * printing progress every 10 s (t counted from {@code t0}); {@code what} begins its lines.
+     */
+    private void awaitRunning(ApiPodWatch watch, int pods, long t0, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(o.timeoutMinutes);
+        long lastPrint = System.nanoTime();
+        while (watch.runningCount() < pods) {
+            if (watch.failure() != null) {
+                throw new IllegalStateException(what + "the API pod watch failed: " + watch.failure());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(String.format(
+                        "%sonly %d of %d pods Running %d min after the last create",
+                        what, watch.runningCount(), pods, o.timeoutMinutes));
+            }
+            if (System.nanoTime() - lastPrint > TimeUnit.SECONDS.toNanos(10)) {
+                lastPrint = System.nanoTime();
+                System.out.printf(
+                        "  %s%d/%d Running, t=%.0f s, load %s%n",
+                        what, watch.runningCount(), pods, (lastPrint - t0) / 1e9, ProcStat.loadavg());
+            }
+            Thread.sleep(100);
+        }
     }
 
     /**
