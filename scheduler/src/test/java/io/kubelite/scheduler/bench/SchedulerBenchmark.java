@@ -58,16 +58,22 @@ import java.util.function.IntFunction;
  * pods; {@code spread} N nodes in 10 zones × 5 N pods with a hard zone spread constraint
  * (maxSkew 1, DoNotSchedule). Each case runs for every node count asked for.
  *
- * <p>Before the measured cases, an unrecorded basic case of {@code --warmup-pods} pods (5,000;
- * 0 for none) on the first node count brings the JVM to steady state (JIT, heap sizes, the etcd
- * client's connections), as kube's scheduler_perf schedules its {@code initPods} before the pods
- * it measures: a scheduler is a long-running process, and without it the first case measured
- * the JIT compiler.
+ * <p>Before the measured cases, each case asked for runs once unrecorded with {@code
+ * --warmup-pods} pods (5,000; 0 for none) on the first node count. That brings the JVM to steady
+ * state (JIT, heap sizes, the etcd client's connections), as kube's scheduler_perf schedules its
+ * {@code initPods} before the pods it measures: a scheduler is a long-running process. Without
+ * it the first case measured the JIT compiler; with a basic-only warm-up, the spread case's
+ * filter was still compiled while it was measured, and its CPU per pod moved by half between
+ * two quiet runs.
+ *
+ * <p>{@code --repeats N} runs every measured case N times in a row, each on fresh objects and
+ * with its own raw figure, and prints each ratio's spread: at 1,000 nodes a case lasts 2 to 4
+ * seconds, and one run says little about the next.
  *
  * <p>Usage: {@code SchedulerBenchmark [--etcd-endpoints host:port] [--cases basic,spread]
- * [--nodes 1000,2000,5000] [--pods N] [--warmup-pods N] [--parallelism N] [--csv FILE]}
- * ({@code --parallelism}: the scheduler's, 0 for its default). Without endpoints it starts a
- * throwaway etcd ({@code etcd} on PATH or {@code ETCD_BIN}) on free loopback ports.
+ * [--nodes 1000,2000,5000] [--pods N] [--warmup-pods N] [--repeats N] [--parallelism N]
+ * [--csv FILE]} ({@code --parallelism}: the scheduler's, 0 for its default). Without endpoints
+ * it starts a throwaway etcd ({@code etcd} on PATH or {@code ETCD_BIN}) on free loopback ports.
  * {@code --csv} writes {@code case,nodes,pods,pods_per_s,raw_txn_per_s,ratio,cpu_ms_per_pod}, one
  * line per run (docs/benchmarks/scheduler-throughput.csv).
  */
@@ -108,6 +114,7 @@ public final class SchedulerBenchmark {
         List<Integer> nodeCounts = List.of(NODES);
         int podsOverride = 0;
         int warmupPods = 5_000;
+        int repeats = 1;
         int parallelism = 0;
         String csv = null;
         for (int i = 0; i < args.length; i++) {
@@ -121,6 +128,7 @@ public final class SchedulerBenchmark {
                             .toList();
                 case "--pods" -> podsOverride = Integer.parseInt(args[++i]);
                 case "--warmup-pods" -> warmupPods = Integer.parseInt(args[++i]);
+                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
                 case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
                 case "--csv" -> csv = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -147,15 +155,28 @@ public final class SchedulerBenchmark {
                     cases,
                     loadAverage());
             if (warmupPods > 0) {
-                run(endpoints, config(parallelism), "warmup", nodeCounts.get(0), warmupPods, false); // not recorded
+                for (String c : cases) { // not recorded
+                    run(
+                            endpoints,
+                            config(parallelism),
+                            "warmup-" + c,
+                            nodeCounts.get(0),
+                            warmupPods,
+                            c.equals("spread"));
+                }
             }
             List<Row> rows = new ArrayList<>();
             for (int nodes : nodeCounts) {
                 for (String c : cases) {
                     boolean spread = c.equals("spread");
                     int pods = podsOverride > 0 ? podsOverride : (spread ? 5 : 10) * nodes;
-                    rows.add(run(endpoints, config(parallelism), c, nodes, pods, spread));
+                    for (int r = 0; r < repeats; r++) {
+                        rows.add(run(endpoints, config(parallelism), c, nodes, pods, spread));
+                    }
                 }
+            }
+            if (repeats > 1) {
+                printSpread(rows);
             }
             if (csv != null) {
                 StringBuilder sb = new StringBuilder("case,nodes,pods,pods_per_s,raw_txn_per_s,ratio,cpu_ms_per_pod\n");
@@ -168,6 +189,37 @@ public final class SchedulerBenchmark {
                 started.close();
             }
         }
+    }
+
+    /** Per case and node count: the ratios of its runs, lowest to highest, and their median. */
+    private static void printSpread(List<Row> rows) {
+        Map<String, List<Row>> byCase = new java.util.LinkedHashMap<>();
+        rows.forEach(r -> byCase.computeIfAbsent(r.name() + " " + r.nodes(), k -> new ArrayList<>())
+                .add(r));
+        byCase.forEach((name, runs) -> {
+            double[] ratios = runs.stream()
+                    .mapToDouble(r -> r.podsPerSec() / r.rawTxnPerSec())
+                    .sorted()
+                    .toArray();
+            double[] cpu = runs.stream().mapToDouble(Row::cpuMsPerPod).sorted().toArray();
+            System.out.printf(
+                    "%-12s %d runs: ratio %s (median %.2f) | scheduler JVM CPU ms per pod %s (median %.3f)%n",
+                    name,
+                    runs.size(),
+                    Arrays.toString(Arrays.stream(ratios)
+                            .map(x -> Math.round(x * 100) / 100.0)
+                            .toArray()),
+                    median(ratios),
+                    Arrays.toString(Arrays.stream(cpu)
+                            .map(x -> Math.round(x * 1000) / 1000.0)
+                            .toArray()),
+                    median(cpu));
+        });
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** kube-scheduler's defaults, with {@code parallelism} (0: the scheduler's default). */
