@@ -194,7 +194,8 @@ public final class KubeletSim implements Component {
         if (options.logStoreAddress != null) {
             startLogAgents(runtime, nodeEvents);
         }
-        usage = new UsageModel(timers, scale, options.usageSeed, options.evictionHardMemoryAvailable);
+        usage = new UsageModel(
+                timers, scale, options.usageSeed, options.evictionHardMemoryAvailable, options.housekeepingInterval);
         agents.forEach(a -> a.simulateUsage(usage));
         registerAll();
         LOG.info("{} nodes registered", agents.size());

@@ -65,6 +65,7 @@ public final class DensityBenchmark {
                 o.nodes,
                 o.componentHeap,
                 o.simHeap,
+                o.simHousekeepingInterval,
                 o.jvmArgs,
                 o.jvmArgsFor,
                 o.logLevel,

@@ -60,6 +60,7 @@ final class DensityCluster implements AutoCloseable {
             int nodes,
             String componentHeap,
             String simHeap,
+            String simHousekeepingInterval,
             String jvmArgs,
             Map<String, String> jvmArgsFor,
             String logLevel,
@@ -161,7 +162,9 @@ final class DensityCluster implements AutoCloseable {
                         "--node-name-prefix",
                         NODE_PREFIX,
                         "--pod-cidr-fallback",
-                        "10.0.0.0/8"),
+                        "10.0.0.0/8",
+                        "--housekeeping-interval",
+                        spec.simHousekeepingInterval()),
                 logs);
         for (ComponentProcess p : processes) {
             if (!p.awaitReady(Duration.ofMinutes(5))) {

@@ -153,6 +153,7 @@ class DensityBenchmarkTest {
                 5,
                 "512m",
                 "512m",
+                "10s",
                 "-XX:+UseSerialGC",
                 Map.of(),
                 "warn",

@@ -113,7 +113,7 @@ public final class NodeUsage implements UsageTracker {
         }
         // the node's counter grows by what its cgroups used since its previous tick
         long elapsedNanos = lastTickMillis == Long.MIN_VALUE
-                ? UsageModel.TICK.toNanos()
+                ? model.tickInterval().toNanos()
                 : model.simulatedSince(lastTickMillis, nowMillis) * 1_000_000L;
         lastTickMillis = nowMillis;
         cpuNanos += (long) (cores * elapsedNanos);

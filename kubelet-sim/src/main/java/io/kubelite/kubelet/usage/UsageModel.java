@@ -10,18 +10,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Simulated CPU and memory usage for every node of the process: one timer on the shared
- * timers samples every running container of every node each {@link #TICK} of simulated time
- * (no thread or timer per container), and every {@link #EVICTION_INTERVAL} runs each node's
- * memory eviction pass. Deterministic under its seed: a container's idle usage depends only on
- * the seed, its identity and the number of ticks since it started ({@link IdleUsage}).
+ * timers samples every running container of every node once per housekeeping interval of
+ * simulated time ({@link #DEFAULT_TICK} unless asked otherwise; no thread or timer per
+ * container), and every {@link #EVICTION_INTERVAL} (or every tick, when the tick is longer)
+ * runs each node's memory eviction pass. A tick's cost grows with the running containers (about
+ * 2 µs each in a flight recording at 30,000 pods: a 1 s tick at 150,000 pods takes a third of a
+ * core), which is why a large simulation may sample as seldom as the kubelet's cAdvisor does (10
+ * s). Deterministic under its seed: a container's idle usage depends only on the seed, its
+ * identity and the number of ticks since it started ({@link IdleUsage}).
  *
  * <p>Lifecycle: {@link #node} registers nodes; {@link #start} begins the ticks; {@link #close}
  * ends them. A tick is pure computation; the OOM kills and evictions it decides on run
  * afterwards as tasks of their own.
  */
 public final class UsageModel implements UsageSnapshots, AutoCloseable {
-    /** How often usage is sampled (simulated time). */
-    public static final Duration TICK = Duration.ofSeconds(1);
+    /**
+     * How often usage is sampled (simulated time) unless asked otherwise: finer than the kubelet's
+     * cAdvisor housekeeping (10 s), so that {@code kubectl top} and OOM kills follow a demo within
+     * a second.
+     */
+    public static final Duration DEFAULT_TICK = Duration.ofSeconds(1);
     /** The kubelet's eviction monitoring interval (housekeeping). */
     public static final Duration EVICTION_INTERVAL = Duration.ofSeconds(10);
     /** The kubelet's default evictionPressureTransitionPeriod. */
@@ -33,6 +41,8 @@ public final class UsageModel implements UsageSnapshots, AutoCloseable {
     private final TimeScale scale;
     private final long seed;
     private final long thresholdBytes;
+    private final Duration tick;
+    private final long ticksPerEvictionPass;
     private final List<NodeUsage> nodes = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
     private Timers.Cancellable timer = Timers.Cancellable.NONE;
@@ -44,6 +54,18 @@ public final class UsageModel implements UsageSnapshots, AutoCloseable {
      * @param threshold the eviction hard threshold for memory.available, a quantity
      */
     public UsageModel(Timers timers, TimeScale scale, long seed, String threshold) {
+        this(timers, scale, seed, threshold, DEFAULT_TICK);
+    }
+
+    /**
+     * @param tick how often usage is sampled (simulated time), positive
+     */
+    public UsageModel(Timers timers, TimeScale scale, long seed, String threshold, Duration tick) {
+        if (tick.isZero() || tick.isNegative()) {
+            throw new IllegalArgumentException("usage tick must be positive, not " + tick);
+        }
+        this.tick = tick;
+        this.ticksPerEvictionPass = Math.max(1, EVICTION_INTERVAL.toMillis() / tick.toMillis());
         this.timers = timers;
         this.scale = scale;
         this.seed = seed;
@@ -64,7 +86,7 @@ public final class UsageModel implements UsageSnapshots, AutoCloseable {
     private void schedule() {
         synchronized (lifecycle) {
             if (!closed) {
-                timer = timers.after(Math.max(1, scale.millis(TICK)), this::tick);
+                timer = timers.after(Math.max(1, scale.millis(tick)), this::tick);
             }
         }
     }
@@ -72,11 +94,16 @@ public final class UsageModel implements UsageSnapshots, AutoCloseable {
     private void tick() {
         long now = timers.nowMillis();
         long n = ticks++;
-        boolean evictionPass = n % (EVICTION_INTERVAL.toMillis() / TICK.toMillis()) == 0 && n > 0;
+        boolean evictionPass = n % ticksPerEvictionPass == 0 && n > 0;
         for (NodeUsage node : nodes) {
             node.tick(now, evictionPass);
         }
         schedule();
+    }
+
+    /** How often usage is sampled (simulated time). */
+    Duration tickInterval() {
+        return tick;
     }
 
     long seed() {
