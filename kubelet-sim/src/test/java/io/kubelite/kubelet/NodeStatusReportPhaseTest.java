@@ -44,24 +44,23 @@ class NodeStatusReportPhaseTest {
                         Poll.until(
                                 Duration.ofSeconds(30),
                                 node + " registered",
-                                () -> h.nodes
-                                                .get(null, node)
-                                                .handle((n, err) -> err == null)
-                                                .join()
-                                        ? NodeHeartbeatsTest.heartbeatMillis(h, node)
-                                        : 0L,
+                                () -> NodeHeartbeatsTest.heartbeatMillis(h, node), // fails until it exists
                                 v -> v > 0));
             }
             Map<String, Long> delays = new LinkedHashMap<>();
-            Poll.until(Duration.ofSeconds(30), "every node's first report after registering, saw " + delays, () -> {
-                registered.forEach((node, at) -> {
-                    long now = NodeHeartbeatsTest.heartbeatMillis(h, node);
-                    if (now > at) {
-                        delays.putIfAbsent(node, now - at);
-                    }
-                });
-                return delays.size() == NODES;
-            });
+            Poll.until(
+                    Duration.ofSeconds(30),
+                    "every node's first report after registering (ms per node)",
+                    () -> {
+                        registered.forEach((node, at) -> {
+                            long now = NodeHeartbeatsTest.heartbeatMillis(h, node);
+                            if (now > at) {
+                                delays.putIfAbsent(node, now - at);
+                            }
+                        });
+                        return new LinkedHashMap<>(delays);
+                    },
+                    d -> d.size() == NODES);
             List<Long> sorted = new ArrayList<>(delays.values());
             Collections.sort(sorted);
             assertThat(sorted)

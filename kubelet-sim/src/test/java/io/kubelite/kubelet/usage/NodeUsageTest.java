@@ -169,17 +169,22 @@ class NodeUsageTest {
         model.start();
         try {
             List<Long> samples = new CopyOnWriteArrayList<>();
-            Poll.until(WAIT, "three samples of the node, saw " + samples, () -> {
-                NodeSnapshot s = node.snapshot();
-                if (s != null && (samples.isEmpty() || samples.get(samples.size() - 1) != s.timestampMillis())) {
-                    samples.add(s.timestampMillis());
-                }
-                return samples.size() >= 3;
-            });
+            Poll.until(
+                    WAIT,
+                    "three samples of the node (their times)",
+                    () -> {
+                        NodeSnapshot s = node.snapshot();
+                        if (s != null
+                                && (samples.isEmpty() || samples.get(samples.size() - 1) != s.timestampMillis())) {
+                            samples.add(s.timestampMillis());
+                        }
+                        return List.copyOf(samples);
+                    },
+                    seen -> seen.size() >= 3);
             assertThat(samples.get(2) - samples.get(1))
                     .as("ms between two samples (the model's clock), %s", samples)
                     .isGreaterThanOrEqualTo(200);
-            Poll.until(WAIT, "an eviction: " + evicted, () -> evicted.size() == 1);
+            Poll.until(WAIT, "an eviction", () -> List.copyOf(evicted), e -> e.size() == 1);
             assertThat(evicted.get(0)).startsWith("hog: The node was low on resource: memory.");
         } finally {
             model.close();
