@@ -58,11 +58,11 @@ public final class UsageModel implements UsageSnapshots, AutoCloseable {
     }
 
     /**
-     * @param tick how often usage is sampled (simulated time), positive
+     * @param tick how often usage is sampled (simulated time), at least 1 ms
      */
     public UsageModel(Timers timers, TimeScale scale, long seed, String threshold, Duration tick) {
-        if (tick.isZero() || tick.isNegative()) {
-            throw new IllegalArgumentException("usage tick must be positive, not " + tick);
+        if (tick.toMillis() < 1) {
+            throw new IllegalArgumentException("usage tick must be at least 1ms, not " + tick);
         }
         this.tick = tick;
         this.ticksPerEvictionPass = Math.max(1, EVICTION_INTERVAL.toMillis() / tick.toMillis());

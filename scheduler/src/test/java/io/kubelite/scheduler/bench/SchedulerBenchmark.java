@@ -82,6 +82,10 @@ public final class SchedulerBenchmark {
 
     /** One case on one cluster size, with the raw etcd figure of the same run. */
     private record Row(String name, int nodes, int pods, double podsPerSec, double rawTxnPerSec, double cpuMsPerPod) {
+        double ratio() {
+            return podsPerSec / rawTxnPerSec;
+        }
+
         String csv() {
             return String.format(
                     java.util.Locale.ROOT,
@@ -91,7 +95,7 @@ public final class SchedulerBenchmark {
                     pods,
                     podsPerSec,
                     rawTxnPerSec,
-                    podsPerSec / rawTxnPerSec,
+                    ratio(),
                     cpuMsPerPod);
         }
     }
@@ -197,10 +201,7 @@ public final class SchedulerBenchmark {
         rows.forEach(r -> byCase.computeIfAbsent(r.name() + " " + r.nodes(), k -> new ArrayList<>())
                 .add(r));
         byCase.forEach((name, runs) -> {
-            double[] ratios = runs.stream()
-                    .mapToDouble(r -> r.podsPerSec() / r.rawTxnPerSec())
-                    .sorted()
-                    .toArray();
+            double[] ratios = runs.stream().mapToDouble(Row::ratio).sorted().toArray();
             double[] cpu = runs.stream().mapToDouble(Row::cpuMsPerPod).sorted().toArray();
             System.out.printf(
                     "%-12s %d runs: ratio %s (median %.2f) | scheduler JVM CPU ms per pod %s (median %.3f)%n",
