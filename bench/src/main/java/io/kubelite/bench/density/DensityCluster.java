@@ -60,7 +60,7 @@ final class DensityCluster implements AutoCloseable {
             int nodes,
             String componentHeap,
             String simHeap,
-            String simHousekeepingInterval,
+            Duration simHousekeepingInterval,
             String jvmArgs,
             Map<String, String> jvmArgsFor,
             String logLevel,
@@ -164,7 +164,7 @@ final class DensityCluster implements AutoCloseable {
                         "--pod-cidr-fallback",
                         "10.0.0.0/8",
                         "--housekeeping-interval",
-                        spec.simHousekeepingInterval()),
+                        spec.simHousekeepingInterval().toMillis() + "ms"),
                 logs);
         for (ComponentProcess p : processes) {
             if (!p.awaitReady(Duration.ofMinutes(5))) {

@@ -1,6 +1,8 @@
 package io.kubelite.bench.density;
 
+import io.kubelite.store.runtime.DurationConverter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,11 +118,13 @@ public final class DensityCommand implements Callable<Integer> {
     @Option(
             names = "--sim-housekeeping-interval",
             defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "kubelet-sim's --housekeeping-interval, how often it samples every container's simulated"
                     + " usage (default: ${DEFAULT-VALUE}, the kubelet's cAdvisor interval; kubelet-sim's own default is"
                     + " 1s). Its nodes share the cluster's cores: at 150,000 pods a 1s sample takes a third of a core"
                     + " that a real cluster's kubelets would not take from its control plane.")
-    String simHousekeepingInterval;
+    Duration simHousekeepingInterval;
 
     @Option(
             names = "--component-log-level",
@@ -220,6 +224,7 @@ public final class DensityCommand implements Callable<Integer> {
         check(podsPerNode > 0, "--pods-per-node must be positive");
         check(groupSize > 0, "--group-size must be positive");
         check(warmupPods >= 0, "--warmup-pods must be 0 or more");
+        check(simHousekeepingInterval.toMillis() >= 1, "--sim-housekeeping-interval must be at least 1ms");
         check(timeoutMinutes > 0, "--timeout-minutes must be positive");
         check(rawSeconds > 0 && rawTxns > 0, "--raw-seconds and --raw-txns must be positive");
         for (double r : ratesToRun()) {

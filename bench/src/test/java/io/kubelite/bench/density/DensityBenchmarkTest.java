@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -153,7 +154,7 @@ class DensityBenchmarkTest {
                 5,
                 "512m",
                 "512m",
-                "10s",
+                Duration.ofSeconds(10),
                 "-XX:+UseSerialGC",
                 Map.of(),
                 "warn",
