@@ -151,11 +151,13 @@ class ComponentMainProcessTest {
                     c.awaitOut("health server listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)));
             Http.await(port, "/readyz", Duration.ofSeconds(30), r -> r.statusCode() == 200);
             assertThat(Http.get(port, "/healthz").statusCode()).isEqualTo(200);
-            assertThat(Http.get(port, "/metrics").body())
-                    .contains("leader_election_master_status{name=\"sample\"} 1.0");
             String base = prefix + "/_kubelite/sample/" + id + "/";
             assertThat(exists(client, base + "started")).isTrue();
-            assertThat(exists(client, base + "leading")).isTrue();
+            // Ready does not wait for the election (a standby is Ready too); the component writes
+            // "leading" after the gauge turned 1, so once the key is there the gauge must say so
+            awaitKey(client, base + "leading", Duration.ofSeconds(30));
+            assertThat(Http.get(port, "/metrics").body())
+                    .contains("leader_election_master_status{name=\"sample\"} 1.0");
             assertThat(exists(client, base + "closed")).isFalse();
 
             // SIGTERM. Not Process.destroy(): it also closes our ends of the child's pipes, so
@@ -217,6 +219,16 @@ class ComponentMainProcessTest {
             return exists(client, key);
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitKey(Client client, String key, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!exists(client, key)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("etcd key " + key + " was not written within " + within);
+            }
+            Thread.sleep(50); // poll interval; the loop checks the state
         }
     }
 
