@@ -17,6 +17,7 @@ import io.kubelite.kubelet.network.SimNetwork;
 import io.kubelite.kubelet.node.NodeAgent;
 import io.kubelite.kubelet.node.NodeConfigLoader;
 import io.kubelite.kubelet.node.NodeEvents;
+import io.kubelite.kubelet.node.NodeLeaseWriter;
 import io.kubelite.kubelet.node.NodeTemplate;
 import io.kubelite.kubelet.node.NodeTemplates;
 import io.kubelite.kubelet.node.NodeTiming;
@@ -83,6 +84,7 @@ public final class KubeletSim implements Component {
     private PodStatusWriter writer;
     private EventRecorder recorder;
     private UsageModel usage;
+    private NodeLeaseWriter leaseWriter;
     private MeterRegistry registry = new SimpleMeterRegistry();
     private NodeLogAgents logAgents;
     private volatile boolean started;
@@ -136,6 +138,9 @@ public final class KubeletSim implements Component {
                 options.nodeStatusReportFrequency,
                 scale);
 
+        leaseWriter = NodeLeaseWriter.forRenewInterval(
+                leaseStore, timers, options.nodeLeaseBatchSize, scale.millis(options.nodeLeaseRenewInterval));
+
         PodEvents events = PodEvents.NONE;
         if (options.eventQps > 0) {
             recorder = new EventRecorder(etcd, "kubelet", "kubelet-sim", options.eventQps, options.eventBurst);
@@ -175,7 +180,7 @@ public final class KubeletSim implements Component {
             NodeAgent a = new NodeAgent(
                     templates.get(i),
                     nodeStore,
-                    leaseStore,
+                    leaseWriter,
                     timing,
                     runtime,
                     options.nodeAddress,
@@ -368,6 +373,9 @@ public final class KubeletSim implements Component {
         closed = true;
         for (NodeAgent a : agents) {
             a.stop();
+        }
+        if (leaseWriter != null) {
+            leaseWriter.close();
         }
         if (informers != null) {
             informers.close(); // the pod informer, then the node informer

@@ -116,6 +116,73 @@ class ObjectStoreTest {
     }
 
     @Test
+    void updateAllWritesEveryObjectAtOneRevision() {
+        Pod a = pods.create(TestObjects.pod("default", "a")).join();
+        Pod b = pods.create(TestObjects.pod("other", "b")).join();
+        List<Pod> written = pods.updateAll(List.of(running(a), running(b))).join();
+
+        String rv = written.get(0).getMetadata().getResourceVersion();
+        assertThat(written)
+                .extracting(p -> p.getMetadata().getResourceVersion())
+                .containsExactly(rv, rv);
+        assertThat(Long.parseLong(rv))
+                .isGreaterThan(Long.parseLong(b.getMetadata().getResourceVersion()));
+        assertThat(pods.get("default", "a").join()).isEqualTo(written.get(0));
+        assertThat(pods.get("other", "b").join()).isEqualTo(written.get(1));
+    }
+
+    @Test
+    void updateAllWithOneStaleObjectWritesNone() {
+        Pod a = pods.create(TestObjects.pod("default", "a")).join();
+        Pod b = pods.create(TestObjects.pod("default", "b")).join();
+        Pod bMoved = pods.update(running(b)).join();
+
+        Throwable err = failure(() -> pods.updateAll(List.of(
+                        running(a),
+                        b.toBuilder()
+                                .setStatus(PodStatus.newBuilder().setPhase("Failed"))
+                                .build()))
+                .join());
+        assertThat(err).isInstanceOf(ConflictException.class).hasMessageContaining("one of them has been modified");
+        assertThat(pods.get("default", "a").join()).isEqualTo(a);
+        assertThat(pods.get("default", "b").join()).isEqualTo(bMoved);
+
+        // a deleted one is a failed compare too
+        pods.delete("default", "b").join();
+        assertThat(failure(() -> pods.updateAll(List.of(running(a), bMoved)).join()))
+                .isInstanceOf(ConflictException.class);
+        assertThat(pods.get("default", "a").join()).isEqualTo(a);
+    }
+
+    @Test
+    void updateAllRefusesARepeatedKeyAndTooManyObjectsBeforeWriting() {
+        Pod a = pods.create(TestObjects.pod("default", "a")).join();
+        assertThat(failure(() -> pods.updateAll(List.of(running(a), running(a))).join()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("/pods/default/a is more than once in one update");
+        List<Pod> tooMany = new java.util.ArrayList<>();
+        for (int i = 0; i <= ObjectStore.MAX_BATCH; i++) {
+            tooMany.add(TestObjects.pod("default", "p" + i).toBuilder()
+                    .setMetadata(ObjectMeta.newBuilder()
+                            .setNamespace("default")
+                            .setName("p" + i)
+                            .setResourceVersion("1"))
+                    .build());
+        }
+        assertThat(failure(() -> pods.updateAll(tooMany).join()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage((ObjectStore.MAX_BATCH + 1) + " pods in one update; at most " + ObjectStore.MAX_BATCH);
+        assertThat(pods.get("default", "a").join()).isEqualTo(a);
+        assertThat(pods.updateAll(List.of()).join()).isEmpty();
+    }
+
+    private static Pod running(Pod p) {
+        return p.toBuilder()
+                .setStatus(PodStatus.newBuilder().setPhase("Running"))
+                .build();
+    }
+
+    @Test
     void updateOfDeletedObjectIsNotFound() {
         Pod v1 = pods.create(TestObjects.pod("default", "a")).join();
         pods.delete("default", "a").join();
@@ -313,6 +380,12 @@ class ObjectStoreTest {
                         .join()))
                 .isInstanceOf(FencedOutException.class);
         assertThat(failure(() -> fenced.delete("default", "f").join())).isInstanceOf(FencedOutException.class);
+        // a batch cannot tell the fence from the objects' compares: a conflict, written one by one after
+        assertThat(failure(() -> fenced.updateAll(List.of(stale.toBuilder()
+                                .setStatus(PodStatus.newBuilder().setPhase("Failed"))
+                                .build()))
+                        .join()))
+                .isInstanceOf(ConflictException.class);
         assertThat(pods.get("default", "f").join().getStatus().getPhase()).isEqualTo("Running");
         assertThat(failure(() -> pods.get("default", "g").join())).isInstanceOf(NotFoundException.class);
     }

@@ -1,6 +1,5 @@
 package io.kubelite.kubelet.node;
 
-import io.kubelite.api.Lease;
 import io.kubelite.api.Node;
 import io.kubelite.api.NodeSpec;
 import io.kubelite.api.ObjectMeta;
@@ -81,7 +80,7 @@ public final class NodeAgent implements PodHost {
     public NodeAgent(
             NodeTemplate template,
             ObjectStore<Node> nodes,
-            ObjectStore<Lease> leases,
+            NodeLeaseWriter leases,
             NodeTiming timing,
             ContainerRuntime runtime,
             String address,

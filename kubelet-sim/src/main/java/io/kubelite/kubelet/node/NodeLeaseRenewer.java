@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * The node's heartbeat Lease in {@code kube-node-lease}, as the kubelet's lease
  * controller keeps it: holderIdentity the node name, leaseDurationSeconds (40 s),
  * renewTime updated every renew interval (10 s) plus up to 4 % jitter, an owner
- * reference to the Node. Writes are asynchronous and never block a timer thread; a
- * failed renewal is retried at the next tick (after a conflict, from the current value).
+ * reference to the Node. Renewals go through the process's {@link NodeLeaseWriter} (with other
+ * nodes' renewals due at the same time). Writes are asynchronous and never block a timer thread;
+ * a failed renewal is retried at the next tick (after a conflict, from the current value).
  * While the node's heartbeats are stopped ({@link NodeHeartbeats}) the ticks write nothing.
  */
 final class NodeLeaseRenewer {
@@ -29,6 +30,7 @@ final class NodeLeaseRenewer {
     static final String NAMESPACE = "kube-node-lease";
 
     private final String nodeName;
+    private final NodeLeaseWriter writer;
     private final ObjectStore<Lease> leases;
     private final Timers timers;
     private final NodeTiming timing;
@@ -40,10 +42,11 @@ final class NodeLeaseRenewer {
     private boolean stopped;
 
     NodeLeaseRenewer(
-            String nodeName, ObjectStore<Lease> leases, Timers timers, NodeTiming timing, BooleanSupplier paused) {
+            String nodeName, NodeLeaseWriter writer, Timers timers, NodeTiming timing, BooleanSupplier paused) {
         this.nodeName = nodeName;
         this.paused = paused;
-        this.leases = leases;
+        this.writer = writer;
+        this.leases = writer.store();
         this.timers = timers;
         this.timing = timing;
     }
@@ -160,7 +163,7 @@ final class NodeLeaseRenewer {
     }
 
     private CompletableFuture<Lease> update(Lease base, int attempt) {
-        return leases.update(desired(base)).exceptionallyCompose(err -> {
+        return writer.update(desired(base)).exceptionallyCompose(err -> {
             StoreException se = StoreException.unwrap(err);
             if (se instanceof ConflictException ce && ce.current() != null && attempt < 3) {
                 return update(ce.current(), attempt + 1);
