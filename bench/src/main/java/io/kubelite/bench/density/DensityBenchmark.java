@@ -66,6 +66,7 @@ public final class DensityBenchmark {
                 o.componentHeap,
                 o.simHeap,
                 o.simHousekeepingInterval,
+                o.simNodeLeaseBatchSize,
                 o.jvmArgs,
                 o.jvmArgsFor,
                 o.logLevel,

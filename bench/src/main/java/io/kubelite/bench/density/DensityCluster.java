@@ -61,6 +61,7 @@ final class DensityCluster implements AutoCloseable {
             String componentHeap,
             String simHeap,
             Duration simHousekeepingInterval,
+            int simNodeLeaseBatchSize,
             String jvmArgs,
             Map<String, String> jvmArgsFor,
             String logLevel,
@@ -164,7 +165,9 @@ final class DensityCluster implements AutoCloseable {
                         "--pod-cidr-fallback",
                         "10.0.0.0/8",
                         "--housekeeping-interval",
-                        spec.simHousekeepingInterval().toMillis() + "ms"),
+                        spec.simHousekeepingInterval().toMillis() + "ms",
+                        "--node-lease-batch-size",
+                        Integer.toString(spec.simNodeLeaseBatchSize())),
                 logs);
         for (ComponentProcess p : processes) {
             if (!p.awaitReady(Duration.ofMinutes(5))) {

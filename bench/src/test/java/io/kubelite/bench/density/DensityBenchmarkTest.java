@@ -134,6 +134,14 @@ class DensityBenchmarkTest {
                 .doesNotContain("\tat ");
 
         err.getBuffer().setLength(0);
+        CommandLine badBatch = new CommandLine(new DensityCommand());
+        badBatch.setErr(new PrintWriter(err));
+        assertThat(badBatch.execute("--sim-node-lease-batch-size", "101")).isEqualTo(2);
+        assertThat(err.toString())
+                .startsWith("density: --sim-node-lease-batch-size must be 1 to 100")
+                .doesNotContain("\tat ");
+
+        err.getBuffer().setLength(0);
         CommandLine unreachable = new CommandLine(new DensityCommand());
         unreachable.setErr(new PrintWriter(err));
         assertThat(unreachable.execute(
@@ -155,6 +163,7 @@ class DensityBenchmarkTest {
                 "512m",
                 "512m",
                 Duration.ofSeconds(10),
+                64,
                 "-XX:+UseSerialGC",
                 Map.of(),
                 "warn",
