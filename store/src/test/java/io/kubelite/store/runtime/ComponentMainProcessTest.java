@@ -6,6 +6,7 @@ import io.etcd.jetcd.Client;
 import io.kubelite.store.testing.ChildJvm;
 import io.kubelite.store.testing.EtcdExtension;
 import io.kubelite.store.testing.FreePorts;
+import io.kubelite.store.testing.Poll;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -155,7 +156,13 @@ class ComponentMainProcessTest {
             assertThat(exists(client, base + "started")).isTrue();
             // Ready does not wait for the election (a standby is Ready too); the component writes
             // "leading" after the gauge turned 1, so once the key is there the gauge must say so
-            awaitKey(client, base + "leading", Duration.ofSeconds(30));
+            Poll.until(Duration.ofSeconds(30), "etcd key " + base + "leading written", () -> {
+                try {
+                    return exists(client, base + "leading");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             assertThat(Http.get(port, "/metrics").body())
                     .contains("leader_election_master_status{name=\"sample\"} 1.0");
             assertThat(exists(client, base + "closed")).isFalse();
@@ -219,16 +226,6 @@ class ComponentMainProcessTest {
             return exists(client, key);
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void awaitKey(Client client, String key, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!exists(client, key)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("etcd key " + key + " was not written within " + within);
-            }
-            Thread.sleep(50); // poll interval; the loop checks the state
         }
     }
 
