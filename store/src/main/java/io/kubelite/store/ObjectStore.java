@@ -294,20 +294,28 @@ public final class ObjectStore<T extends Message> {
      * (the scheduler's bind and its {@code Scheduled} Event).
      */
     public CompletableFuture<T> update(T obj, List<Op> alsoOnSuccess) {
-        ObjectMeta m = resource.meta(obj);
-        String rv = m.getResourceVersion();
-        if (rv.isEmpty()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    resource.kind() + " " + m.getName() + ": metadata.resourceVersion is required for an update"));
-        }
         long expected;
         try {
-            expected = Long.parseLong(rv);
-        } catch (NumberFormatException e) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    resource.kind() + " " + m.getName() + ": invalid resourceVersion \"" + rv + "\""));
+            expected = expectedRevision(resource.meta(obj));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
         }
         return write(obj, expected, List.copyOf(alsoOnSuccess));
+    }
+
+    /** The revision an update compares on: the object's resourceVersion, which it must have. */
+    private long expectedRevision(ObjectMeta m) {
+        String rv = m.getResourceVersion();
+        if (rv.isEmpty()) {
+            throw new IllegalArgumentException(
+                    resource.kind() + " " + m.getName() + ": metadata.resourceVersion is required for an update");
+        }
+        try {
+            return Long.parseLong(rv);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    resource.kind() + " " + m.getName() + ": invalid resourceVersion \"" + rv + "\"");
+        }
     }
 
     /**
@@ -339,21 +347,16 @@ public final class ObjectStore<T extends Message> {
                 return CompletableFuture.failedFuture(
                         new IllegalArgumentException(key + " is more than once in one update"));
             }
-            long expected;
             try {
-                expected = Long.parseLong(m.getResourceVersion());
-            } catch (NumberFormatException e) {
-                return CompletableFuture.failedFuture(new IllegalArgumentException(resource.kind() + " " + m.getName()
-                        + ": invalid resourceVersion \"" + m.getResourceVersion() + "\""));
-            }
-            try {
+                cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision(m))));
                 then.add(Op.put(bs(key), ByteSequence.from(encodeChecked(key, obj)), PutOption.DEFAULT));
-            } catch (StoreException e) {
+            } catch (IllegalArgumentException | StoreException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            cmps.add(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expected)));
         }
-        String first = keysSeen.iterator().next();
+        String first = key(
+                resource.meta(objs.get(0)).getNamespace(),
+                resource.meta(objs.get(0)).getName());
         return txn("update", first, cmps, then, List.of()).thenApply(resp -> {
             if (!resp.isSucceeded()) {
                 throw new ConflictException(
