@@ -141,16 +141,43 @@ public final class SimulatedFilesystem {
     /**
      * Replaces the whole content of this (volume) tree with {@code content} (volume-relative path →
      * bytes) at once, as the kubelet's atomic writer swaps a volume's files: readers see the old
-     * files or the new ones, never a mix.
+     * files or the new ones, never a mix. Content equal to what the tree holds changes nothing, and
+     * files whose bytes are unchanged keep the array they hold.
+     *
+     * @return false when the tree already held exactly {@code content}
      */
-    public synchronized void replaceAll(Map<String, byte[]> content) {
+    public synchronized boolean replaceAll(Map<String, byte[]> content) {
+        if (holdsExactly(content)) {
+            // As the kubelet's atomic writer leaves a volume whose data did not change alone: every
+            // running pod's projected volumes are synced each minute, and files renewed each time
+            // lived just long enough to be promoted, then died in the old generation.
+            return false;
+        }
+        FileTable previous = files.copy();
         files.clear();
         dirs = new DirectorySet(ROOT_ONLY);
         for (Map.Entry<String, byte[]> e : content.entrySet()) {
             String path = normalize("/", e.getKey());
-            files.put(path, e.getValue().clone());
+            Object held = previous.get(path);
+            byte[] value = e.getValue();
+            // interned: every pod's volume holds the same few paths (token, ca.crt, namespace)
+            files.put(path.intern(), held instanceof byte[] b && Arrays.equals(b, value) ? b : value.clone());
             addParents(path);
         }
+        return true;
+    }
+
+    /** True when this tree's own files are exactly {@code content} (volume-relative path → bytes). */
+    private boolean holdsExactly(Map<String, byte[]> content) {
+        if (content.size() != files.size()) {
+            return false;
+        }
+        for (Map.Entry<String, byte[]> e : content.entrySet()) {
+            if (!(files.get(normalize("/", e.getKey())) instanceof byte[] held) || !Arrays.equals(held, e.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The bytes this tree's own files hold (mounted volumes not included): what du counts. */
