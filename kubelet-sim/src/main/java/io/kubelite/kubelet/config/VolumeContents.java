@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The files of the volumes the kubelet writes from API objects: configMap, secret, downwardAPI
@@ -43,8 +44,18 @@ public final class VolumeContents {
         return v.hasConfigMap() || v.hasSecret() || v.hasDownwardApi() || v.hasProjected();
     }
 
-    /** The files of {@code v} now. */
+    /** The files of {@code v} now, for a volume that holds none yet. */
     public Map<String, byte[]> files(Volume v, Pod pod, DownwardApi downward) throws ContainerConfigException {
+        return files(v, pod, downward, path -> null);
+    }
+
+    /**
+     * The files of {@code v} now; {@code held} gives the text the volume holds at a
+     * volume-relative path (null if none): a service account token is kept until it is due for
+     * renewal, as the kubelet keeps it.
+     */
+    public Map<String, byte[]> files(Volume v, Pod pod, DownwardApi downward, UnaryOperator<String> held)
+            throws ContainerConfigException {
         String ns = pod.getMetadata().getNamespace();
         Map<String, byte[]> out = new LinkedHashMap<>();
         if (v.hasConfigMap()) {
@@ -83,7 +94,8 @@ public final class VolumeContents {
                     downward(p.getDownwardApi().getItemsList(), pod, downward, out);
                 } else if (p.hasServiceAccountToken()) {
                     ServiceAccountTokenProjection t = p.getServiceAccountToken();
-                    out.put(t.getPath(), tokens.token(pod, t, accountUid(pod)).getBytes(StandardCharsets.UTF_8));
+                    String token = tokens.token(pod, t, accountUid(pod), held.apply(t.getPath()));
+                    out.put(t.getPath(), token.getBytes(StandardCharsets.UTF_8));
                 }
             }
         }

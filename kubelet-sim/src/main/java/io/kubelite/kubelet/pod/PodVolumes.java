@@ -194,7 +194,9 @@ final class PodVolumes {
                 continue;
             }
             try {
-                trees.get(v.getName()).replaceAll(new VolumeContents(objects, tokens).files(v, pod, downward));
+                SimulatedFilesystem tree = trees.get(v.getName());
+                tree.replaceAll(new VolumeContents(objects, tokens)
+                        .files(v, pod, downward, path -> tree.read(SimulatedFilesystem.normalize("/", path))));
             } catch (ContainerConfigException e) {
                 failures.add("MountVolume.SetUp failed for volume \"" + v.getName() + "\" : " + e.getMessage());
             }

@@ -2,6 +2,10 @@ package io.kubelite.kubelet.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
 import io.kubelite.api.ConfigMap;
 import io.kubelite.api.Container;
 import io.kubelite.api.ObjectMeta;
@@ -15,6 +19,9 @@ import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.config.DownwardApi;
 import io.kubelite.kubelet.config.ProjectedTokens;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
+import io.kubelite.store.serviceaccount.ServiceAccountKeys;
+import io.kubelite.store.serviceaccount.ServiceAccountTokenSigner;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +97,31 @@ class PodVolumesTokenTest {
     void withoutTheRootCaConfigMapThePodStillStartsWithoutCaCrt() {
         Pod admitted = ServiceAccountTokenVolume.mount(pod(), null, () -> "kube-api-access-abcde");
         assertThat(seen(admitted, volumes(admitted, objects(null)))).containsExactly("namespace", "token");
+    }
+
+    @Test
+    void aSignedTokenStaysTheSameAcrossSyncs() throws Exception {
+        RSAKey k = new RSAKeyGenerator(2048).generate();
+        RSAKey key = new RSAKey.Builder(k)
+                .keyID(ServiceAccountKeys.keyId(k.toPublicKey()))
+                .algorithm(JWSAlgorithm.RS256)
+                .build();
+        ProjectedTokens signed = new ProjectedTokens(
+                new ServiceAccountTokenSigner("https://kubernetes.default.svc", key, Clock.systemUTC()));
+        Pod admitted = ServiceAccountTokenVolume.mount(pod(), null, () -> "kube-api-access-abcde");
+        PodVolumes volumes = new PodVolumes(admitted, SimulatedFilesystem.empty(), objects("PEM"), signed);
+        String token = tokenAfterSync(admitted, volumes);
+        assertThat(SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime())
+                .as("a signed token")
+                .isNotNull();
+        assertThat(tokenAfterSync(admitted, volumes)).as("after the next sync").isEqualTo(token);
+    }
+
+    private static String tokenAfterSync(Pod pod, PodVolumes volumes) {
+        assertThat(seen(pod, volumes)).contains("token");
+        SimulatedFilesystem fs = SimulatedFilesystem.empty();
+        volumes.mountInto(pod.getSpec().getContainers(0), Map.of(), fs);
+        return fs.read(SA + "/token");
     }
 
     @Test
