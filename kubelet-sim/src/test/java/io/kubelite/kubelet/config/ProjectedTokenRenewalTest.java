@@ -2,25 +2,17 @@ package io.kubelite.kubelet.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import io.kubelite.api.ObjectMeta;
 import io.kubelite.api.Pod;
 import io.kubelite.api.PodSpec;
 import io.kubelite.api.ServiceAccountTokenProjection;
-import io.kubelite.store.serviceaccount.ServiceAccountKeys;
+import io.kubelite.apiserver.testing.TestServiceAccountKeys;
+import io.kubelite.controllers.util.ManualClock;
 import io.kubelite.store.serviceaccount.ServiceAccountTokenSigner;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,37 +22,11 @@ import org.junit.jupiter.api.Test;
  */
 class ProjectedTokenRenewalTest {
     private static final Instant T0 = Instant.parse("2026-12-06T12:00:00Z");
-    private static RSAKey key;
+    private static final RSAKey KEY = TestServiceAccountKeys.generate().key();
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(T0);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final ManualClock clock = new ManualClock(T0);
     private final ProjectedTokens tokens =
-            new ProjectedTokens(new ServiceAccountTokenSigner("https://kubernetes.default.svc", key, clock), clock);
-
-    @BeforeAll
-    static void makeKey() throws JOSEException {
-        RSAKey k = new RSAKeyGenerator(2048).generate();
-        key = new RSAKey.Builder(k)
-                .keyID(ServiceAccountKeys.keyId(k.toPublicKey()))
-                .keyUse(KeyUse.SIGNATURE)
-                .algorithm(JWSAlgorithm.RS256)
-                .build();
-    }
+            new ProjectedTokens(new ServiceAccountTokenSigner("https://kubernetes.default.svc", KEY, clock), clock);
 
     private static final Pod POD = Pod.newBuilder()
             .setMetadata(ObjectMeta.newBuilder().setNamespace("ns").setName("p").setUid("pod-uid"))
@@ -75,7 +41,7 @@ class ProjectedTokenRenewalTest {
     }
 
     private void at(Duration sinceT0) {
-        now.set(T0.plus(sinceT0));
+        clock.set(T0.plus(sinceT0));
     }
 
     private static Instant issuedAt(String token) throws Exception {

@@ -2,9 +2,6 @@ package io.kubelite.kubelet.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import io.kubelite.api.ConfigMap;
 import io.kubelite.api.Container;
@@ -14,14 +11,12 @@ import io.kubelite.api.PodSpec;
 import io.kubelite.api.Secret;
 import io.kubelite.api.Service;
 import io.kubelite.api.ServiceAccount;
+import io.kubelite.apiserver.testing.TestServiceAccountKeys;
 import io.kubelite.kinds.core.serviceaccount.ServiceAccountTokenVolume;
 import io.kubelite.kubelet.config.ConfigObjects;
 import io.kubelite.kubelet.config.DownwardApi;
 import io.kubelite.kubelet.config.ProjectedTokens;
 import io.kubelite.kubelet.shell.SimulatedFilesystem;
-import io.kubelite.store.serviceaccount.ServiceAccountKeys;
-import io.kubelite.store.serviceaccount.ServiceAccountTokenSigner;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,13 +96,8 @@ class PodVolumesTokenTest {
 
     @Test
     void aSignedTokenStaysTheSameAcrossSyncs() throws Exception {
-        RSAKey k = new RSAKeyGenerator(2048).generate();
-        RSAKey key = new RSAKey.Builder(k)
-                .keyID(ServiceAccountKeys.keyId(k.toPublicKey()))
-                .algorithm(JWSAlgorithm.RS256)
-                .build();
-        ProjectedTokens signed = new ProjectedTokens(
-                new ServiceAccountTokenSigner("https://kubernetes.default.svc", key, Clock.systemUTC()));
+        ProjectedTokens signed =
+                new ProjectedTokens(TestServiceAccountKeys.generate().signer());
         Pod admitted = ServiceAccountTokenVolume.mount(pod(), null, () -> "kube-api-access-abcde");
         PodVolumes volumes = new PodVolumes(admitted, SimulatedFilesystem.empty(), objects("PEM"), signed);
         String token = tokenAfterSync(admitted, volumes);
