@@ -44,11 +44,6 @@ public final class VolumeContents {
         return v.hasConfigMap() || v.hasSecret() || v.hasDownwardApi() || v.hasProjected();
     }
 
-    /** The files of {@code v} now, for a volume that holds none yet. */
-    public Map<String, byte[]> files(Volume v, Pod pod, DownwardApi downward) throws ContainerConfigException {
-        return files(v, pod, downward, path -> null);
-    }
-
     /**
      * The files of {@code v} now; {@code held} gives the text the volume holds at a
      * volume-relative path (null if none): a service account token is kept until it is due for

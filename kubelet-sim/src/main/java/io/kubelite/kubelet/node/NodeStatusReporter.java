@@ -96,8 +96,9 @@ final class NodeStatusReporter {
         NodeStatus cur = current == null ? NodeStatus.getDefaultInstance() : current.getStatus();
         NodeStatus.Builder b =
                 NodeStatus.newBuilder().putAllCapacity(template.capacity()).putAllAllocatable(template.allocatable());
-        for (String[] condition : CONDITIONS) {
-            String[] c = condition == CONDITIONS[0] && memoryPressure.getAsBoolean() ? MEMORY_PRESSURE : condition;
+        boolean pressure = memoryPressure.getAsBoolean();
+        for (int k = 0; k < CONDITIONS.length; k++) {
+            String[] c = condition(k, pressure);
             NodeCondition old = find(cur.getConditionsList(), c[0]);
             long transition = old != null && old.getStatus().equals(c[1])
                     ? Timestamps.toMillis(old.getLastTransitionTime())
@@ -143,6 +144,11 @@ final class NodeStatusReporter {
                 || !isOurNodeInfo(cur.getNodeInfo());
     }
 
+    /** The {@code k}th condition the node reports: type, status, reason, message. */
+    private static String[] condition(int k, boolean memoryPressure) {
+        return k == 0 && memoryPressure ? MEMORY_PRESSURE : CONDITIONS[k];
+    }
+
     /** Whether {@link #desired} would change a condition in more than its heartbeat. */
     private boolean conditionsDiffer(List<NodeCondition> current) {
         if (current.size() != CONDITIONS.length) {
@@ -150,7 +156,7 @@ final class NodeStatusReporter {
         }
         boolean pressure = memoryPressure.getAsBoolean();
         for (int k = 0; k < CONDITIONS.length; k++) {
-            String[] c = k == 0 && pressure ? MEMORY_PRESSURE : CONDITIONS[k];
+            String[] c = condition(k, pressure);
             NodeCondition o = current.get(k);
             if (!o.getType().equals(c[0])
                     || !o.getStatus().equals(c[1])

@@ -76,15 +76,6 @@ final class FileTable {
         }
     }
 
-    /** A table of the same files, sharing their paths and contents. */
-    FileTable copy() {
-        FileTable c = new FileTable();
-        c.paths = Arrays.copyOf(paths, size);
-        c.values = Arrays.copyOf(values, size);
-        c.size = size;
-        return c;
-    }
-
     void clear() {
         paths = NO_PATHS;
         values = NO_VALUES;

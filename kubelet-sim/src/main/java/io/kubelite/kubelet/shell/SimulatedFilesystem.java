@@ -45,7 +45,7 @@ public final class SimulatedFilesystem {
     private static final Set<String> INITIAL = Collections.unmodifiableSet(new TreeSet<>(INITIAL_DIRS));
 
     /** Path → content: a {@code byte[]}, or the {@link GeneratedFile} that makes it on each read. */
-    private final FileTable files = new FileTable();
+    private FileTable files = new FileTable();
     /** The content of every empty file: an empty array is never written into. */
     private static final byte[] EMPTY = new byte[0];
     /**
@@ -153,17 +153,16 @@ public final class SimulatedFilesystem {
             // lived just long enough to be promoted, then died in the old generation.
             return false;
         }
-        FileTable previous = files.copy();
-        files.clear();
-        dirs = new DirectorySet(ROOT_ONLY);
+        FileTable next = new FileTable();
         for (Map.Entry<String, byte[]> e : content.entrySet()) {
             String path = normalize("/", e.getKey());
-            Object held = previous.get(path);
             byte[] value = e.getValue();
             // interned: every pod's volume holds the same few paths (token, ca.crt, namespace)
-            files.put(path.intern(), held instanceof byte[] b && Arrays.equals(b, value) ? b : value.clone());
-            addParents(path);
+            next.put(path.intern(), files.get(path) instanceof byte[] b && Arrays.equals(b, value) ? b : value.clone());
         }
+        files = next;
+        dirs = new DirectorySet(ROOT_ONLY);
+        files.forEach((path, value) -> addParents(path));
         return true;
     }
 
