@@ -20,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kubelite apiserver} as real processes: each replica publishes the etcd member's
@@ -41,6 +42,10 @@ class ApiServerEtcdPodsProcessTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The replicas' output: kept (and named in the failing poll's message) only when a test fails. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path logs;
 
     private record Replica(Process process, int port) {}
 
@@ -110,7 +115,7 @@ class ApiServerEtcdPodsProcessTest {
                 .getName();
         String pod = "etcd-" + MirrorPods.nameSegment(member);
         String key = prefix + "/pods/kube-system/" + pod;
-        Path log = Files.createTempFile("apiserver-etcd-pods", ".log");
+        Path log = logs.resolve("replicas.log");
         Replica a = null;
         Replica b = null;
         try {
@@ -174,7 +179,7 @@ class ApiServerEtcdPodsProcessTest {
         String prefix = ETCD.newPrefix();
         Etcd etcd = ETCD.connect(prefix);
         String keys = prefix + "/pods/kube-system/etcd-";
-        Path log = Files.createTempFile("apiserver-etcd-pods", ".log");
+        Path log = logs.resolve("replicas.log");
         Replica a = launch(prefix, "replica-c", log);
         try {
             Poll.until(WAIT, "an etcd pod published (log " + log + ")", () -> etcdPods(etcd, keys), n -> n == 1);
