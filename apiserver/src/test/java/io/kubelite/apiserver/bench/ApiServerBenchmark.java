@@ -23,6 +23,7 @@ import io.kubelite.store.EtcdConfig;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
+import io.kubelite.store.testing.JitWarmth;
 import io.kubelite.store.testing.ProcessEtcdCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,9 +75,6 @@ import java.util.regex.Pattern;
 public final class ApiServerBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RV = Pattern.compile("\"resourceVersion\":\"(\\d+)\"");
-    /** The list's warm-up ends after a round in which the JIT compilers took at most this share of the JVM's CPU. */
-    private static final double JIT_QUIET_SHARE = 0.10;
-
     private static final int MAX_WARMUP_ROUNDS = 200;
 
     private ApiServerBenchmark() {}
@@ -619,12 +617,11 @@ public final class ApiServerBenchmark {
             int warmupRounds = 0;
             double jitShare;
             do {
-                long jit0 = jitMillis();
-                long cpu0 = processCpuNanos();
+                JitWarmth round = JitWarmth.start();
                 listRound(0, size, kv, prefix, raw, rawCpu, cases, warmupRounds == 0);
-                jitShare = (jitMillis() - jit0) * 1e6 / Math.max(1, processCpuNanos() - cpu0);
+                jitShare = round.share();
                 warmupRounds++;
-            } while (jitShare > JIT_QUIET_SHARE && warmupRounds < MAX_WARMUP_ROUNDS);
+            } while (jitShare > JitWarmth.QUIET_SHARE && warmupRounds < MAX_WARMUP_ROUNDS);
             System.out.printf(
                     "%nwarm-up: %d round(s); the JIT compilers took %.0f %% of this JVM's CPU in the last%n",
                     warmupRounds, jitShare * 100);
@@ -673,10 +670,10 @@ public final class ApiServerBenchmark {
                 boolean withSlow)
                 throws Exception {
             long t0 = System.nanoTime();
-            long c0 = processCpuNanos();
+            long c0 = JitWarmth.processCpuNanos();
             var g = kv.get(prefix, GetOption.builder().isPrefix(true).build()).get(60, TimeUnit.SECONDS);
             raw[round] = System.nanoTime() - t0;
-            rawCpu[round] = processCpuNanos() - c0;
+            rawCpu[round] = JitWarmth.processCpuNanos() - c0;
             if (g.getKvs().size() != size) {
                 throw new IllegalStateException(
                         "raw range returned " + g.getKvs().size());
@@ -689,11 +686,6 @@ public final class ApiServerBenchmark {
             return g.getKvs().stream()
                     .mapToLong(x -> x.getKey().size() + x.getValue().size())
                     .sum();
-        }
-
-        /** Time this JVM's JIT compilers have spent compiling, in milliseconds. */
-        private static long jitMillis() {
-            return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         }
 
         /** The items of a {@code <Kind>List} in Kubernetes' protobuf: k8s\0, runtime.Unknown {raw = 2 {items = 2}}. */
@@ -772,7 +764,7 @@ public final class ApiServerBenchmark {
 
             void run(int round, int size) throws Exception {
                 long t0 = System.nanoTime();
-                long c0 = processCpuNanos();
+                long c0 = JitWarmth.processCpuNanos();
                 long a0 = allocatedBytes();
                 HttpResponse<byte[]> r = http.send(
                         HttpRequest.newBuilder(URI.create(api.url() + path))
@@ -780,7 +772,7 @@ public final class ApiServerBenchmark {
                                 .build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 nanos[round] = System.nanoTime() - t0;
-                cpu[round] = processCpuNanos() - c0;
+                cpu[round] = JitWarmth.processCpuNanos() - c0;
                 alloc[round] = allocatedBytes() - a0;
                 bytes = r.body().length;
                 if (r.statusCode() != 200) {
@@ -800,16 +792,6 @@ public final class ApiServerBenchmark {
                     }
                 }
             }
-        }
-
-        /**
-         * This JVM's CPU time: the API server, the raw range's client and the HTTP client all run
-         * in it, so a list's CPU is the server's and client's together (the raw range's: jetcd's).
-         */
-        private static long processCpuNanos() {
-            return ((com.sun.management.OperatingSystemMXBean)
-                            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                    .getProcessCpuTime();
         }
 
         /** Heap bytes allocated so far by this JVM's live threads (the server's workers and event loops persist). */

@@ -154,15 +154,15 @@ public final class SimulatedFilesystem {
             return false;
         }
         FileTable next = new FileTable();
+        dirs = new DirectorySet(ROOT_ONLY);
         for (Map.Entry<String, byte[]> e : content.entrySet()) {
             String path = normalize("/", e.getKey());
             byte[] value = e.getValue();
             // interned: every pod's volume holds the same few paths (token, ca.crt, namespace)
             next.put(path.intern(), files.get(path) instanceof byte[] b && Arrays.equals(b, value) ? b : value.clone());
+            addParents(path);
         }
         files = next;
-        dirs = new DirectorySet(ROOT_ONLY);
-        files.forEach((path, value) -> addParents(path));
         return true;
     }
 

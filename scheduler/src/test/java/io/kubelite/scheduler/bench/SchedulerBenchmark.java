@@ -29,6 +29,7 @@ import io.kubelite.store.ListOptions;
 import io.kubelite.store.ObjectCodec;
 import io.kubelite.store.ObjectStore;
 import io.kubelite.store.Store;
+import io.kubelite.store.testing.JitWarmth;
 import io.kubelite.store.testing.ProcessEtcdCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,14 +115,6 @@ public final class SchedulerBenchmark {
                     jitMsPerPod);
         }
     }
-
-    /**
-     * The warm-up ends when, in one pass over the cases, the JIT compilers took at most this
-     * share of the JVM's CPU in every case. A 5,000-pod pass left them at a third of it: the
-     * C2 compiler was still working through protobuf, gRPC and the cycle 50,000 pods in, and
-     * competed with etcd for the two cores.
-     */
-    private static final double JIT_QUIET_SHARE = 0.10;
 
     private SchedulerBenchmark() {}
 
@@ -215,7 +208,7 @@ public final class SchedulerBenchmark {
 
     /**
      * Unrecorded passes over {@code cases} with {@code pods} pods each, until a pass in which
-     * the JIT compilers took at most {@link #JIT_QUIET_SHARE} of the JVM's CPU in every case,
+     * the JIT compilers took at most {@link JitWarmth#QUIET_SHARE} of the JVM's CPU in every case,
      * or {@code maxPasses} passes. A scheduler is a long-running process: what is measured is
      * its steady state, not its first minute of compilation.
      */
@@ -226,14 +219,14 @@ public final class SchedulerBenchmark {
             List<String> busy = new ArrayList<>();
             for (String c : cases) {
                 Row w = run(endpoints, cfg, "warmup-" + c, nodes, pods, c.equals("spread"));
-                if (w.jitShare() > JIT_QUIET_SHARE) {
+                if (w.jitShare() > JitWarmth.QUIET_SHARE) {
                     busy.add(String.format("%s %.0f %%", c, w.jitShare() * 100));
                 }
             }
             if (busy.isEmpty()) {
                 System.out.printf(
                         "warm-up: JIT compilers at most %.0f %% of the JVM's CPU in every case after %d pass(es) of %d pods%n",
-                        JIT_QUIET_SHARE * 100, pass, pods);
+                        JitWarmth.QUIET_SHARE * 100, pass, pods);
                 return;
             }
             System.out.println(
@@ -327,24 +320,24 @@ public final class SchedulerBenchmark {
             while (s.boundCount() < podCount) {
                 Thread.sleep(5);
                 if (cpuAtSync < 0 && s.syncedNanos() != 0) {
-                    cpuAtSync = processCpuNanos();
+                    cpuAtSync = JitWarmth.processCpuNanos();
                     etcdCpuAtSync = childrenCpuNanos();
                     loopThread = threadNamed("scheduler-loop");
                     loopCpuAtSync = threadCpuNanos(loopThread);
-                    jitMsAtSync = jitMillis();
+                    jitMsAtSync = JitWarmth.compilerMillis();
                 }
                 if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(10)) {
                     throw new IllegalStateException(
                             "only " + s.boundCount() + " of " + podCount + " bound after 10 minutes");
                 }
             }
-            long cpuAtEnd = processCpuNanos();
+            long cpuAtEnd = JitWarmth.processCpuNanos();
             double cpuMsPerPod = (cpuAtEnd - cpuAtSync) / 1e6 / podCount;
             double etcdCpuMsPerPod = (childrenCpuNanos() - etcdCpuAtSync) / 1e6 / podCount;
             double secs = (s.lastBindNanos() - s.syncedNanos()) / 1e9;
             // the scheduling cycle is serial (as kube's): a loop near 100 % busy caps pods/s whatever etcd can do
             double loopBusy = (threadCpuNanos(loopThread) - loopCpuAtSync) / 1e9 / secs;
-            double jitMsPerPod = (double) (jitMillis() - jitMsAtSync) / podCount;
+            double jitMsPerPod = (double) (JitWarmth.compilerMillis() - jitMsAtSync) / podCount;
             double podsPerSec = podCount / secs;
             long attempts = s.attempts();
             long unsched = s.unschedulableAttempts();
@@ -389,18 +382,6 @@ public final class SchedulerBenchmark {
                     loadAverage());
             return new Row(name, nodeCount, podCount, podsPerSec, raw, cpuMsPerPod, jitMsPerPod);
         }
-    }
-
-    /** CPU time of this whole JVM (every thread, GC included), in nanoseconds. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    /** Time this JVM's JIT compilers have spent compiling, in milliseconds. */
-    private static long jitMillis() {
-        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     /** The id of this JVM's live thread named {@code name}, or -1. */
